@@ -1,0 +1,39 @@
+package io.pktpath.core.capture;
+
+import java.util.function.IntFunction;
+
+/** Direction and interface carried in Linux cooked headers (SLL packet type; SLL2 ifindex and packet type). */
+public final class CookedHeader {
+    /** SLL/SLL2 packet type of a frame the host sent. */
+    public static final int PACKET_OUTGOING = 4;
+
+    private CookedHeader() {
+    }
+
+    /** Direction of a Linux packet type: 0-3 (host, broadcast, multicast, otherhost) are IN, 4 is OUT. */
+    public static Direction direction(int packetType) {
+        if (packetType >= 0 && packetType <= 3) {
+            return Direction.IN;
+        }
+        return packetType == PACKET_OUTGOING ? Direction.OUT : Direction.UNKNOWN;
+    }
+
+    /** Fills direction (if still unknown) and, for SLL2 frames without a pcapng interface, the ifindex and name. */
+    static void apply(FrameView frame, IntFunction<String> ifindexNames) {
+        byte[] a = frame.array();
+        int o = frame.offset();
+        if (frame.linkType() == LinkType.LINUX_SLL && frame.capturedLength() >= 16) {
+            if (frame.direction() == Direction.UNKNOWN) {
+                frame.setDirection(direction(Bytes.u16(a, o)));
+            }
+        } else if (frame.linkType() == LinkType.LINUX_SLL2 && frame.capturedLength() >= 20) {
+            if (frame.direction() == Direction.UNKNOWN) {
+                frame.setDirection(direction(Bytes.u8(a, o + 10)));
+            }
+            if (frame.interfaceId() < 0) {
+                int ifindex = Bytes.i32(a, o + 4);
+                frame.setInterface(ifindex, ifindexNames.apply(ifindex));
+            }
+        }
+    }
+}

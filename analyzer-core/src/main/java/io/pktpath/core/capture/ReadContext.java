@@ -1,0 +1,59 @@
+package io.pktpath.core.capture;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
+
+/** State shared by the format readers during one read: counters, issues, the reused frame view. */
+final class ReadContext {
+    final String fileName;
+    final FrameHandler handler;
+    final IntFunction<String> ifindexNames;
+    final FrameView frame = new FrameView();
+    private final List<CaptureIssue> issues = new ArrayList<>();
+    private final List<CaptureInterface> interfaces = new ArrayList<>();
+    private final TreeSet<Integer> linkTypes = new TreeSet<>();
+    private int lastLinkType = Integer.MIN_VALUE;
+    private long frames;
+    private long bytes;
+
+    ReadContext(String fileName, FrameHandler handler, IntFunction<String> ifindexNames) {
+        this.fileName = fileName;
+        this.handler = handler;
+        this.ifindexNames = ifindexNames;
+    }
+
+    /** Number the next delivered frame will get. */
+    long nextFrameNumber() {
+        return frames + 1;
+    }
+
+    void issue(Severity severity, String code, String message, String expected, long byteOffset) {
+        issues.add(new CaptureIssue(severity, code, message, expected, nextFrameNumber(), byteOffset, fileName));
+    }
+
+    void fileIssue(Severity severity, String code, String message, String expected, long byteOffset) {
+        issues.add(new CaptureIssue(severity, code, message, expected, 0, byteOffset, fileName));
+    }
+
+    void addInterface(CaptureInterface itf) {
+        interfaces.add(itf);
+    }
+
+    /** Completes the view's metadata from cooked headers and hands it to the handler. */
+    void deliver() {
+        CookedHeader.apply(frame, ifindexNames);
+        frames++;
+        bytes += frame.capturedLength();
+        if (frame.linkType() != lastLinkType) {
+            lastLinkType = frame.linkType();
+            linkTypes.add(lastLinkType);
+        }
+        handler.onFrame(frame);
+    }
+
+    CaptureSummary summary(CaptureFormat format) {
+        return new CaptureSummary(fileName, format, frames, bytes, List.copyOf(linkTypes), interfaces, issues);
+    }
+}

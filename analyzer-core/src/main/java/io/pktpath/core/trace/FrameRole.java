@@ -1,0 +1,9 @@
+package io.pktpath.core.trace;
+
+/**
+ * How a frame was replayed: entering the node (from PREROUTING), sent by the node itself (from OUTPUT), the egress copy of
+ * a packet already replayed from another frame (its path is that frame's), or not replayed at all.
+ */
+public enum FrameRole {
+    INGRESS, LOCAL_OUT, EGRESS_COPY, NOT_REPLAYED
+}

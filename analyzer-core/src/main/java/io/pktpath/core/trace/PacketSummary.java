@@ -1,0 +1,27 @@
+package io.pktpath.core.trace;
+
+import io.pktpath.parser.net.IpAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The captured frame as the report shows it: number (1-based), time (epoch ns), interface and direction ({@code in},
+ * {@code out} or empty when unknown), IP family (4, 6, or 0 for non-IP), protocol number (-1 when none), addresses,
+ * ports (-1 when none), IPv4 id, IP total length, ICMP type/code and TCP flags (-1 when none) and a tcpdump-like info text.
+ */
+public record PacketSummary(long frame, long timeNanos, String iface, String dir, int family, int proto,
+                            Optional<IpAddress> src, Optional<IpAddress> dst, int sport, int dport, int ipId, int length,
+                            int icmpType, int icmpCode, int tcpFlags, String info) {
+    public PacketSummary {
+        Objects.requireNonNull(iface, "iface");
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dst, "dst");
+        info = info == null ? "" : info;
+    }
+
+    /** The protocol's name as iptables prints it ({@code tcp}, {@code udp}, {@code icmp}, {@code ipv6-icmp}...), or its number. */
+    public String protoName() {
+        return ProtocolNames.name(proto);
+    }
+}

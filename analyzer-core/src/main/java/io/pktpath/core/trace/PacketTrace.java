@@ -1,0 +1,52 @@
+package io.pktpath.core.trace;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the replay concluded about one captured frame: the packet, how it was replayed, its full path of typed
+ * steps, the final disposition with a sentence a person can read, the NAT and route, the frames of the same packet seen
+ * elsewhere, the alternatives where the capture could not decide, the rules that missed (on request) and assumptions made.
+ */
+public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                          String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
+                          List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId) {
+    public PacketTrace {
+        Objects.requireNonNull(packet, "packet");
+        Objects.requireNonNull(role, "role");
+        path = List.copyOf(path);
+        Objects.requireNonNull(disposition, "disposition");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(nat, "nat");
+        Objects.requireNonNull(route, "route");
+        correlated = List.copyOf(correlated);
+        alternatives = List.copyOf(alternatives);
+        misses = List.copyOf(misses);
+        notes = List.copyOf(notes);
+    }
+
+    /** Exactly the steps the kernel's TRACE would print for this packet: matched rules and applied policies, in order. */
+    public List<TraceStep> kernelSteps() {
+        return path.stream().filter(TraceStep::isKernelTraceStep).toList();
+    }
+
+    /** The rule step that decided the disposition (the last terminal rule or policy), if any. */
+    public Optional<TraceStep> decisiveStep() {
+        List<TraceStep> steps = kernelSteps();
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            TraceStep s = steps.get(i);
+            if (s instanceof PolicyStep) {
+                return Optional.of(s);
+            }
+            if (s instanceof RuleStep r && r.verdict().kind() != Verdict.Kind.CONTINUE
+                    && r.verdict().kind() != Verdict.Kind.JUMP && r.verdict().kind() != Verdict.Kind.GOTO
+                    && r.verdict().kind() != Verdict.Kind.RETURN) {
+                if (disposition.isFailure() || r.verdict().kind() != Verdict.Kind.ACCEPT) {
+                    return Optional.of(s);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

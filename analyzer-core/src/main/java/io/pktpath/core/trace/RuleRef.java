@@ -1,0 +1,19 @@
+package io.pktpath.core.trace;
+
+import io.pktpath.parser.diag.SourceSpan;
+import java.util.Objects;
+
+/** Where a rule lives: family, table, chain, 1-based position, its source line and its iptables-save text. */
+public record RuleRef(int family, String table, String chain, int position, SourceSpan span, String text) {
+    public RuleRef {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(chain, "chain");
+        Objects.requireNonNull(span, "span");
+        Objects.requireNonNull(text, "text");
+    }
+
+    /** {@code filter FORWARD #3}. */
+    public String label() {
+        return table + " " + chain + " #" + position;
+    }
+}

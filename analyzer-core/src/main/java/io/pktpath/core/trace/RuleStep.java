@@ -1,0 +1,22 @@
+package io.pktpath.core.trace;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A rule matched: its reference, the verdict as TRACE prints it, and the side effects a person needs to see
+ * (for example {@code mark 0x0 -> 0x4000}).
+ */
+public record RuleStep(Hook hook, RuleRef rule, Verdict verdict, List<String> effects) implements TraceStep {
+    public RuleStep {
+        Objects.requireNonNull(hook, "hook");
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(verdict, "verdict");
+        effects = List.copyOf(effects);
+    }
+
+    @Override
+    public boolean isKernelTraceStep() {
+        return true;
+    }
+}

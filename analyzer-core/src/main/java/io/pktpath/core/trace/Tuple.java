@@ -1,0 +1,37 @@
+package io.pktpath.core.trace;
+
+import io.pktpath.parser.net.IpAddress;
+import java.util.Objects;
+
+/**
+ * A conntrack-style tuple: protocol, source and destination address and L4 id (ports for TCP/UDP/SCTP, the echo id as
+ * the source id for ICMP, 0 where the protocol has none).
+ */
+public record Tuple(int protocol, IpAddress src, int sport, IpAddress dst, int dport) {
+    public Tuple {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dst, "dst");
+    }
+
+    /** The tuple a reply would carry when nothing is NATed. */
+    public Tuple inverse() {
+        return new Tuple(protocol, dst, dport, src, sport);
+    }
+
+    public boolean hasPorts() {
+        return protocol == 6 || protocol == 17 || protocol == 132 || protocol == 136 || protocol == 33;
+    }
+
+    /** {@code 10.0.0.1:1234 -> 10.96.0.10:80} (IPv6 addresses in brackets when a port follows). */
+    @Override
+    public String toString() {
+        return endpoint(src, sport) + " -> " + endpoint(dst, dport);
+    }
+
+    private String endpoint(IpAddress address, int port) {
+        if (!hasPorts()) {
+            return address.toString();
+        }
+        return address.isV4() ? address + ":" + port : "[" + address + "]:" + port;
+    }
+}
