@@ -162,14 +162,14 @@ make_uplink_ns() {
 
 # add_pod NAME IPV4 [IPV6]: Calico-style pod. Pod eth0 has IPV4/32 (+IPV6/128), default via
 # 169.254.1.1 onlink (IPv6: via fe80::ecee:eeff:feee:eeee); node side cali<hex> has MAC
-# ee:ee:ee:ee:ee:ee, proxy_arp=1, no address, and a /32 route to the pod.
+# ee:ee:ee:ee:ee:ee, proxy_arp=1 with proxy_delay=0 (as Calico sets), no address, a /32 route.
 add_pod() {
   local name="$1" ip4="$2" ip6="${3:-}" ns hif upname
   ns="$(pod_ns "$name")"; hif="$(host_if "$name")"
   new_ns "$ns"
   ip -n "$NODE_NS" link add "$hif" type veth peer name eth0 netns "$ns"
   ip -n "$NODE_NS" link set "$hif" address ee:ee:ee:ee:ee:ee
-  nsx "$NODE_NS" sysctl -qw "net.ipv4.conf.$hif.proxy_arp=1" >/dev/null
+  nsx "$NODE_NS" sysctl -qw "net.ipv4.conf.$hif.proxy_arp=1" "net.ipv4.neigh.$hif.proxy_delay=0" >/dev/null
   ip -n "$NODE_NS" link set "$hif" up
   ip -n "$ns" link set eth0 up
   ip -n "$ns" addr add "$ip4/32" dev eth0
@@ -328,7 +328,6 @@ snapshot_state() {
       nsx "$n" ip -j route show table all > "$b/ip-j-route.json"
       nsx "$n" sysctl -a 2>/dev/null | grep -E "$SYSCTL_RE" | sort > "$b/sysctl.txt" || true
       nsx "$n" conntrack -L 2>/dev/null | sort > "$b/conntrack-L.txt" || true
-      [ "$PKP_IPV6" = 1 ] && nsx "$n" conntrack -L -f ipv6 2>/dev/null | sort >> "$b/conntrack-L.txt"
       nsx "$n" conntrack -S > "$b/conntrack-S.txt" 2>/dev/null || true
       [ "$PKP_IPV6" = 1 ] && nsx "$n" nft -a list ruleset > "$b/nft-ruleset.txt"
       uname -r > "$b/uname.txt"
@@ -496,8 +495,8 @@ check_bundle() {
   nframes=$(wc -l < "$WORK/frames.txt" 2>/dev/null || echo 0)
   npkt=$(grep -c '^PACKET:' "$b/trace.txt" || true)
   ntr=$(grep -c '^ TRACE:' "$b/trace.txt" || true)
-  nrules=$(nonzero_rules "$b/iptables-save-c-after.txt" | grep -vc 'TRACE' || true)
-  size=$(du -sk "$b" | cut -f1)
+  nrules=$(cat "$b/iptables-save-c-after.txt" "$b/ip6tables-save-c-after.txt" 2>/dev/null > "$WORK/allc.txt"; nonzero_rules "$WORK/allc.txt" | grep -vc 'TRACE' || true)
+  size=$(( $(du -sb "$b" | cut -f1) / 1024 ))
   log "check: frames=$nframes PACKET=$npkt TRACE=$ntr nonzero-rules(excl TRACE)=$nrules size=${size}KB"
   env_put CAPTURE_FRAMES "$nframes"
   env_put TRACE_PACKET_LINES "$npkt"
@@ -519,10 +518,17 @@ readme_facts() {
     nonzero_rules "$b/ip6tables-save-c-after.txt" | grep -v -- '-j TRACE$'; echo '```'
   fi
   echo
+  echo "### NAT per conntrack entry (from conntrack-L.txt)"
+  echo
+  ct_ledger "$b/conntrack-L.txt" > "$WORK/ledger.txt"
+  head -40 "$WORK/ledger.txt"
+  [ "$(wc -l < "$WORK/ledger.txt")" -gt 40 ] && echo "- ... ($(wc -l < "$WORK/ledger.txt") entries in total)"
+  echo
   echo "### Conntrack after the traffic (conntrack-L.txt)"
   echo
   echo '```'
-  cat "$b/conntrack-L.txt"
+  head -40 "$b/conntrack-L.txt"
+  [ "$(wc -l < "$b/conntrack-L.txt")" -gt 40 ] && echo "... ($(wc -l < "$b/conntrack-L.txt") entries in total)"
   echo '```'
   echo
   echo "### Frames (tcpdump -r capture.pcap -n -# -tt, decoded in the node namespace)"
@@ -531,6 +537,34 @@ readme_facts() {
   if [ "$(wc -l < "$WORK/frames.txt")" -le 80 ]; then cat "$WORK/frames.txt"; else
     head -60 "$WORK/frames.txt"; echo "... ($(wc -l < "$WORK/frames.txt") frames in total)"; fi
   echo '```'
+}
+
+# ct_ledger FILE: one line per conntrack entry saying which DNAT/SNAT the kernel applied.
+ct_ledger() {
+  python3 - "$1" <<'PYEOF'
+import sys, re
+for line in open(sys.argv[1]):
+    f = line.split()
+    if not f or f[0] not in ("tcp", "udp", "icmp", "icmpv6"):
+        continue
+    kv = [(m.group(1), m.group(2)) for m in re.finditer(r"(\w+)=(\S+)", line)]
+    def take(key, n):
+        return [v for k, v in kv if k == key][:n]
+    src, dst = take("src", 2), take("dst", 2)
+    sp, dp = take("sport", 2), take("dport", 2)
+    state = f[3] if f[0] == "tcp" else ""
+    flags = " ".join(x for x in f if x.startswith("["))
+    fmt = lambda a, p: ("[%s]:%s" % (a, p) if ":" in a else "%s:%s" % (a, p)) if p else a
+    o = "%s %s -> %s" % (f[0], fmt(src[0], sp[0] if sp else ""), fmt(dst[0], dp[0] if dp else ""))
+    notes = []
+    if len(src) > 1:
+        rs, rd = fmt(src[1], sp[1] if len(sp) > 1 else ""), fmt(dst[1], dp[1] if len(dp) > 1 else "")
+        if rs != fmt(dst[0], dp[0] if dp else ""):
+            notes.append("DNAT to " + rs)
+        if rd != fmt(src[0], sp[0] if sp else ""):
+            notes.append("SNAT to " + rd)
+    print("- %s: %s%s%s" % (o, ", ".join(notes) if notes else "no NAT", (" " + state) if state else "", (" " + flags) if flags else ""))
+PYEOF
 }
 
 # topology_text: interfaces and addresses of every namespace of the scenario.
@@ -546,3 +580,175 @@ pkp_finish() {
   check_bundle
   log "done: $(ls "$BUNDLE" | tr '\n' ' ')"
 }
+
+# ---------------------------------------------------------------- kube-proxy shaped rules
+# Rules are written exactly in the shape kube-proxy (iptables mode, 1.28+) writes them, with its
+# chain names: KUBE-SVC-/KUBE-SEP-/KUBE-EXT-/KUBE-SVL- + first 16 base32 chars of
+# sha256(servicePortName + protocol [+ endpoint]).
+#   kp_reset
+#   kp_service NAME PROTO CLUSTERIP PORT NODEPORT|- cluster|local EP...   (EP = ip:port[@local])
+#   kp_write_rules FILE          # filter + nat tables with the built-in jumps, ready for load_rules
+# KP_HAIRPIN_MASQ=0 omits the "-s <endpoint>/32 -j KUBE-MARK-MASQ" rule of the KUBE-SEP chains.
+# KP_FAMILY=6 writes IPv6 rules (ip6tables-restore input; addresses given without brackets).
+
+KP_HAIRPIN_MASQ="${KP_HAIRPIN_MASQ:-1}"
+# KP_AFFINITY_SECONDS=10800 writes sessionAffinity=ClientIP rules (-m recent --rcheck/--set).
+KP_AFFINITY_SECONDS="${KP_AFFINITY_SECONDS:-}"
+KP_FAMILY="${KP_FAMILY:-4}"
+
+kp_hash() { # kp_hash PREFIX TEXT
+  python3 -c 'import hashlib,base64,sys; print(sys.argv[1] + base64.b32encode(hashlib.sha256(sys.argv[2].encode()).digest()).decode()[:16])' "$1" "$2"
+}
+
+kp_reset() {
+  local f
+  for f in filter.chains filter.services filter.external filter.nodeports nat.chains nat.services nat.nodeports nat.rules nat.sep; do
+    : > "$WORK/kp.$f"
+  done
+}
+
+# kp_comment TEXT: kube-proxy quotes a comment only when it contains a space.
+kp_comment() { case "$1" in *' '*) printf -- '-m comment --comment "%s"' "$1" ;; *) printf -- '-m comment --comment %s' "$1" ;; esac; }
+
+# kp_dest IP PORT: DNAT destination text (IPv6 in brackets).
+kp_dest() { case "$1" in *:*) printf '[%s]:%s' "$1" "$2" ;; *) printf '%s:%s' "$1" "$2" ;; esac; }
+
+kp_service() {
+  local name="$1" proto="$2" cip="$3" port="$4" np="$5" etp="$6"; shift 6
+  local eps=("$@") l4 svc ext svl ep ip eport n i sep prob local_eps=() ;
+  local reject="REJECT"
+  l4="-m $proto -p $proto"
+  svc="$(kp_hash KUBE-SVC- "$name$proto")"; ext="$(kp_hash KUBE-EXT- "$name$proto")"; svl="$(kp_hash KUBE-SVL- "$name$proto")"
+  env_put "KP_SVC_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')" "$svc"
+  n=${#eps[@]}
+  if [ "$n" = 0 ]; then
+    echo "-A KUBE-SERVICES $(kp_comment "$name has no endpoints") $l4 -d $cip --dport $port -j $reject" >> "$WORK/kp.filter.services"
+    [ "$np" != - ] && echo "-A KUBE-EXTERNAL-SERVICES $(kp_comment "$name has no endpoints") -m addrtype --dst-type LOCAL $l4 --dport $np -j $reject" >> "$WORK/kp.filter.external"
+    return 0
+  fi
+  echo ":$svc - [0:0]" >> "$WORK/kp.nat.chains"
+  echo "-A KUBE-SERVICES $(kp_comment "$name cluster IP") $l4 -d $cip --dport $port -j $svc" >> "$WORK/kp.nat.services"
+  echo "-A $svc $(kp_comment "$name cluster IP") $l4 -d $cip --dport $port ! -s $POD_CIDR -j KUBE-MARK-MASQ" >> "$WORK/kp.nat.rules"
+  if [ -n "$KP_AFFINITY_SECONDS" ]; then
+    for i in "${!eps[@]}"; do
+      ep="${eps[$i]%@local}"; ip="${ep%:*}"; eport="${ep##*:}"
+      sep="$(kp_hash KUBE-SEP- "$name$proto$(kp_dest "$ip" "$eport")")"
+      echo "-A $svc $(kp_comment "$name -> $(kp_dest "$ip" "$eport")") -m recent --name $sep --rcheck --seconds $KP_AFFINITY_SECONDS --reap -j $sep" >> "$WORK/kp.nat.rules"
+    done
+  fi
+  for i in "${!eps[@]}"; do
+    ep="${eps[$i]%@local}"; [ "$ep" != "${eps[$i]}" ] && local_eps+=("$ep")
+    ip="${ep%:*}"; eport="${ep##*:}"
+    sep="$(kp_hash KUBE-SEP- "$name$proto$(kp_dest "$ip" "$eport")")"
+    echo ":$sep - [0:0]" >> "$WORK/kp.nat.chains"
+    env_put "KP_SEP_$(echo "$ip" | tr -c '0-9a-f\n' '_')" "$sep"
+    if [ "$i" -lt $((n - 1)) ]; then
+      prob="$(python3 -c "print('%.10f' % (1.0/$((n - i))))")"
+      echo "-A $svc $(kp_comment "$name -> $(kp_dest "$ip" "$eport")") -m statistic --mode random --probability $prob -j $sep" >> "$WORK/kp.nat.rules"
+    else
+      echo "-A $svc $(kp_comment "$name -> $(kp_dest "$ip" "$eport")") -j $sep" >> "$WORK/kp.nat.rules"
+    fi
+    [ "$KP_HAIRPIN_MASQ" = 1 ] && echo "-A $sep $(kp_comment "$name") -s $ip -j KUBE-MARK-MASQ" >> "$WORK/kp.nat.sep"
+    if [ -n "$KP_AFFINITY_SECONDS" ]; then
+      echo "-A $sep $(kp_comment "$name") -m recent --name $sep --set $l4 -j DNAT --to-destination $(kp_dest "$ip" "$eport")" >> "$WORK/kp.nat.sep"
+    else
+      echo "-A $sep $(kp_comment "$name") $l4 -j DNAT --to-destination $(kp_dest "$ip" "$eport")" >> "$WORK/kp.nat.sep"
+    fi
+  done
+  [ "$np" = - ] && return 0
+  echo ":$ext - [0:0]" >> "$WORK/kp.nat.chains"
+  echo "-A KUBE-NODEPORTS $(kp_comment "$name") $l4 --dport $np -j $ext" >> "$WORK/kp.nat.nodeports"
+  if [ "$etp" = cluster ]; then
+    echo "-A $ext $(kp_comment "masquerade traffic for $name external destinations") -j KUBE-MARK-MASQ" >> "$WORK/kp.nat.rules"
+    echo "-A $ext -j $svc" >> "$WORK/kp.nat.rules"
+    return 0
+  fi
+  echo "-A $ext $(kp_comment "pod traffic for $name external destinations") -s $POD_CIDR -j $svc" >> "$WORK/kp.nat.rules"
+  echo "-A $ext $(kp_comment "masquerade LOCAL traffic for $name external destinations") -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ" >> "$WORK/kp.nat.rules"
+  echo "-A $ext $(kp_comment "route LOCAL traffic for $name external destinations") -m addrtype --src-type LOCAL -j $svc" >> "$WORK/kp.nat.rules"
+  if [ "${#local_eps[@]}" = 0 ]; then
+    echo "-A KUBE-EXTERNAL-SERVICES $(kp_comment "$name has no local endpoints") -m addrtype --dst-type LOCAL $l4 --dport $np -j DROP" >> "$WORK/kp.filter.external"
+    return 0
+  fi
+  echo "-A $ext -j $svl" >> "$WORK/kp.nat.rules"
+  echo ":$svl - [0:0]" >> "$WORK/kp.nat.chains"
+  n=${#local_eps[@]}
+  for i in "${!local_eps[@]}"; do
+    ep="${local_eps[$i]}"; ip="${ep%:*}"; eport="${ep##*:}"
+    sep="$(kp_hash KUBE-SEP- "$name$proto$(kp_dest "$ip" "$eport")")"
+    if [ "$i" -lt $((n - 1)) ]; then
+      prob="$(python3 -c "print('%.10f' % (1.0/$((n - i))))")"
+      echo "-A $svl $(kp_comment "$name -> $(kp_dest "$ip" "$eport")") -m statistic --mode random --probability $prob -j $sep" >> "$WORK/kp.nat.rules"
+    else
+      echo "-A $svl $(kp_comment "$name -> $(kp_dest "$ip" "$eport")") -j $sep" >> "$WORK/kp.nat.rules"
+    fi
+  done
+}
+
+# kp_write_rules FILE: assemble the filter and nat tables kube-proxy writes (built-in chain jumps,
+# KUBE-FORWARD, KUBE-FIREWALL, KUBE-MARK-MASQ, KUBE-POSTROUTING with MASQUERADE --random-fully).
+kp_write_rules() {
+  local out="$1" lo="127.0.0.0/8"
+  : > "$WORK/kp.nat.sep.tmp"; [ -f "$WORK/kp.nat.sep" ] && cat "$WORK/kp.nat.sep" > "$WORK/kp.nat.sep.tmp"
+  {
+    echo "*filter"
+    echo ":INPUT ACCEPT [0:0]"; echo ":FORWARD ACCEPT [0:0]"; echo ":OUTPUT ACCEPT [0:0]"
+    echo ":KUBE-EXTERNAL-SERVICES - [0:0]"
+    [ "$KP_FAMILY" = 4 ] && echo ":KUBE-FIREWALL - [0:0]"
+    echo ":KUBE-FORWARD - [0:0]"; echo ":KUBE-NODEPORTS - [0:0]"
+    echo ":KUBE-PROXY-FIREWALL - [0:0]"; echo ":KUBE-SERVICES - [0:0]"
+    echo '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL'
+    echo '-A INPUT -m comment --comment "kubernetes health check service ports" -j KUBE-NODEPORTS'
+    echo '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES'
+    [ "$KP_FAMILY" = 4 ] && echo '-A INPUT -j KUBE-FIREWALL'
+    echo '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL'
+    echo '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD'
+    echo '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
+    echo '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES'
+    echo '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL'
+    echo '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
+    [ "$KP_FAMILY" = 4 ] && echo '-A OUTPUT -j KUBE-FIREWALL'
+    cat "$WORK/kp.filter.services" "$WORK/kp.filter.external" "$WORK/kp.filter.nodeports"
+    [ "$KP_FAMILY" = 4 ] && echo "-A KUBE-FIREWALL ! -s $lo -d $lo -m comment --comment \"block incoming localnet connections\" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP"
+    echo '-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP'
+    echo '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT'
+    echo '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+    echo "COMMIT"
+    echo "*nat"
+    echo ":PREROUTING ACCEPT [0:0]"; echo ":INPUT ACCEPT [0:0]"; echo ":OUTPUT ACCEPT [0:0]"; echo ":POSTROUTING ACCEPT [0:0]"
+    echo ":KUBE-MARK-MASQ - [0:0]"; echo ":KUBE-NODEPORTS - [0:0]"; echo ":KUBE-POSTROUTING - [0:0]"; echo ":KUBE-SERVICES - [0:0]"
+    cat "$WORK/kp.nat.chains"
+    echo '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
+    echo '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
+    echo '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING'
+    echo '-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000'
+    echo '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN'
+    echo '-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000'
+    echo '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully'
+    cat "$WORK/kp.nat.services"
+    if [ "$KP_FAMILY" = 4 ]; then
+      echo '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS'
+    else
+      echo '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS'
+    fi
+    cat "$WORK/kp.nat.nodeports" "$WORK/kp.nat.rules" "$WORK/kp.nat.sep.tmp"
+    echo "COMMIT"
+  } > "$out"
+  cp "$out" "$BUNDLE/rules-input.txt"
+}
+
+# start_extra_capture NS_OR_POD FILE_IN_BUNDLE [IFACE]: another tcpdump (e.g. inside a pod, to show
+# what arrived there); sets PKP_LAST_PID; stop it with stop_extra_capture PID.
+start_extra_capture() {
+  local ns; ns="$(resolve_ns "$1")"
+  local label="xcap-$(basename "$2" .pcap)"
+  pkp_bg "$label" ip netns exec "$ns" tcpdump -i "${3:-any}" -U -n -s 262144 -w "$BUNDLE/$2"
+  local pid=$PKP_LAST_PID i
+  for i in $(seq 1 50); do grep -q listening "$WORK/$label.err" 2>/dev/null && break; sleep 0.1; done
+  grep -q listening "$WORK/$label.err" || die "tcpdump in $ns did not start"
+  PKP_LAST_PID=$pid
+}
+stop_extra_capture() { sleep 0.5; stop_pid "$1" INT; }
+
+# ns_frames NS FILE: tcpdump text listing of a bundle capture, decoded inside NS.
+ns_frames() { nsx "$(resolve_ns "$1")" tcpdump -r "$BUNDLE/$2" -n -# -tt 2>/dev/null || true; }

@@ -3,18 +3,23 @@ package io.pktpath.core.capture;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** A reused read buffer over a file of any size: makes a byte range available without per-call allocation. */
+/**
+ * A reused read buffer over a file of any size: makes a byte range available without per-call allocation. The file is
+ * memory-mapped in windows of {@value #MAP_WINDOW} bytes and copied into the heap buffer in bulk (one copy per byte).
+ */
 final class ByteWindow implements Closeable {
     private static final int DEFAULT_CAPACITY = 1 << 20;
+    static final long MAP_WINDOW = 1L << 28;
     private final FileChannel channel;
     private final long size;
     private byte[] buf = new byte[DEFAULT_CAPACITY];
-    private ByteBuffer wrapper = ByteBuffer.wrap(buf);
+    private MappedByteBuffer map;
+    private long mapBase;
     private long base;
     private int limit;
 
@@ -47,28 +52,32 @@ final class ByteWindow implements Closeable {
     }
 
     private void refill(long pos, int n) {
-        if (n > buf.length) {
-            byte[] bigger = new byte[Math.max(n, buf.length * 2)];
-            int keep = keepFrom(pos);
-            System.arraycopy(buf, (int) (pos - base), bigger, 0, keep);
-            buf = bigger;
-            wrapper = ByteBuffer.wrap(buf);
-            limit = keep;
-        } else {
-            int keep = keepFrom(pos);
-            System.arraycopy(buf, (int) (pos - base), buf, 0, keep);
-            limit = keep;
+        int keep = keepFrom(pos);
+        byte[] target = n > buf.length ? new byte[Math.max(n, buf.length * 2)] : buf;
+        if (keep > 0) {
+            System.arraycopy(buf, (int) (pos - base), target, 0, keep);
         }
+        buf = target;
+        limit = keep;
         base = pos;
+        int want = (int) Math.min(buf.length - limit, size - (base + limit));
+        while (want > 0) {
+            long from = base + limit;
+            mapFor(from);
+            int chunk = (int) Math.min(want, mapBase + map.capacity() - from);
+            map.get((int) (from - mapBase), buf, limit, chunk);
+            limit += chunk;
+            want -= chunk;
+        }
+    }
+
+    private void mapFor(long from) {
+        if (map != null && from >= mapBase && from < mapBase + map.capacity()) {
+            return;
+        }
         try {
-            while (limit < n) {
-                wrapper.limit(buf.length).position(limit);
-                int got = channel.read(wrapper, base + limit);
-                if (got < 0) {
-                    break;
-                }
-                limit += got;
-            }
+            mapBase = from;
+            map = channel.map(FileChannel.MapMode.READ_ONLY, from, Math.min(MAP_WINDOW, size - from));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -187,7 +187,10 @@ final class PcapngReader extends CaptureReader {
         ctx.issue(Severity.ERROR, "malformed-block", message, expected, pos);
     }
 
-    /** Reports damage at {@code pos} and looks for the next consistent block; returns its position or -1. */
+    /**
+     * Reports damage at {@code pos} and looks for the next block of a known type whose two length fields agree (or
+     * that runs past the end of the file, to be reported as truncated); returns its position or -1.
+     */
     private long resync(ByteWindow w, long pos, ReadContext ctx, String what) {
         long end = Math.min(w.size() - 12, pos + RESYNC_SCAN_LIMIT);
         for (long p = pos + 4; p <= end; p += 4) {
@@ -210,8 +213,11 @@ final class PcapngReader extends CaptureReader {
         int type = Bytes.i32(w.array(), i, bigEndian);
         boolean known = type >= IDB && type <= EPB || Bytes.i32(w.array(), i) == PCAPNG_SHB;
         long length = Bytes.u32(w.array(), i + 4, bigEndian);
-        if (!known || length < 12 || length % 4 != 0 || length > MAX_BLOCK || p + length > w.size()) {
+        if (!known || length < 12 || length % 4 != 0 || length > MAX_BLOCK) {
             return false;
+        }
+        if (p + length > w.size()) {
+            return true;
         }
         i = w.ensure(p, (int) length);
         return Bytes.u32(w.array(), i + (int) length - 4, bigEndian) == length;

@@ -7,6 +7,7 @@ package io.pktpath.core.packet;
 public final class PacketView {
     final PacketView quoted;
     final PacketView inner;
+    int base;
     DecodeStatus status;
     String statusMessage;
     int linkType;

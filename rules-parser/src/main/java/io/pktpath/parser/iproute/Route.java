@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * multipath next hops; {@code span}/{@code text} locate it in its input.
  */
 public record Route(RouteType type, Cidr destination, String table, Optional<String> dev, Optional<IpAddress> via,
-                    Optional<IpAddress> src, int metric, String scope, String proto, Set<String> flags,
+                    Optional<IpAddress> src, long metric, String scope, String proto, Set<String> flags,
                     Optional<String> pref, Optional<Integer> mtu, List<NextHop> nexthops, SourceSpan span, String text) {
     public Route {
         Objects.requireNonNull(type, "type");

@@ -1,0 +1,167 @@
+package io.pktpath.core.analysis;
+
+import io.pktpath.core.replay.TraceSink;
+import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.NatChange;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.RouteStep;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the {@link Summary} from the traces as they stream by, in memory proportional to distinct causes, not frames. */
+public final class SummaryCollector implements TraceSink {
+    private static final int EVIDENCE_FRAMES = 8;
+    private static final int MAX_GROUPS = 10_000;
+
+    private long frames;
+    private final Map<FrameRole, Long> roles = new EnumMap<>(FrameRole.class);
+    private final Map<Disposition, Long> dispositions = new EnumMap<>(Disposition.class);
+    private final Map<String, Group> drops = new LinkedHashMap<>();
+    private final Map<String, Group> nats = new LinkedHashMap<>();
+    private final Map<String, Long> assumptions = new LinkedHashMap<>();
+
+    /** Accumulated counts and first frames of one group. */
+    private static final class Group {
+        final String a;
+        final String b;
+        final String c;
+        final Disposition disposition;
+        long count;
+        final List<Long> frames = new ArrayList<>();
+
+        Group(Disposition disposition, String a, String b, String c) {
+            this.disposition = disposition;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+        }
+
+        void add(long frame) {
+            count++;
+            if (frames.size() < EVIDENCE_FRAMES) {
+                frames.add(frame);
+            }
+        }
+    }
+
+    @Override
+    public void accept(PacketTrace t) {
+        frames++;
+        roles.merge(t.role(), 1L, Long::sum);
+        dispositions.merge(t.disposition(), 1L, Long::sum);
+        for (String note : t.notes()) {
+            if (assumptions.size() < MAX_GROUPS || assumptions.containsKey(note)) {
+                assumptions.merge(note, 1L, Long::sum);
+            }
+        }
+        if (t.role() == FrameRole.EGRESS_COPY) {
+            return;
+        }
+        if (t.disposition().isFailure()) {
+            String[] cause = cause(t);
+            String key = t.disposition() + "\u0000" + cause[0];
+            group(drops, key, t.disposition(), cause[0], cause[1], "").add(t.packet().frame());
+        }
+        t.nat().filter(NatChange::changed).ifPresent(n -> {
+            String[] m = mapping(n);
+            group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]).add(t.packet().frame());
+        });
+    }
+
+    private static Group group(Map<String, Group> map, String key, Disposition d, String a, String b, String c) {
+        Group g = map.get(key);
+        if (g == null) {
+            if (map.size() >= MAX_GROUPS) {
+                key = "\u0001other";
+                g = map.get(key);
+                if (g == null) {
+                    g = new Group(d, "other causes", "", "");
+                    map.put(key, g);
+                }
+                return g;
+            }
+            g = new Group(d, a, b, c);
+            map.put(key, g);
+        }
+        return g;
+    }
+
+    /** The responsible rule, policy, route or check, and where it is written. */
+    static String[] cause(PacketTrace t) {
+        List<TraceStep> path = t.path();
+        for (int i = path.size() - 1; i >= 0; i--) {
+            TraceStep s = path.get(i);
+            switch (t.disposition()) {
+                case DROPPED_BY_RULE, REJECTED -> {
+                    if (s instanceof RuleStep r && (r.verdict().kind() == io.pktpath.core.trace.Verdict.Kind.DROP)) {
+                        return new String[] {r.rule().text(), r.rule().table() + " " + r.rule().chain() + " rule "
+                                + r.rule().position() + " (" + r.rule().span() + ")"};
+                    }
+                }
+                case DROPPED_BY_POLICY -> {
+                    if (s instanceof PolicyStep p) {
+                        return new String[] {":" + p.chain() + " DROP (policy)", p.table() + " " + p.chain() + " policy"};
+                    }
+                }
+                case NO_ROUTE, UNREACHABLE_ROUTE, PROHIBIT_ROUTE, BLACKHOLE_ROUTE -> {
+                    if (s instanceof RouteStep r) {
+                        String text = r.decision().routeText().isEmpty() ? "no route to " + t.packet().dst().map(Object::toString).orElse("?")
+                                : r.decision().routeText();
+                        return new String[] {text, "table " + r.decision().table()
+                                + (r.decision().rulePriority() >= 0 ? " via ip rule " + r.decision().rulePriority() : "")};
+                    }
+                }
+                case RP_FILTER, FORWARDING_DISABLED, MARTIAN -> {
+                    if (s instanceof CheckStep c && !c.passed()) {
+                        return new String[] {c.check() + ": " + c.detail(), "kernel check"};
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return new String[] {t.reason(), ""};
+    }
+
+    private static String[] mapping(NatChange n) {
+        Tuple b = n.before();
+        Tuple a = n.after();
+        boolean dnat = !b.dst().equals(a.dst()) || b.dport() != a.dport();
+        boolean snat = !b.src().equals(a.src()) || b.sport() != a.sport();
+        if (dnat && !snat) {
+            return new String[] {"DNAT", endpoint(b.dst(), b.dport(), b), endpoint(a.dst(), a.dport(), a)};
+        }
+        if (snat && !dnat) {
+            return new String[] {n.masquerade() ? "SNAT/MASQUERADE" : "SNAT", b.src().toString(), a.src().toString()};
+        }
+        return new String[] {"DNAT+SNAT", b.src() + " -> " + endpoint(b.dst(), b.dport(), b),
+                a.src() + " -> " + endpoint(a.dst(), a.dport(), a)};
+    }
+
+    private static String endpoint(io.pktpath.parser.net.IpAddress address, int port, Tuple t) {
+        if (!t.hasPorts()) {
+            return address.toString();
+        }
+        return address.isV4() ? address + ":" + port : "[" + address + "]:" + port;
+    }
+
+    public Summary summary() {
+        List<DropCause> dropList = drops.values().stream()
+                .sorted(Comparator.comparingLong((Group g) -> -g.count).thenComparing(g -> g.a))
+                .map(g -> new DropCause(g.disposition, g.a, g.b, g.count, g.frames)).toList();
+        List<NatMapping> natList = nats.values().stream()
+                .sorted(Comparator.comparingLong((Group g) -> -g.count).thenComparing(g -> g.a + g.b + g.c))
+                .map(g -> new NatMapping(g.a, g.b, g.c, g.count, g.frames)).toList();
+        return new Summary(frames, roles, dispositions, dropList, natList, assumptions);
+    }
+}

@@ -1,0 +1,243 @@
+package io.pktpath.core.conntrack;
+
+import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.CtStatus;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.CtState;
+import io.pktpath.core.trace.Tuple;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A confirmed conntrack entry of the replay's table; readable by anyone, changed only by {@link ConntrackTable}'s
+ * commit methods. Keeps counters and the first {@value #KEPT_FRAMES} frame numbers, so memory grows with flows, not frames.
+ */
+public final class Connection implements TrackedFlow {
+    static final int KEPT_FRAMES = 16;
+
+    private final long id;
+    private final int zone;
+    private final Tuple original;
+    private final Tuple reply;
+    private final int icmpRequestType;
+    private final boolean fromBundle;
+    private final List<NatRecord> nat;
+    private final long createdNanos;
+    private final long[] packets = new long[2];
+    private final long[] bytes = new long[2];
+    private final List<Long> frames = new ArrayList<>();
+    private TcpState tcpState;
+    private boolean seenReply;
+    private boolean assured;
+    private long mark;
+    private long lastNanos;
+    private long expiresNanos;
+    private long firstFrame = -1;
+    private long lastFrame = -1;
+    private FlowEnd end = FlowEnd.OPEN;
+    private boolean raceFlagged;
+
+    Connection(long id, int zone, Tuple original, Tuple reply, int icmpRequestType, boolean fromBundle,
+               List<NatRecord> nat, TcpState tcpState, long createdNanos, long mark) {
+        this.id = id;
+        this.zone = zone;
+        this.original = Objects.requireNonNull(original, "original");
+        this.reply = Objects.requireNonNull(reply, "reply");
+        this.icmpRequestType = icmpRequestType;
+        this.fromBundle = fromBundle;
+        this.nat = List.copyOf(nat);
+        this.tcpState = tcpState;
+        this.createdNanos = createdNanos;
+        this.lastNanos = createdNanos;
+        this.mark = mark;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public int zone() {
+        return zone;
+    }
+
+    @Override
+    public Tuple original() {
+        return original;
+    }
+
+    @Override
+    public Tuple reply() {
+        return reply;
+    }
+
+    public int protocol() {
+        return original.protocol();
+    }
+
+    /** The ICMP request type of the ORIGINAL direction (-1 for other protocols). */
+    public int icmpRequestType() {
+        return icmpRequestType;
+    }
+
+    public boolean isTcp() {
+        return original.protocol() == Packet.TCP;
+    }
+
+    /** The TCP state (NONE for other protocols). */
+    public TcpState tcpState() {
+        return tcpState;
+    }
+
+    public boolean seenReply() {
+        return seenReply;
+    }
+
+    public boolean assured() {
+        return assured;
+    }
+
+    public long mark() {
+        return mark;
+    }
+
+    public boolean fromBundle() {
+        return fromBundle;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long lastNanos() {
+        return lastNanos;
+    }
+
+    public long expiresNanos() {
+        return expiresNanos;
+    }
+
+    public FlowEnd end() {
+        return end;
+    }
+
+    public List<NatRecord> nat() {
+        return nat;
+    }
+
+    public long packets(CtDirection dir) {
+        return packets[dir.ordinal()];
+    }
+
+    public long bytes(CtDirection dir) {
+        return bytes[dir.ordinal()];
+    }
+
+    public long firstFrame() {
+        return firstFrame;
+    }
+
+    /** True if the ct has timed out at {@code timeNanos}. */
+    public boolean expiredAt(long timeNanos) {
+        return timeNanos >= expiresNanos;
+    }
+
+    /** The state a packet of direction {@code dir} gets: NEW in ORIGINAL until a reply was seen, else ESTABLISHED. */
+    public CtState stateFor(CtDirection dir) {
+        return dir == CtDirection.REPLY || seenReply ? CtState.ESTABLISHED : CtState.NEW;
+    }
+
+    /** What the rules see of this ct for a packet of {@code state} travelling in {@code dir} at {@code timeNanos}. */
+    public CtInfo ctInfo(CtState state, CtDirection dir, long timeNanos) {
+        Set<CtStatus> status = EnumSet.of(CtStatus.CONFIRMED);
+        if (seenReply) {
+            status.add(CtStatus.SEEN_REPLY);
+        }
+        if (assured) {
+            status.add(CtStatus.ASSURED);
+        }
+        long remaining = Math.max(0, (expiresNanos - timeNanos) / 1_000_000_000L);
+        return new CtInfo(state, dir == CtDirection.REPLY, mark, status, original, java.util.Optional.of(reply), zone,
+                remaining, id);
+    }
+
+    /** A snapshot for the flows view; a live ct whose timer ran out by {@code endNanos} shows as EXPIRED. */
+    public FlowRecord snapshot(long endNanos) {
+        FlowEnd shown = end == FlowEnd.OPEN && expiredAt(endNanos) ? FlowEnd.EXPIRED : end;
+        return new FlowRecord(id, zone, original, reply, nat, stateName(), assured, packets[0], bytes[0], packets[1],
+                bytes[1], createdNanos, lastNanos, seenReply, shown, fromBundle, mark, firstFrame, lastFrame, frames);
+    }
+
+    private String stateName() {
+        if (isTcp()) {
+            return tcpState.name();
+        }
+        return switch (original.protocol()) {
+            case Packet.UDP -> "UDP";
+            case Packet.ICMP -> "ICMP";
+            case Packet.ICMPV6 -> "ICMPv6";
+            default -> "proto " + original.protocol();
+        };
+    }
+
+    // ---- mutation, for ConntrackTable's commit methods only ----
+
+    void count(CtDirection dir, Packet p) {
+        packets[dir.ordinal()]++;
+        bytes[dir.ordinal()] += p.length();
+        if (firstFrame < 0) {
+            firstFrame = p.frame();
+        }
+        lastFrame = p.frame();
+        if (frames.size() < KEPT_FRAMES) {
+            frames.add(p.frame());
+        }
+    }
+
+    void seed(long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply) {
+        packets[0] = packetsOriginal;
+        bytes[0] = bytesOriginal;
+        packets[1] = packetsReply;
+        bytes[1] = bytesReply;
+    }
+
+    void touch(long timeNanos) {
+        lastNanos = Math.max(lastNanos, timeNanos);
+    }
+
+    void setTimeout(long timeNanos, long seconds) {
+        expiresNanos = timeNanos + seconds * 1_000_000_000L;
+    }
+
+    void setTcpState(TcpState state) {
+        tcpState = state;
+    }
+
+    void markSeenReply() {
+        seenReply = true;
+    }
+
+    void markAssured() {
+        assured = true;
+    }
+
+    void setMark(long newMark) {
+        mark = newMark & 0xffffffffL;
+    }
+
+    void end(FlowEnd how) {
+        end = how;
+    }
+
+    boolean raceFlagged() {
+        return raceFlagged;
+    }
+
+    void flagRace() {
+        raceFlagged = true;
+    }
+}

@@ -1,0 +1,97 @@
+package io.pktpath.core.conntrack;
+
+import io.pktpath.core.trace.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The confirmed cts hashed by both their ORIGINAL and REPLY keys (nf_conntrack_hash), plus the by-source index NAT
+ * uses to reuse an existing source mapping (nf_nat_bysource).
+ */
+final class CtIndex {
+    /** One hash entry: the ct and which of its directions the key is. */
+    record Slot(Connection ct, CtDirection direction) {
+    }
+
+    /** The (zone, protocol, source address, source port) a SNAT mapping is reused for. */
+    record SourceKey(int zone, int proto, long hi, long lo, int port) {
+        static SourceKey of(int zone, Tuple t) {
+            return new SourceKey(zone, t.protocol() | (t.src().isV4() ? 0 : 0x100), t.src().hi(), t.src().lo(), t.sport());
+        }
+    }
+
+    private final Map<CtKey, Slot> slots = new HashMap<>();
+    private final Map<SourceKey, List<Connection>> bySource = new HashMap<>();
+
+    static CtKey originalKey(TrackedFlow f, int icmpRequestType) {
+        return CtKey.of(f.zone(), f.original(), icmpRequestType);
+    }
+
+    static CtKey replyKey(TrackedFlow f, int icmpRequestType) {
+        return CtKey.of(f.zone(), f.reply(), Tuples.replyType(f.original().protocol(), icmpRequestType));
+    }
+
+    Slot get(CtKey key) {
+        return slots.get(key);
+    }
+
+    /** The slot of a ct still alive at {@code timeNanos}, or null. */
+    Slot live(CtKey key, long timeNanos) {
+        Slot s = slots.get(key);
+        return s == null || s.ct().expiredAt(timeNanos) ? null : s;
+    }
+
+    void insert(Connection c) {
+        slots.put(originalKey(c, c.icmpRequestType()), new Slot(c, CtDirection.ORIGINAL));
+        slots.put(replyKey(c, c.icmpRequestType()), new Slot(c, CtDirection.REPLY));
+        bySource.computeIfAbsent(SourceKey.of(c.zone(), c.original()), k -> new ArrayList<>(1)).add(c);
+    }
+
+    void remove(Connection c) {
+        CtKey o = originalKey(c, c.icmpRequestType());
+        CtKey r = replyKey(c, c.icmpRequestType());
+        Slot so = slots.get(o);
+        if (so != null && so.ct() == c) {
+            slots.remove(o);
+        }
+        Slot sr = slots.get(r);
+        if (sr != null && sr.ct() == c) {
+            slots.remove(r);
+        }
+        SourceKey sk = SourceKey.of(c.zone(), c.original());
+        List<Connection> list = bySource.get(sk);
+        if (list != null) {
+            list.remove(c);
+            if (list.isEmpty()) {
+                bySource.remove(sk);
+            }
+        }
+    }
+
+    /** Live cts whose ORIGINAL source (zone, protocol, address, port) equals {@code t}'s, oldest first. */
+    List<Connection> sameSource(int zone, Tuple t, long timeNanos) {
+        List<Connection> list = bySource.get(SourceKey.of(zone, t));
+        if (list == null) {
+            return List.of();
+        }
+        return list.stream().filter(c -> !c.expiredAt(timeNanos)).toList();
+    }
+
+    /** Every ct in the table (each once), in no particular order. */
+    Collection<Connection> all() {
+        List<Connection> out = new ArrayList<>(slots.size() / 2 + 1);
+        for (Slot s : slots.values()) {
+            if (s.direction() == CtDirection.ORIGINAL) {
+                out.add(s.ct());
+            }
+        }
+        return out;
+    }
+
+    int size() {
+        return slots.size() / 2;
+    }
+}

@@ -1,0 +1,151 @@
+package io.pktpath.core.conntrack;
+
+import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.trace.ConntrackStep;
+import io.pktpath.core.trace.CtState;
+import io.pktpath.core.trace.Hook;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The outcome of a conntrack lookup for one packet (§2.3): an existing ct, a new candidate, RELATED, INVALID or UNTRACKED. */
+public sealed interface CtLookup {
+    CtState state();
+
+    /** What the rules see; absent for INVALID and UNTRACKED packets. */
+    Optional<CtInfo> ctInfo();
+
+    /** One sentence for the trace. */
+    String detail();
+
+    /** The trace step of this lookup at {@code hook}. */
+    ConntrackStep toStep(Hook hook);
+
+    /**
+     * The packet belongs to a confirmed ct; {@code tcpBefore}/{@code tcpNext} record the TCP transition it causes
+     * ({@code tcpNext} is a {@link TcpState} ordinal, or negative when the state machine ignores the packet or the
+     * protocol is not TCP). The detail sentence is built only when asked for.
+     */
+    record Existing(Connection ct, CtDirection direction, CtState state, CtInfo info, TcpState tcpBefore, int tcpNext)
+            implements CtLookup {
+        public Existing {
+            Objects.requireNonNull(ct, "ct");
+            Objects.requireNonNull(direction, "direction");
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(info, "info");
+            Objects.requireNonNull(tcpBefore, "tcpBefore");
+        }
+
+        @Override
+        public Optional<CtInfo> ctInfo() {
+            return Optional.of(info);
+        }
+
+        @Override
+        public String detail() {
+            String prefix = "flow #" + ct.id() + " " + direction.name();
+            if (ct.isTcp()) {
+                return prefix + (tcpNext < 0 ? " (TCP " + tcpBefore + ", packet ignored by the state machine)"
+                        : " (TCP " + tcpBefore + " -> " + TcpState.values()[tcpNext] + ")");
+            }
+            return prefix + (direction == CtDirection.ORIGINAL && state == CtState.NEW ? " (no reply seen yet)" : "");
+        }
+
+        @Override
+        public ConntrackStep toStep(Hook hook) {
+            return new ConntrackStep(hook, state, direction == CtDirection.REPLY, false, ct.id(), detail());
+        }
+    }
+
+    /** The packet opens a new connection; the candidate is confirmed only if the packet survives to the last hook. */
+    record Created(CtCandidate candidate, CtInfo info, String detail) implements CtLookup {
+        public Created {
+            Objects.requireNonNull(candidate, "candidate");
+            Objects.requireNonNull(info, "info");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public CtState state() {
+            return CtState.NEW;
+        }
+
+        @Override
+        public Optional<CtInfo> ctInfo() {
+            return Optional.of(info);
+        }
+
+        @Override
+        public ConntrackStep toStep(Hook hook) {
+            return new ConntrackStep(hook, CtState.NEW, false, true, candidate.id(), detail);
+        }
+    }
+
+    /** An ICMP/ICMPv6 error quoting a packet of a known ct (§2.7); {@code direction} is the error's own. */
+    record Related(Connection ct, CtDirection direction, CtInfo info, String detail) implements CtLookup {
+        public Related {
+            Objects.requireNonNull(ct, "ct");
+            Objects.requireNonNull(direction, "direction");
+            Objects.requireNonNull(info, "info");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public CtState state() {
+            return CtState.RELATED;
+        }
+
+        @Override
+        public Optional<CtInfo> ctInfo() {
+            return Optional.of(info);
+        }
+
+        @Override
+        public ConntrackStep toStep(Hook hook) {
+            return new ConntrackStep(hook, CtState.RELATED, direction == CtDirection.REPLY, false, ct.id(), detail);
+        }
+    }
+
+    /** No ct could be attached; {@code detail} says why in one sentence. */
+    record Invalid(String detail) implements CtLookup {
+        public Invalid {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public CtState state() {
+            return CtState.INVALID;
+        }
+
+        @Override
+        public Optional<CtInfo> ctInfo() {
+            return Optional.empty();
+        }
+
+        @Override
+        public ConntrackStep toStep(Hook hook) {
+            return new ConntrackStep(hook, CtState.INVALID, false, false, 0, detail);
+        }
+    }
+
+    /** Conntrack never tracks this packet (ICMPv6 neighbour discovery and MLD). */
+    record Untracked(String detail) implements CtLookup {
+        public Untracked {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public CtState state() {
+            return CtState.UNTRACKED;
+        }
+
+        @Override
+        public Optional<CtInfo> ctInfo() {
+            return Optional.empty();
+        }
+
+        @Override
+        public ConntrackStep toStep(Hook hook) {
+            return new ConntrackStep(hook, CtState.UNTRACKED, false, false, 0, detail);
+        }
+    }
+}

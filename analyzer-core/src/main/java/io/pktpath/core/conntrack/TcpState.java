@@ -1,0 +1,26 @@
+package io.pktpath.core.conntrack;
+
+/** The conntrack TCP states as {@code conntrack -L} prints them (nf_conntrack_proto_tcp.c), with their timeout sysctl. */
+public enum TcpState {
+    NONE("tcp_timeout_close"),
+    SYN_SENT("tcp_timeout_syn_sent"),
+    SYN_RECV("tcp_timeout_syn_recv"),
+    ESTABLISHED("tcp_timeout_established"),
+    FIN_WAIT("tcp_timeout_fin_wait"),
+    CLOSE_WAIT("tcp_timeout_close_wait"),
+    LAST_ACK("tcp_timeout_last_ack"),
+    TIME_WAIT("tcp_timeout_time_wait"),
+    CLOSE("tcp_timeout_close"),
+    SYN_SENT2("tcp_timeout_syn_sent");
+
+    private final String timeoutSysctl;
+
+    TcpState(String timeoutSysctl) {
+        this.timeoutSysctl = timeoutSysctl;
+    }
+
+    /** The short sysctl name ({@code net.netfilter.nf_conntrack_} omitted) holding this state's timeout. */
+    public String timeoutSysctl() {
+        return timeoutSysctl;
+    }
+}

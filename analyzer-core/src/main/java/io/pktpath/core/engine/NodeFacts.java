@@ -1,0 +1,24 @@
+package io.pktpath.core.engine;
+
+import io.pktpath.parser.net.IpAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What rule matches need to know about the node beyond the packet: address types (addrtype), ipset membership (set),
+ * reverse-path checks (rpfilter). Implemented by the routing layer from the bundle.
+ */
+public interface NodeFacts {
+    /** The addrtype classes of {@code address}; with {@code limitIface}, only entries on that device count. */
+    Set<AddrType> addrTypes(IpAddress address, Optional<String> limitIface);
+
+    /**
+     * Whether the packet is in ipset {@code setName} with the given direction flags ("src"/"dst" per dimension), or empty
+     * when the bundle has no {@code ipset save} content for that set (then the match is undecidable).
+     */
+    Optional<Boolean> ipsetContains(String setName, List<String> directions, Packet packet);
+
+    /** {@code -m rpfilter}: whether a reverse lookup of the source leads back to the input interface (any with loose). */
+    boolean rpfilterPasses(Packet packet, boolean loose, boolean validMark, boolean acceptLocal);
+}

@@ -1,0 +1,136 @@
+package io.pktpath.core.engine;
+
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The headers and metadata of one packet as it crosses the node, immutable: NAT, MARK and routing produce new values
+ * with the {@code with*} methods. Ports are 0 for protocols without them; ICMP carries type, code and echo id, and for
+ * errors the tuple of the quoted packet as carried in the error ({@code quoted}). Interface names are empty when none
+ * ({@code outIface} before routing); {@code physIn}/{@code physOut} are bridge ports for bridged frames.
+ */
+public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpAddress src, IpAddress dst,
+                     int sport, int dport, int tcpFlags, long seq, long ack, int payloadLength, int ipId, int length,
+                     int ttl, int icmpType, int icmpCode, int icmpId, Optional<Tuple> quoted, boolean fragment,
+                     boolean firstFragment, LinkClass linkClass, Optional<String> macSource, String inIface,
+                     String outIface, String physIn, String physOut, boolean bridged, long mark,
+                     boolean locallyGenerated) {
+    public static final int TCP = 6;
+    public static final int UDP = 17;
+    public static final int ICMP = 1;
+    public static final int ICMPV6 = 58;
+    public static final int SCTP = 132;
+
+    public static final int FIN = 0x01;
+    public static final int SYN = 0x02;
+    public static final int RST = 0x04;
+    public static final int PSH = 0x08;
+    public static final int ACK = 0x10;
+    public static final int URG = 0x20;
+
+    public Packet {
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dst, "dst");
+        Objects.requireNonNull(quoted, "quoted");
+        Objects.requireNonNull(linkClass, "linkClass");
+        Objects.requireNonNull(macSource, "macSource");
+        Objects.requireNonNull(inIface, "inIface");
+        Objects.requireNonNull(outIface, "outIface");
+        Objects.requireNonNull(physIn, "physIn");
+        Objects.requireNonNull(physOut, "physOut");
+    }
+
+    public boolean isTcp() {
+        return proto == TCP;
+    }
+
+    public boolean isUdp() {
+        return proto == UDP;
+    }
+
+    public boolean isIcmp() {
+        return proto == ICMP || proto == ICMPV6;
+    }
+
+    /** True for ICMP/ICMPv6 error messages, which quote the packet that caused them. */
+    public boolean isIcmpError() {
+        if (proto == ICMP) {
+            return icmpType == 3 || icmpType == 4 || icmpType == 5 || icmpType == 11 || icmpType == 12;
+        }
+        return proto == ICMPV6 && icmpType >= 1 && icmpType <= 4;
+    }
+
+    public boolean hasPorts() {
+        return (proto == TCP || proto == UDP || proto == SCTP || proto == 136 || proto == 33) && firstFragment;
+    }
+
+    public boolean hasFlag(int flag) {
+        return (tcpFlags & flag) != 0;
+    }
+
+    /** The conntrack tuple of this packet as it is now (ICMP: echo id as the source id, 0 as the destination id). */
+    public Tuple tuple() {
+        if (isIcmp()) {
+            return new Tuple(proto, src, icmpId, dst, 0);
+        }
+        return new Tuple(proto, src, hasPorts() ? sport : 0, dst, hasPorts() ? dport : 0);
+    }
+
+    /** This packet with the addresses and ports of {@code t} (ICMP: the echo id from {@code t.sport()}). */
+    public Packet withTuple(Tuple t) {
+        if (isIcmp()) {
+            return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), sport, dport, tcpFlags, seq, ack,
+                    payloadLength, ipId, length, ttl, icmpType, icmpCode, t.sport(), quoted, fragment, firstFragment,
+                    linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+        }
+        return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), t.sport(), t.dport(), tcpFlags, seq, ack,
+                payloadLength, ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment,
+                linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+    }
+
+    public Packet withQuoted(Optional<Tuple> newQuoted) {
+        return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
+                ipId, length, ttl, icmpType, icmpCode, icmpId, newQuoted, fragment, firstFragment, linkClass, macSource,
+                inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+    }
+
+    public Packet withMark(long newMark) {
+        return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
+                inIface, outIface, physIn, physOut, bridged, newMark & 0xffffffffL, locallyGenerated);
+    }
+
+    public Packet withInIface(String newIn) {
+        return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
+                newIn, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+    }
+
+    public Packet withOutIface(String newOut) {
+        return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
+                inIface, newOut, physIn, physOut, bridged, mark, locallyGenerated);
+    }
+
+    public Packet withBridgePorts(String newPhysIn, String newPhysOut, boolean isBridged) {
+        return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
+                inIface, outIface, newPhysIn, newPhysOut, isBridged, mark, locallyGenerated);
+    }
+
+    /** A minimal synthetic packet (for {@code pktpath trace} and tests); everything else takes neutral values. */
+    public static Packet synthetic(IpFamily family, int proto, IpAddress src, int sport, IpAddress dst, int dport,
+                                   String inIface, boolean locallyGenerated) {
+        int flags = proto == TCP ? SYN : 0;
+        int icmpType = proto == ICMP ? 8 : proto == ICMPV6 ? 128 : -1;
+        int length = family == IpFamily.V4 ? 60 : 80;
+        return new Packet(0, 0, family, proto, src, dst, sport, dport, flags, 1, 0, 0, 1, length, 64, icmpType,
+                proto == ICMP || proto == ICMPV6 ? 0 : -1, proto == ICMP || proto == ICMPV6 ? sport : 0,
+                Optional.empty(), false, true, LinkClass.UNICAST, Optional.empty(), locallyGenerated ? "" : inIface,
+                "", "", "", false, 0, locallyGenerated);
+    }
+}

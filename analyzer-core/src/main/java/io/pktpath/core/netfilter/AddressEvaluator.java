@@ -1,0 +1,50 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.parser.iptables.match.AddressMatch;
+import io.pktpath.parser.net.Cidr;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+
+/** {@code [!] -s/-d addr/len}, compiled to masks over the address bits. */
+final class AddressEvaluator implements MatchEvaluator {
+    private final boolean source;
+    private final boolean negated;
+    private final IpFamily family;
+    private final long hiMask;
+    private final long loMask;
+    private final long hiNet;
+    private final long loNet;
+    private final String text;
+
+    AddressEvaluator(AddressMatch m) {
+        this.source = m.side() == AddressMatch.Side.SOURCE;
+        this.negated = m.negated();
+        Cidr c = m.cidr();
+        this.family = c.family();
+        IpAddress ones = family == IpFamily.V4 ? IpAddress.v4(-1) : IpAddress.v6(-1L, -1L);
+        IpAddress mask = ones.masked(c.prefixLength());
+        this.hiMask = mask.hi();
+        this.loMask = mask.lo();
+        this.hiNet = c.address().hi() & hiMask;
+        this.loNet = c.address().lo() & loMask;
+        this.text = (negated ? "! " : "") + (source ? "-s " : "-d ") + c;
+    }
+
+    @Override
+    public boolean test(Evaluation e) {
+        IpAddress a = source ? e.packet.src() : e.packet.dst();
+        boolean in = a.family() == family && (a.hi() & hiMask) == hiNet && (a.lo() & loMask) == loNet;
+        return in != negated;
+    }
+
+    @Override
+    public Mismatch explain(Evaluation e) {
+        return new Mismatch(text, (source ? "src " : "dst ") + (source ? e.packet.src() : e.packet.dst()));
+    }
+
+    /** The host address when this is a non-negated {@code -d addr/32} (or /128), for the chain index. */
+    java.util.Optional<IpAddress> exactDestination(int prefixLength) {
+        boolean host = prefixLength == family.bits();
+        return !source && !negated && host ? java.util.Optional.of(new IpAddress(family, hiNet, loNet)) : java.util.Optional.empty();
+    }
+}

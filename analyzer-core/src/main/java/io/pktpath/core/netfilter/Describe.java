@@ -1,0 +1,39 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.parser.iptables.match.MatchOption;
+import io.pktpath.parser.iptables.match.ModuleMatch;
+import io.pktpath.parser.iptables.match.Protocols;
+
+/** Texts for misses and steps, built once at compile time (or only when misses are explained). */
+final class Describe {
+    private Describe() {
+    }
+
+    /** {@code -m tcp ! --dport 443}. */
+    static String option(String module, MatchOption o) {
+        String value = o.value().render();
+        return "-m " + module + " " + (o.negated() ? "! " : "") + o.name() + (value.isEmpty() ? "" : " " + value);
+    }
+
+    /** {@code -m conntrack --ctstate NEW --ctdir ORIGINAL}: the module with all its options. */
+    static String module(ModuleMatch m) {
+        StringBuilder sb = new StringBuilder("-m ").append(m.module());
+        for (MatchOption o : m.options()) {
+            String value = o.value().render();
+            sb.append(' ').append(o.negated() ? "! " : "").append(o.name()).append(value.isEmpty() ? "" : " " + value);
+        }
+        return sb.toString();
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    static String proto(int number) {
+        return Protocols.name(number);
+    }
+
+    static String device(String name) {
+        return name.isEmpty() ? "(none)" : name;
+    }
+}

@@ -1,0 +1,81 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.core.engine.ChoicePoint;
+import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.CtState;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.core.trace.UndecidedStep;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The mutable state of one table walk: the packet and ct as targets changed them, the rule being tested, and what the walk collected. */
+final class Evaluation {
+    final Hook hook;
+    final String table;
+    final WalkContext ctx;
+    final StateView state;
+    final List<RuleRef> hits = new ArrayList<>();
+    final Set<String> notes = new LinkedHashSet<>();
+    Packet packet;
+    Optional<CtInfo> ct;
+    boolean notracked;
+    RawEffects raw = RawEffects.NONE;
+    RuleRef rule;
+
+    Evaluation(Hook hook, String table, Packet packet, Optional<CtInfo> ct, WalkContext ctx) {
+        this.hook = hook;
+        this.table = table;
+        this.packet = packet;
+        this.ct = ct;
+        this.ctx = ctx;
+        this.state = new StateView(ctx.state());
+    }
+
+    /** Asks the oracle to decide an undecidable condition of the current rule and records the decision as a step. */
+    int choose(String reason, List<String> outcomes, List<Double> probabilities) {
+        ChoicePoint point = new ChoicePoint(rule, reason, outcomes, probabilities);
+        int index = ctx.oracle().choose(point);
+        if (index < 0 || index >= outcomes.size()) {
+            throw new IllegalStateException("oracle chose outcome " + index + " of " + outcomes.size() + " for " + reason);
+        }
+        ctx.steps().add(new UndecidedStep(hook, rule, reason, outcomes.get(index)));
+        return index;
+    }
+
+    /** Decides a condition that may be true or false with unknown probability; true when the oracle picks "match". */
+    boolean chooseUnknown(String reason) {
+        return choose(reason, List.of("match", "no match"), List.of(Double.NaN, Double.NaN)) == 0;
+    }
+
+    /** The ct the kernel would attach: absent when there is none, the packet is untracked, or its state is INVALID. */
+    Optional<CtInfo> trackedCt() {
+        if (notracked || ct.isEmpty()) {
+            return Optional.empty();
+        }
+        CtState s = ct.get().state();
+        return s == CtState.INVALID || s == CtState.UNTRACKED ? Optional.empty() : ct;
+    }
+
+    boolean untracked() {
+        return notracked || ct.isPresent() && ct.get().state() == CtState.UNTRACKED;
+    }
+
+    /** The input device name as matches see it at this hook (none in OUTPUT and POSTROUTING). */
+    String inName() {
+        return hook == Hook.OUTPUT || hook == Hook.POSTROUTING ? "" : packet.inIface();
+    }
+
+    /** The output device name as matches see it at this hook (none in PREROUTING and INPUT). */
+    String outName() {
+        return hook == Hook.PREROUTING || hook == Hook.INPUT ? "" : packet.outIface();
+    }
+
+    boolean nonFirstFragment() {
+        return packet.fragment() && !packet.firstFragment();
+    }
+}

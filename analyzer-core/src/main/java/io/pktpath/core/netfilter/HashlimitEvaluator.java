@@ -1,0 +1,85 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.parser.iptables.match.HashlimitMatch;
+import io.pktpath.parser.iptables.match.OptionValue;
+import io.pktpath.parser.iptables.model.Negatable;
+import io.pktpath.parser.net.IpAddress;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * {@code -m hashlimit}: one token bucket per key (the {@code --hashlimit-mode} fields, addresses masked) in the table
+ * named {@code --hashlimit-name}; {@code --hashlimit-upto} matches within the rate, {@code --hashlimit-above} over it.
+ * Buckets expire after {@code --hashlimit-htable-expire} (default 10 s) and start full. Byte rates go to the oracle.
+ */
+final class HashlimitEvaluator implements MatchEvaluator {
+    private final String name;
+    private final boolean above;
+    private final long cost;
+    private final long capacity;
+    private final long expireNanos;
+    private final List<String> mode;
+    private final int srcMask;
+    private final int dstMask;
+    private final String text;
+    private final String unsupported;
+
+    HashlimitEvaluator(HashlimitMatch m) {
+        this.text = Describe.module(m);
+        this.name = m.name().map(n -> n.value().text()).orElse("");
+        this.above = m.above().isPresent();
+        String rate = (above ? m.above() : m.upto()).map(Negatable::value).map(OptionValue.Text::text).orElse("");
+        int slash = rate.indexOf('/');
+        String count = slash < 0 ? "" : rate.substring(0, slash);
+        OptionalLong unit = slash < 0 ? OptionalLong.empty() : Rates.unitNanos(rate.substring(slash + 1));
+        boolean packets = !count.isEmpty() && count.chars().allMatch(Character::isDigit) && unit.isPresent();
+        this.unsupported = packets ? "" : "cannot be evaluated offline: hashlimit rate " + rate;
+        this.cost = packets ? Rates.cost(Long.parseLong(count), unit.getAsLong()) : 1;
+        long burst = m.burst().map(b -> b.value().value()).orElse(5L);
+        this.capacity = cost * Math.max(1, burst);
+        long expireMs = m.option("--hashlimit-htable-expire").map(o -> o.value())
+                .filter(OptionValue.Number.class::isInstance).map(v -> ((OptionValue.Number) v).value()).orElse(10_000L);
+        this.expireNanos = expireMs * 1_000_000L;
+        this.mode = m.mode().map(w -> w.value().words()).orElse(List.of());
+        this.srcMask = (int) m.sourceMask().map(v -> v.value().value()).orElse(-1L).longValue();
+        this.dstMask = (int) m.destinationMask().map(v -> v.value().value()).orElse(-1L).longValue();
+    }
+
+    private String key(Evaluation e) {
+        StringBuilder sb = new StringBuilder("hashlimit ").append(name).append(' ').append(e.packet.family());
+        for (String field : mode) {
+            switch (field) {
+                case "srcip" -> sb.append(" src ").append(masked(e.packet.src(), srcMask));
+                case "dstip" -> sb.append(" dst ").append(masked(e.packet.dst(), dstMask));
+                case "srcport" -> sb.append(" sport ").append(e.packet.hasPorts() ? e.packet.sport() : 0);
+                case "dstport" -> sb.append(" dport ").append(e.packet.hasPorts() ? e.packet.dport() : 0);
+                default -> sb.append(' ').append(field);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static IpAddress masked(IpAddress a, int prefix) {
+        return prefix < 0 || prefix > a.family().bits() ? a : a.masked(prefix);
+    }
+
+    @Override
+    public boolean test(Evaluation e) {
+        if (!unsupported.isEmpty()) {
+            return e.chooseUnknown(unsupported);
+        }
+        String key = key(e);
+        boolean paid = StateUpdate.BucketTake.evaluate(e.state.bucket(key), e.packet.timeNanos(), cost, capacity,
+                expireNanos).paid();
+        e.state.record(new StateUpdate.BucketTake(key, e.packet.timeNanos(), cost, capacity, expireNanos));
+        return paid != above;
+    }
+
+    @Override
+    public Mismatch explain(Evaluation e) {
+        if (!unsupported.isEmpty()) {
+            return new Mismatch(text, "oracle chose no match");
+        }
+        return new Mismatch(text, (above ? "within the rate" : "over the rate") + " for " + key(e).substring(10));
+    }
+}

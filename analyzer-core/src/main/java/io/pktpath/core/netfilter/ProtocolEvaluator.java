@@ -1,0 +1,30 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.parser.iptables.match.ProtocolMatch;
+
+/** {@code [!] -p proto} (0 = any). */
+final class ProtocolEvaluator implements MatchEvaluator {
+    private final int number;
+    private final boolean negated;
+    private final String text;
+
+    ProtocolEvaluator(ProtocolMatch m) {
+        this.number = m.number();
+        this.negated = m.negated();
+        this.text = (negated ? "! " : "") + "-p " + m.name();
+    }
+
+    int number() {
+        return negated ? -1 : number;
+    }
+
+    @Override
+    public boolean test(Evaluation e) {
+        return (number == 0 || number == e.packet.proto()) != negated;
+    }
+
+    @Override
+    public Mismatch explain(Evaluation e) {
+        return new Mismatch(text, "proto " + Describe.proto(e.packet.proto()));
+    }
+}

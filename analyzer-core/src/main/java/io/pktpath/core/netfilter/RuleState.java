@@ -1,0 +1,77 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.parser.net.IpAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The committed state of stateful matches across a replay (nth counters, limit/hashlimit buckets, recent lists).
+ * Walks only read it; the orchestrator applies the updates of the path it picked with {@link #commit(List)}.
+ */
+public final class RuleState implements StateStore {
+    private final Map<String, Long> nth = new HashMap<>();
+    private final Map<String, TokenBucket> buckets = new HashMap<>();
+    private final Map<String, Map<IpAddress, RecentEntry>> recent = new HashMap<>();
+
+    /** Applies the updates of one chosen walk, in order. */
+    public void commit(List<StateUpdate> updates) {
+        for (StateUpdate u : updates) {
+            u.applyTo(this);
+        }
+    }
+
+    /** The key under which a rule's own state (nth counter, limit bucket) is kept. */
+    public static String ruleKey(RuleRef rule) {
+        return rule.family() + " " + rule.table() + " " + rule.chain() + " #" + rule.position();
+    }
+
+    /** How many times the nth rule was evaluated since the capture started, if ever. */
+    public OptionalLong nthCounter(RuleRef rule) {
+        return nthCount(ruleKey(rule));
+    }
+
+    /** An address's entry in a recent list. */
+    public Optional<RecentEntry> recentEntry(String list, IpAddress address) {
+        return recent(list, address);
+    }
+
+    @Override
+    public OptionalLong nthCount(String ruleKey) {
+        Long v = nth.get(ruleKey);
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    @Override
+    public void putNth(String ruleKey, long count) {
+        nth.put(ruleKey, count);
+    }
+
+    @Override
+    public Optional<TokenBucket> bucket(String key) {
+        return Optional.ofNullable(buckets.get(key));
+    }
+
+    @Override
+    public void putBucket(String key, TokenBucket bucket) {
+        buckets.put(key, bucket);
+    }
+
+    @Override
+    public Optional<RecentEntry> recent(String list, IpAddress address) {
+        Map<IpAddress, RecentEntry> entries = recent.get(list);
+        return entries == null ? Optional.empty() : Optional.ofNullable(entries.get(address));
+    }
+
+    @Override
+    public void putRecent(String list, IpAddress address, Optional<RecentEntry> entry) {
+        if (entry.isPresent()) {
+            recent.computeIfAbsent(list, k -> new HashMap<>()).put(address, entry.get());
+        } else if (recent.containsKey(list)) {
+            recent.get(list).remove(address);
+        }
+    }
+}

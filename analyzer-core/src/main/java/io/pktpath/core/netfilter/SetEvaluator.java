@@ -1,0 +1,43 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.parser.iptables.match.OptionValue;
+import java.util.Optional;
+
+/**
+ * {@code -m set [!] --match-set NAME dirs}: ipset membership from NodeFacts; a set the bundle does not hold, or
+ * packet/byte counter conditions, are decided by the oracle.
+ */
+final class SetEvaluator implements MatchEvaluator {
+    private final OptionValue.SetRef set;
+    private final boolean negated;
+    private final boolean counterConditions;
+    private final String text;
+
+    SetEvaluator(OptionValue.SetRef set, boolean negated, boolean counterConditions, String text) {
+        this.set = set;
+        this.negated = negated;
+        this.counterConditions = counterConditions;
+        this.text = text;
+    }
+
+    @Override
+    public boolean test(Evaluation e) {
+        Optional<Boolean> member = e.ctx.facts().ipsetContains(set.name(), set.directions(), e.packet);
+        if (member.isEmpty()) {
+            return e.chooseUnknown("undecidable: ipset " + set.name() + " not in bundle");
+        }
+        boolean hit = member.get();
+        if (hit && counterConditions) {
+            return e.chooseUnknown("undecidable: counters of ipset " + set.name() + " not in bundle");
+        }
+        return hit != negated;
+    }
+
+    @Override
+    public Mismatch explain(Evaluation e) {
+        Optional<Boolean> member = e.ctx.facts().ipsetContains(set.name(), set.directions(), e.packet);
+        String dirs = String.join(",", set.directions());
+        return new Mismatch(text, member.map(m -> (m ? "in" : "not in") + " set " + set.name() + " (" + dirs + ")")
+                .orElse("set " + set.name() + " not in bundle: oracle chose no match"));
+    }
+}

@@ -1,0 +1,20 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.parser.net.IpAddress;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Storage of stateful-match state (nth counters, token buckets, recent lists) that {@link StateUpdate}s modify. */
+public interface StateStore {
+    OptionalLong nthCount(String ruleKey);
+
+    void putNth(String ruleKey, long count);
+
+    Optional<TokenBucket> bucket(String key);
+
+    void putBucket(String key, TokenBucket bucket);
+
+    Optional<RecentEntry> recent(String list, IpAddress address);
+
+    void putRecent(String list, IpAddress address, Optional<RecentEntry> entry);
+}

@@ -1,0 +1,83 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.parser.net.IpAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The rule state as one walk sees it: the committed {@link RuleState} plus this walk's own updates so far, which are
+ * also collected (in order) for a later commit. Nothing reaches the committed state from here.
+ */
+final class StateView implements StateStore {
+    private final RuleState committed;
+    private final List<StateUpdate> updates = new ArrayList<>();
+    private Map<String, Long> nth;
+    private Map<String, TokenBucket> buckets;
+    private Map<String, Optional<RecentEntry>> recent;
+
+    StateView(RuleState committed) {
+        this.committed = committed;
+    }
+
+    void record(StateUpdate update) {
+        updates.add(update);
+        update.applyTo(this);
+    }
+
+    List<StateUpdate> updates() {
+        return updates;
+    }
+
+    @Override
+    public OptionalLong nthCount(String ruleKey) {
+        if (nth != null && nth.containsKey(ruleKey)) {
+            return OptionalLong.of(nth.get(ruleKey));
+        }
+        return committed.nthCount(ruleKey);
+    }
+
+    @Override
+    public void putNth(String ruleKey, long count) {
+        if (nth == null) {
+            nth = new HashMap<>();
+        }
+        nth.put(ruleKey, count);
+    }
+
+    @Override
+    public Optional<TokenBucket> bucket(String key) {
+        if (buckets != null && buckets.containsKey(key)) {
+            return Optional.of(buckets.get(key));
+        }
+        return committed.bucket(key);
+    }
+
+    @Override
+    public void putBucket(String key, TokenBucket bucket) {
+        if (buckets == null) {
+            buckets = new HashMap<>();
+        }
+        buckets.put(key, bucket);
+    }
+
+    @Override
+    public Optional<RecentEntry> recent(String list, IpAddress address) {
+        String key = list + "\u0000" + address;
+        if (recent != null && recent.containsKey(key)) {
+            return recent.get(key);
+        }
+        return committed.recent(list, address);
+    }
+
+    @Override
+    public void putRecent(String list, IpAddress address, Optional<RecentEntry> entry) {
+        if (recent == null) {
+            recent = new HashMap<>();
+        }
+        recent.put(list + "\u0000" + address, entry);
+    }
+}

@@ -1,0 +1,56 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.NodeFacts;
+import io.pktpath.core.trace.RuleMiss;
+import io.pktpath.core.trace.TraceStep;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one table walk may consult and where it reports: node facts, the oracle for undecidable matches, the committed
+ * rule state (read only), the step sink, and (when {@code collectMisses}) the sink for rules that did not match.
+ * The sinks are the caller's mutable lists; the walk only appends to them.
+ */
+public final class WalkContext {
+    private final NodeFacts facts;
+    private final ChoiceOracle oracle;
+    private final RuleState state;
+    private final List<TraceStep> steps;
+    private final boolean collectMisses;
+    private final List<RuleMiss> misses;
+
+    public WalkContext(NodeFacts facts, ChoiceOracle oracle, RuleState state, List<TraceStep> steps,
+                       boolean collectMisses, List<RuleMiss> misses) {
+        this.facts = Objects.requireNonNull(facts, "facts");
+        this.oracle = Objects.requireNonNull(oracle, "oracle");
+        this.state = Objects.requireNonNull(state, "state");
+        this.steps = Objects.requireNonNull(steps, "steps");
+        this.collectMisses = collectMisses;
+        this.misses = Objects.requireNonNull(misses, "misses");
+    }
+
+    public NodeFacts facts() {
+        return facts;
+    }
+
+    public ChoiceOracle oracle() {
+        return oracle;
+    }
+
+    public RuleState state() {
+        return state;
+    }
+
+    public List<TraceStep> steps() {
+        return steps;
+    }
+
+    public boolean collectMisses() {
+        return collectMisses;
+    }
+
+    public List<RuleMiss> misses() {
+        return misses;
+    }
+}

@@ -1,0 +1,61 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.ChoicePoint;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs a side-effect-free packet path once per combination of choices (depth first, rule order first), so that every
+ * branch of random rules and undecidable matches is known with its probability.
+ */
+final class BranchEnumerator {
+    /** One branch: the run's result, the choice points met, the outcome taken at each, and the branch's probability. */
+    record Branch<R>(R result, List<ChoicePoint> points, List<Integer> picks, double probability, String label) {
+    }
+
+    private BranchEnumerator() {
+    }
+
+    /** Every branch, first in rule order first; at most {@code limit} (the rest are dropped and {@code truncated} says so). */
+    static <R> Enumeration<R> enumerate(Function<ChoiceOracle, R> run, int limit) {
+        List<Branch<R>> branches = new ArrayList<>();
+        Deque<int[]> pending = new ArrayDeque<>();
+        pending.push(new int[0]);
+        boolean truncated = false;
+        while (!pending.isEmpty()) {
+            if (branches.size() == limit) {
+                truncated = true;
+                break;
+            }
+            int[] prefix = pending.pop();
+            ScriptedOracle oracle = new ScriptedOracle(prefix);
+            R result = run.apply(oracle);
+            List<Integer> picks = oracle.picks();
+            branches.add(new Branch<>(result, oracle.points(), picks, oracle.probability(), oracle.label()));
+            List<int[]> children = new ArrayList<>();
+            for (int i = prefix.length; i < picks.size(); i++) {
+                int outcomes = oracle.points().get(i).outcomes().size();
+                for (int k = 1; k < outcomes; k++) {
+                    int[] child = new int[i + 1];
+                    for (int j = 0; j < i; j++) {
+                        child[j] = picks.get(j);
+                    }
+                    child[i] = k;
+                    children.add(child);
+                }
+            }
+            for (int c = children.size() - 1; c >= 0; c--) {
+                pending.push(children.get(c));
+            }
+        }
+        return new Enumeration<>(List.copyOf(branches), truncated);
+    }
+
+    /** The branches found and whether the limit cut the enumeration short. */
+    record Enumeration<R>(List<Branch<R>> branches, boolean truncated) {
+    }
+}

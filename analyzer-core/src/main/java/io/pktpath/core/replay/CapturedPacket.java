@@ -1,0 +1,34 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.packet.DecodeStatus;
+import io.pktpath.core.trace.PacketSummary;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One frame of the capture, decoded and kept for the replay: the report's summary, the engine's packet (absent for
+ * frames that are not replayable IP packets), the decode status with its message, and the link-layer facts the capture
+ * point logic needs (source MAC, SLL packet type; -1 when unknown).
+ */
+public record CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
+                             long linkSrcMac, long linkDstMac, int sllPacketType) {
+    public CapturedPacket {
+        Objects.requireNonNull(summary, "summary");
+        Objects.requireNonNull(packet, "packet");
+        Objects.requireNonNull(status, "status");
+        statusMessage = statusMessage == null ? "" : statusMessage;
+    }
+
+    public long frame() {
+        return summary.frame();
+    }
+
+    public boolean inbound() {
+        return summary.dir().equals("in");
+    }
+
+    public boolean outbound() {
+        return summary.dir().equals("out");
+    }
+}

@@ -1,0 +1,22 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.Packet;
+
+/**
+ * The node as the replay loop sees it: it runs a packet through the hooks in kernel order without side effects, and
+ * commits the run that happened (conntrack, rule counters, stateful matches).
+ */
+public interface NodePath {
+    /** A packet received on {@code packet.inIface()}, from PREROUTING. */
+    PathRun ingress(Packet packet, ChoiceOracle oracle, boolean collectMisses);
+
+    /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
+    PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
+
+    /** Applies the effects of the run that happened. */
+    void commit(PathRun run, Packet packet);
+
+    /** Whether {@code address} is one of the node's own addresses. */
+    boolean isLocal(io.pktpath.parser.net.IpAddress address);
+}

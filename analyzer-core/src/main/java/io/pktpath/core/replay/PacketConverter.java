@@ -1,0 +1,129 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.capture.Direction;
+import io.pktpath.core.capture.FrameView;
+import io.pktpath.core.engine.LinkClass;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.packet.DecodeStatus;
+import io.pktpath.core.packet.PacketView;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import java.util.Optional;
+
+/**
+ * Turns a decoded frame into the replay's {@link CapturedPacket}: the report summary (with a tcpdump-like info text)
+ * and, for IP frames, the engine's immutable {@link Packet}. Interface and direction overrides from the user apply here.
+ */
+public final class PacketConverter {
+    private final String ifaceOverride;
+    private final Direction dirOverride;
+
+    public PacketConverter(String ifaceOverride, Direction dirOverride) {
+        this.ifaceOverride = ifaceOverride == null ? "" : ifaceOverride;
+        this.dirOverride = dirOverride == null ? Direction.UNKNOWN : dirOverride;
+    }
+
+    public CapturedPacket convert(FrameView frame, PacketView view) {
+        String iface = !ifaceOverride.isEmpty() ? ifaceOverride
+                : frame.interfaceName() == null ? "" : frame.interfaceName();
+        Direction direction = dirOverride != Direction.UNKNOWN ? dirOverride : frame.direction();
+        String dir = switch (direction) {
+            case IN -> "in";
+            case OUT -> "out";
+            case UNKNOWN -> "";
+        };
+        boolean ip = view.status() == DecodeStatus.OK && (view.family() == 4 || view.family() == 6);
+        boolean truncatedButUsable = view.status() == DecodeStatus.TRUNCATED && view.family() != 0 && view.protocol() >= 0
+                && view.ipTotalLength() > 0;
+        Optional<IpAddress> src = Optional.empty();
+        Optional<IpAddress> dst = Optional.empty();
+        if (view.family() == 4 || view.family() == 6) {
+            src = Optional.of(source(view));
+            dst = Optional.of(destination(view));
+        }
+        int proto = view.family() == 0 ? -1 : view.protocol();
+        PacketSummary summary = new PacketSummary(frame.frameNumber(), frame.timestampNanos(), iface, dir,
+                view.family() == 4 || view.family() == 6 ? view.family() : 0, proto, src, dst,
+                ports(view) ? view.srcPort() : -1, ports(view) ? view.dstPort() : -1,
+                view.family() == 4 ? view.ipId() : -1, view.family() != 0 ? view.ipTotalLength() : (int) frame.originalLength(),
+                isIcmp(view) ? view.icmpType() : -1, isIcmp(view) ? view.icmpCode() : -1,
+                proto == Packet.TCP ? view.tcpFlags() : -1, PacketInfo.describe(view, (int) frame.originalLength()));
+        Optional<Packet> packet = Optional.empty();
+        if ((ip || truncatedButUsable) && src.isPresent()) {
+            packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction));
+        }
+        return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
+                view.sllPacketType());
+    }
+
+    private static boolean isIcmp(PacketView v) {
+        return v.protocol() == Packet.ICMP || v.protocol() == Packet.ICMPV6;
+    }
+
+    private static boolean ports(PacketView v) {
+        int p = v.protocol();
+        return (p == Packet.TCP || p == Packet.UDP || p == Packet.SCTP || p == 136) && v.srcPort() >= 0
+                && (!v.isFragment() || v.isFirstFragment());
+    }
+
+    static IpAddress source(PacketView v) {
+        return v.family() == 4 ? IpAddress.v4(v.src4()) : IpAddress.v6(v.srcHi(), v.srcLo());
+    }
+
+    static IpAddress destination(PacketView v) {
+        return v.family() == 4 ? IpAddress.v4(v.dst4()) : IpAddress.v6(v.dstHi(), v.dstLo());
+    }
+
+    private static Packet packet(FrameView frame, PacketView v, IpAddress src, IpAddress dst, String iface,
+                                 Direction direction) {
+        IpFamily family = v.family() == 4 ? IpFamily.V4 : IpFamily.V6;
+        boolean hasPorts = ports(v);
+        Optional<Tuple> quoted = Optional.empty();
+        if (v.hasQuoted()) {
+            PacketView q = v.quoted();
+            boolean qPorts = ports(q);
+            int qsport = isIcmp(q) ? Math.max(q.icmpId(), 0) : qPorts ? q.srcPort() : 0;
+            quoted = Optional.of(new Tuple(q.protocol(), source(q), qsport, destination(q), qPorts ? q.dstPort() : 0));
+        }
+        boolean in = direction != Direction.OUT;
+        return new Packet(frame.frameNumber(), frame.timestampNanos(), family, v.protocol(), src, dst,
+                hasPorts ? v.srcPort() : 0, hasPorts ? v.dstPort() : 0, Math.max(v.tcpFlags(), 0), Math.max(v.seq(), 0),
+                Math.max(v.ack(), 0), Math.max(v.payloadLength(), 0), Math.max(v.ipId(), 0), v.ipTotalLength(),
+                v.ttl(), isIcmp(v) ? v.icmpType() : -1, isIcmp(v) ? v.icmpCode() : -1,
+                isIcmp(v) ? Math.max(v.icmpId(), 0) : 0, quoted, v.isFragment() && !v.isFirstFragment(),
+                !v.isFragment() || v.isFirstFragment(), linkClass(v), mac(v.linkSrc()), in ? iface : "",
+                in ? "" : iface, "", "", false, 0, !in);
+    }
+
+    private static LinkClass linkClass(PacketView v) {
+        return switch (v.sllPacketType()) {
+            case 1 -> LinkClass.BROADCAST;
+            case 2 -> LinkClass.MULTICAST;
+            case 3 -> LinkClass.OTHERHOST;
+            default -> {
+                long dstMac = v.linkDst();
+                if (dstMac == 0xffffffffffffL) {
+                    yield LinkClass.BROADCAST;
+                }
+                yield dstMac > 0 && (dstMac & 0x010000000000L) != 0 ? LinkClass.MULTICAST : LinkClass.UNICAST;
+            }
+        };
+    }
+
+    private static Optional<String> mac(long bits) {
+        if (bits <= 0) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            int b = (int) (bits >>> (8 * i)) & 0xff;
+            if (sb.length() > 0) {
+                sb.append(':');
+            }
+            sb.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+        }
+        return Optional.of(sb.toString());
+    }
+}

@@ -1,0 +1,30 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.NatChange;
+import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.core.trace.RuleMiss;
+import io.pktpath.core.trace.TraceStep;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One side-effect-free run of a packet through the node: the typed steps, the disposition and its reason, the NAT, the
+ * route, where the packet leaves (for matching the capture's egress copy), misses, notes, the flow id, and an opaque
+ * commit token the {@link NodePath} applies when this run is the one that happened.
+ */
+public record PathRun(List<TraceStep> steps, Disposition disposition, String reason, Optional<NatChange> nat,
+                      Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
+                      long flowId, Object commitToken) {
+    public PathRun {
+        steps = List.copyOf(steps);
+        Objects.requireNonNull(disposition, "disposition");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(nat, "nat");
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(egress, "egress");
+        misses = List.copyOf(misses);
+        notes = List.copyOf(notes);
+    }
+}

@@ -1,0 +1,269 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.capture.CaptureReader;
+import io.pktpath.core.capture.CaptureSummary;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.packet.DecodeStatus;
+import io.pktpath.core.trace.Alternative;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.core.trace.UndecidedStep;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+/**
+ * Replays a capture frame by frame, in order: decides each frame's capture point, runs every branch of its path, picks
+ * the branch the capture shows happened (its egress copy, found by looking ahead), commits it, and emits exactly one
+ * {@link PacketTrace} per frame. Without a node ({@code path} null) it decodes only.
+ */
+public final class ReplayLoop {
+    private final NodePath path;
+    private final ReplayOptions options;
+    private final ArrayDeque<CapturedPacket> ahead = new ArrayDeque<>();
+    private final Map<Long, PacketTrace> claimedBy = new HashMap<>();
+    private FrameSource source;
+
+    public ReplayLoop(NodePath path, ReplayOptions options) {
+        this.path = path;
+        this.options = options;
+    }
+
+    /**
+     * Reads the whole capture and hands every frame's trace to {@code sink}; {@code progress} gets the frame count now
+     * and then, and {@code cancelled} stops the replay early (the summary then covers what was read).
+     */
+    public CaptureSummary run(CaptureReader reader, PacketConverter converter, TraceSink sink, LongConsumer progress,
+                              BooleanSupplier cancelled) {
+        try (FrameSource frames = new FrameSource(reader, converter)) {
+            source = frames;
+            long count = 0;
+            while (true) {
+                CapturedPacket cp = ahead.isEmpty() ? frames.next() : ahead.poll();
+                if (cp == null) {
+                    break;
+                }
+                sink.accept(process(cp));
+                if ((++count & 1023) == 0) {
+                    progress.accept(count);
+                    if (cancelled.getAsBoolean()) {
+                        return frames.summary() == null ? cancelledSummary(reader) : frames.summary();
+                    }
+                }
+            }
+            progress.accept(count);
+            return frames.summary();
+        }
+    }
+
+    private static CaptureSummary cancelledSummary(CaptureReader reader) {
+        return new CaptureSummary(reader.displayName(), reader.format(), 0, 0, List.of(), List.of(), List.of());
+    }
+
+    private PacketTrace process(CapturedPacket cp) {
+        PacketTrace original = claimedBy.remove(cp.frame());
+        if (original != null) {
+            return copyOf(cp, original);
+        }
+        if (cp.packet().isEmpty()) {
+            return notReplayed(cp, unreplayable(cp), reasonFor(cp));
+        }
+        if (path == null) {
+            return notReplayed(cp, Disposition.NOT_REPLAYABLE, "decoded only: the bundle has no rules or routes to replay against");
+        }
+        Packet packet = cp.packet().get();
+        List<String> notes = new ArrayList<>();
+        FrameRole role = role(cp, packet, notes);
+        if (role == FrameRole.NOT_REPLAYED) {
+            return notReplayed(cp, Disposition.NOT_REPLAYABLE, notes.isEmpty() ? "not replayed" : notes.get(0));
+        }
+        Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet) : asIngress(packet);
+        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(
+                oracle -> role == FrameRole.LOCAL_OUT ? path.localOut(input, oracle, options.collectMisses())
+                        : path.ingress(input, oracle, options.collectMisses()), options.maxBranches());
+        if (runs.truncated()) {
+            notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches() + " were followed");
+        }
+        Choice choice = choose(cp, runs.branches(), notes);
+        BranchEnumerator.Branch<PathRun> chosen = runs.branches().get(choice.index());
+        path.commit(chosen.result(), input);
+        List<Alternative> alternatives = new ArrayList<>();
+        if (runs.branches().size() > 1) {
+            for (BranchEnumerator.Branch<PathRun> b : runs.branches()) {
+                PathRun r = b.result();
+                alternatives.add(new Alternative(b.label(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reason()));
+            }
+        }
+        PathRun run = chosen.result();
+        notes.addAll(run.notes());
+        List<Long> correlated = choice.egressFrame() > 0 ? List.of(choice.egressFrame()) : List.of();
+        PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()), run.disposition(),
+                run.reason(), run.nat(), run.route(), correlated, alternatives, run.misses(), dedupe(notes), run.flowId());
+        if (choice.egressFrame() > 0) {
+            claimedBy.put(choice.egressFrame(), trace);
+        }
+        return trace;
+    }
+
+    private static List<String> dedupe(List<String> notes) {
+        return notes.stream().distinct().toList();
+    }
+
+    private FrameRole role(CapturedPacket cp, Packet packet, List<String> notes) {
+        if (cp.inbound()) {
+            return FrameRole.INGRESS;
+        }
+        boolean local = path.isLocal(packet.src()) || cp.summary().iface().equals("lo");
+        if (cp.outbound()) {
+            if (local) {
+                return FrameRole.LOCAL_OUT;
+            }
+            notes.add("sent on " + cp.summary().iface() + " from " + packet.src()
+                    + ", which is not a node address: a forwarded packet whose incoming copy is not in the capture");
+            return FrameRole.NOT_REPLAYED;
+        }
+        notes.add("the capture does not say the frame's direction: taken as "
+                + (local ? "sent by the node (its source is a node address)" : "received"));
+        return local ? FrameRole.LOCAL_OUT : FrameRole.INGRESS;
+    }
+
+    private static Packet asLocal(Packet p) {
+        return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
+                p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
+                p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.linkClass(), p.macSource(), "",
+                p.outIface().isEmpty() ? p.inIface() : p.outIface(), "", "", false, 0, true);
+    }
+
+    private static Packet asIngress(Packet p) {
+        if (!p.locallyGenerated() && p.outIface().isEmpty()) {
+            return p;
+        }
+        return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
+                p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
+                p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.linkClass(), p.macSource(),
+                p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false);
+    }
+
+    /** Which branch happened, what decided it, and the egress frame that showed it (0 when none). */
+    private record Choice(int index, String decidedBy, long egressFrame) {
+    }
+
+    private Choice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
+        boolean anyEgress = branches.stream().anyMatch(b -> b.result().egress().isPresent());
+        if (!anyEgress) {
+            return new Choice(0, branches.size() > 1 ? "first branch in rule order: the packet does not leave the node" : "", 0);
+        }
+        fill(cp.summary().timeNanos() + options.lookaheadNanos());
+        Packet packet = cp.packet().orElseThrow();
+        CapturedPacket sameIdentity = null;
+        for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
+                break;
+            }
+            if (later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())
+                    || !sameIdentity(packet, later.packet().get())) {
+                continue;
+            }
+            for (int i = 0; i < branches.size(); i++) {
+                Optional<Egress> egress = branches.get(i).result().egress();
+                if (egress.isPresent() && leavesAs(egress.get(), later)) {
+                    String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
+                    return new Choice(i, by, later.frame());
+                }
+            }
+            if (sameIdentity == null) {
+                sameIdentity = later;
+            }
+        }
+        if (sameIdentity != null) {
+            Egress predicted = branches.get(0).result().egress().orElse(null);
+            notes.add("frame " + sameIdentity.frame() + " looks like this packet leaving on " + sameIdentity.summary().iface()
+                    + " as " + sameIdentity.packet().get().tuple() + ", but the rules in the bundle predict "
+                    + (predicted == null ? "no egress" : predicted.dev() + " as " + predicted.tuple())
+                    + ": the dump may be from another node or another time");
+        }
+        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", 0);
+    }
+
+    private static boolean leavesAs(Egress egress, CapturedPacket later) {
+        String iface = later.summary().iface();
+        Tuple seen = later.packet().get().tuple();
+        return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface)) && egress.tuple().equals(seen);
+    }
+
+    /** The same packet at another interface: same family and protocol, same IPv4 id, same L4 payload and sequence. */
+    static boolean sameIdentity(Packet a, Packet b) {
+        if (a.family() != b.family() || a.proto() != b.proto() || a.payloadLength() != b.payloadLength()) {
+            return false;
+        }
+        if (a.family() == io.pktpath.parser.net.IpFamily.V4 && a.ipId() != b.ipId()) {
+            return false;
+        }
+        if (a.isTcp()) {
+            return a.seq() == b.seq() && a.tcpFlags() == b.tcpFlags();
+        }
+        if (a.isIcmp()) {
+            return a.icmpType() == b.icmpType() && a.icmpCode() == b.icmpCode();
+        }
+        return a.family() == io.pktpath.parser.net.IpFamily.V4 || a.length() == b.length();
+    }
+
+    private void fill(long untilNanos) {
+        while (ahead.size() < options.lookaheadFrames()
+                && (ahead.isEmpty() || ahead.peekLast().summary().timeNanos() <= untilNanos)) {
+            CapturedPacket next = source.next();
+            if (next == null) {
+                return;
+            }
+            ahead.add(next);
+        }
+    }
+
+    private static List<TraceStep> decided(List<TraceStep> steps, String decidedBy) {
+        if (decidedBy.isEmpty()) {
+            return steps;
+        }
+        List<TraceStep> out = new ArrayList<>(steps.size());
+        for (TraceStep s : steps) {
+            out.add(s instanceof UndecidedStep u ? new UndecidedStep(u.hook(), u.rule(), u.reason(), decidedBy) : s);
+        }
+        return out;
+    }
+
+    private static PacketTrace copyOf(CapturedPacket cp, PacketTrace original) {
+        String reason = "the packet of frame " + original.packet().frame() + " leaving on "
+                + (cp.summary().iface().isEmpty() ? "its output interface" : cp.summary().iface())
+                + (original.nat().isPresent() && original.nat().get().changed() ? " after NAT" : "");
+        return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), reason,
+                original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(), List.of(),
+                original.flowId());
+    }
+
+    private static PacketTrace notReplayed(CapturedPacket cp, Disposition disposition, String reason) {
+        return new PacketTrace(cp.summary(), FrameRole.NOT_REPLAYED, List.of(), disposition, reason, Optional.empty(),
+                Optional.empty(), List.of(), List.of(), List.of(), List.of(), 0);
+    }
+
+    private static Disposition unreplayable(CapturedPacket cp) {
+        return cp.status() == DecodeStatus.MALFORMED || cp.status() == DecodeStatus.TRUNCATED
+                ? Disposition.MALFORMED : Disposition.NOT_REPLAYABLE;
+    }
+
+    private static String reasonFor(CapturedPacket cp) {
+        return switch (cp.status()) {
+            case NOT_IP -> "not an IP packet (" + cp.summary().info() + "): netfilter's IP hooks never see it";
+            case UNSUPPORTED_LINKTYPE -> "link type not decoded: " + cp.statusMessage();
+            case MALFORMED -> "malformed: " + cp.statusMessage();
+            case TRUNCATED -> "truncated: " + cp.statusMessage();
+            case OK -> "not replayable";
+        };
+    }
+}

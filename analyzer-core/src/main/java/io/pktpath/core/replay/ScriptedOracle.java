@@ -1,0 +1,62 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.ChoicePoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An oracle that follows a fixed prefix of choices, takes the first outcome after it, and records every choice point it
+ * met, so the enumerator can run a packet once per branch.
+ */
+final class ScriptedOracle implements ChoiceOracle {
+    private final int[] prefix;
+    private final List<ChoicePoint> points = new ArrayList<>();
+    private final List<Integer> picks = new ArrayList<>();
+
+    ScriptedOracle(int[] prefix) {
+        this.prefix = prefix.clone();
+    }
+
+    @Override
+    public int choose(ChoicePoint point) {
+        int index = points.size();
+        int pick = index < prefix.length && prefix[index] < point.outcomes().size() ? prefix[index] : 0;
+        points.add(point);
+        picks.add(pick);
+        return pick;
+    }
+
+    List<ChoicePoint> points() {
+        return List.copyOf(points);
+    }
+
+    List<Integer> picks() {
+        return List.copyOf(picks);
+    }
+
+    /** The product of the probabilities of the outcomes taken; NaN when any is unknown. */
+    double probability() {
+        double p = 1.0;
+        for (int i = 0; i < points.size(); i++) {
+            p *= points.get(i).probabilities().get(picks.get(i));
+        }
+        return p;
+    }
+
+    /** A readable label of the choices taken, e.g. {@code nat KUBE-SVC-X #1: match}. */
+    String label() {
+        if (points.isEmpty()) {
+            return "the only path";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            ChoicePoint p = points.get(i);
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(p.rule().label()).append(": ").append(p.outcomes().get(picks.get(i)));
+        }
+        return sb.toString();
+    }
+}

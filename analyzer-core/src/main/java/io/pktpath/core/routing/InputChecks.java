@@ -1,0 +1,162 @@
+package io.pktpath.core.routing;
+
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.parser.iproute.RouteType;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Setting;
+import io.pktpath.parser.sysctl.Sysctls;
+
+import java.util.List;
+
+/**
+ * The input-side checks of ip_route_input_slow/fib_validate_source (netfilter-semantics §6.4) as trace steps: martian
+ * addresses, 127/8 and route_localnet, accept_local, rp_filter (max of all and device; strict, loose, the mark only
+ * with src_valid_mark) and the input device's forwarding flag. Each detail names the sysctls used and their origin.
+ */
+final class InputChecks {
+    static final String MARTIAN_SOURCE = "martian source";
+    static final String MARTIAN_DESTINATION = "martian destination";
+    static final String ROUTE_LOCALNET = "route_localnet";
+    static final String ACCEPT_LOCAL = "accept_local";
+    static final String RP_FILTER = "rp_filter";
+    static final String FORWARDING = "forwarding";
+
+    private final NodeFib fib;
+
+    InputChecks(NodeFib fib) {
+        this.fib = fib;
+    }
+
+    static Disposition dispositionOf(String check) {
+        return switch (check) {
+            case RP_FILTER -> Disposition.RP_FILTER;
+            case FORWARDING -> Disposition.FORWARDING_DISABLED;
+            default -> Disposition.MARTIAN;
+        };
+    }
+
+    static CheckStep step(String check, boolean passed, String detail) {
+        return new CheckStep(null, check, passed, detail);
+    }
+
+    /** The checks before the table lookup; returns false after adding a failed step. */
+    boolean beforeLookup(Packet p, List<CheckStep> out) {
+        IpAddress src = p.src();
+        IpAddress dst = p.dst();
+        if (AddressClass.isMulticast(src) || AddressClass.isLimitedBroadcast(src)) {
+            out.add(step(MARTIAN_SOURCE, false, "source " + src + " is a multicast or broadcast address"));
+            return false;
+        }
+        if (p.family() == IpFamily.V6) {
+            if (AddressClass.isLoopback(src) || AddressClass.isLoopback(dst)) {
+                out.add(step(MARTIAN_SOURCE, false, "::1 as source or destination on non-loopback " + p.inIface()));
+                return false;
+            }
+            return true;
+        }
+        if (AddressClass.isLimitedBroadcast(dst) || AddressClass.isUnspecified(src) && AddressClass.isUnspecified(dst)) {
+            return true;
+        }
+        if (AddressClass.isZeroNet(src)) {
+            out.add(step(MARTIAN_SOURCE, false, "source " + src + " is in 0.0.0.0/8"));
+            return false;
+        }
+        if (AddressClass.isZeroNet(dst)) {
+            out.add(step(MARTIAN_DESTINATION, false, "destination " + dst + " is in 0.0.0.0/8"));
+            return false;
+        }
+        if (AddressClass.isLoopback(dst) || AddressClass.isLoopback(src)) {
+            Setting<Long> v = fib.sysctls().routeLocalnet(p.inIface());
+            String which = AddressClass.isLoopback(dst) ? "destination " + dst : "source " + src;
+            boolean ok = v.value() != 0;
+            out.add(step(ROUTE_LOCALNET, ok, which + " is in 127.0.0.0/8 on " + p.inIface() + ": "
+                    + SysctlText.combined(fib.sysctls(), "route_localnet", p.inIface(), v.value(), "OR")
+                    + (ok ? "" : ", dropped as martian")));
+            return ok;
+        }
+        return true;
+    }
+
+    /** The forwarding flag of the input device for a packet that is not for this node. */
+    boolean forwarding(Packet p, List<CheckStep> out) {
+        Setting<Long> v = p.family() == IpFamily.V4 ? fib.sysctls().forwarding(p.inIface())
+                : fib.sysctls().ipv6Forwarding(p.inIface());
+        boolean ok = v.value() != 0;
+        out.add(step(FORWARDING, ok, SysctlText.single("forwarding", v) + " on " + p.inIface()
+                + (ok ? ": " + p.dst() + " may be forwarded" : ": " + p.dst() + " is not local, dropped silently")));
+        return ok;
+    }
+
+    /** fib_validate_source: accept_local then rp_filter (IPv4 only); returns false after adding a failed step. */
+    boolean validateSource(Packet p, List<CheckStep> out) {
+        if (p.family() == IpFamily.V6 || AddressClass.isUnspecified(p.src())) {
+            return true;
+        }
+        Sysctls s = fib.sysctls();
+        String in = p.inIface();
+        long rpf = s.rpFilter(in).value();
+        boolean acceptLocal = s.acceptLocal(in).value() != 0;
+        String acceptText = SysctlText.combined(s, "accept_local", in, acceptLocal ? 1 : 0, "OR");
+        String rpfText = SysctlText.combined(s, "rp_filter", in, rpf, "max");
+        if (rpf == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
+            boolean local = !acceptLocal && fib.isLocal(p.src());
+            out.add(step(ACCEPT_LOCAL, !local, acceptText + (local ? ": source " + p.src()
+                    + " is a local address, dropped as martian" : ": source " + p.src() + " accepted")));
+            if (local) {
+                return false;
+            }
+            out.add(step(RP_FILTER, true, rpfText + ": no reverse-path check"));
+            return true;
+        }
+        return fullCheck(p, rpf, acceptLocal, acceptText, rpfText, out);
+    }
+
+    private boolean fullCheck(Packet p, long rpf, boolean acceptLocal, String acceptText, String rpfText,
+                              List<CheckStep> out) {
+        String in = p.inIface();
+        boolean validMark = fib.sysctls().srcValidMark(in).value() != 0;
+        ReversePath rev = ReversePath.lookup(fib, p, validMark ? p.mark() : 0, false);
+        RouteType type = rev.outcome().type().orElse(null);
+        boolean local = type == RouteType.LOCAL;
+        out.add(step(ACCEPT_LOCAL, !local || acceptLocal, acceptText + (local && !acceptLocal ? ": source "
+                + p.src() + " is a local address, dropped as martian" : ": source " + p.src() + " accepted")));
+        if (local && !acceptLocal) {
+            return false;
+        }
+        String markNote = p.mark() != 0 && !validMark ? " (looked up without mark " + hex(p.mark())
+                + ": src_valid_mark=0)" : "";
+        if (type == null) {
+            out.add(step(RP_FILTER, rpf == 0, rpfText + ": no route back to " + p.src() + markNote));
+            return rpf == 0;
+        }
+        if (type != RouteType.UNICAST && !local) {
+            out.add(step(MARTIAN_SOURCE, false, "the route back to " + p.src() + " is " + type.keyword()
+                    + " (" + rev.describe() + "): source rejected"));
+            return false;
+        }
+        if (rev.usesDevice(in)) {
+            out.add(step(RP_FILTER, true, rpfText + ": route back to " + p.src() + " leaves via " + in + markNote));
+            return true;
+        }
+        boolean noAddress = !fib.interfaces().isEmpty() && fib.interfaces().primaries(in, IpFamily.V4).isEmpty();
+        boolean ok = rpf != 1;
+        String why;
+        if (noAddress && rpf != 0) {
+            ok = false;
+            why = ": " + in + " has no IPv4 address";
+        } else if (rpf == 1) {
+            why = ": strict: route back to " + p.src() + " leaves via " + rev.devices() + ", not " + in;
+        } else {
+            why = (rpf == 2 ? ": loose: " : ": ") + p.src() + " is routable via " + rev.devices();
+        }
+        out.add(step(RP_FILTER, ok, rpfText + why + markNote));
+        return ok;
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,31 @@
+package io.pktpath.core.routing;
+
+import io.pktpath.parser.ipset.IpSets;
+import io.pktpath.parser.iproute.Neighbor;
+import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.iproute.PolicyRule;
+import io.pktpath.parser.iproute.Route;
+import io.pktpath.parser.sysctl.Sysctls;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@link NodeNetwork} is built from: interfaces with addresses ({@code ip addr}), the routes of all tables of both
+ * families ({@code ip [-6] route show table all}), the policy rules per family (empty when the bundle has no
+ * {@code ip [-6] rule} output: the kernel defaults are assumed), neighbours, sysctls and ipset contents.
+ */
+public record NetworkInputs(List<NetInterface> interfaces, List<Route> routes, Optional<List<PolicyRule>> rulesV4,
+                            Optional<List<PolicyRule>> rulesV6, List<Neighbor> neighbors, Sysctls sysctls,
+                            IpSets ipsets) {
+    public NetworkInputs {
+        interfaces = List.copyOf(interfaces);
+        routes = List.copyOf(routes);
+        rulesV4 = rulesV4.map(List::copyOf);
+        rulesV6 = rulesV6.map(List::copyOf);
+        neighbors = List.copyOf(neighbors);
+        Objects.requireNonNull(sysctls, "sysctls");
+        Objects.requireNonNull(ipsets, "ipsets");
+    }
+}

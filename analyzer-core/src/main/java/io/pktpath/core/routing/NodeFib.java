@@ -1,0 +1,152 @@
+package io.pktpath.core.routing;
+
+import io.pktpath.parser.iproute.NextHop;
+import io.pktpath.parser.iproute.PolicyRule;
+import io.pktpath.parser.iproute.Route;
+import io.pktpath.parser.iproute.RouteType;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Sysctls;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The node's forwarding information base per family: policy walkers over the tables (local table derived and default
+ * rules assumed when the bundle lacks them, each recorded in {@link #assumptions()}), the interfaces and the sysctls.
+ */
+final class NodeFib {
+    private final Interfaces interfaces;
+    private final Sysctls sysctls;
+    private final Map<IpFamily, PolicyWalker> walkers = new EnumMap<>(IpFamily.class);
+    private final Map<IpFamily, RouteTable> localTables = new EnumMap<>(IpFamily.class);
+    private final Map<IpFamily, Boolean> customRules = new EnumMap<>(IpFamily.class);
+    private final Map<IpFamily, Boolean> customLocalRoutes = new EnumMap<>(IpFamily.class);
+    private final List<String> assumptions;
+
+    NodeFib(NetworkInputs in) {
+        this.interfaces = new Interfaces(in.interfaces());
+        this.sysctls = in.sysctls();
+        List<String> notes = new ArrayList<>();
+        for (IpFamily f : IpFamily.values()) {
+            Map<String, List<Route>> byTable = new LinkedHashMap<>();
+            boolean custom = false;
+            for (Route r : in.routes()) {
+                if (r.family() == f) {
+                    String table = Tables.normalize(r.table());
+                    byTable.computeIfAbsent(table, k -> new ArrayList<>()).add(r);
+                    custom |= table.equals(Tables.LOCAL) && r.type() == RouteType.LOCAL && !r.proto().equals("kernel");
+                }
+            }
+            if (!byTable.containsKey(Tables.LOCAL)) {
+                List<Route> derived = DerivedTables.localTable(interfaces.all(), f);
+                if (!derived.isEmpty()) {
+                    byTable.put(Tables.LOCAL, derived);
+                    notes.add("ip route show table all has no local-table entries for " + name(f) + "; derived "
+                            + derived.size() + " local/broadcast entries from the interface addresses");
+                }
+            }
+            Map<String, RouteTable> tables = new LinkedHashMap<>();
+            byTable.forEach((name, routes) -> tables.put(name, new RouteTable(name, f, usable(routes))));
+            Optional<List<PolicyRule>> given = f == IpFamily.V4 ? in.rulesV4() : in.rulesV6();
+            List<PolicyRule> rules = new ArrayList<>(given.orElseGet(() -> DerivedTables.defaultRules(f)));
+            if (given.isEmpty()) {
+                notes.add("no ip rule output for " + name(f) + "; kernel default rules assumed ("
+                        + (f == IpFamily.V4 ? "0 local, 32766 main, 32767 default" : "0 local, 32766 main") + ")");
+            }
+            rules.sort(Comparator.comparingInt(PolicyRule::priority));
+            PolicyWalker walker = new PolicyWalker(rules.stream().filter(r -> r.family() == f)
+                    .map(CompiledRule::new).toList(), tables);
+            walkers.put(f, walker);
+            localTables.put(f, tables.getOrDefault(Tables.LOCAL, new RouteTable(Tables.LOCAL, f, List.of())));
+            customRules.put(f, walker.hasCustomRules());
+            customLocalRoutes.put(f, custom);
+        }
+        this.assumptions = List.copyOf(notes);
+    }
+
+    private static String name(IpFamily f) {
+        return f == IpFamily.V4 ? "IPv4" : "IPv6";
+    }
+
+    Interfaces interfaces() {
+        return interfaces;
+    }
+
+    Sysctls sysctls() {
+        return sysctls;
+    }
+
+    List<String> assumptions() {
+        return assumptions;
+    }
+
+    PolicyWalker walker(IpFamily f) {
+        return walkers.get(f);
+    }
+
+    RouteTable localTable(IpFamily f) {
+        return localTables.get(f);
+    }
+
+    /** Rules beyond the defaults, or user-added local routes: the kernel then always runs the full source check. */
+    boolean needsFullSourceCheck(IpFamily f) {
+        return customRules.get(f) || customLocalRoutes.get(f);
+    }
+
+    /** True when the local table holds a {@code local} route for the address (every interface address, 127/8, ::1). */
+    boolean isLocal(IpAddress a) {
+        Optional<Route> r = localTables.get(a.family()).lookup(a);
+        return r.isPresent() && r.get().type() == RouteType.LOCAL;
+    }
+
+    /** The next hops of a route that the kernel can use, in order; a single-path route gives one. */
+    List<NextHopOption> nextHops(Route r) {
+        if (r.nexthops().isEmpty()) {
+            return List.of(new NextHopOption(r.via(), r.dev().orElse(""), 1));
+        }
+        List<NextHopOption> out = new ArrayList<>();
+        for (NextHop h : r.nexthops()) {
+            if (alive(h.dev(), h.flags().contains("dead"), h.flags().contains("linkdown"), r.family())) {
+                out.add(new NextHopOption(h.via(), h.dev().or(r::dev).orElse(""), h.weight()));
+            }
+        }
+        return out;
+    }
+
+    private List<Route> usable(List<Route> routes) {
+        List<Route> out = new ArrayList<>();
+        for (Route r : routes) {
+            boolean ok = r.nexthops().isEmpty()
+                    ? alive(r.dev(), r.flags().contains("dead"), r.flags().contains("linkdown"), r.family())
+                    : !nextHops(r).isEmpty();
+            if (ok) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A next hop is skipped when dead, when its device is down, or when it is {@code linkdown} and
+     * {@code ignore_routes_with_linkdown} is set (all OR device) — linkdown routes are used by default.
+     */
+    private boolean alive(Optional<String> dev, boolean dead, boolean linkdown, IpFamily f) {
+        if (dead || dev.isPresent() && interfaces.isDown(dev.get())) {
+            return false;
+        }
+        return !linkdown || dev.isEmpty() || !ignoresLinkdown(dev.get(), f);
+    }
+
+    boolean ignoresLinkdown(String dev, IpFamily f) {
+        String fam = f == IpFamily.V4 ? "ipv4" : "ipv6";
+        String leaf = ".ignore_routes_with_linkdown";
+        return sysctls.get("net." + fam + ".conf.all" + leaf).value() != 0
+                || sysctls.get("net." + fam + ".conf." + dev.replace('.', '/') + leaf).value() != 0;
+    }
+}

@@ -1,0 +1,232 @@
+package io.pktpath.core.routing;
+
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.parser.iproute.Route;
+import io.pktpath.parser.iproute.RouteType;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns packets into {@link RouteResult}s: input routing with the checks of ip_route_input_slow in kernel order, output
+ * routing for local senders (iif lo, source selection, the kernel's second lookup with the chosen source), and the
+ * reroute after OUTPUT that keeps the first source (netfilter-semantics §1.2, §6).
+ */
+final class RouteResolver {
+    private static final RouteDecision NO_DECISION = new RouteDecision(-1, "", "", "", "", "", "", "");
+
+    private final NodeFib fib;
+    private final InputChecks checks;
+    private final SourceSelector sources;
+
+    RouteResolver(NodeFib fib, SourceSelector sources) {
+        this.fib = fib;
+        this.checks = new InputChecks(fib);
+        this.sources = sources;
+    }
+
+    RouteResult input(Packet p) {
+        List<CheckStep> steps = new ArrayList<>(4);
+        boolean fromLoopback = fib.interfaces().isLoopback(p.inIface());
+        if (!fromLoopback && !checks.beforeLookup(p, steps)) {
+            return failed(NO_DECISION, steps, List.of());
+        }
+        IpAddress dst = p.dst();
+        if (AddressClass.isLimitedBroadcast(dst) || AddressClass.isMulticast(dst)) {
+            boolean bcast = AddressClass.isLimitedBroadcast(dst);
+            if (!fromLoopback && !checks.validateSource(p, steps)) {
+                return failed(NO_DECISION, steps, List.of());
+            }
+            String type = bcast ? "broadcast" : "multicast";
+            List<String> notes = bcast ? List.of() : List.of("delivered locally only if a socket joined " + dst
+                    + " on " + p.inIface() + " (group membership is not in the bundle); assumed joined");
+            return result(bcast ? RouteKind.BROADCAST : RouteKind.MULTICAST, Optional.empty(), Optional.empty(),
+                    Optional.empty(), new RouteDecision(-1, "", dst.toString(), type, p.inIface(), "", "", ""),
+                    List.of(), steps, notes);
+        }
+        FlowKey k = new FlowKey(p.family(), p.src(), dst, p.inIface(), p.mark(), p.proto(), p.sport(), p.dport(),
+                p.hasPorts(), true);
+        FibOutcome o = fib.walker(p.family()).walk(k);
+        RouteDecision d = decision(o, "");
+        if (!o.found() || o.type().get().rejects()) {
+            return rejected(o, d, steps, inputIcmp(p, o));
+        }
+        RouteType t = o.type().get();
+        Route route = o.route().orElseThrow();
+        if (t == RouteType.LOCAL || t == RouteType.BROADCAST || t == RouteType.ANYCAST && p.family() == IpFamily.V6) {
+            if (!fromLoopback && !checks.validateSource(p, steps)) {
+                return failed(d, steps, o.notes());
+            }
+            RouteKind kind = t == RouteType.BROADCAST ? RouteKind.BROADCAST : RouteKind.LOCAL;
+            return result(kind, Optional.empty(), Optional.empty(), Optional.empty(), d, List.of(), steps, o.notes());
+        }
+        if (!checks.forwarding(p, steps)) {
+            return failed(d, steps, o.notes());
+        }
+        if (t != RouteType.UNICAST) {
+            steps.add(InputChecks.step(InputChecks.MARTIAN_DESTINATION, false, "route to " + dst + " is "
+                    + t.keyword() + " (table " + o.table() + ": " + route.text() + "), not forwardable"));
+            return failed(d, steps, o.notes());
+        }
+        if (!checks.validateSource(p, steps)) {
+            return failed(d, steps, o.notes());
+        }
+        return leaving(RouteKind.FORWARD, route, o, d, dst, Optional.empty(), steps);
+    }
+
+    RouteResult output(Packet p) {
+        FlowKey first = new FlowKey(p.family(), AddressClass.unspecified(p.family()), p.dst(), FlowKey.LOOPBACK_DEV,
+                p.mark(), p.proto(), p.sport(), p.dport(), p.hasPorts(), false);
+        FibOutcome o0 = fib.walker(p.family()).walk(first);
+        Optional<IpAddress> chosen = o0.found() && !o0.type().get().rejects()
+                ? sources.forLocalTraffic(o0.route().orElseThrow(), firstDev(o0), nextHopOf(o0, p.dst()), p.dst())
+                : Optional.empty();
+        IpAddress lookupSource = AddressClass.isUnspecified(p.src()) ? chosen.orElse(p.src()) : p.src();
+        FibOutcome o = AddressClass.isUnspecified(lookupSource) ? o0 : fib.walker(p.family()).walk(first.withSrc(lookupSource));
+        List<String> notes = new ArrayList<>(o.notes());
+        if (chosen.isPresent() && !AddressClass.isUnspecified(p.src()) && !chosen.get().equals(p.src())) {
+            notes.add("the packet's source " + p.src() + " is not the address the kernel picks for an unbound socket ("
+                    + chosen.get() + ")" + (fib.isLocal(p.src()) ? ": the socket was bound to it" : " and is not local"));
+        }
+        return sent(p, o, chosen, notes);
+    }
+
+    RouteResult reroute(Packet p, RouteResult first) {
+        IpAddress src = first.source().orElse(p.src());
+        FlowKey k = new FlowKey(p.family(), src, p.dst(), FlowKey.LOOPBACK_DEV, p.mark(), p.proto(), p.sport(),
+                p.dport(), p.hasPorts(), false);
+        FibOutcome o = fib.walker(p.family()).walk(k);
+        List<String> notes = new ArrayList<>(o.notes());
+        notes.add("reroute after OUTPUT keeps the source " + src + " chosen by the first lookup");
+        return sent(p, o, first.source(), notes);
+    }
+
+    private RouteResult sent(Packet p, FibOutcome o, Optional<IpAddress> source, List<String> notes) {
+        RouteDecision d = decision(o, source.map(IpAddress::toString).orElse(""));
+        if (!o.found() || o.type().get().rejects()) {
+            RouteResult r = rejected(o, d, List.of(), Optional.empty());
+            return new RouteResult(r.kind(), r.outDev(), r.nextHop(), source, d, List.of(), List.of(),
+                    Optional.empty(), Optional.of(errno(r.kind())), concat(r.notes(), notes));
+        }
+        Route route = o.route().orElseThrow();
+        RouteType t = o.type().get();
+        if (t == RouteType.LOCAL) {
+            return result(RouteKind.LOCAL, Optional.of(FlowKey.LOOPBACK_DEV), Optional.of(p.dst()), source, d,
+                    List.of(), List.of(), notes);
+        }
+        RouteKind kind = AddressClass.isLimitedBroadcast(p.dst()) || t == RouteType.BROADCAST ? RouteKind.BROADCAST
+                : AddressClass.isMulticast(p.dst()) || t == RouteType.MULTICAST ? RouteKind.MULTICAST : RouteKind.SEND;
+        RouteResult r = leaving(kind, route, o, d, p.dst(), source, List.of());
+        return new RouteResult(r.kind(), r.outDev(), r.nextHop(), source, d, r.nextHops(), List.of(), Optional.empty(),
+                Optional.empty(), concat(r.notes(), notes));
+    }
+
+    private RouteResult leaving(RouteKind kind, Route route, FibOutcome o, RouteDecision d, IpAddress dst,
+                                Optional<IpAddress> source, List<CheckStep> steps) {
+        List<NextHopOption> hops = fib.nextHops(route);
+        NextHopOption hop = hops.get(0);
+        List<String> notes = new ArrayList<>(o.notes());
+        if (hops.size() > 1 || !route.nexthops().isEmpty()) {
+            notes.add("multipath: kernel hashes the flow over " + hops.size() + " next hops ("
+                    + String.join("; ", hops.stream().map(NextHopOption::toString).toList()) + "); the first is shown");
+        }
+        if (route.flags().contains("linkdown")) {
+            notes.add("route is linkdown (no carrier on " + hop.dev() + "): the device drops what it cannot send");
+        }
+        return result(kind, Optional.of(hop.dev()), Optional.of(hop.via().orElse(dst)), source, d, hops, steps, notes);
+    }
+
+    private RouteResult rejected(FibOutcome o, RouteDecision d, List<CheckStep> steps, Optional<IcmpError> icmp) {
+        RouteKind kind = o.type().map(RouteResolver::rejectKind).orElse(RouteKind.NO_ROUTE);
+        List<String> notes = new ArrayList<>(o.notes());
+        if (kind == RouteKind.NO_ROUTE) {
+            notes.add(o.throwSeen() ? "every rule was tried after a throw route: network unreachable"
+                    : "no rule's table has a route to the destination: network unreachable");
+        }
+        return new RouteResult(kind, Optional.empty(), Optional.empty(), Optional.empty(), d, List.of(), steps, icmp,
+                Optional.empty(), notes);
+    }
+
+    private Optional<IcmpError> inputIcmp(Packet p, FibOutcome o) {
+        RouteKind kind = o.type().map(RouteResolver::rejectKind).orElse(RouteKind.NO_ROUTE);
+        boolean forwarding = (p.family() == IpFamily.V4 ? fib.sysctls().forwarding(p.inIface())
+                : fib.sysctls().ipv6Forwarding(p.inIface())).value() != 0;
+        if (!forwarding || kind == RouteKind.BLACKHOLE) {
+            return Optional.empty();
+        }
+        boolean v4 = p.family() == IpFamily.V4;
+        return Optional.of(switch (kind) {
+            case UNREACHABLE -> v4 ? new IcmpError(3, 1, "host unreachable") : new IcmpError(1, 0, "no route to destination");
+            case PROHIBIT -> v4 ? new IcmpError(3, 13, "communication administratively prohibited")
+                    : new IcmpError(1, 1, "communication with destination administratively prohibited");
+            default -> v4 ? new IcmpError(3, 0, "net unreachable") : new IcmpError(1, 0, "no route to destination");
+        });
+    }
+
+    private static RouteKind rejectKind(RouteType t) {
+        return switch (t) {
+            case BLACKHOLE -> RouteKind.BLACKHOLE;
+            case UNREACHABLE -> RouteKind.UNREACHABLE;
+            case PROHIBIT -> RouteKind.PROHIBIT;
+            default -> RouteKind.NO_ROUTE;
+        };
+    }
+
+    private static String errno(RouteKind kind) {
+        return switch (kind) {
+            case BLACKHOLE -> "EINVAL";
+            case UNREACHABLE -> "EHOSTUNREACH";
+            case PROHIBIT -> "EACCES";
+            default -> "ENETUNREACH";
+        };
+    }
+
+    private String firstDev(FibOutcome o) {
+        List<NextHopOption> hops = fib.nextHops(o.route().orElseThrow());
+        return hops.isEmpty() ? "" : hops.get(0).dev();
+    }
+
+    private IpAddress nextHopOf(FibOutcome o, IpAddress dst) {
+        List<NextHopOption> hops = fib.nextHops(o.route().orElseThrow());
+        return hops.isEmpty() ? dst : hops.get(0).via().orElse(dst);
+    }
+
+    private RouteDecision decision(FibOutcome o, String src) {
+        if (o.route().isEmpty()) {
+            String type = o.type().map(RouteType::keyword).orElse("");
+            return new RouteDecision(o.rulePriority(), o.table(), "", type, "", "", src,
+                    o.rule().map(r -> r.text()).orElse(""));
+        }
+        Route r = o.route().get();
+        List<NextHopOption> hops = fib.nextHops(r);
+        String dev = hops.isEmpty() ? r.dev().orElse("") : hops.get(0).dev();
+        String via = hops.isEmpty() ? "" : hops.get(0).via().map(IpAddress::toString).orElse("");
+        return new RouteDecision(o.rulePriority(), o.table(), r.destination().toRouteString(), r.type().keyword(),
+                dev, via, src, r.text());
+    }
+
+    private static RouteResult failed(RouteDecision d, List<CheckStep> steps, List<String> notes) {
+        return new RouteResult(RouteKind.CHECK_FAILED, Optional.empty(), Optional.empty(), Optional.empty(), d,
+                List.of(), steps, Optional.empty(), Optional.empty(), notes);
+    }
+
+    private static RouteResult result(RouteKind kind, Optional<String> dev, Optional<IpAddress> nextHop,
+                                      Optional<IpAddress> source, RouteDecision d, List<NextHopOption> hops,
+                                      List<CheckStep> steps, List<String> notes) {
+        return new RouteResult(kind, dev, nextHop, source, d, hops, steps, Optional.empty(), Optional.empty(), notes);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<String> out = new ArrayList<>(a);
+        b.stream().filter(s -> !out.contains(s)).forEach(out::add);
+        return out;
+    }
+}

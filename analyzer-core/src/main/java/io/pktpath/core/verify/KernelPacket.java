@@ -1,0 +1,26 @@
+package io.pktpath.core.verify;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One packet the kernel traced: its trace id, family (2 = IPv4, 10 = IPv6, as xtables-monitor prints), the headers it
+ * had at each table, and every TRACE step in order.
+ */
+public record KernelPacket(String traceId, int family, List<KernelPacketHeader> headers, List<KernelStep> steps) {
+    public KernelPacket {
+        Objects.requireNonNull(traceId, "traceId");
+        headers = List.copyOf(headers);
+        steps = List.copyOf(steps);
+    }
+
+    /** The header as the packet entered the node (the first PACKET line). */
+    public KernelPacketHeader first() {
+        return headers.get(0);
+    }
+
+    /** True when the first step is in raw OUTPUT: a locally generated packet. */
+    public boolean locallyGenerated() {
+        return !steps.isEmpty() && steps.get(0).chain().equals("OUTPUT");
+    }
+}

@@ -1,0 +1,32 @@
+package io.pktpath.core.verify;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One {@code PACKET:} line: its {@code KEY=value} fields (IN, OUT, SRC, DST, LEN, ID, SPORT, DPORT, MARK...) and its
+ * bare flag words (SYN, ACK, DF...), as the kernel saw the packet when that table ran.
+ */
+public record KernelPacketHeader(Map<String, String> fields, Set<String> flags, int line) {
+    public KernelPacketHeader {
+        fields = Map.copyOf(fields);
+        flags = Set.copyOf(flags);
+    }
+
+    public Optional<String> field(String key) {
+        return Optional.ofNullable(fields.get(key));
+    }
+
+    public int intField(String key, int absent) {
+        String v = fields.get(key);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return v.startsWith("0x") ? (int) Long.parseLong(v.substring(2), 16) : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return absent;
+        }
+    }
+}

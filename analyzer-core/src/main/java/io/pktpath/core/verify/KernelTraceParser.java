@@ -1,0 +1,180 @@
+package io.pktpath.core.verify;
+
+import io.pktpath.parser.diag.Diagnostics;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.diag.SourceSpan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the output of {@code xtables-monitor --trace} (iptables-nft 1.8) into packets: lines are grouped by trace id,
+ * and a new packet starts for an id when its raw table is entered again after the previous packet left it.
+ */
+public final class KernelTraceParser {
+    private static final String RETURN_CODE = "0xfffffffb";
+
+    private final String file;
+    private final Diagnostics diagnostics = new Diagnostics();
+    private final List<Builder> finished = new ArrayList<>();
+    private final Map<String, Builder> open = new HashMap<>();
+    private final Map<String, KernelPacketHeader> pendingHeader = new HashMap<>();
+
+    private KernelTraceParser(String file) {
+        this.file = file;
+    }
+
+    /** Parses a whole trace log; lines that are neither PACKET nor TRACE are reported and skipped. */
+    public static Parsed<List<KernelPacket>> parse(String file, String text) {
+        KernelTraceParser parser = new KernelTraceParser(file);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            parser.line(lines[i].strip(), lines[i], i + 1);
+        }
+        return new Parsed<>(parser.result(), parser.diagnostics.toList());
+    }
+
+    private void line(String stripped, String raw, int lineNo) {
+        if (stripped.isEmpty() || stripped.startsWith("#")) {
+            return;
+        }
+        String[] tokens = stripped.split("\\s+");
+        if (tokens.length < 3 || !(tokens[0].equals("PACKET:") || tokens[0].equals("TRACE:"))) {
+            if (!stripped.startsWith("EVENT:") && !stripped.startsWith("xtables-monitor")) {
+                diagnostics.warning("TRC001", "not a PACKET: or TRACE: line; skipped", "a line of xtables-monitor --trace",
+                        SourceSpan.line(file, lineNo).atColumn(1), raw);
+            }
+            return;
+        }
+        String id = tokens[2];
+        if (tokens[0].equals("PACKET:")) {
+            pendingHeader.put(id, header(tokens, lineNo));
+            open.computeIfAbsent(id, k -> new Builder(k, parseFamily(tokens[1]), lineNo)).lastSeen = lineNo;
+            return;
+        }
+        if (tokens.length < 4) {
+            diagnostics.warning("TRC002", "TRACE line without table:chain:type:verdict; skipped",
+                    "TRACE: FAMILY ID table:chain:rule:HANDLE:VERDICT RULE or table:chain:policy:VERDICT",
+                    SourceSpan.line(file, lineNo).atColumn(1), raw);
+            return;
+        }
+        KernelStep step = step(tokens[3], stripped, raw, lineNo);
+        if (step == null) {
+            return;
+        }
+        Builder current = open.get(id);
+        if (current == null || current.startsNewPacket(step)) {
+            if (current != null && !current.steps.isEmpty()) {
+                finished.add(current);
+            }
+            current = new Builder(id, parseFamily(tokens[1]), lineNo);
+            open.put(id, current);
+        }
+        KernelPacketHeader header = pendingHeader.remove(id);
+        if (header != null) {
+            current.headers.add(header);
+        }
+        current.steps.add(step);
+    }
+
+    private KernelStep step(String where, String stripped, String raw, int lineNo) {
+        String[] parts = where.split(":");
+        if (parts.length < 4) {
+            diagnostics.warning("TRC002", "TRACE line without table:chain:type:verdict; skipped",
+                    "table:chain:rule:HANDLE:VERDICT or table:chain:policy:VERDICT",
+                    SourceSpan.line(file, lineNo).atColumn(raw.indexOf(where) + 1), raw);
+            return null;
+        }
+        String table = parts[0];
+        String chain = parts[1];
+        if (parts[2].equals("policy")) {
+            return new KernelStep(table, chain, true, "", "POLICY:" + parts[3], "", lineNo);
+        }
+        if (parts[2].equals("return")) {
+            return new KernelStep(table, chain, false, "", "RETURN", "", lineNo);
+        }
+        String handle = parts[3];
+        String verdict = parts.length > 4 ? String.join(":", java.util.Arrays.copyOfRange(parts, 4, parts.length)) : "";
+        if (verdict.equals(RETURN_CODE)) {
+            verdict = "RETURN";
+        }
+        int textAt = stripped.indexOf(where) + where.length();
+        String text = stripped.substring(textAt).strip();
+        text = text.replaceFirst("^-[46] ", "").replaceFirst("^-t \\S+ ", "");
+        return new KernelStep(table, chain, false, handle, verdict, text, lineNo);
+    }
+
+    private static KernelPacketHeader header(String[] tokens, int lineNo) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        Set<String> flags = new LinkedHashSet<>();
+        for (int i = 3; i < tokens.length; i++) {
+            int eq = tokens[i].indexOf('=');
+            if (eq > 0) {
+                fields.putIfAbsent(tokens[i].substring(0, eq), tokens[i].substring(eq + 1));
+            } else {
+                flags.add(tokens[i]);
+            }
+        }
+        return new KernelPacketHeader(fields, flags, lineNo);
+    }
+
+    private static int parseFamily(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private List<KernelPacket> result() {
+        List<Builder> all = new ArrayList<>(finished);
+        for (Builder b : open.values()) {
+            if (!b.steps.isEmpty()) {
+                all.add(b);
+            }
+        }
+        all.sort((a, b) -> Integer.compare(a.firstLine(), b.firstLine()));
+        List<KernelPacket> packets = new ArrayList<>(all.size());
+        for (Builder b : all) {
+            packets.add(new KernelPacket(b.id, b.family, b.headers, b.steps));
+        }
+        return packets;
+    }
+
+    /** A packet being assembled from interleaved lines. */
+    private static final class Builder {
+        final String id;
+        final int family;
+        final List<KernelPacketHeader> headers = new ArrayList<>();
+        final List<KernelStep> steps = new ArrayList<>();
+        final int createdAt;
+        int lastSeen;
+
+        Builder(String id, int family, int line) {
+            this.id = id;
+            this.family = family;
+            this.createdAt = line;
+        }
+
+        int firstLine() {
+            return headers.isEmpty() ? (steps.isEmpty() ? createdAt : steps.get(0).line()) : headers.get(0).line();
+        }
+
+        /** The raw table runs first in PREROUTING and OUTPUT: meeting it again means another packet with the same id. */
+        boolean startsNewPacket(KernelStep step) {
+            if (steps.isEmpty() || !step.table().equals("raw")) {
+                return false;
+            }
+            for (KernelStep s : steps) {
+                if (!s.table().equals("raw") || s.policy()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

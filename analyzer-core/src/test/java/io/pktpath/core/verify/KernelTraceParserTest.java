@@ -1,0 +1,66 @@
+package io.pktpath.core.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.parser.diag.Parsed;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KernelTraceParserTest {
+    // Recorded with xtables-monitor --trace on kernel 6.18 (samples/bundles/hairpin-masq), with one interleaved packet.
+    private static final String LOG = """
+            PACKET: 2 ed30a017 IN=calie694aa37abf MACSRC=92:a7:4a:80:fd:f6 MACDST=ee:ee:ee:ee:ee:ee MACPROTO=0800 SRC=10.244.1.3 DST=10.96.0.20 LEN=60 TOS=0x0 TTL=64 ID=38480 DF SPORT=45216 DPORT=80 SYN\s
+             TRACE: 2 ed30a017 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+             TRACE: 2 ed30a017 raw:PREROUTING:policy:ACCEPT\s
+            PACKET: 2 ed30a017 IN=calie694aa37abf MACSRC=92:a7:4a:80:fd:f6 MACDST=ee:ee:ee:ee:ee:ee MACPROTO=0800 SRC=10.244.1.3 DST=10.96.0.20 LEN=60 TOS=0x0 TTL=64 ID=38480 DF SPORT=45216 DPORT=80 SYN\s
+             TRACE: 2 ed30a017 nat:PREROUTING:rule:0xb:JUMP:KUBE-SERVICES  -4 -t nat -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+            PACKET: 2 5c4a9ad9 OUT=calie694aa37abf SRC=172.18.0.2 DST=10.244.1.3 LEN=88 TOS=0xc0 TTL=64 ID=45858\s
+             TRACE: 2 5c4a9ad9 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+             TRACE: 2 5c4a9ad9 raw:OUTPUT:policy:ACCEPT\s
+            PACKET: 2 ed30a017 IN=calie694aa37abf OUT=calie694aa37abf SRC=10.244.1.3 DST=10.244.1.3 LEN=60 TOS=0x0 TTL=63 ID=38480 DF SPORT=45216 DPORT=8080 SYN MARK=0x4000\s
+             TRACE: 2 ed30a017 nat:KUBE-POSTROUTING:rule:0xf:0xfffffffb  -4 -t nat -A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+             TRACE: 2 ed30a017 nat:POSTROUTING:policy:ACCEPT\s
+            PACKET: 2 ed30a017 IN=calie694aa37abf SRC=10.244.1.3 DST=10.96.0.20 LEN=52 TOS=0x0 TTL=64 ID=38481 DF SPORT=45216 DPORT=80 ACK\s
+             TRACE: 2 ed30a017 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+            garbage line
+            """;
+
+    @Test
+    void groupsInterleavedLinesIntoPacketsAndNormalizesVerdicts() {
+        Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse("trace.txt", LOG);
+        List<KernelPacket> packets = parsed.value();
+        assertEquals(3, packets.size());
+
+        KernelPacket syn = packets.get(0);
+        assertEquals("ed30a017", syn.traceId());
+        assertEquals(2, syn.family());
+        assertEquals(6, syn.steps().size());
+        assertEquals("-A PREROUTING -j TRACE", syn.steps().get(0).ruleText());
+        assertEquals("CONTINUE", syn.steps().get(0).verdict());
+        assertEquals("POLICY:ACCEPT", syn.steps().get(1).verdict());
+        assertTrue(syn.steps().get(1).policy());
+        assertEquals("JUMP:KUBE-SERVICES", syn.steps().get(2).verdict());
+        assertEquals("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+                syn.steps().get(2).ruleText());
+        assertEquals("RETURN", syn.steps().get(3).verdict());
+        assertEquals("0xf", syn.steps().get(3).handle());
+        assertEquals("38480", syn.first().field("ID").orElseThrow());
+        assertEquals(3, syn.headers().size());
+        assertEquals(0x4000, syn.headers().get(2).intField("MARK", 0));
+        assertTrue(syn.first().flags().contains("SYN"));
+
+        KernelPacket redirect = packets.get(1);
+        assertTrue(redirect.locallyGenerated());
+        assertEquals(2, redirect.steps().size());
+
+        KernelPacket ack = packets.get(2);
+        assertEquals("ed30a017", ack.traceId());
+        assertEquals("38481", ack.first().field("ID").orElseThrow());
+        assertEquals(1, ack.steps().size());
+
+        assertEquals(1, parsed.diagnostics().size());
+        assertEquals("trace.txt:19:1: warning[TRC001]: not a PACKET: or TRACE: line; skipped"
+                + " (expected: a line of xtables-monitor --trace)", parsed.diagnostics().get(0).headline());
+    }
+}

@@ -1,0 +1,48 @@
+package io.pktpath.parser.ipset;
+
+import java.util.List;
+
+/** Compares set elements with packet probes, one dimension at a time. */
+final class ElementMatcher {
+    private ElementMatcher() {
+    }
+
+    static boolean matchesAll(List<SetElement> elements, List<SetProbe> probes) {
+        for (int i = 0; i < elements.size(); i++) {
+            if (!matches(elements.get(i), probes.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean matches(SetElement element, SetProbe probe) {
+        if (element instanceof SetElement.Address a && probe instanceof SetProbe.Address p) {
+            return a.cidr().contains(p.address());
+        }
+        if (element instanceof SetElement.Port e && probe instanceof SetProbe.Port p) {
+            return (e.protocol().equals(p.protocol()) || e.protocol().equals("any")) && e.range().contains(p.port());
+        }
+        if (element instanceof SetElement.Mac e && probe instanceof SetProbe.Mac p) {
+            return e.mac().equals(p.mac());
+        }
+        if (element instanceof SetElement.Iface e && probe instanceof SetProbe.Iface p) {
+            return e.name().equals(p.name());
+        }
+        if (element instanceof SetElement.Mark e && probe instanceof SetProbe.Mark p) {
+            return e.mark() == p.mark();
+        }
+        return false;
+    }
+
+    /** Total prefix length of the address dimensions: the longest (most specific) matching entry decides. */
+    static int specificity(SetEntry entry) {
+        int sum = 0;
+        for (SetElement e : entry.elements()) {
+            if (e instanceof SetElement.Address a) {
+                sum += a.cidr().prefixLength();
+            }
+        }
+        return sum;
+    }
+}

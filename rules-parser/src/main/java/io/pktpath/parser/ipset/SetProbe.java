@@ -1,0 +1,37 @@
+package io.pktpath.parser.ipset;
+
+import io.pktpath.parser.net.IpAddress;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/** One packet value offered to a set lookup, in the order of the {@code --match-set NAME src,dst} directions. */
+public sealed interface SetProbe {
+    record Address(IpAddress address) implements SetProbe {
+        public Address {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** A transport port with its protocol name as ipset writes it ({@code tcp}, {@code udp}, {@code icmp}: type&lt;&lt;8|code). */
+    record Port(String protocol, int port) implements SetProbe {
+        public Port {
+            protocol = protocol.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    record Mac(String mac) implements SetProbe {
+        public Mac {
+            mac = mac.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    record Iface(String name) implements SetProbe {
+        public Iface {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    record Mark(long mark) implements SetProbe {
+    }
+}

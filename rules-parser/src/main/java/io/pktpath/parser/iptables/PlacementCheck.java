@@ -1,0 +1,100 @@
+package io.pktpath.parser.iptables;
+
+import io.pktpath.parser.iptables.match.InterfaceMatch;
+import io.pktpath.parser.iptables.match.Match;
+import io.pktpath.parser.iptables.match.ProtocolMatch;
+import io.pktpath.parser.iptables.target.Ct;
+import io.pktpath.parser.iptables.target.Dnat;
+import io.pktpath.parser.iptables.target.Masquerade;
+import io.pktpath.parser.iptables.target.Netmap;
+import io.pktpath.parser.iptables.target.Notrack;
+import io.pktpath.parser.iptables.target.Redirect;
+import io.pktpath.parser.iptables.target.Reject;
+import io.pktpath.parser.iptables.target.Snat;
+import io.pktpath.parser.iptables.target.Target;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Warns about rules the kernel refuses at insertion (semantics §3.2, §4.1 and §10.4): REJECT outside filter, NAT targets
+ * outside their nat chains, {@code -o} in PREROUTING/INPUT, {@code -i} in OUTPUT/POSTROUTING, NAT ports without {@code -p}.
+ * Chain restrictions are checked for built-in chains only (the kernel checks user chains by the hooks that reach them).
+ */
+final class PlacementCheck {
+    private static final Set<String> BUILTIN = Set.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING");
+    private static final Set<Integer> PORT_PROTOCOLS = Set.of(6, 17, 33, 132, 136);
+
+    private PlacementCheck() {
+    }
+
+    static void check(LineContext ctx, String chain, List<Match> matches, List<Integer> columns, Target target, int targetColumn) {
+        boolean builtin = BUILTIN.contains(chain);
+        for (int k = 0; k < matches.size(); k++) {
+            if (builtin && matches.get(k) instanceof InterfaceMatch m) {
+                boolean refused = m.side() == InterfaceMatch.Side.OUT ? chain.equals("PREROUTING") || chain.equals("INPUT")
+                        : chain.equals("OUTPUT") || chain.equals("POSTROUTING");
+                if (refused) {
+                    ctx.warn(IptCode.IPT106, columns.get(k), m.spelledOption() + " is refused in " + chain
+                            + " (no " + (m.side() == InterfaceMatch.Side.OUT ? "output" : "input") + " device there)",
+                            m.side() == InterfaceMatch.Side.OUT ? "-o only in FORWARD, OUTPUT, POSTROUTING"
+                                    : "-i only in PREROUTING, INPUT, FORWARD");
+                }
+            }
+        }
+        String table = ctx.table();
+        String refused = refusal(table, chain, builtin, target);
+        if (refused != null) {
+            ctx.warn(IptCode.IPT106, targetColumn, refused, allowed(target));
+        }
+        if (TargetParser.hasNatPorts(target) && matches.stream().noneMatch(m -> m instanceof ProtocolMatch p && !p.negated()
+                && PORT_PROTOCOLS.contains(p.number()))) {
+            ctx.warn(IptCode.IPT106, targetColumn, "a NAT port range needs -p tcp, udp, sctp or dccp in the same rule",
+                    "-p tcp or -p udp before the NAT target");
+        }
+    }
+
+    private static String refusal(String table, String chain, boolean builtin, Target t) {
+        String name = targetName(t);
+        if (t instanceof Reject && !table.equals("filter")) {
+            return "REJECT is refused outside the filter table (here: " + table + ")";
+        }
+        if (t instanceof Notrack || t instanceof Ct) {
+            return table.equals("raw") ? null : name + " is refused outside the raw table (here: " + table + ")";
+        }
+        boolean nat = t instanceof Dnat || t instanceof Snat || t instanceof Masquerade || t instanceof Redirect
+                || t instanceof Netmap;
+        if (!nat) {
+            return null;
+        }
+        if (!table.equals("nat")) {
+            return name + " is refused outside the nat table (here: " + table + ")";
+        }
+        if (!builtin) {
+            return null;
+        }
+        boolean ok = switch (name) {
+            case "DNAT", "REDIRECT" -> chain.equals("PREROUTING") || chain.equals("OUTPUT");
+            case "SNAT" -> chain.equals("POSTROUTING") || chain.equals("INPUT");
+            case "MASQUERADE" -> chain.equals("POSTROUTING");
+            default -> true;
+        };
+        return ok ? null : name + " is refused in nat " + chain;
+    }
+
+    private static String allowed(Target t) {
+        return switch (targetName(t)) {
+            case "REJECT" -> "REJECT only in the filter table";
+            case "NOTRACK", "CT" -> "the raw table";
+            case "DNAT", "REDIRECT" -> "nat PREROUTING or OUTPUT, or a chain reached from them";
+            case "SNAT" -> "nat POSTROUTING or INPUT, or a chain reached from them";
+            case "MASQUERADE" -> "nat POSTROUTING, or a chain reached from it";
+            default -> "the nat table";
+        };
+    }
+
+    private static String targetName(Target t) {
+        String r = t.render();
+        int sp = r.indexOf(' ', 3);
+        return sp < 0 ? r.substring(3) : r.substring(3, sp);
+    }
+}

@@ -1,0 +1,24 @@
+package io.pktpath.parser.iptables.match;
+
+import io.pktpath.parser.iptables.model.Negatable;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code -m comment --comment S}: always true. */
+public record CommentMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
+    public static final String MODULE = "comment";
+
+    public CommentMatch {
+        options = List.copyOf(options);
+    }
+
+    @Override
+    public String module() {
+        return MODULE;
+    }
+
+    /** The {@code --comment} value with its negation. */
+    public Optional<Negatable<OptionValue.Text>> comment() {
+        return Options.value(options, OptionValue.Text.class, "--comment");
+    }
+}
