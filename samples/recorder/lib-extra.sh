@@ -126,6 +126,30 @@ def serve(proto, port, seconds, tag, bind):
             data, peer = us.recvfrom(200)
             us.sendto(("%s port %d saw %s:%d\n" % (tag, port, peer[0], peer[1])).encode(), peer)
 
+def race(dst, port, base_sport, rounds, interval, t0):
+    # One UDP datagram per round from source port base_sport+i, sent at t0 + i*interval (absolute
+    # time, so that two namespaces running this with the same t0 send at the same instant).
+    for i in range(rounds):
+        sport = base_sport + i
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", sport))
+        s.connect((dst, port))
+        s.settimeout(interval * 0.8)
+        delay = t0 + i * interval - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        sent = time.time()
+        s.send(("race %d\n" % i).encode())
+        try:
+            data = s.recv(200).decode(errors="replace").strip()
+            print("round=%d sport=%d sent=%.6f result=reply reply=%r" % (i, sport, sent, data))
+        except OSError as e:
+            name = "timeout" if isinstance(e, socket.timeout) else errno.errorcode.get(e.errno, str(e.errno))
+            print("round=%d sport=%d sent=%.6f result=%s" % (i, sport, sent, name))
+        sys.stdout.flush()
+        s.close()
+
 def main(a):
     cmd = a[0]
     if cmd == "tcp":      # tcp DST PORT [SRC] [SPORT] [TIMEOUT]
@@ -138,6 +162,8 @@ def main(a):
         raw_tcp(a[1], a[2], int(a[3]), int(a[4]), a[5], int(a[6]) if len(a) > 6 else 1000, int(a[7]) if len(a) > 7 else 0)
     elif cmd == "rawicmp": # rawicmp SRC DST TYPE ID SEQ
         raw_icmp(a[1], a[2], int(a[3]), int(a[4]), int(a[5]))
+    elif cmd == "race":   # race DST PORT BASE_SPORT ROUNDS INTERVAL T0
+        race(a[1], int(a[2]), int(a[3]), int(a[4]), float(a[5]), float(a[6]))
     elif cmd == "serve":  # serve tcp|udp PORT SECONDS TAG [BIND]
         serve(a[1], int(a[2]), float(a[3]), a[4], a[5] if len(a) > 5 else "0.0.0.0")
     else:
@@ -222,9 +248,8 @@ b_expect_count() {
 # (the TRACE verdicts of that PACKET line, CONTINUE and raw TRACE rule hits left out).
 b_trace_summary() {
   awk '
-    function flush() { if (pk != "") print pk " :" v; pk = ""; v = "" }
     /^PACKET:/ {
-      flush(); inn = "-"; out = "-"; src = ""; dst = ""; id = ""; sp = ""; dp = ""; fl = ""; pr = ""
+      inn = "-"; out = "-"; src = ""; dst = ""; id = ""; sp = ""; dp = ""; fl = ""
       for (i = 4; i <= NF; i++) {
         split($i, kv, "=")
         if (kv[1] == "IN") inn = kv[2]; else if (kv[1] == "OUT") out = kv[2]
@@ -233,18 +258,21 @@ b_trace_summary() {
         else if (kv[1] == "DPORT") dp = kv[2]
         else if ($i ~ /^(SYN|ACK|FIN|RST|PSH|URG)$/) fl = fl (fl == "" ? "" : ",") $i
       }
-      pk = sprintf("%s/%s %s>%s%s%s ID=%s", inn, out, src, dst, (sp != "" ? " " sp ">" dp : ""), (fl != "" ? " " fl : ""), id)
+      n++
+      pk[n] = sprintf("%s/%s %s>%s%s%s ID=%s", inn, out, src, dst, (sp != "" ? " " sp ">" dp : ""), (fl != "" ? " " fl : ""), id)
+      cur[$3] = n   # TRACE lines carry the trace id: concurrent packets interleave in the output
       next
     }
     /^ TRACE:/ {
+      if (!($3 in cur)) next
       split($4, p, ":")
       if (p[3] == "rule" && p[5] == "CONTINUE") next
       vd = (p[3] == "rule") ? p[5] : p[4]
       if (vd == "0xfffffffb") vd = "RETURN"
       verdict = (p[3] == "rule") ? p[1] ":" p[2] ":rule" p[4] ":" vd : p[1] ":" p[2] ":policy:" vd
-      v = v " " verdict
+      v[cur[$3]] = v[cur[$3]] " " verdict
     }
-    END { flush() }
+    END { for (i = 1; i <= n; i++) print pk[i] " :" v[i] }
   ' "$BUNDLE/trace.txt"
 }
 

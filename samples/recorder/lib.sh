@@ -741,7 +741,7 @@ kp_write_rules() {
 # what arrived there); sets PKP_LAST_PID; stop it with stop_extra_capture PID.
 start_extra_capture() {
   local ns; ns="$(resolve_ns "$1")"
-  local label="xcap-$(basename "$2" .pcap)"
+  local label; label="xcap-$(basename "$2" .pcap)"
   pkp_bg "$label" ip netns exec "$ns" tcpdump -i "${3:-any}" -U -n -s 262144 -w "$BUNDLE/$2"
   local pid=$PKP_LAST_PID i
   for i in $(seq 1 50); do grep -q listening "$WORK/$label.err" 2>/dev/null && break; sleep 0.1; done

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib.sh"
 pkp_init conntrack-race-udp
 
-CIP=10.96.0.50; PORT=53; TPORT=5353; PAIRS=${PAIRS:-150}; TRACE_PAIRS=${TRACE_PAIRS:-5}; PACE=${PACE:-0.025}
+CIP=10.96.0.50; PORT=53; TPORT=5353; PAIRS=${PAIRS:-110}; TRACE_PAIRS=${TRACE_PAIRS:-10}; PACE=${PACE:-0.025}
 make_node_ns; make_uplink_ns
 add_pod client 10.244.1.2
 add_pod dns1 10.244.1.3
@@ -96,18 +96,32 @@ for k in clash_resolve insert_failed drop; do env_put "CT_${k^^}_DELTA" "$((A[$k
   echo
   echo "- Pairs with two replies: $both; with one reply: $one; with none: $none."
   echo "- Pairs whose two datagrams were answered by DIFFERENT endpoints (dns1 and dns2 for the same source port): $split${sports_split:+ (source ports: $sports_split)}."
-  if [ "$((A[clash_resolve] - B[clash_resolve] + A[insert_failed] - B[insert_failed] + A[drop] - B[drop]))" -gt 0 ] || [ "$split" -gt 0 ] || [ "$one" -gt 0 ]; then
-    echo "- Verdict: this kernel DID hit the insertion race: the counters above moved and/or pairs were split or lost."
-    echo "  A split pair means both datagrams were NATed before either conntrack entry was confirmed, each picked its own"
-    echo "  KUBE-SEP branch, and the kernel's clash resolution let the second entry through (clash_resolve) instead of dropping it."
+  dcl=$((A[clash_resolve] - B[clash_resolve])); dif=$((A[insert_failed] - B[insert_failed])); ddr=$((A[drop] - B[drop]))
+  if [ "$split" -gt 0 ] || [ "$dcl" -gt 0 ] || [ "$dif" -gt 0 ] || [ "$ddr" -gt 0 ] || [ "$one" -gt 0 ] || [ "$none" -gt 0 ]; then
+    echo "- Verdict: YES, this kernel hit the conntrack insertion race: clash_resolve +$dcl, insert_failed +$dif, drop +$ddr;"
+    echo "  $split pair(s) were answered by two different endpoints and $((one + none)) pair(s) lost a reply."
+    echo "  A split pair means both datagrams went through nat PREROUTING before either conntrack entry was confirmed, each"
+    echo "  picked its own KUBE-SEP branch, and at confirmation the kernel resolved the clash (clash_resolve) instead of"
+    echo "  dropping the second datagram$([ "$dif$ddr" = 00 ] && echo " (insert_failed and drop stayed 0: nothing was lost)")."
   else
-    echo "- Verdict: this kernel did NOT reproduce the race in $total pairs: every pair got both replies from the same endpoint"
-    echo "  and clash_resolve/insert_failed/drop did not move; the second datagram found the first one's conntrack entry."
+    echo "- Verdict: NO, this kernel did not reproduce the race in $total pairs: every pair got both replies from the same"
+    echo "  endpoint and clash_resolve/insert_failed/drop did not move."
   fi
   if [ "$split" -gt 0 ]; then
-    sp1=$(echo "$sports_split" | awk '{print $1}')
+    sp1=$(grep 'endpoints=dns1,dns2' "$WORK/pairs.txt" | awk -v t="$TRACE_PAIRS" '{split($1,a,"="); if (a[2] <= t) {print; exit}}' | sed 's/.*sport=\([0-9]*\).*/\1/')
+    [ -n "$sp1" ] && echo "- At least one split pair lies inside the traced window (pairs 1-$TRACE_PAIRS): its packets are in trace.txt."
+    [ -z "$sp1" ] && { sp1=$(echo "$sports_split" | awk '{print $1}'); echo "- No split pair fell inside the traced window (pairs 1-$TRACE_PAIRS)."; }
     echo "- Example: source port $sp1: $(grep "sport=$sp1 " "$WORK/pairs.txt"). Frames (node ns):"
     echo; echo '```'; grep "\.$sp1 " "$WORK/frames.txt"; echo '```'; echo
+    if grep -q "SPORT=$sp1 DPORT=$PORT " "$BUNDLE/trace.txt"; then
+      echo "  trace.txt: the two datagrams (two trace ids) took different KUBE-SEP DNAT rules:"
+      echo; echo '```'
+      for id in $(grep "SPORT=$sp1 DPORT=$PORT " "$BUNDLE/trace.txt" | awk '{print $3}' | awk '!seen[$0]++'); do
+        grep " $id " "$BUNDLE/trace.txt" | grep -E 'nat:KUBE-SEP-.*DNAT' | sed 's/ -m comment --comment "[^"]*"//'
+      done
+      echo '```'; echo
+    fi
+    echo "  clash_resolve also counts clashes where both datagrams happened to pick the SAME endpoint (identical entries, merged)."
     echo "  conntrack-L.txt (taken after the traffic) lists only ONE entry for that tuple: $(grep -c "sport=$sp1 dport=$PORT" "$BUNDLE/conntrack-L.txt") line(s):"
     echo "  \`$(grep "sport=$sp1 dport=$PORT" "$BUNDLE/conntrack-L.txt" | head -1 | tr -s ' ')\`."
     echo "  The losing entry of a resolved UDP clash carries IPS_NAT_CLASH, is inserted for the REPLY direction only (so the other"

@@ -57,7 +57,7 @@ env_put CONNECTIONS_OUT "$N"; env_put CONNECTIONS_OUT_ANSWERED "$ok_out"; env_pu
   echo "- Outbound: $ok_out of $N answered. Forwarded out eth0 and MASQUERADEd by the natOutgoing rule to [$NODE_IP6] (random port not"
   echo "  requested here, so the kernel kept the source port when free); the uplink server logged the node address as peer."
   echo "- nft-trace.txt holds $nft_lines \`trace id\` lines and covers the whole window. trace.txt (xtables-monitor 1.8.9) is"
-  echo "  $( [ "$(grep -o 'TRACE_COMPLETE=.*' "$BUNDLE/scenario.env")" = TRACE_COMPLETE=yes ] && echo "complete" || echo "INCOMPLETE: xtables-monitor exited with \"$(head -1 "$WORK/xtmon.err")\" when it met an IPv6 trace event of a \`-p tcp -m tcp\` rule; it holds $(grep -c '^PACKET:' "$BUNDLE/trace.txt") PACKET lines up to that point (TRACE_COMPLETE=no)")."
+  echo "  $( [ "$(grep -o 'TRACE_COMPLETE=.*' "$BUNDLE/scenario.env")" = TRACE_COMPLETE=yes ] && echo "complete" || echo "INCOMPLETE: xtables-monitor exited with \"$(head -1 "$WORK/xtmon.err")\" while printing the first IPv6 rule using \`-p tcp -m tcp\` (its last TRACE line is cut after \"$(tail -1 "$BUNDLE/trace.txt" | sed 's/.*  //; s/ *$//')\"); it holds $(grep -c '^PACKET:' "$BUNDLE/trace.txt") PACKET lines up to that point (TRACE_COMPLETE=no)")."
   echo; readme_facts
 } > "$BUNDLE/README.md"
 pkp_finish

@@ -47,6 +47,11 @@ udp_res=$(grep "udp $GHOST:6200" "$WORK/probes.txt" | sed 's/.*result=\([^ ]*\).
 icmp_after_syn=$(awk -v s="$first_syn" '$1 > s && /ICMP host/ {print $1; exit}' "$WORK/frames.txt")
 [ -n "$icmp_after_syn" ] || die "no ICMP after the SYN"
 dt_tcp=$(b_dt "$first_syn" "$icmp_after_syn")
+arp1=$(awk -v a="$f_udp" -v b="$first_i" '$1 > a && $1 < b && /ARP, Request who-has/ {printf "%s%s", s, $1; s=","}' "$WORK/frames.txt")
+syn_q=$(awk -v a="$first_syn" -v b="$icmp_after_syn" '$1 >= a && $1 < b && /Flags \[S\]/ {printf "%s%s", s, $1; s=","}' "$WORK/frames.txt")
+icmp_t=$(awk -v a="$first_syn" '$1 > a && /ICMP host/ {printf "%s%s", s, $1; s=","}' "$WORK/frames.txt")
+late_syn=$(awk -v b="$icmp_after_syn" '$1 > b && /Flags \[S\]/ {printf "%s%s", s, $1; s=","}' "$WORK/frames.txt")
+[ "$(echo "$syn_q" | tr ',' '\n' | wc -l)" = "$(echo "$icmp_t" | tr ',' '\n' | wc -l)" ] || die "queued SYNs $syn_q vs ICMP $icmp_t"
 awk -v d="$dt_udp" 'BEGIN { exit !(d >= 2.5 && d <= 4.0) }' || die "ICMP delay $dt_udp s is not ~3 s"
 neigh=$(grep "^$GHOST " "$BUNDLE/ip-neigh.txt" || echo "$GHOST (no entry)")
 env_put CLIENT_IP 10.244.1.2; env_put GHOST_IP "$GHOST"; env_put ICMP_DELAY_UDP "$dt_udp"; env_put ICMP_DELAY_TCP "$dt_tcp"
@@ -67,11 +72,13 @@ env_put CLIENT_IP 10.244.1.2; env_put GHOST_IP "$GHOST"; env_put ICMP_DELAY_UDP 
   echo "## What the kernel did"
   echo
   echo "- The datagram (frame $f_udp) was routed out eth0 (connected route), but the node had no neighbour entry for $GHOST: it queued"
-  echo "  the packet and sent ARP requests \"who-has $GHOST tell $NODE_IP\" (frames $arp, about 1 s apart). Nobody answered."
+  echo "  the packet and sent ARP requests \"who-has $GHOST tell $NODE_IP\" (frames $arp1, 1 s apart). Nobody answered."
   echo "- $dt_udp s after the datagram the node gave up, dropped the queued packet and sent ICMP 3/1 host unreachable from $NODE_IP to the pod"
   echo "  (frame $first_i). Nothing was ever sent to $GHOST. The UDP socket saw: $udp_res (host unreachable is a soft error for UDP)."
-  echo "- The TCP SYN (frames $f_syn) restarted resolution; ICMP host unreachable followed $dt_tcp s after the first SYN (frame $icmp_after_syn);"
-  echo "  the client's connect ended with: $tcp_res."
+  echo "- The TCP SYN (frame $first_syn) restarted resolution (new ARP requests). The SYN and its retransmissions (frames $syn_q) were all"
+  echo "  queued; $dt_tcp s after the first SYN the node sent one ICMP host unreachable per queued packet, back to back (frames $icmp_t)."
+  echo "  The client's connect ended with: $tcp_res.$( [ -n "$late_syn" ] && echo " A further SYN (frame $late_syn) that crossed the errors started another resolution round (later ARP requests); the capture ended before its outcome.")"
+  echo "- All ARP requests for $GHOST: frames $arp."
   echo "- ip neigh after the traffic (ip-neigh.txt): \`$neigh\`."
   echo "- The forwarded packets were accepted by filter FORWARD (\`-i cali+ -j ACCEPT\`) before the neighbour failure: the drop happens"
   echo "  after netfilter, at neighbour output, so the counters and trace show them as accepted. Kernel MIB deltas: netstat-counters.txt."

@@ -26,6 +26,8 @@ F="$BUNDLE/iptables-save-c-after.txt"
 r_tcp=$(rule_count "$F" '"default/gone:http has no endpoints" -m tcp --dport 80'); r_udp=$(rule_count "$F" '"default/gone:dns has no endpoints"')
 r_np=$(grep -F 'KUBE-EXTERNAL-SERVICES' "$F" | grep -F "dport $NP" | sed 's/^\[\([0-9]*\):.*/\1/')
 icmps=$(grep -c 'ICMP .* port .* unreachable' "$WORK/frames.txt" || true)
+podicmp_src=$(grep 'Out  *IP .* > 10.244.1.2: ICMP' "$WORK/frames.txt" | awk '{for(i=1;i<=NF;i++) if($i=="IP"){print $(i+1); break}}' | sort -u | tr '\n' ' ')
+node_syn_frames=$(grep -c "IP $NODE_IP\.[0-9]* > $CIP\.80: Flags \[S\]" "$WORK/frames.txt" || true)
 env_put SERVICE "$CIP:80/tcp $CIP:53/udp nodeport $NODE_IP:$NP/tcp"; env_put ICMP_UNREACHABLE_FRAMES "$icmps"
 env_put REJECT_TCP_PACKETS "$r_tcp"; env_put REJECT_UDP_PACKETS "$r_udp"; env_put REJECT_NODEPORT_PACKETS "$r_np"
 {
@@ -41,12 +43,12 @@ env_put REJECT_TCP_PACKETS "$r_tcp"; env_put REJECT_UDP_PACKETS "$r_udp"; env_pu
   echo '```'; cat "$WORK/client.txt"; echo '```'; echo
   echo "- The capture holds $icmps ICMP port-unreachable frames."
   echo "- Pod TCP and UDP: filter FORWARD → KUBE-SERVICES (ctstate NEW) → REJECT. REJECT counters: tcp rule $r_tcp packets (pod SYN"
-  echo "  + node SYN), udp rule $r_udp. The node sent ICMP port unreachable with source $NODE_IP (the node's own address chosen for"
-  echo "  the reply route, NOT $CIP; the quoted header keeps $CIP) out the client's cali interface, and the client's"
+  echo "  + node SYN), udp rule $r_udp. The ICMP port unreachable errors sent to the pod have source ${podicmp_src% } (the node's"
+  echo "  address chosen for the reply route, NOT $CIP; the quoted header keeps $CIP), out the client's cali interface, and the client's"
   echo "  connect()/recv() failed with ConnectionRefused."
   echo "- External TCP to the NodePort: nat PREROUTING found no DNAT (no KUBE-NODEPORTS rule for $NP), input routing → local, filter INPUT"
   echo "  → KUBE-EXTERNAL-SERVICES → REJECT ($r_np packets); ICMP port unreachable from $NODE_IP to $UPLINK_IP out eth0."
-  echo "- Node-local TCP: filter OUTPUT → KUBE-SERVICES → REJECT; the SYN never left (no frame for it), and the ICMP error"
+  echo "- Node-local TCP: filter OUTPUT → KUBE-SERVICES → REJECT; the SYN never left ($node_syn_frames frames of it), and the ICMP error"
   echo "  $NODE_IP → $NODE_IP was generated locally and delivered over lo: $(grep -c ' lo .*ICMP' "$WORK/frames.txt" || true) lo frame(s) in the capture."
   echo; readme_facts
 } > "$BUNDLE/README.md"

@@ -21,6 +21,8 @@ stop_trace; stop_capture
 snapshot_state after
 
 ok=$(grep -c 'reply=web1:' "$WORK/client.txt" || true)
+eth0_frames=$(grep -E ' eth0 .*(10\.96\.0\.40|10\.244\.1\.3)' "$WORK/frames.txt" | grep -c ' IP ' || true)
+cali_frames=$(grep " $(host_if web1) " "$WORK/frames.txt" | grep -c ' IP ' || true)
 route_before="$(nsx "$NODE_NS" ip route get "$CIP" 2>/dev/null | head -1)"
 env_put CLIENT_IP "$NODE_IP (node, locally generated)"; env_put SERVICE "$CIP:$PORT/tcp"; env_put ENDPOINTS "10.244.1.3:$TPORT"
 env_put CONNECTIONS "$N"; env_put CONNECTIONS_ANSWERED "$ok"
@@ -38,7 +40,7 @@ env_put CONNECTIONS "$N"; env_put CONNECTIONS_ANSWERED "$ok"
   echo "- Output routing chose eth0 and source $NODE_IP (default route). nat OUTPUT → KUBE-SERVICES → KUBE-SVC-…: the"
   echo "  \`! -s $POD_CIDR -j KUBE-MARK-MASQ\` rule matched (node source) and set 0x4000, then KUBE-SEP-… DNATed to 10.244.1.3:$TPORT."
   echo "- Because the destination changed, the packet was rerouted (iptables-nft's route-type OUTPUT handling) to web1's cali"
-  echo "  interface: no frame of these connections appears on eth0; they appear only on the cali interface."
+  echo "  interface: $eth0_frames IP frames of these connections appear on eth0, $cali_frames on web1's cali interface."
   echo "- nat POSTROUTING: KUBE-POSTROUTING MASQUERADE --random-fully; source address stays $NODE_IP but the source port is"
   echo "  randomized (see the NAT lines: SNAT to $NODE_IP:<other port>), and web1 logged that port."
   echo; readme_facts

@@ -17,15 +17,24 @@ final class ByteWindow implements Closeable {
     static final long MAP_WINDOW = 1L << 28;
     private final FileChannel channel;
     private final long size;
-    private byte[] buf = new byte[DEFAULT_CAPACITY];
+    private byte[] buf;
     private MappedByteBuffer map;
     private long mapBase;
     private long base;
     private int limit;
 
+    private final long mapWindow;
+
     ByteWindow(Path file) throws IOException {
+        this(file, MAP_WINDOW, DEFAULT_CAPACITY);
+    }
+
+    /** A window with explicit sizes, so tests can cross map and buffer boundaries with small files. */
+    ByteWindow(Path file, long mapWindow, int bufferSize) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.size = channel.size();
+        this.mapWindow = mapWindow;
+        this.buf = new byte[bufferSize];
     }
 
     long size() {
@@ -77,7 +86,7 @@ final class ByteWindow implements Closeable {
         }
         try {
             mapBase = from;
-            map = channel.map(FileChannel.MapMode.READ_ONLY, from, Math.min(MAP_WINDOW, size - from));
+            map = channel.map(FileChannel.MapMode.READ_ONLY, from, Math.min(mapWindow, size - from));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

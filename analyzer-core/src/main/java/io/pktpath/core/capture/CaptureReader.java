@@ -13,6 +13,7 @@ import java.util.function.IntFunction;
 /**
  * Streams the frames of a pcap or pcapng file (format detected by magic) to a {@link FrameHandler};
  * every problem becomes a {@link CaptureIssue} in the returned {@link CaptureSummary}, never an exception.
+ * A reader may be read many times, but by one thread at a time.
  */
 public abstract sealed class CaptureReader permits PcapReader, PcapngReader, UnreadableCapture {
     static final int PCAP_MICROS = 0xa1b2c3d4;
@@ -76,8 +77,13 @@ public abstract sealed class CaptureReader permits PcapReader, PcapngReader, Unr
 
     /** Reads the whole file, handing each frame to {@code handler}; returns what was delivered and what went wrong. */
     public CaptureSummary read(FrameHandler handler) {
+        return read(handler, ByteWindow.MAP_WINDOW, 1 << 20);
+    }
+
+    /** Reads with explicit map-window and buffer sizes (tests use small ones to cross every boundary). */
+    CaptureSummary read(FrameHandler handler, long mapWindow, int bufferSize) {
         ReadContext ctx = new ReadContext(displayName(), handler, ifindexNames);
-        try (ByteWindow window = new ByteWindow(file)) {
+        try (ByteWindow window = new ByteWindow(file, mapWindow, bufferSize)) {
             readFrames(window, ctx);
         } catch (IOException | UncheckedIOException e) {
             ctx.fileIssue(Severity.ERROR, "io-error", "read failed (" + e.getClass().getSimpleName() + ")",

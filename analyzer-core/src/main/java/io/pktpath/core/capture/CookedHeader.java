@@ -1,7 +1,5 @@
 package io.pktpath.core.capture;
 
-import java.util.function.IntFunction;
-
 /** Direction and interface carried in Linux cooked headers (SLL packet type; SLL2 ifindex and packet type). */
 public final class CookedHeader {
     /** SLL/SLL2 packet type of a frame the host sent. */
@@ -19,7 +17,7 @@ public final class CookedHeader {
     }
 
     /** Fills direction (if still unknown) and, for SLL2 frames without a pcapng interface, the ifindex and name. */
-    static void apply(FrameView frame, IntFunction<String> ifindexNames) {
+    static void apply(FrameView frame, ReadContext ctx) {
         byte[] a = frame.array();
         int o = frame.offset();
         if (frame.linkType() == LinkType.LINUX_SLL && frame.capturedLength() >= 16) {
@@ -32,7 +30,7 @@ public final class CookedHeader {
             }
             if (frame.interfaceId() < 0) {
                 int ifindex = Bytes.i32(a, o + 4);
-                frame.setInterface(ifindex, ifindexNames.apply(ifindex));
+                frame.setInterface(ifindex, ctx.interfaceName(ifindex));
             }
         }
     }

@@ -28,6 +28,7 @@ final class PcapReader extends CaptureReader {
 
     @Override
     void readFrames(ByteWindow w, ReadContext ctx) {
+        lastSeconds = -1;
         int h = w.ensure(0, FILE_HEADER);
         if (h < 0) {
             ctx.fileIssue(Severity.ERROR, "truncated-file-header",

@@ -35,6 +35,9 @@ final class PcapngReader extends CaptureReader {
 
     @Override
     void readFrames(ByteWindow w, ReadContext ctx) {
+        interfaces.clear();
+        section = -1;
+        bigEndian = false;
         long pos = 0;
         while (pos < w.size() && pos >= 0) {
             pos = readBlock(w, pos, ctx);

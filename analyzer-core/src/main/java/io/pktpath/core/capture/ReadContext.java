@@ -15,6 +15,8 @@ final class ReadContext {
     private final List<CaptureInterface> interfaces = new ArrayList<>();
     private final TreeSet<Integer> linkTypes = new TreeSet<>();
     private int lastLinkType = Integer.MIN_VALUE;
+    private int lastIfindex = Integer.MIN_VALUE;
+    private String lastIfindexName = "";
     private long frames;
     private long bytes;
 
@@ -37,13 +39,23 @@ final class ReadContext {
         issues.add(new CaptureIssue(severity, code, message, expected, 0, byteOffset, fileName));
     }
 
+    /** The caller's name for a Linux ifindex; the last answer is reused so steady traffic allocates nothing. */
+    String interfaceName(int ifindex) {
+        if (ifindex != lastIfindex) {
+            String name = ifindexNames.apply(ifindex);
+            lastIfindexName = name == null ? "" : name;
+            lastIfindex = ifindex;
+        }
+        return lastIfindexName;
+    }
+
     void addInterface(CaptureInterface itf) {
         interfaces.add(itf);
     }
 
     /** Completes the view's metadata from cooked headers and hands it to the handler. */
     void deliver() {
-        CookedHeader.apply(frame, ifindexNames);
+        CookedHeader.apply(frame, this);
         frames++;
         bytes += frame.capturedLength();
         if (frame.linkType() != lastLinkType) {

@@ -28,6 +28,11 @@ final class UnreadableCapture extends CaptureReader {
     /** Delivers nothing: the one issue says why the file is not a capture. */
     @Override
     public CaptureSummary read(FrameHandler handler) {
+        return read(handler, 0, 0);
+    }
+
+    @Override
+    CaptureSummary read(FrameHandler handler, long mapWindow, int bufferSize) {
         ReadContext ctx = new ReadContext(displayName(), f -> { }, i -> "");
         ctx.fileIssue(Severity.ERROR, code, message, expected, 0);
         return ctx.summary(CaptureFormat.UNKNOWN);

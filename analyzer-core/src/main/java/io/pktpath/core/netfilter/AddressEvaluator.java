@@ -14,6 +14,7 @@ final class AddressEvaluator implements MatchEvaluator {
     private final long loMask;
     private final long hiNet;
     private final long loNet;
+    private final int prefix;
     private final String text;
 
     AddressEvaluator(AddressMatch m) {
@@ -21,6 +22,7 @@ final class AddressEvaluator implements MatchEvaluator {
         this.negated = m.negated();
         Cidr c = m.cidr();
         this.family = c.family();
+        this.prefix = c.prefixLength();
         IpAddress ones = family == IpFamily.V4 ? IpAddress.v4(-1) : IpAddress.v6(-1L, -1L);
         IpAddress mask = ones.masked(c.prefixLength());
         this.hiMask = mask.hi();
@@ -43,8 +45,13 @@ final class AddressEvaluator implements MatchEvaluator {
     }
 
     /** The host address when this is a non-negated {@code -d addr/32} (or /128), for the chain index. */
-    java.util.Optional<IpAddress> exactDestination(int prefixLength) {
-        boolean host = prefixLength == family.bits();
+    java.util.Optional<IpAddress> exactDestination() {
+        boolean host = prefix == family.bits();
         return !source && !negated && host ? java.util.Optional.of(new IpAddress(family, hiNet, loNet)) : java.util.Optional.empty();
+    }
+
+    @Override
+    public boolean pure() {
+        return true;
     }
 }

@@ -77,4 +77,9 @@ final class AddrtypeEvaluator implements MatchEvaluator {
         String types = have.isEmpty() ? "no type" : String.join(",", have.stream().sorted().map(Enum::name).toList());
         return new Mismatch(srcFailed ? srcText : dstText, (srcFailed ? "src " : "dst ") + a + " is " + types);
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

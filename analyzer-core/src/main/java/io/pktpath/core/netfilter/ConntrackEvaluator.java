@@ -169,4 +169,9 @@ final class ConntrackEvaluator implements MatchEvaluator {
         }
         return new Mismatch("-m conntrack", "");
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

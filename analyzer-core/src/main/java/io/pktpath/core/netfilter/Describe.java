@@ -11,7 +11,7 @@ final class Describe {
 
     /** {@code -m tcp ! --dport 443}. */
     static String option(String module, MatchOption o) {
-        String value = o.value().render();
+        String value = value(o);
         return "-m " + module + " " + (o.negated() ? "! " : "") + o.name() + (value.isEmpty() ? "" : " " + value);
     }
 
@@ -19,10 +19,18 @@ final class Describe {
     static String module(ModuleMatch m) {
         StringBuilder sb = new StringBuilder("-m ").append(m.module());
         for (MatchOption o : m.options()) {
-            String value = o.value().render();
+            String value = value(o);
             sb.append(' ').append(o.negated() ? "! " : "").append(o.name()).append(value.isEmpty() ? "" : " " + value);
         }
         return sb.toString();
+    }
+
+    /** The argument as iptables-save prints it (a MAC address is never quoted). */
+    private static String value(MatchOption o) {
+        if (o.name().equals("--mac-source") && o.value() instanceof io.pktpath.parser.iptables.match.OptionValue.Text t) {
+            return t.text();
+        }
+        return o.value().render();
     }
 
     static String hex(long v) {

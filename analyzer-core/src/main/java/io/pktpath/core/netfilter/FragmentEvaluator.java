@@ -19,4 +19,9 @@ final class FragmentEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch((negated ? "! " : "") + "-f", e.nonFirstFragment() ? "non-first fragment" : "not a non-first fragment");
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

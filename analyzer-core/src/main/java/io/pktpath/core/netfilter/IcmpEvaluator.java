@@ -31,4 +31,9 @@ final class IcmpEvaluator implements MatchEvaluator {
         }
         return new Mismatch(text, "icmp type " + e.packet.icmpType() + " code " + e.packet.icmpCode());
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

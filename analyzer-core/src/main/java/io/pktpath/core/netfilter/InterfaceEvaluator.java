@@ -32,4 +32,9 @@ final class InterfaceEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch(text, (in ? "in " : "out ") + Describe.device(in ? e.inName() : e.outName()));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -25,4 +25,9 @@ final class IprangeEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch(text, (source ? "src " : "dst ") + (source ? e.packet.src() : e.packet.dst()));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -19,4 +19,9 @@ final class L4HeaderEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch(text, "proto " + Describe.proto(e.packet.proto()) + (e.nonFirstFragment() ? ", non-first fragment" : ""));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -34,4 +34,9 @@ final class MacEvaluator implements MatchEvaluator {
         }
         return new Mismatch(text, "mac " + e.packet.macSource().orElse("(none)"));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -39,4 +39,9 @@ final class MarkEvaluator implements MatchEvaluator {
         }
         return new Mismatch(text, "mark " + Describe.hex(e.packet.mark()));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

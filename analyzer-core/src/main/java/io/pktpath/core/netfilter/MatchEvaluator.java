@@ -10,6 +10,11 @@ interface MatchEvaluator {
 
     Mismatch explain(Evaluation e);
 
+    /** True if {@link #test} has no effect besides its answer (no oracle, no state, no notes): the chain index may skip it. */
+    default boolean pure() {
+        return false;
+    }
+
     /** The failing option as written ({@code -m tcp --dport 443}) and the packet's value ({@code dport 80}). */
     record Mismatch(String failedMatch, String packetValue) {
     }

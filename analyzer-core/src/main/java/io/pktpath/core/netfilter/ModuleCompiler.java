@@ -37,7 +37,7 @@ import java.util.Set;
 
 /** Compiles one match module into evaluators (one per option where the kernel tests options independently). */
 final class ModuleCompiler {
-    private static final Set<String> OPAQUE = Set.of("u32", "bpf", "time", "cpu", "connlimit", "frag", "cgroup",
+    private static final Set<String> OPAQUE = Set.of("u32", "bpf", "time", "cpu", "connlimit", "frag", "socket", "cgroup",
             "quota", "connbytes", "helper", "policy", "dscp", "tos", "ecn", "devgroup", "realm", "cluster", "osf");
 
     private ModuleCompiler() {

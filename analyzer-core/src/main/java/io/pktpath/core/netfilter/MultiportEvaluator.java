@@ -54,4 +54,9 @@ final class MultiportEvaluator implements MatchEvaluator {
             case EITHER -> "sport " + e.packet.sport() + " dport " + e.packet.dport();
         });
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

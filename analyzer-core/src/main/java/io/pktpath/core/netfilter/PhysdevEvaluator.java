@@ -67,4 +67,9 @@ final class PhysdevEvaluator implements MatchEvaluator {
         }
         return new Mismatch(text, "physdev in " + Describe.device(e.packet.physIn()) + " out " + Describe.device(e.packet.physOut()));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -28,4 +28,9 @@ final class PkttypeEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch(text, "pkt-type " + name(e.packet.linkClass()));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -46,4 +46,9 @@ final class PortEvaluator implements MatchEvaluator {
         }
         return new Mismatch(text, (source ? "sport " : "dport ") + (source ? e.packet.sport() : e.packet.dport()));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

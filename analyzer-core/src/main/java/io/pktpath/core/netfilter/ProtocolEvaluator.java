@@ -27,4 +27,9 @@ final class ProtocolEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch(text, "proto " + Describe.proto(e.packet.proto()));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -26,4 +26,9 @@ final class StateEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch(text, "state " + ConntrackEvaluator.packetStates(e, false).get(0));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -43,4 +43,9 @@ final class TcpFlagsEvaluator implements MatchEvaluator {
         }
         return sb.length() == 0 ? "NONE" : sb.toString();
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -31,4 +31,9 @@ final class ValueEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         return new Mismatch(text, label + " " + value.applyAsLong(e));
     }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 package io.pktpath.core.packet;
 
+import io.pktpath.parser.net.IpAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,7 +74,7 @@ public record DecodedPacket(DecodeStatus status, String statusMessage, Link link
      * @param firstFragment  whether this is the first fragment
      * @param payloadCut     whether the capture holds fewer bytes than declared
      */
-    public record Ip(int family, int protocol, RawAddress src, RawAddress dst, int tos, int ipId, int ttl,
+    public record Ip(int family, int protocol, IpAddress src, IpAddress dst, int tos, int ipId, int ttl,
                      int totalLength, int headerLength, boolean dontFragment, boolean moreFragments,
                      int fragmentOffset, boolean fragment, boolean firstFragment, boolean payloadCut) {
         public Ip {
@@ -121,7 +122,7 @@ public record DecodedPacket(DecodeStatus status, String statusMessage, Link link
      * @param targetMac target hardware address bits
      * @param targetIp  target protocol address
      */
-    public record Arp(int op, long senderMac, RawAddress senderIp, long targetMac, RawAddress targetIp) {
+    public record Arp(int op, long senderMac, IpAddress senderIp, long targetMac, IpAddress targetIp) {
         public Arp {
             Objects.requireNonNull(senderIp, "senderIp");
             Objects.requireNonNull(targetIp, "targetIp");

@@ -100,7 +100,7 @@ final class LinkDecoder {
         } else if (version == 6) {
             IpDecoder.ipv6(a, p, end, cut, v, false);
         } else {
-            v.problem(DecodeStatus.MALFORMED, "IP version " + version + " (expected 4 or 6)");
+            v.problem(DecodeStatus.MALFORMED, "IP version " + version + " is neither 4 nor 6");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pktpath.core.packet;
 
+import io.pktpath.parser.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +23,8 @@ final class Snapshots {
         Optional<DecodedPacket.Icmp> icmp = v.icmpType < 0 ? Optional.empty()
                 : Optional.of(new DecodedPacket.Icmp(v.icmpType, v.icmpCode, v.icmpId, v.icmpSeq, v.icmpMtu));
         Optional<DecodedPacket.Arp> arp = v.arpOp < 0 ? Optional.empty()
-                : Optional.of(new DecodedPacket.Arp(v.arpOp, v.arpSenderMac, RawAddress.ipv4(v.arpSenderIp),
-                        v.arpTargetMac, RawAddress.ipv4(v.arpTargetIp)));
+                : Optional.of(new DecodedPacket.Arp(v.arpOp, v.arpSenderMac, IpAddress.v4(v.arpSenderIp),
+                        v.arpTargetMac, IpAddress.v4(v.arpTargetIp)));
         Optional<DecodedPacket> quoted = v.hasQuoted() || (v.quoted != null && v.quoted.status != DecodeStatus.OK)
                 ? Optional.of(of(v.quoted)) : Optional.empty();
         Optional<DecodedPacket> inner = v.tunnel != TunnelType.NONE ? Optional.of(of(v.inner)) : Optional.empty();
@@ -32,8 +33,8 @@ final class Snapshots {
     }
 
     private static DecodedPacket.Ip ip(PacketView v) {
-        RawAddress src = v.family == 4 ? RawAddress.ipv4(v.src4) : RawAddress.ipv6(v.srcHi, v.srcLo);
-        RawAddress dst = v.family == 4 ? RawAddress.ipv4(v.dst4) : RawAddress.ipv6(v.dstHi, v.dstLo);
+        IpAddress src = v.family == 4 ? IpAddress.v4(v.src4) : IpAddress.v6(v.srcHi, v.srcLo);
+        IpAddress dst = v.family == 4 ? IpAddress.v4(v.dst4) : IpAddress.v6(v.dstHi, v.dstLo);
         return new DecodedPacket.Ip(v.family, v.protocol, src, dst, v.tos, v.ipId, v.ttl, v.ipTotalLength,
                 v.ipHeaderLength, v.dontFragment, v.moreFragments, v.fragmentOffset, v.fragment,
                 v.isFirstFragment(), v.payloadCut);

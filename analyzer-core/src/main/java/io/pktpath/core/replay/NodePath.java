@@ -14,8 +14,8 @@ public interface NodePath {
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
     PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 
-    /** Applies the effects of the run that happened. */
-    void commit(PathRun run, Packet packet);
+    /** Applies the effects of the run that happened, and says what that revealed (a conntrack clash that drops it). */
+    CommitOutcome commit(PathRun run, Packet packet);
 
     /** Whether {@code address} is one of the node's own addresses. */
     boolean isLocal(io.pktpath.parser.net.IpAddress address);

@@ -92,9 +92,11 @@ public final class ReplayLoop {
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches() + " were followed");
         }
-        Choice choice = choose(cp, runs.branches(), notes);
+        Choice choice = role == FrameRole.LOCAL_OUT ? chooseBySelf(cp, runs.branches())
+                : choose(cp, runs.branches(), notes);
         BranchEnumerator.Branch<PathRun> chosen = runs.branches().get(choice.index());
-        path.commit(chosen.result(), input);
+        CommitOutcome committed = path.commit(chosen.result(), input);
+        notes.addAll(committed.notes());
         List<Alternative> alternatives = new ArrayList<>();
         if (runs.branches().size() > 1) {
             for (BranchEnumerator.Branch<PathRun> b : runs.branches()) {
@@ -105,8 +107,10 @@ public final class ReplayLoop {
         PathRun run = chosen.result();
         notes.addAll(run.notes());
         List<Long> correlated = choice.egressFrame() > 0 ? List.of(choice.egressFrame()) : List.of();
-        PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()), run.disposition(),
-                run.reason(), run.nat(), run.route(), correlated, alternatives, run.misses(), dedupe(notes), run.flowId());
+        PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
+                committed.disposition().orElse(run.disposition()),
+                committed.disposition().isPresent() ? committed.reason() : run.reason(), run.nat(), run.route(),
+                correlated, alternatives, run.misses(), dedupe(notes), run.flowId());
         if (choice.egressFrame() > 0) {
             claimedBy.put(choice.egressFrame(), trace);
         }
@@ -191,6 +195,17 @@ public final class ReplayLoop {
                     + ": the dump may be from another node or another time");
         }
         return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", 0);
+    }
+
+    /** A locally generated frame is its own egress observation: the branch that leaves as this frame happened. */
+    private static Choice chooseBySelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
+        for (int i = 0; i < branches.size(); i++) {
+            Optional<Egress> egress = branches.get(i).result().egress();
+            if (egress.isPresent() && leavesAs(egress.get(), cp)) {
+                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", 0);
+            }
+        }
+        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no branch leaves as this frame" : "", 0);
     }
 
     private static boolean leavesAs(Egress egress, CapturedPacket later) {

@@ -23,19 +23,23 @@ final class NeighborTable {
             "tunnel6", "void");
 
     private final Map<String, Neighbor> entries = new HashMap<>();
+    private final Map<String, Neighbor> proxies = new HashMap<>();
     private final Interfaces interfaces;
 
     NeighborTable(List<Neighbor> neighbors, Interfaces interfaces) {
         this.interfaces = interfaces;
         for (Neighbor n : neighbors) {
-            if (!n.proxy()) {
-                entries.putIfAbsent(key(n.address(), n.dev()), n);
-            }
+            (n.proxy() ? proxies : entries).putIfAbsent(key(n.address(), n.dev()), n);
         }
     }
 
     private static String key(IpAddress a, String dev) {
         return dev + " " + a;
+    }
+
+    /** True when {@code ip neigh} lists an explicit proxy entry ({@code ip neigh add proxy}) for the address on the device. */
+    boolean hasProxyEntry(IpAddress target, String dev) {
+        return proxies.containsKey(key(target, dev));
     }
 
     NeighborResult lookup(IpAddress nextHop, String dev) {

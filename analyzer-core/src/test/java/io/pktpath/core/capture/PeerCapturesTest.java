@@ -3,10 +3,9 @@ package io.pktpath.core.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.pktpath.core.packet.DecodeStatus;
+import io.pktpath.core.packet.DecodeIssues;
 import io.pktpath.core.packet.PacketDecoder;
 import io.pktpath.core.packet.PacketView;
-import io.pktpath.core.packet.TunnelType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ class PeerCapturesTest {
         dir = PeerData.captures().orElse(null);
     }
 
-    /** Expected frame count (capinfos -c), capture issues, and header problems of the decoded frames. */
+    /** Expected frame count (capinfos -c), capture issues, and decode issues (by frame number) of the frames. */
     record Expect(String file, long frames, List<String> issues, Map<Long, String> problems) {
         @Override
         public String toString() {
@@ -60,18 +59,19 @@ class PeerCapturesTest {
                 ok("tcpdump-dns-udp.pcap", 2),
                 ok("tcpdump-empty.pcapng", 0),
                 ok("tcpdump-gso-ipv4-vxlan-ipv4.pcap", 1),
-                bad("tcpdump-heap-overflow-1.pcap", 1, Map.of(1L, "MALFORMED: IP version 3 (expected 4 or 6)")),
-                bad("tcpdump-ip6-frag-asan.pcap", 1,
-                        Map.of(1L, "TRUNCATED: truncated IPv6 extension header 44 (needed 8 bytes, have 6)")),
-                bad("tcpdump-ipv6-invalid-length.pcap", 1,
-                        Map.of(1L, "TRUNCATED: truncated IPv6 header (needed 40 bytes, have 39)")),
+                bad("tcpdump-heap-overflow-1.pcap", 1, Map.of(1L, "ERROR[malformed-header] tcpdump-heap-overflow-1.pcap: frame 1 at byte 24: "
+                        + "IP version 3 is neither 4 nor 6 (expected: valid header fields)")),
+                bad("tcpdump-ip6-frag-asan.pcap", 1, Map.of(1L, "ERROR[truncated-header] tcpdump-ip6-frag-asan.pcap: frame 1 at byte 24: "
+                        + "truncated IPv6 extension header 44 (needed 8 bytes, have 6) (expected: complete headers)")),
+                bad("tcpdump-ipv6-invalid-length.pcap", 1, Map.of(1L, "ERROR[truncated-header] tcpdump-ipv6-invalid-length.pcap: frame 1 at byte 24: "
+                        + "truncated IPv6 header (needed 40 bytes, have 39) (expected: complete headers)")),
                 ok("tcpdump-linktype-ipv4.pcap", 1),
                 ok("tcpdump-linktype-raw-ipv6.pcap", 1),
                 ok("tcpdump-nflog.pcap", 4),
                 ok("tcpdump-rawip-tcp-rst.pcap", 2),
                 ok("tcpdump-sll-tcp-handshake-nano.pcap", 3),
-                bad("tcpdump-tcp-header-heapoverflow.pcap", 1,
-                        Map.of(1L, "TRUNCATED: truncated TCP header (needed 20 bytes, have 12)")),
+                bad("tcpdump-tcp-header-heapoverflow.pcap", 1, Map.of(1L, "ERROR[truncated-header] tcpdump-tcp-header-heapoverflow.pcap: frame 1 at byte 24: "
+                        + "truncated TCP header (needed 20 bytes, have 12) (expected: complete headers)")),
                 bad("tcpdump-timestamp-invalid-micro.pcap", 3, Map.of(),
                         "WARNING[bad-timestamp] tcpdump-timestamp-invalid-micro.pcap: frame 2 at byte 116: timestamp "
                                 + "fraction 1000000 us out of range (expected: a fraction below 1000000)",
@@ -79,8 +79,8 @@ class PeerCapturesTest {
                                 + "fraction 2147483648 us out of range (expected: a fraction below 1000000)"),
                 ok("zeek-6in4.pcap", 1),
                 ok("zeek-dns-two-responses.pcap", 3),
-                bad("zeek-geneve-truncated.pcapng", 1,
-                        Map.of(1L, "inner TRUNCATED: truncated Ethernet header (needed 14 bytes, have 0)")),
+                bad("zeek-geneve-truncated.pcapng", 1, Map.of(1L, "ERROR[truncated-header] zeek-geneve-truncated.pcapng: frame 1 at byte 108: "
+                        + "GENEVE inner packet: truncated Ethernet header (needed 14 bytes, have 0) (expected: complete headers)")),
                 ok("zeek-geneve.pcap", 6),
                 ok("zeek-http-qinq-0.pcap", 14),
                 ok("zeek-http-vlan-0.pcap", 14),
@@ -90,13 +90,15 @@ class PeerCapturesTest {
                 ok("zeek-icmp6-destunreach-ip6ext-udp.pcap", 1),
                 ok("zeek-icmp6-packet-too-big.pcap", 1),
                 ok("zeek-ip4-tcp-bad-checksum.pcap", 1),
-                bad("zeek-ip4-trunc.pcap", 1, Map.of(1L, "TRUNCATED: truncated IPv4 header (needed 20 bytes, have 6)")),
-                bad("zeek-ip6-trunc.pcap", 1, Map.of(1L, "TRUNCATED: truncated IPv6 header (needed 40 bytes, have 34)")),
+                bad("zeek-ip4-trunc.pcap", 1, Map.of(1L, "ERROR[truncated-header] zeek-ip4-trunc.pcap: frame 1 at byte 24: "
+                        + "truncated IPv4 header (needed 20 bytes, have 6) (expected: complete headers)")),
+                bad("zeek-ip6-trunc.pcap", 1, Map.of(1L, "ERROR[truncated-header] zeek-ip6-trunc.pcap: frame 1 at byte 24: "
+                        + "truncated IPv6 header (needed 40 bytes, have 34) (expected: complete headers)")),
                 ok("zeek-ipip-4in4.pcap", 1),
                 ok("zeek-ipv4-fragmented-1.pcap", 3),
                 ok("zeek-ipv4-fragmented-syn.pcap", 2),
-                bad("zeek-ipv4-truncated-broken-header.pcap", 1,
-                        Map.of(1L, "TRUNCATED: truncated IPv4 options (needed 60 bytes, have 20)")),
+                bad("zeek-ipv4-truncated-broken-header.pcap", 1, Map.of(1L, "ERROR[truncated-header] zeek-ipv4-truncated-broken-header.pcap: frame 1 at byte 24: "
+                        + "truncated IPv4 options (needed 60 bytes, have 20) (expected: complete headers)")),
                 ok("zeek-ipv6-fragmented-dns.pcap", 8),
                 ok("zeek-linux-sll-arp.pcap", 12),
                 ok("zeek-linux-sll2-icmp.pcap", 6),
@@ -106,8 +108,8 @@ class PeerCapturesTest {
                 ok("zeek-tcp-missing-syn.pcap", 21),
                 ok("zeek-tcp-rst-inject.pcap", 9),
                 ok("zeek-tcp-syn-then-rst.pcap", 2),
-                bad("zeek-tcp-truncated-header.pcap", 24,
-                        Map.of(1L, "TRUNCATED: truncated TCP options (needed 40 bytes, have 34)")),
+                bad("zeek-tcp-truncated-header.pcap", 24, Map.of(1L, "ERROR[truncated-header] zeek-tcp-truncated-header.pcap: frame 1 at byte 24: "
+                        + "truncated TCP options (needed 40 bytes, have 34) (expected: complete headers)")),
                 ok("zeek-vxlan-encapsulated-http.pcap", 12),
                 ok("zeek-vxlan.pcap", 10));
     }
@@ -120,24 +122,12 @@ class PeerCapturesTest {
         PacketDecoder decoder = new PacketDecoder();
         PacketView view = new PacketView();
         Map<Long, String> problems = new TreeMap<>();
-        CaptureSummary summary = reader.read(f -> {
-            decoder.decode(f, view);
-            problem(view).ifPresent(p -> problems.put(f.frameNumber(), p));
-        });
+        CaptureSummary summary = reader.read(f -> DecodeIssues.of(e.file(), f, decoder.decode(f, view))
+                .filter(issue -> issue.severity() == Severity.ERROR)
+                .ifPresent(issue -> problems.put(f.frameNumber(), issue.toString())));
         assertEquals(e.frames(), summary.framesDelivered(), "frames");
         assertEquals(e.issues(), summary.issues().stream().map(CaptureIssue::toString).toList());
         assertEquals(new TreeMap<>(e.problems()), problems);
-    }
-
-    private static java.util.Optional<String> problem(PacketView v) {
-        if (v.status() == DecodeStatus.TRUNCATED || v.status() == DecodeStatus.MALFORMED) {
-            return java.util.Optional.of(v.status() + ": " + v.statusMessage());
-        }
-        if (v.tunnel() != TunnelType.NONE
-                && (v.inner().status() == DecodeStatus.TRUNCATED || v.inner().status() == DecodeStatus.MALFORMED)) {
-            return java.util.Optional.of("inner " + v.inner().status() + ": " + v.inner().statusMessage());
-        }
-        return java.util.Optional.empty();
     }
 
     @Test

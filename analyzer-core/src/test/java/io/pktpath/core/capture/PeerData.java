@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds the shared peer test data: walks up from the working directory to the reactor root, then {@code ../shared/peer}. */
-final class PeerData {
+/** Test helper: finds the shared peer test data: walks up from the working directory to the reactor root, then {@code ../shared/peer}. */
+public final class PeerData {
     private PeerData() {
     }
 
-    static Optional<Path> captures() {
+    public static Optional<Path> captures() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
             Path pom = dir.resolve("pom.xml");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pktpath.core.capture.LinkType;
+import io.pktpath.parser.net.IpAddress;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class PacketDecoderTest {
     }
 
     private static DecodedPacket.Ip ip(int protocol, int totalLength, int headerLength) {
-        return new DecodedPacket.Ip(4, protocol, RawAddress.ipv4(A), RawAddress.ipv4(B), 0x10, 0x1234, 64,
+        return new DecodedPacket.Ip(4, protocol, IpAddress.v4(A), IpAddress.v4(B), 0x10, 0x1234, 64,
                 totalLength, headerLength, true, false, 0, false, false, false);
     }
 
@@ -104,7 +105,7 @@ class PacketDecoderTest {
         byte[] tcp = Frames.tcp(22, 50000, 1, 2, 0x18, 1000, -1, Frames.bytes(10));
         byte[] pkt = Frames.ipv6(V6_HI, 1, V6_HI, 2, 0, 7, chain, tcp);
         PacketView v = decode(Frames.ethernet(MAC_B, MAC_A, 0x86dd, pkt), LinkType.ETHERNET);
-        DecodedPacket.Ip expectedIp = new DecodedPacket.Ip(6, 6, RawAddress.ipv6(V6_HI, 1), RawAddress.ipv6(V6_HI, 2),
+        DecodedPacket.Ip expectedIp = new DecodedPacket.Ip(6, 6, IpAddress.v6(V6_HI, 1), IpAddress.v6(V6_HI, 2),
                 0x2a, 0xabcdef01, 7, 40 + 32 + 30, 72, false, true, 0, true, true, false);
         assertEquals(Optional.of(expectedIp), v.snapshot().ip());
         assertEquals(new DecodedPacket.Transport(22, 50000, 0x18, 1, 2, 1000, 20, -1, 14 + 72 + 20, 10),
@@ -129,8 +130,8 @@ class PacketDecoderTest {
         assertEquals(Optional.of(new DecodedPacket.Icmp(3, 4, -1, -1, 1400)), p.icmp());
         DecodedPacket q = p.quoted().orElseThrow();
         assertEquals(DecodeStatus.OK, q.status());
-        assertEquals(RawAddress.ipv4(B), q.ip().orElseThrow().src());
-        assertEquals(RawAddress.ipv4(A), q.ip().orElseThrow().dst());
+        assertEquals(IpAddress.v4(B), q.ip().orElseThrow().src());
+        assertEquals(IpAddress.v4(A), q.ip().orElseThrow().dst());
         assertEquals(17, q.ip().orElseThrow().protocol());
         assertTrue(q.ip().orElseThrow().payloadCut());
         assertEquals(33434, q.transport().srcPort());
@@ -185,8 +186,8 @@ class PacketDecoderTest {
         DecodedPacket p = decode(frame, LinkType.ETHERNET).snapshot();
         assertEquals(DecodeStatus.NOT_IP, p.status());
         assertEquals("ARP request", p.statusMessage());
-        assertEquals(Optional.of(new DecodedPacket.Arp(1, MAC_A, RawAddress.ipv4(A), 0, RawAddress.ipv4(B))), p.arp());
-        assertEquals("ff:ff:ff:ff:ff:ff", RawAddress.formatMac(p.link().dst()));
+        assertEquals(Optional.of(new DecodedPacket.Arp(1, MAC_A, IpAddress.v4(A), 0, IpAddress.v4(B))), p.arp());
+        assertEquals("ff:ff:ff:ff:ff:ff", Addresses.formatMac(p.link().dst()));
     }
 
     @Test

@@ -24,7 +24,8 @@ public enum IptCode {
     IPT104("an iptables-restore command other than -A (-I/-D/-R/-N/-X/-F/-Z/-P) was read"),
     IPT105("a -4/-6 rule for the other family is skipped by iptables-restore and excluded from evaluation"),
     IPT106("the kernel refuses this rule in this table or chain; a real dump should not contain it"),
-    IPT107("the dump says a table is incompatible (native nft rules); those rules are missing");
+    IPT107("the dump says a table is incompatible (native nft rules); those rules are missing"),
+    IPT108("a comment of several unquoted words (not iptables-save output; iptables-restore rejects it) is read as one");
 
     private final String meaning;
 

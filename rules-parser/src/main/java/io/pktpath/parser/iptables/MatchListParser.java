@@ -271,10 +271,15 @@ final class MatchListParser {
             throw new LineError(IptCode.IPT015, option.column(), "option " + option.text() + " needs "
                     + kind.arity() + (kind.arity() == 1 ? " value" : " values"), "a value after " + option.text());
         }
-        List<Token> args = tokens.subList(at, at + kind.arity());
+        int end = at + kind.arity();
+        if (canonical.equals("--comment")) {
+            end = unquotedWords(option, end);
+        }
+        List<Token> args = tokens.subList(at, end);
         OptionValue value;
         try {
-            value = kind.parse(args.stream().map(Token::text).toList(), ctx.addresses());
+            value = args.size() > kind.arity() ? new OptionValue.Text(String.join(" ", args.stream().map(Token::text).toList()))
+                    : kind.parse(args.stream().map(Token::text).toList(), ctx.addresses());
         } catch (InvalidValueException e) {
             throw new LineError(kind.errorCode(), args.get(0).column(), e.getMessage(), e.expected());
         }
@@ -284,10 +289,27 @@ final class MatchListParser {
         if (negated) {
             seg.raw.add("!");
         }
-        for (int k = i; k < at + kind.arity(); k++) {
+        for (int k = i; k < end; k++) {
             seg.raw.add(tokens.get(k).raw());
         }
-        i = at + kind.arity();
+        i = end;
+    }
+
+    /**
+     * The end of a comment written as several unquoted words (kube-proxy's test dumps do this): iptables-restore would
+     * reject the extra words, so they are joined into the comment with a warning.
+     */
+    private int unquotedWords(Token option, int end) {
+        int k = end;
+        while (k < tokens.size() && !tokens.get(k).quoted() && !tokens.get(k).text().startsWith("-")
+                && !tokens.get(k).text().equals("!")) {
+            k++;
+        }
+        if (k > end) {
+            ctx.warn(IptCode.IPT108, option.column(), "comment of " + (k - end + 1) + " unquoted words; iptables-restore"
+                    + " would reject the words after the first", "--comment \"several words\" in double quotes");
+        }
+        return k;
     }
 
     private void target(Token option, boolean negated) throws LineError {

@@ -94,6 +94,9 @@ final class PlacementCheck {
 
     private static String targetName(Target t) {
         String r = t.render();
+        if (r.length() < 4) {
+            return "";
+        }
         int sp = r.indexOf(' ', 3);
         return sp < 0 ? r.substring(3) : r.substring(3, sp);
     }

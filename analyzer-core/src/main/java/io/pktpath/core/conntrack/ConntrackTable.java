@@ -1,0 +1,230 @@
+package io.pktpath.core.conntrack;
+
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.parser.conntrack.ConntrackEntry;
+import io.pktpath.parser.iptables.target.Target;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The replay's conntrack table (netfilter-semantics §2, §5, §8): lookups and NAT computations are side-effect free;
+ * the table changes only through {@link #confirm}, the {@code commit*} methods, {@link #seed} and {@link #expire}.
+ * Entries are hashed by (zone, tuple) in both directions and expire lazily by capture time.
+ */
+public final class ConntrackTable {
+    /**
+     * Default race window, 1 ms: the kernel's create-to-confirm span is microseconds, but capture timestamps are taken
+     * at the tap, not at conntrack, and glibc's A/AAAA pair leaves one socket tens to hundreds of µs apart (§8.1); 1 ms
+     * catches those pairs while staying far below resolver retries (5 s) and TCP SYN retransmits (1 s, §8.2).
+     */
+    public static final long DEFAULT_RACE_WINDOW_NANOS = 1_000_000L;
+
+    private final CtIndex index = new CtIndex();
+    private final CtTimeouts timeouts;
+    private final long raceWindowNanos;
+    private final CtClassifier classifier;
+    private final NatBinder binder;
+    private final CtCommitter committer;
+    private final List<Connection> ended = new ArrayList<>();
+    private final List<RaceEvidence> races = new ArrayList<>();
+    private final long[] counters = new long[6];
+    private long nextId = 1;
+    private int insertsSinceSweep;
+
+    public ConntrackTable(CtTimeouts timeouts, long raceWindowNanos) {
+        this.timeouts = timeouts;
+        this.raceWindowNanos = raceWindowNanos;
+        this.classifier = new CtClassifier(index, timeouts);
+        this.binder = new NatBinder(index);
+        this.committer = new CtCommitter(timeouts);
+    }
+
+    public ConntrackTable(CtTimeouts timeouts) {
+        this(timeouts, DEFAULT_RACE_WINDOW_NANOS);
+    }
+
+    public CtTimeouts timeouts() {
+        return timeouts;
+    }
+
+    // ---- side-effect free ----
+
+    /** The packet's conntrack outcome at time {@code timeNanos} in {@code zone} (§2.3, §2.7). */
+    public CtLookup lookup(Packet p, int zone, long timeNanos) {
+        return classifier.lookup(p, zone, timeNanos, nextId);
+    }
+
+    /** The binding a NAT target fixes for candidate {@code c} (§5); {@code manip} DST at PRE/OUT, SRC at POST/IN. */
+    public NatBinding bind(CtCandidate c, Target target, RuleRef rule, NatManip manip, Packet p, NatEnv env,
+                           long timeNanos) {
+        return binder.bind(c, target, rule, manip, p, env, timeNanos);
+    }
+
+    /** The null binding recorded when the nat chains end without NAT, with the hidden source-port rewrite (§5.3). */
+    public NatBinding bindNull(CtCandidate c, NatManip manip, long timeNanos) {
+        return binder.bindNull(c, manip, timeNanos);
+    }
+
+    /** {@code p} rewritten by the ct's existing bindings at {@code hook} (§2.5); {@code related} for ICMP errors (§2.7). */
+    public NatApplied applyNat(TrackedFlow ct, CtDirection dir, Hook hook, Packet p, boolean related) {
+        return NatRewriter.apply(ct, dir, hook, p, related);
+    }
+
+    // ---- commits ----
+
+    /** Inserts candidate {@code c} whose first packet {@code p} reached its last hook (§2.4, §8). */
+    public ConfirmResult confirm(CtCandidate c, Packet p, long timeNanos) {
+        c.replaces().ifPresent(r -> end(r, FlowEnd.REOPENED));
+        CtKey ok = CtIndex.originalKey(c, c.icmpRequestType());
+        CtKey rk = CtIndex.replyKey(c, c.icmpRequestType());
+        purgeExpired(ok, timeNanos);
+        purgeExpired(rk, timeNanos);
+        CtIndex.Slot so = index.get(ok);
+        if (so != null) {
+            return originalClash(c, so.ct());
+        }
+        CtIndex.Slot sr = index.get(rk);
+        if (sr != null) {
+            counters[3]++;
+            counters[4]++;
+            return new ConfirmResult.Dropped(sr.ct(), "insert_failed: reply tuple " + c.reply()
+                    + " already belongs to flow #" + sr.ct().id() + "; the kernel drops the packet");
+        }
+        Connection ct = committer.create(nextId++, c, p, timeNanos, classifier.firstTimeout(p.proto(), c.tcpState()));
+        index.insert(ct);
+        counters[2]++;
+        List<RaceEvidence> found = RaceDetector.snatCollisions(ct, c, p, timeNanos, raceWindowNanos);
+        races.addAll(found);
+        if (++insertsSinceSweep > Math.max(4096, index.size())) {
+            expire(timeNanos);
+        }
+        return new ConfirmResult.Confirmed(ct, found, "flow #" + ct.id() + " confirmed");
+    }
+
+    private ConfirmResult originalClash(CtCandidate c, Connection existing) {
+        int proto = c.original().protocol();
+        if (proto == Packet.UDP || proto == 136 || Tuples.isIcmp(proto)) {
+            counters[5]++;
+            boolean same = existing.reply().equals(c.reply());
+            return new ConfirmResult.ClashResolved(existing, same, same
+                    ? "clash with flow #" + existing.id() + " resolved: identical NAT, the packet adopts that ct"
+                    : "clash with flow #" + existing.id() + " resolved: different NAT, a reply-only clash entry"
+                    + " (IPS_NAT_CLASH, 1 s) carries this packet to its own endpoint");
+        }
+        counters[3]++;
+        counters[4]++;
+        return new ConfirmResult.Dropped(existing, "insert_failed: ORIGINAL tuple " + c.original()
+                + " already confirmed as flow #" + existing.id() + " and TCP has no clash resolution");
+    }
+
+    /**
+     * Records a packet of an existing ct (call it whatever the verdict: conntrack counted it at PRE/OUT): counters,
+     * SEEN_REPLY, ASSURED, TCP state, timeout; a RST before any reply deletes the ct. Returns the UDP same-tuple race
+     * evidence when this packet followed the ct's first within the race window, unanswered (§8.1).
+     */
+    public Optional<RaceEvidence> commitPacket(Connection ct, CtDirection dir, Packet p, long timeNanos) {
+        counters[0]++;
+        if (ct.end() != FlowEnd.OPEN) {
+            return Optional.empty();
+        }
+        Optional<RaceEvidence> race = RaceDetector.sameTuple(ct, dir, p, timeNanos, raceWindowNanos);
+        race.ifPresent(r -> {
+            ct.flagRace();
+            races.add(r);
+        });
+        if (committer.update(ct, dir, p, timeNanos)) {
+            end(ct, FlowEnd.RESET);
+        }
+        return race;
+    }
+
+    /** Counts a packet that got no ct (INVALID), as {@code conntrack -S} does. */
+    public void commitInvalid() {
+        counters[1]++;
+    }
+
+    /** The first packet of candidate {@code c} was dropped before confirmation: no ct remains (§2.4). */
+    public void commitUnconfirmedDrop(CtCandidate c) {
+        c.replaces().ifPresent(r -> end(r, FlowEnd.REOPENED));
+    }
+
+    /** Sets the ct mark of a confirmed ct (CONNMARK on a later packet). */
+    public void commitMark(Connection ct, long mark) {
+        ct.setMark(mark);
+    }
+
+    /** Seeds the table from a {@code conntrack -L} dump taken at {@code dumpNanos}; returns one message per skipped entry. */
+    public List<String> seed(List<ConntrackEntry> entries, long dumpNanos) {
+        List<String> issues = new ArrayList<>();
+        for (ConntrackEntry e : entries) {
+            BundleSeeder.toConnection(e, nextId, dumpNanos, issues).ifPresent(ct -> {
+                CtKey ok = CtIndex.originalKey(ct, ct.icmpRequestType());
+                CtKey rk = CtIndex.replyKey(ct, ct.icmpRequestType());
+                if (index.get(ok) != null || index.get(rk) != null) {
+                    issues.add(e.span() + ": conntrack entry skipped: its tuples are already in the table");
+                    return;
+                }
+                nextId++;
+                index.insert(ct);
+            });
+        }
+        return issues;
+    }
+
+    /** Removes every ct whose timer ran out by {@code timeNanos}. */
+    public void expire(long timeNanos) {
+        insertsSinceSweep = 0;
+        List<Connection> dead = index.all().stream().filter(c -> c.expiredAt(timeNanos))
+                .sorted(Comparator.comparingLong(Connection::id)).toList();
+        dead.forEach(c -> end(c, FlowEnd.EXPIRED));
+    }
+
+    private void purgeExpired(CtKey key, long timeNanos) {
+        CtIndex.Slot s = index.get(key);
+        if (s != null && s.ct().expiredAt(timeNanos)) {
+            end(s.ct(), FlowEnd.EXPIRED);
+        }
+    }
+
+    private void end(Connection ct, FlowEnd how) {
+        if (ct.end() != FlowEnd.OPEN) {
+            return;
+        }
+        index.remove(ct);
+        ct.end(how);
+        ended.add(ct);
+    }
+
+    // ---- views ----
+
+    /** Every flow of the replay, ended or live, by id; live cts timed out by {@code endNanos} show as EXPIRED. */
+    public List<FlowRecord> flows(long endNanos) {
+        List<Connection> all = new ArrayList<>(ended);
+        all.addAll(index.all());
+        all.sort(Comparator.comparingLong(Connection::id));
+        return all.stream().map(c -> c.snapshot(endNanos)).toList();
+    }
+
+    /** The live ct with flow id {@code id}, if any. */
+    public Optional<Connection> live(long id) {
+        return index.all().stream().filter(c -> c.id() == id).findFirst();
+    }
+
+    public int size() {
+        return index.size();
+    }
+
+    public ConntrackStats stats() {
+        return new ConntrackStats(counters[0], counters[1], counters[2], counters[3], counters[4], counters[5],
+                races.size());
+    }
+
+    /** The race evidence recorded so far, in the order found. */
+    public List<RaceEvidence> races() {
+        return List.copyOf(races);
+    }
+}

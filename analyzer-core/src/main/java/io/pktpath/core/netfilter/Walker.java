@@ -1,0 +1,151 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.ChainReturnStep;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.Verdict;
+import io.pktpath.parser.iptables.model.Policy;
+import io.pktpath.parser.iptables.target.RejectWith;
+import io.pktpath.parser.iptables.target.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Walks one table's built-in chain for a hook as the kernel does (semantics §3.1): first matching rule, jumps return
+ * unless the called chain decided, a goto replaces the current chain (so falling off the goto'd chain returns to the
+ * caller's caller, or applies the policy when the goto came from the built-in chain), RETURN and the end of a user
+ * chain go back to the caller, and the end of the built-in chain applies its policy.
+ */
+final class Walker {
+    /** Deeper nesting can only come from a loop in the dump (the kernel refuses loops). */
+    static final int MAX_DEPTH = 128;
+
+    private final Evaluation e;
+    private final CompiledChain entry;
+    private final boolean entryIsHookChain;
+    private TableVerdict verdict = TableVerdict.ACCEPT;
+    private Optional<RejectWith> rejectWith = Optional.empty();
+    private Optional<NatRequest> nat = Optional.empty();
+    private Optional<RuleRef> decidingRule = Optional.empty();
+    private Optional<Target> decidingTarget = Optional.empty();
+
+    private Walker(Evaluation e, CompiledChain entry, boolean entryIsHookChain) {
+        this.e = e;
+        this.entry = entry;
+        this.entryIsHookChain = entryIsHookChain;
+    }
+
+    static TableResult walk(CompiledChain chain, Hook hook, Packet packet, Optional<CtInfo> ct, WalkContext ctx,
+                            boolean applyPolicy) {
+        Evaluation e = new Evaluation(hook, chain.table, packet, ct, ctx);
+        Walker w = new Walker(e, chain, applyPolicy);
+        boolean decided = w.run(chain, 0);
+        boolean policyApplied = false;
+        if (!decided && applyPolicy) {
+            policyApplied = true;
+            Policy policy = chain.policy.orElse(Policy.ACCEPT);
+            if (chain.policy.isEmpty()) {
+                e.notes.add("chain " + chain.table + " " + chain.name + " has no policy in the dump: ACCEPT assumed");
+            }
+            w.verdict = policy == Policy.DROP ? TableVerdict.DROP : TableVerdict.ACCEPT;
+            ctx.steps().add(new PolicyStep(hook, chain.table, chain.name,
+                    policy == Policy.DROP ? Verdict.POLICY_DROP : Verdict.POLICY_ACCEPT));
+        }
+        return new TableResult(hook, chain.table, chain.name, true, w.verdict, w.rejectWith, e.packet, e.ct, w.nat,
+                w.decidingRule, w.decidingTarget, policyApplied, e.raw, e.state.updates(), e.hits, packet.length(),
+                new ArrayList<>(e.notes));
+    }
+
+    /** Walks a chain; true when a verdict ended the table, false when the walk goes back to the caller. */
+    private boolean run(CompiledChain chain, int depth) {
+        if (depth > MAX_DEPTH) {
+            e.notes.add("chains nested deeper than " + MAX_DEPTH + " at " + chain.name + " (a loop?): treated as RETURN");
+            return false;
+        }
+        int[] candidates = chain.candidates(e.packet, e.ctx.collectMisses());
+        for (int position : candidates) {
+            CompiledRule r = chain.rules[position];
+            e.rule = r.ref;
+            if (!r.test(e)) {
+                continue;
+            }
+            e.hits.add(r.ref);
+            switch (r.kind) {
+                case JUMP -> {
+                    step(r, Verdict.jump(r.jumpName), List.of());
+                    if (r.jumpTo.isEmpty()) {
+                        e.notes.add(r.ref.label() + " jumps to chain " + r.jumpName + ", which is not in the dump: ignored");
+                    } else if (run(r.jumpTo.get(), depth + 1)) {
+                        return true;
+                    }
+                }
+                case GOTO -> {
+                    step(r, Verdict.goTo(r.jumpName), List.of());
+                    if (r.jumpTo.isEmpty()) {
+                        e.notes.add(r.ref.label() + " goes to chain " + r.jumpName + ", which is not in the dump: ignored");
+                    } else {
+                        return run(r.jumpTo.get(), depth + 1);
+                    }
+                }
+                case RETURN -> {
+                    step(r, Verdict.RETURN, List.of());
+                    return false;
+                }
+                case ACCEPT, DROP, REJECT, QUEUE, NAT, UNKNOWN_VERDICT -> {
+                    decide(r);
+                    return true;
+                }
+                default -> step(r, Verdict.CONTINUE, TargetEffects.apply(r, e));
+            }
+        }
+        if (!chain.builtin && !(entryIsHookChain && chain == entry)) {
+            e.ctx.steps().add(new ChainReturnStep(e.hook, chain.table, chain.name));
+        }
+        return false;
+    }
+
+    private void step(CompiledRule r, Verdict v, List<String> effects) {
+        e.ctx.steps().add(new RuleStep(e.hook, r.ref, v, effects));
+    }
+
+    private void decide(CompiledRule r) {
+        decidingRule = Optional.of(r.ref);
+        decidingTarget = Optional.of(r.target);
+        switch (r.kind) {
+            case ACCEPT -> setVerdict(r, TableVerdict.ACCEPT, Verdict.ACCEPT);
+            case DROP -> setVerdict(r, TableVerdict.DROP, Verdict.DROP);
+            case QUEUE -> setVerdict(r, TableVerdict.QUEUE, Verdict.QUEUE);
+            case REJECT -> {
+                RejectWith with = ((io.pktpath.parser.iptables.target.Reject) r.target).with();
+                rejectWith = Optional.of(with);
+                if (!e.table.equals("filter")) {
+                    e.notes.add(r.ref.label() + ": REJECT outside the filter table is refused by iptables");
+                }
+                setVerdict(r, TableVerdict.REJECT, Verdict.DROP);
+            }
+            case NAT -> {
+                if (e.table.equals("nat")) {
+                    nat = Optional.of(new NatRequest(e.hook, r.target, r.ref));
+                } else {
+                    e.notes.add(r.ref.label() + ": NAT targets outside the nat table are refused by iptables; ACCEPT assumed");
+                }
+                setVerdict(r, TableVerdict.ACCEPT, Verdict.ACCEPT);
+            }
+            default -> {
+                String reason = "cannot be evaluated offline: target " + r.target.render().substring(3);
+                boolean accept = e.choose(reason, List.of("ACCEPT", "DROP"), List.of(Double.NaN, Double.NaN)) == 0;
+                setVerdict(r, accept ? TableVerdict.ACCEPT : TableVerdict.DROP, accept ? Verdict.ACCEPT : Verdict.DROP);
+            }
+        }
+    }
+
+    private void setVerdict(CompiledRule r, TableVerdict v, Verdict words) {
+        verdict = v;
+        step(r, words, List.of());
+    }
+}

@@ -1,0 +1,45 @@
+package io.pktpath.core.packet;
+
+import io.pktpath.parser.net.IpAddress;
+
+/** Text forms of the raw address bits held by {@link PacketView}: IPv4, IPv6 (RFC 5952) and MAC. */
+public final class Addresses {
+    private Addresses() {
+    }
+
+    /** The IPv4 address of 32 bits. */
+    public static IpAddress v4(int bits) {
+        return IpAddress.v4(bits);
+    }
+
+    /** The IPv6 address of two halves. */
+    public static IpAddress v6(long hi, long lo) {
+        return IpAddress.v6(hi, lo);
+    }
+
+    /** Dotted-quad text of 32 address bits. */
+    public static String formatV4(int bits) {
+        return IpAddress.formatV4(bits);
+    }
+
+    /** RFC 5952 text of an IPv6 address. */
+    public static String formatV6(long hi, long lo) {
+        return IpAddress.v6(hi, lo).toString();
+    }
+
+    /** Colon-separated lowercase text of 48 MAC bits, or "-" for -1. */
+    public static String formatMac(long mac) {
+        if (mac < 0) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            int b = (int) (mac >>> (8 * i)) & 0xff;
+            sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+            if (i > 0) {
+                sb.append(':');
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,556 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.conntrack.ConfirmResult;
+import io.pktpath.core.conntrack.ConntrackPolicy;
+import io.pktpath.core.conntrack.ConntrackTable;
+import io.pktpath.core.conntrack.CtDirection;
+import io.pktpath.core.conntrack.CtLookup;
+import io.pktpath.core.conntrack.CtTimeouts;
+import io.pktpath.core.conntrack.NatApplied;
+import io.pktpath.core.conntrack.NatBinding;
+import io.pktpath.core.conntrack.NatEnv;
+import io.pktpath.core.conntrack.NatManip;
+import io.pktpath.core.conntrack.RaceEvidence;
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.netfilter.CompiledRuleset;
+import io.pktpath.core.netfilter.NatRequest;
+import io.pktpath.core.netfilter.RuleHits;
+import io.pktpath.core.netfilter.RuleState;
+import io.pktpath.core.netfilter.TableResult;
+import io.pktpath.core.routing.Deliverability;
+import io.pktpath.core.routing.NeighborResult;
+import io.pktpath.core.routing.NodeNetwork;
+import io.pktpath.core.routing.RouteResult;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.HookStep;
+import io.pktpath.core.trace.NatChange;
+import io.pktpath.core.trace.NatKind;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.conntrack.ConntrackEntry;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The node as the kernel runs it (netfilter-semantics §1): hooks and tables in priority order, conntrack lookup after
+ * raw, NAT decided once per connection, input and output routing with reroute, neighbors, and confirmation at the
+ * last hook. Runs are side-effect free; {@link #commit} applies the chosen one to conntrack, counters and rule state.
+ */
+public final class KernelNodePath implements NodePath {
+    private static final List<String> PRE_TABLES = List.of("raw", "mangle", "nat");
+    private final NodeNetwork net;
+    private final CompiledRuleset v4;
+    private final CompiledRuleset v6;
+    private final boolean nftBackend;
+    private final OutputOriginals originals4;
+    private final OutputOriginals originals6;
+    private final ConntrackTable conntrack;
+    private final boolean conntrackOn;
+    private final RuleState ruleState = new RuleState();
+    private final RuleHits hits = new RuleHits();
+    private final List<ConntrackEntry> seed;
+    private final List<RaceEvidence> races = new ArrayList<>();
+    private final List<String> seedNotes = new ArrayList<>();
+    private boolean seeded;
+    private long lastExpiry = Long.MIN_VALUE;
+
+    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
+                          List<ConntrackEntry> conntrackBeforeCapture) {
+        this.net = net;
+        this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
+        this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
+        this.nftBackend = rules4.or(() -> rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables")).orElse(true);
+        this.originals4 = rules4.map(OutputOriginals::new).orElse(null);
+        this.originals6 = rules6.map(OutputOriginals::new).orElse(null);
+        this.conntrack = new ConntrackTable(timeouts);
+        this.conntrackOn = ConntrackPolicy.isEnabled(rules4.orElse(Ruleset.empty(IpFamily.V4)),
+                rules6.orElse(Ruleset.empty(IpFamily.V6)));
+        this.seed = List.copyOf(conntrackBeforeCapture);
+    }
+
+    public RuleHits hits() {
+        return hits;
+    }
+
+    public ConntrackTable conntrack() {
+        return conntrack;
+    }
+
+    public boolean conntrackEnabled() {
+        return conntrackOn;
+    }
+
+    /** Race evidence met while committing (same-tuple UDP pairs, SNAT port collisions), in capture order. */
+    public List<RaceEvidence> races() {
+        return List.copyOf(races);
+    }
+
+    public List<String> seedNotes() {
+        return List.copyOf(seedNotes);
+    }
+
+    public boolean nftBackend() {
+        return nftBackend;
+    }
+
+    @Override
+    public boolean isLocal(IpAddress address) {
+        return net.isLocal(address);
+    }
+
+    private CompiledRuleset rules(IpFamily family) {
+        return family == IpFamily.V4 ? v4 : v6;
+    }
+
+    // ---------------------------------------------------------------- ingress
+
+    @Override
+    public PathRun ingress(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
+        seedOnce(packet.timeNanos());
+        RunState s = new RunState(packet, oracle, collectMisses);
+        hook(s, Hook.PREROUTING, PRE_TABLES);
+        if (walk(s, Hook.PREROUTING, "raw")) {
+            track(s, Hook.PREROUTING);
+            if (walk(s, Hook.PREROUTING, "mangle") && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())) {
+                route(s);
+            }
+        }
+        return finish(s);
+    }
+
+    private void route(RunState s) {
+        RouteResult rr = net.inputRoute(s.packet);
+        s.steps.add(rr.toStep(null, "input"));
+        s.steps.addAll(rr.checks());
+        s.route = Optional.of(rr.decision());
+        s.notes.addAll(rr.notes());
+        Optional<Disposition> failed = rr.disposition();
+        if (failed.isPresent()) {
+            s.end(failed.get(), routeFailure(rr, failed.get()));
+            return;
+        }
+        switch (rr.kind()) {
+            case LOCAL, BROADCAST, MULTICAST -> input(s);
+            case FORWARD, SEND -> forward(s, rr);
+            default -> s.end(Disposition.NOT_REPLAYABLE, "route lookup gave " + rr.kind());
+        }
+    }
+
+    private void input(RunState s) {
+        hook(s, Hook.INPUT, nftBackend ? List.of("mangle", "filter", "nat", "security")
+                : List.of("mangle", "filter", "security", "nat"));
+        if (!walk(s, Hook.INPUT, "mangle") || !walk(s, Hook.INPUT, "filter")) {
+            return;
+        }
+        boolean ok = nftBackend
+                ? nat(s, Hook.INPUT, NatManip.SRC, Optional.empty()) && walk(s, Hook.INPUT, "security")
+                : walk(s, Hook.INPUT, "security") && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty());
+        if (ok) {
+            s.confirm = true;
+            s.end(Disposition.DELIVERED_LOCALLY, "delivered to the node's own address " + s.packet.dst()
+                    + (s.packet.hasPorts() ? " port " + s.packet.dport() : "") + natSuffix(s));
+        }
+    }
+
+    private void forward(RunState s, RouteResult rr) {
+        String dev = rr.outDev().orElse("");
+        s.packet = s.packet.withOutIface(dev);
+        hook(s, Hook.FORWARD, List.of("mangle", "filter", "security"));
+        if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
+            postrouting(s, rr, Disposition.FORWARDED);
+        }
+    }
+
+    private void postrouting(RunState s, RouteResult rr, Disposition success) {
+        String dev = rr.outDev().orElse("");
+        hook(s, Hook.POSTROUTING, List.of("mangle", "nat"));
+        if (!walk(s, Hook.POSTROUTING, "mangle") || !nat(s, Hook.POSTROUTING, NatManip.SRC, Optional.of(rr))) {
+            return;
+        }
+        s.confirm = true;
+        if (rr.nextHop().isPresent() && !dev.isEmpty() && !dev.equals("lo")) {
+            NeighborResult n = net.neighbor(rr.nextHop().get(), dev);
+            s.steps.add(n.toStep(Hook.POSTROUTING));
+            if (n.deliverability() == Deliverability.NOT_DELIVERABLE) {
+                s.end(Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + rr.nextHop().get() + " on " + dev
+                        + " does not answer ARP/NDP (" + n.detail() + ")");
+                return;
+            }
+            if (n.deliverability() == Deliverability.UNKNOWN) {
+                s.notes.add(n.detail());
+            }
+        }
+        s.egress = Optional.of(new Egress(dev, s.packet.tuple()));
+        String verb = success == Disposition.FORWARDED ? "forwarded out " : "sent out ";
+        s.end(success, verb + dev + rr.nextHop().filter(h -> !h.equals(s.packet.dst())).map(h -> " via " + h).orElse("")
+                + " to " + endpoint(s.packet) + natSuffix(s));
+    }
+
+    // ---------------------------------------------------------------- local output
+
+    @Override
+    public PathRun localOut(Packet wire, ChoiceOracle oracle, boolean collectMisses) {
+        seedOnce(wire.timeNanos());
+        List<String> notes = new ArrayList<>();
+        Packet socket = socketPacket(wire, notes);
+        RunState s = new RunState(socket, oracle, collectMisses);
+        s.notes.addAll(notes);
+        RouteResult first = net.outputRoute(s.packet);
+        s.steps.add(first.toStep(null, "output"));
+        s.route = Optional.of(first.decision());
+        s.notes.addAll(first.notes());
+        Optional<Disposition> failed = first.disposition();
+        if (failed.isPresent()) {
+            s.end(failed.get(), routeFailure(first, failed.get()));
+            return finish(s);
+        }
+        s.packet = s.packet.withOutIface(first.outDev().orElse(""));
+        hook(s, Hook.OUTPUT, List.of("raw", "mangle", "nat", "filter", "security"));
+        if (!walk(s, Hook.OUTPUT, "raw")) {
+            return finish(s);
+        }
+        track(s, Hook.OUTPUT);
+        Packet beforeMangle = s.packet;
+        if (!walk(s, Hook.OUTPUT, "mangle") || !nat(s, Hook.OUTPUT, NatManip.DST, Optional.empty())) {
+            return finish(s);
+        }
+        RouteResult rr = first;
+        if (s.packet.mark() != beforeMangle.mark() || !s.packet.dst().equals(beforeMangle.dst())) {
+            rr = net.reroute(s.packet, first);
+            s.steps.add(rr.toStep(Hook.OUTPUT, "reroute"));
+            s.route = Optional.of(rr.decision());
+            Optional<Disposition> rerouteFailed = rr.disposition();
+            if (rerouteFailed.isPresent()) {
+                s.end(rerouteFailed.get(), routeFailure(rr, rerouteFailed.get()));
+                return finish(s);
+            }
+        }
+        if (walk(s, Hook.OUTPUT, "filter") && walk(s, Hook.OUTPUT, "security")) {
+            s.packet = s.packet.withOutIface(rr.outDev().orElse(""));
+            postrouting(s, rr, Disposition.SENT);
+        }
+        return finish(s);
+    }
+
+    /** The packet as the local socket sent it: undo this node's NAT using the ct, or the DNAT rules for a first packet. */
+    private Packet socketPacket(Packet wire, List<String> notes) {
+        if (!conntrackOn) {
+            return wire;
+        }
+        CtLookup reverse = conntrack.lookup(wire.withTuple(wire.tuple().inverse()), 0, wire.timeNanos());
+        if (reverse instanceof CtLookup.Existing e) {
+            Tuple sent = e.direction() == CtDirection.REPLY ? e.ct().original() : e.ct().reply();
+            return wire.withTuple(sent);
+        }
+        OutputOriginals originals = wire.family() == IpFamily.V4 ? originals4 : originals6;
+        if (originals == null) {
+            return wire;
+        }
+        List<Tuple> candidates = originals.candidates(wire.tuple());
+        for (Tuple candidate : candidates) {
+            if (candidate.equals(wire.tuple())) {
+                break;
+            }
+            Packet p = wire.withTuple(candidate);
+            PathRun run = BranchEnumerator.enumerate(o -> localOutUnchecked(p, o), 64).branches().stream()
+                    .map(BranchEnumerator.Branch::result)
+                    .filter(r -> r.egress().map(eg -> eg.tuple().dst().equals(wire.dst())
+                            && eg.tuple().dport() == wire.dport()).orElse(false))
+                    .findFirst().orElse(null);
+            if (run != null) {
+                notes.add("the socket sent this first packet to " + endpoint(p) + "; nat OUTPUT rewrote it to "
+                        + endpoint(wire) + " before the capture saw it");
+                return p;
+            }
+        }
+        return wire;
+    }
+
+    private PathRun localOutUnchecked(Packet socket, ChoiceOracle oracle) {
+        RunState s = new RunState(socket, oracle, false);
+        RouteResult first = net.outputRoute(s.packet);
+        if (first.disposition().isPresent()) {
+            s.end(first.disposition().get(), "");
+            return finish(s);
+        }
+        s.packet = s.packet.withOutIface(first.outDev().orElse(""));
+        if (walk(s, Hook.OUTPUT, "raw")) {
+            track(s, Hook.OUTPUT);
+            if (walk(s, Hook.OUTPUT, "mangle") && nat(s, Hook.OUTPUT, NatManip.DST, Optional.empty())) {
+                s.egress = Optional.of(new Egress("", s.packet.tuple()));
+                s.end(Disposition.SENT, "");
+            }
+        }
+        return finish(s);
+    }
+
+    // ---------------------------------------------------------------- pieces
+
+    private void hook(RunState s, Hook hook, List<String> order) {
+        CompiledRuleset rules = rules(s.packet.family());
+        List<String> present = new ArrayList<>();
+        if (rules != null) {
+            for (String table : order) {
+                if (rules.hasChain(table, hook.name())) {
+                    present.add(table);
+                }
+            }
+        }
+        s.steps.add(new HookStep(hook, present));
+    }
+
+    /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */
+    private boolean walk(RunState s, Hook hook, String table) {
+        if (s.ended()) {
+            return false;
+        }
+        CompiledRuleset rules = rules(s.packet.family());
+        if (rules == null) {
+            return true;
+        }
+        io.pktpath.core.netfilter.WalkContext ctx = new io.pktpath.core.netfilter.WalkContext(net, s.oracle, ruleState,
+                s.steps, s.collectMisses, s.misses);
+        TableResult r = rules.walk(hook, table, s.packet, s.ct, ctx);
+        if (!r.chainPresent()) {
+            return true;
+        }
+        s.tables.add(r);
+        s.packet = r.packet();
+        s.notes.addAll(r.notes());
+        if (r.ct().isPresent() && s.ct.isPresent() && r.ct().get().ctMark() != s.ct.get().ctMark()) {
+            s.ct = r.ct();
+            if (s.candidate != null) {
+                s.candidate = s.candidate.withMark(r.ct().get().ctMark());
+            }
+        }
+        if (r.raw().notrack()) {
+            s.notes.add("NOTRACK in raw " + hook + ": the packet gets no conntrack entry and no NAT");
+        }
+        switch (r.verdict()) {
+            case ACCEPT -> {
+                return true;
+            }
+            case DROP -> s.end(dropDisposition(s, r), dropReason(r));
+            case REJECT -> s.end(Disposition.REJECTED, "rejected by " + where(r) + " with "
+                    + r.rejectWith().map(Object::toString).orElse("icmp-port-unreachable") + ": " + ruleText(r));
+            case QUEUE -> s.end(Disposition.QUEUED, "queued to user space by " + where(r)
+                    + ": the verdict of the program reading the queue is unknown offline");
+        }
+        return false;
+    }
+
+    private static Disposition dropDisposition(RunState s, TableResult r) {
+        if (r.policyApplied()) {
+            return Disposition.DROPPED_BY_POLICY;
+        }
+        return s.lookup != null && s.lookup.state() == io.pktpath.core.trace.CtState.INVALID
+                ? Disposition.INVALID_STATE : Disposition.DROPPED_BY_RULE;
+    }
+
+    private String dropReason(TableResult r) {
+        if (r.policyApplied()) {
+            return "dropped by the DROP policy of " + r.table() + " " + r.chain() + " (no rule accepted it)";
+        }
+        return "dropped by " + where(r) + ": " + ruleText(r);
+    }
+
+    private static String where(TableResult r) {
+        return r.decidingRule().map(ref -> ref.table() + " " + ref.chain() + " rule " + ref.position()
+                + " (" + ref.span() + ")").orElse(r.table() + " " + r.chain());
+    }
+
+    private static String ruleText(TableResult r) {
+        return r.decidingRule().map(io.pktpath.core.trace.RuleRef::text).orElse("");
+    }
+
+    /** The conntrack lookup after raw (PREROUTING/OUTPUT), unless conntrack is off or raw said NOTRACK. */
+    private void track(RunState s, Hook hook) {
+        if (s.ended()) {
+            return;
+        }
+        boolean notrack = s.tables.stream().anyMatch(t -> t.hook() == hook && t.table().equals("raw") && t.raw().notrack());
+        if (!conntrackOn) {
+            return;
+        }
+        if (notrack) {
+            s.ct = Optional.of(new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(),
+                    s.packet.tuple(), Optional.empty(), 0, 0, 0));
+            s.steps.add(new io.pktpath.core.trace.ConntrackStep(hook, io.pktpath.core.trace.CtState.UNTRACKED, false,
+                    false, 0, "NOTRACK: no conntrack entry"));
+            return;
+        }
+        int zone = s.tables.stream().filter(t -> t.hook() == hook && t.table().equals("raw") && t.raw().zone().isPresent())
+                .mapToInt(t -> t.raw().zone().getAsInt()).findFirst().orElse(0);
+        CtLookup lookup = conntrack.lookup(s.packet, zone, s.packet.timeNanos());
+        s.lookup = lookup;
+        s.steps.add(lookup.toStep(hook));
+        if (lookup instanceof CtLookup.Created c) {
+            s.candidate = c.candidate();
+        }
+        s.ct = lookup.ctInfo().isPresent() ? lookup.ctInfo()
+                : Optional.of(new CtInfo(lookup.state(), false, 0, java.util.Set.of(), s.packet.tuple(), Optional.empty(),
+                zone, 0, 0));
+    }
+
+    /** NAT at a nat hook: the rules decide a new connection's binding once; later packets and replies use it. */
+    private boolean nat(RunState s, Hook hook, NatManip manip, Optional<RouteResult> route) {
+        if (s.ended()) {
+            return false;
+        }
+        if (s.lookup instanceof CtLookup.Created && s.candidate != null && s.candidate.needsBinding(manip)) {
+            int before = s.tables.size();
+            if (!walk(s, hook, "nat")) {
+                return false;
+            }
+            Optional<NatRequest> request = s.tables.size() > before ? s.tables.get(s.tables.size() - 1).nat() : Optional.empty();
+            NatEnv env = new NatEnv(masqueradeSource(s, route), redirectAddress(s, hook), s.packet.inIface(),
+                    s.packet.outIface());
+            NatBinding b = request.isPresent()
+                    ? conntrack.bind(s.candidate, request.get().target(), request.get().rule(), manip, s.packet, env,
+                    s.packet.timeNanos())
+                    : conntrack.bindNull(s.candidate, manip, s.packet.timeNanos());
+            if (b.drops()) {
+                s.end(Disposition.DROPPED_BY_RULE, b.detail());
+                return false;
+            }
+            s.candidate = s.candidate.withBinding(b);
+            if (b.changed()) {
+                s.steps.add(b.toStep(hook));
+                s.packet = b.rewrite(s.packet);
+                if (b.kind() == NatKind.MASQUERADE || b.kind() == NatKind.SNAT) {
+                    s.masquerade = true;
+                }
+            }
+            if (b.valueUnknown()) {
+                s.notes.add(b.detail());
+            }
+            long expires = conntrack.timeouts().firstPacket(s.packet.proto());
+            s.ct = Optional.of(s.candidate.ctInfo(expires).withCtMark(s.ct.map(CtInfo::ctMark).orElse(0L)));
+            return true;
+        }
+        if (s.lookup instanceof CtLookup.Existing e) {
+            NatApplied a = conntrack.applyNat(e.ct(), e.direction(), hook, s.packet, false);
+            s.packet = a.packet();
+            a.step().ifPresent(s.steps::add);
+        } else if (s.lookup instanceof CtLookup.Related r) {
+            NatApplied a = conntrack.applyNat(r.ct(), r.direction(), hook, s.packet, true);
+            s.packet = a.packet();
+            a.step().ifPresent(s.steps::add);
+        }
+        return true;
+    }
+
+    private Optional<IpAddress> masqueradeSource(RunState s, Optional<RouteResult> route) {
+        if (route.isEmpty()) {
+            return Optional.empty();
+        }
+        IpAddress nextHop = route.get().nextHop().orElse(s.packet.dst());
+        return net.masqueradeSource(route.get().outDev().orElse(s.packet.outIface()), nextHop);
+    }
+
+    private Optional<IpAddress> redirectAddress(RunState s, Hook hook) {
+        if (hook == Hook.OUTPUT) {
+            return Optional.of(s.packet.family() == IpFamily.V4 ? IpAddress.v4(0x7f000001) : IpAddress.v6(0, 1));
+        }
+        return net.redirectAddress(s.packet.inIface(), s.packet.family());
+    }
+
+    private PathRun finish(RunState s) {
+        if (!s.ended()) {
+            s.end(Disposition.NOT_REPLAYABLE, "the replay stopped without a verdict");
+        }
+        Tuple after = s.packet.tuple();
+        Optional<NatChange> nat = s.before.equals(after) ? Optional.empty()
+                : Optional.of(new NatChange(s.before, after, s.masquerade));
+        long flowId = s.lookup instanceof CtLookup.Existing e ? e.ct().id()
+                : s.lookup instanceof CtLookup.Created c ? c.candidate().id()
+                : s.lookup instanceof CtLookup.Related r ? r.ct().id() : 0;
+        Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
+                s.packet.family().number());
+        return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    @Override
+    public CommitOutcome commit(PathRun run, Packet packet) {
+        Commit c = (Commit) run.commitToken();
+        for (TableResult t : c.tables()) {
+            hits.commit(t, c.family());
+            ruleState.commit(t.stateUpdates());
+        }
+        if (!conntrackOn || c.lookup() == null) {
+            return CommitOutcome.NONE;
+        }
+        long time = packet.timeNanos();
+        expireNow(time);
+        CommitOutcome outcome = CommitOutcome.NONE;
+        if (c.lookup() instanceof CtLookup.Existing e) {
+            conntrack.commitPacket(e.ct(), e.direction(), packet, time).ifPresent(races::add);
+            c.ct().filter(ct -> ct.ctMark() != e.ct().mark()).ifPresent(ct -> conntrack.commitMark(e.ct(), ct.ctMark()));
+        } else if (c.lookup() instanceof CtLookup.Created) {
+            if (c.confirm() && c.candidate().isPresent()) {
+                ConfirmResult r = conntrack.confirm(c.candidate().get(), packet, time);
+                if (r instanceof ConfirmResult.Confirmed ok) {
+                    races.addAll(ok.races());
+                } else if (r instanceof ConfirmResult.ClashResolved clash) {
+                    outcome = new CommitOutcome(Optional.empty(), "", List.of(clash.detail()));
+                } else if (r instanceof ConfirmResult.Dropped dropped) {
+                    outcome = new CommitOutcome(Optional.of(Disposition.CONNTRACK_RACE), dropped.detail(), List.of());
+                }
+            } else if (c.candidate().isPresent()) {
+                conntrack.commitUnconfirmedDrop(c.candidate().get());
+            }
+        } else if (c.lookup() instanceof CtLookup.Invalid) {
+            conntrack.commitInvalid();
+        }
+        return outcome;
+    }
+
+    private void expireNow(long time) {
+        if (time - lastExpiry > 1_000_000_000L) {
+            conntrack.expire(time);
+            lastExpiry = time;
+        }
+    }
+
+    private void seedOnce(long time) {
+        if (!seeded) {
+            seeded = true;
+            if (conntrackOn && !seed.isEmpty()) {
+                seedNotes.addAll(conntrack.seed(seed, time));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- words
+
+    private static String routeFailure(RouteResult rr, Disposition d) {
+        String route = rr.decision().routeText().isEmpty() ? "" : " (" + rr.decision().routeText() + ")";
+        return switch (d) {
+            case NO_ROUTE -> "no route to the destination in table " + rr.decision().table() + rr.icmpError().map(e -> "; the kernel answers " + e).orElse("");
+            case UNREACHABLE_ROUTE -> "the route is of type unreachable" + route;
+            case PROHIBIT_ROUTE -> "the route is of type prohibit" + route;
+            case BLACKHOLE_ROUTE -> "the route is of type blackhole: silently dropped" + route;
+            default -> rr.failedCheck().map(c -> c.check() + ": " + c.detail()).orElse(d.words());
+        };
+    }
+
+    private static String natSuffix(RunState s) {
+        Tuple after = s.packet.tuple();
+        return s.before.equals(after) ? "" : " (NAT: " + s.before + " became " + after + ")";
+    }
+
+    private static String endpoint(Packet p) {
+        if (!p.hasPorts()) {
+            return p.dst().toString();
+        }
+        return p.family() == IpFamily.V4 ? p.dst() + ":" + p.dport() : "[" + p.dst() + "]:" + p.dport();
+    }
+}

@@ -1,0 +1,58 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.conntrack.CtCandidate;
+import io.pktpath.core.conntrack.CtLookup;
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.netfilter.TableResult;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.core.trace.RuleMiss;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The mutable scratch state of ONE side-effect-free run of a packet through the node: the packet as it is now, its
+ * conntrack outcome and candidate, the steps and misses so far, the table results to commit, and the end.
+ */
+final class RunState {
+    final ChoiceOracle oracle;
+    final boolean collectMisses;
+    final List<TraceStep> steps = new ArrayList<>();
+    final List<RuleMiss> misses = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    final List<TableResult> tables = new ArrayList<>();
+    final Tuple before;
+    Packet packet;
+    CtLookup lookup;
+    CtCandidate candidate;
+    Optional<CtInfo> ct = Optional.empty();
+    boolean masquerade;
+    Optional<RouteDecision> route = Optional.empty();
+    Optional<Egress> egress = Optional.empty();
+    Disposition disposition;
+    String reason;
+    boolean confirm;
+
+    RunState(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
+        this.packet = packet;
+        this.before = packet.tuple();
+        this.oracle = oracle;
+        this.collectMisses = collectMisses;
+    }
+
+    boolean ended() {
+        return disposition != null;
+    }
+
+    void end(Disposition d, String why) {
+        if (disposition == null) {
+            disposition = d;
+            reason = why;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.pktpath.core.routing;
+
+import io.pktpath.core.engine.Packet;
+import io.pktpath.parser.ipset.Dimension;
+import io.pktpath.parser.ipset.IpSet;
+import io.pktpath.parser.ipset.IpSets;
+import io.pktpath.parser.ipset.SetElement;
+import io.pktpath.parser.ipset.SetEntry;
+import io.pktpath.parser.ipset.SetMembership;
+import io.pktpath.parser.ipset.SetProbe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code -m set} membership from {@code ipset save}: one probe per set dimension taken from the packet's source or
+ * destination field as the direction flags say; fewer flags than dimensions, or a family mismatch, never match
+ * (ip_set_test); {@code list:set} asks its member sets in order; a set missing from the bundle is unknown.
+ */
+final class IpsetFacts {
+    private static final int MAX_DEPTH = 8;
+
+    private final IpSets sets;
+
+    IpsetFacts(IpSets sets) {
+        this.sets = sets;
+    }
+
+    Optional<Boolean> contains(String setName, List<String> directions, Packet p) {
+        Optional<IpSet> set = sets.get(setName);
+        return set.map(s -> member(s, directions, p, 0));
+    }
+
+    private boolean member(IpSet set, List<String> directions, Packet p, int depth) {
+        if (set.type().method().equals("list")) {
+            if (depth >= MAX_DEPTH) {
+                return false;
+            }
+            for (SetEntry e : set.entries()) {
+                if (e.elements().get(0) instanceof SetElement.SetName n) {
+                    Optional<IpSet> m = sets.get(n.name());
+                    if (m.isPresent() && member(m.get(), directions, p, depth + 1)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        List<Dimension> dims = set.type().dimensions();
+        if (directions.size() < dims.size()) {
+            return false;
+        }
+        boolean hasAddress = dims.contains(Dimension.IP) || dims.contains(Dimension.NET);
+        if (hasAddress && set.family() != p.family()) {
+            return false;
+        }
+        List<SetProbe> probes = new ArrayList<>(dims.size());
+        for (int i = 0; i < dims.size(); i++) {
+            Optional<SetProbe> probe = probe(dims.get(i), "src".equals(directions.get(i)), p);
+            if (probe.isEmpty()) {
+                return false;
+            }
+            probes.add(probe.get());
+        }
+        return sets.contains(set.name(), probes) == SetMembership.MEMBER;
+    }
+
+    private static Optional<SetProbe> probe(Dimension dim, boolean src, Packet p) {
+        return switch (dim) {
+            case IP, NET -> Optional.of(new SetProbe.Address(src ? p.src() : p.dst()));
+            case PORT -> Optional.of(new SetProbe.Port(protocolName(p.proto()), port(src, p)));
+            case MAC -> src ? p.macSource().map(SetProbe.Mac::new) : Optional.empty();
+            case IFACE -> Optional.of(new SetProbe.Iface(src ? p.inIface() : p.outIface()));
+            case MARK -> Optional.of(new SetProbe.Mark(p.mark()));
+            case SET -> Optional.empty();
+        };
+    }
+
+    private static int port(boolean src, Packet p) {
+        if (p.isIcmp()) {
+            return (p.icmpType() & 0xff) << 8 | (p.icmpCode() & 0xff);
+        }
+        if (!p.hasPorts()) {
+            return 0;
+        }
+        return src ? p.sport() : p.dport();
+    }
+
+    static String protocolName(int proto) {
+        return switch (proto) {
+            case Packet.TCP -> "tcp";
+            case Packet.UDP -> "udp";
+            case Packet.SCTP -> "sctp";
+            case 136 -> "udplite";
+            case Packet.ICMP -> "icmp";
+            case Packet.ICMPV6 -> "icmpv6";
+            default -> Integer.toString(proto);
+        };
+    }
+}

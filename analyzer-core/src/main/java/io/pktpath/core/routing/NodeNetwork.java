@@ -1,0 +1,168 @@
+package io.pktpath.core.routing;
+
+import io.pktpath.core.engine.AddrType;
+import io.pktpath.core.engine.NodeFacts;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.parser.iproute.InterfaceAddress;
+import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Setting;
+import io.pktpath.parser.sysctl.Sysctls;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One node's network state, built once from a bundle and immutable: route lookups for received and locally generated
+ * packets with the kernel's input checks, neighbour and proxy-ARP answers, NAT source choices, interface lookups,
+ * bridge facts, and the {@link NodeFacts} that rule matches ask (netfilter-semantics §4.2, §5.4-5.5, §6, §7).
+ */
+public final class NodeNetwork implements NodeFacts {
+    private final NodeFib fib;
+    private final RouteResolver resolver;
+    private final SourceSelector sources;
+    private final NeighborTable neighbors;
+    private final AddrTypes addrTypes;
+    private final IpsetFacts ipsets;
+    private final List<IpAddress> localAddresses;
+    private final List<String> assumptions;
+
+    private NodeNetwork(NetworkInputs in) {
+        this.fib = new NodeFib(in);
+        this.sources = new SourceSelector(fib.interfaces());
+        this.resolver = new RouteResolver(fib, sources);
+        this.neighbors = new NeighborTable(in.neighbors(), fib.interfaces());
+        this.addrTypes = new AddrTypes(fib);
+        this.ipsets = new IpsetFacts(in.ipsets());
+        TreeSet<IpAddress> local = new TreeSet<>();
+        for (NetInterface i : fib.interfaces().all()) {
+            i.addresses().forEach(a -> local.add(a.address()));
+        }
+        this.localAddresses = List.copyOf(local);
+        this.assumptions = List.copyOf(fib.assumptions());
+    }
+
+    public static NodeNetwork of(NetworkInputs in) {
+        return new NodeNetwork(in);
+    }
+
+    /** What was assumed because the bundle lacked it (derived local table, default ip rules), in build order. */
+    public List<String> assumptions() {
+        return assumptions;
+    }
+
+    /** Every address configured on any interface, sorted (IPv4 first); the weak host model accepts all of them anywhere. */
+    public List<IpAddress> localAddresses() {
+        return localAddresses;
+    }
+
+    /** True when the local table makes the address local (interface addresses, all of 127/8, ::1). */
+    public boolean isLocal(IpAddress address) {
+        return fib.isLocal(address);
+    }
+
+    /** Input routing for a received packet (after nat PREROUTING): policy rules, table lookup, checks of §6.4. */
+    public RouteResult inputRoute(Packet p) {
+        return resolver.input(p);
+    }
+
+    /** Output routing for a locally generated packet: iif lo, the source an unbound socket gets (§6.3). */
+    public RouteResult outputRoute(Packet p) {
+        return resolver.output(p);
+    }
+
+    /** The lookup again after OUTPUT changed the mark or destination; the source of {@code first} is kept (§1.2). */
+    public RouteResult reroute(Packet p, RouteResult first) {
+        return resolver.reroute(p, first);
+    }
+
+    /** The neighbour state for a next hop on a device, as a tri-state with the reason (§6.5). */
+    public NeighborResult neighbor(IpAddress nextHop, String dev) {
+        return neighbors.lookup(nextHop, dev);
+    }
+
+    /**
+     * Whether the node answers an ARP request for {@code target} from {@code sender} received on {@code iface}: for its
+     * own addresses, or by proxy_arp / an explicit proxy entry when forwarding is on and the route to the target is
+     * unicast through another device (§6.5).
+     */
+    public ProxyArpDecision answersArp(String iface, IpAddress sender, IpAddress target) {
+        return ProxyArp.decide(fib, neighbors, iface, sender, target);
+    }
+
+    /** MASQUERADE's source on {@code outIface} for {@code nextHop}; empty when no interface has a usable address (§5.4). */
+    public Optional<IpAddress> masqueradeSource(String outIface, IpAddress nextHop) {
+        return sources.masquerade(outIface, nextHop);
+    }
+
+    /** REDIRECT's new destination: first address of the input device, loopback when {@code inIface} is empty (§5.5). */
+    public Optional<IpAddress> redirectAddress(String inIface, IpFamily family) {
+        return sources.redirect(inIface, family);
+    }
+
+    public Optional<NetInterface> interfaceByName(String name) {
+        return fib.interfaces().byName(name);
+    }
+
+    /** The interface with this ifindex (SLL2 and pcapng interface ids carry indexes). */
+    public Optional<NetInterface> interfaceByIndex(int index) {
+        return fib.interfaces().byIndex(index);
+    }
+
+    /** Every interface with this MAC address, in index order (veths of one CNI often share one). */
+    public List<NetInterface> interfacesByMac(String mac) {
+        return fib.interfaces().byMac(mac);
+    }
+
+    /** The primary (non-secondary) addresses of a device of one family, in {@code ip addr} order. */
+    public List<InterfaceAddress> primaryAddresses(String dev, IpFamily family) {
+        return fib.interfaces().primaries(dev, family);
+    }
+
+    /** True when the interface is enslaved to a bridge (its master's kind is bridge, or unknown without ip -d). */
+    public boolean isBridgePort(String iface) {
+        return bridgeOf(iface).isPresent();
+    }
+
+    /** The bridge an interface is a port of. */
+    public Optional<String> bridgeOf(String iface) {
+        Optional<String> master = fib.interfaces().byName(iface).flatMap(NetInterface::master);
+        if (master.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> kind = fib.interfaces().byName(master.get()).flatMap(NetInterface::kind);
+        return kind.isEmpty() || kind.get().equals("bridge") ? master : Optional.empty();
+    }
+
+    /** {@code net.bridge.bridge-nf-call-iptables}: whether bridged IPv4 frames traverse iptables (§7). */
+    public Setting<Long> bridgeNfCallIptables() {
+        return bridgeNfCall(IpFamily.V4);
+    }
+
+    /** {@code bridge-nf-call-iptables} or {@code -ip6tables} for the family. */
+    public Setting<Long> bridgeNfCall(IpFamily family) {
+        return fib.sysctls().bridgeNfCall(family == IpFamily.V4 ? "iptables" : "ip6tables");
+    }
+
+    public Sysctls sysctls() {
+        return fib.sysctls();
+    }
+
+    @Override
+    public Set<AddrType> addrTypes(IpAddress address, Optional<String> limitIface) {
+        return addrTypes.of(address, limitIface);
+    }
+
+    @Override
+    public Optional<Boolean> ipsetContains(String setName, List<String> directions, Packet packet) {
+        return ipsets.contains(setName, directions, packet);
+    }
+
+    @Override
+    public boolean rpfilterPasses(Packet packet, boolean loose, boolean validMark, boolean acceptLocal) {
+        return RpfilterMatch.passes(fib, packet, loose, validMark, acceptLocal);
+    }
+}

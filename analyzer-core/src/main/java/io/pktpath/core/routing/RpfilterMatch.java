@@ -1,0 +1,33 @@
+package io.pktpath.core.routing;
+
+import io.pktpath.core.engine.Packet;
+import io.pktpath.parser.iproute.RouteType;
+
+/**
+ * {@code -m rpfilter} (xt_rpfilter): loopback input passes; a 0.0.0.0 source to broadcast or 224.0.0.0/24 passes;
+ * otherwise the reverse lookup must give a unicast route (or local with {@code --accept-local}) through the input
+ * device, any device with {@code --loose}; the mark is used only with {@code --validmark}.
+ */
+final class RpfilterMatch {
+    private RpfilterMatch() {
+    }
+
+    static boolean passes(NodeFib fib, Packet p, boolean loose, boolean validMark, boolean acceptLocal) {
+        if (fib.interfaces().isLoopback(p.inIface())) {
+            return true;
+        }
+        if (AddressClass.isUnspecified(p.src()) && p.src().isV4()
+                && (AddressClass.isLimitedBroadcast(p.dst()) || (p.dst().lo() >>> 8) == 0xe00000L)) {
+            return true;
+        }
+        ReversePath rev = ReversePath.lookup(fib, p, validMark ? p.mark() : 0, true);
+        if (!rev.outcome().found()) {
+            return false;
+        }
+        RouteType t = rev.outcome().type().get();
+        if (t != RouteType.UNICAST && !(t == RouteType.LOCAL && acceptLocal)) {
+            return false;
+        }
+        return loose || rev.usesDevice(p.inIface());
+    }
+}

@@ -1,0 +1,77 @@
+package io.pktpath.parser.bundle;
+
+import io.pktpath.parser.conntrack.ConntrackEntry;
+import io.pktpath.parser.conntrack.ConntrackStats;
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.iproute.Neighbor;
+import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.iproute.PolicyRule;
+import io.pktpath.parser.iproute.Route;
+import io.pktpath.parser.ipset.IpSets;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Sysctls;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything read from one node's bundle: rulesets and counter snapshots per family, interfaces, routes and policy rules
+ * per family, neighbors, sysctls, ipsets, conntrack entries (before/after) and statistics, kernel version, the capture and
+ * trace-log paths (read later by their own readers), every parse diagnostic and the inventory. Whether an input was
+ * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
+ */
+public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
+                     CounterSnapshots countersV6, List<NetInterface> interfaces, List<Route> routesV4,
+                     List<Route> routesV6, List<PolicyRule> policyRulesV4, List<PolicyRule> policyRulesV6,
+                     List<Neighbor> neighbors, Sysctls sysctls, IpSets ipsets, List<ConntrackEntry> conntrackBefore,
+                     List<ConntrackEntry> conntrack, Optional<ConntrackStats> conntrackStatsBefore,
+                     Optional<ConntrackStats> conntrackStats, Optional<KernelVersion> kernel, List<Path> captures,
+                     List<Path> traceLogs, List<Diagnostic> diagnostics, BundleInventory inventory) {
+    public Bundle {
+        Objects.requireNonNull(rulesetV4, "rulesetV4");
+        Objects.requireNonNull(rulesetV6, "rulesetV6");
+        Objects.requireNonNull(countersV4, "countersV4");
+        Objects.requireNonNull(countersV6, "countersV6");
+        interfaces = List.copyOf(interfaces);
+        routesV4 = List.copyOf(routesV4);
+        routesV6 = List.copyOf(routesV6);
+        policyRulesV4 = List.copyOf(policyRulesV4);
+        policyRulesV6 = List.copyOf(policyRulesV6);
+        neighbors = List.copyOf(neighbors);
+        Objects.requireNonNull(sysctls, "sysctls");
+        Objects.requireNonNull(ipsets, "ipsets");
+        conntrackBefore = List.copyOf(conntrackBefore);
+        conntrack = List.copyOf(conntrack);
+        Objects.requireNonNull(conntrackStatsBefore, "conntrackStatsBefore");
+        Objects.requireNonNull(conntrackStats, "conntrackStats");
+        Objects.requireNonNull(kernel, "kernel");
+        captures = List.copyOf(captures);
+        traceLogs = List.copyOf(traceLogs);
+        diagnostics = List.copyOf(diagnostics);
+        Objects.requireNonNull(inventory, "inventory");
+    }
+
+    /** True when at least one file of this kind was found and used. */
+    public boolean has(InputKind kind) {
+        return inventory.found().stream().anyMatch(f -> f.kind() == kind && !f.note().startsWith("not used"));
+    }
+
+    public Optional<Ruleset> ruleset(IpFamily family) {
+        return family == IpFamily.V4 ? rulesetV4 : rulesetV6;
+    }
+
+    public List<Route> routes(IpFamily family) {
+        return family == IpFamily.V4 ? routesV4 : routesV6;
+    }
+
+    public List<PolicyRule> policyRules(IpFamily family) {
+        return family == IpFamily.V4 ? policyRulesV4 : policyRulesV6;
+    }
+
+    public CounterSnapshots counters(IpFamily family) {
+        return family == IpFamily.V4 ? countersV4 : countersV6;
+    }
+}

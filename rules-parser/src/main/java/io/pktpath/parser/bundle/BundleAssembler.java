@@ -1,0 +1,210 @@
+package io.pktpath.parser.bundle;
+
+import io.pktpath.parser.conntrack.ConntrackEntry;
+import io.pktpath.parser.conntrack.ConntrackParser;
+import io.pktpath.parser.conntrack.ConntrackStats;
+import io.pktpath.parser.conntrack.ConntrackStatsParser;
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.iproute.IpAddrJsonParser;
+import io.pktpath.parser.iproute.IpAddrParser;
+import io.pktpath.parser.iproute.IpNeighParser;
+import io.pktpath.parser.iproute.IpRouteJsonParser;
+import io.pktpath.parser.iproute.IpRouteParser;
+import io.pktpath.parser.iproute.IpRuleParser;
+import io.pktpath.parser.iproute.Neighbor;
+import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.iproute.PolicyRule;
+import io.pktpath.parser.iproute.Route;
+import io.pktpath.parser.ipset.IpSet;
+import io.pktpath.parser.ipset.IpSets;
+import io.pktpath.parser.ipset.IpsetSaveParser;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.SysctlParser;
+import io.pktpath.parser.sysctl.Sysctls;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Parses recognized bundle files and chooses, per input, which file the {@link Bundle} uses. */
+final class BundleAssembler {
+    private final List<LoadedFile> files;
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Selection selection = new Selection();
+    private final Map<String, List<Route>> parsedRoutes = new TreeMap<>();
+
+    BundleAssembler(List<LoadedFile> files) {
+        this.files = List.copyOf(files);
+    }
+
+    Bundle assemble(List<BundleInventory.Ignored> ignored) {
+        RulesetChooser rulesets = new RulesetChooser(files, selection, diagnostics);
+        Optional<Ruleset> v4 = rulesets.ruleset(IpFamily.V4);
+        Optional<Ruleset> v6 = rulesets.ruleset(IpFamily.V6);
+        CounterSnapshots countersV4 = rulesets.counters(IpFamily.V4);
+        CounterSnapshots countersV6 = rulesets.counters(IpFamily.V6);
+        List<NetInterface> interfaces = interfaces();
+        List<Route> routesV4 = routes(IpFamily.V4);
+        List<Route> routesV6 = routes(IpFamily.V6);
+        noteUnusedRouteFiles();
+        List<PolicyRule> rulesV4 = policyRules(IpFamily.V4);
+        List<PolicyRule> rulesV6 = policyRules(IpFamily.V6);
+        List<Neighbor> neighbors = selection.pick(candidates(InputKind.IP_NEIGH, f -> parse(IpNeighParser.parse(f.name(),
+                f.text())), List::size), "").orElse(List.of());
+        Sysctls sysctls = sysctls();
+        IpSets ipsets = ipsets();
+        List<ConntrackEntry> ctBefore = moment(InputKind.CONNTRACK_LIST, true, f -> parse(ConntrackParser.parse(f.name(),
+                f.text())), List::size).orElse(List.of());
+        List<ConntrackEntry> ct = moment(InputKind.CONNTRACK_LIST, false, f -> parse(ConntrackParser.parse(f.name(),
+                f.text())), List::size).orElse(List.of());
+        Optional<ConntrackStats> statsBefore = moment(InputKind.CONNTRACK_STATS, true,
+                f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
+        Optional<ConntrackStats> stats = moment(InputKind.CONNTRACK_STATS, false,
+                f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
+        Optional<KernelVersion> kernel = selection.pick(candidates(InputKind.KERNEL_VERSION,
+                f -> parse(KernelVersionParser.parse(f.name(), f.text())), v -> v.isPresent() ? 1 : 0), "")
+                .flatMap(v -> v);
+        List<Path> captures = paths(InputKind.CAPTURE);
+        List<Path> traces = paths(InputKind.TRACE_LOG);
+        List<BundleInventory.Found> found = new ArrayList<>();
+        for (LoadedFile f : files) {
+            found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
+        }
+        BundleInventory partial = new BundleInventory(found, ignored, List.of());
+        Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
+                rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, kernel, captures, traces,
+                diagnostics, partial);
+        BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
+                rulesets.referencesSets()));
+        return new Bundle(v4, v6, countersV4, countersV6, interfaces,
+                routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, kernel,
+                captures, traces, diagnostics, inventory);
+    }
+
+    private <T> T parse(Parsed<T> parsed) {
+        diagnostics.addAll(parsed.diagnostics());
+        return parsed.value();
+    }
+
+    private List<LoadedFile> ofKind(InputKind kind) {
+        return files.stream().filter(f -> f.kind() == kind).toList();
+    }
+
+    private <T> List<Candidate<T>> candidates(InputKind kind, java.util.function.Function<LoadedFile, T> parser,
+                                              java.util.function.ToLongFunction<T> size) {
+        List<Candidate<T>> out = new ArrayList<>();
+        for (LoadedFile f : ofKind(kind)) {
+            T value = parser.apply(f);
+            out.add(new Candidate<>(f, value, size.applyAsLong(value)));
+        }
+        return out;
+    }
+
+    /** The "before" file (name word before) or the other ("after") files of a kind, largest first. */
+    private <T> Optional<T> moment(InputKind kind, boolean before, java.util.function.Function<LoadedFile, T> parser,
+                                   java.util.function.ToLongFunction<T> size) {
+        List<Candidate<T>> list = new ArrayList<>();
+        for (LoadedFile f : ofKind(kind)) {
+            if (f.nameHas("before") == before) {
+                T value = parser.apply(f);
+                list.add(new Candidate<>(f, value, size.applyAsLong(value)));
+            }
+        }
+        return selection.pick(list, before ? "before" : "");
+    }
+
+    private List<NetInterface> interfaces() {
+        for (InputKind kind : List.of(InputKind.IP_ADDR, InputKind.IP_ADDR_JSON, InputKind.IP_LINK)) {
+            List<Candidate<List<NetInterface>>> c = candidates(kind, f -> parse(kind == InputKind.IP_ADDR_JSON
+                    ? IpAddrJsonParser.parse(f.name(), f.text()) : IpAddrParser.parse(f.name(), f.text())),
+                    l -> l.stream().mapToLong(i -> 1 + i.addresses().size()).sum());
+            Optional<List<NetInterface>> best = selection.pick(c, "");
+            if (best.isPresent()) {
+                markUnused(List.of(InputKind.IP_ADDR, InputKind.IP_ADDR_JSON, InputKind.IP_LINK), kind);
+                return best.get();
+            }
+        }
+        return List.of();
+    }
+
+    private void markUnused(List<InputKind> order, InputKind used) {
+        for (InputKind k : order.subList(order.indexOf(used) + 1, order.size())) {
+            for (LoadedFile f : ofKind(k)) {
+                if (selection.noteFor(f).isEmpty()) {
+                    selection.use(f, "not used: " + used.label() + " preferred");
+                }
+            }
+        }
+    }
+
+    private List<Route> routes(IpFamily family) {
+        for (InputKind kind : List.of(InputKind.IP_ROUTE, InputKind.IP_ROUTE_JSON)) {
+            List<Candidate<List<Route>>> c = new ArrayList<>();
+            for (LoadedFile f : ofKind(kind)) {
+                List<Route> mine = routesOf(f).stream().filter(r -> r.family() == family).toList();
+                if (!mine.isEmpty()) {
+                    c.add(new Candidate<>(f, mine, mine.size()));
+                }
+            }
+            if (!c.isEmpty()) {
+                return selection.pick(c, family == IpFamily.V4 ? "IPv4" : "IPv6").orElseThrow();
+            }
+        }
+        return List.of();
+    }
+
+    private void noteUnusedRouteFiles() {
+        for (InputKind kind : List.of(InputKind.IP_ROUTE, InputKind.IP_ROUTE_JSON)) {
+            for (LoadedFile f : ofKind(kind)) {
+                if (selection.noteFor(f).isEmpty()) {
+                    routesOf(f);
+                    selection.use(f, kind == InputKind.IP_ROUTE_JSON ? "not used: ip route text preferred"
+                            : "not used: no routes");
+                }
+            }
+        }
+    }
+
+    /** Every route of a file, parsed once (its diagnostics are kept once). */
+    private List<Route> routesOf(LoadedFile f) {
+        return parsedRoutes.computeIfAbsent(f.name(), n -> parse(f.kind() == InputKind.IP_ROUTE
+                ? IpRouteParser.parse(f.name(), f.text()) : IpRouteJsonParser.parse(f.name(), f.text())));
+    }
+
+    private List<PolicyRule> policyRules(IpFamily family) {
+        List<Candidate<List<PolicyRule>>> c = new ArrayList<>();
+        for (LoadedFile f : ofKind(InputKind.IP_RULE)) {
+            IpFamily fileFamily = RuleFamily.of(f);
+            if (fileFamily == family) {
+                List<PolicyRule> rules = parse(IpRuleParser.parse(f.name(), f.text(), fileFamily));
+                c.add(new Candidate<>(f, rules, rules.size()));
+            }
+        }
+        return selection.pick(c, family == IpFamily.V4 ? "IPv4" : "IPv6").orElse(List.of());
+    }
+
+    private Sysctls sysctls() {
+        Sysctls merged = Sysctls.empty();
+        for (LoadedFile f : ofKind(InputKind.SYSCTL)) {
+            merged = merged.merge(parse(SysctlParser.parse(f.name(), f.text())));
+        }
+        return merged;
+    }
+
+    private IpSets ipsets() {
+        Map<String, IpSet> sets = new TreeMap<>();
+        for (LoadedFile f : ofKind(InputKind.IPSET_SAVE)) {
+            sets.putAll(parse(IpsetSaveParser.parse(f.name(), f.text())).sets());
+        }
+        return new IpSets(sets);
+    }
+
+    private List<Path> paths(InputKind kind) {
+        return ofKind(kind).stream().map(LoadedFile::path).toList();
+    }
+}

@@ -1,0 +1,122 @@
+package io.pktpath.parser.bundle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Recognizes a bundle file by its content, never its name: capture magic numbers (pcap {@code a1b2c3d4},
+ * {@code a1b23c4d} in either byte order; pcapng {@code 0a0d0d0a}), then the shape of the text's significant lines.
+ */
+public final class ContentSniffer {
+    private static final int SAMPLE_LINES = 200;
+    private static final Pattern IFACE_HEADER = Pattern.compile("^\\d+: [^:\\s]+: <[^>]*>.*");
+    private static final Pattern INET_LINE = Pattern.compile("^\\s+inet6? .*");
+    private static final Pattern RULE = Pattern.compile("^\\d+:\\s+(not\\s+)?from\\s+\\S+.*");
+    private static final Pattern ROUTE = Pattern.compile("^((unicast|local|broadcast|multicast|blackhole|unreachable|prohibit"
+            + "|throw|anycast|nat)\\s+)?(default|[0-9a-fA-F.:]+(/\\d+)?)(\\s+(via|dev|proto|scope|src|metric|table|nhid"
+            + "|from|tos|pref|expires|mtu|onlink|linkdown|error)\\b.*|\\s*)$");
+    private static final Pattern NEXTHOP = Pattern.compile("^\\s+nexthop\\b.*");
+    private static final Pattern NEIGH = Pattern.compile("^[0-9a-fA-F.:]+\\s+dev\\s+\\S+.*\\b(PERMANENT|NOARP|REACHABLE|STALE"
+            + "|DELAY|PROBE|INCOMPLETE|FAILED|NONE|proxy)\\s*$");
+    private static final Pattern SYSCTL = Pattern.compile("^([a-z][a-z0-9_-]*(\\.[A-Za-z0-9_@:+/-]+)+|/proc/sys/\\S+)\\s*[=:].*");
+    private static final Pattern CONNTRACK = Pattern.compile("^(ipv[46]\\s+\\d+\\s+)?[a-z0-9-]+\\s+\\d+\\s+\\d+\\s.*src=.*");
+    private static final Pattern CONNTRACK_SUMMARY = Pattern.compile("^conntrack v\\S+ \\(conntrack-tools\\): .*");
+    private static final Pattern CONNTRACK_STATS = Pattern.compile("^cpu=\\d+\\s+\\w+=\\d+.*");
+    private static final Pattern IPSET_CREATE = Pattern.compile("^create \\S+ (hash|bitmap|list):\\S+.*");
+    private static final Pattern RULE_COUNTERS = Pattern.compile("^\\[\\d+:\\d+\\] -A .*");
+
+    private ContentSniffer() {
+    }
+
+    /** Recognizes a file from its first bytes (for magic numbers) and its text. */
+    public static Recognition recognize(byte[] head, String text) {
+        if (isCapture(head)) {
+            return Recognition.of(InputKind.CAPTURE);
+        }
+        if (text.isBlank()) {
+            return Recognition.unknown("empty file");
+        }
+        if (text.indexOf('\0') >= 0) {
+            return Recognition.unknown("binary file that is not a pcap or pcapng capture");
+        }
+        List<String> lines = significantLines(text);
+        String first = lines.get(0);
+        if (first.startsWith("[") || first.startsWith("{")) {
+            return JsonShape.recognize(text);
+        }
+        return recognizeText(lines);
+    }
+
+    static boolean isCapture(byte[] h) {
+        if (h.length < 4) {
+            return false;
+        }
+        int magic = ((h[0] & 0xff) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
+        return magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0xa1b23c4d || magic == 0x4d3cb2a1
+                || magic == 0x0a0d0d0a;
+    }
+
+    private static List<String> significantLines(String text) {
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\r?\n", -1)) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#") && !t.startsWith(";")) {
+                out.add(line.stripTrailing());
+                if (out.size() == SAMPLE_LINES) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Recognition recognizeText(List<String> lines) {
+        String first = lines.get(0);
+        if (first.startsWith("*") && lines.stream().anyMatch(l -> l.strip().equals("COMMIT"))) {
+            return Recognition.of(lines.stream().anyMatch(l -> RULE_COUNTERS.matcher(l).matches())
+                    ? InputKind.IPTABLES_COUNTERS : InputKind.IPTABLES_SAVE);
+        }
+        if (lines.stream().anyMatch(l -> l.startsWith("PACKET: ") || l.strip().startsWith("TRACE: ")
+                || l.startsWith("trace id "))) {
+            return Recognition.of(InputKind.TRACE_LOG);
+        }
+        if (first.startsWith("table ") && first.strip().endsWith("{")) {
+            return Recognition.unknown("nft list ruleset output (not read; the iptables-save dumps are used)");
+        }
+        if (IFACE_HEADER.matcher(first).matches()) {
+            return Recognition.of(lines.stream().anyMatch(l -> INET_LINE.matcher(l).matches()) ? InputKind.IP_ADDR
+                    : InputKind.IP_LINK);
+        }
+        if (IPSET_CREATE.matcher(first).matches()) {
+            return Recognition.of(InputKind.IPSET_SAVE);
+        }
+        if (all(lines, RULE)) {
+            return Recognition.of(InputKind.IP_RULE);
+        }
+        if (all(lines, NEIGH)) {
+            return Recognition.of(InputKind.IP_NEIGH);
+        }
+        if (lines.stream().allMatch(l -> ROUTE.matcher(l).matches() || NEXTHOP.matcher(l).matches())) {
+            return Recognition.of(InputKind.IP_ROUTE);
+        }
+        if (all(lines, CONNTRACK_STATS)) {
+            return Recognition.of(InputKind.CONNTRACK_STATS);
+        }
+        if (lines.stream().allMatch(l -> CONNTRACK.matcher(l).matches() || CONNTRACK_SUMMARY.matcher(l).matches())) {
+            return Recognition.of(InputKind.CONNTRACK_LIST);
+        }
+        if (lines.size() <= 2 && KernelVersionParser.fromLine(first.strip()).isPresent()) {
+            return Recognition.of(InputKind.KERNEL_VERSION);
+        }
+        if (lines.stream().filter(l -> SYSCTL.matcher(l.strip()).matches() || l.startsWith("sysctl: ")).count()
+                >= Math.max(1, lines.size() * 9 / 10)) {
+            return Recognition.of(InputKind.SYSCTL);
+        }
+        return Recognition.unknown("not a known input (text without iptables/ip/sysctl/ipset/conntrack/trace markers)");
+    }
+
+    private static boolean all(List<String> lines, Pattern p) {
+        return lines.stream().allMatch(l -> p.matcher(l).matches());
+    }
+}

@@ -1,0 +1,32 @@
+package io.pktpath.parser.bundle;
+
+/** What a bundle file holds, as recognized from its content. */
+public enum InputKind {
+    IPTABLES_SAVE("iptables-save"),
+    IPTABLES_COUNTERS("iptables-save -c (per-rule counters)"),
+    IP_ADDR("ip addr"),
+    IP_ADDR_JSON("ip -j addr"),
+    IP_LINK("ip link"),
+    IP_ROUTE("ip route"),
+    IP_ROUTE_JSON("ip -j route"),
+    IP_RULE("ip rule"),
+    IP_NEIGH("ip neigh"),
+    SYSCTL("sysctl"),
+    IPSET_SAVE("ipset save"),
+    CONNTRACK_LIST("conntrack -L"),
+    CONNTRACK_STATS("conntrack -S"),
+    KERNEL_VERSION("uname"),
+    CAPTURE("capture (pcap/pcapng)"),
+    TRACE_LOG("netfilter trace log");
+
+    private final String label;
+
+    InputKind(String label) {
+        this.label = label;
+    }
+
+    /** The command or format name shown in the inventory. */
+    public String label() {
+        return label;
+    }
+}

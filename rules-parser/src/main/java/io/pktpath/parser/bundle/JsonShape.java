@@ -1,0 +1,37 @@
+package io.pktpath.parser.bundle;
+
+import io.pktpath.parser.json.JsonReader;
+import io.pktpath.parser.json.JsonSyntaxException;
+import io.pktpath.parser.json.JsonValue;
+
+/** Recognizes {@code ip -j} JSON documents by the members of their first object. */
+final class JsonShape {
+    private JsonShape() {
+    }
+
+    static Recognition recognize(String text) {
+        JsonValue root;
+        try {
+            root = JsonReader.read(text);
+        } catch (JsonSyntaxException e) {
+            return Recognition.unknown("JSON that does not parse (line " + e.line() + ": " + e.getMessage() + ")");
+        }
+        if (!(root instanceof JsonValue.JsonArray array) || array.items().isEmpty()
+                || !(array.items().get(0) instanceof JsonValue.JsonObject first)) {
+            return Recognition.unknown("JSON that is not a non-empty ip -j array of objects");
+        }
+        if (first.get("ifindex").isPresent() && first.get("ifname").isPresent()) {
+            return Recognition.of(InputKind.IP_ADDR_JSON);
+        }
+        if (first.get("dst").isPresent() && first.get("state").isEmpty()) {
+            return Recognition.of(InputKind.IP_ROUTE_JSON);
+        }
+        if (first.get("dst").isPresent()) {
+            return Recognition.unknown("ip -j neigh JSON (not read; give the text form of ip neigh)");
+        }
+        if (first.get("priority").isPresent()) {
+            return Recognition.unknown("ip -j rule JSON (not read; give the text form of ip rule)");
+        }
+        return Recognition.unknown("JSON of an unknown shape (not ip -j addr/link/route)");
+    }
+}

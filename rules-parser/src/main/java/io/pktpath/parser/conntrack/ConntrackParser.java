@@ -1,0 +1,156 @@
+package io.pktpath.parser.conntrack;
+
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.Diagnostics;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.net.IpFamily;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Parses {@code conntrack -L} output (conntrack(8)) and {@code /proc/net/nf_conntrack} lines (which start with
+ * {@code ipv4 2}/{@code ipv6 10}): {@code PROTO NUM TIMEOUT [STATE] ORIGINAL-TUPLE [UNREPLIED] REPLY-TUPLE [ASSURED]
+ * mark=N [secctx=..] [zone=N] use=N}. A line without both tuples or with a malformed value is one diagnostic.
+ */
+public final class ConntrackParser {
+    private static final Set<String> IGNORED_KEYS = Set.of("id", "labels", "helper", "delta-time", "timestamp", "nat",
+            "zone-orig", "zone-reply");
+
+    private ConntrackParser() {
+    }
+
+    public static Parsed<List<ConntrackEntry>> parse(String fileName, String text) {
+        String[] lines = text.split("\r?\n", -1);
+        Diagnostics diags = new Diagnostics();
+        List<ConntrackEntry> out = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            String t = line.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            SourceSpan span = SourceSpan.line(fileName, i + 1);
+            if (t.startsWith("conntrack v")) {
+                diags.add(Diagnostic.note("conntrack-summary", t, span));
+                continue;
+            }
+            try {
+                out.add(entry(line, span));
+            } catch (ConntrackLineError e) {
+                diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
+            }
+        }
+        return new Parsed<>(List.copyOf(out), diags.toList());
+    }
+
+    private static ConntrackEntry entry(String line, SourceSpan span) throws ConntrackLineError {
+        List<Word> words = Word.split(line);
+        int i = 0;
+        Optional<IpFamily> family = Optional.empty();
+        if (words.get(0).text().equals("ipv4") || words.get(0).text().equals("ipv6")) {
+            family = Optional.of(words.get(0).text().equals("ipv4") ? IpFamily.V4 : IpFamily.V6);
+            i = 2;
+        }
+        if (words.size() < i + 4) {
+            throw new ConntrackLineError("missing-tuple", "line ends before the tuples (truncated?)",
+                    "PROTO NUM TIMEOUT [STATE] src=... dst=... src=... dst=...", line.length() + 1);
+        }
+        String protocol = words.get(i).text();
+        int protoNumber = (int) TupleBuilder.number(words.get(i + 1).text(), words.get(i + 1).column(), 255);
+        long timeout = TupleBuilder.number(words.get(i + 2).text(), words.get(i + 2).column(), Long.MAX_VALUE);
+        i += 3;
+        Optional<String> state = Optional.empty();
+        if (!words.get(i).text().contains("=") && !words.get(i).text().startsWith("[")) {
+            state = Optional.of(words.get(i).text());
+            i++;
+        }
+        return rest(words, i, line, span, new Head(family, protocol, protoNumber, timeout, state));
+    }
+
+    /** The fields before the tuples. */
+    private record Head(Optional<IpFamily> family, String protocol, int protoNumber, long timeout, Optional<String> state) {
+    }
+
+    private static ConntrackEntry rest(List<Word> words, int start, String line, SourceSpan span, Head head)
+            throws ConntrackLineError {
+        TupleBuilder original = new TupleBuilder();
+        TupleBuilder reply = new TupleBuilder();
+        int srcSeen = 0;
+        Set<String> flags = new TreeSet<>();
+        long mark = 0;
+        Optional<Integer> zone = Optional.empty();
+        Optional<Integer> use = Optional.empty();
+        Optional<String> secctx = Optional.empty();
+        for (int i = start; i < words.size(); i++) {
+            Word w = words.get(i);
+            String t = w.text();
+            if (t.startsWith("[") && t.endsWith("]")) {
+                flags.add(t.substring(1, t.length() - 1));
+                continue;
+            }
+            int eq = t.indexOf('=');
+            if (eq < 0) {
+                throw new ConntrackLineError("unknown-keyword", "unexpected word '" + t + "'", "key=value or [FLAG]", w.column());
+            }
+            String key = t.substring(0, eq);
+            String value = t.substring(eq + 1);
+            int valueColumn = w.column() + eq + 1;
+            if (key.equals("src")) {
+                srcSeen++;
+            }
+            TupleBuilder target = srcSeen <= 1 ? original : reply;
+            boolean entryId = key.equals("id") && (!head.protocol().startsWith("icmp") || target.hasIcmpId());
+            if (srcSeen <= 2 && !entryId && target.accept(key, value, valueColumn)) {
+                continue;
+            }
+            switch (key) {
+                case "mark" -> mark = TupleBuilder.number(value, valueColumn, 0xffffffffL);
+                case "zone" -> zone = Optional.of((int) TupleBuilder.number(value, valueColumn, 65535));
+                case "use" -> use = Optional.of((int) TupleBuilder.number(value, valueColumn, Integer.MAX_VALUE));
+                case "secctx" -> secctx = Optional.of(value);
+                default -> {
+                    if (!IGNORED_KEYS.contains(key)) {
+                        throw new ConntrackLineError("unknown-keyword", "unknown conntrack key '" + key + "'",
+                                "a tuple key (src, dst, sport, dport, type, code, id, packets, bytes) or mark, zone, use, "
+                                        + "secctx", w.column());
+                    }
+                }
+            }
+        }
+        if (!original.complete() || !reply.complete()) {
+            throw new ConntrackLineError("missing-tuple", "entry lacks its " + (original.complete() ? "reply" : "original")
+                    + " tuple", "an original and a reply tuple, each with src= and dst=", line.length() + 1);
+        }
+        Tuple o = original.build();
+        IpFamily family = head.family().orElse(o.src().family());
+        return new ConntrackEntry(family, head.protocol(), head.protoNumber(), head.timeout(), head.state(), o,
+                reply.build(), flags, mark, zone, use, secctx, span, line.strip());
+    }
+
+    /** A word and its 1-based column. */
+    private record Word(String text, int column) {
+        static List<Word> split(String line) {
+            List<Word> out = new ArrayList<>();
+            int i = 0;
+            int n = line.length();
+            while (i < n) {
+                while (i < n && Character.isWhitespace(line.charAt(i))) {
+                    i++;
+                }
+                int s = i;
+                while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                    i++;
+                }
+                if (i > s) {
+                    out.add(new Word(line.substring(s, i), s + 1));
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.pktpath.parser.iptables;
+
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.iptables.model.Counters;
+import io.pktpath.parser.iptables.model.Policy;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.net.IpFamily;
+import java.util.List;
+import java.util.Optional;
+
+/** Applies one restore line to the current table: appends or inserts rules, and handles the other restore commands. */
+final class CommandApplier {
+    private final DumpParser dump;
+    private final AddressReader addresses;
+
+    CommandApplier(DumpParser dump, AddressReader addresses) {
+        this.dump = dump;
+        this.addresses = addresses;
+    }
+
+    void ruleLine(SourceSpan at, String text) {
+        TableBuilder table = dump.current();
+        List<Token> tokens;
+        try {
+            tokens = Tokenizer.tokenize(text);
+        } catch (Tokenizer.UnbalancedQuoteException e) {
+            dump.error(IptCode.IPT005, at.atColumn(e.column()), text, "unbalanced double quote", "a closing \" for the quote here");
+            return;
+        }
+        IpFamily family = dump.family();
+        Optional<IpFamily> only = prefixFamily(tokens);
+        boolean foreign = only.isPresent() && only.get() != family;
+        LineContext ctx = new LineContext(dump.file(), at.line(), text, table.name(), table,
+                foreign ? new AddressReader(only) : addresses);
+        RuleLine line;
+        try {
+            line = RuleLineParser.parse(ctx, tokens, foreign ? only.get() : family);
+            if (line.command().takesRule() && !ctx.checkDeclared(line.chain(), line.chainColumn())) {
+                throw new LineError(IptCode.IPT012, line.chainColumn(), "chain '" + line.chain()
+                        + "' is not declared in table '" + table.name() + "'", ":" + line.chain() + " - [0:0] before its rules");
+            }
+        } catch (LineError e) {
+            dump.error(e.code(), at.atColumn(e.column()), text, e.getMessage(), e.expected());
+            return;
+        }
+        ctx.warnings().forEach(w -> dump.warn(IptCode.valueOf(w.code()), w.span(), text, w.message(), w.expected()));
+        if (foreign) {
+            dump.note(IptCode.IPT105, at, text, "this -" + only.get().number() + " rule is skipped by "
+                    + (family == IpFamily.V4 ? "iptables" : "ip6tables") + "-restore and excluded from evaluation");
+            dump.skip(rule(line, table.name(), at));
+            return;
+        }
+        apply(line, table, at, text);
+    }
+
+    private static Optional<IpFamily> prefixFamily(List<Token> tokens) {
+        for (int k = 0; k < Math.min(2, tokens.size()); k++) {
+            if (tokens.get(k).is("-4")) {
+                return Optional.of(IpFamily.V4);
+            }
+            if (tokens.get(k).is("-6")) {
+                return Optional.of(IpFamily.V6);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Rule rule(RuleLine line, String table, SourceSpan at) {
+        return new Rule(table, line.chain(), 0, SourceSpan.line(at.file(), at.line()), line.text(), line.matches(),
+                line.target(), line.targetSpelling(), line.counters(), line.onlyFamily());
+    }
+
+    private void apply(RuleLine line, TableBuilder table, SourceSpan at, String text) {
+        Command c = line.command();
+        if (c != Command.APPEND) {
+            boolean applied = c == Command.INSERT || c == Command.NEW_CHAIN || c == Command.POLICY || c == Command.FLUSH;
+            dump.warn(IptCode.IPT104, at, text, c.shortForm() + " is an iptables-restore command, not iptables-save output; "
+                    + (applied ? "applied" : "not applied"), "-A lines only, as iptables-save writes them");
+        }
+        switch (c) {
+            case APPEND -> table.chain(line.chain()).get().rules.add(rule(line, table.name(), at));
+            case INSERT -> {
+                List<Rule> rules = table.chain(line.chain()).get().rules;
+                int index = Math.min(Math.max(line.index(), 1), rules.size() + 1);
+                rules.add(index - 1, rule(line, table.name(), at));
+            }
+            case NEW_CHAIN -> newChain(line, table, at, text);
+            case POLICY -> policy(line, table, at, text);
+            case FLUSH -> flush(line, table);
+            default -> {
+            }
+        }
+    }
+
+    private void newChain(RuleLine line, TableBuilder table, SourceSpan at, String text) {
+        if (line.commandArgs().isEmpty()) {
+            dump.error(IptCode.IPT015, at, text, "-N needs a chain name", "-N CHAIN");
+            return;
+        }
+        String name = line.commandArgs().get(0).text();
+        if (table.chain(name).isPresent()) {
+            dump.error(IptCode.IPT011, at, text, "chain '" + name + "' is declared twice", "each chain declared once per table");
+            return;
+        }
+        table.declare(new TableBuilder.ChainBuilder(name, Optional.empty(), Counters.ZERO, at));
+    }
+
+    private void policy(RuleLine line, TableBuilder table, SourceSpan at, String text) {
+        List<Token> args = line.commandArgs();
+        Optional<TableBuilder.ChainBuilder> chain = args.isEmpty() ? Optional.empty() : table.chain(args.get(0).text());
+        if (args.size() < 2 || chain.isEmpty() || chain.get().policy.isEmpty()
+                || !(args.get(1).is("ACCEPT") || args.get(1).is("DROP"))) {
+            dump.error(IptCode.IPT015, at, text, "malformed -P line", "-P BUILTIN-CHAIN ACCEPT|DROP");
+            return;
+        }
+        chain.get().policy = Optional.of(Policy.valueOf(args.get(1).text()));
+    }
+
+    private void flush(RuleLine line, TableBuilder table) {
+        if (line.commandArgs().isEmpty()) {
+            for (String name : List.copyOf(chainNames(table))) {
+                table.chain(name).ifPresent(c -> c.rules.clear());
+            }
+        } else {
+            table.chain(line.commandArgs().get(0).text()).ifPresent(c -> c.rules.clear());
+        }
+    }
+
+    private static List<String> chainNames(TableBuilder table) {
+        return table.build().chains().stream().map(io.pktpath.parser.iptables.model.Chain::name).toList();
+    }
+}

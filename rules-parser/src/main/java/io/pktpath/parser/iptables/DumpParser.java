@@ -1,0 +1,235 @@
+package io.pktpath.parser.iptables;
+
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.diag.Severity;
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.iptables.model.Counters;
+import io.pktpath.parser.iptables.model.Policy;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.net.IpFamily;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads a whole dump line by line (semantics §10.1); one instance per parse. */
+final class DumpParser {
+    private static final Set<String> TABLES = Set.of("raw", "mangle", "nat", "filter", "security");
+
+    private final String file;
+    private final String[] lines;
+    private final ParseOptions options;
+    private final AddressReader addresses;
+    private final boolean familyGiven;
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final List<Table> tables = new ArrayList<>();
+    private final List<Rule> skipped = new ArrayList<>();
+    private final CommandApplier commands;
+    private int errors;
+    private Optional<String> generator = Optional.empty();
+    private boolean legacy;
+    private TableBuilder current;
+    private boolean skippingTable;
+
+    DumpParser(String file, String text, Optional<IpFamily> family, ParseOptions options) {
+        this.file = file;
+        this.lines = text.split("\n", -1);
+        this.options = options;
+        this.addresses = new AddressReader(family);
+        this.familyGiven = family.isPresent();
+        this.commands = new CommandApplier(this, addresses);
+    }
+
+    Parsed<Ruleset> run() {
+        for (int n = 0; n < lines.length; n++) {
+            String line = lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
+            line(n + 1, line);
+            if (options.failOnFirstError() && errors > 0) {
+                return new Parsed<>(Ruleset.empty(family()), diagnostics);
+            }
+        }
+        if (current != null) {
+            int last = lines.length > 1 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+            String lastText = lines[last - 1];
+            error(IptCode.IPT004, new SourceSpan(file, last, lastText.length() + 1), lastText,
+                    "input ends inside table '" + current.name() + "' (opened on line " + current.span().line()
+                            + ") without COMMIT; the file looks truncated", "COMMIT");
+            tables.add(current.build());
+            if (options.failOnFirstError()) {
+                return new Parsed<>(Ruleset.empty(family()), diagnostics);
+            }
+        }
+        return new Parsed<>(new Ruleset(family(), tables, legacy, skipped, generator), diagnostics);
+    }
+
+    IpFamily family() {
+        return addresses.family().orElse(IpFamily.V4);
+    }
+
+    void error(IptCode code, SourceSpan span, String lineText, String message, String expected) {
+        errors++;
+        diagnostics.add(Diagnostic.error(code.name(), message, expected, span, lineText));
+    }
+
+    void warn(IptCode code, SourceSpan span, String lineText, String message, String expected) {
+        diagnostics.add(Diagnostic.warning(code.name(), message, expected, span, lineText));
+    }
+
+    void note(IptCode code, SourceSpan span, String lineText, String message) {
+        diagnostics.add(new Diagnostic(Severity.NOTE, code.name(), message, "", span, lineText));
+    }
+
+    String file() {
+        return file;
+    }
+
+    TableBuilder current() {
+        return current;
+    }
+
+    void skip(Rule rule) {
+        skipped.add(rule);
+    }
+
+    private void line(int number, String text) {
+        int first = 0;
+        while (first < text.length() && (text.charAt(first) == ' ' || text.charAt(first) == '\t')) {
+            first++;
+        }
+        if (first == text.length()) {
+            return;
+        }
+        char c = text.charAt(first);
+        SourceSpan at = new SourceSpan(file, number, first + 1);
+        if (c == '#') {
+            comment(at, text, text.substring(first));
+        } else if (c == '*') {
+            header(at, text, text.substring(first + 1).strip());
+        } else if (skippingTable) {
+            skippingTable = !text.strip().equals("COMMIT");
+        } else if (text.strip().equals("COMMIT")) {
+            commit(at, text);
+        } else if (current == null) {
+            error(IptCode.IPT002, at, text, "this line is outside a table", "a *table header (such as *filter) first");
+        } else if (c == ':') {
+            chainLine(at, text);
+        } else if (c == '-' || c == '[') {
+            commands.ruleLine(at, text);
+        } else {
+            error(IptCode.IPT014, at, text, "unrecognized line",
+                    "a comment (#), *table, :CHAIN POLICY [p:b], a rule (-A ...) or COMMIT");
+        }
+    }
+
+    private void comment(SourceSpan at, String text, String comment) {
+        if (comment.startsWith("# Generated by ")) {
+            String gen = comment.substring("# Generated by ".length());
+            int on = gen.indexOf(" on ");
+            generator = Optional.of(on < 0 ? gen : gen.substring(0, on));
+            if (!familyGiven) {
+                if (gen.startsWith("ip6tables-save")) {
+                    addresses.fixFamily(IpFamily.V6);
+                } else if (gen.startsWith("iptables-save")) {
+                    addresses.fixFamily(IpFamily.V4);
+                }
+            }
+        } else if (comment.startsWith("# Warning: iptables-legacy tables present")
+                || comment.startsWith("# Warning: ip6tables-legacy tables present")) {
+            legacy = true;
+            warn(IptCode.IPT101, at, text, "iptables-legacy tables are also active on this node; their rules are not in"
+                    + " this dump and the replay cannot see them", "a dump from iptables-legacy-save as well");
+        } else if (comment.startsWith("# Table `") && comment.contains("is incompatible")) {
+            warn(IptCode.IPT107, at, text, "the saver could not express this table's native nft rules; they are missing",
+                    "the ruleset from 'nft list ruleset'");
+        }
+    }
+
+    private void header(SourceSpan at, String text, String name) {
+        if (current != null) {
+            error(IptCode.IPT004, at, text, "table '" + current.name() + "' (opened on line " + current.span().line()
+                    + ") is not closed by COMMIT before this header", "COMMIT");
+            tables.add(current.build());
+            current = null;
+        }
+        skippingTable = false;
+        if (!TABLES.contains(name)) {
+            error(IptCode.IPT003, at.atColumn(at.column() + 1), text, "unknown table '" + name + "'; its lines are skipped up to COMMIT",
+                    "one of raw, mangle, nat, filter, security");
+            skippingTable = true;
+            return;
+        }
+        current = new TableBuilder(name, at, declarations(at.line()));
+    }
+
+    /** The chain declarations of the table starting after {@code headerLine}, first declaration wins. */
+    private Map<String, Integer> declarations(int headerLine) {
+        Map<String, Integer> found = new HashMap<>();
+        for (int n = headerLine; n < lines.length; n++) {
+            String l = lines[n];
+            if (l.startsWith("COMMIT") || l.startsWith("*")) {
+                break;
+            }
+            if (l.startsWith(":")) {
+                int sp = l.indexOf(' ');
+                found.putIfAbsent(sp < 0 ? l.substring(1).strip() : l.substring(1, sp), n + 1);
+            }
+        }
+        return found;
+    }
+
+    private void commit(SourceSpan at, String text) {
+        if (current == null) {
+            error(IptCode.IPT002, at, text, "COMMIT outside a table", "a *table header before COMMIT");
+            return;
+        }
+        tables.add(current.build());
+        current = null;
+    }
+
+    private void chainLine(SourceSpan at, String text) {
+        List<Token> tokens;
+        try {
+            tokens = Tokenizer.tokenize(text);
+        } catch (Tokenizer.UnbalancedQuoteException e) {
+            error(IptCode.IPT005, at.atColumn(e.column()), text, "unbalanced double quote", "a closing \"");
+            return;
+        }
+        String name = tokens.get(0).text().substring(1);
+        if (name.isEmpty() || tokens.size() < 2 || tokens.size() > 3) {
+            error(IptCode.IPT013, at, text, "malformed chain declaration", ":CHAIN POLICY [packets:bytes]");
+            return;
+        }
+        Token policyToken = tokens.get(1);
+        Optional<Policy> policy;
+        switch (policyToken.text()) {
+            case "ACCEPT" -> policy = Optional.of(Policy.ACCEPT);
+            case "DROP" -> policy = Optional.of(Policy.DROP);
+            case "-" -> policy = Optional.empty();
+            default -> {
+                error(IptCode.IPT013, at.atColumn(policyToken.column()), text, "'" + policyToken.text()
+                        + "' is not a chain policy", "ACCEPT or DROP for a built-in chain, - for a user chain");
+                return;
+            }
+        }
+        Counters counters = Counters.ZERO;
+        if (tokens.size() == 3) {
+            try {
+                counters = RuleLineParser.chainCounters(tokens.get(2));
+            } catch (LineError e) {
+                error(e.code(), at.atColumn(e.column()), text, e.getMessage(), e.expected());
+                return;
+            }
+        }
+        if (current.chain(name).isPresent()) {
+            error(IptCode.IPT011, at, text, "chain '" + name + "' is declared twice (first on line "
+                    + current.chain(name).get().span.line() + ")", "each chain declared once per table");
+            return;
+        }
+        current.declare(new TableBuilder.ChainBuilder(name, policy, counters, at));
+    }
+}

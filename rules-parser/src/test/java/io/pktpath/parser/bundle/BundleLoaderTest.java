@@ -1,0 +1,172 @@
+package io.pktpath.parser.bundle;
+
+import io.pktpath.parser.iproute.NeighborState;
+import io.pktpath.parser.net.IpFamily;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BundleLoaderTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void sosreportShapedTreeIsRecognizedByContent() throws IOException {
+        TreeWriter.write(root, "sos_commands/networking/iptables-save", TreeWriter.IPTABLES_SAVE);
+        TreeWriter.write(root, "sos_commands/networking/ip_-d_address", """
+                1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000
+                    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0 minmtu 0 maxmtu 0
+                    inet 127.0.0.1/8 scope host lo
+                       valid_lft forever preferred_lft forever
+                2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default qlen 1000
+                    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff promiscuity 0 minmtu 68 maxmtu 65535
+                    inet 192.168.122.10/24 brd 192.168.122.255 scope global dynamic eth0
+                       valid_lft 3000sec preferred_lft 3000sec
+                """);
+        TreeWriter.write(root, "sos_commands/networking/ip_route_show_table_all", """
+                default via 192.168.122.1 dev eth0 proto dhcp src 192.168.122.10 metric 100
+                192.168.122.0/24 dev eth0 proto kernel scope link src 192.168.122.10 metric 100
+                local 192.168.122.10 dev eth0 table local proto kernel scope host src 192.168.122.10
+                """);
+        TreeWriter.write(root, "sos_commands/networking/ip_-6_route_show_table_all", """
+                fe80::/64 dev eth0 proto kernel metric 256 pref medium
+                local ::1 dev lo table local proto kernel metric 0 pref medium
+                """);
+        TreeWriter.write(root, "sos_commands/networking/ip_-s_-d_neigh_show", """
+                192.168.122.1 dev eth0 lladdr 52:54:00:aa:bb:cc ref 1 used 10/10/3 probes 1 REACHABLE
+                """);
+        TreeWriter.write(root, "sos_commands/networking/ip_rule", "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n"
+                + "32767:\tfrom all lookup default\n");
+        TreeWriter.write(root, "sos_commands/networking/ip_-6_rule", "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n");
+        TreeWriter.write(root, "sos_commands/kernel/sysctl_-a", "kernel.hostname = node1\nnet.ipv4.ip_forward = 1\n"
+                + "net.ipv4.conf.all.rp_filter = 1\n");
+        TreeWriter.write(root, "uname", "Linux node1 5.14.0-362.8.1.el9_3.x86_64 #1 SMP PREEMPT_DYNAMIC Tue Oct 3 11:12:36 "
+                + "EDT 2023 x86_64 x86_64 x86_64 GNU/Linux\n");
+        TreeWriter.write(root, "sos_commands/networking/netstat_-neopa", "Active Internet connections (servers and established)\n");
+        TreeWriter.write(root, "version.txt", "sosreport: 4.6.0\n");
+
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals(List.of(
+                "found sos_commands/kernel/sysctl_-a: sysctl",
+                "found sos_commands/networking/ip_-6_route_show_table_all: ip route (IPv6)",
+                "found sos_commands/networking/ip_-6_rule: ip rule (IPv6)",
+                "found sos_commands/networking/ip_-d_address: ip addr",
+                "found sos_commands/networking/ip_-s_-d_neigh_show: ip neigh",
+                "found sos_commands/networking/ip_route_show_table_all: ip route (IPv4)",
+                "found sos_commands/networking/ip_rule: ip rule (IPv4)",
+                "found sos_commands/networking/iptables-save: iptables-save (rules IPv4)",
+                "found uname: uname",
+                "ignored sos_commands/networking/netstat_-neopa: not a known input (text without "
+                        + "iptables/ip/sysctl/ipset/conntrack/trace markers)",
+                "ignored version.txt: not a known input (text without iptables/ip/sysctl/ipset/conntrack/trace markers)",
+                "missing: no ip6tables-save: IPv6 netfilter rules unknown",
+                "missing: no iptables-save -c counter snapshots: the replay cannot be checked against rule counters",
+                "missing: no ipset save: rules use -m set but set contents are unknown",
+                "missing: no conntrack -L: conntrack table assumed empty at capture start",
+                "missing: no conntrack -S: insert_failed/drop/clash_resolve counters unknown",
+                "missing: no capture: no packets to replay",
+                "missing: no trace log: the replay cannot be checked against the kernel's TRACE"),
+                b.inventory().lines());
+        assertEquals(List.of(), b.diagnostics());
+        assertEquals(2, b.interfaces().size());
+        assertEquals(3, b.routesV4().size());
+        assertEquals(2, b.routesV6().size());
+        assertEquals(3, b.policyRulesV4().size());
+        assertEquals(2, b.policyRulesV6().size());
+        assertEquals(Set.of(NeighborState.REACHABLE), b.neighbors().get(0).states());
+        assertEquals(1L, b.sysctls().ipForward().value());
+        assertEquals(Optional.of(new KernelVersion(5, 14, 0, "5.14.0-362.8.1.el9_3.x86_64")), b.kernel());
+        assertEquals(IpFamily.V4, b.rulesetV4().orElseThrow().family());
+        assertTrue(b.has(InputKind.IP_NEIGH));
+    }
+
+    @Test
+    void nodeDumpShapedTreeWithCaptureTraceIpsetAndConntrack() throws IOException {
+        TreeWriter.write(root, "node-1/iptables.txt", TreeWriter.IPTABLES_SAVE);
+        TreeWriter.write(root, "node-1/ipsets", "create allowed hash:ip family inet hashsize 1024 maxelem 65536\n"
+                + "add allowed 10.0.0.7\n");
+        TreeWriter.write(root, "node-1/ct/table", "tcp      6 431999 ESTABLISHED src=10.0.0.7 dst=10.0.0.8 sport=1 dport=2 "
+                + "src=10.0.0.8 dst=10.0.0.7 sport=2 dport=1 [ASSURED] mark=0 use=1\n");
+        TreeWriter.write(root, "node-1/ct/stats", "cpu=0 found=0 invalid=2 insert=0 insert_failed=1 drop=1 early_drop=0 "
+                + "error=0 search_restart=0 clash_resolve=3\n");
+        TreeWriter.write(root, "node-1/proc_version", "Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) "
+                + "(gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC\n");
+        TreeWriter.writeBytes(root, "node-1/packets", new byte[] {0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0x1c});
+        TreeWriter.writeBytes(root, "node-1/eth0.cap", new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1, 2, 0});
+        TreeWriter.write(root, "node-1/monitor.log", "trace id 8b8c0d7e ip raw PREROUTING packet: iif \"eth0\" ip saddr "
+                + "10.0.0.7\n");
+        TreeWriter.write(root, "node-1/routes.json", "[{\"dst\":\"default\",\"gateway\":\"10.0.0.1\",\"dev\":\"eth0\","
+                + "\"flags\":[]}]");
+        TreeWriter.write(root, "node-1/neigh.json", "[{\"dst\":\"10.0.0.1\",\"dev\":\"eth0\",\"lladdr\":\"52:54:00:00:00:01\","
+                + "\"state\":[\"REACHABLE\"]}]");
+
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals(List.of(
+                "found node-1/ct/stats: conntrack -S",
+                "found node-1/ct/table: conntrack -L",
+                "found node-1/eth0.cap: capture (pcap/pcapng)",
+                "found node-1/ipsets: ipset save",
+                "found node-1/iptables.txt: iptables-save (rules IPv4)",
+                "found node-1/monitor.log: netfilter trace log",
+                "found node-1/packets: capture (pcap/pcapng)",
+                "found node-1/proc_version: uname",
+                "found node-1/routes.json: ip -j route (IPv4)",
+                "ignored node-1/neigh.json: ip -j neigh JSON (not read; give the text form of ip neigh)",
+                "missing: no ip6tables-save: IPv6 netfilter rules unknown",
+                "missing: no iptables-save -c counter snapshots: the replay cannot be checked against rule counters",
+                "missing: no ip addr/ip link: interfaces and local addresses unknown",
+                "missing: no ip -6 route: IPv6 routes unknown",
+                "missing: no ip rule: default IPv4 policy rules assumed (0 local, 32766 main, 32767 default)",
+                "missing: no ip -6 rule: default IPv6 policy rules assumed (0 local, 32766 main)",
+                "missing: no ip neigh: neighbor states unknown, assumed reachable",
+                "missing: no sysctl: kernel defaults assumed (ip_forward=0, rp_filter=0, route_localnet=0, tcp_loose=1, "
+                        + "tcp_be_liberal=0, bridge-nf-call-iptables=1)"),
+                b.inventory().lines());
+        assertEquals(List.of(root.resolve("node-1/eth0.cap"), root.resolve("node-1/packets")), b.captures());
+        assertEquals(List.of(root.resolve("node-1/monitor.log")), b.traceLogs());
+        assertEquals(1, b.conntrack().size());
+        assertEquals(3L, b.conntrackStats().orElseThrow().clashResolve());
+        assertEquals(6, b.kernel().orElseThrow().major());
+        assertEquals(1, b.ipsets().sets().size());
+    }
+
+    @Test
+    void counterSnapshotsAreOrderedByNameWordsElseByTotals() throws IOException {
+        TreeWriter.write(root, "a/snap-2.txt", TreeWriter.countedDump(5));
+        TreeWriter.write(root, "a/snap-1.txt", TreeWriter.countedDump(40));
+        Bundle unnamed = BundleLoader.loadDirectory(root.resolve("a"));
+        assertEquals(5L, RulesetChooser.packetTotal(unnamed.countersV4().before().orElseThrow()));
+        assertEquals(40L, RulesetChooser.packetTotal(unnamed.countersV4().after().orElseThrow()));
+        assertEquals(List.of("found snap-1.txt: iptables-save -c (per-rule counters) (counters after, IPv4)",
+                "found snap-2.txt: iptables-save -c (per-rule counters) (counters before, IPv4)"),
+                unnamed.inventory().lines().subList(0, 2));
+        TreeWriter.write(root, "b/counters-after.txt", TreeWriter.countedDump(5));
+        TreeWriter.write(root, "b/counters-before.txt", TreeWriter.countedDump(40));
+        Bundle named = BundleLoader.loadDirectory(root.resolve("b"));
+        assertEquals(40L, RulesetChooser.packetTotal(named.countersV4().before().orElseThrow()));
+        assertEquals(5L, RulesetChooser.packetTotal(named.countersV4().after().orElseThrow()));
+        assertEquals(5L, RulesetChooser.packetTotal(named.rulesetV4().orElseThrow()));
+    }
+
+    @Test
+    void singleFilesWithKindOverrideAndUnreadableFile() throws IOException {
+        Path routes = TreeWriter.write(root, "r.txt", "10.0.0.0/8 dev eth0 scope link\n");
+        Path odd = TreeWriter.write(root, "odd.txt", "just words\n");
+        Bundle b = BundleLoader.loadFiles(List.of(BundleInput.of(routes), BundleInput.of(odd, InputKind.SYSCTL),
+                BundleInput.of(root.resolve("gone.txt"))));
+        assertEquals(List.of("found odd.txt: sysctl", "found r.txt: ip route (IPv4)"), b.inventory().lines().subList(0, 2));
+        assertTrue(b.inventory().lines().get(2).startsWith("ignored gone.txt: unreadable: NoSuchFile "));
+        assertEquals(List.of("odd.txt:1:1: error[bad-sysctl-line]: not a sysctl assignment: 'just words' (expected: "
+                + "name = value, such as net.ipv4.ip_forward = 1)"),
+                b.diagnostics().stream().map(d -> d.headline()).toList());
+        assertEquals(1, b.routesV4().size());
+    }
+}

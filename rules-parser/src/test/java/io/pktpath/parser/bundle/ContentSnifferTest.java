@@ -1,0 +1,55 @@
+package io.pktpath.parser.bundle;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ContentSnifferTest {
+    private static Optional<InputKind> kindOf(String text) {
+        return ContentSniffer.recognize(text.getBytes(StandardCharsets.UTF_8), text).kind();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"a1b2c3d4", "d4c3b2a1", "a1b23c4d", "4d3cb2a1", "0a0d0d0a"})
+    void captureMagicNumbersInEitherByteOrder(String magic) {
+        byte[] head = HexFormat.of().parseHex(magic + "00000000");
+        assertEquals(Optional.of(InputKind.CAPTURE), ContentSniffer.recognize(head, "").kind());
+    }
+
+    @Test
+    void textKindsAreRecognizedFromTheirFirstLines() {
+        assertEquals(Optional.of(InputKind.KERNEL_VERSION), kindOf("6.1.0-27-amd64\n"));
+        assertEquals(Optional.of(InputKind.KERNEL_VERSION), kindOf("Linux version 6.8.0-45-generic (buildd@lcy02) (gcc) #45\n"));
+        assertEquals(Optional.of(InputKind.CONNTRACK_LIST), kindOf("ipv4     2 udp      17 25 src=10.0.0.1 dst=10.0.0.2 "
+                + "sport=1 dport=2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=0 zone=0 use=2\n"));
+        assertEquals(Optional.of(InputKind.CONNTRACK_STATS), kindOf("cpu=0   \tfound=0 invalid=0 insert=0\n"));
+        assertEquals(Optional.of(InputKind.IP_LINK), kindOf("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue\n"
+                + "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"));
+        assertEquals(Optional.of(InputKind.IP_ROUTE), kindOf("default proto static metric 20\n"
+                + "\tnexthop via 10.0.0.1 dev eth0 weight 1\n"));
+        assertEquals(Optional.of(InputKind.IP_NEIGH), kindOf("10.0.0.1 dev eth0 lladdr 52:54:00:12:35:02 STALE\n"));
+        assertEquals(Optional.of(InputKind.IP_ROUTE), kindOf("10.0.0.1 dev eth0 scope link\n"));
+        assertEquals(Optional.of(InputKind.TRACE_LOG), kindOf("PACKET: 2 3cb7b8b7 IN=eth0 SRC=10.0.0.1\n"
+                + " TRACE: 2 3cb7b8b7 raw:PREROUTING:policy:ACCEPT\n"));
+        assertEquals(Optional.of(InputKind.IP_ADDR_JSON), kindOf("[{\"ifindex\":1,\"ifname\":\"lo\"}]"));
+        assertEquals(Optional.of(InputKind.SYSCTL), kindOf("# k8s\nnet.bridge.bridge-nf-call-iptables = 1\n"));
+        assertEquals(Optional.empty(), kindOf("KEY=value\nOTHER=1\n"));
+    }
+
+    @Test
+    void reasonsForUnknownFiles() {
+        assertEquals("empty file", ContentSniffer.recognize(new byte[0], "\n\n").reason());
+        assertEquals("binary file that is not a pcap or pcapng capture",
+                ContentSniffer.recognize(new byte[] {1, 2, 3, 4}, "\u0001\u0002\u0000x").reason());
+        assertEquals("JSON that does not parse (line 1: unexpected end of input)",
+                ContentSniffer.recognize(new byte[0], "[{\"a\":").reason());
+        assertEquals("nft list ruleset output (not read; the iptables-save dumps are used)",
+                ContentSniffer.recognize(new byte[0], "table ip filter {\n}\n").reason());
+    }
+}

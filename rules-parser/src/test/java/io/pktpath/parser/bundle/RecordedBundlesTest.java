@@ -1,0 +1,72 @@
+package io.pktpath.parser.bundle;
+
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.iproute.IpAddrJsonParser;
+import io.pktpath.parser.iproute.IpAddrParser;
+import io.pktpath.parser.iproute.IpRouteJsonParser;
+import io.pktpath.parser.iproute.IpRouteParser;
+import io.pktpath.parser.iproute.Route;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the loader and the text/JSON parsers over the finished kernel recordings in {@code samples/bundles} (those with
+ * a README.md, which the recorder writes last).
+ */
+class RecordedBundlesTest {
+    private static final Path BUNDLES = Path.of("../samples/bundles");
+    private static final List<String> MY_PREFIXES = List.of("ip-", "sysctl", "conntrack", "uname");
+
+    private static List<Path> bundlesWithJson() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(BUNDLES), "no recorded bundles in " + BUNDLES);
+        try (Stream<Path> s = Files.list(BUNDLES)) {
+            return s.filter(d -> Files.exists(d.resolve("README.md")) && Files.exists(d.resolve("ip-j-addr.json"))
+                            && Files.exists(d.resolve("ip-addr.txt")))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    void textAndJsonOfEveryRecordingGiveEqualInterfacesAndRoutes() throws IOException {
+        List<Path> dirs = bundlesWithJson();
+        assertTrue(dirs.size() >= 1);
+        for (Path d : dirs) {
+            assertEquals(IpAddrParser.parse("t", Files.readString(d.resolve("ip-addr.txt"))).value(),
+                    IpAddrJsonParser.parse("j", Files.readString(d.resolve("ip-j-addr.json"))).value(), d.toString());
+            List<Route> text = IpRouteParser.parse("t", Files.readString(d.resolve("ip-route.txt"))).value();
+            List<Route> json = IpRouteJsonParser.parse("j", Files.readString(d.resolve("ip-j-route.json"))).value();
+            assertTrue(text.size() > 0, d.toString());
+            assertEquals(text.stream().map(Route::withoutSource).toList(), json.stream().map(Route::withoutSource).toList(),
+                    d.toString());
+        }
+    }
+
+    @Test
+    void everyRecordingLoadsWithoutErrorsFromTheseParsers() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path d : bundlesWithJson()) {
+            Bundle b = BundleLoader.loadDirectory(d);
+            for (Diagnostic diag : b.diagnostics()) {
+                if (diag.isError() && MY_PREFIXES.stream().anyMatch(p -> diag.span().file().startsWith(p))) {
+                    problems.add(d.getFileName() + ": " + diag.headline());
+                }
+            }
+            assertTrue(b.has(InputKind.IP_ADDR) && b.has(InputKind.IP_ROUTE) && b.has(InputKind.SYSCTL)
+                    && b.has(InputKind.CAPTURE) && b.has(InputKind.TRACE_LOG) && b.has(InputKind.IPTABLES_SAVE),
+                    d + ": " + b.inventory().lines());
+            assertTrue(b.kernel().isPresent(), d.toString());
+            assertTrue(b.countersV4().after().isPresent() || b.countersV6().after().isPresent(), d.toString());
+        }
+        assertEquals(List.of(), problems);
+    }
+}
