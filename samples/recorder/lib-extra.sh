@@ -103,6 +103,7 @@ def serve(proto, port, seconds, tag, bind):
         ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind((bind, port)); ls.listen(16)
+        print("ready", flush=True)
         while time.time() < end:
             r, _, _ = select.select([ls], [], [], max(0.0, min(1.0, end - time.time())))
             if not r:
@@ -119,6 +120,7 @@ def serve(proto, port, seconds, tag, bind):
         us = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         us.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         us.bind((bind, port))
+        print("ready", flush=True)
         while time.time() < end:
             r, _, _ = select.select([us], [], [], max(0.0, min(1.0, end - time.time())))
             if not r:
@@ -200,7 +202,9 @@ b_serve() {
   local ns; ns="$(resolve_ns "$1")"
   pkp_bg "bsrv-$2-$3-${ns#pkp-}-${5:-any}" timeout "$(( $4 + 5 ))" ip netns exec "$ns" \
     python3 -u -c "$B_PY_PROBE" serve "$2" "$3" "$4" "${ns#pkp-$TAG-}" "${5:-0.0.0.0}"
-  sleep 0.4
+  local out="$WORK/bsrv-$2-$3-${ns#pkp-}-${5:-any}.out" i
+  for i in $(seq 1 50); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.1; done
+  b_fail "server $2/$3 in $ns did not start: $(cat "${out%.out}.err")"
 }
 
 # b_keep_probes: copy the probe log (client-side outcomes) into the bundle.

@@ -62,6 +62,10 @@ b_expect_none "echo reply forwarded" "$WIF +Out +IP $UPLINK_IP > 10\.244\.1\.2: 
 f_eq=$(b_expect_frames "echo request forwarded" "$WIF +Out +IP $UPLINK_IP > 10\.244\.1\.2: ICMP echo request, id 4344" 1)
 f_crafted=$(b_expect_frames "crafted segments in" "eth0 +In +IP $UPLINK_IP\.44000 > 10\.244\.1\.2\.80:" 4)
 grep -q "sport=44001" "$BUNDLE/conntrack-L.txt" && die "bare-ACK ct survived the pod's RST"
+EH=$(grep -m1 -- '--ctstate RELATED,ESTABLISHED -j ACCEPT' "$BUNDLE/trace.txt" | sed -E 's/.*KUBE-FORWARD:rule:(0x[0-9a-f]+):.*/\1/')
+grep -qE "^$WIF/eth0 10\.244\.1\.2>$UPLINK_IP 80>44001 RST ID=[0-9]+ : .*KUBE-FORWARD:rule$EH:ACCEPT$" "$WORK/ts.txt" || die "pod RST not ESTABLISHED"
+grep -qE "^$WIF/eth0 10\.244\.1\.2>$UPLINK_IP ID=[0-9]+ : .*KUBE-FORWARD:rule$EH:ACCEPT$" "$WORK/ts.txt" || die "echo reply from the pod not ESTABLISHED"
+grep -qE "^eth0/$WIF $UPLINK_IP>10\.244\.1\.2 ID=[0-9]+ : .*filter:FORWARD:policy:ACCEPT$" "$WORK/ts.txt" || die "echo request not NEW/policy-accepted"
 env_put CLIENT_IP "$UPLINK_IP"; env_put POD_IP 10.244.1.2; env_put EXPECT_INVALID_DROPS "$inv"
 env_put INVALID_KINDS "FIN FIN/ACK RST SYN/ACK echo-reply"; env_put NEW_KINDS "ACK echo-request SYN"
 
@@ -89,8 +93,8 @@ env_put INVALID_KINDS "FIN FIN/ACK RST SYN/ACK echo-reply"; env_put NEW_KINDS "A
   echo "- INVALID (dropped by \`-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\`, $inv packets; \`conntrack -S\` invalid grew by $ctinv):"
   echo "  the FIN, the FIN/ACK, the RST, the SYN/ACK (frames $f_crafted in on eth0, none forwarded) and the unsolicited echo reply (frame $f_er)."
   echo "- NOT invalid: the bare ACK was picked up as a NEW connection (tcp_loose=1), fell through KUBE-FORWARD and was accepted by the"
-  echo "  FORWARD policy (frame $f_ack out on $WIF); the pod answered RST (frame $f_rst), which passed as ESTABLISHED (reply direction) and"
-  echo "  destroyed that fresh ct (no 44001 entry in conntrack-L.txt). The echo request was NEW (forwarded, frame $f_eq) and its reply ESTABLISHED."
+  echo "  FORWARD policy (frame $f_ack out on $WIF); the pod answered RST (frame $f_rst), which matched the RELATED,ESTABLISHED rule (reply direction) and"
+  echo "  destroyed that fresh ct (no 44001 entry in conntrack-L.txt). The echo request was not INVALID (policy ACCEPT, forwarded, frame $f_eq) and the pod's echo reply matched RELATED,ESTABLISHED."
   echo "- The control connection 44002 worked; conntrack-L.txt holds it (TIME_WAIT) and the echo request/reply entry."
   b_readme_tail 'DROP|policy:ACCEPT'
 } > "$BUNDLE/README.md"

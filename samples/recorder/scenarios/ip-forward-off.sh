@@ -58,6 +58,7 @@ f_loc=$(b_expect_frames "local SYN-ACK" "eth0 +Out +IP $NODE_IP\.7100 > $UPLINK_
 fwd=$(b_count filter '-A FORWARD -d 10.244.0.0/16 -j ACCEPT'); [ "$fwd" = 0 ] || die "FORWARD counted $fwd"
 nsyn=$(echo "$f_syn" | tr ',' '\n' | wc -l)
 natpre=$(b_expect_count nat '-j KUBE-SERVICES' -eq $((nsyn + 2)))
+iae=$(b_netstat_delta Ip.InAddrErrors); [ "$iae" = $((nsyn + 1)) ] || die "Ip.InAddrErrors +$iae, expected $((nsyn + 1))"
 inacc=$(b_expect_count filter '--dport 7100 -j ACCEPT' -eq 1)
 b_trace_summary > "$WORK/ts.txt"
 if grep -E ">10\.244\.1\.2 " "$WORK/ts.txt" | grep -vqE ': (raw:PREROUTING:policy:ACCEPT|nat:PREROUTING:rule0x[0-9a-f]+:JUMP nat:KUBE-SERVICES:policy:RETURN|nat:PREROUTING:.*)$'; then
@@ -84,7 +85,7 @@ env_put CLIENT_IP "$UPLINK_IP"; env_put POD_IP 10.244.1.2; env_put IP_FORWARD 0
   echo "  counted $natpre = all $nsyn SYNs + the datagram + the local SYN: a dropped packet's ct is never confirmed, so every SYN"
   echo "  retransmission was NEW again and traversed nat again) and were then dropped by input routing because forwarding is off on eth0:"
   echo "  no FORWARD traversal (\`-A FORWARD -d 10.244.0.0/16 -j ACCEPT\` counted $fwd), nothing sent towards the pod, no ICMP error."
-  echo "  Kernel MIB deltas (netstat-counters.txt): Ip.InAddrErrors +$(b_netstat_delta Ip.InAddrErrors), Ip.ForwDatagrams +$(b_netstat_delta Ip.ForwDatagrams)."
+  echo "  Kernel MIB deltas (netstat-counters.txt): Ip.InAddrErrors +$iae (= the $nsyn SYNs + the datagram), Ip.ForwDatagrams +$(b_netstat_delta Ip.ForwDatagrams)."
   echo "- The connection to the node's own address $NODE_IP:7100 worked (SYN-ACK frame $f_loc; INPUT \`--dport 7100 -j ACCEPT\` counted $inacc):"
   echo "  ip_forward only affects packets that are not for the node."
   b_readme_tail '>10\.244\.1\.2 |7100'

@@ -58,6 +58,10 @@ done
 grep -q "udp $UPLINK_IP:5300 from 10.244.1.2:41003 result=reply reply='up port 5300 saw $NODE_IP:41003'" "$WORK/probes.txt" || die "udp not masqueraded"
 grep -q "tcp 10.244.1.3:8080 from 10.244.1.2:41004 result=connected reply='web port 8080 saw 10.244.1.2:41004'" "$WORK/probes.txt" || die "pod-to-pod was NATed"
 masq=$(b_expect_count nat '-j MASQUERADE' -eq 4)
+for p in 41001 41002 41003; do
+  grep -qE "src=10\.244\.1\.2 dst=$UPLINK_IP sport=$p .* src=$UPLINK_IP dst=$NODE_IP sport=[0-9]+ dport=$p " "$BUNDLE/conntrack-L.txt" || die "ct for $p not masqueraded"
+done
+grep -qE "src=10\.244\.1\.2 dst=$UPLINK_IP type=8 .* src=$UPLINK_IP dst=$NODE_IP type=0 " "$BUNDLE/conntrack-L.txt" || die "icmp ct not masqueraded"
 ret=$(b_expect_count nat '-s 10.244.0.0/16 -d 10.244.0.0/16' -eq 1)
 f_tcp=$(b_expect_frames "masqueraded SYNs" "eth0 +Out +IP $NODE_IP\.4100[12] > $UPLINK_IP\.9000: Flags \[S\]" 2)
 f_in=$(b_expect_frames "pod SYNs" "$CIF +In +IP 10\.244\.1\.2\.4100[12] > $UPLINK_IP\.9000: Flags \[S\]" 2)

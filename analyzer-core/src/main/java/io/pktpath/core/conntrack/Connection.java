@@ -6,7 +6,6 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Tuple;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +16,11 @@ import java.util.Set;
  */
 public final class Connection implements TrackedFlow {
     static final int KEPT_FRAMES = 16;
+    private static final Set<CtStatus> CONFIRMED = Set.of(CtStatus.CONFIRMED);
+    private static final Set<CtStatus> CONFIRMED_REPLIED = Set.of(CtStatus.CONFIRMED, CtStatus.SEEN_REPLY);
+    private static final Set<CtStatus> CONFIRMED_ASSURED = Set.of(CtStatus.CONFIRMED, CtStatus.ASSURED);
+    private static final Set<CtStatus> CONFIRMED_REPLIED_ASSURED = Set.of(CtStatus.CONFIRMED, CtStatus.SEEN_REPLY,
+            CtStatus.ASSURED);
 
     private final long id;
     private final int zone;
@@ -153,13 +157,8 @@ public final class Connection implements TrackedFlow {
 
     /** What the rules see of this ct for a packet of {@code state} travelling in {@code dir} at {@code timeNanos}. */
     public CtInfo ctInfo(CtState state, CtDirection dir, long timeNanos) {
-        Set<CtStatus> status = EnumSet.of(CtStatus.CONFIRMED);
-        if (seenReply) {
-            status.add(CtStatus.SEEN_REPLY);
-        }
-        if (assured) {
-            status.add(CtStatus.ASSURED);
-        }
+        Set<CtStatus> status = assured ? (seenReply ? CONFIRMED_REPLIED_ASSURED : CONFIRMED_ASSURED)
+                : seenReply ? CONFIRMED_REPLIED : CONFIRMED;
         long remaining = Math.max(0, (expiresNanos - timeNanos) / 1_000_000_000L);
         return new CtInfo(state, dir == CtDirection.REPLY, mark, status, original, java.util.Optional.of(reply), zone,
                 remaining, id);

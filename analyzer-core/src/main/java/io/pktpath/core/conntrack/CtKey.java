@@ -9,6 +9,28 @@ import io.pktpath.parser.net.IpAddress;
  */
 record CtKey(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, int icmpType) {
 
+    /** A well-mixed hash (the default record hash clusters tuples that differ in address and port together). */
+    @Override
+    public int hashCode() {
+        long h = zone * 0x9E3779B97F4A7C15L + proto;
+        h = mix(h ^ srcHi) ^ srcLo;
+        h = mix(h ^ dstHi) ^ dstLo;
+        h = mix(h ^ ((long) sport << 32 | (dport & 0xffffffffL))) ^ icmpType;
+        return (int) (mix(h) >>> 32);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CtKey k && srcLo == k.srcLo && dstLo == k.dstLo && sport == k.sport && dport == k.dport
+                && proto == k.proto && zone == k.zone && srcHi == k.srcHi && dstHi == k.dstHi && icmpType == k.icmpType;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
     static CtKey of(int zone, Tuple t, int icmpType) {
         IpAddress s = t.src();
         IpAddress d = t.dst();

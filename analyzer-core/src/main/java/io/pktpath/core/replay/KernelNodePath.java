@@ -177,13 +177,15 @@ public final class KernelNodePath implements NodePath {
         if (rr.nextHop().isPresent() && !dev.isEmpty() && !dev.equals("lo")) {
             NeighborResult n = net.neighbor(rr.nextHop().get(), dev);
             s.steps.add(n.toStep(Hook.POSTROUTING));
-            if (n.deliverability() == Deliverability.NOT_DELIVERABLE) {
+            boolean noEntry = n.state().equalsIgnoreCase("none");
+            if (n.deliverability() == Deliverability.NOT_DELIVERABLE && !noEntry) {
                 s.end(Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + rr.nextHop().get() + " on " + dev
                         + " does not answer ARP/NDP (" + n.detail() + ")");
                 return;
             }
-            if (n.deliverability() == Deliverability.UNKNOWN) {
-                s.notes.add(n.detail());
+            if (n.deliverability() != Deliverability.DELIVERABLE) {
+                s.notes.add(noEntry ? "no ip neigh entry for " + rr.nextHop().get() + " on " + dev
+                        + ": assumed to resolve (the kernel sends ARP/NDP)" : n.detail());
             }
         }
         s.egress = Optional.of(new Egress(dev, s.packet.tuple()));

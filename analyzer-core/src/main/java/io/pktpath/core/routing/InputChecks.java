@@ -6,8 +6,6 @@ import io.pktpath.core.trace.Disposition;
 import io.pktpath.parser.iproute.RouteType;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
-import io.pktpath.parser.sysctl.Setting;
-import io.pktpath.parser.sysctl.Sysctls;
 
 import java.util.List;
 
@@ -69,12 +67,11 @@ final class InputChecks {
             return false;
         }
         if (AddressClass.isLoopback(dst) || AddressClass.isLoopback(src)) {
-            Setting<Long> v = fib.sysctls().routeLocalnet(p.inIface());
+            InterfaceConf c = fib.conf(p.inIface());
             String which = AddressClass.isLoopback(dst) ? "destination " + dst : "source " + src;
-            boolean ok = v.value() != 0;
+            boolean ok = c.routeLocalnet();
             out.add(step(ROUTE_LOCALNET, ok, which + " is in 127.0.0.0/8 on " + p.inIface() + ": "
-                    + SysctlText.combined(fib.sysctls(), "route_localnet", p.inIface(), v.value(), "OR")
-                    + (ok ? "" : ", dropped as martian")));
+                    + c.routeLocalnetText() + (ok ? "" : ", dropped as martian")));
             return ok;
         }
         return true;
@@ -82,10 +79,10 @@ final class InputChecks {
 
     /** The forwarding flag of the input device for a packet that is not for this node. */
     boolean forwarding(Packet p, List<CheckStep> out) {
-        Setting<Long> v = p.family() == IpFamily.V4 ? fib.sysctls().forwarding(p.inIface())
-                : fib.sysctls().ipv6Forwarding(p.inIface());
-        boolean ok = v.value() != 0;
-        out.add(step(FORWARDING, ok, SysctlText.single("forwarding", v) + " on " + p.inIface()
+        InterfaceConf c = fib.conf(p.inIface());
+        boolean v4 = p.family() == IpFamily.V4;
+        boolean ok = v4 ? c.forwardingV4() : c.forwardingV6();
+        out.add(step(FORWARDING, ok, (v4 ? c.forwardingV4Text() : c.forwardingV6Text())
                 + (ok ? ": " + p.dst() + " may be forwarded" : ": " + p.dst() + " is not local, dropped silently")));
         return ok;
     }
@@ -95,12 +92,11 @@ final class InputChecks {
         if (p.family() == IpFamily.V6 || AddressClass.isUnspecified(p.src())) {
             return true;
         }
-        Sysctls s = fib.sysctls();
-        String in = p.inIface();
-        long rpf = s.rpFilter(in).value();
-        boolean acceptLocal = s.acceptLocal(in).value() != 0;
-        String acceptText = SysctlText.combined(s, "accept_local", in, acceptLocal ? 1 : 0, "OR");
-        String rpfText = SysctlText.combined(s, "rp_filter", in, rpf, "max");
+        InterfaceConf c = fib.conf(p.inIface());
+        long rpf = c.rpFilter();
+        boolean acceptLocal = c.acceptLocal();
+        String acceptText = c.acceptLocalText();
+        String rpfText = c.rpFilterText();
         if (rpf == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
             boolean local = !acceptLocal && fib.isLocal(p.src());
             out.add(step(ACCEPT_LOCAL, !local, acceptText + (local ? ": source " + p.src()
@@ -111,13 +107,16 @@ final class InputChecks {
             out.add(step(RP_FILTER, true, rpfText + ": no reverse-path check"));
             return true;
         }
-        return fullCheck(p, rpf, acceptLocal, acceptText, rpfText, out);
+        return fullCheck(p, c, out);
     }
 
-    private boolean fullCheck(Packet p, long rpf, boolean acceptLocal, String acceptText, String rpfText,
-                              List<CheckStep> out) {
+    private boolean fullCheck(Packet p, InterfaceConf c, List<CheckStep> out) {
         String in = p.inIface();
-        boolean validMark = fib.sysctls().srcValidMark(in).value() != 0;
+        long rpf = c.rpFilter();
+        boolean acceptLocal = c.acceptLocal();
+        String acceptText = c.acceptLocalText();
+        String rpfText = c.rpFilterText();
+        boolean validMark = c.srcValidMark();
         ReversePath rev = ReversePath.lookup(fib, p, validMark ? p.mark() : 0, false);
         RouteType type = rev.outcome().type().orElse(null);
         boolean local = type == RouteType.LOCAL;

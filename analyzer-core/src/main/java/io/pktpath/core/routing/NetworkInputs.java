@@ -1,5 +1,6 @@
 package io.pktpath.core.routing;
 
+import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.iproute.Neighbor;
 import io.pktpath.parser.iproute.NetInterface;
@@ -27,5 +28,17 @@ public record NetworkInputs(List<NetInterface> interfaces, List<Route> routes, O
         neighbors = List.copyOf(neighbors);
         Objects.requireNonNull(sysctls, "sysctls");
         Objects.requireNonNull(ipsets, "ipsets");
+    }
+
+    /**
+     * The routing inputs of a loaded bundle; a family without any policy rule counts as absent (the kernel always has at
+     * least {@code 0: from all lookup local}, so an empty list means {@code ip rule} was not captured).
+     */
+    public static NetworkInputs fromBundle(Bundle b) {
+        List<Route> routes = new java.util.ArrayList<>(b.routesV4());
+        routes.addAll(b.routesV6());
+        Optional<List<PolicyRule>> v4 = b.policyRulesV4().isEmpty() ? Optional.empty() : Optional.of(b.policyRulesV4());
+        Optional<List<PolicyRule>> v6 = b.policyRulesV6().isEmpty() ? Optional.empty() : Optional.of(b.policyRulesV6());
+        return new NetworkInputs(b.interfaces(), routes, v4, v6, b.neighbors(), b.sysctls(), b.ipsets());
     }
 }

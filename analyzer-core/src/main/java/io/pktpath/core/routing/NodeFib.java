@@ -11,10 +11,13 @@ import io.pktpath.parser.sysctl.Sysctls;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The node's forwarding information base per family: policy walkers over the tables (local table derived and default
@@ -28,6 +31,7 @@ final class NodeFib {
     private final Map<IpFamily, Boolean> customRules = new EnumMap<>(IpFamily.class);
     private final Map<IpFamily, Boolean> customLocalRoutes = new EnumMap<>(IpFamily.class);
     private final List<String> assumptions;
+    private final Map<String, InterfaceConf> confs = new HashMap<>();
 
     NodeFib(NetworkInputs in) {
         this.interfaces = new Interfaces(in.interfaces());
@@ -68,6 +72,30 @@ final class NodeFib {
             customLocalRoutes.put(f, custom);
         }
         this.assumptions = List.copyOf(notes);
+        for (String name : confNames(interfaces, sysctls)) {
+            confs.put(name, InterfaceConf.of(sysctls, name));
+        }
+    }
+
+    /** Every interface of ip addr and every device named by a net.ipv4/ipv6.conf sysctl. */
+    private static Set<String> confNames(Interfaces interfaces, Sysctls sysctls) {
+        Set<String> names = new TreeSet<>();
+        interfaces.all().forEach(i -> names.add(i.name()));
+        for (String key : sysctls.values().keySet()) {
+            for (String prefix : new String[] {"net.ipv4.conf.", "net.ipv6.conf."}) {
+                int end = key.lastIndexOf('.');
+                if (key.startsWith(prefix) && end > prefix.length()) {
+                    names.add(key.substring(prefix.length(), end).replace('/', '.'));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The check settings of an input device (precomputed for known devices). */
+    InterfaceConf conf(String dev) {
+        InterfaceConf c = confs.get(dev);
+        return c != null ? c : InterfaceConf.of(sysctls, dev);
     }
 
     private static String name(IpFamily f) {

@@ -154,8 +154,8 @@ final class RouteResolver {
 
     private Optional<IcmpError> inputIcmp(Packet p, FibOutcome o) {
         RouteKind kind = o.type().map(RouteResolver::rejectKind).orElse(RouteKind.NO_ROUTE);
-        boolean forwarding = (p.family() == IpFamily.V4 ? fib.sysctls().forwarding(p.inIface())
-                : fib.sysctls().ipv6Forwarding(p.inIface())).value() != 0;
+        InterfaceConf c = fib.conf(p.inIface());
+        boolean forwarding = p.family() == IpFamily.V4 ? c.forwardingV4() : c.forwardingV6();
         if (!forwarding || kind == RouteKind.BLACKHOLE) {
             return Optional.empty();
         }

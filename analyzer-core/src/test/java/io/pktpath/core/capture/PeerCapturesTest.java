@@ -143,11 +143,13 @@ class PeerCapturesTest {
     @Test
     void nflogFramesAreDeliveredButNotReplayable() {
         assumeTrue(dir != null, "shared/peer/captures not found beside the reactor root");
-        List<String> statuses = new ArrayList<>();
+        List<String> issues = new ArrayList<>();
         PacketView v = new PacketView();
-        CaptureReader.open(dir.resolve("zeek-nflog-bad-tlv-len.pcap"))
-                .read(f -> statuses.add(new PacketDecoder().decode(f, v).status() + " " + v.statusMessage()));
-        assertEquals(List.of("UNSUPPORTED_LINKTYPE not replayable: NFLOG"), statuses);
+        PacketDecoder decoder = new PacketDecoder();
+        CaptureReader.open(dir.resolve("zeek-nflog-bad-tlv-len.pcap")).read(f -> DecodeIssues
+                .of("nflog.pcap", f, decoder.decode(f, v)).ifPresent(i -> issues.add(i.toString())));
+        assertEquals(List.of("WARNING[unsupported-linktype] nflog.pcap: frame 1 at byte 24: not replayable: NFLOG "
+                + "(expected: a link type pktpath decodes)"), issues);
     }
 
     @Test

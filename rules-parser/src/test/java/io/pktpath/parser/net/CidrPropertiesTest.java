@@ -81,17 +81,20 @@ class CidrPropertiesTest {
                 bestStart = k;
             }
         }
-        StringBuilder expected = new StringBuilder();
+        java.util.List<String> parts = new java.util.ArrayList<>();
         for (int k = 0; k < 8; k++) {
             if (k == bestStart) {
-                expected.append(k == 0 ? "::" : ":");
+                parts.add("");
                 k += bestLen - 1;
                 continue;
             }
-            expected.append(Integer.toHexString(groups[k])).append(k < 7 ? ":" : "");
+            parts.add(Integer.toHexString(groups[k]));
         }
-        String e = expected.toString();
-        if (bestStart >= 0 && bestStart + bestLen == 8 && bestStart > 0) {
+        String e = String.join(":", parts);
+        if (bestStart == 0) {
+            e = ":" + e;
+        }
+        if (bestStart >= 0 && bestStart + bestLen == 8) {
             e = e + ":";
         }
         assertEquals(e, text);

@@ -16,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Whatever frames are written, reading the file back yields the same frames: none lost, none changed. */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
 
     /** A frame to write: bytes, wire length, timestamp, interface and EPB flags. */
     record Spec(byte[] bytes, int extra, long timestampNanos, int iface, int flags) {

@@ -1,0 +1,84 @@
+package io.pktpath.core.analysis;
+
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.bundle.BundleInput;
+import io.pktpath.parser.bundle.BundleLoader;
+import io.pktpath.parser.net.IpAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A node made up for {@code pktpath trace --rules FILE}: the rules file as given, {@code lo} plus one interface
+ * {@code eth0} holding the {@code --local-ip} addresses, a default route through it, and forwarding on (as on any
+ * Kubernetes or Docker node). Written as real {@code ip}/{@code sysctl} text and read by the real parsers.
+ */
+public final class SyntheticNode {
+    /** The interface synthetic packets enter on unless told otherwise. */
+    public static final String UPLINK = "eth0";
+
+    private SyntheticNode() {
+    }
+
+    /** A bundle of the rules file and a made-up node with these local addresses. */
+    public static Bundle bundle(Path rulesFile, List<IpAddress> localAddresses) {
+        try {
+            Path dir = Files.createTempDirectory("pktpath-node");
+            dir.toFile().deleteOnExit();
+            List<BundleInput> inputs = new ArrayList<>();
+            inputs.add(BundleInput.of(rulesFile));
+            inputs.add(BundleInput.of(write(dir, "ip-addr.txt", addresses(localAddresses))));
+            inputs.add(BundleInput.of(write(dir, "ip-route.txt", routes(localAddresses))));
+            inputs.add(BundleInput.of(write(dir, "sysctl.txt", """
+                    net.ipv4.ip_forward = 1
+                    net.ipv4.conf.all.forwarding = 1
+                    net.ipv4.conf.eth0.forwarding = 1
+                    net.ipv6.conf.all.forwarding = 1
+                    net.ipv4.conf.all.rp_filter = 0
+                    net.ipv4.conf.eth0.rp_filter = 0
+                    """)));
+            return BundleLoader.loadFiles(inputs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the synthetic node's files to a temporary directory", e);
+        }
+    }
+
+    private static Path write(Path dir, String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        p.toFile().deleteOnExit();
+        return p;
+    }
+
+    static String addresses(List<IpAddress> local) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n")
+                .append("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n")
+                .append("    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n")
+                .append("    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n")
+                .append("2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n")
+                .append("    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff\n");
+        for (IpAddress a : local) {
+            sb.append(a.isV4() ? "    inet " + a + "/32 scope global eth0\n" : "    inet6 " + a + "/128 scope global \n")
+                    .append("       valid_lft forever preferred_lft forever\n");
+        }
+        return sb.toString();
+    }
+
+    static String routes(List<IpAddress> local) {
+        StringBuilder sb = new StringBuilder("default dev eth0 scope link \n");
+        sb.append("local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1 \n");
+        sb.append("local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 \n");
+        for (IpAddress a : local) {
+            sb.append(a.isV4() ? "local " + a + " dev eth0 table local proto kernel scope host src " + a + " \n"
+                    : "local " + a + " dev eth0 table local proto kernel metric 0 pref medium\n");
+        }
+        sb.append("default dev eth0 metric 1024 pref medium\n");
+        sb.append("local ::1 dev lo table local proto kernel metric 0 pref medium\n");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,126 @@
+package io.pktpath.core.bundle;
+
+import io.pktpath.parser.bundle.InputKind;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BundleOpenerTest {
+    private static final String ROUTES = "default via 10.0.0.1 dev eth0\n10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.5\n";
+    private static final String SYSCTL = "net.ipv4.ip_forward = 1\n";
+
+    @TempDir
+    Path tmp;
+
+    private enum Kind { TAR, GZ, XZ }
+
+    private Path archive(String name, Kind kind, Map<String, String> entries) throws IOException {
+        Path p = tmp.resolve(name);
+        try (OutputStream file = Files.newOutputStream(p);
+             OutputStream compressed = kind == Kind.GZ ? new GzipCompressorOutputStream(file)
+                     : kind == Kind.XZ ? new XZCompressorOutputStream(file) : file;
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed)) {
+            for (Map.Entry<String, String> e : entries.entrySet()) {
+                byte[] data = e.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey(), true);
+                entry.setSize(data.length);
+                tar.putArchiveEntry(entry);
+                tar.write(data);
+                tar.closeArchiveEntry();
+            }
+        }
+        return p;
+    }
+
+    private static Map<String, String> bundleEntries() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("node/net/routes", ROUTES);
+        m.put("node/sysctl", SYSCTL);
+        return m;
+    }
+
+    @Test
+    void tarGzTarXzAndTarOpenToTheSameBundleAndCleanUp() throws Exception {
+        BundleOpener opener = new BundleOpener();
+        for (Path p : List.of(archive("b.tar.gz", Kind.GZ, bundleEntries()), archive("b.tar.xz", Kind.XZ, bundleEntries()),
+                archive("b.tar", Kind.TAR, bundleEntries()))) {
+            Path extracted;
+            try (OpenedBundle ob = opener.open(p)) {
+                extracted = ob.extractedTo().orElseThrow();
+                assertEquals(2, ob.bundle().routesV4().size(), p.toString());
+                assertEquals(1L, ob.bundle().sysctls().ipForward().value());
+                assertEquals(List.of("found node/net/routes: ip route (IPv4)", "found node/sysctl: sysctl"),
+                        ob.bundle().inventory().lines().subList(0, 2));
+                assertEquals("node/net/routes:1", ob.bundle().routesV4().get(0).span().toString());
+            }
+            assertFalse(Files.exists(extracted));
+        }
+    }
+
+    @Test
+    void directoryAndSingleFileOpenWithoutExtraction() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("dir"));
+        Files.writeString(dir.resolve("routes.txt"), ROUTES);
+        try (OpenedBundle ob = new BundleOpener().open(dir)) {
+            assertTrue(ob.extractedTo().isEmpty());
+            assertEquals(2, ob.bundle().routesV4().size());
+        }
+        try (OpenedBundle ob = new BundleOpener().open(dir.resolve("routes.txt"))) {
+            assertTrue(ob.bundle().has(InputKind.IP_ROUTE));
+        }
+    }
+
+    @Test
+    void entriesClimbingOutOrAbsoluteRejectTheArchive() throws Exception {
+        Path climb = archive("evil.tgz", Kind.GZ, Map.of("../../etc/cron.d/x", "boom"));
+        BundleOpenException e = assertThrows(BundleOpenException.class, () -> new BundleOpener().open(climb));
+        assertEquals(climb + ": entry '../../etc/cron.d/x' climbs out with '..'; archive rejected", e.getMessage());
+        Path absolute = archive("abs.tar", Kind.TAR, Map.of("/etc/passwd", "root"));
+        BundleOpenException a = assertThrows(BundleOpenException.class, () -> new BundleOpener().open(absolute));
+        assertEquals(absolute + ": entry '/etc/passwd' has an absolute path; archive rejected", a.getMessage());
+    }
+
+    @Test
+    void sizeAndEntryCapsRejectTheArchive() throws Exception {
+        Path big = archive("big.tar.gz", Kind.GZ, Map.of("a", "x".repeat(5000)));
+        BundleOpenException e = assertThrows(BundleOpenException.class, () -> new BundleOpener(1000, 10).open(big));
+        assertEquals(big + ": extracted size exceeds the limit; archive rejected", e.getMessage());
+        Map<String, String> many = new LinkedHashMap<>();
+        for (int i = 0; i < 5; i++) {
+            many.put("f" + i, "x");
+        }
+        Path lots = archive("lots.tar", Kind.TAR, many);
+        BundleOpenException n = assertThrows(BundleOpenException.class, () -> new BundleOpener(1000, 3).open(lots));
+        assertEquals(lots + ": more than 3 entries; not extracted", n.getMessage());
+    }
+
+    @Test
+    void corruptAndMissingInputsGiveMessagesNamingTheFile() throws Exception {
+        Path good = archive("c.tar.gz", Kind.GZ, bundleEntries());
+        byte[] bytes = Files.readAllBytes(good);
+        Path corrupt = tmp.resolve("corrupt.tar.gz");
+        Files.write(corrupt, java.util.Arrays.copyOf(bytes, 30));
+        BundleOpenException e = assertThrows(BundleOpenException.class, () -> new BundleOpener().open(corrupt));
+        assertTrue(e.getMessage().startsWith(corrupt + ": corrupt or unreadable tar.gz archive: "), e.getMessage());
+        Path missing = tmp.resolve("nope.tgz");
+        BundleOpenException m = assertThrows(BundleOpenException.class, () -> new BundleOpener().open(missing));
+        assertEquals(missing + ": no such file or directory", m.getMessage());
+    }
+}

@@ -1,0 +1,137 @@
+package io.pktpath.core.netfilter;
+
+import static io.pktpath.core.netfilter.Fixtures.compile;
+import static io.pktpath.core.netfilter.Fixtures.table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.Hook;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** nth, limit, hashlimit and recent: state read during the walk, changed only by commit. */
+class StatefulMatchesTest {
+    private static final long SEC = 1_000_000_000L;
+
+    /** Walks each packet in turn, committing its updates, and returns the verdicts. */
+    private static List<TableVerdict> run(CompiledRuleset rs, RuleState state, List<Packet> packets, List<List<String>> notes) {
+        List<TableVerdict> out = new ArrayList<>();
+        for (Packet p : packets) {
+            Fixtures.Walked w = Fixtures.walk(rs, Hook.INPUT, "filter", p, Optional.empty(), Fixtures.Facts.of(),
+                    ChoiceOracle.FIRST, state, false);
+            out.add(w.result().verdict());
+            notes.add(w.result().notes());
+            state.commit(w.result().stateUpdates());
+        }
+        return out;
+    }
+
+    private static Packet from(String src, long nanos) {
+        return Pkt.tcp(src, 40000, "10.0.0.9", 22).at(nanos).build();
+    }
+
+    @Test
+    void nthMatchesEvaluationsOneFourAndSevenAndCountsOnlyPacketsThatReachIt() {
+        // semantics §4.3 [lab]: --every 3 --packet 0 matched the 1st, 4th and 7th evaluation
+        CompiledRuleset rs = compile(table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -s 10.9.0.0/16 -j ACCEPT",
+                "-A INPUT -m statistic --mode nth --every 3 --packet 0 -j DROP"));
+        RuleState state = new RuleState();
+        List<Packet> packets = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            packets.add(from("10.0.0.2", i));
+            packets.add(from("10.9.0.1", i));
+        }
+        List<List<String>> notes = new ArrayList<>();
+        List<TableVerdict> v = run(rs, state, packets, notes);
+        List<TableVerdict> toRule = new ArrayList<>();
+        for (int i = 0; i < v.size(); i += 2) {
+            toRule.add(v.get(i));
+            assertEquals(TableVerdict.ACCEPT, v.get(i + 1));
+        }
+        assertEquals(List.of(TableVerdict.DROP, TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.DROP,
+                TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.DROP), toRule);
+        assertEquals(List.of("nth counter of filter INPUT #2 unknown at capture start: assumed 0"), notes.get(0));
+        assertEquals(List.of(), notes.get(2));
+        Fixtures.Walked eighth = Fixtures.walk(rs, Hook.INPUT, "filter", packets.get(0), Optional.empty(),
+                Fixtures.Facts.of(), ChoiceOracle.FIRST, state, true);
+        assertEquals(List.of("filter INPUT #1: -s 10.9.0.0/16 | src 10.0.0.2",
+                "filter INPUT #2: -m statistic --mode nth --every 3 --packet 0 | evaluation #7 (7 % 3 = 1)"), eighth.missLines());
+        assertEquals(7, state.nthCounter(eighth.misses().get(1).rule()).getAsLong());
+    }
+
+    @Test
+    void withoutCommitAWalkChangesNoState() {
+        CompiledRuleset rs = compile(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m statistic --mode nth --every 2 --packet 0 -j DROP"));
+        RuleState state = new RuleState();
+        for (int i = 0; i < 3; i++) {
+            Fixtures.Walked w = Fixtures.walk(rs, Hook.INPUT, "filter", from("10.0.0.2", 0), Optional.empty(),
+                    Fixtures.Facts.of(), ChoiceOracle.FIRST, state, false);
+            assertEquals(TableVerdict.DROP, w.result().verdict());
+            assertEquals(1, w.result().stateUpdates().size());
+        }
+    }
+
+    @Test
+    void limitIsATokenBucketOverPacketTimesStartingFull() {
+        CompiledRuleset rs = compile(table("filter", ":INPUT DROP [0:0]",
+                "-A INPUT -m limit --limit 2/sec --limit-burst 2 -j ACCEPT"));
+        List<List<String>> notes = new ArrayList<>();
+        List<TableVerdict> v = run(rs, new RuleState(), List.of(from("10.0.0.2", 0), from("10.0.0.3", 0),
+                from("10.0.0.4", 0), from("10.0.0.2", SEC / 2), from("10.0.0.2", SEC * 6 / 10), from("10.0.0.2", 5 * SEC),
+                from("10.0.0.2", 5 * SEC), from("10.0.0.2", 5 * SEC)), notes);
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT,
+                TableVerdict.DROP, TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.DROP), v);
+        assertEquals(List.of("limit bucket of filter INPUT #1 assumed full at capture start"), notes.get(0));
+        assertEquals(List.of(), notes.get(1));
+    }
+
+    @Test
+    void hashlimitKeepsOneBucketPerSourceAndAboveInverts() {
+        CompiledRuleset rs = compile(table("filter", ":INPUT DROP [0:0]",
+                "-A INPUT -m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 1 --hashlimit-mode srcip"
+                        + " --hashlimit-name h -j ACCEPT"));
+        List<TableVerdict> v = run(rs, new RuleState(), List.of(from("10.0.0.2", 0), from("10.0.0.3", 0),
+                from("10.0.0.2", SEC / 10), from("10.0.0.2", SEC + SEC / 10)), new ArrayList<>());
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT), v);
+        CompiledRuleset above = compile(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m hashlimit --hashlimit-above 1/sec --hashlimit-burst 1 --hashlimit-mode srcip"
+                        + " --hashlimit-name h2 -j DROP"));
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP),
+                run(above, new RuleState(), List.of(from("10.0.0.2", 0), from("10.0.0.2", 0)), new ArrayList<>()));
+    }
+
+    @Test
+    void recentSetThenRcheckWithSecondsAndHitcount() {
+        // the classic ssh brute-force guard: the 4th new connection within 60 s is dropped
+        CompiledRuleset rs = compile(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -p tcp -m tcp --dport 22 -m recent --rcheck --seconds 60 --hitcount 3 --name ssh --rsource -j DROP",
+                "-A INPUT -p tcp -m tcp --dport 22 -m recent --set --name ssh --rsource"));
+        RuleState state = new RuleState();
+        List<List<String>> notes = new ArrayList<>();
+        List<TableVerdict> v = run(rs, state, List.of(from("10.0.0.2", 0), from("10.0.0.2", SEC), from("10.0.0.2", 2 * SEC),
+                from("10.0.0.2", 3 * SEC), from("10.0.0.3", 3 * SEC), from("10.0.0.2", 100 * SEC)), notes);
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.DROP,
+                TableVerdict.ACCEPT, TableVerdict.ACCEPT), v);
+        assertEquals(List.of("recent list ssh: no earlier hit of 10.0.0.2 in this replay (list contents at capture start unknown)"),
+                notes.get(0));
+        assertEquals(List.of(0L, SEC, 2 * SEC, 100 * SEC), state.recentEntry("ssh", Pkt.ip("10.0.0.2")).get().stamps());
+    }
+
+    @Test
+    void recentUpdateRecordsOnlyWhenItMatchesAndRemoveForgets() {
+        CompiledRuleset rs = compile(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -p tcp -m tcp --dport 22 -m recent --update --seconds 10 --name u --rsource -j DROP",
+                "-A INPUT -p tcp -m tcp --dport 23 -m recent --remove --name u --rsource -j ACCEPT",
+                "-A INPUT -p tcp -m tcp --dport 22 -m recent --set --name u --rsource"));
+        RuleState state = new RuleState();
+        Packet telnet = Pkt.tcp("10.0.0.2", 40000, "10.0.0.9", 23).at(6 * SEC).build();
+        List<TableVerdict> v = run(rs, state, List.of(from("10.0.0.2", 0), from("10.0.0.2", 5 * SEC), telnet,
+                from("10.0.0.2", 7 * SEC)), new ArrayList<>());
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT, TableVerdict.ACCEPT), v);
+        assertEquals(List.of(7 * SEC), state.recentEntry("u", Pkt.ip("10.0.0.2")).get().stamps());
+    }
+}
