@@ -183,17 +183,19 @@ PY
 #   udp DST PORT [SRC|-] [SPORT] [TIMEOUT]      -> "udp DST:PORT from S:P result=reply|<ERRNO>|timeout"
 #   rawtcp SRC DST SPORT DPORT FLAGS [SEQ] [ACK] (FLAGS from F,S,R,P,A, e.g. SA)
 #   rawicmp SRC DST TYPE ID SEQ                 (type 0 = echo reply, 8 = echo request)
+# (The same python also has `serve` for b_serve and `race DST PORT BASE_SPORT ROUNDS INTERVAL T0`,
+# started with pkp_bg in two namespaces with the same absolute T0: see scenarios/snat-port-race.sh.)
 # The output line is also appended to $WORK/probes.txt (copied to the bundle as probes.txt).
 b_probe() {
   local ns out; ns="$(resolve_ns "$1")"; shift
   out="$(timeout 8 ip netns exec "$ns" python3 -c "$B_PY_PROBE" "$@" 2>&1)" || true
   [ -n "$out" ] || out="$* result=killed-by-timeout"
   printf '%s\n' "$out"
-  printf '%s %s\n' "$(resolve_ns_role "$ns")" "$out" >> "$WORK/probes.txt"
+  printf '%s %s\n' "$(b_role "$ns")" "$out" >> "$WORK/probes.txt"
 }
 
-# resolve_ns_role NS -> "[role]" where role is the namespace name without the pkp-TAG- prefix.
-resolve_ns_role() { echo "[${1#pkp-$TAG-}]"; }
+# b_role NS -> "[role]" where role is the namespace name without the pkp-TAG- prefix.
+b_role() { echo "[${1#pkp-$TAG-}]"; }
 
 # b_serve NS tcp|udp PORT SECONDS [BIND]: background server (any namespace, e.g. "up") that answers
 # "<role> port P saw SRC:SPORT"; bounded by `timeout`. A UDP server answering for a secondary address
@@ -243,7 +245,7 @@ b_policy() {
 # b_expect_count TABLE PATTERN OP N: die unless the rule counter satisfies OP N (-eq, -ge, ...).
 b_expect_count() {
   local c; c="$(b_count "$1" "$2")"
-  [ "$c" != - ] && [ "$c" "$3" "$4" ] || b_fail "counter of '$2' in $1 is $c, expected $3 $4"
+  [ "$c" != - ] && test "$c" "$3" "$4" || b_fail "counter of '$2' in $1 is $c, expected $3 $4"
   echo "$c"
 }
 

@@ -3,7 +3,7 @@
 # of br-pkp skip iptables entirely (a FORWARD DROP rule for br-pkp -> br-pkp never sees them), while
 # routed traffic from the same container still runs through FORWARD and nat POSTROUTING.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-brnf
+PKP_TAG="b-brnf"
 pkp_init bridge-nf-off
 source "$PKP_LIB_DIR/lib-extra.sh"
 
@@ -78,7 +78,7 @@ env_put BRIDGE_NF_CALL_IPTABLES 0; env_put BRIDGED_FRAMES "$nbr"
   echo "- The a↔b frames were bridged (SYN received on $AIF as frame $f_br with SLL2 packet type \"P\" = PACKET_OTHERHOST, i.e. not addressed to the node, out on $BIF as frame $f_bro; $nbr bridged IP frames in all) and never"
   echo "  entered iptables: the \`-i br-pkp -o br-pkp ... -j DROP\` rule counted $drop, trace.txt has no PACKET line for 172.17.0.2↔172.17.0.3,"
   echo "  and conntrack never saw them (no entry in conntrack-L.txt). Both a→b connections worked despite FORWARD policy DROP."
-  echo "  (Not recorded here: with the default bridge-nf-call-iptables=1 these frames traverse FORWARD as \`-i br-pkp -o br-pkp\`, see netfilter-semantics.md §7.)"
+  echo "  (With the default bridge-nf-call-iptables=1 the same frames traverse FORWARD as \`-i br-pkp -o br-pkp\` and are dropped: bundle \`bridge-nf-on\`.)"
   echo "- The routed flow a → $UPLINK_IP:9000 went through the IP stack normally: FORWARD \`-i br-pkp ! -o br-pkp -j ACCEPT\` ($acc packets),"
   echo "  MASQUERADE to $NODE_IP ($masq, first packet; SYN frame $f_rt), replies via \`RELATED,ESTABLISHED\`."
   b_readme_tail 'nat:POSTROUTING:rule|FORWARD'

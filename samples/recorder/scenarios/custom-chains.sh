@@ -3,7 +3,7 @@
 # jumped chain, from a goto'd chain and from a built-in chain, multiport, comments with quotes, `!`
 # negation, interface wildcards (cali+), mark/connmark, and -m state, in mangle, filter INPUT and FORWARD.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-cust
+PKP_TAG="b-cust"
 pkp_init custom-chains
 source "$PKP_LIB_DIR/lib-extra.sh"
 
@@ -137,8 +137,8 @@ env_put CLIENT_IP 10.244.1.2; env_put SECOND_DEST 10.70.0.1
   echo "  \`! -d 172.18.0.0/24 -j RETURN\` returned from a chain entered by \`-g\`: control went back past FORWARD (a built-in chain), so"
   echo "  the FORWARD policy DROP applied instead of the FORWARD rule after \`-g POD-OUT\`. Same for 49006 (10.70.0.1:22, no mark)."
   echo "- For 49010 (pod :9001) POD-IN was entered with \`-j\`: its RETURN resumed FORWARD after that rule, reached the end, policy DROP."
-  echo "- mangle: the multiport MARK rule counted $m1 = every SYN of 49001-49003 including 49003's retransmission (a dropped SYN leaves no ct, so the retransmission was classified again; port 22 is not in the list). Every later packet of a marked"
-  echo "  connection got its mark back from the connmark and left PREROUTING through \`already classified ... -j RETURN\` ($ret_pre packets)."
+  echo "- mangle: the multiport MARK rule counted $m1 = every SYN of 49001-49003 including 49003's retransmission (a dropped SYN leaves no ct, so the retransmission was classified again; port 22 is not in the list). Later packets of marked"
+  echo "  connections (both directions) got their mark back from the connmark and left PREROUTING through \`already classified ... -j RETURN\` ($ret_pre packets)."
   echo "  conntrack-L.txt shows mark=1/2/3 on the classified pod flows (49005 with mark=3, accepted by \`-m connmark --mark 0x3/0xff\`)."
   echo "- INPUT: the SSH-IN jump with the quoted comment counted $ssh (49007's SYN accepted; 49008 from 10.70.0.1 dropped, SYN + retransmission)."
   echo "- Saved form (iptables-save.txt): iptables-save 1.8.9 wrote the comments as \`$(grep -o -- "--comment \"dns[^\"]*\"" "$BUNDLE/iptables-save.txt")\`"

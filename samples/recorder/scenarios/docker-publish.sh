@@ -3,7 +3,7 @@
 # chain shapes (DOCKER, DOCKER-USER, DOCKER-ISOLATION-STAGE-1/2, FORWARD policy DROP, MASQUERADE
 # -s 172.17.0.0/16 ! -o br-pkp), plus a second isolated Docker network br-pkpdb.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-dpub
+PKP_TAG="b-dpub"
 pkp_init docker-publish
 source "$PKP_LIB_DIR/lib-extra.sh"
 
@@ -67,7 +67,7 @@ b_serve up tcp 9000 40
 
 snapshot_state before
 start_capture; start_trace
-for i in 1 2 3; do b_probe up tcp "$NODE_IP" 8080; sleep 0.3; done   # published port, from outside
+for _ in 1 2 3; do b_probe up tcp "$NODE_IP" 8080; sleep 0.3; done   # published port, from outside
 b_probe node tcp "$NODE_IP" 8080; sleep 0.3                             # published port, from the node itself (nat OUTPUT)
 b_probe web tcp "$UPLINK_IP" 9000; sleep 0.3                            # container egress -> MASQUERADE
 b_probe up tcp "$NODE_IP" 8081 - 0 2; sleep 0.3                         # not published: local port, closed
@@ -99,6 +99,12 @@ f_iso=$(b_expect_frames "isolated SYNs from web" "In +IP 172\.17\.0\.2\.[0-9]+ >
 b_expect_none "isolated SYNs forwarded" "Out +IP 172\.17\.0\.2\.[0-9]+ > 172\.19\.0\.2\.5432"
 f_masq=$(b_expect_frames "masqueraded egress SYN" "eth0 +Out +IP $NODE_IP\.[0-9]+ > $UPLINK_IP\.9000: Flags \[S\]" 1)
 f_rst=$(b_expect_frames "RST for 8081" "eth0 +Out +IP $NODE_IP\.8081 > $UPLINK_IP\.[0-9]+: Flags \[R\.\]" 1)
+b_trace_summary > "$WORK/ts.txt"
+h_est=$(grep -m1 -- '-A FORWARD -o br-pkp -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT' "$BUNDLE/trace.txt" | sed -E 's/.*filter:FORWARD:rule:(0x[0-9a-f]+):.*/\1/')
+h_out=$(grep -m1 -- '-A FORWARD -i br-pkp ! -o br-pkp -j ACCEPT' "$BUNDLE/trace.txt" | sed -E 's/.*filter:FORWARD:rule:(0x[0-9a-f]+):.*/\1/')
+later=$(grep -E "(eth0/br-pkp $UPLINK_IP>172\.17\.0\.2 [0-9]+>80 |br-pkp/eth0 172\.17\.0\.2>$UPLINK_IP 80>)" "$WORK/ts.txt" | grep ' filter:' | grep -v ' SYN ID=')
+[ -n "$later" ] || die "no later packets of the published flows in the trace"
+if echo "$later" | grep -vqE "filter:FORWARD:rule($h_est|$h_out):ACCEPT$"; then die "a later packet of a published flow took another path"; fi
 env_put CLIENT_IP "$UPLINK_IP"; env_put PUBLISHED "$NODE_IP:8080/tcp->172.17.0.2:80"
 env_put CONTAINER_WEB_IP 172.17.0.2; env_put CONTAINER_DB_IP 172.19.0.2
 env_put EXPECT_DNAT_COUNT "$dnat"; env_put EXPECT_FORWARD_POLICY_DROPS "$fwdpol"; env_put EXPECT_ISOLATION_DROPS "$iso"

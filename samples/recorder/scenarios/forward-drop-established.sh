@@ -3,7 +3,7 @@
 # one direction (pod interfaces cali+ -> uplink eth0). Pod-initiated flows work; SYNs and datagrams
 # initiated from the uplink towards the pod die at the FORWARD policy.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-fdest
+PKP_TAG="b-fdest"
 pkp_init forward-drop-established
 source "$PKP_LIB_DIR/lib-extra.sh"
 

@@ -4,7 +4,7 @@
 # reply, all sent with python raw sockets from the uplink to a pod; the trace shows which ones the
 # kernel classified INVALID.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-inv
+PKP_TAG="b-inv"
 pkp_init invalid-drop
 source "$PKP_LIB_DIR/lib-extra.sh"
 

@@ -2,7 +2,7 @@
 # ip-forward-off: net.ipv4.ip_forward=0 on the node: traffic from the uplink to a pod is dropped
 # silently after PREROUTING (no FORWARD, no ICMP) while traffic to the node's own address still works.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-fwoff
+PKP_TAG="b-fwoff"
 pkp_init ip-forward-off
 source "$PKP_LIB_DIR/lib-extra.sh"
 

@@ -3,7 +3,7 @@
 # node ARPs for it, the neighbour entry goes FAILED, and ~3 s later the node answers the queued
 # packet with ICMP host unreachable.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-nfail
+PKP_TAG="b-nfail"
 pkp_init neigh-failed
 source "$PKP_LIB_DIR/lib-extra.sh"
 

@@ -3,7 +3,7 @@
 # uplink address by flannel-style rules (FLANNEL-POSTRTG, plain MASQUERADE without --random-fully);
 # pod-to-pod traffic RETURNs unmasqueraded.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-pmasq
+PKP_TAG="b-pmasq"
 pkp_init pod-egress-masq
 source "$PKP_LIB_DIR/lib-extra.sh"
 

@@ -3,7 +3,7 @@
 # connection with CONNMARK), `ip rule fwmark 0x10 lookup 100` sends it through table 100 (default via
 # the second uplink eth1); everything else uses the main table (eth0). Each uplink masquerades.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-prfw
+PKP_TAG="b-prfw"
 pkp_init policy-routing-fwmark
 source "$PKP_LIB_DIR/lib-extra.sh"
 

@@ -4,7 +4,7 @@
 # from the second uplink gets mark 0x10 back from its ct, `ip rule fwmark 0x10 lookup 100` routes it
 # with table 100 (default via eth1), so the de-masqueraded SYN-ACK for the pod is sent back out eth1.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-prrm
+PKP_TAG="b-prrm"
 pkp_init policy-routing-reply-mark
 source "$PKP_LIB_DIR/lib-extra.sh"
 

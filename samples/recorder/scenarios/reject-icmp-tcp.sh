@@ -2,7 +2,7 @@
 # reject-icmp-tcp: REJECT in filter FORWARD and INPUT with icmp-port-unreachable (UDP, and TCP with the
 # default reject type) and with tcp-reset; probes from the uplink spaced 2.5 s for ICMP rate limits.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-rej
+PKP_TAG="b-rej"
 pkp_init reject-icmp-tcp
 source "$PKP_LIB_DIR/lib-extra.sh"
 

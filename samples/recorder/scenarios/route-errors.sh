@@ -3,7 +3,7 @@
 # route), an `unreachable` route, a `blackhole` route and a `prohibit` route, plus a reachable control;
 # UDP and TCP probes spaced 2.5 s apart for the ICMP rate limit.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-rterr
+PKP_TAG="b-rterr"
 pkp_init route-errors
 source "$PKP_LIB_DIR/lib-extra.sh"
 
@@ -37,7 +37,7 @@ b_netstat_snap before
 snapshot_state before
 start_capture; start_trace
 for d in 10.70.0.1 10.63.0.1 10.60.0.1 10.61.0.1 10.62.0.1; do b_probe client udp "$d" 6100 - 0 2; sleep 0.6; done
-for d in 10.70.0.1 10.63.0.1 10.60.0.1 10.61.0.1 10.62.0.1; do b_probe client tcp "$d" 6101 - 0 1.5; sleep 1.2; done
+for d in 10.70.0.1 10.63.0.1 10.60.0.1 10.61.0.1 10.62.0.1; do b_probe client tcp "$d" 6101 - 0 1.5; sleep 2.5; done
 stop_trace; stop_capture
 snapshot_state after
 b_netstat_snap after

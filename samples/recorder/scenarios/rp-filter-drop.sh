@@ -3,7 +3,7 @@
 # whose source (10.244.1.3, a local pod) is only routable via another interface; a spoofed source that
 # IS routable via the uplink (default route) and the real uplink source pass.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-rpf
+PKP_TAG="b-rpf"
 pkp_init rp-filter-drop
 source "$PKP_LIB_DIR/lib-extra.sh"
 

@@ -3,7 +3,7 @@
 # datagram each from the SAME source port to the SAME destination at the same instant, 20 rounds.
 # Records which source port each got after SNAT and the conntrack -S clash/insert_failed/drop counters.
 source "$(dirname "$0")/../lib.sh"
-PKP_TAG=b-snrace
+PKP_TAG="b-snrace"
 pkp_init snat-port-race
 source "$PKP_LIB_DIR/lib-extra.sh"
 
@@ -27,11 +27,12 @@ b_serve up udp 5300 60
 snapshot_state before
 start_capture; start_trace
 T0=$(python3 -c 'import time; print("%.3f" % (time.time() + 1.0))')
+RACE_PIDS=()
 for p in p1 p2; do
   pkp_bg "race-$p" timeout 30 ip netns exec "$(pod_ns "$p")" python3 -u -c "$B_PY_PROBE" race "$UPLINK_IP" 5300 "$BASE" "$ROUNDS" "$INTERVAL" "$T0"
-  eval "RACE_PID_$p=$PKP_LAST_PID"
+  RACE_PIDS+=("$PKP_LAST_PID")
 done
-wait "$RACE_PID_p1" "$RACE_PID_p2" 2>/dev/null || true
+wait "${RACE_PIDS[@]}" 2>/dev/null || true
 stop_trace; stop_capture
 snapshot_state after
 for p in p1 p2; do sed "s/^/[$p] /" "$WORK/race-$p.out"; done > "$BUNDLE/probes.txt"
@@ -52,9 +53,9 @@ for i in $(seq 0 $((ROUNDS - 1))); do
   if [ "$a" != "$b" ]; then diff=$((diff + 1)); fi
 done
 [ "$same" = 0 ] || die "both pods reported the same NAT port $same times"
-for f in clash_resolve insert_failed drop; do
-  eval "d_$f=$(( $(b_ct_stat $f) - $(b_ct_stat $f before) ))"
-done
+d_clash_resolve=$(( $(b_ct_stat clash_resolve) - $(b_ct_stat clash_resolve before) ))
+d_insert_failed=$(( $(b_ct_stat insert_failed) - $(b_ct_stat insert_failed before) ))
+d_drop=$(( $(b_ct_stat drop) - $(b_ct_stat drop before) ))
 masq=$(b_count nat MASQUERADE)
 kept_p1=$(awk -F'|' '{gsub(/ /,""); if ($4 == $3) n++} END {print n + 0}' "$WORK/rounds.md")
 kept_p2=$(awk -F'|' '{gsub(/ /,""); if ($5 == $3) n++} END {print n + 0}' "$WORK/rounds.md")

@@ -24,13 +24,41 @@ public final class SyntheticNode {
     private SyntheticNode() {
     }
 
-    /** A bundle of the rules file and a made-up node with these local addresses. */
+    /** The made-up node and what was added to the rules to make it whole (kube-proxy's jumps), one line each. */
+    public record Made(Bundle bundle, List<String> notes) {
+        public Made {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** A bundle of the rules file (read as given) and a made-up node with these local addresses. */
     public static Bundle bundle(Path rulesFile, List<IpAddress> localAddresses) {
+        return make(rulesFile, localAddresses, false).bundle();
+    }
+
+    /**
+     * The made-up node; with {@code kubeProxyHooks}, a dump holding only kube-proxy's chains gets kube-proxy's jumps
+     * from the built-in chains (see {@link KubeProxyHooks}), and the notes say which were added.
+     */
+    public static Made make(Path rulesFile, List<IpAddress> localAddresses, boolean kubeProxyHooks) {
         try {
             Path dir = Files.createTempDirectory("pktpath-node");
             dir.toFile().deleteOnExit();
             List<BundleInput> inputs = new ArrayList<>();
-            inputs.add(BundleInput.of(rulesFile));
+            List<String> notes = new ArrayList<>();
+            Path rules = rulesFile;
+            if (kubeProxyHooks) {
+                KubeProxyHooks.Augmented augmented = KubeProxyHooks.augment(Files.readString(rulesFile, StandardCharsets.UTF_8));
+                if (!augmented.added().isEmpty()) {
+                    Path named = rulesFile.getFileName() == null ? Path.of("rules") : rulesFile.getFileName();
+                    rules = write(dir, named.toString(), augmented.text());
+                    for (String chain : augmented.added()) {
+                        notes.add("the dump has no " + chain + " chain: added it with kube-proxy's standard jumps"
+                                + " (appended after the dump's last line)");
+                    }
+                }
+            }
+            inputs.add(BundleInput.of(rules));
             inputs.add(BundleInput.of(write(dir, "ip-addr.txt", addresses(localAddresses))));
             inputs.add(BundleInput.of(write(dir, "ip-route.txt", routes(localAddresses))));
             inputs.add(BundleInput.of(write(dir, "sysctl.txt", """
@@ -41,7 +69,7 @@ public final class SyntheticNode {
                     net.ipv4.conf.all.rp_filter = 0
                     net.ipv4.conf.eth0.rp_filter = 0
                     """)));
-            return BundleLoader.loadFiles(inputs);
+            return new Made(BundleLoader.loadFiles(inputs), notes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the synthetic node's files to a temporary directory", e);
         }

@@ -15,13 +15,18 @@ import java.util.Locale;
 /**
  * Measures read + header decode speed on generated 2-million-frame pcaps (Ethernet and SLL2), best of N runs after
  * warm-up, and times {@code tcpdump -r FILE -w /dev/null} on the same files when tcpdump is installed.
- * Usage: {@code ReaderBench [frames] [runs] [dir]}.
+ * Usage: {@code ReaderBench [frames] [runs] [dir]} to generate (once) and measure, or {@code ReaderBench FILE [runs]}.
  */
 public final class ReaderBench {
     private ReaderBench() {
     }
 
+    /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length > 0 && Files.isRegularFile(Path.of(args[0]))) {
+            bench(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 5);
+            return;
+        }
         long frames = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = Path.of(args.length > 2 ? args[2] : System.getProperty("java.io.tmpdir"));

@@ -19,7 +19,7 @@ final class PcapngInterface {
     /** Sets the resolution from an {@code if_tsresol} byte: high bit set means 2^-n, else 10^-n. */
     void resolution(int tsresol) {
         base2 = (tsresol & 0x80) != 0;
-        exponent = tsresol & 0x7f;
+        exponent = Math.min(tsresol & 0x7f, base2 ? 62 : 27);
     }
 
     double unitsPerSecond() {
@@ -32,7 +32,7 @@ final class PcapngInterface {
         if (base2) {
             long seconds = ticks >>> exponent;
             long fraction = exponent == 0 ? 0 : ticks & ((1L << exponent) - 1);
-            long fracNanos = exponent >= 64 ? 0 : (long) (fraction * 1e9 / Math.pow(2, exponent));
+            long fracNanos = (long) (fraction * 1e9 / Math.pow(2, exponent));
             nanos = seconds * 1_000_000_000L + fracNanos;
         } else if (exponent <= 9) {
             nanos = ticks * POW10[9 - exponent];

@@ -68,13 +68,14 @@ final class PcapngReader extends CaptureReader {
                     + " (header says " + length + " bytes, " + remain + " remain)", "a complete block", pos);
             return -1;
         }
-        i = w.ensure(pos, (int) length);
-        a = w.array();
-        long trailer = Bytes.u32(a, i + (int) length - 4, bigEndian);
+        long trailer = trailer(w, pos, length);
         if (trailer != length) {
             return resync(w, pos, ctx, "block length " + length + " does not match trailing length " + trailer);
         }
-        dispatch(type, a, i, (int) length, pos, ctx);
+        if (section < 0 || type == IDB || type == EPB || type == SPB || type == OBSOLETE_PB) {
+            i = w.ensure(pos, (int) length);
+            dispatch(type, w.array(), i, (int) length, pos, ctx);
+        }
         return pos + length;
     }
 
@@ -222,8 +223,13 @@ final class PcapngReader extends CaptureReader {
         if (p + length > w.size()) {
             return true;
         }
-        i = w.ensure(p, (int) length);
-        return Bytes.u32(w.array(), i + (int) length - 4, bigEndian) == length;
+        return trailer(w, p, length) == length;
+    }
+
+    /** The trailing length word of the block at {@code pos}; other blocks are skipped without reading their body. */
+    private long trailer(ByteWindow w, long pos, long length) {
+        int t = w.ensure(pos + length - 4, 4);
+        return Bytes.u32(w.array(), t, bigEndian);
     }
 
 }

@@ -9,13 +9,18 @@ import io.pktpath.parser.net.IpAddress;
  */
 record CtKey(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, int icmpType) {
 
+    private static final long K = 0x9E3779B97F4A7C15L;
+
     /** A well-mixed hash (the default record hash clusters tuples that differ in address and port together). */
     @Override
     public int hashCode() {
-        long h = zone * 0x9E3779B97F4A7C15L + proto;
-        h = mix(h ^ srcHi) ^ srcLo;
-        h = mix(h ^ dstHi) ^ dstLo;
-        h = mix(h ^ ((long) sport << 32 | (dport & 0xffffffffL))) ^ icmpType;
+        long h = zone * K + proto;
+        h = h * K + srcHi;
+        h = h * K + srcLo;
+        h = h * K + dstHi;
+        h = h * K + dstLo;
+        h = h * K + ((long) sport << 32 | (dport & 0xffffffffL));
+        h = h * K + icmpType;
         return (int) (mix(h) >>> 32);
     }
 

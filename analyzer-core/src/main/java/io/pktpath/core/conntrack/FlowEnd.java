@@ -5,8 +5,7 @@ public enum FlowEnd {
     OPEN("open"),
     EXPIRED("expired"),
     RESET("reset before any reply: ct deleted"),
-    REOPENED("replaced by a new SYN after closing"),
-    CLASH_DROPPED("dropped at confirmation");
+    REOPENED("replaced by a new SYN after closing");
 
     private final String text;
 

@@ -21,6 +21,16 @@ public record FlowRecord(long id, int zone, Tuple original, Tuple reply, List<Na
         frames = List.copyOf(frames);
     }
 
+    /** One word for the flows view: reset, expired, reopened, closed (TCP TIME_WAIT/CLOSE), replied or unreplied. */
+    public String outcome() {
+        return switch (end) {
+            case RESET -> "reset";
+            case EXPIRED -> "expired";
+            case REOPENED -> "reopened";
+            case OPEN -> state.equals("TIME_WAIT") || state.equals("CLOSE") ? "closed" : replied ? "replied" : "unreplied";
+        };
+    }
+
     public long durationNanos() {
         return lastNanos - firstNanos;
     }

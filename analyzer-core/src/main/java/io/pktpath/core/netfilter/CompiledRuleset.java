@@ -87,6 +87,12 @@ public final class CompiledRuleset {
         return chains != null && chains.containsKey(chain);
     }
 
+    /** A compiled chain (for tests and diagnostics inside the package). */
+    Optional<CompiledChain> chain(String table, String name) {
+        Map<String, CompiledChain> chains = tables.get(table);
+        return chains == null ? Optional.empty() : Optional.ofNullable(chains.get(name));
+    }
+
     /** The tables of the dump, in file order. */
     public List<String> tableNames() {
         return List.copyOf(tables.keySet());

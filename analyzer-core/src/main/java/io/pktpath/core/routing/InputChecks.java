@@ -50,7 +50,9 @@ final class InputChecks {
         }
         if (p.family() == IpFamily.V6) {
             if (AddressClass.isLoopback(src) || AddressClass.isLoopback(dst)) {
-                out.add(step(MARTIAN_SOURCE, false, "::1 as source or destination on non-loopback " + p.inIface()));
+                boolean source = AddressClass.isLoopback(src);
+                out.add(step(source ? MARTIAN_SOURCE : MARTIAN_DESTINATION, false, (source ? "source" : "destination")
+                        + " ::1 on non-loopback " + p.inIface() + " (dropped before PREROUTING)"));
                 return false;
             }
             return true;

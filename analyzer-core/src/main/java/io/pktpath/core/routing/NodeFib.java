@@ -1,5 +1,6 @@
 package io.pktpath.core.routing;
 
+import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.parser.iproute.NextHop;
 import io.pktpath.parser.iproute.PolicyRule;
 import io.pktpath.parser.iproute.Route;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,8 @@ final class NodeFib {
     private final Map<IpFamily, Boolean> customLocalRoutes = new EnumMap<>(IpFamily.class);
     private final List<String> assumptions;
     private final Map<String, InterfaceConf> confs = new HashMap<>();
+    private final Map<Route, List<NextHopOption>> hopsByRoute = new IdentityHashMap<>();
+    private final Map<Route, RouteDecision> decisions = new IdentityHashMap<>();
 
     NodeFib(NetworkInputs in) {
         this.interfaces = new Interfaces(in.interfaces());
@@ -57,6 +61,10 @@ final class NodeFib {
             }
             Map<String, RouteTable> tables = new LinkedHashMap<>();
             byTable.forEach((name, routes) -> tables.put(name, new RouteTable(name, f, usable(routes))));
+            tables.values().forEach(t -> t.routes().forEach(r -> {
+                hopsByRoute.put(r, computeHops(r));
+                decisions.put(r, decisionOf(r, -1, ""));
+            }));
             Optional<List<PolicyRule>> given = f == IpFamily.V4 ? in.rulesV4() : in.rulesV6();
             List<PolicyRule> rules = new ArrayList<>(given.orElseGet(() -> DerivedTables.defaultRules(f)));
             if (given.isEmpty()) {
@@ -135,6 +143,28 @@ final class NodeFib {
 
     /** The next hops of a route that the kernel can use, in order; a single-path route gives one. */
     List<NextHopOption> nextHops(Route r) {
+        List<NextHopOption> known = hopsByRoute.get(r);
+        return known != null ? known : computeHops(r);
+    }
+
+    /** The trace decision for a route found through rule {@code priority} in {@code table}, with source {@code src}. */
+    RouteDecision decision(Route r, int priority, String table, String src) {
+        RouteDecision d = decisions.get(r);
+        if (d == null) {
+            d = decisionOf(r, priority, table);
+        }
+        return new RouteDecision(priority, table, d.prefix(), d.type(), d.dev(), d.via(), src, d.routeText());
+    }
+
+    private RouteDecision decisionOf(Route r, int priority, String table) {
+        List<NextHopOption> hops = nextHops(r);
+        String dev = hops.isEmpty() ? r.dev().orElse("") : hops.get(0).dev();
+        String via = hops.isEmpty() ? "" : hops.get(0).via().map(IpAddress::toString).orElse("");
+        return new RouteDecision(priority, table, r.destination().toRouteString(), r.type().keyword(), dev, via, "",
+                r.text());
+    }
+
+    private List<NextHopOption> computeHops(Route r) {
         if (r.nexthops().isEmpty()) {
             return List.of(new NextHopOption(r.via(), r.dev().orElse(""), 1));
         }
@@ -144,7 +174,7 @@ final class NodeFib {
                 out.add(new NextHopOption(h.via(), h.dev().or(r::dev).orElse(""), h.weight()));
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private List<Route> usable(List<Route> routes) {
@@ -152,7 +182,7 @@ final class NodeFib {
         for (Route r : routes) {
             boolean ok = r.nexthops().isEmpty()
                     ? alive(r.dev(), r.flags().contains("dead"), r.flags().contains("linkdown"), r.family())
-                    : !nextHops(r).isEmpty();
+                    : !computeHops(r).isEmpty();
             if (ok) {
                 out.add(r);
             }

@@ -89,6 +89,11 @@ final class RouteResolver {
         IpAddress lookupSource = AddressClass.isUnspecified(p.src()) ? chosen.orElse(p.src()) : p.src();
         FibOutcome o = AddressClass.isUnspecified(lookupSource) ? o0 : fib.walker(p.family()).walk(first.withSrc(lookupSource));
         List<String> notes = new ArrayList<>(o.notes());
+        if (o != o0 && (o.rulePriority() != o0.rulePriority() || !o.table().equals(o0.table()))) {
+            notes.add("looked up with source " + lookupSource + " (connect(), or a bound socket) via ip rule "
+                    + o.rulePriority() + "; a socket sending unconnected with no bound address would use ip rule "
+                    + o0.rulePriority() + (o0.table().isEmpty() ? "" : " (table " + o0.table() + ")"));
+        }
         if (chosen.isPresent() && !AddressClass.isUnspecified(p.src()) && !chosen.get().equals(p.src())) {
             notes.add("the packet's source " + p.src() + " is not the address the kernel picks for an unbound socket ("
                     + chosen.get() + ")" + (fib.isLocal(p.src()) ? ": the socket was bound to it" : " and is not local"));
@@ -202,12 +207,7 @@ final class RouteResolver {
             return new RouteDecision(o.rulePriority(), o.table(), "", type, "", "", src,
                     o.rule().map(r -> r.text()).orElse(""));
         }
-        Route r = o.route().get();
-        List<NextHopOption> hops = fib.nextHops(r);
-        String dev = hops.isEmpty() ? r.dev().orElse("") : hops.get(0).dev();
-        String via = hops.isEmpty() ? "" : hops.get(0).via().map(IpAddress::toString).orElse("");
-        return new RouteDecision(o.rulePriority(), o.table(), r.destination().toRouteString(), r.type().keyword(),
-                dev, via, src, r.text());
+        return fib.decision(o.route().get(), o.rulePriority(), o.table(), src);
     }
 
     private static RouteResult failed(RouteDecision d, List<CheckStep> steps, List<String> notes) {

@@ -17,6 +17,8 @@ import java.util.Set;
  */
 public final class KernelTraceParser {
     private static final String RETURN_CODE = "0xfffffffb";
+    /** How many earlier packets are searched for the one a mid-path trace id continues. */
+    private static final int CONTINUATION_WINDOW = 64;
 
     private final String file;
     private final Diagnostics diagnostics = new Diagnostics();
@@ -138,11 +140,50 @@ public final class KernelTraceParser {
             }
         }
         all.sort((a, b) -> Integer.compare(a.firstLine(), b.firstLine()));
-        List<KernelPacket> packets = new ArrayList<>(all.size());
+        List<Builder> joined = new ArrayList<>(all.size());
         for (Builder b : all) {
+            Builder earlier = b.startsInRaw() ? null : continued(joined, b);
+            if (earlier == null) {
+                joined.add(b);
+            } else {
+                earlier.headers.addAll(b.headers);
+                earlier.steps.addAll(b.steps);
+                earlier.continuedBy = b.id;
+            }
+        }
+        List<KernelPacket> packets = new ArrayList<>(joined.size());
+        for (Builder b : joined) {
             packets.add(new KernelPacket(b.id, b.family, b.headers, b.steps));
         }
         return packets;
+    }
+
+    /**
+     * The packet a trace id that starts past the raw table continues: the kernel traced the same packet under a new id
+     * (its skb was copied, e.g. when a bridge hands it to IP). The latest earlier packet of the same family with the
+     * same IPv4 id, length, source address and port, not yet continued, is taken.
+     */
+    private static Builder continued(List<Builder> earlier, Builder later) {
+        if (later.headers.isEmpty()) {
+            return null;
+        }
+        KernelPacketHeader h = later.headers.get(0);
+        for (int i = earlier.size() - 1; i >= 0 && i >= earlier.size() - CONTINUATION_WINDOW; i--) {
+            Builder b = earlier.get(i);
+            if (b.continuedBy != null || b.family != later.family || b.headers.isEmpty()) {
+                continue;
+            }
+            KernelPacketHeader last = b.headers.get(b.headers.size() - 1);
+            if (sameField(last, h, "ID") && sameField(last, h, "LEN") && sameField(last, h, "SRC")
+                    && sameField(last, h, "SPORT")) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameField(KernelPacketHeader a, KernelPacketHeader b, String key) {
+        return a.field(key).equals(b.field(key));
     }
 
     /** A packet being assembled from interleaved lines. */
@@ -153,6 +194,7 @@ public final class KernelTraceParser {
         final List<KernelStep> steps = new ArrayList<>();
         final int createdAt;
         int lastSeen;
+        String continuedBy;
 
         Builder(String id, int family, int line) {
             this.id = id;
@@ -162,6 +204,10 @@ public final class KernelTraceParser {
 
         int firstLine() {
             return headers.isEmpty() ? (steps.isEmpty() ? createdAt : steps.get(0).line()) : headers.get(0).line();
+        }
+
+        boolean startsInRaw() {
+            return !steps.isEmpty() && steps.get(0).table().equals("raw");
         }
 
         /** The raw table runs first in PREROUTING and OUTPUT: meeting it again means another packet with the same id. */

@@ -53,4 +53,12 @@ class Jhash2Test {
         assertEquals(ip("10.2.0.3"), AddressChooser.choose(ip("10.1.0.7"), ip(vip), ip("10.2.0.2"), ip("10.2.0.5"), 0, true));
         assertEquals(ip("10.2.0.4"), AddressChooser.choose(ip("10.1.0.2"), ip(vip), ip("10.2.0.2"), ip("10.2.0.5"), 7, false));
     }
+
+    // IPv6: four words hashed, seed = last destination word; same independent implementation.
+    @Test
+    void ipv6RangeMemberMatchesTheKernelFormula() {
+        assertEquals(ip("fd00::102"), AddressChooser.choose(ip("2001:db8::1"), ip("fd00::10"), ip("fd00::100"), ip("fd00::103"), 0, false));
+        assertEquals(ip("fd00::102"), AddressChooser.choose(ip("2001:db8::2"), ip("fd00::10"), ip("fd00::100"), ip("fd00::103"), 0, false));
+        assertEquals(ip("fd00::101"), AddressChooser.choose(ip("fd00:1::5"), ip("fd00::10"), ip("fd00::100"), ip("fd00::103"), 0, false));
+    }
 }

@@ -135,4 +135,30 @@ class InputChecksTest {
         assertEquals(RouteKind.FORWARD,
                 accepting.inputRoute(received("172.18.0.2", "10.70.0.1", "cali62608e08adc")).kind());
     }
+
+    @Test
+    void sourceWhoseReverseRouteRejectsIsMartianEvenWithoutRpFilter() {
+        RouteResult r = TestNodes.r1().build().inputRoute(received("10.66.0.5", "10.1.0.9", "eth2"));
+        assertEquals(Optional.of(new CheckStep(null, "martian source", false, "the route back to 10.66.0.5 is "
+                + "blackhole (table main: blackhole 10.66.0.0/16): source rejected")), r.failedCheck());
+        assertEquals(Optional.of(Disposition.MARTIAN), r.disposition());
+    }
+
+    @Test
+    void ipv6LoopbackAndMulticastSourcesAreMartians() {
+        NodeNetwork node = TestNodes.r1().build();
+        assertEquals(Optional.of(new CheckStep(null, "martian destination", false,
+                "destination ::1 on non-loopback eth0 (dropped before PREROUTING)")),
+                node.inputRoute(received("2001:db8:1::5", "::1", "eth0")).failedCheck());
+        assertEquals("martian source", node.inputRoute(received("ff02::1", "2001:db8:1::1", "eth0"))
+                .failedCheck().orElseThrow().check());
+    }
+
+    @Test
+    void multicastDestinationIsDeliveredWithAMembershipNote() {
+        RouteResult r = TestNodes.r1().build().inputRoute(received("10.1.0.5", "224.0.0.251", "eth1", 17, 5353, 5353));
+        assertEquals(RouteKind.MULTICAST, r.kind());
+        assertEquals(List.of("delivered locally only if a socket joined 224.0.0.251 on eth1 (group membership is not in "
+                + "the bundle); assumed joined"), r.notes());
+    }
 }

@@ -8,7 +8,6 @@ import io.pktpath.parser.iproute.RouteType;
 import io.pktpath.parser.net.Cidr;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -95,9 +94,5 @@ class LongestPrefixProperties {
         return new Route(RouteType.UNICAST, dst, "main", Optional.of(dev), Optional.empty(), Optional.empty(), metric,
                 "global", "static", Set.of(), Optional.empty(), Optional.empty(), List.of(),
                 new SourceSpan("generated", id + 1, 0), text);
-    }
-
-    static List<Route> copy(List<Route> routes) {
-        return new ArrayList<>(routes);
     }
 }

@@ -172,4 +172,19 @@ class RouteLookupTest {
         assertEquals(Optional.of(new IcmpError(1, 0, "no route to destination")), none.icmpError());
         assertEquals(RouteKind.LOCAL, R1.inputRoute(received("2001:db8:1::5", "2001:db8:1::1", "eth0")).kind());
     }
+
+    @Test
+    void selectorsTheReplayCannotKnowAreNotedAndDoNotMatch() {
+        NodeNetwork node = TestNodes.r1().rules("0:\tfrom all lookup local\n"
+                + "90:\tfrom all uidrange 1000-2000 lookup 100\n"
+                + "95:\tfrom all uidrange 0-0 lookup 200\n"
+                + "32766:\tfrom all lookup main\n").build();
+        RouteResult sent = node.outputRoute(TestNodes.local("0.0.0.0", "10.70.1.1"));
+        assertEquals(32766, sent.decision().rulePriority());
+        assertEquals(List.of("ip rule 90 selects uidrange; the sending socket's uid is unknown, treated as not matching",
+                "ip rule 95 selects uidrange; the sending socket's uid is unknown, treated as not matching"), sent.notes());
+        RouteResult forwarded = node.inputRoute(received("10.1.0.5", "10.70.1.1", "eth1"));
+        assertEquals(95, forwarded.decision().rulePriority(), "received packets carry uid 0");
+        assertEquals(Optional.of("eth2"), forwarded.outDev());
+    }
 }

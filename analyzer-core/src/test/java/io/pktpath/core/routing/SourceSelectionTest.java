@@ -126,4 +126,16 @@ class SourceSelectionTest {
         assertEquals(Optional.of(ip("::1")), R1.redirectAddress("", IpFamily.V6));
         assertEquals(Optional.empty(), R1.redirectAddress("eth4", IpFamily.V4));
     }
+
+    @Test
+    void fromRulesMatchOnlyOnceTheSourceIsKnown() {
+        NodeNetwork node = TestNodes.r1().rules("0:\tfrom all lookup local\n"
+                + "10:\tfrom 198.51.100.1 lookup 200\n32766:\tfrom all lookup main\n").build();
+        RouteResult r = node.outputRoute(local("0.0.0.0", "10.70.1.1"));
+        assertEquals(Optional.of(ip("198.51.100.1")), r.source());
+        assertEquals(10, r.decision().rulePriority());
+        assertEquals(Optional.of("eth2"), r.outDev());
+        assertEquals(List.of("looked up with source 198.51.100.1 (connect(), or a bound socket) via ip rule 10; a "
+                + "socket sending unconnected with no bound address would use ip rule 32766 (table main)"), r.notes());
+    }
 }

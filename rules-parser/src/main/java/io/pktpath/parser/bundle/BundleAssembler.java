@@ -8,6 +8,7 @@ import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.iproute.IpAddrJsonParser;
 import io.pktpath.parser.iproute.IpAddrParser;
+import io.pktpath.parser.iproute.IpNeighJsonParser;
 import io.pktpath.parser.iproute.IpNeighParser;
 import io.pktpath.parser.iproute.IpRouteJsonParser;
 import io.pktpath.parser.iproute.IpRouteParser;
@@ -54,8 +55,7 @@ final class BundleAssembler {
         noteUnusedRouteFiles();
         List<PolicyRule> rulesV4 = policyRules(IpFamily.V4);
         List<PolicyRule> rulesV6 = policyRules(IpFamily.V6);
-        List<Neighbor> neighbors = selection.pick(candidates(InputKind.IP_NEIGH, f -> parse(IpNeighParser.parse(f.name(),
-                f.text())), List::size), "").orElse(List.of());
+        List<Neighbor> neighbors = neighbors();
         Sysctls sysctls = sysctls();
         IpSets ipsets = ipsets();
         List<ConntrackEntry> ctBefore = moment(InputKind.CONNTRACK_LIST, true, f -> parse(ConntrackParser.parse(f.name(),
@@ -130,6 +130,17 @@ final class BundleAssembler {
             }
         }
         return List.of();
+    }
+
+    private List<Neighbor> neighbors() {
+        Optional<List<Neighbor>> text = selection.pick(candidates(InputKind.IP_NEIGH,
+                f -> parse(IpNeighParser.parse(f.name(), f.text())), List::size), "");
+        if (text.isPresent()) {
+            markUnused(List.of(InputKind.IP_NEIGH, InputKind.IP_NEIGH_JSON), InputKind.IP_NEIGH);
+            return text.get();
+        }
+        return selection.pick(candidates(InputKind.IP_NEIGH_JSON, f -> parse(IpNeighJsonParser.parse(f.name(),
+                f.text())), List::size), "").orElse(List.of());
     }
 
     private void markUnused(List<InputKind> order, InputKind used) {

@@ -11,6 +11,7 @@ public enum InputKind {
     IP_ROUTE_JSON("ip -j route"),
     IP_RULE("ip rule"),
     IP_NEIGH("ip neigh"),
+    IP_NEIGH_JSON("ip -j neigh"),
     SYSCTL("sysctl"),
     IPSET_SAVE("ipset save"),
     CONNTRACK_LIST("conntrack -L"),

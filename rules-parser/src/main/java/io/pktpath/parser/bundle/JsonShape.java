@@ -27,7 +27,7 @@ final class JsonShape {
             return Recognition.of(InputKind.IP_ROUTE_JSON);
         }
         if (first.get("dst").isPresent()) {
-            return Recognition.unknown("ip -j neigh JSON (not read; give the text form of ip neigh)");
+            return Recognition.of(InputKind.IP_NEIGH_JSON);
         }
         if (first.get("priority").isPresent()) {
             return Recognition.unknown("ip -j rule JSON (not read; give the text form of ip rule)");

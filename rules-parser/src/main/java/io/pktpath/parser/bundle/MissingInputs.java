@@ -34,7 +34,7 @@ final class MissingInputs {
         if (b.policyRulesV6().isEmpty()) {
             out.add("no ip -6 rule: default IPv6 policy rules assumed (0 local, 32766 main)");
         }
-        if (!b.has(InputKind.IP_NEIGH)) {
+        if (!b.has(InputKind.IP_NEIGH) && !b.has(InputKind.IP_NEIGH_JSON)) {
             out.add("no ip neigh: neighbor states unknown, assumed reachable");
         }
         if (!b.has(InputKind.SYSCTL)) {

@@ -112,6 +112,10 @@ final class AddrLineReader {
                         "peer, brd, scope, a flag such as secondary or dynamic, or the label", t.column());
             }
         }
+        if (peer.isPresent() && peer.get().family() != cidr.family()) {
+            throw new LineError("bad-address", "peer " + peer.get() + " is not of the local address's family",
+                    "a peer of the same family", local.column());
+        }
         if (peer.isPresent()) {
             cidr = new Cidr(cidr.address(), peer.get().prefixLength());
         }

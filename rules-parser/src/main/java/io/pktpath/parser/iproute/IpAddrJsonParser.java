@@ -31,6 +31,9 @@ public final class IpAddrJsonParser {
             } catch (InvalidValueException e) {
                 diags.error("bad-address", e.getMessage(), e.expected(), JsonInput.span(fileName, o),
                         JsonInput.lineAt(text, o.line()));
+            } catch (IllegalArgumentException e) {
+                diags.error("bad-address", e.getMessage(), "values as ip -j prints them", JsonInput.span(fileName, o),
+                        JsonInput.lineAt(text, o.line()));
             }
         }
         return new Parsed<>(List.copyOf(out), diags.toList());

@@ -40,6 +40,9 @@ public final class IpRouteJsonParser {
             } catch (InvalidValueException e) {
                 diags.error("bad-route", e.getMessage(), e.expected(), JsonInput.span(fileName, o),
                         JsonInput.lineAt(text, o.line()));
+            } catch (IllegalArgumentException e) {
+                diags.error("bad-route", e.getMessage(), "values as ip -j prints them", JsonInput.span(fileName, o),
+                        JsonInput.lineAt(text, o.line()));
             }
         }
         return new Parsed<>(List.copyOf(out), diags.toList());

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 /** One packet value offered to a set lookup, in the order of the {@code --match-set NAME src,dst} directions. */
 public sealed interface SetProbe {
+    /** A packet address (source or destination, as the direction flag says). */
     record Address(IpAddress address) implements SetProbe {
         public Address {
             Objects.requireNonNull(address, "address");
@@ -20,18 +21,21 @@ public sealed interface SetProbe {
         }
     }
 
+    /** A packet's source MAC address. */
     record Mac(String mac) implements SetProbe {
         public Mac {
             mac = mac.toLowerCase(Locale.ROOT);
         }
     }
 
+    /** An input or output interface name. */
     record Iface(String name) implements SetProbe {
         public Iface {
             Objects.requireNonNull(name, "name");
         }
     }
 
+    /** The packet mark. */
     record Mark(long mark) implements SetProbe {
     }
 }

@@ -34,8 +34,12 @@ final class AddressReader {
     }
 
     Cidr cidr(String text) throws InvalidValueException {
-        int slash = text.indexOf('/');
-        address(slash < 0 ? text : text.substring(0, slash));
-        return Cidr.parse(text);
+        Cidr cidr = Cidr.parse(text);
+        if (family.isPresent() && cidr.family() != family.get()) {
+            int slash = text.indexOf('/');
+            IpAddress.parse(slash < 0 ? text : text.substring(0, slash), family.get());
+        }
+        fixFamily(cidr.family());
+        return cidr;
     }
 }

@@ -38,15 +38,16 @@ public final class IptablesSaveParser {
 
     /** One error if the text is not a text file: a NUL byte, or more than 1% control characters in its first 64 KiB. */
     private static Optional<Diagnostic> binary(String fileName, String text) {
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            return Optional.of(binaryError(fileName, text, nul, "it contains a NUL byte"));
+        }
         int limit = Math.min(text.length(), BINARY_SCAN);
         int controls = 0;
         int firstBad = -1;
-        for (int k = 0; k < text.length(); k++) {
+        for (int k = 0; k < limit; k++) {
             char c = text.charAt(k);
-            if (c == 0) {
-                return Optional.of(binaryError(fileName, text, k, "it contains a NUL byte"));
-            }
-            if (k < limit && (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' || c == 0x7f || c == 0xfffd)) {
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' || c == 0x7f || c == 0xfffd) {
                 controls++;
                 firstBad = firstBad < 0 ? k : firstBad;
             }

@@ -79,6 +79,11 @@ final class MatchListParser {
         return jump;
     }
 
+    /** Index of the {@code -j}/{@code -g} token. */
+    int targetOptionIndex() {
+        return i - 2;
+    }
+
     /** Index of the first target option token (after {@code -j NAME}). */
     int targetArgsStart() {
         return i;
@@ -278,12 +283,15 @@ final class MatchListParser {
         List<Token> args = tokens.subList(at, end);
         OptionValue value;
         try {
-            value = args.size() > kind.arity() ? new OptionValue.Text(String.join(" ", args.stream().map(Token::text).toList()))
-                    : kind.parse(args.stream().map(Token::text).toList(), ctx.addresses());
+            List<String> texts = new ArrayList<>(args.size());
+            for (Token a : args) {
+                texts.add(a.text());
+            }
+            value = args.size() > kind.arity() ? new OptionValue.Text(String.join(" ", texts)) : kind.parse(texts, ctx.addresses());
         } catch (InvalidValueException e) {
             throw new LineError(kind.errorCode(), args.get(0).column(), e.getMessage(), e.expected());
         }
-        String raw = String.join(" ", args.stream().map(Token::raw).toList());
+        String raw = RuleLineParser.joinRaw(tokens, at, end);
         Optional<String> spelling = raw.equals(value.render()) ? Optional.empty() : Optional.of(raw);
         seg.options.add(new MatchOption(canonical, option.text(), negated || after, after, value, spelling));
         if (negated) {

@@ -54,18 +54,18 @@ final class PlacementCheck {
     }
 
     private static String refusal(String table, String chain, boolean builtin, Target t) {
-        String name = targetName(t);
         if (t instanceof Reject && !table.equals("filter")) {
             return "REJECT is refused outside the filter table (here: " + table + ")";
         }
         if (t instanceof Notrack || t instanceof Ct) {
-            return table.equals("raw") ? null : name + " is refused outside the raw table (here: " + table + ")";
+            return table.equals("raw") ? null : targetName(t) + " is refused outside the raw table (here: " + table + ")";
         }
         boolean nat = t instanceof Dnat || t instanceof Snat || t instanceof Masquerade || t instanceof Redirect
                 || t instanceof Netmap;
         if (!nat) {
             return null;
         }
+        String name = targetName(t);
         if (!table.equals("nat")) {
             return name + " is refused outside the nat table (here: " + table + ")";
         }

@@ -54,10 +54,9 @@ final class RuleLineParser {
             Token name = matches.targetName().get();
             List<Token> args = tokens.subList(matches.targetArgsStart(), tokens.size());
             target = new TargetParser(ctx, family).parse(name, matches.jump(), args);
-            int jumpColumn = tokens.get(tokens.indexOf(name) - 1).column();
-            targetColumn = jumpColumn;
-            String normalized = String.join(" ", tokens.subList(tokens.indexOf(name) - 1, tokens.size()).stream()
-                    .map(Token::raw).toList());
+            int jumpIndex = matches.targetOptionIndex();
+            targetColumn = tokens.get(jumpIndex).column();
+            String normalized = joinRaw(tokens, jumpIndex, tokens.size());
             if (!normalized.equals(target.render())) {
                 spelling = Optional.of(normalized);
             }
@@ -75,8 +74,7 @@ final class RuleLineParser {
         }
         String p = s.substring(1, colon);
         String b = s.substring(colon + 1, s.length() - 1);
-        if (p.isEmpty() || b.isEmpty() || p.length() > 19 || b.length() > 19 || !p.chars().allMatch(Character::isDigit)
-                || !b.chars().allMatch(Character::isDigit)) {
+        if (!digits(p) || !digits(b)) {
             throw badCounters(t);
         }
         try {
@@ -84,6 +82,30 @@ final class RuleLineParser {
         } catch (NumberFormatException e) {
             throw badCounters(t);
         }
+    }
+
+    private static boolean digits(String s) {
+        if (s.isEmpty() || s.length() > 19) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (s.charAt(k) < '0' || s.charAt(k) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The raw texts of tokens [from, to) joined by single spaces. */
+    static String joinRaw(List<Token> tokens, int from, int to) {
+        if (to - from == 1) {
+            return tokens.get(from).raw();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int k = from; k < to; k++) {
+            sb.append(k == from ? "" : " ").append(tokens.get(k).raw());
+        }
+        return sb.toString();
     }
 
     static LineError badCounters(Token t) {

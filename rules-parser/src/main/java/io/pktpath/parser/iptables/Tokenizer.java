@@ -25,14 +25,21 @@ public final class Tokenizer {
                 continue;
             }
             int start = i;
-            boolean quoted = false;
+            while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t' && line.charAt(i) != '"') {
+                i++;
+            }
+            if (i == n || line.charAt(i) != '"') {
+                String plain = line.substring(start, i);
+                tokens.add(new Token(plain, start + 1, false, plain));
+                continue;
+            }
             text.setLength(0);
+            text.append(line, start, i);
             while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
                 if (line.charAt(i) != '"') {
                     text.append(line.charAt(i++));
                     continue;
                 }
-                quoted = true;
                 int open = i++;
                 while (i < n && line.charAt(i) != '"') {
                     if (line.charAt(i) == '\\' && i + 1 < n) {
@@ -45,7 +52,7 @@ public final class Tokenizer {
                 }
                 i++;
             }
-            tokens.add(new Token(text.toString(), start + 1, quoted, line.substring(start, i)));
+            tokens.add(new Token(text.toString(), start + 1, true, line.substring(start, i)));
         }
         return tokens;
     }

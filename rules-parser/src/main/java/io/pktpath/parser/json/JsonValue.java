@@ -40,18 +40,21 @@ public sealed interface JsonValue {
         }
     }
 
+    /** An array, items in order. */
     record JsonArray(List<JsonValue> items, int line, int column) implements JsonValue {
         public JsonArray {
             items = List.copyOf(items);
         }
     }
 
+    /** A string with its escapes decoded. */
     record JsonString(String value, int line, int column) implements JsonValue {
         public JsonString {
             Objects.requireNonNull(value, "value");
         }
     }
 
+    /** A number, kept exact. */
     record JsonNumber(BigDecimal value, int line, int column) implements JsonValue {
         public JsonNumber {
             Objects.requireNonNull(value, "value");
@@ -66,9 +69,11 @@ public sealed interface JsonValue {
         }
     }
 
+    /** {@code true} or {@code false}. */
     record JsonBoolean(boolean value, int line, int column) implements JsonValue {
     }
 
+    /** {@code null} (ip -j prints flags such as {@code router} this way). */
     record JsonNull(int line, int column) implements JsonValue {
     }
 }

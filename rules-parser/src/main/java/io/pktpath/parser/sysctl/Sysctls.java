@@ -63,7 +63,20 @@ public record Sysctls(Map<String, String> values) {
 
     /** Effective {@code rp_filter} for an input interface: max(all, iface). */
     public Setting<Long> rpFilter(String iface) {
-        return combine(get(conf("ipv4", "all", "rp_filter")), get(conf("ipv4", iface, "rp_filter")), true);
+        return combine(get(conf("ipv4", "all", "rp_filter")), perInterface("ipv4", iface, "rp_filter"), true);
+    }
+
+    /**
+     * An interface's own value; when the bundle lacks it, the {@code conf.default} value the interface was created with,
+     * else the kernel default (assumed).
+     */
+    private Setting<Long> perInterface(String family, String iface, String leaf) {
+        String own = conf(family, iface, leaf);
+        if (number(own).isPresent()) {
+            return get(own);
+        }
+        String dflt = conf(family, "default", leaf);
+        return number(dflt).isPresent() ? get(dflt) : get(own);
     }
 
     /** {@code route_localnet}: all OR iface. */
@@ -86,9 +99,10 @@ public record Sysctls(Map<String, String> values) {
         return orConf("src_valid_mark", iface);
     }
 
-    /** {@code net.ipv4.ip_forward}. */
+    /** {@code net.ipv4.ip_forward}, else {@code net.ipv4.conf.all.forwarding} (the same switch), else the default 0. */
     public Setting<Long> ipForward() {
-        return get("net.ipv4.ip_forward");
+        String all = conf("ipv4", "all", "forwarding");
+        return number("net.ipv4.ip_forward").isEmpty() && number(all).isPresent() ? get(all) : get("net.ipv4.ip_forward");
     }
 
     /**
@@ -125,7 +139,7 @@ public record Sysctls(Map<String, String> values) {
     }
 
     private Setting<Long> orConf(String leaf, String iface) {
-        return combine(get(conf("ipv4", "all", leaf)), get(conf("ipv4", iface, leaf)), false);
+        return combine(get(conf("ipv4", "all", leaf)), perInterface("ipv4", iface, leaf), false);
     }
 
     private static Setting<Long> combine(Setting<Long> all, Setting<Long> dev, boolean max) {

@@ -116,17 +116,16 @@ class BundleLoaderTest {
                 "found node-1/ipsets: ipset save",
                 "found node-1/iptables.txt: iptables-save (rules IPv4)",
                 "found node-1/monitor.log: netfilter trace log",
+                "found node-1/neigh.json: ip -j neigh",
                 "found node-1/packets: capture (pcap/pcapng)",
                 "found node-1/proc_version: uname",
                 "found node-1/routes.json: ip -j route (IPv4)",
-                "ignored node-1/neigh.json: ip -j neigh JSON (not read; give the text form of ip neigh)",
                 "missing: no ip6tables-save: IPv6 netfilter rules unknown",
                 "missing: no iptables-save -c counter snapshots: the replay cannot be checked against rule counters",
                 "missing: no ip addr/ip link: interfaces and local addresses unknown",
                 "missing: no ip -6 route: IPv6 routes unknown",
                 "missing: no ip rule: default IPv4 policy rules assumed (0 local, 32766 main, 32767 default)",
                 "missing: no ip -6 rule: default IPv6 policy rules assumed (0 local, 32766 main)",
-                "missing: no ip neigh: neighbor states unknown, assumed reachable",
                 "missing: no sysctl: kernel defaults assumed (ip_forward=0, rp_filter=0, route_localnet=0, tcp_loose=1, "
                         + "tcp_be_liberal=0, bridge-nf-call-iptables=1)"),
                 b.inventory().lines());
@@ -136,6 +135,7 @@ class BundleLoaderTest {
         assertEquals(3L, b.conntrackStats().orElseThrow().clashResolve());
         assertEquals(6, b.kernel().orElseThrow().major());
         assertEquals(1, b.ipsets().sets().size());
+        assertEquals(Set.of(NeighborState.REACHABLE), b.neighbors().get(0).states());
     }
 
     @Test

@@ -46,6 +46,24 @@ class IpNeighParserTest {
     }
 
     @Test
+    void jsonGivesTheSameNeighborsAsText() {
+        String text = "10.0.0.1 dev eth0 lladdr 52:54:00:12:35:02 router STALE\n10.0.0.9 dev eth0  FAILED\n"
+                + "10.0.0.12 dev eth0 proxy\n";
+        String json = "[{\"dst\":\"10.0.0.1\",\"dev\":\"eth0\",\"lladdr\":\"52:54:00:12:35:02\",\"router\":null,"
+                + "\"state\":[\"STALE\"]},{\"dst\":\"10.0.0.9\",\"dev\":\"eth0\",\"state\":[\"FAILED\"]},"
+                + "{\"dst\":\"10.0.0.12\",\"dev\":\"eth0\",\"proxy\":null}]";
+        Parsed<List<Neighbor>> t = IpNeighParser.parse("n.txt", text);
+        Parsed<List<Neighbor>> j = IpNeighJsonParser.parse("n.json", json);
+        assertEquals(List.of(), j.diagnostics());
+        assertEquals(strip(t.value()), strip(j.value()));
+    }
+
+    private static List<Neighbor> strip(List<Neighbor> list) {
+        return list.stream().map(n -> new Neighbor(n.address(), n.dev(), n.lladdr(), n.router(), n.proxy(), n.states(),
+                new io.pktpath.parser.diag.SourceSpan("", 0, 0), "")).toList();
+    }
+
+    @Test
     void badAddressAndUnknownStateAreDiagnosed() {
         Parsed<List<Neighbor>> p = IpNeighParser.parse("n.txt", "10.0.0 dev eth0 STALE\n10.0.0.2 dev eth0 WEIRD\n10.0.0.3\n");
         assertEquals(0, p.value().size());

@@ -176,4 +176,17 @@ class IpRouteParserTest {
         List<Route> routes = IpRouteParser.parse(file, PeerFiles.read(file), Optional.empty(), "eni-1").value();
         assertEquals(List.of("eni-1", "eni-1"), routes.stream().map(Route::table).toList());
     }
+
+    @Test
+    void badJsonRoutesAreDiagnosedAndSkipped() {
+        String json = "[{\"type\":\"bogus\",\"dst\":\"10.0.0.0/8\"},\n"
+                + "{\"dst\":\"default\",\"nexthops\":[{\"gateway\":\"10.0.0.1\",\"weight\":0}]},\n"
+                + "{\"dst\":\"10.1.0.0/16\",\"dev\":\"eth0\"}]";
+        Parsed<List<Route>> p = IpRouteJsonParser.parse("r.json", json);
+        assertEquals(1, p.value().size());
+        assertEquals(List.of("r.json:1:2: error[bad-route]: unknown route type 'bogus' (expected: one of unicast, local, "
+                        + "broadcast, multicast, blackhole, unreachable, prohibit, throw, anycast, nat)",
+                "r.json:2:1: error[bad-route]: nexthop weight must be >= 1: 0 (expected: values as ip -j prints them)"),
+                p.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
 }

@@ -98,4 +98,15 @@ class SysctlParserTest {
                         + "as net.ipv4.ip_forward = 1)"),
                 p.diagnostics().stream().map(Diagnostic::headline).toList());
     }
+
+    @Test
+    void confAllForwardingStandsForIpForwardAndConfDefaultForUnlistedInterfaces() {
+        Sysctls s = SysctlParser.parse("sysctl.txt", "net.ipv4.conf.all.forwarding = 1\n"
+                + "net.ipv4.conf.default.rp_filter = 2\nnet.ipv4.conf.default.proxy_arp = 1\n").value();
+        assertEquals(new Setting<>(1L, false, "net.ipv4.conf.all.forwarding"), s.ipForward());
+        assertEquals(new Setting<>(1L, false, "net.ipv4.conf.all.forwarding"), s.forwarding("veth9"));
+        assertEquals(new Setting<>(2L, false, "net.ipv4.conf.all.rp_filter max net.ipv4.conf.default.rp_filter"),
+                s.rpFilter("veth9"));
+        assertEquals(1L, s.proxyArp("veth9").value());
+    }
 }

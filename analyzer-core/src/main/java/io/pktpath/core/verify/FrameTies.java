@@ -1,0 +1,151 @@
+package io.pktpath.core.verify;
+
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Ties kernel-traced packets to capture frames. A packet entering the node is tied by its first PACKET line (IN=
+ * device, addresses, ports, IPv4 id, length) to an inbound frame; a locally generated packet is tied on IPv4 id, length
+ * and OUT= device to an outbound frame, because the kernel's first PACKET is before NAT and the capture after it.
+ * Each frame is tied at most once, earliest unused frame first.
+ */
+final class FrameTies {
+    /** How a kernel packet was tied (or why not). */
+    record Tie(Optional<PacketTrace> trace, String how) {
+    }
+
+    private final List<PacketTrace> traces;
+    private final boolean[] tied;
+    private final Map<String, List<Integer>> byKey = new HashMap<>();
+
+    FrameTies(List<PacketTrace> traces) {
+        this.traces = List.copyOf(traces);
+        this.tied = new boolean[traces.size()];
+        for (int i = 0; i < this.traces.size(); i++) {
+            PacketSummary p = this.traces.get(i).packet();
+            byKey.computeIfAbsent(key(p.iface(), p.dir(), p.ipId(), p.length()), k -> new ArrayList<>()).add(i);
+        }
+    }
+
+    private static String key(String iface, String dir, int ipId, int length) {
+        return iface + '|' + dir + '|' + ipId + '|' + length;
+    }
+
+    /** The frame of one kernel packet, marking it used. */
+    Tie tie(KernelPacket packet) {
+        KernelPacketHeader first = packet.first();
+        int id = first.intField("ID", -1);
+        int len = ipLength(first, packet.family());
+        if (packet.family() == 10) {
+            id = -1;
+        }
+        if (!packet.locallyGenerated()) {
+            String in = first.field("IN").orElse("");
+            Optional<Integer> hit = find(key(in, "in", id, len), p -> sameHeader(p, first));
+            return hit.map(i -> new Tie(Optional.of(traces.get(i)), "IN+SRC+DST+ID+LEN+ports"))
+                    .orElseGet(() -> new Tie(Optional.empty(), "no inbound frame on " + in + " with this header"));
+        }
+        String out = last(packet).field("OUT").orElse(first.field("OUT").orElse(""));
+        Optional<Integer> hit = find(key(out, "out", id, len), p -> sameHeader(p, first) || sameHeader(p, last(packet)));
+        if (hit.isEmpty()) {
+            hit = find(key(out, "out", id, len), p -> true);
+        }
+        if (hit.isEmpty()) {
+            hit = findAnyOutbound(id, len);
+        }
+        if (hit.isPresent()) {
+            return new Tie(Optional.of(traces.get(hit.get())),
+                    "locally generated: tied on ID+LEN+OUT (the kernel's first PACKET is before NAT, the capture after)");
+        }
+        String verdict = packet.steps().get(packet.steps().size() - 1).verdict();
+        String why = verdict.equals("DROP") || verdict.equals("POLICY:DROP")
+                ? "locally generated and dropped in " + lastChain(packet) + " before the capture point (tcpdump sees"
+                        + " sent packets after POSTROUTING)"
+                : "locally generated, no outbound frame on " + out + " with ID=" + id + " LEN=" + len;
+        return new Tie(Optional.empty(), why);
+    }
+
+    /** The earliest untied frame with an index after {@code after} on which {@code test} holds, not marking it. */
+    Optional<PacketTrace> peek(String iface, String dir, int ipId, int len, long afterFrame,
+                               Predicate<PacketSummary> test) {
+        for (int i : byKey.getOrDefault(key(iface, dir, ipId, len), List.of())) {
+            PacketSummary p = traces.get(i).packet();
+            if (p.frame() > afterFrame && test.test(p)) {
+                return Optional.of(traces.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Frames never tied to a kernel packet, in frame order. */
+    List<PacketTrace> untied() {
+        List<PacketTrace> out = new ArrayList<>();
+        for (int i = 0; i < traces.size(); i++) {
+            if (!tied[i]) {
+                out.add(traces.get(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After a DNAT in nat OUTPUT the kernel reroutes the packet, but its PACKET lines keep the OUT device of the first
+     * route: the frame may be on another device.
+     */
+    private Optional<Integer> findAnyOutbound(int id, int len) {
+        for (int i = 0; i < traces.size(); i++) {
+            PacketSummary p = traces.get(i).packet();
+            if (!tied[i] && id >= 0 && p.dir().equals("out") && p.ipId() == id && p.length() == len) {
+                tied[i] = true;
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Integer> find(String key, Predicate<PacketSummary> test) {
+        for (int i : byKey.getOrDefault(key, List.of())) {
+            if (!tied[i] && test.test(traces.get(i).packet())) {
+                tied[i] = true;
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The IP total length of a PACKET line: its LEN for IPv4; for IPv6 xtables-monitor 1.8.9 prints the payload
+     * length plus 20 (an IPv4 header's size), so the full length is LEN + 20.
+     */
+    static int ipLength(KernelPacketHeader h, int family) {
+        int len = h.intField("LEN", -1);
+        return family == 10 && len >= 0 ? len + 20 : len;
+    }
+
+    private static KernelPacketHeader last(KernelPacket packet) {
+        return packet.headers().get(packet.headers().size() - 1);
+    }
+
+    private static String lastChain(KernelPacket packet) {
+        KernelStep s = packet.steps().get(packet.steps().size() - 1);
+        return s.table() + " " + s.chain();
+    }
+
+    /** Addresses and ports of a frame equal those of a PACKET line (fields the line lacks are not compared). */
+    static boolean sameHeader(PacketSummary p, KernelPacketHeader h) {
+        return same(h, "SRC", p.src().map(Object::toString).orElse(""))
+                && same(h, "DST", p.dst().map(Object::toString).orElse(""))
+                && same(h, "SPORT", p.sport() < 0 ? "" : Integer.toString(p.sport()))
+                && same(h, "DPORT", p.dport() < 0 ? "" : Integer.toString(p.dport()));
+    }
+
+    private static boolean same(KernelPacketHeader h, String field, String value) {
+        return h.field(field).map(v -> v.equals(value)).orElse(true);
+    }
+}

@@ -1,0 +1,197 @@
+package io.pktpath.core.verify;
+
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Compares one kernel-traced packet with pktpath's trace of its frame: (a) the TRACE steps line for line, (b) the
+ * destination after NAT and the OUT device of the kernel's last PACKET line against pktpath's NAT and route, and the
+ * capture's egress copy of a forwarded packet against pktpath's header after NAT.
+ */
+final class PacketComparer {
+    private final FrameTies ties;
+    private final boolean partial;
+
+    PacketComparer(FrameTies ties, boolean partial) {
+        this.ties = ties;
+        this.partial = partial;
+    }
+
+    List<Difference> compare(KernelPacket kernel, PacketTrace trace, boolean lastOfTrace) {
+        List<Difference> out = new ArrayList<>();
+        steps(kernel, trace, lastOfTrace).ifPresent(out::add);
+        nat(kernel, trace).ifPresent(out::add);
+        if (!kernel.locallyGenerated()) {
+            egress(kernel, trace).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** {@code table:chain rule-text => VERDICT} or {@code table:chain policy => POLICY:X}, as KernelStep describes. */
+    static String describe(TraceStep step) {
+        if (step instanceof RuleStep r) {
+            return r.rule().table() + ":" + r.rule().chain() + " " + normalize(r.rule().text()) + " => " + r.verdict();
+        }
+        PolicyStep p = (PolicyStep) step;
+        return p.table() + ":" + p.chain() + " policy => " + p.verdict();
+    }
+
+    static String describe(KernelStep step) {
+        if (degraded(step)) {
+            return step.table() + ":" + step.chain() + " (rule text not printed by the kernel) => " + step.verdict();
+        }
+        return step.policy() ? step.describe() : step.table() + ":" + step.chain() + " " + normalize(step.ruleText())
+                + " => " + step.verdict();
+    }
+
+    /**
+     * xtables-monitor 1.8.9 prints some IPv6 rules without their {@code -A CHAIN} and matches (for example just
+     * {@code -t nat}); such a line can only be compared on table, chain and verdict.
+     */
+    static boolean degraded(KernelStep step) {
+        return !step.policy() && !step.ruleText().startsWith("-A ");
+    }
+
+    private static String withoutText(TraceStep step) {
+        if (step instanceof RuleStep r) {
+            return r.rule().table() + ":" + r.rule().chain() + " (rule text not printed by the kernel) => " + r.verdict();
+        }
+        return describe(step);
+    }
+
+    private static String normalize(String text) {
+        return text.strip().replaceAll("\\s+", " ");
+    }
+
+    private Optional<Difference> steps(KernelPacket kernel, PacketTrace trace, boolean lastOfTrace) {
+        List<String> k = kernel.steps().stream().map(PacketComparer::describe).toList();
+        List<TraceStep> ours = trace.kernelSteps();
+        List<String> p = new ArrayList<>(ours.size());
+        for (int i = 0; i < ours.size(); i++) {
+            boolean degraded = i < kernel.steps().size() && degraded(kernel.steps().get(i));
+            p.add(degraded ? withoutText(ours.get(i)) : describe(ours.get(i)));
+        }
+        boolean truncated = partial && lastOfTrace && k.size() < p.size() && p.subList(0, k.size()).equals(k);
+        if (k.equals(p) || truncated) {
+            return Optional.empty();
+        }
+        List<StepRow> rows = new ArrayList<>();
+        int first = -1;
+        for (int i = 0; i < Math.max(k.size(), p.size()); i++) {
+            StepRow row = new StepRow(i < k.size() ? k.get(i) : "", i < p.size() ? p.get(i) : "");
+            if (first < 0 && !row.equal()) {
+                first = i;
+            }
+            rows.add(row);
+        }
+        StepRow at = rows.get(first);
+        String pk = at.pktpath().isEmpty() ? "(no more steps: " + trace.role() + " " + trace.disposition() + ")"
+                : at.pktpath();
+        String kk = at.kernel().isEmpty() ? "(no more steps)" : at.kernel();
+        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), kernel.first().line(),
+                "steps #" + (first + 1), kk, pk, rows));
+    }
+
+    private Optional<Difference> nat(KernelPacket kernel, PacketTrace trace) {
+        Optional<KernelPacketHeader> seen = afterDestinationNat(kernel);
+        if (seen.isEmpty()) {
+            return Optional.empty();
+        }
+        KernelPacketHeader last = seen.get();
+        Optional<Tuple> after = after(trace);
+        String kDst = last.field("DST").orElse("") + last.field("DPORT").map(p -> ":" + p).orElse("");
+        // a locally generated packet's PACKET lines keep the OUT device of the route before nat OUTPUT's reroute
+        String kOut = kernel.locallyGenerated() ? "" : last.field("OUT").orElse("");
+        String pDst = after.map(t -> t.dst() + (t.hasPorts() ? ":" + t.dport() : "")).orElse("?");
+        String pOut = trace.route().map(r -> r.dev()).orElse("");
+        String k = "dst " + kDst + (kOut.isEmpty() ? "" : " out " + kOut);
+        String p = "dst " + pDst + (kOut.isEmpty() ? "" : " out " + pOut);
+        if (k.equals(p)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), last.line(), "nat/route", k, p,
+                List.of()));
+    }
+
+    /**
+     * The last PACKET line printed after destination NAT (so for a table after nat PREROUTING/OUTPUT): it shows the
+     * destination after DNAT or reply de-SNAT, and the OUT device once routed. Source NAT happens later, in
+     * POSTROUTING or INPUT, and no PACKET line shows it. Empty when every line came before destination NAT.
+     */
+    static Optional<KernelPacketHeader> afterDestinationNat(KernelPacket kernel) {
+        List<KernelPacketHeader> headers = kernel.headers();
+        for (int i = headers.size() - 1; i >= 0; i--) {
+            KernelPacketHeader h = headers.get(i);
+            Optional<KernelStep> next = kernel.steps().stream().filter(s -> s.line() > h.line()).findFirst();
+            if (next.isPresent() && !beforeDestinationNat(next.get())) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean beforeDestinationNat(KernelStep step) {
+        boolean entryHook = step.chain().equals("PREROUTING") || step.chain().equals("OUTPUT");
+        return step.table().equals("raw") || (entryHook && (step.table().equals("mangle") || step.table().equals("nat")));
+    }
+
+    /** The tuple after NAT according to pktpath: its NAT change, or the frame's own tuple when nothing was NATed. */
+    private static Optional<Tuple> after(PacketTrace trace) {
+        if (trace.nat().isPresent()) {
+            return Optional.of(trace.nat().get().after());
+        }
+        PacketSummary s = trace.packet();
+        if (s.src().isEmpty() || s.dst().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Tuple(s.proto(), s.src().get(), Math.max(s.sport(), 0), s.dst().get(),
+                Math.max(s.dport(), 0)));
+    }
+
+    private Optional<Difference> egress(KernelPacket kernel, PacketTrace trace) {
+        Optional<KernelPacketHeader> seen = afterDestinationNat(kernel);
+        if (seen.isEmpty()) {
+            return Optional.empty();
+        }
+        KernelPacketHeader last = seen.get();
+        Optional<String> out = last.field("OUT");
+        if (out.isEmpty() || !last.field("IN").isPresent()) {
+            return Optional.empty();
+        }
+        int id = kernel.family() == 10 ? -1 : last.intField("ID", -1);
+        int len = FrameTies.ipLength(last, kernel.family());
+        Optional<PacketTrace> copy = ties.peek(out.get(), "out", id, len, trace.packet().frame(),
+                p -> same(last, "DST", p.dst().map(Object::toString).orElse(""))
+                        && same(last, "DPORT", p.dport() < 0 ? "" : Integer.toString(p.dport())));
+        String pk = trace.disposition() == Disposition.FORWARDED
+                ? "FORWARDED " + after(trace).map(Tuple::toString).orElse("?") + " on "
+                        + trace.route().map(r -> r.dev()).orElse("?")
+                : trace.disposition().name();
+        String k = copy.map(c -> "FORWARDED " + tuple(c.packet()) + " on " + c.packet().iface())
+                .orElse("no egress frame on " + out.get() + " in the capture");
+        boolean agree = copy.isPresent() ? k.equals(pk) : trace.disposition() != Disposition.FORWARDED;
+        if (agree) {
+            return Optional.empty();
+        }
+        String kShown = copy.map(c -> k + " (frame " + c.packet().frame() + ")").orElse(k);
+        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), last.line(), "egress", kShown, pk,
+                List.of()));
+    }
+
+    private static String tuple(PacketSummary p) {
+        return new Tuple(p.proto(), p.src().orElseThrow(), Math.max(p.sport(), 0), p.dst().orElseThrow(),
+                Math.max(p.dport(), 0)).toString();
+    }
+
+    private static boolean same(KernelPacketHeader h, String field, String value) {
+        return h.field(field).map(v -> v.equals(value)).orElse(true);
+    }
+}

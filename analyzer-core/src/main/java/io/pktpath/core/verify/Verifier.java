@@ -1,0 +1,124 @@
+package io.pktpath.core.verify;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.bundle.BundleLoader;
+import io.pktpath.parser.bundle.CounterSnapshots;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.net.IpFamily;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks pktpath against the kernel: replays a recorded bundle, ties every packet of its {@code xtables-monitor
+ * --trace} log to a capture frame, compares steps, NAT and egress packet by packet, and compares per-rule hit counts
+ * with the bundle's counter snapshots.
+ */
+public final class Verifier {
+    /** Packets this close to the end of a partial trace may have been cut off by xtables-monitor's exit. */
+    private static final int CUT_WINDOW = 3;
+
+    private Verifier() {
+    }
+
+    /** Verifies a bundle directory: its {@code trace.txt}, {@code capture.pcap} and {@code scenario.env} coverage. */
+    public static VerifyReport verify(Path bundleDir) throws IOException {
+        Bundle bundle = BundleLoader.loadDirectory(bundleDir);
+        Path trace = bundleDir.resolve("trace.txt");
+        String text = Files.isRegularFile(trace) ? Files.readString(trace, StandardCharsets.UTF_8) : "";
+        return verify(bundleDir.getFileName().toString(), bundle, capture(bundle, bundleDir), text,
+                TraceCoverage.fromScenarioEnv(bundleDir));
+    }
+
+    /** The node-wide capture: {@code capture.pcap} when the bundle has one, else the analyzer's choice. */
+    static Optional<Path> capture(Bundle bundle, Path bundleDir) {
+        Path named = bundleDir.resolve("capture.pcap");
+        return Files.isRegularFile(named) ? Optional.of(named) : Analyzer.mainCapture(bundle);
+    }
+
+    /** Verifies an already loaded bundle against a trace log's text. */
+    public static VerifyReport verify(String name, Bundle bundle, Optional<Path> capture, String traceText,
+                                      TraceCoverage coverage) {
+        List<PacketTrace> traces = new ArrayList<>();
+        AnalysisResult result = Analyzer.analyze(bundle, capture, AnalysisOptions.DEFAULT, traces::add, n -> { },
+                () -> false);
+        Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse("trace.txt", traceText);
+        List<KernelPacket> kernel = parsed.value();
+        List<String> notes = new ArrayList<>();
+        parsed.diagnostics().forEach(d -> notes.add(d.headline()));
+        FrameTies ties = new FrameTies(traces);
+        PacketComparer comparer = new PacketComparer(ties, !coverage.complete());
+        List<Difference> diffs = new ArrayList<>();
+        List<UntiedPacket> untied = new ArrayList<>();
+        int compared = 0;
+        int equal = 0;
+        for (int i = 0; i < kernel.size(); i++) {
+            KernelPacket k = kernel.get(i);
+            FrameTies.Tie tie = ties.tie(k);
+            if (tie.trace().isEmpty()) {
+                untied.add(new UntiedPacket(k.traceId(), k.first().line(), header(k.first()), tie.how()));
+                continue;
+            }
+            compared++;
+            List<Difference> d = comparer.compare(k, tie.trace().get(), i >= kernel.size() - CUT_WINDOW);
+            if (d.isEmpty()) {
+                equal++;
+            }
+            diffs.addAll(d);
+        }
+        List<Long> untraced = new ArrayList<>();
+        for (PacketTrace t : ties.untied()) {
+            if (t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT) {
+                untraced.add(t.packet().frame());
+            }
+        }
+        if (coverage.complete() && !kernel.isEmpty()) {
+            for (PacketTrace t : ties.untied()) {
+                if (t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT) {
+                    diffs.add(new Difference(t.packet().frame(), "", 0, "untraced",
+                            "(no TRACE for this frame)", t.role() + " " + t.disposition() + ", "
+                            + t.kernelSteps().size() + " steps", List.of()));
+                }
+            }
+        }
+        diffs.sort(java.util.Comparator.comparingLong(Difference::frame).thenComparing(Difference::aspect));
+        HitComparer.Result hits = hits(bundle, result, notes);
+        return new VerifyReport(name, coverage, kernel.size(), compared, equal, diffs, untied, untraced,
+                hits.compared(), hits.equal(), hits.differences(), notes);
+    }
+
+    private static HitComparer.Result hits(Bundle bundle, AnalysisResult result, List<String> notes) {
+        int compared = 0;
+        int equal = 0;
+        List<HitDifference> diffs = new ArrayList<>();
+        for (IpFamily family : List.of(IpFamily.V4, IpFamily.V6)) {
+            CounterSnapshots snaps = bundle.counters(family);
+            if (snaps.before().isEmpty() || snaps.after().isEmpty() || result.hits().isEmpty()) {
+                continue;
+            }
+            HitComparer.Result r = HitComparer.compare(snaps.before().get(), snaps.after().get(), result.hits().get());
+            compared += r.compared();
+            equal += r.equal();
+            diffs.addAll(r.differences());
+            notes.addAll(r.notes());
+        }
+        return new HitComparer.Result(compared, equal, diffs, List.of());
+    }
+
+    private static String header(KernelPacketHeader h) {
+        StringBuilder sb = new StringBuilder();
+        for (String key : List.of("IN", "OUT", "SRC", "DST", "LEN", "ID", "SPORT", "DPORT")) {
+            h.field(key).ifPresent(v -> sb.append(sb.length() == 0 ? "" : " ").append(key).append('=').append(v));
+        }
+        return sb.toString();
+    }
+}

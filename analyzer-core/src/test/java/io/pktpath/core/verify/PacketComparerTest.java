@@ -1,0 +1,131 @@
+package io.pktpath.core.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.NatChange;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.core.trace.Verdict;
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.net.IpAddress;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PacketComparerTest {
+    // A DNATed SYN as xtables-monitor printed it (clusterip-tcp, kernel 6.18), shortened to the tables it crossed.
+    private static final String LOG = """
+            PACKET: 2 aa000001 IN=cali1 SRC=10.244.1.2 DST=10.96.0.10 LEN=60 TOS=0x0 TTL=64 ID=100 DF SPORT=40000 DPORT=80 SYN
+             TRACE: 2 aa000001 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+             TRACE: 2 aa000001 raw:PREROUTING:policy:ACCEPT
+            PACKET: 2 aa000001 IN=cali1 SRC=10.244.1.2 DST=10.96.0.10 LEN=60 TOS=0x0 TTL=64 ID=100 DF SPORT=40000 DPORT=80 SYN
+             TRACE: 2 aa000001 nat:PREROUTING:rule:0x5:ACCEPT  -4 -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.244.1.3:8080
+            PACKET: 2 aa000001 IN=cali1 OUT=cali2 SRC=10.244.1.2 DST=10.244.1.3 LEN=60 TOS=0x0 TTL=63 ID=100 DF SPORT=40000 DPORT=8080 SYN
+             TRACE: 2 aa000001 filter:FORWARD:policy:ACCEPT
+            """;
+
+    private static IpAddress ip(String s) {
+        try {
+            return IpAddress.parse(s);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(s, e);
+        }
+    }
+
+    private static PacketSummary frame(long n, String iface, String dir, String src, int sport, String dst, int dport) {
+        return new PacketSummary(n, n * 1000, iface, dir, 4, 6, Optional.of(ip(src)), Optional.of(ip(dst)), sport, dport,
+                100, 60, -1, -1, 2, "");
+    }
+
+    private static RuleStep rule(Hook hook, String table, String chain, String text, Verdict verdict) {
+        return new RuleStep(hook, new RuleRef(4, table, chain, 1, SourceSpan.line("iptables-save.txt", 1), text), verdict,
+                List.of());
+    }
+
+    private static PacketTrace trace(PacketSummary p, List<TraceStep> steps, String natTo, String dev) {
+        Tuple before = new Tuple(6, p.src().orElseThrow(), p.sport(), p.dst().orElseThrow(), p.dport());
+        Tuple after = new Tuple(6, p.src().orElseThrow(), p.sport(), ip(natTo), 8080);
+        return new PacketTrace(p, FrameRole.INGRESS, steps, Disposition.FORWARDED, "forwarded",
+                Optional.of(new NatChange(before, after, false)),
+                Optional.of(new RouteDecision(32766, "main", natTo, "unicast", dev, "", "", "")), List.of(), List.of(),
+                List.of(), List.of(), 1);
+    }
+
+    private static List<TraceStep> kernelLikeSteps(String dnatText) {
+        return List.of(rule(Hook.PREROUTING, "raw", "PREROUTING", "-A PREROUTING -j TRACE", Verdict.CONTINUE),
+                new PolicyStep(Hook.PREROUTING, "raw", "PREROUTING", Verdict.POLICY_ACCEPT),
+                rule(Hook.PREROUTING, "nat", "PREROUTING", dnatText, Verdict.ACCEPT),
+                new PolicyStep(Hook.FORWARD, "filter", "FORWARD", Verdict.POLICY_ACCEPT));
+    }
+
+    private static final String DNAT = "-A PREROUTING -p tcp -j DNAT --to-destination 10.244.1.3:8080";
+
+    @Test
+    void equalStepsNatAndEgressGiveNoDifference() {
+        KernelPacket k = KernelTraceParser.parse("trace.txt", LOG).value().get(0);
+        PacketSummary in = frame(1, "cali1", "in", "10.244.1.2", 40000, "10.96.0.10", 80);
+        PacketSummary out = frame(2, "cali2", "out", "10.244.1.2", 40000, "10.244.1.3", 8080);
+        PacketTrace t = trace(in, kernelLikeSteps(DNAT), "10.244.1.3", "cali2");
+        PacketTrace copy = new PacketTrace(out, FrameRole.EGRESS_COPY, List.of(), Disposition.FORWARDED, "copy",
+                t.nat(), t.route(), List.of(1L), List.of(), List.of(), List.of(), 1);
+        FrameTies ties = new FrameTies(List.of(t, copy));
+        assertEquals(Optional.of(t), ties.tie(k).trace());
+        assertEquals(List.of(), new PacketComparer(ties, false).compare(k, t, false));
+    }
+
+    @Test
+    void differencesAreReportedSideBySide() {
+        KernelPacket k = KernelTraceParser.parse("trace.txt", LOG).value().get(0);
+        PacketSummary in = frame(1, "cali1", "in", "10.244.1.2", 40000, "10.96.0.10", 80);
+        PacketTrace t = trace(in, kernelLikeSteps("-A PREROUTING -p udp -j DNAT --to-destination 10.244.1.4:8080"),
+                "10.244.1.4", "cali3");
+        FrameTies ties = new FrameTies(List.of(t));
+        List<Difference> diffs = new PacketComparer(ties, false).compare(k, ties.tie(k).trace().orElseThrow(), false);
+        assertEquals(3, diffs.size());
+        assertEquals("frame 1 steps #3: kernel \"nat:PREROUTING " + DNAT + " => ACCEPT\" vs pktpath \"nat:PREROUTING"
+                + " -A PREROUTING -p udp -j DNAT --to-destination 10.244.1.4:8080 => ACCEPT\"", diffs.get(0).key());
+        assertEquals(4, diffs.get(0).rows().size());
+        assertTrue(diffs.get(0).rows().get(0).equal());
+        assertEquals("frame 1 nat/route: kernel \"dst 10.244.1.3:8080 out cali2\" vs pktpath \"dst 10.244.1.4:8080 out"
+                + " cali3\"", diffs.get(1).key());
+        assertEquals("frame 1 egress: kernel \"no egress frame on cali2 in the capture\" vs pktpath \"FORWARDED"
+                + " 10.244.1.2:40000 -> 10.244.1.4:8080 on cali3\"", diffs.get(2).key());
+    }
+
+    @Test
+    void aPartialTraceComparesOnlyWhatWasTraced() {
+        String cut = LOG.substring(0, LOG.indexOf("PACKET: 2 aa000001 IN=cali1 OUT"));
+        KernelPacket k = KernelTraceParser.parse("trace.txt", cut).value().get(0);
+        PacketTrace t = trace(frame(1, "cali1", "in", "10.244.1.2", 40000, "10.96.0.10", 80), kernelLikeSteps(DNAT),
+                "10.244.1.3", "cali2");
+        FrameTies ties = new FrameTies(List.of(t));
+        assertEquals(List.of(), new PacketComparer(ties, true).compare(k, t, true));
+        assertEquals("steps #4", new PacketComparer(ties, false).compare(k, t, true).get(0).aspect());
+    }
+
+    @Test
+    void aLocallyGeneratedPacketIsTiedOnIdLengthAndOutDevice() {
+        String log = """
+                PACKET: 2 bb000001 OUT=eth0 SRC=172.18.0.2 DST=10.96.0.40 LEN=60 TOS=0x0 TTL=64 ID=100 DF SPORT=45718 DPORT=80 SYN
+                 TRACE: 2 bb000001 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+                """;
+        KernelPacket k = KernelTraceParser.parse("trace.txt", log).value().get(0);
+        PacketSummary wire = frame(3, "cali2", "out", "172.18.0.2", 32157, "10.244.1.3", 8080);
+        PacketTrace t = new PacketTrace(wire, FrameRole.LOCAL_OUT, List.of(), Disposition.SENT, "sent", Optional.empty(),
+                Optional.empty(), List.of(), List.of(), List.of(), List.of(), 0);
+        FrameTies.Tie tie = new FrameTies(List.of(t)).tie(k);
+        assertEquals(Optional.of(t), tie.trace());
+        assertEquals("locally generated: tied on ID+LEN+OUT (the kernel's first PACKET is before NAT, the capture after)",
+                tie.how());
+    }
+}

@@ -1,0 +1,66 @@
+package io.pktpath.parser.bundle;
+
+import io.pktpath.parser.conntrack.ConntrackParser;
+import io.pktpath.parser.conntrack.ConntrackStatsParser;
+import io.pktpath.parser.iproute.IpAddrJsonParser;
+import io.pktpath.parser.iproute.IpAddrParser;
+import io.pktpath.parser.iproute.IpNeighJsonParser;
+import io.pktpath.parser.iproute.IpNeighParser;
+import io.pktpath.parser.iproute.IpRouteJsonParser;
+import io.pktpath.parser.iproute.IpRouteParser;
+import io.pktpath.parser.iproute.IpRuleParser;
+import io.pktpath.parser.ipset.IpsetSaveParser;
+import io.pktpath.parser.sysctl.SysctlParser;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input never throws: every parser and the sniffer turn any text (here: real lines cut and spliced) into diagnostics. */
+class ParsersNeverThrowProperties {
+    private static final List<String> SEEDS = List.of(
+            "default via 10.0.0.1 dev eth0 proto static metric 100 onlink\n\tnexthop via 10.0.0.1 dev eth0 weight 1\n",
+            "2: eth0@if5: <BROADCAST,UP> mtu 1500 state UP\n    link/ether 0a:58:0a:f4:01:03 brd ff:ff:ff:ff:ff:ff\n"
+                    + "    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\n",
+            "1025:\tnot from all to 10.0.0.0/16 fwmark 0x1/0x1 lookup main\n",
+            "10.0.0.1 dev eth0 lladdr 52:54:00:12:35:02 router STALE\n",
+            "net.ipv4.conf.all.rp_filter = 2\n/proc/sys/net/ipv4/ip_forward:1\n",
+            "create s hash:ip,port family inet\nadd s 10.0.0.1,tcp:80 comment \"x y\"\n",
+            "ipv4 2 tcp 6 117 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 "
+                    + "sport=2 dport=1 mark=0 use=1\ncpu=0 found=1 drop=2\n",
+            "[{\"ifindex\":1,\"ifname\":\"lo\",\"addr_info\":[{\"local\":\"127.0.0.1\",\"prefixlen\":8}]},"
+                    + "{\"dst\":\"default\",\"gateway\":\"10.0.0.1\",\"state\":[\"STALE\"]}]");
+
+    @Provide
+    Arbitrary<String> mangledInput() {
+        Arbitrary<String> seed = Arbitraries.of(SEEDS);
+        Arbitrary<String> noise = Arbitraries.strings().withChars("0123456789abcdef:./ \t\n[]{}\",=-<>@x").ofMaxLength(40);
+        return seed.flatMap(s -> Arbitraries.integers().between(0, s.length()).flatMap(cut ->
+                Arbitraries.integers().between(cut, s.length()).flatMap(end ->
+                        noise.map(n -> s.substring(0, cut) + n + s.substring(end)))));
+    }
+
+    @Property(tries = 300)
+    void everyParserReturnsAValue(@ForAll("mangledInput") String text) {
+        String f = "fuzz.txt";
+        assertTrue(IpRouteParser.parse(f, text).value() != null);
+        assertTrue(IpRouteJsonParser.parse(f, text).value() != null);
+        assertTrue(IpAddrParser.parse(f, text).value() != null);
+        assertTrue(IpAddrJsonParser.parse(f, text).value() != null);
+        assertTrue(IpRuleParser.parse(f, text).value() != null);
+        assertTrue(IpNeighParser.parse(f, text).value() != null);
+        assertTrue(IpNeighJsonParser.parse(f, text).value() != null);
+        assertTrue(SysctlParser.parse(f, text).value() != null);
+        assertTrue(IpsetSaveParser.parse(f, text).value() != null);
+        assertTrue(ConntrackParser.parse(f, text).value() != null);
+        assertTrue(ConntrackStatsParser.parse(f, text).value() != null);
+        assertTrue(KernelVersionParser.parse(f, text).value() != null);
+        assertTrue(ContentSniffer.recognize(text.getBytes(StandardCharsets.UTF_8), text) != null);
+    }
+}

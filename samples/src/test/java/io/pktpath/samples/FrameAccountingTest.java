@@ -1,0 +1,120 @@
+package io.pktpath.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.report.TraceJson;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.bundle.BundleLoader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Properties of the replay over every recorded bundle and every (partly malformed) public capture: no frame is ever
+ * lost or duplicated (exactly one trace per input frame, in frame order) and replay is deterministic (two runs give
+ * byte-identical JSONL).
+ */
+class FrameAccountingTest {
+    private static final Path PEER_CAPTURES = Path.of("/work/shared/peer/captures");
+
+    static List<Path> bundles() {
+        return RecordedBundles.all();
+    }
+
+    static List<Path> peerCaptures() throws IOException {
+        if (!Files.isDirectory(PEER_CAPTURES)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(PEER_CAPTURES)) {
+            return files.filter(p -> !p.getFileName().toString().endsWith(".txt")).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bundles")
+    void everyFrameOfABundleHasExactlyOneTraceInOrder(Path bundle) throws IOException {
+        Path capture = bundle.resolve("capture.pcap");
+        Run run = run(BundleLoader.loadDirectory(bundle), capture);
+        long records = pcapRecords(capture);
+        assertTrue(records > 0, bundle + ": capture.pcap has no records");
+        assertEquals(records, run.result.capture().orElseThrow().framesDelivered(), bundle + ": frames read");
+        assertConsecutive(run.traces, records, bundle.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("peerCaptures")
+    void malformedCapturesLoseNoFrame(Path capture) throws IOException {
+        Bundle node = BundleLoader.loadDirectory(RecordedBundles.bundlesDir().resolve("clusterip-tcp"));
+        Run run = run(node, capture);
+        long delivered = run.result.capture().map(c -> c.framesDelivered()).orElse(0L);
+        assertConsecutive(run.traces, delivered, capture.toString());
+    }
+
+    @Test
+    void peerCapturesArePresent() throws IOException {
+        assertTrue(peerCaptures().size() >= 40, "peer captures: " + peerCaptures().size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bundles")
+    void replayIsDeterministic(Path bundle) throws IOException {
+        Bundle loaded = BundleLoader.loadDirectory(bundle);
+        List<String> first = jsonl(run(loaded, bundle.resolve("capture.pcap")).traces);
+        List<String> second = jsonl(run(BundleLoader.loadDirectory(bundle), bundle.resolve("capture.pcap")).traces);
+        assertEquals(first, second, bundle + ": two replays differ");
+    }
+
+    private record Run(AnalysisResult result, List<PacketTrace> traces) {
+    }
+
+    private static Run run(Bundle bundle, Path capture) {
+        List<PacketTrace> traces = new ArrayList<>();
+        AnalysisResult result = Analyzer.analyze(bundle, Optional.of(capture), AnalysisOptions.DEFAULT, traces::add,
+                n -> { }, () -> false);
+        return new Run(result, traces);
+    }
+
+    private static void assertConsecutive(List<PacketTrace> traces, long frames, String what) {
+        assertEquals(frames, traces.size(), what + ": traces vs frames");
+        for (int i = 0; i < traces.size(); i++) {
+            assertEquals(i + 1L, traces.get(i).packet().frame(), what + ": trace " + i);
+        }
+    }
+
+    private static List<String> jsonl(List<PacketTrace> traces) {
+        return traces.stream().map(t -> TraceJson.line(TraceJson.frame(t, false))).toList();
+    }
+
+    /** Counts the records of a classic pcap file by walking its record headers (independent of pktpath's reader). */
+    static long pcapRecords(Path file) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file));
+        int magic = buf.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        boolean little = magic == 0xa1b2c3d4 || magic == 0xa1b23c4d;
+        buf.order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        long count = 0;
+        int at = 24;
+        while (at + 16 <= buf.limit()) {
+            int included = buf.getInt(at + 8);
+            if (included < 0 || at + 16 + included > buf.limit()) {
+                break;
+            }
+            count++;
+            at += 16 + included;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,75 @@
+package io.pktpath.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.bundle.BundleLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks the mechanical facts of each bundle README's "What the kernel did" against pktpath: the client result lines
+ * ({@code sport=N reply=POD:...}) say which endpoint answered each connection, so pktpath's DNAT of that connection's
+ * first packet must name that pod's address (from scenario.env {@code POD_<NAME>_IP}).
+ */
+class ReadmeFactsTest {
+    private static final Pattern RESULT = Pattern.compile("sport=(\\d+) repl(?:y|ies)=([a-z0-9]+):");
+
+    @Test
+    void everyConnectionWasDnatedToTheEndpointThatAnswered() throws IOException {
+        Map<String, String> mismatches = new TreeMap<>();
+        int checked = 0;
+        for (Path bundle : RecordedBundles.all()) {
+            Map<Integer, String> answered = answeredBy(bundle);
+            if (answered.isEmpty()) {
+                continue;
+            }
+            Map<String, String> env = RecordedBundles.scenarioEnv(bundle);
+            List<PacketTrace> traces = new ArrayList<>();
+            Analyzer.analyze(BundleLoader.loadDirectory(bundle), Optional.of(bundle.resolve("capture.pcap")),
+                    AnalysisOptions.DEFAULT, traces::add, n -> { }, () -> false);
+            for (Map.Entry<Integer, String> e : answered.entrySet()) {
+                String podIp = env.get("POD_" + e.getValue().toUpperCase() + "_IP");
+                Optional<PacketTrace> first = traces.stream().filter(t -> t.role() == FrameRole.INGRESS
+                        && t.packet().sport() == e.getKey() && t.nat().isPresent()).findFirst();
+                String dnatTo = first.map(t -> t.nat().get().after().dst().toString()).orElse("no NATed packet");
+                checked++;
+                if (!dnatTo.equals(podIp)) {
+                    mismatches.put(bundle.getFileName() + " sport " + e.getKey(),
+                            "README: " + e.getValue() + " (" + podIp + ") answered; pktpath DNAT to " + dnatTo);
+                }
+            }
+        }
+        assertTrue(checked >= 20, "README result lines checked: " + checked);
+        assertEquals(Map.of(), mismatches);
+    }
+
+    /** The client result lines of a README: source port -> name of the pod that answered. */
+    static Map<Integer, String> answeredBy(Path bundle) throws IOException {
+        Path readme = bundle.resolve("README.md");
+        Map<Integer, String> out = new TreeMap<>();
+        if (!Files.isRegularFile(readme)) {
+            return out;
+        }
+        for (String line : Files.readAllLines(readme)) {
+            Matcher m = RESULT.matcher(line);
+            if (m.find()) {
+                out.put(Integer.parseInt(m.group(1)), m.group(2));
+            }
+        }
+        return out;
+    }
+}
