@@ -422,12 +422,15 @@ public final class KernelNodePath implements NodePath {
                 return false;
             }
             s.candidate = s.candidate.withBinding(b);
-            if (b.changed()) {
+            if (!b.nullBinding()) {
                 s.steps.add(b.toStep(hook));
                 s.packet = b.rewrite(s.packet);
                 if (b.kind() == NatKind.MASQUERADE || b.kind() == NatKind.SNAT) {
                     s.masquerade = true;
                 }
+            } else if (b.changed()) {
+                s.steps.add(b.toStep(hook));
+                s.packet = b.rewrite(s.packet);
             }
             if (b.valueUnknown()) {
                 s.notes.add(b.detail());

@@ -19,7 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The table lookup agrees with a brute-force scan: longest prefix, then lowest metric, then the first printed. */
-class LongestPrefixProperties {
+class LongestPrefixPropertiesTest {
     @Property(tries = 300)
     void lookupMatchesBruteForce(@ForAll("tables") List<Route> routes, @ForAll("addresses") List<IpAddress> probes) {
         RouteTable table = new RouteTable("main", IpFamily.V4, routes);

@@ -1,0 +1,207 @@
+package io.pktpath.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pktpath.cli.CliException;
+import io.pktpath.cli.Command;
+import io.pktpath.cli.CommonOptions;
+import io.pktpath.cli.Context;
+import io.pktpath.cli.ExitCode;
+import io.pktpath.cli.filter.FrameFilter;
+import io.pktpath.cli.input.BundleSource;
+import io.pktpath.cli.input.LoadedInput;
+import io.pktpath.cli.render.Style;
+import io.pktpath.cli.render.TraceText;
+import io.pktpath.core.analysis.SyntheticNode;
+import io.pktpath.core.analysis.SyntheticTracer;
+import io.pktpath.core.analysis.TraceOutcome;
+import io.pktpath.core.analysis.TraceRequest;
+import io.pktpath.core.report.TraceJson;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.diag.InvalidValueException;
+import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.net.IpAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** {@code pktpath trace}: a made-up first packet of a connection through a node, every random branch with its probability. */
+public final class TraceCommand implements Command {
+    private static final int LIMIT = 256;
+
+    @Override
+    public String name() {
+        return "trace";
+    }
+
+    @Override
+    public String arguments() {
+        return "(--rules FILE [--local-ip IP ...] | BUNDLE) --src IP --dst IP --proto P --dport N";
+    }
+
+    @Override
+    public String summary() {
+        return "trace a made-up packet through the rules (or a bundle's node): every branch with its probability";
+    }
+
+    @Override
+    public String examples() {
+        return """
+                  pktpath trace --rules iptables-save.txt --src 10.244.1.2 --dst 10.96.0.10 --proto tcp --dport 80
+                  pktpath trace --rules kube.txt --local-ip 172.18.0.2 --src 1.2.3.4 --dst 172.18.0.2 --proto tcp --dport 30080
+                  pktpath trace samples/bundles/docker-publish --in eth0 --src 172.18.0.1 --dst 172.18.0.2 --proto tcp --dport 8080
+                  pktpath trace bundle/ --local --src 10.0.0.5 --dst 8.8.8.8 --proto udp --dport 53 --format json
+                """;
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        return Args.with(o, Args.format("text", "json"),
+                Option.builder().longOpt("rules").hasArg().argName("FILE").desc("an iptables-save dump alone: a node is made up around it").build(),
+                Option.builder().longOpt("local-ip").hasArg().argName("IP").desc("an address of the made-up node (repeatable)").build(),
+                Option.builder().longOpt("src").hasArg().argName("IP").desc("source address").build(),
+                Option.builder().longOpt("dst").hasArg().argName("IP").desc("destination address").build(),
+                Option.builder().longOpt("proto").hasArg().argName("P").desc("tcp, udp, icmp, ipv6-icmp, sctp or a number").build(),
+                Option.builder().longOpt("dport").hasArg().argName("N").desc("destination port (ICMP: unused)").build(),
+                Option.builder().longOpt("sport").hasArg().argName("N").desc("source port (default 40000; ICMP: the echo id)").build(),
+                Option.builder().longOpt("in").hasArg().argName("IFACE").desc("interface the packet enters on (default eth0 for --rules)").build(),
+                Option.builder().longOpt("local").desc("the packet is sent by the node itself (replayed from OUTPUT)").build());
+    }
+
+    @Override
+    public int run(CommandLine line, Context ctx) throws CliException {
+        List<String> args = Args.positional(line, name(), 0, "BUNDLE");
+        String format = Args.format(line, name(), "text", "json");
+        if (line.hasOption("in") && line.hasOption("local")) {
+            throw CliException.usage("trace: give --in IFACE or --local, not both");
+        }
+        IpAddress src = address(line, "src");
+        IpAddress dst = address(line, "dst");
+        if (src.family() != dst.family()) {
+            throw CliException.usage("trace: --src " + src + " and --dst " + dst + " are of different IP families");
+        }
+        int proto = FrameFilter.proto(required(line, "proto"));
+        boolean ports = proto == 6 || proto == 17 || proto == 132 || proto == 136 || proto == 33;
+        int dport = ports ? Args.integer(line, "dport", -1, 65535) : Args.integer(line, "dport", 0, 65535);
+        if (dport < 0) {
+            throw CliException.usage("trace: missing --dport N (needed for " + line.getOptionValue("proto") + ")");
+        }
+        int sport = Args.integer(line, "sport", ports ? 40000 : 1, 65535);
+        Node node = node(line, args, ctx);
+        try (node) {
+            String in = line.hasOption("local") ? "" : line.getOptionValue("in", node.defaultIn());
+            if (!in.isEmpty() && node.interfaces().size() > 0 && !node.interfaces().contains(in)) {
+                throw CliException.usage("trace: --in " + in + ": the node has no such interface (it has "
+                        + String.join(", ", node.interfaces()) + ")");
+            }
+            if (in.isEmpty() && !line.hasOption("local")) {
+                throw CliException.usage("trace: say where the packet enters: --in IFACE (the node has "
+                        + String.join(", ", node.interfaces()) + ") or --local for a packet the node sends");
+            }
+            List<TraceOutcome> outcomes = new SyntheticTracer(node.bundle())
+                    .trace(new TraceRequest(src, dst, proto, sport, dport, in), LIMIT);
+            if (format.equals("json")) {
+                ctx.out().println(json(outcomes, node.notes()).toPrettyString());
+            } else {
+                TraceText.render(new TraceRequest(src, dst, proto, sport, dport, in), outcomes, node.notes(),
+                        new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR)), ctx.out());
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    /** The node traced through: a made-up one around a rules file, or a bundle's. */
+    private record Node(Bundle bundle, List<String> notes, String defaultIn, List<String> interfaces,
+                        Optional<LoadedInput> input) implements AutoCloseable {
+        @Override
+        public void close() {
+            input.ifPresent(LoadedInput::close);
+        }
+    }
+
+    private static Node node(CommandLine line, List<String> args, Context ctx) throws CliException {
+        if (line.hasOption("rules") == !args.isEmpty()) {
+            throw CliException.usage("trace: give either --rules FILE (a node is made up around it) or a BUNDLE");
+        }
+        if (line.hasOption("rules")) {
+            Path rules = Path.of(line.getOptionValue("rules"));
+            if (!Files.isRegularFile(rules) || !Files.isReadable(rules)) {
+                throw CliException.input("--rules " + rules + ": no such readable file (expected an iptables-save dump)");
+            }
+            List<IpAddress> local = new ArrayList<>();
+            for (String ip : Optional.ofNullable(line.getOptionValues("local-ip")).orElse(new String[0])) {
+                local.add(parse(ip, "--local-ip"));
+            }
+            SyntheticNode.Made made = SyntheticNode.make(rules, local, true);
+            made.bundle().diagnostics().forEach(d -> ctx.err().println(d.format()));
+            if (made.bundle().rulesetV4().isEmpty() && made.bundle().rulesetV6().isEmpty()) {
+                throw CliException.input("--rules " + rules + ": not an iptables-save dump (expected *filter/*nat"
+                        + " tables with -A rules, as iptables-save prints them)");
+            }
+            return new Node(made.bundle(), made.notes(), SyntheticNode.UPLINK, List.of("lo", SyntheticNode.UPLINK),
+                    Optional.empty());
+        }
+        if (line.hasOption("local-ip")) {
+            throw CliException.usage("trace: --local-ip only applies with --rules (a bundle has its own addresses)");
+        }
+        LoadedInput in = BundleSource.open(line, Optional.of(args.get(0)));
+        List<String> names = in.bundle().interfaces().stream().map(NetInterface::name).sorted().toList();
+        return new Node(in.bundle(), List.of(), "", names, Optional.of(in));
+    }
+
+    private static String required(CommandLine line, String option) throws CliException {
+        String v = line.getOptionValue(option);
+        if (v == null) {
+            throw CliException.usage("trace: missing --" + option + " (see 'pktpath trace --help')");
+        }
+        return v;
+    }
+
+    private static IpAddress address(CommandLine line, String option) throws CliException {
+        return parse(required(line, option), "--" + option);
+    }
+
+    private static IpAddress parse(String text, String option) throws CliException {
+        try {
+            return IpAddress.parse(text);
+        } catch (InvalidValueException e) {
+            throw CliException.usage(option + " " + text + ": not an IP address (expected e.g. 10.0.0.1 or fd00::1)");
+        }
+    }
+
+    static ObjectNode json(List<TraceOutcome> outcomes, List<String> notes) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ArrayNode a = root.putArray("outcomes");
+        for (TraceOutcome o : outcomes) {
+            ObjectNode n = a.addObject();
+            if (Double.isNaN(o.probability())) {
+                n.putNull("probability");
+            } else {
+                n.put("probability", o.probability());
+            }
+            n.put("choice", o.choice());
+            n.put("disposition", o.disposition().name());
+            n.put("reason", o.reason());
+            n.set("steps", TraceJson.kernelSteps(o.steps()));
+            o.nat().filter(x -> x.changed()).ifPresentOrElse(x -> {
+                ObjectNode nat = n.putObject("nat");
+                nat.set("before", TraceJson.tuple(x.before()));
+                nat.set("after", TraceJson.tuple(x.after()));
+            }, () -> n.putNull("nat"));
+            n.put("masquerade", o.masquerade());
+            o.route().ifPresentOrElse(r -> n.set("route", TraceJson.route(r)), () -> n.putNull("route"));
+            ArrayNode on = n.putArray("notes");
+            o.notes().forEach(on::add);
+        }
+        ArrayNode nn = root.putArray("notes");
+        notes.forEach(nn::add);
+        return root;
+    }
+}

@@ -1,0 +1,63 @@
+package io.pktpath.cli.input;
+
+import io.pktpath.parser.bundle.InputKind;
+import java.util.List;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * The options that name bundle files one by one (overriding recognition by content), and those that say where a
+ * capture was taken when the capture does not record it.
+ */
+public final class BundleOptions {
+    public static final String CAPTURE = "capture";
+    public static final String IFACE = "iface";
+    public static final String DIR = "dir";
+
+    /** A file option: its name, the kind it forces, and its help. */
+    record FileOption(String name, InputKind kind, String help) {
+    }
+
+    static final List<FileOption> FILES = List.of(
+            new FileOption("rules", InputKind.IPTABLES_SAVE, "an iptables-save dump (IPv4)"),
+            new FileOption("rules6", InputKind.IPTABLES_SAVE, "an ip6tables-save dump (IPv6)"),
+            new FileOption("addr", InputKind.IP_ADDR, "ip addr (or ip -j addr) output"),
+            new FileOption("link", InputKind.IP_LINK, "ip link output"),
+            new FileOption("routes", InputKind.IP_ROUTE, "ip route show table all (or ip -j route) output"),
+            new FileOption("routes6", InputKind.IP_ROUTE, "ip -6 route show table all output"),
+            new FileOption("ip-rule", InputKind.IP_RULE, "ip rule output"),
+            new FileOption("neigh", InputKind.IP_NEIGH, "ip neigh (or ip -j neigh) output"),
+            new FileOption("sysctl", InputKind.SYSCTL, "sysctl -a output"),
+            new FileOption("ipset", InputKind.IPSET_SAVE, "ipset save output"),
+            new FileOption("conntrack", InputKind.CONNTRACK_LIST, "conntrack -L output"),
+            new FileOption("trace-log", InputKind.TRACE_LOG, "a netfilter TRACE log (xtables-monitor --trace)"));
+
+    private BundleOptions() {
+    }
+
+    /** Adds the file options, {@code --capture}, {@code --iface} and {@code --dir}. */
+    public static Options addTo(Options options) {
+        for (FileOption f : FILES) {
+            options.addOption(Option.builder().longOpt(f.name()).hasArg().argName("FILE")
+                    .desc(f.help() + "; overrides recognition by content").build());
+        }
+        options.addOption(Option.builder().longOpt(CAPTURE).hasArg().argName("FILE")
+                .desc("the pcap/pcapng capture to replay (default: the bundle's largest capture)").build());
+        options.addOption(Option.builder().longOpt(IFACE).hasArg().argName("NAME")
+                .desc("interface the capture was taken on, for captures that do not record it").build());
+        options.addOption(Option.builder().longOpt(DIR).hasArg().argName("in|out")
+                .desc("direction of every frame, for captures that do not record it").build());
+        return options;
+    }
+
+    /** Adds only the file options (commands that read a bundle but no capture). */
+    public static Options addFilesTo(Options options) {
+        for (FileOption f : FILES) {
+            options.addOption(Option.builder().longOpt(f.name()).hasArg().argName("FILE")
+                    .desc(f.help() + "; overrides recognition by content").build());
+        }
+        options.addOption(Option.builder().longOpt(CAPTURE).hasArg().argName("FILE")
+                .desc("a pcap/pcapng capture").build());
+        return options;
+    }
+}

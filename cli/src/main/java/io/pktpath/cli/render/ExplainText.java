@@ -1,0 +1,59 @@
+package io.pktpath.cli.render;
+
+import io.pktpath.core.trace.Alternative;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import java.io.PrintStream;
+import java.util.List;
+
+/** {@code pktpath explain} in text: the frame, its whole path as a tree, the disposition, NAT, route and alternatives. */
+public final class ExplainText {
+    private ExplainText() {
+    }
+
+    public static void render(PacketTrace t, Style style, PrintStream out) {
+        PacketSummary p = t.packet();
+        out.println(style.bold("frame " + p.frame()) + "  " + Labels.time(p.timeNanos()) + "  " + Labels.where(p) + "  "
+                + p.info());
+        out.println("replayed as: " + t.role() + (t.correlated().isEmpty() ? ""
+                : "  (same packet in frames " + join(t.correlated()) + ")"));
+        out.println("path:");
+        PathTree.render(t.path(), t.misses(), style, 2).forEach(out::println);
+        if (t.path().isEmpty()) {
+            out.println("  (no steps: " + (t.role().name().equals("EGRESS_COPY")
+                    ? "this frame is the egress copy of a packet replayed from another frame" : "the frame was not replayed")
+                    + ")");
+        }
+        out.println("disposition: " + style.disposition(t.disposition()) + " (" + t.disposition().words() + ")");
+        out.println("reason: " + t.reason());
+        String decisive = Labels.decisive(t);
+        if (!decisive.isEmpty()) {
+            out.println("decided by: " + style.cyan(decisive));
+        }
+        t.nat().filter(n -> n.changed()).ifPresent(n -> out.println("nat: " + n.before() + "  =>  " + n.after()
+                + (n.masquerade() ? " (masquerade/SNAT)" : "")));
+        t.route().ifPresent(r -> out.println("route: " + Labels.route(r)));
+        alternatives(t.alternatives(), style, out);
+        if (!t.notes().isEmpty()) {
+            out.println("notes:");
+            t.notes().forEach(n -> out.println("  - " + n));
+        }
+    }
+
+    private static void alternatives(List<Alternative> alternatives, Style style, PrintStream out) {
+        if (alternatives.isEmpty()) {
+            return;
+        }
+        out.println("alternatives (the capture does not decide between these):");
+        for (Alternative a : alternatives) {
+            String prob = Double.isNaN(a.probability()) ? "probability unknown"
+                    : String.format(java.util.Locale.ROOT, "p=%.4f", a.probability());
+            out.println("  - " + a.choice() + " (" + prob + "): " + style.disposition(a.disposition()) + ", " + a.reason()
+                    + FrameLine.nat(a.nat()).map(n -> " [" + n + "]").orElse(""));
+        }
+    }
+
+    static String join(List<Long> frames) {
+        return String.join(", ", frames.stream().map(String::valueOf).toList());
+    }
+}

@@ -1,0 +1,60 @@
+package io.pktpath.cli.render;
+
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.NatChange;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.Tuple;
+import java.util.Optional;
+
+/**
+ * One frame as one line, in the spirit of tcpdump: number, time, interface and direction, the packet, then its
+ * disposition and the rule (or policy) that decided it, the NAT it underwent, or the frame it is a copy of.
+ */
+public final class FrameLine {
+    private FrameLine() {
+    }
+
+    public static String render(PacketTrace t, Style style) {
+        PacketSummary p = t.packet();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%5d %s %-10s %s", p.frame(), Labels.time(p.timeNanos()), Labels.where(p), p.info()));
+        sb.append("  ").append(style.disposition(t.disposition()));
+        if (t.role() == FrameRole.EGRESS_COPY && !t.correlated().isEmpty()) {
+            sb.append(" (copy of frame ").append(t.correlated().get(0)).append(')');
+        }
+        String decisive = Labels.decisive(t);
+        if (!decisive.isEmpty()) {
+            sb.append(" by ").append(style.cyan(decisive));
+        } else if (t.disposition().isFailure() && t.route().isPresent()) {
+            sb.append(" by route ").append(style.cyan(Labels.route(t.route().get())));
+        }
+        nat(t.nat()).ifPresent(n -> sb.append(" [").append(n).append(']'));
+        return sb.toString();
+    }
+
+    /** {@code dnat 10.96.0.10:80 -> 10.244.1.3:8080}, {@code snat ...}, or both, for a NAT that changed something. */
+    public static Optional<String> nat(Optional<NatChange> nat) {
+        if (nat.isEmpty() || !nat.get().changed()) {
+            return Optional.empty();
+        }
+        Tuple b = nat.get().before();
+        Tuple a = nat.get().after();
+        StringBuilder sb = new StringBuilder();
+        if (!b.dst().equals(a.dst()) || b.dport() != a.dport()) {
+            sb.append("dnat ").append(endpoint(b, b.dst(), b.dport())).append(" -> ").append(endpoint(a, a.dst(), a.dport()));
+        }
+        if (!b.src().equals(a.src()) || b.sport() != a.sport()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(nat.get().masquerade() ? "masquerade " : "snat ")
+                    .append(endpoint(b, b.src(), b.sport())).append(" -> ").append(endpoint(a, a.src(), a.sport()));
+        }
+        return Optional.of(sb.toString());
+    }
+
+    private static String endpoint(Tuple t, io.pktpath.parser.net.IpAddress address, int port) {
+        if (!t.hasPorts()) {
+            return address.toString();
+        }
+        return address.isV4() ? address + ":" + port : "[" + address + "]:" + port;
+    }
+}

@@ -1,0 +1,172 @@
+package io.pktpath.cli.render;
+
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.analysis.DropCause;
+import io.pktpath.core.analysis.NatMapping;
+import io.pktpath.core.analysis.Summary;
+import io.pktpath.core.capture.CaptureIssue;
+import io.pktpath.core.conntrack.ConntrackStats;
+import io.pktpath.core.conntrack.FlowRecord;
+import io.pktpath.core.conntrack.RaceEvidence;
+import io.pktpath.core.findings.Finding;
+import io.pktpath.parser.diag.Diagnostic;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The first screen of {@code analyze}: capture and frame counts, flows, dispositions by count, drops by cause with
+ * the rule or route responsible, NAT mappings, findings, races, assumptions, bundle problems and diagnostics.
+ */
+public final class SummaryText {
+    private static final int SHOWN_FRAMES = 8;
+
+    private SummaryText() {
+    }
+
+    public static void render(String name, AnalysisResult r, Style style, PrintStream out) {
+        Summary s = r.summary();
+        out.println(style.bold("bundle: " + name));
+        r.capture().ifPresentOrElse(c -> out.println("capture: " + c.file() + " (" + c.format().name().toLowerCase(
+                java.util.Locale.ROOT) + ", " + c.framesDelivered() + " frames)"), () -> out.println("capture: none"));
+        out.println("frames: " + s.frames() + counts(s.roles()));
+        out.println("flows: " + r.flows().size() + flowOutcomes(r.flows()));
+        r.predictedStats().ifPresent(st -> out.println("conntrack (predicted): " + stats(st)));
+        section(out, style, "dispositions");
+        s.dispositions().forEach((d, n) -> out.printf("  %-22s %6d  %s%n", style.disposition(d), n, d.words()));
+        drops(s.drops(), style, out);
+        nat(s.natMappings(), out);
+        findings(r.findings(), style, out);
+        races(r.races(), out);
+        assumptions(r, out);
+        problems(r, style, out);
+    }
+
+    private static String counts(Map<? extends Enum<?>, Long> map) {
+        StringBuilder sb = new StringBuilder();
+        map.forEach((k, v) -> {
+            if (v > 0) {
+                sb.append(sb.length() == 0 ? " (" : ", ").append(k.name()).append(' ').append(v);
+            }
+        });
+        return sb.length() == 0 ? "" : sb + ")";
+    }
+
+    private static String flowOutcomes(List<FlowRecord> flows) {
+        Map<String, Long> by = new TreeMap<>();
+        flows.forEach(f -> by.merge(f.outcome(), 1L, Long::sum));
+        StringBuilder sb = new StringBuilder();
+        by.forEach((k, v) -> sb.append(sb.length() == 0 ? " (" : ", ").append(k).append(' ').append(v));
+        return sb.length() == 0 ? "" : sb + ")";
+    }
+
+    private static String stats(ConntrackStats st) {
+        return "found " + st.found() + ", invalid " + st.invalid() + ", insert " + st.insert() + ", insert_failed "
+                + st.insertFailed() + ", drop " + st.drop() + ", clash_resolve " + st.clashResolve()
+                + ", possible races " + st.possibleRaces();
+    }
+
+    private static void section(PrintStream out, Style style, String title) {
+        out.println(style.bold(title + ":"));
+    }
+
+    private static void drops(List<DropCause> drops, Style style, PrintStream out) {
+        section(out, style, "drops");
+        if (drops.isEmpty()) {
+            out.println("  none");
+        }
+        for (DropCause d : drops) {
+            out.printf("  %6d  %s by %s%s  frames %s%n", d.count(), style.disposition(d.disposition()),
+                    style.cyan(d.responsible()), d.location().isEmpty() ? "" : " (" + d.location() + ")",
+                    frames(d.frames(), d.count()));
+        }
+    }
+
+    private static void nat(List<NatMapping> mappings, PrintStream out) {
+        out.println("NAT mappings:");
+        if (mappings.isEmpty()) {
+            out.println("  none");
+        }
+        for (NatMapping m : mappings) {
+            out.printf("  %6d  %s %s -> %s  frames %s%n", m.packets(), m.kind(), m.before(), m.after(),
+                    frames(m.frames(), m.packets()));
+        }
+    }
+
+    private static void findings(List<Finding> findings, Style style, PrintStream out) {
+        section(out, style, "findings");
+        if (findings.isEmpty()) {
+            out.println("  none");
+        }
+        for (Finding f : findings) {
+            String sev = f.severity().name();
+            out.println("  " + (f.severity().ordinal() == 0 ? style.red(sev) : style.yellow(sev)) + " [" + f.code() + "] "
+                    + f.title());
+            f.evidence().forEach(e -> out.println("      " + e));
+            if (!f.frames().isEmpty()) {
+                out.println("      frames " + frames(f.frames(), f.frames().size()));
+            }
+            f.rules().forEach(rule -> out.println("      rule " + rule));
+            if (!f.fix().isEmpty()) {
+                out.println("      fix: " + f.fix());
+            }
+            if (!f.confidence().isEmpty()) {
+                out.println("      confidence: " + f.confidence());
+            }
+        }
+    }
+
+    private static void races(List<RaceEvidence> races, PrintStream out) {
+        if (races.isEmpty()) {
+            return;
+        }
+        out.println("possible conntrack races:");
+        for (RaceEvidence e : races) {
+            out.println("  " + e.kind() + ": frames " + e.earlierFrame() + " and " + e.laterFrame() + ", "
+                    + e.gapNanos() / 1000 + " us apart: " + e.detail());
+        }
+    }
+
+    private static void assumptions(AnalysisResult r, PrintStream out) {
+        out.println("assumptions:");
+        if (r.assumptions().isEmpty() && r.summary().assumptions().isEmpty()) {
+            out.println("  none");
+        }
+        r.assumptions().forEach(a -> out.println("  - " + a));
+        r.summary().assumptions().forEach((a, n) -> out.println("  - " + a + " (" + n + " frames)"));
+    }
+
+    private static void problems(AnalysisResult r, Style style, PrintStream out) {
+        var inv = r.bundle().inventory();
+        if (!inv.ignored().isEmpty() || !inv.missing().isEmpty()) {
+            out.println("bundle inventory problems:");
+            inv.ignored().forEach(i -> out.println("  ignored " + i.file() + ": " + i.reason()));
+            inv.missing().forEach(m -> out.println("  missing: " + m));
+        }
+        List<Diagnostic> diags = r.bundle().diagnostics();
+        if (!diags.isEmpty()) {
+            out.println("diagnostics (" + diags.size() + "):");
+            diags.forEach(d -> out.println(DiagnosticText.render(d, style).indent(2).stripTrailing()));
+        }
+        r.capture().ifPresent(c -> {
+            if (!c.issues().isEmpty()) {
+                out.println("capture problems:");
+                for (CaptureIssue i : c.issues()) {
+                    out.println("  " + i.severity().name().toLowerCase(java.util.Locale.ROOT) + "[" + i.code() + "]: "
+                            + i.render());
+                }
+            }
+        });
+    }
+
+    /** The first few frame numbers, with how many more there are. */
+    public static String frames(List<Long> frames, long total) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(SHOWN_FRAMES, frames.size()); i++) {
+            sb.append(i == 0 ? "" : ", ").append(frames.get(i));
+        }
+        long more = Math.max(total, frames.size()) - Math.min(SHOWN_FRAMES, frames.size());
+        return more > 0 ? sb + ", ... (" + more + " more)" : sb.toString();
+    }
+}

@@ -1,0 +1,79 @@
+package io.pktpath.gui.session;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.bundle.BundleOpenException;
+import io.pktpath.core.bundle.BundleOpener;
+import io.pktpath.core.bundle.OpenedBundle;
+import io.pktpath.core.capture.CaptureIssue;
+import io.pktpath.gui.frames.FrameRow;
+import io.pktpath.parser.bundle.BundleInput;
+import io.pktpath.parser.diag.Diagnostic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+/**
+ * Opens a bundle (directory, archive or single files) and replays its capture into a {@link Session}, reporting the
+ * frames replayed so far and stopping when cancelled; it touches no JavaFX, so it runs in any thread.
+ */
+public final class SessionLoader {
+    private final AnalysisOptions options;
+    private final int fullTraceLimit;
+
+    public SessionLoader(AnalysisOptions options, int fullTraceLimit) {
+        this.options = options;
+        this.fullTraceLimit = fullTraceLimit;
+    }
+
+    /** The loader the GUI uses: rule misses recorded, up to {@link TraceStore#DEFAULT_FULL_LIMIT} full traces kept. */
+    public static SessionLoader standard() {
+        return new SessionLoader(AnalysisOptions.DEFAULT.withMisses(true), TraceStore.DEFAULT_FULL_LIMIT);
+    }
+
+    /**
+     * Loads {@code source}; a bundle that cannot be opened at all throws with a message naming the file, everything
+     * else (bad lines, bad frames) becomes a line in {@link Session#problems()}.
+     */
+    public Session load(SessionSource source, LongConsumer progress, BooleanSupplier cancelled)
+            throws BundleOpenException {
+        OpenedBundle opened = open(source);
+        List<FrameRow> rows = new ArrayList<>();
+        TraceStore traces = new TraceStore(fullTraceLimit);
+        RuleFrames ruleFrames = new RuleFrames();
+        AnalysisResult result = Analyzer.analyze(opened.bundle(), Optional.empty(), options, t -> {
+            rows.add(FrameRow.of(t));
+            traces.add(t);
+            ruleFrames.add(t);
+        }, progress, cancelled);
+        return new Session(source, opened, result, rows, traces, ruleFrames, problems(result), options);
+    }
+
+    private static OpenedBundle open(SessionSource source) throws BundleOpenException {
+        BundleOpener opener = new BundleOpener();
+        if (source.paths().size() == 1) {
+            return opener.open(source.paths().get(0));
+        }
+        return opener.openFiles(source.paths().stream().map(BundleInput::of).toList());
+    }
+
+    private static List<String> problems(AnalysisResult result) {
+        List<String> lines = new ArrayList<>();
+        for (Diagnostic d : result.bundle().diagnostics()) {
+            lines.add(d.format());
+        }
+        result.capture().ifPresent(c -> {
+            for (CaptureIssue issue : c.issues()) {
+                lines.add(issue.render());
+            }
+        });
+        if (result.capturePath().isEmpty()) {
+            lines.add("no capture (.pcap or .pcapng) found among the inputs: the node is shown, there are no frames");
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,61 @@
+package io.pktpath.gui.session;
+
+import io.pktpath.core.trace.PacketTrace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The full traces of a replay, kept for selection: every trace while the capture is small, and past {@code fullLimit}
+ * only the failed and rewritten ones (the rest are re-derived on demand by {@link Session#trace(long)}).
+ */
+public final class TraceStore {
+    /** Full traces kept before the store keeps only the interesting ones. */
+    public static final int DEFAULT_FULL_LIMIT = 200_000;
+
+    private final int fullLimit;
+    private final List<PacketTrace> kept = new ArrayList<>();
+    private long seen;
+
+    public TraceStore(int fullLimit) {
+        this.fullLimit = fullLimit;
+    }
+
+    /** Records one streamed trace (frames arrive in increasing order). */
+    public void add(PacketTrace trace) {
+        seen++;
+        if (kept.size() < fullLimit || trace.disposition().isFailure()
+                || trace.nat().map(n -> n.changed()).orElse(false)) {
+            kept.add(trace);
+        }
+    }
+
+    /** The kept trace of {@code frame}, or empty when it was not kept (or no such frame). */
+    public Optional<PacketTrace> get(long frame) {
+        int lo = 0;
+        int hi = kept.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long f = kept.get(mid).packet().frame();
+            if (f < frame) {
+                lo = mid + 1;
+            } else if (f > frame) {
+                hi = mid - 1;
+            } else {
+                return Optional.of(kept.get(mid));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How many traces were streamed in. */
+    public long seen() {
+        return seen;
+    }
+
+    /** How many are kept in full. */
+    public int kept() {
+        return kept.size();
+    }
+}
