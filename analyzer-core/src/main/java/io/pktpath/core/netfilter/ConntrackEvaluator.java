@@ -31,13 +31,18 @@ final class ConntrackEvaluator implements MatchEvaluator {
         }
     }
 
+    /** State bits in the order iptables-save prints them. */
+    static final List<String> STATE_NAMES = List.of("INVALID", "NEW", "RELATED", "ESTABLISHED", "UNTRACKED", "SNAT", "DNAT");
+
     private final Optional<MatchOption> stateOption;
-    private final List<String> states;
+    private final int stateMask;
+    private final boolean stateNegated;
     private final List<Check> checks;
 
     ConntrackEvaluator(ConntrackMatch m) {
         this.stateOption = m.option("--ctstate");
-        this.states = m.states().map(n -> n.value().words()).orElse(List.of());
+        this.stateMask = mask(m.states().map(n -> n.value().words()).orElse(List.of()));
+        this.stateNegated = stateOption.map(MatchOption::negated).orElse(false);
         List<Check> list = new ArrayList<>();
         for (String name : ORDER) {
             m.option(name).ifPresent(o -> list.add(check(o)));
@@ -105,33 +110,51 @@ final class ConntrackEvaluator implements MatchEvaluator {
         return new Check(text, o.negated(), ct -> p.range().contains(field.apply(ct)), ct -> label + field.apply(ct));
     }
 
-    /** The states the packet has for {@code --ctstate}: one of INVALID/NEW/RELATED/ESTABLISHED/UNTRACKED, plus SNAT/DNAT. */
-    static List<String> packetStates(Evaluation e, boolean withNat) {
+    /** The bit set of state names (unknown names have none). */
+    static int mask(List<String> names) {
+        int mask = 0;
+        for (String n : names) {
+            int i = STATE_NAMES.indexOf(n.toUpperCase(Locale.ROOT));
+            mask |= i < 0 ? 0 : 1 << i;
+        }
+        return mask;
+    }
+
+    /** The packet's state bits: one of INVALID/NEW/RELATED/ESTABLISHED/UNTRACKED, plus SNAT/DNAT when asked. */
+    static int packetStates(Evaluation e, boolean withNat) {
         Optional<CtInfo> ct = e.trackedCt();
         if (ct.isEmpty()) {
-            return List.of(e.untracked() ? "UNTRACKED" : "INVALID");
+            return e.untracked() ? 1 << 4 : 1;
         }
-        List<String> s = new ArrayList<>(3);
-        s.add(ct.get().state().name());
+        int bits = switch (ct.get().state()) {
+            case NEW -> 1 << 1;
+            case RELATED -> 1 << 2;
+            case ESTABLISHED -> 1 << 3;
+            case UNTRACKED -> 1 << 4;
+            case INVALID -> 1;
+        };
         if (withNat && ct.get().isSnat()) {
-            s.add("SNAT");
+            bits |= 1 << 5;
         }
         if (withNat && ct.get().isDnat()) {
-            s.add("DNAT");
+            bits |= 1 << 6;
         }
-        return s;
+        return bits;
+    }
+
+    /** The names of state bits, comma-separated. */
+    static String names(int bits) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < STATE_NAMES.size(); i++) {
+            if ((bits & (1 << i)) != 0) {
+                out.add(STATE_NAMES.get(i));
+            }
+        }
+        return String.join(",", out);
     }
 
     private boolean stateHolds(Evaluation e) {
-        List<String> have = packetStates(e, true);
-        boolean hit = false;
-        for (String s : states) {
-            if (have.contains(s)) {
-                hit = true;
-                break;
-            }
-        }
-        return hit != stateOption.get().negated();
+        return ((packetStates(e, true) & stateMask) != 0) != stateNegated;
     }
 
     @Override
@@ -155,7 +178,7 @@ final class ConntrackEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         if (stateOption.isPresent() && !stateHolds(e)) {
             return new Mismatch(Describe.option(ConntrackMatch.MODULE, stateOption.get()),
-                    "ctstate " + String.join(",", packetStates(e, true)));
+                    "ctstate " + names(packetStates(e, true)));
         }
         Optional<CtInfo> ct = e.trackedCt();
         if (ct.isEmpty()) {

@@ -20,7 +20,7 @@ final class Evaluation {
     final WalkContext ctx;
     final StateView state;
     final List<RuleRef> hits = new ArrayList<>();
-    final Set<String> notes = new LinkedHashSet<>();
+    private Set<String> notes;
     Packet packet;
     Optional<CtInfo> ct;
     boolean notracked;
@@ -34,6 +34,18 @@ final class Evaluation {
         this.ct = ct;
         this.ctx = ctx;
         this.state = new StateView(ctx.state());
+    }
+
+    /** Adds an assumption or caveat to the result (each text once, in order). */
+    void note(String text) {
+        if (notes == null) {
+            notes = new LinkedHashSet<>();
+        }
+        notes.add(text);
+    }
+
+    List<String> notes() {
+        return notes == null ? List.of() : List.copyOf(notes);
     }
 
     /** Asks the oracle to decide an undecidable condition of the current rule and records the decision as a step. */

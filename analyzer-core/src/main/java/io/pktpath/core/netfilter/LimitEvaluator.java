@@ -24,7 +24,7 @@ final class LimitEvaluator implements MatchEvaluator {
         String key = key(e);
         var before = e.state.bucket(key);
         if (before.isEmpty()) {
-            e.notes.add("limit bucket of " + e.rule.label() + " assumed full at capture start");
+            e.note("limit bucket of " + e.rule.label() + " assumed full at capture start");
         }
         boolean paid = StateUpdate.BucketTake.evaluate(before, e.packet.timeNanos(), cost, capacity, 0).paid();
         e.state.record(new StateUpdate.BucketTake(key, e.packet.timeNanos(), cost, capacity, 0));

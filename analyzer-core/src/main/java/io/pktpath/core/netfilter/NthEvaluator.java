@@ -22,7 +22,7 @@ final class NthEvaluator implements MatchEvaluator {
         String key = RuleState.ruleKey(e.rule);
         java.util.OptionalLong count = e.state.nthCount(key);
         if (count.isEmpty()) {
-            e.notes.add("nth counter of " + e.rule.label() + " unknown at capture start: assumed 0");
+            e.note("nth counter of " + e.rule.label() + " unknown at capture start: assumed 0");
         }
         long k = count.orElse(0);
         e.state.record(new StateUpdate.NthAdvance(key));

@@ -80,7 +80,7 @@ final class RecentEvaluator implements MatchEvaluator {
         boolean ret = invert;
         if (found.isEmpty()) {
             if (!set) {
-                e.notes.add("recent list " + list + ": no earlier hit of " + a + " in this replay (list contents at capture start unknown)");
+                e.note("recent list " + list + ": no earlier hit of " + a + " in this replay (list contents at capture start unknown)");
                 return ret;
             }
             e.state.record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));

@@ -65,7 +65,7 @@ final class TargetEffects {
         e.notracked = true;
         e.raw = e.raw.withNotrack();
         if (!e.table.equals("raw")) {
-            e.notes.add(e.rule.label() + ": NOTRACK outside the raw table is refused by iptables");
+            e.note(e.rule.label() + ": NOTRACK outside the raw table is refused by iptables");
         }
         return List.of("notrack");
     }

@@ -14,7 +14,7 @@ final class TrueEvaluator implements MatchEvaluator {
 
     @Override
     public boolean test(Evaluation e) {
-        note.ifPresent(e.notes::add);
+        note.ifPresent(e::note);
         return true;
     }
 

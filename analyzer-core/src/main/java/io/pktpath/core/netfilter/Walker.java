@@ -11,7 +11,6 @@ import io.pktpath.core.trace.Verdict;
 import io.pktpath.parser.iptables.model.Policy;
 import io.pktpath.parser.iptables.target.RejectWith;
 import io.pktpath.parser.iptables.target.Target;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,7 +49,7 @@ final class Walker {
             policyApplied = true;
             Policy policy = chain.policy.orElse(Policy.ACCEPT);
             if (chain.policy.isEmpty()) {
-                e.notes.add("chain " + chain.table + " " + chain.name + " has no policy in the dump: ACCEPT assumed");
+                e.note("chain " + chain.table + " " + chain.name + " has no policy in the dump: ACCEPT assumed");
             }
             w.verdict = policy == Policy.DROP ? TableVerdict.DROP : TableVerdict.ACCEPT;
             ctx.steps().add(new PolicyStep(hook, chain.table, chain.name,
@@ -58,13 +57,13 @@ final class Walker {
         }
         return new TableResult(hook, chain.table, chain.name, true, w.verdict, w.rejectWith, e.packet, e.ct, w.nat,
                 w.decidingRule, w.decidingTarget, policyApplied, e.raw, e.state.updates(), e.hits, packet.length(),
-                new ArrayList<>(e.notes));
+                e.notes());
     }
 
     /** Walks a chain; true when a verdict ended the table, false when the walk goes back to the caller. */
     private boolean run(CompiledChain chain, int depth) {
         if (depth > MAX_DEPTH) {
-            e.notes.add("chains nested deeper than " + MAX_DEPTH + " at " + chain.name + " (a loop?): treated as RETURN");
+            e.note("chains nested deeper than " + MAX_DEPTH + " at " + chain.name + " (a loop?): treated as RETURN");
             return false;
         }
         int[] candidates = chain.candidates(e.packet, e.ctx.collectMisses());
@@ -79,7 +78,7 @@ final class Walker {
                 case JUMP -> {
                     step(r, Verdict.jump(r.jumpName), List.of());
                     if (r.jumpTo.isEmpty()) {
-                        e.notes.add(r.ref.label() + " jumps to chain " + r.jumpName + ", which is not in the dump: ignored");
+                        e.note(r.ref.label() + " jumps to chain " + r.jumpName + ", which is not in the dump: ignored");
                     } else if (run(r.jumpTo.get(), depth + 1)) {
                         return true;
                     }
@@ -87,7 +86,7 @@ final class Walker {
                 case GOTO -> {
                     step(r, Verdict.goTo(r.jumpName), List.of());
                     if (r.jumpTo.isEmpty()) {
-                        e.notes.add(r.ref.label() + " goes to chain " + r.jumpName + ", which is not in the dump: ignored");
+                        e.note(r.ref.label() + " goes to chain " + r.jumpName + ", which is not in the dump: ignored");
                     } else {
                         return run(r.jumpTo.get(), depth + 1);
                     }
@@ -124,7 +123,7 @@ final class Walker {
                 RejectWith with = ((io.pktpath.parser.iptables.target.Reject) r.target).with();
                 rejectWith = Optional.of(with);
                 if (!e.table.equals("filter")) {
-                    e.notes.add(r.ref.label() + ": REJECT outside the filter table is refused by iptables");
+                    e.note(r.ref.label() + ": REJECT outside the filter table is refused by iptables");
                 }
                 setVerdict(r, TableVerdict.REJECT, Verdict.DROP);
             }
@@ -132,7 +131,7 @@ final class Walker {
                 if (e.table.equals("nat")) {
                     nat = Optional.of(new NatRequest(e.hook, r.target, r.ref));
                 } else {
-                    e.notes.add(r.ref.label() + ": NAT targets outside the nat table are refused by iptables; ACCEPT assumed");
+                    e.note(r.ref.label() + ": NAT targets outside the nat table are refused by iptables; ACCEPT assumed");
                 }
                 setVerdict(r, TableVerdict.ACCEPT, Verdict.ACCEPT);
             }

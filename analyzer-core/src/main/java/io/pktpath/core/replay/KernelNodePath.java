@@ -55,6 +55,7 @@ public final class KernelNodePath implements NodePath {
     private final RuleState ruleState = new RuleState();
     private final RuleHits hits = new RuleHits();
     private final List<ConntrackEntry> seed;
+    private final ConntrackHints hints;
     private final List<RaceEvidence> races = new ArrayList<>();
     private final List<String> seedNotes = new ArrayList<>();
     private boolean seeded;
@@ -62,6 +63,15 @@ public final class KernelNodePath implements NodePath {
 
     public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
                           List<ConntrackEntry> conntrackBeforeCapture) {
+        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, List.of());
+    }
+
+    /**
+     * With {@code conntrackHints}: a {@code conntrack -L} taken after the capture, used only to recover what a local
+     * socket sent when the capture shows the packet after this node's NAT (never to create connections).
+     */
+    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
+                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints) {
         this.net = net;
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
@@ -72,6 +82,7 @@ public final class KernelNodePath implements NodePath {
         this.conntrackOn = ConntrackPolicy.isEnabled(rules4.orElse(Ruleset.empty(IpFamily.V4)),
                 rules6.orElse(Ruleset.empty(IpFamily.V6)));
         this.seed = List.copyOf(conntrackBeforeCapture);
+        this.hints = ConntrackHints.of(conntrackHints);
     }
 
     public RuleHits hits() {
@@ -250,11 +261,17 @@ public final class KernelNodePath implements NodePath {
             Tuple sent = e.direction() == CtDirection.REPLY ? e.ct().original() : e.ct().reply();
             return wire.withTuple(sent);
         }
+        Optional<Tuple> hinted = hints.socketTuple(wire.tuple());
+        if (hinted.isPresent() && !hinted.get().equals(wire.tuple())) {
+            notes.add("the socket sent " + hinted.get() + " (from the bundle's conntrack -L); this node's NAT made it "
+                    + wire.tuple() + " before the capture saw it");
+            return wire.withTuple(hinted.get());
+        }
         OutputOriginals originals = wire.family() == IpFamily.V4 ? originals4 : originals6;
         if (originals == null) {
             return wire;
         }
-        List<Tuple> candidates = originals.candidates(wire.tuple());
+        List<Tuple> candidates = originals.candidates(wire.tuple(), net.localAddresses());
         for (Tuple candidate : candidates) {
             if (candidate.equals(wire.tuple())) {
                 break;
@@ -479,6 +496,35 @@ public final class KernelNodePath implements NodePath {
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
                 s.packet.family().number());
         return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    @Override
+    public PathRun observed(PathRun run, Tuple leftAs) {
+        Commit c = (Commit) run.commitToken();
+        Optional<io.pktpath.core.conntrack.CtCandidate> candidate = c.candidate().map(k -> k.srcBinding().isEmpty() ? k
+                : new io.pktpath.core.conntrack.CtCandidate(k.id(), k.zone(), k.original(), leftAs.inverse(),
+                k.icmpRequestType(), k.tcpState(), k.pickup(), k.mark(), k.dstBinding(),
+                k.srcBinding().map(b -> new NatBinding(b.manip(), b.kind(), b.rule(), b.replyBefore(), leftAs.inverse(),
+                        b.detail() + "; the capture shows port " + leftAs.sport(), b.nullBinding(), false, b.drops(),
+                        b.collision())), k.replaces()));
+        List<io.pktpath.core.trace.TraceStep> steps = new ArrayList<>(run.steps().size());
+        for (io.pktpath.core.trace.TraceStep step : run.steps()) {
+            if (step instanceof io.pktpath.core.trace.NatStep n && n.hook() == Hook.POSTROUTING
+                    && (n.kind() == NatKind.MASQUERADE || n.kind() == NatKind.SNAT)) {
+                steps.add(new io.pktpath.core.trace.NatStep(n.hook(), n.kind(), n.before(), leftAs, n.rule(),
+                        n.detail() + "; the kernel chose source port " + leftAs.sport() + ", as the capture shows"));
+            } else {
+                steps.add(step);
+            }
+        }
+        Optional<NatChange> nat = run.nat().map(n -> new NatChange(n.before(), leftAs, n.masquerade()));
+        Commit adjusted = new Commit(c.tables(), c.lookup(), candidate, c.confirm(), c.ct(), c.packet(), c.family());
+        String reason = run.egress().map(e -> run.reason().replace(e.tuple().toString(), leftAs.toString()))
+                .orElse(run.reason());
+        return new PathRun(steps, run.disposition(), reason, nat, run.route(),
+                run.egress().map(e -> new Egress(e.dev(), leftAs)), run.misses(), run.notes(), run.flowId(), adjusted);
     }
 
     // ---------------------------------------------------------------- commit

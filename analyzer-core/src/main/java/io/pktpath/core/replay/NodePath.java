@@ -17,6 +17,12 @@ public interface NodePath {
     /** Applies the effects of the run that happened, and says what that revealed (a conntrack clash that drops it). */
     CommitOutcome commit(PathRun run, Packet packet);
 
+    /**
+     * The run adjusted to what the capture showed leaving the node when the kernel chose a value the replay cannot
+     * know (a random or clash-avoiding source port): NAT, egress and the conntrack binding take the observed tuple.
+     */
+    PathRun observed(PathRun run, io.pktpath.core.trace.Tuple leftAs);
+
     /** Whether {@code address} is one of the node's own addresses. */
     boolean isLocal(io.pktpath.parser.net.IpAddress address);
 }

@@ -52,8 +52,12 @@ final class OutputOriginals {
         }
     }
 
-    /** Candidate tuples the socket may have sent, most specific first; the seen tuple itself is always last. */
-    List<Tuple> candidates(Tuple seen) {
+    /**
+     * Candidate tuples the socket may have sent, most specific first; the seen tuple itself is always last. Where the
+     * path to the DNAT names no destination (Docker's {@code --dst-type LOCAL}), the node's own addresses are tried,
+     * the seen source first (a socket talking to a local address uses it as its source).
+     */
+    List<Tuple> candidates(Tuple seen, List<IpAddress> localAddresses) {
         Set<Tuple> out = new LinkedHashSet<>();
         for (Rule rule : dnatRules) {
             Dnat dnat = (Dnat) rule.target();
@@ -61,7 +65,7 @@ final class OutputOriginals {
                 continue;
             }
             Set<String> visited = new HashSet<>();
-            collect(rule, Optional.empty(), Optional.empty(), seen, out, visited, 0);
+            collect(rule, Optional.empty(), Optional.empty(), seen, out, visited, 0, localAddresses);
         }
         out.add(seen);
         return List.copyOf(out);
@@ -80,12 +84,22 @@ final class OutputOriginals {
     }
 
     private void collect(Rule rule, Optional<IpAddress> dst, Optional<Integer> dport, Tuple seen, Set<Tuple> out,
-                         Set<String> visited, int depth) {
+                         Set<String> visited, int depth, List<IpAddress> localAddresses) {
         Optional<IpAddress> d = dst.isPresent() ? dst : hostDestination(rule);
         Optional<Integer> p = dport.isPresent() ? dport : destinationPort(rule);
         if (rule.chain().equals("OUTPUT") || depth > 16) {
             if (d.isPresent()) {
                 out.add(new Tuple(seen.protocol(), seen.src(), seen.sport(), d.get(), p.orElse(seen.dport())));
+            } else {
+                List<IpAddress> locals = new ArrayList<>();
+                if (localAddresses.contains(seen.src())) {
+                    locals.add(seen.src());
+                }
+                localAddresses.stream().filter(a -> a.family() == seen.dst().family() && !locals.contains(a)
+                        && !(a.isV4() && (a.v4Bits() >>> 24) == 127)).forEach(locals::add);
+                for (IpAddress local : locals) {
+                    out.add(new Tuple(seen.protocol(), seen.src(), seen.sport(), local, p.orElse(seen.dport())));
+                }
             }
             return;
         }
@@ -93,7 +107,7 @@ final class OutputOriginals {
             return;
         }
         for (Rule caller : callers.getOrDefault(rule.chain(), List.of())) {
-            collect(caller, d, p, seen, out, visited, depth + 1);
+            collect(caller, d, p, seen, out, visited, depth + 1, localAddresses);
         }
         visited.remove(rule.chain());
     }

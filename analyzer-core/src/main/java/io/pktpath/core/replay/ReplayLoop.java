@@ -95,7 +95,8 @@ public final class ReplayLoop {
         Choice choice = role == FrameRole.LOCAL_OUT ? chooseBySelf(cp, runs.branches())
                 : choose(cp, runs.branches(), notes);
         BranchEnumerator.Branch<PathRun> chosen = runs.branches().get(choice.index());
-        CommitOutcome committed = path.commit(chosen.result(), input);
+        PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed());
+        CommitOutcome committed = path.commit(chosenRun, input);
         notes.addAll(committed.notes());
         List<Alternative> alternatives = new ArrayList<>();
         if (runs.branches().size() > 1) {
@@ -104,7 +105,7 @@ public final class ReplayLoop {
                 alternatives.add(new Alternative(b.label(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reason()));
             }
         }
-        PathRun run = chosen.result();
+        PathRun run = chosenRun;
         notes.addAll(run.notes());
         List<Long> correlated = choice.egressFrame() > 0 ? List.of(choice.egressFrame()) : List.of();
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
@@ -156,8 +157,14 @@ public final class ReplayLoop {
                 p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false);
     }
 
-    /** Which branch happened, what decided it, and the egress frame that showed it (0 when none). */
-    private record Choice(int index, String decidedBy, long egressFrame) {
+    /**
+     * Which branch happened, what decided it, the egress frame that showed it (0 when none), and the tuple it left
+     * with when that differs from the prediction only by a value the kernel chose (null otherwise).
+     */
+    private record Choice(int index, String decidedBy, long egressFrame, Tuple observed) {
+        Choice(int index, String decidedBy, long egressFrame) {
+            this(index, decidedBy, egressFrame, null);
+        }
     }
 
     private Choice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
@@ -187,6 +194,22 @@ public final class ReplayLoop {
                 sameIdentity = later;
             }
         }
+        for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
+                break;
+            }
+            if (later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())
+                    || !sameIdentity(packet, later.packet().get())) {
+                continue;
+            }
+            for (int i = 0; i < branches.size(); i++) {
+                Optional<Egress> egress = branches.get(i).result().egress();
+                if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
+                    String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
+                    return new Choice(i, by, later.frame(), later.packet().get().tuple());
+                }
+            }
+        }
         if (sameIdentity != null) {
             Egress predicted = branches.get(0).result().egress().orElse(null);
             notes.add("frame " + sameIdentity.frame() + " looks like this packet leaving on " + sameIdentity.summary().iface()
@@ -206,6 +229,20 @@ public final class ReplayLoop {
             }
         }
         return new Choice(0, branches.size() > 1 ? "first branch in rule order: no branch leaves as this frame" : "", 0);
+    }
+
+    /**
+     * The egress copy differs from the prediction only in the source port, and the branch applied source NAT: the
+     * kernel picked the port (--random-fully, or another port because the reply tuple was taken).
+     */
+    private static boolean leavesWithKernelChosenPort(Egress egress, CapturedPacket later, PathRun run) {
+        boolean sourceNat = run.nat().map(n -> n.masquerade()).orElse(false);
+        String iface = later.summary().iface();
+        Tuple seen = later.packet().get().tuple();
+        Tuple predicted = egress.tuple();
+        return sourceNat && (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
+                && predicted.protocol() == seen.protocol() && predicted.src().equals(seen.src())
+                && predicted.dst().equals(seen.dst()) && predicted.dport() == seen.dport() && predicted.sport() != seen.sport();
     }
 
     private static boolean leavesAs(Egress egress, CapturedPacket later) {

@@ -37,7 +37,7 @@ public final class InventoryText {
                 : " (" + b.ipsets().sets().values().stream().map(s -> s.name() + " " + s.entries().size() + " entries")
                 .collect(Collectors.joining(", ")) + ")"));
         out.println("conntrack entries: before " + b.conntrackBefore().size() + ", after " + b.conntrack().size());
-        out.println("kernel: " + b.kernel().map(Object::toString).orElse("unknown"));
+        out.println("kernel: " + b.kernel().map(k -> k.release().isEmpty() ? k.major() + "." + k.minor() + "." + k.patch() : k.release()).orElse("unknown"));
         out.println("captures: " + (b.captures().isEmpty() ? "none" : b.captures().stream()
                 .map(p -> String.valueOf(p.getFileName())).collect(Collectors.joining(", "))));
         out.println("trace logs: " + (b.traceLogs().isEmpty() ? "none" : b.traceLogs().stream()
@@ -45,7 +45,7 @@ public final class InventoryText {
     }
 
     private static String address(InterfaceAddress a) {
-        return a.toString();
+        return a.cidr().toString();
     }
 
     private static void ruleset(String label, Optional<Ruleset> ruleset, PrintStream out) {

@@ -1,0 +1,47 @@
+package io.pktpath.core.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes a whole benchmark bundle into a directory: {@code iptables-save.txt} from {@link KubeProxyRulesetGenerator},
+ * {@code ip-addr.txt}, {@code ip-link.txt}, {@code ip-route.txt}, {@code sysctl.txt} from {@link NodeTextGenerator},
+ * and {@code capture.pcap} from {@link PodTrafficCaptureGenerator}; the same arguments give the same bytes.
+ * Usage: {@code BenchBundle DIR SERVICES FRAMES [SEED]}.
+ */
+public final class BenchBundle {
+    /** Seed used when none is given. */
+    public static final long DEFAULT_SEED = 20261122L;
+
+    private BenchBundle() {
+    }
+
+    /** Writes the bundle; returns the cluster it describes. */
+    public static KubeCluster write(Path dir, int services, long frames, long seed) throws IOException {
+        Files.createDirectories(dir);
+        KubeCluster cluster = KubeCluster.generate(services, seed);
+        text(dir.resolve("iptables-save.txt"), KubeProxyRulesetGenerator.generate(cluster));
+        text(dir.resolve("ip-addr.txt"), NodeTextGenerator.ipAddr(cluster));
+        text(dir.resolve("ip-link.txt"), NodeTextGenerator.ipLink(cluster));
+        text(dir.resolve("ip-route.txt"), NodeTextGenerator.ipRoute(cluster));
+        text(dir.resolve("sysctl.txt"), NodeTextGenerator.sysctl(cluster));
+        PodTrafficCaptureGenerator.write(dir.resolve("capture.pcap"), cluster, frames, seed + 1);
+        return cluster;
+    }
+
+    private static void text(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /** Entry point; see the class comment for the arguments. */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: BenchBundle DIR SERVICES FRAMES [SEED]");
+            System.exit(2);
+        }
+        write(Path.of(args[0]), Integer.parseInt(args[1]), Long.parseLong(args[2]),
+                args.length > 3 ? Long.parseLong(args[3]) : DEFAULT_SEED);
+    }
+}

@@ -1,0 +1,137 @@
+package io.pktpath.core.findings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns each group of failed frames into a finding with the title, evidence, fix and confidence its cause calls for. */
+final class FailureFindings {
+    private FailureFindings() {
+    }
+
+    static List<Finding> of(Iterable<FailureGroup> groups) {
+        List<Finding> out = new ArrayList<>();
+        for (FailureGroup g : groups) {
+            if (g.code.equals(Codes.NEIGHBOR_UNRESOLVED)) {
+                if (g.answerCount > 0) {
+                    out.add(neighborFromIcmp(g));
+                }
+                continue;
+            }
+            out.add(finding(g));
+        }
+        return out;
+    }
+
+    private static Finding finding(FailureGroup g) {
+        List<String> evidence = new ArrayList<>();
+        evidence.add(g.frames.describe() + " " + verb(g.code) + ": " + g.reason);
+        if (!g.location.isEmpty()) {
+            evidence.add("responsible: " + g.responsible + " at " + g.location);
+        }
+        for (String a : g.answers) {
+            evidence.add("sent back: " + a);
+        }
+        if (expectsAnswer(g.code) && g.answerCount == 0) {
+            evidence.add("the capture shows no ICMP error or RST sent back for these frames (rate limits or the capture "
+                    + "point may hide it)");
+        }
+        List<String> rules = g.location.isEmpty() ? List.of() : List.of(g.location + ": " + g.responsible);
+        return new Finding(g.code, severity(g.code), title(g), g.frames.frames(), rules, evidence, fix(g),
+                "high: the replay put these frames through the bundle's rules, routes and sysctls and this is the "
+                        + "step that ended their path" + (g.answerCount > 0 ? "; the capture shows the node's answer" : ""));
+    }
+
+    private static Finding neighborFromIcmp(FailureGroup g) {
+        List<String> evidence = new ArrayList<>();
+        evidence.add(g.frames.describe() + " forwarded towards next hop " + g.responsible + " while its neighbor entry was "
+                + "unresolved (" + g.location + ")");
+        for (String a : g.answers) {
+            evidence.add("the node answered: " + a);
+        }
+        return new Finding(Codes.NEIGHBOR_FAILED, FindingSeverity.ERROR, "Next hop " + g.responsible
+                + " never answered ARP/NDP: " + g.frames.count() + " packet(s) dropped with ICMP host unreachable",
+                g.frames.frames(), List.of(g.location), evidence,
+                "Check that " + g.responsible.split(" ")[0] + " is up and on that link (ip neigh show; arping), or fix the "
+                        + "route that points at it",
+                "high: the capture shows the node's ICMP host unreachable quoting these packets after the failed resolution");
+    }
+
+    private static boolean expectsAnswer(String code) {
+        return code.equals(Codes.REJECT) || code.equals(Codes.SERVICE_NO_ENDPOINTS);
+    }
+
+    private static FindingSeverity severity(String code) {
+        return code.equals(Codes.MARTIAN) ? FindingSeverity.WARNING : FindingSeverity.ERROR;
+    }
+
+    private static String verb(String code) {
+        return switch (code) {
+            case Codes.REJECT, Codes.SERVICE_NO_ENDPOINTS -> "rejected";
+            default -> "dropped";
+        };
+    }
+
+    private static String title(FailureGroup g) {
+        long n = g.frames.count();
+        return switch (g.code) {
+            case Codes.DROP_RULE -> n + " packet(s) dropped by rule " + g.location;
+            case Codes.REJECT -> n + " packet(s) rejected by rule " + g.location;
+            case Codes.FORWARD_POLICY_DROP -> n + " forwarded packet(s) dropped by the FORWARD chain's DROP policy";
+            case Codes.POLICY_DROP -> n + " packet(s) dropped by the DROP policy of " + g.location;
+            case Codes.NO_ROUTE -> n + " packet(s) without a route: " + g.responsible;
+            case Codes.ROUTE_UNREACHABLE -> n + " packet(s) hit an unreachable route: " + g.responsible;
+            case Codes.ROUTE_PROHIBIT -> n + " packet(s) hit a prohibit route: " + g.responsible;
+            case Codes.ROUTE_BLACKHOLE -> n + " packet(s) silently dropped by a blackhole route: " + g.responsible;
+            case Codes.NEIGHBOR_FAILED -> n + " packet(s) lost: next hop " + g.responsible + " unresolved";
+            case Codes.RP_FILTER -> n + " packet(s) dropped by reverse-path filtering (rp_filter)";
+            case Codes.FORWARDING_OFF -> n + " packet(s) dropped: IP forwarding is off on the input interface";
+            case Codes.MARTIAN -> n + " packet(s) dropped as martians";
+            case Codes.INVALID_DROP -> n + " packet(s) in conntrack state INVALID dropped";
+            case Codes.SERVICE_NO_ENDPOINTS -> "Service without endpoints: " + n + " connection attempt(s) rejected ("
+                    + service(g.responsible) + ")";
+            case Codes.ETP_LOCAL_NO_ENDPOINT -> "externalTrafficPolicy=Local service has no endpoint on this node: " + n
+                    + " packet(s) dropped (" + service(g.responsible) + ")";
+            default -> n + " packet(s) failed: " + g.responsible;
+        };
+    }
+
+    /** The service name from a kube-proxy comment {@code "ns/name:port has no endpoints"}. */
+    static String service(String ruleText) {
+        int c = ruleText.indexOf("--comment \"");
+        if (c < 0) {
+            return ruleText;
+        }
+        int end = ruleText.indexOf(" has no", c);
+        return end < 0 ? ruleText : ruleText.substring(c + 11, end);
+    }
+
+    private static String fix(FailureGroup g) {
+        return switch (g.code) {
+            case Codes.DROP_RULE -> "If this traffic should pass, change or insert an ACCEPT before " + g.location
+                    + " (" + g.responsible + "); otherwise the drop is intended";
+            case Codes.REJECT -> "If this traffic should pass, remove or narrow " + g.location + " (" + g.responsible + ")";
+            case Codes.FORWARD_POLICY_DROP -> "Add a FORWARD ACCEPT rule for this traffic (and for RELATED,ESTABLISHED "
+                    + "replies), e.g. iptables -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT, or set the "
+                    + "policy to ACCEPT if the node should route freely";
+            case Codes.POLICY_DROP -> "Add an ACCEPT rule for this traffic to " + g.location.replace(" policy", "")
+                    + " or change its policy";
+            case Codes.NO_ROUTE -> "Add a route (or a default route) for the destination in the table the ip rules select";
+            case Codes.ROUTE_UNREACHABLE, Codes.ROUTE_PROHIBIT, Codes.ROUTE_BLACKHOLE -> "Remove or narrow the route "
+                    + g.responsible + " (" + g.location + ") if this destination should be reachable";
+            case Codes.NEIGHBOR_FAILED -> "Check that the next hop is up and on that link (ip neigh; arping) or fix the "
+                    + "route pointing at it";
+            case Codes.RP_FILTER -> "Make the return route leave through the input interface, or set rp_filter to 2 "
+                    + "(loose) or 0 on that interface (effective value = max(conf/all, conf/<dev>))";
+            case Codes.FORWARDING_OFF -> "Enable forwarding: sysctl -w net.ipv4.ip_forward=1 (or "
+                    + "net.ipv4.conf.<dev>.forwarding=1 on the input interface)";
+            case Codes.MARTIAN -> "Fix the sender's address (or set accept_local/route_localnet where that is intended)";
+            case Codes.INVALID_DROP -> "Find why conntrack has no matching connection (asymmetric routing, a ct flushed or "
+                    + "expired, a middlebox changing sequence numbers); nf_conntrack_tcp_be_liberal=1 is a last resort";
+            case Codes.SERVICE_NO_ENDPOINTS -> "Give the Service ready endpoints: check its selector matches running, ready "
+                    + "pods (kubectl get endpointslices -l kubernetes.io/service-name=...)";
+            case Codes.ETP_LOCAL_NO_ENDPOINT -> "Send the traffic only to nodes that run a ready endpoint (load balancer "
+                    + "health check on healthCheckNodePort), or set externalTrafficPolicy=Cluster";
+            default -> "Inspect " + g.location;
+        };
+    }
+}

@@ -1,0 +1,45 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.conntrack.ConntrackEntry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@code conntrack -L} taken after the capture, as a lookup from what a packet looked like on the wire to what the
+ * local socket sent: an entry whose reply tuple is the inverse of the wire tuple was sent as its original tuple.
+ */
+final class ConntrackHints {
+    private final Map<Tuple, Tuple> socketByWire;
+
+    private ConntrackHints(Map<Tuple, Tuple> socketByWire) {
+        this.socketByWire = socketByWire;
+    }
+
+    static ConntrackHints of(List<ConntrackEntry> entries) {
+        Map<Tuple, Tuple> map = new HashMap<>();
+        for (ConntrackEntry e : entries) {
+            Tuple original = tuple(e.protocolNumber(), e.original());
+            Tuple reply = tuple(e.protocolNumber(), e.reply());
+            int proto = e.protocolNumber();
+            Tuple wire = proto == 1 || proto == 58 ? new Tuple(proto, reply.dst(), reply.sport(), reply.src(), 0)
+                    : reply.inverse();
+            map.putIfAbsent(wire, original);
+        }
+        return new ConntrackHints(map);
+    }
+
+    /** What the socket sent, if the dump holds the connection whose NAT produced {@code wire}. */
+    Optional<Tuple> socketTuple(Tuple wire) {
+        return Optional.ofNullable(socketByWire.get(wire));
+    }
+
+    private static Tuple tuple(int proto, io.pktpath.parser.conntrack.Tuple t) {
+        if (proto == 1 || proto == 58) {
+            return new Tuple(proto, t.src(), t.icmpId().orElse(0), t.dst(), 0);
+        }
+        return new Tuple(proto, t.src(), t.sport().orElse(0), t.dst(), t.dport().orElse(0));
+    }
+}

@@ -1,0 +1,93 @@
+package io.pktpath.core.verify;
+
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.iptables.model.Ruleset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns {@code nft monitor trace} output for the ip6 family into the {@code xtables-monitor --trace} form
+ * {@link KernelTraceParser} reads, so IPv6 packets can be compared although xtables-monitor 1.8.9 loses them: each
+ * traced rule is located in {@code nft -a list ruleset} by its text, and its position there names the
+ * {@code ip6tables-save} rule whose text the step then carries.
+ */
+public final class NftTraceConverter {
+    private static final Pattern LINE = Pattern.compile("^trace id (\\S+) (ip6|ip) (\\S+) (\\S+) (packet:|rule|policy)(.*)$");
+    private static final Pattern VERDICT = Pattern.compile("\\(verdict ([a-z]+)(?: (\\S+))?\\)\\s*$");
+
+    private NftTraceConverter() {
+    }
+
+    /** The xtables-monitor equivalent of every packet, rule and policy line; rules not found keep their nft text. */
+    public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> ip6tables) {
+        NftRuleIndex index = NftRuleIndex.parse(nftRuleset, "ip6");
+        List<String> out = new ArrayList<>();
+        for (String raw : nftTrace.split("\n")) {
+            Matcher m = LINE.matcher(raw.strip());
+            if (!m.matches() || !m.group(2).equals("ip6")) {
+                continue;
+            }
+            String id = m.group(1);
+            String table = m.group(3);
+            String chain = m.group(4);
+            String rest = m.group(6).strip();
+            switch (m.group(5)) {
+                case "packet:" -> out.add("PACKET: 10 " + id + " " + header(rest));
+                case "policy" -> out.add(" TRACE: 10 " + id + " " + table + ":" + chain + ":policy:"
+                        + rest.toUpperCase());
+                default -> out.add(rule(id, table, chain, rest, index, ip6tables));
+            }
+        }
+        return String.join("\n", out) + "\n";
+    }
+
+    private static String rule(String id, String table, String chain, String rest, NftRuleIndex index,
+                               Optional<Ruleset> ip6tables) {
+        Matcher v = VERDICT.matcher(rest);
+        String verdict = "CONTINUE";
+        String text = rest;
+        if (v.find()) {
+            verdict = v.group(2) == null ? v.group(1).toUpperCase() : v.group(1).toUpperCase() + ":" + v.group(2);
+            text = rest.substring(0, v.start());
+        }
+        Optional<Integer> position = index.position(table, chain, text);
+        String iptables = position.flatMap(p -> ip6tables.flatMap(r -> r.table(table)).flatMap(t -> t.chain(chain))
+                .flatMap(c -> c.rule(p))).map(Rule::text).orElse("nft: " + NftRuleIndex.normalize(text));
+        String handle = "0x" + Integer.toHexString(position.orElse(0));
+        return " TRACE: 10 " + id + " " + table + ":" + chain + ":rule:" + handle + ":" + verdict + "  -6 -t " + table
+                + " " + iptables;
+    }
+
+    /** {@code iif "eth0" ... ip6 saddr A ip6 daddr B ... ip6 length N tcp sport P tcp dport Q} as KEY=value fields. */
+    static String header(String packet) {
+        String[] t = packet.split("\\s+");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i + 1 < t.length; i++) {
+            String value = t[i + 1].replace("\"", "");
+            switch (t[i]) {
+                case "iif" -> sb.append("IN=").append(value).append(' ');
+                case "oif" -> sb.append("OUT=").append(value).append(' ');
+                case "saddr" -> sb.append(t[i - 1].equals("ip6") ? "SRC=" + value + " " : "");
+                case "daddr" -> sb.append(t[i - 1].equals("ip6") ? "DST=" + value + " " : "");
+                case "length" -> sb.append(t[i - 1].equals("ip6") ? "LEN=" + lengthAsXtables(value) + " " : "");
+                case "sport" -> sb.append("SPORT=").append(value).append(' ');
+                case "dport" -> sb.append("DPORT=").append(value).append(' ');
+                default -> { }
+            }
+        }
+        return sb.toString().strip();
+    }
+
+    /** xtables-monitor prints an IPv6 payload length plus 20; the converted line keeps that convention. */
+    private static String lengthAsXtables(String payload) {
+        try {
+            return Integer.toString(Integer.parseInt(payload) + 20);
+        } catch (NumberFormatException e) {
+            return payload;
+        }
+    }
+
+}

@@ -1,0 +1,61 @@
+package io.pktpath.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.iptables.model.Chain;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iptables.model.Table;
+import java.util.Optional;
+
+/** The counts of {@code rules check --format json}: tables, chains and rules per family, and the other inputs. */
+final class Contents {
+    private Contents() {
+    }
+
+    static ObjectNode json(Bundle b) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.set("iptables", ruleset(b.rulesetV4()));
+        o.set("ip6tables", ruleset(b.rulesetV6()));
+        ArrayNode ifs = o.putArray("interfaces");
+        for (NetInterface i : b.interfaces()) {
+            ObjectNode n = ifs.addObject();
+            n.put("index", i.index());
+            n.put("name", i.name());
+            ArrayNode a = n.putArray("addresses");
+            i.addresses().forEach(x -> a.add(x.cidr().toString()));
+        }
+        o.put("routesV4", b.routesV4().size());
+        o.put("routesV6", b.routesV6().size());
+        o.put("ipRulesV4", b.policyRulesV4().size());
+        o.put("ipRulesV6", b.policyRulesV6().size());
+        o.put("neighbors", b.neighbors().size());
+        o.put("sysctls", b.sysctls().values().size());
+        o.put("ipsets", b.ipsets().sets().size());
+        o.put("conntrackBefore", b.conntrackBefore().size());
+        o.put("conntrack", b.conntrack().size());
+        ArrayNode caps = o.putArray("captures");
+        b.captures().forEach(p -> caps.add(String.valueOf(p.getFileName())));
+        return o;
+    }
+
+    private static ObjectNode ruleset(Optional<Ruleset> ruleset) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("present", ruleset.isPresent());
+        ArrayNode tables = o.putArray("tables");
+        for (Table t : ruleset.map(Ruleset::tables).orElse(java.util.List.of())) {
+            ObjectNode tn = tables.addObject();
+            tn.put("name", t.name());
+            ArrayNode chains = tn.putArray("chains");
+            for (Chain c : t.chains()) {
+                ObjectNode cn = chains.addObject();
+                cn.put("name", c.name());
+                c.policy().ifPresentOrElse(p -> cn.put("policy", p.name()), () -> cn.putNull("policy"));
+                cn.put("rules", c.rules().size());
+            }
+        }
+        return o;
+    }
+}

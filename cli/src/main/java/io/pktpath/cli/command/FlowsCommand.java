@@ -1,0 +1,80 @@
+package io.pktpath.cli.command;
+
+import io.pktpath.cli.CliException;
+import io.pktpath.cli.Command;
+import io.pktpath.cli.CommonOptions;
+import io.pktpath.cli.Context;
+import io.pktpath.cli.ExitCode;
+import io.pktpath.cli.input.BundleOptions;
+import io.pktpath.cli.input.BundleSource;
+import io.pktpath.cli.input.LoadedInput;
+import io.pktpath.cli.render.FlowsText;
+import io.pktpath.cli.render.JsonReport;
+import io.pktpath.cli.render.Style;
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.conntrack.FlowRecord;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** {@code pktpath flows}: the connections of the replay as conntrack would hold them. */
+public final class FlowsCommand implements Command {
+    private static final Set<String> OUTCOMES = Set.of("replied", "unreplied", "reset", "closed", "expired", "reopened");
+
+    @Override
+    public String name() {
+        return "flows";
+    }
+
+    @Override
+    public String arguments() {
+        return "[BUNDLE]";
+    }
+
+    @Override
+    public String summary() {
+        return "connections as conntrack would hold them: tuples, NAT, state, packets, bytes, duration, outcome";
+    }
+
+    @Override
+    public String examples() {
+        return """
+                  pktpath flows samples/bundles/clusterip-tcp
+                  pktpath flows bundle/ --outcome unreplied     # connections that never got an answer
+                  pktpath flows bundle/ --format json
+                """;
+    }
+
+    @Override
+    public Options options() {
+        return Args.with(BundleOptions.addTo(new Options()), Args.format("text", "json"),
+                Option.builder().longOpt("outcome").hasArg().argName("WORD")
+                        .desc("only flows with this outcome: replied, unreplied, reset, closed, expired, reopened").build());
+    }
+
+    @Override
+    public int run(CommandLine line, Context ctx) throws CliException {
+        List<String> args = Args.positional(line, name(), 0, "BUNDLE");
+        String format = Args.format(line, name(), "text", "json");
+        String outcome = line.getOptionValue("outcome");
+        if (outcome != null && !OUTCOMES.contains(outcome)) {
+            throw CliException.usage("--outcome " + outcome + ": expected one of replied, unreplied, reset, closed,"
+                    + " expired, reopened");
+        }
+        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0))) {
+            AnalysisResult result = Replay.run(in, in.options(), t -> { }, ctx);
+            Replay.requireReadableCapture(result);
+            List<FlowRecord> flows = result.flows().stream()
+                    .filter(f -> outcome == null || f.outcome().equals(outcome)).toList();
+            if (format.equals("json")) {
+                ctx.out().println(JsonReport.flows(flows).toPrettyString());
+            } else {
+                FlowsText.render(flows, new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR)),
+                        ctx.out());
+            }
+            return ExitCode.OK;
+        }
+    }
+}

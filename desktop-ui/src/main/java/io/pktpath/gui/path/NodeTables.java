@@ -1,0 +1,46 @@
+package io.pktpath.gui.path;
+
+import io.pktpath.core.trace.Hook;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.iptables.model.Ruleset;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tables a node runs at each hook, in netfilter priority order (raw, mangle, DNAT, filter, security, SNAT), taken
+ * from the built-in chains of the bundle's rulesets.
+ */
+public final class NodeTables {
+    private static final Map<Hook, List<String>> ORDER = Map.of(
+            Hook.PREROUTING, List.of("raw", "mangle", "nat"),
+            Hook.INPUT, List.of("mangle", "filter", "security", "nat"),
+            Hook.FORWARD, List.of("mangle", "filter", "security"),
+            Hook.OUTPUT, List.of("raw", "mangle", "nat", "filter", "security"),
+            Hook.POSTROUTING, List.of("mangle", "nat"));
+
+    private NodeTables() {
+    }
+
+    /** For each hook, the tables of either family that have that hook's built-in chain. */
+    public static Map<Hook, List<String>> of(Bundle bundle) {
+        Map<Hook, List<String>> result = new EnumMap<>(Hook.class);
+        for (Hook hook : Hook.values()) {
+            List<String> tables = new ArrayList<>();
+            for (String table : ORDER.get(hook)) {
+                if (has(bundle.rulesetV4(), table, hook) || has(bundle.rulesetV6(), table, hook)) {
+                    tables.add(table);
+                }
+            }
+            result.put(hook, List.copyOf(tables));
+        }
+        return result;
+    }
+
+    private static boolean has(Optional<Ruleset> ruleset, String table, Hook hook) {
+        return ruleset.flatMap(r -> r.table(table)).flatMap(t -> t.chain(hook.name())).isPresent();
+    }
+}

@@ -1,0 +1,31 @@
+package io.pktpath.parser.iptables.target;
+
+import java.util.Objects;
+
+/**
+ * {@code -j CONNMARK}: {@code SET} applies {@code ctmark = (ctmark & ~mask) ^ value}; {@code SAVE} copies
+ * {@code ctmark = (ctmark & ~ctmask) ^ (mark & nfmask)}; {@code RESTORE} copies {@code mark = (mark & ~nfmask) ^ (ctmark & ctmask)}.
+ */
+public record Connmark(Mode mode, long value, long mask, long nfmask, long ctmask, MarkOp op) implements Target {
+    /** What the target does. */
+    public enum Mode { SET, SAVE, RESTORE }
+
+    public Connmark {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(op, "op");
+    }
+
+    @Override
+    public boolean terminating() {
+        return false;
+    }
+
+    @Override
+    public String render() {
+        return switch (mode) {
+            case SET -> "-j CONNMARK " + op.render(value, mask);
+            case SAVE -> "-j CONNMARK --save-mark --nfmask " + MarkOp.hex(nfmask) + " --ctmask " + MarkOp.hex(ctmask);
+            case RESTORE -> "-j CONNMARK --restore-mark --nfmask " + MarkOp.hex(nfmask) + " --ctmask " + MarkOp.hex(ctmask);
+        };
+    }
+}
