@@ -41,6 +41,8 @@ class DifferentialTest {
         assertTrue(report.kernelPackets() > 0, name + ": trace.txt has no packets");
         assertTrue(report.compared() > 0, name + ": no traced packet was tied to a frame\n" + report.text());
         assertTrue(report.hitsCompared() > 0, name + ": no counters compared");
+        System.out.printf("verify %s: kernel packets %d, compared %d, equal %d; counters compared %d, equal %d%n", name,
+                report.kernelPackets(), report.compared(), report.equal(), report.hitsCompared(), report.hitsEqual());
         KnownDifferences known = KnownDifferences.of(name);
         assertEquals(known.lines(), observed(report), name + ": differences changed; full report:\n" + report.text());
     }
@@ -52,7 +54,7 @@ class DifferentialTest {
             lines.add(d.key());
         }
         for (UntiedPacket u : report.untied()) {
-            lines.add("no frame for trace.txt:" + u.kernelLine() + " " + u.header() + ": " + u.reason());
+            lines.add("no frame for " + u.kernelLine() + " " + u.header() + ": " + u.reason());
         }
         for (HitDifference h : report.hitDifferences()) {
             lines.add("counter " + h.describe());

@@ -3,6 +3,7 @@ package io.pktpath.core.analysis;
 import io.pktpath.core.capture.CaptureReader;
 import io.pktpath.core.capture.CaptureSummary;
 import io.pktpath.core.conntrack.CtTimeouts;
+import io.pktpath.core.findings.FindingCollector;
 import io.pktpath.core.replay.KernelNodePath;
 import io.pktpath.core.replay.PacketConverter;
 import io.pktpath.core.replay.ReplayLoop;
@@ -46,10 +47,51 @@ public final class Analyzer {
                 bundle.neighbors(), bundle.sysctls(), bundle.ipsets()));
     }
 
-    /** The capture to replay: the one named, or the largest in the bundle (a node-wide {@code -i any} capture). */
+    /**
+     * The capture to replay when the bundle holds several: the one that shows the most of the node's interfaces in its
+     * first frames (a node-wide {@code tcpdump -i any} sees pod veths and the uplink; a capture taken inside a pod sees
+     * only its eth0), then the largest.
+     */
     public static Optional<Path> mainCapture(Bundle bundle) {
-        return bundle.captures().stream().max(Comparator.comparingLong(Analyzer::size).thenComparing(Path::toString,
-                Comparator.reverseOrder()));
+        if (bundle.captures().size() <= 1) {
+            return bundle.captures().stream().findFirst();
+        }
+        NodeNetwork net = hasNode(bundle) ? network(bundle) : null;
+        return bundle.captures().stream().max(Comparator.comparingInt((Path p) -> nodeInterfacesSeen(p, net))
+                .thenComparingLong(Analyzer::size).thenComparing(Path::toString, Comparator.reverseOrder()));
+    }
+
+    private static int nodeInterfacesSeen(Path capture, NodeNetwork net) {
+        if (net == null) {
+            return 0;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        CaptureReader reader = CaptureReader.open(capture,
+                index -> net.interfaceByIndex(index).map(NetInterface::name).orElse(""));
+        long[] count = {0};
+        try {
+            reader.read(frame -> {
+                String name = frame.interfaceName();
+                if (name != null && !name.isEmpty() && net.interfaceByName(name).isPresent()) {
+                    names.add(name);
+                }
+                if (++count[0] >= 2000) {
+                    throw new StopScan();
+                }
+            });
+        } catch (StopScan stop) {
+            // enough frames seen
+        }
+        return names.size();
+    }
+
+    /** Ends an interface scan early. */
+    private static final class StopScan extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StopScan() {
+            super(null, null, false, false);
+        }
     }
 
     private static long size(Path p) {
@@ -69,8 +111,10 @@ public final class Analyzer {
         Optional<Path> capturePath = capture.or(() -> mainCapture(bundle));
         SummaryCollector summary = new SummaryCollector();
         long[] lastTime = {0};
+        FindingCollector findings = new FindingCollector(bundle);
         TraceSink both = t -> {
             summary.accept(t);
+            findings.accept(t);
             lastTime[0] = Math.max(lastTime[0], t.packet().timeNanos());
             sink.accept(t);
         };
@@ -103,10 +147,11 @@ public final class Analyzer {
             assumptions.addAll(path.seedNotes());
         }
         long endNanos = lastTime[0];
-        return new AnalysisResult(bundle, capturePath, captureSummary, summary.summary(),
-                path == null ? List.of() : path.conntrack().flows(endNanos),
+        List<io.pktpath.core.conntrack.FlowRecord> flows = path == null ? List.of() : path.conntrack().flows(endNanos);
+        List<io.pktpath.core.conntrack.RaceEvidence> races = path == null ? List.of() : path.races();
+        return new AnalysisResult(bundle, capturePath, captureSummary, summary.summary(), flows,
                 path == null ? Optional.empty() : Optional.of(path.conntrack().stats()),
                 path == null ? Optional.empty() : Optional.of(path.hits()),
-                path == null ? List.of() : path.races(), List.of(), assumptions, path != null && path.conntrackEnabled());
+                races, findings.findings(flows, races), assumptions, path != null && path.conntrackEnabled());
     }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Writes a whole benchmark bundle into a directory: {@code iptables-save.txt} from {@link KubeProxyRulesetGenerator},
- * {@code ip-addr.txt}, {@code ip-link.txt}, {@code ip-route.txt}, {@code sysctl.txt} from {@link NodeTextGenerator},
- * and {@code capture.pcap} from {@link PodTrafficCaptureGenerator}; the same arguments give the same bytes.
+ * {@code ip-addr.txt}, {@code ip-link.txt}, {@code ip-route.txt}, {@code ip-neigh.txt}, {@code sysctl.txt} from
+ * {@link NodeTextGenerator}, and {@code capture.pcap} from {@link PodTrafficCaptureGenerator}; the same arguments give the same bytes.
  * Usage: {@code BenchBundle DIR SERVICES FRAMES [SEED]}.
  */
 public final class BenchBundle {
@@ -20,14 +20,21 @@ public final class BenchBundle {
 
     /** Writes the bundle; returns the cluster it describes. */
     public static KubeCluster write(Path dir, int services, long frames, long seed) throws IOException {
+        KubeCluster cluster = writeText(dir, services, seed);
+        PodTrafficCaptureGenerator.write(dir.resolve("capture.pcap"), cluster, frames, seed + 1);
+        return cluster;
+    }
+
+    /** Writes the text files only (rules, addresses, routes, neighbors, sysctls); returns the cluster they describe. */
+    public static KubeCluster writeText(Path dir, int services, long seed) throws IOException {
         Files.createDirectories(dir);
         KubeCluster cluster = KubeCluster.generate(services, seed);
         text(dir.resolve("iptables-save.txt"), KubeProxyRulesetGenerator.generate(cluster));
         text(dir.resolve("ip-addr.txt"), NodeTextGenerator.ipAddr(cluster));
         text(dir.resolve("ip-link.txt"), NodeTextGenerator.ipLink(cluster));
         text(dir.resolve("ip-route.txt"), NodeTextGenerator.ipRoute(cluster));
+        text(dir.resolve("ip-neigh.txt"), NodeTextGenerator.ipNeigh(cluster));
         text(dir.resolve("sysctl.txt"), NodeTextGenerator.sysctl(cluster));
-        PodTrafficCaptureGenerator.write(dir.resolve("capture.pcap"), cluster, frames, seed + 1);
         return cluster;
     }
 

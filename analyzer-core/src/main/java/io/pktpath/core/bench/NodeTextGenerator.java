@@ -75,6 +75,21 @@ public final class NodeTextGenerator {
         return sb.toString();
     }
 
+    /** {@code ip neigh} text: the other nodes on eth0 and the local pods on their veths, all REACHABLE. */
+    public static String ipNeigh(KubeCluster c) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("192.168.0.1 dev eth0 lladdr 02:42:c0:a8:00:01 REACHABLE\n");
+        for (int n = 1; n <= c.remoteNodes(); n++) {
+            sb.append("192.168.1.").append(n).append(" dev eth0 lladdr 02:42:c0:a8:01:")
+                    .append(String.format(java.util.Locale.ROOT, "%02x", n)).append(" REACHABLE\n");
+        }
+        for (Pod p : pods(c)) {
+            sb.append(KubeCluster.ip(p.ip())).append(" dev ").append(p.veth()).append(" lladdr 0a:58:0a:f4:00:")
+                    .append(String.format(java.util.Locale.ROOT, "%02x", p.ip() & 255)).append(" REACHABLE\n");
+        }
+        return sb.toString();
+    }
+
     /** The sysctls that matter for the replay ({@code sysctl -a} lines). */
     public static String sysctl(KubeCluster c) {
         StringBuilder sb = new StringBuilder();

@@ -30,19 +30,20 @@ final class FailureTracker {
         }
     };
 
-    void accept(PacketTrace t) {
-        answer(t);
+    /** Takes one trace; returns true when it is the node's answer (ICMP error or RST) to an earlier failure. */
+    boolean accept(PacketTrace t) {
+        boolean answer = answer(t);
         if (!t.disposition().isFailure()) {
             neighborInProgress(t);
-            return;
+            return answer;
         }
         String[] cause = cause(t);
         if (cause == null) {
-            return;
+            return answer;
         }
         FailureGroup g = group(cause[0], cause[1], cause[2], t.reason());
         if (g == null) {
-            return;
+            return answer;
         }
         g.frames.add(t.packet().frame());
         if (cause[0].equals(Codes.REJECT) || cause[0].equals(Codes.SERVICE_NO_ENDPOINTS)
@@ -50,6 +51,7 @@ final class FailureTracker {
                 || cause[0].equals(Codes.NEIGHBOR_FAILED)) {
             expectAnswer(t.packet(), g);
         }
+        return answer;
     }
 
     /** A packet forwarded while ARP/NDP for its next hop was unresolved: a failure only if an ICMP error follows. */
@@ -81,22 +83,24 @@ final class FailureTracker {
     }
 
     /** An ICMP error quoting a rejected packet, or a RST back to its sender. */
-    private void answer(PacketTrace t) {
+    private boolean answer(PacketTrace t) {
         PacketSummary p = t.packet();
         if (pending.isEmpty()) {
-            return;
+            return false;
         }
         FailureGroup g = null;
         int q = p.info().indexOf("(quoting ");
         if (q >= 0 && p.info().endsWith(")")) {
-            g = pending.remove("Q" + p.info().substring(q + 9, p.info().length() - 1));
+            g = pending.get("Q" + p.info().substring(q + 9, p.info().length() - 1));
         } else if (p.proto() == 6 && (p.tcpFlags() & 0x04) != 0) {
-            g = pending.remove("R" + p.src().map(Object::toString).orElse("?") + ":" + p.sport() + ">"
+            g = pending.get("R" + p.src().map(Object::toString).orElse("?") + ":" + p.sport() + ">"
                     + p.dst().map(Object::toString).orElse("?") + ":" + p.dport());
         }
         if (g != null) {
             g.answered(Text.frame(p));
+            return true;
         }
+        return false;
     }
 
     private FailureGroup group(String code, String responsible, String location, String reason) {

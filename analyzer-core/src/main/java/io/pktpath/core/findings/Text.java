@@ -13,6 +13,11 @@ final class Text {
         return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
     }
 
+    /** Nanoseconds as whole microseconds, e.g. {@code 2 us}. */
+    static String micros(long nanos) {
+        return nanos / 1000 + " us";
+    }
+
     /** {@code 10.0.0.1:5 > 10.0.0.2:80} as the capture's info line writes it, used to match quoted headers. */
     static String endpoints(PacketSummary p) {
         String src = p.src().map(Object::toString).orElse("?");

@@ -25,11 +25,14 @@ public final class CompiledRuleset {
     private final IpFamily family;
     private final Map<String, Map<String, CompiledChain>> tables;
     private final List<String> diagnostics;
+    private final boolean needsConntrack;
 
-    private CompiledRuleset(IpFamily family, Map<String, Map<String, CompiledChain>> tables, List<String> diagnostics) {
+    private CompiledRuleset(IpFamily family, Map<String, Map<String, CompiledChain>> tables, List<String> diagnostics,
+                            boolean needsConntrack) {
         this.family = family;
         this.tables = tables;
         this.diagnostics = List.copyOf(diagnostics);
+        this.needsConntrack = needsConntrack;
     }
 
     /** Compiles a ruleset with chain indexes. */
@@ -69,7 +72,8 @@ public final class CompiledRuleset {
             }
         }
         diagnostics.sort(String::compareTo);
-        return new CompiledRuleset(ruleset.family(), tables, diagnostics);
+        boolean conntrack = ruleset.tables().stream().flatMap(t -> t.rules().stream()).anyMatch(ConntrackUse::needs);
+        return new CompiledRuleset(ruleset.family(), tables, diagnostics, conntrack);
     }
 
     public IpFamily family() {
@@ -79,6 +83,14 @@ public final class CompiledRuleset {
     /** Problems found while compiling (jumps to chains the dump lacks), sorted. */
     public List<String> diagnostics() {
         return diagnostics;
+    }
+
+    /**
+     * True if some rule makes the kernel load conntrack (a NAT target, CONNMARK, CT/NOTRACK, or a conntrack, state or
+     * connmark match); without one, conntrack stays off and the nat chains are never entered (semantics §2.1).
+     */
+    public boolean needsConntrack() {
+        return needsConntrack;
     }
 
     /** True if the table has a chain of that name. */

@@ -9,10 +9,11 @@ import java.util.Optional;
 /**
  * One frame of the capture, decoded and kept for the replay: the report's summary, the engine's packet (absent for
  * frames that are not replayable IP packets), the decode status with its message, and the link-layer facts the capture
- * point logic needs (source MAC, SLL packet type; -1 when unknown).
+ * point logic needs (source MAC, SLL packet type; -1 when unknown), and a hash of the first payload bytes, which
+ * tells apart two packets whose headers are alike (same IP id and length) when NAT changed their addresses.
  */
 public record CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
-                             long linkSrcMac, long linkDstMac, int sllPacketType) {
+                             long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash) {
     public CapturedPacket {
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(packet, "packet");

@@ -205,6 +205,80 @@ public final class KernelNodePath implements NodePath {
                 + " to " + endpoint(s.packet) + natSuffix(s));
     }
 
+    // ---------------------------------------------------------------- bridged frames
+
+    @Override
+    public PathRun bridged(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
+        seedOnce(packet.timeNanos());
+        RunState s = new RunState(packet, oracle, collectMisses);
+        s.notes.add("bridged on " + packet.inIface() + " from port " + packet.physIn()
+                + (packet.physOut().isEmpty() ? "" : " to port " + packet.physOut())
+                + ": br_netfilter runs PREROUTING, FORWARD and POSTROUTING with the bridge as both interfaces");
+        hook(s, Hook.PREROUTING, PRE_TABLES);
+        if (walk(s, Hook.PREROUTING, "raw")) {
+            track(s, Hook.PREROUTING);
+            if (walk(s, Hook.PREROUTING, "mangle") && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())) {
+                s.packet = s.packet.withOutIface(packet.inIface());
+                hook(s, Hook.FORWARD, List.of("mangle", "filter", "security"));
+                if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
+                    hook(s, Hook.POSTROUTING, List.of("mangle", "nat"));
+                    if (walk(s, Hook.POSTROUTING, "mangle") && nat(s, Hook.POSTROUTING, NatManip.SRC, Optional.empty())) {
+                        s.confirm = true;
+                        s.egress = Optional.of(new Egress("", s.packet.tuple()));
+                        s.end(Disposition.FORWARDED, "bridged on " + packet.inIface() + " from " + packet.physIn()
+                                + (packet.physOut().isEmpty() ? "" : " to " + packet.physOut()) + natSuffix(s));
+                    }
+                }
+            }
+        }
+        return finish(s);
+    }
+
+    /** How close two new connections must be for one to lose a conntrack insert race to the other (§8). */
+    private static final long RACE_WINDOW_NANOS = 5_000_000L;
+
+    @Override
+    public PathRun neverLeft(PathRun run) {
+        Commit c = (Commit) run.commitToken();
+        Optional<NatBinding.Collision> dodged = c.candidate().flatMap(k -> k.srcBinding()).flatMap(NatBinding::collision);
+        if (dodged.isPresent() && c.packet().timeNanos() - dodged.get().createdNanos() <= RACE_WINDOW_NANOS) {
+            return lostRace(run, dodged.get().firstFrame());
+        }
+        for (io.pktpath.core.trace.TraceStep step : run.steps()) {
+            if (step instanceof io.pktpath.core.trace.NeighborStep n && !n.deliverable()) {
+                return new PathRun(run.steps(), Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + n.address() + " on "
+                        + n.dev() + " did not resolve (" + n.state() + "): the packet never left on " + n.dev()
+                        + " in the capture", run.nat(), run.route(), Optional.empty(), run.misses(), run.notes(),
+                        run.flowId(), run.commitToken());
+            }
+        }
+        return run;
+    }
+
+    @Override
+    public PathRun lostRace(PathRun run, long winner) {
+        Commit c = (Commit) run.commitToken();
+        if (c.candidate().isEmpty()) {
+            return run;
+        }
+        Commit dropped = new Commit(c.tables(), c.lookup(), c.candidate(), false, c.ct(), c.packet(), c.family());
+        String tuple = run.egress().map(e -> e.tuple().toString()).orElse("its NAT tuple");
+        return new PathRun(run.steps(), Disposition.CONNTRACK_RACE, "lost the conntrack insert race: frame " + winner
+                + ", another connection set up at the same moment, left as " + tuple + " and was confirmed first;"
+                + " the kernel drops the loser (insert_failed and drop in conntrack -S)", run.nat(), run.route(),
+                Optional.empty(), run.misses(), run.notes(), run.flowId(), dropped);
+    }
+
+    @Override
+    public Optional<String> bridgeOf(String iface) {
+        return net.bridgeOf(iface);
+    }
+
+    @Override
+    public boolean bridgeNetfilter(IpFamily family) {
+        return net.bridgeNfCall(family).value() != 0;
+    }
+
     // ---------------------------------------------------------------- local output
 
     @Override

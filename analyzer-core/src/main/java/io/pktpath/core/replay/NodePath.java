@@ -23,6 +23,27 @@ public interface NodePath {
      */
     PathRun observed(PathRun run, io.pktpath.core.trace.Tuple leftAs);
 
+    /**
+     * A frame bridged between two ports of {@code packet.inIface()} (a bridge) with br_netfilter on: PREROUTING, FORWARD
+     * and POSTROUTING with the bridge as both interfaces and the ports for {@code -m physdev}; no route lookup.
+     */
+    PathRun bridged(Packet packet, ChoiceOracle oracle, boolean collectMisses);
+
+    /** The run as it ends when its packet never left: a next hop that did not resolve (else the run unchanged). */
+    PathRun neverLeft(PathRun run);
+
+    /**
+     * The run as it ends when its packet lost a conntrack insert race: another connection (frame {@code winner}) left
+     * with the same NAT tuple and was confirmed first, so the kernel dropped this packet (insert_failed, drop).
+     */
+    PathRun lostRace(PathRun run, long winner);
+
+    /** The bridge an interface is a port of, if any. */
+    java.util.Optional<String> bridgeOf(String iface);
+
+    /** Whether bridged frames of this family go through iptables ({@code bridge-nf-call-iptables}/{@code ip6tables}). */
+    boolean bridgeNetfilter(io.pktpath.parser.net.IpFamily family);
+
     /** Whether {@code address} is one of the node's own addresses. */
     boolean isLocal(io.pktpath.parser.net.IpAddress address);
 }

@@ -55,7 +55,22 @@ public final class PacketConverter {
             packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction));
         }
         return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
-                view.sllPacketType());
+                view.sllPacketType(), payloadHash(frame, view));
+    }
+
+    /** FNV-1a over the first 32 payload bytes that were captured (0 when there are none). */
+    private static int payloadHash(FrameView frame, PacketView v) {
+        int start = v.payloadOffset();
+        int length = Math.min(Math.max(v.payloadLength(), 0), 32);
+        if (start < 0 || length == 0) {
+            return 0;
+        }
+        int end = Math.min(start + length, frame.capturedLength());
+        int h = 0x811c9dc5;
+        for (int i = start; i < end; i++) {
+            h = (h ^ frame.byteAt(i)) * 0x01000193;
+        }
+        return h;
     }
 
     private static boolean isIcmp(PacketView v) {

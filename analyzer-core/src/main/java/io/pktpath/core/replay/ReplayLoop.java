@@ -8,6 +8,7 @@ import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
@@ -30,6 +31,12 @@ public final class ReplayLoop {
     private final ReplayOptions options;
     private final ArrayDeque<CapturedPacket> ahead = new ArrayDeque<>();
     private final Map<Long, PacketTrace> claimedBy = new HashMap<>();
+    private final Map<Long, String> bridgedFrom = new HashMap<>();
+    private final java.util.Set<String> seenIfaces = new java.util.HashSet<>();
+    /** Bridges that have a port among the captured interfaces seen so far (only these can have port copies). */
+    private final java.util.Set<String> bridgesWithPortFrames = new java.util.HashSet<>();
+    private final java.util.Set<String> bridgeChecked = new java.util.HashSet<>();
+    private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private FrameSource source;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
@@ -80,15 +87,38 @@ public final class ReplayLoop {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, "decoded only: the bundle has no rules or routes to replay against");
         }
         Packet packet = cp.packet().get();
+        String iface = cp.summary().iface();
+        seenIfaces.add(iface);
         List<String> notes = new ArrayList<>();
+        if (cp.inbound() && !iface.isEmpty()) {
+            Optional<String> bridge = path.bridgeOf(iface);
+            if (bridge.isPresent()) {
+                return bridgePort(cp, packet, bridge.get(), notes);
+            }
+            if (iface.equals("lo") && !loopedOut.containsKey(identity(packet))) {
+                return loopback(cp, packet, notes);
+            }
+        }
+        if (cp.outbound() && iface.equals("lo")) {
+            rememberLoopedOut(packet, cp.frame());
+        }
         FrameRole role = role(cp, packet, notes);
         if (role == FrameRole.NOT_REPLAYED) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, notes.isEmpty() ? "not replayed" : notes.get(0));
         }
-        Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet) : asIngress(packet);
-        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(
-                oracle -> role == FrameRole.LOCAL_OUT ? path.localOut(input, oracle, options.collectMisses())
-                        : path.ingress(input, oracle, options.collectMisses()), options.maxBranches());
+        String port = bridgedFrom.remove(cp.frame());
+        Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
+                : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
+        return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
+                ? path.localOut(input, oracle, options.collectMisses())
+                : path.ingress(input, oracle, options.collectMisses()), input);
+    }
+
+    /** Runs every branch of one packet's path, picks the one the capture shows, commits it and builds the trace. */
+    private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
+                               java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner,
+                               Packet input) {
+        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches() + " were followed");
         }
@@ -96,6 +126,12 @@ public final class ReplayLoop {
                 : choose(cp, runs.branches(), notes);
         BranchEnumerator.Branch<PathRun> chosen = runs.branches().get(choice.index());
         PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed());
+        if (choice.lostTo() > 0) {
+            chosenRun = path.lostRace(chosenRun, choice.lostTo());
+        } else if (role != FrameRole.LOCAL_OUT && choice.egressFrame() == 0 && chosenRun.egress().isPresent()
+                && seenIfaces.contains(chosenRun.egress().get().dev())) {
+            chosenRun = path.neverLeft(chosenRun);
+        }
         CommitOutcome committed = path.commit(chosenRun, input);
         notes.addAll(committed.notes());
         List<Alternative> alternatives = new ArrayList<>();
@@ -107,15 +143,128 @@ public final class ReplayLoop {
         }
         PathRun run = chosenRun;
         notes.addAll(run.notes());
-        List<Long> correlated = choice.egressFrame() > 0 ? List.of(choice.egressFrame()) : List.of();
+        List<Long> correlated = new ArrayList<>();
+        if (choice.egressFrame() > 0) {
+            correlated.add(choice.egressFrame());
+            correlated.addAll(portCopiesOf(choice.egressFrame(), input));
+        }
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
                 committed.disposition().isPresent() ? committed.reason() : run.reason(), run.nat(), run.route(),
                 correlated, alternatives, run.misses(), dedupe(notes), run.flowId());
-        if (choice.egressFrame() > 0) {
-            claimedBy.put(choice.egressFrame(), trace);
+        for (long frame : correlated) {
+            claimedBy.put(frame, trace);
         }
         return trace;
+    }
+
+    /**
+     * A frame received on a bridge port: if the bridge hands the same packet to IP (it appears again on the bridge), the
+     * port copy is only evidence and the bridge copy is replayed with the port as {@code physdev}; otherwise the frame
+     * was bridged to another port and goes through iptables only with br_netfilter on.
+     */
+    private PacketTrace bridgePort(CapturedPacket cp, Packet packet, String bridge, List<String> notes) {
+        String port = cp.summary().iface();
+        fill(cp.summary().timeNanos() + options.lookaheadNanos());
+        Tuple tuple = packet.tuple();
+        String outPort = "";
+        for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
+                break;
+            }
+            if (later.packet().isEmpty() || claimedBy.containsKey(later.frame()) || !sameIdentity(packet, later.packet().get())
+                    || later.payloadHash() != cp.payloadHash() || !later.packet().get().tuple().equals(tuple)) {
+                continue;
+            }
+            String where = later.summary().iface();
+            if (later.inbound() && where.equals(bridge)) {
+                bridgedFrom.put(later.frame(), port);
+                return new PacketTrace(cp.summary(), FrameRole.NOT_REPLAYED, List.of(), Disposition.NOT_REPLAYABLE,
+                        "received on bridge port " + port + "; the same packet is frame " + later.frame() + " on " + bridge
+                                + ", where the IP stack sees it", Optional.empty(), Optional.empty(), List.of(later.frame()),
+                        List.of(), List.of(), List.of(), 0);
+            }
+            if (later.outbound() && outPort.isEmpty() && path.bridgeOf(where).filter(bridge::equals).isPresent()) {
+                outPort = where;
+            }
+        }
+        if (!path.bridgeNetfilter(packet.family())) {
+            return notReplayed(cp, Disposition.NOT_REPLAYABLE, "bridged on " + bridge + " from port " + port
+                    + (outPort.isEmpty() ? "" : " to port " + outPort) + "; bridge-nf-call-"
+                    + (packet.family() == io.pktpath.parser.net.IpFamily.V4 ? "iptables" : "ip6tables")
+                    + " is 0, so netfilter never sees bridged frames");
+        }
+        Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
+        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.bridged(input, oracle, options.collectMisses()), input);
+    }
+
+    /** Frames ahead that are the egress copy's twin on a port of the egress bridge (a routed packet leaving a bridge). */
+    private List<Long> portCopiesOf(long egressFrame, Packet packet) {
+        CapturedPacket egress = null;
+        List<Long> copies = new ArrayList<>();
+        for (CapturedPacket later : ahead) {
+            if (later.frame() == egressFrame) {
+                egress = later;
+                // Performance: a port copy is a frame on a port of the egress bridge; when no frame seen so far was
+                // on a port of that interface, none ahead is, so the scan of the whole lookahead is skipped.
+                if (!bridgesWithPortFrames.contains(egress.summary().iface())) {
+                    break;
+                }
+                continue;
+            }
+            if (egress == null || later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())) {
+                continue;
+            }
+            if (later.summary().timeNanos() - egress.summary().timeNanos() > options.lookaheadNanos()) {
+                break;
+            }
+            String bridge = egress.summary().iface();
+            if (path.bridgeOf(later.summary().iface()).filter(bridge::equals).isPresent()
+                    && sameIdentity(packet, later.packet().get())
+                    && later.packet().get().tuple().equals(egress.packet().get().tuple())) {
+                copies.add(later.frame());
+                break;
+            }
+        }
+        return copies;
+    }
+
+    /**
+     * A packet received on lo whose sending copy is not in the capture: the kernel ran it through OUTPUT and
+     * POSTROUTING, then through PREROUTING and INPUT; both passes are replayed, in that order, in one trace.
+     */
+    private PacketTrace loopback(CapturedPacket cp, Packet packet, List<String> notes) {
+        Packet out = asLocal(packet).withOutIface("lo");
+        BranchEnumerator.Branch<PathRun> sent = BranchEnumerator.enumerate(
+                o -> path.localOut(out, o, options.collectMisses()), options.maxBranches()).branches().get(0);
+        path.commit(sent.result(), out);
+        Packet in = asIngress(packet);
+        BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
+                o -> path.ingress(in, o, options.collectMisses()), options.maxBranches()).branches().get(0);
+        CommitOutcome committed = path.commit(received.result(), in);
+        notes.add("sent and received by the node over lo; the capture holds only the received copy, so both passes are shown");
+        notes.addAll(sent.result().notes());
+        notes.addAll(received.result().notes());
+        notes.addAll(committed.notes());
+        List<TraceStep> steps = new ArrayList<>(sent.result().steps());
+        steps.addAll(received.result().steps());
+        List<RuleMiss> misses = new ArrayList<>(sent.result().misses());
+        misses.addAll(received.result().misses());
+        PathRun r = received.result();
+        return new PacketTrace(cp.summary(), FrameRole.LOCAL_OUT, steps, committed.disposition().orElse(r.disposition()),
+                committed.disposition().isPresent() ? committed.reason() : r.reason(), r.nat().or(() -> sent.result().nat()),
+                r.route(), List.of(), List.of(), misses, dedupe(notes), r.flowId());
+    }
+
+    private static String identity(Packet p) {
+        return p.family() + " " + p.proto() + " " + p.ipId() + " " + p.payloadLength() + " " + p.seq() + " " + p.tuple();
+    }
+
+    private void rememberLoopedOut(Packet p, long frame) {
+        loopedOut.put(identity(p), frame);
+        if (loopedOut.size() > 4096) {
+            loopedOut.remove(loopedOut.keySet().iterator().next());
+        }
     }
 
     private static List<String> dedupe(List<String> notes) {
@@ -129,6 +278,12 @@ public final class ReplayLoop {
         boolean local = path.isLocal(packet.src()) || cp.summary().iface().equals("lo");
         if (cp.outbound()) {
             if (local) {
+                return FrameRole.LOCAL_OUT;
+            }
+            if ((packet.isTcp() && packet.hasFlag(Packet.RST)) || packet.isIcmpError()) {
+                notes.add("a " + (packet.isTcp() ? "TCP reset" : "ICMP error") + " sent on " + cp.summary().iface()
+                        + " from " + packet.src() + " whose incoming copy is not in the capture: taken as generated by the"
+                        + " node (REJECT or a kernel error) on behalf of that address");
                 return FrameRole.LOCAL_OUT;
             }
             notes.add("sent on " + cp.summary().iface() + " from " + packet.src()
@@ -161,11 +316,18 @@ public final class ReplayLoop {
      * Which branch happened, what decided it, the egress frame that showed it (0 when none), and the tuple it left
      * with when that differs from the prediction only by a value the kernel chose (null otherwise).
      */
-    private record Choice(int index, String decidedBy, long egressFrame, Tuple observed) {
+    private record Choice(int index, String decidedBy, long egressFrame, Tuple observed, long lostTo) {
         Choice(int index, String decidedBy, long egressFrame) {
-            this(index, decidedBy, egressFrame, null);
+            this(index, decidedBy, egressFrame, null, 0);
+        }
+
+        Choice(int index, String decidedBy, long egressFrame, Tuple observed) {
+            this(index, decidedBy, egressFrame, observed, 0);
         }
     }
+
+    /** How close two new connections must be for the capture to show one losing an insert race to the other. */
+    private static final long RACE_WINDOW_NANOS = 5_000_000L;
 
     private Choice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
         boolean anyEgress = branches.stream().anyMatch(b -> b.result().egress().isPresent());
@@ -180,7 +342,7 @@ public final class ReplayLoop {
                 break;
             }
             if (later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())
-                    || !sameIdentity(packet, later.packet().get())) {
+                    || !sameIdentity(packet, later.packet().get()) || later.payloadHash() != cp.payloadHash()) {
                 continue;
             }
             for (int i = 0; i < branches.size(); i++) {
@@ -199,7 +361,7 @@ public final class ReplayLoop {
                 break;
             }
             if (later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())
-                    || !sameIdentity(packet, later.packet().get())) {
+                    || !sameIdentity(packet, later.packet().get()) || later.payloadHash() != cp.payloadHash()) {
                 continue;
             }
             for (int i = 0; i < branches.size(); i++) {
@@ -207,6 +369,19 @@ public final class ReplayLoop {
                 if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
                     String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
                     return new Choice(i, by, later.frame(), later.packet().get().tuple());
+                }
+            }
+        }
+        Optional<Egress> first = branches.get(0).result().egress();
+        if (first.isPresent() && branches.get(0).result().nat().map(n -> n.masquerade()).orElse(false)) {
+            for (CapturedPacket later : ahead) {
+                if (later.summary().timeNanos() - cp.summary().timeNanos() > RACE_WINDOW_NANOS) {
+                    break;
+                }
+                if (later.outbound() && later.packet().isPresent() && !claimedBy.containsKey(later.frame())
+                        && !(sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash())
+                        && later.packet().get().tuple().equals(first.get().tuple())) {
+                    return new Choice(0, "", 0, null, later.frame());
                 }
             }
         }
@@ -226,6 +401,13 @@ public final class ReplayLoop {
             Optional<Egress> egress = branches.get(i).result().egress();
             if (egress.isPresent() && leavesAs(egress.get(), cp)) {
                 return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", 0);
+            }
+        }
+        for (int i = 0; i < branches.size(); i++) {
+            Optional<Egress> egress = branches.get(i).result().egress();
+            if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), cp, branches.get(i).result())) {
+                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", 0,
+                        cp.packet().get().tuple());
             }
         }
         return new Choice(0, branches.size() > 1 ? "first branch in rule order: no branch leaves as this frame" : "", 0);
@@ -276,6 +458,10 @@ public final class ReplayLoop {
                 return;
             }
             ahead.add(next);
+            seenIfaces.add(next.summary().iface());
+            if (path != null && bridgeChecked.add(next.summary().iface())) {
+                path.bridgeOf(next.summary().iface()).ifPresent(bridgesWithPortFrames::add);
+            }
         }
     }
 

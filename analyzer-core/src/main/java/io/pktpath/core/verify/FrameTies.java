@@ -24,7 +24,15 @@ final class FrameTies {
     private final boolean[] tied;
     private final Map<String, List<Integer>> byKey = new HashMap<>();
 
+    private final Map<String, String> bridgeOfPort;
+
     FrameTies(List<PacketTrace> traces) {
+        this(traces, Map.of());
+    }
+
+    /** {@code bridgeOfPort}: interface -> the bridge it is enslaved to (bridged frames are captured on the ports). */
+    FrameTies(List<PacketTrace> traces, Map<String, String> bridgeOfPort) {
+        this.bridgeOfPort = Map.copyOf(bridgeOfPort);
         this.traces = List.copyOf(traces);
         this.tied = new boolean[traces.size()];
         for (int i = 0; i < this.traces.size(); i++) {
@@ -48,13 +56,23 @@ final class FrameTies {
         if (!packet.locallyGenerated()) {
             String in = first.field("IN").orElse("");
             Optional<Integer> hit = find(key(in, "in", id, len), p -> sameHeader(p, first));
+            if (hit.isEmpty()) {
+                hit = findOnBridgePort(in, id, len, first);
+                if (hit.isPresent()) {
+                    return new Tie(Optional.of(traces.get(hit.get())),
+                            "bridged: IN=" + in + " is the bridge, the frame is on its port");
+                }
+            }
             return hit.map(i -> new Tie(Optional.of(traces.get(i)), "IN+SRC+DST+ID+LEN+ports"))
                     .orElseGet(() -> new Tie(Optional.empty(), "no inbound frame on " + in + " with this header"));
         }
-        String out = last(packet).field("OUT").orElse(first.field("OUT").orElse(""));
+        String out = first.field("OUT").orElse("");
         Optional<Integer> hit = find(key(out, "out", id, len), p -> sameHeader(p, first) || sameHeader(p, last(packet)));
         if (hit.isEmpty()) {
             hit = find(key(out, "out", id, len), p -> true);
+        }
+        if (hit.isEmpty() && out.equals("lo")) {
+            hit = find(key("lo", "in", id, len), p -> true);
         }
         if (hit.isEmpty()) {
             hit = findAnyOutbound(id, len);
@@ -102,6 +120,19 @@ final class FrameTies {
         for (int i = 0; i < traces.size(); i++) {
             PacketSummary p = traces.get(i).packet();
             if (!tied[i] && id >= 0 && p.dir().equals("out") && p.ipId() == id && p.length() == len) {
+                tied[i] = true;
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** With br_netfilter the kernel prints the bridge as IN=; the capture has the frame on the bridge port. */
+    private Optional<Integer> findOnBridgePort(String bridge, int id, int len, KernelPacketHeader first) {
+        for (int i = 0; i < traces.size(); i++) {
+            PacketSummary p = traces.get(i).packet();
+            if (!tied[i] && p.dir().equals("in") && bridge.equals(bridgeOfPort.get(p.iface())) && p.ipId() == id
+                    && p.length() == len && sameHeader(p, first)) {
                 tied[i] = true;
                 return Optional.of(i);
             }

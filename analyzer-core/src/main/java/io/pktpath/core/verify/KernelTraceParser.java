@@ -54,7 +54,15 @@ public final class KernelTraceParser {
         }
         String id = tokens[2];
         if (tokens[0].equals("PACKET:")) {
-            pendingHeader.put(id, header(tokens, lineNo));
+            KernelPacketHeader header = header(tokens, lineNo);
+            Builder current = open.get(id);
+            if (current != null && !current.headers.isEmpty() && !sameIdentity(current.lastHeader(), header)) {
+                if (!current.steps.isEmpty()) {
+                    finished.add(current);
+                }
+                open.remove(id);
+            }
+            pendingHeader.put(id, header);
             open.computeIfAbsent(id, k -> new Builder(k, parseFamily(tokens[1]), lineNo)).lastSeen = lineNo;
             return;
         }
@@ -142,7 +150,7 @@ public final class KernelTraceParser {
         all.sort((a, b) -> Integer.compare(a.firstLine(), b.firstLine()));
         List<Builder> joined = new ArrayList<>(all.size());
         for (Builder b : all) {
-            Builder earlier = b.startsInRaw() ? null : continued(joined, b);
+            Builder earlier = b.startsInRaw() ? looped(joined, b) : continued(joined, b);
             if (earlier == null) {
                 joined.add(b);
             } else {
@@ -182,6 +190,39 @@ public final class KernelTraceParser {
         return null;
     }
 
+    /**
+     * The locally generated packet a packet entering on lo continues: the kernel traces a packet sent to the node itself
+     * twice (OUTPUT with OUT=lo, then PREROUTING with IN=lo), under two ids; it is one packet (and one capture frame).
+     */
+    private static Builder looped(List<Builder> earlier, Builder later) {
+        if (later.headers.isEmpty() || !later.headers.get(0).field("IN").equals(java.util.Optional.of("lo"))) {
+            return null;
+        }
+        KernelPacketHeader h = later.headers.get(0);
+        for (int i = earlier.size() - 1; i >= 0 && i >= earlier.size() - CONTINUATION_WINDOW; i--) {
+            Builder b = earlier.get(i);
+            if (b.continuedBy != null || b.family != later.family || b.headers.isEmpty()
+                    || !b.steps.get(0).chain().equals("OUTPUT")) {
+                continue;
+            }
+            KernelPacketHeader last = b.headers.get(b.headers.size() - 1);
+            if (last.field("OUT").equals(java.util.Optional.of("lo")) && sameField(last, h, "ID")
+                    && sameField(last, h, "LEN") && sameField(last, h, "SRC") && sameField(last, h, "DST")) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether two PACKET lines show the same packet: trace ids are reused (they hash the skb address), but a packet's
+     * IPv4 id, length, source address and port do not change while netfilter traces it (source NAT happens after the
+     * last PACKET line).
+     */
+    private static boolean sameIdentity(KernelPacketHeader a, KernelPacketHeader b) {
+        return sameField(a, b, "ID") && sameField(a, b, "LEN") && sameField(a, b, "SRC") && sameField(a, b, "SPORT");
+    }
+
     private static boolean sameField(KernelPacketHeader a, KernelPacketHeader b, String key) {
         return a.field(key).equals(b.field(key));
     }
@@ -204,6 +245,10 @@ public final class KernelTraceParser {
 
         int firstLine() {
             return headers.isEmpty() ? (steps.isEmpty() ? createdAt : steps.get(0).line()) : headers.get(0).line();
+        }
+
+        KernelPacketHeader lastHeader() {
+            return headers.get(headers.size() - 1);
         }
 
         boolean startsInRaw() {

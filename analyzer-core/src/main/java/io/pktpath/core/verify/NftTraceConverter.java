@@ -21,13 +21,17 @@ public final class NftTraceConverter {
     private NftTraceConverter() {
     }
 
-    /** The xtables-monitor equivalent of every packet, rule and policy line; rules not found keep their nft text. */
+    /**
+     * The xtables-monitor equivalent of every ip6 packet, rule and policy line, one output line per input line (other
+     * lines become comments) so line numbers stay those of the nft trace; rules not found keep their nft text.
+     */
     public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> ip6tables) {
         NftRuleIndex index = NftRuleIndex.parse(nftRuleset, "ip6");
         List<String> out = new ArrayList<>();
         for (String raw : nftTrace.split("\n")) {
             Matcher m = LINE.matcher(raw.strip());
             if (!m.matches() || !m.group(2).equals("ip6")) {
+                out.add("# " + raw.strip());
                 continue;
             }
             String id = m.group(1);

@@ -25,14 +25,16 @@ final class PacketComparer {
         this.partial = partial;
     }
 
-    List<Difference> compare(KernelPacket kernel, PacketTrace trace, boolean lastOfTrace) {
+    /** Every difference for one packet; {@code file} is the trace log its line numbers refer to. */
+    List<Difference> compare(KernelPacket kernel, String file, PacketTrace trace, boolean lastOfTrace) {
         List<Difference> out = new ArrayList<>();
         steps(kernel, trace, lastOfTrace).ifPresent(out::add);
         nat(kernel, trace).ifPresent(out::add);
         if (!kernel.locallyGenerated()) {
             egress(kernel, trace).ifPresent(out::add);
         }
-        return out;
+        return out.stream().map(d -> new Difference(d.frame(), d.traceId(), file + ":" + d.kernelLine(), d.aspect(),
+                d.kernel(), d.pktpath(), d.rows())).toList();
     }
 
     /** {@code table:chain rule-text => VERDICT} or {@code table:chain policy => POLICY:X}, as KernelStep describes. */
@@ -96,7 +98,7 @@ final class PacketComparer {
         String pk = at.pktpath().isEmpty() ? "(no more steps: " + trace.role() + " " + trace.disposition() + ")"
                 : at.pktpath();
         String kk = at.kernel().isEmpty() ? "(no more steps)" : at.kernel();
-        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), kernel.first().line(),
+        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), String.valueOf(kernel.first().line()),
                 "steps #" + (first + 1), kk, pk, rows));
     }
 
@@ -117,7 +119,7 @@ final class PacketComparer {
         if (k.equals(p)) {
             return Optional.empty();
         }
-        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), last.line(), "nat/route", k, p,
+        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), String.valueOf(last.line()), "nat/route", k, p,
                 List.of()));
     }
 
@@ -182,7 +184,7 @@ final class PacketComparer {
             return Optional.empty();
         }
         String kShown = copy.map(c -> k + " (frame " + c.packet().frame() + ")").orElse(k);
-        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), last.line(), "egress", kShown, pk,
+        return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), String.valueOf(last.line()), "egress", kShown, pk,
                 List.of()));
     }
 

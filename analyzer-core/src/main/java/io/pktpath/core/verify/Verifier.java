@@ -15,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,14 +38,22 @@ public final class Verifier {
         Bundle bundle = BundleLoader.loadDirectory(bundleDir);
         Path trace = bundleDir.resolve("trace.txt");
         String text = Files.isRegularFile(trace) ? Files.readString(trace, StandardCharsets.UTF_8) : "";
+        List<TraceLog> logs = new ArrayList<>();
         Path nftTrace = bundleDir.resolve("nft-trace.txt");
         Path nftRuleset = bundleDir.resolve("nft-ruleset.txt");
         if (Files.isRegularFile(nftTrace) && Files.isRegularFile(nftRuleset)) {
-            text = withoutFamily(text, "10") + NftTraceConverter.convert(Files.readString(nftTrace),
-                    Files.readString(nftRuleset), bundle.rulesetV6());
+            logs.add(new TraceLog("trace.txt", withoutFamily(text, "10")));
+            logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(Files.readString(nftTrace),
+                    Files.readString(nftRuleset), bundle.rulesetV6())));
+        } else {
+            logs.add(new TraceLog("trace.txt", text));
         }
-        return verify(bundleDir.getFileName().toString(), bundle, capture(bundle, bundleDir), text,
+        return verify(bundleDir.getFileName().toString(), bundle, capture(bundle, bundleDir), logs,
                 TraceCoverage.fromScenarioEnv(bundleDir));
+    }
+
+    /** A trace log in xtables-monitor form and the file its line numbers refer to. */
+    public record TraceLog(String file, String text) {
     }
 
     /**
@@ -67,16 +78,23 @@ public final class Verifier {
     }
 
     /** Verifies an already loaded bundle against a trace log's text. */
-    public static VerifyReport verify(String name, Bundle bundle, Optional<Path> capture, String traceText,
+    public static VerifyReport verify(String name, Bundle bundle, Optional<Path> capture, List<TraceLog> logs,
                                       TraceCoverage coverage) {
         List<PacketTrace> traces = new ArrayList<>();
         AnalysisResult result = Analyzer.analyze(bundle, capture, AnalysisOptions.DEFAULT, traces::add, n -> { },
                 () -> false);
-        Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse("trace.txt", traceText);
-        List<KernelPacket> kernel = parsed.value();
+        List<KernelPacket> kernel = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        parsed.diagnostics().forEach(d -> notes.add(d.headline()));
-        FrameTies ties = new FrameTies(traces);
+        for (TraceLog log : logs) {
+            Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse(log.file(), log.text());
+            kernel.addAll(parsed.value());
+            parsed.value().forEach(p -> files.add(log.file()));
+            parsed.diagnostics().forEach(d -> notes.add(d.headline()));
+        }
+        Map<String, String> bridgeOfPort = new HashMap<>();
+        bundle.interfaces().forEach(i -> i.master().ifPresent(m -> bridgeOfPort.put(i.name(), m)));
+        FrameTies ties = new FrameTies(traces, bridgeOfPort);
         PacketComparer comparer = new PacketComparer(ties, !coverage.complete());
         List<Difference> diffs = new ArrayList<>();
         List<UntiedPacket> untied = new ArrayList<>();
@@ -86,35 +104,35 @@ public final class Verifier {
             KernelPacket k = kernel.get(i);
             FrameTies.Tie tie = ties.tie(k);
             if (tie.trace().isEmpty()) {
-                untied.add(new UntiedPacket(k.traceId(), k.first().line(), header(k.first()), tie.how()));
+                untied.add(new UntiedPacket(k.traceId(), files.get(i) + ":" + k.first().line(), header(k.first()),
+                        tie.how()));
                 continue;
             }
             compared++;
-            List<Difference> d = comparer.compare(k, tie.trace().get(), i >= kernel.size() - CUT_WINDOW);
+            List<Difference> d = comparer.compare(k, files.get(i), tie.trace().get(), i >= kernel.size() - CUT_WINDOW);
             if (d.isEmpty()) {
                 equal++;
             }
             diffs.addAll(d);
         }
-        List<Long> untraced = new ArrayList<>();
-        for (PacketTrace t : ties.untied()) {
-            if (t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT) {
-                untraced.add(t.packet().frame());
-            }
-        }
+        List<Long> untraced = ties.untied().stream().filter(Verifier::replayed).map(t -> t.packet().frame()).toList();
         if (coverage.complete() && !kernel.isEmpty()) {
-            for (PacketTrace t : ties.untied()) {
-                if (t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT) {
-                    diffs.add(new Difference(t.packet().frame(), "", 0, "untraced",
-                            "(no TRACE for this frame)", t.role() + " " + t.disposition() + ", "
-                            + t.kernelSteps().size() + " steps", List.of()));
-                }
-            }
+            ties.untied().stream().filter(Verifier::replayed).map(Verifier::untracedDifference).forEach(diffs::add);
         }
-        diffs.sort(java.util.Comparator.comparingLong(Difference::frame).thenComparing(Difference::aspect));
+        diffs.sort(Comparator.comparingLong(Difference::frame).thenComparing(Difference::aspect));
         HitComparer.Result hits = hits(bundle, result, notes);
         return new VerifyReport(name, coverage, kernel.size(), compared, equal, diffs, untied, untraced,
                 hits.compared(), hits.equal(), hits.differences(), notes);
+    }
+
+    /** Frames pktpath sent through netfilter: with a complete trace the kernel must have traced each of them. */
+    private static boolean replayed(PacketTrace t) {
+        return t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT;
+    }
+
+    private static Difference untracedDifference(PacketTrace t) {
+        return new Difference(t.packet().frame(), "", "", "untraced", "(no TRACE for this frame)",
+                t.role() + " " + t.disposition() + ", " + t.kernelSteps().size() + " steps", List.of());
     }
 
     private static HitComparer.Result hits(Bundle bundle, AnalysisResult result, List<String> notes) {

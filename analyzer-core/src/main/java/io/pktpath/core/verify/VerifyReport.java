@@ -42,8 +42,8 @@ public record VerifyReport(String bundle, TraceCoverage coverage, int kernelPack
                     .append(frameList(untracedFrames)).append('\n');
         }
         for (Difference d : differences) {
-            sb.append("\nDIFF frame ").append(d.frame()).append(" (trace ").append(d.traceId()).append(", trace.txt:")
-                    .append(d.kernelLine()).append(") ").append(d.aspect()).append('\n');
+            sb.append("\nDIFF frame ").append(d.frame()).append(" (trace ").append(d.traceId()).append(", ")
+                    .append(d.kernelLine().isEmpty() ? "-" : d.kernelLine()).append(") ").append(d.aspect()).append('\n');
             sb.append("  kernel:  ").append(d.kernel()).append('\n');
             sb.append("  pktpath: ").append(d.pktpath()).append('\n');
             for (StepRow row : d.rows()) {
@@ -55,7 +55,7 @@ public record VerifyReport(String bundle, TraceCoverage coverage, int kernelPack
             }
         }
         for (UntiedPacket u : untied) {
-            sb.append("\nNO FRAME trace ").append(u.traceId()).append(" (trace.txt:").append(u.kernelLine())
+            sb.append("\nNO FRAME trace ").append(u.traceId()).append(" (").append(u.kernelLine())
                     .append("): ").append(u.reason()).append("\n  ").append(u.header()).append('\n');
         }
         for (HitDifference h : hitDifferences) {

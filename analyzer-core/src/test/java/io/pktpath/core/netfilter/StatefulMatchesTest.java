@@ -134,4 +134,18 @@ class StatefulMatchesTest {
         assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT, TableVerdict.ACCEPT), v);
         assertEquals(List.of(7 * SEC), state.recentEntry("u", Pkt.ip("10.0.0.2")).get().stamps());
     }
+
+    @Test
+    void recentByDestinationWithAMask() {
+        CompiledRuleset rs = compile(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m recent --rcheck --name d --mask 255.255.255.0 --rdest -j DROP",
+                "-A INPUT -m recent --set --name d --mask 255.255.255.0 --rdest"));
+        RuleState state = new RuleState();
+        Packet first = Pkt.tcp("10.0.0.2", 1, "10.0.5.9", 80).build();
+        Packet sameSubnet = Pkt.tcp("10.0.0.3", 1, "10.0.5.200", 80).at(SEC).build();
+        Packet other = Pkt.tcp("10.0.0.2", 1, "10.0.6.1", 80).at(SEC).build();
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT),
+                run(rs, state, List.of(first, sameSubnet, other), new ArrayList<>()));
+        assertEquals(List.of(0L), state.recentEntry("d", Pkt.ip("10.0.5.0")).get().stamps());
+    }
 }

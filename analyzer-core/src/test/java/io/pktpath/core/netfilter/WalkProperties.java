@@ -83,7 +83,7 @@ class WalkProperties {
         return out;
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void theIndexedWalkEqualsTheLinearWalk(@ForAll("packets") Packet p) {
         assertEquals(outcome(LINEAR, p, false), outcome(INDEXED, p, false));
     }

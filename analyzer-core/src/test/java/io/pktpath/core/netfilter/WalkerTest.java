@@ -153,4 +153,13 @@ class WalkerTest {
         assertFalse(w.result().policyApplied());
         assertEquals(TableVerdict.ACCEPT, w.result().verdict());
     }
+
+    @Test
+    void conntrackIsNeededOnlyWhenARuleUsesIt() {
+        // semantics §2.1 [lab]: a namespace with only comment rules never loaded conntrack
+        assertFalse(compile(table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -m comment --comment x -j ACCEPT")).needsConntrack());
+        assertTrue(compile(table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -m state --state NEW -j ACCEPT")).needsConntrack());
+        assertTrue(compile(table("nat", ":POSTROUTING ACCEPT [0:0]", "-A POSTROUTING -j MASQUERADE")).needsConntrack());
+        assertTrue(compile(table("raw", ":PREROUTING ACCEPT [0:0]", "-A PREROUTING -j CT --notrack")).needsConntrack());
+    }
 }

@@ -85,4 +85,26 @@ class KernelTraceParserTest {
                 p.steps().stream().map(s -> s.table() + ":" + s.chain()).toList());
         assertEquals("eth0", p.headers().get(1).field("OUT").orElseThrow());
     }
+
+    // no-endpoints-reject (kernel 6.18): the REJECT's ICMP error to the node itself, traced in OUTPUT and again, under
+    // another id, in PREROUTING/INPUT after lo looped it back.
+    private static final String LOOPED = """
+            PACKET: 2 ea511a7b OUT=lo SRC=172.18.0.2 DST=172.18.0.2 LEN=88 TOS=0xc0 TTL=64 ID=37644
+             TRACE: 2 ea511a7b raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+             TRACE: 2 ea511a7b raw:OUTPUT:policy:ACCEPT
+            PACKET: 2 33de690e IN=lo LOOPBACK SRC=172.18.0.2 DST=172.18.0.2 LEN=88 TOS=0xc0 TTL=64 ID=37644
+             TRACE: 2 33de690e raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+            PACKET: 2 44444444 IN=lo LOOPBACK SRC=172.18.0.2 DST=172.18.0.2 LEN=88 TOS=0xc0 TTL=64 ID=37645
+             TRACE: 2 44444444 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+            """;
+
+    @Test
+    void aPacketLoopedBackOnLoIsOnePacket() {
+        List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", LOOPED).value();
+        assertEquals(2, packets.size());
+        assertEquals(List.of("OUTPUT", "OUTPUT", "PREROUTING"),
+                packets.get(0).steps().stream().map(KernelStep::chain).toList());
+        assertTrue(packets.get(0).locallyGenerated());
+        assertEquals("37645", packets.get(1).first().field("ID").orElseThrow());
+    }
 }

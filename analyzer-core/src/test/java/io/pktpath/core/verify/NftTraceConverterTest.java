@@ -65,10 +65,12 @@ class NftTraceConverterTest {
                 PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 SPORT=46840 DPORT=30090
                  TRACE: 10 e32ec65b nat:PREROUTING:rule:0x1:JUMP:KUBE-SERVICES  -6 -t nat -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
                  TRACE: 10 e32ec65b nat:KUBE-SERVICES:rule:0x2:JUMP:KUBE-NODEPORTS  -6 -t nat -A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+                # trace id 11111111 ip raw PREROUTING policy accept
                 """, converted);
         List<KernelPacket> packets = KernelTraceParser.parse("nft-trace.txt", converted).value();
         assertEquals(1, packets.size());
         assertEquals("JUMP:KUBE-NODEPORTS", packets.get(0).steps().get(3).verdict());
         assertEquals(80, FrameTies.ipLength(packets.get(0).first(), 10));
+        assertEquals(6, packets.get(0).steps().get(3).line(), "line numbers are those of nft-trace.txt");
     }
 }

@@ -80,7 +80,7 @@ class PacketComparerTest {
                 t.nat(), t.route(), List.of(1L), List.of(), List.of(), List.of(), 1);
         FrameTies ties = new FrameTies(List.of(t, copy));
         assertEquals(Optional.of(t), ties.tie(k).trace());
-        assertEquals(List.of(), new PacketComparer(ties, false).compare(k, t, false));
+        assertEquals(List.of(), new PacketComparer(ties, false).compare(k, "trace.txt", t, false));
     }
 
     @Test
@@ -90,7 +90,8 @@ class PacketComparerTest {
         PacketTrace t = trace(in, kernelLikeSteps("-A PREROUTING -p udp -j DNAT --to-destination 10.244.1.4:8080"),
                 "10.244.1.4", "cali3");
         FrameTies ties = new FrameTies(List.of(t));
-        List<Difference> diffs = new PacketComparer(ties, false).compare(k, ties.tie(k).trace().orElseThrow(), false);
+        PacketTrace tied = ties.tie(k).trace().orElseThrow();
+        List<Difference> diffs = new PacketComparer(ties, false).compare(k, "trace.txt", tied, false);
         assertEquals(3, diffs.size());
         assertEquals("frame 1 steps #3: kernel \"nat:PREROUTING " + DNAT + " => ACCEPT\" vs pktpath \"nat:PREROUTING"
                 + " -A PREROUTING -p udp -j DNAT --to-destination 10.244.1.4:8080 => ACCEPT\"", diffs.get(0).key());
@@ -109,8 +110,8 @@ class PacketComparerTest {
         PacketTrace t = trace(frame(1, "cali1", "in", "10.244.1.2", 40000, "10.96.0.10", 80), kernelLikeSteps(DNAT),
                 "10.244.1.3", "cali2");
         FrameTies ties = new FrameTies(List.of(t));
-        assertEquals(List.of(), new PacketComparer(ties, true).compare(k, t, true));
-        assertEquals("steps #4", new PacketComparer(ties, false).compare(k, t, true).get(0).aspect());
+        assertEquals(List.of(), new PacketComparer(ties, true).compare(k, "trace.txt", t, true));
+        assertEquals("steps #4", new PacketComparer(ties, false).compare(k, "trace.txt", t, true).get(0).aspect());
     }
 
     @Test

@@ -14,13 +14,13 @@ class VerifyReportTest {
     @Test
     void rendersEveryPartDeterministically() {
         VerifyReport report = new VerifyReport("demo", new TraceCoverage(false, "scenario.env: TRACE_COMPLETE=no"), 3, 2, 1,
-                List.of(new Difference(4, "ab12", 7, "steps #2", "filter:FORWARD policy => POLICY:DROP",
+                List.of(new Difference(4, "ab12", "trace.txt:7", "steps #2", "filter:FORWARD policy => POLICY:DROP",
                         "filter:FORWARD policy => POLICY:ACCEPT",
                         List.of(new StepRow("raw:PREROUTING policy => POLICY:ACCEPT",
                                         "raw:PREROUTING policy => POLICY:ACCEPT"),
                                 new StepRow("filter:FORWARD policy => POLICY:DROP",
                                         "filter:FORWARD policy => POLICY:ACCEPT")))),
-                List.of(new UntiedPacket("cd34", 20, "OUT=eth0 SRC=172.18.0.2", "locally generated, no outbound frame")),
+                List.of(new UntiedPacket("cd34", "trace.txt:20", "OUT=eth0 SRC=172.18.0.2", "locally generated, no outbound frame")),
                 List.of(9L), 2, 1,
                 List.of(new HitDifference(4, "filter", "FORWARD", 0, "", 2, 120, 1, 60)), List.of());
         assertFalse(report.agrees());

@@ -25,7 +25,7 @@ final class Contents {
             n.put("index", i.index());
             n.put("name", i.name());
             ArrayNode a = n.putArray("addresses");
-            i.addresses().forEach(x -> a.add(x.cidr().toString()));
+            i.addresses().forEach(x -> a.add(x.cidr().address() + "/" + x.cidr().prefixLength()));
         }
         o.put("routesV4", b.routesV4().size());
         o.put("routesV6", b.routesV6().size());

@@ -45,7 +45,7 @@ public final class InventoryText {
     }
 
     private static String address(InterfaceAddress a) {
-        return a.cidr().toString();
+        return a.cidr().address() + "/" + a.cidr().prefixLength();
     }
 
     private static void ruleset(String label, Optional<Ruleset> ruleset, PrintStream out) {

@@ -7,6 +7,11 @@ import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Verdict;
+import java.util.List;
+import java.util.Optional;
+import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.NeighborStep;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,9 +38,52 @@ public final class Labels {
         return TIME.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
     }
 
-    /** The step that decided a frame's fate, as a label, or empty. */
+    /**
+     * The step that decided a frame's fate, as a label, or empty: for a failure the rule or policy that ended it; for
+     * a packet that got through, the filter-table rule or policy that accepted it, else the NAT rule that rewrote it.
+     */
     public static String decisive(PacketTrace t) {
-        return t.decisiveStep().map(Labels::step).orElse("");
+        if (t.disposition().isFailure()) {
+            return failure(t);
+        }
+        List<TraceStep> steps = t.kernelSteps();
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            if (accepts(steps.get(i), "filter")) {
+                return step(steps.get(i));
+            }
+        }
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            if (steps.get(i) instanceof RuleStep r && accepts(r, "nat")) {
+                return step(r);
+            }
+        }
+        return "";
+    }
+
+    /** The rule or policy that dropped the packet, else the kernel check or neighbor that failed; empty for a route. */
+    private static String failure(PacketTrace t) {
+        Optional<TraceStep> d = t.decisiveStep().filter(s -> s instanceof RuleStep r && r.verdict().kind() == Verdict.Kind.DROP
+                || s instanceof PolicyStep p && p.verdict().kind() == Verdict.Kind.POLICY_DROP);
+        if (d.isPresent()) {
+            return step(d.get());
+        }
+        for (int i = t.path().size() - 1; i >= 0; i--) {
+            TraceStep s = t.path().get(i);
+            if (s instanceof CheckStep c && !c.passed()) {
+                return "check " + c.check();
+            }
+            if (s instanceof NeighborStep n && !n.deliverable()) {
+                return "neighbor " + n.address() + " dev " + n.dev() + " " + n.state();
+            }
+        }
+        return "";
+    }
+
+    private static boolean accepts(TraceStep s, String table) {
+        if (s instanceof RuleStep r) {
+            return r.rule().table().equals(table) && r.verdict().kind() == Verdict.Kind.ACCEPT;
+        }
+        return s instanceof PolicyStep p && p.table().equals(table) && p.verdict().kind() == Verdict.Kind.POLICY_ACCEPT;
     }
 
     /** A rule or policy step as a label. */

@@ -77,8 +77,8 @@ public final class SummaryText {
             out.println("  none");
         }
         for (DropCause d : drops) {
-            out.printf("  %6d  %s by %s%s  frames %s%n", d.count(), style.disposition(d.disposition()),
-                    style.cyan(d.responsible()), d.location().isEmpty() ? "" : " (" + d.location() + ")",
+            out.printf("  %6d  %s %s%s  frames %s%n", d.count(), style.disposition(d.disposition()),
+                    d.location().isEmpty() ? "" : "at " + style.cyan(d.location()) + ": ", d.responsible(),
                     frames(d.frames(), d.count()));
         }
     }

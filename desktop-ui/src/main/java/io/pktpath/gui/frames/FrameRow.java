@@ -60,6 +60,17 @@ public record FrameRow(long frame, long timeNanos, String iface, String dir, Str
         return disposition.words() + (natted ? " (NAT)" : "");
     }
 
+    /** The table row's style class: failed, rewritten, not replayed, or passed. */
+    public String styleClass() {
+        if (disposition.isFailure()) {
+            return "frame-failed";
+        }
+        if (role == FrameRole.NOT_REPLAYED || disposition == Disposition.NOT_REPLAYABLE) {
+            return "frame-not-replayed";
+        }
+        return natted ? "frame-nat" : "frame-passed";
+    }
+
     private static String endpoint(String address, int port) {
         if (port < 0 || address.isEmpty()) {
             return address;

@@ -11,6 +11,7 @@ import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RouteStep;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.Disposition;
 
@@ -101,7 +102,7 @@ public record PathDiagram(List<StageView> stages, List<Stage> route, Optional<St
 
     private static Optional<String> describe(TraceStep step) {
         if (step instanceof NatStep n) {
-            return Optional.of(n.kind() + " " + n.before() + " → " + n.after());
+            return Optional.of(natLine(n.kind().name(), n.before(), n.after()));
         }
         if (step instanceof RouteStep r) {
             return Optional.of(routeLine(r.decision()));
@@ -114,6 +115,21 @@ public record PathDiagram(List<StageView> stages, List<Stage> route, Optional<St
             return Optional.of("check " + c.check() + " failed: " + c.detail());
         }
         return Optional.empty();
+    }
+
+    /** {@code DNAT dst 10.96.0.10:80 → 10.244.1.3:8080}: only the endpoints that changed, before → after. */
+    static String natLine(String kind, Tuple before, Tuple after) {
+        String[] b = before.toString().split(" -> ", 2);
+        String[] a = after.toString().split(" -> ", 2);
+        StringBuilder sb = new StringBuilder(kind);
+        if (!b[0].equals(a[0])) {
+            sb.append(" src ").append(b[0]).append(" → ").append(a[0]);
+        }
+        if (!b[1].equals(a[1])) {
+            sb.append(" dst ").append(b[1]).append(" → ").append(a[1]);
+        }
+        return b[0].equals(a[0]) && b[1].equals(a[1]) ? sb.append(" (unchanged) ").append(before).toString()
+                : sb.toString();
     }
 
     static String routeLine(RouteDecision d) {
@@ -148,11 +164,10 @@ public record PathDiagram(List<StageView> stages, List<Stage> route, Optional<St
     static String dropLine(PacketTrace trace) {
         Optional<TraceStep> decisive = trace.decisiveStep();
         if (decisive.isPresent() && decisive.get() instanceof RuleStep r) {
-            return "✖ " + trace.disposition().words() + ": " + r.rule().label() + " (" + r.rule().span() + ") "
-                    + r.rule().text();
+            return "✖ " + trace.disposition().words() + " by " + r.rule().label() + " (" + r.rule().span() + ")";
         }
         if (decisive.isPresent() && decisive.get() instanceof PolicyStep p) {
-            return "✖ " + trace.disposition().words() + ": " + p.table() + " " + p.chain() + " policy "
+            return "✖ " + trace.disposition().words() + " by " + p.table() + " " + p.chain() + " policy "
                     + p.verdict();
         }
         return "✖ " + trace.disposition().words() + ": " + trace.reason();

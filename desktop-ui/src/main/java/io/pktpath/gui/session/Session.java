@@ -70,6 +70,11 @@ public final class Session implements AutoCloseable {
         return options.replay().collectMisses();
     }
 
+    /** The trace of {@code frame} if the store kept it (instant; no replay). */
+    public Optional<PacketTrace> keptTrace(long frame) {
+        return traces.get(frame);
+    }
+
     /**
      * The full trace of {@code frame}: kept, or re-derived by replaying the capture again up to that frame (slow on
      * big captures; call it off the UI thread).

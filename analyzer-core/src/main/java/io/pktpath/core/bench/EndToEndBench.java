@@ -1,0 +1,160 @@
+package io.pktpath.core.bench;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.bundle.BundleOpenException;
+import io.pktpath.core.bundle.BundleOpener;
+import io.pktpath.core.bundle.OpenedBundle;
+import io.pktpath.core.conntrack.CtTimeouts;
+import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.replay.KernelNodePath;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.iptables.IptablesSaveParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The end-to-end benchmark: generates (once) a kube-proxy bundle with a pod-traffic capture, then measures the
+ * {@code iptables-save} parse, the cost of a new connection's first packet, and the full analysis (replay with traces,
+ * summary, flows, rule hits) in frames/s, MB/s and peak memory, beside {@code tcpdump -r} and {@code tshark -T fields}
+ * on the same capture. Usage: {@code EndToEndBench DIR SERVICES FRAMES [--runs N] [--tools] [--capture FILE]}
+ * (with {@code --capture}, that capture is analyzed against the generated bundle instead of its own).
+ */
+public final class EndToEndBench {
+    private EndToEndBench() {
+    }
+
+    /** Entry point; see the class comment for the arguments. */
+    public static void main(String[] args) throws IOException, InterruptedException, BundleOpenException {
+        if (args.length < 3) {
+            System.err.println("usage: EndToEndBench DIR SERVICES FRAMES [--runs N] [--tools] [--capture FILE]");
+            System.exit(2);
+        }
+        int services = Integer.parseInt(args[1]);
+        long frames = Long.parseLong(args[2]);
+        int runs = 1;
+        boolean tools = false;
+        Optional<Path> capture = Optional.empty();
+        for (int i = 3; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--tools" -> tools = true;
+                case "--capture" -> capture = Optional.of(Path.of(args[++i]));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path dir = Path.of(args[0]).resolve("kp-" + services + "-" + frames);
+        if (!Files.exists(dir.resolve("capture.pcap"))) {
+            long t0 = System.nanoTime();
+            BenchBundle.write(dir, services, frames, BenchBundle.DEFAULT_SEED);
+            System.out.printf(Locale.ROOT, "generated %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
+        } else {
+            BenchBundle.writeText(dir, services, BenchBundle.DEFAULT_SEED);
+        }
+        Path pcap = capture.orElse(dir.resolve("capture.pcap"));
+        System.out.printf(Locale.ROOT, "bundle %s, capture %s (%.1f MB), java %s, %d cpus, max heap %d MB%n", dir, pcap,
+                Files.size(pcap) / 1e6, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
+        parse(dir.resolve("iptables-save.txt"));
+        Bundle bundle = new BundleOpener().open(dir).bundle();
+        firstPacket(bundle, KubeCluster.generate(services, BenchBundle.DEFAULT_SEED));
+        for (int r = 0; r < runs; r++) {
+            analyze(bundle, pcap);
+        }
+        if (tools) {
+            tools(pcap);
+        }
+    }
+
+    /** Parses the rules three times and prints the best time. */
+    static void parse(Path rules) throws IOException {
+        String text = Files.readString(rules, StandardCharsets.UTF_8);
+        long best = Long.MAX_VALUE;
+        int count = 0;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            var parsed = IptablesSaveParser.parse(rules.getFileName().toString(), text);
+            best = Math.min(best, System.nanoTime() - t0);
+            count = parsed.value().tables().stream().mapToInt(t -> t.chains().stream().mapToInt(c -> c.rules().size()).sum()).sum();
+        }
+        System.out.printf(Locale.ROOT, "parse iptables-save: %d rules, %.1f MB, best of 3: %.3f s%n", count,
+                text.length() / 1e6, best / 1e9);
+    }
+
+    /** Mean cost of a new connection's first packet through the node (all hooks, conntrack lookup, routing). */
+    static void firstPacket(Bundle bundle, KubeCluster cluster) {
+        KernelNodePath path = new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls()), List.of());
+        Packet[] packets = BenchPackets.firstPackets(cluster, 20_000, 7);
+        long sink = 0;
+        for (int warm = 0; warm < 10; warm++) {
+            for (Packet p : packets) {
+                sink += path.ingress(p, ChoiceOracle.FIRST, false).steps().size();
+            }
+        }
+        long t0 = RunStats.threadCpuNanos();
+        int reps = 5;
+        for (int rep = 0; rep < reps; rep++) {
+            for (Packet p : packets) {
+                sink += path.ingress(p, ChoiceOracle.FIRST, false).steps().size();
+            }
+        }
+        double ns = (RunStats.threadCpuNanos() - t0) / (double) (reps * packets.length);
+        System.out.printf(Locale.ROOT, "first packet of a new connection (ingress path, first branch): %.0f ns CPU (%d steps)%n",
+                ns, sink / (15L * packets.length));
+    }
+
+    /** One full analysis of the capture; prints frames/s, MB/s, peak heap and RSS, and a digest of every trace. */
+    static void analyze(Bundle bundle, Path pcap) throws IOException {
+        RunStats.resetPeaks();
+        long[] digest = {1};
+        long t0 = System.nanoTime();
+        long cpu0 = RunStats.threadCpuNanos();
+        long proc0 = RunStats.processCpuNanos();
+        AnalysisResult result = Analyzer.analyze(bundle, Optional.of(pcap), AnalysisOptions.DEFAULT,
+                t -> digest[0] = digest[0] * 31 + digest(t), n -> { }, () -> false);
+        double s = (System.nanoTime() - t0) / 1e9;
+        double cpu = (RunStats.threadCpuNanos() - cpu0) / 1e9;
+        double proc = (RunStats.processCpuNanos() - proc0) / 1e9;
+        long frames = result.capture().map(c -> c.framesDelivered()).orElse(0L);
+        System.out.printf(Locale.ROOT, "pktpath full analysis: %d frames in %.2f s = %.0f frames/s, %.1f MB/s; "
+                        + "peak heap %.0f MB, peak RSS %.0f MB; %d flows; trace digest %016x%n", frames, s, frames / s,
+                Files.size(pcap) / s / 1e6, RunStats.peakHeapMb(), RunStats.peakRssMb(), result.flows().size(), digest[0]);
+        System.out.printf(Locale.ROOT, "  CPU: replay thread %.2f s (%.0f frames per CPU-second), whole process %.2f s "
+                + "(reader thread, GC, JIT included)%n", cpu, frames / cpu, proc);
+        System.out.println("  roles " + result.summary().roles() + ", dispositions " + result.summary().dispositions());
+    }
+
+    /** Everything the report shows of a trace, folded into one number (equal digests: equal results, with high odds). */
+    private static long digest(PacketTrace t) {
+        return ((t.packet().frame() * 31 + t.role().ordinal()) * 31 + t.disposition().ordinal()) * 31
+                + t.path().hashCode() * 31L + t.reason().hashCode() + t.nat().hashCode() * 7L + t.flowId() * 13
+                + t.correlated().hashCode() + t.notes().hashCode() + t.alternatives().size();
+    }
+
+    /** tcpdump and tshark on the same capture, output discarded. */
+    static void tools(Path pcap) throws InterruptedException, IOException {
+        long bytes = Files.size(pcap);
+        List<ToolRun> runs = new ArrayList<>();
+        ToolRun.run("tcpdump -n -r FILE", List.of("tcpdump", "-n", "-r", pcap.toString())).ifPresent(runs::add);
+        ToolRun.run("tshark -T fields (5 fields)", List.of("tshark", "-n", "-r", pcap.toString(), "-T", "fields", "-e",
+                "frame.number", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.srcport", "-e", "tcp.dstport")).ifPresent(runs::add);
+        long frames = countFrames(pcap);
+        for (ToolRun r : runs) {
+            System.out.println(r.line(frames, bytes));
+        }
+    }
+
+    private static long countFrames(Path pcap) {
+        return io.pktpath.core.capture.CaptureReader.open(pcap).read(f -> { }).framesDelivered();
+    }
+}

@@ -1,0 +1,124 @@
+package io.pktpath.core.findings;
+
+import io.pktpath.core.conntrack.FlowRecord;
+import io.pktpath.core.conntrack.RaceEvidence;
+import io.pktpath.core.replay.TraceSink;
+import io.pktpath.core.trace.NeighborStep;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.iproute.NetInterface;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Watches every frame's trace as the replay streams it (memory bounded by flows and causes, not frames) and, at the end,
+ * turns what it saw plus the bundle, the flows and the race evidence into ordered findings.
+ */
+public final class FindingCollector implements TraceSink {
+    private static final int MAX_IDS = 200_000;
+
+    private final Bundle bundle;
+    private final Map<String, String> bridgePorts = new HashMap<>();
+    private final Set<String> overlayIfaces = new HashSet<>();
+    private final Map<String, FrameSample> bridged = new LinkedHashMap<>();
+    private final FailureTracker failures = new FailureTracker();
+    private final TrafficTracker traffic = new TrafficTracker();
+    private final RetransmitTracker retransmits = new RetransmitTracker();
+    private final UdpRaceTracker udp = new UdpRaceTracker();
+    private final SnatTracker snat = new SnatTracker();
+    private final Set<Long> explainedFlows = new HashSet<>();
+    private final Set<String> explainedTuples = new HashSet<>();
+
+    public FindingCollector(Bundle bundle) {
+        this.bundle = bundle;
+        var s = bundle.sysctls().bridgeNfCall("iptables");
+        if (!s.assumedDefault() && s.value() == 0) {
+            Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgePorts.put(p, bridge)));
+        }
+        for (NetInterface i : bundle.interfaces()) {
+            if (i.kind().map(k -> k.equals("vxlan") || k.equals("geneve")).orElse(false) || i.name().startsWith("flannel")
+                    || i.name().startsWith("vxlan")) {
+                overlayIfaces.add(i.name());
+            }
+        }
+    }
+
+    @Override
+    public void accept(PacketTrace t) {
+        String bridge = bridgePorts.get(t.packet().iface());
+        if (bridge != null && t.packet().family() != 0) {
+            bridged.computeIfAbsent(bridge, k -> new FrameSample()).add(t.packet().frame());
+        }
+        boolean answer = bridge == null && failures.accept(t);
+        if (t.disposition().isFailure() || unresolvedNeighbor(t)) {
+            remember(t);
+        }
+        traffic.accept(t, answer);
+        retransmits.accept(t);
+        udp.accept(t);
+        snat.accept(t);
+    }
+
+    private static boolean unresolvedNeighbor(PacketTrace t) {
+        for (TraceStep s : t.path()) {
+            if (s instanceof NeighborStep n && !n.state().equals("REACHABLE") && !n.state().equals("PERMANENT")
+                    && !n.state().equals("STALE") && !n.state().equals("DELAY") && !n.state().equals("NOARP")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void remember(PacketTrace t) {
+        if (t.flowId() > 0 && explainedFlows.size() < MAX_IDS) {
+            explainedFlows.add(t.flowId());
+        }
+        if (explainedTuples.size() < MAX_IDS) {
+            explainedTuples.add(Packets.tupleKey(t.packet()));
+        }
+    }
+
+    private static String endpoint(String address, int port) {
+        return address.contains(":") ? "[" + address + "]:" + port : address + ":" + port;
+    }
+
+    /** Every finding, ordered by severity, then first frame, then code. */
+    public List<Finding> findings(List<FlowRecord> flows, List<RaceEvidence> races) {
+        List<Finding> out = new ArrayList<>(FailureFindings.of(failures.groups()));
+        out.addAll(RaceFindings.udp(races, udp, bundle));
+        List<RetransmitTracker.Segment> repeats = retransmits.repeated();
+        out.addAll(SnatFindings.collisions(snat.finish(), repeats, bundle));
+        out.addAll(SnatFindings.exposure(snat.exposures));
+        out.addAll(TrafficFindings.icmp(traffic));
+        out.addAll(TrafficFindings.hairpins(traffic));
+        out.addAll(TrafficFindings.resets(traffic));
+        Set<String> raceClients = new HashSet<>();
+        for (RaceEvidence r : races) {
+            if (r.kind() == RaceEvidence.Kind.UDP_SAME_TUPLE) {
+                raceClients.add(endpoint(r.earlierOriginal().src().toString(), r.earlierOriginal().sport()));
+            }
+        }
+        out.addAll(TrafficFindings.mismatches(traffic, raceClients));
+        List<RetransmitTracker.Segment> unexplained = RetransmitTracker.without(repeats, explainedTuples).stream()
+                .filter(s -> !traffic.hairpinTuples.contains(s.tuple)).toList();
+        out.addAll(TrafficFindings.retransmits(unexplained, overlayIfaces));
+        Set<Long> quiet = new HashSet<>(explainedFlows);
+        for (FlowRecord f : flows) {
+            if (f.original().src().equals(f.reply().src())
+                    || raceClients.contains(endpoint(f.original().dst().toString(), f.original().dport()))) {
+                quiet.add(f.id());
+            }
+        }
+        out.addAll(NodeFindings.unanswered(flows, quiet));
+        out.addAll(NodeFindings.bridge(bundle, bridged));
+        out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
+        out.addAll(NodeFindings.legacy(bundle));
+        return FindingOrder.sort(out);
+    }
+}

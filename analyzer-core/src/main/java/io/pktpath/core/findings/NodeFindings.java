@@ -1,0 +1,119 @@
+package io.pktpath.core.findings;
+
+import io.pktpath.core.conntrack.FlowRecord;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.sysctl.Setting;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Findings about the node as a whole: br_netfilter off, conntrack table filling up, hidden legacy tables, silent flows. */
+final class NodeFindings {
+    private NodeFindings() {
+    }
+
+    static List<Finding> bridge(Bundle bundle, Map<String, FrameSample> bridged) {
+        Setting<Long> s = bundle.sysctls().bridgeNfCall("iptables");
+        if (s.assumedDefault() || s.value() != 0 || Bridges.of(bundle).isEmpty()) {
+            return List.of();
+        }
+        List<String> evidence = new ArrayList<>();
+        evidence.add(s.explain() + ": IPv4 frames bridged between ports of " + String.join(", ", Bridges.of(bundle).keySet())
+                + " bypass iptables entirely (no FORWARD, no conntrack, no NAT)");
+        List<Long> frames = new ArrayList<>();
+        for (Map.Entry<String, FrameSample> e : bridged.entrySet()) {
+            evidence.add(e.getValue().describe() + " on bridge port(s) of " + e.getKey() + " were bridged, not routed: "
+                    + "the replay's iptables verdicts do not apply to them");
+            frames.addAll(e.getValue().frames());
+        }
+        return List.of(new Finding(Codes.BRIDGE_NF_OFF, bridged.isEmpty() ? FindingSeverity.INFO : FindingSeverity.WARNING,
+                "br_netfilter is off: traffic between bridge ports skips iptables", frames, List.of(), evidence,
+                "If bridged traffic must be filtered or NATed (Kubernetes requires it), load br_netfilter and set "
+                        + "net.bridge.bridge-nf-call-iptables=1 (and bridge-nf-call-ip6tables=1)",
+                "high: the sysctl is in the bundle" + (bridged.isEmpty() ? "; no bridged frames in the capture" : " and the "
+                        + "capture shows frames between bridge ports")));
+    }
+
+    static List<Finding> conntrackTable(Bundle bundle, Counters counters) {
+        Optional<Long> max = bundle.sysctls().number("net.netfilter.nf_conntrack_max");
+        Optional<Long> count = bundle.sysctls().number("net.netfilter.nf_conntrack_count");
+        String countSource = "net.netfilter.nf_conntrack_count";
+        if (count.isEmpty() && !bundle.conntrack().isEmpty()) {
+            count = Optional.of((long) bundle.conntrack().size());
+            countSource = "entries in conntrack -L";
+        }
+        if (max.isEmpty() || count.isEmpty() || max.get() <= 0) {
+            return List.of();
+        }
+        double ratio = (double) count.get() / max.get();
+        if (ratio < 0.75 && counters.earlyDrop() <= 0) {
+            return List.of();
+        }
+        List<String> evidence = new ArrayList<>();
+        evidence.add(String.format(Locale.ROOT, "%s = %d of net.netfilter.nf_conntrack_max = %d (%.0f%%)", countSource,
+                count.get(), max.get(), ratio * 100));
+        if (counters.present()) {
+            evidence.add("conntrack -S early_drop " + (counters.delta() ? "+" : "") + counters.earlyDrop() + ", drop "
+                    + (counters.delta() ? "+" : "") + counters.drop());
+        }
+        boolean full = ratio >= 0.9 || counters.earlyDrop() > 0;
+        return List.of(new Finding(Codes.CONNTRACK_TABLE_FULL, full ? FindingSeverity.ERROR : FindingSeverity.WARNING,
+                String.format(Locale.ROOT, "Conntrack table %.0f%% full", ratio * 100), List.of(), List.of(), evidence,
+                "Raise net.netfilter.nf_conntrack_max (and nf_conntrack_buckets), shorten timeouts for idle flows, or "
+                        + "find what opens so many connections; when full, new connections are dropped ('nf_conntrack: "
+                        + "table full, dropping packet' in dmesg)",
+                "high: read from the bundle's sysctls" + (counters.present() ? " and conntrack -S" : "")));
+    }
+
+    static List<Finding> legacy(Bundle bundle) {
+        List<Finding> out = new ArrayList<>();
+        for (Optional<Ruleset> r : List.of(bundle.rulesetV4(), bundle.rulesetV6())) {
+            if (r.isPresent() && r.get().legacyTablesPresent()) {
+                String family = r.get().family().toString();
+                out.add(new Finding(Codes.LEGACY_TABLES, FindingSeverity.WARNING, "A second, iptables-legacy ruleset is "
+                        + "active (" + family + ") and not in the dump", List.of(), List.of(),
+                        List.of("the " + family + " iptables-save output carries the warning that iptables-legacy tables "
+                                + "are present: those rules also run on every packet and the replay cannot see them"),
+                        "Dump both (iptables-legacy-save and iptables-nft-save) and remove the stale set; make every "
+                                + "tool on the node use the same backend",
+                        "high: iptables-save itself printed the warning"));
+            }
+        }
+        return out;
+    }
+
+    static List<Finding> unanswered(List<FlowRecord> flows, Set<Long> explainedFlows) {
+        Map<String, List<FlowRecord>> byDestination = new LinkedHashMap<>();
+        for (FlowRecord f : flows) {
+            if (f.fromBundle() || f.replied() || explainedFlows.contains(f.id()) || !f.original().hasPorts()) {
+                continue;
+            }
+            byDestination.computeIfAbsent(f.original().protocol() + " " + f.reply().src() + ":" + f.reply().sport(),
+                    k -> new ArrayList<>()).add(f);
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Map.Entry<String, List<FlowRecord>> e : byDestination.entrySet()) {
+            List<FlowRecord> list = e.getValue();
+            List<Long> frames = new ArrayList<>();
+            List<String> evidence = new ArrayList<>();
+            for (FlowRecord f : list.subList(0, Math.min(5, list.size()))) {
+                frames.add(f.firstFrame());
+                evidence.add("flow " + f.original() + " (" + f.state() + "): " + f.packetsOriginal() + " packet(s) sent, "
+                        + "none back, frames " + f.frames().stream().limit(6).map(String::valueOf)
+                        .reduce((a, b) -> a + ", " + b).orElse(""));
+            }
+            String dest = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+            out.add(new Finding(Codes.UNANSWERED, FindingSeverity.WARNING, list.size() + " connection(s) to " + dest
+                    + " never answered", frames, List.of(), evidence,
+                    "Check that " + dest + " is listening and reachable beyond this node (its own firewall, its routes back)",
+                    "medium: this node passed the packets; the capture shows no reply, which may also be lost outside "
+                            + "the capture point"));
+        }
+        return out;
+    }
+}

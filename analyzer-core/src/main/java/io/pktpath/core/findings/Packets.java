@@ -1,0 +1,84 @@
+package io.pktpath.core.findings;
+
+import io.pktpath.core.trace.ConntrackStep;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.TraceStep;
+import java.util.Optional;
+
+/** Small questions the detectors ask about a trace: its conntrack step, TCP flags, sequence number, who sent it. */
+final class Packets {
+    static final int FIN = 0x01;
+    static final int SYN = 0x02;
+    static final int RST = 0x04;
+    static final int ACK = 0x10;
+
+    private Packets() {
+    }
+
+    static Optional<ConntrackStep> conntrack(PacketTrace t) {
+        for (TraceStep s : t.path()) {
+            if (s instanceof ConntrackStep c) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True for frames the replay walked from their start (entering the node or sent by it). */
+    static boolean walked(PacketTrace t) {
+        return t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT;
+    }
+
+    static boolean isTcp(PacketSummary p) {
+        return p.proto() == 6 && p.tcpFlags() >= 0;
+    }
+
+    static boolean has(PacketSummary p, int flag) {
+        return p.tcpFlags() >= 0 && (p.tcpFlags() & flag) != 0;
+    }
+
+    /** The number after {@code " " + word + " "} in the info text, or -1. */
+    static long infoNumber(PacketSummary p, String word) {
+        String info = p.info();
+        int i = info.indexOf(" " + word + " ");
+        if (i < 0) {
+            return -1;
+        }
+        int s = i + word.length() + 2;
+        int e = s;
+        while (e < info.length() && Character.isDigit(info.charAt(e))) {
+            e++;
+        }
+        return e == s ? -1 : Long.parseLong(info.substring(s, e));
+    }
+
+    /** {@code proto src:sport>dst:dport} of the packet as captured. */
+    static String tupleKey(PacketSummary p) {
+        return p.proto() + " " + Text.endpoints(p);
+    }
+
+    /** The same key for a packet going the other way. */
+    static String reverseKey(PacketSummary p) {
+        String src = p.src().map(Object::toString).orElse("?");
+        String dst = p.dst().map(Object::toString).orElse("?");
+        boolean v6 = p.family() == 6;
+        if (p.sport() < 0) {
+            return p.proto() + " " + dst + " > " + src;
+        }
+        return p.proto() + " " + (v6 ? "[" + dst + "]" : dst) + ":" + p.dport() + " > " + (v6 ? "[" + src + "]" : src)
+                + ":" + p.sport();
+    }
+
+    static boolean isIcmpError(PacketSummary p) {
+        if (p.proto() == 1) {
+            return p.icmpType() == 3 || p.icmpType() == 11 || p.icmpType() == 12;
+        }
+        return p.proto() == 58 && p.icmpType() >= 1 && p.icmpType() <= 4;
+    }
+
+    static boolean isFragNeeded(PacketSummary p) {
+        return p.proto() == 1 && p.icmpType() == 3 && p.icmpCode() == 4 || p.proto() == 58 && p.icmpType() == 2;
+    }
+}

@@ -1,0 +1,119 @@
+package io.pktpath.core.findings;
+
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Follows the last SYN or data segment of every TCP connection (one entry per connection, not per frame) and records
+ * the ones the sender had to repeat: SYN retransmits (about 1 s, then 3 s, 7 s...) and long retransmission series.
+ */
+final class RetransmitTracker {
+    private static final int MAX_FLOWS = 100_000;
+    private static final int MAX_DONE = 10_000;
+
+    /** One segment and its repeats. */
+    static final class Segment {
+        final String tuple;
+        final String dst;
+        final long seq;
+        final boolean syn;
+        final String iface;
+        final long firstNanos;
+        long lastNanos;
+        final FrameSample frames = new FrameSample();
+        final List<Long> offsets = new ArrayList<>();
+
+        Segment(String tuple, String dst, long seq, boolean syn, String iface, long firstNanos, long frame) {
+            this.tuple = tuple;
+            this.dst = dst;
+            this.seq = seq;
+            this.syn = syn;
+            this.iface = iface;
+            this.firstNanos = firstNanos;
+            this.lastNanos = firstNanos;
+            frames.add(frame);
+        }
+
+        int repeats() {
+            return (int) frames.count() - 1;
+        }
+
+        long span() {
+            return lastNanos - firstNanos;
+        }
+    }
+
+    private final Map<String, Segment> current = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Segment> eldest) {
+            if (size() > MAX_FLOWS) {
+                finish(eldest.getValue());
+                return true;
+            }
+            return false;
+        }
+    };
+    private final List<Segment> repeated = new ArrayList<>();
+
+    void accept(PacketTrace t) {
+        PacketSummary p = t.packet();
+        if (!Packets.walked(t) || !Packets.isTcp(p) || Packets.has(p, Packets.RST)) {
+            return;
+        }
+        boolean syn = Packets.has(p, Packets.SYN) && !Packets.has(p, Packets.ACK);
+        long len = Packets.infoNumber(p, "len");
+        if (!syn && len <= 0) {
+            return;
+        }
+        long seq = Packets.infoNumber(p, "seq");
+        String key = Packets.tupleKey(p);
+        Segment s = current.get(key);
+        if (s != null && s.seq == seq && s.syn == syn) {
+            s.frames.add(p.frame());
+            s.lastNanos = p.timeNanos();
+            if (s.offsets.size() < 6) {
+                s.offsets.add(p.timeNanos() - s.firstNanos);
+            }
+            return;
+        }
+        if (s != null) {
+            finish(s);
+        }
+        String dst = Text.endpoints(p);
+        current.put(key, new Segment(key, dst.substring(dst.indexOf(" > ") + 3), seq, syn, p.iface(), p.timeNanos(),
+                p.frame()));
+    }
+
+    private void finish(Segment s) {
+        if (s.repeats() > 0 && repeated.size() < MAX_DONE) {
+            repeated.add(s);
+        }
+    }
+
+    /** Every segment that was sent more than once, in the order the first copy was seen. */
+    List<Segment> repeated() {
+        List<Segment> all = new ArrayList<>(repeated);
+        for (Segment s : current.values()) {
+            if (s.repeats() > 0) {
+                all.add(s);
+            }
+        }
+        all.sort((a, b) -> Long.compare(a.frames.first(), b.frames.first()));
+        return all;
+    }
+
+    /** Offsets of the repeats from the first copy, e.g. {@code +1.021 s, +3.069 s}. */
+    static String offsets(Segment s) {
+        return s.offsets.stream().map(o -> "+" + Text.seconds(o)).reduce((a, b) -> a + ", " + b).orElse("");
+    }
+
+    /** Segments whose connection is explained by another finding. */
+    static List<Segment> without(List<Segment> all, Set<String> explainedTuples) {
+        return all.stream().filter(s -> !explainedTuples.contains(s.tuple)).toList();
+    }
+}

@@ -1,0 +1,120 @@
+package io.pktpath.core.findings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.net.IpAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Detectors fed with traces shaped like the replay's, for signatures no recorded bundle holds. */
+class TraceLevelFindingsTest {
+    private static final long S = 1_000_000_000L;
+
+    private static PacketTrace segment(long frame, long nanos, String iface, long seq, int len, List<String> notes) {
+        PacketSummary p = new PacketSummary(frame, nanos, iface, "out", 4, 6, Optional.of(IpAddress.v4(0x0a000005)),
+                Optional.of(IpAddress.v4(0x0a090909)), 40000, 80, 1, 40 + len, -1, -1, 0x18,
+                "TCP 10.0.0.5:40000 > 10.9.9.9:80 [P.] seq " + seq + " ack 1 len " + len);
+        return new PacketTrace(p, FrameRole.LOCAL_OUT, List.of(), Disposition.SENT, "sent", Optional.empty(),
+                Optional.empty(), List.of(), List.of(), List.of(), notes, 1);
+    }
+
+    private static List<RetransmitTracker.Segment> feed(String iface, long[] offsets) {
+        RetransmitTracker r = new RetransmitTracker();
+        for (int i = 0; i < offsets.length; i++) {
+            r.accept(segment(i + 1, offsets[i], iface, 100, 1400, List.of()));
+        }
+        return r.repeated();
+    }
+
+    @Test
+    void overlaySegmentRepeatedForAMinuteIsTheVxlanChecksumSignature() {
+        long[] backoff = {0, S, 3 * S, 7 * S, 15 * S, 31 * S, 63 * S};
+        List<Finding> f = TrafficFindings.retransmits(feed("flannel.1", backoff), Set.of("flannel.1"));
+        assertEquals(1, f.size());
+        assertEquals(Codes.OVERLAY_RETRANSMIT, f.get(0).code());
+        assertEquals("Overlay flow 10.0.0.5:40000 > 10.9.9.9:80 retransmitted 6 times over 63.000 s", f.get(0).title());
+        assertEquals(List.of("segment seq 100 on overlay interface flannel.1 sent 7 times: +1.000 s, +3.000 s, +7.000 s, "
+                + "+15.000 s, +31.000 s, +63.000 s; about a minute of backoff matches the known 63-second VXLAN "
+                + "bad-checksum signature"), f.get(0).evidence());
+    }
+
+    @Test
+    void sameRepeatsOffTheOverlayOrANewSegmentEachTimeAreNoOverlayFinding() {
+        long[] backoff = {0, S, 3 * S, 7 * S, 15 * S};
+        assertEquals(List.of(), TrafficFindings.retransmits(feed("eth0", backoff), Set.of("flannel.1")));
+        RetransmitTracker r = new RetransmitTracker();
+        for (int i = 0; i < 5; i++) {
+            r.accept(segment(i + 1, i * S, "flannel.1", 100 + 1400L * i, 1400, List.of()));
+        }
+        assertEquals(List.of(), r.repeated());
+    }
+
+    @Test
+    void egressOnAnotherInterfaceIsAMismatchButAnotherSourcePortIsNot() {
+        String otherIface = "frame 9 looks like this packet leaving on eth1 as 10.0.0.5:40000 -> 10.9.9.9:80, but the "
+                + "rules in the bundle predict eth0 as 10.0.0.5:40000 -> 10.9.9.9:80: the dump may be from another node "
+                + "or another time";
+        String otherPort = "frame 9 looks like this packet leaving on eth0 as 172.18.0.2:5193 -> 172.18.0.1:5300, but "
+                + "the rules in the bundle predict eth0 as 172.18.0.2:51003 -> 172.18.0.1:5300: the dump may be from "
+                + "another node or another time";
+        assertFalse(TrafficTracker.onlySourcePortDiffers(otherIface));
+        assertTrue(TrafficTracker.onlySourcePortDiffers(otherPort));
+        TrafficTracker t = new TrafficTracker();
+        t.accept(segment(8, 0, "eth0", 1, 10, List.of(otherIface)), false);
+        t.accept(segment(10, S, "eth0", 11, 10, List.of(otherPort)), false);
+        List<Finding> f = TrafficFindings.mismatches(t, Set.of());
+        assertEquals(1, f.size());
+        assertEquals(List.of(8L), f.get(0).frames());
+        assertEquals(List.of("frame 8: " + otherIface), f.get(0).evidence());
+        assertEquals(List.of(), TrafficFindings.mismatches(t, Set.of("10.0.0.5:40000")));
+    }
+
+    @Test
+    void findingsAreOrderedBySeverityThenFirstFrameThenCode() {
+        Finding warnEarly = finding("B", FindingSeverity.WARNING, List.of(2L));
+        Finding errorLate = finding("Z", FindingSeverity.ERROR, List.of(50L, 7L));
+        Finding errorNoFrames = finding("A", FindingSeverity.ERROR, List.of());
+        Finding errorSameFrame = finding("C", FindingSeverity.ERROR, List.of(7L));
+        Finding info = finding("A", FindingSeverity.INFO, List.of(1L));
+        assertEquals(List.of(errorSameFrame, errorLate, errorNoFrames, warnEarly, info),
+                FindingOrder.sort(List.of(info, warnEarly, errorNoFrames, errorLate, errorSameFrame)));
+    }
+
+    private static Finding finding(String code, FindingSeverity s, List<Long> frames) {
+        return new Finding(code, s, code + " title", frames, List.of(), List.of("evidence"), "fix", "sure");
+    }
+
+    @Test
+    void frameSampleKeepsTheFirstEightAndCountsAll() {
+        FrameSample one = new FrameSample();
+        one.add(4);
+        assertEquals("frame 4", one.describe());
+        FrameSample many = new FrameSample();
+        for (long i = 1; i <= 10; i++) {
+            many.add(i);
+        }
+        assertEquals("10 frames (first: 1, 2, 3, 4, 5, 6, 7, 8, ...)", many.describe());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), many.frames());
+    }
+
+    @Test
+    void kernelCasesOfTheUdpRace() {
+        assertTrue(KernelRaceCase.describe(Optional.empty()).startsWith("kernel version unknown"));
+        assertTrue(KernelRaceCase.mayDrop(Optional.empty()));
+        var k419 = new io.pktpath.parser.bundle.KernelVersion(4, 19, 0, "4.19.0-26-amd64");
+        assertEquals("kernel 4.19.0-26-amd64 (4.7-4.20): clash resolution skips connections with a NAT extension, so on "
+                + "a node using NAT the losing datagram is dropped", KernelRaceCase.describe(Optional.of(k419)));
+        var k44 = new io.pktpath.parser.bundle.KernelVersion(4, 4, 0, "4.4.0-210");
+        assertEquals("kernel 4.4.0-210 (before 4.7, no clash resolution): the losing datagram is always dropped",
+                KernelRaceCase.describe(Optional.of(k44)));
+        assertFalse(KernelRaceCase.mayDrop(Optional.of(new io.pktpath.parser.bundle.KernelVersion(5, 6, 0, "5.6.0"))));
+    }
+}

@@ -1,0 +1,116 @@
+package io.pktpath.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Behaviour of the commands beyond the goldens: help, filters, capture-only decoding, exit codes, JSON validity. */
+class CommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everyCommandHasHelpWithExamplesAndExitCodes() {
+        for (Command c : Main.commands()) {
+            List<String> args = new java.util.ArrayList<>(List.of(c.name().split(" ")));
+            args.add("--help");
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), c.name());
+            assertTrue(r.out().startsWith("usage: pktpath " + c.name()), r.out());
+            assertTrue(r.out().contains("Examples:\n  pktpath " + c.name()), r.out());
+            assertTrue(r.out().contains("Exit codes: 0 done;"), r.out());
+        }
+    }
+
+    @Test
+    void captureAloneIsDecodedOnePerFrame() throws IOException {
+        Cli.Result r = Cli.run("analyze", Cli.bundle("clusterip-tcp") + "/capture.pcap", "--format", "jsonl");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(174, lines.size());
+        JsonNode third = JSON.readTree(lines.get(2));
+        assertEquals(3, third.get("frame").asInt());
+        assertEquals("NOT_REPLAYED", third.get("role").asText());
+        assertEquals("NOT_REPLAYABLE", third.get("disposition").asText());
+        assertEquals("10.244.1.2", third.get("src").asText());
+        assertEquals(80, third.get("dport").asInt());
+        assertEquals("tcp", third.get("proto").asText());
+    }
+
+    @Test
+    void filtersCombine() {
+        Cli.Result r = Cli.run("analyze", Cli.bundle("clusterip-tcp"), "--frames", "1-40", "--host", "10.244.1.3",
+                "--port", "8080", "--proto", "tcp", "--disposition", "nat");
+        assertEquals(0, r.exit(), r.err());
+        String frames = r.out().substring(r.out().indexOf("frames ("));
+        List<String> lines = frames.lines().skip(1).toList();
+        assertTrue(!lines.isEmpty());
+        for (String l : lines) {
+            int n = Integer.parseInt(l.strip().split(" ")[0]);
+            assertTrue(n <= 40, l);
+            assertTrue(l.contains("10.244.1.3:8080"), l);
+            assertTrue(l.contains("nat 10.") || l.contains("[dnat") || l.contains("[snat"), l);
+        }
+    }
+
+    @Test
+    void jsonDocumentParsesAndCountsFrames() throws IOException {
+        Cli.Result r = Cli.run("analyze", Cli.bundle("no-endpoints-reject"), "--format", "json");
+        JsonNode doc = JSON.readTree(r.out());
+        assertEquals(13, doc.get("frames").size());
+        assertEquals(13, doc.get("summary").get("frames").asInt());
+        assertEquals(3, doc.get("summary").get("dispositions").get("REJECTED").asInt());
+        assertTrue(doc.get("findings").size() >= 1);
+    }
+
+    @Test
+    void failOnErrorReturnsOneWhenFindingsExist() {
+        assertEquals(1, Cli.run("analyze", Cli.bundle("no-endpoints-reject"), "--summary-only", "--fail-on", "error").exit());
+        assertEquals(0, Cli.run("analyze", Cli.bundle("no-endpoints-reject"), "--summary-only").exit());
+    }
+
+    @Test
+    void explainMissesShowTheFailedMatch() {
+        Cli.Result r = Cli.run("explain", Cli.bundle("no-endpoints-reject"), "3", "--misses");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("no match "), r.out());
+        assertTrue(r.out().contains("(failed: "), r.out());
+    }
+
+    @Test
+    void noColorWhenPiped() {
+        assertTrue(!Cli.run("analyze", Cli.bundle("no-endpoints-reject")).out().contains("\u001b["));
+    }
+
+    @Test
+    void colorOnATerminalUnlessNoColor() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        Context tty = new Context(ps, ps, new Terminal(true, false));
+        Main.run(new String[] {"analyze", Cli.bundle("no-endpoints-reject"), "--summary-only"}, tty);
+        assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("\u001b[31mREJECTED\u001b[0m"));
+        out.reset();
+        Main.run(new String[] {"analyze", Cli.bundle("no-endpoints-reject"), "--summary-only", "--no-color"}, tty);
+        assertTrue(!out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("\u001b["));
+    }
+
+    @Test
+    void filesNamedOneByOne() {
+        String b = Cli.bundle("no-endpoints-reject");
+        Cli.Result r = Cli.run("analyze", "--rules", b + "/iptables-save.txt", "--addr", b + "/ip-addr.txt", "--routes",
+                b + "/ip-route.txt", "--sysctl", b + "/sysctl.txt", "--capture", b + "/capture.pcap", "--summary-only");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("  REJECTED                    3  rejected"), r.out());
+    }
+
+    @Test
+    void verifyAgreesOnARecordedBundle() {
+        Cli.Result r = Cli.run("verify", Cli.bundle("no-endpoints-reject"));
+        assertTrue(r.out().startsWith("verify no-endpoints-reject\nkernel packets: "), r.out());
+        assertEquals(r.out().contains("\nDIFF ") || r.out().contains("\nCOUNTER ") ? 1 : 0, r.exit());
+    }
+}

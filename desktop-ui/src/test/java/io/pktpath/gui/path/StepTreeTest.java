@@ -1,0 +1,50 @@
+package io.pktpath.gui.path;
+
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.gui.Samples;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StepTreeTest {
+    private final PacketTrace rejected = Samples.session("no-endpoints-reject").keptTrace(3).orElseThrow();
+
+    @Test
+    void hooksHoldChainsAndTheDecisiveRuleIsMarked() {
+        StepNode root = StepTree.of(rejected, false);
+        assertEquals(List.of("PREROUTING  [raw, nat]", "FORWARD  [filter]"), root.children().stream()
+                .filter(n -> n.kind() == StepNode.Kind.HOOK).map(StepNode::text).toList());
+        List<StepNode> decisive = root.flatten().stream().filter(StepNode::decisive).toList();
+        assertEquals(1, decisive.size());
+        assertEquals("#1 -A KUBE-SERVICES -d 10.96.0.30/32 -p tcp -m comment --comment \"default/gone:http has no "
+                + "endpoints\" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable  "
+                + "(iptables-save.txt:33)  → DROP", decisive.get(0).text());
+        StepNode forward = root.children().stream().filter(n -> n.text().startsWith("FORWARD")).findFirst().orElseThrow();
+        assertEquals("filter KUBE-SERVICES", forward.children().get(forward.children().size() - 1).text());
+        assertTrue(root.flatten().stream().noneMatch(n -> n.kind() == StepNode.Kind.MISS));
+    }
+
+    @Test
+    void missesShowTheFirstFailingMatchInTheirChain() {
+        StepNode root = StepTree.of(rejected, true);
+        StepNode kubeForward = root.flatten().stream().filter(n -> n.text().equals("filter KUBE-FORWARD"))
+                .findFirst().orElseThrow();
+        assertEquals("✗ #1 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP  (iptables-save.txt:30)  "
+                + "no match: -m conntrack --ctstate INVALID (packet: ctstate NEW)", kubeForward.children().get(0).text());
+        assertEquals(StepNode.Kind.MISS, kubeForward.children().get(0).kind());
+        assertEquals("end of KUBE-FORWARD: back to the calling chain",
+                kubeForward.children().get(kubeForward.children().size() - 1).text());
+    }
+
+    @Test
+    void natStepNamesTheRuleThatChoseIt() {
+        PacketTrace t = Samples.session("clusterip-tcp").keptTrace(3).orElseThrow();
+        String nat = StepTree.of(t, false).flatten().stream().filter(n -> n.kind() == StepNode.Kind.NAT)
+                .map(StepNode::text).findFirst().orElseThrow();
+        assertTrue(nat.startsWith("DNAT: 10.244.1.2:33324 -> 10.96.0.10:80  →  10.244.1.2:33324 -> 10.244.1.3:8080"
+                + "  by nat KUBE-SEP-2AZ33KU3V5PGPQZH #2 (iptables-save.txt:54)"), nat);
+    }
+}
