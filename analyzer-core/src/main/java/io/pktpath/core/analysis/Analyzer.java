@@ -47,6 +47,15 @@ public final class Analyzer {
                 bundle.neighbors(), bundle.sysctls(), bundle.ipsets()));
     }
 
+    /** The node's bridges: every interface another interface names as its master. */
+    static java.util.Set<String> bridges(Bundle bundle) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (NetInterface i : bundle.interfaces()) {
+            i.master().ifPresent(names::add);
+        }
+        return names;
+    }
+
     /**
      * The capture to replay when the bundle holds several: the one that shows the most of the node's interfaces in its
      * first frames (a node-wide {@code tcpdump -i any} sees pod veths and the uplink; a capture taken inside a pod sees
@@ -125,7 +134,7 @@ public final class Analyzer {
         if (replay) {
             assumptions.addAll(net.assumptions());
             path = new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
-                    bundle.conntrackBefore(), bundle.conntrack());
+                    bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle));
             if (!path.conntrackEnabled()) {
                 assumptions.add("conntrack is off on this node: no rule needs it (no NAT, no state matches), so no packet has a ct");
             } else if (bundle.conntrackBefore().isEmpty()) {

@@ -14,6 +14,9 @@ import java.util.Set;
 
 /** Findings about the node as a whole: br_netfilter off, conntrack table filling up, hidden legacy tables, silent flows. */
 final class NodeFindings {
+    /** Unanswered destinations reported, the ones with most silent flows first. */
+    static final int MAX_DESTINATIONS = 20;
+
     private NodeFindings() {
     }
 
@@ -97,7 +100,10 @@ final class NodeFindings {
                     k -> new ArrayList<>()).add(f);
         }
         List<Finding> out = new ArrayList<>();
-        for (Map.Entry<String, List<FlowRecord>> e : byDestination.entrySet()) {
+        List<Map.Entry<String, List<FlowRecord>>> busiest = byDestination.entrySet().stream()
+                .sorted((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size())).limit(MAX_DESTINATIONS)
+                .toList();
+        for (Map.Entry<String, List<FlowRecord>> e : busiest) {
             List<FlowRecord> list = e.getValue();
             List<Long> frames = new ArrayList<>();
             List<String> evidence = new ArrayList<>();

@@ -56,6 +56,7 @@ public final class KernelNodePath implements NodePath {
     private final RuleHits hits = new RuleHits();
     private final List<ConntrackEntry> seed;
     private final ConntrackHints hints;
+    private final java.util.Set<String> bridges;
     private final List<RaceEvidence> races = new ArrayList<>();
     private final List<String> seedNotes = new ArrayList<>();
     private boolean seeded;
@@ -72,6 +73,13 @@ public final class KernelNodePath implements NodePath {
      */
     public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
                           List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints) {
+        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, java.util.Set.of());
+    }
+
+    /** With the names of the node's bridges (interfaces other interfaces name as {@code master}). */
+    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
+                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
+                          java.util.Set<String> bridgeNames) {
         this.net = net;
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
@@ -83,6 +91,7 @@ public final class KernelNodePath implements NodePath {
                 rules6.orElse(Ruleset.empty(IpFamily.V6)));
         this.seed = List.copyOf(conntrackBeforeCapture);
         this.hints = ConntrackHints.of(conntrackHints);
+        this.bridges = bridgeNames;
     }
 
     public RuleHits hits() {
@@ -219,6 +228,8 @@ public final class KernelNodePath implements NodePath {
             track(s, Hook.PREROUTING);
             if (walk(s, Hook.PREROUTING, "mangle") && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())) {
                 s.packet = s.packet.withOutIface(packet.inIface());
+                s.route = Optional.of(new io.pktpath.core.trace.RouteDecision(-1, "", "", "bridged", packet.inIface(), "",
+                        "", "bridge forwarding decision on " + packet.inIface() + " (no route lookup)"));
                 hook(s, Hook.FORWARD, List.of("mangle", "filter", "security"));
                 if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
                     hook(s, Hook.POSTROUTING, List.of("mangle", "nat"));
@@ -267,6 +278,11 @@ public final class KernelNodePath implements NodePath {
                 + ", another connection set up at the same moment, left as " + tuple + " and was confirmed first;"
                 + " the kernel drops the loser (insert_failed and drop in conntrack -S)", run.nat(), run.route(),
                 Optional.empty(), run.misses(), run.notes(), run.flowId(), dropped);
+    }
+
+    @Override
+    public boolean isBridge(String iface) {
+        return bridges.contains(iface);
     }
 
     @Override

@@ -38,6 +38,9 @@ public interface NodePath {
      */
     PathRun lostRace(PathRun run, long winner);
 
+    /** Whether {@code iface} is a bridge (some interface names it as its master). */
+    boolean isBridge(String iface);
+
     /** The bridge an interface is a port of, if any. */
     java.util.Optional<String> bridgeOf(String iface);
 

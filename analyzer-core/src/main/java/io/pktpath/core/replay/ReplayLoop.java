@@ -146,7 +146,15 @@ public final class ReplayLoop {
         List<Long> correlated = new ArrayList<>();
         if (choice.egressFrame() > 0) {
             correlated.add(choice.egressFrame());
-            correlated.addAll(portCopiesOf(choice.egressFrame(), input));
+            for (CapturedPacket later : ahead) {
+                if (later.frame() == choice.egressFrame()) {
+                    correlated.addAll(portCopiesOf(later, input));
+                    break;
+                }
+            }
+        } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && path.isBridge(cp.summary().iface())) {
+            fill(cp.summary().timeNanos() + options.lookaheadNanos());
+            correlated.addAll(portCopiesOf(cp, cp.packet().get()));
         }
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
@@ -199,29 +207,26 @@ public final class ReplayLoop {
     }
 
     /** Frames ahead that are the egress copy's twin on a port of the egress bridge (a routed packet leaving a bridge). */
-    private List<Long> portCopiesOf(long egressFrame, Packet packet) {
-        CapturedPacket egress = null;
+    private List<Long> portCopiesOf(CapturedPacket egress, Packet packet) {
         List<Long> copies = new ArrayList<>();
+        String bridge = egress.summary().iface();
+        // Performance: a port copy is a frame on a port of the egress bridge; when no frame seen so far (the lookahead
+        // included) was on a port of that interface, there is nothing to look for.
+        if (!bridgesWithPortFrames.contains(bridge)) {
+            return copies;
+        }
+        Tuple tuple = egress.packet().get().tuple();
         for (CapturedPacket later : ahead) {
-            if (later.frame() == egressFrame) {
-                egress = later;
-                // Performance: a port copy is a frame on a port of the egress bridge; when no frame seen so far was
-                // on a port of that interface, none ahead is, so the scan of the whole lookahead is skipped.
-                if (!bridgesWithPortFrames.contains(egress.summary().iface())) {
-                    break;
-                }
-                continue;
-            }
-            if (egress == null || later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())) {
+            if (later.frame() <= egress.frame() || later.inbound() || later.packet().isEmpty()
+                    || claimedBy.containsKey(later.frame())) {
                 continue;
             }
             if (later.summary().timeNanos() - egress.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            String bridge = egress.summary().iface();
             if (path.bridgeOf(later.summary().iface()).filter(bridge::equals).isPresent()
-                    && sameIdentity(packet, later.packet().get())
-                    && later.packet().get().tuple().equals(egress.packet().get().tuple())) {
+                    && sameIdentity(packet, later.packet().get()) && later.payloadHash() == egress.payloadHash()
+                    && later.packet().get().tuple().equals(tuple)) {
                 copies.add(later.frame());
                 break;
             }

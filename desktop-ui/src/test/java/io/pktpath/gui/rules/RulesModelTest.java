@@ -46,7 +46,7 @@ class RulesModelTest {
         // the sample's ip6tables-save.txt is empty
         assertEquals(List.of("IPv4 (iptables)"), model.roots().stream().map(RuleRow::text).toList());
         assertEquals("table raw", model.roots().get(0).children().get(0).text());
-        assertEquals("#ffe9c8", RulesModel.heatColor(0.1));
+        assertEquals("#ffe7bd", RulesModel.heatColor(0.1)); // 243 - 0.1 * 123 = 231, 200 - 0.1 * 110 = 189
         assertEquals("#ff785a", RulesModel.heatColor(1.0));
     }
 }
