@@ -14,7 +14,6 @@ public final class Codes {
     public static final String ROUTE_PROHIBIT = "ROUTE_PROHIBIT";
     public static final String ROUTE_BLACKHOLE = "ROUTE_BLACKHOLE";
     public static final String NEIGHBOR_FAILED = "NEIGHBOR_FAILED";
-    public static final String NEIGHBOR_UNRESOLVED = "NEIGHBOR_UNRESOLVED";
     public static final String RP_FILTER = "RP_FILTER";
     public static final String FORWARDING_OFF = "FORWARDING_OFF";
     public static final String MARTIAN = "MARTIAN";

@@ -11,13 +11,13 @@ final class FailureFindings {
     static List<Finding> of(Iterable<FailureGroup> groups) {
         List<Finding> out = new ArrayList<>();
         for (FailureGroup g : groups) {
-            if (g.code.equals(Codes.NEIGHBOR_UNRESOLVED)) {
+            if (g.code.equals(FailureTracker.UNRESOLVED)) {
                 if (g.answerCount > 0) {
                     out.add(neighborFromIcmp(g));
                 }
                 continue;
             }
-            out.add(finding(g));
+            out.add(g.code.equals(Codes.NEIGHBOR_FAILED) && g.answerCount > 0 ? neighborFromIcmp(g) : finding(g));
         }
         return out;
     }
@@ -43,7 +43,7 @@ final class FailureFindings {
 
     private static Finding neighborFromIcmp(FailureGroup g) {
         List<String> evidence = new ArrayList<>();
-        evidence.add(g.frames.describe() + " forwarded towards next hop " + g.responsible + " while its neighbor entry was "
+        evidence.add(g.frames.describe() + " sent towards next hop " + g.responsible + " while its neighbor entry was "
                 + "unresolved (" + g.location + ")");
         for (String a : g.answers) {
             evidence.add("the node answered: " + a);
@@ -77,7 +77,7 @@ final class FailureFindings {
             case Codes.DROP_RULE -> n + " packet(s) dropped by rule " + g.location;
             case Codes.REJECT -> n + " packet(s) rejected by rule " + g.location;
             case Codes.FORWARD_POLICY_DROP -> n + " forwarded packet(s) dropped by the FORWARD chain's DROP policy";
-            case Codes.POLICY_DROP -> n + " packet(s) dropped by the DROP policy of " + g.location;
+            case Codes.POLICY_DROP -> n + " packet(s) dropped by the DROP policy of " + g.location.replace(" policy", "");
             case Codes.NO_ROUTE -> n + " packet(s) without a route: " + g.responsible;
             case Codes.ROUTE_UNREACHABLE -> n + " packet(s) hit an unreachable route: " + g.responsible;
             case Codes.ROUTE_PROHIBIT -> n + " packet(s) hit a prohibit route: " + g.responsible;

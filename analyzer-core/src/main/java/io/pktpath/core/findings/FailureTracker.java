@@ -18,6 +18,8 @@ import java.util.Map;
  * neighbor failure to the ICMP error or RST the capture shows the node sending back.
  */
 final class FailureTracker {
+    /** Internal group code: forwarded towards an unresolved neighbor; reported as NEIGHBOR_FAILED once an ICMP proves it. */
+    static final String UNRESOLVED = "NEIGHBOR_UNRESOLVED";
     private static final int MAX_GROUPS = 2_000;
     private static final int MAX_PENDING = 4_096;
 
@@ -59,7 +61,7 @@ final class FailureTracker {
         for (TraceStep s : t.path()) {
             if (s instanceof NeighborStep n && (n.state().equals("INCOMPLETE") || n.state().equals("FAILED")
                     || n.state().equals("none") || !n.deliverable())) {
-                FailureGroup g = group(Codes.NEIGHBOR_UNRESOLVED, n.address() + " dev " + n.dev(),
+                FailureGroup g = group(FailureTracker.UNRESOLVED, n.address() + " dev " + n.dev(),
                         "ip neigh: " + n.address() + " " + n.state(), t.reason());
                 if (g != null) {
                     g.frames.add(t.packet().frame());

@@ -281,6 +281,22 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
+    public Optional<String> interfaceWithMac(long mac) {
+        if (mac <= 0) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            if (sb.length() > 0) {
+                sb.append(':');
+            }
+            sb.append(String.format("%02x", (mac >>> (8 * i)) & 0xff));
+        }
+        List<io.pktpath.parser.iproute.NetInterface> owners = net.interfacesByMac(sb.toString());
+        return owners.size() == 1 ? Optional.of(owners.get(0).name()) : Optional.empty();
+    }
+
+    @Override
     public boolean isBridge(String iface) {
         return bridges.contains(iface);
     }

@@ -38,6 +38,9 @@ public interface NodePath {
      */
     PathRun lostRace(PathRun run, long winner);
 
+    /** The node's interface whose MAC address is {@code mac} (48 bits), if exactly one has it. */
+    java.util.Optional<String> interfaceWithMac(long mac);
+
     /** Whether {@code iface} is a bridge (some interface names it as its master). */
     boolean isBridge(String iface);
 

@@ -86,6 +86,7 @@ public final class ReplayLoop {
         if (path == null) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, "decoded only: the bundle has no rules or routes to replay against");
         }
+        cp = placeByMac(cp);
         Packet packet = cp.packet().get();
         String iface = cp.summary().iface();
         seenIfaces.add(iface);
@@ -112,6 +113,33 @@ public final class ReplayLoop {
         return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, options.collectMisses())
                 : path.ingress(input, oracle, options.collectMisses()), input);
+    }
+
+    /**
+     * A frame whose capture records no interface or no direction (a plain Ethernet pcap of one interface): the node's
+     * MAC addresses tell them — a frame whose source MAC is a node interface's was sent on it, one whose destination
+     * MAC is was received on it.
+     */
+    private CapturedPacket placeByMac(CapturedPacket cp) {
+        if (!cp.summary().iface().isEmpty() && !cp.summary().dir().isEmpty()) {
+            return cp;
+        }
+        Optional<String> sender = path.interfaceWithMac(cp.linkSrcMac());
+        Optional<String> receiver = sender.isPresent() ? Optional.empty() : path.interfaceWithMac(cp.linkDstMac());
+        if (sender.isEmpty() && receiver.isEmpty()) {
+            return cp;
+        }
+        boolean out = sender.isPresent();
+        String iface = cp.summary().iface().isEmpty() ? sender.or(() -> receiver).get() : cp.summary().iface();
+        String dir = cp.summary().dir().isEmpty() ? (out ? "out" : "in") : cp.summary().dir();
+        io.pktpath.core.trace.PacketSummary s = cp.summary();
+        io.pktpath.core.trace.PacketSummary placed = new io.pktpath.core.trace.PacketSummary(s.frame(), s.timeNanos(), iface,
+                dir, s.family(), s.proto(), s.src(), s.dst(), s.sport(), s.dport(), s.ipId(), s.length(), s.icmpType(),
+                s.icmpCode(), s.tcpFlags(), s.info());
+        Packet p = cp.packet().get();
+        Packet moved = dir.equals("out") ? p.withInIface("").withOutIface(iface) : p.withInIface(iface).withOutIface("");
+        return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),
+                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash());
     }
 
     /** Runs every branch of one packet's path, picks the one the capture shows, commits it and builds the trace. */

@@ -48,7 +48,10 @@ class CaptureCasesTest {
     }
 
     private AnalysisResult replay(List<Frame> frames) throws IOException {
-        Path dir = SampleBundles.copy("invalid-drop", tmp);
+        return replay(SampleBundles.copy("invalid-drop", tmp), frames);
+    }
+
+    private AnalysisResult replay(Path dir, List<Frame> frames) throws IOException {
         try (OutputStream os = Files.newOutputStream(dir.resolve("capture.pcap"));
              PcapWriter w = CaptureWriter.pcap(os, LinkType.LINUX_SLL2, false, true, 65535)) {
             for (Frame f : frames) {
@@ -109,6 +112,28 @@ class CaptureCasesTest {
         AnalysisResult r = replay(establishedThenIcmp(3));
         assertFalse(codes(r).contains(Codes.ICMP_FRAG_NEEDED), codes(r).toString());
         assertEquals("1 ICMP error(s) ICMP 3/3 unreachable port from 172.18.0.1", only(r, Codes.ICMP_ERROR).title());
+    }
+
+    @Test
+    void inputPolicyDropIsNamedAndAcceptPolicyIsNot(@TempDir Path other) throws IOException {
+        List<Frame> toNode = List.of(in(T0, ETH0, tcp(CLIENT, ip4(172, 18, 0, 2), 45000, 8443, 1, 0, 0x02, 0)));
+        Path dir = SampleBundles.copy("invalid-drop", tmp);
+        SampleBundles.replaceInFiles(dir, "iptables-save*.txt", ":INPUT ACCEPT", ":INPUT DROP");
+        Finding f = only(replay(dir, toNode), Codes.POLICY_DROP);
+        assertEquals("1 packet(s) dropped by the DROP policy of filter INPUT", f.title());
+        assertEquals(List.of(1L), f.frames());
+        assertEquals(List.of("filter INPUT policy: :INPUT DROP"), f.rules());
+        AnalysisResult accepted = replay(SampleBundles.copy("invalid-drop", other), toNode);
+        assertFalse(codes(accepted).contains(Codes.POLICY_DROP), codes(accepted).toString());
+    }
+
+    @Test
+    void packetFromTheNodesOwnAddressIsAMartian() throws IOException {
+        AnalysisResult r = replay(List.of(in(T0, ETH0, tcp(ip4(172, 18, 0, 2), POD, 45000, 80, 1, 0, 0x02, 0))));
+        Finding f = only(r, Codes.MARTIAN);
+        assertEquals(FindingSeverity.WARNING, f.severity());
+        assertEquals(List.of(1L), f.frames());
+        assertTrue(f.evidence().get(0).contains("source 172.18.0.2 is a local address"), f.evidence().toString());
     }
 
     @Test

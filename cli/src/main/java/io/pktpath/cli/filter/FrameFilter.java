@@ -116,9 +116,4 @@ public record FrameFilter(Optional<FrameRanges> frames, Set<Disposition> disposi
         }
         return proto < 0 || p.proto() == proto;
     }
-
-    /** True when no frame after {@code frame} can pass (frame ranges all end before it). */
-    public boolean doneAfter(long frame) {
-        return frames.isPresent() && frame >= frames.get().last();
-    }
 }

@@ -1,5 +1,7 @@
 package io.pktpath.cli.render;
 
+import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.PolicyStep;
@@ -8,13 +10,11 @@ import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Verdict;
-import java.util.List;
-import java.util.Optional;
-import io.pktpath.core.trace.CheckStep;
-import io.pktpath.core.trace.NeighborStep;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
 
 /** Short texts shared by the text renderers: rule labels with their source line, routes, times, decisive steps. */
 public final class Labels {

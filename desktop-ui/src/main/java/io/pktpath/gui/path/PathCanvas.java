@@ -100,11 +100,13 @@ public final class PathCanvas extends Canvas {
         double y = p[1] + BOX_H + 4;
         double maxWidth = room(s.stage());
         Font small = Font.font("System", 11);
+        Font strong = Font.font("System", FontWeight.BOLD, 11);
         for (String line : s.lines()) {
-            Color c = line.startsWith("✖") ? FAIL : line.startsWith("route") || line.startsWith("neighbor")
-                    ? Color.web("#2e7d32") : Color.web("#b35c00");
-            for (String part : wrap(line, small, maxWidth)) {
-                text(g, part, p[0] + 2, y, small, c);
+            boolean decision = line.startsWith("route") || line.startsWith("neighbor");
+            Color c = line.startsWith("✖") ? FAIL : decision ? Color.web("#2e7d32") : Color.web("#b35c00");
+            Font f = decision ? small : strong;
+            for (String part : wrap(line, f, maxWidth)) {
+                text(g, part, p[0] + 2, y, f, c);
                 y += 14;
             }
         }
