@@ -57,7 +57,7 @@ class GoldenTest {
 
     @Test
     void explainRouteErrorJson() {
-        Golden.check("explain-route-errors-1.json", ok("explain", Cli.bundle("route-errors"), "1", "--format", "json"));
+        Golden.check("explain-route-errors-11.json", ok("explain", Cli.bundle("route-errors"), "11", "--format", "json"));
     }
 
     @Test

@@ -72,8 +72,12 @@ public final class SummaryCollector implements TraceSink {
             String key = t.disposition() + "\u0000" + cause[0];
             group(drops, key, t.disposition(), cause[0], cause[1], "").add(t.packet().frame());
         }
+        boolean reply = t.path().stream().anyMatch(s -> s instanceof io.pktpath.core.trace.ConntrackStep c && c.reply());
         t.nat().filter(NatChange::changed).ifPresent(n -> {
             String[] m = mapping(n);
+            if (reply) {
+                m[0] = m[0].equals("DNAT") ? "reply, un-SNAT" : m[0].startsWith("SNAT") ? "reply, un-DNAT" : "reply, un-NAT";
+            }
             group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]).add(t.packet().frame());
         });
     }

@@ -99,6 +99,9 @@ public final class Labels {
 
     /** {@code table main: 10.244.1.3 dev cali1 (ip rule 32766)}. */
     public static String route(RouteDecision r) {
+        if (r.table().isEmpty() && r.prefix().isEmpty() && r.routeText().isEmpty()) {
+            return "no route in any table the ip rules select";
+        }
         StringBuilder sb = new StringBuilder("table ").append(r.table()).append(": ");
         sb.append(r.routeText().isEmpty() ? routeWords(r) : r.routeText().strip());
         if (r.rulePriority() >= 0) {

@@ -7,8 +7,6 @@ import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.TextInputDialog;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
@@ -105,9 +103,5 @@ final class MainMenu {
                 new Alert(Alert.AlertType.INFORMATION, "no frame " + s + " in this capture").show();
             }
         });
-    }
-
-    static KeyCombination key(KeyCode code) {
-        return new KeyCodeCombination(code);
     }
 }

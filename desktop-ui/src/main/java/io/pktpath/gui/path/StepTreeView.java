@@ -16,8 +16,29 @@ public final class StepTreeView extends TreeView<StepNode> {
         show(model.treeProperty().get());
     }
 
+    /** Shows {@code tree} with the step that decided the packet's fate selected and scrolled into view. */
     private void show(Optional<StepNode> tree) {
         setRoot(tree.map(StepTreeView::item).orElse(null));
+        decisive(getRoot()).ifPresent(item -> {
+            getSelectionModel().select(item);
+            scrollTo(Math.max(0, getRow(item) - 3));
+        });
+    }
+
+    private static Optional<TreeItem<StepNode>> decisive(TreeItem<StepNode> item) {
+        if (item == null) {
+            return Optional.empty();
+        }
+        if (item.getValue().decisive()) {
+            return Optional.of(item);
+        }
+        for (TreeItem<StepNode> c : item.getChildren()) {
+            Optional<TreeItem<StepNode>> found = decisive(c);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     private static TreeItem<StepNode> item(StepNode node) {
