@@ -33,19 +33,21 @@ class ArchitectureTest {
     void rulesParserImportsOnlyTheJdkAndItself() {
         assertNoViolations(forbiddenImports("rules-parser",
                 name -> !(name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("io.pktpath.parser.")),
-                "rules-parser may import only java.*, javax.* and io.pktpath.parser.*"));
+                "rules-parser may import only java.*, javax.* and io.pktpath.parser.*",
+                "org", "com", "net", "javafx", "jdk", "sun", "io.pktpath"));
     }
 
     @Test
     void analyzerCoreImportsNoUiOrCommandLineLibrary() {
         assertNoViolations(forbiddenImports("analyzer-core",
                 name -> name.startsWith("javafx.") || name.startsWith("org.apache.commons.cli."),
-                "analyzer-core must not import javafx.* or org.apache.commons.cli.*"));
+                "analyzer-core must not import javafx.* or org.apache.commons.cli.*", "javafx", "org.apache.commons.cli"));
     }
 
     @Test
     void cliImportsNoJavaFx() {
-        assertNoViolations(forbiddenImports("cli", name -> name.startsWith("javafx."), "cli must not import javafx.*"));
+        assertNoViolations(forbiddenImports("cli", name -> name.startsWith("javafx."), "cli must not import javafx.*",
+                "javafx"));
     }
 
     @Test
@@ -104,12 +106,14 @@ class ArchitectureTest {
     void importScannerSeesImportsButNotCommentsOrStrings() {
         String source = "package a.b;\n/* import javafx.scene.Node; */\nimport java.util.List;\n"
                 + "import static org.apache.commons.cli.Option.builder;\n"
-                + "class X { String s = \"import javafx.x.Y;\"; }\n";
+                + "class X { String s = \"import javafx.x.Y;\"; javafx.scene.control.Label label; }\n";
         JavaSourceFile file = new JavaSourceFile("m", Path.of("m/X.java"), source, JavaSourceFile.blankNonCode(source));
         assertEquals(List.of(new JavaSourceFile.Import("java.util.List", false, 3),
                         new JavaSourceFile.Import("org.apache.commons.cli.Option.builder", true, 4)),
                 file.imports());
         assertEquals("a.b.X", file.qualifiedName());
+        assertEquals(List.of(new JavaSourceFile.Import("javafx.scene.control.Label", false, 5)),
+                file.qualifiedReferences("javafx", "org.apache.commons.cli"));
     }
 
     @Test
@@ -123,12 +127,22 @@ class ArchitectureTest {
         assertTrue(JavaSourceFile.sources(ROOT, "rules-parser", "main").size() > 50, "rules-parser sources found");
     }
 
-    private static List<String> forbiddenImports(String module, Predicate<String> forbidden, String rule) {
+    /**
+     * Imports of a module's main code that break a rule, and fully qualified names starting with one of
+     * {@code qualifiedRoots} written in the code without an import that break it too.
+     */
+    private static List<String> forbiddenImports(String module, Predicate<String> forbidden, String rule,
+            String... qualifiedRoots) {
         List<String> violations = new ArrayList<>();
         for (JavaSourceFile file : JavaSourceFile.sources(ROOT, module, "main")) {
             for (JavaSourceFile.Import imp : file.imports()) {
                 if (forbidden.test(imp.name())) {
                     violations.add(file.at(imp.line()) + ": imports " + imp.name() + " (" + rule + ")");
+                }
+            }
+            for (JavaSourceFile.Import ref : file.qualifiedReferences(qualifiedRoots)) {
+                if (forbidden.test(ref.name())) {
+                    violations.add(file.at(ref.line()) + ": uses " + ref.name() + " (" + rule + ")");
                 }
             }
         }

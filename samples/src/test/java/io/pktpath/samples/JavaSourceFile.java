@@ -77,6 +77,23 @@ record JavaSourceFile(String module, Path relativePath, String text, String code
         return List.copyOf(imports);
     }
 
+    /**
+     * Fully qualified names written in the code itself (not in import or package statements) that start with one of
+     * {@code roots}, e.g. {@code javafx.scene.Node} used without an import, as imports with their 1-based lines.
+     */
+    List<Import> qualifiedReferences(String... roots) {
+        String body = Pattern.compile("(?m)^[ \\t]*(?:import|package)\\b[^;]*;").matcher(code)
+                .replaceAll(m -> " ".repeat(m.group().length()));
+        String alternatives = String.join("|", java.util.Arrays.stream(roots).map(Pattern::quote).toList());
+        Matcher m = Pattern.compile("(?<![\\w.])(?:" + alternatives + ")\\.[A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)*")
+                .matcher(body);
+        List<Import> references = new ArrayList<>();
+        while (m.find()) {
+            references.add(new Import(m.group().replaceAll("\\s", ""), false, lineOf(m.start())));
+        }
+        return List.copyOf(references);
+    }
+
     /** The 1-based line number of a character offset. */
     int lineOf(int offset) {
         int line = 1;

@@ -19,7 +19,7 @@ import java.util.Optional;
 final class UdpRaceTracker {
     private static final int MAX = 200_000;
 
-    /** A NEW UDP datagram: frame, time, whether the capture shows it leaving, and the observed egress when it differs. */
+    /** A UDP datagram in the original direction (the last {@code MAX} kept): frame, time, whether the capture shows it leaving, and the observed egress when it differs. */
     record NewDatagram(long frame, long timeNanos, String tuple, boolean left, String observedEgress) {
     }
 
@@ -49,7 +49,7 @@ final class UdpRaceTracker {
             times.add(p.timeNanos());
         }
         Optional<ConntrackStep> ct = Packets.conntrack(t);
-        if (ct.isEmpty() || ct.get().state() != CtState.NEW || ct.get().reply()) {
+        if (ct.isEmpty() || ct.get().reply() || ct.get().state() != CtState.NEW && ct.get().state() != CtState.ESTABLISHED) {
             return;
         }
         String observed = "";

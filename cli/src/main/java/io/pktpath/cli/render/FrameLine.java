@@ -27,7 +27,8 @@ public final class FrameLine {
         if (!decisive.isEmpty()) {
             sb.append(" by ").append(style.cyan(decisive));
         } else if (t.disposition().isFailure() && t.route().isPresent()) {
-            sb.append(" by route ").append(style.cyan(Labels.route(t.route().get())));
+            String route = Labels.route(t.route().get());
+            sb.append(route.startsWith("no route") ? ": " : " by route ").append(style.cyan(route));
         }
         nat(t.nat()).ifPresent(n -> sb.append(" [").append(n).append(']'));
         return sb.toString();

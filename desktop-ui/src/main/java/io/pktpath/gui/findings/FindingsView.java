@@ -34,7 +34,7 @@ public final class FindingsView implements SessionView {
         frames.setId("findingFrames");
         table.getColumns().add(column("Kind", 90, FindingItem::category));
         table.getColumns().add(column("Severity", 80, FindingItem::severity));
-        table.getColumns().add(column("What", 900, FindingItem::title));
+        table.getColumns().add(column("What", 760, FindingItem::title));
         table.getColumns().add(column("Frames", 70, i -> i.frames().size()));
         detail.setEditable(false);
         detail.setWrapText(true);

@@ -16,7 +16,10 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.TreeItem;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -42,8 +45,8 @@ class MainWindowFxTest {
     void start(Stage stage) {
         window = new MainWindow(stage, SessionLoader.standard());
         stage.setScene(PktpathApp.scene(window));
-        stage.setWidth(1260);
-        stage.setHeight(780);
+        stage.setWidth(1100);
+        stage.setHeight(700);
         stage.show();
     }
 
@@ -53,7 +56,7 @@ class MainWindowFxTest {
             Task<Session> task = window.open(SessionSource.of(bundle));
             task.stateProperty().addListener((o, a, state) -> done.set(task.isDone()));
         });
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, done::get);
+        WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, done::get);
         WaitForAsyncUtils.waitForFxEvents();
     }
 
@@ -88,7 +91,8 @@ class MainWindowFxTest {
         assertTrue(decisive.get(0).text().endsWith("(iptables-save.txt:33)  → DROP"), decisive.get(0).text());
         // the rules that did not match appear on request
         assertTrue(treeNodes().stream().noneMatch(n -> n.kind() == StepNode.Kind.MISS));
-        robot.clickOn("#showMisses");
+        robot.interact(() -> robot.lookup("#showMisses").query().requestFocus());
+        robot.press(KeyCode.SPACE).release(KeyCode.SPACE);
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(treeNodes().stream().anyMatch(n -> n.text().equals("✗ #1 -A KUBE-FORWARD -m conntrack --ctstate "
                 + "INVALID -j DROP  (iptables-save.txt:30)  no match: -m conntrack --ctstate INVALID (packet: "
@@ -120,7 +124,8 @@ class MainWindowFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<FrameRow> rows = window.workspace().table().getItems();
         assertEquals(List.of(3L, 5L, 11L), rows.stream().map(FrameRow::frame).toList());
-        robot.clickOn("#portFilter").write("53");
+        robot.interact(() -> robot.lookup("#portFilter").query().requestFocus());
+        robot.write("53");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(5L), window.workspace().table().getItems().stream().map(FrameRow::frame).toList());
         // keyboard: F8 walks the failed frames
@@ -156,6 +161,32 @@ class MainWindowFxTest {
         assertEquals(Optional.empty(), window.sessionProperty().get());
         robot.interact(() -> javafx.stage.Window.getWindows().stream().filter(w -> w != window.stage())
                 .toList().forEach(javafx.stage.Window::hide));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void exportWritesTheFilteredFramesAndTheSelectedTrace(FxRobot robot, @TempDir Path dir) throws Exception {
+        open(robot, Samples.bundle("no-endpoints-reject"));
+        ComboBox<Optional<Disposition>> box = robot.lookup("#dispositionFilter").queryAs(ComboBox.class);
+        robot.interact(() -> box.getSelectionModel().select(Optional.of(Disposition.REJECTED)));
+        robot.interact(() -> window.selectFrame(11));
+        Path out = dir.resolve("frames.json");
+        robot.interact(() -> {
+            try {
+                window.exportView(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        JsonNode json = new ObjectMapper().readTree(out.toFile());
+        assertEquals("frames", json.get("view").asText());
+        List<Long> frames = new ArrayList<>();
+        json.get("frames").forEach(f -> frames.add(f.get("frame").asLong()));
+        assertEquals(List.of(3L, 5L, 11L), frames);
+        assertEquals(11, json.get("selected").get("frame").asLong());
+        assertEquals("REJECTED", json.get("selected").get("disposition").asText());
+        assertEquals("KUBE-EXTERNAL-SERVICES", json.get("selected").get("steps")
+                .get(json.get("selected").get("steps").size() - 1).get("chain").asText());
     }
 
     private static TreeItem<RuleRow> find(TreeItem<RuleRow> item, String prefix) {

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m addrtype --src-type/--dst-type T[,T]} classified by the local routing table (ORed list). */
+/**
+ * The {@code -m addrtype --src-type/--dst-type T[,T]} match of iptables-extensions(8): classifies an address by the
+ * local routing table and tests it against an ORed list of types.
+ */
 public record AddrtypeMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "addrtype";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m bpf --bytecode ...|--object-pinned PATH}: an opaque BPF program. */
+/**
+ * The {@code -m bpf --bytecode ...|--object-pinned PATH} match of iptables-extensions(8): records an opaque BPF
+ * program whose result cannot be computed offline.
+ */
 public record BpfMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "bpf";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m comment --comment S}: always true. */
+/**
+ * The {@code -m comment --comment S} match of iptables-extensions(8): carries a comment for the reader and always
+ * matches.
+ */
 public record CommentMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "comment";
 

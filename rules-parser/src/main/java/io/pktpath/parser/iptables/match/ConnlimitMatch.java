@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m connlimit --connlimit-upto/-above N [--connlimit-mask L] [--connlimit-saddr|-daddr]}. */
+/**
+ * The {@code -m connlimit} match of iptables-extensions(8): compares the count of connections per address group
+ * ({@code --connlimit-mask}, saddr or daddr) with {@code --connlimit-upto/-above N}.
+ */
 public record ConnlimitMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "connlimit";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m connmark --mark v[/m]}: the same test on the ct mark. */
+/**
+ * The {@code -m connmark --mark v[/m]} match of iptables-extensions(8): tests {@code (ctmark & m) == v} on the
+ * packet's conntrack entry.
+ */
 public record ConnmarkMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "connmark";
 

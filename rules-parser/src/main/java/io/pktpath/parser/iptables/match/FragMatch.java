@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m frag} (IPv6 fragment header): id, length, first/more/last. */
+/**
+ * The {@code -m frag} match of ip6tables-extensions(8): tests the IPv6 fragment header's id, length and
+ * first/more/last flags.
+ */
 public record FragMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "frag";
 

@@ -4,7 +4,7 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m hl --hl-eq/--hl-gt/--hl-lt N} (IPv6 hop limit). */
+/** The {@code -m hl --hl-eq/--hl-gt/--hl-lt N} match of ip6tables-extensions(8): compares the IPv6 hop limit with N. */
 public record HlMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "hl";
 

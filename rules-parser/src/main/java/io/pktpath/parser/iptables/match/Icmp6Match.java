@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m icmp6 --icmpv6-type t[/c]|any}. */
+/**
+ * The {@code -m icmp6 --icmpv6-type t[/c]|any} match of ip6tables-extensions(8): tests the ICMPv6 type and optional
+ * code (RFC 4443).
+ */
 public record Icmp6Match(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "icmp6";
 

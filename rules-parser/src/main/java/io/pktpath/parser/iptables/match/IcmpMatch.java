@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m icmp --icmp-type t[/c]|any}. */
+/**
+ * The {@code -m icmp --icmp-type t[/c]|any} match of iptables-extensions(8): tests the ICMP type and optional code
+ * (RFC 792).
+ */
 public record IcmpMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "icmp";
 

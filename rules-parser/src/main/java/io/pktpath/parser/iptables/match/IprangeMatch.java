@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m iprange --src-range/--dst-range a-b}: inclusive address ranges. */
+/**
+ * The {@code -m iprange --src-range/--dst-range a-b} match of iptables-extensions(8): tests whether an address lies
+ * in an inclusive range.
+ */
 public record IprangeMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "iprange";
 

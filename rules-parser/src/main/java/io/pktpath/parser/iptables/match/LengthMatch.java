@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m length --length a[:b]} (IPv4 total length; IPv6 payload length + 40). */
+/**
+ * The {@code -m length --length a[:b]} match of iptables-extensions(8): tests the IPv4 total length, or the IPv6
+ * payload length plus 40, against a range.
+ */
 public record LengthMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "length";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m mac --mac-source XX:XX:XX:XX:XX:XX} (PREROUTING/INPUT/FORWARD). */
+/**
+ * The {@code -m mac --mac-source XX:XX:XX:XX:XX:XX} match of iptables-extensions(8): tests the Ethernet source
+ * address (PREROUTING, INPUT and FORWARD only).
+ */
 public record MacMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "mac";
 

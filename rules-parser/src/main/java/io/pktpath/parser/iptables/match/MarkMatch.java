@@ -4,7 +4,7 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m mark --mark v[/m]}: {@code (skb.mark & m) == v}. */
+/** The {@code -m mark --mark v[/m]} match of iptables-extensions(8): tests {@code (skb.mark & m) == v}. */
 public record MarkMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "mark";
 

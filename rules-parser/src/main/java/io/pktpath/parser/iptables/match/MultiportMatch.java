@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m multiport --sports/--dports/--ports} lists of up to 15 ports or ranges. */
+/**
+ * The {@code -m multiport --sports/--dports/--ports} match of iptables-extensions(8): tests a port against a list of
+ * up to 15 ports or ranges.
+ */
 public record MultiportMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "multiport";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m nfacct --nfacct-name N}: counts into a named accounting object. */
+/**
+ * The {@code -m nfacct --nfacct-name N} match of iptables-extensions(8): counts the packet into a named accounting
+ * object and always matches.
+ */
 public record NfacctMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "nfacct";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m owner}: the local socket owner (OUTPUT/POSTROUTING only). */
+/**
+ * The {@code -m owner} match of iptables-extensions(8): tests the local socket owner (uid, gid, socket exists), which
+ * is known only in OUTPUT and POSTROUTING.
+ */
 public record OwnerMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "owner";
 

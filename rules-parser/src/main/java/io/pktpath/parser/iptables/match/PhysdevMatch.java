@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m physdev}: bridge ports of bridged traffic. */
+/**
+ * The {@code -m physdev} match of iptables-extensions(8): tests the bridge ports ({@code --physdev-in/-out},
+ * is-bridged/in/out) of traffic that br_netfilter passes through iptables.
+ */
 public record PhysdevMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "physdev";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m pkttype --pkt-type unicast|broadcast|multicast}. */
+/**
+ * The {@code -m pkttype --pkt-type unicast|broadcast|multicast} match of iptables-extensions(8): tests the link-layer
+ * packet type.
+ */
 public record PkttypeMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "pkttype";
 

@@ -2,7 +2,10 @@ package io.pktpath.parser.iptables.match;
 
 import java.util.List;
 
-/** {@code -m rpfilter}: a reverse-path route look-up (raw/mangle PREROUTING). */
+/**
+ * The {@code -m rpfilter} match of iptables-extensions(8): does a reverse-path route look-up for the source address
+ * (raw and mangle PREROUTING only).
+ */
 public record RpfilterMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "rpfilter";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m sctp}: source and destination port ranges. */
+/**
+ * The {@code -m sctp} match of iptables-extensions(8): tests the SCTP source and destination ports against port
+ * ranges.
+ */
 public record SctpMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "sctp";
 

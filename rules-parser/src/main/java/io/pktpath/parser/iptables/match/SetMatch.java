@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m set --match-set NAME dir[,dir]} (an ipset look-up) with its counter options. */
+/**
+ * The {@code -m set --match-set NAME dir[,dir]} match of iptables-extensions(8): looks the packet's addresses or
+ * ports up in an ipset, with its counter options.
+ */
 public record SetMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "set";
 

@@ -2,7 +2,10 @@ package io.pktpath.parser.iptables.match;
 
 import java.util.List;
 
-/** {@code -m socket}: a local socket would take the packet (unknowable offline). */
+/**
+ * The {@code -m socket} match of iptables-extensions(8): tests whether a local socket would take the packet, which
+ * cannot be known offline.
+ */
 public record SocketMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "socket";
 

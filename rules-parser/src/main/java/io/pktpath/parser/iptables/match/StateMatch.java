@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m state --state S[,S]}: the conntrack state without SNAT/DNAT. */
+/**
+ * The {@code -m state --state S[,S]} match of iptables-extensions(8): tests the packet's conntrack state (NEW,
+ * ESTABLISHED, RELATED, INVALID, UNTRACKED) without the SNAT/DNAT states.
+ */
 public record StateMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "state";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m ttl --ttl-eq/--ttl-gt/--ttl-lt N} (IPv4). */
+/**
+ * The {@code -m ttl --ttl-eq/--ttl-gt/--ttl-lt N} match of iptables-extensions(8): compares the IPv4 time-to-live
+ * with N.
+ */
 public record TtlMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "ttl";
 

@@ -4,7 +4,10 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m u32 --u32 TESTS}: the u32 test program, kept as printed. */
+/**
+ * The {@code -m u32 --u32 TESTS} match of iptables-extensions(8): keeps the u32 test program exactly as printed so
+ * the engine can run it on the packet bytes.
+ */
 public record U32Match(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "u32";
 

@@ -4,7 +4,9 @@ import io.pktpath.parser.iptables.model.Negatable;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code -m udp}: source and destination port ranges. */
+/**
+ * The {@code -m udp} match of iptables-extensions(8): tests the UDP source and destination ports against port ranges.
+ */
 public record UdpMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "udp";
 
