@@ -12,6 +12,7 @@ import io.pktpath.gui.session.Session;
 import io.pktpath.gui.session.SessionLoader;
 import io.pktpath.gui.session.SessionSource;
 import javafx.concurrent.Task;
+import javafx.concurrent.Worker;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.TreeItem;
 import javafx.scene.input.KeyCode;
@@ -31,7 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,12 +52,18 @@ class MainWindowFxTest {
     }
 
     private void open(FxRobot robot, Path bundle) throws Exception {
-        AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
         robot.interact(() -> {
             Task<Session> task = window.open(SessionSource.of(bundle));
-            task.stateProperty().addListener((o, a, state) -> done.set(task.isDone()));
+            // the state, not isDone(): Task posts SUCCEEDED before its FutureTask completes
+            task.stateProperty().addListener((o, a, state) -> {
+                if (state == Worker.State.SUCCEEDED || state == Worker.State.FAILED
+                        || state == Worker.State.CANCELLED) {
+                    done.countDown();
+                }
+            });
         });
-        WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, done::get);
+        assertTrue(done.await(90, TimeUnit.SECONDS), "loading " + bundle + " did not finish");
         WaitForAsyncUtils.waitForFxEvents();
     }
 
