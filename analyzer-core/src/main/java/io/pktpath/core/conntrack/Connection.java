@@ -32,7 +32,8 @@ public final class Connection implements TrackedFlow {
     private final long createdNanos;
     private final long[] packets = new long[2];
     private final long[] bytes = new long[2];
-    private final List<Long> frames = new ArrayList<>();
+    private final long[] frames = new long[KEPT_FRAMES];
+    private int frameCount;
     private TcpState tcpState;
     private boolean seenReply;
     private boolean assured;
@@ -168,7 +169,16 @@ public final class Connection implements TrackedFlow {
     public FlowRecord snapshot(long endNanos) {
         FlowEnd shown = end == FlowEnd.OPEN && expiredAt(endNanos) ? FlowEnd.EXPIRED : end;
         return new FlowRecord(id, zone, original, reply, nat, stateName(), assured, packets[0], bytes[0], packets[1],
-                bytes[1], createdNanos, lastNanos, seenReply, shown, fromBundle, mark, firstFrame, lastFrame, frames);
+                bytes[1], createdNanos, lastNanos, seenReply, shown, fromBundle, mark, firstFrame, lastFrame, keptFrames());
+    }
+
+    /** The kept frame numbers (a primitive array inside: a boxed list per flow would dominate the heap at scale). */
+    private List<Long> keptFrames() {
+        List<Long> out = new ArrayList<>(frameCount);
+        for (int i = 0; i < frameCount; i++) {
+            out.add(frames[i]);
+        }
+        return out;
     }
 
     private String stateName() {
@@ -192,8 +202,8 @@ public final class Connection implements TrackedFlow {
             firstFrame = p.frame();
         }
         lastFrame = p.frame();
-        if (frames.size() < KEPT_FRAMES) {
-            frames.add(p.frame());
+        if (frameCount < KEPT_FRAMES) {
+            frames[frameCount++] = p.frame();
         }
     }
 

@@ -73,7 +73,10 @@ public final class ContentSniffer {
 
     private static Recognition recognizeText(List<String> lines) {
         String first = lines.get(0);
-        if (first.startsWith("*") && lines.stream().anyMatch(l -> l.strip().equals("COMMIT"))) {
+        // A table header followed by chain declarations or rules: the COMMIT of a large first table can lie far beyond
+        // the sample, so it is not required.
+        if (first.startsWith("*") && lines.stream().anyMatch(l -> l.strip().equals("COMMIT")
+                || l.startsWith(":") && l.contains(" [") || l.startsWith("-A ") || RULE_COUNTERS.matcher(l).matches())) {
             return Recognition.of(lines.stream().anyMatch(l -> RULE_COUNTERS.matcher(l).matches())
                     ? InputKind.IPTABLES_COUNTERS : InputKind.IPTABLES_SAVE);
         }

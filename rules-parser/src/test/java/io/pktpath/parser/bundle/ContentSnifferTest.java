@@ -43,6 +43,20 @@ class ContentSnifferTest {
     }
 
     @Test
+    void aDumpWhoseFirstTableIsLongerThanTheSampleIsStillAnIptablesSave() {
+        StringBuilder dump = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\n");
+        for (int i = 0; i < 500; i++) {
+            dump.append("-A KUBE-SERVICES -d 10.96.").append(i / 250).append('.').append(i % 250)
+                    .append("/32 -p tcp -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable\n");
+        }
+        dump.append("COMMIT\n");
+        assertEquals(Optional.of(InputKind.IPTABLES_SAVE), kindOf(dump.toString()));
+        assertEquals(Optional.of(InputKind.IPTABLES_COUNTERS), kindOf("*filter\n:INPUT ACCEPT [0:0]\n"
+                + "[3:180] -A INPUT -j ACCEPT\n"));
+        assertEquals(Optional.empty(), kindOf("*not a dump\njust text\n"));
+    }
+
+    @Test
     void reasonsForUnknownFiles() {
         assertEquals("empty file", ContentSniffer.recognize(new byte[0], "\n\n").reason());
         assertEquals("binary file that is not a pcap or pcapng capture",
