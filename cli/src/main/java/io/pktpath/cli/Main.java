@@ -23,7 +23,7 @@ import org.apache.commons.cli.ParseException;
 /** The {@code pktpath} command line: picks the sub-command, parses its options, runs it and maps every failure to an exit code. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new AnalyzeCommand(), new ExplainCommand(),
-            new TraceCommand(), new FlowsCommand(), new RulesCheckCommand(), new RulesHitsCommand(), new VerifyCommand());
+            new TraceCommand(), new FlowsCommand(), new RulesCheckCommand(), new RulesHitsCommand(), new VerifyCommand(), new io.pktpath.cli.command.BenchCommand());
 
     private Main() {
     }
