@@ -81,7 +81,7 @@ class BadInputTest {
     @Test
     void unknownCommand() {
         fails(Cli.run("analyse", "x"), 2, "pktpath: unknown command 'analyse'; the commands are: analyze, explain, trace,"
-                + " flows, rules check, rules hits, verify (see 'pktpath --help')");
+                + " flows, rules check, rules hits, verify, bench (see 'pktpath --help')");
     }
 
     @Test
