@@ -39,6 +39,10 @@ final class PacketInfo {
             case 1, 58 -> {
                 sb.append(v.protocol() == 1 ? "ICMP " : "ICMPv6 ").append(src).append(" > ").append(dst).append(' ')
                         .append(IcmpNames.describe(v.protocol(), v.icmpType(), v.icmpCode()));
+                boolean tooBig = v.protocol() == 1 ? v.icmpType() == 3 && v.icmpCode() == 4 : v.icmpType() == 2;
+                if (tooBig && v.icmpMtu() > 0) {
+                    sb.append(" mtu ").append(v.icmpMtu());
+                }
                 if (v.hasQuoted()) {
                     PacketView q = v.quoted();
                     sb.append(" (quoting ").append(q.protocol() == 6 ? "TCP " : q.protocol() == 17 ? "UDP " : "proto " + q.protocol() + " ")

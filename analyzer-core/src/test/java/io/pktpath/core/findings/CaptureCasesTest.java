@@ -101,7 +101,7 @@ class CaptureCasesTest {
     void fragmentationNeededIsReportedWithTheQuotedPacket() throws IOException {
         AnalysisResult r = replay(establishedThenIcmp(4));
         Finding f = only(r, Codes.ICMP_FRAG_NEEDED);
-        assertEquals("Packets too big for the path: 1 ICMP 3/4 unreachable need-frag from 172.18.0.1", f.title());
+        assertEquals("Packets too big for the path: 1 ICMP 3/4 unreachable need-frag mtu 1280 from 172.18.0.1", f.title());
         assertEquals(List.of(5L), f.frames());
         assertEquals("frame 5 quotes TCP 10.244.1.2:80 > 172.18.0.1:45000", f.evidence().get(1));
         assertFalse(codes(r).contains(Codes.ICMP_ERROR), codes(r).toString());
