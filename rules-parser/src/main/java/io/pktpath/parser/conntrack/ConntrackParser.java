@@ -1,5 +1,6 @@
 package io.pktpath.parser.conntrack;
 
+import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.diag.Diagnostics;
 import io.pktpath.parser.diag.Parsed;
@@ -41,14 +42,14 @@ public final class ConntrackParser {
             }
             try {
                 out.add(entry(line, span));
-            } catch (ConntrackLineError e) {
+            } catch (LineError e) {
                 diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
             }
         }
         return new Parsed<>(List.copyOf(out), diags.toList());
     }
 
-    private static ConntrackEntry entry(String line, SourceSpan span) throws ConntrackLineError {
+    private static ConntrackEntry entry(String line, SourceSpan span) throws LineError {
         List<Word> words = Word.split(line);
         int i = 0;
         Optional<IpFamily> family = Optional.empty();
@@ -57,7 +58,7 @@ public final class ConntrackParser {
             i = 2;
         }
         if (words.size() < i + 4) {
-            throw new ConntrackLineError("missing-tuple", "line ends before the tuples (truncated?)",
+            throw new LineError("missing-tuple", "line ends before the tuples (truncated?)",
                     "PROTO NUM TIMEOUT [STATE] src=... dst=... src=... dst=...", line.length() + 1);
         }
         String protocol = words.get(i).text();
@@ -77,7 +78,7 @@ public final class ConntrackParser {
     }
 
     private static ConntrackEntry rest(List<Word> words, int start, String line, SourceSpan span, Head head)
-            throws ConntrackLineError {
+            throws LineError {
         TupleBuilder original = new TupleBuilder();
         TupleBuilder reply = new TupleBuilder();
         int srcSeen = 0;
@@ -95,7 +96,7 @@ public final class ConntrackParser {
             }
             int eq = t.indexOf('=');
             if (eq < 0) {
-                throw new ConntrackLineError("unknown-keyword", "unexpected word '" + t + "'", "key=value or [FLAG]", w.column());
+                throw new LineError("unknown-keyword", "unexpected word '" + t + "'", "key=value or [FLAG]", w.column());
             }
             String key = t.substring(0, eq);
             String value = t.substring(eq + 1);
@@ -115,7 +116,7 @@ public final class ConntrackParser {
                 case "secctx" -> secctx = Optional.of(value);
                 default -> {
                     if (!IGNORED_KEYS.contains(key)) {
-                        throw new ConntrackLineError("unknown-keyword", "unknown conntrack key '" + key + "'",
+                        throw new LineError("unknown-keyword", "unknown conntrack key '" + key + "'",
                                 "a tuple key (src, dst, sport, dport, type, code, id, packets, bytes) or mark, zone, use, "
                                         + "secctx", w.column());
                     }
@@ -123,7 +124,7 @@ public final class ConntrackParser {
             }
         }
         if (!original.complete() || !reply.complete()) {
-            throw new ConntrackLineError("missing-tuple", "entry lacks its " + (original.complete() ? "reply" : "original")
+            throw new LineError("missing-tuple", "entry lacks its " + (original.complete() ? "reply" : "original")
                     + " tuple", "an original and a reply tuple, each with src= and dst=", line.length() + 1);
         }
         Tuple o = original.build();

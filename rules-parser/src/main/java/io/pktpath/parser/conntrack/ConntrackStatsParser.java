@@ -1,5 +1,6 @@
 package io.pktpath.parser.conntrack;
 
+import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.Diagnostics;
 import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.diag.SourceSpan;
@@ -26,14 +27,14 @@ public final class ConntrackStatsParser {
             SourceSpan span = SourceSpan.line(fileName, i + 1);
             try {
                 cpus.add(cpuLine(line));
-            } catch (ConntrackLineError e) {
+            } catch (LineError e) {
                 diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
             }
         }
         return new Parsed<>(new ConntrackStats(cpus), diags.toList());
     }
 
-    private static ConntrackStats.CpuCounters cpuLine(String line) throws ConntrackLineError {
+    private static ConntrackStats.CpuCounters cpuLine(String line) throws LineError {
         Map<String, Long> counters = new TreeMap<>();
         int cpu = -1;
         int i = 0;
@@ -52,7 +53,7 @@ public final class ConntrackStatsParser {
             String w = line.substring(s, i);
             int eq = w.indexOf('=');
             if (eq <= 0) {
-                throw new ConntrackLineError("bad-stats-line", "expected name=value, found '" + w + "'",
+                throw new LineError("bad-stats-line", "expected name=value, found '" + w + "'",
                         "cpu=N name=value ...", s + 1);
             }
             long v = TupleBuilder.number(w.substring(eq + 1), s + eq + 2, Long.MAX_VALUE);
@@ -63,7 +64,7 @@ public final class ConntrackStatsParser {
             }
         }
         if (cpu < 0) {
-            throw new ConntrackLineError("bad-stats-line", "statistics line without cpu=N", "cpu=N name=value ...", 1);
+            throw new LineError("bad-stats-line", "statistics line without cpu=N", "cpu=N name=value ...", 1);
         }
         return new ConntrackStats.CpuCounters(cpu, counters);
     }

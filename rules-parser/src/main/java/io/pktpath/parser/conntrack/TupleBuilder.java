@@ -1,5 +1,6 @@
 package io.pktpath.parser.conntrack;
 
+import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.InvalidValueException;
 import io.pktpath.parser.net.IpAddress;
 
@@ -18,7 +19,7 @@ final class TupleBuilder {
     private Optional<Long> bytes = Optional.empty();
 
     /** Takes a tuple key; false when the key does not belong to a tuple. */
-    boolean accept(String key, String value, int column) throws ConntrackLineError {
+    boolean accept(String key, String value, int column) throws LineError {
         switch (key) {
             case "src" -> src = Optional.of(address(value, column));
             case "dst" -> dst = Optional.of(address(value, column));
@@ -49,15 +50,15 @@ final class TupleBuilder {
         return new Tuple(src.orElseThrow(), dst.orElseThrow(), sport, dport, type, code, id, packets, bytes);
     }
 
-    private static IpAddress address(String value, int column) throws ConntrackLineError {
+    private static IpAddress address(String value, int column) throws LineError {
         try {
             return IpAddress.parse(value);
         } catch (InvalidValueException e) {
-            throw new ConntrackLineError("bad-address", e.getMessage(), e.expected(), column);
+            throw new LineError("bad-address", e.getMessage(), e.expected(), column);
         }
     }
 
-    static long number(String value, int column, long max) throws ConntrackLineError {
+    static long number(String value, int column, long max) throws LineError {
         try {
             long v = value.startsWith("0x") ? Long.parseUnsignedLong(value.substring(2), 16) : Long.parseLong(value);
             if (v >= 0 && v <= max) {
@@ -66,7 +67,7 @@ final class TupleBuilder {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConntrackLineError("bad-number", "'" + value + "' is not a number in 0-" + max, "a number 0-" + max,
+        throw new LineError("bad-number", "'" + value + "' is not a number in 0-" + max, "a number 0-" + max,
                 column);
     }
 }

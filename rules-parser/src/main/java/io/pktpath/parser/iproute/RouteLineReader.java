@@ -1,5 +1,6 @@
 package io.pktpath.parser.iproute;
 
+import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.net.IpAddress;
 
 import java.util.Optional;
