@@ -245,8 +245,11 @@ public final class KernelNodePath implements NodePath {
         return finish(s);
     }
 
-    /** How close two new connections must be for one to lose a conntrack insert race to the other (§8). */
-    private static final long RACE_WINDOW_NANOS = 5_000_000L;
+    /**
+     * How close two new connections must be for one to lose a conntrack insert race to the other (§8); the replay loop
+     * uses the same window when the capture shows the winner.
+     */
+    static final long RACE_WINDOW_NANOS = 5_000_000L;
 
     @Override
     public PathRun neverLeft(PathRun run) {
@@ -282,18 +285,8 @@ public final class KernelNodePath implements NodePath {
 
     @Override
     public Optional<String> interfaceWithMac(long mac) {
-        if (mac <= 0) {
-            return Optional.empty();
-        }
-        StringBuilder sb = new StringBuilder(17);
-        for (int i = 5; i >= 0; i--) {
-            if (sb.length() > 0) {
-                sb.append(':');
-            }
-            sb.append(String.format("%02x", (mac >>> (8 * i)) & 0xff));
-        }
-        List<io.pktpath.parser.iproute.NetInterface> owners = net.interfacesByMac(sb.toString());
-        return owners.size() == 1 ? Optional.of(owners.get(0).name()) : Optional.empty();
+        return PacketConverter.mac(mac).map(net::interfacesByMac).filter(owners -> owners.size() == 1)
+                .map(owners -> owners.get(0).name());
     }
 
     @Override

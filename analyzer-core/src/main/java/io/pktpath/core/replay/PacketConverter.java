@@ -127,7 +127,8 @@ public final class PacketConverter {
         };
     }
 
-    private static Optional<String> mac(long bits) {
+    /** A 48-bit MAC address as {@code ip link} prints it ({@code aa:bb:cc:dd:ee:ff}), or empty for none. */
+    static Optional<String> mac(long bits) {
         if (bits <= 0) {
             return Optional.empty();
         }

@@ -359,9 +359,6 @@ public final class ReplayLoop {
         }
     }
 
-    /** How close two new connections must be for the capture to show one losing an insert race to the other. */
-    private static final long RACE_WINDOW_NANOS = 5_000_000L;
-
     private Choice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
         boolean anyEgress = branches.stream().anyMatch(b -> b.result().egress().isPresent());
         if (!anyEgress) {
@@ -408,7 +405,7 @@ public final class ReplayLoop {
         Optional<Egress> first = branches.get(0).result().egress();
         if (first.isPresent() && branches.get(0).result().nat().map(n -> n.masquerade()).orElse(false)) {
             for (CapturedPacket later : ahead) {
-                if (later.summary().timeNanos() - cp.summary().timeNanos() > RACE_WINDOW_NANOS) {
+                if (later.summary().timeNanos() - cp.summary().timeNanos() > KernelNodePath.RACE_WINDOW_NANOS) {
                     break;
                 }
                 if (later.outbound() && later.packet().isPresent() && !claimedBy.containsKey(later.frame())
