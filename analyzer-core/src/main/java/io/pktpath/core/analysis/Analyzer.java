@@ -134,7 +134,7 @@ public final class Analyzer {
         if (replay) {
             assumptions.addAll(net.assumptions());
             path = new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
-                    bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle));
+                    bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.replay().steadyPaths());
             if (!path.conntrackEnabled()) {
                 assumptions.add("conntrack is off on this node: no rule needs it (no NAT, no state matches), so no packet has a ct");
             } else if (bundle.conntrackBefore().isEmpty()) {

@@ -59,6 +59,9 @@ public final class KernelNodePath implements NodePath {
     private final java.util.Set<String> bridges;
     private final List<RaceEvidence> races = new ArrayList<>();
     private final List<String> seedNotes = new ArrayList<>();
+    private final SteadyPaths steady;
+    private final java.util.Map<Hook, HookStep> hookSteps4 = new java.util.EnumMap<>(Hook.class);
+    private final java.util.Map<Hook, HookStep> hookSteps6 = new java.util.EnumMap<>(Hook.class);
     private boolean seeded;
     private long lastExpiry = Long.MIN_VALUE;
 
@@ -80,7 +83,18 @@ public final class KernelNodePath implements NodePath {
     public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
                           List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
                           java.util.Set<String> bridgeNames) {
+        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, bridgeNames, true);
+    }
+
+    /**
+     * With {@code reuseSteadyPaths}: whether packets of established flows may reuse the path an earlier packet of the
+     * same flow took after its conntrack lookup ({@link SteadyPaths}); the traces are identical either way.
+     */
+    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
+                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
+                          java.util.Set<String> bridgeNames, boolean reuseSteadyPaths) {
         this.net = net;
+        this.steady = new SteadyPaths(rules4, rules6, reuseSteadyPaths);
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
         this.nftBackend = rules4.or(() -> rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables")).orElse(true);
@@ -115,6 +129,11 @@ public final class KernelNodePath implements NodePath {
         return List.copyOf(seedNotes);
     }
 
+    /** How many packets of established flows reused the path an earlier packet of their flow took ({@link SteadyPaths}). */
+    public long reusedPaths() {
+        return steady.reused();
+    }
+
     public boolean nftBackend() {
         return nftBackend;
     }
@@ -137,8 +156,20 @@ public final class KernelNodePath implements NodePath {
         hook(s, Hook.PREROUTING, PRE_TABLES);
         if (walk(s, Hook.PREROUTING, "raw")) {
             track(s, Hook.PREROUTING);
+            SteadyPaths.Key key = steady.keyOf(s);
+            SteadyPaths.Suffix known = key == null ? null : steady.get(key);
+            if (known != null) {
+                SteadyPaths.apply(known, s);
+                return finish(s);
+            }
+            int stepMark = s.steps.size();
+            int tableMark = s.tables.size();
+            int noteMark = s.notes.size();
             if (walk(s, Hook.PREROUTING, "mangle") && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())) {
                 route(s);
+            }
+            if (key != null) {
+                steady.remember(key, s, stepMark, tableMark, noteMark);
             }
         }
         return finish(s);
@@ -411,7 +442,13 @@ public final class KernelNodePath implements NodePath {
     // ---------------------------------------------------------------- pieces
 
     private void hook(RunState s, Hook hook, List<String> order) {
-        CompiledRuleset rules = rules(s.packet.family());
+        java.util.Map<Hook, HookStep> known = s.packet.family() == IpFamily.V4 ? hookSteps4 : hookSteps6;
+        s.steps.add(known.computeIfAbsent(hook, h -> hookStep(s.packet.family(), h, order)));
+    }
+
+    /** The hook step of {@code hook}: the tables that have a chain there, in {@code order} (the same at every call). */
+    private HookStep hookStep(IpFamily family, Hook hook, List<String> order) {
+        CompiledRuleset rules = rules(family);
         List<String> present = new ArrayList<>();
         if (rules != null) {
             for (String table : order) {
@@ -420,7 +457,7 @@ public final class KernelNodePath implements NodePath {
                 }
             }
         }
-        s.steps.add(new HookStep(hook, present));
+        return new HookStep(hook, present);
     }
 
     /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */

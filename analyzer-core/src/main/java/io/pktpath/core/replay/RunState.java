@@ -37,11 +37,16 @@ final class RunState {
     Disposition disposition;
     String reason;
     boolean confirm;
+    /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
+    int oracleAsked;
 
     RunState(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
         this.packet = packet;
         this.before = packet.tuple();
-        this.oracle = oracle;
+        this.oracle = point -> {
+            oracleAsked++;
+            return oracle.choose(point);
+        };
         this.collectMisses = collectMisses;
     }
 

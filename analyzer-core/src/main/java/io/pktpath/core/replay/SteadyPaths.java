@@ -1,0 +1,238 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.conntrack.CtLookup;
+import io.pktpath.core.engine.CtStatus;
+import io.pktpath.core.engine.LinkClass;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.netfilter.TableResult;
+import io.pktpath.core.trace.CtState;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.iptables.match.AddressMatch;
+import io.pktpath.parser.iptables.match.AddrtypeMatch;
+import io.pktpath.parser.iptables.match.CommentMatch;
+import io.pktpath.parser.iptables.match.ConnmarkMatch;
+import io.pktpath.parser.iptables.match.ConntrackMatch;
+import io.pktpath.parser.iptables.match.FragmentMatch;
+import io.pktpath.parser.iptables.match.Icmp6Match;
+import io.pktpath.parser.iptables.match.IcmpMatch;
+import io.pktpath.parser.iptables.match.InterfaceMatch;
+import io.pktpath.parser.iptables.match.IprangeMatch;
+import io.pktpath.parser.iptables.match.MacMatch;
+import io.pktpath.parser.iptables.match.MarkMatch;
+import io.pktpath.parser.iptables.match.Match;
+import io.pktpath.parser.iptables.match.MatchOption;
+import io.pktpath.parser.iptables.match.MultiportMatch;
+import io.pktpath.parser.iptables.match.PhysdevMatch;
+import io.pktpath.parser.iptables.match.PkttypeMatch;
+import io.pktpath.parser.iptables.match.ProtocolMatch;
+import io.pktpath.parser.iptables.match.RpfilterMatch;
+import io.pktpath.parser.iptables.match.SctpMatch;
+import io.pktpath.parser.iptables.match.SetMatch;
+import io.pktpath.parser.iptables.match.StateMatch;
+import io.pktpath.parser.iptables.match.TcpMatch;
+import io.pktpath.parser.iptables.match.UdpMatch;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.iptables.target.Accept;
+import io.pktpath.parser.iptables.target.Checksum;
+import io.pktpath.parser.iptables.target.Connmark;
+import io.pktpath.parser.iptables.target.Ct;
+import io.pktpath.parser.iptables.target.Drop;
+import io.pktpath.parser.iptables.target.Goto;
+import io.pktpath.parser.iptables.target.Jump;
+import io.pktpath.parser.iptables.target.Log;
+import io.pktpath.parser.iptables.target.Mark;
+import io.pktpath.parser.iptables.target.Nflog;
+import io.pktpath.parser.iptables.target.NoTarget;
+import io.pktpath.parser.iptables.target.Notrack;
+import io.pktpath.parser.iptables.target.Reject;
+import io.pktpath.parser.iptables.target.Return;
+import io.pktpath.parser.iptables.target.Target;
+import io.pktpath.parser.iptables.target.Trace;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Remembers, per connection and direction, what happens to a packet of an established flow after the conntrack lookup
+ * (mangle, NAT from the ct, routing, FORWARD/INPUT, POSTROUTING, neighbor), so the next packet of that flow that looks
+ * the same to every rule reuses it instead of walking again. Only rulesets whose non-nat tables test nothing but
+ * values that are the same for every packet of a flow direction qualify (addresses, ports, interfaces, ct state, marks,
+ * sets, addrtype; no TCP flags, lengths, TTLs, rates, randomness or timeouts), and only runs that asked the oracle
+ * nothing and changed no rule state are kept: a reused suffix is exactly what a fresh walk would produce.
+ */
+final class SteadyPaths {
+    /** At most this many suffixes are kept (least recently used first out), so memory follows live flows. */
+    static final int CAPACITY = 1 << 15;
+
+    private long reused;
+    private final boolean eligible4;
+    private final boolean eligible6;
+    private final boolean keyStatus;
+    private final Map<Key, Suffix> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Suffix> eldest) {
+            return size() > CAPACITY;
+        }
+    };
+
+    SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, boolean enabled) {
+        this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true);
+        this.eligible6 = enabled && v6.map(SteadyPaths::flowStable).orElse(true);
+        this.keyStatus = v4.map(SteadyPaths::testsCtStatus).orElse(false) || v6.map(SteadyPaths::testsCtStatus).orElse(false);
+    }
+
+    /** True if a rule outside nat tests {@code --ctstatus}; only then do status bits (SEEN_REPLY, ASSURED) tell keys apart. */
+    static boolean testsCtStatus(Ruleset rules) {
+        return rules.tables().stream().filter(t -> !t.name().equals("nat")).flatMap(t -> t.rules().stream())
+                .flatMap(r -> r.matches().stream()).anyMatch(m -> m instanceof ConntrackMatch c
+                        && c.options().stream().anyMatch(o -> o.name().equals("--ctstatus")));
+    }
+
+    /**
+     * Everything a rule, the route lookup or the ct's NAT can see of a packet of an established flow, besides the
+     * connection itself: the key under which its path after the conntrack lookup is remembered.
+     */
+    record Key(long flowId, boolean reply, CtState state, long ctMark, Set<CtStatus> status, Tuple tuple,
+               String inIface, String physIn, String physOut, boolean bridged, long mark, int icmpType, int icmpCode,
+               boolean fragment, LinkClass linkClass, Optional<String> macSource, int family) {
+    }
+
+    /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
+    record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, Tuple after, String outIface,
+                  long mark, long ctMark, Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition,
+                  String reason, boolean confirm, boolean masquerade) {
+        Suffix {
+            steps = List.copyOf(steps);
+            tables = List.copyOf(tables);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** The key of a run right after its conntrack lookup, or null when the run must walk in full. */
+    Key keyOf(RunState s) {
+        if (s.collectMisses || s.ended() || !(s.lookup instanceof CtLookup.Existing e) || s.ct.isEmpty()
+                || s.oracleAsked > 0) {
+            return null;
+        }
+        Packet p = s.packet;
+        if (!(p.family().number() == 4 ? eligible4 : eligible6)) {
+            return null;
+        }
+        var ct = s.ct.get();
+        Set<CtStatus> status = keyStatus ? ct.status() : Set.of();
+        return new Key(e.ct().id(), ct.replyDirection(), ct.state(), ct.ctMark(), status, p.tuple(), p.inIface(),
+                p.physIn(), p.physOut(), p.bridged(), p.mark(), p.icmpType(), p.icmpCode(), p.fragment(), p.linkClass(),
+                p.macSource(), p.family().number());
+    }
+
+    Suffix get(Key key) {
+        Suffix s = cache.get(key);
+        if (s != null) {
+            reused++;
+        }
+        return s;
+    }
+
+    /** How many runs reused a remembered suffix so far. */
+    long reused() {
+        return reused;
+    }
+
+    /**
+     * Remembers the part of {@code s} after the given marks (the sizes of its lists right after the lookup), unless the
+     * run asked the oracle or changed rule state.
+     */
+    void remember(Key key, RunState s, int stepMark, int tableMark, int noteMark) {
+        if (s.oracleAsked > 0 || !s.ended() || s.candidate != null) {
+            return;
+        }
+        List<TableResult> tables = s.tables.subList(tableMark, s.tables.size());
+        for (TableResult t : tables) {
+            if (!t.stateUpdates().isEmpty()) {
+                return;
+            }
+        }
+        cache.put(key, new Suffix(s.steps.subList(stepMark, s.steps.size()), tables,
+                s.notes.subList(noteMark, s.notes.size()), s.packet.tuple(), s.packet.outIface(), s.packet.mark(),
+                s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm,
+                s.masquerade));
+    }
+
+    /** Appends a remembered suffix to a run that stopped right after its lookup with the same key. */
+    static void apply(Suffix suffix, RunState s) {
+        s.steps.addAll(suffix.steps());
+        long bytes = s.packet.length();
+        for (TableResult t : suffix.tables()) {
+            s.tables.add(t.withBytes(bytes));
+        }
+        s.notes.addAll(suffix.notes());
+        s.packet = s.packet.withTuple(suffix.after()).withOutIface(suffix.outIface()).withMark(suffix.mark());
+        if (s.ct.isPresent() && s.ct.get().ctMark() != suffix.ctMark()) {
+            s.ct = Optional.of(s.ct.get().withCtMark(suffix.ctMark()));
+        }
+        s.route = suffix.route();
+        s.egress = suffix.egress();
+        s.confirm = suffix.confirm();
+        s.masquerade = suffix.masquerade();
+        s.end(suffix.disposition(), suffix.reason());
+    }
+
+    /** True if nothing outside the nat table tests a value that can differ between packets of one flow direction. */
+    static boolean flowStable(Ruleset rules) {
+        for (Table table : rules.tables()) {
+            if (table.name().equals("nat")) {
+                continue;
+            }
+            for (Rule rule : table.rules()) {
+                if (!stableTarget(rule.target())) {
+                    return false;
+                }
+                for (Match m : rule.matches()) {
+                    if (!stableMatch(m)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean stableMatch(Match m) {
+        if (m instanceof TcpMatch t) {
+            return only(t.options(), "--sport", "--dport");
+        }
+        if (m instanceof SctpMatch t) {
+            return only(t.options(), "--sport", "--dport");
+        }
+        if (m instanceof ConntrackMatch c) {
+            return c.options().stream().noneMatch(o -> o.name().equals("--ctexpire"));
+        }
+        return m instanceof AddressMatch || m instanceof InterfaceMatch || m instanceof ProtocolMatch
+                || m instanceof FragmentMatch || m instanceof UdpMatch || m instanceof IcmpMatch || m instanceof Icmp6Match
+                || m instanceof AddrtypeMatch || m instanceof CommentMatch || m instanceof StateMatch
+                || m instanceof MarkMatch || m instanceof ConnmarkMatch || m instanceof MultiportMatch
+                || m instanceof SetMatch || m instanceof PhysdevMatch || m instanceof PkttypeMatch
+                || m instanceof IprangeMatch || m instanceof MacMatch || m instanceof RpfilterMatch;
+    }
+
+    private static boolean only(List<MatchOption> options, String... names) {
+        Set<String> allowed = Set.of(names);
+        return options.stream().allMatch(o -> allowed.contains(o.name()));
+    }
+
+    private static boolean stableTarget(Target t) {
+        return t instanceof Accept || t instanceof Drop || t instanceof Reject || t instanceof Return || t instanceof Jump
+                || t instanceof Goto || t instanceof NoTarget || t instanceof Log || t instanceof Nflog || t instanceof Mark
+                || t instanceof Connmark || t instanceof Ct || t instanceof Notrack || t instanceof Trace
+                || t instanceof Checksum;
+    }
+}
