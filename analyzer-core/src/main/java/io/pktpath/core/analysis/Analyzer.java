@@ -25,7 +25,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The one entry point CLI and GUI call: builds the node from a loaded bundle, replays its capture through it, streams
- * each frame's trace to a sink, and returns the summary, flows, rule hits, races and assumptions.
+ * each frame's trace to a sink, and returns the summary, flows, rule hits, races and assumptions. The sink, the summary
+ * and the findings get the traces in frame order on a thread beside the replay's.
  */
 public final class Analyzer {
     private Analyzer() {
@@ -150,7 +151,10 @@ public final class Analyzer {
                     index -> names == null ? "" : names.interfaceByIndex(index).map(NetInterface::name).orElse(""));
             PacketConverter converter = new PacketConverter(options.captureIface(), options.captureDirection());
             ReplayLoop loop = new ReplayLoop(path, options.replay());
-            captureSummary = Optional.ofNullable(loop.run(reader, converter, both, progress, cancelled));
+            try (TraceHandoff handoff = new TraceHandoff(both)) {
+                captureSummary = Optional.ofNullable(loop.run(reader, converter, handoff, progress, cancelled));
+                handoff.finish();
+            }
         }
         if (path != null) {
             assumptions.addAll(path.seedNotes());

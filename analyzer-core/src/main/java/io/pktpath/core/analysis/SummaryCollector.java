@@ -14,6 +14,7 @@ import io.pktpath.core.trace.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ public final class SummaryCollector implements TraceSink {
     private final Map<String, Group> drops = new LinkedHashMap<>();
     private final Map<String, Group> nats = new LinkedHashMap<>();
     private final Map<String, Long> assumptions = new LinkedHashMap<>();
+    /** The NAT group of each (before, after, direction) seen lately, so a flow's packets find it without formatting. */
+    private final Map<NatKey, Group> natGroups = new HashMap<>();
+
+    private record NatKey(Tuple before, Tuple after, boolean masquerade, boolean reply) {
+    }
 
     /** Accumulated counts and first frames of one group. */
     private static final class Group {
@@ -72,14 +78,31 @@ public final class SummaryCollector implements TraceSink {
             String key = t.disposition() + "\u0000" + cause[0];
             group(drops, key, t.disposition(), cause[0], cause[1], "").add(t.packet().frame());
         }
-        boolean reply = t.path().stream().anyMatch(s -> s instanceof io.pktpath.core.trace.ConntrackStep c && c.reply());
-        t.nat().filter(NatChange::changed).ifPresent(n -> {
+        if (t.nat().isEmpty() || !t.nat().get().changed()) {
+            return;
+        }
+        NatChange n = t.nat().get();
+        boolean reply = false;
+        for (TraceStep s : t.path()) {
+            if (s instanceof io.pktpath.core.trace.ConntrackStep c && c.reply()) {
+                reply = true;
+                break;
+            }
+        }
+        NatKey key = new NatKey(n.before(), n.after(), n.masquerade(), reply);
+        Group g = natGroups.get(key);
+        if (g == null) {
             String[] m = mapping(n);
             if (reply) {
                 m[0] = m[0].equals("DNAT") ? "reply, un-SNAT" : m[0].startsWith("SNAT") ? "reply, un-DNAT" : "reply, un-NAT";
             }
-            group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]).add(t.packet().frame());
-        });
+            g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
+            if (natGroups.size() >= 100_000) {
+                natGroups.clear();
+            }
+            natGroups.put(key, g);
+        }
+        g.add(t.packet().frame());
     }
 
     private static Group group(Map<String, Group> map, String key, Disposition d, String a, String b, String c) {

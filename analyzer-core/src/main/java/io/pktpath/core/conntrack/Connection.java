@@ -44,6 +44,9 @@ public final class Connection implements TrackedFlow {
     private long lastFrame = -1;
     private FlowEnd end = FlowEnd.OPEN;
     private boolean raceFlagged;
+    /** The last lookup step made per direction and what it was made from, reused while lookups look alike. */
+    private final io.pktpath.core.trace.ConntrackStep[] lastSteps = new io.pktpath.core.trace.ConntrackStep[2];
+    private final int[] lastStepKeys = new int[2];
 
     Connection(long id, int zone, Tuple original, Tuple reply, int icmpRequestType, boolean fromBundle,
                List<NatRecord> nat, TcpState tcpState, long createdNanos, long mark) {
@@ -63,6 +66,26 @@ public final class Connection implements TrackedFlow {
     @Override
     public long id() {
         return id;
+    }
+
+    /**
+     * The trace step of a lookup of this ct: the one made last for the same direction when hook, state and TCP
+     * transition are the same (its sentence is the same), a new one otherwise.
+     */
+    io.pktpath.core.trace.ConntrackStep lookupStep(io.pktpath.core.trace.Hook hook, CtState state, CtDirection direction,
+                                                   TcpState tcpBefore, int tcpNext,
+                                                   java.util.function.Supplier<String> detail) {
+        int d = direction.ordinal();
+        int key = hook.ordinal() | state.ordinal() << 4 | tcpBefore.ordinal() << 8 | (tcpNext + 1) << 16;
+        io.pktpath.core.trace.ConntrackStep last = lastSteps[d];
+        if (last != null && lastStepKeys[d] == key) {
+            return last;
+        }
+        io.pktpath.core.trace.ConntrackStep step = new io.pktpath.core.trace.ConntrackStep(hook, state,
+                direction == CtDirection.REPLY, false, id, detail.get());
+        lastSteps[d] = step;
+        lastStepKeys[d] = key;
+        return step;
     }
 
     @Override

@@ -52,7 +52,7 @@ public sealed interface CtLookup {
 
         @Override
         public ConntrackStep toStep(Hook hook) {
-            return new ConntrackStep(hook, state, direction == CtDirection.REPLY, false, ct.id(), detail());
+            return ct.lookupStep(hook, state, direction, tcpBefore, tcpNext, this::detail);
         }
     }
 

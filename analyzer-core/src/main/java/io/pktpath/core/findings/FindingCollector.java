@@ -106,7 +106,7 @@ public final class FindingCollector implements TraceSink {
         }
         out.addAll(TrafficFindings.mismatches(traffic, raceClients));
         List<RetransmitTracker.Segment> unexplained = RetransmitTracker.without(repeats, explainedTuples).stream()
-                .filter(s -> !traffic.hairpinTuples.contains(s.tuple)).toList();
+                .filter(s -> !traffic.hairpinTuples.contains(s.tuple())).toList();
         out.addAll(TrafficFindings.retransmits(unexplained, overlayIfaces));
         Set<Long> quiet = new HashSet<>(explainedFlows);
         for (FlowRecord f : flows) {

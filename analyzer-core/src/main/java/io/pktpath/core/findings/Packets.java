@@ -54,6 +54,15 @@ final class Packets {
         return e == s ? -1 : Long.parseLong(info.substring(s, e));
     }
 
+    /** A packet's captured tuple as a map key, compared without formatting any address. */
+    record FlowKey(int proto, java.util.Optional<io.pktpath.parser.net.IpAddress> src, int sport,
+                   java.util.Optional<io.pktpath.parser.net.IpAddress> dst, int dport) {
+    }
+
+    static FlowKey flowKey(PacketSummary p) {
+        return new FlowKey(p.proto(), p.src(), p.sport(), p.dst(), p.dport());
+    }
+
     /** {@code proto src:sport>dst:dport} of the packet as captured. */
     static String tupleKey(PacketSummary p) {
         return p.proto() + " " + Text.endpoints(p);

@@ -18,8 +18,7 @@ final class RetransmitTracker {
 
     /** One segment and its repeats. */
     static final class Segment {
-        final String tuple;
-        final String dst;
+        private final PacketSummary first;
         final long seq;
         final boolean syn;
         final String iface;
@@ -28,15 +27,25 @@ final class RetransmitTracker {
         final FrameSample frames = new FrameSample();
         final List<Long> offsets = new ArrayList<>();
 
-        Segment(String tuple, String dst, long seq, boolean syn, String iface, long firstNanos, long frame) {
-            this.tuple = tuple;
-            this.dst = dst;
+        Segment(PacketSummary first, long seq, boolean syn, String iface, long firstNanos, long frame) {
+            this.first = first;
             this.seq = seq;
             this.syn = syn;
             this.iface = iface;
             this.firstNanos = firstNanos;
             this.lastNanos = firstNanos;
             frames.add(frame);
+        }
+
+        /** {@code proto src:sport > dst:dport} of the segment as captured (formatted only when a finding needs it). */
+        String tuple() {
+            return Packets.tupleKey(first);
+        }
+
+        /** The destination endpoint as captured. */
+        String dst() {
+            String all = Text.endpoints(first);
+            return all.substring(all.indexOf(" > ") + 3);
         }
 
         int repeats() {
@@ -48,9 +57,9 @@ final class RetransmitTracker {
         }
     }
 
-    private final Map<String, Segment> current = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<Packets.FlowKey, Segment> current = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Segment> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Packets.FlowKey, Segment> eldest) {
             if (size() > MAX_FLOWS) {
                 finish(eldest.getValue());
                 return true;
@@ -71,7 +80,7 @@ final class RetransmitTracker {
             return;
         }
         long seq = Packets.infoNumber(p, "seq");
-        String key = Packets.tupleKey(p);
+        Packets.FlowKey key = Packets.flowKey(p);
         Segment s = current.get(key);
         if (s != null && s.seq == seq && s.syn == syn) {
             s.frames.add(p.frame());
@@ -84,9 +93,7 @@ final class RetransmitTracker {
         if (s != null) {
             finish(s);
         }
-        String dst = Text.endpoints(p);
-        current.put(key, new Segment(key, dst.substring(dst.indexOf(" > ") + 3), seq, syn, p.iface(), p.timeNanos(),
-                p.frame()));
+        current.put(key, new Segment(p, seq, syn, p.iface(), p.timeNanos(), p.frame()));
     }
 
     private void finish(Segment s) {
@@ -114,6 +121,6 @@ final class RetransmitTracker {
 
     /** Segments whose connection is explained by another finding. */
     static List<Segment> without(List<Segment> all, Set<String> explainedTuples) {
-        return all.stream().filter(s -> !explainedTuples.contains(s.tuple)).toList();
+        return all.stream().filter(s -> !explainedTuples.contains(s.tuple())).toList();
     }
 }

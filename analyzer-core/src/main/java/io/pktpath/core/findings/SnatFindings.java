@@ -71,7 +71,7 @@ final class SnatFindings {
         }
         String later = Packets.tupleKey(p.later);
         for (RetransmitTracker.Segment s : repeats) {
-            if (s.tuple.equals(later) && s.syn) {
+            if (s.tuple().equals(later) && s.syn) {
                 sb.append("; the SYN was retransmitted ").append(RetransmitTracker.offsets(s)).append(" later");
             }
         }

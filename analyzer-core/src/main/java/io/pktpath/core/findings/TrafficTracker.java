@@ -35,7 +35,11 @@ final class TrafficTracker {
     /** Frame number -> the frame's endpoints and its "looks like ..." note. */
     final Map<Long, String[]> mismatches = new LinkedHashMap<>();
     /** Last frame seen from each source endpoint, to find the pre-DNAT copy of a hairpinned packet. */
-    private final Map<String, PacketSummary> lastFromSource = bounded();
+    private final Map<Source, PacketSummary> lastFromSource = bounded();
+
+    /** A sending endpoint: protocol, address and port (a key built without formatting the address). */
+    private record Source(int proto, io.pktpath.parser.net.IpAddress address, int port) {
+    }
 
     /** Errors of one kind from one sender. */
     static final class IcmpGroup {
@@ -65,10 +69,10 @@ final class TrafficTracker {
         }
     }
 
-    private static <V> Map<String, V> bounded() {
+    private static <K, V> Map<K, V> bounded() {
         return new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
                 return size() > MAX;
             }
         };
@@ -93,7 +97,7 @@ final class TrafficTracker {
         hairpin(t);
         stray(t);
         if (p.sport() >= 0 && p.src().isPresent()) {
-            lastFromSource.put(p.proto() + " " + p.src().get() + ":" + p.sport(), p);
+            lastFromSource.put(new Source(p.proto(), p.src().get(), p.sport()), p);
         }
     }
 
@@ -180,7 +184,7 @@ final class TrafficTracker {
                 h.before = "frame " + p.frame() + " was addressed to " + nat.get().before().dst() + ":"
                         + nat.get().before().dport() + " and DNATed to " + after.dst() + ":" + after.dport();
             } else {
-                PacketSummary prev = lastFromSource.get(p.proto() + " " + p.src().get() + ":" + p.sport());
+                PacketSummary prev = lastFromSource.get(new Source(p.proto(), p.src().get(), p.sport()));
                 if (prev != null && !prev.dst().equals(p.dst())) {
                     h.before = "frame " + prev.frame() + " shows the same connection addressed to "
                             + prev.dst().get() + ":" + prev.dport() + " before DNAT";

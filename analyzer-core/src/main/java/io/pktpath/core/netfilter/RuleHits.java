@@ -21,12 +21,16 @@ public final class RuleHits {
 
     /** Counts a committed walk: every rule that matched, and the policy when it applied. */
     public void commit(TableResult result, int family) {
+        commit(result, family, result.bytes());
+    }
+
+    /** Counts a committed walk for a packet of {@code bytes} bytes (a walk another packet of the same flow made). */
+    public void commit(TableResult result, int family, long bytes) {
         for (RuleRef rule : result.hits()) {
-            add(rules.computeIfAbsent(rule, k -> new long[2]), result.bytes());
+            add(rules.computeIfAbsent(rule, k -> new long[2]), bytes);
         }
         if (result.policyApplied()) {
-            add(policies.computeIfAbsent(new ChainKey(family, result.table(), result.chain()), k -> new long[2]),
-                    result.bytes());
+            add(policies.computeIfAbsent(new ChainKey(family, result.table(), result.chain()), k -> new long[2]), bytes);
         }
     }
 

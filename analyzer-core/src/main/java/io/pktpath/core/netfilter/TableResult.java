@@ -39,12 +39,6 @@ public record TableResult(Hook hook, String table, String chain, boolean chainPr
         notes = List.copyOf(notes);
     }
 
-    /** The same result counted for a packet of {@code newBytes} bytes (another packet of a flow that walked alike). */
-    public TableResult withBytes(long newBytes) {
-        return newBytes == bytes ? this : new TableResult(hook, table, chain, chainPresent, verdict, rejectWith, packet, ct,
-                nat, decidingRule, decidingTarget, policyApplied, raw, stateUpdates, hits, newBytes, notes);
-    }
-
     /** The result for a table without a chain for this hook: nothing happens and the packet goes on. */
     public static TableResult absent(Hook hook, String table, Packet packet, Optional<CtInfo> ct) {
         return new TableResult(hook, table, hook.name(), false, TableVerdict.ACCEPT, Optional.empty(), packet, ct,

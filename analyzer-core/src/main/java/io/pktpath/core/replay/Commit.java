@@ -11,11 +11,16 @@ import java.util.Optional;
 /**
  * What a chosen run changes when committed: the table results (rule hits, stateful-match updates), the conntrack
  * lookup, the candidate as it stood at the end (with its NAT bindings), whether it reached confirmation, the ct as the
- * rules left it (CONNMARK), and the packet as it was counted.
+ * rules left it (CONNMARK), and the packet as it was counted (with the byte count to use when the walks were another packet's).
  */
 record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
-              Optional<CtInfo> ct, Packet packet, int family) {
+              Optional<CtInfo> ct, Packet packet, int family, long countedBytes) {
     Commit {
         tables = List.copyOf(tables);
+    }
+
+    /** The bytes a table result is counted with: its own, unless the run reused another packet's walk. */
+    long bytesOf(TableResult t) {
+        return countedBytes < 0 ? t.bytes() : countedBytes;
     }
 }

@@ -306,7 +306,8 @@ public final class KernelNodePath implements NodePath {
         if (c.candidate().isEmpty()) {
             return run;
         }
-        Commit dropped = new Commit(c.tables(), c.lookup(), c.candidate(), false, c.ct(), c.packet(), c.family());
+        Commit dropped = new Commit(c.tables(), c.lookup(), c.candidate(), false, c.ct(), c.packet(), c.family(),
+                c.countedBytes());
         String tuple = run.egress().map(e -> e.tuple().toString()).orElse("its NAT tuple");
         return new PathRun(run.steps(), Disposition.CONNTRACK_RACE, "lost the conntrack insert race: frame " + winner
                 + ", another connection set up at the same moment, left as " + tuple + " and was confirmed first;"
@@ -630,7 +631,7 @@ public final class KernelNodePath implements NodePath {
                 : s.lookup instanceof CtLookup.Created c ? c.candidate().id()
                 : s.lookup instanceof CtLookup.Related r ? r.ct().id() : 0;
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
-                s.packet.family().number());
+                s.packet.family().number(), s.countedBytes);
         return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
     }
 
@@ -656,7 +657,8 @@ public final class KernelNodePath implements NodePath {
             }
         }
         Optional<NatChange> nat = run.nat().map(n -> new NatChange(n.before(), leftAs, n.masquerade()));
-        Commit adjusted = new Commit(c.tables(), c.lookup(), candidate, c.confirm(), c.ct(), c.packet(), c.family());
+        Commit adjusted = new Commit(c.tables(), c.lookup(), candidate, c.confirm(), c.ct(), c.packet(), c.family(),
+                c.countedBytes());
         String reason = run.egress().map(e -> run.reason().replace(e.tuple().toString(), leftAs.toString()))
                 .orElse(run.reason());
         return new PathRun(steps, run.disposition(), reason, nat, run.route(),
@@ -669,7 +671,7 @@ public final class KernelNodePath implements NodePath {
     public CommitOutcome commit(PathRun run, Packet packet) {
         Commit c = (Commit) run.commitToken();
         for (TableResult t : c.tables()) {
-            hits.commit(t, c.family());
+            hits.commit(t, c.family(), c.bytesOf(t));
             ruleState.commit(t.stateUpdates());
         }
         if (!conntrackOn || c.lookup() == null) {

@@ -301,6 +301,9 @@ public final class ReplayLoop {
     }
 
     private static List<String> dedupe(List<String> notes) {
+        if (notes.size() <= 1) {
+            return notes;
+        }
         return notes.stream().distinct().toList();
     }
 

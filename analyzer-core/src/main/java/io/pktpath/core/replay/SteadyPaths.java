@@ -170,10 +170,8 @@ final class SteadyPaths {
     /** Appends a remembered suffix to a run that stopped right after its lookup with the same key. */
     static void apply(Suffix suffix, RunState s) {
         s.steps.addAll(suffix.steps());
-        long bytes = s.packet.length();
-        for (TableResult t : suffix.tables()) {
-            s.tables.add(t.withBytes(bytes));
-        }
+        s.tables.addAll(suffix.tables());
+        s.countedBytes = s.packet.length();
         s.notes.addAll(suffix.notes());
         s.packet = s.packet.withTuple(suffix.after()).withOutIface(suffix.outIface()).withMark(suffix.mark());
         if (s.ct.isPresent() && s.ct.get().ctMark() != suffix.ctMark()) {
