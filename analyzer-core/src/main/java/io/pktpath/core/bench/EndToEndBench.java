@@ -69,11 +69,12 @@ public final class EndToEndBench {
         parse(dir.resolve("iptables-save.txt"));
         Bundle bundle = new BundleOpener().open(dir).bundle();
         firstPacket(bundle, KubeCluster.generate(services, BenchBundle.DEFAULT_SEED));
+        double seconds = 0;
         for (int r = 0; r < runs; r++) {
-            analyze(bundle, pcap, digest);
+            seconds = analyze(bundle, pcap, digest);
         }
         if (tools) {
-            tools(pcap);
+            tools(pcap, seconds);
         }
     }
 
@@ -116,8 +117,13 @@ public final class EndToEndBench {
     }
 
     /** One full analysis of the capture; prints frames/s, MB/s, peak heap and RSS, and a digest of every trace. */
-    static void analyze(Bundle bundle, Path pcap, boolean textDigest) throws IOException {
+    static double analyze(Bundle bundle, Path pcap, boolean textDigest) throws IOException {
+        long build0 = RunStats.threadCpuNanos();
+        new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls()), List.of());
+        double build = (RunStats.threadCpuNanos() - build0) / 1e9;
         RunStats.resetPeaks();
+        long gc0 = RunStats.gcMillis();
         long[] digest = {1};
         long t0 = System.nanoTime();
         long cpu0 = RunStats.threadCpuNanos();
@@ -133,7 +139,11 @@ public final class EndToEndBench {
                 Files.size(pcap) / s / 1e6, RunStats.peakHeapMb(), RunStats.peakRssMb(), result.flows().size(), digest[0]);
         System.out.printf(Locale.ROOT, "  CPU: replay thread %.2f s (%.0f frames per CPU-second), whole process %.2f s "
                 + "(reader thread, GC, JIT included)%n", cpu, frames / cpu, proc);
+        System.out.printf(Locale.ROOT, "  of which building the node (network, rules compiled) %.2f s CPU; replay alone %.0f frames"
+                + " per CPU-second of the replay thread; GC %.2f s%n", build, frames / Math.max(1e-9, cpu - build),
+                (RunStats.gcMillis() - gc0) / 1e3);
         System.out.println("  roles " + result.summary().roles() + ", dispositions " + result.summary().dispositions());
+        return s;
     }
 
     /**
@@ -147,7 +157,7 @@ public final class EndToEndBench {
     }
 
     /** tcpdump and tshark on the same capture, output discarded. */
-    static void tools(Path pcap) throws InterruptedException, IOException {
+    static void tools(Path pcap, double pktpathSeconds) throws InterruptedException, IOException {
         long bytes = Files.size(pcap);
         List<ToolRun> runs = new ArrayList<>();
         ToolRun.run("tcpdump -n -r FILE", List.of("tcpdump", "-n", "-r", pcap.toString())).ifPresent(runs::add);
@@ -156,6 +166,8 @@ public final class EndToEndBench {
         long frames = countFrames(pcap);
         for (ToolRun r : runs) {
             System.out.println(r.line(frames, bytes));
+            System.out.printf(Locale.ROOT, "  pktpath's full analysis (%.2f s wall, last run above) took %.3f x the time of %s%n",
+                    pktpathSeconds, pktpathSeconds / r.seconds(), r.label());
         }
     }
 

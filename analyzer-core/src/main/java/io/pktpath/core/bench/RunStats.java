@@ -23,6 +23,15 @@ final class RunStats {
                 ? os.getProcessCpuTime() : -1;
     }
 
+    /** Milliseconds the garbage collectors have spent so far (all collectors, wall time). */
+    static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
     /** Collects garbage and restarts the heap pools' peak counters. */
     static void resetPeaks() {
         System.gc();
