@@ -97,7 +97,7 @@ public final class SummaryCollector implements TraceSink {
                 m[0] = m[0].equals("DNAT") ? "reply, un-SNAT" : m[0].startsWith("SNAT") ? "reply, un-DNAT" : "reply, un-NAT";
             }
             g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
-            if (natGroups.size() >= 100_000) {
+            if (natGroups.size() >= 8192) {
                 natGroups.clear();
             }
             natGroups.put(key, g);

@@ -45,8 +45,10 @@ public final class Connection implements TrackedFlow {
     private FlowEnd end = FlowEnd.OPEN;
     private boolean raceFlagged;
     /** The last lookup step made per direction and what it was made from, reused while lookups look alike. */
-    private final io.pktpath.core.trace.ConntrackStep[] lastSteps = new io.pktpath.core.trace.ConntrackStep[2];
-    private final int[] lastStepKeys = new int[2];
+    private io.pktpath.core.trace.ConntrackStep lastOriginalStep;
+    private io.pktpath.core.trace.ConntrackStep lastReplyStep;
+    private int lastOriginalKey;
+    private int lastReplyKey;
 
     Connection(long id, int zone, Tuple original, Tuple reply, int icmpRequestType, boolean fromBundle,
                List<NatRecord> nat, TcpState tcpState, long createdNanos, long mark) {
@@ -75,16 +77,21 @@ public final class Connection implements TrackedFlow {
     io.pktpath.core.trace.ConntrackStep lookupStep(io.pktpath.core.trace.Hook hook, CtState state, CtDirection direction,
                                                    TcpState tcpBefore, int tcpNext,
                                                    java.util.function.Supplier<String> detail) {
-        int d = direction.ordinal();
+        boolean reply = direction == CtDirection.REPLY;
         int key = hook.ordinal() | state.ordinal() << 4 | tcpBefore.ordinal() << 8 | (tcpNext + 1) << 16;
-        io.pktpath.core.trace.ConntrackStep last = lastSteps[d];
-        if (last != null && lastStepKeys[d] == key) {
+        io.pktpath.core.trace.ConntrackStep last = reply ? lastReplyStep : lastOriginalStep;
+        if (last != null && (reply ? lastReplyKey : lastOriginalKey) == key) {
             return last;
         }
-        io.pktpath.core.trace.ConntrackStep step = new io.pktpath.core.trace.ConntrackStep(hook, state,
-                direction == CtDirection.REPLY, false, id, detail.get());
-        lastSteps[d] = step;
-        lastStepKeys[d] = key;
+        io.pktpath.core.trace.ConntrackStep step = new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id,
+                detail.get());
+        if (reply) {
+            lastReplyStep = step;
+            lastReplyKey = key;
+        } else {
+            lastOriginalStep = step;
+            lastOriginalKey = key;
+        }
         return step;
     }
 
@@ -263,6 +270,8 @@ public final class Connection implements TrackedFlow {
 
     void end(FlowEnd how) {
         end = how;
+        lastOriginalStep = null;
+        lastReplyStep = null;
     }
 
     boolean raceFlagged() {

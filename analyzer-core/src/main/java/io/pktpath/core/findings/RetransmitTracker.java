@@ -18,7 +18,8 @@ final class RetransmitTracker {
 
     /** One segment and its repeats. */
     static final class Segment {
-        private final PacketSummary first;
+        private final Packets.FlowKey key;
+        private final int family;
         final long seq;
         final boolean syn;
         final String iface;
@@ -27,8 +28,9 @@ final class RetransmitTracker {
         final FrameSample frames = new FrameSample();
         final List<Long> offsets = new ArrayList<>();
 
-        Segment(PacketSummary first, long seq, boolean syn, String iface, long firstNanos, long frame) {
-            this.first = first;
+        Segment(Packets.FlowKey key, int family, long seq, boolean syn, String iface, long firstNanos, long frame) {
+            this.key = key;
+            this.family = family;
             this.seq = seq;
             this.syn = syn;
             this.iface = iface;
@@ -39,12 +41,12 @@ final class RetransmitTracker {
 
         /** {@code proto src:sport > dst:dport} of the segment as captured (formatted only when a finding needs it). */
         String tuple() {
-            return Packets.tupleKey(first);
+            return key.proto() + " " + Text.endpoints(key, family);
         }
 
         /** The destination endpoint as captured. */
         String dst() {
-            String all = Text.endpoints(first);
+            String all = Text.endpoints(key, family);
             return all.substring(all.indexOf(" > ") + 3);
         }
 
@@ -93,7 +95,7 @@ final class RetransmitTracker {
         if (s != null) {
             finish(s);
         }
-        current.put(key, new Segment(p, seq, syn, p.iface(), p.timeNanos(), p.frame()));
+        current.put(key, new Segment(key, p.family(), seq, syn, p.iface(), p.timeNanos(), p.frame()));
     }
 
     private void finish(Segment s) {

@@ -20,13 +20,18 @@ final class Text {
 
     /** {@code 10.0.0.1:5 > 10.0.0.2:80} as the capture's info line writes it, used to match quoted headers. */
     static String endpoints(PacketSummary p) {
-        String src = p.src().map(Object::toString).orElse("?");
-        String dst = p.dst().map(Object::toString).orElse("?");
-        if (p.sport() < 0) {
+        return endpoints(Packets.flowKey(p), p.family());
+    }
+
+    /** The same for a packet known only by its flow key and IP family. */
+    static String endpoints(Packets.FlowKey k, int family) {
+        String src = k.src().map(Object::toString).orElse("?");
+        String dst = k.dst().map(Object::toString).orElse("?");
+        if (k.sport() < 0) {
             return src + " > " + dst;
         }
-        boolean v6 = p.family() == 6;
-        return (v6 ? "[" + src + "]" : src) + ":" + p.sport() + " > " + (v6 ? "[" + dst + "]" : dst) + ":" + p.dport();
+        boolean v6 = family == 6;
+        return (v6 ? "[" + src + "]" : src) + ":" + k.sport() + " > " + (v6 ? "[" + dst + "]" : dst) + ":" + k.dport();
     }
 
     /** {@code UDP 10.0.0.1:5 > 10.0.0.2:53}: how an ICMP error's info text names the packet it quotes. */

@@ -69,7 +69,7 @@ import java.util.Set;
  */
 final class SteadyPaths {
     /** At most this many suffixes are kept (least recently used first out), so memory follows live flows. */
-    static final int CAPACITY = 1 << 15;
+    static final int CAPACITY = 1 << 12;
 
     private long reused;
     private final boolean eligible4;
