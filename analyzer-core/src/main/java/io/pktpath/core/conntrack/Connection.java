@@ -30,8 +30,10 @@ public final class Connection implements TrackedFlow {
     private final boolean fromBundle;
     private final List<NatRecord> nat;
     private final long createdNanos;
-    private final long[] packets = new long[2];
-    private final long[] bytes = new long[2];
+    private long packetsOriginal;
+    private long packetsReply;
+    private long bytesOriginal;
+    private long bytesReply;
     private final long[] frames = new long[KEPT_FRAMES];
     private int frameCount;
     private TcpState tcpState;
@@ -78,6 +80,12 @@ public final class Connection implements TrackedFlow {
                                                    TcpState tcpBefore, int tcpNext,
                                                    java.util.function.Supplier<String> detail) {
         boolean reply = direction == CtDirection.REPLY;
+        if (closing(tcpBefore) || tcpNext == TcpState.TIME_WAIT.ordinal() || tcpNext == TcpState.CLOSE.ordinal()) {
+            // a closing connection sees few more packets but may stay in the table for minutes: keep nothing for it
+            lastOriginalStep = null;
+            lastReplyStep = null;
+            return new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id, detail.get());
+        }
         int key = hook.ordinal() | state.ordinal() << 4 | tcpBefore.ordinal() << 8 | (tcpNext + 1) << 16;
         io.pktpath.core.trace.ConntrackStep last = reply ? lastReplyStep : lastOriginalStep;
         if (last != null && (reply ? lastReplyKey : lastOriginalKey) == key) {
@@ -165,11 +173,11 @@ public final class Connection implements TrackedFlow {
     }
 
     public long packets(CtDirection dir) {
-        return packets[dir.ordinal()];
+        return dir == CtDirection.ORIGINAL ? packetsOriginal : packetsReply;
     }
 
     public long bytes(CtDirection dir) {
-        return bytes[dir.ordinal()];
+        return dir == CtDirection.ORIGINAL ? bytesOriginal : bytesReply;
     }
 
     public long firstFrame() {
@@ -198,8 +206,8 @@ public final class Connection implements TrackedFlow {
     /** A snapshot for the flows view; a live ct whose timer ran out by {@code endNanos} shows as EXPIRED. */
     public FlowRecord snapshot(long endNanos) {
         FlowEnd shown = end == FlowEnd.OPEN && expiredAt(endNanos) ? FlowEnd.EXPIRED : end;
-        return new FlowRecord(id, zone, original, reply, nat, stateName(), assured, packets[0], bytes[0], packets[1],
-                bytes[1], createdNanos, lastNanos, seenReply, shown, fromBundle, mark, firstFrame, lastFrame, keptFrames());
+        return new FlowRecord(id, zone, original, reply, nat, stateName(), assured, packetsOriginal, bytesOriginal,
+                packetsReply, bytesReply, createdNanos, lastNanos, seenReply, shown, fromBundle, mark, firstFrame, lastFrame, keptFrames());
     }
 
     /** The kept frame numbers (a primitive array inside: a boxed list per flow would dominate the heap at scale). */
@@ -226,8 +234,13 @@ public final class Connection implements TrackedFlow {
     // ---- mutation, for ConntrackTable's commit methods only ----
 
     void count(CtDirection dir, Packet p) {
-        packets[dir.ordinal()]++;
-        bytes[dir.ordinal()] += p.length();
+        if (dir == CtDirection.ORIGINAL) {
+            packetsOriginal++;
+            bytesOriginal += p.length();
+        } else {
+            packetsReply++;
+            bytesReply += p.length();
+        }
         if (firstFrame < 0) {
             firstFrame = p.frame();
         }
@@ -238,10 +251,10 @@ public final class Connection implements TrackedFlow {
     }
 
     void seed(long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply) {
-        packets[0] = packetsOriginal;
-        bytes[0] = bytesOriginal;
-        packets[1] = packetsReply;
-        bytes[1] = bytesReply;
+        this.packetsOriginal = packetsOriginal;
+        this.bytesOriginal = bytesOriginal;
+        this.packetsReply = packetsReply;
+        this.bytesReply = bytesReply;
     }
 
     void touch(long timeNanos) {
@@ -266,6 +279,10 @@ public final class Connection implements TrackedFlow {
 
     void setMark(long newMark) {
         mark = newMark & 0xffffffffL;
+    }
+
+    private static boolean closing(TcpState s) {
+        return s == TcpState.TIME_WAIT || s == TcpState.CLOSE;
     }
 
     void end(FlowEnd how) {

@@ -13,14 +13,28 @@ final class CtCommitter {
     private static final long STREAM_AFTER_NANOS = 2_000_000_000L;
     private final CtTimeouts timeouts;
 
+    private final java.util.Map<NatRecord, NatRecord> natRecords = new java.util.HashMap<>();
+
     CtCommitter(CtTimeouts timeouts) {
         this.timeouts = timeouts;
     }
 
+    /** One instance per distinct NAT record (flows to the same endpoint by the same rule share it): memory per flow. */
+    private NatRecord shared(NatRecord r) {
+        NatRecord known = natRecords.putIfAbsent(r, r);
+        if (known != null) {
+            return known;
+        }
+        if (natRecords.size() > 16_384) {
+            natRecords.clear();
+        }
+        return r;
+    }
+
     Connection create(long id, CtCandidate c, Packet first, long timeNanos, long timeoutSeconds) {
         List<NatRecord> nat = new ArrayList<>(2);
-        c.dstBinding().filter(b -> b.changed() || !b.nullBinding()).ifPresent(b -> nat.add(b.toRecord()));
-        c.srcBinding().filter(b -> b.changed() || !b.nullBinding()).ifPresent(b -> nat.add(b.toRecord()));
+        c.dstBinding().filter(b -> b.changed() || !b.nullBinding()).ifPresent(b -> nat.add(shared(b.toRecord())));
+        c.srcBinding().filter(b -> b.changed() || !b.nullBinding()).ifPresent(b -> nat.add(shared(b.toRecord())));
         Connection ct = new Connection(id, c.zone(), c.original(), c.reply(), c.icmpRequestType(), false, nat,
                 c.tcpState(), timeNanos, c.mark());
         ct.count(CtDirection.ORIGINAL, first);

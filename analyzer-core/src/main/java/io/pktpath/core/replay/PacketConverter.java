@@ -15,14 +15,33 @@ import java.util.Optional;
 /**
  * Turns a decoded frame into the replay's {@link CapturedPacket}: the report summary (with a tcpdump-like info text)
  * and, for IP frames, the engine's immutable {@link Packet}. Interface and direction overrides from the user apply here.
+ * One converter serves one thread (it shares address instances between the packets it makes).
  */
 public final class PacketConverter {
     private final String ifaceOverride;
     private final Direction dirOverride;
 
+    private final java.util.Map<Integer, Optional<IpAddress>> addresses = new java.util.HashMap<>();
+
     public PacketConverter(String ifaceOverride, Direction dirOverride) {
         this.ifaceOverride = ifaceOverride == null ? "" : ifaceOverride;
         this.dirOverride = dirOverride == null ? Direction.UNKNOWN : dirOverride;
+    }
+
+    /**
+     * One shared instance per IPv4 address seen lately: a node's traffic repeats a bounded set of addresses, and every
+     * conntrack entry keeps the addresses of its first packet.
+     */
+    private Optional<IpAddress> v4(int address) {
+        Optional<IpAddress> known = addresses.get(address);
+        if (known == null) {
+            if (addresses.size() >= 65_536) {
+                addresses.clear();
+            }
+            known = Optional.of(IpAddress.v4(address));
+            addresses.put(address, known);
+        }
+        return known;
     }
 
     public CapturedPacket convert(FrameView frame, PacketView view) {
@@ -39,7 +58,10 @@ public final class PacketConverter {
                 && view.ipTotalLength() > 0;
         Optional<IpAddress> src = Optional.empty();
         Optional<IpAddress> dst = Optional.empty();
-        if (view.family() == 4 || view.family() == 6) {
+        if (view.family() == 4) {
+            src = v4(view.src4());
+            dst = v4(view.dst4());
+        } else if (view.family() == 6) {
             src = Optional.of(source(view));
             dst = Optional.of(destination(view));
         }
