@@ -8,13 +8,20 @@ final class FrameSample {
     static final int KEEP = 8;
 
     private long count;
-    private final List<Long> frames = new ArrayList<>();
+    private long[] frames = new long[1];
 
     void add(long frame) {
-        count++;
-        if (frames.size() < KEEP) {
-            frames.add(frame);
+        if (count < KEEP) {
+            if (count == frames.length) {
+                frames = java.util.Arrays.copyOf(frames, Math.min(KEEP, frames.length * 2));
+            }
+            frames[(int) count] = frame;
         }
+        count++;
+    }
+
+    private int kept() {
+        return (int) Math.min(count, KEEP);
     }
 
     long count() {
@@ -22,19 +29,23 @@ final class FrameSample {
     }
 
     List<Long> frames() {
-        return List.copyOf(frames);
+        List<Long> out = new ArrayList<>(kept());
+        for (int i = 0; i < kept(); i++) {
+            out.add(frames[i]);
+        }
+        return List.copyOf(out);
     }
 
     long first() {
-        return frames.isEmpty() ? Long.MAX_VALUE : frames.get(0);
+        return count == 0 ? Long.MAX_VALUE : frames[0];
     }
 
     /** {@code 3 frames (3, 4, 5)} or {@code 12 frames (first: 3, 4, ...)}. */
     String describe() {
-        String list = frames.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("");
+        String list = frames().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("");
         if (count == 1) {
             return "frame " + list;
         }
-        return count + " frames (" + (count > frames.size() ? "first: " + list + ", ..." : list) + ")";
+        return count + " frames (" + (count > kept() ? "first: " + list + ", ..." : list) + ")";
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * the ones the sender had to repeat: SYN retransmits (about 1 s, then 3 s, 7 s...) and long retransmission series.
  */
 final class RetransmitTracker {
-    private static final int MAX_FLOWS = 100_000;
+    private static final int MAX_FLOWS = 50_000;
     private static final int MAX_DONE = 10_000;
 
     /** One segment and its repeats. */
@@ -26,7 +26,8 @@ final class RetransmitTracker {
         final long firstNanos;
         long lastNanos;
         final FrameSample frames = new FrameSample();
-        final List<Long> offsets = new ArrayList<>();
+        /** Offsets of the first repeats from the first copy (allocated at the first repeat). */
+        List<Long> offsets = List.of();
 
         Segment(Packets.FlowKey key, int family, long seq, boolean syn, String iface, long firstNanos, long frame) {
             this.key = key;
@@ -87,6 +88,9 @@ final class RetransmitTracker {
         if (s != null && s.seq == seq && s.syn == syn) {
             s.frames.add(p.frame());
             s.lastNanos = p.timeNanos();
+            if (s.offsets.isEmpty()) {
+                s.offsets = new ArrayList<>(2);
+            }
             if (s.offsets.size() < 6) {
                 s.offsets.add(p.timeNanos() - s.firstNanos);
             }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * NEW datagram left the node (and where), the DNAT branches its service offers, and the repeats of the query.
  */
 final class UdpRaceTracker {
-    private static final int MAX = 200_000;
+    private static final int MAX = 50_000;
 
     /** A UDP datagram in the original direction (the last {@code MAX} kept): frame, time, whether the capture shows it leaving, and the observed egress when it differs. */
     record NewDatagram(long frame, long timeNanos, String tuple, boolean left, String observedEgress) {
