@@ -34,7 +34,8 @@ public final class Connection implements TrackedFlow {
     private long packetsReply;
     private long bytesOriginal;
     private long bytesReply;
-    private final long[] frames = new long[KEPT_FRAMES];
+    /** The kept frame numbers as offsets from the first (grown as needed: most flows are short). */
+    private int[] frameOffsets = new int[2];
     private int frameCount;
     private TcpState tcpState;
     private boolean seenReply;
@@ -214,7 +215,7 @@ public final class Connection implements TrackedFlow {
     private List<Long> keptFrames() {
         List<Long> out = new ArrayList<>(frameCount);
         for (int i = 0; i < frameCount; i++) {
-            out.add(frames[i]);
+            out.add(firstFrame + frameOffsets[i]);
         }
         return out;
     }
@@ -245,8 +246,12 @@ public final class Connection implements TrackedFlow {
             firstFrame = p.frame();
         }
         lastFrame = p.frame();
-        if (frameCount < KEPT_FRAMES) {
-            frames[frameCount++] = p.frame();
+        long offset = p.frame() - firstFrame;
+        if (frameCount < KEPT_FRAMES && offset >= 0 && offset <= Integer.MAX_VALUE) {
+            if (frameCount == frameOffsets.length) {
+                frameOffsets = java.util.Arrays.copyOf(frameOffsets, Math.min(KEPT_FRAMES, frameCount * 2));
+            }
+            frameOffsets[frameCount++] = (int) offset;
         }
     }
 
