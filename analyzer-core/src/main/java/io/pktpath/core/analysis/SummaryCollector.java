@@ -112,7 +112,7 @@ public final class SummaryCollector implements TraceSink {
                 key = "\u0001other";
                 g = map.get(key);
                 if (g == null) {
-                    g = new Group(d, "other causes", "", "");
+                    g = new Group(d, d == null ? "other mappings" : "other causes", "", "");
                     map.put(key, g);
                 }
                 return g;
