@@ -15,7 +15,7 @@ final class AddressEvaluator implements MatchEvaluator {
     private final long hiNet;
     private final long loNet;
     private final int prefix;
-    private final String text;
+    private final Cidr cidr;
 
     AddressEvaluator(AddressMatch m) {
         this.source = m.side() == AddressMatch.Side.SOURCE;
@@ -29,7 +29,7 @@ final class AddressEvaluator implements MatchEvaluator {
         this.loMask = mask.lo();
         this.hiNet = c.address().hi() & hiMask;
         this.loNet = c.address().lo() & loMask;
-        this.text = (negated ? "! " : "") + (source ? "-s " : "-d ") + c;
+        this.cidr = c;
     }
 
     @Override
@@ -41,6 +41,7 @@ final class AddressEvaluator implements MatchEvaluator {
 
     @Override
     public Mismatch explain(Evaluation e) {
+        String text = (negated ? "! " : "") + (source ? "-s " : "-d ") + cidr;
         return new Mismatch(text, (source ? "src " : "dst ") + (source ? e.packet.src() : e.packet.dst()));
     }
 

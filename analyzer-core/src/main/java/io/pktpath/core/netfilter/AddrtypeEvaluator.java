@@ -50,7 +50,7 @@ final class AddrtypeEvaluator implements MatchEvaluator {
     }
 
     private boolean holds(Evaluation e, IpAddress a, Set<AddrType> wanted, boolean negated) {
-        Set<AddrType> have = e.ctx.facts().addrTypes(a, device(e));
+        Set<AddrType> have = e.addrTypes(a, device(e));
         boolean hit = false;
         for (AddrType t : have) {
             if (wanted.contains(t)) {
@@ -73,7 +73,7 @@ final class AddrtypeEvaluator implements MatchEvaluator {
     public Mismatch explain(Evaluation e) {
         boolean srcFailed = srcTypes.isPresent() && !holds(e, e.packet.src(), srcTypes.get(), srcNegated);
         IpAddress a = srcFailed ? e.packet.src() : e.packet.dst();
-        Set<AddrType> have = e.ctx.facts().addrTypes(a, device(e));
+        Set<AddrType> have = e.addrTypes(a, device(e));
         String types = have.isEmpty() ? "no type" : String.join(",", have.stream().sorted().map(Enum::name).toList());
         return new Mismatch(srcFailed ? srcText : dstText, (srcFailed ? "src " : "dst ") + a + " is " + types);
     }

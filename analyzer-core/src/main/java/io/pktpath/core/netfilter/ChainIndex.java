@@ -1,35 +1,42 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.Packet;
-import io.pktpath.parser.net.IpAddress;
+import io.pktpath.core.netfilter.IndexKeys.Key;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
- * An index over a long chain of kube-proxy-like rules ({@code -d VIP/32 -p P -m P --dport N ...}): a rule is keyed by
- * (destination, protocol, port) when those three conditions are plain equalities and every condition tested before
- * the port is pure, so a packet with another key fails it without any effect; all other rules stay candidates for
- * every packet. Candidates come out in rule order, so a walk over them equals a linear walk (misses aside, which is
- * why the walker scans linearly when misses are collected).
+ * An index over a long chain of kube-proxy-like rules: a rule keyed by {@link IndexKeys} (an exact destination, or any
+ * destination, with a protocol and destination port) is a candidate only for packets of its keys, all other rules
+ * ("wild") for every packet. A packet's candidates are the union, in rule order, of the rules keyed by its exact
+ * (destination, protocol, port), those keyed by its (protocol, port) alone and the wild rules, so a walk over them
+ * equals a linear walk (misses aside, which is why the walker scans linearly when misses are collected).
  */
 final class ChainIndex {
     /** Chains shorter than this are scanned linearly. */
     static final int MIN_RULES = 16;
     /** An index is built only when at most this many rules could match anything. */
     static final int MAX_WILD = 64;
+    /** Rules of an any-destination key shared by more rules than this are treated as wild. */
+    static final int MAX_SHARED_PORT = 64;
 
-    private record Key(long hi, long lo, int proto, int port) {
-    }
-
-    private final Map<Key, int[]> byKey;
+    private final Map<Key, int[]> exact;
+    /** The exact keys packed (IPv4), when all of them pack; then {@link #exact} is empty. */
+    private final PackedKeys packed;
+    private final int packedCount;
+    private final Map<Key, int[]> anyDestination;
     private final int[] wild;
 
-    private ChainIndex(Map<Key, int[]> byKey, int[] wild) {
-        this.byKey = byKey;
+    private ChainIndex(Map<Key, int[]> exact, Map<Key, int[]> anyDestination, int[] wild) {
+        boolean pack = !exact.isEmpty() && exact.keySet().stream().allMatch(PackedKeys::packable);
+        this.packed = new PackedKeys(pack ? exact : Map.of());
+        this.packedCount = pack ? exact.size() : 0;
+        this.exact = pack ? Map.of() : exact;
+        this.anyDestination = anyDestination;
         this.wild = wild;
     }
 
@@ -37,52 +44,99 @@ final class ChainIndex {
         if (rules.length < MIN_RULES) {
             return Optional.empty();
         }
-        Map<Key, List<Integer>> keyed = new HashMap<>();
-        List<Integer> wild = new ArrayList<>();
+        List<List<Key>> keys = new ArrayList<>(rules.length);
+        Map<Key, Integer> shared = new HashMap<>();
+        for (CompiledRule rule : rules) {
+            List<Key> k = IndexKeys.of(rule);
+            keys.add(k);
+            k.stream().filter(Key::anyDst).forEach(x -> shared.merge(x, 1, Integer::sum));
+        }
+        Map<Key, List<Integer>> exactLists = new HashMap<>();
+        Map<Key, List<Integer>> anyLists = new HashMap<>();
+        List<Integer> wildList = new ArrayList<>();
         for (int i = 0; i < rules.length; i++) {
-            Optional<Key> k = key(rules[i]);
-            if (k.isPresent()) {
-                keyed.computeIfAbsent(k.get(), x -> new ArrayList<>()).add(i);
-            } else {
-                wild.add(i);
+            List<Key> k = keys.get(i);
+            if (k.isEmpty() || k.stream().anyMatch(x -> x.anyDst() && shared.get(x) > MAX_SHARED_PORT)) {
+                wildList.add(i);
+                if (wildList.size() > MAX_WILD) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            for (Key x : k) {
+                (x.anyDst() ? anyLists : exactLists).computeIfAbsent(x, y -> new ArrayList<>(1)).add(i);
             }
         }
-        if (wild.size() > MAX_WILD || keyed.isEmpty()) {
+        if (exactLists.isEmpty() && anyLists.isEmpty()) {
             return Optional.empty();
         }
-        Map<Key, int[]> merged = new HashMap<>();
-        for (Map.Entry<Key, List<Integer>> e : keyed.entrySet()) {
-            TreeSet<Integer> positions = new TreeSet<>(e.getValue());
-            positions.addAll(wild);
-            merged.put(e.getKey(), positions.stream().mapToInt(Integer::intValue).toArray());
+        int[] wild = ints(wildList);
+        Map<Key, int[]> any = new HashMap<>(anyLists.size() * 2);
+        for (Map.Entry<Key, List<Integer>> e : anyLists.entrySet()) {
+            any.put(e.getKey(), union(ints(e.getValue()), wild));
         }
-        return Optional.of(new ChainIndex(merged, wild.stream().mapToInt(Integer::intValue).toArray()));
+        Map<Key, int[]> exact = new HashMap<>(exactLists.size() * 2);
+        for (Map.Entry<Key, List<Integer>> e : exactLists.entrySet()) {
+            int[] samePort = any.getOrDefault(e.getKey().withAnyDestination(), wild);
+            exact.put(e.getKey(), union(ints(e.getValue()), samePort));
+        }
+        return Optional.of(new ChainIndex(exact, any, wild));
     }
 
-    private static Optional<Key> key(CompiledRule rule) {
-        Optional<IpAddress> dst = Optional.empty();
-        int proto = -1;
-        for (MatchEvaluator m : rule.matches) {
-            if (m instanceof AddressEvaluator a && a.exactDestination().isPresent()) {
-                dst = a.exactDestination();
-            } else if (m instanceof ProtocolEvaluator p && p.number() > 0) {
-                proto = p.number();
-            } else if (m instanceof PortEvaluator port && port.exactDestinationPort() >= 0 && port.proto() == proto
-                    && dst.isPresent()) {
-                return Optional.of(new Key(dst.get().hi(), dst.get().lo(), proto, port.exactDestinationPort()));
-            }
-            if (!m.pure()) {
-                return Optional.empty();
-            }
+    private static int[] ints(List<Integer> list) {
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = list.get(i);
         }
-        return Optional.empty();
+        return out;
     }
 
+    /** The ascending union of two ascending arrays. */
+    static int[] union(int[] a, int[] b) {
+        int[] out = new int[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < a.length || j < b.length) {
+            int next = j == b.length || i < a.length && a[i] <= b[j] ? a[i] : b[j];
+            if (i < a.length && a[i] == next) {
+                i++;
+            }
+            if (j < b.length && b[j] == next) {
+                j++;
+            }
+            out[n++] = next;
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** The positions (ascending) of the rules that can match this packet. */
     int[] candidates(Packet packet) {
         if (!packet.hasPorts()) {
             return wild;
         }
-        int[] hit = byKey.get(new Key(packet.dst().hi(), packet.dst().lo(), packet.proto(), packet.dport()));
-        return hit == null ? wild : hit;
+        if (packedCount > 0) {
+            int[] hit = packed.get(packet.dst().hi(), packet.dst().lo(), packet.proto(), packet.dport());
+            if (hit != null) {
+                return hit;
+            }
+        } else if (!exact.isEmpty()) {
+            int[] hit = exact.get(Key.exact(packet.dst(), packet.proto(), packet.dport()));
+            if (hit != null) {
+                return hit;
+            }
+        }
+        if (!anyDestination.isEmpty()) {
+            int[] hit = anyDestination.get(Key.anyDestination(packet.proto(), packet.dport()));
+            if (hit != null) {
+                return hit;
+            }
+        }
+        return wild;
+    }
+
+    /** How many exact and any-destination keys the index holds (for tests). */
+    int[] keyCounts() {
+        return new int[] {exact.size() + packedCount, anyDestination.size()};
     }
 }

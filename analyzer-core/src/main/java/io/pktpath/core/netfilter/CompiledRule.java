@@ -17,7 +17,7 @@ final class CompiledRule {
 
     CompiledRule(RuleRef ref, List<MatchEvaluator> matches, Target target) {
         this.ref = ref;
-        this.matches = matches.toArray(new MatchEvaluator[0]);
+        this.matches = matches.toArray(new MatchEvaluator[matches.size()]);
         this.target = target;
         this.kind = TargetKind.of(target);
         this.jumpName = TargetKind.chainOf(target);

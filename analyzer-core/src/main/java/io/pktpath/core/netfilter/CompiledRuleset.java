@@ -44,36 +44,64 @@ public final class CompiledRuleset {
     public static CompiledRuleset compile(Ruleset ruleset, boolean indexed) {
         Map<String, Map<String, CompiledChain>> tables = new LinkedHashMap<>();
         List<String> diagnostics = new ArrayList<>();
+        boolean conntrack = false;
         for (Table table : ruleset.tables()) {
-            Map<String, CompiledChain> chains = new HashMap<>();
-            for (Chain chain : table.chains()) {
-                List<CompiledRule> rules = new ArrayList<>();
-                for (Rule rule : chain.rules()) {
-                    RuleRef ref = new RuleRef(ruleset.family().number(), table.name(), chain.name(), rule.position(),
-                            rule.span(), rule.text());
-                    rules.add(new CompiledRule(ref, MatchCompiler.compile(rule.matches()), rule.target()));
-                }
-                chains.put(chain.name(), new CompiledChain(table.name(), chain.name(), chain.builtin(), chain.policy(),
-                        rules, indexed));
-            }
-            tables.put(table.name(), chains);
+            conntrack |= compileTable(ruleset.family(), table, indexed, tables, diagnostics);
         }
-        for (Map<String, CompiledChain> chains : tables.values()) {
-            for (CompiledChain chain : chains.values()) {
-                for (CompiledRule rule : chain.rules) {
-                    if (!rule.jumpName.isEmpty()) {
-                        rule.jumpTo = Optional.ofNullable(chains.get(rule.jumpName));
-                        if (rule.jumpTo.isEmpty()) {
-                            diagnostics.add(rule.ref.span() + ": " + rule.ref.label() + " jumps to chain " + rule.jumpName
-                                    + ", which the table " + chain.table + " does not declare");
-                        }
+        diagnostics.sort(String::compareTo);
+        return new CompiledRuleset(ruleset.family(), tables, diagnostics, conntrack);
+    }
+
+    /**
+     * Compiles one table in a single pass over its rules (jump targets are resolved by chain number, so the rules are
+     * not visited twice); true if some rule needs conntrack.
+     */
+    private static boolean compileTable(IpFamily family, Table table, boolean indexed,
+                                        Map<String, Map<String, CompiledChain>> tables, List<String> diagnostics) {
+        List<Chain> declared = table.chains();
+        Map<String, Integer> numbers = new HashMap<>(declared.size() * 2);
+        for (int i = 0; i < declared.size(); i++) {
+            numbers.put(declared.get(i).name(), i);
+        }
+        CompiledChain[] compiled = new CompiledChain[declared.size()];
+        List<CompiledRule> jumps = new ArrayList<>();
+        List<Integer> jumpTargets = new ArrayList<>();
+        boolean conntrack = false;
+        for (int c = 0; c < declared.size(); c++) {
+            Chain chain = declared.get(c);
+            List<CompiledRule> rules = new ArrayList<>(chain.rules().size());
+            for (Rule rule : chain.rules()) {
+                RuleRef ref = new RuleRef(family.number(), table.name(), chain.name(), rule.position(), rule.span(),
+                        rule.text());
+                CompiledRule compiledRule = new CompiledRule(ref, MatchCompiler.compile(rule.matches()), rule.target());
+                rules.add(compiledRule);
+                conntrack = conntrack || ConntrackUse.needs(rule);
+                if (!compiledRule.jumpName.isEmpty()) {
+                    Integer target = numbers.get(compiledRule.jumpName);
+                    if (target == null) {
+                        diagnostics.add(ref.span() + ": " + ref.label() + " jumps to chain " + compiledRule.jumpName
+                                + ", which the table " + table.name() + " does not declare");
+                    } else {
+                        jumps.add(compiledRule);
+                        jumpTargets.add(target);
                     }
                 }
             }
+            compiled[c] = new CompiledChain(table.name(), chain.name(), chain.builtin(), chain.policy(), rules, indexed);
         }
-        diagnostics.sort(String::compareTo);
-        boolean conntrack = ruleset.tables().stream().flatMap(t -> t.rules().stream()).anyMatch(ConntrackUse::needs);
-        return new CompiledRuleset(ruleset.family(), tables, diagnostics, conntrack);
+        Map<String, CompiledChain> chains = new HashMap<>(declared.size() * 2);
+        for (int c = 0; c < declared.size(); c++) {
+            chains.put(declared.get(c).name(), compiled[c]);
+        }
+        List<Optional<CompiledChain>> byNumber = new ArrayList<>(declared.size());
+        for (Chain chain : declared) {
+            byNumber.add(Optional.of(chains.get(chain.name())));
+        }
+        for (int j = 0; j < jumps.size(); j++) {
+            jumps.get(j).jumpTo = byNumber.get(jumpTargets.get(j));
+        }
+        tables.put(table.name(), chains);
+        return conntrack;
     }
 
     public IpFamily family() {

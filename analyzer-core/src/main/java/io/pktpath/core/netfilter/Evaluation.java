@@ -1,5 +1,6 @@
 package io.pktpath.core.netfilter;
 
+import io.pktpath.core.engine.AddrType;
 import io.pktpath.core.engine.ChoicePoint;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
@@ -7,6 +8,7 @@ import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.UndecidedStep;
+import io.pktpath.parser.net.IpAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +28,9 @@ final class Evaluation {
     boolean notracked;
     RawEffects raw = RawEffects.NONE;
     RuleRef rule;
+    private IpAddress typedAddress;
+    private Optional<String> typedDevice;
+    private Set<AddrType> types;
 
     Evaluation(Hook hook, String table, Packet packet, Optional<CtInfo> ct, WalkContext ctx) {
         this.hook = hook;
@@ -34,6 +39,19 @@ final class Evaluation {
         this.ct = ct;
         this.ctx = ctx;
         this.state = new StateView(ctx.state());
+    }
+
+    /**
+     * The node's address types for {@code -m addrtype}, remembered for the last (address, device) asked: a linear scan
+     * of a chain whose rules all test {@code --dst-type LOCAL} asks the same question once per rule.
+     */
+    Set<AddrType> addrTypes(IpAddress address, Optional<String> device) {
+        if (types == null || !address.equals(typedAddress) || !device.equals(typedDevice)) {
+            types = ctx.facts().addrTypes(address, device);
+            typedAddress = address;
+            typedDevice = device;
+        }
+        return types;
     }
 
     /** Adds an assumption or caveat to the result (each text once, in order). */

@@ -18,10 +18,17 @@ final class L4Compiler {
     static List<MatchEvaluator> compile(ModuleMatch m) {
         int proto = MatchCompiler.protocolOf(m.module());
         List<MatchEvaluator> out = new ArrayList<>();
+        List<MatchOption> options = m.options();
         for (String name : ORDER) {
-            m.option(name).ifPresent(o -> out.add(option(m, proto, o)));
+            // the last option of each name, as ModuleMatch.option finds it, without an Optional per name
+            for (int i = options.size() - 1; i >= 0; i--) {
+                if (options.get(i).name().equals(name)) {
+                    out.add(option(m, proto, options.get(i)));
+                    break;
+                }
+            }
         }
-        for (MatchOption o : m.options()) {
+        for (MatchOption o : options) {
             if (!ORDER.contains(o.name())) {
                 String text = Describe.option(m.module(), o);
                 out.add(new UndecidableEvaluator("cannot be evaluated offline: " + text, text));
@@ -34,11 +41,11 @@ final class L4Compiler {
     }
 
     private static MatchEvaluator option(ModuleMatch m, int proto, MatchOption o) {
-        String text = Describe.option(m.module(), o);
         OptionValue v = o.value();
         if (v instanceof OptionValue.Ports p) {
-            return new PortEvaluator(proto, o.name().equals("--sport"), p.range(), o.negated(), text);
+            return new PortEvaluator(proto, o.name().equals("--sport"), p.range(), o.negated(), m.module(), o);
         }
+        String text = Describe.option(m.module(), o);
         if (v instanceof OptionValue.TcpFlags f) {
             return new TcpFlagsEvaluator(f.mask(), f.comparison(), o.negated(), text);
         }

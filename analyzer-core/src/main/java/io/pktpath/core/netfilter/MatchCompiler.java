@@ -9,7 +9,6 @@ import io.pktpath.parser.iptables.match.ModuleMatch;
 import io.pktpath.parser.iptables.match.ProtocolMatch;
 import io.pktpath.parser.iptables.match.UnsupportedMatch;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,32 +17,41 @@ import java.util.List;
  * once per rule.
  */
 final class MatchCompiler {
+    private static final int MAX_BASIC_RANK = 5;
+
     private MatchCompiler() {
     }
 
     static List<MatchEvaluator> compile(List<Match> matches) {
-        List<Match> basics = new ArrayList<>();
-        List<Match> rest = new ArrayList<>();
-        for (Match m : matches) {
-            (basicRank(m) >= 0 ? basics : rest).add(m);
+        int n = matches.size();
+        List<MatchEvaluator> out = new ArrayList<>(n + 1);
+        for (int rank = 0; rank <= MAX_BASIC_RANK; rank++) {
+            for (int i = 0; i < n; i++) {
+                if (basicRank(matches.get(i)) == rank) {
+                    out.add(basic(matches.get(i)));
+                }
+            }
         }
-        basics.sort(Comparator.comparingInt(MatchCompiler::basicRank));
-        List<MatchEvaluator> out = new ArrayList<>();
-        for (Match m : basics) {
-            out.add(basic(m));
-        }
-        for (Match m : rest) {
+        for (int i = 0; i < n; i++) {
+            Match m = matches.get(i);
+            if (basicRank(m) >= 0) {
+                continue;
+            }
             if (m instanceof UnsupportedMatch u) {
                 String text = ("-m " + u.module() + " " + String.join(" ", u.tokens())).trim();
                 String reason = "cannot be evaluated offline: " + text + (u.reason().isEmpty() ? "" : " (" + u.reason() + ")");
                 out.add(new UndecidableEvaluator(reason, text));
             } else {
-                out.addAll(ModuleCompiler.compile((ModuleMatch) m));
+                List<MatchEvaluator> module = ModuleCompiler.compile((ModuleMatch) m);
+                for (int j = 0; j < module.size(); j++) {
+                    out.add(module.get(j));
+                }
             }
         }
         return out;
     }
 
+    /** The place of a basic option in ip_packet_match's order (stable for equal ranks), -1 for a match module. */
     private static int basicRank(Match m) {
         if (m instanceof AddressMatch a) {
             return a.side() == AddressMatch.Side.SOURCE ? 0 : 1;

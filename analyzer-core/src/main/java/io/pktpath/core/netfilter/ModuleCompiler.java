@@ -52,11 +52,11 @@ final class ModuleCompiler {
             return List.of(new UndecidableEvaluator("cannot be evaluated offline: " + module, Describe.module(m)));
         }
         if (m instanceof CommentMatch) {
-            return List.of(new TrueEvaluator(Optional.empty(), Describe.module(m)));
+            return List.of(); // always true, without effect or text: most kube-proxy rules carry one
         }
         if (m instanceof NfacctMatch) {
             return List.of(new TrueEvaluator(Optional.of("nfacct counts the packet; a quota on the accounting object is not modelled"),
-                    Describe.module(m)));
+                    m));
         }
         if (m instanceof ConntrackMatch c) {
             return List.of(new ConntrackEvaluator(c));
@@ -80,7 +80,7 @@ final class ModuleCompiler {
             return List.of(new RpfilterEvaluator(r));
         }
         if (m.options().isEmpty()) {
-            return List.of(new TrueEvaluator(Optional.empty(), Describe.module(m)));
+            return List.of(new TrueEvaluator(Optional.empty(), m));
         }
         return perOption(m);
     }

@@ -21,6 +21,26 @@ final class MultiportEvaluator implements MatchEvaluator {
         this.text = text;
     }
 
+    /**
+     * The ports of a non-negated {@code --dports} list of at most {@code max} ports in all, ascending and distinct, for
+     * the chain index; empty otherwise.
+     */
+    int[] destinationPorts(int max) {
+        if (which != Which.DESTINATION || negated) {
+            return new int[0];
+        }
+        java.util.TreeSet<Integer> ports = new java.util.TreeSet<>();
+        for (int i = 0; i < from.length; i++) {
+            if (to[i] - from[i] >= max) {
+                return new int[0];
+            }
+            for (int p = from[i]; p <= to[i]; p++) {
+                ports.add(p);
+            }
+        }
+        return ports.size() > max ? new int[0] : ports.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     private boolean contains(int port) {
         for (int i = 0; i < from.length; i++) {
             if (port >= from[i] && port <= to[i]) {

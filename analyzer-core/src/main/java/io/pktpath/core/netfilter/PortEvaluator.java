@@ -1,5 +1,6 @@
 package io.pktpath.core.netfilter;
 
+import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.net.PortRange;
 
 /** {@code -m tcp/udp/sctp [!] --sport/--dport a[:b]}: false for other protocols and non-first fragments, even negated. */
@@ -9,20 +10,33 @@ final class PortEvaluator implements MatchEvaluator {
     private final int from;
     private final int to;
     private final boolean negated;
-    private final String text;
+    private final String module;
+    private final MatchOption option;
 
-    PortEvaluator(int proto, boolean source, PortRange range, boolean negated, String text) {
+    /** The text ({@link Describe#option} of module and option) is built only when a miss is explained. */
+    PortEvaluator(int proto, boolean source, PortRange range, boolean negated, String module, MatchOption option) {
         this.proto = proto;
         this.source = source;
         this.from = range.from();
         this.to = range.to();
         this.negated = negated;
-        this.text = text;
+        this.module = module;
+        this.option = option;
     }
 
-    /** The single destination port of a non-negated {@code --dport N}, or -1, for the chain index. */
-    int exactDestinationPort() {
-        return !source && !negated && from == to ? from : -1;
+    /**
+     * The ports of a non-negated {@code --dport N} or {@code --dport A:B} of at most {@code max} ports, ascending, for
+     * the chain index; empty otherwise.
+     */
+    int[] destinationPorts(int max) {
+        if (source || negated || to < from || to - from >= max) {
+            return new int[0];
+        }
+        int[] out = new int[to - from + 1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = from + i;
+        }
+        return out;
     }
 
     int proto() {
@@ -40,6 +54,7 @@ final class PortEvaluator implements MatchEvaluator {
 
     @Override
     public Mismatch explain(Evaluation e) {
+        String text = Describe.option(module, option);
         if (e.packet.proto() != proto || !e.packet.hasPorts()) {
             return new Mismatch(text, "not a " + Describe.proto(proto) + " header: proto " + Describe.proto(e.packet.proto())
                     + (e.nonFirstFragment() ? ", non-first fragment" : ""));

@@ -6,12 +6,12 @@ import io.pktpath.parser.iptables.match.ProtocolMatch;
 final class ProtocolEvaluator implements MatchEvaluator {
     private final int number;
     private final boolean negated;
-    private final String text;
+    private final String name;
 
     ProtocolEvaluator(ProtocolMatch m) {
         this.number = m.number();
         this.negated = m.negated();
-        this.text = (negated ? "! " : "") + "-p " + m.name();
+        this.name = m.name();
     }
 
     int number() {
@@ -25,7 +25,7 @@ final class ProtocolEvaluator implements MatchEvaluator {
 
     @Override
     public Mismatch explain(Evaluation e) {
-        return new Mismatch(text, "proto " + Describe.proto(e.packet.proto()));
+        return new Mismatch((negated ? "! " : "") + "-p " + name, "proto " + Describe.proto(e.packet.proto()));
     }
 
     @Override

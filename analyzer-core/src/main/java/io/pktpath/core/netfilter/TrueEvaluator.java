@@ -1,15 +1,17 @@
 package io.pktpath.core.netfilter;
 
+import io.pktpath.parser.iptables.match.ModuleMatch;
 import java.util.Optional;
 
 /** A condition that always holds ({@code -m comment}, {@code -m nfacct}), with an optional note for the trace. */
 final class TrueEvaluator implements MatchEvaluator {
     private final Optional<String> note;
-    private final String text;
+    private final ModuleMatch match;
 
-    TrueEvaluator(Optional<String> note, String text) {
+    /** The text ({@link Describe#module}) is built only when a miss is explained: most rules carry a comment. */
+    TrueEvaluator(Optional<String> note, ModuleMatch match) {
         this.note = note;
-        this.text = text;
+        this.match = match;
     }
 
     @Override
@@ -20,7 +22,7 @@ final class TrueEvaluator implements MatchEvaluator {
 
     @Override
     public Mismatch explain(Evaluation e) {
-        return new Mismatch(text, "");
+        return new Mismatch(Describe.module(match), "");
     }
 
     @Override

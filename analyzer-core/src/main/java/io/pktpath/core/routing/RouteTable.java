@@ -21,6 +21,7 @@ final class RouteTable {
     private final IpFamily family;
     private final int[] lengths;
     private final List<Map<IpAddress, Route>> buckets;
+    private final V4Bucket[] v4Buckets;
     private final List<Route> routes;
 
     RouteTable(String name, IpFamily family, List<Route> usable) {
@@ -36,6 +37,10 @@ final class RouteTable {
         }
         this.lengths = byLength.keySet().stream().mapToInt(Integer::intValue).toArray();
         this.buckets = List.copyOf(byLength.values());
+        this.v4Buckets = new V4Bucket[family == IpFamily.V4 ? lengths.length : 0];
+        for (int i = 0; i < v4Buckets.length; i++) {
+            v4Buckets[i] = new V4Bucket(lengths[i], buckets.get(i));
+        }
     }
 
     String name() {
@@ -53,6 +58,16 @@ final class RouteTable {
 
     /** The route the kernel picks for {@code dst}: longest prefix, lowest metric, first printed. */
     Optional<Route> lookup(IpAddress dst) {
+        if (dst.isV4() && v4Buckets.length == lengths.length) {
+            int bits = dst.v4Bits();
+            for (V4Bucket bucket : v4Buckets) {
+                Route r = bucket.get(bits);
+                if (r != null) {
+                    return Optional.of(r);
+                }
+            }
+            return Optional.empty();
+        }
         for (int i = 0; i < lengths.length; i++) {
             Route r = buckets.get(i).get(dst.masked(lengths[i]));
             if (r != null) {

@@ -36,6 +36,25 @@ class LongestPrefixPropertiesTest {
         }
     }
 
+    /** Thousands of consecutive host and /24 routes (a node with many pods): every lookup still agrees. */
+    @net.jqwik.api.Example
+    void manyConsecutiveHostRoutesLookUpLikeTheBruteForceScan() {
+        List<Route> routes = new java.util.ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            routes.add(route(new Cidr(IpAddress.v4(0x0af40000 + i), 32), 0, i));
+        }
+        for (int i = 0; i < 300; i++) {
+            routes.add(route(new Cidr(IpAddress.v4(0x0af40000 + (i << 8)), 24), 0, 4000 + i));
+        }
+        routes.add(route(new Cidr(IpAddress.v4(0), 0), 100, 5000));
+        RouteTable table = new RouteTable("main", IpFamily.V4, routes);
+        for (int i = 0; i < 8000; i += 7) {
+            IpAddress dst = IpAddress.v4(0x0af40000 + i * 11);
+            assertEquals(bruteForce(routes, dst), table.lookup(dst), "destination " + dst);
+        }
+        assertEquals(Optional.of(routes.get(4300)), table.lookup(IpAddress.v4(0x08080808)));
+    }
+
     static Optional<Route> bruteForce(List<Route> routes, IpAddress dst) {
         Route best = null;
         for (Route r : routes) {
