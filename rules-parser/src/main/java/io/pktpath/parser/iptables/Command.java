@@ -20,8 +20,10 @@ enum Command {
         return shortForm;
     }
 
+    private static final Command[] ALL = values();
+
     static Optional<Command> of(String token) {
-        for (Command c : values()) {
+        for (Command c : ALL) {
             if (c.shortForm.equals(token) || c.longForm.equals(token)) {
                 return Optional.of(c);
             }

@@ -12,6 +12,9 @@ import java.util.Optional;
 final class CommandApplier {
     private final DumpParser dump;
     private final AddressReader addresses;
+    private static final int NAMES_LINES = 1024;
+    private Names names = new Names();
+    private int namesUsed;
 
     CommandApplier(DumpParser dump, AddressReader addresses) {
         this.dump = dump;
@@ -20,32 +23,32 @@ final class CommandApplier {
 
     void ruleLine(SourceSpan at, String text) {
         TableBuilder table = dump.current();
-        List<Token> tokens;
-        try {
-            tokens = Tokenizer.tokenize(text);
-        } catch (Tokenizer.UnbalancedQuoteException e) {
-            dump.error(IptCode.IPT005, at.atColumn(e.column()), text, "unbalanced double quote", "a closing \" for the quote here");
+        if (++namesUsed == NAMES_LINES) {
+            names = new Names();
+            namesUsed = 0;
+        }
+        ruleLine(at, text, LineOutcome.read(dump.file(), at.line(), text, table.name(), table, addresses, dump.family(),
+                names));
+    }
+
+    /** Reports and applies a line read ahead (or just now): the same diagnostics in the same order either way. */
+    void ruleLine(SourceSpan at, String text, LineOutcome outcome) {
+        TableBuilder table = dump.current();
+        if (outcome.error == null && outcome.line == null) {
+            dump.error(IptCode.IPT005, at.atColumn(outcome.quoteColumn), text, "unbalanced double quote",
+                    "a closing \" for the quote here");
             return;
         }
-        IpFamily family = dump.family();
-        Optional<IpFamily> only = prefixFamily(tokens);
-        boolean foreign = only.isPresent() && only.get() != family;
-        LineContext ctx = new LineContext(dump.file(), at.line(), text, table.name(), table,
-                foreign ? new AddressReader(only) : addresses);
-        RuleLine line;
-        try {
-            line = RuleLineParser.parse(ctx, tokens, foreign ? only.get() : family);
-            if (line.command().takesRule() && !ctx.checkDeclared(line.chain(), line.chainColumn())) {
-                throw new LineError(IptCode.IPT012, line.chainColumn(), "chain '" + line.chain()
-                        + "' is not declared in table '" + table.name() + "'", ":" + line.chain() + " - [0:0] before its rules");
-            }
-        } catch (LineError e) {
+        if (outcome.error != null) {
+            LineError e = outcome.error;
             dump.error(e.code(), at.atColumn(e.column()), text, e.getMessage(), e.expected());
             return;
         }
-        ctx.warnings().forEach(w -> dump.warn(IptCode.valueOf(w.code()), w.span(), text, w.message(), w.expected()));
-        if (foreign) {
-            dump.note(IptCode.IPT105, at, text, "this -" + only.get().number() + " rule is skipped by "
+        IpFamily family = outcome.family;
+        RuleLine line = outcome.line;
+        outcome.warnings.forEach(w -> dump.warn(IptCode.valueOf(w.code()), w.span(), text, w.message(), w.expected()));
+        if (outcome.foreign()) {
+            dump.note(IptCode.IPT105, at, text, "this -" + outcome.only.get().number() + " rule is skipped by "
                     + (family == IpFamily.V4 ? "iptables" : "ip6tables") + "-restore and excluded from evaluation");
             dump.skip(rule(line, table.name(), at));
             return;
@@ -53,20 +56,13 @@ final class CommandApplier {
         apply(line, table, at, text);
     }
 
-    private static Optional<IpFamily> prefixFamily(List<Token> tokens) {
-        for (int k = 0; k < Math.min(2, tokens.size()); k++) {
-            if (tokens.get(k).is("-4")) {
-                return Optional.of(IpFamily.V4);
-            }
-            if (tokens.get(k).is("-6")) {
-                return Optional.of(IpFamily.V6);
-            }
-        }
-        return Optional.empty();
+    private static Rule rule(RuleLine line, String table, SourceSpan at) {
+        return rule(line, line.chain(), table, at, 0);
     }
 
-    private static Rule rule(RuleLine line, String table, SourceSpan at) {
-        return new Rule(table, line.chain(), 0, SourceSpan.line(at.file(), at.line()), line.text(), line.matches(),
+    /** A rule at a position; {@code chain} is the chain's shared name (equal to the line's). */
+    private static Rule rule(RuleLine line, String chain, String table, SourceSpan at, int position) {
+        return new Rule(table, chain, position, SourceSpan.line(at.file(), at.line()), line.text(), line.matches(),
                 line.target(), line.targetSpelling(), line.counters(), line.onlyFamily());
     }
 
@@ -78,7 +74,10 @@ final class CommandApplier {
                     + (applied ? "applied" : "not applied"), "-A lines only, as iptables-save writes them");
         }
         switch (c) {
-            case APPEND -> table.chain(line.chain()).get().rules.add(rule(line, table.name(), at));
+            case APPEND -> {
+                TableBuilder.ChainBuilder chain = table.chain(line.chain()).get();
+                chain.rules.add(rule(line, chain.name, table.name(), at, chain.rules.size() + 1));
+            }
             case INSERT -> {
                 List<Rule> rules = table.chain(line.chain()).get().rules;
                 int index = Math.min(Math.max(line.index(), 1), rules.size() + 1);

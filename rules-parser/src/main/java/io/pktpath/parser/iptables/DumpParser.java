@@ -10,16 +10,20 @@ import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
 import io.pktpath.parser.net.IpFamily;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
-/** Reads a whole dump line by line (semantics §10.1); one instance per parse. */
+/**
+ * Reads a whole dump line by line (semantics §10.1); one instance per parse. A large dump's rule lines are read ahead
+ * on the other cores ({@link LinePrefetcher}); the result is the same as reading them here.
+ */
 final class DumpParser {
-    private static final Set<String> TABLES = Set.of("raw", "mangle", "nat", "filter", "security");
+    /** Dumps with fewer lines are read on the calling thread only. */
+    static final int PARALLEL_LINES = 16_384;
+    private static final int CHUNK = 1024;
+    private static final int MAX_HELPERS = 3;
 
     private final String file;
     private final String[] lines;
@@ -35,20 +39,61 @@ final class DumpParser {
     private boolean legacy;
     private TableBuilder current;
     private boolean skippingTable;
+    private final TableSections sections;
+    private final LinePrefetcher prefetcher;
+    private int readAhead;
 
     DumpParser(String file, String text, Optional<IpFamily> family, ParseOptions options) {
+        this(file, text, family, options, defaultHelpers(), CHUNK, PARALLEL_LINES);
+    }
+
+    /**
+     * Reads chunks of {@code chunk} rule lines ahead if the dump has at least {@code minLines} lines and {@code helpers}
+     * is not negative: on {@code helpers} helper threads and on this one (0 helpers: this thread only, deterministic).
+     */
+    DumpParser(String file, String text, Optional<IpFamily> family, ParseOptions options, int helpers, int chunk,
+               int minLines) {
         this.file = file;
         this.lines = text.split("\n", -1);
         this.options = options;
         this.addresses = new AddressReader(family);
         this.familyGiven = family.isPresent();
         this.commands = new CommandApplier(this, addresses);
+        boolean ahead = helpers >= 0 && lines.length >= minLines && !options.failOnFirstError();
+        this.sections = ahead ? new TableSections(lines) : null;
+        this.prefetcher = ahead ? new LinePrefetcher(file, lines, sections, family, helpers, chunk) : null;
+    }
+
+    /**
+     * One helper per other core that is idle by the load average (at most {@link #MAX_HELPERS}); none, and no reading
+     * ahead, on one core or a busy machine, where a second thread only adds work.
+     */
+    static int defaultHelpers() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double spare = load < 0 ? cpus - 1 : cpus - load;
+        int helpers = Math.min(Math.min(MAX_HELPERS, cpus - 1), (int) Math.max(1, spare));
+        return spare >= 0.5 && helpers > 0 ? helpers : -1;
+    }
+
+    /** Line {@code n} (0-based) without its line break. */
+    static String lineText(String[] lines, int n) {
+        return lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
     }
 
     Parsed<Ruleset> run() {
+        try {
+            return readAll();
+        } finally {
+            if (prefetcher != null) {
+                prefetcher.close();
+            }
+        }
+    }
+
+    private Parsed<Ruleset> readAll() {
         for (int n = 0; n < lines.length; n++) {
-            String line = lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
-            line(n + 1, line);
+            line(n + 1, lineText(lines, n));
             if (options.failOnFirstError() && errors > 0) {
                 return new Parsed<>(Ruleset.empty(family()), diagnostics);
             }
@@ -65,6 +110,11 @@ final class DumpParser {
             }
         }
         return new Parsed<>(new Ruleset(family(), tables, legacy, skipped, generator), diagnostics);
+    }
+
+    /** How many rule lines were taken as read ahead (the others were read on this thread). */
+    int linesReadAhead() {
+        return readAhead;
     }
 
     IpFamily family() {
@@ -119,10 +169,22 @@ final class DumpParser {
         } else if (c == ':') {
             chainLine(at, text);
         } else if (c == '-' || c == '[') {
-            commands.ruleLine(at, text);
+            ruleLine(at, text);
         } else {
             error(IptCode.IPT014, at, text, "unrecognized line",
                     "a comment (#), *table, :CHAIN POLICY [p:b], a rule (-A ...) or COMMIT");
+        }
+    }
+
+    /** A rule line: its prefetched reading if that was read against this table, family and declarations, else read now. */
+    private void ruleLine(SourceSpan at, String text) {
+        LinePrefetcher.Prefetched ahead = prefetcher == null ? null : prefetcher.take(at.line() - 1);
+        if (ahead != null && ahead.table().equals(current.name()) && addresses.family().isPresent()
+                && addresses.family().get() == prefetcher.family() && ahead.questions().agrees(current)) {
+            readAhead++;
+            commands.ruleLine(at, text, ahead.outcome());
+        } else {
+            commands.ruleLine(at, text);
         }
     }
 
@@ -157,29 +219,14 @@ final class DumpParser {
             current = null;
         }
         skippingTable = false;
-        if (!TABLES.contains(name)) {
+        if (!TableSections.TABLES.contains(name)) {
             error(IptCode.IPT003, at.atColumn(at.column() + 1), text, "unknown table '" + name + "'; its lines are skipped up to COMMIT",
                     "one of raw, mangle, nat, filter, security");
             skippingTable = true;
             return;
         }
-        current = new TableBuilder(name, at, declarations(at.line()));
-    }
-
-    /** The chain declarations of the table starting after {@code headerLine}, first declaration wins. */
-    private Map<String, Integer> declarations(int headerLine) {
-        Map<String, Integer> found = new HashMap<>();
-        for (int n = headerLine; n < lines.length; n++) {
-            String l = lines[n];
-            if (l.startsWith("COMMIT") || l.startsWith("*")) {
-                break;
-            }
-            if (l.startsWith(":")) {
-                int sp = l.indexOf(' ');
-                found.putIfAbsent(sp < 0 ? l.substring(1).strip() : l.substring(1, sp), n + 1);
-            }
-        }
-        return found;
+        current = new TableBuilder(name, at, sections == null ? TableSections.scan(lines, at.line())
+                : sections.declarations(at.line()));
     }
 
     private void commit(SourceSpan at, String text) {
@@ -211,9 +258,10 @@ final class DumpParser {
             case "DROP" -> policy = Optional.of(Policy.DROP);
             case "-" -> policy = Optional.empty();
             default -> {
+                // still declared (as iptables-restore would have needed it), so the chain's rules are not lost
                 error(IptCode.IPT013, at.atColumn(policyToken.column()), text, "'" + policyToken.text()
                         + "' is not a chain policy", "ACCEPT or DROP for a built-in chain, - for a user chain");
-                return;
+                policy = PlacementCheck.isBuiltin(name) ? Optional.of(Policy.ACCEPT) : Optional.empty();
             }
         }
         Counters counters = Counters.ZERO;
@@ -222,7 +270,6 @@ final class DumpParser {
                 counters = RuleLineParser.chainCounters(tokens.get(2));
             } catch (LineError e) {
                 error(e.code(), at.atColumn(e.column()), text, e.getMessage(), e.expected());
-                return;
             }
         }
         if (current.chain(name).isPresent()) {

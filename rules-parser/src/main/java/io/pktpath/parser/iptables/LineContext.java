@@ -4,14 +4,13 @@ import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.diag.SourceSpan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** What a rule line is parsed against: its position, the table, the table's chain declarations, and its warnings. */
 final class LineContext {
     /** Declaration lines of the table's chains. */
     interface ChainDeclarations {
-        /** The line declaring the chain, if the table declares it anywhere. */
-        Optional<Integer> declaredAt(String chain);
+        /** The line declaring the chain, or 0 if the table declares it nowhere. */
+        int declaredAt(String chain);
     }
 
     private final String file;
@@ -20,15 +19,23 @@ final class LineContext {
     private final String table;
     private final ChainDeclarations chains;
     private final AddressReader addresses;
+    private final Names names;
     private final List<Diagnostic> warnings = new ArrayList<>();
 
-    LineContext(String file, int line, String text, String table, ChainDeclarations chains, AddressReader addresses) {
+    LineContext(String file, int line, String text, String table, ChainDeclarations chains, AddressReader addresses,
+                Names names) {
         this.file = file;
         this.line = line;
         this.text = text;
         this.table = table;
         this.chains = chains;
         this.addresses = addresses;
+        this.names = names;
+    }
+
+    /** An equal string shared with other rules (for strings the model keeps). */
+    String share(String s) {
+        return names.share(s);
     }
 
     String file() {
@@ -69,12 +76,12 @@ final class LineContext {
      * @return true if declared earlier; false if declared nowhere
      */
     boolean checkDeclared(String chain, int column) throws LineError {
-        Optional<Integer> at = chains.declaredAt(chain);
-        if (at.isPresent() && at.get() > line) {
+        int at = chains.declaredAt(chain);
+        if (at > line) {
             throw new LineError(IptCode.IPT010, column,
-                    "chain '" + chain + "' is used before its declaration on line " + at.get(),
+                    "chain '" + chain + "' is used before its declaration on line " + at,
                     "chain declarations (:NAME POLICY [p:b]) before the rules of the table");
         }
-        return at.isPresent();
+        return at > 0;
     }
 }

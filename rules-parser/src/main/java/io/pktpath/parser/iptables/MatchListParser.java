@@ -8,13 +8,17 @@ import io.pktpath.parser.iptables.match.Match;
 import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.ProtocolMatch;
+import io.pktpath.parser.iptables.match.Quoting;
 import io.pktpath.parser.iptables.match.Protocols;
 import io.pktpath.parser.iptables.match.UnsupportedMatch;
 import io.pktpath.parser.net.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Reads the options of one rule, left to right, into matches in written order. A module's options that follow an
@@ -25,6 +29,10 @@ final class MatchListParser {
     private static final Set<String> BOUNDARIES = Set.of("-m", "--match", "-j", "--jump", "-g", "--goto", "-s", "--source",
             "--src", "-d", "--destination", "--dst", "-p", "--protocol", "-i", "--in-interface", "-o", "--out-interface",
             "-f", "--fragment");
+
+    /** The option names above, to share one copy of each spelling. */
+    private static final Map<String, String> SPELLINGS = BOUNDARIES.stream()
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity()));
 
     private static final Set<String> SOURCE_OPTIONS = Set.of("-s", "--source", "--src");
 
@@ -123,6 +131,11 @@ final class MatchListParser {
         return new LineError(IptCode.IPT015, t.column(), "unexpected '" + t.text() + "'", "an option such as -s, -p, -m NAME or -j");
     }
 
+    /** The option as written, as a shared string. */
+    private static String spelled(Token option) {
+        return SPELLINGS.getOrDefault(option.text(), option.text());
+    }
+
     private void add(Match m, int column) {
         matches.add(m);
         columns.add(column);
@@ -156,7 +169,7 @@ final class MatchListParser {
         AddressMatch.Side side = SOURCE_OPTIONS.contains(option.text())
                 ? AddressMatch.Side.SOURCE : AddressMatch.Side.DESTINATION;
         Optional<String> spelling = v.raw().equals(cidr.toString()) ? Optional.empty() : Optional.of(v.raw());
-        add(new AddressMatch(side, cidr, negated || after[0], after[0], option.text(), spelling), option.column());
+        add(new AddressMatch(side, cidr, negated || after[0], after[0], spelled(option), spelling), option.column());
     }
 
     private void protocol(Token option, boolean negated) throws LineError {
@@ -170,7 +183,7 @@ final class MatchListParser {
         }
         String canonical = Protocols.name(number.get());
         Optional<String> spelling = v.raw().equals(canonical) ? Optional.empty() : Optional.of(v.raw());
-        add(new ProtocolMatch(number.get(), negated || after[0], after[0], option.text(), spelling), option.column());
+        add(new ProtocolMatch(number.get(), negated || after[0], after[0], spelled(option), spelling), option.column());
         if (!negated && !after[0]) {
             ModuleRegistry.implicitFor(number.get()).ifPresent(loaded::add);
         }
@@ -182,13 +195,13 @@ final class MatchListParser {
         Token v = value(option, after);
         InterfaceMatch.Side side = option.text().equals("-i") || option.text().equals("--in-interface")
                 ? InterfaceMatch.Side.IN : InterfaceMatch.Side.OUT;
-        add(new InterfaceMatch(side, v.text(), negated || after[0], after[0], option.text()), option.column());
+        add(new InterfaceMatch(side, ctx.share(v.text()), negated || after[0], after[0], spelled(option)), option.column());
     }
 
     private void fragment(Token option, boolean negated) {
         close();
         i++;
-        add(new FragmentMatch(negated, false, option.text()), option.column());
+        add(new FragmentMatch(negated, false, spelled(option)), option.column());
     }
 
     private void module(Token option, boolean negated) throws LineError {
@@ -285,15 +298,17 @@ final class MatchListParser {
         try {
             List<String> texts = new ArrayList<>(args.size());
             for (Token a : args) {
-                texts.add(a.text());
+                texts.add(kind == OptionKind.TEXT ? ctx.share(a.text()) : a.text());
             }
             value = args.size() > kind.arity() ? new OptionValue.Text(String.join(" ", texts)) : kind.parse(texts, ctx.addresses());
         } catch (InvalidValueException e) {
             throw new LineError(kind.errorCode(), args.get(0).column(), e.getMessage(), e.expected());
         }
-        String raw = RuleLineParser.joinRaw(tokens, at, end);
-        Optional<String> spelling = raw.equals(value.render()) ? Optional.empty() : Optional.of(raw);
-        seg.options.add(new MatchOption(canonical, option.text(), negated || after, after, value, spelling));
+        boolean asRendered = value instanceof OptionValue.Text t && end - at == 1 ? Quoting.quotesAs(t.text(), tokens.get(at).raw())
+                : RuleLineParser.sameText(tokens, at, end, value.render());
+        Optional<String> spelling = asRendered ? Optional.empty() : Optional.of(RuleLineParser.joinRaw(tokens, at, end));
+        seg.options.add(new MatchOption(canonical, option.text().equals(canonical) ? canonical : option.text(), negated || after,
+                after, value, spelling));
         if (negated) {
             seg.raw.add("!");
         }

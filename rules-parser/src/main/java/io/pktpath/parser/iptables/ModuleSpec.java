@@ -2,6 +2,7 @@ package io.pktpath.parser.iptables;
 
 import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.iptables.match.ModuleMatch;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.function.BiFunction;
 final class ModuleSpec {
     private final String name;
     private final Map<String, OptionKind> options = new LinkedHashMap<>();
+    private final Map<String, String> names = new HashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final BiFunction<List<MatchOption>, Boolean, ModuleMatch> factory;
 
@@ -26,6 +28,7 @@ final class ModuleSpec {
 
     ModuleSpec option(String option, OptionKind kind) {
         options.put(option, kind);
+        names.put(option, option);
         return this;
     }
 
@@ -40,8 +43,9 @@ final class ModuleSpec {
 
     /** The canonical option for a written one: exact, an alias, or (as getopt allows) an unambiguous prefix. */
     Optional<String> resolve(String written) {
-        if (options.containsKey(written)) {
-            return Optional.of(written);
+        String name = names.get(written);
+        if (name != null) {
+            return Optional.of(name);
         }
         if (aliases.containsKey(written)) {
             return Optional.of(aliases.get(written));

@@ -27,6 +27,11 @@ final class PlacementCheck {
     private PlacementCheck() {
     }
 
+    /** True for the kernel's built-in chain names (the ones with a policy). */
+    static boolean isBuiltin(String chain) {
+        return BUILTIN.contains(chain);
+    }
+
     static void check(LineContext ctx, String chain, List<Match> matches, List<Integer> columns, Target target, int targetColumn) {
         boolean builtin = BUILTIN.contains(chain);
         for (int k = 0; k < matches.size(); k++) {
@@ -65,20 +70,23 @@ final class PlacementCheck {
         if (!nat) {
             return null;
         }
-        String name = targetName(t);
         if (!table.equals("nat")) {
-            return name + " is refused outside the nat table (here: " + table + ")";
+            return targetName(t) + " is refused outside the nat table (here: " + table + ")";
         }
         if (!builtin) {
             return null;
         }
-        boolean ok = switch (name) {
-            case "DNAT", "REDIRECT" -> chain.equals("PREROUTING") || chain.equals("OUTPUT");
-            case "SNAT" -> chain.equals("POSTROUTING") || chain.equals("INPUT");
-            case "MASQUERADE" -> chain.equals("POSTROUTING");
-            default -> true;
-        };
-        return ok ? null : name + " is refused in nat " + chain;
+        boolean ok;
+        if (t instanceof Dnat || t instanceof Redirect) {
+            ok = chain.equals("PREROUTING") || chain.equals("OUTPUT");
+        } else if (t instanceof Snat) {
+            ok = chain.equals("POSTROUTING") || chain.equals("INPUT");
+        } else if (t instanceof Masquerade) {
+            ok = chain.equals("POSTROUTING");
+        } else {
+            ok = true;
+        }
+        return ok ? null : targetName(t) + " is refused in nat " + chain;
     }
 
     private static String allowed(Target t) {

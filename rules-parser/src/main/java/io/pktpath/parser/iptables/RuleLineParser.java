@@ -56,14 +56,14 @@ final class RuleLineParser {
             target = new TargetParser(ctx, family).parse(name, matches.jump(), args);
             int jumpIndex = matches.targetOptionIndex();
             targetColumn = tokens.get(jumpIndex).column();
-            String normalized = joinRaw(tokens, jumpIndex, tokens.size());
-            if (!normalized.equals(target.render())) {
-                spelling = Optional.of(normalized);
+            String rendered = target.render();
+            if (!sameText(tokens, jumpIndex, tokens.size(), rendered)) {
+                spelling = Optional.of(joinRaw(tokens, jumpIndex, tokens.size()));
             }
         }
         PlacementCheck.check(ctx, chain.text(), matches.matches(), matches.columns(), target, targetColumn);
-        return new RuleLine(command, counters, only, chain.text(), chain.column(), index, matches.matches(), target, spelling,
-                text, List.of());
+        return new RuleLine(command, counters, only, chain.text(), chain.column(), index, List.copyOf(matches.matches()), target,
+                spelling, text, List.of());
     }
 
     private static Counters counters(Token t) throws LineError {
@@ -78,7 +78,9 @@ final class RuleLineParser {
             throw badCounters(t);
         }
         try {
-            return new Counters(Long.parseLong(p), Long.parseLong(b));
+            long packets = Long.parseLong(p);
+            long bytes = Long.parseLong(b);
+            return packets == 0 && bytes == 0 ? Counters.ZERO : new Counters(packets, bytes);
         } catch (NumberFormatException e) {
             throw badCounters(t);
         }
@@ -94,6 +96,25 @@ final class RuleLineParser {
             }
         }
         return true;
+    }
+
+    /** True if the raw texts of tokens [from, to) joined by single spaces are {@code text} (without joining them). */
+    static boolean sameText(List<Token> tokens, int from, int to, String text) {
+        int at = 0;
+        for (int k = from; k < to; k++) {
+            if (k > from) {
+                if (at >= text.length() || text.charAt(at) != ' ') {
+                    return false;
+                }
+                at++;
+            }
+            String raw = tokens.get(k).raw();
+            if (!text.startsWith(raw, at)) {
+                return false;
+            }
+            at += raw.length();
+        }
+        return at == text.length();
     }
 
     /** The raw texts of tokens [from, to) joined by single spaces. */

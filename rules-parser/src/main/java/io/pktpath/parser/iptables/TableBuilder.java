@@ -34,6 +34,9 @@ final class TableBuilder implements LineContext.ChainDeclarations {
     private final SourceSpan span;
     private final Map<String, Integer> declarations;
     private final Map<String, ChainBuilder> chains = new LinkedHashMap<>();
+    private boolean declaredAsScanned = true;
+    /** The chain found last (rules come grouped by chain). */
+    private Optional<ChainBuilder> last = Optional.empty();
 
     TableBuilder(String name, SourceSpan span, Map<String, Integer> declarations) {
         this.name = name;
@@ -50,20 +53,36 @@ final class TableBuilder implements LineContext.ChainDeclarations {
     }
 
     Optional<ChainBuilder> chain(String chainName) {
-        return Optional.ofNullable(chains.get(chainName));
+        if (last.isPresent() && last.get().name.equals(chainName)) {
+            return last;
+        }
+        Optional<ChainBuilder> found = Optional.ofNullable(chains.get(chainName));
+        last = found.isPresent() ? found : last;
+        return found;
     }
 
     void declare(ChainBuilder chain) {
         chains.put(chain.name, chain);
+        Integer scanned = declarations.get(chain.name);
+        declaredAsScanned &= scanned != null && scanned == chain.span.line();
+    }
+
+    /**
+     * True if {@link #declaredAt} answers from {@code scanned} alone: these are this table's scanned declarations and
+     * every chain declared so far was declared on the line the scan found for it.
+     */
+    boolean answersAs(Map<String, Integer> scanned) {
+        return declaredAsScanned && scanned == declarations;
     }
 
     @Override
-    public Optional<Integer> declaredAt(String chain) {
+    public int declaredAt(String chain) {
         ChainBuilder known = chains.get(chain);
         if (known != null) {
-            return Optional.of(known.span.line());
+            return known.span.line();
         }
-        return Optional.ofNullable(declarations.get(chain));
+        Integer declared = declarations.get(chain);
+        return declared == null ? 0 : declared;
     }
 
     Table build() {
@@ -71,7 +90,8 @@ final class TableBuilder implements LineContext.ChainDeclarations {
         for (ChainBuilder c : chains.values()) {
             List<Rule> numbered = new ArrayList<>(c.rules.size());
             for (int k = 0; k < c.rules.size(); k++) {
-                numbered.add(c.rules.get(k).withPosition(k + 1));
+                Rule r = c.rules.get(k);
+                numbered.add(r.position() == k + 1 ? r : r.withPosition(k + 1));
             }
             built.add(new Chain(c.name, c.policy.isPresent(), c.policy, c.counters, numbered, c.span));
         }

@@ -37,7 +37,7 @@ final class TargetParser {
                 throw unknown(name);
             }
             noArgs(name, args);
-            return jump ? new Jump(n) : new Goto(n);
+            return jump ? new Jump(ctx.share(n)) : new Goto(ctx.share(n));
         }
         try {
             return switch (n) {

@@ -14,10 +14,10 @@ public final class Tokenizer {
 
     /** The tokens, or an exception giving the column of an unbalanced quote. */
     public static List<Token> tokenize(String line) throws UnbalancedQuoteException {
-        List<Token> tokens = new ArrayList<>();
+        List<Token> tokens = new ArrayList<>(24);
         int n = line.length();
         int i = 0;
-        StringBuilder text = new StringBuilder();
+        StringBuilder text = null;
         while (i < n) {
             char c = line.charAt(i);
             if (c == ' ' || c == '\t') {
@@ -25,14 +25,17 @@ public final class Tokenizer {
                 continue;
             }
             int start = i;
-            while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t' && line.charAt(i) != '"') {
+            int hash = 0;
+            while (i < n && (c = line.charAt(i)) != ' ' && c != '\t' && c != '"') {
+                hash = 31 * hash + c;
                 i++;
             }
             if (i == n || line.charAt(i) != '"') {
-                String plain = line.substring(start, i);
+                String plain = CommonWords.find(line, start, i, hash);
                 tokens.add(new Token(plain, start + 1, false, plain));
                 continue;
             }
+            text = text == null ? new StringBuilder() : text;
             text.setLength(0);
             text.append(line, start, i);
             while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t') {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iptables.model.Table;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,17 @@ class BadInputTest {
                 "t.rules:3:1: error[IPT014]: unrecognized line (expected: a comment (#), *table, :CHAIN POLICY [p:b], a rule"
                         + " (-A ...) or COMMIT)\n    hello\n    ^"),
                 formatted("*filter\n:INPUT MAYBE [0:0]\nhello\nCOMMIT\n"));
+    }
+
+    @Test
+    void aChainWithABadPolicyOrBadCountersIsStillDeclaredSoItsRulesAreKept() {
+        Parsed<Ruleset> parsed = IptablesSaveParser.parse("t.rules",
+                "*filter\n:FOO BAR\n:BAZ - [x:y]\n-A FOO -j ACCEPT\n-A BAZ -j DROP\nCOMMIT\n");
+        assertEquals(2, parsed.diagnostics().size(), parsed.diagnostics().toString());
+        assertEquals("IPT013", parsed.diagnostics().get(0).code());
+        Table filter = parsed.value().table("filter").orElseThrow();
+        assertEquals(1, filter.chain("FOO").orElseThrow().rules().size());
+        assertEquals(1, filter.chain("BAZ").orElseThrow().rules().size());
     }
 
     @Test

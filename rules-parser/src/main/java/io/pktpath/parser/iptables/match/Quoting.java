@@ -28,6 +28,32 @@ public final class Quoting {
         return quoteAlways(value);
     }
 
+    /** True if {@link #quote(String)} of {@code value} is {@code text} (checked without building the quoted text). */
+    public static boolean quotesAs(String value, String text) {
+        if (isBare(value)) {
+            return value.equals(text);
+        }
+        int last = text.length() - 1;
+        if (last < 1 || text.charAt(0) != '"' || text.charAt(last) != '"') {
+            return false;
+        }
+        int at = 1;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\' || c == '\'') {
+                if (at >= last || text.charAt(at) != '\\') {
+                    return false;
+                }
+                at++;
+            }
+            if (at >= last || text.charAt(at) != c) {
+                return false;
+            }
+            at++;
+        }
+        return at == last;
+    }
+
     /** The value in double quotes with escapes, whatever its characters. */
     public static String quoteAlways(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
