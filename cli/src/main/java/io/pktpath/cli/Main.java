@@ -56,7 +56,16 @@ public final class Main {
             return internal(ctx, debug, e, "cannot read or write: " + e.getCause().getMessage());
         } catch (IOException e) {
             return internal(ctx, debug, e, "cannot read or write: " + e.getMessage());
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (OutOfMemoryError e) {
+            long mb = Runtime.getRuntime().maxMemory() >> 20;
+            ctx.err().println("pktpath: out of memory: the Java heap (" + mb + " MB) is too small for this bundle's rules"
+                    + " and the capture's conntrack flows; give it more, e.g. PKTPATH_JAVA_OPTS=-Xmx" + Math.max(1, mb * 2 / 1024)
+                    + "g ./pktpath ... (or java -Xmx" + Math.max(1, mb * 2 / 1024) + "g -jar pktpath-cli.jar ...)");
+            if (debug) {
+                e.printStackTrace(ctx.err());
+            }
+            return ExitCode.INTERNAL;
+        } catch (RuntimeException | StackOverflowError e) {
             return internal(ctx, debug, e, "internal error: " + e);
         } finally {
             ctx.out().flush();

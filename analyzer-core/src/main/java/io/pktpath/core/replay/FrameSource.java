@@ -23,7 +23,7 @@ final class FrameSource implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Thread thread;
     private volatile CaptureSummary summary;
-    private volatile RuntimeException failure;
+    private volatile Throwable failure;
     private List<CapturedPacket> current = END;
     private int index;
     private boolean ended;
@@ -56,7 +56,8 @@ final class FrameSource implements AutoCloseable {
             }
         } catch (StopReading e) {
             // the consumer closed the source early (cancel): nothing more to hand over
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // handed to the replay thread at the end of the queue, so no frame is silently missing (out of memory too)
             failure = e;
         } finally {
             putQuietly(END);
@@ -102,8 +103,11 @@ final class FrameSource implements AutoCloseable {
             index = 0;
             if (current == END) {
                 ended = true;
-                if (failure != null) {
-                    throw failure;
+                if (failure instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (failure instanceof Error e) {
+                    throw e;
                 }
                 return null;
             }
