@@ -26,7 +26,7 @@ public record AnalysisResult(Bundle bundle, Optional<Path> capturePath, Optional
         Objects.requireNonNull(capturePath, "capturePath");
         Objects.requireNonNull(capture, "capture");
         Objects.requireNonNull(summary, "summary");
-        flows = List.copyOf(flows);
+        flows = flows instanceof io.pktpath.core.conntrack.FlowList ? flows : List.copyOf(flows);
         Objects.requireNonNull(predictedStats, "predictedStats");
         Objects.requireNonNull(hits, "hits");
         races = List.copyOf(races);

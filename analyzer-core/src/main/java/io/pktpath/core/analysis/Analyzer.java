@@ -160,7 +160,7 @@ public final class Analyzer {
             assumptions.addAll(path.seedNotes());
         }
         long endNanos = lastTime[0];
-        List<io.pktpath.core.conntrack.FlowRecord> flows = path == null ? List.of() : path.conntrack().flows(endNanos);
+        List<io.pktpath.core.conntrack.FlowRecord> flows = path == null ? List.of() : path.conntrack().flowsView(endNanos);
         List<io.pktpath.core.conntrack.RaceEvidence> races = path == null ? List.of() : path.races();
         return new AnalysisResult(bundle, capturePath, captureSummary, summary.summary(), flows,
                 path == null ? Optional.empty() : Optional.of(path.conntrack().stats()),

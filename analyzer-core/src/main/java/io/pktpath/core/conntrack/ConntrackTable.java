@@ -209,6 +209,18 @@ public final class ConntrackTable {
         return all.stream().map(c -> c.snapshot(endNanos)).toList();
     }
 
+    /**
+     * The same flows as {@link #flows}, as a list that makes each record when it is read, so that the end of a long
+     * capture does not hold a second copy of every flow; for after the replay (later commits would show in it).
+     */
+    public FlowList flowsView(long endNanos) {
+        List<Connection> all = new ArrayList<>(ended);
+        all.addAll(index.all());
+        all.sort(Comparator.comparingLong(Connection::id));
+        Connection[] ordered = all.toArray(Connection[]::new);
+        return new FlowList(ordered, endNanos);
+    }
+
     /** The live ct with flow id {@code id}, if any. */
     public Optional<Connection> live(long id) {
         return index.all().stream().filter(c -> c.id() == id).findFirst();

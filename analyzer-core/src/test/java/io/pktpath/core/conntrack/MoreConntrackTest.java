@@ -73,6 +73,8 @@ class MoreConntrackTest {
         assertEquals(new FlowRecord(1, 0, q.tuple(), q.tuple().inverse(), List.of(), "UDP", false, 1, 60, 1, 60, 0,
                 3 * MS, true, FlowEnd.OPEN, false, 0x4000, 10, 11, List.of(10L, 11L)), f);
         assertEquals(3 * MS, f.durationNanos());
+        assertEquals(table.flows(4 * MS), table.flowsView(4 * MS));
+        assertEquals(List.of(10L, 11L), table.flowsView(4 * MS).get(0).frames());
         assertEquals(new ConntrackStats(1, 1, 1, 0, 0, 0, 0), table.stats());
         table.expire(40 * S);
         assertEquals(FlowEnd.EXPIRED, table.flows(40 * S).get(0).end());
