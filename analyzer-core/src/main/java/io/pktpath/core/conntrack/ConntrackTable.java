@@ -203,10 +203,7 @@ public final class ConntrackTable {
 
     /** Every flow of the replay, ended or live, by id; live cts timed out by {@code endNanos} show as EXPIRED. */
     public List<FlowRecord> flows(long endNanos) {
-        List<Connection> all = new ArrayList<>(ended);
-        all.addAll(index.all());
-        all.sort(Comparator.comparingLong(Connection::id));
-        return all.stream().map(c -> c.snapshot(endNanos)).toList();
+        return List.copyOf(flowsView(endNanos));
     }
 
     /**

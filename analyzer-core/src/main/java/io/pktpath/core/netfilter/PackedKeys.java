@@ -1,6 +1,7 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.netfilter.IndexKeys.Key;
+import io.pktpath.core.util.LongTable;
 import java.util.Map;
 
 /**
@@ -9,24 +10,13 @@ import java.util.Map;
  * key object, which matters when a packet's service is a random one of tens of thousands.
  */
 final class PackedKeys {
-    private final long[] keys;
-    private final int[][] values;
-    private final int shift;
+    private final LongTable<int[]> table;
 
     PackedKeys(Map<Key, int[]> exact) {
-        int capacity = Integer.highestOneBit(Math.max(1, exact.size()) * 2) * 2;
-        this.keys = new long[capacity];
-        this.values = new int[capacity][];
-        this.shift = 64 - Integer.numberOfTrailingZeros(capacity);
+        this.table = new LongTable<>(exact.size());
         for (Map.Entry<Key, int[]> e : exact.entrySet()) {
             Key k = e.getKey();
-            long key = pack(k.lo(), k.proto(), k.port());
-            int slot = slot(key);
-            while (values[slot] != null) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            keys[slot] = key;
-            values[slot] = e.getValue();
+            table.put(pack(k.lo(), k.proto(), k.port()), e.getValue());
         }
     }
 
@@ -39,21 +29,11 @@ final class PackedKeys {
         return address << 24 | (long) proto << 16 | port;
     }
 
-    private int slot(long key) {
-        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
-    }
-
     /** The positions for this destination, protocol and port, or null. */
     int[] get(long hi, long lo, int proto, int port) {
         if (hi != 0 || (lo >>> 32) != 0 || (proto & ~0xff) != 0 || (port & ~0xffff) != 0) {
             return null;
         }
-        long key = pack(lo, proto, port);
-        for (int slot = slot(key); values[slot] != null; slot = (slot + 1) & (values.length - 1)) {
-            if (keys[slot] == key) {
-                return values[slot];
-            }
-        }
-        return null;
+        return table.get(pack(lo, proto, port));
     }
 }

@@ -374,8 +374,7 @@ public final class ReplayLoop {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            if (later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())
-                    || !sameIdentity(packet, later.packet().get()) || later.payloadHash() != cp.payloadHash()) {
+            if (!unclaimedCopyOf(later, cp, packet)) {
                 continue;
             }
             for (int i = 0; i < branches.size(); i++) {
@@ -393,8 +392,7 @@ public final class ReplayLoop {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            if (later.inbound() || later.packet().isEmpty() || claimedBy.containsKey(later.frame())
-                    || !sameIdentity(packet, later.packet().get()) || later.payloadHash() != cp.payloadHash()) {
+            if (!unclaimedCopyOf(later, cp, packet)) {
                 continue;
             }
             for (int i = 0; i < branches.size(); i++) {
@@ -426,6 +424,12 @@ public final class ReplayLoop {
                     + ": the dump may be from another node or another time");
         }
         return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", 0);
+    }
+
+    /** An outgoing frame no other trace claimed yet that carries the same packet as {@code cp} (identity and payload). */
+    private boolean unclaimedCopyOf(CapturedPacket later, CapturedPacket cp, Packet packet) {
+        return !later.inbound() && later.packet().isPresent() && !claimedBy.containsKey(later.frame())
+                && sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash();
     }
 
     /** A locally generated frame is its own egress observation: the branch that leaves as this frame happened. */

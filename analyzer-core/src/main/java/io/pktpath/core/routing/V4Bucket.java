@@ -1,5 +1,6 @@
 package io.pktpath.core.routing;
 
+import io.pktpath.core.util.LongTable;
 import io.pktpath.parser.iproute.Route;
 import io.pktpath.parser.net.IpAddress;
 import java.util.Map;
@@ -10,41 +11,22 @@ import java.util.Map;
  */
 final class V4Bucket {
     private final int mask;
-    private final int[] networks;
-    private final Route[] routes;
+    private final LongTable<Route> routes;
 
     V4Bucket(int prefixLength, Map<IpAddress, Route> byNetwork) {
         this.mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-        int capacity = Integer.highestOneBit(Math.max(1, byNetwork.size()) * 2) * 2;
-        this.networks = new int[capacity];
-        this.routes = new Route[capacity];
+        this.routes = new LongTable<>(byNetwork.size());
         for (Map.Entry<IpAddress, Route> e : byNetwork.entrySet()) {
-            if (!e.getKey().isV4()) {
-                continue; // no IPv4 destination can equal it, as in the map lookup
+            int network = e.getKey().isV4() ? e.getKey().v4Bits() : 0;
+            if (!e.getKey().isV4() || (network & mask) != network) {
+                continue; // no masked IPv4 destination can equal it, as in the map lookup
             }
-            int network = e.getKey().v4Bits() & mask;
-            int slot = slot(network);
-            while (routes[slot] != null) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            networks[slot] = network;
-            routes[slot] = e.getValue();
+            routes.put(network, e.getValue());
         }
-    }
-
-    private int slot(int network) {
-        int h = network * 0x9E3779B1;
-        return (h ^ (h >>> 16)) & (routes.length - 1);
     }
 
     /** The route whose network holds {@code address} at this length, or null. */
     Route get(int address) {
-        int network = address & mask;
-        for (int slot = slot(network); routes[slot] != null; slot = (slot + 1) & (routes.length - 1)) {
-            if (networks[slot] == network) {
-                return routes[slot];
-            }
-        }
-        return null;
+        return routes.get(address & mask);
     }
 }
