@@ -52,6 +52,9 @@ public final class Connection implements TrackedFlow {
     private io.pktpath.core.trace.ConntrackStep lastReplyStep;
     private int lastOriginalKey;
     private int lastReplyKey;
+    /** What the replay keeps per direction for packets of this flow that look alike (opaque here). */
+    private Object steadyOriginal;
+    private Object steadyReply;
 
     Connection(long id, int zone, Tuple original, Tuple reply, int icmpRequestType, boolean fromBundle,
                List<NatRecord> nat, TcpState tcpState, long createdNanos, long mark) {
@@ -102,6 +105,20 @@ public final class Connection implements TrackedFlow {
             lastOriginalKey = key;
         }
         return step;
+    }
+
+    /** The replay's slot for this direction (null when empty). */
+    public Object steadySlot(boolean reply) {
+        return reply ? steadyReply : steadyOriginal;
+    }
+
+    /** Fills or empties ({@code null}) the replay's slot for this direction. */
+    public void steadySlot(boolean reply, Object value) {
+        if (reply) {
+            steadyReply = value;
+        } else {
+            steadyOriginal = value;
+        }
     }
 
     @Override

@@ -80,6 +80,14 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         return new Tuple(proto, src, hasPorts() ? sport : 0, dst, hasPorts() ? dport : 0);
     }
 
+    /** True if {@link #tuple()} equals {@code t} (without making the tuple). */
+    public boolean hasTuple(Tuple t) {
+        int sourceId = isIcmp() ? icmpId : hasPorts() ? sport : 0;
+        int destinationId = !isIcmp() && hasPorts() ? dport : 0;
+        return t.sport() == sourceId && t.dport() == destinationId && t.protocol() == proto && src.equals(t.src())
+                && dst.equals(t.dst());
+    }
+
     /** This packet with the addresses and ports of {@code t} (ICMP: the echo id from {@code t.sport()}). */
     public Packet withTuple(Tuple t) {
         if (isIcmp()) {
@@ -90,6 +98,15 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), t.sport(), t.dport(), tcpFlags, seq, ack,
                 payloadLength, ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment,
                 linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+    }
+
+    /** This packet with the tuple {@code t} (as {@link #withTuple}), output interface and mark, in one copy. */
+    public Packet rewritten(Tuple t, String newOut, long newMark) {
+        boolean icmp = isIcmp();
+        return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), icmp ? sport : t.sport(),
+                icmp ? dport : t.dport(), tcpFlags, seq, ack, payloadLength, ipId, length, ttl, icmpType, icmpCode,
+                icmp ? t.sport() : icmpId, quoted, fragment, firstFragment, linkClass, macSource, inIface, newOut,
+                physIn, physOut, bridged, newMark & 0xffffffffL, locallyGenerated);
     }
 
     public Packet withQuoted(Optional<Tuple> newQuoted) {

@@ -17,6 +17,8 @@ public final class RuleHits {
     }
 
     private final Map<RuleRef, long[]> rules = new HashMap<>();
+    /** The same counters by reference: walks report the compiled rules' own {@code RuleRef}s, found here without hashing their fields. */
+    private final Map<RuleRef, long[]> byReference = new java.util.IdentityHashMap<>();
     private final Map<ChainKey, long[]> policies = new HashMap<>();
 
     /** Counts a committed walk: every rule that matched, and the policy when it applied. */
@@ -27,7 +29,12 @@ public final class RuleHits {
     /** Counts a committed walk for a packet of {@code bytes} bytes (a walk another packet of the same flow made). */
     public void commit(TableResult result, int family, long bytes) {
         for (RuleRef rule : result.hits()) {
-            add(rules.computeIfAbsent(rule, k -> new long[2]), bytes);
+            long[] counter = byReference.get(rule);
+            if (counter == null) {
+                counter = rules.computeIfAbsent(rule, k -> new long[2]);
+                byReference.put(rule, counter);
+            }
+            add(counter, bytes);
         }
         if (result.policyApplied()) {
             add(policies.computeIfAbsent(new ChainKey(family, result.table(), result.chain()), k -> new long[2]), bytes);

@@ -156,12 +156,12 @@ public final class KernelNodePath implements NodePath {
         hook(s, Hook.PREROUTING, PRE_TABLES);
         if (walk(s, Hook.PREROUTING, "raw")) {
             track(s, Hook.PREROUTING);
-            SteadyPaths.Key key = steady.keyOf(s);
-            SteadyPaths.Suffix known = key == null ? null : steady.get(key);
+            CtLookup.Existing established = steady.eligible(s);
+            SteadyPaths.Entry known = established == null ? null : steady.get(established, s);
             if (known != null) {
-                SteadyPaths.apply(known, s);
-                return finish(s);
+                return reuse(known, established, s);
             }
+            SteadyPaths.Key key = established == null ? null : steady.keyOf(s);
             int stepMark = s.steps.size();
             int tableMark = s.tables.size();
             int noteMark = s.notes.size();
@@ -169,7 +169,7 @@ public final class KernelNodePath implements NodePath {
                 route(s);
             }
             if (key != null) {
-                steady.remember(key, s, stepMark, tableMark, noteMark);
+                steady.remember(established, key, s, stepMark, tableMark, noteMark);
             }
         }
         return finish(s);
@@ -467,7 +467,7 @@ public final class KernelNodePath implements NodePath {
             return false;
         }
         CompiledRuleset rules = rules(s.packet.family());
-        if (rules == null) {
+        if (rules == null || !rules.hasChain(table, hook.name())) {
             return true;
         }
         io.pktpath.core.netfilter.WalkContext ctx = new io.pktpath.core.netfilter.WalkContext(net, s.oracle, ruleState,
@@ -530,9 +530,20 @@ public final class KernelNodePath implements NodePath {
         if (s.ended()) {
             return;
         }
-        boolean notrack = s.tables.stream().anyMatch(t -> t.hook() == hook && t.table().equals("raw") && t.raw().notrack());
         if (!conntrackOn) {
             return;
+        }
+        boolean notrack = false;
+        int zone = 0;
+        boolean zoneSet = false;
+        for (TableResult t : s.tables) {
+            if (t.hook() == hook && t.table().equals("raw")) {
+                notrack |= t.raw().notrack();
+                if (!zoneSet && t.raw().zone().isPresent()) {
+                    zone = t.raw().zone().getAsInt();
+                    zoneSet = true;
+                }
+            }
         }
         if (notrack) {
             s.ct = Optional.of(new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(),
@@ -541,8 +552,6 @@ public final class KernelNodePath implements NodePath {
                     false, 0, "NOTRACK: no conntrack entry"));
             return;
         }
-        int zone = s.tables.stream().filter(t -> t.hook() == hook && t.table().equals("raw") && t.raw().zone().isPresent())
-                .mapToInt(t -> t.raw().zone().getAsInt()).findFirst().orElse(0);
         CtLookup lookup = conntrack.lookup(s.packet, zone, s.packet.timeNanos());
         s.lookup = lookup;
         s.steps.add(lookup.toStep(hook));
@@ -633,6 +642,33 @@ public final class KernelNodePath implements NodePath {
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
                 s.packet.family().number(), s.countedBytes);
         return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
+    }
+
+    /**
+     * The run of a packet of an established flow whose lookup found a remembered suffix: what the run did up to the
+     * lookup, then the suffix, exactly as {@link #finish} would have built it after walking again.
+     */
+    private PathRun reuse(SteadyPaths.Entry entry, CtLookup.Existing lookup, RunState s) {
+        SteadyPaths.Suffix suffix = entry.suffix();
+        if (!s.notes.isEmpty() || !s.misses.isEmpty()) {
+            SteadyPaths.apply(suffix, s);
+            return finish(s);
+        }
+        List<TableResult> tables = s.tables.isEmpty() ? suffix.tables() : concat(s.tables, suffix.tables());
+        Packet packet = s.packet.rewritten(suffix.after(), suffix.outIface(), suffix.mark());
+        Optional<CtInfo> ct = s.ct.get().ctMark() == suffix.ctMark() ? s.ct
+                : Optional.of(s.ct.get().withCtMark(suffix.ctMark()));
+        Commit commit = new Commit(tables, lookup, Optional.empty(), suffix.confirm(), ct, packet,
+                packet.family().number(), packet.length());
+        return new PathRun(entry.stepsAfter(s.steps), suffix.disposition(), suffix.reason(), suffix.nat(), suffix.route(),
+                suffix.egress(), List.of(), suffix.notes(), lookup.ct().id(), commit);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
     }
 
     // ---------------------------------------------------------------- observation

@@ -209,7 +209,7 @@ public final class ReplayLoop {
                 break;
             }
             if (later.packet().isEmpty() || claimedBy.containsKey(later.frame()) || !sameIdentity(packet, later.packet().get())
-                    || later.payloadHash() != cp.payloadHash() || !later.packet().get().tuple().equals(tuple)) {
+                    || later.payloadHash() != cp.payloadHash() || !later.packet().get().hasTuple(tuple)) {
                 continue;
             }
             String where = later.summary().iface();
@@ -254,7 +254,7 @@ public final class ReplayLoop {
             }
             if (path.bridgeOf(later.summary().iface()).filter(bridge::equals).isPresent()
                     && sameIdentity(packet, later.packet().get()) && later.payloadHash() == egress.payloadHash()
-                    && later.packet().get().tuple().equals(tuple)) {
+                    && later.packet().get().hasTuple(tuple)) {
                 copies.add(later.frame());
                 break;
             }
@@ -411,7 +411,7 @@ public final class ReplayLoop {
                 }
                 if (later.outbound() && later.packet().isPresent() && !claimedBy.containsKey(later.frame())
                         && !(sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash())
-                        && later.packet().get().tuple().equals(first.get().tuple())) {
+                        && later.packet().get().hasTuple(first.get().tuple())) {
                     return new Choice(0, "", 0, null, later.frame());
                 }
             }
@@ -466,8 +466,8 @@ public final class ReplayLoop {
 
     private static boolean leavesAs(Egress egress, CapturedPacket later) {
         String iface = later.summary().iface();
-        Tuple seen = later.packet().get().tuple();
-        return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface)) && egress.tuple().equals(seen);
+        return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
+                && later.packet().get().hasTuple(egress.tuple());
     }
 
     /** The same packet at another interface: same family and protocol, same IPv4 id, same L4 payload and sequence. */

@@ -1,12 +1,16 @@
 package io.pktpath.core.replay;
 
+import io.pktpath.core.conntrack.Connection;
+import io.pktpath.core.conntrack.CtDirection;
 import io.pktpath.core.conntrack.CtLookup;
+import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.CtStatus;
 import io.pktpath.core.engine.LinkClass;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.TableResult;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
@@ -53,14 +57,12 @@ import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.Return;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Trace;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Remembers, per connection and direction, what happens to a packet of an established flow after the conntrack lookup
+ * Remembers, per connection and direction (in a slot of the connection), what happens to a packet of an established flow after the conntrack lookup
  * (mangle, NAT from the ct, routing, FORWARD/INPUT, POSTROUTING, neighbor), so the next packet of that flow that looks
  * the same to every rule reuses it instead of walking again. Only rulesets whose non-nat tables test nothing but
  * values that are the same for every packet of a flow direction qualify (addresses, ports, interfaces, ct state, marks,
@@ -68,21 +70,17 @@ import java.util.Set;
  * nothing and changed no rule state are kept: a reused suffix is exactly what a fresh walk would produce.
  */
 final class SteadyPaths {
-    /** At most this many suffixes are kept (least recently used first out), so memory follows live flows. */
+    /** At most this many suffixes are kept (the oldest slot is emptied first), so memory follows live flows. */
     static final int CAPACITY = 1 << 12;
 
     private long reused;
     private final boolean eligible4;
     private final boolean eligible6;
     private final boolean keyStatus;
-    private final Map<Key, Suffix> cache = new LinkedHashMap<>(1024, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Suffix> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    /** The connections holding a remembered suffix, oldest first, so that at most {@link #CAPACITY} are kept. */
+    private final Connection[] holders = new Connection[CAPACITY];
+    private final boolean[] holderReplies = new boolean[CAPACITY];
+    private int nextHolder;
 
     SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, boolean enabled) {
         this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true);
@@ -99,17 +97,70 @@ final class SteadyPaths {
 
     /**
      * Everything a rule, the route lookup or the ct's NAT can see of a packet of an established flow, besides the
-     * connection itself: the key under which its path after the conntrack lookup is remembered.
+     * connection and direction (the slot it is kept in): the key under which its path after the lookup is remembered.
      */
-    record Key(long flowId, boolean reply, CtState state, long ctMark, Set<CtStatus> status, Tuple tuple,
-               String inIface, String physIn, String physOut, boolean bridged, long mark, int icmpType, int icmpCode,
-               boolean fragment, LinkClass linkClass, Optional<String> macSource, int family) {
+    record Key(CtState state, long ctMark, Set<CtStatus> status, Tuple tuple, String inIface, String physIn,
+               String physOut, boolean bridged, long mark, int icmpType, int icmpCode, boolean fragment,
+               LinkClass linkClass, Optional<String> macSource, int family) {
+
+        /** True if a packet with this ct info has this key (compared field by field: nothing is allocated). */
+        boolean matches(Packet p, CtInfo ct, Set<CtStatus> ctStatus) {
+            return ct.state() == state && ct.ctMark() == ctMark && p.mark() == mark && p.hasTuple(tuple)
+                    && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment && p.bridged() == bridged && p.linkClass() == linkClass
+                    && p.family().number() == family && p.inIface().equals(inIface) && p.physIn().equals(physIn)
+                    && p.physOut().equals(physOut) && p.macSource().equals(macSource) && ctStatus.equals(status);
+        }
+    }
+
+    /**
+     * A remembered suffix and the key it is valid for, with the last whole step list made from it: packets whose lookup
+     * steps are the very same objects (the connection reuses its lookup step while the transition is the same) share it.
+     */
+    static final class Entry {
+        private final Key key;
+        private final Suffix suffix;
+        private List<TraceStep> lastPrefix = List.of();
+        private List<TraceStep> lastSteps;
+
+        Entry(Key key, Suffix suffix) {
+            this.key = key;
+            this.suffix = suffix;
+        }
+
+        Suffix suffix() {
+            return suffix;
+        }
+
+        /** The prefix's steps followed by the suffix's, as an immutable list. */
+        List<TraceStep> stepsAfter(List<TraceStep> prefix) {
+            if (lastSteps != null && sameSteps(prefix, lastPrefix)) {
+                return lastSteps;
+            }
+            List<TraceStep> all = new java.util.ArrayList<>(prefix.size() + suffix.steps().size());
+            all.addAll(prefix);
+            all.addAll(suffix.steps());
+            lastPrefix = List.copyOf(prefix);
+            lastSteps = List.copyOf(all);
+            return lastSteps;
+        }
+
+        private static boolean sameSteps(List<TraceStep> a, List<TraceStep> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i) != b.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
     record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, Tuple after, String outIface,
                   long mark, long ctMark, Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition,
-                  String reason, boolean confirm, boolean masquerade) {
+                  String reason, boolean confirm, Optional<NatChange> nat) {
         Suffix {
             steps = List.copyOf(steps);
             tables = List.copyOf(tables);
@@ -117,29 +168,40 @@ final class SteadyPaths {
         }
     }
 
-    /** The key of a run right after its conntrack lookup, or null when the run must walk in full. */
-    Key keyOf(RunState s) {
+    /** The established-flow lookup of a run right after it, or null when the run must walk in full. */
+    CtLookup.Existing eligible(RunState s) {
         if (s.collectMisses || s.ended() || !(s.lookup instanceof CtLookup.Existing e) || s.ct.isEmpty()
                 || s.oracleAsked > 0) {
             return null;
         }
-        Packet p = s.packet;
-        if (!(p.family().number() == 4 ? eligible4 : eligible6)) {
-            return null;
-        }
-        var ct = s.ct.get();
-        Set<CtStatus> status = keyStatus ? ct.status() : Set.of();
-        return new Key(e.ct().id(), ct.replyDirection(), ct.state(), ct.ctMark(), status, p.tuple(), p.inIface(),
-                p.physIn(), p.physOut(), p.bridged(), p.mark(), p.icmpType(), p.icmpCode(), p.fragment(), p.linkClass(),
-                p.macSource(), p.family().number());
+        return (s.packet.family().number() == 4 ? eligible4 : eligible6) ? e : null;
     }
 
-    Suffix get(Key key) {
-        Suffix s = cache.get(key);
-        if (s != null) {
-            reused++;
+    /** The key of an eligible run right after its conntrack lookup. */
+    Key keyOf(RunState s) {
+        Packet p = s.packet;
+        CtInfo ct = s.ct.get();
+        return new Key(ct.state(), ct.ctMark(), statusOf(ct), p.tuple(), p.inIface(), p.physIn(), p.physOut(),
+                p.bridged(), p.mark(), p.icmpType(), p.icmpCode(), p.fragment(), p.linkClass(), p.macSource(),
+                p.family().number());
+    }
+
+    private Set<CtStatus> statusOf(CtInfo ct) {
+        return keyStatus ? ct.status() : Set.of();
+    }
+
+    /** The entry remembered for this eligible run's connection, direction and key, or null. */
+    Entry get(CtLookup.Existing lookup, RunState s) {
+        boolean reply = lookup.direction() == CtDirection.REPLY;
+        if (!(lookup.ct().steadySlot(reply) instanceof Entry entry)) {
+            return null;
         }
-        return s;
+        CtInfo ct = s.ct.get();
+        if (!entry.key.matches(s.packet, ct, statusOf(ct))) {
+            return null;
+        }
+        reused++;
+        return entry;
     }
 
     /** How many runs reused a remembered suffix so far. */
@@ -148,10 +210,11 @@ final class SteadyPaths {
     }
 
     /**
-     * Remembers the part of {@code s} after the given marks (the sizes of its lists right after the lookup), unless the
-     * run asked the oracle or changed rule state.
+     * Remembers, in the slot of the lookup's connection and direction, the part of {@code s} after the given marks (the
+     * sizes of its lists right after the lookup), unless the run asked the oracle or changed rule state; the slot of the
+     * connection that got one longest ago is emptied when more than {@link #CAPACITY} would be kept.
      */
-    void remember(Key key, RunState s, int stepMark, int tableMark, int noteMark) {
+    void remember(CtLookup.Existing lookup, Key key, RunState s, int stepMark, int tableMark, int noteMark) {
         if (s.oracleAsked > 0 || !s.ended() || s.candidate != null) {
             return;
         }
@@ -161,10 +224,24 @@ final class SteadyPaths {
                 return;
             }
         }
-        cache.put(key, new Suffix(s.steps.subList(stepMark, s.steps.size()), tables,
+        boolean reply = lookup.direction() == CtDirection.REPLY;
+        Connection ct = lookup.ct();
+        if (ct.steadySlot(reply) == null) {
+            Connection oldest = holders[nextHolder];
+            if (oldest != null) {
+                oldest.steadySlot(holderReplies[nextHolder], null);
+            }
+            holders[nextHolder] = ct;
+            holderReplies[nextHolder] = reply;
+            nextHolder = (nextHolder + 1) % CAPACITY;
+        }
+        Tuple after = s.packet.tuple();
+        Optional<NatChange> nat = s.before.equals(after) ? Optional.empty()
+                : Optional.of(new NatChange(s.before, after, s.masquerade));
+        ct.steadySlot(reply, new Entry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()), tables,
                 s.notes.subList(noteMark, s.notes.size()), s.packet.tuple(), s.packet.outIface(), s.packet.mark(),
                 s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm,
-                s.masquerade));
+                nat)));
     }
 
     /** Appends a remembered suffix to a run that stopped right after its lookup with the same key. */
@@ -173,14 +250,14 @@ final class SteadyPaths {
         s.tables.addAll(suffix.tables());
         s.countedBytes = s.packet.length();
         s.notes.addAll(suffix.notes());
-        s.packet = s.packet.withTuple(suffix.after()).withOutIface(suffix.outIface()).withMark(suffix.mark());
+        s.packet = s.packet.rewritten(suffix.after(), suffix.outIface(), suffix.mark());
         if (s.ct.isPresent() && s.ct.get().ctMark() != suffix.ctMark()) {
             s.ct = Optional.of(s.ct.get().withCtMark(suffix.ctMark()));
         }
         s.route = suffix.route();
         s.egress = suffix.egress();
         s.confirm = suffix.confirm();
-        s.masquerade = suffix.masquerade();
+        s.masquerade = suffix.nat().map(NatChange::masquerade).orElse(false);
         s.end(suffix.disposition(), suffix.reason());
     }
 

@@ -13,6 +13,18 @@ public record Tuple(int protocol, IpAddress src, int sport, IpAddress dst, int d
         Objects.requireNonNull(dst, "dst");
     }
 
+    /** Same protocol, addresses and ids (written out, identity first: the replay compares tuples for every packet). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Tuple t && sport == t.sport && dport == t.dport && protocol == t.protocol
+                && src.equals(t.src) && dst.equals(t.dst);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((protocol * 31 + src.hashCode()) * 31 + sport) * 31 + dst.hashCode() * 31 + dport;
+    }
+
     /** The tuple a reply would carry when nothing is NATed. */
     public Tuple inverse() {
         return new Tuple(protocol, dst, dport, src, sport);

@@ -15,6 +15,19 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
         }
     }
 
+    /** Same family and bits (written out: the replay compares addresses for every packet). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof IpAddress a && lo == a.lo && hi == a.hi && family == a.family;
+    }
+
+    /** A hash of the bits and the family's ordinal, so it is the same in every run. */
+    @Override
+    public int hashCode() {
+        long h = (hi * 0x9E3779B97F4A7C15L + lo) * 0x9E3779B97F4A7C15L + family.ordinal();
+        return (int) (h ^ (h >>> 32));
+    }
+
     public static IpAddress v4(int bits) {
         return new IpAddress(IpFamily.V4, 0, bits & 0xffffffffL);
     }
