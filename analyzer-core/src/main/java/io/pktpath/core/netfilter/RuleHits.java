@@ -20,6 +20,9 @@ public final class RuleHits {
     /** The same counters by reference: walks report the compiled rules' own {@code RuleRef}s, found here without hashing their fields. */
     private final Map<RuleRef, long[]> byReference = new java.util.IdentityHashMap<>();
     private final Map<ChainKey, long[]> policies = new HashMap<>();
+    /** The same policy counters by family, then by the walks' own table and chain name strings (no key to make). */
+    private final Map<String, Map<String, long[]>> policiesV4 = new java.util.IdentityHashMap<>();
+    private final Map<String, Map<String, long[]>> policiesV6 = new java.util.IdentityHashMap<>();
 
     /** Counts a committed walk: every rule that matched, and the policy when it applied. */
     public void commit(TableResult result, int family) {
@@ -37,7 +40,14 @@ public final class RuleHits {
             add(counter, bytes);
         }
         if (result.policyApplied()) {
-            add(policies.computeIfAbsent(new ChainKey(family, result.table(), result.chain()), k -> new long[2]), bytes);
+            Map<String, long[]> byChain = (family == 4 ? policiesV4 : policiesV6)
+                    .computeIfAbsent(result.table(), t -> new java.util.IdentityHashMap<>());
+            long[] counter = byChain.get(result.chain());
+            if (counter == null) {
+                counter = policies.computeIfAbsent(new ChainKey(family, result.table(), result.chain()), k -> new long[2]);
+                byChain.put(result.chain(), counter);
+            }
+            add(counter, bytes);
         }
     }
 

@@ -30,7 +30,7 @@ public final class ReplayLoop {
     private final NodePath path;
     private final ReplayOptions options;
     private final ArrayDeque<CapturedPacket> ahead = new ArrayDeque<>();
-    private final Map<Long, PacketTrace> claimedBy = new HashMap<>();
+    private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     private final java.util.Set<String> seenIfaces = new java.util.HashSet<>();
     /** Bridges that have a port among the captured interfaces seen so far (only these can have port copies). */
@@ -42,6 +42,7 @@ public final class ReplayLoop {
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
         this.options = options;
+        this.claimedBy = new FrameClaims(options.lookaheadFrames());
     }
 
     /**
@@ -208,7 +209,7 @@ public final class ReplayLoop {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            if (later.packet().isEmpty() || claimedBy.containsKey(later.frame()) || !sameIdentity(packet, later.packet().get())
+            if (later.packet().isEmpty() || claimedBy.contains(later.frame()) || !sameIdentity(packet, later.packet().get())
                     || later.payloadHash() != cp.payloadHash() || !later.packet().get().hasTuple(tuple)) {
                 continue;
             }
@@ -246,7 +247,7 @@ public final class ReplayLoop {
         Tuple tuple = egress.packet().get().tuple();
         for (CapturedPacket later : ahead) {
             if (later.frame() <= egress.frame() || later.inbound() || later.packet().isEmpty()
-                    || claimedBy.containsKey(later.frame())) {
+                    || claimedBy.contains(later.frame())) {
                 continue;
             }
             if (later.summary().timeNanos() - egress.summary().timeNanos() > options.lookaheadNanos()) {
@@ -409,7 +410,7 @@ public final class ReplayLoop {
                 if (later.summary().timeNanos() - cp.summary().timeNanos() > KernelNodePath.RACE_WINDOW_NANOS) {
                     break;
                 }
-                if (later.outbound() && later.packet().isPresent() && !claimedBy.containsKey(later.frame())
+                if (later.outbound() && later.packet().isPresent() && !claimedBy.contains(later.frame())
                         && !(sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash())
                         && later.packet().get().hasTuple(first.get().tuple())) {
                     return new Choice(0, "", 0, null, later.frame());
@@ -428,7 +429,7 @@ public final class ReplayLoop {
 
     /** An outgoing frame no other trace claimed yet that carries the same packet as {@code cp} (identity and payload). */
     private boolean unclaimedCopyOf(CapturedPacket later, CapturedPacket cp, Packet packet) {
-        return !later.inbound() && later.packet().isPresent() && !claimedBy.containsKey(later.frame())
+        return !later.inbound() && later.packet().isPresent() && !claimedBy.contains(later.frame())
                 && sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash();
     }
 
