@@ -151,12 +151,17 @@ public final class EndToEndBench {
         long proc0 = RunStats.processCpuNanos();
         AnalysisResult result;
         Map<String, Double> helpers;
+        Map<String, Long> helperBytes;
+        long replayThread = Thread.currentThread().getId();
+        long bytes0 = RunStats.allocatedBytes(replayThread);
         try (ThreadCpuSampler sampler = new ThreadCpuSampler()) {
             result = Analyzer.analyze(bundle, Optional.of(pcap), AnalysisOptions.DEFAULT,
                     t -> digest[0] = digest[0] * 31 + (textDigest ? t.toString().hashCode() : digest(t)), n -> { },
                     () -> false);
             helpers = sampler.seconds();
+            helperBytes = sampler.allocatedBytes();
         }
+        long replayBytes = RunStats.allocatedBytes(replayThread) - bytes0;
         double s = (System.nanoTime() - t0) / 1e9;
         double cpu = (RunStats.threadCpuNanos() - cpu0) / 1e9;
         double proc = (RunStats.processCpuNanos() - proc0) / 1e9;
@@ -173,6 +178,9 @@ public final class EndToEndBench {
         helpers.forEach((name, sec) -> threads.append(String.format(Locale.ROOT, "%s %.2f s, ", name, sec)));
         System.out.println("  other threads' CPU (sampled every 20 ms): " + threads + "the bench's trace digest runs on"
                 + " pktpath-report");
+        StringBuilder allocated = new StringBuilder(String.format(Locale.ROOT, "replay thread %.0f", replayBytes / (double) frames));
+        helperBytes.forEach((name, b) -> allocated.append(String.format(Locale.ROOT, ", %s %.0f", name, b / (double) frames)));
+        System.out.println("  allocated, bytes per frame: " + allocated);
         System.out.println("  roles " + result.summary().roles() + ", dispositions " + result.summary().dispositions());
         return s;
     }

@@ -17,6 +17,15 @@ final class RunStats {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
+    /**
+     * Bytes allocated so far by thread {@code id} (or -1 when the JVM cannot tell): unlike CPU time, the same on a busy
+     * machine and an idle one, so it compares builds even when the load is high.
+     */
+    static long allocatedBytes(long id) {
+        return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported() ? t.getThreadAllocatedBytes(id) : -1;
+    }
+
     /** CPU time of the whole process (all threads, GC and JIT included) in nanoseconds, or -1 when unknown. */
     static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os

@@ -70,7 +70,7 @@ final class CtCommitter {
         if (idx == TcpTracker.RST && !ct.seenReply()) {
             return true;
         }
-        TcpState state = TcpState.values()[next];
+        TcpState state = TcpState.of(next);
         if (ct.seenReply() && !ct.assured() && (old == TcpState.SYN_RECV || old == TcpState.ESTABLISHED)
                 && state == TcpState.ESTABLISHED) {
             ct.markAssured();

@@ -45,7 +45,7 @@ public sealed interface CtLookup {
             String prefix = "flow #" + ct.id() + " " + direction.name();
             if (ct.isTcp()) {
                 return prefix + (tcpNext < 0 ? " (TCP " + tcpBefore + ", packet ignored by the state machine)"
-                        : " (TCP " + tcpBefore + " -> " + TcpState.values()[tcpNext] + ")");
+                        : " (TCP " + tcpBefore + " -> " + TcpState.of(tcpNext) + ")");
             }
             return prefix + (direction == CtDirection.ORIGINAL && state == CtState.NEW ? " (no reply seen yet)" : "");
         }

@@ -13,10 +13,17 @@ public enum TcpState {
     CLOSE("tcp_timeout_close"),
     SYN_SENT2("tcp_timeout_syn_sent");
 
+    private static final TcpState[] BY_ORDINAL = values();
+
     private final String timeoutSysctl;
 
     TcpState(String timeoutSysctl) {
         this.timeoutSysctl = timeoutSysctl;
+    }
+
+    /** The state of ordinal {@code ordinal} (without the copy {@code values()} makes). */
+    public static TcpState of(int ordinal) {
+        return BY_ORDINAL[ordinal];
     }
 
     /** The short sysctl name ({@code net.netfilter.nf_conntrack_} omitted) holding this state's timeout. */

@@ -31,7 +31,9 @@ public final class RuleHits {
 
     /** Counts a committed walk for a packet of {@code bytes} bytes (a walk another packet of the same flow made). */
     public void commit(TableResult result, int family, long bytes) {
-        for (RuleRef rule : result.hits()) {
+        List<RuleRef> hit = result.hits();
+        for (int i = 0; i < hit.size(); i++) {
+            RuleRef rule = hit.get(i);
             long[] counter = byReference.get(rule);
             if (counter == null) {
                 counter = rules.computeIfAbsent(rule, k -> new long[2]);

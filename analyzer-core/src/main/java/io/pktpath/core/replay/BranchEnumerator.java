@@ -22,9 +22,19 @@ final class BranchEnumerator {
 
     /** Every branch, first in rule order first; at most {@code limit} (the rest are dropped and {@code truncated} says so). */
     static <R> Enumeration<R> enumerate(Function<ChoiceOracle, R> run, int limit) {
+        if (limit <= 0) {
+            return new Enumeration<>(List.of(), true);
+        }
+        ScriptedOracle first = new ScriptedOracle(NO_CHOICES);
+        R firstResult = run.apply(first);
+        if (first.points().isEmpty()) {
+            // no choice point: the only branch (most packets), without the bookkeeping of the search below
+            return new Enumeration<>(List.of(new Branch<>(firstResult, List.of(), List.of(), first.probability(),
+                    first.label())), false);
+        }
         List<Branch<R>> branches = new ArrayList<>();
         Deque<int[]> pending = new ArrayDeque<>();
-        pending.push(new int[0]);
+        pending.push(NO_CHOICES);
         boolean truncated = false;
         while (!pending.isEmpty()) {
             if (branches.size() == limit) {
@@ -32,8 +42,8 @@ final class BranchEnumerator {
                 break;
             }
             int[] prefix = pending.pop();
-            ScriptedOracle oracle = new ScriptedOracle(prefix);
-            R result = run.apply(oracle);
+            ScriptedOracle oracle = prefix == NO_CHOICES ? first : new ScriptedOracle(prefix);
+            R result = prefix == NO_CHOICES ? firstResult : run.apply(oracle);
             List<Integer> picks = oracle.picks();
             branches.add(new Branch<>(result, oracle.points(), picks, oracle.probability(), oracle.label()));
             List<int[]> children = new ArrayList<>();
@@ -54,6 +64,8 @@ final class BranchEnumerator {
         }
         return new Enumeration<>(List.copyOf(branches), truncated);
     }
+
+    private static final int[] NO_CHOICES = new int[0];
 
     /** The branches found and whether the limit cut the enumeration short. */
     record Enumeration<R>(List<Branch<R>> branches, boolean truncated) {

@@ -364,7 +364,10 @@ public final class ReplayLoop {
     }
 
     private Choice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
-        boolean anyEgress = branches.stream().anyMatch(b -> b.result().egress().isPresent());
+        boolean anyEgress = false;
+        for (int i = 0; i < branches.size() && !anyEgress; i++) {
+            anyEgress = branches.get(i).result().egress().isPresent();
+        }
         if (!anyEgress) {
             return new Choice(0, branches.size() > 1 ? "first branch in rule order: the packet does not leave the node" : "", 0);
         }

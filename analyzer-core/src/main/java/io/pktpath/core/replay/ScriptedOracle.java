@@ -11,8 +11,8 @@ import java.util.List;
  */
 final class ScriptedOracle implements ChoiceOracle {
     private final int[] prefix;
-    private final List<ChoicePoint> points = new ArrayList<>();
-    private final List<Integer> picks = new ArrayList<>();
+    private final List<ChoicePoint> points = new ArrayList<>(0);
+    private final List<Integer> picks = new ArrayList<>(0);
 
     ScriptedOracle(int[] prefix) {
         this.prefix = prefix.clone();
@@ -28,11 +28,11 @@ final class ScriptedOracle implements ChoiceOracle {
     }
 
     List<ChoicePoint> points() {
-        return List.copyOf(points);
+        return points.isEmpty() ? List.of() : List.copyOf(points);
     }
 
     List<Integer> picks() {
-        return List.copyOf(picks);
+        return picks.isEmpty() ? List.of() : List.copyOf(picks);
     }
 
     /** The product of the probabilities of the outcomes taken; NaN when any is unknown. */

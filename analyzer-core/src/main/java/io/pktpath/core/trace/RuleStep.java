@@ -12,8 +12,11 @@ public record RuleStep(Hook hook, RuleRef rule, Verdict verdict, List<String> ef
         Objects.requireNonNull(hook, "hook");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(verdict, "verdict");
-        effects = List.copyOf(effects);
+        effects = effects == NO_EFFECTS ? NO_EFFECTS : List.copyOf(effects);
     }
+
+    /** The shared empty effects list (most steps have none; skipping the copy's type checks is measurable). */
+    private static final List<String> NO_EFFECTS = List.of();
 
     @Override
     public boolean isKernelTraceStep() {
