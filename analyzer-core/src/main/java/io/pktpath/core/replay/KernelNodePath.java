@@ -175,6 +175,28 @@ public final class KernelNodePath implements NodePath {
         return finish(s);
     }
 
+    @Override
+    public Optional<PathRun> knownIngress(Packet packet, boolean collectMisses) {
+        CompiledRuleset rules = rules(packet.family());
+        if (collectMisses || !conntrackOn || !steady.enabled(packet.family())
+                || rules != null && rules.hasChain("raw", Hook.PREROUTING.name())) {
+            return Optional.empty();
+        }
+        seedOnce(packet.timeNanos());
+        CtLookup lookup = conntrack.lookup(packet, 0, packet.timeNanos());
+        if (!(lookup instanceof CtLookup.Existing existing)) {
+            return Optional.empty();
+        }
+        Optional<CtInfo> ct = lookup.ctInfo();
+        SteadyPaths.Entry known = steady.get(existing, packet, ct.get());
+        if (known == null) {
+            return Optional.empty();
+        }
+        List<io.pktpath.core.trace.TraceStep> prefix = List.of(
+                knownHookStep(packet.family(), Hook.PREROUTING, PRE_TABLES), lookup.toStep(Hook.PREROUTING));
+        return Optional.of(reuse(known, existing, packet, ct, prefix, List.of()));
+    }
+
     private void route(RunState s) {
         RouteResult rr = net.inputRoute(s.packet);
         s.steps.add(rr.toStep(null, "input"));
@@ -443,8 +465,13 @@ public final class KernelNodePath implements NodePath {
     // ---------------------------------------------------------------- pieces
 
     private void hook(RunState s, Hook hook, List<String> order) {
-        java.util.Map<Hook, HookStep> known = s.packet.family() == IpFamily.V4 ? hookSteps4 : hookSteps6;
-        s.steps.add(known.computeIfAbsent(hook, h -> hookStep(s.packet.family(), h, order)));
+        s.steps.add(knownHookStep(s.packet.family(), hook, order));
+    }
+
+    /** The hook step of {@code hook}, made once per family and hook. */
+    private HookStep knownHookStep(IpFamily family, Hook hook, List<String> order) {
+        java.util.Map<Hook, HookStep> known = family == IpFamily.V4 ? hookSteps4 : hookSteps6;
+        return known.computeIfAbsent(hook, h -> hookStep(family, h, order));
     }
 
     /** The hook step of {@code hook}: the tables that have a chain there, in {@code order} (the same at every call). */
@@ -649,18 +676,25 @@ public final class KernelNodePath implements NodePath {
      * lookup, then the suffix, exactly as {@link #finish} would have built it after walking again.
      */
     private PathRun reuse(SteadyPaths.Entry entry, CtLookup.Existing lookup, RunState s) {
-        SteadyPaths.Suffix suffix = entry.suffix();
         if (!s.notes.isEmpty() || !s.misses.isEmpty()) {
-            SteadyPaths.apply(suffix, s);
+            SteadyPaths.apply(entry.suffix(), s);
             return finish(s);
         }
-        List<TableResult> tables = s.tables.isEmpty() ? suffix.tables() : concat(s.tables, suffix.tables());
-        Packet packet = s.packet.rewritten(suffix.after(), suffix.outIface(), suffix.mark());
-        Optional<CtInfo> ct = s.ct.get().ctMark() == suffix.ctMark() ? s.ct
-                : Optional.of(s.ct.get().withCtMark(suffix.ctMark()));
+        return reuse(entry, lookup, s.packet, s.ct, s.steps, s.tables);
+    }
+
+    /** The run made of what a packet did up to its lookup ({@code steps}, {@code tables}) and a remembered suffix. */
+    private static PathRun reuse(SteadyPaths.Entry entry, CtLookup.Existing lookup, Packet atLookup,
+                                 Optional<CtInfo> ctAtLookup, List<io.pktpath.core.trace.TraceStep> steps,
+                                 List<TableResult> tablesSoFar) {
+        SteadyPaths.Suffix suffix = entry.suffix();
+        List<TableResult> tables = tablesSoFar.isEmpty() ? suffix.tables() : concat(tablesSoFar, suffix.tables());
+        Packet packet = atLookup.rewritten(suffix.after(), suffix.outIface(), suffix.mark());
+        Optional<CtInfo> ct = ctAtLookup.get().ctMark() == suffix.ctMark() ? ctAtLookup
+                : Optional.of(ctAtLookup.get().withCtMark(suffix.ctMark()));
         Commit commit = new Commit(tables, lookup, Optional.empty(), suffix.confirm(), ct, packet,
                 packet.family().number(), packet.length());
-        return new PathRun(entry.stepsAfter(s.steps), suffix.disposition(), suffix.reason(), suffix.nat(), suffix.route(),
+        return new PathRun(entry.stepsAfter(steps), suffix.disposition(), suffix.reason(), suffix.nat(), suffix.route(),
                 suffix.egress(), List.of(), suffix.notes(), lookup.ct().id(), commit);
     }
 

@@ -11,6 +11,14 @@ public interface NodePath {
     /** A packet received on {@code packet.inIface()}, from PREROUTING. */
     PathRun ingress(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 
+    /**
+     * The run of a received packet of an established flow whose path is already known from an earlier packet of the
+     * same flow, made without walking (the same run {@link #ingress} would give); empty when it must walk.
+     */
+    default java.util.Optional<PathRun> knownIngress(Packet packet, boolean collectMisses) {
+        return java.util.Optional.empty();
+    }
+
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
     PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 

@@ -38,6 +38,7 @@ public final class ReplayLoop {
     private final java.util.Set<String> bridgeChecked = new java.util.HashSet<>();
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private FrameSource source;
+    private String lastNotedInterface;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
@@ -90,7 +91,7 @@ public final class ReplayLoop {
         cp = placeByMac(cp);
         Packet packet = cp.packet().get();
         String iface = cp.summary().iface();
-        seenIfaces.add(iface);
+        noteInterface(iface);
         List<String> notes = new ArrayList<>();
         if (cp.inbound() && !iface.isEmpty()) {
             Optional<String> bridge = path.bridgeOf(iface);
@@ -111,6 +112,12 @@ public final class ReplayLoop {
         String port = bridgedFrom.remove(cp.frame());
         Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
+        Optional<PathRun> known = role == FrameRole.INGRESS && port == null
+                ? path.knownIngress(input, options.collectMisses()) : Optional.empty();
+        if (known.isPresent()) {
+            PathRun run = known.get();
+            return replay(cp, role, notes, oracle -> run, input);
+        }
         return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, options.collectMisses())
                 : path.ingress(input, oracle, options.collectMisses()), input);
@@ -499,10 +506,19 @@ public final class ReplayLoop {
                 return;
             }
             ahead.add(next);
-            seenIfaces.add(next.summary().iface());
-            if (path != null && bridgeChecked.add(next.summary().iface())) {
-                path.bridgeOf(next.summary().iface()).ifPresent(bridgesWithPortFrames::add);
-            }
+            noteInterface(next.summary().iface());
+        }
+    }
+
+    /** Records that a frame was captured on {@code iface} (and whether it is a bridge port); the same name is checked once in a row. */
+    private void noteInterface(String iface) {
+        if (iface == lastNotedInterface) {
+            return;
+        }
+        lastNotedInterface = iface;
+        seenIfaces.add(iface);
+        if (path != null && bridgeChecked.add(iface)) {
+            path.bridgeOf(iface).ifPresent(bridgesWithPortFrames::add);
         }
     }
 

@@ -168,6 +168,11 @@ final class SteadyPaths {
         }
     }
 
+    /** Whether packets of this family may reuse remembered suffixes at all (reuse on, and the ruleset qualifies). */
+    boolean enabled(io.pktpath.parser.net.IpFamily family) {
+        return family.number() == 4 ? eligible4 : eligible6;
+    }
+
     /** The established-flow lookup of a run right after it, or null when the run must walk in full. */
     CtLookup.Existing eligible(RunState s) {
         if (s.collectMisses || s.ended() || !(s.lookup instanceof CtLookup.Existing e) || s.ct.isEmpty()
@@ -192,12 +197,16 @@ final class SteadyPaths {
 
     /** The entry remembered for this eligible run's connection, direction and key, or null. */
     Entry get(CtLookup.Existing lookup, RunState s) {
+        return get(lookup, s.packet, s.ct.get());
+    }
+
+    /** The entry remembered for the connection and direction of {@code lookup} whose key this packet and ct have, or null. */
+    Entry get(CtLookup.Existing lookup, Packet packet, CtInfo ct) {
         boolean reply = lookup.direction() == CtDirection.REPLY;
         if (!(lookup.ct().steadySlot(reply) instanceof Entry entry)) {
             return null;
         }
-        CtInfo ct = s.ct.get();
-        if (!entry.key.matches(s.packet, ct, statusOf(ct))) {
+        if (!entry.key.matches(packet, ct, statusOf(ct))) {
             return null;
         }
         reused++;
