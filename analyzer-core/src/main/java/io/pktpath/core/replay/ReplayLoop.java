@@ -182,6 +182,10 @@ public final class ReplayLoop {
         List<Long> correlated = new ArrayList<>();
         if (choice.egressFrame() > 0) {
             correlated.add(choice.egressFrame());
+            if (path.isBridge(egressIface(choice.egressFrame()))) {
+                // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
+                fill(cp.summary().timeNanos() + options.lookaheadNanos());
+            }
             for (CapturedPacket later : ahead) {
                 if (later.frame() == choice.egressFrame()) {
                     correlated.addAll(portCopiesOf(later, input));
@@ -240,6 +244,16 @@ public final class ReplayLoop {
         }
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
         return replay(cp, FrameRole.INGRESS, notes, oracle -> path.bridged(input, oracle, options.collectMisses()), input);
+    }
+
+    /** The interface of a frame in the lookahead ("" when it is not there). */
+    private String egressIface(long frame) {
+        for (CapturedPacket later : ahead) {
+            if (later.frame() == frame) {
+                return later.summary().iface();
+            }
+        }
+        return "";
     }
 
     /** Frames ahead that are the egress copy's twin on a port of the egress bridge (a routed packet leaving a bridge). */
@@ -378,27 +392,38 @@ public final class ReplayLoop {
         if (!anyEgress) {
             return new Choice(0, branches.size() > 1 ? "first branch in rule order: the packet does not leave the node" : "", 0);
         }
-        fill(cp.summary().timeNanos() + options.lookaheadNanos());
+        long until = cp.summary().timeNanos() + options.lookaheadNanos();
         Packet packet = cp.packet().orElseThrow();
         CapturedPacket sameIdentity = null;
+        // The egress copy is nearly always among the next few frames: look at the frames already read, then read on
+        // one frame at a time, so the lookahead stays short (and in the cache) instead of holding the whole window.
+        boolean beyond = false;
         for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
+                beyond = true;
+                break;
+            }
+            if (unclaimedCopyOf(later, cp, packet)) {
+                Choice found = leavingAs(later, branches);
+                if (found != null) {
+                    return found;
+                }
+                sameIdentity = sameIdentity == null ? later : sameIdentity;
+            }
+        }
+        for (CapturedPacket later = beyond ? null : fillOne(until); later != null; later = fillOne(until)) {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            if (!unclaimedCopyOf(later, cp, packet)) {
-                continue;
-            }
-            for (int i = 0; i < branches.size(); i++) {
-                Optional<Egress> egress = branches.get(i).result().egress();
-                if (egress.isPresent() && leavesAs(egress.get(), later)) {
-                    String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
-                    return new Choice(i, by, later.frame());
+            if (unclaimedCopyOf(later, cp, packet)) {
+                Choice found = leavingAs(later, branches);
+                if (found != null) {
+                    return found;
                 }
-            }
-            if (sameIdentity == null) {
-                sameIdentity = later;
+                sameIdentity = sameIdentity == null ? later : sameIdentity;
             }
         }
+        fill(until);
         for (CapturedPacket later : ahead) {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
@@ -435,6 +460,18 @@ public final class ReplayLoop {
                     + ": the dump may be from another node or another time");
         }
         return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", 0);
+    }
+
+    /** The branch that leaves as {@code later}, as a choice decided by that frame, or null. */
+    private static Choice leavingAs(CapturedPacket later, List<BranchEnumerator.Branch<PathRun>> branches) {
+        for (int i = 0; i < branches.size(); i++) {
+            Optional<Egress> egress = branches.get(i).result().egress();
+            if (egress.isPresent() && leavesAs(egress.get(), later)) {
+                String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
+                return new Choice(i, by, later.frame());
+            }
+        }
+        return null;
     }
 
     /** An outgoing frame no other trace claimed yet that carries the same packet as {@code cp} (identity and payload). */
@@ -499,15 +536,24 @@ public final class ReplayLoop {
     }
 
     private void fill(long untilNanos) {
-        while (ahead.size() < options.lookaheadFrames()
-                && (ahead.isEmpty() || ahead.peekLast().summary().timeNanos() <= untilNanos)) {
-            CapturedPacket next = source.next();
-            if (next == null) {
-                return;
-            }
-            ahead.add(next);
-            noteInterface(next.summary().iface());
+        while (fillOne(untilNanos) != null) {
+            // read on until the window or the frame limit is reached
         }
+    }
+
+    /** Reads one more frame into the lookahead, or returns null when the window or frame limit is reached (or the end). */
+    private CapturedPacket fillOne(long untilNanos) {
+        if (ahead.size() >= options.lookaheadFrames()
+                || !ahead.isEmpty() && ahead.peekLast().summary().timeNanos() > untilNanos) {
+            return null;
+        }
+        CapturedPacket next = source.next();
+        if (next == null) {
+            return null;
+        }
+        ahead.add(next);
+        noteInterface(next.summary().iface());
+        return next;
     }
 
     /** Records that a frame was captured on {@code iface} (and whether it is a bridge port); the same name is checked once in a row. */
