@@ -1,5 +1,6 @@
 package io.pktpath.core.analysis;
 
+import io.pktpath.core.findings.KeyHash;
 import io.pktpath.core.replay.TraceSink;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
@@ -24,16 +25,33 @@ public final class SummaryCollector implements TraceSink {
     private static final int EVIDENCE_FRAMES = 8;
     private static final int MAX_GROUPS = 10_000;
 
+    private static final FrameRole[] ROLES = FrameRole.values();
+    private static final Disposition[] DISPOSITIONS = Disposition.values();
+
     private long frames;
-    private final Map<FrameRole, Long> roles = new EnumMap<>(FrameRole.class);
-    private final Map<Disposition, Long> dispositions = new EnumMap<>(Disposition.class);
+    /** Frames per role and per disposition, by ordinal (counted without boxing, turned into maps at the end). */
+    private final long[] roles = new long[ROLES.length];
+    private final long[] dispositions = new long[DISPOSITIONS.length];
     private final Map<String, Group> drops = new LinkedHashMap<>();
     private final Map<String, Group> nats = new LinkedHashMap<>();
-    private final Map<String, Long> assumptions = new LinkedHashMap<>();
+    /** Frames per note, in first-seen order (a one-element array per note, so counting allocates nothing). */
+    private final Map<String, long[]> assumptions = new LinkedHashMap<>();
     /** The NAT group of each (before, after, direction) seen lately, so a flow's packets find it without formatting. */
     private final Map<NatKey, Group> natGroups = new HashMap<>();
 
-    private record NatKey(Tuple before, Tuple after, boolean masquerade, boolean reply) {
+    /** A NAT group's lookup key; its hash spreads every field (the generated one collides for neighbouring flows). */
+    record NatKey(Tuple before, Tuple after, boolean masquerade, boolean reply) {
+        @Override
+        public int hashCode() {
+            long h = KeyHash.add(KeyHash.add(0, before), after);
+            return KeyHash.finish(KeyHash.add(h, (masquerade ? 2 : 0) | (reply ? 1 : 0)));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NatKey k && masquerade == k.masquerade && reply == k.reply && before.equals(k.before)
+                    && after.equals(k.after);
+        }
     }
 
     /** Accumulated counts and first frames of one group. */
@@ -63,11 +81,15 @@ public final class SummaryCollector implements TraceSink {
     @Override
     public void accept(PacketTrace t) {
         frames++;
-        roles.merge(t.role(), 1L, Long::sum);
-        dispositions.merge(t.disposition(), 1L, Long::sum);
-        for (String note : t.notes()) {
-            if (assumptions.size() < MAX_GROUPS || assumptions.containsKey(note)) {
-                assumptions.merge(note, 1L, Long::sum);
+        roles[t.role().ordinal()]++;
+        dispositions[t.disposition().ordinal()]++;
+        List<String> notes = t.notes();
+        for (int i = 0; i < notes.size(); i++) {
+            long[] count = assumptions.get(notes.get(i));
+            if (count != null) {
+                count[0]++;
+            } else if (assumptions.size() < MAX_GROUPS) {
+                assumptions.put(notes.get(i), new long[] {1});
             }
         }
         if (t.role() == FrameRole.EGRESS_COPY) {
@@ -83,8 +105,9 @@ public final class SummaryCollector implements TraceSink {
         }
         NatChange n = t.nat().get();
         boolean reply = false;
-        for (TraceStep s : t.path()) {
-            if (s instanceof io.pktpath.core.trace.ConntrackStep c && c.reply()) {
+        List<TraceStep> path = t.path();
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i) instanceof io.pktpath.core.trace.ConntrackStep c && c.reply()) {
                 reply = true;
                 break;
             }
@@ -189,6 +212,20 @@ public final class SummaryCollector implements TraceSink {
         List<NatMapping> natList = nats.values().stream()
                 .sorted(Comparator.comparingLong((Group g) -> -g.count).thenComparing(g -> g.a + g.b + g.c))
                 .map(g -> new NatMapping(g.a, g.b, g.c, g.count, g.frames)).toList();
-        return new Summary(frames, roles, dispositions, dropList, natList, assumptions);
+        Map<FrameRole, Long> roleMap = new EnumMap<>(FrameRole.class);
+        for (FrameRole r : ROLES) {
+            if (roles[r.ordinal()] > 0) {
+                roleMap.put(r, roles[r.ordinal()]);
+            }
+        }
+        Map<Disposition, Long> dispositionMap = new EnumMap<>(Disposition.class);
+        for (Disposition d : DISPOSITIONS) {
+            if (dispositions[d.ordinal()] > 0) {
+                dispositionMap.put(d, dispositions[d.ordinal()]);
+            }
+        }
+        Map<String, Long> assumptionMap = new LinkedHashMap<>();
+        assumptions.forEach((note, count) -> assumptionMap.put(note, count[0]));
+        return new Summary(frames, roleMap, dispositionMap, dropList, natList, assumptionMap);
     }
 }

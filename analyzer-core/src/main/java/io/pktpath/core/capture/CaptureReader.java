@@ -33,7 +33,10 @@ public abstract sealed class CaptureReader permits PcapReader, PcapngReader, Unr
         return open(file, ifindex -> "");
     }
 
-    /** Opens a capture; {@code ifindexNames} maps a Linux ifindex (from SLL2 headers) to an interface name. */
+    /**
+     * Opens a capture; {@code ifindexNames} maps a Linux ifindex (from SLL2 headers) to an interface name, the same name
+     * for the same ifindex (a read asks about each ifindex once).
+     */
     public static CaptureReader open(Path file, IntFunction<String> ifindexNames) {
         Objects.requireNonNull(ifindexNames, "ifindexNames");
         byte[] head = new byte[4];

@@ -7,6 +7,8 @@ import java.util.function.IntFunction;
 
 /** State shared by the format readers during one read: counters, issues, the reused frame view. */
 final class ReadContext {
+    private static final int SMALL_IFINDEX = 4096;
+
     final String fileName;
     final FrameHandler handler;
     final IntFunction<String> ifindexNames;
@@ -17,6 +19,8 @@ final class ReadContext {
     private int lastLinkType = Integer.MIN_VALUE;
     private int lastIfindex = Integer.MIN_VALUE;
     private String lastIfindexName = "";
+    /** The caller's answer for each small ifindex asked about (null: not asked yet). */
+    private final String[] smallIfindexNames = new String[SMALL_IFINDEX];
     private long frames;
     private long bytes;
 
@@ -39,8 +43,20 @@ final class ReadContext {
         issues.add(new CaptureIssue(severity, code, message, expected, 0, byteOffset, fileName));
     }
 
-    /** The caller's name for a Linux ifindex; the last answer is reused so steady traffic allocates nothing. */
+    /**
+     * The caller's name for a Linux ifindex, asked once per index below {@value #SMALL_IFINDEX} (captures alternate
+     * between a few interfaces); for other indexes the last answer is reused so steady traffic allocates nothing.
+     */
     String interfaceName(int ifindex) {
+        if (ifindex >= 0 && ifindex < SMALL_IFINDEX) {
+            String name = smallIfindexNames[ifindex];
+            if (name == null) {
+                name = ifindexNames.apply(ifindex);
+                name = name == null ? "" : name;
+                smallIfindexNames[ifindex] = name;
+            }
+            return name;
+        }
         if (ifindex != lastIfindex) {
             String name = ifindexNames.apply(ifindex);
             lastIfindexName = name == null ? "" : name;

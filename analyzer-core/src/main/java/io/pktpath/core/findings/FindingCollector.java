@@ -66,8 +66,9 @@ public final class FindingCollector implements TraceSink {
     }
 
     private static boolean unresolvedNeighbor(PacketTrace t) {
-        for (TraceStep s : t.path()) {
-            if (s instanceof NeighborStep n && !n.state().equals("REACHABLE") && !n.state().equals("PERMANENT")
+        List<TraceStep> path = t.path();
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i) instanceof NeighborStep n && !n.state().equals("REACHABLE") && !n.state().equals("PERMANENT")
                     && !n.state().equals("STALE") && !n.state().equals("DELAY") && !n.state().equals("NOARP")) {
                 return true;
             }

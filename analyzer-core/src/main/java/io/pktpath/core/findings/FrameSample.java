@@ -20,6 +20,11 @@ final class FrameSample {
         count++;
     }
 
+    /** Forgets every frame (keeping the room allocated for them). */
+    void clear() {
+        count = 0;
+    }
+
     private int kept() {
         return (int) Math.min(count, KEEP);
     }

@@ -18,12 +18,18 @@ final class Packets {
     }
 
     static Optional<ConntrackStep> conntrack(PacketTrace t) {
-        for (TraceStep s : t.path()) {
-            if (s instanceof ConntrackStep c) {
-                return Optional.of(c);
+        return Optional.ofNullable(conntrackStep(t));
+    }
+
+    /** The trace's first conntrack step, or null (for the per-frame checks, which should not allocate). */
+    static ConntrackStep conntrackStep(PacketTrace t) {
+        java.util.List<TraceStep> path = t.path();
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i) instanceof ConntrackStep c) {
+                return c;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** True for frames the replay walked from their start (entering the node or sent by it). */
@@ -39,24 +45,48 @@ final class Packets {
         return p.tcpFlags() >= 0 && (p.tcpFlags() & flag) != 0;
     }
 
-    /** The number after {@code " " + word + " "} in the info text, or -1. */
-    static long infoNumber(PacketSummary p, String word) {
+    /** {@code " seq "} and {@code " len "}: the words of the info text {@link #infoNumber} looks for. */
+    static final String SEQ = " seq ";
+    static final String LEN = " len ";
+
+    /** The number after {@code marker} (a word with a space either side, e.g. {@link #SEQ}) in the info text, or -1. */
+    static long infoNumber(PacketSummary p, String marker) {
         String info = p.info();
-        int i = info.indexOf(" " + word + " ");
+        int i = info.indexOf(marker);
         if (i < 0) {
             return -1;
         }
-        int s = i + word.length() + 2;
+        int s = i + marker.length();
         int e = s;
+        long value = 0;
         while (e < info.length() && Character.isDigit(info.charAt(e))) {
+            value = value * 10 + Character.digit(info.charAt(e), 10);
             e++;
         }
-        return e == s ? -1 : Long.parseLong(info.substring(s, e));
+        if (e - s > 18) {
+            return Long.parseLong(info.substring(s, e));
+        }
+        return e == s ? -1 : value;
     }
 
     /** A packet's captured tuple as a map key, compared without formatting any address. */
     record FlowKey(int proto, java.util.Optional<io.pktpath.parser.net.IpAddress> src, int sport,
                    java.util.Optional<io.pktpath.parser.net.IpAddress> dst, int dport) {
+        /** Spreads every field: the generated {@code 31 * h + field} lets neighbouring flows collide in bulk. */
+        @Override
+        public int hashCode() {
+            long h = KeyHash.add(KeyHash.add(0, proto), sport);
+            h = src.isPresent() ? KeyHash.add(h, src.get()) : KeyHash.add(h, -1);
+            h = KeyHash.add(h, dport);
+            h = dst.isPresent() ? KeyHash.add(h, dst.get()) : KeyHash.add(h, -1);
+            return KeyHash.finish(h);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FlowKey k && proto == k.proto && sport == k.sport && dport == k.dport && src.equals(k.src)
+                    && dst.equals(k.dst);
+        }
     }
 
     static FlowKey flowKey(PacketSummary p) {
@@ -65,7 +95,8 @@ final class Packets {
 
     /** {@code proto src:sport>dst:dport} of the packet as captured. */
     static String tupleKey(PacketSummary p) {
-        return p.proto() + " " + Text.endpoints(p);
+        return Text.endpoints(new StringBuilder(56).append(p.proto()).append(' '), p.src(), p.sport(), p.dst(), p.dport(),
+                p.family()).toString();
     }
 
     /** The same key for a packet going the other way. */

@@ -20,10 +20,10 @@ final class RetransmitTracker {
     static final class Segment {
         private final Packets.FlowKey key;
         private final int family;
-        final long seq;
-        final boolean syn;
-        final String iface;
-        final long firstNanos;
+        long seq;
+        boolean syn;
+        String iface;
+        long firstNanos;
         long lastNanos;
         final FrameSample frames = new FrameSample();
         /** Offsets of the first repeats from the first copy (allocated at the first repeat). */
@@ -32,11 +32,17 @@ final class RetransmitTracker {
         Segment(Packets.FlowKey key, int family, long seq, boolean syn, String iface, long firstNanos, long frame) {
             this.key = key;
             this.family = family;
+            restart(seq, syn, iface, firstNanos, frame);
+        }
+
+        /** Makes this entry (never sent twice, so nothing refers to it) the connection's next segment. */
+        void restart(long seq, boolean syn, String iface, long firstNanos, long frame) {
             this.seq = seq;
             this.syn = syn;
             this.iface = iface;
             this.firstNanos = firstNanos;
             this.lastNanos = firstNanos;
+            frames.clear();
             frames.add(frame);
         }
 
@@ -78,11 +84,11 @@ final class RetransmitTracker {
             return;
         }
         boolean syn = Packets.has(p, Packets.SYN) && !Packets.has(p, Packets.ACK);
-        long len = Packets.infoNumber(p, "len");
+        long len = Packets.infoNumber(p, Packets.LEN);
         if (!syn && len <= 0) {
             return;
         }
-        long seq = Packets.infoNumber(p, "seq");
+        long seq = Packets.infoNumber(p, Packets.SEQ);
         Packets.FlowKey key = Packets.flowKey(p);
         Segment s = current.get(key);
         if (s != null && s.seq == seq && s.syn == syn) {
@@ -94,6 +100,10 @@ final class RetransmitTracker {
             if (s.offsets.size() < 6) {
                 s.offsets.add(p.timeNanos() - s.firstNanos);
             }
+            return;
+        }
+        if (s != null && s.repeats() == 0) {
+            s.restart(seq, syn, p.iface(), p.timeNanos(), p.frame());
             return;
         }
         if (s != null) {

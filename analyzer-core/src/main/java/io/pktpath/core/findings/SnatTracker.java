@@ -80,8 +80,8 @@ final class SnatTracker {
         if (!Packets.walked(t) || t.disposition().isFailure() && t.disposition() != Disposition.CONNTRACK_RACE) {
             return;
         }
-        Optional<ConntrackStep> ct = Packets.conntrack(t);
-        if (ct.isEmpty() || !ct.get().created() || ct.get().reply()) {
+        ConntrackStep ct = Packets.conntrackStep(t);
+        if (ct == null || !ct.created() || ct.reply()) {
             return;
         }
         for (TraceStep s : t.path()) {
@@ -117,6 +117,9 @@ final class SnatTracker {
     }
 
     private void watchEgress(PacketSummary p) {
+        if (pending.isEmpty()) {
+            return;
+        }
         Iterator<Pair> it = pending.iterator();
         while (it.hasNext()) {
             Pair pair = it.next();

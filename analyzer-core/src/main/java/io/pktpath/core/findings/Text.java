@@ -1,7 +1,10 @@
 package io.pktpath.core.findings;
 
+import io.pktpath.core.packet.Addresses;
 import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.parser.net.IpAddress;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Formatting shared by the detectors: durations, packet one-liners and the quoted-packet key of ICMP errors. */
 final class Text {
@@ -20,18 +23,37 @@ final class Text {
 
     /** {@code 10.0.0.1:5 > 10.0.0.2:80} as the capture's info line writes it, used to match quoted headers. */
     static String endpoints(PacketSummary p) {
-        return endpoints(Packets.flowKey(p), p.family());
+        return endpoints(new StringBuilder(48), p.src(), p.sport(), p.dst(), p.dport(), p.family()).toString();
     }
 
     /** The same for a packet known only by its flow key and IP family. */
     static String endpoints(Packets.FlowKey k, int family) {
-        String src = k.src().map(Object::toString).orElse("?");
-        String dst = k.dst().map(Object::toString).orElse("?");
-        if (k.sport() < 0) {
-            return src + " > " + dst;
+        return endpoints(new StringBuilder(48), k.src(), k.sport(), k.dst(), k.dport(), family).toString();
+    }
+
+    /** Appends {@code src:sport > dst:dport} ({@code ?} for an absent address, IPv6 in brackets, no ports when absent). */
+    static StringBuilder endpoints(StringBuilder sb, Optional<IpAddress> src, int sport, Optional<IpAddress> dst, int dport,
+                                   int family) {
+        if (sport < 0) {
+            return address(address(sb, src).append(" > "), dst);
         }
         boolean v6 = family == 6;
-        return (v6 ? "[" + src + "]" : src) + ":" + k.sport() + " > " + (v6 ? "[" + dst + "]" : dst) + ":" + k.dport();
+        return endpoint(endpoint(sb, src, sport, v6).append(" > "), dst, dport, v6);
+    }
+
+    private static StringBuilder endpoint(StringBuilder sb, Optional<IpAddress> address, int port, boolean v6) {
+        if (v6) {
+            sb.append('[');
+        }
+        address(sb, address);
+        if (v6) {
+            sb.append(']');
+        }
+        return sb.append(':').append(port);
+    }
+
+    private static StringBuilder address(StringBuilder sb, Optional<IpAddress> address) {
+        return address.isPresent() ? Addresses.append(sb, address.get()) : sb.append('?');
     }
 
     /** {@code UDP 10.0.0.1:5 > 10.0.0.2:53}: how an ICMP error's info text names the packet it quotes. */

@@ -35,11 +35,7 @@ final class TrafficTracker {
     /** Frame number -> the frame's endpoints and its "looks like ..." note. */
     final Map<Long, String[]> mismatches = new LinkedHashMap<>();
     /** Last frame seen from each source endpoint, to find the pre-DNAT copy of a hairpinned packet. */
-    private final Map<Source, PacketSummary> lastFromSource = bounded();
-
-    /** A sending endpoint: protocol, address and port (a key built without formatting the address). */
-    private record Source(int proto, io.pktpath.parser.net.IpAddress address, int port) {
-    }
+    private final LastFromSource lastFromSource = new LastFromSource(MAX);
 
     /** Errors of one kind from one sender. */
     static final class IcmpGroup {
@@ -80,6 +76,20 @@ final class TrafficTracker {
 
     void accept(PacketTrace t, boolean answeredFailure) {
         PacketSummary p = t.packet();
+        if (!t.notes().isEmpty()) {
+            notes(t);
+        }
+        if (Packets.isIcmpError(p) && !answeredFailure) {
+            icmp(p);
+        }
+        hairpin(t);
+        stray(t);
+        if (p.sport() >= 0 && p.src().isPresent()) {
+            lastFromSource.put(p.proto(), p.src().get(), p.sport(), p);
+        }
+    }
+
+    private void notes(PacketTrace t) {
         for (String note : t.notes()) {
             if (note.contains("from a random offset") && t.flowId() > 0 && randomPortFlows.size() < MAX) {
                 randomPortFlows.add(t.flowId());
@@ -88,16 +98,8 @@ final class TrafficTracker {
         for (String note : t.notes()) {
             if (note.contains("looks like this packet leaving on") && mismatches.size() < MAX
                     && !randomPortFlows.contains(t.flowId()) && !onlySourcePortDiffers(note)) {
-                mismatches.put(p.frame(), new String[] {Text.endpoints(p), note});
+                mismatches.put(t.packet().frame(), new String[] {Text.endpoints(t.packet()), note});
             }
-        }
-        if (Packets.isIcmpError(p) && !answeredFailure) {
-            icmp(p);
-        }
-        hairpin(t);
-        stray(t);
-        if (p.sport() >= 0 && p.src().isPresent()) {
-            lastFromSource.put(new Source(p.proto(), p.src().get(), p.sport()), p);
         }
     }
 
@@ -158,8 +160,8 @@ final class TrafficTracker {
         }
         PacketSummary p = t.packet();
         Optional<NatChange> nat = t.nat();
-        Tuple after = nat.map(NatChange::after).orElse(null);
-        boolean masq = nat.map(NatChange::masquerade).orElse(false);
+        Tuple after = nat.isPresent() ? nat.get().after() : null;
+        boolean masq = nat.isPresent() && nat.get().masquerade();
         boolean same = after != null ? after.src().equals(after.dst())
                 : p.src().isPresent() && p.src().equals(p.dst());
         if (!same || masq || t.disposition() != Disposition.FORWARDED) {
@@ -184,7 +186,7 @@ final class TrafficTracker {
                 h.before = "frame " + p.frame() + " was addressed to " + nat.get().before().dst() + ":"
                         + nat.get().before().dport() + " and DNATed to " + after.dst() + ":" + after.dport();
             } else {
-                PacketSummary prev = lastFromSource.get(new Source(p.proto(), p.src().get(), p.sport()));
+                PacketSummary prev = lastFromSource.get(p.proto(), p.src().get(), p.sport());
                 if (prev != null && !prev.dst().equals(p.dst())) {
                     h.before = "frame " + prev.frame() + " shows the same connection addressed to "
                             + prev.dst().get() + ":" + prev.dport() + " before DNAT";
@@ -210,8 +212,8 @@ final class TrafficTracker {
         if (!Packets.walked(t) || t.disposition().isFailure() || Packets.has(p, Packets.SYN)) {
             return;
         }
-        Optional<ConntrackStep> ct = Packets.conntrack(t);
-        if (ct.isPresent() && (ct.get().state() == CtState.INVALID || ct.get().created())) {
+        ConntrackStep ct = Packets.conntrackStep(t);
+        if (ct != null && (ct.state() == CtState.INVALID || ct.created())) {
             strays.put(Packets.reverseKey(p), p);
         }
     }

@@ -48,8 +48,8 @@ final class UdpRaceTracker {
         if (times.size() < 8) {
             times.add(p.timeNanos());
         }
-        Optional<ConntrackStep> ct = Packets.conntrack(t);
-        if (ct.isEmpty() || ct.get().reply() || ct.get().state() != CtState.NEW && ct.get().state() != CtState.ESTABLISHED) {
+        ConntrackStep ct = Packets.conntrackStep(t);
+        if (ct == null || ct.reply() || ct.state() != CtState.NEW && ct.state() != CtState.ESTABLISHED) {
             return;
         }
         String observed = "";

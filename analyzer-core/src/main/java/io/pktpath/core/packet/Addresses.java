@@ -22,6 +22,17 @@ public final class Addresses {
         return IpAddress.formatV4(bits);
     }
 
+    /** Appends the dotted-quad text of 32 address bits (what {@link #formatV4} returns) without building a String. */
+    public static StringBuilder appendV4(StringBuilder sb, int bits) {
+        return sb.append((bits >>> 24) & 0xff).append('.').append((bits >>> 16) & 0xff).append('.')
+                .append((bits >>> 8) & 0xff).append('.').append(bits & 0xff);
+    }
+
+    /** Appends the text of an address ({@link IpAddress#toString()}); IPv4 without building a String. */
+    public static StringBuilder append(StringBuilder sb, IpAddress address) {
+        return address.isV4() ? appendV4(sb, address.v4Bits()) : sb.append(address.toString());
+    }
+
     /** RFC 5952 text of an IPv6 address. */
     public static String formatV6(long hi, long lo) {
         return IpAddress.v6(hi, lo).toString();

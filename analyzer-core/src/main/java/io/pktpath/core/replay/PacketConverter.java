@@ -21,27 +21,13 @@ public final class PacketConverter {
     private final String ifaceOverride;
     private final Direction dirOverride;
 
-    private final java.util.Map<Integer, Optional<IpAddress>> addresses = new java.util.HashMap<>();
+    private final Ipv4Interner addresses = new Ipv4Interner();
+    private final MacTexts macs = new MacTexts();
+    private final PacketInfo info = new PacketInfo();
 
     public PacketConverter(String ifaceOverride, Direction dirOverride) {
         this.ifaceOverride = ifaceOverride == null ? "" : ifaceOverride;
         this.dirOverride = dirOverride == null ? Direction.UNKNOWN : dirOverride;
-    }
-
-    /**
-     * One shared instance per IPv4 address seen lately: a node's traffic repeats a bounded set of addresses, and every
-     * conntrack entry keeps the addresses of its first packet.
-     */
-    private Optional<IpAddress> v4(int address) {
-        Optional<IpAddress> known = addresses.get(address);
-        if (known == null) {
-            if (addresses.size() >= 65_536) {
-                addresses.clear();
-            }
-            known = Optional.of(IpAddress.v4(address));
-            addresses.put(address, known);
-        }
-        return known;
     }
 
     public CapturedPacket convert(FrameView frame, PacketView view) {
@@ -56,14 +42,22 @@ public final class PacketConverter {
         boolean ip = view.status() == DecodeStatus.OK && (view.family() == 4 || view.family() == 6);
         boolean truncatedButUsable = view.status() == DecodeStatus.TRUNCATED && view.family() != 0 && view.protocol() >= 0
                 && view.ipTotalLength() > 0;
+        // one shared instance per IPv4 address seen lately: a node's traffic repeats a bounded set of addresses, and
+        // every conntrack entry keeps the addresses of its first packet
         Optional<IpAddress> src = Optional.empty();
         Optional<IpAddress> dst = Optional.empty();
+        String srcText = "";
+        String dstText = "";
         if (view.family() == 4) {
-            src = v4(view.src4());
-            dst = v4(view.dst4());
+            src = addresses.address(view.src4());
+            dst = addresses.address(view.dst4());
+            srcText = addresses.text(view.src4());
+            dstText = addresses.text(view.dst4());
         } else if (view.family() == 6) {
             src = Optional.of(source(view));
             dst = Optional.of(destination(view));
+            srcText = src.get().toString();
+            dstText = dst.get().toString();
         }
         int proto = view.family() == 0 ? -1 : view.protocol();
         PacketSummary summary = new PacketSummary(frame.frameNumber(), frame.timestampNanos(), iface, dir,
@@ -71,10 +65,10 @@ public final class PacketConverter {
                 ports(view) ? view.srcPort() : -1, ports(view) ? view.dstPort() : -1,
                 view.family() == 4 ? view.ipId() : -1, view.family() != 0 ? view.ipTotalLength() : (int) frame.originalLength(),
                 isIcmp(view) ? view.icmpType() : -1, isIcmp(view) ? view.icmpCode() : -1,
-                proto == Packet.TCP ? view.tcpFlags() : -1, PacketInfo.describe(view, (int) frame.originalLength()));
+                proto == Packet.TCP ? view.tcpFlags() : -1, info.describe(view, (int) frame.originalLength(), srcText, dstText));
         Optional<Packet> packet = Optional.empty();
         if ((ip || truncatedButUsable) && src.isPresent()) {
-            packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction));
+            packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc())));
         }
         return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
                 view.sllPacketType(), payloadHash(frame, view));
@@ -114,7 +108,7 @@ public final class PacketConverter {
     }
 
     private static Packet packet(FrameView frame, PacketView v, IpAddress src, IpAddress dst, String iface,
-                                 Direction direction) {
+                                 Direction direction, Optional<String> linkSrc) {
         IpFamily family = v.family() == 4 ? IpFamily.V4 : IpFamily.V6;
         boolean hasPorts = ports(v);
         Optional<Tuple> quoted = Optional.empty();
@@ -130,7 +124,7 @@ public final class PacketConverter {
                 Math.max(v.ack(), 0), Math.max(v.payloadLength(), 0), Math.max(v.ipId(), 0), v.ipTotalLength(),
                 v.ttl(), isIcmp(v) ? v.icmpType() : -1, isIcmp(v) ? v.icmpCode() : -1,
                 isIcmp(v) ? Math.max(v.icmpId(), 0) : 0, quoted, v.isFragment() && !v.isFirstFragment(),
-                !v.isFragment() || v.isFirstFragment(), linkClass(v), mac(v.linkSrc()), in ? iface : "",
+                !v.isFragment() || v.isFirstFragment(), linkClass(v), linkSrc, in ? iface : "",
                 in ? "" : iface, "", "", false, 0, !in);
     }
 

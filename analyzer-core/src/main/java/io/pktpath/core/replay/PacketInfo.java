@@ -3,12 +3,18 @@ package io.pktpath.core.replay;
 import io.pktpath.core.packet.DecodeStatus;
 import io.pktpath.core.packet.PacketView;
 
-/** A short tcpdump-like description of a decoded frame, e.g. {@code TCP 10.0.0.1:40000 > 10.96.0.10:80 [S] seq 1 len 0}. */
+/**
+ * A short tcpdump-like description of a decoded frame, e.g. {@code TCP 10.0.0.1:40000 > 10.96.0.10:80 [S] seq 1 len 0},
+ * written into one reused buffer (an instance serves one thread).
+ */
 final class PacketInfo {
-    private PacketInfo() {
-    }
+    private final StringBuilder sb = new StringBuilder(160);
 
-    static String describe(PacketView v, int frameLength) {
+    /**
+     * The description of {@code v}; {@code src} and {@code dst} are the text of its outer addresses when it is IPv4 or
+     * IPv6 (ignored otherwise).
+     */
+    String describe(PacketView v, int frameLength, String src, String dst) {
         if (v.status() == DecodeStatus.NOT_IP) {
             if (v.arpOp() > 0) {
                 return "ARP " + (v.arpOp() == 1 ? "who-has " + ip4(v.arpTargetIp()) + " tell " + ip4(v.arpSenderIp())
@@ -19,13 +25,14 @@ final class PacketInfo {
         if (v.family() != 4 && v.family() != 6) {
             return v.status() + (v.statusMessage() == null || v.statusMessage().isEmpty() ? "" : ": " + v.statusMessage());
         }
-        StringBuilder sb = new StringBuilder();
-        String src = PacketConverter.source(v).toString();
-        String dst = PacketConverter.destination(v).toString();
+        StringBuilder sb = this.sb;
+        sb.setLength(0);
         switch (v.protocol()) {
             case 6 -> {
-                sb.append("TCP ").append(endpoint(src, v.srcPort(), v.family())).append(" > ")
-                        .append(endpoint(dst, v.dstPort(), v.family())).append(" [").append(flags(v.tcpFlags())).append(']');
+                sb.append("TCP ");
+                endpoint(sb, src, v.srcPort(), v.family()).append(" > ");
+                endpoint(sb, dst, v.dstPort(), v.family()).append(" [");
+                flags(sb, v.tcpFlags()).append(']');
                 if (v.seq() >= 0) {
                     sb.append(" seq ").append(v.seq());
                 }
@@ -34,26 +41,19 @@ final class PacketInfo {
                 }
                 sb.append(" len ").append(Math.max(v.payloadLength(), 0));
             }
-            case 17 -> sb.append("UDP ").append(endpoint(src, v.srcPort(), v.family())).append(" > ")
-                    .append(endpoint(dst, v.dstPort(), v.family())).append(" len ").append(Math.max(v.payloadLength(), 0));
-            case 1, 58 -> {
-                sb.append(v.protocol() == 1 ? "ICMP " : "ICMPv6 ").append(src).append(" > ").append(dst).append(' ')
-                        .append(IcmpNames.describe(v.protocol(), v.icmpType(), v.icmpCode()));
-                boolean tooBig = v.protocol() == 1 ? v.icmpType() == 3 && v.icmpCode() == 4 : v.icmpType() == 2;
-                if (tooBig && v.icmpMtu() > 0) {
-                    sb.append(" mtu ").append(v.icmpMtu());
-                }
-                if (v.hasQuoted()) {
-                    PacketView q = v.quoted();
-                    sb.append(" (quoting ").append(q.protocol() == 6 ? "TCP " : q.protocol() == 17 ? "UDP " : "proto " + q.protocol() + " ")
-                            .append(endpoint(PacketConverter.source(q).toString(), q.srcPort(), q.family())).append(" > ")
-                            .append(endpoint(PacketConverter.destination(q).toString(), q.dstPort(), q.family())).append(')');
-                }
+            case 17 -> {
+                sb.append("UDP ");
+                endpoint(sb, src, v.srcPort(), v.family()).append(" > ");
+                endpoint(sb, dst, v.dstPort(), v.family()).append(" len ").append(Math.max(v.payloadLength(), 0));
             }
+            case 1, 58 -> icmp(sb, v, src, dst);
             default -> sb.append("proto ").append(v.protocol()).append(' ').append(src).append(" > ").append(dst);
         }
         if (v.isFragment()) {
-            sb.append(" frag off ").append(v.fragmentOffset()).append(v.moreFragments() ? " MF" : "");
+            sb.append(" frag off ").append(v.fragmentOffset());
+            if (v.moreFragments()) {
+                sb.append(" MF");
+            }
         }
         if (v.status() == DecodeStatus.TRUNCATED) {
             sb.append(" (truncated)");
@@ -61,15 +61,41 @@ final class PacketInfo {
         return sb.toString();
     }
 
-    private static String endpoint(String address, int port, int family) {
-        if (port < 0) {
-            return address;
+    private static void icmp(StringBuilder sb, PacketView v, String src, String dst) {
+        sb.append(v.protocol() == 1 ? "ICMP " : "ICMPv6 ").append(src).append(" > ").append(dst).append(' ')
+                .append(IcmpNames.describe(v.protocol(), v.icmpType(), v.icmpCode()));
+        boolean tooBig = v.protocol() == 1 ? v.icmpType() == 3 && v.icmpCode() == 4 : v.icmpType() == 2;
+        if (tooBig && v.icmpMtu() > 0) {
+            sb.append(" mtu ").append(v.icmpMtu());
         }
-        return family == 6 ? "[" + address + "]:" + port : address + ":" + port;
+        if (v.hasQuoted()) {
+            PacketView q = v.quoted();
+            sb.append(" (quoting ");
+            if (q.protocol() == 6) {
+                sb.append("TCP ");
+            } else if (q.protocol() == 17) {
+                sb.append("UDP ");
+            } else {
+                sb.append("proto ").append(q.protocol()).append(' ');
+            }
+            endpoint(sb, PacketConverter.source(q).toString(), q.srcPort(), q.family()).append(" > ");
+            endpoint(sb, PacketConverter.destination(q).toString(), q.dstPort(), q.family()).append(')');
+        }
     }
 
-    static String flags(int f) {
-        StringBuilder sb = new StringBuilder();
+    /** {@code address}, {@code address:port} or {@code [address]:port} (IPv6). */
+    private static StringBuilder endpoint(StringBuilder sb, String address, int port, int family) {
+        if (port < 0) {
+            return sb.append(address);
+        }
+        if (family == 6) {
+            return sb.append('[').append(address).append("]:").append(port);
+        }
+        return sb.append(address).append(':').append(port);
+    }
+
+    /** Appends the TCP flags tcpdump-style: S, F, R, P, U, then {@code .} for ACK. */
+    private static StringBuilder flags(StringBuilder sb, int f) {
         if ((f & 0x02) != 0) {
             sb.append('S');
         }
@@ -88,7 +114,7 @@ final class PacketInfo {
         if ((f & 0x10) != 0) {
             sb.append('.');
         }
-        return sb.toString();
+        return sb;
     }
 
     private static String ip4(int bits) {
