@@ -4,6 +4,8 @@ import io.pktpath.parser.diag.InvalidValueException;
 import io.pktpath.parser.net.Cidr;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,7 +13,14 @@ import java.util.Optional;
  * the family of the first address read.
  */
 final class AddressReader {
+    /** How many prefixes are remembered at most (then forgotten all at once), to keep the table small. */
+    private static final int REMEMBERED = 4096;
     private Optional<IpFamily> family;
+    /** Prefixes read so far by their text, with whether the text is the prefix as {@link Cidr#toString()} writes it. */
+    private final Map<String, Read> read = new HashMap<>();
+
+    private record Read(Cidr cidr, boolean canonical) {
+    }
 
     AddressReader(Optional<IpFamily> family) {
         this.family = family;
@@ -34,12 +43,27 @@ final class AddressReader {
     }
 
     Cidr cidr(String text) throws InvalidValueException {
-        Cidr cidr = Cidr.parse(text);
+        Read known = read.get(text);
+        if (known == null) {
+            if (read.size() == REMEMBERED) {
+                read.clear();
+            }
+            Cidr parsed = Cidr.parse(text);
+            known = new Read(parsed, parsed.toString().equals(text));
+            read.put(text, known);
+        }
+        Cidr cidr = known.cidr();
         if (family.isPresent() && cidr.family() != family.get()) {
             int slash = text.indexOf('/');
             IpAddress.parse(slash < 0 ? text : text.substring(0, slash), family.get());
         }
         fixFamily(cidr.family());
         return cidr;
+    }
+
+    /** True if {@code text}, read by {@link #cidr} before, is its prefix as {@link Cidr#toString()} writes it. */
+    boolean canonical(String text) {
+        Read known = read.get(text);
+        return known != null && known.canonical();
     }
 }

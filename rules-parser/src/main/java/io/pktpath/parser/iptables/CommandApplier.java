@@ -12,23 +12,20 @@ import java.util.Optional;
 final class CommandApplier {
     private final DumpParser dump;
     private final AddressReader addresses;
-    private static final int NAMES_LINES = 1024;
-    private Names names = new Names();
-    private int namesUsed;
+    private final Names names;
+    private final LineTokens tokens;
 
-    CommandApplier(DumpParser dump, AddressReader addresses) {
+    CommandApplier(DumpParser dump, AddressReader addresses, Names names) {
         this.dump = dump;
         this.addresses = addresses;
+        this.names = names;
+        this.tokens = new LineTokens(names);
     }
 
     void ruleLine(SourceSpan at, String text) {
         TableBuilder table = dump.current();
-        if (++namesUsed == NAMES_LINES) {
-            names = new Names();
-            namesUsed = 0;
-        }
         ruleLine(at, text, LineOutcome.read(dump.file(), at.line(), text, table.name(), table, addresses, dump.family(),
-                names));
+                names, tokens));
     }
 
     /** Reports and applies a line read ahead (or just now): the same diagnostics in the same order either way. */

@@ -38,6 +38,12 @@ final class CommonWords {
 
     /** {@code line.substring(start, end)}, shared if it is a common word; {@code hash} is its {@link String#hashCode()}. */
     static String find(String line, int start, int end, int hash) {
+        String common = lookup(line, start, end, hash);
+        return common != null ? common : line.substring(start, end);
+    }
+
+    /** The common word {@code line.substring(start, end)} is, or null if it is none. */
+    static String lookup(String line, int start, int end, int hash) {
         int len = end - start;
         for (int k = hash & MASK; TABLE[k] != null; k = (k + 1) & MASK) {
             String w = TABLE[k];
@@ -45,6 +51,6 @@ final class CommonWords {
                 return w;
             }
         }
-        return line.substring(start, end);
+        return null;
     }
 }

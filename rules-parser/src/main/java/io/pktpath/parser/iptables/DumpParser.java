@@ -42,6 +42,8 @@ final class DumpParser {
     private final TableSections sections;
     private final LinePrefetcher prefetcher;
     private int readAhead;
+    private final Names names;
+    private final LineTokens chainTokens;
 
     DumpParser(String file, String text, Optional<IpFamily> family, ParseOptions options) {
         this(file, text, family, options, defaultHelpers(), CHUNK, PARALLEL_LINES);
@@ -55,12 +57,14 @@ final class DumpParser {
                int minLines) {
         this.file = file;
         this.lines = text.split("\n", -1);
+        this.names = new Names();
+        this.chainTokens = new LineTokens(names);
         this.options = options;
         this.addresses = new AddressReader(family);
         this.familyGiven = family.isPresent();
-        this.commands = new CommandApplier(this, addresses);
+        this.commands = new CommandApplier(this, addresses, names);
         boolean ahead = helpers >= 0 && lines.length >= minLines && !options.failOnFirstError();
-        this.sections = ahead ? new TableSections(lines) : null;
+        this.sections = ahead ? new TableSections(lines, names) : null;
         this.prefetcher = ahead ? new LinePrefetcher(file, lines, sections, family, helpers, chunk) : null;
     }
 
@@ -225,8 +229,8 @@ final class DumpParser {
             skippingTable = true;
             return;
         }
-        current = new TableBuilder(name, at, sections == null ? TableSections.scan(lines, at.line())
-                : sections.declarations(at.line()));
+        current = new TableBuilder(name, at, sections == null ? TableSections.scan(lines, at.line(), names)
+                : sections.declarations(at.line(), names));
     }
 
     private void commit(SourceSpan at, String text) {
@@ -239,27 +243,27 @@ final class DumpParser {
     }
 
     private void chainLine(SourceSpan at, String text) {
-        List<Token> tokens;
+        LineTokens tokens;
         try {
-            tokens = Tokenizer.tokenize(text);
+            tokens = chainTokens.read(text);
         } catch (Tokenizer.UnbalancedQuoteException e) {
             error(IptCode.IPT005, at.atColumn(e.column()), text, "unbalanced double quote", "a closing \"");
             return;
         }
-        String name = tokens.get(0).text().substring(1);
+        String name = tokens.textAfter(0, 1);
         if (name.isEmpty() || tokens.size() < 2 || tokens.size() > 3) {
             error(IptCode.IPT013, at, text, "malformed chain declaration", ":CHAIN POLICY [packets:bytes]");
             return;
         }
-        Token policyToken = tokens.get(1);
+        String policyText = tokens.text(1);
         Optional<Policy> policy;
-        switch (policyToken.text()) {
+        switch (policyText) {
             case "ACCEPT" -> policy = Optional.of(Policy.ACCEPT);
             case "DROP" -> policy = Optional.of(Policy.DROP);
             case "-" -> policy = Optional.empty();
             default -> {
                 // still declared (as iptables-restore would have needed it), so the chain's rules are not lost
-                error(IptCode.IPT013, at.atColumn(policyToken.column()), text, "'" + policyToken.text()
+                error(IptCode.IPT013, at.atColumn(tokens.column(1)), text, "'" + policyText
                         + "' is not a chain policy", "ACCEPT or DROP for a built-in chain, - for a user chain");
                 policy = PlacementCheck.isBuiltin(name) ? Optional.of(Policy.ACCEPT) : Optional.empty();
             }
@@ -267,7 +271,7 @@ final class DumpParser {
         Counters counters = Counters.ZERO;
         if (tokens.size() == 3) {
             try {
-                counters = RuleLineParser.chainCounters(tokens.get(2));
+                counters = RuleLineParser.chainCounters(tokens.text(2), tokens.column(2));
             } catch (LineError e) {
                 error(e.code(), at.atColumn(e.column()), text, e.getMessage(), e.expected());
             }

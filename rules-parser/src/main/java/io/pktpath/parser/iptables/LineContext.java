@@ -20,7 +20,7 @@ final class LineContext {
     private final ChainDeclarations chains;
     private final AddressReader addresses;
     private final Names names;
-    private final List<Diagnostic> warnings = new ArrayList<>();
+    private List<Diagnostic> warnings = List.of();
 
     LineContext(String file, int line, String text, String table, ChainDeclarations chains, AddressReader addresses,
                 Names names) {
@@ -36,6 +36,16 @@ final class LineContext {
     /** An equal string shared with other rules (for strings the model keeps). */
     String share(String s) {
         return names.share(s);
+    }
+
+    /** An equal immutable value shared with other rules (for values the model keeps). */
+    <T> T shareValue(T v) {
+        return names.shareValue(v);
+    }
+
+    /** The per-reader sharing of strings and values. */
+    Names names() {
+        return names;
     }
 
     String file() {
@@ -63,6 +73,9 @@ final class LineContext {
     }
 
     void warn(IptCode code, int column, String message, String expected) {
+        if (warnings.isEmpty()) {
+            warnings = new ArrayList<>(2);
+        }
         warnings.add(Diagnostic.warning(code.name(), message, expected, span(column), text));
     }
 

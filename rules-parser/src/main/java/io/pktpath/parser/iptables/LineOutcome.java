@@ -37,13 +37,12 @@ final class LineOutcome {
 
     /**
      * Reads a rule line of {@code table} on line {@code number}, the dump's family being {@code family}; strings the model
-     * keeps are shared through {@code names}.
+     * keeps are shared through {@code names}; {@code tokens} is the caller's reusable token buffer.
      */
     static LineOutcome read(String file, int number, String text, String table, LineContext.ChainDeclarations chains,
-                            AddressReader addresses, IpFamily family, Names names) {
-        List<Token> tokens;
+                            AddressReader addresses, IpFamily family, Names names, LineTokens tokens) {
         try {
-            tokens = Tokenizer.tokenize(text);
+            tokens.read(text);
         } catch (Tokenizer.UnbalancedQuoteException e) {
             return new LineOutcome(e.column(), null, null, List.of(), family, Optional.empty());
         }
@@ -63,12 +62,12 @@ final class LineOutcome {
         }
     }
 
-    private static Optional<IpFamily> prefixFamily(List<Token> tokens) {
+    private static Optional<IpFamily> prefixFamily(LineTokens tokens) {
         for (int k = 0; k < Math.min(2, tokens.size()); k++) {
-            if (tokens.get(k).is("-4")) {
+            if (tokens.is(k, "-4")) {
                 return Optional.of(IpFamily.V4);
             }
-            if (tokens.get(k).is("-6")) {
+            if (tokens.is(k, "-6")) {
                 return Optional.of(IpFamily.V6);
             }
         }

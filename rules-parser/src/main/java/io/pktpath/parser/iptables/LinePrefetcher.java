@@ -17,6 +17,8 @@ final class LinePrefetcher implements AutoCloseable {
     }
 
     private static final Prefetched[] NONE = new Prefetched[0];
+    /** The size of the sharing tables of one chunk ({@link Names}), small as a chunk is read once. */
+    private static final int CHUNK_NAMES_BITS = 11;
 
     private final String file;
     private final String[] lines;
@@ -136,7 +138,8 @@ final class LinePrefetcher implements AutoCloseable {
         Prefetched[] r = new Prefetched[end - start];
         try {
             AddressReader addresses = new AddressReader(Optional.of(family));
-            Names names = new Names();
+            Names names = new Names(CHUNK_NAMES_BITS);
+            LineTokens tokens = new LineTokens(names);
             for (int n = Math.max(start, familyFrom); n < end && !closed; n++) {
                 TableSections.Section section = sections.sectionOf(n);
                 if (section == null) {
@@ -146,7 +149,7 @@ final class LinePrefetcher implements AutoCloseable {
                 RecordingDeclarations questions = new RecordingDeclarations(section.declarations());
                 try {
                     r[n - start] = new Prefetched(LineOutcome.read(file, n + 1, text, section.table(), questions, addresses,
-                            family, names), section.table(), questions);
+                            family, names, tokens), section.table(), questions);
                 } catch (RuntimeException e) {
                     r[n - start] = null;
                 }

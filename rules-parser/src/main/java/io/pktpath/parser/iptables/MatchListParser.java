@@ -8,11 +8,11 @@ import io.pktpath.parser.iptables.match.Match;
 import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.ProtocolMatch;
-import io.pktpath.parser.iptables.match.Quoting;
 import io.pktpath.parser.iptables.match.Protocols;
 import io.pktpath.parser.iptables.match.UnsupportedMatch;
 import io.pktpath.parser.net.Cidr;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -37,23 +37,26 @@ final class MatchListParser {
     private static final Set<String> SOURCE_OPTIONS = Set.of("-s", "--source", "--src");
 
     private final LineContext ctx;
-    private final List<Token> tokens;
-    private final List<Match> matches = new ArrayList<>();
-    private final List<Integer> columns = new ArrayList<>();
-    private final List<ModuleSpec> loaded = new ArrayList<>();
+    private final LineTokens tokens;
+    private final List<Match> matches = new ArrayList<>(6);
+    private int[] columns = new int[6];
+    private final List<ModuleSpec> loaded = new ArrayList<>(4);
     private Segment open;
     private int i;
-    private Token targetName;
+    private int targetName = -1;
     private boolean jump;
+    /** Set by {@link #value} when the value follows a {@code !} written after the option (pre-1.4.3 form). */
+    private boolean negAfter;
 
-    /** A module being read: its spec (absent for an unknown module), options, raw tokens, and first column. */
+    /** A module being read: its spec (absent for an unknown module), options, raw token indexes, and first column. */
     private static final class Segment {
         final Optional<ModuleSpec> spec;
         final String module;
         final boolean implicit;
         final int column;
-        final List<MatchOption> options = new ArrayList<>();
-        final List<String> raw = new ArrayList<>();
+        final List<MatchOption> options = new ArrayList<>(2);
+        int[] raw = new int[4];
+        int rawCount;
         String unsupportedReason;
 
         Segment(Optional<ModuleSpec> spec, String module, boolean implicit, int column) {
@@ -62,9 +65,16 @@ final class MatchListParser {
             this.implicit = implicit;
             this.column = column;
         }
+
+        void raw(int token) {
+            if (rawCount == raw.length) {
+                raw = Arrays.copyOf(raw, rawCount * 2);
+            }
+            raw[rawCount++] = token;
+        }
     }
 
-    MatchListParser(LineContext ctx, List<Token> tokens, int start) {
+    MatchListParser(LineContext ctx, LineTokens tokens, int start) {
         this.ctx = ctx;
         this.tokens = tokens;
         this.i = start;
@@ -75,12 +85,13 @@ final class MatchListParser {
     }
 
     /** The 1-based column where each match starts, parallel to {@link #matches()}. */
-    List<Integer> columns() {
+    int[] columns() {
         return columns;
     }
 
-    Optional<Token> targetName() {
-        return Optional.ofNullable(targetName);
+    /** The index of the target name token after {@code -j}/{@code -g}, or -1 if the rule has no target. */
+    int targetName() {
+        return targetName;
     }
 
     boolean jump() {
@@ -98,20 +109,21 @@ final class MatchListParser {
     }
 
     void parse() throws LineError {
-        while (i < tokens.size()) {
-            Token t = tokens.get(i);
+        int size = tokens.size();
+        while (i < size) {
+            int t = i;
             boolean negated = false;
-            if (t.is("!")) {
+            if (tokens.is(t, "!")) {
                 negated = true;
-                if (++i >= tokens.size()) {
-                    throw new LineError(IptCode.IPT015, t.column(), "'!' at the end of the rule", "an option after '!'");
+                if (++i >= size) {
+                    throw new LineError(IptCode.IPT015, tokens.column(t), "'!' at the end of the rule", "an option after '!'");
                 }
-                t = tokens.get(i);
+                t = i;
             }
-            if (t.quoted()) {
+            if (tokens.quoted(t)) {
                 throw unexpected(t);
             }
-            switch (t.text()) {
+            switch (tokens.text(t)) {
                 case "-s", "--source", "--src", "-d", "--destination", "--dst" -> address(t, negated);
                 case "-p", "--protocol" -> protocol(t, negated);
                 case "-i", "--in-interface", "-o", "--out-interface" -> iface(t, negated);
@@ -127,105 +139,121 @@ final class MatchListParser {
         close();
     }
 
-    private LineError unexpected(Token t) {
-        return new LineError(IptCode.IPT015, t.column(), "unexpected '" + t.text() + "'", "an option such as -s, -p, -m NAME or -j");
+    private LineError unexpected(int t) {
+        return new LineError(IptCode.IPT015, tokens.column(t), "unexpected '" + tokens.text(t) + "'",
+                "an option such as -s, -p, -m NAME or -j");
     }
 
     /** The option as written, as a shared string. */
-    private static String spelled(Token option) {
-        return SPELLINGS.getOrDefault(option.text(), option.text());
+    private String spelled(int option) {
+        String text = tokens.text(option);
+        return SPELLINGS.getOrDefault(text, text);
     }
 
     private void add(Match m, int column) {
-        matches.add(m);
-        columns.add(column);
+        if (matches.size() == columns.length) {
+            columns = Arrays.copyOf(columns, columns.length * 2);
+        }
+        columns[matches.size()] = column;
+        matches.add(ctx.shareValue(m));
     }
 
-    /** The value token after an option, noting the pre-1.4.3 {@code -s ! x} negation; returns [negAfter, index]. */
-    private Token value(Token option, boolean[] negAfter) throws LineError {
+    /** The index of the value token after an option, setting {@link #negAfter} for the pre-1.4.3 {@code -s ! x} form. */
+    private int value(int option) throws LineError {
         int at = i + 1;
-        if (at < tokens.size() && tokens.get(at).is("!")) {
-            negAfter[0] = true;
+        negAfter = false;
+        if (at < tokens.size() && tokens.is(at, "!")) {
+            negAfter = true;
             at++;
         }
         if (at >= tokens.size()) {
-            throw new LineError(IptCode.IPT015, option.column(), "option " + option.text() + " needs a value",
-                    "a value after " + option.text());
+            String name = tokens.text(option);
+            throw new LineError(IptCode.IPT015, tokens.column(option), "option " + name + " needs a value",
+                    "a value after " + name);
         }
         i = at + 1;
-        return tokens.get(at);
+        return at;
     }
 
-    private void address(Token option, boolean negated) throws LineError {
+    private void address(int option, boolean negated) throws LineError {
         close();
-        boolean[] after = new boolean[1];
-        Token v = value(option, after);
+        int v = value(option);
+        boolean after = negAfter;
         Cidr cidr;
         try {
-            cidr = ctx.addresses().cidr(v.text());
+            cidr = ctx.addresses().cidr(tokens.text(v));
         } catch (InvalidValueException e) {
-            throw new LineError(IptCode.IPT006, v.column(), e.getMessage(), e.expected());
+            throw new LineError(IptCode.IPT006, tokens.column(v), e.getMessage(), e.expected());
         }
-        AddressMatch.Side side = SOURCE_OPTIONS.contains(option.text())
+        AddressMatch.Side side = SOURCE_OPTIONS.contains(tokens.text(option))
                 ? AddressMatch.Side.SOURCE : AddressMatch.Side.DESTINATION;
-        Optional<String> spelling = v.raw().equals(cidr.toString()) ? Optional.empty() : Optional.of(v.raw());
-        add(new AddressMatch(side, cidr, negated || after[0], after[0], spelled(option), spelling), option.column());
+        boolean canonical = tokens.quoted(v) ? sameRaw(v, cidr.toString()) : ctx.addresses().canonical(tokens.text(v));
+        Optional<String> spelling = canonical ? Optional.empty() : Optional.of(tokens.raw(v));
+        add(new AddressMatch(side, cidr, negated || after, after, spelled(option), spelling), tokens.column(option));
     }
 
-    private void protocol(Token option, boolean negated) throws LineError {
+    /** True if token {@code k}'s source text is {@code s}. */
+    private boolean sameRaw(int k, String s) {
+        return tokens.rawLength(k) == s.length() && tokens.rawAt(k, s, 0);
+    }
+
+    private void protocol(int option, boolean negated) throws LineError {
         close();
-        boolean[] after = new boolean[1];
-        Token v = value(option, after);
-        Optional<Integer> number = Protocols.number(v.text());
+        int v = value(option);
+        boolean after = negAfter;
+        Optional<Integer> number = Protocols.number(tokens.text(v));
         if (number.isEmpty()) {
-            throw new LineError(IptCode.IPT015, v.column(), "'" + v.text() + "' is not a protocol",
+            throw new LineError(IptCode.IPT015, tokens.column(v), "'" + tokens.text(v) + "' is not a protocol",
                     "a protocol name (tcp, udp, icmp, ...) or number 0-255");
         }
         String canonical = Protocols.name(number.get());
-        Optional<String> spelling = v.raw().equals(canonical) ? Optional.empty() : Optional.of(v.raw());
-        add(new ProtocolMatch(number.get(), negated || after[0], after[0], spelled(option), spelling), option.column());
-        if (!negated && !after[0]) {
+        Optional<String> spelling = sameRaw(v, canonical) ? Optional.empty() : Optional.of(tokens.raw(v));
+        add(new ProtocolMatch(number.get(), negated || after, after, spelled(option), spelling), tokens.column(option));
+        if (!negated && !after) {
             ModuleRegistry.implicitFor(number.get()).ifPresent(loaded::add);
         }
     }
 
-    private void iface(Token option, boolean negated) throws LineError {
+    private void iface(int option, boolean negated) throws LineError {
         close();
-        boolean[] after = new boolean[1];
-        Token v = value(option, after);
-        InterfaceMatch.Side side = option.text().equals("-i") || option.text().equals("--in-interface")
+        int v = value(option);
+        boolean after = negAfter;
+        InterfaceMatch.Side side = tokens.is(option, "-i") || tokens.is(option, "--in-interface")
                 ? InterfaceMatch.Side.IN : InterfaceMatch.Side.OUT;
-        add(new InterfaceMatch(side, ctx.share(v.text()), negated || after[0], after[0], spelled(option)), option.column());
+        add(new InterfaceMatch(side, ctx.share(tokens.text(v)), negated || after, after, spelled(option)),
+                tokens.column(option));
     }
 
-    private void fragment(Token option, boolean negated) {
+    private void fragment(int option, boolean negated) {
         close();
         i++;
-        add(new FragmentMatch(negated, false, spelled(option)), option.column());
+        add(new FragmentMatch(negated, false, spelled(option)), tokens.column(option));
     }
 
-    private void module(Token option, boolean negated) throws LineError {
+    private void module(int option, boolean negated) throws LineError {
         close();
         if (negated) {
-            throw new LineError(IptCode.IPT015, option.column(), "'!' cannot negate " + option.text(), "! before an option");
+            throw new LineError(IptCode.IPT015, tokens.column(option), "'!' cannot negate " + tokens.text(option),
+                    "! before an option");
         }
-        boolean[] after = new boolean[1];
-        Token name = value(option, after);
-        Optional<ModuleSpec> spec = ModuleRegistry.module(name.text());
-        open = new Segment(spec, name.text(), false, option.column());
-        open.raw.add(option.raw());
-        open.raw.add(name.raw());
+        int name = value(option);
+        String module = tokens.text(name);
+        Optional<ModuleSpec> spec = ModuleRegistry.module(module);
+        open = new Segment(spec, module, false, tokens.column(option));
+        open.raw(option);
+        open.raw(name);
         spec.ifPresent(loaded::add);
         if (spec.isEmpty()) {
-            open.unsupportedReason = "match '" + name.text() + "' is not modeled";
+            open.unsupportedReason = "match '" + module + "' is not modeled";
         }
     }
 
-    private void moduleOption(Token option, boolean negated) throws LineError {
-        if (!option.text().startsWith("--")) {
+    private void moduleOption(int option, boolean negated) throws LineError {
+        if (!tokens.startsWith(option, "--")) {
             throw unexpected(option);
         }
-        if (open != null && open.unsupportedReason == null && open.spec.get().resolve(option.text()).isPresent()) {
+        String written = tokens.text(option);
+        if (open != null && open.unsupportedReason == null && open.spec.get().resolve(written).isPresent()) {
             readOption(open, option, negated);
             return;
         }
@@ -234,19 +262,19 @@ final class MatchListParser {
             return;
         }
         for (int k = loaded.size() - 1; k >= 0; k--) {
-            if (loaded.get(k).acceptsExactly(option.text())) {
+            if (loaded.get(k).acceptsExactly(written)) {
                 close();
-                open = new Segment(Optional.of(loaded.get(k)), loaded.get(k).name(), true, option.column());
+                open = new Segment(Optional.of(loaded.get(k)), loaded.get(k).name(), true, tokens.column(option));
                 readOption(open, option, negated);
                 return;
             }
         }
         if (open != null) {
-            open.unsupportedReason = "option " + option.text() + " is not modeled for match '" + open.module + "'";
+            open.unsupportedReason = "option " + written + " is not modeled for match '" + open.module + "'";
             swallow(negated);
             return;
         }
-        throw new LineError(IptCode.IPT016, option.column(), "option " + option.text() + " belongs to no loaded match",
+        throw new LineError(IptCode.IPT016, tokens.column(option), "option " + written + " belongs to no loaded match",
                 "-m MODULE before its options, or an option of " + loadedNames());
     }
 
@@ -257,94 +285,118 @@ final class MatchListParser {
     /** Adds the option and the following tokens up to the next boundary to an unsupported segment. */
     private void swallow(boolean negated) {
         if (negated) {
-            open.raw.add("!");
+            open.raw(i - 1);
         }
-        open.raw.add(tokens.get(i++).raw());
-        while (i < tokens.size() && !isBoundary(i) && !tokens.get(i).text().startsWith("--")) {
-            open.raw.add(tokens.get(i++).raw());
+        open.raw(i++);
+        while (i < tokens.size() && !isBoundary(i) && !tokens.startsWith(i, "--")) {
+            open.raw(i++);
         }
     }
 
     private boolean isBoundary(int k) {
-        Token t = tokens.get(k);
-        if (t.quoted()) {
+        if (tokens.quoted(k)) {
             return false;
         }
-        if (t.text().equals("!")) {
-            return k + 1 < tokens.size() && (isBoundary(k + 1) || tokens.get(k + 1).text().startsWith("--"));
+        if (tokens.is(k, "!")) {
+            return k + 1 < tokens.size() && (isBoundary(k + 1) || tokens.startsWith(k + 1, "--"));
         }
-        return BOUNDARIES.contains(t.text());
+        return BOUNDARIES.contains(tokens.text(k));
     }
 
-    private void readOption(Segment seg, Token option, boolean negated) throws LineError {
-        String canonical = seg.spec.get().resolve(option.text()).get();
+    private void readOption(Segment seg, int option, boolean negated) throws LineError {
+        String written = tokens.text(option);
+        String canonical = seg.spec.get().resolve(written).get();
         OptionKind kind = seg.spec.get().kind(canonical);
         boolean after = false;
         int at = i + 1;
-        if (kind.arity() > 0 && at < tokens.size() && tokens.get(at).is("!")) {
+        if (kind.arity() > 0 && at < tokens.size() && tokens.is(at, "!")) {
             after = true;
             at++;
         }
         if (at + kind.arity() > tokens.size()) {
-            throw new LineError(IptCode.IPT015, option.column(), "option " + option.text() + " needs "
-                    + kind.arity() + (kind.arity() == 1 ? " value" : " values"), "a value after " + option.text());
+            throw new LineError(IptCode.IPT015, tokens.column(option), "option " + written + " needs "
+                    + kind.arity() + (kind.arity() == 1 ? " value" : " values"), "a value after " + written);
         }
         int end = at + kind.arity();
         if (canonical.equals("--comment")) {
             end = unquotedWords(option, end);
         }
-        List<Token> args = tokens.subList(at, end);
         OptionValue value;
-        try {
-            List<String> texts = new ArrayList<>(args.size());
-            for (Token a : args) {
-                texts.add(kind == OptionKind.TEXT ? ctx.share(a.text()) : a.text());
+        boolean asRendered;
+        Names.WordValue known = end - at == 1 && kind.fromWordAlone() && !tokens.quoted(at)
+                ? ctx.names().wordValue(kind, tokens.text(at)) : null;
+        if (known != null) {
+            value = known.value();
+            asRendered = known.canonical();
+        } else {
+            value = optionValue(kind, at, end);
+            asRendered = value instanceof OptionValue.Text t && end - at == 1
+                    ? tokens.rawQuotes(at, t.text())
+                    : RuleLineParser.sameText(tokens, at, end, value.render());
+            if (end - at == 1 && kind.fromWordAlone() && !tokens.quoted(at)) {
+                ctx.names().keepWordValue(kind, tokens.text(at), new Names.WordValue(value, asRendered));
             }
-            value = args.size() > kind.arity() ? new OptionValue.Text(String.join(" ", texts)) : kind.parse(texts, ctx.addresses());
-        } catch (InvalidValueException e) {
-            throw new LineError(kind.errorCode(), args.get(0).column(), e.getMessage(), e.expected());
         }
-        boolean asRendered = value instanceof OptionValue.Text t && end - at == 1 ? Quoting.quotesAs(t.text(), tokens.get(at).raw())
-                : RuleLineParser.sameText(tokens, at, end, value.render());
         Optional<String> spelling = asRendered ? Optional.empty() : Optional.of(RuleLineParser.joinRaw(tokens, at, end));
-        seg.options.add(new MatchOption(canonical, option.text().equals(canonical) ? canonical : option.text(), negated || after,
+        seg.options.add(new MatchOption(canonical, written.equals(canonical) ? canonical : written, negated || after,
                 after, value, spelling));
         if (negated) {
-            seg.raw.add("!");
+            seg.raw(i - 1);
         }
         for (int k = i; k < end; k++) {
-            seg.raw.add(tokens.get(k).raw());
+            seg.raw(k);
         }
         i = end;
+    }
+
+    /** The value of tokens [at, end) for an option of {@code kind}. */
+    private OptionValue optionValue(OptionKind kind, int at, int end) throws LineError {
+        try {
+            if (end - at > kind.arity()) {
+                StringBuilder joined = new StringBuilder();
+                for (int k = at; k < end; k++) {
+                    joined.append(k == at ? "" : " ").append(text(kind, k));
+                }
+                return new OptionValue.Text(joined.toString());
+            }
+            String first = kind.arity() == 0 ? "" : text(kind, at);
+            String second = kind.arity() < 2 ? "" : text(kind, at + 1);
+            return kind.parse(first, second, ctx.addresses());
+        } catch (InvalidValueException e) {
+            throw new LineError(kind.errorCode(), tokens.column(at), e.getMessage(), e.expected());
+        }
+    }
+
+    private String text(OptionKind kind, int k) {
+        return kind == OptionKind.TEXT ? ctx.share(tokens.text(k)) : tokens.text(k);
     }
 
     /**
      * The end of a comment written as several unquoted words (kube-proxy's test dumps do this): iptables-restore would
      * reject the extra words, so they are joined into the comment with a warning.
      */
-    private int unquotedWords(Token option, int end) {
+    private int unquotedWords(int option, int end) {
         int k = end;
-        while (k < tokens.size() && !tokens.get(k).quoted() && !tokens.get(k).text().startsWith("-")
-                && !tokens.get(k).text().equals("!")) {
+        while (k < tokens.size() && !tokens.quoted(k) && !tokens.startsWith(k, "-") && !tokens.is(k, "!")) {
             k++;
         }
         if (k > end) {
-            ctx.warn(IptCode.IPT108, option.column(), "comment of " + (k - end + 1) + " unquoted words; iptables-restore"
+            ctx.warn(IptCode.IPT108, tokens.column(option), "comment of " + (k - end + 1) + " unquoted words; iptables-restore"
                     + " would reject the words after the first", "--comment \"several words\" in double quotes");
         }
         return k;
     }
 
-    private void target(Token option, boolean negated) throws LineError {
+    private void target(int option, boolean negated) throws LineError {
         close();
         if (negated) {
-            throw new LineError(IptCode.IPT015, option.column(), "'!' cannot negate " + option.text(), "! before a match option");
+            throw new LineError(IptCode.IPT015, tokens.column(option), "'!' cannot negate " + tokens.text(option),
+                    "! before a match option");
         }
-        boolean[] after = new boolean[1];
-        targetName = value(option, after);
-        jump = option.text().equals("-j") || option.text().equals("--jump");
-        if (after[0]) {
-            throw new LineError(IptCode.IPT015, option.column(), "'!' cannot negate a target", "-j TARGET");
+        targetName = value(option);
+        jump = tokens.is(option, "-j") || tokens.is(option, "--jump");
+        if (negAfter) {
+            throw new LineError(IptCode.IPT015, tokens.column(option), "'!' cannot negate a target", "-j TARGET");
         }
     }
 
@@ -356,7 +408,11 @@ final class MatchListParser {
         open = null;
         if (s.unsupportedReason != null) {
             ctx.warn(IptCode.IPT102, s.column, s.unsupportedReason + "; kept verbatim, evaluates as unknown", "");
-            add(new UnsupportedMatch(s.module, s.raw, ctx.span(s.column), s.unsupportedReason), s.column);
+            List<String> raw = new ArrayList<>(s.rawCount);
+            for (int k = 0; k < s.rawCount; k++) {
+                raw.add(tokens.raw(s.raw[k]));
+            }
+            add(new UnsupportedMatch(s.module, raw, ctx.span(s.column), s.unsupportedReason), s.column);
         } else {
             add(s.spec.get().build(s.options, s.implicit), s.column);
         }

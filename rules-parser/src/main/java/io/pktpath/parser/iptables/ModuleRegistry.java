@@ -99,11 +99,15 @@ final class ModuleRegistry {
                     .option("--fragres", FLAG).option("--fragfirst", FLAG).option("--fragmore", FLAG).option("--fraglast", FLAG)
     ).collect(Collectors.toUnmodifiableMap(ModuleSpec::name, Function.identity()));
 
+    /** {@link #MODULES} with each spec wrapped once, so a lookup allocates nothing. */
+    private static final Map<String, Optional<ModuleSpec>> FOUND = MODULES.values().stream()
+            .collect(Collectors.toUnmodifiableMap(ModuleSpec::name, Optional::of));
+
     private ModuleRegistry() {
     }
 
     static Optional<ModuleSpec> module(String name) {
-        return Optional.ofNullable(MODULES.get(name));
+        return FOUND.getOrDefault(name, Optional.empty());
     }
 
     /** The module {@code -p NAME} loads implicitly, if any ({@code -p tcp --dport 80}). */

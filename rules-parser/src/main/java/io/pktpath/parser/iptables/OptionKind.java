@@ -24,6 +24,11 @@ enum OptionKind {
         return arity;
     }
 
+    /** True if one argument's value depends on its text alone (not on the dump's address family). */
+    boolean fromWordAlone() {
+        return arity == 1 && this != ADDRESS && this != IP && this != ADDRESS_RANGE;
+    }
+
     /** The diagnostic code for a malformed value of this kind. */
     IptCode errorCode() {
         return switch (this) {
@@ -34,8 +39,8 @@ enum OptionKind {
         };
     }
 
-    OptionValue parse(List<String> args, AddressReader addresses) throws InvalidValueException {
-        String a = arity == 0 ? "" : args.get(0);
+    /** The value of the argument {@code a} (and {@code b}, for a two-argument kind; else ignored). */
+    OptionValue parse(String a, String b, AddressReader addresses) throws InvalidValueException {
         return switch (this) {
             case FLAG -> new OptionValue.Flag();
             case PORTS -> new OptionValue.Ports(PortRange.parse(a));
@@ -48,8 +53,8 @@ enum OptionKind {
             case NUMBER_RANGE -> numberRange(a);
             case TEXT -> new OptionValue.Text(a);
             case WORDS -> new OptionValue.Words(List.of(a.split(",", -1)));
-            case TCP_FLAGS -> new OptionValue.TcpFlags(tcpFlags(a), tcpFlags(args.get(1)));
-            case SET_REF -> new OptionValue.SetRef(a, List.of(args.get(1).split(",", -1)));
+            case TCP_FLAGS -> new OptionValue.TcpFlags(tcpFlags(a), tcpFlags(b));
+            case SET_REF -> new OptionValue.SetRef(a, List.of(b.split(",", -1)));
             case PROBABILITY -> probability(a);
             case ICMP_TYPE -> IcmpTypes.parse(a, false);
             case ICMP6_TYPE -> IcmpTypes.parse(a, true);

@@ -32,14 +32,14 @@ final class PlacementCheck {
         return BUILTIN.contains(chain);
     }
 
-    static void check(LineContext ctx, String chain, List<Match> matches, List<Integer> columns, Target target, int targetColumn) {
+    static void check(LineContext ctx, String chain, List<Match> matches, int[] columns, Target target, int targetColumn) {
         boolean builtin = BUILTIN.contains(chain);
         for (int k = 0; k < matches.size(); k++) {
             if (builtin && matches.get(k) instanceof InterfaceMatch m) {
                 boolean refused = m.side() == InterfaceMatch.Side.OUT ? chain.equals("PREROUTING") || chain.equals("INPUT")
                         : chain.equals("OUTPUT") || chain.equals("POSTROUTING");
                 if (refused) {
-                    ctx.warn(IptCode.IPT106, columns.get(k), m.spelledOption() + " is refused in " + chain
+                    ctx.warn(IptCode.IPT106, columns[k], m.spelledOption() + " is refused in " + chain
                             + " (no " + (m.side() == InterfaceMatch.Side.OUT ? "output" : "input") + " device there)",
                             m.side() == InterfaceMatch.Side.OUT ? "-o only in FORWARD, OUTPUT, POSTROUTING"
                                     : "-i only in PREROUTING, INPUT, FORWARD");

@@ -1,6 +1,7 @@
 package io.pktpath.parser.iptables;
 
 import io.pktpath.parser.iptables.model.Counters;
+import io.pktpath.parser.iptables.target.Jump;
 import io.pktpath.parser.iptables.target.NoTarget;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.net.IpFamily;
@@ -12,78 +13,86 @@ final class RuleLineParser {
     private RuleLineParser() {
     }
 
-    static RuleLine parse(LineContext ctx, List<Token> tokens, IpFamily family) throws LineError {
+    static RuleLine parse(LineContext ctx, LineTokens tokens, IpFamily family) throws LineError {
         int i = 0;
+        int size = tokens.size();
         Optional<Counters> counters = Optional.empty();
-        if (tokens.get(0).text().startsWith("[") && !tokens.get(0).quoted()) {
-            counters = Optional.of(counters(tokens.get(0)));
+        if (size > 0 && !tokens.quoted(0) && tokens.startsWith(0, "[")) {
+            counters = Optional.of(counters(tokens.text(0), tokens.column(0)));
             i++;
         }
         Optional<IpFamily> only = Optional.empty();
-        if (i < tokens.size() && (tokens.get(i).is("-4") || tokens.get(i).is("-6"))) {
-            only = Optional.of(tokens.get(i).is("-4") ? IpFamily.V4 : IpFamily.V6);
+        if (i < size && (tokens.is(i, "-4") || tokens.is(i, "-6"))) {
+            only = Optional.of(tokens.is(i, "-4") ? IpFamily.V4 : IpFamily.V6);
             i++;
         }
-        if (i >= tokens.size() || Command.of(tokens.get(i).text()).isEmpty()) {
-            int col = i < tokens.size() ? tokens.get(i).column() : 1;
+        if (i >= size || Command.of(tokens.text(i)).isEmpty()) {
+            int col = i < size ? tokens.column(i) : 1;
             throw new LineError(IptCode.IPT014, col, "a rule line must start with a command", "-A CHAIN followed by options");
         }
-        Token commandToken = tokens.get(i);
-        Command command = Command.of(commandToken.text()).get();
-        String text = ctx.text().substring(commandToken.column() - 1).strip();
+        int commandToken = i;
+        String commandText = tokens.text(i);
+        Command command = Command.of(commandText).get();
+        String text = ctx.text().substring(tokens.column(commandToken) - 1).strip();
         i++;
         if (!command.takesRule()) {
-            return new RuleLine(command, counters, only, "", commandToken.column(), 0, List.of(), new NoTarget(),
-                    Optional.empty(), text, tokens.subList(i, tokens.size()));
+            return new RuleLine(command, counters, only, "", tokens.column(commandToken), 0, List.of(), new NoTarget(),
+                    Optional.empty(), text, tokens.tokens(i, size));
         }
-        if (i >= tokens.size()) {
-            throw new LineError(IptCode.IPT015, commandToken.column(), commandToken.text() + " needs a chain name",
-                    commandToken.text() + " CHAIN");
+        if (i >= size) {
+            throw new LineError(IptCode.IPT015, tokens.column(commandToken), commandText + " needs a chain name",
+                    commandText + " CHAIN");
         }
-        Token chain = tokens.get(i++);
+        int chain = i++;
         int index = 0;
-        if (command != Command.APPEND && i < tokens.size() && NumberText.parseOrMinus(tokens.get(i).text()) > 0) {
-            index = NumberText.parseOrMinus(tokens.get(i++).text());
+        if (command != Command.APPEND && i < size && NumberText.parseOrMinus(tokens.text(i)) > 0) {
+            index = NumberText.parseOrMinus(tokens.text(i++));
         }
         MatchListParser matches = new MatchListParser(ctx, tokens, i);
         matches.parse();
         Target target = new NoTarget();
         Optional<String> spelling = Optional.empty();
         int targetColumn = 0;
-        if (matches.targetName().isPresent()) {
-            Token name = matches.targetName().get();
-            List<Token> args = tokens.subList(matches.targetArgsStart(), tokens.size());
-            target = new TargetParser(ctx, family).parse(name, matches.jump(), args);
+        if (matches.targetName() >= 0) {
+            List<Token> args = tokens.tokens(matches.targetArgsStart(), size);
+            target = new TargetParser(ctx, family).parse(tokens.token(matches.targetName()), matches.jump(), args);
             int jumpIndex = matches.targetOptionIndex();
-            targetColumn = tokens.get(jumpIndex).column();
-            String rendered = target.render();
-            if (!sameText(tokens, jumpIndex, tokens.size(), rendered)) {
-                spelling = Optional.of(joinRaw(tokens, jumpIndex, tokens.size()));
+            targetColumn = tokens.column(jumpIndex);
+            if (!writtenAsRendered(tokens, jumpIndex, size, target)) {
+                spelling = Optional.of(joinRaw(tokens, jumpIndex, size));
             }
         }
-        PlacementCheck.check(ctx, chain.text(), matches.matches(), matches.columns(), target, targetColumn);
-        return new RuleLine(command, counters, only, chain.text(), chain.column(), index, List.copyOf(matches.matches()), target,
-                spelling, text, List.of());
+        String chainName = tokens.text(chain);
+        PlacementCheck.check(ctx, chainName, matches.matches(), matches.columns(), target, targetColumn);
+        return new RuleLine(command, counters, only, chainName, tokens.column(chain), index,
+                List.copyOf(matches.matches()), ctx.shareValue(target), spelling, text, List.of());
     }
 
-    private static Counters counters(Token t) throws LineError {
-        String s = t.text();
+    private static Counters counters(String s, int column) throws LineError {
         int colon = s.indexOf(':');
         if (!s.endsWith("]") || colon < 0) {
-            throw badCounters(t);
+            throw badCounters(s, column);
         }
         String p = s.substring(1, colon);
         String b = s.substring(colon + 1, s.length() - 1);
         if (!digits(p) || !digits(b)) {
-            throw badCounters(t);
+            throw badCounters(s, column);
         }
         try {
             long packets = Long.parseLong(p);
             long bytes = Long.parseLong(b);
             return packets == 0 && bytes == 0 ? Counters.ZERO : new Counters(packets, bytes);
         } catch (NumberFormatException e) {
-            throw badCounters(t);
+            throw badCounters(s, column);
         }
+    }
+
+    /** True if tokens [from, to) are {@code target.render()} (a plain {@code -j CHAIN} is checked without rendering). */
+    private static boolean writtenAsRendered(LineTokens tokens, int from, int to, Target target) {
+        if (target instanceof Jump j && to - from == 2 && tokens.is(from, "-j") && tokens.is(from + 1, j.chain())) {
+            return true;
+        }
+        return sameText(tokens, from, to, target.render());
     }
 
     private static boolean digits(String s) {
@@ -99,6 +108,37 @@ final class RuleLineParser {
     }
 
     /** True if the raw texts of tokens [from, to) joined by single spaces are {@code text} (without joining them). */
+    static boolean sameText(LineTokens tokens, int from, int to, String text) {
+        int at = 0;
+        for (int k = from; k < to; k++) {
+            if (k > from) {
+                if (at >= text.length() || text.charAt(at) != ' ') {
+                    return false;
+                }
+                at++;
+            }
+            int length = tokens.rawLength(k);
+            if (at + length > text.length() || !tokens.rawAt(k, text, at)) {
+                return false;
+            }
+            at += length;
+        }
+        return at == text.length();
+    }
+
+    /** The raw texts of tokens [from, to) joined by single spaces. */
+    static String joinRaw(LineTokens tokens, int from, int to) {
+        if (to - from == 1) {
+            return tokens.raw(from);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int k = from; k < to; k++) {
+            sb.append(k == from ? "" : " ").append(tokens.raw(k));
+        }
+        return sb.toString();
+    }
+
+    /** {@link #sameText(LineTokens, int, int, String)} for {@link Token}s. */
     static boolean sameText(List<Token> tokens, int from, int to, String text) {
         int at = 0;
         for (int k = from; k < to; k++) {
@@ -117,11 +157,8 @@ final class RuleLineParser {
         return at == text.length();
     }
 
-    /** The raw texts of tokens [from, to) joined by single spaces. */
+    /** {@link #joinRaw(LineTokens, int, int)} for {@link Token}s. */
     static String joinRaw(List<Token> tokens, int from, int to) {
-        if (to - from == 1) {
-            return tokens.get(from).raw();
-        }
         StringBuilder sb = new StringBuilder();
         for (int k = from; k < to; k++) {
             sb.append(k == from ? "" : " ").append(tokens.get(k).raw());
@@ -129,12 +166,12 @@ final class RuleLineParser {
         return sb.toString();
     }
 
-    static LineError badCounters(Token t) {
-        return new LineError(IptCode.IPT015, t.column(), "'" + t.text() + "' is not a counter pair", "[packets:bytes], such as [0:0]");
+    static LineError badCounters(String s, int column) {
+        return new LineError(IptCode.IPT015, column, "'" + s + "' is not a counter pair", "[packets:bytes], such as [0:0]");
     }
 
-    /** Counters for chain lines (shared format). */
-    static Counters chainCounters(Token t) throws LineError {
-        return counters(t);
+    /** Counters for chain lines (shared format): the token's text and column. */
+    static Counters chainCounters(String text, int column) throws LineError {
+        return counters(text, column);
     }
 }

@@ -77,6 +77,9 @@ final class TableBuilder implements LineContext.ChainDeclarations {
 
     @Override
     public int declaredAt(String chain) {
+        if (last.isPresent() && last.get().name.equals(chain)) {
+            return last.get().span.line();
+        }
         ChainBuilder known = chains.get(chain);
         if (known != null) {
             return known.span.line();

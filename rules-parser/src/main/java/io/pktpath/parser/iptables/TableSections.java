@@ -19,7 +19,8 @@ final class TableSections {
     private final Section[] sectionOf;
     private final Map<Integer, Map<String, Integer>> declarations = new HashMap<>();
 
-    TableSections(String[] lines) {
+    /** Scans {@code lines}; chain names are shared through {@code names}. */
+    TableSections(String[] lines, Names names) {
         this.lines = lines;
         this.sectionOf = new Section[lines.length];
         Section table = null;
@@ -31,7 +32,7 @@ final class TableSections {
                 String name = l.substring(first + 1).strip();
                 table = null;
                 if (TABLES.contains(name)) {
-                    Map<String, Integer> found = scan(lines, n + 1);
+                    Map<String, Integer> found = scan(lines, n + 1, names);
                     declarations.put(n + 1, found);
                     table = new Section(name, found);
                 }
@@ -48,14 +49,17 @@ final class TableSections {
         return sectionOf[index];
     }
 
-    /** The declarations of the table whose header is on 1-based line {@code headerLine}, as {@link #scan} finds them. */
-    Map<String, Integer> declarations(int headerLine) {
+    /**
+     * The declarations of the table whose header is on 1-based line {@code headerLine}, as {@link #scan} finds them;
+     * {@code names} shares the names of a table scanned now.
+     */
+    Map<String, Integer> declarations(int headerLine, Names names) {
         Map<String, Integer> found = declarations.get(headerLine);
-        return found != null ? found : scan(lines, headerLine);
+        return found != null ? found : scan(lines, headerLine, names);
     }
 
     /** The chain declarations of the table starting after {@code headerLine}, first declaration wins. */
-    static Map<String, Integer> scan(String[] lines, int headerLine) {
+    static Map<String, Integer> scan(String[] lines, int headerLine, Names names) {
         Map<String, Integer> found = new HashMap<>();
         for (int n = headerLine; n < lines.length; n++) {
             String l = lines[n];
@@ -64,7 +68,8 @@ final class TableSections {
             }
             if (l.startsWith(":")) {
                 int sp = l.indexOf(' ');
-                found.putIfAbsent(sp < 0 ? l.substring(1).strip() : l.substring(1, sp), n + 1);
+                String name = sp < 0 ? names.share(l.substring(1).strip()) : names.share(l, 1, sp, Names.hash(l, 1, sp));
+                found.putIfAbsent(name, n + 1);
             }
         }
         return found;

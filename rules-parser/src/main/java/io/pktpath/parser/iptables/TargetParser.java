@@ -32,8 +32,9 @@ final class TargetParser {
     /** The target for {@code -j/-g NAME} followed by the option tokens {@code args}. */
     Target parse(Token name, boolean jump, List<Token> args) throws LineError {
         String n = name.text();
-        if (!jump || ctx.checkDeclared(n, name.column())) {
-            if (!ctx.checkDeclared(n, name.column())) {
+        boolean declared = jump && ctx.checkDeclared(n, name.column());
+        if (!jump || declared) {
+            if (!jump && !ctx.checkDeclared(n, name.column())) {
                 throw unknown(name);
             }
             noArgs(name, args);
@@ -146,6 +147,9 @@ final class TargetParser {
         return new Nflog(TargetArgs.last(a, "--nflog-prefix").map(Arg::text), group, size, threshold);
     }
 
+    private static final Set<String> DNAT_OPTIONS = Set.of("--to-destination");
+    private static final Set<String> SNAT_OPTIONS = Set.of("--to-source");
+    private static final Set<String> NAT_FLAGS = Set.of("--random", "--random-fully", "--persistent");
     private static final Set<String> MARK_OPS = Set.of("--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark");
 
     private Target mark(Token name, List<Token> args) throws LineError, InvalidValueException {
@@ -210,9 +214,9 @@ final class TargetParser {
     }
 
     private Target nat(Token name, List<Token> args) throws LineError, InvalidValueException {
-        String rangeOption = name.text().equals("DNAT") ? "--to-destination" : "--to-source";
-        Optional<List<Arg>> read = TargetArgs.read(args, Set.of(rangeOption),
-                Set.of("--random", "--random-fully", "--persistent"));
+        boolean dnat = name.text().equals("DNAT");
+        String rangeOption = dnat ? "--to-destination" : "--to-source";
+        Optional<List<Arg>> read = TargetArgs.read(args, dnat ? DNAT_OPTIONS : SNAT_OPTIONS, NAT_FLAGS);
         if (read.isEmpty() || TargetArgs.last(read.get(), rangeOption).isEmpty()) {
             return unsupported(name, args);
         }

@@ -41,6 +41,7 @@ public final class Protocols {
 
     /** The name iptables-save prints for a number (the number itself when it has no name). */
     public static String name(int number) {
-        return CANONICAL.getOrDefault(number, Integer.toString(number));
+        String name = CANONICAL.get(number);
+        return name != null ? name : Integer.toString(number);
     }
 }

@@ -30,14 +30,19 @@ public final class Quoting {
 
     /** True if {@link #quote(String)} of {@code value} is {@code text} (checked without building the quoted text). */
     public static boolean quotesAs(String value, String text) {
+        return quotesAs(value, text, 0, text.length());
+    }
+
+    /** {@link #quotesAs(String, String)} for {@code text.substring(from, to)}, checked in place. */
+    public static boolean quotesAs(String value, String text, int from, int to) {
         if (isBare(value)) {
-            return value.equals(text);
+            return to - from == value.length() && text.startsWith(value, from);
         }
-        int last = text.length() - 1;
-        if (last < 1 || text.charAt(0) != '"' || text.charAt(last) != '"') {
+        int last = to - 1;
+        if (last < from + 1 || text.charAt(from) != '"' || text.charAt(last) != '"') {
             return false;
         }
-        int at = 1;
+        int at = from + 1;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\' || c == '\'') {

@@ -1,0 +1,53 @@
+package io.pktpath.core.bench;
+
+import io.pktpath.parser.iptables.IptablesSaveParser;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Times {@code iptables-save} parsing alone: each file given is parsed several times in this JVM and every run's wall
+ * time, the reading thread's CPU time and allocation, the collectors' time and the load average are printed, then the
+ * best time.
+ */
+public final class ParseBench {
+    private ParseBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int runs = Integer.getInteger("runs", 3);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (String file : args) {
+            Path path = Path.of(file);
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < runs; i++) {
+                double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+                long a0 = threads.getCurrentThreadAllocatedBytes();
+                long gc0 = gcMillis();
+                long c0 = threads.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                var parsed = IptablesSaveParser.parse(path.getFileName().toString(), text);
+                long t = System.nanoTime() - t0;
+                long cpu = threads.getCurrentThreadCpuTime() - c0;
+                long gc = gcMillis() - gc0;
+                long alloc = threads.getCurrentThreadAllocatedBytes() - a0;
+                best = Math.min(best, t);
+                int rules = parsed.value().tables().stream().mapToInt(tb -> tb.chains().stream()
+                        .mapToInt(c -> c.rules().size()).sum()).sum();
+                System.out.printf(Locale.ROOT, "  run %d: %.3f s (thread CPU %.3f s, GC %.3f s), %d rules,"
+                        + " %d MB allocated (this thread), load %.2f%n", i + 1, t / 1e9, cpu / 1e9, gc / 1e3, rules,
+                        alloc >> 20, load);
+            }
+            System.out.printf(Locale.ROOT, "%s: best of %d %.3f s%n", file, runs, best / 1e9);
+        }
+    }
+
+    /** Milliseconds all collectors have spent so far (pauses and concurrent work as the JVM counts them). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+    }
+}
