@@ -17,8 +17,8 @@ public final class FrameLine {
 
     public static String render(PacketTrace t, Style style) {
         PacketSummary p = t.packet();
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%5d %s %-10s %s", p.frame(), Labels.time(p.timeNanos()), Labels.where(p), p.info()));
+        StringBuilder sb = new StringBuilder(160);
+        head(sb, p.frame(), p.timeNanos(), Labels.where(p), p.info());
         sb.append("  ").append(style.disposition(t.disposition()));
         if (t.role() == FrameRole.EGRESS_COPY && !t.correlated().isEmpty()) {
             sb.append(" (copy of frame ").append(t.correlated().get(0)).append(')');
@@ -32,6 +32,20 @@ public final class FrameLine {
         }
         nat(t.nat()).ifPresent(n -> sb.append(" [").append(n).append(']'));
         return sb.toString();
+    }
+
+    /** The line's start, as {@code String.format("%5d %s %-10s %s", frame, time, where, info)} would write it. */
+    static StringBuilder head(StringBuilder sb, long frame, long timeNanos, String where, String info) {
+        String number = Long.toString(frame);
+        for (int i = number.length(); i < 5; i++) {
+            sb.append(' ');
+        }
+        sb.append(number).append(' ');
+        Labels.appendTime(sb, timeNanos).append(' ').append(where);
+        for (int i = where.length(); i < 10; i++) {
+            sb.append(' ');
+        }
+        return sb.append(' ').append(info);
     }
 
     /** {@code dnat 10.96.0.10:80 -> 10.244.1.3:8080}, {@code snat ...}, or both, for a NAT that changed something. */
