@@ -26,6 +26,8 @@ public final class Connection implements TrackedFlow {
     private final int zone;
     private final Tuple original;
     private final Tuple reply;
+    /** {@code Optional.of(reply)}, made once: every lookup's ct info carries it. */
+    private final java.util.Optional<Tuple> replyPresent;
     private final int icmpRequestType;
     private final boolean fromBundle;
     private final List<NatRecord> nat;
@@ -62,6 +64,7 @@ public final class Connection implements TrackedFlow {
         this.zone = zone;
         this.original = Objects.requireNonNull(original, "original");
         this.reply = Objects.requireNonNull(reply, "reply");
+        this.replyPresent = java.util.Optional.of(reply);
         this.icmpRequestType = icmpRequestType;
         this.fromBundle = fromBundle;
         this.nat = List.copyOf(nat);
@@ -217,8 +220,7 @@ public final class Connection implements TrackedFlow {
         Set<CtStatus> status = assured ? (seenReply ? CONFIRMED_REPLIED_ASSURED : CONFIRMED_ASSURED)
                 : seenReply ? CONFIRMED_REPLIED : CONFIRMED;
         long remaining = Math.max(0, (expiresNanos - timeNanos) / 1_000_000_000L);
-        return new CtInfo(state, dir == CtDirection.REPLY, mark, status, original, java.util.Optional.of(reply), zone,
-                remaining, id);
+        return new CtInfo(state, dir == CtDirection.REPLY, mark, status, original, replyPresent, zone, remaining, id);
     }
 
     /** A snapshot for the flows view; a live ct whose timer ran out by {@code endNanos} shows as EXPIRED. */

@@ -31,7 +31,7 @@ final class CtClassifier {
         if (p.isTcp() && !TcpTracker.validFlags(p.tcpFlags())) {
             return new CtLookup.Invalid("TCP flag combination " + TcpTracker.flagNames(p.tcpFlags()) + " is invalid for conntrack");
         }
-        CtKey key = CtKey.of(zone, p.tuple(), p.icmpType());
+        CtKey key = CtKey.of(zone, p);
         CtIndex.Slot slot = index.live(key, timeNanos);
         if (slot != null) {
             return existing(slot, p, timeNanos, nextId);

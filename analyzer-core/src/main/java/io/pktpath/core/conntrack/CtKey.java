@@ -36,6 +36,17 @@ record CtKey(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo
         return z ^ (z >>> 31);
     }
 
+    /** The key of a packet's tuple as {@code of(zone, p.tuple(), p.icmpType())} gives it, without making the tuple. */
+    static CtKey of(int zone, io.pktpath.core.engine.Packet p) {
+        IpAddress s = p.src();
+        IpAddress d = p.dst();
+        int familyProto = p.proto() | (s.isV4() ? 0 : 0x100);
+        boolean icmp = p.isIcmp();
+        boolean ports = !icmp && p.hasPorts();
+        return new CtKey(zone, familyProto, s.hi(), s.lo(), d.hi(), d.lo(), icmp ? p.icmpId() : ports ? p.sport() : 0,
+                ports ? p.dport() : 0, Tuples.isIcmp(p.proto()) ? p.icmpType() : 0);
+    }
+
     static CtKey of(int zone, Tuple t, int icmpType) {
         IpAddress s = t.src();
         IpAddress d = t.dst();
