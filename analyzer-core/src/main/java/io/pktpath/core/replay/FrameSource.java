@@ -28,13 +28,22 @@ final class FrameSource implements AutoCloseable {
     private int index;
     private boolean ended;
 
+    /** Turns a read frame and its decoded headers into the replay's frame (the converter; tests put failures here). */
+    interface Conversion {
+        CapturedPacket convert(io.pktpath.core.capture.FrameView frame, PacketView view);
+    }
+
     FrameSource(CaptureReader reader, PacketConverter converter) {
+        this(reader, converter::convert);
+    }
+
+    FrameSource(CaptureReader reader, Conversion converter) {
         thread = new Thread(() -> produce(reader, converter), "pktpath-reader");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void produce(CaptureReader reader, PacketConverter converter) {
+    private void produce(CaptureReader reader, Conversion converter) {
         PacketDecoder decoder = new PacketDecoder();
         PacketView view = new PacketView();
         List<List<CapturedPacket>> pending = new ArrayList<>(1);
