@@ -394,35 +394,26 @@ public final class ReplayLoop {
         }
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         Packet packet = cp.packet().orElseThrow();
-        CapturedPacket sameIdentity = null;
         // The egress copy is nearly always among the next few frames: look at the frames already read, then read on
         // one frame at a time, so the lookahead stays short (and in the cache) instead of holding the whole window.
-        boolean beyond = false;
+        CapturedPacket[] firstLookalike = new CapturedPacket[1];
+        Choice found = null;
         for (CapturedPacket later : ahead) {
-            if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
-                beyond = true;
+            found = examine(later, cp, packet, branches, firstLookalike);
+            if (found != null) {
                 break;
             }
-            if (unclaimedCopyOf(later, cp, packet)) {
-                Choice found = leavingAs(later, branches);
-                if (found != null) {
-                    return found;
-                }
-                sameIdentity = sameIdentity == null ? later : sameIdentity;
-            }
         }
-        for (CapturedPacket later = beyond ? null : fillOne(until); later != null; later = fillOne(until)) {
-            if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
+        for (CapturedPacket later = found == null ? fillOne(until) : null; later != null; later = fillOne(until)) {
+            found = examine(later, cp, packet, branches, firstLookalike);
+            if (found != null) {
                 break;
             }
-            if (unclaimedCopyOf(later, cp, packet)) {
-                Choice found = leavingAs(later, branches);
-                if (found != null) {
-                    return found;
-                }
-                sameIdentity = sameIdentity == null ? later : sameIdentity;
-            }
         }
+        if (found != null && found != BEYOND_WINDOW) {
+            return found;
+        }
+        CapturedPacket sameIdentity = firstLookalike[0];
         fill(until);
         for (CapturedPacket later : ahead) {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
@@ -460,6 +451,29 @@ public final class ReplayLoop {
                     + ": the dump may be from another node or another time");
         }
         return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", 0);
+    }
+
+    /** What {@link #examine} says of a frame past the lookahead window: stop looking. */
+    private static final Choice BEYOND_WINDOW = new Choice(-1, "", 0);
+
+    /**
+     * One frame ahead of {@code cp} in the egress-copy search: {@link #BEYOND_WINDOW} past the window, the choice it
+     * decides when a branch leaves as it, else null (remembering in {@code firstLookalike} the first unclaimed frame
+     * that carries the same packet but matches no branch).
+     */
+    private Choice examine(CapturedPacket later, CapturedPacket cp, Packet packet,
+                           List<BranchEnumerator.Branch<PathRun>> branches, CapturedPacket[] firstLookalike) {
+        if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
+            return BEYOND_WINDOW;
+        }
+        if (!unclaimedCopyOf(later, cp, packet)) {
+            return null;
+        }
+        Choice found = leavingAs(later, branches);
+        if (found == null && firstLookalike[0] == null) {
+            firstLookalike[0] = later;
+        }
+        return found;
     }
 
     /** The branch that leaves as {@code later}, as a choice decided by that frame, or null. */

@@ -138,34 +138,6 @@ final class RuleLineParser {
         return sb.toString();
     }
 
-    /** {@link #sameText(LineTokens, int, int, String)} for {@link Token}s. */
-    static boolean sameText(List<Token> tokens, int from, int to, String text) {
-        int at = 0;
-        for (int k = from; k < to; k++) {
-            if (k > from) {
-                if (at >= text.length() || text.charAt(at) != ' ') {
-                    return false;
-                }
-                at++;
-            }
-            String raw = tokens.get(k).raw();
-            if (!text.startsWith(raw, at)) {
-                return false;
-            }
-            at += raw.length();
-        }
-        return at == text.length();
-    }
-
-    /** {@link #joinRaw(LineTokens, int, int)} for {@link Token}s. */
-    static String joinRaw(List<Token> tokens, int from, int to) {
-        StringBuilder sb = new StringBuilder();
-        for (int k = from; k < to; k++) {
-            sb.append(k == from ? "" : " ").append(tokens.get(k).raw());
-        }
-        return sb.toString();
-    }
-
     static LineError badCounters(String s, int column) {
         return new LineError(IptCode.IPT015, column, "'" + s + "' is not a counter pair", "[packets:bytes], such as [0:0]");
     }

@@ -39,7 +39,7 @@ class SharedTextTest {
 
     @Property
     void sameTextAgreesWithJoining(@ForAll("values") String a, @ForAll("values") String b) throws Exception {
-        List<Token> tokens = Tokenizer.tokenize(Quoting.quote(a) + " x " + Quoting.quote(b));
+        LineTokens tokens = new LineTokens(new Names()).read(Quoting.quote(a) + " x " + Quoting.quote(b));
         String joined = RuleLineParser.joinRaw(tokens, 0, tokens.size());
         assertTrue(RuleLineParser.sameText(tokens, 0, tokens.size(), joined));
         assertFalse(RuleLineParser.sameText(tokens, 0, tokens.size(), joined + " "));
