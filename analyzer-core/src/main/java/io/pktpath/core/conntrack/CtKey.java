@@ -41,10 +41,8 @@ record CtKey(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo
         IpAddress s = p.src();
         IpAddress d = p.dst();
         int familyProto = p.proto() | (s.isV4() ? 0 : 0x100);
-        boolean icmp = p.isIcmp();
-        boolean ports = !icmp && p.hasPorts();
-        return new CtKey(zone, familyProto, s.hi(), s.lo(), d.hi(), d.lo(), icmp ? p.icmpId() : ports ? p.sport() : 0,
-                ports ? p.dport() : 0, Tuples.isIcmp(p.proto()) ? p.icmpType() : 0);
+        return new CtKey(zone, familyProto, s.hi(), s.lo(), d.hi(), d.lo(), p.tupleSourceId(), p.tupleDestinationId(),
+                Tuples.isIcmp(p.proto()) ? p.icmpType() : 0);
     }
 
     static CtKey of(int zone, Tuple t, int icmpType) {

@@ -74,18 +74,23 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
 
     /** The conntrack tuple of this packet as it is now (ICMP: echo id as the source id, 0 as the destination id). */
     public Tuple tuple() {
-        if (isIcmp()) {
-            return new Tuple(proto, src, icmpId, dst, 0);
-        }
-        return new Tuple(proto, src, hasPorts() ? sport : 0, dst, hasPorts() ? dport : 0);
+        return new Tuple(proto, src, tupleSourceId(), dst, tupleDestinationId());
+    }
+
+    /** The source id of {@link #tuple()}: the echo id for ICMP, else the source port when the packet has ports, else 0. */
+    public int tupleSourceId() {
+        return isIcmp() ? icmpId : hasPorts() ? sport : 0;
+    }
+
+    /** The destination id of {@link #tuple()}: the destination port when the packet has ports (not ICMP), else 0. */
+    public int tupleDestinationId() {
+        return !isIcmp() && hasPorts() ? dport : 0;
     }
 
     /** True if {@link #tuple()} equals {@code t} (without making the tuple). */
     public boolean hasTuple(Tuple t) {
-        int sourceId = isIcmp() ? icmpId : hasPorts() ? sport : 0;
-        int destinationId = !isIcmp() && hasPorts() ? dport : 0;
-        return t.sport() == sourceId && t.dport() == destinationId && t.protocol() == proto && src.equals(t.src())
-                && dst.equals(t.dst());
+        return t.sport() == tupleSourceId() && t.dport() == tupleDestinationId() && t.protocol() == proto
+                && src.equals(t.src()) && dst.equals(t.dst());
     }
 
     /** This packet with the addresses and ports of {@code t} (ICMP: the echo id from {@code t.sport()}). */

@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
               Optional<CtInfo> ct, Packet packet, int family, long countedBytes) {
+    /** {@code countedBytes} of a run that walked every table itself: each table counts the bytes it saw. */
+    static final long OWN_BYTES = -1;
+
     Commit {
         tables = List.copyOf(tables);
     }

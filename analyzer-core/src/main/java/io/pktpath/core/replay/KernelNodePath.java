@@ -62,6 +62,8 @@ public final class KernelNodePath implements NodePath {
     private final SteadyPaths steady;
     private final java.util.Map<Hook, HookStep> hookSteps4 = new java.util.EnumMap<>(Hook.class);
     private final java.util.Map<Hook, HookStep> hookSteps6 = new java.util.EnumMap<>(Hook.class);
+    private final boolean knownIngress4;
+    private final boolean knownIngress6;
     private boolean seeded;
     private long lastExpiry = Long.MIN_VALUE;
 
@@ -106,6 +108,17 @@ public final class KernelNodePath implements NodePath {
         this.seed = List.copyOf(conntrackBeforeCapture);
         this.hints = ConntrackHints.of(conntrackHints);
         this.bridges = bridgeNames;
+        this.knownIngress4 = knownIngressPossible(IpFamily.V4);
+        this.knownIngress6 = knownIngressPossible(IpFamily.V6);
+    }
+
+    /**
+     * Whether {@link #knownIngress} can apply to this family at all: conntrack on, remembered paths allowed, and no raw
+     * PREROUTING chain (whose walk comes before the lookup and would have to run first).
+     */
+    private boolean knownIngressPossible(IpFamily family) {
+        CompiledRuleset rules = rules(family);
+        return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain("raw", Hook.PREROUTING.name()));
     }
 
     public RuleHits hits() {
@@ -177,9 +190,7 @@ public final class KernelNodePath implements NodePath {
 
     @Override
     public Optional<PathRun> knownIngress(Packet packet, boolean collectMisses) {
-        CompiledRuleset rules = rules(packet.family());
-        if (collectMisses || !conntrackOn || !steady.enabled(packet.family())
-                || rules != null && rules.hasChain("raw", Hook.PREROUTING.name())) {
+        if (collectMisses || !(packet.family() == IpFamily.V4 ? knownIngress4 : knownIngress6)) {
             return Optional.empty();
         }
         seedOnce(packet.timeNanos());
@@ -194,7 +205,7 @@ public final class KernelNodePath implements NodePath {
         }
         List<io.pktpath.core.trace.TraceStep> prefix = List.of(
                 knownHookStep(packet.family(), Hook.PREROUTING, PRE_TABLES), lookup.toStep(Hook.PREROUTING));
-        return Optional.of(reuse(known, existing, packet, ct, prefix, List.of()));
+        return Optional.of(reuse(known, existing, packet, ct, prefix, List.of(), List.of()));
     }
 
     private void route(RunState s) {
@@ -667,7 +678,7 @@ public final class KernelNodePath implements NodePath {
                 : s.lookup instanceof CtLookup.Created c ? c.candidate().id()
                 : s.lookup instanceof CtLookup.Related r ? r.ct().id() : 0;
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
-                s.packet.family().number(), s.countedBytes);
+                s.packet.family().number(), Commit.OWN_BYTES);
         return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
     }
 
@@ -676,26 +687,26 @@ public final class KernelNodePath implements NodePath {
      * lookup, then the suffix, exactly as {@link #finish} would have built it after walking again.
      */
     private PathRun reuse(SteadyPaths.Entry entry, CtLookup.Existing lookup, RunState s) {
-        if (!s.notes.isEmpty() || !s.misses.isEmpty()) {
-            SteadyPaths.apply(entry.suffix(), s);
-            return finish(s);
-        }
-        return reuse(entry, lookup, s.packet, s.ct, s.steps, s.tables);
+        return reuse(entry, lookup, s.packet, s.ct, s.steps, s.tables, s.notes);
     }
 
-    /** The run made of what a packet did up to its lookup ({@code steps}, {@code tables}) and a remembered suffix. */
+    /**
+     * The run made of what a packet did up to its lookup ({@code steps}, {@code tables}, {@code notes}) and a
+     * remembered suffix (a run that may reuse one collects no misses).
+     */
     private static PathRun reuse(SteadyPaths.Entry entry, CtLookup.Existing lookup, Packet atLookup,
                                  Optional<CtInfo> ctAtLookup, List<io.pktpath.core.trace.TraceStep> steps,
-                                 List<TableResult> tablesSoFar) {
+                                 List<TableResult> tablesSoFar, List<String> notesSoFar) {
         SteadyPaths.Suffix suffix = entry.suffix();
         List<TableResult> tables = tablesSoFar.isEmpty() ? suffix.tables() : concat(tablesSoFar, suffix.tables());
+        List<String> notes = notesSoFar.isEmpty() ? suffix.notes() : concat(notesSoFar, suffix.notes());
         Packet packet = atLookup.rewritten(suffix.after(), suffix.outIface(), suffix.mark());
         Optional<CtInfo> ct = ctAtLookup.get().ctMark() == suffix.ctMark() ? ctAtLookup
                 : Optional.of(ctAtLookup.get().withCtMark(suffix.ctMark()));
         Commit commit = new Commit(tables, lookup, Optional.empty(), suffix.confirm(), ct, packet,
                 packet.family().number(), packet.length());
         return new PathRun(entry.stepsAfter(steps), suffix.disposition(), suffix.reason(), suffix.nat(), suffix.route(),
-                suffix.egress(), List.of(), suffix.notes(), lookup.ct().id(), commit);
+                suffix.egress(), List.of(), notes, lookup.ct().id(), commit);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -182,15 +182,13 @@ public final class ReplayLoop {
         List<Long> correlated = new ArrayList<>();
         if (choice.egressFrame() > 0) {
             correlated.add(choice.egressFrame());
-            if (path.isBridge(egressIface(choice.egressFrame()))) {
-                // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
-                fill(cp.summary().timeNanos() + options.lookaheadNanos());
-            }
-            for (CapturedPacket later : ahead) {
-                if (later.frame() == choice.egressFrame()) {
-                    correlated.addAll(portCopiesOf(later, input));
-                    break;
+            CapturedPacket egress = frameAhead(choice.egressFrame());
+            if (egress != null) {
+                if (path.isBridge(egress.summary().iface())) {
+                    // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
+                    fill(cp.summary().timeNanos() + options.lookaheadNanos());
                 }
+                correlated.addAll(portCopiesOf(egress, input));
             }
         } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && path.isBridge(cp.summary().iface())) {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
@@ -246,14 +244,14 @@ public final class ReplayLoop {
         return replay(cp, FrameRole.INGRESS, notes, oracle -> path.bridged(input, oracle, options.collectMisses()), input);
     }
 
-    /** The interface of a frame in the lookahead ("" when it is not there). */
-    private String egressIface(long frame) {
+    /** The frame of that number in the lookahead, or null. */
+    private CapturedPacket frameAhead(long frame) {
         for (CapturedPacket later : ahead) {
             if (later.frame() == frame) {
-                return later.summary().iface();
+                return later;
             }
         }
-        return "";
+        return null;
     }
 
     /** Frames ahead that are the egress copy's twin on a port of the egress bridge (a routed packet leaving a bridge). */

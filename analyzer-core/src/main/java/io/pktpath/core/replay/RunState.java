@@ -39,11 +39,6 @@ final class RunState {
     boolean confirm;
     /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
     int oracleAsked;
-    /**
-     * The byte count of every table of this run when some tables were walked by another packet of the flow (-1: each
-     * table counts the bytes it saw); a packet's IP length is the same at every hook.
-     */
-    long countedBytes = -1;
 
     RunState(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
         this.packet = packet;

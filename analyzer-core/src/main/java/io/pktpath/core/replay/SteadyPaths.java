@@ -62,8 +62,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Remembers, per connection and direction (in a slot of the connection), what happens to a packet of an established flow after the conntrack lookup
- * (mangle, NAT from the ct, routing, FORWARD/INPUT, POSTROUTING, neighbor), so the next packet of that flow that looks
+ * Remembers, per connection and direction (in a slot of the connection), what happens to a packet of an established
+ * flow after the conntrack lookup (mangle, NAT from the ct, routing, FORWARD/INPUT, POSTROUTING, neighbor), so the next packet of that flow that looks
  * the same to every rule reuses it instead of walking again. Only rulesets whose non-nat tables test nothing but
  * values that are the same for every packet of a flow direction qualify (addresses, ports, interfaces, ct state, marks,
  * sets, addrtype; no TCP flags, lengths, TTLs, rates, randomness or timeouts), and only runs that asked the oracle
@@ -106,8 +106,8 @@ final class SteadyPaths {
         /** True if a packet with this ct info has this key (compared field by field: nothing is allocated). */
         boolean matches(Packet p, CtInfo ct, Set<CtStatus> ctStatus) {
             return ct.state() == state && ct.ctMark() == ctMark && p.mark() == mark && p.hasTuple(tuple)
-                    && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment && p.bridged() == bridged && p.linkClass() == linkClass
-                    && p.family().number() == family && p.inIface().equals(inIface) && p.physIn().equals(physIn)
+                    && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment
+                    && p.bridged() == bridged && p.linkClass() == linkClass && p.family().number() == family && p.inIface().equals(inIface) && p.physIn().equals(physIn)
                     && p.physOut().equals(physOut) && p.macSource().equals(macSource) && ctStatus.equals(status);
         }
     }
@@ -179,7 +179,7 @@ final class SteadyPaths {
                 || s.oracleAsked > 0) {
             return null;
         }
-        return (s.packet.family().number() == 4 ? eligible4 : eligible6) ? e : null;
+        return enabled(s.packet.family()) ? e : null;
     }
 
     /** The key of an eligible run right after its conntrack lookup. */
@@ -248,26 +248,9 @@ final class SteadyPaths {
         Optional<NatChange> nat = s.before.equals(after) ? Optional.empty()
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
         ct.steadySlot(reply, new Entry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()), tables,
-                s.notes.subList(noteMark, s.notes.size()), s.packet.tuple(), s.packet.outIface(), s.packet.mark(),
+                s.notes.subList(noteMark, s.notes.size()), after, s.packet.outIface(), s.packet.mark(),
                 s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm,
                 nat)));
-    }
-
-    /** Appends a remembered suffix to a run that stopped right after its lookup with the same key. */
-    static void apply(Suffix suffix, RunState s) {
-        s.steps.addAll(suffix.steps());
-        s.tables.addAll(suffix.tables());
-        s.countedBytes = s.packet.length();
-        s.notes.addAll(suffix.notes());
-        s.packet = s.packet.rewritten(suffix.after(), suffix.outIface(), suffix.mark());
-        if (s.ct.isPresent() && s.ct.get().ctMark() != suffix.ctMark()) {
-            s.ct = Optional.of(s.ct.get().withCtMark(suffix.ctMark()));
-        }
-        s.route = suffix.route();
-        s.egress = suffix.egress();
-        s.confirm = suffix.confirm();
-        s.masquerade = suffix.nat().map(NatChange::masquerade).orElse(false);
-        s.end(suffix.disposition(), suffix.reason());
     }
 
     /** True if nothing outside the nat table tests a value that can differ between packets of one flow direction. */
