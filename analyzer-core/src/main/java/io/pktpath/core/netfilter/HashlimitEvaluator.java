@@ -3,6 +3,7 @@ package io.pktpath.core.netfilter;
 import io.pktpath.parser.iptables.match.HashlimitMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.model.Negatable;
+import io.pktpath.parser.net.Digits;
 import io.pktpath.parser.net.IpAddress;
 import java.util.List;
 import java.util.OptionalLong;
@@ -32,7 +33,7 @@ final class HashlimitEvaluator implements MatchEvaluator {
         int slash = rate.indexOf('/');
         String count = slash < 0 ? "" : rate.substring(0, slash);
         OptionalLong unit = slash < 0 ? OptionalLong.empty() : Rates.unitNanos(rate.substring(slash + 1));
-        boolean packets = !count.isEmpty() && count.chars().allMatch(Character::isDigit) && unit.isPresent();
+        boolean packets = !count.isEmpty() && Digits.only(count) && unit.isPresent();
         this.unsupported = packets ? "" : "cannot be evaluated offline: hashlimit rate " + rate;
         this.cost = packets ? Rates.cost(Long.parseLong(count), unit.getAsLong()) : 1;
         long burst = m.burst().map(b -> b.value().value()).orElse(5L);

@@ -3,6 +3,7 @@ package io.pktpath.parser.iproute;
 import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.InvalidValueException;
 import io.pktpath.parser.net.Cidr;
+import io.pktpath.parser.net.Digits;
 import io.pktpath.parser.net.IpAddress;
 
 import java.util.List;
@@ -44,7 +45,7 @@ final class TokenCursor {
             if (s.startsWith("0x") || s.startsWith("0X")) {
                 return Long.parseUnsignedLong(s.substring(2), 16);
             }
-            if (!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() <= 19) {
+            if (!s.isEmpty() && Digits.only(s) && s.length() <= 19) {
                 return Long.parseLong(s);
             }
         } catch (NumberFormatException e) {

@@ -2,6 +2,7 @@ package io.pktpath.parser.iptables;
 
 import io.pktpath.parser.diag.InvalidValueException;
 import io.pktpath.parser.iptables.match.OptionValue;
+import io.pktpath.parser.net.Digits;
 import java.util.Map;
 
 /** ICMP and ICMPv6 type names as {@code iptables -p icmp -h} lists them, mapped to type and code (code -1: any). */
@@ -51,7 +52,7 @@ final class IcmpTypes {
     }
 
     private static int small(String part, String whole, boolean v6) throws InvalidValueException {
-        if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) || Integer.parseInt(part) > 255) {
+        if (part.isEmpty() || part.length() > 3 || !Digits.only(part) || Integer.parseInt(part) > 255) {
             throw new InvalidValueException("'" + whole + "' is not an " + (v6 ? "ICMPv6" : "ICMP") + " type",
                     "a type name, 'any', or type[/code] with numbers 0-255");
         }

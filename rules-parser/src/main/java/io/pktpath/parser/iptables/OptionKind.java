@@ -2,6 +2,7 @@ package io.pktpath.parser.iptables;
 
 import io.pktpath.parser.diag.InvalidValueException;
 import io.pktpath.parser.iptables.match.OptionValue;
+import io.pktpath.parser.net.Digits;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.PortRange;
 import java.math.BigDecimal;
@@ -108,7 +109,7 @@ enum OptionKind {
     }
 
     private static long number(String text) throws InvalidValueException {
-        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
+        if (text.isEmpty() || text.length() > 18 || !Digits.only(text)) {
             throw new InvalidValueException("'" + text + "' is not a number", "a decimal number");
         }
         return Long.parseLong(text);
@@ -164,7 +165,7 @@ enum OptionKind {
     private static OptionValue.Rate rate(String text) throws InvalidValueException {
         int slash = text.indexOf('/');
         String count = slash < 0 ? text : text.substring(0, slash);
-        if (count.isEmpty() || count.length() > 12 || !count.chars().allMatch(Character::isDigit)) {
+        if (count.isEmpty() || count.length() > 12 || !Digits.only(count)) {
             throw new InvalidValueException("'" + text + "' is not a rate", "N/unit such as 5/sec, 10/minute, 3/hour");
         }
         return new OptionValue.Rate(Long.parseLong(count), slash < 0 ? "sec" : text.substring(slash + 1));

@@ -62,7 +62,7 @@ public record Cidr(IpAddress address, int prefixLength) {
             }
             return new Cidr(address, prefix);
         }
-        if (len.isEmpty() || len.length() > 3 || !allDigits(len)) {
+        if (len.isEmpty() || len.length() > 3 || !Digits.only(len)) {
             throw new InvalidValueException("bad prefix length '" + len + "' in '" + text + "'", "a prefix length 0-" + bits);
         }
         int prefix = Integer.parseInt(len);
@@ -85,15 +85,5 @@ public record Cidr(IpAddress address, int prefixLength) {
             return "default";
         }
         return isHost() ? address.toString() : network() + "/" + prefixLength;
-    }
-
-    /** True if every character is a digit ({@link Character#isDigit(char)}). */
-    private static boolean allDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -51,7 +51,7 @@ public record PortRange(int from, int to) {
     }
 
     private static int port(String part, String whole) throws InvalidValueException {
-        if (part.isEmpty() || part.length() > 5 || !allDigits(part)) {
+        if (part.isEmpty() || part.length() > 5 || !Digits.only(part)) {
             throw new InvalidValueException("'" + whole + "' is not a port or port range",
                     "a port 0-65535 or a range such as 1024:65535");
         }
@@ -71,15 +71,5 @@ public record PortRange(int from, int to) {
     /** With another separator, as NAT targets print ranges ({@code 8080-8090}). */
     public String toString(char separator) {
         return isSingle() ? Integer.toString(from) : from + "" + separator + to;
-    }
-
-    /** True if every character is a digit ({@link Character#isDigit(char)}). */
-    private static boolean allDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

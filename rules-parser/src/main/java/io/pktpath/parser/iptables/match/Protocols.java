@@ -1,5 +1,6 @@
 package io.pktpath.parser.iptables.match;
 
+import io.pktpath.parser.net.Digits;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class Protocols {
         if (n != null) {
             return Optional.of(n);
         }
-        if (!text.isEmpty() && text.length() <= 3 && text.chars().allMatch(Character::isDigit)) {
+        if (!text.isEmpty() && text.length() <= 3 && Digits.only(text)) {
             int v = Integer.parseInt(text);
             return v <= 255 ? Optional.of(v) : Optional.empty();
         }
