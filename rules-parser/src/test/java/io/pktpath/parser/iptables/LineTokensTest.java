@@ -110,7 +110,7 @@ class LineTokensTest {
     private static void assertAgree(String line, LineTokens tokens) {
         List<Token> expected;
         try {
-            expected = Tokenizer.tokenize(line);
+            expected = ReferenceTokenizer.tokenize(line);
         } catch (Tokenizer.UnbalancedQuoteException e) {
             Tokenizer.UnbalancedQuoteException actual = assertThrows(Tokenizer.UnbalancedQuoteException.class,
                     () -> tokens.read(line), line);
