@@ -105,15 +105,6 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
                 linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
     }
 
-    /** This packet with the tuple {@code t} (as {@link #withTuple}), output interface and mark, in one copy. */
-    public Packet rewritten(Tuple t, String newOut, long newMark) {
-        boolean icmp = isIcmp();
-        return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), icmp ? sport : t.sport(),
-                icmp ? dport : t.dport(), tcpFlags, seq, ack, payloadLength, ipId, length, ttl, icmpType, icmpCode,
-                icmp ? t.sport() : icmpId, quoted, fragment, firstFragment, linkClass, macSource, inIface, newOut,
-                physIn, physOut, bridged, newMark & 0xffffffffL, locallyGenerated);
-    }
-
     public Packet withQuoted(Optional<Tuple> newQuoted) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, newQuoted, fragment, firstFragment, linkClass, macSource,

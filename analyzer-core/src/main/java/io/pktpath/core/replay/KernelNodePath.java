@@ -482,7 +482,12 @@ public final class KernelNodePath implements NodePath {
     /** The hook step of {@code hook}, made once per family and hook. */
     private HookStep knownHookStep(IpFamily family, Hook hook, List<String> order) {
         java.util.Map<Hook, HookStep> known = family == IpFamily.V4 ? hookSteps4 : hookSteps6;
-        return known.computeIfAbsent(hook, h -> hookStep(family, h, order));
+        HookStep step = known.get(hook);
+        if (step == null) {
+            step = hookStep(family, hook, order);
+            known.put(hook, step);
+        }
+        return step;
     }
 
     /** The hook step of {@code hook}: the tables that have a chain there, in {@code order} (the same at every call). */
@@ -700,11 +705,12 @@ public final class KernelNodePath implements NodePath {
         SteadyPaths.Suffix suffix = entry.suffix();
         List<TableResult> tables = tablesSoFar.isEmpty() ? suffix.tables() : concat(tablesSoFar, suffix.tables());
         List<String> notes = notesSoFar.isEmpty() ? suffix.notes() : concat(notesSoFar, suffix.notes());
-        Packet packet = atLookup.rewritten(suffix.after(), suffix.outIface(), suffix.mark());
         Optional<CtInfo> ct = ctAtLookup.get().ctMark() == suffix.ctMark() ? ctAtLookup
                 : Optional.of(ctAtLookup.get().withCtMark(suffix.ctMark()));
-        Commit commit = new Commit(tables, lookup, Optional.empty(), suffix.confirm(), ct, packet,
-                packet.family().number(), packet.length());
+        // the commit of a run with no candidate reads only the packet's family and length, which NAT does not change:
+        // the packet as it came to the lookup serves, and no rewritten copy is made
+        Commit commit = new Commit(tables, lookup, Optional.empty(), suffix.confirm(), ct, atLookup,
+                atLookup.family().number(), atLookup.length());
         return new PathRun(entry.stepsAfter(steps), suffix.disposition(), suffix.reason(), suffix.nat(), suffix.route(),
                 suffix.egress(), List.of(), notes, lookup.ct().id(), commit);
     }

@@ -32,13 +32,16 @@ public final class ReplayLoop {
     private final ArrayDeque<CapturedPacket> ahead = new ArrayDeque<>();
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
+    private final Map<String, Optional<String>> bridgeOfPort = new HashMap<>();
     private final java.util.Set<String> seenIfaces = new java.util.HashSet<>();
     /** Bridges that have a port among the captured interfaces seen so far (only these can have port copies). */
     private final java.util.Set<String> bridgesWithPortFrames = new java.util.HashSet<>();
     private final java.util.Set<String> bridgeChecked = new java.util.HashSet<>();
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private FrameSource source;
+    /** The last two interface names noted (frames mostly alternate between a packet's way in and its way out). */
     private String lastNotedInterface;
+    private String otherNotedInterface;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
@@ -94,7 +97,7 @@ public final class ReplayLoop {
         noteInterface(iface);
         List<String> notes = new ArrayList<>();
         if (cp.inbound() && !iface.isEmpty()) {
-            Optional<String> bridge = path.bridgeOf(iface);
+            Optional<String> bridge = bridgeOf(iface);
             if (bridge.isPresent()) {
                 return bridgePort(cp, packet, bridge.get(), notes);
             }
@@ -109,18 +112,29 @@ public final class ReplayLoop {
         if (role == FrameRole.NOT_REPLAYED) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, notes.isEmpty() ? "not replayed" : notes.get(0));
         }
-        String port = bridgedFrom.remove(cp.frame());
+        String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
         Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
         Optional<PathRun> known = role == FrameRole.INGRESS && port == null
                 ? path.knownIngress(input, options.collectMisses()) : Optional.empty();
         if (known.isPresent()) {
-            PathRun run = known.get();
-            return replay(cp, role, notes, oracle -> run, input);
+            // a remembered path asks no oracle: its only branch, as the enumerator would give it
+            return replay(cp, role, notes, List.of(new BranchEnumerator.Branch<>(known.get(), List.of(), List.of(), 1.0,
+                    ScriptedOracle.ONLY_PATH)), input);
         }
         return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, options.collectMisses())
                 : path.ingress(input, oracle, options.collectMisses()), input);
+    }
+
+    /** The bridge {@code iface} is a port of, looked up once per interface name. */
+    private Optional<String> bridgeOf(String iface) {
+        Optional<String> bridge = bridgeOfPort.get(iface);
+        if (bridge == null) {
+            bridge = path.bridgeOf(iface);
+            bridgeOfPort.put(iface, bridge);
+        }
+        return bridge;
     }
 
     /**
@@ -158,9 +172,14 @@ public final class ReplayLoop {
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches() + " were followed");
         }
-        Choice choice = role == FrameRole.LOCAL_OUT ? chooseBySelf(cp, runs.branches())
-                : choose(cp, runs.branches(), notes);
-        BranchEnumerator.Branch<PathRun> chosen = runs.branches().get(choice.index());
+        return replay(cp, role, notes, runs.branches(), input);
+    }
+
+    /** Picks the branch the capture shows among {@code branches}, commits it and builds the trace. */
+    private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
+                               List<BranchEnumerator.Branch<PathRun>> branches, Packet input) {
+        Choice choice = role == FrameRole.LOCAL_OUT ? chooseBySelf(cp, branches) : choose(cp, branches, notes);
+        BranchEnumerator.Branch<PathRun> chosen = branches.get(choice.index());
         PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed());
         if (choice.lostTo() > 0) {
             chosenRun = path.lostRace(chosenRun, choice.lostTo());
@@ -170,29 +189,27 @@ public final class ReplayLoop {
         }
         CommitOutcome committed = path.commit(chosenRun, input);
         notes.addAll(committed.notes());
-        List<Alternative> alternatives = new ArrayList<>();
-        if (runs.branches().size() > 1) {
-            for (BranchEnumerator.Branch<PathRun> b : runs.branches()) {
+        List<Alternative> alternatives = branches.size() > 1 ? new ArrayList<>(branches.size()) : List.of();
+        if (branches.size() > 1) {
+            for (BranchEnumerator.Branch<PathRun> b : branches) {
                 PathRun r = b.result();
                 alternatives.add(new Alternative(b.label(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reason()));
             }
         }
         PathRun run = chosenRun;
         notes.addAll(run.notes());
-        List<Long> correlated = new ArrayList<>();
+        List<Long> correlated = List.of();
         if (choice.egressFrame() > 0) {
-            correlated.add(choice.egressFrame());
-            CapturedPacket egress = frameAhead(choice.egressFrame());
-            if (egress != null) {
-                if (path.isBridge(egress.summary().iface())) {
-                    // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
-                    fill(cp.summary().timeNanos() + options.lookaheadNanos());
-                }
-                correlated.addAll(portCopiesOf(egress, input));
+            correlated = List.of(choice.egressFrame());
+            CapturedPacket egress = choice.egress();
+            if (path.isBridge(egress.summary().iface())) {
+                // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
+                fill(cp.summary().timeNanos() + options.lookaheadNanos());
+                correlated = withPortCopies(choice.egressFrame(), portCopiesOf(egress, input));
             }
         } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && path.isBridge(cp.summary().iface())) {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
-            correlated.addAll(portCopiesOf(cp, cp.packet().get()));
+            correlated = portCopiesOf(cp, cp.packet().get());
         }
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
@@ -244,14 +261,15 @@ public final class ReplayLoop {
         return replay(cp, FrameRole.INGRESS, notes, oracle -> path.bridged(input, oracle, options.collectMisses()), input);
     }
 
-    /** The frame of that number in the lookahead, or null. */
-    private CapturedPacket frameAhead(long frame) {
-        for (CapturedPacket later : ahead) {
-            if (later.frame() == frame) {
-                return later;
-            }
+    /** The egress frame followed by its port copies (as one list). */
+    private static List<Long> withPortCopies(long egressFrame, List<Long> portCopies) {
+        if (portCopies.isEmpty()) {
+            return List.of(egressFrame);
         }
-        return null;
+        List<Long> all = new ArrayList<>(1 + portCopies.size());
+        all.add(egressFrame);
+        all.addAll(portCopies);
+        return all;
     }
 
     /** Frames ahead that are the egress copy's twin on a port of the egress bridge (a routed packet leaving a bridge). */
@@ -372,13 +390,18 @@ public final class ReplayLoop {
      * Which branch happened, what decided it, the egress frame that showed it (0 when none), and the tuple it left
      * with when that differs from the prediction only by a value the kernel chose (null otherwise).
      */
-    private record Choice(int index, String decidedBy, long egressFrame, Tuple observed, long lostTo) {
-        Choice(int index, String decidedBy, long egressFrame) {
-            this(index, decidedBy, egressFrame, null, 0);
+    private record Choice(int index, String decidedBy, CapturedPacket egress, Tuple observed, long lostTo) {
+        Choice(int index, String decidedBy, CapturedPacket egress) {
+            this(index, decidedBy, egress, null, 0);
         }
 
-        Choice(int index, String decidedBy, long egressFrame, Tuple observed) {
-            this(index, decidedBy, egressFrame, observed, 0);
+        Choice(int index, String decidedBy, CapturedPacket egress, Tuple observed) {
+            this(index, decidedBy, egress, observed, 0);
+        }
+
+        /** The number of the egress frame that decided, 0 when none did. */
+        long egressFrame() {
+            return egress == null ? 0 : egress.frame();
         }
     }
 
@@ -388,7 +411,7 @@ public final class ReplayLoop {
             anyEgress = branches.get(i).result().egress().isPresent();
         }
         if (!anyEgress) {
-            return new Choice(0, branches.size() > 1 ? "first branch in rule order: the packet does not leave the node" : "", 0);
+            return new Choice(0, branches.size() > 1 ? "first branch in rule order: the packet does not leave the node" : "", null);
         }
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         Packet packet = cp.packet().orElseThrow();
@@ -424,7 +447,7 @@ public final class ReplayLoop {
                 Optional<Egress> egress = branches.get(i).result().egress();
                 if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
                     String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
-                    return new Choice(i, by, later.frame(), later.packet().get().tuple());
+                    return new Choice(i, by, later, later.packet().get().tuple());
                 }
             }
         }
@@ -437,7 +460,7 @@ public final class ReplayLoop {
                 if (later.outbound() && later.packet().isPresent() && !claimedBy.contains(later.frame())
                         && !(sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash())
                         && later.packet().get().hasTuple(first.get().tuple())) {
-                    return new Choice(0, "", 0, null, later.frame());
+                    return new Choice(0, "", null, null, later.frame());
                 }
             }
         }
@@ -448,11 +471,11 @@ public final class ReplayLoop {
                     + (predicted == null ? "no egress" : predicted.dev() + " as " + predicted.tuple())
                     + ": the dump may be from another node or another time");
         }
-        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", 0);
+        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", null);
     }
 
     /** What {@link #examine} says of a frame past the lookahead window: stop looking. */
-    private static final Choice BEYOND_WINDOW = new Choice(-1, "", 0);
+    private static final Choice BEYOND_WINDOW = new Choice(-1, "", null);
 
     /**
      * One frame ahead of {@code cp} in the egress-copy search: {@link #BEYOND_WINDOW} past the window, the choice it
@@ -480,7 +503,7 @@ public final class ReplayLoop {
             Optional<Egress> egress = branches.get(i).result().egress();
             if (egress.isPresent() && leavesAs(egress.get(), later)) {
                 String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
-                return new Choice(i, by, later.frame());
+                return new Choice(i, by, later);
             }
         }
         return null;
@@ -497,17 +520,17 @@ public final class ReplayLoop {
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();
             if (egress.isPresent() && leavesAs(egress.get(), cp)) {
-                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", 0);
+                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", null);
             }
         }
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();
             if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), cp, branches.get(i).result())) {
-                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", 0,
+                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", null,
                         cp.packet().get().tuple());
             }
         }
-        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no branch leaves as this frame" : "", 0);
+        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no branch leaves as this frame" : "", null);
     }
 
     /**
@@ -568,11 +591,12 @@ public final class ReplayLoop {
         return next;
     }
 
-    /** Records that a frame was captured on {@code iface} (and whether it is a bridge port); the same name is checked once in a row. */
+    /** Records that a frame was captured on {@code iface} (and whether it is a bridge port); one of the last two names is not checked again. */
     private void noteInterface(String iface) {
-        if (iface == lastNotedInterface) {
+        if (iface == lastNotedInterface || iface == otherNotedInterface) {
             return;
         }
+        otherNotedInterface = lastNotedInterface;
         lastNotedInterface = iface;
         seenIfaces.add(iface);
         if (path != null && bridgeChecked.add(iface)) {

@@ -10,6 +10,9 @@ import java.util.List;
  * met, so the enumerator can run a packet once per branch.
  */
 final class ScriptedOracle implements ChoiceOracle {
+    /** The label of the branch of a run that met no choice point. */
+    static final String ONLY_PATH = "the only path";
+
     private final int[] prefix;
     private final List<ChoicePoint> points = new ArrayList<>(0);
     private final List<Integer> picks = new ArrayList<>(0);
@@ -47,7 +50,7 @@ final class ScriptedOracle implements ChoiceOracle {
     /** A readable label of the choices taken, e.g. {@code nat KUBE-SVC-X #1: match}. */
     String label() {
         if (points.isEmpty()) {
-            return "the only path";
+            return ONLY_PATH;
         }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < points.size(); i++) {

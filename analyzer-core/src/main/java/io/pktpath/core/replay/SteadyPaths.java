@@ -113,14 +113,17 @@ final class SteadyPaths {
     }
 
     /**
-     * A remembered suffix and the key it is valid for, with the last whole step list made from it: packets whose lookup
-     * steps are the very same objects (the connection reuses its lookup step while the transition is the same) share it.
+     * A remembered suffix and the key it is valid for, with the last two whole step lists made from it: packets whose
+     * lookup steps are the very same objects (the connection reuses its lookup step while the transition is the same)
+     * share one, and a flow whose transition alternates (a handshake's last ACK, then data) keeps both.
      */
     static final class Entry {
         private final Key key;
         private final Suffix suffix;
         private List<TraceStep> lastPrefix = List.of();
         private List<TraceStep> lastSteps;
+        private List<TraceStep> olderPrefix = List.of();
+        private List<TraceStep> olderSteps;
 
         Entry(Key key, Suffix suffix) {
             this.key = key;
@@ -136,9 +139,14 @@ final class SteadyPaths {
             if (lastSteps != null && sameSteps(prefix, lastPrefix)) {
                 return lastSteps;
             }
+            if (olderSteps != null && sameSteps(prefix, olderPrefix)) {
+                return olderSteps;
+            }
             List<TraceStep> all = new java.util.ArrayList<>(prefix.size() + suffix.steps().size());
             all.addAll(prefix);
             all.addAll(suffix.steps());
+            olderPrefix = lastPrefix;
+            olderSteps = lastSteps;
             lastPrefix = List.copyOf(prefix);
             lastSteps = List.copyOf(all);
             return lastSteps;
@@ -158,8 +166,7 @@ final class SteadyPaths {
     }
 
     /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
-    record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, Tuple after, String outIface,
-                  long mark, long ctMark, Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition,
+    record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark, Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition,
                   String reason, boolean confirm, Optional<NatChange> nat) {
         Suffix {
             steps = List.copyOf(steps);
@@ -248,8 +255,7 @@ final class SteadyPaths {
         Optional<NatChange> nat = s.before.equals(after) ? Optional.empty()
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
         ct.steadySlot(reply, new Entry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()), tables,
-                s.notes.subList(noteMark, s.notes.size()), after, s.packet.outIface(), s.packet.mark(),
-                s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm,
+                s.notes.subList(noteMark, s.notes.size()), s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm,
                 nat)));
     }
 
