@@ -81,7 +81,7 @@ public final class AnalyzeCommand implements Command {
         boolean summaryOnly = line.hasOption("summary-only");
         boolean withPath = line.hasOption("path");
         Style style = new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR));
-        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0)); Spool spool = new Spool()) {
+        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0)); Spool spool = new Spool(format.equals("json") ? "," : "")) {
             AnalysisOptions options = in.options().withMisses(line.hasOption("misses"));
             TraceSink sink = summaryOnly ? t -> { } : switch (format) {
                 case "jsonl" -> t -> {
@@ -118,7 +118,7 @@ public final class AnalyzeCommand implements Command {
             return;
         }
         out.println(style.bold("frames (" + spool.lines() + " shown):"));
-        spool.copyTo(out, "");
+        spool.copyTo(out);
     }
 
     private static void json(String name, AnalysisResult result, Spool spool, PrintStream out) throws IOException {
@@ -126,7 +126,7 @@ public final class AnalyzeCommand implements Command {
         out.println("\"bundle\": " + TraceJson.line(com.fasterxml.jackson.databind.node.TextNode.valueOf(name)) + ",");
         out.println("\"summary\": " + TraceJson.line(JsonReport.summary(result)) + ",");
         out.println("\"frames\": [");
-        spool.copyTo(out, ",");
+        spool.copyTo(out);
         out.println("],");
         out.println("\"flows\": " + TraceJson.line(JsonReport.flows(result.flows())) + ",");
         out.println("\"findings\": " + TraceJson.line(JsonReport.findings(result.findings())) + ",");

@@ -1,6 +1,5 @@
 package io.pktpath.cli.command;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,14 +10,19 @@ import java.nio.file.Path;
 
 /**
  * Lines rendered while frames stream, kept in a temporary file (never in memory) so that they can be printed after
- * the summary that only exists once the whole capture is read; the file is deleted on close.
+ * the summary that only exists once the whole capture is read; the file is deleted on close. The lines are stored
+ * exactly as they will be printed (UTF-8, the separator after every line but the last), so printing them is a copy
+ * of bytes.
  */
 final class Spool implements AutoCloseable {
     private final Path file;
     private final BufferedWriter writer;
+    private final String separator;
     private long lines;
 
-    Spool() throws IOException {
+    /** A spool whose lines are printed each followed by {@code separator} except the last, and a newline. */
+    Spool(String separator) throws IOException {
+        this.separator = separator + "\n";
         file = Files.createTempFile("pktpath-frames-", ".txt");
         file.toFile().deleteOnExit();
         writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
@@ -26,8 +30,10 @@ final class Spool implements AutoCloseable {
 
     void add(String line) {
         try {
+            if (lines > 0) {
+                writer.write(separator);
+            }
             writer.write(line);
-            writer.write('\n');
             lines++;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -38,17 +44,13 @@ final class Spool implements AutoCloseable {
         return lines;
     }
 
-    /** Writes every line to {@code out}, each followed by {@code separator} except the last, and a newline. */
-    void copyTo(PrintStream out, String separator) throws IOException {
+    /** Writes every line to {@code out} (a stream that prints UTF-8, as the CLI's are), as the constructor says. */
+    void copyTo(PrintStream out) throws IOException {
         writer.flush();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            long n = 0;
-            while ((line = r.readLine()) != null) {
-                out.print(line);
-                out.print(++n < lines ? separator : "");
-                out.print('\n');
-            }
+        out.flush();
+        Files.copy(file, out);
+        if (lines > 0) {
+            out.print('\n');
         }
     }
 
