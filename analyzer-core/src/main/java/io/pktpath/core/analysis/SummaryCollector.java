@@ -189,21 +189,19 @@ public final class SummaryCollector implements TraceSink {
         boolean dnat = !b.dst().equals(a.dst()) || b.dport() != a.dport();
         boolean snat = !b.src().equals(a.src()) || b.sport() != a.sport();
         if (dnat && !snat) {
-            return new String[] {"DNAT", endpoint(b.dst(), b.dport(), b), endpoint(a.dst(), a.dport(), a)};
+            return new String[] {"DNAT", destination(b), destination(a)};
         }
         if (snat && !dnat) {
             return new String[] {n.masquerade() ? "SNAT/MASQUERADE" : "SNAT", b.src().toString(), a.src().toString()};
         }
-        return new String[] {"DNAT+SNAT", b.src() + " -> " + endpoint(b.dst(), b.dport(), b),
-                a.src() + " -> " + endpoint(a.dst(), a.dport(), a)};
+        return new String[] {"DNAT+SNAT", b.src() + " -> " + destination(b), a.src() + " -> " + destination(a)};
     }
 
-    private static String endpoint(io.pktpath.parser.net.IpAddress address, int port, Tuple t) {
-        if (!t.hasPorts()) {
-            return address.toString();
-        }
-        return address.isV4() ? address + ":" + port : "[" + address + "]:" + port;
+    private static String destination(Tuple t) {
+        return t.appendDestination(new StringBuilder(24)).toString();
     }
+
+
 
     public Summary summary() {
         List<DropCause> dropList = drops.values().stream()

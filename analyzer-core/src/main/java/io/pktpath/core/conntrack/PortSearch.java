@@ -1,5 +1,6 @@
 package io.pktpath.core.conntrack;
 
+import io.pktpath.core.packet.Addresses;
 import io.pktpath.core.trace.NatKind;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.Tuple;
@@ -106,7 +107,7 @@ final class PortSearch {
             Tuple mapped = Tuples.invert(other.reply());
             Tuple candidate = new Tuple(start.protocol(), mapped.src(), mapped.sport(), start.dst(), start.dport());
             if (!candidate.src().equals(start.src()) && inRange(candidate) && taken(candidate) == null) {
-                addressNote = "mapping " + endpoint(candidate.src(), candidate.sport()) + " of flow #" + other.id()
+                addressNote = "mapping " + Addresses.endpoint(candidate.src(), candidate.sport()) + " of flow #" + other.id()
                         + " reused (same source address and port)";
                 return Optional.of(done(rule, candidate, "", false));
             }
@@ -218,7 +219,5 @@ final class PortSearch {
         return (manip == NatManip.SRC ? t.src() : t.dst()).toString();
     }
 
-    private static String endpoint(IpAddress a, int port) {
-        return a.isV4() ? a + ":" + port : "[" + a + "]:" + port;
-    }
+
 }

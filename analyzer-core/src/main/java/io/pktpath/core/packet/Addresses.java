@@ -33,6 +33,22 @@ public final class Addresses {
         return address.isV4() ? appendV4(sb, address.v4Bits()) : sb.append(address.toString());
     }
 
+    /**
+     * Appends an endpoint as tuples and traces print it: {@code 10.0.0.1:80}, or {@code [2001:db8::1]:80} for IPv6 (the
+     * brackets keep the port apart from the address's colons).
+     */
+    public static StringBuilder appendEndpoint(StringBuilder sb, IpAddress address, int port) {
+        if (address.isV4()) {
+            return appendV4(sb, address.v4Bits()).append(':').append(port);
+        }
+        return sb.append('[').append(address).append("]:").append(port);
+    }
+
+    /** The text {@link #appendEndpoint} appends. */
+    public static String endpoint(IpAddress address, int port) {
+        return appendEndpoint(new StringBuilder(24), address, port).toString();
+    }
+
     /** RFC 5952 text of an IPv6 address. */
     public static String formatV6(long hi, long lo) {
         return IpAddress.v6(hi, lo).toString();

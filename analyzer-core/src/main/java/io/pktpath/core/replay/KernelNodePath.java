@@ -15,6 +15,7 @@ import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.CompiledRuleset;
+import io.pktpath.core.packet.Addresses;
 import io.pktpath.core.netfilter.NatRequest;
 import io.pktpath.core.netfilter.RuleHits;
 import io.pktpath.core.netfilter.RuleState;
@@ -44,6 +45,11 @@ import java.util.Optional;
  */
 public final class KernelNodePath implements NodePath {
     private static final List<String> PRE_TABLES = List.of("raw", "mangle", "nat");
+    private static final List<String> INPUT_TABLES_NFT = List.of("mangle", "filter", "nat", "security");
+    private static final List<String> INPUT_TABLES_LEGACY = List.of("mangle", "filter", "security", "nat");
+    private static final List<String> FORWARD_TABLES = List.of("mangle", "filter", "security");
+    private static final List<String> POST_TABLES = List.of("mangle", "nat");
+    private static final List<String> OUTPUT_TABLES = List.of("raw", "mangle", "nat", "filter", "security");
     private final NodeNetwork net;
     private final CompiledRuleset v4;
     private final CompiledRuleset v6;
@@ -227,8 +233,7 @@ public final class KernelNodePath implements NodePath {
     }
 
     private void input(RunState s) {
-        hook(s, Hook.INPUT, nftBackend ? List.of("mangle", "filter", "nat", "security")
-                : List.of("mangle", "filter", "security", "nat"));
+        hook(s, Hook.INPUT, nftBackend ? INPUT_TABLES_NFT : INPUT_TABLES_LEGACY);
         if (!walk(s, Hook.INPUT, "mangle") || !walk(s, Hook.INPUT, "filter")) {
             return;
         }
@@ -245,7 +250,7 @@ public final class KernelNodePath implements NodePath {
     private void forward(RunState s, RouteResult rr) {
         String dev = rr.outDev().orElse("");
         s.packet = s.packet.withOutIface(dev);
-        hook(s, Hook.FORWARD, List.of("mangle", "filter", "security"));
+        hook(s, Hook.FORWARD, FORWARD_TABLES);
         if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
             postrouting(s, rr, Disposition.FORWARDED);
         }
@@ -253,7 +258,7 @@ public final class KernelNodePath implements NodePath {
 
     private void postrouting(RunState s, RouteResult rr, Disposition success) {
         String dev = rr.outDev().orElse("");
-        hook(s, Hook.POSTROUTING, List.of("mangle", "nat"));
+        hook(s, Hook.POSTROUTING, POST_TABLES);
         if (!walk(s, Hook.POSTROUTING, "mangle") || !nat(s, Hook.POSTROUTING, NatManip.SRC, Optional.of(rr))) {
             return;
         }
@@ -273,9 +278,12 @@ public final class KernelNodePath implements NodePath {
             }
         }
         s.egress = Optional.of(new Egress(dev, s.packet.tuple()));
-        String verb = success == Disposition.FORWARDED ? "forwarded out " : "sent out ";
-        s.end(success, verb + dev + rr.nextHop().filter(h -> !h.equals(s.packet.dst())).map(h -> " via " + h).orElse("")
-                + " to " + endpoint(s.packet) + natSuffix(s));
+        StringBuilder why = new StringBuilder(128).append(success == Disposition.FORWARDED ? "forwarded out " : "sent out ")
+                .append(dev);
+        if (rr.nextHop().isPresent() && !rr.nextHop().get().equals(s.packet.dst())) {
+            Addresses.append(why.append(" via "), rr.nextHop().get());
+        }
+        s.end(success, appendNatSuffix(appendEndpoint(why.append(" to "), s.packet), s).toString());
     }
 
     // ---------------------------------------------------------------- bridged frames
@@ -294,9 +302,9 @@ public final class KernelNodePath implements NodePath {
                 s.packet = s.packet.withOutIface(packet.inIface());
                 s.route = Optional.of(new io.pktpath.core.trace.RouteDecision(-1, "", "", "bridged", packet.inIface(), "",
                         "", "bridge forwarding decision on " + packet.inIface() + " (no route lookup)"));
-                hook(s, Hook.FORWARD, List.of("mangle", "filter", "security"));
+                hook(s, Hook.FORWARD, FORWARD_TABLES);
                 if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
-                    hook(s, Hook.POSTROUTING, List.of("mangle", "nat"));
+                    hook(s, Hook.POSTROUTING, POST_TABLES);
                     if (walk(s, Hook.POSTROUTING, "mangle") && nat(s, Hook.POSTROUTING, NatManip.SRC, Optional.empty())) {
                         s.confirm = true;
                         s.egress = Optional.of(new Egress("", s.packet.tuple()));
@@ -388,7 +396,7 @@ public final class KernelNodePath implements NodePath {
             return finish(s);
         }
         s.packet = s.packet.withOutIface(first.outDev().orElse(""));
-        hook(s, Hook.OUTPUT, List.of("raw", "mangle", "nat", "filter", "security"));
+        hook(s, Hook.OUTPUT, OUTPUT_TABLES);
         if (!walk(s, Hook.OUTPUT, "raw")) {
             return finish(s);
         }
@@ -447,8 +455,8 @@ public final class KernelNodePath implements NodePath {
                             && eg.tuple().dport() == wire.dport()).orElse(false))
                     .findFirst().orElse(null);
             if (run != null) {
-                notes.add("the socket sent this first packet to " + endpoint(p) + "; nat OUTPUT rewrote it to "
-                        + endpoint(wire) + " before the capture saw it");
+                notes.add(appendEndpoint(appendEndpoint(new StringBuilder("the socket sent this first packet to "), p)
+                        .append("; nat OUTPUT rewrote it to "), wire).append(" before the capture saw it").toString());
                 return p;
             }
         }
@@ -819,14 +827,20 @@ public final class KernelNodePath implements NodePath {
     }
 
     private static String natSuffix(RunState s) {
-        Tuple after = s.packet.tuple();
-        return s.before.equals(after) ? "" : " (NAT: " + s.before + " became " + after + ")";
+        return appendNatSuffix(new StringBuilder(), s).toString();
     }
 
-    private static String endpoint(Packet p) {
-        if (!p.hasPorts()) {
-            return p.dst().toString();
+    /** Appends {@code " (NAT: BEFORE became AFTER)"} when the run changed the packet's tuple, else nothing. */
+    private static StringBuilder appendNatSuffix(StringBuilder sb, RunState s) {
+        Tuple after = s.packet.tuple();
+        if (s.before.equals(after)) {
+            return sb;
         }
-        return p.family() == IpFamily.V4 ? p.dst() + ":" + p.dport() : "[" + p.dst() + "]:" + p.dport();
+        return after.appendTo(s.before.appendTo(sb.append(" (NAT: ")).append(" became ")).append(')');
+    }
+
+    /** Appends the packet's destination, with its port when it has one. */
+    private static StringBuilder appendEndpoint(StringBuilder sb, Packet p) {
+        return p.hasPorts() ? Addresses.appendEndpoint(sb, p.dst(), p.dport()) : Addresses.append(sb, p.dst());
     }
 }

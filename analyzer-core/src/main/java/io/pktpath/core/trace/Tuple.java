@@ -1,5 +1,6 @@
 package io.pktpath.core.trace;
 
+import io.pktpath.core.packet.Addresses;
 import io.pktpath.parser.net.IpAddress;
 import java.util.Objects;
 
@@ -37,13 +38,25 @@ public record Tuple(int protocol, IpAddress src, int sport, IpAddress dst, int d
     /** {@code 10.0.0.1:1234 -> 10.96.0.10:80} (IPv6 addresses in brackets when a port follows). */
     @Override
     public String toString() {
-        return endpoint(src, sport) + " -> " + endpoint(dst, dport);
+        return appendTo(new StringBuilder(48)).toString();
     }
 
-    private String endpoint(IpAddress address, int port) {
-        if (!hasPorts()) {
-            return address.toString();
-        }
-        return address.isV4() ? address + ":" + port : "[" + address + "]:" + port;
+    /** Appends what {@link #toString} returns. */
+    public StringBuilder appendTo(StringBuilder sb) {
+        return appendDestination(appendSource(sb).append(" -> "));
+    }
+
+    /** Appends the source as {@link #toString} prints it: with its port when the protocol has ports. */
+    public StringBuilder appendSource(StringBuilder sb) {
+        return appendEndpoint(sb, src, sport);
+    }
+
+    /** Appends the destination as {@link #toString} prints it: with its port when the protocol has ports. */
+    public StringBuilder appendDestination(StringBuilder sb) {
+        return appendEndpoint(sb, dst, dport);
+    }
+
+    private StringBuilder appendEndpoint(StringBuilder sb, IpAddress address, int port) {
+        return hasPorts() ? Addresses.appendEndpoint(sb, address, port) : Addresses.append(sb, address);
     }
 }

@@ -57,19 +57,14 @@ public final class FrameLine {
         Tuple a = nat.get().after();
         StringBuilder sb = new StringBuilder();
         if (!b.dst().equals(a.dst()) || b.dport() != a.dport()) {
-            sb.append("dnat ").append(endpoint(b, b.dst(), b.dport())).append(" -> ").append(endpoint(a, a.dst(), a.dport()));
+            a.appendDestination(b.appendDestination(sb.append("dnat ")).append(" -> "));
         }
         if (!b.src().equals(a.src()) || b.sport() != a.sport()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(nat.get().masquerade() ? "masquerade " : "snat ")
-                    .append(endpoint(b, b.src(), b.sport())).append(" -> ").append(endpoint(a, a.src(), a.sport()));
+            sb.append(sb.length() == 0 ? "" : ", ").append(nat.get().masquerade() ? "masquerade " : "snat ");
+            a.appendSource(b.appendSource(sb).append(" -> "));
         }
         return Optional.of(sb.toString());
     }
 
-    private static String endpoint(Tuple t, io.pktpath.parser.net.IpAddress address, int port) {
-        if (!t.hasPorts()) {
-            return address.toString();
-        }
-        return address.isV4() ? address + ":" + port : "[" + address + "]:" + port;
-    }
+
 }
