@@ -25,16 +25,24 @@ final class MatchCompiler {
     static List<MatchEvaluator> compile(List<Match> matches) {
         int n = matches.size();
         List<MatchEvaluator> out = new ArrayList<>(n + 1);
-        for (int rank = 0; rank <= MAX_BASIC_RANK; rank++) {
+        // each match's rank is found once (a big ruleset has hundreds of thousands of rules); basic options go first
+        // in rank order, stable among equal ranks
+        int[] ranks = new int[n];
+        int basics = 0;
+        for (int i = 0; i < n; i++) {
+            ranks[i] = basicRank(matches.get(i));
+            basics += ranks[i] >= 0 ? 1 : 0;
+        }
+        for (int rank = 0; rank <= MAX_BASIC_RANK && out.size() < basics; rank++) {
             for (int i = 0; i < n; i++) {
-                if (basicRank(matches.get(i)) == rank) {
+                if (ranks[i] == rank) {
                     out.add(basic(matches.get(i)));
                 }
             }
         }
         for (int i = 0; i < n; i++) {
             Match m = matches.get(i);
-            if (basicRank(m) >= 0) {
+            if (ranks[i] >= 0) {
                 continue;
             }
             if (m instanceof UnsupportedMatch u) {

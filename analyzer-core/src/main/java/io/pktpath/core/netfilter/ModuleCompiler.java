@@ -112,16 +112,15 @@ final class ModuleCompiler {
     }
 
     private static MatchEvaluator statistic(StatisticMatch s) {
-        String text = Describe.module(s);
         String mode = s.mode().map(v -> v.value().text()).orElse("random");
         if (mode.equals("nth")) {
             long every = s.every().map(v -> v.value().value()).orElse(1L);
             long packet = s.packet().map(v -> v.value().value()).orElse(0L);
             boolean negated = s.every().map(Negatable::negated).orElse(false);
-            return new NthEvaluator(every, packet, negated, text);
+            return new NthEvaluator(every, packet, negated, Describe.module(s));
         }
         OptionValue.Probability p = s.probability().map(Negatable::value).orElse(new OptionValue.Probability(0));
-        return new RandomEvaluator(p, s.probability().map(Negatable::negated).orElse(false), text);
+        return new RandomEvaluator(p, s.probability().map(Negatable::negated).orElse(false), s);
     }
 
     private static MatchEvaluator string(StringMatch s) {

@@ -1,6 +1,7 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.parser.iptables.match.OptionValue;
+import io.pktpath.parser.iptables.match.StatisticMatch;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -11,16 +12,42 @@ import java.util.List;
  */
 final class RandomEvaluator implements MatchEvaluator {
     private final long matchNumerator;
-    private final String reason;
-    private final List<String> outcomes;
+    private final StatisticMatch match;
     private final List<Double> probabilities;
+    /**
+     * The match's text and the outcomes' words, made when a packet first meets the rule: most of a big ruleset's
+     * statistic rules never see one, and the exact decimals cost more than the rest of their compile. Each is
+     * immutable, so a thread that sees another's is safe.
+     */
+    private String reason;
+    private List<String> outcomes;
 
-    RandomEvaluator(OptionValue.Probability p, boolean negated, String text) {
+    /** The random draw of {@code match}, whose probability is {@code p} ({@code negated}: {@code ! --probability}). */
+    RandomEvaluator(OptionValue.Probability p, boolean negated, StatisticMatch match) {
         this.matchNumerator = negated ? OptionValue.Probability.SCALE - p.numerator() : p.numerator();
-        this.reason = text;
+        this.match = match;
         double pm = matchNumerator / (double) OptionValue.Probability.SCALE;
-        this.outcomes = List.of("match (p=" + render(matchNumerator) + ")", "no match");
         this.probabilities = List.of(pm, 1.0 - pm);
+    }
+
+    /** The match as iptables-save writes it, e.g. {@code -m statistic --mode random --probability 0.50000000000}. */
+    String reason() {
+        String text = reason;
+        if (text == null) {
+            text = Describe.module(match);
+            reason = text;
+        }
+        return text;
+    }
+
+    /** {@code match (p=0.50000000000)} and {@code no match}. */
+    List<String> outcomes() {
+        List<String> words = outcomes;
+        if (words == null) {
+            words = List.of("match (p=" + render(matchNumerator) + ")", "no match");
+            outcomes = words;
+        }
+        return words;
     }
 
     static String render(long numerator) {
@@ -36,11 +63,11 @@ final class RandomEvaluator implements MatchEvaluator {
         if (matchNumerator <= 0) {
             return false;
         }
-        return e.choose(reason, outcomes, probabilities) == 0;
+        return e.choose(reason(), outcomes(), probabilities) == 0;
     }
 
     @Override
     public Mismatch explain(Evaluation e) {
-        return new Mismatch(reason, matchNumerator <= 0 ? "probability 0" : "random draw: no match");
+        return new Mismatch(reason(), matchNumerator <= 0 ? "probability 0" : "random draw: no match");
     }
 }
