@@ -521,8 +521,7 @@ public final class KernelNodePath implements NodePath {
         if (rules == null || !rules.hasChain(table, hook.name())) {
             return true;
         }
-        io.pktpath.core.netfilter.WalkContext ctx = new io.pktpath.core.netfilter.WalkContext(net, s.oracle, ruleState,
-                s.steps, s.collectMisses, s.misses);
+        io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, ruleState);
         TableResult r = rules.walk(hook, table, s.packet, s.ct, ctx);
         if (!r.chainPresent()) {
             return true;
@@ -776,8 +775,13 @@ public final class KernelNodePath implements NodePath {
         expireNow(time);
         CommitOutcome outcome = CommitOutcome.NONE;
         if (c.lookup() instanceof CtLookup.Existing e) {
-            conntrack.commitPacket(e.ct(), e.direction(), packet, time).ifPresent(races::add);
-            c.ct().filter(ct -> ct.ctMark() != e.ct().mark()).ifPresent(ct -> conntrack.commitMark(e.ct(), ct.ctMark()));
+            Optional<RaceEvidence> race = conntrack.commitPacket(e.ct(), e.direction(), packet, time);
+            if (race.isPresent()) {
+                races.add(race.get());
+            }
+            if (c.ct().isPresent() && c.ct().get().ctMark() != e.ct().mark()) {
+                conntrack.commitMark(e.ct(), c.ct().get().ctMark());
+            }
         } else if (c.lookup() instanceof CtLookup.Created) {
             if (c.confirm() && c.candidate().isPresent()) {
                 ConfirmResult r = conntrack.confirm(c.candidate().get(), packet, time);

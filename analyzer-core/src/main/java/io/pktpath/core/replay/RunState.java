@@ -4,8 +4,11 @@ import io.pktpath.core.conntrack.CtCandidate;
 import io.pktpath.core.conntrack.CtLookup;
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.NodeFacts;
 import io.pktpath.core.engine.Packet;
+import io.pktpath.core.netfilter.RuleState;
 import io.pktpath.core.netfilter.TableResult;
+import io.pktpath.core.netfilter.WalkContext;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RuleMiss;
@@ -39,6 +42,7 @@ final class RunState {
     boolean confirm;
     /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
     int oracleAsked;
+    private WalkContext walkContext;
 
     RunState(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
         this.packet = packet;
@@ -48,6 +52,14 @@ final class RunState {
             return oracle.choose(point);
         };
         this.collectMisses = collectMisses;
+    }
+
+    /** What every table walk of this run consults and reports to (the same for all of them), made at the first. */
+    WalkContext walkContext(NodeFacts facts, RuleState ruleState) {
+        if (walkContext == null) {
+            walkContext = new WalkContext(facts, oracle, ruleState, steps, collectMisses, misses);
+        }
+        return walkContext;
     }
 
     boolean ended() {
