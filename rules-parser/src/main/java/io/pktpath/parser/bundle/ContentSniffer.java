@@ -57,9 +57,17 @@ public final class ContentSniffer {
                 || magic == 0x0a0d0d0a;
     }
 
-    private static List<String> significantLines(String text) {
+    /**
+     * The first {@link #SAMPLE_LINES} lines that are neither blank nor comments (lines end at {@code \n} or
+     * {@code \r\n}), found by scanning only as far as they reach: a dump of tens of megabytes is not split whole.
+     */
+    static List<String> significantLines(String text) {
         List<String> out = new ArrayList<>();
-        for (String line : text.split("\r?\n", -1)) {
+        int start = 0;
+        while (true) {
+            int newline = text.indexOf('\n', start);
+            int end = newline < 0 ? text.length() : newline;
+            String line = text.substring(start, newline >= 0 && end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
             String t = line.strip();
             if (!t.isEmpty() && !t.startsWith("#") && !t.startsWith(";")) {
                 out.add(line.stripTrailing());
@@ -67,6 +75,10 @@ public final class ContentSniffer {
                     break;
                 }
             }
+            if (newline < 0) {
+                break;
+            }
+            start = newline + 1;
         }
         return out;
     }
