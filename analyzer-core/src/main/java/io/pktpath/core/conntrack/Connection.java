@@ -54,6 +54,11 @@ public final class Connection implements TrackedFlow {
     private io.pktpath.core.trace.ConntrackStep lastReplyStep;
     private int lastOriginalKey;
     private int lastReplyKey;
+    /** The last lookup outcome and ct info made per direction, returned again while nothing in them changed. */
+    private CtLookup.Existing lastOriginalLookup;
+    private CtLookup.Existing lastReplyLookup;
+    private java.util.Optional<CtInfo> lastOriginalInfo;
+    private java.util.Optional<CtInfo> lastReplyInfo;
     /** What the replay keeps per direction for packets of this flow that look alike (opaque here). */
     private Object steadyOriginal;
     private Object steadyReply;
@@ -84,14 +89,12 @@ public final class Connection implements TrackedFlow {
      * transition are the same (its sentence is the same), a new one otherwise.
      */
     io.pktpath.core.trace.ConntrackStep lookupStep(io.pktpath.core.trace.Hook hook, CtState state, CtDirection direction,
-                                                   TcpState tcpBefore, int tcpNext,
-                                                   java.util.function.Supplier<String> detail) {
+                                                   TcpState tcpBefore, int tcpNext, CtLookup.Existing detail) {
         boolean reply = direction == CtDirection.REPLY;
         if (closing(tcpBefore) || tcpNext == TcpState.TIME_WAIT.ordinal() || tcpNext == TcpState.CLOSE.ordinal()) {
             // a closing connection sees few more packets but may stay in the table for minutes: keep nothing for it
-            lastOriginalStep = null;
-            lastReplyStep = null;
-            return new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id, detail.get());
+            forgetLookups();
+            return new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id, detail.detail());
         }
         int key = hook.ordinal() | state.ordinal() << 4 | tcpBefore.ordinal() << 8 | (tcpNext + 1) << 16;
         io.pktpath.core.trace.ConntrackStep last = reply ? lastReplyStep : lastOriginalStep;
@@ -99,7 +102,7 @@ public final class Connection implements TrackedFlow {
             return last;
         }
         io.pktpath.core.trace.ConntrackStep step = new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id,
-                detail.get());
+                detail.detail());
         if (reply) {
             lastReplyStep = step;
             lastReplyKey = key;
@@ -217,10 +220,66 @@ public final class Connection implements TrackedFlow {
 
     /** What the rules see of this ct for a packet of {@code state} travelling in {@code dir} at {@code timeNanos}. */
     public CtInfo ctInfo(CtState state, CtDirection dir, long timeNanos) {
-        Set<CtStatus> status = assured ? (seenReply ? CONFIRMED_REPLIED_ASSURED : CONFIRMED_ASSURED)
-                : seenReply ? CONFIRMED_REPLIED : CONFIRMED;
-        long remaining = Math.max(0, (expiresNanos - timeNanos) / 1_000_000_000L);
+        Set<CtStatus> status = status();
+        long remaining = remainingSeconds(timeNanos);
         return new CtInfo(state, dir == CtDirection.REPLY, mark, status, original, replyPresent, zone, remaining, id);
+    }
+
+    /**
+     * The lookup outcome of a packet of {@code dir} at {@code timeNanos} whose TCP transition is {@code tcpNext}: the
+     * one made last for this direction when everything it holds (state, mark, status bits, remaining seconds, TCP
+     * transition) is the same, a new one otherwise.
+     */
+    CtLookup.Existing existing(CtDirection dir, CtState state, long timeNanos, int tcpNext) {
+        boolean reply = dir == CtDirection.REPLY;
+        java.util.Optional<CtInfo> info = presentInfo(reply, state, timeNanos);
+        CtLookup.Existing last = reply ? lastReplyLookup : lastOriginalLookup;
+        if (last != null && last.info() == info.get() && last.state() == state && last.tcpBefore() == tcpState
+                && last.tcpNext() == tcpNext) {
+            return last;
+        }
+        CtLookup.Existing made = new CtLookup.Existing(this, dir, state, info.get(), tcpState, tcpNext);
+        if (reply) {
+            lastReplyLookup = made;
+        } else {
+            lastOriginalLookup = made;
+        }
+        return made;
+    }
+
+    /** {@code Optional.of(info)}, the one made when {@code info} was the direction's last ct info (no copy per packet). */
+    java.util.Optional<CtInfo> present(CtDirection dir, CtInfo info) {
+        java.util.Optional<CtInfo> last = dir == CtDirection.REPLY ? lastReplyInfo : lastOriginalInfo;
+        return last != null && last.get() == info ? last : java.util.Optional.of(info);
+    }
+
+    private java.util.Optional<CtInfo> presentInfo(boolean reply, CtState state, long timeNanos) {
+        Set<CtStatus> status = status();
+        long remaining = remainingSeconds(timeNanos);
+        java.util.Optional<CtInfo> last = reply ? lastReplyInfo : lastOriginalInfo;
+        if (last != null) {
+            CtInfo c = last.get();
+            if (c.state() == state && c.ctMark() == mark && c.status() == status && c.expiresSeconds() == remaining) {
+                return last;
+            }
+        }
+        java.util.Optional<CtInfo> made = java.util.Optional.of(
+                new CtInfo(state, reply, mark, status, original, replyPresent, zone, remaining, id));
+        if (reply) {
+            lastReplyInfo = made;
+        } else {
+            lastOriginalInfo = made;
+        }
+        return made;
+    }
+
+    private Set<CtStatus> status() {
+        return assured ? (seenReply ? CONFIRMED_REPLIED_ASSURED : CONFIRMED_ASSURED)
+                : seenReply ? CONFIRMED_REPLIED : CONFIRMED;
+    }
+
+    private long remainingSeconds(long timeNanos) {
+        return Math.max(0, (expiresNanos - timeNanos) / 1_000_000_000L);
     }
 
     /** A snapshot for the flows view; a live ct whose timer ran out by {@code endNanos} shows as EXPIRED. */
@@ -311,8 +370,16 @@ public final class Connection implements TrackedFlow {
 
     void end(FlowEnd how) {
         end = how;
+        forgetLookups();
+    }
+
+    private void forgetLookups() {
         lastOriginalStep = null;
         lastReplyStep = null;
+        lastOriginalLookup = null;
+        lastReplyLookup = null;
+        lastOriginalInfo = null;
+        lastReplyInfo = null;
     }
 
     boolean raceFlagged() {

@@ -132,10 +132,10 @@ public final class ConntrackTable {
             return Optional.empty();
         }
         Optional<RaceEvidence> race = RaceDetector.sameTuple(ct, dir, p, timeNanos, raceWindowNanos);
-        race.ifPresent(r -> {
+        if (race.isPresent()) {
             ct.flagRace();
-            races.add(r);
-        });
+            races.add(race.get());
+        }
         if (committer.update(ct, dir, p, timeNanos)) {
             end(ct, FlowEnd.RESET);
         }

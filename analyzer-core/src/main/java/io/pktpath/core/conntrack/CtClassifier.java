@@ -31,10 +31,9 @@ final class CtClassifier {
         if (p.isTcp() && !TcpTracker.validFlags(p.tcpFlags())) {
             return new CtLookup.Invalid("TCP flag combination " + TcpTracker.flagNames(p.tcpFlags()) + " is invalid for conntrack");
         }
-        CtKey key = CtKey.of(zone, p);
-        CtIndex.Slot slot = index.live(key, timeNanos);
-        if (slot != null) {
-            return existing(slot, p, timeNanos, nextId);
+        int at = index.liveAt(zone, p, timeNanos);
+        if (at >= 0) {
+            return existing(index.ctAt(at), index.directionAt(at), p, timeNanos, nextId);
         }
         return fresh(p, zone, timeNanos, nextId, Optional.empty());
     }
@@ -43,9 +42,7 @@ final class CtClassifier {
         return type >= 130 && type <= 136 || type == 143;
     }
 
-    private CtLookup existing(CtIndex.Slot slot, Packet p, long timeNanos, long nextId) {
-        Connection ct = slot.ct();
-        CtDirection dir = slot.direction();
+    private CtLookup existing(Connection ct, CtDirection dir, Packet p, long timeNanos, long nextId) {
         int next = -3;
         if (ct.isTcp()) {
             int idx = TcpTracker.index(p.tcpFlags());
@@ -60,8 +57,7 @@ final class CtClassifier {
                         + " direction is invalid in TCP state " + old + " of flow #" + ct.id());
             }
         }
-        CtState state = ct.stateFor(dir);
-        return new CtLookup.Existing(ct, dir, state, ct.ctInfo(state, dir, timeNanos), ct.tcpState(), next);
+        return ct.existing(dir, ct.stateFor(dir), timeNanos, next);
     }
 
     private CtLookup fresh(Packet p, int zone, long timeNanos, long nextId, Optional<Connection> replaces) {

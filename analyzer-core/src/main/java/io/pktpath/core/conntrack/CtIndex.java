@@ -23,7 +23,7 @@ final class CtIndex {
         }
     }
 
-    private final Map<CtKey, Slot> slots = new HashMap<>();
+    private final CtSlots slots = new CtSlots();
     private final Map<SourceKey, List<Connection>> bySource = new HashMap<>();
 
     static CtKey originalKey(TrackedFlow f, int icmpRequestType) {
@@ -44,9 +44,26 @@ final class CtIndex {
         return s == null || s.ct().expiredAt(timeNanos) ? null : s;
     }
 
+    /**
+     * Where {@code p}'s tuple keys a ct in {@code zone} still alive at {@code timeNanos} (read it with {@link #ctAt}
+     * and {@link #directionAt}), or -1.
+     */
+    int liveAt(int zone, io.pktpath.core.engine.Packet p, long timeNanos) {
+        int at = slots.indexOf(zone, p);
+        return at < 0 || slots.ct(at).expiredAt(timeNanos) ? -1 : at;
+    }
+
+    Connection ctAt(int at) {
+        return slots.ct(at);
+    }
+
+    CtDirection directionAt(int at) {
+        return slots.direction(at);
+    }
+
     void insert(Connection c) {
-        slots.put(originalKey(c, c.icmpRequestType()), new Slot(c, CtDirection.ORIGINAL));
-        slots.put(replyKey(c, c.icmpRequestType()), new Slot(c, CtDirection.REPLY));
+        slots.put(originalKey(c, c.icmpRequestType()), c, CtDirection.ORIGINAL);
+        slots.put(replyKey(c, c.icmpRequestType()), c, CtDirection.REPLY);
         bySource.computeIfAbsent(SourceKey.of(c.zone(), c.original()), k -> new ArrayList<>(1)).add(c);
     }
 
@@ -83,11 +100,7 @@ final class CtIndex {
     /** Every ct in the table (each once), in no particular order. */
     Collection<Connection> all() {
         List<Connection> out = new ArrayList<>(slots.size() / 2 + 1);
-        for (Slot s : slots.values()) {
-            if (s.direction() == CtDirection.ORIGINAL) {
-                out.add(s.ct());
-            }
-        }
+        slots.forEachOriginal(out::add);
         return out;
     }
 

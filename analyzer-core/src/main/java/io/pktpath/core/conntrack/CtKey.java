@@ -14,6 +14,12 @@ record CtKey(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo
     /** A well-mixed hash (the default record hash clusters tuples that differ in address and port together). */
     @Override
     public int hashCode() {
+        return hash(zone, proto, srcHi, srcLo, dstHi, dstLo, sport, dport, icmpType);
+    }
+
+    /** The hash {@link #hashCode} gives the key with these fields (for tables that keep the fields inline). */
+    static int hash(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport,
+                    int icmpType) {
         long h = zone * K + proto;
         h = h * K + srcHi;
         h = h * K + srcLo;

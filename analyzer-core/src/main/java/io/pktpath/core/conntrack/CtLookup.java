@@ -37,7 +37,7 @@ public sealed interface CtLookup {
 
         @Override
         public Optional<CtInfo> ctInfo() {
-            return Optional.of(info);
+            return ct.present(direction, info);
         }
 
         @Override
@@ -52,7 +52,7 @@ public sealed interface CtLookup {
 
         @Override
         public ConntrackStep toStep(Hook hook) {
-            return ct.lookupStep(hook, state, direction, tcpBefore, tcpNext, this::detail);
+            return ct.lookupStep(hook, state, direction, tcpBefore, tcpNext, this);
         }
     }
 

@@ -45,6 +45,11 @@ final class TcpTracker {
             {IV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
             {IV, IV, IV, IV, IV, IV, IV, IV, IV, IV}};
 
+    /** Bit {@code f} is set for each valid combination {@code f} of FIN, SYN, RST, ACK and URG (all below 64). */
+    private static final long VALID_FLAGS = bits(Packet.SYN, Packet.SYN | Packet.URG, Packet.SYN | Packet.ACK,
+            Packet.RST, Packet.RST | Packet.ACK, Packet.FIN | Packet.ACK, Packet.FIN | Packet.ACK | Packet.URG,
+            Packet.ACK, Packet.ACK | Packet.URG);
+
     private TcpTracker() {
     }
 
@@ -65,13 +70,15 @@ final class TcpTracker {
     /** True for the flag combinations {@code tcp_valid_flags} accepts (ECE, CWR and PSH ignored). */
     static boolean validFlags(int flags) {
         int f = flags & (Packet.FIN | Packet.SYN | Packet.RST | Packet.ACK | Packet.URG);
-        int syn = Packet.SYN;
-        int ack = Packet.ACK;
-        int urg = Packet.URG;
-        int fin = Packet.FIN;
-        int rst = Packet.RST;
-        return f == syn || f == (syn | urg) || f == (syn | ack) || f == rst || f == (rst | ack)
-                || f == (fin | ack) || f == (fin | ack | urg) || f == ack || f == (ack | urg);
+        return (VALID_FLAGS >>> f & 1) != 0;
+    }
+
+    private static long bits(int... combinations) {
+        long set = 0;
+        for (int c : combinations) {
+            set |= 1L << c;
+        }
+        return set;
     }
 
     /** The next state (ordinal of {@link TcpState}) or {@link #IV}/{@link #IG}. */

@@ -29,7 +29,11 @@ public record CtInfo(CtState state, boolean replyDirection, long ctMark, Set<CtS
         return reply.isPresent() && !(reply.get().dst().equals(original.src()) && reply.get().dport() == original.sport());
     }
 
+    /** This info with ct mark {@code mark} (32 bits); this same info when the mark is already that. */
     public CtInfo withCtMark(long mark) {
+        if ((mark & 0xffffffffL) == ctMark) {
+            return this;
+        }
         return new CtInfo(state, replyDirection, mark & 0xffffffffL, status, original, reply, zone, expiresSeconds, flowId);
     }
 }

@@ -13,10 +13,13 @@ final class CompiledChain {
     final Optional<Policy> policy;
     final CompiledRule[] rules;
     final Optional<ChainIndex> index;
+    /** The numbering of the ruleset's rules (shared by all its chains). */
+    final RuleNumbering numbering;
     private final int[] all;
 
     CompiledChain(String table, String name, boolean builtin, Optional<Policy> policy, List<CompiledRule> rules,
-                  boolean indexed) {
+                  boolean indexed, RuleNumbering numbering) {
+        this.numbering = numbering;
         this.table = table;
         this.name = name;
         this.builtin = builtin;

@@ -45,8 +45,9 @@ public final class CompiledRuleset {
         Map<String, Map<String, CompiledChain>> tables = new LinkedHashMap<>();
         List<String> diagnostics = new ArrayList<>();
         boolean conntrack = false;
+        RuleNumbering numbering = new RuleNumbering();
         for (Table table : ruleset.tables()) {
-            conntrack |= compileTable(ruleset.family(), table, indexed, tables, diagnostics);
+            conntrack |= compileTable(ruleset.family(), table, indexed, tables, diagnostics, numbering);
         }
         diagnostics.sort(String::compareTo);
         return new CompiledRuleset(ruleset.family(), tables, diagnostics, conntrack);
@@ -57,7 +58,8 @@ public final class CompiledRuleset {
      * not visited twice); true if some rule needs conntrack.
      */
     private static boolean compileTable(IpFamily family, Table table, boolean indexed,
-                                        Map<String, Map<String, CompiledChain>> tables, List<String> diagnostics) {
+                                        Map<String, Map<String, CompiledChain>> tables, List<String> diagnostics,
+                                        RuleNumbering numbering) {
         List<Chain> declared = table.chains();
         Map<String, Integer> numbers = new HashMap<>(declared.size() * 2);
         for (int i = 0; i < declared.size(); i++) {
@@ -73,7 +75,8 @@ public final class CompiledRuleset {
             for (Rule rule : chain.rules()) {
                 RuleRef ref = new RuleRef(family.number(), table.name(), chain.name(), rule.position(), rule.span(),
                         rule.text());
-                CompiledRule compiledRule = new CompiledRule(ref, MatchCompiler.compile(rule.matches()), rule.target());
+                CompiledRule compiledRule = new CompiledRule(ref, numbering.add(ref),
+                        MatchCompiler.compile(rule.matches()), rule.target());
                 rules.add(compiledRule);
                 conntrack = conntrack || ConntrackUse.needs(rule);
                 if (!compiledRule.jumpName.isEmpty()) {
@@ -87,7 +90,8 @@ public final class CompiledRuleset {
                     }
                 }
             }
-            compiled[c] = new CompiledChain(table.name(), chain.name(), chain.builtin(), chain.policy(), rules, indexed);
+            compiled[c] = new CompiledChain(table.name(), chain.name(), chain.builtin(), chain.policy(), rules, indexed,
+                    numbering);
         }
         Map<String, CompiledChain> chains = new HashMap<>(declared.size() * 2);
         for (int c = 0; c < declared.size(); c++) {

@@ -9,36 +9,46 @@ import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.UndecidedStep;
 import io.pktpath.parser.net.IpAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The mutable state of one table walk: the packet and ct as targets changed them, the rule being tested, and what the walk collected. */
+/**
+ * The mutable state of one table walk: the packet and ct as targets changed them, the rule being tested, what the walk
+ * collected and its outcome so far.
+ */
 final class Evaluation {
     final Hook hook;
     final String table;
     final WalkContext ctx;
-    final StateView state;
-    final List<RuleRef> hits = new ArrayList<>();
+    private StateView state;
+    final HitList.Builder hits;
     private Set<String> notes;
     Packet packet;
     Optional<CtInfo> ct;
     boolean notracked;
     RawEffects raw = RawEffects.NONE;
     RuleRef rule;
+    /** The walk's outcome so far (the walker sets these). */
+    CompiledChain entry;
+    boolean entryIsHookChain;
+    TableVerdict verdict = TableVerdict.ACCEPT;
+    Optional<io.pktpath.parser.iptables.target.RejectWith> rejectWith = Optional.empty();
+    Optional<NatRequest> nat = Optional.empty();
+    Optional<RuleRef> decidingRule = Optional.empty();
+    Optional<io.pktpath.parser.iptables.target.Target> decidingTarget = Optional.empty();
     private IpAddress typedAddress;
     private Optional<String> typedDevice;
     private Set<AddrType> types;
 
-    Evaluation(Hook hook, String table, Packet packet, Optional<CtInfo> ct, WalkContext ctx) {
+    Evaluation(Hook hook, String table, Packet packet, Optional<CtInfo> ct, WalkContext ctx, RuleNumbering numbering) {
+        this.hits = new HitList.Builder(numbering);
         this.hook = hook;
         this.table = table;
         this.packet = packet;
         this.ct = ct;
         this.ctx = ctx;
-        this.state = new StateView(ctx.state());
     }
 
     /**
@@ -52,6 +62,19 @@ final class Evaluation {
             typedDevice = device;
         }
         return types;
+    }
+
+    /** The rule state this walk sees (made on first use: most walks test no stateful match). */
+    StateView state() {
+        if (state == null) {
+            state = new StateView(ctx.state());
+        }
+        return state;
+    }
+
+    /** The rule state updates this walk made, in order. */
+    List<StateUpdate> stateUpdates() {
+        return state == null ? List.of() : state.updates();
     }
 
     /** Adds an assumption or caveat to the result (each text once, in order). */

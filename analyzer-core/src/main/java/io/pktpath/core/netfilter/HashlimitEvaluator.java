@@ -70,9 +70,9 @@ final class HashlimitEvaluator implements MatchEvaluator {
             return e.chooseUnknown(unsupported);
         }
         String key = key(e);
-        boolean paid = StateUpdate.BucketTake.evaluate(e.state.bucket(key), e.packet.timeNanos(), cost, capacity,
+        boolean paid = StateUpdate.BucketTake.evaluate(e.state().bucket(key), e.packet.timeNanos(), cost, capacity,
                 expireNanos).paid();
-        e.state.record(new StateUpdate.BucketTake(key, e.packet.timeNanos(), cost, capacity, expireNanos));
+        e.state().record(new StateUpdate.BucketTake(key, e.packet.timeNanos(), cost, capacity, expireNanos));
         return paid != above;
     }
 

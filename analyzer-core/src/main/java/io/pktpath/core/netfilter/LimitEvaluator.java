@@ -22,18 +22,18 @@ final class LimitEvaluator implements MatchEvaluator {
     @Override
     public boolean test(Evaluation e) {
         String key = key(e);
-        var before = e.state.bucket(key);
+        var before = e.state().bucket(key);
         if (before.isEmpty()) {
             e.note("limit bucket of " + e.rule.label() + " assumed full at capture start");
         }
         boolean paid = StateUpdate.BucketTake.evaluate(before, e.packet.timeNanos(), cost, capacity, 0).paid();
-        e.state.record(new StateUpdate.BucketTake(key, e.packet.timeNanos(), cost, capacity, 0));
+        e.state().record(new StateUpdate.BucketTake(key, e.packet.timeNanos(), cost, capacity, 0));
         return paid;
     }
 
     @Override
     public Mismatch explain(Evaluation e) {
-        long credit = e.state.bucket(key(e)).map(TokenBucket::credit).orElse(capacity);
+        long credit = e.state().bucket(key(e)).map(TokenBucket::credit).orElse(capacity);
         return new Mismatch(text, "over the limit: " + (credit / cost) + " packets of credit left");
     }
 }

@@ -20,18 +20,18 @@ final class NthEvaluator implements MatchEvaluator {
     @Override
     public boolean test(Evaluation e) {
         String key = RuleState.ruleKey(e.rule);
-        java.util.OptionalLong count = e.state.nthCount(key);
+        java.util.OptionalLong count = e.state().nthCount(key);
         if (count.isEmpty()) {
             e.note("nth counter of " + e.rule.label() + " unknown at capture start: assumed 0");
         }
         long k = count.orElse(0);
-        e.state.record(new StateUpdate.NthAdvance(key));
+        e.state().record(new StateUpdate.NthAdvance(key));
         return (k % every == packet) != negated;
     }
 
     @Override
     public Mismatch explain(Evaluation e) {
-        long k = e.state.nthCount(RuleState.ruleKey(e.rule)).orElse(1) - 1;
+        long k = e.state().nthCount(RuleState.ruleKey(e.rule)).orElse(1) - 1;
         return new Mismatch(text, "evaluation #" + k + " (" + k + " % " + every + " = " + (k % every) + ")");
     }
 }

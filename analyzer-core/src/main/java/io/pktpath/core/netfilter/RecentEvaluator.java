@@ -59,7 +59,7 @@ final class RecentEvaluator implements MatchEvaluator {
     }
 
     private Optional<RecentEntry> entry(Evaluation e, IpAddress a) {
-        Optional<RecentEntry> found = e.state.recent(list, a);
+        Optional<RecentEntry> found = e.state().recent(list, a);
         int ttl = e.packet.ttl();
         if (rttl && found.isPresent() && found.get().ttl() != 0 && ttl != 0 && found.get().ttl() != ttl) {
             return Optional.empty();
@@ -83,13 +83,13 @@ final class RecentEvaluator implements MatchEvaluator {
                 e.note("recent list " + list + ": no earlier hit of " + a + " in this replay (list contents at capture start unknown)");
                 return ret;
             }
-            e.state.record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
+            e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
             return !ret;
         }
         if (set) {
             ret = !ret;
         } else if (remove) {
-            e.state.record(new StateUpdate.RecentRemove(list, a));
+            e.state().record(new StateUpdate.RecentRemove(list, a));
             ret = !ret;
         } else {
             long hits = hitsWithin(found.get(), now);
@@ -97,11 +97,11 @@ final class RecentEvaluator implements MatchEvaluator {
                 ret = !ret;
             }
             if (reap && secondsNanos > 0) {
-                e.state.record(new StateUpdate.RecentReap(list, a, now - secondsNanos));
+                e.state().record(new StateUpdate.RecentReap(list, a, now - secondsNanos));
             }
         }
         if (set || update && ret) {
-            e.state.record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
+            e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
         }
         return ret;
     }

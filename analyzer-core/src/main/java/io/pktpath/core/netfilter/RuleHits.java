@@ -16,9 +16,14 @@ public final class RuleHits {
     public record ChainKey(int family, String table, String chain) {
     }
 
+    /** Counters of hits reported without rule numbers (lists made outside a compiled walk). */
     private final Map<RuleRef, long[]> rules = new HashMap<>();
-    /** The same counters by reference: walks report the compiled rules' own {@code RuleRef}s, found here without hashing their fields. */
-    private final Map<RuleRef, long[]> byReference = new java.util.IdentityHashMap<>();
+    /** Counters by rule number, {packets, bytes} at {@code 2n, 2n+1}, per ruleset numbering. */
+    private final Map<RuleNumbering, long[]> numbered = new java.util.IdentityHashMap<>();
+    private RuleNumbering lastNumbering;
+    private long[] lastCounters;
+    /** Every counter by rule, made when asked for after a commit. */
+    private Map<RuleRef, long[]> merged;
     private final Map<ChainKey, long[]> policies = new HashMap<>();
     /** The same policy counters by family, then by the walks' own table and chain name strings (no key to make). */
     private final Map<String, Map<String, long[]>> policiesV4 = new java.util.IdentityHashMap<>();
@@ -32,14 +37,15 @@ public final class RuleHits {
     /** Counts a committed walk for a packet of {@code bytes} bytes (a walk another packet of the same flow made). */
     public void commit(TableResult result, int family, long bytes) {
         List<RuleRef> hit = result.hits();
-        for (int i = 0; i < hit.size(); i++) {
-            RuleRef rule = hit.get(i);
-            long[] counter = byReference.get(rule);
-            if (counter == null) {
-                counter = rules.computeIfAbsent(rule, k -> new long[2]);
-                byReference.put(rule, counter);
+        if (hit instanceof HitList numberedHits) {
+            countNumbered(numberedHits, bytes);
+        } else {
+            for (int i = 0; i < hit.size(); i++) {
+                add(rules.computeIfAbsent(hit.get(i), k -> new long[2]), bytes);
             }
-            add(counter, bytes);
+        }
+        if (!hit.isEmpty()) {
+            merged = null;
         }
         if (result.policyApplied()) {
             Map<String, long[]> byChain = (family == 4 ? policiesV4 : policiesV6)
@@ -53,6 +59,25 @@ public final class RuleHits {
         }
     }
 
+    private void countNumbered(HitList hit, long bytes) {
+        int n = hit.size();
+        if (n == 0) {
+            return;
+        }
+        RuleNumbering numbering = hit.numbering();
+        long[] counters = lastCounters;
+        if (numbering != lastNumbering) {
+            counters = numbered.computeIfAbsent(numbering, k -> new long[2 * k.size()]);
+            lastNumbering = numbering;
+            lastCounters = counters;
+        }
+        for (int i = 0; i < n; i++) {
+            int at = 2 * hit.number(i);
+            counters[at]++;
+            counters[at + 1] += bytes;
+        }
+    }
+
     private static void add(long[] counter, long bytes) {
         counter[0]++;
         counter[1] += bytes;
@@ -60,7 +85,7 @@ public final class RuleHits {
 
     /** The counters of one rule (zero when never hit). */
     public Counters rule(RuleRef rule) {
-        long[] c = rules.get(rule);
+        long[] c = merged().get(rule);
         return c == null ? Counters.ZERO : new Counters(c[0], c[1]);
     }
 
@@ -70,9 +95,28 @@ public final class RuleHits {
         return c == null ? Counters.ZERO : new Counters(c[0], c[1]);
     }
 
+    /** Every counter by rule: the unnumbered ones plus every numbered rule hit at least once (equal refs summed). */
+    private Map<RuleRef, long[]> merged() {
+        if (merged == null) {
+            Map<RuleRef, long[]> all = new HashMap<>();
+            rules.forEach((ref, c) -> all.put(ref, c.clone()));
+            numbered.forEach((numbering, counters) -> {
+                for (int n = 0; n < numbering.size(); n++) {
+                    if (counters[2 * n] != 0) {
+                        long[] c = all.computeIfAbsent(numbering.ref(n), k -> new long[2]);
+                        c[0] += counters[2 * n];
+                        c[1] += counters[2 * n + 1];
+                    }
+                }
+            });
+            merged = all;
+        }
+        return merged;
+    }
+
     /** Every rule hit at least once, in (family, table, chain, position) order. */
     public List<RuleRef> hitRules() {
-        return rules.keySet().stream().sorted(Comparator.comparingInt(RuleRef::family).thenComparing(RuleRef::table)
+        return merged().keySet().stream().sorted(Comparator.comparingInt(RuleRef::family).thenComparing(RuleRef::table)
                 .thenComparing(RuleRef::chain).thenComparingInt(RuleRef::position)).toList();
     }
 }

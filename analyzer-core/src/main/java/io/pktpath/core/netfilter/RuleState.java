@@ -19,8 +19,8 @@ public final class RuleState implements StateStore {
 
     /** Applies the updates of one chosen walk, in order. */
     public void commit(List<StateUpdate> updates) {
-        for (StateUpdate u : updates) {
-            u.applyTo(this);
+        for (int i = 0; i < updates.size(); i++) {
+            updates.get(i).applyTo(this);
         }
     }
 

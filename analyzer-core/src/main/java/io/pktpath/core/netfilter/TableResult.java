@@ -35,7 +35,7 @@ public record TableResult(Hook hook, String table, String chain, boolean chainPr
         Objects.requireNonNull(decidingTarget, "decidingTarget");
         Objects.requireNonNull(raw, "raw");
         stateUpdates = List.copyOf(stateUpdates);
-        hits = List.copyOf(hits);
+        hits = hits instanceof HitList ? hits : List.copyOf(hits);
         notes = List.copyOf(notes);
     }
 

@@ -5,12 +5,10 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.ChainReturnStep;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.PolicyStep;
-import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.Verdict;
 import io.pktpath.parser.iptables.model.Policy;
 import io.pktpath.parser.iptables.target.RejectWith;
-import io.pktpath.parser.iptables.target.Target;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,26 +22,15 @@ final class Walker {
     /** Deeper nesting can only come from a loop in the dump (the kernel refuses loops). */
     static final int MAX_DEPTH = 128;
 
-    private final Evaluation e;
-    private final CompiledChain entry;
-    private final boolean entryIsHookChain;
-    private TableVerdict verdict = TableVerdict.ACCEPT;
-    private Optional<RejectWith> rejectWith = Optional.empty();
-    private Optional<NatRequest> nat = Optional.empty();
-    private Optional<RuleRef> decidingRule = Optional.empty();
-    private Optional<Target> decidingTarget = Optional.empty();
-
-    private Walker(Evaluation e, CompiledChain entry, boolean entryIsHookChain) {
-        this.e = e;
-        this.entry = entry;
-        this.entryIsHookChain = entryIsHookChain;
+    private Walker() {
     }
 
     static TableResult walk(CompiledChain chain, Hook hook, Packet packet, Optional<CtInfo> ct, WalkContext ctx,
                             boolean applyPolicy) {
-        Evaluation e = new Evaluation(hook, chain.table, packet, ct, ctx);
-        Walker w = new Walker(e, chain, applyPolicy);
-        boolean decided = w.run(chain, 0);
+        Evaluation e = new Evaluation(hook, chain.table, packet, ct, ctx, chain.numbering);
+        e.entry = chain;
+        e.entryIsHookChain = applyPolicy;
+        boolean decided = run(e, chain, 0);
         boolean policyApplied = false;
         if (!decided && applyPolicy) {
             policyApplied = true;
@@ -51,17 +38,17 @@ final class Walker {
             if (chain.policy.isEmpty()) {
                 e.note("chain " + chain.table + " " + chain.name + " has no policy in the dump: ACCEPT assumed");
             }
-            w.verdict = policy == Policy.DROP ? TableVerdict.DROP : TableVerdict.ACCEPT;
+            e.verdict = policy == Policy.DROP ? TableVerdict.DROP : TableVerdict.ACCEPT;
             ctx.steps().add(new PolicyStep(hook, chain.table, chain.name,
                     policy == Policy.DROP ? Verdict.POLICY_DROP : Verdict.POLICY_ACCEPT));
         }
-        return new TableResult(hook, chain.table, chain.name, true, w.verdict, w.rejectWith, e.packet, e.ct, w.nat,
-                w.decidingRule, w.decidingTarget, policyApplied, e.raw, e.state.updates(), e.hits, packet.length(),
+        return new TableResult(hook, chain.table, chain.name, true, e.verdict, e.rejectWith, e.packet, e.ct, e.nat,
+                e.decidingRule, e.decidingTarget, policyApplied, e.raw, e.stateUpdates(), e.hits.build(), packet.length(),
                 e.notes());
     }
 
     /** Walks a chain; true when a verdict ended the table, false when the walk goes back to the caller. */
-    private boolean run(CompiledChain chain, int depth) {
+    private static boolean run(Evaluation e, CompiledChain chain, int depth) {
         if (depth > MAX_DEPTH) {
             e.note("chains nested deeper than " + MAX_DEPTH + " at " + chain.name + " (a loop?): treated as RETURN");
             return false;
@@ -73,78 +60,78 @@ final class Walker {
             if (!r.test(e)) {
                 continue;
             }
-            e.hits.add(r.ref);
+            e.hits.add(r);
             switch (r.kind) {
                 case JUMP -> {
-                    step(r, Verdict.jump(r.jumpName), List.of());
+                    step(e, r, r.chainVerdict, List.of());
                     if (r.jumpTo.isEmpty()) {
                         e.note(r.ref.label() + " jumps to chain " + r.jumpName + ", which is not in the dump: ignored");
-                    } else if (run(r.jumpTo.get(), depth + 1)) {
+                    } else if (run(e, r.jumpTo.get(), depth + 1)) {
                         return true;
                     }
                 }
                 case GOTO -> {
-                    step(r, Verdict.goTo(r.jumpName), List.of());
+                    step(e, r, r.chainVerdict, List.of());
                     if (r.jumpTo.isEmpty()) {
                         e.note(r.ref.label() + " goes to chain " + r.jumpName + ", which is not in the dump: ignored");
                     } else {
-                        return run(r.jumpTo.get(), depth + 1);
+                        return run(e, r.jumpTo.get(), depth + 1);
                     }
                 }
                 case RETURN -> {
-                    step(r, Verdict.RETURN, List.of());
+                    step(e, r, Verdict.RETURN, List.of());
                     return false;
                 }
                 case ACCEPT, DROP, REJECT, QUEUE, NAT, UNKNOWN_VERDICT -> {
-                    decide(r);
+                    decide(e, r);
                     return true;
                 }
-                default -> step(r, Verdict.CONTINUE, TargetEffects.apply(r, e));
+                default -> step(e, r, Verdict.CONTINUE, TargetEffects.apply(r, e));
             }
         }
-        if (!chain.builtin && !(entryIsHookChain && chain == entry)) {
+        if (!chain.builtin && !(e.entryIsHookChain && chain == e.entry)) {
             e.ctx.steps().add(new ChainReturnStep(e.hook, chain.table, chain.name));
         }
         return false;
     }
 
-    private void step(CompiledRule r, Verdict v, List<String> effects) {
+    private static void step(Evaluation e, CompiledRule r, Verdict v, List<String> effects) {
         e.ctx.steps().add(new RuleStep(e.hook, r.ref, v, effects));
     }
 
-    private void decide(CompiledRule r) {
-        decidingRule = Optional.of(r.ref);
-        decidingTarget = Optional.of(r.target);
+    private static void decide(Evaluation e, CompiledRule r) {
+        e.decidingRule = Optional.of(r.ref);
+        e.decidingTarget = Optional.of(r.target);
         switch (r.kind) {
-            case ACCEPT -> setVerdict(r, TableVerdict.ACCEPT, Verdict.ACCEPT);
-            case DROP -> setVerdict(r, TableVerdict.DROP, Verdict.DROP);
-            case QUEUE -> setVerdict(r, TableVerdict.QUEUE, Verdict.QUEUE);
+            case ACCEPT -> setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT);
+            case DROP -> setVerdict(e, r, TableVerdict.DROP, Verdict.DROP);
+            case QUEUE -> setVerdict(e, r, TableVerdict.QUEUE, Verdict.QUEUE);
             case REJECT -> {
                 RejectWith with = ((io.pktpath.parser.iptables.target.Reject) r.target).with();
-                rejectWith = Optional.of(with);
+                e.rejectWith = Optional.of(with);
                 if (!e.table.equals("filter")) {
                     e.note(r.ref.label() + ": REJECT outside the filter table is refused by iptables");
                 }
-                setVerdict(r, TableVerdict.REJECT, Verdict.DROP);
+                setVerdict(e, r, TableVerdict.REJECT, Verdict.DROP);
             }
             case NAT -> {
                 if (e.table.equals("nat")) {
-                    nat = Optional.of(new NatRequest(e.hook, r.target, r.ref));
+                    e.nat = Optional.of(new NatRequest(e.hook, r.target, r.ref));
                 } else {
                     e.note(r.ref.label() + ": NAT targets outside the nat table are refused by iptables; ACCEPT assumed");
                 }
-                setVerdict(r, TableVerdict.ACCEPT, Verdict.ACCEPT);
+                setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT);
             }
             default -> {
                 String reason = "cannot be evaluated offline: target " + r.target.render().substring(3);
                 boolean accept = e.choose(reason, List.of("ACCEPT", "DROP"), List.of(Double.NaN, Double.NaN)) == 0;
-                setVerdict(r, accept ? TableVerdict.ACCEPT : TableVerdict.DROP, accept ? Verdict.ACCEPT : Verdict.DROP);
+                setVerdict(e, r, accept ? TableVerdict.ACCEPT : TableVerdict.DROP, accept ? Verdict.ACCEPT : Verdict.DROP);
             }
         }
     }
 
-    private void setVerdict(CompiledRule r, TableVerdict v, Verdict words) {
-        verdict = v;
-        step(r, words, List.of());
+    private static void setVerdict(Evaluation e, CompiledRule r, TableVerdict v, Verdict words) {
+        e.verdict = v;
+        step(e, r, words, List.of());
     }
 }

@@ -8,6 +8,8 @@ import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The input-side checks of ip_route_input_slow/fib_validate_source (netfilter-semantics §6.4) as trace steps: martian
@@ -22,7 +24,21 @@ final class InputChecks {
     static final String RP_FILTER = "rp_filter";
     static final String FORWARDING = "forwarding";
 
+    /** At most this many steps are remembered per kind (the bound only caps memory). */
+    static final int MAX_REMEMBERED = 1 << 14;
+
+    /** An address seen on an input device, the question behind a remembered step. */
+    private record Seen(String inIface, IpAddress address) {
+    }
+
     private final NodeFib fib;
+    /**
+     * Steps whose words depend only on the input device and one address, made once: the node's configuration is a
+     * snapshot, so the same device and address always give the same step.
+     */
+    private final Map<Seen, CheckStep> forwardingSteps = new ConcurrentHashMap<>();
+    private final Map<Seen, CheckStep> acceptLocalSteps = new ConcurrentHashMap<>();
+    private final Map<String, CheckStep> noReversePathSteps = new ConcurrentHashMap<>();
 
     InputChecks(NodeFib fib) {
         this.fib = fib;
@@ -81,12 +97,27 @@ final class InputChecks {
 
     /** The forwarding flag of the input device for a packet that is not for this node. */
     boolean forwarding(Packet p, List<CheckStep> out) {
-        InterfaceConf c = fib.conf(p.inIface());
-        boolean v4 = p.family() == IpFamily.V4;
-        boolean ok = v4 ? c.forwardingV4() : c.forwardingV6();
-        out.add(step(FORWARDING, ok, (v4 ? c.forwardingV4Text() : c.forwardingV6Text())
-                + (ok ? ": " + p.dst() + " may be forwarded" : ": " + p.dst() + " is not local, dropped silently")));
-        return ok;
+        CheckStep step = remembered(forwardingSteps, new Seen(p.inIface(), p.dst()), seen -> {
+            InterfaceConf c = fib.conf(seen.inIface());
+            boolean v4 = seen.address().isV4();
+            boolean ok = v4 ? c.forwardingV4() : c.forwardingV6();
+            return step(FORWARDING, ok, (v4 ? c.forwardingV4Text() : c.forwardingV6Text()) + (ok ? ": "
+                    + seen.address() + " may be forwarded" : ": " + seen.address() + " is not local, dropped silently"));
+        });
+        out.add(step);
+        return step.passed();
+    }
+
+    private static <K> CheckStep remembered(Map<K, CheckStep> steps, K key, java.util.function.Function<K, CheckStep> make) {
+        CheckStep known = steps.get(key);
+        if (known != null) {
+            return known;
+        }
+        CheckStep made = make.apply(key);
+        if (steps.size() < MAX_REMEMBERED) {
+            steps.putIfAbsent(key, made);
+        }
+        return made;
     }
 
     /** fib_validate_source: accept_local then rp_filter (IPv4 only); returns false after adding a failed step. */
@@ -100,13 +131,17 @@ final class InputChecks {
         String acceptText = c.acceptLocalText();
         String rpfText = c.rpFilterText();
         if (rpf == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
-            boolean local = !acceptLocal && fib.isLocal(p.src());
-            out.add(step(ACCEPT_LOCAL, !local, acceptText + (local ? ": source " + p.src()
-                    + " is a local address, dropped as martian" : ": source " + p.src() + " accepted")));
-            if (local) {
+            CheckStep accept = remembered(acceptLocalSteps, new Seen(p.inIface(), p.src()), seen -> {
+                boolean local = !acceptLocal && fib.isLocal(seen.address());
+                return step(ACCEPT_LOCAL, !local, acceptText + (local ? ": source " + seen.address()
+                        + " is a local address, dropped as martian" : ": source " + seen.address() + " accepted"));
+            });
+            out.add(accept);
+            if (!accept.passed()) {
                 return false;
             }
-            out.add(step(RP_FILTER, true, rpfText + ": no reverse-path check"));
+            out.add(remembered(noReversePathSteps, p.inIface(), in -> step(RP_FILTER, true,
+                    rpfText + ": no reverse-path check")));
             return true;
         }
         return fullCheck(p, c, out);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code ip neigh} snapshot as the kernel would use it (netfilter-semantics §6.5): devices that need no resolution
@@ -22,7 +23,16 @@ final class NeighborTable {
     private static final Set<String> NO_LINK_LAYER = Set.of("none", "loopback", "ipip", "sit", "gre", "ip6tnl",
             "tunnel6", "void");
 
+    /** At most this many answers are remembered (next hops of a node are few; the bound only caps memory). */
+    static final int MAX_REMEMBERED = 1 << 16;
+
+    /** A next hop on a device, the question {@link #lookup} answers. */
+    private record Asked(IpAddress nextHop, String dev) {
+    }
+
     private final Map<String, Neighbor> entries = new HashMap<>();
+    /** The answers given so far: the snapshot never changes, so neither does the answer for a next hop and device. */
+    private final Map<Asked, NeighborResult> answers = new ConcurrentHashMap<>();
     private final Map<String, Neighbor> proxies = new HashMap<>();
     private final Interfaces interfaces;
 
@@ -42,7 +52,21 @@ final class NeighborTable {
         return proxies.containsKey(key(target, dev));
     }
 
+    /** The answer for {@code nextHop} on {@code dev}, the same one each time it is asked (made once). */
     NeighborResult lookup(IpAddress nextHop, String dev) {
+        Asked asked = new Asked(nextHop, dev);
+        NeighborResult known = answers.get(asked);
+        if (known != null) {
+            return known;
+        }
+        NeighborResult made = answer(nextHop, dev);
+        if (answers.size() < MAX_REMEMBERED) {
+            answers.putIfAbsent(asked, made);
+        }
+        return made;
+    }
+
+    private NeighborResult answer(IpAddress nextHop, String dev) {
         String protocol = nextHop.isV4() ? "ARP" : "NDP";
         Optional<String> noArp = noResolutionNeeded(nextHop, dev);
         if (noArp.isPresent()) {

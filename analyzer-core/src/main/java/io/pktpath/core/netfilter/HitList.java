@@ -1,0 +1,97 @@
+package io.pktpath.core.netfilter;
+
+import io.pktpath.core.trace.RuleRef;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.RandomAccess;
+
+/** The rules a walk matched, in order, as an immutable list that also carries each rule's number in its ruleset. */
+final class HitList extends AbstractList<RuleRef> implements RandomAccess {
+    private final RuleNumbering numbering;
+    private final RuleRef[] refs;
+    private final Numbers numbers;
+
+    /** The rule numbers of a hit list, compared by content. */
+    record Numbers(int[] values) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Numbers n && Arrays.equals(values, n.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(values);
+        }
+    }
+
+    private HitList(RuleNumbering numbering, RuleRef[] refs, int[] numbers) {
+        this.numbering = numbering;
+        this.refs = refs;
+        this.numbers = new Numbers(numbers);
+    }
+
+    static HitList empty(RuleNumbering numbering) {
+        return new HitList(numbering, new RuleRef[0], new int[0]);
+    }
+
+    @Override
+    public RuleRef get(int index) {
+        return refs[index];
+    }
+
+    @Override
+    public int size() {
+        return refs.length;
+    }
+
+    RuleNumbering numbering() {
+        return numbering;
+    }
+
+    /** The number of the {@code index}th hit in {@link #numbering()}. */
+    int number(int index) {
+        return numbers.values[index];
+    }
+
+    Numbers numbers() {
+        return numbers;
+    }
+
+    /** Collects the hits of one walk. */
+    static final class Builder {
+        private static final RuleRef[] NO_REFS = new RuleRef[0];
+        private static final int[] NO_NUMBERS = new int[0];
+        private final RuleNumbering numbering;
+        private RuleRef[] refs = NO_REFS;
+        private int[] numbers = NO_NUMBERS;
+        private int size;
+
+        Builder(RuleNumbering numbering) {
+            this.numbering = numbering;
+        }
+
+        void add(CompiledRule rule) {
+            if (size == refs.length) {
+                int capacity = Math.max(4, size * 2);
+                refs = Arrays.copyOf(refs, capacity);
+                numbers = Arrays.copyOf(numbers, capacity);
+            }
+            refs[size] = rule.ref;
+            numbers[size] = rule.number;
+            size++;
+        }
+
+        /** The list of the hits added, shared with earlier walks that hit the same rules. */
+        HitList build() {
+            if (size == 0) {
+                return numbering.share(numbering.none());
+            }
+            return numbering.share(new HitList(numbering, Arrays.copyOf(refs, size), Arrays.copyOf(numbers, size)));
+        }
+    }
+}
