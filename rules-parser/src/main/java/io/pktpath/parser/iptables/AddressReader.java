@@ -18,6 +18,9 @@ final class AddressReader {
     private Optional<IpFamily> family;
     /** Prefixes read so far by their text, with whether the text is the prefix as {@link Cidr#toString()} writes it. */
     private final Map<String, Read> read = new HashMap<>();
+    /** The text {@link #cidr} read last and what it gave, so {@link #canonical} on it needs no second lookup. */
+    private String lastText;
+    private Read lastRead;
 
     private record Read(Cidr cidr, boolean canonical) {
     }
@@ -52,6 +55,8 @@ final class AddressReader {
             known = new Read(parsed, parsed.toString().equals(text));
             read.put(text, known);
         }
+        lastText = text;
+        lastRead = known;
         Cidr cidr = known.cidr();
         if (family.isPresent() && cidr.family() != family.get()) {
             int slash = text.indexOf('/');
@@ -63,7 +68,7 @@ final class AddressReader {
 
     /** True if {@code text}, read by {@link #cidr} before, is its prefix as {@link Cidr#toString()} writes it. */
     boolean canonical(String text) {
-        Read known = read.get(text);
+        Read known = text == lastText ? lastRead : read.get(text);
         return known != null && known.canonical();
     }
 }

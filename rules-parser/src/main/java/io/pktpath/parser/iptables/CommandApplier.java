@@ -1,5 +1,6 @@
 package io.pktpath.parser.iptables;
 
+import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.diag.SourceSpan;
 import io.pktpath.parser.iptables.model.Counters;
 import io.pktpath.parser.iptables.model.Policy;
@@ -12,20 +13,17 @@ import java.util.Optional;
 final class CommandApplier {
     private final DumpParser dump;
     private final AddressReader addresses;
-    private final Names names;
-    private final LineTokens tokens;
+    private final LineReader reader;
 
     CommandApplier(DumpParser dump, AddressReader addresses, Names names) {
         this.dump = dump;
         this.addresses = addresses;
-        this.names = names;
-        this.tokens = new LineTokens(names);
+        this.reader = new LineReader(names, new LineTokens(names));
     }
 
     void ruleLine(SourceSpan at, String text) {
         TableBuilder table = dump.current();
-        ruleLine(at, text, LineOutcome.read(dump.file(), at.line(), text, table.name(), table, addresses, dump.family(),
-                names, tokens));
+        ruleLine(at, text, reader.read(dump.file(), at.line(), text, table.name(), table, addresses, dump.family()));
     }
 
     /** Reports and applies a line read ahead (or just now): the same diagnostics in the same order either way. */
@@ -43,7 +41,9 @@ final class CommandApplier {
         }
         IpFamily family = outcome.family;
         RuleLine line = outcome.line;
-        outcome.warnings.forEach(w -> dump.warn(IptCode.valueOf(w.code()), w.span(), text, w.message(), w.expected()));
+        for (Diagnostic w : outcome.warnings) {
+            dump.warn(IptCode.valueOf(w.code()), w.span(), text, w.message(), w.expected());
+        }
         if (outcome.foreign()) {
             dump.note(IptCode.IPT105, at, text, "this -" + outcome.only.get().number() + " rule is skipped by "
                     + (family == IpFamily.V4 ? "iptables" : "ip6tables") + "-restore and excluded from evaluation");
@@ -70,15 +70,20 @@ final class CommandApplier {
             dump.warn(IptCode.IPT104, at, text, c.shortForm() + " is an iptables-restore command, not iptables-save output; "
                     + (applied ? "applied" : "not applied"), "-A lines only, as iptables-save writes them");
         }
+        TableBuilder.ChainBuilder chain = c.takesRule() ? table.declared(line.chain()) : null;
+        if (c.takesRule() && chain == null) {
+            // the scan found a declaration line for the chain, but that line failed to declare it
+            dump.error(IptCode.IPT012, at.atColumn(line.chainColumn()), text, "chain '" + line.chain()
+                    + "' is not declared in table '" + table.name() + "'", ":" + line.chain() + " - [0:0] before its rules");
+            return;
+        }
         switch (c) {
             case APPEND -> {
-                TableBuilder.ChainBuilder chain = table.chain(line.chain()).get();
                 chain.rules.add(rule(line, chain.name, table.name(), at, chain.rules.size() + 1));
             }
             case INSERT -> {
-                List<Rule> rules = table.chain(line.chain()).get().rules;
-                int index = Math.min(Math.max(line.index(), 1), rules.size() + 1);
-                rules.add(index - 1, rule(line, table.name(), at));
+                int index = Math.min(Math.max(line.index(), 1), chain.rules.size() + 1);
+                chain.insert(index - 1, rule(line, table.name(), at));
             }
             case NEW_CHAIN -> newChain(line, table, at, text);
             case POLICY -> policy(line, table, at, text);

@@ -229,8 +229,8 @@ final class DumpParser {
             skippingTable = true;
             return;
         }
-        current = new TableBuilder(name, at, sections == null ? TableSections.scan(lines, at.line(), names)
-                : sections.declarations(at.line(), names));
+        current = new TableBuilder(name, at, sections == null ? new ScannedDeclarations(lines, at.line(), names)
+                : new ScannedDeclarations(sections.declarations(at.line(), names)));
     }
 
     private void commit(SourceSpan at, String text) {

@@ -5,37 +5,75 @@ import io.pktpath.parser.diag.SourceSpan;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a rule line is parsed against: its position, the table, the table's chain declarations, and its warnings. */
+/**
+ * What a rule line is parsed against: its position, the table, the table's chain declarations, and its warnings; one
+ * reader reuses one context line after line ({@link #reset}).
+ */
 final class LineContext {
     /** Declaration lines of the table's chains. */
     interface ChainDeclarations {
         /** The line declaring the chain, or 0 if the table declares it nowhere. */
         int declaredAt(String chain);
+
+        /**
+         * The string the declaration of {@code chain} holds if the last {@link #declaredAt} question was about it and
+         * found it declared, so that a rule keeps no copy of the name; else null.
+         */
+        default String declaredName(String chain) {
+            return null;
+        }
+
+        /**
+         * The text of token {@code k} of {@code tokens}, a chain name: the declaration's own string if it is the chain
+         * the rules so far were for or the one declared after it (compared in place, so no new string is made).
+         */
+        default String chainToken(LineTokens tokens, int k) {
+            return tokens.text(k);
+        }
     }
 
-    private final String file;
-    private final int line;
-    private final String text;
-    private final String table;
-    private final ChainDeclarations chains;
-    private final AddressReader addresses;
     private final Names names;
+    private String file;
+    private int line;
+    private String text;
+    private String table;
+    private ChainDeclarations chains;
+    private AddressReader addresses;
     private List<Diagnostic> warnings = List.of();
 
     LineContext(String file, int line, String text, String table, ChainDeclarations chains, AddressReader addresses,
                 Names names) {
+        this.names = names;
+        reset(file, line, text, table, chains, addresses);
+    }
+
+    /** Makes this the context of another line (one reader reuses one context), with no warnings yet. */
+    LineContext reset(String file, int line, String text, String table, ChainDeclarations chains,
+                      AddressReader addresses) {
         this.file = file;
         this.line = line;
         this.text = text;
         this.table = table;
         this.chains = chains;
         this.addresses = addresses;
-        this.names = names;
+        this.warnings = List.of();
+        return this;
     }
 
     /** An equal string shared with other rules (for strings the model keeps). */
     String share(String s) {
         return names.share(s);
+    }
+
+    /** The text of token {@code k}, the chain a rule is for (see {@link ChainDeclarations#chainToken}). */
+    String chainToken(LineTokens tokens, int k) {
+        return chains.chainToken(tokens, k);
+    }
+
+    /** The name of a declared chain as a shared string: the declaration's own string where it is at hand. */
+    String shareChain(String chain) {
+        String declared = chains.declaredName(chain);
+        return declared != null ? declared : names.share(chain);
     }
 
     /** An equal immutable value shared with other rules (for values the model keeps). */

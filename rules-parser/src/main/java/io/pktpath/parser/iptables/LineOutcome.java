@@ -41,28 +41,21 @@ final class LineOutcome {
      */
     static LineOutcome read(String file, int number, String text, String table, LineContext.ChainDeclarations chains,
                             AddressReader addresses, IpFamily family, Names names, LineTokens tokens) {
-        try {
-            tokens.read(text);
-        } catch (Tokenizer.UnbalancedQuoteException e) {
-            return new LineOutcome(e.column(), null, null, List.of(), family, Optional.empty());
-        }
-        Optional<IpFamily> only = prefixFamily(tokens);
-        boolean foreign = only.isPresent() && only.get() != family;
-        LineContext ctx = new LineContext(file, number, text, table, chains, foreign ? new AddressReader(only) : addresses,
-                names);
-        try {
-            RuleLine line = RuleLineParser.parse(ctx, tokens, foreign ? only.get() : family);
-            if (line.command().takesRule() && !ctx.checkDeclared(line.chain(), line.chainColumn())) {
-                throw new LineError(IptCode.IPT012, line.chainColumn(), "chain '" + line.chain()
-                        + "' is not declared in table '" + table + "'", ":" + line.chain() + " - [0:0] before its rules");
-            }
-            return new LineOutcome(0, null, line, ctx.warnings(), family, only);
-        } catch (LineError e) {
-            return new LineOutcome(0, e, null, List.of(), family, only);
-        }
+        return new LineReader(names, tokens).read(file, number, text, table, chains, addresses, family);
     }
 
-    private static Optional<IpFamily> prefixFamily(LineTokens tokens) {
+    /** The outcome of a line that was read: its warnings, or its error (then {@code line} is null). */
+    static LineOutcome of(RuleLine line, LineError error, List<Diagnostic> warnings, IpFamily family,
+                          Optional<IpFamily> only) {
+        return new LineOutcome(0, error, line, warnings, family, only);
+    }
+
+    /** The outcome of a line with an unbalanced quote at {@code column}. */
+    static LineOutcome unbalancedQuote(int column, IpFamily family) {
+        return new LineOutcome(column, null, null, List.of(), family, Optional.empty());
+    }
+
+    static Optional<IpFamily> prefixFamily(LineTokens tokens) {
         for (int k = 0; k < Math.min(2, tokens.size()); k++) {
             if (tokens.is(k, "-4")) {
                 return Optional.of(IpFamily.V4);

@@ -139,7 +139,7 @@ final class LinePrefetcher implements AutoCloseable {
         try {
             AddressReader addresses = new AddressReader(Optional.of(family));
             Names names = new Names(CHUNK_NAMES_BITS);
-            LineTokens tokens = new LineTokens(names);
+            LineReader reader = new LineReader(names, new LineTokens(names));
             for (int n = Math.max(start, familyFrom); n < end && !closed; n++) {
                 TableSections.Section section = sections.sectionOf(n);
                 if (section == null) {
@@ -148,8 +148,8 @@ final class LinePrefetcher implements AutoCloseable {
                 String text = DumpParser.lineText(lines, n);
                 RecordingDeclarations questions = new RecordingDeclarations(section.declarations());
                 try {
-                    r[n - start] = new Prefetched(LineOutcome.read(file, n + 1, text, section.table(), questions, addresses,
-                            family, names, tokens), section.table(), questions);
+                    r[n - start] = new Prefetched(reader.read(file, n + 1, text, section.table(), questions, addresses,
+                            family), section.table(), questions);
                 } catch (RuntimeException e) {
                     r[n - start] = null;
                 }

@@ -36,11 +36,14 @@ final class MatchListParser {
 
     private static final Set<String> SOURCE_OPTIONS = Set.of("-s", "--source", "--src");
 
-    private final LineContext ctx;
-    private final LineTokens tokens;
-    private final List<Match> matches = new ArrayList<>(6);
-    private int[] columns = new int[6];
+    private LineContext ctx;
+    private LineTokens tokens;
+    private final List<Match> matches = new ArrayList<>(8);
+    private int[] columns = new int[8];
     private final List<ModuleSpec> loaded = new ArrayList<>(4);
+    /** Segments of earlier lines, reused; the first {@link #segmentsUsed} are this line's. */
+    private final List<Segment> segments = new ArrayList<>(4);
+    private int segmentsUsed;
     private Segment open;
     private int i;
     private int targetName = -1;
@@ -50,20 +53,24 @@ final class MatchListParser {
 
     /** A module being read: its spec (absent for an unknown module), options, raw token indexes, and first column. */
     private static final class Segment {
-        final Optional<ModuleSpec> spec;
-        final String module;
-        final boolean implicit;
-        final int column;
-        final List<MatchOption> options = new ArrayList<>(2);
-        int[] raw = new int[4];
+        Optional<ModuleSpec> spec;
+        String module;
+        boolean implicit;
+        int column;
+        final List<MatchOption> options = new ArrayList<>(4);
+        int[] raw = new int[8];
         int rawCount;
         String unsupportedReason;
 
-        Segment(Optional<ModuleSpec> spec, String module, boolean implicit, int column) {
+        Segment reset(Optional<ModuleSpec> spec, String module, boolean implicit, int column) {
             this.spec = spec;
             this.module = module;
             this.implicit = implicit;
             this.column = column;
+            options.clear();
+            rawCount = 0;
+            unsupportedReason = null;
+            return this;
         }
 
         void raw(int token) {
@@ -74,10 +81,27 @@ final class MatchListParser {
         }
     }
 
-    MatchListParser(LineContext ctx, LineTokens tokens, int start) {
-        this.ctx = ctx;
-        this.tokens = tokens;
-        this.i = start;
+    /** Reads the options of the line {@code tokens} holds from token {@code start} on, replacing the previous line's. */
+    void parse(LineContext lineContext, LineTokens lineTokens, int start) throws LineError {
+        ctx = lineContext;
+        tokens = lineTokens;
+        i = start;
+        matches.clear();
+        loaded.clear();
+        segmentsUsed = 0;
+        open = null;
+        targetName = -1;
+        jump = false;
+        negAfter = false;
+        parse();
+    }
+
+    /** A cleared segment for this line. */
+    private Segment segment(Optional<ModuleSpec> spec, String module, boolean implicit, int column) {
+        if (segmentsUsed == segments.size()) {
+            segments.add(new Segment());
+        }
+        return segments.get(segmentsUsed++).reset(spec, module, implicit, column);
     }
 
     List<Match> matches() {
@@ -108,7 +132,7 @@ final class MatchListParser {
         return i;
     }
 
-    void parse() throws LineError {
+    private void parse() throws LineError {
         int size = tokens.size();
         while (i < size) {
             int t = i;
@@ -239,7 +263,7 @@ final class MatchListParser {
         int name = value(option);
         String module = tokens.text(name);
         Optional<ModuleSpec> spec = ModuleRegistry.module(module);
-        open = new Segment(spec, module, false, tokens.column(option));
+        open = segment(spec, module, false, tokens.column(option));
         open.raw(option);
         open.raw(name);
         spec.ifPresent(loaded::add);
@@ -264,7 +288,7 @@ final class MatchListParser {
         for (int k = loaded.size() - 1; k >= 0; k--) {
             if (loaded.get(k).acceptsExactly(written)) {
                 close();
-                open = new Segment(Optional.of(loaded.get(k)), loaded.get(k).name(), true, tokens.column(option));
+                open = segment(Optional.of(loaded.get(k)), loaded.get(k).name(), true, tokens.column(option));
                 readOption(open, option, negated);
                 return;
             }

@@ -27,6 +27,16 @@ final class PlacementCheck {
     private PlacementCheck() {
     }
 
+    /** True if a match requires a protocol with ports ({@code -p tcp} and the like, not negated). */
+    private static boolean hasPortProtocol(List<Match> matches) {
+        for (Match m : matches) {
+            if (m instanceof ProtocolMatch p && !p.negated() && PORT_PROTOCOLS.contains(p.number())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True for the kernel's built-in chain names (the ones with a policy). */
     static boolean isBuiltin(String chain) {
         return BUILTIN.contains(chain);
@@ -51,8 +61,7 @@ final class PlacementCheck {
         if (refused != null) {
             ctx.warn(IptCode.IPT106, targetColumn, refused, allowed(target));
         }
-        if (TargetParser.hasNatPorts(target) && matches.stream().noneMatch(m -> m instanceof ProtocolMatch p && !p.negated()
-                && PORT_PROTOCOLS.contains(p.number()))) {
+        if (TargetParser.hasNatPorts(target) && !hasPortProtocol(matches)) {
             ctx.warn(IptCode.IPT106, targetColumn, "a NAT port range needs -p tcp, udp, sctp or dccp in the same rule",
                     "-p tcp or -p udp before the NAT target");
         }

@@ -13,7 +13,8 @@ final class RuleLineParser {
     private RuleLineParser() {
     }
 
-    static RuleLine parse(LineContext ctx, LineTokens tokens, IpFamily family) throws LineError {
+    /** Reads the line {@code tokens} holds, with the reader's reusable {@code matches} parser. */
+    static RuleLine parse(LineContext ctx, LineTokens tokens, MatchListParser matches, IpFamily family) throws LineError {
         int i = 0;
         int size = tokens.size();
         Optional<Counters> counters = Optional.empty();
@@ -48,8 +49,7 @@ final class RuleLineParser {
         if (command != Command.APPEND && i < size && NumberText.parseOrMinus(tokens.text(i)) > 0) {
             index = NumberText.parseOrMinus(tokens.text(i++));
         }
-        MatchListParser matches = new MatchListParser(ctx, tokens, i);
-        matches.parse();
+        matches.parse(ctx, tokens, i);
         Target target = new NoTarget();
         Optional<String> spelling = Optional.empty();
         int targetColumn = 0;
@@ -62,13 +62,16 @@ final class RuleLineParser {
                 spelling = Optional.of(joinRaw(tokens, jumpIndex, size));
             }
         }
-        String chainName = tokens.text(chain);
+        String chainName = ctx.chainToken(tokens, chain);
         PlacementCheck.check(ctx, chainName, matches.matches(), matches.columns(), target, targetColumn);
         return new RuleLine(command, counters, only, chainName, tokens.column(chain), index,
                 List.copyOf(matches.matches()), ctx.shareValue(target), spelling, text, List.of());
     }
 
     private static Counters counters(String s, int column) throws LineError {
+        if (s.equals("[0:0]")) {
+            return Counters.ZERO;
+        }
         int colon = s.indexOf(':');
         if (!s.endsWith("]") || colon < 0) {
             throw badCounters(s, column);

@@ -7,6 +7,7 @@ import io.pktpath.parser.iptables.model.Policy;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Table;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ final class TableBuilder implements LineContext.ChainDeclarations {
         Counters counters;
         final SourceSpan span;
         final List<Rule> rules = new ArrayList<>();
+        /** The chain declared next in this table, if any (rules come in declaration order). */
+        ChainBuilder next;
+        /** True once a rule was inserted: the rules after it then no longer have their position. */
+        private boolean inserted;
 
         ChainBuilder(String name, Optional<Policy> policy, Counters counters, SourceSpan span) {
             this.name = name;
@@ -28,20 +33,52 @@ final class TableBuilder implements LineContext.ChainDeclarations {
             this.counters = counters;
             this.span = span;
         }
+
+        /** Inserts {@code rule} at 0-based {@code index}. */
+        void insert(int index, Rule rule) {
+            rules.add(index, rule);
+            inserted = true;
+        }
+
+        /** The rules, each at its 1-based position in the chain. */
+        List<Rule> numbered() {
+            if (!inserted) {
+                return rules;
+            }
+            List<Rule> numbered = new ArrayList<>(rules.size());
+            for (int k = 0; k < rules.size(); k++) {
+                Rule r = rules.get(k);
+                numbered.add(r.position() == k + 1 ? r : r.withPosition(k + 1));
+            }
+            return numbered;
+        }
     }
+
+    private static final int UNDECLARED = 8;
 
     private final String name;
     private final SourceSpan span;
-    private final Map<String, Integer> declarations;
-    private final Map<String, ChainBuilder> chains = new LinkedHashMap<>();
+    private final ScannedDeclarations declarations;
+    /** How many of the scanned declaration lines have declared the chain the scan found on them. */
+    private int declaredScanned;
+    private final Map<String, ChainBuilder> chains;
     private boolean declaredAsScanned = true;
-    /** The chain found last (rules come grouped by chain). */
-    private Optional<ChainBuilder> last = Optional.empty();
+    /** The chain found last (rules come grouped by chain), or null. */
+    private ChainBuilder last;
+    /** The chain declared last, or null. */
+    private ChainBuilder lastDeclared;
+    /** Names recently found declared nowhere (target names such as DNAT), compared by identity; cleared by a declaration. */
+    private final String[] undeclared = new String[UNDECLARED];
+    private int undeclaredNext;
+    /** The declared chain the last {@link #declaredAt} question found, or null. */
+    private ChainBuilder answered;
 
-    TableBuilder(String name, SourceSpan span, Map<String, Integer> declarations) {
+    TableBuilder(String name, SourceSpan span, ScannedDeclarations declarations) {
         this.name = name;
         this.span = span;
         this.declarations = declarations;
+        int expected = declarations.count() >= 0 ? declarations.count() : declarations.map().size();
+        this.chains = new LinkedHashMap<>(Math.max(16, expected + expected / 3 + 1));
     }
 
     String name() {
@@ -53,18 +90,42 @@ final class TableBuilder implements LineContext.ChainDeclarations {
     }
 
     Optional<ChainBuilder> chain(String chainName) {
-        if (last.isPresent() && last.get().name.equals(chainName)) {
-            return last;
-        }
-        Optional<ChainBuilder> found = Optional.ofNullable(chains.get(chainName));
-        last = found.isPresent() ? found : last;
+        return Optional.ofNullable(declared(chainName));
+    }
+
+    /** The chain named so if it is declared, else null; it becomes the chain tried first next time. */
+    ChainBuilder declared(String chainName) {
+        ChainBuilder found = find(chainName);
+        last = found != null ? found : last;
         return found;
+    }
+
+    /** The chain named so, trying the last chain found and the one declared after it before the map. */
+    private ChainBuilder find(String chainName) {
+        if (last != null) {
+            if (last.name.equals(chainName)) {
+                return last;
+            }
+            if (last.next != null && last.next.name.equals(chainName)) {
+                return last.next;
+            }
+        }
+        return chains.get(chainName);
     }
 
     void declare(ChainBuilder chain) {
         chains.put(chain.name, chain);
-        Integer scanned = declarations.get(chain.name);
-        declaredAsScanned &= scanned != null && scanned == chain.span.line();
+        if (lastDeclared != null) {
+            lastDeclared.next = chain;
+        }
+        lastDeclared = chain;
+        Arrays.fill(undeclared, null);
+        if (declarations.count() < 0) {
+            Integer scanned = declarations.map().get(chain.name);
+            declaredAsScanned &= scanned != null && scanned == chain.span.line();
+        } else if (declarations.scans(chain.span.line(), chain.name)) {
+            declaredScanned++;
+        }
     }
 
     /**
@@ -72,31 +133,52 @@ final class TableBuilder implements LineContext.ChainDeclarations {
      * every chain declared so far was declared on the line the scan found for it.
      */
     boolean answersAs(Map<String, Integer> scanned) {
-        return declaredAsScanned && scanned == declarations;
+        return declaredAsScanned && declarations.isGiven(scanned);
     }
 
     @Override
     public int declaredAt(String chain) {
-        if (last.isPresent() && last.get().name.equals(chain)) {
-            return last.get().span.line();
+        for (String u : undeclared) {
+            if (u == chain) {
+                return 0;
+            }
         }
-        ChainBuilder known = chains.get(chain);
+        ChainBuilder known = find(chain);
+        answered = known;
         if (known != null) {
             return known.span.line();
         }
-        Integer declared = declarations.get(chain);
-        return declared == null ? 0 : declared;
+        Integer declared = declaredScanned == declarations.count() ? null : declarations.map().get(chain);
+        if (declared == null) {
+            undeclared[undeclaredNext] = chain;
+            undeclaredNext = (undeclaredNext + 1) % UNDECLARED;
+            return 0;
+        }
+        return declared;
+    }
+
+    @Override
+    public String chainToken(LineTokens tokens, int k) {
+        if (last != null) {
+            if (tokens.is(k, last.name)) {
+                return last.name;
+            }
+            if (last.next != null && tokens.is(k, last.next.name)) {
+                return last.next.name;
+            }
+        }
+        return tokens.text(k);
+    }
+
+    @Override
+    public String declaredName(String chain) {
+        return answered != null && answered.name.equals(chain) ? answered.name : null;
     }
 
     Table build() {
-        List<Chain> built = new ArrayList<>();
+        List<Chain> built = new ArrayList<>(chains.size());
         for (ChainBuilder c : chains.values()) {
-            List<Rule> numbered = new ArrayList<>(c.rules.size());
-            for (int k = 0; k < c.rules.size(); k++) {
-                Rule r = c.rules.get(k);
-                numbered.add(r.position() == k + 1 ? r : r.withPosition(k + 1));
-            }
-            built.add(new Chain(c.name, c.policy.isPresent(), c.policy, c.counters, numbered, c.span));
+            built.add(new Chain(c.name, c.policy.isPresent(), c.policy, c.counters, c.numbered(), c.span));
         }
         return new Table(name, built, span);
     }

@@ -63,7 +63,7 @@ final class TableSections {
         Map<String, Integer> found = new HashMap<>();
         for (int n = headerLine; n < lines.length; n++) {
             String l = lines[n];
-            if (l.startsWith("COMMIT") || l.startsWith("*")) {
+            if (ends(l)) {
                 break;
             }
             if (l.startsWith(":")) {
@@ -73,6 +73,11 @@ final class TableSections {
             }
         }
         return found;
+    }
+
+    /** True if the scan of a table's declarations stops at line {@code l}. */
+    static boolean ends(String l) {
+        return l.startsWith("COMMIT") || l.startsWith("*");
     }
 
     static int firstNonBlank(String l) {

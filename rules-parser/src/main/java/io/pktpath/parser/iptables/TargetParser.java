@@ -38,7 +38,7 @@ final class TargetParser {
                 throw unknown(name);
             }
             noArgs(name, args);
-            return jump ? new Jump(ctx.share(n)) : new Goto(ctx.share(n));
+            return jump ? new Jump(ctx.shareChain(n)) : new Goto(ctx.shareChain(n));
         }
         try {
             return switch (n) {
