@@ -89,8 +89,13 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
 
     /** True if {@link #tuple()} equals {@code t} (without making the tuple). */
     public boolean hasTuple(Tuple t) {
-        return t.sport() == tupleSourceId() && t.dport() == tupleDestinationId() && t.protocol() == proto
-                && src.equals(t.src()) && dst.equals(t.dst());
+        return hasTuple(t.protocol(), t.src(), t.sport(), t.dst(), t.dport());
+    }
+
+    /** True if {@link #tuple()} has these fields (for keys that keep a tuple's fields instead of the tuple). */
+    public boolean hasTuple(int protocol, IpAddress tupleSrc, int tupleSport, IpAddress tupleDst, int tupleDport) {
+        return tupleSport == tupleSourceId() && tupleDport == tupleDestinationId() && protocol == proto
+                && src.equals(tupleSrc) && dst.equals(tupleDst);
     }
 
     /** This packet with the addresses and ports of {@code t} (ICMP: the echo id from {@code t.sport()}). */

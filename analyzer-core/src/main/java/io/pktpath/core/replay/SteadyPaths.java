@@ -57,6 +57,7 @@ import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.Return;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Trace;
+import io.pktpath.parser.net.IpAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -99,13 +100,17 @@ final class SteadyPaths {
      * Everything a rule, the route lookup or the ct's NAT can see of a packet of an established flow, besides the
      * connection and direction (the slot it is kept in): the key under which its path after the lookup is remembered.
      */
-    record Key(CtState state, long ctMark, Set<CtStatus> status, Tuple tuple, String inIface, String physIn,
-               String physOut, boolean bridged, long mark, int icmpType, int icmpCode, boolean fragment,
-               LinkClass linkClass, Optional<String> macSource, int family) {
+    record Key(CtState state, long ctMark, Set<CtStatus> status, int protocol, IpAddress src, int sport, IpAddress dst,
+               int dport, String inIface, String physIn, String physOut, boolean bridged, long mark, int icmpType,
+               int icmpCode, boolean fragment, LinkClass linkClass, Optional<String> macSource, int family) {
 
-        /** True if a packet with this ct info has this key (compared field by field: nothing is allocated). */
+        /**
+         * True if a packet with this ct info has this key (compared field by field: nothing is allocated, and the tuple's
+         * fields are kept in the key itself, one object fewer to fetch per packet).
+         */
         boolean matches(Packet p, CtInfo ct, Set<CtStatus> ctStatus) {
-            return ct.state() == state && ct.ctMark() == ctMark && p.mark() == mark && p.hasTuple(tuple)
+            return ct.state() == state && ct.ctMark() == ctMark && p.mark() == mark
+                    && p.hasTuple(protocol, src, sport, dst, dport)
                     && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment
                     && p.bridged() == bridged && p.linkClass() == linkClass && p.family().number() == family && p.inIface().equals(inIface) && p.physIn().equals(physIn)
                     && p.physOut().equals(physOut) && p.macSource().equals(macSource) && ctStatus.equals(status);
@@ -193,9 +198,9 @@ final class SteadyPaths {
     Key keyOf(RunState s) {
         Packet p = s.packet;
         CtInfo ct = s.ct.get();
-        return new Key(ct.state(), ct.ctMark(), statusOf(ct), p.tuple(), p.inIface(), p.physIn(), p.physOut(),
-                p.bridged(), p.mark(), p.icmpType(), p.icmpCode(), p.fragment(), p.linkClass(), p.macSource(),
-                p.family().number());
+        return new Key(ct.state(), ct.ctMark(), statusOf(ct), p.proto(), p.src(), p.tupleSourceId(), p.dst(),
+                p.tupleDestinationId(), p.inIface(), p.physIn(), p.physOut(), p.bridged(), p.mark(), p.icmpType(),
+                p.icmpCode(), p.fragment(), p.linkClass(), p.macSource(), p.family().number());
     }
 
     private Set<CtStatus> statusOf(CtInfo ct) {
