@@ -32,21 +32,15 @@ public final class ReplayLoop {
     private final ArrayDeque<CapturedPacket> ahead = new ArrayDeque<>();
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
-    private final Map<String, Optional<String>> bridgeOfPort = new HashMap<>();
-    private final java.util.Set<String> seenIfaces = new java.util.HashSet<>();
-    /** Bridges that have a port among the captured interfaces seen so far (only these can have port copies). */
-    private final java.util.Set<String> bridgesWithPortFrames = new java.util.HashSet<>();
-    private final java.util.Set<String> bridgeChecked = new java.util.HashSet<>();
+    private final CapturedInterfaces interfaces;
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private FrameSource source;
-    /** The last two interface names noted (frames mostly alternate between a packet's way in and its way out). */
-    private String lastNotedInterface;
-    private String otherNotedInterface;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
         this.options = options;
         this.claimedBy = new FrameClaims(options.lookaheadFrames());
+        this.interfaces = new CapturedInterfaces(path);
     }
 
     /**
@@ -94,10 +88,10 @@ public final class ReplayLoop {
         cp = placeByMac(cp);
         Packet packet = cp.packet().get();
         String iface = cp.summary().iface();
-        noteInterface(iface);
+        interfaces.note(iface);
         List<String> notes = new ArrayList<>();
         if (cp.inbound() && !iface.isEmpty()) {
-            Optional<String> bridge = bridgeOf(iface);
+            Optional<String> bridge = interfaces.bridgeOf(iface);
             if (bridge.isPresent()) {
                 return bridgePort(cp, packet, bridge.get(), notes);
             }
@@ -125,16 +119,6 @@ public final class ReplayLoop {
         return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, options.collectMisses())
                 : path.ingress(input, oracle, options.collectMisses()), input);
-    }
-
-    /** The bridge {@code iface} is a port of, looked up once per interface name. */
-    private Optional<String> bridgeOf(String iface) {
-        Optional<String> bridge = bridgeOfPort.get(iface);
-        if (bridge == null) {
-            bridge = path.bridgeOf(iface);
-            bridgeOfPort.put(iface, bridge);
-        }
-        return bridge;
     }
 
     /**
@@ -184,7 +168,7 @@ public final class ReplayLoop {
         if (choice.lostTo() > 0) {
             chosenRun = path.lostRace(chosenRun, choice.lostTo());
         } else if (role != FrameRole.LOCAL_OUT && choice.egressFrame() == 0 && chosenRun.egress().isPresent()
-                && seenIfaces.contains(chosenRun.egress().get().dev())) {
+                && interfaces.seen(chosenRun.egress().get().dev())) {
             chosenRun = path.neverLeft(chosenRun);
         }
         CommitOutcome committed = path.commit(chosenRun, input);
@@ -202,12 +186,12 @@ public final class ReplayLoop {
         if (choice.egressFrame() > 0) {
             correlated = List.of(choice.egressFrame());
             CapturedPacket egress = choice.egress();
-            if (path.isBridge(egress.summary().iface())) {
+            if (interfaces.isBridge(egress.summary().iface())) {
                 // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
                 fill(cp.summary().timeNanos() + options.lookaheadNanos());
                 correlated = withPortCopies(choice.egressFrame(), portCopiesOf(egress, input));
             }
-        } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && path.isBridge(cp.summary().iface())) {
+        } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && interfaces.isBridge(cp.summary().iface())) {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
             correlated = portCopiesOf(cp, cp.packet().get());
         }
@@ -247,7 +231,7 @@ public final class ReplayLoop {
                                 + ", where the IP stack sees it", Optional.empty(), Optional.empty(), List.of(later.frame()),
                         List.of(), List.of(), List.of(), 0);
             }
-            if (later.outbound() && outPort.isEmpty() && path.bridgeOf(where).filter(bridge::equals).isPresent()) {
+            if (later.outbound() && outPort.isEmpty() && interfaces.bridgeOf(where).filter(bridge::equals).isPresent()) {
                 outPort = where;
             }
         }
@@ -278,7 +262,7 @@ public final class ReplayLoop {
         String bridge = egress.summary().iface();
         // Performance: a port copy is a frame on a port of the egress bridge; when no frame seen so far (the lookahead
         // included) was on a port of that interface, there is nothing to look for.
-        if (!bridgesWithPortFrames.contains(bridge)) {
+        if (!interfaces.hasPortFrames(bridge)) {
             return copies;
         }
         Tuple tuple = egress.packet().get().tuple();
@@ -290,7 +274,7 @@ public final class ReplayLoop {
             if (later.summary().timeNanos() - egress.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            if (path.bridgeOf(later.summary().iface()).filter(bridge::equals).isPresent()
+            if (interfaces.bridgeOf(later.summary().iface()).filter(bridge::equals).isPresent()
                     && sameIdentity(packet, later.packet().get()) && later.payloadHash() == egress.payloadHash()
                     && later.packet().get().hasTuple(tuple)) {
                 copies.add(later.frame());
@@ -587,21 +571,8 @@ public final class ReplayLoop {
             return null;
         }
         ahead.add(next);
-        noteInterface(next.summary().iface());
+        interfaces.note(next.summary().iface());
         return next;
-    }
-
-    /** Records that a frame was captured on {@code iface} (and whether it is a bridge port); one of the last two names is not checked again. */
-    private void noteInterface(String iface) {
-        if (iface == lastNotedInterface || iface == otherNotedInterface) {
-            return;
-        }
-        otherNotedInterface = lastNotedInterface;
-        lastNotedInterface = iface;
-        seenIfaces.add(iface);
-        if (path != null && bridgeChecked.add(iface)) {
-            path.bridgeOf(iface).ifPresent(bridgesWithPortFrames::add);
-        }
     }
 
     private static List<TraceStep> decided(List<TraceStep> steps, String decidedBy) {
