@@ -33,9 +33,10 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
 
     /** The rule step that decided the disposition (the last terminal rule or policy), if any. */
     public Optional<TraceStep> decisiveStep() {
-        List<TraceStep> steps = kernelSteps();
-        for (int i = steps.size() - 1; i >= 0; i--) {
-            TraceStep s = steps.get(i);
+        // the kernel steps are exactly the rule and policy steps, which are the only ones tested below: the path is
+        // searched as it is, without making the filtered list (a renderer asks this of every frame)
+        for (int i = path.size() - 1; i >= 0; i--) {
+            TraceStep s = path.get(i);
             if (s instanceof PolicyStep) {
                 return Optional.of(s);
             }

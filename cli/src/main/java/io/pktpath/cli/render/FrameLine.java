@@ -30,7 +30,9 @@ public final class FrameLine {
             String route = Labels.route(t.route().get());
             sb.append(route.startsWith("no route") ? ": " : " by route ").append(style.cyan(route));
         }
-        nat(t.nat()).ifPresent(n -> sb.append(" [").append(n).append(']'));
+        if (t.nat().isPresent() && t.nat().get().changed()) {
+            appendNat(sb.append(" ["), t.nat().get()).append(']');
+        }
         return sb.toString();
     }
 
@@ -53,17 +55,22 @@ public final class FrameLine {
         if (nat.isEmpty() || !nat.get().changed()) {
             return Optional.empty();
         }
-        Tuple b = nat.get().before();
-        Tuple a = nat.get().after();
-        StringBuilder sb = new StringBuilder();
-        if (!b.dst().equals(a.dst()) || b.dport() != a.dport()) {
+        return Optional.of(appendNat(new StringBuilder(), nat.get()).toString());
+    }
+
+    /** Appends what {@link #nat} returns for a NAT that changed something. */
+    private static StringBuilder appendNat(StringBuilder sb, NatChange nat) {
+        Tuple b = nat.before();
+        Tuple a = nat.after();
+        boolean dnat = !b.dst().equals(a.dst()) || b.dport() != a.dport();
+        if (dnat) {
             a.appendDestination(b.appendDestination(sb.append("dnat ")).append(" -> "));
         }
         if (!b.src().equals(a.src()) || b.sport() != a.sport()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(nat.get().masquerade() ? "masquerade " : "snat ");
+            sb.append(dnat ? ", " : "").append(nat.masquerade() ? "masquerade " : "snat ");
             a.appendSource(b.appendSource(sb).append(" -> "));
         }
-        return Optional.of(sb.toString());
+        return sb;
     }
 
 

@@ -71,7 +71,8 @@ public final class Labels {
         if (t.disposition().isFailure()) {
             return failure(t);
         }
-        List<TraceStep> steps = t.kernelSteps();
+        // only rule and policy steps (the kernel's steps) can be accepting ones: the path is searched as it is
+        List<TraceStep> steps = t.path();
         for (int i = steps.size() - 1; i >= 0; i--) {
             if (accepts(steps.get(i), "filter")) {
                 return step(steps.get(i));
