@@ -232,7 +232,7 @@ public final class Connection implements TrackedFlow {
      */
     CtLookup.Existing existing(CtDirection dir, CtState state, long timeNanos, int tcpNext) {
         boolean reply = dir == CtDirection.REPLY;
-        java.util.Optional<CtInfo> info = presentInfo(reply, state, timeNanos);
+        java.util.Optional<CtInfo> info = presentInfo(dir, state, timeNanos);
         CtLookup.Existing last = reply ? lastReplyLookup : lastOriginalLookup;
         if (last != null && last.info() == info.get() && last.state() == state && last.tcpBefore() == tcpState
                 && last.tcpNext() == tcpNext) {
@@ -253,7 +253,8 @@ public final class Connection implements TrackedFlow {
         return last != null && last.get() == info ? last : java.util.Optional.of(info);
     }
 
-    private java.util.Optional<CtInfo> presentInfo(boolean reply, CtState state, long timeNanos) {
+    private java.util.Optional<CtInfo> presentInfo(CtDirection dir, CtState state, long timeNanos) {
+        boolean reply = dir == CtDirection.REPLY;
         Set<CtStatus> status = status();
         long remaining = remainingSeconds(timeNanos);
         java.util.Optional<CtInfo> last = reply ? lastReplyInfo : lastOriginalInfo;
@@ -264,7 +265,7 @@ public final class Connection implements TrackedFlow {
             }
         }
         java.util.Optional<CtInfo> made = java.util.Optional.of(
-                new CtInfo(state, reply, mark, status, original, replyPresent, zone, remaining, id));
+                ctInfo(state, dir, timeNanos));
         if (reply) {
             lastReplyInfo = made;
         } else {

@@ -55,13 +55,17 @@ final class CtSlots {
 
     private int indexOf(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport,
                         int icmpType) {
+        int i = probe(zone, proto, srcHi, srcLo, dstHi, dstLo, sport, dport, icmpType);
+        return cts[i] == null ? -1 : i;
+    }
+
+    /** The index holding the key with these fields, or the empty index where it would go. */
+    private int probe(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport,
+                      int icmpType) {
         long ports = ports(sport, dport);
         long zp = zoneProto(zone, proto);
         int i = CtKey.hash(zone, proto, srcHi, srcLo, dstHi, dstLo, sport, dport, icmpType) & mask;
-        while (true) {
-            if (cts[i] == null) {
-                return -1;
-            }
+        while (cts[i] != null) {
             int b = i * STRIDE;
             if (keys[b + 1] == srcLo && keys[b + 3] == dstLo && keys[b + 4] == ports && keys[b] == srcHi
                     && keys[b + 2] == dstHi && keys[b + 5] == zp && keys[b + 6] == icmpType) {
@@ -69,6 +73,7 @@ final class CtSlots {
             }
             i = (i + 1) & mask;
         }
+        return i;
     }
 
     /** Maps {@code k} to {@code ct} in {@code direction}, replacing what it mapped to. */
@@ -123,19 +128,7 @@ final class CtSlots {
 
     /** The index holding {@code k}, or the empty index where it would go. */
     private int find(CtKey k) {
-        long ports = ports(k.sport(), k.dport());
-        long zp = zoneProto(k.zone(), k.proto());
-        int i = k.hashCode() & mask;
-        while (cts[i] != null) {
-            int b = i * STRIDE;
-            if (keys[b] == k.srcHi() && keys[b + 1] == k.srcLo() && keys[b + 2] == k.dstHi()
-                    && keys[b + 3] == k.dstLo() && keys[b + 4] == ports && keys[b + 5] == zp
-                    && keys[b + 6] == k.icmpType()) {
-                return i;
-            }
-            i = (i + 1) & mask;
-        }
-        return i;
+        return probe(k.zone(), k.proto(), k.srcHi(), k.srcLo(), k.dstHi(), k.dstLo(), k.sport(), k.dport(), k.icmpType());
     }
 
     /** The index where the key stored at {@code i} of {@code from} hashes to in the current table. */

@@ -29,8 +29,7 @@ final class BranchEnumerator {
         R firstResult = run.apply(first);
         if (first.points().isEmpty()) {
             // no choice point: the only branch (most packets), without the bookkeeping of the search below
-            return new Enumeration<>(List.of(new Branch<>(firstResult, List.of(), List.of(), first.probability(),
-                    first.label())), false);
+            return new Enumeration<>(List.of(onlyBranch(firstResult)), false);
         }
         List<Branch<R>> branches = new ArrayList<>();
         Deque<int[]> pending = new ArrayDeque<>();
@@ -63,6 +62,11 @@ final class BranchEnumerator {
             }
         }
         return new Enumeration<>(List.copyOf(branches), truncated);
+    }
+
+    /** The branch of a run that met no choice point: probability 1, labelled as the only path. */
+    static <R> Branch<R> onlyBranch(R result) {
+        return new Branch<>(result, List.of(), List.of(), 1.0, ScriptedOracle.ONLY_PATH);
     }
 
     private static final int[] NO_CHOICES = new int[0];

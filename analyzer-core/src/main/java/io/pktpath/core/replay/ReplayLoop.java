@@ -113,8 +113,7 @@ public final class ReplayLoop {
                 ? path.knownIngress(input, options.collectMisses()) : Optional.empty();
         if (known.isPresent()) {
             // a remembered path asks no oracle: its only branch, as the enumerator would give it
-            return replay(cp, role, notes, List.of(new BranchEnumerator.Branch<>(known.get(), List.of(), List.of(), 1.0,
-                    ScriptedOracle.ONLY_PATH)), input);
+            return replay(cp, role, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input);
         }
         return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, options.collectMisses())

@@ -64,8 +64,8 @@ import java.util.Set;
 
 /**
  * Remembers, per connection and direction (in a slot of the connection), what happens to a packet of an established
- * flow after the conntrack lookup (mangle, NAT from the ct, routing, FORWARD/INPUT, POSTROUTING, neighbor), so the next packet of that flow that looks
- * the same to every rule reuses it instead of walking again. Only rulesets whose non-nat tables test nothing but
+ * flow after the conntrack lookup (mangle, NAT from the ct, routing, FORWARD/INPUT, POSTROUTING, neighbor), so the
+ * next packet of that flow that looks the same to every rule reuses it instead of walking again. Only rulesets whose non-nat tables test nothing but
  * values that are the same for every packet of a flow direction qualify (addresses, ports, interfaces, ct state, marks,
  * sets, addrtype; no TCP flags, lengths, TTLs, rates, randomness or timeouts), and only runs that asked the oracle
  * nothing and changed no rule state are kept: a reused suffix is exactly what a fresh walk would produce.
@@ -112,8 +112,9 @@ final class SteadyPaths {
             return ct.state() == state && ct.ctMark() == ctMark && p.mark() == mark
                     && p.hasTuple(protocol, src, sport, dst, dport)
                     && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment
-                    && p.bridged() == bridged && p.linkClass() == linkClass && p.family().number() == family && p.inIface().equals(inIface) && p.physIn().equals(physIn)
-                    && p.physOut().equals(physOut) && p.macSource().equals(macSource) && ctStatus.equals(status);
+                    && p.bridged() == bridged && p.linkClass() == linkClass && p.family().number() == family
+                    && p.inIface().equals(inIface) && p.physIn().equals(physIn) && p.physOut().equals(physOut)
+                    && p.macSource().equals(macSource) && ctStatus.equals(status);
         }
     }
 
@@ -171,8 +172,9 @@ final class SteadyPaths {
     }
 
     /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
-    record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark, Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition,
-                  String reason, boolean confirm, Optional<NatChange> nat) {
+    record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark,
+                  Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, String reason,
+                  boolean confirm, Optional<NatChange> nat) {
         Suffix {
             steps = List.copyOf(steps);
             tables = List.copyOf(tables);

@@ -3,13 +3,12 @@ package io.pktpath.core.routing;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.util.Remembered;
 import io.pktpath.parser.iproute.RouteType;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The input-side checks of ip_route_input_slow/fib_validate_source (netfilter-semantics §6.4) as trace steps: martian
@@ -36,9 +35,9 @@ final class InputChecks {
      * Steps whose words depend only on the input device and one address, made once: the node's configuration is a
      * snapshot, so the same device and address always give the same step.
      */
-    private final Map<Seen, CheckStep> forwardingSteps = new ConcurrentHashMap<>();
-    private final Map<Seen, CheckStep> acceptLocalSteps = new ConcurrentHashMap<>();
-    private final Map<String, CheckStep> noReversePathSteps = new ConcurrentHashMap<>();
+    private final Remembered<Seen, CheckStep> forwardingSteps = new Remembered<>(MAX_REMEMBERED);
+    private final Remembered<Seen, CheckStep> acceptLocalSteps = new Remembered<>(MAX_REMEMBERED);
+    private final Remembered<String, CheckStep> noReversePathSteps = new Remembered<>(MAX_REMEMBERED);
 
     InputChecks(NodeFib fib) {
         this.fib = fib;
@@ -97,7 +96,7 @@ final class InputChecks {
 
     /** The forwarding flag of the input device for a packet that is not for this node. */
     boolean forwarding(Packet p, List<CheckStep> out) {
-        CheckStep step = remembered(forwardingSteps, new Seen(p.inIface(), p.dst()), seen -> {
+        CheckStep step = forwardingSteps.get(new Seen(p.inIface(), p.dst()), seen -> {
             InterfaceConf c = fib.conf(seen.inIface());
             boolean v4 = seen.address().isV4();
             boolean ok = v4 ? c.forwardingV4() : c.forwardingV6();
@@ -106,18 +105,6 @@ final class InputChecks {
         });
         out.add(step);
         return step.passed();
-    }
-
-    private static <K> CheckStep remembered(Map<K, CheckStep> steps, K key, java.util.function.Function<K, CheckStep> make) {
-        CheckStep known = steps.get(key);
-        if (known != null) {
-            return known;
-        }
-        CheckStep made = make.apply(key);
-        if (steps.size() < MAX_REMEMBERED) {
-            steps.putIfAbsent(key, made);
-        }
-        return made;
     }
 
     /** fib_validate_source: accept_local then rp_filter (IPv4 only); returns false after adding a failed step. */
@@ -131,7 +118,7 @@ final class InputChecks {
         String acceptText = c.acceptLocalText();
         String rpfText = c.rpFilterText();
         if (rpf == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
-            CheckStep accept = remembered(acceptLocalSteps, new Seen(p.inIface(), p.src()), seen -> {
+            CheckStep accept = acceptLocalSteps.get(new Seen(p.inIface(), p.src()), seen -> {
                 boolean local = !acceptLocal && fib.isLocal(seen.address());
                 return step(ACCEPT_LOCAL, !local, acceptText + (local ? ": source " + seen.address()
                         + " is a local address, dropped as martian" : ": source " + seen.address() + " accepted"));
@@ -140,7 +127,7 @@ final class InputChecks {
             if (!accept.passed()) {
                 return false;
             }
-            out.add(remembered(noReversePathSteps, p.inIface(), in -> step(RP_FILTER, true,
+            out.add(noReversePathSteps.get(p.inIface(), in -> step(RP_FILTER, true,
                     rpfText + ": no reverse-path check")));
             return true;
         }

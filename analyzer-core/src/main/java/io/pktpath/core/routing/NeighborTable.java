@@ -1,5 +1,6 @@
 package io.pktpath.core.routing;
 
+import io.pktpath.core.util.Remembered;
 import io.pktpath.parser.iproute.InterfaceAddress;
 import io.pktpath.parser.iproute.Neighbor;
 import io.pktpath.parser.iproute.NeighborState;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code ip neigh} snapshot as the kernel would use it (netfilter-semantics §6.5): devices that need no resolution
@@ -32,7 +32,7 @@ final class NeighborTable {
 
     private final Map<String, Neighbor> entries = new HashMap<>();
     /** The answers given so far: the snapshot never changes, so neither does the answer for a next hop and device. */
-    private final Map<Asked, NeighborResult> answers = new ConcurrentHashMap<>();
+    private final Remembered<Asked, NeighborResult> answers = new Remembered<>(MAX_REMEMBERED);
     private final Map<String, Neighbor> proxies = new HashMap<>();
     private final Interfaces interfaces;
 
@@ -54,16 +54,7 @@ final class NeighborTable {
 
     /** The answer for {@code nextHop} on {@code dev}, the same one each time it is asked (made once). */
     NeighborResult lookup(IpAddress nextHop, String dev) {
-        Asked asked = new Asked(nextHop, dev);
-        NeighborResult known = answers.get(asked);
-        if (known != null) {
-            return known;
-        }
-        NeighborResult made = answer(nextHop, dev);
-        if (answers.size() < MAX_REMEMBERED) {
-            answers.putIfAbsent(asked, made);
-        }
-        return made;
+        return answers.get(new Asked(nextHop, dev), asked -> answer(asked.nextHop(), asked.dev()));
     }
 
     private NeighborResult answer(IpAddress nextHop, String dev) {
