@@ -16,4 +16,9 @@ public record RuleRef(int family, String table, String chain, int position, Sour
     public String label() {
         return table + " " + chain + " #" + position;
     }
+
+    /** {@code filter FORWARD #3 (iptables-save.txt:17)}; IPv6 rules are prefixed {@code ip6}. */
+    public String labelWithSource() {
+        return (family == 6 ? "ip6 " : "") + label() + " (" + span.file() + ":" + span.line() + ")";
+    }
 }

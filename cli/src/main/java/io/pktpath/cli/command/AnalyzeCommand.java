@@ -11,7 +11,7 @@ import io.pktpath.cli.input.BundleOptions;
 import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.FrameLine;
-import io.pktpath.cli.render.JsonReport;
+import io.pktpath.core.report.ReportJson;
 import io.pktpath.cli.render.Style;
 import io.pktpath.cli.render.SummaryText;
 import io.pktpath.core.analysis.AnalysisOptions;
@@ -124,15 +124,15 @@ public final class AnalyzeCommand implements Command {
     private static void json(String name, AnalysisResult result, Spool spool, PrintStream out) throws IOException {
         out.println("{");
         out.println("\"bundle\": " + TraceJson.line(com.fasterxml.jackson.databind.node.TextNode.valueOf(name)) + ",");
-        out.println("\"summary\": " + TraceJson.line(JsonReport.summary(result)) + ",");
+        out.println("\"summary\": " + TraceJson.line(ReportJson.summary(result)) + ",");
         out.println("\"frames\": [");
         spool.copyTo(out);
         out.println("],");
-        out.println("\"flows\": " + TraceJson.line(JsonReport.flows(result.flows())) + ",");
-        out.println("\"findings\": " + TraceJson.line(JsonReport.findings(result.findings())) + ",");
-        ArrayNode diags = JsonReport.diagnostics(result.bundle().diagnostics());
+        out.println("\"flows\": " + TraceJson.line(ReportJson.flows(result.flows())) + ",");
+        out.println("\"findings\": " + TraceJson.line(ReportJson.findings(result.findings())) + ",");
+        ArrayNode diags = ReportJson.diagnostics(result.bundle().diagnostics());
         out.println("\"diagnostics\": " + TraceJson.line(diags) + ",");
-        out.println("\"inventory\": " + TraceJson.line(JsonReport.inventory(result.bundle().inventory())));
+        out.println("\"inventory\": " + TraceJson.line(ReportJson.inventory(result.bundle().inventory())));
         out.println("}");
     }
 }

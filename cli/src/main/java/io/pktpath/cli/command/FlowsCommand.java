@@ -9,7 +9,7 @@ import io.pktpath.cli.input.BundleOptions;
 import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.FlowsText;
-import io.pktpath.cli.render.JsonReport;
+import io.pktpath.core.report.ReportJson;
 import io.pktpath.cli.render.Style;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.conntrack.FlowRecord;
@@ -69,7 +69,7 @@ public final class FlowsCommand implements Command {
             List<FlowRecord> flows = result.flows().stream()
                     .filter(f -> outcome == null || f.outcome().equals(outcome)).toList();
             if (format.equals("json")) {
-                ctx.out().println(JsonReport.flows(flows).toPrettyString());
+                ctx.out().println(ReportJson.flows(flows).toPrettyString());
             } else {
                 FlowsText.render(flows, new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR)),
                         ctx.out());

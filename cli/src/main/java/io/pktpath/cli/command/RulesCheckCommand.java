@@ -12,7 +12,7 @@ import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.DiagnosticText;
 import io.pktpath.cli.render.InventoryText;
-import io.pktpath.cli.render.JsonReport;
+import io.pktpath.core.report.ReportJson;
 import io.pktpath.cli.render.Style;
 import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.diag.Severity;
@@ -65,9 +65,9 @@ public final class RulesCheckCommand implements Command {
             if (format.equals("json")) {
                 ObjectNode o = JsonNodeFactory.instance.objectNode();
                 o.put("input", in.name());
-                o.set("inventory", JsonReport.inventory(in.bundle().inventory()));
+                o.set("inventory", ReportJson.inventory(in.bundle().inventory()));
                 o.set("contents", Contents.json(in.bundle()));
-                o.set("diagnostics", JsonReport.diagnostics(diags));
+                o.set("diagnostics", ReportJson.diagnostics(diags));
                 ctx.out().println(o.toPrettyString());
             } else {
                 Style style = new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR));

@@ -25,7 +25,7 @@ public final class Labels {
 
     /** {@code filter FORWARD #3 (iptables-save.txt:17)}; IPv6 rules are prefixed {@code ip6}. */
     public static String rule(RuleRef r) {
-        return (r.family() == 6 ? "ip6 " : "") + r.label() + " (" + r.span().file() + ":" + r.span().line() + ")";
+        return r.labelWithSource();
     }
 
     /** {@code filter FORWARD policy DROP}. */

@@ -1,9 +1,9 @@
 package io.pktpath.gui.flows;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pktpath.core.report.ReportJson;
 import io.pktpath.gui.app.SessionView;
 import io.pktpath.gui.session.Session;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -92,26 +92,12 @@ public final class FlowsView implements SessionView {
         return table;
     }
 
+    /** The visible flows in the shape of {@code pktpath flows --format json} (docs/cli.md), under {@code flows}. */
     @Override
     public JsonNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("view", "flows");
-        ArrayNode a = o.putArray("flows");
-        for (FlowRow f : table.getItems()) {
-            ObjectNode n = a.addObject();
-            n.put("id", f.id());
-            n.put("proto", f.protocol());
-            n.put("original", f.original());
-            n.put("reply", f.reply());
-            n.put("nat", f.nat());
-            n.put("state", f.state());
-            n.put("outcome", f.outcome());
-            n.put("packetsOriginal", f.packetsOriginal());
-            n.put("packetsReply", f.packetsReply());
-            n.put("bytes", f.bytes());
-            ArrayNode fr = n.putArray("frames");
-            f.frames().forEach(fr::add);
-        }
+        o.set("flows", ReportJson.flows(table.getItems().stream().map(FlowRow::record).toList()));
         return o;
     }
 }

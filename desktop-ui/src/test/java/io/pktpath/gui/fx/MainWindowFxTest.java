@@ -1,5 +1,6 @@
 package io.pktpath.gui.fx;
 
+import io.pktpath.core.report.ReportJson;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.gui.Samples;
 import io.pktpath.gui.app.MainWindow;
@@ -194,6 +195,31 @@ class MainWindowFxTest {
         assertEquals("REJECTED", json.get("selected").get("disposition").asText());
         assertEquals("KUBE-EXTERNAL-SERVICES", json.get("selected").get("steps")
                 .get(json.get("selected").get("steps").size() - 1).get("chain").asText());
+    }
+
+    @Test
+    void flowsExportHasTheShapeOfTheFlowsCommand(FxRobot robot, @TempDir Path dir) throws Exception {
+        open(robot, Samples.bundle("clusterip-tcp"));
+        robot.interact(() -> window.tabs().getSelectionModel().select(window.tabs().getTabs().stream()
+                .filter(t -> t.getText().equals("Flows")).findFirst().orElseThrow()));
+        Path out = dir.resolve("flows.json");
+        robot.interact(() -> {
+            try {
+                window.exportView(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        JsonNode json = new ObjectMapper().readTree(out.toFile());
+        assertEquals("flows", json.get("view").asText());
+        Session session = window.sessionProperty().get().orElseThrow();
+        // compared as text: read back, Jackson's numbers are int nodes where the writer used longs
+        assertEquals(ReportJson.flows(session.result().flows()).toString(), json.get("flows").toString());
+        JsonNode first = json.get("flows").get(0);
+        assertEquals("DNAT", first.get("nat").get(0).get("kind").asText());
+        assertTrue(first.get("nat").get(0).get("rule").asText().matches("nat KUBE-SEP-\\w+ #\\d+ \\(iptables-save\\.txt:\\d+\\)"),
+                first.get("nat").toString());
+        assertEquals(first.get("frames").size(), session.result().flows().get(0).frames().size());
     }
 
     private static TreeItem<RuleRow> find(TreeItem<RuleRow> item, String prefix) {

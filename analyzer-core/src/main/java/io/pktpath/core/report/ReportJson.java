@@ -1,4 +1,4 @@
-package io.pktpath.cli.render;
+package io.pktpath.core.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,16 +11,18 @@ import io.pktpath.core.capture.CaptureIssue;
 import io.pktpath.core.conntrack.FlowRecord;
 import io.pktpath.core.conntrack.NatRecord;
 import io.pktpath.core.findings.Finding;
-import io.pktpath.core.report.TraceJson;
 import io.pktpath.parser.bundle.BundleInventory;
 import io.pktpath.parser.diag.Diagnostic;
 import java.util.List;
 
-/** The JSON shapes of the summary, flows, findings, diagnostics and inventory (docs/cli.md); frames use {@link TraceJson}. */
-public final class JsonReport {
+/**
+ * The JSON shapes of the summary, flows, findings, diagnostics and inventory (docs/cli.md), shared by the CLI and the
+ * desktop's exports; frames use {@link TraceJson}.
+ */
+public final class ReportJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private JsonReport() {
+    private ReportJson() {
     }
 
     public static ObjectNode summary(AnalysisResult r) {
@@ -94,7 +96,7 @@ public final class JsonReport {
             for (NatRecord r : f.nat()) {
                 ObjectNode x = nat.addObject();
                 x.put("kind", r.kind().name());
-                r.rule().ifPresentOrElse(rule -> x.put("rule", Labels.rule(rule)), () -> x.putNull("rule"));
+                r.rule().ifPresentOrElse(rule -> x.put("rule", rule.labelWithSource()), () -> x.putNull("rule"));
                 x.put("detail", r.detail());
             }
             n.put("state", f.state());
