@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pktpath.gui.app.SessionView;
+import io.pktpath.gui.app.Tables;
 import io.pktpath.gui.session.Session;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.BorderPane;
@@ -19,51 +18,32 @@ import javafx.scene.layout.VBox;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.LongPredicate;
 
 /** The findings tab: drops by cause, races, findings and assumptions, with the detail and the frames of the chosen one. */
 public final class FindingsView implements SessionView {
     private final TableView<FindingItem> table = new TableView<>();
     private final TextArea detail = new TextArea();
-    private final ListView<Long> frames = new ListView<>();
+    private final ListView<Long> frames;
     private final SplitPane pane;
 
     public FindingsView(LongPredicate selectFrame) {
+        frames = Tables.frameList("findingFrames", selectFrame);
         table.setId("findingsTable");
-        frames.setId("findingFrames");
-        table.getColumns().add(column("Kind", 90, FindingItem::category));
-        table.getColumns().add(column("Severity", 80, FindingItem::severity));
-        table.getColumns().add(column("What", 760, FindingItem::title));
-        table.getColumns().add(column("Frames", 70, i -> i.frames().size()));
+        table.getColumns().add(Tables.column("Kind", 90, FindingItem::category));
+        table.getColumns().add(Tables.column("Severity", 80, FindingItem::severity));
+        table.getColumns().add(Tables.column("What", 760, FindingItem::title));
+        table.getColumns().add(Tables.column("Frames", 70, i -> i.frames().size()));
         detail.setEditable(false);
         detail.setWrapText(true);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> {
             detail.setText(item == null ? "" : item.title() + "\n\n" + String.join("\n", item.detail()));
             frames.getItems().setAll(item == null ? List.of() : item.frames());
         });
-        frames.setOnMouseClicked(e -> {
-            if (e.getClickCount() == 2 && frames.getSelectionModel().getSelectedItem() != null) {
-                selectFrame.test(frames.getSelectionModel().getSelectedItem());
-            }
-        });
-        frames.setOnKeyPressed(e -> {
-            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && frames.getSelectionModel().getSelectedItem() != null) {
-                selectFrame.test(frames.getSelectionModel().getSelectedItem());
-            }
-        });
         table.setPlaceholder(new Label("no drops, races or findings"));
         VBox side = new VBox(4, detail, new Label("Frames (double-click to open)"), frames);
         pane = new SplitPane(table, new BorderPane(side));
         pane.setDividerPositions(0.65);
-    }
-
-    private static <T extends Comparable<T>> TableColumn<FindingItem, T> column(String title, double width,
-                                                                               Function<FindingItem, T> value) {
-        TableColumn<FindingItem, T> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        return c;
     }
 
     @Override

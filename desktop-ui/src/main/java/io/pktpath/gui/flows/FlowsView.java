@@ -5,67 +5,47 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pktpath.core.report.ReportJson;
 import io.pktpath.gui.app.SessionView;
+import io.pktpath.gui.app.Tables;
 import io.pktpath.gui.session.Session;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.LongPredicate;
 
 /** The flows tab: every connection conntrack had, with NAT, state and counts, and its frames, each opening in the table. */
 public final class FlowsView implements SessionView {
     private final TableView<FlowRow> table = new TableView<>();
-    private final ListView<Long> frames = new ListView<>();
+    private final ListView<Long> frames;
     private final Label framesTitle = new Label("choose a flow to list its frames");
     private final SplitPane pane;
 
     public FlowsView(LongPredicate selectFrame) {
+        frames = Tables.frameList("flowFrames", selectFrame);
         table.setId("flowsTable");
-        frames.setId("flowFrames");
-        table.getColumns().add(column("Id", 50, FlowRow::id));
-        table.getColumns().add(column("Proto", 60, FlowRow::protocol));
-        table.getColumns().add(column("Original", 260, FlowRow::original));
-        table.getColumns().add(column("Reply", 260, FlowRow::reply));
-        table.getColumns().add(column("NAT", 330, FlowRow::nat));
-        table.getColumns().add(column("State", 150, FlowRow::state));
-        table.getColumns().add(column("Outcome", 90, FlowRow::outcome));
-        table.getColumns().add(column("Pkts orig", 80, FlowRow::packetsOriginal));
-        table.getColumns().add(column("Pkts reply", 80, FlowRow::packetsReply));
-        table.getColumns().add(column("Bytes", 80, FlowRow::bytes));
+        table.getColumns().add(Tables.column("Id", 50, FlowRow::id));
+        table.getColumns().add(Tables.column("Proto", 60, FlowRow::protocol));
+        table.getColumns().add(Tables.column("Original", 260, FlowRow::original));
+        table.getColumns().add(Tables.column("Reply", 260, FlowRow::reply));
+        table.getColumns().add(Tables.column("NAT", 330, FlowRow::nat));
+        table.getColumns().add(Tables.column("State", 150, FlowRow::state));
+        table.getColumns().add(Tables.column("Outcome", 90, FlowRow::outcome));
+        table.getColumns().add(Tables.column("Pkts orig", 80, FlowRow::packetsOriginal));
+        table.getColumns().add(Tables.column("Pkts reply", 80, FlowRow::packetsReply));
+        table.getColumns().add(Tables.column("Bytes", 80, FlowRow::bytes));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, f) -> {
             frames.getItems().setAll(f == null ? List.of() : f.frames());
             framesTitle.setText(f == null ? "choose a flow to list its frames"
                     : "flow " + f.id() + ": " + f.frames().size() + " frames; double-click one to open it");
         });
-        frames.setOnMouseClicked(e -> {
-            if (e.getClickCount() == 2 && frames.getSelectionModel().getSelectedItem() != null) {
-                selectFrame.test(frames.getSelectionModel().getSelectedItem());
-            }
-        });
-        frames.setOnKeyPressed(e -> {
-            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && frames.getSelectionModel().getSelectedItem() != null) {
-                selectFrame.test(frames.getSelectionModel().getSelectedItem());
-            }
-        });
         table.setPlaceholder(new Label("no connections: conntrack is off or nothing was replayed"));
         pane = new SplitPane(table, new BorderPane(frames, framesTitle, null, null, null));
         pane.setDividerPositions(0.85);
-    }
-
-    private static <T extends Comparable<T>> TableColumn<FlowRow, T> column(String title, double width,
-                                                                           Function<FlowRow, T> value) {
-        TableColumn<FlowRow, T> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        return c;
     }
 
     /** The rows of a session, in conntrack id order. */

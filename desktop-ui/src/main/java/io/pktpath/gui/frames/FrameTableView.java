@@ -1,11 +1,10 @@
 package io.pktpath.gui.frames;
 
-import javafx.beans.property.ReadOnlyObjectWrapper;
+import io.pktpath.gui.app.Tables;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 
-import java.util.function.Function;
 
 /**
  * The virtualized frame table: number, time, interface, direction, source, destination, protocol, info and
@@ -14,29 +13,21 @@ import java.util.function.Function;
 public final class FrameTableView extends TableView<FrameRow> {
     public FrameTableView(FrameTableModel model) {
         setId("frameTable");
-        getColumns().add(column("No.", 70, FrameRow::frame));
-        getColumns().add(column("Time", 120, FrameRow::timeText));
-        getColumns().add(column("Interface", 120, FrameRow::iface));
-        getColumns().add(column("Dir", 45, FrameRow::dir));
-        getColumns().add(column("Source", 190, FrameRow::sourceText));
-        getColumns().add(column("Destination", 190, FrameRow::destinationText));
-        getColumns().add(column("Protocol", 75, FrameRow::protocol));
-        getColumns().add(column("Info", 420, FrameRow::info));
-        TableColumn<FrameRow, String> disposition = column("Disposition", 200, FrameRow::dispositionText);
+        getColumns().add(Tables.column("No.", 70, FrameRow::frame));
+        getColumns().add(Tables.column("Time", 120, FrameRow::timeText));
+        getColumns().add(Tables.column("Interface", 120, FrameRow::iface));
+        getColumns().add(Tables.column("Dir", 45, FrameRow::dir));
+        getColumns().add(Tables.column("Source", 190, FrameRow::sourceText));
+        getColumns().add(Tables.column("Destination", 190, FrameRow::destinationText));
+        getColumns().add(Tables.column("Protocol", 75, FrameRow::protocol));
+        getColumns().add(Tables.column("Info", 420, FrameRow::info));
+        TableColumn<FrameRow, String> disposition = Tables.column("Disposition", 200, FrameRow::dispositionText);
         disposition.setId("dispositionColumn");
         getColumns().add(disposition);
         model.visible().comparatorProperty().bind(comparatorProperty());
         setItems(model.visible());
         setRowFactory(t -> new ColoredRow());
         setPlaceholder(new javafx.scene.control.Label("no frames: open a bundle with File > Open"));
-    }
-
-    private static <T extends Comparable<T>> TableColumn<FrameRow, T> column(String title, double width,
-                                                                            Function<FrameRow, T> value) {
-        TableColumn<FrameRow, T> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        return c;
     }
 
     private static final class ColoredRow extends TableRow<FrameRow> {

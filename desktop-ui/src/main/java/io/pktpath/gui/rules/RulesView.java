@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pktpath.gui.app.SessionView;
+import io.pktpath.gui.app.Tables;
 import io.pktpath.gui.session.Session;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
@@ -27,14 +28,14 @@ import java.util.function.LongPredicate;
 public final class RulesView implements SessionView {
     private static final int SHOWN_FRAMES = 10_000;
     private final TreeTableView<RuleRow> tree = new TreeTableView<>();
-    private final ListView<Long> frames = new ListView<>();
+    private final ListView<Long> frames;
     private final Label framesTitle = new Label("choose a rule to list the frames that hit it");
     private final SplitPane pane;
     private Optional<RulesModel> model = Optional.empty();
 
     public RulesView(LongPredicate selectFrame) {
+        frames = Tables.frameList("ruleFrames", selectFrame);
         tree.setId("rulesTree");
-        frames.setId("ruleFrames");
         tree.setShowRoot(false);
         TreeTableColumn<RuleRow, String> rule = new TreeTableColumn<>("Table / chain / rule");
         rule.setPrefWidth(900);
@@ -56,16 +57,6 @@ public final class RulesView implements SessionView {
         tree.getColumns().add(bytes);
         tree.getColumns().add(line);
         tree.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> listFrames(item));
-        frames.setOnMouseClicked(e -> {
-            if (e.getClickCount() == 2 && frames.getSelectionModel().getSelectedItem() != null) {
-                selectFrame.test(frames.getSelectionModel().getSelectedItem());
-            }
-        });
-        frames.setOnKeyPressed(e -> {
-            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && frames.getSelectionModel().getSelectedItem() != null) {
-                selectFrame.test(frames.getSelectionModel().getSelectedItem());
-            }
-        });
         pane = new SplitPane(tree, new BorderPane(frames, framesTitle, null, null, null));
         pane.setDividerPositions(0.8);
     }

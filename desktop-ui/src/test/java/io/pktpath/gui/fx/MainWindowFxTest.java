@@ -155,7 +155,12 @@ class MainWindowFxTest {
         robot.interact(() -> rules.tree().getSelectionModel().select(udpReject));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(5L), rules.frames().getItems());
-        robot.interact(() -> window.selectFrame(rules.frames().getItems().get(0)));
+        robot.interact(() -> {
+            window.tabs().getSelectionModel().select(1);
+            rules.frames().getSelectionModel().select(0);
+            rules.frames().requestFocus();
+        });
+        robot.type(KeyCode.ENTER); // Tables.frameList opens the chosen frame in the frames tab
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(0, window.tabs().getSelectionModel().getSelectedIndex());
         assertEquals(5, window.workspace().table().getSelectionModel().getSelectedItem().frame());
