@@ -52,7 +52,7 @@ final class AddressReader {
                 read.clear();
             }
             Cidr parsed = Cidr.parse(text);
-            known = new Read(parsed, parsed.toString().equals(text));
+            known = new Read(parsed, printsAs(parsed, text));
             read.put(text, known);
         }
         lastText = text;
@@ -64,6 +64,27 @@ final class AddressReader {
         }
         fixFamily(cidr.family());
         return cidr;
+    }
+
+    /**
+     * True if {@code text}, which parsed as {@code cidr}, is {@link Cidr#toString()} of it. For IPv4 this is checked
+     * without printing: a text that parses to the same bits is the printed one exactly when it has a slash, no host
+     * bits, and as many characters (leading zeros or a dotted mask only add characters).
+     */
+    static boolean printsAs(Cidr cidr, String text) {
+        if (!cidr.address().isV4()) {
+            return cidr.toString().equals(text);
+        }
+        int bits = cidr.address().v4Bits();
+        int length = digits(cidr.prefixLength()) + 4;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            length += digits((bits >>> shift) & 0xff);
+        }
+        return text.length() == length && text.indexOf('/') >= 0 && cidr.network().equals(cidr.address());
+    }
+
+    private static int digits(int v) {
+        return v >= 100 ? 3 : v >= 10 ? 2 : 1;
     }
 
     /** True if {@code text}, read by {@link #cidr} before, is its prefix as {@link Cidr#toString()} writes it. */

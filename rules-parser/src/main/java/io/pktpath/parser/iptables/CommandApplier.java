@@ -21,13 +21,33 @@ final class CommandApplier {
         this.reader = new LineReader(names, new LineTokens(names));
     }
 
-    void ruleLine(SourceSpan at, String text) {
+    /** Reads and applies the rule line {@code line} (a whole-line span) whose first token is at {@code column}. */
+    void ruleLine(SourceSpan line, int column, String text) {
         TableBuilder table = dump.current();
-        ruleLine(at, text, reader.read(dump.file(), at.line(), text, table.name(), table, addresses, dump.family()));
+        ruleLine(line, column, text, reader.read(dump.file(), line.line(), text, table.name(), table, addresses,
+                dump.family()));
     }
 
-    /** Reports and applies a line read ahead (or just now): the same diagnostics in the same order either way. */
-    void ruleLine(SourceSpan at, String text, LineOutcome outcome) {
+    /**
+     * Reports and applies a line read ahead (or just now): the same diagnostics in the same order either way. A plain
+     * {@code -A} line without diagnostics (most lines) is appended at once, its rule taking {@code line} as its span.
+     */
+    void ruleLine(SourceSpan line, int column, String text, LineOutcome outcome) {
+        RuleLine read = outcome.line;
+        if (read != null && outcome.error == null && outcome.warnings.isEmpty() && !outcome.foreign()
+                && read.command() == Command.APPEND) {
+            TableBuilder table = dump.current();
+            TableBuilder.ChainBuilder chain = table.declared(read.chain());
+            if (chain != null) {
+                chain.rules.add(new Rule(table.name(), chain.name, chain.rules.size() + 1, line, read.text(),
+                        read.matches(), read.target(), read.targetSpelling(), read.counters(), read.onlyFamily()));
+                return;
+            }
+        }
+        ruleLine(line.atColumn(column), text, outcome);
+    }
+
+    private void ruleLine(SourceSpan at, String text, LineOutcome outcome) {
         TableBuilder table = dump.current();
         if (outcome.error == null && outcome.line == null) {
             dump.error(IptCode.IPT005, at.atColumn(outcome.quoteColumn), text, "unbalanced double quote",

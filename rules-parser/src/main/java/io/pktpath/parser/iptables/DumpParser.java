@@ -56,7 +56,7 @@ final class DumpParser {
     DumpParser(String file, String text, Optional<IpFamily> family, ParseOptions options, int helpers, int chunk,
                int minLines) {
         this.file = file;
-        this.lines = text.split("\n", -1);
+        this.lines = lines(text);
         this.names = new Names();
         this.chainTokens = new LineTokens(names);
         this.options = options;
@@ -78,6 +78,23 @@ final class DumpParser {
         double spare = load < 0 ? cpus - 1 : cpus - load;
         int helpers = Math.min(Math.min(MAX_HELPERS, cpus - 1), (int) Math.max(1, spare));
         return spare >= 0.5 && helpers > 0 ? helpers : -1;
+    }
+
+    /** {@code text.split("\n", -1)}, cut with one array of the right size. */
+    static String[] lines(String text) {
+        int count = 1;
+        for (int at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+            count++;
+        }
+        String[] lines = new String[count];
+        int start = 0;
+        for (int n = 0; n < count - 1; n++) {
+            int end = text.indexOf('\n', start);
+            lines[n] = text.substring(start, end);
+            start = end + 1;
+        }
+        lines[count - 1] = count == 1 ? text : text.substring(start);
+        return lines;
     }
 
     /** Line {@code n} (0-based) without its line break. */
@@ -159,6 +176,10 @@ final class DumpParser {
             return;
         }
         char c = text.charAt(first);
+        if ((c == '-' || c == '[') && !skippingTable && current != null) {
+            ruleLine(number, first + 1, text);
+            return;
+        }
         SourceSpan at = new SourceSpan(file, number, first + 1);
         if (c == '#') {
             comment(at, text, text.substring(first));
@@ -172,23 +193,25 @@ final class DumpParser {
             error(IptCode.IPT002, at, text, "this line is outside a table", "a *table header (such as *filter) first");
         } else if (c == ':') {
             chainLine(at, text);
-        } else if (c == '-' || c == '[') {
-            ruleLine(at, text);
         } else {
             error(IptCode.IPT014, at, text, "unrecognized line",
                     "a comment (#), *table, :CHAIN POLICY [p:b], a rule (-A ...) or COMMIT");
         }
     }
 
-    /** A rule line: its prefetched reading if that was read against this table, family and declarations, else read now. */
-    private void ruleLine(SourceSpan at, String text) {
-        LinePrefetcher.Prefetched ahead = prefetcher == null ? null : prefetcher.take(at.line() - 1);
+    /**
+     * Rule line {@code number}, starting at {@code column}: its prefetched reading if that was read against this table,
+     * family and declarations, else read now.
+     */
+    private void ruleLine(int number, int column, String text) {
+        SourceSpan line = SourceSpan.line(file, number);
+        LinePrefetcher.Prefetched ahead = prefetcher == null ? null : prefetcher.take(number - 1);
         if (ahead != null && ahead.table().equals(current.name()) && addresses.family().isPresent()
                 && addresses.family().get() == prefetcher.family() && ahead.questions().agrees(current)) {
             readAhead++;
-            commands.ruleLine(at, text, ahead.outcome());
+            commands.ruleLine(line, column, text, ahead.outcome());
         } else {
-            commands.ruleLine(at, text);
+            commands.ruleLine(line, column, text);
         }
     }
 

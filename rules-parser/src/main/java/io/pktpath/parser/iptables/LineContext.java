@@ -23,6 +23,16 @@ final class LineContext {
             return null;
         }
 
+        /** {@link #declaredAt(String)} for the chain token {@code k} of {@code tokens} names. */
+        default int declaredAt(LineTokens tokens, int k) {
+            return declaredAt(tokens.text(k));
+        }
+
+        /** {@link #declaredName(String)} for the chain token {@code k} of {@code tokens} names. */
+        default String declaredName(LineTokens tokens, int k) {
+            return declaredName(tokens.text(k));
+        }
+
         /**
          * The text of token {@code k} of {@code tokens}, a chain name: the declaration's own string if it is the chain
          * the rules so far were for or the one declared after it (compared in place, so no new string is made).
@@ -76,6 +86,12 @@ final class LineContext {
         return declared != null ? declared : names.share(chain);
     }
 
+    /** {@link #shareChain(String)} for the chain token {@code k} of {@code tokens} names. */
+    String shareChain(LineTokens tokens, int k) {
+        String declared = chains.declaredName(tokens, k);
+        return declared != null ? declared : names.share(tokens.text(k));
+    }
+
     /** An equal immutable value shared with other rules (for values the model keeps). */
     <T> T shareValue(T v) {
         return names.shareValue(v);
@@ -127,7 +143,16 @@ final class LineContext {
      * @return true if declared earlier; false if declared nowhere
      */
     boolean checkDeclared(String chain, int column) throws LineError {
-        int at = chains.declaredAt(chain);
+        return checked(chains.declaredAt(chain), chain, column);
+    }
+
+    /** {@link #checkDeclared(String, int)} for the chain token {@code k} of {@code tokens} names, at its column. */
+    boolean checkDeclared(LineTokens tokens, int k) throws LineError {
+        int at = chains.declaredAt(tokens, k);
+        return at <= line ? at > 0 : checked(at, tokens.text(k), tokens.column(k));
+    }
+
+    private boolean checked(int at, String chain, int column) throws LineError {
         if (at > line) {
             throw new LineError(IptCode.IPT010, column,
                     "chain '" + chain + "' is used before its declaration on line " + at,

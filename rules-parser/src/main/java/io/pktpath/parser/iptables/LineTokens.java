@@ -107,7 +107,20 @@ final class LineTokens {
         return quoted[k];
     }
 
-    /** The text of token {@code k}, its quotes removed; a common word is the shared {@link CommonWords} string. */
+    /** The {@link String#hashCode()} of unquoted token {@code k}'s text. */
+    int hash(int k) {
+        return hashes[k];
+    }
+
+    /** True if token {@code k} is unquoted and one of the {@link CommonWords}. */
+    boolean common(int k) {
+        return !quoted[k] && CommonWords.lookup(line, starts[k], ends[k], hashes[k]) != null;
+    }
+
+    /**
+     * The text of token {@code k}, its quotes removed: a common word is the shared {@link CommonWords} string, any other
+     * text the string the {@link Names} of this instance share.
+     */
     String text(int k) {
         String t = texts[k];
         if (t == null) {
@@ -216,6 +229,6 @@ final class LineTokens {
             }
             i++;
         }
-        return sb.toString();
+        return names.share(sb.toString());
     }
 }

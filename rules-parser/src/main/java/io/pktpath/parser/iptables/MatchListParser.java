@@ -234,7 +234,10 @@ final class MatchListParser {
         Optional<String> spelling = sameRaw(v, canonical) ? Optional.empty() : Optional.of(tokens.raw(v));
         add(new ProtocolMatch(number.get(), negated || after, after, spelled(option), spelling), tokens.column(option));
         if (!negated && !after) {
-            ModuleRegistry.implicitFor(number.get()).ifPresent(loaded::add);
+            Optional<ModuleSpec> implicit = ModuleRegistry.implicitFor(number.get());
+            if (implicit.isPresent()) {
+                loaded.add(implicit.get());
+            }
         }
     }
 
@@ -266,7 +269,9 @@ final class MatchListParser {
         open = segment(spec, module, false, tokens.column(option));
         open.raw(option);
         open.raw(name);
-        spec.ifPresent(loaded::add);
+        if (spec.isPresent()) {
+            loaded.add(spec.get());
+        }
         if (spec.isEmpty()) {
             open.unsupportedReason = "match '" + module + "' is not modeled";
         }
@@ -379,20 +384,16 @@ final class MatchListParser {
             if (end - at > kind.arity()) {
                 StringBuilder joined = new StringBuilder();
                 for (int k = at; k < end; k++) {
-                    joined.append(k == at ? "" : " ").append(text(kind, k));
+                    joined.append(k == at ? "" : " ").append(tokens.text(k));
                 }
                 return new OptionValue.Text(joined.toString());
             }
-            String first = kind.arity() == 0 ? "" : text(kind, at);
-            String second = kind.arity() < 2 ? "" : text(kind, at + 1);
+            String first = kind.arity() == 0 ? "" : tokens.text(at);
+            String second = kind.arity() < 2 ? "" : tokens.text(at + 1);
             return kind.parse(first, second, ctx.addresses());
         } catch (InvalidValueException e) {
             throw new LineError(kind.errorCode(), tokens.column(at), e.getMessage(), e.expected());
         }
-    }
-
-    private String text(OptionKind kind, int k) {
-        return kind == OptionKind.TEXT ? ctx.share(tokens.text(k)) : tokens.text(k);
     }
 
     /**

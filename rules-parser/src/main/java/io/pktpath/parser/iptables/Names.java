@@ -1,7 +1,6 @@
 package io.pktpath.parser.iptables;
 
 import io.pktpath.parser.iptables.match.OptionValue;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,11 +25,17 @@ final class Names {
     /** How many entries a table holds before it forgets them all (half its slots). */
     private final int full;
     private final String[] words;
-    /** The hash code of each entry of {@link #words}, so a probe reads a string only when the hash agrees. */
-    private final int[] wordHashes;
+    /**
+     * Per slot of {@link #words}: the generation that filled it (high 32 bits) and the word's hash code (low 32 bits),
+     * so a probe reads a string only when the hash agrees, and forgetting every word is starting a new generation.
+     */
+    private final long[] wordSlots;
+    private int wordGeneration = 1;
     private int wordCount;
     private final Object[] values;
-    private final int[] valueHashes;
+    /** Per slot of {@link #values}, as {@link #wordSlots}. */
+    private final long[] valueSlots;
+    private int valueGeneration = 1;
     private int valueCount;
     private final Map<OptionKind, Map<String, WordValue>> wordValues = new EnumMap<>(OptionKind.class);
 
@@ -45,9 +50,9 @@ final class Names {
         this.mask = (1 << bits) - 1;
         this.full = 1 << (bits - 1);
         this.words = new String[1 << bits];
-        this.wordHashes = new int[1 << bits];
+        this.wordSlots = new long[1 << bits];
         this.values = new Object[1 << bits];
-        this.valueHashes = new int[1 << bits];
+        this.valueSlots = new long[1 << bits];
     }
 
     /** The first equal string seen, else {@code s} itself. */
@@ -76,20 +81,22 @@ final class Names {
     @SuppressWarnings("unchecked")
     <T> T shareValue(T v) {
         int hash = v.hashCode();
+        long filled = (long) valueGeneration << 32 | (hash & 0xffffffffL);
         int k = slot(hash);
-        for (Object w = values[k]; w != null; w = values[k]) {
-            if (valueHashes[k] == hash && w.equals(v)) {
-                return (T) w;
+        for (long m = valueSlots[k]; (int) (m >>> 32) == valueGeneration; m = valueSlots[k]) {
+            if (m == filled && values[k].equals(v)) {
+                return (T) values[k];
             }
             k = (k + 1) & mask;
         }
         if (valueCount == full) {
-            Arrays.fill(values, null);
+            valueGeneration++;
             valueCount = 0;
+            filled = (long) valueGeneration << 32 | (hash & 0xffffffffL);
             k = slot(hash);
         }
         values[k] = v;
-        valueHashes[k] = hash;
+        valueSlots[k] = filled;
         valueCount++;
         return v;
     }
@@ -111,21 +118,24 @@ final class Names {
 
     private String share(String text, int start, int end, int hash, String whole) {
         int len = end - start;
+        long filled = (long) wordGeneration << 32 | (hash & 0xffffffffL);
         int k = slot(hash);
-        for (String w = words[k]; w != null; w = words[k]) {
-            if (wordHashes[k] == hash && w.length() == len && text.startsWith(w, start)) {
+        for (long m = wordSlots[k]; (int) (m >>> 32) == wordGeneration; m = wordSlots[k]) {
+            String w = words[k];
+            if (m == filled && w.length() == len && text.startsWith(w, start)) {
                 return w;
             }
             k = (k + 1) & mask;
         }
         if (wordCount == full) {
-            Arrays.fill(words, null);
+            wordGeneration++;
             wordCount = 0;
+            filled = (long) wordGeneration << 32 | (hash & 0xffffffffL);
             k = slot(hash);
         }
         String s = whole != null ? whole : text.substring(start, end);
         words[k] = s;
-        wordHashes[k] = hash;
+        wordSlots[k] = filled;
         wordCount++;
         return s;
     }

@@ -27,13 +27,13 @@ final class RuleLineParser {
             only = Optional.of(tokens.is(i, "-4") ? IpFamily.V4 : IpFamily.V6);
             i++;
         }
-        if (i >= size || Command.of(tokens.text(i)).isEmpty()) {
+        Command command = i >= size ? null : tokens.is(i, "-A") ? Command.APPEND : Command.of(tokens.text(i)).orElse(null);
+        if (command == null) {
             int col = i < size ? tokens.column(i) : 1;
             throw new LineError(IptCode.IPT014, col, "a rule line must start with a command", "-A CHAIN followed by options");
         }
         int commandToken = i;
         String commandText = tokens.text(i);
-        Command command = Command.of(commandText).get();
         String text = ctx.text().substring(tokens.column(commandToken) - 1).strip();
         i++;
         if (!command.takesRule()) {
@@ -54,8 +54,8 @@ final class RuleLineParser {
         Optional<String> spelling = Optional.empty();
         int targetColumn = 0;
         if (matches.targetName() >= 0) {
-            List<Token> args = tokens.tokens(matches.targetArgsStart(), size);
-            target = new TargetParser(ctx, family).parse(tokens.token(matches.targetName()), matches.jump(), args);
+            target = TargetParser.parse(ctx, family, tokens, matches.targetName(), matches.jump(),
+                    matches.targetArgsStart());
             int jumpIndex = matches.targetOptionIndex();
             targetColumn = tokens.column(jumpIndex);
             if (!writtenAsRendered(tokens, jumpIndex, size, target)) {
@@ -73,7 +73,7 @@ final class RuleLineParser {
             return Counters.ZERO;
         }
         int colon = s.indexOf(':');
-        if (!s.endsWith("]") || colon < 0) {
+        if (!s.startsWith("[") || !s.endsWith("]") || colon < 0) {
             throw badCounters(s, column);
         }
         String p = s.substring(1, colon);

@@ -8,7 +8,6 @@ import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Table;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +60,7 @@ final class TableBuilder implements LineContext.ChainDeclarations {
     private final ScannedDeclarations declarations;
     /** How many of the scanned declaration lines have declared the chain the scan found on them. */
     private int declaredScanned;
-    private final Map<String, ChainBuilder> chains;
+    private final ChainIndex chains;
     private boolean declaredAsScanned = true;
     /** The chain found last (rules come grouped by chain), or null. */
     private ChainBuilder last;
@@ -70,15 +69,15 @@ final class TableBuilder implements LineContext.ChainDeclarations {
     /** Names recently found declared nowhere (target names such as DNAT), compared by identity; cleared by a declaration. */
     private final String[] undeclared = new String[UNDECLARED];
     private int undeclaredNext;
-    /** The declared chain the last {@link #declaredAt} question found, or null. */
-    private ChainBuilder answered;
+    /** The name of the declared chain the last {@link #declaredAt} question found, or null. */
+    private String answered;
 
     TableBuilder(String name, SourceSpan span, ScannedDeclarations declarations) {
         this.name = name;
         this.span = span;
         this.declarations = declarations;
         int expected = declarations.count() >= 0 ? declarations.count() : declarations.map().size();
-        this.chains = new LinkedHashMap<>(Math.max(16, expected + expected / 3 + 1));
+        this.chains = new ChainIndex(expected);
     }
 
     String name() {
@@ -102,19 +101,16 @@ final class TableBuilder implements LineContext.ChainDeclarations {
 
     /** The chain named so, trying the last chain found and the one declared after it before the map. */
     private ChainBuilder find(String chainName) {
-        if (last != null) {
-            if (last.name.equals(chainName)) {
-                return last;
-            }
-            if (last.next != null && last.next.name.equals(chainName)) {
-                return last.next;
-            }
+        ChainBuilder near = near(chainName);
+        if (near != null) {
+            return near;
         }
-        return chains.get(chainName);
+        int s = chains.find(chainName);
+        return s == ChainIndex.ABSENT ? null : chains.chain(s);
     }
 
     void declare(ChainBuilder chain) {
-        chains.put(chain.name, chain);
+        chains.put(chain);
         if (lastDeclared != null) {
             lastDeclared.next = chain;
         }
@@ -143,11 +139,17 @@ final class TableBuilder implements LineContext.ChainDeclarations {
                 return 0;
             }
         }
-        ChainBuilder known = find(chain);
-        answered = known;
-        if (known != null) {
-            return known.span.line();
+        ChainBuilder near = near(chain);
+        if (near != null) {
+            answered = near.name;
+            return near.span.line();
         }
+        int s = chains.find(chain);
+        if (s != ChainIndex.ABSENT) {
+            answered = chains.name(s);
+            return chains.line(s);
+        }
+        answered = null;
         Integer declared = declaredScanned == declarations.count() ? null : declarations.map().get(chain);
         if (declared == null) {
             undeclared[undeclaredNext] = chain;
@@ -155,6 +157,47 @@ final class TableBuilder implements LineContext.ChainDeclarations {
             return 0;
         }
         return declared;
+    }
+
+    /**
+     * {@link #declaredAt(String)} for the chain token {@code k} names: an unquoted token that is not a common word (a
+     * target such as DROP) is looked up in place, without making its string.
+     */
+    @Override
+    public int declaredAt(LineTokens tokens, int k) {
+        if (tokens.quoted(k) || tokens.common(k)) {
+            return declaredAt(tokens.text(k));
+        }
+        if (last != null) {
+            ChainBuilder near = tokens.is(k, last.name) ? last
+                    : last.next != null && tokens.is(k, last.next.name) ? last.next : null;
+            if (near != null) {
+                answered = near.name;
+                return near.span.line();
+            }
+        }
+        int s = chains.find(tokens, k);
+        if (s == ChainIndex.ABSENT) {
+            return declaredAt(tokens.text(k));
+        }
+        answered = chains.name(s);
+        return chains.line(s);
+    }
+
+    /** The chain found last or the one declared after it, if it is named {@code chain}; else null. */
+    private ChainBuilder near(String chain) {
+        if (last == null) {
+            return null;
+        }
+        return last.name.equals(chain) ? last : last.next != null && last.next.name.equals(chain) ? last.next : null;
+    }
+
+    @Override
+    public String declaredName(LineTokens tokens, int k) {
+        if (answered == null) {
+            return null;
+        }
+        return (tokens.quoted(k) ? answered.equals(tokens.text(k)) : tokens.is(k, answered)) ? answered : null;
     }
 
     @Override
@@ -172,12 +215,12 @@ final class TableBuilder implements LineContext.ChainDeclarations {
 
     @Override
     public String declaredName(String chain) {
-        return answered != null && answered.name.equals(chain) ? answered.name : null;
+        return answered != null && answered.equals(chain) ? answered : null;
     }
 
     Table build() {
-        List<Chain> built = new ArrayList<>(chains.size());
-        for (ChainBuilder c : chains.values()) {
+        List<Chain> built = new ArrayList<>(chains.inOrder().size());
+        for (ChainBuilder c : chains.inOrder()) {
             built.add(new Chain(c.name, c.policy.isPresent(), c.policy, c.counters, c.numbered(), c.span));
         }
         return new Table(name, built, span);

@@ -29,17 +29,30 @@ final class TargetParser {
         this.family = family;
     }
 
-    /** The target for {@code -j/-g NAME} followed by the option tokens {@code args}. */
-    Target parse(Token name, boolean jump, List<Token> args) throws LineError {
-        String n = name.text();
-        boolean declared = jump && ctx.checkDeclared(n, name.column());
+    /**
+     * The target for {@code -j/-g NAME} where {@code NAME} is token {@code k} of {@code tokens} and its option tokens
+     * start at {@code args}; a chain's name is looked up in place (and needs no parser instance).
+     */
+    static Target parse(LineContext ctx, IpFamily family, LineTokens tokens, int k, boolean jump, int args)
+            throws LineError {
+        boolean declared = ctx.checkDeclared(tokens, k);
         if (!jump || declared) {
-            if (!jump && !ctx.checkDeclared(n, name.column())) {
-                throw unknown(name);
+            if (!jump && !declared) {
+                throw new TargetParser(ctx, family).unknown(tokens.token(k));
             }
-            noArgs(name, args);
-            return jump ? new Jump(ctx.shareChain(n)) : new Goto(ctx.shareChain(n));
+            if (args < tokens.size()) {
+                throw new LineError(IptCode.IPT015, tokens.column(args),
+                        "unexpected '" + tokens.text(args) + "' after -j " + tokens.text(k), "the end of the rule");
+            }
+            String chain = ctx.shareChain(tokens, k);
+            return jump ? new Jump(chain) : new Goto(chain);
         }
+        return new TargetParser(ctx, family).builtin(tokens.token(k), tokens.tokens(args, tokens.size()));
+    }
+
+    /** The target for {@code -j NAME} (not a declared chain) followed by the option tokens {@code args}. */
+    private Target builtin(Token name, List<Token> args) throws LineError {
+        String n = name.text();
         try {
             return switch (n) {
                 case "ACCEPT" -> noArgs(name, args, new Accept());

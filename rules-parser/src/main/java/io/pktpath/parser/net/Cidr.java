@@ -50,6 +50,11 @@ public record Cidr(IpAddress address, int prefixLength) {
         if (slash < 0) {
             return host(IpAddress.parse(text));
         }
+        long v4 = IpAddress.v4OrMinus(text, 0, slash);
+        int written = v4 < 0 ? -1 : shortDecimal(text, slash + 1);
+        if (written >= 0 && written <= 32) {
+            return new Cidr(IpAddress.v4((int) v4), written);
+        }
         IpAddress address = IpAddress.parse(text.substring(0, slash));
         String len = text.substring(slash + 1);
         int bits = address.family().bits();
@@ -71,6 +76,23 @@ public record Cidr(IpAddress address, int prefixLength) {
                     "a prefix length 0-" + bits);
         }
         return new Cidr(address, prefix);
+    }
+
+    /** The value of {@code text} from {@code from} on if that is 1 to 3 ASCII digits, else -1. */
+    private static int shortDecimal(String text, int from) {
+        int n = text.length() - from;
+        if (n < 1 || n > 3) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** As iptables-save prints it: the network address and the length, always with a slash. */

@@ -73,6 +73,36 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
         }
     }
 
+    /**
+     * The bits of the dotted-quad IPv4 address {@code text.substring(from, to)} as a non-negative number, read in place,
+     * or -1 if it is not one ({@link #parseV4} then says why).
+     */
+    static long v4OrMinus(String text, int from, int to) {
+        long value = 0;
+        int octets = 0;
+        int i = from;
+        while (true) {
+            int start = i;
+            int octet = 0;
+            while (i < to && i - start < 3 && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                octet = octet * 10 + (text.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || octet > 255 || octets == 4) {
+                return -1;
+            }
+            value = value << 8 | octet;
+            octets++;
+            if (i == to) {
+                return octets == 4 ? value : -1;
+            }
+            if (text.charAt(i) != '.') {
+                return -1;
+            }
+            i++;
+        }
+    }
+
     static int parseV4(String text) throws InvalidValueException {
         int value = 0;
         int octets = 0;
