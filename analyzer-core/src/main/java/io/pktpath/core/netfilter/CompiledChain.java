@@ -1,6 +1,10 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.ChainReturnStep;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.Verdict;
 import io.pktpath.parser.iptables.model.Policy;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +20,9 @@ final class CompiledChain {
     /** The numbering of the ruleset's rules (shared by all its chains). */
     final RuleNumbering numbering;
     private final int[] all;
+    /** The last policy and implicit-return steps made for this chain (immutable values, given again while equal). */
+    private PolicyStep lastPolicyStep;
+    private ChainReturnStep lastReturnStep;
 
     CompiledChain(String table, String name, boolean builtin, Optional<Policy> policy, List<CompiledRule> rules,
                   boolean indexed, RuleNumbering numbering) {
@@ -30,6 +37,26 @@ final class CompiledChain {
             all[i] = i;
         }
         this.index = indexed ? ChainIndex.build(this.rules) : Optional.empty();
+    }
+
+    /** The step of this built-in chain's policy {@code verdict} applied at {@code hook}. */
+    PolicyStep policyStep(Hook hook, Verdict verdict) {
+        PolicyStep step = lastPolicyStep;
+        if (step == null || step.hook() != hook || step.verdict() != verdict) {
+            step = new PolicyStep(hook, table, name, verdict);
+            lastPolicyStep = step;
+        }
+        return step;
+    }
+
+    /** The step of a walk at {@code hook} falling off the end of this user chain. */
+    ChainReturnStep returnStep(Hook hook) {
+        ChainReturnStep step = lastReturnStep;
+        if (step == null || step.hook() != hook) {
+            step = new ChainReturnStep(hook, table, name);
+            lastReturnStep = step;
+        }
+        return step;
     }
 
     /**

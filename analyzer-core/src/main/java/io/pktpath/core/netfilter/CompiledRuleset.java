@@ -26,6 +26,9 @@ public final class CompiledRuleset {
     private final Map<String, Map<String, CompiledChain>> tables;
     private final List<String> diagnostics;
     private final boolean needsConntrack;
+    /** The built-in chains of the kernel's tables by hook and table ({@link #tableIndex}), null where absent. */
+    private final CompiledChain[] builtins;
+    private static final String[] KERNEL_TABLES = {"raw", "mangle", "nat", "filter", "security"};
 
     private CompiledRuleset(IpFamily family, Map<String, Map<String, CompiledChain>> tables, List<String> diagnostics,
                             boolean needsConntrack) {
@@ -33,6 +36,40 @@ public final class CompiledRuleset {
         this.tables = tables;
         this.diagnostics = List.copyOf(diagnostics);
         this.needsConntrack = needsConntrack;
+        this.builtins = new CompiledChain[Hook.values().length * KERNEL_TABLES.length];
+        for (Hook hook : Hook.values()) {
+            for (int t = 0; t < KERNEL_TABLES.length; t++) {
+                Map<String, CompiledChain> chains = tables.get(KERNEL_TABLES[t]);
+                builtins[hook.ordinal() * KERNEL_TABLES.length + t] = chains == null ? null : chains.get(hook.name());
+            }
+        }
+    }
+
+    /** The position of a kernel table in {@link #KERNEL_TABLES}, -1 for any other name. */
+    private static int tableIndex(String table) {
+        return switch (table) {
+            case "raw" -> 0;
+            case "mangle" -> 1;
+            case "nat" -> 2;
+            case "filter" -> 3;
+            case "security" -> 4;
+            default -> -1;
+        };
+    }
+
+    /** The chain named after {@code hook} in {@code table} (its built-in chain), or null (found without hashing). */
+    private CompiledChain builtin(Hook hook, String table) {
+        int t = tableIndex(table);
+        if (t >= 0) {
+            return builtins[hook.ordinal() * KERNEL_TABLES.length + t];
+        }
+        Map<String, CompiledChain> chains = tables.get(table);
+        return chains == null ? null : chains.get(hook.name());
+    }
+
+    /** True if the table has the built-in chain of {@code hook}: {@code hasChain(table, hook.name())}, faster. */
+    public boolean hasChain(Hook hook, String table) {
+        return builtin(hook, table) != null;
     }
 
     /** Compiles a ruleset with chain indexes. */
@@ -148,8 +185,7 @@ public final class CompiledRuleset {
      * without that chain changes nothing and accepts.
      */
     public TableResult walk(Hook hook, String table, Packet packet, Optional<CtInfo> ct, WalkContext ctx) {
-        Map<String, CompiledChain> chains = tables.get(table);
-        CompiledChain chain = chains == null ? null : chains.get(hook.name());
+        CompiledChain chain = builtin(hook, table);
         if (chain == null) {
             return TableResult.absent(hook, table, packet, ct);
         }

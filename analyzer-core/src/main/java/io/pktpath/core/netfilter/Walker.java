@@ -2,9 +2,7 @@ package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
-import io.pktpath.core.trace.ChainReturnStep;
 import io.pktpath.core.trace.Hook;
-import io.pktpath.core.trace.PolicyStep;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.Verdict;
 import io.pktpath.parser.iptables.model.Policy;
@@ -39,8 +37,7 @@ final class Walker {
                 e.note("chain " + chain.table + " " + chain.name + " has no policy in the dump: ACCEPT assumed");
             }
             e.verdict = policy == Policy.DROP ? TableVerdict.DROP : TableVerdict.ACCEPT;
-            ctx.steps().add(new PolicyStep(hook, chain.table, chain.name,
-                    policy == Policy.DROP ? Verdict.POLICY_DROP : Verdict.POLICY_ACCEPT));
+            ctx.steps().add(chain.policyStep(hook, policy == Policy.DROP ? Verdict.POLICY_DROP : Verdict.POLICY_ACCEPT));
         }
         return new TableResult(hook, chain.table, chain.name, true, e.verdict, e.rejectWith, e.packet, e.ct, e.nat,
                 e.decidingRule, e.decidingTarget, policyApplied, e.raw, e.stateUpdates(), e.hits.build(), packet.length(),
@@ -90,13 +87,13 @@ final class Walker {
             }
         }
         if (!chain.builtin && !(e.entryIsHookChain && chain == e.entry)) {
-            e.ctx.steps().add(new ChainReturnStep(e.hook, chain.table, chain.name));
+            e.ctx.steps().add(chain.returnStep(e.hook));
         }
         return false;
     }
 
     private static void step(Evaluation e, CompiledRule r, Verdict v, List<String> effects) {
-        e.ctx.steps().add(new RuleStep(e.hook, r.ref, v, effects));
+        e.ctx.steps().add(effects.isEmpty() ? r.step(e.hook, v) : new RuleStep(e.hook, r.ref, v, effects));
     }
 
     private static void decide(Evaluation e, CompiledRule r) {

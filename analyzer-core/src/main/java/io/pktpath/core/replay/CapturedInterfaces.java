@@ -21,6 +21,13 @@ final class CapturedInterfaces {
     private final Optional<String>[] bridgeOf = new Optional[FAST];
     private final boolean[] isBridge = new boolean[FAST];
     private int count;
+    /**
+     * The names of the array last found, each with its index, at the low bits of its hash: most frames are on an
+     * interface found there at once, without scanning the array (names never leave the array, so a hint stays true).
+     */
+    private final String[] hinted = new String[HINTS];
+    private final int[] hintedIndex = new int[HINTS];
+    private static final int HINTS = 256;
     private final Set<String> seen = new HashSet<>();
     /** The bridge of every name noted or asked about, for names looked up by an equal but different string. */
     private final Map<String, Optional<String>> bridgeOfOthers = new HashMap<>();
@@ -78,8 +85,14 @@ final class CapturedInterfaces {
     }
 
     private int indexOf(String iface) {
+        int h = iface.hashCode() & (HINTS - 1);
+        if (hinted[h] == iface) {
+            return hintedIndex[h];
+        }
         for (int i = 0; i < count; i++) {
             if (names[i] == iface) {
+                hinted[h] = iface;
+                hintedIndex[h] = i;
                 return i;
             }
         }

@@ -72,6 +72,13 @@ public final class KernelNodePath implements NodePath {
     private final boolean knownIngress6;
     private boolean seeded;
     private long lastExpiry = Long.MIN_VALUE;
+    /**
+     * The last conntrack lookup made, and the packet object and zone it was made for: the runs of one packet (its
+     * {@link #knownIngress} try, then each branch) ask the same question of the same table, until the next commit.
+     */
+    private Packet lookedUpPacket;
+    private int lookedUpZone;
+    private CtLookup lookedUp;
 
     public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
                           List<ConntrackEntry> conntrackBeforeCapture) {
@@ -124,7 +131,7 @@ public final class KernelNodePath implements NodePath {
      */
     private boolean knownIngressPossible(IpFamily family) {
         CompiledRuleset rules = rules(family);
-        return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain("raw", Hook.PREROUTING.name()));
+        return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"));
     }
 
     public RuleHits hits() {
@@ -176,7 +183,7 @@ public final class KernelNodePath implements NodePath {
         if (walk(s, Hook.PREROUTING, "raw")) {
             track(s, Hook.PREROUTING);
             CtLookup.Existing established = steady.eligible(s);
-            SteadyPaths.Entry known = established == null ? null : steady.get(established, s);
+            SteadyEntry known = established == null ? null : steady.get(established, s);
             if (known != null) {
                 return reuse(known, established, s);
             }
@@ -200,12 +207,12 @@ public final class KernelNodePath implements NodePath {
             return Optional.empty();
         }
         seedOnce(packet.timeNanos());
-        CtLookup lookup = conntrack.lookup(packet, 0, packet.timeNanos());
+        CtLookup lookup = lookup(packet, 0);
         if (!(lookup instanceof CtLookup.Existing existing)) {
             return Optional.empty();
         }
         Optional<CtInfo> ct = lookup.ctInfo();
-        SteadyPaths.Entry known = steady.get(existing, packet, ct.get());
+        SteadyEntry known = steady.get(existing, packet, ct.get());
         if (known == null) {
             return Optional.empty();
         }
@@ -504,7 +511,7 @@ public final class KernelNodePath implements NodePath {
         List<String> present = new ArrayList<>();
         if (rules != null) {
             for (String table : order) {
-                if (rules.hasChain(table, hook.name())) {
+                if (rules.hasChain(hook, table)) {
                     present.add(table);
                 }
             }
@@ -518,7 +525,7 @@ public final class KernelNodePath implements NodePath {
             return false;
         }
         CompiledRuleset rules = rules(s.packet.family());
-        if (rules == null || !rules.hasChain(table, hook.name())) {
+        if (rules == null || !rules.hasChain(hook, table)) {
             return true;
         }
         io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, ruleState);
@@ -602,7 +609,7 @@ public final class KernelNodePath implements NodePath {
                     false, 0, "NOTRACK: no conntrack entry"));
             return;
         }
-        CtLookup lookup = conntrack.lookup(s.packet, zone, s.packet.timeNanos());
+        CtLookup lookup = lookup(s.packet, zone);
         s.lookup = lookup;
         s.steps.add(lookup.toStep(hook));
         if (lookup instanceof CtLookup.Created c) {
@@ -611,6 +618,16 @@ public final class KernelNodePath implements NodePath {
         s.ct = lookup.ctInfo().isPresent() ? lookup.ctInfo()
                 : Optional.of(new CtInfo(lookup.state(), false, 0, java.util.Set.of(), s.packet.tuple(), Optional.empty(),
                 zone, 0, 0));
+    }
+
+    /** The conntrack lookup of {@code p} in {@code zone} at its time (side-effect free, so made once per packet and commit). */
+    private CtLookup lookup(Packet p, int zone) {
+        if (p != lookedUpPacket || zone != lookedUpZone) {
+            lookedUp = conntrack.lookup(p, zone, p.timeNanos());
+            lookedUpPacket = p;
+            lookedUpZone = zone;
+        }
+        return lookedUp;
     }
 
     /** NAT at a nat hook: the rules decide a new connection's binding once; later packets and replies use it. */
@@ -698,7 +715,7 @@ public final class KernelNodePath implements NodePath {
      * The run of a packet of an established flow whose lookup found a remembered suffix: what the run did up to the
      * lookup, then the suffix, exactly as {@link #finish} would have built it after walking again.
      */
-    private PathRun reuse(SteadyPaths.Entry entry, CtLookup.Existing lookup, RunState s) {
+    private PathRun reuse(SteadyEntry entry, CtLookup.Existing lookup, RunState s) {
         return reuse(entry, lookup, s.packet, s.ct, s.steps, s.tables, s.notes);
     }
 
@@ -706,20 +723,19 @@ public final class KernelNodePath implements NodePath {
      * The run made of what a packet did up to its lookup ({@code steps}, {@code tables}, {@code notes}) and a
      * remembered suffix (a run that may reuse one collects no misses).
      */
-    private static PathRun reuse(SteadyPaths.Entry entry, CtLookup.Existing lookup, Packet atLookup,
+    private static PathRun reuse(SteadyEntry entry, CtLookup.Existing lookup, Packet atLookup,
                                  Optional<CtInfo> ctAtLookup, List<io.pktpath.core.trace.TraceStep> steps,
                                  List<TableResult> tablesSoFar, List<String> notesSoFar) {
-        SteadyPaths.Suffix suffix = entry.suffix();
-        List<TableResult> tables = tablesSoFar.isEmpty() ? suffix.tables() : concat(tablesSoFar, suffix.tables());
-        List<String> notes = notesSoFar.isEmpty() ? suffix.notes() : concat(notesSoFar, suffix.notes());
-        Optional<CtInfo> ct = ctAtLookup.get().ctMark() == suffix.ctMark() ? ctAtLookup
-                : Optional.of(ctAtLookup.get().withCtMark(suffix.ctMark()));
+        List<TableResult> tables = tablesSoFar.isEmpty() ? entry.tables() : concat(tablesSoFar, entry.tables());
+        List<String> notes = notesSoFar.isEmpty() ? entry.notes() : concat(notesSoFar, entry.notes());
+        Optional<CtInfo> ct = ctAtLookup.get().ctMark() == entry.ctMark() ? ctAtLookup
+                : Optional.of(ctAtLookup.get().withCtMark(entry.ctMark()));
         // the commit of a run with no candidate reads only the packet's family and length, which NAT does not change:
         // the packet as it came to the lookup serves, and no rewritten copy is made
-        Commit commit = new Commit(tables, lookup, Optional.empty(), suffix.confirm(), ct, atLookup,
+        Commit commit = new Commit(tables, lookup, Optional.empty(), entry.confirm(), ct, atLookup,
                 atLookup.family().number(), atLookup.length());
-        return new PathRun(entry.stepsAfter(steps), suffix.disposition(), suffix.reason(), suffix.nat(), suffix.route(),
-                suffix.egress(), List.of(), notes, lookup.ct().id(), commit);
+        return new PathRun(entry.stepsAfter(steps), entry.disposition(), entry.reason(), entry.nat(), entry.route(),
+                entry.egress(), List.of(), notes, lookup.ct().id(), commit);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -764,6 +780,8 @@ public final class KernelNodePath implements NodePath {
     @Override
     public CommitOutcome commit(PathRun run, Packet packet) {
         Commit c = (Commit) run.commitToken();
+        lookedUpPacket = null;
+        lookedUp = null;
         for (TableResult t : c.tables()) {
             hits.commit(t, c.family(), c.bytesOf(t));
             ruleState.commit(t.stateUpdates());

@@ -171,7 +171,9 @@ public final class ReplayLoop {
             chosenRun = path.neverLeft(chosenRun);
         }
         CommitOutcome committed = path.commit(chosenRun, input);
-        notes.addAll(committed.notes());
+        if (!committed.notes().isEmpty()) {
+            notes.addAll(committed.notes());
+        }
         List<Alternative> alternatives = branches.size() > 1 ? new ArrayList<>(branches.size()) : List.of();
         if (branches.size() > 1) {
             for (BranchEnumerator.Branch<PathRun> b : branches) {
@@ -180,7 +182,9 @@ public final class ReplayLoop {
             }
         }
         PathRun run = chosenRun;
-        notes.addAll(run.notes());
+        if (!run.notes().isEmpty()) {
+            notes.addAll(run.notes());
+        }
         List<Long> correlated = List.of();
         if (choice.egressFrame() > 0) {
             correlated = List.of(choice.egressFrame());
@@ -197,9 +201,9 @@ public final class ReplayLoop {
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
                 committed.disposition().isPresent() ? committed.reason() : run.reason(), run.nat(), run.route(),
-                correlated, alternatives, run.misses(), dedupe(notes), run.flowId());
-        for (long frame : correlated) {
-            claimedBy.put(frame, trace);
+                correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId());
+        for (int i = 0; i < correlated.size(); i++) {
+            claimedBy.put(correlated.get(i), trace);
         }
         return trace;
     }

@@ -82,6 +82,8 @@ final class SteadyPaths {
     private final Connection[] holders = new Connection[CAPACITY];
     private final boolean[] holderReplies = new boolean[CAPACITY];
     private int nextHolder;
+    /** One shared list of table results per way of committing them, for the suffixes' commits to read. */
+    private final CommitForms commitForms = new CommitForms();
 
     SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, boolean enabled) {
         this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true);
@@ -103,72 +105,6 @@ final class SteadyPaths {
     record Key(CtState state, long ctMark, Set<CtStatus> status, int protocol, IpAddress src, int sport, IpAddress dst,
                int dport, String inIface, String physIn, String physOut, boolean bridged, long mark, int icmpType,
                int icmpCode, boolean fragment, LinkClass linkClass, Optional<String> macSource, int family) {
-
-        /**
-         * True if a packet with this ct info has this key (compared field by field: nothing is allocated, and the tuple's
-         * fields are kept in the key itself, one object fewer to fetch per packet).
-         */
-        boolean matches(Packet p, CtInfo ct, Set<CtStatus> ctStatus) {
-            return ct.state() == state && ct.ctMark() == ctMark && p.mark() == mark
-                    && p.hasTuple(protocol, src, sport, dst, dport)
-                    && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment
-                    && p.bridged() == bridged && p.linkClass() == linkClass && p.family().number() == family
-                    && p.inIface().equals(inIface) && p.physIn().equals(physIn) && p.physOut().equals(physOut)
-                    && p.macSource().equals(macSource) && ctStatus.equals(status);
-        }
-    }
-
-    /**
-     * A remembered suffix and the key it is valid for, with the last two whole step lists made from it: packets whose
-     * lookup steps are the very same objects (the connection reuses its lookup step while the transition is the same)
-     * share one, and a flow whose transition alternates (a handshake's last ACK, then data) keeps both.
-     */
-    static final class Entry {
-        private final Key key;
-        private final Suffix suffix;
-        private List<TraceStep> lastPrefix = List.of();
-        private List<TraceStep> lastSteps;
-        private List<TraceStep> olderPrefix = List.of();
-        private List<TraceStep> olderSteps;
-
-        Entry(Key key, Suffix suffix) {
-            this.key = key;
-            this.suffix = suffix;
-        }
-
-        Suffix suffix() {
-            return suffix;
-        }
-
-        /** The prefix's steps followed by the suffix's, as an immutable list. */
-        List<TraceStep> stepsAfter(List<TraceStep> prefix) {
-            if (lastSteps != null && sameSteps(prefix, lastPrefix)) {
-                return lastSteps;
-            }
-            if (olderSteps != null && sameSteps(prefix, olderPrefix)) {
-                return olderSteps;
-            }
-            List<TraceStep> all = new java.util.ArrayList<>(prefix.size() + suffix.steps().size());
-            all.addAll(prefix);
-            all.addAll(suffix.steps());
-            olderPrefix = lastPrefix;
-            olderSteps = lastSteps;
-            lastPrefix = List.copyOf(prefix);
-            lastSteps = List.copyOf(all);
-            return lastSteps;
-        }
-
-        private static boolean sameSteps(List<TraceStep> a, List<TraceStep> b) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (int i = 0; i < a.size(); i++) {
-                if (a.get(i) != b.get(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
@@ -210,17 +146,17 @@ final class SteadyPaths {
     }
 
     /** The entry remembered for this eligible run's connection, direction and key, or null. */
-    Entry get(CtLookup.Existing lookup, RunState s) {
+    SteadyEntry get(CtLookup.Existing lookup, RunState s) {
         return get(lookup, s.packet, s.ct.get());
     }
 
     /** The entry remembered for the connection and direction of {@code lookup} whose key this packet and ct have, or null. */
-    Entry get(CtLookup.Existing lookup, Packet packet, CtInfo ct) {
+    SteadyEntry get(CtLookup.Existing lookup, Packet packet, CtInfo ct) {
         boolean reply = lookup.direction() == CtDirection.REPLY;
-        if (!(lookup.ct().steadySlot(reply) instanceof Entry entry)) {
+        if (!(lookup.ct().steadySlot(reply) instanceof SteadyEntry entry)) {
             return null;
         }
-        if (!entry.key.matches(packet, ct, statusOf(ct))) {
+        if (!entry.matches(packet, ct, statusOf(ct))) {
             return null;
         }
         reused++;
@@ -261,9 +197,9 @@ final class SteadyPaths {
         Tuple after = s.packet.tuple();
         Optional<NatChange> nat = s.before.equals(after) ? Optional.empty()
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
-        ct.steadySlot(reply, new Entry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()), tables,
-                s.notes.subList(noteMark, s.notes.size()), s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm,
-                nat)));
+        ct.steadySlot(reply, new SteadyEntry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()),
+                commitForms.shared(tables), s.notes.subList(noteMark, s.notes.size()),
+                s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm, nat)));
     }
 
     /** True if nothing outside the nat table tests a value that can differ between packets of one flow direction. */

@@ -18,13 +18,17 @@ final class Interfaces {
     private final Map<String, NetInterface> byName = new HashMap<>();
     private final Map<Integer, NetInterface> byIndex = new HashMap<>();
     private final Map<String, List<NetInterface>> byMac = new HashMap<>();
+    /** The names of the devices flagged LOOPBACK (lo aside, which always is one). */
+    private final java.util.Set<String> loopbacks = new java.util.HashSet<>();
 
     Interfaces(List<NetInterface> interfaces) {
         List<NetInterface> sorted = new ArrayList<>(interfaces);
         sorted.sort(Comparator.comparingInt(NetInterface::index));
         this.ordered = List.copyOf(sorted);
         for (NetInterface i : ordered) {
-            byName.putIfAbsent(i.name(), i);
+            if (byName.putIfAbsent(i.name(), i) == null && i.flags().contains("LOOPBACK")) {
+                loopbacks.add(i.name());
+            }
             byIndex.putIfAbsent(i.index(), i);
             i.mac().ifPresent(m -> byMac.computeIfAbsent(m.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i));
         }
@@ -68,8 +72,7 @@ final class Interfaces {
 
     /** True for lo and devices flagged LOOPBACK. */
     boolean isLoopback(String dev) {
-        NetInterface i = byName.get(dev);
-        return dev.equals(FlowKey.LOOPBACK_DEV) || i != null && i.flags().contains("LOOPBACK");
+        return dev.equals(FlowKey.LOOPBACK_DEV) || !loopbacks.isEmpty() && loopbacks.contains(dev);
     }
 
     /** True when the device is known and administratively down; unknown devices count as up. */

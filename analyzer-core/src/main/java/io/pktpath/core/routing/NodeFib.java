@@ -36,8 +36,15 @@ final class NodeFib {
     private final Map<String, InterfaceConf> confs = new HashMap<>();
     private final Map<Route, List<NextHopOption>> hopsByRoute = new IdentityHashMap<>();
     private final Map<Route, RouteDecision> decisions = new IdentityHashMap<>();
+    /** Whether some route of the node (given or derived) is flagged linkdown; most nodes have none. */
+    private boolean anyLinkdown;
+
+    private static final String LINKDOWN = "linkdown";
 
     NodeFib(NetworkInputs in) {
+        for (Route r : in.routes()) {
+            anyLinkdown |= r.flags().contains(LINKDOWN);
+        }
         this.interfaces = new Interfaces(in.interfaces());
         this.sysctls = in.sysctls();
         List<String> notes = new ArrayList<>();
@@ -64,6 +71,7 @@ final class NodeFib {
             tables.values().forEach(t -> t.routes().forEach(r -> {
                 hopsByRoute.put(r, computeHops(r));
                 decisions.put(r, decisionOf(r, -1, ""));
+                anyLinkdown |= r.flags().contains(LINKDOWN);
             }));
             Optional<List<PolicyRule>> given = f == IpFamily.V4 ? in.rulesV4() : in.rulesV6();
             List<PolicyRule> rules = new ArrayList<>(given.orElseGet(() -> DerivedTables.defaultRules(f)));
@@ -142,6 +150,11 @@ final class NodeFib {
     }
 
     /** The next hops of a route that the kernel can use, in order; a single-path route gives one. */
+    /** True if the route is flagged linkdown (asked of every forwarded packet: answered without a set lookup on most nodes). */
+    boolean linkdown(Route r) {
+        return anyLinkdown && r.flags().contains(LINKDOWN);
+    }
+
     List<NextHopOption> nextHops(Route r) {
         List<NextHopOption> known = hopsByRoute.get(r);
         return known != null ? known : computeHops(r);

@@ -140,7 +140,7 @@ final class RouteResolver {
             notes.add("multipath: kernel hashes the flow over " + hops.size() + " next hops ("
                     + String.join("; ", hops.stream().map(NextHopOption::toString).toList()) + "); the first is shown");
         }
-        if (route.flags().contains("linkdown")) {
+        if (fib.linkdown(route)) {
             notes.add("route is linkdown (no carrier on " + hop.dev() + "): the device drops what it cannot send");
         }
         return result(kind, Optional.of(hop.dev()), Optional.of(hop.via().orElse(dst)), source, d, hops, steps, notes);

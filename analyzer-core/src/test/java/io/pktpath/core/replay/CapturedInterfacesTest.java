@@ -112,6 +112,29 @@ class CapturedInterfacesTest {
     }
 
     @Test
+    void namesWhoseHashesShareAHintSlotGetTheirOwnAnswers() {
+        BridgesOnly node = new BridgesOnly();
+        CapturedInterfaces interfaces = new CapturedInterfaces(node);
+        List<String> colliding = new ArrayList<>();
+        java.util.Set<Integer> bridges = new java.util.HashSet<>();
+        for (int i = 0; colliding.size() < 4; i++) {
+            String name = "port" + i;
+            if ((name.hashCode() & 255) == ("port1".hashCode() & 255) && bridges.add(i % 10)) {
+                colliding.add(name);
+            }
+        }
+        colliding.forEach(interfaces::note);
+        for (int round = 0; round < 3; round++) {
+            for (String name : colliding) {
+                assertEquals(node.bridgeOf(name), interfaces.bridgeOf(name), name);
+                assertTrue(interfaces.seen(name), name);
+                assertFalse(interfaces.isBridge(name), name);
+            }
+        }
+        assertEquals(4, colliding.stream().map(node::bridgeOf).distinct().count(), "the answers differ: " + colliding);
+    }
+
+    @Test
     void aNameIsAskedOfTheNodeOnce() {
         BridgesOnly node = new BridgesOnly();
         CapturedInterfaces interfaces = new CapturedInterfaces(node);

@@ -1,0 +1,192 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.CtStatus;
+import io.pktpath.core.engine.LinkClass;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.netfilter.TableResult;
+import io.pktpath.core.trace.CtState;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.NatChange;
+import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A remembered suffix ({@link SteadyPaths}) with the key it is valid for, both held in this one object so that a packet
+ * of an established flow reaches them with one fetch, plus the last two whole step lists made from it: packets whose
+ * lookup steps are the very same objects (the connection reuses its lookup step while the transition is the same)
+ * share one, and a flow whose transition alternates (a handshake's last ACK, then data) keeps both.
+ */
+final class SteadyEntry {
+    private final CtState state;
+    private final long ctMarkSeen;
+    private final Set<CtStatus> status;
+    private final int protocol;
+    /** The tuple's addresses as their bits (compared without fetching the key's own address objects). */
+    private final IpFamily srcFamily;
+    private final long srcHi;
+    private final long srcLo;
+    private final int sport;
+    private final IpFamily dstFamily;
+    private final long dstHi;
+    private final long dstLo;
+    private final int dport;
+    private final String inIface;
+    private final String physIn;
+    private final String physOut;
+    private final boolean bridged;
+    private final long mark;
+    private final int icmpType;
+    private final int icmpCode;
+    private final boolean fragment;
+    private final LinkClass linkClass;
+    private final Optional<String> macSource;
+    private final int family;
+    private final List<TraceStep> steps;
+    private final List<TableResult> tables;
+    private final List<String> notes;
+    private final long ctMark;
+    private final Optional<RouteDecision> route;
+    private final Optional<Egress> egress;
+    private final Disposition disposition;
+    private final String reason;
+    private final boolean confirm;
+    private final Optional<NatChange> nat;
+    private List<TraceStep> lastPrefix = List.of();
+    private List<TraceStep> lastSteps;
+    private List<TraceStep> olderPrefix = List.of();
+    private List<TraceStep> olderSteps;
+
+    SteadyEntry(SteadyPaths.Key key, SteadyPaths.Suffix suffix) {
+        this.state = key.state();
+        this.ctMarkSeen = key.ctMark();
+        this.status = key.status();
+        this.protocol = key.protocol();
+        this.srcFamily = key.src().family();
+        this.srcHi = key.src().hi();
+        this.srcLo = key.src().lo();
+        this.sport = key.sport();
+        this.dstFamily = key.dst().family();
+        this.dstHi = key.dst().hi();
+        this.dstLo = key.dst().lo();
+        this.dport = key.dport();
+        this.inIface = key.inIface();
+        this.physIn = key.physIn();
+        this.physOut = key.physOut();
+        this.bridged = key.bridged();
+        this.mark = key.mark();
+        this.icmpType = key.icmpType();
+        this.icmpCode = key.icmpCode();
+        this.fragment = key.fragment();
+        this.linkClass = key.linkClass();
+        this.macSource = key.macSource();
+        this.family = key.family();
+        this.steps = suffix.steps();
+        this.tables = suffix.tables();
+        this.notes = suffix.notes();
+        this.ctMark = suffix.ctMark();
+        this.route = suffix.route();
+        this.egress = suffix.egress();
+        this.disposition = suffix.disposition();
+        this.reason = suffix.reason();
+        this.confirm = suffix.confirm();
+        this.nat = suffix.nat();
+    }
+
+    /**
+     * True if a packet with this ct info has this entry's key (compared field by field: nothing is allocated, and the
+     * tuple's fields, addresses as bits, are kept here: three objects fewer to fetch per packet).
+     */
+    boolean matches(Packet p, CtInfo ct, Set<CtStatus> ctStatus) {
+        return ct.state() == state && ct.ctMark() == ctMarkSeen && p.mark() == mark
+                && sport == p.tupleSourceId() && dport == p.tupleDestinationId() && protocol == p.proto()
+                && is(p.src(), srcFamily, srcHi, srcLo) && is(p.dst(), dstFamily, dstHi, dstLo)
+                && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment
+                && p.bridged() == bridged && p.linkClass() == linkClass && p.family().number() == family
+                && p.inIface().equals(inIface) && p.physIn().equals(physIn) && p.physOut().equals(physOut)
+                && p.macSource().equals(macSource) && ctStatus.equals(status);
+    }
+
+    /** True if {@code a} is the address with these bits ({@link IpAddress#equals}, field by field). */
+    private static boolean is(IpAddress a, IpFamily family, long hi, long lo) {
+        return a.lo() == lo && a.hi() == hi && a.family() == family;
+    }
+
+    /** The suffix's table results (shared among suffixes that commit alike, see {@link CommitForms}). */
+    List<TableResult> tables() {
+        return tables;
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    /** The ct mark the suffix left. */
+    long ctMark() {
+        return ctMark;
+    }
+
+    Optional<RouteDecision> route() {
+        return route;
+    }
+
+    Optional<Egress> egress() {
+        return egress;
+    }
+
+    Disposition disposition() {
+        return disposition;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    /** Whether the suffix reached confirmation. */
+    boolean confirm() {
+        return confirm;
+    }
+
+    Optional<NatChange> nat() {
+        return nat;
+    }
+
+    /** The prefix's steps followed by the suffix's, as an immutable list. */
+    List<TraceStep> stepsAfter(List<TraceStep> prefix) {
+        if (lastSteps != null && sameSteps(prefix, lastPrefix)) {
+            return lastSteps;
+        }
+        if (olderSteps != null && sameSteps(prefix, olderPrefix)) {
+            return olderSteps;
+        }
+        TraceStep[] all = new TraceStep[prefix.size() + steps.size()];
+        for (int i = 0; i < prefix.size(); i++) {
+            all[i] = prefix.get(i);
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            all[prefix.size() + i] = steps.get(i);
+        }
+        olderPrefix = lastPrefix;
+        olderSteps = lastSteps;
+        lastPrefix = List.copyOf(prefix);
+        lastSteps = List.of(all);
+        return lastSteps;
+    }
+
+    private static boolean sameSteps(List<TraceStep> a, List<TraceStep> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
