@@ -1,6 +1,6 @@
 package io.pktpath.core.analysis;
 
-import io.pktpath.core.findings.KeyHash;
+import io.pktpath.core.findings.PackedKeyTable;
 import io.pktpath.core.replay.TraceSink;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
@@ -12,10 +12,10 @@ import io.pktpath.core.trace.RouteStep;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.net.IpAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,23 +36,14 @@ public final class SummaryCollector implements TraceSink {
     private final Map<String, Group> nats = new LinkedHashMap<>();
     /** Frames per note, in first-seen order (a one-element array per note, so counting allocates nothing). */
     private final Map<String, long[]> assumptions = new LinkedHashMap<>();
-    /** The NAT group of each (before, after, direction) seen lately, so a flow's packets find it without formatting. */
-    private final Map<NatKey, Group> natGroups = new HashMap<>();
+    /**
+     * The NAT group of each key ({@link #natKey}) seen lately, so a flow's packets find it without formatting; the key
+     * holds only what the group's text is made of, so all connections of one mapping share one entry.
+     */
+    private final PackedKeyTable<Group> natGroups = new PackedKeyTable<>(NAT_KEY_WORDS, 2 * MAX_GROUPS);
+    private final long[] natKey = new long[NAT_KEY_WORDS];
 
-    /** A NAT group's lookup key; its hash spreads every field (the generated one collides for neighbouring flows). */
-    record NatKey(Tuple before, Tuple after, boolean masquerade, boolean reply) {
-        @Override
-        public int hashCode() {
-            long h = KeyHash.add(KeyHash.add(0, before), after);
-            return KeyHash.finish(KeyHash.add(h, (masquerade ? 2 : 0) | (reply ? 1 : 0)));
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof NatKey k && masquerade == k.masquerade && reply == k.reply && before.equals(k.before)
-                    && after.equals(k.after);
-        }
-    }
+    static final int NAT_KEY_WORDS = 11;
 
     /** Accumulated counts and first frames of one group. */
     private static final class Group {
@@ -100,7 +91,7 @@ public final class SummaryCollector implements TraceSink {
             String key = t.disposition() + "\u0000" + cause[0];
             group(drops, key, t.disposition(), cause[0], cause[1], "").add(t.packet().frame());
         }
-        if (t.nat().isEmpty() || !t.nat().get().changed()) {
+        if (t.nat().isEmpty()) {
             return;
         }
         NatChange n = t.nat().get();
@@ -112,20 +103,65 @@ public final class SummaryCollector implements TraceSink {
                 break;
             }
         }
-        NatKey key = new NatKey(n.before(), n.after(), n.masquerade(), reply);
-        Group g = natGroups.get(key);
+        if (!natKey(n, reply, natKey)) {
+            return;
+        }
+        Group g = natGroups.get(natKey);
         if (g == null) {
             String[] m = mapping(n);
             if (reply) {
                 m[0] = m[0].equals("DNAT") ? "reply, un-SNAT" : m[0].startsWith("SNAT") ? "reply, un-DNAT" : "reply, un-NAT";
             }
             g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
-            if (natGroups.size() >= 8192) {
-                natGroups.clear();
-            }
-            natGroups.put(key, g);
+            natGroups.put(natKey, g);
         }
         g.add(t.packet().frame());
+    }
+
+    /**
+     * Writes into {@code key} ({@link #NAT_KEY_WORDS} words) what the NAT group text of {@code n} is made of, as
+     * {@link #mapping} reads it, plus the direction; the fields the text does not use are 0 (the source ports; a
+     * DNAT's sources; an SNAT's destinations and destination ports). Returns false, writing nothing, when the NAT
+     * changed nothing ({@link NatChange#changed()} is false).
+     */
+    static boolean natKey(NatChange n, boolean reply, long[] key) {
+        Tuple b = n.before();
+        Tuple a = n.after();
+        boolean sameSrc = same(b.src(), a.src());
+        boolean sameDst = same(b.dst(), a.dst());
+        if (sameSrc && sameDst && b.sport() == a.sport() && b.dport() == a.dport() && b.protocol() == a.protocol()) {
+            return false;
+        }
+        boolean dnat = !sameDst || b.dport() != a.dport();
+        boolean snat = !sameSrc || b.sport() != a.sport();
+        int kind = dnat && !snat ? 1 : snat && !dnat ? 2 : 3;
+        boolean sources = kind != 1;
+        boolean destinations = kind != 2;
+        key[0] = (long) b.protocol() << 32 | (a.protocol() & 0xffffffffL);
+        key[1] = kind | (n.masquerade() ? 4 : 0) | (reply ? 8 : 0)
+                | (sources ? family(b.src()) << 8 | family(a.src()) << 12 : 0)
+                | (destinations ? family(b.dst()) << 16 | family(a.dst()) << 20 : 0);
+        key[2] = destinations ? (long) b.dport() << 32 | (a.dport() & 0xffffffffL) : 0;
+        bits(key, 3, sources ? b.src() : null);
+        bits(key, 5, sources ? a.src() : null);
+        bits(key, 7, destinations ? b.dst() : null);
+        bits(key, 9, destinations ? a.dst() : null);
+        return true;
+    }
+
+    /** Identity first: the replay hands the same address instances to most packets of a flow. */
+    private static boolean same(IpAddress x, IpAddress y) {
+        return x == y || x.lo() == y.lo() && x.hi() == y.hi() && x.isV4() == y.isV4();
+    }
+
+    private static long family(IpAddress a) {
+        return a.isV4() ? 4 : 6;
+    }
+
+    /** Writes the address's two halves at {@code key[at]} and {@code key[at + 1]} (0 and 0 for none). */
+    private static void bits(long[] key, int at, IpAddress address) {
+        key[at] = address == null ? 0 : address.hi();
+        key[at + 1] = address == null ? 0 : address.lo();
     }
 
     private static Group group(Map<String, Group> map, String key, Disposition d, String a, String b, String c) {
@@ -183,7 +219,8 @@ public final class SummaryCollector implements TraceSink {
         return new String[] {t.reason(), ""};
     }
 
-    private static String[] mapping(NatChange n) {
+    /** {kind, before, after} of a NAT group, as the summary prints them. */
+    static String[] mapping(NatChange n) {
         Tuple b = n.before();
         Tuple a = n.after();
         boolean dnat = !b.dst().equals(a.dst()) || b.dport() != a.dport();

@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class TraceHandoff implements TraceSink, AutoCloseable {
     private static final int BATCH = 256;
+    /** Batches the replay may be ahead of the report thread (traces held here survive young collections: keep it small). */
+    private static final int QUEUED_BATCHES = 16;
     private static final List<PacketTrace> END = new ArrayList<>(0);
 
-    private final BlockingQueue<List<PacketTrace>> queue = new ArrayBlockingQueue<>(64);
+    private final BlockingQueue<List<PacketTrace>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     private final Thread thread;
     private volatile Throwable failure;
     private volatile boolean abandoned;

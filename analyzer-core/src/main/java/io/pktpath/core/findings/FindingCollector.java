@@ -51,7 +51,7 @@ public final class FindingCollector implements TraceSink {
 
     @Override
     public void accept(PacketTrace t) {
-        String bridge = bridgePorts.get(t.packet().iface());
+        String bridge = bridgePorts.isEmpty() ? null : bridgePorts.get(t.packet().iface());
         if (bridge != null && t.packet().family() != 0) {
             bridged.computeIfAbsent(bridge, k -> new FrameSample()).add(t.packet().frame());
         }

@@ -45,6 +45,15 @@ final class Packets {
         return p.tcpFlags() >= 0 && (p.tcpFlags() & flag) != 0;
     }
 
+    /**
+     * True when the IP length of TCP packet {@code p} leaves no room for payload, so its info text says {@code len 0}:
+     * an IPv4 packet of 1 to 40 bytes (IP and TCP headers are 20 bytes at least; a length of 0 means a segmentation
+     * offload frame, whose payload is what was captured), an IPv6 one of at most 60.
+     */
+    static boolean noTcpPayload(PacketSummary p) {
+        return p.family() == 4 ? p.length() > 0 && p.length() <= 40 : p.family() == 6 && p.length() <= 60;
+    }
+
     /** {@code " seq "} and {@code " len "}: the words of the info text {@link #infoNumber} looks for. */
     static final String SEQ = " seq ";
     static final String LEN = " len ";

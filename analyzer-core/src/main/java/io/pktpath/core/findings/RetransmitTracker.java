@@ -3,9 +3,7 @@ package io.pktpath.core.findings;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,16 +64,9 @@ final class RetransmitTracker {
         }
     }
 
-    private final Map<Packets.FlowKey, Segment> current = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Packets.FlowKey, Segment> eldest) {
-            if (size() > MAX_FLOWS) {
-                finish(eldest.getValue());
-                return true;
-            }
-            return false;
-        }
-    };
+    /** The current segment per captured tuple ({@link #key}); the eldest connection is finished when full. */
+    private final PackedKeyTable<Segment> current = new PackedKeyTable<>(6, MAX_FLOWS);
+    private final long[] key = new long[6];
     private final List<Segment> repeated = new ArrayList<>();
 
     void accept(PacketTrace t) {
@@ -84,13 +75,16 @@ final class RetransmitTracker {
             return;
         }
         boolean syn = Packets.has(p, Packets.SYN) && !Packets.has(p, Packets.ACK);
+        if (!syn && Packets.noTcpPayload(p)) {
+            return;
+        }
         long len = Packets.infoNumber(p, Packets.LEN);
         if (!syn && len <= 0) {
             return;
         }
         long seq = Packets.infoNumber(p, Packets.SEQ);
-        Packets.FlowKey key = Packets.flowKey(p);
-        Segment s = current.get(key);
+        long[] k = key(p);
+        Segment s = current.get(k);
         if (s != null && s.seq == seq && s.syn == syn) {
             s.frames.add(p.frame());
             s.lastNanos = p.timeNanos();
@@ -109,7 +103,27 @@ final class RetransmitTracker {
         if (s != null) {
             finish(s);
         }
-        current.put(key, new Segment(key, p.family(), seq, syn, p.iface(), p.timeNanos(), p.frame()));
+        Segment dropped = current.put(k, new Segment(Packets.flowKey(p), p.family(), seq, syn, p.iface(), p.timeNanos(),
+                p.frame()));
+        if (dropped != null) {
+            finish(dropped);
+        }
+    }
+
+    /** The captured tuple of {@code p} as the table's key: what {@link Packets.FlowKey} holds, packed. */
+    private long[] key(PacketSummary p) {
+        long[] k = key;
+        k[0] = (long) p.proto() << 32 | family(p.src()) << 8 | family(p.dst());
+        k[1] = (long) p.sport() << 32 | (p.dport() & 0xffffffffL);
+        k[2] = p.src().isPresent() ? p.src().get().hi() : 0;
+        k[3] = p.src().isPresent() ? p.src().get().lo() : 0;
+        k[4] = p.dst().isPresent() ? p.dst().get().hi() : 0;
+        k[5] = p.dst().isPresent() ? p.dst().get().lo() : 0;
+        return k;
+    }
+
+    private static long family(java.util.Optional<io.pktpath.parser.net.IpAddress> a) {
+        return a.isEmpty() ? 0 : a.get().isV4() ? 4 : 6;
     }
 
     private void finish(Segment s) {
@@ -121,11 +135,11 @@ final class RetransmitTracker {
     /** Every segment that was sent more than once, in the order the first copy was seen. */
     List<Segment> repeated() {
         List<Segment> all = new ArrayList<>(repeated);
-        for (Segment s : current.values()) {
+        current.forEach(s -> {
             if (s.repeats() > 0) {
                 all.add(s);
             }
-        }
+        });
         all.sort((a, b) -> Long.compare(a.frames.first(), b.frames.first()));
         return all;
     }

@@ -40,7 +40,7 @@ final class IcmpDecoder {
         }
         TransportDecoder.setPayload(v, p + 8, end);
         if (error && !quoted && v.quoted != null) {
-            quote(a, p + 8, end, cut, v.quoted, v6);
+            quote(a, p + 8, end, cut, v.quotedForDecode(), v6);
         }
     }
 

@@ -7,6 +7,8 @@ package io.pktpath.core.packet;
 public final class PacketView {
     final PacketView quoted;
     final PacketView inner;
+    /** Whether a decoder wrote into {@link #quoted} or {@link #inner} since the last reset (else they are clear). */
+    private boolean childrenUsed;
     int base;
     DecodeStatus status;
     String statusMessage;
@@ -98,10 +100,23 @@ public final class PacketView {
         arpSenderMac = arpTargetMac = -1;
         tunnel = TunnelType.NONE;
         vni = -1;
-        if (quoted != null) {
+        if (childrenUsed) {
             quoted.reset();
             inner.reset();
+            childrenUsed = false;
         }
+    }
+
+    /** The quoted header, for a decoder about to fill it (so the next {@link #reset()} clears it again). */
+    PacketView quotedForDecode() {
+        childrenUsed = true;
+        return quoted;
+    }
+
+    /** The tunnel's inner packet, for a decoder about to fill it (so the next {@link #reset()} clears it again). */
+    PacketView innerForDecode() {
+        childrenUsed = true;
+        return inner;
     }
 
     /** Records the first problem found; later problems do not overwrite it. */

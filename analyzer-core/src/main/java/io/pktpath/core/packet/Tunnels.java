@@ -28,7 +28,7 @@ final class Tunnels {
 
     private static void vxlan(byte[] a, int p, int end, boolean cut, PacketView v) {
         v.tunnel = TunnelType.VXLAN;
-        PacketView in = v.inner;
+        PacketView in = v.innerForDecode();
         in.linkType = LinkType.ETHERNET;
         if (end - p < 8) {
             in.problem(DecodeStatus.TRUNCATED, "truncated VXLAN header (needed 8 bytes, have " + Math.max(end - p, 0) + ")");
@@ -40,7 +40,7 @@ final class Tunnels {
 
     private static void geneve(byte[] a, int p, int end, boolean cut, PacketView v) {
         v.tunnel = TunnelType.GENEVE;
-        PacketView in = v.inner;
+        PacketView in = v.innerForDecode();
         in.linkType = LinkType.ETHERNET;
         if (end - p < 8) {
             in.problem(DecodeStatus.TRUNCATED, "truncated Geneve header (needed 8 bytes, have " + Math.max(end - p, 0) + ")");

@@ -6,9 +6,10 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * One shared {@code Optional<IpAddress>} and its dotted-quad text per IPv4 address seen lately (at most
- * {@link #MAX_ADDRESSES}, then it starts over), in an open-addressing table keyed by the raw bits that grows with the
- * addresses it holds, so a lookup neither boxes the key nor formats the address again. One instance serves one thread.
+ * One shared {@code Optional<IpAddress>} and its dotted-quad text (as a String and as ASCII bytes) per IPv4 address
+ * seen lately (at most {@link #MAX_ADDRESSES}, then it starts over), in an open-addressing table keyed by the raw bits
+ * that grows with the addresses it holds, so a lookup neither boxes the key nor formats the address again. One instance
+ * serves one thread.
  */
 final class Ipv4Interner {
     static final int MAX_ADDRESSES = 65_536;
@@ -17,6 +18,7 @@ final class Ipv4Interner {
     @SuppressWarnings("unchecked")
     private Optional<IpAddress>[] addresses = new Optional[1024];
     private String[] texts = new String[1024];
+    private byte[][] asciiTexts = new byte[1024][];
     private int size;
 
     /** The shared instance for the address {@code bits}. */
@@ -27,17 +29,23 @@ final class Ipv4Interner {
 
     /** The text of the address {@code bits}, as {@link IpAddress#toString()} writes it, formatted once per address. */
     String text(int bits) {
-        int slot = slot(bits);
+        return textAt(slot(bits));
+    }
+
+    private String textAt(int slot) {
         String text = texts[slot];
         if (text == null) {
-            text = Addresses.appendV4(new StringBuilder(15), bits).toString();
+            text = Addresses.appendV4(new StringBuilder(15), keys[slot]).toString();
             texts[slot] = text;
         }
         return text;
     }
 
-    /** The slot holding {@code bits}, filled on first sight. */
-    private int slot(int bits) {
+    /**
+     * The slot holding {@code bits}, filled on first sight: valid for {@link #addressAt} and {@link #asciiAt} until the
+     * next call of this method (which may move or clear the table).
+     */
+    int slot(int bits) {
         int i = find(keys, addresses, bits);
         if (i >= 0) {
             return i;
@@ -45,6 +53,7 @@ final class Ipv4Interner {
         if (size >= MAX_ADDRESSES) {
             Arrays.fill(addresses, null);
             Arrays.fill(texts, null);
+            Arrays.fill(asciiTexts, null);
             size = 0;
         } else if (size * 2 >= keys.length) {
             grow();
@@ -54,6 +63,21 @@ final class Ipv4Interner {
         addresses[i] = Optional.of(IpAddress.v4(bits));
         size++;
         return i;
+    }
+
+    /** The shared instance of the address in {@code slot} (from {@link #slot}). */
+    Optional<IpAddress> addressAt(int slot) {
+        return addresses[slot];
+    }
+
+    /** The dotted-quad text of the address in {@code slot} (from {@link #slot}) as ASCII bytes, made once. */
+    byte[] asciiAt(int slot) {
+        byte[] ascii = asciiTexts[slot];
+        if (ascii == null) {
+            ascii = PacketInfo.ascii(textAt(slot));
+            asciiTexts[slot] = ascii;
+        }
+        return ascii;
     }
 
     /** The slot of {@code bits}, or {@code ~slot} of the free slot where it would go. */
@@ -74,17 +98,20 @@ final class Ipv4Interner {
         int[] oldKeys = keys;
         Optional<IpAddress>[] oldAddresses = addresses;
         String[] oldTexts = texts;
+        byte[][] oldAscii = asciiTexts;
         keys = new int[oldKeys.length * 2];
         @SuppressWarnings("unchecked")
         Optional<IpAddress>[] grown = new Optional[oldKeys.length * 2];
         addresses = grown;
         texts = new String[oldKeys.length * 2];
+        asciiTexts = new byte[oldKeys.length * 2][];
         for (int j = 0; j < oldKeys.length; j++) {
             if (oldAddresses[j] != null) {
                 int i = ~find(keys, addresses, oldKeys[j]);
                 keys[i] = oldKeys[j];
                 addresses[i] = oldAddresses[j];
                 texts[i] = oldTexts[j];
+                asciiTexts[i] = oldAscii[j];
             }
         }
     }

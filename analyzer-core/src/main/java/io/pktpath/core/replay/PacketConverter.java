@@ -18,6 +18,8 @@ import java.util.Optional;
  * One converter serves one thread (it shares address instances between the packets it makes).
  */
 public final class PacketConverter {
+    private static final byte[] NO_TEXT = new byte[0];
+
     private final String ifaceOverride;
     private final Direction dirOverride;
 
@@ -46,18 +48,20 @@ public final class PacketConverter {
         // every conntrack entry keeps the addresses of its first packet
         Optional<IpAddress> src = Optional.empty();
         Optional<IpAddress> dst = Optional.empty();
-        String srcText = "";
-        String dstText = "";
+        byte[] srcText = NO_TEXT;
+        byte[] dstText = NO_TEXT;
         if (view.family() == 4) {
-            src = addresses.address(view.src4());
-            dst = addresses.address(view.dst4());
-            srcText = addresses.text(view.src4());
-            dstText = addresses.text(view.dst4());
+            int slot = addresses.slot(view.src4());
+            src = addresses.addressAt(slot);
+            srcText = addresses.asciiAt(slot);
+            slot = addresses.slot(view.dst4());
+            dst = addresses.addressAt(slot);
+            dstText = addresses.asciiAt(slot);
         } else if (view.family() == 6) {
             src = Optional.of(source(view));
             dst = Optional.of(destination(view));
-            srcText = src.get().toString();
-            dstText = dst.get().toString();
+            srcText = PacketInfo.ascii(src.get().toString());
+            dstText = PacketInfo.ascii(dst.get().toString());
         }
         int proto = view.family() == 0 ? -1 : view.protocol();
         PacketSummary summary = new PacketSummary(frame.frameNumber(), frame.timestampNanos(), iface, dir,

@@ -2,19 +2,31 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.packet.DecodeStatus;
 import io.pktpath.core.packet.PacketView;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A short tcpdump-like description of a decoded frame, e.g. {@code TCP 10.0.0.1:40000 > 10.96.0.10:80 [S] seq 1 len 0},
- * written into one reused buffer (an instance serves one thread).
+ * written as ASCII bytes into one reused buffer and turned into a String with a single copy (an instance serves one
+ * thread).
  */
 final class PacketInfo {
-    private final StringBuilder sb = new StringBuilder(160);
+    private static final byte[] TCP = ascii("TCP ");
+    private static final byte[] UDP = ascii("UDP ");
+    private static final byte[] ARROW = ascii(" > ");
+    private static final byte[] SEQ = ascii(" seq ");
+    private static final byte[] ACK = ascii(" ack ");
+    private static final byte[] LEN = ascii(" len ");
+
+    private static final long BILLION = 1_000_000_000L;
+
+    private byte[] buf = new byte[160];
+    private int pos;
 
     /**
-     * The description of {@code v}; {@code src} and {@code dst} are the text of its outer addresses when it is IPv4 or
-     * IPv6 (ignored otherwise).
+     * The description of {@code v}; {@code src} and {@code dst} are the ASCII text of its outer addresses when it is
+     * IPv4 or IPv6 (ignored otherwise).
      */
-    String describe(PacketView v, int frameLength, String src, String dst) {
+    String describe(PacketView v, int frameLength, byte[] src, byte[] dst) {
         if (v.status() == DecodeStatus.NOT_IP) {
             if (v.arpOp() > 0) {
                 return "ARP " + (v.arpOp() == 1 ? "who-has " + ip4(v.arpTargetIp()) + " tell " + ip4(v.arpSenderIp())
@@ -25,96 +37,197 @@ final class PacketInfo {
         if (v.family() != 4 && v.family() != 6) {
             return v.status() + (v.statusMessage() == null || v.statusMessage().isEmpty() ? "" : ": " + v.statusMessage());
         }
-        StringBuilder sb = this.sb;
-        sb.setLength(0);
+        pos = 0;
         switch (v.protocol()) {
             case 6 -> {
-                sb.append("TCP ");
-                endpoint(sb, src, v.srcPort(), v.family()).append(" > ");
-                endpoint(sb, dst, v.dstPort(), v.family()).append(" [");
-                flags(sb, v.tcpFlags()).append(']');
+                bytes(TCP);
+                endpoint(src, v.srcPort(), v.family());
+                bytes(ARROW);
+                endpoint(dst, v.dstPort(), v.family());
+                put((byte) ' ');
+                put((byte) '[');
+                flags(v.tcpFlags());
+                put((byte) ']');
                 if (v.seq() >= 0) {
-                    sb.append(" seq ").append(v.seq());
+                    bytes(SEQ);
+                    number(v.seq());
                 }
                 if ((v.tcpFlags() & 0x10) != 0) {
-                    sb.append(" ack ").append(v.ack());
+                    bytes(ACK);
+                    number(v.ack());
                 }
-                sb.append(" len ").append(Math.max(v.payloadLength(), 0));
+                bytes(LEN);
+                number(Math.max(v.payloadLength(), 0));
             }
             case 17 -> {
-                sb.append("UDP ");
-                endpoint(sb, src, v.srcPort(), v.family()).append(" > ");
-                endpoint(sb, dst, v.dstPort(), v.family()).append(" len ").append(Math.max(v.payloadLength(), 0));
+                bytes(UDP);
+                endpoint(src, v.srcPort(), v.family());
+                bytes(ARROW);
+                endpoint(dst, v.dstPort(), v.family());
+                bytes(LEN);
+                number(Math.max(v.payloadLength(), 0));
             }
-            case 1, 58 -> icmp(sb, v, src, dst);
-            default -> sb.append("proto ").append(v.protocol()).append(' ').append(src).append(" > ").append(dst);
+            case 1, 58 -> icmp(v, src, dst);
+            default -> {
+                text("proto ");
+                number(v.protocol());
+                put((byte) ' ');
+                bytes(src);
+                bytes(ARROW);
+                bytes(dst);
+            }
         }
         if (v.isFragment()) {
-            sb.append(" frag off ").append(v.fragmentOffset());
+            text(" frag off ");
+            number(v.fragmentOffset());
             if (v.moreFragments()) {
-                sb.append(" MF");
+                text(" MF");
             }
         }
         if (v.status() == DecodeStatus.TRUNCATED) {
-            sb.append(" (truncated)");
+            text(" (truncated)");
         }
-        return sb.toString();
+        return new String(buf, 0, pos, StandardCharsets.ISO_8859_1);
     }
 
-    private static void icmp(StringBuilder sb, PacketView v, String src, String dst) {
-        sb.append(v.protocol() == 1 ? "ICMP " : "ICMPv6 ").append(src).append(" > ").append(dst).append(' ')
-                .append(IcmpNames.describe(v.protocol(), v.icmpType(), v.icmpCode()));
+    private void icmp(PacketView v, byte[] src, byte[] dst) {
+        text(v.protocol() == 1 ? "ICMP " : "ICMPv6 ");
+        bytes(src);
+        bytes(ARROW);
+        bytes(dst);
+        put((byte) ' ');
+        text(IcmpNames.describe(v.protocol(), v.icmpType(), v.icmpCode()));
         boolean tooBig = v.protocol() == 1 ? v.icmpType() == 3 && v.icmpCode() == 4 : v.icmpType() == 2;
         if (tooBig && v.icmpMtu() > 0) {
-            sb.append(" mtu ").append(v.icmpMtu());
+            text(" mtu ");
+            number(v.icmpMtu());
         }
         if (v.hasQuoted()) {
             PacketView q = v.quoted();
-            sb.append(" (quoting ");
+            text(" (quoting ");
             if (q.protocol() == 6) {
-                sb.append("TCP ");
+                bytes(TCP);
             } else if (q.protocol() == 17) {
-                sb.append("UDP ");
+                bytes(UDP);
             } else {
-                sb.append("proto ").append(q.protocol()).append(' ');
+                text("proto ");
+                number(q.protocol());
+                put((byte) ' ');
             }
-            endpoint(sb, PacketConverter.source(q).toString(), q.srcPort(), q.family()).append(" > ");
-            endpoint(sb, PacketConverter.destination(q).toString(), q.dstPort(), q.family()).append(')');
+            endpoint(ascii(PacketConverter.source(q).toString()), q.srcPort(), q.family());
+            bytes(ARROW);
+            endpoint(ascii(PacketConverter.destination(q).toString()), q.dstPort(), q.family());
+            put((byte) ')');
         }
     }
 
     /** {@code address}, {@code address:port} or {@code [address]:port} (IPv6). */
-    private static StringBuilder endpoint(StringBuilder sb, String address, int port, int family) {
+    private void endpoint(byte[] address, int port, int family) {
         if (port < 0) {
-            return sb.append(address);
+            bytes(address);
+            return;
         }
         if (family == 6) {
-            return sb.append('[').append(address).append("]:").append(port);
+            put((byte) '[');
+            bytes(address);
+            put((byte) ']');
+        } else {
+            bytes(address);
         }
-        return sb.append(address).append(':').append(port);
+        put((byte) ':');
+        number(port);
     }
 
     /** Appends the TCP flags tcpdump-style: S, F, R, P, U, then {@code .} for ACK. */
-    private static StringBuilder flags(StringBuilder sb, int f) {
+    private void flags(int f) {
         if ((f & 0x02) != 0) {
-            sb.append('S');
+            put((byte) 'S');
         }
         if ((f & 0x01) != 0) {
-            sb.append('F');
+            put((byte) 'F');
         }
         if ((f & 0x04) != 0) {
-            sb.append('R');
+            put((byte) 'R');
         }
         if ((f & 0x08) != 0) {
-            sb.append('P');
+            put((byte) 'P');
         }
         if ((f & 0x20) != 0) {
-            sb.append('U');
+            put((byte) 'U');
         }
         if ((f & 0x10) != 0) {
-            sb.append('.');
+            put((byte) '.');
         }
-        return sb;
+    }
+
+    /** Appends the decimal digits of {@code value} as {@link Long#toString(long)} writes them. */
+    private void number(long value) {
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                text(Long.toString(value));
+                return;
+            }
+            put((byte) '-');
+            value = -value;
+        }
+        if (value >= BILLION) {
+            long high = value / BILLION;
+            number(high);
+            digits((int) (value - high * BILLION), 9);
+        } else {
+            digits((int) value, length((int) value));
+        }
+    }
+
+    /** Number of decimal digits of {@code value} (0 to 999,999,999). */
+    private static int length(int value) {
+        int n = 1;
+        for (int bound = 10; n < 9 && value >= bound; bound *= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Appends the last {@code n} decimal digits of {@code value} (leading zeros included), in int arithmetic. */
+    private void digits(int value, int n) {
+        room(n);
+        int end = pos + n;
+        for (int i = end - 1; i >= pos; i--) {
+            int q = value / 10;
+            buf[i] = (byte) ('0' + value - q * 10);
+            value = q;
+        }
+        pos = end;
+    }
+
+    private void bytes(byte[] b) {
+        room(b.length);
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
+    }
+
+    /** Appends ASCII text (every character this class writes is ASCII). */
+    private void text(String s) {
+        room(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[pos++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        room(1);
+        buf[pos++] = b;
+    }
+
+    private void room(int n) {
+        if (pos + n > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+        }
+    }
+
+    /** The ASCII bytes of {@code s}. */
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String ip4(int bits) {

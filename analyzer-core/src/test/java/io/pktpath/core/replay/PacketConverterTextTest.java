@@ -87,6 +87,22 @@ class PacketConverterTextTest {
     }
 
     @Test
+    void numbersAroundEveryDigitCountAndTheBillionSplitReadAsLongToString() {
+        PacketConverter converter = new PacketConverter("", Direction.UNKNOWN);
+        long[] seqs = {0, 1, 9, 10, 11, 99, 100, 101, 65_535, 99_999_999, 100_000_000, 999_999_999, 1_000_000_000L,
+            1_000_000_001L, 1_000_000_010L, 2_000_000_000L, 2_147_483_647L, 2_147_483_648L, 4_000_000_009L, 4_294_967_295L};
+        for (long seq : seqs) {
+            for (int port : new int[] {0, 7, 10, 80, 443, 8080, 65535}) {
+                byte[] bytes = Frames.ethernet(Frames.MAC_B, Frames.MAC_A, 0x0800, Frames.ipv4(0x0a000001, 0x0a000002, 6,
+                        Frames.tcp(port, 80, seq, seq ^ 0xffffffffL, 0x10, 100, -1, new byte[(int) (seq % 7)])));
+                PacketSummary s = convert(converter, bytes);
+                assertEquals("TCP 10.0.0.1:" + port + " > 10.0.0.2:80 [.] seq " + seq + " ack " + (seq ^ 0xffffffffL)
+                        + " len " + seq % 7, s.info());
+            }
+        }
+    }
+
+    @Test
     void appendV4WritesWhatFormatV4Returns() {
         for (int bits : EDGE_V4) {
             assertEquals(IpAddress.formatV4(bits), Addresses.appendV4(new StringBuilder("x"), bits).substring(1));
