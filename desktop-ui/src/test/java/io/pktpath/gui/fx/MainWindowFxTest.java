@@ -184,14 +184,7 @@ class MainWindowFxTest {
         robot.interact(() -> box.getSelectionModel().select(Optional.of(Disposition.REJECTED)));
         robot.interact(() -> window.selectFrame(11));
         Path out = dir.resolve("frames.json");
-        robot.interact(() -> {
-            try {
-                window.exportView(out);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        JsonNode json = new ObjectMapper().readTree(out.toFile());
+        JsonNode json = export(robot, out);
         assertEquals("frames", json.get("view").asText());
         List<Long> frames = new ArrayList<>();
         json.get("frames").forEach(f -> frames.add(f.get("frame").asLong()));
@@ -208,14 +201,7 @@ class MainWindowFxTest {
         robot.interact(() -> window.tabs().getSelectionModel().select(window.tabs().getTabs().stream()
                 .filter(t -> t.getText().equals("Flows")).findFirst().orElseThrow()));
         Path out = dir.resolve("flows.json");
-        robot.interact(() -> {
-            try {
-                window.exportView(out);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        JsonNode json = new ObjectMapper().readTree(out.toFile());
+        JsonNode json = export(robot, out);
         assertEquals("flows", json.get("view").asText());
         Session session = window.sessionProperty().get().orElseThrow();
         // compared as text: read back, Jackson's numbers are int nodes where the writer used longs
@@ -225,6 +211,18 @@ class MainWindowFxTest {
         assertTrue(first.get("nat").get(0).get("rule").asText().matches("nat KUBE-SEP-\\w+ #\\d+ \\(iptables-save\\.txt:\\d+\\)"),
                 first.get("nat").toString());
         assertEquals(first.get("frames").size(), session.result().flows().get(0).frames().size());
+    }
+
+    /** Exports the current view to {@code out} as the menu does and reads the file back. */
+    private JsonNode export(FxRobot robot, Path out) throws java.io.IOException {
+        robot.interact(() -> {
+            try {
+                window.exportView(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return new ObjectMapper().readTree(out.toFile());
     }
 
     private static TreeItem<RuleRow> find(TreeItem<RuleRow> item, String prefix) {
