@@ -486,14 +486,23 @@ public final class ReplayLoop {
 
     /** The branch that leaves as {@code later}, as a choice decided by that frame, or null. */
     private static Choice leavingAs(CapturedPacket later, List<BranchEnumerator.Branch<PathRun>> branches) {
+        int i = branchLeavingAs(later, branches);
+        if (i < 0) {
+            return null;
+        }
+        return new Choice(i, branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "",
+                later);
+    }
+
+    /** The first branch (in rule order) whose egress is the frame {@code seen}, or -1. */
+    private static int branchLeavingAs(CapturedPacket seen, List<BranchEnumerator.Branch<PathRun>> branches) {
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && leavesAs(egress.get(), later)) {
-                String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
-                return new Choice(i, by, later);
+            if (egress.isPresent() && leavesAs(egress.get(), seen)) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /** An outgoing frame no other trace claimed yet that carries the same packet as {@code cp} (identity and payload). */
@@ -504,11 +513,9 @@ public final class ReplayLoop {
 
     /** A locally generated frame is its own egress observation: the branch that leaves as this frame happened. */
     private static Choice chooseBySelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
-        for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && leavesAs(egress.get(), cp)) {
-                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", null);
-            }
+        int self = branchLeavingAs(cp, branches);
+        if (self >= 0) {
+            return new Choice(self, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", null);
         }
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();

@@ -168,13 +168,10 @@ final class TableBuilder implements LineContext.ChainDeclarations {
         if (tokens.quoted(k) || tokens.common(k)) {
             return declaredAt(tokens.text(k));
         }
-        if (last != null) {
-            ChainBuilder near = tokens.is(k, last.name) ? last
-                    : last.next != null && tokens.is(k, last.next.name) ? last.next : null;
-            if (near != null) {
-                answered = near.name;
-                return near.span.line();
-            }
+        ChainBuilder near = near(tokens, k);
+        if (near != null) {
+            answered = near.name;
+            return near.span.line();
         }
         int s = chains.find(tokens, k);
         if (s == ChainIndex.ABSENT) {
@@ -200,17 +197,18 @@ final class TableBuilder implements LineContext.ChainDeclarations {
         return (tokens.quoted(k) ? answered.equals(tokens.text(k)) : tokens.is(k, answered)) ? answered : null;
     }
 
+    /** {@link #near(String)} for the unquoted token {@code k}, compared in place. */
+    private ChainBuilder near(LineTokens tokens, int k) {
+        if (last == null) {
+            return null;
+        }
+        return tokens.is(k, last.name) ? last : last.next != null && tokens.is(k, last.next.name) ? last.next : null;
+    }
+
     @Override
     public String chainToken(LineTokens tokens, int k) {
-        if (last != null) {
-            if (tokens.is(k, last.name)) {
-                return last.name;
-            }
-            if (last.next != null && tokens.is(k, last.next.name)) {
-                return last.next.name;
-            }
-        }
-        return tokens.text(k);
+        ChainBuilder near = near(tokens, k);
+        return near != null ? near.name : tokens.text(k);
     }
 
     @Override
