@@ -44,6 +44,10 @@ public final class SummaryCollector implements TraceSink {
     private final long[] natKey = new long[NAT_KEY_WORDS];
 
     static final int NAT_KEY_WORDS = 11;
+    /** What a NAT changed ({@link #kind}): nothing, the destination, the source, or both. */
+    private static final int NONE = 0;
+    private static final int DNAT = 1;
+    private static final int SNAT = 2;
 
     /** Accumulated counts and first frames of one group. */
     private static final class Group {
@@ -127,41 +131,33 @@ public final class SummaryCollector implements TraceSink {
     static boolean natKey(NatChange n, boolean reply, long[] key) {
         Tuple b = n.before();
         Tuple a = n.after();
-        boolean sameSrc = same(b.src(), a.src());
-        boolean sameDst = same(b.dst(), a.dst());
-        if (sameSrc && sameDst && b.sport() == a.sport() && b.dport() == a.dport() && b.protocol() == a.protocol()) {
+        int kind = kind(b, a);
+        if (kind == NONE && b.protocol() == a.protocol()) {
             return false;
         }
-        boolean dnat = !sameDst || b.dport() != a.dport();
-        boolean snat = !sameSrc || b.sport() != a.sport();
-        int kind = dnat && !snat ? 1 : snat && !dnat ? 2 : 3;
-        boolean sources = kind != 1;
-        boolean destinations = kind != 2;
+        kind = kind == NONE ? DNAT | SNAT : kind;
+        boolean sources = kind != DNAT;
+        boolean destinations = kind != SNAT;
         key[0] = (long) b.protocol() << 32 | (a.protocol() & 0xffffffffL);
         key[1] = kind | (n.masquerade() ? 4 : 0) | (reply ? 8 : 0)
                 | (sources ? family(b.src()) << 8 | family(a.src()) << 12 : 0)
                 | (destinations ? family(b.dst()) << 16 | family(a.dst()) << 20 : 0);
         key[2] = destinations ? (long) b.dport() << 32 | (a.dport() & 0xffffffffL) : 0;
-        bits(key, 3, sources ? b.src() : null);
-        bits(key, 5, sources ? a.src() : null);
-        bits(key, 7, destinations ? b.dst() : null);
-        bits(key, 9, destinations ? a.dst() : null);
+        PackedKeyTable.writeAddress(key, 3, sources ? b.src() : null);
+        PackedKeyTable.writeAddress(key, 5, sources ? a.src() : null);
+        PackedKeyTable.writeAddress(key, 7, destinations ? b.dst() : null);
+        PackedKeyTable.writeAddress(key, 9, destinations ? a.dst() : null);
         return true;
     }
 
-    /** Identity first: the replay hands the same address instances to most packets of a flow. */
-    private static boolean same(IpAddress x, IpAddress y) {
-        return x == y || x.lo() == y.lo() && x.hi() == y.hi() && x.isV4() == y.isV4();
+    /** {@link #DNAT} if the destination or its port changed, plus {@link #SNAT} if the source or its port did. */
+    private static int kind(Tuple b, Tuple a) {
+        return (!b.dst().equals(a.dst()) || b.dport() != a.dport() ? DNAT : NONE)
+                | (!b.src().equals(a.src()) || b.sport() != a.sport() ? SNAT : NONE);
     }
 
     private static long family(IpAddress a) {
         return a.isV4() ? 4 : 6;
-    }
-
-    /** Writes the address's two halves at {@code key[at]} and {@code key[at + 1]} (0 and 0 for none). */
-    private static void bits(long[] key, int at, IpAddress address) {
-        key[at] = address == null ? 0 : address.hi();
-        key[at + 1] = address == null ? 0 : address.lo();
     }
 
     private static Group group(Map<String, Group> map, String key, Disposition d, String a, String b, String c) {
@@ -223,12 +219,11 @@ public final class SummaryCollector implements TraceSink {
     static String[] mapping(NatChange n) {
         Tuple b = n.before();
         Tuple a = n.after();
-        boolean dnat = !b.dst().equals(a.dst()) || b.dport() != a.dport();
-        boolean snat = !b.src().equals(a.src()) || b.sport() != a.sport();
-        if (dnat && !snat) {
+        int kind = kind(b, a);
+        if (kind == DNAT) {
             return new String[] {"DNAT", destination(b), destination(a)};
         }
-        if (snat && !dnat) {
+        if (kind == SNAT) {
             return new String[] {n.masquerade() ? "SNAT/MASQUERADE" : "SNAT", b.src().toString(), a.src().toString()};
         }
         return new String[] {"DNAT+SNAT", b.src() + " -> " + destination(b), a.src() + " -> " + destination(a)};
@@ -237,8 +232,6 @@ public final class SummaryCollector implements TraceSink {
     private static String destination(Tuple t) {
         return t.appendDestination(new StringBuilder(24)).toString();
     }
-
-
 
     public Summary summary() {
         List<DropCause> dropList = drops.values().stream()

@@ -33,8 +33,7 @@ final class LastFromSource {
     }
 
     private long[] key(int proto, IpAddress address, int port) {
-        key[0] = address.hi();
-        key[1] = address.lo();
+        PackedKeyTable.writeAddress(key, 0, address);
         key[2] = (address.isV4() ? 1L : 2L) << 60 | (proto & 0xfffffffL) << 32 | (port & 0xffffffffL);
         return key;
     }

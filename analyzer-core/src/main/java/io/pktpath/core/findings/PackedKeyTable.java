@@ -1,5 +1,6 @@
 package io.pktpath.core.findings;
 
+import io.pktpath.parser.net.IpAddress;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +35,12 @@ public final class PackedKeyTable<V> {
         keys = new long[slots * width];
         values = new Object[slots];
         ring = new long[(capacity + 1) * width];
+    }
+
+    /** Writes {@code address}'s two halves at {@code key[at]} and {@code key[at + 1]} (0 and 0 for none). */
+    public static void writeAddress(long[] key, int at, IpAddress address) {
+        key[at] = address == null ? 0 : address.hi();
+        key[at + 1] = address == null ? 0 : address.lo();
     }
 
     /** Number of keys held. */

@@ -115,10 +115,8 @@ final class RetransmitTracker {
         long[] k = key;
         k[0] = (long) p.proto() << 32 | family(p.src()) << 8 | family(p.dst());
         k[1] = (long) p.sport() << 32 | (p.dport() & 0xffffffffL);
-        k[2] = p.src().isPresent() ? p.src().get().hi() : 0;
-        k[3] = p.src().isPresent() ? p.src().get().lo() : 0;
-        k[4] = p.dst().isPresent() ? p.dst().get().hi() : 0;
-        k[5] = p.dst().isPresent() ? p.dst().get().lo() : 0;
+        PackedKeyTable.writeAddress(k, 2, p.src().orElse(null));
+        PackedKeyTable.writeAddress(k, 4, p.dst().orElse(null));
         return k;
     }
 

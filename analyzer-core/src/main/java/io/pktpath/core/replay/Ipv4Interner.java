@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * One shared {@code Optional<IpAddress>} and its dotted-quad text (as a String and as ASCII bytes) per IPv4 address
+ * One shared {@code Optional<IpAddress>} and its dotted-quad text (as ASCII bytes) per IPv4 address
  * seen lately (at most {@link #MAX_ADDRESSES}, then it starts over), in an open-addressing table keyed by the raw bits
  * that grows with the addresses it holds, so a lookup neither boxes the key nor formats the address again. One instance
  * serves one thread.
@@ -17,29 +17,8 @@ final class Ipv4Interner {
     private int[] keys = new int[1024];
     @SuppressWarnings("unchecked")
     private Optional<IpAddress>[] addresses = new Optional[1024];
-    private String[] texts = new String[1024];
     private byte[][] asciiTexts = new byte[1024][];
     private int size;
-
-    /** The shared instance for the address {@code bits}. */
-    Optional<IpAddress> address(int bits) {
-        int slot = slot(bits);
-        return addresses[slot];
-    }
-
-    /** The text of the address {@code bits}, as {@link IpAddress#toString()} writes it, formatted once per address. */
-    String text(int bits) {
-        return textAt(slot(bits));
-    }
-
-    private String textAt(int slot) {
-        String text = texts[slot];
-        if (text == null) {
-            text = Addresses.appendV4(new StringBuilder(15), keys[slot]).toString();
-            texts[slot] = text;
-        }
-        return text;
-    }
 
     /**
      * The slot holding {@code bits}, filled on first sight: valid for {@link #addressAt} and {@link #asciiAt} until the
@@ -52,7 +31,6 @@ final class Ipv4Interner {
         }
         if (size >= MAX_ADDRESSES) {
             Arrays.fill(addresses, null);
-            Arrays.fill(texts, null);
             Arrays.fill(asciiTexts, null);
             size = 0;
         } else if (size * 2 >= keys.length) {
@@ -70,11 +48,14 @@ final class Ipv4Interner {
         return addresses[slot];
     }
 
-    /** The dotted-quad text of the address in {@code slot} (from {@link #slot}) as ASCII bytes, made once. */
+    /**
+     * The dotted-quad text of the address in {@code slot} (from {@link #slot}), as {@link IpAddress#toString()} writes
+     * it, in ASCII bytes, made once per address.
+     */
     byte[] asciiAt(int slot) {
         byte[] ascii = asciiTexts[slot];
         if (ascii == null) {
-            ascii = PacketInfo.ascii(textAt(slot));
+            ascii = PacketInfo.ascii(Addresses.appendV4(new StringBuilder(15), keys[slot]).toString());
             asciiTexts[slot] = ascii;
         }
         return ascii;
@@ -97,20 +78,17 @@ final class Ipv4Interner {
     private void grow() {
         int[] oldKeys = keys;
         Optional<IpAddress>[] oldAddresses = addresses;
-        String[] oldTexts = texts;
         byte[][] oldAscii = asciiTexts;
         keys = new int[oldKeys.length * 2];
         @SuppressWarnings("unchecked")
         Optional<IpAddress>[] grown = new Optional[oldKeys.length * 2];
         addresses = grown;
-        texts = new String[oldKeys.length * 2];
         asciiTexts = new byte[oldKeys.length * 2][];
         for (int j = 0; j < oldKeys.length; j++) {
             if (oldAddresses[j] != null) {
                 int i = ~find(keys, addresses, oldKeys[j]);
                 keys[i] = oldKeys[j];
                 addresses[i] = oldAddresses[j];
-                texts[i] = oldTexts[j];
                 asciiTexts[i] = oldAscii[j];
             }
         }

@@ -119,16 +119,20 @@ class PacketConverterTextTest {
     @Test
     void internerSharesOneInstancePerAddressAndStartsOverWhenFull() {
         Ipv4Interner interner = new Ipv4Interner();
-        Optional<IpAddress> first = interner.address(0x0a000001);
-        assertSame(first, interner.address(0x0a000001));
-        assertEquals("10.0.0.1", interner.text(0x0a000001));
-        assertSame(interner.text(0x0a000001), interner.text(0x0a000001));
+        Optional<IpAddress> first = interner.addressAt(interner.slot(0x0a000001));
+        assertSame(first, interner.addressAt(interner.slot(0x0a000001)));
+        assertEquals("10.0.0.1", text(interner, 0x0a000001));
+        assertSame(interner.asciiAt(interner.slot(0x0a000001)), interner.asciiAt(interner.slot(0x0a000001)));
         for (int i = 0; i < Ipv4Interner.MAX_ADDRESSES * 3; i++) {
             int bits = i % 3 == 0 ? random.nextInt() : 0x0a000000 + i;
-            assertEquals(Optional.of(IpAddress.v4(bits)), interner.address(bits));
-            assertEquals(IpAddress.formatV4(bits), interner.text(bits));
+            assertEquals(Optional.of(IpAddress.v4(bits)), interner.addressAt(interner.slot(bits)));
+            assertEquals(IpAddress.formatV4(bits), text(interner, bits));
         }
-        assertEquals(Optional.of(IpAddress.v4(0x0a000001)), interner.address(0x0a000001));
+        assertEquals(Optional.of(IpAddress.v4(0x0a000001)), interner.addressAt(interner.slot(0x0a000001)));
+    }
+
+    private static String text(Ipv4Interner interner, int bits) {
+        return new String(interner.asciiAt(interner.slot(bits)), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Test

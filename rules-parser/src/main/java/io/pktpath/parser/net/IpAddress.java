@@ -75,7 +75,7 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
 
     /**
      * The bits of the dotted-quad IPv4 address {@code text.substring(from, to)} as a non-negative number, read in place,
-     * or -1 if it is not one ({@link #parseV4} then says why).
+     * or -1 if it is not one ({@link #parseV4} throws the reason instead).
      */
     static long v4OrMinus(String text, int from, int to) {
         long value = 0;
@@ -104,34 +104,11 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
     }
 
     static int parseV4(String text) throws InvalidValueException {
-        int value = 0;
-        int octets = 0;
-        int i = 0;
-        int n = text.length();
-        while (i <= n) {
-            int start = i;
-            int octet = 0;
-            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9' && i - start < 3) {
-                octet = octet * 10 + (text.charAt(i) - '0');
-                i++;
-            }
-            if (i == start || octet > 255 || octets == 4) {
-                throw badV4(text);
-            }
-            value = (value << 8) | octet;
-            octets++;
-            if (i == n) {
-                break;
-            }
-            if (text.charAt(i) != '.') {
-                throw badV4(text);
-            }
-            i++;
-        }
-        if (octets != 4) {
+        long value = v4OrMinus(text, 0, text.length());
+        if (value < 0) {
             throw badV4(text);
         }
-        return value;
+        return (int) value;
     }
 
     private static InvalidValueException badV4(String text) {
