@@ -41,8 +41,7 @@ final class TargetParser {
                 throw new TargetParser(ctx, family).unknown(tokens.token(k));
             }
             if (args < tokens.size()) {
-                throw new LineError(IptCode.IPT015, tokens.column(args),
-                        "unexpected '" + tokens.text(args) + "' after -j " + tokens.text(k), "the end of the rule");
+                throw unexpectedAfter(tokens.text(k), tokens.text(args), tokens.column(args));
             }
             String chain = ctx.shareChain(tokens, k);
             return jump ? new Jump(chain) : new Goto(chain);
@@ -92,9 +91,14 @@ final class TargetParser {
 
     private void noArgs(Token name, List<Token> args) throws LineError {
         if (!args.isEmpty()) {
-            throw new LineError(IptCode.IPT015, args.get(0).column(),
-                    "unexpected '" + args.get(0).text() + "' after -j " + name.text(), "the end of the rule");
+            throw unexpectedAfter(name.text(), args.get(0).text(), args.get(0).column());
         }
+    }
+
+    /** IPT015 for option text {@code extra} at {@code column} after target {@code target}, which takes no options. */
+    private static LineError unexpectedAfter(String target, String extra, int column) {
+        return new LineError(IptCode.IPT015, column, "unexpected '" + extra + "' after -j " + target,
+                "the end of the rule");
     }
 
     private Target noArgs(Token name, List<Token> args, Target target) throws LineError {

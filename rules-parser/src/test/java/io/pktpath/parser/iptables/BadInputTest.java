@@ -115,6 +115,20 @@ class BadInputTest {
     }
 
     @Test
+    void optionsAfterATargetThatTakesNoneAreAnErrorOnThatLineOnly() {
+        Parsed<Ruleset> p = parse("*filter\n:INPUT ACCEPT [0:0]\n:KUBE-X - [0:0]\n-A INPUT -j ACCEPT --extra\n"
+                + "-A INPUT -j KUBE-X 7\n-A INPUT -j KUBE-X\nCOMMIT\n");
+        assertEquals(List.of(
+                "t.rules:4:20: error[IPT015]: unexpected '--extra' after -j ACCEPT (expected: the end of the rule)\n"
+                        + "    -A INPUT -j ACCEPT --extra\n"
+                        + "                       ^",
+                "t.rules:5:20: error[IPT015]: unexpected '7' after -j KUBE-X (expected: the end of the rule)\n"
+                        + "    -A INPUT -j KUBE-X 7\n"
+                        + "                       ^"), p.diagnostics().stream().map(Diagnostic::format).toList());
+        assertEquals(1, p.value().table("filter").orElseThrow().chain("INPUT").orElseThrow().rules().size());
+    }
+
+    @Test
     void binaryFileGivesOneError() {
         StringBuilder junk = new StringBuilder("*filter\n");
         for (int k = 0; k < 5000; k++) {
