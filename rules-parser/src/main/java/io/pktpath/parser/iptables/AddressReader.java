@@ -75,12 +75,17 @@ final class AddressReader {
         if (!cidr.address().isV4()) {
             return cidr.toString().equals(text);
         }
+        return printsAsV4(cidr, text.length(), text.indexOf('/') >= 0);
+    }
+
+    /** {@link #printsAs} for an IPv4 prefix read from a text of {@code length} characters, with or without a slash. */
+    static boolean printsAsV4(Cidr cidr, int length, boolean slash) {
         int bits = cidr.address().v4Bits();
-        int length = digits(cidr.prefixLength()) + 4;
+        int printed = digits(cidr.prefixLength()) + 4;
         for (int shift = 24; shift >= 0; shift -= 8) {
-            length += digits((bits >>> shift) & 0xff);
+            printed += digits((bits >>> shift) & 0xff);
         }
-        return text.length() == length && text.indexOf('/') >= 0 && cidr.network().equals(cidr.address());
+        return length == printed && slash && cidr.network().equals(cidr.address());
     }
 
     private static int digits(int v) {

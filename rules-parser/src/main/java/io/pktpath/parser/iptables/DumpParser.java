@@ -10,20 +10,21 @@ import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
 import io.pktpath.parser.net.IpFamily;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a whole dump line by line (semantics §10.1); one instance per parse. A large dump's rule lines are read ahead
- * on the other cores ({@link LinePrefetcher}); the result is the same as reading them here.
+ * Reads a whole dump line by line (semantics §10.1); one instance per parse. With more than two cores a large dump's
+ * rule lines are read ahead on the others ({@link LinePrefetcher}); the result is the same as reading them here.
  */
 final class DumpParser {
     /** Dumps with fewer lines are read on the calling thread only. */
     static final int PARALLEL_LINES = 16_384;
     private static final int CHUNK = 1024;
     private static final int MAX_HELPERS = 3;
+    /** The counters of a chain line as iptables-save without {@code -c} writes them, with the space before them. */
+    private static final String ZERO_COUNTERS = " [0:0]";
 
     private final String file;
     private final String[] lines;
@@ -69,15 +70,14 @@ final class DumpParser {
     }
 
     /**
-     * One helper per other core that is idle by the load average (at most {@link #MAX_HELPERS}); none, and no reading
-     * ahead, on one core or a busy machine, where a second thread only adds work.
+     * One helper per core beyond two that this process may use ({@link Runtime#availableProcessors()}, which follows
+     * taskset and cgroup limits), at most {@link #MAX_HELPERS}; none, and no reading ahead, on one or two cores: while
+     * one thread parses, the collector and the compiler keep most of a second core busy (on the 30,000-service dump
+     * the process used 0.8-1.5 s of CPU besides the parsing thread's 1.1-1.8 s), so a helper there gains nothing.
      */
     static int defaultHelpers() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        double spare = load < 0 ? cpus - 1 : cpus - load;
-        int helpers = Math.min(Math.min(MAX_HELPERS, cpus - 1), (int) Math.max(1, spare));
-        return spare >= 0.5 && helpers > 0 ? helpers : -1;
+        int helpers = Math.min(MAX_HELPERS, Runtime.getRuntime().availableProcessors() - 2);
+        return helpers > 0 ? helpers : -1;
     }
 
     /** {@code text.split("\n", -1)}, cut with one array of the right size. */
@@ -266,6 +266,9 @@ final class DumpParser {
     }
 
     private void chainLine(SourceSpan at, String text) {
+        if (plainChainLine(at, text)) {
+            return;
+        }
         LineTokens tokens;
         try {
             tokens = chainTokens.read(text);
@@ -299,6 +302,39 @@ final class DumpParser {
                 error(e.code(), at.atColumn(e.column()), text, e.getMessage(), e.expected());
             }
         }
+        declareChain(at, text, name, policy, counters);
+    }
+
+    /**
+     * {@code :NAME POLICY [0:0]} as iptables-save writes it (from column 1, single spaces, no quote or tab in the name)
+     * declared as {@link #chainLine} would, without splitting the line; false, and nothing done, for any other form.
+     */
+    private boolean plainChainLine(SourceSpan at, String text) {
+        int end = text.length() - ZERO_COUNTERS.length();
+        int sp = text.indexOf(' ');
+        if (at.column() != 1 || sp < 2 || end <= sp || !text.startsWith(ZERO_COUNTERS, end)) {
+            return false;
+        }
+        Optional<Policy> policy;
+        if (end == sp + 2 && text.charAt(sp + 1) == '-') {
+            policy = Optional.empty();
+        } else if (end == sp + 7 && text.startsWith("ACCEPT", sp + 1)) {
+            policy = Optional.of(Policy.ACCEPT);
+        } else if (end == sp + 5 && text.startsWith("DROP", sp + 1)) {
+            policy = Optional.of(Policy.DROP);
+        } else {
+            return false;
+        }
+        for (int k = 1; k < sp; k++) {
+            if (text.charAt(k) == '"' || text.charAt(k) == '\t') {
+                return false;
+            }
+        }
+        declareChain(at, text, names.share(text, 1, sp, Names.hash(text, 1, sp)), policy, Counters.ZERO);
+        return true;
+    }
+
+    private void declareChain(SourceSpan at, String text, String name, Optional<Policy> policy, Counters counters) {
         if (current.chain(name).isPresent()) {
             error(IptCode.IPT011, at, text, "chain '" + name + "' is declared twice (first on line "
                     + current.chain(name).get().span.line() + ")", "each chain declared once per table");

@@ -17,8 +17,13 @@ final class LinePrefetcher implements AutoCloseable {
     }
 
     private static final Prefetched[] NONE = new Prefetched[0];
-    /** The size of the sharing tables of one chunk ({@link Names}), small as a chunk is read once. */
-    private static final int CHUNK_NAMES_BITS = 11;
+
+    /** What one thread reads chunks with, kept from chunk to chunk (its tables only share and remember). */
+    private final class ChunkReader {
+        private final AddressReader addresses = new AddressReader(Optional.of(family));
+        private final Names names = new Names();
+        private final LineReader reader = new LineReader(names, new LineTokens(names));
+    }
 
     private final String file;
     private final String[] lines;
@@ -31,6 +36,8 @@ final class LinePrefetcher implements AutoCloseable {
     private final AtomicReferenceArray<Prefetched[]> results;
     private volatile boolean closed;
     private int released;
+    /** The calling thread's reader, made when it first reads a chunk itself. */
+    private ChunkReader own;
 
     /**
      * Starts {@code helpers} helper threads; {@code family} is the caller's family, if given.
@@ -86,7 +93,7 @@ final class LinePrefetcher implements AutoCloseable {
         Prefetched[] r = results.get(c);
         while (r == null) {
             if (claim(c)) {
-                r = read(c);
+                r = read(c, own());
                 results.set(c, r);
                 break;
             }
@@ -94,7 +101,7 @@ final class LinePrefetcher implements AutoCloseable {
             if (later >= chunks) {
                 return null;
             }
-            results.compareAndSet(later, null, read(later));
+            results.compareAndSet(later, null, read(later, own()));
             r = results.get(c);
         }
         while (released < c) {
@@ -124,22 +131,29 @@ final class LinePrefetcher implements AutoCloseable {
         return false;
     }
 
+    private ChunkReader own() {
+        if (own == null) {
+            own = new ChunkReader();
+        }
+        return own;
+    }
+
     private void help() {
+        ChunkReader mine = new ChunkReader();
         int j;
         while (!closed && (j = next.getAndIncrement()) < chunks) {
-            results.compareAndSet(j, null, read(j));
+            results.compareAndSet(j, null, read(j, mine));
         }
     }
 
-    /** Reads the rule lines of chunk {@code j}; a line that fails unexpectedly is left to the reader. */
-    private Prefetched[] read(int j) {
+    /** Reads the rule lines of chunk {@code j} with {@code with}; a line that fails unexpectedly is left to the reader. */
+    private Prefetched[] read(int j, ChunkReader with) {
         int start = j * chunk;
         int end = Math.min(lines.length, start + chunk);
         Prefetched[] r = new Prefetched[end - start];
         try {
-            AddressReader addresses = new AddressReader(Optional.of(family));
-            Names names = new Names(CHUNK_NAMES_BITS);
-            LineReader reader = new LineReader(names, new LineTokens(names));
+            AddressReader addresses = with.addresses;
+            LineReader reader = with.reader;
             for (int n = Math.max(start, familyFrom); n < end && !closed; n++) {
                 TableSections.Section section = sections.sectionOf(n);
                 if (section == null) {

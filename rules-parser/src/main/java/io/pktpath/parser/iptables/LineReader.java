@@ -10,11 +10,17 @@ import java.util.Optional;
  */
 final class LineReader {
     private final LineTokens tokens;
-    private final MatchListParser matches = new MatchListParser();
+    private final MatchListParser matches;
     private final LineContext context;
 
     LineReader(Names names, LineTokens tokens) {
+        this(names, tokens, true);
+    }
+
+    /** A reader; without {@code shortcuts} (the reference for tests) every option is read the general way. */
+    LineReader(Names names, LineTokens tokens, boolean shortcuts) {
         this.tokens = tokens;
+        this.matches = new MatchListParser(shortcuts);
         this.context = new LineContext("", 0, "", "", chain -> 0, new AddressReader(Optional.empty()), names);
     }
 

@@ -98,6 +98,21 @@ final class LineTokens {
         return count;
     }
 
+    /** The offset in the line where token {@code k} starts. */
+    int start(int k) {
+        return starts[k];
+    }
+
+    /** The offset in the line just after token {@code k}. */
+    int end(int k) {
+        return ends[k];
+    }
+
+    /** The common word ({@link CommonWords}) unquoted token {@code k} is, compared in place; else null. */
+    String commonWord(int k) {
+        return quoted[k] ? null : CommonWords.lookup(line, starts[k], ends[k], hashes[k]);
+    }
+
     /** The 1-based column of token {@code k}. */
     int column(int k) {
         return starts[k] + 1;

@@ -6,11 +6,13 @@ import io.pktpath.parser.iptables.match.FragmentMatch;
 import io.pktpath.parser.iptables.match.InterfaceMatch;
 import io.pktpath.parser.iptables.match.Match;
 import io.pktpath.parser.iptables.match.MatchOption;
+import io.pktpath.parser.iptables.match.ModuleMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.ProtocolMatch;
 import io.pktpath.parser.iptables.match.Protocols;
 import io.pktpath.parser.iptables.match.UnsupportedMatch;
 import io.pktpath.parser.net.Cidr;
+import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +38,10 @@ final class MatchListParser {
 
     private static final Set<String> SOURCE_OPTIONS = Set.of("-s", "--source", "--src");
 
+    /** Readings remembered between lines, taken only with {@link #shortcuts}. */
+    private final RememberedReadings remembered = new RememberedReadings();
+    /** False for the reference reading: every option read the general way, nothing remembered between lines. */
+    private final boolean shortcuts;
     private LineContext ctx;
     private LineTokens tokens;
     private final List<Match> matches = new ArrayList<>(8);
@@ -61,6 +67,13 @@ final class MatchListParser {
         int[] raw = new int[8];
         int rawCount;
         String unsupportedReason;
+        /** The tokens [memoFrom, memoTo) the segment is expected to span to be remembered, or memoTo 0 for none. */
+        int memoFrom;
+        int memoTo;
+        int memoHash;
+        int warningsBefore;
+        /** True once an option's value depended on the address family. */
+        boolean familyDependent;
 
         Segment reset(Optional<ModuleSpec> spec, String module, boolean implicit, int column) {
             this.spec = spec;
@@ -70,6 +83,8 @@ final class MatchListParser {
             options.clear();
             rawCount = 0;
             unsupportedReason = null;
+            memoTo = 0;
+            familyDependent = false;
             return this;
         }
 
@@ -79,6 +94,21 @@ final class MatchListParser {
             }
             raw[rawCount++] = token;
         }
+    }
+
+    /** A parser that takes the shortcuts for kube-proxy's common options and remembers readings between lines. */
+    MatchListParser() {
+        this(true);
+    }
+
+    /** A parser that takes the shortcuts or (for tests, as the reference) reads every option the general way. */
+    MatchListParser(boolean shortcuts) {
+        this.shortcuts = shortcuts;
+    }
+
+    /** True unless this is the reference reading. */
+    boolean shortcuts() {
+        return shortcuts;
     }
 
     /** Reads the options of the line {@code tokens} holds from token {@code start} on, replacing the previous line's. */
@@ -175,11 +205,16 @@ final class MatchListParser {
     }
 
     private void add(Match m, int column) {
+        addShared(ctx.shareValue(m), column);
+    }
+
+    /** Adds {@code m}, already shared, starting at {@code column}. */
+    private void addShared(Match m, int column) {
         if (matches.size() == columns.length) {
             columns = Arrays.copyOf(columns, columns.length * 2);
         }
         columns[matches.size()] = column;
-        matches.add(ctx.shareValue(m));
+        matches.add(m);
     }
 
     /** The index of the value token after an option, setting {@link #negAfter} for the pre-1.4.3 {@code -s ! x} form. */
@@ -203,17 +238,35 @@ final class MatchListParser {
         close();
         int v = value(option);
         boolean after = negAfter;
-        Cidr cidr;
-        try {
-            cidr = ctx.addresses().cidr(tokens.text(v));
-        } catch (InvalidValueException e) {
-            throw new LineError(IptCode.IPT006, tokens.column(v), e.getMessage(), e.expected());
+        Optional<IpFamily> family = shortcuts ? ctx.addresses().family() : Optional.empty();
+        int from = tokens.start(negated ? option - 1 : option);
+        int hash = family.isPresent() ? Names.hash(tokens.line(), from, tokens.end(v)) : 0;
+        Match known = family.isPresent() ? remembered.option(tokens, from, tokens.end(v), hash) : null;
+        if (known instanceof AddressMatch a && a.cidr().family() == family.get()) {
+            addShared(known, tokens.column(option));
+            return;
+        }
+        Cidr cidr = family.isPresent() && family.get() == IpFamily.V4 && !tokens.quoted(v)
+                ? InPlaceValues.v4Prefix(tokens.line(), tokens.start(v), tokens.end(v)) : null;
+        boolean canonical;
+        if (cidr != null) {
+            canonical = AddressReader.printsAsV4(cidr, tokens.rawLength(v), true);
+        } else {
+            try {
+                cidr = ctx.addresses().cidr(tokens.text(v));
+            } catch (InvalidValueException e) {
+                throw new LineError(IptCode.IPT006, tokens.column(v), e.getMessage(), e.expected());
+            }
+            canonical = tokens.quoted(v) ? sameRaw(v, cidr.toString()) : ctx.addresses().canonical(tokens.text(v));
         }
         AddressMatch.Side side = SOURCE_OPTIONS.contains(tokens.text(option))
                 ? AddressMatch.Side.SOURCE : AddressMatch.Side.DESTINATION;
-        boolean canonical = tokens.quoted(v) ? sameRaw(v, cidr.toString()) : ctx.addresses().canonical(tokens.text(v));
         Optional<String> spelling = canonical ? Optional.empty() : Optional.of(tokens.raw(v));
-        add(new AddressMatch(side, cidr, negated || after, after, spelled(option), spelling), tokens.column(option));
+        Match m = ctx.shareValue(new AddressMatch(side, cidr, negated || after, after, spelled(option), spelling));
+        addShared(m, tokens.column(option));
+        if (family.isPresent()) {
+            remembered.keepOption(tokens, from, tokens.end(v), hash, m);
+        }
     }
 
     /** True if token {@code k}'s source text is {@code s}. */
@@ -225,6 +278,15 @@ final class MatchListParser {
         close();
         int v = value(option);
         boolean after = negAfter;
+        int from = tokens.start(negated ? option - 1 : option);
+        int hash = shortcuts ? Names.hash(tokens.line(), from, tokens.end(v)) : 0;
+        if (shortcuts && remembered.option(tokens, from, tokens.end(v), hash) instanceof ProtocolMatch known) {
+            addShared(known, tokens.column(option));
+            if (!known.negated()) {
+                ModuleRegistry.implicitFor(known.number()).ifPresent(loaded::add);
+            }
+            return;
+        }
         Optional<Integer> number = Protocols.number(tokens.text(v));
         if (number.isEmpty()) {
             throw new LineError(IptCode.IPT015, tokens.column(v), "'" + tokens.text(v) + "' is not a protocol",
@@ -232,7 +294,11 @@ final class MatchListParser {
         }
         String canonical = Protocols.name(number.get());
         Optional<String> spelling = sameRaw(v, canonical) ? Optional.empty() : Optional.of(tokens.raw(v));
-        add(new ProtocolMatch(number.get(), negated || after, after, spelled(option), spelling), tokens.column(option));
+        ProtocolMatch m = ctx.shareValue(new ProtocolMatch(number.get(), negated || after, after, spelled(option), spelling));
+        addShared(m, tokens.column(option));
+        if (shortcuts) {
+            remembered.keepOption(tokens, from, tokens.end(v), hash, m);
+        }
         if (!negated && !after) {
             Optional<ModuleSpec> implicit = ModuleRegistry.implicitFor(number.get());
             if (implicit.isPresent()) {
@@ -266,15 +332,52 @@ final class MatchListParser {
         int name = value(option);
         String module = tokens.text(name);
         Optional<ModuleSpec> spec = ModuleRegistry.module(module);
+        int to = shortcuts && spec.isPresent() && name == option + 1
+                ? RememberedReadings.segmentEnd(tokens, name + 1, BOUNDARIES) : 0;
+        int hash = to > 0 ? RememberedReadings.hash(tokens, option, to) : 0;
+        ModuleMatch known = to > 0 ? remembered.module(tokens, option, to, hash) : null;
+        if (known != null) {
+            loaded.add(spec.get());
+            addShared(known, tokens.column(option));
+            i = to;
+            return;
+        }
+        ModuleMatch direct = to > 0 ? RememberedReadings.direct(tokens, spec.get(), option, to, module) : null;
+        if (direct != null) {
+            loaded.add(spec.get());
+            ModuleMatch m = ctx.shareValue(direct);
+            addShared(m, tokens.column(option));
+            remembered.keepModule(tokens, option, to, hash, m);
+            i = to;
+            return;
+        }
         open = segment(spec, module, false, tokens.column(option));
         open.raw(option);
         open.raw(name);
         if (spec.isPresent()) {
             loaded.add(spec.get());
+            open.memoFrom = option;
+            open.memoTo = to;
+            open.memoHash = hash;
+            open.warningsBefore = ctx.warnings().size();
         }
         if (spec.isEmpty()) {
             open.unsupportedReason = "match '" + module + "' is not modeled";
         }
+    }
+
+    /** True if segment {@code s} spans exactly the tokens its memo entry expects, read without warnings or family. */
+    private boolean memoizable(Segment s) {
+        if (s.memoTo == 0 || s.unsupportedReason != null || s.implicit || s.familyDependent
+                || s.rawCount != s.memoTo - s.memoFrom || ctx.warnings().size() != s.warningsBefore) {
+            return false;
+        }
+        for (int k = 0; k < s.rawCount; k++) {
+            if (s.raw[k] != s.memoFrom + k) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void moduleOption(int option, boolean negated) throws LineError {
@@ -336,6 +439,7 @@ final class MatchListParser {
         String written = tokens.text(option);
         String canonical = seg.spec.get().resolve(written).get();
         OptionKind kind = seg.spec.get().kind(canonical);
+        seg.familyDependent |= !kind.fromWordAlone() && kind.arity() == 1;
         boolean after = false;
         int at = i + 1;
         if (kind.arity() > 0 && at < tokens.size() && tokens.is(at, "!")) {
@@ -347,7 +451,7 @@ final class MatchListParser {
                     + kind.arity() + (kind.arity() == 1 ? " value" : " values"), "a value after " + written);
         }
         int end = at + kind.arity();
-        if (canonical.equals("--comment")) {
+        if (canonical.equals(RememberedReadings.COMMENT)) {
             end = unquotedWords(option, end);
         }
         OptionValue value;
@@ -439,7 +543,11 @@ final class MatchListParser {
             }
             add(new UnsupportedMatch(s.module, raw, ctx.span(s.column), s.unsupportedReason), s.column);
         } else {
-            add(s.spec.get().build(s.options, s.implicit), s.column);
+            ModuleMatch m = ctx.shareValue(s.spec.get().build(s.options, s.implicit));
+            addShared(m, s.column);
+            if (memoizable(s)) {
+                remembered.keepModule(tokens, s.memoFrom, s.memoTo, s.memoHash, m);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pktpath.parser.iptables;
 
 import io.pktpath.parser.iptables.model.Counters;
+import io.pktpath.parser.iptables.target.Dnat;
 import io.pktpath.parser.iptables.target.Jump;
 import io.pktpath.parser.iptables.target.NoTarget;
 import io.pktpath.parser.iptables.target.Target;
@@ -55,10 +56,10 @@ final class RuleLineParser {
         int targetColumn = 0;
         if (matches.targetName() >= 0) {
             target = TargetParser.parse(ctx, family, tokens, matches.targetName(), matches.jump(),
-                    matches.targetArgsStart());
+                    matches.targetArgsStart(), matches.shortcuts());
             int jumpIndex = matches.targetOptionIndex();
             targetColumn = tokens.column(jumpIndex);
-            if (!writtenAsRendered(tokens, jumpIndex, size, target)) {
+            if (!writtenAsRendered(tokens, jumpIndex, size, target, matches.shortcuts())) {
                 spelling = Optional.of(joinRaw(tokens, jumpIndex, size));
             }
         }
@@ -90,10 +91,24 @@ final class RuleLineParser {
         }
     }
 
-    /** True if tokens [from, to) are {@code target.render()} (a plain {@code -j CHAIN} is checked without rendering). */
-    private static boolean writtenAsRendered(LineTokens tokens, int from, int to, Target target) {
+    /**
+     * True if tokens [from, to) are {@code target.render()} (a plain {@code -j CHAIN}, and with {@code shortcuts} a
+     * kube-proxy DNAT, is checked without rendering).
+     */
+    private static boolean writtenAsRendered(LineTokens tokens, int from, int to, Target target, boolean shortcuts) {
         if (target instanceof Jump j && to - from == 2 && tokens.is(from, "-j") && tokens.is(from + 1, j.chain())) {
             return true;
+        }
+        if (shortcuts && target instanceof Dnat d && to - from == 4 && !d.random() && !d.randomFully() && !d.persistent()) {
+            // the rendering is these four words; only the range needs to be written out
+            if (!tokens.is(from, "-j") || !tokens.is(from + 1, "DNAT") || !tokens.is(from + 2, "--to-destination")) {
+                return false;
+            }
+            if (InPlaceValues.isV4HostPort(d.range())) {
+                return !tokens.quoted(from + 3)
+                        && InPlaceValues.writesHostPort(tokens.line(), tokens.start(from + 3), tokens.end(from + 3), d.range());
+            }
+            return sameText(tokens, from + 3, to, d.range().render());
         }
         return sameText(tokens, from, to, target.render());
     }

@@ -33,8 +33,8 @@ final class TargetParser {
      * The target for {@code -j/-g NAME} where {@code NAME} is token {@code k} of {@code tokens} and its option tokens
      * start at {@code args}; a chain's name is looked up in place (and needs no parser instance).
      */
-    static Target parse(LineContext ctx, IpFamily family, LineTokens tokens, int k, boolean jump, int args)
-            throws LineError {
+    static Target parse(LineContext ctx, IpFamily family, LineTokens tokens, int k, boolean jump, int args,
+                        boolean shortcuts) throws LineError {
         boolean declared = ctx.checkDeclared(tokens, k);
         if (!jump || declared) {
             if (!jump && !declared) {
@@ -46,7 +46,25 @@ final class TargetParser {
             String chain = ctx.shareChain(tokens, k);
             return jump ? new Jump(chain) : new Goto(chain);
         }
+        if (shortcuts && args + 2 == tokens.size() && tokens.is(k, "DNAT") && tokens.is(args, "--to-destination")) {
+            return dnat(ctx, tokens, args + 1);
+        }
         return new TargetParser(ctx, family).builtin(tokens.token(k), tokens.tokens(args, tokens.size()));
+    }
+
+    /** {@code -j DNAT --to-destination R} as kube-proxy writes it (R is token {@code k}), as {@link #nat} reads it. */
+    private static Target dnat(LineContext ctx, LineTokens tokens, int k) throws LineError {
+        Optional<IpFamily> family = ctx.addresses().family();
+        NatRange inPlace = tokens.quoted(k) || family.isEmpty() || family.get() != IpFamily.V4 ? null
+                : InPlaceValues.v4HostPort(tokens.line(), tokens.start(k), tokens.end(k));
+        if (inPlace != null) {
+            return new Dnat(inPlace, false, false, false);
+        }
+        try {
+            return new Dnat(NatRangeParser.parse(tokens.text(k), ctx.addresses()), false, false, false);
+        } catch (InvalidValueException e) {
+            throw new LineError(IptCode.IPT006, tokens.column(k), e.getMessage(), e.expected());
+        }
     }
 
     /** The target for {@code -j NAME} (not a declared chain) followed by the option tokens {@code args}. */

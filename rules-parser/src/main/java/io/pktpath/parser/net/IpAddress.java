@@ -77,7 +77,7 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
      * The bits of the dotted-quad IPv4 address {@code text.substring(from, to)} as a non-negative number, read in place,
      * or -1 if it is not one ({@link #parseV4} throws the reason instead).
      */
-    static long v4OrMinus(String text, int from, int to) {
+    public static long v4OrMinus(String text, int from, int to) {
         long value = 0;
         int octets = 0;
         int i = from;
