@@ -51,6 +51,36 @@ final class AddressEvaluator implements MatchEvaluator {
         return !source && !negated && host ? java.util.Optional.of(new IpAddress(family, hiNet, loNet)) : java.util.Optional.empty();
     }
 
+    boolean source() {
+        return source;
+    }
+
+    boolean negated() {
+        return negated;
+    }
+
+    IpFamily family() {
+        return family;
+    }
+
+    long hiMask() {
+        return hiMask;
+    }
+
+    long loMask() {
+        return loMask;
+    }
+
+    /** The network's high bits, already masked. */
+    long hiNet() {
+        return hiNet;
+    }
+
+    /** The network's low bits, already masked. */
+    long loNet() {
+        return loNet;
+    }
+
     @Override
     public boolean pure() {
         return true;

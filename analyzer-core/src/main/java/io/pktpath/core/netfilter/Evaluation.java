@@ -19,8 +19,8 @@ import java.util.Set;
  * collected and its outcome so far.
  */
 final class Evaluation {
-    final Hook hook;
-    final String table;
+    Hook hook;
+    String table;
     final WalkContext ctx;
     private StateView state;
     final HitList.Builder hits;
@@ -49,6 +49,30 @@ final class Evaluation {
         this.packet = packet;
         this.ct = ct;
         this.ctx = ctx;
+    }
+
+    /**
+     * Makes this evaluation the fresh state of a new walk of {@code ctx} (its owner) as the constructor would; only
+     * the address-type answers stay, as they depend on the context's node facts alone.
+     */
+    void restart(Hook newHook, String newTable, Packet newPacket, Optional<CtInfo> newCt, RuleNumbering numbering) {
+        hits.restart(numbering);
+        hook = newHook;
+        table = newTable;
+        packet = newPacket;
+        ct = newCt;
+        state = null;
+        notes = null;
+        notracked = false;
+        raw = RawEffects.NONE;
+        rule = null;
+        entry = null;
+        entryIsHookChain = false;
+        verdict = TableVerdict.ACCEPT;
+        rejectWith = Optional.empty();
+        nat = Optional.empty();
+        decidingRule = Optional.empty();
+        decidingTarget = Optional.empty();
     }
 
     /**

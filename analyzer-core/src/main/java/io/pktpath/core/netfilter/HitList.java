@@ -66,13 +66,19 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
     static final class Builder {
         private static final RuleRef[] NO_REFS = new RuleRef[0];
         private static final int[] NO_NUMBERS = new int[0];
-        private final RuleNumbering numbering;
+        private RuleNumbering numbering;
         private RuleRef[] refs = NO_REFS;
         private int[] numbers = NO_NUMBERS;
         private int size;
 
         Builder(RuleNumbering numbering) {
             this.numbering = numbering;
+        }
+
+        /** Empties this builder for the hits of another walk (its arrays are kept: {@link #build} copies them). */
+        void restart(RuleNumbering newNumbering) {
+            numbering = newNumbering;
+            size = 0;
         }
 
         void add(CompiledRule rule) {
@@ -92,6 +98,14 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
                 return numbering.share(numbering.none());
             }
             return numbering.share(new HitList(numbering, Arrays.copyOf(refs, size), Arrays.copyOf(numbers, size)));
+        }
+
+        /**
+         * The list of the hits added, not looked up among the shared ones: for walks whose results are committed once
+         * and never kept (a nat table walk decides a new connection's NAT), where sharing would only cost a lookup.
+         */
+        HitList buildOwn() {
+            return size == 0 ? numbering.none() : new HitList(numbering, Arrays.copyOf(refs, size), Arrays.copyOf(numbers, size));
         }
     }
 }

@@ -43,6 +43,24 @@ final class PortEvaluator implements MatchEvaluator {
         return proto;
     }
 
+    boolean source() {
+        return source;
+    }
+
+    boolean negated() {
+        return negated;
+    }
+
+    /** The first port of the range. */
+    int from() {
+        return from;
+    }
+
+    /** The last port of the range (before {@link #from} for an empty range). */
+    int to() {
+        return to;
+    }
+
     @Override
     public boolean test(Evaluation e) {
         if (e.packet.proto() != proto || !e.packet.hasPorts()) {

@@ -18,6 +18,15 @@ final class ProtocolEvaluator implements MatchEvaluator {
         return negated ? -1 : number;
     }
 
+    /** The protocol number as written (0 = any), whether negated or not. */
+    int rawNumber() {
+        return number;
+    }
+
+    boolean negated() {
+        return negated;
+    }
+
     @Override
     public boolean test(Evaluation e) {
         return (number == 0 || number == e.packet.proto()) != negated;

@@ -1,11 +1,15 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.NodeFacts;
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one table walk may consult and where it reports: node facts, the oracle for undecidable matches, the committed
@@ -19,6 +23,8 @@ public final class WalkContext {
     private final List<TraceStep> steps;
     private final boolean collectMisses;
     private final List<RuleMiss> misses;
+    /** The evaluation the last walk of this context used, kept for the next one (null while a walk holds it). */
+    private Evaluation spare;
 
     public WalkContext(NodeFacts facts, ChoiceOracle oracle, RuleState state, List<TraceStep> steps,
                        boolean collectMisses, List<RuleMiss> misses) {
@@ -52,5 +58,21 @@ public final class WalkContext {
 
     public List<RuleMiss> misses() {
         return misses;
+    }
+
+    /** The evaluation state of a new walk: this context's spare one made fresh, or a new one while it is in use. */
+    Evaluation evaluation(Hook hook, String table, Packet packet, Optional<CtInfo> ct, RuleNumbering numbering) {
+        Evaluation e = spare;
+        if (e == null) {
+            return new Evaluation(hook, table, packet, ct, this, numbering);
+        }
+        spare = null;
+        e.restart(hook, table, packet, ct, numbering);
+        return e;
+    }
+
+    /** Takes back the evaluation of a finished walk (whose result holds nothing of it) for the next walk. */
+    void release(Evaluation e) {
+        spare = e;
     }
 }

@@ -25,7 +25,7 @@ final class Walker {
 
     static TableResult walk(CompiledChain chain, Hook hook, Packet packet, Optional<CtInfo> ct, WalkContext ctx,
                             boolean applyPolicy) {
-        Evaluation e = new Evaluation(hook, chain.table, packet, ct, ctx, chain.numbering);
+        Evaluation e = ctx.evaluation(hook, chain.table, packet, ct, chain.numbering);
         e.entry = chain;
         e.entryIsHookChain = applyPolicy;
         boolean decided = run(e, chain, 0);
@@ -39,9 +39,11 @@ final class Walker {
             e.verdict = policy == Policy.DROP ? TableVerdict.DROP : TableVerdict.ACCEPT;
             ctx.steps().add(chain.policyStep(hook, policy == Policy.DROP ? Verdict.POLICY_DROP : Verdict.POLICY_ACCEPT));
         }
-        return new TableResult(hook, chain.table, chain.name, true, e.verdict, e.rejectWith, e.packet, e.ct, e.nat,
-                e.decidingRule, e.decidingTarget, policyApplied, e.raw, e.stateUpdates(), e.hits.build(), packet.length(),
-                e.notes());
+        TableResult result = new TableResult(hook, chain.table, chain.name, true, e.verdict, e.rejectWith, e.packet,
+                e.ct, e.nat, e.decidingRule, e.decidingTarget, policyApplied, e.raw, e.stateUpdates(),
+                chain.table.equals("nat") ? e.hits.buildOwn() : e.hits.build(), packet.length(), e.notes());
+        ctx.release(e);
+        return result;
     }
 
     /** Walks a chain; true when a verdict ended the table, false when the walk goes back to the caller. */
@@ -61,18 +63,18 @@ final class Walker {
             switch (r.kind) {
                 case JUMP -> {
                     step(e, r, r.chainVerdict, List.of());
-                    if (r.jumpTo.isEmpty()) {
+                    if (r.jumpTo == null) {
                         e.note(r.ref.label() + " jumps to chain " + r.jumpName + ", which is not in the dump: ignored");
-                    } else if (run(e, r.jumpTo.get(), depth + 1)) {
+                    } else if (run(e, r.jumpTo, depth + 1)) {
                         return true;
                     }
                 }
                 case GOTO -> {
                     step(e, r, r.chainVerdict, List.of());
-                    if (r.jumpTo.isEmpty()) {
+                    if (r.jumpTo == null) {
                         e.note(r.ref.label() + " goes to chain " + r.jumpName + ", which is not in the dump: ignored");
                     } else {
-                        return run(e, r.jumpTo.get(), depth + 1);
+                        return run(e, r.jumpTo, depth + 1);
                     }
                 }
                 case RETURN -> {
@@ -97,8 +99,8 @@ final class Walker {
     }
 
     private static void decide(Evaluation e, CompiledRule r) {
-        e.decidingRule = Optional.of(r.ref);
-        e.decidingTarget = Optional.of(r.target);
+        e.decidingRule = r.decidingRef;
+        e.decidingTarget = r.decidingTarget;
         switch (r.kind) {
             case ACCEPT -> setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT);
             case DROP -> setVerdict(e, r, TableVerdict.DROP, Verdict.DROP);

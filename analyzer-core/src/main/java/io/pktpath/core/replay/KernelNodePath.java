@@ -641,11 +641,9 @@ public final class KernelNodePath implements NodePath {
                 return false;
             }
             Optional<NatRequest> request = s.tables.size() > before ? s.tables.get(s.tables.size() - 1).nat() : Optional.empty();
-            NatEnv env = new NatEnv(masqueradeSource(s, route), redirectAddress(s, hook), s.packet.inIface(),
-                    s.packet.outIface());
             NatBinding b = request.isPresent()
-                    ? conntrack.bind(s.candidate, request.get().target(), request.get().rule(), manip, s.packet, env,
-                    s.packet.timeNanos())
+                    ? conntrack.bind(s.candidate, request.get().target(), request.get().rule(), manip, s.packet,
+                    natEnv(s, hook, route, request.get().target()), s.packet.timeNanos())
                     : conntrack.bindNull(s.candidate, manip, s.packet.timeNanos());
             if (b.drops()) {
                 s.end(Disposition.DROPPED_BY_RULE, b.detail());
@@ -679,6 +677,19 @@ public final class KernelNodePath implements NodePath {
             a.step().ifPresent(s.steps::add);
         }
         return true;
+    }
+
+    /**
+     * What the binding of {@code target} needs from routing and the interfaces: the MASQUERADE source only for
+     * MASQUERADE and the REDIRECT address only for REDIRECT (the other targets read neither, so neither is looked up).
+     */
+    private NatEnv natEnv(RunState s, Hook hook, Optional<RouteResult> route,
+                          io.pktpath.parser.iptables.target.Target target) {
+        Optional<IpAddress> masquerade = target instanceof io.pktpath.parser.iptables.target.Masquerade
+                ? masqueradeSource(s, route) : Optional.empty();
+        Optional<IpAddress> redirect = target instanceof io.pktpath.parser.iptables.target.Redirect
+                ? redirectAddress(s, hook) : Optional.empty();
+        return new NatEnv(masquerade, redirect, s.packet.inIface(), s.packet.outIface());
     }
 
     private Optional<IpAddress> masqueradeSource(RunState s, Optional<RouteResult> route) {

@@ -23,9 +23,11 @@ import java.util.Optional;
  * conntrack outcome and candidate, the steps and misses so far, the table results to commit, and the end.
  */
 final class RunState {
+    private static final int STEPS = 32;
     final ChoiceOracle oracle;
     final boolean collectMisses;
-    final List<TraceStep> steps = new ArrayList<>();
+    /** Sized for a whole forwarded path (about 30 steps), so that it is not regrown on the way. */
+    final List<TraceStep> steps = new ArrayList<>(STEPS);
     final List<RuleMiss> misses = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final List<TableResult> tables = new ArrayList<>();
