@@ -26,6 +26,8 @@ public final class Connection implements TrackedFlow {
     private final int zone;
     private final Tuple original;
     private final Tuple reply;
+    /** The original tuple's protocol, kept here so that a packet's lookup reads it without fetching the tuple. */
+    private final int protocol;
     /** {@code Optional.of(reply)}, made once: every lookup's ct info carries it. */
     private final java.util.Optional<Tuple> replyPresent;
     private final int icmpRequestType;
@@ -69,6 +71,7 @@ public final class Connection implements TrackedFlow {
         this.zone = zone;
         this.original = Objects.requireNonNull(original, "original");
         this.reply = Objects.requireNonNull(reply, "reply");
+        this.protocol = original.protocol();
         this.replyPresent = java.util.Optional.of(reply);
         this.icmpRequestType = icmpRequestType;
         this.fromBundle = fromBundle;
@@ -113,6 +116,24 @@ public final class Connection implements TrackedFlow {
         return step;
     }
 
+    /**
+     * Reads what a lookup of this ct in {@code dir} reads first besides the ct itself (the last lookup made for the
+     * direction and its ct info, the replay's slot) and returns a value made from it, for {@link ConntrackTable#warm}.
+     */
+    long warm(CtDirection dir) {
+        boolean reply = dir == CtDirection.REPLY;
+        CtLookup.Existing last = reply ? lastReplyLookup : lastOriginalLookup;
+        java.util.Optional<CtInfo> info = reply ? lastReplyInfo : lastOriginalInfo;
+        long sum = packetsOriginal + frameCount + tcpState.ordinal();
+        if (last != null) {
+            sum += last.tcpNext();
+        }
+        if (info != null && info.isPresent()) {
+            sum += info.get().expiresSeconds();
+        }
+        return sum;
+    }
+
     /** The replay's slot for this direction (null when empty). */
     public Object steadySlot(boolean reply) {
         return reply ? steadyReply : steadyOriginal;
@@ -143,7 +164,7 @@ public final class Connection implements TrackedFlow {
     }
 
     public int protocol() {
-        return original.protocol();
+        return protocol;
     }
 
     /** The ICMP request type of the ORIGINAL direction (-1 for other protocols). */
@@ -152,7 +173,7 @@ public final class Connection implements TrackedFlow {
     }
 
     public boolean isTcp() {
-        return original.protocol() == Packet.TCP;
+        return protocol == Packet.TCP;
     }
 
     /** The TCP state (NONE for other protocols). */

@@ -58,6 +58,16 @@ public final class ConntrackTable {
         return classifier.lookup(p, zone, timeNanos, nextId);
     }
 
+    /**
+     * Reads, changing nothing, what lookups of the first {@code count} packets of {@code packets} in {@code zone} read
+     * first (their slots, their cts, each ct's last lookup for the direction, and with {@code slotReader} the replay's
+     * slot of the ct and direction when there is one), each step for all packets before the next, so that their memory
+     * loads overlap; returns a value made from what it read (0 when no tuple has a ct).
+     */
+    public long warm(Packet[] packets, int count, int zone, java.util.function.ToLongFunction<Object> slotReader) {
+        return index.warm(zone, packets, count, slotReader);
+    }
+
     /** The binding a NAT target fixes for candidate {@code c} (§5); {@code manip} DST at PRE/OUT, SRC at POST/IN. */
     public NatBinding bind(CtCandidate c, Target target, RuleRef rule, NatManip manip, Packet p, NatEnv env,
                            long timeNanos) {

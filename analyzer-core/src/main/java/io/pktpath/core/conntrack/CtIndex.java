@@ -24,6 +24,8 @@ final class CtIndex {
     }
 
     private final CtSlots slots = new CtSlots();
+    /** Room for {@link #warm}'s slot indexes (no meaning between calls). */
+    private int[] warmed = new int[0];
     private final Map<SourceKey, List<Connection>> bySource = new HashMap<>();
 
     static CtKey originalKey(TrackedFlow f, int icmpRequestType) {
@@ -51,6 +53,33 @@ final class CtIndex {
     int liveAt(int zone, io.pktpath.core.engine.Packet p, long timeNanos) {
         int at = slots.indexOf(zone, p);
         return at < 0 || slots.ct(at).expiredAt(timeNanos) ? -1 : at;
+    }
+
+    /** {@link ConntrackTable#warm}: each step for all packets before the next (slots, cts, lookups, replay's slots). */
+    long warm(int zone, io.pktpath.core.engine.Packet[] packets, int count,
+              java.util.function.ToLongFunction<Object> slotReader) {
+        if (warmed.length < count) {
+            warmed = new int[count];
+        }
+        int[] at = warmed;
+        long sum = slots.indexesOf(zone, packets, count, at);
+        for (int i = 0; i < count; i++) {
+            if (at[i] >= 0) {
+                sum += slots.ct(at[i]).expiresNanos();
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (at[i] >= 0) {
+                sum += slots.ct(at[i]).warm(slots.direction(at[i]));
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (at[i] >= 0) {
+                Object slot = slots.ct(at[i]).steadySlot(slots.direction(at[i]) == CtDirection.REPLY);
+                sum += slot == null ? 0 : slotReader.applyAsLong(slot);
+            }
+        }
+        return sum;
     }
 
     Connection ctAt(int at) {

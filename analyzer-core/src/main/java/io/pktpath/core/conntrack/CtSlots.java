@@ -5,18 +5,28 @@ import io.pktpath.parser.net.IpAddress;
 import java.util.function.Consumer;
 
 /**
- * An open-addressing hash from {@link CtKey} to a ct and direction whose key fields live inline in one primitive
- * array (linear probing, backward-shift deletion), so that a packet's lookup makes no key object and follows no
- * pointer before the ct itself.
+ * An open-addressing hash from {@link CtKey} to a ct and direction whose key fields, occupancy and direction live
+ * inline in one primitive array (linear probing, backward-shift deletion), eight longs (one cache line) per slot, so
+ * that a packet's lookup makes no key object and touches one line of keys and then the ct itself.
  */
 final class CtSlots {
-    /** Longs per slot: source hi/lo, destination hi/lo, ports, zone+protocol, ICMP type. */
-    private static final int STRIDE = 7;
+    /**
+     * Longs per slot: source hi/lo, destination hi/lo, ports, zone+protocol, ICMP type, and the state word ({@link #USED},
+     * {@link #REPLY}); 64 bytes, a cache line.
+     */
+    private static final int STRIDE = 8;
+    /**
+     * Longs before the first slot: an array's elements start 16 bytes into it, so with 6 longs ahead the slots lie on
+     * 64-byte boundaries whenever the array does (a large table's array starts a heap region).
+     */
+    private static final int OFFSET = 6;
+    private static final int STATE = 7;
+    private static final long USED = 1;
+    private static final long REPLY = 2;
     private static final int MIN_CAPACITY = 64;
 
     private long[] keys;
     private Connection[] cts;
-    private boolean[] replies;
     private int mask;
     private int size;
 
@@ -41,39 +51,81 @@ final class CtSlots {
 
     /** The direction {@code at} keys (an index {@link #indexOf} gave). */
     CtDirection direction(int at) {
-        return replies[at] ? CtDirection.REPLY : CtDirection.ORIGINAL;
+        return (keys[base(at) + STATE] & REPLY) != 0 ? CtDirection.REPLY : CtDirection.ORIGINAL;
     }
 
     /** The index of {@code p}'s tuple in {@code zone} (the key {@code CtKey.of(zone, p)}), or -1. */
     int indexOf(int zone, Packet p) {
+        return indexFrom(homeOf(zone, p), zone, p);
+    }
+
+    /**
+     * The indexes of the first {@code count} packets' tuples in {@code zone} (as {@link #indexOf}) into {@code out},
+     * reading the first slot of every packet before probing any, so that those loads overlap; returns a value made from
+     * what it read.
+     */
+    long indexesOf(int zone, Packet[] packets, int count, int[] out) {
+        for (int i = 0; i < count; i++) {
+            out[i] = homeOf(zone, packets[i]);
+        }
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += keys[base(out[i]) + STATE];
+        }
+        for (int i = 0; i < count; i++) {
+            out[i] = indexFrom(out[i], zone, packets[i]);
+        }
+        return sum;
+    }
+
+    /** The index {@code p}'s key in {@code zone} hashes to. */
+    private int homeOf(int zone, Packet p) {
         IpAddress s = p.src();
         IpAddress d = p.dst();
         int proto = p.proto();
-        return indexOf(zone, proto | (s.isV4() ? 0 : 0x100), s.hi(), s.lo(), d.hi(), d.lo(), p.tupleSourceId(),
-                p.tupleDestinationId(), Tuples.isIcmp(proto) ? p.icmpType() : 0);
+        return CtKey.hash(zone, proto | (s.isV4() ? 0 : 0x100), s.hi(), s.lo(), d.hi(), d.lo(), p.tupleSourceId(),
+                p.tupleDestinationId(), Tuples.isIcmp(proto) ? p.icmpType() : 0) & mask;
     }
 
-    private int indexOf(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport,
-                        int icmpType) {
-        int i = probe(zone, proto, srcHi, srcLo, dstHi, dstLo, sport, dport, icmpType);
-        return cts[i] == null ? -1 : i;
+    /** The index holding {@code p}'s key in {@code zone}, probing from {@code home} (its {@link #homeOf}), or -1. */
+    private int indexFrom(int home, int zone, Packet p) {
+        IpAddress s = p.src();
+        IpAddress d = p.dst();
+        int proto = p.proto();
+        int i = probeFrom(home, zone, proto | (s.isV4() ? 0 : 0x100), s.hi(), s.lo(), d.hi(), d.lo(),
+                p.tupleSourceId(), p.tupleDestinationId(), Tuples.isIcmp(proto) ? p.icmpType() : 0);
+        return keys[base(i) + STATE] == 0 ? -1 : i;
+    }
+
+    private static int base(int i) {
+        return i * STRIDE + OFFSET;
     }
 
     /** The index holding the key with these fields, or the empty index where it would go. */
     private int probe(int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport,
                       int icmpType) {
+        int home = CtKey.hash(zone, proto, srcHi, srcLo, dstHi, dstLo, sport, dport, icmpType) & mask;
+        return probeFrom(home, zone, proto, srcHi, srcLo, dstHi, dstLo, sport, dport, icmpType);
+    }
+
+    /** {@link #probe} from the key's home index {@code home}. */
+    private int probeFrom(int home, int zone, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int sport,
+                          int dport, int icmpType) {
         long ports = ports(sport, dport);
         long zp = zoneProto(zone, proto);
-        int i = CtKey.hash(zone, proto, srcHi, srcLo, dstHi, dstLo, sport, dport, icmpType) & mask;
-        while (cts[i] != null) {
-            int b = i * STRIDE;
-            if (keys[b + 1] == srcLo && keys[b + 3] == dstLo && keys[b + 4] == ports && keys[b] == srcHi
-                    && keys[b + 2] == dstHi && keys[b + 5] == zp && keys[b + 6] == icmpType) {
+        int i = home;
+        long[] k = keys;
+        while (true) {
+            int b = base(i);
+            if (k[b + STATE] == 0) {
+                return i;
+            }
+            if (k[b + 1] == srcLo && k[b + 3] == dstLo && k[b + 4] == ports && k[b] == srcHi && k[b + 2] == dstHi
+                    && k[b + 5] == zp && k[b + 6] == icmpType) {
                 return i;
             }
             i = (i + 1) & mask;
         }
-        return i;
     }
 
     /** Maps {@code k} to {@code ct} in {@code direction}, replacing what it mapped to. */
@@ -87,7 +139,7 @@ final class CtSlots {
             write(i, k);
         }
         cts[i] = ct;
-        replies[i] = direction == CtDirection.REPLY;
+        keys[base(i) + STATE] = direction == CtDirection.REPLY ? USED | REPLY : USED;
     }
 
     /** Removes {@code k}'s mapping, if any. */
@@ -108,19 +160,19 @@ final class CtSlots {
             int home = home(keys, j);
             boolean between = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (!between) {
-                System.arraycopy(keys, j * STRIDE, keys, hole * STRIDE, STRIDE);
+                System.arraycopy(keys, base(j), keys, base(hole), STRIDE);
                 cts[hole] = cts[j];
-                replies[hole] = replies[j];
                 hole = j;
             }
         }
         cts[hole] = null;
+        keys[base(hole) + STATE] = 0;
     }
 
     /** Every ct held for its ORIGINAL direction (so each once), in table order. */
     void forEachOriginal(Consumer<Connection> action) {
         for (int i = 0; i < cts.length; i++) {
-            if (cts[i] != null && !replies[i]) {
+            if (cts[i] != null && (keys[base(i) + STATE] & REPLY) == 0) {
                 action.accept(cts[i]);
             }
         }
@@ -133,7 +185,7 @@ final class CtSlots {
 
     /** The index where the key stored at {@code i} of {@code from} hashes to in the current table. */
     private int home(long[] from, int i) {
-        int b = i * STRIDE;
+        int b = base(i);
         long zp = from[b + 5];
         long ports = from[b + 4];
         return CtKey.hash((int) (zp >>> 32), (int) zp, from[b], from[b + 1], from[b + 2], from[b + 3],
@@ -141,7 +193,7 @@ final class CtSlots {
     }
 
     private void write(int i, CtKey k) {
-        int b = i * STRIDE;
+        int b = base(i);
         keys[b] = k.srcHi();
         keys[b + 1] = k.srcLo();
         keys[b + 2] = k.dstHi();
@@ -154,7 +206,6 @@ final class CtSlots {
     private void resize(int capacity) {
         long[] oldKeys = keys;
         Connection[] oldCts = cts;
-        boolean[] oldReplies = replies;
         allocate(capacity);
         for (int i = 0; i < oldCts.length; i++) {
             if (oldCts[i] != null) {
@@ -162,17 +213,15 @@ final class CtSlots {
                 while (cts[j] != null) {
                     j = (j + 1) & mask;
                 }
-                System.arraycopy(oldKeys, i * STRIDE, keys, j * STRIDE, STRIDE);
+                System.arraycopy(oldKeys, base(i), keys, base(j), STRIDE);
                 cts[j] = oldCts[i];
-                replies[j] = oldReplies[i];
             }
         }
     }
 
     private void allocate(int capacity) {
-        keys = new long[capacity * STRIDE];
+        keys = new long[OFFSET + capacity * STRIDE];
         cts = new Connection[capacity];
-        replies = new boolean[capacity];
         mask = capacity - 1;
     }
 

@@ -12,4 +12,13 @@ public record NatRecord(NatKind kind, Optional<RuleRef> rule, String detail) {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(detail, "detail");
     }
+
+    /**
+     * A hash of the kind and the detail sentence only (records equal in every field have equal ones): flows share one
+     * record per distinct binding, and hashing the rule's reference too made each new flow's lookup of it cost more.
+     */
+    @Override
+    public int hashCode() {
+        return kind.ordinal() * 31 + detail.hashCode();
+    }
 }

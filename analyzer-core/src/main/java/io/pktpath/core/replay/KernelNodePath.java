@@ -221,6 +221,27 @@ public final class KernelNodePath implements NodePath {
         return Optional.of(reuse(known, existing, packet, ct, prefix, List.of(), List.of()));
     }
 
+    @Override
+    public long warm(Packet[] received, int count) {
+        return conntrackOn ? conntrack.warm(received, count, 0, KernelNodePath::warmSteady) : 0;
+    }
+
+    /** Reads what a reuse of a remembered suffix and its egress copy read of it (egress, NAT), for {@link #warm}. */
+    private static long warmSteady(Object slot) {
+        if (!(slot instanceof SteadyEntry e)) {
+            return 0;
+        }
+        long sum = e.ctMark() + e.tables().size() + e.disposition().ordinal();
+        if (e.egress().isPresent()) {
+            sum += e.egress().get().tuple().dport();
+        }
+        if (e.nat().isPresent()) {
+            io.pktpath.core.trace.NatChange n = e.nat().get();
+            sum += n.before().dport() + n.after().dport() + n.after().dst().lo();
+        }
+        return sum;
+    }
+
     private void route(RunState s) {
         RouteResult rr = net.inputRoute(s.packet);
         s.steps.add(rr.toStep(null, "input"));

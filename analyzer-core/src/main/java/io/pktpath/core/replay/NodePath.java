@@ -19,6 +19,16 @@ public interface NodePath {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Reads, changing nothing, the state the replay of the first {@code count} received packets of {@code received}
+     * will read first (their conntrack entries and what is remembered of their flows), each step for all of them before
+     * the next, so that their memory loads overlap instead of each packet stalling in turn; returns a value made from
+     * what it read (0 when nothing).
+     */
+    default long warm(Packet[] received, int count) {
+        return 0;
+    }
+
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
     PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 

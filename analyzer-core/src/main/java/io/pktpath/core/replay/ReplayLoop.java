@@ -34,7 +34,7 @@ public final class ReplayLoop {
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     private final CapturedInterfaces interfaces;
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
-    private FrameSource source;
+    private FrameGroups source;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
@@ -50,10 +50,10 @@ public final class ReplayLoop {
     public CaptureSummary run(CaptureReader reader, PacketConverter converter, TraceSink sink, LongConsumer progress,
                               BooleanSupplier cancelled) {
         try (FrameSource frames = new FrameSource(reader, converter)) {
-            source = frames;
+            source = new FrameGroups(frames::next, path);
             long count = 0;
             while (true) {
-                CapturedPacket cp = ahead.isEmpty() ? frames.next() : ahead.poll();
+                CapturedPacket cp = ahead.isEmpty() ? source.next() : ahead.poll();
                 if (cp == null) {
                     break;
                 }

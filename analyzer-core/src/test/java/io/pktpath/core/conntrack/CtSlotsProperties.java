@@ -75,6 +75,26 @@ class CtSlotsProperties {
         assertEquals(model.get(CtKey.of(0, p)), at(slots, 0, p));
     }
 
+    @Property(tries = 300)
+    void lookupsInAGroupFindWhatEachLookupFinds(@ForAll("others") List<Packet> stored, @ForAll("others") List<Packet> asked) {
+        CtSlots slots = new CtSlots();
+        Map<CtKey, Connection> model = new HashMap<>();
+        int n = 0;
+        for (Packet o : stored) {
+            CtIndex.Slot s = slot(++n);
+            slots.put(CtKey.of(0, o), s.ct(), s.direction());
+            model.put(CtKey.of(0, o), s.ct());
+        }
+        asked.addAll(stored.subList(0, stored.size() / 2));
+        Packet[] group = asked.toArray(Packet[]::new);
+        int[] found = new int[group.length];
+        slots.indexesOf(0, group, group.length, found);
+        for (int i = 0; i < group.length; i++) {
+            assertEquals(slots.indexOf(0, group[i]), found[i]);
+            assertEquals(model.get(CtKey.of(0, group[i])), found[i] < 0 ? null : slots.ct(found[i]));
+        }
+    }
+
     /** What the packet lookup finds, as a slot (null when nothing). */
     private static CtIndex.Slot at(CtSlots slots, int zone, Packet p) {
         int i = slots.indexOf(zone, p);

@@ -1,0 +1,156 @@
+package io.pktpath.core.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.pktpath.core.capture.CaptureReader;
+import io.pktpath.core.capture.CaptureWriter;
+import io.pktpath.core.capture.LinkType;
+import io.pktpath.core.capture.PcapWriter;
+import io.pktpath.core.packet.Frames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Frames taken from the source in groups come out exactly as the source gives them, and a failure of the source comes
+ * out after the frames it gave before failing, as the source alone would raise it.
+ */
+class FrameGroupsTest {
+    @TempDir
+    Path dir;
+
+    private Path capture(int frames) throws IOException {
+        Path file = dir.resolve("c.pcap");
+        try (OutputStream os = Files.newOutputStream(file);
+             PcapWriter w = CaptureWriter.pcap(os, LinkType.ETHERNET, false, false, 65535)) {
+            for (int i = 0; i < frames; i++) {
+                byte[] ip = Frames.ipv4(Frames.ip4(10, 0, 0, 1), Frames.ip4(10, 0, 0, 2), 17,
+                        Frames.udp(1000 + i % 50_000, 53, new byte[8]));
+                w.write(i * 1_000_000L, i % 7 == 3 ? Frames.ethernet(0x0200000000aaL, 0x0200000000bbL, 0x0806,
+                        new byte[28]) : Frames.ethernet(0x0200000000aaL, 0x0200000000bbL, 0x0800, ip));
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void framesComeOutAsTheSourceGivesThemThenTheEnd() throws IOException {
+        PacketConverter converter = new PacketConverter("", io.pktpath.core.capture.Direction.UNKNOWN);
+        List<CapturedPacket> direct = new ArrayList<>();
+        try (FrameSource source = new FrameSource(CaptureReader.open(capture(1_300)), converter)) {
+            for (CapturedPacket cp = source.next(); cp != null; cp = source.next()) {
+                direct.add(cp);
+            }
+        }
+        try (FrameSource source = new FrameSource(CaptureReader.open(capture(1_300)), converter)) {
+            FrameGroups groups = new FrameGroups(source::next, null);
+            for (CapturedPacket expected : direct) {
+                assertEquals(expected, groups.next());
+            }
+            assertNull(groups.next());
+            assertNull(groups.next());
+            assertEquals(1_300, source.summary().framesDelivered());
+        }
+        assertEquals(1_300, direct.size());
+        assertEquals(true, direct.get(3).packet().isEmpty(), "an ARP frame (no packet) passes through too");
+    }
+
+    @Test
+    void eachGroupsReceivedPacketsAreWarmedTogetherBeforeAnyIsHandedOut() throws IOException {
+        List<List<Long>> warmed = new ArrayList<>();
+        NodePath path = (NodePath) java.lang.reflect.Proxy.newProxyInstance(NodePath.class.getClassLoader(),
+                new Class<?>[] {NodePath.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("warm")) {
+                        throw new AssertionError("only warm is asked, not " + method.getName());
+                    }
+                    io.pktpath.core.engine.Packet[] received = (io.pktpath.core.engine.Packet[]) args[0];
+                    List<Long> frames = new ArrayList<>();
+                    for (int i = 0; i < (int) args[1]; i++) {
+                        frames.add(received[i].frame());
+                    }
+                    warmed.add(frames);
+                    return 7L;
+                });
+        PacketConverter in = new PacketConverter("eth0", io.pktpath.core.capture.Direction.IN);
+        try (FrameSource source = new FrameSource(CaptureReader.open(capture(20)), in)) {
+            FrameGroups groups = new FrameGroups(source::next, path);
+            assertEquals(1, groups.next().frame());
+            // frames 4, 11 and 18 are ARP (no packet): the first group's other 14 received packets, in order
+            assertEquals(List.of(List.of(1L, 2L, 3L, 5L, 6L, 7L, 8L, 9L, 10L, 12L, 13L, 14L, 15L, 16L)), warmed);
+            for (long frame = 2; frame <= 16; frame++) {
+                assertEquals(frame, groups.next().frame());
+            }
+            assertEquals(1, warmed.size(), "the next group is taken only when the first is handed out");
+            assertEquals(17, groups.next().frame());
+            assertEquals(List.of(17L, 19L, 20L), warmed.get(1));
+        }
+        PacketConverter out = new PacketConverter("eth0", io.pktpath.core.capture.Direction.OUT);
+        warmed.clear();
+        try (FrameSource source = new FrameSource(CaptureReader.open(capture(20)), out)) {
+            FrameGroups groups = new FrameGroups(source::next, path);
+            while (groups.next() != null) {
+                assertEquals(List.of(), warmed, "sent frames are not warmed");
+            }
+        }
+    }
+
+    @Test
+    void anErrorOfTheSourceComesOutAfterTheFramesBeforeIt() throws IOException {
+        PacketConverter converter = new PacketConverter("", io.pktpath.core.capture.Direction.UNKNOWN);
+        FrameSource.Conversion failing = (frame, view) -> {
+            if (frame.frameNumber() == 700) {
+                throw new OutOfMemoryError("reader out of memory (test)");
+            }
+            return converter.convert(frame, view);
+        };
+        try (FrameSource source = new FrameSource(CaptureReader.open(capture(1_300)), failing)) {
+            FrameGroups groups = new FrameGroups(source::next, null);
+            List<Long> delivered = new ArrayList<>();
+            OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> {
+                for (CapturedPacket cp = groups.next(); cp != null; cp = groups.next()) {
+                    delivered.add(cp.frame());
+                }
+            });
+            assertEquals("reader out of memory (test)", e.getMessage());
+            assertEquals(512, delivered.size());
+            for (int i = 0; i < delivered.size(); i++) {
+                assertEquals(i + 1L, delivered.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aRuntimeFailureInsideAGroupComesOutAfterTheFramesBeforeItAndOnce() throws IOException {
+        PacketConverter converter = new PacketConverter("", io.pktpath.core.capture.Direction.UNKNOWN);
+        List<CapturedPacket> frames = new ArrayList<>();
+        try (FrameSource source = new FrameSource(CaptureReader.open(capture(20)), converter)) {
+            for (CapturedPacket cp = source.next(); cp != null; cp = source.next()) {
+                frames.add(cp);
+            }
+        }
+        IllegalStateException failure = new IllegalStateException("source broke (test)");
+        int[] asked = {0};
+        Supplier<CapturedPacket> source = () -> {
+            if (asked[0] == 5) {
+                throw failure;
+            }
+            return frames.get(asked[0]++);
+        };
+        FrameGroups groups = new FrameGroups(source, null);
+        for (int i = 0; i < 5; i++) {
+            assertSame(frames.get(i), groups.next());
+        }
+        assertSame(failure, assertThrows(IllegalStateException.class, groups::next));
+        assertNull(groups.next(), "a failed source is not asked again");
+        assertEquals(5, asked[0]);
+    }
+}
