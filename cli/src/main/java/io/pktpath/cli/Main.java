@@ -29,11 +29,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8);
+        Terminal terminal = Terminal.detect();
+        java.io.OutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        if (System.console() == null) {
+            // a pipe or file gets its bytes in large writes (one write per line was one system call per frame with
+            // jsonl); a terminal gets every line as it is printed
+            stdout = new java.io.BufferedOutputStream(stdout, 1 << 16);
+        }
+        PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
                 StandardCharsets.UTF_8);
-        int code = run(args, new Context(out, err, Terminal.detect()));
+        int code = run(args, new Context(out, err, terminal));
         out.flush();
         err.flush();
         System.exit(code);

@@ -18,6 +18,7 @@ final class PacketInfo {
     private static final byte[] LEN = ascii(" len ");
 
     private static final long BILLION = 1_000_000_000L;
+    private static final byte[] DIGIT_PAIRS = digitPairs();
 
     private byte[] buf = new byte[160];
     private int pos;
@@ -188,16 +189,34 @@ final class PacketInfo {
         return n;
     }
 
-    /** Appends the last {@code n} decimal digits of {@code value} (leading zeros included), in int arithmetic. */
+    /**
+     * Appends the last {@code n} decimal digits of {@code value} (leading zeros included), in int arithmetic, two digits
+     * per division.
+     */
     private void digits(int value, int n) {
         room(n);
-        int end = pos + n;
-        for (int i = end - 1; i >= pos; i--) {
-            int q = value / 10;
-            buf[i] = (byte) ('0' + value - q * 10);
+        int i = pos + n;
+        while (i - pos >= 2) {
+            int q = value / 100;
+            int pair = (value - q * 100) << 1;
+            buf[--i] = DIGIT_PAIRS[pair + 1];
+            buf[--i] = DIGIT_PAIRS[pair];
             value = q;
         }
-        pos = end;
+        if (i > pos) {
+            buf[--i] = (byte) ('0' + value % 10);
+        }
+        pos += n;
+    }
+
+    /** {@code "00" "01" ... "99"} as ASCII bytes, two per number. */
+    private static byte[] digitPairs() {
+        byte[] pairs = new byte[200];
+        for (int v = 0; v < 100; v++) {
+            pairs[2 * v] = (byte) ('0' + v / 10);
+            pairs[2 * v + 1] = (byte) ('0' + v % 10);
+        }
+        return pairs;
     }
 
     private void bytes(byte[] b) {

@@ -1,7 +1,10 @@
 package io.pktpath.core.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +26,8 @@ import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
+import java.io.IOException;
+import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +39,10 @@ import java.util.Optional;
 public final class TraceJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Writes into a caller's stream, leaving it open and unflushed (the caller buffers and flushes). */
+    private static final ObjectWriter STREAM_WRITER = MAPPER.writer()
+            .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).without(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
+            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private TraceJson() {
     }
@@ -265,6 +274,15 @@ public final class TraceJson {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("JSON tree could not be written", e);
         }
+    }
+
+    /**
+     * Writes the characters {@link #line} returns for {@code node}, then a line separator, to {@code out} without
+     * making them a String ({@code out} is neither flushed nor closed).
+     */
+    public static void writeLine(JsonNode node, Writer out) throws IOException {
+        STREAM_WRITER.writeValue(out, node);
+        out.write(System.lineSeparator());
     }
 
     private static void putInt(ObjectNode o, String name, int value) {

@@ -10,7 +10,7 @@ import io.pktpath.cli.filter.FrameFilter;
 import io.pktpath.cli.input.BundleOptions;
 import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
-import io.pktpath.cli.render.FrameLine;
+import io.pktpath.cli.render.FrameLines;
 import io.pktpath.core.report.ReportJson;
 import io.pktpath.cli.render.Style;
 import io.pktpath.cli.render.SummaryText;
@@ -19,7 +19,11 @@ import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.report.TraceJson;
 import io.pktpath.core.replay.TraceSink;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -83,10 +87,16 @@ public final class AnalyzeCommand implements Command {
         Style style = new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR));
         try (LoadedInput in = BundleSource.open(line, Args.at(args, 0)); Spool spool = new Spool(format.equals("json") ? "," : "")) {
             AnalysisOptions options = in.options().withMisses(line.hasOption("misses"));
+            // jsonl lines go out as they are made (the replay's order), encoded once, from no intermediate String
+            Writer jsonl = new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8);
             TraceSink sink = summaryOnly ? t -> { } : switch (format) {
                 case "jsonl" -> t -> {
                     if (filter.test(t)) {
-                        ctx.out().println(TraceJson.line(TraceJson.frame(t, withPath)));
+                        try {
+                            TraceJson.writeLine(TraceJson.frame(t, withPath), jsonl);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
                     }
                 };
                 case "json" -> t -> {
@@ -94,13 +104,21 @@ public final class AnalyzeCommand implements Command {
                         spool.add(TraceJson.line(TraceJson.frame(t, withPath)));
                     }
                 };
-                default -> t -> {
-                    if (filter.test(t)) {
-                        spool.add(FrameLine.render(t, style));
-                    }
-                };
+                default -> {
+                    FrameLines lines = new FrameLines(style);
+                    yield t -> {
+                        if (filter.test(t)) {
+                            spool.add(lines.render(t));
+                        }
+                    };
+                }
             };
-            AnalysisResult result = Replay.run(in, options, sink, ctx);
+            AnalysisResult result;
+            try {
+                result = Replay.run(in, options, sink, ctx);
+            } finally {
+                jsonl.flush();
+            }
             switch (format) {
                 case "jsonl" -> SummaryText.render(in.name(), result, Style.PLAIN, ctx.err());
                 case "json" -> json(in.name(), result, spool, ctx.out());

@@ -1,7 +1,9 @@
 package io.pktpath.cli.command;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,32 +14,51 @@ import java.nio.file.Path;
  * Lines rendered while frames stream, kept in a temporary file (never in memory) so that they can be printed after
  * the summary that only exists once the whole capture is read; the file is deleted on close. The lines are stored
  * exactly as they will be printed (UTF-8, the separator after every line but the last), so printing them is a copy
- * of bytes.
+ * of bytes. Lines of ASCII text (a frame line nearly always is) are written byte by byte from the characters, without
+ * making a String or running an encoder.
  */
 final class Spool implements AutoCloseable {
     private final Path file;
-    private final BufferedWriter writer;
-    private final String separator;
+    private final OutputStream stored;
+    private final byte[] separator;
+    private byte[] ascii = new byte[256];
     private long lines;
 
     /** A spool whose lines are printed each followed by {@code separator} except the last, and a newline. */
     Spool(String separator) throws IOException {
-        this.separator = separator + "\n";
+        this.separator = (separator + "\n").getBytes(StandardCharsets.UTF_8);
         file = Files.createTempFile("pktpath-frames-", ".txt");
         file.toFile().deleteOnExit();
-        writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        stored = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     }
 
-    void add(String line) {
+    /** Adds one line (its UTF-8 bytes; the spool keeps no reference to {@code line}). */
+    void add(CharSequence line) {
         try {
             if (lines > 0) {
-                writer.write(separator);
+                stored.write(separator);
             }
-            writer.write(line);
+            write(line);
             lines++;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void write(CharSequence line) throws IOException {
+        int n = line.length();
+        if (n > ascii.length) {
+            ascii = new byte[Math.max(n, ascii.length * 2)];
+        }
+        for (int i = 0; i < n; i++) {
+            char c = line.charAt(i);
+            if (c >= 0x80) {
+                stored.write(line.toString().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            ascii[i] = (byte) c;
+        }
+        stored.write(ascii, 0, n);
     }
 
     long lines() {
@@ -46,9 +67,14 @@ final class Spool implements AutoCloseable {
 
     /** Writes every line to {@code out} (a stream that prints UTF-8, as the CLI's are), as the constructor says. */
     void copyTo(PrintStream out) throws IOException {
-        writer.flush();
+        stored.flush();
         out.flush();
-        Files.copy(file, out);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] chunk = new byte[1 << 16];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                out.write(chunk, 0, n);
+            }
+        }
         if (lines > 0) {
             out.print('\n');
         }
@@ -56,7 +82,7 @@ final class Spool implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        stored.close();
         Files.deleteIfExists(file);
     }
 }

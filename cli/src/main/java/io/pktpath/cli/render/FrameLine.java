@@ -16,14 +16,17 @@ public final class FrameLine {
     }
 
     public static String render(PacketTrace t, Style style) {
+        return append(new StringBuilder(160), t, style, Labels.decisive(t)).toString();
+    }
+
+    /** Appends the line {@link #render} returns, given {@code decisive}, the label {@link Labels#decisive} gives. */
+    static StringBuilder append(StringBuilder sb, PacketTrace t, Style style, String decisive) {
         PacketSummary p = t.packet();
-        StringBuilder sb = new StringBuilder(160);
-        head(sb, p.frame(), p.timeNanos(), Labels.where(p), p.info());
+        head(sb, p.frame(), p.timeNanos(), p.iface(), p.dir(), p.info());
         sb.append("  ").append(style.disposition(t.disposition()));
         if (t.role() == FrameRole.EGRESS_COPY && !t.correlated().isEmpty()) {
             sb.append(" (copy of frame ").append(t.correlated().get(0)).append(')');
         }
-        String decisive = Labels.decisive(t);
         if (!decisive.isEmpty()) {
             sb.append(" by ").append(style.cyan(decisive));
         } else if (t.disposition().isFailure() && t.route().isPresent()) {
@@ -33,21 +36,51 @@ public final class FrameLine {
         if (t.nat().isPresent() && t.nat().get().changed()) {
             appendNat(sb.append(" ["), t.nat().get()).append(']');
         }
-        return sb.toString();
+        return sb;
+    }
+
+    /**
+     * The line's start as {@link #head(StringBuilder, long, long, String, String)} writes it with {@link Labels#where}'s
+     * text for {@code iface} and {@code dir}, appended without making that text.
+     */
+    static StringBuilder head(StringBuilder sb, long frame, long timeNanos, String iface, String dir, String info) {
+        appendNumber(sb, frame);
+        Labels.appendTime(sb, timeNanos).append(' ');
+        int start = sb.length();
+        sb.append(iface.isEmpty() ? "?" : iface);
+        if (!dir.isEmpty()) {
+            sb.append(' ').append(dir);
+        }
+        for (int i = sb.length() - start; i < 10; i++) {
+            sb.append(' ');
+        }
+        return sb.append(' ').append(info);
     }
 
     /** The line's start, as {@code String.format("%5d %s %-10s %s", frame, time, where, info)} would write it. */
     static StringBuilder head(StringBuilder sb, long frame, long timeNanos, String where, String info) {
-        String number = Long.toString(frame);
-        for (int i = number.length(); i < 5; i++) {
-            sb.append(' ');
-        }
-        sb.append(number).append(' ');
+        appendNumber(sb, frame);
         Labels.appendTime(sb, timeNanos).append(' ').append(where);
         for (int i = where.length(); i < 10; i++) {
             sb.append(' ');
         }
         return sb.append(' ').append(info);
+    }
+
+    /** The frame number right-aligned in five columns (wider when it needs more), then a space. */
+    private static void appendNumber(StringBuilder sb, long frame) {
+        if (frame < 0) {
+            String number = Long.toString(frame);
+            for (int i = number.length(); i < 5; i++) {
+                sb.append(' ');
+            }
+            sb.append(number).append(' ');
+            return;
+        }
+        for (long bound = 10_000; bound > 1 && frame < bound; bound /= 10) {
+            sb.append(' ');
+        }
+        sb.append(frame).append(' ');
     }
 
     /** {@code dnat 10.96.0.10:80 -> 10.244.1.3:8080}, {@code snat ...}, or both, for a NAT that changed something. */

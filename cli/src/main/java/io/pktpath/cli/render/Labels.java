@@ -71,19 +71,27 @@ public final class Labels {
         if (t.disposition().isFailure()) {
             return failure(t);
         }
+        return accepting(t).map(Labels::step).orElse("");
+    }
+
+    /**
+     * For a packet that got through, the step {@link #decisive} labels: the last filter-table rule or policy that
+     * accepted it, else the last NAT rule that accepted (rewrote) it.
+     */
+    static Optional<TraceStep> accepting(PacketTrace t) {
         // only rule and policy steps (the kernel's steps) can be accepting ones: the path is searched as it is
         List<TraceStep> steps = t.path();
         for (int i = steps.size() - 1; i >= 0; i--) {
             if (accepts(steps.get(i), "filter")) {
-                return step(steps.get(i));
+                return Optional.of(steps.get(i));
             }
         }
         for (int i = steps.size() - 1; i >= 0; i--) {
             if (steps.get(i) instanceof RuleStep r && accepts(r, "nat")) {
-                return step(r);
+                return Optional.of(r);
             }
         }
-        return "";
+        return Optional.empty();
     }
 
     /** The rule or policy that dropped the packet, else the kernel check or neighbor that failed; empty for a route. */

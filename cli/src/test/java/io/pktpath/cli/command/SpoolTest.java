@@ -41,6 +41,20 @@ class SpoolTest {
     }
 
     @Test
+    void aReusedBufferIsCopiedAtEachAddWhateverItsLengthAndCharacters() throws Exception {
+        String longLine = "x".repeat(700);
+        try (Spool spool = new Spool("")) {
+            StringBuilder line = new StringBuilder();
+            for (String text : new String[] {"ascii", "comment \"café\" ✓", longLine, "é" + longLine, "after"}) {
+                line.setLength(0);
+                spool.add(line.append(text));
+            }
+            assertEquals("before\nascii\ncomment \"café\" ✓\n" + longLine + "\né" + longLine + "\nafter\nafter\n",
+                    printed(spool));
+        }
+    }
+
+    @Test
     void anEmptySpoolPrintsNothing() throws Exception {
         try (Spool spool = new Spool(",")) {
             assertEquals("before\nafter\n", printed(spool));
