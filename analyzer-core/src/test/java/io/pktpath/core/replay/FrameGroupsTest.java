@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pktpath.core.capture.CaptureReader;
-import io.pktpath.core.capture.CaptureWriter;
-import io.pktpath.core.capture.LinkType;
-import io.pktpath.core.capture.PcapWriter;
-import io.pktpath.core.packet.Frames;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +23,7 @@ class FrameGroupsTest {
     Path dir;
 
     private Path capture(int frames) throws IOException {
-        Path file = dir.resolve("c.pcap");
-        try (OutputStream os = Files.newOutputStream(file);
-             PcapWriter w = CaptureWriter.pcap(os, LinkType.ETHERNET, false, false, 65535)) {
-            for (int i = 0; i < frames; i++) {
-                byte[] ip = Frames.ipv4(Frames.ip4(10, 0, 0, 1), Frames.ip4(10, 0, 0, 2), 17,
-                        Frames.udp(1000 + i % 50_000, 53, new byte[8]));
-                w.write(i * 1_000_000L, i % 7 == 3 ? Frames.ethernet(0x0200000000aaL, 0x0200000000bbL, 0x0806,
-                        new byte[28]) : Frames.ethernet(0x0200000000aaL, 0x0200000000bbL, 0x0800, ip));
-            }
-        }
-        return file;
+        return UdpTestCaptures.write(dir, frames, true);
     }
 
     @Test
