@@ -1,32 +1,18 @@
 package io.pktpath.parser.iptables;
 
 import io.pktpath.parser.iptables.target.NatRange;
-import io.pktpath.parser.net.Cidr;
+import io.pktpath.parser.net.Digits;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.PortRange;
 import java.util.Optional;
 
 /**
- * The IPv4 values kube-proxy writes most ({@code 10.244.1.2/32}, {@code 10.244.1.2:8080}), read from a region of a line
- * without cutting strings and checked against their printed form in place; anything else gives null, and the caller
- * reads the text the general way.
+ * DNAT's {@code a.b.c.d:port}, the form kube-proxy writes most, read from a region of a line without cutting strings
+ * and checked against its printed form in place; anything else gives null, and the caller reads the text the general
+ * way (IPv4 prefixes read in place are {@link io.pktpath.parser.net.Cidr#v4OrNull}).
  */
 final class InPlaceValues {
     private InPlaceValues() {
-    }
-
-    /**
-     * {@code a.b.c.d/len} (len 0-32 in 1-3 ASCII digits) in {@code line[start, end)} as {@link Cidr#parse} reads it, or
-     * null if the region is not of that form.
-     */
-    static Cidr v4Prefix(String line, int start, int end) {
-        int slash = line.indexOf('/', start);
-        if (slash < 0 || slash >= end) {
-            return null;
-        }
-        long v4 = IpAddress.v4OrMinus(line, start, slash);
-        int prefix = asciiNumber(line, slash + 1, end, 3);
-        return v4 < 0 || prefix < 0 || prefix > 32 ? null : new Cidr(IpAddress.v4((int) v4), prefix);
     }
 
     /**
@@ -39,7 +25,7 @@ final class InPlaceValues {
             return null;
         }
         long v4 = IpAddress.v4OrMinus(line, start, colon);
-        int port = asciiNumber(line, colon + 1, end, 5);
+        int port = Digits.asciiValue(line, colon + 1, end, 5);
         if (v4 < 0 || port < 0 || port > 65535) {
             return null;
         }
@@ -84,21 +70,5 @@ final class InPlaceValues {
             v /= 10;
         }
         return at + digits;
-    }
-
-    /** The value of {@code line[start, end)} if it is 1 to {@code max} ASCII digits, else -1. */
-    static int asciiNumber(String line, int start, int end, int max) {
-        if (end <= start || end - start > max) {
-            return -1;
-        }
-        int v = 0;
-        for (int k = start; k < end; k++) {
-            char c = line.charAt(k);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 }

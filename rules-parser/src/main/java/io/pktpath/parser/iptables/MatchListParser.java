@@ -247,7 +247,7 @@ final class MatchListParser {
             return;
         }
         Cidr cidr = family.isPresent() && family.get() == IpFamily.V4 && !tokens.quoted(v)
-                ? InPlaceValues.v4Prefix(tokens.line(), tokens.start(v), tokens.end(v)) : null;
+                ? Cidr.v4OrNull(tokens.line(), tokens.start(v), tokens.end(v)) : null;
         boolean canonical;
         if (cidr != null) {
             canonical = AddressReader.printsAsV4(cidr, tokens.rawLength(v), true);

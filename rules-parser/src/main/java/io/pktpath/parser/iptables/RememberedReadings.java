@@ -5,6 +5,7 @@ import io.pktpath.parser.iptables.match.Match;
 import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.iptables.match.ModuleMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
+import io.pktpath.parser.net.Digits;
 import io.pktpath.parser.net.PortRange;
 import java.util.List;
 import java.util.Optional;
@@ -92,7 +93,7 @@ final class RememberedReadings {
             return null;
         }
         String option2 = tokens.is(option + 2, DPORT) ? DPORT : tokens.is(option + 2, SPORT) ? SPORT : null;
-        int port = InPlaceValues.asciiNumber(tokens.line(), tokens.start(at), tokens.end(at), 5);
+        int port = Digits.asciiValue(tokens.line(), tokens.start(at), tokens.end(at), 5);
         boolean asWritten = port == 0 ? tokens.rawLength(at) == 1 : tokens.line().charAt(tokens.start(at)) != '0';
         if (option2 == null || port < 0 || port > 65535 || !asWritten) {
             return null;

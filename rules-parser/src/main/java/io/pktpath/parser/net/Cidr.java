@@ -50,10 +50,9 @@ public record Cidr(IpAddress address, int prefixLength) {
         if (slash < 0) {
             return host(IpAddress.parse(text));
         }
-        long v4 = IpAddress.v4OrMinus(text, 0, slash);
-        int written = v4 < 0 ? -1 : shortDecimal(text, slash + 1);
-        if (written >= 0 && written <= 32) {
-            return new Cidr(IpAddress.v4((int) v4), written);
+        Cidr v4 = v4OrNull(text, 0, text.length());
+        if (v4 != null) {
+            return v4;
         }
         IpAddress address = IpAddress.parse(text.substring(0, slash));
         String len = text.substring(slash + 1);
@@ -78,21 +77,18 @@ public record Cidr(IpAddress address, int prefixLength) {
         return new Cidr(address, prefix);
     }
 
-    /** The value of {@code text} from {@code from} on if that is 1 to 3 ASCII digits, else -1. */
-    private static int shortDecimal(String text, int from) {
-        int n = text.length() - from;
-        if (n < 1 || n > 3) {
-            return -1;
+    /**
+     * {@code a.b.c.d/len} (len 0-32 in 1-3 ASCII digits) in {@code text[start, end)}, read in place as {@link #parse}
+     * reads it, or null if the region is not of that form (then {@link #parse} gives the value or the error).
+     */
+    public static Cidr v4OrNull(String text, int start, int end) {
+        int slash = text.indexOf('/', start);
+        if (slash < 0 || slash >= end) {
+            return null;
         }
-        int v = 0;
-        for (int i = from; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        long v4 = IpAddress.v4OrMinus(text, start, slash);
+        int prefix = v4 < 0 ? -1 : Digits.asciiValue(text, slash + 1, end, 3);
+        return prefix < 0 || prefix > 32 ? null : new Cidr(IpAddress.v4((int) v4), prefix);
     }
 
     /** As iptables-save prints it: the network address and the length, always with a slash. */

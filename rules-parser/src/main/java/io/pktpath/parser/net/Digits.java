@@ -1,6 +1,6 @@
 package io.pktpath.parser.net;
 
-/** Whether a text is made of decimal digits only, checked without streams (the parsers ask for every number they read). */
+/** Decimal digits in a text, checked and read without streams or substrings (the parsers ask for every number they read). */
 public final class Digits {
     private Digits() {
     }
@@ -13,5 +13,24 @@ public final class Digits {
             }
         }
         return true;
+    }
+
+    /**
+     * The value of {@code s[start, end)} if it is 1 to {@code maxDigits} ASCII digits ('0'-'9' only, unlike
+     * {@link #only}), else -1.
+     */
+    public static int asciiValue(String s, int start, int end, int maxDigits) {
+        if (end <= start || end - start > maxDigits) {
+            return -1;
+        }
+        int v = 0;
+        for (int k = start; k < end; k++) {
+            char c = s.charAt(k);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.parser.diag.InvalidValueException;
 import io.pktpath.parser.iptables.target.NatRange;
 import io.pktpath.parser.net.Cidr;
+import io.pktpath.parser.net.Digits;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.net.PortRange;
@@ -29,7 +30,7 @@ class InPlaceValuesTest {
     @Test
     void readsTheCommonFormsWithExactValues() {
         String line = "-s 10.244.1.2/32 -j DNAT --to-destination 10.244.1.2:8080";
-        assertEquals(new Cidr(IpAddress.v4(0x0af40102), 32), InPlaceValues.v4Prefix(line, 3, 16));
+        assertEquals(new Cidr(IpAddress.v4(0x0af40102), 32), Cidr.v4OrNull(line, 3, 16));
         NatRange range = InPlaceValues.v4HostPort(line, 42, line.length());
         Optional<IpAddress> a = Optional.of(IpAddress.v4(0x0af40102));
         assertEquals(new NatRange(a, a, Optional.of(PortRange.single(8080))), range);
@@ -37,16 +38,16 @@ class InPlaceValuesTest {
         assertTrue(InPlaceValues.writesHostPort(line, 42, line.length(), range));
         assertFalse(InPlaceValues.writesHostPort("10.244.1.2:08080", 0, 16, range));
         assertFalse(InPlaceValues.writesHostPort("10.244.1.2:808", 0, 14, range));
-        assertNull(InPlaceValues.v4Prefix("10.0.0.1", 0, 8), "no slash: left to the general reading");
-        assertNull(InPlaceValues.v4Prefix("10.0.0.1/33", 0, 11));
-        assertNull(InPlaceValues.v4Prefix("10.0.0.1/255.0.0.0", 0, 18));
+        assertNull(Cidr.v4OrNull("10.0.0.1", 0, 8), "no slash: left to the general reading");
+        assertNull(Cidr.v4OrNull("10.0.0.1/33", 0, 11));
+        assertNull(Cidr.v4OrNull("10.0.0.1/255.0.0.0", 0, 18));
         assertNull(InPlaceValues.v4HostPort("10.0.0.1:65536", 0, 14));
         assertNull(InPlaceValues.v4HostPort("[10.0.0.1]:80", 0, 13));
         assertNull(InPlaceValues.v4HostPort("10.0.0.1-10.0.0.2:80", 0, 20));
         assertNull(InPlaceValues.v4HostPort("10.0.0.1:80-90", 0, 14));
         assertEquals(3, InPlaceValues.decimalAt("x120y", 1, 5, 120) - 1);
         assertEquals(-1, InPlaceValues.decimalAt("x12", 1, 3, 120));
-        assertEquals(-1, InPlaceValues.asciiNumber("123456", 0, 6, 5));
+        assertEquals(-1, Digits.asciiValue("123456", 0, 6, 5));
     }
 
     @Provide
@@ -65,7 +66,7 @@ class InPlaceValuesTest {
     @Property(tries = 3000)
     void prefixAgreesWithCidrParse(@ForAll("texts") String text) {
         String line = " " + text + " ";
-        Cidr inPlace = InPlaceValues.v4Prefix(line, 1, line.length() - 1);
+        Cidr inPlace = Cidr.v4OrNull(line, 1, line.length() - 1);
         if (inPlace == null) {
             return;
         }
