@@ -34,9 +34,12 @@ final class AddressEvaluator implements MatchEvaluator {
 
     @Override
     public boolean test(Evaluation e) {
-        IpAddress a = source ? e.packet.src() : e.packet.dst();
-        boolean in = a.family() == family && (a.hi() & hiMask) == hiNet && (a.lo() & loMask) == loNet;
-        return in != negated;
+        return inNetwork(source ? e.packet.src() : e.packet.dst(), family, hiMask, loMask, hiNet, loNet) != negated;
+    }
+
+    /** True if {@code a} is of {@code family} and its bits under the masks are the network bits (unnegated -s/-d). */
+    static boolean inNetwork(IpAddress a, IpFamily family, long hiMask, long loMask, long hiNet, long loNet) {
+        return a.family() == family && (a.hi() & hiMask) == hiNet && (a.lo() & loMask) == loNet;
     }
 
     @Override

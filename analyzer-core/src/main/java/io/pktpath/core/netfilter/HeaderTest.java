@@ -1,7 +1,6 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.Packet;
-import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,18 +134,12 @@ abstract class HeaderTest {
 
     /** True if {@code p} passes every folded condition (the same answer as their evaluators). */
     final boolean headerHolds(Packet p) {
-        return (!src || in(p.src(), srcFamily, srcHiMask, srcLoMask, srcHiNet, srcLoNet) != srcNegated)
-                && (!dst || in(p.dst(), dstFamily, dstHiMask, dstLoMask, dstHiNet, dstLoNet) != dstNegated)
-                && (!proto || (protoNumber == 0 || protoNumber == p.proto()) != protoNegated)
-                && (!sport || port(p, sportProto, p.sport(), sportFrom, sportTo, sportNegated))
-                && (!dport || port(p, dportProto, p.dport(), dportFrom, dportTo, dportNegated));
-    }
-
-    private static boolean in(IpAddress a, IpFamily family, long hiMask, long loMask, long hiNet, long loNet) {
-        return a.family() == family && (a.hi() & hiMask) == hiNet && (a.lo() & loMask) == loNet;
-    }
-
-    private static boolean port(Packet p, int proto, int value, int from, int to, boolean negated) {
-        return p.proto() == proto && p.hasPorts() && (value >= from && value <= to) != negated;
+        return (!src || AddressEvaluator.inNetwork(p.src(), srcFamily, srcHiMask, srcLoMask, srcHiNet, srcLoNet)
+                        != srcNegated)
+                && (!dst || AddressEvaluator.inNetwork(p.dst(), dstFamily, dstHiMask, dstLoMask, dstHiNet, dstLoNet)
+                        != dstNegated)
+                && (!proto || ProtocolEvaluator.holds(protoNumber, protoNegated, p.proto()))
+                && (!sport || PortEvaluator.holds(p, sportProto, true, sportFrom, sportTo, sportNegated))
+                && (!dport || PortEvaluator.holds(p, dportProto, false, dportFrom, dportTo, dportNegated));
     }
 }

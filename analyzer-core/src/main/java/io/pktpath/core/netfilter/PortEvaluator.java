@@ -1,5 +1,6 @@
 package io.pktpath.core.netfilter;
 
+import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.net.PortRange;
 
@@ -63,10 +64,18 @@ final class PortEvaluator implements MatchEvaluator {
 
     @Override
     public boolean test(Evaluation e) {
-        if (e.packet.proto() != proto || !e.packet.hasPorts()) {
+        return holds(e.packet, proto, source, from, to, negated);
+    }
+
+    /**
+     * True if {@code p} has a {@code proto} header whose source (or destination) port is in [from, to], or is not when
+     * {@code negated}; false without such a header either way.
+     */
+    static boolean holds(Packet p, int proto, boolean source, int from, int to, boolean negated) {
+        if (p.proto() != proto || !p.hasPorts()) {
             return false;
         }
-        int port = source ? e.packet.sport() : e.packet.dport();
+        int port = source ? p.sport() : p.dport();
         return (port >= from && port <= to) != negated;
     }
 

@@ -29,7 +29,12 @@ final class ProtocolEvaluator implements MatchEvaluator {
 
     @Override
     public boolean test(Evaluation e) {
-        return (number == 0 || number == e.packet.proto()) != negated;
+        return holds(number, negated, e.packet.proto());
+    }
+
+    /** True if {@code proto} is {@code number} (0: any protocol), or is not when {@code negated}. */
+    static boolean holds(int number, boolean negated, int proto) {
+        return (number == 0 || number == proto) != negated;
     }
 
     @Override
