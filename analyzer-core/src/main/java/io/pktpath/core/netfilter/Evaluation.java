@@ -28,27 +28,24 @@ final class Evaluation {
     Packet packet;
     Optional<CtInfo> ct;
     boolean notracked;
-    RawEffects raw = RawEffects.NONE;
+    RawEffects raw;
     RuleRef rule;
     /** The walk's outcome so far (the walker sets these). */
     CompiledChain entry;
     boolean entryIsHookChain;
-    TableVerdict verdict = TableVerdict.ACCEPT;
-    Optional<io.pktpath.parser.iptables.target.RejectWith> rejectWith = Optional.empty();
-    Optional<NatRequest> nat = Optional.empty();
-    Optional<RuleRef> decidingRule = Optional.empty();
-    Optional<io.pktpath.parser.iptables.target.Target> decidingTarget = Optional.empty();
+    TableVerdict verdict;
+    Optional<io.pktpath.parser.iptables.target.RejectWith> rejectWith;
+    Optional<NatRequest> nat;
+    Optional<RuleRef> decidingRule;
+    Optional<io.pktpath.parser.iptables.target.Target> decidingTarget;
     private IpAddress typedAddress;
     private Optional<String> typedDevice;
     private Set<AddrType> types;
 
     Evaluation(Hook hook, String table, Packet packet, Optional<CtInfo> ct, WalkContext ctx, RuleNumbering numbering) {
         this.hits = new HitList.Builder(numbering);
-        this.hook = hook;
-        this.table = table;
-        this.packet = packet;
-        this.ct = ct;
         this.ctx = ctx;
+        start(hook, table, packet, ct);
     }
 
     /**
@@ -57,6 +54,11 @@ final class Evaluation {
      */
     void restart(Hook newHook, String newTable, Packet newPacket, Optional<CtInfo> newCt, RuleNumbering numbering) {
         hits.restart(numbering);
+        start(newHook, newTable, newPacket, newCt);
+    }
+
+    /** The state a walk starts from; the address-type answers are not part of it. */
+    private void start(Hook newHook, String newTable, Packet newPacket, Optional<CtInfo> newCt) {
         hook = newHook;
         table = newTable;
         packet = newPacket;

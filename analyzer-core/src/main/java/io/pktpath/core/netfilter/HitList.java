@@ -94,10 +94,7 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
 
         /** The list of the hits added, shared with earlier walks that hit the same rules. */
         HitList build() {
-            if (size == 0) {
-                return numbering.share(numbering.none());
-            }
-            return numbering.share(new HitList(numbering, Arrays.copyOf(refs, size), Arrays.copyOf(numbers, size)));
+            return numbering.share(buildOwn());
         }
 
         /**
