@@ -40,28 +40,15 @@ public final class FrameLine {
     }
 
     /**
-     * The line's start as {@link #head(StringBuilder, long, long, String, String)} writes it with {@link Labels#where}'s
-     * text for {@code iface} and {@code dir}, appended without making that text.
+     * The line's start, as {@code String.format("%5d %s %-10s %s", frame, time, where, info)} would write it with
+     * {@link Labels#where}'s text for {@code iface} and {@code dir}, appended without making that text.
      */
     static StringBuilder head(StringBuilder sb, long frame, long timeNanos, String iface, String dir, String info) {
         appendNumber(sb, frame);
         Labels.appendTime(sb, timeNanos).append(' ');
         int start = sb.length();
-        sb.append(iface.isEmpty() ? "?" : iface);
-        if (!dir.isEmpty()) {
-            sb.append(' ').append(dir);
-        }
+        Labels.appendWhere(sb, iface, dir);
         for (int i = sb.length() - start; i < 10; i++) {
-            sb.append(' ');
-        }
-        return sb.append(' ').append(info);
-    }
-
-    /** The line's start, as {@code String.format("%5d %s %-10s %s", frame, time, where, info)} would write it. */
-    static StringBuilder head(StringBuilder sb, long frame, long timeNanos, String where, String info) {
-        appendNumber(sb, frame);
-        Labels.appendTime(sb, timeNanos).append(' ').append(where);
-        for (int i = where.length(); i < 10; i++) {
             sb.append(' ');
         }
         return sb.append(' ').append(info);

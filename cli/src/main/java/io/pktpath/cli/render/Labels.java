@@ -164,7 +164,12 @@ public final class Labels {
 
     /** {@code eth0 in} / {@code eth0} / {@code ?}: where the frame was captured. */
     public static String where(PacketSummary p) {
-        String iface = p.iface().isEmpty() ? "?" : p.iface();
-        return p.dir().isEmpty() ? iface : iface + " " + p.dir();
+        return appendWhere(new StringBuilder(24), p.iface(), p.dir()).toString();
+    }
+
+    /** Appends {@link #where}'s text for an interface and a direction (either may be empty). */
+    static StringBuilder appendWhere(StringBuilder sb, String iface, String dir) {
+        sb.append(iface.isEmpty() ? "?" : iface);
+        return dir.isEmpty() ? sb : sb.append(' ').append(dir);
     }
 }

@@ -25,13 +25,16 @@ class FrameLineHeadTest {
     @Test
     void headEqualsStringFormat() {
         SplittableRandom rnd = new SplittableRandom(5);
-        String[] wheres = {"", "lo in", "eth0 out", "cali8db71f08c12 in", "0123456789", "012345678", "01234567890"};
+        String[][] places = {{"", ""}, {"lo", "in"}, {"eth0", "out"}, {"cali8db71f08c12", "in"}, {"0123456789", ""},
+            {"012345678", ""}, {"01234567890", ""}};
         long[] frames = {1, 9, 99_999, 100_000, 12_345_678_901L};
         for (long frame : frames) {
-            for (String where : wheres) {
+            for (String[] place : places) {
                 long t = rnd.nextLong(0, 200_000_000_000_000L);
+                String where = place[0].isEmpty() ? "?" : place[1].isEmpty() ? place[0] : place[0] + " " + place[1];
                 String expected = String.format("%5d %s %-10s %s", frame, Labels.timeByFormatter(t), where, "TCP x > y");
-                assertEquals(expected, FrameLine.head(new StringBuilder(), frame, t, where, "TCP x > y").toString());
+                assertEquals(expected, FrameLine.head(new StringBuilder(), frame, t, place[0], place[1], "TCP x > y")
+                        .toString());
             }
         }
     }

@@ -71,7 +71,8 @@ class FrameLinesTest {
         for (long frame : frames) {
             for (String[] place : places) {
                 io.pktpath.core.trace.PacketSummary p = summary(place[0], place[1]);
-                String expected = FrameLine.head(new StringBuilder(), frame, 1_234_567_890L, Labels.where(p), "UDP x").toString();
+                String expected = String.format("%5d %s %-10s %s", frame, Labels.time(1_234_567_890L), Labels.where(p),
+                        "UDP x");
                 assertEquals(expected, FrameLine.head(new StringBuilder(), frame, 1_234_567_890L, place[0], place[1], "UDP x")
                         .toString(), frame + " " + place[0] + " " + place[1]);
                 assertEquals(String.format("%5d ", frame), expected.substring(0, String.format("%5d ", frame).length()));
