@@ -2,7 +2,6 @@ package io.pktpath.cli.command;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -69,12 +68,7 @@ final class Spool implements AutoCloseable {
     void copyTo(PrintStream out) throws IOException {
         stored.flush();
         out.flush();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] chunk = new byte[1 << 16];
-            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-                out.write(chunk, 0, n);
-            }
-        }
+        Files.copy(file, out);
         if (lines > 0) {
             out.print('\n');
         }
