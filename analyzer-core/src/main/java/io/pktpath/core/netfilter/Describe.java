@@ -30,6 +30,9 @@ final class Describe {
         if (o.name().equals("--mac-source") && o.value() instanceof io.pktpath.parser.iptables.match.OptionValue.Text t) {
             return t.text();
         }
+        if (o.value() instanceof io.pktpath.parser.iptables.match.OptionValue.Probability p) {
+            return ProbabilityText.of(p.numerator());
+        }
         return o.value().render();
     }
 

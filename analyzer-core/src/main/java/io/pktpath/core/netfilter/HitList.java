@@ -11,16 +11,16 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
     private final RuleRef[] refs;
     private final Numbers numbers;
 
-    /** The rule numbers of a hit list, compared by content. */
-    record Numbers(int[] values) {
+    /** The rule numbers of a hit list, compared by content; {@code hash} is {@link Arrays#hashCode(int[])} of them. */
+    record Numbers(int[] values, int hash) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Numbers n && Arrays.equals(values, n.values);
+            return o instanceof Numbers n && hash == n.hash && Arrays.equals(values, n.values);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(values);
+            return hash;
         }
 
         @Override
@@ -29,14 +29,14 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
         }
     }
 
-    private HitList(RuleNumbering numbering, RuleRef[] refs, int[] numbers) {
+    private HitList(RuleNumbering numbering, RuleRef[] refs, int[] numbers, int hash) {
         this.numbering = numbering;
         this.refs = refs;
-        this.numbers = new Numbers(numbers);
+        this.numbers = new Numbers(numbers, hash);
     }
 
     static HitList empty(RuleNumbering numbering) {
-        return new HitList(numbering, new RuleRef[0], new int[0]);
+        return new HitList(numbering, new RuleRef[0], new int[0], Arrays.hashCode(new int[0]));
     }
 
     @Override
@@ -70,6 +70,8 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
         private RuleRef[] refs = NO_REFS;
         private int[] numbers = NO_NUMBERS;
         private int size;
+        /** {@link Arrays#hashCode(int[])} of the numbers added so far, kept as they are added. */
+        private int hash = 1;
 
         Builder(RuleNumbering numbering) {
             this.numbering = numbering;
@@ -79,6 +81,7 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
         void restart(RuleNumbering newNumbering) {
             numbering = newNumbering;
             size = 0;
+            hash = 1;
         }
 
         void add(CompiledRule rule) {
@@ -90,11 +93,23 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
             refs[size] = rule.ref;
             numbers[size] = rule.number;
             size++;
+            hash = 31 * hash + rule.number;
         }
 
-        /** The list of the hits added, shared with earlier walks that hit the same rules. */
+        /** The list of the hits added, shared with earlier walks that hit the same rules (then nothing is copied). */
         HitList build() {
-            return numbering.share(buildOwn());
+            return size == 0 ? numbering.none() : numbering.share(this);
+        }
+
+        /** {@link Arrays#hashCode(int[])} of the numbers added. */
+        int hash() {
+            return hash;
+        }
+
+        /** True if {@code list} holds exactly the rules added here (numbers name rules within one numbering). */
+        boolean sameAs(HitList list) {
+            int[] other = list.numbers.values;
+            return list.numbers.hash == hash && other.length == size && Arrays.equals(numbers, 0, size, other, 0, size);
         }
 
         /**
@@ -102,7 +117,8 @@ final class HitList extends AbstractList<RuleRef> implements RandomAccess {
          * and never kept (a nat table walk decides a new connection's NAT), where sharing would only cost a lookup.
          */
         HitList buildOwn() {
-            return size == 0 ? numbering.none() : new HitList(numbering, Arrays.copyOf(refs, size), Arrays.copyOf(numbers, size));
+            return size == 0 ? numbering.none() : new HitList(numbering, Arrays.copyOf(refs, size), Arrays.copyOf(numbers, size),
+                hash);
         }
     }
 }

@@ -2,8 +2,6 @@ package io.pktpath.core.netfilter;
 
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.StatisticMatch;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 
 /**
@@ -44,15 +42,10 @@ final class RandomEvaluator implements MatchEvaluator {
     List<String> outcomes() {
         List<String> words = outcomes;
         if (words == null) {
-            words = List.of("match (p=" + render(matchNumerator) + ")", "no match");
+            words = List.of("match (p=" + ProbabilityText.of(matchNumerator) + ")", "no match");
             outcomes = words;
         }
         return words;
-    }
-
-    static String render(long numerator) {
-        return BigDecimal.valueOf(numerator).divide(BigDecimal.valueOf(OptionValue.Probability.SCALE), 11,
-                RoundingMode.HALF_EVEN).toPlainString();
     }
 
     @Override

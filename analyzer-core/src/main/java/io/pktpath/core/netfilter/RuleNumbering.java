@@ -1,10 +1,9 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.trace.RuleRef;
+import io.pktpath.core.util.AnswerSlots;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The numbers a compiled ruleset gives its rules (0, 1, 2, ... in compilation order), so per-rule counters can be
@@ -12,12 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * that hit the same rules, so the many flows that take one path keep (and their commits read) one list.
  */
 final class RuleNumbering {
-    /** At most this many distinct hit lists are shared; later ones are kept by their walks alone. */
+    /** At most this many distinct hit lists are shared; past them, newer lists replace older ones. */
     static final int MAX_SHARED = 1 << 14;
 
     private final List<RuleRef> refs = new ArrayList<>();
     private final HitList none = HitList.empty(this);
-    private final Map<HitList.Numbers, HitList> shared = new ConcurrentHashMap<>();
+    private final AnswerSlots<HitList> shared = new AnswerSlots<>(MAX_SHARED);
 
     /** Numbers the next rule. */
     int add(RuleRef ref) {
@@ -38,19 +37,23 @@ final class RuleNumbering {
         return none;
     }
 
-    /** The shared list equal to {@code hits} (walks of this ruleset may run on several threads at once). */
-    HitList share(HitList hits) {
-        if (hits.isEmpty()) {
-            return none;
+    /**
+     * The shared list of the hits {@code hits} collected: one kept from an earlier walk, else a new one (then kept).
+     * Walks of this ruleset may run on several threads at once: lists are immutable, slots hold whole lists.
+     */
+    HitList share(HitList.Builder hits) {
+        int hash = hits.hash();
+        for (int probe = 0; probe < AnswerSlots.PROBES; probe++) {
+            HitList known = shared.at(hash, probe);
+            if (known == null) {
+                break;
+            }
+            if (hits.sameAs(known)) {
+                return known;
+            }
         }
-        HitList known = shared.get(hits.numbers());
-        if (known != null) {
-            return known;
-        }
-        if (shared.size() >= MAX_SHARED) {
-            return hits;
-        }
-        known = shared.putIfAbsent(hits.numbers(), hits);
-        return known == null ? hits : known;
+        HitList made = hits.buildOwn();
+        shared.keep(hash, made);
+        return made;
     }
 }

@@ -24,19 +24,12 @@ final class InputChecks {
     static final String FORWARDING = "forwarding";
 
     /** At most this many steps are remembered per kind (the bound only caps memory). */
-    static final int MAX_REMEMBERED = 1 << 14;
-
-    /** An address seen on an input device, the question behind a remembered step. */
-    private record Seen(String inIface, IpAddress address) {
-    }
+    static final int MAX_REMEMBERED = 1 << 16;
 
     private final NodeFib fib;
-    /**
-     * Steps whose words depend only on the input device and one address, made once: the node's configuration is a
-     * snapshot, so the same device and address always give the same step.
-     */
-    private final Remembered<Seen, CheckStep> forwardingSteps = new Remembered<>(MAX_REMEMBERED);
-    private final Remembered<Seen, CheckStep> acceptLocalSteps = new Remembered<>(MAX_REMEMBERED);
+    /** Steps whose words depend only on the input device and one address (the destination, the source), made once. */
+    private final DeviceAddressAnswers<CheckStep> forwardingSteps = new DeviceAddressAnswers<>(MAX_REMEMBERED);
+    private final DeviceAddressAnswers<CheckStep> acceptLocalSteps = new DeviceAddressAnswers<>(MAX_REMEMBERED);
     private final Remembered<String, CheckStep> noReversePathSteps = new Remembered<>(MAX_REMEMBERED);
 
     InputChecks(NodeFib fib) {
@@ -94,17 +87,19 @@ final class InputChecks {
         return true;
     }
 
-    /** The forwarding flag of the input device for a packet that is not for this node. */
-    boolean forwarding(Packet p, List<CheckStep> out) {
-        CheckStep step = forwardingSteps.get(new Seen(p.inIface(), p.dst()), seen -> {
-            InterfaceConf c = fib.conf(seen.inIface());
-            boolean v4 = seen.address().isV4();
+    /**
+     * The forwarding flag of the input device for a packet that is not for this node, as a step (it depends on the
+     * input device and the destination only).
+     */
+    CheckStep forwardingStep(Packet p) {
+        return forwardingSteps.get(p.inIface(), p.dst(), (in, dst) -> {
+            InterfaceConf c = fib.conf(in);
+            boolean v4 = dst.isV4();
             boolean ok = v4 ? c.forwardingV4() : c.forwardingV6();
-            return step(FORWARDING, ok, (v4 ? c.forwardingV4Text() : c.forwardingV6Text()) + (ok ? ": "
-                    + seen.address() + " may be forwarded" : ": " + seen.address() + " is not local, dropped silently"));
+            String text = v4 ? c.forwardingV4Text() : c.forwardingV6Text();
+            return step(FORWARDING, ok, ok ? text + ": " + dst + " may be forwarded"
+                    : text + ": " + dst + " is not local, dropped silently");
         });
-        out.add(step);
-        return step.passed();
     }
 
     /** fib_validate_source: accept_local then rp_filter (IPv4 only); returns false after adding a failed step. */
@@ -118,10 +113,10 @@ final class InputChecks {
         String acceptText = c.acceptLocalText();
         String rpfText = c.rpFilterText();
         if (rpf == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
-            CheckStep accept = acceptLocalSteps.get(new Seen(p.inIface(), p.src()), seen -> {
-                boolean local = !acceptLocal && fib.isLocal(seen.address());
-                return step(ACCEPT_LOCAL, !local, acceptText + (local ? ": source " + seen.address()
-                        + " is a local address, dropped as martian" : ": source " + seen.address() + " accepted"));
+            CheckStep accept = acceptLocalSteps.get(p.inIface(), p.src(), (in, src) -> {
+                boolean local = !acceptLocal && fib.isLocal(src);
+                return step(ACCEPT_LOCAL, !local, local ? acceptText + ": source " + src
+                        + " is a local address, dropped as martian" : acceptText + ": source " + src + " accepted");
             });
             out.add(accept);
             if (!accept.passed()) {

@@ -1,6 +1,5 @@
 package io.pktpath.core.routing;
 
-import io.pktpath.core.util.Remembered;
 import io.pktpath.parser.iproute.InterfaceAddress;
 import io.pktpath.parser.iproute.Neighbor;
 import io.pktpath.parser.iproute.NeighborState;
@@ -24,15 +23,14 @@ final class NeighborTable {
             "tunnel6", "void");
 
     /** At most this many answers are remembered (next hops of a node are few; the bound only caps memory). */
-    static final int MAX_REMEMBERED = 1 << 16;
-
-    /** A next hop on a device, the question {@link #lookup} answers. */
-    private record Asked(IpAddress nextHop, String dev) {
-    }
+    static final int MAX_REMEMBERED = 1 << 14;
 
     private final Map<String, Neighbor> entries = new HashMap<>();
-    /** The answers given so far: the snapshot never changes, so neither does the answer for a next hop and device. */
-    private final Remembered<Asked, NeighborResult> answers = new Remembered<>(MAX_REMEMBERED);
+    /**
+     * The answers given so far, each with its next hop and device: the snapshot never changes, so neither does the
+     * answer for a next hop and device.
+     */
+    private final DeviceAddressAnswers<NeighborResult> answers = new DeviceAddressAnswers<>(MAX_REMEMBERED);
     private final Map<String, Neighbor> proxies = new HashMap<>();
     private final Interfaces interfaces;
 
@@ -54,7 +52,7 @@ final class NeighborTable {
 
     /** The answer for {@code nextHop} on {@code dev}, the same one each time it is asked (made once). */
     NeighborResult lookup(IpAddress nextHop, String dev) {
-        return answers.get(new Asked(nextHop, dev), asked -> answer(asked.nextHop(), asked.dev()));
+        return answers.get(dev, nextHop, (device, hop) -> answer(hop, device));
     }
 
     private NeighborResult answer(IpAddress nextHop, String dev) {

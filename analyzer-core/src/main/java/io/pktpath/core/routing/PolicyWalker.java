@@ -43,6 +43,27 @@ final class PolicyWalker {
         return false;
     }
 
+    /** True when a rule selects by {@code ipproto}, {@code sport} or {@code dport}: then a lookup reads those fields. */
+    boolean selectsProtocolOrPorts() {
+        for (CompiledRule r : rules) {
+            PolicyRule p = r.rule();
+            if (p.ipproto().isPresent() || p.sport().isPresent() || p.dport().isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a rule selects by source ({@code from} other than all): then a lookup reads the source address. */
+    boolean selectsSource() {
+        for (CompiledRule r : rules) {
+            if (r.rule().from().isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     FibOutcome walk(FlowKey k) {
         List<String> notes = null;
         boolean throwSeen = false;

@@ -23,14 +23,39 @@ final class RouteResolver {
     private final NodeFib fib;
     private final InputChecks checks;
     private final SourceSelector sources;
+    /** Whole input results of IPv4 packets, by every field input routing reads. */
+    private final FlowAnswers<RouteResult> inputRoutesV4;
+    /** The policy walk of IPv4 packets and what follows from it alone, by the fields the walk reads. */
+    private final FlowAnswers<Lookup> lookupsV4;
+
+    /** Results kept at most per kind (the bound only caps memory). */
+    static final int MAX_REMEMBERED = 1 << 15;
+
+    /**
+     * What input routing learns from the policy walk and the destination alone: the outcome, its trace decision, the
+     * forwarding check's step when the route is not local and not rejecting, and for a unicast route with a usable next
+     * hop the result of forwarding it, without checks (each empty otherwise).
+     */
+    private record Lookup(FibOutcome outcome, RouteDecision decision, Optional<CheckStep> forwarding,
+                          Optional<RouteResult> forward) {
+    }
 
     RouteResolver(NodeFib fib, SourceSelector sources) {
         this.fib = fib;
         this.checks = new InputChecks(fib);
         this.sources = sources;
+        PolicyWalker v4 = fib.walker(IpFamily.V4);
+        boolean ports = v4.selectsProtocolOrPorts();
+        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, true, ports);
+        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, v4.selectsSource(), ports);
     }
 
+    /** Input routing: an IPv4 packet's result is made once for its fields ({@link FlowAnswers}). */
     RouteResult input(Packet p) {
+        return p.family() == IpFamily.V4 ? inputRoutesV4.get(p, this::resolveInput) : resolveInput(p);
+    }
+
+    private RouteResult resolveInput(Packet p) {
         List<CheckStep> steps = new ArrayList<>(4);
         boolean fromLoopback = fib.interfaces().isLoopback(p.inIface());
         if (!fromLoopback && !checks.beforeLookup(p, steps)) {
@@ -49,10 +74,9 @@ final class RouteResolver {
                     Optional.empty(), new RouteDecision(-1, "", dst.toString(), type, p.inIface(), "", "", ""),
                     List.of(), steps, notes);
         }
-        FlowKey k = new FlowKey(p.family(), p.src(), dst, p.inIface(), p.mark(), p.proto(), p.sport(), p.dport(),
-                p.hasPorts(), true);
-        FibOutcome o = fib.walker(p.family()).walk(k);
-        RouteDecision d = decision(o, "");
+        Lookup l = p.family() == IpFamily.V4 ? lookupsV4.get(p, this::lookUp) : lookUp(p);
+        FibOutcome o = l.outcome();
+        RouteDecision d = l.decision();
         if (!o.found() || o.type().get().rejects()) {
             return rejected(o, d, steps, inputIcmp(p, o));
         }
@@ -65,7 +89,9 @@ final class RouteResolver {
             RouteKind kind = t == RouteType.BROADCAST ? RouteKind.BROADCAST : RouteKind.LOCAL;
             return result(kind, Optional.empty(), Optional.empty(), Optional.empty(), d, List.of(), steps, o.notes());
         }
-        if (!checks.forwarding(p, steps)) {
+        CheckStep forwarding = l.forwarding().orElseThrow();
+        steps.add(forwarding);
+        if (!forwarding.passed()) {
             return failed(d, steps, o.notes());
         }
         if (t != RouteType.UNICAST) {
@@ -76,7 +102,33 @@ final class RouteResolver {
         if (!checks.validateSource(p, steps)) {
             return failed(d, steps, o.notes());
         }
-        return leaving(RouteKind.FORWARD, route, o, d, dst, Optional.empty(), steps);
+        if (l.forward().isEmpty()) {
+            return leaving(RouteKind.FORWARD, route, o, d, dst, Optional.empty(), steps);
+        }
+        RouteResult r = l.forward().get();
+        return new RouteResult(r.kind(), r.outDev(), r.nextHop(), r.source(), r.decision(), r.nextHops(), steps,
+                r.icmpError(), r.errno(), r.notes());
+    }
+
+    /** The policy walk for a received packet, its decision, and the forwarding result when the route is unicast. */
+    private Lookup lookUp(Packet p) {
+        FlowKey k = new FlowKey(p.family(), p.src(), p.dst(), p.inIface(), p.mark(), p.proto(), p.sport(), p.dport(),
+                p.hasPorts(), true);
+        FibOutcome o = fib.walker(p.family()).walk(k);
+        RouteDecision d = decision(o, "");
+        if (!o.found() || o.type().get().rejects()) {
+            return new Lookup(o, d, Optional.empty(), Optional.empty());
+        }
+        RouteType t = o.type().get();
+        if (t == RouteType.LOCAL || t == RouteType.BROADCAST || t == RouteType.ANYCAST && p.family() == IpFamily.V6) {
+            return new Lookup(o, d, Optional.empty(), Optional.empty());
+        }
+        Optional<CheckStep> forwarding = Optional.of(checks.forwardingStep(p));
+        if (t != RouteType.UNICAST || fib.nextHops(o.route().orElseThrow()).isEmpty()) {
+            return new Lookup(o, d, forwarding, Optional.empty());
+        }
+        return new Lookup(o, d, forwarding, Optional.of(leaving(RouteKind.FORWARD, o.route().get(), o, d, p.dst(),
+                Optional.empty(), List.of())));
     }
 
     RouteResult output(Packet p) {

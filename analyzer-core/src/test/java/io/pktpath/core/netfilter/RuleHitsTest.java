@@ -87,6 +87,19 @@ class RuleHitsTest {
         assertNotSame(first.hits(), other.hits(), "each ruleset shares its own lists");
     }
 
+    /** The hash a hit list's numbers keep as rules are added is the one {@link java.util.Arrays} computes. */
+    @Test
+    void hitListNumbersHashAsArraysDo() {
+        CompiledRuleset rs = compile(RULES);
+        for (Packet p : packets()) {
+            HitList hits = (HitList) Fixtures.walk(rs, Hook.INPUT, "filter", p).result().hits();
+            assertEquals(java.util.Arrays.hashCode(hits.numbers().values()), hits.numbers().hashCode());
+            assertEquals(hits.size(), hits.numbers().values().length);
+        }
+        HitList none = HitList.empty(new RuleNumbering());
+        assertEquals(java.util.Arrays.hashCode(new int[0]), none.numbers().hashCode());
+    }
+
     @Test
     void countsCommittedAfterAQueryShowInTheNextQuery() {
         CompiledRuleset rs = compile(RULES);

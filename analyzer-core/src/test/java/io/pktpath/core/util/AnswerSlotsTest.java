@@ -1,0 +1,86 @@
+package io.pktpath.core.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The slots keep answers where a reader scanning the probes of their hash finds them, within a fixed memory. */
+class AnswerSlotsTest {
+    /** An answer with the question it answers, as callers store them. */
+    private record Answer(int question, String words) {
+    }
+
+    @Test
+    void capacityIsAPowerOfTwoOfAtLeastTheProbes() {
+        assertEquals(4, new AnswerSlots<Answer>(0).capacity());
+        assertEquals(4, new AnswerSlots<Answer>(3).capacity());
+        assertEquals(8, new AnswerSlots<Answer>(5).capacity());
+        assertEquals(16, new AnswerSlots<Answer>(16).capacity());
+        assertEquals(32768, new AnswerSlots<Answer>(1 << 15).capacity());
+    }
+
+    @Test
+    void answersOfOneHashFillItsProbesThenReplaceTheFirst() {
+        AnswerSlots<Answer> slots = new AnswerSlots<>(64);
+        for (int i = 0; i < AnswerSlots.PROBES; i++) {
+            assertNull(slots.at(7, i));
+        }
+        Answer[] kept = new Answer[AnswerSlots.PROBES];
+        for (int i = 0; i < AnswerSlots.PROBES; i++) {
+            kept[i] = new Answer(7, "answer " + i);
+            slots.keep(7, kept[i]);
+        }
+        for (int i = 0; i < AnswerSlots.PROBES; i++) {
+            assertSame(kept[i], slots.at(7, i));
+        }
+        Answer newest = new Answer(7, "newest");
+        slots.keep(7, newest);
+        assertSame(newest, slots.at(7, 0));
+        for (int i = 1; i < AnswerSlots.PROBES; i++) {
+            assertSame(kept[i], slots.at(7, i));
+        }
+        assertThrows(IllegalArgumentException.class, () -> slots.keep(7, null));
+    }
+
+    /** Past the capacity answers are lost, never wrong; the one kept last is always found; few answers all stay. */
+    @Test
+    void readersFindOnlyTheirOwnAnswersAgainstAMap() {
+        Random random = new Random(11);
+        AnswerSlots<Answer> slots = new AnswerSlots<>(1024);
+        Map<Integer, Answer> reference = new HashMap<>();
+        int found = 0;
+        for (int n = 0; n < 20_000; n++) {
+            int question = random.nextInt(n < 10_000 ? 200 : 5_000) * (random.nextBoolean() ? 1 : -65_537);
+            Answer known = find(slots, question);
+            if (known != null) {
+                assertSame(reference.get(question), known, "question " + question);
+                found++;
+            } else {
+                Answer made = reference.computeIfAbsent(question, q -> new Answer(q, "answer to " + q));
+                slots.keep(question, made);
+                assertSame(made, find(slots, question));
+            }
+        }
+        assertTrue(found > 9_000, "the first 10,000 questions come from 400 and are found again: " + found);
+    }
+
+    private static Answer find(AnswerSlots<Answer> slots, int question) {
+        for (int probe = 0; probe < AnswerSlots.PROBES; probe++) {
+            Answer a = slots.at(question, probe);
+            if (a == null) {
+                return null;
+            }
+            if (a.question() == question) {
+                return a;
+            }
+        }
+        return null;
+    }
+}
