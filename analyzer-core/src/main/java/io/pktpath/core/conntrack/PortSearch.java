@@ -39,6 +39,10 @@ final class PortSearch {
         boolean randomAll = spec.randomAll();
         if (!randomAll) {
             if (inRange(start) && taken(start) == null) {
+                if (spec.kind() == NatKind.BINDING) {
+                    // the null binding keeps the tuple: its sentence names neither the address nor the port
+                    return done(rule, start, "", false);
+                }
                 addressNote = spec.min().isPresent() ? address(start) + " already in range" : "";
                 return done(rule, start, portWord() + " " + port(start) + " kept: reply tuple free", false);
             }

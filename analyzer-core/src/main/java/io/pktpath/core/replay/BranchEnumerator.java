@@ -32,6 +32,7 @@ final class BranchEnumerator {
             return new Enumeration<>(List.of(onlyBranch(firstResult)), false);
         }
         List<Branch<R>> branches = new ArrayList<>();
+        ChoiceLabels labels = new ChoiceLabels();
         Deque<int[]> pending = new ArrayDeque<>();
         pending.push(NO_CHOICES);
         boolean truncated = false;
@@ -44,10 +45,11 @@ final class BranchEnumerator {
             ScriptedOracle oracle = prefix == NO_CHOICES ? first : new ScriptedOracle(prefix);
             R result = prefix == NO_CHOICES ? firstResult : run.apply(oracle);
             List<Integer> picks = oracle.picks();
-            branches.add(new Branch<>(result, oracle.points(), picks, oracle.probability(), oracle.label()));
+            List<ChoicePoint> points = oracle.points();
+            branches.add(new Branch<>(result, points, picks, oracle.probability(), labels.label(points, picks)));
             List<int[]> children = new ArrayList<>();
             for (int i = prefix.length; i < picks.size(); i++) {
-                int outcomes = oracle.points().get(i).outcomes().size();
+                int outcomes = points.get(i).outcomes().size();
                 for (int k = 1; k < outcomes; k++) {
                     int[] child = new int[i + 1];
                     for (int j = 0; j < i; j++) {

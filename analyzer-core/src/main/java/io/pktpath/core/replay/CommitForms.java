@@ -1,9 +1,7 @@
 package io.pktpath.core.replay;
 
 import io.pktpath.core.netfilter.TableResult;
-import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.RuleRef;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,33 +16,94 @@ final class CommitForms {
     static final int MAX_FORMS = 1 << 10;
 
     /**
-     * What committing one table result does when the bytes counted are the packet's own (as for every reuse): the
-     * rules it hit (with the list's kind, numbered or not) and whether its chain's policy applied.
+     * What committing a list of table results does when the bytes counted are the packet's own (as for every reuse):
+     * per table, the rules it hit (with the list's kind, numbered or not) and whether its chain's policy applied. Its
+     * hash reads only what is cheap (each rule's position and chain, whose string hashes are cached); equality compares
+     * everything, rules first by identity (a walk reports the compiled rules' own references).
      */
-    private record TableForm(Hook hook, String table, String chain, boolean policyApplied, Class<?> hitsKind,
-                             List<RuleRef> hits) {
+    private static final class Form {
+        private final List<TableResult> tables;
+        private final int hash;
+
+        Form(List<TableResult> tables) {
+            this.tables = tables;
+            this.hash = hashOf(tables);
+        }
+
+        private static int hashOf(List<TableResult> tables) {
+            int h = tables.size();
+            for (int i = 0; i < tables.size(); i++) {
+                TableResult t = tables.get(i);
+                h = h * 31 + t.hook().ordinal();
+                h = h * 31 + t.table().hashCode();
+                h = h * 31 + t.chain().hashCode();
+                h = h * 31 + (t.policyApplied() ? 1 : 0);
+                List<RuleRef> hits = t.hits();
+                h = h * 31 + hits.size();
+                for (int j = 0; j < hits.size(); j++) {
+                    RuleRef r = hits.get(j);
+                    h = h * 31 + r.position() * 17 + r.chain().hashCode();
+                }
+            }
+            return h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Form f) || f.hash != hash || f.tables.size() != tables.size()) {
+                return false;
+            }
+            for (int i = 0; i < tables.size(); i++) {
+                if (!commitsAlike(tables.get(i), f.tables.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean commitsAlike(TableResult a, TableResult b) {
+            if (a.hook() != b.hook() || a.policyApplied() != b.policyApplied() || !a.table().equals(b.table())
+                    || !a.chain().equals(b.chain()) || a.hits().getClass() != b.hits().getClass()) {
+                return false;
+            }
+            List<RuleRef> x = a.hits();
+            List<RuleRef> y = b.hits();
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int j = 0; j < x.size(); j++) {
+                if (x.get(j) != y.get(j) && !x.get(j).equals(y.get(j))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
-    private final Map<List<TableForm>, List<TableResult>> forms = new HashMap<>();
+    private final Map<Form, List<TableResult>> forms = new HashMap<>();
 
     /**
      * The shared list that commits as {@code tables} does (its first holder's), or {@code tables} itself when it is the
      * first of its form or the forms are full; {@code tables} must change no rule state.
      */
     List<TableResult> shared(List<TableResult> tables) {
-        List<TableForm> form = new ArrayList<>(tables.size());
-        for (TableResult t : tables) {
-            if (!t.stateUpdates().isEmpty()) {
+        for (int i = 0; i < tables.size(); i++) {
+            if (!tables.get(i).stateUpdates().isEmpty()) {
                 return tables;
             }
-            form.add(new TableForm(t.hook(), t.table(), t.chain(), t.policyApplied(), t.hits().getClass(), t.hits()));
         }
-        List<TableResult> known = forms.get(form);
+        List<TableResult> known = forms.get(new Form(tables));
         if (known != null) {
             return known;
         }
         if (forms.size() < MAX_FORMS) {
-            forms.put(List.copyOf(form), List.copyOf(tables));
+            List<TableResult> own = List.copyOf(tables);
+            forms.put(new Form(own), own);
         }
         return tables;
     }

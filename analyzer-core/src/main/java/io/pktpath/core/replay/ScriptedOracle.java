@@ -46,20 +46,4 @@ final class ScriptedOracle implements ChoiceOracle {
         }
         return p;
     }
-
-    /** A readable label of the choices taken, e.g. {@code nat KUBE-SVC-X #1: match}. */
-    String label() {
-        if (points.isEmpty()) {
-            return ONLY_PATH;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < points.size(); i++) {
-            ChoicePoint p = points.get(i);
-            if (sb.length() > 0) {
-                sb.append("; ");
-            }
-            sb.append(p.rule().label()).append(": ").append(p.outcomes().get(picks.get(i)));
-        }
-        return sb.toString();
-    }
 }

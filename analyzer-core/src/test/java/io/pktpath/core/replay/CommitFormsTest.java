@@ -77,6 +77,22 @@ class CommitFormsTest {
     }
 
     @Test
+    void rulesAtTheSamePlaceWithOtherTextsAreNotShared() {
+        CommitForms forms = new CommitForms();
+        List<TableResult> first = suffix(40000, List.of(FORWARD_2, KUBE_FORWARD_3));
+        forms.shared(first);
+        // the same chains and positions (so the same cheap hash), but another rule text at position 3
+        RuleRef otherThird = rule("KUBE-FORWARD", 3, "-A KUBE-FORWARD -j DROP");
+        List<TableResult> other = suffix(40001, List.of(FORWARD_2, otherThird));
+        assertSame(other, forms.shared(other));
+        // and a rule equal to the first flow's but another object is still the same form
+        RuleRef sameThird = rule("KUBE-FORWARD", 3, KUBE_FORWARD_3.text());
+        assertSame(first.get(1).hits().get(0), forms.shared(suffix(40002, List.of(FORWARD_2, sameThird))).get(1).hits().get(0));
+        assertEquals(40000, forms.shared(suffix(40003, List.of(FORWARD_2, sameThird))).get(1).packet().sport());
+        assertEquals(2, forms.size());
+    }
+
+    @Test
     void beyondTheBoundEverySuffixKeepsItsOwnTables() {
         CommitForms forms = new CommitForms();
         for (int i = 0; i < CommitForms.MAX_FORMS; i++) {

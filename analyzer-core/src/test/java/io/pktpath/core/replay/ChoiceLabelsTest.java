@@ -1,0 +1,95 @@
+package io.pktpath.core.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.pktpath.core.engine.ChoicePoint;
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.parser.diag.SourceSpan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Branch labels made from the words kept per place equal the words joined afresh, whatever the rules and outcomes met. */
+class ChoiceLabelsTest {
+    private static RuleRef rule(String chain, int position) {
+        return new RuleRef(4, "nat", chain, position, SourceSpan.line("rules", position), "-A " + chain);
+    }
+
+    private static ChoicePoint point(RuleRef rule, List<String> outcomes) {
+        List<Double> p = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            p.add(1.0 / outcomes.size());
+        }
+        return new ChoicePoint(rule, "why", outcomes, p);
+    }
+
+    /** The label as the oracle used to write it: each rule's label and outcome, joined by "; ". */
+    private static String reference(List<ChoicePoint> points, List<Integer> picks) {
+        if (points.isEmpty()) {
+            return "the only path";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(points.get(i).rule().label()).append(": ").append(points.get(i).outcomes().get(picks.get(i)));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void labelsTheChoicesOfABranch() {
+        ChoiceLabels labels = new ChoiceLabels();
+        RuleRef first = rule("KUBE-SVC-X", 2);
+        RuleRef second = rule("KUBE-SVC-X", 3);
+        List<String> random = List.of("match (p=0.33333333349)", "no match");
+        assertEquals("the only path", labels.label(List.of(), List.of()));
+        assertEquals("nat KUBE-SVC-X #2: match (p=0.33333333349)", labels.label(List.of(point(first, random)), List.of(0)));
+        assertEquals("nat KUBE-SVC-X #2: no match; nat KUBE-SVC-X #3: match (p=0.33333333349)",
+                labels.label(List.of(point(first, random), point(second, random)), List.of(1, 0)));
+    }
+
+    @Test
+    void aRuleMetWithOtherOutcomesGetsTheirWords() {
+        ChoiceLabels labels = new ChoiceLabels();
+        RuleRef rule = rule("KUBE-SVC-Y", 1);
+        assertEquals("nat KUBE-SVC-Y #1: match", labels.words(0, point(rule, List.of("match", "no match")), 0));
+        assertEquals("nat KUBE-SVC-Y #1: ACCEPT", labels.words(0, point(rule, List.of("ACCEPT", "DROP")), 0));
+        assertEquals("nat KUBE-SVC-Y #1: DROP", labels.words(0, point(rule, List.of("ACCEPT", "DROP")), 1));
+    }
+
+    @Test
+    void wordsAreMadeOncePerPlaceRuleAndOutcome() {
+        ChoiceLabels labels = new ChoiceLabels();
+        RuleRef rule = rule("KUBE-SVC-Z", 4);
+        String once = labels.words(0, point(rule, List.of("match", "no match")), 1);
+        assertSame(once, labels.words(0, point(rule, List.of("match", "no match")), 1));
+        assertEquals("nat KUBE-SVC-Z #4: no match", once);
+    }
+
+    @Test
+    void everyLabelEqualsTheReferenceJoin() {
+        ChoiceLabels labels = new ChoiceLabels();
+        SplittableRandom rnd = new SplittableRandom(7);
+        List<List<String>> outcomeSets = List.of(List.of("match (p=0.50000000000)", "no match"), List.of("match", "no match"),
+                List.of("ACCEPT", "DROP"), List.of("a", "b", "c"));
+        List<RuleRef> rules = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            rules.add(rule("KUBE-SVC-" + (i % 3), i));
+        }
+        for (int n = 0; n < 2_000; n++) {
+            int size = rnd.nextInt(5);
+            List<ChoicePoint> points = new ArrayList<>();
+            List<Integer> picks = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                List<String> outcomes = outcomeSets.get(rnd.nextInt(outcomeSets.size()));
+                points.add(point(rules.get(rnd.nextInt(rules.size())), outcomes));
+                picks.add(rnd.nextInt(outcomes.size()));
+            }
+            assertEquals(reference(points, picks), labels.label(points, picks));
+        }
+    }
+}
