@@ -1,0 +1,94 @@
+package io.pktpath.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The repository's {@code pktpath} launcher starts the JVM with its measured options, lets {@code PKTPATH_JAVA_OPTS}
+ * override them and never names a second collector: the real script is run against a stand-in {@code java} that
+ * prints the arguments it was given.
+ */
+class LauncherJvmOptionsTest {
+
+    private static final List<String> DEFAULTS =
+            List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
+
+    @Test
+    void withoutUserOptionsTheLauncherPassesItsOwn(@TempDir Path dir) throws Exception {
+        List<String> args = launch(dir, "", "analyze", "bundle dir");
+        assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar",
+                dir.resolve("root/cli/target/pktpath-cli.jar").toString(), "analyze", "bundle dir"), args);
+    }
+
+    @Test
+    void userOptionsComeAfterTheDefaultsSoTheyWin(@TempDir Path dir) throws Exception {
+        List<String> args = launch(dir, "-Xmx512m -XX:MaxInlineLevel=15", "rules", "check");
+        assertEquals(DEFAULTS, args.subList(0, 3));
+        assertEquals(List.of("-Xmx512m", "-XX:MaxInlineLevel=15", "-jar"), args.subList(3, 6));
+    }
+
+    @Test
+    void aCollectorChosenByTheUserReplacesTheLaunchersCollector(@TempDir Path dir) throws Exception {
+        for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC", "-XX:+UseZGC")) {
+            List<String> args = launch(dir, "-Xmx1g " + collector, "analyze");
+            assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-Xmx1g", collector, "-jar"),
+                    args.subList(0, 5), collector);
+        }
+    }
+
+    @Test
+    void theGuiGetsTheSameOptions(@TempDir Path dir) throws Exception {
+        List<String> args = launch(dir, "", "gui", "x");
+        assertEquals(DEFAULTS, args.subList(0, 3));
+        assertTrue(args.get(4).endsWith("desktop-ui/target/pktpath-gui.jar"), args.toString());
+        assertEquals(List.of("x"), args.subList(5, args.size()));
+    }
+
+    /**
+     * Copies the launcher into a root whose jars are newer than its pom (so nothing is built), runs it with
+     * {@code JAVA_HOME} on a script that prints its arguments one per line, and returns them.
+     */
+    private static List<String> launch(Path dir, String userOptions, String... command)
+            throws IOException, InterruptedException {
+        Path root = dir.resolve("root");
+        Path launcher = root.resolve("pktpath");
+        if (!Files.exists(launcher)) {
+            Files.createDirectories(root.resolve("cli/target"));
+            Files.createDirectories(root.resolve("desktop-ui/target"));
+            Files.copy(Path.of("..", "pktpath"), launcher);
+            Path pom = Files.writeString(root.resolve("pom.xml"), "<project/>");
+            Files.setLastModifiedTime(pom, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+            Files.writeString(root.resolve("cli/target/pktpath-cli.jar"), "");
+            Files.writeString(root.resolve("desktop-ui/target/pktpath-gui.jar"), "");
+            Path java = dir.resolve("jdk/bin/java");
+            Files.createDirectories(java.getParent());
+            Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+            Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        ProcessBuilder pb = new ProcessBuilder();
+        pb.command().add("bash");
+        pb.command().add(launcher.toString());
+        pb.command().addAll(List.of(command));
+        Map<String, String> env = pb.environment();
+        env.put("JAVA_HOME", dir.resolve("jdk").toString());
+        env.put("PKTPATH_JAVA_OPTS", userOptions);
+        Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher did not end");
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().toList();
+    }
+}
