@@ -18,40 +18,59 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The repository's {@code pktpath} launcher starts the JVM with its measured options, lets {@code PKTPATH_JAVA_OPTS}
- * override them and never names a second collector: the real script is run against a stand-in {@code java} that
- * prints the arguments it was given.
+ * override them, never names a second collector and keeps the JVM's collector where the heap is small or sized by the
+ * user: the real script is run against a stand-in {@code java} that prints the arguments it was given.
  */
 class LauncherJvmOptionsTest {
 
     private static final List<String> DEFAULTS =
             List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
+    private static final List<String> INLINING = List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
+    private static final String GIB_16 = String.valueOf(16L * 1024 * 1024);
 
     @Test
     void withoutUserOptionsTheLauncherPassesItsOwn(@TempDir Path dir) throws Exception {
-        List<String> args = launch(dir, "", "analyze", "bundle dir");
+        List<String> args = launch(dir, GIB_16, "", "analyze", "bundle dir");
         assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar",
                 dir.resolve("root/cli/target/pktpath-cli.jar").toString(), "analyze", "bundle dir"), args);
     }
 
     @Test
     void userOptionsComeAfterTheDefaultsSoTheyWin(@TempDir Path dir) throws Exception {
-        List<String> args = launch(dir, "-Xmx512m -XX:MaxInlineLevel=15", "rules", "check");
+        List<String> args = launch(dir, GIB_16, "-XX:MaxInlineLevel=15 -ea", "rules", "check");
         assertEquals(DEFAULTS, args.subList(0, 3));
-        assertEquals(List.of("-Xmx512m", "-XX:MaxInlineLevel=15", "-jar"), args.subList(3, 6));
+        assertEquals(List.of("-XX:MaxInlineLevel=15", "-ea", "-jar"), args.subList(3, 6));
+    }
+
+    @Test
+    void aHeapSizedByTheUserKeepsTheJvmsCollector(@TempDir Path dir) throws Exception {
+        for (String heap : List.of("-Xmx512m", "-Xmx8g", "-XX:MaxHeapSize=1g", "-XX:MaxRAMPercentage=50")) {
+            List<String> args = launch(dir, GIB_16, heap, "analyze");
+            assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", heap, "-jar"),
+                    args.subList(0, 4), heap);
+        }
+    }
+
+    @Test
+    void underEightGibOfMemoryTheDefaultHeapIsSmallAndKeepsTheJvmsCollector(@TempDir Path dir) throws Exception {
+        String justUnder = String.valueOf(8L * 1024 * 1024 - 1);
+        assertEquals(INLINING, launch(dir, justUnder, "", "analyze").subList(0, 2));
+        assertEquals("-jar", launch(dir, justUnder, "", "analyze").get(2));
+        assertEquals(DEFAULTS, launch(dir, String.valueOf(8L * 1024 * 1024), "", "analyze").subList(0, 3));
     }
 
     @Test
     void aCollectorChosenByTheUserReplacesTheLaunchersCollector(@TempDir Path dir) throws Exception {
         for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC", "-XX:+UseZGC")) {
-            List<String> args = launch(dir, "-Xmx1g " + collector, "analyze");
-            assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-Xmx1g", collector, "-jar"),
+            List<String> args = launch(dir, GIB_16, "-ea " + collector, "analyze");
+            assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-ea", collector, "-jar"),
                     args.subList(0, 5), collector);
         }
     }
 
     @Test
     void theGuiGetsTheSameOptions(@TempDir Path dir) throws Exception {
-        List<String> args = launch(dir, "", "gui", "x");
+        List<String> args = launch(dir, GIB_16, "", "gui", "x");
         assertEquals(DEFAULTS, args.subList(0, 3));
         assertTrue(args.get(4).endsWith("desktop-ui/target/pktpath-gui.jar"), args.toString());
         assertEquals(List.of("x"), args.subList(5, args.size()));
@@ -59,9 +78,10 @@ class LauncherJvmOptionsTest {
 
     /**
      * Copies the launcher into a root whose jars are newer than its pom (so nothing is built), runs it with
-     * {@code JAVA_HOME} on a script that prints its arguments one per line, and returns them.
+     * {@code JAVA_HOME} on a script that prints its arguments one per line and {@code memoryKb} as the machine's
+     * memory, and returns the arguments.
      */
-    private static List<String> launch(Path dir, String userOptions, String... command)
+    private static List<String> launch(Path dir, String memoryKb, String userOptions, String... command)
             throws IOException, InterruptedException {
         Path root = dir.resolve("root");
         Path launcher = root.resolve("pktpath");
@@ -85,6 +105,7 @@ class LauncherJvmOptionsTest {
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", dir.resolve("jdk").toString());
         env.put("PKTPATH_JAVA_OPTS", userOptions);
+        env.put("PKTPATH_MEMORY_KB", memoryKb);
         Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher did not end");
