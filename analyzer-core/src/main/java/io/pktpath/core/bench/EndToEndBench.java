@@ -68,6 +68,7 @@ public final class EndToEndBench {
         System.out.printf(Locale.ROOT, "bundle %s, capture %s (%.1f MB), java %s, %d cpus, max heap %d MB%n", dir, pcap,
                 Files.size(pcap) / 1e6, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        System.out.println(JvmDescription.line());
         parse(dir.resolve("iptables-save.txt"));
         Bundle bundle = new BundleOpener().open(dir).bundle();
         compile(bundle);

@@ -20,6 +20,7 @@ public final class ParseBench {
     public static void main(String[] args) throws IOException {
         int runs = Integer.getInteger("runs", 3);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        System.out.println(JvmDescription.line());
         for (String file : args) {
             Path path = Path.of(file);
             String text = Files.readString(path, StandardCharsets.UTF_8);
