@@ -76,6 +76,45 @@ class LauncherJvmOptionsTest {
         assertEquals(List.of("x"), args.subList(5, args.size()));
     }
 
+    @Test
+    void aClassSharingArchiveIsMadeOncePerBuildFromTheSampleAndUsed(@TempDir Path dir) throws Exception {
+        launch(dir, GIB_16, "", "analyze");
+        Path root = dir.resolve("root");
+        Files.createDirectories(root.resolve("samples/bundles/clusterip-tcp"));
+        Path archive = root.resolve("cli/target/pktpath-cli.jsa");
+        Path log = dir.resolve("jdk/bin/training.log");
+        List<String> withArchive = List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9",
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off", "-ea", "-jar");
+
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "explain", "x", "7").subList(0, 7));
+        List<String> training = Files.readAllLines(log);
+        assertEquals(1, training.size());
+        assertEquals("-XX:+UseParallelGC -XX:InlineSmallCode=1000 -XX:MaxInlineLevel=9 -Xlog:cds*=off"
+                + " -XX:ArchiveClassesAtExit=" + archive + "." + training.get(0).replaceAll(".*\\.jsa\\.(\\d+) .*", "$1")
+                + " -jar " + root.resolve("cli/target/pktpath-cli.jar") + " analyze "
+                + root.resolve("samples/bundles/clusterip-tcp"), training.get(0));
+        assertTrue(Files.exists(archive));
+
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, 7));
+        assertEquals(1, Files.readAllLines(log).size(), "the archive is made once");
+
+        Files.setLastModifiedTime(root.resolve("cli/target/pktpath-cli.jar"),
+                FileTime.from(Files.getLastModifiedTime(archive).toInstant().plusSeconds(60)));
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, 7));
+        assertEquals(2, Files.readAllLines(log).size(), "a newer jar gets a new archive");
+    }
+
+    @Test
+    void withoutAWorkingArchiveTheCliStartsWithoutOne(@TempDir Path dir) throws Exception {
+        launch(dir, GIB_16, "", "analyze");
+        Files.createDirectories(dir.resolve("root/samples/bundles/clusterip-tcp"));
+        assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar"),
+                launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
+        try (var files = Files.list(dir.resolve("root/cli/target"))) {
+            assertTrue(files.noneMatch(f -> f.toString().contains(".jsa")), "no archive and no half-made one is left");
+        }
+    }
+
     /**
      * Copies the launcher into a root whose jars are newer than its pom (so nothing is built), runs it with
      * {@code JAVA_HOME} on a script that prints its arguments one per line and {@code memoryKb} as the machine's
@@ -83,6 +122,11 @@ class LauncherJvmOptionsTest {
      */
     private static List<String> launch(Path dir, String memoryKb, String userOptions, String... command)
             throws IOException, InterruptedException {
+        return launch(dir, memoryKb, userOptions, false, command);
+    }
+
+    private static List<String> launch(Path dir, String memoryKb, String userOptions, boolean failTraining,
+            String... command) throws IOException, InterruptedException {
         Path root = dir.resolve("root");
         Path launcher = root.resolve("pktpath");
         if (!Files.exists(launcher)) {
@@ -95,7 +139,13 @@ class LauncherJvmOptionsTest {
             Files.writeString(root.resolve("desktop-ui/target/pktpath-gui.jar"), "");
             Path java = dir.resolve("jdk/bin/java");
             Files.createDirectories(java.getParent());
-            Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+            // prints its arguments; a class-sharing training run is logged, and writes the archive unless told to fail
+            Files.writeString(java, String.join("\n", "#!/usr/bin/env bash",
+                    "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)",
+                    "  echo \"$*\" >> \"$(dirname \"$0\")/training.log\"",
+                    "  [ -n \"${FAIL_TRAINING:-}\" ] && exit 1",
+                    "  echo archive > \"${a#*=}\" ;; esac; done",
+                    "printf '%s\\n' \"$@\"", ""));
             Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         ProcessBuilder pb = new ProcessBuilder();
@@ -106,6 +156,9 @@ class LauncherJvmOptionsTest {
         env.put("JAVA_HOME", dir.resolve("jdk").toString());
         env.put("PKTPATH_JAVA_OPTS", userOptions);
         env.put("PKTPATH_MEMORY_KB", memoryKb);
+        if (failTraining) {
+            env.put("FAIL_TRAINING", "1");
+        }
         Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher did not end");
