@@ -102,6 +102,12 @@ class LauncherJvmOptionsTest {
                 FileTime.from(Files.getLastModifiedTime(archive).toInstant().plusSeconds(60)));
         assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, 7));
         assertEquals(2, Files.readAllLines(log).size(), "a newer jar gets a new archive");
+
+        Path jvm = root.resolve("cli/target/pktpath-cli.jsa.jvm");
+        assertEquals(List.of(dir.resolve("jdk/bin/java").toRealPath().toString()), Files.readAllLines(jvm));
+        Files.writeString(jvm, "/another/jdk/bin/java\n");
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, 7));
+        assertEquals(3, Files.readAllLines(log).size(), "an archive made by another JVM is made again");
     }
 
     @Test
