@@ -69,9 +69,9 @@ class LauncherJvmOptionsTest {
     }
 
     @Test
-    void theGuiGetsTheSameOptions(@TempDir Path dir) throws Exception {
-        List<String> args = launch(dir, GIB_16, "", "gui", "x");
-        assertEquals(DEFAULTS, args.subList(0, 3));
+    void theGuiGetsTheInliningLimitsButKeepsTheJvmsCollector(@TempDir Path dir) throws Exception {
+        List<String> args = launch(dir, GIB_16, "-Xss2m", "gui", "x");
+        assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-Xss2m", "-jar"), args.subList(0, 4));
         assertTrue(args.get(4).endsWith("desktop-ui/target/pktpath-gui.jar"), args.toString());
         assertEquals(List.of("x"), args.subList(5, args.size()));
     }
