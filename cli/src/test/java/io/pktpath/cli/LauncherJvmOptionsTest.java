@@ -43,11 +43,22 @@ class LauncherJvmOptionsTest {
     }
 
     @Test
-    void aHeapSizedByTheUserKeepsTheJvmsCollector(@TempDir Path dir) throws Exception {
-        for (String heap : List.of("-Xmx512m", "-Xmx8g", "-XX:MaxHeapSize=1g", "-XX:MaxRAMPercentage=50")) {
+    void aHeapUnderTwoGibSetByTheUserKeepsTheJvmsCollector(@TempDir Path dir) throws Exception {
+        for (String heap : List.of("-Xmx512m", "-Xmx2047m", "-XX:MaxHeapSize=1g", "-Xmx2097151k",
+                "-XX:MaxHeapSize=2147483647", "-Xmx4g -Xmx1g", "-XX:MaxRAMPercentage=50", "-Xmxlots")) {
             List<String> args = launch(dir, GIB_16, heap, "analyze");
-            assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", heap, "-jar"),
-                    args.subList(0, 4), heap);
+            assertEquals(INLINING, args.subList(0, 2), heap);
+            assertEquals(List.of(heap.split(" ")), args.subList(2, 2 + heap.split(" ").length), heap);
+        }
+    }
+
+    @Test
+    void aHeapOfTwoGibOrMoreSetByTheUserGetsTheThroughputCollectorOnAnyMachine(@TempDir Path dir) throws Exception {
+        String small = String.valueOf(2L * 1024 * 1024);
+        for (String heap : List.of("-Xmx2g", "-Xmx2048m", "-Xmx8G", "-XX:MaxHeapSize=2147483648", "-Xmx1t",
+                "-Xmx1g -Xmx3g")) {
+            List<String> args = launch(dir, small, heap, "analyze");
+            assertEquals(DEFAULTS, args.subList(0, 3), heap);
         }
     }
 
