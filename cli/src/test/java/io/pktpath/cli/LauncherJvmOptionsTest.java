@@ -128,8 +128,14 @@ class LauncherJvmOptionsTest {
         assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar"),
                 launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
         try (var files = Files.list(dir.resolve("root/cli/target"))) {
-            assertTrue(files.noneMatch(f -> f.toString().contains(".jsa")), "no archive and no half-made one is left");
+            assertEquals(List.of("pktpath-cli.jar", "pktpath-cli.jsa.jvm"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(),
+                    "no archive and no half-made one is left, only the note of the attempt");
         }
+        assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar"),
+                launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
+        assertEquals(1, Files.readAllLines(dir.resolve("jdk/bin/training.log")).size(),
+                "a JVM that cannot make an archive is not asked again for the same jar");
     }
 
     /**
