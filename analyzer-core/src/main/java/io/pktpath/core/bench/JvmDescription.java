@@ -3,7 +3,6 @@ package io.pktpath.core.bench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The line a benchmark prints about the JVM it ran in (its collectors and the options it was started with), since the
@@ -21,6 +20,6 @@ public final class JvmDescription {
 
     static String line(List<String> collectors, List<String> options) {
         return "collectors " + String.join(", ", collectors) + "; JVM options "
-                + (options.isEmpty() ? "(none)" : options.stream().collect(Collectors.joining(" ")));
+                + (options.isEmpty() ? "(none)" : String.join(" ", options));
     }
 }
