@@ -2,6 +2,7 @@ package io.pktpath.core.analysis;
 
 import io.pktpath.core.replay.TraceSink;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.util.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -104,13 +105,7 @@ final class TraceHandoff implements TraceSink, AutoCloseable {
     }
 
     private void rethrowFailure() {
-        Throwable f = failure;
-        if (f instanceof RuntimeException r) {
-            throw r;
-        }
-        if (f instanceof Error e) {
-            throw e;
-        }
+        Failures.throwIfUnchecked(failure);
     }
 
     /** Stops the report thread without waiting for the rest (the replay failed or was abandoned). */

@@ -2,6 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.util.Failures;
 import java.util.function.Supplier;
 
 /**
@@ -46,10 +47,7 @@ final class FrameGroups {
             if (failure != null) {
                 Throwable f = failure;
                 failure = null;
-                if (f instanceof Error e) {
-                    throw e;
-                }
-                throw (RuntimeException) f;
+                Failures.throwIfUnchecked(f);
             }
             return null;
         }

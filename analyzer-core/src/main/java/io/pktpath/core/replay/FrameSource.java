@@ -4,6 +4,7 @@ import io.pktpath.core.capture.CaptureReader;
 import io.pktpath.core.capture.CaptureSummary;
 import io.pktpath.core.packet.PacketDecoder;
 import io.pktpath.core.packet.PacketView;
+import io.pktpath.core.util.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -118,12 +119,7 @@ final class FrameSource implements AutoCloseable {
             index = 0;
             if (current == END) {
                 ended = true;
-                if (failure instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (failure instanceof Error e) {
-                    throw e;
-                }
+                Failures.throwIfUnchecked(failure);
                 return null;
             }
         }
