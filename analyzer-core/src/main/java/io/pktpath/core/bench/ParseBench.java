@@ -6,12 +6,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Times {@code iptables-save} parsing alone: each file given is parsed several times in this JVM and every run's wall
  * time, the reading thread's CPU time and allocation, the whole process's CPU time (helpers, collector and compiler
- * threads included), the collectors' time and the load average are printed, then the best time.
+ * threads included), the collectors' time and the load average are printed, then the best time and, since this
+ * machine's speed moves from minute to minute, the median of the runs after the first (the first includes compiling).
  */
 public final class ParseBench {
     private ParseBench() {
@@ -25,6 +27,7 @@ public final class ParseBench {
             Path path = Path.of(file);
             String text = Files.readString(path, StandardCharsets.UTF_8);
             long best = Long.MAX_VALUE;
+            long[] later = new long[Math.max(0, runs - 1)];
             for (int i = 0; i < runs; i++) {
                 double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 long a0 = threads.getCurrentThreadAllocatedBytes();
@@ -39,14 +42,26 @@ public final class ParseBench {
                 long gc = gcMillis() - gc0;
                 long alloc = threads.getCurrentThreadAllocatedBytes() - a0;
                 best = Math.min(best, t);
+                if (i > 0) {
+                    later[i - 1] = t;
+                }
                 int rules = parsed.value().tables().stream().mapToInt(tb -> tb.chains().stream()
                         .mapToInt(c -> c.rules().size()).sum()).sum();
                 System.out.printf(Locale.ROOT, "  run %d: %.3f s (thread CPU %.3f s, process CPU %.3f s, GC %.3f s),"
                         + " %d rules, %d MB allocated (this thread), load %.2f%n", i + 1, t / 1e9, cpu / 1e9,
                         process / 1e9, gc / 1e3, rules, alloc >> 20, load);
             }
-            System.out.printf(Locale.ROOT, "%s: best of %d %.3f s%n", file, runs, best / 1e9);
+            System.out.printf(Locale.ROOT, "%s: best of %d %.3f s%s%n", file, runs, best / 1e9, later.length == 0 ? ""
+                    : String.format(Locale.ROOT, ", median of runs 2-%d %.3f s", runs, median(later) / 1e9));
         }
+    }
+
+    /** The median of {@code times} (the mean of the middle two for an even count). */
+    static double median(long[] times) {
+        long[] sorted = times.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     /** Nanoseconds of CPU all threads of this process have used so far (helpers and collectors included). */

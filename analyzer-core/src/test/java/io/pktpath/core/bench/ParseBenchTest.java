@@ -1,0 +1,27 @@
+package io.pktpath.core.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The parse benchmark's median, which it prints beside the best run because this machine's speed varies. */
+class ParseBenchTest {
+
+    @Test
+    void anOddCountTakesTheMiddleRunWhateverTheOrder() {
+        assertEquals(1_200, ParseBench.median(new long[] {1_900, 700, 1_200, 1_500, 800}));
+    }
+
+    @Test
+    void anEvenCountTakesTheMeanOfTheMiddleTwo() {
+        assertEquals(1_050.0, ParseBench.median(new long[] {1_300, 900, 800, 1_200}));
+        assertEquals(5.0, ParseBench.median(new long[] {5}));
+    }
+
+    @Test
+    void theRunsGivenAreLeftInTheirOrder() {
+        long[] runs = {3, 1, 2};
+        ParseBench.median(runs);
+        assertEquals(3, runs[0]);
+    }
+}
