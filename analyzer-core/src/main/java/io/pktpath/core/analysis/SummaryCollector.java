@@ -42,18 +42,6 @@ public final class SummaryCollector implements TraceSink {
      */
     private final PackedKeyTable<Group> natGroups = new PackedKeyTable<>(NAT_KEY_WORDS, 2 * MAX_GROUPS);
     private final long[] natKey = new long[NAT_KEY_WORDS];
-    /**
-     * The group of each {@link NatChange} object seen lately, by identity and direction: the packets of one flow
-     * direction on a path the replay remembers share one object, so they find their group without reading its tuples
-     * (the reads that cost this thread most, as the replay made them on the other core). The same object always
-     * yields the same group, so what is kept here changes only the cost.
-     */
-    private final NatChange[] seenNat = new NatChange[SEEN];
-    private final boolean[] seenReply = new boolean[SEEN];
-    private final Group[] seenGroup = new Group[SEEN];
-    private static final int SEEN = 8192;
-    /** The group of a NAT that changed nothing: no group. */
-    private static final Group UNCHANGED = new Group(null, "", "", "");
 
     static final int NAT_KEY_WORDS = 11;
     /** What a NAT changed ({@link #kind}): nothing, the destination, the source, or both. */
@@ -119,25 +107,8 @@ public final class SummaryCollector implements TraceSink {
                 break;
             }
         }
-        int slot = System.identityHashCode(n) & (SEEN - 1);
-        Group g;
-        if (seenNat[slot] == n && seenReply[slot] == reply) {
-            g = seenGroup[slot];
-        } else {
-            g = natGroup(n, reply);
-            seenNat[slot] = n;
-            seenReply[slot] = reply;
-            seenGroup[slot] = g;
-        }
-        if (g != UNCHANGED) {
-            g.add(t.packet().frame());
-        }
-    }
-
-    /** The NAT group of {@code n} in the direction {@code reply}, or {@link #UNCHANGED} when the NAT changed nothing. */
-    private Group natGroup(NatChange n, boolean reply) {
         if (!natKey(n, reply, natKey)) {
-            return UNCHANGED;
+            return;
         }
         Group g = natGroups.get(natKey);
         if (g == null) {
@@ -148,7 +119,7 @@ public final class SummaryCollector implements TraceSink {
             g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
             natGroups.put(natKey, g);
         }
-        return g;
+        g.add(t.packet().frame());
     }
 
     /**

@@ -14,16 +14,17 @@ import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.net.IpAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The summary remembers the NAT group of each NAT change object it saw (the replay shares one per flow direction on a
- * remembered path): the same object counts in the same group as a fresh equal one would, in its own direction, and a
- * change that changed nothing counts nowhere, however often it comes back.
+ * The summary's NAT groups: a NAT change object the replay shares between the packets of a flow direction counts in the
+ * group a fresh equal one would, once per packet and in its own direction; a change that changed nothing counts
+ * nowhere; and more mappings than the summary's key table holds at once still each count in their group.
  */
-class NatGroupMemoTest {
+class SummaryNatGroupsTest {
     private static final IpAddress CLIENT = IpAddress.v4(0x0af40002);
     private static final IpAddress SERVICE = IpAddress.v4(0x0a600001);
     private static final IpAddress ENDPOINT = IpAddress.v4(0x0af40103);
@@ -53,22 +54,24 @@ class NatGroupMemoTest {
     }
 
     @Test
-    void manyChangesInTurnStillCountEachInItsGroup() {
+    void moreMappingsThanTheKeyTableHoldsStillCountEachInItsGroup() {
         SummaryCollector summary = new SummaryCollector();
-        NatChange[] changes = new NatChange[20_000];
-        for (int i = 0; i < changes.length; i++) {
-            changes[i] = new NatChange(new Tuple(6, CLIENT, 30_000 + i % 5, SERVICE, 80 + i % 7),
-                    new Tuple(6, CLIENT, 30_000 + i % 5, ENDPOINT, 8080 + i % 7), false);
-        }
+        int mappings = 25_000;
         long frame = 1;
-        for (int round = 0; round < 3; round++) {
-            for (NatChange n : changes) {
-                summary.accept(trace(frame++, n, false));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < mappings; i++) {
+                IpAddress endpoint = IpAddress.v4(0x0af40000 + i);
+                summary.accept(trace(frame++, new NatChange(new Tuple(6, CLIENT, 40_000, SERVICE, 80),
+                        new Tuple(6, CLIENT, 40_000, endpoint, 8080), false), false));
             }
         }
-        List<Long> counts = summary.summary().natMappings().stream().map(m -> m.packets()).toList();
-        assertEquals(7, counts.size());
-        assertEquals(60_000L, counts.stream().mapToLong(Long::longValue).sum());
+        Map<String, Long> packets = summary.summary().natMappings().stream()
+                .collect(Collectors.toMap(m -> m.kind() + " " + m.after(), m -> m.packets()));
+        assertEquals(10_001, packets.size());
+        assertEquals(2L, packets.get("DNAT 10.244.0.0:8080"));
+        assertEquals(2L, packets.get("DNAT 10.244.39.15:8080"));
+        assertEquals(30_000L, packets.get("other mappings "));
+        assertEquals(50_000L, packets.values().stream().mapToLong(Long::longValue).sum());
     }
 
     private static NatChange dnat(int sport) {
