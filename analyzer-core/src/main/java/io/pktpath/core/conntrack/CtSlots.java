@@ -1,6 +1,7 @@
 package io.pktpath.core.conntrack;
 
 import io.pktpath.core.engine.Packet;
+import io.pktpath.core.util.ProbeRuns;
 import io.pktpath.parser.net.IpAddress;
 import java.util.function.Consumer;
 
@@ -157,9 +158,7 @@ final class CtSlots {
             if (cts[j] == null) {
                 break;
             }
-            int home = home(keys, j);
-            boolean between = hole <= j ? hole < home && home <= j : hole < home || home <= j;
-            if (!between) {
+            if (ProbeRuns.mayFill(hole, j, home(keys, j), mask)) {
                 System.arraycopy(keys, base(j), keys, base(hole), STRIDE);
                 cts[hole] = cts[j];
                 hole = j;

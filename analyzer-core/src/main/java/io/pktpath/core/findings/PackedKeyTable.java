@@ -1,5 +1,6 @@
 package io.pktpath.core.findings;
 
+import io.pktpath.core.util.ProbeRuns;
 import io.pktpath.parser.net.IpAddress;
 import java.util.function.Consumer;
 
@@ -138,9 +139,7 @@ public final class PackedKeyTable<V> {
         int hole = slot;
         int next = (hole + 1) & mask;
         while (values[next] != null) {
-            int home = home(keys, next * width);
-            // the key at next may fill the hole unless its home lies cyclically in (hole, next]
-            if (((next - home) & mask) >= ((next - hole) & mask)) {
+            if (ProbeRuns.mayFill(hole, next, home(keys, next * width), mask)) {
                 System.arraycopy(keys, next * width, keys, hole * width, width);
                 values[hole] = values[next];
                 hole = next;
