@@ -9,8 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Arbitrary;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,9 +56,10 @@ class HeaderTestProperties {
     }
 
     @Property(tries = 200)
-    void walksWithTheHeaderFirstEqualWalksOfEveryEvaluator(@ForAll("chains") List<String> chain,
-                                                           @ForAll("subChains") List<String> sub,
-                                                           @ForAll("packetLists") List<Packet> packets) {
+    void walksWithTheHeaderFirstEqualWalksOfEveryEvaluator(
+            @ForAll(supplier = RandomChains.Rules.class) List<String> chain,
+            @ForAll(supplier = RandomChains.SubRules.class) List<String> sub,
+            @ForAll(supplier = RandomChains.Packets.class) List<Packet> packets) {
         String text = PortIndexProperties.dump(chain, sub);
         CompiledRuleset rs = CompiledRuleset.compile(Fixtures.parse(text), false);
         for (Packet p : packets) {
@@ -75,20 +74,5 @@ class HeaderTestProperties {
             out.add(b.probability() + " " + b.walk().lines() + " " + b.walk().result());
         }
         return out;
-    }
-
-    @Provide
-    Arbitrary<List<String>> chains() {
-        return PortIndexProperties.rule(false).list().ofMinSize(1).ofMaxSize(30);
-    }
-
-    @Provide
-    Arbitrary<List<String>> subChains() {
-        return PortIndexProperties.rule(true).list().ofMinSize(0).ofMaxSize(20);
-    }
-
-    @Provide
-    Arbitrary<List<Packet>> packetLists() {
-        return new PortIndexProperties().packets().list().ofMinSize(12).ofMaxSize(12);
     }
 }

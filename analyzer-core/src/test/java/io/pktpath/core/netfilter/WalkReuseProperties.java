@@ -9,10 +9,8 @@ import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,9 +38,10 @@ class WalkReuseProperties {
     }
 
     @Property(tries = 150)
-    void walksInOneContextEqualWalksInFreshContexts(@ForAll("chains") List<String> chain,
-                                                    @ForAll("subChains") List<String> sub,
-                                                    @ForAll("packetLists") List<Packet> packets) {
+    void walksInOneContextEqualWalksInFreshContexts(
+            @ForAll(supplier = RandomChains.Rules.class) List<String> chain,
+            @ForAll(supplier = RandomChains.SubRules.class) List<String> sub,
+            @ForAll(supplier = RandomChains.Packets.class) List<Packet> packets) {
         CompiledRuleset rs = CompiledRuleset.compile(Fixtures.parse(PortIndexProperties.dump(chain, sub)));
         assertEquals(walkAll(rs, Hook.FORWARD, "filter", packets, false), walkAll(rs, Hook.FORWARD, "filter", packets, true));
     }
@@ -63,20 +62,5 @@ class WalkReuseProperties {
     private static WalkContext context(List<TraceStep> steps) {
         List<RuleMiss> misses = new ArrayList<>();
         return new WalkContext(Fixtures.Facts.of("192.168.0.2"), ChoiceOracle.FIRST, new RuleState(), steps, false, misses);
-    }
-
-    @Provide
-    Arbitrary<List<String>> chains() {
-        return PortIndexProperties.rule(false).list().ofMinSize(1).ofMaxSize(30);
-    }
-
-    @Provide
-    Arbitrary<List<String>> subChains() {
-        return PortIndexProperties.rule(true).list().ofMinSize(0).ofMaxSize(20);
-    }
-
-    @Provide
-    Arbitrary<List<Packet>> packetLists() {
-        return new PortIndexProperties().packets().list().ofMinSize(12).ofMaxSize(12);
     }
 }
