@@ -18,25 +18,13 @@ final class Names {
 
     /** Table size (as a power of two) for a reader of a whole dump. */
     static final int DUMP_BITS = 13;
-    private static final int FIBONACCI = 0x9E3779B9;
 
-    private final int bits;
-    private final int mask;
-    /** How many entries a table holds before it forgets them all (half its slots). */
-    private final int full;
+    /** How many word values of one option kind are kept before they are all forgotten. */
+    private final int fullWordValues;
+    private final GenerationSlots wordSlots;
     private final String[] words;
-    /**
-     * Per slot of {@link #words}: the generation that filled it (high 32 bits) and the word's hash code (low 32 bits),
-     * so a probe reads a string only when the hash agrees, and forgetting every word is starting a new generation.
-     */
-    private final long[] wordSlots;
-    private int wordGeneration = 1;
-    private int wordCount;
+    private final GenerationSlots valueSlots;
     private final Object[] values;
-    /** Per slot of {@link #values}, as {@link #wordSlots}. */
-    private final long[] valueSlots;
-    private int valueGeneration = 1;
-    private int valueCount;
     private final Map<OptionKind, Map<String, WordValue>> wordValues = new EnumMap<>(OptionKind.class);
 
     /** Sharing for a whole dump. */
@@ -46,13 +34,11 @@ final class Names {
 
     /** Sharing with tables of {@code 2^bits} slots (a few thousand lines need no more than 2^11). */
     Names(int bits) {
-        this.bits = bits;
-        this.mask = (1 << bits) - 1;
-        this.full = 1 << (bits - 1);
-        this.words = new String[1 << bits];
-        this.wordSlots = new long[1 << bits];
-        this.values = new Object[1 << bits];
-        this.valueSlots = new long[1 << bits];
+        this.fullWordValues = 1 << (bits - 1);
+        this.wordSlots = new GenerationSlots(bits);
+        this.words = new String[wordSlots.capacity()];
+        this.valueSlots = new GenerationSlots(bits);
+        this.values = new Object[valueSlots.capacity()];
     }
 
     /** The first equal string seen, else {@code s} itself. */
@@ -81,23 +67,13 @@ final class Names {
     @SuppressWarnings("unchecked")
     <T> T shareValue(T v) {
         int hash = v.hashCode();
-        long filled = (long) valueGeneration << 32 | (hash & 0xffffffffL);
-        int k = slot(hash);
-        for (long m = valueSlots[k]; (int) (m >>> 32) == valueGeneration; m = valueSlots[k]) {
-            if (m == filled && values[k].equals(v)) {
+        int k = valueSlots.first(hash);
+        for (; valueSlots.taken(k); k = valueSlots.next(k)) {
+            if (valueSlots.holds(k, hash) && values[k].equals(v)) {
                 return (T) values[k];
             }
-            k = (k + 1) & mask;
         }
-        if (valueCount == full) {
-            valueGeneration++;
-            valueCount = 0;
-            filled = (long) valueGeneration << 32 | (hash & 0xffffffffL);
-            k = slot(hash);
-        }
-        values[k] = v;
-        valueSlots[k] = filled;
-        valueCount++;
+        values[valueSlots.take(hash, k)] = v;
         return v;
     }
 
@@ -110,7 +86,7 @@ final class Names {
     /** Keeps the value {@code word} has for an option of {@code kind}. */
     void keepWordValue(OptionKind kind, String word, WordValue value) {
         Map<String, WordValue> read = wordValues.computeIfAbsent(kind, k -> new HashMap<>());
-        if (read.size() == full) {
+        if (read.size() == fullWordValues) {
             read.clear();
         }
         read.put(word, value);
@@ -118,29 +94,15 @@ final class Names {
 
     private String share(String text, int start, int end, int hash, String whole) {
         int len = end - start;
-        long filled = (long) wordGeneration << 32 | (hash & 0xffffffffL);
-        int k = slot(hash);
-        for (long m = wordSlots[k]; (int) (m >>> 32) == wordGeneration; m = wordSlots[k]) {
+        int k = wordSlots.first(hash);
+        for (; wordSlots.taken(k); k = wordSlots.next(k)) {
             String w = words[k];
-            if (m == filled && w.length() == len && text.startsWith(w, start)) {
+            if (wordSlots.holds(k, hash) && w.length() == len && text.startsWith(w, start)) {
                 return w;
             }
-            k = (k + 1) & mask;
-        }
-        if (wordCount == full) {
-            wordGeneration++;
-            wordCount = 0;
-            filled = (long) wordGeneration << 32 | (hash & 0xffffffffL);
-            k = slot(hash);
         }
         String s = whole != null ? whole : text.substring(start, end);
-        words[k] = s;
-        wordSlots[k] = filled;
-        wordCount++;
+        words[wordSlots.take(hash, k)] = s;
         return s;
-    }
-
-    private int slot(int hash) {
-        return (hash * FIBONACCI) >>> (32 - bits);
     }
 }
