@@ -342,3 +342,54 @@ b_frame_time() { awk -v n="$1" '$1 == n { print $2; exit }' "$WORK/frames.txt"; 
 
 # b_dt A B: B - A in seconds with 2 decimals (frame times).
 b_dt() { echo "$(b_frame_time "$2") $(b_frame_time "$1")" | awk '{ printf "%.2f", $1 - $2 }'; }
+
+# b_bridge_nf_node VALUE: the node of bridge-nf-off and bridge-nf-on, which differ only in VALUE, the node's
+# net.bridge.bridge-nf-call-iptables: bridge br-pkp with containers a and b, an uplink, filter FORWARD policy DROP
+# with a container-to-container DROP rule first, MASQUERADE out of the bridge; servers on b (tcp 8080, udp 5300)
+# and on the uplink (tcp 9000).
+b_bridge_nf_node() {
+  make_node_ns; make_uplink_ns
+  make_bridge br-pkp 172.17.0.1/16
+  add_bridge_pod a 172.17.0.2/16 172.17.0.1 br-pkp
+  add_bridge_pod b 172.17.0.3/16 172.17.0.1 br-pkp
+  nsx "$NODE_NS" sysctl -qw net.bridge.bridge-nf-call-iptables="$1" >/dev/null
+  cat > "$WORK/rules.v4" <<'R'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -s 172.17.0.0/16 ! -o br-pkp -j MASQUERADE
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -i br-pkp -o br-pkp -m comment --comment "container to container, only seen with bridge-nf-call-iptables=1" -j DROP
+-A FORWARD -o br-pkp -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i br-pkp ! -o br-pkp -j ACCEPT
+COMMIT
+R
+  cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
+  load_rules "$WORK/rules.v4"
+  b_serve b tcp 8080 40; b_serve b udp 5300 40; b_serve up tcp 9000 40
+}
+
+# b_two_uplink_node: the node of policy-routing-fwmark and policy-routing-reply-mark: pod client 10.244.1.2, the
+# first uplink on eth0 and a second one (namespace UP2_NS, 172.18.1.1) on eth1, both answering for 10.50.0.10; table
+# 100 routes by default through the second uplink and `ip rule fwmark 0x10 lookup 100` sends marked packets there.
+b_two_uplink_node() {
+  make_node_ns; make_uplink_ns
+  add_pod client 10.244.1.2
+  UP2_NS="pkp-$TAG-up2"
+  new_ns "$UP2_NS"
+  ip -n "$NODE_NS" link add eth1 type veth peer name eth0 netns "$UP2_NS"
+  ip -n "$NODE_NS" addr add 172.18.1.2/24 dev eth1
+  ip -n "$UP2_NS" addr add 172.18.1.1/24 dev eth0
+  ip -n "$NODE_NS" link set eth1 up; ip -n "$UP2_NS" link set eth0 up
+  ip -n "$UP2_NS" route add default via 172.18.1.2 dev eth0
+  for ns in "$UPLINK_NS" "$UP2_NS"; do ip -n "$ns" addr add 10.50.0.10/32 dev lo; done
+  ip -n "$NODE_NS" route add default via 172.18.1.1 dev eth1 table 100
+  ip -n "$NODE_NS" rule add fwmark 0x10 lookup 100 priority 100
+  env_put UPLINK2_NS "$UP2_NS"; env_put NODE_IP2 172.18.1.2; env_put UPLINK2_IP 172.18.1.1
+}

@@ -8,31 +8,7 @@ PKP_TAG="b-brnn"
 pkp_init bridge-nf-on
 source "$PKP_LIB_DIR/lib-extra.sh"
 
-make_node_ns; make_uplink_ns
-make_bridge br-pkp 172.17.0.1/16
-add_bridge_pod a 172.17.0.2/16 172.17.0.1 br-pkp
-add_bridge_pod b 172.17.0.3/16 172.17.0.1 br-pkp
-nsx "$NODE_NS" sysctl -qw net.bridge.bridge-nf-call-iptables=1 >/dev/null
-cat > "$WORK/rules.v4" <<'R'
-*nat
-:PREROUTING ACCEPT [0:0]
-:INPUT ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-:POSTROUTING ACCEPT [0:0]
--A POSTROUTING -s 172.17.0.0/16 ! -o br-pkp -j MASQUERADE
-COMMIT
-*filter
-:INPUT ACCEPT [0:0]
-:FORWARD DROP [0:0]
-:OUTPUT ACCEPT [0:0]
--A FORWARD -i br-pkp -o br-pkp -m comment --comment "container to container, only seen with bridge-nf-call-iptables=1" -j DROP
--A FORWARD -o br-pkp -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A FORWARD -i br-pkp ! -o br-pkp -j ACCEPT
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
-b_serve b tcp 8080 40; b_serve b udp 5300 40; b_serve up tcp 9000 40
+b_bridge_nf_node 1
 
 snapshot_state before
 start_capture; start_trace

@@ -7,19 +7,7 @@ PKP_TAG="b-prfw"
 pkp_init policy-routing-fwmark
 source "$PKP_LIB_DIR/lib-extra.sh"
 
-make_node_ns; make_uplink_ns
-add_pod client 10.244.1.2
-UP2_NS="pkp-$TAG-up2"
-new_ns "$UP2_NS"
-ip -n "$NODE_NS" link add eth1 type veth peer name eth0 netns "$UP2_NS"
-ip -n "$NODE_NS" addr add 172.18.1.2/24 dev eth1
-ip -n "$UP2_NS" addr add 172.18.1.1/24 dev eth0
-ip -n "$NODE_NS" link set eth1 up; ip -n "$UP2_NS" link set eth0 up
-ip -n "$UP2_NS" route add default via 172.18.1.2 dev eth0
-for ns in "$UPLINK_NS" "$UP2_NS"; do ip -n "$ns" addr add 10.50.0.10/32 dev lo; done
-ip -n "$NODE_NS" route add default via 172.18.1.1 dev eth1 table 100
-ip -n "$NODE_NS" rule add fwmark 0x10 lookup 100 priority 100
-env_put UPLINK2_NS "$UP2_NS"; env_put NODE_IP2 172.18.1.2; env_put UPLINK2_IP 172.18.1.1
+b_two_uplink_node
 
 cat > "$WORK/rules.v4" <<'R'
 *mangle
