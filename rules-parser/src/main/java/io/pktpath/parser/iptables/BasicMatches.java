@@ -21,9 +21,12 @@ import java.util.stream.Collectors;
  * the same text are taken from the parser's {@link RememberedReadings}.
  */
 final class BasicMatches {
-    /** The options below in every spelling, to share one copy of each. */
-    private static final Map<String, String> SPELLINGS = Set.of("-s", "--source", "--src", "-d", "--destination", "--dst",
-                    "-p", "--protocol", "-i", "--in-interface", "-o", "--out-interface", "-f", "--fragment").stream()
+    /** The options read here, in every spelling. */
+    static final Set<String> OPTIONS = Set.of("-s", "--source", "--src", "-d", "--destination", "--dst", "-p",
+            "--protocol", "-i", "--in-interface", "-o", "--out-interface", "-f", "--fragment");
+
+    /** {@link #OPTIONS}, to share one copy of each spelling. */
+    private static final Map<String, String> SPELLINGS = OPTIONS.stream()
             .collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity()));
 
     private static final Set<String> SOURCE_OPTIONS = Set.of("-s", "--source", "--src");

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads the options of one rule, left to right, into matches in written order. A module's options that follow an
@@ -16,9 +18,10 @@ import java.util.Set;
  * record of the module that owns them; unknown modules and unknown options become {@link UnsupportedMatch}.
  */
 final class MatchListParser {
-    private static final Set<String> BOUNDARIES = Set.of("-m", "--match", "-j", "--jump", "-g", "--goto", "-s", "--source",
-            "--src", "-d", "--destination", "--dst", "-p", "--protocol", "-i", "--in-interface", "-o", "--out-interface",
-            "-f", "--fragment");
+    /** The options that end a module's options: a module, a target, or one of the {@link BasicMatches#OPTIONS}. */
+    private static final Set<String> BOUNDARIES = Stream.concat(
+            Stream.of("-m", "--match", "-j", "--jump", "-g", "--goto"), BasicMatches.OPTIONS.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     /** Readings remembered between lines, taken only with {@link #shortcuts}. */
     private final RememberedReadings remembered = new RememberedReadings();
