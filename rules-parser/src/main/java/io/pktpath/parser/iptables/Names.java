@@ -19,8 +19,6 @@ final class Names {
     /** Table size (as a power of two) for a reader of a whole dump. */
     static final int DUMP_BITS = 13;
 
-    /** How many word values of one option kind are kept before they are all forgotten. */
-    private final int fullWordValues;
     private final GenerationSlots wordSlots;
     private final String[] words;
     private final GenerationSlots valueSlots;
@@ -34,7 +32,6 @@ final class Names {
 
     /** Sharing with tables of {@code 2^bits} slots (a few thousand lines need no more than 2^11). */
     Names(int bits) {
-        this.fullWordValues = 1 << (bits - 1);
         this.wordSlots = new GenerationSlots(bits);
         this.words = new String[wordSlots.capacity()];
         this.valueSlots = new GenerationSlots(bits);
@@ -83,10 +80,13 @@ final class Names {
         return read == null ? null : read.get(word);
     }
 
-    /** Keeps the value {@code word} has for an option of {@code kind}. */
+    /**
+     * Keeps the value {@code word} has for an option of {@code kind}; the values of a kind are all forgotten once they
+     * are as many as half the word slots, as the words are.
+     */
     void keepWordValue(OptionKind kind, String word, WordValue value) {
         Map<String, WordValue> read = wordValues.computeIfAbsent(kind, k -> new HashMap<>());
-        if (read.size() == fullWordValues) {
+        if (read.size() == wordSlots.capacity() / 2) {
             read.clear();
         }
         read.put(word, value);
