@@ -31,8 +31,8 @@ class LauncherJvmOptionsTest {
     @Test
     void withoutUserOptionsTheLauncherPassesItsOwn(@TempDir Path dir) throws Exception {
         List<String> args = launch(dir, GIB_16, "", "analyze", "bundle dir");
-        assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar",
-                dir.resolve("root/cli/target/pktpath-cli.jar").toString(), "analyze", "bundle dir"), args);
+        assertEquals(then(DEFAULTS, "-jar", dir.resolve("root/cli/target/pktpath-cli.jar").toString(), "analyze",
+                "bundle dir"), args);
     }
 
     @Test
@@ -74,15 +74,14 @@ class LauncherJvmOptionsTest {
     void aCollectorChosenByTheUserReplacesTheLaunchersCollector(@TempDir Path dir) throws Exception {
         for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC", "-XX:+UseZGC")) {
             List<String> args = launch(dir, GIB_16, "-ea " + collector, "analyze");
-            assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-ea", collector, "-jar"),
-                    args.subList(0, 5), collector);
+            assertEquals(then(INLINING, "-ea", collector, "-jar"), args.subList(0, 5), collector);
         }
     }
 
     @Test
     void theGuiGetsTheInliningLimitsButKeepsTheJvmsCollector(@TempDir Path dir) throws Exception {
         List<String> args = launch(dir, GIB_16, "-Xss2m", "gui", "x");
-        assertEquals(List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-Xss2m", "-jar"), args.subList(0, 4));
+        assertEquals(then(INLINING, "-Xss2m", "-jar"), args.subList(0, 4));
         assertTrue(args.get(4).endsWith("desktop-ui/target/pktpath-gui.jar"), args.toString());
         assertEquals(List.of("x"), args.subList(5, args.size()));
     }
@@ -94,8 +93,7 @@ class LauncherJvmOptionsTest {
         Files.createDirectories(root.resolve("samples/bundles/clusterip-tcp"));
         Path archive = root.resolve("cli/target/pktpath-cli.jsa");
         Path log = dir.resolve("jdk/bin/training.log");
-        List<String> withArchive = List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9",
-                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off", "-ea", "-jar");
+        List<String> withArchive = then(DEFAULTS, "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off", "-ea", "-jar");
 
         assertEquals(withArchive, launch(dir, GIB_16, "-ea", "explain", "x", "7").subList(0, 7));
         List<String> training = Files.readAllLines(log);
@@ -125,17 +123,20 @@ class LauncherJvmOptionsTest {
     void withoutAWorkingArchiveTheCliStartsWithoutOne(@TempDir Path dir) throws Exception {
         launch(dir, GIB_16, "", "analyze");
         Files.createDirectories(dir.resolve("root/samples/bundles/clusterip-tcp"));
-        assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar"),
-                launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
+        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
         try (var files = Files.list(dir.resolve("root/cli/target"))) {
             assertEquals(List.of("pktpath-cli.jar", "pktpath-cli.jsa.jvm"),
                     files.map(f -> f.getFileName().toString()).sorted().toList(),
                     "no archive and no half-made one is left, only the note of the attempt");
         }
-        assertEquals(List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", "-jar"),
-                launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
+        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
         assertEquals(1, Files.readAllLines(dir.resolve("jdk/bin/training.log")).size(),
                 "a JVM that cannot make an archive is not asked again for the same jar");
+    }
+
+    /** {@code first} followed by {@code rest}. */
+    private static List<String> then(List<String> first, String... rest) {
+        return java.util.stream.Stream.concat(first.stream(), java.util.stream.Stream.of(rest)).toList();
     }
 
     /**
