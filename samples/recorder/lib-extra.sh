@@ -379,6 +379,7 @@ R
 # first uplink on eth0 and a second one (namespace UP2_NS, 172.18.1.1) on eth1, both answering for 10.50.0.10; table
 # 100 routes by default through the second uplink and `ip rule fwmark 0x10 lookup 100` sends marked packets there.
 b_two_uplink_node() {
+  local ns
   make_node_ns; make_uplink_ns
   add_pod client 10.244.1.2
   UP2_NS="pkp-$TAG-up2"
