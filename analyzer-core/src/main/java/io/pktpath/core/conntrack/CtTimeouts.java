@@ -4,6 +4,7 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.sysctl.Setting;
 import io.pktpath.parser.sysctl.Sysctls;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import java.util.Objects;
 public record CtTimeouts(Map<TcpState, Long> tcpSeconds, long tcpUnacknowledged, long udp, long udpStream, long icmp,
                          long icmpv6, long generic, boolean tcpLoose, boolean tcpBeLiberal, List<String> assumed) {
     public CtTimeouts {
-        tcpSeconds = Map.copyOf(new EnumMap<>(tcpSeconds));
+        // an enum map reads a state's timeout by its ordinal; the commit of every TCP packet asks for one
+        tcpSeconds = Collections.unmodifiableMap(new EnumMap<>(tcpSeconds));
         assumed = List.copyOf(assumed);
     }
 
