@@ -17,10 +17,15 @@ public sealed interface ConfirmResult {
         }
     }
 
-    /** The ORIGINAL tuple was already confirmed; kernel 6.x resolves the clash (clash_resolve) and the packet goes on. */
-    record ClashResolved(Connection existing, boolean sameNat, String detail) implements ConfirmResult {
+    /**
+     * The ORIGINAL tuple was already confirmed; kernel 6.x resolves the clash (clash_resolve) and the packet goes on;
+     * {@code races} holds the same-tuple race this shows (§8.1).
+     */
+    record ClashResolved(Connection existing, boolean sameNat, List<RaceEvidence> races, String detail)
+            implements ConfirmResult {
         public ClashResolved {
             Objects.requireNonNull(existing, "existing");
+            races = List.copyOf(races);
             Objects.requireNonNull(detail, "detail");
         }
     }

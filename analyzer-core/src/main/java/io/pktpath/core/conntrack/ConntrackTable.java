@@ -31,6 +31,10 @@ public final class ConntrackTable {
     private final CtCommitter committer;
     private final List<Connection> ended = new ArrayList<>();
     private final List<RaceEvidence> races = new ArrayList<>();
+    /** The reply-only clash entries (IPS_NAT_CLASH) still in the index, which the sweep of ORIGINAL tuples does not see. */
+    private final List<Connection> clashEntries = new ArrayList<>();
+    /** How long the kernel keeps a clash entry (nf_ct_resolve_clash_harder sets its timeout to one second). */
+    static final long CLASH_ENTRY_SECONDS = 1;
     private final long[] counters = new long[6];
     private long nextId = 1;
     private int insertsSinceSweep;
@@ -68,6 +72,22 @@ public final class ConntrackTable {
         return index.warm(zone, packets, count, slotReader);
     }
 
+    /** True if {@code p}, found by {@code e}, may have been NEW on another CPU: §8.1's same-tuple race window. */
+    public boolean mayRace(CtLookup.Existing e, Packet p) {
+        return RaceDetector.mayRace(e.ct(), e.direction(), p, p.timeNanos(), raceWindowNanos);
+    }
+
+    /**
+     * The lookup of {@code p} had its ct, found by {@code e}, not been confirmed yet (§8.1), when {@link #mayRace} holds:
+     * a candidate of its own, which meets that ct at confirmation ({@link #confirm}: clash_resolve).
+     */
+    public Optional<CtLookup.Created> racingNew(CtLookup.Existing e, Packet p) {
+        if (!mayRace(e, p)) {
+            return Optional.empty();
+        }
+        return Optional.of(classifier.racing(p, e.ct(), p.timeNanos(), nextId));
+    }
+
     /** The binding a NAT target fixes for candidate {@code c} (§5); {@code manip} DST at PRE/OUT, SRC at POST/IN. */
     public NatBinding bind(CtCandidate c, Target target, RuleRef rule, NatManip manip, Packet p, NatEnv env,
                            long timeNanos) {
@@ -95,7 +115,7 @@ public final class ConntrackTable {
         purgeExpired(rk, timeNanos);
         CtIndex.Slot so = index.get(ok);
         if (so != null) {
-            return originalClash(c, so.ct());
+            return originalClash(c, so.ct(), p, timeNanos);
         }
         CtIndex.Slot sr = index.get(rk);
         if (sr != null) {
@@ -115,12 +135,30 @@ public final class ConntrackTable {
         return new ConfirmResult.Confirmed(ct, found, "flow #" + ct.id() + " confirmed");
     }
 
-    private ConfirmResult originalClash(CtCandidate c, Connection existing) {
+    /**
+     * A candidate whose ORIGINAL tuple a confirmed ct already holds: for UDP, UDP-Lite and ICMP the kernel resolves the
+     * clash (nf_ct_resolve_clash): with the same NAT the packet joins that ct, with different NAT it goes on under a
+     * reply-only clash entry that lives 1 s, so its endpoint's reply finds it; for TCP the packet is dropped.
+     */
+    private ConfirmResult originalClash(CtCandidate c, Connection existing, Packet p, long timeNanos) {
         int proto = c.original().protocol();
         if (proto == Packet.UDP || proto == 136 || Tuples.isIcmp(proto)) {
             counters[5]++;
             boolean same = existing.reply().equals(c.reply());
-            return new ConfirmResult.ClashResolved(existing, same, same
+            List<RaceEvidence> evidence = List.of();
+            if (!existing.raceFlagged() && !existing.fromBundle()) {
+                evidence = List.of(RaceDetector.clash(existing, c, p, timeNanos, same));
+                existing.flagRace();
+                races.addAll(evidence);
+            }
+            if (same) {
+                committer.update(existing, CtDirection.ORIGINAL, p, timeNanos);
+            } else {
+                Connection clash = committer.create(nextId++, c, p, timeNanos, CLASH_ENTRY_SECONDS);
+                index.insertReplyOnly(clash);
+                clashEntries.add(clash);
+            }
+            return new ConfirmResult.ClashResolved(existing, same, evidence, same
                     ? "clash with flow #" + existing.id() + " resolved: identical NAT, the packet adopts that ct"
                     : "clash with flow #" + existing.id() + " resolved: different NAT, a reply-only clash entry"
                     + " (IPS_NAT_CLASH, 1 s) carries this packet to its own endpoint");
@@ -188,6 +226,13 @@ public final class ConntrackTable {
     /** Removes every ct whose timer ran out by {@code timeNanos}. */
     public void expire(long timeNanos) {
         insertsSinceSweep = 0;
+        for (java.util.Iterator<Connection> it = clashEntries.iterator(); it.hasNext(); ) {
+            Connection clash = it.next();
+            if (clash.end() != FlowEnd.OPEN || clash.expiredAt(timeNanos)) {
+                end(clash, FlowEnd.EXPIRED);
+                it.remove();
+            }
+        }
         List<Connection> dead = index.all().stream().filter(c -> c.expiredAt(timeNanos))
                 .sorted(Comparator.comparingLong(Connection::id)).toList();
         dead.forEach(c -> end(c, FlowEnd.EXPIRED));

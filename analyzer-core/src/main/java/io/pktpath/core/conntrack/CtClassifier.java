@@ -60,6 +60,19 @@ final class CtClassifier {
         return ct.existing(dir, ct.stateFor(dir), timeNanos, next);
     }
 
+    /**
+     * The lookup of {@code p} had the ct {@code first} not been confirmed yet (§8.1): a new candidate of its own, as the
+     * kernel makes for the second of two datagrams sent at once on two CPUs.
+     */
+    CtLookup.Created racing(Packet p, Connection first, long timeNanos, long nextId) {
+        CtLookup fresh = fresh(p, first.zone(), timeNanos, nextId, Optional.empty());
+        if (!(fresh instanceof CtLookup.Created c)) {
+            throw new IllegalStateException("a non-TCP packet of a tracked tuple always opens a candidate: " + fresh);
+        }
+        return new CtLookup.Created(c.candidate(), c.info(), "new flow #" + nextId + ": flow #" + first.id()
+                + " of the same tuple (frame " + first.firstFrame() + ") was not confirmed yet, so this packet is NEW too");
+    }
+
     private CtLookup fresh(Packet p, int zone, long timeNanos, long nextId, Optional<Connection> replaces) {
         Tuple original = p.tuple();
         TcpState tcpState = TcpState.NONE;

@@ -96,6 +96,11 @@ final class CtIndex {
         bySource.computeIfAbsent(SourceKey.of(c.zone(), c.original()), k -> new ArrayList<>(1)).add(c);
     }
 
+    /** Inserts only the reply tuple of {@code c}: the kernel's clash entry (IPS_NAT_CLASH) that no ORIGINAL packet finds. */
+    void insertReplyOnly(Connection c) {
+        slots.put(replyKey(c, c.icmpRequestType()), c, CtDirection.REPLY);
+    }
+
     void remove(Connection c) {
         CtKey o = originalKey(c, c.icmpRequestType());
         CtKey r = replyKey(c, c.icmpRequestType());

@@ -30,19 +30,42 @@ final class RaceDetector {
 
     /** §8.1: a second unanswered ORIGINAL packet of a non-TCP ct within the window of the ct's first. */
     static Optional<RaceEvidence> sameTuple(Connection ct, CtDirection dir, Packet p, long timeNanos, long window) {
-        if (dir != CtDirection.ORIGINAL || ct.seenReply() || ct.isTcp() || ct.fromBundle() || ct.raceFlagged()) {
+        if (!mayRace(ct, dir, p, timeNanos, window)) {
             return Optional.empty();
         }
         long gap = timeNanos - ct.createdNanos();
-        if (gap < 0 || gap > window || p.frame() == ct.firstFrame()) {
-            return Optional.empty();
-        }
         String nat = ct.nat().isEmpty() ? "no NAT" : String.join("; ", ct.nat().stream().map(NatRecord::detail).toList());
         return Optional.of(new RaceEvidence(RaceEvidence.Kind.UDP_SAME_TUPLE, ct.id(), ct.firstFrame(), ct.id(),
                 p.frame(), ct.original(), p.tuple(), ct.original(), "first packet: " + nat
                 + " | second packet: would have traversed the nat chains again (choice unknown)", gap,
                 "frames " + ct.firstFrame() + " and " + p.frame() + " share tuple " + ct.original() + " " + micros(gap)
                         + " apart with no reply between: on two CPUs both would have been NEW and raced to confirm"));
+    }
+
+    /**
+     * §8.1's condition: {@code p} is a later ORIGINAL packet of a non-TCP ct that has seen no reply, within the window of
+     * the ct's first packet, so on two CPUs the ct may not have been confirmed yet when {@code p} looked it up.
+     */
+    static boolean mayRace(Connection ct, CtDirection dir, Packet p, long timeNanos, long window) {
+        if (dir != CtDirection.ORIGINAL || ct.seenReply() || ct.isTcp() || ct.fromBundle() || ct.raceFlagged()) {
+            return false;
+        }
+        long gap = timeNanos - ct.createdNanos();
+        return gap >= 0 && gap <= window && p.frame() != ct.firstFrame();
+    }
+
+    /** §8.1 seen through: the later packet was NEW too, went through nat on its own and met the ct at confirmation. */
+    static RaceEvidence clash(Connection first, CtCandidate later, Packet p, long timeNanos, boolean sameNat) {
+        long gap = Math.max(0, timeNanos - first.createdNanos());
+        String mine = later.dstBinding().or(later::srcBinding).map(b -> b.detail()).orElse("no NAT");
+        String theirs = first.nat().isEmpty() ? "no NAT"
+                : String.join("; ", first.nat().stream().map(NatRecord::detail).toList());
+        return new RaceEvidence(RaceEvidence.Kind.UDP_SAME_TUPLE, first.id(), first.firstFrame(), later.id(), p.frame(),
+                first.original(), p.tuple(), first.original(), "first packet: " + theirs + " | second packet: " + mine,
+                gap, "frames " + first.firstFrame() + " and " + p.frame() + " share tuple " + first.original() + " "
+                + micros(gap) + " apart and were both NEW: the second went through nat on its own and met flow #"
+                + first.id() + " at confirmation, " + (sameNat ? "with the same NAT (it joined that ct)"
+                : "with different NAT (a reply-only clash entry carried it to its own endpoint)"));
     }
 
     private static String micros(long nanos) {

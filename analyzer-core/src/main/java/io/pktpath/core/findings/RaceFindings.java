@@ -35,11 +35,18 @@ final class RaceFindings {
             frames.add(r.laterFrame());
             services.add(r.earlierOriginal().dst() + ":" + r.earlierOriginal().dport());
             var later = udp.datagram(r.laterFrame());
+            var earlier = udp.datagram(r.earlierFrame());
             String fate;
             if (later.isPresent() && !later.get().observedEgress().isEmpty()) {
                 split++;
                 fate = "frame " + r.laterFrame() + " left on " + later.get().observedEgress()
                         + ", a different endpoint than frame " + r.earlierFrame();
+            } else if (later.isPresent() && earlier.isPresent() && later.get().left()
+                    && later.get().otherEndpointThan(earlier.get())) {
+                // the replay followed the second datagram through nat on its own (it raced the first to confirmation)
+                split++;
+                fate = "frame " + r.laterFrame() + " left on " + later.get().leftAs() + ", a different endpoint than frame "
+                        + r.earlierFrame();
             } else if (later.isPresent() && !later.get().left()) {
                 lost++;
                 fate = "frame " + r.laterFrame() + " never left the node in the capture";

@@ -19,8 +19,17 @@ import java.util.Optional;
 final class UdpRaceTracker {
     private static final int MAX = 50_000;
 
-    /** A UDP datagram in the original direction (the last {@code MAX} kept): frame, time, whether the capture shows it leaving, and the observed egress when it differs. */
-    record NewDatagram(long frame, long timeNanos, String tuple, boolean left, String observedEgress) {
+    /**
+     * A UDP datagram in the original direction (the last {@code MAX} kept): frame, time, whether the capture shows it
+     * leaving, the observed egress when it differs from the replay's, and the endpoint its DNAT chose with where it left
+     * ({@code DEV as TUPLE}), empty without DNAT.
+     */
+    record NewDatagram(long frame, long timeNanos, String tuple, boolean left, String observedEgress, String endpoint,
+                       String leftAs) {
+        /** True if both went through DNAT to endpoints that differ. */
+        boolean otherEndpointThan(NewDatagram earlier) {
+            return !endpoint.isEmpty() && !earlier.endpoint.isEmpty() && !endpoint.equals(earlier.endpoint);
+        }
     }
 
     private final Map<Long, NewDatagram> news = bounded();
@@ -61,7 +70,14 @@ final class UdpRaceTracker {
             }
         }
         boolean left = !t.correlated().isEmpty() || !observed.isEmpty();
-        news.put(p.frame(), new NewDatagram(p.frame(), p.timeNanos(), tuple, left, observed));
+        String endpoint = "";
+        String leftAs = "";
+        if (t.nat().isPresent() && t.nat().get().changed()) {
+            var after = t.nat().get().after();
+            endpoint = after.dst() + ":" + after.dport();
+            leftAs = t.route().map(r -> r.dev()).orElse("") + " as " + after;
+        }
+        news.put(p.frame(), new NewDatagram(p.frame(), p.timeNanos(), tuple, left, observed, endpoint, leftAs));
         if (!t.alternatives().isEmpty()) {
             String dst = p.dst().map(Object::toString).orElse("?") + ":" + p.dport();
             branches.computeIfAbsent(dst, k -> describe(t.alternatives()));

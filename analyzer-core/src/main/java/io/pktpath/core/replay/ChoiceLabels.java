@@ -21,7 +21,10 @@ final class ChoiceLabels {
     String words(int index, ChoicePoint point, int pick) {
         Place place = index < places.size() ? places.get(index) : null;
         if (place == null || place.rule() != point.rule() || !place.outcomes().equals(point.outcomes())) {
-            place = new Place(point.rule(), point.outcomes(), point.rule().label(), new String[point.outcomes().size()]);
+            // a choice outside the rules (the conntrack lookup's) has no rule position to show
+            String ruleLabel = point.rule().position() > 0 ? point.rule().label()
+                    : point.rule().table() + " " + point.rule().chain();
+            place = new Place(point.rule(), point.outcomes(), ruleLabel, new String[point.outcomes().size()]);
             if (index < places.size()) {
                 places.set(index, place);
             } else {

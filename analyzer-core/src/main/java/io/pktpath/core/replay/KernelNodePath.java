@@ -12,6 +12,7 @@ import io.pktpath.core.conntrack.NatEnv;
 import io.pktpath.core.conntrack.NatManip;
 import io.pktpath.core.conntrack.RaceEvidence;
 import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.ChoicePoint;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.CompiledRuleset;
@@ -29,6 +30,7 @@ import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.NatKind;
+import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.conntrack.ConntrackEntry;
 import io.pktpath.parser.iptables.model.Ruleset;
@@ -208,7 +210,7 @@ public final class KernelNodePath implements NodePath {
         }
         seedOnce(packet.timeNanos());
         CtLookup lookup = lookup(packet, 0);
-        if (!(lookup instanceof CtLookup.Existing existing)) {
+        if (!(lookup instanceof CtLookup.Existing existing) || conntrack.mayRace(existing, packet)) {
             return Optional.empty();
         }
         Optional<CtInfo> ct = lookup.ctInfo();
@@ -631,6 +633,10 @@ public final class KernelNodePath implements NodePath {
             return;
         }
         CtLookup lookup = lookup(s.packet, zone);
+        if (lookup instanceof CtLookup.Existing e && conntrack.mayRace(e, s.packet)
+                && s.oracle.choose(racePoint(s.packet.family(), hook, e)) == 1) {
+            lookup = conntrack.racingNew(e, s.packet).orElseThrow();
+        }
         s.lookup = lookup;
         s.steps.add(lookup.toStep(hook));
         if (lookup instanceof CtLookup.Created c) {
@@ -640,6 +646,22 @@ public final class KernelNodePath implements NodePath {
                 : Optional.of(new CtInfo(lookup.state(), false, 0, java.util.Set.of(), s.packet.tuple(), Optional.empty(),
                 zone, 0, 0));
     }
+
+    /**
+     * The choice a later datagram of an unanswered non-TCP ct meets within the race window (§8.1): the capture cannot
+     * tell whether that ct was confirmed before this packet looked it up (it was, in capture order) or whether, sent at
+     * the same moment from another CPU, the packet was NEW too and went through nat on its own. The egress copy decides.
+     */
+    private static ChoicePoint racePoint(IpFamily family, Hook hook, CtLookup.Existing e) {
+        RuleRef where = new RuleRef(family.number(), "conntrack", hook.name(), 0,
+                new io.pktpath.parser.diag.SourceSpan("conntrack", 0, 0), "the conntrack lookup");
+        return new ChoicePoint(where, "flow #" + e.ct().id() + " (frame " + e.ct().firstFrame() + ") has the same tuple,"
+                + " no reply yet, and began within the race window", RACE_OUTCOMES, RACE_PROBABILITIES);
+    }
+
+    private static final List<String> RACE_OUTCOMES = List.of("found the confirmed ct: ESTABLISHED",
+            "the ct was not confirmed yet: NEW, races it");
+    private static final List<Double> RACE_PROBABILITIES = List.of(Double.NaN, Double.NaN);
 
     /** The conntrack lookup of {@code p} in {@code zone} at its time (side-effect free, so made once per packet and commit). */
     private CtLookup lookup(Packet p, int zone) {
@@ -838,6 +860,7 @@ public final class KernelNodePath implements NodePath {
                 if (r instanceof ConfirmResult.Confirmed ok) {
                     races.addAll(ok.races());
                 } else if (r instanceof ConfirmResult.ClashResolved clash) {
+                    races.addAll(clash.races());
                     outcome = new CommitOutcome(Optional.empty(), "", List.of(clash.detail()));
                 } else if (r instanceof ConfirmResult.Dropped dropped) {
                     outcome = new CommitOutcome(Optional.of(Disposition.CONNTRACK_RACE), dropped.detail(), List.of());
