@@ -49,6 +49,25 @@ class UdpRaceSplitReplayTest {
         return Frames.ipv4(src, dst, 17, Frames.udp(sport, dport, new byte[20]));
     }
 
+    /**
+     * A copy of the recorded node whose capture holds two queries from one socket 2 us apart, the first leaving towards
+     * dns2, the second towards {@code endpoint} (on {@code endpointIf}), that endpoint's answer and the answer leaving
+     * to the client from the service address.
+     */
+    private static Path pairOnRecordedNode(Path tmp, int endpointIf, int endpoint) throws IOException {
+        Path dir = SampleBundles.copy("conntrack-race-udp", tmp);
+        try (OutputStream os = Files.newOutputStream(dir.resolve("capture.pcap"));
+             PcapWriter w = CaptureWriter.pcap(os, LinkType.LINUX_SLL2, false, true, 65535)) {
+            w.write(T0, Frames.sll2(0x0800, CLIENT_IF, IN, Frames.MAC_A, udp(CLIENT, 40000, VIP, 53)));
+            w.write(T0 + 2_000, Frames.sll2(0x0800, CLIENT_IF, IN, Frames.MAC_A, udp(CLIENT, 40000, VIP, 53)));
+            w.write(T0 + 60_000, Frames.sll2(0x0800, DNS2_IF, OUT, Frames.MAC_B, udp(CLIENT, 40000, DNS2, 5353)));
+            w.write(T0 + 61_000, Frames.sll2(0x0800, endpointIf, OUT, Frames.MAC_B, udp(CLIENT, 40000, endpoint, 5353)));
+            w.write(T0 + 300_000, Frames.sll2(0x0800, endpointIf, IN, Frames.MAC_A, udp(endpoint, 5353, CLIENT, 40000)));
+            w.write(T0 + 301_000, Frames.sll2(0x0800, CLIENT_IF, OUT, Frames.MAC_B, udp(VIP, 53, CLIENT, 40000)));
+        }
+        return dir;
+    }
+
     private static List<PacketTrace> replay(Path dir) throws IOException {
         List<PacketTrace> traces = new ArrayList<>();
         AnalysisResult r = Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
@@ -64,16 +83,7 @@ class UdpRaceSplitReplayTest {
 
     @Test
     void secondDatagramRacesToItsOwnEndpointAndTheReplyFindsTheClashEntry(@TempDir Path tmp) throws IOException {
-        Path dir = SampleBundles.copy("conntrack-race-udp", tmp);
-        try (OutputStream os = Files.newOutputStream(dir.resolve("capture.pcap"));
-             PcapWriter w = CaptureWriter.pcap(os, LinkType.LINUX_SLL2, false, true, 65535)) {
-            w.write(T0, Frames.sll2(0x0800, CLIENT_IF, IN, Frames.MAC_A, udp(CLIENT, 40000, VIP, 53)));
-            w.write(T0 + 2_000, Frames.sll2(0x0800, CLIENT_IF, IN, Frames.MAC_A, udp(CLIENT, 40000, VIP, 53)));
-            w.write(T0 + 60_000, Frames.sll2(0x0800, DNS2_IF, OUT, Frames.MAC_B, udp(CLIENT, 40000, DNS2, 5353)));
-            w.write(T0 + 61_000, Frames.sll2(0x0800, DNS1_IF, OUT, Frames.MAC_B, udp(CLIENT, 40000, DNS1, 5353)));
-            w.write(T0 + 300_000, Frames.sll2(0x0800, DNS1_IF, IN, Frames.MAC_A, udp(DNS1, 5353, CLIENT, 40000)));
-            w.write(T0 + 301_000, Frames.sll2(0x0800, CLIENT_IF, OUT, Frames.MAC_B, udp(VIP, 53, CLIENT, 40000)));
-        }
+        Path dir = pairOnRecordedNode(tmp, DNS1_IF, DNS1);
         List<PacketTrace> traces = replay(dir);
 
         PacketTrace second = traces.get(1);
@@ -104,16 +114,7 @@ class UdpRaceSplitReplayTest {
 
     @Test
     void secondDatagramOnTheFirstOnesEndpointStaysOnItsCt(@TempDir Path tmp) throws IOException {
-        Path dir = SampleBundles.copy("conntrack-race-udp", tmp);
-        try (OutputStream os = Files.newOutputStream(dir.resolve("capture.pcap"));
-             PcapWriter w = CaptureWriter.pcap(os, LinkType.LINUX_SLL2, false, true, 65535)) {
-            w.write(T0, Frames.sll2(0x0800, CLIENT_IF, IN, Frames.MAC_A, udp(CLIENT, 40000, VIP, 53)));
-            w.write(T0 + 2_000, Frames.sll2(0x0800, CLIENT_IF, IN, Frames.MAC_A, udp(CLIENT, 40000, VIP, 53)));
-            w.write(T0 + 60_000, Frames.sll2(0x0800, DNS2_IF, OUT, Frames.MAC_B, udp(CLIENT, 40000, DNS2, 5353)));
-            w.write(T0 + 61_000, Frames.sll2(0x0800, DNS2_IF, OUT, Frames.MAC_B, udp(CLIENT, 40000, DNS2, 5353)));
-            w.write(T0 + 300_000, Frames.sll2(0x0800, DNS2_IF, IN, Frames.MAC_A, udp(DNS2, 5353, CLIENT, 40000)));
-            w.write(T0 + 301_000, Frames.sll2(0x0800, CLIENT_IF, OUT, Frames.MAC_B, udp(VIP, 53, CLIENT, 40000)));
-        }
+        Path dir = pairOnRecordedNode(tmp, DNS2_IF, DNS2);
         List<PacketTrace> traces = replay(dir);
         PacketTrace second = traces.get(1);
         // an unanswered UDP ct's packets are NEW either way; the capture cannot tell a same-endpoint race, so the
