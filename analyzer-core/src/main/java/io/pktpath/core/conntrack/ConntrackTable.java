@@ -78,14 +78,11 @@ public final class ConntrackTable {
     }
 
     /**
-     * The lookup of {@code p} had its ct, found by {@code e}, not been confirmed yet (§8.1), when {@link #mayRace} holds:
-     * a candidate of its own, which meets that ct at confirmation ({@link #confirm}: clash_resolve).
+     * The lookup of {@code p} had its ct, found by {@code e}, not been confirmed yet (§8.1; for a packet {@link #mayRace}
+     * holds for): a candidate of its own, which meets that ct at confirmation ({@link #confirm}: clash_resolve).
      */
-    public Optional<CtLookup.Created> racingNew(CtLookup.Existing e, Packet p) {
-        if (!mayRace(e, p)) {
-            return Optional.empty();
-        }
-        return Optional.of(classifier.racing(p, e.ct(), p.timeNanos(), nextId));
+    public CtLookup.Created racingNew(CtLookup.Existing e, Packet p) {
+        return classifier.racing(p, e.ct(), p.timeNanos(), nextId);
     }
 
     /** The binding a NAT target fixes for candidate {@code c} (§5); {@code manip} DST at PRE/OUT, SRC at POST/IN. */
@@ -161,7 +158,7 @@ public final class ConntrackTable {
             return new ConfirmResult.ClashResolved(existing, same, evidence, same
                     ? "clash with flow #" + existing.id() + " resolved: identical NAT, the packet adopts that ct"
                     : "clash with flow #" + existing.id() + " resolved: different NAT, a reply-only clash entry"
-                    + " (IPS_NAT_CLASH, 1 s) carries this packet to its own endpoint");
+                    + " (IPS_NAT_CLASH, " + CLASH_ENTRY_SECONDS + " s) carries this packet to its own endpoint");
         }
         counters[3]++;
         counters[4]++;

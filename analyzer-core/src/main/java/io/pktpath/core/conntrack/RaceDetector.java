@@ -34,9 +34,8 @@ final class RaceDetector {
             return Optional.empty();
         }
         long gap = timeNanos - ct.createdNanos();
-        String nat = ct.nat().isEmpty() ? "no NAT" : String.join("; ", ct.nat().stream().map(NatRecord::detail).toList());
         return Optional.of(new RaceEvidence(RaceEvidence.Kind.UDP_SAME_TUPLE, ct.id(), ct.firstFrame(), ct.id(),
-                p.frame(), ct.original(), p.tuple(), ct.original(), "first packet: " + nat
+                p.frame(), ct.original(), p.tuple(), ct.original(), "first packet: " + natText(ct)
                 + " | second packet: would have traversed the nat chains again (choice unknown)", gap,
                 "frames " + ct.firstFrame() + " and " + p.frame() + " share tuple " + ct.original() + " " + micros(gap)
                         + " apart with no reply between: on two CPUs both would have been NEW and raced to confirm"));
@@ -58,14 +57,17 @@ final class RaceDetector {
     static RaceEvidence clash(Connection first, CtCandidate later, Packet p, long timeNanos, boolean sameNat) {
         long gap = Math.max(0, timeNanos - first.createdNanos());
         String mine = later.dstBinding().or(later::srcBinding).map(b -> b.detail()).orElse("no NAT");
-        String theirs = first.nat().isEmpty() ? "no NAT"
-                : String.join("; ", first.nat().stream().map(NatRecord::detail).toList());
         return new RaceEvidence(RaceEvidence.Kind.UDP_SAME_TUPLE, first.id(), first.firstFrame(), later.id(), p.frame(),
-                first.original(), p.tuple(), first.original(), "first packet: " + theirs + " | second packet: " + mine,
+                first.original(), p.tuple(), first.original(), "first packet: " + natText(first) + " | second packet: " + mine,
                 gap, "frames " + first.firstFrame() + " and " + p.frame() + " share tuple " + first.original() + " "
                 + micros(gap) + " apart and were both NEW: the second went through nat on its own and met flow #"
                 + first.id() + " at confirmation, " + (sameNat ? "with the same NAT (it joined that ct)"
                 : "with different NAT (a reply-only clash entry carried it to its own endpoint)"));
+    }
+
+    /** The NAT a ct recorded, as its records' details joined by "; ", or "no NAT". */
+    private static String natText(Connection ct) {
+        return ct.nat().isEmpty() ? "no NAT" : String.join("; ", ct.nat().stream().map(NatRecord::detail).toList());
     }
 
     private static String micros(long nanos) {

@@ -36,16 +36,14 @@ final class RaceFindings {
             services.add(r.earlierOriginal().dst() + ":" + r.earlierOriginal().dport());
             var later = udp.datagram(r.laterFrame());
             var earlier = udp.datagram(r.earlierFrame());
+            // where the second datagram left towards another endpoint: as the capture showed it against the replay's
+            // prediction, or as the replay followed it through nat on its own (it raced the first to confirmation)
+            String otherEndpoint = later.map(d -> !d.observedEgress().isEmpty() ? d.observedEgress()
+                    : d.left() && earlier.isPresent() && d.otherEndpointThan(earlier.get()) ? d.leftAs() : "").orElse("");
             String fate;
-            if (later.isPresent() && !later.get().observedEgress().isEmpty()) {
+            if (!otherEndpoint.isEmpty()) {
                 split++;
-                fate = "frame " + r.laterFrame() + " left on " + later.get().observedEgress()
-                        + ", a different endpoint than frame " + r.earlierFrame();
-            } else if (later.isPresent() && earlier.isPresent() && later.get().left()
-                    && later.get().otherEndpointThan(earlier.get())) {
-                // the replay followed the second datagram through nat on its own (it raced the first to confirmation)
-                split++;
-                fate = "frame " + r.laterFrame() + " left on " + later.get().leftAs() + ", a different endpoint than frame "
+                fate = "frame " + r.laterFrame() + " left on " + otherEndpoint + ", a different endpoint than frame "
                         + r.earlierFrame();
             } else if (later.isPresent() && !later.get().left()) {
                 lost++;

@@ -635,7 +635,7 @@ public final class KernelNodePath implements NodePath {
         CtLookup lookup = lookup(s.packet, zone);
         if (lookup instanceof CtLookup.Existing e && conntrack.mayRace(e, s.packet)
                 && s.oracle.choose(racePoint(s.packet.family(), hook, e)) == 1) {
-            lookup = conntrack.racingNew(e, s.packet).orElseThrow();
+            lookup = conntrack.racingNew(e, s.packet);
         }
         s.lookup = lookup;
         s.steps.add(lookup.toStep(hook));
