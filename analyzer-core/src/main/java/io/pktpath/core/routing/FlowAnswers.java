@@ -6,8 +6,8 @@ import io.pktpath.core.util.AnswerSlots;
 import java.util.function.Function;
 
 /**
- * Answers about received IPv4 packets made once per set of the packet fields they depend on: destination, input device
- * and mark always, the source and the protocol and ports only when told they matter. The node is a snapshot, so the
+ * Answers about received IPv4 packets made once per set of the packet fields they depend on: destination and mark
+ * always, the source, the input device and the protocol and ports only when told they matter. The node is a snapshot, so the
  * same fields always give the same answer. A lookup compares numbers and allocates nothing.
  */
 final class FlowAnswers<V> {
@@ -17,12 +17,14 @@ final class FlowAnswers<V> {
 
     private final AnswerSlots<Answer<V>> answers;
     private final boolean sourceMatters;
+    private final boolean deviceMatters;
     private final boolean portsMatter;
 
     /** At most {@code slots} answers (past them, newer answers replace older ones); which optional fields count. */
-    FlowAnswers(int slots, boolean sourceMatters, boolean portsMatter) {
+    FlowAnswers(int slots, boolean sourceMatters, boolean deviceMatters, boolean portsMatter) {
         this.answers = new AnswerSlots<>(slots);
         this.sourceMatters = sourceMatters;
+        this.deviceMatters = deviceMatters;
         this.portsMatter = portsMatter;
     }
 
@@ -31,7 +33,7 @@ final class FlowAnswers<V> {
         int src = sourceMatters ? p.src().v4Bits() : 0;
         int dst = p.dst().v4Bits();
         long mark = p.mark();
-        String in = p.inIface();
+        String in = deviceMatters ? p.inIface() : "";
         long ports = portsMatter ? ports(p) : 0;
         int hash = hash(src, dst, mark, in, ports);
         for (int probe = 0; probe < AnswerSlots.PROBES; probe++) {

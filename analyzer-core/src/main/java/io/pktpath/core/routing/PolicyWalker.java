@@ -54,6 +54,16 @@ final class PolicyWalker {
         return false;
     }
 
+    /** True when a rule selects by {@code iif}: then a lookup reads the input device. */
+    boolean selectsInputDevice() {
+        for (CompiledRule r : rules) {
+            if (r.rule().iif().isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when a rule selects by source ({@code from} other than all): then a lookup reads the source address. */
     boolean selectsSource() {
         for (CompiledRule r : rules) {

@@ -32,12 +32,12 @@ final class RouteResolver {
     static final int MAX_REMEMBERED = 1 << 15;
 
     /**
-     * What input routing learns from the policy walk and the destination alone: the outcome, its trace decision, the
-     * forwarding check's step when the route is not local and not rejecting, and for a unicast route with a usable next
-     * hop the result of forwarding it, without checks (each empty otherwise).
+     * What input routing learns from the policy walk and the destination alone: the outcome, its trace decision, and for
+     * a unicast route with a usable next hop the result of forwarding it, without checks (empty otherwise). The input
+     * device's forwarding check is not part of it: policy rules rarely select the device, so most lookups are shared by
+     * every device (a pod's veth each), and the check is remembered per device and destination on its own.
      */
-    private record Lookup(FibOutcome outcome, RouteDecision decision, Optional<CheckStep> forwarding,
-                          Optional<RouteResult> forward) {
+    private record Lookup(FibOutcome outcome, RouteDecision decision, Optional<RouteResult> forward) {
     }
 
     RouteResolver(NodeFib fib, SourceSelector sources) {
@@ -46,8 +46,8 @@ final class RouteResolver {
         this.sources = sources;
         PolicyWalker v4 = fib.walker(IpFamily.V4);
         boolean ports = v4.selectsProtocolOrPorts();
-        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, true, ports);
-        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, v4.selectsSource(), ports);
+        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, true, true, ports);
+        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, v4.selectsSource(), v4.selectsInputDevice(), ports);
     }
 
     /** Input routing: an IPv4 packet's result is made once for its fields ({@link FlowAnswers}). */
@@ -89,7 +89,7 @@ final class RouteResolver {
             RouteKind kind = t == RouteType.BROADCAST ? RouteKind.BROADCAST : RouteKind.LOCAL;
             return result(kind, Optional.empty(), Optional.empty(), Optional.empty(), d, List.of(), steps, o.notes());
         }
-        CheckStep forwarding = l.forwarding().orElseThrow();
+        CheckStep forwarding = checks.forwardingStep(p);
         steps.add(forwarding);
         if (!forwarding.passed()) {
             return failed(d, steps, o.notes());
@@ -117,17 +117,12 @@ final class RouteResolver {
         FibOutcome o = fib.walker(p.family()).walk(k);
         RouteDecision d = decision(o, "");
         if (!o.found() || o.type().get().rejects()) {
-            return new Lookup(o, d, Optional.empty(), Optional.empty());
+            return new Lookup(o, d, Optional.empty());
         }
-        RouteType t = o.type().get();
-        if (t == RouteType.LOCAL || t == RouteType.BROADCAST || t == RouteType.ANYCAST && p.family() == IpFamily.V6) {
-            return new Lookup(o, d, Optional.empty(), Optional.empty());
+        if (o.type().get() != RouteType.UNICAST || fib.nextHops(o.route().orElseThrow()).isEmpty()) {
+            return new Lookup(o, d, Optional.empty());
         }
-        Optional<CheckStep> forwarding = Optional.of(checks.forwardingStep(p));
-        if (t != RouteType.UNICAST || fib.nextHops(o.route().orElseThrow()).isEmpty()) {
-            return new Lookup(o, d, forwarding, Optional.empty());
-        }
-        return new Lookup(o, d, forwarding, Optional.of(leaving(RouteKind.FORWARD, o.route().get(), o, d, p.dst(),
+        return new Lookup(o, d, Optional.of(leaving(RouteKind.FORWARD, o.route().get(), o, d, p.dst(),
                 Optional.empty(), List.of())));
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.pktpath.core.trace.CheckStep;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Answers that depend only on the snapshot and the question are made once and given again unchanged. */
@@ -37,6 +38,31 @@ class RememberedAnswersTest {
                 "forwarding=1 (net.ipv4.conf.eth1.forwarding=1) on eth1: 192.0.2.98 may be forwarded"), b.get(0));
         assertNotEquals(a.get(0), b.get(0));
         assertSame(a.get(0), node.inputRoute(received("10.2.0.51", "192.0.2.99", "eth1")).checks().get(0));
+    }
+
+    private static final String DEFAULT_RULES = "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n"
+            + "32767:\tfrom all lookup default\n";
+
+    @Test
+    void aDestinationsLookupIsSharedByInputDevicesButEachKeepsItsOwnForwardingCheck() {
+        NodeNetwork node = TestNodes.r1().rules(DEFAULT_RULES).build();
+        RouteResult viaEth1 = node.inputRoute(received("10.1.0.5", "192.0.2.99", "eth1"));
+        RouteResult viaEth2 = node.inputRoute(received("10.2.0.5", "192.0.2.99", "eth2"));
+        assertSame(viaEth1.decision(), viaEth2.decision(), "no rule selects iif: one lookup serves both devices");
+        assertEquals("forwarding=1 (net.ipv4.conf.eth1.forwarding=1) on eth1: 192.0.2.99 may be forwarded",
+                viaEth1.checks().get(0).detail());
+        assertEquals("forwarding=1 (net.ipv4.conf.eth2.forwarding=1) on eth2: 192.0.2.99 may be forwarded",
+                viaEth2.checks().get(0).detail());
+    }
+
+    @Test
+    void aRuleSelectingTheInputDeviceKeepsLookupsApartByDevice() {
+        NodeNetwork node = TestNodes.r1().rules(DEFAULT_RULES + "90:\tfrom all iif eth2 lookup 100\n").build();
+        RouteResult viaEth1 = node.inputRoute(received("10.1.0.5", "192.0.2.99", "eth1"));
+        RouteResult viaEth2 = node.inputRoute(received("10.2.0.5", "192.0.2.99", "eth2"));
+        assertEquals(Optional.of("eth0"), viaEth1.outDev());
+        assertEquals(Optional.of("eth2"), viaEth2.outDev(), "ip rule 90 sends what eth2 receives to table 100");
+        assertEquals(Optional.of(ip("10.2.0.254")), viaEth2.nextHop());
     }
 
     @Test
