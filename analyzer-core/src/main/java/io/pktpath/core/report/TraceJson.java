@@ -3,11 +3,9 @@ package io.pktpath.core.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.ChainReturnStep;
 import io.pktpath.core.trace.CheckStep;
@@ -27,6 +25,7 @@ import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
@@ -34,79 +33,140 @@ import java.util.Optional;
 
 /**
  * The machine-readable contract of {@code pktpath analyze --format jsonl} (documented in docs/jsonl.md): one object per
- * frame with stable field names; {@code steps} holds exactly what the kernel's TRACE prints.
+ * frame with stable field names; {@code steps} holds exactly what the kernel's TRACE prints. Each shape is written in
+ * one place, to a streaming generator (the CLI writes a capture's frames straight to its output, with no tree in
+ * between); the tree forms are read back from those same tokens.
  */
 public final class TraceJson {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Writes into a caller's stream, leaving it open and unflushed (the caller buffers and flushes). */
-    private static final ObjectWriter STREAM_WRITER = MAPPER.writer()
-            .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).without(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
-            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private TraceJson() {
     }
 
+    /** Writes one JSON shape to a generator (the single definition of that shape). */
+    @FunctionalInterface
+    private interface Shape {
+        void writeTo(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * A generator for JSON on {@code out} that leaves {@code out} open and unflushed (flush the generator, then
+     * {@code out}, at the end) and writes nothing between values by itself. Give it a UTF-8 writer for bytes: Jackson's
+     * own UTF-8 generator would write characters beyond the BMP as escapes, which the tree printed never did.
+     */
+    public static JsonGenerator generator(Writer out) throws IOException {
+        JsonGenerator g = MAPPER.getFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        g.setRootValueSeparator(null);
+        return g;
+    }
+
+    /** Writes one frame's line: the object {@link #frame} gives, then the line separator. */
+    public static void writeFrameLine(JsonGenerator g, PacketTrace trace, boolean withPath) throws IOException {
+        writeFrame(g, trace, withPath);
+        g.writeRaw(System.lineSeparator());
+    }
+
     /** The JSON line for one frame; {@code withPath} adds every typed step under {@code path}. */
     public static ObjectNode frame(PacketTrace trace, boolean withPath) {
-        ObjectNode o = packet(trace.packet());
-        o.put("role", trace.role().name());
-        o.put("disposition", trace.disposition().name());
-        o.put("reason", trace.reason());
-        o.set("steps", kernelSteps(trace.path()));
-        trace.path().stream().filter(s -> s instanceof ConntrackStep).map(s -> (ConntrackStep) s).findFirst()
-                .ifPresentOrElse(c -> o.set("conntrack", conntrack(c)), () -> o.putNull("conntrack"));
-        putNat(o, trace.nat());
-        trace.route().ifPresentOrElse(r -> o.set("route", route(r)), () -> o.putNull("route"));
-        ArrayNode correlated = o.putArray("correlated");
-        trace.correlated().forEach(correlated::add);
-        ArrayNode alternatives = o.putArray("alternatives");
-        for (Alternative a : trace.alternatives()) {
-            alternatives.add(alternative(a));
+        return object(g -> writeFrame(g, trace, withPath));
+    }
+
+    /** Writes the object {@link #frame} describes. */
+    public static void writeFrame(JsonGenerator g, PacketTrace trace, boolean withPath) throws IOException {
+        g.writeStartObject();
+        packetFields(g, trace.packet());
+        g.writeStringField("role", trace.role().name());
+        g.writeStringField("disposition", trace.disposition().name());
+        g.writeStringField("reason", trace.reason());
+        g.writeFieldName("steps");
+        writeKernelSteps(g, trace.path());
+        g.writeFieldName("conntrack");
+        ConntrackStep ct = firstConntrackStep(trace.path());
+        if (ct == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            conntrackFields(g, ct);
+            g.writeEndObject();
         }
+        writeNat(g, trace.nat());
+        g.writeFieldName("route");
+        if (trace.route().isPresent()) {
+            writeRoute(g, trace.route().get());
+        } else {
+            g.writeNull();
+        }
+        g.writeArrayFieldStart("correlated");
+        for (Long frame : trace.correlated()) {
+            g.writeNumber(frame);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("alternatives");
+        for (Alternative a : trace.alternatives()) {
+            writeAlternative(g, a);
+        }
+        g.writeEndArray();
         if (!trace.misses().isEmpty()) {
-            ArrayNode misses = o.putArray("misses");
-            trace.misses().forEach(m -> misses.add(miss(m)));
+            g.writeArrayFieldStart("misses");
+            for (RuleMiss m : trace.misses()) {
+                writeMiss(g, m);
+            }
+            g.writeEndArray();
         }
         if (!trace.notes().isEmpty()) {
-            ArrayNode notes = o.putArray("notes");
-            trace.notes().forEach(notes::add);
+            writeStrings(g, "notes", trace.notes());
         }
         if (withPath) {
-            ArrayNode path = o.putArray("path");
-            trace.path().forEach(s -> path.add(step(s)));
+            g.writeArrayFieldStart("path");
+            for (TraceStep s : trace.path()) {
+                writeStep(g, s);
+            }
+            g.writeEndArray();
         }
-        return o;
+        g.writeEndObject();
+    }
+
+    private static ConntrackStep firstConntrackStep(List<TraceStep> path) {
+        for (TraceStep s : path) {
+            if (s instanceof ConntrackStep c) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The packet fields of the contract: frame, time, iface, dir, family, proto, src, dst, sport, dport, ipId, len, icmp. */
     public static ObjectNode packet(PacketSummary p) {
-        ObjectNode o = F.objectNode();
-        o.put("frame", p.frame());
-        o.put("time", time(p.timeNanos()));
-        o.put("iface", p.iface());
-        o.put("dir", p.dir());
-        o.put("family", p.family());
-        if (p.proto() >= 0) {
-            o.put("proto", p.protoName());
-        } else {
-            o.putNull("proto");
-        }
-        p.src().ifPresentOrElse(a -> o.put("src", a.toString()), () -> o.putNull("src"));
-        p.dst().ifPresentOrElse(a -> o.put("dst", a.toString()), () -> o.putNull("dst"));
-        putInt(o, "sport", p.sport());
-        putInt(o, "dport", p.dport());
-        putInt(o, "ipId", p.ipId());
-        putInt(o, "len", p.length());
+        return object(g -> {
+            g.writeStartObject();
+            packetFields(g, p);
+            g.writeEndObject();
+        });
+    }
+
+    private static void packetFields(JsonGenerator g, PacketSummary p) throws IOException {
+        g.writeNumberField("frame", p.frame());
+        g.writeStringField("time", time(p.timeNanos()));
+        g.writeStringField("iface", p.iface());
+        g.writeStringField("dir", p.dir());
+        g.writeNumberField("family", p.family());
+        g.writeStringField("proto", p.proto() >= 0 ? p.protoName() : null);
+        g.writeStringField("src", p.src().map(Object::toString).orElse(null));
+        g.writeStringField("dst", p.dst().map(Object::toString).orElse(null));
+        intOrNull(g, "sport", p.sport());
+        intOrNull(g, "dport", p.dport());
+        intOrNull(g, "ipId", p.ipId());
+        intOrNull(g, "len", p.length());
         if (p.icmpType() >= 0) {
-            o.put("icmpType", p.icmpType());
-            o.put("icmpCode", p.icmpCode());
+            g.writeNumberField("icmpType", p.icmpType());
+            g.writeNumberField("icmpCode", p.icmpCode());
         }
         if (p.tcpFlags() >= 0) {
-            o.put("tcpFlags", p.tcpFlags());
+            g.writeNumberField("tcpFlags", p.tcpFlags());
         }
-        o.put("info", p.info());
-        return o;
+        g.writeStringField("info", p.info());
     }
 
     /** ISO-8601 UTC with nanoseconds, e.g. {@code 2026-11-22T00:41:07.123456789Z}. */
@@ -116,155 +176,217 @@ public final class TraceJson {
 
     /** Only the steps the kernel's TRACE prints: rule matches and base-chain policies, in the contract's shape. */
     public static ArrayNode kernelSteps(List<TraceStep> path) {
-        ArrayNode a = F.arrayNode();
-        for (TraceStep s : path) {
-            if (s instanceof RuleStep r) {
-                ObjectNode o = a.addObject();
-                o.put("hook", r.hook().name());
-                o.put("table", r.rule().table());
-                o.put("chain", r.rule().chain());
-                o.put("rule", r.rule().position());
-                o.put("text", r.rule().text());
-                o.put("verdict", r.verdict().toString());
-                o.put("line", r.rule().span().line());
-            } else if (s instanceof PolicyStep p) {
-                ObjectNode o = a.addObject();
-                o.put("hook", p.hook().name());
-                o.put("table", p.table());
-                o.put("chain", p.chain());
-                o.putNull("rule");
-                o.putNull("text");
-                o.put("verdict", p.verdict().toString());
-            }
-        }
-        return a;
+        return (ArrayNode) tree(g -> writeKernelSteps(g, path));
     }
 
-    private static void putNat(ObjectNode o, Optional<NatChange> nat) {
+    private static void writeKernelSteps(JsonGenerator g, List<TraceStep> path) throws IOException {
+        g.writeStartArray();
+        for (TraceStep s : path) {
+            if (s instanceof RuleStep r) {
+                g.writeStartObject();
+                g.writeStringField("hook", r.hook().name());
+                g.writeStringField("table", r.rule().table());
+                g.writeStringField("chain", r.rule().chain());
+                g.writeNumberField("rule", r.rule().position());
+                g.writeStringField("text", r.rule().text());
+                g.writeStringField("verdict", r.verdict().toString());
+                g.writeNumberField("line", r.rule().span().line());
+                g.writeEndObject();
+            } else if (s instanceof PolicyStep p) {
+                g.writeStartObject();
+                g.writeStringField("hook", p.hook().name());
+                g.writeStringField("table", p.table());
+                g.writeStringField("chain", p.chain());
+                g.writeNullField("rule");
+                g.writeNullField("text");
+                g.writeStringField("verdict", p.verdict().toString());
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeNat(JsonGenerator g, Optional<NatChange> nat) throws IOException {
+        g.writeFieldName("nat");
         if (nat.isPresent() && nat.get().changed()) {
-            ObjectNode n = o.putObject("nat");
-            n.set("before", tuple(nat.get().before()));
-            n.set("after", tuple(nat.get().after()));
-            n.put("masquerade", nat.get().masquerade());
+            g.writeStartObject();
+            g.writeFieldName("before");
+            writeTuple(g, nat.get().before());
+            g.writeFieldName("after");
+            writeTuple(g, nat.get().after());
+            g.writeBooleanField("masquerade", nat.get().masquerade());
+            g.writeEndObject();
         } else {
-            o.putNull("nat");
+            g.writeNull();
         }
     }
 
     public static ObjectNode tuple(Tuple t) {
-        ObjectNode o = F.objectNode();
-        o.put("proto", io.pktpath.core.trace.ProtocolNames.name(t.protocol()));
-        o.put("src", t.src().toString());
-        o.put("sport", t.sport());
-        o.put("dst", t.dst().toString());
-        o.put("dport", t.dport());
-        return o;
+        return object(g -> writeTuple(g, t));
+    }
+
+    private static void writeTuple(JsonGenerator g, Tuple t) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("proto", io.pktpath.core.trace.ProtocolNames.name(t.protocol()));
+        g.writeStringField("src", t.src().toString());
+        g.writeNumberField("sport", t.sport());
+        g.writeStringField("dst", t.dst().toString());
+        g.writeNumberField("dport", t.dport());
+        g.writeEndObject();
     }
 
     public static ObjectNode route(RouteDecision r) {
-        ObjectNode o = F.objectNode();
-        o.put("rulePriority", r.rulePriority());
-        o.put("table", r.table());
-        o.put("prefix", r.prefix());
-        o.put("type", r.type());
-        o.put("dev", r.dev());
-        o.put("via", r.via());
-        o.put("src", r.src());
-        return o;
+        return object(g -> writeRoute(g, r));
     }
 
-    private static ObjectNode conntrack(ConntrackStep c) {
-        ObjectNode o = F.objectNode();
-        o.put("state", c.state().name());
-        o.put("direction", c.reply() ? "REPLY" : "ORIGINAL");
-        o.put("created", c.created());
-        o.put("flow", c.flowId());
-        o.put("detail", c.detail());
-        return o;
+    private static void writeRoute(JsonGenerator g, RouteDecision r) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("rulePriority", r.rulePriority());
+        g.writeStringField("table", r.table());
+        g.writeStringField("prefix", r.prefix());
+        g.writeStringField("type", r.type());
+        g.writeStringField("dev", r.dev());
+        g.writeStringField("via", r.via());
+        g.writeStringField("src", r.src());
+        g.writeEndObject();
+    }
+
+    private static void conntrackFields(JsonGenerator g, ConntrackStep c) throws IOException {
+        g.writeStringField("state", c.state().name());
+        g.writeStringField("direction", c.reply() ? "REPLY" : "ORIGINAL");
+        g.writeBooleanField("created", c.created());
+        g.writeNumberField("flow", c.flowId());
+        g.writeStringField("detail", c.detail());
     }
 
     public static ObjectNode alternative(Alternative a) {
-        ObjectNode o = F.objectNode();
-        o.put("choice", a.choice());
+        return object(g -> writeAlternative(g, a));
+    }
+
+    private static void writeAlternative(JsonGenerator g, Alternative a) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("choice", a.choice());
         if (Double.isNaN(a.probability())) {
-            o.putNull("probability");
+            g.writeNullField("probability");
         } else {
-            o.put("probability", a.probability());
+            g.writeNumberField("probability", a.probability());
         }
-        o.put("disposition", a.disposition().name());
-        o.put("reason", a.reason());
-        o.set("steps", kernelSteps(a.steps()));
-        putNat(o, a.nat());
-        return o;
+        g.writeStringField("disposition", a.disposition().name());
+        g.writeStringField("reason", a.reason());
+        g.writeFieldName("steps");
+        writeKernelSteps(g, a.steps());
+        writeNat(g, a.nat());
+        g.writeEndObject();
     }
 
     public static ObjectNode miss(RuleMiss m) {
-        ObjectNode o = F.objectNode();
-        o.put("hook", m.hook().name());
-        o.put("table", m.rule().table());
-        o.put("chain", m.rule().chain());
-        o.put("rule", m.rule().position());
-        o.put("text", m.rule().text());
-        o.put("failedMatch", m.failedMatch());
-        o.put("packetValue", m.packetValue());
-        return o;
+        return object(g -> writeMiss(g, m));
+    }
+
+    private static void writeMiss(JsonGenerator g, RuleMiss m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("hook", m.hook().name());
+        g.writeStringField("table", m.rule().table());
+        g.writeStringField("chain", m.rule().chain());
+        g.writeNumberField("rule", m.rule().position());
+        g.writeStringField("text", m.rule().text());
+        g.writeStringField("failedMatch", m.failedMatch());
+        g.writeStringField("packetValue", m.packetValue());
+        g.writeEndObject();
     }
 
     /** Any typed step, with a {@code type} discriminator, for the full {@code path}. */
     public static ObjectNode step(TraceStep s) {
-        ObjectNode o = F.objectNode();
-        o.put("type", s.getClass().getSimpleName().replace("Step", "").toLowerCase(java.util.Locale.ROOT));
+        return object(g -> writeStep(g, s));
+    }
+
+    private static void writeStep(JsonGenerator g, TraceStep s) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", s.getClass().getSimpleName().replace("Step", "").toLowerCase(java.util.Locale.ROOT));
         if (s.hook() != null) {
-            o.put("hook", s.hook().name());
+            g.writeStringField("hook", s.hook().name());
         }
         if (s instanceof RuleStep r) {
-            o.put("table", r.rule().table());
-            o.put("chain", r.rule().chain());
-            o.put("rule", r.rule().position());
-            o.put("line", r.rule().span().line());
-            o.put("text", r.rule().text());
-            o.put("verdict", r.verdict().toString());
-            ArrayNode effects = o.putArray("effects");
-            r.effects().forEach(effects::add);
+            g.writeStringField("table", r.rule().table());
+            g.writeStringField("chain", r.rule().chain());
+            g.writeNumberField("rule", r.rule().position());
+            g.writeNumberField("line", r.rule().span().line());
+            g.writeStringField("text", r.rule().text());
+            g.writeStringField("verdict", r.verdict().toString());
+            writeStrings(g, "effects", r.effects());
         } else if (s instanceof PolicyStep p) {
-            o.put("table", p.table());
-            o.put("chain", p.chain());
-            o.put("verdict", p.verdict().toString());
+            g.writeStringField("table", p.table());
+            g.writeStringField("chain", p.chain());
+            g.writeStringField("verdict", p.verdict().toString());
         } else if (s instanceof HookStep h) {
-            ArrayNode tables = o.putArray("tables");
-            h.tables().forEach(tables::add);
+            writeStrings(g, "tables", h.tables());
         } else if (s instanceof ChainReturnStep c) {
-            o.put("table", c.table());
-            o.put("chain", c.chain());
+            g.writeStringField("table", c.table());
+            g.writeStringField("chain", c.chain());
         } else if (s instanceof ConntrackStep c) {
-            o.setAll(conntrack(c));
+            conntrackFields(g, c);
         } else if (s instanceof NatStep n) {
-            o.put("kind", n.kind().name());
-            o.set("before", tuple(n.before()));
-            o.set("after", tuple(n.after()));
-            n.rule().ifPresent(r -> o.put("ruleText", r.text()));
-            o.put("detail", n.detail());
+            g.writeStringField("kind", n.kind().name());
+            g.writeFieldName("before");
+            writeTuple(g, n.before());
+            g.writeFieldName("after");
+            writeTuple(g, n.after());
+            if (n.rule().isPresent()) {
+                g.writeStringField("ruleText", n.rule().get().text());
+            }
+            g.writeStringField("detail", n.detail());
         } else if (s instanceof RouteStep r) {
-            o.put("lookup", r.lookup());
-            o.set("decision", route(r.decision()));
+            g.writeStringField("lookup", r.lookup());
+            g.writeFieldName("decision");
+            writeRoute(g, r.decision());
         } else if (s instanceof NeighborStep n) {
-            o.put("address", n.address());
-            o.put("dev", n.dev());
-            o.put("state", n.state());
-            o.put("deliverable", n.deliverable());
-            o.put("detail", n.detail());
+            g.writeStringField("address", n.address());
+            g.writeStringField("dev", n.dev());
+            g.writeStringField("state", n.state());
+            g.writeBooleanField("deliverable", n.deliverable());
+            g.writeStringField("detail", n.detail());
         } else if (s instanceof CheckStep c) {
-            o.put("check", c.check());
-            o.put("passed", c.passed());
-            o.put("detail", c.detail());
+            g.writeStringField("check", c.check());
+            g.writeBooleanField("passed", c.passed());
+            g.writeStringField("detail", c.detail());
         } else if (s instanceof UndecidedStep u) {
-            o.put("table", u.rule().table());
-            o.put("chain", u.rule().chain());
-            o.put("rule", u.rule().position());
-            o.put("reason", u.reason());
-            o.put("decidedBy", u.decidedBy());
+            g.writeStringField("table", u.rule().table());
+            g.writeStringField("chain", u.rule().chain());
+            g.writeNumberField("rule", u.rule().position());
+            g.writeStringField("reason", u.reason());
+            g.writeStringField("decidedBy", u.decidedBy());
         }
-        return o;
+        g.writeEndObject();
+    }
+
+    private static void writeStrings(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    private static void intOrNull(JsonGenerator g, String name, int value) throws IOException {
+        if (value >= 0) {
+            g.writeNumberField(name, value);
+        } else {
+            g.writeNullField(name);
+        }
+    }
+
+    private static ObjectNode object(Shape shape) {
+        return (ObjectNode) tree(shape);
+    }
+
+    /** The tree of what {@code shape} writes, read back from its tokens. */
+    private static JsonNode tree(Shape shape) {
+        try (TokenBuffer tokens = new TokenBuffer(MAPPER, false)) {
+            shape.writeTo(tokens);
+            return MAPPER.readTree(tokens.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a JSON shape could not be buffered", e);
+        }
     }
 
     /** Compact single-line JSON text (field order as built, so output is deterministic). */
@@ -273,23 +395,6 @@ public final class TraceJson {
             return MAPPER.writeValueAsString(node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("JSON tree could not be written", e);
-        }
-    }
-
-    /**
-     * Writes the characters {@link #line} returns for {@code node}, then a line separator, to {@code out} without
-     * making them a String ({@code out} is neither flushed nor closed).
-     */
-    public static void writeLine(JsonNode node, Writer out) throws IOException {
-        STREAM_WRITER.writeValue(out, node);
-        out.write(System.lineSeparator());
-    }
-
-    private static void putInt(ObjectNode o, String name, int value) {
-        if (value >= 0) {
-            o.put(name, value);
-        } else {
-            o.putNull(name);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.pktpath.cli.command;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.pktpath.cli.CliException;
 import io.pktpath.cli.Command;
@@ -21,6 +22,7 @@ import io.pktpath.core.replay.TraceSink;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -87,13 +89,17 @@ public final class AnalyzeCommand implements Command {
         Style style = new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR));
         try (LoadedInput in = BundleSource.open(line, Args.at(args, 0)); Spool spool = new Spool(format.equals("json") ? "," : "")) {
             AnalysisOptions options = in.options().withMisses(line.hasOption("misses"));
-            // jsonl lines go out as they are made (the replay's order), encoded once, from no intermediate String
-            Writer jsonl = new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8);
+            // frames are written as JSON tokens straight to the output (jsonl, in the replay's order) or to the spool
+            // (json), with no tree and, for jsonl, no String in between
+            Writer jsonlText = new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8);
+            JsonGenerator jsonl = TraceJson.generator(jsonlText);
+            StringWriter frameText = new StringWriter(2048);
+            JsonGenerator json = TraceJson.generator(frameText);
             TraceSink sink = summaryOnly ? t -> { } : switch (format) {
                 case "jsonl" -> t -> {
                     if (filter.test(t)) {
                         try {
-                            TraceJson.writeLine(TraceJson.frame(t, withPath), jsonl);
+                            TraceJson.writeFrameLine(jsonl, t, withPath);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -101,7 +107,14 @@ public final class AnalyzeCommand implements Command {
                 };
                 case "json" -> t -> {
                     if (filter.test(t)) {
-                        spool.add(TraceJson.line(TraceJson.frame(t, withPath)));
+                        try {
+                            TraceJson.writeFrame(json, t, withPath);
+                            json.flush();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        spool.add(frameText.toString()); // one String: a StringBuffer's charAt locks per character
+                        frameText.getBuffer().setLength(0);
                     }
                 };
                 default -> {
@@ -118,6 +131,7 @@ public final class AnalyzeCommand implements Command {
                 result = Replay.run(in, options, sink, ctx);
             } finally {
                 jsonl.flush();
+                jsonlText.flush();
             }
             switch (format) {
                 case "jsonl" -> SummaryText.render(in.name(), result, Style.PLAIN, ctx.err());
