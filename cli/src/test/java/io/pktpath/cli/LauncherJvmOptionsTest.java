@@ -18,14 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The repository's {@code pktpath} launcher starts the JVM with its measured options, lets {@code PKTPATH_JAVA_OPTS}
- * override them, never names a second collector and keeps the JVM's collector where the heap is small or sized by the
- * user: the real script is run against a stand-in {@code java} that prints the arguments it was given.
+ * override them, never names a second collector, keeps the JVM's collector where the heap is small or sized by the
+ * user, and uses the quick compiler only unless an input of 64 MiB or more is named: the real script is run against a stand-in {@code java} that prints the arguments it was given.
  */
 class LauncherJvmOptionsTest {
 
-    private static final List<String> DEFAULTS =
+    private static final String QUICK = "-XX:TieredStopAtLevel=1";
+    /** For large inputs: the collector (on a large heap) and the inlining limits. */
+    private static final List<String> LARGE_INPUT =
             List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
+    /** For small inputs (and commands that name none): the quick compiler only, as well. */
+    private static final List<String> DEFAULTS = then(LARGE_INPUT, QUICK);
     private static final List<String> INLINING = List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
+    private static final List<String> SMALL_HEAP = then(INLINING, QUICK);
     private static final String GIB_16 = String.valueOf(16L * 1024 * 1024);
 
     @Test
@@ -38,8 +43,8 @@ class LauncherJvmOptionsTest {
     @Test
     void userOptionsComeAfterTheDefaultsSoTheyWin(@TempDir Path dir) throws Exception {
         List<String> args = launch(dir, GIB_16, "-XX:MaxInlineLevel=15 -ea", "rules", "check");
-        assertEquals(DEFAULTS, args.subList(0, 3));
-        assertEquals(List.of("-XX:MaxInlineLevel=15", "-ea", "-jar"), args.subList(3, 6));
+        assertEquals(DEFAULTS, args.subList(0, 4));
+        assertEquals(List.of("-XX:MaxInlineLevel=15", "-ea", "-jar"), args.subList(4, 7));
     }
 
     @Test
@@ -47,8 +52,8 @@ class LauncherJvmOptionsTest {
         for (String heap : List.of("-Xmx512m", "-Xmx2047m", "-XX:MaxHeapSize=1g", "-Xmx2097151k",
                 "-XX:MaxHeapSize=2147483647", "-Xmx4g -Xmx1g", "-XX:MaxRAMPercentage=50", "-Xmxlots")) {
             List<String> args = launch(dir, GIB_16, heap, "analyze");
-            assertEquals(INLINING, args.subList(0, 2), heap);
-            assertEquals(List.of(heap.split(" ")), args.subList(2, 2 + heap.split(" ").length), heap);
+            assertEquals(SMALL_HEAP, args.subList(0, 3), heap);
+            assertEquals(List.of(heap.split(" ")), args.subList(3, 3 + heap.split(" ").length), heap);
         }
     }
 
@@ -58,23 +63,23 @@ class LauncherJvmOptionsTest {
         for (String heap : List.of("-Xmx2g", "-Xmx2048m", "-Xmx8G", "-XX:MaxHeapSize=2147483648", "-Xmx1t",
                 "-Xmx1g -Xmx3g")) {
             List<String> args = launch(dir, small, heap, "analyze");
-            assertEquals(DEFAULTS, args.subList(0, 3), heap);
+            assertEquals(DEFAULTS, args.subList(0, 4), heap);
         }
     }
 
     @Test
     void underEightGibOfMemoryTheDefaultHeapIsSmallAndKeepsTheJvmsCollector(@TempDir Path dir) throws Exception {
         String justUnder = String.valueOf(8L * 1024 * 1024 - 1);
-        assertEquals(INLINING, launch(dir, justUnder, "", "analyze").subList(0, 2));
-        assertEquals("-jar", launch(dir, justUnder, "", "analyze").get(2));
-        assertEquals(DEFAULTS, launch(dir, String.valueOf(8L * 1024 * 1024), "", "analyze").subList(0, 3));
+        assertEquals(SMALL_HEAP, launch(dir, justUnder, "", "analyze").subList(0, 3));
+        assertEquals("-jar", launch(dir, justUnder, "", "analyze").get(3));
+        assertEquals(DEFAULTS, launch(dir, String.valueOf(8L * 1024 * 1024), "", "analyze").subList(0, 4));
     }
 
     @Test
     void aCollectorChosenByTheUserReplacesTheLaunchersCollector(@TempDir Path dir) throws Exception {
         for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC", "-XX:+UseZGC")) {
             List<String> args = launch(dir, GIB_16, "-ea " + collector, "analyze");
-            assertEquals(then(INLINING, "-ea", collector, "-jar"), args.subList(0, 5), collector);
+            assertEquals(then(SMALL_HEAP, "-ea", collector, "-jar"), args.subList(0, 6), collector);
         }
     }
 
@@ -95,27 +100,27 @@ class LauncherJvmOptionsTest {
         Path log = dir.resolve("jdk/bin/training.log");
         List<String> withArchive = then(DEFAULTS, "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off", "-ea", "-jar");
 
-        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "explain", "x", "7").subList(0, 7));
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "explain", "x", "7").subList(0, withArchive.size()));
         List<String> training = Files.readAllLines(log);
         assertEquals(1, training.size());
-        assertEquals("-XX:+UseParallelGC -XX:InlineSmallCode=1000 -XX:MaxInlineLevel=9 -Xlog:cds*=off"
+        assertEquals("-XX:+UseParallelGC -XX:InlineSmallCode=1000 -XX:MaxInlineLevel=9 -XX:TieredStopAtLevel=1 -Xlog:cds*=off"
                 + " -XX:ArchiveClassesAtExit=" + archive + "." + training.get(0).replaceAll(".*\\.jsa\\.(\\d+) .*", "$1")
                 + " -jar " + root.resolve("cli/target/pktpath-cli.jar") + " analyze "
                 + root.resolve("samples/bundles/clusterip-tcp"), training.get(0));
         assertTrue(Files.exists(archive));
 
-        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, 7));
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, withArchive.size()));
         assertEquals(1, Files.readAllLines(log).size(), "the archive is made once");
 
         Files.setLastModifiedTime(root.resolve("cli/target/pktpath-cli.jar"),
                 FileTime.from(Files.getLastModifiedTime(archive).toInstant().plusSeconds(60)));
-        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, 7));
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, withArchive.size()));
         assertEquals(2, Files.readAllLines(log).size(), "a newer jar gets a new archive");
 
         Path jvm = root.resolve("cli/target/pktpath-cli.jsa.jvm");
         assertEquals(List.of(dir.resolve("jdk/bin/java").toRealPath().toString()), Files.readAllLines(jvm));
         Files.writeString(jvm, "/another/jdk/bin/java\n");
-        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, 7));
+        assertEquals(withArchive, launch(dir, GIB_16, "-ea", "analyze").subList(0, withArchive.size()));
         assertEquals(3, Files.readAllLines(log).size(), "an archive made by another JVM is made again");
     }
 
@@ -123,15 +128,52 @@ class LauncherJvmOptionsTest {
     void withoutAWorkingArchiveTheCliStartsWithoutOne(@TempDir Path dir) throws Exception {
         launch(dir, GIB_16, "", "analyze");
         Files.createDirectories(dir.resolve("root/samples/bundles/clusterip-tcp"));
-        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
+        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 5));
         try (var files = Files.list(dir.resolve("root/cli/target"))) {
             assertEquals(List.of("pktpath-cli.jar", "pktpath-cli.jsa.jvm"),
                     files.map(f -> f.getFileName().toString()).sorted().toList(),
                     "no archive and no half-made one is left, only the note of the attempt");
         }
-        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 4));
+        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 5));
         assertEquals(1, Files.readAllLines(dir.resolve("jdk/bin/training.log")).size(),
                 "a JVM that cannot make an archive is not asked again for the same jar");
+    }
+
+    @Test
+    void aCaptureOf64MibOrMoreKeepsTheOptimisingCompiler(@TempDir Path dir) throws Exception {
+        Path bundle = dir.resolve("bundle/node1");
+        Files.createDirectories(bundle);
+        Path capture = sparse(bundle.resolve("capture.pcap"), 64);
+        List<String> large = then(LARGE_INPUT, "-jar");
+        assertEquals(large, launch(dir, GIB_16, "", "analyze", "--capture", capture.toString()).subList(0, 4));
+        assertEquals(large, launch(dir, GIB_16, "", "analyze", "--capture=" + capture).subList(0, 4));
+        assertEquals(large, launch(dir, GIB_16, "", "analyze", dir.resolve("bundle").toString()).subList(0, 4),
+                "a directory counts by its largest file");
+        sparse(capture, 63);
+        assertEquals(then(DEFAULTS, "-jar"),
+                launch(dir, GIB_16, "", "analyze", dir.resolve("bundle").toString()).subList(0, 5));
+    }
+
+    @Test
+    void anArchiveCountsFourTimesItsSize(@TempDir Path dir) throws Exception {
+        Path archive = sparse(dir.resolve("bundle.tar.gz"), 16);
+        assertEquals(then(LARGE_INPUT, "-jar"), launch(dir, GIB_16, "", "analyze", archive.toString()).subList(0, 4));
+        sparse(archive, 15);
+        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", "analyze", archive.toString()).subList(0, 5));
+    }
+
+    @Test
+    void userOptionsStillWinOverTheQuickCompiler(@TempDir Path dir) throws Exception {
+        List<String> args = launch(dir, GIB_16, "-XX:TieredStopAtLevel=4", "analyze", "small");
+        assertEquals(then(DEFAULTS, "-XX:TieredStopAtLevel=4", "-jar"), args.subList(0, 6));
+    }
+
+    /** A file of {@code mib} MiB that takes no disk space. */
+    private static Path sparse(Path file, long mib) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(mib * 1024 * 1024);
+        }
+        return file;
     }
 
     /** {@code first} followed by {@code rest}. */
