@@ -10,6 +10,7 @@ import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.ChainReturnStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.ConntrackStep;
+import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.NatStep;
@@ -20,6 +21,7 @@ import io.pktpath.core.trace.PolicyStep;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RouteStep;
 import io.pktpath.core.trace.RuleMiss;
+import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
@@ -184,11 +186,7 @@ public final class TraceJson {
         for (TraceStep s : path) {
             if (s instanceof RuleStep r) {
                 g.writeStartObject();
-                g.writeStringField("hook", r.hook().name());
-                g.writeStringField("table", r.rule().table());
-                g.writeStringField("chain", r.rule().chain());
-                g.writeNumberField("rule", r.rule().position());
-                g.writeStringField("text", r.rule().text());
+                ruleFields(g, r.hook(), r.rule());
                 g.writeStringField("verdict", r.verdict().toString());
                 g.writeNumberField("line", r.rule().span().line());
                 g.writeEndObject();
@@ -204,6 +202,15 @@ public final class TraceJson {
             }
         }
         g.writeEndArray();
+    }
+
+    /** The fields that place a rule: hook, table, chain, position and the rule's text. */
+    private static void ruleFields(JsonGenerator g, Hook hook, RuleRef rule) throws IOException {
+        g.writeStringField("hook", hook.name());
+        g.writeStringField("table", rule.table());
+        g.writeStringField("chain", rule.chain());
+        g.writeNumberField("rule", rule.position());
+        g.writeStringField("text", rule.text());
     }
 
     private static void writeNat(JsonGenerator g, Optional<NatChange> nat) throws IOException {
@@ -285,11 +292,7 @@ public final class TraceJson {
 
     private static void writeMiss(JsonGenerator g, RuleMiss m) throws IOException {
         g.writeStartObject();
-        g.writeStringField("hook", m.hook().name());
-        g.writeStringField("table", m.rule().table());
-        g.writeStringField("chain", m.rule().chain());
-        g.writeNumberField("rule", m.rule().position());
-        g.writeStringField("text", m.rule().text());
+        ruleFields(g, m.hook(), m.rule());
         g.writeStringField("failedMatch", m.failedMatch());
         g.writeStringField("packetValue", m.packetValue());
         g.writeEndObject();
