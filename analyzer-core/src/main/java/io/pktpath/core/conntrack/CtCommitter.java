@@ -12,11 +12,16 @@ import java.util.List;
 final class CtCommitter {
     private static final long STREAM_AFTER_NANOS = 2_000_000_000L;
     private final CtTimeouts timeouts;
+    /** The TCP timeout of each state by its ordinal, read on every TCP commit without a map's lookup. */
+    private final long[] tcpSeconds = new long[TcpState.values().length];
 
     private final java.util.Map<NatRecord, NatRecord> natRecords = new java.util.HashMap<>();
 
     CtCommitter(CtTimeouts timeouts) {
         this.timeouts = timeouts;
+        for (TcpState s : TcpState.values()) {
+            tcpSeconds[s.ordinal()] = timeouts.tcp(s);
+        }
     }
 
     /** One instance per distinct NAT record (flows to the same endpoint by the same rule share it): memory per flow. */
@@ -78,11 +83,11 @@ final class CtCommitter {
         ct.setTcpState(state);
         long timeout;
         if (idx == TcpTracker.RST) {
-            timeout = timeouts.tcp(TcpState.CLOSE);
+            timeout = tcpSeconds[TcpState.CLOSE.ordinal()];
         } else if (state == TcpState.ESTABLISHED && !ct.seenReply() && dir == CtDirection.ORIGINAL) {
-            timeout = Math.min(timeouts.tcp(state), timeouts.tcpUnacknowledged());
+            timeout = Math.min(tcpSeconds[state.ordinal()], timeouts.tcpUnacknowledged());
         } else {
-            timeout = timeouts.tcp(state);
+            timeout = tcpSeconds[state.ordinal()];
         }
         ct.setTimeout(timeNanos, timeout);
         return false;
