@@ -1,6 +1,9 @@
 package io.pktpath.core.report;
 
+import static io.pktpath.core.report.JsonNames.*;
+
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -79,12 +82,12 @@ public final class TraceJson {
     public static void writeFrame(JsonGenerator g, PacketTrace trace, boolean withPath) throws IOException {
         g.writeStartObject();
         packetFields(g, trace.packet());
-        g.writeStringField("role", trace.role().name());
-        g.writeStringField("disposition", trace.disposition().name());
-        g.writeStringField("reason", trace.reason());
-        g.writeFieldName("steps");
+        string(g, ROLE, trace.role().name());
+        string(g, DISPOSITION, trace.disposition().name());
+        string(g, REASON, trace.reason());
+        g.writeFieldName(STEPS);
         writeKernelSteps(g, trace.path());
-        g.writeFieldName("conntrack");
+        g.writeFieldName(CONNTRACK);
         ConntrackStep ct = firstConntrackStep(trace.path());
         if (ct == null) {
             g.writeNull();
@@ -94,34 +97,34 @@ public final class TraceJson {
             g.writeEndObject();
         }
         writeNat(g, trace.nat());
-        g.writeFieldName("route");
+        g.writeFieldName(ROUTE);
         if (trace.route().isPresent()) {
             writeRoute(g, trace.route().get());
         } else {
             g.writeNull();
         }
-        g.writeArrayFieldStart("correlated");
+        arrayStart(g, CORRELATED);
         for (Long frame : trace.correlated()) {
             g.writeNumber(frame);
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("alternatives");
+        arrayStart(g, ALTERNATIVES);
         for (Alternative a : trace.alternatives()) {
             writeAlternative(g, a);
         }
         g.writeEndArray();
         if (!trace.misses().isEmpty()) {
-            g.writeArrayFieldStart("misses");
+            arrayStart(g, MISSES);
             for (RuleMiss m : trace.misses()) {
                 writeMiss(g, m);
             }
             g.writeEndArray();
         }
         if (!trace.notes().isEmpty()) {
-            writeStrings(g, "notes", trace.notes());
+            writeStrings(g, NOTES, trace.notes());
         }
         if (withPath) {
-            g.writeArrayFieldStart("path");
+            arrayStart(g, PATH);
             for (TraceStep s : trace.path()) {
                 writeStep(g, s);
             }
@@ -149,26 +152,26 @@ public final class TraceJson {
     }
 
     private static void packetFields(JsonGenerator g, PacketSummary p) throws IOException {
-        g.writeNumberField("frame", p.frame());
-        g.writeStringField("time", time(p.timeNanos()));
-        g.writeStringField("iface", p.iface());
-        g.writeStringField("dir", p.dir());
-        g.writeNumberField("family", p.family());
-        g.writeStringField("proto", p.proto() >= 0 ? p.protoName() : null);
-        g.writeStringField("src", p.src().map(Object::toString).orElse(null));
-        g.writeStringField("dst", p.dst().map(Object::toString).orElse(null));
-        intOrNull(g, "sport", p.sport());
-        intOrNull(g, "dport", p.dport());
-        intOrNull(g, "ipId", p.ipId());
-        intOrNull(g, "len", p.length());
+        number(g, FRAME, p.frame());
+        string(g, TIME, time(p.timeNanos()));
+        string(g, IFACE, p.iface());
+        string(g, DIR, p.dir());
+        number(g, FAMILY, p.family());
+        string(g, PROTO, p.proto() >= 0 ? p.protoName() : null);
+        string(g, SRC, p.src().map(Object::toString).orElse(null));
+        string(g, DST, p.dst().map(Object::toString).orElse(null));
+        intOrNull(g, SPORT, p.sport());
+        intOrNull(g, DPORT, p.dport());
+        intOrNull(g, IP_ID, p.ipId());
+        intOrNull(g, LEN, p.length());
         if (p.icmpType() >= 0) {
-            g.writeNumberField("icmpType", p.icmpType());
-            g.writeNumberField("icmpCode", p.icmpCode());
+            number(g, ICMP_TYPE, p.icmpType());
+            number(g, ICMP_CODE, p.icmpCode());
         }
         if (p.tcpFlags() >= 0) {
-            g.writeNumberField("tcpFlags", p.tcpFlags());
+            number(g, TCP_FLAGS, p.tcpFlags());
         }
-        g.writeStringField("info", p.info());
+        string(g, INFO, p.info());
     }
 
     /** ISO-8601 UTC with nanoseconds, e.g. {@code 2026-11-22T00:41:07.123456789Z}. */
@@ -187,17 +190,17 @@ public final class TraceJson {
             if (s instanceof RuleStep r) {
                 g.writeStartObject();
                 ruleFields(g, r.hook(), r.rule());
-                g.writeStringField("verdict", r.verdict().toString());
-                g.writeNumberField("line", r.rule().span().line());
+                string(g, VERDICT, r.verdict().toString());
+                number(g, LINE, r.rule().span().line());
                 g.writeEndObject();
             } else if (s instanceof PolicyStep p) {
                 g.writeStartObject();
-                g.writeStringField("hook", p.hook().name());
-                g.writeStringField("table", p.table());
-                g.writeStringField("chain", p.chain());
-                g.writeNullField("rule");
-                g.writeNullField("text");
-                g.writeStringField("verdict", p.verdict().toString());
+                string(g, HOOK, p.hook().name());
+                string(g, TABLE, p.table());
+                string(g, CHAIN, p.chain());
+                nul(g, RULE);
+                nul(g, TEXT);
+                string(g, VERDICT, p.verdict().toString());
                 g.writeEndObject();
             }
         }
@@ -206,22 +209,22 @@ public final class TraceJson {
 
     /** The fields that place a rule: hook, table, chain, position and the rule's text. */
     private static void ruleFields(JsonGenerator g, Hook hook, RuleRef rule) throws IOException {
-        g.writeStringField("hook", hook.name());
-        g.writeStringField("table", rule.table());
-        g.writeStringField("chain", rule.chain());
-        g.writeNumberField("rule", rule.position());
-        g.writeStringField("text", rule.text());
+        string(g, HOOK, hook.name());
+        string(g, TABLE, rule.table());
+        string(g, CHAIN, rule.chain());
+        number(g, RULE, rule.position());
+        string(g, TEXT, rule.text());
     }
 
     private static void writeNat(JsonGenerator g, Optional<NatChange> nat) throws IOException {
-        g.writeFieldName("nat");
+        g.writeFieldName(NAT);
         if (nat.isPresent() && nat.get().changed()) {
             g.writeStartObject();
-            g.writeFieldName("before");
+            g.writeFieldName(BEFORE);
             writeTuple(g, nat.get().before());
-            g.writeFieldName("after");
+            g.writeFieldName(AFTER);
             writeTuple(g, nat.get().after());
-            g.writeBooleanField("masquerade", nat.get().masquerade());
+            bool(g, MASQUERADE, nat.get().masquerade());
             g.writeEndObject();
         } else {
             g.writeNull();
@@ -234,11 +237,11 @@ public final class TraceJson {
 
     private static void writeTuple(JsonGenerator g, Tuple t) throws IOException {
         g.writeStartObject();
-        g.writeStringField("proto", io.pktpath.core.trace.ProtocolNames.name(t.protocol()));
-        g.writeStringField("src", t.src().toString());
-        g.writeNumberField("sport", t.sport());
-        g.writeStringField("dst", t.dst().toString());
-        g.writeNumberField("dport", t.dport());
+        string(g, PROTO, io.pktpath.core.trace.ProtocolNames.name(t.protocol()));
+        string(g, SRC, t.src().toString());
+        number(g, SPORT, t.sport());
+        string(g, DST, t.dst().toString());
+        number(g, DPORT, t.dport());
         g.writeEndObject();
     }
 
@@ -248,22 +251,22 @@ public final class TraceJson {
 
     private static void writeRoute(JsonGenerator g, RouteDecision r) throws IOException {
         g.writeStartObject();
-        g.writeNumberField("rulePriority", r.rulePriority());
-        g.writeStringField("table", r.table());
-        g.writeStringField("prefix", r.prefix());
-        g.writeStringField("type", r.type());
-        g.writeStringField("dev", r.dev());
-        g.writeStringField("via", r.via());
-        g.writeStringField("src", r.src());
+        number(g, RULE_PRIORITY, r.rulePriority());
+        string(g, TABLE, r.table());
+        string(g, PREFIX, r.prefix());
+        string(g, TYPE, r.type());
+        string(g, DEV, r.dev());
+        string(g, VIA, r.via());
+        string(g, SRC, r.src());
         g.writeEndObject();
     }
 
     private static void conntrackFields(JsonGenerator g, ConntrackStep c) throws IOException {
-        g.writeStringField("state", c.state().name());
-        g.writeStringField("direction", c.reply() ? "REPLY" : "ORIGINAL");
-        g.writeBooleanField("created", c.created());
-        g.writeNumberField("flow", c.flowId());
-        g.writeStringField("detail", c.detail());
+        string(g, STATE, c.state().name());
+        string(g, DIRECTION, c.reply() ? "REPLY" : "ORIGINAL");
+        bool(g, CREATED, c.created());
+        number(g, FLOW, c.flowId());
+        string(g, DETAIL, c.detail());
     }
 
     public static ObjectNode alternative(Alternative a) {
@@ -272,15 +275,15 @@ public final class TraceJson {
 
     private static void writeAlternative(JsonGenerator g, Alternative a) throws IOException {
         g.writeStartObject();
-        g.writeStringField("choice", a.choice());
+        string(g, CHOICE, a.choice());
         if (Double.isNaN(a.probability())) {
-            g.writeNullField("probability");
+            nul(g, PROBABILITY);
         } else {
-            g.writeNumberField("probability", a.probability());
+            number(g, PROBABILITY, a.probability());
         }
-        g.writeStringField("disposition", a.disposition().name());
-        g.writeStringField("reason", a.reason());
-        g.writeFieldName("steps");
+        string(g, DISPOSITION, a.disposition().name());
+        string(g, REASON, a.reason());
+        g.writeFieldName(STEPS);
         writeKernelSteps(g, a.steps());
         writeNat(g, a.nat());
         g.writeEndObject();
@@ -293,8 +296,8 @@ public final class TraceJson {
     private static void writeMiss(JsonGenerator g, RuleMiss m) throws IOException {
         g.writeStartObject();
         ruleFields(g, m.hook(), m.rule());
-        g.writeStringField("failedMatch", m.failedMatch());
-        g.writeStringField("packetValue", m.packetValue());
+        string(g, FAILED_MATCH, m.failedMatch());
+        string(g, PACKET_VALUE, m.packetValue());
         g.writeEndObject();
     }
 
@@ -305,77 +308,114 @@ public final class TraceJson {
 
     private static void writeStep(JsonGenerator g, TraceStep s) throws IOException {
         g.writeStartObject();
-        g.writeStringField("type", s.getClass().getSimpleName().replace("Step", "").toLowerCase(java.util.Locale.ROOT));
+        string(g, TYPE, s.getClass().getSimpleName().replace("Step", "").toLowerCase(java.util.Locale.ROOT));
         if (s.hook() != null) {
-            g.writeStringField("hook", s.hook().name());
+            string(g, HOOK, s.hook().name());
         }
         if (s instanceof RuleStep r) {
-            g.writeStringField("table", r.rule().table());
-            g.writeStringField("chain", r.rule().chain());
-            g.writeNumberField("rule", r.rule().position());
-            g.writeNumberField("line", r.rule().span().line());
-            g.writeStringField("text", r.rule().text());
-            g.writeStringField("verdict", r.verdict().toString());
-            writeStrings(g, "effects", r.effects());
+            string(g, TABLE, r.rule().table());
+            string(g, CHAIN, r.rule().chain());
+            number(g, RULE, r.rule().position());
+            number(g, LINE, r.rule().span().line());
+            string(g, TEXT, r.rule().text());
+            string(g, VERDICT, r.verdict().toString());
+            writeStrings(g, EFFECTS, r.effects());
         } else if (s instanceof PolicyStep p) {
-            g.writeStringField("table", p.table());
-            g.writeStringField("chain", p.chain());
-            g.writeStringField("verdict", p.verdict().toString());
+            string(g, TABLE, p.table());
+            string(g, CHAIN, p.chain());
+            string(g, VERDICT, p.verdict().toString());
         } else if (s instanceof HookStep h) {
-            writeStrings(g, "tables", h.tables());
+            writeStrings(g, TABLES, h.tables());
         } else if (s instanceof ChainReturnStep c) {
-            g.writeStringField("table", c.table());
-            g.writeStringField("chain", c.chain());
+            string(g, TABLE, c.table());
+            string(g, CHAIN, c.chain());
         } else if (s instanceof ConntrackStep c) {
             conntrackFields(g, c);
         } else if (s instanceof NatStep n) {
-            g.writeStringField("kind", n.kind().name());
-            g.writeFieldName("before");
+            string(g, KIND, n.kind().name());
+            g.writeFieldName(BEFORE);
             writeTuple(g, n.before());
-            g.writeFieldName("after");
+            g.writeFieldName(AFTER);
             writeTuple(g, n.after());
             if (n.rule().isPresent()) {
-                g.writeStringField("ruleText", n.rule().get().text());
+                string(g, RULE_TEXT, n.rule().get().text());
             }
-            g.writeStringField("detail", n.detail());
+            string(g, DETAIL, n.detail());
         } else if (s instanceof RouteStep r) {
-            g.writeStringField("lookup", r.lookup());
-            g.writeFieldName("decision");
+            string(g, LOOKUP, r.lookup());
+            g.writeFieldName(DECISION);
             writeRoute(g, r.decision());
         } else if (s instanceof NeighborStep n) {
-            g.writeStringField("address", n.address());
-            g.writeStringField("dev", n.dev());
-            g.writeStringField("state", n.state());
-            g.writeBooleanField("deliverable", n.deliverable());
-            g.writeStringField("detail", n.detail());
+            string(g, ADDRESS, n.address());
+            string(g, DEV, n.dev());
+            string(g, STATE, n.state());
+            bool(g, DELIVERABLE, n.deliverable());
+            string(g, DETAIL, n.detail());
         } else if (s instanceof CheckStep c) {
-            g.writeStringField("check", c.check());
-            g.writeBooleanField("passed", c.passed());
-            g.writeStringField("detail", c.detail());
+            string(g, CHECK, c.check());
+            bool(g, PASSED, c.passed());
+            string(g, DETAIL, c.detail());
         } else if (s instanceof UndecidedStep u) {
-            g.writeStringField("table", u.rule().table());
-            g.writeStringField("chain", u.rule().chain());
-            g.writeNumberField("rule", u.rule().position());
-            g.writeStringField("reason", u.reason());
-            g.writeStringField("decidedBy", u.decidedBy());
+            string(g, TABLE, u.rule().table());
+            string(g, CHAIN, u.rule().chain());
+            number(g, RULE, u.rule().position());
+            string(g, REASON, u.reason());
+            string(g, DECIDED_BY, u.decidedBy());
         }
         g.writeEndObject();
     }
 
-    private static void writeStrings(JsonGenerator g, String name, List<String> values) throws IOException {
-        g.writeArrayFieldStart(name);
+    private static void writeStrings(JsonGenerator g, SerializedString name, List<String> values) throws IOException {
+        arrayStart(g, name);
         for (String v : values) {
             g.writeString(v);
         }
         g.writeEndArray();
     }
 
-    private static void intOrNull(JsonGenerator g, String name, int value) throws IOException {
+    private static void intOrNull(JsonGenerator g, SerializedString name, int value) throws IOException {
         if (value >= 0) {
-            g.writeNumberField(name, value);
+            number(g, name, value);
         } else {
-            g.writeNullField(name);
+            nul(g, name);
         }
+    }
+
+    // field names written from their pre-quoted form (JsonNames), not escaped again for every frame
+
+    private static void string(JsonGenerator g, SerializedString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
+    }
+
+    private static void number(JsonGenerator g, SerializedString name, long value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void number(JsonGenerator g, SerializedString name, int value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void number(JsonGenerator g, SerializedString name, double value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void bool(JsonGenerator g, SerializedString name, boolean value) throws IOException {
+        g.writeFieldName(name);
+        g.writeBoolean(value);
+    }
+
+    private static void nul(JsonGenerator g, SerializedString name) throws IOException {
+        g.writeFieldName(name);
+        g.writeNull();
+    }
+
+    private static void arrayStart(JsonGenerator g, SerializedString name) throws IOException {
+        g.writeFieldName(name);
+        g.writeStartArray();
     }
 
     private static ObjectNode object(Shape shape) {
