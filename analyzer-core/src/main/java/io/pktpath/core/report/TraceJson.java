@@ -174,9 +174,47 @@ public final class TraceJson {
         string(g, INFO, p.info());
     }
 
-    /** ISO-8601 UTC with nanoseconds, e.g. {@code 2026-11-22T00:41:07.123456789Z}. */
+    /** The text of one whole second without its {@code Z}, kept for the next time of the same second. */
+    private record SecondText(long epochSecond, String text) {
+    }
+
+    /** The second the last {@link #time} call wrote (immutable, so any thread may read another's). */
+    private static SecondText lastSecond = new SecondText(0, "1970-01-01T00:00:00");
+
+    /**
+     * ISO-8601 UTC with nanoseconds, e.g. {@code 2026-11-22T00:41:07.123456789Z}, exactly as {@code Instant.toString}
+     * writes it (the fraction in groups of three digits, none when it is zero); the date and clock of a second are
+     * made once for the frames of that second.
+     */
     public static String time(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+        long second = Math.floorDiv(nanos, 1_000_000_000L);
+        int fraction = (int) Math.floorMod(nanos, 1_000_000_000L);
+        SecondText known = lastSecond;
+        if (known.epochSecond() != second) {
+            String whole = Instant.ofEpochSecond(second).toString();
+            known = new SecondText(second, whole.substring(0, whole.length() - 1));
+            lastSecond = known;
+        }
+        if (fraction == 0) {
+            return known.text() + "Z";
+        }
+        StringBuilder sb = new StringBuilder(known.text().length() + 11).append(known.text()).append('.');
+        if (fraction % 1_000_000 == 0) {
+            appendDigits(sb, fraction / 1_000_000, 3);
+        } else if (fraction % 1000 == 0) {
+            appendDigits(sb, fraction / 1000, 6);
+        } else {
+            appendDigits(sb, fraction, 9);
+        }
+        return sb.append('Z').toString();
+    }
+
+    private static void appendDigits(StringBuilder sb, int value, int digits) {
+        String text = Integer.toString(value);
+        for (int i = text.length(); i < digits; i++) {
+            sb.append('0');
+        }
+        sb.append(text);
     }
 
     /** Only the steps the kernel's TRACE prints: rule matches and base-chain policies, in the contract's shape. */
