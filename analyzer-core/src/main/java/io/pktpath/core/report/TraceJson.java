@@ -426,12 +426,8 @@ public final class TraceJson {
         g.writeString(value);
     }
 
+    /** An integer field (ints too: the digits are the same). */
     private static void number(JsonGenerator g, SerializedString name, long value) throws IOException {
-        g.writeFieldName(name);
-        g.writeNumber(value);
-    }
-
-    private static void number(JsonGenerator g, SerializedString name, int value) throws IOException {
         g.writeFieldName(name);
         g.writeNumber(value);
     }
