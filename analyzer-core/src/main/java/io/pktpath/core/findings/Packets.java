@@ -1,13 +1,10 @@
 package io.pktpath.core.findings;
 
-import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
-import io.pktpath.core.trace.TraceStep;
-import java.util.Optional;
 
-/** Small questions the detectors ask about a trace: its conntrack step, TCP flags, sequence number, who sent it. */
+/** Small questions the detectors ask about a trace: TCP flags, sequence number, who sent it. */
 final class Packets {
     static final int FIN = 0x01;
     static final int SYN = 0x02;
@@ -15,21 +12,6 @@ final class Packets {
     static final int ACK = 0x10;
 
     private Packets() {
-    }
-
-    static Optional<ConntrackStep> conntrack(PacketTrace t) {
-        return Optional.ofNullable(conntrackStep(t));
-    }
-
-    /** The trace's first conntrack step, or null (for the per-frame checks, which should not allocate). */
-    static ConntrackStep conntrackStep(PacketTrace t) {
-        java.util.List<TraceStep> path = t.path();
-        for (int i = 0; i < path.size(); i++) {
-            if (path.get(i) instanceof ConntrackStep c) {
-                return c;
-            }
-        }
-        return null;
     }
 
     /** True for frames the replay walked from their start (entering the node or sent by it). */

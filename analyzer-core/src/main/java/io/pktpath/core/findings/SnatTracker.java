@@ -80,7 +80,7 @@ final class SnatTracker {
         if (!Packets.walked(t) || t.disposition().isFailure() && t.disposition() != Disposition.CONNTRACK_RACE) {
             return;
         }
-        ConntrackStep ct = Packets.conntrackStep(t);
+        ConntrackStep ct = t.firstConntrackStep();
         if (ct == null || !ct.created() || ct.reply()) {
             return;
         }

@@ -212,7 +212,7 @@ final class TrafficTracker {
         if (!Packets.walked(t) || t.disposition().isFailure() || Packets.has(p, Packets.SYN)) {
             return;
         }
-        ConntrackStep ct = Packets.conntrackStep(t);
+        ConntrackStep ct = t.firstConntrackStep();
         if (ct != null && (ct.state() == CtState.INVALID || ct.created())) {
             strays.put(Packets.reverseKey(p), p);
         }

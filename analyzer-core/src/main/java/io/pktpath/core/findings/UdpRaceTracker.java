@@ -57,7 +57,7 @@ final class UdpRaceTracker {
         if (times.size() < 8) {
             times.add(p.timeNanos());
         }
-        ConntrackStep ct = Packets.conntrackStep(t);
+        ConntrackStep ct = t.firstConntrackStep();
         if (ct == null || ct.reply() || ct.state() != CtState.NEW && ct.state() != CtState.ESTABLISHED) {
             return;
         }

@@ -88,7 +88,7 @@ public final class TraceJson {
         g.writeFieldName(STEPS);
         writeKernelSteps(g, trace.path());
         g.writeFieldName(CONNTRACK);
-        ConntrackStep ct = firstConntrackStep(trace.path());
+        ConntrackStep ct = trace.firstConntrackStep();
         if (ct == null) {
             g.writeNull();
         } else {
@@ -131,15 +131,6 @@ public final class TraceJson {
             g.writeEndArray();
         }
         g.writeEndObject();
-    }
-
-    private static ConntrackStep firstConntrackStep(List<TraceStep> path) {
-        for (TraceStep s : path) {
-            if (s instanceof ConntrackStep c) {
-                return c;
-            }
-        }
-        return null;
     }
 
     /** The packet fields of the contract: frame, time, iface, dir, family, proto, src, dst, sport, dport, ipId, len, icmp. */

@@ -31,6 +31,19 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         return path.stream().filter(TraceStep::isKernelTraceStep).toList();
     }
 
+    /**
+     * The path's first conntrack step (the lookup), or null when the packet met none; asked of every frame by the
+     * findings and the JSON writer, so it allocates nothing.
+     */
+    public ConntrackStep firstConntrackStep() {
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i) instanceof ConntrackStep c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The rule step that decided the disposition (the last terminal rule or policy), if any. */
     public Optional<TraceStep> decisiveStep() {
         // the kernel steps are exactly the rule and policy steps, which are the only ones tested below: the path is

@@ -77,8 +77,7 @@ class UdpRaceSplitReplayTest {
     }
 
     private static ConntrackStep conntrackStep(PacketTrace t) {
-        return t.path().stream().filter(s -> s instanceof ConntrackStep).map(s -> (ConntrackStep) s).findFirst()
-                .orElseThrow(() -> new AssertionError("no conntrack step: " + t));
+        return Optional.ofNullable(t.firstConntrackStep()).orElseThrow(() -> new AssertionError("no conntrack step: " + t));
     }
 
     @Test
