@@ -68,12 +68,16 @@ class UdpRaceSplitReplayTest {
         return dir;
     }
 
-    private static List<PacketTrace> replay(Path dir) throws IOException {
+    /** One analysis of the written bundle: every frame's trace, and the result with the findings. */
+    private record Replayed(List<PacketTrace> traces, AnalysisResult result) {
+    }
+
+    private static Replayed replay(Path dir) throws IOException {
         List<PacketTrace> traces = new ArrayList<>();
         AnalysisResult r = Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
                 AnalysisOptions.DEFAULT, traces::add, n -> { }, () -> false);
         assertEquals(6, r.capture().orElseThrow().framesDelivered());
-        return traces;
+        return new Replayed(traces, r);
     }
 
     private static ConntrackStep conntrackStep(PacketTrace t) {
@@ -82,8 +86,8 @@ class UdpRaceSplitReplayTest {
 
     @Test
     void secondDatagramRacesToItsOwnEndpointAndTheReplyFindsTheClashEntry(@TempDir Path tmp) throws IOException {
-        Path dir = pairOnRecordedNode(tmp, DNS1_IF, DNS1);
-        List<PacketTrace> traces = replay(dir);
+        Replayed replayed = replay(pairOnRecordedNode(tmp, DNS1_IF, DNS1));
+        List<PacketTrace> traces = replayed.traces();
 
         PacketTrace second = traces.get(1);
         ConntrackStep ct = conntrackStep(second);
@@ -104,17 +108,14 @@ class UdpRaceSplitReplayTest {
         assertEquals("10.96.0.50:53", reply.nat().orElseThrow().after().src() + ":" + reply.nat().get().after().sport());
         assertEquals(List.of(6L), reply.correlated());
 
-        Finding f = SampleBundles.only(Analyzer.analyze(BundleLoader.loadDirectory(dir),
-                Optional.of(dir.resolve("capture.pcap")), AnalysisOptions.DEFAULT, t -> { }, n -> { }, () -> false),
-                Codes.RACE_UDP_INSERT);
+        Finding f = SampleBundles.only(replayed.result(), Codes.RACE_UDP_INSERT);
         assertTrue(f.evidence().contains("1 pair(s) were sent to two different endpoints (the capture shows the second "
                 + "datagram leaving towards the other endpoint)"), f.evidence().toString());
     }
 
     @Test
     void secondDatagramOnTheFirstOnesEndpointStaysOnItsCt(@TempDir Path tmp) throws IOException {
-        Path dir = pairOnRecordedNode(tmp, DNS2_IF, DNS2);
-        List<PacketTrace> traces = replay(dir);
+        List<PacketTrace> traces = replay(pairOnRecordedNode(tmp, DNS2_IF, DNS2)).traces();
         PacketTrace second = traces.get(1);
         // an unanswered UDP ct's packets are NEW either way; the capture cannot tell a same-endpoint race, so the
         // second datagram stays on the first one's ct (the branch first in rule order)
