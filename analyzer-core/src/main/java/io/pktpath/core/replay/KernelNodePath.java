@@ -56,8 +56,11 @@ public final class KernelNodePath implements NodePath {
     private final CompiledRuleset v4;
     private final CompiledRuleset v6;
     private final boolean nftBackend;
-    private final OutputOriginals originals4;
-    private final OutputOriginals originals6;
+    /** The rulesets {@link OutputOriginals} are made from, on the first locally sent packet that needs them. */
+    private final Optional<Ruleset> originalRules4;
+    private final Optional<Ruleset> originalRules6;
+    private OutputOriginals originals4;
+    private OutputOriginals originals6;
     private final ConntrackTable conntrack;
     private final boolean conntrackOn;
     private final RuleState ruleState = new RuleState();
@@ -115,8 +118,8 @@ public final class KernelNodePath implements NodePath {
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
         this.nftBackend = rules4.or(() -> rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables")).orElse(true);
-        this.originals4 = rules4.map(OutputOriginals::new).orElse(null);
-        this.originals6 = rules6.map(OutputOriginals::new).orElse(null);
+        this.originalRules4 = rules4;
+        this.originalRules6 = rules6;
         this.conntrack = new ConntrackTable(timeouts);
         this.conntrackOn = ConntrackPolicy.isEnabled(rules4.orElse(Ruleset.empty(IpFamily.V4)),
                 rules6.orElse(Ruleset.empty(IpFamily.V6)));
@@ -453,6 +456,23 @@ public final class KernelNodePath implements NodePath {
         return finish(s);
     }
 
+    /**
+     * The DNAT paths of a family's nat table, made when a locally sent packet first needs them (most captures have none;
+     * on a 30,000-service ruleset making them took about a tenth of a second), or null without a ruleset.
+     */
+    private OutputOriginals originals(IpFamily family) {
+        if (family == IpFamily.V4) {
+            if (originals4 == null && originalRules4.isPresent()) {
+                originals4 = new OutputOriginals(originalRules4.get());
+            }
+            return originals4;
+        }
+        if (originals6 == null && originalRules6.isPresent()) {
+            originals6 = new OutputOriginals(originalRules6.get());
+        }
+        return originals6;
+    }
+
     /** The packet as the local socket sent it: undo this node's NAT using the ct, or the DNAT rules for a first packet. */
     private Packet socketPacket(Packet wire, List<String> notes) {
         if (!conntrackOn) {
@@ -469,7 +489,7 @@ public final class KernelNodePath implements NodePath {
                     + wire.tuple() + " before the capture saw it");
             return wire.withTuple(hinted.get());
         }
-        OutputOriginals originals = wire.family() == IpFamily.V4 ? originals4 : originals6;
+        OutputOriginals originals = originals(wire.family());
         if (originals == null) {
             return wire;
         }

@@ -18,7 +18,7 @@ public record PathRun(List<TraceStep> steps, Disposition disposition, String rea
                       Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
                       long flowId, Object commitToken) {
     public PathRun {
-        steps = List.copyOf(steps);
+        steps = io.pktpath.core.trace.JoinedList.immutable(steps);
         Objects.requireNonNull(disposition, "disposition");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(nat, "nat");

@@ -7,6 +7,7 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.TableResult;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.JoinedList;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.TraceStep;
@@ -18,9 +19,8 @@ import java.util.Set;
 
 /**
  * A remembered suffix ({@link SteadyPaths}) with the key it is valid for, both held in this one object so that a packet
- * of an established flow reaches them with one fetch, plus the last two whole step lists made from it: packets whose
- * lookup steps are the very same objects (the connection reuses its lookup step while the transition is the same)
- * share one, and a flow whose transition alternates (a handshake's last ACK, then data) keeps both.
+ * of an established flow reaches them with one fetch; each packet's steps are its own lookup steps joined to the
+ * suffix's, which all packets of the flow direction share.
  */
 final class SteadyEntry {
     private final CtState state;
@@ -57,10 +57,6 @@ final class SteadyEntry {
     private final String reason;
     private final boolean confirm;
     private final Optional<NatChange> nat;
-    private List<TraceStep> lastPrefix = List.of();
-    private List<TraceStep> lastSteps;
-    private List<TraceStep> olderPrefix = List.of();
-    private List<TraceStep> olderSteps;
 
     SteadyEntry(SteadyPaths.Key key, SteadyPaths.Suffix suffix) {
         this.state = key.state();
@@ -156,37 +152,8 @@ final class SteadyEntry {
         return nat;
     }
 
-    /** The prefix's steps followed by the suffix's, as an immutable list. */
+    /** The prefix's steps followed by the suffix's, as an immutable list that copies neither. */
     List<TraceStep> stepsAfter(List<TraceStep> prefix) {
-        if (lastSteps != null && sameSteps(prefix, lastPrefix)) {
-            return lastSteps;
-        }
-        if (olderSteps != null && sameSteps(prefix, olderPrefix)) {
-            return olderSteps;
-        }
-        TraceStep[] all = new TraceStep[prefix.size() + steps.size()];
-        for (int i = 0; i < prefix.size(); i++) {
-            all[i] = prefix.get(i);
-        }
-        for (int i = 0; i < steps.size(); i++) {
-            all[prefix.size() + i] = steps.get(i);
-        }
-        olderPrefix = lastPrefix;
-        olderSteps = lastSteps;
-        lastPrefix = List.copyOf(prefix);
-        lastSteps = List.of(all);
-        return lastSteps;
-    }
-
-    private static boolean sameSteps(List<TraceStep> a, List<TraceStep> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
+        return JoinedList.of(prefix, steps);
     }
 }

@@ -12,7 +12,7 @@ public record Alternative(String choice, double probability, List<TraceStep> ste
                           Disposition disposition, String reason) {
     public Alternative {
         Objects.requireNonNull(choice, "choice");
-        steps = List.copyOf(steps);
+        steps = JoinedList.immutable(steps);
         Objects.requireNonNull(nat, "nat");
         Objects.requireNonNull(disposition, "disposition");
         reason = reason == null ? "" : reason;

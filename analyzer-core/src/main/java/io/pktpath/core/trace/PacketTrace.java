@@ -15,7 +15,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
     public PacketTrace {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(role, "role");
-        path = List.copyOf(path);
+        path = JoinedList.immutable(path);
         Objects.requireNonNull(disposition, "disposition");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(nat, "nat");

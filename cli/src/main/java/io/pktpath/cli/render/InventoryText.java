@@ -55,10 +55,10 @@ public final class InventoryText {
         }
         Ruleset r = ruleset.get();
         out.println(label + ": " + r.tables().size() + " tables, "
-                + r.tables().stream().mapToInt(t -> t.rules().size()).sum() + " rules"
+                + r.tables().stream().mapToInt(t -> t.ruleCount()).sum() + " rules"
                 + (r.legacyTablesPresent() ? " (warning: iptables-legacy tables are also active)" : ""));
         for (Table t : r.tables()) {
-            out.println("  " + t.name() + ": " + t.chains().size() + " chains, " + t.rules().size() + " rules");
+            out.println("  " + t.name() + ": " + t.chains().size() + " chains, " + t.ruleCount() + " rules");
             for (Chain c : t.chains()) {
                 out.println("    " + c.name() + " " + c.policy().map(p -> "policy " + p).orElse("(user chain)") + ", "
                         + c.rules().size() + (c.rules().size() == 1 ? " rule" : " rules"));

@@ -98,7 +98,7 @@ final class RulesetChooser {
     }
 
     private static long ruleCount(Ruleset r) {
-        return r.tables().stream().mapToLong(t -> t.rules().size()).sum();
+        return r.tables().stream().mapToLong(Table::ruleCount).sum();
     }
 
     /** The sum of every rule's packet counter (0 for rules saved without one). */

@@ -47,6 +47,8 @@ class RulesetStructureTest {
         assertEquals("filter", second.table());
         assertEquals(1, user.rule(1).orElseThrow().position());
         assertEquals(List.of("INPUT", "FORWARD", "OUTPUT", "USER"), filter.chains().stream().map(Chain::name).toList());
+        assertEquals(3, filter.ruleCount());
+        assertEquals(filter.rules().size(), filter.ruleCount());
     }
 
     @Test

@@ -17,7 +17,16 @@ public record Table(String name, List<Chain> chains, SourceSpan span) {
         return chains.stream().filter(c -> c.name().equals(chainName)).findFirst();
     }
 
-    /** Every rule of every chain, chain by chain in declaration order. */
+    /** How many rules the table's chains hold, counted without listing them. */
+    public int ruleCount() {
+        int count = 0;
+        for (Chain c : chains) {
+            count += c.rules().size();
+        }
+        return count;
+    }
+
+    /** Every rule of every chain, chain by chain in declaration order (a new list: {@link #ruleCount} to count them). */
     public List<Rule> rules() {
         return chains.stream().flatMap(c -> c.rules().stream()).toList();
     }
