@@ -16,10 +16,19 @@ public final class BenchPackets {
 
     /** {@code n} first packets from random client pods to random services of the cluster, arriving on the pod's veth. */
     public static Packet[] firstPackets(KubeCluster cluster, int n, long seed) {
+        return firstPackets(cluster, n, seed, cluster.services().size());
+    }
+
+    /**
+     * {@code n} first packets from random client pods to random services among the cluster's first {@code services},
+     * so that clusters of different sizes can be compared with the same number of services in use.
+     */
+    public static Packet[] firstPackets(KubeCluster cluster, int n, long seed, int services) {
         SplittableRandom rnd = new SplittableRandom(seed);
         Packet[] out = new Packet[n];
+        int among = Math.min(services, cluster.services().size());
         for (int i = 0; i < n; i++) {
-            Service s = cluster.services().get(rnd.nextInt(cluster.services().size()));
+            Service s = cluster.services().get(rnd.nextInt(among));
             Pod c = cluster.clients().get(rnd.nextInt(cluster.clients().size()));
             out[i] = first(c, s, 32768 + i % 28000, i);
         }

@@ -7,8 +7,6 @@ import io.pktpath.core.bundle.BundleOpenException;
 import io.pktpath.core.bundle.BundleOpener;
 import io.pktpath.core.bundle.OpenedBundle;
 import io.pktpath.core.conntrack.CtTimeouts;
-import io.pktpath.core.engine.ChoiceOracle;
-import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.CompiledRuleset;
 import io.pktpath.core.replay.KernelNodePath;
 import io.pktpath.core.trace.PacketTrace;
@@ -19,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,27 +114,39 @@ public final class EndToEndBench {
                 best / 1e9, bestProcess / 1e9);
     }
 
-    /** Mean cost of a new connection's first packet through the node (all hooks, conntrack lookup, routing). */
+    /** Services the second first-packet figure sends to, whatever the ruleset's size (the smallest workload's count). */
+    static final int SAME_SERVICES = 100;
+    private static final int ROUNDS = 9;
+
+    /**
+     * The CPU cost of a new connection's first packet through the node: the median of {@link #ROUNDS} rounds of 20,000
+     * packets to random services (after ten untimed rounds), and the same to only {@link #SAME_SERVICES} of them, which
+     * separates what the ruleset's size costs from what touching more services' rules costs (memory the caches no
+     * longer hold). {@link FirstPacketGrowthBench} compares two rulesets in paired rounds.
+     */
     static void firstPacket(Bundle bundle, KubeCluster cluster) {
-        KernelNodePath path = new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls()), List.of());
-        Packet[] packets = BenchPackets.firstPackets(cluster, 20_000, 7);
-        long sink = 0;
+        FirstPackets all = new FirstPackets(bundle, BenchPackets.firstPackets(cluster, 20_000, 7));
+        FirstPackets same = new FirstPackets(bundle, BenchPackets.firstPackets(cluster, 20_000, 7, SAME_SERVICES));
+        long[] a = rounds(all);
+        long[] s = rounds(same);
+        System.out.printf(Locale.ROOT, "first packet of a new connection (ingress path, first branch): %d ns CPU (median of %d"
+                + " rounds, %d-%d; %d steps)%n", (long) ParseBench.median(a), ROUNDS, a[0], a[ROUNDS - 1], all.steps());
+        System.out.printf(Locale.ROOT, "first packet, %d of the %d services in use: %d ns CPU (median, %d-%d)%n",
+                Math.min(SAME_SERVICES, cluster.services().size()), cluster.services().size(),
+                (long) ParseBench.median(s), s[0], s[ROUNDS - 1]);
+    }
+
+    /** {@link #ROUNDS} timed rounds after ten untimed ones, sorted. */
+    private static long[] rounds(FirstPackets packets) {
         for (int warm = 0; warm < 10; warm++) {
-            for (Packet p : packets) {
-                sink += path.ingress(p, ChoiceOracle.FIRST, false).steps().size();
-            }
+            packets.round();
         }
-        long t0 = RunStats.threadCpuNanos();
-        int reps = 5;
-        for (int rep = 0; rep < reps; rep++) {
-            for (Packet p : packets) {
-                sink += path.ingress(p, ChoiceOracle.FIRST, false).steps().size();
-            }
+        long[] rounds = new long[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            rounds[r] = packets.round();
         }
-        double ns = (RunStats.threadCpuNanos() - t0) / (double) (reps * packets.length);
-        System.out.printf(Locale.ROOT, "first packet of a new connection (ingress path, first branch): %.0f ns CPU (%d steps)%n",
-                ns, sink / (15L * packets.length));
+        Arrays.sort(rounds);
+        return rounds;
     }
 
     /** One full analysis of the capture; prints frames/s, MB/s, peak heap and RSS, and a digest of every trace. */

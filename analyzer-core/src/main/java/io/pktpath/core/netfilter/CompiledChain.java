@@ -16,9 +16,11 @@ final class CompiledChain {
     final boolean builtin;
     final Optional<Policy> policy;
     final CompiledRule[] rules;
-    final Optional<ChainIndex> index;
+    /** The chain's index, or null (a plain field: a walk entering a cold chain fetches one object fewer). */
+    private final ChainIndex index;
     /** The numbering of the ruleset's rules (shared by all its chains). */
     final RuleNumbering numbering;
+    /** Every position, 0 to the chain's length: an array shared by all chains of that length ({@link #positions}). */
     private final int[] all;
     /** The last policy and implicit-return steps made for this chain (immutable values, given again while equal). */
     private PolicyStep lastPolicyStep;
@@ -32,11 +34,39 @@ final class CompiledChain {
         this.builtin = builtin;
         this.policy = policy;
         this.rules = rules.toArray(new CompiledRule[0]);
-        this.all = new int[this.rules.length];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
+        this.all = positions(this.rules.length);
+        this.index = indexed ? ChainIndex.build(this.rules).orElse(null) : null;
+    }
+
+    /** Chains up to this length share their array of positions. */
+    private static final int SHARED_POSITIONS = 64;
+    private static final int[][] POSITIONS = new int[SHARED_POSITIONS + 1][];
+
+    static {
+        for (int n = 0; n <= SHARED_POSITIONS; n++) {
+            POSITIONS[n] = identity(n);
         }
-        this.index = indexed ? ChainIndex.build(this.rules) : Optional.empty();
+    }
+
+    /**
+     * The positions 0 to {@code length - 1}: one shared array per length for all but very long chains, so that the
+     * many short chains of a large ruleset (kube-proxy's per-service chains) do not each bring their own into the cache.
+     */
+    static int[] positions(int length) {
+        return length <= SHARED_POSITIONS ? POSITIONS[length] : identity(length);
+    }
+
+    private static int[] identity(int length) {
+        int[] out = new int[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
+    /** The chain's index of candidate rules, if it has one. */
+    Optional<ChainIndex> index() {
+        return Optional.ofNullable(index);
     }
 
     /** The step of this built-in chain's policy {@code verdict} applied at {@code hook}. */
@@ -64,9 +94,9 @@ final class CompiledChain {
      * no misses to collect, only the rules that can match the packet's (destination, protocol, port).
      */
     int[] candidates(Packet packet, boolean collectMisses) {
-        if (index.isEmpty() || collectMisses) {
+        if (index == null || collectMisses) {
             return all;
         }
-        return index.get().candidates(packet);
+        return index.candidates(packet);
     }
 }

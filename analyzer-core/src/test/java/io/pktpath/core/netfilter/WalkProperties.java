@@ -100,8 +100,8 @@ class WalkProperties {
 
     @Property(tries = 1)
     void theServicesChainIsIndexed(@ForAll @IntRange(min = 0, max = 0) int unused) {
-        assertTrue(INDEXED.chain("nat", "KUBE-SERVICES").orElseThrow().index.isPresent());
-        assertTrue(LINEAR.chain("nat", "KUBE-SERVICES").orElseThrow().index.isEmpty());
+        assertTrue(INDEXED.chain("nat", "KUBE-SERVICES").orElseThrow().index().isPresent());
+        assertTrue(LINEAR.chain("nat", "KUBE-SERVICES").orElseThrow().index().isEmpty());
     }
 
     @Property(tries = 200)
