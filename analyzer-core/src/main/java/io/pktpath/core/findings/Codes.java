@@ -27,6 +27,7 @@ public final class Codes {
     public static final String ICMP_ERROR = "ICMP_ERROR";
     public static final String ICMP_FRAG_NEEDED = "ICMP_FRAG_NEEDED";
     public static final String UNANSWERED = "UNANSWERED";
+    public static final String UNANSWERED_AT_END = "UNANSWERED_AT_END";
     public static final String SYN_RETRANSMIT = "SYN_RETRANSMIT";
     public static final String OVERLAY_RETRANSMIT = "OVERLAY_RETRANSMIT";
     public static final String REPLAY_MISMATCH = "REPLAY_MISMATCH";

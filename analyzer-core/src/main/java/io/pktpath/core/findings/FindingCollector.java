@@ -34,6 +34,8 @@ public final class FindingCollector implements TraceSink {
     private final SnatTracker snat = new SnatTracker();
     private final Set<Long> explainedFlows = new HashSet<>();
     private final Set<String> explainedTuples = new HashSet<>();
+    /** The time of the latest frame seen: where the capture ends. */
+    private long lastNanos = Long.MIN_VALUE;
 
     public FindingCollector(Bundle bundle) {
         this.bundle = bundle;
@@ -55,6 +57,7 @@ public final class FindingCollector implements TraceSink {
         if (bridge != null && t.packet().family() != 0) {
             bridged.computeIfAbsent(bridge, k -> new FrameSample()).add(t.packet().frame());
         }
+        lastNanos = Math.max(lastNanos, t.packet().timeNanos());
         boolean answer = bridge == null && failures.accept(t);
         if (t.disposition().isFailure() || unresolvedNeighbor(t)) {
             remember(t);
@@ -116,7 +119,7 @@ public final class FindingCollector implements TraceSink {
                 quiet.add(f.id());
             }
         }
-        out.addAll(NodeFindings.unanswered(flows, quiet));
+        out.addAll(NodeFindings.unanswered(flows, quiet, lastNanos));
         out.addAll(NodeFindings.bridge(bundle, bridged));
         out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
         out.addAll(NodeFindings.legacy(bundle));

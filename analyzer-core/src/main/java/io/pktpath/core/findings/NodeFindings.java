@@ -90,10 +90,26 @@ final class NodeFindings {
         return out;
     }
 
-    static List<Finding> unanswered(List<FlowRecord> flows, Set<Long> explainedFlows) {
+    /**
+     * How long a capture must go on after a connection's first packet before its silence is evidence: Linux's initial
+     * TCP retransmission timeout (TCP_TIMEOUT_INIT, 1 s), by when a sender that heard nothing has tried again.
+     */
+    static final long REPLY_DUE_NANOS = 1_000_000_000L;
+
+    /**
+     * Connections this node passed that got nothing back: a WARNING per destination for those whose sender tried again
+     * or that the capture followed for {@link #REPLY_DUE_NANOS} or more, and one INFO for those opened so shortly before
+     * the capture's last frame (at {@code captureEndNanos}) that no reply or retry was due yet.
+     */
+    static List<Finding> unanswered(List<FlowRecord> flows, Set<Long> explainedFlows, long captureEndNanos) {
         Map<String, List<FlowRecord>> byDestination = new LinkedHashMap<>();
+        List<FlowRecord> pending = new ArrayList<>();
         for (FlowRecord f : flows) {
             if (f.fromBundle() || f.replied() || explainedFlows.contains(f.id()) || !f.original().hasPorts()) {
+                continue;
+            }
+            if (f.packetsOriginal() < 2 && captureEndNanos - f.firstNanos() < REPLY_DUE_NANOS) {
+                pending.add(f);
                 continue;
             }
             byDestination.computeIfAbsent(f.original().protocol() + " " + f.reply().src() + ":" + f.reply().sport(),
@@ -120,6 +136,28 @@ final class NodeFindings {
                     "medium: this node passed the packets; the capture shows no reply, which may also be lost outside "
                             + "the capture point"));
         }
+        if (!pending.isEmpty()) {
+            out.add(pendingAtEnd(pending, captureEndNanos));
+        }
         return out;
+    }
+
+    /** The connections whose reply was not yet due when the capture stopped, as one INFO finding. */
+    private static Finding pendingAtEnd(List<FlowRecord> pending, long captureEndNanos) {
+        List<Long> frames = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        for (FlowRecord f : pending.subList(0, Math.min(5, pending.size()))) {
+            frames.add(f.firstFrame());
+            evidence.add(String.format(Locale.ROOT, "flow %s (%s): first packet %.3f s before the capture's last frame,"
+                    + " frame %d", f.original(), f.state(), (captureEndNanos - f.firstNanos()) / 1e9, f.firstFrame()));
+        }
+        if (pending.size() > evidence.size()) {
+            evidence.add((pending.size() - evidence.size()) + " more");
+        }
+        return new Finding(Codes.UNANSWERED_AT_END, FindingSeverity.INFO, pending.size() + " connection(s) had no reply"
+                + " yet when the capture ended, less than 1 s after their first packet", frames, List.of(), evidence,
+                "Nothing to fix on this evidence; to tell a silent destination from a capture cut short, capture until at"
+                        + " least a second after the last new connection",
+                "high: a reply or a retry (TCP's first after 1 s) was not yet due when the capture stopped");
     }
 }

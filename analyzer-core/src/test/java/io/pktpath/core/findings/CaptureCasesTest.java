@@ -75,6 +75,36 @@ class CaptureCasesTest {
         assertEquals("1 connection(s) to 10.244.1.2:80 never answered", silent.title());
     }
 
+    /** A SYN at T0, then another client's answered handshake {@code laterMs} later, where the capture ends. */
+    private AnalysisResult synThenCaptureEndsAfter(long laterMs) throws IOException {
+        long end = T0 + laterMs * MS;
+        return replay(List.of(
+                in(T0, ETH0, tcp(CLIENT, POD, 45000, 80, 7000, 0, 0x02, 0)),
+                in(end - 2 * MS, ETH0, tcp(CLIENT, POD, 45001, 80, 8000, 0, 0x02, 0)),
+                in(end - MS, CALI, tcp(POD, CLIENT, 80, 45001, 9000, 8001, 0x12, 0)),
+                in(end, ETH0, tcp(CLIENT, POD, 45001, 80, 8001, 9001, 0x10, 0))));
+    }
+
+    @Test
+    void aSynTheCaptureStoppedBeforeItsReplyWasDueIsNotCalledUnanswered() throws IOException {
+        AnalysisResult r = synThenCaptureEndsAfter(400);
+        assertFalse(codes(r).contains(Codes.UNANSWERED), codes(r).toString());
+        Finding pending = only(r, Codes.UNANSWERED_AT_END);
+        assertEquals(FindingSeverity.INFO, pending.severity());
+        assertEquals("1 connection(s) had no reply yet when the capture ended, less than 1 s after their first packet",
+                pending.title());
+        assertEquals(List.of("flow 172.18.0.1:45000 -> 10.244.1.2:80 (SYN_SENT): first packet 0.400 s before the capture's"
+                + " last frame, frame 1"), pending.evidence());
+        assertEquals(List.of(1L), pending.frames());
+    }
+
+    @Test
+    void aSynTheCaptureFollowedForASecondIsUnanswered() throws IOException {
+        AnalysisResult r = synThenCaptureEndsAfter(1_000);
+        assertEquals("1 connection(s) to 10.244.1.2:80 never answered", only(r, Codes.UNANSWERED).title());
+        assertFalse(codes(r).contains(Codes.UNANSWERED_AT_END), codes(r).toString());
+    }
+
     @Test
     void answeredHandshakeHasNeitherRetransmitNorSilence() throws IOException {
         AnalysisResult r = replay(List.of(

@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(29, codes);
+        assertEquals(30, codes);
         assertEquals(List.of(), missing);
     }
 }

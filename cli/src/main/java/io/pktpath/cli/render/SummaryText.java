@@ -21,6 +21,8 @@ import java.util.TreeMap;
  */
 public final class SummaryText {
     private static final int SHOWN_FRAMES = 8;
+    /** NAT mappings the text lists one per line; the rest are counted on one line. */
+    static final int SHOWN_MAPPINGS = 20;
 
     private SummaryText() {
     }
@@ -83,14 +85,27 @@ public final class SummaryText {
         }
     }
 
-    private static void nat(List<NatMapping> mappings, PrintStream out) {
+    /**
+     * The busiest NAT mappings, in the order the summary ranks them, with a line for the rest: on a node with thousands
+     * of services a listing of every mapping would bury the findings (JSON lists them all).
+     */
+    static void nat(List<NatMapping> mappings, PrintStream out) {
         out.println("NAT mappings:");
         if (mappings.isEmpty()) {
             out.println("  none");
         }
-        for (NatMapping m : mappings) {
+        int shown = Math.min(SHOWN_MAPPINGS, mappings.size());
+        for (NatMapping m : mappings.subList(0, shown)) {
             out.printf("  %6d  %s %s -> %s  frames %s%n", m.packets(), m.kind(), m.before(), m.after(),
                     frames(m.frames(), m.packets()));
+        }
+        if (mappings.size() > shown) {
+            long packets = 0;
+            for (NatMapping m : mappings.subList(shown, mappings.size())) {
+                packets += m.packets();
+            }
+            out.printf("  %6d  in %d more mappings (--format json lists every mapping)%n", packets,
+                    mappings.size() - shown);
         }
     }
 
