@@ -3,6 +3,8 @@ package io.pktpath.cli.render;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.UndecidedStep;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -33,24 +35,59 @@ public final class ExplainText {
         t.nat().filter(n -> n.changed()).ifPresent(n -> out.println("nat: " + n.before() + "  =>  " + n.after()
                 + (n.masquerade() ? " (masquerade/SNAT)" : "")));
         t.route().ifPresent(r -> out.println("route: " + Labels.route(r)));
-        alternatives(t.alternatives(), style, out);
+        alternatives(t, style, out);
         if (!t.notes().isEmpty()) {
             out.println("notes:");
             t.notes().forEach(n -> out.println("  - " + n));
         }
     }
 
-    private static void alternatives(List<Alternative> alternatives, Style style, PrintStream out) {
+    /**
+     * The branches the rules allowed. When a frame of the capture showed which one happened (its egress copy, or the
+     * frame itself as it left), the header names that frame and the branch that matches the trace's NAT and disposition
+     * is marked {@code *}; otherwise the capture did not decide and the first branch in rule order was followed.
+     */
+    private static void alternatives(PacketTrace t, Style style, PrintStream out) {
+        List<Alternative> alternatives = t.alternatives();
         if (alternatives.isEmpty()) {
             return;
         }
-        out.println("alternatives (the capture does not decide between these):");
+        String decidedBy = decidedBy(t);
+        Alternative happened = decidedBy.isEmpty() ? null : happened(t);
+        out.println(decidedBy.isEmpty() ? "alternatives (the capture does not decide between these):"
+                : "alternatives (the rules allow each; " + decidedBy + " shows which happened"
+                        + (happened == null ? "" : ", marked *") + "):");
         for (Alternative a : alternatives) {
             String prob = Double.isNaN(a.probability()) ? "probability unknown"
                     : String.format(java.util.Locale.ROOT, "p=%.4f", a.probability());
-            out.println("  - " + a.choice() + " (" + prob + "): " + style.disposition(a.disposition()) + ", " + a.reason()
+            out.println((a == happened ? "  * " : "  - ") + a.choice() + " (" + prob + "): "
+                    + style.disposition(a.disposition()) + ", " + a.reason()
                     + FrameLine.nat(a.nat()).map(n -> " [" + n + "]").orElse(""));
         }
+    }
+
+    /** The frame that decided between the branches, as the path's undecided steps name it; empty when none did. */
+    static String decidedBy(PacketTrace t) {
+        for (TraceStep s : t.path()) {
+            if (s instanceof UndecidedStep u && !u.decidedBy().isEmpty()) {
+                return u.decidedBy().startsWith("first branch in rule order") ? "" : u.decidedBy();
+            }
+        }
+        return "";
+    }
+
+    /** The one alternative with the trace's NAT and disposition, or null when none or several have them. */
+    private static Alternative happened(PacketTrace t) {
+        Alternative found = null;
+        for (Alternative a : t.alternatives()) {
+            if (a.disposition() == t.disposition() && a.nat().equals(t.nat())) {
+                if (found != null) {
+                    return null;
+                }
+                found = a;
+            }
+        }
+        return found;
     }
 
     static String join(List<Long> frames) {
