@@ -118,10 +118,11 @@ class BadInputTest {
     }
 
     @Test
-    void traceNeedsTheEnteringInterfaceForABundle() {
-        fails(Cli.run("trace", Cli.bundle("route-errors"), "--src", "172.18.0.1", "--dst", "10.9.9.9", "--proto", "tcp",
+    void traceNeedsTheEnteringInterfaceForAnAddressOfTheNode() {
+        fails(Cli.run("trace", Cli.bundle("route-errors"), "--src", "172.18.0.2", "--dst", "10.9.9.9", "--proto", "tcp",
                 "--dport", "80"), 2, "pktpath: trace: say where the packet enters: --in IFACE (the node has"
-                + " cali62608e08adc, eth0, lo) or --local for a packet the node sends");
+                + " cali62608e08adc, eth0, lo) or --local for a packet the node sends (--src 172.18.0.2 is an address of"
+                + " this node)");
     }
 
     @Test

@@ -81,6 +81,12 @@ class GoldenTest {
     }
 
     @Test
+    void traceBundleEntersWhereTheRouteBackLeads() {
+        Golden.check("trace-route-errors-inferred.txt", ok("trace", Cli.bundle("route-errors"), "--src", "172.18.0.1",
+                "--dst", "10.9.9.9", "--proto", "tcp", "--dport", "80"));
+    }
+
+    @Test
     void flowsClusterIp() {
         Golden.check("flows-clusterip-tcp.txt", ok("flows", Cli.bundle("clusterip-tcp")));
     }

@@ -5,14 +5,20 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.core.replay.Branches;
 import io.pktpath.core.replay.KernelNodePath;
 import io.pktpath.core.replay.PathRun;
+import io.pktpath.core.routing.NodeNetwork;
+import io.pktpath.core.routing.RouteKind;
+import io.pktpath.core.routing.RouteResult;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.NatKind;
 import io.pktpath.core.trace.NatStep;
+import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,6 +37,31 @@ public final class SyntheticTracer {
     private KernelNodePath freshNode() {
         return new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
                 CtTimeouts.from(bundle.sysctls()), List.of());
+    }
+
+    /** Where a packet from an address arrives, as the node's routes back to that address say. */
+    public record Arrival(String iface, RouteDecision route) {
+        public Arrival {
+            Objects.requireNonNull(iface, "iface");
+            Objects.requireNonNull(route, "route");
+        }
+    }
+
+    /**
+     * The interface a packet from {@code src} would arrive on: the device of the node's route back to {@code src} (the
+     * one rp_filter expects it on); empty for the node's own addresses and where no unicast route leads back.
+     */
+    public Optional<Arrival> arrivalOf(IpAddress src) {
+        NodeNetwork net = Analyzer.network(bundle);
+        if (net.isLocal(src)) {
+            return Optional.empty();
+        }
+        IpAddress any = src.family() == IpFamily.V4 ? IpAddress.v4(0) : IpAddress.v6(0, 0);
+        RouteResult back = net.outputRoute(Packet.synthetic(src.family(), 17, any, 0, src, 0, "", true));
+        if (back.kind() != RouteKind.SEND || back.outDev().isEmpty() || back.outDev().get().equals("lo")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Arrival(back.outDev().get(), back.decision()));
     }
 
     /** Every outcome of the packet, first in rule order first; at most {@code limit}. */

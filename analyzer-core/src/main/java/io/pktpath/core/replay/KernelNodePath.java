@@ -915,7 +915,9 @@ public final class KernelNodePath implements NodePath {
     private static String routeFailure(RouteResult rr, Disposition d) {
         String route = rr.decision().routeText().isEmpty() ? "" : " (" + rr.decision().routeText() + ")";
         return switch (d) {
-            case NO_ROUTE -> "no route to the destination in table " + rr.decision().table() + rr.icmpError().map(e -> "; the kernel answers " + e).orElse("");
+            case NO_ROUTE -> "no route to the destination in "
+                    + (rr.decision().table().isEmpty() ? "any table the ip rules select" : "table " + rr.decision().table())
+                    + rr.icmpError().map(e -> "; the kernel answers " + e).orElse("");
             case UNREACHABLE_ROUTE -> "the route is of type unreachable" + route;
             case PROHIBIT_ROUTE -> "the route is of type prohibit" + route;
             case BLACKHOLE_ROUTE -> "the route is of type blackhole: silently dropped" + route;

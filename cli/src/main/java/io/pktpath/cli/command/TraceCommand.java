@@ -11,6 +11,7 @@ import io.pktpath.cli.ExitCode;
 import io.pktpath.cli.filter.FrameFilter;
 import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
+import io.pktpath.cli.render.Labels;
 import io.pktpath.cli.render.Style;
 import io.pktpath.cli.render.TraceText;
 import io.pktpath.core.analysis.SyntheticNode;
@@ -101,16 +102,23 @@ public final class TraceCommand implements Command {
                 throw CliException.usage("trace: --in " + in + ": the node has no such interface (it has "
                         + String.join(", ", node.interfaces()) + ")");
             }
+            SyntheticTracer tracer = new SyntheticTracer(node.bundle());
+            List<String> notes = new ArrayList<>(node.notes());
             if (in.isEmpty() && !line.hasOption("local")) {
-                throw CliException.usage("trace: say where the packet enters: --in IFACE (the node has "
-                        + String.join(", ", node.interfaces()) + ") or --local for a packet the node sends");
+                SyntheticTracer.Arrival arrival = tracer.arrivalOf(src).orElseThrow(() -> CliException.usage(
+                        "trace: say where the packet enters: --in IFACE (the node has " + String.join(", ",
+                                node.interfaces()) + ") or --local for a packet the node sends" + (node.isLocal(src)
+                                ? " (--src " + src + " is an address of this node)" : " (no route of the node leads"
+                                + " back to " + src + ", so it cannot tell)")));
+                in = arrival.iface();
+                notes.add("entered on " + in + ", where the node's route back to " + src + " leads ("
+                        + Labels.route(arrival.route()) + "); --in IFACE for another interface");
             }
-            List<TraceOutcome> outcomes = new SyntheticTracer(node.bundle())
-                    .trace(new TraceRequest(src, dst, proto, sport, dport, in), LIMIT);
+            List<TraceOutcome> outcomes = tracer.trace(new TraceRequest(src, dst, proto, sport, dport, in), LIMIT);
             if (format.equals("json")) {
-                ctx.out().println(json(outcomes, node.notes()).toPrettyString());
+                ctx.out().println(json(outcomes, notes).toPrettyString());
             } else {
-                TraceText.render(new TraceRequest(src, dst, proto, sport, dport, in), outcomes, node.notes(),
+                TraceText.render(new TraceRequest(src, dst, proto, sport, dport, in), outcomes, notes,
                         new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR)), ctx.out());
             }
             return ExitCode.OK;
@@ -120,6 +128,12 @@ public final class TraceCommand implements Command {
     /** The node traced through: a made-up one around a rules file, or a bundle's. */
     private record Node(Bundle bundle, List<String> notes, String defaultIn, List<String> interfaces,
                         Optional<LoadedInput> input) implements AutoCloseable {
+        /** True if {@code address} is one of the node's own addresses. */
+        boolean isLocal(IpAddress address) {
+            return bundle.interfaces().stream().flatMap(i -> i.addresses().stream())
+                    .anyMatch(a -> a.cidr().address().equals(address));
+        }
+
         @Override
         public void close() {
             input.ifPresent(LoadedInput::close);
