@@ -31,7 +31,8 @@ final class PacketInfo {
         if (v.status() == DecodeStatus.NOT_IP) {
             if (v.arpOp() > 0) {
                 return "ARP " + (v.arpOp() == 1 ? "who-has " + ip4(v.arpTargetIp()) + " tell " + ip4(v.arpSenderIp())
-                        : v.arpOp() == 2 ? ip4(v.arpSenderIp()) + " is-at" : "op " + v.arpOp());
+                        : v.arpOp() == 2 ? ip4(v.arpSenderIp()) + " is-at " + io.pktpath.core.packet.Addresses.formatMac(v.arpSenderMac())
+                        : "op " + v.arpOp());
             }
             return String.format("ethertype 0x%04x, length %d", v.etherType(), frameLength);
         }
