@@ -56,6 +56,23 @@ class BadInputTest {
     }
 
     @Test
+    void aDumpWithManyErrorsShowsTheFirstHundredInTheSummaryAndCountsTheRest() throws IOException {
+        StringBuilder dump = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n");
+        for (int port = 1; port <= 120; port++) {
+            dump.append("-A INPUT -p tcp --dport ").append(port).append(" -j NOSUCHTARGET\n");
+        }
+        Path rules = tmp.resolve("rules.txt");
+        Files.writeString(rules, dump.append("COMMIT\n").toString(), StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run("analyze", "--rules", rules.toString(), "--summary-only");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("diagnostics (120):\n"), r.out());
+        assertEquals(100, r.out().lines().filter(l -> l.contains(": error[IPT009]: ")).count(), r.out());
+        assertTrue(r.out().contains("rules.txt:102:"), "the hundredth error (line 102) is shown: " + r.out());
+        assertFalse(r.out().contains("rules.txt:103:"), r.out());
+        assertTrue(r.out().contains("  ... 20 more ('pktpath rules check' lists every diagnostic)\n"), r.out());
+    }
+
+    @Test
     void rulesFileWithErrorsIsStillChecked() throws IOException {
         Path rules = tmp.resolve("rules.txt");
         Files.writeString(rules, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 99999 -j DROP\n"

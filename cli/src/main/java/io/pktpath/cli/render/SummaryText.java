@@ -23,6 +23,12 @@ public final class SummaryText {
     private static final int SHOWN_FRAMES = 8;
     /** NAT mappings the text lists one per line; the rest are counted on one line. */
     static final int SHOWN_MAPPINGS = 20;
+    /** Possible races the text lists one per line. */
+    static final int SHOWN_RACES = 20;
+    /** Per-frame assumptions the text lists (the bundle-wide ones are always all listed). */
+    static final int SHOWN_ASSUMPTIONS = 20;
+    /** Diagnostics the summary prints in full, as a compiler stops listing errors after a hundred. */
+    static final int SHOWN_DIAGNOSTICS = 100;
 
     private SummaryText() {
     }
@@ -132,14 +138,18 @@ public final class SummaryText {
         }
     }
 
-    private static void races(List<RaceEvidence> races, PrintStream out) {
+    /** The first races (each line's detail says how far apart the frames were), the rest counted on one line. */
+    static void races(List<RaceEvidence> races, PrintStream out) {
         if (races.isEmpty()) {
             return;
         }
         out.println("possible conntrack races:");
-        for (RaceEvidence e : races) {
-            out.println("  " + e.kind() + ": frames " + e.earlierFrame() + " and " + e.laterFrame() + ", "
-                    + e.gapNanos() / 1000 + " us apart: " + e.detail());
+        int shown = Math.min(SHOWN_RACES, races.size());
+        for (RaceEvidence e : races.subList(0, shown)) {
+            out.println("  " + e.kind() + ": frames " + e.earlierFrame() + " and " + e.laterFrame() + ": " + e.detail());
+        }
+        if (races.size() > shown) {
+            out.println("  ... " + (races.size() - shown) + " more (--format json lists every race)");
         }
     }
 
@@ -149,7 +159,24 @@ public final class SummaryText {
             out.println("  none");
         }
         r.assumptions().forEach(a -> out.println("  - " + a));
-        r.summary().assumptions().forEach((a, n) -> out.println("  - " + a + " (" + n + " frames)"));
+        perFrame(r.summary().assumptions(), out);
+    }
+
+    /** The per-frame assumptions with how many frames each concerns, the first {@link #SHOWN_ASSUMPTIONS} of them. */
+    static void perFrame(Map<String, Long> assumptions, PrintStream out) {
+        int shown = 0;
+        long moreFrames = 0;
+        for (Map.Entry<String, Long> e : assumptions.entrySet()) {
+            if (shown++ < SHOWN_ASSUMPTIONS) {
+                out.println("  - " + e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " frame)" : " frames)"));
+            } else {
+                moreFrames += e.getValue();
+            }
+        }
+        if (shown > SHOWN_ASSUMPTIONS) {
+            out.println("  ... " + (shown - SHOWN_ASSUMPTIONS) + " more about " + moreFrames + " frames (--format json"
+                    + " lists every assumption)");
+        }
     }
 
     private static void problems(AnalysisResult r, Style style, PrintStream out) {
@@ -162,7 +189,12 @@ public final class SummaryText {
         List<Diagnostic> diags = r.bundle().diagnostics();
         if (!diags.isEmpty()) {
             out.println("diagnostics (" + diags.size() + "):");
-            diags.forEach(d -> out.println(DiagnosticText.render(d, style).indent(2).stripTrailing()));
+            diags.subList(0, Math.min(SHOWN_DIAGNOSTICS, diags.size()))
+                    .forEach(d -> out.println(DiagnosticText.render(d, style).indent(2).stripTrailing()));
+            if (diags.size() > SHOWN_DIAGNOSTICS) {
+                out.println("  ... " + (diags.size() - SHOWN_DIAGNOSTICS) + " more ('pktpath rules check' lists every"
+                        + " diagnostic)");
+            }
         }
         r.capture().ifPresent(c -> {
             if (!c.issues().isEmpty()) {
