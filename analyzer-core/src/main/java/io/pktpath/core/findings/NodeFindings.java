@@ -152,7 +152,7 @@ final class NodeFindings {
                     + " frame %d", f.original(), f.state(), (captureEndNanos - f.firstNanos()) / 1e9, f.firstFrame()));
         }
         if (pending.size() > evidence.size()) {
-            evidence.add((pending.size() - evidence.size()) + " more");
+            evidence.add("and " + (pending.size() - evidence.size()) + " more like these");
         }
         return new Finding(Codes.UNANSWERED_AT_END, FindingSeverity.INFO, pending.size() + " connection(s) had no reply"
                 + " yet when the capture ended, less than 1 s after their first packet", frames, List.of(), evidence,

@@ -99,6 +99,20 @@ class CaptureCasesTest {
     }
 
     @Test
+    void sevenPendingConnectionsShowFiveAndCountTheRest() throws IOException {
+        List<Frame> frames = new ArrayList<>();
+        for (int n = 0; n < 7; n++) {
+            frames.add(in(T0 + n * MS, ETH0, tcp(CLIENT, POD, 46000 + n, 80, 7000, 0, 0x02, 0)));
+        }
+        Finding pending = only(replay(frames), Codes.UNANSWERED_AT_END);
+        assertEquals("7 connection(s) had no reply yet when the capture ended, less than 1 s after their first packet",
+                pending.title());
+        assertEquals(6, pending.evidence().size(), pending.evidence().toString());
+        assertEquals("and 2 more like these", pending.evidence().get(5));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), pending.frames());
+    }
+
+    @Test
     void aSynTheCaptureFollowedForASecondIsUnanswered() throws IOException {
         AnalysisResult r = synThenCaptureEndsAfter(1_000);
         assertEquals("1 connection(s) to 10.244.1.2:80 never answered", only(r, Codes.UNANSWERED).title());
