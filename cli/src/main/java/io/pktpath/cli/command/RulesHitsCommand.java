@@ -56,7 +56,7 @@ public final class RulesHitsCommand implements Command {
     @Override
     public Options options() {
         return Args.with(BundleOptions.addTo(new Options()), Args.format("text", "json"),
-                Option.builder().longOpt("all").desc("list every rule in the table, also those with no hits").build(),
+                Option.builder().longOpt("all").desc("list every rule in the hits table, also those with no hits, and every rule never hit (without it: the first 100)").build(),
                 Args.failOn("counter differences (error) or shadowed rules (warning)"));
     }
 

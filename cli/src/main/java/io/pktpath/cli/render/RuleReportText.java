@@ -8,6 +8,9 @@ import java.io.PrintStream;
 
 /** {@code pktpath rules hits} in text: a counter table (replay beside the dump's delta), never-hit and shadowed rules. */
 public final class RuleReportText {
+    /** Never-hit rules listed without {@code --all}: on a kube-proxy node most rules are, by the ten thousand. */
+    static final int SHOWN_NEVER_HIT = 100;
+
     private RuleReportText() {
     }
 
@@ -29,8 +32,12 @@ public final class RuleReportText {
         if (!r.replayed()) {
             out.println("  (no capture was replayed)");
         }
-        for (RuleUsage u : r.neverHit()) {
+        int listed = all ? r.neverHit().size() : Math.min(SHOWN_NEVER_HIT, r.neverHit().size());
+        for (RuleUsage u : r.neverHit().subList(0, listed)) {
             out.println("  " + u.rule().map(Labels::rule).orElse("") + "  " + u.rule().map(ref -> ref.text()).orElse(""));
+        }
+        if (listed < r.neverHit().size()) {
+            out.println("  ... " + (r.neverHit().size() - listed) + " more (--all or --format json lists every one)");
         }
         out.println(style.bold("shadowed (can never match)") + " (" + r.shadowed().size() + "):");
         for (ShadowedRule s : r.shadowed()) {
