@@ -5,6 +5,7 @@ import io.pktpath.cli.Command;
 import io.pktpath.cli.CommonOptions;
 import io.pktpath.cli.Context;
 import io.pktpath.cli.ExitCode;
+import io.pktpath.cli.filter.FlowFilter;
 import io.pktpath.cli.input.BundleOptions;
 import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
@@ -14,15 +15,12 @@ import io.pktpath.cli.render.Style;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.conntrack.FlowRecord;
 import java.util.List;
-import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /** {@code pktpath flows}: the connections of the replay as conntrack would hold them. */
 public final class FlowsCommand implements Command {
-    private static final Set<String> OUTCOMES = Set.of("replied", "unreplied", "reset", "closed", "expired", "reopened");
-
     @Override
     public String name() {
         return "flows";
@@ -43,6 +41,7 @@ public final class FlowsCommand implements Command {
         return """
                   pktpath flows samples/bundles/clusterip-tcp
                   pktpath flows bundle/ --outcome unreplied     # connections that never got an answer
+                  pktpath flows bundle/ --host 10.96.0.10 --port 53 --proto udp   # one service's DNS flows
                   pktpath flows bundle/ --format json
                 """;
     }
@@ -51,23 +50,24 @@ public final class FlowsCommand implements Command {
     public Options options() {
         return Args.with(BundleOptions.addTo(new Options()), Args.format("text", "json"),
                 Option.builder().longOpt("outcome").hasArg().argName("WORD")
-                        .desc("only flows with this outcome: replied, unreplied, reset, closed, expired, reopened").build());
+                        .desc("only flows with this outcome: replied, unreplied, reset, closed, expired, reopened").build(),
+                Option.builder().longOpt("host").hasArg().argName("IP")
+                        .desc("only flows with this address in either direction (client, service, endpoint or NAT address)").build(),
+                Option.builder().longOpt("port").hasArg().argName("N").desc("only flows with this port in either direction").build(),
+                Option.builder().longOpt("proto").hasArg().argName("P")
+                        .desc("only flows of this protocol (tcp, udp, icmp, ipv6-icmp, sctp, or a number)").build());
     }
 
     @Override
     public int run(CommandLine line, Context ctx) throws CliException {
         List<String> args = Args.positional(line, name(), 0, "BUNDLE");
         String format = Args.format(line, name(), "text", "json");
-        String outcome = line.getOptionValue("outcome");
-        if (outcome != null && !OUTCOMES.contains(outcome)) {
-            throw CliException.usage("--outcome " + outcome + ": expected one of replied, unreplied, reset, closed,"
-                    + " expired, reopened");
-        }
+        FlowFilter filter = FlowFilter.of(line.getOptionValue("host"), line.getOptionValue("port"),
+                line.getOptionValue("proto"), line.getOptionValue("outcome"));
         try (LoadedInput in = BundleSource.open(line, Args.at(args, 0))) {
             AnalysisResult result = Replay.run(in, in.options(), t -> { }, ctx);
             Replay.requireReadableCapture(result);
-            List<FlowRecord> flows = result.flows().stream()
-                    .filter(f -> outcome == null || f.outcome().equals(outcome)).toList();
+            List<FlowRecord> flows = result.flows().stream().filter(filter).toList();
             if (format.equals("json")) {
                 ctx.out().println(ReportJson.flows(flows).toPrettyString());
             } else {

@@ -55,7 +55,7 @@ public record FrameFilter(Optional<FrameRanges> frames, Set<Disposition> disposi
         }
     }
 
-    private static IpAddress address(String text) throws CliException {
+    static IpAddress address(String text) throws CliException {
         try {
             return IpAddress.parse(text);
         } catch (InvalidValueException e) {
@@ -63,7 +63,7 @@ public record FrameFilter(Optional<FrameRanges> frames, Set<Disposition> disposi
         }
     }
 
-    private static int port(String text) throws CliException {
+    static int port(String text) throws CliException {
         try {
             int p = Integer.parseInt(text);
             if (p >= 0 && p <= 65535) {

@@ -1,0 +1,53 @@
+package io.pktpath.cli.filter;
+
+import io.pktpath.cli.CliException;
+import io.pktpath.core.conntrack.FlowRecord;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.net.IpAddress;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Which flows {@code pktpath flows} lists: {@code --host} and {@code --port} match either direction's tuple (so a
+ * service's address, its endpoints and a NAT address all find the flow), {@code --proto} its protocol, {@code
+ * --outcome} its outcome word; all given must hold.
+ */
+public record FlowFilter(Optional<IpAddress> host, int port, int proto, Optional<String> outcome)
+        implements Predicate<FlowRecord> {
+    /** The outcome words of {@link FlowRecord#outcome()}. */
+    public static final Set<String> OUTCOMES = Set.of("replied", "unreplied", "reset", "closed", "expired", "reopened");
+
+    /** The filter of the options' values (null when not given); a bad value is a usage error naming the option. */
+    public static FlowFilter of(String host, String port, String proto, String outcome) throws CliException {
+        if (outcome != null && !OUTCOMES.contains(outcome)) {
+            throw CliException.usage("--outcome " + outcome + ": expected one of replied, unreplied, reset, closed,"
+                    + " expired, reopened");
+        }
+        return new FlowFilter(host == null ? Optional.empty() : Optional.of(FrameFilter.address(host)),
+                port == null ? -1 : FrameFilter.port(port), proto == null ? -1 : FrameFilter.proto(proto),
+                Optional.ofNullable(outcome));
+    }
+
+    @Override
+    public boolean test(FlowRecord f) {
+        if (outcome.isPresent() && !f.outcome().equals(outcome.get())) {
+            return false;
+        }
+        if (proto >= 0 && f.original().protocol() != proto) {
+            return false;
+        }
+        if (host.isPresent() && !has(f.original(), host.get()) && !has(f.reply(), host.get())) {
+            return false;
+        }
+        return port < 0 || hasPort(f.original()) || hasPort(f.reply());
+    }
+
+    private static boolean has(Tuple t, IpAddress address) {
+        return t.src().equals(address) || t.dst().equals(address);
+    }
+
+    private boolean hasPort(Tuple t) {
+        return t.sport() == port || t.dport() == port;
+    }
+}
