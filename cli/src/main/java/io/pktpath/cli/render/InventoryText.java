@@ -7,7 +7,11 @@ import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -44,6 +48,51 @@ public final class InventoryText {
                 .map(p -> String.valueOf(p.getFileName())).collect(Collectors.joining(", "))));
     }
 
+    /** User chains named alike ({@link #groupOf}) that are at least this many are listed as one line. */
+    static final int GROUPED_CHAINS = 10;
+
+    /**
+     * The table's chains in order, one line each, except that many user chains named alike (kube-proxy's per-service
+     * {@code KUBE-SVC-<hash>}, {@code KUBE-SEP-<hash>}, ...) make one line where the first of them stands.
+     */
+    static void chains(Table t, PrintStream out) {
+        Map<String, int[]> groups = new HashMap<>();
+        for (Chain c : t.chains()) {
+            String group = groupOf(c);
+            if (group != null) {
+                int[] g = groups.computeIfAbsent(group, k -> new int[2]);
+                g[0]++;
+                g[1] += c.rules().size();
+            }
+        }
+        Set<String> printed = new HashSet<>();
+        for (Chain c : t.chains()) {
+            String group = groupOf(c);
+            int[] g = group == null ? null : groups.get(group);
+            if (g == null || g[0] < GROUPED_CHAINS) {
+                out.println("    " + c.name() + " " + c.policy().map(p -> "policy " + p).orElse("(user chain)") + ", "
+                        + c.rules().size() + (c.rules().size() == 1 ? " rule" : " rules"));
+            } else if (printed.add(group)) {
+                out.println("    " + group.substring(0, group.indexOf(' ')) + "* (" + g[0] + " user chains, e.g. "
+                        + c.name() + "), " + g[1] + (g[1] == 1 ? " rule" : " rules"));
+            }
+        }
+    }
+
+    /**
+     * For a user chain, its name up to and including the last '-' with the length of the rest (generated names such as
+     * kube-proxy's {@code KUBE-SEP-} and a 16-character hash share both; {@code KUBE-SERVICES} and
+     * {@code KUBE-FORWARD} do not); null for built-in chains and names without such a dash.
+     */
+    static String groupOf(Chain c) {
+        String name = c.name();
+        int dash = name.lastIndexOf('-');
+        if (c.policy().isPresent() || dash <= 0 || dash == name.length() - 1) {
+            return null;
+        }
+        return name.substring(0, dash + 1) + " " + (name.length() - dash - 1);
+    }
+
     private static String address(InterfaceAddress a) {
         return a.cidr().address() + "/" + a.cidr().prefixLength();
     }
@@ -59,10 +108,7 @@ public final class InventoryText {
                 + (r.legacyTablesPresent() ? " (warning: iptables-legacy tables are also active)" : ""));
         for (Table t : r.tables()) {
             out.println("  " + t.name() + ": " + t.chains().size() + " chains, " + t.ruleCount() + " rules");
-            for (Chain c : t.chains()) {
-                out.println("    " + c.name() + " " + c.policy().map(p -> "policy " + p).orElse("(user chain)") + ", "
-                        + c.rules().size() + (c.rules().size() == 1 ? " rule" : " rules"));
-            }
+            chains(t, out);
         }
         if (!r.skippedRules().isEmpty()) {
             out.println("  skipped (other family): " + r.skippedRules().size() + " rules");
