@@ -398,7 +398,7 @@ public final class ReplayLoop {
             anyEgress = branches.get(i).result().egress().isPresent();
         }
         if (!anyEgress) {
-            return new Choice(0, branches.size() > 1 ? "first branch in rule order: the packet does not leave the node" : "", null);
+            return new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": the packet does not leave the node" : "", null);
         }
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         Packet packet = cp.packet().orElseThrow();
@@ -458,7 +458,7 @@ public final class ReplayLoop {
                     + (predicted == null ? "no egress" : predicted.dev() + " as " + predicted.tuple())
                     + ": the dump may be from another node or another time");
         }
-        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no egress copy in the capture" : "", null);
+        return new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no egress copy in the capture" : "", null);
     }
 
     /** What {@link #examine} says of a frame past the lookahead window: stop looking. */
@@ -524,7 +524,7 @@ public final class ReplayLoop {
                         cp.packet().get().tuple());
             }
         }
-        return new Choice(0, branches.size() > 1 ? "first branch in rule order: no branch leaves as this frame" : "", null);
+        return new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no branch leaves as this frame" : "", null);
     }
 
     /**

@@ -26,6 +26,39 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         notes = List.copyOf(notes);
     }
 
+    /**
+     * The frame that chose among the {@link #alternatives} (its egress copy, or this frame as it left), as the path's
+     * undecided steps name it; empty when no frame did and the first branch in rule order was followed.
+     */
+    public String decidedBy() {
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i) instanceof UndecidedStep u && !u.decidedBy().isEmpty()) {
+                return u.decidedByCapture() ? u.decidedBy() : "";
+            }
+        }
+        return "";
+    }
+
+    /**
+     * The alternative that happened when a frame decided ({@link #decidedBy}): the one with this trace's NAT and
+     * disposition; empty when no frame decided, or none or several alternatives fit.
+     */
+    public Optional<Alternative> happened() {
+        if (decidedBy().isEmpty()) {
+            return Optional.empty();
+        }
+        Alternative found = null;
+        for (Alternative a : alternatives) {
+            if (a.disposition() == disposition && a.nat().equals(nat)) {
+                if (found != null) {
+                    return Optional.empty();
+                }
+                found = a;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
     /** Exactly the steps the kernel's TRACE would print for this packet: matched rules and applied policies, in order. */
     public List<TraceStep> kernelSteps() {
         return path.stream().filter(TraceStep::isKernelTraceStep).toList();

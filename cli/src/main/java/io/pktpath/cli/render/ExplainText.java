@@ -3,8 +3,6 @@ package io.pktpath.cli.render;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
-import io.pktpath.core.trace.TraceStep;
-import io.pktpath.core.trace.UndecidedStep;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -44,19 +42,16 @@ public final class ExplainText {
 
     /**
      * The branches the rules allowed. When a frame of the capture showed which one happened (its egress copy, or the
-     * frame itself as it left), the header names that frame and the branch that matches the trace's NAT and disposition
-     * is marked {@code *}; otherwise the capture did not decide and the first branch in rule order was followed.
+     * frame itself as it left), the header names that frame and the branch that happened is marked {@code *}; otherwise
+     * the capture did not decide and the first branch in rule order was followed.
      */
     private static void alternatives(PacketTrace t, Style style, PrintStream out) {
         List<Alternative> alternatives = t.alternatives();
         if (alternatives.isEmpty()) {
             return;
         }
-        String decidedBy = decidedBy(t);
-        Alternative happened = decidedBy.isEmpty() ? null : happened(t);
-        out.println(decidedBy.isEmpty() ? "alternatives (the capture does not decide between these):"
-                : "alternatives (the rules allow each; " + decidedBy + " shows which happened"
-                        + (happened == null ? "" : ", marked *") + "):");
+        Alternative happened = t.happened().orElse(null);
+        out.println(header(t));
         for (Alternative a : alternatives) {
             String prob = Double.isNaN(a.probability()) ? "probability unknown"
                     : String.format(java.util.Locale.ROOT, "p=%.4f", a.probability());
@@ -66,28 +61,12 @@ public final class ExplainText {
         }
     }
 
-    /** The frame that decided between the branches, as the path's undecided steps name it; empty when none did. */
-    static String decidedBy(PacketTrace t) {
-        for (TraceStep s : t.path()) {
-            if (s instanceof UndecidedStep u && !u.decidedBy().isEmpty()) {
-                return u.decidedBy().startsWith("first branch in rule order") ? "" : u.decidedBy();
-            }
-        }
-        return "";
-    }
-
-    /** The one alternative with the trace's NAT and disposition, or null when none or several have them. */
-    private static Alternative happened(PacketTrace t) {
-        Alternative found = null;
-        for (Alternative a : t.alternatives()) {
-            if (a.disposition() == t.disposition() && a.nat().equals(t.nat())) {
-                if (found != null) {
-                    return null;
-                }
-                found = a;
-            }
-        }
-        return found;
+    /** The alternatives' header: which frame decided between them, or that none did. */
+    static String header(PacketTrace t) {
+        String by = t.decidedBy();
+        return by.isEmpty() ? "alternatives (the capture does not decide between these):"
+                : "alternatives (the rules allow each; " + by + " shows which happened"
+                        + (t.happened().isPresent() ? ", marked *" : "") + "):";
     }
 
     static String join(List<Long> frames) {

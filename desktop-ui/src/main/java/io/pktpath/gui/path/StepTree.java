@@ -1,5 +1,6 @@
 package io.pktpath.gui.path;
 
+import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.ChainReturnStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.ConntrackStep;
@@ -18,6 +19,7 @@ import io.pktpath.core.trace.UndecidedStep;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -68,8 +70,31 @@ public final class StepTree {
         String head = "frame " + trace.packet().frame() + " " + trace.packet().info() + " — "
                 + trace.disposition().words();
         List<StepNode> children = new ArrayList<>(top.stream().map(Builder::build).toList());
+        if (!trace.alternatives().isEmpty()) {
+            children.add(alternatives(trace));
+        }
         trace.notes().forEach(n -> children.add(StepNode.leaf("note: " + n, StepNode.Kind.NOTE)));
         return new StepNode(head, StepNode.Kind.PACKET, false, children);
+    }
+
+    /**
+     * The outcomes the rules allowed where the replay met a choice, each with its probability, disposition and reason:
+     * the one a frame of the capture showed is marked {@code *} and the frame named; else none was decided.
+     */
+    static StepNode alternatives(PacketTrace trace) {
+        Alternative happened = trace.happened().orElse(null);
+        List<StepNode> outcomes = new ArrayList<>();
+        for (Alternative a : trace.alternatives()) {
+            String p = Double.isNaN(a.probability()) ? "probability unknown"
+                    : String.format(Locale.ROOT, "p=%.4f", a.probability());
+            outcomes.add(StepNode.leaf((a == happened ? "* " : "") + a.choice() + " (" + p + "): "
+                    + a.disposition().words() + ", " + a.reason(), StepNode.Kind.UNDECIDED));
+        }
+        String by = trace.decidedBy();
+        String head = by.isEmpty() ? "alternatives (the capture does not decide between these)"
+                : "alternatives (the rules allow each; " + by + " shows which happened"
+                        + (happened == null ? "" : ", marked *") + ")";
+        return new StepNode(head, StepNode.Kind.UNDECIDED, false, outcomes);
     }
 
     /** The text of a rule-like step: {@code #3 -A FORWARD ... → DROP  (iptables-save.txt:23)}. */

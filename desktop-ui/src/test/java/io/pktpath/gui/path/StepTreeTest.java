@@ -47,4 +47,21 @@ class StepTreeTest {
         assertTrue(nat.startsWith("DNAT: 10.244.1.2:33324 -> 10.96.0.10:80  →  10.244.1.2:33324 -> 10.244.1.3:8080"
                 + "  by nat KUBE-SEP-2AZ33KU3V5PGPQZH #2 (iptables-save.txt:54)"), nat);
     }
+
+    @Test
+    void alternativesNameTheFrameThatDecidedAndMarkWhatHappened() {
+        PacketTrace t = Samples.session("clusterip-tcp").keptTrace(3).orElseThrow();
+        StepNode alternatives = StepTree.of(t, false).children().stream()
+                .filter(n -> n.text().startsWith("alternatives")).findFirst().orElseThrow();
+        assertEquals("alternatives (the rules allow each; egress frame 6 on calie694aa37abf shows which happened,"
+                + " marked *)", alternatives.text());
+        assertEquals(3, alternatives.children().size());
+        assertTrue(alternatives.children().get(0).text().startsWith("* nat KUBE-SVC-CDGGSHYLG3RE2FKL #2: match"),
+                alternatives.children().get(0).text());
+        assertTrue(alternatives.children().get(0).text().contains("(p=0.3333): forwarded, forwarded out calie694aa37abf"),
+                alternatives.children().get(0).text());
+        assertTrue(alternatives.children().get(1).text().startsWith("nat KUBE-SVC-CDGGSHYLG3RE2FKL #2: no match"),
+                alternatives.children().get(1).text());
+        assertTrue(StepTree.of(rejected, false).children().stream().noneMatch(n -> n.text().startsWith("alternatives")));
+    }
 }
