@@ -11,6 +11,7 @@ final class JsonNames {
     static final SerializedString CHAIN = new SerializedString("chain");
     static final SerializedString CHECK = new SerializedString("check");
     static final SerializedString CHOICE = new SerializedString("choice");
+    static final SerializedString HAPPENED = new SerializedString("happened");
     static final SerializedString CONNTRACK = new SerializedString("conntrack");
     static final SerializedString CORRELATED = new SerializedString("correlated");
     static final SerializedString CREATED = new SerializedString("created");

@@ -109,8 +109,9 @@ public final class TraceJson {
         }
         g.writeEndArray();
         arrayStart(g, ALTERNATIVES);
+        Alternative happened = trace.alternatives().isEmpty() ? null : trace.happened().orElse(null);
         for (Alternative a : trace.alternatives()) {
-            writeAlternative(g, a);
+            writeAlternative(g, a, a == happened);
         }
         g.writeEndArray();
         if (!trace.misses().isEmpty()) {
@@ -298,11 +299,12 @@ public final class TraceJson {
         string(g, DETAIL, c.detail());
     }
 
-    public static ObjectNode alternative(Alternative a) {
-        return object(g -> writeAlternative(g, a));
+    /** One alternative as a tree; {@code happened} when a frame of the capture showed it was the one taken. */
+    public static ObjectNode alternative(Alternative a, boolean happened) {
+        return object(g -> writeAlternative(g, a, happened));
     }
 
-    private static void writeAlternative(JsonGenerator g, Alternative a) throws IOException {
+    private static void writeAlternative(JsonGenerator g, Alternative a, boolean happened) throws IOException {
         g.writeStartObject();
         string(g, CHOICE, a.choice());
         if (Double.isNaN(a.probability())) {
@@ -315,6 +317,7 @@ public final class TraceJson {
         g.writeFieldName(STEPS);
         writeKernelSteps(g, a.steps());
         writeNat(g, a.nat());
+        bool(g, HAPPENED, happened);
         g.writeEndObject();
     }
 
