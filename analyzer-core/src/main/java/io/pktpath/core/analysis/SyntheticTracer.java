@@ -64,6 +64,11 @@ public final class SyntheticTracer {
         return Optional.of(new Arrival(back.outDev().get(), back.decision()));
     }
 
+    /** True if {@code address} is one of the node's own addresses (a packet from it is sent, not received). */
+    public boolean isLocal(IpAddress address) {
+        return Analyzer.network(bundle).isLocal(address);
+    }
+
     /** Every outcome of the packet, first in rule order first; at most {@code limit}. */
     public List<TraceOutcome> trace(TraceRequest r, int limit) {
         IpFamily family = r.src().family();

@@ -5,6 +5,7 @@ import io.pktpath.core.bundle.BundleOpener;
 import io.pktpath.parser.bundle.Bundle;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -72,7 +73,8 @@ public final class FirstPacketGrowthBench {
         System.out.printf(Locale.ROOT, "first packet, medians of %d paired rounds: %d services %d ns, %d services %d ns;"
                         + " growth %.2f x (rounds %.2f-%.2f); with %d services in use %.2f x%n", rounds, small,
                 (long) ParseBench.median(as), large, (long) ParseBench.median(bs), FirstPackets.median(growth),
-                min(growth), max(growth), small, FirstPackets.median(sizeOnly));
+                Arrays.stream(growth).min().orElseThrow(), Arrays.stream(growth).max().orElseThrow(), small,
+                FirstPackets.median(sizeOnly));
     }
 
     /** The node of {@code DIR/kp-SERVICES-100000} ({@link EndToEndBench}'s bundle), its text files written anew. */
@@ -80,21 +82,5 @@ public final class FirstPacketGrowthBench {
         Path dir = parent.resolve("kp-" + services + "-" + FRAMES);
         BenchBundle.writeText(dir, services, BenchBundle.DEFAULT_SEED);
         return new BundleOpener().open(dir).bundle();
-    }
-
-    private static double min(double[] values) {
-        double m = Double.MAX_VALUE;
-        for (double v : values) {
-            m = Math.min(m, v);
-        }
-        return m;
-    }
-
-    private static double max(double[] values) {
-        double m = -Double.MAX_VALUE;
-        for (double v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
     }
 }

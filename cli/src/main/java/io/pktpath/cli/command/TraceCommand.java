@@ -107,7 +107,7 @@ public final class TraceCommand implements Command {
             if (in.isEmpty() && !line.hasOption("local")) {
                 SyntheticTracer.Arrival arrival = tracer.arrivalOf(src).orElseThrow(() -> CliException.usage(
                         "trace: say where the packet enters: --in IFACE (the node has " + String.join(", ",
-                                node.interfaces()) + ") or --local for a packet the node sends" + (node.isLocal(src)
+                                node.interfaces()) + ") or --local for a packet the node sends" + (tracer.isLocal(src)
                                 ? " (--src " + src + " is an address of this node)" : " (no route of the node leads"
                                 + " back to " + src + ", so it cannot tell)")));
                 in = arrival.iface();
@@ -128,11 +128,6 @@ public final class TraceCommand implements Command {
     /** The node traced through: a made-up one around a rules file, or a bundle's. */
     private record Node(Bundle bundle, List<String> notes, String defaultIn, List<String> interfaces,
                         Optional<LoadedInput> input) implements AutoCloseable {
-        /** True if {@code address} is one of the node's own addresses. */
-        boolean isLocal(IpAddress address) {
-            return bundle.interfaces().stream().flatMap(i -> i.addresses().stream())
-                    .anyMatch(a -> a.cidr().address().equals(address));
-        }
 
         @Override
         public void close() {

@@ -1,6 +1,7 @@
 package io.pktpath.cli.render;
 
 import io.pktpath.core.trace.Alternative;
+import io.pktpath.core.trace.AlternativeTexts;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
 import java.io.PrintStream;
@@ -51,22 +52,12 @@ public final class ExplainText {
             return;
         }
         Alternative happened = t.happened().orElse(null);
-        out.println(header(t));
+        out.println(AlternativeTexts.heading(t) + ":");
         for (Alternative a : alternatives) {
-            String prob = Double.isNaN(a.probability()) ? "probability unknown"
-                    : String.format(java.util.Locale.ROOT, "p=%.4f", a.probability());
-            out.println((a == happened ? "  * " : "  - ") + a.choice() + " (" + prob + "): "
+            out.println((a == happened ? "  * " : "  - ") + a.choice() + " (" + AlternativeTexts.probability(a) + "): "
                     + style.disposition(a.disposition()) + ", " + a.reason()
                     + FrameLine.nat(a.nat()).map(n -> " [" + n + "]").orElse(""));
         }
-    }
-
-    /** The alternatives' header: which frame decided between them, or that none did. */
-    static String header(PacketTrace t) {
-        String by = t.decidedBy();
-        return by.isEmpty() ? "alternatives (the capture does not decide between these):"
-                : "alternatives (the rules allow each; " + by + " shows which happened"
-                        + (t.happened().isPresent() ? ", marked *" : "") + "):";
     }
 
     static String join(List<Long> frames) {

@@ -56,41 +56,44 @@ public final class InventoryText {
      * {@code KUBE-SVC-<hash>}, {@code KUBE-SEP-<hash>}, ...) make one line where the first of them stands.
      */
     static void chains(Table t, PrintStream out) {
-        Map<String, int[]> groups = new HashMap<>();
+        Map<ChainGroup, int[]> groups = new HashMap<>();
         for (Chain c : t.chains()) {
-            String group = groupOf(c);
+            ChainGroup group = groupOf(c);
             if (group != null) {
                 int[] g = groups.computeIfAbsent(group, k -> new int[2]);
                 g[0]++;
                 g[1] += c.rules().size();
             }
         }
-        Set<String> printed = new HashSet<>();
+        Set<ChainGroup> printed = new HashSet<>();
         for (Chain c : t.chains()) {
-            String group = groupOf(c);
+            ChainGroup group = groupOf(c);
             int[] g = group == null ? null : groups.get(group);
             if (g == null || g[0] < GROUPED_CHAINS) {
                 out.println("    " + c.name() + " " + c.policy().map(p -> "policy " + p).orElse("(user chain)") + ", "
                         + c.rules().size() + (c.rules().size() == 1 ? " rule" : " rules"));
             } else if (printed.add(group)) {
-                out.println("    " + group.substring(0, group.indexOf(' ')) + "* (" + g[0] + " user chains, e.g. "
-                        + c.name() + "), " + g[1] + (g[1] == 1 ? " rule" : " rules"));
+                out.println("    " + group.prefix() + "* (" + g[0] + " user chains, e.g. " + c.name() + "), " + g[1]
+                        + (g[1] == 1 ? " rule" : " rules"));
             }
         }
     }
 
+    /** User chains named alike: the name up to and including its last '-', and the length of the rest. */
+    record ChainGroup(String prefix, int restLength) {
+    }
+
     /**
-     * For a user chain, its name up to and including the last '-' with the length of the rest (generated names such as
-     * kube-proxy's {@code KUBE-SEP-} and a 16-character hash share both; {@code KUBE-SERVICES} and
-     * {@code KUBE-FORWARD} do not); null for built-in chains and names without such a dash.
+     * The group of a user chain: generated names such as kube-proxy's {@code KUBE-SEP-} and a 16-character hash share
+     * it, {@code KUBE-SERVICES} and {@code KUBE-FORWARD} do not; null for built-in chains and names without such a dash.
      */
-    static String groupOf(Chain c) {
+    static ChainGroup groupOf(Chain c) {
         String name = c.name();
         int dash = name.lastIndexOf('-');
         if (c.policy().isPresent() || dash <= 0 || dash == name.length() - 1) {
             return null;
         }
-        return name.substring(0, dash + 1) + " " + (name.length() - dash - 1);
+        return new ChainGroup(name.substring(0, dash + 1), name.length() - dash - 1);
     }
 
     private static String address(InterfaceAddress a) {

@@ -1,6 +1,7 @@
 package io.pktpath.gui.path;
 
 import io.pktpath.core.trace.Alternative;
+import io.pktpath.core.trace.AlternativeTexts;
 import io.pktpath.core.trace.ChainReturnStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.ConntrackStep;
@@ -19,7 +20,6 @@ import io.pktpath.core.trace.UndecidedStep;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -85,15 +85,10 @@ public final class StepTree {
         Alternative happened = trace.happened().orElse(null);
         List<StepNode> outcomes = new ArrayList<>();
         for (Alternative a : trace.alternatives()) {
-            String p = Double.isNaN(a.probability()) ? "probability unknown"
-                    : String.format(Locale.ROOT, "p=%.4f", a.probability());
-            outcomes.add(StepNode.leaf((a == happened ? "* " : "") + a.choice() + " (" + p + "): "
-                    + a.disposition().words() + ", " + a.reason(), StepNode.Kind.UNDECIDED));
+            outcomes.add(StepNode.leaf((a == happened ? "* " : "") + a.choice() + " (" + AlternativeTexts.probability(a)
+                    + "): " + a.disposition().words() + ", " + a.reason(), StepNode.Kind.UNDECIDED));
         }
-        String by = trace.decidedBy();
-        String head = by.isEmpty() ? "alternatives (the capture does not decide between these)"
-                : "alternatives (the rules allow each; " + by + " shows which happened"
-                        + (happened == null ? "" : ", marked *") + ")";
+        String head = AlternativeTexts.heading(trace);
         return new StepNode(head, StepNode.Kind.UNDECIDED, false, outcomes);
     }
 
