@@ -39,5 +39,8 @@ class FlowsFilterTest {
         Cli.Result r = Cli.run("flows", Cli.bundle("clusterip-tcp"), "--host", "10.0.0.300");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--host 10.0.0.300: not an IP address"), r.err());
+        Cli.Result port = Cli.run("flows", Cli.bundle("clusterip-tcp"), "--port", "99999");
+        assertEquals(2, port.exit());
+        assertTrue(port.err().contains("--port 99999: not a port (expected a number 0-65535)"), port.err());
     }
 }
