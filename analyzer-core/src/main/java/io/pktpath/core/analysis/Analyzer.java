@@ -49,6 +49,12 @@ public final class Analyzer {
     }
 
     /** The node's bridges: every interface another interface names as its master. */
+    /** The node the capture is replayed against: its network, rules, conntrack seeds and bridges, as analyze builds it. */
+    public static KernelNodePath nodePath(Bundle bundle, NodeNetwork net, io.pktpath.core.replay.ReplayOptions options) {
+        return new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
+                bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths());
+    }
+
     static java.util.Set<String> bridges(Bundle bundle) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (NetInterface i : bundle.interfaces()) {
@@ -134,8 +140,7 @@ public final class Analyzer {
         KernelNodePath path = null;
         if (replay) {
             assumptions.addAll(net.assumptions());
-            path = new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
-                    bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.replay().steadyPaths());
+            path = nodePath(bundle, net, options.replay());
             if (!path.conntrackEnabled()) {
                 assumptions.add("conntrack is off on this node: no rule needs it (no NAT, no state matches), so no packet has a ct");
             } else if (bundle.conntrackBefore().isEmpty()) {

@@ -203,7 +203,7 @@ public final class EndToEndBench {
      * costs about what a consumer that discards traces costs; {@code --digest} folds the whole trace's text instead,
      * comparable across runs and machines (and much more expensive: it renders every step of every frame).
      */
-    private static long digest(PacketTrace t) {
+    static long digest(PacketTrace t) {
         return ((t.packet().frame() * 31 + t.role().ordinal()) * 31 + t.disposition().ordinal()) * 31
                 + t.path().size() * 31L + t.flowId() * 13 + t.correlated().size() + t.alternatives().size();
     }

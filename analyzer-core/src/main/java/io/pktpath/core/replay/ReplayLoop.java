@@ -70,6 +70,25 @@ public final class ReplayLoop {
         }
     }
 
+    /**
+     * Replays frames decoded beforehand ({@link DecodedCapture}), on this thread only, handing every frame's trace to
+     * {@code sink}; returns the number of frames. For measuring the replay apart from reading and decoding (the
+     * benchmarks): the traces are the ones {@link #run} gives for the same capture.
+     */
+    public long replay(DecodedCapture frames, TraceSink sink) {
+        java.util.Iterator<CapturedPacket> it = frames.frames().iterator();
+        source = new FrameGroups(() -> it.hasNext() ? it.next() : null, path);
+        long count = 0;
+        while (true) {
+            CapturedPacket cp = ahead.isEmpty() ? source.next() : ahead.poll();
+            if (cp == null) {
+                return count;
+            }
+            sink.accept(process(cp));
+            count++;
+        }
+    }
+
     private static CaptureSummary cancelledSummary(CaptureReader reader) {
         return new CaptureSummary(reader.displayName(), reader.format(), 0, 0, List.of(), List.of(), List.of());
     }
