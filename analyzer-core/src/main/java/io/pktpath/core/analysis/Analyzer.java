@@ -48,13 +48,13 @@ public final class Analyzer {
                 bundle.neighbors(), bundle.sysctls(), bundle.ipsets()));
     }
 
-    /** The node's bridges: every interface another interface names as its master. */
     /** The node the capture is replayed against: its network, rules, conntrack seeds and bridges, as analyze builds it. */
     public static KernelNodePath nodePath(Bundle bundle, NodeNetwork net, io.pktpath.core.replay.ReplayOptions options) {
         return new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
                 bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths());
     }
 
+    /** The node's bridges: every interface another interface names as its master. */
     static java.util.Set<String> bridges(Bundle bundle) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (NetInterface i : bundle.interfaces()) {

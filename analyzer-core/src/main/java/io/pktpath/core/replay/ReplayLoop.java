@@ -51,21 +51,9 @@ public final class ReplayLoop {
                               BooleanSupplier cancelled) {
         try (FrameSource frames = new FrameSource(reader, converter)) {
             source = new FrameGroups(frames::next, path);
-            long count = 0;
-            while (true) {
-                CapturedPacket cp = ahead.isEmpty() ? source.next() : ahead.poll();
-                if (cp == null) {
-                    break;
-                }
-                sink.accept(process(cp));
-                if ((++count & 1023) == 0) {
-                    progress.accept(count);
-                    if (cancelled.getAsBoolean()) {
-                        return frames.summary() == null ? cancelledSummary(reader) : frames.summary();
-                    }
-                }
+            if (!replayAll(sink, progress, cancelled)) {
+                return frames.summary() == null ? cancelledSummary(reader) : frames.summary();
             }
-            progress.accept(count);
             return frames.summary();
         }
     }
@@ -78,14 +66,30 @@ public final class ReplayLoop {
     public long replay(DecodedCapture frames, TraceSink sink) {
         java.util.Iterator<CapturedPacket> it = frames.frames().iterator();
         source = new FrameGroups(() -> it.hasNext() ? it.next() : null, path);
+        long[] count = {0};
+        replayAll(sink, n -> count[0] = n, () -> false);
+        return count[0];
+    }
+
+    /**
+     * Replays every frame of {@link #source} in order into {@code sink}, telling {@code progress} the count every 1,024
+     * frames and at the end; false when {@code cancelled} stopped it early.
+     */
+    private boolean replayAll(TraceSink sink, LongConsumer progress, BooleanSupplier cancelled) {
         long count = 0;
         while (true) {
             CapturedPacket cp = ahead.isEmpty() ? source.next() : ahead.poll();
             if (cp == null) {
-                return count;
+                progress.accept(count);
+                return true;
             }
             sink.accept(process(cp));
-            count++;
+            if ((++count & 1023) == 0) {
+                progress.accept(count);
+                if (cancelled.getAsBoolean()) {
+                    return false;
+                }
+            }
         }
     }
 
