@@ -170,6 +170,6 @@ public final class Analyzer {
         return new AnalysisResult(bundle, capturePath, captureSummary, summary.summary(), flows,
                 path == null ? Optional.empty() : Optional.of(path.conntrack().stats()),
                 path == null ? Optional.empty() : Optional.of(path.hits()),
-                races, findings.findings(flows, races), assumptions, path != null && path.conntrackEnabled());
+                races, findings.findings(flows, races, endNanos), assumptions, path != null && path.conntrackEnabled());
     }
 }

@@ -29,9 +29,18 @@ import java.util.Optional;
  */
 public final class SyntheticTracer {
     private final Bundle bundle;
+    /** The node's network for the questions asked before tracing ({@link #arrivalOf}, {@link #isLocal}), made once. */
+    private NodeNetwork network;
 
     public SyntheticTracer(Bundle bundle) {
         this.bundle = bundle;
+    }
+
+    private NodeNetwork network() {
+        if (network == null) {
+            network = Analyzer.network(bundle);
+        }
+        return network;
     }
 
     private KernelNodePath freshNode() {
@@ -52,7 +61,7 @@ public final class SyntheticTracer {
      * one rp_filter expects it on); empty for the node's own addresses and where no unicast route leads back.
      */
     public Optional<Arrival> arrivalOf(IpAddress src) {
-        NodeNetwork net = Analyzer.network(bundle);
+        NodeNetwork net = network();
         if (net.isLocal(src)) {
             return Optional.empty();
         }
@@ -66,7 +75,7 @@ public final class SyntheticTracer {
 
     /** True if {@code address} is one of the node's own addresses (a packet from it is sent, not received). */
     public boolean isLocal(IpAddress address) {
-        return Analyzer.network(bundle).isLocal(address);
+        return network().isLocal(address);
     }
 
     /** Every outcome of the packet, first in rule order first; at most {@code limit}. */

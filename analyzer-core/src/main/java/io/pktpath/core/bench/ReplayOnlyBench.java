@@ -87,8 +87,9 @@ public final class ReplayOnlyBench {
         for (int i = 0; i < builds.size(); i++) {
             double[] c = Arrays.copyOfRange(cpu[i], WARMUP_RUNS, runs);
             Arrays.sort(c);
+            double median = FirstPackets.median(c);
             System.out.printf(Locale.ROOT, "%s: runs %d-%d median %.3f s CPU (%.0f frames per CPU-second), best %.3f s%n",
-                    builds.get(i).name, WARMUP_RUNS + 1, runs, median(c), capture.size() / median(c), c[0]);
+                    builds.get(i).name, WARMUP_RUNS + 1, runs, median, capture.size() / median, c[0]);
         }
         if (builds.size() == 2) {
             double[] ratio = new double[runs - WARMUP_RUNS];
@@ -97,13 +98,8 @@ public final class ReplayOnlyBench {
             }
             Arrays.sort(ratio);
             System.out.printf(Locale.ROOT, "this build / other build, CPU per run pair: median %.3f, range %.3f-%.3f%n",
-                    median(ratio), ratio[0], ratio[ratio.length - 1]);
+                    FirstPackets.median(ratio), ratio[0], ratio[ratio.length - 1]);
         }
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Opens the bundle and decodes its whole capture into memory; returns the number of frames. */

@@ -34,8 +34,6 @@ public final class FindingCollector implements TraceSink {
     private final SnatTracker snat = new SnatTracker();
     private final Set<Long> explainedFlows = new HashSet<>();
     private final Set<String> explainedTuples = new HashSet<>();
-    /** The time of the latest frame seen: where the capture ends. */
-    private long lastNanos = Long.MIN_VALUE;
 
     public FindingCollector(Bundle bundle) {
         this.bundle = bundle;
@@ -57,7 +55,6 @@ public final class FindingCollector implements TraceSink {
         if (bridge != null && t.packet().family() != 0) {
             bridged.computeIfAbsent(bridge, k -> new FrameSample()).add(t.packet().frame());
         }
-        lastNanos = Math.max(lastNanos, t.packet().timeNanos());
         boolean answer = bridge == null && failures.accept(t);
         if (t.disposition().isFailure() || unresolvedNeighbor(t)) {
             remember(t);
@@ -92,8 +89,11 @@ public final class FindingCollector implements TraceSink {
         return address.contains(":") ? "[" + address + "]:" + port : address + ":" + port;
     }
 
-    /** Every finding, ordered by severity, then first frame, then code. */
-    public List<Finding> findings(List<FlowRecord> flows, List<RaceEvidence> races) {
+    /**
+     * Every finding, ordered by severity, then first frame, then code; {@code captureEndNanos} is the time of the
+     * capture's latest frame.
+     */
+    public List<Finding> findings(List<FlowRecord> flows, List<RaceEvidence> races, long captureEndNanos) {
         List<Finding> out = new ArrayList<>(FailureFindings.of(failures.groups()));
         out.addAll(RaceFindings.udp(races, udp, bundle));
         List<RetransmitTracker.Segment> repeats = retransmits.repeated();
@@ -119,7 +119,7 @@ public final class FindingCollector implements TraceSink {
                 quiet.add(f.id());
             }
         }
-        out.addAll(NodeFindings.unanswered(flows, quiet, lastNanos));
+        out.addAll(NodeFindings.unanswered(flows, quiet, captureEndNanos));
         out.addAll(NodeFindings.bridge(bundle, bridged));
         out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
         out.addAll(NodeFindings.legacy(bundle));

@@ -50,7 +50,7 @@ public final class FlowsCommand implements Command {
     public Options options() {
         return Args.with(BundleOptions.addTo(new Options()), Args.format("text", "json"),
                 Option.builder().longOpt("outcome").hasArg().argName("WORD")
-                        .desc("only flows with this outcome: replied, unreplied, reset, closed, expired, reopened").build(),
+                        .desc("only flows with this outcome: " + String.join(", ", FlowFilter.OUTCOMES)).build(),
                 Option.builder().longOpt("host").hasArg().argName("IP")
                         .desc("only flows with this address in either direction (client, service, endpoint or NAT address)").build(),
                 Option.builder().longOpt("port").hasArg().argName("N").desc("only flows with this port in either direction").build(),

@@ -4,8 +4,8 @@ import io.pktpath.cli.CliException;
 import io.pktpath.core.conntrack.FlowRecord;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.net.IpAddress;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -15,14 +15,13 @@ import java.util.function.Predicate;
  */
 public record FlowFilter(Optional<IpAddress> host, int port, int proto, Optional<String> outcome)
         implements Predicate<FlowRecord> {
-    /** The outcome words of {@link FlowRecord#outcome()}. */
-    public static final Set<String> OUTCOMES = Set.of("replied", "unreplied", "reset", "closed", "expired", "reopened");
+    /** The outcome words of {@link FlowRecord#outcome()}, in the order help and errors list them. */
+    public static final List<String> OUTCOMES = List.of("replied", "unreplied", "reset", "closed", "expired", "reopened");
 
     /** The filter of the options' values (null when not given); a bad value is a usage error naming the option. */
     public static FlowFilter of(String host, String port, String proto, String outcome) throws CliException {
         if (outcome != null && !OUTCOMES.contains(outcome)) {
-            throw CliException.usage("--outcome " + outcome + ": expected one of replied, unreplied, reset, closed,"
-                    + " expired, reopened");
+            throw CliException.usage("--outcome " + outcome + ": expected one of " + String.join(", ", OUTCOMES));
         }
         return new FlowFilter(host == null ? Optional.empty() : Optional.of(FrameFilter.address(host)),
                 port == null ? -1 : FrameFilter.port(port), proto == null ? -1 : FrameFilter.proto(proto),
