@@ -64,6 +64,8 @@ public final class Connection implements TrackedFlow {
     /** What the replay keeps per direction for packets of this flow that look alike (opaque here). */
     private Object steadyOriginal;
     private Object steadyReply;
+    /** The next ct of this ct's bucket in the by-source index ({@link SourceChains}). */
+    private Connection sourceNext;
 
     Connection(long id, int zone, Tuple original, Tuple reply, int icmpRequestType, boolean fromBundle,
                List<NatRecord> nat, TcpState tcpState, long createdNanos, long mark) {
@@ -410,5 +412,13 @@ public final class Connection implements TrackedFlow {
 
     void flagRace() {
         raceFlagged = true;
+    }
+
+    Connection sourceNext() {
+        return sourceNext;
+    }
+
+    void sourceNext(Connection next) {
+        sourceNext = next;
     }
 }

@@ -15,7 +15,9 @@ final class CtCommitter {
     /** The TCP timeout of each state by its ordinal, read on every TCP commit without a map's lookup. */
     private final long[] tcpSeconds = new long[TcpState.values().length];
 
-    private final java.util.Map<NatRecord, NatRecord> natRecords = new java.util.HashMap<>();
+    /** Recently made NAT records by hash, one per slot; an equal record found there is shared instead of the new one. */
+    private final NatRecord[] natRecords = new NatRecord[1 << NAT_RECORD_BITS];
+    private static final int NAT_RECORD_BITS = 14;
 
     CtCommitter(CtTimeouts timeouts) {
         this.timeouts = timeouts;
@@ -24,15 +26,17 @@ final class CtCommitter {
         }
     }
 
-    /** One instance per distinct NAT record (flows to the same endpoint by the same rule share it): memory per flow. */
+    /**
+     * One instance per distinct NAT record (flows to the same endpoint by the same rule share it): memory per flow.
+     * Only the last record made per slot is kept, so sharing costs neither a map's entries nor its growth.
+     */
     private NatRecord shared(NatRecord r) {
-        NatRecord known = natRecords.putIfAbsent(r, r);
-        if (known != null) {
+        int slot = (r.hashCode() * 0x9E3779B9) >>> (32 - NAT_RECORD_BITS);
+        NatRecord known = natRecords[slot];
+        if (known != null && known.equals(r)) {
             return known;
         }
-        if (natRecords.size() > 16_384) {
-            natRecords.clear();
-        }
+        natRecords[slot] = r;
         return r;
     }
 

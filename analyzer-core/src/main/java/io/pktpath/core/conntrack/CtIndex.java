@@ -3,9 +3,7 @@ package io.pktpath.core.conntrack;
 import io.pktpath.core.trace.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The confirmed cts hashed by both their ORIGINAL and REPLY keys (nf_conntrack_hash), plus the by-source index NAT
@@ -16,17 +14,10 @@ final class CtIndex {
     record Slot(Connection ct, CtDirection direction) {
     }
 
-    /** The (zone, protocol, source address, source port) a SNAT mapping is reused for. */
-    record SourceKey(int zone, int proto, long hi, long lo, int port) {
-        static SourceKey of(int zone, Tuple t) {
-            return new SourceKey(zone, t.protocol() | (t.src().isV4() ? 0 : 0x100), t.src().hi(), t.src().lo(), t.sport());
-        }
-    }
-
     private final CtSlots slots = new CtSlots();
     /** Room for {@link #warm}'s slot indexes (no meaning between calls). */
     private int[] warmed = new int[0];
-    private final Map<SourceKey, List<Connection>> bySource = new HashMap<>();
+    private final SourceChains bySource = new SourceChains();
 
     static CtKey originalKey(TrackedFlow f, int icmpRequestType) {
         return CtKey.of(f.zone(), f.original(), icmpRequestType);
@@ -93,7 +84,7 @@ final class CtIndex {
     void insert(Connection c) {
         slots.put(originalKey(c, c.icmpRequestType()), c, CtDirection.ORIGINAL);
         slots.put(replyKey(c, c.icmpRequestType()), c, CtDirection.REPLY);
-        bySource.computeIfAbsent(SourceKey.of(c.zone(), c.original()), k -> new ArrayList<>(1)).add(c);
+        bySource.add(c);
     }
 
     /** Inserts only the reply tuple of {@code c}: the kernel's clash entry (IPS_NAT_CLASH) that no ORIGINAL packet finds. */
@@ -112,23 +103,13 @@ final class CtIndex {
         if (sr != null && sr.ct() == c) {
             slots.remove(r);
         }
-        SourceKey sk = SourceKey.of(c.zone(), c.original());
-        List<Connection> list = bySource.get(sk);
-        if (list != null) {
-            list.remove(c);
-            if (list.isEmpty()) {
-                bySource.remove(sk);
-            }
-        }
+        bySource.remove(c);
     }
 
     /** Live cts whose ORIGINAL source (zone, protocol, address, port) equals {@code t}'s, oldest first. */
     List<Connection> sameSource(int zone, Tuple t, long timeNanos) {
-        List<Connection> list = bySource.get(SourceKey.of(zone, t));
-        if (list == null) {
-            return List.of();
-        }
-        return list.stream().filter(c -> !c.expiredAt(timeNanos)).toList();
+        List<Connection> list = bySource.of(zone, t);
+        return list.isEmpty() ? list : list.stream().filter(c -> !c.expiredAt(timeNanos)).toList();
     }
 
     /** Every ct in the table (each once), in no particular order. */

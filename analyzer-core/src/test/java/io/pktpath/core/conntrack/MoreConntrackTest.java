@@ -109,6 +109,27 @@ class MoreConntrackTest {
     }
 
     @Test
+    void flowsToOneEndpointByOneRuleShareOneNatRecord() {
+        io.pktpath.core.trace.RuleRef sepA = rule("KUBE-SEP-A", 1, "-A KUBE-SEP-A -p udp -j DNAT --to-destination 10.244.1.5");
+        io.pktpath.core.trace.RuleRef sepB = rule("KUBE-SEP-B", 1, "-A KUBE-SEP-B -p udp -j DNAT --to-destination 10.244.2.7");
+        List<Connection> cts = new java.util.ArrayList<>();
+        String[] endpoints = {"10.244.1.5", "10.244.1.5", "10.244.2.7", "10.244.1.5"};
+        io.pktpath.core.trace.RuleRef[] rules = {sepA, sepA, sepB, sepA};
+        for (int i = 0; i < endpoints.length; i++) {
+            Packet q = udp("10.1.0.2", 5000 + i, "10.96.0.10", 53, i + 1, i * MS);
+            CtCandidate c = ((CtLookup.Created) table.lookup(q, 0, i * MS)).candidate();
+            c = c.withBinding(table.bind(c, Nat.dnat(endpoints[i], endpoints[i], null), rules[i], NatManip.DST, q,
+                    NatEnv.none(), i * MS));
+            cts.add(((ConfirmResult.Confirmed) table.confirm(c, q, i * MS)).ct());
+        }
+        NatRecord first = cts.get(0).nat().get(0);
+        assertTrue(first == cts.get(1).nat().get(0), "the second flow to 10.244.1.5 shares the first one's record");
+        assertTrue(first == cts.get(3).nat().get(0), "a flow to 10.244.1.5 after one elsewhere shares it too");
+        assertEquals(NatKind.DNAT, cts.get(2).nat().get(0).kind());
+        assertTrue(!first.equals(cts.get(2).nat().get(0)), "another endpoint by another rule is another record");
+    }
+
+    @Test
     void snatRangeReusesTheSourceMappingOfTheSameClientPort() {
         io.pktpath.parser.iptables.target.Snat range = new io.pktpath.parser.iptables.target.Snat(
                 Nat.range("192.0.2.1", "192.0.2.4", null), false, false, false);
