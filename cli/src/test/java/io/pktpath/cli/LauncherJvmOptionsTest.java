@@ -19,14 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The repository's {@code pktpath} launcher starts the JVM with its measured options, lets {@code PKTPATH_JAVA_OPTS}
  * override them, never names a second collector, keeps the JVM's collector where the heap is small or sized by the
- * user, and uses the quick compiler only unless an input of 64 MiB or more is named: the real script is run against a stand-in {@code java} that prints the arguments it was given.
+ * user (and with it the JVM's young generation, which the throughput collector's 128 MiB replaces otherwise unless the
+ * user sizes it), and uses the quick compiler only unless an input of 64 MiB or more is named: the real script is run against a stand-in {@code java} that prints the arguments it was given.
  */
 class LauncherJvmOptionsTest {
 
     private static final String QUICK = "-XX:TieredStopAtLevel=1";
-    /** For large inputs: the collector (on a large heap) and the inlining limits. */
+    /** For large inputs: the collector (on a large heap) with its young generation, and the inlining limits. */
     private static final List<String> LARGE_INPUT =
-            List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
+            List.of("-XX:+UseParallelGC", "-Xmn128m", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
     /** For small inputs (and commands that name none): the quick compiler only, as well. */
     private static final List<String> DEFAULTS = then(LARGE_INPUT, QUICK);
     private static final List<String> INLINING = List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
@@ -43,8 +44,9 @@ class LauncherJvmOptionsTest {
     @Test
     void userOptionsComeAfterTheDefaultsSoTheyWin(@TempDir Path dir) throws Exception {
         List<String> args = launch(dir, GIB_16, "-XX:MaxInlineLevel=15 -ea", "rules", "check");
-        assertEquals(DEFAULTS, args.subList(0, 4));
-        assertEquals(List.of("-XX:MaxInlineLevel=15", "-ea", "-jar"), args.subList(4, 7));
+        assertEquals(DEFAULTS, args.subList(0, DEFAULTS.size()));
+        assertEquals(List.of("-XX:MaxInlineLevel=15", "-ea", "-jar"),
+                args.subList(DEFAULTS.size(), DEFAULTS.size() + 3));
     }
 
     @Test
@@ -63,7 +65,7 @@ class LauncherJvmOptionsTest {
         for (String heap : List.of("-Xmx2g", "-Xmx2048m", "-Xmx8G", "-XX:MaxHeapSize=2147483648", "-Xmx1t",
                 "-Xmx1g -Xmx3g")) {
             List<String> args = launch(dir, small, heap, "analyze");
-            assertEquals(DEFAULTS, args.subList(0, 4), heap);
+            assertEquals(DEFAULTS, args.subList(0, DEFAULTS.size()), heap);
         }
     }
 
@@ -72,7 +74,17 @@ class LauncherJvmOptionsTest {
         String justUnder = String.valueOf(8L * 1024 * 1024 - 1);
         assertEquals(SMALL_HEAP, launch(dir, justUnder, "", "analyze").subList(0, 3));
         assertEquals("-jar", launch(dir, justUnder, "", "analyze").get(3));
-        assertEquals(DEFAULTS, launch(dir, String.valueOf(8L * 1024 * 1024), "", "analyze").subList(0, 4));
+        assertEquals(DEFAULTS,
+                launch(dir, String.valueOf(8L * 1024 * 1024), "", "analyze").subList(0, DEFAULTS.size()));
+    }
+
+    @Test
+    void aYoungGenerationSizedByTheUserReplacesTheLaunchersOne(@TempDir Path dir) throws Exception {
+        List<String> own = List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", QUICK);
+        for (String young : List.of("-Xmn512m", "-XX:NewSize=64m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3")) {
+            List<String> args = launch(dir, GIB_16, young, "analyze");
+            assertEquals(then(own, young, "-jar"), args.subList(0, own.size() + 2), young);
+        }
     }
 
     @Test
@@ -103,8 +115,8 @@ class LauncherJvmOptionsTest {
         assertEquals(withArchive, launch(dir, GIB_16, "-ea", "explain", "x", "7").subList(0, withArchive.size()));
         List<String> training = Files.readAllLines(log);
         assertEquals(1, training.size());
-        assertEquals("-XX:+UseParallelGC -XX:InlineSmallCode=1000 -XX:MaxInlineLevel=9 -XX:TieredStopAtLevel=1 -Xlog:cds*=off"
-                + " -XX:ArchiveClassesAtExit=" + archive + "." + training.get(0).replaceAll(".*\\.jsa\\.(\\d+) .*", "$1")
+        assertEquals("-XX:+UseParallelGC -Xmn128m -XX:InlineSmallCode=1000 -XX:MaxInlineLevel=9"
+                + " -XX:TieredStopAtLevel=1 -Xlog:cds*=off -XX:ArchiveClassesAtExit=" + archive + "." + training.get(0).replaceAll(".*\\.jsa\\.(\\d+) .*", "$1")
                 + " -jar " + root.resolve("cli/target/pktpath-cli.jar") + " analyze "
                 + root.resolve("samples/bundles/clusterip-tcp"), training.get(0));
         assertTrue(Files.exists(archive));
@@ -128,13 +140,13 @@ class LauncherJvmOptionsTest {
     void withoutAWorkingArchiveTheCliStartsWithoutOne(@TempDir Path dir) throws Exception {
         launch(dir, GIB_16, "", "analyze");
         Files.createDirectories(dir.resolve("root/samples/bundles/clusterip-tcp"));
-        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 5));
+        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, DEFAULTS.size() + 1));
         try (var files = Files.list(dir.resolve("root/cli/target"))) {
             assertEquals(List.of("pktpath-cli.jar", "pktpath-cli.jsa.jvm"),
                     files.map(f -> f.getFileName().toString()).sorted().toList(),
                     "no archive and no half-made one is left, only the note of the attempt");
         }
-        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, 5));
+        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", true, "analyze").subList(0, DEFAULTS.size() + 1));
         assertEquals(1, Files.readAllLines(dir.resolve("jdk/bin/training.log")).size(),
                 "a JVM that cannot make an archive is not asked again for the same jar");
     }
@@ -145,27 +157,30 @@ class LauncherJvmOptionsTest {
         Files.createDirectories(bundle);
         Path capture = sparse(bundle.resolve("capture.pcap"), 64);
         List<String> large = then(LARGE_INPUT, "-jar");
-        assertEquals(large, launch(dir, GIB_16, "", "analyze", "--capture", capture.toString()).subList(0, 4));
-        assertEquals(large, launch(dir, GIB_16, "", "analyze", "--capture=" + capture).subList(0, 4));
-        assertEquals(large, launch(dir, GIB_16, "", "analyze", dir.resolve("bundle").toString()).subList(0, 4),
+        int n = large.size();
+        assertEquals(large, launch(dir, GIB_16, "", "analyze", "--capture", capture.toString()).subList(0, n));
+        assertEquals(large, launch(dir, GIB_16, "", "analyze", "--capture=" + capture).subList(0, n));
+        assertEquals(large, launch(dir, GIB_16, "", "analyze", dir.resolve("bundle").toString()).subList(0, n),
                 "a directory counts by its largest file");
         sparse(capture, 63);
         assertEquals(then(DEFAULTS, "-jar"),
-                launch(dir, GIB_16, "", "analyze", dir.resolve("bundle").toString()).subList(0, 5));
+                launch(dir, GIB_16, "", "analyze", dir.resolve("bundle").toString()).subList(0, DEFAULTS.size() + 1));
     }
 
     @Test
     void anArchiveCountsFourTimesItsSize(@TempDir Path dir) throws Exception {
         Path archive = sparse(dir.resolve("bundle.tar.gz"), 16);
-        assertEquals(then(LARGE_INPUT, "-jar"), launch(dir, GIB_16, "", "analyze", archive.toString()).subList(0, 4));
+        assertEquals(then(LARGE_INPUT, "-jar"),
+                launch(dir, GIB_16, "", "analyze", archive.toString()).subList(0, LARGE_INPUT.size() + 1));
         sparse(archive, 15);
-        assertEquals(then(DEFAULTS, "-jar"), launch(dir, GIB_16, "", "analyze", archive.toString()).subList(0, 5));
+        assertEquals(then(DEFAULTS, "-jar"),
+                launch(dir, GIB_16, "", "analyze", archive.toString()).subList(0, DEFAULTS.size() + 1));
     }
 
     @Test
     void userOptionsStillWinOverTheQuickCompiler(@TempDir Path dir) throws Exception {
         List<String> args = launch(dir, GIB_16, "-XX:TieredStopAtLevel=4", "analyze", "small");
-        assertEquals(then(DEFAULTS, "-XX:TieredStopAtLevel=4", "-jar"), args.subList(0, 6));
+        assertEquals(then(DEFAULTS, "-XX:TieredStopAtLevel=4", "-jar"), args.subList(0, DEFAULTS.size() + 2));
     }
 
     /** A file of {@code mib} MiB that takes no disk space. */
