@@ -82,8 +82,7 @@ public final class Analyzer {
             return 0;
         }
         java.util.Set<String> names = new java.util.HashSet<>();
-        CaptureReader reader = CaptureReader.open(capture,
-                index -> net.interfaceByIndex(index).map(NetInterface::name).orElse(""));
+        CaptureReader reader = CaptureReader.open(capture, net::interfaceName);
         long[] count = {0};
         try {
             reader.read(frame -> {
@@ -153,7 +152,7 @@ public final class Analyzer {
         if (capturePath.isPresent()) {
             NodeNetwork names = net;
             CaptureReader reader = CaptureReader.open(capturePath.get(),
-                    index -> names == null ? "" : names.interfaceByIndex(index).map(NetInterface::name).orElse(""));
+                    index -> names == null ? "" : names.interfaceName(index));
             PacketConverter converter = new PacketConverter(options.captureIface(), options.captureDirection());
             ReplayLoop loop = new ReplayLoop(path, options.replay());
             try (TraceHandoff handoff = new TraceHandoff(both)) {

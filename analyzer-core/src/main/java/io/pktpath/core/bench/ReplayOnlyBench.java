@@ -8,9 +8,7 @@ import io.pktpath.core.capture.CaptureReader;
 import io.pktpath.core.replay.DecodedCapture;
 import io.pktpath.core.replay.PacketConverter;
 import io.pktpath.core.replay.ReplayLoop;
-import io.pktpath.core.routing.NodeNetwork;
 import io.pktpath.parser.bundle.Bundle;
-import io.pktpath.parser.iproute.NetInterface;
 import java.io.File;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
@@ -105,9 +103,7 @@ public final class ReplayOnlyBench {
     /** Opens the bundle and decodes its whole capture into memory; returns the number of frames. */
     public static int prepare(Path dir) throws BundleOpenException {
         bundle = new BundleOpener().open(dir).bundle();
-        NodeNetwork n = Analyzer.network(bundle);
-        CaptureReader reader = CaptureReader.open(dir.resolve("capture.pcap"),
-                index -> n.interfaceByIndex(index).map(NetInterface::name).orElse(""));
+        CaptureReader reader = CaptureReader.open(dir.resolve("capture.pcap"), Analyzer.network(bundle)::interfaceName);
         AnalysisOptions o = AnalysisOptions.DEFAULT;
         capture = DecodedCapture.read(reader, new PacketConverter(o.captureIface(), o.captureDirection()));
         return capture.size();

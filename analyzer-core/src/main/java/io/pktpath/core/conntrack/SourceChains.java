@@ -74,8 +74,9 @@ final class SourceChains {
         Connection[] old = heads;
         heads = new Connection[length];
         // each old bucket is moved oldest first, so that every new bucket keeps its newest ct first
+        List<Connection> chain = new ArrayList<>();
         for (Connection head : old) {
-            List<Connection> chain = new ArrayList<>();
+            chain.clear();
             for (Connection x = head; x != null; x = x.sourceNext()) {
                 chain.add(x);
             }

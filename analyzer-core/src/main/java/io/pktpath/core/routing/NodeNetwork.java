@@ -112,6 +112,11 @@ public final class NodeNetwork implements NodeFacts {
         return fib.interfaces().byIndex(index);
     }
 
+    /** The name of the interface with this ifindex, or "" when the node has none: how a capture reader names one. */
+    public String interfaceName(int index) {
+        return interfaceByIndex(index).map(NetInterface::name).orElse("");
+    }
+
     /** Every interface with this MAC address, in index order (veths of one CNI often share one). */
     public List<NetInterface> interfacesByMac(String mac) {
         return fib.interfaces().byMac(mac);

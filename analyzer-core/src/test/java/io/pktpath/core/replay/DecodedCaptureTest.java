@@ -12,7 +12,6 @@ import io.pktpath.core.capture.Direction;
 import io.pktpath.core.routing.NodeNetwork;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
-import io.pktpath.parser.iproute.NetInterface;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ class DecodedCaptureTest {
     }
 
     private static CaptureReader reader(NodeNetwork net) {
-        return CaptureReader.open(dir.resolve("capture.pcap"), i -> net.interfaceByIndex(i).map(NetInterface::name).orElse(""));
+        return CaptureReader.open(dir.resolve("capture.pcap"), net::interfaceName);
     }
 
     private static ReplayLoop freshLoop() {

@@ -14,7 +14,6 @@ import io.pktpath.core.routing.NodeNetwork;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
-import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iptables.IptablesSaveParser;
 import io.pktpath.parser.iptables.model.Ruleset;
 import java.io.IOException;
@@ -49,8 +48,7 @@ class SteadyPathsTest {
         KernelNodePath path = new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(),
                 CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), Set.of(), reuse);
         List<PacketTrace> traces = new ArrayList<>();
-        CaptureReader reader = CaptureReader.open(dir.resolve("capture.pcap"),
-                i -> net.interfaceByIndex(i).map(NetInterface::name).orElse(""));
+        CaptureReader reader = CaptureReader.open(dir.resolve("capture.pcap"), net::interfaceName);
         new ReplayLoop(path, ReplayOptions.DEFAULT.withSteadyPaths(reuse)).run(reader,
                 new PacketConverter("", Direction.UNKNOWN), traces::add, n -> { }, () -> false);
         return new Replay(traces, path);
