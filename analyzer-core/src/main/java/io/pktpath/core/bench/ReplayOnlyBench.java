@@ -2,12 +2,18 @@ package io.pktpath.core.bench;
 
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.analysis.Summary;
+import io.pktpath.core.analysis.SummaryCollector;
 import io.pktpath.core.bundle.BundleOpenException;
 import io.pktpath.core.bundle.BundleOpener;
 import io.pktpath.core.capture.CaptureReader;
+import io.pktpath.core.findings.Finding;
+import io.pktpath.core.findings.FindingCollector;
 import io.pktpath.core.replay.DecodedCapture;
+import io.pktpath.core.replay.KernelNodePath;
 import io.pktpath.core.replay.PacketConverter;
 import io.pktpath.core.replay.ReplayLoop;
+import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import java.io.File;
 import java.lang.reflect.Method;
@@ -28,7 +34,11 @@ import java.util.Locale;
  * (another checkout's class directories and its dependencies) in a class loader of its own and alternates the two
  * builds' runs in this one JVM, so that the machine's drift falls on both alike: the way to compare two builds here.
  *
- * <p>Usage: {@code ReplayOnlyBench BUNDLE_DIR [--runs N] [--against CLASSPATH]}.
+ * <p>With {@code --sinks} it times, instead of the replay, what the full analysis's report thread does with the traces:
+ * the traces of one replay are kept in memory, and each run hands all of them to a fresh {@link SummaryCollector} and
+ * {@link FindingCollector} and makes the summary and the findings.
+ *
+ * <p>Usage: {@code ReplayOnlyBench BUNDLE_DIR [--runs N] [--against CLASSPATH] [--sinks]}.
  */
 public final class ReplayOnlyBench {
     /** Runs not counted in the medians: the compilers are still at work in them. */
@@ -36,22 +46,29 @@ public final class ReplayOnlyBench {
 
     private static Bundle bundle;
     private static DecodedCapture capture;
+    private static int frameCount;
+    /** With {@code --sinks}: the traces of one replay, the node it ran on, and the capture's last frame time. */
+    private static List<PacketTrace> traces;
+    private static KernelNodePath replayedNode;
+    private static long lastNanos;
 
     private ReplayOnlyBench() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: ReplayOnlyBench BUNDLE_DIR [--runs N] [--against CLASSPATH]");
+            System.err.println("usage: ReplayOnlyBench BUNDLE_DIR [--runs N] [--against CLASSPATH] [--sinks]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
         int runs = 8;
         String against = null;
+        boolean sinks = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--against" -> against = args[++i];
+                case "--sinks" -> sinks = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -59,11 +76,12 @@ public final class ReplayOnlyBench {
             throw new IllegalArgumentException(dir + " has no capture.pcap (write one with BenchBundle)");
         }
         System.out.println(JvmDescription.line());
+        String timed = sinks ? "sinksOnce" : "replayOnce";
         List<Build> builds = new ArrayList<>();
-        builds.add(new Build("this build", ReplayOnlyBench.class.getMethod("prepare", Path.class),
-                ReplayOnlyBench.class.getMethod("replayOnce")));
+        builds.add(new Build("this build", ReplayOnlyBench.class.getMethod(sinks ? "prepareTraces" : "prepare", Path.class),
+                ReplayOnlyBench.class.getMethod(timed)));
         if (against != null) {
-            builds.add(Build.load("other build", against));
+            builds.add(Build.load("other build", against, sinks));
         }
         for (Build b : builds) {
             System.out.printf(Locale.ROOT, "%s: %s frames decoded%n", b.name, b.prepare.invoke(null, dir));
@@ -75,8 +93,8 @@ public final class ReplayOnlyBench {
                 long[] m = (long[]) builds.get(i).replay.invoke(null);
                 cpu[i][r] = m[1] / 1e9;
                 System.out.printf(Locale.ROOT, "run %d, %s: %.3f s CPU, %.0f frames per CPU-second, %.0f bytes allocated per"
-                        + " frame, trace digest %016x%n", r + 1, builds.get(i).name, cpu[i][r], m[0] / cpu[i][r],
-                        m[2] / (double) m[0], m[3]);
+                        + " frame, %s digest %016x%n", r + 1, builds.get(i).name, cpu[i][r], m[0] / cpu[i][r],
+                        m[2] / (double) m[0], sinks ? "summary and findings" : "trace", m[3]);
             }
         }
         if (runs <= WARMUP_RUNS) {
@@ -87,7 +105,7 @@ public final class ReplayOnlyBench {
             Arrays.sort(c);
             double median = FirstPackets.median(c);
             System.out.printf(Locale.ROOT, "%s: runs %d-%d median %.3f s CPU (%.0f frames per CPU-second), best %.3f s%n",
-                    builds.get(i).name, WARMUP_RUNS + 1, runs, median, capture.size() / median, c[0]);
+                    builds.get(i).name, WARMUP_RUNS + 1, runs, median, frameCount / median, c[0]);
         }
         if (builds.size() == 2) {
             double[] ratio = new double[runs - WARMUP_RUNS];
@@ -106,7 +124,8 @@ public final class ReplayOnlyBench {
         CaptureReader reader = CaptureReader.open(dir.resolve("capture.pcap"), Analyzer.network(bundle)::interfaceName);
         AnalysisOptions o = AnalysisOptions.DEFAULT;
         capture = DecodedCapture.read(reader, new PacketConverter(o.captureIface(), o.captureDirection()));
-        return capture.size();
+        frameCount = capture.size();
+        return frameCount;
     }
 
     /**
@@ -125,10 +144,48 @@ public final class ReplayOnlyBench {
         return new long[] {frames, cpu, RunStats.allocatedBytes(thread) - bytes0, digest[0]};
     }
 
-    /** A build to time: its {@link #prepare} and {@link #replayOnce}. */
+    /** {@link #prepare}, then one replay whose traces are kept for {@link #sinksOnce}; returns the number of frames. */
+    public static int prepareTraces(Path dir) throws BundleOpenException {
+        int frames = prepare(dir);
+        replayedNode = Analyzer.nodePath(bundle, Analyzer.network(bundle), AnalysisOptions.DEFAULT.replay());
+        ReplayLoop loop = new ReplayLoop(replayedNode, AnalysisOptions.DEFAULT.replay());
+        traces = new ArrayList<>(frames);
+        loop.replay(capture, t -> {
+            traces.add(t);
+            lastNanos = Math.max(lastNanos, t.packet().timeNanos());
+        });
+        capture = null;
+        return frames;
+    }
+
+    /**
+     * The report thread's work on the kept traces: a fresh summary and findings collector take every trace, then make
+     * the summary and the findings: {frames, CPU nanoseconds of this thread, bytes it allocated, a digest of both}.
+     */
+    public static long[] sinksOnce() {
+        long thread = Thread.currentThread().getId();
+        long bytes0 = RunStats.allocatedBytes(thread);
+        long cpu0 = RunStats.threadCpuNanos();
+        SummaryCollector summary = new SummaryCollector();
+        FindingCollector findings = new FindingCollector(bundle);
+        for (int i = 0; i < traces.size(); i++) {
+            PacketTrace t = traces.get(i);
+            summary.accept(t);
+            findings.accept(t);
+        }
+        Summary made = summary.summary();
+        List<Finding> found = findings.findings(replayedNode.conntrack().flowsView(lastNanos), replayedNode.races(),
+                lastNanos);
+        long cpu = RunStats.threadCpuNanos() - cpu0;
+        long bytes = RunStats.allocatedBytes(thread) - bytes0;
+        long digest = made.toString().hashCode() * 31L + found.toString().hashCode();
+        return new long[] {traces.size(), cpu, bytes, digest};
+    }
+
+    /** A build to time: its preparation and its timed run ({@link #replayOnce} or {@link #sinksOnce}). */
     private record Build(String name, Method prepare, Method replay) {
         /** This class of another build, from its class path, in a class loader that sees none of this build. */
-        static Build load(String name, String classPath) throws ClassNotFoundException, NoSuchMethodException,
+        static Build load(String name, String classPath, boolean sinks) throws ClassNotFoundException, NoSuchMethodException,
                 MalformedURLException {
             List<URL> urls = new ArrayList<>();
             for (String entry : classPath.split(File.pathSeparator)) {
@@ -138,7 +195,8 @@ public final class ReplayOnlyBench {
             }
             ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
             Class<?> other = loader.loadClass(ReplayOnlyBench.class.getName());
-            return new Build(name, other.getMethod("prepare", Path.class), other.getMethod("replayOnce"));
+            return new Build(name, other.getMethod(sinks ? "prepareTraces" : "prepare", Path.class),
+                    other.getMethod(sinks ? "sinksOnce" : "replayOnce"));
         }
     }
 }
