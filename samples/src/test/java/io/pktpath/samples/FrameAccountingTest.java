@@ -7,6 +7,8 @@ import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.report.TraceJson;
+import io.pktpath.core.trace.ConntrackStep;
+import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleLoader;
@@ -55,6 +57,28 @@ class FrameAccountingTest {
         assertConsecutive(run.traces, records, bundle.toString());
         Run again = run(BundleLoader.loadDirectory(bundle), capture);
         assertEquals(jsonl(run.traces), jsonl(again.traces), bundle + ": two replays differ");
+    }
+
+    /**
+     * The summary and the findings read a trace's direction from its first conntrack lookup and its next hop from the
+     * end of its path ({@link PacketTrace#firstConntrackStep}, {@link PacketTrace#neighborStep}), which is right only
+     * while every lookup of a path (two for a packet the node sends itself over lo) sees the same direction and a path
+     * holds at most one neighbor step.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bundles")
+    void everyLookupOfAPathSeesOneDirectionAndAPathHasOneNextHop(Path bundle) throws IOException {
+        Run run = run(BundleLoader.loadDirectory(bundle), bundle.resolve("capture.pcap"));
+        for (PacketTrace t : run.traces) {
+            String frame = bundle + " frame " + t.packet().frame();
+            List<Boolean> directions = t.path().stream().filter(s -> s instanceof ConntrackStep)
+                    .map(s -> ((ConntrackStep) s).reply()).distinct().toList();
+            assertTrue(directions.size() <= 1, frame + ": lookups in both directions");
+            assertEquals(directions.isEmpty(), t.firstConntrackStep() == null, frame);
+            long neighbors = t.path().stream().filter(s -> s instanceof NeighborStep).count();
+            assertTrue(neighbors <= 1, frame + ": " + neighbors + " neighbor steps");
+            assertEquals(neighbors == 1, t.neighborStep() != null, frame);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

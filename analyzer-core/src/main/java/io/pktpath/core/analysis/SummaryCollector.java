@@ -66,8 +66,9 @@ public final class SummaryCollector implements TraceSink {
         }
 
         void add(long frame) {
-            count++;
-            if (frames.size() < EVIDENCE_FRAMES) {
+            // count is the number of frames added, so the list is full once it passes EVIDENCE_FRAMES: the list (a
+            // second object to fetch) is read only while it fills
+            if (++count <= EVIDENCE_FRAMES) {
                 frames.add(frame);
             }
         }
@@ -99,14 +100,9 @@ public final class SummaryCollector implements TraceSink {
             return;
         }
         NatChange n = t.nat().get();
-        boolean reply = false;
-        List<TraceStep> path = t.path();
-        for (int i = 0; i < path.size(); i++) {
-            if (path.get(i) instanceof io.pktpath.core.trace.ConntrackStep c && c.reply()) {
-                reply = true;
-                break;
-            }
-        }
+        // a path has one conntrack lookup (PREROUTING or OUTPUT), near its start: no need to read the rest of the path
+        io.pktpath.core.trace.ConntrackStep ct = t.firstConntrackStep();
+        boolean reply = ct != null && ct.reply();
         if (!natKey(n, reply, natKey)) {
             return;
         }

@@ -58,17 +58,14 @@ final class FailureTracker {
 
     /** A packet forwarded while ARP/NDP for its next hop was unresolved: a failure only if an ICMP error follows. */
     private void neighborInProgress(PacketTrace t) {
-        java.util.List<TraceStep> path = t.path();
-        for (int i = 0; i < path.size(); i++) {
-            if (path.get(i) instanceof NeighborStep n && (n.state().equals("INCOMPLETE") || n.state().equals("FAILED")
-                    || n.state().equals("none") || !n.deliverable())) {
-                FailureGroup g = group(FailureTracker.UNRESOLVED, n.address() + " dev " + n.dev(),
-                        "ip neigh: " + n.address() + " " + n.state(), t.reason());
-                if (g != null) {
-                    g.frames.add(t.packet().frame());
-                    expectAnswer(t.packet(), g);
-                }
-                return;
+        NeighborStep n = t.neighborStep();
+        if (n != null && (n.state().equals("INCOMPLETE") || n.state().equals("FAILED") || n.state().equals("none")
+                || !n.deliverable())) {
+            FailureGroup g = group(FailureTracker.UNRESOLVED, n.address() + " dev " + n.dev(),
+                    "ip neigh: " + n.address() + " " + n.state(), t.reason());
+            if (g != null) {
+                g.frames.add(t.packet().frame());
+                expectAnswer(t.packet(), g);
             }
         }
     }

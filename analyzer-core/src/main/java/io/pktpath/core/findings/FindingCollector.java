@@ -66,14 +66,9 @@ public final class FindingCollector implements TraceSink {
     }
 
     private static boolean unresolvedNeighbor(PacketTrace t) {
-        List<TraceStep> path = t.path();
-        for (int i = 0; i < path.size(); i++) {
-            if (path.get(i) instanceof NeighborStep n && !n.state().equals("REACHABLE") && !n.state().equals("PERMANENT")
-                    && !n.state().equals("STALE") && !n.state().equals("DELAY") && !n.state().equals("NOARP")) {
-                return true;
-            }
-        }
-        return false;
+        NeighborStep n = t.neighborStep();
+        return n != null && !n.state().equals("REACHABLE") && !n.state().equals("PERMANENT")
+                && !n.state().equals("STALE") && !n.state().equals("DELAY") && !n.state().equals("NOARP");
     }
 
     private void remember(PacketTrace t) {

@@ -77,6 +77,19 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         return null;
     }
 
+    /**
+     * The path's neighbor step, or null when it has none: a path resolves at most one next hop, in POSTROUTING near its
+     * end, so the path is searched from the end (asked of every frame by the findings; allocates nothing).
+     */
+    public NeighborStep neighborStep() {
+        for (int i = path.size() - 1; i >= 0; i--) {
+            if (path.get(i) instanceof NeighborStep n) {
+                return n;
+            }
+        }
+        return null;
+    }
+
     /** The rule step that decided the disposition (the last terminal rule or policy), if any. */
     public Optional<TraceStep> decisiveStep() {
         // the kernel steps are exactly the rule and policy steps, which are the only ones tested below: the path is
