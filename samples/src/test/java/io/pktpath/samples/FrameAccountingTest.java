@@ -81,6 +81,29 @@ class FrameAccountingTest {
         }
     }
 
+    /**
+     * A replay that records the rules that did not match for one frame gives that frame the trace a replay recording
+     * them for every frame gives it, and every other frame the trace a replay recording none gives it: recording
+     * misses changes no path, so a frame's misses can be found without paying for them on every frame.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bundles")
+    void missesRecordedForOneFrameChangeNoOtherTrace(Path bundle) throws IOException {
+        Bundle node = BundleLoader.loadDirectory(bundle);
+        Path capture = bundle.resolve("capture.pcap");
+        List<PacketTrace> none = run(node, capture, AnalysisOptions.DEFAULT).traces;
+        List<PacketTrace> all = run(node, capture, AnalysisOptions.DEFAULT.withMisses(true)).traces;
+        long frame = all.stream().filter(t -> !t.misses().isEmpty()).mapToLong(t -> t.packet().frame())
+                .skip(all.stream().filter(t -> !t.misses().isEmpty()).count() / 2).findFirst().orElse(1);
+        List<PacketTrace> one = run(node, capture, AnalysisOptions.DEFAULT.withMissesFor(frame)).traces;
+        assertEquals(none.size(), one.size(), bundle.toString());
+        for (int i = 0; i < one.size(); i++) {
+            PacketTrace expected = one.get(i).packet().frame() == frame ? all.get(i) : none.get(i);
+            assertEquals(TraceJson.frame(expected, true).toString(), TraceJson.frame(one.get(i), true).toString(),
+                    bundle + " frame " + one.get(i).packet().frame() + " (misses for frame " + frame + ")");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("peerCaptures")
     void malformedCapturesLoseNoFrame(Path capture) throws IOException {
@@ -99,8 +122,12 @@ class FrameAccountingTest {
     }
 
     private static Run run(Bundle bundle, Path capture) {
+        return run(bundle, capture, AnalysisOptions.DEFAULT);
+    }
+
+    private static Run run(Bundle bundle, Path capture, AnalysisOptions options) {
         List<PacketTrace> traces = new ArrayList<>();
-        AnalysisResult result = Analyzer.analyze(bundle, Optional.of(capture), AnalysisOptions.DEFAULT, traces::add,
+        AnalysisResult result = Analyzer.analyze(bundle, Optional.of(capture), options, traces::add,
                 n -> { }, () -> false);
         return new Run(result, traces);
     }

@@ -20,4 +20,9 @@ public record AnalysisOptions(ReplayOptions replay, String captureIface, Directi
     public AnalysisOptions withMisses(boolean misses) {
         return new AnalysisOptions(replay.withMisses(misses), captureIface, captureDirection);
     }
+
+    /** The same options recording the rules that did not match for frame {@code frame} only. */
+    public AnalysisOptions withMissesFor(long frame) {
+        return new AnalysisOptions(replay.withMissesFor(frame), captureIface, captureDirection);
+    }
 }

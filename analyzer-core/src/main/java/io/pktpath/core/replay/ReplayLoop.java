@@ -132,15 +132,16 @@ public final class ReplayLoop {
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
         Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
+        boolean misses = options.missesFor(cp.frame());
         Optional<PathRun> known = role == FrameRole.INGRESS && port == null
-                ? path.knownIngress(input, options.collectMisses()) : Optional.empty();
+                ? path.knownIngress(input, misses) : Optional.empty();
         if (known.isPresent()) {
             // a remembered path asks no oracle: its only branch, as the enumerator would give it
             return replay(cp, role, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input);
         }
         return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
-                ? path.localOut(input, oracle, options.collectMisses())
-                : path.ingress(input, oracle, options.collectMisses()), input);
+                ? path.localOut(input, oracle, misses)
+                : path.ingress(input, oracle, misses), input);
     }
 
     /**
@@ -268,7 +269,7 @@ public final class ReplayLoop {
                     + " is 0, so netfilter never sees bridged frames");
         }
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
-        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.bridged(input, oracle, options.collectMisses()), input);
+        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.bridged(input, oracle, options.missesFor(cp.frame())), input);
     }
 
     /** The egress frame followed by its port copies (as one list). */
@@ -317,11 +318,11 @@ public final class ReplayLoop {
     private PacketTrace loopback(CapturedPacket cp, Packet packet, List<String> notes) {
         Packet out = asLocal(packet).withOutIface("lo");
         BranchEnumerator.Branch<PathRun> sent = BranchEnumerator.enumerate(
-                o -> path.localOut(out, o, options.collectMisses()), options.maxBranches()).branches().get(0);
+                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches()).branches().get(0);
         path.commit(sent.result(), out);
         Packet in = asIngress(packet);
         BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
-                o -> path.ingress(in, o, options.collectMisses()), options.maxBranches()).branches().get(0);
+                o -> path.ingress(in, o, options.missesFor(cp.frame())), options.maxBranches()).branches().get(0);
         CommitOutcome committed = path.commit(received.result(), in);
         notes.add("sent and received by the node over lo; the capture holds only the received copy, so both passes are shown");
         notes.addAll(sent.result().notes());

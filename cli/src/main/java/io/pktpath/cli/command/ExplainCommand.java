@@ -65,7 +65,8 @@ public final class ExplainCommand implements Command {
             }
             PacketTrace[] found = new PacketTrace[1];
             AnalysisResult result = Analyzer.analyze(in.bundle(), in.capture(),
-                    in.options().withMisses(line.hasOption("misses")), t -> {
+                    // misses only for the frame explained: the frames before it replay at full speed, as without
+                    line.hasOption("misses") ? in.options().withMissesFor(frame) : in.options(), t -> {
                         if (t.packet().frame() == frame) {
                             found[0] = t;
                         }

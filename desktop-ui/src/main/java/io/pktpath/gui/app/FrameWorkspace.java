@@ -68,6 +68,12 @@ public final class FrameWorkspace extends BorderPane {
         pathModel.diagramProperty().addListener((o, a, d) -> canvas.paint(d));
         canvas.paint(pathModel.diagramProperty().get());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> select(row));
+        // the misses of the selected frame are found when first asked for
+        pathModel.showMissesProperty().addListener((o, a, on) -> {
+            if (on) {
+                select(table.getSelectionModel().getSelectedItem());
+            }
+        });
     }
 
     /** Shows a new session's frames (empty: none loaded). */
@@ -120,17 +126,24 @@ public final class FrameWorkspace extends BorderPane {
         }
         Session s = session.get();
         Optional<PacketTrace> kept = s.keptTrace(row.frame());
-        if (kept.isPresent()) {
-            pathModel.show(kept);
-        } else {
+        boolean misses = pathModel.showMissesProperty().get() && !s.hasMisses();
+        pathModel.show(kept);
+        if (kept.isEmpty() || misses) {
+            // not kept, or kept without the rules that did not match: replay again up to the frame, then show it if
+            // it is still the one selected
             Task<Optional<PacketTrace>> task = new Task<>() {
                 @Override
                 protected Optional<PacketTrace> call() {
-                    updateMessage("re-deriving the trace of frame " + row.frame());
-                    return s.trace(row.frame());
+                    updateMessage((misses ? "finding the rules that did not match for frame " : "re-deriving the trace of frame ")
+                            + row.frame());
+                    return misses ? s.traceWithMisses(row.frame()) : s.trace(row.frame());
                 }
             };
-            task.setOnSucceeded(e -> pathModel.show(task.getValue()));
+            task.setOnSucceeded(e -> {
+                if (row.equals(table.getSelectionModel().getSelectedItem()) && session.equals(Optional.of(s))) {
+                    pathModel.show(task.getValue());
+                }
+            });
             background.accept(task);
         }
         loadDetail();

@@ -65,7 +65,7 @@ public final class Session implements AutoCloseable {
         return problems;
     }
 
-    /** Whether the replay recorded the rules that did not match. */
+    /** Whether the replay recorded the rules that did not match for every frame (the kept traces hold them). */
     public boolean hasMisses() {
         return options.replay().collectMisses();
     }
@@ -86,6 +86,27 @@ public final class Session implements AutoCloseable {
         }
         PacketTrace[] found = new PacketTrace[1];
         Analyzer.analyze(bundle(), result.capturePath(), options, t -> {
+            if (t.packet().frame() == frame) {
+                found[0] = t;
+            }
+        }, n -> { }, () -> found[0] != null);
+        return Optional.ofNullable(found[0]);
+    }
+
+    /**
+     * The full trace of {@code frame} with the rules that did not match: kept, when the replay recorded them for every
+     * frame; otherwise re-derived by replaying the capture again up to that frame with misses recorded for it alone
+     * (the other frames replay at full speed; call it off the UI thread).
+     */
+    public Optional<PacketTrace> traceWithMisses(long frame) {
+        if (hasMisses()) {
+            return trace(frame);
+        }
+        if (frame < 1 || frame > traces.seen()) {
+            return Optional.empty();
+        }
+        PacketTrace[] found = new PacketTrace[1];
+        Analyzer.analyze(bundle(), result.capturePath(), options.withMissesFor(frame), t -> {
             if (t.packet().frame() == frame) {
                 found[0] = t;
             }

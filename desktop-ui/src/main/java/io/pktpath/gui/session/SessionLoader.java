@@ -30,9 +30,13 @@ public final class SessionLoader {
         this.fullTraceLimit = fullTraceLimit;
     }
 
-    /** The loader the GUI uses: rule misses recorded, up to {@link TraceStore#DEFAULT_FULL_LIMIT} full traces kept. */
+    /**
+     * The loader the GUI uses: up to {@link TraceStore#DEFAULT_FULL_LIMIT} full traces kept, the rules that did not
+     * match left out (recording them for every frame costs a large ruleset ten times the replay and gigabytes; the GUI
+     * asks {@link Session#traceWithMisses} for the one frame it shows them for).
+     */
     public static SessionLoader standard() {
-        return new SessionLoader(AnalysisOptions.DEFAULT.withMisses(true), TraceStore.DEFAULT_FULL_LIMIT);
+        return new SessionLoader(AnalysisOptions.DEFAULT, TraceStore.DEFAULT_FULL_LIMIT);
     }
 
     /**

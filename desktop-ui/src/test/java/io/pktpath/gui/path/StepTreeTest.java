@@ -29,7 +29,7 @@ class StepTreeTest {
 
     @Test
     void missesShowTheFirstFailingMatchInTheirChain() {
-        StepNode root = StepTree.of(rejected, true);
+        StepNode root = StepTree.of(Samples.session("no-endpoints-reject").traceWithMisses(3).orElseThrow(), true);
         StepNode kubeForward = root.flatten().stream().filter(n -> n.text().equals("filter KUBE-FORWARD"))
                 .findFirst().orElseThrow();
         assertEquals("✗ #1 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP  (iptables-save.txt:30)  "

@@ -2,6 +2,7 @@ package io.pktpath.gui.session;
 
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.bundle.BundleOpenException;
+import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.gui.Samples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +40,25 @@ class SessionLoaderTest {
     }
 
     @Test
+    void missesAreFoundForTheOneFrameAskedAndMatchAReplayThatRecordsThemAll() throws Exception {
+        Session session = Samples.session("no-endpoints-reject");
+        Session all = new SessionLoader(AnalysisOptions.DEFAULT.withMisses(true), 1_000)
+                .load(SessionSource.of(Samples.bundle("no-endpoints-reject")), n -> { }, () -> false);
+        assertTrue(!session.hasMisses() && all.hasMisses());
+        for (long frame = 1; frame <= session.rows().size(); frame++) {
+            PacketTrace kept = session.keptTrace(frame).orElseThrow();
+            PacketTrace withMisses = session.traceWithMisses(frame).orElseThrow();
+            assertTrue(kept.misses().isEmpty(), "frame " + frame);
+            assertEquals(all.keptTrace(frame).orElseThrow(), withMisses, "frame " + frame);
+            assertEquals(kept.path(), withMisses.path(), "frame " + frame);
+        }
+        assertTrue(session.traceWithMisses(3).orElseThrow().misses().size() > 0);
+        assertTrue(session.traceWithMisses(session.rows().size() + 1).isEmpty());
+    }
+
+    @Test
     void tracesBeyondTheLimitAreReDerivedIdentically() throws Exception {
-        Session small = new SessionLoader(AnalysisOptions.DEFAULT.withMisses(true), 2)
+        Session small = new SessionLoader(AnalysisOptions.DEFAULT, 2)
                 .load(SessionSource.of(Samples.bundle("clusterip-tcp")), n -> { }, () -> false);
         Session full = Samples.session("clusterip-tcp");
         // a frame neither failed nor rewritten is not kept past the limit; replaying again must give the same trace
