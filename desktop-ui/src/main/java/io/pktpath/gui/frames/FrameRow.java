@@ -4,6 +4,7 @@ import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.net.IpAddress;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,9 +33,17 @@ public record FrameRow(long frame, long timeNanos, String iface, String dir, Str
 
     /** The row of a replayed frame. */
     public static FrameRow of(PacketTrace trace) {
+        return of(trace, Object::toString);
+    }
+
+    /**
+     * The row of a replayed frame, its addresses written by {@code text} (a loader passes one that gives every frame of
+     * an address the same string, so a million rows do not hold two million copies of a few thousand addresses).
+     */
+    public static FrameRow of(PacketTrace trace, java.util.function.Function<IpAddress, String> text) {
         PacketSummary p = trace.packet();
         return new FrameRow(p.frame(), p.timeNanos(), p.iface(), p.dir(),
-                p.src().map(Object::toString).orElse(""), p.dst().map(Object::toString).orElse(""),
+                p.src().map(text).orElse(""), p.dst().map(text).orElse(""),
                 p.sport(), p.dport(), p.proto() >= 0 ? p.protoName() : "", p.info(), trace.disposition(),
                 trace.role(), trace.nat().map(n -> n.changed()).orElse(false));
     }

@@ -49,8 +49,9 @@ public final class SessionLoader {
         List<FrameRow> rows = new ArrayList<>();
         TraceStore traces = new TraceStore(fullTraceLimit);
         RuleFrames ruleFrames = new RuleFrames();
+        AddressTexts addresses = new AddressTexts();
         AnalysisResult result = Analyzer.analyze(opened.bundle(), Optional.empty(), options, t -> {
-            rows.add(FrameRow.of(t));
+            rows.add(FrameRow.of(t, addresses::text));
             traces.add(t);
             ruleFrames.add(t);
         }, progress, cancelled);

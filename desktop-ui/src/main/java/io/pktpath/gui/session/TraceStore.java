@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * The full traces of a replay, kept for selection: every trace while the capture is small, and past {@code fullLimit}
- * only the failed and rewritten ones (the rest are re-derived on demand by {@link Session#trace(long)}).
+ * only the failed and rewritten ones, at most {@code fullLimit} more (the rest are re-derived on demand by
+ * {@link Session#trace(long)}), so that a capture in which every frame is rewritten (a Kubernetes node's, all DNAT)
+ * keeps a bounded number of traces, not one per frame.
  */
 public final class TraceStore {
     /** Full traces kept before the store keeps only the interesting ones. */
@@ -25,8 +27,8 @@ public final class TraceStore {
     /** Records one streamed trace (frames arrive in increasing order). */
     public void add(PacketTrace trace) {
         seen++;
-        if (kept.size() < fullLimit || trace.disposition().isFailure()
-                || trace.nat().map(n -> n.changed()).orElse(false)) {
+        if (kept.size() < fullLimit || kept.size() < 2L * fullLimit && (trace.disposition().isFailure()
+                || trace.nat().map(n -> n.changed()).orElse(false))) {
             kept.add(trace);
         }
     }
