@@ -24,19 +24,29 @@ import java.util.function.LongConsumer;
 public final class SessionLoader {
     private final AnalysisOptions options;
     private final int fullTraceLimit;
+    private final long keptTraceLimit;
 
+    /** A loader keeping the first {@code fullTraceLimit} traces, then failed and NAT'd ones up to twice as many. */
     public SessionLoader(AnalysisOptions options, int fullTraceLimit) {
+        this(options, fullTraceLimit, 2L * fullTraceLimit);
+    }
+
+    /** A loader keeping the first {@code fullTraceLimit} traces, then failed and NAT'd ones up to {@code keptTraceLimit}. */
+    public SessionLoader(AnalysisOptions options, int fullTraceLimit, long keptTraceLimit) {
         this.options = options;
         this.fullTraceLimit = fullTraceLimit;
+        this.keptTraceLimit = keptTraceLimit;
     }
 
     /**
-     * The loader the GUI uses: up to {@link TraceStore#DEFAULT_FULL_LIMIT} full traces kept, the rules that did not
+     * The loader the GUI uses: up to {@link TraceStore#DEFAULT_FULL_LIMIT} full traces kept, then failed and NAT'd ones
+     * while they fit in a tenth of the heap ({@link TraceStore#keptLimitFor}), the rules that did not
      * match left out (recording them for every frame costs a large ruleset ten times the replay and gigabytes; the GUI
      * asks {@link Session#traceWithMisses} for the one frame it shows them for).
      */
     public static SessionLoader standard() {
-        return new SessionLoader(AnalysisOptions.DEFAULT, TraceStore.DEFAULT_FULL_LIMIT);
+        return new SessionLoader(AnalysisOptions.DEFAULT, TraceStore.DEFAULT_FULL_LIMIT,
+                TraceStore.keptLimitFor(Runtime.getRuntime().maxMemory()));
     }
 
     /**
@@ -47,7 +57,7 @@ public final class SessionLoader {
             throws BundleOpenException {
         OpenedBundle opened = open(source);
         List<FrameRow> rows = new ArrayList<>();
-        TraceStore traces = new TraceStore(fullTraceLimit);
+        TraceStore traces = new TraceStore(fullTraceLimit, keptTraceLimit);
         RuleFrames ruleFrames = new RuleFrames();
         AddressTexts addresses = new AddressTexts();
         AnalysisResult result = Analyzer.analyze(opened.bundle(), Optional.empty(), options, t -> {

@@ -32,4 +32,16 @@ class TraceStoreTest {
             assertEquals(i < 3, store.get(interesting.get(i)).isPresent(), "frame " + interesting.get(i));
         }
     }
+
+    @Test
+    void aLargerLimitKeepsMoreOfTheInterestingFramesAndTheHeapSetsTheGuisLimit() {
+        Session session = Samples.session("clusterip-tcp");
+        TraceStore store = new TraceStore(3, 5);
+        for (long f = 1; f <= session.rows().size(); f++) {
+            store.add(session.keptTrace(f).orElseThrow());
+        }
+        assertEquals(5, store.kept());
+        assertEquals(2L * TraceStore.DEFAULT_FULL_LIMIT, TraceStore.keptLimitFor(64L << 20), "a small heap");
+        assertEquals((6L << 30) / 10 / TraceStore.BYTES_PER_TRACE, TraceStore.keptLimitFor(6L << 30));
+    }
 }
