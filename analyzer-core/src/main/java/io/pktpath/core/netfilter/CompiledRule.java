@@ -28,10 +28,12 @@ final class CompiledRule extends HeaderTest {
      */
     CompiledChain jumpTo;
     /**
-     * The last step without effects made for this rule, given again while the hook and verdict are the same (steps are
-     * immutable values, so a walk on another thread that reads a stale or newer one still gets an equal step).
+     * The last step without effects made for this rule, given again while the hook and verdict are the same, which
+     * {@link #lastStepKey} says without reading the step (a cold object on a new connection's walk). A compiled ruleset
+     * is walked by one thread at a time (its node's replay), which keeps the two fields in step.
      */
     private RuleStep lastStep;
+    private int lastStepKey = -1;
 
     CompiledRule(RuleRef ref, int number, List<MatchEvaluator> matches, Target target) {
         this(ref, number, matches.toArray(new MatchEvaluator[matches.size()]), target);
@@ -42,7 +44,10 @@ final class CompiledRule extends HeaderTest {
         this.ref = ref;
         this.number = number;
         this.matches = matches;
-        this.target = target;
+        // a NAT target's range is read for every new connection the rule decides: an equal copy made now lies beside
+        // the rule in memory, where the parser's lies among the parse's other objects
+        this.target = NearbyTargets.copy(target);
+        target = this.target;
         this.decidingRef = java.util.Optional.of(ref);
         this.decidingTarget = java.util.Optional.of(target);
         this.kind = TargetKind.of(target);
@@ -53,12 +58,31 @@ final class CompiledRule extends HeaderTest {
 
     /** The trace step of this rule matching at {@code hook} with verdict {@code verdict} and no side effects. */
     RuleStep step(Hook hook, Verdict verdict) {
-        RuleStep step = lastStep;
-        if (step == null || step.hook() != hook || step.verdict() != verdict) {
-            step = new RuleStep(hook, ref, verdict, List.of());
-            lastStep = step;
+        int key = stepKey(hook, verdict);
+        if (key >= 0 && key == lastStepKey) {
+            return lastStep;
         }
+        RuleStep step = new RuleStep(hook, ref, verdict, List.of());
+        lastStep = step;
+        lastStepKey = key;
         return step;
+    }
+
+    /**
+     * The hook and verdict of a step as one number, -1 for a verdict of another instance than the ones this rule's
+     * walks use (its own jump or goto verdict, or one of {@link Verdict}'s constants), which is then never reused.
+     */
+    private int stepKey(Hook hook, Verdict verdict) {
+        int v;
+        if (verdict == chainVerdict) {
+            v = 0;
+        } else if (verdict == Verdict.CONTINUE || verdict == Verdict.ACCEPT || verdict == Verdict.DROP
+                || verdict == Verdict.RETURN || verdict == Verdict.QUEUE) {
+            v = 1 + verdict.kind().ordinal();
+        } else {
+            return -1;
+        }
+        return hook.ordinal() << 8 | v;
     }
 
     /**
