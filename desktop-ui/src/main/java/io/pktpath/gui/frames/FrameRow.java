@@ -31,11 +31,6 @@ public record FrameRow(long frame, long timeNanos, String iface, String dir, Str
         Objects.requireNonNull(role, "role");
     }
 
-    /** The row of a replayed frame. */
-    public static FrameRow of(PacketTrace trace) {
-        return of(trace, Object::toString);
-    }
-
     /**
      * The row of a replayed frame, its addresses written by {@code text} (a loader passes one that gives every frame of
      * an address the same string, so a million rows do not hold two million copies of a few thousand addresses).

@@ -84,13 +84,7 @@ public final class Session implements AutoCloseable {
         if (kept.isPresent() || frame < 1 || frame > traces.seen()) {
             return kept;
         }
-        PacketTrace[] found = new PacketTrace[1];
-        Analyzer.analyze(bundle(), result.capturePath(), options, t -> {
-            if (t.packet().frame() == frame) {
-                found[0] = t;
-            }
-        }, n -> { }, () -> found[0] != null);
-        return Optional.ofNullable(found[0]);
+        return replayTo(frame, options);
     }
 
     /**
@@ -105,8 +99,13 @@ public final class Session implements AutoCloseable {
         if (frame < 1 || frame > traces.seen()) {
             return Optional.empty();
         }
+        return replayTo(frame, options.withMissesFor(frame));
+    }
+
+    /** The trace of {@code frame} from a replay of the capture with {@code with}, stopped once it is made. */
+    private Optional<PacketTrace> replayTo(long frame, AnalysisOptions with) {
         PacketTrace[] found = new PacketTrace[1];
-        Analyzer.analyze(bundle(), result.capturePath(), options.withMissesFor(frame), t -> {
+        Analyzer.analyze(bundle(), result.capturePath(), with, t -> {
             if (t.packet().frame() == frame) {
                 found[0] = t;
             }
