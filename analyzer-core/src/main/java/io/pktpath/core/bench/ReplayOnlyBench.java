@@ -76,10 +76,8 @@ public final class ReplayOnlyBench {
             throw new IllegalArgumentException(dir + " has no capture.pcap (write one with BenchBundle)");
         }
         System.out.println(JvmDescription.line());
-        String timed = sinks ? "sinksOnce" : "replayOnce";
         List<Build> builds = new ArrayList<>();
-        builds.add(new Build("this build", ReplayOnlyBench.class.getMethod(sinks ? "prepareTraces" : "prepare", Path.class),
-                ReplayOnlyBench.class.getMethod(timed)));
+        builds.add(Build.of("this build", ReplayOnlyBench.class, sinks));
         if (against != null) {
             builds.add(Build.load("other build", against, sinks));
         }
@@ -184,6 +182,12 @@ public final class ReplayOnlyBench {
 
     /** A build to time: its preparation and its timed run ({@link #replayOnce} or {@link #sinksOnce}). */
     private record Build(String name, Method prepare, Method replay) {
+        /** The methods of {@code bench} (this class, of this build or another) that {@code sinks} or the replay times. */
+        static Build of(String name, Class<?> bench, boolean sinks) throws NoSuchMethodException {
+            return new Build(name, bench.getMethod(sinks ? "prepareTraces" : "prepare", Path.class),
+                    bench.getMethod(sinks ? "sinksOnce" : "replayOnce"));
+        }
+
         /** This class of another build, from its class path, in a class loader that sees none of this build. */
         static Build load(String name, String classPath, boolean sinks) throws ClassNotFoundException, NoSuchMethodException,
                 MalformedURLException {
@@ -194,9 +198,7 @@ public final class ReplayOnlyBench {
                 }
             }
             ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
-            Class<?> other = loader.loadClass(ReplayOnlyBench.class.getName());
-            return new Build(name, other.getMethod(sinks ? "prepareTraces" : "prepare", Path.class),
-                    other.getMethod(sinks ? "sinksOnce" : "replayOnce"));
+            return of(name, loader.loadClass(ReplayOnlyBench.class.getName()), sinks);
         }
     }
 }

@@ -15,11 +15,15 @@ final class NearbyTargets {
     static Target copy(Target target) {
         if (target instanceof Dnat d) {
             NatRange r = d.range();
-            Optional<IpAddress> from = r.from().map(a -> new IpAddress(a.family(), a.hi(), a.lo()));
-            Optional<IpAddress> to = r.to().equals(r.from()) ? from : r.to().map(a -> new IpAddress(a.family(), a.hi(), a.lo()));
+            Optional<IpAddress> from = r.from().map(NearbyTargets::copy);
+            Optional<IpAddress> to = r.to().equals(r.from()) ? from : r.to().map(NearbyTargets::copy);
             Optional<PortRange> ports = r.ports().map(p -> new PortRange(p.from(), p.to()));
             return new Dnat(new NatRange(from, to, ports), d.random(), d.randomFully(), d.persistent());
         }
         return target;
+    }
+
+    private static IpAddress copy(IpAddress a) {
+        return new IpAddress(a.family(), a.hi(), a.lo());
     }
 }

@@ -71,6 +71,19 @@ class ReplayOnlyBenchTest {
     }
 
     @Test
+    void sinksTimeTheReportThreadsWorkOverOneReplaysTracesWithOneDigest() throws Exception {
+        Pattern sinkRun = Pattern.compile("run (\\d+), (this|other) build: [0-9.]+ s CPU, \\d+ frames per CPU-second, \\d+"
+                + " bytes allocated per frame, summary and findings digest ([0-9a-f]{16})");
+        List<String> lines = run(dir.toString(), "--runs", "4", "--sinks", "--against", System.getProperty("java.class.path"));
+        assertTrue(lines.contains("this build: 4000 frames decoded") && lines.contains("other build: 4000 frames decoded"),
+                String.join("\n", lines));
+        List<Matcher> runs = lines.stream().map(sinkRun::matcher).filter(Matcher::matches).toList();
+        assertEquals(8, runs.size(), String.join("\n", lines));
+        assertEquals(1, runs.stream().map(m -> m.group(3)).collect(Collectors.toSet()).size(),
+                "the same summary and findings in every run of both builds");
+    }
+
+    @Test
     void aDirectoryWithoutACaptureIsRefusedWithItsName(@TempDir Path empty) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ReplayOnlyBench.main(new String[] {empty.toString()}));
