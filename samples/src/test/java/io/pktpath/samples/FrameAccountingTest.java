@@ -93,8 +93,8 @@ class FrameAccountingTest {
         Path capture = bundle.resolve("capture.pcap");
         List<PacketTrace> none = run(node, capture, AnalysisOptions.DEFAULT).traces;
         List<PacketTrace> all = run(node, capture, AnalysisOptions.DEFAULT.withMisses(true)).traces;
-        long frame = all.stream().filter(t -> !t.misses().isEmpty()).mapToLong(t -> t.packet().frame())
-                .skip(all.stream().filter(t -> !t.misses().isEmpty()).count() / 2).findFirst().orElse(1);
+        long[] withMisses = all.stream().filter(t -> !t.misses().isEmpty()).mapToLong(t -> t.packet().frame()).toArray();
+        long frame = withMisses.length == 0 ? 1 : withMisses[withMisses.length / 2];
         List<PacketTrace> one = run(node, capture, AnalysisOptions.DEFAULT.withMissesFor(frame)).traces;
         assertEquals(none.size(), one.size(), bundle.toString());
         for (int i = 0; i < one.size(); i++) {
