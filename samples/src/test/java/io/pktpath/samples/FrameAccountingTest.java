@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.analysis.FrameTraces;
 import io.pktpath.core.report.TraceJson;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.NeighborStep;
@@ -102,6 +103,32 @@ class FrameAccountingTest {
             assertEquals(TraceJson.frame(expected, true).toString(), TraceJson.frame(one.get(i), true).toString(),
                     bundle + " frame " + one.get(i).packet().frame() + " (misses for frame " + frame + ")");
         }
+    }
+
+    /**
+     * The traces of a few frames, replayed up to them alone ({@link Analyzer#traces}: how `explain` and the GUI find a
+     * frame's trace), are the whole analysis's traces of those frames: the first, one in the middle with its
+     * neighbours, the last, and none past the end.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bundles")
+    void theTracesOfAFewFramesAreTheWholeAnalysis(Path bundle) throws IOException {
+        Bundle node = BundleLoader.loadDirectory(bundle);
+        Path capture = bundle.resolve("capture.pcap");
+        List<PacketTrace> whole = run(node, capture).traces;
+        int n = whole.size();
+        int middle = (n + 1) / 2;
+        long[][] runs = {{1, 1}, {Math.max(1, middle - 2), Math.min(n, middle + 2)}, {n, n + 3}};
+        for (long[] r : runs) {
+            FrameTraces some = Analyzer.traces(node, Optional.of(capture), AnalysisOptions.DEFAULT, r[0], r[1], x -> { },
+                    () -> false);
+            List<PacketTrace> expected = whole.subList((int) r[0] - 1, (int) Math.min(n, r[1]));
+            assertEquals(jsonl(expected), jsonl(some.traces()), bundle + " frames " + r[0] + "-" + r[1]);
+        }
+        FrameTraces past = Analyzer.traces(node, Optional.of(capture), AnalysisOptions.DEFAULT, n + 1, n + 1, x -> { },
+                () -> false);
+        assertTrue(past.traces().isEmpty(), bundle.toString());
+        assertEquals(n, past.framesSeen(), bundle + ": frames seen");
     }
 
     @ParameterizedTest(name = "{0}")

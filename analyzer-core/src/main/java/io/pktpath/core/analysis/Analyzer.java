@@ -10,6 +10,7 @@ import io.pktpath.core.replay.ReplayLoop;
 import io.pktpath.core.replay.TraceSink;
 import io.pktpath.core.routing.NetworkInputs;
 import io.pktpath.core.routing.NodeNetwork;
+import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.InputKind;
 import io.pktpath.parser.iproute.NetInterface;
@@ -115,6 +116,43 @@ public final class Analyzer {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * The traces of frames {@code from} to {@code to} of {@code capture} (or the bundle's main capture): every frame up
+     * to {@code to} is replayed as {@link #analyze} replays it (the same traces), on this thread and the reader's only,
+     * and the replay stops soon after {@code to}; nothing else is made (no summary, findings or flows), so a few frames
+     * of a large capture cost the replay of the frames before them and no more. {@code progress} is told the frames
+     * replayed every 1,024 frames; {@code cancelled} stops the replay early (the traces then end where it stopped).
+     */
+    public static FrameTraces traces(Bundle bundle, Optional<Path> capture, AnalysisOptions options, long from, long to,
+                                     LongConsumer progress, BooleanSupplier cancelled) {
+        if (from < 1 || to < from) {
+            throw new IllegalArgumentException("frames " + from + "-" + to + ": expected 1 <= from <= to");
+        }
+        Optional<Path> capturePath = capture.or(() -> mainCapture(bundle));
+        if (capturePath.isEmpty()) {
+            return new FrameTraces(from, to, List.of(), 0, true, Optional.empty());
+        }
+        boolean replay = hasNode(bundle);
+        NodeNetwork net = replay ? network(bundle) : null;
+        KernelNodePath path = replay ? nodePath(bundle, net, options.replay()) : null;
+        CaptureReader reader = CaptureReader.open(capturePath.get(), index -> net == null ? "" : net.interfaceName(index));
+        PacketConverter converter = new PacketConverter(options.captureIface(), options.captureDirection());
+        List<PacketTrace> kept = new ArrayList<>();
+        long[] last = {0};
+        boolean[] stopped = {false};
+        CaptureSummary summary = new ReplayLoop(path, options.replay()).run(reader, converter, t -> {
+            long frame = t.packet().frame();
+            last[0] = Math.max(last[0], frame);
+            if (frame >= from && frame <= to) {
+                kept.add(t);
+            }
+        }, progress, () -> {
+            stopped[0] = last[0] >= to || cancelled.getAsBoolean();
+            return stopped[0];
+        });
+        return new FrameTraces(from, to, kept, last[0], !stopped[0], Optional.ofNullable(summary));
     }
 
     /**

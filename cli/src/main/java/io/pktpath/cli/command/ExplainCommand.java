@@ -10,8 +10,8 @@ import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.ExplainText;
 import io.pktpath.cli.render.Style;
-import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.analysis.FrameTraces;
 import io.pktpath.core.report.TraceJson;
 import io.pktpath.core.trace.PacketTrace;
 import java.util.List;
@@ -63,24 +63,20 @@ public final class ExplainCommand implements Command {
                 throw CliException.input(in.name() + ": no capture in the bundle, so there is no frame " + frame
                         + " to explain (give one with --capture FILE, or use 'pktpath trace' for a made-up packet)");
             }
-            PacketTrace[] found = new PacketTrace[1];
-            AnalysisResult result = Analyzer.analyze(in.bundle(), in.capture(),
-                    // misses only for the frame explained: the frames before it replay at full speed, as without
-                    line.hasOption("misses") ? in.options().withMissesFor(frame) : in.options(), t -> {
-                        if (t.packet().frame() == frame) {
-                            found[0] = t;
-                        }
-                    }, n -> { }, () -> found[0] != null);
-            Replay.requireReadableCapture(result);
-            if (found[0] == null) {
-                long frames = result.summary().frames();
-                throw CliException.usage("frame " + frame + " is out of range: " + result.capture().map(c -> c.file())
+            // misses only for the frame explained: the frames before it replay at full speed, as without
+            FrameTraces traces = Replay.traces(in, line.hasOption("misses") ? in.options().withMissesFor(frame)
+                    : in.options(), frame, frame, ctx);
+            Replay.requireReadableCapture(traces.capture());
+            Optional<PacketTrace> found = traces.trace(frame);
+            if (found.isEmpty()) {
+                long frames = traces.framesSeen();
+                throw CliException.usage("frame " + frame + " is out of range: " + traces.capture().map(c -> c.file())
                         .orElse("the capture") + " has " + frames + (frames == 1 ? " frame (1)" : " frames (1-" + frames + ")"));
             }
             if (format.equals("json")) {
-                ctx.out().println(TraceJson.frame(found[0], true).toPrettyString());
+                ctx.out().println(TraceJson.frame(found.get(), true).toPrettyString());
             } else {
-                ExplainText.render(found[0], new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR)),
+                ExplainText.render(found.get(), new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR)),
                         ctx.out());
             }
             return ExitCode.OK;

@@ -44,6 +44,8 @@ public final class FrameWorkspace extends BorderPane {
     private final Consumer<Task<?>> background;
     private Optional<Session> session = Optional.empty();
     private Task<?> detailTask;
+    /** The re-derivation of the selected frame's trace, while it runs. */
+    private Task<?> traceTask;
 
     /** {@code background} runs a task off the UI thread. */
     public FrameWorkspace(Consumer<Task<?>> background) {
@@ -128,17 +130,26 @@ public final class FrameWorkspace extends BorderPane {
         Optional<PacketTrace> kept = s.keptTrace(row.frame());
         boolean misses = pathModel.showMissesProperty().get() && !s.hasMisses();
         pathModel.show(kept);
+        if (traceTask != null) {
+            // the selection moved on: a replay still running for the frame selected before is of no use now
+            traceTask.cancel();
+            traceTask = null;
+        }
         if (kept.isEmpty() || misses) {
             // not kept, or kept without the rules that did not match: replay again up to the frame, then show it if
             // it is still the one selected
+            long frame = row.frame();
             Task<Optional<PacketTrace>> task = new Task<>() {
                 @Override
                 protected Optional<PacketTrace> call() {
                     updateMessage((misses ? "finding the rules that did not match for frame " : "re-deriving the trace of frame ")
-                            + row.frame());
-                    return misses ? s.traceWithMisses(row.frame()) : s.trace(row.frame());
+                            + frame);
+                    java.util.function.LongConsumer progress = n -> updateProgress(Math.min(n, frame), frame);
+                    return misses ? s.traceWithMisses(frame, progress, this::isCancelled)
+                            : s.trace(frame, progress, this::isCancelled);
                 }
             };
+            traceTask = task;
             task.setOnSucceeded(e -> {
                 if (row.equals(table.getSelectionModel().getSelectedItem()) && session.equals(Optional.of(s))) {
                     pathModel.show(task.getValue());

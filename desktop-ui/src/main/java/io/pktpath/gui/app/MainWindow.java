@@ -50,6 +50,9 @@ public final class MainWindow extends BorderPane {
     private final ReadOnlyObjectWrapper<Optional<Session>> session = new ReadOnlyObjectWrapper<>(Optional.empty());
     private final ReadOnlyObjectWrapper<List<String>> lastProblems = new ReadOnlyObjectWrapper<>(List.of());
     private Task<Session> loading;
+    /** The background work shown in the status bar (a re-derivation), and the status it replaced. */
+    private Task<?> shownWork;
+    private String statusBeforeWork = "";
 
     public MainWindow(Stage stage, SessionLoader loader) {
         this.stage = stage;
@@ -79,6 +82,7 @@ public final class MainWindow extends BorderPane {
     /** Opens {@code source} in the background; the returned task finishes when its session is shown. */
     public Task<Session> open(SessionSource source) {
         cancelLoading();
+        shownWork = null;
         LoadTask task = new LoadTask(loader, source);
         status.textProperty().bind(task.messageProperty());
         progress.progressProperty().bind(task.progressProperty());
@@ -131,9 +135,37 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Runs {@code task} on a worker thread. */
+    /**
+     * Runs {@code task} on a worker thread. A task that says what it is doing (re-deriving a frame's trace) shows that
+     * and its progress in the status bar while it runs, unless a bundle is loading.
+     */
     public void run(Task<?> task) {
+        if (task != loading) {
+            task.messageProperty().addListener((o, was, now) -> showWork(task));
+        }
         workers.submit(task);
+    }
+
+    private void showWork(Task<?> task) {
+        if (loading != null && loading.isRunning() || shownWork == task || task.isDone()) {
+            return;
+        }
+        if (shownWork == null) {
+            statusBeforeWork = status.getText();
+        }
+        shownWork = task;
+        status.textProperty().bind(task.messageProperty());
+        progress.progressProperty().bind(task.progressProperty());
+        progress.setVisible(true);
+        task.runningProperty().addListener((o, was, now) -> {
+            if (!now && shownWork == task) {
+                shownWork = null;
+                status.textProperty().unbind();
+                progress.progressProperty().unbind();
+                progress.setVisible(false);
+                status.setText(statusBeforeWork);
+            }
+        });
     }
 
     /** Shows the frames tab with {@code frame} selected. */

@@ -3,6 +3,7 @@ package io.pktpath.gui.session;
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.analysis.FrameTraces;
 import io.pktpath.core.bundle.OpenedBundle;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.gui.frames.FrameRow;
@@ -12,6 +13,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * One opened bundle and its replay: the frame rows for the table, the kept traces, the frames per rule, the
@@ -26,6 +30,11 @@ public final class Session implements AutoCloseable {
     private final RuleFrames ruleFrames;
     private final List<String> problems;
     private final AnalysisOptions options;
+    /** The traces of the frames around the last one re-derived (null before the first). */
+    private volatile FrameTraces nearby;
+    private final AtomicInteger replays = new AtomicInteger();
+    /** Frames on either side of a re-derived frame whose traces are kept with it. */
+    public static final int NEARBY = 10_000;
 
     Session(SessionSource source, OpenedBundle opened, AnalysisResult result, List<FrameRow> rows, TraceStore traces,
             RuleFrames ruleFrames, List<String> problems, AnalysisOptions options) {
@@ -77,14 +86,32 @@ public final class Session implements AutoCloseable {
 
     /**
      * The full trace of {@code frame}: kept, or re-derived by replaying the capture again up to that frame (slow on
-     * big captures; call it off the UI thread).
+     * big captures; call it off the UI thread). A re-derivation keeps the traces of the {@link #NEARBY} frames on either
+     * side, so that stepping through the frames around one is instant after the first.
      */
     public Optional<PacketTrace> trace(long frame) {
+        return trace(frame, n -> { }, () -> false);
+    }
+
+    /**
+     * {@link #trace(long)}, telling {@code progress} how many frames the re-derivation has replayed (every 1,024) and
+     * stopping it, with an empty answer, once {@code cancelled} says so (the selection moved on).
+     */
+    public Optional<PacketTrace> trace(long frame, LongConsumer progress, BooleanSupplier cancelled) {
         Optional<PacketTrace> kept = traces.get(frame);
         if (kept.isPresent() || frame < 1 || frame > traces.seen()) {
             return kept;
         }
-        return replayTo(frame, options);
+        FrameTraces near = nearby;
+        if (near != null && near.covers(frame)) {
+            return near.trace(frame);
+        }
+        FrameTraces replayed = replay(Math.max(1, frame - NEARBY), frame + NEARBY, options, progress, cancelled);
+        if (replayed.trace(frame).isEmpty()) {
+            return Optional.empty();
+        }
+        nearby = replayed;
+        return replayed.trace(frame);
     }
 
     /**
@@ -93,24 +120,29 @@ public final class Session implements AutoCloseable {
      * (the other frames replay at full speed; call it off the UI thread).
      */
     public Optional<PacketTrace> traceWithMisses(long frame) {
+        return traceWithMisses(frame, n -> { }, () -> false);
+    }
+
+    /** {@link #traceWithMisses(long)} with progress and cancellation as {@link #trace(long, LongConsumer, BooleanSupplier)}. */
+    public Optional<PacketTrace> traceWithMisses(long frame, LongConsumer progress, BooleanSupplier cancelled) {
         if (hasMisses()) {
-            return trace(frame);
+            return trace(frame, progress, cancelled);
         }
         if (frame < 1 || frame > traces.seen()) {
             return Optional.empty();
         }
-        return replayTo(frame, options.withMissesFor(frame));
+        return replay(frame, frame, options.withMissesFor(frame), progress, cancelled).trace(frame);
     }
 
-    /** The trace of {@code frame} from a replay of the capture with {@code with}, stopped once it is made. */
-    private Optional<PacketTrace> replayTo(long frame, AnalysisOptions with) {
-        PacketTrace[] found = new PacketTrace[1];
-        Analyzer.analyze(bundle(), result.capturePath(), with, t -> {
-            if (t.packet().frame() == frame) {
-                found[0] = t;
-            }
-        }, n -> { }, () -> found[0] != null);
-        return Optional.ofNullable(found[0]);
+    /** How many times this session replayed the capture again to re-derive traces. */
+    public int replays() {
+        return replays.get();
+    }
+
+    private FrameTraces replay(long from, long to, AnalysisOptions with, LongConsumer progress,
+                               BooleanSupplier cancelled) {
+        replays.incrementAndGet();
+        return Analyzer.traces(bundle(), result.capturePath(), with, from, to, progress, cancelled);
     }
 
     /** Deletes the directory an archive was extracted to. */
