@@ -25,9 +25,12 @@ public record FrameTraces(long from, long to, List<PacketTrace> traces, long fra
         Objects.requireNonNull(capture, "capture");
     }
 
-    /** True if {@code frame} is one of the frames asked. */
+    /**
+     * True if {@code frame} is one of the frames asked and the replay got to it (a cancelled replay covers only the
+     * frames before it stopped): then {@link #trace} has its trace if the capture has the frame.
+     */
     public boolean covers(long frame) {
-        return frame >= from && frame <= to;
+        return frame >= from && frame <= to && (complete || frame <= framesSeen);
     }
 
     /** The trace of {@code frame}, if it was asked and the capture has it. */

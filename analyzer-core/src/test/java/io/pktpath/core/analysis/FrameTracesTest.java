@@ -49,6 +49,7 @@ class FrameTracesTest {
         assertEquals(all.subList(4_999, 5_040), t.traces());
         assertEquals(all.get(5_019), t.trace(5_020).orElseThrow());
         assertTrue(t.trace(4_999).isEmpty(), "frames before the run are replayed, not kept");
+        assertTrue(t.covers(5_000) && t.covers(5_040) && !t.covers(4_999) && !t.covers(5_041));
         assertFalse(t.complete(), "the replay stops after frame 5,040");
         assertTrue(t.framesSeen() >= 5_040 && t.framesSeen() <= 5_040 + 1_024, "stopped at " + t.framesSeen());
         assertTrue(t.capture().isPresent());
@@ -62,6 +63,7 @@ class FrameTracesTest {
         assertEquals(FRAMES, t.framesSeen());
         assertEquals(FRAMES, t.capture().orElseThrow().framesDelivered());
         assertTrue(traces(FRAMES + 1, FRAMES + 1).trace(FRAMES + 1).isEmpty());
+        assertTrue(t.covers(FRAMES + 5), "the whole capture was read: frames past its end have no trace to find");
     }
 
     @Test
@@ -81,6 +83,7 @@ class FrameTracesTest {
                 progress::set, () -> true);
         assertFalse(t.complete());
         assertTrue(t.traces().isEmpty(), "cancelled at the first check, long before frame 10,000");
+        assertFalse(t.covers(10_000), "a cancelled replay does not cover frames it did not reach");
         assertEquals(1_024, progress.get());
     }
 

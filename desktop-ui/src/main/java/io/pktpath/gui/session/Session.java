@@ -22,6 +22,9 @@ import java.util.function.LongConsumer;
  * analysis result and the problems found while loading (bundle diagnostics and capture issues, one line each).
  */
 public final class Session implements AutoCloseable {
+    /** Frames on either side of a re-derived frame whose traces are kept with it. */
+    public static final int NEARBY = 10_000;
+
     private final SessionSource source;
     private final OpenedBundle opened;
     private final AnalysisResult result;
@@ -33,8 +36,6 @@ public final class Session implements AutoCloseable {
     /** The traces of the frames around the last one re-derived (null before the first). */
     private volatile FrameTraces nearby;
     private final AtomicInteger replays = new AtomicInteger();
-    /** Frames on either side of a re-derived frame whose traces are kept with it. */
-    public static final int NEARBY = 10_000;
 
     Session(SessionSource source, OpenedBundle opened, AnalysisResult result, List<FrameRow> rows, TraceStore traces,
             RuleFrames ruleFrames, List<String> problems, AnalysisOptions options) {
@@ -107,11 +108,11 @@ public final class Session implements AutoCloseable {
             return near.trace(frame);
         }
         FrameTraces replayed = replay(Math.max(1, frame - NEARBY), frame + NEARBY, options, progress, cancelled);
-        if (replayed.trace(frame).isEmpty()) {
-            return Optional.empty();
+        Optional<PacketTrace> found = replayed.trace(frame);
+        if (found.isPresent()) {
+            nearby = replayed;
         }
-        nearby = replayed;
-        return replayed.trace(frame);
+        return found;
     }
 
     /**

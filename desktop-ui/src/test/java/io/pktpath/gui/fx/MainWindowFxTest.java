@@ -99,6 +99,7 @@ class MainWindowFxTest {
         assertTrue(decisive.get(0).text().endsWith("(iptables-save.txt:33)  → DROP"), decisive.get(0).text());
         // the rules that did not match appear on request
         assertTrue(treeNodes().stream().noneMatch(n -> n.kind() == StepNode.Kind.MISS));
+        String status = robot.lookup("#status").queryAs(javafx.scene.control.Label.class).getText();
         robot.interact(() -> robot.lookup("#showMisses").query().requestFocus());
         robot.press(KeyCode.SPACE).release(KeyCode.SPACE);
         // the frame's misses are found by a replay in the background
@@ -110,6 +111,12 @@ class MainWindowFxTest {
             return nodes[0].stream().anyMatch(n -> n.text().equals(miss));
         });
         assertTrue(treeNodes().stream().anyMatch(StepNode::decisive), "the path is still shown with its misses");
+        // the status bar shows the background replay while it runs, then the session's status again
+        WaitForAsyncUtils.waitFor(20, java.util.concurrent.TimeUnit.SECONDS, () -> {
+            String[] now = new String[1];
+            robot.interact(() -> now[0] = robot.lookup("#status").queryAs(javafx.scene.control.Label.class).getText());
+            return now[0].equals(status);
+        });
         String[] copied = new String[1];
         robot.interact(() -> copied[0] = window.copyExplanation());
         assertTrue(copied[0].startsWith("Frame 3 "), copied[0]);

@@ -60,4 +60,21 @@ class SessionNearbyTest {
             assertEquals(2, s.replays());
         }
     }
+
+    /**
+     * A re-derivation cancelled after it reached the frame asked keeps only the frames it got to: a neighbour past
+     * them is replayed again, not answered with nothing.
+     */
+    @Test
+    void aReDerivationCancelledPastItsFrameCoversOnlyWhatItReplayed() throws Exception {
+        try (Session s = small()) {
+            long[] replayed = {0};
+            assertEquals(whole.get(1_999), s.trace(2_000, n -> replayed[0] = n, () -> replayed[0] >= 3_072)
+                    .orElseThrow());
+            assertEquals(whole.get(2_999), s.trace(3_000).orElseThrow());
+            assertEquals(1, s.replays());
+            assertEquals(whole.get(4_999), s.trace(5_000).orElseThrow());
+            assertEquals(2, s.replays());
+        }
+    }
 }
