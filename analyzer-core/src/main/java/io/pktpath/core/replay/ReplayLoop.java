@@ -12,7 +12,6 @@ import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +28,9 @@ import java.util.function.LongConsumer;
 public final class ReplayLoop {
     private final NodePath path;
     private final ReplayOptions options;
-    private final ArrayDeque<CapturedPacket> ahead = new ArrayDeque<>();
+    private final Lookahead ahead;
+    /** The latest capture time of the frames read up to the one being replayed (that one included). */
+    private long latestUpToCurrent = Long.MIN_VALUE;
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     private final CapturedInterfaces interfaces;
@@ -39,6 +40,7 @@ public final class ReplayLoop {
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
         this.options = options;
+        this.ahead = new Lookahead(options.indexedLookahead());
         this.claimedBy = new FrameClaims(options.lookaheadFrames());
         this.interfaces = new CapturedInterfaces(path);
     }
@@ -78,7 +80,16 @@ public final class ReplayLoop {
     private boolean replayAll(TraceSink sink, LongConsumer progress, BooleanSupplier cancelled) {
         long count = 0;
         while (true) {
-            CapturedPacket cp = ahead.isEmpty() ? source.next() : ahead.poll();
+            CapturedPacket cp;
+            if (ahead.isEmpty()) {
+                cp = source.next();
+                if (cp != null) {
+                    latestUpToCurrent = ahead.noteRead(cp);
+                }
+            } else {
+                cp = ahead.poll();
+                latestUpToCurrent = ahead.polledLatest();
+            }
             if (cp == null) {
                 progress.accept(count);
                 return true;
@@ -430,11 +441,16 @@ public final class ReplayLoop {
         // one frame at a time, so the lookahead stays short (and in the cache) instead of holding the whole window.
         CapturedPacket[] firstLookalike = new CapturedPacket[1];
         Choice found = null;
-        for (CapturedPacket later : ahead) {
+        Iterable<CapturedPacket> copies = ahead.copyCandidates(packet, cp.payloadHash(), latestUpToCurrent, until);
+        for (CapturedPacket later : copies == null ? ahead : copies) {
             found = examine(later, cp, packet, branches, firstLookalike);
             if (found != null) {
                 break;
             }
+        }
+        if (found == null && copies != null && ahead.latest() > until) {
+            // the scan of every frame would have stopped at the first one past the window
+            found = BEYOND_WINDOW;
         }
         for (CapturedPacket later = found == null ? fillOne(until) : null; later != null; later = fillOne(until)) {
             found = examine(later, cp, packet, branches, firstLookalike);
@@ -447,7 +463,8 @@ public final class ReplayLoop {
         }
         CapturedPacket sameIdentity = firstLookalike[0];
         fill(until);
-        for (CapturedPacket later : ahead) {
+        copies = ahead.copyCandidates(packet, cp.payloadHash(), latestUpToCurrent, until);
+        for (CapturedPacket later : copies == null ? ahead : copies) {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
@@ -604,6 +621,7 @@ public final class ReplayLoop {
         if (next == null) {
             return null;
         }
+        ahead.noteRead(next);
         ahead.add(next);
         interfaces.note(next.summary().iface());
         return next;
