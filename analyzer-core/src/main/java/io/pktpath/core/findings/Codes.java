@@ -32,6 +32,7 @@ public final class Codes {
     public static final String OVERLAY_RETRANSMIT = "OVERLAY_RETRANSMIT";
     public static final String REPLAY_MISMATCH = "REPLAY_MISMATCH";
     public static final String LEGACY_TABLES = "LEGACY_TABLES";
+    public static final String PARTIAL_CAPTURE = "PARTIAL_CAPTURE";
 
     private Codes() {
     }

@@ -32,6 +32,7 @@ public final class FindingCollector implements TraceSink {
     private final RetransmitTracker retransmits = new RetransmitTracker();
     private final UdpRaceTracker udp = new UdpRaceTracker();
     private final SnatTracker snat = new SnatTracker();
+    private final CaptureCoverage coverage = new CaptureCoverage();
     private final Set<Long> explainedFlows = new HashSet<>();
     private final Set<String> explainedTuples = new HashSet<>();
 
@@ -63,6 +64,7 @@ public final class FindingCollector implements TraceSink {
         retransmits.accept(t);
         udp.accept(t);
         snat.accept(t);
+        coverage.accept(t);
     }
 
     private static boolean unresolvedNeighbor(PacketTrace t) {
@@ -118,6 +120,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(NodeFindings.bridge(bundle, bridged));
         out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
         out.addAll(NodeFindings.legacy(bundle));
+        out.addAll(coverage.findings(bundle));
         return FindingOrder.sort(out);
     }
 }

@@ -151,6 +151,11 @@ public final class KernelNodePath implements NodePath {
         return conntrackOn;
     }
 
+    @Override
+    public boolean lacksConnection(Packet packet) {
+        return conntrackOn && !(conntrack.lookup(packet, 0, packet.timeNanos()) instanceof CtLookup.Existing);
+    }
+
     /** Race evidence met while committing (same-tuple UDP pairs, SNAT port collisions), in capture order. */
     public List<RaceEvidence> races() {
         return List.copyOf(races);

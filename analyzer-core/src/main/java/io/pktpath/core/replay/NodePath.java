@@ -29,6 +29,14 @@ public interface NodePath {
         return 0;
     }
 
+    /**
+     * True if conntrack is on and holds no connection for {@code packet} (received, as captured): the replay would
+     * take it as a connection's first packet. Changes nothing.
+     */
+    default boolean lacksConnection(Packet packet) {
+        return false;
+    }
+
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
     PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 

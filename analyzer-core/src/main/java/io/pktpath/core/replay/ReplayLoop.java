@@ -35,6 +35,17 @@ public final class ReplayLoop {
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     private final CapturedInterfaces interfaces;
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
+    /**
+     * Forwarded packets seen only leaving (their incoming copy is not in the capture, which lacks the interface they
+     * came in on), by the tuple their replies carry, with the frame: the latest {@link #MAX_LEFT_UNSEEN}.
+     */
+    private final java.util.LinkedHashMap<Tuple, Long> leftUnseen = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Tuple, Long> eldest) {
+            return size() > MAX_LEFT_UNSEEN;
+        }
+    };
+    static final int MAX_LEFT_UNSEEN = 1 << 16;
     private FrameGroups source;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
@@ -138,11 +149,22 @@ public final class ReplayLoop {
         }
         FrameRole role = role(cp, packet, notes);
         if (role == FrameRole.NOT_REPLAYED) {
+            if (packet.hasPorts()) {
+                leftUnseen.put(packet.tuple().inverse(), cp.frame());
+            }
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, notes.isEmpty() ? "not replayed" : notes.get(0));
         }
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
         Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
+        if (role == FrameRole.INGRESS && port == null && !leftUnseen.isEmpty() && packet.hasPorts()) {
+            Long request = leftUnseen.get(packet.tuple());
+            if (request != null && path.lacksConnection(input)) {
+                return notReplayed(cp, Disposition.NOT_REPLAYABLE, PartialCapture.REPLY + request + " (" + PartialCapture.LEFT_UNSEEN
+                        + "): its connection began on an interface the capture does not hold, so the node's conntrack"
+                        + " entry for it (and its NAT) is not known; replayed, it would open a connection the node never had");
+            }
+        }
         boolean misses = options.missesFor(cp.frame());
         Optional<PathRun> known = role == FrameRole.INGRESS && port == null
                 ? path.knownIngress(input, misses) : Optional.empty();
@@ -382,8 +404,8 @@ public final class ReplayLoop {
                         + " node (REJECT or a kernel error) on behalf of that address");
                 return FrameRole.LOCAL_OUT;
             }
-            notes.add("sent on " + cp.summary().iface() + " from " + packet.src()
-                    + ", which is not a node address: a forwarded packet whose incoming copy is not in the capture");
+            notes.add("sent on " + cp.summary().iface() + " from " + packet.src() + ", which is not a node address: "
+                    + PartialCapture.LEFT_UNSEEN);
             return FrameRole.NOT_REPLAYED;
         }
         notes.add("the capture does not say the frame's direction: taken as "

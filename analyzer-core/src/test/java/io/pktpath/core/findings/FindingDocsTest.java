@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(30, codes);
+        assertEquals(31, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -128,7 +128,7 @@ class LookaheadTest {
     void replayingWithTheIndexGivesTheTracesOfAScanOfEveryFrame() throws IOException {
         Path all = dir.resolve("capture.pcap");
         Path eth0 = dir.resolve("eth0.pcap");
-        int kept = keepInterface(all, eth0, 2);
+        int kept = io.pktpath.core.capture.OneInterface.keep(all, eth0, 2);
         assertTrue(kept > 1_000 && kept < frames.size(), kept + " frames on eth0");
         Path jumpy = dir.resolve("jumpy.pcap");
         clockJumps(all, jumpy);
@@ -179,24 +179,5 @@ class LookaheadTest {
             b.putInt(at + 4, (int) (nanos % 1_000_000_000L));
         }
         Files.write(to, b.array());
-    }
-
-    /** Copies the records of a Linux cooked v2 pcap captured on interface {@code ifindex} (tcpdump -i of one device). */
-    private static int keepInterface(Path from, Path to, int ifindex) throws IOException {
-        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(from)).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer out = ByteBuffer.allocate(in.limit());
-        out.put(in.array(), 0, 24);
-        int kept = 0;
-        for (int at = 24; at + 16 <= in.limit(); ) {
-            int length = in.getInt(at + 8);
-            int index = ByteBuffer.wrap(in.array(), at + 16 + 4, 4).order(ByteOrder.BIG_ENDIAN).getInt();
-            if (index == ifindex) {
-                out.put(in.array(), at, 16 + length);
-                kept++;
-            }
-            at += 16 + length;
-        }
-        Files.write(to, java.util.Arrays.copyOf(out.array(), out.position()));
-        return kept;
     }
 }

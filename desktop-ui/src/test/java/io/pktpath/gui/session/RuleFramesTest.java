@@ -20,7 +20,7 @@ class RuleFramesTest {
      */
     @Test
     void framesOfEveryRuleAreTheFramesWhosePathMatchedIt() throws Exception {
-        for (String sample : new String[] {"clusterip-tcp", "no-endpoints-reject", "hairpin-masq", "output-dnat-local", "custom-chains"}) {
+        for (String sample : new String[] {"clusterip-tcp", "no-endpoints-reject", "hairpin-nomasq", "nodeport-external", "output-dnat-local", "custom-chains"}) {
             Session s = Samples.session(sample);
             Map<String, TreeSet<Long>> expected = new TreeMap<>();
             Map<String, RuleRef> refs = new TreeMap<>();

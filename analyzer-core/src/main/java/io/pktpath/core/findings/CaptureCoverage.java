@@ -1,0 +1,64 @@
+package io.pktpath.core.findings;
+
+import io.pktpath.core.replay.PartialCapture;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.bundle.Bundle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Counts the frames the replay left out because the capture lacks the interfaces their packets came in on (forwarded
+ * packets seen only leaving, and replies to them), and names the interfaces the capture holds: PARTIAL_CAPTURE, when
+ * some reply was left out.
+ */
+final class CaptureCoverage {
+    private static final int MAX_NAMES = 256;
+    /** Frames kept as examples of each kind. */
+    private static final int SAMPLES = 2;
+
+    private final TreeSet<String> captured = new TreeSet<>();
+    private long leftUnseen;
+    private long replies;
+    private final List<Long> frames = new ArrayList<>();
+    private final List<String> evidence = new ArrayList<>();
+
+    void accept(PacketTrace t) {
+        String iface = t.packet().iface();
+        if (!iface.isEmpty() && captured.size() < MAX_NAMES) {
+            captured.add(iface);
+        }
+        boolean left = PartialCapture.leftUnseen(t);
+        boolean reply = !left && PartialCapture.replyToUnseen(t);
+        if (!left && !reply) {
+            return;
+        }
+        long count = left ? ++leftUnseen : ++replies;
+        if (count <= SAMPLES) {
+            frames.add(t.packet().frame());
+            evidence.add("frame " + t.packet().frame() + " (" + t.packet().iface() + " " + t.packet().dir() + "): "
+                    + t.reason());
+        }
+    }
+
+    /**
+     * The finding, when some reply was left out: packets seen only leaving alone do not say the capture lacks an
+     * interface (a bridge with bridge-nf-call off hands frames between its ports that the replay does not claim).
+     */
+    List<Finding> findings(Bundle bundle) {
+        if (replies == 0) {
+            return List.of();
+        }
+        int interfaces = bundle.interfaces().size();
+        String holds = captured.isEmpty() ? "" : "the capture holds " + String.join(", ", captured)
+                + (interfaces > 0 ? " of the node's " + interfaces + " interfaces" : "") + ": ";
+        return List.of(new Finding(Codes.PARTIAL_CAPTURE, FindingSeverity.WARNING, holds + leftUnseen
+                + " forwarded packet(s) left the node with no incoming copy in the capture, and " + replies
+                + " repl" + (replies == 1 ? "y" : "ies") + " to them were not replayed", frames.stream().sorted().toList(),
+                List.of(), evidence, "Capture on every interface (tcpdump -i any), or also on the interfaces these "
+                        + "packets came in on (a pod's veth, a bridge); with a conntrack -L taken when the capture "
+                        + "starts, replies to connections already open are matched too",
+                "high: these packets crossed an interface the capture does not hold, so the replay cannot know the "
+                        + "connection (and NAT) the node's conntrack had for them"));
+    }
+}

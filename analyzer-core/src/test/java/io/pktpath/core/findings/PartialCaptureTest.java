@@ -1,0 +1,113 @@
+package io.pktpath.core.findings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.bench.BenchBundle;
+import io.pktpath.core.bundle.BundleOpener;
+import io.pktpath.core.capture.OneInterface;
+import io.pktpath.core.replay.PartialCapture;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.bundle.Bundle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A capture of one interface (eth0) of a node whose pods talk to endpoints on other nodes: the requests appear only
+ * leaving, the replies only arriving. The replies are not replayed as connections of their own (which made SYN-ACKs
+ * INVALID drops and UDP replies insert races the node never had) but named as replies to the request they answer,
+ * and PARTIAL_CAPTURE says what the capture lacks; the capture of every interface has none of it.
+ */
+class PartialCaptureTest {
+    @TempDir
+    static Path dir;
+    static Bundle bundle;
+    static Run eth0;
+    static Run all;
+
+    private record Run(AnalysisResult result, List<PacketTrace> traces) {
+    }
+
+    @BeforeAll
+    static void generate() throws Exception {
+        BenchBundle.write(dir, 100, 8_000, BenchBundle.DEFAULT_SEED);
+        bundle = new BundleOpener().open(dir).bundle();
+        Path one = dir.resolve("eth0.pcap");
+        assertTrue(OneInterface.keep(dir.resolve("capture.pcap"), one, 2) > 1_000);
+        eth0 = run(one);
+        all = run(dir.resolve("capture.pcap"));
+    }
+
+    private static Run run(Path capture) {
+        List<PacketTrace> traces = new ArrayList<>();
+        AnalysisResult r = Analyzer.analyze(bundle, Optional.of(capture), AnalysisOptions.DEFAULT, traces::add,
+                n -> { }, () -> false);
+        return new Run(r, traces);
+    }
+
+    @Test
+    void repliesToPacketsSeenOnlyLeavingAreNamedNotReplayed() {
+        Map<Long, PacketTrace> byFrame = new HashMap<>();
+        eth0.traces.forEach(t -> byFrame.put(t.packet().frame(), t));
+        int replies = 0;
+        for (PacketTrace t : eth0.traces) {
+            assertTrue(t.disposition() != Disposition.INVALID_STATE, "frame " + t.packet().frame() + ": " + t.reason());
+            if (PartialCapture.replyToUnseen(t)) {
+                replies++;
+                long request = Long.parseLong(t.reason().substring("a reply to frame ".length(), t.reason().indexOf(' ',
+                        "a reply to frame ".length())));
+                PacketTrace left = byFrame.get(request);
+                assertTrue(request < t.packet().frame() && PartialCapture.leftUnseen(left), t.reason());
+                assertEquals(left.packet().src(), t.packet().dst(), t.reason());
+                assertEquals(left.packet().sport(), t.packet().dport(), t.reason());
+                assertEquals(left.packet().dst(), t.packet().src(), t.reason());
+            }
+        }
+        assertTrue(replies > 500, replies + " replies");
+    }
+
+    @Test
+    void partialCaptureSaysWhatTheCaptureLacksAndNoFalseDropOrRaceIsFound() {
+        List<String> codes = eth0.result.findings().stream().map(Finding::code).toList();
+        assertTrue(codes.contains(Codes.PARTIAL_CAPTURE), codes.toString());
+        assertFalse(codes.contains(Codes.INVALID_DROP), codes.toString());
+        assertFalse(codes.contains(Codes.RACE_UDP_INSERT), codes.toString());
+        Finding partial = eth0.result.findings().stream().filter(f -> f.code().equals(Codes.PARTIAL_CAPTURE))
+                .findFirst().orElseThrow();
+        long left = eth0.traces.stream().filter(PartialCapture::leftUnseen).count();
+        long replies = eth0.traces.stream().filter(PartialCapture::replyToUnseen).count();
+        assertTrue(partial.title().startsWith("the capture holds eth0 of the node's "), partial.title());
+        assertTrue(partial.title().contains(": " + left + " forwarded packet(s) left the node with no incoming copy"
+                + " in the capture, and " + replies + " replies to them were not replayed"), partial.title());
+        assertEquals(4, partial.frames().size());
+        assertEquals(FindingSeverity.WARNING, partial.severity());
+    }
+
+    @Test
+    void packetsSeenOnlyLeavingWithNoReplyLeftOutAreNoFinding() {
+        CaptureCoverage coverage = new CaptureCoverage();
+        eth0.traces.stream().filter(PartialCapture::leftUnseen).forEach(coverage::accept);
+        assertEquals(List.of(), coverage.findings(bundle));
+        eth0.traces.forEach(coverage::accept);
+        assertEquals(1, coverage.findings(bundle).size());
+    }
+
+    @Test
+    void aCaptureOfEveryInterfaceIsUnchanged() {
+        assertTrue(all.traces.stream().noneMatch(t -> t.role() == FrameRole.NOT_REPLAYED));
+        assertTrue(all.result.findings().stream().noneMatch(f -> f.code().equals(Codes.PARTIAL_CAPTURE)));
+    }
+}
