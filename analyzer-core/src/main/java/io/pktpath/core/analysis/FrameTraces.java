@@ -35,17 +35,22 @@ public record FrameTraces(long from, long to, List<PacketTrace> traces, long fra
 
     /** The trace of {@code frame}, if it was asked and the capture has it. */
     public Optional<PacketTrace> trace(long frame) {
+        return find(traces, frame);
+    }
+
+    /** The trace of {@code frame} among {@code inFrameOrder} (traces in increasing frame order), by binary search. */
+    public static Optional<PacketTrace> find(List<PacketTrace> inFrameOrder, long frame) {
         int lo = 0;
-        int hi = traces.size() - 1;
+        int hi = inFrameOrder.size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long f = traces.get(mid).packet().frame();
+            long f = inFrameOrder.get(mid).packet().frame();
             if (f < frame) {
                 lo = mid + 1;
             } else if (f > frame) {
                 hi = mid - 1;
             } else {
-                return Optional.of(traces.get(mid));
+                return Optional.of(inFrameOrder.get(mid));
             }
         }
         return Optional.empty();

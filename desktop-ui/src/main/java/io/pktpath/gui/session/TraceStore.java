@@ -1,5 +1,6 @@
 package io.pktpath.gui.session;
 
+import io.pktpath.core.analysis.FrameTraces;
 import io.pktpath.core.trace.PacketTrace;
 
 import java.util.ArrayList;
@@ -53,20 +54,7 @@ public final class TraceStore {
 
     /** The kept trace of {@code frame}, or empty when it was not kept (or no such frame). */
     public Optional<PacketTrace> get(long frame) {
-        int lo = 0;
-        int hi = kept.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long f = kept.get(mid).packet().frame();
-            if (f < frame) {
-                lo = mid + 1;
-            } else if (f > frame) {
-                hi = mid - 1;
-            } else {
-                return Optional.of(kept.get(mid));
-            }
-        }
-        return Optional.empty();
+        return FrameTraces.find(kept, frame);
     }
 
     /** How many traces were streamed in. */
