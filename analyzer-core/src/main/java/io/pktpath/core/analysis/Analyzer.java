@@ -67,7 +67,9 @@ public final class Analyzer {
     /**
      * The capture to replay when the bundle holds several: the one that shows the most of the node's interfaces in its
      * first frames (a node-wide {@code tcpdump -i any} sees pod veths and the uplink; a capture taken inside a pod sees
-     * only its eth0), then the largest.
+     * only its eth0), then the largest, then one named {@code capture.pcap} or {@code capture.pcapng} (the node's capture
+     * in a recorded bundle, as the verifier takes it: a pod's capture of the same traffic is as large and sees one
+     * interface too, its eth0, which has a node interface's name).
      */
     public static Optional<Path> mainCapture(Bundle bundle) {
         if (bundle.captures().size() <= 1) {
@@ -75,7 +77,13 @@ public final class Analyzer {
         }
         NodeNetwork net = hasNode(bundle) ? network(bundle) : null;
         return bundle.captures().stream().max(Comparator.comparingInt((Path p) -> nodeInterfacesSeen(p, net))
-                .thenComparingLong(Analyzer::size).thenComparing(Path::toString, Comparator.reverseOrder()));
+                .thenComparingLong(Analyzer::size).thenComparing(Analyzer::namedCapture)
+                .thenComparing(Path::toString, Comparator.reverseOrder()));
+    }
+
+    private static boolean namedCapture(Path p) {
+        String name = p.getFileName().toString();
+        return name.equals("capture.pcap") || name.equals("capture.pcapng");
     }
 
     private static int nodeInterfacesSeen(Path capture, NodeNetwork net) {
