@@ -9,8 +9,8 @@ import java.util.TreeSet;
 
 /**
  * Counts the frames the replay left out because the capture lacks the interfaces their packets came in on (forwarded
- * packets seen only leaving, and replies to them), and names the interfaces the capture holds: PARTIAL_CAPTURE, when
- * some reply was left out.
+ * packets seen only leaving, and packets answering them), and names the interfaces the capture holds: PARTIAL_CAPTURE,
+ * when some answer was left out.
  */
 final class CaptureCoverage {
     private static final int MAX_NAMES = 256;
@@ -29,7 +29,7 @@ final class CaptureCoverage {
             captured.add(iface);
         }
         boolean left = PartialCapture.leftUnseen(t);
-        boolean reply = !left && PartialCapture.replyToUnseen(t);
+        boolean reply = !left && PartialCapture.answersUnseen(t);
         if (!left && !reply) {
             return;
         }
@@ -42,7 +42,7 @@ final class CaptureCoverage {
     }
 
     /**
-     * The finding, when some reply was left out: packets seen only leaving alone do not say the capture lacks an
+     * The finding, when some answer was left out: packets seen only leaving alone do not say the capture lacks an
      * interface (a bridge with bridge-nf-call off hands frames between its ports that the replay does not claim).
      */
     List<Finding> findings(Bundle bundle) {
@@ -54,7 +54,7 @@ final class CaptureCoverage {
                 + (interfaces > 0 ? " of the node's " + interfaces + " interfaces" : "") + ": ";
         return List.of(new Finding(Codes.PARTIAL_CAPTURE, FindingSeverity.WARNING, holds + leftUnseen
                 + " forwarded packet(s) left the node with no incoming copy in the capture, and " + replies
-                + " repl" + (replies == 1 ? "y" : "ies") + " to them were not replayed", frames.stream().sorted().toList(),
+                + " packet(s) answering them were not replayed", frames.stream().sorted().toList(),
                 List.of(), evidence, "Capture on every interface (tcpdump -i any), or also on the interfaces these "
                         + "packets came in on (a pod's veth, a bridge); with a conntrack -L taken when the capture "
                         + "starts, replies to connections already open are matched too",

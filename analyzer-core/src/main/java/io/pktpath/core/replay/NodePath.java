@@ -30,8 +30,8 @@ public interface NodePath {
     }
 
     /**
-     * True if conntrack is on and holds no connection for {@code packet} (received, as captured): the replay would
-     * take it as a connection's first packet. Changes nothing.
+     * True if conntrack is on and holds no connection that takes {@code packet} (received, as captured): none, so the
+     * replay would take it as a connection's first packet, or one whose state makes it INVALID. Changes nothing.
      */
     default boolean lacksConnection(Packet packet) {
         return false;

@@ -5,12 +5,13 @@ import io.pktpath.core.trace.PacketTrace;
 
 /**
  * The frames a replay leaves out because the capture lacks an interface their packets crossed: a forwarded packet seen
- * only leaving (its incoming copy is not in the capture), and a reply to one, whose connection the node's conntrack
- * had and the replay cannot know (replayed, it would open a connection the node never had, often INVALID).
+ * only leaving (its incoming copy is not in the capture), and a packet answering one (its reply, or the next packet of
+ * its connection), whose connection the node's conntrack had in a state the replay cannot know (replayed, it would
+ * open a connection the node never had, or be INVALID).
  */
 public final class PartialCapture {
     static final String LEFT_UNSEEN = "a forwarded packet whose incoming copy is not in the capture";
-    static final String REPLY = "a reply to frame ";
+    static final String REPLY = "answers frame ";
 
     private PartialCapture() {
     }
@@ -20,8 +21,8 @@ public final class PartialCapture {
         return t.role() == FrameRole.NOT_REPLAYED && t.reason().endsWith(LEFT_UNSEEN);
     }
 
-    /** A reply to such a packet, not replayed. */
-    public static boolean replyToUnseen(PacketTrace t) {
+    /** A packet answering such a packet, not replayed. */
+    public static boolean answersUnseen(PacketTrace t) {
         return t.role() == FrameRole.NOT_REPLAYED && t.reason().startsWith(REPLY);
     }
 }

@@ -160,9 +160,10 @@ public final class ReplayLoop {
         if (role == FrameRole.INGRESS && port == null && !leftUnseen.isEmpty() && packet.hasPorts()) {
             Long request = leftUnseen.get(packet.tuple());
             if (request != null && path.lacksConnection(input)) {
-                return notReplayed(cp, Disposition.NOT_REPLAYABLE, PartialCapture.REPLY + request + " (" + PartialCapture.LEFT_UNSEEN
-                        + "): its connection began on an interface the capture does not hold, so the node's conntrack"
-                        + " entry for it (and its NAT) is not known; replayed, it would open a connection the node never had");
+                return notReplayed(cp, Disposition.NOT_REPLAYABLE, PartialCapture.REPLY + request + " ("
+                        + PartialCapture.LEFT_UNSEEN + "): the node's conntrack saw that packet cross an interface the"
+                        + " capture does not hold, so the state of this packet's connection (and its NAT) is not known;"
+                        + " replayed, it would open a connection the node never had, or be INVALID");
             }
         }
         boolean misses = options.missesFor(cp.frame());
