@@ -4,7 +4,9 @@ import io.pktpath.core.replay.PartialCapture;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import java.util.ArrayList;
+import io.pktpath.parser.net.IpAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -17,7 +19,11 @@ final class CaptureCoverage {
     /** Frames kept as examples of each kind. */
     private static final int SAMPLES = 2;
 
+    private static final int MAX_ANSWERED = 200_000;
+
     private final TreeSet<String> captured = new TreeSet<>();
+    /** The connections (original direction) whose answer the capture shows leaving, with the first time: answered. */
+    private final java.util.Map<String, Long> answered = new java.util.HashMap<>();
     private long leftUnseen;
     private long replies;
     private final List<Long> frames = new ArrayList<>();
@@ -33,12 +39,48 @@ final class CaptureCoverage {
         if (!left && !reply) {
             return;
         }
+        if (left && answered.size() < MAX_ANSWERED) {
+            answered.putIfAbsent(key(t.packet().proto(), t.packet().dst(), t.packet().dport(), t.packet().src(),
+                    t.packet().sport(), t.packet().family()), t.packet().timeNanos());
+        }
         long count = left ? ++leftUnseen : ++replies;
         if (count <= SAMPLES) {
             frames.add(t.packet().frame());
             evidence.add("frame " + t.packet().frame() + " (" + t.packet().iface() + " " + t.packet().dir() + "): "
                     + t.reason());
         }
+    }
+
+    /**
+     * True if the capture showed a packet leaving the node that answers the connection {@code original} (a reply the
+     * replay did not see arrive, on an interface the capture lacks): it was answered, whatever its conntrack record says.
+     */
+    boolean answered(io.pktpath.core.trace.Tuple original) {
+        return answeredBefore(original, Long.MAX_VALUE);
+    }
+
+    /** {@link #answered}, by an answer the capture shows leaving before {@code nanos}. */
+    boolean answeredBefore(io.pktpath.core.trace.Tuple original, long nanos) {
+        if (answered.isEmpty()) {
+            return false;
+        }
+        Long at = answered.get(key(original.protocol(), Optional.of(original.src()), original.sport(),
+                Optional.of(original.dst()), original.dport(), original.src().family().number()));
+        return at != null && at < nanos;
+    }
+
+    /**
+     * True unless the capture is known to lack {@code device}: it holds it, or the device is unnamed, or the capture's
+     * frames name no interface, or nothing shows the capture lacks any (no packet was seen only leaving).
+     */
+    boolean holds(String device) {
+        return device.isEmpty() || captured.isEmpty() || captured.size() >= MAX_NAMES || leftUnseen == 0
+                || captured.contains(device);
+    }
+
+    private static String key(int proto, Optional<IpAddress> src, int sport, Optional<IpAddress> dst, int dport,
+                              int family) {
+        return Text.endpoints(new StringBuilder(56).append(proto).append(' '), src, sport, dst, dport, family).toString();
     }
 
     /**

@@ -92,7 +92,7 @@ public final class FindingCollector implements TraceSink {
      */
     public List<Finding> findings(List<FlowRecord> flows, List<RaceEvidence> races, long captureEndNanos) {
         List<Finding> out = new ArrayList<>(FailureFindings.of(failures.groups()));
-        out.addAll(RaceFindings.udp(races, udp, bundle));
+        out.addAll(RaceFindings.udp(races, udp, bundle, coverage));
         List<RetransmitTracker.Segment> repeats = retransmits.repeated();
         out.addAll(SnatFindings.collisions(snat.finish(), repeats, bundle));
         out.addAll(SnatFindings.exposure(snat.exposures));
@@ -112,7 +112,8 @@ public final class FindingCollector implements TraceSink {
         Set<Long> quiet = new HashSet<>(explainedFlows);
         for (FlowRecord f : flows) {
             if (f.original().src().equals(f.reply().src())
-                    || raceClients.contains(endpoint(f.original().dst().toString(), f.original().dport()))) {
+                    || raceClients.contains(endpoint(f.original().dst().toString(), f.original().dport()))
+                    || coverage.answered(f.original())) {
                 quiet.add(f.id());
             }
         }

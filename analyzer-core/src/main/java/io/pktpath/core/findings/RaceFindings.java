@@ -17,8 +17,16 @@ final class RaceFindings {
     private RaceFindings() {
     }
 
-    static List<Finding> udp(List<RaceEvidence> races, UdpRaceTracker udp, Bundle bundle) {
-        List<RaceEvidence> same = races.stream().filter(r -> r.kind() == RaceEvidence.Kind.UDP_SAME_TUPLE).toList();
+    /**
+     * The finding of the same-tuple pairs among {@code races}, but for pairs whose first datagram the capture shows
+     * answered (its reply leaving towards the client, from an interface the capture lacks) before the second was sent:
+     * conntrack had the reply, the replay did not, and no race was possible.
+     */
+    static List<Finding> udp(List<RaceEvidence> races, UdpRaceTracker udp, Bundle bundle, CaptureCoverage coverage) {
+        List<RaceEvidence> same = races.stream().filter(r -> r.kind() == RaceEvidence.Kind.UDP_SAME_TUPLE)
+                .filter(r -> !coverage.answeredBefore(r.earlierOriginal(),
+                        udp.datagram(r.laterFrame()).map(d -> d.timeNanos()).orElse(Long.MAX_VALUE)))
+                .toList();
         if (same.isEmpty()) {
             return List.of();
         }
@@ -45,6 +53,9 @@ final class RaceFindings {
                 split++;
                 fate = "frame " + r.laterFrame() + " left on " + otherEndpoint + ", a different endpoint than frame "
                         + r.earlierFrame();
+            } else if (later.isPresent() && !later.get().left() && !coverage.holds(later.get().egressDev())) {
+                fate = "frame " + r.laterFrame() + " was sent out of " + later.get().egressDev()
+                        + ", which the capture does not hold: whether it left is not known";
             } else if (later.isPresent() && !later.get().left()) {
                 lost++;
                 fate = "frame " + r.laterFrame() + " never left the node in the capture";

@@ -21,11 +21,11 @@ final class UdpRaceTracker {
 
     /**
      * A UDP datagram in the original direction (the last {@code MAX} kept): frame, time, whether the capture shows it
-     * leaving, the observed egress when it differs from the replay's, and the endpoint its DNAT chose with where it left
-     * ({@code DEV as TUPLE}), empty without DNAT.
+     * leaving, the observed egress when it differs from the replay's, the endpoint its DNAT chose with where it left
+     * ({@code DEV as TUPLE}, empty without DNAT), and the device the replay sent it out of (empty when none).
      */
     record NewDatagram(long frame, long timeNanos, String tuple, boolean left, String observedEgress, String endpoint,
-                       String leftAs) {
+                       String leftAs, String egressDev) {
         /** True if both went through DNAT to endpoints that differ. */
         boolean otherEndpointThan(NewDatagram earlier) {
             return !endpoint.isEmpty() && !earlier.endpoint.isEmpty() && !endpoint.equals(earlier.endpoint);
@@ -77,7 +77,8 @@ final class UdpRaceTracker {
             endpoint = after.dst() + ":" + after.dport();
             leftAs = t.route().map(r -> r.dev()).orElse("") + " as " + after;
         }
-        news.put(p.frame(), new NewDatagram(p.frame(), p.timeNanos(), tuple, left, observed, endpoint, leftAs));
+        news.put(p.frame(), new NewDatagram(p.frame(), p.timeNanos(), tuple, left, observed, endpoint, leftAs,
+                t.route().map(r -> r.dev()).orElse("")));
         if (!t.alternatives().isEmpty()) {
             String dst = p.dst().map(Object::toString).orElse("?") + ":" + p.dport();
             branches.computeIfAbsent(dst, k -> describe(t.alternatives()));

@@ -111,6 +111,35 @@ class PartialCaptureTest {
         assertTrue(veth.traces.stream().anyMatch(t -> t.disposition() == Disposition.FORWARDED && t.nat().isPresent()));
         assertTrue(veth.traces.stream().anyMatch(PartialCapture::answersUnseen));
         assertTrue(veth.result.findings().stream().anyMatch(f -> f.code().equals(Codes.PARTIAL_CAPTURE)));
+        // the replies the capture shows leaving towards the pod answered its connections: none is unanswered, and a
+        // DNS query sent again after its answer is no insert race
+        List<String> codes = veth.result.findings().stream().map(Finding::code).toList();
+        assertFalse(codes.contains(Codes.UNANSWERED), codes.toString());
+        assertFalse(codes.contains(Codes.RACE_UDP_INSERT), codes.toString());
+    }
+
+    /**
+     * A reply seen leaving towards the pod answers the pod's connection from the moment it was captured (so the
+     * connection is not unanswered, and a query sent again after it races nothing), and shows the capture lacks the
+     * device it came in by.
+     */
+    @Test
+    void aReplySeenLeavingAnswersItsConnectionFromItsTime() {
+        CaptureCoverage coverage = new CaptureCoverage();
+        veth.traces.forEach(coverage::accept);
+        PacketTrace reply = veth.traces.stream().filter(PartialCapture::leftUnseen).findFirst().orElseThrow();
+        io.pktpath.core.trace.Tuple original = new io.pktpath.core.trace.Tuple(reply.packet().proto(),
+                reply.packet().dst().orElseThrow(), reply.packet().dport(), reply.packet().src().orElseThrow(),
+                reply.packet().sport());
+        long at = reply.packet().timeNanos();
+        assertTrue(coverage.answered(original));
+        assertFalse(coverage.answeredBefore(original, at));
+        assertTrue(coverage.answeredBefore(original, at + 1));
+        assertFalse(coverage.answered(new io.pktpath.core.trace.Tuple(original.protocol(), original.src(),
+                original.sport() + 1, original.dst(), original.dport())));
+        assertTrue(coverage.holds(reply.packet().iface()));
+        assertFalse(coverage.holds("eth0"), "the pod's capture lacks the uplink");
+        assertTrue(new CaptureCoverage().holds("eth0"), "nothing says a capture lacks a device until a packet is seen only leaving");
     }
 
     @Test
