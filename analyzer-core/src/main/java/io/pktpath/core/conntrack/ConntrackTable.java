@@ -57,6 +57,19 @@ public final class ConntrackTable {
 
     // ---- side-effect free ----
 
+    /**
+     * The reply tuple of the live connection whose original direction {@code p}'s tuple is, in {@code zone} at
+     * {@code timeNanos}: how its answers arrive before their NAT is undone; empty when none (or {@code p} goes the
+     * connection's reply direction). Reads the tuple only, not the packet's TCP state.
+     */
+    public Optional<io.pktpath.core.trace.Tuple> replyTupleOf(Packet p, int zone, long timeNanos) {
+        int at = index.liveAt(zone, p, timeNanos);
+        if (at < 0 || index.directionAt(at) != CtDirection.ORIGINAL) {
+            return Optional.empty();
+        }
+        return Optional.of(index.ctAt(at).reply());
+    }
+
     /** The packet's conntrack outcome at time {@code timeNanos} in {@code zone} (§2.3, §2.7). */
     public CtLookup lookup(Packet p, int zone, long timeNanos) {
         return classifier.lookup(p, zone, timeNanos, nextId);

@@ -152,6 +152,24 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
+    public Optional<Packet> arrivalOf(Packet leaving) {
+        if (!conntrackOn || !leaving.hasPorts()) {
+            return Optional.empty();
+        }
+        io.pktpath.core.trace.Tuple answered = leaving.tuple().inverse();
+        Optional<io.pktpath.core.trace.Tuple> arrived = conntrack.replyTupleOf(leaving.withTuple(answered), 0,
+                leaving.timeNanos());
+        if (arrived.isEmpty()) {
+            return Optional.empty();
+        }
+        String dev = net.outputRoute(leaving.withTuple(arrived.get().inverse())).outDev().orElse("");
+        if (dev.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(leaving.withTuple(arrived.get()).withInIface(dev).withOutIface(""));
+    }
+
+    @Override
     public boolean lacksConnection(Packet packet) {
         return conntrackOn && !(conntrack.lookup(packet, 0, packet.timeNanos()) instanceof CtLookup.Existing);
     }

@@ -37,6 +37,15 @@ public interface NodePath {
         return false;
     }
 
+    /**
+     * The packet that arrived, for a forwarded packet seen only leaving that answers a connection conntrack holds (its
+     * tuple is the inverse of the connection's original one): the connection's reply tuple (as it arrived, before its
+     * NAT is undone) on the device of the route back to its source; empty otherwise. Changes nothing.
+     */
+    default java.util.Optional<Packet> arrivalOf(Packet leaving) {
+        return java.util.Optional.empty();
+    }
+
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
     PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 

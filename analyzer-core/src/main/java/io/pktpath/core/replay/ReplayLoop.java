@@ -149,6 +149,10 @@ public final class ReplayLoop {
         }
         FrameRole role = role(cp, packet, notes);
         if (role == FrameRole.NOT_REPLAYED) {
+            Optional<Packet> arrived = path.arrivalOf(packet);
+            if (arrived.isPresent()) {
+                return replaySeenLeaving(cp, notes, arrived.get());
+            }
             if (packet.hasPorts()) {
                 leftUnseen.put(packet.tuple().inverse(), cp.frame());
             }
@@ -209,22 +213,52 @@ public final class ReplayLoop {
     private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
                                java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner,
                                Packet input) {
+        return replay(cp, role, notes, runner, input, false);
+    }
+
+    private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
+                               java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner,
+                               Packet input, boolean seenLeaving) {
         BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches() + " were followed");
         }
-        return replay(cp, role, notes, runs.branches(), input);
+        return replay(cp, role, notes, runs.branches(), input, seenLeaving);
+    }
+
+    /**
+     * A forwarded packet seen only leaving that answers a connection conntrack holds: replayed as the packet that
+     * arrived ({@code arrived}: the connection's reply tuple on the device of the route back), on an interface the
+     * capture lacks; the frame itself is where it left.
+     */
+    private PacketTrace replaySeenLeaving(CapturedPacket cp, List<String> notes, Packet arrived) {
+        notes.clear();
+        notes.add("seen only leaving on " + cp.summary().iface() + ": replayed as the packet that arrived on "
+                + arrived.inIface() + " as " + arrived.tuple() + ", which the capture does not hold (the addresses from"
+                + " its connection, the device from the route back to " + arrived.src() + ")");
+        Packet input = asIngress(arrived);
+        boolean misses = options.missesFor(cp.frame());
+        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.ingress(input, oracle, misses), input, true);
     }
 
     /** Picks the branch the capture shows among {@code branches}, commits it and builds the trace. */
     private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
                                List<BranchEnumerator.Branch<PathRun>> branches, Packet input) {
-        Choice choice = role == FrameRole.LOCAL_OUT ? chooseBySelf(cp, branches) : choose(cp, branches, notes);
+        return replay(cp, role, notes, branches, input, false);
+    }
+
+    /**
+     * Picks the branch the capture shows among {@code branches} (the one leaving as this frame when it was
+     * {@code seenLeaving}), commits it and builds the trace.
+     */
+    private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
+                               List<BranchEnumerator.Branch<PathRun>> branches, Packet input, boolean seenLeaving) {
+        Choice choice = role == FrameRole.LOCAL_OUT || seenLeaving ? chooseBySelf(cp, branches) : choose(cp, branches, notes);
         BranchEnumerator.Branch<PathRun> chosen = branches.get(choice.index());
         PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed());
         if (choice.lostTo() > 0) {
             chosenRun = path.lostRace(chosenRun, choice.lostTo());
-        } else if (role != FrameRole.LOCAL_OUT && choice.egressFrame() == 0 && chosenRun.egress().isPresent()
+        } else if (role != FrameRole.LOCAL_OUT && !seenLeaving && choice.egressFrame() == 0 && chosenRun.egress().isPresent()
                 && interfaces.seen(chosenRun.egress().get().dev())) {
             chosenRun = path.neverLeft(chosenRun);
         }
