@@ -35,17 +35,7 @@ public final class ReplayLoop {
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     private final CapturedInterfaces interfaces;
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
-    /**
-     * Forwarded packets seen only leaving (their incoming copy is not in the capture, which lacks the interface they
-     * came in on), by the tuple their replies carry, with the frame: the latest {@link #MAX_LEFT_UNSEEN}.
-     */
-    private final java.util.LinkedHashMap<Tuple, Long> leftUnseen = new java.util.LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Tuple, Long> eldest) {
-            return size() > MAX_LEFT_UNSEEN;
-        }
-    };
-    static final int MAX_LEFT_UNSEEN = 1 << 16;
+    private final LeftUnseen leftUnseen = new LeftUnseen();
     private FrameGroups source;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
@@ -153,22 +143,18 @@ public final class ReplayLoop {
             if (arrived.isPresent()) {
                 return replaySeenLeaving(cp, notes, arrived.get());
             }
-            if (packet.hasPorts()) {
-                leftUnseen.put(packet.tuple().inverse(), cp.frame());
-            }
+            leftUnseen.remember(packet, cp.frame());
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, notes.isEmpty() ? "not replayed" : notes.get(0));
         }
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
         Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
-        if (role == FrameRole.INGRESS && port == null && !leftUnseen.isEmpty() && packet.hasPorts()) {
-            Long request = leftUnseen.get(packet.tuple());
-            if (request != null && path.lacksConnection(input)) {
-                return notReplayed(cp, Disposition.NOT_REPLAYABLE, PartialCapture.REPLY + request + " ("
-                        + PartialCapture.LEFT_UNSEEN + "): the node's conntrack saw that packet cross an interface the"
-                        + " capture does not hold, so the state of this packet's connection (and its NAT) is not known;"
-                        + " replayed, it would open a connection the node never had, or be INVALID");
-            }
+        long request = role == FrameRole.INGRESS && port == null ? leftUnseen.answeredBy(packet) : 0;
+        if (request > 0 && path.lacksConnection(input)) {
+            return notReplayed(cp, Disposition.NOT_REPLAYABLE, PartialCapture.REPLY + request + " ("
+                    + PartialCapture.LEFT_UNSEEN + "): the node's conntrack saw that packet cross an interface the"
+                    + " capture does not hold, so the state of this packet's connection (and its NAT) is not known;"
+                    + " replayed, it would open a connection the node never had, or be INVALID");
         }
         boolean misses = options.missesFor(cp.frame());
         Optional<PathRun> known = role == FrameRole.INGRESS && port == null
