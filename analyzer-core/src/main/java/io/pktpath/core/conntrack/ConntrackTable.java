@@ -58,16 +58,19 @@ public final class ConntrackTable {
     // ---- side-effect free ----
 
     /**
-     * The reply tuple of the live connection whose original direction {@code p}'s tuple is, in {@code zone} at
-     * {@code timeNanos}: how its answers arrive before their NAT is undone; empty when none (or {@code p} goes the
-     * connection's reply direction). Reads the tuple only, not the packet's TCP state.
+     * The tuple a packet seen leaving with {@code leaving}'s tuple had when it arrived, by the live connection (in
+     * {@code zone} at {@code timeNanos}) it belongs to: the connection's original tuple when the packet left in the
+     * original direction (after its NAT), its reply tuple when it left in the reply direction (the reply as it arrived,
+     * before its NAT was undone); empty when conntrack holds no such connection. Reads the tuples only, not the packet's
+     * TCP state.
      */
-    public Optional<io.pktpath.core.trace.Tuple> replyTupleOf(Packet p, int zone, long timeNanos) {
-        int at = index.liveAt(zone, p, timeNanos);
-        if (at < 0 || index.directionAt(at) != CtDirection.ORIGINAL) {
+    public Optional<io.pktpath.core.trace.Tuple> arrivalOf(Packet leaving, int zone, long timeNanos) {
+        int at = index.liveAt(zone, leaving.withTuple(leaving.tuple().inverse()), timeNanos);
+        if (at < 0) {
             return Optional.empty();
         }
-        return Optional.of(index.ctAt(at).reply());
+        Connection ct = index.ctAt(at);
+        return Optional.of(index.directionAt(at) == CtDirection.ORIGINAL ? ct.reply() : ct.original());
     }
 
     /** The packet's conntrack outcome at time {@code timeNanos} in {@code zone} (§2.3, §2.7). */

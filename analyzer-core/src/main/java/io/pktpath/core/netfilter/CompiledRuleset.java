@@ -8,6 +8,7 @@ import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,6 +144,101 @@ public final class CompiledRuleset {
         }
         tables.put(table.name(), chains);
         return conntrack;
+    }
+
+    /** A destination a packet had before a DNAT rule rewrote it. */
+    public record DnatOrigin(IpAddress dst, int dport) {
+    }
+
+    /** Built on first use: DNAT origins by {@link #dnatKey}. */
+    private volatile Map<List<Long>, List<DnatOrigin>> dnatOrigins;
+
+    /**
+     * The destinations a packet of protocol {@code proto} may have had before a DNAT rule of the nat table rewrote it to
+     * {@code to}:{@code port}: for each DNAT rule to that one address and port, the exact destination and port that the
+     * first rule on the way to it from a built-in chain keys ({@link IndexKeys}: kube-proxy's KUBE-SERVICES rule of a
+     * service that endpoint serves), or that the DNAT rule keys itself. In rule order, without repeats; empty when none.
+     */
+    public List<DnatOrigin> dnatOriginsOf(int proto, IpAddress to, int port) {
+        Map<List<Long>, List<DnatOrigin>> byTarget = dnatOrigins;
+        if (byTarget == null) {
+            byTarget = buildDnatOrigins();
+            dnatOrigins = byTarget;
+        }
+        List<DnatOrigin> exact = byTarget.getOrDefault(dnatKey(proto, to, port), List.of());
+        return exact.isEmpty() ? byTarget.getOrDefault(dnatKey(0, to, port), List.of()) : exact;
+    }
+
+    private static List<Long> dnatKey(int proto, IpAddress to, int port) {
+        return List.of((long) proto, to.hi(), to.lo(), (long) port);
+    }
+
+    private Map<List<Long>, List<DnatOrigin>> buildDnatOrigins() {
+        Map<String, CompiledChain> nat = tables.getOrDefault("nat", Map.of());
+        Map<CompiledChain, List<CompiledRule>> callers = new java.util.IdentityHashMap<>();
+        Map<CompiledRule, CompiledChain> chainOf = new java.util.IdentityHashMap<>();
+        for (CompiledChain c : nat.values()) {
+            for (CompiledRule r : c.rules) {
+                chainOf.put(r, c);
+                if (r.jumpTo != null) {
+                    callers.computeIfAbsent(r.jumpTo, k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        Map<List<Long>, List<DnatOrigin>> out = new HashMap<>();
+        for (CompiledChain c : nat.values()) {
+            for (CompiledRule r : c.rules) {
+                if (!(r.target instanceof io.pktpath.parser.iptables.target.Dnat d)) {
+                    continue;
+                }
+                io.pktpath.parser.iptables.target.NatRange range = d.range();
+                if (range.from().isEmpty() || !range.to().equals(range.from()) || range.ports().isEmpty()
+                        || range.ports().get().from() != range.ports().get().to()) {
+                    continue;
+                }
+                int proto = protocolOf(r);
+                List<DnatOrigin> origins = out.computeIfAbsent(dnatKey(proto, range.from().get(),
+                        range.ports().get().from()), k -> new ArrayList<>());
+                collectOrigins(r, proto, chainOf, callers, origins, new java.util.HashSet<>(), 0);
+            }
+        }
+        return out;
+    }
+
+    /** Adds the exact keys of {@code rule}, or else those of the rules that lead to its chain, to {@code into}. */
+    private static void collectOrigins(CompiledRule rule, int proto, Map<CompiledRule, CompiledChain> chainOf,
+                                       Map<CompiledChain, List<CompiledRule>> callers, List<DnatOrigin> into,
+                                       java.util.Set<CompiledChain> seen, int depth) {
+        List<IndexKeys.Key> keys = IndexKeys.of(rule);
+        if (!keys.isEmpty() && !keys.get(0).anyDst()) {
+            for (IndexKeys.Key k : keys) {
+                if (proto == 0 || k.proto() == proto) {
+                    DnatOrigin o = new DnatOrigin(new IpAddress(rule.ref.family() == 6 ? IpFamily.V6 : IpFamily.V4, k.hi(),
+                            k.lo()), k.port());
+                    if (!into.contains(o)) {
+                        into.add(o);
+                    }
+                }
+            }
+            return;
+        }
+        CompiledChain chain = chainOf.get(rule);
+        if (chain == null || depth >= Walker.MAX_DEPTH || !seen.add(chain)) {
+            return;
+        }
+        for (CompiledRule caller : callers.getOrDefault(chain, List.of())) {
+            collectOrigins(caller, proto, chainOf, callers, into, seen, depth + 1);
+        }
+    }
+
+    /** The protocol a rule's non-negated {@code -p} names, 0 when it names none. */
+    private static int protocolOf(CompiledRule rule) {
+        for (MatchEvaluator m : rule.matches) {
+            if (m instanceof ProtocolEvaluator p && p.number() > 0) {
+                return p.number();
+            }
+        }
+        return 0;
     }
 
     public IpFamily family() {

@@ -156,9 +156,10 @@ public final class KernelNodePath implements NodePath {
         if (!conntrackOn || !leaving.hasPorts()) {
             return Optional.empty();
         }
-        io.pktpath.core.trace.Tuple answered = leaving.tuple().inverse();
-        Optional<io.pktpath.core.trace.Tuple> arrived = conntrack.replyTupleOf(leaving.withTuple(answered), 0,
-                leaving.timeNanos());
+        Optional<io.pktpath.core.trace.Tuple> arrived = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
+        if (arrived.isEmpty()) {
+            arrived = beforeDnat(leaving);
+        }
         if (arrived.isEmpty()) {
             return Optional.empty();
         }
@@ -167,6 +168,25 @@ public final class KernelNodePath implements NodePath {
             return Optional.empty();
         }
         return Optional.of(leaving.withTuple(arrived.get()).withInIface(dev).withOutIface(""));
+    }
+
+    /**
+     * The tuple a packet seen leaving, of a connection conntrack does not hold, had when it arrived, if a DNAT rule gave
+     * it its destination: its destination before the rule, the first the rules give
+     * ({@link CompiledRuleset#dnatOriginsOf}).
+     */
+    private Optional<io.pktpath.core.trace.Tuple> beforeDnat(Packet leaving) {
+        CompiledRuleset rules = rules(leaving.family());
+        if (rules == null) {
+            return Optional.empty();
+        }
+        List<CompiledRuleset.DnatOrigin> origins = rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
+        if (origins.isEmpty()) {
+            return Optional.empty();
+        }
+        CompiledRuleset.DnatOrigin o = origins.get(0);
+        return Optional.of(new io.pktpath.core.trace.Tuple(leaving.proto(), leaving.src(), leaving.sport(), o.dst(),
+                o.dport()));
     }
 
     @Override

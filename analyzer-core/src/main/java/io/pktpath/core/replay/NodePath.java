@@ -38,9 +38,10 @@ public interface NodePath {
     }
 
     /**
-     * The packet that arrived, for a forwarded packet seen only leaving that answers a connection conntrack holds (its
-     * tuple is the inverse of the connection's original one): the connection's reply tuple (as it arrived, before its
-     * NAT is undone) on the device of the route back to its source; empty otherwise. Changes nothing.
+     * The packet that arrived, for a forwarded packet seen only leaving: with the tuple it had then, from the connection
+     * conntrack holds for it (its original tuple, or its reply tuple before the NAT was undone), or for a connection it
+     * does not hold, from the DNAT rule that gave it its destination; on the device of the route back to its source.
+     * Empty when neither tells. Changes nothing.
      */
     default java.util.Optional<Packet> arrivalOf(Packet leaving) {
         return java.util.Optional.empty();

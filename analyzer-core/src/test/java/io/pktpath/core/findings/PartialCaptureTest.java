@@ -15,6 +15,7 @@ import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,16 +27,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A capture of one interface (eth0) of a node whose pods talk to endpoints on other nodes: the requests appear only
- * leaving, the replies only arriving. The replies are not replayed as connections of their own (which made SYN-ACKs
- * INVALID drops and UDP replies insert races the node never had) but named as replies to the request they answer,
- * and PARTIAL_CAPTURE says what the capture lacks; the capture of every interface has none of it.
+ * Captures of one interface of a node whose pods talk to services: on eth0 the requests appear only leaving (after
+ * their DNAT) and the replies only arriving; on a pod's veth the requests only arriving and the replies only leaving.
+ * A packet seen only leaving is replayed as the packet that arrived, its tuple from its connection or from the DNAT
+ * rule that gave its destination, so both captures replay whole and agree with the capture of every interface. When
+ * nothing tells (the node's DNAT rules left out), the packets answering it are not replayed as connections of their
+ * own (which made SYN-ACKs INVALID drops and UDP replies insert races the node never had) but named as answers, and
+ * PARTIAL_CAPTURE says what the capture lacks.
  */
 class PartialCaptureTest {
     @TempDir
     static Path dir;
     static Bundle bundle;
+    /** The node without its DNAT rules: a request seen only leaving eth0 then tells nothing of where it was sent. */
+    static Bundle noDnat;
     static Run eth0;
+    static Run eth0NoDnat;
     static Run veth;
     static Run all;
 
@@ -48,26 +55,66 @@ class PartialCaptureTest {
         bundle = new BundleOpener().open(dir).bundle();
         Path one = dir.resolve("eth0.pcap");
         assertTrue(OneInterface.keep(dir.resolve("capture.pcap"), one, 2) > 1_000);
-        eth0 = run(one);
+        eth0 = run(bundle, one);
+        Path stripped = dir.resolve("no-dnat");
+        Files.createDirectories(stripped);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (f.getFileName().toString().endsWith(".txt")) {
+                    Files.write(stripped.resolve(f.getFileName()), Files.readAllLines(f).stream()
+                            .filter(line -> !line.contains("-j DNAT")).toList());
+                }
+            }
+        }
+        noDnat = new BundleOpener().open(stripped).bundle();
+        eth0NoDnat = run(noDnat, one);
         Path pod = dir.resolve("veth.pcap");
         assertTrue(OneInterface.keep(dir.resolve("capture.pcap"), pod, 3) > 50);
-        veth = run(pod);
-        all = run(dir.resolve("capture.pcap"));
+        veth = run(bundle, pod);
+        all = run(bundle, dir.resolve("capture.pcap"));
     }
 
-    private static Run run(Path capture) {
+    private static Run run(Bundle node, Path capture) {
         List<PacketTrace> traces = new ArrayList<>();
-        AnalysisResult r = Analyzer.analyze(bundle, Optional.of(capture), AnalysisOptions.DEFAULT, traces::add,
+        AnalysisResult r = Analyzer.analyze(node, Optional.of(capture), AnalysisOptions.DEFAULT, traces::add,
                 n -> { }, () -> false);
         return new Run(r, traces);
+    }
+
+    /**
+     * eth0 alone: each request is replayed as it arrived from the pod (its service address from the DNAT rule that sent
+     * it to the endpoint the frame shows) and each reply as it arrived; every frame gets the NAT and the fate the
+     * capture of every interface gives the same packet.
+     */
+    @Test
+    void eth0AloneAgreesWithTheCaptureOfEveryInterface() {
+        Map<String, PacketTrace> whole = new HashMap<>();
+        all.traces.forEach(t -> whole.put(key(t), t));
+        int compared = 0;
+        for (PacketTrace t : eth0.traces) {
+            assertEquals(FrameRole.INGRESS, t.role(), "frame " + t.packet().frame() + ": " + t.reason());
+            PacketTrace same = whole.get(key(t));
+            String frame = "eth0 frame " + t.packet().frame() + ", whole capture frame " + same.packet().frame();
+            assertEquals(same.disposition(), t.disposition(), frame);
+            assertEquals(same.nat(), t.nat(), frame);
+            compared++;
+        }
+        assertEquals(eth0.traces.size(), compared);
+        assertTrue(eth0.traces.stream().anyMatch(t -> t.packet().dir().equals("out") && t.nat().isPresent()
+                && t.notes().get(0).contains("replayed as the packet that arrived")));
+        assertTrue(eth0.result.findings().stream().noneMatch(f -> f.code().equals(Codes.PARTIAL_CAPTURE)));
+    }
+
+    private static String key(PacketTrace t) {
+        return t.packet().timeNanos() + " " + t.packet().iface() + " " + t.packet().dir() + " " + t.packet().info();
     }
 
     @Test
     void repliesToPacketsSeenOnlyLeavingAreNamedNotReplayed() {
         Map<Long, PacketTrace> byFrame = new HashMap<>();
-        eth0.traces.forEach(t -> byFrame.put(t.packet().frame(), t));
+        eth0NoDnat.traces.forEach(t -> byFrame.put(t.packet().frame(), t));
         int replies = 0;
-        for (PacketTrace t : eth0.traces) {
+        for (PacketTrace t : eth0NoDnat.traces) {
             assertTrue(t.disposition() != Disposition.INVALID_STATE, "frame " + t.packet().frame() + ": " + t.reason());
             if (PartialCapture.answersUnseen(t)) {
                 replies++;
@@ -85,14 +132,14 @@ class PartialCaptureTest {
 
     @Test
     void partialCaptureSaysWhatTheCaptureLacksAndNoFalseDropOrRaceIsFound() {
-        List<String> codes = eth0.result.findings().stream().map(Finding::code).toList();
+        List<String> codes = eth0NoDnat.result.findings().stream().map(Finding::code).toList();
         assertTrue(codes.contains(Codes.PARTIAL_CAPTURE), codes.toString());
         assertFalse(codes.contains(Codes.INVALID_DROP), codes.toString());
         assertFalse(codes.contains(Codes.RACE_UDP_INSERT), codes.toString());
-        Finding partial = eth0.result.findings().stream().filter(f -> f.code().equals(Codes.PARTIAL_CAPTURE))
+        Finding partial = eth0NoDnat.result.findings().stream().filter(f -> f.code().equals(Codes.PARTIAL_CAPTURE))
                 .findFirst().orElseThrow();
-        long left = eth0.traces.stream().filter(PartialCapture::leftUnseen).count();
-        long replies = eth0.traces.stream().filter(PartialCapture::answersUnseen).count();
+        long left = eth0NoDnat.traces.stream().filter(PartialCapture::leftUnseen).count();
+        long replies = eth0NoDnat.traces.stream().filter(PartialCapture::answersUnseen).count();
         assertTrue(partial.title().startsWith("the capture holds eth0 of the node's "), partial.title());
         assertTrue(partial.title().contains(": " + left + " forwarded packet(s) left the node with no incoming copy"
                 + " in the capture, and " + replies + " packet(s) answering them were not replayed"), partial.title());
@@ -145,8 +192,8 @@ class PartialCaptureTest {
     @Test
     void aPacketSeenLeavingAnswersItsConnectionFromItsTime() {
         CaptureCoverage coverage = new CaptureCoverage();
-        eth0.traces.forEach(coverage::accept);
-        PacketTrace left = eth0.traces.stream().filter(PartialCapture::leftUnseen).findFirst().orElseThrow();
+        eth0NoDnat.traces.forEach(coverage::accept);
+        PacketTrace left = eth0NoDnat.traces.stream().filter(PartialCapture::leftUnseen).findFirst().orElseThrow();
         io.pktpath.core.trace.Tuple original = new io.pktpath.core.trace.Tuple(left.packet().proto(),
                 left.packet().dst().orElseThrow(), left.packet().dport(), left.packet().src().orElseThrow(),
                 left.packet().sport());
@@ -165,9 +212,9 @@ class PartialCaptureTest {
     @Test
     void packetsSeenOnlyLeavingWithNoReplyLeftOutAreNoFinding() {
         CaptureCoverage coverage = new CaptureCoverage();
-        eth0.traces.stream().filter(PartialCapture::leftUnseen).forEach(coverage::accept);
+        eth0NoDnat.traces.stream().filter(PartialCapture::leftUnseen).forEach(coverage::accept);
         assertEquals(List.of(), coverage.findings(bundle));
-        eth0.traces.forEach(coverage::accept);
+        eth0NoDnat.traces.forEach(coverage::accept);
         assertEquals(1, coverage.findings(bundle).size());
     }
 
