@@ -174,33 +174,36 @@ public final class CompiledRuleset {
     }
 
     private Map<List<Long>, List<DnatOrigin>> buildDnatOrigins() {
-        Map<String, CompiledChain> nat = tables.getOrDefault("nat", Map.of());
         Map<CompiledChain, List<CompiledRule>> callers = new java.util.IdentityHashMap<>();
         Map<CompiledRule, CompiledChain> chainOf = new java.util.IdentityHashMap<>();
-        for (CompiledChain c : nat.values()) {
+        List<CompiledRule> inOrder = new ArrayList<>();
+        for (CompiledChain c : tables.getOrDefault("nat", Map.of()).values()) {
             for (CompiledRule r : c.rules) {
                 chainOf.put(r, c);
-                if (r.jumpTo != null) {
-                    callers.computeIfAbsent(r.jumpTo, k -> new ArrayList<>()).add(r);
-                }
+                inOrder.add(r);
+            }
+        }
+        // the dump's order, whatever the order of the chains' map
+        inOrder.sort(java.util.Comparator.comparingInt(r -> r.number));
+        for (CompiledRule r : inOrder) {
+            if (r.jumpTo != null) {
+                callers.computeIfAbsent(r.jumpTo, k -> new ArrayList<>()).add(r);
             }
         }
         Map<List<Long>, List<DnatOrigin>> out = new HashMap<>();
-        for (CompiledChain c : nat.values()) {
-            for (CompiledRule r : c.rules) {
-                if (!(r.target instanceof io.pktpath.parser.iptables.target.Dnat d)) {
-                    continue;
-                }
-                io.pktpath.parser.iptables.target.NatRange range = d.range();
-                if (range.from().isEmpty() || !range.to().equals(range.from()) || range.ports().isEmpty()
-                        || range.ports().get().from() != range.ports().get().to()) {
-                    continue;
-                }
-                int proto = protocolOf(r);
-                List<DnatOrigin> origins = out.computeIfAbsent(dnatKey(proto, range.from().get(),
-                        range.ports().get().from()), k -> new ArrayList<>());
-                collectOrigins(r, proto, chainOf, callers, origins, new java.util.HashSet<>(), 0);
+        for (CompiledRule r : inOrder) {
+            if (!(r.target instanceof io.pktpath.parser.iptables.target.Dnat d)) {
+                continue;
             }
+            io.pktpath.parser.iptables.target.NatRange range = d.range();
+            if (range.from().isEmpty() || !range.to().equals(range.from()) || range.ports().isEmpty()
+                    || range.ports().get().from() != range.ports().get().to()) {
+                continue;
+            }
+            int proto = protocolOf(r);
+            List<DnatOrigin> origins = out.computeIfAbsent(dnatKey(proto, range.from().get(),
+                    range.ports().get().from()), k -> new ArrayList<>());
+            collectOrigins(r, proto, chainOf, callers, origins, new java.util.HashSet<>(), 0);
         }
         return out;
     }

@@ -213,15 +213,15 @@ public final class ReplayLoop {
     }
 
     /**
-     * A forwarded packet seen only leaving that answers a connection conntrack holds: replayed as the packet that
-     * arrived ({@code arrived}: the connection's reply tuple on the device of the route back), on an interface the
-     * capture lacks; the frame itself is where it left.
+     * A forwarded packet seen only leaving, replayed as the packet that arrived ({@code arrived}, from
+     * {@link NodePath#arrivalOf}) on an interface the capture lacks; the frame itself is where it left.
      */
     private PacketTrace replaySeenLeaving(CapturedPacket cp, List<String> notes, Packet arrived) {
         notes.clear();
         notes.add("seen only leaving on " + cp.summary().iface() + ": replayed as the packet that arrived on "
-                + arrived.inIface() + " as " + arrived.tuple() + ", which the capture does not hold (the addresses from"
-                + " its connection, the device from the route back to " + arrived.src() + ")");
+                + arrived.inIface() + " as " + arrived.tuple() + ", which the capture does not hold (its addresses from"
+                + " its connection or from the DNAT rule that sent it, its device from the route back to " + arrived.src()
+                + ")");
         Packet input = asIngress(arrived);
         boolean misses = options.missesFor(cp.frame());
         return replay(cp, FrameRole.INGRESS, notes, oracle -> path.ingress(input, oracle, misses), input, true);
