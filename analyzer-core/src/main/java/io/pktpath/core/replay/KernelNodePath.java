@@ -151,6 +151,10 @@ public final class KernelNodePath implements NodePath {
         return conntrackOn;
     }
 
+    /** The device of the route to an address (the node is a snapshot: the same address, the same answer). */
+    private final java.util.Map<io.pktpath.parser.net.IpAddress, String> routeBack = new java.util.HashMap<>();
+    private static final int ROUTES_BACK = 1 << 14;
+
     @Override
     public Optional<Packet> arrivalOf(Packet leaving) {
         if (!conntrackOn || !leaving.hasPorts()) {
@@ -163,7 +167,15 @@ public final class KernelNodePath implements NodePath {
         if (arrived.isEmpty()) {
             return Optional.empty();
         }
-        String dev = net.outputRoute(leaving.withTuple(arrived.get().inverse())).outDev().orElse("");
+        io.pktpath.core.trace.Tuple tuple = arrived.get();
+        String dev = routeBack.get(tuple.src());
+        if (dev == null) {
+            dev = net.outputRoute(leaving.withTuple(tuple.inverse())).outDev().orElse("");
+            if (routeBack.size() >= ROUTES_BACK) {
+                routeBack.clear();
+            }
+            routeBack.put(tuple.src(), dev);
+        }
         if (dev.isEmpty()) {
             return Optional.empty();
         }
