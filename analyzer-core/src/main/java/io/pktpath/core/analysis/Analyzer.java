@@ -145,12 +145,10 @@ public final class Analyzer {
         boolean replay = hasNode(bundle);
         NodeNetwork net = replay ? network(bundle) : null;
         KernelNodePath path = replay ? nodePath(bundle, net, options.replay()) : null;
-        CaptureReader reader = CaptureReader.open(capturePath.get(), index -> net == null ? "" : net.interfaceName(index));
-        PacketConverter converter = new PacketConverter(options.captureIface(), options.captureDirection());
         List<PacketTrace> kept = new ArrayList<>();
         long[] last = {0};
         boolean[] stopped = {false};
-        CaptureSummary summary = new ReplayLoop(path, options.replay()).run(reader, converter, t -> {
+        CaptureSummary summary = replayCapture(capturePath.get(), net, path, options, t -> {
             long frame = t.packet().frame();
             last[0] = Math.max(last[0], frame);
             if (frame >= from && frame <= to) {
@@ -161,6 +159,18 @@ public final class Analyzer {
             return stopped[0];
         });
         return new FrameTraces(from, to, kept, last[0], !stopped[0], Optional.ofNullable(summary));
+    }
+
+    /**
+     * Reads {@code capture} (its interface indexes named by {@code net}'s interfaces) and replays every frame through
+     * {@code path} (frames are only decoded without a node) into {@code sink}; the capture's reading summary.
+     */
+    private static CaptureSummary replayCapture(Path capture, NodeNetwork net, KernelNodePath path,
+                                                AnalysisOptions options, TraceSink sink, LongConsumer progress,
+                                                BooleanSupplier cancelled) {
+        CaptureReader reader = CaptureReader.open(capture, index -> net == null ? "" : net.interfaceName(index));
+        PacketConverter converter = new PacketConverter(options.captureIface(), options.captureDirection());
+        return new ReplayLoop(path, options.replay()).run(reader, converter, sink, progress, cancelled);
     }
 
     /**
@@ -196,13 +206,9 @@ public final class Analyzer {
         }
         Optional<CaptureSummary> captureSummary = Optional.empty();
         if (capturePath.isPresent()) {
-            NodeNetwork names = net;
-            CaptureReader reader = CaptureReader.open(capturePath.get(),
-                    index -> names == null ? "" : names.interfaceName(index));
-            PacketConverter converter = new PacketConverter(options.captureIface(), options.captureDirection());
-            ReplayLoop loop = new ReplayLoop(path, options.replay());
             try (TraceHandoff handoff = new TraceHandoff(both)) {
-                captureSummary = Optional.ofNullable(loop.run(reader, converter, handoff, progress, cancelled));
+                captureSummary = Optional.ofNullable(replayCapture(capturePath.get(), net, path, options, handoff,
+                        progress, cancelled));
                 handoff.finish();
             }
         }

@@ -2,11 +2,12 @@ package io.pktpath.core.findings;
 
 import io.pktpath.core.replay.PartialCapture;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.bundle.Bundle;
 import java.util.ArrayList;
-import io.pktpath.parser.net.IpAddress;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -22,8 +23,10 @@ final class CaptureCoverage {
     private static final int MAX_ANSWERED = 200_000;
 
     private final TreeSet<String> captured = new TreeSet<>();
+    /** The interface of the last frame, already in {@link #captured}: frames come in runs of one interface. */
+    private String lastInterface = "";
     /** The connections (original direction) whose answer the capture shows leaving, with the first time: answered. */
-    private final java.util.Map<String, Long> answered = new java.util.HashMap<>();
+    private final Map<String, Long> answered = new HashMap<>();
     private long leftUnseen;
     private long replies;
     private final List<Long> frames = new ArrayList<>();
@@ -31,7 +34,8 @@ final class CaptureCoverage {
 
     void accept(PacketTrace t) {
         String iface = t.packet().iface();
-        if (!iface.isEmpty() && captured.size() < MAX_NAMES) {
+        if (!iface.equals(lastInterface) && !iface.isEmpty() && captured.size() < MAX_NAMES) {
+            lastInterface = iface;
             captured.add(iface);
         }
         boolean left = PartialCapture.leftUnseen(t);
@@ -40,8 +44,7 @@ final class CaptureCoverage {
             return;
         }
         if (left && answered.size() < MAX_ANSWERED) {
-            answered.putIfAbsent(key(t.packet().proto(), t.packet().dst(), t.packet().dport(), t.packet().src(),
-                    t.packet().sport(), t.packet().family()), t.packet().timeNanos());
+            answered.putIfAbsent(Packets.reverseKey(t.packet()), t.packet().timeNanos());
         }
         long count = left ? ++leftUnseen : ++replies;
         if (count <= SAMPLES) {
@@ -55,17 +58,16 @@ final class CaptureCoverage {
      * True if the capture showed a packet leaving the node that answers the connection {@code original} (a reply the
      * replay did not see arrive, on an interface the capture lacks): it was answered, whatever its conntrack record says.
      */
-    boolean answered(io.pktpath.core.trace.Tuple original) {
+    boolean answered(Tuple original) {
         return answeredBefore(original, Long.MAX_VALUE);
     }
 
     /** {@link #answered}, by an answer the capture shows leaving before {@code nanos}. */
-    boolean answeredBefore(io.pktpath.core.trace.Tuple original, long nanos) {
+    boolean answeredBefore(Tuple original, long nanos) {
         if (answered.isEmpty()) {
             return false;
         }
-        Long at = answered.get(key(original.protocol(), Optional.of(original.src()), original.sport(),
-                Optional.of(original.dst()), original.dport(), original.src().family().number()));
+        Long at = answered.get(Packets.tupleKey(original));
         return at != null && at < nanos;
     }
 
@@ -76,11 +78,6 @@ final class CaptureCoverage {
     boolean holds(String device) {
         return device.isEmpty() || captured.isEmpty() || captured.size() >= MAX_NAMES || leftUnseen == 0
                 || captured.contains(device);
-    }
-
-    private static String key(int proto, Optional<IpAddress> src, int sport, Optional<IpAddress> dst, int dport,
-                              int family) {
-        return Text.endpoints(new StringBuilder(56).append(proto).append(' '), src, sport, dst, dport, family).toString();
     }
 
     /**

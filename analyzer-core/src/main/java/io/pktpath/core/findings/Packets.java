@@ -3,6 +3,7 @@ package io.pktpath.core.findings;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
+import java.util.Optional;
 
 /** Small questions the detectors ask about a trace: TCP flags, sequence number, who sent it. */
 final class Packets {
@@ -88,6 +89,12 @@ final class Packets {
     static String tupleKey(PacketSummary p) {
         return Text.endpoints(new StringBuilder(56).append(p.proto()).append(' '), p.src(), p.sport(), p.dst(), p.dport(),
                 p.family()).toString();
+    }
+
+    /** The same key for a conntrack tuple (of a protocol with ports). */
+    static String tupleKey(io.pktpath.core.trace.Tuple t) {
+        return Text.endpoints(new StringBuilder(56).append(t.protocol()).append(' '), Optional.of(t.src()), t.sport(),
+                Optional.of(t.dst()), t.dport(), t.src().family().number()).toString();
     }
 
     /** The same key for a packet going the other way. */

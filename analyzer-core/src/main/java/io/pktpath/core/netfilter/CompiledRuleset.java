@@ -150,8 +150,8 @@ public final class CompiledRuleset {
     public record DnatOrigin(IpAddress dst, int dport) {
     }
 
-    /** Built on first use: DNAT origins by {@link #dnatKey}. */
-    private volatile Map<List<Long>, List<DnatOrigin>> dnatOrigins;
+    /** Built on first use: DNAT origins by target (address, protocol, port; protocol 0 for a rule naming none). */
+    private volatile Map<IndexKeys.Key, List<DnatOrigin>> dnatOrigins;
 
     /**
      * The destinations a packet of protocol {@code proto} may have had before a DNAT rule of the nat table rewrote it to
@@ -160,20 +160,16 @@ public final class CompiledRuleset {
      * service that endpoint serves), or that the DNAT rule keys itself. In rule order, without repeats; empty when none.
      */
     public List<DnatOrigin> dnatOriginsOf(int proto, IpAddress to, int port) {
-        Map<List<Long>, List<DnatOrigin>> byTarget = dnatOrigins;
+        Map<IndexKeys.Key, List<DnatOrigin>> byTarget = dnatOrigins;
         if (byTarget == null) {
             byTarget = buildDnatOrigins();
             dnatOrigins = byTarget;
         }
-        List<DnatOrigin> exact = byTarget.getOrDefault(dnatKey(proto, to, port), List.of());
-        return exact.isEmpty() ? byTarget.getOrDefault(dnatKey(0, to, port), List.of()) : exact;
+        List<DnatOrigin> exact = byTarget.getOrDefault(IndexKeys.Key.exact(to, proto, port), List.of());
+        return exact.isEmpty() ? byTarget.getOrDefault(IndexKeys.Key.exact(to, 0, port), List.of()) : exact;
     }
 
-    private static List<Long> dnatKey(int proto, IpAddress to, int port) {
-        return List.of((long) proto, to.hi(), to.lo(), (long) port);
-    }
-
-    private Map<List<Long>, List<DnatOrigin>> buildDnatOrigins() {
+    private Map<IndexKeys.Key, List<DnatOrigin>> buildDnatOrigins() {
         Map<CompiledChain, List<CompiledRule>> callers = new java.util.IdentityHashMap<>();
         Map<CompiledRule, CompiledChain> chainOf = new java.util.IdentityHashMap<>();
         List<CompiledRule> inOrder = new ArrayList<>();
@@ -190,7 +186,7 @@ public final class CompiledRuleset {
                 callers.computeIfAbsent(r.jumpTo, k -> new ArrayList<>()).add(r);
             }
         }
-        Map<List<Long>, List<DnatOrigin>> out = new HashMap<>();
+        Map<IndexKeys.Key, List<DnatOrigin>> out = new HashMap<>();
         for (CompiledRule r : inOrder) {
             if (!(r.target instanceof io.pktpath.parser.iptables.target.Dnat d)) {
                 continue;
@@ -201,7 +197,7 @@ public final class CompiledRuleset {
                 continue;
             }
             int proto = protocolOf(r);
-            List<DnatOrigin> origins = out.computeIfAbsent(dnatKey(proto, range.from().get(),
+            List<DnatOrigin> origins = out.computeIfAbsent(IndexKeys.Key.exact(range.from().get(), proto,
                     range.ports().get().from()), k -> new ArrayList<>());
             collectOrigins(r, proto, chainOf, callers, origins, new java.util.HashSet<>(), 0);
         }

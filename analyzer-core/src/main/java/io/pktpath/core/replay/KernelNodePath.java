@@ -179,7 +179,7 @@ public final class KernelNodePath implements NodePath {
         if (dev.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(leaving.withTuple(arrived.get()).withInIface(dev).withOutIface(""));
+        return Optional.of(leaving.withTuple(tuple).withInIface(dev).withOutIface(""));
     }
 
     /**

@@ -156,16 +156,28 @@ public final class ReplayLoop {
                     + " capture does not hold, so the state of this packet's connection (and its NAT) is not known;"
                     + " replayed, it would open a connection the node never had, or be INVALID");
         }
-        boolean misses = options.missesFor(cp.frame());
-        Optional<PathRun> known = role == FrameRole.INGRESS && port == null
-                ? path.knownIngress(input, misses) : Optional.empty();
-        if (known.isPresent()) {
-            // a remembered path asks no oracle: its only branch, as the enumerator would give it
-            return replay(cp, role, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input);
+        if (role == FrameRole.INGRESS && port == null) {
+            return replayReceived(cp, notes, input, false);
         }
+        boolean misses = options.missesFor(cp.frame());
         return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, misses)
                 : path.ingress(input, oracle, misses), input);
+    }
+
+    /**
+     * A packet received (not on a bridge port), from its flow's remembered path when it has one, else walked; the
+     * frame is its own egress when it was {@code seenLeaving}.
+     */
+    private PacketTrace replayReceived(CapturedPacket cp, List<String> notes, Packet input, boolean seenLeaving) {
+        boolean misses = options.missesFor(cp.frame());
+        Optional<PathRun> known = path.knownIngress(input, misses);
+        if (known.isPresent()) {
+            // a remembered path asks no oracle: its only branch, as the enumerator would give it
+            return replay(cp, FrameRole.INGRESS, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input,
+                    seenLeaving);
+        }
+        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.ingress(input, oracle, misses), input, seenLeaving);
     }
 
     /**
@@ -222,13 +234,7 @@ public final class ReplayLoop {
                 + arrived.inIface() + " as " + arrived.tuple() + ", which the capture does not hold (its addresses from"
                 + " its connection or from the DNAT rule that sent it, its device from the route back to " + arrived.src()
                 + ")");
-        Packet input = asIngress(arrived);
-        boolean misses = options.missesFor(cp.frame());
-        Optional<PathRun> known = path.knownIngress(input, misses);
-        if (known.isPresent()) {
-            return replay(cp, FrameRole.INGRESS, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input, true);
-        }
-        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.ingress(input, oracle, misses), input, true);
+        return replayReceived(cp, notes, asIngress(arrived), true);
     }
 
     /** Picks the branch the capture shows among {@code branches}, commits it and builds the trace. */
