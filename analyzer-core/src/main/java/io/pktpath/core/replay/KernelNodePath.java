@@ -156,18 +156,19 @@ public final class KernelNodePath implements NodePath {
     private static final int ROUTES_BACK = 1 << 14;
 
     @Override
-    public Optional<Packet> arrivalOf(Packet leaving) {
-        if (!conntrackOn || !leaving.hasPorts()) {
-            return Optional.empty();
+    public Optional<Arrival> arrivalOf(Packet leaving) {
+        Arrival.Basis basis = Arrival.Basis.UNCHANGED;
+        io.pktpath.core.trace.Tuple tuple = leaving.tuple();
+        if (conntrackOn && leaving.hasPorts()) {
+            Optional<io.pktpath.core.trace.Tuple> known = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
+            if (known.isPresent()) {
+                basis = Arrival.Basis.CONNECTION;
+            } else {
+                known = beforeDnat(leaving);
+                basis = known.isPresent() ? Arrival.Basis.DNAT_RULE : basis;
+            }
+            tuple = known.orElse(tuple);
         }
-        Optional<io.pktpath.core.trace.Tuple> arrived = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
-        if (arrived.isEmpty()) {
-            arrived = beforeDnat(leaving);
-        }
-        if (arrived.isEmpty()) {
-            return Optional.empty();
-        }
-        io.pktpath.core.trace.Tuple tuple = arrived.get();
         String dev = routeBack.get(tuple.src());
         if (dev == null) {
             dev = net.outputRoute(leaving.withTuple(tuple.inverse())).outDev().orElse("");
@@ -176,10 +177,11 @@ public final class KernelNodePath implements NodePath {
             }
             routeBack.put(tuple.src(), dev);
         }
-        if (dev.isEmpty()) {
+        if (dev.isEmpty() || dev.equals(leaving.outIface())) {
             return Optional.empty();
         }
-        return Optional.of(leaving.withTuple(tuple).withInIface(dev).withOutIface(""));
+        Packet arrived = basis == Arrival.Basis.UNCHANGED ? leaving : leaving.withTuple(tuple);
+        return Optional.of(new Arrival(arrived.withInIface(dev).withOutIface(""), basis));
     }
 
     /**

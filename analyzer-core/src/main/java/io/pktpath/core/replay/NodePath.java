@@ -40,10 +40,11 @@ public interface NodePath {
     /**
      * The packet that arrived, for a forwarded packet seen only leaving: with the tuple it had then, from the connection
      * conntrack holds for it (its original tuple, or its reply tuple before the NAT was undone), or for a connection it
-     * does not hold, from the DNAT rule that gave it its destination; on the device of the route back to its source.
-     * Empty when neither tells. Changes nothing.
+     * does not hold, from the DNAT rule that gave it its destination, else unchanged; on the device of the route back to
+     * its source. Empty when that device is the one it left by (it would have been captured arriving) or there is none.
+     * Changes nothing.
      */
-    default java.util.Optional<Packet> arrivalOf(Packet leaving) {
+    default java.util.Optional<Arrival> arrivalOf(Packet leaving) {
         return java.util.Optional.empty();
     }
 

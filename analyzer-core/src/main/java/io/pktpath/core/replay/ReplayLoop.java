@@ -139,9 +139,10 @@ public final class ReplayLoop {
         }
         FrameRole role = role(cp, packet, notes);
         if (role == FrameRole.NOT_REPLAYED) {
-            Optional<Packet> arrived = path.arrivalOf(packet);
-            if (arrived.isPresent()) {
-                return replaySeenLeaving(cp, notes, arrived.get());
+            Optional<Arrival> arrived = path.arrivalOf(packet);
+            PacketTrace rebuilt = arrived.isPresent() ? replaySeenLeaving(cp, notes, arrived.get()) : null;
+            if (rebuilt != null) {
+                return rebuilt;
             }
             leftUnseen.remember(packet, cp.frame());
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, notes.isEmpty() ? "not replayed" : notes.get(0));
@@ -225,16 +226,31 @@ public final class ReplayLoop {
     }
 
     /**
-     * A forwarded packet seen only leaving, replayed as the packet that arrived ({@code arrived}, from
-     * {@link NodePath#arrivalOf}) on an interface the capture lacks; the frame itself is where it left.
+     * A forwarded packet seen only leaving, replayed as the packet that {@code arrived} (from {@link NodePath#arrivalOf})
+     * on an interface the capture lacks; the frame itself is where it left. Null, with nothing committed, when it was
+     * rebuilt {@link Arrival.Basis#UNCHANGED unchanged} and no branch of its replay leaves as the frame: the node's rules
+     * would have changed it, so it did not arrive so.
      */
-    private PacketTrace replaySeenLeaving(CapturedPacket cp, List<String> notes, Packet arrived) {
-        notes.clear();
-        notes.add("seen only leaving on " + cp.summary().iface() + ": replayed as the packet that arrived on "
-                + arrived.inIface() + " as " + arrived.tuple() + ", which the capture does not hold (its addresses from"
-                + " its connection or from the DNAT rule that sent it, its device from the route back to " + arrived.src()
-                + ")");
-        return replayReceived(cp, notes, asIngress(arrived), true);
+    private PacketTrace replaySeenLeaving(CapturedPacket cp, List<String> notes, Arrival arrived) {
+        Packet input = asIngress(arrived.packet());
+        List<String> rebuilt = new ArrayList<>(2);
+        rebuilt.add("seen only leaving on " + cp.summary().iface() + ": replayed as the packet that arrived on "
+                + input.inIface() + " as " + input.tuple() + ", which the capture does not hold (" + arrived.basis().why()
+                + ", its device from the route back to " + input.src() + ")");
+        if (arrived.basis() != Arrival.Basis.UNCHANGED) {
+            return replayReceived(cp, rebuilt, input, true);
+        }
+        boolean misses = options.missesFor(cp.frame());
+        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(oracle -> path.ingress(input, oracle,
+                misses), options.maxBranches());
+        if (branchLeavingAs(cp, runs.branches()) < 0) {
+            return null;
+        }
+        if (runs.truncated()) {
+            rebuilt.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches()
+                    + " were followed");
+        }
+        return replay(cp, FrameRole.INGRESS, rebuilt, runs.branches(), input, true);
     }
 
     /** Picks the branch the capture shows among {@code branches}, commits it and builds the trace. */

@@ -30,19 +30,26 @@ import org.junit.jupiter.api.io.TempDir;
  * Captures of one interface of a node whose pods talk to services: on eth0 the requests appear only leaving (after
  * their DNAT) and the replies only arriving; on a pod's veth the requests only arriving and the replies only leaving.
  * A packet seen only leaving is replayed as the packet that arrived, its tuple from its connection or from the DNAT
- * rule that gave its destination, so both captures replay whole and agree with the capture of every interface. When
- * nothing tells (the node's DNAT rules left out), the packets answering it are not replayed as connections of their
- * own (which made SYN-ACKs INVALID drops and UDP replies insert races the node never had) but named as answers, and
- * PARTIAL_CAPTURE says what the capture lacks.
+ * rule that gave its destination, else unchanged (a node without DNAT rules), so the captures replay whole and agree
+ * with the capture of every interface. When nothing tells (the node's routes to its pods left out too, so the route back
+ * to a request's source is the interface it left by), the packets answering it are not replayed as connections of
+ * their own (which made SYN-ACKs INVALID drops and UDP replies insert races the node never had) but named as answers,
+ * and PARTIAL_CAPTURE says what the capture lacks.
  */
 class PartialCaptureTest {
     @TempDir
     static Path dir;
     static Bundle bundle;
-    /** The node without its DNAT rules: a request seen only leaving eth0 then tells nothing of where it was sent. */
+    /** The node without its DNAT rules: a request seen only leaving eth0 then crossed the node unchanged. */
     static Bundle noDnat;
+    /**
+     * The node without its DNAT rules and its routes to its pods: a request seen only leaving eth0 then tells nothing
+     * of where it came from (the route back to its source is eth0 itself, where it was not seen arriving).
+     */
+    static Bundle unknownSources;
     static Run eth0;
     static Run eth0NoDnat;
+    static Run eth0UnknownSources;
     static Run veth;
     static Run all;
 
@@ -56,22 +63,28 @@ class PartialCaptureTest {
         Path one = dir.resolve("eth0.pcap");
         assertTrue(OneInterface.keep(dir.resolve("capture.pcap"), one, 2) > 1_000);
         eth0 = run(bundle, one);
-        Path stripped = dir.resolve("no-dnat");
-        Files.createDirectories(stripped);
-        try (var files = Files.list(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                if (f.getFileName().toString().endsWith(".txt")) {
-                    Files.write(stripped.resolve(f.getFileName()), Files.readAllLines(f).stream()
-                            .filter(line -> !line.contains("-j DNAT")).toList());
-                }
-            }
-        }
-        noDnat = new BundleOpener().open(stripped).bundle();
+        noDnat = without(dir.resolve("no-dnat"), "-j DNAT");
         eth0NoDnat = run(noDnat, one);
+        unknownSources = without(dir.resolve("unknown-sources"), "-j DNAT", " dev cali");
+        eth0UnknownSources = run(unknownSources, one);
         Path pod = dir.resolve("veth.pcap");
         assertTrue(OneInterface.keep(dir.resolve("capture.pcap"), pod, 3) > 50);
         veth = run(bundle, pod);
         all = run(bundle, dir.resolve("capture.pcap"));
+    }
+
+    /** The node's bundle written to {@code to} without the lines of its text files that contain one of {@code left}. */
+    private static Bundle without(Path to, String... left) throws Exception {
+        Files.createDirectories(to);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (f.getFileName().toString().endsWith(".txt")) {
+                    Files.write(to.resolve(f.getFileName()), Files.readAllLines(f).stream()
+                            .filter(line -> java.util.Arrays.stream(left).noneMatch(line::contains)).toList());
+                }
+            }
+        }
+        return new BundleOpener().open(to).bundle();
     }
 
     private static Run run(Bundle node, Path capture) {
@@ -105,6 +118,39 @@ class PartialCaptureTest {
         assertTrue(eth0.result.findings().stream().noneMatch(f -> f.code().equals(Codes.PARTIAL_CAPTURE)));
     }
 
+    /**
+     * The node without DNAT rules: a request seen only leaving eth0 crossed it unchanged (no rule could have changed
+     * it), so it is replayed as it arrived from the pod with the addresses it left with, and leaves as the frame shows;
+     * its reply then finds its connection, and nothing is left out.
+     */
+    @Test
+    void withoutDnatRulesARequestSeenOnlyLeavingIsReplayedUnchanged() {
+        List<PacketTrace> rebuilt = eth0NoDnat.traces.stream().filter(t -> t.packet().dir().equals("out")).toList();
+        assertTrue(rebuilt.size() > 500, rebuilt.size() + " requests");
+        int firsts = 0;
+        for (PacketTrace t : rebuilt) {
+            String frame = "frame " + t.packet().frame() + ": " + t.reason() + " " + t.notes();
+            assertEquals(FrameRole.INGRESS, t.role(), frame);
+            assertEquals(Disposition.FORWARDED, t.disposition(), frame);
+            String note = t.notes().get(0);
+            assertTrue(note.startsWith("seen only leaving on eth0: replayed as the packet that arrived on cali"), frame);
+            assertTrue(note.contains(" as " + new io.pktpath.core.trace.Tuple(t.packet().proto(),
+                    t.packet().src().orElseThrow(), t.packet().sport(), t.packet().dst().orElseThrow(),
+                    t.packet().dport()) + ", "), frame);
+            // the first packet of its connection unchanged, the next ones from the connection that opened
+            boolean unchanged = note.contains(io.pktpath.core.replay.Arrival.Basis.UNCHANGED.why());
+            assertTrue(unchanged || note.contains(io.pktpath.core.replay.Arrival.Basis.CONNECTION.why()), frame);
+            firsts += unchanged ? 1 : 0;
+            assertTrue(t.nat().isEmpty() || !t.nat().get().changed(), frame);
+            assertEquals("eth0", t.route().orElseThrow().dev(), frame);
+        }
+        assertTrue(firsts > 100 && firsts < rebuilt.size(), firsts + " first packets of " + rebuilt.size());
+        assertTrue(eth0NoDnat.traces.stream().allMatch(t -> t.role() == FrameRole.INGRESS), "every frame replayed");
+        List<String> codes = eth0NoDnat.result.findings().stream().map(Finding::code).toList();
+        assertFalse(codes.contains(Codes.PARTIAL_CAPTURE), codes.toString());
+        assertFalse(codes.contains(Codes.INVALID_DROP), codes.toString());
+    }
+
     private static String key(PacketTrace t) {
         return t.packet().timeNanos() + " " + t.packet().iface() + " " + t.packet().dir() + " " + t.packet().info();
     }
@@ -112,9 +158,9 @@ class PartialCaptureTest {
     @Test
     void repliesToPacketsSeenOnlyLeavingAreNamedNotReplayed() {
         Map<Long, PacketTrace> byFrame = new HashMap<>();
-        eth0NoDnat.traces.forEach(t -> byFrame.put(t.packet().frame(), t));
+        eth0UnknownSources.traces.forEach(t -> byFrame.put(t.packet().frame(), t));
         int replies = 0;
-        for (PacketTrace t : eth0NoDnat.traces) {
+        for (PacketTrace t : eth0UnknownSources.traces) {
             assertTrue(t.disposition() != Disposition.INVALID_STATE, "frame " + t.packet().frame() + ": " + t.reason());
             if (PartialCapture.answersUnseen(t)) {
                 replies++;
@@ -132,14 +178,14 @@ class PartialCaptureTest {
 
     @Test
     void partialCaptureSaysWhatTheCaptureLacksAndNoFalseDropOrRaceIsFound() {
-        List<String> codes = eth0NoDnat.result.findings().stream().map(Finding::code).toList();
+        List<String> codes = eth0UnknownSources.result.findings().stream().map(Finding::code).toList();
         assertTrue(codes.contains(Codes.PARTIAL_CAPTURE), codes.toString());
         assertFalse(codes.contains(Codes.INVALID_DROP), codes.toString());
         assertFalse(codes.contains(Codes.RACE_UDP_INSERT), codes.toString());
-        Finding partial = eth0NoDnat.result.findings().stream().filter(f -> f.code().equals(Codes.PARTIAL_CAPTURE))
+        Finding partial = eth0UnknownSources.result.findings().stream().filter(f -> f.code().equals(Codes.PARTIAL_CAPTURE))
                 .findFirst().orElseThrow();
-        long left = eth0NoDnat.traces.stream().filter(PartialCapture::leftUnseen).count();
-        long replies = eth0NoDnat.traces.stream().filter(PartialCapture::answersUnseen).count();
+        long left = eth0UnknownSources.traces.stream().filter(PartialCapture::leftUnseen).count();
+        long replies = eth0UnknownSources.traces.stream().filter(PartialCapture::answersUnseen).count();
         assertTrue(partial.title().startsWith("the capture holds eth0 of the node's "), partial.title());
         assertTrue(partial.title().contains(": " + left + " forwarded packet(s) left the node with no incoming copy"
                 + " in the capture, and " + replies + " packet(s) answering them were not replayed"), partial.title());
@@ -192,8 +238,8 @@ class PartialCaptureTest {
     @Test
     void aPacketSeenLeavingAnswersItsConnectionFromItsTime() {
         CaptureCoverage coverage = new CaptureCoverage();
-        eth0NoDnat.traces.forEach(coverage::accept);
-        PacketTrace left = eth0NoDnat.traces.stream().filter(PartialCapture::leftUnseen).findFirst().orElseThrow();
+        eth0UnknownSources.traces.forEach(coverage::accept);
+        PacketTrace left = eth0UnknownSources.traces.stream().filter(PartialCapture::leftUnseen).findFirst().orElseThrow();
         io.pktpath.core.trace.Tuple original = new io.pktpath.core.trace.Tuple(left.packet().proto(),
                 left.packet().dst().orElseThrow(), left.packet().dport(), left.packet().src().orElseThrow(),
                 left.packet().sport());
@@ -212,9 +258,9 @@ class PartialCaptureTest {
     @Test
     void packetsSeenOnlyLeavingWithNoReplyLeftOutAreNoFinding() {
         CaptureCoverage coverage = new CaptureCoverage();
-        eth0NoDnat.traces.stream().filter(PartialCapture::leftUnseen).forEach(coverage::accept);
+        eth0UnknownSources.traces.stream().filter(PartialCapture::leftUnseen).forEach(coverage::accept);
         assertEquals(List.of(), coverage.findings(bundle));
-        eth0NoDnat.traces.forEach(coverage::accept);
+        eth0UnknownSources.traces.forEach(coverage::accept);
         assertEquals(1, coverage.findings(bundle).size());
     }
 

@@ -1,0 +1,30 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.engine.Packet;
+
+/**
+ * A forwarded packet seen only leaving, rebuilt as it arrived on a device the capture lacks ({@link NodePath#arrivalOf}),
+ * with what its addresses were taken from.
+ */
+public record Arrival(Packet packet, Basis basis) {
+    /** Where the rebuilt packet's addresses come from. */
+    public enum Basis {
+        /** The connection conntrack holds for it: its original tuple, or its reply tuple before the NAT was undone. */
+        CONNECTION("its addresses from the connection conntrack holds for it"),
+        /** The DNAT rule that gave it its destination (kube-proxy's service rules): its destination before the rule. */
+        DNAT_RULE("its destination before the DNAT rule that sent it there"),
+        /** Neither: no connection and no DNAT rule of the node gives it other addresses than the ones it left with. */
+        UNCHANGED("the addresses it left with, as neither a connection nor a DNAT rule of the node gives it others");
+
+        private final String why;
+
+        Basis(String why) {
+            this.why = why;
+        }
+
+        /** What the addresses were taken from, as a trace note says it. */
+        public String why() {
+            return why;
+        }
+    }
+}
