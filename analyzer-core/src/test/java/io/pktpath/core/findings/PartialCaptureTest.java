@@ -151,6 +151,26 @@ class PartialCaptureTest {
         assertFalse(codes.contains(Codes.INVALID_DROP), codes.toString());
     }
 
+    /**
+     * A node without DNAT rules whose POSTROUTING masquerades all it sends out eth0: a frame leaving eth0 with a pod's
+     * address did not cross this node unchanged (its rules would have changed the source), so it is not rebuilt so.
+     */
+    @Test
+    void aPacketTheRulesWouldHaveChangedIsNotRebuiltUnchanged() throws Exception {
+        Path to = dir.resolve("masquerade-all");
+        without(to, "-j DNAT");
+        Path rules = to.resolve("iptables-save.txt");
+        Files.writeString(rules, Files.readString(rules).replace("-A POSTROUTING -m comment --comment \"kubernetes"
+                + " postrouting rules\"", "-A POSTROUTING -o eth0 -j MASQUERADE\n-A POSTROUTING -m comment --comment"
+                + " \"kubernetes postrouting rules\""));
+        Run masqueraded = run(new BundleOpener().open(to).bundle(), dir.resolve("eth0.pcap"));
+        List<PacketTrace> leaving = masqueraded.traces.stream().filter(t -> t.packet().dir().equals("out")).toList();
+        assertTrue(leaving.size() > 500, leaving.size() + " frames");
+        assertTrue(leaving.stream().allMatch(PartialCapture::leftUnseen),
+                leaving.stream().filter(t -> !PartialCapture.leftUnseen(t)).findFirst().map(t -> t.reason() + " "
+                        + t.notes()).orElse(""));
+    }
+
     private static String key(PacketTrace t) {
         return t.packet().timeNanos() + " " + t.packet().iface() + " " + t.packet().dir() + " " + t.packet().info();
     }
