@@ -110,6 +110,18 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
                 linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
     }
 
+    /**
+     * This packet as it was received on {@code in} with the addresses and ports of {@code t}: no output interface, not
+     * sent by the node (one copy where {@link #withTuple}, {@link #withInIface} and {@link #withOutIface} make three).
+     */
+    public Packet receivedAs(Tuple t, String in) {
+        boolean icmp = isIcmp();
+        return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), icmp ? sport : t.sport(),
+                icmp ? dport : t.dport(), tcpFlags, seq, ack, payloadLength, ipId, length, ttl, icmpType, icmpCode,
+                icmp ? t.sport() : icmpId, quoted, fragment, firstFragment, linkClass, macSource, in, "", physIn, physOut,
+                bridged, mark, false);
+    }
+
     public Packet withQuoted(Optional<Tuple> newQuoted) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, newQuoted, fragment, firstFragment, linkClass, macSource,

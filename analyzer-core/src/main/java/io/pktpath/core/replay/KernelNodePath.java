@@ -180,8 +180,7 @@ public final class KernelNodePath implements NodePath {
         if (dev.isEmpty() || dev.equals(leaving.outIface())) {
             return Optional.empty();
         }
-        Packet arrived = basis == Arrival.Basis.UNCHANGED ? leaving : leaving.withTuple(tuple);
-        return Optional.of(new Arrival(arrived.withInIface(dev).withOutIface(""), basis));
+        return Optional.of(new Arrival(leaving.receivedAs(tuple, dev), basis));
     }
 
     /**

@@ -145,7 +145,8 @@ public final class ReplayLoop {
                 return rebuilt;
             }
             leftUnseen.remember(packet, cp.frame());
-            return notReplayed(cp, Disposition.NOT_REPLAYABLE, notes.isEmpty() ? "not replayed" : notes.get(0));
+            return notReplayed(cp, Disposition.NOT_REPLAYABLE, "sent on " + cp.summary().iface() + " from "
+                    + packet.src() + ", which is not a node address: " + PartialCapture.LEFT_UNSEEN);
         }
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
         Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
@@ -234,9 +235,11 @@ public final class ReplayLoop {
     private PacketTrace replaySeenLeaving(CapturedPacket cp, List<String> notes, Arrival arrived) {
         Packet input = asIngress(arrived.packet());
         List<String> rebuilt = new ArrayList<>(2);
+        // the same words for every packet that arrived so (the NAT and the path show its addresses), so the summary
+        // gathers them by interface and basis instead of listing each connection
         rebuilt.add("seen only leaving on " + cp.summary().iface() + ": replayed as the packet that arrived on "
-                + input.inIface() + " as " + input.tuple() + ", which the capture does not hold (" + arrived.basis().why()
-                + ", its device from the route back to " + input.src() + ")");
+                + input.inIface() + ", which the capture does not hold (" + arrived.basis().why()
+                + "; its device from the route back to its source)");
         if (arrived.basis() != Arrival.Basis.UNCHANGED) {
             return replayReceived(cp, rebuilt, input, true);
         }
@@ -451,8 +454,7 @@ public final class ReplayLoop {
                         + " node (REJECT or a kernel error) on behalf of that address");
                 return FrameRole.LOCAL_OUT;
             }
-            notes.add("sent on " + cp.summary().iface() + " from " + packet.src() + ", which is not a node address: "
-                    + PartialCapture.LEFT_UNSEEN);
+            // its reason is made when it is not replayed (most such packets are rebuilt as they arrived)
             return FrameRole.NOT_REPLAYED;
         }
         notes.add("the capture does not say the frame's direction: taken as "
