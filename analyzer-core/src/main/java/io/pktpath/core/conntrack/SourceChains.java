@@ -10,7 +10,12 @@ import java.util.List;
  * nothing (every new flow is added; few are ever looked up).
  */
 final class SourceChains {
-    private Connection[] heads = new Connection[1024];
+    /**
+     * Small at first, so that the first connections of a replay already grow it: the optimising compiler then sees
+     * growth as a path taken, where a growth first met after it compiled the replay's commit (which inlines
+     * {@link #add}) threw away that compilation (half a second of a 2-core machine's CPU, JFR).
+     */
+    private Connection[] heads = new Connection[16];
     private int size;
 
     /** Adds {@code c} (not already in) to its source's bucket. */
