@@ -162,9 +162,9 @@ public final class ReplayLoop {
             return replayReceived(cp, notes, input, false);
         }
         boolean misses = options.missesFor(cp.frame());
-        return replay(cp, role, notes, oracle -> role == FrameRole.LOCAL_OUT
+        return replay(cp, role, notes, branches(notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, misses)
-                : path.ingress(input, oracle, misses), input);
+                : path.ingress(input, oracle, misses)), input, false);
     }
 
     /**
@@ -179,7 +179,8 @@ public final class ReplayLoop {
             return replay(cp, FrameRole.INGRESS, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input,
                     seenLeaving);
         }
-        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.ingress(input, oracle, misses), input, seenLeaving);
+        return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.ingress(input, oracle, misses)), input,
+                seenLeaving);
     }
 
     /**
@@ -209,21 +210,18 @@ public final class ReplayLoop {
                 cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash());
     }
 
-    /** Runs every branch of one packet's path, picks the one the capture shows, commits it and builds the trace. */
-    private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
-                               java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner,
-                               Packet input) {
-        return replay(cp, role, notes, runner, input, false);
-    }
-
-    private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
-                               java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner,
-                               Packet input, boolean seenLeaving) {
+    /**
+     * Every branch of one packet's path ({@code runner} asked once per branch, side-effect free), noting in
+     * {@code notes} when the branch limit cut them short.
+     */
+    private List<BranchEnumerator.Branch<PathRun>> branches(List<String> notes,
+            java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner) {
         BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
         if (runs.truncated()) {
-            notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches() + " were followed");
+            notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches()
+                    + " were followed");
         }
-        return replay(cp, role, notes, runs.branches(), input, seenLeaving);
+        return runs.branches();
     }
 
     /**
@@ -244,22 +242,8 @@ public final class ReplayLoop {
             return replayReceived(cp, rebuilt, input, true);
         }
         boolean misses = options.missesFor(cp.frame());
-        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(oracle -> path.ingress(input, oracle,
-                misses), options.maxBranches());
-        if (branchLeavingAs(cp, runs.branches()) < 0) {
-            return null;
-        }
-        if (runs.truncated()) {
-            rebuilt.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches()
-                    + " were followed");
-        }
-        return replay(cp, FrameRole.INGRESS, rebuilt, runs.branches(), input, true);
-    }
-
-    /** Picks the branch the capture shows among {@code branches}, commits it and builds the trace. */
-    private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
-                               List<BranchEnumerator.Branch<PathRun>> branches, Packet input) {
-        return replay(cp, role, notes, branches, input, false);
+        List<BranchEnumerator.Branch<PathRun>> runs = branches(rebuilt, oracle -> path.ingress(input, oracle, misses));
+        return branchLeavingAs(cp, runs) < 0 ? null : replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true);
     }
 
     /**
@@ -352,7 +336,8 @@ public final class ReplayLoop {
                     + " is 0, so netfilter never sees bridged frames");
         }
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
-        return replay(cp, FrameRole.INGRESS, notes, oracle -> path.bridged(input, oracle, options.missesFor(cp.frame())), input);
+        return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.bridged(input, oracle,
+                options.missesFor(cp.frame()))), input, false);
     }
 
     /** The egress frame followed by its port copies (as one list). */
