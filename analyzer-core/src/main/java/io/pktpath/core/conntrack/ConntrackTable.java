@@ -65,7 +65,19 @@ public final class ConntrackTable {
      * TCP state.
      */
     public Optional<io.pktpath.core.trace.Tuple> arrivalOf(Packet leaving, int zone, long timeNanos) {
-        int at = index.liveAt(zone, leaving.withTuple(leaving.tuple().inverse()), timeNanos);
+        Packet counterpart;
+        if (Tuples.isIcmp(leaving.proto())) {
+            // an echo request's counterpart is its reply with the same id, and back
+            int type = Tuples.replyType(leaving.proto(), leaving.icmpType());
+            type = type >= 0 ? type : Tuples.requestType(leaving.proto(), leaving.icmpType());
+            if (type < 0) {
+                return Optional.empty();
+            }
+            counterpart = leaving.withTuple(Tuples.invert(leaving.tuple())).withIcmpType(type);
+        } else {
+            counterpart = leaving.withTuple(leaving.tuple().inverse());
+        }
+        int at = index.liveAt(zone, counterpart, timeNanos);
         if (at < 0) {
             return Optional.empty();
         }

@@ -122,6 +122,13 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
                 bridged, mark, false);
     }
 
+    /** This packet with ICMP type {@code type} (an echo request's counterpart is its reply, and back). */
+    public Packet withIcmpType(int type) {
+        return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
+                ipId, length, ttl, type, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
+                inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+    }
+
     public Packet withQuoted(Optional<Tuple> newQuoted) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, newQuoted, fragment, firstFragment, linkClass, macSource,

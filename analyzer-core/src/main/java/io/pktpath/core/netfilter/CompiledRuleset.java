@@ -169,6 +169,23 @@ public final class CompiledRuleset {
         return exact.isEmpty() ? byTarget.getOrDefault(IndexKeys.Key.exact(to, 0, port), List.of()) : exact;
     }
 
+    /** Built on first use: the DNAT targets of the nat table ({@link #mayDnatTo}). */
+    private volatile DnatTargets dnatTargets;
+
+    /**
+     * Whether a DNAT rule of the nat table may rewrite the destination of a packet of protocol {@code proto} to
+     * {@code to}:{@code port} ({@code port} -1 for a packet without ports): its range holds that address (or keeps the
+     * address) and that port (or keeps the port).
+     */
+    public boolean mayDnatTo(int proto, IpAddress to, int port) {
+        DnatTargets targets = dnatTargets;
+        if (targets == null) {
+            targets = DnatTargets.of(tables.getOrDefault("nat", Map.of()).values(), CompiledRuleset::protocolOf);
+            dnatTargets = targets;
+        }
+        return targets.include(proto, to, port);
+    }
+
     private Map<IndexKeys.Key, List<DnatOrigin>> buildDnatOrigins() {
         Map<CompiledChain, List<CompiledRule>> callers = new java.util.IdentityHashMap<>();
         Map<CompiledRule, CompiledChain> chainOf = new java.util.IdentityHashMap<>();

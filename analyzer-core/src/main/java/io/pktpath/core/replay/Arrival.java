@@ -11,6 +11,8 @@ public record Arrival(Packet packet, Basis basis) {
     public enum Basis {
         /** The connection conntrack holds for it: its original tuple, or its reply tuple before the NAT was undone. */
         CONNECTION("its addresses from the connection conntrack holds for it"),
+        /** The connection the bundle's {@code conntrack -L} holds for it, taken after its packets: its original tuple. */
+        CONNTRACK_DUMP("its addresses from the connection the bundle's conntrack -L holds for it"),
         /** The DNAT rule that gave it its destination (kube-proxy's service rules): its destination before the rule. */
         DNAT_RULE("its destination before the DNAT rule that sent it there"),
         /** Neither: no connection and no DNAT rule of the node gives it other addresses than the ones it left with. */

@@ -8,14 +8,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A {@code conntrack -L} taken after the capture, as a lookup from what a packet looked like on the wire to what the
- * local socket sent: an entry whose reply tuple is the inverse of the wire tuple was sent as its original tuple.
+ * A {@code conntrack -L} taken after the capture, as lookups between what a packet looked like when it arrived (or a
+ * local socket sent it: an entry's original tuple) and when it left after NAT (the inverse of the entry's reply tuple).
  */
 final class ConntrackHints {
     private final Map<Tuple, Tuple> socketByWire;
+    private final Map<Tuple, Tuple> wireBySocket;
 
     private ConntrackHints(Map<Tuple, Tuple> socketByWire) {
         this.socketByWire = socketByWire;
+        Map<Tuple, Tuple> back = new HashMap<>();
+        socketByWire.forEach((wire, socket) -> back.putIfAbsent(socket, wire));
+        this.wireBySocket = back;
+    }
+
+    /** How a packet whose tuple was {@code original} when it arrived left after NAT, if the dump holds its connection. */
+    Optional<Tuple> leftAs(Tuple original) {
+        return Optional.ofNullable(wireBySocket.get(original));
     }
 
     static ConntrackHints of(List<ConntrackEntry> entries) {

@@ -159,16 +159,58 @@ public final class KernelNodePath implements NodePath {
     public Optional<Arrival> arrivalOf(Packet leaving) {
         Arrival.Basis basis = Arrival.Basis.UNCHANGED;
         io.pktpath.core.trace.Tuple tuple = leaving.tuple();
-        if (conntrackOn && leaving.hasPorts()) {
+        if (tracked(leaving)) {
             Optional<io.pktpath.core.trace.Tuple> known = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
             if (known.isPresent()) {
                 basis = Arrival.Basis.CONNECTION;
-            } else {
+            } else if ((known = hints.socketTuple(tuple)).isPresent()) {
+                basis = Arrival.Basis.CONNTRACK_DUMP;
+            } else if (leaving.hasPorts()) {
                 known = beforeDnat(leaving);
                 basis = known.isPresent() ? Arrival.Basis.DNAT_RULE : basis;
             }
             tuple = known.orElse(tuple);
         }
+        if (basis == Arrival.Basis.UNCHANGED && mayBeDnatTarget(leaving)) {
+            // a DNAT rule may have given it its destination, from one the rules do not name (docker's published
+            // ports: any local address): neither unchanged nor from an origin that is known
+            return Optional.empty();
+        }
+        return arrivingOn(leaving, tuple, basis);
+    }
+
+    @Override
+    public Optional<Arrival> forwardedArrivalOf(Packet leaving) {
+        if (!tracked(leaving)) {
+            return Optional.empty();
+        }
+        Optional<io.pktpath.core.trace.Tuple> known = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
+        Arrival.Basis basis = Arrival.Basis.CONNECTION;
+        if (known.isEmpty()) {
+            known = hints.socketTuple(leaving.tuple());
+            basis = Arrival.Basis.CONNTRACK_DUMP;
+        }
+        if (known.isEmpty() || net.isLocal(known.get().src())) {
+            return Optional.empty();
+        }
+        return arrivingOn(leaving, known.get(), basis);
+    }
+
+    @Override
+    public Optional<io.pktpath.core.trace.Tuple> dumpedLeavingOf(Packet arriving) {
+        return hints.leftAs(arriving.tuple());
+    }
+
+    /** Whether conntrack may hold the connection of {@code leaving}: one with ports, or an ICMP query (echo). */
+    private boolean tracked(Packet leaving) {
+        return conntrackOn && (leaving.hasPorts() || leaving.isIcmp() && !leaving.isIcmpError());
+    }
+
+    /**
+     * {@code leaving} as it arrived with {@code tuple}, on the device of the route back to its source; empty when there is
+     * none or it is the device the packet left by (it would have been captured arriving).
+     */
+    private Optional<Arrival> arrivingOn(Packet leaving, io.pktpath.core.trace.Tuple tuple, Arrival.Basis basis) {
         String dev = routeBack.get(tuple.src());
         if (dev == null) {
             dev = net.outputRoute(leaving.withTuple(tuple.inverse())).outDev().orElse("");
@@ -181,6 +223,12 @@ public final class KernelNodePath implements NodePath {
             return Optional.empty();
         }
         return Optional.of(new Arrival(leaving.receivedAs(tuple, dev), basis));
+    }
+
+    /** Whether some DNAT rule of the nat table may rewrite a destination to {@code leaving}'s. */
+    private boolean mayBeDnatTarget(Packet leaving) {
+        CompiledRuleset rules = rules(leaving.family());
+        return rules != null && rules.mayDnatTo(leaving.proto(), leaving.dst(), leaving.hasPorts() ? leaving.dport() : -1);
     }
 
     /**
@@ -459,6 +507,12 @@ public final class KernelNodePath implements NodePath {
     @Override
     public Optional<String> bridgeOf(String iface) {
         return net.bridgeOf(iface);
+    }
+
+    @Override
+    public boolean staysOnBridge(Packet packet, String bridge) {
+        return !net.isLocal(packet.dst()) && net.outputRoute(packet.withOutIface("")).outDev().filter(bridge::equals)
+                .isPresent();
     }
 
     @Override

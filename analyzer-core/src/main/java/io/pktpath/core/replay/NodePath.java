@@ -48,6 +48,24 @@ public interface NodePath {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The packet that arrived, for a packet seen leaving with a node address as its source that is not the node's own:
+     * conntrack holds its connection, and the sender of the direction it travels is not a node address (a forwarded
+     * packet that source NAT, or the undoing of a DNAT, gave a node address: masqueraded pod traffic, a published
+     * port's reply). Empty otherwise, and when the route back is the device it left by. Changes nothing.
+     */
+    default java.util.Optional<Arrival> forwardedArrivalOf(Packet leaving) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * How the connection of {@code arriving} (its first packet, before NAT) left the node, from a {@code conntrack -L}
+     * in the bundle: the inverse of its reply tuple. Empty when the bundle holds no such connection.
+     */
+    default java.util.Optional<io.pktpath.core.trace.Tuple> dumpedLeavingOf(Packet arriving) {
+        return java.util.Optional.empty();
+    }
+
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
     PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 
@@ -83,6 +101,15 @@ public interface NodePath {
 
     /** The bridge an interface is a port of, if any. */
     java.util.Optional<String> bridgeOf(String iface);
+
+    /**
+     * Whether a frame carrying {@code packet}, received on a port of {@code bridge}, stays on the bridge's segment (its
+     * destination is not a node address and is routed out the bridge itself), rather than going to the bridge's IP
+     * stack (a sender sends a packet for an address beyond its segment to its gateway's MAC: the bridge's).
+     */
+    default boolean staysOnBridge(Packet packet, String bridge) {
+        return true;
+    }
 
     /** Whether bridged frames of this family go through iptables ({@code bridge-nf-call-iptables}/{@code ip6tables}). */
     boolean bridgeNetfilter(io.pktpath.parser.net.IpFamily family);

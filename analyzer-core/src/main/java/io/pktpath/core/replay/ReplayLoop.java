@@ -138,6 +138,18 @@ public final class ReplayLoop {
             rememberLoopedOut(packet, cp.frame());
         }
         FrameRole role = role(cp, packet, notes);
+        if (role == FrameRole.LOCAL_OUT && cp.outbound() && !iface.equals("lo")) {
+            // a node address as source, but the connection it belongs to came from elsewhere: forwarded, and
+            // masqueraded or un-DNAT'd to that address; or a reset from another address that answers a connection
+            // conntrack holds (the peer's, not a REJECT's, whose packet opens none); the copy that arrived is on an
+            // interface the capture lacks
+            Optional<Arrival> forwarded = path.isLocal(packet.src()) ? path.forwardedArrivalOf(packet)
+                    : path.arrivalOf(packet).filter(a -> a.basis() == Arrival.Basis.CONNECTION);
+            PacketTrace rebuilt = forwarded.isPresent() ? replaySeenLeaving(cp, notes, forwarded.get()) : null;
+            if (rebuilt != null) {
+                return rebuilt;
+            }
+        }
         if (role == FrameRole.NOT_REPLAYED) {
             Optional<Arrival> arrived = path.arrivalOf(packet);
             PacketTrace rebuilt = arrived.isPresent() ? replaySeenLeaving(cp, notes, arrived.get()) : null;
@@ -328,6 +340,14 @@ public final class ReplayLoop {
             if (later.outbound() && outPort.isEmpty() && interfaces.bridgeOf(where).filter(bridge::equals).isPresent()) {
                 outPort = where;
             }
+        }
+        if (outPort.isEmpty() && !path.staysOnBridge(packet, bridge)) {
+            // sent to the gateway's MAC, the bridge's: its IP stack received it, on the bridge, whose copy the capture
+            // lacks
+            notes.add("received on bridge port " + port + " for " + packet.dst() + ", beyond the bridge's segment: the"
+                    + " IP stack received it on " + bridge + ", which the capture does not hold");
+            return replayReceived(cp, notes, asIngress(packet).withInIface(bridge).withBridgePorts(port, "", false),
+                    false);
         }
         if (!path.bridgeNetfilter(packet.family())) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, "bridged on " + bridge + " from port " + port
@@ -548,6 +568,10 @@ public final class ReplayLoop {
                 }
             }
         }
+        Choice dumped = chooseByDump(packet, branches);
+        if (dumped != null) {
+            return dumped;
+        }
         if (sameIdentity != null) {
             Egress predicted = branches.get(0).result().egress().orElse(null);
             notes.add("frame " + sameIdentity.frame() + " looks like this packet leaving on " + sameIdentity.summary().iface()
@@ -556,6 +580,36 @@ public final class ReplayLoop {
                     + ": the dump may be from another node or another time");
         }
         return new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no egress copy in the capture" : "", null);
+    }
+
+    /**
+     * With no egress copy to decide, the branch that leaves as the bundle's {@code conntrack -L} says this packet's
+     * connection left (its endpoint, and a source port the kernel chose when it masqueraded); null when the dump does
+     * not hold the connection or no branch leaves so.
+     */
+    private Choice chooseByDump(Packet packet, List<BranchEnumerator.Branch<PathRun>> branches) {
+        Optional<Tuple> leftAs = path.dumpedLeavingOf(packet);
+        if (leftAs.isEmpty()) {
+            return null;
+        }
+        String by = branches.size() == 1 ? "" : "the bundle's conntrack -L, where this connection left as "
+                + leftAs.get() + " (no egress copy in the capture)";
+        for (int i = 0; i < branches.size(); i++) {
+            Optional<Egress> egress = branches.get(i).result().egress();
+            if (egress.isPresent() && egress.get().tuple().equals(leftAs.get())) {
+                return branches.size() == 1 ? null : new Choice(i, by, null);
+            }
+        }
+        for (int i = 0; i < branches.size(); i++) {
+            Optional<Egress> egress = branches.get(i).result().egress();
+            Tuple t = egress.map(Egress::tuple).orElse(null);
+            if (t != null && branches.get(i).result().nat().map(n -> n.masquerade()).orElse(false)
+                    && t.protocol() == leftAs.get().protocol() && t.src().equals(leftAs.get().src())
+                    && t.dst().equals(leftAs.get().dst()) && t.dport() == leftAs.get().dport()) {
+                return new Choice(i, by, null, leftAs.get());
+            }
+        }
+        return null;
     }
 
     /** What {@link #examine} says of a frame past the lookahead window: stop looking. */
