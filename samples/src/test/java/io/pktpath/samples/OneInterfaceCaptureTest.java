@@ -103,6 +103,45 @@ class OneInterfaceCaptureTest {
     }
 
     /**
+     * The uplink captured by {@code tcpdump -i eth0} in the same recording (Ethernet frames: no interface, no direction,
+     * which the node's MAC addresses give): every frame gets the direction, fate and NAT the replay of the capture of
+     * every interface gives its twin there, a masquerade port the kernel chose included (from the bundle's
+     * {@code conntrack -L}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("uplinkCapture")
+    void anEthernetCaptureOfTheUplinkReplaysAsTheWholeCapture(Path bundleDir) throws IOException {
+        Bundle bundle = BundleLoader.loadDirectory(bundleDir);
+        List<PacketTrace> whole = replay(bundle, bundleDir.resolve("capture.pcap")).stream()
+                .filter(t -> t.packet().iface().equals("eth0")).toList();
+        List<PacketTrace> uplink = replay(bundle, bundleDir.resolve("eth0.pcap"));
+        assertEquals(whole.size(), uplink.size(), "eth0's frames in both captures");
+        int nat = 0;
+        for (int i = 0; i < whole.size(); i++) {
+            PacketTrace w = whole.get(i);
+            PacketTrace t = uplink.get(i);
+            String frame = "eth0.pcap frame " + t.packet().frame() + " (capture.pcap frame " + w.packet().frame() + "): "
+                    + t.reason() + " " + t.notes();
+            assertEquals(w.packet().info(), t.packet().info(), frame);
+            assertEquals(w.disposition(), t.disposition(), frame);
+            if (w.role() == FrameRole.NOT_REPLAYED) {
+                assertEquals(FrameRole.NOT_REPLAYED, t.role(), frame);
+                continue;
+            }
+            assertEquals(w.packet().dir(), t.packet().dir(), frame);
+            PacketTrace decided = w.role() == FrameRole.EGRESS_COPY ? whole.stream().filter(x -> x.correlated()
+                    .contains(w.packet().frame())).findFirst().orElse(w) : w;
+            assertEquals(decided.nat(), t.nat(), frame);
+            nat += t.nat().isPresent() ? 1 : 0;
+        }
+        assertTrue(nat > 30, nat + " NAT'd frames");
+    }
+
+    static List<Path> uplinkCapture() {
+        return List.of(RecordedBundles.bundlesDir().resolve("uplink-capture"));
+    }
+
+    /**
      * Without the bundle's {@code conntrack -L}, a request seen only leaving the docker bridge towards a container was
      * DNAT'd by docker's rule for a published port, which names no destination address (any local one): its address
      * before is unknown, so it is not rebuilt, and not taken as having crossed the node unchanged either.
