@@ -138,24 +138,11 @@ public final class ReplayLoop {
             rememberLoopedOut(packet, cp.frame());
         }
         FrameRole role = role(cp, packet, notes);
-        if (role == FrameRole.LOCAL_OUT && cp.outbound() && !iface.equals("lo")) {
-            // a node address as source, but the connection it belongs to came from elsewhere: forwarded, and
-            // masqueraded or un-DNAT'd to that address; or a reset from another address that answers a connection
-            // conntrack holds (the peer's, not a REJECT's, whose packet opens none); the copy that arrived is on an
-            // interface the capture lacks
-            Optional<Arrival> forwarded = path.isLocal(packet.src()) ? path.forwardedArrivalOf(packet)
-                    : path.arrivalOf(packet).filter(a -> a.basis() == Arrival.Basis.CONNECTION);
-            PacketTrace rebuilt = forwarded.isPresent() ? replaySeenLeaving(cp, notes, forwarded.get()) : null;
-            if (rebuilt != null) {
-                return rebuilt;
-            }
+        PacketTrace rebuilt = role == FrameRole.INGRESS ? null : rebuiltArrival(cp, packet, role);
+        if (rebuilt != null) {
+            return rebuilt;
         }
         if (role == FrameRole.NOT_REPLAYED) {
-            Optional<Arrival> arrived = path.arrivalOf(packet);
-            PacketTrace rebuilt = arrived.isPresent() ? replaySeenLeaving(cp, notes, arrived.get()) : null;
-            if (rebuilt != null) {
-                return rebuilt;
-            }
             leftUnseen.remember(packet, cp.frame());
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, "sent on " + cp.summary().iface() + " from "
                     + packet.src() + ", which is not a node address: " + PartialCapture.LEFT_UNSEEN);
@@ -237,12 +224,30 @@ public final class ReplayLoop {
     }
 
     /**
+     * A frame seen leaving whose copy that arrived the capture lacks, replayed as that packet; null when nothing tells
+     * how it arrived. A forwarded packet ({@code NOT_REPLAYED} by its role) from its connection, the bundle's
+     * {@code conntrack -L}, its DNAT rule or unchanged ({@link NodePath#arrivalOf}); a packet {@code role} takes as sent
+     * by the node when its connection came from elsewhere: a node address as source that masquerade or the undoing of
+     * a DNAT gave it ({@link NodePath#forwardedArrivalOf}), or a reset from another address that answers a connection
+     * conntrack holds (the peer's; a REJECT's reset answers a packet that opens none).
+     */
+    private PacketTrace rebuiltArrival(CapturedPacket cp, Packet packet, FrameRole role) {
+        if (!cp.outbound() || cp.summary().iface().equals("lo")) {
+            return null;
+        }
+        Optional<Arrival> arrived = role == FrameRole.NOT_REPLAYED ? path.arrivalOf(packet)
+                : path.isLocal(packet.src()) ? path.forwardedArrivalOf(packet)
+                : path.arrivalOf(packet).filter(a -> a.basis() == Arrival.Basis.CONNECTION);
+        return arrived.isPresent() ? replaySeenLeaving(cp, arrived.get()) : null;
+    }
+
+    /**
      * A forwarded packet seen only leaving, replayed as the packet that {@code arrived} (from {@link NodePath#arrivalOf})
      * on an interface the capture lacks; the frame itself is where it left. Null, with nothing committed, when it was
      * rebuilt {@link Arrival.Basis#UNCHANGED unchanged} and no branch of its replay leaves as the frame: the node's rules
      * would have changed it, so it did not arrive so.
      */
-    private PacketTrace replaySeenLeaving(CapturedPacket cp, List<String> notes, Arrival arrived) {
+    private PacketTrace replaySeenLeaving(CapturedPacket cp, Arrival arrived) {
         Packet input = asIngress(arrived.packet());
         List<String> rebuilt = new ArrayList<>(2);
         // the same words for every packet that arrived so (the NAT and the path show its addresses), so the summary
