@@ -95,11 +95,14 @@ public final class SummaryText {
      * The busiest NAT mappings, in the order the summary ranks them, with a line for the rest: on a node with thousands
      * of services a listing of every mapping would bury the findings (JSON lists them all).
      */
-    static void nat(List<NatMapping> mappings, PrintStream out) {
+    static void nat(List<NatMapping> all, PrintStream out) {
         out.println("NAT mappings:");
-        if (mappings.isEmpty()) {
+        if (all.isEmpty()) {
             out.println("  none");
         }
+        // the packets of mappings past the ones the summary tells apart come in one group without addresses: it is
+        // listed last, as what it is, not ranked among the mappings
+        List<NatMapping> mappings = all.stream().filter(m -> !m.before().isEmpty() || !m.after().isEmpty()).toList();
         int shown = Math.min(SHOWN_MAPPINGS, mappings.size());
         for (NatMapping m : mappings.subList(0, shown)) {
             out.printf("  %6d  %s %s -> %s  frames %s%n", m.packets(), m.kind(), m.before(), m.after(),
@@ -112,6 +115,12 @@ public final class SummaryText {
             }
             out.printf("  %6d  in %d more mappings (--format json lists every mapping)%n", packets,
                     mappings.size() - shown);
+        }
+        for (NatMapping m : all) {
+            if (m.before().isEmpty() && m.after().isEmpty()) {
+                out.printf("  %6d  in mappings past the %d the summary tells apart  frames %s%n", m.packets(),
+                        mappings.size(), frames(m.frames(), m.packets()));
+            }
         }
     }
 

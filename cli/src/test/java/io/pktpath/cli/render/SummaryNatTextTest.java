@@ -35,6 +35,23 @@ class SummaryNatTextTest {
         assertEquals("     385  in 5 more mappings (--format json lists every mapping)", lines.get(21));
     }
 
+    /**
+     * The group of the packets past the mappings the summary tells apart (the busiest, when a large node fills its
+     * table) is not ranked among them with an empty "->", but listed last as what it is.
+     */
+    @Test
+    void thePacketsPastTheMappingsToldApartAreListedLast() {
+        List<NatMapping> all = new ArrayList<>();
+        all.add(new NatMapping("other mappings", "", "", 5_000, List.of(7L, 9L)));
+        IntStream.rangeClosed(1, 22).mapToObj(SummaryNatTextTest::mapping).forEach(all::add);
+        List<String> lines = render(all);
+        assertEquals("      99  DNAT 10.96.0.1:80 -> 10.244.1.1:8080  frames 1, ... (98 more)", lines.get(1));
+        assertEquals("     157  in 2 more mappings (--format json lists every mapping)", lines.get(21));
+        assertEquals("    5000  in mappings past the 22 the summary tells apart  frames 7, 9, ... (4998 more)",
+                lines.get(22));
+        assertEquals(23, lines.size());
+    }
+
     @Test
     void aShortListIsShownWhole() {
         List<NatMapping> some = new ArrayList<>();
