@@ -135,6 +135,15 @@ class OneInterfaceCaptureTest {
             nat += t.nat().isPresent() ? 1 : 0;
         }
         assertTrue(nat > 30, nat + " NAT'd frames");
+        // the masquerade ports the kernel chose: from the egress copies in the whole capture, from conntrack -L here,
+        // and no note says the replay showed its own guess in their place
+        List<String> wholeNotes = whole.stream().flatMap(t -> t.notes().stream()).toList();
+        List<String> uplinkNotes = uplink.stream().flatMap(t -> t.notes().stream()).toList();
+        assertTrue(wholeNotes.stream().anyMatch(n -> n.endsWith("; the port the capture shows")), wholeNotes.toString());
+        assertTrue(uplinkNotes.stream().anyMatch(n -> n.endsWith("; the port the bundle's conntrack -L shows")),
+                uplinkNotes.toString());
+        assertTrue(java.util.stream.Stream.concat(wholeNotes.stream(), uplinkNotes.stream())
+                .noneMatch(n -> n.contains(io.pktpath.core.conntrack.NatBinding.SHOWN_AS)));
     }
 
     static List<Path> uplinkCapture() {

@@ -18,6 +18,12 @@ import java.util.Optional;
 public record NatBinding(NatManip manip, NatKind kind, Optional<RuleRef> rule, Tuple replyBefore, Tuple replyAfter,
                          String detail, boolean nullBinding, boolean valueUnknown, boolean drops,
                          Optional<Collision> collision) {
+    /**
+     * Where a random port's detail says which port the replay put in the kernel's place; what follows it is replaced
+     * by where the real one was taken from when the capture or a {@code conntrack -L} shows it.
+     */
+    public static final String SHOWN_AS = "shown as ";
+
     /** The confirmed flow that owned the reply tuple this binding wanted first. */
     public record Collision(long flowId, long firstFrame, long createdNanos, Tuple original, Tuple takenReply,
                             String theirNat) {

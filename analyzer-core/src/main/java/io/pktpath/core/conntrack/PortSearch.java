@@ -91,7 +91,8 @@ final class PortSearch {
         if (randomAll) {
             int from = r.contains(port) ? port : r.from();
             int p = firstFree(t, r, from, false);
-            String shown = p == port ? "shown as the original " + portWord() : "shown as " + p + ", the first free " + portWord() + " from " + from;
+            String shown = NatBinding.SHOWN_AS + (p == port ? "the original " + portWord() : p + ", the first free " + portWord() + " from "
+                    + from);
             return done(rule, Tuples.withManipPort(t, manip, p), spec.flagText() + ": " + portWord()
                     + " chosen at random by the kernel; " + shown, true);
         }

@@ -932,20 +932,21 @@ public final class KernelNodePath implements NodePath {
     // ---------------------------------------------------------------- observation
 
     @Override
-    public PathRun observed(PathRun run, Tuple leftAs) {
+    public PathRun observed(PathRun run, Tuple leftAs, String seenIn) {
         Commit c = (Commit) run.commitToken();
         Optional<io.pktpath.core.conntrack.CtCandidate> candidate = c.candidate().map(k -> k.srcBinding().isEmpty() ? k
                 : new io.pktpath.core.conntrack.CtCandidate(k.id(), k.zone(), k.original(), leftAs.inverse(),
                 k.icmpRequestType(), k.tcpState(), k.pickup(), k.mark(), k.dstBinding(),
                 k.srcBinding().map(b -> new NatBinding(b.manip(), b.kind(), b.rule(), b.replyBefore(), leftAs.inverse(),
-                        b.detail() + "; the capture shows port " + leftAs.sport(), b.nullBinding(), false, b.drops(),
+                        beforeShownAs(b.detail()) + "port " + leftAs.sport() + ", as " + seenIn + " shows", b.nullBinding(),
+                        false, b.drops(),
                         b.collision())), k.replaces()));
         List<io.pktpath.core.trace.TraceStep> steps = new ArrayList<>(run.steps().size());
         for (io.pktpath.core.trace.TraceStep step : run.steps()) {
             if (step instanceof io.pktpath.core.trace.NatStep n && n.hook() == Hook.POSTROUTING
                     && (n.kind() == NatKind.MASQUERADE || n.kind() == NatKind.SNAT)) {
                 steps.add(new io.pktpath.core.trace.NatStep(n.hook(), n.kind(), n.before(), leftAs, n.rule(),
-                        n.detail() + "; the kernel chose source port " + leftAs.sport() + ", as the capture shows"));
+                        n.detail() + "; the kernel chose source port " + leftAs.sport() + ", as " + seenIn + " shows"));
             } else {
                 steps.add(step);
             }
@@ -956,7 +957,32 @@ public final class KernelNodePath implements NodePath {
         String reason = run.egress().map(e -> run.reason().replace(e.tuple().toString(), leftAs.toString()))
                 .orElse(run.reason());
         return new PathRun(steps, run.disposition(), reason, nat, run.route(),
-                run.egress().map(e -> new Egress(e.dev(), leftAs)), run.misses(), run.notes(), run.flowId(), adjusted);
+                run.egress().map(e -> new Egress(e.dev(), leftAs)), run.misses(), observedNotes(run.notes(), seenIn),
+                run.flowId(), adjusted);
+    }
+
+    /**
+     * A run's notes once the port the kernel chose is known: a binding's "shown as" the port the replay put in its place
+     * becomes where the port was taken from (the same words for every packet, so the summary gathers them).
+     */
+    private static List<String> observedNotes(List<String> notes, String seenIn) {
+        List<String> out = null;
+        for (int i = 0; i < notes.size(); i++) {
+            String note = notes.get(i);
+            if (note.contains(NatBinding.SHOWN_AS)) {
+                if (out == null) {
+                    out = new ArrayList<>(notes);
+                }
+                out.set(i, beforeShownAs(note) + "the port " + seenIn + " shows");
+            }
+        }
+        return out == null ? notes : out;
+    }
+
+    /** A random port's detail up to where it says which port the replay put in the kernel's place ("...; "). */
+    private static String beforeShownAs(String detail) {
+        int shown = detail.lastIndexOf(NatBinding.SHOWN_AS);
+        return shown >= 0 ? detail.substring(0, shown) : detail + "; ";
     }
 
     // ---------------------------------------------------------------- commit

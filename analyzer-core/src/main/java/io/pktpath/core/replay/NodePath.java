@@ -73,10 +73,11 @@ public interface NodePath {
     CommitOutcome commit(PathRun run, Packet packet);
 
     /**
-     * The run adjusted to what the capture showed leaving the node when the kernel chose a value the replay cannot
-     * know (a random or clash-avoiding source port): NAT, egress and the conntrack binding take the observed tuple.
+     * The run adjusted to how the packet left when the kernel chose a value the replay cannot know (a random or
+     * clash-avoiding source port): NAT, egress and the conntrack binding take the tuple {@code leftAs}, which
+     * {@code seenIn} showed ("the capture", "the bundle's conntrack -L").
      */
-    PathRun observed(PathRun run, io.pktpath.core.trace.Tuple leftAs);
+    PathRun observed(PathRun run, io.pktpath.core.trace.Tuple leftAs, String seenIn);
 
     /**
      * A frame bridged between two ports of {@code packet.inIface()} (a bridge) with br_netfilter on: PREROUTING, FORWARD

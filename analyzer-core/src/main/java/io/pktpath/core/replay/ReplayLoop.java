@@ -271,7 +271,8 @@ public final class ReplayLoop {
                                List<BranchEnumerator.Branch<PathRun>> branches, Packet input, boolean seenLeaving) {
         Choice choice = role == FrameRole.LOCAL_OUT || seenLeaving ? chooseBySelf(cp, branches) : choose(cp, branches, notes);
         BranchEnumerator.Branch<PathRun> chosen = branches.get(choice.index());
-        PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed());
+        PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed(),
+                choice.egress() == null ? "the bundle's conntrack -L" : "the capture");
         if (choice.lostTo() > 0) {
             chosenRun = path.lostRace(chosenRun, choice.lostTo());
         } else if (role != FrameRole.LOCAL_OUT && !seenLeaving && choice.egressFrame() == 0 && chosenRun.egress().isPresent()

@@ -48,7 +48,7 @@ class CapturedInterfacesTest {
         }
 
         @Override
-        public PathRun observed(PathRun run, Tuple leftAs) {
+        public PathRun observed(PathRun run, Tuple leftAs, String seenIn) {
             throw new UnsupportedOperationException();
         }
 
