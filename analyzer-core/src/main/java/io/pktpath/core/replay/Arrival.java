@@ -4,9 +4,15 @@ import io.pktpath.core.engine.Packet;
 
 /**
  * A forwarded packet seen only leaving, rebuilt as it arrived on a device the capture lacks ({@link NodePath#arrivalOf}),
- * with what its addresses were taken from.
+ * with what its addresses were taken from and among how many addresses that source allowed (a DNAT rule's endpoint may
+ * serve several services: the first the rules give is taken).
  */
-public record Arrival(Packet packet, Basis basis) {
+public record Arrival(Packet packet, Basis basis, int candidates) {
+    /** An arrival whose addresses nothing else could have given. */
+    public Arrival(Packet packet, Basis basis) {
+        this(packet, basis, 1);
+    }
+
     /** Where the rebuilt packet's addresses come from. */
     public enum Basis {
         /** The connection conntrack holds for it: its original tuple, or its reply tuple before the NAT was undone. */

@@ -159,6 +159,7 @@ public final class KernelNodePath implements NodePath {
     public Optional<Arrival> arrivalOf(Packet leaving) {
         Arrival.Basis basis = Arrival.Basis.UNCHANGED;
         io.pktpath.core.trace.Tuple tuple = leaving.tuple();
+        int candidates = 1;
         if (tracked(leaving)) {
             Optional<io.pktpath.core.trace.Tuple> known = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
             if (known.isPresent()) {
@@ -166,7 +167,10 @@ public final class KernelNodePath implements NodePath {
             } else if ((known = hints.socketTuple(tuple)).isPresent()) {
                 basis = Arrival.Basis.CONNTRACK_DUMP;
             } else if (leaving.hasPorts()) {
-                known = beforeDnat(leaving);
+                List<CompiledRuleset.DnatOrigin> origins = dnatOrigins(leaving);
+                candidates = origins.size();
+                known = origins.isEmpty() ? Optional.empty() : Optional.of(new io.pktpath.core.trace.Tuple(
+                        leaving.proto(), leaving.src(), leaving.sport(), origins.get(0).dst(), origins.get(0).dport()));
                 basis = known.isPresent() ? Arrival.Basis.DNAT_RULE : basis;
             }
             tuple = known.orElse(tuple);
@@ -176,7 +180,7 @@ public final class KernelNodePath implements NodePath {
             // ports: any local address): neither unchanged nor from an origin that is known
             return Optional.empty();
         }
-        return arrivingOn(leaving, tuple, basis);
+        return arrivingOn(leaving, tuple, basis, Math.max(1, candidates));
     }
 
     @Override
@@ -193,7 +197,7 @@ public final class KernelNodePath implements NodePath {
         if (known.isEmpty() || net.isLocal(known.get().src())) {
             return Optional.empty();
         }
-        return arrivingOn(leaving, known.get(), basis);
+        return arrivingOn(leaving, known.get(), basis, 1);
     }
 
     @Override
@@ -210,7 +214,8 @@ public final class KernelNodePath implements NodePath {
      * {@code leaving} as it arrived with {@code tuple}, on the device of the route back to its source; empty when there is
      * none or it is the device the packet left by (it would have been captured arriving).
      */
-    private Optional<Arrival> arrivingOn(Packet leaving, io.pktpath.core.trace.Tuple tuple, Arrival.Basis basis) {
+    private Optional<Arrival> arrivingOn(Packet leaving, io.pktpath.core.trace.Tuple tuple, Arrival.Basis basis,
+                                         int candidates) {
         String dev = routeBack.get(tuple.src());
         if (dev == null) {
             dev = net.outputRoute(leaving.withTuple(tuple.inverse())).outDev().orElse("");
@@ -222,7 +227,7 @@ public final class KernelNodePath implements NodePath {
         if (dev.isEmpty() || dev.equals(leaving.outIface())) {
             return Optional.empty();
         }
-        return Optional.of(new Arrival(leaving.receivedAs(tuple, dev), basis));
+        return Optional.of(new Arrival(leaving.receivedAs(tuple, dev), basis, candidates));
     }
 
     /** Whether some DNAT rule of the nat table may rewrite a destination to {@code leaving}'s. */
@@ -232,22 +237,13 @@ public final class KernelNodePath implements NodePath {
     }
 
     /**
-     * The tuple a packet seen leaving, of a connection conntrack does not hold, had when it arrived, if a DNAT rule gave
-     * it its destination: its destination before the rule, the first the rules give
-     * ({@link CompiledRuleset#dnatOriginsOf}).
+     * The destinations a packet seen leaving, of a connection conntrack does not hold, may have had when it arrived, if
+     * a DNAT rule gave it its destination: the ones the rules give before it, in rule order
+     * ({@link CompiledRuleset#dnatOriginsOf}); empty when none does.
      */
-    private Optional<io.pktpath.core.trace.Tuple> beforeDnat(Packet leaving) {
+    private List<CompiledRuleset.DnatOrigin> dnatOrigins(Packet leaving) {
         CompiledRuleset rules = rules(leaving.family());
-        if (rules == null) {
-            return Optional.empty();
-        }
-        List<CompiledRuleset.DnatOrigin> origins = rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
-        if (origins.isEmpty()) {
-            return Optional.empty();
-        }
-        CompiledRuleset.DnatOrigin o = origins.get(0);
-        return Optional.of(new io.pktpath.core.trace.Tuple(leaving.proto(), leaving.src(), leaving.sport(), o.dst(),
-                o.dport()));
+        return rules == null ? List.of() : rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
     }
 
     @Override

@@ -254,6 +254,7 @@ public final class ReplayLoop {
         // gathers them by interface and basis instead of listing each connection
         rebuilt.add("seen only leaving on " + cp.summary().iface() + ": replayed as the packet that arrived on "
                 + input.inIface() + ", which the capture does not hold (" + arrived.basis().why()
+                + (arrived.candidates() > 1 ? ", the first of the " + arrived.candidates() + " the rules give" : "")
                 + "; its device from the route back to its source)");
         if (arrived.basis() != Arrival.Basis.UNCHANGED) {
             return replayReceived(cp, rebuilt, input, true);

@@ -170,6 +170,40 @@ class PartialCaptureTest {
                         + t.notes()).orElse(""));
     }
 
+    /**
+     * An endpoint that two services send to: a request seen only leaving towards it is rebuilt with the first service
+     * address the rules give (by the order of their DNAT rules in the dump), and its note says it was the first of two.
+     */
+    @Test
+    void anEndpointOfTwoServicesIsRebuiltWithTheFirstAndSaysSo() throws Exception {
+        PacketTrace first = eth0.traces.stream().filter(t -> t.packet().dir().equals("out") && t.nat().isPresent()
+                && t.notes().get(0).contains(io.pktpath.core.replay.Arrival.Basis.DNAT_RULE.why())).findFirst()
+                .orElseThrow();
+        String endpoint = first.packet().dst().orElseThrow() + ":" + first.packet().dport();
+        Path to = dir.resolve("two-services");
+        without(to);
+        Path rules = to.resolve("iptables-save.txt");
+        String text = Files.readString(rules);
+        int services = text.indexOf("\n-A KUBE-SERVICES ", text.indexOf("*nat")) + 1;
+        text = text.substring(0, services) + "-A KUBE-SERVICES -d 10.96.255.1/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-TWICE\n"
+                + "-A KUBE-SVC-TWICE -j KUBE-SEP-TWICE\n"
+                + "-A KUBE-SEP-TWICE -p tcp -m tcp -j DNAT --to-destination " + endpoint + "\n" + text.substring(services);
+        int nat = text.indexOf("*nat");
+        text = text.substring(0, nat) + text.substring(nat).replaceFirst(":KUBE-SERVICES - \\[0:0\\]",
+                ":KUBE-SERVICES - [0:0]\n:KUBE-SVC-TWICE - [0:0]\n:KUBE-SEP-TWICE - [0:0]");
+        Files.writeString(rules, text);
+        Run twice = run(new BundleOpener().open(to).bundle(), dir.resolve("eth0.pcap"));
+        PacketTrace same = twice.traces.stream().filter(t -> t.packet().frame() == first.packet().frame()).findFirst()
+                .orElseThrow();
+        String frame = "frame " + same.packet().frame() + ": " + same.reason() + " " + same.notes();
+        assertTrue(same.notes().get(0).contains(io.pktpath.core.replay.Arrival.Basis.DNAT_RULE.why()
+                + ", the first of the 2 the rules give;"), frame);
+        // the first in the dump's order of the DNAT rules: here the service's own, whose rule comes before the added one
+        assertEquals(first.nat().orElseThrow().before(), same.nat().orElseThrow().before(), frame);
+        assertTrue(first.notes().get(0).contains(io.pktpath.core.replay.Arrival.Basis.DNAT_RULE.why() + ";"),
+                "one service: no count, " + first.notes());
+    }
+
     private static String key(PacketTrace t) {
         return t.packet().timeNanos() + " " + t.packet().iface() + " " + t.packet().dir() + " " + t.packet().info();
     }
