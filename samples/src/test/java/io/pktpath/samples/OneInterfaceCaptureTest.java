@@ -180,6 +180,30 @@ class OneInterfaceCaptureTest {
         }
     }
 
+    /**
+     * A frame on a bridge port stays on the bridge for another address of the bridge's segment, or a broadcast or
+     * multicast one (the bridge floods those to every port); it goes to the bridge's IP stack for a node address or
+     * one routed out another device.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dockerPublish")
+    void aFrameOnABridgePortStaysOnTheBridgeOnlyForItsSegment(Path bundleDir) throws Exception {
+        Bundle bundle = BundleLoader.loadDirectory(bundleDir);
+        io.pktpath.core.replay.KernelNodePath node = new io.pktpath.core.replay.KernelNodePath(
+                Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                io.pktpath.core.conntrack.CtTimeouts.from(bundle.sysctls()), List.of());
+        Map<String, Boolean> stays = new TreeMap<>();
+        for (String dst : List.of("172.17.0.3", "255.255.255.255", "224.0.0.251", NODE_ADDRESS, "172.17.0.1",
+                "172.18.0.1")) {
+            io.pktpath.core.engine.Packet p = io.pktpath.core.engine.Packet.synthetic(io.pktpath.parser.net.IpFamily.V4,
+                    17, io.pktpath.parser.net.IpAddress.parse("172.17.0.2"), 5353,
+                    io.pktpath.parser.net.IpAddress.parse(dst), 5353, "br-pkp", false);
+            stays.put(dst, node.staysOnBridge(p, "br-pkp"));
+        }
+        assertEquals(new TreeMap<>(Map.of("172.17.0.3", true, "255.255.255.255", true, "224.0.0.251", true,
+                NODE_ADDRESS, false, "172.17.0.1", false, "172.18.0.1", false)), stays);
+    }
+
     /** docker-publish's node address on eth0 (its README). */
     private static final String NODE_ADDRESS = "172.18.0.2";
 

@@ -507,7 +507,10 @@ public final class KernelNodePath implements NodePath {
 
     @Override
     public boolean staysOnBridge(Packet packet, String bridge) {
-        return !net.isLocal(packet.dst()) && net.outputRoute(packet.withOutIface("")).outDev().filter(bridge::equals)
+        IpAddress dst = packet.dst();
+        // a broadcast or multicast frame is bridged to the other ports whatever the IP stack also does with it
+        boolean everyPort = dst.isV4() ? dst.lo() == 0xffffffffL || (dst.lo() >>> 28) == 0xe : (dst.hi() >>> 56) == 0xff;
+        return everyPort || !net.isLocal(dst) && net.outputRoute(packet.withOutIface("")).outDev().filter(bridge::equals)
                 .isPresent();
     }
 
