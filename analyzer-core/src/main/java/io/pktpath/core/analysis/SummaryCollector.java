@@ -42,6 +42,15 @@ public final class SummaryCollector implements TraceSink {
      */
     private final PackedKeyTable<Group> natGroups = new PackedKeyTable<>(NAT_KEY_WORDS, 2 * MAX_GROUPS);
     private final long[] natKey = new long[NAT_KEY_WORDS];
+    /**
+     * The NAT change and group a flow's packets met last in each direction, direct-mapped by flow id and direction: a
+     * packet on a remembered path carries the very NAT change of the packets before it in its direction, and finds its
+     * group by that identity, without reading the change's tuples or the table of keys (cold on a node with thousands
+     * of services). A slot another flow took is just a miss.
+     */
+    private final NatChange[] seenNat = new NatChange[2 * FLOW_SLOTS];
+    private final Group[] seenGroup = new Group[2 * FLOW_SLOTS];
+    private static final int FLOW_SLOTS = 1 << 15;
 
     static final int NAT_KEY_WORDS = 11;
     /** What a NAT changed ({@link #kind}): nothing, the destination, the source, or both. */
@@ -103,6 +112,11 @@ public final class SummaryCollector implements TraceSink {
         // a path has one conntrack lookup (PREROUTING or OUTPUT), near its start: no need to read the rest of the path
         io.pktpath.core.trace.ConntrackStep ct = t.firstConntrackStep();
         boolean reply = ct != null && ct.reply();
+        int slot = 2 * (int) (t.flowId() & (FLOW_SLOTS - 1)) + (reply ? 1 : 0);
+        if (t.flowId() > 0 && seenNat[slot] == n) {
+            seenGroup[slot].add(t.packet().frame());
+            return;
+        }
         if (!natKey(n, reply, natKey)) {
             return;
         }
@@ -114,6 +128,10 @@ public final class SummaryCollector implements TraceSink {
             }
             g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
             natGroups.put(natKey, g);
+        }
+        if (t.flowId() > 0) {
+            seenNat[slot] = n;
+            seenGroup[slot] = g;
         }
         g.add(t.packet().frame());
     }

@@ -53,6 +53,31 @@ class SummaryNatGroupsTest {
                         .collect(Collectors.toList()));
     }
 
+    /**
+     * One change object met in both directions of a flow, alternately (the groups a flow's packets met are remembered
+     * per flow and direction): each packet counts in its own direction's group; and two flows whose ids share a slot
+     * of that memory each count in their own group.
+     */
+    @Test
+    void aChangeMetInBothDirectionsAndFlowsSharingASlotCountInTheirOwnGroups() {
+        NatChange shared = dnat(33324);
+        SummaryCollector summary = new SummaryCollector();
+        for (long frame = 1; frame <= 6; frame++) {
+            summary.accept(trace(frame, shared, frame % 2 == 0, 7));
+        }
+        summary.accept(trace(7, dnat(41000), false, 7 + (1 << 15)));
+        NatChange other = new NatChange(new Tuple(6, CLIENT, 5, SERVICE, 80), new Tuple(6, CLIENT, 5, CLIENT, 9090),
+                false);
+        summary.accept(trace(8, other, false, 7 + (1 << 15)));
+        summary.accept(trace(9, shared, false, 7));
+        assertEquals(List.of("DNAT 10.96.0.1:80 -> 10.244.1.3:8080 = 5 [1, 3, 5, 7, 9]",
+                        "reply, un-SNAT 10.96.0.1:80 -> 10.244.1.3:8080 = 3 [2, 4, 6]",
+                        "DNAT 10.96.0.1:80 -> 10.244.0.2:9090 = 1 [8]"),
+                summary.summary().natMappings().stream()
+                        .map(m -> m.kind() + " " + m.before() + " -> " + m.after() + " = " + m.packets() + " " + m.frames())
+                        .collect(Collectors.toList()));
+    }
+
     @Test
     void moreMappingsThanTheKeyTableHoldsStillCountEachInItsGroup() {
         SummaryCollector summary = new SummaryCollector();
@@ -79,10 +104,14 @@ class SummaryNatGroupsTest {
     }
 
     private static PacketTrace trace(long frame, NatChange nat, boolean reply) {
+        return trace(frame, nat, reply, 1);
+    }
+
+    private static PacketTrace trace(long frame, NatChange nat, boolean reply, long flowId) {
         PacketSummary p = new PacketSummary(frame, frame, "eth0", "in", 4, 6, Optional.of(CLIENT), Optional.of(SERVICE),
                 33324, 80, -1, 60, -1, -1, 0x10, "");
         List<TraceStep> path = List.of(new ConntrackStep(Hook.PREROUTING, CtState.ESTABLISHED, reply, false, 1, ""));
         return new PacketTrace(p, FrameRole.INGRESS, path, Disposition.FORWARDED, "forwarded", Optional.of(nat),
-                Optional.empty(), List.of(), List.of(), List.of(), List.of(), 1);
+                Optional.empty(), List.of(), List.of(), List.of(), List.of(), flowId);
     }
 }
