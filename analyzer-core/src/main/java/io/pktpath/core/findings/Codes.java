@@ -33,6 +33,7 @@ public final class Codes {
     public static final String REPLAY_MISMATCH = "REPLAY_MISMATCH";
     public static final String LEGACY_TABLES = "LEGACY_TABLES";
     public static final String PARTIAL_CAPTURE = "PARTIAL_CAPTURE";
+    public static final String UNDECIDED_BRANCH = "UNDECIDED_BRANCH";
 
     private Codes() {
     }

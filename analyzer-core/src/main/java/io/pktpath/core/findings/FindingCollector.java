@@ -32,6 +32,7 @@ public final class FindingCollector implements TraceSink {
     private final RetransmitTracker retransmits = new RetransmitTracker();
     private final UdpRaceTracker udp = new UdpRaceTracker();
     private final SnatTracker snat = new SnatTracker();
+    private final UndecidedBranches undecided = new UndecidedBranches();
     private final CaptureCoverage coverage = new CaptureCoverage();
     private final Set<Long> explainedFlows = new HashSet<>();
     private final Set<String> explainedTuples = new HashSet<>();
@@ -65,6 +66,7 @@ public final class FindingCollector implements TraceSink {
         udp.accept(t);
         snat.accept(t);
         coverage.accept(t);
+        undecided.accept(t);
     }
 
     private static boolean unresolvedNeighbor(PacketTrace t) {
@@ -122,6 +124,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
         out.addAll(NodeFindings.legacy(bundle));
         out.addAll(coverage.findings(bundle));
+        out.addAll(undecided.findings());
         return FindingOrder.sort(out);
     }
 }

@@ -586,7 +586,7 @@ public final class ReplayLoop {
                     + (predicted == null ? "no egress" : predicted.dev() + " as " + predicted.tuple())
                     + ": the dump may be from another node or another time");
         }
-        return new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no egress copy in the capture" : "", null);
+        return new Choice(0, branches.size() > 1 ? UndecidedStep.NO_EGRESS_COPY : "", null);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.Objects;
 public record UndecidedStep(Hook hook, RuleRef rule, String reason, String decidedBy) implements TraceStep {
     /** How {@code decidedBy} begins when no frame of the capture decided and the first branch in rule order was taken. */
     public static final String FIRST_BRANCH = "first branch in rule order";
+    /** {@code decidedBy} of a packet that left the node by a copy the capture does not hold (it lacks the interface). */
+    public static final String NO_EGRESS_COPY = FIRST_BRANCH + ": no egress copy in the capture";
 
     public UndecidedStep {
         Objects.requireNonNull(hook, "hook");

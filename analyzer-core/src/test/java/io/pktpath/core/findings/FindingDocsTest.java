@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(31, codes);
+        assertEquals(32, codes);
         assertEquals(List.of(), missing);
     }
 }

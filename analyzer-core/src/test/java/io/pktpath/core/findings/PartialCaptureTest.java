@@ -204,6 +204,28 @@ class PartialCaptureTest {
                 "one service: no count, " + first.notes());
     }
 
+    /**
+     * A pod's veth alone shows the pod's new connections arriving but not leaving (by eth0 or another pod's veth), and
+     * the generated node has no conntrack -L: their service's endpoint is the first branch, which UNDECIDED_BRANCH
+     * says, counting exactly those packets; the capture of every interface decides every branch and raises none.
+     */
+    @Test
+    void branchesNoFrameDecidesAreCountedInAnInfoFinding() {
+        long undecided = veth.traces.stream().filter(t -> t.path().stream().anyMatch(s -> s instanceof
+                io.pktpath.core.trace.UndecidedStep u && u.decidedBy().equals(io.pktpath.core.trace.UndecidedStep
+                .NO_EGRESS_COPY))).count();
+        assertTrue(undecided > 10, undecided + " packets");
+        Finding f = veth.result.findings().stream().filter(x -> x.code().equals(Codes.UNDECIDED_BRANCH)).findFirst()
+                .orElseThrow();
+        assertEquals(FindingSeverity.INFO, f.severity());
+        assertTrue(f.title().startsWith(undecided + " packet(s) took a random branch"), f.title());
+        assertFalse(f.rules().isEmpty());
+        assertTrue(f.rules().get(0).startsWith("nat KUBE-SVC-"), f.rules().toString());
+        assertTrue(all.result.findings().stream().noneMatch(x -> x.code().equals(Codes.UNDECIDED_BRANCH)));
+        assertTrue(all.traces.stream().noneMatch(t -> t.path().stream().anyMatch(s -> s instanceof
+                io.pktpath.core.trace.UndecidedStep u && !u.decidedByCapture())));
+    }
+
     private static String key(PacketTrace t) {
         return t.packet().timeNanos() + " " + t.packet().iface() + " " + t.packet().dir() + " " + t.packet().info();
     }
