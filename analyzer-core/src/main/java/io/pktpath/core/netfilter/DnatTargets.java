@@ -34,6 +34,10 @@ final class DnatTargets {
         }
     }
 
+    /**
+     * The one-address targets, each also with port -1: a packet of the rule's protocol without ports (a later
+     * fragment) may have been sent to that address.
+     */
     private final Set<Exact> exact;
     private final List<Wide> wide;
 
@@ -54,6 +58,7 @@ final class DnatTargets {
                     if (range.from().isPresent() && range.from().equals(range.to()) && range.ports().isPresent()
                             && range.ports().get().from() == range.ports().get().to()) {
                         exact.add(new Exact(range.from().get(), proto, range.ports().get().from()));
+                        exact.add(new Exact(range.from().get(), proto, -1));
                     } else {
                         wide.add(new Wide(range, proto));
                     }
@@ -64,7 +69,7 @@ final class DnatTargets {
     }
 
     boolean include(int proto, IpAddress to, int port) {
-        if (port >= 0 && (exact.contains(new Exact(to, proto, port)) || exact.contains(new Exact(to, 0, port)))) {
+        if (exact.contains(new Exact(to, proto, port)) || exact.contains(new Exact(to, 0, port))) {
             return true;
         }
         for (Wide w : wide) {

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Whether some DNAT rule may have given a packet its destination: one address and port (kube-proxy's, docker's), an
- * address range, a rule that keeps the port or the address; the protocol a rule names counts.
+ * address range, a rule that keeps the port or the address; the protocol a rule names counts; a packet of the rule's
+ * protocol without ports (a later fragment) may have been sent to any address the rule names.
  */
 class DnatTargetsTest {
     private static final CompiledRuleset RULES = Fixtures.compile(Fixtures.table("nat",
@@ -30,6 +31,9 @@ class DnatTargetsTest {
         assertFalse(may(6, "172.17.0.2", 81));
         assertFalse(may(6, "172.17.0.3", 80));
         assertFalse(may(17, "172.17.0.2", 80), "the rule names tcp");
+        assertTrue(may(6, "172.17.0.2", -1), "a later fragment (no ports) to the address may have been DNAT'd");
+        assertFalse(may(6, "172.17.0.3", -1));
+        assertFalse(may(1, "172.17.0.2", -1), "a ping: the rule names tcp");
     }
 
     @Test
