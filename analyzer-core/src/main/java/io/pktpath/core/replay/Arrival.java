@@ -3,7 +3,7 @@ package io.pktpath.core.replay;
 import io.pktpath.core.engine.Packet;
 
 /**
- * A forwarded packet seen only leaving, rebuilt as it arrived on a device the capture lacks ({@link NodePath#arrivalOf}),
+ * A forwarded packet seen only leaving, rebuilt as it arrived on a device the capture lacks ({@link NodePath#arrivalsOf}),
  * with what its addresses were taken from and among how many addresses that source allowed (a DNAT rule's endpoint may
  * serve several services: the first the rules give is taken).
  */
@@ -23,6 +23,11 @@ public record Arrival(Packet packet, Basis basis, int candidates) {
         DNAT_RULE("its destination before the DNAT rule that sent it there"),
         /** Neither: no connection and no DNAT rule of the node gives it other addresses than the ones it left with. */
         UNCHANGED("the addresses it left with, as neither a connection nor a DNAT rule of the node gives it others");
+
+        /** Whether the addresses are a guess that stands only if the packet's replay leaves as the frame shows. */
+        public boolean guessed() {
+            return this == DNAT_RULE || this == UNCHANGED;
+        }
 
         private final String why;
 

@@ -156,31 +156,33 @@ public final class KernelNodePath implements NodePath {
     private static final int ROUTES_BACK = 1 << 14;
 
     @Override
-    public Optional<Arrival> arrivalOf(Packet leaving) {
-        Arrival.Basis basis = Arrival.Basis.UNCHANGED;
+    public List<Arrival> arrivalsOf(Packet leaving) {
         io.pktpath.core.trace.Tuple tuple = leaving.tuple();
-        int candidates = 1;
         if (tracked(leaving)) {
             Optional<io.pktpath.core.trace.Tuple> known = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
             if (known.isPresent()) {
-                basis = Arrival.Basis.CONNECTION;
-            } else if ((known = hints.socketTuple(tuple)).isPresent()) {
-                basis = Arrival.Basis.CONNTRACK_DUMP;
-            } else if (leaving.hasPorts()) {
-                List<CompiledRuleset.DnatOrigin> origins = dnatOrigins(leaving);
-                candidates = origins.size();
-                known = origins.isEmpty() ? Optional.empty() : Optional.of(new io.pktpath.core.trace.Tuple(
-                        leaving.proto(), leaving.src(), leaving.sport(), origins.get(0).dst(), origins.get(0).dport()));
-                basis = known.isPresent() ? Arrival.Basis.DNAT_RULE : basis;
+                return arrivingOn(leaving, known.get(), Arrival.Basis.CONNECTION, 1).stream().toList();
             }
-            tuple = known.orElse(tuple);
+            known = hints.socketTuple(tuple);
+            if (known.isPresent()) {
+                return arrivingOn(leaving, known.get(), Arrival.Basis.CONNTRACK_DUMP, 1).stream().toList();
+            }
+            List<CompiledRuleset.DnatOrigin> origins = leaving.hasPorts() ? dnatOrigins(leaving) : List.of();
+            if (!origins.isEmpty()) {
+                List<Arrival> out = new ArrayList<>(origins.size());
+                for (CompiledRuleset.DnatOrigin o : origins) {
+                    arrivingOn(leaving, new io.pktpath.core.trace.Tuple(leaving.proto(), leaving.src(), leaving.sport(),
+                            o.dst(), o.dport()), Arrival.Basis.DNAT_RULE, origins.size()).ifPresent(out::add);
+                }
+                return out;
+            }
         }
-        if (basis == Arrival.Basis.UNCHANGED && mayBeDnatTarget(leaving)) {
+        if (mayBeDnatTarget(leaving)) {
             // a DNAT rule may have given it its destination, from one the rules do not name (docker's published
             // ports: any local address): neither unchanged nor from an origin that is known
-            return Optional.empty();
+            return List.of();
         }
-        return arrivingOn(leaving, tuple, basis, Math.max(1, candidates));
+        return arrivingOn(leaving, tuple, Arrival.Basis.UNCHANGED, 1).stream().toList();
     }
 
     @Override

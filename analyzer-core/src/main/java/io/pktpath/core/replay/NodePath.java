@@ -38,14 +38,15 @@ public interface NodePath {
     }
 
     /**
-     * The packet that arrived, for a forwarded packet seen only leaving: with the tuple it had then, from the connection
-     * conntrack holds for it (its original tuple, or its reply tuple before the NAT was undone), or for a connection it
-     * does not hold, from the DNAT rule that gave it its destination, else unchanged; on the device of the route back to
-     * its source. Empty when that device is the one it left by (it would have been captured arriving) or there is none.
-     * Changes nothing.
+     * The packets that may have arrived, for a forwarded packet seen only leaving, on the device of the route back to
+     * its source: the one the connection conntrack holds for it gives (its original tuple, or its reply tuple before
+     * the NAT was undone), else the one the bundle's {@code conntrack -L} gives, else one per destination a DNAT rule
+     * may have rewritten to its own (in the rules' order), else itself unchanged when no DNAT rule may have. Empty when
+     * the route back is the device it left by (it would have been captured arriving), there is none, or nothing tells.
+     * The guesses (a DNAT rule's origin, unchanged) stand only if their replay leaves as the frame. Changes nothing.
      */
-    default java.util.Optional<Arrival> arrivalOf(Packet leaving) {
-        return java.util.Optional.empty();
+    default java.util.List<Arrival> arrivalsOf(Packet leaving) {
+        return java.util.List.of();
     }
 
     /**

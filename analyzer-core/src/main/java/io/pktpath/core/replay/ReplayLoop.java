@@ -226,7 +226,7 @@ public final class ReplayLoop {
     /**
      * A frame seen leaving whose copy that arrived the capture lacks, replayed as that packet; null when nothing tells
      * how it arrived. A forwarded packet ({@code NOT_REPLAYED} by its role) from its connection, the bundle's
-     * {@code conntrack -L}, its DNAT rule or unchanged ({@link NodePath#arrivalOf}); a packet {@code role} takes as sent
+     * {@code conntrack -L}, its DNAT rule or unchanged ({@link NodePath#arrivalsOf}); a packet {@code role} takes as sent
      * by the node when its connection came from elsewhere: a node address as source that masquerade or the undoing of
      * a DNAT gave it ({@link NodePath#forwardedArrivalOf}), or a reset from another address that answers a connection
      * conntrack holds (the peer's; a REJECT's reset answers a packet that opens none).
@@ -235,17 +235,23 @@ public final class ReplayLoop {
         if (!cp.outbound() || cp.summary().iface().equals("lo")) {
             return null;
         }
-        Optional<Arrival> arrived = role == FrameRole.NOT_REPLAYED ? path.arrivalOf(packet)
-                : path.isLocal(packet.src()) ? path.forwardedArrivalOf(packet)
-                : path.arrivalOf(packet).filter(a -> a.basis() == Arrival.Basis.CONNECTION);
-        return arrived.isPresent() ? replaySeenLeaving(cp, arrived.get()) : null;
+        List<Arrival> arrivals = role == FrameRole.NOT_REPLAYED ? path.arrivalsOf(packet)
+                : path.isLocal(packet.src()) ? path.forwardedArrivalOf(packet).stream().toList()
+                : path.arrivalsOf(packet).stream().filter(a -> a.basis() == Arrival.Basis.CONNECTION).toList();
+        for (Arrival arrived : arrivals) {
+            PacketTrace rebuilt = replaySeenLeaving(cp, arrived);
+            if (rebuilt != null) {
+                return rebuilt;
+            }
+        }
+        return null;
     }
 
     /**
-     * A forwarded packet seen only leaving, replayed as the packet that {@code arrived} (from {@link NodePath#arrivalOf})
-     * on an interface the capture lacks; the frame itself is where it left. Null, with nothing committed, when it was
-     * rebuilt {@link Arrival.Basis#UNCHANGED unchanged} and no branch of its replay leaves as the frame: the node's rules
-     * would have changed it, so it did not arrive so.
+     * A forwarded packet seen only leaving, replayed as the packet that {@code arrived} (from {@link NodePath#arrivalsOf})
+     * on an interface the capture lacks; the frame itself is where it left. Null, with nothing committed, when its
+     * addresses were {@link Arrival.Basis#guessed guessed} and no branch of its replay leaves as the frame: the node's
+     * rules would have sent it elsewhere or changed it otherwise, so it did not arrive so.
      */
     private PacketTrace replaySeenLeaving(CapturedPacket cp, Arrival arrived) {
         Packet input = asIngress(arrived.packet());
@@ -254,14 +260,28 @@ public final class ReplayLoop {
         // gathers them by interface and basis instead of listing each connection
         rebuilt.add("seen only leaving on " + cp.summary().iface() + ": replayed as the packet that arrived on "
                 + input.inIface() + ", which the capture does not hold (" + arrived.basis().why()
-                + (arrived.candidates() > 1 ? ", the first of the " + arrived.candidates() + " the rules give" : "")
+                + (arrived.candidates() > 1 ? ", the first of the " + arrived.candidates()
+                        + " the rules give whose replay leaves as this frame" : "")
                 + "; its device from the route back to its source)");
-        if (arrived.basis() != Arrival.Basis.UNCHANGED) {
+        if (!arrived.basis().guessed()) {
             return replayReceived(cp, rebuilt, input, true);
         }
         boolean misses = options.missesFor(cp.frame());
         List<BranchEnumerator.Branch<PathRun>> runs = branches(rebuilt, oracle -> path.ingress(input, oracle, misses));
-        return branchLeavingAs(cp, runs) < 0 ? null : replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true);
+        return leavesAsFrame(cp, runs) ? replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true) : null;
+    }
+
+    /** Whether a branch leaves as this frame, or as it but for a source port the kernel chose (chooseBySelf's test). */
+    private static boolean leavesAsFrame(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
+        if (branchLeavingAs(cp, branches) >= 0) {
+            return true;
+        }
+        for (BranchEnumerator.Branch<PathRun> b : branches) {
+            if (b.result().egress().isPresent() && leavesWithKernelChosenPort(b.result().egress().get(), cp, b.result())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -197,7 +197,7 @@ class PartialCaptureTest {
                 .orElseThrow();
         String frame = "frame " + same.packet().frame() + ": " + same.reason() + " " + same.notes();
         assertTrue(same.notes().get(0).contains(io.pktpath.core.replay.Arrival.Basis.DNAT_RULE.why()
-                + ", the first of the 2 the rules give;"), frame);
+                + ", the first of the 2 the rules give whose replay leaves as this frame;"), frame);
         // the first in the dump's order of the DNAT rules: here the service's own, whose rule comes before the added one
         assertEquals(first.nat().orElseThrow().before(), same.nat().orElseThrow().before(), frame);
         assertTrue(first.notes().get(0).contains(io.pktpath.core.replay.Arrival.Basis.DNAT_RULE.why() + ";"),
