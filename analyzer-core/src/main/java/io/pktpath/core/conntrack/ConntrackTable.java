@@ -231,6 +231,36 @@ public final class ConntrackTable {
     }
 
     /** Seeds the table from a {@code conntrack -L} dump taken at {@code dumpNanos}; returns one message per skipped entry. */
+    /**
+     * Adds the connection of {@code e}, a {@code conntrack -L} entry taken after the capture, as it was when a packet of
+     * it was first captured at {@code nanos} without the capture showing its start: open (TCP ESTABLISHED, a reply
+     * seen, assured) with its NAT, for the timeout of an open connection. False, adding nothing, when its tuples are
+     * taken or the entry cannot be read.
+     */
+    public boolean seedOpen(ConntrackEntry e, long nanos) {
+        List<String> issues = new ArrayList<>();
+        Optional<Connection> made = BundleSeeder.toConnection(e, nextId, nanos, issues);
+        if (made.isEmpty()) {
+            return false;
+        }
+        Connection ct = made.get();
+        if (index.get(CtIndex.originalKey(ct, ct.icmpRequestType())) != null
+                || index.get(CtIndex.replyKey(ct, ct.icmpRequestType())) != null) {
+            return false;
+        }
+        ct.markSeenReply();
+        ct.markAssured();
+        if (ct.original().protocol() == Packet.TCP) {
+            ct.setTcpState(TcpState.ESTABLISHED);
+            ct.setTimeout(nanos, timeouts.tcp(TcpState.ESTABLISHED));
+        } else {
+            ct.setTimeout(nanos, timeouts.udpStream());
+        }
+        nextId++;
+        index.insert(ct);
+        return true;
+    }
+
     public List<String> seed(List<ConntrackEntry> entries, long dumpNanos) {
         List<String> issues = new ArrayList<>();
         for (ConntrackEntry e : entries) {

@@ -14,9 +14,19 @@ import java.util.Optional;
 final class ConntrackHints {
     private final Map<Tuple, Tuple> socketByWire;
     private final Map<Tuple, Tuple> wireBySocket;
+    /** The entries with ports, by their original tuple and by their reply tuple (a packet's tuple as it arrives). */
+    private final Map<Tuple, ConntrackEntry> byOriginal = new HashMap<>();
+    private final Map<Tuple, ConntrackEntry> byReply = new HashMap<>();
 
-    private ConntrackHints(Map<Tuple, Tuple> socketByWire) {
+    private ConntrackHints(Map<Tuple, Tuple> socketByWire, List<ConntrackEntry> entries) {
         this.socketByWire = socketByWire;
+        for (ConntrackEntry e : entries) {
+            int proto = e.protocolNumber();
+            if (proto != 1 && proto != 58 && e.original().sport().isPresent() && e.reply().sport().isPresent()) {
+                byOriginal.putIfAbsent(tuple(proto, e.original()), e);
+                byReply.putIfAbsent(tuple(proto, e.reply()), e);
+            }
+        }
         Map<Tuple, Tuple> back = new HashMap<>();
         socketByWire.forEach((wire, socket) -> back.putIfAbsent(socket, wire));
         this.wireBySocket = back;
@@ -37,7 +47,17 @@ final class ConntrackHints {
                     : reply.inverse();
             map.putIfAbsent(wire, original);
         }
-        return new ConntrackHints(map);
+        return new ConntrackHints(map, entries);
+    }
+
+    /** The entry whose original tuple is {@code arriving} (a packet of its original direction), if the dump holds one. */
+    Optional<ConntrackEntry> withOriginal(Tuple arriving) {
+        return byOriginal.isEmpty() ? Optional.empty() : Optional.ofNullable(byOriginal.get(arriving));
+    }
+
+    /** The entry whose reply tuple is {@code arriving} (a packet of its reply direction), if the dump holds one. */
+    Optional<ConntrackEntry> withReply(Tuple arriving) {
+        return byReply.isEmpty() ? Optional.empty() : Optional.ofNullable(byReply.get(arriving));
     }
 
     /** What the socket sent, if the dump holds the connection whose NAT produced {@code wire}. */

@@ -203,6 +203,28 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
+    public Optional<String> openedBeforeCapture(Packet received) {
+        if (!conntrackOn || !received.hasPorts() || received.isIcmp()) {
+            return Optional.empty();
+        }
+        Tuple t = received.tuple();
+        Optional<io.pktpath.parser.conntrack.ConntrackEntry> entry = hints.withReply(t);
+        boolean reply = entry.isPresent();
+        if (!reply && received.isTcp() && !received.hasFlag(Packet.SYN)) {
+            entry = hints.withOriginal(t);
+        }
+        if (entry.isEmpty() || conntrack.lookup(received, 0, received.timeNanos()) instanceof CtLookup.Existing
+                || !conntrack.seedOpen(entry.get(), received.timeNanos())) {
+            return Optional.empty();
+        }
+        return Optional.of(OPENED_BEFORE + (reply ? "its reply" : "a packet of it without SYN") + ") and the bundle's"
+                + " conntrack -L holds it: taken as open, with the NAT the dump shows, from before the capture began");
+    }
+
+    /** How the note of a packet whose connection was open before the capture begins. */
+    static final String OPENED_BEFORE = "its connection was open before the capture (the capture shows ";
+
+    @Override
     public Optional<io.pktpath.core.trace.Tuple> dumpedLeavingOf(Packet arriving) {
         return hints.leftAs(arriving.tuple());
     }

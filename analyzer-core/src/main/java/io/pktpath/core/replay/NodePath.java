@@ -67,6 +67,15 @@ public interface NodePath {
         return java.util.Optional.empty();
     }
 
+    /**
+     * For a received packet of no connection conntrack holds, that cannot have opened its connection (a reply, or a TCP
+     * packet without SYN) and whose connection the bundle's {@code conntrack -L} holds: adds that connection, open, as
+     * it was before the capture began, and says so; empty, changing nothing, otherwise.
+     */
+    default java.util.Optional<String> openedBeforeCapture(Packet received) {
+        return java.util.Optional.empty();
+    }
+
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
     PathRun localOut(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 

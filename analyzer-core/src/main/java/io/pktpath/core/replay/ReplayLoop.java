@@ -178,6 +178,7 @@ public final class ReplayLoop {
             return replay(cp, FrameRole.INGRESS, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input,
                     seenLeaving);
         }
+        path.openedBeforeCapture(input).ifPresent(notes::add);
         return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.ingress(input, oracle, misses)), input,
                 seenLeaving);
     }
