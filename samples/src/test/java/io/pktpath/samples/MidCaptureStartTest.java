@@ -3,8 +3,6 @@ package io.pktpath.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pktpath.core.analysis.AnalysisOptions;
-import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleLoader;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,23 +37,19 @@ class MidCaptureStartTest {
     @TempDir
     static Path dir;
 
-    static List<Path> bundles() {
-        return RecordedBundles.all();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("bundles")
+    @MethodSource("io.pktpath.samples.RecordedBundles#all")
     void aCaptureStartedLateFailsNoFrameTheWholeCaptureLetsThrough(Path bundleDir) throws IOException {
         String name = bundleDir.getFileName().toString();
         Bundle bundle = BundleLoader.loadDirectory(bundleDir);
         Map<String, PacketTrace> whole = new HashMap<>();
-        replay(bundle, bundleDir.resolve("capture.pcap")).forEach(t -> whole.put(key(t), t));
+        CaptureReplays.replay(bundle, bundleDir.resolve("capture.pcap")).forEach(t -> whole.put(CaptureReplays.twinKey(t), t));
         Map<String, List<Long>> failing = new TreeMap<>();
         for (double cut : new double[] {0.3, 0.5}) {
             Path late = dir.resolve(name + "-" + cut + ".pcap");
             keepFrom(bundleDir.resolve("capture.pcap"), late, cut);
-            for (PacketTrace t : replay(bundle, late)) {
-                PacketTrace w = whole.get(key(t));
+            for (PacketTrace t : CaptureReplays.replay(bundle, late)) {
+                PacketTrace w = whole.get(CaptureReplays.twinKey(t));
                 if (t.disposition().isFailure() && !w.disposition().isFailure()) {
                     failing.computeIfAbsent(name + " " + cut, k -> new ArrayList<>()).add(t.packet().frame());
                 }
@@ -85,15 +78,5 @@ class MidCaptureStartTest {
         }
         assertTrue(out.position() > 24);
         Files.write(to, java.util.Arrays.copyOf(out.array(), out.position()));
-    }
-
-    private static String key(PacketTrace t) {
-        return t.packet().timeNanos() + " " + t.packet().iface() + " " + t.packet().dir() + " " + t.packet().info();
-    }
-
-    private static List<PacketTrace> replay(Bundle bundle, Path capture) {
-        List<PacketTrace> traces = new ArrayList<>();
-        Analyzer.analyze(bundle, Optional.of(capture), AnalysisOptions.DEFAULT, traces::add, n -> { }, () -> false);
-        return traces;
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.capture.OneInterface;
 import io.pktpath.core.trace.FrameRole;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,20 +49,16 @@ class OneInterfaceCaptureTest {
     @TempDir
     static Path dir;
 
-    static List<Path> bundles() {
-        return RecordedBundles.all();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("bundles")
+    @MethodSource("io.pktpath.samples.RecordedBundles#all")
     void eachInterfaceAloneReplaysAsTheWholeCapture(Path bundleDir) throws IOException {
         Path capture = bundleDir.resolve("capture.pcap");
         Bundle bundle = BundleLoader.loadDirectory(bundleDir);
-        List<PacketTrace> whole = replay(bundle, capture);
+        List<PacketTrace> whole = CaptureReplays.replay(bundle, capture);
         Map<String, PacketTrace> byKey = new HashMap<>();
         Map<Long, PacketTrace> byFrame = new HashMap<>();
         for (PacketTrace t : whole) {
-            byKey.put(key(t), t);
+            byKey.put(CaptureReplays.twinKey(t), t);
             byFrame.put(t.packet().frame(), t);
         }
         String name = bundleDir.getFileName().toString();
@@ -73,9 +67,9 @@ class OneInterfaceCaptureTest {
         for (int ifindex : OneInterface.interfaces(capture)) {
             Path one = dir.resolve(name + "-" + ifindex + ".pcap");
             OneInterface.keep(capture, one, ifindex);
-            for (PacketTrace t : replay(bundle, one)) {
+            for (PacketTrace t : CaptureReplays.replay(bundle, one)) {
                 String frame = name + " interface " + ifindex + " frame " + t.packet().frame() + ": " + t.reason();
-                PacketTrace w = byKey.get(key(t));
+                PacketTrace w = byKey.get(CaptureReplays.twinKey(t));
                 assertTrue(w != null, frame + ": not in the whole capture");
                 if (w.role() == FrameRole.NOT_REPLAYED && !w.correlated().isEmpty()
                         && t.role() != FrameRole.NOT_REPLAYED) {
@@ -112,9 +106,9 @@ class OneInterfaceCaptureTest {
     @MethodSource("uplinkCapture")
     void anEthernetCaptureOfTheUplinkReplaysAsTheWholeCapture(Path bundleDir) throws IOException {
         Bundle bundle = BundleLoader.loadDirectory(bundleDir);
-        List<PacketTrace> whole = replay(bundle, bundleDir.resolve("capture.pcap")).stream()
+        List<PacketTrace> whole = CaptureReplays.replay(bundle, bundleDir.resolve("capture.pcap")).stream()
                 .filter(t -> t.packet().iface().equals("eth0")).toList();
-        List<PacketTrace> uplink = replay(bundle, bundleDir.resolve("eth0.pcap"));
+        List<PacketTrace> uplink = CaptureReplays.replay(bundle, bundleDir.resolve("eth0.pcap"));
         assertEquals(whole.size(), uplink.size(), "eth0's frames in both captures");
         int nat = 0;
         for (int i = 0; i < whole.size(); i++) {
@@ -169,7 +163,7 @@ class OneInterfaceCaptureTest {
         }
         Path bridgeOnly = dir.resolve("docker-publish-bridge.pcap");
         OneInterface.keep(copy.resolve("capture.pcap"), bridgeOnly, 3);
-        List<PacketTrace> toContainer = replay(BundleLoader.loadDirectory(copy), bridgeOnly).stream()
+        List<PacketTrace> toContainer = CaptureReplays.replay(BundleLoader.loadDirectory(copy), bridgeOnly).stream()
                 .filter(t -> t.packet().dir().equals("out") && t.packet().dport() == 80
                         // the node's own connections to its published port are sent by it (nat OUTPUT's DNAT)
                         && !t.packet().src().orElseThrow().toString().equals(NODE_ADDRESS)).toList();
@@ -220,7 +214,7 @@ class OneInterfaceCaptureTest {
      * when its replay leaves as the frame.)
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("bundles")
+    @MethodSource("io.pktpath.samples.RecordedBundles#all")
     void withoutConntrackDumpNoInterfaceAloneFailsWhereTheWholeCaptureDoesNot(Path bundleDir) throws IOException {
         String name = bundleDir.getFileName().toString();
         Path copy = dir.resolve(name + "-without-conntrack");
@@ -234,16 +228,16 @@ class OneInterfaceCaptureTest {
         }
         Map<String, PacketTrace> whole = new HashMap<>();
         Map<Long, PacketTrace> byFrame = new HashMap<>();
-        for (PacketTrace t : replay(BundleLoader.loadDirectory(bundleDir), bundleDir.resolve("capture.pcap"))) {
-            whole.put(key(t), t);
+        for (PacketTrace t : CaptureReplays.replay(BundleLoader.loadDirectory(bundleDir), bundleDir.resolve("capture.pcap"))) {
+            whole.put(CaptureReplays.twinKey(t), t);
             byFrame.put(t.packet().frame(), t);
         }
         Bundle withoutDump = BundleLoader.loadDirectory(copy);
         for (int ifindex : OneInterface.interfaces(copy.resolve("capture.pcap"))) {
             Path one = dir.resolve(name + "-without-conntrack-" + ifindex + ".pcap");
             OneInterface.keep(copy.resolve("capture.pcap"), one, ifindex);
-            for (PacketTrace t : replay(withoutDump, one)) {
-                PacketTrace w = whole.get(key(t));
+            for (PacketTrace t : CaptureReplays.replay(withoutDump, one)) {
+                PacketTrace w = whole.get(CaptureReplays.twinKey(t));
                 if (w.role() == FrameRole.NOT_REPLAYED && !w.correlated().isEmpty()) {
                     // a bridge port's frame: the whole capture replays the bridge's copy of it
                     w = byFrame.get(w.correlated().get(0));
@@ -252,16 +246,5 @@ class OneInterfaceCaptureTest {
                         + " frame " + t.packet().frame() + ": " + t.reason() + " " + t.notes());
             }
         }
-    }
-
-    private static String key(PacketTrace t) {
-        return t.packet().timeNanos() + " " + t.packet().iface() + " " + t.packet().dir() + " " + t.packet().info();
-    }
-
-    private static List<PacketTrace> replay(Bundle bundle, Path capture) {
-        List<PacketTrace> traces = new ArrayList<>();
-        Analyzer.analyze(bundle, Optional.of(capture), AnalysisOptions.DEFAULT, traces::add, n -> { }, () -> false);
-        assertFalse(traces.isEmpty(), capture.toString());
-        return traces;
     }
 }
