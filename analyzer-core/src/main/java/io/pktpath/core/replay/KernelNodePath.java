@@ -240,18 +240,31 @@ public final class KernelNodePath implements NodePath {
      */
     private Optional<Arrival> arrivingOn(Packet leaving, io.pktpath.core.trace.Tuple tuple, Arrival.Basis basis,
                                          int candidates) {
-        String dev = routeBack.get(tuple.src());
-        if (dev == null) {
-            dev = net.outputRoute(leaving.withTuple(tuple.inverse())).outDev().orElse("");
-            if (routeBack.size() >= ROUTES_BACK) {
-                routeBack.clear();
-            }
-            routeBack.put(tuple.src(), dev);
-        }
+        String dev = deviceTowards(leaving.withTuple(tuple.inverse()));
         if (dev.isEmpty() || dev.equals(leaving.outIface())) {
             return Optional.empty();
         }
         return Optional.of(new Arrival(leaving.receivedAs(tuple, dev), basis, candidates));
+    }
+
+    /** The device of the route to {@code packet}'s destination, "" when there is none (remembered per address). */
+    private String deviceTowards(Packet packet) {
+        String dev = routeBack.get(packet.dst());
+        if (dev == null) {
+            dev = net.outputRoute(packet).outDev().orElse("");
+            if (routeBack.size() >= ROUTES_BACK) {
+                routeBack.clear();
+            }
+            routeBack.put(packet.dst(), dev);
+        }
+        return dev;
+    }
+
+    @Override
+    public Optional<String> deviceOf(Packet captured, boolean inbound) {
+        String dev = deviceTowards(inbound ? captured.withTuple(io.pktpath.core.conntrack.Tuples.invert(captured.tuple()))
+                : captured);
+        return dev.isEmpty() ? Optional.empty() : Optional.of(dev);
     }
 
     /** Whether some DNAT rule of the nat table may rewrite a destination to {@code leaving}'s. */

@@ -122,6 +122,14 @@ public interface NodePath {
         return true;
     }
 
+    /**
+     * The device a frame whose capture names none was most likely captured on: for a frame received, the device of the
+     * route back to its source; for one sent, the device of the route to its destination. Empty when there is no route.
+     */
+    default java.util.Optional<String> deviceOf(Packet captured, boolean inbound) {
+        return java.util.Optional.empty();
+    }
+
     /** Whether bridged frames of this family go through iptables ({@code bridge-nf-call-iptables}/{@code ip6tables}). */
     boolean bridgeNetfilter(io.pktpath.parser.net.IpFamily family);
 

@@ -125,6 +125,10 @@ public final class ReplayLoop {
         String iface = cp.summary().iface();
         interfaces.note(iface);
         List<String> notes = new ArrayList<>();
+        if (placedByRoute != null) {
+            notes.add(placedByRoute);
+            placedByRoute = null;
+        }
         if (cp.inbound() && !iface.isEmpty()) {
             Optional<String> bridge = interfaces.bridgeOf(iface);
             if (bridge.isPresent()) {
@@ -195,7 +199,7 @@ public final class ReplayLoop {
         Optional<String> sender = path.interfaceWithMac(cp.linkSrcMac());
         Optional<String> receiver = sender.isPresent() ? Optional.empty() : path.interfaceWithMac(cp.linkDstMac());
         if (sender.isEmpty() && receiver.isEmpty()) {
-            return cp;
+            return placeByRoute(cp);
         }
         boolean out = sender.isPresent();
         String iface = cp.summary().iface().isEmpty() ? sender.or(() -> receiver).get() : cp.summary().iface();
@@ -209,6 +213,39 @@ public final class ReplayLoop {
         return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),
                 cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash());
     }
+
+    /**
+     * A frame whose capture gives its direction but names no interface (Linux cooked v1, written by tcpdump before 4.99
+     * for {@code -i any}), whose MAC addresses name none either (pods' veths share one MAC on Calico): the device of the
+     * route back to its source when received, of the route to its destination when sent, noted in the trace.
+     */
+    private CapturedPacket placeByRoute(CapturedPacket cp) {
+        String dir = cp.summary().dir();
+        if (!cp.summary().iface().isEmpty() || dir.isEmpty()) {
+            return cp;
+        }
+        boolean in = dir.equals("in");
+        Optional<String> dev = path.deviceOf(cp.packet().get(), in);
+        if (dev.isEmpty()) {
+            return cp;
+        }
+        io.pktpath.core.trace.PacketSummary s = cp.summary();
+        io.pktpath.core.trace.PacketSummary placed = new io.pktpath.core.trace.PacketSummary(s.frame(), s.timeNanos(),
+                dev.get(), dir, s.family(), s.proto(), s.src(), s.dst(), s.sport(), s.dport(), s.ipId(), s.length(),
+                s.icmpType(), s.icmpCode(), s.tcpFlags(), s.info());
+        Packet p = cp.packet().get();
+        Packet moved = in ? p.withInIface(dev.get()).withOutIface("") : p.withInIface("").withOutIface(dev.get());
+        placedByRoute = in ? PLACED_BY_ROUTE_IN : PLACED_BY_ROUTE_OUT;
+        return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),
+                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash());
+    }
+
+    /** The note of the frame {@link #placeByRoute} last placed, taken by the frame's replay; null when none. */
+    private String placedByRoute;
+    static final String PLACED_BY_ROUTE_IN = "the capture names no interface (Linux cooked v1: tcpdump before 4.99):"
+            + " taken as received on the device of the route back to its source";
+    static final String PLACED_BY_ROUTE_OUT = "the capture names no interface (Linux cooked v1: tcpdump before 4.99):"
+            + " taken as sent on the device of the route to its destination";
 
     /**
      * Every branch of one packet's path ({@code runner} asked once per branch, side-effect free), noting in
