@@ -230,7 +230,6 @@ public final class ConntrackTable {
         ct.setMark(mark);
     }
 
-    /** Seeds the table from a {@code conntrack -L} dump taken at {@code dumpNanos}; returns one message per skipped entry. */
     /**
      * Adds the connection of {@code e}, a {@code conntrack -L} entry taken after the capture, as it was when a packet of
      * it was first captured at {@code nanos} without the capture showing its start: open (TCP ESTABLISHED, a reply
@@ -244,10 +243,6 @@ public final class ConntrackTable {
             return false;
         }
         Connection ct = made.get();
-        if (index.get(CtIndex.originalKey(ct, ct.icmpRequestType())) != null
-                || index.get(CtIndex.replyKey(ct, ct.icmpRequestType())) != null) {
-            return false;
-        }
         ct.markSeenReply();
         ct.markAssured();
         if (ct.original().protocol() == Packet.TCP) {
@@ -256,23 +251,28 @@ public final class ConntrackTable {
         } else {
             ct.setTimeout(nanos, timeouts.udpStream());
         }
+        return insertSeeded(ct);
+    }
+
+    /** Adds a connection read from a dump, under the next id, unless one of its tuples is taken; says whether it did. */
+    private boolean insertSeeded(Connection ct) {
+        if (index.get(CtIndex.originalKey(ct, ct.icmpRequestType())) != null
+                || index.get(CtIndex.replyKey(ct, ct.icmpRequestType())) != null) {
+            return false;
+        }
         nextId++;
         index.insert(ct);
         return true;
     }
 
+    /** Seeds the table from a {@code conntrack -L} dump taken at {@code dumpNanos}; returns one message per skipped entry. */
     public List<String> seed(List<ConntrackEntry> entries, long dumpNanos) {
         List<String> issues = new ArrayList<>();
         for (ConntrackEntry e : entries) {
             BundleSeeder.toConnection(e, nextId, dumpNanos, issues).ifPresent(ct -> {
-                CtKey ok = CtIndex.originalKey(ct, ct.icmpRequestType());
-                CtKey rk = CtIndex.replyKey(ct, ct.icmpRequestType());
-                if (index.get(ok) != null || index.get(rk) != null) {
+                if (!insertSeeded(ct)) {
                     issues.add(e.span() + ": conntrack entry skipped: its tuples are already in the table");
-                    return;
                 }
-                nextId++;
-                index.insert(ct);
             });
         }
         return issues;

@@ -209,8 +209,7 @@ public final class CompiledRuleset {
                 continue;
             }
             io.pktpath.parser.iptables.target.NatRange range = d.range();
-            if (range.from().isEmpty() || !range.to().equals(range.from()) || range.ports().isEmpty()
-                    || range.ports().get().from() != range.ports().get().to()) {
+            if (!DnatTargets.oneAddressAndPort(range)) {
                 continue;
             }
             int proto = protocolOf(r);

@@ -55,8 +55,7 @@ final class DnatTargets {
                 if (r.target instanceof Dnat d) {
                     NatRange range = d.range();
                     int proto = protocol.applyAsInt(r);
-                    if (range.from().isPresent() && range.from().equals(range.to()) && range.ports().isPresent()
-                            && range.ports().get().from() == range.ports().get().to()) {
+                    if (oneAddressAndPort(range)) {
                         exact.add(new Exact(range.from().get(), proto, range.ports().get().from()));
                         exact.add(new Exact(range.from().get(), proto, -1));
                     } else {
@@ -66,6 +65,12 @@ final class DnatTargets {
             }
         }
         return new DnatTargets(exact, wide);
+    }
+
+    /** Whether a DNAT range names one address and one port (kube-proxy's endpoints, docker's published ports). */
+    static boolean oneAddressAndPort(NatRange range) {
+        return range.from().isPresent() && range.from().equals(range.to()) && range.ports().isPresent()
+                && range.ports().get().from() == range.ports().get().to();
     }
 
     boolean include(int proto, IpAddress to, int port) {

@@ -8,11 +8,6 @@ import io.pktpath.core.engine.Packet;
  * serve several services: the first the rules give is taken).
  */
 public record Arrival(Packet packet, Basis basis, int candidates) {
-    /** An arrival whose addresses nothing else could have given. */
-    public Arrival(Packet packet, Basis basis) {
-        this(packet, basis, 1);
-    }
-
     /** Where the rebuilt packet's addresses come from. */
     public enum Basis {
         /** The connection conntrack holds for it: its original tuple, or its reply tuple before the NAT was undone. */

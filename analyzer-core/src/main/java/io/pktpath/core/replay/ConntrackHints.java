@@ -12,24 +12,27 @@ import java.util.Optional;
  * local socket sent it: an entry's original tuple) and when it left after NAT (the inverse of the entry's reply tuple).
  */
 final class ConntrackHints {
-    private final Map<Tuple, Tuple> socketByWire;
-    private final Map<Tuple, Tuple> wireBySocket;
+    private final Map<Tuple, Tuple> socketByWire = new HashMap<>();
+    private final Map<Tuple, Tuple> wireBySocket = new HashMap<>();
     /** The entries with ports, by their original tuple and by their reply tuple (a packet's tuple as it arrives). */
     private final Map<Tuple, ConntrackEntry> byOriginal = new HashMap<>();
     private final Map<Tuple, ConntrackEntry> byReply = new HashMap<>();
 
-    private ConntrackHints(Map<Tuple, Tuple> socketByWire, List<ConntrackEntry> entries) {
-        this.socketByWire = socketByWire;
+    /** The lookups of {@code entries}, the first entry in dump order winning where two share a key. */
+    private ConntrackHints(List<ConntrackEntry> entries) {
         for (ConntrackEntry e : entries) {
             int proto = e.protocolNumber();
+            Tuple original = tuple(proto, e.original());
+            Tuple reply = tuple(proto, e.reply());
+            Tuple wire = proto == 1 || proto == 58 ? new Tuple(proto, reply.dst(), reply.sport(), reply.src(), 0)
+                    : reply.inverse();
+            socketByWire.putIfAbsent(wire, original);
+            wireBySocket.putIfAbsent(original, wire);
             if (proto != 1 && proto != 58 && e.original().sport().isPresent() && e.reply().sport().isPresent()) {
-                byOriginal.putIfAbsent(tuple(proto, e.original()), e);
-                byReply.putIfAbsent(tuple(proto, e.reply()), e);
+                byOriginal.putIfAbsent(original, e);
+                byReply.putIfAbsent(reply, e);
             }
         }
-        Map<Tuple, Tuple> back = new HashMap<>();
-        socketByWire.forEach((wire, socket) -> back.putIfAbsent(socket, wire));
-        this.wireBySocket = back;
     }
 
     /** How a packet whose tuple was {@code original} when it arrived left after NAT, if the dump holds its connection. */
@@ -38,16 +41,7 @@ final class ConntrackHints {
     }
 
     static ConntrackHints of(List<ConntrackEntry> entries) {
-        Map<Tuple, Tuple> map = new HashMap<>();
-        for (ConntrackEntry e : entries) {
-            Tuple original = tuple(e.protocolNumber(), e.original());
-            Tuple reply = tuple(e.protocolNumber(), e.reply());
-            int proto = e.protocolNumber();
-            Tuple wire = proto == 1 || proto == 58 ? new Tuple(proto, reply.dst(), reply.sport(), reply.src(), 0)
-                    : reply.inverse();
-            map.putIfAbsent(wire, original);
-        }
-        return new ConntrackHints(map, entries);
+        return new ConntrackHints(entries);
     }
 
     /** The entry whose original tuple is {@code arriving} (a packet of its original direction), if the dump holds one. */

@@ -152,20 +152,16 @@ public final class KernelNodePath implements NodePath {
     }
 
     /** The device of the route to an address (the node is a snapshot: the same address, the same answer). */
-    private final java.util.Map<io.pktpath.parser.net.IpAddress, String> routeBack = new java.util.HashMap<>();
-    private static final int ROUTES_BACK = 1 << 14;
+    private final java.util.Map<io.pktpath.parser.net.IpAddress, String> routeDevices = new java.util.HashMap<>();
+    private static final int ROUTE_DEVICES = 1 << 14;
 
     @Override
     public List<Arrival> arrivalsOf(Packet leaving) {
         io.pktpath.core.trace.Tuple tuple = leaving.tuple();
         if (tracked(leaving)) {
-            Optional<io.pktpath.core.trace.Tuple> known = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
+            Optional<KnownArrival> known = knownArrival(leaving);
             if (known.isPresent()) {
-                return arrivingOn(leaving, known.get(), Arrival.Basis.CONNECTION, 1).stream().toList();
-            }
-            known = hints.socketTuple(tuple);
-            if (known.isPresent()) {
-                return arrivingOn(leaving, known.get(), Arrival.Basis.CONNTRACK_DUMP, 1).stream().toList();
+                return arrivingOn(leaving, known.get().tuple(), known.get().basis(), 1).stream().toList();
             }
             List<CompiledRuleset.DnatOrigin> origins = leaving.hasPorts() ? dnatOrigins(leaving) : List.of();
             if (!origins.isEmpty()) {
@@ -190,16 +186,24 @@ public final class KernelNodePath implements NodePath {
         if (!tracked(leaving)) {
             return Optional.empty();
         }
-        Optional<io.pktpath.core.trace.Tuple> known = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
-        Arrival.Basis basis = Arrival.Basis.CONNECTION;
-        if (known.isEmpty()) {
-            known = hints.socketTuple(leaving.tuple());
-            basis = Arrival.Basis.CONNTRACK_DUMP;
+        return knownArrival(leaving).filter(k -> !net.isLocal(k.tuple().src()))
+                .flatMap(k -> arrivingOn(leaving, k.tuple(), k.basis(), 1));
+    }
+
+    /** The tuple a packet seen leaving arrived with, and what told it. */
+    private record KnownArrival(io.pktpath.core.trace.Tuple tuple, Arrival.Basis basis) {
+    }
+
+    /**
+     * The tuple {@code leaving} arrived with, when its connection tells it: the one conntrack holds, else the one the
+     * bundle's {@code conntrack -L} holds.
+     */
+    private Optional<KnownArrival> knownArrival(Packet leaving) {
+        Optional<io.pktpath.core.trace.Tuple> held = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
+        if (held.isPresent()) {
+            return Optional.of(new KnownArrival(held.get(), Arrival.Basis.CONNECTION));
         }
-        if (known.isEmpty() || net.isLocal(known.get().src())) {
-            return Optional.empty();
-        }
-        return arrivingOn(leaving, known.get(), basis, 1);
+        return hints.socketTuple(leaving.tuple()).map(t -> new KnownArrival(t, Arrival.Basis.CONNTRACK_DUMP));
     }
 
     @Override
@@ -249,13 +253,13 @@ public final class KernelNodePath implements NodePath {
 
     /** The device of the route to {@code packet}'s destination, "" when there is none (remembered per address). */
     private String deviceTowards(Packet packet) {
-        String dev = routeBack.get(packet.dst());
+        String dev = routeDevices.get(packet.dst());
         if (dev == null) {
             dev = net.outputRoute(packet).outDev().orElse("");
-            if (routeBack.size() >= ROUTES_BACK) {
-                routeBack.clear();
+            if (routeDevices.size() >= ROUTE_DEVICES) {
+                routeDevices.clear();
             }
-            routeBack.put(packet.dst(), dev);
+            routeDevices.put(packet.dst(), dev);
         }
         return dev;
     }
@@ -546,9 +550,8 @@ public final class KernelNodePath implements NodePath {
     public boolean staysOnBridge(Packet packet, String bridge) {
         IpAddress dst = packet.dst();
         // a broadcast or multicast frame is bridged to the other ports whatever the IP stack also does with it
-        boolean everyPort = dst.isV4() ? dst.lo() == 0xffffffffL || (dst.lo() >>> 28) == 0xe : (dst.hi() >>> 56) == 0xff;
-        return everyPort || !net.isLocal(dst) && net.outputRoute(packet.withOutIface("")).outDev().filter(bridge::equals)
-                .isPresent();
+        return net.floodsBridges(dst) || !net.isLocal(dst) && net.outputRoute(packet.withOutIface("")).outDev()
+                .filter(bridge::equals).isPresent();
     }
 
     @Override

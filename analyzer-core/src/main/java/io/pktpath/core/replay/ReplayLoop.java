@@ -204,6 +204,11 @@ public final class ReplayLoop {
         boolean out = sender.isPresent();
         String iface = cp.summary().iface().isEmpty() ? sender.or(() -> receiver).get() : cp.summary().iface();
         String dir = cp.summary().dir().isEmpty() ? (out ? "out" : "in") : cp.summary().dir();
+        return placedOn(cp, iface, dir);
+    }
+
+    /** {@code cp} as captured on {@code iface} in direction {@code dir} ("in" or "out"). */
+    private static CapturedPacket placedOn(CapturedPacket cp, String iface, String dir) {
         io.pktpath.core.trace.PacketSummary s = cp.summary();
         io.pktpath.core.trace.PacketSummary placed = new io.pktpath.core.trace.PacketSummary(s.frame(), s.timeNanos(), iface,
                 dir, s.family(), s.proto(), s.src(), s.dst(), s.sport(), s.dport(), s.ipId(), s.length(), s.icmpType(),
@@ -229,15 +234,8 @@ public final class ReplayLoop {
         if (dev.isEmpty()) {
             return cp;
         }
-        io.pktpath.core.trace.PacketSummary s = cp.summary();
-        io.pktpath.core.trace.PacketSummary placed = new io.pktpath.core.trace.PacketSummary(s.frame(), s.timeNanos(),
-                dev.get(), dir, s.family(), s.proto(), s.src(), s.dst(), s.sport(), s.dport(), s.ipId(), s.length(),
-                s.icmpType(), s.icmpCode(), s.tcpFlags(), s.info());
-        Packet p = cp.packet().get();
-        Packet moved = in ? p.withInIface(dev.get()).withOutIface("") : p.withInIface("").withOutIface(dev.get());
         placedByRoute = in ? PLACED_BY_ROUTE_IN : PLACED_BY_ROUTE_OUT;
-        return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),
-                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash());
+        return placedOn(cp, dev.get(), dir);
     }
 
     /** The note of the frame {@link #placeByRoute} last placed, taken by the frame's replay; null when none. */
@@ -306,20 +304,7 @@ public final class ReplayLoop {
         }
         boolean misses = options.missesFor(cp.frame());
         List<BranchEnumerator.Branch<PathRun>> runs = branches(rebuilt, oracle -> path.ingress(input, oracle, misses));
-        return leavesAsFrame(cp, runs) ? replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true) : null;
-    }
-
-    /** Whether a branch leaves as this frame, or as it but for a source port the kernel chose (chooseBySelf's test). */
-    private static boolean leavesAsFrame(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
-        if (branchLeavingAs(cp, branches) >= 0) {
-            return true;
-        }
-        for (BranchEnumerator.Branch<PathRun> b : branches) {
-            if (b.result().egress().isPresent() && leavesWithKernelChosenPort(b.result().egress().get(), cp, b.result())) {
-                return true;
-            }
-        }
-        return false;
+        return leavingAsSelf(cp, runs) != null ? replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true) : null;
     }
 
     /**
@@ -667,10 +652,8 @@ public final class ReplayLoop {
         }
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();
-            Tuple t = egress.map(Egress::tuple).orElse(null);
-            if (t != null && branches.get(i).result().nat().map(n -> n.masquerade()).orElse(false)
-                    && t.protocol() == leftAs.get().protocol() && t.src().equals(leftAs.get().src())
-                    && t.dst().equals(leftAs.get().dst()) && t.dport() == leftAs.get().dport()) {
+            if (egress.isPresent() && onlyKernelChosenPortDiffers(branches.get(i).result(), egress.get().tuple(),
+                    leftAs.get())) {
                 return new Choice(i, by, null, leftAs.get());
             }
         }
@@ -729,18 +712,29 @@ public final class ReplayLoop {
 
     /** A locally generated frame is its own egress observation: the branch that leaves as this frame happened. */
     private static Choice chooseBySelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
+        Choice self = leavingAsSelf(cp, branches);
+        return self != null ? self
+                : new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no branch leaves as this frame" : "",
+                        null);
+    }
+
+    /**
+     * The branch that leaves as this frame, or as it but for a source port the kernel chose (then with the frame's
+     * tuple as observed); null when none does.
+     */
+    private static Choice leavingAsSelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
+        String by = branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "";
         int self = branchLeavingAs(cp, branches);
         if (self >= 0) {
-            return new Choice(self, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", null);
+            return new Choice(self, by, null);
         }
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();
             if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), cp, branches.get(i).result())) {
-                return new Choice(i, branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "", null,
-                        cp.packet().get().tuple());
+                return new Choice(i, by, null, cp.packet().get().tuple());
             }
         }
-        return new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no branch leaves as this frame" : "", null);
+        return null;
     }
 
     /**
@@ -748,13 +742,16 @@ public final class ReplayLoop {
      * kernel picked the port (--random-fully, or another port because the reply tuple was taken).
      */
     private static boolean leavesWithKernelChosenPort(Egress egress, CapturedPacket later, PathRun run) {
-        boolean sourceNat = run.nat().map(n -> n.masquerade()).orElse(false);
         String iface = later.summary().iface();
-        Tuple seen = later.packet().get().tuple();
-        Tuple predicted = egress.tuple();
-        return sourceNat && (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
-                && predicted.protocol() == seen.protocol() && predicted.src().equals(seen.src())
-                && predicted.dst().equals(seen.dst()) && predicted.dport() == seen.dport() && predicted.sport() != seen.sport();
+        return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
+                && onlyKernelChosenPortDiffers(run, egress.tuple(), later.packet().get().tuple());
+    }
+
+    /** {@code run} masqueraded, and {@code seen} is its {@code predicted} tuple but for the source port. */
+    private static boolean onlyKernelChosenPortDiffers(PathRun run, Tuple predicted, Tuple seen) {
+        return run.nat().map(n -> n.masquerade()).orElse(false) && predicted.protocol() == seen.protocol()
+                && predicted.src().equals(seen.src()) && predicted.dst().equals(seen.dst())
+                && predicted.dport() == seen.dport() && predicted.sport() != seen.sport();
     }
 
     private static boolean leavesAs(Egress egress, CapturedPacket later) {

@@ -59,6 +59,11 @@ public final class NodeNetwork implements NodeFacts {
         return localAddresses;
     }
 
+    /** Whether a frame to {@code address} goes to every port of a bridge: the limited broadcast, or a multicast group. */
+    public boolean floodsBridges(IpAddress address) {
+        return AddressClass.isLimitedBroadcast(address) || AddressClass.isMulticast(address);
+    }
+
     /** True when the local table makes the address local (interface addresses, all of 127/8, ::1). */
     public boolean isLocal(IpAddress address) {
         return fib.isLocal(address);
