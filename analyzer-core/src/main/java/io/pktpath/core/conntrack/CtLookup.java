@@ -105,6 +105,34 @@ public sealed interface CtLookup {
         }
     }
 
+    /**
+     * The packet carries the unconfirmed ct of the packet that caused it, as the kernel's REJECT attaches the rejected
+     * packet's ct to the TCP reset it sends (RELATED, reply direction): conntrack looks nothing up, counts nothing, and
+     * the ct is never confirmed; the nat chains run only for the bindings that packet did not reach.
+     */
+    record Attached(CtCandidate candidate, CtInfo info, long causedBy, String detail) implements CtLookup {
+        public Attached {
+            Objects.requireNonNull(candidate, "candidate");
+            Objects.requireNonNull(info, "info");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public CtState state() {
+            return CtState.RELATED;
+        }
+
+        @Override
+        public Optional<CtInfo> ctInfo() {
+            return Optional.of(info);
+        }
+
+        @Override
+        public ConntrackStep toStep(Hook hook) {
+            return new ConntrackStep(hook, CtState.RELATED, true, false, candidate.id(), detail);
+        }
+    }
+
     /** No ct could be attached; {@code detail} says why in one sentence. */
     record Invalid(String detail) implements CtLookup {
         public Invalid {

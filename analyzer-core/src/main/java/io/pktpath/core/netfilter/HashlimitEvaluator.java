@@ -11,7 +11,9 @@ import java.util.OptionalLong;
 /**
  * {@code -m hashlimit}: one token bucket per key (the {@code --hashlimit-mode} fields, addresses masked) in the table
  * named {@code --hashlimit-name}; {@code --hashlimit-upto} matches within the rate, {@code --hashlimit-above} over it.
- * Buckets expire after {@code --hashlimit-htable-expire} (default 10 s) and start full. Byte rates go to the oracle.
+ * A bucket idle for {@code --hashlimit-htable-expire} is dropped and starts full again; iptables sets that, when the rule
+ * does not give it, to the rate's unit (1 s for /sec, 60 s for /min: iptables-save then leaves it out). Byte rates go
+ * to the oracle.
  */
 final class HashlimitEvaluator implements MatchEvaluator {
     private final String name;
@@ -39,7 +41,8 @@ final class HashlimitEvaluator implements MatchEvaluator {
         long burst = m.burst().map(b -> b.value().value()).orElse(5L);
         this.capacity = cost * Math.max(1, burst);
         long expireMs = m.option("--hashlimit-htable-expire").map(o -> o.value())
-                .filter(OptionValue.Number.class::isInstance).map(v -> ((OptionValue.Number) v).value()).orElse(10_000L);
+                .filter(OptionValue.Number.class::isInstance).map(v -> ((OptionValue.Number) v).value())
+                .orElse(unit.isPresent() ? unit.getAsLong() / 1_000_000L : 10_000L);
         this.expireNanos = expireMs * 1_000_000L;
         this.mode = m.mode().map(w -> w.value().words()).orElse(List.of());
         this.srcMask = (int) m.sourceMask().map(v -> v.value().value()).orElse(-1L).longValue();

@@ -13,6 +13,7 @@ import io.pktpath.core.conntrack.NatManip;
 import io.pktpath.core.conntrack.RaceEvidence;
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.ChoicePoint;
+import io.pktpath.core.conntrack.CtCandidate;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.CompiledRuleset;
@@ -69,6 +70,7 @@ public final class KernelNodePath implements NodePath {
     private final ConntrackHints hints;
     private final java.util.Set<String> bridges;
     private final List<RaceEvidence> races = new ArrayList<>();
+    private final OwedResets owedResets = new OwedResets();
     private final List<String> seedNotes = new ArrayList<>();
     private final SteadyPaths steady;
     private final java.util.Map<Hook, HookStep> hookSteps4 = new java.util.EnumMap<>(Hook.class);
@@ -323,8 +325,18 @@ public final class KernelNodePath implements NodePath {
 
     @Override
     public PathRun ingress(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
-        seedOnce(packet.timeNanos());
+        return received(new RunState(packet, oracle, collectMisses));
+    }
+
+    @Override
+    public PathRun looped(Packet packet, PathRun sent, ChoiceOracle oracle, boolean collectMisses) {
         RunState s = new RunState(packet, oracle, collectMisses);
+        s.sentWith = ((Commit) sent.commitToken()).ct().map(CtInfo::state).orElse(null);
+        return received(s);
+    }
+
+    private PathRun received(RunState s) {
+        seedOnce(s.packet.timeNanos());
         hook(s, Hook.PREROUTING, PRE_TABLES);
         if (walk(s, Hook.PREROUTING, "raw")) {
             track(s, Hook.PREROUTING);
@@ -782,12 +794,26 @@ public final class KernelNodePath implements NodePath {
         if (!conntrackOn) {
             return;
         }
+        if (hook == Hook.PREROUTING && s.sentWith == io.pktpath.core.trace.CtState.UNTRACKED) {
+            untracked(s, hook, "untracked since it was sent: a packet looped over lo keeps its conntrack state, and"
+                    + " conntrack and NOTRACK leave it so");
+            return;
+        }
+        if (hook == Hook.OUTPUT) {
+            Optional<CtLookup.Attached> attached = owedResets.carriedBy(s.packet);
+            if (attached.isPresent()) {
+                s.lookup = attached.get();
+                s.steps.add(attached.get().toStep(hook));
+                s.ct = attached.get().ctInfo();
+                return;
+            }
+        }
         boolean notrack = false;
         int zone = 0;
         boolean zoneSet = false;
         for (TableResult t : s.tables) {
             if (t.hook() == hook && t.table().equals("raw")) {
-                notrack |= t.raw().notrack();
+                notrack |= t.raw().notrack() && s.sentWith == null;
                 if (!zoneSet && t.raw().zone().isPresent()) {
                     zone = t.raw().zone().getAsInt();
                     zoneSet = true;
@@ -795,10 +821,7 @@ public final class KernelNodePath implements NodePath {
             }
         }
         if (notrack) {
-            s.ct = Optional.of(new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(),
-                    s.packet.tuple(), Optional.empty(), 0, 0, 0));
-            s.steps.add(new io.pktpath.core.trace.ConntrackStep(hook, io.pktpath.core.trace.CtState.UNTRACKED, false,
-                    false, 0, "NOTRACK: no conntrack entry"));
+            untracked(s, hook, "NOTRACK: no conntrack entry");
             return;
         }
         CtLookup lookup = lookup(s.packet, zone);
@@ -814,6 +837,13 @@ public final class KernelNodePath implements NodePath {
         s.ct = lookup.ctInfo().isPresent() ? lookup.ctInfo()
                 : Optional.of(new CtInfo(lookup.state(), false, 0, java.util.Set.of(), s.packet.tuple(), Optional.empty(),
                 zone, 0, 0));
+    }
+
+    private static void untracked(RunState s, Hook hook, String detail) {
+        s.ct = Optional.of(new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(),
+                s.packet.tuple(), Optional.empty(), 0, 0, 0));
+        s.steps.add(new io.pktpath.core.trace.ConntrackStep(hook, io.pktpath.core.trace.CtState.UNTRACKED, false,
+                false, 0, detail));
     }
 
     /**
@@ -846,6 +876,9 @@ public final class KernelNodePath implements NodePath {
     private boolean nat(RunState s, Hook hook, NatManip manip, Optional<RouteResult> route) {
         if (s.ended()) {
             return false;
+        }
+        if (s.lookup instanceof CtLookup.Attached a) {
+            return natOfAttached(s, hook, manip, a);
         }
         if (s.lookup instanceof CtLookup.Created && s.candidate != null && s.candidate.needsBinding(manip)) {
             int before = s.tables.size();
@@ -887,6 +920,26 @@ public final class KernelNodePath implements NodePath {
             NatApplied a = conntrack.applyNat(r.ct(), r.direction(), hook, s.packet, true);
             s.packet = a.packet();
             a.step().ifPresent(s.steps::add);
+        }
+        return true;
+    }
+
+    /**
+     * The nat chains a packet carrying another packet's entry runs (a REJECT's reset): only those of a binding that
+     * packet did not reach (nf_nat_initialized), for the trace and the counters. The kernel would fix a binding a rule
+     * gives there on an entry that is never confirmed, and the reset leaves as captured, so nothing is rewritten.
+     */
+    private boolean natOfAttached(RunState s, Hook hook, NatManip manip, CtLookup.Attached a) {
+        if (!a.candidate().needsBinding(manip)) {
+            return true;
+        }
+        int before = s.tables.size();
+        if (!walk(s, hook, "nat")) {
+            return false;
+        }
+        if (s.tables.size() > before && s.tables.get(s.tables.size() - 1).nat().isPresent()) {
+            s.notes.add("nat " + hook + " gives the reset a binding; the kernel fixes it on the rejected packet's entry,"
+                    + " which is never confirmed, and the reset leaves as the capture shows");
         }
         return true;
     }
@@ -1038,6 +1091,11 @@ public final class KernelNodePath implements NodePath {
         if (!conntrackOn || c.lookup() == null) {
             return CommitOutcome.NONE;
         }
+        if (c.lookup() instanceof CtLookup.Attached a) {
+            owedResets.paid(a);
+            return CommitOutcome.NONE;
+        }
+        oweReset(c, packet);
         long time = packet.timeNanos();
         expireNow(time);
         CommitOutcome outcome = CommitOutcome.NONE;
@@ -1067,6 +1125,28 @@ public final class KernelNodePath implements NodePath {
             conntrack.commitInvalid();
         }
         return outcome;
+    }
+
+    /**
+     * A packet rejected with a TCP reset while opening a connection: the reset the kernel sends at once carries its
+     * unconfirmed entry, RELATED in the reply direction (nf_ct_attach).
+     */
+    private void oweReset(Commit c, Packet packet) {
+        if (!(c.lookup() instanceof CtLookup.Created) || c.candidate().isEmpty() || c.tables().isEmpty()) {
+            return;
+        }
+        TableResult last = c.tables().get(c.tables().size() - 1);
+        if (last.verdict() != io.pktpath.core.netfilter.TableVerdict.REJECT
+                || last.rejectWith().filter(w -> w == io.pktpath.parser.iptables.target.RejectWith.TCP_RESET).isEmpty()
+                || !last.packet().isTcp()) {
+            return;
+        }
+        CtCandidate candidate = c.candidate().get();
+        CtInfo info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, true, candidate.mark(), java.util.Set.of(),
+                candidate.original(), Optional.of(candidate.reply()), candidate.zone(), 0, candidate.id());
+        owedResets.owe(last.packet().tuple(), new CtLookup.Attached(candidate, info, packet.frame(),
+                "RELATED (reply): the reset REJECT sent for frame " + packet.frame() + " carries that packet's entry,"
+                        + " which is never confirmed"), packet.timeNanos());
     }
 
     private void expireNow(long time) {

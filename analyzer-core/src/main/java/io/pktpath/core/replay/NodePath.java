@@ -12,6 +12,14 @@ public interface NodePath {
     PathRun ingress(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 
     /**
+     * A packet the node sent to itself over lo, received after {@code sent} (its run through OUTPUT and POSTROUTING):
+     * it keeps the conntrack state it was sent with, so one untracked when sent is untracked when received.
+     */
+    default PathRun looped(Packet packet, PathRun sent, ChoiceOracle oracle, boolean collectMisses) {
+        return ingress(packet, oracle, collectMisses);
+    }
+
+    /**
      * The run of a received packet of an established flow whose path is already known from an earlier packet of the
      * same flow, made without walking (the same run {@link #ingress} would give); empty when it must walk.
      */

@@ -460,7 +460,8 @@ public final class ReplayLoop {
         path.commit(sent.result(), out);
         Packet in = asIngress(packet);
         BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
-                o -> path.ingress(in, o, options.missesFor(cp.frame())), options.maxBranches()).branches().get(0);
+                o -> path.looped(in, sent.result(), o, options.missesFor(cp.frame())), options.maxBranches())
+                .branches().get(0);
         CommitOutcome committed = path.commit(received.result(), in);
         notes.add("sent and received by the node over lo; the capture holds only the received copy, so both passes are shown");
         notes.addAll(sent.result().notes());

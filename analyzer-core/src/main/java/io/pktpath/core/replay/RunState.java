@@ -42,6 +42,11 @@ final class RunState {
     Disposition disposition;
     String reason;
     boolean confirm;
+    /**
+     * For a packet looped over lo, the conntrack state it was sent with (null otherwise): it keeps it on its way in, and
+     * NOTRACK in raw PREROUTING no longer changes it.
+     */
+    io.pktpath.core.trace.CtState sentWith;
     /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
     int oracleAsked;
     private WalkContext walkContext;

@@ -105,6 +105,24 @@ class StatefulMatchesTest {
     }
 
     @Test
+    void hashlimitBucketsLiveForTheRatesUnitUnlessTheRuleSaysOtherwise() {
+        // recorded (bundles/rate-limits): 1/min burst 1, a second SYN 15.5 s after the first is still dropped; iptables
+        // sets htable-expire to the rate's unit (60 s here) when the rule does not give it
+        CompiledRuleset perMinute = compile(table("filter", ":INPUT DROP [0:0]",
+                "-A INPUT -m hashlimit --hashlimit-upto 1/min --hashlimit-burst 1 --hashlimit-mode srcip"
+                        + " --hashlimit-name slow -j ACCEPT"));
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.DROP, TableVerdict.ACCEPT),
+                run(perMinute, new RuleState(), List.of(from("10.0.0.2", 0), from("10.0.0.2", SEC * 31 / 2),
+                        from("10.0.0.2", 45 * SEC), from("10.0.0.2", 106 * SEC)), new ArrayList<>()));
+        CompiledRuleset shortLived = compile(table("filter", ":INPUT DROP [0:0]",
+                "-A INPUT -m hashlimit --hashlimit-upto 1/min --hashlimit-burst 1 --hashlimit-mode srcip"
+                        + " --hashlimit-name quick --hashlimit-htable-expire 5000 -j ACCEPT"));
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT),
+                run(shortLived, new RuleState(), List.of(from("10.0.0.2", 0), from("10.0.0.2", 4 * SEC),
+                        from("10.0.0.2", 10 * SEC)), new ArrayList<>()));
+    }
+
+    @Test
     void recentSetThenRcheckWithSecondsAndHitcount() {
         // the classic ssh brute-force guard: the 4th new connection within 60 s is dropped
         CompiledRuleset rs = compile(table("filter", ":INPUT ACCEPT [0:0]",
