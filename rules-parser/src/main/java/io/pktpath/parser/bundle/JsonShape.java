@@ -14,7 +14,8 @@ final class JsonShape {
         try {
             root = JsonReader.read(text);
         } catch (JsonSyntaxException e) {
-            return Recognition.unknown("JSON that does not parse (line " + e.line() + ": " + e.getMessage() + ")");
+            return Recognition.unknown("not an input pktpath reads: it starts like JSON (ip -j) but does not parse"
+                    + " as JSON (line " + e.line() + ": " + e.getMessage() + ")");
         }
         if (!(root instanceof JsonValue.JsonArray array) || array.items().isEmpty()
                 || !(array.items().get(0) instanceof JsonValue.JsonObject first)) {

@@ -61,7 +61,8 @@ class ContentSnifferTest {
         assertEquals("empty file", ContentSniffer.recognize(new byte[0], "\n\n").reason());
         assertEquals("binary file that is not a pcap or pcapng capture",
                 ContentSniffer.recognize(new byte[] {1, 2, 3, 4}, "\u0001\u0002\u0000x").reason());
-        assertEquals("JSON that does not parse (line 1: unexpected end of input)",
+        assertEquals("not an input pktpath reads: it starts like JSON (ip -j) but does not parse as JSON (line 1:"
+                        + " unexpected end of input)",
                 ContentSniffer.recognize(new byte[0], "[{\"a\":").reason());
         assertEquals("nft list ruleset output (not read; the iptables-save dumps are used)",
                 ContentSniffer.recognize(new byte[0], "table ip filter {\n}\n").reason());
