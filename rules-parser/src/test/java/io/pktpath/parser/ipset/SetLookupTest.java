@@ -1,0 +1,80 @@
+package io.pktpath.parser.ipset;
+
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.net.IpAddress;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Lookups as the kernel makes them (net/netfilter/ipset) on entries as {@code ipset save} prints them; the sets are those
+ * of the ipset-calico recording (samples/bundles/ipset-calico) plus IPv6 twins.
+ */
+class SetLookupTest {
+    private static SetProbe.Address ip(String s) throws Exception {
+        return new SetProbe.Address(IpAddress.parse(s));
+    }
+
+    private static IpSets parse(String text) {
+        Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", text);
+        assertEquals(List.of(), p.diagnostics().stream().map(Diagnostic::headline).toList());
+        return p.value();
+    }
+
+    @Test
+    void icmpNamesAreIpsetsOwnPerFamily() throws Exception {
+        IpSets sets = parse("""
+                create pkp-allow hash:ip,port family inet hashsize 1024 maxelem 65536
+                add pkp-allow 10.244.1.3,icmp:echo-request
+                add pkp-allow 10.244.1.3,icmp:timestamp-request
+                add pkp-allow 10.244.1.3,icmp:network-unreachable
+                add pkp-allow 10.244.1.3,icmp:ttl-zero-during-transit
+                add pkp-allow 10.244.1.3,icmp:TOS-host-unreachable
+                add pkp-allow 10.244.1.3,icmp:3/13
+                create pkp-allow6 hash:ip,port family inet6 hashsize 1024 maxelem 65536
+                add pkp-allow6 fd00::3,icmpv6:echo-request
+                add pkp-allow6 fd00::3,icmpv6:ttl-zero-during-transit
+                add pkp-allow6 fd00::3,icmpv6:neighbour-solicitation
+                """);
+        for (int typeCode : new int[] {8 << 8, 13 << 8, 3 << 8, 11 << 8, 3 << 8 | 12, 3 << 8 | 13}) {
+            assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"),
+                    new SetProbe.Port("icmp", typeCode))), "icmp " + (typeCode >> 8) + "/" + (typeCode & 0xff));
+        }
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"),
+                new SetProbe.Port("icmp", 14 << 8))), "timestamp reply");
+        for (int typeCode : new int[] {128 << 8, 3 << 8, 135 << 8}) {
+            assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow6", List.of(ip("fd00::3"),
+                    new SetProbe.Port("icmpv6", typeCode))), "icmpv6 " + (typeCode >> 8) + "/" + (typeCode & 0xff));
+        }
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-allow6", List.of(ip("fd00::3"),
+                new SetProbe.Port("icmpv6", 8 << 8))), "IPv4's echo request number is not ICMPv6's");
+    }
+
+    @Test
+    void icmpNamesFromTheOtherFamilyOrUnknownAreDiagnosed() {
+        Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
+                create a hash:ip,port family inet
+                add a 10.0.0.1,icmp:neighbour-solicitation
+                add a 10.0.0.1,icmp:destination-unreachable
+                add a 10.0.0.1,icmpv6:echo-request
+                create b hash:ip,port family inet6
+                add b fd00::1,icmpv6:timestamp-request
+                add b fd00::1,icmp:echo-request
+                """);
+        assertEquals(List.of(
+                "ipset-save.txt:2:7: error[bad-element]: unknown ICMP type 'neighbour-solicitation' "
+                        + "(expected: a name of ipset's ICMP table such as echo-request, or TYPE/CODE such as 8/0)",
+                "ipset-save.txt:3:7: error[bad-element]: unknown ICMP type 'destination-unreachable' "
+                        + "(expected: a name of ipset's ICMP table such as echo-request, or TYPE/CODE such as 8/0)",
+                "ipset-save.txt:4:7: error[bad-element]: protocol ICMPv6 in 'icmpv6:echo-request' can be used with family "
+                        + "inet6 only (expected: icmp:TYPE in a family inet set)",
+                "ipset-save.txt:6:7: error[bad-element]: unknown ICMPv6 type 'timestamp-request' "
+                        + "(expected: a name of ipset's ICMPv6 table such as echo-request, or TYPE/CODE such as 128/0)",
+                "ipset-save.txt:7:7: error[bad-element]: protocol ICMP in 'icmp:echo-request' can be used with family "
+                        + "inet only (expected: icmpv6:TYPE in a family inet6 set)"),
+                p.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
+}
