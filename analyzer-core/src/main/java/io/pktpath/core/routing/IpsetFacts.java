@@ -8,6 +8,7 @@ import io.pktpath.parser.ipset.SetElement;
 import io.pktpath.parser.ipset.SetEntry;
 import io.pktpath.parser.ipset.SetMembership;
 import io.pktpath.parser.ipset.SetProbe;
+import io.pktpath.parser.net.IpFamily;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
  */
 final class IpsetFacts {
     private static final int MAX_DEPTH = 8;
+    private static final int UDPLITE = 136;
 
     private final IpSets sets;
 
@@ -69,7 +71,7 @@ final class IpsetFacts {
     private static Optional<SetProbe> probe(Dimension dim, boolean src, Packet p) {
         return switch (dim) {
             case IP, NET -> Optional.of(new SetProbe.Address(src ? p.src() : p.dst()));
-            case PORT -> Optional.of(new SetProbe.Port(protocolName(p.proto()), port(src, p)));
+            case PORT -> port(src, p);
             case MAC -> src ? p.macSource().map(SetProbe.Mac::new) : Optional.empty();
             case IFACE -> Optional.of(new SetProbe.Iface(src ? p.inIface() : p.outIface()));
             case MARK -> Optional.of(new SetProbe.Mark(p.mark()));
@@ -77,25 +79,18 @@ final class IpsetFacts {
         };
     }
 
-    private static int port(boolean src, Packet p) {
-        if (p.isIcmp()) {
-            return (p.icmpType() & 0xff) << 8 | (p.icmpCode() & 0xff);
+    /**
+     * The protocol number and port ip_set_get_ip4_port / ip_set_get_ip6_port read: tcp, udp, sctp and udplite ports,
+     * icmp and icmpv6 type&lt;&lt;8|code, 0 for other protocols; none (the set does not match) for a non-first fragment
+     * of those protocols, or for any non-first IPv6 fragment.
+     */
+    private static Optional<SetProbe> port(boolean src, Packet p) {
+        int proto = p.proto();
+        boolean ported = proto == Packet.TCP || proto == Packet.UDP || proto == Packet.SCTP || proto == UDPLITE;
+        if (!p.firstFragment() && (ported || p.isIcmp() || p.family() == IpFamily.V6)) {
+            return Optional.empty();
         }
-        if (!p.hasPorts()) {
-            return 0;
-        }
-        return src ? p.sport() : p.dport();
-    }
-
-    static String protocolName(int proto) {
-        return switch (proto) {
-            case Packet.TCP -> "tcp";
-            case Packet.UDP -> "udp";
-            case Packet.SCTP -> "sctp";
-            case 136 -> "udplite";
-            case Packet.ICMP -> "icmp";
-            case Packet.ICMPV6 -> "icmpv6";
-            default -> Integer.toString(proto);
-        };
+        int port = p.isIcmp() ? (p.icmpType() & 0xff) << 8 | (p.icmpCode() & 0xff) : ported ? src ? p.sport() : p.dport() : 0;
+        return Optional.of(new SetProbe.Port(proto, port));
     }
 }

@@ -21,7 +21,8 @@ final class ElementMatcher {
             return a.cidr().contains(p.address());
         }
         if (element instanceof SetElement.Port e && probe instanceof SetProbe.Port p) {
-            return (e.protocol().equals(p.protocol()) || e.protocol().equals("any")) && e.range().contains(p.port());
+            return (e.protocol() == p.protocol() || e.protocol() == SetElement.Port.NO_PROTOCOL)
+                    && e.range().contains(p.port());
         }
         if (element instanceof SetElement.Mac e && probe instanceof SetProbe.Mac p) {
             return e.mac().equals(p.mac());

@@ -54,14 +54,23 @@ final class ElementParser {
 
     /**
      * {@code proto:port}, {@code port} (tcp), {@code icmp:TYPE} or {@code icmpv6:TYPE} (a name of ipset's table of that
-     * family, or type/code) as ipset_parse_proto_port reads them; bitmap:port has no protocol.
+     * family, or type/code), or {@code proto:0} for a protocol without ports, as ipset_parse_proto_port reads them, with
+     * the protocol as its number; bitmap:port has no protocol.
      */
-    private static SetElement port(String part, boolean anyProtocol, IpFamily family) throws InvalidValueException {
+    private static SetElement port(String part, boolean bitmap, IpFamily family) throws InvalidValueException {
         int colon = part.indexOf(':');
-        String proto = anyProtocol ? "any" : colon < 0 ? "tcp" : part.substring(0, colon);
         String value = colon < 0 ? part : part.substring(colon + 1);
-        if (proto.equals("icmp") || proto.equals("icmpv6")) {
-            boolean v6 = proto.equals("icmpv6");
+        if (bitmap) {
+            return new SetElement.Port(SetElement.Port.NO_PROTOCOL, PortRange.parse(value, '-'));
+        }
+        if (colon < 0) {
+            return new SetElement.Port(ProtocolNumbers.TCP, PortRange.parse(value, '-'));
+        }
+        String name = part.substring(0, colon);
+        int proto = ProtocolNumbers.of(name).orElseThrow(() -> new InvalidValueException("unknown protocol '" + name
+                + "' in '" + part + "'", "a protocol name of /etc/protocols such as tcp, udp, icmp or gre, or its number 1-255"));
+        if (proto == ProtocolNumbers.ICMP || proto == ProtocolNumbers.ICMPV6) {
+            boolean v6 = proto == ProtocolNumbers.ICMPV6;
             if (v6 != (family == IpFamily.V6)) {
                 throw new InvalidValueException("protocol " + (v6 ? "ICMPv6" : "ICMP") + " in '" + part
                         + "' can be used with family " + (v6 ? "inet6" : "inet") + " only",
@@ -69,7 +78,14 @@ final class ElementParser {
             }
             return new SetElement.Port(proto, PortRange.single(icmp(value, v6)));
         }
-        return new SetElement.Port(proto, PortRange.parse(value, '-'));
+        if (ProtocolNumbers.hasPorts(proto)) {
+            return new SetElement.Port(proto, PortRange.parse(value, '-'));
+        }
+        if (!value.equals("0")) {
+            throw new InvalidValueException("protocol " + name + " in '" + part + "' can be used with pseudo port value 0 only",
+                    name + ":0");
+        }
+        return new SetElement.Port(proto, PortRange.single(0));
     }
 
     private static int icmp(String value, boolean v6) throws InvalidValueException {

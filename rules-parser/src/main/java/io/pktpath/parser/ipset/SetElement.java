@@ -15,10 +15,15 @@ public sealed interface SetElement {
         }
     }
 
-    /** A port range of a protocol ({@code tcp}, {@code udp}, {@code sctp}, {@code udplite}, {@code icmp}, ...); icmp ports are type&lt;&lt;8|code. */
-    record Port(String protocol, PortRange range) implements SetElement {
+    /**
+     * A port range of a protocol by number: tcp, udp, sctp and udplite ports; icmp and icmpv6 type&lt;&lt;8|code; 0 for
+     * other protocols; {@link #NO_PROTOCOL} for bitmap:port's ports.
+     */
+    record Port(int protocol, PortRange range) implements SetElement {
+        /** The protocol of a bitmap:port entry, which has none. */
+        public static final int NO_PROTOCOL = 0;
+
         public Port {
-            protocol = protocol.toLowerCase(Locale.ROOT);
             Objects.requireNonNull(range, "range");
         }
     }

@@ -18,6 +18,10 @@ class SetLookupTest {
         return new SetProbe.Address(IpAddress.parse(s));
     }
 
+    private static SetProbe.Port port(int protocol, int port) {
+        return new SetProbe.Port(protocol, port);
+    }
+
     private static IpSets parse(String text) {
         Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", text);
         assertEquals(List.of(), p.diagnostics().stream().map(Diagnostic::headline).toList());
@@ -41,16 +45,61 @@ class SetLookupTest {
                 """);
         for (int typeCode : new int[] {8 << 8, 13 << 8, 3 << 8, 11 << 8, 3 << 8 | 12, 3 << 8 | 13}) {
             assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"),
-                    new SetProbe.Port("icmp", typeCode))), "icmp " + (typeCode >> 8) + "/" + (typeCode & 0xff));
+                    port(1, typeCode))), "icmp " + (typeCode >> 8) + "/" + (typeCode & 0xff));
         }
         assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"),
-                new SetProbe.Port("icmp", 14 << 8))), "timestamp reply");
+                port(1, 14 << 8))), "timestamp reply");
         for (int typeCode : new int[] {128 << 8, 3 << 8, 135 << 8}) {
             assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow6", List.of(ip("fd00::3"),
-                    new SetProbe.Port("icmpv6", typeCode))), "icmpv6 " + (typeCode >> 8) + "/" + (typeCode & 0xff));
+                    port(58, typeCode))), "icmpv6 " + (typeCode >> 8) + "/" + (typeCode & 0xff));
         }
         assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-allow6", List.of(ip("fd00::3"),
-                new SetProbe.Port("icmpv6", 8 << 8))), "IPv4's echo request number is not ICMPv6's");
+                port(58, 8 << 8))), "IPv4's echo request number is not ICMPv6's");
+    }
+
+    @Test
+    void protocolsAreComparedByNumberWhateverNameIpsetPrints() throws Exception {
+        IpSets sets = parse("""
+                create pkp-allow hash:ip,port family inet hashsize 1024 maxelem 65536
+                add pkp-allow 10.244.1.3,gre:0
+                add pkp-allow 10.244.1.3,tcp:8080
+                add pkp-allow 10.244.1.3,UDP:53
+                add pkp-allow 10.244.1.3,132:2905
+                create pkp-allow6 hash:ip,port family inet6 hashsize 1024 maxelem 65536
+                add pkp-allow6 fd00::3,ipv6-icmp:echo-request
+                add pkp-allow6 fd00::3,esp:0
+                add pkp-allow6 fd00::3,udplite:5000
+                """);
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"), port(47, 0))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"), port(50, 0))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"), port(6, 8080))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"), port(17, 8080))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"), port(17, 53))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow", List.of(ip("10.244.1.3"), port(132, 2905))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow6", List.of(ip("fd00::3"), port(58, 128 << 8))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow6", List.of(ip("fd00::3"), port(50, 0))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-allow6", List.of(ip("fd00::3"), port(136, 5000))));
+    }
+
+    @Test
+    void unknownProtocolsAndPortsOfPortlessProtocolsAreDiagnosed() {
+        Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
+                create a hash:ip,port family inet
+                add a 10.0.0.1,gre:5
+                add a 10.0.0.1,bogus:1
+                add a 10.0.0.1,0:0
+                add a 10.0.0.1,256:0
+                """);
+        assertEquals(List.of(
+                "ipset-save.txt:2:7: error[bad-element]: protocol gre in 'gre:5' can be used with pseudo port value 0 only "
+                        + "(expected: gre:0)",
+                "ipset-save.txt:3:7: error[bad-element]: unknown protocol 'bogus' in 'bogus:1' "
+                        + "(expected: a protocol name of /etc/protocols such as tcp, udp, icmp or gre, or its number 1-255)",
+                "ipset-save.txt:4:7: error[bad-element]: unknown protocol '0' in '0:0' "
+                        + "(expected: a protocol name of /etc/protocols such as tcp, udp, icmp or gre, or its number 1-255)",
+                "ipset-save.txt:5:7: error[bad-element]: unknown protocol '256' in '256:0' "
+                        + "(expected: a protocol name of /etc/protocols such as tcp, udp, icmp or gre, or its number 1-255)"),
+                p.diagnostics().stream().map(Diagnostic::headline).toList());
     }
 
     @Test

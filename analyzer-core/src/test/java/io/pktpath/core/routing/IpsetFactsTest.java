@@ -1,0 +1,69 @@
+package io.pktpath.core.routing;
+
+import static io.pktpath.core.routing.TestNodes.received;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pktpath.core.engine.Packet;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code -m set} lookups of packets as the kernel makes them (net/netfilter/ipset), on the sets of the ipset-calico
+ * recording (samples/bundles/ipset-calico/ipset-save.txt) and IPv6 twins.
+ */
+class IpsetFactsTest {
+    private static final String IPSETS = """
+            create pkp-allow hash:ip,port family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x610fa722
+            add pkp-allow 10.244.1.3,icmp:echo-request
+            add pkp-allow 10.244.1.3,tcp:8080
+            add pkp-allow 10.244.1.3,gre:0
+            add pkp-allow 10.244.1.3,icmp:timestamp-request
+            add pkp-allow 10.244.1.3,dccp:0
+            create pkp-allow6 hash:ip,port family inet6 hashsize 1024 maxelem 65536
+            add pkp-allow6 fd00::3,ipv6-icmp:echo-request
+            add pkp-allow6 fd00::3,gre:0
+            """;
+    private static final NodeNetwork NODE = TestNodes.r1().ipset(IPSETS).build();
+    private static final List<String> DST_DST = List.of("dst", "dst");
+
+    private static Packet from(String src, String dst, int proto, int sport, int dport) {
+        return received(src, dst, "cali62608e08adc", proto, sport, dport);
+    }
+
+    @Test
+    void portlessProtocolsAndIcmpv6AreLookedUpByProtocolNumber() {
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow", DST_DST, from("10.244.1.2", "10.244.1.3", 47, 0, 0)),
+                "GRE, saved as gre:0 (frame 66)");
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-allow", DST_DST, from("10.244.1.2", "10.244.1.3", 50, 0, 0)),
+                "ESP");
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow", DST_DST,
+                from("10.244.1.2", "10.244.1.3", Packet.ICMP, 4401, 0)), "echo request (frame 58)");
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow", DST_DST,
+                from("10.244.1.2", "10.244.1.3", Packet.ICMP, 4402, 0).withIcmpType(13)), "timestamp request (frame 62)");
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow6", DST_DST,
+                from("fd00::2", "fd00::3", Packet.ICMPV6, 7, 0)), "ICMPv6 echo request, saved as ipv6-icmp:echo-request");
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow6", DST_DST, from("fd00::2", "fd00::3", 47, 0, 0)));
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow", DST_DST,
+                from("10.244.1.2", "10.244.1.3", 33, 40000, 5004)), "ipset reads no DCCP ports: dccp:0");
+    }
+
+    @Test
+    void laterFragmentsOfProtocolsWithPortsHaveNone() {
+        Packet syn = from("10.244.1.2", "10.244.1.3", Packet.TCP, 40000, 8080);
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow", DST_DST, syn));
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-allow", DST_DST, laterFragment(syn)));
+        Packet gre = from("10.244.1.2", "10.244.1.3", 47, 0, 0);
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow", DST_DST, laterFragment(gre)),
+                "IPv4 protocols without ports match in every fragment");
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-allow6", DST_DST,
+                laterFragment(from("fd00::2", "fd00::3", 47, 0, 0))), "no later IPv6 fragment does");
+    }
+
+    private static Packet laterFragment(Packet p) {
+        return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
+                p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
+                p.icmpCode(), p.icmpId(), p.quoted(), true, false, p.linkClass(), p.macSource(), p.inIface(),
+                p.outIface(), p.physIn(), p.physOut(), p.bridged(), p.mark(), p.locallyGenerated());
+    }
+}
