@@ -23,6 +23,11 @@ class IpsetFactsTest {
             create pkp-allow6 hash:ip,port family inet6 hashsize 1024 maxelem 65536
             add pkp-allow6 fd00::3,ipv6-icmp:echo-request
             add pkp-allow6 fd00::3,gre:0
+            create pkp-webports bitmap:port range 0-9999
+            add pkp-webports 53
+            add pkp-webports 2048
+            add pkp-webports 8080
+            add pkp-webports 8081
             """;
     private static final NodeNetwork NODE = TestNodes.r1().ipset(IPSETS).build();
     private static final List<String> DST_DST = List.of("dst", "dst");
@@ -46,6 +51,19 @@ class IpsetFactsTest {
         assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow6", DST_DST, from("fd00::2", "fd00::3", 47, 0, 0)));
         assertEquals(Optional.of(true), NODE.ipsetContains("pkp-allow", DST_DST,
                 from("10.244.1.2", "10.244.1.3", 33, 40000, 5004)), "ipset reads no DCCP ports: dccp:0");
+    }
+
+    @Test
+    void bitmapPortLooksUpTcpAndUdpPortsOnly() {
+        List<String> dst = List.of("dst");
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-webports", dst,
+                from("10.244.1.2", "10.244.1.3", Packet.TCP, 42003, 8080)), "SYN to 8080 (frame 29)");
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-webports", dst,
+                from("10.244.1.2", "10.244.1.3", Packet.UDP, 42005, 8080)), "UDP to 8080 (frame 57)");
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-webports", dst,
+                from("10.244.1.2", "10.244.1.3", Packet.ICMP, 4401, 0)), "echo request, 8<<8|0 = 2048 (frame 58)");
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-webports", dst,
+                from("10.244.1.2", "10.244.1.3", Packet.SCTP, 40000, 8081)), "SCTP");
     }
 
     @Test

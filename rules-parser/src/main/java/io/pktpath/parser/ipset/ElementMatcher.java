@@ -21,8 +21,7 @@ final class ElementMatcher {
             return a.cidr().contains(p.address());
         }
         if (element instanceof SetElement.Port e && probe instanceof SetProbe.Port p) {
-            return (e.protocol() == p.protocol() || e.protocol() == SetElement.Port.NO_PROTOCOL)
-                    && e.range().contains(p.port());
+            return protocolMatches(e.protocol(), p.protocol()) && e.range().contains(p.port());
         }
         if (element instanceof SetElement.Mac e && probe instanceof SetProbe.Mac p) {
             return e.mac().equals(p.mac());
@@ -34,6 +33,14 @@ final class ElementMatcher {
             return e.mark() == p.mark();
         }
         return false;
+    }
+
+    /** Equal protocols; a bitmap:port entry (no protocol) answers for TCP and UDP only, as ip_set_get_ip_port does. */
+    private static boolean protocolMatches(int entry, int packet) {
+        if (entry == SetElement.Port.NO_PROTOCOL) {
+            return packet == ProtocolNumbers.TCP || packet == ProtocolNumbers.UDP;
+        }
+        return entry == packet;
     }
 
     /** Total prefix length of the address dimensions: the longest (most specific) matching entry decides. */

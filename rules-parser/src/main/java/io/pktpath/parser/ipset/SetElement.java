@@ -20,7 +20,7 @@ public sealed interface SetElement {
      * other protocols; {@link #NO_PROTOCOL} for bitmap:port's ports.
      */
     record Port(int protocol, PortRange range) implements SetElement {
-        /** The protocol of a bitmap:port entry, which has none. */
+        /** The protocol of a bitmap:port entry, which has none: it holds TCP and UDP ports (bitmap_port_kadt). */
         public static final int NO_PROTOCOL = 0;
 
         public Port {

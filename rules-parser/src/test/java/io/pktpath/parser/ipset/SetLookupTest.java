@@ -103,6 +103,23 @@ class SetLookupTest {
     }
 
     @Test
+    void bitmapPortAnswersForTcpAndUdpOnly() throws Exception {
+        IpSets sets = parse("""
+                create pkp-webports bitmap:port range 0-9999
+                add pkp-webports 53
+                add pkp-webports 2048
+                add pkp-webports 8080
+                add pkp-webports 8081
+                """);
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-webports", List.of(port(6, 8080))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-webports", List.of(port(17, 53))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-webports", List.of(port(1, 8 << 8))),
+                "an echo request's type/code is 2048, but bitmap:port reads no ICMP");
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-webports", List.of(port(132, 8080))), "sctp");
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-webports", List.of(port(136, 8080))), "udplite");
+    }
+
+    @Test
     void icmpNamesFromTheOtherFamilyOrUnknownAreDiagnosed() {
         Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
                 create a hash:ip,port family inet
