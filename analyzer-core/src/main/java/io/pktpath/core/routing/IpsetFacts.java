@@ -73,10 +73,15 @@ final class IpsetFacts {
             case IP, NET -> Optional.of(new SetProbe.Address(src ? p.src() : p.dst()));
             case PORT -> port(src, p);
             case MAC -> src ? p.macSource().map(SetProbe.Mac::new) : Optional.empty();
-            case IFACE -> Optional.of(new SetProbe.Iface(src ? p.inIface() : p.outIface()));
+            case IFACE -> iface(src ? p.inIface() : p.outIface());
             case MARK -> Optional.of(new SetProbe.Mark(p.mark()));
             case SET -> Optional.empty();
         };
+    }
+
+    /** The in or out device's name; none when there is no such device yet (hash_netiface4_kadt: no match). */
+    private static Optional<SetProbe> iface(String name) {
+        return name.isEmpty() ? Optional.empty() : Optional.of(new SetProbe.Iface(name));
     }
 
     /**

@@ -28,6 +28,10 @@ class IpsetFactsTest {
             add pkp-webports 2048
             add pkp-webports 8080
             add pkp-webports 8081
+            create pkp-pod-ifaces hash:net,iface family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x40a9c4f9
+            add pkp-pod-ifaces 10.244.0.0/16,cali wildcard
+            create pkp-out-ifaces hash:net,iface family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x18c0ae5b
+            add pkp-out-ifaces 10.244.0.0/16,eth0
             """;
     private static final NodeNetwork NODE = TestNodes.r1().ipset(IPSETS).build();
     private static final List<String> DST_DST = List.of("dst", "dst");
@@ -64,6 +68,23 @@ class IpsetFactsTest {
                 from("10.244.1.2", "10.244.1.3", Packet.ICMP, 4401, 0)), "echo request, 8<<8|0 = 2048 (frame 58)");
         assertEquals(Optional.of(false), NODE.ipsetContains("pkp-webports", dst,
                 from("10.244.1.2", "10.244.1.3", Packet.SCTP, 40000, 8081)), "SCTP");
+    }
+
+    @Test
+    void interfacesComeFromTheInOrOutDeviceAndWildcardsMatchByPrefix() {
+        Packet syn = from("10.244.1.2", "10.244.1.3", Packet.TCP, 42004, 9090);
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-pod-ifaces", List.of("src", "src"), syn),
+                "in on cali62608e08adc, entry cali wildcard (frame 55)");
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-pod-ifaces", List.of("src", "src"),
+                received("10.244.1.2", "10.244.1.3", "eth0", Packet.TCP, 42004, 9090)));
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-pod-ifaces", List.of("src", "dst"), syn),
+                "no output device yet: the kernel finds no name to look up");
+        Packet egress = from("10.244.1.2", "172.18.0.1", Packet.TCP, 42001, 9000).withOutIface("eth0");
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-out-ifaces", List.of("src", "dst"), egress),
+                "source address, out interface (frame 3)");
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-out-ifaces", List.of("src", "src"), egress));
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-out-ifaces", List.of("src", "dst"),
+                syn.withOutIface("calie694aa37abf")));
     }
 
     @Test

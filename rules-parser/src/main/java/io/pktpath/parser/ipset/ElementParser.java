@@ -14,7 +14,9 @@ final class ElementParser {
     private ElementParser() {
     }
 
-    static List<SetElement> parse(String text, SetType type, IpFamily family) throws InvalidValueException {
+    /** The elements of {@code text}; {@code wildcard} (an entry option) makes an interface element a name prefix. */
+    static List<SetElement> parse(String text, SetType type, IpFamily family, boolean wildcard)
+            throws InvalidValueException {
         List<Dimension> dims = type.dimensions();
         String[] parts = text.split(",", -1);
         if (parts.length != dims.size()) {
@@ -23,12 +25,13 @@ final class ElementParser {
         }
         List<SetElement> out = new ArrayList<>();
         for (int i = 0; i < parts.length; i++) {
-            out.add(one(parts[i], dims.get(i), type, family));
+            out.add(one(parts[i], dims.get(i), type, family, wildcard));
         }
         return out;
     }
 
-    private static SetElement one(String part, Dimension dim, SetType type, IpFamily family) throws InvalidValueException {
+    private static SetElement one(String part, Dimension dim, SetType type, IpFamily family, boolean wildcard)
+            throws InvalidValueException {
         return switch (dim) {
             case IP, NET -> {
                 Cidr c = Cidr.parse(part);
@@ -45,8 +48,8 @@ final class ElementParser {
                 }
                 yield new SetElement.Mac(part);
             }
-            case IFACE -> part.startsWith("physdev:") ? new SetElement.Iface(part.substring(8), true)
-                    : new SetElement.Iface(part, false);
+            case IFACE -> part.startsWith("physdev:") ? new SetElement.Iface(part.substring(8), true, wildcard)
+                    : new SetElement.Iface(part, false, wildcard);
             case MARK -> new SetElement.Mark(number(part, "a mark such as 0x1"));
             case SET -> new SetElement.SetName(part);
         };

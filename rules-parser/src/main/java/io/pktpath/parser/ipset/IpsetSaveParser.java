@@ -16,12 +16,14 @@ import java.util.TreeMap;
 
 /**
  * Parses {@code ipset save} output (ipset(8)): {@code create NAME TYPE [options]} then {@code add NAME ELEMENT [timeout N]
- * [packets N bytes N] [comment "..."] [nomatch] ...}; an {@code add} to a set not created before it, an unknown type or a
- * malformed element is one diagnostic and the line is skipped.
+ * [packets N bytes N] [comment "..."] [nomatch] [wildcard] ...}; an {@code add} to a set not created before it, an
+ * unknown type or a malformed element is one diagnostic and the line is skipped.
  */
 public final class IpsetSaveParser {
     private static final Set<String> CREATE_FLAGS = Set.of("counters", "comment", "skbinfo", "forceadd");
     private static final Set<String> ENTRY_VALUE_OPTIONS = Set.of("skbmark", "skbprio", "skbqueue");
+    private static final String ENTRY_OPTIONS =
+            "timeout, packets, bytes, comment, nomatch, wildcard, skbmark, skbprio or skbqueue";
 
     private IpsetSaveParser() {
     }
@@ -89,13 +91,8 @@ public final class IpsetSaveParser {
                     "a 'create " + name.text() + " TYPE ...' line before its entries", name.column());
         }
         SaveLineTokens.Word element = word(w, 2, "an element");
-        List<SetElement> elements;
-        try {
-            elements = ElementParser.parse(element.text(), set.type, set.family);
-        } catch (InvalidValueException e) {
-            throw new LineProblem("bad-element", e.getMessage(), e.expected(), element.column());
-        }
         boolean nomatch = false;
+        boolean wildcard = false;
         Optional<Long> timeout = Optional.empty();
         Optional<Long> packets = Optional.empty();
         Optional<Long> bytes = Optional.empty();
@@ -104,6 +101,13 @@ public final class IpsetSaveParser {
             SaveLineTokens.Word k = w.get(i);
             switch (k.text()) {
                 case "nomatch" -> nomatch = true;
+                case "wildcard" -> {
+                    if (!set.type.dimensions().contains(Dimension.IFACE)) {
+                        throw new LineProblem("unknown-keyword", "'wildcard' is an option of hash:net,iface entries only",
+                                "no wildcard in a " + set.type + " set", k.column());
+                    }
+                    wildcard = true;
+                }
                 case "timeout" -> timeout = Optional.of(number(word(w, ++i, "a timeout in seconds")));
                 case "packets" -> packets = Optional.of(number(word(w, ++i, "a packet count")));
                 case "bytes" -> bytes = Optional.of(number(word(w, ++i, "a byte count")));
@@ -111,11 +115,17 @@ public final class IpsetSaveParser {
                 default -> {
                     if (!ENTRY_VALUE_OPTIONS.contains(k.text())) {
                         throw new LineProblem("unknown-keyword", "unknown entry option '" + k.text() + "'",
-                                "timeout, packets, bytes, comment, nomatch, skbmark, skbprio or skbqueue", k.column());
+                                ENTRY_OPTIONS, k.column());
                     }
                     word(w, ++i, "a value for " + k.text());
                 }
             }
+        }
+        List<SetElement> elements;
+        try {
+            elements = ElementParser.parse(element.text(), set.type, set.family, wildcard);
+        } catch (InvalidValueException e) {
+            throw new LineProblem("bad-element", e.getMessage(), e.expected(), element.column());
         }
         set.entries.add(new SetEntry(elements, nomatch, timeout, comment, packets, bytes, span));
     }

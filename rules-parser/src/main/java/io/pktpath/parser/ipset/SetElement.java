@@ -35,8 +35,11 @@ public sealed interface SetElement {
         }
     }
 
-    /** An interface name ({@code physdev:} prefix kept apart). */
-    record Iface(String name, boolean physdev) implements SetElement {
+    /**
+     * An interface name ({@code physdev:} prefix kept apart, a bridge port); a {@code wildcard} entry stands for every
+     * name that starts with it.
+     */
+    record Iface(String name, boolean physdev, boolean wildcard) implements SetElement {
         public Iface {
             Objects.requireNonNull(name, "name");
         }

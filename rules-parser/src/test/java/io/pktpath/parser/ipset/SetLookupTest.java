@@ -120,6 +120,42 @@ class SetLookupTest {
     }
 
     @Test
+    void wildcardInterfacesMatchByPrefixAndBridgePortsNever() throws Exception {
+        IpSets sets = parse("""
+                create pkp-pod-ifaces hash:net,iface family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x40a9c4f9
+                add pkp-pod-ifaces 10.244.0.0/16,cali wildcard
+                create pkp-out-ifaces hash:net,iface family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x18c0ae5b
+                add pkp-out-ifaces 10.244.0.0/16,eth0
+                add pkp-out-ifaces 10.244.0.0/16,physdev:veth0
+                """);
+        SetEntry wildcard = sets.get("pkp-pod-ifaces").orElseThrow().entries().get(0);
+        assertEquals(new SetElement.Iface("cali", false, true), wildcard.elements().get(1));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-pod-ifaces",
+                List.of(ip("10.244.1.2"), new SetProbe.Iface("cali62608e08adc"))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-pod-ifaces",
+                List.of(ip("10.244.1.4"), new SetProbe.Iface("cali"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-pod-ifaces",
+                List.of(ip("10.244.1.2"), new SetProbe.Iface("eth0"))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-out-ifaces",
+                List.of(ip("10.244.1.2"), new SetProbe.Iface("eth0"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-out-ifaces",
+                List.of(ip("10.244.1.2"), new SetProbe.Iface("eth0.100"))), "no wildcard: the whole name");
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-out-ifaces",
+                List.of(ip("10.244.1.2"), new SetProbe.Iface("veth0"))), "iptables never looks up bridge ports");
+    }
+
+    @Test
+    void wildcardOutsideAnInterfaceSetIsDiagnosed() {
+        Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
+                create pkp-block hash:net family inet
+                add pkp-block 172.18.5.0/24 wildcard
+                """);
+        assertEquals(List.of("ipset-save.txt:2:29: error[unknown-keyword]: 'wildcard' is an option of hash:net,iface "
+                        + "entries only (expected: no wildcard in a hash:net set)"),
+                p.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
+
+    @Test
     void icmpNamesFromTheOtherFamilyOrUnknownAreDiagnosed() {
         Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
                 create a hash:ip,port family inet
