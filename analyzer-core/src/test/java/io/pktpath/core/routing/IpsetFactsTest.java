@@ -32,6 +32,8 @@ class IpsetFactsTest {
             add pkp-pod-ifaces 10.244.0.0/16,cali wildcard
             create pkp-out-ifaces hash:net,iface family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x18c0ae5b
             add pkp-out-ifaces 10.244.0.0/16,eth0
+            create pkp-ban24 hash:ip family inet hashsize 1024 maxelem 65536 netmask 24 timeout 600 bucketsize 12 initval 0x2939afed
+            add pkp-ban24 172.18.6.0 timeout 586
             """;
     private static final NodeNetwork NODE = TestNodes.r1().ipset(IPSETS).build();
     private static final List<String> DST_DST = List.of("dst", "dst");
@@ -85,6 +87,14 @@ class IpsetFactsTest {
         assertEquals(Optional.of(false), NODE.ipsetContains("pkp-out-ifaces", List.of("src", "src"), egress));
         assertEquals(Optional.of(false), NODE.ipsetContains("pkp-out-ifaces", List.of("src", "dst"),
                 syn.withOutIface("calie694aa37abf")));
+    }
+
+    @Test
+    void aNetmaskedSetHoldsEveryAddressOfTheNetwork() {
+        assertEquals(Optional.of(true), NODE.ipsetContains("pkp-ban24", List.of("dst"),
+                from("10.244.1.2", "172.18.6.5", Packet.TCP, 42010, 9000)), "SYN to 172.18.6.5 (frame 118)");
+        assertEquals(Optional.of(false), NODE.ipsetContains("pkp-ban24", List.of("dst"),
+                from("10.244.1.2", "172.18.5.9", Packet.TCP, 42008, 9000)));
     }
 
     @Test

@@ -59,12 +59,22 @@ public record IpSets(Map<String, IpSet> sets) {
         if (probes.size() < set.type().dimensions().size()) {
             return Optional.empty();
         }
+        List<SetProbe> masked = set.mask().map(m -> masked(m, probes)).orElse(probes);
         List<SetEntry> matching = new ArrayList<>();
         for (SetEntry e : set.entries()) {
-            if (ElementMatcher.matchesAll(e.elements(), probes)) {
+            if (ElementMatcher.matchesAll(e.elements(), masked)) {
                 matching.add(e);
             }
         }
         return matching.stream().max(java.util.Comparator.comparingInt(ElementMatcher::specificity));
+    }
+
+    /** The probes with their addresses masked by the set's netmask or bitmask. */
+    private static List<SetProbe> masked(AddressMask mask, List<SetProbe> probes) {
+        List<SetProbe> out = new ArrayList<>(probes.size());
+        for (SetProbe p : probes) {
+            out.add(p instanceof SetProbe.Address a ? new SetProbe.Address(mask.apply(a.address())) : p);
+        }
+        return out;
     }
 }

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 public final class IpsetSaveParser {
     private static final Set<String> CREATE_FLAGS = Set.of("counters", "comment", "skbinfo", "forceadd");
     private static final Set<String> ENTRY_VALUE_OPTIONS = Set.of("skbmark", "skbprio", "skbqueue");
+    private static final Set<String> MASK_OPTIONS = Set.of("netmask", "bitmask");
     private static final String ENTRY_OPTIONS =
             "timeout, packets, bytes, comment, nomatch, wildcard, skbmark, skbprio or skbqueue";
 
@@ -29,8 +30,8 @@ public final class IpsetSaveParser {
     }
 
     /** A set being collected: its create line's data and the entries read so far. */
-    private record Pending(String name, SetType type, IpFamily family, Map<String, String> options, List<SetEntry> entries,
-                           SourceSpan span) {
+    private record Pending(String name, SetType type, IpFamily family, Map<String, String> options,
+                           Optional<AddressMask> mask, List<SetEntry> entries, SourceSpan span) {
     }
 
     public static Parsed<IpSets> parse(String fileName, String text) {
@@ -56,7 +57,7 @@ public final class IpsetSaveParser {
             }
         }
         Map<String, IpSet> done = new TreeMap<>();
-        sets.forEach((name, p) -> done.put(name, new IpSet(name, p.type, p.family, p.options, p.entries, p.span)));
+        sets.forEach((name, p) -> done.put(name, new IpSet(name, p.type, p.family, p.options, p.mask, p.entries, p.span)));
         return new Parsed<>(new IpSets(done), diags.toList());
     }
 
@@ -67,20 +68,32 @@ public final class IpsetSaveParser {
                 "unknown set type '" + typeWord.text() + "'", "a type such as hash:ip, hash:net,port, bitmap:port or list:set",
                 typeWord.column()));
         Map<String, String> options = new TreeMap<>();
+        SaveLineTokens.Word maskWord = null;
         for (int i = 3; i < w.size(); i++) {
             String k = w.get(i).text();
             if (CREATE_FLAGS.contains(k)) {
                 options.put(k, "");
             } else {
-                options.put(k, word(w, ++i, "a value for " + k).text());
+                SaveLineTokens.Word value = word(w, ++i, "a value for " + k);
+                options.put(k, value.text());
+                maskWord = MASK_OPTIONS.contains(k) ? value : maskWord;
             }
         }
         IpFamily family = "inet6".equals(options.get("family")) ? IpFamily.V6 : IpFamily.V4;
+        Optional<AddressMask> mask = Optional.empty();
+        if (maskWord != null) {
+            try {
+                mask = Optional.of(AddressMask.parse(options.containsKey("netmask") ? "netmask" : "bitmask",
+                        maskWord.text(), family));
+            } catch (InvalidValueException e) {
+                throw new LineProblem("bad-netmask", e.getMessage(), e.expected(), maskWord.column());
+            }
+        }
         if (sets.containsKey(name.text())) {
             throw new LineProblem("duplicate-set", "set '" + name.text() + "' is created twice", "one create line per set",
                     name.column());
         }
-        sets.put(name.text(), new Pending(name.text(), type, family, options, new ArrayList<>(), span));
+        sets.put(name.text(), new Pending(name.text(), type, family, options, mask, new ArrayList<>(), span));
     }
 
     private static void add(List<SaveLineTokens.Word> w, SourceSpan span, Map<String, Pending> sets) throws LineProblem {

@@ -156,6 +156,50 @@ class SetLookupTest {
     }
 
     @Test
+    void netmaskAndBitmaskMaskThePacketAddressBeforeTheLookup() throws Exception {
+        IpSets sets = parse("""
+                create pkp-ban24 hash:ip family inet hashsize 1024 maxelem 65536 netmask 24 timeout 600 bucketsize 12 initval 0x2939afed
+                add pkp-ban24 172.18.6.0 timeout 586
+                create ban-bits hash:ip family inet hashsize 1024 maxelem 65536 bitmask 255.255.0.255
+                add ban-bits 10.1.0.9
+                create ban6 hash:ip family inet6 hashsize 1024 maxelem 65536 netmask 64
+                add ban6 fd00:6::
+                create pairs hash:net,net family inet hashsize 1024 maxelem 65536 bitmask 255.0.255.0
+                add pairs 10.0.2.0/24,10.0.0.0/16
+                """);
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-ban24", List.of(ip("172.18.6.5"))), "frame 118");
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-ban24", List.of(ip("172.18.6.0"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-ban24", List.of(ip("172.18.7.5"))));
+        assertEquals(SetMembership.MEMBER, sets.contains("ban-bits", List.of(ip("10.1.77.9"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("ban-bits", List.of(ip("10.2.0.9"))));
+        assertEquals(SetMembership.MEMBER, sets.contains("ban6", List.of(ip("fd00:6::1:2"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("ban6", List.of(ip("fd00:7::1:2"))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pairs", List.of(ip("10.1.2.5"), ip("10.9.3.3"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pairs", List.of(ip("10.1.3.5"), ip("10.9.3.3"))));
+    }
+
+    @Test
+    void badNetmasksAreDiagnosed() {
+        Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
+                create a hash:ip family inet netmask 33
+                create b hash:ip family inet6 netmask 0
+                create c hash:ip family inet bitmask 255.255.0
+                create d hash:ip family inet bitmask ffff::
+                """);
+        assertEquals(List.of(
+                "ipset-save.txt:1:38: error[bad-netmask]: netmask '33' is not a prefix length 1-32 "
+                        + "(expected: a netmask such as 24)",
+                "ipset-save.txt:2:39: error[bad-netmask]: netmask '0' is not a prefix length 1-128 "
+                        + "(expected: a netmask such as 64)",
+                "ipset-save.txt:3:38: error[bad-netmask]: bitmask '255.255.0' is not an IPv4 address "
+                        + "(expected: a bitmask such as 255.255.255.0)",
+                "ipset-save.txt:4:38: error[bad-netmask]: bitmask 'ffff::' is not an IPv4 address "
+                        + "(expected: a bitmask such as 255.255.255.0)"),
+                p.diagnostics().stream().map(Diagnostic::headline).toList());
+        assertEquals(List.of(), List.copyOf(p.value().sets().keySet()), "a set with a bad mask is left out");
+    }
+
+    @Test
     void icmpNamesFromTheOtherFamilyOrUnknownAreDiagnosed() {
         Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
                 create a hash:ip,port family inet
