@@ -4,9 +4,6 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.ipset.Dimension;
 import io.pktpath.parser.ipset.IpSet;
 import io.pktpath.parser.ipset.IpSets;
-import io.pktpath.parser.ipset.SetElement;
-import io.pktpath.parser.ipset.SetEntry;
-import io.pktpath.parser.ipset.SetMembership;
 import io.pktpath.parser.ipset.SetProbe;
 import io.pktpath.parser.net.IpFamily;
 
@@ -17,10 +14,10 @@ import java.util.Optional;
 /**
  * {@code -m set} membership from {@code ipset save}: one probe per set dimension taken from the packet's source or
  * destination field as the direction flags say; fewer flags than dimensions, or a family mismatch, never match
- * (ip_set_test); {@code list:set} asks its member sets in order; a set missing from the bundle is unknown.
+ * (ip_set_test); IpSets decides the rest ({@code list:set}, {@code --return-nomatch}); a set missing from the bundle is
+ * unknown.
  */
 final class IpsetFacts {
-    private static final int MAX_DEPTH = 8;
     private static final int UDPLITE = 136;
 
     private final IpSets sets;
@@ -29,43 +26,29 @@ final class IpsetFacts {
         this.sets = sets;
     }
 
-    Optional<Boolean> contains(String setName, List<String> directions, Packet p) {
-        Optional<IpSet> set = sets.get(setName);
-        return set.map(s -> member(s, directions, p, 0));
+    Optional<Boolean> contains(String setName, List<String> directions, boolean returnNomatch, Packet p) {
+        return sets.test(setName, set -> probes(set, directions, p), returnNomatch);
     }
 
-    private boolean member(IpSet set, List<String> directions, Packet p, int depth) {
-        if (set.type().method().equals("list")) {
-            if (depth >= MAX_DEPTH) {
-                return false;
-            }
-            for (SetEntry e : set.entries()) {
-                if (e.elements().get(0) instanceof SetElement.SetName n) {
-                    Optional<IpSet> m = sets.get(n.name());
-                    if (m.isPresent() && member(m.get(), directions, p, depth + 1)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
+    /** The packet's values for one set, or none when it has none for it (the set does not match). */
+    private static Optional<List<SetProbe>> probes(IpSet set, List<String> directions, Packet p) {
         List<Dimension> dims = set.type().dimensions();
         if (directions.size() < dims.size()) {
-            return false;
+            return Optional.empty();
         }
         boolean hasAddress = dims.contains(Dimension.IP) || dims.contains(Dimension.NET);
         if (hasAddress && set.family() != p.family()) {
-            return false;
+            return Optional.empty();
         }
         List<SetProbe> probes = new ArrayList<>(dims.size());
         for (int i = 0; i < dims.size(); i++) {
             Optional<SetProbe> probe = probe(dims.get(i), "src".equals(directions.get(i)), p);
             if (probe.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
             probes.add(probe.get());
         }
-        return sets.contains(set.name(), probes) == SetMembership.MEMBER;
+        return Optional.of(probes);
     }
 
     private static Optional<SetProbe> probe(Dimension dim, boolean src, Packet p) {

@@ -113,7 +113,13 @@ public final class IpsetSaveParser {
         for (int i = 3; i < w.size(); i++) {
             SaveLineTokens.Word k = w.get(i);
             switch (k.text()) {
-                case "nomatch" -> nomatch = true;
+                case "nomatch" -> {
+                    if (!set.type.hasNomatchEntries()) {
+                        throw new LineProblem("unknown-keyword", "'nomatch' is an option of entries of hash types with a "
+                                + "net dimension only", "no nomatch in a " + set.type + " set", k.column());
+                    }
+                    nomatch = true;
+                }
                 case "wildcard" -> {
                     if (!set.type.dimensions().contains(Dimension.IFACE)) {
                         throw new LineProblem("unknown-keyword", "'wildcard' is an option of hash:net,iface entries only",

@@ -6,6 +6,7 @@ import io.pktpath.parser.net.IpAddress;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -197,6 +198,68 @@ class SetLookupTest {
                         + "(expected: a bitmask such as 255.255.255.0)"),
                 p.diagnostics().stream().map(Diagnostic::headline).toList());
         assertEquals(List.of(), List.copyOf(p.value().sets().keySet()), "a set with a bad mask is left out");
+    }
+
+    private static final String BLOCKLISTS = """
+            create pkp-block hash:net family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0xdb9e0501
+            add pkp-block 172.18.5.0/24
+            add pkp-block 172.18.5.7 nomatch
+            create pkp-ban24 hash:ip family inet hashsize 1024 maxelem 65536 netmask 24 timeout 600 bucketsize 12 initval 0x2939afed
+            add pkp-ban24 172.18.6.0 timeout 586
+            create pkp-svc-clients hash:ip,port,net family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x43a2d3b5
+            add pkp-svc-clients 10.244.1.3,tcp:8081,10.244.1.4 nomatch
+            add pkp-svc-clients 10.244.1.3,tcp:8081,10.244.1.0/24
+            create pkp-blocklists list:set size 8
+            add pkp-blocklists pkp-block
+            add pkp-blocklists pkp-ban24
+            """;
+
+    private static Optional<Boolean> test(IpSets sets, String name, boolean returnNomatch, SetProbe... probes) {
+        return sets.test(name, set -> Optional.of(List.of(probes)), returnNomatch);
+    }
+
+    @Test
+    void aNomatchEntryIsAThirdAnswer() throws Exception {
+        IpSets sets = parse(BLOCKLISTS);
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-block", List.of(ip("172.18.5.9"))));
+        assertEquals(SetMembership.NOMATCH, sets.contains("pkp-block", List.of(ip("172.18.5.7"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-block", List.of(ip("172.18.6.5"))));
+        assertEquals(SetMembership.NOMATCH, sets.contains("pkp-svc-clients",
+                List.of(ip("10.244.1.3"), port(6, 8081), ip("10.244.1.4"))));
+        assertEquals(SetMembership.MEMBER, sets.contains("pkp-svc-clients",
+                List.of(ip("10.244.1.3"), port(6, 8081), ip("10.244.1.2"))));
+        assertEquals(SetMembership.NOT_MEMBER, sets.contains("pkp-blocklists", List.of(ip("172.18.5.7"))));
+    }
+
+    @Test
+    void returnNomatchSwapsMemberAndNomatchInSetsThatHaveNomatchEntries() throws Exception {
+        IpSets sets = parse(BLOCKLISTS);
+        assertEquals(Optional.of(true), test(sets, "pkp-block", false, ip("172.18.5.9")));
+        assertEquals(Optional.of(false), test(sets, "pkp-block", false, ip("172.18.5.7")));
+        assertEquals(Optional.of(false), test(sets, "pkp-block", true, ip("172.18.5.9")), "frame 96: a member");
+        assertEquals(Optional.of(true), test(sets, "pkp-block", true, ip("172.18.5.7")), "frame 98: the nomatch entry");
+        assertEquals(Optional.of(false), test(sets, "pkp-block", true, ip("172.18.6.5")), "in no entry");
+        assertEquals(Optional.of(true), test(sets, "pkp-ban24", true, ip("172.18.6.5")), "hash:ip has no nomatch entries");
+        assertEquals(Optional.of(false), test(sets, "pkp-blocklists", false, ip("172.18.5.7")));
+        assertEquals(Optional.of(true), test(sets, "pkp-blocklists", false, ip("172.18.6.5")));
+        assertEquals(Optional.of(true), test(sets, "pkp-blocklists", true, ip("172.18.5.7")),
+                "list:set passes the flag to its members");
+        assertEquals(Optional.of(true), test(sets, "pkp-blocklists", true, ip("172.18.6.5")));
+        assertEquals(Optional.of(false), test(sets, "pkp-blocklists", true, ip("172.18.5.9")));
+        assertEquals(Optional.empty(), test(sets, "nosuch", true, ip("172.18.5.9")));
+        assertEquals(Optional.of(false), sets.test("pkp-block", set -> Optional.empty(), true),
+                "a packet without the set's values (family, too few flags) is in no set");
+    }
+
+    @Test
+    void nomatchOnATypeWithoutNomatchEntriesIsDiagnosed() {
+        Parsed<IpSets> p = IpsetSaveParser.parse("ipset-save.txt", """
+                create pkp-ban24 hash:ip family inet netmask 24
+                add pkp-ban24 172.18.6.0 nomatch
+                """);
+        assertEquals(List.of("ipset-save.txt:2:26: error[unknown-keyword]: 'nomatch' is an option of entries of hash types "
+                        + "with a net dimension only (expected: no nomatch in a hash:ip set)"),
+                p.diagnostics().stream().map(Diagnostic::headline).toList());
     }
 
     @Test
