@@ -14,10 +14,11 @@ public interface NodeFacts {
     Set<AddrType> addrTypes(IpAddress address, Optional<String> limitIface);
 
     /**
-     * Whether the packet is in ipset {@code setName} with the given direction flags ("src"/"dst" per dimension), or empty
-     * when the bundle has no {@code ipset save} content for that set (then the match is undecidable).
+     * Whether the packet is in ipset {@code setName} with the given direction flags ("src"/"dst" per dimension), where
+     * {@code returnNomatch} ({@code --return-nomatch}) makes a nomatch entry match and a member not; empty when the
+     * bundle has no {@code ipset save} content for that set (then the match is undecidable).
      */
-    Optional<Boolean> ipsetContains(String setName, List<String> directions, Packet packet);
+    Optional<Boolean> ipsetContains(String setName, List<String> directions, boolean returnNomatch, Packet packet);
 
     /** {@code -m rpfilter}: whether a reverse lookup of the source leads back to the input interface (any with loose). */
     boolean rpfilterPasses(Packet packet, boolean loose, boolean validMark, boolean acceptLocal);

@@ -98,8 +98,9 @@ final class ModuleCompiler {
         if (m instanceof SetMatch s) {
             boolean counters = s.packetsGreater().isPresent() || s.packetsLess().isPresent() || s.packetsEqual().isPresent()
                     || s.bytesGreater().isPresent() || s.bytesLess().isPresent() || s.bytesEqual().isPresent();
-            return s.set().<List<MatchEvaluator>>map(n -> List.of(new SetEvaluator(n.value(), n.negated(), counters,
-                    Describe.option(SetMatch.MODULE, s.option("--match-set").get())))).orElse(List.of());
+            return s.set().<List<MatchEvaluator>>map(n -> List.of(new SetEvaluator(n.value(), n.negated(),
+                    s.returnNomatch(), counters, Describe.option(SetMatch.MODULE, s.option("--match-set").get()))))
+                    .orElse(List.of());
         }
         if (m instanceof StringMatch s) {
             return List.of(string(s));

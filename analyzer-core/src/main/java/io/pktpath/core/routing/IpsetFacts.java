@@ -4,10 +4,8 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.ipset.Dimension;
 import io.pktpath.parser.ipset.IpSet;
 import io.pktpath.parser.ipset.IpSets;
-import io.pktpath.parser.ipset.SetElement;
-import io.pktpath.parser.ipset.SetEntry;
-import io.pktpath.parser.ipset.SetMembership;
 import io.pktpath.parser.ipset.SetProbe;
+import io.pktpath.parser.net.IpFamily;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +14,11 @@ import java.util.Optional;
 /**
  * {@code -m set} membership from {@code ipset save}: one probe per set dimension taken from the packet's source or
  * destination field as the direction flags say; fewer flags than dimensions, or a family mismatch, never match
- * (ip_set_test); {@code list:set} asks its member sets in order; a set missing from the bundle is unknown.
+ * (ip_set_test); IpSets decides the rest ({@code list:set}, {@code --return-nomatch}); a set missing from the bundle is
+ * unknown.
  */
 final class IpsetFacts {
-    private static final int MAX_DEPTH = 8;
+    private static final int UDPLITE = 136;
 
     private final IpSets sets;
 
@@ -27,75 +26,59 @@ final class IpsetFacts {
         this.sets = sets;
     }
 
-    Optional<Boolean> contains(String setName, List<String> directions, Packet p) {
-        Optional<IpSet> set = sets.get(setName);
-        return set.map(s -> member(s, directions, p, 0));
+    Optional<Boolean> contains(String setName, List<String> directions, boolean returnNomatch, Packet p) {
+        return sets.test(setName, set -> probes(set, directions, p), returnNomatch);
     }
 
-    private boolean member(IpSet set, List<String> directions, Packet p, int depth) {
-        if (set.type().method().equals("list")) {
-            if (depth >= MAX_DEPTH) {
-                return false;
-            }
-            for (SetEntry e : set.entries()) {
-                if (e.elements().get(0) instanceof SetElement.SetName n) {
-                    Optional<IpSet> m = sets.get(n.name());
-                    if (m.isPresent() && member(m.get(), directions, p, depth + 1)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
+    /** The packet's values for one set, or none when it has none for it (the set does not match). */
+    private static Optional<List<SetProbe>> probes(IpSet set, List<String> directions, Packet p) {
         List<Dimension> dims = set.type().dimensions();
         if (directions.size() < dims.size()) {
-            return false;
+            return Optional.empty();
         }
         boolean hasAddress = dims.contains(Dimension.IP) || dims.contains(Dimension.NET);
         if (hasAddress && set.family() != p.family()) {
-            return false;
+            return Optional.empty();
         }
         List<SetProbe> probes = new ArrayList<>(dims.size());
         for (int i = 0; i < dims.size(); i++) {
             Optional<SetProbe> probe = probe(dims.get(i), "src".equals(directions.get(i)), p);
             if (probe.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
             probes.add(probe.get());
         }
-        return sets.contains(set.name(), probes) == SetMembership.MEMBER;
+        return Optional.of(probes);
     }
 
     private static Optional<SetProbe> probe(Dimension dim, boolean src, Packet p) {
         return switch (dim) {
             case IP, NET -> Optional.of(new SetProbe.Address(src ? p.src() : p.dst()));
-            case PORT -> Optional.of(new SetProbe.Port(protocolName(p.proto()), port(src, p)));
+            case PORT -> port(src, p);
             case MAC -> src ? p.macSource().map(SetProbe.Mac::new) : Optional.empty();
-            case IFACE -> Optional.of(new SetProbe.Iface(src ? p.inIface() : p.outIface()));
+            case IFACE -> iface(src ? p.inIface() : p.outIface());
             case MARK -> Optional.of(new SetProbe.Mark(p.mark()));
             case SET -> Optional.empty();
         };
     }
 
-    private static int port(boolean src, Packet p) {
-        if (p.isIcmp()) {
-            return (p.icmpType() & 0xff) << 8 | (p.icmpCode() & 0xff);
-        }
-        if (!p.hasPorts()) {
-            return 0;
-        }
-        return src ? p.sport() : p.dport();
+    /** The in or out device's name; none when there is no such device yet (hash_netiface4_kadt: no match). */
+    private static Optional<SetProbe> iface(String name) {
+        return name.isEmpty() ? Optional.empty() : Optional.of(new SetProbe.Iface(name));
     }
 
-    static String protocolName(int proto) {
-        return switch (proto) {
-            case Packet.TCP -> "tcp";
-            case Packet.UDP -> "udp";
-            case Packet.SCTP -> "sctp";
-            case 136 -> "udplite";
-            case Packet.ICMP -> "icmp";
-            case Packet.ICMPV6 -> "icmpv6";
-            default -> Integer.toString(proto);
-        };
+    /**
+     * The protocol number and port ip_set_get_ip4_port / ip_set_get_ip6_port read: tcp, udp, sctp and udplite ports,
+     * icmp and icmpv6 type&lt;&lt;8|code, 0 for other protocols; none (the set does not match) for a non-first fragment
+     * of those protocols, or for any non-first IPv6 fragment.
+     */
+    private static Optional<SetProbe> port(boolean src, Packet p) {
+        int proto = p.proto();
+        boolean ported = proto == Packet.TCP || proto == Packet.UDP || proto == Packet.SCTP || proto == UDPLITE;
+        if (!p.firstFragment() && (ported || p.isIcmp() || p.family() == IpFamily.V6)) {
+            return Optional.empty();
+        }
+        int port = p.isIcmp() ? (p.icmpType() & 0xff) << 8 | (p.icmpCode() & 0xff) : ported ? src ? p.sport() : p.dport() : 0;
+        return Optional.of(new SetProbe.Port(proto, port));
     }
 }

@@ -167,8 +167,9 @@ public final class NodeNetwork implements NodeFacts {
     }
 
     @Override
-    public Optional<Boolean> ipsetContains(String setName, List<String> directions, Packet packet) {
-        return ipsets.contains(setName, directions, packet);
+    public Optional<Boolean> ipsetContains(String setName, List<String> directions, boolean returnNomatch,
+                                           Packet packet) {
+        return ipsets.contains(setName, directions, returnNomatch, packet);
     }
 
     @Override

@@ -74,8 +74,16 @@ final class Fixtures {
         }
     }
 
-    /** Node facts: the given addresses are LOCAL (plus 127/8 and ::1), everything else UNICAST; ipsets as given. */
-    record Facts(Set<IpAddress> local, Map<String, Set<IpAddress>> sets, boolean rpfilter) implements NodeFacts {
+    /**
+     * Node facts: the given addresses are LOCAL (plus 127/8 and ::1), everything else UNICAST; ipsets as given (one
+     * address dimension), with the addresses of {@code nomatch} entries apart.
+     */
+    record Facts(Set<IpAddress> local, Map<String, Set<IpAddress>> sets, Map<String, Set<IpAddress>> nomatch,
+                 boolean rpfilter) implements NodeFacts {
+        Facts(Set<IpAddress> local, Map<String, Set<IpAddress>> sets, boolean rpfilter) {
+            this(local, sets, Map.of(), rpfilter);
+        }
+
         static Facts of(String... localAddresses) {
             Set<IpAddress> l = new java.util.HashSet<>();
             for (String a : localAddresses) {
@@ -91,12 +99,15 @@ final class Fixtures {
         }
 
         @Override
-        public Optional<Boolean> ipsetContains(String setName, List<String> directions, Packet packet) {
+        public Optional<Boolean> ipsetContains(String setName, List<String> directions, boolean returnNomatch,
+                                               Packet packet) {
             Set<IpAddress> set = sets.get(setName);
             if (set == null) {
                 return Optional.empty();
             }
-            return Optional.of(set.contains(directions.get(0).equals("src") ? packet.src() : packet.dst()));
+            IpAddress a = directions.get(0).equals("src") ? packet.src() : packet.dst();
+            boolean nomatchEntry = nomatch.getOrDefault(setName, Set.of()).contains(a);
+            return Optional.of(returnNomatch ? nomatchEntry : set.contains(a) && !nomatchEntry);
         }
 
         @Override

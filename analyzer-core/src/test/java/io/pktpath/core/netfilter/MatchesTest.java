@@ -170,6 +170,18 @@ class MatchesTest {
     }
 
     @Test
+    void returnNomatchReachesTheSetLookup() {
+        Fixtures.Facts facts = new Fixtures.Facts(Set.of(), Map.of("block", Set.of(Pkt.ip("10.0.0.0"))),
+                Map.of("block", Set.of(Pkt.ip("10.0.0.9"))), true);
+        assertEquals("-m set --match-set block dst | not in set block (dst)",
+                verdict("-m set --match-set block dst", WEB.build(), Optional.empty(), facts, Hook.FORWARD));
+        assertEquals("DROP", verdict("-m set --match-set block dst --return-nomatch", WEB.build(), Optional.empty(), facts,
+                Hook.FORWARD));
+        assertEquals("-m set --match-set block src | not in set block (src, --return-nomatch)",
+                verdict("-m set --match-set block src --return-nomatch", WEB.build(), Optional.empty(), facts, Hook.FORWARD));
+    }
+
+    @Test
     void physdevPkttypeLengthTtlIprangeMacAndFragments() {
         Pkt bridged = Pkt.tcp("10.0.0.2", 1, "10.0.0.9", 80).in("br0").out("br0");
         bridged.bridged = true;

@@ -68,20 +68,20 @@ class NodeFactsTest {
     @Test
     void ipsetMembershipByDirection() {
         Packet web = received("10.1.0.5", "10.96.0.10", "eth1", Packet.TCP, 40000, 80);
-        assertEquals(Optional.of(true), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst", "dst"), web));
-        assertEquals(Optional.of(false), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst", "src"), web));
-        assertEquals(Optional.of(false), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst"), web));
+        assertEquals(Optional.of(true), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst", "dst"), false, web));
+        assertEquals(Optional.of(false), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst", "src"), false, web));
+        assertEquals(Optional.of(false), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst"), false, web));
         Packet dns = received("10.1.0.5", "10.96.0.10", "eth1", Packet.UDP, 40000, 53);
-        assertEquals(Optional.of(true), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst", "dst"), dns));
-        assertEquals(Optional.of(true), R1.ipsetContains("allow-nets", List.of("src"), web));
-        assertEquals(Optional.of(false), R1.ipsetContains("allow-nets", List.of("src"),
+        assertEquals(Optional.of(true), R1.ipsetContains("KUBE-CLUSTER-IP", List.of("dst", "dst"), false, dns));
+        assertEquals(Optional.of(true), R1.ipsetContains("allow-nets", List.of("src"), false, web));
+        assertEquals(Optional.of(false), R1.ipsetContains("allow-nets", List.of("src"), false,
                 received("10.9.1.1", "10.96.0.10", "eth1")), "nomatch entry inside the member network");
-        assertEquals(Optional.of(false), R1.ipsetContains("allow-nets", List.of("src"),
+        assertEquals(Optional.of(false), R1.ipsetContains("allow-nets", List.of("src"), false,
                 received("192.168.1.1", "10.96.0.10", "eth1")));
-        assertEquals(Optional.of(true), R1.ipsetContains("all-lists", List.of("src"), web));
-        assertEquals(Optional.of(false), R1.ipsetContains("allow-nets", List.of("src"),
+        assertEquals(Optional.of(true), R1.ipsetContains("all-lists", List.of("src"), false, web));
+        assertEquals(Optional.of(false), R1.ipsetContains("allow-nets", List.of("src"), false,
                 received("2001:db8:1::5", "2001:db8:1::1", "eth0")));
-        assertEquals(Optional.empty(), R1.ipsetContains("not-in-bundle", List.of("src"), web));
+        assertEquals(Optional.empty(), R1.ipsetContains("not-in-bundle", List.of("src"), false, web));
     }
 
     @Test

@@ -7,18 +7,16 @@ import io.pktpath.parser.net.PortRange;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalInt;
 
 /** Parses the comma-separated element of an {@code add} line according to the set's dimensions (ipset(8)). */
 final class ElementParser {
-    private static final Map<String, Integer> ICMP_NAMES = Map.of("echo-reply", 0, "destination-unreachable", 3 << 8,
-            "echo-request", 8 << 8, "time-exceeded", 11 << 8, "port-unreachable", (3 << 8) | 3,
-            "host-unreachable", (3 << 8) | 1, "echo-reply-v6", 129 << 8);
-
     private ElementParser() {
     }
 
-    static List<SetElement> parse(String text, SetType type, IpFamily family) throws InvalidValueException {
+    /** The elements of {@code text}; {@code wildcard} (an entry option) makes an interface element a name prefix. */
+    static List<SetElement> parse(String text, SetType type, IpFamily family, boolean wildcard)
+            throws InvalidValueException {
         List<Dimension> dims = type.dimensions();
         String[] parts = text.split(",", -1);
         if (parts.length != dims.size()) {
@@ -27,12 +25,13 @@ final class ElementParser {
         }
         List<SetElement> out = new ArrayList<>();
         for (int i = 0; i < parts.length; i++) {
-            out.add(one(parts[i], dims.get(i), type, family));
+            out.add(one(parts[i], dims.get(i), type, family, wildcard));
         }
         return out;
     }
 
-    private static SetElement one(String part, Dimension dim, SetType type, IpFamily family) throws InvalidValueException {
+    private static SetElement one(String part, Dimension dim, SetType type, IpFamily family, boolean wildcard)
+            throws InvalidValueException {
         return switch (dim) {
             case IP, NET -> {
                 Cidr c = Cidr.parse(part);
@@ -42,39 +41,66 @@ final class ElementParser {
                 }
                 yield new SetElement.Address(c);
             }
-            case PORT -> port(part, type.method().equals("bitmap"));
+            case PORT -> port(part, type.method().equals("bitmap"), family);
             case MAC -> {
                 if (!part.matches("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")) {
                     throw new InvalidValueException("'" + part + "' is not a MAC address", "a MAC such as 02:00:00:00:00:01");
                 }
                 yield new SetElement.Mac(part);
             }
-            case IFACE -> part.startsWith("physdev:") ? new SetElement.Iface(part.substring(8), true)
-                    : new SetElement.Iface(part, false);
+            case IFACE -> part.startsWith("physdev:") ? new SetElement.Iface(part.substring(8), true, wildcard)
+                    : new SetElement.Iface(part, false, wildcard);
             case MARK -> new SetElement.Mark(number(part, "a mark such as 0x1"));
             case SET -> new SetElement.SetName(part);
         };
     }
 
-    /** {@code proto:port}, {@code port} (tcp), {@code icmp:type/code} or an icmp name; bitmap:port has no protocol. */
-    private static SetElement port(String part, boolean anyProtocol) throws InvalidValueException {
+    /**
+     * {@code proto:port}, {@code port} (tcp), {@code icmp:TYPE} or {@code icmpv6:TYPE} (a name of ipset's table of that
+     * family, or type/code), or {@code proto:0} for a protocol without ports, as ipset_parse_proto_port reads them, with
+     * the protocol as its number; bitmap:port has no protocol.
+     */
+    private static SetElement port(String part, boolean bitmap, IpFamily family) throws InvalidValueException {
         int colon = part.indexOf(':');
-        String proto = anyProtocol ? "any" : colon < 0 ? "tcp" : part.substring(0, colon);
         String value = colon < 0 ? part : part.substring(colon + 1);
-        if (proto.equals("icmp") || proto.equals("icmpv6")) {
-            return new SetElement.Port(proto, PortRange.single(icmp(value)));
+        if (bitmap) {
+            return new SetElement.Port(SetElement.Port.NO_PROTOCOL, PortRange.parse(value, '-'));
         }
-        return new SetElement.Port(proto, PortRange.parse(value, '-'));
+        if (colon < 0) {
+            return new SetElement.Port(ProtocolNumbers.TCP, PortRange.parse(value, '-'));
+        }
+        String name = part.substring(0, colon);
+        int proto = ProtocolNumbers.of(name).orElseThrow(() -> new InvalidValueException("unknown protocol '" + name
+                + "' in '" + part + "'", "a protocol name of /etc/protocols such as tcp, udp, icmp or gre, or its number 1-255"));
+        if (proto == ProtocolNumbers.ICMP || proto == ProtocolNumbers.ICMPV6) {
+            boolean v6 = proto == ProtocolNumbers.ICMPV6;
+            if (v6 != (family == IpFamily.V6)) {
+                throw new InvalidValueException("protocol " + (v6 ? "ICMPv6" : "ICMP") + " in '" + part
+                        + "' can be used with family " + (v6 ? "inet6" : "inet") + " only",
+                        (v6 ? "icmp:TYPE in a family inet" : "icmpv6:TYPE in a family inet6") + " set");
+            }
+            return new SetElement.Port(proto, PortRange.single(icmp(value, v6)));
+        }
+        if (ProtocolNumbers.hasPorts(proto)) {
+            return new SetElement.Port(proto, PortRange.parse(value, '-'));
+        }
+        if (!value.equals("0")) {
+            throw new InvalidValueException("protocol " + name + " in '" + part + "' can be used with pseudo port value 0 only",
+                    name + ":0");
+        }
+        return new SetElement.Port(proto, PortRange.single(0));
     }
 
-    private static int icmp(String value) throws InvalidValueException {
-        Integer named = ICMP_NAMES.get(value);
-        if (named != null) {
-            return named;
+    private static int icmp(String value, boolean v6) throws InvalidValueException {
+        OptionalInt named = IcmpNames.typeCode(value, v6);
+        if (named.isPresent()) {
+            return named.getAsInt();
         }
         int slash = value.indexOf('/');
         if (slash < 0) {
-            throw new InvalidValueException("unknown ICMP type '" + value + "'", "TYPE/CODE such as 8/0");
+            String kind = v6 ? "ICMPv6" : "ICMP";
+            throw new InvalidValueException("unknown " + kind + " type '" + value + "'", "a name of ipset's " + kind
+                    + " table such as echo-request, or TYPE/CODE such as " + (v6 ? "128/0" : "8/0"));
         }
         long t = number(value.substring(0, slash), "an ICMP type 0-255");
         long c = number(value.substring(slash + 1), "an ICMP code 0-255");

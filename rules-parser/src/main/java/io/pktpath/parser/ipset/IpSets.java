@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The sets of an {@code ipset save} dump by name, with the membership test the {@code -m set} match needs: an entry
  * matches when every dimension matches its probe; among matching entries the most specific one decides, so a
- * {@code nomatch} network inside a wider member network excludes it (ipset(8)); {@code list:set} asks its member sets in order.
+ * {@code nomatch} network inside a wider member network excludes it (ipset(8)) unless the match asks
+ * {@code --return-nomatch}; {@code list:set} asks its member sets in order.
  */
 public record IpSets(Map<String, IpSet> sets) {
     private static final int MAX_LIST_DEPTH = 8;
@@ -29,42 +31,84 @@ public record IpSets(Map<String, IpSet> sets) {
         return Optional.ofNullable(sets.get(name));
     }
 
-    /** Whether the probes (one per set dimension, in order) are in the named set. */
+    /**
+     * Where the probes (one per set dimension, in order) are in the named set: a member, a nomatch entry or neither; a
+     * list:set holds them when a member set does.
+     */
     public SetMembership contains(String setName, List<SetProbe> probes) {
-        return contains(setName, probes, new HashSet<>(), 0);
-    }
-
-    private SetMembership contains(String setName, List<SetProbe> probes, Set<String> visiting, int depth) {
         IpSet set = sets.get(setName);
         if (set == null) {
             return SetMembership.UNKNOWN_SET;
         }
-        if (set.type().method().equals("list")) {
-            if (depth >= MAX_LIST_DEPTH || !visiting.add(setName)) {
-                return SetMembership.NOT_MEMBER;
+        if (isList(set)) {
+            return test(set, s -> Optional.of(probes), false, new HashSet<>(), 0)
+                    ? SetMembership.MEMBER : SetMembership.NOT_MEMBER;
+        }
+        return lookup(set, probes);
+    }
+
+    /**
+     * Whether {@code -m set} matches (ip_set_test), empty when the set is not in the dump. {@code probes} gives the
+     * packet's values for one set, or none when the packet has none for it (another family, fewer direction flags than
+     * dimensions): then the set does not match. A list:set asks its member sets in order, each with the flag;
+     * {@code returnNomatch} swaps the member and nomatch answers of sets that have nomatch entries.
+     */
+    public Optional<Boolean> test(String setName, Function<IpSet, Optional<List<SetProbe>>> probes, boolean returnNomatch) {
+        IpSet set = sets.get(setName);
+        if (set == null) {
+            return Optional.empty();
+        }
+        return Optional.of(test(set, probes, returnNomatch, new HashSet<>(), 0));
+    }
+
+    private boolean test(IpSet set, Function<IpSet, Optional<List<SetProbe>>> probes, boolean returnNomatch,
+                         Set<String> visiting, int depth) {
+        if (isList(set)) {
+            if (depth >= MAX_LIST_DEPTH || !visiting.add(set.name())) {
+                return false;
             }
             for (SetEntry e : set.entries()) {
-                SetElement.SetName member = (SetElement.SetName) e.elements().get(0);
-                if (contains(member.name(), probes, visiting, depth + 1) == SetMembership.MEMBER) {
-                    return SetMembership.MEMBER;
+                if (e.elements().get(0) instanceof SetElement.SetName n && sets.containsKey(n.name())
+                        && test(sets.get(n.name()), probes, returnNomatch, visiting, depth + 1)) {
+                    return true;
                 }
             }
-            return SetMembership.NOT_MEMBER;
+            return false;
         }
-        Optional<SetEntry> best = bestMatch(set, probes);
-        return best.isPresent() && !best.get().nomatch() ? SetMembership.MEMBER : SetMembership.NOT_MEMBER;
+        Optional<List<SetProbe>> values = probes.apply(set);
+        return values.isPresent()
+                && lookup(set, values.get()).matches(returnNomatch && set.type().hasNomatchEntries());
+    }
+
+    private static boolean isList(IpSet set) {
+        return set.type().method().equals("list");
+    }
+
+    private static SetMembership lookup(IpSet set, List<SetProbe> probes) {
+        return bestMatch(set, probes).map(e -> e.nomatch() ? SetMembership.NOMATCH : SetMembership.MEMBER)
+                .orElse(SetMembership.NOT_MEMBER);
     }
 
     private static Optional<SetEntry> bestMatch(IpSet set, List<SetProbe> probes) {
         if (probes.size() < set.type().dimensions().size()) {
             return Optional.empty();
         }
+        List<SetProbe> masked = set.mask().map(m -> masked(m, probes)).orElse(probes);
         List<SetEntry> matching = new ArrayList<>();
         for (SetEntry e : set.entries()) {
-            if (ElementMatcher.matchesAll(e.elements(), probes)) {
+            if (ElementMatcher.matchesAll(e.elements(), masked)) {
                 matching.add(e);
             }
         }
         return matching.stream().max(java.util.Comparator.comparingInt(ElementMatcher::specificity));
+    }
+
+    /** The probes with their addresses masked by the set's netmask or bitmask. */
+    private static List<SetProbe> masked(AddressMask mask, List<SetProbe> probes) {
+        List<SetProbe> out = new ArrayList<>(probes.size());
+        for (SetProbe p : probes) {
+            out.add(p instanceof SetProbe.Address a ? new SetProbe.Address(mask.apply(a.address())) : p);
+        }
+        return out;
     }
 }

@@ -16,19 +16,22 @@ import java.util.TreeMap;
 
 /**
  * Parses {@code ipset save} output (ipset(8)): {@code create NAME TYPE [options]} then {@code add NAME ELEMENT [timeout N]
- * [packets N bytes N] [comment "..."] [nomatch] ...}; an {@code add} to a set not created before it, an unknown type or a
- * malformed element is one diagnostic and the line is skipped.
+ * [packets N bytes N] [comment "..."] [nomatch] [wildcard] ...}; an {@code add} to a set not created before it, an
+ * unknown type or a malformed element is one diagnostic and the line is skipped.
  */
 public final class IpsetSaveParser {
     private static final Set<String> CREATE_FLAGS = Set.of("counters", "comment", "skbinfo", "forceadd");
     private static final Set<String> ENTRY_VALUE_OPTIONS = Set.of("skbmark", "skbprio", "skbqueue");
+    private static final Set<String> MASK_OPTIONS = Set.of("netmask", "bitmask");
+    private static final String ENTRY_OPTIONS =
+            "timeout, packets, bytes, comment, nomatch, wildcard, skbmark, skbprio or skbqueue";
 
     private IpsetSaveParser() {
     }
 
     /** A set being collected: its create line's data and the entries read so far. */
-    private record Pending(String name, SetType type, IpFamily family, Map<String, String> options, List<SetEntry> entries,
-                           SourceSpan span) {
+    private record Pending(String name, SetType type, IpFamily family, Map<String, String> options,
+                           Optional<AddressMask> mask, List<SetEntry> entries, SourceSpan span) {
     }
 
     public static Parsed<IpSets> parse(String fileName, String text) {
@@ -54,7 +57,7 @@ public final class IpsetSaveParser {
             }
         }
         Map<String, IpSet> done = new TreeMap<>();
-        sets.forEach((name, p) -> done.put(name, new IpSet(name, p.type, p.family, p.options, p.entries, p.span)));
+        sets.forEach((name, p) -> done.put(name, new IpSet(name, p.type, p.family, p.options, p.mask, p.entries, p.span)));
         return new Parsed<>(new IpSets(done), diags.toList());
     }
 
@@ -65,20 +68,32 @@ public final class IpsetSaveParser {
                 "unknown set type '" + typeWord.text() + "'", "a type such as hash:ip, hash:net,port, bitmap:port or list:set",
                 typeWord.column()));
         Map<String, String> options = new TreeMap<>();
+        SaveLineTokens.Word maskWord = null;
         for (int i = 3; i < w.size(); i++) {
             String k = w.get(i).text();
             if (CREATE_FLAGS.contains(k)) {
                 options.put(k, "");
             } else {
-                options.put(k, word(w, ++i, "a value for " + k).text());
+                SaveLineTokens.Word value = word(w, ++i, "a value for " + k);
+                options.put(k, value.text());
+                maskWord = MASK_OPTIONS.contains(k) ? value : maskWord;
             }
         }
         IpFamily family = "inet6".equals(options.get("family")) ? IpFamily.V6 : IpFamily.V4;
+        Optional<AddressMask> mask = Optional.empty();
+        if (maskWord != null) {
+            try {
+                mask = Optional.of(AddressMask.parse(options.containsKey("netmask") ? "netmask" : "bitmask",
+                        maskWord.text(), family));
+            } catch (InvalidValueException e) {
+                throw new LineProblem("bad-netmask", e.getMessage(), e.expected(), maskWord.column());
+            }
+        }
         if (sets.containsKey(name.text())) {
             throw new LineProblem("duplicate-set", "set '" + name.text() + "' is created twice", "one create line per set",
                     name.column());
         }
-        sets.put(name.text(), new Pending(name.text(), type, family, options, new ArrayList<>(), span));
+        sets.put(name.text(), new Pending(name.text(), type, family, options, mask, new ArrayList<>(), span));
     }
 
     private static void add(List<SaveLineTokens.Word> w, SourceSpan span, Map<String, Pending> sets) throws LineProblem {
@@ -89,13 +104,8 @@ public final class IpsetSaveParser {
                     "a 'create " + name.text() + " TYPE ...' line before its entries", name.column());
         }
         SaveLineTokens.Word element = word(w, 2, "an element");
-        List<SetElement> elements;
-        try {
-            elements = ElementParser.parse(element.text(), set.type, set.family);
-        } catch (InvalidValueException e) {
-            throw new LineProblem("bad-element", e.getMessage(), e.expected(), element.column());
-        }
         boolean nomatch = false;
+        boolean wildcard = false;
         Optional<Long> timeout = Optional.empty();
         Optional<Long> packets = Optional.empty();
         Optional<Long> bytes = Optional.empty();
@@ -103,7 +113,20 @@ public final class IpsetSaveParser {
         for (int i = 3; i < w.size(); i++) {
             SaveLineTokens.Word k = w.get(i);
             switch (k.text()) {
-                case "nomatch" -> nomatch = true;
+                case "nomatch" -> {
+                    if (!set.type.hasNomatchEntries()) {
+                        throw new LineProblem("unknown-keyword", "'nomatch' is an option of entries of hash types with a "
+                                + "net dimension only", "no nomatch in a " + set.type + " set", k.column());
+                    }
+                    nomatch = true;
+                }
+                case "wildcard" -> {
+                    if (!set.type.dimensions().contains(Dimension.IFACE)) {
+                        throw new LineProblem("unknown-keyword", "'wildcard' is an option of hash:net,iface entries only",
+                                "no wildcard in a " + set.type + " set", k.column());
+                    }
+                    wildcard = true;
+                }
                 case "timeout" -> timeout = Optional.of(number(word(w, ++i, "a timeout in seconds")));
                 case "packets" -> packets = Optional.of(number(word(w, ++i, "a packet count")));
                 case "bytes" -> bytes = Optional.of(number(word(w, ++i, "a byte count")));
@@ -111,11 +134,17 @@ public final class IpsetSaveParser {
                 default -> {
                     if (!ENTRY_VALUE_OPTIONS.contains(k.text())) {
                         throw new LineProblem("unknown-keyword", "unknown entry option '" + k.text() + "'",
-                                "timeout, packets, bytes, comment, nomatch, skbmark, skbprio or skbqueue", k.column());
+                                ENTRY_OPTIONS, k.column());
                     }
                     word(w, ++i, "a value for " + k.text());
                 }
             }
+        }
+        List<SetElement> elements;
+        try {
+            elements = ElementParser.parse(element.text(), set.type, set.family, wildcard);
+        } catch (InvalidValueException e) {
+            throw new LineProblem("bad-element", e.getMessage(), e.expected(), element.column());
         }
         set.entries.add(new SetEntry(elements, nomatch, timeout, comment, packets, bytes, span));
     }

@@ -15,10 +15,15 @@ public sealed interface SetElement {
         }
     }
 
-    /** A port range of a protocol ({@code tcp}, {@code udp}, {@code sctp}, {@code udplite}, {@code icmp}, ...); icmp ports are type&lt;&lt;8|code. */
-    record Port(String protocol, PortRange range) implements SetElement {
+    /**
+     * A port range of a protocol by number: tcp, udp, sctp and udplite ports; icmp and icmpv6 type&lt;&lt;8|code; 0 for
+     * other protocols; {@link #NO_PROTOCOL} for bitmap:port's ports.
+     */
+    record Port(int protocol, PortRange range) implements SetElement {
+        /** The protocol of a bitmap:port entry, which has none: it holds TCP and UDP ports (bitmap_port_kadt). */
+        public static final int NO_PROTOCOL = 0;
+
         public Port {
-            protocol = protocol.toLowerCase(Locale.ROOT);
             Objects.requireNonNull(range, "range");
         }
     }
@@ -30,8 +35,11 @@ public sealed interface SetElement {
         }
     }
 
-    /** An interface name ({@code physdev:} prefix kept apart). */
-    record Iface(String name, boolean physdev) implements SetElement {
+    /**
+     * An interface name ({@code physdev:} prefix kept apart, a bridge port); a {@code wildcard} entry stands for every
+     * name that starts with it.
+     */
+    record Iface(String name, boolean physdev, boolean wildcard) implements SetElement {
         public Iface {
             Objects.requireNonNull(name, "name");
         }

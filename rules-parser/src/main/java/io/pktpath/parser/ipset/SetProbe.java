@@ -14,11 +14,8 @@ public sealed interface SetProbe {
         }
     }
 
-    /** A transport port with its protocol name as ipset writes it ({@code tcp}, {@code udp}, {@code icmp}: type&lt;&lt;8|code). */
-    record Port(String protocol, int port) implements SetProbe {
-        public Port {
-            protocol = protocol.toLowerCase(Locale.ROOT);
-        }
+    /** The packet's protocol number and port (icmp, icmpv6: type&lt;&lt;8|code; 0 for protocols without ports). */
+    record Port(int protocol, int port) implements SetProbe {
     }
 
     /** A packet's source MAC address. */

@@ -42,6 +42,14 @@ public record SetType(String name, String method, List<Dimension> dimensions) {
         return Optional.of(new SetType(text, method, dims));
     }
 
+    /**
+     * Whether entries can be {@code nomatch} (IPSET_TYPE_NOMATCH): the hash types with a net dimension, such as hash:net,
+     * hash:net,port, hash:ip,port,net and hash:net,iface.
+     */
+    public boolean hasNomatchEntries() {
+        return method.equals("hash") && dimensions.contains(Dimension.NET);
+    }
+
     @Override
     public String toString() {
         return name;
