@@ -50,7 +50,12 @@ final class HashlimitEvaluator implements MatchEvaluator {
     }
 
     private String key(Evaluation e) {
-        StringBuilder sb = new StringBuilder("hashlimit ").append(name).append(' ').append(e.packet.family());
+        return "hashlimit " + name + " " + e.packet.family() + fields(e);
+    }
+
+    /** The packet's values of the {@code --hashlimit-mode} fields, each after a space. */
+    private String fields(Evaluation e) {
+        StringBuilder sb = new StringBuilder();
         for (String field : mode) {
             switch (field) {
                 case "srcip" -> sb.append(" src ").append(masked(e.packet.src(), srcMask));
@@ -73,7 +78,13 @@ final class HashlimitEvaluator implements MatchEvaluator {
             return e.chooseUnknown(unsupported);
         }
         String key = key(e);
-        boolean paid = StateUpdate.BucketTake.evaluate(e.state().bucket(key), e.packet.timeNanos(), cost, capacity,
+        var before = e.state().bucket(key);
+        if (before.isEmpty()) {
+            String of = fields(e);
+            e.note("hashlimit bucket " + name + " of " + e.rule.label() + (of.isEmpty() ? "" : " for" + of)
+                    + " assumed full at capture start");
+        }
+        boolean paid = StateUpdate.BucketTake.evaluate(before, e.packet.timeNanos(), cost, capacity,
                 expireNanos).paid();
         e.state().record(new StateUpdate.BucketTake(key, e.packet.timeNanos(), cost, capacity, expireNanos));
         return paid != above;

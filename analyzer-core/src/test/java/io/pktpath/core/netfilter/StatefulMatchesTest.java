@@ -94,9 +94,13 @@ class StatefulMatchesTest {
         CompiledRuleset rs = compile(table("filter", ":INPUT DROP [0:0]",
                 "-A INPUT -m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 1 --hashlimit-mode srcip"
                         + " --hashlimit-name h -j ACCEPT"));
+        List<List<String>> notes = new ArrayList<>();
         List<TableVerdict> v = run(rs, new RuleState(), List.of(from("10.0.0.2", 0), from("10.0.0.3", 0),
-                from("10.0.0.2", SEC / 10), from("10.0.0.2", SEC + SEC / 10)), new ArrayList<>());
+                from("10.0.0.2", SEC / 10), from("10.0.0.2", SEC + SEC / 10)), notes);
         assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT), v);
+        assertEquals(List.of("hashlimit bucket h of filter INPUT #1 for src 10.0.0.3 assumed full at capture start"),
+                notes.get(1));
+        assertEquals(List.of(), notes.get(2));
         CompiledRuleset above = compile(table("filter", ":INPUT ACCEPT [0:0]",
                 "-A INPUT -m hashlimit --hashlimit-above 1/sec --hashlimit-burst 1 --hashlimit-mode srcip"
                         + " --hashlimit-name h2 -j DROP"));
