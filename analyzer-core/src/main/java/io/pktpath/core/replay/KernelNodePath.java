@@ -891,6 +891,7 @@ public final class KernelNodePath implements NodePath {
                     natEnv(s, hook, route, request.get().target()), s.packet.timeNanos())
                     : conntrack.bindNull(s.candidate, manip, s.packet.timeNanos());
             if (b.drops()) {
+                request.ifPresent(r -> markDropped(s, r.rule()));
                 s.end(Disposition.DROPPED_BY_RULE, b.detail());
                 return false;
             }
@@ -922,6 +923,19 @@ public final class KernelNodePath implements NodePath {
             a.step().ifPresent(s.steps::add);
         }
         return true;
+    }
+
+    /**
+     * The step of the nat rule whose binding failed (REDIRECT or MASQUERADE on an interface without an address) gets
+     * the verdict DROP, as the kernel's trace prints it: the target itself returned NF_DROP.
+     */
+    private static void markDropped(RunState s, RuleRef rule) {
+        for (int i = s.steps.size() - 1; i >= 0; i--) {
+            if (s.steps.get(i) instanceof io.pktpath.core.trace.RuleStep r && r.rule().equals(rule)) {
+                s.steps.set(i, new io.pktpath.core.trace.RuleStep(r.hook(), r.rule(), io.pktpath.core.trace.Verdict.DROP, r.effects()));
+                return;
+            }
+        }
     }
 
     /**
