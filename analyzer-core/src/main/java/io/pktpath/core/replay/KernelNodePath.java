@@ -639,10 +639,9 @@ public final class KernelNodePath implements NodePath {
         if (!conntrackOn) {
             return wire;
         }
-        CtLookup reverse = conntrack.lookup(wire.withTuple(wire.tuple().inverse()), 0, wire.timeNanos());
-        if (reverse instanceof CtLookup.Existing e) {
-            Tuple sent = e.direction() == CtDirection.REPLY ? e.ct().original() : e.ct().reply();
-            return wire.withTuple(sent);
+        Optional<Tuple> known = conntrack.arrivalOf(wire, 0, wire.timeNanos());
+        if (known.isPresent()) {
+            return wire.withTuple(known.get());
         }
         Optional<Tuple> hinted = hints.socketTuple(wire.tuple());
         if (hinted.isPresent() && !hinted.get().equals(wire.tuple())) {
