@@ -331,8 +331,39 @@ public final class KernelNodePath implements NodePath {
     @Override
     public PathRun looped(Packet packet, PathRun sent, ChoiceOracle oracle, boolean collectMisses) {
         RunState s = new RunState(packet, oracle, collectMisses);
-        s.sentWith = ((Commit) sent.commitToken()).ct().map(CtInfo::state).orElse(null);
+        Commit c = (Commit) sent.commitToken();
+        s.sentWith = c.ct().map(CtInfo::state).orElse(null);
+        s.kept = kept(c, packet);
         return received(s);
+    }
+
+    /**
+     * The ct a packet looped over lo carries in, as its sending run (already committed) left it: the ct that run found,
+     * or the one its commit confirmed, found by the tuple it was created with; null without one (the input pass then
+     * looks up afresh).
+     */
+    private CtLookup.Kept kept(Commit sent, Packet looped) {
+        if (!conntrackOn || sent.ct().isEmpty() || sent.ct().get().state() == io.pktpath.core.trace.CtState.UNTRACKED) {
+            return null;
+        }
+        CtInfo info = sent.ct().get();
+        if (sent.lookup() instanceof CtLookup.Existing e) {
+            return new CtLookup.Kept(e.ct(), e.direction(), info, keptDetail(e.ct().id(), e.direction()));
+        }
+        if (sent.lookup() instanceof CtLookup.Related r) {
+            return new CtLookup.Kept(r.ct(), r.direction(), info, keptDetail(r.ct().id(), r.direction()));
+        }
+        if (sent.lookup() instanceof CtLookup.Created created) {
+            CtCandidate c = created.candidate();
+            return conntrack.kept(looped.withTuple(c.original()), c.zone(), looped.timeNanos(), info,
+                    keptDetail(c.id(), CtDirection.ORIGINAL)).orElse(null);
+        }
+        return null;
+    }
+
+    private static String keptDetail(long flow, CtDirection direction) {
+        return "flow #" + flow + " " + direction + ", kept since it was sent: a packet looped over lo keeps its conntrack"
+                + " entry and state (no lookup, no TCP step, no nat rules)";
     }
 
     private PathRun received(RunState s) {
@@ -798,6 +829,12 @@ public final class KernelNodePath implements NodePath {
                     + " conntrack and NOTRACK leave it so");
             return;
         }
+        if (hook == Hook.PREROUTING && s.kept != null) {
+            s.lookup = s.kept;
+            s.steps.add(s.kept.toStep(hook));
+            s.ct = s.kept.ctInfo();
+            return;
+        }
         if (hook == Hook.OUTPUT) {
             Optional<CtLookup.Attached> attached = owedResets.carriedBy(s.packet);
             if (attached.isPresent()) {
@@ -878,6 +915,9 @@ public final class KernelNodePath implements NodePath {
         }
         if (s.lookup instanceof CtLookup.Attached a) {
             return natOfAttached(s, hook, manip, a);
+        }
+        if (s.lookup instanceof CtLookup.Kept) {
+            return true;
         }
         if (s.lookup instanceof CtLookup.Created && s.candidate != null && s.candidate.needsBinding(manip)) {
             int before = s.tables.size();
@@ -994,7 +1034,8 @@ public final class KernelNodePath implements NodePath {
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
         long flowId = s.lookup instanceof CtLookup.Existing e ? e.ct().id()
                 : s.lookup instanceof CtLookup.Created c ? c.candidate().id()
-                : s.lookup instanceof CtLookup.Related r ? r.ct().id() : 0;
+                : s.lookup instanceof CtLookup.Related r ? r.ct().id()
+                : s.lookup instanceof CtLookup.Kept k ? k.ct().id() : 0;
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
                 s.packet.family().number(), Commit.OWN_BYTES);
         return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
@@ -1106,6 +1147,9 @@ public final class KernelNodePath implements NodePath {
         }
         if (c.lookup() instanceof CtLookup.Attached a) {
             owedResets.paid(a);
+            return CommitOutcome.NONE;
+        }
+        if (c.lookup() instanceof CtLookup.Kept) {
             return CommitOutcome.NONE;
         }
         oweReset(c, packet);

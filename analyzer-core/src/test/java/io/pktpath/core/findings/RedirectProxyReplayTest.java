@@ -8,7 +8,11 @@ import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.CtState;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.RuleStep;
 import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,5 +49,36 @@ class RedirectProxyReplayTest {
         assertFalse(ct.created(), ct.toString());
         assertTrue(ct.reply(), ct.toString());
         assertEquals(CtState.ESTABLISHED, ct.state(), ct.toString());
+    }
+
+    /**
+     * Frames 28 and 29, sent by the node to itself over lo: the input pass keeps the entry and state the packet was sent
+     * with (the kernel's nf_conntrack_in returns early): same flow, same direction, no new entry and no nat chain.
+     */
+    @Test
+    void packetLoopedOverLoKeepsItsEntryAndSkipsNat() throws IOException {
+        List<PacketTrace> traces = traces();
+        for (long frame : new long[] {28, 29}) {
+            PacketTrace t = frame(traces, frame);
+            assertEquals(Disposition.DELIVERED_LOCALLY, t.disposition(), t.toString());
+            List<ConntrackStep> cts = t.path().stream().filter(ConntrackStep.class::isInstance)
+                    .map(ConntrackStep.class::cast).toList();
+            assertEquals(2, cts.size(), cts.toString());
+            ConntrackStep sent = cts.get(0);
+            ConntrackStep received = cts.get(1);
+            assertEquals(Hook.PREROUTING, received.hook());
+            assertFalse(received.created(), received.toString());
+            assertEquals(sent.flowId(), received.flowId(), received.toString());
+            assertEquals(sent.reply(), received.reply(), received.toString());
+            assertEquals(sent.state(), received.state(), received.toString());
+            int from = t.path().indexOf(received);
+            assertTrue(t.path().subList(from, t.path().size()).stream().noneMatch(RedirectProxyReplayTest::inNat),
+                    t.path().toString());
+        }
+    }
+
+    private static boolean inNat(Object step) {
+        return step instanceof RuleStep r && r.rule().table().equals("nat")
+                || step instanceof PolicyStep p && p.table().equals("nat");
     }
 }
