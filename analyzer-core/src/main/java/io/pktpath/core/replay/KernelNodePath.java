@@ -163,7 +163,9 @@ public final class KernelNodePath implements NodePath {
         if (tracked(leaving)) {
             Optional<KnownArrival> known = knownArrival(leaving);
             if (known.isPresent()) {
-                return arrivingOn(leaving, known.get().tuple(), known.get().basis(), 1).stream().toList();
+                // a node address is no arrival: the node sent the packet (sentByNode)
+                return net.isLocal(known.get().tuple().src()) ? List.of()
+                        : arrivingOn(leaving, known.get().tuple(), known.get().basis(), 1).stream().toList();
             }
             List<CompiledRuleset.DnatOrigin> origins = leaving.hasPorts() ? dnatOrigins(leaving) : List.of();
             if (!origins.isEmpty()) {
@@ -181,6 +183,12 @@ public final class KernelNodePath implements NodePath {
             return List.of();
         }
         return arrivingOn(leaving, tuple, Arrival.Basis.UNCHANGED, 1).stream().toList();
+    }
+
+    @Override
+    public boolean sentByNode(Packet leaving) {
+        return tracked(leaving) && conntrack.arrivalOf(leaving, 0, leaving.timeNanos())
+                .filter(t -> net.isLocal(t.src())).isPresent();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.PolicyStep;
@@ -80,5 +81,17 @@ class RedirectProxyReplayTest {
     private static boolean inNat(Object step) {
         return step instanceof RuleStep r && r.rule().table().equals("nat")
                 || step instanceof PolicyStep p && p.table().equals("nat");
+    }
+
+    /**
+     * Frame 4, the proxy's SYN-ACK from 169.254.1.1:15001 leaving on the pod's cali as 172.18.0.1:80 (POSTROUTING undid
+     * the REDIRECT): its connection says the node sent it, so it is replayed as sent, not rebuilt as arrived on lo.
+     */
+    @Test
+    void replyOfTheRedirectedConnectionIsSentByTheNode() throws IOException {
+        PacketTrace t = frame(traces(), 4);
+        assertEquals(FrameRole.LOCAL_OUT, t.role(), t.toString());
+        assertEquals(Disposition.SENT, t.disposition(), t.toString());
+        assertEquals("169.254.1.1", t.nat().orElseThrow().before().src().toString(), t.toString());
     }
 }
