@@ -85,6 +85,17 @@ public final class ConntrackTable {
         return Optional.of(index.directionAt(at) == CtDirection.ORIGINAL ? ct.reply() : ct.original());
     }
 
+    /**
+     * The live connection holding {@code p}'s tuple in {@code zone} at {@code timeNanos}, kept by a packet that already
+     * carries it with {@code info} (read from the tuples only: no TCP state checks, nothing counted); empty when none does.
+     */
+    public Optional<CtLookup.Kept> kept(Packet p, int zone, long timeNanos, io.pktpath.core.engine.CtInfo info,
+                                       String detail) {
+        int at = index.liveAt(zone, p, timeNanos);
+        return at < 0 ? Optional.empty()
+                : Optional.of(new CtLookup.Kept(index.ctAt(at), index.directionAt(at), info, detail));
+    }
+
     /** The packet's conntrack outcome at time {@code timeNanos} in {@code zone} (§2.3, §2.7). */
     public CtLookup lookup(Packet p, int zone, long timeNanos) {
         return classifier.lookup(p, zone, timeNanos, nextId);

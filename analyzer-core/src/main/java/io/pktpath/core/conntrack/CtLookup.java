@@ -133,6 +133,35 @@ public sealed interface CtLookup {
         }
     }
 
+    /**
+     * The packet keeps the confirmed ct it was sent with, as a packet the node sends to itself over lo does on its way
+     * in (nf_conntrack_in returns early for an skb that has a ct): no lookup, no TCP step, nothing counted, and no nat
+     * rules (its bindings were made on the way out); {@code info} is what the rules see, the state it was sent with.
+     */
+    record Kept(Connection ct, CtDirection direction, CtInfo info, String detail) implements CtLookup {
+        public Kept {
+            Objects.requireNonNull(ct, "ct");
+            Objects.requireNonNull(direction, "direction");
+            Objects.requireNonNull(info, "info");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public CtState state() {
+            return info.state();
+        }
+
+        @Override
+        public Optional<CtInfo> ctInfo() {
+            return Optional.of(info);
+        }
+
+        @Override
+        public ConntrackStep toStep(Hook hook) {
+            return new ConntrackStep(hook, info.state(), direction == CtDirection.REPLY, false, ct.id(), detail);
+        }
+    }
+
     /** No ct could be attached; {@code detail} says why in one sentence. */
     record Invalid(String detail) implements CtLookup {
         public Invalid {

@@ -163,7 +163,9 @@ public final class KernelNodePath implements NodePath {
         if (tracked(leaving)) {
             Optional<KnownArrival> known = knownArrival(leaving);
             if (known.isPresent()) {
-                return arrivingOn(leaving, known.get().tuple(), known.get().basis(), 1).stream().toList();
+                // a node address is no arrival: the node sent the packet (sentByNode)
+                return net.isLocal(known.get().tuple().src()) ? List.of()
+                        : arrivingOn(leaving, known.get().tuple(), known.get().basis(), 1).stream().toList();
             }
             List<CompiledRuleset.DnatOrigin> origins = leaving.hasPorts() ? dnatOrigins(leaving) : List.of();
             if (!origins.isEmpty()) {
@@ -181,6 +183,12 @@ public final class KernelNodePath implements NodePath {
             return List.of();
         }
         return arrivingOn(leaving, tuple, Arrival.Basis.UNCHANGED, 1).stream().toList();
+    }
+
+    @Override
+    public boolean sentByNode(Packet leaving) {
+        return tracked(leaving) && conntrack.arrivalOf(leaving, 0, leaving.timeNanos())
+                .filter(t -> net.isLocal(t.src())).isPresent();
     }
 
     @Override
@@ -331,8 +339,39 @@ public final class KernelNodePath implements NodePath {
     @Override
     public PathRun looped(Packet packet, PathRun sent, ChoiceOracle oracle, boolean collectMisses) {
         RunState s = new RunState(packet, oracle, collectMisses);
-        s.sentWith = ((Commit) sent.commitToken()).ct().map(CtInfo::state).orElse(null);
+        Commit c = (Commit) sent.commitToken();
+        s.sentWith = c.ct().map(CtInfo::state).orElse(null);
+        s.kept = kept(c, packet);
         return received(s);
+    }
+
+    /**
+     * The ct a packet looped over lo carries in, as its sending run (already committed) left it: the ct that run found,
+     * or the one its commit confirmed, found by the tuple it was created with; null without one (the input pass then
+     * looks up afresh).
+     */
+    private CtLookup.Kept kept(Commit sent, Packet looped) {
+        if (!conntrackOn || sent.ct().isEmpty() || sent.ct().get().state() == io.pktpath.core.trace.CtState.UNTRACKED) {
+            return null;
+        }
+        CtInfo info = sent.ct().get();
+        if (sent.lookup() instanceof CtLookup.Existing e) {
+            return new CtLookup.Kept(e.ct(), e.direction(), info, keptDetail(e.ct().id(), e.direction()));
+        }
+        if (sent.lookup() instanceof CtLookup.Related r) {
+            return new CtLookup.Kept(r.ct(), r.direction(), info, keptDetail(r.ct().id(), r.direction()));
+        }
+        if (sent.lookup() instanceof CtLookup.Created created) {
+            CtCandidate c = created.candidate();
+            return conntrack.kept(looped.withTuple(c.original()), c.zone(), looped.timeNanos(), info,
+                    keptDetail(c.id(), CtDirection.ORIGINAL)).orElse(null);
+        }
+        return null;
+    }
+
+    private static String keptDetail(long flow, CtDirection direction) {
+        return "flow #" + flow + " " + direction + ", kept since it was sent: a packet looped over lo keeps its conntrack"
+                + " entry and state (no lookup, no TCP step, no nat rules)";
     }
 
     private PathRun received(RunState s) {
@@ -639,10 +678,9 @@ public final class KernelNodePath implements NodePath {
         if (!conntrackOn) {
             return wire;
         }
-        CtLookup reverse = conntrack.lookup(wire.withTuple(wire.tuple().inverse()), 0, wire.timeNanos());
-        if (reverse instanceof CtLookup.Existing e) {
-            Tuple sent = e.direction() == CtDirection.REPLY ? e.ct().original() : e.ct().reply();
-            return wire.withTuple(sent);
+        Optional<Tuple> known = conntrack.arrivalOf(wire, 0, wire.timeNanos());
+        if (known.isPresent()) {
+            return wire.withTuple(known.get());
         }
         Optional<Tuple> hinted = hints.socketTuple(wire.tuple());
         if (hinted.isPresent() && !hinted.get().equals(wire.tuple())) {
@@ -799,6 +837,12 @@ public final class KernelNodePath implements NodePath {
                     + " conntrack and NOTRACK leave it so");
             return;
         }
+        if (hook == Hook.PREROUTING && s.kept != null) {
+            s.lookup = s.kept;
+            s.steps.add(s.kept.toStep(hook));
+            s.ct = s.kept.ctInfo();
+            return;
+        }
         if (hook == Hook.OUTPUT) {
             Optional<CtLookup.Attached> attached = owedResets.carriedBy(s.packet);
             if (attached.isPresent()) {
@@ -880,6 +924,9 @@ public final class KernelNodePath implements NodePath {
         if (s.lookup instanceof CtLookup.Attached a) {
             return natOfAttached(s, hook, manip, a);
         }
+        if (s.lookup instanceof CtLookup.Kept) {
+            return true;
+        }
         if (s.lookup instanceof CtLookup.Created && s.candidate != null && s.candidate.needsBinding(manip)) {
             int before = s.tables.size();
             if (!walk(s, hook, "nat")) {
@@ -891,6 +938,7 @@ public final class KernelNodePath implements NodePath {
                     natEnv(s, hook, route, request.get().target()), s.packet.timeNanos())
                     : conntrack.bindNull(s.candidate, manip, s.packet.timeNanos());
             if (b.drops()) {
+                request.ifPresent(r -> markDropped(s, r.rule()));
                 s.end(Disposition.DROPPED_BY_RULE, b.detail());
                 return false;
             }
@@ -922,6 +970,19 @@ public final class KernelNodePath implements NodePath {
             a.step().ifPresent(s.steps::add);
         }
         return true;
+    }
+
+    /**
+     * The step of the nat rule whose binding failed (REDIRECT or MASQUERADE on an interface without an address) gets
+     * the verdict DROP, as the kernel's trace prints it: the target itself returned NF_DROP.
+     */
+    private static void markDropped(RunState s, RuleRef rule) {
+        for (int i = s.steps.size() - 1; i >= 0; i--) {
+            if (s.steps.get(i) instanceof io.pktpath.core.trace.RuleStep r && r.rule().equals(rule)) {
+                s.steps.set(i, new io.pktpath.core.trace.RuleStep(r.hook(), r.rule(), io.pktpath.core.trace.Verdict.DROP, r.effects()));
+                return;
+            }
+        }
     }
 
     /**
@@ -981,7 +1042,8 @@ public final class KernelNodePath implements NodePath {
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
         long flowId = s.lookup instanceof CtLookup.Existing e ? e.ct().id()
                 : s.lookup instanceof CtLookup.Created c ? c.candidate().id()
-                : s.lookup instanceof CtLookup.Related r ? r.ct().id() : 0;
+                : s.lookup instanceof CtLookup.Related r ? r.ct().id()
+                : s.lookup instanceof CtLookup.Kept k ? k.ct().id() : 0;
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
                 s.packet.family().number(), Commit.OWN_BYTES);
         return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
@@ -1093,6 +1155,9 @@ public final class KernelNodePath implements NodePath {
         }
         if (c.lookup() instanceof CtLookup.Attached a) {
             owedResets.paid(a);
+            return CommitOutcome.NONE;
+        }
+        if (c.lookup() instanceof CtLookup.Kept) {
             return CommitOutcome.NONE;
         }
         oweReset(c, packet);

@@ -58,6 +58,14 @@ public interface NodePath {
     }
 
     /**
+     * True when conntrack holds {@code leaving}'s connection and the sender of its direction is a node address: the node
+     * sent it, though NAT undone on the way out (a REDIRECT's reply) gave it a source that is not a node address.
+     */
+    default boolean sentByNode(Packet leaving) {
+        return false;
+    }
+
+    /**
      * The packet that arrived, for a packet seen leaving with a node address as its source that is not the node's own:
      * conntrack holds its connection, and the sender of the direction it travels is not a node address (a forwarded
      * packet that source NAT, or the undoing of a DNAT, gave a node address: masqueraded pod traffic, a published

@@ -451,12 +451,14 @@ public final class ReplayLoop {
 
     /**
      * A packet received on lo whose sending copy is not in the capture: the kernel ran it through OUTPUT and
-     * POSTROUTING, then through PREROUTING and INPUT; both passes are replayed, in that order, in one trace.
+     * POSTROUTING, then through PREROUTING and INPUT; both passes are replayed, in that order, in one trace. Of the
+     * sending pass's branches (an owner match is undecidable offline) the one that leaves on lo as this frame happened.
      */
     private PacketTrace loopback(CapturedPacket cp, Packet packet, List<String> notes) {
         Packet out = asLocal(packet).withOutIface("lo");
-        BranchEnumerator.Branch<PathRun> sent = BranchEnumerator.enumerate(
-                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches()).branches().get(0);
+        List<BranchEnumerator.Branch<PathRun>> sentBranches = BranchEnumerator.enumerate(
+                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches()).branches();
+        BranchEnumerator.Branch<PathRun> sent = sentBranches.get(chooseBySelf(cp, sentBranches).index());
         path.commit(sent.result(), out);
         Packet in = asIngress(packet);
         BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
@@ -502,6 +504,11 @@ public final class ReplayLoop {
         boolean local = path.isLocal(packet.src()) || cp.summary().iface().equals("lo");
         if (cp.outbound()) {
             if (local) {
+                return FrameRole.LOCAL_OUT;
+            }
+            if (path.sentByNode(packet)) {
+                notes.add("sent on " + cp.summary().iface() + " from " + packet.src() + ", not a node address: its"
+                        + " connection's sender in this direction is the node, whose NAT was undone on the way out");
                 return FrameRole.LOCAL_OUT;
             }
             if ((packet.isTcp() && packet.hasFlag(Packet.RST)) || packet.isIcmpError()) {

@@ -47,6 +47,8 @@ final class RunState {
      * NOTRACK in raw PREROUTING no longer changes it.
      */
     io.pktpath.core.trace.CtState sentWith;
+    /** For a packet looped over lo, the confirmed ct it was sent with (null when it had none): PREROUTING keeps it. */
+    io.pktpath.core.conntrack.CtLookup.Kept kept;
     /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
     int oracleAsked;
     private WalkContext walkContext;

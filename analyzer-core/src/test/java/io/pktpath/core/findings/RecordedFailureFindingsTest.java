@@ -128,6 +128,16 @@ class RecordedFailureFindingsTest {
     }
 
     @Test
+    void redirectOnAnInterfaceWithoutAddressIsADropByThatRule() {
+        List<Finding> drops = withCode(SampleBundles.analyze("redirect-proxy"), Codes.DROP_RULE);
+        assertEquals(List.of(List.of(71L, 72L), List.of(73L)), drops.stream().map(Finding::frames).toList());
+        assertTrue(drops.get(0).rules().get(0).startsWith("nat PREROUTING #1 (iptables-save.txt:23)"),
+                drops.get(0).rules().toString());
+        assertTrue(drops.get(1).rules().get(0).startsWith("nat PREROUTING #2 (iptables-save.txt:24)"),
+                drops.get(1).rules().toString());
+    }
+
+    @Test
     void rejectsShowWhatWasSentBack() {
         List<Finding> rejects = withCode(SampleBundles.analyze("reject-icmp-tcp"), Codes.REJECT);
         assertEquals(5, rejects.size());
