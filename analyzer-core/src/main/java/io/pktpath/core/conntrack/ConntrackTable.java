@@ -1,5 +1,6 @@
 package io.pktpath.core.conntrack;
 
+import io.pktpath.core.engine.ConntrackFacts;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.RuleRef;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * the table changes only through {@link #confirm}, the {@code commit*} methods, {@link #seed} and {@link #expire}.
  * Entries are hashed by (zone, tuple) in both directions and expire lazily by capture time.
  */
-public final class ConntrackTable {
+public final class ConntrackTable implements ConntrackFacts {
     /**
      * Default race window, 1 ms: the kernel's create-to-confirm span is microseconds, but capture timestamps are taken
      * at the tap, not at conntrack, and glibc's A/AAAA pair leaves one socket tens to hundreds of µs apart (§8.1); 1 ms
@@ -94,6 +95,18 @@ public final class ConntrackTable {
         int at = index.liveAt(zone, p, timeNanos);
         return at < 0 ? Optional.empty()
                 : Optional.of(new CtLookup.Kept(index.ctAt(at), index.directionAt(at), info, detail));
+    }
+
+    /** Whether a ct alive at {@code timeNanos} holds {@code tuple} in {@code zone}, and whether it is a TCP one closing. */
+    @Override
+    public Presence presence(io.pktpath.core.trace.Tuple tuple, int icmpType, int zone, long timeNanos) {
+        CtIndex.Slot s = index.live(CtKey.of(zone, tuple, icmpType), timeNanos);
+        if (s == null) {
+            return Presence.ABSENT;
+        }
+        TcpState state = s.ct().tcpState();
+        return s.ct().isTcp() && (state == TcpState.TIME_WAIT || state == TcpState.CLOSE) ? Presence.CLOSED
+                : Presence.OPEN;
     }
 
     /** The packet's conntrack outcome at time {@code timeNanos} in {@code zone} (§2.3, §2.7). */

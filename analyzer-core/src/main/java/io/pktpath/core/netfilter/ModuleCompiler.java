@@ -2,6 +2,7 @@ package io.pktpath.core.netfilter;
 
 import io.pktpath.parser.iptables.match.AddrtypeMatch;
 import io.pktpath.parser.iptables.match.CommentMatch;
+import io.pktpath.parser.iptables.match.ConnlimitMatch;
 import io.pktpath.parser.iptables.match.ConnmarkMatch;
 import io.pktpath.parser.iptables.match.ConntrackMatch;
 import io.pktpath.parser.iptables.match.HashlimitMatch;
@@ -37,7 +38,7 @@ import java.util.Set;
 
 /** Compiles one match module into evaluators (one per option where the kernel tests options independently). */
 final class ModuleCompiler {
-    private static final Set<String> OPAQUE = Set.of("u32", "bpf", "time", "cpu", "connlimit", "frag", "socket", "cgroup",
+    private static final Set<String> OPAQUE = Set.of("u32", "bpf", "time", "cpu", "frag", "socket", "cgroup",
             "quota", "connbytes", "helper", "policy", "dscp", "tos", "ecn", "devgroup", "realm", "cluster", "osf");
 
     private ModuleCompiler() {
@@ -69,6 +70,9 @@ final class ModuleCompiler {
         }
         if (m instanceof HashlimitMatch h) {
             return List.of(new HashlimitEvaluator(h));
+        }
+        if (m instanceof ConnlimitMatch c) {
+            return List.of(new ConnlimitEvaluator(c));
         }
         if (m instanceof PhysdevMatch p) {
             return List.of(new PhysdevEvaluator(p));

@@ -9,13 +9,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The committed state of stateful matches across a replay (nth counters, limit/hashlimit buckets, recent lists).
+ * The committed state of stateful matches across a replay (nth counters, limit/hashlimit buckets, recent lists,
+ * connlimit lists).
  * Walks only read it; the orchestrator applies the updates of the path it picked with {@link #commit(List)}.
  */
 public final class RuleState implements StateStore {
     private final Map<String, Long> nth = new HashMap<>();
     private final Map<String, TokenBucket> buckets = new HashMap<>();
     private final Map<String, Map<IpAddress, RecentEntry>> recent = new HashMap<>();
+    private final Map<String, List<CountedConnection>> connlimit = new HashMap<>();
 
     /** Applies the updates of one chosen walk, in order. */
     public void commit(List<StateUpdate> updates) {
@@ -73,5 +75,15 @@ public final class RuleState implements StateStore {
         } else if (recent.containsKey(list)) {
             recent.get(list).remove(address);
         }
+    }
+
+    @Override
+    public Optional<List<CountedConnection>> connlimit(String key) {
+        return Optional.ofNullable(connlimit.get(key));
+    }
+
+    @Override
+    public void putConnlimit(String key, List<CountedConnection> counted) {
+        connlimit.put(key, List.copyOf(counted));
     }
 }

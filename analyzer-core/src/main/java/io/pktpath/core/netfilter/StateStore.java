@@ -1,10 +1,14 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.parser.net.IpAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Storage of stateful-match state (nth counters, token buckets, recent lists) that {@link StateUpdate}s modify. */
+/**
+ * Storage of stateful-match state (nth counters, token buckets, recent lists, connlimit lists) that
+ * {@link StateUpdate}s modify.
+ */
 public interface StateStore {
     OptionalLong nthCount(String ruleKey);
 
@@ -17,4 +21,9 @@ public interface StateStore {
     Optional<RecentEntry> recent(String list, IpAddress address);
 
     void putRecent(String list, IpAddress address, Optional<RecentEntry> entry);
+
+    /** The connections a connlimit rule counted under {@code key}, oldest first; empty when it never counted any. */
+    Optional<List<CountedConnection>> connlimit(String key);
+
+    void putConnlimit(String key, List<CountedConnection> counted);
 }

@@ -1,12 +1,14 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.parser.net.IpAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One change to stateful-match state caused by a walk (an nth evaluation, a token taken or refilled, a recent-list
- * change); the walk only collects them, {@link RuleState#commit} applies them once the path is chosen.
+ * change, a connlimit list counted); the walk only collects them, {@link RuleState#commit} applies them once the path
+ * is chosen.
  */
 public sealed interface StateUpdate {
 
@@ -83,6 +85,22 @@ public sealed interface StateUpdate {
         @Override
         public void applyTo(StateStore store) {
             store.recent(list, address).ifPresent(e -> store.putRecent(list, address, Optional.of(e.reaped(before))));
+        }
+    }
+
+    /**
+     * A connlimit evaluation: the list under {@code key} as it left it (connections gone or closing dropped, the
+     * packet's own added).
+     */
+    record ConnlimitCount(String key, List<CountedConnection> counted) implements StateUpdate {
+        public ConnlimitCount {
+            Objects.requireNonNull(key, "key");
+            counted = List.copyOf(counted);
+        }
+
+        @Override
+        public void applyTo(StateStore store) {
+            store.putConnlimit(key, counted);
         }
     }
 }

@@ -18,6 +18,7 @@ final class StateView implements StateStore {
     private Map<String, Long> nth;
     private Map<String, TokenBucket> buckets;
     private Map<String, Optional<RecentEntry>> recent;
+    private Map<String, List<CountedConnection>> connlimit;
 
     StateView(RuleState committed) {
         this.committed = committed;
@@ -79,5 +80,21 @@ final class StateView implements StateStore {
             recent = new HashMap<>();
         }
         recent.put(list + "\u0000" + address, entry);
+    }
+
+    @Override
+    public Optional<List<CountedConnection>> connlimit(String key) {
+        if (connlimit != null && connlimit.containsKey(key)) {
+            return Optional.of(connlimit.get(key));
+        }
+        return committed.connlimit(key);
+    }
+
+    @Override
+    public void putConnlimit(String key, List<CountedConnection> counted) {
+        if (connlimit == null) {
+            connlimit = new HashMap<>();
+        }
+        connlimit.put(key, List.copyOf(counted));
     }
 }

@@ -1,6 +1,6 @@
 package io.pktpath.core.netfilter;
 
-/** A condition that cannot be decided offline (socket, u32, bpf, time, cpu, connlimit, an unsupported match...): the oracle decides. */
+/** A condition that cannot be decided offline (socket, u32, bpf, time, cpu, an unsupported match...): the oracle decides. */
 final class UndecidableEvaluator implements MatchEvaluator {
     private final String reason;
     private final String text;

@@ -1,6 +1,7 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.ConntrackFacts;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.NodeFacts;
 import io.pktpath.core.engine.Packet;
@@ -12,12 +13,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What one table walk may consult and where it reports: node facts, the oracle for undecidable matches, the committed
- * rule state (read only), the step sink, and (when {@code collectMisses}) the sink for rules that did not match.
+ * What one table walk may consult and where it reports: node facts, the conntrack table (read only), the oracle for
+ * undecidable matches, the committed rule state (read only), the step sink, and (when {@code collectMisses}) the sink
+ * for rules that did not match.
  * The sinks are the caller's mutable lists; the walk only appends to them.
  */
 public final class WalkContext {
     private final NodeFacts facts;
+    private final ConntrackFacts conntrack;
     private final ChoiceOracle oracle;
     private final RuleState state;
     private final List<TraceStep> steps;
@@ -26,9 +29,16 @@ public final class WalkContext {
     /** The evaluation the last walk of this context used, kept for the next one (null while a walk holds it). */
     private Evaluation spare;
 
+    /** A context without a conntrack table to read ({@link ConntrackFacts#NONE}). */
     public WalkContext(NodeFacts facts, ChoiceOracle oracle, RuleState state, List<TraceStep> steps,
                        boolean collectMisses, List<RuleMiss> misses) {
+        this(facts, ConntrackFacts.NONE, oracle, state, steps, collectMisses, misses);
+    }
+
+    public WalkContext(NodeFacts facts, ConntrackFacts conntrack, ChoiceOracle oracle, RuleState state,
+                       List<TraceStep> steps, boolean collectMisses, List<RuleMiss> misses) {
         this.facts = Objects.requireNonNull(facts, "facts");
+        this.conntrack = Objects.requireNonNull(conntrack, "conntrack");
         this.oracle = Objects.requireNonNull(oracle, "oracle");
         this.state = Objects.requireNonNull(state, "state");
         this.steps = Objects.requireNonNull(steps, "steps");
@@ -38,6 +48,11 @@ public final class WalkContext {
 
     public NodeFacts facts() {
         return facts;
+    }
+
+    /** The replay's conntrack table as matches may read it (connlimit). */
+    public ConntrackFacts conntrack() {
+        return conntrack;
     }
 
     public ChoiceOracle oracle() {

@@ -770,7 +770,7 @@ public final class KernelNodePath implements NodePath {
         if (rules == null || !rules.hasChain(hook, table)) {
             return true;
         }
-        io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, ruleState);
+        io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
         TableResult r = rules.walk(hook, table, s.packet, s.ct, ctx);
         if (!r.chainPresent()) {
             return true;

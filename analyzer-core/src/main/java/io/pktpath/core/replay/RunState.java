@@ -3,6 +3,7 @@ package io.pktpath.core.replay;
 import io.pktpath.core.conntrack.CtCandidate;
 import io.pktpath.core.conntrack.CtLookup;
 import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.ConntrackFacts;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.NodeFacts;
 import io.pktpath.core.engine.Packet;
@@ -64,9 +65,9 @@ final class RunState {
     }
 
     /** What every table walk of this run consults and reports to (the same for all of them), made at the first. */
-    WalkContext walkContext(NodeFacts facts, RuleState ruleState) {
+    WalkContext walkContext(NodeFacts facts, ConntrackFacts conntrack, RuleState ruleState) {
         if (walkContext == null) {
-            walkContext = new WalkContext(facts, oracle, ruleState, steps, collectMisses, misses);
+            walkContext = new WalkContext(facts, conntrack, oracle, ruleState, steps, collectMisses, misses);
         }
         return walkContext;
     }
