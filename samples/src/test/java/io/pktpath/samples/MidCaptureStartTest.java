@@ -30,9 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MidCaptureStartTest {
     /**
      * Frames that still fail, by bundle and cut, and why: the pod's reset answering a crafted ACK the cut removed, of
-     * a connection the reset closed, so the dump (taken after) no longer holds it.
+     * a connection the reset closed, so the dump (taken after) no longer holds it; a SYN a hashlimit bucket dropped in
+     * the whole capture passes when the bucket is assumed full at capture start, and the next one then finds it empty.
      */
-    private static final Map<String, List<Long>> UNKNOWABLE = Map.of("invalid-drop 0.3", List.of(2L));
+    private static final Map<String, List<Long>> UNKNOWABLE = Map.of("invalid-drop 0.3", List.of(2L),
+            "rate-limits 0.3", List.of(14L));
 
     @TempDir
     static Path dir;

@@ -44,7 +44,18 @@ class OneInterfaceCaptureTest {
             // the next hop never answered ARP: the whole capture shows no copy leaving eth0, this one lacks eth0
             "neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L),
             // lost SNAT races to another pod's connections, whose packets are on that pod's veth
-            "snat-port-race 3", List.of(7L, 10L, 11L, 14L));
+            "snat-port-race 3", List.of(7L, 10L, 11L, 14L),
+            // web1's ICMP protocol-unreachable for the client's GRE packet, seen only leaving the client's veth: an ICMP
+            // error from another address is taken as the node's (a REJECT's), SENT where the whole capture forwards it
+            "ipset-calico 3", List.of(34L));
+
+    /**
+     * Frames the capture of one interface without the bundle's {@code conntrack -L} fails where the whole capture
+     * (with it) does not, and why: the node's connection to 172.18.0.1:8080 that nat OUTPUT redirected to
+     * 127.0.0.1:15002 crosses only lo, which holds only its redirected copy; only the dump tells where it was sent.
+     */
+    private static final Map<String, List<Long>> ONLY_THE_DUMP_TELLS = Map.of(
+            "redirect-proxy 1", List.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L));
 
     @TempDir
     static Path dir;
@@ -233,6 +244,7 @@ class OneInterfaceCaptureTest {
             byFrame.put(t.packet().frame(), t);
         }
         Bundle withoutDump = BundleLoader.loadDirectory(copy);
+        Map<String, List<Long>> failing = new TreeMap<>();
         for (int ifindex : OneInterface.interfaces(copy.resolve("capture.pcap"))) {
             Path one = dir.resolve(name + "-without-conntrack-" + ifindex + ".pcap");
             OneInterface.keep(copy.resolve("capture.pcap"), one, ifindex);
@@ -242,9 +254,17 @@ class OneInterfaceCaptureTest {
                     // a bridge port's frame: the whole capture replays the bridge's copy of it
                     w = byFrame.get(w.correlated().get(0));
                 }
-                assertTrue(!t.disposition().isFailure() || w.disposition().isFailure(), name + " interface " + ifindex
-                        + " frame " + t.packet().frame() + ": " + t.reason() + " " + t.notes());
+                if (t.disposition().isFailure() && !w.disposition().isFailure()) {
+                    failing.computeIfAbsent(name + " " + ifindex, k -> new ArrayList<>()).add(t.packet().frame());
+                }
             }
         }
+        Map<String, List<Long>> expected = new TreeMap<>();
+        ONLY_THE_DUMP_TELLS.forEach((k, v) -> {
+            if (k.startsWith(name + " ")) {
+                expected.put(k, v);
+            }
+        });
+        assertEquals(expected, failing, name + ": frames an interface alone without conntrack -L fails");
     }
 }
