@@ -475,6 +475,13 @@ public final class KernelNodePath implements NodePath {
     private void forward(RunState s, RouteResult rr) {
         String dev = rr.outDev().orElse("");
         s.packet = s.packet.withOutIface(dev);
+        if (!s.packet.locallyGenerated() && s.packet.ttl() >= 0 && s.packet.ttl() <= 1) {
+            // ip_forward (ip6_forward) checks the TTL (hop limit) before the FORWARD hook
+            s.end(Disposition.TTL_EXCEEDED, (s.packet.family() == IpFamily.V4 ? "TTL " : "hop limit ") + s.packet.ttl()
+                    + " on arrival: the kernel does not forward it (no FORWARD hook) and answers with ICMP time"
+                    + " exceeded");
+            return;
+        }
         hook(s, Hook.FORWARD, FORWARD_TABLES);
         if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
             postrouting(s, rr, Disposition.FORWARDED);

@@ -80,17 +80,31 @@ public final class PacketConverter {
 
     /** FNV-1a over the first 32 payload bytes that were captured (0 when there are none). */
     private static int payloadHash(FrameView frame, PacketView v) {
-        int start = v.payloadOffset();
-        int length = Math.min(Math.max(v.payloadLength(), 0), 32);
-        if (start < 0 || length == 0) {
-            return 0;
+        if (v.hasQuoted()) {
+            // an ICMP error's payload is the packet it quotes, whose addresses, ports and checksums NAT rewrites on the
+            // way through the node: only what NAT leaves alone identifies the copy that left
+            PacketView q = v.quoted();
+            int h = mix(mix(mix(0x811c9dc5, q.ipId()), q.protocol()), q.ipTotalLength());
+            return bytes(h, frame, q.payloadOffset(), q.payloadLength());
         }
-        int end = Math.min(start + length, frame.capturedLength());
-        int h = 0x811c9dc5;
+        return bytes(0x811c9dc5, frame, v.payloadOffset(), v.payloadLength());
+    }
+
+    /** {@code h} with the first (at most 32) of {@code length} bytes from {@code start} mixed in; 0 for no bytes of a packet's own payload. */
+    private static int bytes(int h, FrameView frame, int start, int length) {
+        int n = Math.min(Math.max(length, 0), 32);
+        if (start < 0 || n == 0) {
+            return h == 0x811c9dc5 ? 0 : h;
+        }
+        int end = Math.min(start + n, frame.capturedLength());
         for (int i = start; i < end; i++) {
             h = (h ^ frame.byteAt(i)) * 0x01000193;
         }
         return h;
+    }
+
+    private static int mix(int h, int value) {
+        return (h ^ value) * 0x01000193;
     }
 
     private static boolean isIcmp(PacketView v) {

@@ -18,6 +18,7 @@ public enum Disposition {
     NEIGHBOR_UNREACHABLE("neighbor unreachable", true),
     RP_FILTER("dropped by rp_filter", true),
     FORWARDING_DISABLED("forwarding disabled", true),
+    TTL_EXCEEDED("TTL exceeded", true),
     MARTIAN("martian address", true),
     INVALID_STATE("invalid conntrack state", true),
     CONNTRACK_RACE("lost in a conntrack insert race", true),
