@@ -67,6 +67,17 @@ final class FrameTies {
                     .orElseGet(() -> new Tie(Optional.empty(), "no inbound frame on " + in + " with this header"));
         }
         String out = first.field("OUT").orElse("");
+        Optional<KernelPacketHeader> back = loopedBack(packet);
+        if (back.isPresent()) {
+            KernelPacketHeader in = back.get();
+            Optional<Integer> looped = find(key("lo", "in", id, ipLength(in, packet.family())),
+                    p -> sameHeader(p, in));
+            if (looped.isPresent()) {
+                return new Tie(Optional.of(traces.get(looped.get())), "locally generated and looped back: tied on its"
+                        + " input pass (IN=lo, SRC+DST+ID+LEN+ports) to the inbound frame on lo (the capture holds a"
+                        + " looped packet once)");
+            }
+        }
         Optional<Integer> hit = find(key(out, "out", id, len), p -> sameHeader(p, first) || sameHeader(p, last(packet)));
         if (hit.isEmpty()) {
             hit = find(key(out, "out", id, len), p -> true);
@@ -157,6 +168,19 @@ final class FrameTies {
     static int ipLength(KernelPacketHeader h, int family) {
         int len = h.intField("LEN", -1);
         return family == 10 && len >= 0 ? len + 20 : len;
+    }
+
+    /**
+     * The first PACKET line of a locally generated packet's input pass (IN=lo), when the parser joined the two passes
+     * of a packet the node sent to itself.
+     */
+    private static Optional<KernelPacketHeader> loopedBack(KernelPacket packet) {
+        for (KernelPacketHeader h : packet.headers()) {
+            if (h.field("IN").equals(Optional.of("lo"))) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
     }
 
     private static KernelPacketHeader last(KernelPacket packet) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -192,22 +193,40 @@ public final class KernelTraceParser {
 
     /**
      * The locally generated packet a packet entering on lo continues: the kernel traces a packet sent to the node itself
-     * twice (OUTPUT with OUT=lo, then PREROUTING with IN=lo), under two ids; it is one packet (and one capture frame).
+     * twice (OUTPUT, then PREROUTING with IN=lo), under two ids; it is one packet (and one capture frame, inbound on lo).
+     * The passes are joined on family, IPv4 id, length and destination address and port as nat OUTPUT left them (the
+     * output pass's last PACKET line), earliest candidate first (trace order). Source address and port are not compared:
+     * nat POSTROUTING (source NAT, or undoing a DNAT for a reply) changes them after the output pass's last PACKET line.
+     * A candidate output pass either ends with OUT=lo or had its destination rewritten by nat OUTPUT: after nat OUTPUT
+     * reroutes a packet to lo its PACKET lines keep the first route's device (OUT=eth0), and only nat POSTROUTING (a
+     * connection's first packet) prints OUT=lo. An output pass ending in a drop never reached lo.
      */
+    static boolean loopsTo(int outFamily, List<KernelPacketHeader> outHeaders, List<KernelStep> outSteps,
+                           int inFamily, KernelPacketHeader in) {
+        if (outFamily != inFamily || outHeaders.isEmpty() || outSteps.isEmpty()
+                || !outSteps.get(0).chain().equals("OUTPUT") || !in.field("IN").equals(Optional.of("lo"))) {
+            return false;
+        }
+        String verdict = outSteps.get(outSteps.size() - 1).verdict();
+        if (verdict.equals("DROP") || verdict.equals("POLICY:DROP") || verdict.startsWith("REJECT")) {
+            return false;
+        }
+        KernelPacketHeader first = outHeaders.get(0);
+        KernelPacketHeader last = outHeaders.get(outHeaders.size() - 1);
+        boolean rerouted = last.field("OUT").equals(Optional.of("lo"))
+                || !sameField(first, last, "DST") || !sameField(first, last, "DPORT");
+        return rerouted && sameField(last, in, "ID") && sameField(last, in, "LEN") && sameField(last, in, "DST")
+                && sameField(last, in, "DPORT");
+    }
+
     private static Builder looped(List<Builder> earlier, Builder later) {
-        if (later.headers.isEmpty() || !later.headers.get(0).field("IN").equals(java.util.Optional.of("lo"))) {
+        if (later.headers.isEmpty() || !later.headers.get(0).field("IN").equals(Optional.of("lo"))) {
             return null;
         }
         KernelPacketHeader h = later.headers.get(0);
-        for (int i = earlier.size() - 1; i >= 0 && i >= earlier.size() - CONTINUATION_WINDOW; i--) {
+        for (int i = Math.max(0, earlier.size() - CONTINUATION_WINDOW); i < earlier.size(); i++) {
             Builder b = earlier.get(i);
-            if (b.continuedBy != null || b.family != later.family || b.headers.isEmpty()
-                    || !b.steps.get(0).chain().equals("OUTPUT")) {
-                continue;
-            }
-            KernelPacketHeader last = b.headers.get(b.headers.size() - 1);
-            if (last.field("OUT").equals(java.util.Optional.of("lo")) && sameField(last, h, "ID")
-                    && sameField(last, h, "LEN") && sameField(last, h, "SRC") && sameField(last, h, "DST")) {
+            if (b.continuedBy == null && loopsTo(b.family, b.headers, b.steps, later.family, h)) {
                 return b;
             }
         }

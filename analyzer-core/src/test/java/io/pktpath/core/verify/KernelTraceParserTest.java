@@ -107,4 +107,85 @@ class KernelTraceParserTest {
         assertTrue(packets.get(0).locallyGenerated());
         assertEquals("37645", packets.get(1).first().field("ID").orElseThrow());
     }
+
+    // redirect-proxy (kernel 6.18): nat OUTPUT REDIRECTs the node's SYN to 127.0.0.1:15002; the SYN's output pass ends
+    // with OUT=lo only in nat POSTROUTING, the next packet's (ACK) keeps OUT=eth0 throughout; the proxy's SYN-ACK is
+    // un-DNATed in POSTROUTING, so its input pass has another source (172.18.0.1:8080) than its output pass.
+    private static final String REDIRECTED = """
+            PACKET: 2 62757ed3 OUT=eth0 SRC=172.18.0.2 DST=172.18.0.1 LEN=60 TOS=0x0 TTL=64 ID=39911 DF SPORT=43005 DPORT=8080 SYN
+             TRACE: 2 62757ed3 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+             TRACE: 2 62757ed3 raw:OUTPUT:policy:ACCEPT
+            PACKET: 2 62757ed3 OUT=eth0 SRC=172.18.0.2 DST=172.18.0.1 LEN=60 TOS=0x0 TTL=64 ID=39911 DF SPORT=43005 DPORT=8080 SYN
+             TRACE: 2 62757ed3 nat:OUTPUT:rule:0x7:ACCEPT  -4 -t nat -A OUTPUT -d 172.18.0.1/32 -p tcp -m tcp --dport 8080 -m owner ! --uid-owner 1337 -m comment --comment \"node traffic through the proxy, except the proxy\'s own\" -j REDIRECT --to-ports 15002
+            PACKET: 2 62757ed3 OUT=eth0 SRC=172.18.0.2 DST=127.0.0.1 LEN=60 TOS=0x0 TTL=64 ID=39911 DF SPORT=43005 DPORT=15002 SYN
+             TRACE: 2 62757ed3 filter:OUTPUT:rule:0x9:CONTINUE  -4 -t filter -A OUTPUT -o eth0 -p tcp -m tcp --dport 15002 -m comment --comment \"count only: -o in OUTPUT is the device of the route before nat OUTPUT rerouted\"
+             TRACE: 2 62757ed3 filter:OUTPUT:policy:ACCEPT
+            PACKET: 2 62757ed3 OUT=lo SRC=172.18.0.2 DST=127.0.0.1 LEN=60 TOS=0x0 TTL=64 ID=39911 DF SPORT=43005 DPORT=15002 SYN
+             TRACE: 2 62757ed3 nat:POSTROUTING:policy:ACCEPT
+            PACKET: 2 e90657e9 IN=lo LOOPBACK SRC=172.18.0.2 DST=127.0.0.1 LEN=60 TOS=0x0 TTL=64 ID=39911 DF SPORT=43005 DPORT=15002 SYN
+             TRACE: 2 e90657e9 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+             TRACE: 2 e90657e9 raw:PREROUTING:policy:ACCEPT
+            PACKET: 2 e90657e9 IN=lo LOOPBACK SRC=172.18.0.2 DST=127.0.0.1 LEN=60 TOS=0x0 TTL=64 ID=39911 DF SPORT=43005 DPORT=15002 SYN
+             TRACE: 2 e90657e9 filter:INPUT:rule:0x7:ACCEPT  -4 -t filter -A INPUT -d 127.0.0.1/32 -i lo -p tcp -m tcp --dport 15002 -m conntrack --ctstate NEW,DNAT -j ACCEPT
+            PACKET: 2 d8950837 OUT=lo SRC=127.0.0.1 DST=172.18.0.2 LEN=60 TOS=0x0 TTL=64 ID=0 DF SPORT=15002 DPORT=43005 SYN ACK
+             TRACE: 2 d8950837 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+             TRACE: 2 d8950837 raw:OUTPUT:policy:ACCEPT
+            PACKET: 2 d8950837 OUT=lo SRC=127.0.0.1 DST=172.18.0.2 LEN=60 TOS=0x0 TTL=64 ID=0 DF SPORT=15002 DPORT=43005 SYN ACK
+             TRACE: 2 d8950837 filter:OUTPUT:policy:ACCEPT
+            PACKET: 2 3e6028d5 IN=lo LOOPBACK SRC=172.18.0.1 DST=172.18.0.2 LEN=60 TOS=0x0 TTL=64 ID=0 DF SPORT=8080 DPORT=43005 SYN ACK
+             TRACE: 2 3e6028d5 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+             TRACE: 2 3e6028d5 raw:PREROUTING:policy:ACCEPT
+            PACKET: 2 3e6028d5 IN=lo LOOPBACK SRC=172.18.0.1 DST=172.18.0.2 LEN=60 TOS=0x0 TTL=64 ID=0 DF SPORT=8080 DPORT=43005 SYN ACK
+             TRACE: 2 3e6028d5 filter:INPUT:rule:0x4:ACCEPT  -4 -t filter -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+            PACKET: 2 7148c9b3 OUT=eth0 SRC=172.18.0.2 DST=172.18.0.1 LEN=52 TOS=0x0 TTL=64 ID=39912 DF SPORT=43005 DPORT=8080 ACK
+             TRACE: 2 7148c9b3 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+             TRACE: 2 7148c9b3 raw:OUTPUT:policy:ACCEPT
+            PACKET: 2 7148c9b3 OUT=eth0 SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=39912 DF SPORT=43005 DPORT=15002 ACK
+             TRACE: 2 7148c9b3 filter:OUTPUT:rule:0x9:CONTINUE  -4 -t filter -A OUTPUT -o eth0 -p tcp -m tcp --dport 15002 -m comment --comment \"count only: -o in OUTPUT is the device of the route before nat OUTPUT rerouted\"
+             TRACE: 2 7148c9b3 filter:OUTPUT:policy:ACCEPT
+            PACKET: 2 9955202c IN=lo LOOPBACK SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=39912 DF SPORT=43005 DPORT=15002 ACK
+             TRACE: 2 9955202c raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+             TRACE: 2 9955202c raw:PREROUTING:policy:ACCEPT
+            PACKET: 2 9955202c IN=lo LOOPBACK SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=39912 DF SPORT=43005 DPORT=15002 ACK
+             TRACE: 2 9955202c filter:INPUT:rule:0x4:ACCEPT  -4 -t filter -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+            """;
+
+    @Test
+    void theTwoPassesOfAPacketRedirectedToLoAreJoinedOnIdLenAndDestination() {
+        List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", REDIRECTED).value();
+        assertEquals(List.of("62757ed3", "d8950837", "7148c9b3"), packets.stream().map(KernelPacket::traceId).toList());
+        assertEquals(List.of("raw:OUTPUT", "raw:OUTPUT", "nat:OUTPUT", "filter:OUTPUT", "filter:OUTPUT",
+                        "nat:POSTROUTING", "raw:PREROUTING", "raw:PREROUTING", "filter:INPUT"),
+                packets.get(0).steps().stream().map(s -> s.table() + ":" + s.chain()).toList());
+        KernelPacket synAck = packets.get(1);
+        assertEquals(List.of("OUTPUT", "OUTPUT", "OUTPUT", "PREROUTING", "PREROUTING", "INPUT"),
+                synAck.steps().stream().map(KernelStep::chain).toList());
+        assertEquals("127.0.0.1", synAck.first().field("SRC").orElseThrow());
+        assertEquals("172.18.0.1", synAck.headers().get(synAck.headers().size() - 1).field("SRC").orElseThrow());
+        KernelPacket ack = packets.get(2);
+        assertEquals("eth0", ack.headers().get(1).field("OUT").orElseThrow());
+        assertEquals("lo", ack.headers().get(2).field("IN").orElseThrow());
+        assertEquals(List.of("OUTPUT", "OUTPUT", "OUTPUT", "OUTPUT", "PREROUTING", "PREROUTING", "INPUT"),
+                ack.steps().stream().map(KernelStep::chain).toList());
+    }
+
+    @Test
+    void aLoopedPassIsNotJoinedToAnOutputPassWithAnotherDestinationOrThatLeftTheNode() {
+        String log = """
+                PACKET: 2 aa000001 OUT=eth0 SRC=172.18.0.2 DST=172.18.0.1 LEN=52 TOS=0x0 TTL=64 ID=7 DF SPORT=43006 DPORT=8080 ACK
+                 TRACE: 2 aa000001 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+                 TRACE: 2 aa000001 filter:OUTPUT:policy:ACCEPT
+                PACKET: 2 aa000002 OUT=eth0 SRC=172.18.0.2 DST=172.18.0.1 LEN=52 TOS=0x0 TTL=64 ID=8 DF SPORT=43005 DPORT=8080 ACK
+                 TRACE: 2 aa000002 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+                PACKET: 2 aa000002 OUT=eth0 SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=8 DF SPORT=43005 DPORT=15002 ACK
+                 TRACE: 2 aa000002 filter:OUTPUT:policy:ACCEPT
+                PACKET: 2 bb000001 IN=lo LOOPBACK SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=7 DF SPORT=43005 DPORT=15002 ACK
+                 TRACE: 2 bb000001 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+                PACKET: 2 bb000002 IN=lo LOOPBACK SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=8 DF SPORT=43005 DPORT=9999 ACK
+                 TRACE: 2 bb000002 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+                """;
+        List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", log).value();
+        assertEquals(List.of("aa000001", "aa000002", "bb000001", "bb000002"),
+                packets.stream().map(KernelPacket::traceId).toList());
+    }
 }

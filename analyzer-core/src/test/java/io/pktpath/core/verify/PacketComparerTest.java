@@ -129,4 +129,34 @@ class PacketComparerTest {
         assertEquals("locally generated: tied on ID+LEN+OUT (the kernel's first PACKET is before NAT, the capture after)",
                 tie.how());
     }
+
+    @Test
+    void aPacketLoopedBackOnLoIsTiedToItsInboundLoFrame() {
+        // redirect-proxy: the ACK after the SYN REDIRECTed to 127.0.0.1:15002 keeps OUT=eth0 in its output pass; the
+        // capture (tcpdump -i any) holds it once, inbound on lo.
+        String log = """
+                PACKET: 2 7148c9b3 OUT=eth0 SRC=172.18.0.2 DST=172.18.0.1 LEN=52 TOS=0x0 TTL=64 ID=39912 DF SPORT=43005 DPORT=8080 ACK
+                 TRACE: 2 7148c9b3 raw:OUTPUT:rule:0x4:CONTINUE  -4 -t raw -A OUTPUT -j TRACE
+                PACKET: 2 7148c9b3 OUT=eth0 SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=39912 DF SPORT=43005 DPORT=15002 ACK
+                 TRACE: 2 7148c9b3 filter:OUTPUT:policy:ACCEPT
+                PACKET: 2 9955202c IN=lo LOOPBACK SRC=172.18.0.2 DST=127.0.0.1 LEN=52 TOS=0x0 TTL=64 ID=39912 DF SPORT=43005 DPORT=15002 ACK
+                 TRACE: 2 9955202c raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+                 TRACE: 2 9955202c filter:INPUT:rule:0x4:ACCEPT  -4 -t filter -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+                """;
+        List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", log).value();
+        assertEquals(1, packets.size());
+        PacketSummary other = new PacketSummary(29, 29000, "lo", "in", 4, 6, Optional.of(ip("172.18.0.2")),
+                Optional.of(ip("127.0.0.1")), 43005, 15002, 39912, 71, -1, -1, 2, "");
+        PacketSummary lo = new PacketSummary(30, 30000, "lo", "in", 4, 6, Optional.of(ip("172.18.0.2")),
+                Optional.of(ip("127.0.0.1")), 43005, 15002, 39912, 52, -1, -1, 2, "");
+        PacketTrace o = new PacketTrace(other, FrameRole.LOCAL_OUT, List.of(), Disposition.SENT, "sent",
+                Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), List.of(), 0);
+        PacketTrace t = new PacketTrace(lo, FrameRole.LOCAL_OUT, List.of(), Disposition.SENT, "sent", Optional.empty(),
+                Optional.empty(), List.of(), List.of(), List.of(), List.of(), 0);
+        FrameTies ties = new FrameTies(List.of(o, t));
+        FrameTies.Tie tie = ties.tie(packets.get(0));
+        assertEquals(Optional.of(t), tie.trace());
+        assertTrue(tie.how().startsWith("locally generated and looped back"), tie.how());
+        assertEquals(List.of(o), ties.untied());
+    }
 }
