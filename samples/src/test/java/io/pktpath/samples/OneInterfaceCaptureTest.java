@@ -45,9 +45,11 @@ class OneInterfaceCaptureTest {
             "neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L),
             // lost SNAT races to another pod's connections, whose packets are on that pod's veth
             "snat-port-race 3", List.of(7L, 10L, 11L, 14L),
-            // web1's ICMP protocol-unreachable for the client's GRE packet, seen only leaving the client's veth: an ICMP
-            // error from another address is taken as the node's (a REJECT's), SENT where the whole capture forwards it
-            "ipset-calico 3", List.of(34L));
+            // ICMP errors from other hosts seen only leaving the client's veth (web1's protocol-unreachable for a GRE
+            // packet; web1's and the uplink's port-unreachables, un-DNATed or de-masqueraded): an ICMP error from another
+            // address is taken as the node's (a REJECT's), SENT where the whole capture forwards it
+            "ipset-calico 3", List.of(34L),
+            "icmp-related-nat 3", List.of(14L, 26L, 28L, 32L, 40L));
 
     /**
      * Frames the capture of one interface without the bundle's {@code conntrack -L} fails where the whole capture
