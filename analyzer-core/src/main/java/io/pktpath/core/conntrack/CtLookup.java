@@ -106,11 +106,12 @@ public sealed interface CtLookup {
     }
 
     /**
-     * The packet carries the unconfirmed ct of the packet that caused it, as the kernel's REJECT attaches the rejected
-     * packet's ct to the TCP reset it sends (RELATED, reply direction): conntrack looks nothing up, counts nothing, and
-     * the ct is never confirmed; the nat chains run only for the bindings that packet did not reach.
+     * The packet carries the ct of the packet that caused it, as the kernel attaches the dropped packet's ct to the TCP
+     * reset REJECT sends and to the ICMP error the node sends for it (nf_ct_attach; RELATED, here in the reply
+     * direction): conntrack looks nothing up and counts nothing; {@code candidate} is that ct when it was a new one,
+     * never confirmed, whose nat chains run only for the bindings the dropped packet did not reach.
      */
-    record Attached(CtCandidate candidate, CtInfo info, long causedBy, String detail) implements CtLookup {
+    record Attached(Optional<CtCandidate> candidate, CtInfo info, long causedBy, String detail) implements CtLookup {
         public Attached {
             Objects.requireNonNull(candidate, "candidate");
             Objects.requireNonNull(info, "info");
@@ -129,7 +130,7 @@ public sealed interface CtLookup {
 
         @Override
         public ConntrackStep toStep(Hook hook) {
-            return new ConntrackStep(hook, CtState.RELATED, true, false, candidate.id(), detail);
+            return new ConntrackStep(hook, CtState.RELATED, info.replyDirection(), false, info.flowId(), detail);
         }
     }
 

@@ -70,7 +70,7 @@ public final class KernelNodePath implements NodePath {
     private final ConntrackHints hints;
     private final java.util.Set<String> bridges;
     private final List<RaceEvidence> races = new ArrayList<>();
-    private final OwedResets owedResets = new OwedResets();
+    private final OwedAnswers owedAnswers = new OwedAnswers();
     private final List<String> seedNotes = new ArrayList<>();
     private final SteadyPaths steady;
     private final java.util.Map<Hook, HookStep> hookSteps4 = new java.util.EnumMap<>(Hook.class);
@@ -851,7 +851,7 @@ public final class KernelNodePath implements NodePath {
             return;
         }
         if (hook == Hook.OUTPUT) {
-            Optional<CtLookup.Attached> attached = owedResets.carriedBy(s.packet);
+            Optional<CtLookup.Attached> attached = owedAnswers.carriedBy(s.packet);
             if (attached.isPresent()) {
                 s.lookup = attached.get();
                 s.steps.add(attached.get().toStep(hook));
@@ -998,7 +998,8 @@ public final class KernelNodePath implements NodePath {
      * gives there on an entry that is never confirmed, and the reset leaves as captured, so nothing is rewritten.
      */
     private boolean natOfAttached(RunState s, Hook hook, NatManip manip, CtLookup.Attached a) {
-        if (!a.candidate().needsBinding(manip)) {
+        // an ICMP error gets only its translation (nf_nat_icmp_reply_translation), which the captured frame shows
+        if (s.packet.isIcmpError() || a.candidate().isEmpty() || !a.candidate().get().needsBinding(manip)) {
             return true;
         }
         int before = s.tables.size();
@@ -1161,13 +1162,13 @@ public final class KernelNodePath implements NodePath {
             return CommitOutcome.NONE;
         }
         if (c.lookup() instanceof CtLookup.Attached a) {
-            owedResets.paid(a);
+            owedAnswers.paid(a);
             return CommitOutcome.NONE;
         }
         if (c.lookup() instanceof CtLookup.Kept) {
             return CommitOutcome.NONE;
         }
-        oweReset(c, packet);
+        oweAnswer(c, run, packet);
         long time = packet.timeNanos();
         expireNow(time);
         CommitOutcome outcome = CommitOutcome.NONE;
@@ -1200,25 +1201,50 @@ public final class KernelNodePath implements NodePath {
     }
 
     /**
-     * A packet rejected with a TCP reset while opening a connection: the reset the kernel sends at once carries its
-     * unconfirmed entry, RELATED in the reply direction (nf_ct_attach).
+     * A packet the node dropped and answers at once, with a TCP reset (REJECT tcp-reset) or an ICMP error (another
+     * REJECT, a TTL that expired, a route error): the answer carries its entry, RELATED in the reply direction when the
+     * packet was in its connection's original direction (nf_ct_attach); a new entry is never confirmed.
      */
-    private void oweReset(Commit c, Packet packet) {
-        if (!(c.lookup() instanceof CtLookup.Created) || c.candidate().isEmpty() || c.tables().isEmpty()) {
+    private void oweAnswer(Commit c, PathRun run, Packet packet) {
+        Disposition d = run.disposition();
+        TableResult last = c.tables().isEmpty() ? null : c.tables().get(c.tables().size() - 1);
+        boolean rejected = d == Disposition.REJECTED && last != null
+                && last.verdict() == io.pktpath.core.netfilter.TableVerdict.REJECT;
+        boolean reset = rejected
+                && last.rejectWith().filter(w -> w == io.pktpath.parser.iptables.target.RejectWith.TCP_RESET).isPresent();
+        if (!rejected && d != Disposition.TTL_EXCEEDED && d != Disposition.NO_ROUTE
+                && d != Disposition.UNREACHABLE_ROUTE && d != Disposition.PROHIBIT_ROUTE) {
             return;
         }
-        TableResult last = c.tables().get(c.tables().size() - 1);
-        if (last.verdict() != io.pktpath.core.netfilter.TableVerdict.REJECT
-                || last.rejectWith().filter(w -> w == io.pktpath.parser.iptables.target.RejectWith.TCP_RESET).isEmpty()
-                || !last.packet().isTcp()) {
+        Optional<CtCandidate> candidate = Optional.empty();
+        CtInfo info;
+        Tuple sent;
+        if (c.lookup() instanceof CtLookup.Created && c.candidate().isPresent()) {
+            CtCandidate n = c.candidate().get();
+            candidate = Optional.of(n);
+            sent = n.original();
+            info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, true, n.mark(), java.util.Set.of(), n.original(),
+                    Optional.of(n.reply()), n.zone(), 0, n.id());
+        } else if (c.lookup() instanceof CtLookup.Existing e) {
+            boolean original = e.direction() == io.pktpath.core.conntrack.CtDirection.ORIGINAL;
+            sent = original ? e.ct().original() : e.ct().reply();
+            info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, original, e.ct().mark(), java.util.Set.of(),
+                    e.ct().original(), Optional.of(e.ct().reply()), e.ct().zone(), 0, e.ct().id());
+        } else {
             return;
         }
-        CtCandidate candidate = c.candidate().get();
-        CtInfo info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, true, candidate.mark(), java.util.Set.of(),
-                candidate.original(), Optional.of(candidate.reply()), candidate.zone(), 0, candidate.id());
-        owedResets.owe(last.packet().tuple(), new CtLookup.Attached(candidate, info, packet.frame(),
-                "RELATED (reply): the reset REJECT sent for frame " + packet.frame() + " carries that packet's entry,"
-                        + " which is never confirmed"), packet.timeNanos());
+        Tuple dropped = (rejected ? last.packet() : packet).tuple();
+        String what = reset ? "the reset REJECT sent" : "the ICMP error the node sent";
+        CtLookup.Attached attached = new CtLookup.Attached(candidate, info, packet.frame(), "RELATED"
+                + (info.replyDirection() ? " (reply)" : "") + ": " + what + " for frame " + packet.frame()
+                + " carries that packet's entry" + (candidate.isPresent() ? ", which is never confirmed" : ""));
+        if (reset) {
+            if (last.packet().isTcp()) {
+                owedAnswers.oweReset(dropped, sent, attached, packet.timeNanos());
+            }
+        } else {
+            owedAnswers.oweError(dropped, sent, attached, packet.timeNanos());
+        }
     }
 
     private void expireNow(long time) {
