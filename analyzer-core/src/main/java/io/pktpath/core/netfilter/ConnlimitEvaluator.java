@@ -43,18 +43,9 @@ final class ConnlimitEvaluator implements MatchEvaluator {
         this.prefix = (int) m.mask().map(v -> v.value().value()).orElse(-1L).longValue();
     }
 
-    /** The count an evaluation found and the list it leaves. */
-    private record Count(int connections, List<CountedConnection> left) {
-    }
-
-    private IpAddress grouped(Evaluation e) {
-        IpAddress a = daddr ? e.packet.dst() : e.packet.src();
-        return prefix < 0 || prefix > a.family().bits() ? a : a.masked(prefix);
-    }
-
     private String group(Evaluation e) {
-        IpAddress a = grouped(e);
-        return a + "/" + (prefix < 0 || prefix > a.family().bits() ? a.family().bits() : prefix);
+        IpAddress a = daddr ? e.packet.dst() : e.packet.src();
+        return Prefixes.masked(a, prefix) + "/" + Prefixes.length(a, prefix);
     }
 
     private static String key(Evaluation e, String group, int zone) {
@@ -76,8 +67,11 @@ final class ConnlimitEvaluator implements MatchEvaluator {
         return Optional.of(new CountedConnection(tuple, icmp ? e.packet.icmpType() : 0, ct.map(CtInfo::zone).orElse(0)));
     }
 
-    /** What nf_conncount's add does to {@code listed} for {@code own}, reading the conntrack table at the packet's time. */
-    private static Count count(Evaluation e, List<CountedConnection> listed, Optional<CountedConnection> own) {
+    /**
+     * What nf_conncount's add does to {@code listed} for {@code own}, reading the conntrack table at the packet's time:
+     * the list it leaves, whose size is the count.
+     */
+    private static List<CountedConnection> count(Evaluation e, List<CountedConnection> listed, Optional<CountedConnection> own) {
         ConntrackFacts table = e.ctx.conntrack();
         long now = e.packet.timeNanos();
         List<CountedConnection> left = new ArrayList<>(listed.size() + 1);
@@ -91,7 +85,7 @@ final class ConnlimitEvaluator implements MatchEvaluator {
             ConntrackFacts.Presence p = table.presence(c.tuple(), c.icmpType(), c.zone(), now);
             if (p != ConntrackFacts.Presence.ABSENT && own.isPresent() && c.equals(own.get())) {
                 left.addAll(listed.subList(i, listed.size()));
-                return new Count(left.size(), left);
+                return left;
             }
             if (p == ConntrackFacts.Presence.OPEN) {
                 left.add(c);
@@ -100,7 +94,7 @@ final class ConnlimitEvaluator implements MatchEvaluator {
             }
         }
         own.ifPresent(left::add);
-        return new Count(left.size(), left);
+        return left;
     }
 
     @Override
@@ -113,9 +107,9 @@ final class ConnlimitEvaluator implements MatchEvaluator {
             e.note("connlimit of " + e.rule.label() + ": no earlier connection of " + group
                     + " in this replay (connections counted at capture start unknown)");
         }
-        Count c = count(e, listed.orElse(List.of()), own);
-        e.state().record(new StateUpdate.ConnlimitCount(key, c.left()));
-        return c.connections() > limit != invert;
+        List<CountedConnection> left = count(e, listed.orElse(List.of()), own);
+        e.state().record(new StateUpdate.ConnlimitCount(key, left));
+        return left.size() > limit != invert;
     }
 
     @Override
@@ -123,7 +117,7 @@ final class ConnlimitEvaluator implements MatchEvaluator {
         Optional<CountedConnection> own = own(e);
         String group = group(e);
         String key = key(e, group, own.map(CountedConnection::zone).orElse(0));
-        int n = count(e, e.state().connlimit(key).orElse(List.of()), own).connections();
+        int n = count(e, e.state().connlimit(key).orElse(List.of()), own).size();
         return new Mismatch(text, n + (n == 1 ? " connection" : " connections") + " of " + group
                 + (invert ? " (matches up to " : " (matches above ") + limit + ")");
     }

@@ -4,7 +4,6 @@ import io.pktpath.parser.iptables.match.HashlimitMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.model.Negatable;
 import io.pktpath.parser.net.Digits;
-import io.pktpath.parser.net.IpAddress;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -58,18 +57,14 @@ final class HashlimitEvaluator implements MatchEvaluator {
         StringBuilder sb = new StringBuilder();
         for (String field : mode) {
             switch (field) {
-                case "srcip" -> sb.append(" src ").append(masked(e.packet.src(), srcMask));
-                case "dstip" -> sb.append(" dst ").append(masked(e.packet.dst(), dstMask));
+                case "srcip" -> sb.append(" src ").append(Prefixes.masked(e.packet.src(), srcMask));
+                case "dstip" -> sb.append(" dst ").append(Prefixes.masked(e.packet.dst(), dstMask));
                 case "srcport" -> sb.append(" sport ").append(e.packet.hasPorts() ? e.packet.sport() : 0);
                 case "dstport" -> sb.append(" dport ").append(e.packet.hasPorts() ? e.packet.dport() : 0);
                 default -> sb.append(' ').append(field);
             }
         }
         return sb.toString();
-    }
-
-    private static IpAddress masked(IpAddress a, int prefix) {
-        return prefix < 0 || prefix > a.family().bits() ? a : a.masked(prefix);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pktpath.core.replay;
 import io.pktpath.core.conntrack.ConfirmResult;
 import io.pktpath.core.conntrack.ConntrackPolicy;
 import io.pktpath.core.conntrack.ConntrackTable;
+import io.pktpath.core.conntrack.CtCandidate;
 import io.pktpath.core.conntrack.CtDirection;
 import io.pktpath.core.conntrack.CtLookup;
 import io.pktpath.core.conntrack.CtTimeouts;
@@ -13,7 +14,6 @@ import io.pktpath.core.conntrack.NatManip;
 import io.pktpath.core.conntrack.RaceEvidence;
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.ChoicePoint;
-import io.pktpath.core.conntrack.CtCandidate;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.CompiledRuleset;
@@ -845,17 +845,13 @@ public final class KernelNodePath implements NodePath {
             return;
         }
         if (hook == Hook.PREROUTING && s.kept != null) {
-            s.lookup = s.kept;
-            s.steps.add(s.kept.toStep(hook));
-            s.ct = s.kept.ctInfo();
+            carried(s, hook, s.kept);
             return;
         }
         if (hook == Hook.OUTPUT) {
             Optional<CtLookup.Attached> attached = owedAnswers.carriedBy(s.packet);
             if (attached.isPresent()) {
-                s.lookup = attached.get();
-                s.steps.add(attached.get().toStep(hook));
-                s.ct = attached.get().ctInfo();
+                carried(s, hook, attached.get());
                 return;
             }
         }
@@ -888,6 +884,13 @@ public final class KernelNodePath implements NodePath {
         s.ct = lookup.ctInfo().isPresent() ? lookup.ctInfo()
                 : Optional.of(new CtInfo(lookup.state(), false, 0, java.util.Set.of(), s.packet.tuple(), Optional.empty(),
                 zone, 0, 0));
+    }
+
+    /** The packet carries {@code lookup}'s ct instead of looking one up (a looped packet's, a dropped packet's answer). */
+    private static void carried(RunState s, Hook hook, CtLookup lookup) {
+        s.lookup = lookup;
+        s.steps.add(lookup.toStep(hook));
+        s.ct = lookup.ctInfo();
     }
 
     private static void untracked(RunState s, Hook hook, String detail) {
@@ -1207,15 +1210,19 @@ public final class KernelNodePath implements NodePath {
      */
     private void oweAnswer(Commit c, PathRun run, Packet packet) {
         Disposition d = run.disposition();
-        TableResult last = c.tables().isEmpty() ? null : c.tables().get(c.tables().size() - 1);
-        boolean rejected = d == Disposition.REJECTED && last != null
-                && last.verdict() == io.pktpath.core.netfilter.TableVerdict.REJECT;
-        boolean reset = rejected
-                && last.rejectWith().filter(w -> w == io.pktpath.parser.iptables.target.RejectWith.TCP_RESET).isPresent();
-        if (!rejected && d != Disposition.TTL_EXCEEDED && d != Disposition.NO_ROUTE
+        // most committed runs were not dropped: decided by the disposition alone, before reading any table result
+        if (d != Disposition.REJECTED && d != Disposition.TTL_EXCEEDED && d != Disposition.NO_ROUTE
                 && d != Disposition.UNREACHABLE_ROUTE && d != Disposition.PROHIBIT_ROUTE) {
             return;
         }
+        TableResult last = c.tables().isEmpty() ? null : c.tables().get(c.tables().size() - 1);
+        boolean rejected = d == Disposition.REJECTED && last != null
+                && last.verdict() == io.pktpath.core.netfilter.TableVerdict.REJECT;
+        if (d == Disposition.REJECTED && !rejected) {
+            return;
+        }
+        boolean reset = rejected
+                && last.rejectWith().filter(w -> w == io.pktpath.parser.iptables.target.RejectWith.TCP_RESET).isPresent();
         Optional<CtCandidate> candidate = Optional.empty();
         CtInfo info;
         Tuple sent;
@@ -1226,7 +1233,7 @@ public final class KernelNodePath implements NodePath {
             info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, true, n.mark(), java.util.Set.of(), n.original(),
                     Optional.of(n.reply()), n.zone(), 0, n.id());
         } else if (c.lookup() instanceof CtLookup.Existing e) {
-            boolean original = e.direction() == io.pktpath.core.conntrack.CtDirection.ORIGINAL;
+            boolean original = e.direction() == CtDirection.ORIGINAL;
             sent = original ? e.ct().original() : e.ct().reply();
             info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, original, e.ct().mark(), java.util.Set.of(),
                     e.ct().original(), Optional.of(e.ct().reply()), e.ct().zone(), 0, e.ct().id());

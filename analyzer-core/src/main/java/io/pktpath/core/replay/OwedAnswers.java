@@ -32,18 +32,20 @@ final class OwedAnswers {
      * inverted) and as it leaves after the reply direction's NAT ({@code sent}, the packet's tuple before NAT, inverted).
      */
     void oweReset(Tuple rejected, Tuple sent, CtLookup.Attached attached, long nanos) {
-        Owed owed = new Owed(attached, nanos);
-        resets.put(rejected.inverse(), owed);
-        resets.put(sent.inverse(), owed);
-        trim(resets, nanos);
+        owe(resets, rejected.inverse(), sent.inverse(), attached, nanos);
     }
 
     /** Owes an ICMP error for a dropped packet, quoting it as dropped or as sent (before NAT). */
     void oweError(Tuple dropped, Tuple sent, CtLookup.Attached attached, long nanos) {
-        Owed owed = new Owed(attached, nanos);
-        errors.put(dropped, owed);
-        errors.put(sent, owed);
-        trim(errors, nanos);
+        owe(errors, dropped, sent, attached, nanos);
+    }
+
+    private static void owe(Map<Tuple, Owed> owed, Tuple asBuilt, Tuple asLeaving, CtLookup.Attached attached,
+                            long nanos) {
+        Owed answer = new Owed(attached, nanos);
+        owed.put(asBuilt, answer);
+        owed.put(asLeaving, answer);
+        trim(owed, nanos);
     }
 
     private static void trim(Map<Tuple, Owed> owed, long nanos) {

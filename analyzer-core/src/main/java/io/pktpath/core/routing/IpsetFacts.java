@@ -4,9 +4,9 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.ipset.Dimension;
 import io.pktpath.parser.ipset.IpSet;
 import io.pktpath.parser.ipset.IpSets;
+import io.pktpath.parser.ipset.ProtocolNumbers;
 import io.pktpath.parser.ipset.SetProbe;
 import io.pktpath.parser.net.IpFamily;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +18,6 @@ import java.util.Optional;
  * unknown.
  */
 final class IpsetFacts {
-    private static final int UDPLITE = 136;
-
     private final IpSets sets;
 
     IpsetFacts(IpSets sets) {
@@ -74,7 +72,7 @@ final class IpsetFacts {
      */
     private static Optional<SetProbe> port(boolean src, Packet p) {
         int proto = p.proto();
-        boolean ported = proto == Packet.TCP || proto == Packet.UDP || proto == Packet.SCTP || proto == UDPLITE;
+        boolean ported = ProtocolNumbers.hasPorts(proto);
         if (!p.firstFragment() && (ported || p.isIcmp() || p.family() == IpFamily.V6)) {
             return Optional.empty();
         }

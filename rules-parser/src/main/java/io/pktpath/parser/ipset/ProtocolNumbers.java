@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * {@code gre}, {@code ipv6-icmp}) and {@code ipset restore} reads (getprotobyname: names and aliases, plus
  * {@code icmpv6}); a number 1-255 stands for itself. Protocol 0 is not one ipset stores.
  */
-final class ProtocolNumbers {
+public final class ProtocolNumbers {
     /** netbase's /etc/protocols: names and aliases, lower-cased. */
     private static final Map<String, Integer> BY_NAME = Map.ofEntries(
             Map.entry("icmp", 1), Map.entry("igmp", 2), Map.entry("ggp", 3), Map.entry("ipencap", 4),
@@ -54,7 +54,7 @@ final class ProtocolNumbers {
     }
 
     /** Whether entries of the protocol carry real ports (ip_set_proto_with_ports); others are stored with port 0. */
-    static boolean hasPorts(int protocol) {
+    public static boolean hasPorts(int protocol) {
         return protocol == TCP || protocol == UDP || protocol == SCTP || protocol == UDPLITE;
     }
 }
