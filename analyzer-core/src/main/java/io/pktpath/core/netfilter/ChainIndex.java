@@ -28,7 +28,9 @@ final class ChainIndex {
     /** The exact keys packed (IPv4), when all of them pack; then {@link #exact} is empty. */
     private final PackedKeys packed;
     private final int packedCount;
-    private final Map<Key, int[]> anyDestination;
+    /** The any-destination keys packed (every one packs), or null when there are none. */
+    private final PackedKeys anyDestination;
+    private final int anyDestinationCount;
     private final int[] wild;
 
     private ChainIndex(Map<Key, int[]> exact, Map<Key, int[]> anyDestination, int[] wild) {
@@ -36,7 +38,8 @@ final class ChainIndex {
         this.packed = new PackedKeys(pack ? exact : Map.of());
         this.packedCount = pack ? exact.size() : 0;
         this.exact = pack ? Map.of() : exact;
-        this.anyDestination = anyDestination;
+        this.anyDestination = anyDestination.isEmpty() ? null : new PackedKeys(anyDestination);
+        this.anyDestinationCount = anyDestination.size();
         this.wild = wild;
     }
 
@@ -110,7 +113,10 @@ final class ChainIndex {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
-    /** The positions (ascending) of the rules that can match this packet. */
+    /**
+     * The positions (ascending) of the rules that can match this packet, in an array valid until the next call (see
+     * {@link PackedKeys}).
+     */
     int[] candidates(Packet packet) {
         if (!packet.hasPorts()) {
             return wild;
@@ -126,8 +132,8 @@ final class ChainIndex {
                 return hit;
             }
         }
-        if (!anyDestination.isEmpty()) {
-            int[] hit = anyDestination.get(Key.anyDestination(packet.proto(), packet.dport()));
+        if (anyDestination != null) {
+            int[] hit = anyDestination.get(0, 0, packet.proto(), packet.dport());
             if (hit != null) {
                 return hit;
             }
@@ -137,6 +143,6 @@ final class ChainIndex {
 
     /** How many exact and any-destination keys the index holds (for tests). */
     int[] keyCounts() {
-        return new int[] {exact.size() + packedCount, anyDestination.size()};
+        return new int[] {exact.size() + packedCount, anyDestinationCount};
     }
 }

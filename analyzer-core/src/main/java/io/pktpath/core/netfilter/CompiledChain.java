@@ -64,6 +64,11 @@ final class CompiledChain {
         return out;
     }
 
+    /** Every position, 0 to the chain's length, ascending (an array shared with other chains: never written). */
+    int[] allPositions() {
+        return all;
+    }
+
     /** The chain's index of candidate rules, if it has one. */
     Optional<ChainIndex> index() {
         return Optional.ofNullable(index);

@@ -28,6 +28,12 @@ final class CompiledRule extends HeaderTest {
      */
     CompiledChain jumpTo;
     /**
+     * The rules and positions of {@link #jumpTo} when it has no index (null otherwise), read from this rule, which the
+     * walk has in hand, so that entering a cold chain does not fetch the chain object first.
+     */
+    CompiledRule[] jumpRules;
+    int[] jumpPositions;
+    /**
      * The last step without effects made for this rule, given again while the hook and verdict are the same, which
      * {@link #lastStepKey} says without reading the step (a cold object on a new connection's walk). A compiled ruleset
      * is walked by one thread at a time (its node's replay), which keeps the two fields in step.
@@ -54,6 +60,14 @@ final class CompiledRule extends HeaderTest {
         this.jumpName = TargetKind.chainOf(target);
         this.chainVerdict = kind == TargetKind.JUMP ? Verdict.jump(jumpName)
                 : kind == TargetKind.GOTO ? Verdict.goTo(jumpName) : Verdict.CONTINUE;
+    }
+
+    /** Sets the chain this jump or goto leads to (null: not in the dump), once all chains exist. */
+    void link(CompiledChain chain) {
+        jumpTo = chain;
+        boolean plain = chain != null && chain.index().isEmpty();
+        jumpRules = plain ? chain.rules : null;
+        jumpPositions = plain ? chain.allPositions() : null;
     }
 
     /** The trace step of this rule matching at {@code hook} with verdict {@code verdict} and no side effects. */
@@ -95,6 +109,10 @@ final class CompiledRule extends HeaderTest {
         }
         if (!headerHolds(e.packet)) {
             return false;
+        }
+        MatchEvaluator only = onlyRest();
+        if (only != null) {
+            return only.test(e);
         }
         for (MatchEvaluator m : rest()) {
             if (!m.test(e)) {

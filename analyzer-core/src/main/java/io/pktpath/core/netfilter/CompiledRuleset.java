@@ -140,7 +140,7 @@ public final class CompiledRuleset {
             byNumber.add(Optional.of(chains.get(chain.name())));
         }
         for (int j = 0; j < jumps.size(); j++) {
-            jumps.get(j).jumpTo = byNumber.get(jumpTargets.get(j)).orElse(null);
+            jumps.get(j).link(byNumber.get(jumpTargets.get(j)).orElse(null));
         }
         tables.put(table.name(), chains);
         return conntrack;

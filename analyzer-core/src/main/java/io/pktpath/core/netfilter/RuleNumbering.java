@@ -43,12 +43,9 @@ final class RuleNumbering {
      */
     HitList share(HitList.Builder hits) {
         int hash = hits.hash();
-        for (int probe = 0; probe < AnswerSlots.PROBES; probe++) {
+        for (int probe = 0; probe < AnswerSlots.PROBES && !shared.emptyAt(hash, probe); probe++) {
             HitList known = shared.at(hash, probe);
-            if (known == null) {
-                break;
-            }
-            if (hits.sameAs(known)) {
+            if (known != null && hits.sameAs(known)) {
                 return known;
             }
         }

@@ -28,7 +28,7 @@ final class Walker {
         Evaluation e = ctx.evaluation(hook, chain.table, packet, ct, chain.numbering);
         e.entry = chain;
         e.entryIsHookChain = applyPolicy;
-        boolean decided = run(e, chain, 0);
+        boolean decided = run(e, chain, chain.rules, chain.candidates(packet, ctx.collectMisses()), 0);
         boolean policyApplied = false;
         if (!decided && applyPolicy) {
             policyApplied = true;
@@ -46,15 +46,26 @@ final class Walker {
         return result;
     }
 
-    /** Walks a chain; true when a verdict ended the table, false when the walk goes back to the caller. */
-    private static boolean run(Evaluation e, CompiledChain chain, int depth) {
+    /** Walks the chain {@code r} jumps or goes to, whose rules and positions it carries when the chain has no index. */
+    private static boolean enter(Evaluation e, CompiledRule r, int depth) {
+        CompiledChain chain = r.jumpTo;
+        if (r.jumpRules != null) {
+            return run(e, chain, r.jumpRules, r.jumpPositions, depth);
+        }
+        return run(e, chain, chain.rules, chain.candidates(e.packet, e.ctx.collectMisses()), depth);
+    }
+
+    /**
+     * Walks a chain over its {@code rules} at {@code candidates}; true when a verdict ended the table, false when the
+     * walk goes back to the caller.
+     */
+    private static boolean run(Evaluation e, CompiledChain chain, CompiledRule[] rules, int[] candidates, int depth) {
         if (depth > MAX_DEPTH) {
             e.note("chains nested deeper than " + MAX_DEPTH + " at " + chain.name + " (a loop?): treated as RETURN");
             return false;
         }
-        int[] candidates = chain.candidates(e.packet, e.ctx.collectMisses());
         for (int position : candidates) {
-            CompiledRule r = chain.rules[position];
+            CompiledRule r = rules[position];
             e.rule = r.ref;
             if (!r.test(e)) {
                 continue;
@@ -65,7 +76,7 @@ final class Walker {
                     step(e, r, r.chainVerdict, List.of());
                     if (r.jumpTo == null) {
                         e.note(r.ref.label() + " jumps to chain " + r.jumpName + ", which is not in the dump: ignored");
-                    } else if (run(e, r.jumpTo, depth + 1)) {
+                    } else if (enter(e, r, depth + 1)) {
                         return true;
                     }
                 }
@@ -74,7 +85,7 @@ final class Walker {
                     if (r.jumpTo == null) {
                         e.note(r.ref.label() + " goes to chain " + r.jumpName + ", which is not in the dump: ignored");
                     } else {
-                        return run(e, r.jumpTo, depth + 1);
+                        return enter(e, r, depth + 1);
                     }
                 }
                 case RETURN -> {

@@ -29,12 +29,9 @@ final class DeviceAddressAnswers<V> {
         boolean v4 = address.isV4();
         long mixed = (hi * 0x9E3779B97F4A7C15L + lo) * 0x9E3779B97F4A7C15L;
         int hash = (int) (mixed ^ mixed >>> 32) + device.length(); // names are compared anyway: their length is enough
-        for (int probe = 0; probe < AnswerSlots.PROBES; probe++) {
+        for (int probe = 0; probe < AnswerSlots.PROBES && !kept.emptyAt(hash, probe); probe++) {
             Kept<V> k = kept.at(hash, probe);
-            if (k == null) {
-                break;
-            }
-            if (k.lo == lo && k.hi == hi && k.v4 == v4 && k.device.equals(device)) {
+            if (k != null && k.lo == lo && k.hi == hi && k.v4 == v4 && k.device.equals(device)) {
                 return k.value;
             }
         }

@@ -36,12 +36,9 @@ final class FlowAnswers<V> {
         String in = deviceMatters ? p.inIface() : "";
         long ports = portsMatter ? ports(p) : 0;
         int hash = hash(src, dst, mark, in, ports);
-        for (int probe = 0; probe < AnswerSlots.PROBES; probe++) {
+        for (int probe = 0; probe < AnswerSlots.PROBES && !answers.emptyAt(hash, probe); probe++) {
             Answer<V> a = answers.at(hash, probe);
-            if (a == null) {
-                break;
-            }
-            if (a.dst == dst && a.src == src && a.mark == mark && a.ports == ports && a.inIface.equals(in)) {
+            if (a != null && a.dst == dst && a.src == src && a.mark == mark && a.ports == ports && a.inIface.equals(in)) {
                 return a.value;
             }
         }

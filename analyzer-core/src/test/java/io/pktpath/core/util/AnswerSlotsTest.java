@@ -72,15 +72,40 @@ class AnswerSlotsTest {
     }
 
     private static Answer find(AnswerSlots<Answer> slots, int question) {
-        for (int probe = 0; probe < AnswerSlots.PROBES; probe++) {
+        for (int probe = 0; probe < AnswerSlots.PROBES && !slots.emptyAt(question, probe); probe++) {
             Answer a = slots.at(question, probe);
-            if (a == null) {
-                return null;
-            }
-            if (a.question() == question) {
+            if (a != null && a.question() == question) {
                 return a;
             }
         }
         return null;
+    }
+
+    /** A probe that meets another hash's answer gives nothing for it and goes on to the next slot. */
+    @Test
+    void anotherHashsAnswerIsNotGivenButDoesNotEndTheSearch() {
+        AnswerSlots<Answer> slots = new AnswerSlots<>(4);
+        Answer other = new Answer(1, "one");
+        slots.keep(1, other);
+        int sameHome = 2;
+        while (!sameHomeAs(slots, 1, sameHome)) {
+            sameHome++;
+        }
+        Answer mine = new Answer(sameHome, "mine");
+        slots.keep(sameHome, mine);
+        assertTrue(slots.at(sameHome, 0) == null && !slots.emptyAt(sameHome, 0), "the first probe holds 1's answer");
+        assertSame(mine, find(slots, sameHome));
+        assertSame(other, find(slots, 1));
+        assertNull(find(slots, sameHome + 4096));
+        Answer zero = new Answer(0, "zero");
+        slots.keep(0, zero);
+        assertSame(zero, find(slots, 0));
+    }
+
+    /** True if {@code b} has its first slot where {@code a} has (a table of 4 slots: the probes wrap around). */
+    private static boolean sameHomeAs(AnswerSlots<Answer> slots, int a, int b) {
+        AnswerSlots<Answer> probe = new AnswerSlots<>(slots.capacity());
+        probe.keep(a, new Answer(a, ""));
+        return !probe.emptyAt(b, 0);
     }
 }
