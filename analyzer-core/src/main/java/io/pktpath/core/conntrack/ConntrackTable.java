@@ -87,6 +87,31 @@ public final class ConntrackTable implements ConntrackFacts {
     }
 
     /**
+     * How {@code leaving}, an ICMP error seen leaving, arrived, when it quotes a packet of a connection alive in
+     * {@code zone} at {@code timeNanos}: the kernel's NAT of RELATED errors made its quoted header that packet as its
+     * sender sent it, one of the connection's tuples (an echo by its request or reply type, as the RELATED lookup
+     * finds it); empty when it is no ICMP error with a quoted header, or no live connection holds that tuple.
+     */
+    public Optional<IcmpErrorArrival> errorArrivalOf(Packet leaving, int zone, long timeNanos) {
+        if (!leaving.isIcmpError() || leaving.quoted().isEmpty()) {
+            return Optional.empty();
+        }
+        io.pktpath.core.trace.Tuple quoted = leaving.quoted().get();
+        CtIndex.Slot slot;
+        if (Tuples.isIcmp(quoted.protocol())) {
+            int echo = quoted.protocol() == Packet.ICMP ? 8 : 128;
+            slot = index.live(CtKey.of(zone, quoted, echo), timeNanos);
+            if (slot == null) {
+                slot = index.live(CtKey.of(zone, quoted, Tuples.replyType(quoted.protocol(), echo)), timeNanos);
+            }
+        } else {
+            slot = index.live(CtKey.of(zone, quoted, 0), timeNanos);
+        }
+        return slot == null ? Optional.empty()
+                : Optional.of(IcmpErrorArrival.of(leaving, slot.ct(), slot.direction()));
+    }
+
+    /**
      * The live connection holding {@code p}'s tuple in {@code zone} at {@code timeNanos}, kept by a packet that already
      * carries it with {@code info} (read from the tuples only: no TCP state checks, nothing counted); empty when none does.
      */

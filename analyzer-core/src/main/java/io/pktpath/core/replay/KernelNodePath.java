@@ -186,6 +186,17 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
+    public Optional<Arrival> errorArrivalOf(Packet leaving) {
+        if (!conntrackOn || !leaving.isIcmpError() || owedAnswers.carriedBy(leaving).isPresent()) {
+            return Optional.empty();
+        }
+        return conntrack.errorArrivalOf(leaving, 0, leaving.timeNanos())
+                .filter(a -> !net.isLocal(a.outer().src()))
+                .flatMap(a -> arrivingOn(leaving.withQuoted(Optional.of(a.quoted())), a.outer(),
+                        Arrival.Basis.QUOTED_CONNECTION, 1));
+    }
+
+    @Override
     public boolean sentByNode(Packet leaving) {
         return tracked(leaving) && conntrack.arrivalOf(leaving, 0, leaving.timeNanos())
                 .filter(t -> net.isLocal(t.src())).isPresent();

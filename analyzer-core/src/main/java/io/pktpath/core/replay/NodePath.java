@@ -58,6 +58,17 @@ public interface NodePath {
     }
 
     /**
+     * The ICMP error that arrived, for an ICMP error seen only leaving that the node does not owe (it owes errors only
+     * for packets it dropped) and whose quoted header names a packet of a connection conntrack holds: the error with
+     * that connection's NAT undone ({@link io.pktpath.core.conntrack.ConntrackTable#errorArrivalOf}), from an address
+     * that is not the node's, on the device of the route back to it. Empty otherwise, and when that device is the one
+     * it left by. Its sender stands only if its replay leaves as the frame. Changes nothing.
+     */
+    default java.util.Optional<Arrival> errorArrivalOf(Packet leaving) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * True when conntrack holds {@code leaving}'s connection and the sender of its direction is a node address: the node
      * sent it, though NAT undone on the way out (a REDIRECT's reply) gave it a source that is not a node address.
      */

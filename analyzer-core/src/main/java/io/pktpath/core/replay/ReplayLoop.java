@@ -265,13 +265,17 @@ public final class ReplayLoop {
      * {@code conntrack -L}, its DNAT rule or unchanged ({@link NodePath#arrivalsOf}); a packet {@code role} takes as sent
      * by the node when its connection came from elsewhere: a node address as source that masquerade or the undoing of
      * a DNAT gave it ({@link NodePath#forwardedArrivalOf}), or a reset from another address that answers a connection
-     * conntrack holds (the peer's; a REJECT's reset answers a packet that opens none).
+     * conntrack holds (the peer's; a REJECT's reset answers a packet that opens none), or an ICMP error from another
+     * host that the node does not owe ({@link NodePath#errorArrivalOf}) and whose arrival the capture would not hold
+     * (one that holds the device it would have come in by, and shows no such error there, shows the node made it).
      */
     private PacketTrace rebuiltArrival(CapturedPacket cp, Packet packet, FrameRole role) {
         if (!cp.outbound() || cp.summary().iface().equals("lo")) {
             return null;
         }
         List<Arrival> arrivals = role == FrameRole.NOT_REPLAYED ? path.arrivalsOf(packet)
+                : packet.isIcmpError() ? path.errorArrivalOf(packet)
+                        .filter(a -> !interfaces.seen(a.packet().inIface())).stream().toList()
                 : path.isLocal(packet.src()) ? path.forwardedArrivalOf(packet).stream().toList()
                 : path.arrivalsOf(packet).stream().filter(a -> a.basis() == Arrival.Basis.CONNECTION).toList();
         for (Arrival arrived : arrivals) {
