@@ -38,6 +38,14 @@ final class ForwardChecks {
         return ingressMtu > 0 ? p.length() <= ingressMtu : !p.isTcp();
     }
 
+    /**
+     * True when {@code p} passes both checks on a path that passed them with {@code egressMtu} from a device of MTU
+     * {@code ingressMtu}: what a remembered path needs of the next packet of its flow, which has its own TTL and length.
+     */
+    static boolean passes(Packet p, int egressMtu, int ingressMtu) {
+        return !ttlExpires(p) && !tooBig(p, egressMtu, ingressMtu);
+    }
+
     /** True for the dispositions of these checks, which depend on the packet (its TTL, length, DF) and not its flow. */
     static boolean droppedBy(Disposition d) {
         return d == Disposition.TTL_EXCEEDED || d == Disposition.MTU_EXCEEDED;

@@ -393,7 +393,8 @@ public final class KernelNodePath implements NodePath {
                 route(s);
             }
             if (key != null) {
-                steady.remember(established, key, s, stepMark, tableMark, noteMark);
+                steady.remember(established, key, s, stepMark, tableMark, noteMark,
+                        s.forwardedWithMtu > 0 ? net.deviceMtu(s.packet.inIface()) : 0);
             }
         }
         return finish(s);
@@ -489,6 +490,7 @@ public final class KernelNodePath implements NodePath {
             dropTooBig(s, dev, mtu);
             return;
         }
+        s.forwardedWithMtu = mtu;
         hook(s, Hook.FORWARD, FORWARD_TABLES);
         if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
             postrouting(s, rr, Disposition.FORWARDED);

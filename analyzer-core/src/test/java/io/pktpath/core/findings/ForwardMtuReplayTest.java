@@ -160,6 +160,23 @@ class ForwardMtuReplayTest {
         assertEquals(List.of(CtState.RELATED), states(t.get(1)));
     }
 
+    /**
+     * A packet of an established flow whose path after the lookup was remembered (SteadyPaths) still meets ip_forward's
+     * checks, which read its own TTL and length, and a drop by them is not remembered for the packets after it.
+     */
+    @Test
+    void establishedFlowsStillMeetTheTtlAndMtuChecks() throws IOException {
+        byte[] small = udp(POD, PEER, 42008, 5301, 60, DF);
+        byte[] reply = udp(PEER, POD, 5301, 42008, 60, DF);
+        byte[] big = udp(POD, PEER, 42008, 5301, 1428, DF);
+        byte[] expiring = Frames.ipv4(POD, PEER, 17, 0x2a77, 1, DF, new byte[0], Frames.udp(42008, 5301, new byte[32]));
+        List<PacketTrace> t = replay(icmpRelatedNat(), List.of(in(CALI, small), in(ETH0, reply), in(CALI, small),
+                in(CALI, big), in(CALI, expiring), in(CALI, small)));
+        assertEquals(List.of(Disposition.FORWARDED, Disposition.FORWARDED, Disposition.FORWARDED,
+                Disposition.MTU_EXCEEDED, Disposition.TTL_EXCEEDED, Disposition.FORWARDED),
+                t.stream().map(PacketTrace::disposition).toList());
+    }
+
     private static List<CtState> states(PacketTrace t) {
         return t.path().stream().filter(s -> s instanceof ConntrackStep).map(s -> ((ConntrackStep) s).state()).toList();
     }
