@@ -217,7 +217,7 @@ public final class SummaryCollector implements TraceSink {
                                 + (r.decision().rulePriority() >= 0 ? " via ip rule " + r.decision().rulePriority() : "")};
                     }
                 }
-                case RP_FILTER, FORWARDING_DISABLED, MARTIAN -> {
+                case RP_FILTER, FORWARDING_DISABLED, MARTIAN, MTU_EXCEEDED -> {
                     if (s instanceof CheckStep c && !c.passed()) {
                         return new String[] {c.check() + ": " + c.detail(), "kernel check"};
                     }

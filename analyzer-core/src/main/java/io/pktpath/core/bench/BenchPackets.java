@@ -39,7 +39,7 @@ public final class BenchPackets {
         boolean tcp = s.tcp();
         return new Packet(frame + 1, frame * 1000, IpFamily.V4, tcp ? Packet.TCP : Packet.UDP, IpAddress.v4(client.ip()),
                 IpAddress.v4(s.clusterIp()), sport, s.port(), tcp ? Packet.SYN : 0, tcp ? 1000 : 0, 0, tcp ? 0 : 40,
-                (int) (frame & 0xffff), tcp ? 40 : 68, 64, -1, -1, 0, Optional.empty(), false, true, LinkClass.UNICAST,
-                Optional.empty(), client.veth(), "", "", "", false, 0, false);
+                (int) (frame & 0xffff), tcp ? 40 : 68, 64, -1, -1, 0, Optional.empty(), false, true, false,
+                LinkClass.UNICAST, Optional.empty(), client.veth(), "", "", "", false, 0, false);
     }
 }

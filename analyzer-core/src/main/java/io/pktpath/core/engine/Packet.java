@@ -9,14 +9,15 @@ import java.util.Optional;
 /**
  * The headers and metadata of one packet as it crosses the node, immutable: NAT, MARK and routing produce new values
  * with the {@code with*} methods. Ports are 0 for protocols without them; ICMP carries type, code and echo id, and for
- * errors the tuple of the quoted packet as carried in the error ({@code quoted}). Interface names are empty when none
+ * errors the tuple of the quoted packet as carried in the error ({@code quoted}); {@code dontFragment} is IPv4's DF bit
+ * (always false for IPv6, which routers never fragment). Interface names are empty when none
  * ({@code outIface} before routing); {@code physIn}/{@code physOut} are bridge ports for bridged frames.
  */
 public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpAddress src, IpAddress dst,
                      int sport, int dport, int tcpFlags, long seq, long ack, int payloadLength, int ipId, int length,
                      int ttl, int icmpType, int icmpCode, int icmpId, Optional<Tuple> quoted, boolean fragment,
-                     boolean firstFragment, LinkClass linkClass, Optional<String> macSource, String inIface,
-                     String outIface, String physIn, String physOut, boolean bridged, long mark,
+                     boolean firstFragment, boolean dontFragment, LinkClass linkClass, Optional<String> macSource,
+                     String inIface, String outIface, String physIn, String physOut, boolean bridged, long mark,
                      boolean locallyGenerated) {
     public static final int TCP = 6;
     public static final int UDP = 17;
@@ -103,11 +104,12 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         if (isIcmp()) {
             return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), sport, dport, tcpFlags, seq, ack,
                     payloadLength, ipId, length, ttl, icmpType, icmpCode, t.sport(), quoted, fragment, firstFragment,
-                    linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                    dontFragment, linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark,
+                    locallyGenerated);
         }
         return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), t.sport(), t.dport(), tcpFlags, seq, ack,
                 payloadLength, ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment,
-                linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                dontFragment, linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
     }
 
     /**
@@ -118,45 +120,45 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         boolean icmp = isIcmp();
         return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), icmp ? sport : t.sport(),
                 icmp ? dport : t.dport(), tcpFlags, seq, ack, payloadLength, ipId, length, ttl, icmpType, icmpCode,
-                icmp ? t.sport() : icmpId, quoted, fragment, firstFragment, linkClass, macSource, in, "", physIn, physOut,
-                bridged, mark, false);
+                icmp ? t.sport() : icmpId, quoted, fragment, firstFragment, dontFragment, linkClass, macSource, in, "",
+                physIn, physOut, bridged, mark, false);
     }
 
     /** This packet with ICMP type {@code type} (an echo request's counterpart is its reply, and back). */
     public Packet withIcmpType(int type) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
-                ipId, length, ttl, type, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
-                inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                ipId, length, ttl, type, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
+                macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
     }
 
     public Packet withQuoted(Optional<Tuple> newQuoted) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
-                ipId, length, ttl, icmpType, icmpCode, icmpId, newQuoted, fragment, firstFragment, linkClass, macSource,
-                inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                ipId, length, ttl, icmpType, icmpCode, icmpId, newQuoted, fragment, firstFragment, dontFragment,
+                linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
     }
 
     public Packet withMark(long newMark) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
-                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
-                inIface, outIface, physIn, physOut, bridged, newMark & 0xffffffffL, locallyGenerated);
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
+                macSource, inIface, outIface, physIn, physOut, bridged, newMark & 0xffffffffL, locallyGenerated);
     }
 
     public Packet withInIface(String newIn) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
-                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
-                newIn, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
+                macSource, newIn, outIface, physIn, physOut, bridged, mark, locallyGenerated);
     }
 
     public Packet withOutIface(String newOut) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
-                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
-                inIface, newOut, physIn, physOut, bridged, mark, locallyGenerated);
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
+                macSource, inIface, newOut, physIn, physOut, bridged, mark, locallyGenerated);
     }
 
     public Packet withBridgePorts(String newPhysIn, String newPhysOut, boolean isBridged) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
-                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, linkClass, macSource,
-                inIface, outIface, newPhysIn, newPhysOut, isBridged, mark, locallyGenerated);
+                ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
+                macSource, inIface, outIface, newPhysIn, newPhysOut, isBridged, mark, locallyGenerated);
     }
 
     /** A minimal synthetic packet (for {@code pktpath trace} and tests); everything else takes neutral values. */
@@ -167,7 +169,7 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         int length = family == IpFamily.V4 ? 60 : 80;
         return new Packet(0, 0, family, proto, src, dst, sport, dport, flags, 1, 0, 0, 1, length, 64, icmpType,
                 proto == ICMP || proto == ICMPV6 ? 0 : -1, proto == ICMP || proto == ICMPV6 ? sport : 0,
-                Optional.empty(), false, true, LinkClass.UNICAST, Optional.empty(), locallyGenerated ? "" : inIface,
-                "", "", "", false, 0, locallyGenerated);
+                Optional.empty(), false, true, false, LinkClass.UNICAST, Optional.empty(),
+                locallyGenerated ? "" : inIface, "", "", "", false, 0, locallyGenerated);
     }
 }

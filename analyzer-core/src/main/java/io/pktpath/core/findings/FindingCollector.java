@@ -3,6 +3,7 @@ package io.pktpath.core.findings;
 import io.pktpath.core.conntrack.FlowRecord;
 import io.pktpath.core.conntrack.RaceEvidence;
 import io.pktpath.core.replay.TraceSink;
+import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.TraceStep;
@@ -34,7 +35,13 @@ public final class FindingCollector implements TraceSink {
     private final SnatTracker snat = new SnatTracker();
     private final UndecidedBranches undecided = new UndecidedBranches();
     private final CaptureCoverage coverage = new CaptureCoverage();
+    /** The flows of failed packets that found their connection's entry. */
     private final Set<Long> explainedFlows = new HashSet<>();
+    /**
+     * The frames of failed packets that created their entry: a flow is theirs only if it began with one of them (an
+     * entry a dropped packet created is never confirmed, and its id goes to the next connection).
+     */
+    private final Set<Long> explainedFirstFrames = new HashSet<>();
     private final Set<String> explainedTuples = new HashSet<>();
 
     public FindingCollector(Bundle bundle) {
@@ -76,7 +83,12 @@ public final class FindingCollector implements TraceSink {
     }
 
     private void remember(PacketTrace t) {
-        if (t.flowId() > 0 && explainedFlows.size() < MAX_IDS) {
+        ConntrackStep ct = t.firstConntrackStep();
+        if (ct != null && ct.created()) {
+            if (explainedFirstFrames.size() < MAX_IDS) {
+                explainedFirstFrames.add(t.packet().frame());
+            }
+        } else if (t.flowId() > 0 && explainedFlows.size() < MAX_IDS) {
             explainedFlows.add(t.flowId());
         }
         if (explainedTuples.size() < MAX_IDS) {
@@ -113,7 +125,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(TrafficFindings.retransmits(unexplained, overlayIfaces));
         Set<Long> quiet = new HashSet<>(explainedFlows);
         for (FlowRecord f : flows) {
-            if (f.original().src().equals(f.reply().src())
+            if (f.original().src().equals(f.reply().src()) || explainedFirstFrames.contains(f.firstFrame())
                     || raceClients.contains(endpoint(f.original().dst().toString(), f.original().dport()))
                     || coverage.answered(f.original())) {
                 quiet.add(f.id());

@@ -26,6 +26,7 @@ import io.pktpath.core.routing.Deliverability;
 import io.pktpath.core.routing.NeighborResult;
 import io.pktpath.core.routing.NodeNetwork;
 import io.pktpath.core.routing.RouteResult;
+import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.HookStep;
@@ -403,7 +404,8 @@ public final class KernelNodePath implements NodePath {
                 route(s);
             }
             if (key != null) {
-                steady.remember(established, key, s, stepMark, tableMark, noteMark);
+                steady.remember(established, key, s, stepMark, tableMark, noteMark,
+                        s.forwardedWithMtu > 0 ? net.deviceMtu(s.packet.inIface()) : 0);
             }
         }
         return finish(s);
@@ -486,17 +488,39 @@ public final class KernelNodePath implements NodePath {
     private void forward(RunState s, RouteResult rr) {
         String dev = rr.outDev().orElse("");
         s.packet = s.packet.withOutIface(dev);
-        if (!s.packet.locallyGenerated() && s.packet.ttl() >= 0 && s.packet.ttl() <= 1) {
-            // ip_forward (ip6_forward) checks the TTL (hop limit) before the FORWARD hook
+        // ip_forward (ip6_forward) checks the TTL (hop limit), then the MTU, before the FORWARD hook
+        if (ForwardChecks.ttlExpires(s.packet)) {
             s.end(Disposition.TTL_EXCEEDED, (s.packet.family() == IpFamily.V4 ? "TTL " : "hop limit ") + s.packet.ttl()
                     + " on arrival: the kernel does not forward it (no FORWARD hook) and answers with ICMP time"
                     + " exceeded");
             return;
         }
+        int mtu = rr.forwardMtu();
+        if (s.packet.length() > mtu && mtu > 0
+                && ForwardChecks.tooBig(s.packet, mtu, net.deviceMtu(s.packet.inIface()))) {
+            dropTooBig(s, dev, mtu);
+            return;
+        }
+        s.forwardedWithMtu = mtu;
         hook(s, Hook.FORWARD, FORWARD_TABLES);
         if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
             postrouting(s, rr, Disposition.FORWARDED);
         }
+    }
+
+    /**
+     * Ends the run of a packet ip_forward drops as too big for {@code mtu} on {@code dev}, with the failed check in its
+     * path and the ICMP error the node answers (frag needed, IPv6 packet too big) in its reason.
+     */
+    private void dropTooBig(RunState s, String dev, int mtu) {
+        boolean v4 = s.packet.family() == IpFamily.V4;
+        String limit = mtu == net.deviceMtu(dev) ? dev + "'s MTU " + mtu
+                : v4 ? "the MTU " + mtu + " of the route out " + dev : "the IPv6 MTU " + mtu + " out " + dev;
+        String answer = v4 ? "ICMP frag needed (mtu " + mtu + ")" : "ICMPv6 packet too big (mtu " + mtu + ")";
+        s.steps.add(new CheckStep(null, ForwardChecks.MTU, false, "longer than " + limit
+                + (v4 ? " with DF set" : "") + ": " + answer));
+        s.end(Disposition.MTU_EXCEEDED, s.packet.length() + " bytes" + (v4 ? " with DF set" : "") + " exceed " + limit
+                + ": the kernel does not forward it (no FORWARD hook) and answers " + answer);
     }
 
     private void postrouting(RunState s, RouteResult rr, Disposition success) {
@@ -1216,13 +1240,13 @@ public final class KernelNodePath implements NodePath {
 
     /**
      * A packet the node dropped and answers at once, with a TCP reset (REJECT tcp-reset) or an ICMP error (another
-     * REJECT, a TTL that expired, a route error): the answer carries its entry, RELATED in the reply direction when the
+     * REJECT, a TTL that expired, a packet too big for the egress MTU, a route error): the answer carries its entry, RELATED in the reply direction when the
      * packet was in its connection's original direction (nf_ct_attach); a new entry is never confirmed.
      */
     private void oweAnswer(Commit c, PathRun run, Packet packet) {
         Disposition d = run.disposition();
         // most committed runs were not dropped: decided by the disposition alone, before reading any table result
-        if (d != Disposition.REJECTED && d != Disposition.TTL_EXCEEDED && d != Disposition.NO_ROUTE
+        if (d != Disposition.REJECTED && !ForwardChecks.droppedBy(d) && d != Disposition.NO_ROUTE
                 && d != Disposition.UNREACHABLE_ROUTE && d != Disposition.PROHIBIT_ROUTE) {
             return;
         }

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The answers the node owes packets it dropped: the TCP reset of a {@code --reject-with tcp-reset}, and the ICMP error
- * of any other REJECT, of an expired TTL or of a route error. The kernel sends each at once, carrying the dropped
+ * of any other REJECT, of an expired TTL, of a packet too big for the egress MTU or of a route error. The kernel sends each at once, carrying the dropped
  * packet's conntrack entry (nf_ct_attach), so the answer the capture then shows leaving is RELATED to it instead of
  * being looked up (where a reset without a connection, or an error quoting an entry never confirmed, is INVALID).
  */

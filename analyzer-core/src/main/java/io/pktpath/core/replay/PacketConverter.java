@@ -142,8 +142,8 @@ public final class PacketConverter {
                 Math.max(v.ack(), 0), Math.max(v.payloadLength(), 0), Math.max(v.ipId(), 0), v.ipTotalLength(),
                 v.ttl(), isIcmp(v) ? v.icmpType() : -1, isIcmp(v) ? v.icmpCode() : -1,
                 isIcmp(v) ? Math.max(v.icmpId(), 0) : 0, quoted, v.isFragment() && !v.isFirstFragment(),
-                !v.isFragment() || v.isFirstFragment(), linkClass(v), linkSrc, in ? iface : "",
-                in ? "" : iface, "", "", false, 0, !in);
+                !v.isFragment() || v.isFirstFragment(), v.family() == 4 && v.dontFragment(), linkClass(v), linkSrc,
+                in ? iface : "", in ? "" : iface, "", "", false, 0, !in);
     }
 
     private static LinkClass linkClass(PacketView v) {

@@ -532,8 +532,8 @@ public final class ReplayLoop {
     private static Packet asLocal(Packet p) {
         return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
                 p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
-                p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.linkClass(), p.macSource(), "",
-                p.outIface().isEmpty() ? p.inIface() : p.outIface(), "", "", false, 0, true);
+                p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.dontFragment(), p.linkClass(),
+                p.macSource(), "", p.outIface().isEmpty() ? p.inIface() : p.outIface(), "", "", false, 0, true);
     }
 
     private static Packet asIngress(Packet p) {
@@ -542,8 +542,8 @@ public final class ReplayLoop {
         }
         return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
                 p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
-                p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.linkClass(), p.macSource(),
-                p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false);
+                p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.dontFragment(), p.linkClass(),
+                p.macSource(), p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false);
     }
 
     /**

@@ -50,6 +50,11 @@ final class RunState {
     io.pktpath.core.trace.CtState sentWith;
     /** For a packet looped over lo, the confirmed ct it was sent with (null when it had none): PREROUTING keeps it. */
     io.pktpath.core.conntrack.CtLookup.Kept kept;
+    /**
+     * The egress MTU a forwarded run passed ip_forward's checks with (0 when unknown), -1 when the run did not reach
+     * them: a remembered path is valid only for packets that pass them too ({@link SteadyPaths}).
+     */
+    int forwardedWithMtu = -1;
     /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
     int oracleAsked;
     private WalkContext walkContext;

@@ -57,6 +57,9 @@ final class SteadyEntry {
     private final String reason;
     private final boolean confirm;
     private final Optional<NatChange> nat;
+    /** The egress MTU the suffix passed ip_forward's checks with (0 unknown), -1 when it did not reach them. */
+    private final int forwardedWithMtu;
+    private final int ingressMtu;
 
     SteadyEntry(SteadyPaths.Key key, SteadyPaths.Suffix suffix) {
         this.state = key.state();
@@ -92,11 +95,14 @@ final class SteadyEntry {
         this.reason = suffix.reason();
         this.confirm = suffix.confirm();
         this.nat = suffix.nat();
+        this.forwardedWithMtu = suffix.forwardedWithMtu();
+        this.ingressMtu = suffix.ingressMtu();
     }
 
     /**
      * True if a packet with this ct info has this entry's key (compared field by field: nothing is allocated, and the
-     * tuple's fields, addresses as bits, are kept here: three objects fewer to fetch per packet).
+     * tuple's fields, addresses as bits, are kept here: three objects fewer to fetch per packet) and, for a forwarded
+     * suffix, passes ip_forward's checks as the packet it was made from did.
      */
     boolean matches(Packet p, CtInfo ct, Set<CtStatus> ctStatus) {
         return ct.state() == state && ct.ctMark() == ctMarkSeen && p.mark() == mark
@@ -105,7 +111,8 @@ final class SteadyEntry {
                 && p.icmpType() == icmpType && p.icmpCode() == icmpCode && p.fragment() == fragment
                 && p.bridged() == bridged && p.linkClass() == linkClass && p.family().number() == family
                 && p.inIface().equals(inIface) && p.physIn().equals(physIn) && p.physOut().equals(physOut)
-                && p.macSource().equals(macSource) && ctStatus.equals(status);
+                && p.macSource().equals(macSource) && ctStatus.equals(status)
+                && (forwardedWithMtu < 0 || ForwardChecks.passes(p, forwardedWithMtu, ingressMtu));
     }
 
     /** True if {@code a} is the address with these bits ({@link IpAddress#equals}, field by field). */

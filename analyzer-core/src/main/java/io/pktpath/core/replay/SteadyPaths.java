@@ -68,7 +68,9 @@ import java.util.Set;
  * next packet of that flow that looks the same to every rule reuses it instead of walking again. Only rulesets whose non-nat tables test nothing but
  * values that are the same for every packet of a flow direction qualify (addresses, ports, interfaces, ct state, marks,
  * sets, addrtype; no TCP flags, lengths, TTLs, rates, randomness or timeouts), and only runs that asked the oracle
- * nothing and changed no rule state are kept: a reused suffix is exactly what a fresh walk would produce.
+ * nothing and changed no rule state are kept: a reused suffix is exactly what a fresh walk would produce. ip_forward's
+ * own checks read a packet's TTL and length: a forwarded suffix serves only packets that pass them too, and a run they
+ * ended is not kept ({@link ForwardChecks}).
  */
 final class SteadyPaths {
     /** At most this many suffixes are kept (the oldest slot is emptied first), so memory follows live flows. */
@@ -110,7 +112,7 @@ final class SteadyPaths {
     /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
     record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark,
                   Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, String reason,
-                  boolean confirm, Optional<NatChange> nat) {
+                  boolean confirm, Optional<NatChange> nat, int forwardedWithMtu, int ingressMtu) {
         Suffix {
             steps = List.copyOf(steps);
             tables = List.copyOf(tables);
@@ -170,11 +172,13 @@ final class SteadyPaths {
 
     /**
      * Remembers, in the slot of the lookup's connection and direction, the part of {@code s} after the given marks (the
-     * sizes of its lists right after the lookup), unless the run asked the oracle or changed rule state; the slot of the
-     * connection that got one longest ago is emptied when more than {@link #CAPACITY} would be kept.
+     * sizes of its lists right after the lookup), unless the run asked the oracle, changed rule state or was ended by
+     * ip_forward's checks; the slot of the connection that got one longest ago is emptied when more than
+     * {@link #CAPACITY} would be kept. {@code ingressMtu} is the MTU of the packet's input device when it was forwarded.
      */
-    void remember(CtLookup.Existing lookup, Key key, RunState s, int stepMark, int tableMark, int noteMark) {
-        if (s.oracleAsked > 0 || !s.ended() || s.candidate != null) {
+    void remember(CtLookup.Existing lookup, Key key, RunState s, int stepMark, int tableMark, int noteMark,
+                  int ingressMtu) {
+        if (s.oracleAsked > 0 || !s.ended() || s.candidate != null || ForwardChecks.droppedBy(s.disposition)) {
             return;
         }
         List<TableResult> tables = s.tables.subList(tableMark, s.tables.size());
@@ -199,7 +203,8 @@ final class SteadyPaths {
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
         ct.steadySlot(reply, new SteadyEntry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()),
                 commitForms.shared(tables), s.notes.subList(noteMark, s.notes.size()),
-                s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm, nat)));
+                s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm, nat,
+                s.forwardedWithMtu, ingressMtu)));
     }
 
     /** True if nothing outside the nat table tests a value that can differ between packets of one flow direction. */

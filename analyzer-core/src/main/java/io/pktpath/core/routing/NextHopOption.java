@@ -5,8 +5,11 @@ import io.pktpath.parser.net.IpAddress;
 import java.util.Objects;
 import java.util.Optional;
 
-/** One next hop a route offers: the gateway (empty when the destination is on-link), the device and the multipath weight. */
-public record NextHopOption(Optional<IpAddress> via, String dev, int weight) {
+/**
+ * One next hop a route offers: the gateway (empty when the destination is on-link), the device, the multipath weight,
+ * and the MTU a packet forwarded through it must fit ({@code forwardMtu}, 0 when unknown; see {@link ForwardMtu}).
+ */
+public record NextHopOption(Optional<IpAddress> via, String dev, int weight, int forwardMtu) {
     public NextHopOption {
         Objects.requireNonNull(via, "via");
         Objects.requireNonNull(dev, "dev");

@@ -1,6 +1,7 @@
 package io.pktpath.core.routing;
 
 import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iproute.NextHop;
 import io.pktpath.parser.iproute.PolicyRule;
 import io.pktpath.parser.iproute.Route;
@@ -179,15 +180,33 @@ final class NodeFib {
 
     private List<NextHopOption> computeHops(Route r) {
         if (r.nexthops().isEmpty()) {
-            return List.of(new NextHopOption(r.via(), r.dev().orElse(""), 1));
+            String dev = r.dev().orElse("");
+            return List.of(new NextHopOption(r.via(), dev, 1, forwardMtu(r, dev)));
         }
         List<NextHopOption> out = new ArrayList<>();
         for (NextHop h : r.nexthops()) {
             if (alive(h.dev(), h.flags().contains("dead"), h.flags().contains("linkdown"), r.family())) {
-                out.add(new NextHopOption(h.via(), h.dev().or(r::dev).orElse(""), h.weight()));
+                String dev = h.dev().or(r::dev).orElse("");
+                out.add(new NextHopOption(h.via(), dev, h.weight(), forwardMtu(r, dev)));
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The MTU a packet forwarded by {@code r} through {@code dev} must fit ({@link ForwardMtu}). */
+    private int forwardMtu(Route r, String dev) {
+        return ForwardMtu.of(r.family(), r.mtu(), r.family() == IpFamily.V4 ? deviceMtu(dev) : ipv6Mtu(dev));
+    }
+
+    /** The MTU {@code ip link} shows for a device, 0 when the device or its MTU is unknown. */
+    int deviceMtu(String dev) {
+        return interfaces.byName(dev).map(NetInterface::mtu).orElse(0);
+    }
+
+    /** A device's IPv6 MTU: {@code net.ipv6.conf.DEV.mtu} (lowered by a router advertisement) when given, else its MTU. */
+    private int ipv6Mtu(String dev) {
+        return sysctls.number("net.ipv6.conf." + dev.replace('.', '/') + ".mtu").map(Long::intValue)
+                .orElseGet(() -> deviceMtu(dev));
     }
 
     private List<Route> usable(List<Route> routes) {

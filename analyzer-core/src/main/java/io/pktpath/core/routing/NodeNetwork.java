@@ -112,6 +112,11 @@ public final class NodeNetwork implements NodeFacts {
         return fib.interfaces().byName(name);
     }
 
+    /** The MTU {@code ip link} shows for a device, 0 when the device or its MTU is unknown. */
+    public int deviceMtu(String dev) {
+        return fib.deviceMtu(dev);
+    }
+
     /** The interface with this ifindex (SLL2 and pcapng interface ids carry indexes). */
     public Optional<NetInterface> interfaceByIndex(int index) {
         return fib.interfaces().byIndex(index);

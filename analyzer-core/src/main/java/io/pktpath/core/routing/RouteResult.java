@@ -44,6 +44,14 @@ public record RouteResult(RouteKind kind, Optional<String> outDev, Optional<IpAd
         return Optional.empty();
     }
 
+    /**
+     * The MTU a packet forwarded by this result must fit, that of its first next hop (the one {@link #outDev} names):
+     * 0 when unknown or when the result sends nothing out.
+     */
+    public int forwardMtu() {
+        return nextHops.isEmpty() ? 0 : nextHops.get(0).forwardMtu();
+    }
+
     /** Why the packet was dropped here, or empty when the lookup lets it go on. */
     public Optional<Disposition> disposition() {
         return switch (kind) {

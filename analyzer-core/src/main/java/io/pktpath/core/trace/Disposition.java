@@ -19,6 +19,7 @@ public enum Disposition {
     RP_FILTER("dropped by rp_filter", true),
     FORWARDING_DISABLED("forwarding disabled", true),
     TTL_EXCEEDED("TTL exceeded", true),
+    MTU_EXCEEDED("too big for the egress MTU", true),
     MARTIAN("martian address", true),
     INVALID_STATE("invalid conntrack state", true),
     CONNTRACK_RACE("lost in a conntrack insert race", true),

@@ -36,7 +36,8 @@ class CtKeyProperties {
         return Combinators.combine(protos, addrs, addrs, numbers, numbers, numbers, numbers, Arbitraries.of(true, false))
                 .as((proto, src, dst, sport, dport, id, type, first) -> new Packet(1, 0,
                         src.isV4() ? IpFamily.V4 : IpFamily.V6, proto, src, dst, sport, dport, 0, 0, 0, 0, 1, 60, 64,
-                        type, 0, id, Optional.empty(), !first, first, LinkClass.UNICAST, Optional.empty(), "eth0", "",
+                        type, 0, id, Optional.empty(), !first, first, false,
+                        LinkClass.UNICAST, Optional.empty(), "eth0", "",
                         "", "", false, 0, false));
     }
 }

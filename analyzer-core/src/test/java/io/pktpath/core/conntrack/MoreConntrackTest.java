@@ -50,8 +50,8 @@ class MoreConntrackTest {
     void neighbourDiscoveryIsUntracked() {
         Packet ns = Packet.synthetic(IpFamily.V6, Packet.ICMPV6, ip("fe80::1"), 0, ip("ff02::1:ff00:2"), 0, "eth0", false);
         Packet p = new Packet(1, 0, ns.family(), ns.proto(), ns.src(), ns.dst(), 0, 0, 0, 0, 0, 0, 0, 72, 255, 135, 0,
-                0, java.util.Optional.empty(), false, true, ns.linkClass(), java.util.Optional.empty(), "eth0", "", "",
-                "", false, 0, false);
+                0, java.util.Optional.empty(), false, true, false, ns.linkClass(), java.util.Optional.empty(), "eth0",
+                "", "", "", false, 0, false);
         CtLookup l = table.lookup(p, 0, 0);
         assertEquals(CtState.UNTRACKED, l.state());
         assertEquals("ICMPv6 type 135 (neighbour discovery/MLD) is never tracked by conntrack", l.detail());

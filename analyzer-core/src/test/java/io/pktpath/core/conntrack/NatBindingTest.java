@@ -117,7 +117,7 @@ class NatBindingTest {
         assertEquals("REDIRECT: address 10.0.0.5; port 15001", b.detail());
 
         Packet local = new Packet(p.frame(), 0, p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
-                p.tcpFlags(), 0, 0, 0, 0, 60, 64, -1, -1, 0, Optional.empty(), false, true, p.linkClass(),
+                p.tcpFlags(), 0, 0, 0, 0, 60, 64, -1, -1, 0, Optional.empty(), false, true, false, p.linkClass(),
                 Optional.empty(), "", "", "", "", false, 0, true);
         NatBinding lo = table.bind(candidate(local), r, PRE, NatManip.DST, local, NatEnv.none(), 0);
         assertEquals(ip("127.0.0.1"), lo.after().dst());

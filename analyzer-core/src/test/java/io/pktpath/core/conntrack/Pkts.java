@@ -52,7 +52,7 @@ final class Pkts {
                                Optional<Tuple> quoted) {
         return new Packet(frame, time, p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(), flags, p.seq(),
                 p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), icmpType, icmpCode, icmpId, quoted,
-                p.fragment(), p.firstFragment(), LinkClass.UNICAST, p.macSource(), p.inIface(), p.outIface(), p.physIn(),
-                p.physOut(), p.bridged(), p.mark(), p.locallyGenerated());
+                p.fragment(), p.firstFragment(), p.dontFragment(), LinkClass.UNICAST, p.macSource(), p.inIface(),
+                p.outIface(), p.physIn(), p.physOut(), p.bridged(), p.mark(), p.locallyGenerated());
     }
 }

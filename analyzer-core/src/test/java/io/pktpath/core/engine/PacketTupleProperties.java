@@ -37,6 +37,6 @@ class PacketTupleProperties {
         return net.jqwik.api.Combinators.combine(protos, addrs, addrs, ports, ports, ports, Arbitraries.of(true, false))
                 .as((proto, src, dst, sport, dport, id, first) -> new Packet(1, 0, IpFamily.V4, proto, src, dst, sport,
                         dport, 0, 0, 0, 0, 1, 60, 64, proto == Packet.ICMP ? 8 : -1, 0, id, Optional.empty(), !first,
-                        first, LinkClass.UNICAST, Optional.empty(), "eth0", "", "", "", false, 0, false));
+                        first, false, LinkClass.UNICAST, Optional.empty(), "eth0", "", "", "", false, 0, false));
     }
 }

@@ -206,4 +206,17 @@ class CaptureCasesTest {
         assertEquals(FindingSeverity.WARNING, f.severity());
         assertTrue(f.title().startsWith("A second, iptables-legacy ruleset is active"), f.title());
     }
+
+    /**
+     * A datagram whose TTL runs out creates an entry that is never confirmed, whose id the next connection then gets:
+     * that connection, never answered, is not explained by the dropped datagram.
+     */
+    @Test
+    void aDroppedFirstPacketExplainsNoLaterConnectionThatGetsItsEntrysId() throws IOException {
+        byte[] expiring = Frames.ipv4(CLIENT, POD, 17, 0x1111, 1, 0x4000, new byte[0], Frames.udp(46000, 53, new byte[20]));
+        byte[] query = Frames.ipv4(CLIENT, POD, 17, 0x2222, 64, 0x4000, new byte[0], Frames.udp(46001, 53, new byte[20]));
+        AnalysisResult r = replay(List.of(in(T0, ETH0, expiring), in(T0 + 10 * MS, ETH0, query),
+                in(T0 + 1_020 * MS, ETH0, query)));
+        assertEquals("1 connection(s) to 10.244.1.2:53 never answered", only(r, Codes.UNANSWERED).title());
+    }
 }

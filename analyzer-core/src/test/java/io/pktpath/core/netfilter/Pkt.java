@@ -23,6 +23,7 @@ final class Pkt {
     int icmpCode = -1;
     boolean fragment;
     boolean firstFragment = true;
+    boolean dontFragment;
     LinkClass linkClass = LinkClass.UNICAST;
     Optional<String> mac = Optional.empty();
     String in = "eth0";
@@ -101,6 +102,6 @@ final class Pkt {
     Packet build() {
         return new Packet(1, time, family, proto, src, dst, sport, dport, flags, 1, 0, 0, 1, length, ttl, icmpType,
                 icmpCode, proto == Packet.ICMP || proto == Packet.ICMPV6 ? 7 : 0, Optional.empty(), fragment,
-                firstFragment, linkClass, mac, in, out, physIn, physOut, bridged, mark, local);
+                firstFragment, dontFragment, linkClass, mac, in, out, physIn, physOut, bridged, mark, local);
     }
 }

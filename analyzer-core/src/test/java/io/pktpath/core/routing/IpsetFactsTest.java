@@ -139,7 +139,7 @@ class IpsetFactsTest {
     private static Packet laterFragment(Packet p) {
         return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
                 p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
-                p.icmpCode(), p.icmpId(), p.quoted(), true, false, p.linkClass(), p.macSource(), p.inIface(),
+                p.icmpCode(), p.icmpId(), p.quoted(), true, false, false, p.linkClass(), p.macSource(), p.inIface(),
                 p.outIface(), p.physIn(), p.physOut(), p.bridged(), p.mark(), p.locallyGenerated());
     }
 }

@@ -138,8 +138,8 @@ class RouteLookupTest {
     void multipathListsEveryNextHopAndPicksTheFirst() {
         RouteResult r = R1.inputRoute(received("10.2.0.5", "10.60.1.1", "eth2"));
         assertEquals(RouteKind.FORWARD, r.kind());
-        assertEquals(List.of(new NextHopOption(Optional.of(ip("10.1.0.254")), "eth1", 1),
-                new NextHopOption(Optional.of(ip("10.2.0.254")), "eth2", 1)), r.nextHops());
+        assertEquals(List.of(new NextHopOption(Optional.of(ip("10.1.0.254")), "eth1", 1, 1500),
+                new NextHopOption(Optional.of(ip("10.2.0.254")), "eth2", 1, 1500)), r.nextHops());
         assertEquals(Optional.of(ip("10.1.0.254")), r.nextHop());
         assertTrue(r.notes().contains("multipath: kernel hashes the flow over 2 next hops (via 10.1.0.254 dev eth1 "
                 + "weight 1; via 10.2.0.254 dev eth2 weight 1); the first is shown"), r.notes().toString());

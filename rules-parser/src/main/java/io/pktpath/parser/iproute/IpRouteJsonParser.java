@@ -17,8 +17,8 @@ import java.util.TreeSet;
 
 /**
  * Parses {@code ip -j [-6] route [show table all]} JSON into the same {@link Route} model as {@link IpRouteParser}:
- * {@code dst}, {@code gateway} (or {@code via.host}), {@code prefsrc}, {@code protocol}, {@code metrics[].mtu},
- * {@code multipath[]}; absent {@code type}, {@code table}, {@code scope} and {@code protocol} mean unicast, main,
+ * {@code dst}, {@code gateway} (or {@code via.host}), {@code prefsrc}, {@code protocol}, {@code metrics[].mtu}
+ * (never locked: the JSON form does not print {@code lock}), {@code multipath[]}; absent {@code type}, {@code table}, {@code scope} and {@code protocol} mean unicast, main,
  * global and boot, as in the text form. A route's span is the line and column of its JSON object.
  */
 public final class IpRouteJsonParser {
@@ -84,7 +84,7 @@ public final class IpRouteJsonParser {
         b.pref = o.string("pref");
         for (JsonValue m : o.array("metrics")) {
             if (m instanceof JsonValue.JsonObject mo && mo.number("mtu").isPresent()) {
-                b.mtu = Optional.of(mo.number("mtu").get().intValue());
+                b.mtu = Optional.of(new RouteMtu(mo.number("mtu").get().intValue(), false));
             }
         }
         for (JsonValue h : o.array("nexthops").isEmpty() ? o.array("multipath") : o.array("nexthops")) {

@@ -15,12 +15,13 @@ import java.util.TreeSet;
 /**
  * One route of {@code ip route show table all} (ip-route(8)): a type, a destination prefix ({@code default} is /0), the
  * table name ({@code main}, {@code local} or as printed), device, gateway, preferred source, metric (0 when not printed),
- * scope, protocol, flags ({@code onlink}, {@code linkdown}, {@code dead}, ...), optional {@code pref}/{@code mtu}, and
+ * scope, protocol, flags ({@code onlink}, {@code linkdown}, {@code dead}, ...), optional {@code pref}/{@code mtu} (with its
+ * {@code lock}), and
  * multipath next hops; {@code span}/{@code text} locate it in its input.
  */
 public record Route(RouteType type, Cidr destination, String table, Optional<String> dev, Optional<IpAddress> via,
                     Optional<IpAddress> src, long metric, String scope, String proto, Set<String> flags,
-                    Optional<String> pref, Optional<Integer> mtu, List<NextHop> nexthops, SourceSpan span, String text) {
+                    Optional<String> pref, Optional<RouteMtu> mtu, List<NextHop> nexthops, SourceSpan span, String text) {
     public Route {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(destination, "destination");

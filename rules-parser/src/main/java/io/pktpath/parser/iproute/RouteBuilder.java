@@ -24,7 +24,7 @@ final class RouteBuilder {
     String proto = "boot";
     final Set<String> flags = new TreeSet<>();
     Optional<String> pref = Optional.empty();
-    Optional<Integer> mtu = Optional.empty();
+    Optional<RouteMtu> mtu = Optional.empty();
     final List<NextHop> nexthops = new ArrayList<>();
     final SourceSpan span;
     final StringBuilder text;

@@ -71,10 +71,11 @@ final class RouteLineReader {
             case "pref" -> b.pref = Optional.of(c.value(key, "low, medium or high").text());
             case "mtu" -> {
                 Token v = c.value(key, "an MTU");
-                if (v.text().equals("lock")) {
+                boolean locked = v.text().equals("lock");
+                if (locked) {
                     v = c.value(v, "an MTU");
                 }
-                b.mtu = Optional.of(TokenCursor.smallNumber(v, "mtu"));
+                b.mtu = Optional.of(new RouteMtu(TokenCursor.smallNumber(v, "mtu"), locked));
             }
             default -> throw new LineError("unknown-keyword", "unknown route keyword '" + k + "'", ROUTE_EXPECTED,
                     key.column());

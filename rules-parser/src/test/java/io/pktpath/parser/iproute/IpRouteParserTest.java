@@ -104,14 +104,17 @@ class IpRouteParserTest {
                 fe80::/64 dev eth0 proto kernel metric 256 pref medium
                 2001:db8::/64 via inet 10.0.0.1 dev eth0 mtu lock 1400 expires 297sec pref high
                 multicast ff00::/8 dev eth0 table local proto kernel metric 256 pref medium
+                2001:db8:1::/64 dev eth0 metric 1024 mtu 1450 pref medium
                 """;
         List<Route> r6 = IpRouteParser.parse("ip-6-route.txt", v6).value();
         assertEquals(Cidr.any(IpFamily.V6), r6.get(0).destination());
         assertEquals(4294967295L, r6.get(0).metric());
         assertEquals(Optional.of("medium"), r6.get(1).pref());
         assertEquals(Optional.of(ip("10.0.0.1")), r6.get(2).via());
-        assertEquals(Optional.of(1400), r6.get(2).mtu());
+        assertEquals(Optional.of(new RouteMtu(1400, true)), r6.get(2).mtu());
         assertEquals(RouteType.MULTICAST, r6.get(3).type());
+        assertEquals(Optional.empty(), r6.get(3).mtu());
+        assertEquals(Optional.of(new RouteMtu(1450, false)), r6.get(4).mtu());
     }
 
     @Test
@@ -188,5 +191,13 @@ class IpRouteParserTest {
                         + "broadcast, multicast, blackhole, unreachable, prohibit, throw, anycast, nat)",
                 "r.json:2:1: error[bad-route]: nexthop weight must be >= 1: 0 (expected: values as ip -j prints them)"),
                 p.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
+
+    @Test
+    void jsonRouteMtuIsNeverLockedForIpDoesNotPrintTheLock() {
+        String json = "[{\"dst\":\"2001:db8::/64\",\"dev\":\"eth0\",\"metrics\":[{\"mtu\":1400}]}]";
+        Parsed<List<Route>> p = IpRouteJsonParser.parse("r.json", json);
+        assertEquals(List.of(), p.diagnostics());
+        assertEquals(Optional.of(new RouteMtu(1400, false)), p.value().get(0).mtu());
     }
 }
