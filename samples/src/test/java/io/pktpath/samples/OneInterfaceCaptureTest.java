@@ -45,12 +45,7 @@ class OneInterfaceCaptureTest {
             // the next hop never answered ARP: the whole capture shows no copy leaving eth0, this one lacks eth0
             "neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L),
             // lost SNAT races to another pod's connections, whose packets are on that pod's veth
-            "snat-port-race 3", List.of(7L, 10L, 11L, 14L),
-            // the node's frag-needed for the DNATed datagram of :41023 (its outer source the service address): the
-            // replay does not model ip_forward's MTU check yet, so it forwards the datagram and owes no error, and the
-            // error, quoting a connection conntrack holds, is rebuilt as the endpoint's arriving on eth0; only eth0,
-            // which shows no such error arriving, tells the node made it (an owed frag-needed will tell it here too)
-            "icmp-related-nat 3", List.of(24L));
+            "snat-port-race 3", List.of(7L, 10L, 11L, 14L));
 
     /**
      * Frames the capture of one interface without the bundle's {@code conntrack -L} fails where the whole capture
