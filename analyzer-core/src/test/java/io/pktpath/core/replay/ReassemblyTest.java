@@ -53,10 +53,13 @@ class ReassemblyTest {
 
     private static List<PacketTrace> analyze(Path dir) throws IOException {
         List<PacketTrace> traces = new ArrayList<>();
-        Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")), AnalysisOptions.DEFAULT,
-                traces::add, n -> { }, () -> false);
+        findings = Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
+                AnalysisOptions.DEFAULT, traces::add, n -> { }, () -> false).findings();
         return traces;
     }
+
+    /** The findings of the last {@link #analyze}. */
+    private static List<io.pktpath.core.findings.Finding> findings = List.of();
 
     private static PacketTrace only(List<PacketTrace> traces, Predicate<PacketTrace> test, String what) {
         List<PacketTrace> found = traces.stream().filter(test).toList();
@@ -134,6 +137,8 @@ class ReassemblyTest {
         PacketTrace lost = only(traces, t -> t.role() == FrameRole.FRAGMENT && t.disposition() == Disposition.REASSEMBLY_FAILED,
                 "the datagram never completed");
         assertTrue(lost.reason().contains("net.ipv4.ipfrag_time 5 s"), lost.reason());
+        assertEquals(List.of(List.of(lost.packet().frame())), findings.stream()
+                .filter(f -> f.code().equals("FRAGMENTS_DROPPED")).map(io.pktpath.core.findings.Finding::frames).toList());
     }
 
     /** A copy of the recorded node without its capture, rules, trace and counters; {@code rules} as its iptables-save. */
