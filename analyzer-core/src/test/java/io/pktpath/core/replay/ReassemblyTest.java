@@ -126,6 +126,20 @@ class ReassemblyTest {
             assertEquals("eth0", copy.packet().iface());
         }
 
+        // its answer came in as 1500-byte fragments and left to the pod (veth MTU 1400) cut again at other boundaries,
+        // de-masqueraded: every copy is tied by the IP id, the first by its ports
+        PacketTrace answer = traces.stream().filter(t -> t.role() == FrameRole.INGRESS && t.datagram().sport() == 5300
+                && t.datagram().dport() == 43011).findFirst().orElseThrow();
+        assertEquals(1500, answer.reassembled().get().largestFragment());
+        assertEquals("10.244.1.2", answer.nat().orElseThrow().after().dst().toString());
+        assertEquals(3, answer.correlated().size());
+        for (long f : answer.correlated()) {
+            PacketTrace copy = frame(traces, f);
+            assertEquals(FrameRole.EGRESS_COPY, copy.role());
+            assertTrue(copy.packet().length() <= 1400, "cut at the pod's MTU: " + copy.packet());
+            assertEquals("10.244.1.2", copy.packet().dst().orElseThrow().toString());
+        }
+
         // the node's own datagram: replayed whole at its first fragment, the others are its copies
         PacketTrace own = traces.stream().filter(t -> t.role() == FrameRole.LOCAL_OUT && t.datagram().sport() == 43041)
                 .findFirst().orElseThrow();
