@@ -194,6 +194,11 @@ public final class SummaryCollector implements TraceSink {
 
     /** The responsible rule, policy, route or check, and where it is written. */
     static String[] cause(PacketTrace t) {
+        if (t.disposition() == io.pktpath.core.trace.Disposition.REASSEMBLY_FAILED) {
+            // a fragment has no path: every such drop has the one cause
+            return new String[] {"fragments of a datagram that never became whole (ipfrag_time ran out, or they"
+                    + " overlapped)", "nf_defrag"};
+        }
         List<TraceStep> path = t.path();
         for (int i = path.size() - 1; i >= 0; i--) {
             TraceStep s = path.get(i);

@@ -20,7 +20,10 @@ final class CtClassifier {
 
     CtLookup lookup(Packet p, int zone, long timeNanos, long nextId) {
         if (p.fragment() && !p.firstFragment()) {
-            return new CtLookup.Invalid("non-first fragment: conntrack only sees reassembled packets and the replay does not reassemble");
+            // the replay reassembles fragments as nf_defrag does (ReplayLoop, Defragmenter): a fragment reaches this
+            // lookup alone only where it does not (a bridge port, lo, a capture without directions)
+            return new CtLookup.Invalid("non-first fragment the replay did not reassemble (received on a bridge port"
+                    + " or lo, or captured without a direction): conntrack only sees whole datagrams");
         }
         if (p.isIcmpError()) {
             return related(p, zone, timeNanos);

@@ -87,6 +87,8 @@ final class FailureFindings {
             case Codes.FORWARDING_OFF -> n + " packet(s) dropped: IP forwarding is off on the input interface";
             case Codes.MARTIAN -> n + " packet(s) dropped as martians";
             case Codes.INVALID_DROP -> n + " packet(s) in conntrack state INVALID dropped";
+            case Codes.FRAGMENTS_DROPPED -> n + " fragment(s) dropped by the node: their datagram never became whole"
+                    + " (ipfrag_time ran out, or fragments overlapped)";
             case Codes.SERVICE_NO_ENDPOINTS -> "Service without endpoints: " + n + " connection attempt(s) rejected ("
                     + service(g.responsible) + ")";
             case Codes.ETP_LOCAL_NO_ENDPOINT -> "externalTrafficPolicy=Local service has no endpoint on this node: " + n
@@ -125,6 +127,9 @@ final class FailureFindings {
             case Codes.FORWARDING_OFF -> "Enable forwarding: sysctl -w net.ipv4.ip_forward=1 (or "
                     + "net.ipv4.conf.<dev>.forwarding=1 on the input interface)";
             case Codes.MARTIAN -> "Fix the sender's address (or set accept_local/route_localnet where that is intended)";
+            case Codes.FRAGMENTS_DROPPED -> "Find where the missing fragments were lost before the node (a path dropping"
+                    + " fragments, a firewall keeping only the first); better, avoid fragmenting: lower the sender's MTU"
+                    + " or use TCP / EDNS buffer sizes below the path MTU";
             case Codes.INVALID_DROP -> "Find why conntrack has no matching connection (asymmetric routing, a ct flushed or "
                     + "expired, a middlebox changing sequence numbers); nf_conntrack_tcp_be_liberal=1 is a last resort";
             case Codes.SERVICE_NO_ENDPOINTS -> "Give the Service ready endpoints: check its selector matches running, ready "

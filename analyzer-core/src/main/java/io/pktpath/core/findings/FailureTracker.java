@@ -134,6 +134,7 @@ final class FailureTracker {
             case FORWARDING_DISABLED -> check(t, Codes.FORWARDING_OFF);
             case MARTIAN -> check(t, Codes.MARTIAN);
             case INVALID_STATE -> rule(t);
+            case REASSEMBLY_FAILED -> new String[] {Codes.FRAGMENTS_DROPPED, "nf_defrag", "fragment reassembly"};
             default -> null;
         };
     }

@@ -10,15 +10,24 @@ import java.util.Optional;
  * One frame of the capture, decoded and kept for the replay: the report's summary, the engine's packet (absent for
  * frames that are not replayable IP packets), the decode status with its message, and the link-layer facts the capture
  * point logic needs (source MAC, SLL packet type; -1 when unknown), and a hash of the first payload bytes, which
- * tells apart two packets whose headers are alike (same IP id and length) when NAT changed their addresses.
+ * tells apart two packets whose headers are alike (same IP id and length) when NAT changed their addresses; for an IP
+ * fragment, its place in its datagram (empty for a whole packet: the replay tests only that).
  */
 public record CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
-                             long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash) {
+                             long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash,
+                             Optional<IpFragment> fragment) {
     public CapturedPacket {
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(status, "status");
         statusMessage = statusMessage == null ? "" : statusMessage;
+        Objects.requireNonNull(fragment, "fragment");
+    }
+
+    /** A frame that is not an IP fragment. */
+    public CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
+                          long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash) {
+        this(summary, packet, status, statusMessage, linkSrcMac, linkDstMac, sllPacketType, payloadHash, Optional.empty());
     }
 
     public long frame() {

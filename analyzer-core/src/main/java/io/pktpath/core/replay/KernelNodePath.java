@@ -154,6 +154,22 @@ public final class KernelNodePath implements NodePath {
         return conntrackOn;
     }
 
+    /**
+     * nf_defrag runs exactly when conntrack does: its hooks are registered with conntrack's, which the ruleset loads
+     * when any rule needs it ({@link io.pktpath.core.conntrack.ConntrackPolicy}: NAT, conntrack/state matches, NOTRACK
+     * and CT included, TPROXY too); a ruleset that needs no conntrack leaves forwarded fragments alone. The socket
+     * match, which loads nf_defrag without conntrack, is not counted: such a node is replayed fragment by fragment.
+     */
+    @Override
+    public boolean defragments(IpFamily family) {
+        return conntrackOn;
+    }
+
+    @Override
+    public io.pktpath.parser.sysctl.Setting<Long> fragmentTimeout(IpFamily family) {
+        return net.sysctls().get(family == IpFamily.V4 ? "net.ipv4.ipfrag_time" : "net.netfilter.nf_conntrack_frag6_timeout");
+    }
+
     /** The device of the route to an address (the node is a snapshot: the same address, the same answer). */
     private final java.util.Map<io.pktpath.parser.net.IpAddress, String> routeDevices = new java.util.HashMap<>();
     private static final int ROUTE_DEVICES = 1 << 14;

@@ -162,4 +162,22 @@ public interface NodePath {
 
     /** Whether {@code address} is one of the node's own addresses. */
     boolean isLocal(io.pktpath.parser.net.IpAddress address);
+
+    /**
+     * Whether nf_defrag reassembles this family's fragments at PREROUTING and OUTPUT (priority -400, before raw), so
+     * that the hooks see whole datagrams only; false (the default) leaves every fragment to be replayed alone.
+     */
+    default boolean defragments(io.pktpath.parser.net.IpFamily family) {
+        return false;
+    }
+
+    /**
+     * How long nf_defrag keeps an incomplete datagram before dropping its fragments: {@code net.ipv4.ipfrag_time}
+     * (IPv6: {@code net.netfilter.nf_conntrack_frag6_timeout}), in seconds, the kernel default when the bundle lacks it.
+     */
+    default io.pktpath.parser.sysctl.Setting<Long> fragmentTimeout(io.pktpath.parser.net.IpFamily family) {
+        String name = family == io.pktpath.parser.net.IpFamily.V4 ? "net.ipv4.ipfrag_time"
+                : "net.netfilter.nf_conntrack_frag6_timeout";
+        return io.pktpath.parser.sysctl.Sysctls.empty().get(name);
+    }
 }

@@ -75,7 +75,17 @@ public final class PacketConverter {
             packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc())));
         }
         return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
-                view.sllPacketType(), payloadHash(frame, view));
+                view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty());
+    }
+
+    /** The frame's place in its datagram when it is an IP fragment, else empty. */
+    private static Optional<IpFragment> fragment(PacketView v) {
+        if (!v.isFragment() || v.ipHeaderLength() < 0) {
+            return Optional.empty();
+        }
+        long id = v.family() == 4 ? v.ipId() : v.ipId() & 0xffffffffL;
+        return Optional.of(new IpFragment(id, v.fragmentOffset(), Math.max(v.ipTotalLength() - v.ipHeaderLength(), 0),
+                v.moreFragments(), v.ipHeaderLength()));
     }
 
     /** FNV-1a over the first 32 payload bytes that were captured (0 when there are none). */

@@ -36,6 +36,9 @@ public final class ReplayLoop {
     private final CapturedInterfaces interfaces;
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private final LeftUnseen leftUnseen = new LeftUnseen();
+    private final Defragmenter defragmenter = new Defragmenter();
+    /** The reassembled datagram the frame being processed replays; null for a frame that is a whole packet. */
+    private Defragmenter.Datagram reassembling;
     private FrameGroups source;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
@@ -129,6 +132,16 @@ public final class ReplayLoop {
             notes.add(placedByRoute);
             placedByRoute = null;
         }
+        reassembling = null;
+        if (cp.fragment().isPresent() && defragmented(cp, packet)) {
+            Defragmenter.Datagram datagram = datagramOf(cp);
+            if (datagram.replayedAt() != cp.frame()) {
+                return Defragmenter.partTrace(cp, datagram, notes);
+            }
+            reassembling = datagram;
+            cp = Defragmenter.whole(datagram, cp);
+            packet = cp.packet().get();
+        }
         if (cp.inbound() && !iface.isEmpty()) {
             Optional<String> bridge = interfaces.bridgeOf(iface);
             if (bridge.isPresent()) {
@@ -168,6 +181,86 @@ public final class ReplayLoop {
         return replay(cp, role, notes, branches(notes, oracle -> role == FrameRole.LOCAL_OUT
                 ? path.localOut(input, oracle, misses)
                 : path.ingress(input, oracle, misses)), input, false);
+    }
+
+    /**
+     * Whether nf_defrag takes this fragment frame: the node defragments its family, the frame has a direction and is
+     * not on lo or a bridge port (those keep their own handling), and it is not an IPv6 atomic fragment (offset 0
+     * without more fragments, which the kernel processes as a whole packet).
+     */
+    private boolean defragmented(CapturedPacket cp, Packet packet) {
+        IpFragment f = cp.fragment().get();
+        String iface = cp.summary().iface();
+        return (f.more() || !f.first()) && (cp.inbound() || cp.outbound()) && !iface.equals("lo")
+                && interfaces.bridgeOf(iface).isEmpty() && path.defragments(packet.family());
+    }
+
+    /**
+     * The datagram a fragment frame belongs to: planned by an earlier fragment of it, else planned now from the frames
+     * ahead (a received fragment's queue for as long as the fragment timeout, or as far as the lookahead reads; a sent
+     * fragment's datagram within the lookahead window).
+     */
+    private Defragmenter.Datagram datagramOf(CapturedPacket cp) {
+        Defragmenter.Datagram planned = defragmenter.plannedFor(cp.frame());
+        if (planned != null) {
+            return planned;
+        }
+        long at = cp.summary().timeNanos();
+        if (cp.inbound()) {
+            io.pktpath.parser.sysctl.Setting<Long> timeout = path.fragmentTimeout(cp.packet().get().family());
+            fill(at + timeout.value() * 1_000_000_000L);
+            return defragmenter.hold(cp, ahead, later -> !later.outbound() && defragmentable(later), timeout,
+                    ahead.size() >= options.lookaheadFrames());
+        }
+        fill(at + options.lookaheadNanos());
+        String iface = cp.summary().iface();
+        return defragmenter.sent(cp, ahead, later -> !later.inbound() && !claimedBy.contains(later.frame())
+                && (later.summary().iface().isEmpty() || later.summary().iface().equals(iface)),
+                at + options.lookaheadNanos());
+    }
+
+    /** A frame ahead whose fragment nf_defrag would take: not on lo or a bridge port. */
+    private boolean defragmentable(CapturedPacket later) {
+        String iface = later.summary().iface();
+        return !iface.equals("lo") && interfaces.bridgeOf(iface).isEmpty();
+    }
+
+    /**
+     * The egress copy of a reassembled datagram: the first outbound first fragment ahead with its IP identification,
+     * protocol and payload start whose interface and tuple a branch predicts (or all but a source port the kernel
+     * chose); otherwise the search of a whole packet's copy.
+     */
+    private Choice chooseFragmentCopy(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches,
+                                      List<String> notes) {
+        long until = cp.summary().timeNanos() + options.lookaheadNanos();
+        fill(until);
+        Packet packet = cp.packet().get();
+        for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() > until) {
+                break;
+            }
+            if (later.inbound() || later.packet().isEmpty() || later.fragment().isEmpty() || !later.fragment().get().first()
+                    || claimedBy.contains(later.frame()) || later.payloadHash() != cp.payloadHash()) {
+                continue;
+            }
+            Packet copy = later.packet().get();
+            if (copy.family() != packet.family() || copy.proto() != packet.proto()
+                    || later.fragment().get().id() != reassembling.firstPart().fragment().get().id()) {
+                continue;
+            }
+            Choice found = leavingAs(later, branches);
+            if (found != null) {
+                return found;
+            }
+            for (int i = 0; i < branches.size(); i++) {
+                Optional<Egress> egress = branches.get(i).result().egress();
+                if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
+                    String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
+                    return new Choice(i, by, later, copy.tuple());
+                }
+            }
+        }
+        return choose(cp, branches, notes);
     }
 
     /**
@@ -216,7 +309,7 @@ public final class ReplayLoop {
         Packet p = cp.packet().get();
         Packet moved = dir.equals("out") ? p.withInIface("").withOutIface(iface) : p.withInIface(iface).withOutIface("");
         return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),
-                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash());
+                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash(), cp.fragment());
     }
 
     /**
@@ -317,7 +410,8 @@ public final class ReplayLoop {
      */
     private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
                                List<BranchEnumerator.Branch<PathRun>> branches, Packet input, boolean seenLeaving) {
-        Choice choice = role == FrameRole.LOCAL_OUT || seenLeaving ? chooseBySelf(cp, branches) : choose(cp, branches, notes);
+        Choice choice = role == FrameRole.LOCAL_OUT || seenLeaving ? chooseBySelf(cp, branches)
+                : reassembling != null ? chooseFragmentCopy(cp, branches, notes) : choose(cp, branches, notes);
         BranchEnumerator.Branch<PathRun> chosen = branches.get(choice.index());
         PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed(),
                 choice.egress() == null ? "the bundle's conntrack -L" : "the capture");
@@ -355,14 +449,35 @@ public final class ReplayLoop {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
             correlated = portCopiesOf(cp, cp.packet().get());
         }
+        Optional<io.pktpath.core.trace.Reassembled> whole = Optional.empty();
+        if (reassembling != null) {
+            correlated = fragmentCopies(cp, choice, correlated);
+            whole = Optional.of(Defragmenter.reassembled(reassembling, cp, reassembling.frames()));
+        }
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
                 committed.disposition().isPresent() ? committed.reason() : run.reason(), run.nat(), run.route(),
-                correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId());
+                correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole);
         for (int i = 0; i < correlated.size(); i++) {
             claimedBy.put(correlated.get(i), trace);
         }
         return trace;
+    }
+
+    /**
+     * The copies of the reassembled datagram {@code cp} replays: the other fragments it was sent as when the node sent
+     * it (replayed at its first fragment), else its egress copy's fragments from the first one the choice found.
+     */
+    private List<Long> fragmentCopies(CapturedPacket cp, Choice choice, List<Long> correlated) {
+        if (reassembling.replayedAt() == reassembling.parts().get(0).frame() && !cp.inbound()) {
+            List<Long> frames = reassembling.frames();
+            return frames.subList(1, frames.size());
+        }
+        if (choice.egress() == null || choice.egress().fragment().isEmpty()) {
+            return correlated;
+        }
+        return Defragmenter.copiesFrom(choice.egress(), ahead, later -> !later.inbound()
+                && !claimedBy.contains(later.frame()), cp.summary().timeNanos() + options.lookaheadNanos());
     }
 
     /**
@@ -823,12 +938,21 @@ public final class ReplayLoop {
     }
 
     private static PacketTrace copyOf(CapturedPacket cp, PacketTrace original) {
-        String reason = "the packet of frame " + original.packet().frame() + " leaving on "
+        boolean fragment = original.reassembled().isPresent() && cp.fragment().isPresent();
+        String reason = (fragment ? "a fragment of the datagram of frame " : "the packet of frame ")
+                + original.packet().frame() + " leaving on "
                 + (cp.summary().iface().isEmpty() ? "its output interface" : cp.summary().iface())
-                + (original.nat().isPresent() && original.nat().get().changed() ? " after NAT" : "");
+                + (original.nat().isPresent() && original.nat().get().changed() ? " after NAT" : "")
+                + (!fragment ? "" : ", as one of the fragments the kernel cut it into after POSTROUTING"
+                        + (original.reassembled().get().largestFragment() == 0 ? "" : " (at most "
+                        + original.reassembled().get().largestFragment() + " bytes, the largest fragment it arrived in,"
+                        + " or the device's MTU if smaller)"));
+        Optional<io.pktpath.core.trace.Reassembled> whole = fragment && cp.fragment().get().first()
+                ? Optional.of(Defragmenter.leftAs(cp, original.reassembled().get(), original.correlated()))
+                : Optional.empty();
         return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), reason,
                 original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(), List.of(),
-                original.flowId());
+                original.flowId(), whole);
     }
 
     private static PacketTrace notReplayed(CapturedPacket cp, Disposition disposition, String reason) {

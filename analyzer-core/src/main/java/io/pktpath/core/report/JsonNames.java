@@ -14,6 +14,8 @@ final class JsonNames {
     static final SerializedString HAPPENED = new SerializedString("happened");
     static final SerializedString CONNTRACK = new SerializedString("conntrack");
     static final SerializedString CORRELATED = new SerializedString("correlated");
+    static final SerializedString FRAGMENTS = new SerializedString("fragments");
+    static final SerializedString REASSEMBLED = new SerializedString("reassembled");
     static final SerializedString CREATED = new SerializedString("created");
     static final SerializedString DECIDED_BY = new SerializedString("decidedBy");
     static final SerializedString DECISION = new SerializedString("decision");

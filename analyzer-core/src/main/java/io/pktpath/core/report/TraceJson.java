@@ -108,6 +108,9 @@ public final class TraceJson {
             g.writeNumber(frame);
         }
         g.writeEndArray();
+        if (trace.reassembled().isPresent()) {
+            writeReassembled(g, trace.reassembled().get());
+        }
         arrayStart(g, ALTERNATIVES);
         Alternative happened = trace.alternatives().isEmpty() ? null : trace.happened().orElse(null);
         for (Alternative a : trace.alternatives()) {
@@ -467,5 +470,25 @@ public final class TraceJson {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("JSON tree could not be written", e);
         }
+    }
+
+    /** {@code reassembled}: the whole datagram's length and ports and the fragment frames it was made of or left as. */
+    private static void writeReassembled(JsonGenerator g, io.pktpath.core.trace.Reassembled r) throws IOException {
+        g.writeFieldName(REASSEMBLED);
+        g.writeStartObject();
+        g.writeFieldName(LEN);
+        g.writeNumber(r.datagram().length());
+        if (r.datagram().sport() >= 0) {
+            g.writeFieldName("sport");
+            g.writeNumber(r.datagram().sport());
+            g.writeFieldName("dport");
+            g.writeNumber(r.datagram().dport());
+        }
+        arrayStart(g, FRAGMENTS);
+        for (Long frame : r.fragments()) {
+            g.writeNumber(frame);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 }

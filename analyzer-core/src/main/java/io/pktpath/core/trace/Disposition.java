@@ -25,7 +25,9 @@ public enum Disposition {
     CONNTRACK_RACE("lost in a conntrack insert race", true),
     QUEUED("queued to user space", false),
     MALFORMED("malformed", true),
-    NOT_REPLAYABLE("not replayable", false);
+    NOT_REPLAYABLE("not replayable", false),
+    HELD_FOR_REASSEMBLY("held for reassembly", false),
+    REASSEMBLY_FAILED("never reassembled", true);
 
     private final String words;
     private final boolean failure;

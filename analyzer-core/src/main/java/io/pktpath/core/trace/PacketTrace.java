@@ -7,11 +7,13 @@ import java.util.Optional;
 /**
  * Everything the replay concluded about one captured frame: the packet, how it was replayed, its full path of typed
  * steps, the final disposition with a sentence a person can read, the NAT and route, the frames of the same packet seen
- * elsewhere, the alternatives where the capture could not decide, the rules that missed (on request) and assumptions made.
+ * elsewhere, the alternatives where the capture could not decide, the rules that missed (on request), assumptions made,
+ * and, for a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw.
  */
 public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
                           String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
-                          List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId) {
+                          List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId,
+                          Optional<Reassembled> reassembled) {
     public PacketTrace {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(role, "role");
@@ -24,6 +26,23 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         alternatives = List.copyOf(alternatives);
         misses = List.copyOf(misses);
         notes = List.copyOf(notes);
+        Objects.requireNonNull(reassembled, "reassembled");
+    }
+
+    /** A trace of a frame that is a whole packet (no reassembled datagram). */
+    public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                       String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
+                       List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId) {
+        this(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes, flowId,
+                Optional.empty());
+    }
+
+    /**
+     * The packet the hooks saw: the reassembled datagram when this frame completed (or first carried) one, else the
+     * frame's own packet.
+     */
+    public PacketSummary datagram() {
+        return reassembled.isPresent() ? reassembled.get().datagram() : packet;
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * Ties kernel-traced packets to capture frames. A packet entering the node is tied by its first PACKET line (IN=
  * device, addresses, ports, IPv4 id, length) to an inbound frame; a locally generated packet is tied on IPv4 id, length
  * and OUT= device to an outbound frame, because the kernel's first PACKET is before NAT and the capture after it.
- * Each frame is tied at most once, earliest unused frame first.
+ * Each frame is tied at most once, earliest unused frame first. A frame that completed (or first carried) a fragmented
+ * datagram is tied by that datagram, which is what the kernel's hooks traced (its total length and first fragment's ports).
  */
 final class FrameTies {
     /** How a kernel packet was tied (or why not). */
@@ -36,7 +37,7 @@ final class FrameTies {
         this.traces = List.copyOf(traces);
         this.tied = new boolean[traces.size()];
         for (int i = 0; i < this.traces.size(); i++) {
-            PacketSummary p = this.traces.get(i).packet();
+            PacketSummary p = this.traces.get(i).datagram();
             byKey.computeIfAbsent(key(p.iface(), p.dir(), p.ipId(), p.length()), k -> new ArrayList<>()).add(i);
         }
     }
@@ -104,7 +105,7 @@ final class FrameTies {
     Optional<PacketTrace> peek(String iface, String dir, int ipId, int len, long afterFrame,
                                Predicate<PacketSummary> test) {
         for (int i : byKey.getOrDefault(key(iface, dir, ipId, len), List.of())) {
-            PacketSummary p = traces.get(i).packet();
+            PacketSummary p = traces.get(i).datagram();
             if (p.frame() > afterFrame && test.test(p)) {
                 return Optional.of(traces.get(i));
             }
@@ -129,7 +130,7 @@ final class FrameTies {
      */
     private Optional<Integer> findAnyOutbound(int id, int len) {
         for (int i = 0; i < traces.size(); i++) {
-            PacketSummary p = traces.get(i).packet();
+            PacketSummary p = traces.get(i).datagram();
             if (!tied[i] && id >= 0 && p.dir().equals("out") && p.ipId() == id && p.length() == len) {
                 tied[i] = true;
                 return Optional.of(i);
@@ -141,7 +142,7 @@ final class FrameTies {
     /** With br_netfilter the kernel prints the bridge as IN=; the capture has the frame on the bridge port. */
     private Optional<Integer> findOnBridgePort(String bridge, int id, int len, KernelPacketHeader first) {
         for (int i = 0; i < traces.size(); i++) {
-            PacketSummary p = traces.get(i).packet();
+            PacketSummary p = traces.get(i).datagram();
             if (!tied[i] && p.dir().equals("in") && bridge.equals(bridgeOfPort.get(p.iface())) && p.ipId() == id
                     && p.length() == len && sameHeader(p, first)) {
                 tied[i] = true;
@@ -153,7 +154,7 @@ final class FrameTies {
 
     private Optional<Integer> find(String key, Predicate<PacketSummary> test) {
         for (int i : byKey.getOrDefault(key, List.of())) {
-            if (!tied[i] && test.test(traces.get(i).packet())) {
+            if (!tied[i] && test.test(traces.get(i).datagram())) {
                 tied[i] = true;
                 return Optional.of(i);
             }

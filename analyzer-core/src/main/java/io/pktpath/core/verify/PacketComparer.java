@@ -150,7 +150,7 @@ final class PacketComparer {
         if (trace.nat().isPresent()) {
             return Optional.of(trace.nat().get().after());
         }
-        PacketSummary s = trace.packet();
+        PacketSummary s = trace.datagram();
         if (s.src().isEmpty() || s.dst().isEmpty()) {
             return Optional.empty();
         }
@@ -177,7 +177,7 @@ final class PacketComparer {
                 ? "FORWARDED " + after(trace).map(Tuple::toString).orElse("?") + " on "
                         + trace.route().map(r -> r.dev()).orElse("?")
                 : trace.disposition().name();
-        String k = copy.map(c -> "FORWARDED " + tuple(c.packet()) + " on " + c.packet().iface())
+        String k = copy.map(c -> "FORWARDED " + tuple(c.datagram()) + " on " + c.packet().iface())
                 .orElse("no egress frame on " + out.get() + " in the capture");
         boolean agree = copy.isPresent() ? k.equals(pk) : trace.disposition() != Disposition.FORWARDED;
         if (agree) {

@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(32, codes);
+        assertEquals(33, codes);
         assertEquals(List.of(), missing);
     }
 }

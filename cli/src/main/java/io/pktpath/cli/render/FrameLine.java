@@ -26,6 +26,10 @@ public final class FrameLine {
         sb.append("  ").append(style.disposition(t.disposition()));
         if (t.role() == FrameRole.EGRESS_COPY && !t.correlated().isEmpty()) {
             sb.append(" (copy of frame ").append(t.correlated().get(0)).append(')');
+        } else if (t.disposition() == io.pktpath.core.trace.Disposition.HELD_FOR_REASSEMBLY && !t.correlated().isEmpty()) {
+            sb.append(" (datagram completed at frame ").append(t.correlated().get(0)).append(')');
+        } else if (t.reassembled().isPresent() && t.role() != FrameRole.EGRESS_COPY) {
+            sb.append(" (reassembled: ").append(t.datagram().length()).append(" bytes)");
         }
         if (!decisive.isEmpty()) {
             sb.append(" by ").append(style.cyan(decisive));

@@ -32,12 +32,16 @@ public record Style(boolean color) {
         return wrap("\u001b[2m", s);
     }
 
-    /** A disposition code colored by outcome: red for failures, yellow when not replayed or queued, green otherwise. */
+    /**
+     * A disposition code colored by outcome: red for failures, yellow when not replayed (a fragment held for reassembly
+     * too) or queued, green otherwise.
+     */
     public String disposition(Disposition d) {
         if (d.isFailure()) {
             return red(d.name());
         }
-        return d == Disposition.NOT_REPLAYABLE || d == Disposition.QUEUED ? yellow(d.name()) : green(d.name());
+        return d == Disposition.NOT_REPLAYABLE || d == Disposition.QUEUED || d == Disposition.HELD_FOR_REASSEMBLY
+                ? yellow(d.name()) : green(d.name());
     }
 
     private String wrap(String code, String s) {

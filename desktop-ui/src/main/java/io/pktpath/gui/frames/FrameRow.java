@@ -64,12 +64,12 @@ public record FrameRow(long frame, long timeNanos, String iface, String dir, Str
         return disposition.words() + (natted ? " (NAT)" : "");
     }
 
-    /** The table row's style class: failed, rewritten, not replayed, or passed. */
+    /** The table row's style class: failed, rewritten, not replayed (a held fragment too), or passed. */
     public String styleClass() {
         if (disposition.isFailure()) {
             return "frame-failed";
         }
-        if (role == FrameRole.NOT_REPLAYED || disposition == Disposition.NOT_REPLAYABLE) {
+        if (role == FrameRole.NOT_REPLAYED || role == FrameRole.FRAGMENT || disposition == Disposition.NOT_REPLAYABLE) {
             return "frame-not-replayed";
         }
         return natted ? "frame-nat" : "frame-passed";

@@ -32,6 +32,8 @@ final class KernelDefaults {
             Map.entry("net.netfilter.nf_conntrack_icmp_timeout", 30L),
             Map.entry("net.netfilter.nf_conntrack_icmpv6_timeout", 30L),
             Map.entry("net.netfilter.nf_conntrack_generic_timeout", 600L),
+            Map.entry("net.ipv4.ipfrag_time", 30L),
+            Map.entry("net.netfilter.nf_conntrack_frag6_timeout", 60L),
             Map.entry("net.bridge.bridge-nf-call-iptables", 1L),
             Map.entry("net.bridge.bridge-nf-call-ip6tables", 1L),
             Map.entry("net.bridge.bridge-nf-call-arptables", 1L),
