@@ -210,7 +210,7 @@ final class Defragmenter {
         int payload = Math.max(f.payloadLength(), 0) + d.dataLength() - first.fragment().get().dataLength();
         Packet whole = new Packet(a.frame(), a.timeNanos(), f.family(), f.proto(), f.src(), f.dst(), f.sport(), f.dport(),
                 f.tcpFlags(), f.seq(), f.ack(), payload, f.ipId(), length, f.ttl(), f.icmpType(), f.icmpCode(), f.icmpId(),
-                f.quoted(), false, true, f.linkClass(), f.macSource(), a.inIface(), a.outIface(), a.physIn(), a.physOut(),
+                f.quoted(), false, true, f.dontFragment(), f.linkClass(), f.macSource(), a.inIface(), a.outIface(), a.physIn(), a.physOut(),
                 a.bridged(), a.mark(), a.locallyGenerated());
         return new CapturedPacket(at.summary(), Optional.of(whole), DecodeStatus.OK, "", at.linkSrcMac(), at.linkDstMac(),
                 at.sllPacketType(), first.payloadHash());
