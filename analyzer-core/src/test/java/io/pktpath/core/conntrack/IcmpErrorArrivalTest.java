@@ -1,9 +1,6 @@
 package io.pktpath.core.conntrack;
 
-import static io.pktpath.core.conntrack.Nat.dnat;
-import static io.pktpath.core.conntrack.Nat.rule;
 import static io.pktpath.core.conntrack.Pkts.MS;
-import static io.pktpath.core.conntrack.Pkts.ip;
 import static io.pktpath.core.conntrack.Pkts.tuple;
 import static io.pktpath.core.conntrack.Pkts.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.Tuple;
-import io.pktpath.parser.iptables.target.Masquerade;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -22,22 +18,9 @@ import org.junit.jupiter.api.Test;
  * RELATED lookup of it finds the connection in the error's direction.
  */
 class IcmpErrorArrivalTest {
-    private static final String N = "192.168.1.10";
+    private static final String N = Nat.NODE;
     private final ConntrackTable table = new ConntrackTable(CtTimeouts.defaults());
 
-    /** Pod 10.1.0.2:40001 -> 10.96.0.10:53, DNAT to 10.2.0.3:53, MASQUERADE to N (netfilter-semantics §5.6). */
-    private Connection dnatAndMasquerade() {
-        Packet p = udp("10.1.0.2", 40001, "10.96.0.10", 53, 1, 0);
-        CtCandidate c = ((CtLookup.Created) table.lookup(p, 0, 0)).candidate();
-        NatBinding d = table.bind(c, dnat("10.2.0.3", "10.2.0.3", null), rule("KUBE-SEP-X", 2, "-A KUBE-SEP-X -j DNAT"),
-                NatManip.DST, p, NatEnv.none(), 0);
-        c = c.withBinding(d);
-        Packet afterPre = d.rewrite(p);
-        NatEnv env = new NatEnv(Optional.of(ip(N)), Optional.empty(), "veth1", "eth0");
-        c = c.withBinding(table.bind(c, new Masquerade(Optional.empty(), false, false),
-                rule("KUBE-POSTROUTING", 3, "-A KUBE-POSTROUTING -j MASQUERADE"), NatManip.SRC, afterPre, env, 0));
-        return ((ConfirmResult.Confirmed) table.confirm(c, p, 0)).ct();
-    }
 
     /** {@code arrived} as it leaves the node: RELATED, NATed at PREROUTING and POSTROUTING as the kernel does it. */
     private Packet forwarded(Packet arrived) {
@@ -59,7 +42,7 @@ class IcmpErrorArrivalTest {
     /** The endpoint's port unreachable (reply direction): un-DNATed at POSTROUTING, un-masqueraded at PREROUTING. */
     @Test
     void theEndpointsErrorInTheReplyDirection() {
-        Connection ct = dnatAndMasquerade();
+        Connection ct = Nat.workedExample(table);
         Packet arrived = Pkts.icmpError("10.2.0.3", N, 3, 3, tuple(Packet.UDP, N, 40001, "10.2.0.3", 53), 2, MS);
         Packet leaving = forwarded(arrived);
         assertEquals("10.96.0.10 -> 10.1.0.2", addresses(leaving.tuple()));
@@ -74,7 +57,7 @@ class IcmpErrorArrivalTest {
     /** The pod's error about a reply (original direction): DNATed at PREROUTING, masqueraded at POSTROUTING. */
     @Test
     void thePodsErrorInTheOriginalDirection() {
-        dnatAndMasquerade();
+        Nat.workedExample(table);
         Packet arrived = Pkts.icmpError("10.1.0.2", "10.96.0.10", 3, 3,
                 tuple(Packet.UDP, "10.96.0.10", 53, "10.1.0.2", 40001), 2, MS);
         assertEquals(N + " -> 10.2.0.3", addresses(forwarded(arrived).tuple()));
@@ -87,7 +70,7 @@ class IcmpErrorArrivalTest {
      */
     @Test
     void aRoutersErrorIsRebuiltAsTheEndpointsWhereTheUndoneDnatHidIt() {
-        dnatAndMasquerade();
+        Nat.workedExample(table);
         Packet arrived = Pkts.icmpError("10.9.9.9", N, 11, 0, tuple(Packet.UDP, N, 40001, "10.2.0.3", 53), 2, MS);
         Packet leaving = forwarded(arrived);
         assertEquals("10.96.0.10 -> 10.1.0.2", addresses(leaving.tuple()));
@@ -113,7 +96,7 @@ class IcmpErrorArrivalTest {
     /** An error quoting no packet of a live connection, or no ICMP error at all, tells nothing. */
     @Test
     void nothingWithoutAConnectionOrAQuotedHeader() {
-        dnatAndMasquerade();
+        Nat.workedExample(table);
         Packet stranger = Pkts.icmpError("10.9.9.9", "10.1.0.2", 3, 3, tuple(Packet.UDP, "10.1.0.2", 1, "10.9.9.9", 2),
                 2, MS);
         assertTrue(table.errorArrivalOf(stranger, 0, 2 * MS).isEmpty());

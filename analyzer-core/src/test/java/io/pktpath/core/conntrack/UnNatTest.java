@@ -15,34 +15,17 @@ import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.NatKind;
 import io.pktpath.core.trace.NatStep;
-import io.pktpath.parser.iptables.target.Masquerade;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** netfilter-semantics §5.6 and §2.7 / §11.17, reproduced exactly. */
 class UnNatTest {
-    private static final String N = "192.168.1.10";
+    private static final String N = Nat.NODE;
     private final ConntrackTable table = new ConntrackTable(CtTimeouts.defaults());
 
-    /** §5.6: pod 10.1.0.2:40001 -> 10.96.0.10:53, DNAT to 10.2.0.3:53, MASQUERADE to N keeping port 40001. */
-    private Connection workedExample() {
-        Packet p = udp("10.1.0.2", 40001, "10.96.0.10", 53, 1, 0);
-        CtCandidate c = ((CtLookup.Created) table.lookup(p, 0, 0)).candidate();
-        NatBinding d = table.bind(c, dnat("10.2.0.3", "10.2.0.3", null), rule("KUBE-SEP-X", 2, "-A KUBE-SEP-X -j DNAT"),
-                NatManip.DST, p, NatEnv.none(), 0);
-        c = c.withBinding(d);
-        Packet afterPre = d.rewrite(p);
-        NatEnv env = new NatEnv(Optional.of(ip(N)), Optional.empty(), "veth1", "eth0");
-        NatBinding m = table.bind(c, new Masquerade(Optional.empty(), false, false),
-                rule("KUBE-POSTROUTING", 3, "-A KUBE-POSTROUTING -j MASQUERADE"), NatManip.SRC, afterPre, env, 0);
-        c = c.withBinding(m);
-        assertEquals(tuple(Packet.UDP, N, 40001, "10.2.0.3", 53), m.rewrite(afterPre).tuple());
-        return ((ConfirmResult.Confirmed) table.confirm(c, p, 0)).ct();
-    }
 
     @Test
     void workedExampleTuples() {
-        Connection ct = workedExample();
+        Connection ct = Nat.workedExample(table);
         assertEquals("10.1.0.2:40001 -> 10.96.0.10:53", ct.original().toString());
         assertEquals("10.2.0.3:53 -> 192.168.1.10:40001", ct.reply().toString());
         assertEquals(2, ct.nat().size());
@@ -51,7 +34,7 @@ class UnNatTest {
 
     @Test
     void replyIsUnNatedWithoutRules() {
-        Connection ct = workedExample();
+        Connection ct = Nat.workedExample(table);
         Packet reply = udp("10.2.0.3", 53, N, 40001, 2, MS);
         CtLookup l = table.lookup(reply, 0, MS);
         assertEquals(CtState.ESTABLISHED, l.state());
@@ -69,7 +52,7 @@ class UnNatTest {
 
     @Test
     void laterOriginalPacketsReuseTheBinding() {
-        Connection ct = workedExample();
+        Connection ct = Nat.workedExample(table);
         Packet again = udp("10.1.0.2", 40001, "10.96.0.10", 53, 3, 2 * MS);
         CtLookup l = table.lookup(again, 0, 2 * MS);
         assertEquals(CtState.NEW, l.state());
@@ -111,7 +94,7 @@ class UnNatTest {
     /** A router beyond the node answers a masqueraded flow: the error is RELATED and de-SNATed to the pod at PREROUTING. */
     @Test
     void timeExceededForAMasqueradedFlowReachesThePod() {
-        workedExample();
+        Nat.workedExample(table);
         Connection ct = table.live(1).orElseThrow();
         Packet error = Pkts.icmpError("10.9.9.9", N, 11, 0, tuple(Packet.UDP, N, 40001, "10.2.0.3", 53), 2, MS);
         CtLookup l = table.lookup(error, 0, MS);
