@@ -1,6 +1,7 @@
 package io.pktpath.core.findings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.Analyzer;
@@ -50,6 +51,15 @@ class Ipv6FragmentsMtuReplayTest {
         PacketTrace tooBig = traces.get(33L);
         assertEquals(Disposition.SENT, tooBig.disposition(), tooBig.reason());
         assertEquals(List.of(CtState.RELATED), states(tooBig));
+    }
+
+    @Test
+    void fragmentsThatFitTheEgressMtuAreForwardedAndTiedToTheirCopyUnderANewIdentification() {
+        PacketTrace whole = traces.get(36L);
+        assertEquals(Disposition.FORWARDED, whole.disposition(), whole.reason());
+        assertEquals(List.of(CtState.NEW), states(whole), "the dropped first datagram's entry was never confirmed");
+        assertTrue(whole.correlated().containsAll(List.of(39L, 40L, 41L)), whole.correlated().toString());
+        assertEquals("fd00:18::2", whole.nat().get().after().src().toString());
     }
 
     private static List<CtState> states(PacketTrace t) {
