@@ -9,6 +9,8 @@ import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.verify.Verifier;
+import io.pktpath.core.verify.VerifyReport;
 import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,6 +62,14 @@ class Ipv6FragmentsMtuReplayTest {
         assertEquals(List.of(CtState.NEW), states(whole), "the dropped first datagram's entry was never confirmed");
         assertTrue(whole.correlated().containsAll(List.of(39L, 40L, 41L)), whole.correlated().toString());
         assertEquals("fd00:18::2", whole.nat().get().after().src().toString());
+    }
+
+    @Test
+    void verifyTiesTheNodesPacketsTooBigToTheirFramesNotToFragmentsOfTheSameLength() throws IOException {
+        VerifyReport report = Verifier.verify(SampleBundles.sample("ipv6-fragments-mtu"));
+        assertEquals(report.kernelPackets(), report.compared());
+        assertEquals(report.compared(), report.equal(), report.text());
+        assertEquals(List.of(), report.untracedFrames());
     }
 
     private static List<CtState> states(PacketTrace t) {
