@@ -12,13 +12,15 @@ import java.util.Optional;
  * errors the tuple of the quoted packet as carried in the error ({@code quoted}); {@code dontFragment} is IPv4's DF bit
  * (always false for IPv6, which routers never fragment). Interface names are empty when none
  * ({@code outIface} before routing); {@code physIn}/{@code physOut} are bridge ports for bridged frames.
+ * {@code fragMaxSize} is the length of the largest fragment a datagram reassembled by nf_defrag arrived in (the
+ * kernel's IPCB/IP6CB frag_max_size), 0 for a packet that was not reassembled.
  */
 public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpAddress src, IpAddress dst,
                      int sport, int dport, int tcpFlags, long seq, long ack, int payloadLength, int ipId, int length,
                      int ttl, int icmpType, int icmpCode, int icmpId, Optional<Tuple> quoted, boolean fragment,
                      boolean firstFragment, boolean dontFragment, LinkClass linkClass, Optional<String> macSource,
                      String inIface, String outIface, String physIn, String physOut, boolean bridged, long mark,
-                     boolean locallyGenerated) {
+                     boolean locallyGenerated, int fragMaxSize) {
     public static final int TCP = 6;
     public static final int UDP = 17;
     public static final int ICMP = 1;
@@ -43,6 +45,17 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         Objects.requireNonNull(outIface, "outIface");
         Objects.requireNonNull(physIn, "physIn");
         Objects.requireNonNull(physOut, "physOut");
+    }
+
+    /** A packet that was not reassembled ({@code fragMaxSize} 0). */
+    public Packet(long frame, long timeNanos, IpFamily family, int proto, IpAddress src, IpAddress dst, int sport,
+                  int dport, int tcpFlags, long seq, long ack, int payloadLength, int ipId, int length, int ttl,
+                  int icmpType, int icmpCode, int icmpId, Optional<Tuple> quoted, boolean fragment, boolean firstFragment,
+                  boolean dontFragment, LinkClass linkClass, Optional<String> macSource, String inIface, String outIface,
+                  String physIn, String physOut, boolean bridged, long mark, boolean locallyGenerated) {
+        this(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength, ipId, length,
+                ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass, macSource,
+                inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated, 0);
     }
 
     public boolean isTcp() {
@@ -105,11 +118,12 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
             return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), sport, dport, tcpFlags, seq, ack,
                     payloadLength, ipId, length, ttl, icmpType, icmpCode, t.sport(), quoted, fragment, firstFragment,
                     dontFragment, linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark,
-                    locallyGenerated);
+                    locallyGenerated, fragMaxSize);
         }
         return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), t.sport(), t.dport(), tcpFlags, seq, ack,
                 payloadLength, ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment,
-                dontFragment, linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                dontFragment, linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated,
+                fragMaxSize);
     }
 
     /**
@@ -121,44 +135,45 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         return new Packet(frame, timeNanos, family, proto, t.src(), t.dst(), icmp ? sport : t.sport(),
                 icmp ? dport : t.dport(), tcpFlags, seq, ack, payloadLength, ipId, length, ttl, icmpType, icmpCode,
                 icmp ? t.sport() : icmpId, quoted, fragment, firstFragment, dontFragment, linkClass, macSource, in, "",
-                physIn, physOut, bridged, mark, false);
+                physIn, physOut, bridged, mark, false, fragMaxSize);
     }
 
     /** This packet with ICMP type {@code type} (an echo request's counterpart is its reply, and back). */
     public Packet withIcmpType(int type) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, type, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
-                macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated, fragMaxSize);
     }
 
     public Packet withQuoted(Optional<Tuple> newQuoted) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, newQuoted, fragment, firstFragment, dontFragment,
-                linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                linkClass, macSource, inIface, outIface, physIn, physOut, bridged, mark, locallyGenerated, fragMaxSize);
     }
 
     public Packet withMark(long newMark) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
-                macSource, inIface, outIface, physIn, physOut, bridged, newMark & 0xffffffffL, locallyGenerated);
+                macSource, inIface, outIface, physIn, physOut, bridged, newMark & 0xffffffffL, locallyGenerated,
+                fragMaxSize);
     }
 
     public Packet withInIface(String newIn) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
-                macSource, newIn, outIface, physIn, physOut, bridged, mark, locallyGenerated);
+                macSource, newIn, outIface, physIn, physOut, bridged, mark, locallyGenerated, fragMaxSize);
     }
 
     public Packet withOutIface(String newOut) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
-                macSource, inIface, newOut, physIn, physOut, bridged, mark, locallyGenerated);
+                macSource, inIface, newOut, physIn, physOut, bridged, mark, locallyGenerated, fragMaxSize);
     }
 
     public Packet withBridgePorts(String newPhysIn, String newPhysOut, boolean isBridged) {
         return new Packet(frame, timeNanos, family, proto, src, dst, sport, dport, tcpFlags, seq, ack, payloadLength,
                 ipId, length, ttl, icmpType, icmpCode, icmpId, quoted, fragment, firstFragment, dontFragment, linkClass,
-                macSource, inIface, outIface, newPhysIn, newPhysOut, isBridged, mark, locallyGenerated);
+                macSource, inIface, outIface, newPhysIn, newPhysOut, isBridged, mark, locallyGenerated, fragMaxSize);
     }
 
     /** A minimal synthetic packet (for {@code pktpath trace} and tests); everything else takes neutral values. */
@@ -170,6 +185,6 @@ public record Packet(long frame, long timeNanos, IpFamily family, int proto, IpA
         return new Packet(0, 0, family, proto, src, dst, sport, dport, flags, 1, 0, 0, 1, length, 64, icmpType,
                 proto == ICMP || proto == ICMPV6 ? 0 : -1, proto == ICMP || proto == ICMPV6 ? sport : 0,
                 Optional.empty(), false, true, false, LinkClass.UNICAST, Optional.empty(),
-                locallyGenerated ? "" : inIface, "", "", "", false, 0, locallyGenerated);
+                locallyGenerated ? "" : inIface, "", "", "", false, 0, locallyGenerated, 0);
     }
 }

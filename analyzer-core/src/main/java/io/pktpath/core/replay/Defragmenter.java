@@ -211,7 +211,7 @@ final class Defragmenter {
         Packet whole = new Packet(a.frame(), a.timeNanos(), f.family(), f.proto(), f.src(), f.dst(), f.sport(), f.dport(),
                 f.tcpFlags(), f.seq(), f.ack(), payload, f.ipId(), length, f.ttl(), f.icmpType(), f.icmpCode(), f.icmpId(),
                 f.quoted(), false, true, f.dontFragment(), f.linkClass(), f.macSource(), a.inIface(), a.outIface(), a.physIn(), a.physOut(),
-                a.bridged(), a.mark(), a.locallyGenerated());
+                a.bridged(), a.mark(), a.locallyGenerated(), receivedLargest(d, at));
         return new CapturedPacket(at.summary(), Optional.of(whole), DecodeStatus.OK, "", at.linkSrcMac(), at.linkDstMac(),
                 at.sllPacketType(), first.payloadHash());
     }
@@ -223,13 +223,21 @@ final class Defragmenter {
         PacketSummary datagram = new PacketSummary(s.frame(), s.timeNanos(), s.iface(), s.dir(), f.family(), f.proto(),
                 f.src(), f.dst(), f.sport(), f.dport(), f.ipId(), d.wholeLength(), f.icmpType(), f.icmpCode(),
                 f.tcpFlags(), f.info());
+        return new Reassembled(datagram, fragments, receivedLargest(d, at));
+    }
+
+    /**
+     * The length of the largest fragment of a datagram the node received and reassembled (its frag_max_size), 0 for one
+     * the node sent itself, which it fragments at the MTU only.
+     */
+    private static int receivedLargest(Datagram d, CapturedPacket at) {
         int largest = 0;
         if (d.replayedAt() != d.parts().get(0).frame() || at.inbound()) {
             for (CapturedPacket p : d.parts()) {
                 largest = Math.max(largest, p.summary().length());
             }
         }
-        return new Reassembled(datagram, fragments, largest);
+        return largest;
     }
 
     /** The copy of a reassembled datagram's first fragment leaving as {@code copy}: the datagram with its addresses. */

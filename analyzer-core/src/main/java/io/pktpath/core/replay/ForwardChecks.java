@@ -26,11 +26,16 @@ final class ForwardChecks {
      * to be fragmented, which is IPv4 with DF set and all of IPv6 (routers never fragment it); IPv4 without DF is
      * fragmented after POSTROUTING. The kernel checks a GRO aggregate's segments, which a capture does not show: a
      * frame longer than its ingress device's MTU ({@code ingressMtu}, 0 when unknown) is one and is not checked, nor
-     * is a TCP frame whose ingress MTU is unknown; a later fragment is left to conntrack's reassembly.
+     * is a TCP frame whose ingress MTU is unknown; a later fragment is left to conntrack's reassembly. An IPv6 datagram
+     * nf_defrag reassembled is too big when its largest fragment is (ip6_pkt_too_big's frag_max_size test, which the
+     * ignore_df of a reassembled datagram does not skip): fragments that fit are cut again after POSTROUTING.
      */
     static boolean tooBig(Packet p, int egressMtu, int ingressMtu) {
         if (egressMtu <= 0 || p.length() <= egressMtu || p.locallyGenerated() || p.fragment()) {
             return false;
+        }
+        if (p.family() == IpFamily.V6 && p.fragMaxSize() > 0) {
+            return p.fragMaxSize() > egressMtu;
         }
         if (p.family() == IpFamily.V4 && !p.dontFragment()) {
             return false;

@@ -533,10 +533,12 @@ public final class KernelNodePath implements NodePath {
         String limit = mtu == net.deviceMtu(dev) ? dev + "'s MTU " + mtu
                 : v4 ? "the MTU " + mtu + " of the route out " + dev : "the IPv6 MTU " + mtu + " out " + dev;
         String answer = v4 ? "ICMP frag needed (mtu " + mtu + ")" : "ICMPv6 packet too big (mtu " + mtu + ")";
+        String reassembled = !v4 && s.packet.fragMaxSize() > 0 ? ", reassembled from fragments of up to "
+                + s.packet.fragMaxSize() + " bytes, also longer than it (frag_max_size)" : "";
         s.steps.add(new CheckStep(null, ForwardChecks.MTU, false, "longer than " + limit
-                + (v4 ? " with DF set" : "") + ": " + answer));
+                + (v4 ? " with DF set" : "") + reassembled + ": " + answer));
         s.end(Disposition.MTU_EXCEEDED, s.packet.length() + " bytes" + (v4 ? " with DF set" : "") + " exceed " + limit
-                + ": the kernel does not forward it (no FORWARD hook) and answers " + answer);
+                + reassembled + ": the kernel does not forward it (no FORWARD hook) and answers " + answer);
     }
 
     private void postrouting(RunState s, RouteResult rr, Disposition success) {

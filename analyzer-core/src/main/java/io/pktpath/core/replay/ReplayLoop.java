@@ -226,7 +226,17 @@ public final class ReplayLoop {
     }
 
     /**
-     * The egress copy of a reassembled datagram: the first outbound first fragment ahead with its IP identification,
+     * Whether the outbound fragment {@code copy} may be the refragmented datagram whose first received fragment is
+     * {@code first} by its identification: ip_do_fragment keeps the IPv4 header's, ip6_fragment picks a new one for
+     * the fragment header (ipv6_select_ident), so any IPv6 identification may be.
+     */
+    private static boolean keepsIdentification(CapturedPacket copy, CapturedPacket first) {
+        return copy.packet().get().family() == io.pktpath.parser.net.IpFamily.V6
+                || copy.fragment().get().id() == first.fragment().get().id();
+    }
+
+    /**
+     * The egress copy of a reassembled datagram: the first outbound first fragment ahead with its IP identification (IPv4),
      * protocol and payload start whose interface and tuple a branch predicts (or all but a source port the kernel
      * chose); otherwise the search of a whole packet's copy.
      */
@@ -245,7 +255,7 @@ public final class ReplayLoop {
             }
             Packet copy = later.packet().get();
             if (copy.family() != packet.family() || copy.proto() != packet.proto()
-                    || later.fragment().get().id() != reassembling.firstPart().fragment().get().id()) {
+                    || !keepsIdentification(later, reassembling.firstPart())) {
                 continue;
             }
             Choice found = leavingAs(later, branches);
@@ -648,7 +658,7 @@ public final class ReplayLoop {
         return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
                 p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
                 p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.dontFragment(), p.linkClass(),
-                p.macSource(), "", p.outIface().isEmpty() ? p.inIface() : p.outIface(), "", "", false, 0, true);
+                p.macSource(), "", p.outIface().isEmpty() ? p.inIface() : p.outIface(), "", "", false, 0, true, p.fragMaxSize());
     }
 
     private static Packet asIngress(Packet p) {
@@ -658,7 +668,7 @@ public final class ReplayLoop {
         return new Packet(p.frame(), p.timeNanos(), p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(),
                 p.tcpFlags(), p.seq(), p.ack(), p.payloadLength(), p.ipId(), p.length(), p.ttl(), p.icmpType(),
                 p.icmpCode(), p.icmpId(), p.quoted(), p.fragment(), p.firstFragment(), p.dontFragment(), p.linkClass(),
-                p.macSource(), p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false);
+                p.macSource(), p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false, p.fragMaxSize());
     }
 
     /**

@@ -81,7 +81,7 @@ final class FrameTies {
         }
         Optional<Integer> hit = find(key(out, "out", id, len), p -> sameHeader(p, first) || sameHeader(p, last(packet)));
         if (hit.isEmpty()) {
-            hit = find(key(out, "out", id, len), p -> true);
+            hit = find(key(out, "out", id, len), p -> sameProtocol(p, first));
         }
         if (hit.isEmpty() && out.equals("lo")) {
             hit = find(key("lo", "in", id, len), p -> true);
@@ -193,12 +193,28 @@ final class FrameTies {
         return s.table() + " " + s.chain();
     }
 
-    /** Addresses and ports of a frame equal those of a PACKET line (fields the line lacks are not compared). */
+    /**
+     * Addresses and ports of a frame equal those of a PACKET line (fields the line lacks are not compared), and so does
+     * the protocol where the line names it ({@code PROTO=}, from an nft trace).
+     */
     static boolean sameHeader(PacketSummary p, KernelPacketHeader h) {
-        return same(h, "SRC", p.src().map(Object::toString).orElse(""))
+        return sameProtocol(p, h) && same(h, "SRC", p.src().map(Object::toString).orElse(""))
                 && same(h, "DST", p.dst().map(Object::toString).orElse(""))
                 && same(h, "SPORT", p.sport() < 0 ? "" : Integer.toString(p.sport()))
                 && same(h, "DPORT", p.dport() < 0 ? "" : Integer.toString(p.dport()));
+    }
+
+    /**
+     * The frame carries the header of the protocol the PACKET line names (a later fragment carries none), or the line
+     * names none.
+     */
+    private static boolean sameProtocol(PacketSummary p, KernelPacketHeader h) {
+        if (!same(h, "PROTO", Integer.toString(p.proto()))) {
+            return false;
+        }
+        boolean icmp = p.proto() == 1 || p.proto() == 58;
+        boolean ports = p.proto() == 6 || p.proto() == 17 || p.proto() == 132;
+        return h.field("PROTO").isEmpty() || (icmp ? p.icmpType() >= 0 : !ports || p.sport() >= 0);
     }
 
     private static boolean same(KernelPacketHeader h, String field, String value) {

@@ -65,12 +65,22 @@ public final class NftTraceConverter {
                 + " " + iptables;
     }
 
-    /** {@code iif "eth0" ... ip6 saddr A ip6 daddr B ... ip6 length N tcp sport P tcp dport Q} as KEY=value fields. */
+    /**
+     * {@code iif "eth0" ... ip6 saddr A ip6 daddr B ... ip6 length N tcp sport P tcp dport Q} as KEY=value fields, with
+     * the transport protocol's number as {@code PROTO=} (the first of {@code tcp sport}, {@code udp sport},
+     * {@code icmpv6 type}, ...), which xtables-monitor does not print.
+     */
     static String header(String packet) {
         String[] t = packet.split("\\s+");
         StringBuilder sb = new StringBuilder();
+        boolean protocol = false;
         for (int i = 0; i + 1 < t.length; i++) {
             String value = t[i + 1].replace("\"", "");
+            int number = protocol ? -1 : transportNumber(t[i], value);
+            if (number >= 0) {
+                sb.append("PROTO=").append(number).append(' ');
+                protocol = true;
+            }
             switch (t[i]) {
                 case "iif" -> sb.append("IN=").append(value).append(' ');
                 case "oif" -> sb.append("OUT=").append(value).append(' ');
@@ -83,6 +93,17 @@ public final class NftTraceConverter {
             }
         }
         return sb.toString().strip();
+    }
+
+    /** The protocol number nft names by {@code name} when followed by one of its header fields, else -1. */
+    private static int transportNumber(String name, String field) {
+        return switch (name) {
+            case "tcp" -> field.equals("sport") || field.equals("dport") || field.equals("flags") ? 6 : -1;
+            case "udp" -> field.equals("sport") || field.equals("dport") || field.equals("length") ? 17 : -1;
+            case "icmpv6" -> field.equals("type") || field.equals("code") ? 58 : -1;
+            case "sctp" -> field.equals("sport") || field.equals("dport") ? 132 : -1;
+            default -> -1;
+        };
     }
 
     /** xtables-monitor prints an IPv6 payload length plus 20; the converted line keeps that convention. */

@@ -59,10 +59,10 @@ class NftTraceConverterTest {
         Ruleset v6 = IptablesSaveParser.parse("ip6tables-save.txt", IP6TABLES, IpFamily.V6).value();
         String converted = NftTraceConverter.convert(TRACE, RULESET, Optional.of(v6));
         assertEquals("""
-                PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 SPORT=46840 DPORT=30090
+                PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 PROTO=6 SPORT=46840 DPORT=30090
                  TRACE: 10 e32ec65b raw:PREROUTING:rule:0x1:CONTINUE  -6 -t raw -A PREROUTING -j TRACE
                  TRACE: 10 e32ec65b raw:PREROUTING:policy:ACCEPT
-                PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 SPORT=46840 DPORT=30090
+                PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 PROTO=6 SPORT=46840 DPORT=30090
                  TRACE: 10 e32ec65b nat:PREROUTING:rule:0x1:JUMP:KUBE-SERVICES  -6 -t nat -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
                  TRACE: 10 e32ec65b nat:KUBE-SERVICES:rule:0x2:JUMP:KUBE-NODEPORTS  -6 -t nat -A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
                 # trace id 11111111 ip raw PREROUTING policy accept
