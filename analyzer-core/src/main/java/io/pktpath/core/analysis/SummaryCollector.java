@@ -194,7 +194,7 @@ public final class SummaryCollector implements TraceSink {
 
     /** The responsible rule, policy, route or check, and where it is written. */
     static String[] cause(PacketTrace t) {
-        if (t.disposition() == io.pktpath.core.trace.Disposition.REASSEMBLY_FAILED) {
+        if (t.disposition() == Disposition.REASSEMBLY_FAILED) {
             // a fragment has no path: every such drop has the one cause
             return new String[] {"fragments of a datagram that never became whole (ipfrag_time ran out, or they"
                     + " overlapped)", "nf_defrag"};

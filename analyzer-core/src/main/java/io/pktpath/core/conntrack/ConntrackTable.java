@@ -4,6 +4,7 @@ import io.pktpath.core.engine.ConntrackFacts;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.RuleRef;
+import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.conntrack.ConntrackEntry;
 import io.pktpath.parser.iptables.target.Target;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class ConntrackTable implements ConntrackFacts {
      * before its NAT was undone); empty when conntrack holds no such connection. Reads the tuples only, not the packet's
      * TCP state.
      */
-    public Optional<io.pktpath.core.trace.Tuple> arrivalOf(Packet leaving, int zone, long timeNanos) {
+    public Optional<Tuple> arrivalOf(Packet leaving, int zone, long timeNanos) {
         Packet counterpart;
         if (Tuples.isIcmp(leaving.proto())) {
             // an echo request's counterpart is its reply with the same id, and back
@@ -96,7 +97,7 @@ public final class ConntrackTable implements ConntrackFacts {
         if (!leaving.isIcmpError() || leaving.quoted().isEmpty()) {
             return Optional.empty();
         }
-        io.pktpath.core.trace.Tuple quoted = leaving.quoted().get();
+        Tuple quoted = leaving.quoted().get();
         CtIndex.Slot slot;
         if (Tuples.isIcmp(quoted.protocol())) {
             int echo = quoted.protocol() == Packet.ICMP ? 8 : 128;
@@ -124,7 +125,7 @@ public final class ConntrackTable implements ConntrackFacts {
 
     /** Whether a ct alive at {@code timeNanos} holds {@code tuple} in {@code zone}, and whether it is a TCP one closing. */
     @Override
-    public Presence presence(io.pktpath.core.trace.Tuple tuple, int icmpType, int zone, long timeNanos) {
+    public Presence presence(Tuple tuple, int icmpType, int zone, long timeNanos) {
         CtIndex.Slot s = index.live(CtKey.of(zone, tuple, icmpType), timeNanos);
         if (s == null) {
             return Presence.ABSENT;

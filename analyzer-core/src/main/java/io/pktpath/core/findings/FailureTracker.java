@@ -1,6 +1,7 @@
 package io.pktpath.core.findings;
 
 import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
@@ -145,19 +146,19 @@ final class FailureTracker {
                 String text = r.rule().text();
                 String where = r.rule().label() + " (" + r.rule().span() + ")";
                 String code;
-                if (t.disposition() == io.pktpath.core.trace.Disposition.INVALID_STATE) {
+                if (t.disposition() == Disposition.INVALID_STATE) {
                     code = Codes.INVALID_DROP;
                 } else if (text.contains("has no local endpoints")) {
                     code = Codes.ETP_LOCAL_NO_ENDPOINT;
                 } else if (text.contains("has no endpoints")) {
                     code = Codes.SERVICE_NO_ENDPOINTS;
                 } else {
-                    code = t.disposition() == io.pktpath.core.trace.Disposition.REJECTED ? Codes.REJECT : Codes.DROP_RULE;
+                    code = t.disposition() == Disposition.REJECTED ? Codes.REJECT : Codes.DROP_RULE;
                 }
                 return new String[] {code, text, where};
             }
         }
-        return new String[] {t.disposition() == io.pktpath.core.trace.Disposition.INVALID_STATE ? Codes.INVALID_DROP
+        return new String[] {t.disposition() == Disposition.INVALID_STATE ? Codes.INVALID_DROP
                 : Codes.DROP_RULE, t.reason(), ""};
     }
 

@@ -7,6 +7,7 @@ import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.Verdict;
 import io.pktpath.parser.iptables.target.Target;
 import java.util.List;
+import java.util.Optional;
 
 /** A rule ready to evaluate: its reference, its condition evaluators in kernel order, its target and (for jump/goto) the chain. */
 final class CompiledRule extends HeaderTest {
@@ -16,8 +17,8 @@ final class CompiledRule extends HeaderTest {
     final MatchEvaluator[] matches;
     final Target target;
     /** The rule's reference and target as a walk's deciding rule and target, made once instead of at every decision. */
-    final java.util.Optional<RuleRef> decidingRef;
-    final java.util.Optional<Target> decidingTarget;
+    final Optional<RuleRef> decidingRef;
+    final Optional<Target> decidingTarget;
     final TargetKind kind;
     final String jumpName;
     /** The step verdict of a jump ({@code JUMP:<chain>}) or goto ({@code GOTO:<chain>}), made once; CONTINUE otherwise. */
@@ -54,8 +55,8 @@ final class CompiledRule extends HeaderTest {
         // the rule in memory, where the parser's lies among the parse's other objects
         this.target = NearbyTargets.copy(target);
         target = this.target;
-        this.decidingRef = java.util.Optional.of(ref);
-        this.decidingTarget = java.util.Optional.of(target);
+        this.decidingRef = Optional.of(ref);
+        this.decidingTarget = Optional.of(target);
         this.kind = TargetKind.of(target);
         this.jumpName = TargetKind.chainOf(target);
         this.chainVerdict = kind == TargetKind.JUMP ? Verdict.jump(jumpName)

@@ -8,6 +8,7 @@ import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.Reassembled;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Setting;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ final class Defragmenter {
      * out; {@code beyondLookahead} when the frames read ahead stopped at their limit before its time ran out.
      */
     Datagram hold(CapturedPacket first, Iterable<CapturedPacket> ahead, Predicate<CapturedPacket> eligible,
-                  io.pktpath.parser.sysctl.Setting<Long> timeout, boolean beyondLookahead) {
+                  Setting<Long> timeout, boolean beyondLookahead) {
         long expires = first.summary().timeNanos() + timeout.value() * 1_000_000_000L;
         Coverage held = new Coverage();
         held.add(first.fragment().get());

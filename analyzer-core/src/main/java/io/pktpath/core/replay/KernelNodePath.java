@@ -38,6 +38,7 @@ import io.pktpath.parser.conntrack.ConntrackEntry;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Setting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -166,7 +167,7 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
-    public io.pktpath.parser.sysctl.Setting<Long> fragmentTimeout(IpFamily family) {
+    public Setting<Long> fragmentTimeout(IpFamily family) {
         return net.sysctls().get(family == IpFamily.V4 ? "net.ipv4.ipfrag_time" : "net.netfilter.nf_conntrack_frag6_timeout");
     }
 
@@ -176,7 +177,7 @@ public final class KernelNodePath implements NodePath {
 
     @Override
     public List<Arrival> arrivalsOf(Packet leaving) {
-        io.pktpath.core.trace.Tuple tuple = leaving.tuple();
+        Tuple tuple = leaving.tuple();
         if (tracked(leaving)) {
             Optional<KnownArrival> known = knownArrival(leaving);
             if (known.isPresent()) {
@@ -188,7 +189,7 @@ public final class KernelNodePath implements NodePath {
             if (!origins.isEmpty()) {
                 List<Arrival> out = new ArrayList<>(origins.size());
                 for (CompiledRuleset.DnatOrigin o : origins) {
-                    arrivingOn(leaving, new io.pktpath.core.trace.Tuple(leaving.proto(), leaving.src(), leaving.sport(),
+                    arrivingOn(leaving, new Tuple(leaving.proto(), leaving.src(), leaving.sport(),
                             o.dst(), o.dport()), Arrival.Basis.DNAT_RULE, origins.size()).ifPresent(out::add);
                 }
                 return out;
@@ -229,7 +230,7 @@ public final class KernelNodePath implements NodePath {
     }
 
     /** The tuple a packet seen leaving arrived with, and what told it. */
-    private record KnownArrival(io.pktpath.core.trace.Tuple tuple, Arrival.Basis basis) {
+    private record KnownArrival(Tuple tuple, Arrival.Basis basis) {
     }
 
     /**
@@ -237,7 +238,7 @@ public final class KernelNodePath implements NodePath {
      * bundle's {@code conntrack -L} holds.
      */
     private Optional<KnownArrival> knownArrival(Packet leaving) {
-        Optional<io.pktpath.core.trace.Tuple> held = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
+        Optional<Tuple> held = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
         if (held.isPresent()) {
             return Optional.of(new KnownArrival(held.get(), Arrival.Basis.CONNECTION));
         }
@@ -267,7 +268,7 @@ public final class KernelNodePath implements NodePath {
     static final String OPENED_BEFORE = "its connection was open before the capture (the capture shows ";
 
     @Override
-    public Optional<io.pktpath.core.trace.Tuple> dumpedLeavingOf(Packet arriving) {
+    public Optional<Tuple> dumpedLeavingOf(Packet arriving) {
         return hints.leftAs(arriving.tuple());
     }
 
@@ -280,7 +281,7 @@ public final class KernelNodePath implements NodePath {
      * {@code leaving} as it arrived with {@code tuple}, on the device of the route back to its source; empty when there is
      * none or it is the device the packet left by (it would have been captured arriving).
      */
-    private Optional<Arrival> arrivingOn(Packet leaving, io.pktpath.core.trace.Tuple tuple, Arrival.Basis basis,
+    private Optional<Arrival> arrivingOn(Packet leaving, Tuple tuple, Arrival.Basis basis,
                                          int candidates) {
         String dev = deviceTowards(leaving.withTuple(tuple.inverse()));
         if (dev.isEmpty() || dev.equals(leaving.outIface())) {

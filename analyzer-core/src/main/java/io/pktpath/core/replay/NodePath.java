@@ -2,6 +2,11 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Setting;
+import io.pktpath.parser.sysctl.Sysctls;
+import java.util.Optional;
 
 /**
  * The node as the replay loop sees it: it runs a packet through the hooks in kernel order without side effects, and
@@ -23,8 +28,8 @@ public interface NodePath {
      * The run of a received packet of an established flow whose path is already known from an earlier packet of the
      * same flow, made without walking (the same run {@link #ingress} would give); empty when it must walk.
      */
-    default java.util.Optional<PathRun> knownIngress(Packet packet, boolean collectMisses) {
-        return java.util.Optional.empty();
+    default Optional<PathRun> knownIngress(Packet packet, boolean collectMisses) {
+        return Optional.empty();
     }
 
     /**
@@ -64,8 +69,8 @@ public interface NodePath {
      * that is not the node's, on the device of the route back to it. Empty otherwise, and when that device is the one
      * it left by. Its sender stands only if its replay leaves as the frame. Changes nothing.
      */
-    default java.util.Optional<Arrival> errorArrivalOf(Packet leaving) {
-        return java.util.Optional.empty();
+    default Optional<Arrival> errorArrivalOf(Packet leaving) {
+        return Optional.empty();
     }
 
     /**
@@ -82,16 +87,16 @@ public interface NodePath {
      * packet that source NAT, or the undoing of a DNAT, gave a node address: masqueraded pod traffic, a published
      * port's reply). Empty otherwise, and when the route back is the device it left by. Changes nothing.
      */
-    default java.util.Optional<Arrival> forwardedArrivalOf(Packet leaving) {
-        return java.util.Optional.empty();
+    default Optional<Arrival> forwardedArrivalOf(Packet leaving) {
+        return Optional.empty();
     }
 
     /**
      * How the connection of {@code arriving} (its first packet, before NAT) left the node, from a {@code conntrack -L}
      * in the bundle: the inverse of its reply tuple. Empty when the bundle holds no such connection.
      */
-    default java.util.Optional<io.pktpath.core.trace.Tuple> dumpedLeavingOf(Packet arriving) {
-        return java.util.Optional.empty();
+    default Optional<Tuple> dumpedLeavingOf(Packet arriving) {
+        return Optional.empty();
     }
 
     /**
@@ -99,8 +104,8 @@ public interface NodePath {
      * packet without SYN) and whose connection the bundle's {@code conntrack -L} holds: adds that connection, open, as
      * it was before the capture began, and says so; empty, changing nothing, otherwise.
      */
-    default java.util.Optional<String> openedBeforeCapture(Packet received) {
-        return java.util.Optional.empty();
+    default Optional<String> openedBeforeCapture(Packet received) {
+        return Optional.empty();
     }
 
     /** A packet sent by the node itself, from the output route lookup and OUTPUT; {@code packet} is as captured on the wire. */
@@ -114,7 +119,7 @@ public interface NodePath {
      * clash-avoiding source port): NAT, egress and the conntrack binding take the tuple {@code leftAs}, which
      * {@code seenIn} showed ("the capture", "the bundle's conntrack -L").
      */
-    PathRun observed(PathRun run, io.pktpath.core.trace.Tuple leftAs, String seenIn);
+    PathRun observed(PathRun run, Tuple leftAs, String seenIn);
 
     /**
      * A frame bridged between two ports of {@code packet.inIface()} (a bridge) with br_netfilter on: PREROUTING, FORWARD
@@ -132,13 +137,13 @@ public interface NodePath {
     PathRun lostRace(PathRun run, long winner);
 
     /** The node's interface whose MAC address is {@code mac} (48 bits), if exactly one has it. */
-    java.util.Optional<String> interfaceWithMac(long mac);
+    Optional<String> interfaceWithMac(long mac);
 
     /** Whether {@code iface} is a bridge (some interface names it as its master). */
     boolean isBridge(String iface);
 
     /** The bridge an interface is a port of, if any. */
-    java.util.Optional<String> bridgeOf(String iface);
+    Optional<String> bridgeOf(String iface);
 
     /**
      * Whether a frame carrying {@code packet}, received on a port of {@code bridge}, stays on the bridge's segment (its
@@ -153,12 +158,12 @@ public interface NodePath {
      * The device a frame whose capture names none was most likely captured on: for a frame received, the device of the
      * route back to its source; for one sent, the device of the route to its destination. Empty when there is no route.
      */
-    default java.util.Optional<String> deviceOf(Packet captured, boolean inbound) {
-        return java.util.Optional.empty();
+    default Optional<String> deviceOf(Packet captured, boolean inbound) {
+        return Optional.empty();
     }
 
     /** Whether bridged frames of this family go through iptables ({@code bridge-nf-call-iptables}/{@code ip6tables}). */
-    boolean bridgeNetfilter(io.pktpath.parser.net.IpFamily family);
+    boolean bridgeNetfilter(IpFamily family);
 
     /** Whether {@code address} is one of the node's own addresses. */
     boolean isLocal(io.pktpath.parser.net.IpAddress address);
@@ -167,7 +172,7 @@ public interface NodePath {
      * Whether nf_defrag reassembles this family's fragments at PREROUTING and OUTPUT (priority -400, before raw), so
      * that the hooks see whole datagrams only; false (the default) leaves every fragment to be replayed alone.
      */
-    default boolean defragments(io.pktpath.parser.net.IpFamily family) {
+    default boolean defragments(IpFamily family) {
         return false;
     }
 
@@ -175,9 +180,9 @@ public interface NodePath {
      * How long nf_defrag keeps an incomplete datagram before dropping its fragments: {@code net.ipv4.ipfrag_time}
      * (IPv6: {@code net.netfilter.nf_conntrack_frag6_timeout}), in seconds, the kernel default when the bundle lacks it.
      */
-    default io.pktpath.parser.sysctl.Setting<Long> fragmentTimeout(io.pktpath.parser.net.IpFamily family) {
-        String name = family == io.pktpath.parser.net.IpFamily.V4 ? "net.ipv4.ipfrag_time"
+    default Setting<Long> fragmentTimeout(IpFamily family) {
+        String name = family == IpFamily.V4 ? "net.ipv4.ipfrag_time"
                 : "net.netfilter.nf_conntrack_frag6_timeout";
-        return io.pktpath.parser.sysctl.Sysctls.empty().get(name);
+        return Sysctls.empty().get(name);
     }
 }

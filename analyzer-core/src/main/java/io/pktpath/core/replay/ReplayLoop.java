@@ -8,10 +8,13 @@ import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.Reassembled;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sysctl.Setting;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -207,7 +210,7 @@ public final class ReplayLoop {
         }
         long at = cp.summary().timeNanos();
         if (cp.inbound()) {
-            io.pktpath.parser.sysctl.Setting<Long> timeout = path.fragmentTimeout(cp.packet().get().family());
+            Setting<Long> timeout = path.fragmentTimeout(cp.packet().get().family());
             fill(at + timeout.value() * 1_000_000_000L);
             return defragmenter.hold(cp, ahead, later -> !later.outbound() && defragmentable(later), timeout,
                     ahead.size() >= options.lookaheadFrames());
@@ -231,7 +234,7 @@ public final class ReplayLoop {
      * the fragment header (ipv6_select_ident), so any IPv6 identification may be.
      */
     private static boolean keepsIdentification(CapturedPacket copy, CapturedPacket first) {
-        return copy.packet().get().family() == io.pktpath.parser.net.IpFamily.V6
+        return copy.packet().get().family() == IpFamily.V6
                 || copy.fragment().get().id() == first.fragment().get().id();
     }
 
@@ -459,7 +462,7 @@ public final class ReplayLoop {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
             correlated = portCopiesOf(cp, cp.packet().get());
         }
-        Optional<io.pktpath.core.trace.Reassembled> whole = Optional.empty();
+        Optional<Reassembled> whole = Optional.empty();
         if (reassembling != null) {
             correlated = fragmentCopies(cp, choice, correlated);
             whole = Optional.of(Defragmenter.reassembled(reassembling, cp, reassembling.frames()));
@@ -531,7 +534,7 @@ public final class ReplayLoop {
         if (!path.bridgeNetfilter(packet.family())) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, "bridged on " + bridge + " from port " + port
                     + (outPort.isEmpty() ? "" : " to port " + outPort) + "; bridge-nf-call-"
-                    + (packet.family() == io.pktpath.parser.net.IpFamily.V4 ? "iptables" : "ip6tables")
+                    + (packet.family() == IpFamily.V4 ? "iptables" : "ip6tables")
                     + " is 0, so netfilter never sees bridged frames");
         }
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
@@ -902,7 +905,7 @@ public final class ReplayLoop {
         if (a.family() != b.family() || a.proto() != b.proto() || a.payloadLength() != b.payloadLength()) {
             return false;
         }
-        if (a.family() == io.pktpath.parser.net.IpFamily.V4 && a.ipId() != b.ipId()) {
+        if (a.family() == IpFamily.V4 && a.ipId() != b.ipId()) {
             return false;
         }
         if (a.isTcp()) {
@@ -911,7 +914,7 @@ public final class ReplayLoop {
         if (a.isIcmp()) {
             return a.icmpType() == b.icmpType() && a.icmpCode() == b.icmpCode();
         }
-        return a.family() == io.pktpath.parser.net.IpFamily.V4 || a.length() == b.length();
+        return a.family() == IpFamily.V4 || a.length() == b.length();
     }
 
     private void fill(long untilNanos) {
@@ -957,7 +960,7 @@ public final class ReplayLoop {
                         + (original.reassembled().get().largestFragment() == 0 ? "" : " (at most "
                         + original.reassembled().get().largestFragment() + " bytes, the largest fragment it arrived in,"
                         + " or the device's MTU if smaller)"));
-        Optional<io.pktpath.core.trace.Reassembled> whole = fragment && cp.fragment().get().first()
+        Optional<Reassembled> whole = fragment && cp.fragment().get().first()
                 ? Optional.of(Defragmenter.leftAs(cp, original.reassembled().get(), original.correlated()))
                 : Optional.empty();
         return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), reason,

@@ -58,6 +58,7 @@ import io.pktpath.parser.iptables.target.Return;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Trace;
 import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -121,7 +122,7 @@ final class SteadyPaths {
     }
 
     /** Whether packets of this family may reuse remembered suffixes at all (reuse on, and the ruleset qualifies). */
-    boolean enabled(io.pktpath.parser.net.IpFamily family) {
+    boolean enabled(IpFamily family) {
         return family.number() == 4 ? eligible4 : eligible6;
     }
 

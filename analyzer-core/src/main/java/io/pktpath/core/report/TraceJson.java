@@ -21,6 +21,7 @@ import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.Reassembled;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RouteStep;
 import io.pktpath.core.trace.RuleMiss;
@@ -473,7 +474,7 @@ public final class TraceJson {
     }
 
     /** {@code reassembled}: the whole datagram's length and ports and the fragment frames it was made of or left as. */
-    private static void writeReassembled(JsonGenerator g, io.pktpath.core.trace.Reassembled r) throws IOException {
+    private static void writeReassembled(JsonGenerator g, Reassembled r) throws IOException {
         g.writeFieldName(REASSEMBLED);
         g.writeStartObject();
         g.writeFieldName(LEN);

@@ -1,5 +1,6 @@
 package io.pktpath.cli.render;
 
+import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.PacketSummary;
@@ -26,7 +27,7 @@ public final class FrameLine {
         sb.append("  ").append(style.disposition(t.disposition()));
         if (t.role() == FrameRole.EGRESS_COPY && !t.correlated().isEmpty()) {
             sb.append(" (copy of frame ").append(t.correlated().get(0)).append(')');
-        } else if (t.disposition() == io.pktpath.core.trace.Disposition.HELD_FOR_REASSEMBLY && !t.correlated().isEmpty()) {
+        } else if (t.disposition() == Disposition.HELD_FOR_REASSEMBLY && !t.correlated().isEmpty()) {
             sb.append(" (datagram completed at frame ").append(t.correlated().get(0)).append(')');
         } else if (t.reassembled().isPresent() && t.role() != FrameRole.EGRESS_COPY) {
             sb.append(" (reassembled: ").append(t.datagram().length()).append(" bytes)");
