@@ -22,6 +22,7 @@ public final class Codes {
     public static final String OUT_OF_WINDOW_RST = "OUT_OF_WINDOW_RST";
     public static final String SERVICE_NO_ENDPOINTS = "SERVICE_NO_ENDPOINTS";
     public static final String ETP_LOCAL_NO_ENDPOINT = "ETP_LOCAL_NO_ENDPOINT";
+    public static final String LB_SOURCE_RANGE_DENIED = "LB_SOURCE_RANGE_DENIED";
     public static final String HAIRPIN_NO_MASQ = "HAIRPIN_NO_MASQ";
     public static final String BRIDGE_NF_OFF = "BRIDGE_NF_OFF";
     public static final String CONNTRACK_TABLE_FULL = "CONNTRACK_TABLE_FULL";

@@ -31,6 +31,9 @@ final class FailureFindings {
         for (String a : g.answers) {
             evidence.add("sent back: " + a);
         }
+        if (g.code.equals(Codes.LB_SOURCE_RANGE_DENIED)) {
+            evidence.addAll(sourceRangeEvidence(g));
+        }
         if (expectsAnswer(g.code) && g.answerCount == 0) {
             evidence.add("the capture shows no ICMP error or RST sent back for these frames (rate limits or the capture "
                     + "point may hide it)");
@@ -39,6 +42,18 @@ final class FailureFindings {
         return new Finding(g.code, severity(g.code), title(g), g.frames.frames(), rules, evidence, fix(g),
                 "high: the replay put these frames through the bundle's rules, routes and sysctls and this is the "
                         + "step that ended their path" + (g.answerCount > 0 ? "; the capture shows the node's answer" : ""));
+    }
+
+    private static List<String> sourceRangeEvidence(FailureGroup g) {
+        List<String> out = new ArrayList<>();
+        if (!g.sources.isEmpty()) {
+            out.add("sources: " + g.sources.describe());
+        }
+        String fw = KubeProxyComments.firewallChain(g.responsible);
+        out.add("nat " + (fw.isEmpty() ? "KUBE-FW-…" : fw) + " sends only sources inside loadBalancerSourceRanges on to "
+                + "KUBE-EXT-… (DNAT to an endpoint); these matched none of its -s rules, kept the LoadBalancer IP as their "
+                + "destination, and KUBE-PROXY-FIREWALL (filter INPUT/FORWARD/OUTPUT, ctstate NEW) dropped them");
+        return out;
     }
 
     private static Finding neighborFromIcmp(FailureGroup g) {
@@ -90,21 +105,13 @@ final class FailureFindings {
             case Codes.FRAGMENTS_DROPPED -> n + " fragment(s) dropped by the node: their datagram never became whole"
                     + " (ipfrag_time ran out, or fragments overlapped)";
             case Codes.SERVICE_NO_ENDPOINTS -> "Service without endpoints: " + n + " connection attempt(s) rejected ("
-                    + service(g.responsible) + ")";
+                    + KubeProxyComments.service(g.responsible) + ")";
             case Codes.ETP_LOCAL_NO_ENDPOINT -> "externalTrafficPolicy=Local service has no endpoint on this node: " + n
-                    + " packet(s) dropped (" + service(g.responsible) + ")";
+                    + " packet(s) dropped (" + KubeProxyComments.service(g.responsible) + ")";
+            case Codes.LB_SOURCE_RANGE_DENIED -> "Source not in loadBalancerSourceRanges: " + n + " packet(s) to the "
+                    + "LoadBalancer IP dropped (" + KubeProxyComments.service(g.responsible) + ")";
             default -> n + " packet(s) failed: " + g.responsible;
         };
-    }
-
-    /** The service name from a kube-proxy comment {@code "ns/name:port has no endpoints"}. */
-    static String service(String ruleText) {
-        int c = ruleText.indexOf("--comment \"");
-        if (c < 0) {
-            return ruleText;
-        }
-        int end = ruleText.indexOf(" has no", c);
-        return end < 0 ? ruleText : ruleText.substring(c + 11, end);
     }
 
     private static String fix(FailureGroup g) {
@@ -134,6 +141,9 @@ final class FailureFindings {
                     + "expired, a middlebox changing sequence numbers); nf_conntrack_tcp_be_liberal=1 is a last resort";
             case Codes.SERVICE_NO_ENDPOINTS -> "Give the Service ready endpoints: check its selector matches running, ready "
                     + "pods (kubectl get endpointslices -l kubernetes.io/service-name=...)";
+            case Codes.LB_SOURCE_RANGE_DENIED -> "If these clients should reach the service, add their addresses (or "
+                    + "networks) to its spec.loadBalancerSourceRanges; pods and the node calling the LoadBalancer IP are "
+                    + "held to the same list (add the pod CIDR, or call the ClusterIP); otherwise the drop is intended";
             case Codes.ETP_LOCAL_NO_ENDPOINT -> "Send the traffic only to nodes that run a ready endpoint (load balancer "
                     + "health check on healthCheckNodePort), or set externalTrafficPolicy=Cluster";
             default -> "Inspect " + g.location;

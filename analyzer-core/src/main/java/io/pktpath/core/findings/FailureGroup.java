@@ -10,6 +10,8 @@ final class FailureGroup {
     final String location;
     final String reason;
     final FrameSample frames = new FrameSample();
+    /** Filled only for codes whose finding names the sources (LB_SOURCE_RANGE_DENIED). */
+    final SourceTally sources = new SourceTally();
     final List<String> answers = new ArrayList<>();
     long answerCount;
 

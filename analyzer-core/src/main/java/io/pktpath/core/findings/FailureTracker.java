@@ -49,6 +49,9 @@ final class FailureTracker {
             return answer;
         }
         g.frames.add(t.packet().frame());
+        if (cause[0].equals(Codes.LB_SOURCE_RANGE_DENIED)) {
+            g.sources.add(t.packet().src().map(Object::toString).orElse("?"), t.packet().frame());
+        }
         if (cause[0].equals(Codes.REJECT) || cause[0].equals(Codes.SERVICE_NO_ENDPOINTS)
                 || cause[0].startsWith("ROUTE_") || cause[0].equals(Codes.NO_ROUTE)
                 || cause[0].equals(Codes.NEIGHBOR_FAILED)) {
@@ -148,6 +151,8 @@ final class FailureTracker {
                 String code;
                 if (t.disposition() == Disposition.INVALID_STATE) {
                     code = Codes.INVALID_DROP;
+                } else if (text.contains(KubeProxyComments.NOT_ACCEPTED_BY_FW)) {
+                    code = Codes.LB_SOURCE_RANGE_DENIED;
                 } else if (text.contains("has no local endpoints")) {
                     code = Codes.ETP_LOCAL_NO_ENDPOINT;
                 } else if (text.contains("has no endpoints")) {

@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(33, codes);
+        assertEquals(34, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -42,6 +42,23 @@ class RecordedFailureFindingsTest {
     }
 
     @Test
+    void loadBalancerSourceRangeDropNamesTheServiceTheSourcesAndTheFirewallChain() {
+        AnalysisResult r = SampleBundles.analyze("loadbalancer-firewall");
+        Finding f = only(r, Codes.LB_SOURCE_RANGE_DENIED);
+        assertEquals("Source not in loadBalancerSourceRanges: 4 packet(s) to the LoadBalancer IP dropped "
+                + "(default/lb-fw:http)", f.title());
+        assertEquals(List.of(47L, 48L, 137L, 138L), f.frames());
+        assertTrue(f.evidence().contains("sources: 172.18.0.11 (2 packets from frame 47), 10.244.1.2 (2 packets from "
+                + "frame 137)"), f.evidence().toString());
+        assertTrue(f.evidence().stream().anyMatch(e -> e.startsWith("nat KUBE-FW-MYP2PR5XRK3L7K6E sends only sources "
+                + "inside loadBalancerSourceRanges")), f.evidence().toString());
+        assertTrue(f.fix().contains("spec.loadBalancerSourceRanges"), f.fix());
+        assertFalse(codes(r).contains(Codes.DROP_RULE), codes(r).toString());
+        assertEquals("externalTrafficPolicy=Local service has no endpoint on this node: 2 packet(s) dropped "
+                + "(default/lb-local:http)", only(r, Codes.ETP_LOCAL_NO_ENDPOINT).title());
+    }
+
+    @Test
     void hairpinWithoutMasqueradeAndItsMasqueradedTwin() {
         AnalysisResult r = SampleBundles.analyze("hairpin-nomasq");
         Finding f = only(r, Codes.HAIRPIN_NO_MASQ);
