@@ -88,6 +88,18 @@ public final class ConntrackTable implements ConntrackFacts {
     }
 
     /**
+     * The original tuple of the TCP or UDP connection alive in {@code zone} at {@code timeNanos} that {@code leaving} (a
+     * packet seen leaving) belongs to, in either direction; empty when conntrack holds none.
+     */
+    public Optional<Tuple> originalOf(Packet leaving, int zone, long timeNanos) {
+        if (Tuples.isIcmp(leaving.proto())) {
+            return Optional.empty();
+        }
+        int at = index.liveAt(zone, leaving.withTuple(leaving.tuple().inverse()), timeNanos);
+        return at < 0 ? Optional.empty() : Optional.of(index.ctAt(at).original());
+    }
+
+    /**
      * How {@code leaving}, an ICMP error seen leaving, arrived, when it quotes a packet of a connection alive in
      * {@code zone} at {@code timeNanos}: the kernel's NAT of RELATED errors made its quoted header that packet as its
      * sender sent it, one of the connection's tuples (an echo by its request or reply type, as the RELATED lookup

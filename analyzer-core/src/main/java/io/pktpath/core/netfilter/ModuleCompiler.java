@@ -25,6 +25,7 @@ import io.pktpath.parser.iptables.match.PkttypeMatch;
 import io.pktpath.parser.iptables.match.RecentMatch;
 import io.pktpath.parser.iptables.match.RpfilterMatch;
 import io.pktpath.parser.iptables.match.SetMatch;
+import io.pktpath.parser.iptables.match.SocketMatch;
 import io.pktpath.parser.iptables.match.StateMatch;
 import io.pktpath.parser.iptables.match.StatisticMatch;
 import io.pktpath.parser.iptables.match.StringMatch;
@@ -38,7 +39,7 @@ import java.util.Set;
 
 /** Compiles one match module into evaluators (one per option where the kernel tests options independently). */
 final class ModuleCompiler {
-    private static final Set<String> OPAQUE = Set.of("u32", "bpf", "time", "cpu", "frag", "socket", "cgroup",
+    private static final Set<String> OPAQUE = Set.of("u32", "bpf", "time", "cpu", "frag", "cgroup",
             "quota", "connbytes", "helper", "policy", "dscp", "tos", "ecn", "devgroup", "realm", "cluster", "osf");
 
     private ModuleCompiler() {
@@ -76,6 +77,9 @@ final class ModuleCompiler {
         }
         if (m instanceof PhysdevMatch p) {
             return List.of(new PhysdevEvaluator(p));
+        }
+        if (m instanceof SocketMatch s) {
+            return List.of(new SocketEvaluator(s));
         }
         if (m instanceof OwnerMatch o) {
             return List.of(new OwnerEvaluator(o));

@@ -1,12 +1,15 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.trace.RuleRef;
+import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.net.IpAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The committed state of stateful matches across a replay (nth counters, limit/hashlimit buckets, recent lists,
@@ -18,6 +21,7 @@ public final class RuleState implements StateStore {
     private final Map<String, TokenBucket> buckets = new HashMap<>();
     private final Map<String, Map<IpAddress, RecentEntry>> recent = new HashMap<>();
     private final Map<String, List<CountedConnection>> connlimit = new HashMap<>();
+    private final Set<String> tproxiedConnections = new HashSet<>();
 
     /** Applies the updates of one chosen walk, in order. */
     public void commit(List<StateUpdate> updates) {
@@ -29,6 +33,17 @@ public final class RuleState implements StateStore {
     /** The key under which a rule's own state (nth counter, limit bucket) is kept. */
     public static String ruleKey(RuleRef rule) {
         return rule.family() + " " + rule.table() + " " + rule.chain() + " #" + rule.position();
+    }
+
+    /** The key of a connection's TPROXY socket: its zone and original tuple (the same before and after confirmation). */
+    public static String socketKey(int zone, Tuple original) {
+        return zone + " " + original.protocol() + " " + original.src() + ":" + original.sport() + " " + original.dst() + ":"
+                + original.dport();
+    }
+
+    /** True when TPROXY gave the connection with this zone and original tuple a local socket. */
+    public boolean tproxied(int zone, Tuple original) {
+        return socketAssigned(socketKey(zone, original));
     }
 
     /** How many times the nth rule was evaluated since the capture started, if ever. */
@@ -85,5 +100,15 @@ public final class RuleState implements StateStore {
     @Override
     public void putConnlimit(String key, List<CountedConnection> counted) {
         connlimit.put(key, List.copyOf(counted));
+    }
+
+    @Override
+    public boolean socketAssigned(String connectionKey) {
+        return tproxiedConnections.contains(connectionKey);
+    }
+
+    @Override
+    public void putSocketAssigned(String connectionKey) {
+        tproxiedConnections.add(connectionKey);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Storage of stateful-match state (nth counters, token buckets, recent lists, connlimit lists) that
+ * Storage of stateful-match state (nth counters, token buckets, recent lists, connlimit lists, TPROXY sockets) that
  * {@link StateUpdate}s modify.
  */
 public interface StateStore {
@@ -26,4 +26,9 @@ public interface StateStore {
     Optional<List<CountedConnection>> connlimit(String key);
 
     void putConnlimit(String key, List<CountedConnection> counted);
+
+    /** True when TPROXY gave the connection with this key ({@link LocalSockets#key}) a local socket. */
+    boolean socketAssigned(String connectionKey);
+
+    void putSocketAssigned(String connectionKey);
 }

@@ -103,4 +103,16 @@ public sealed interface StateUpdate {
             store.putConnlimit(key, counted);
         }
     }
+
+    /** TPROXY assigned a local socket to the connection with this key. */
+    record SocketAssigned(String connectionKey) implements StateUpdate {
+        public SocketAssigned {
+            Objects.requireNonNull(connectionKey, "connectionKey");
+        }
+
+        @Override
+        public void applyTo(StateStore store) {
+            store.putSocketAssigned(connectionKey);
+        }
+    }
 }

@@ -3,10 +3,12 @@ package io.pktpath.core.netfilter;
 import io.pktpath.parser.net.IpAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The rule state as one walk sees it: the committed {@link RuleState} plus this walk's own updates so far, which are
@@ -19,6 +21,7 @@ final class StateView implements StateStore {
     private Map<String, TokenBucket> buckets;
     private Map<String, Optional<RecentEntry>> recent;
     private Map<String, List<CountedConnection>> connlimit;
+    private Set<String> sockets;
 
     StateView(RuleState committed) {
         this.committed = committed;
@@ -96,5 +99,18 @@ final class StateView implements StateStore {
             connlimit = new HashMap<>();
         }
         connlimit.put(key, List.copyOf(counted));
+    }
+
+    @Override
+    public boolean socketAssigned(String connectionKey) {
+        return sockets != null && sockets.contains(connectionKey) || committed.socketAssigned(connectionKey);
+    }
+
+    @Override
+    public void putSocketAssigned(String connectionKey) {
+        if (sockets == null) {
+            sockets = new HashSet<>();
+        }
+        sockets.add(connectionKey);
     }
 }

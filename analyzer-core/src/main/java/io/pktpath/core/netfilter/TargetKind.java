@@ -18,11 +18,12 @@ import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.Return;
 import io.pktpath.parser.iptables.target.Snat;
 import io.pktpath.parser.iptables.target.Target;
+import io.pktpath.parser.iptables.target.Tproxy;
 import io.pktpath.parser.iptables.target.UnsupportedTarget;
 
 /** What the walker does with a matched rule's target, decided once at compile time. */
 enum TargetKind {
-    ACCEPT, DROP, REJECT, QUEUE, NAT, RETURN, JUMP, GOTO, MARK, CONNMARK, CT, UNKNOWN_VERDICT, CONTINUE;
+    ACCEPT, DROP, REJECT, QUEUE, NAT, RETURN, JUMP, GOTO, MARK, CONNMARK, CT, TPROXY, UNKNOWN_VERDICT, CONTINUE;
 
     static TargetKind of(Target t) {
         if (t instanceof Accept) {
@@ -57,6 +58,9 @@ enum TargetKind {
         }
         if (t instanceof Ct || t instanceof Notrack) {
             return CT;
+        }
+        if (t instanceof Tproxy) {
+            return TPROXY;
         }
         if (t instanceof UnsupportedTarget u && u.terminating()) {
             return UNKNOWN_VERDICT;

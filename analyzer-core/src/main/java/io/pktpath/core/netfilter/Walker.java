@@ -7,6 +7,7 @@ import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.Verdict;
 import io.pktpath.parser.iptables.model.Policy;
 import io.pktpath.parser.iptables.target.RejectWith;
+import io.pktpath.parser.iptables.target.Tproxy;
 import java.util.List;
 import java.util.Optional;
 
@@ -92,7 +93,7 @@ final class Walker {
                     step(e, r, Verdict.RETURN, List.of());
                     return false;
                 }
-                case ACCEPT, DROP, REJECT, QUEUE, NAT, UNKNOWN_VERDICT -> {
+                case ACCEPT, DROP, REJECT, QUEUE, NAT, TPROXY, UNKNOWN_VERDICT -> {
                     decide(e, r);
                     return true;
                 }
@@ -131,6 +132,12 @@ final class Walker {
                     e.note(r.ref.label() + ": NAT targets outside the nat table are refused by iptables; ACCEPT assumed");
                 }
                 setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT);
+            }
+            case TPROXY -> {
+                List<String> effects = TproxyDecision.newEffects();
+                boolean accept = TproxyDecision.accept(e, (Tproxy) r.target, effects);
+                e.verdict = accept ? TableVerdict.ACCEPT : TableVerdict.DROP;
+                step(e, r, accept ? Verdict.ACCEPT : Verdict.DROP, effects);
             }
             default -> {
                 String reason = "cannot be evaluated offline: target " + r.target.render().substring(3);

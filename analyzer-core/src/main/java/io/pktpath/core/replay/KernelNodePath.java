@@ -20,6 +20,7 @@ import io.pktpath.core.netfilter.CompiledRuleset;
 import io.pktpath.core.netfilter.NatRequest;
 import io.pktpath.core.netfilter.RuleHits;
 import io.pktpath.core.netfilter.RuleState;
+import io.pktpath.core.netfilter.StateUpdate;
 import io.pktpath.core.netfilter.TableResult;
 import io.pktpath.core.packet.Addresses;
 import io.pktpath.core.routing.Deliverability;
@@ -218,6 +219,12 @@ public final class KernelNodePath implements NodePath {
     public boolean sentByNode(Packet leaving) {
         return tracked(leaving) && conntrack.arrivalOf(leaving, 0, leaving.timeNanos())
                 .filter(t -> net.isLocal(t.src())).isPresent();
+    }
+
+    @Override
+    public boolean sentByTproxiedSocket(Packet leaving) {
+        return tracked(leaving) && conntrack.originalOf(leaving, 0, leaving.timeNanos())
+                .filter(o -> ruleState.tproxied(0, o)).isPresent();
     }
 
     @Override
@@ -497,9 +504,20 @@ public final class KernelNodePath implements NodePath {
                 : walk(s, Hook.INPUT, "security") && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty());
         if (ok) {
             s.confirm = true;
-            s.end(Disposition.DELIVERED_LOCALLY, "delivered to the node's own address " + s.packet.dst()
-                    + (s.packet.hasPorts() ? " port " + s.packet.dport() : "") + natSuffix(s));
+            String to = tproxied(s) ? "delivered to the socket TPROXY chose, for " + s.packet.dst()
+                    : "delivered to the node's own address " + s.packet.dst();
+            s.end(Disposition.DELIVERED_LOCALLY, to + (s.packet.hasPorts() ? " port " + s.packet.dport() : "") + natSuffix(s));
         }
+    }
+
+    /** True when TPROXY gave the packet's connection a socket, in this run or before. */
+    private boolean tproxied(RunState s) {
+        for (TableResult t : s.tables) {
+            if (t.stateUpdates().stream().anyMatch(u -> u instanceof StateUpdate.SocketAssigned)) {
+                return true;
+            }
+        }
+        return s.ct.filter(c -> ruleState.tproxied(c.zone(), c.original())).isPresent();
     }
 
     private void forward(RunState s, RouteResult rr) {

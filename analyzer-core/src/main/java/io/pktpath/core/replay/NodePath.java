@@ -82,6 +82,14 @@ public interface NodePath {
     }
 
     /**
+     * True when {@code leaving}, seen leaving with a source that is no node address, belongs to a connection TPROXY gave
+     * a local socket: that transparent socket sends from the connection's original destination. Changes nothing.
+     */
+    default boolean sentByTproxiedSocket(Packet leaving) {
+        return false;
+    }
+
+    /**
      * The packet that arrived, for a packet seen leaving with a node address as its source that is not the node's own:
      * conntrack holds its connection, and the sender of the direction it travels is not a node address (a forwarded
      * packet that source NAT, or the undoing of a DNAT, gave a node address: masqueraded pod traffic, a published

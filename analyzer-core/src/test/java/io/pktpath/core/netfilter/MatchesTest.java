@@ -227,8 +227,7 @@ class MatchesTest {
 
     @Test
     void undecidableModulesNameTheModule() {
-        for (String rule : List.of("-m u32 --u32 \"0x0>>0x16&0x3c@0x0>>0x10=0x50\"", "-m time --timestart 08:00 --timestop 17:00",
-                "-m socket --transparent")) {
+        for (String rule : List.of("-m u32 --u32 \"0x0>>0x16&0x3c@0x0>>0x10=0x50\"", "-m time --timestart 08:00 --timestop 17:00")) {
             CompiledRuleset rs = compile(table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -p tcp " + rule + " -j DROP"));
             var branches = Branches.enumerate(o -> Fixtures.walk(rs, Hook.INPUT, "filter", WEB.build(), Optional.empty(),
                     Fixtures.Facts.of(), o, new RuleState(), false));

@@ -73,11 +73,11 @@ class TargetsTest {
     @Test
     void anUnsupportedTerminatingTargetIsDecidedByTheOracle() {
         CompiledRuleset rs = compile(table("mangle", ":PREROUTING ACCEPT [0:0]",
-                "-A PREROUTING -p tcp -j TPROXY --on-port 15001 --on-ip 0.0.0.0 --tproxy-mark 0x1/0x1"));
+                "-A PREROUTING -p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460"));
         var branches = Branches.enumerate(o -> Fixtures.walk(rs, Hook.PREROUTING, "mangle", WEB, Optional.empty(),
                 Fixtures.Facts.of(), o, new RuleState(), false));
         assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP), branches.stream().map(b -> b.walk().result().verdict()).toList());
-        assertTrue(branches.get(0).points().get(0).reason().startsWith("cannot be evaluated offline: target TPROXY"),
+        assertTrue(branches.get(0).points().get(0).reason().startsWith("cannot be evaluated offline: target SYNPROXY"),
                 branches.get(0).points().get(0).reason());
     }
 

@@ -12,6 +12,7 @@ import io.pktpath.parser.iptables.target.Redirect;
 import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.Snat;
 import io.pktpath.parser.iptables.target.Target;
+import io.pktpath.parser.iptables.target.Tproxy;
 import java.util.List;
 import java.util.Set;
 
@@ -71,6 +72,12 @@ final class PlacementCheck {
         if (t instanceof Reject && !table.equals("filter")) {
             return "REJECT is refused outside the filter table (here: " + table + ")";
         }
+        if (t instanceof Tproxy) {
+            if (!table.equals("mangle")) {
+                return "TPROXY is refused outside the mangle table (here: " + table + ")";
+            }
+            return !builtin || chain.equals("PREROUTING") ? null : "TPROXY is refused in mangle " + chain;
+        }
         if (t instanceof Notrack || t instanceof Ct) {
             return table.equals("raw") ? null : targetName(t) + " is refused outside the raw table (here: " + table + ")";
         }
@@ -102,6 +109,7 @@ final class PlacementCheck {
         return switch (targetName(t)) {
             case "REJECT" -> "REJECT only in the filter table";
             case "NOTRACK", "CT" -> "the raw table";
+            case "TPROXY" -> "mangle PREROUTING, or a chain reached from it";
             case "DNAT", "REDIRECT" -> "nat PREROUTING or OUTPUT, or a chain reached from them";
             case "SNAT" -> "nat POSTROUTING or INPUT, or a chain reached from them";
             case "MASQUERADE" -> "nat POSTROUTING, or a chain reached from it";

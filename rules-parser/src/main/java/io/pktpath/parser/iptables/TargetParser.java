@@ -3,6 +3,7 @@ package io.pktpath.parser.iptables;
 import io.pktpath.parser.diag.InvalidValueException;
 import io.pktpath.parser.iptables.TargetArgs.Arg;
 import io.pktpath.parser.iptables.target.*;
+import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.net.PortRange;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Set;
 final class TargetParser {
     /** Targets iptables has that this model keeps verbatim; the value says whether they end the traversal. */
     private static final java.util.Map<String, Boolean> KNOWN_UNMODELED = java.util.Map.ofEntries(
-            java.util.Map.entry("TPROXY", true), java.util.Map.entry("SYNPROXY", true), java.util.Map.entry("SET", false),
+            java.util.Map.entry("SYNPROXY", true), java.util.Map.entry("SET", false),
             java.util.Map.entry("CLASSIFY", false), java.util.Map.entry("DSCP", false), java.util.Map.entry("TOS", false),
             java.util.Map.entry("TTL", false), java.util.Map.entry("HL", false), java.util.Map.entry("SECMARK", false),
             java.util.Map.entry("CONNSECMARK", false), java.util.Map.entry("AUDIT", false), java.util.Map.entry("LED", false),
@@ -90,6 +91,7 @@ final class TargetParser {
                 case "NFQUEUE" -> nfqueue(name, args);
                 case "CHECKSUM" -> checksum(name, args);
                 case "TCPMSS" -> tcpmss(name, args);
+                case "TPROXY" -> tproxy(name, args);
                 default -> unmodeled(name, args);
             };
         } catch (InvalidValueException e) {
@@ -366,6 +368,33 @@ final class TargetParser {
             return new Tcpmss(Optional.of(v), false);
         }
         return new Tcpmss(Optional.empty(), true);
+    }
+
+    /** {@code --on-port} (required by iptables), {@code --on-ip} (default the family's zero address), {@code --tproxy-mark}. */
+    private Target tproxy(Token name, List<Token> args) throws LineError, InvalidValueException {
+        Optional<List<Arg>> read = TargetArgs.read(args, Set.of("--on-port", "--on-ip", "--tproxy-mark"), Set.of());
+        if (read.isEmpty() || TargetArgs.last(read.get(), "--on-port").isEmpty()) {
+            return unsupported(name, args);
+        }
+        List<Arg> a = read.get();
+        int port = NumberText.parseOrMinus(TargetArgs.last(a, "--on-port").get().text());
+        if (port < 0 || port > 65535) {
+            throw new InvalidValueException("'" + TargetArgs.last(a, "--on-port").get().text() + "' is not a port",
+                    "a port number 0-65535");
+        }
+        Optional<Arg> ip = TargetArgs.last(a, "--on-ip");
+        IpAddress onIp = ip.isPresent() ? IpAddress.parse(ip.get().text(), family)
+                : family == IpFamily.V4 ? IpAddress.v4(0) : IpAddress.v6(0, 0);
+        Optional<Arg> mark = TargetArgs.last(a, "--tproxy-mark");
+        long value = 0;
+        long mask = 0;
+        if (mark.isPresent()) {
+            String text = mark.get().text();
+            int slash = text.indexOf('/');
+            value = OptionKind.u32(slash < 0 ? text : text.substring(0, slash), text);
+            mask = slash < 0 ? 0xffffffffL : OptionKind.u32(text.substring(slash + 1), text);
+        }
+        return new Tproxy(port, onIp, value, mask);
     }
 
     /** Whether a rule with this target needs {@code -p} for its ports (checked for DNAT/SNAT). */

@@ -136,12 +136,51 @@ class TargetModelTest {
 
     @Test
     void unmodeledTargetIsKeptWithAWarning() {
-        Parsed<Ruleset> p = IptablesSaveParser.parse("t", "*mangle\n:PREROUTING ACCEPT [0:0]\n"
-                + "-A PREROUTING -p tcp -j TPROXY --on-port 15001 --on-ip 0.0.0.0 --tproxy-mark 0x1/0x1\nCOMMIT\n");
-        assertEquals(List.of("t:3:25: warning[IPT103]: target TPROXY is not modeled; kept verbatim"),
+        Parsed<Ruleset> p = IptablesSaveParser.parse("t", "*filter\n:INPUT ACCEPT [0:0]\n"
+                + "-A INPUT -p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460\nCOMMIT\n");
+        assertEquals(List.of("t:3:20: warning[IPT103]: target SYNPROXY is not modeled; kept verbatim"),
                 p.diagnostics().stream().map(d -> d.headline()).toList());
-        UnsupportedTarget u = (UnsupportedTarget) p.value().table("mangle").orElseThrow().rules().get(0).target();
-        assertEquals(List.of("--on-port", "15001", "--on-ip", "0.0.0.0", "--tproxy-mark", "0x1/0x1"), u.tokens());
+        UnsupportedTarget u = (UnsupportedTarget) p.value().table("filter").orElseThrow().rules().get(0).target();
+        assertEquals(List.of("--sack-perm", "--timestamp", "--wscale", "7", "--mss", "1460"), u.tokens());
         assertTrue(u.terminating());
+    }
+
+    @Test
+    void tproxyAsIptablesSavePrintsItRoundTrips() {
+        String rule = "-A ISTIO_TPROXY ! -d 127.0.0.1/32 -p tcp -j TPROXY --on-port 15006 --on-ip 0.0.0.0 --tproxy-mark 0x539/0xffffffff";
+        Parsed<Ruleset> p = IptablesSaveParser.parse("t", "*mangle\n:PREROUTING ACCEPT [0:0]\n:ISTIO_TPROXY - [0:0]\n" + rule
+                + "\nCOMMIT\n");
+        assertEquals(List.of(), p.diagnostics().stream().map(d -> d.headline()).toList());
+        Rule r = p.value().table("mangle").orElseThrow().rules().get(0);
+        Tproxy t = (Tproxy) r.target();
+        assertEquals(15006, t.onPort());
+        assertTrue(t.onInputAddress());
+        assertEquals(0x539L, t.markValue());
+        assertEquals(0xffffffffL, t.markMask());
+        assertEquals(0x539L, t.applyMark(0x1000));
+        assertEquals(rule, RuleRenderer.render(r));
+    }
+
+    @Test
+    void tproxyDefaultsAreWhatIptablesSavePrints() {
+        Parsed<Ruleset> p = IptablesSaveParser.parse("t", "*mangle\n:PREROUTING ACCEPT [0:0]\n"
+                + "-A PREROUTING -p tcp -m tcp --dport 9000 -j TPROXY --on-port 15007 --on-ip 127.0.0.1 --tproxy-mark 0x1/0x1\n"
+                + "-A PREROUTING -p tcp -j TPROXY --on-port 0 --tproxy-mark 0x539\nCOMMIT\n");
+        List<Rule> rules = p.value().table("mangle").orElseThrow().rules();
+        assertEquals("-j TPROXY --on-port 15007 --on-ip 127.0.0.1 --tproxy-mark 0x1/0x1", rules.get(0).target().render());
+        assertEquals("-j TPROXY --on-port 0 --on-ip 0.0.0.0 --tproxy-mark 0x539/0xffffffff", rules.get(1).target().render());
+        Parsed<Ruleset> six = IptablesSaveParser.parse("t", "*mangle\n:PREROUTING ACCEPT [0:0]\n"
+                + "-A PREROUTING ! -d ::1/128 -p tcp -j TPROXY --on-port 15006 --on-ip :: --tproxy-mark 0x539/0xffffffff\nCOMMIT\n",
+                IpFamily.V6);
+        assertEquals("-j TPROXY --on-port 15006 --on-ip :: --tproxy-mark 0x539/0xffffffff",
+                six.value().table("mangle").orElseThrow().rules().get(0).target().render());
+    }
+
+    @Test
+    void tproxyOutsideManglePreroutingIsRefused() {
+        Parsed<Ruleset> p = IptablesSaveParser.parse("t", "*mangle\n:INPUT ACCEPT [0:0]\n"
+                + "-A INPUT -p tcp -j TPROXY --on-port 15006\nCOMMIT\n");
+        assertEquals(List.of("t:3:17: warning[IPT106]: TPROXY is refused in mangle INPUT (expected: mangle PREROUTING, or a chain reached from it)"),
+                p.diagnostics().stream().map(d -> d.headline()).toList());
     }
 }

@@ -3,8 +3,8 @@ package io.pktpath.parser.iptables.match;
 import java.util.List;
 
 /**
- * The {@code -m socket} match of iptables-extensions(8): tests whether a local socket would take the packet, which
- * cannot be known offline.
+ * The {@code -m socket} match of iptables-extensions(8): tests whether a local socket would take the packet (a bundle
+ * lists no sockets: the analyzer decides it from the connections it replayed).
  */
 public record SocketMatch(List<MatchOption> options, boolean implicit) implements ModuleMatch {
     public static final String MODULE = "socket";
