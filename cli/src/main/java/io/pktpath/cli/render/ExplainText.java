@@ -2,6 +2,7 @@ package io.pktpath.cli.render;
 
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.AlternativeTexts;
+import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
 import java.io.PrintStream;
@@ -21,13 +22,13 @@ public final class ExplainText {
         out.println("path:");
         PathTree.render(t.path(), t.misses(), style, 2).forEach(out::println);
         if (t.path().isEmpty()) {
-            out.println("  (no steps: " + (t.role().name().equals("EGRESS_COPY")
+            out.println("  (no steps: " + (t.role() == FrameRole.EGRESS_COPY
                     ? "this frame is the egress copy of a packet replayed from another frame"
-                    : t.role().name().equals("FRAGMENT") ? "a fragment is never replayed alone: its datagram is, whole"
+                    : t.role() == FrameRole.FRAGMENT ? "a fragment is never replayed alone: its datagram is, whole"
                     : "the frame was not replayed") + ")");
         }
         t.reassembled().ifPresent(r -> out.println("reassembled: the " + r.datagram().length() + "-byte datagram the hooks"
-                + " saw, " + (t.role().name().equals("EGRESS_COPY") ? "leaving as" : "made of") + " frames "
+                + " saw, " + (t.role() == FrameRole.EGRESS_COPY ? "leaving as" : "made of") + " frames "
                 + join(r.fragments())));
         out.println("disposition: " + style.disposition(t.disposition()) + " (" + t.disposition().words() + ")");
         out.println("reason: " + t.reason());
