@@ -74,6 +74,9 @@ for i in $(seq 1 50); do grep -q ready "$WORK/proxy-15006.out" 2>/dev/null && br
 grep -q ready "$WORK/proxy-15006.out" || b_fail "tproxy listener did not start: $(cat "$WORK/proxy-15006.err")"
 b_serve node tcp 15021 40          # excluded from interception (Istio's health port)
 b_serve node tcp 8080 40           # the application port: must not be reached by intercepted traffic
+# The node's listening TCP sockets while the proxy listens (nothing on 127.0.0.1:15007): pktpath decides TPROXY's
+# listener lookup from them.
+ip netns exec "$NODE_NS" ss -tlnp > "$BUNDLE/ss-tlnp.txt"
 
 snapshot_state before
 b_netstat_snap before

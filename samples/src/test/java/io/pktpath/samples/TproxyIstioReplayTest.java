@@ -10,14 +10,17 @@ import io.pktpath.core.trace.RuleStep;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bundles/tproxy-istio replayed: Istio's TPROXY hands the first SYN to the transparent listener (mark 0x539, no NAT,
  * delivered through table 133's local default route), the proxy's answers leave from the original destination, and the
- * later packets match {@code -m socket} and go through ISTIO_DIVERT, as the kernel's trace shows.
+ * later packets match {@code -m socket} and go through ISTIO_DIVERT, as the kernel's trace shows; the SYNs TPROXYed to
+ * 127.0.0.1:15007, where ss lists no listener, are dropped.
  */
 class TproxyIstioReplayTest {
     private static List<PacketTrace> replay() throws IOException {
@@ -40,11 +43,39 @@ class TproxyIstioReplayTest {
         PacketTrace syn = frame(replay(), "172.18.0.1:46001 > 10.50.0.20:8080 [S]");
         assertEquals(Disposition.DELIVERED_LOCALLY, syn.disposition());
         assertTrue(syn.nat().isEmpty());
-        assertTrue(rules(syn).contains("ISTIO_TPROXY ACCEPT [socket 0.0.0.0:15006 (0.0.0.0: the primary address of eth0),"
-                + " mark 0x0 -> 0x539]"), rules(syn).toString());
+        assertTrue(rules(syn).contains("ISTIO_TPROXY ACCEPT [socket 0.0.0.0:15006 (ss), mark 0x0 -> 0x539]"),
+                rules(syn).toString());
         assertTrue(syn.route().orElseThrow().toString().contains("table 133"), syn.route().toString());
-        assertTrue(syn.notes().contains("TPROXY: a transparent listener on 0.0.0.0:15006 (0.0.0.0: the primary address of"
-                + " eth0) is assumed (sockets are not in the bundle)"), syn.notes().toString());
+        assertTrue(syn.notes().contains("TPROXY: tcp listener 0.0.0.0:15006 (ss) takes the packet for 172.18.0.2:15006;"
+                + " it is assumed transparent (ss does not show IP_TRANSPARENT)"), syn.notes().toString());
+    }
+
+    @Test
+    void theSynToAPortWithoutListenerIsDroppedByTproxyAsTheKernelDid() throws IOException {
+        List<PacketTrace> syns = replay().stream().filter(t -> t.packet().info().contains("> 10.50.0.20:9000 [S]")).toList();
+        assertEquals(2, syns.size());
+        for (PacketTrace syn : syns) {
+            assertEquals(Disposition.DROPPED_BY_RULE, syn.disposition(), syn.toString());
+            assertTrue(rules(syn).contains("ISTIO_INBOUND DROP [no socket listens on 127.0.0.1:15007 (ss)]"),
+                    rules(syn).toString());
+            assertTrue(syn.notes().contains("no socket listens on 127.0.0.1:15007 (ss): TPROXY drops the packet"),
+                    syn.notes().toString());
+        }
+    }
+
+    @Test
+    void withoutTheSocketTableTheListenerIsAssumedAsBefore(@TempDir Path tmp) throws IOException {
+        Path dir = RecordedBundles.bundlesDir().resolve("tproxy-istio");
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().startsWith("ss-")).toList()) {
+                Files.copy(f, tmp.resolve(f.getFileName()));
+            }
+        }
+        List<PacketTrace> traces = CaptureReplays.replay(BundleLoader.loadDirectory(tmp), tmp.resolve("capture.pcap"));
+        PacketTrace syn = frame(traces, "> 10.50.0.20:9000 [S]");
+        assertEquals(Disposition.DELIVERED_LOCALLY, syn.disposition());
+        assertTrue(syn.notes().contains("TPROXY: a transparent listener on 127.0.0.1:15007 is assumed (sockets are not in the"
+                + " bundle)"), syn.notes().toString());
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class Analyzer {
         return NodeNetwork.of(new NetworkInputs(bundle.interfaces(), routes,
                 bundle.has(InputKind.IP_RULE) || !bundle.policyRulesV4().isEmpty() ? Optional.of(bundle.policyRulesV4()) : Optional.empty(),
                 !bundle.policyRulesV6().isEmpty() ? Optional.of(bundle.policyRulesV6()) : Optional.empty(),
-                bundle.neighbors(), bundle.sysctls(), bundle.ipsets()));
+                bundle.neighbors(), bundle.sysctls(), bundle.ipsets(), bundle.sockets()));
     }
 
     /** The node the capture is replayed against: its network, rules, conntrack seeds and bridges, as analyze builds it. */

@@ -1,6 +1,8 @@
 package io.pktpath.core.engine;
 
 import io.pktpath.parser.net.IpAddress;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sockets.SocketTable;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,4 +24,14 @@ public interface NodeFacts {
 
     /** {@code -m rpfilter}: whether a reverse lookup of the source leads back to the input interface (any with loose). */
     boolean rpfilterPasses(Packet packet, boolean loose, boolean validMark, boolean acceptLocal);
+
+    /** The node's sockets as {@code ss} listed them; empty when the bundle has no ss output (listeners unknown). */
+    default Optional<SocketTable> sockets() {
+        return Optional.empty();
+    }
+
+    /** The first primary address of {@code dev} of one family (nf_tproxy_laddr4's choice), if known. */
+    default Optional<IpAddress> primaryAddress(String dev, IpFamily family) {
+        return Optional.empty();
+    }
 }

@@ -6,6 +6,7 @@ import io.pktpath.parser.iproute.Neighbor;
 import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iproute.PolicyRule;
 import io.pktpath.parser.iproute.Route;
+import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sysctl.Sysctls;
 
 import java.util.List;
@@ -15,11 +16,12 @@ import java.util.Optional;
 /**
  * What {@link NodeNetwork} is built from: interfaces with addresses ({@code ip addr}), the routes of all tables of both
  * families ({@code ip [-6] route show table all}), the policy rules per family (empty when the bundle has no
- * {@code ip [-6] rule} output: the kernel defaults are assumed), neighbours, sysctls and ipset contents.
+ * {@code ip [-6] rule} output: the kernel defaults are assumed), neighbours, sysctls, ipset contents and the sockets
+ * {@code ss} listed (empty: unknown).
  */
 public record NetworkInputs(List<NetInterface> interfaces, List<Route> routes, Optional<List<PolicyRule>> rulesV4,
                             Optional<List<PolicyRule>> rulesV6, List<Neighbor> neighbors, Sysctls sysctls,
-                            IpSets ipsets) {
+                            IpSets ipsets, Optional<SocketTable> sockets) {
     public NetworkInputs {
         interfaces = List.copyOf(interfaces);
         routes = List.copyOf(routes);
@@ -28,6 +30,13 @@ public record NetworkInputs(List<NetInterface> interfaces, List<Route> routes, O
         neighbors = List.copyOf(neighbors);
         Objects.requireNonNull(sysctls, "sysctls");
         Objects.requireNonNull(ipsets, "ipsets");
+        Objects.requireNonNull(sockets, "sockets");
+    }
+
+    /** Inputs without a socket table. */
+    public NetworkInputs(List<NetInterface> interfaces, List<Route> routes, Optional<List<PolicyRule>> rulesV4,
+                         Optional<List<PolicyRule>> rulesV6, List<Neighbor> neighbors, Sysctls sysctls, IpSets ipsets) {
+        this(interfaces, routes, rulesV4, rulesV6, neighbors, sysctls, ipsets, Optional.empty());
     }
 
     /**
@@ -39,6 +48,6 @@ public record NetworkInputs(List<NetInterface> interfaces, List<Route> routes, O
         routes.addAll(b.routesV6());
         Optional<List<PolicyRule>> v4 = b.policyRulesV4().isEmpty() ? Optional.empty() : Optional.of(b.policyRulesV4());
         Optional<List<PolicyRule>> v6 = b.policyRulesV6().isEmpty() ? Optional.empty() : Optional.of(b.policyRulesV6());
-        return new NetworkInputs(b.interfaces(), routes, v4, v6, b.neighbors(), b.sysctls(), b.ipsets());
+        return new NetworkInputs(b.interfaces(), routes, v4, v6, b.neighbors(), b.sysctls(), b.ipsets(), b.sockets());
     }
 }

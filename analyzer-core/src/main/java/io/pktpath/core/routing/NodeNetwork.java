@@ -7,6 +7,7 @@ import io.pktpath.parser.iproute.InterfaceAddress;
 import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sysctl.Setting;
 import io.pktpath.parser.sysctl.Sysctls;
 
@@ -29,6 +30,7 @@ public final class NodeNetwork implements NodeFacts {
     private final IpsetFacts ipsets;
     private final List<IpAddress> localAddresses;
     private final List<String> assumptions;
+    private final Optional<SocketTable> sockets;
 
     private NodeNetwork(NetworkInputs in) {
         this.fib = new NodeFib(in);
@@ -43,6 +45,7 @@ public final class NodeNetwork implements NodeFacts {
         }
         this.localAddresses = List.copyOf(local);
         this.assumptions = List.copyOf(fib.assumptions());
+        this.sockets = in.sockets();
     }
 
     public static NodeNetwork of(NetworkInputs in) {
@@ -164,6 +167,16 @@ public final class NodeNetwork implements NodeFacts {
 
     public Sysctls sysctls() {
         return fib.sysctls();
+    }
+
+    @Override
+    public Optional<SocketTable> sockets() {
+        return sockets;
+    }
+
+    @Override
+    public Optional<IpAddress> primaryAddress(String dev, IpFamily family) {
+        return primaryAddresses(dev, family).stream().findFirst().map(InterfaceAddress::address);
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class BundleOptions {
             new FileOption("sysctl", InputKind.SYSCTL, "sysctl -a output"),
             new FileOption("ipset", InputKind.IPSET_SAVE, "ipset save output"),
             new FileOption("conntrack", InputKind.CONNTRACK_LIST, "conntrack -L output"),
+            new FileOption("sockets", InputKind.SOCKETS, "ss -tlnp (or ss -tulnp, ss -peaonmi) output: the listening sockets"),
             new FileOption("trace-log", InputKind.TRACE_LOG, "a netfilter TRACE log (xtables-monitor --trace)"));
 
     private BundleOptions() {

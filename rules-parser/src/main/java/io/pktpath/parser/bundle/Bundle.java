@@ -10,6 +10,7 @@ import io.pktpath.parser.iproute.Route;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sysctl.Sysctls;
 
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.Optional;
 /**
  * Everything read from one node's bundle: rulesets and counter snapshots per family, interfaces, routes and policy rules
  * per family, neighbors, sysctls, ipsets, conntrack entries (before/after) and statistics, kernel version, the capture and
- * trace-log paths (read later by their own readers), every parse diagnostic and the inventory. Whether an input was
+ * trace-log paths (read later by their own readers), the sockets listed by {@code ss} (empty without such a file), every parse diagnostic and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
  */
 public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
@@ -28,7 +29,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      List<Route> routesV6, List<PolicyRule> policyRulesV4, List<PolicyRule> policyRulesV6,
                      List<Neighbor> neighbors, Sysctls sysctls, IpSets ipsets, List<ConntrackEntry> conntrackBefore,
                      List<ConntrackEntry> conntrack, Optional<ConntrackStats> conntrackStatsBefore,
-                     Optional<ConntrackStats> conntrackStats, Optional<KernelVersion> kernel, List<Path> captures,
+                     Optional<ConntrackStats> conntrackStats, Optional<SocketTable> sockets, Optional<KernelVersion> kernel, List<Path> captures,
                      List<Path> traceLogs, List<Diagnostic> diagnostics, BundleInventory inventory) {
     public Bundle {
         Objects.requireNonNull(rulesetV4, "rulesetV4");
@@ -47,6 +48,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         conntrack = List.copyOf(conntrack);
         Objects.requireNonNull(conntrackStatsBefore, "conntrackStatsBefore");
         Objects.requireNonNull(conntrackStats, "conntrackStats");
+        Objects.requireNonNull(sockets, "sockets");
         Objects.requireNonNull(kernel, "kernel");
         captures = List.copyOf(captures);
         traceLogs = List.copyOf(traceLogs);

@@ -22,6 +22,8 @@ import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipset.IpsetSaveParser;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.sockets.SocketTable;
+import io.pktpath.parser.sockets.SsParser;
 import io.pktpath.parser.sysctl.SysctlParser;
 import io.pktpath.parser.sysctl.Sysctls;
 
@@ -66,6 +68,7 @@ final class BundleAssembler {
                 f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
         Optional<ConntrackStats> stats = moment(InputKind.CONNTRACK_STATS, false,
                 f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
+        Optional<SocketTable> sockets = sockets();
         Optional<KernelVersion> kernel = selection.pick(candidates(InputKind.KERNEL_VERSION,
                 f -> parse(KernelVersionParser.parse(f.name(), f.text())), v -> v.isPresent() ? 1 : 0), "")
                 .flatMap(v -> v);
@@ -77,12 +80,12 @@ final class BundleAssembler {
         }
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
-                rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, kernel, captures, traces,
+                rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel, captures, traces,
                 diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
-                routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, kernel,
+                routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel,
                 captures, traces, diagnostics, inventory);
     }
 
@@ -203,6 +206,16 @@ final class BundleAssembler {
         Sysctls merged = Sysctls.empty();
         for (LoadedFile f : ofKind(InputKind.SYSCTL)) {
             merged = merged.merge(parse(SysctlParser.parse(f.name(), f.text())));
+        }
+        return merged;
+    }
+
+    /** Every ss file's sockets together (ss -tlnp and ss -ulnp of one sosreport complete each other). */
+    private Optional<SocketTable> sockets() {
+        Optional<SocketTable> merged = Optional.empty();
+        for (LoadedFile f : ofKind(InputKind.SOCKETS)) {
+            SocketTable table = parse(SsParser.parse(f.name(), f.text()));
+            merged = Optional.of(merged.map(m -> m.merge(table)).orElse(table));
         }
         return merged;
     }

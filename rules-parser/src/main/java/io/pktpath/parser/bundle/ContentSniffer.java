@@ -24,6 +24,9 @@ public final class ContentSniffer {
     private static final Pattern CONNTRACK_SUMMARY = Pattern.compile("^conntrack v\\S+ \\(conntrack-tools\\): .*");
     private static final Pattern CONNTRACK_STATS = Pattern.compile("^cpu=\\d+\\s+\\w+=\\d+.*");
     private static final Pattern IPSET_CREATE = Pattern.compile("^create \\S+ (hash|bitmap|list):\\S+.*");
+    private static final Pattern SS_HEADER = Pattern.compile("^(Netid\\s+)?State\\s+Recv-Q\\s+Send-Q\\s+Local Address:Port\\b.*");
+    private static final Pattern SS_ROW = Pattern.compile("^([a-z][a-z0-9_]*\\s+)?(LISTEN|UNCONN|ESTAB|SYN-SENT|SYN-RECV"
+            + "|FIN-WAIT-[12]|TIME-WAIT|CLOSE-WAIT|LAST-ACK|CLOSING|CLOSED|UNKNOWN)\\s+\\d+\\s+\\d+\\s+\\S*:\\S+\\s+\\S+.*");
     private static final Pattern RULE_COUNTERS = Pattern.compile("^\\[\\d+:\\d+\\] -A .*");
 
     private ContentSniffer() {
@@ -98,6 +101,10 @@ public final class ContentSniffer {
         }
         if (first.startsWith("table ") && first.strip().endsWith("{")) {
             return Recognition.unknown("nft list ruleset output (not read; the iptables-save dumps are used)");
+        }
+        if (SS_HEADER.matcher(first).matches() || lines.stream().filter(l -> !Character.isWhitespace(l.charAt(0)))
+                .allMatch(l -> SS_ROW.matcher(l).matches())) {
+            return Recognition.of(InputKind.SOCKETS);
         }
         if (IFACE_HEADER.matcher(first).matches()) {
             return Recognition.of(lines.stream().anyMatch(l -> INET_LINE.matcher(l).matches()) ? InputKind.IP_ADDR

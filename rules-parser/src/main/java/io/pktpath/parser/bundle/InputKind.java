@@ -16,6 +16,7 @@ public enum InputKind {
     IPSET_SAVE("ipset save"),
     CONNTRACK_LIST("conntrack -L"),
     CONNTRACK_STATS("conntrack -S"),
+    SOCKETS("ss (listening sockets)"),
     KERNEL_VERSION("uname"),
     CAPTURE("capture (pcap/pcapng)"),
     TRACE_LOG("netfilter trace log");

@@ -38,6 +38,11 @@ class ContentSnifferTest {
         assertEquals(Optional.of(InputKind.TRACE_LOG), kindOf("PACKET: 2 3cb7b8b7 IN=eth0 SRC=10.0.0.1\n"
                 + " TRACE: 2 3cb7b8b7 raw:PREROUTING:policy:ACCEPT\n"));
         assertEquals(Optional.of(InputKind.IP_ADDR_JSON), kindOf("[{\"ifindex\":1,\"ifname\":\"lo\"}]"));
+        assertEquals(Optional.of(InputKind.SOCKETS), kindOf("State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\n"
+                + "LISTEN 0      16           0.0.0.0:15006      0.0.0.0:*    users:((\"python3\",pid=2,fd=3))\n"));
+        assertEquals(Optional.of(InputKind.SOCKETS), kindOf("Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port"
+                + " Process\nudp   UNCONN 0      0      127.0.0.53%lo:53    0.0.0.0:*\n"));
+        assertEquals(Optional.of(InputKind.SOCKETS), kindOf("tcp   LISTEN 0      128    [::]:22    [::]:*\n"));
         assertEquals(Optional.of(InputKind.SYSCTL), kindOf("# k8s\nnet.bridge.bridge-nf-call-iptables = 1\n"));
         assertEquals(Optional.empty(), kindOf("KEY=value\nOTHER=1\n"));
     }

@@ -58,6 +58,7 @@ class ParsersNeverThrowProperties {
         assertTrue(IpNeighJsonParser.parse(f, text).value() != null);
         assertTrue(SysctlParser.parse(f, text).value() != null);
         assertTrue(IpsetSaveParser.parse(f, text).value() != null);
+        assertTrue(io.pktpath.parser.sockets.SsParser.parse(f, text).value() != null);
         assertTrue(ConntrackParser.parse(f, text).value() != null);
         assertTrue(ConntrackStatsParser.parse(f, text).value() != null);
         assertTrue(KernelVersionParser.parse(f, text).value() != null);
