@@ -7,6 +7,7 @@ public final class Codes {
     public static final String SNAT_PORT_EXPOSURE = "SNAT_PORT_EXPOSURE";
     public static final String DROP_RULE = "DROP_RULE";
     public static final String REJECT = "REJECT";
+    public static final String CONNECTION_REFUSED = "CONNECTION_REFUSED";
     public static final String FORWARD_POLICY_DROP = "FORWARD_POLICY_DROP";
     public static final String POLICY_DROP = "POLICY_DROP";
     public static final String NO_ROUTE = "NO_ROUTE";

@@ -35,6 +35,7 @@ public final class FindingCollector implements TraceSink {
     private final SnatTracker snat = new SnatTracker();
     private final UndecidedBranches undecided = new UndecidedBranches();
     private final CaptureCoverage coverage = new CaptureCoverage();
+    private final RefusalTracker refusals = new RefusalTracker();
     /** The flows of failed packets that found their connection's entry. */
     private final Set<Long> explainedFlows = new HashSet<>();
     /**
@@ -68,7 +69,8 @@ public final class FindingCollector implements TraceSink {
         if (t.disposition().isFailure() || unresolvedNeighbor(t)) {
             remember(t);
         }
-        traffic.accept(t, answer);
+        boolean refusalAnswer = refusals.accept(t);
+        traffic.accept(t, answer || refusalAnswer);
         retransmits.accept(t);
         udp.accept(t);
         snat.accept(t);
@@ -113,6 +115,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(TrafficFindings.icmp(traffic));
         out.addAll(TrafficFindings.hairpins(traffic));
         out.addAll(TrafficFindings.resets(traffic));
+        out.addAll(RefusalFindings.of(refusals, bundle.sockets()));
         Set<String> raceClients = new HashSet<>();
         for (RaceEvidence r : races) {
             if (r.kind() == RaceEvidence.Kind.UDP_SAME_TUPLE) {

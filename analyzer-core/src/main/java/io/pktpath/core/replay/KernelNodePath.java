@@ -16,6 +16,7 @@ import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.ChoicePoint;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
+import io.pktpath.core.netfilter.ClosedPort;
 import io.pktpath.core.netfilter.CompiledRuleset;
 import io.pktpath.core.netfilter.NatRequest;
 import io.pktpath.core.netfilter.RuleHits;
@@ -488,13 +489,15 @@ public final class KernelNodePath implements NodePath {
             return;
         }
         switch (rr.kind()) {
-            case LOCAL, BROADCAST, MULTICAST -> input(s);
+            case LOCAL -> input(s, true);
+            case BROADCAST, MULTICAST -> input(s, false);
             case FORWARD, SEND -> forward(s, rr);
             default -> s.end(Disposition.NOT_REPLAYABLE, "route lookup gave " + rr.kind());
         }
     }
 
-    private void input(RunState s) {
+    /** The INPUT hook; {@code unicast}: delivered to a local address, where a closed port refuses the packet. */
+    private void input(RunState s, boolean unicast) {
         hook(s, Hook.INPUT, nftBackend ? INPUT_TABLES_NFT : INPUT_TABLES_LEGACY);
         if (!walk(s, Hook.INPUT, "mangle") || !walk(s, Hook.INPUT, "filter")) {
             return;
@@ -504,8 +507,12 @@ public final class KernelNodePath implements NodePath {
                 : walk(s, Hook.INPUT, "security") && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty());
         if (ok) {
             s.confirm = true;
-            String to = tproxied(s) ? "delivered to the socket TPROXY chose, for " + s.packet.dst()
+            boolean tproxied = tproxied(s);
+            String to = tproxied ? "delivered to the socket TPROXY chose, for " + s.packet.dst()
                     : "delivered to the node's own address " + s.packet.dst();
+            if (unicast && !tproxied) {
+                ClosedPort.of(net.sockets(), s.packet).ifPresent(c -> s.notes.add(c.note()));
+            }
             s.end(Disposition.DELIVERED_LOCALLY, to + (s.packet.hasPorts() ? " port " + s.packet.dport() : "") + natSuffix(s));
         }
     }

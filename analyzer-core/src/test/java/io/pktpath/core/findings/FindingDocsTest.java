@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(34, codes);
+        assertEquals(35, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -1,0 +1,97 @@
+package io.pktpath.core.findings;
+
+import io.pktpath.core.netfilter.ClosedPort;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.PacketSummary;
+import io.pktpath.core.trace.PacketTrace;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Groups the packets delivered locally to a port no socket listens on (the replay's {@link ClosedPort} note) by
+ * protocol and destination, and pairs each with the node's answer in the capture: the RST on the reversed tuple, or the
+ * ICMP port unreachable sent to the client.
+ */
+final class RefusalTracker {
+    private static final int MAX_GROUPS = 64;
+    private static final int MAX_PENDING = 4096;
+    private static final int TCP_RST = 0x04;
+
+    /** One destination nothing listens on. */
+    static final class Group {
+        final int proto;
+        final String endpoint;
+        final int port;
+        final FrameSample refused = new FrameSample();
+        final FrameSample answers = new FrameSample();
+
+        Group(int proto, String endpoint, int port) {
+            this.proto = proto;
+            this.endpoint = endpoint;
+            this.port = port;
+        }
+    }
+
+    final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Map<String, Group> awaitingRst = new HashMap<>();
+    private final Map<String, Group> awaitingIcmp = new HashMap<>();
+
+    /** Takes one frame's trace; true when the frame is the node's answer to a refused packet. */
+    boolean accept(PacketTrace t) {
+        PacketSummary p = t.packet();
+        if (t.disposition() == Disposition.DELIVERED_LOCALLY) {
+            refusalNote(t).ifPresent(note -> refused(p, note));
+            return false;
+        }
+        if (p.src().isEmpty() || p.dst().isEmpty()) {
+            return false;
+        }
+        Group g = null;
+        if (p.proto() == 6 && p.tcpFlags() >= 0 && (p.tcpFlags() & TCP_RST) != 0) {
+            g = awaitingRst.remove(tuple(p.src().get().toString(), p.sport(), p.dst().get().toString(), p.dport()));
+        } else if (p.proto() == 1 && p.icmpType() == 3 && p.icmpCode() == 3 || p.proto() == 58 && p.icmpType() == 1
+                && p.icmpCode() == 4) {
+            g = awaitingIcmp.remove(p.dst().get().toString());
+        }
+        if (g == null) {
+            return false;
+        }
+        g.answers.add(p.frame());
+        return true;
+    }
+
+    private static Optional<String> refusalNote(PacketTrace t) {
+        return t.notes().stream().filter(n -> n.startsWith(ClosedPort.NOTE_START)).findFirst();
+    }
+
+    private void refused(PacketSummary p, String note) {
+        String rest = note.substring(ClosedPort.NOTE_START.length());
+        String endpoint = rest.substring(0, rest.indexOf(' '));
+        int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+        String key = p.proto() + " " + endpoint;
+        Group g = groups.get(key);
+        if (g == null) {
+            if (groups.size() >= MAX_GROUPS) {
+                return;
+            }
+            g = new Group(p.proto(), endpoint, port);
+            groups.put(key, g);
+        }
+        g.refused.add(p.frame());
+        if (p.src().isEmpty() || p.dst().isEmpty() || awaitingRst.size() >= MAX_PENDING) {
+            return;
+        }
+        String client = p.src().get().toString();
+        if (p.proto() == 6) {
+            awaitingRst.put(tuple(p.dst().get().toString(), p.dport(), client, p.sport()), g);
+        } else {
+            awaitingIcmp.put(client, g);
+        }
+    }
+
+    private static String tuple(String src, int sport, String dst, int dport) {
+        return src + " " + sport + " " + dst + " " + dport;
+    }
+}

@@ -1,0 +1,61 @@
+package io.pktpath.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.findings.Codes;
+import io.pktpath.core.findings.Finding;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.bundle.BundleLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bundles/local-closed-ports replayed: SYNs and datagrams netfilter delivered to node ports ss lists no listener for
+ * stay DELIVERED_LOCALLY with a note saying the socket layer refuses them, and CONNECTION_REFUSED names each closed
+ * destination with the node's RST / ICMP port unreachable from the capture.
+ */
+class LocalClosedPortsReplayTest {
+    private static final Path DIR = RecordedBundles.bundlesDir().resolve("local-closed-ports");
+
+    private static PacketTrace frame(List<PacketTrace> traces, String info) {
+        return traces.stream().filter(t -> t.packet().info().contains(info)).findFirst()
+                .orElseThrow(() -> new AssertionError(info));
+    }
+
+    @Test
+    void theSynToAClosedPortIsDeliveredWithARefusalNote() throws IOException {
+        List<PacketTrace> traces = CaptureReplays.replay(BundleLoader.loadDirectory(DIR), DIR.resolve("capture.pcap"));
+        PacketTrace syn = frame(traces, "172.18.0.1:44001 > 172.18.0.2:8081 [S]");
+        assertEquals(Disposition.DELIVERED_LOCALLY, syn.disposition());
+        assertTrue(syn.notes().contains("delivered locally, but no socket listens on 172.18.0.2:8081 (tcp, ss): the kernel"
+                + " answers with a RST"), syn.notes().toString());
+        PacketTrace loopbackOnly = frame(traces, "172.18.0.1:44002 > 172.18.0.2:10248 [S]");
+        assertTrue(loopbackOnly.notes().stream().anyMatch(n -> n.endsWith("on that port 127.0.0.1:10248 listens, bound to"
+                + " that address only")), loopbackOnly.notes().toString());
+        PacketTrace open = frame(traces, "172.18.0.1:44000 > 172.18.0.2:10250 [S]");
+        assertTrue(open.notes().stream().noneMatch(n -> n.contains("no socket listens")), open.notes().toString());
+    }
+
+    @Test
+    void connectionRefusedGroupsEachClosedDestinationWithTheNodesAnswers() throws IOException {
+        Bundle bundle = BundleLoader.loadDirectory(DIR);
+        List<Finding> refused = Analyzer.analyze(bundle, Optional.empty(), AnalysisOptions.DEFAULT, t -> { },
+                n -> { }, () -> false).findings().stream()
+                .filter(f -> f.code().equals(Codes.CONNECTION_REFUSED)).toList();
+        assertEquals(List.of("2 TCP SYN(s) to 172.18.0.2:8081 refused by the node: no socket listens there",
+                "1 TCP SYN(s) to 172.18.0.2:10248 refused by the node: no socket listens there",
+                "2 UDP datagram(s) to 172.18.0.2:8126 refused by the node: no socket listens there"),
+                refused.stream().map(Finding::title).toList());
+        assertTrue(refused.get(1).fix().endsWith("it listens on 127.0.0.1:10248 only"), refused.get(1).fix());
+        assertTrue(refused.get(2).evidence().stream().anyMatch(e -> e.startsWith("the node answered with ICMP port"
+                + " unreachable (frames ")), refused.get(2).evidence().toString());
+    }
+}
