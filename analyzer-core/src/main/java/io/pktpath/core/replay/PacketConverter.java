@@ -64,16 +64,18 @@ public final class PacketConverter {
             dstText = PacketInfo.ascii(dst.get().toString());
         }
         int proto = view.family() == 0 ? -1 : view.protocol();
+        Optional<Packet> packet = Optional.empty();
+        if ((ip || truncatedButUsable) && src.isPresent()) {
+            packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc())));
+        }
+        boolean tcp = proto == Packet.TCP && view.tcpFlags() >= 0;
         PacketSummary summary = new PacketSummary(frame.frameNumber(), frame.timestampNanos(), iface, dir,
                 view.family() == 4 || view.family() == 6 ? view.family() : 0, proto, src, dst,
                 ports(view) ? view.srcPort() : -1, ports(view) ? view.dstPort() : -1,
                 view.family() == 4 ? view.ipId() : -1, view.family() != 0 ? view.ipTotalLength() : (int) frame.originalLength(),
                 isIcmp(view) ? view.icmpType() : -1, isIcmp(view) ? view.icmpCode() : -1,
-                proto == Packet.TCP ? view.tcpFlags() : -1, info.describe(view, (int) frame.originalLength(), srcText, dstText));
-        Optional<Packet> packet = Optional.empty();
-        if ((ip || truncatedButUsable) && src.isPresent()) {
-            packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc())));
-        }
+                proto == Packet.TCP ? view.tcpFlags() : -1, info.describe(view, (int) frame.originalLength(), srcText, dstText),
+                tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet.flatMap(Packet::quoted));
         return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
                 view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty());
     }

@@ -316,9 +316,7 @@ public final class ReplayLoop {
     /** {@code cp} as captured on {@code iface} in direction {@code dir} ("in" or "out"). */
     private static CapturedPacket placedOn(CapturedPacket cp, String iface, String dir) {
         io.pktpath.core.trace.PacketSummary s = cp.summary();
-        io.pktpath.core.trace.PacketSummary placed = new io.pktpath.core.trace.PacketSummary(s.frame(), s.timeNanos(), iface,
-                dir, s.family(), s.proto(), s.src(), s.dst(), s.sport(), s.dport(), s.ipId(), s.length(), s.icmpType(),
-                s.icmpCode(), s.tcpFlags(), s.info());
+        io.pktpath.core.trace.PacketSummary placed = s.placedOn(iface, dir);
         Packet p = cp.packet().get();
         Packet moved = dir.equals("out") ? p.withInIface("").withOutIface(iface) : p.withInIface(iface).withOutIface("");
         return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),

@@ -7,17 +7,34 @@ import java.util.Optional;
 /**
  * The captured frame as the report shows it: number (1-based), time (epoch ns), interface and direction ({@code in},
  * {@code out} or empty when unknown), IP family (4, 6, or 0 for non-IP), protocol number (-1 when none), addresses,
- * ports (-1 when none), IPv4 id, IP total length, ICMP type/code and TCP flags (-1 when none) and a tcpdump-like info text.
+ * ports (-1 when none), IPv4 id, IP total length, ICMP type/code and TCP flags (-1 when none), a tcpdump-like info text,
+ * the TCP sequence and acknowledgment numbers (-1 when none) and the tuple an ICMP error quotes (as captured).
  */
 public record PacketSummary(long frame, long timeNanos, String iface, String dir, int family, int proto,
                             Optional<IpAddress> src, Optional<IpAddress> dst, int sport, int dport, int ipId, int length,
-                            int icmpType, int icmpCode, int tcpFlags, String info) {
+                            int icmpType, int icmpCode, int tcpFlags, String info, long tcpSeq, long tcpAck,
+                            Optional<Tuple> quoted) {
     public PacketSummary {
         Objects.requireNonNull(iface, "iface");
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dst, "dst");
         info = info == null ? "" : info;
+        Objects.requireNonNull(quoted, "quoted");
+    }
+
+    /** A summary without TCP sequence numbers or a quoted tuple. */
+    public PacketSummary(long frame, long timeNanos, String iface, String dir, int family, int proto,
+                         Optional<IpAddress> src, Optional<IpAddress> dst, int sport, int dport, int ipId, int length,
+                         int icmpType, int icmpCode, int tcpFlags, String info) {
+        this(frame, timeNanos, iface, dir, family, proto, src, dst, sport, dport, ipId, length, icmpType, icmpCode,
+                tcpFlags, info, -1, -1, Optional.empty());
+    }
+
+    /** This summary placed on another interface and direction. */
+    public PacketSummary placedOn(String otherIface, String otherDir) {
+        return new PacketSummary(frame, timeNanos, otherIface, otherDir, family, proto, src, dst, sport, dport, ipId,
+                length, icmpType, icmpCode, tcpFlags, info, tcpSeq, tcpAck, quoted);
     }
 
     /** The protocol's name as iptables prints it ({@code tcp}, {@code udp}, {@code icmp}, {@code ipv6-icmp}...), or its number. */
