@@ -12,15 +12,18 @@ import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bundles/local-closed-ports replayed: SYNs and datagrams netfilter delivered to node ports ss lists no listener for
  * stay DELIVERED_LOCALLY with a note saying the socket layer refuses them, and CONNECTION_REFUSED names each closed
- * destination with the node's RST / ICMP port unreachable from the capture.
+ * destination with the node's RST / ICMP port unreachable from the capture; without the ss file the same refusals are
+ * found from those answers alone, and the REJECT answers of bundles/reject-icmp-tcp are not taken for refusals.
  */
 class LocalClosedPortsReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("local-closed-ports");
@@ -57,5 +60,42 @@ class LocalClosedPortsReplayTest {
         assertTrue(refused.get(1).fix().endsWith("it listens on 127.0.0.1:10248 only"), refused.get(1).fix());
         assertTrue(refused.get(2).evidence().stream().anyMatch(e -> e.startsWith("the node answered with ICMP port"
                 + " unreachable (frames ")), refused.get(2).evidence().toString());
+    }
+
+    private static List<Finding> refusals(Path dir) throws IOException {
+        return Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.empty(), AnalysisOptions.DEFAULT, t -> { },
+                n -> { }, () -> false).findings().stream()
+                .filter(f -> f.code().equals(Codes.CONNECTION_REFUSED)).toList();
+    }
+
+    @Test
+    void withoutTheSocketTableTheNodesAnswersInTheCaptureShowTheRefusals(@TempDir Path tmp) throws IOException {
+        try (var files = Files.list(DIR)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().startsWith("ss-")).toList()) {
+                Files.copy(f, tmp.resolve(f.getFileName()));
+            }
+        }
+        List<Finding> refused = refusals(tmp);
+        assertEquals(List.of("2 TCP SYN(s) to 172.18.0.2:8081 refused by the node: no socket listens there",
+                "1 TCP SYN(s) to 172.18.0.2:10248 refused by the node: no socket listens there",
+                "2 UDP datagram(s) to 172.18.0.2:8126 refused by the node: no socket listens there"),
+                refused.stream().map(Finding::title).toList());
+        assertEquals(List.of(13L, 14L, 35L, 36L), refused.get(0).frames());
+        assertTrue(refused.get(0).evidence().contains("the node answered the SYN(s) with a RST (frames 14, 36); no socket"
+                + " table (ss) in the bundle to say what listens"), refused.get(0).evidence().toString());
+        assertTrue(refused.get(1).fix().startsWith("Start the service that should listen on tcp port 10248"),
+                refused.get(1).fix());
+        assertEquals(List.of(19L, 20L, 37L, 38L), refused.get(2).frames());
+        assertTrue(refused.get(2).confidence().contains("from the capture alone"), refused.get(2).confidence());
+        List<Finding> all = Analyzer.analyze(BundleLoader.loadDirectory(tmp), Optional.empty(), AnalysisOptions.DEFAULT,
+                t -> { }, n -> { }, () -> false).findings();
+        assertTrue(all.stream().noneMatch(f -> f.code().equals(Codes.ICMP_ERROR)), all.toString());
+    }
+
+    @Test
+    void theResetsAndErrorsOfRejectRulesAreNotRefusals() throws IOException {
+        Path reject = RecordedBundles.bundlesDir().resolve("reject-icmp-tcp");
+        assertTrue(BundleLoader.loadDirectory(reject).sockets().isEmpty());
+        assertEquals(List.of(), refusals(reject));
     }
 }

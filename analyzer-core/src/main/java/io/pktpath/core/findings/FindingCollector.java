@@ -35,7 +35,7 @@ public final class FindingCollector implements TraceSink {
     private final SnatTracker snat = new SnatTracker();
     private final UndecidedBranches undecided = new UndecidedBranches();
     private final CaptureCoverage coverage = new CaptureCoverage();
-    private final RefusalTracker refusals = new RefusalTracker();
+    private final RefusalTracker refusals;
     /** The flows of failed packets that found their connection's entry. */
     private final Set<Long> explainedFlows = new HashSet<>();
     /**
@@ -47,6 +47,7 @@ public final class FindingCollector implements TraceSink {
 
     public FindingCollector(Bundle bundle) {
         this.bundle = bundle;
+        this.refusals = new RefusalTracker(bundle.sockets().isEmpty());
         var s = bundle.sysctls().bridgeNfCall("iptables");
         if (!s.assumedDefault() && s.value() == 0) {
             Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgePorts.put(p, bridge)));

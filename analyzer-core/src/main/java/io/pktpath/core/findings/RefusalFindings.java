@@ -34,17 +34,25 @@ final class RefusalFindings {
         List<String> evidence = new ArrayList<>();
         evidence.add(g.refused.count() + " " + what + " to " + g.endpoint + " (" + join(g.refused.frames())
                 + ") passed netfilter and were delivered locally");
-        evidence.add("the ss table lists no " + protocol.label() + " socket listening on " + g.endpoint
-                + (elsewhere.isEmpty() ? ", nor on any address of that port"
-                : "; on port " + g.port + " only " + String.join(", ", elsewhere) + " listens"));
-        evidence.add(g.answers.count() == 0 ? "the capture holds no " + answer + " from the node for them"
-                : "the node answered with " + answer + " (" + join(g.answers.frames()) + ")");
+        if (sockets.isEmpty()) {
+            evidence.add("the node answered " + (tcp ? "the SYN(s) with a RST" : "with " + answer) + " ("
+                    + join(g.answers.frames()) + "); no socket table (ss) in the bundle to say what listens");
+        } else {
+            evidence.add("the ss table lists no " + protocol.label() + " socket listening on " + g.endpoint
+                    + (elsewhere.isEmpty() ? ", nor on any address of that port"
+                    : "; on port " + g.port + " only " + String.join(", ", elsewhere) + " listens"));
+            evidence.add(g.answers.count() == 0 ? "the capture holds no " + answer + " from the node for them"
+                    : "the node answered with " + answer + " (" + join(g.answers.frames()) + ")");
+        }
         String fix = elsewhere.isEmpty()
                 ? "Start the service that should listen on " + protocol.label() + " port " + g.port + ", or point the"
                         + " clients (Service targetPort, hostPort, NodePort target) at the port it listens on"
                 : "Bind the service to the address the clients use (0.0.0.0, or " + g.endpoint.substring(0,
                         g.endpoint.lastIndexOf(':')) + "): it listens on " + String.join(", ", elsewhere) + " only";
-        String confidence = g.answers.count() > 0
+        String confidence = sockets.isEmpty()
+                ? "high, from the capture alone: the node's own " + answer + " answered a packet it delivered locally;"
+                        + " with no ss table, which sockets listen (perhaps on another address of that port) is unknown"
+                : g.answers.count() > 0
                 ? "high: the node's own " + answer + " in the capture confirms what the ss table says"
                 : "medium: ss is a snapshot; a service started or stopped between the capture and ss changes the answer";
         return new Finding(Codes.CONNECTION_REFUSED, FindingSeverity.WARNING, g.refused.count() + " " + what + " to "

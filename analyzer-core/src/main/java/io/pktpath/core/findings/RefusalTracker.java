@@ -4,15 +4,17 @@ import io.pktpath.core.netfilter.ClosedPort;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.parser.sockets.SocketProtocol;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Groups the packets delivered locally to a port no socket listens on (the replay's {@link ClosedPort} note) by
  * protocol and destination, and pairs each with the node's answer in the capture: the RST on the reversed tuple, or the
- * ICMP port unreachable sent to the client.
+ * ICMP port unreachable sent to the client; without a socket table, the refusals {@link CapturedRefusals} finds.
  */
 final class RefusalTracker {
     private static final int MAX_GROUPS = 64;
@@ -37,9 +39,19 @@ final class RefusalTracker {
     final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Group> awaitingRst = new HashMap<>();
     private final Map<String, Group> awaitingIcmp = new HashMap<>();
+    /** Without a socket table, the refusals the node's own answers in the capture show; else null. */
+    private final CapturedRefusals captured;
+
+    /** {@code fromCapture}: the bundle has no socket table, so refusals are found from the node's answers alone. */
+    RefusalTracker(boolean fromCapture) {
+        this.captured = fromCapture ? new CapturedRefusals() : null;
+    }
 
     /** Takes one frame's trace; true when the frame is the node's answer to a refused packet. */
     boolean accept(PacketTrace t) {
+        if (captured != null) {
+            return captured.accept(t).map(this::answered).orElse(false);
+        }
         PacketSummary p = t.packet();
         if (t.disposition() == Disposition.DELIVERED_LOCALLY) {
             refusalNote(t).ifPresent(note -> refused(p, note));
@@ -62,6 +74,27 @@ final class RefusalTracker {
         return true;
     }
 
+    private boolean answered(CapturedRefusals.Refusal r) {
+        SocketProtocol protocol = r.proto() == 6 ? SocketProtocol.TCP : SocketProtocol.UDP;
+        Group g = group(r.proto(), new ClosedPort(protocol, r.address(), r.port(), List.of()).endpoint(), r.port());
+        if (g == null) {
+            return false;
+        }
+        g.refused.add(r.refusedFrame());
+        g.answers.add(r.answerFrame());
+        return true;
+    }
+
+    private Group group(int proto, String endpoint, int port) {
+        String key = proto + " " + endpoint;
+        Group g = groups.get(key);
+        if (g == null && groups.size() < MAX_GROUPS) {
+            g = new Group(proto, endpoint, port);
+            groups.put(key, g);
+        }
+        return g;
+    }
+
     private static Optional<String> refusalNote(PacketTrace t) {
         return t.notes().stream().filter(n -> n.startsWith(ClosedPort.NOTE_START)).findFirst();
     }
@@ -70,14 +103,9 @@ final class RefusalTracker {
         String rest = note.substring(ClosedPort.NOTE_START.length());
         String endpoint = rest.substring(0, rest.indexOf(' '));
         int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-        String key = p.proto() + " " + endpoint;
-        Group g = groups.get(key);
+        Group g = group(p.proto(), endpoint, port);
         if (g == null) {
-            if (groups.size() >= MAX_GROUPS) {
-                return;
-            }
-            g = new Group(p.proto(), endpoint, port);
-            groups.put(key, g);
+            return;
         }
         g.refused.add(p.frame());
         if (p.src().isEmpty() || p.dst().isEmpty() || awaitingRst.size() >= MAX_PENDING) {

@@ -17,6 +17,8 @@ import java.util.Optional;
 public record ClosedPort(SocketProtocol protocol, IpAddress address, int port, List<String> elsewhere) {
     /** How every note about a refused packet starts. */
     public static final String NOTE_START = "delivered locally, but no socket listens on ";
+    /** How the reason of a packet TPROXY gave a socket starts (no refusal: that socket takes it). */
+    public static final String TPROXY_DELIVERY_START = "delivered to the socket TPROXY chose, for ";
 
     public ClosedPort {
         Objects.requireNonNull(protocol, "protocol");

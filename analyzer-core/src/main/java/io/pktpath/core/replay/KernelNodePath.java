@@ -508,7 +508,7 @@ public final class KernelNodePath implements NodePath {
         if (ok) {
             s.confirm = true;
             boolean tproxied = tproxied(s);
-            String to = tproxied ? "delivered to the socket TPROXY chose, for " + s.packet.dst()
+            String to = tproxied ? ClosedPort.TPROXY_DELIVERY_START + s.packet.dst()
                     : "delivered to the node's own address " + s.packet.dst();
             if (unicast && !tproxied) {
                 ClosedPort.of(net.sockets(), s.packet).ifPresent(c -> s.notes.add(c.note()));
