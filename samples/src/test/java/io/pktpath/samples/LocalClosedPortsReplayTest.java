@@ -7,6 +7,8 @@ import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.findings.Codes;
 import io.pktpath.core.findings.Finding;
+import io.pktpath.core.netfilter.ClosedPort;
+import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
@@ -45,6 +47,15 @@ class LocalClosedPortsReplayTest {
                 + " that address only")), loopbackOnly.notes().toString());
         PacketTrace open = frame(traces, "172.18.0.1:44000 > 172.18.0.2:10250 [S]");
         assertTrue(open.notes().stream().noneMatch(n -> n.contains("no socket listens")), open.notes().toString());
+        assertEquals(List.of(false), socketChecks(syn), "the refused SYN's path ends with a failed socket check");
+        assertEquals(List.of(false), socketChecks(loopbackOnly));
+        assertEquals(List.of(), socketChecks(open), "a SYN something listens for has no socket check");
+    }
+
+    /** Whether each socket check of the path passed, in path order. */
+    private static List<Boolean> socketChecks(PacketTrace t) {
+        return t.path().stream().filter(s -> s instanceof CheckStep c && c.check().equals(ClosedPort.SOCKET_CHECK))
+                .map(s -> ((CheckStep) s).passed()).toList();
     }
 
     @Test

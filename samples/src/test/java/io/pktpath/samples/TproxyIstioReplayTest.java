@@ -3,6 +3,8 @@ package io.pktpath.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pktpath.core.netfilter.ClosedPort;
+import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
@@ -48,6 +50,8 @@ class TproxyIstioReplayTest {
         assertTrue(syn.route().orElseThrow().toString().contains("table 133"), syn.route().toString());
         assertTrue(syn.notes().contains("TPROXY: tcp listener 0.0.0.0:15006 (ss) takes the packet for 172.18.0.2:15006;"
                 + " it is assumed transparent (ss does not show IP_TRANSPARENT)"), syn.notes().toString());
+        assertTrue(syn.path().stream().anyMatch(s -> s instanceof CheckStep c && c.check().equals(ClosedPort.SOCKET_CHECK)
+                && c.passed()), "the path holds the passed socket check of TPROXY's socket: " + syn.path());
     }
 
     @Test

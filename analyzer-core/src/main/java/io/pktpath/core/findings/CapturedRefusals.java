@@ -1,6 +1,7 @@
 package io.pktpath.core.findings;
 
 import io.pktpath.core.netfilter.ClosedPort;
+import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.NatChange;
@@ -95,13 +96,17 @@ final class CapturedRefusals {
         awaiting.put(tuple, new Delivered(t.packet().frame(), seq, after.dst(), after.dport()));
     }
 
-    /** Delivered to a local address by the node's own socket lookup: not TPROXYed, not REDIRECTed. */
+    /**
+     * Delivered to a local address by the node's own socket lookup: not REDIRECTed, and no socket check passed (the
+     * one a TPROXYed packet's path holds).
+     */
     private static boolean refusable(PacketTrace t) {
-        if (t.disposition() != Disposition.DELIVERED_LOCALLY || t.reason().startsWith(ClosedPort.TPROXY_DELIVERY_START)) {
+        if (t.disposition() != Disposition.DELIVERED_LOCALLY) {
             return false;
         }
         for (TraceStep s : t.path()) {
-            if (s instanceof NatStep n && n.kind() == NatKind.REDIRECT) {
+            if (s instanceof NatStep n && n.kind() == NatKind.REDIRECT
+                    || s instanceof CheckStep c && c.check().equals(ClosedPort.SOCKET_CHECK) && c.passed()) {
                 return false;
             }
         }

@@ -1,18 +1,22 @@
 package io.pktpath.core.findings;
 
 import io.pktpath.core.netfilter.ClosedPort;
+import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.sockets.SocketProtocol;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Groups the packets delivered locally to a port no socket listens on (the replay's {@link ClosedPort} note) by
+ * Groups the packets delivered locally to a port no socket listens on (the failed socket check {@link ClosedPort} puts
+ * in their path) by
  * protocol and destination, and pairs each with the node's answer in the capture: the RST on the reversed tuple, or the
  * ICMP port unreachable sent to the client; without a socket table, the refusals {@link CapturedRefusals} finds.
  */
@@ -54,7 +58,9 @@ final class RefusalTracker {
         }
         PacketSummary p = t.packet();
         if (t.disposition() == Disposition.DELIVERED_LOCALLY) {
-            refusalNote(t).ifPresent(note -> refused(p, note));
+            if (refusedBySocketCheck(t)) {
+                refused(p, deliveredTo(t));
+            }
             return false;
         }
         if (p.src().isEmpty() || p.dst().isEmpty()) {
@@ -95,15 +101,26 @@ final class RefusalTracker {
         return g;
     }
 
-    private static Optional<String> refusalNote(PacketTrace t) {
-        return t.notes().stream().filter(n -> n.startsWith(ClosedPort.NOTE_START)).findFirst();
+    /** True when the trace's path holds the failed socket check of {@link ClosedPort} (nothing listens). */
+    private static boolean refusedBySocketCheck(PacketTrace t) {
+        for (TraceStep s : t.path()) {
+            if (s instanceof CheckStep c && c.check().equals(ClosedPort.SOCKET_CHECK) && !c.passed()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private void refused(PacketSummary p, String note) {
-        String rest = note.substring(ClosedPort.NOTE_START.length());
-        String endpoint = rest.substring(0, rest.indexOf(' '));
-        int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-        Group g = group(p.proto(), endpoint, port);
+    /** The address and port the packet was delivered to: its destination after this node's NAT. */
+    private static Tuple deliveredTo(PacketTrace t) {
+        PacketSummary p = t.packet();
+        return t.nat().map(NatChange::after)
+                .orElseGet(() -> new Tuple(p.proto(), p.src().orElseThrow(), p.sport(), p.dst().orElseThrow(), p.dport()));
+    }
+
+    private void refused(PacketSummary p, Tuple delivered) {
+        String endpoint = ClosedPort.endpoint(delivered.dst(), delivered.dport());
+        Group g = group(p.proto(), endpoint, delivered.dport());
         if (g == null) {
             return;
         }

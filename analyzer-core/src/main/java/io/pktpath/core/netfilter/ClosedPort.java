@@ -5,6 +5,8 @@ import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.sockets.ListeningSocket;
 import io.pktpath.parser.sockets.SocketProtocol;
 import io.pktpath.parser.sockets.SocketTable;
+import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.Hook;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +17,12 @@ import java.util.Optional;
  * listeners on that port bound to other addresses only (e.g. {@code 127.0.0.1:10248}).
  */
 public record ClosedPort(SocketProtocol protocol, IpAddress address, int port, List<String> elsewhere) {
+    /**
+     * The name of the path's check step at local delivery: failed for a packet nothing listens for (its detail is the
+     * note), passed for a packet TPROXY gave a socket.
+     */
+    public static final String SOCKET_CHECK = "socket";
+
     /** How every note about a refused packet starts. */
     public static final String NOTE_START = "delivered locally, but no socket listens on ";
     /** How the reason of a packet TPROXY gave a socket starts (no refusal: that socket takes it). */
@@ -57,7 +65,17 @@ public record ClosedPort(SocketProtocol protocol, IpAddress address, int port, L
 
     /** The address and port as ss prints them. */
     public String endpoint() {
+        return endpoint(address, port);
+    }
+
+    /** An address and port as ss prints them ({@code 172.18.0.2:8081}, {@code [fd00::2]:8081}). */
+    public static String endpoint(IpAddress address, int port) {
         return ListenerLookup.endpoint(address, port);
+    }
+
+    /** The failed socket check in the packet's path, at INPUT. */
+    public CheckStep step() {
+        return new CheckStep(Hook.INPUT, SOCKET_CHECK, false, note());
     }
 
     /** What the kernel answers: a RST for TCP, an ICMP port unreachable (rate-limited) for UDP. */

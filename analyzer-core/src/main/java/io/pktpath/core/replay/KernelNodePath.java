@@ -510,8 +510,13 @@ public final class KernelNodePath implements NodePath {
             boolean tproxied = tproxied(s);
             String to = tproxied ? ClosedPort.TPROXY_DELIVERY_START + s.packet.dst()
                     : "delivered to the node's own address " + s.packet.dst();
-            if (unicast && !tproxied) {
-                ClosedPort.of(net.sockets(), s.packet).ifPresent(c -> s.notes.add(c.note()));
+            if (tproxied) {
+                s.steps.add(new CheckStep(Hook.INPUT, ClosedPort.SOCKET_CHECK, true, "the socket TPROXY chose"));
+            } else if (unicast) {
+                ClosedPort.of(net.sockets(), s.packet).ifPresent(c -> {
+                    s.notes.add(c.note());
+                    s.steps.add(c.step());
+                });
             }
             s.end(Disposition.DELIVERED_LOCALLY, to + (s.packet.hasPorts() ? " port " + s.packet.dport() : "") + natSuffix(s));
         }
