@@ -177,6 +177,23 @@ class TargetModelTest {
     }
 
     @Test
+    void badTproxyValuesAreReportedByLineAndTheOtherRulesAreKept() {
+        Parsed<Ruleset> p = IptablesSaveParser.parse("t", "*mangle\n:PREROUTING ACCEPT [0:0]\n"
+                + "-A PREROUTING -p tcp -j TPROXY --on-port 70000\n"
+                + "-A PREROUTING -p tcp -j TPROXY --on-port 15006 --on-ip 300.1.1.1\n"
+                + "-A PREROUTING -p tcp -j TPROXY --on-port 15006 --tproxy-mark 0x1/zz\n"
+                + "-A PREROUTING -p tcp -j TPROXY --on-port 15006\nCOMMIT\n");
+        assertEquals(List.of("t:3:42: error[IPT015]: '70000' is not a port (expected: a port number 0-65535)",
+                "t:4:42: error[IPT015]: '300.1.1.1' is not an IPv4 address (expected: four dotted decimal octets 0-255,"
+                        + " such as 10.0.0.1)",
+                "t:5:42: error[IPT015]: '0x1/zz' is not a 32-bit value (expected: a number such as 0x4000 or 16,"
+                        + " optionally /mask)"),
+                p.diagnostics().stream().map(d -> d.headline()).toList());
+        assertEquals(List.of("-j TPROXY --on-port 15006 --on-ip 0.0.0.0 --tproxy-mark 0x0/0x0"),
+                p.value().table("mangle").orElseThrow().rules().stream().map(r -> r.target().render()).toList());
+    }
+
+    @Test
     void tproxyOutsideManglePreroutingIsRefused() {
         Parsed<Ruleset> p = IptablesSaveParser.parse("t", "*mangle\n:INPUT ACCEPT [0:0]\n"
                 + "-A INPUT -p tcp -j TPROXY --on-port 15006\nCOMMIT\n");
