@@ -23,11 +23,6 @@ public record ClosedPort(SocketProtocol protocol, IpAddress address, int port, L
      */
     public static final String SOCKET_CHECK = "socket";
 
-    /** How every note about a refused packet starts. */
-    public static final String NOTE_START = "delivered locally, but no socket listens on ";
-    /** How the reason of a packet TPROXY gave a socket starts (no refusal: that socket takes it). */
-    public static final String TPROXY_DELIVERY_START = "delivered to the socket TPROXY chose, for ";
-
     public ClosedPort {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(address, "address");
@@ -85,7 +80,7 @@ public record ClosedPort(SocketProtocol protocol, IpAddress address, int port, L
 
     /** The sentence a user reads on the packet. */
     public String note() {
-        return NOTE_START + endpoint() + " (" + protocol.label() + ", ss): the kernel answers with " + answer()
+        return "delivered locally, but no socket listens on " + endpoint() + " (" + protocol.label() + ", ss): the kernel answers with " + answer()
                 + (elsewhere.isEmpty() ? "" : "; on that port " + String.join(", ", elsewhere) + " listens, bound to"
                 + " that address only");
     }

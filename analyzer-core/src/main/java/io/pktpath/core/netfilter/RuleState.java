@@ -43,7 +43,8 @@ public final class RuleState implements StateStore {
 
     /** True when TPROXY gave the connection with this zone and original tuple a local socket. */
     public boolean tproxied(int zone, Tuple original) {
-        return socketAssigned(socketKey(zone, original));
+        // asked for every packet delivered locally: no key is made while no TPROXY rule has given any socket
+        return !tproxiedConnections.isEmpty() && socketAssigned(socketKey(zone, original));
     }
 
     /** How many times the nth rule was evaluated since the capture started, if ever. */

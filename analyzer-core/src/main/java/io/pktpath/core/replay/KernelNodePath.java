@@ -508,7 +508,7 @@ public final class KernelNodePath implements NodePath {
         if (ok) {
             s.confirm = true;
             boolean tproxied = tproxied(s);
-            String to = tproxied ? ClosedPort.TPROXY_DELIVERY_START + s.packet.dst()
+            String to = tproxied ? "delivered to the socket TPROXY chose, for " + s.packet.dst()
                     : "delivered to the node's own address " + s.packet.dst();
             if (tproxied) {
                 s.steps.add(new CheckStep(Hook.INPUT, ClosedPort.SOCKET_CHECK, true, "the socket TPROXY chose"));
@@ -525,8 +525,10 @@ public final class KernelNodePath implements NodePath {
     /** True when TPROXY gave the packet's connection a socket, in this run or before. */
     private boolean tproxied(RunState s) {
         for (TableResult t : s.tables) {
-            if (t.stateUpdates().stream().anyMatch(u -> u instanceof StateUpdate.SocketAssigned)) {
-                return true;
+            for (StateUpdate u : t.stateUpdates()) {
+                if (u instanceof StateUpdate.SocketAssigned) {
+                    return true;
+                }
             }
         }
         return s.ct.filter(c -> ruleState.tproxied(c.zone(), c.original())).isPresent();
