@@ -13,9 +13,10 @@
 B_MAIN_PID=$$
 b_fail() { log "FATAL: $*"; kill -TERM "$B_MAIN_PID"; exit 1; }
 
-B_PY_PROBE="$(cat <<'PY'
-import socket, struct, sys, time, select, errno, os
-
+# Python helpers the probe programs below and the scenarios' own programs start with (python3 -c "$B_PY_CHECKSUM..."):
+# the Internet checksum of a crafted header (needs struct), and a datagram's tagged payload and short digest (needs
+# hashlib).
+B_PY_CHECKSUM="$(cat <<'PY'
 def csum(data):
     if len(data) % 2:
         data += b"\0"
@@ -23,6 +24,19 @@ def csum(data):
     while s >> 16:
         s = (s & 0xffff) + (s >> 16)
     return (~s) & 0xffff
+PY
+)"
+B_PY_DATAGRAM="$(cat <<'PY'
+def payload(size, tag):
+    return (("%s %d " % (tag, size)).encode() + b"." * size)[:size]
+def digest(b):
+    return hashlib.sha1(b).hexdigest()[:10]
+PY
+)"
+
+B_PY_PROBE="$B_PY_CHECKSUM
+$(cat <<'PY'
+import socket, struct, sys, time, select, errno, os
 
 def ip_header(src, dst, proto, payload_len, ident):
     hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + payload_len, ident, 0x4000, 64, proto, 0,

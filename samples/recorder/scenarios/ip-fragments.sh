@@ -41,19 +41,10 @@ load_rules "$WORK/rules.v4"
 # frags SRC DST DPORT SPORT SIZE ORDER(reverse|first-only) IPID: one UDP datagram cut into 1000-byte fragments by hand
 # and sent through a raw socket (IP_HDRINCL) 30 ms apart, in reverse order or only the first; a UDP socket bound to
 # SPORT waits 1.5 s for the answer.
-PY_FRAG="$(cat <<'PY'
+PY_FRAG="$B_PY_CHECKSUM
+$B_PY_DATAGRAM
+$(cat <<'PY'
 import socket, struct, sys, time, select, hashlib
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
-def payload(size, tag):
-    return (("%s %d " % (tag, size)).encode() + b"." * size)[:size]
-def digest(b):
-    return hashlib.sha1(b).hexdigest()[:10]
 a = sys.argv[1:]
 if a[0] == "serve":
     addr, port, life, tag = a[1], int(a[2]), float(a[3]), a[4]

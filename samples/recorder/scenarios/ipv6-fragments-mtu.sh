@@ -72,22 +72,13 @@ load_rules6 "$WORK/rules.v6"
 # kernel may not fragment it); optional warm-up datagram answered first, then one SIZE-byte datagram.
 # frags SRC DST DPORT SPORT SIZE FRAGID: the first 1000 data bytes of a SIZE-byte UDP datagram, as a fragment (offset
 # 0, M=1, identification FRAGID) sent through a raw IPv6 socket (IPPROTO_RAW: header included); waits 1.5 s.
-PY_V6="$(cat <<'PY'
+PY_V6="$B_PY_CHECKSUM
+$B_PY_DATAGRAM
+$(cat <<'PY'
 import socket, struct, sys, time, select, hashlib, errno
 SOL_IPV6, IPV6_RECVERR, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO, IPV6_DONTFRAG = 41, 25, 23, 2, 62
 IPV6_RECVPKTINFO, IPV6_PKTINFO, MSG_ERRQUEUE = 49, 50, 0x2000
 ename = lambda e: errno.errorcode.get(e, str(e))
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
-def payload(size, tag):
-    return (("%s %d " % (tag, size)).encode() + b"." * size)[:size]
-def digest(b):
-    return hashlib.sha1(b).hexdigest()[:10]
 def errqueue(s):
     try:
         data, anc, fl, addr = s.recvmsg(2048, 1024, MSG_ERRQUEUE | socket.MSG_DONTWAIT)

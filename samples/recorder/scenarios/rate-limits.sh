@@ -93,16 +93,8 @@ for i in $(seq 1 50); do grep -q ready "$WORK/hold.out" 2>/dev/null && break; sl
 grep -q ready "$WORK/hold.out" || die "server in web1 did not start: $(cat "$WORK/hold.err")"
 
 # Client in the uplink: each phase sends on an absolute schedule (offsets from a start 0.2 s after launch).
-SEND_PY='
+SEND_PY="$B_PY_CHECKSUM"'
 import socket, struct, sys, time, select, errno
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
 
 t0 = time.time() + 0.2
 
