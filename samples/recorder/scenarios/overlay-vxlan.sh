@@ -10,6 +10,14 @@ PKP_TAG="vx"
 pkp_init overlay-vxlan
 source "$PKP_LIB_DIR/lib-extra.sh"
 
+# Every inner packet is traced twice (itself and its VXLAN datagram), in bursts of a few milliseconds per connection:
+# xtables-monitor runs at a higher priority so that it drains its netlink socket before ENOBUFS on a busy machine.
+start_trace() {
+  pkp_bg xtmon nice -n -10 ip netns exec "$NODE_NS" xtables-monitor --trace; PKP_TRACE_PID=$PKP_LAST_PID
+  sleep 0.7
+  kill -0 "$PKP_TRACE_PID" 2>/dev/null || die "xtables-monitor died: $(cat "$WORK/xtmon.err")"
+}
+
 NODE_VTEP_MAC=22:6e:f1:01:00:00
 UP_VTEP_MAC=22:6e:f1:02:00:00
 REMOTE_POD=10.244.2.5
@@ -58,6 +66,22 @@ awk '
   }
   { print }
 ' "$WORK/kp.v4" > "$WORK/rules.v4"
+# Probe rules (not flannel's) that show which fwmark each packet carries across the tunnel: the ping is marked before
+# encapsulation and the VXLAN datagram that carries it is matched by that mark in OUTPUT; every received VXLAN datagram
+# is marked in PREROUTING and the packet decapsulated from it is matched by that mark on flannel.1.
+cat >> "$WORK/rules.v4" <<'R'
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -p udp -m udp --dport 8472 -m comment --comment "pktpath probe: mark received VXLAN datagrams" -j MARK --set-xmark 0x200/0x200
+-A PREROUTING -i flannel.1 -m mark --mark 0x200/0x200 -m comment --comment "pktpath probe: the decapsulated packet keeps the outer packet mark" -j ACCEPT
+-A FORWARD -o flannel.1 -p icmp -m comment --comment "pktpath probe: mark the ping before encapsulation" -j MARK --set-xmark 0x100/0x100
+-A OUTPUT -p udp -m udp --dport 8472 -m mark --mark 0x100/0x100 -m comment --comment "pktpath probe: the VXLAN datagram keeps the inner packet mark" -j ACCEPT
+COMMIT
+R
 cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
 load_rules "$WORK/rules.v4"
 
@@ -79,6 +103,10 @@ b_probe client rawicmp 10.244.1.2 "$REMOTE_POD" 8 4343 1; sleep 0.5   # ping the
 stop_trace; stop_capture
 snapshot_state after
 b_keep_probes
+# tcpdump prints the packet inside each VXLAN datagram on a line of its own: join it to its frame's line, so that every
+# line of the listing is one frame (frame lookups and the frame count read it).
+awk '/^ *[0-9]+ +[0-9]/ { if (l != "") print l; l = $0; next } { l = l " | inner: " $0 } END { if (l != "") print l }' \
+  "$WORK/frames.txt" > "$WORK/frames.joined" && mv "$WORK/frames.joined" "$WORK/frames.txt"
 
 CIF=$(grep '^POD_CLIENT_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
 WIF=$(grep '^POD_WEB_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
@@ -97,11 +125,15 @@ f_dec_out=$(b_expect_frames "decapsulated SYN to web" "$WIF +Out +IP $REMOTE_POD
 f_ping=$(b_expect_frames "ping on flannel.1" "flannel.1 +Out +IP 10\.244\.1\.2 > $REMOTE_POD: ICMP echo request" 1)
 n_outer_out=$(grep -cE "eth0 +Out +IP $NODE_IP\.[0-9]+ > $UPLINK_IP\.8472" "$WORK/frames.txt" || true)
 n_outer_in=$(grep -cE "eth0 +In +IP $UPLINK_IP\.[0-9]+ > $NODE_IP\.8472" "$WORK/frames.txt" || true)
-n_pkt_outer_out=$(grep -cE "^PACKET: 2 [0-9a-f]+ OUT=eth0 SRC=$NODE_IP DST=$UPLINK_IP .*DPORT=8472" "$BUNDLE/trace.txt" || true)
+n_pkt_outer_out=$(grep -cE "^PACKET: 2 [0-9a-f]+ OUT=eth0 .*SRC=$NODE_IP DST=$UPLINK_IP .*DPORT=8472" "$BUNDLE/trace.txt" || true)
+n_pkt_outer_post=$(grep -cE "^PACKET: 2 [0-9a-f]+ IN=flannel.1 OUT=eth0 .*SRC=$NODE_IP DST=$UPLINK_IP .*DPORT=8472" "$BUNDLE/trace.txt" || true)
 n_pkt_outer_in=$(grep -cE "^PACKET: 2 [0-9a-f]+ IN=eth0 .*SRC=$UPLINK_IP DST=$NODE_IP .*DPORT=8472" "$BUNDLE/trace.txt" || true)
 n_pkt_dec=$(grep -cE "^PACKET: 2 [0-9a-f]+ IN=flannel.1 " "$BUNDLE/trace.txt" || true)
 n_ct_vx=$(grep -c 'dport=8472' "$BUNDLE/conntrack-L.txt" || true)
 masq=$(b_count nat 'MASQUERADE --random-fully')
+mark_out=$(b_count mangle "the VXLAN datagram keeps the inner packet mark")
+mark_in=$(b_count mangle "the decapsulated packet keeps the outer packet mark")
+mark_rx=$(b_count mangle "mark received VXLAN datagrams")
 env_put CLIENT_IP 10.244.1.2; env_put REMOTE_POD_IP "$REMOTE_POD"; env_put CLUSTER_IP "$CLUSTER_IP"
 env_put VXLAN_DEV flannel.1; env_put VXLAN_PORT 8472; env_put VXLAN_VNI 1
 
@@ -116,7 +148,8 @@ env_put VXLAN_DEV flannel.1; env_put VXLAN_PORT 8472; env_put VXLAN_VNI 1
   echo "The uplink namespace \`$UPLINK_NS\` is the remote node $UPLINK_IP with the mirror flannel.1 (10.244.2.0/32, MAC $UP_VTEP_MAC)"
   echo "and the remote pod address $REMOTE_POD on its lo (servers TCP 8080 and UDP 5300 bound to it)."
   echo "Rules (rules-input.txt): kube-proxy's tables with ClusterIP $CLUSTER_IP:80 → $REMOTE_POD:8080 (the remote pod), and flannel's"
-  echo "FLANNEL-POSTRTG (mark RETURN, pod↔pod RETURN, MASQUERADE --random-fully for pod traffic leaving 10.244.0.0/16) and FLANNEL-FWD."
+  echo "FLANNEL-POSTRTG (mark RETURN, pod↔pod RETURN, MASQUERADE --random-fully for pod traffic leaving 10.244.0.0/16) and FLANNEL-FWD;"
+  echo "four mangle probe rules (\"pktpath probe: ...\") that show the fwmark each packet carries across the tunnel."
   echo
   echo "## Traffic (probes.txt)"
   echo
@@ -131,13 +164,21 @@ env_put VXLAN_DEV flannel.1; env_put VXLAN_PORT 8472; env_put VXLAN_VNI 1
   echo "- Every pod packet to 10.244.2.0/24 was forwarded out \`flannel.1\` (e.g. the SYN, frame $f_syn_in) and the vxlan driver sent it"
   echo "  again as a UDP datagram $NODE_IP:<hash port> → $UPLINK_IP:8472 on eth0 ($n_outer_out such frames, e.g. $f_syn_out)."
   echo "- That outer datagram is a locally generated packet: trace.txt has $n_pkt_outer_out \`PACKET:\` lines with OUT=eth0 SRC=$NODE_IP DPORT=8472"
-  echo "  (raw/mangle/nat/filter OUTPUT and mangle/nat POSTROUTING, no IN=), and conntrack-L.txt has $n_ct_vx entries with dport=8472."
+  echo "  in raw, mangle, nat and filter OUTPUT (no IN=), and conntrack-L.txt has $n_ct_vx entries with dport=8472 (each direction"
+  echo "  of an inner flow hashes its own source port, so every one of them stays [UNREPLIED])."
+  echo "- In POSTROUTING the same datagram shows IN=flannel.1 ($n_pkt_outer_post PACKET lines): ip_output passes the device the"
+  echo "  skb was sent on (the vxlan device) as the hook's input device; iptables cannot match -i in POSTROUTING, so no rule sees it."
   echo "- The ClusterIP SYN was DNATed in nat PREROUTING before routing: it left flannel.1 already as → $REMOTE_POD:8080 (frame $f_cip)."
   echo "- Received outer datagrams ($n_outer_in frames, e.g. $f_vx_in) came in on eth0 to $NODE_IP:8472 (trace: $n_pkt_outer_in PACKET lines IN=eth0"
   echo "  DPORT=8472: PREROUTING then INPUT, delivered to the kernel's VXLAN socket); the decapsulated packet went through PREROUTING"
   echo "  again with IN=flannel.1 ($n_pkt_dec PACKET lines) and was forwarded to the pod, e.g. the remote pod's SYN frame $f_dec → frame $f_dec_out."
   echo "- MASQUERADE --random-fully counted $masq: pod-to-pod traffic RETURNs in FLANNEL-POSTRTG."
   echo "- The ping (frame $f_ping) took the same way out and back."
+  echo "- fwmarks cross the tunnel within the namespace (iptunnel_xmit/iptunnel_pull_header scrub the skb without clearing"
+  echo "  the mark unless the tunnel crosses namespaces): the ping, marked 0x100 in mangle FORWARD, left in a VXLAN datagram that"
+  echo "  mangle OUTPUT matched by that mark ($mark_out packet(s)); the $mark_rx received VXLAN datagrams marked 0x200 in mangle PREROUTING"
+  echo "  gave the packets decapsulated from them that mark on flannel.1 ($mark_in packet(s) matched \`-i flannel.1 -m mark --mark 0x200/0x200\`)."
+  echo "  The conntrack entry is not carried: each datagram and each decapsulated packet is looked up afresh."
   b_readme_tail 'DPORT=8472|8472|flannel|nat:[A-Z-]+:rule|DROP'
 } > "$BUNDLE/README.md"
 pkp_finish

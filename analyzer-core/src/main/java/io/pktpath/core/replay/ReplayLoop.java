@@ -44,6 +44,8 @@ public final class ReplayLoop {
     private final TunnelTies tunnels = new TunnelTies();
     /** The tunnel tie of the frame being replayed, set by {@link #tieTunnel}; null for none. */
     private TunnelTie tie;
+    /** The fwmark the frame being replayed brings across its tunnel (set by {@link #tieTunnel}); 0 for none. */
+    private long tunnelMark;
     /** The reassembled datagram the frame being processed replays; null for a frame that is a whole packet. */
     private Defragmenter.Datagram reassembling;
     private FrameGroups source;
@@ -122,6 +124,7 @@ public final class ReplayLoop {
     /** The trace of frame {@code cp}, tied to the tunnel frame that carries it or the frame it carries (if any). */
     private PacketTrace process(CapturedPacket cp) {
         tie = null;
+        tunnelMark = 0;
         PacketTrace trace = processFrame(cp);
         return tie == null ? trace : trace.withTunnel(tie);
     }
@@ -180,8 +183,9 @@ public final class ReplayLoop {
                     + packet.src() + ", which is not a node address: " + PartialCapture.LEFT_UNSEEN);
         }
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
-        Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
+        Packet arrived = role == FrameRole.LOCAL_OUT ? asLocal(packet)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
+        Packet input = tunnelMark == 0 ? arrived : arrived.withMark(tunnelMark);
         long request = role == FrameRole.INGRESS && port == null ? leftUnseen.answeredBy(packet) : 0;
         if (request > 0 && path.lacksConnection(input)) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, PartialCapture.REPLY + request + " ("
@@ -456,6 +460,7 @@ public final class ReplayLoop {
             }
         }
         PathRun run = chosenRun;
+        tunnels.ran(cp, choice.egress(), run.mark());
         if (!run.notes().isEmpty()) {
             notes.addAll(run.notes());
         }
@@ -972,6 +977,13 @@ public final class ReplayLoop {
      */
     private void tieTunnel(CapturedPacket cp) {
         tie = tunnels.take(cp.frame());
+        if (tie != null) {
+            tunnelMark = tunnels.markOf(tie.frame());
+            if (tunnelMark != 0) {
+                tie = new TunnelTie(tie.tunnel(), false, tie.frame(), tie.detail()
+                        + TunnelTies.keptMark(tunnelMark, "the tunnel frame's"));
+            }
+        }
         tunnels.sent(cp);
         if (cp.encapsulation().isEmpty()) {
             return;
@@ -981,7 +993,8 @@ public final class ReplayLoop {
         String detail;
         if (cp.outbound()) {
             inner = tunnels.carriedOut(cp);
-            detail = TunnelTies.encapsulatedDetail(cp, inner);
+            tunnelMark = inner == null ? 0 : tunnels.markOf(inner.frame());
+            detail = TunnelTies.encapsulatedDetail(cp, inner) + TunnelTies.keptMark(tunnelMark, "the inner packet's");
         } else {
             long until = cp.summary().timeNanos() + options.lookaheadNanos();
             fill(until);

@@ -18,6 +18,13 @@ final class TunnelTies {
 
     private final ArrayDeque<CapturedPacket> recentOut = new ArrayDeque<>();
     private final Map<Long, TunnelTie> kept = new HashMap<>();
+    /** Fwmarks the replay left on packets that cross a tunnel next, by frame: bounded, the oldest forgotten first. */
+    private final Map<Long, Long> marks = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > RECENT;
+        }
+    };
 
 
 
@@ -82,6 +89,38 @@ final class TunnelTies {
             }
         }
         return null;
+    }
+
+    /**
+     * Remembers the fwmark {@code mark} a run of frame {@code cp} ended with, when the packet crosses a tunnel next: a
+     * received tunnel frame (its decapsulated packet keeps it), or a packet leaving on a tunnel device ({@code egress},
+     * its frame there, or {@code cp} itself when the node sent it there), whose encapsulated packet keeps it.
+     */
+    void ran(CapturedPacket cp, CapturedPacket egress, long mark) {
+        if (mark == 0) {
+            return;
+        }
+        if (cp.inbound() && cp.encapsulation().isPresent() || cp.outbound() && tunnelDevice(cp.summary().iface())) {
+            marks.put(cp.frame(), mark);
+        }
+        if (egress != null && egress.outbound() && tunnelDevice(egress.summary().iface())) {
+            marks.put(egress.frame(), mark);
+        }
+    }
+
+    /** The fwmark remembered for frame {@code frame} (and forgets it), 0 for none. */
+    long markOf(long frame) {
+        if (marks.isEmpty()) {
+            return 0;
+        }
+        Long mark = marks.remove(frame);
+        return mark == null ? 0 : mark;
+    }
+
+    /** What a detail adds for a packet that kept the fwmark {@code mark} across the tunnel (nothing for none). */
+    static String keptMark(long mark, String whose) {
+        return mark == 0 ? "" : "; it keeps " + whose + " fwmark 0x" + Long.toHexString(mark)
+                + " (a tunnel within one network namespace scrubs the packet but leaves its mark)";
     }
 
     /** Keeps {@code tie} for frame {@code frame}, read once when that frame is replayed. */
