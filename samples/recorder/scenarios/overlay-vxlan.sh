@@ -43,7 +43,7 @@ vtep "$UPLINK_NS" "$UPLINK_IP" "$UP_VTEP_MAC" 10.244.2.0 10.244.1.0/24 10.244.1.
 ip -n "$UPLINK_NS" addr add "$REMOTE_POD/32" dev lo
 
 kp_reset
-kp_service default/web-remote:http tcp "$CLUSTER_IP" 80 - cluster "$REMOTE_POD:8080"
+kp_service default/web-remote:http tcp "$CLUSTER_IP" 80 30080 cluster "$REMOTE_POD:8080"
 kp_write_rules "$WORK/kp.v4"
 # flannel's rules (v0.22+, vxlan backend, --iptables-forward-rules), added at the end of each table.
 awk '
@@ -99,7 +99,10 @@ b_probe client tcp "$REMOTE_POD" 8080 - 46001; sleep 0.3        # pod -> remote 
 b_probe client udp "$REMOTE_POD" 5300 - 46002; sleep 0.3        # pod -> remote pod, UDP
 b_probe client tcp "$CLUSTER_IP" 80 - 46003; sleep 0.3          # pod -> ClusterIP, DNATed to the remote pod
 b_probe up tcp 10.244.1.3 8080 "$REMOTE_POD" 47001; sleep 0.3   # remote pod -> local pod (decapsulated here)
-b_probe client rawicmp 10.244.1.2 "$REMOTE_POD" 8 4343 1; sleep 0.5   # ping the remote pod
+b_probe client rawicmp 10.244.1.2 "$REMOTE_POD" 8 4343 1; sleep 0.3   # ping the remote pod
+b_probe up tcp "$NODE_IP" 30080 - 47002; sleep 0.3              # NodePort from the remote node: DNAT to the remote pod,
+                                                                # masqueraded to flannel.1's address, back through the tunnel
+b_probe node tcp "$REMOTE_POD" 8080 - 47003; sleep 0.5          # the node itself to the remote pod (source flannel.1's address)
 stop_trace; stop_capture
 snapshot_state after
 b_keep_probes
@@ -115,6 +118,8 @@ ck() { grep -qE -- "$2" "$P" || b_fail "$1: no probe line matching: $2"; }
 ck "pod to remote tcp" "tcp $REMOTE_POD:8080 from 10.244.1.2:46001 result=connected reply='up port 8080 saw 10.244.1.2:46001'"
 ck "pod to remote udp" "udp $REMOTE_POD:5300 from 10.244.1.2:46002 result=reply reply='up port 5300 saw 10.244.1.2:46002'"
 ck "pod to clusterip" "tcp $CLUSTER_IP:80 from 10.244.1.2:46003 result=connected reply='up port 8080 saw 10.244.1.2:46003'"
+ck "nodeport from the remote node" "tcp $NODE_IP:30080 from $UPLINK_IP:47002 result=connected reply='up port 8080 saw 10.244.1.0:[0-9]+'"
+ck "node to remote pod" "tcp $REMOTE_POD:8080 from 10.244.1.0:47003 result=connected reply='up port 8080 saw 10.244.1.0:47003'"
 ck "remote to local pod" "tcp 10.244.1.3:8080 from $REMOTE_POD:47001 result=connected reply='web port 8080 saw $REMOTE_POD:47001'"
 f_syn_in=$(b_expect_frames "inner SYN out flannel.1" "flannel.1 +Out +IP 10\.244\.1\.2\.46001 > $REMOTE_POD\.8080: Flags \[S\]" 1)
 f_syn_out=$(b_expect_frames "outer VXLAN" "eth0 +Out +IP $NODE_IP\.[0-9]+ > $UPLINK_IP\.8472: OTV" 1)
@@ -130,7 +135,9 @@ n_pkt_outer_post=$(grep -cE "^PACKET: 2 [0-9a-f]+ IN=flannel.1 OUT=eth0 .*SRC=$N
 n_pkt_outer_in=$(grep -cE "^PACKET: 2 [0-9a-f]+ IN=eth0 .*SRC=$UPLINK_IP DST=$NODE_IP .*DPORT=8472" "$BUNDLE/trace.txt" || true)
 n_pkt_dec=$(grep -cE "^PACKET: 2 [0-9a-f]+ IN=flannel.1 " "$BUNDLE/trace.txt" || true)
 n_ct_vx=$(grep -c 'dport=8472' "$BUNDLE/conntrack-L.txt" || true)
-masq=$(b_count nat 'MASQUERADE --random-fully')
+masq=$(b_count nat 'kubernetes service traffic requiring SNAT')
+f_np=$(b_expect_frames "NodePort SYN masqueraded onto flannel.1" "flannel.1 +Out +IP 10\.244\.1\.0\.[0-9]+ > $REMOTE_POD\.8080: Flags \[S\]" 2)
+f_np_in=$(b_expect_frames "NodePort SYN from the remote node" "eth0 +In +IP $UPLINK_IP\.47002 > $NODE_IP\.30080: Flags \[S\]" 1)
 mark_out=$(b_count mangle "the VXLAN datagram keeps the inner packet mark")
 mark_in=$(b_count mangle "the decapsulated packet keeps the outer packet mark")
 mark_rx=$(b_count mangle "mark received VXLAN datagrams")
@@ -158,6 +165,8 @@ env_put VXLAN_DEV flannel.1; env_put VXLAN_PORT 8472; env_put VXLAN_VNI 1
   echo "3. client 10.244.1.2:46003 → ClusterIP $CLUSTER_IP:80 TCP, DNATed to $REMOTE_POD:8080 before encapsulation."
   echo "4. remote pod $REMOTE_POD:47001 → web 10.244.1.3:8080 TCP (arrives encapsulated, decapsulated on the node)."
   echo "5. client → $REMOTE_POD ICMP echo request id 4343 (raw socket) and the reply."
+  echo "6. remote node $UPLINK_IP:47002 → NodePort $NODE_IP:30080 (ClusterIP's service, endpoint the remote pod)."
+  echo "7. the node itself :47003 → $REMOTE_POD:8080 (source flannel.1's address 10.244.1.0)."
   echo
   echo "## What the kernel did"
   echo
@@ -172,7 +181,9 @@ env_put VXLAN_DEV flannel.1; env_put VXLAN_PORT 8472; env_put VXLAN_VNI 1
   echo "- Received outer datagrams ($n_outer_in frames, e.g. $f_vx_in) came in on eth0 to $NODE_IP:8472 (trace: $n_pkt_outer_in PACKET lines IN=eth0"
   echo "  DPORT=8472: PREROUTING then INPUT, delivered to the kernel's VXLAN socket); the decapsulated packet went through PREROUTING"
   echo "  again with IN=flannel.1 ($n_pkt_dec PACKET lines) and was forwarded to the pod, e.g. the remote pod's SYN frame $f_dec → frame $f_dec_out."
-  echo "- MASQUERADE --random-fully counted $masq: pod-to-pod traffic RETURNs in FLANNEL-POSTRTG."
+  echo "- Pod-to-pod traffic RETURNs in FLANNEL-POSTRTG. The NodePort SYN from the remote node (frame $f_np_in) was DNATed to"
+  echo "  $REMOTE_POD:8080, marked 0x4000 and MASQUERADEd by KUBE-POSTROUTING ($masq) to flannel.1's address 10.244.1.0 (the SYNs"
+  echo "  on flannel.1 from 10.244.1.0: frames $f_np, the second one the node's own connection): the remote pod saw 10.244.1.0."
   echo "- The ping (frame $f_ping) took the same way out and back."
   echo "- fwmarks cross the tunnel within the namespace (iptunnel_xmit/iptunnel_pull_header scrub the skb without clearing"
   echo "  the mark unless the tunnel crosses namespaces): the ping, marked 0x100 in mangle FORWARD, left in a VXLAN datagram that"

@@ -117,6 +117,19 @@ class OverlayVxlanReplayTest {
     }
 
     @Test
+    void theNodesOwnConnectionToTheRemotePodKeepsItsDestination() {
+        PacketTrace syn = TRACES.stream().filter(t -> t.packet().info().contains("10.244.1.0:47003 > 10.244.2.5:8080 [S]"))
+                .findFirst().get();
+        assertEquals(FrameRole.LOCAL_OUT, syn.role());
+        assertTrue(syn.nat().isEmpty(), "conntrack -L holds the connection with this original tuple: no nat OUTPUT DNAT"
+                + " from the NodePort of a local address, " + syn.nat());
+        assertFalse(syn.tunnel().get().carrier(), "carried by the datagram that follows it");
+        PacketTrace nodePort = TRACES.stream().filter(t -> t.packet().info().contains("172.18.0.1:47002 > 172.18.0.2:30080"
+                + " [S]")).findFirst().get();
+        assertEquals("10.244.1.0", nodePort.nat().get().after().src().toString(), "masqueraded to flannel.1's address");
+    }
+
+    @Test
     void tunnelFlowsAreNeitherRacesNorUnanswered() {
         for (Finding f : result.findings()) {
             assertFalse(f.title().contains("8472"), f.code() + ": " + f.title());

@@ -776,7 +776,13 @@ public final class KernelNodePath implements NodePath {
             return wire.withTuple(known.get());
         }
         Optional<Tuple> hinted = hints.socketTuple(wire.tuple());
-        if (hinted.isPresent() && !hinted.get().equals(wire.tuple())) {
+        if (hinted.isPresent()) {
+            if (hinted.get().equals(wire.tuple())) {
+                // the dump's entry of this connection has it as its original tuple: nat OUTPUT changed nothing, though a
+                // DNAT rule could have produced it (a node's own connection to a service endpoint, or to a pod behind
+                // a NodePort of a local address)
+                return wire;
+            }
             notes.add("the socket sent " + hinted.get() + " (from the bundle's conntrack -L); this node's NAT made it "
                     + wire.tuple() + " before the capture saw it");
             return wire.withTuple(hinted.get());

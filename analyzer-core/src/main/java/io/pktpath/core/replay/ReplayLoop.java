@@ -986,6 +986,9 @@ public final class ReplayLoop {
         }
         tunnels.sent(cp);
         if (cp.encapsulation().isEmpty()) {
+            if (tie == null) {
+                tie = carriedBy(cp);
+            }
             return;
         }
         String tunnel = cp.encapsulation().get().describe();
@@ -1013,18 +1016,21 @@ public final class ReplayLoop {
      * on a tunnel device (remembered for that frame too).
      */
     private PacketTrace tiedCopy(CapturedPacket cp, PacketTrace copy) {
-        if (!cp.outbound() || !TunnelTies.tunnelDevice(cp.summary().iface()) || cp.packet().isEmpty()) {
-            return copy;
-        }
         tunnels.sent(cp);
+        TunnelTie carried = carriedBy(cp);
+        return carried == null ? copy : copy.withTunnel(carried);
+    }
+
+    /** The tie of a frame leaving on a tunnel device to the tunnel frame ahead that carries it; null for none. */
+    private TunnelTie carriedBy(CapturedPacket cp) {
+        if (!cp.outbound() || cp.packet().isEmpty() || !TunnelTies.tunnelDevice(cp.summary().iface())) {
+            return null;
+        }
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         fill(until);
         CapturedPacket outer = TunnelTies.carrierOut(cp, ahead, until);
-        if (outer == null) {
-            return copy;
-        }
-        return copy.withTunnel(new TunnelTie(outer.encapsulation().get().describe(), false, outer.frame(),
-                TunnelTies.carriedByDetail(cp, outer)));
+        return outer == null ? null : new TunnelTie(outer.encapsulation().get().describe(), false, outer.frame(),
+                TunnelTies.carriedByDetail(cp, outer));
     }
 
     private static PacketTrace copyOf(CapturedPacket cp, PacketTrace original) {
