@@ -126,6 +126,9 @@ public final class ReplayLoop {
         tie = null;
         tunnelMark = 0;
         PacketTrace trace = processFrame(cp);
+        if (tie != null && tie.carrier() && tie.frame() == 0 && trace.disposition().isFailure()) {
+            tie = new TunnelTie(tie.tunnel(), true, 0, TunnelTies.failedDetail(cp, trace.disposition()));
+        }
         return tie == null ? trace : trace.withTunnel(tie);
     }
 

@@ -159,6 +159,14 @@ final class TunnelTies {
                 + "), received on " + inner.summary().iface() + ", where it passes PREROUTING again";
     }
 
+    /** What became of the tunnel frame {@code outer} the node dropped ({@code failed}): nothing was (de)capsulated. */
+    static String failedDetail(CapturedPacket outer, io.pktpath.core.trace.Disposition failed) {
+        Encapsulation e = outer.encapsulation().get();
+        return "the " + e.describe() + " packet carrying " + text(e) + " was " + failed.words() + (outer.inbound()
+                ? " before the node's tunnel socket got it: the packet it carries was never decapsulated"
+                : " before it left: the packet it carries never reached the other end of the tunnel");
+    }
+
     /** How the decapsulated frame {@code inner} came from the received tunnel frame {@code outer}. */
     static String decapsulatedDetail(CapturedPacket outer, CapturedPacket inner) {
         return "decapsulated from frame " + outer.frame() + " (" + outer.encapsulation().get().describe() + " "
