@@ -30,6 +30,9 @@ final class TunnelTies {
 
     /** Whether {@code iface} is named like an overlay's tunnel device (flannel.1, vxlan.calico, tunl0, genev_sys_6081). */
     static boolean tunnelDevice(String iface) {
+        if (iface.isEmpty() || "fvtgc".indexOf(iface.charAt(0)) < 0) {
+            return false; // eth0, lo, veths, bridges: one test instead of five
+        }
         for (String p : TUNNEL_PREFIXES) {
             if (iface.startsWith(p)) {
                 return true;
