@@ -66,6 +66,17 @@ class TunnelTiesTest {
     }
 
     @Test
+    void anIpInIpFrameCarriesItsInnerPacketToo() {
+        CapturedPacket outer = frame(9, "eth0", Direction.OUT, Frames.ipv4(NODE, PEER, 4, innerSyn(42)));
+        Encapsulation e = outer.encapsulation().orElseThrow();
+        assertEquals(TunnelType.IPIP, e.type());
+        assertEquals("IP-in-IP", e.describe());
+        assertTrue(e.carries(frame(8, "tunl0", Direction.OUT, innerSyn(42))));
+        assertTrue(TunnelTies.deliveredDetail(outer, null).startsWith("delivered locally to the node's IP-in-IP tunnel"
+                + " device, which decapsulates it"), TunnelTies.deliveredDetail(outer, null));
+    }
+
+    @Test
     void anOutboundTunnelFrameCarriesTheLatestMatchingFrameSentOnATunnelDevice() {
         TunnelTies ties = new TunnelTies();
         CapturedPacket inner = frame(4, "flannel.1", Direction.OUT, innerSyn(23586));
