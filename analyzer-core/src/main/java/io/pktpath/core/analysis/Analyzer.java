@@ -217,10 +217,19 @@ public final class Analyzer {
         }
         long endNanos = lastTime[0];
         List<io.pktpath.core.conntrack.FlowRecord> flows = path == null ? List.of() : path.conntrack().flowsView(endNanos);
-        List<io.pktpath.core.conntrack.RaceEvidence> races = path == null ? List.of() : path.races();
+        List<io.pktpath.core.conntrack.RaceEvidence> races = path == null ? List.of() : findings.withoutTunnels(path.races());
         return new AnalysisResult(bundle, capturePath, captureSummary, summary.summary(), flows,
-                path == null ? Optional.empty() : Optional.of(path.conntrack().stats()),
+                path == null ? Optional.empty() : Optional.of(withRaces(path.conntrack().stats(), path.races().size() - races.size())),
                 path == null ? Optional.empty() : Optional.of(path.hits()),
                 races, findings.findings(flows, races, endNanos), assumptions, path != null && path.conntrackEnabled());
+    }
+
+    /** {@code stats} with {@code left} fewer possible races (those between an overlay's tunnel frames, which are not races). */
+    private static io.pktpath.core.conntrack.ConntrackStats withRaces(io.pktpath.core.conntrack.ConntrackStats stats, long left) {
+        if (left == 0) {
+            return stats;
+        }
+        return new io.pktpath.core.conntrack.ConntrackStats(stats.found(), stats.invalid(), stats.insert(),
+                stats.insertFailed(), stats.drop(), stats.clashResolve(), stats.possibleRaces() - left);
     }
 }

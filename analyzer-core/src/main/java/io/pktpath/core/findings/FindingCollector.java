@@ -44,6 +44,12 @@ public final class FindingCollector implements TraceSink {
      */
     private final Set<Long> explainedFirstFrames = new HashSet<>();
     private final Set<String> explainedTuples = new HashSet<>();
+    /**
+     * The flows of an overlay's tunnel frames (the node's VXLAN/Geneve/IP-in-IP packets): their packets answer nothing
+     * and are answered by nothing (each direction hashes its own source port), and their repeats are the packets they
+     * carry, not racing clients.
+     */
+    private final Set<Long> tunnelFlows = new HashSet<>();
 
     public FindingCollector(Bundle bundle) {
         this.bundle = bundle;
@@ -77,6 +83,22 @@ public final class FindingCollector implements TraceSink {
         snat.accept(t);
         coverage.accept(t);
         undecided.accept(t);
+        if (t.tunnel().isPresent() && t.tunnel().get().carrier() && t.flowId() > 0 && tunnelFlows.size() < MAX_IDS) {
+            tunnelFlows.add(t.flowId());
+        }
+    }
+
+    /**
+     * {@code races} without those between an overlay's tunnel frames: every packet of an inner flow leaves in a
+     * datagram of the same tuple, sent by the tunnel driver without NAT, so a clash of two of them is resolved by
+     * merging (nothing is lost) and the capture shows each of them leaving.
+     */
+    public List<RaceEvidence> withoutTunnels(List<RaceEvidence> races) {
+        if (tunnelFlows.isEmpty()) {
+            return races;
+        }
+        return races.stream().filter(r -> !tunnelFlows.contains(r.earlierFlow()) && !tunnelFlows.contains(r.laterFlow()))
+                .toList();
     }
 
     private static boolean unresolvedNeighbor(PacketTrace t) {
@@ -107,7 +129,8 @@ public final class FindingCollector implements TraceSink {
      * Every finding, ordered by severity, then first frame, then code; {@code captureEndNanos} is the time of the
      * capture's latest frame.
      */
-    public List<Finding> findings(List<FlowRecord> flows, List<RaceEvidence> races, long captureEndNanos) {
+    public List<Finding> findings(List<FlowRecord> flows, List<RaceEvidence> allRaces, long captureEndNanos) {
+        List<RaceEvidence> races = withoutTunnels(allRaces);
         List<Finding> out = new ArrayList<>(FailureFindings.of(failures.groups()));
         out.addAll(RaceFindings.udp(races, udp, bundle, coverage));
         List<RetransmitTracker.Segment> repeats = retransmits.repeated();
@@ -128,6 +151,7 @@ public final class FindingCollector implements TraceSink {
                 .filter(s -> !traffic.hairpinTuples.contains(s.tuple())).toList();
         out.addAll(TrafficFindings.retransmits(unexplained, overlayIfaces));
         Set<Long> quiet = new HashSet<>(explainedFlows);
+        quiet.addAll(tunnelFlows);
         for (FlowRecord f : flows) {
             if (f.original().src().equals(f.reply().src()) || explainedFirstFrames.contains(f.firstFrame())
                     || raceClients.contains(endpoint(f.original().dst().toString(), f.original().dport()))

@@ -11,17 +11,27 @@ import java.util.Optional;
  * frames that are not replayable IP packets), the decode status with its message, and the link-layer facts the capture
  * point logic needs (source MAC, SLL packet type; -1 when unknown), and a hash of the first payload bytes, which
  * tells apart two packets whose headers are alike (same IP id and length) when NAT changed their addresses; for an IP
- * fragment, its place in its datagram (empty for a whole packet: the replay tests only that).
+ * fragment, its place in its datagram (empty for a whole packet: the replay tests only that); for a tunnel frame (an
+ * underlay packet carrying VXLAN, Geneve or IP-in-IP), the packet it carries.
  */
 public record CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
                              long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash,
-                             Optional<IpFragment> fragment) {
+                             Optional<IpFragment> fragment, Optional<Encapsulation> encapsulation) {
     public CapturedPacket {
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(status, "status");
         statusMessage = statusMessage == null ? "" : statusMessage;
         Objects.requireNonNull(fragment, "fragment");
+        Objects.requireNonNull(encapsulation, "encapsulation");
+    }
+
+    /** A frame that carries no tunnel's packet. */
+    public CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
+                          long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash,
+                          Optional<IpFragment> fragment) {
+        this(summary, packet, status, statusMessage, linkSrcMac, linkDstMac, sllPacketType, payloadHash, fragment,
+                Optional.empty());
     }
 
     /** A frame that is not an IP fragment. */

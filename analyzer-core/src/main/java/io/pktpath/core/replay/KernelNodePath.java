@@ -653,7 +653,7 @@ public final class KernelNodePath implements NodePath {
                 return new PathRun(run.steps(), Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + n.address() + " on "
                         + n.dev() + " did not resolve (" + n.state() + "): the packet never left on " + n.dev()
                         + " in the capture", run.nat(), run.route(), Optional.empty(), run.misses(), run.notes(),
-                        run.flowId(), run.commitToken());
+                        run.flowId(), run.commitToken(), run.mark());
             }
         }
         return run;
@@ -671,7 +671,7 @@ public final class KernelNodePath implements NodePath {
         return new PathRun(run.steps(), Disposition.CONNTRACK_RACE, "lost the conntrack insert race: frame " + winner
                 + ", another connection set up at the same moment, left as " + tuple + " and was confirmed first;"
                 + " the kernel drops the loser (insert_failed and drop in conntrack -S)", run.nat(), run.route(),
-                Optional.empty(), run.misses(), run.notes(), run.flowId(), dropped);
+                Optional.empty(), run.misses(), run.notes(), run.flowId(), dropped, run.mark());
     }
 
     @Override
@@ -776,7 +776,13 @@ public final class KernelNodePath implements NodePath {
             return wire.withTuple(known.get());
         }
         Optional<Tuple> hinted = hints.socketTuple(wire.tuple());
-        if (hinted.isPresent() && !hinted.get().equals(wire.tuple())) {
+        if (hinted.isPresent()) {
+            if (hinted.get().equals(wire.tuple())) {
+                // the dump's entry of this connection has it as its original tuple: nat OUTPUT changed nothing, though a
+                // DNAT rule could have produced it (a node's own connection to a service endpoint, or to a pod behind
+                // a NodePort of a local address)
+                return wire;
+            }
             notes.add("the socket sent " + hinted.get() + " (from the bundle's conntrack -L); this node's NAT made it "
                     + wire.tuple() + " before the capture saw it");
             return wire.withTuple(hinted.get());
@@ -1143,7 +1149,8 @@ public final class KernelNodePath implements NodePath {
                 : s.lookup instanceof CtLookup.Kept k ? k.ct().id() : 0;
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
                 s.packet.family().number(), Commit.OWN_BYTES);
-        return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit);
+        return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit,
+                s.packet.mark());
     }
 
     /**
@@ -1170,7 +1177,7 @@ public final class KernelNodePath implements NodePath {
         Commit commit = new Commit(tables, lookup, Optional.empty(), entry.confirm(), ct, atLookup,
                 atLookup.family().number(), atLookup.length());
         return new PathRun(entry.stepsAfter(steps), entry.disposition(), entry.reason(), entry.nat(), entry.route(),
-                entry.egress(), List.of(), notes, lookup.ct().id(), commit);
+                entry.egress(), List.of(), notes, lookup.ct().id(), commit, entry.endMark());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -1209,7 +1216,7 @@ public final class KernelNodePath implements NodePath {
                 .orElse(run.reason());
         return new PathRun(steps, run.disposition(), reason, nat, run.route(),
                 run.egress().map(e -> new Egress(e.dev(), leftAs)), run.misses(), observedNotes(run.notes(), seenIn),
-                run.flowId(), adjusted);
+                run.flowId(), adjusted, run.mark());
     }
 
     /**

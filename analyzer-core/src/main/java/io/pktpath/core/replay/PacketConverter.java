@@ -6,6 +6,7 @@ import io.pktpath.core.engine.LinkClass;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.packet.DecodeStatus;
 import io.pktpath.core.packet.PacketView;
+import io.pktpath.core.packet.TunnelType;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.net.IpAddress;
@@ -77,7 +78,26 @@ public final class PacketConverter {
                 proto == Packet.TCP ? view.tcpFlags() : -1, info.describe(view, (int) frame.originalLength(), srcText, dstText),
                 tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet.flatMap(Packet::quoted));
         return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
-                view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty());
+                view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty(),
+                packet.isPresent() ? encapsulation(frame, view) : Optional.empty());
+    }
+
+    /** The packet a tunnel frame carries, when the decoder found a whole IP packet inside it; else empty. */
+    private static Optional<Encapsulation> encapsulation(FrameView frame, PacketView v) {
+        if (v.tunnel() == TunnelType.NONE) {
+            return Optional.empty();
+        }
+        PacketView in = v.inner();
+        if (in.status() != DecodeStatus.OK || in.family() != 4 && in.family() != 6 || in.isFragment() && !in.isFirstFragment()) {
+            return Optional.empty();
+        }
+        boolean icmp = isIcmp(in);
+        boolean ports = ports(in);
+        Tuple tuple = new Tuple(in.protocol(), source(in), icmp ? Math.max(in.icmpId(), 0) : ports ? in.srcPort() : 0,
+                destination(in), ports ? in.dstPort() : 0);
+        boolean tcp = in.protocol() == Packet.TCP && in.tcpFlags() >= 0;
+        return Optional.of(new Encapsulation(v.tunnel(), v.vni(), tuple, Math.max(in.ipId(), 0), in.ipTotalLength(),
+                tcp ? Math.max(in.seq(), 0) : 0, tcp ? in.tcpFlags() : 0, payloadHash(frame, in)));
     }
 
     /** The frame's place in its datagram when it is an IP fragment, else empty. */

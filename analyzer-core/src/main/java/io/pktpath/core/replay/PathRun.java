@@ -11,12 +11,13 @@ import java.util.Optional;
 
 /**
  * One side-effect-free run of a packet through the node: the typed steps, the disposition and its reason, the NAT, the
- * route, where the packet leaves (for matching the capture's egress copy), misses, notes, the flow id, and an opaque
- * commit token the {@link NodePath} applies when this run is the one that happened.
+ * route, where the packet leaves (for matching the capture's egress copy), misses, notes, the flow id, an opaque
+ * commit token the {@link NodePath} applies when this run is the one that happened, and the packet's fwmark when the run
+ * ended (a tunnel device's encapsulated packet, or a decapsulated one, starts with it).
  */
 public record PathRun(List<TraceStep> steps, Disposition disposition, String reason, Optional<NatChange> nat,
                       Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
-                      long flowId, Object commitToken) {
+                      long flowId, Object commitToken, long mark) {
     public PathRun {
         steps = io.pktpath.core.trace.JoinedList.immutable(steps);
         Objects.requireNonNull(disposition, "disposition");

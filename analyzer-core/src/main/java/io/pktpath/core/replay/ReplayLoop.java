@@ -11,6 +11,7 @@ import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.Reassembled;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.TunnelTie;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
 import io.pktpath.parser.net.IpFamily;
@@ -40,6 +41,11 @@ public final class ReplayLoop {
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private final LeftUnseen leftUnseen = new LeftUnseen();
     private final Defragmenter defragmenter = new Defragmenter();
+    private final TunnelTies tunnels = new TunnelTies();
+    /** The tunnel tie of the frame being replayed, set by {@link #tieTunnel}; null for none. */
+    private TunnelTie tie;
+    /** The fwmark the frame being replayed brings across its tunnel (set by {@link #tieTunnel}); 0 for none. */
+    private long tunnelMark;
     /** The reassembled datagram the frame being processed replays; null for a frame that is a whole packet. */
     private Defragmenter.Datagram reassembling;
     private FrameGroups source;
@@ -115,10 +121,21 @@ public final class ReplayLoop {
         return new CaptureSummary(reader.displayName(), reader.format(), 0, 0, List.of(), List.of(), List.of());
     }
 
+    /** The trace of frame {@code cp}, tied to the tunnel frame that carries it or the frame it carries (if any). */
     private PacketTrace process(CapturedPacket cp) {
+        tie = null;
+        tunnelMark = 0;
+        PacketTrace trace = processFrame(cp);
+        if (tie != null && tie.carrier() && tie.frame() == 0 && trace.disposition().isFailure()) {
+            tie = new TunnelTie(tie.tunnel(), true, 0, TunnelTies.failedDetail(cp, trace.disposition()));
+        }
+        return tie == null ? trace : trace.withTunnel(tie);
+    }
+
+    private PacketTrace processFrame(CapturedPacket cp) {
         PacketTrace original = claimedBy.remove(cp.frame());
         if (original != null) {
-            return copyOf(cp, original);
+            return tiedCopy(cp, copyOf(cp, original));
         }
         if (cp.packet().isEmpty()) {
             return notReplayed(cp, unreplayable(cp), reasonFor(cp));
@@ -135,6 +152,7 @@ public final class ReplayLoop {
             notes.add(placedByRoute);
             placedByRoute = null;
         }
+        tieTunnel(cp);
         reassembling = null;
         if (cp.fragment().isPresent() && defragmented(cp, packet)) {
             Defragmenter.Datagram datagram = datagramOf(cp);
@@ -168,8 +186,9 @@ public final class ReplayLoop {
                     + packet.src() + ", which is not a node address: " + PartialCapture.LEFT_UNSEEN);
         }
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
-        Packet input = role == FrameRole.LOCAL_OUT ? asLocal(packet)
+        Packet arrived = role == FrameRole.LOCAL_OUT ? asLocal(packet)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
+        Packet input = tunnelMark == 0 ? arrived : arrived.withMark(tunnelMark);
         long request = role == FrameRole.INGRESS && port == null ? leftUnseen.answeredBy(packet) : 0;
         if (request > 0 && path.lacksConnection(input)) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, PartialCapture.REPLY + request + " ("
@@ -320,7 +339,7 @@ public final class ReplayLoop {
         Packet p = cp.packet().get();
         Packet moved = dir.equals("out") ? p.withInIface("").withOutIface(iface) : p.withInIface(iface).withOutIface("");
         return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),
-                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash(), cp.fragment());
+                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash(), cp.fragment(), cp.encapsulation());
     }
 
     /**
@@ -444,6 +463,7 @@ public final class ReplayLoop {
             }
         }
         PathRun run = chosenRun;
+        tunnels.ran(cp, choice.egress(), run.mark());
         if (!run.notes().isEmpty()) {
             notes.addAll(run.notes());
         }
@@ -951,6 +971,69 @@ public final class ReplayLoop {
             out.add(s instanceof UndecidedStep u ? new UndecidedStep(u.hook(), u.rule(), u.reason(), decidedBy) : s);
         }
         return out;
+    }
+
+    /**
+     * Ties a tunnel frame to the frame of the packet it carries, and a decapsulated frame to its tunnel frame (the tie of
+     * the frame being replayed goes to {@link #tie}); remembers frames leaving on a tunnel device for the encapsulated
+     * frame that follows them.
+     */
+    private void tieTunnel(CapturedPacket cp) {
+        tie = tunnels.take(cp.frame());
+        if (tie != null) {
+            tunnelMark = tunnels.markOf(tie.frame());
+            if (tunnelMark != 0) {
+                tie = new TunnelTie(tie.tunnel(), false, tie.frame(), tie.detail()
+                        + TunnelTies.keptMark(tunnelMark, "the tunnel frame's"));
+            }
+        }
+        tunnels.sent(cp);
+        if (cp.encapsulation().isEmpty()) {
+            if (tie == null) {
+                tie = carriedBy(cp);
+            }
+            return;
+        }
+        String tunnel = cp.encapsulation().get().describe();
+        CapturedPacket inner = null;
+        String detail;
+        if (cp.outbound()) {
+            inner = tunnels.carriedOut(cp);
+            tunnelMark = inner == null ? 0 : tunnels.markOf(inner.frame());
+            detail = TunnelTies.encapsulatedDetail(cp, inner) + TunnelTies.keptMark(tunnelMark, "the inner packet's");
+        } else {
+            long until = cp.summary().timeNanos() + options.lookaheadNanos();
+            fill(until);
+            inner = cp.inbound() ? TunnelTies.carriedIn(cp, ahead, until) : null;
+            detail = TunnelTies.deliveredDetail(cp, inner);
+            if (inner != null) {
+                tunnels.keepFor(inner.frame(), new TunnelTie(tunnel, false, cp.frame(),
+                        TunnelTies.decapsulatedDetail(cp, inner)));
+            }
+        }
+        tie = new TunnelTie(tunnel, true, inner == null ? 0 : inner.frame(), detail);
+    }
+
+    /**
+     * The egress copy {@code copy} of frame {@code cp}, with a note naming the tunnel frame that carried it when it left
+     * on a tunnel device (remembered for that frame too).
+     */
+    private PacketTrace tiedCopy(CapturedPacket cp, PacketTrace copy) {
+        tunnels.sent(cp);
+        TunnelTie carried = carriedBy(cp);
+        return carried == null ? copy : copy.withTunnel(carried);
+    }
+
+    /** The tie of a frame leaving on a tunnel device to the tunnel frame ahead that carries it; null for none. */
+    private TunnelTie carriedBy(CapturedPacket cp) {
+        if (!cp.outbound() || cp.packet().isEmpty() || !TunnelTies.tunnelDevice(cp.summary().iface())) {
+            return null;
+        }
+        long until = cp.summary().timeNanos() + options.lookaheadNanos();
+        fill(until);
+        CapturedPacket outer = TunnelTies.carrierOut(cp, ahead, until);
+        return outer == null ? null : new TunnelTie(outer.encapsulation().get().describe(), false, outer.frame(),
+                TunnelTies.carriedByDetail(cp, outer));
     }
 
     private static PacketTrace copyOf(CapturedPacket cp, PacketTrace original) {

@@ -60,6 +60,8 @@ final class SteadyEntry {
     /** The egress MTU the suffix passed ip_forward's checks with (0 unknown), -1 when it did not reach them. */
     private final int forwardedWithMtu;
     private final int ingressMtu;
+    /** The packet's fwmark when the suffix ended (what its MARK rules left). */
+    private final long endMark;
 
     SteadyEntry(SteadyPaths.Key key, SteadyPaths.Suffix suffix) {
         this.state = key.state();
@@ -97,6 +99,12 @@ final class SteadyEntry {
         this.nat = suffix.nat();
         this.forwardedWithMtu = suffix.forwardedWithMtu();
         this.ingressMtu = suffix.ingressMtu();
+        this.endMark = suffix.endMark();
+    }
+
+    /** The packet's fwmark when the remembered suffix ended. */
+    long endMark() {
+        return endMark;
     }
 
     /**

@@ -113,7 +113,7 @@ final class SteadyPaths {
     /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
     record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark,
                   Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, String reason,
-                  boolean confirm, Optional<NatChange> nat, int forwardedWithMtu, int ingressMtu) {
+                  boolean confirm, Optional<NatChange> nat, int forwardedWithMtu, int ingressMtu, long endMark) {
         Suffix {
             steps = List.copyOf(steps);
             tables = List.copyOf(tables);
@@ -205,7 +205,7 @@ final class SteadyPaths {
         ct.steadySlot(reply, new SteadyEntry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()),
                 commitForms.shared(tables), s.notes.subList(noteMark, s.notes.size()),
                 s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm, nat,
-                s.forwardedWithMtu, ingressMtu)));
+                s.forwardedWithMtu, ingressMtu, s.packet.mark())));
     }
 
     /** True if nothing outside the nat table tests a value that can differ between packets of one flow direction. */

@@ -28,6 +28,7 @@ final class JsonNames {
     static final SerializedString DPORT = new SerializedString("dport");
     static final SerializedString DST = new SerializedString("dst");
     static final SerializedString EFFECTS = new SerializedString("effects");
+    static final SerializedString ENCAPSULATION = new SerializedString("encapsulation");
     static final SerializedString FAILED_MATCH = new SerializedString("failedMatch");
     static final SerializedString FAMILY = new SerializedString("family");
     static final SerializedString FLOW = new SerializedString("flow");
@@ -67,6 +68,7 @@ final class JsonNames {
     static final SerializedString TCP_FLAGS = new SerializedString("tcpFlags");
     static final SerializedString TEXT = new SerializedString("text");
     static final SerializedString TIME = new SerializedString("time");
+    static final SerializedString TUNNEL = new SerializedString("tunnel");
     static final SerializedString TYPE = new SerializedString("type");
     static final SerializedString VERDICT = new SerializedString("verdict");
     static final SerializedString VIA = new SerializedString("via");

@@ -28,6 +28,7 @@ import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.TunnelTie;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
 import java.io.IOException;
@@ -127,6 +128,21 @@ public final class TraceJson {
         }
         if (!trace.notes().isEmpty()) {
             writeStrings(g, NOTES, trace.notes());
+        }
+        if (trace.tunnel().isPresent()) {
+            TunnelTie tie = trace.tunnel().get();
+            g.writeFieldName(TUNNEL);
+            g.writeStartObject();
+            string(g, KIND, tie.carrier() ? "carrier" : "inner");
+            string(g, ENCAPSULATION, tie.tunnel());
+            g.writeFieldName(FRAME);
+            if (tie.frame() > 0) {
+                g.writeNumber(tie.frame());
+            } else {
+                g.writeNull();
+            }
+            string(g, DETAIL, tie.detail());
+            g.writeEndObject();
         }
         if (withPath) {
             arrayStart(g, PATH);

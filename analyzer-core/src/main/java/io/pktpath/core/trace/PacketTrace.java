@@ -8,12 +8,13 @@ import java.util.Optional;
  * Everything the replay concluded about one captured frame: the packet, how it was replayed, its full path of typed
  * steps, the final disposition with a sentence a person can read, the NAT and route, the frames of the same packet seen
  * elsewhere, the alternatives where the capture could not decide, the rules that missed (on request), assumptions made,
- * and, for a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw.
+ * for a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw, and for an overlay's
+ * frame, its tie to the tunnel frame that carries it or the frame it carries.
  */
 public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
                           String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
                           List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId,
-                          Optional<Reassembled> reassembled) {
+                          Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel) {
     public PacketTrace {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(role, "role");
@@ -27,6 +28,16 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         misses = List.copyOf(misses);
         notes = List.copyOf(notes);
         Objects.requireNonNull(reassembled, "reassembled");
+        Objects.requireNonNull(tunnel, "tunnel");
+    }
+
+    /** A trace with no tie to a tunnel. */
+    public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                       String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
+                       List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId,
+                       Optional<Reassembled> reassembled) {
+        this(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes, flowId,
+                reassembled, Optional.empty());
     }
 
     /** A trace of a frame that is a whole packet (no reassembled datagram). */
@@ -35,6 +46,12 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
                        List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId) {
         this(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes, flowId,
                 Optional.empty());
+    }
+
+    /** This trace tied to a tunnel by {@code tie}. */
+    public PacketTrace withTunnel(TunnelTie tie) {
+        return new PacketTrace(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes,
+                flowId, reassembled, Optional.of(tie));
     }
 
     /**

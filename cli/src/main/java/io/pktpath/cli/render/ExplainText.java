@@ -2,6 +2,7 @@ package io.pktpath.cli.render;
 
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.AlternativeTexts;
+import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
@@ -30,7 +31,9 @@ public final class ExplainText {
         t.reassembled().ifPresent(r -> out.println("reassembled: the " + r.datagram().length() + "-byte datagram the hooks"
                 + " saw, " + (t.role() == FrameRole.EGRESS_COPY ? "leaving as" : "made of") + " frames "
                 + join(r.fragments())));
-        out.println("disposition: " + style.disposition(t.disposition()) + " (" + t.disposition().words() + ")");
+        boolean tunnelSent = t.disposition() == Disposition.SENT && t.tunnel().filter(k -> k.carrier()).isPresent();
+        out.println("disposition: " + style.disposition(t.disposition()) + " ("
+                + (tunnelSent ? "sent by the node's tunnel driver" : t.disposition().words()) + ")");
         out.println("reason: " + t.reason());
         String decisive = Labels.decisive(t);
         if (!decisive.isEmpty()) {
@@ -39,6 +42,7 @@ public final class ExplainText {
         t.nat().filter(n -> n.changed()).ifPresent(n -> out.println("nat: " + n.before() + "  =>  " + n.after()
                 + (n.masquerade() ? " (masquerade/SNAT)" : "")));
         t.route().ifPresent(r -> out.println("route: " + Labels.route(r)));
+        t.tunnel().ifPresent(k -> out.println("tunnel: " + k.detail()));
         alternatives(t, style, out);
         if (!t.notes().isEmpty()) {
             out.println("notes:");

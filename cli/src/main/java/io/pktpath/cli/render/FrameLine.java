@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * One frame as one line, in the spirit of tcpdump: number, time, interface and direction, the packet, then its
- * disposition and the rule (or policy) that decided it, the NAT it underwent, or the frame it is a copy of.
+ * disposition and the rule (or policy) that decided it, the NAT it underwent, or the frame it is a copy of, and the
+ * tunnel frame that carries it (or the frame it carries).
  */
 public final class FrameLine {
     private FrameLine() {
@@ -40,6 +41,9 @@ public final class FrameLine {
         }
         if (t.nat().isPresent() && t.nat().get().changed()) {
             appendNat(sb.append(" ["), t.nat().get()).append(']');
+        }
+        if (t.tunnel().isPresent()) {
+            sb.append(" [").append(t.tunnel().get().label()).append(']');
         }
         return sb;
     }

@@ -74,6 +74,7 @@ public final class StepTree {
             children.add(alternatives(trace));
         }
         trace.notes().forEach(n -> children.add(StepNode.leaf("note: " + n, StepNode.Kind.NOTE)));
+        trace.tunnel().ifPresent(k -> children.add(StepNode.leaf("tunnel: " + k.detail(), StepNode.Kind.NOTE)));
         return new StepNode(head, StepNode.Kind.PACKET, false, children);
     }
 

@@ -28,6 +28,16 @@ class StepTreeTest {
     }
 
     @Test
+    void aTunnelDatagramSaysWhichFrameItCarries() {
+        PacketTrace datagram = Samples.session("overlay-vxlan").keptTrace(7).orElseThrow();
+        List<String> tunnel = StepTree.of(datagram, false).children().stream().map(StepNode::text)
+                .filter(t -> t.startsWith("tunnel: ")).toList();
+        assertEquals(1, tunnel.size());
+        assertTrue(tunnel.get(0).startsWith("tunnel: the VXLAN (VNI 1) encapsulation of frame 4 (TCP 10.244.1.2:46001 >"
+                + " 10.244.2.5:8080 [S]"), tunnel.get(0));
+    }
+
+    @Test
     void missesShowTheFirstFailingMatchInTheirChain() {
         StepNode root = StepTree.of(Samples.session("no-endpoints-reject").traceWithMisses(3).orElseThrow(), true);
         StepNode kubeForward = root.flatten().stream().filter(n -> n.text().equals("filter KUBE-FORWARD"))

@@ -1,0 +1,74 @@
+package io.pktpath.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.TunnelTie;
+import io.pktpath.parser.bundle.BundleLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bundles/overlay-calico-vxlan replayed: the datagram of a pod packet Felix's policy accepted inherits the mark 0x10000
+ * and is accepted by cali-OUTPUT's first rule, as the kernel's counter shows; every UDP 4789 datagram of the remote
+ * node is tied to its vxlan.calico frame; the one from a host outside cali40all-vxlan-net is dropped in INPUT and says
+ * that nothing was decapsulated.
+ */
+class OverlayCalicoVxlanReplayTest {
+    private static final Path DIR = RecordedBundles.bundlesDir().resolve("overlay-calico-vxlan");
+    private static List<PacketTrace> traces;
+
+    @BeforeAll
+    static void replay() throws IOException {
+        traces = CaptureReplays.replay(BundleLoader.loadDirectory(DIR), DIR.resolve("capture.pcap"));
+    }
+
+    private static List<PacketTrace> datagrams() {
+        return traces.stream().filter(t -> t.packet().proto() == 17 && t.packet().dport() == 4789).toList();
+    }
+
+    /** The comments of the rules a trace's path hit, in path order. */
+    private static List<String> comments(PacketTrace t) {
+        return t.path().stream().filter(s -> s instanceof RuleStep).map(s -> ((RuleStep) s).rule().text())
+                .map(r -> r.replaceAll(".*--comment \"(cali:[^\"]+)\".*", "$1")).toList();
+    }
+
+    @Test
+    void theSynsDatagramInheritsThePolicyAcceptMarkAndCaliOutputAcceptsIt() {
+        PacketTrace syn = traces.stream().filter(t -> t.packet().iface().equals("vxlan.calico")
+                && t.packet().info().contains("10.244.1.194:46101 > 10.244.2.5:8080 [S]")).findFirst().get();
+        TunnelTie carried = syn.tunnel().get();
+        PacketTrace datagram = traces.stream().filter(t -> t.packet().frame() == carried.frame()).findFirst().get();
+        assertEquals(Disposition.SENT, datagram.disposition());
+        assertTrue(comments(datagram).contains("cali:Mq1_rAdXXH3YkrzW"), comments(datagram).toString());
+        assertTrue(datagram.tunnel().get().detail().contains("fwmark 0x10000"), datagram.tunnel().get().detail());
+        PacketTrace ack = datagrams().stream().filter(t -> t.packet().dir().equals("out")
+                && t.packet().frame() > datagram.packet().frame()).findFirst().get();
+        assertFalse(comments(ack).contains("cali:Mq1_rAdXXH3YkrzW"), "an established packet carries no policy mark");
+        assertTrue(comments(ack).contains("cali:9MnAjAnjuHYJeUaq"), comments(ack).toString());
+    }
+
+    @Test
+    void theRemoteNodesDatagramsAreTiedAndTheOtherHostsIsDroppedUndecapsulated() {
+        for (PacketTrace d : datagrams()) {
+            TunnelTie tie = d.tunnel().orElseThrow();
+            assertTrue(tie.carrier());
+            assertEquals("VXLAN (VNI 4096)", tie.tunnel());
+            if (d.packet().src().get().toString().equals("172.18.0.9")) {
+                assertEquals(Disposition.DROPPED_BY_RULE, d.disposition());
+                assertEquals(0, tie.frame(), "nothing was decapsulated");
+                assertTrue(tie.detail().endsWith("the packet it carries was never decapsulated"), tie.detail());
+            } else {
+                assertTrue(tie.frame() > 0, "frame " + d.packet().frame() + " untied");
+            }
+        }
+        assertEquals(21, datagrams().size(), "10 sent, 10 from the remote node, 1 from the other host");
+    }
+}

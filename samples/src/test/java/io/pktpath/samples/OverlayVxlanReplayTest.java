@@ -1,0 +1,154 @@
+package io.pktpath.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.AnalysisResult;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.findings.Finding;
+import io.pktpath.core.report.TraceJson;
+import io.pktpath.core.trace.ConntrackStep;
+import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.HookStep;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.TunnelTie;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.bundle.BundleLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bundles/overlay-vxlan replayed: each UDP 8472 datagram on eth0 is the node's own packet (sent: OUTPUT and POSTROUTING
+ * with a conntrack entry of its own; received: PREROUTING and INPUT) tied to the flannel.1 frame of the packet it
+ * carries, both ways; the fwmark crosses the tunnel as the kernel's counters show; and the tunnel flows are neither
+ * UDP insert races nor unanswered connections.
+ */
+class OverlayVxlanReplayTest {
+    private static final Path DIR = RecordedBundles.bundlesDir().resolve("overlay-vxlan");
+    private static final List<PacketTrace> TRACES = new ArrayList<>();
+    private static AnalysisResult result;
+
+    @BeforeAll
+    static void replay() throws IOException {
+        Bundle bundle = BundleLoader.loadDirectory(DIR);
+        result = Analyzer.analyze(bundle, Optional.of(DIR.resolve("capture.pcap")), AnalysisOptions.DEFAULT, TRACES::add,
+                n -> { }, () -> false);
+    }
+
+    private static boolean vxlan(PacketTrace t) {
+        return t.packet().proto() == 17 && (t.packet().dport() == 8472) && t.packet().iface().equals("eth0");
+    }
+
+    private static Map<Long, PacketTrace> byFrame() {
+        Map<Long, PacketTrace> all = new HashMap<>();
+        TRACES.forEach(t -> all.put(t.packet().frame(), t));
+        return all;
+    }
+
+    @Test
+    void everyVxlanDatagramIsTiedToTheFlannelFrameOfThePacketItCarriesAndBack() {
+        Map<Long, PacketTrace> frames = byFrame();
+        List<PacketTrace> datagrams = TRACES.stream().filter(OverlayVxlanReplayTest::vxlan).toList();
+        assertTrue(datagrams.size() >= 30, "VXLAN datagrams: " + datagrams.size());
+        for (PacketTrace outer : datagrams) {
+            TunnelTie tie = outer.tunnel().orElseThrow(() -> new AssertionError("untied frame " + outer.packet().frame()));
+            assertTrue(tie.carrier());
+            assertEquals("VXLAN (VNI 1)", tie.tunnel());
+            PacketTrace inner = frames.get(tie.frame());
+            assertNotNull(inner, "frame " + outer.packet().frame() + " carries frame " + tie.frame());
+            assertEquals("flannel.1", inner.packet().iface());
+            assertEquals(outer.packet().dir(), inner.packet().dir());
+            assertEquals(outer.packet().dir().equals("out"), inner.packet().frame() < outer.packet().frame(),
+                    "sent: the inner frame comes first; received: the decapsulated one follows");
+            TunnelTie back = inner.tunnel().orElseThrow(() -> new AssertionError("frame " + tie.frame() + " untied"));
+            assertFalse(back.carrier());
+            assertEquals(outer.packet().frame(), back.frame());
+        }
+        long flannelFrames = TRACES.stream().filter(t -> t.packet().iface().equals("flannel.1")).count();
+        assertEquals(datagrams.size(), flannelFrames, "every flannel.1 frame has its datagram");
+    }
+
+    @Test
+    void theSentDatagramIsTheNodesOwnPacketWithItsOwnConntrackEntry() {
+        PacketTrace first = TRACES.stream().filter(t -> vxlan(t) && t.packet().dir().equals("out")).findFirst().get();
+        assertEquals(FrameRole.LOCAL_OUT, first.role());
+        assertEquals(Disposition.SENT, first.disposition());
+        assertEquals(List.of("OUTPUT", "POSTROUTING"), hooks(first));
+        ConntrackStep ct = first.firstConntrackStep();
+        assertTrue(ct != null && ct.created(), "the first datagram of a flow creates its own entry");
+        assertTrue(first.tunnel().get().detail().contains("the tunnel driver sends it as the node's own packet"));
+        PacketTrace received = TRACES.stream().filter(t -> vxlan(t) && t.packet().dir().equals("in")).findFirst().get();
+        assertEquals(FrameRole.INGRESS, received.role());
+        assertEquals(Disposition.DELIVERED_LOCALLY, received.disposition());
+        assertEquals(List.of("PREROUTING", "INPUT"), hooks(received));
+        PacketTrace decapsulated = byFrame().get(received.tunnel().get().frame());
+        assertEquals("in", decapsulated.packet().dir());
+        assertEquals(List.of("PREROUTING", "FORWARD", "POSTROUTING"), hooks(decapsulated));
+        assertTrue(TraceJson.frame(first, false).toString().contains("\"tunnel\":{\"kind\":\"carrier\""),
+                TraceJson.frame(first, false).toString());
+    }
+
+    @Test
+    void theFwmarkCrossesTheTunnelBothWays() {
+        PacketTrace ping = TRACES.stream().filter(t -> vxlan(t) && t.packet().dir().equals("out")
+                && byFrame().get(t.tunnel().get().frame()).packet().info().contains("echo request")).findFirst().get();
+        assertTrue(rules(ping).contains("mangle OUTPUT: pktpath probe: the VXLAN datagram keeps the inner packet mark"),
+                rules(ping).toString());
+        assertTrue(ping.tunnel().get().detail().contains("fwmark 0x100"), ping.tunnel().get().detail());
+        List<PacketTrace> decapsulated = TRACES.stream()
+                .filter(t -> t.packet().iface().equals("flannel.1") && t.packet().dir().equals("in")).toList();
+        assertFalse(decapsulated.isEmpty());
+        for (PacketTrace t : decapsulated) {
+            assertTrue(rules(t).contains("mangle PREROUTING: pktpath probe: the decapsulated packet keeps the outer"
+                    + " packet mark"), t.packet().frame() + " " + rules(t));
+        }
+    }
+
+    @Test
+    void theNodesOwnConnectionToTheRemotePodKeepsItsDestination() {
+        PacketTrace syn = TRACES.stream().filter(t -> t.packet().info().contains("10.244.1.0:47003 > 10.244.2.5:8080 [S]"))
+                .findFirst().get();
+        assertEquals(FrameRole.LOCAL_OUT, syn.role());
+        assertTrue(syn.nat().isEmpty(), "conntrack -L holds the connection with this original tuple: no nat OUTPUT DNAT"
+                + " from the NodePort of a local address, " + syn.nat());
+        assertFalse(syn.tunnel().get().carrier(), "carried by the datagram that follows it");
+        PacketTrace nodePort = TRACES.stream().filter(t -> t.packet().info().contains("172.18.0.1:47002 > 172.18.0.2:30080"
+                + " [S]")).findFirst().get();
+        assertEquals("10.244.1.0", nodePort.nat().get().after().src().toString(), "masqueraded to flannel.1's address");
+    }
+
+    @Test
+    void tunnelFlowsAreNeitherRacesNorUnanswered() {
+        for (Finding f : result.findings()) {
+            assertFalse(f.title().contains("8472"), f.code() + ": " + f.title());
+        }
+        assertTrue(result.races().isEmpty(), result.races().toString());
+    }
+
+    private static List<String> hooks(PacketTrace t) {
+        return t.path().stream().filter(s -> s instanceof HookStep).map(s -> ((HookStep) s).hook().name()).toList();
+    }
+
+    /** The rules a trace's path hit, as "table CHAIN: comment". */
+    private static List<String> rules(PacketTrace t) {
+        return t.path().stream().filter(s -> s instanceof RuleStep).map(s -> (RuleStep) s)
+                .map(r -> r.rule().table() + " " + r.rule().chain() + ": " + comment(r.rule().text())).toList();
+    }
+
+    private static String comment(String rule) {
+        int at = rule.indexOf("--comment \"");
+        return at < 0 ? rule : rule.substring(at + 11, rule.indexOf('"', at + 11));
+    }
+}
