@@ -103,7 +103,8 @@ env_put CLIENT_IP "$UPLINK_IP"; env_put NATIVE_DROPS "$native_drops"
   echo
   echo '```'
   ids=$(grep -E 'packet: .*tcp dport 8081 ' "$BUNDLE/nft-trace.txt" | awk '{print $3}' | sort -u | paste -sd'|' -)
-  grep -E "^trace id ($ids) " "$BUNDLE/nft-trace.txt" | head -40
+  # indented: a line starting with "trace id" would make this README look like a trace log
+  grep -E "^trace id ($ids) " "$BUNDLE/nft-trace.txt" | head -40 | sed 's/^/  /'
   echo '```'
 } > "$BUNDLE/README.md"
 pkp_finish

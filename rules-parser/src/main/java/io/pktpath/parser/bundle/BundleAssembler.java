@@ -22,6 +22,8 @@ import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipset.IpsetSaveParser;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftRuleset;
+import io.pktpath.parser.nft.NftRulesetParser;
 import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sockets.SsParser;
 import io.pktpath.parser.sysctl.SysctlParser;
@@ -74,6 +76,8 @@ final class BundleAssembler {
                 .flatMap(v -> v);
         List<Path> captures = paths(InputKind.CAPTURE);
         List<Path> traces = paths(InputKind.TRACE_LOG);
+        Optional<NftRuleset> nft = selection.pick(candidates(InputKind.NFT_RULESET,
+                f -> parse(NftRulesetParser.parse(f.name(), f.text())), r -> r.tables().size() * 1000L + r.ruleCount()), "");
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
@@ -81,12 +85,12 @@ final class BundleAssembler {
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
                 rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel, captures, traces,
-                diagnostics, partial);
+                nft, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
                 routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel,
-                captures, traces, diagnostics, inventory);
+                captures, traces, nft, diagnostics, inventory);
     }
 
     private <T> T parse(Parsed<T> parsed) {
