@@ -76,8 +76,7 @@ final class BundleAssembler {
                 .flatMap(v -> v);
         List<Path> captures = paths(InputKind.CAPTURE);
         List<Path> traces = paths(InputKind.TRACE_LOG);
-        Optional<NftRuleset> nft = selection.pick(candidates(InputKind.NFT_RULESET,
-                f -> parse(NftRulesetParser.parse(f.name(), f.text())), r -> r.tables().size() * 1000L + r.ruleCount()), "");
+        Optional<NftRuleset> nft = nftRuleset();
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
@@ -230,6 +229,22 @@ final class BundleAssembler {
             sets.putAll(parse(IpsetSaveParser.parse(f.name(), f.text())).sets());
         }
         return new IpSets(sets);
+    }
+
+    /**
+     * The nft ruleset: a listing ({@code nft list ruleset}) is preferred to a configuration file (an sosreport also
+     * copies {@code /etc/nftables.conf}, which starts with {@code flush ruleset} or uses {@code include}/{@code define}
+     * and may not be what is loaded), then the one with most tables and rules.
+     */
+    private Optional<NftRuleset> nftRuleset() {
+        List<Candidate<NftRuleset>> c = new ArrayList<>();
+        for (LoadedFile f : ofKind(InputKind.NFT_RULESET)) {
+            NftRuleset r = parse(NftRulesetParser.parse(f.name(), f.text()));
+            boolean config = ContentSniffer.significantLines(f.text()).stream().map(String::strip)
+                    .anyMatch(l -> l.equals("flush ruleset") || l.startsWith("include ") || l.startsWith("define "));
+            c.add(new Candidate<>(f, r, (config ? 0 : 1L << 40) + r.tables().size() * 1000L + r.ruleCount()));
+        }
+        return selection.pick(c, "");
     }
 
     private List<Path> paths(InputKind kind) {

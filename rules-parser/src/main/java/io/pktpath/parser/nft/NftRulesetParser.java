@@ -62,8 +62,12 @@ public final class NftRulesetParser {
         Matcher h = HANDLE.matcher(raw);
         String body = raw;
         if (h.find()) {
-            handle = Optional.of(Long.parseLong(h.group(1)));
             body = raw.substring(0, h.start());
+            try {
+                handle = Optional.of(Long.parseLong(h.group(1)));
+            } catch (NumberFormatException e) {
+                handle = Optional.empty();
+            }
         }
         String t = withoutComment(body).strip();
         if (t.isEmpty()) {
@@ -97,7 +101,7 @@ public final class NftRulesetParser {
         if (m.matches()) {
             openTable(m, no, raw);
         } else if (t.startsWith("chain ") || t.startsWith("set ") || t.startsWith("map ")) {
-            diagnostics.error("NFT_OUTSIDE_TABLE", t.substring(0, t.indexOf(' ')) + " outside a table",
+            diagnostics.error("NFT_OUTSIDE_TABLE", firstWord(t) + " outside a table",
                     "table FAMILY NAME { before it", SourceSpan.line(file, no), raw);
             skipDepth = Math.max(0, balance(t));
         } else if (t.equals("}")) {
@@ -171,7 +175,7 @@ public final class NftRulesetParser {
         }
         if (CHAIN.matcher(t).matches() || TABLE.matcher(t).matches()) {
             diagnostics.error("NFT_BRACES", "chain " + chain.name + " (line " + chain.line + ") is not closed before "
-                    + "the next " + t.substring(0, t.indexOf(' ')), "'}' closing it", SourceSpan.line(file, no), raw);
+                    + "the next " + firstWord(t), "'}' closing it", SourceSpan.line(file, no), raw);
             closeChain();
             if (TABLE.matcher(t).matches()) {
                 closeTable();
@@ -264,11 +268,17 @@ public final class NftRulesetParser {
     }
 
     private void closeSet() {
+        if (set == null) {
+            return;
+        }
         table.sets.add(new NftSet(set.kind, set.name, set.line, set.elements));
         set = null;
     }
 
     private void closeChain() {
+        if (chain == null) {
+            return;
+        }
         Optional<NftBaseChain> base = chain.base == null ? Optional.empty() : Optional.of(new NftBaseChain(
                 chain.base.type, chain.base.hook, chain.base.priorityText, chain.base.priority, chain.base.device,
                 chain.policy == null ? "accept" : chain.policy));
@@ -277,6 +287,9 @@ public final class NftRulesetParser {
     }
 
     private void closeTable() {
+        if (table == null) {
+            return;
+        }
         tables.add(new NftTable(table.family, table.name, table.line, table.chains, table.sets));
         table = null;
     }
@@ -307,6 +320,10 @@ public final class NftRulesetParser {
     private void unclosed(String what, int line) {
         diagnostics.error("NFT_BRACES", what + " is not closed at the end of the file", "'}'",
                 SourceSpan.line(file, line), "");
+    }
+
+    private static String firstWord(String t) {
+        return t.split("\\s+", 2)[0];
     }
 
     private static Matcher matched(Pattern p, String t) {

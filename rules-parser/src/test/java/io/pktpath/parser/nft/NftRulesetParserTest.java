@@ -191,4 +191,17 @@ class NftRulesetParserTest {
         assertEquals(List.of("ip filter INPUT", "ip filter output", "inet filter INPUT"),
                 r.nativeBaseChains().stream().map(NftHookedChain::qualifiedName).toList());
     }
+
+    @Test
+    void oddOneLinersAndTabsNeverThrow() {
+        for (String text : List.of("table inet t {\n\tchain x { } }\n", "chain\tx {\n}\n", "table\tinet\tt {\n\tchain\tc {\n"
+                + "\t\ttable\tip\tu {\n", "table ip t {\n\tset s { type ipv4_addr; elements = { 1.1.1.1, 2.2.2.2 } }\n}\n",
+                "table ip t {\n\tchain c {\n\t\tdrop # handle 99999999999999999999999\n\t}\n}\n")) {
+            Parsed<NftRuleset> parsed = NftRulesetParser.parse("odd.txt", text);
+            assertTrue(parsed.value() != null, text);
+        }
+        NftTable t = NftRulesetParser.parse("odd.txt", "table ip t {\n\tset s { type ipv4_addr; elements = { 1.1.1.1, "
+                + "2.2.2.2 } }\n}\n").value().tables().get(0);
+        assertEquals(List.of(new NftSet("set", "s", 2, 2)), t.sets());
+    }
 }
