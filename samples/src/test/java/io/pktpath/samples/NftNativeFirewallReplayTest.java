@@ -65,6 +65,28 @@ class NftNativeFirewallReplayTest {
     }
 
     @Test
+    void everyFrameThatPassedTheDroppingChainsHookSaysSoAndTheAssumptionsNameTheChains() throws IOException {
+        Bundle bundle = BundleLoader.loadDirectory(DIR);
+        java.util.List<PacketTrace> traces = new java.util.ArrayList<>();
+        List<String> assumptions = Analyzer.analyze(bundle, Optional.empty(), AnalysisOptions.DEFAULT, traces::add,
+                n -> { }, () -> false).assumptions();
+        assertTrue(assumptions.contains("the native nftables base chains of nft-ruleset.txt (inet pkp_fw input, inet "
+                + "pkp_fw output) are not replayed: every verdict comes from iptables' tables alone (NFT_NATIVE_CHAINS)"),
+                assumptions.toString());
+        PacketTrace syn = traces.stream().filter(t -> t.packet().frame() == 13).findFirst().orElseThrow();
+        assertEquals(List.of("not replayed: the native nftables rule `tcp dport 8081 counter packets 3 bytes 180 drop` "
+                + "(nft-ruleset.txt:29) of inet pkp_fw input (priority filter + 10) names this packet's port at input; the "
+                + "kernel may have ended it there (NFT_NATIVE_CHAINS)"), syn.notes());
+        PacketTrace open = traces.stream().filter(t -> t.packet().frame() == 3).findFirst().orElseThrow();
+        assertEquals(List.of("not replayed: the native nftables chain inet pkp_fw input (priority filter + 10) at input "
+                + "may have dropped this packet (NFT_NATIVE_CHAINS)"), open.notes());
+        PacketTrace sent = traces.stream().filter(t -> t.packet().frame() == 4).findFirst().orElseThrow();
+        assertEquals(List.of(), sent.notes(), "the output chain only counts");
+        assertEquals(syn.notes(), Analyzer.traces(bundle, Optional.empty(), AnalysisOptions.DEFAULT, 13, 13, n -> { },
+                () -> false).trace(13).orElseThrow().notes(), "explain's replay says it too");
+    }
+
+    @Test
     void verifyCallsTheNativeDropsDifferencesOfANativeChainAndComparesTheRest() throws IOException {
         VerifyReport report = Verifier.verify(DIR);
         assertEquals(List.of(13L, 14L, 15L), report.differences().stream().map(Difference::frame).toList());

@@ -157,8 +157,14 @@ final class NativeChainFindings {
     /** {@code (policy drop at priority filter + 10) may have dropped or rejected}: the verbs of what the chain can do. */
     private static String consequence(NftHookedChain c) {
         NftBaseChain b = c.base();
+        return "(" + (b.policy().equals("drop") ? "policy drop " : "") + "at priority " + b.priorityText() + ") may have "
+                + verbs(c);
+    }
+
+    /** {@code dropped}, {@code dropped or rejected}, {@code rewritten}: what the chain can have done to a packet. */
+    static String verbs(NftHookedChain c) {
         Set<String> verbs = new LinkedHashSet<>();
-        if (b.policy().equals("drop")) {
+        if (c.base().policy().equals("drop")) {
             verbs.add("dropped");
         }
         for (NftRule r : c.decisiveRules()) {
@@ -176,9 +182,7 @@ final class NativeChainFindings {
             verbs.add("rewritten");
         }
         List<String> v = List.copyOf(verbs);
-        String words = v.size() == 1 ? v.get(0) : String.join(", ", v.subList(0, v.size() - 1)) + " or " + v.get(v.size() - 1);
-        return "(" + (b.policy().equals("drop") ? "policy drop " : "") + "at priority " + b.priorityText() + ") may have "
-                + words;
+        return v.size() == 1 ? v.get(0) : String.join(", ", v.subList(0, v.size() - 1)) + " or " + v.get(v.size() - 1);
     }
 
     private static String protocol(int p) {

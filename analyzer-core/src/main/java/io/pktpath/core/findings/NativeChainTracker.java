@@ -97,7 +97,7 @@ final class NativeChainTracker {
         }
     }
 
-    private static boolean sees(Watched w, Hook hook, int family, PacketTrace t) {
+    static boolean sees(Watched w, Hook hook, int family, PacketTrace t) {
         NftFamily f = w.chain.table().family();
         boolean familyFits = f == NftFamily.INET || f == NftFamily.IP && family == 4 || f == NftFamily.IP6 && family == 6
                 || f == NftFamily.NETDEV;
@@ -109,18 +109,23 @@ final class NativeChainTracker {
     }
 
     private static void ports(Watched w, Hook hook, PacketTrace t) {
-        if (w.portRules.isEmpty()) {
-            return;
+        for (PortRule r : w.portRules) {
+            if (names(r, w, hook, t)) {
+                r.frames.add(t.packet().frame());
+            }
         }
+    }
+
+    /**
+     * True when the rule names the port the packet had when the chain saw it: after DNAT, unless the chain runs in
+     * prerouting or output at a priority up to dstnat's (-100), before nat.
+     */
+    static boolean names(PortRule r, Watched w, Hook hook, PacketTrace t) {
         int priority = w.chain.base().priority().orElse(0);
         boolean beforeDnat = (hook == Hook.PREROUTING || hook == Hook.OUTPUT) && priority <= -100;
         int proto = t.datagram().proto();
         int port = !beforeDnat && t.nat().isPresent() ? t.nat().get().after().dport() : t.datagram().dport();
-        for (PortRule r : w.portRules) {
-            if (r.port == port && (r.protocol < 0 ? proto == 6 || proto == 17 || proto == 132 : r.protocol == proto)) {
-                r.frames.add(t.packet().frame());
-            }
-        }
+        return r.port == port && (r.protocol < 0 ? proto == 6 || proto == 17 || proto == 132 : r.protocol == proto);
     }
 
     /**
