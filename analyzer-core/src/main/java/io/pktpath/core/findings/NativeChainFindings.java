@@ -18,14 +18,14 @@ import java.util.stream.Collectors;
  * replayed frames passed its hook.
  */
 final class NativeChainFindings {
-    /** iptables' own chains at each hook and their priorities, to place a native chain among them. */
+    /** iptables-nft's own chains at each hook and their priorities (security: 150, as iptables-nft 1.8.9 makes it). */
     private static final Map<Hook, List<Map.Entry<String, Integer>>> IPTABLES_AT_HOOK = Map.of(
             Hook.PREROUTING, List.of(Map.entry("raw", -300), Map.entry("mangle", -150), Map.entry("nat", -100)),
-            Hook.INPUT, List.of(Map.entry("mangle", -150), Map.entry("filter", 0), Map.entry("security", 50),
-                    Map.entry("nat", 100)),
-            Hook.FORWARD, List.of(Map.entry("mangle", -150), Map.entry("filter", 0), Map.entry("security", 50)),
+            Hook.INPUT, List.of(Map.entry("mangle", -150), Map.entry("filter", 0), Map.entry("nat", 100),
+                    Map.entry("security", 150)),
+            Hook.FORWARD, List.of(Map.entry("mangle", -150), Map.entry("filter", 0), Map.entry("security", 150)),
             Hook.OUTPUT, List.of(Map.entry("raw", -300), Map.entry("mangle", -150), Map.entry("nat", -100),
-                    Map.entry("filter", 0), Map.entry("security", 50)),
+                    Map.entry("filter", 0), Map.entry("security", 150)),
             Hook.POSTROUTING, List.of(Map.entry("mangle", -150), Map.entry("nat", 100)));
     private static final Map<Hook, String> PASSED = Map.of(Hook.PREROUTING, "arrived (prerouting)",
             Hook.INPUT, "were delivered locally (input)", Hook.FORWARD, "were forwarded (forward)",

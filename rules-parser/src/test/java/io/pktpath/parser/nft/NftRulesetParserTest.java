@@ -71,6 +71,25 @@ class NftRulesetParserTest {
     }
 
     @Test
+    void everyTableIptablesNftMakesIsItsOwnAsTheKernelListedIt() throws IOException {
+        // recorded: iptables-restore and ip6tables-restore (nf_tables, 1.8.9) of raw, mangle, nat, filter and security
+        // with xt matches, then nft -a list ruleset, in a network namespace; security's chains are at priority 150
+        Parsed<NftRuleset> parsed = NftRulesetParser.parse("all.txt", resource("iptables-nft-all-tables.txt"));
+        assertEquals(List.of(), parsed.diagnostics());
+        NftRuleset r = parsed.value();
+        assertEquals(List.of("ip raw", "ip mangle", "ip nat", "ip filter", "ip security", "ip6 mangle", "ip6 nat"),
+                r.tables().stream().map(NftTable::qualifiedName).toList());
+        assertEquals(26, r.baseChains().size());
+        assertEquals(List.of(), r.nativeBaseChains());
+        NftTable security = r.tables().get(4);
+        assertEquals(OptionalInt.of(150), security.chain("INPUT").orElseThrow().base().orElseThrow().priority());
+        assertEquals("route", r.tables().get(1).chain("OUTPUT").orElseThrow().base().orElseThrow().type());
+        assertEquals("xt match set counter packets 0 bytes 0 reject", r.tables().get(3).chain("FORWARD").orElseThrow()
+                .rules().get(0).text());
+        assertEquals(List.of("reject"), r.tables().get(3).chain("FORWARD").orElseThrow().rules().get(0).decisiveStatements());
+    }
+
+    @Test
     void firewalldIsNativeAndItsRejectsAreFoundThroughItsJumps() throws IOException {
         Parsed<NftRuleset> parsed = NftRulesetParser.parse("fw.txt", resource("firewalld-ruleset.txt"));
         assertEquals(List.of(), parsed.diagnostics());
