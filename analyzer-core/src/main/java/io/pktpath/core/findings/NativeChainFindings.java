@@ -31,6 +31,8 @@ final class NativeChainFindings {
             Hook.INPUT, "were delivered locally (input)", Hook.FORWARD, "were forwarded (forward)",
             Hook.OUTPUT, "were sent by the node (output)", Hook.POSTROUTING, "left the node (postrouting)");
     private static final int SHOWN_RULES = 3;
+    /** Chains named in the title; the evidence lists them all. */
+    private static final int TITLE_CHAINS = 3;
 
     private NativeChainFindings() {
     }
@@ -84,7 +86,9 @@ final class NativeChainFindings {
         boolean warn = strongSawFrames || !strong.isEmpty() && tracker.watched.stream().allMatch(w -> w.frames.count() == 0);
         String title = strong.isEmpty()
                 ? "The node has native nftables base chains pktpath does not replay; they only accept or count"
-                : "The node has native nftables base chains pktpath does not replay: " + String.join(", ", strong);
+                : "The node has native nftables base chains pktpath does not replay: " + String.join(", ",
+                        strong.subList(0, Math.min(TITLE_CHAINS, strong.size())))
+                        + (strong.size() > TITLE_CHAINS ? " and " + (strong.size() - TITLE_CHAINS) + " more" : "");
         return List.of(new Finding(Codes.NFT_NATIVE_CHAINS, warn ? FindingSeverity.WARNING : FindingSeverity.INFO, title,
                 shown, rules, evidence,
                 "Read these chains in " + file + " (nft list ruleset): pktpath replays the iptables tables "

@@ -28,11 +28,26 @@ public record NftHookedChain(NftTable table, NftChain chain) {
     }
 
     /**
-     * The rules of this chain and of every chain of its table it jumps or goes to, directly or not, that can drop,
-     * reject or rewrite a packet; each chain is visited once.
+     * The rules of this chain and of every chain of its table it jumps or goes to, directly, through an anonymous
+     * verdict map or through a named one ({@code vmap @map}, whose elements name the chains), that can drop, reject or
+     * rewrite a packet (a lookup in a named map with a {@code drop} element counts); each chain is visited once.
      */
     public List<NftRule> decisiveRules() {
         List<NftRule> out = new ArrayList<>();
+        for (NftChain c : reachable()) {
+            for (NftRule r : c.rules()) {
+                if (!r.decisiveStatements().isEmpty() || r.mapReferences().stream()
+                        .anyMatch(m -> table.set(m).map(NftSet::dropVerdict).orElse(false))) {
+                    out.add(r);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** This chain and every chain of its table it reaches, in the order they are first reached. */
+    private List<NftChain> reachable() {
+        List<NftChain> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         Deque<NftChain> todo = new ArrayDeque<>(List.of(chain));
         while (!todo.isEmpty()) {
@@ -40,16 +55,17 @@ public record NftHookedChain(NftTable table, NftChain chain) {
             if (!seen.add(c.name())) {
                 continue;
             }
+            out.add(c);
             for (NftRule r : c.rules()) {
-                if (!r.decisiveStatements().isEmpty()) {
-                    out.add(r);
-                }
                 for (String target : r.jumpTargets()) {
                     table.chain(target).ifPresent(todo::addLast);
                 }
+                for (String map : r.mapReferences()) {
+                    table.set(map).ifPresent(s -> s.jumpTargets().forEach(t -> table.chain(t).ifPresent(todo::addLast)));
+                }
             }
         }
-        return List.copyOf(out);
+        return out;
     }
 
     /** True when the chain's policy drops, it is a NAT chain, or a rule it reaches drops, rejects or rewrites packets. */
@@ -59,21 +75,6 @@ public record NftHookedChain(NftTable table, NftChain chain) {
 
     /** Rules in this chain and every chain it reaches. */
     public int reachableRuleCount() {
-        Set<String> seen = new LinkedHashSet<>();
-        Deque<NftChain> todo = new ArrayDeque<>(List.of(chain));
-        int n = 0;
-        while (!todo.isEmpty()) {
-            NftChain c = todo.removeFirst();
-            if (!seen.add(c.name())) {
-                continue;
-            }
-            n += c.rules().size();
-            for (NftRule r : c.rules()) {
-                for (String target : r.jumpTargets()) {
-                    table.chain(target).ifPresent(todo::addLast);
-                }
-            }
-        }
-        return n;
+        return reachable().stream().mapToInt(c -> c.rules().size()).sum();
     }
 }

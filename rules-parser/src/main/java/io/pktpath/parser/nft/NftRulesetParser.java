@@ -27,6 +27,7 @@ public final class NftRulesetParser {
             + "(?:\\s+devices?\\s*(?:=\\s*)?(\\{[^}]*\\}|\"[^\"]*\"|[^\\s;]+))?\\s+priority\\s+([^;]+?)\\s*;"
             + "(?:\\s*policy\\s+(\\w+)\\s*;)?\\s*(?:comment\\s+\"[^\"]*\"\\s*;?)?\\s*");
     private static final Pattern POLICY = Pattern.compile("policy\\s+(\\w+)\\s*;?");
+    private static final Pattern DROP_VERDICT = Pattern.compile(":\\s*drop(?![\\w-])");
 
     private final String file;
     private final Diagnostics diagnostics = new Diagnostics();
@@ -259,6 +260,8 @@ public final class NftRulesetParser {
         if (set != null) {
             // the element list, possibly followed by the set's own closing brace on the same line
             set.elements += countElements(text);
+            set.targets.addAll(NftRule.targets(text));
+            set.drop |= DROP_VERDICT.matcher(text.replaceAll("\"[^\"]*\"", "\"\"")).find();
             if (depth < 0) {
                 closeSet();
             }
@@ -271,7 +274,7 @@ public final class NftRulesetParser {
         if (set == null) {
             return;
         }
-        table.sets.add(new NftSet(set.kind, set.name, set.line, set.elements));
+        table.sets.add(new NftSet(set.kind, set.name, set.line, set.elements, List.copyOf(set.targets), set.drop));
         set = null;
     }
 
@@ -428,6 +431,8 @@ public final class NftRulesetParser {
         final String name;
         final int line;
         int elements;
+        final java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
+        boolean drop;
 
         SetBuilder(String kind, String name, int line) {
             this.kind = kind;

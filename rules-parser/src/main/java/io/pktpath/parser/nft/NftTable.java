@@ -18,6 +18,10 @@ public record NftTable(NftFamily family, String name, int line, List<NftChain> c
         return family.keyword() + " " + name;
     }
 
+    public Optional<NftSet> set(String setName) {
+        return sets.stream().filter(s -> s.name().equals(setName)).findFirst();
+    }
+
     public Optional<NftChain> chain(String chainName) {
         return chains.stream().filter(c -> c.name().equals(chainName)).findFirst();
     }

@@ -103,6 +103,8 @@ class NftRulesetParserTest {
         NftHookedChain input = natives.get(5);
         assertTrue(input.canChangeVerdict());
         assertTrue(input.decisiveRules().stream().anyMatch(r -> r.text().equals("reject with icmpx admin-prohibited")));
+        assertTrue(input.decisiveRules().stream().noneMatch(r -> r.text().equals("ct status dnat accept")),
+                "ct status dnat is a match, not a NAT statement");
         assertTrue(input.reachableRuleCount() > input.chain().rules().size());
         NftHookedChain mangle = natives.get(0);
         assertFalse(mangle.canChangeVerdict(), "firewalld's mangle chains only jump to empty zone chains");
@@ -130,8 +132,17 @@ class NftRulesetParserTest {
         assertEquals(List.of("endpoint-IZ7DRFQZ-kube-system/kube-dns/udp/dns__10.244.1.4/53",
                 "endpoint-Q3YQJ3PS-kube-system/kube-dns/udp/dns__10.244.1.5/53"), vmap.jumpTargets());
         NftHookedChain forward = parsed.value().nativeBaseChains().get(2);
-        assertEquals(List.of("reject", "drop"), forward.decisiveRules().stream()
-                .flatMap(r -> r.decisiveStatements().stream()).toList());
+        assertEquals(List.of("reject", "drop", "reject"), forward.decisiveRules().stream()
+                .flatMap(r -> r.decisiveStatements().stream()).toList(), "cluster-ips-check, then reject-chain through "
+                + "the elements of @no-endpoint-services");
+        NftHookedChain input = parsed.value().nativeBaseChains().get(1);
+        assertTrue(input.canChangeVerdict(), "a service without endpoints is rejected through a named verdict map");
+        assertFalse(parsed.value().nativeBaseChains().get(0).canChangeVerdict(), "@firewall-ips is empty");
+        NftSet serviceIps = t.set("service-ips").orElseThrow();
+        assertEquals(List.of("service-2QRHZV4L-default/kubernetes/tcp/https", "service-FY5PMXPG-kube-system/kube-dns/udp/dns"),
+                serviceIps.jumpTargets());
+        assertEquals(List.of("dnat", "dnat", "dnat"), parsed.value().nativeBaseChains().get(5).decisiveRules().stream()
+                .flatMap(r -> r.decisiveStatements().stream()).toList(), "nat-prerouting reaches every endpoint's dnat");
         assertTrue(parsed.value().nativeBaseChains().get(7).canChangeVerdict(), "a nat chain");
     }
 
