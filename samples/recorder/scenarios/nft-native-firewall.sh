@@ -65,6 +65,7 @@ s8081=$(b_expect_frames "syn 8081" "eth0 +In +IP $UPLINK_IP\.44001 > $NODE_IP\.8
 b_expect_none "answer from 8081" "eth0 +Out +IP $NODE_IP\.8081 > "
 nft_drop=$(grep -c 'inet pkp_fw input .*verdict drop' "$BUNDLE/nft-trace.txt" || true)
 [ "$nft_drop" -ge 1 ] || b_fail "nft-trace.txt shows no drop verdict of inet pkp_fw input"
+xt_native_drops=$(grep -c 'TRACE: 1 [0-9a-f]* pkp_fw:input:rule:0x[0-9a-f]*:DROP' "$BUNDLE/trace.txt" || true)
 policy_8081=$(b_trace_summary | grep -c "172.18.0.1>172.18.0.2 44001>8081 SYN .*filter:INPUT:policy:ACCEPT" || true)
 env_put CLIENT_IP "$UPLINK_IP"; env_put NATIVE_DROPS "$native_drops"
 
@@ -95,8 +96,9 @@ env_put CLIENT_IP "$UPLINK_IP"; env_put NATIVE_DROPS "$native_drops"
   echo "  $nft_drop \`inet pkp_fw input ... verdict drop\` line(s), and the rule's counter in nft-ruleset.txt is"
   echo "  $native_drops packet(s). Nothing answered (no SYN-ACK, no RST) although a server listens on 8081; the"
   echo "  client timed out."
-  echo "- trace.txt (xtables-monitor --trace) shows only iptables-nft's rules: its last verdict for the 8081 SYN is"
-  echo "  filter:INPUT:policy:ACCEPT. nft-trace.txt (\`nft monitor trace\`) shows the native chain as well."
+  echo "- trace.txt (xtables-monitor --trace) prints the native chain's steps too, as family 1 (inet) lines without the"
+  echo "  rule's text: after filter:INPUT:policy:ACCEPT each 8081 SYN ends with \`pkp_fw:input:rule:0x3:DROP\`"
+  echo "  ($xt_native_drops such line(s)). iptables-save.txt has no trace of the native table; nft-trace.txt has the rule's text."
   b_readme_tail 'ACCEPT|filter:[A-Z]+:policy'
   echo
   echo "### nft monitor trace of the SYNs to 8081 (nft-trace.txt, every table they met)"
