@@ -45,7 +45,6 @@ final class NativeChainFindings {
         List<String> rules = new ArrayList<>();
         Set<Long> frames = new LinkedHashSet<>();
         List<String> strong = new ArrayList<>();
-        boolean strongSawFrames = false;
         for (NativeChainTracker.Watched w : tracker.watched) {
             NftHookedChain c = w.chain;
             boolean canChange = c.canChangeVerdict();
@@ -64,7 +63,6 @@ final class NativeChainFindings {
                 evidence.add(c.qualifiedName() + ": no replayed frame passed its hook");
                 continue;
             }
-            strongSawFrames |= canChange;
             evidence.add(passed(w) + (canChange ? ": " + c.qualifiedName() + " " + consequence(c)
                     + " them; the replay's verdicts leave it out" : ": " + c.qualifiedName()
                     + " only accepts or counts, the replay's verdicts stand"));
@@ -83,13 +81,12 @@ final class NativeChainFindings {
             }
         }
         List<Long> shown = frames.stream().limit(FrameSample.KEEP).sorted().toList();
-        boolean warn = strongSawFrames || !strong.isEmpty() && tracker.watched.stream().allMatch(w -> w.frames.count() == 0);
         String title = strong.isEmpty()
                 ? "The node has native nftables base chains pktpath does not replay; they only accept or count"
                 : "The node has native nftables base chains pktpath does not replay: " + String.join(", ",
                         strong.subList(0, Math.min(TITLE_CHAINS, strong.size())))
                         + (strong.size() > TITLE_CHAINS ? " and " + (strong.size() - TITLE_CHAINS) + " more" : "");
-        return List.of(new Finding(Codes.NFT_NATIVE_CHAINS, warn ? FindingSeverity.WARNING : FindingSeverity.INFO, title,
+        return List.of(new Finding(Codes.NFT_NATIVE_CHAINS, strong.isEmpty() ? FindingSeverity.INFO : FindingSeverity.WARNING, title,
                 shown, rules, evidence,
                 "Read these chains in " + file + " (nft list ruleset): pktpath replays the iptables tables "
                         + "(iptables-save) only. To see what they did to a packet, trace it with nft monitor trace "
