@@ -113,4 +113,23 @@ class CommandsTest {
         assertTrue(r.out().startsWith("verify no-endpoints-reject\nkernel packets: "), r.out());
         assertEquals(r.out().contains("\nDIFF ") || r.out().contains("\nCOUNTER ") ? 1 : 0, r.exit());
     }
+
+    @Test
+    void nftRulesetNamedWithNftIsReportedAndListed() {
+        String b = Cli.bundle("nft-native-firewall");
+        Cli.Result r = Cli.run("analyze", "--rules", b + "/iptables-save.txt", "--addr", b + "/ip-addr.txt", "--routes",
+                b + "/ip-route.txt", "--sysctl", b + "/sysctl.txt", "--capture", b + "/capture.pcap", "--nft",
+                b + "/nft-ruleset.txt", "--summary-only");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("WARNING [NFT_NATIVE_CHAINS] The node has native nftables base chains pktpath does "
+                + "not replay: inet pkp_fw input (drop)"), r.out());
+        assertTrue(r.out().contains("of them, 3 frames (13, 14, 15) to TCP port 8081"), r.out());
+        Cli.Result check = Cli.run("rules", "check", "--nft", b + "/nft-ruleset.txt", "--format", "json");
+        String compact = check.out().replaceAll("\\s+", "");
+        assertTrue(compact.contains("\"nftables\":{\"present\":true,\"file\":\"nft-ruleset.txt\""), check.out());
+        assertTrue(compact.contains("{\"name\":\"input\",\"type\":\"filter\",\"hook\":\"input\",\"priority\":"
+                + "\"filter+10\",\"priorityValue\":10,\"policy\":\"accept\",\"rules\":1,\"native\":true}"), check.out());
+        Cli.Result help = Cli.run("analyze", "--help");
+        assertTrue(help.out().contains("--nft <FILE>"), help.out());
+    }
 }

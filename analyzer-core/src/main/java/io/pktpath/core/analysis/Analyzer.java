@@ -4,6 +4,7 @@ import io.pktpath.core.capture.CaptureReader;
 import io.pktpath.core.capture.CaptureSummary;
 import io.pktpath.core.conntrack.CtTimeouts;
 import io.pktpath.core.findings.FindingCollector;
+import io.pktpath.core.findings.NativeChainNotes;
 import io.pktpath.core.replay.KernelNodePath;
 import io.pktpath.core.replay.PacketConverter;
 import io.pktpath.core.replay.ReplayLoop;
@@ -148,11 +149,12 @@ public final class Analyzer {
         List<PacketTrace> kept = new ArrayList<>();
         long[] last = {0};
         boolean[] stopped = {false};
+        NativeChainNotes nativeChains = NativeChainNotes.of(bundle);
         CaptureSummary summary = replayCapture(capturePath.get(), net, path, options, t -> {
             long frame = t.packet().frame();
             last[0] = Math.max(last[0], frame);
             if (frame >= from && frame <= to) {
-                kept.add(t);
+                kept.add(nativeChains.annotate(t));
             }
         }, progress, () -> {
             stopped[0] = last[0] >= to || cancelled.getAsBoolean();
@@ -183,7 +185,9 @@ public final class Analyzer {
         SummaryCollector summary = new SummaryCollector();
         long[] lastTime = {0};
         FindingCollector findings = new FindingCollector(bundle);
-        TraceSink both = t -> {
+        NativeChainNotes nativeChains = NativeChainNotes.of(bundle);
+        TraceSink both = raw -> {
+            PacketTrace t = nativeChains.annotate(raw);
             summary.accept(t);
             findings.accept(t);
             lastTime[0] = Math.max(lastTime[0], t.packet().timeNanos());
@@ -204,6 +208,10 @@ public final class Analyzer {
         } else {
             assumptions.add("the bundle has no iptables-save and no routes: frames are decoded, not replayed");
         }
+        bundle.nftRuleset().filter(r -> !r.nativeBaseChains().isEmpty()).ifPresent(r -> assumptions.add(
+                "the native nftables base chains of " + r.file() + " (" + String.join(", ", r.nativeBaseChains().stream()
+                        .map(c -> c.qualifiedName()).toList()) + ") are not replayed: every verdict comes from "
+                        + "iptables' tables alone (NFT_NATIVE_CHAINS)"));
         Optional<CaptureSummary> captureSummary = Optional.empty();
         if (capturePath.isPresent()) {
             try (TraceHandoff handoff = new TraceHandoff(both)) {

@@ -37,6 +37,7 @@ public final class Codes {
     public static final String LEGACY_TABLES = "LEGACY_TABLES";
     public static final String PARTIAL_CAPTURE = "PARTIAL_CAPTURE";
     public static final String UNDECIDED_BRANCH = "UNDECIDED_BRANCH";
+    public static final String NFT_NATIVE_CHAINS = "NFT_NATIVE_CHAINS";
 
     private Codes() {
     }

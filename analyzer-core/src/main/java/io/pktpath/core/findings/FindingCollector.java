@@ -36,6 +36,7 @@ public final class FindingCollector implements TraceSink {
     private final UndecidedBranches undecided = new UndecidedBranches();
     private final CaptureCoverage coverage = new CaptureCoverage();
     private final RefusalTracker refusals;
+    private final NativeChainTracker nativeChains;
     /** The flows of failed packets that found their connection's entry. */
     private final Set<Long> explainedFlows = new HashSet<>();
     /**
@@ -54,6 +55,7 @@ public final class FindingCollector implements TraceSink {
     public FindingCollector(Bundle bundle) {
         this.bundle = bundle;
         this.refusals = new RefusalTracker(bundle.sockets().isEmpty());
+        this.nativeChains = new NativeChainTracker(bundle.nftRuleset());
         var s = bundle.sysctls().bridgeNfCall("iptables");
         if (!s.assumedDefault() && s.value() == 0) {
             Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgePorts.put(p, bridge)));
@@ -83,6 +85,7 @@ public final class FindingCollector implements TraceSink {
         snat.accept(t);
         coverage.accept(t);
         undecided.accept(t);
+        nativeChains.accept(t);
         if (t.tunnel().isPresent() && t.tunnel().get().carrier() && t.flowId() > 0 && tunnelFlows.size() < MAX_IDS) {
             tunnelFlows.add(t.flowId());
         }
@@ -163,6 +166,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(NodeFindings.bridge(bundle, bridged));
         out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
         out.addAll(NodeFindings.legacy(bundle));
+        bundle.nftRuleset().ifPresent(r -> out.addAll(NativeChainFindings.of(nativeChains, r.file())));
         out.addAll(coverage.findings(bundle));
         out.addAll(undecided.findings());
         return FindingOrder.sort(out);

@@ -73,7 +73,7 @@ public final class KernelTraceParser {
                     SourceSpan.line(file, lineNo).atColumn(1), raw);
             return;
         }
-        KernelStep step = step(tokens[3], stripped, raw, lineNo);
+        KernelStep step = step(tokens[1], tokens[3], stripped, raw, lineNo);
         if (step == null) {
             return;
         }
@@ -92,7 +92,7 @@ public final class KernelTraceParser {
         current.steps.add(step);
     }
 
-    private KernelStep step(String where, String stripped, String raw, int lineNo) {
+    private KernelStep step(String family, String where, String stripped, String raw, int lineNo) {
         String[] parts = where.split(":");
         if (parts.length < 4) {
             diagnostics.warning("TRC002", "TRACE line without table:chain:type:verdict; skipped",
@@ -102,11 +102,12 @@ public final class KernelTraceParser {
         }
         String table = parts[0];
         String chain = parts[1];
+        boolean nativeTable = KernelStep.nativeTable(family, table);
         if (parts[2].equals("policy")) {
-            return new KernelStep(table, chain, true, "", "POLICY:" + parts[3], "", lineNo);
+            return new KernelStep(table, chain, true, "", "POLICY:" + parts[3], "", lineNo, nativeTable);
         }
         if (parts[2].equals("return")) {
-            return new KernelStep(table, chain, false, "", "RETURN", "", lineNo);
+            return new KernelStep(table, chain, false, "", "RETURN", "", lineNo, nativeTable);
         }
         String handle = parts[3];
         String verdict = parts.length > 4 ? String.join(":", java.util.Arrays.copyOfRange(parts, 4, parts.length)) : "";
@@ -116,7 +117,7 @@ public final class KernelTraceParser {
         int textAt = stripped.indexOf(where) + where.length();
         String text = stripped.substring(textAt).strip();
         text = text.replaceFirst("^-[46] ", "").replaceFirst("^-t \\S+ ", "");
-        return new KernelStep(table, chain, false, handle, verdict, text, lineNo);
+        return new KernelStep(table, chain, false, handle, verdict, text, lineNo, nativeTable);
     }
 
     private static KernelPacketHeader header(String[] tokens, int lineNo) {

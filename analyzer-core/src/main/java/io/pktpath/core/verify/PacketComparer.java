@@ -14,11 +14,16 @@ import java.util.Optional;
 /**
  * Compares one kernel-traced packet with pktpath's trace of its frame: (a) the TRACE steps line for line, (b) the
  * destination after NAT and the OUT device of the kernel's last PACKET line against pktpath's NAT and route, and the
- * capture's egress copy of a forwarded packet against pktpath's header after NAT.
+ * capture's egress copy of a forwarded packet against pktpath's header after NAT. Steps in native nftables chains
+ * (which iptables-save does not show and pktpath does not replay) are left out of (a); a packet such a chain dropped is
+ * one difference of its own, saying so.
  */
 final class PacketComparer {
     private final FrameTies ties;
     private final boolean partial;
+    /** Kernel steps in native nftables chains, left out of the comparison, and those chains ({@code table:chain}). */
+    int nativeSteps;
+    final java.util.Set<String> nativeChains = new java.util.TreeSet<>();
 
     PacketComparer(FrameTies ties, boolean partial) {
         this.ties = ties;
@@ -74,12 +79,32 @@ final class PacketComparer {
     }
 
     private Optional<Difference> steps(KernelPacket kernel, PacketTrace trace, boolean lastOfTrace) {
-        List<String> k = kernel.steps().stream().map(PacketComparer::describe).toList();
+        List<KernelStep> own = new ArrayList<>(kernel.steps().size());
+        KernelStep nativeDrop = null;
+        for (KernelStep s : kernel.steps()) {
+            if (!s.nativeTable()) {
+                own.add(s);
+            } else {
+                nativeSteps++;
+                nativeChains.add(s.table() + ":" + s.chain());
+                if (s.drops() && nativeDrop == null) {
+                    nativeDrop = s;
+                }
+            }
+        }
+        List<String> k = own.stream().map(PacketComparer::describe).toList();
         List<TraceStep> ours = trace.kernelSteps();
         List<String> p = new ArrayList<>(ours.size());
         for (int i = 0; i < ours.size(); i++) {
-            boolean degraded = i < kernel.steps().size() && degraded(kernel.steps().get(i));
+            boolean degraded = i < own.size() && degraded(own.get(i));
             p.add(degraded ? withoutText(ours.get(i)) : describe(ours.get(i)));
+        }
+        boolean endedByNative = nativeDrop != null && k.size() <= p.size() && p.subList(0, k.size()).equals(k);
+        if (endedByNative) {
+            return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(),
+                    String.valueOf(kernel.first().line()), "native nftables chain", describe(nativeDrop),
+                    "(native nftables chains are not replayed) " + trace.role() + " " + trace.disposition(),
+                    List.of()));
         }
         boolean truncated = partial && lastOfTrace && k.size() < p.size() && p.subList(0, k.size()).equals(k);
         if (k.equals(p) || truncated) {

@@ -120,6 +120,10 @@ public final class Verifier {
             ties.untied().stream().filter(Verifier::replayed).map(Verifier::untracedDifference).forEach(diffs::add);
         }
         diffs.sort(Comparator.comparingLong(Difference::frame).thenComparing(Difference::aspect));
+        if (comparer.nativeSteps > 0) {
+            notes.add(comparer.nativeSteps + " kernel steps in native nftables chains (" + String.join(", ",
+                    comparer.nativeChains) + ") are left out of the comparison: pktpath replays iptables' tables only");
+        }
         HitComparer.Result hits = hits(bundle, result, notes);
         return new VerifyReport(name, coverage, kernel.size(), compared, equal, diffs, untied, untraced,
                 hits.compared(), hits.equal(), hits.differences(), notes);

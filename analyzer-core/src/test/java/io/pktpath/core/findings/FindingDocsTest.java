@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(35, codes);
+        assertEquals(36, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -8,9 +8,16 @@ import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.nft.IptablesNftTables;
+import io.pktpath.parser.nft.NftChain;
+import io.pktpath.parser.nft.NftRuleset;
+import io.pktpath.parser.nft.NftTable;
 import java.util.Optional;
 
-/** The counts of {@code rules check --format json}: tables, chains and rules per family, and the other inputs. */
+/**
+ * The counts of {@code rules check --format json}: tables, chains and rules per family, the nft ruleset's tables with
+ * their base chains (native or iptables-nft's own), and the other inputs.
+ */
 final class Contents {
     private Contents() {
     }
@@ -19,6 +26,7 @@ final class Contents {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.set("iptables", ruleset(b.rulesetV4()));
         o.set("ip6tables", ruleset(b.rulesetV6()));
+        o.set("nftables", nftables(b.nftRuleset()));
         ArrayNode ifs = o.putArray("interfaces");
         for (NetInterface i : b.interfaces()) {
             ObjectNode n = ifs.addObject();
@@ -38,6 +46,39 @@ final class Contents {
         o.put("conntrack", b.conntrack().size());
         ArrayNode caps = o.putArray("captures");
         b.captures().forEach(p -> caps.add(String.valueOf(p.getFileName())));
+        return o;
+    }
+
+    private static ObjectNode nftables(Optional<NftRuleset> ruleset) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("present", ruleset.isPresent());
+        ruleset.ifPresent(r -> o.put("file", r.file()));
+        ArrayNode tables = o.putArray("tables");
+        for (NftTable t : ruleset.map(NftRuleset::tables).orElse(java.util.List.of())) {
+            ObjectNode tn = tables.addObject();
+            tn.put("family", t.family().keyword());
+            tn.put("name", t.name());
+            tn.put("line", t.line());
+            tn.put("chains", t.chains().size());
+            tn.put("rules", t.chains().stream().mapToInt(c -> c.rules().size()).sum());
+            ArrayNode base = tn.putArray("baseChains");
+            for (NftChain c : t.chains()) {
+                c.base().ifPresent(b -> {
+                    ObjectNode cn = base.addObject();
+                    cn.put("name", c.name());
+                    cn.put("type", b.type());
+                    cn.put("hook", b.hook());
+                    cn.put("priority", b.priorityText());
+                    b.priority().ifPresentOrElse(p -> cn.put("priorityValue", p), () -> cn.putNull("priorityValue"));
+                    b.device().ifPresent(d -> cn.put("device", d));
+                    cn.put("policy", b.policy());
+                    cn.put("rules", c.rules().size());
+                    cn.put("native", !IptablesNftTables.isIptablesOwn(t, c));
+                });
+            }
+            ArrayNode sets = tn.putArray("sets");
+            t.sets().forEach(x -> sets.addObject().put("kind", x.kind()).put("name", x.name()).put("elements", x.elements()));
+        }
         return o;
     }
 

@@ -15,7 +15,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a bundle holds, for {@code rules check}: tables with their chains and rule counts per family, interfaces with
+ * What a bundle holds, for {@code rules check}: tables with their chains and rule counts per family, nftables tables
+ * with their base chains (native or iptables-nft's own), interfaces with
  * addresses, routes, policy rules, neighbors, sysctls, ipsets, conntrack entries, captures and the file inventory.
  */
 public final class InventoryText {
@@ -27,6 +28,7 @@ public final class InventoryText {
         b.inventory().lines().forEach(l -> out.println("  " + l));
         ruleset("iptables (IPv4)", b.rulesetV4(), out);
         ruleset("ip6tables (IPv6)", b.rulesetV6(), out);
+        NftInventoryText.render(b.nftRuleset(), out);
         out.println("interfaces: " + b.interfaces().size());
         for (NetInterface i : b.interfaces()) {
             out.println("  " + i.index() + ": " + i.name() + " " + i.operState()

@@ -10,6 +10,7 @@ import io.pktpath.parser.iproute.Route;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftRuleset;
 import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sysctl.Sysctls;
 
@@ -21,7 +22,8 @@ import java.util.Optional;
 /**
  * Everything read from one node's bundle: rulesets and counter snapshots per family, interfaces, routes and policy rules
  * per family, neighbors, sysctls, ipsets, conntrack entries (before/after) and statistics, kernel version, the capture and
- * trace-log paths (read later by their own readers), the sockets listed by {@code ss} (empty without such a file), every parse diagnostic and the inventory. Whether an input was
+ * trace-log paths (read later by their own readers), the sockets listed by {@code ss} (empty without such a file), the
+ * {@code nft list ruleset} output (its native chains are reported, not replayed), every parse diagnostic and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
  */
 public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
@@ -30,7 +32,8 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      List<Neighbor> neighbors, Sysctls sysctls, IpSets ipsets, List<ConntrackEntry> conntrackBefore,
                      List<ConntrackEntry> conntrack, Optional<ConntrackStats> conntrackStatsBefore,
                      Optional<ConntrackStats> conntrackStats, Optional<SocketTable> sockets, Optional<KernelVersion> kernel, List<Path> captures,
-                     List<Path> traceLogs, List<Diagnostic> diagnostics, BundleInventory inventory) {
+                     List<Path> traceLogs, Optional<NftRuleset> nftRuleset, List<Diagnostic> diagnostics,
+                     BundleInventory inventory) {
     public Bundle {
         Objects.requireNonNull(rulesetV4, "rulesetV4");
         Objects.requireNonNull(rulesetV6, "rulesetV6");
@@ -52,6 +55,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         Objects.requireNonNull(kernel, "kernel");
         captures = List.copyOf(captures);
         traceLogs = List.copyOf(traceLogs);
+        Objects.requireNonNull(nftRuleset, "nftRuleset");
         diagnostics = List.copyOf(diagnostics);
         Objects.requireNonNull(inventory, "inventory");
     }

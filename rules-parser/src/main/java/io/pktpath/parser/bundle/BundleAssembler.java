@@ -22,6 +22,8 @@ import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipset.IpsetSaveParser;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftRuleset;
+import io.pktpath.parser.nft.NftRulesetParser;
 import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sockets.SsParser;
 import io.pktpath.parser.sysctl.SysctlParser;
@@ -74,6 +76,7 @@ final class BundleAssembler {
                 .flatMap(v -> v);
         List<Path> captures = paths(InputKind.CAPTURE);
         List<Path> traces = paths(InputKind.TRACE_LOG);
+        Optional<NftRuleset> nft = nftRuleset();
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
@@ -81,12 +84,12 @@ final class BundleAssembler {
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
                 rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel, captures, traces,
-                diagnostics, partial);
+                nft, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
                 routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel,
-                captures, traces, diagnostics, inventory);
+                captures, traces, nft, diagnostics, inventory);
     }
 
     private <T> T parse(Parsed<T> parsed) {
@@ -226,6 +229,22 @@ final class BundleAssembler {
             sets.putAll(parse(IpsetSaveParser.parse(f.name(), f.text())).sets());
         }
         return new IpSets(sets);
+    }
+
+    /**
+     * The nft ruleset: a listing ({@code nft list ruleset}) is preferred to a configuration file (an sosreport also
+     * copies {@code /etc/nftables.conf}, which starts with {@code flush ruleset} or uses {@code include}/{@code define}
+     * and may not be what is loaded), then the one with most tables and rules.
+     */
+    private Optional<NftRuleset> nftRuleset() {
+        List<Candidate<NftRuleset>> c = new ArrayList<>();
+        for (LoadedFile f : ofKind(InputKind.NFT_RULESET)) {
+            NftRuleset r = parse(NftRulesetParser.parse(f.name(), f.text()));
+            boolean config = ContentSniffer.significantLines(f.text()).stream().map(String::strip)
+                    .anyMatch(l -> l.equals("flush ruleset") || l.startsWith("include ") || l.startsWith("define "));
+            c.add(new Candidate<>(f, r, (config ? 0 : 1L << 40) + r.tables().size() * 1000L + r.ruleCount()));
+        }
+        return selection.pick(c, "");
     }
 
     private List<Path> paths(InputKind kind) {

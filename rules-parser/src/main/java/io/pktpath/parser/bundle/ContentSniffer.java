@@ -27,6 +27,7 @@ public final class ContentSniffer {
     private static final Pattern SS_HEADER = Pattern.compile("^(Netid\\s+)?State\\s+Recv-Q\\s+Send-Q\\s+Local Address:Port\\b.*");
     private static final Pattern SS_ROW = Pattern.compile("^([a-z][a-z0-9_]*\\s+)?(LISTEN|UNCONN|ESTAB|SYN-SENT|SYN-RECV"
             + "|FIN-WAIT-[12]|TIME-WAIT|CLOSE-WAIT|LAST-ACK|CLOSING|CLOSED|UNKNOWN)\\s+\\d+\\s+\\d+\\s+\\S*:\\S+\\s+\\S+.*");
+    private static final Pattern NFT_TABLE = Pattern.compile("^table\\s+\\S+(\\s+\\S+)?\\s*\\{\\s*(#.*)?$");
     private static final Pattern RULE_COUNTERS = Pattern.compile("^\\[\\d+:\\d+\\] -A .*");
 
     private ContentSniffer() {
@@ -99,8 +100,9 @@ public final class ContentSniffer {
                 || l.startsWith("trace id "))) {
             return Recognition.of(InputKind.TRACE_LOG);
         }
-        if (first.startsWith("table ") && first.strip().endsWith("{")) {
-            return Recognition.unknown("nft list ruleset output (not read; the iptables-save dumps are used)");
+        if (NFT_TABLE.matcher(first.strip()).matches()
+                || first.strip().equals("flush ruleset") && lines.stream().anyMatch(l -> l.startsWith("table "))) {
+            return Recognition.of(InputKind.NFT_RULESET);
         }
         if (SS_HEADER.matcher(first).matches() || lines.stream().filter(l -> !Character.isWhitespace(l.charAt(0)))
                 .allMatch(l -> SS_ROW.matcher(l).matches())) {

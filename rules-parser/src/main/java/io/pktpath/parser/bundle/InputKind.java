@@ -19,7 +19,8 @@ public enum InputKind {
     SOCKETS("ss (listening sockets)"),
     KERNEL_VERSION("uname"),
     CAPTURE("capture (pcap/pcapng)"),
-    TRACE_LOG("netfilter trace log");
+    TRACE_LOG("netfilter trace log"),
+    NFT_RULESET("nft list ruleset");
 
     private final String label;
 

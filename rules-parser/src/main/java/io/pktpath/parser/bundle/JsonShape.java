@@ -17,6 +17,9 @@ final class JsonShape {
             return Recognition.unknown("not an input pktpath reads: it starts like JSON (ip -j) but does not parse"
                     + " as JSON (line " + e.line() + ": " + e.getMessage() + ")");
         }
+        if (root instanceof JsonValue.JsonObject object && object.get("nftables").isPresent()) {
+            return Recognition.unknown("nft -j list ruleset JSON (not read; give the text form: nft list ruleset)");
+        }
         if (!(root instanceof JsonValue.JsonArray array) || array.items().isEmpty()
                 || !(array.items().get(0) instanceof JsonValue.JsonObject first)) {
             return Recognition.unknown("JSON that is not a non-empty ip -j array of objects");

@@ -169,4 +169,35 @@ class BundleLoaderTest {
                 b.diagnostics().stream().map(d -> d.headline()).toList());
         assertEquals(1, b.routesV4().size());
     }
+
+    @Test
+    void anSosreportsNftListingIsPreferredToItsCopiedNftablesConf() throws IOException {
+        TreeWriter.write(root, "sos_commands/firewall_tables/nft_list_ruleset", """
+                table inet firewalld {
+                	chain filter_INPUT {
+                		type filter hook input priority filter + 10; policy accept;
+                		reject with icmpx admin-prohibited
+                	}
+                }
+                """);
+        TreeWriter.write(root, "etc/nftables.conf", """
+                #!/usr/sbin/nft -f
+                flush ruleset
+                table inet filter {
+                	chain input {
+                		type filter hook input priority 0; policy drop;
+                		tcp dport 22 accept
+                		tcp dport 80 accept
+                	}
+                	chain forward {
+                		type filter hook forward priority 0; policy drop;
+                	}
+                }
+                """);
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals("sos_commands/firewall_tables/nft_list_ruleset", b.nftRuleset().orElseThrow().file());
+        assertTrue(b.inventory().lines().contains("found etc/nftables.conf: nft list ruleset (not used: "
+                + "sos_commands/firewall_tables/nft_list_ruleset preferred)"), b.inventory().lines().toString());
+        assertTrue(b.has(InputKind.NFT_RULESET));
+    }
 }

@@ -69,7 +69,16 @@ class ContentSnifferTest {
         assertEquals("not an input pktpath reads: it starts like JSON (ip -j) but does not parse as JSON (line 1:"
                         + " unexpected end of input)",
                 ContentSniffer.recognize(new byte[0], "[{\"a\":").reason());
-        assertEquals("nft list ruleset output (not read; the iptables-save dumps are used)",
-                ContentSniffer.recognize(new byte[0], "table ip filter {\n}\n").reason());
+        assertEquals("nft -j list ruleset JSON (not read; give the text form: nft list ruleset)",
+                ContentSniffer.recognize(new byte[0], "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}").reason());
+    }
+
+    @Test
+    void nftRulesetsWithAndWithoutHandlesAndNftablesConf() {
+        assertEquals(Optional.of(InputKind.NFT_RULESET), kindOf("table ip filter {\n}\n"));
+        assertEquals(Optional.of(InputKind.NFT_RULESET), kindOf("table inet firewalld { # handle 1\n\tchain x { # handle 2"
+                + "\n\t}\n}\n"));
+        assertEquals(Optional.of(InputKind.NFT_RULESET), kindOf("#!/usr/sbin/nft -f\n\nflush ruleset\n\ntable inet "
+                + "filter {\n}\n"));
     }
 }

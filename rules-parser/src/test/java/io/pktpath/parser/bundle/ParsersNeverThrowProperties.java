@@ -34,6 +34,9 @@ class ParsersNeverThrowProperties {
             "create s hash:ip,port family inet\nadd s 10.0.0.1,tcp:80 comment \"x y\"\n",
             "ipv4 2 tcp 6 117 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 "
                     + "sport=2 dport=1 mark=0 use=1\ncpu=0 found=1 drop=2\n",
+            "table inet f { # handle 1\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1,\n\t\t\t10.0.0.2 }\n\t}\n"
+                    + "\tchain c { # handle 2\n\t\ttype filter hook input priority filter + 10; policy drop;\n"
+                    + "\t\ttcp dport { 22, 80 } counter packets 1 bytes 60 accept # handle 3\n\t}\n}\nchain x {\n",
             "[{\"ifindex\":1,\"ifname\":\"lo\",\"addr_info\":[{\"local\":\"127.0.0.1\",\"prefixlen\":8}]},"
                     + "{\"dst\":\"default\",\"gateway\":\"10.0.0.1\",\"state\":[\"STALE\"]}]");
 
@@ -62,6 +65,7 @@ class ParsersNeverThrowProperties {
         assertTrue(ConntrackParser.parse(f, text).value() != null);
         assertTrue(ConntrackStatsParser.parse(f, text).value() != null);
         assertTrue(KernelVersionParser.parse(f, text).value() != null);
+        assertTrue(io.pktpath.parser.nft.NftRulesetParser.parse(f, text).value() != null);
         assertTrue(ContentSniffer.recognize(text.getBytes(StandardCharsets.UTF_8), text) != null);
     }
 }

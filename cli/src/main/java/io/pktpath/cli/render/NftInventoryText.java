@@ -1,0 +1,55 @@
+package io.pktpath.cli.render;
+
+import io.pktpath.parser.nft.IptablesNftTables;
+import io.pktpath.parser.nft.NftChain;
+import io.pktpath.parser.nft.NftRuleset;
+import io.pktpath.parser.nft.NftTable;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code nft list ruleset} part of {@code rules check}: each table, its base chains with hook, priority, policy and
+ * rule count, marked as iptables-nft's own (replayed from iptables-save) or native (not replayed), its regular chains
+ * counted, and its sets and maps with their element counts.
+ */
+final class NftInventoryText {
+    private NftInventoryText() {
+    }
+
+    static void render(Optional<NftRuleset> ruleset, PrintStream out) {
+        if (ruleset.isEmpty()) {
+            out.println("nftables: none");
+            return;
+        }
+        NftRuleset r = ruleset.get();
+        int natives = r.nativeBaseChains().size();
+        out.println("nftables (" + r.file() + "): " + r.tables().size() + (r.tables().size() == 1 ? " table, " : " tables, ")
+                + rules(r.ruleCount()) + ", " + natives + " native base " + (natives == 1 ? "chain" : "chains")
+                + (natives == 0 ? "" : " (not replayed)"));
+        for (NftTable t : r.tables()) {
+            out.println("  " + t.qualifiedName() + " (line " + t.line() + "): " + t.chains().size()
+                    + (t.chains().size() == 1 ? " chain, " : " chains, ")
+                    + rules(t.chains().stream().mapToInt(c -> c.rules().size()).sum()));
+            for (NftChain c : t.chains()) {
+                c.base().ifPresent(base -> out.println("    " + c.name() + ": " + base.describe() + ", "
+                        + rules(c.rules().size()) + " - " + (IptablesNftTables.isIptablesOwn(t, c)
+                        ? "iptables-nft's own, replayed from iptables-save" : "native, not replayed")));
+            }
+            List<NftChain> regular = t.chains().stream().filter(c -> !c.isBase()).toList();
+            if (!regular.isEmpty()) {
+                out.println("    " + regular.size() + " regular " + (regular.size() == 1 ? "chain, " : "chains, ")
+                        + rules(regular.stream().mapToInt(c -> c.rules().size()).sum()));
+            }
+            if (!t.sets().isEmpty()) {
+                out.println("    sets and maps: " + t.sets().stream().map(s -> s.kind() + " " + s.name() + " "
+                        + s.elements() + (s.elements() == 1 ? " element" : " elements")).collect(Collectors.joining(", ")));
+            }
+        }
+    }
+
+    private static String rules(int n) {
+        return n + (n == 1 ? " rule" : " rules");
+    }
+}

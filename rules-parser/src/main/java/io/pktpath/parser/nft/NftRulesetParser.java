@@ -1,0 +1,443 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.diag.Diagnostics;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.diag.SourceSpan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code nft list ruleset} (and {@code nft -a list ruleset}, whose {@code # handle N} comments become rule
+ * handles) into tables, chains with their hook, priority and policy, rules as text with their line, and named sets and
+ * maps with their element counts. A rule's syntax is never interpreted, so no rule fails the parse; a broken structure
+ * (a chain outside a table, a brace left open or closed twice, an unknown family) is a diagnostic naming file, line and
+ * what was expected, and the rest is still read. {@code nft -j} JSON output is not read.
+ */
+public final class NftRulesetParser {
+    private static final Pattern HANDLE = Pattern.compile("\\s*#\\s*handle\\s+(\\d+)\\s*$");
+    private static final Pattern TABLE = Pattern.compile("table\\s+(?:(\\S+)\\s+)?([^\\s{]+)\\s*\\{(.*)");
+    private static final Pattern CHAIN = Pattern.compile("chain\\s+([^\\s{]+)\\s*\\{(.*)");
+    private static final Pattern SET = Pattern.compile("(set|map)\\s+([^\\s{]+)\\s*\\{(.*)");
+    private static final Pattern BASE = Pattern.compile("type\\s+(\\S+)\\s+hook\\s+(\\S+)"
+            + "(?:\\s+devices?\\s*(?:=\\s*)?(\\{[^}]*\\}|\"[^\"]*\"|[^\\s;]+))?\\s+priority\\s+([^;]+?)\\s*;"
+            + "(?:\\s*policy\\s+(\\w+)\\s*;)?\\s*(?:comment\\s+\"[^\"]*\"\\s*;?)?\\s*");
+    private static final Pattern POLICY = Pattern.compile("policy\\s+(\\w+)\\s*;?");
+    private static final Pattern DROP_VERDICT = Pattern.compile(":\\s*drop(?![\\w-])");
+
+    private final String file;
+    private final Diagnostics diagnostics = new Diagnostics();
+    private final List<NftTable> tables = new ArrayList<>();
+    private TableBuilder table;
+    private ChainBuilder chain;
+    private SetBuilder set;
+    /** Open braces of a block that is skipped whole (a flowtable, a named counter, a table with a bad family). */
+    private int skipDepth;
+    /** A rule or an element list that goes on over several lines, and its open braces. */
+    private StringBuilder pending;
+    private int pendingLine;
+    private int pendingDepth;
+
+    private NftRulesetParser(String file) {
+        this.file = file;
+    }
+
+    /** Parses one file's text; {@code file} names it in diagnostics. */
+    public static Parsed<NftRuleset> parse(String file, String text) {
+        NftRulesetParser p = new NftRulesetParser(file);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            p.line(line, i + 1);
+        }
+        p.finish();
+        return new Parsed<>(new NftRuleset(file, p.tables), p.diagnostics.toList());
+    }
+
+    private void line(String raw, int no) {
+        Optional<Long> handle = Optional.empty();
+        Matcher h = HANDLE.matcher(raw);
+        String body = raw;
+        if (h.find()) {
+            body = raw.substring(0, h.start());
+            try {
+                handle = Optional.of(Long.parseLong(h.group(1)));
+            } catch (NumberFormatException e) {
+                handle = Optional.empty();
+            }
+        }
+        String t = withoutComment(body).strip();
+        if (t.isEmpty()) {
+            return;
+        }
+        if (pending != null) {
+            pending.append(' ').append(t);
+            pendingDepth += balance(t);
+            if (pendingDepth <= 0) {
+                completePending(handle);
+            }
+            return;
+        }
+        if (skipDepth > 0) {
+            skipDepth += balance(t);
+            return;
+        }
+        if (set != null) {
+            setLine(t, no);
+        } else if (chain != null) {
+            chainLine(t, no, handle, raw);
+        } else if (table != null) {
+            tableLine(t, no, raw);
+        } else {
+            topLine(t, no, raw);
+        }
+    }
+
+    private void topLine(String t, int no, String raw) {
+        Matcher m = TABLE.matcher(t);
+        if (m.matches()) {
+            openTable(m, no, raw);
+        } else if (t.startsWith("chain ") || t.startsWith("set ") || t.startsWith("map ")) {
+            diagnostics.error("NFT_OUTSIDE_TABLE", firstWord(t) + " outside a table",
+                    "table FAMILY NAME { before it", SourceSpan.line(file, no), raw);
+            skipDepth = Math.max(0, balance(t));
+        } else if (t.equals("}")) {
+            diagnostics.error("NFT_BRACES", "'}' closes nothing", "table FAMILY NAME {", SourceSpan.line(file, no), raw);
+        } else if (!t.startsWith("flush ") && !t.startsWith("define ")) {
+            diagnostics.warning("NFT_SYNTAX", "not a table and not read", "table FAMILY NAME {",
+                    SourceSpan.line(file, no), raw);
+            skipDepth = Math.max(0, balance(t));
+        }
+    }
+
+    private void openTable(Matcher m, int no, String raw) {
+        String familyWord = m.group(1) == null ? "ip" : m.group(1);
+        Optional<NftFamily> family = NftFamily.of(familyWord);
+        if (family.isEmpty()) {
+            diagnostics.error("NFT_FAMILY", "unknown table family '" + familyWord + "'; the table is not read",
+                    "ip, ip6, inet, arp, bridge or netdev", SourceSpan.line(file, no), raw);
+            skipDepth = Math.max(0, balance(m.group(3)) + 1);
+            return;
+        }
+        table = new TableBuilder(family.get(), m.group(2), no);
+        String rest = m.group(3).strip();
+        if (rest.equals("}")) {
+            closeTable();
+        }
+    }
+
+    private void tableLine(String t, int no, String raw) {
+        Matcher c = CHAIN.matcher(t);
+        Matcher s = SET.matcher(t);
+        if (t.equals("}")) {
+            closeTable();
+        } else if (c.matches()) {
+            chain = new ChainBuilder(c.group(1), no);
+            String inline = c.group(2).strip();
+            if (!inline.isEmpty()) {
+                oneLineChain(inline, no, raw);
+            }
+        } else if (s.matches()) {
+            set = new SetBuilder(s.group(1), s.group(2), no);
+            String inline = s.group(3).strip();
+            if (!inline.isEmpty()) {
+                setLine(inline, no);
+            }
+        } else if (TABLE.matcher(t).matches()) {
+            diagnostics.error("NFT_BRACES", "table " + table.qualifiedName() + " (line " + table.line
+                    + ") is not closed before the next table", "'}' closing it", SourceSpan.line(file, no), raw);
+            closeTable();
+            openTable(matched(TABLE, t), no, raw);
+        } else if (balance(t) > 0) {
+            skipDepth = balance(t);
+        }
+    }
+
+    /** {@code chain input { type filter hook input priority 0; policy drop; }} written on one line. */
+    private void oneLineChain(String inline, int no, String raw) {
+        boolean closes = inline.endsWith("}") && balance(inline) < 0;
+        String body = closes ? inline.substring(0, inline.length() - 1).strip() : inline;
+        if (!body.isEmpty()) {
+            chainLine(body, no, Optional.empty(), raw);
+        }
+        if (closes) {
+            closeChain();
+        }
+    }
+
+    private void chainLine(String t, int no, Optional<Long> handle, String raw) {
+        if (t.equals("}")) {
+            closeChain();
+            return;
+        }
+        if (CHAIN.matcher(t).matches() || TABLE.matcher(t).matches()) {
+            diagnostics.error("NFT_BRACES", "chain " + chain.name + " (line " + chain.line + ") is not closed before "
+                    + "the next " + firstWord(t), "'}' closing it", SourceSpan.line(file, no), raw);
+            closeChain();
+            if (TABLE.matcher(t).matches()) {
+                closeTable();
+                topLine(t, no, raw);
+            } else {
+                tableLine(t, no, raw);
+            }
+            return;
+        }
+        if (t.startsWith("type ") && t.contains(" hook ")) {
+            baseChain(t, no, raw);
+            return;
+        }
+        Matcher p = POLICY.matcher(t);
+        if (p.matches()) {
+            chain.policy = p.group(1);
+            return;
+        }
+        if (t.startsWith("comment ")) {
+            return;
+        }
+        int depth = balance(t);
+        if (depth > 0) {
+            pending = new StringBuilder(t);
+            pendingLine = no;
+            pendingDepth = depth;
+        } else if (depth < 0 && t.endsWith("}")) {
+            chain.rules.add(new NftRule(t.substring(0, t.length() - 1).strip(), no, handle));
+            closeChain();
+        } else {
+            chain.rules.add(new NftRule(t, no, handle));
+        }
+    }
+
+    private void baseChain(String t, int no, String raw) {
+        Matcher m = BASE.matcher(t);
+        if (!m.matches()) {
+            diagnostics.error("NFT_BASE_CHAIN", "chain " + chain.name + ": hook line not understood; the chain is read "
+                    + "as a regular chain", "type TYPE hook HOOK [device DEV] priority PRIORITY; [policy accept|drop;]",
+                    SourceSpan.line(file, no), raw);
+            return;
+        }
+        String priorityText = m.group(4).strip();
+        OptionalInt priority = NftPriority.resolve(priorityText, table.family);
+        if (priority.isEmpty()) {
+            diagnostics.warning("NFT_PRIORITY", "chain " + chain.name + ": priority '" + priorityText + "' is not a "
+                    + "number or a known name", "a number, or raw, mangle, dstnat, filter, security, srcnat (bridge: "
+                    + "dstnat, filter, out, srcnat), optionally + or - a number", SourceSpan.line(file, no), raw);
+        }
+        Optional<String> device = Optional.ofNullable(m.group(3)).map(d -> d.replace("\"", "").replace("{", "")
+                .replace("}", "").strip().replaceAll("\\s*,\\s*", ","));
+        chain.base = new BaseParts(m.group(1), m.group(2), priorityText, priority, device);
+        if (m.group(5) != null) {
+            chain.policy = m.group(5);
+        }
+    }
+
+    private void setLine(String t, int no) {
+        if (t.equals("}")) {
+            closeSet();
+            return;
+        }
+        int at = t.indexOf("elements = {");
+        if (at >= 0) {
+            String list = t.substring(at + "elements = ".length());
+            pending = new StringBuilder(list);
+            pendingLine = no;
+            pendingDepth = balance(list);
+            if (pendingDepth <= 0) {
+                completePending(Optional.empty());
+            }
+        } else if (t.endsWith("}") && balance(t) < 0) {
+            closeSet();
+        }
+    }
+
+    private void completePending(Optional<Long> handle) {
+        String text = pending.toString();
+        int depth = pendingDepth;
+        pending = null;
+        if (set != null) {
+            // the element list, possibly followed by the set's own closing brace on the same line
+            set.elements += countElements(text);
+            set.targets.addAll(NftRule.targets(text));
+            set.drop |= DROP_VERDICT.matcher(text.replaceAll("\"[^\"]*\"", "\"\"")).find();
+            if (depth < 0) {
+                closeSet();
+            }
+        } else if (chain != null) {
+            chain.rules.add(new NftRule(text, pendingLine, handle));
+        }
+    }
+
+    private void closeSet() {
+        if (set == null) {
+            return;
+        }
+        table.sets.add(new NftSet(set.kind, set.name, set.line, set.elements, List.copyOf(set.targets), set.drop));
+        set = null;
+    }
+
+    private void closeChain() {
+        if (chain == null) {
+            return;
+        }
+        Optional<NftBaseChain> base = chain.base == null ? Optional.empty() : Optional.of(new NftBaseChain(
+                chain.base.type, chain.base.hook, chain.base.priorityText, chain.base.priority, chain.base.device,
+                chain.policy == null ? "accept" : chain.policy));
+        table.chains.add(new NftChain(chain.name, chain.line, base, chain.rules));
+        chain = null;
+    }
+
+    private void closeTable() {
+        if (table == null) {
+            return;
+        }
+        tables.add(new NftTable(table.family, table.name, table.line, table.chains, table.sets));
+        table = null;
+    }
+
+    private void finish() {
+        if (pending != null) {
+            diagnostics.error("NFT_BRACES", "a '{' on this line is never closed", "'}'",
+                    SourceSpan.line(file, pendingLine), "");
+            completePending(Optional.empty());
+        }
+        if (set != null) {
+            unclosed(set.kind + " " + set.name, set.line);
+            closeSet();
+        }
+        if (chain != null) {
+            unclosed("chain " + chain.name, chain.line);
+            closeChain();
+        }
+        if (table != null) {
+            unclosed("table " + table.qualifiedName(), table.line);
+            closeTable();
+        }
+        if (skipDepth > 0) {
+            diagnostics.error("NFT_BRACES", "the file ends inside a block", "'}'", SourceSpan.line(file, 0), "");
+        }
+    }
+
+    private void unclosed(String what, int line) {
+        diagnostics.error("NFT_BRACES", what + " is not closed at the end of the file", "'}'",
+                SourceSpan.line(file, line), "");
+    }
+
+    private static String firstWord(String t) {
+        return t.split("\\s+", 2)[0];
+    }
+
+    private static Matcher matched(Pattern p, String t) {
+        Matcher m = p.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalStateException(t);
+        }
+        return m;
+    }
+
+    /** Elements of {@code { a, b, c }}: the commas outside nested braces and quotes, plus one. */
+    static int countElements(String list) {
+        int depth = 0;
+        int count = 0;
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '{') {
+                depth++;
+            } else if (!quoted && c == '}') {
+                depth--;
+            } else if (!quoted && c == ',' && depth == 1) {
+                count++;
+            } else if (depth >= 1 && !Character.isWhitespace(c)) {
+                any = true;
+            }
+        }
+        return any ? count + 1 : 0;
+    }
+
+    /** Opened minus closed braces outside quoted text. */
+    static int balance(String s) {
+        int n = 0;
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '{') {
+                n++;
+            } else if (!quoted && c == '}') {
+                n--;
+            }
+        }
+        return n;
+    }
+
+    /** The line without a {@code #} comment (a {@code #} inside quotes is text). */
+    private static String withoutComment(String s) {
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '#' && !quoted) {
+                return s.substring(0, i);
+            }
+        }
+        return s;
+    }
+
+    private record BaseParts(String type, String hook, String priorityText, OptionalInt priority,
+                             Optional<String> device) {
+    }
+
+    private static final class TableBuilder {
+        final NftFamily family;
+        final String name;
+        final int line;
+        final List<NftChain> chains = new ArrayList<>();
+        final List<NftSet> sets = new ArrayList<>();
+
+        TableBuilder(NftFamily family, String name, int line) {
+            this.family = family;
+            this.name = name;
+            this.line = line;
+        }
+
+        String qualifiedName() {
+            return family.keyword() + " " + name;
+        }
+    }
+
+    private static final class ChainBuilder {
+        final String name;
+        final int line;
+        final List<NftRule> rules = new ArrayList<>();
+        BaseParts base;
+        String policy;
+
+        ChainBuilder(String name, int line) {
+            this.name = name;
+            this.line = line;
+        }
+    }
+
+    private static final class SetBuilder {
+        final String kind;
+        final String name;
+        final int line;
+        int elements;
+        final java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
+        boolean drop;
+
+        SetBuilder(String kind, String name, int line) {
+            this.kind = kind;
+            this.name = name;
+            this.line = line;
+        }
+    }
+}
