@@ -42,12 +42,16 @@ public sealed interface CtLookup {
 
         @Override
         public String detail() {
-            String prefix = "flow #" + ct.id() + " " + direction.name();
-            if (ct.isTcp()) {
-                return prefix + (tcpNext < 0 ? " (TCP " + tcpBefore + ", packet ignored by the state machine)"
-                        : " (TCP " + tcpBefore + " -> " + TcpState.of(tcpNext) + ")");
+            // one concatenation per sentence: a TCP connection's transitions make several, and each is a new string
+            if (!ct.isTcp()) {
+                return "flow #" + ct.id() + " " + direction.name()
+                        + (direction == CtDirection.ORIGINAL && state == CtState.NEW ? " (no reply seen yet)" : "");
             }
-            return prefix + (direction == CtDirection.ORIGINAL && state == CtState.NEW ? " (no reply seen yet)" : "");
+            return tcpNext < 0
+                    ? "flow #" + ct.id() + " " + direction.name() + " (TCP " + tcpBefore
+                            + ", packet ignored by the state machine)"
+                    : "flow #" + ct.id() + " " + direction.name() + " (TCP " + tcpBefore + " -> "
+                            + TcpState.of(tcpNext) + ")";
         }
 
         @Override
