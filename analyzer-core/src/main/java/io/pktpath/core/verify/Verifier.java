@@ -165,6 +165,14 @@ public final class Verifier {
             diffs.addAll(r.differences());
             notes.addAll(r.notes());
         }
+        if (bundle.nftRuleset().isPresent() && result.hits().isPresent()) {
+            HitComparer.Result r = NativeCounterComparer.compare(
+                    io.pktpath.parser.nft.NftFilterReplay.of(bundle.nftRuleset().get()), result.hits().get());
+            compared += r.compared();
+            equal += r.equal();
+            diffs.addAll(r.differences());
+            notes.addAll(r.notes());
+        }
         return new HitComparer.Result(compared, equal, diffs, List.of());
     }
 
