@@ -207,7 +207,7 @@ public final class NftRuleTranslator {
         String value = w.get(v);
         switch (field) {
             case "saddr", "daddr" -> {
-                if (!condition((field.equals("saddr") ? "-s " : "-d "), neg, NftRuleTokens.elements(value), false)) {
+                if (!condition("", field.equals("saddr") ? "-s " : "-d ", neg, NftRuleTokens.elements(value), false)) {
                     return -1;
                 }
             }
@@ -224,14 +224,14 @@ public final class NftRuleTranslator {
     }
 
     /**
-     * Adds {@code option value} for one element (negated: {@code ! option value}); several elements become
+     * Adds {@code module option value} for one element (negated: {@code module ! option value}); several elements become
      * alternatives (refused when negated or when there already are alternatives).
      */
-    private boolean condition(String option, boolean neg, List<String> elements, boolean toTail) {
+    private boolean condition(String module, String option, boolean neg, List<String> elements, boolean toTail) {
         if (elements.isEmpty() || elements.stream().anyMatch(e -> e.startsWith("@") || e.startsWith("$"))) {
             return false;
         }
-        String prefix = neg ? "! " + option : option;
+        String prefix = module + (neg ? "! " : "") + option;
         if (elements.size() == 1) {
             (toTail ? tail : fixed).add(prefix + elements.get(0));
             return true;
@@ -239,7 +239,7 @@ public final class NftRuleTranslator {
         if (neg || alternatives != null) {
             return false;
         }
-        alternatives = elements.stream().map(e -> option + e).toList();
+        alternatives = elements.stream().map(e -> prefix + e).toList();
         return true;
     }
 
@@ -288,9 +288,9 @@ public final class NftRuleTranslator {
         int slots = elements.stream().mapToInt(e -> e.contains(":") ? 2 : 1).sum();
         boolean ok;
         if (elements.size() > 1 && slots <= MULTIPORT_MAX) {
-            ok = condition("-m multiport --" + field + "s ", neg, List.of(String.join(",", elements)), true);
+            ok = condition("-m multiport ", "--" + field + "s ", neg, List.of(String.join(",", elements)), true);
         } else {
-            ok = condition("-m " + proto + " --" + field + " ", neg, elements, true);
+            ok = condition("-m " + proto + " ", "--" + field + " ", neg, elements, true);
         }
         return ok ? v + 1 : -1;
     }
@@ -359,7 +359,7 @@ public final class NftRuleTranslator {
             }
             names.add(name);
         }
-        return condition(in ? "-i " : "-o ", neg, names, false) ? v + 1 : -1;
+        return condition("", in ? "-i " : "-o ", neg, names, false) ? v + 1 : -1;
     }
 
     private int ct(List<String> w, int i) {
@@ -421,7 +421,7 @@ public final class NftRuleTranslator {
         protocol = proto;
         List<String> types = NftRuleTokens.elements(w.get(v)).stream()
                 .map(t -> v6 ? ICMPV6_NAMES.getOrDefault(t, t) : t).toList();
-        boolean ok = condition(v6 ? "-m icmp6 --icmpv6-type " : "-m icmp --icmp-type ", neg, types, true);
+        boolean ok = condition(v6 ? "-m icmp6 " : "-m icmp ", v6 ? "--icmpv6-type " : "--icmp-type ", neg, types, true);
         return ok ? v + 1 : -1;
     }
 
