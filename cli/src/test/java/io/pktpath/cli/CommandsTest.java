@@ -129,7 +129,8 @@ class CommandsTest {
         String compact = check.out().replaceAll("\\s+", "");
         assertTrue(compact.contains("\"nftables\":{\"present\":true,\"file\":\"nft-ruleset.txt\""), check.out());
         assertTrue(compact.contains("{\"name\":\"input\",\"type\":\"filter\",\"hook\":\"input\",\"priority\":"
-                + "\"filter+10\",\"priorityValue\":10,\"policy\":\"accept\",\"rules\":1,\"native\":true}"), check.out());
+                + "\"filter+10\",\"priorityValue\":10,\"policy\":\"accept\",\"rules\":1,\"native\":true,\"replayed\":true}"),
+                check.out());
         Cli.Result help = Cli.run("analyze", "--help");
         assertTrue(help.out().contains("--nft <FILE>"), help.out());
     }
