@@ -111,7 +111,7 @@ final class PacketComparer {
         if (endedByNative) {
             return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(),
                     String.valueOf(kernel.first().line()), "native nftables chain", describe(nativeDrop),
-                    "(native nftables chains are not replayed) " + trace.role() + " " + trace.disposition(),
+                    "(this native nftables chain is not replayed) " + trace.role() + " " + trace.disposition(),
                     List.of()));
         }
         boolean truncated = partial && lastOfTrace && k.size() < p.size() && p.subList(0, k.size()).equals(k);

@@ -133,7 +133,7 @@ public final class Verifier {
         diffs.sort(Comparator.comparingLong(Difference::frame).thenComparing(Difference::aspect));
         if (comparer.nativeSteps > 0) {
             notes.add(comparer.nativeSteps + " kernel steps in native nftables chains (" + String.join(", ",
-                    comparer.nativeChains) + ") are left out of the comparison: pktpath replays iptables' tables only");
+                    comparer.nativeChains) + ") are left out of the comparison: pktpath does not replay these chains");
         }
         HitComparer.Result hits = hits(bundle, result, notes);
         return new VerifyReport(name, coverage, kernel.size(), compared, equal, diffs, untied, untraced,
