@@ -128,6 +128,24 @@ class NativeChainReplayTest {
     }
 
     @Test
+    void atTheSamePriorityAsIptablesFilterTheNativeChainIsTakenToRunAfterIt() throws IOException {
+        withRuleset("""
+                table inet tie {
+                	chain in {
+                		type filter hook input priority filter; policy accept;
+                		tcp dport 8081 drop
+                	}
+                	chain in2 {
+                		type filter hook input priority mangle; policy accept;
+                		counter
+                	}
+                }
+                """);
+        assertEquals(List.of("INPUT [inet tie, filter]", "inet tie in2 #1 CONTINUE", "inet tie in2 policy POLICY:ACCEPT",
+                "filter INPUT policy POLICY:ACCEPT", "inet tie in #1 DROP"), steps(frame(SYN_8081), Hook.INPUT));
+    }
+
+    @Test
     void conntrackStatesAndADropPolicy() throws IOException {
         AnalysisResult r = withRuleset("""
                 table inet fw {

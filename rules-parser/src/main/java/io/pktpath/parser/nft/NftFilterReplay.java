@@ -61,8 +61,30 @@ public final class NftFilterReplay {
         return new NftFilterReplay(List.of(), Map.of(), Ruleset.empty(IpFamily.V4), Ruleset.empty(IpFamily.V6));
     }
 
-    /** Decides, for every native base chain of {@code ruleset}, whether it is replayed, and translates those that are. */
+    /**
+     * The last ruleset decided and its answer: one analysis asks for the same ruleset several times (the replay, the
+     * findings, the notes, the summary), and translating thousands of rules takes a fraction of a second.
+     */
+    private static volatile Decided last;
+
+    private record Decided(NftRuleset ruleset, NftFilterReplay replay) {
+    }
+
+    /**
+     * Decides, for every native base chain of {@code ruleset}, whether it is replayed, and translates those that are
+     * (the same object again for the ruleset asked about last).
+     */
     public static NftFilterReplay of(NftRuleset ruleset) {
+        Decided known = last;
+        if (known != null && known.ruleset() == ruleset) {
+            return known.replay();
+        }
+        NftFilterReplay made = decide(ruleset);
+        last = new Decided(ruleset, made);
+        return made;
+    }
+
+    private static NftFilterReplay decide(NftRuleset ruleset) {
         List<ReplayedChain> replayed = new ArrayList<>();
         Map<String, String> refused = new LinkedHashMap<>();
         Map<IpFamily, Map<String, Map<String, Chain>>> tables = Map.of(IpFamily.V4, new LinkedHashMap<>(),
