@@ -489,16 +489,12 @@ public final class NftRuleTranslator {
         String type = w.get(i + 3);
         String printed = switch (kind) {
             case "icmpx" -> (family == IpFamily.V4 ? ICMPX_V4 : ICMPX_V6).get(type);
-            case "icmp" -> family == IpFamily.V4 ? "icmp-" + type : null;
-            case "icmpv6" -> family == IpFamily.V6 ? "icmp6-" + type : null;
+            case "icmp" -> "icmp-" + (type.equals("prot-unreachable") ? "proto-unreachable" : type);
+            case "icmpv6" -> "icmp6-" + (type.equals("admin-prohibited") ? "adm-prohibited" : type);
             default -> null;
         };
-        if (kind.equals("icmp")) {
-            onlyFamily(IpFamily.V4);
-            printed = "icmp-" + type;
-        } else if (kind.equals("icmpv6")) {
-            onlyFamily(IpFamily.V6);
-            printed = "icmp6-" + type;
+        if (kind.equals("icmp") || kind.equals("icmpv6")) {
+            onlyFamily(kind.equals("icmp") ? IpFamily.V4 : IpFamily.V6);
         }
         Optional<RejectWith> with = printed == null ? Optional.empty() : parseReject(printed);
         if (with.isEmpty()) {

@@ -113,6 +113,11 @@ class NftRuleTranslatorTest {
                 v("reject with icmpx type admin-prohibited", IpFamily.V6));
         assertEquals(List.of("-A input -j REJECT --reject-with icmp-host-unreachable"),
                 v4("reject with icmp type host-unreachable"));
+        assertEquals(List.of("-A input -j REJECT --reject-with icmp-proto-unreachable"),
+                v4("reject with icmp type prot-unreachable"));
+        assertEquals(List.of("-A input -j REJECT --reject-with icmp6-adm-prohibited"),
+                v("reject with icmpv6 type admin-prohibited", IpFamily.V6));
+        assertEquals(List.of(), v("reject with icmp type host-unreachable", IpFamily.V6), "an ICMPv4 reject is IPv4's");
         assertEquals(List.of("-A input -j sub"), v4("jump sub"));
         assertEquals(List.of("-A input -g sub"), v4("goto sub"));
         assertEquals(List.of("-A input -p udp -j RETURN"), v4("meta l4proto udp return"));
