@@ -1,6 +1,7 @@
 package io.pktpath.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,14 +122,15 @@ class CommandsTest {
                 b + "/ip-route.txt", "--sysctl", b + "/sysctl.txt", "--capture", b + "/capture.pcap", "--nft",
                 b + "/nft-ruleset.txt", "--summary-only");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("WARNING [NFT_NATIVE_CHAINS] The node has native nftables base chains pktpath does "
-                + "not replay: inet pkp_fw input (drop)"), r.out());
-        assertTrue(r.out().contains("of them, 3 frames (13, 14, 15) to TCP port 8081"), r.out());
+        assertTrue(r.out().contains("3  DROPPED_BY_RULE at inet pkp_fw input rule 1 (nft-ruleset.txt:29): tcp dport "
+                + "8081 counter packets 3 bytes 180 drop  frames 13, 14, 15"), r.out());
+        assertFalse(r.out().contains("NFT_NATIVE_CHAINS"), "the native chains are replayed: " + r.out());
         Cli.Result check = Cli.run("rules", "check", "--nft", b + "/nft-ruleset.txt", "--format", "json");
         String compact = check.out().replaceAll("\\s+", "");
         assertTrue(compact.contains("\"nftables\":{\"present\":true,\"file\":\"nft-ruleset.txt\""), check.out());
         assertTrue(compact.contains("{\"name\":\"input\",\"type\":\"filter\",\"hook\":\"input\",\"priority\":"
-                + "\"filter+10\",\"priorityValue\":10,\"policy\":\"accept\",\"rules\":1,\"native\":true}"), check.out());
+                + "\"filter+10\",\"priorityValue\":10,\"policy\":\"accept\",\"rules\":1,\"native\":true,\"replayed\":true}"),
+                check.out());
         Cli.Result help = Cli.run("analyze", "--help");
         assertTrue(help.out().contains("--nft <FILE>"), help.out());
     }

@@ -53,7 +53,26 @@ public final class Analyzer {
     /** The node the capture is replayed against: its network, rules, conntrack seeds and bridges, as analyze builds it. */
     public static KernelNodePath nodePath(Bundle bundle, NodeNetwork net, io.pktpath.core.replay.ReplayOptions options) {
         return new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
-                bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths());
+                bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths(),
+                bundle.nftRuleset().map(io.pktpath.parser.nft.NftFilterReplay::of)
+                        .orElse(io.pktpath.parser.nft.NftFilterReplay.none()));
+    }
+
+    /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */
+    private static void nativeAssumptions(io.pktpath.parser.nft.NftRuleset r, List<String> assumptions) {
+        io.pktpath.parser.nft.NftFilterReplay replay = io.pktpath.parser.nft.NftFilterReplay.of(r);
+        List<String> replayed = replay.chains().stream().map(c -> c.chain().qualifiedName()).toList();
+        List<String> skipped = r.nativeBaseChains().stream().filter(c -> !replay.replays(c))
+                .map(c -> c.qualifiedName()).toList();
+        if (!replayed.isEmpty()) {
+            assumptions.add("the native nftables filter chains of " + r.file() + " (" + String.join(", ", replayed)
+                    + ") are replayed at their priorities among iptables' tables; packets of established flows"
+                    + " are replayed one by one (no remembered paths)");
+        }
+        if (!skipped.isEmpty()) {
+            assumptions.add("the native nftables base chains of " + r.file() + " (" + String.join(", ", skipped)
+                    + ") are not replayed: every verdict comes from iptables' tables alone (NFT_NATIVE_CHAINS)");
+        }
     }
 
     /** The node's bridges: every interface another interface names as its master. */
@@ -208,10 +227,7 @@ public final class Analyzer {
         } else {
             assumptions.add("the bundle has no iptables-save and no routes: frames are decoded, not replayed");
         }
-        bundle.nftRuleset().filter(r -> !r.nativeBaseChains().isEmpty()).ifPresent(r -> assumptions.add(
-                "the native nftables base chains of " + r.file() + " (" + String.join(", ", r.nativeBaseChains().stream()
-                        .map(c -> c.qualifiedName()).toList()) + ") are not replayed: every verdict comes from "
-                        + "iptables' tables alone (NFT_NATIVE_CHAINS)"));
+        bundle.nftRuleset().ifPresent(r -> nativeAssumptions(r, assumptions));
         Optional<CaptureSummary> captureSummary = Optional.empty();
         if (capturePath.isPresent()) {
             try (TraceHandoff handoff = new TraceHandoff(both)) {

@@ -48,7 +48,7 @@ final class NativeChainFindings {
         for (NativeChainTracker.Watched w : tracker.watched) {
             NftHookedChain c = w.chain;
             boolean canChange = c.canChangeVerdict();
-            evidence.add(describe(c, file, canChange));
+            evidence.add(describe(c, file, canChange) + "; not replayed: " + w.notReplayed);
             if (canChange) {
                 strong.add(c.qualifiedName() + " (" + String.join(", ", statements(c)) + ")");
                 c.decisiveRules().stream().limit(SHOWN_RULES).forEach(r -> rules.add(file + ":" + r.line() + " "

@@ -6,6 +6,7 @@ import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.parser.nft.NftFamily;
+import io.pktpath.parser.nft.NftFilterReplay;
 import io.pktpath.parser.nft.NftHookedChain;
 import io.pktpath.parser.nft.NftRule;
 import io.pktpath.parser.nft.NftRuleset;
@@ -17,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * For each native nftables base chain of the bundle ({@link NftRuleset#nativeBaseChains}), the replayed frames that
+ * For each native nftables base chain of the bundle ({@link NftRuleset#nativeBaseChains}) that pktpath does not replay
+ * ({@link NftFilterReplay}), with the reason, the replayed frames that
  * passed its hook in its family, and, for each of its rules that drops, rejects or rewrites and names one destination
  * port, the frames to that port: the evidence of NFT_NATIVE_CHAINS. Memory is bounded ({@link FrameSample}).
  */
@@ -28,11 +30,14 @@ final class NativeChainTracker {
     static final class Watched {
         final NftHookedChain chain;
         final Optional<Hook> hook;
+        /** Why pktpath does not replay the chain ({@link NftFilterReplay}). */
+        final String notReplayed;
         final FrameSample frames = new FrameSample();
         final List<PortRule> portRules = new ArrayList<>();
 
-        Watched(NftHookedChain chain) {
+        Watched(NftHookedChain chain, String notReplayed) {
             this.chain = chain;
+            this.notReplayed = notReplayed;
             this.hook = hookOf(chain);
         }
     }
@@ -54,8 +59,12 @@ final class NativeChainTracker {
     final List<Watched> watched = new ArrayList<>();
 
     NativeChainTracker(Optional<NftRuleset> ruleset) {
+        NftFilterReplay replay = ruleset.map(NftFilterReplay::of).orElse(NftFilterReplay.none());
         for (NftHookedChain c : ruleset.map(NftRuleset::nativeBaseChains).orElse(List.of())) {
-            Watched w = new Watched(c);
+            if (replay.replays(c)) {
+                continue;
+            }
+            Watched w = new Watched(c, replay.refusal(c.qualifiedName()).orElse("not in the replayed subset"));
             for (NftRule r : c.decisiveRules()) {
                 Matcher m = NAMED_PORT.matcher(r.text());
                 if (m.find()) {

@@ -120,7 +120,7 @@ final class Walker {
             case REJECT -> {
                 RejectWith with = ((io.pktpath.parser.iptables.target.Reject) r.target).with();
                 e.rejectWith = Optional.of(with);
-                if (!e.table.equals("filter")) {
+                if (!e.table.equals("filter") && e.table.indexOf(' ') < 0) {
                     e.note(r.ref.label() + ": REJECT outside the filter table is refused by iptables");
                 }
                 setVerdict(e, r, TableVerdict.REJECT, Verdict.DROP);

@@ -61,6 +61,8 @@ public final class KernelNodePath implements NodePath {
     private final CompiledRuleset v4;
     private final CompiledRuleset v6;
     private final boolean nftBackend;
+    /** The native nftables filter chains replayed among iptables' tables; null when there are none (no cost then). */
+    private final NativeChains natives;
     /** The rulesets {@link OutputOriginals} are made from, on the first locally sent packet that needs them. */
     private final Optional<Ruleset> originalRules4;
     private final Optional<Ruleset> originalRules6;
@@ -119,8 +121,21 @@ public final class KernelNodePath implements NodePath {
     public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
                           List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
                           java.util.Set<String> bridgeNames, boolean reuseSteadyPaths) {
+        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, bridgeNames, reuseSteadyPaths,
+                io.pktpath.parser.nft.NftFilterReplay.none());
+    }
+
+    /**
+     * With {@code nativeFilters}: the native nftables filter chains to replay at their priorities among iptables'
+     * tables. Packets of established flows then never reuse remembered paths (native rules are not analysed for it).
+     */
+    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
+                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
+                          java.util.Set<String> bridgeNames, boolean reuseSteadyPaths,
+                          io.pktpath.parser.nft.NftFilterReplay nativeFilters) {
         this.net = net;
-        this.steady = new SteadyPaths(rules4, rules6, reuseSteadyPaths);
+        this.natives = NativeChains.of(nativeFilters).orElse(null);
+        this.steady = new SteadyPaths(rules4, rules6, reuseSteadyPaths && natives == null);
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
         this.nftBackend = rules4.or(() -> rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables")).orElse(true);
@@ -128,7 +143,7 @@ public final class KernelNodePath implements NodePath {
         this.originalRules6 = rules6;
         this.conntrack = new ConntrackTable(timeouts);
         this.conntrackOn = ConntrackPolicy.isEnabled(rules4.orElse(Ruleset.empty(IpFamily.V4)),
-                rules6.orElse(Ruleset.empty(IpFamily.V6)));
+                rules6.orElse(Ruleset.empty(IpFamily.V6))) || natives != null && natives.needsConntrack();
         this.seed = List.copyOf(conntrackBeforeCapture);
         this.hints = ConntrackHints.of(conntrackHints);
         this.bridges = bridgeNames;
@@ -425,7 +440,11 @@ public final class KernelNodePath implements NodePath {
             int stepMark = s.steps.size();
             int tableMark = s.tables.size();
             int noteMark = s.notes.size();
-            if (walk(s, Hook.PREROUTING, "mangle") && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())) {
+            if (natives(s, Hook.PREROUTING, NativeChains.CONNTRACK, NativeChains.MANGLE)
+                    && walk(s, Hook.PREROUTING, "mangle")
+                    && natives(s, Hook.PREROUTING, NativeChains.MANGLE, NativeChains.DSTNAT)
+                    && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())
+                    && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST)) {
                 route(s);
             }
             if (key != null) {
@@ -499,12 +518,21 @@ public final class KernelNodePath implements NodePath {
     /** The INPUT hook; {@code unicast}: delivered to a local address, where a closed port refuses the packet. */
     private void input(RunState s, boolean unicast) {
         hook(s, Hook.INPUT, nftBackend ? INPUT_TABLES_NFT : INPUT_TABLES_LEGACY);
-        if (!walk(s, Hook.INPUT, "mangle") || !walk(s, Hook.INPUT, "filter")) {
+        if (!natives(s, Hook.INPUT, NativeChains.FIRST, NativeChains.MANGLE) || !walk(s, Hook.INPUT, "mangle")
+                || !natives(s, Hook.INPUT, NativeChains.MANGLE, NativeChains.FILTER) || !walk(s, Hook.INPUT, "filter")) {
             return;
         }
         boolean ok = nftBackend
-                ? nat(s, Hook.INPUT, NatManip.SRC, Optional.empty()) && walk(s, Hook.INPUT, "security")
-                : walk(s, Hook.INPUT, "security") && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty());
+                ? natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SRCNAT)
+                        && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty())
+                        && natives(s, Hook.INPUT, NativeChains.SRCNAT, NativeChains.SECURITY_NFT)
+                        && walk(s, Hook.INPUT, "security")
+                        && natives(s, Hook.INPUT, NativeChains.SECURITY_NFT, NativeChains.LAST)
+                : natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                        && walk(s, Hook.INPUT, "security")
+                        && natives(s, Hook.INPUT, NativeChains.SECURITY_LEGACY, NativeChains.SRCNAT)
+                        && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty())
+                        && natives(s, Hook.INPUT, NativeChains.SRCNAT, NativeChains.LAST);
         if (ok) {
             s.confirm = true;
             boolean tproxied = tproxied(s);
@@ -552,7 +580,7 @@ public final class KernelNodePath implements NodePath {
         }
         s.forwardedWithMtu = mtu;
         hook(s, Hook.FORWARD, FORWARD_TABLES);
-        if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
+        if (forwardTables(s)) {
             postrouting(s, rr, Disposition.FORWARDED);
         }
     }
@@ -577,7 +605,7 @@ public final class KernelNodePath implements NodePath {
     private void postrouting(RunState s, RouteResult rr, Disposition success) {
         String dev = rr.outDev().orElse("");
         hook(s, Hook.POSTROUTING, POST_TABLES);
-        if (!walk(s, Hook.POSTROUTING, "mangle") || !nat(s, Hook.POSTROUTING, NatManip.SRC, Optional.of(rr))) {
+        if (!postroutingTables(s, Optional.of(rr))) {
             return;
         }
         s.confirm = true;
@@ -616,14 +644,18 @@ public final class KernelNodePath implements NodePath {
         hook(s, Hook.PREROUTING, PRE_TABLES);
         if (walk(s, Hook.PREROUTING, "raw")) {
             track(s, Hook.PREROUTING);
-            if (walk(s, Hook.PREROUTING, "mangle") && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())) {
+            if (natives(s, Hook.PREROUTING, NativeChains.CONNTRACK, NativeChains.MANGLE)
+                    && walk(s, Hook.PREROUTING, "mangle")
+                    && natives(s, Hook.PREROUTING, NativeChains.MANGLE, NativeChains.DSTNAT)
+                    && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())
+                    && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST)) {
                 s.packet = s.packet.withOutIface(packet.inIface());
                 s.route = Optional.of(new io.pktpath.core.trace.RouteDecision(-1, "", "", "bridged", packet.inIface(), "",
                         "", "bridge forwarding decision on " + packet.inIface() + " (no route lookup)"));
                 hook(s, Hook.FORWARD, FORWARD_TABLES);
-                if (walk(s, Hook.FORWARD, "mangle") && walk(s, Hook.FORWARD, "filter") && walk(s, Hook.FORWARD, "security")) {
+                if (forwardTables(s)) {
                     hook(s, Hook.POSTROUTING, POST_TABLES);
-                    if (walk(s, Hook.POSTROUTING, "mangle") && nat(s, Hook.POSTROUTING, NatManip.SRC, Optional.empty())) {
+                    if (postroutingTables(s, Optional.empty())) {
                         s.confirm = true;
                         s.egress = Optional.of(new Egress("", s.packet.tuple()));
                         s.end(Disposition.FORWARDED, "bridged on " + packet.inIface() + " from " + packet.physIn()
@@ -728,7 +760,9 @@ public final class KernelNodePath implements NodePath {
         }
         track(s, Hook.OUTPUT);
         Packet beforeMangle = s.packet;
-        if (!walk(s, Hook.OUTPUT, "mangle") || !nat(s, Hook.OUTPUT, NatManip.DST, Optional.empty())) {
+        if (!natives(s, Hook.OUTPUT, NativeChains.CONNTRACK, NativeChains.MANGLE) || !walk(s, Hook.OUTPUT, "mangle")
+                || !natives(s, Hook.OUTPUT, NativeChains.MANGLE, NativeChains.DSTNAT)
+                || !nat(s, Hook.OUTPUT, NatManip.DST, Optional.empty())) {
             return finish(s);
         }
         RouteResult rr = first;
@@ -742,7 +776,10 @@ public final class KernelNodePath implements NodePath {
                 return finish(s);
             }
         }
-        if (walk(s, Hook.OUTPUT, "filter") && walk(s, Hook.OUTPUT, "security")) {
+        int security = nftBackend ? NativeChains.SECURITY_NFT : NativeChains.SECURITY_LEGACY;
+        if (natives(s, Hook.OUTPUT, NativeChains.DSTNAT, NativeChains.FILTER) && walk(s, Hook.OUTPUT, "filter")
+                && natives(s, Hook.OUTPUT, NativeChains.FILTER, security) && walk(s, Hook.OUTPUT, "security")
+                && natives(s, Hook.OUTPUT, security, NativeChains.LAST)) {
             s.packet = s.packet.withOutIface(rr.outDev().orElse(""));
             postrouting(s, rr, Disposition.SENT);
         }
@@ -857,7 +894,34 @@ public final class KernelNodePath implements NodePath {
                 }
             }
         }
+        if (natives != null) {
+            withNatives(family, hook, present);
+        }
         return new HookStep(hook, present);
+    }
+
+    /** Inserts the native tables that have a chain at {@code hook} among iptables' by priority (after theirs at a tie). */
+    private void withNatives(IpFamily family, Hook hook, List<String> present) {
+        for (NativeChains.Slot slot : natives.at(family, hook)) {
+            int at = 0;
+            while (at < present.size() && (present.get(at).indexOf(' ') > 0
+                    ? nativePriority(family, hook, present.get(at))
+                    : NativeChains.iptablesPriority(hook, present.get(at), nftBackend)) <= slot.priority()) {
+                at++;
+            }
+            if (!present.contains(slot.table())) {
+                present.add(at, slot.table());
+            }
+        }
+    }
+
+    private int nativePriority(IpFamily family, Hook hook, String table) {
+        for (NativeChains.Slot slot : natives.at(family, hook)) {
+            if (slot.table().equals(table)) {
+                return slot.priority();
+            }
+        }
+        return 0;
     }
 
     /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */
@@ -874,6 +938,54 @@ public final class KernelNodePath implements NodePath {
         if (!r.chainPresent()) {
             return true;
         }
+        return applied(s, hook, r);
+    }
+
+    /** The FORWARD hook's tables, with native chains among them; false when the packet's journey ended there. */
+    private boolean forwardTables(RunState s) {
+        int security = nftBackend ? NativeChains.SECURITY_NFT : NativeChains.SECURITY_LEGACY;
+        return natives(s, Hook.FORWARD, NativeChains.FIRST, NativeChains.MANGLE) && walk(s, Hook.FORWARD, "mangle")
+                && natives(s, Hook.FORWARD, NativeChains.MANGLE, NativeChains.FILTER) && walk(s, Hook.FORWARD, "filter")
+                && natives(s, Hook.FORWARD, NativeChains.FILTER, security) && walk(s, Hook.FORWARD, "security")
+                && natives(s, Hook.FORWARD, security, NativeChains.LAST);
+    }
+
+    /** The POSTROUTING hook's tables and source NAT, with native chains among them; false when the packet ended. */
+    private boolean postroutingTables(RunState s, Optional<RouteResult> rr) {
+        return natives(s, Hook.POSTROUTING, NativeChains.FIRST, NativeChains.MANGLE)
+                && walk(s, Hook.POSTROUTING, "mangle")
+                && natives(s, Hook.POSTROUTING, NativeChains.MANGLE, NativeChains.SRCNAT)
+                && nat(s, Hook.POSTROUTING, NatManip.SRC, rr)
+                && natives(s, Hook.POSTROUTING, NativeChains.SRCNAT, NativeChains.LAST);
+    }
+
+    /**
+     * Walks the native chains of {@code hook} whose priority is at least {@code from} and below {@code to}, in priority
+     * order; false when the packet's journey ended (there or before). Without native chains: only the end is checked.
+     */
+    private boolean natives(RunState s, Hook hook, int from, int to) {
+        if (natives == null) {
+            return !s.ended();
+        }
+        IpFamily family = s.packet.family();
+        for (NativeChains.Slot slot : natives.at(family, hook)) {
+            if (slot.priority() < from || slot.priority() >= to) {
+                continue;
+            }
+            if (s.ended()) {
+                return false;
+            }
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            TableResult r = natives.rules(family).walkChain(hook, slot.table(), slot.chain(), s.packet, s.ct, ctx);
+            if (r.chainPresent() && !applied(s, hook, r)) {
+                return false;
+            }
+        }
+        return !s.ended();
+    }
+
+    /** Takes a walked table's result into the run; false when its verdict ended the packet's journey. */
+    private boolean applied(RunState s, Hook hook, TableResult r) {
         s.tables.add(r);
         s.packet = r.packet();
         s.notes.addAll(r.notes());

@@ -6,8 +6,8 @@ import java.util.Objects;
  * One {@code TRACE:} line of {@code xtables-monitor --trace}: table, chain, a rule (with its nft handle and the rule's
  * text as {@code -A ...}) or the chain's policy, the verdict normalized to pktpath's words (the raw RETURN code
  * {@code 0xfffffffb} becomes {@code RETURN}; a policy becomes {@code POLICY:ACCEPT}/{@code POLICY:DROP}), and whether
- * the chain is in a native nftables table (another family than ip/ip6, or a table iptables does not have), which
- * pktpath does not replay.
+ * the chain is in a native nftables table (another family than ip/ip6, or a table iptables does not have), whose table
+ * is then named with its family ({@code inet pkp_fw}).
  */
 public record KernelStep(String table, String chain, boolean policy, String handle, String verdict, String ruleText,
                          int line, boolean nativeTable) {
@@ -23,6 +23,23 @@ public record KernelStep(String table, String chain, boolean policy, String hand
     /** True when a TRACE line of family {@code family} (2 = IPv4, 10 = IPv6) in {@code table} is not iptables'. */
     static boolean nativeTable(String family, String table) {
         return !(family.equals("2") || family.equals("10")) || !IPTABLES_TABLES.contains(table);
+    }
+
+    /**
+     * A native table as nft names it, with its family ({@code inet pkp_fw}), from a TRACE line's family number
+     * (1 inet, 2 ip, 3 arp, 5 netdev, 7 bridge, 10 ip6), as pktpath's replayed native steps name their table.
+     */
+    static String qualified(String family, String table) {
+        String keyword = switch (family) {
+            case "1" -> "inet";
+            case "2" -> "ip";
+            case "3" -> "arp";
+            case "5" -> "netdev";
+            case "7" -> "bridge";
+            case "10" -> "ip6";
+            default -> "family" + family;
+        };
+        return keyword + " " + table;
     }
 
     /** True when this step ended the packet: a DROP or REJECT verdict, or a DROP policy. */

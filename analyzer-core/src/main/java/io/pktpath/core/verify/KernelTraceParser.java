@@ -100,9 +100,9 @@ public final class KernelTraceParser {
                     SourceSpan.line(file, lineNo).atColumn(raw.indexOf(where) + 1), raw);
             return null;
         }
-        String table = parts[0];
         String chain = parts[1];
-        boolean nativeTable = KernelStep.nativeTable(family, table);
+        boolean nativeTable = KernelStep.nativeTable(family, parts[0]);
+        String table = nativeTable ? KernelStep.qualified(family, parts[0]) : parts[0];
         if (parts[2].equals("policy")) {
             return new KernelStep(table, chain, true, "", "POLICY:" + parts[3], "", lineNo, nativeTable);
         }

@@ -14,9 +14,9 @@ import java.util.Optional;
 /**
  * Compares one kernel-traced packet with pktpath's trace of its frame: (a) the TRACE steps line for line, (b) the
  * destination after NAT and the OUT device of the kernel's last PACKET line against pktpath's NAT and route, and the
- * capture's egress copy of a forwarded packet against pktpath's header after NAT. Steps in native nftables chains
- * (which iptables-save does not show and pktpath does not replay) are left out of (a); a packet such a chain dropped is
- * one difference of its own, saying so.
+ * capture's egress copy of a forwarded packet against pktpath's header after NAT. Steps in native nftables chains that
+ * pktpath replays are compared like iptables' (on table, chain and verdict: the kernel prints no rule text for them);
+ * steps in the others are left out of (a), and a packet such a chain dropped is one difference of its own, saying so.
  */
 final class PacketComparer {
     private final FrameTies ties;
@@ -25,9 +25,17 @@ final class PacketComparer {
     int nativeSteps;
     final java.util.Set<String> nativeChains = new java.util.TreeSet<>();
 
+    /** The native chains pktpath replays ({@code inet pkp_fw:input}): their kernel steps are compared like iptables'. */
+    private final java.util.Set<String> replayedNative;
+
     PacketComparer(FrameTies ties, boolean partial) {
+        this(ties, partial, java.util.Set.of());
+    }
+
+    PacketComparer(FrameTies ties, boolean partial, java.util.Set<String> replayedNative) {
         this.ties = ties;
         this.partial = partial;
+        this.replayedNative = java.util.Set.copyOf(replayedNative);
     }
 
     /** Every difference for one packet; {@code file} is the trace log its line numbers refer to. */
@@ -82,7 +90,7 @@ final class PacketComparer {
         List<KernelStep> own = new ArrayList<>(kernel.steps().size());
         KernelStep nativeDrop = null;
         for (KernelStep s : kernel.steps()) {
-            if (!s.nativeTable()) {
+            if (!s.nativeTable() || replayedNative.contains(s.table() + ":" + s.chain())) {
                 own.add(s);
             } else {
                 nativeSteps++;
@@ -103,7 +111,7 @@ final class PacketComparer {
         if (endedByNative) {
             return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(),
                     String.valueOf(kernel.first().line()), "native nftables chain", describe(nativeDrop),
-                    "(native nftables chains are not replayed) " + trace.role() + " " + trace.disposition(),
+                    "(this native nftables chain is not replayed) " + trace.role() + " " + trace.disposition(),
                     List.of()));
         }
         boolean truncated = partial && lastOfTrace && k.size() < p.size() && p.subList(0, k.size()).equals(k);

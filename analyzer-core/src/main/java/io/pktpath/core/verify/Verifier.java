@@ -71,6 +71,17 @@ public final class Verifier {
         return sb.toString();
     }
 
+    /** The native nftables chains the replay runs, as {@code inet pkp_fw:input}, base chains and the chains they reach. */
+    static java.util.Set<String> replayedNativeChains(Bundle bundle) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        bundle.nftRuleset().map(io.pktpath.parser.nft.NftFilterReplay::of).ifPresent(replay -> {
+            for (io.pktpath.parser.net.IpFamily f : io.pktpath.parser.net.IpFamily.values()) {
+                replay.ruleset(f).tables().forEach(t -> t.chains().forEach(c -> out.add(t.name() + ":" + c.name())));
+            }
+        });
+        return out;
+    }
+
     /** The node-wide capture: {@code capture.pcap} when the bundle has one, else the analyzer's choice. */
     static Optional<Path> capture(Bundle bundle, Path bundleDir) {
         Path named = bundleDir.resolve("capture.pcap");
@@ -95,7 +106,7 @@ public final class Verifier {
         Map<String, String> bridgeOfPort = new HashMap<>();
         bundle.interfaces().forEach(i -> i.master().ifPresent(m -> bridgeOfPort.put(i.name(), m)));
         FrameTies ties = new FrameTies(traces, bridgeOfPort);
-        PacketComparer comparer = new PacketComparer(ties, !coverage.complete());
+        PacketComparer comparer = new PacketComparer(ties, !coverage.complete(), replayedNativeChains(bundle));
         List<Difference> diffs = new ArrayList<>();
         List<UntiedPacket> untied = new ArrayList<>();
         int compared = 0;
@@ -122,7 +133,7 @@ public final class Verifier {
         diffs.sort(Comparator.comparingLong(Difference::frame).thenComparing(Difference::aspect));
         if (comparer.nativeSteps > 0) {
             notes.add(comparer.nativeSteps + " kernel steps in native nftables chains (" + String.join(", ",
-                    comparer.nativeChains) + ") are left out of the comparison: pktpath replays iptables' tables only");
+                    comparer.nativeChains) + ") are left out of the comparison: pktpath does not replay these chains");
         }
         HitComparer.Result hits = hits(bundle, result, notes);
         return new VerifyReport(name, coverage, kernel.size(), compared, equal, diffs, untied, untraced,
@@ -149,6 +160,14 @@ public final class Verifier {
                 continue;
             }
             HitComparer.Result r = HitComparer.compare(snaps.before().get(), snaps.after().get(), result.hits().get());
+            compared += r.compared();
+            equal += r.equal();
+            diffs.addAll(r.differences());
+            notes.addAll(r.notes());
+        }
+        if (bundle.nftRuleset().isPresent() && result.hits().isPresent()) {
+            HitComparer.Result r = NativeCounterComparer.compare(
+                    io.pktpath.parser.nft.NftFilterReplay.of(bundle.nftRuleset().get()), result.hits().get());
             compared += r.compared();
             equal += r.equal();
             diffs.addAll(r.differences());

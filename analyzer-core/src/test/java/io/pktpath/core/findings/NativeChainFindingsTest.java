@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * NFT_NATIVE_CHAINS on the recorded nft-native-firewall node (capture, iptables rules) with other nft rulesets in place
- * of its own: a chain that only counts is INFO and changes nothing, a policy-drop chain on a hook no frame passed is
+ * of its own, each chain with a rule outside the replayed subset (chains pktpath replays make no finding): a chain that only counts is INFO and changes nothing, a policy-drop chain on a hook no frame passed is
  * still a WARNING, a netdev ingress chain counts the frames arriving on its device, and iptables-nft's own tables alone
  * make no finding.
  */
@@ -46,7 +46,7 @@ class NativeChainFindingsTest {
                 table inet watch {
                 	chain in {
                 		type filter hook input priority filter - 5; policy accept;
-                		counter
+                		meta length 1-100 counter
                 	}
                 }
                 """).orElseThrow();
@@ -66,7 +66,7 @@ class NativeChainFindingsTest {
                 table ip guard {
                 	chain fwd {
                 		type filter hook forward priority 0; policy drop;
-                		ct state established accept
+                		ct status dnat accept
                 	}
                 }
                 """).orElseThrow();
@@ -88,6 +88,7 @@ class NativeChainFindingsTest {
                 table ip6 only6 {
                 	chain in {
                 		type filter hook input priority 0; policy drop;
+                		meta length 1-100 drop
                 	}
                 }
                 """).orElseThrow();

@@ -53,6 +53,8 @@ final class Contents {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("present", ruleset.isPresent());
         ruleset.ifPresent(r -> o.put("file", r.file()));
+        io.pktpath.parser.nft.NftFilterReplay replay = ruleset.map(io.pktpath.parser.nft.NftFilterReplay::of)
+                .orElse(io.pktpath.parser.nft.NftFilterReplay.none());
         ArrayNode tables = o.putArray("tables");
         for (NftTable t : ruleset.map(NftRuleset::tables).orElse(java.util.List.of())) {
             ObjectNode tn = tables.addObject();
@@ -73,7 +75,13 @@ final class Contents {
                     b.device().ifPresent(d -> cn.put("device", d));
                     cn.put("policy", b.policy());
                     cn.put("rules", c.rules().size());
-                    cn.put("native", !IptablesNftTables.isIptablesOwn(t, c));
+                    boolean nativeChain = !IptablesNftTables.isIptablesOwn(t, c);
+                    cn.put("native", nativeChain);
+                    if (nativeChain) {
+                        Optional<String> why = replay.refusal(t.qualifiedName() + " " + c.name());
+                        cn.put("replayed", why.isEmpty());
+                        why.ifPresent(w -> cn.put("notReplayed", w));
+                    }
                 });
             }
             ArrayNode sets = tn.putArray("sets");

@@ -2,6 +2,7 @@ package io.pktpath.cli.render;
 
 import io.pktpath.parser.nft.IptablesNftTables;
 import io.pktpath.parser.nft.NftChain;
+import io.pktpath.parser.nft.NftFilterReplay;
 import io.pktpath.parser.nft.NftRuleset;
 import io.pktpath.parser.nft.NftTable;
 import java.io.PrintStream;
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code nft list ruleset} part of {@code rules check}: each table, its base chains with hook, priority, policy and
- * rule count, marked as iptables-nft's own (replayed from iptables-save) or native (not replayed), its regular chains
+ * rule count, marked as iptables-nft's own (replayed from iptables-save) or native (replayed, or not and why), its regular chains
  * counted, and its sets and maps with their element counts.
  */
 final class NftInventoryText {
@@ -24,10 +25,12 @@ final class NftInventoryText {
             return;
         }
         NftRuleset r = ruleset.get();
+        NftFilterReplay replay = NftFilterReplay.of(r);
         int natives = r.nativeBaseChains().size();
+        int replayed = replay.chains().size();
         out.println("nftables (" + r.file() + "): " + r.tables().size() + (r.tables().size() == 1 ? " table, " : " tables, ")
                 + rules(r.ruleCount()) + ", " + natives + " native base " + (natives == 1 ? "chain" : "chains")
-                + (natives == 0 ? "" : " (not replayed)"));
+                + (natives == 0 ? "" : " (" + replayed + " replayed, " + (natives - replayed) + " not replayed)"));
         for (NftTable t : r.tables()) {
             out.println("  " + t.qualifiedName() + " (line " + t.line() + "): " + t.chains().size()
                     + (t.chains().size() == 1 ? " chain, " : " chains, ")
@@ -35,7 +38,9 @@ final class NftInventoryText {
             for (NftChain c : t.chains()) {
                 c.base().ifPresent(base -> out.println("    " + c.name() + ": " + base.describe() + ", "
                         + rules(c.rules().size()) + " - " + (IptablesNftTables.isIptablesOwn(t, c)
-                        ? "iptables-nft's own, replayed from iptables-save" : "native, not replayed")));
+                        ? "iptables-nft's own, replayed from iptables-save"
+                        : replay.refusal(t.qualifiedName() + " " + c.name()).map(why -> "native, not replayed: " + why)
+                        .orElse("native, replayed at its priority"))));
             }
             List<NftChain> regular = t.chains().stream().filter(c -> !c.isBase()).toList();
             if (!regular.isEmpty()) {

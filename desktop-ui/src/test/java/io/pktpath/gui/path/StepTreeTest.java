@@ -28,6 +28,19 @@ class StepTreeTest {
     }
 
     @Test
+    void aReplayedNativeNftablesChainIsAChainOfItsHookWithTheNftRuleDecisive() {
+        PacketTrace syn = Samples.session("nft-native-firewall").keptTrace(13).orElseThrow();
+        StepNode root = StepTree.of(syn, false);
+        StepNode input = root.children().stream().filter(n -> n.text().startsWith("INPUT")).findFirst().orElseThrow();
+        assertEquals("INPUT  [filter, inet pkp_fw]", input.text());
+        assertEquals(List.of("filter INPUT", "inet pkp_fw input"), input.children().stream().map(StepNode::text).toList());
+        List<StepNode> decisive = root.flatten().stream().filter(StepNode::decisive).toList();
+        assertEquals(1, decisive.size());
+        assertEquals("#1 tcp dport 8081 counter packets 3 bytes 180 drop  (nft-ruleset.txt:29)  → DROP",
+                decisive.get(0).text());
+    }
+
+    @Test
     void aTunnelDatagramSaysWhichFrameItCarries() {
         PacketTrace datagram = Samples.session("overlay-vxlan").keptTrace(7).orElseThrow();
         List<String> tunnel = StepTree.of(datagram, false).children().stream().map(StepNode::text)

@@ -1,0 +1,95 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.conntrack.ConntrackPolicy;
+import io.pktpath.core.netfilter.CompiledRuleset;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.parser.nft.NftFilterReplay;
+import io.pktpath.parser.net.IpFamily;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The native nftables filter chains the replay runs ({@link NftFilterReplay}), compiled per IP family and listed per hook
+ * in priority order (file order at equal priority), with the iptables tables' own priorities to place them among.
+ */
+final class NativeChains {
+    /** Priorities of iptables-nft's tables and of conntrack (nf_ip_hook_priorities); security is 50 with legacy. */
+    static final int CONNTRACK = -200;
+    static final int MANGLE = -150;
+    static final int DSTNAT = -100;
+    static final int FILTER = 0;
+    static final int SRCNAT = 100;
+    static final int SECURITY_NFT = 150;
+    static final int SECURITY_LEGACY = 50;
+    static final int FIRST = Integer.MIN_VALUE;
+    static final int LAST = Integer.MAX_VALUE;
+
+    /** One base chain at a hook: the table its steps name ({@code inet pkp_fw}), its name and priority. */
+    record Slot(String table, String chain, int priority) {
+    }
+
+    private static final Slot[] NONE = new Slot[0];
+    private final CompiledRuleset v4;
+    private final CompiledRuleset v6;
+    private final Slot[][] slots4 = new Slot[Hook.values().length][];
+    private final Slot[][] slots6 = new Slot[Hook.values().length][];
+    private final boolean needsConntrack;
+
+    private NativeChains(NftFilterReplay replay) {
+        this.v4 = CompiledRuleset.compile(replay.ruleset(IpFamily.V4));
+        this.v6 = CompiledRuleset.compile(replay.ruleset(IpFamily.V6));
+        this.needsConntrack = ConntrackPolicy.isEnabled(replay.ruleset(IpFamily.V4), replay.ruleset(IpFamily.V6));
+        for (Hook hook : Hook.values()) {
+            slots4[hook.ordinal()] = slots(replay, hook, IpFamily.V4);
+            slots6[hook.ordinal()] = slots(replay, hook, IpFamily.V6);
+        }
+    }
+
+    /** The chains to replay, or empty when none is (the replay then pays nothing for native chains). */
+    static Optional<NativeChains> of(NftFilterReplay replay) {
+        return replay.isEmpty() ? Optional.empty() : Optional.of(new NativeChains(replay));
+    }
+
+    private static Slot[] slots(NftFilterReplay replay, Hook hook, IpFamily family) {
+        List<Slot> out = new ArrayList<>();
+        for (NftFilterReplay.ReplayedChain c : replay.chains()) {
+            if (c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
+                out.add(new Slot(c.table(), c.name(), c.priority()));
+            }
+        }
+        out.sort(Comparator.comparingInt(Slot::priority));
+        return out.isEmpty() ? NONE : out.toArray(new Slot[0]);
+    }
+
+    Slot[] at(IpFamily family, Hook hook) {
+        return (family == IpFamily.V4 ? slots4 : slots6)[hook.ordinal()];
+    }
+
+    CompiledRuleset rules(IpFamily family) {
+        return family == IpFamily.V4 ? v4 : v6;
+    }
+
+    /** True when a replayed native rule makes the kernel load conntrack ({@code ct state}). */
+    boolean needsConntrack() {
+        return needsConntrack;
+    }
+
+    /**
+     * The priority of an iptables table's chain at a hook, to place native chains among them; a native chain at the
+     * same priority is taken to run after it (the kernel runs the later registered first; iptables' tables are usually
+     * registered after the nftables service loaded its ruleset at boot).
+     */
+    static int iptablesPriority(Hook hook, String table, boolean nftBackend) {
+        return switch (table) {
+            case "raw" -> -300;
+            case "mangle" -> MANGLE;
+            case "nat" -> hook == Hook.PREROUTING || hook == Hook.OUTPUT ? DSTNAT : SRCNAT;
+            case "filter" -> FILTER;
+            case "security" -> nftBackend ? SECURITY_NFT : SECURITY_LEGACY;
+            default -> 0;
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package io.pktpath.core.verify;
+
+import io.pktpath.core.netfilter.RuleHits;
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.parser.iptables.model.Chain;
+import io.pktpath.parser.iptables.model.Counters;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftFilterReplay;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compares the counters nft printed for the rules of the native chains pktpath replays ({@code counter packets N bytes
+ * M} in the {@code nft list ruleset} taken after the traffic) with pktpath's hits of those rules, IPv4 and IPv6 summed
+ * (an inet rule counts both). There is no listing from before the traffic: the counts are taken as counted from zero,
+ * as the recorder's scenarios load the native table just before the capture starts.
+ */
+final class NativeCounterComparer {
+    private static final Pattern COUNTER = Pattern.compile("(?<![\\w-])counter\\s+packets\\s+(\\d+)\\s+bytes\\s+(\\d+)");
+
+    private NativeCounterComparer() {
+    }
+
+    static HitComparer.Result compare(NftFilterReplay replay, RuleHits hits) {
+        Map<String, List<RuleRef>> byPlace = new LinkedHashMap<>();
+        Map<String, Rule> firstRule = new LinkedHashMap<>();
+        for (IpFamily f : IpFamily.values()) {
+            for (Table t : replay.ruleset(f).tables()) {
+                for (Chain c : t.chains()) {
+                    for (Rule r : c.rules()) {
+                        String place = t.name() + ' ' + c.name() + ' ' + r.position();
+                        firstRule.putIfAbsent(place, r);
+                        RuleRef ref = new RuleRef(f.number(), t.name(), c.name(), r.position(), r.span(), r.text());
+                        List<RuleRef> refs = byPlace.computeIfAbsent(place, k -> new ArrayList<>());
+                        if (!refs.contains(ref)) {
+                            refs.add(ref);
+                        }
+                    }
+                }
+            }
+        }
+        int compared = 0;
+        List<HitDifference> diffs = new ArrayList<>();
+        for (Map.Entry<String, List<RuleRef>> e : byPlace.entrySet()) {
+            Rule rule = firstRule.get(e.getKey());
+            Matcher m = COUNTER.matcher(rule.text());
+            if (!m.find()) {
+                continue;
+            }
+            compared++;
+            long packets = 0;
+            long bytes = 0;
+            for (RuleRef ref : e.getValue()) {
+                Counters c = hits.rule(ref);
+                packets += c.packets();
+                bytes += c.bytes();
+            }
+            long kernelPackets = Long.parseLong(m.group(1));
+            long kernelBytes = Long.parseLong(m.group(2));
+            if (kernelPackets != packets || kernelBytes != bytes) {
+                diffs.add(new HitDifference(e.getValue().get(0).family(), rule.table(), rule.chain(), rule.position(),
+                        rule.text(), kernelPackets, kernelBytes, packets, bytes));
+            }
+        }
+        List<String> notes = compared == 0 ? List.of() : List.of(compared + " native nftables rule counters (nft list"
+                + " ruleset after the traffic) are compared as counted from zero: the native table is taken as loaded"
+                + " just before the capture");
+        return new HitComparer.Result(compared, compared - diffs.size(), diffs, notes);
+    }
+}

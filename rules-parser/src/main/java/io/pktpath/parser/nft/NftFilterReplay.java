@@ -1,0 +1,217 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.iptables.model.Chain;
+import io.pktpath.parser.iptables.model.Counters;
+import io.pktpath.parser.iptables.model.Policy;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.net.IpFamily;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which native nftables base chains pktpath replays and how: a chain of type {@code filter} on an IP hook of a table of
+ * family ip, ip6 or inet, whose every rule (and every rule of the chains it jumps or goes to) {@link NftRuleTranslator}
+ * translates, becomes a built-in chain of a table named after the nft table ({@code inet pkp_fw}) in a per-family
+ * iptables ruleset; any other native base chain keeps the reason it is not replayed.
+ */
+public final class NftFilterReplay {
+    private static final Set<String> HOOKS = Set.of("prerouting", "input", "forward", "output", "postrouting");
+    /** Conntrack's priority at prerouting and output: a chain at or below it would run before the lookup. */
+    private static final int CONNTRACK_PRIORITY = -200;
+
+    /** A replayed base chain: its nft chain, hook (lower case), priority, and the table name its steps carry. */
+    public record ReplayedChain(NftHookedChain chain, String hook, int priority, String table, Set<IpFamily> families) {
+        public ReplayedChain {
+            Objects.requireNonNull(chain, "chain");
+            Objects.requireNonNull(hook, "hook");
+            Objects.requireNonNull(table, "table");
+            families = Set.copyOf(families);
+        }
+
+        public String name() {
+            return chain.chain().name();
+        }
+    }
+
+    private final List<ReplayedChain> replayed;
+    private final Map<String, String> refused;
+    private final Ruleset v4;
+    private final Ruleset v6;
+
+    private NftFilterReplay(List<ReplayedChain> replayed, Map<String, String> refused, Ruleset v4, Ruleset v6) {
+        this.replayed = List.copyOf(replayed);
+        this.refused = Map.copyOf(refused);
+        this.v4 = v4;
+        this.v6 = v6;
+    }
+
+    /** Nothing replayed (no nft ruleset). */
+    public static NftFilterReplay none() {
+        return new NftFilterReplay(List.of(), Map.of(), Ruleset.empty(IpFamily.V4), Ruleset.empty(IpFamily.V6));
+    }
+
+    /**
+     * The last ruleset decided and its answer: one analysis asks for the same ruleset several times (the replay, the
+     * findings, the notes, the summary), and translating thousands of rules takes a fraction of a second.
+     */
+    private static volatile Decided last;
+
+    private record Decided(NftRuleset ruleset, NftFilterReplay replay) {
+    }
+
+    /**
+     * Decides, for every native base chain of {@code ruleset}, whether it is replayed, and translates those that are
+     * (the same object again for the ruleset asked about last).
+     */
+    public static NftFilterReplay of(NftRuleset ruleset) {
+        Decided known = last;
+        if (known != null && known.ruleset() == ruleset) {
+            return known.replay();
+        }
+        NftFilterReplay made = decide(ruleset);
+        last = new Decided(ruleset, made);
+        return made;
+    }
+
+    private static NftFilterReplay decide(NftRuleset ruleset) {
+        List<ReplayedChain> replayed = new ArrayList<>();
+        Map<String, String> refused = new LinkedHashMap<>();
+        Map<IpFamily, Map<String, Map<String, Chain>>> tables = Map.of(IpFamily.V4, new LinkedHashMap<>(),
+                IpFamily.V6, new LinkedHashMap<>());
+        for (NftHookedChain hooked : ruleset.nativeBaseChains()) {
+            Set<IpFamily> families = families(hooked.table().family());
+            Optional<String> why = eligibility(hooked, families);
+            Map<IpFamily, List<Chain>> translated = new LinkedHashMap<>();
+            for (IpFamily f : families) {
+                if (why.isPresent()) {
+                    break;
+                }
+                List<Chain> chains = new ArrayList<>();
+                why = translate(ruleset.file(), hooked, f, chains);
+                translated.put(f, chains);
+            }
+            if (why.isPresent()) {
+                refused.put(hooked.qualifiedName(), why.get());
+                continue;
+            }
+            String table = hooked.table().qualifiedName();
+            for (Map.Entry<IpFamily, List<Chain>> e : translated.entrySet()) {
+                Map<String, Chain> chains = tables.get(e.getKey()).computeIfAbsent(table, k -> new LinkedHashMap<>());
+                e.getValue().forEach(c -> chains.putIfAbsent(c.name(), c));
+            }
+            replayed.add(new ReplayedChain(hooked, hooked.base().hook(), hooked.base().priority().getAsInt(), table,
+                    families));
+        }
+        return new NftFilterReplay(replayed, refused, ruleset(IpFamily.V4, tables.get(IpFamily.V4), ruleset.file()),
+                ruleset(IpFamily.V6, tables.get(IpFamily.V6), ruleset.file()));
+    }
+
+    private static Ruleset ruleset(IpFamily family, Map<String, Map<String, Chain>> tables, String file) {
+        List<Table> out = new ArrayList<>();
+        tables.forEach((name, chains) -> out.add(new Table(name, List.copyOf(chains.values()), SourceSpan.line(file, 0))));
+        return new Ruleset(family, out, false, List.of(), Optional.empty());
+    }
+
+    private static Set<IpFamily> families(NftFamily family) {
+        return switch (family) {
+            case IP -> Set.of(IpFamily.V4);
+            case IP6 -> Set.of(IpFamily.V6);
+            case INET -> new LinkedHashSet<>(List.of(IpFamily.V4, IpFamily.V6));
+            default -> Set.of();
+        };
+    }
+
+    /** Why the chain cannot be replayed whatever its rules, if so. */
+    private static Optional<String> eligibility(NftHookedChain hooked, Set<IpFamily> families) {
+        NftBaseChain base = hooked.base();
+        if (families.isEmpty()) {
+            return Optional.of("family " + hooked.table().family().keyword() + " is not replayed (ip, ip6, inet are)");
+        }
+        if (!base.type().equals("filter")) {
+            return Optional.of("type " + base.type() + " is not replayed (type filter is)");
+        }
+        if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
+            return Optional.of("hook " + base.hook() + " is not replayed (prerouting, input, forward, output,"
+                    + " postrouting are)");
+        }
+        if (base.priority().isEmpty()) {
+            return Optional.of("priority '" + base.priorityText() + "' is not a known number");
+        }
+        boolean early = base.hook().equals("prerouting") || base.hook().equals("output");
+        if (early && base.priority().getAsInt() <= CONNTRACK_PRIORITY) {
+            return Optional.of("priority " + base.priority().getAsInt() + " runs before conntrack's (-200) at "
+                    + base.hook() + ", which is not replayed");
+        }
+        if (!base.policy().equals("accept") && !base.policy().equals("drop")) {
+            return Optional.of("policy " + base.policy() + " is not accept or drop");
+        }
+        return Optional.empty();
+    }
+
+    /** Translates the chain and the chains it reaches for one family into {@code into}; the first refusal, if any. */
+    private static Optional<String> translate(String file, NftHookedChain hooked, IpFamily family, List<Chain> into) {
+        NftTable table = hooked.table();
+        Deque<NftChain> todo = new ArrayDeque<>(List.of(hooked.chain()));
+        Set<String> seen = new LinkedHashSet<>();
+        while (!todo.isEmpty()) {
+            NftChain c = todo.removeFirst();
+            if (!seen.add(c.name())) {
+                continue;
+            }
+            if (c != hooked.chain() && c.isBase()) {
+                return Optional.of("it jumps to the base chain " + c.name());
+            }
+            List<Rule> rules = new ArrayList<>();
+            for (int i = 0; i < c.rules().size(); i++) {
+                NftRule r = c.rules().get(i);
+                NftRuleTranslator.Outcome o = NftRuleTranslator.translate(table, c.name(), i + 1, r, file, family);
+                if (o instanceof NftRuleTranslator.Refused refusedRule) {
+                    return Optional.of("rule at " + file + ":" + r.line() + " (`" + r.text() + "`) in chain " + c.name()
+                            + ": " + refusedRule.reason());
+                }
+                rules.addAll(((NftRuleTranslator.Translated) o).rules());
+                r.jumpTargets().forEach(t -> table.chain(t).ifPresent(todo::addLast));
+            }
+            boolean base = c == hooked.chain();
+            Optional<Policy> policy = base ? Optional.of(hooked.base().policy().equals("drop") ? Policy.DROP
+                    : Policy.ACCEPT) : Optional.empty();
+            into.add(new Chain(c.name(), base, policy, Counters.ZERO, rules, SourceSpan.line(file, c.line())));
+        }
+        return Optional.empty();
+    }
+
+    /** The replayed base chains, in file order. */
+    public List<ReplayedChain> chains() {
+        return replayed;
+    }
+
+    public boolean isEmpty() {
+        return replayed.isEmpty();
+    }
+
+    /** True when the base chain is replayed. */
+    public boolean replays(NftHookedChain chain) {
+        return replayed.stream().anyMatch(r -> r.chain().qualifiedName().equals(chain.qualifiedName()));
+    }
+
+    /** Why a native base chain ({@code inet pkp_fw input}) is not replayed; empty for replayed or unknown chains. */
+    public Optional<String> refusal(String qualifiedChain) {
+        return Optional.ofNullable(refused.get(qualifiedChain));
+    }
+
+    /** The translated tables for one IP family (no table when no replayed chain sees that family). */
+    public Ruleset ruleset(IpFamily family) {
+        return family == IpFamily.V4 ? v4 : v6;
+    }
+}

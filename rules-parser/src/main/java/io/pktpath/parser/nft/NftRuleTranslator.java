@@ -1,0 +1,515 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.iptables.IptablesSaveParser;
+import io.pktpath.parser.iptables.match.Match;
+import io.pktpath.parser.iptables.model.Chain;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iptables.target.Accept;
+import io.pktpath.parser.iptables.target.Drop;
+import io.pktpath.parser.iptables.target.Goto;
+import io.pktpath.parser.iptables.target.Jump;
+import io.pktpath.parser.iptables.target.NoTarget;
+import io.pktpath.parser.iptables.target.Reject;
+import io.pktpath.parser.iptables.target.RejectWith;
+import io.pktpath.parser.iptables.target.Return;
+import io.pktpath.parser.iptables.target.Target;
+import io.pktpath.parser.net.IpFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Translates one rule of a native nftables filter chain into the iptables rule model, for one IP family, when it uses
+ * only the replayed subset: {@code ip|ip6 saddr|daddr}, {@code tcp|udp sport|dport}, {@code meta l4proto},
+ * {@code ip protocol}, {@code ip6 nexthdr}, {@code meta nfproto}, {@code iifname|oifname|iif|oif}, {@code ct state},
+ * {@code meta mark}, {@code icmp|icmpv6 type} (each with {@code !=} and anonymous sets), {@code counter}, {@code log},
+ * {@code comment}, and the verdicts accept, drop, reject, jump, goto and return. The conditions are written as an
+ * iptables-save rule and read by {@link IptablesSaveParser}, so the compiler sees the matches it knows; an anonymous set
+ * iptables cannot list in one rule becomes one rule per element, which only a rule ending in a verdict allows.
+ */
+public final class NftRuleTranslator {
+    private static final Set<String> LOG_OPTIONS = Set.of("prefix", "level", "flags", "group", "snaplen",
+            "queue-threshold");
+    private static final Set<String> CT_STATES = Set.of("new", "established", "related", "invalid", "untracked");
+    private static final Map<String, String> ICMPV6_NAMES = Map.of("nd-neighbor-solicit", "neighbour-solicitation",
+            "nd-neighbor-advert", "neighbour-advertisement", "nd-router-solicit", "router-solicitation",
+            "nd-router-advert", "router-advertisement", "nd-redirect", "redirect");
+    private static final Map<String, String> ICMPX_V4 = Map.of("port-unreachable", "icmp-port-unreachable",
+            "admin-prohibited", "icmp-admin-prohibited", "host-unreachable", "icmp-host-unreachable",
+            "no-route", "icmp-net-unreachable");
+    private static final Map<String, String> ICMPX_V6 = Map.of("port-unreachable", "icmp6-port-unreachable",
+            "admin-prohibited", "icmp6-adm-prohibited", "host-unreachable", "icmp6-addr-unreachable",
+            "no-route", "icmp6-no-route");
+    private static final int MULTIPORT_MAX = 15;
+
+    /** What became of a rule: iptables rules (none when it can never match this family), or why it was refused. */
+    public sealed interface Outcome permits Translated, Refused {
+    }
+
+    /** The rule as iptables rules, in order: one, several (one per element of a set), or none. */
+    public record Translated(List<Rule> rules) implements Outcome {
+        public Translated {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /** The rule uses something outside the replayed subset: {@code reason} says what. */
+    public record Refused(String reason) implements Outcome {
+    }
+
+    private final NftTable table;
+    private final IpFamily family;
+    private final List<String> fixed = new ArrayList<>();
+    private final List<String> tail = new ArrayList<>();
+    private List<String> alternatives;
+    private String protocol;
+    private boolean never;
+    private Target target = new NoTarget();
+
+    private NftRuleTranslator(NftTable table, IpFamily family) {
+        this.table = table;
+        this.family = family;
+    }
+
+    /**
+     * Translates {@code rule}, the {@code position}-th (1-based) of chain {@code chain} of {@code table}, for
+     * {@code family}; the rules it gives are named after the table's qualified name ({@code inet pkp_fw}) and carry the
+     * rule's nft text and its line in {@code file}.
+     */
+    public static Outcome translate(NftTable table, String chain, int position, NftRule rule, String file,
+                                    IpFamily family) {
+        NftRuleTranslator t = new NftRuleTranslator(table, family);
+        Optional<String> refused = t.read(NftRuleTokens.split(rule.text()));
+        if (refused.isPresent()) {
+            return new Refused(refused.get());
+        }
+        if (t.never) {
+            return new Translated(List.of());
+        }
+        if (t.alternatives != null && !(t.target instanceof Accept || t.target instanceof Drop
+                || t.target instanceof Reject || t.target instanceof Return || t.target instanceof Goto)) {
+            return new Refused("an anonymous set iptables cannot list in one rule needs a verdict (accept, drop, reject,"
+                    + " return, goto) after it");
+        }
+        List<String> variants = t.alternatives == null ? List.of("") : t.alternatives;
+        List<Rule> out = new ArrayList<>(variants.size());
+        for (String variant : variants) {
+            Optional<List<Match>> matches = t.matches(variant);
+            if (matches.isEmpty()) {
+                return new Refused("its conditions are not valid as iptables matches ("
+                        + String.join(" ", t.args(variant)) + ")");
+            }
+            out.add(new Rule(table.qualifiedName(), chain, position, SourceSpan.line(file, rule.line()), rule.text(),
+                    matches.get(), t.target, Optional.empty(), Optional.empty(), Optional.empty()));
+        }
+        return new Translated(out);
+    }
+
+    private List<String> args(String variant) {
+        List<String> all = new ArrayList<>();
+        if (protocol != null) {
+            all.add("-p " + protocol);
+        }
+        all.addAll(fixed);
+        if (!variant.isEmpty()) {
+            all.add(variant);
+        }
+        all.addAll(tail);
+        return all;
+    }
+
+    private Optional<List<Match>> matches(String variant) {
+        String text = "*filter\n:PKP - [0:0]\n-A PKP " + String.join(" ", args(variant)) + "\nCOMMIT\n";
+        Parsed<Ruleset> parsed = IptablesSaveParser.parse("nft", text, family);
+        if (parsed.diagnostics().stream().anyMatch(Diagnostic::isError)) {
+            return Optional.empty();
+        }
+        List<Rule> rules = parsed.value().table("filter").flatMap(tb -> tb.chain("PKP")).map(Chain::rules)
+                .orElse(List.of());
+        return rules.size() == 1 ? Optional.of(rules.get(0).matches()) : Optional.empty();
+    }
+
+    /** Reads the words; empty when every one is understood, else what is not. */
+    private Optional<String> read(List<String> w) {
+        int i = 0;
+        while (i < w.size()) {
+            String word = w.get(i);
+            int before = i;
+            i = switch (word) {
+                case "ip", "ip6" -> ipHeader(w, i);
+                case "tcp", "udp" -> ports(w, i);
+                case "meta" -> meta(w, i + 1);
+                case "iifname", "oifname", "iif", "oif" -> iface(w, i);
+                case "ct" -> ct(w, i);
+                case "mark" -> mark(w, i + 1);
+                case "icmp", "icmpv6" -> icmp(w, i);
+                case "counter" -> counter(w, i + 1);
+                case "log" -> log(w, i + 1);
+                case "comment" -> i + 2;
+                default -> verdict(w, i);
+            };
+            if (i < 0) {
+                return Optional.of("'" + String.join(" ", w.subList(before, Math.min(w.size(), before + 3)))
+                        + "' is not in the replayed subset");
+            }
+            if (i > w.size()) {
+                return Optional.of("'" + word + "' lacks its value");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The operator after a selector: {@code !=} (true), {@code ==} or none (false); null for any other. */
+    private static Boolean negation(List<String> w, int at) {
+        if (at >= w.size()) {
+            return null;
+        }
+        return switch (w.get(at)) {
+            case "!=" -> true;
+            case "==" -> false;
+            case "<", ">", "<=", ">=", "&", "|", "set" -> null;
+            default -> false;
+        };
+    }
+
+    private static int valueAt(List<String> w, int at) {
+        return at < w.size() && (w.get(at).equals("!=") || w.get(at).equals("==")) ? at + 1 : at;
+    }
+
+    private boolean onlyFamily(IpFamily f) {
+        if (family != f) {
+            never = true;
+        }
+        return true;
+    }
+
+    private int ipHeader(List<String> w, int i) {
+        if (i + 2 >= w.size()) {
+            return -1;
+        }
+        IpFamily f = w.get(i).equals("ip") ? IpFamily.V4 : IpFamily.V6;
+        String field = w.get(i + 1);
+        Boolean neg = negation(w, i + 2);
+        if (neg == null) {
+            return -1;
+        }
+        int v = valueAt(w, i + 2);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        onlyFamily(f);
+        String value = w.get(v);
+        switch (field) {
+            case "saddr", "daddr" -> {
+                if (!condition("", field.equals("saddr") ? "-s " : "-d ", neg, NftRuleTokens.elements(value), false)) {
+                    return -1;
+                }
+            }
+            case "protocol", "nexthdr" -> {
+                if (!protocol(neg, value)) {
+                    return -1;
+                }
+            }
+            default -> {
+                return -1;
+            }
+        }
+        return v + 1;
+    }
+
+    /**
+     * Adds {@code module option value} for one element (negated: {@code module ! option value}); several elements become
+     * alternatives (refused when negated or when there already are alternatives).
+     */
+    private boolean condition(String module, String option, boolean neg, List<String> elements, boolean toTail) {
+        if (elements.isEmpty() || elements.stream().anyMatch(e -> e.startsWith("@") || e.startsWith("$"))) {
+            return false;
+        }
+        String prefix = module + (neg ? "! " : "") + option;
+        if (elements.size() == 1) {
+            (toTail ? tail : fixed).add(prefix + elements.get(0));
+            return true;
+        }
+        if (neg || alternatives != null) {
+            return false;
+        }
+        alternatives = elements.stream().map(e -> prefix + e).toList();
+        return true;
+    }
+
+    private boolean protocol(boolean neg, String value) {
+        List<String> elements = NftRuleTokens.elements(value);
+        if (elements.size() != 1 || elements.get(0).startsWith("@")) {
+            return false;
+        }
+        String name = elements.get(0).equals("icmpv6") ? "ipv6-icmp" : elements.get(0);
+        if (neg) {
+            fixed.add("! -p " + name);
+            return true;
+        }
+        if (protocol != null && !protocol.equals(name)) {
+            never = true;
+        }
+        protocol = name;
+        return true;
+    }
+
+    private int ports(List<String> w, int i) {
+        if (i + 2 >= w.size()) {
+            return -1;
+        }
+        String proto = w.get(i);
+        String field = w.get(i + 1);
+        if (!field.equals("dport") && !field.equals("sport")) {
+            return -1;
+        }
+        Boolean neg = negation(w, i + 2);
+        if (neg == null) {
+            return -1;
+        }
+        int v = valueAt(w, i + 2);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        if (protocol != null && !protocol.equals(proto)) {
+            never = true;
+        }
+        protocol = proto;
+        List<String> elements = NftRuleTokens.elements(w.get(v)).stream().map(e -> e.replace('-', ':')).toList();
+        if (elements.isEmpty() || elements.stream().anyMatch(e -> !e.matches("\\d+(:\\d+)?"))) {
+            return -1;
+        }
+        int slots = elements.stream().mapToInt(e -> e.contains(":") ? 2 : 1).sum();
+        boolean ok;
+        if (elements.size() > 1 && slots <= MULTIPORT_MAX) {
+            ok = condition("-m multiport ", "--" + field + "s ", neg, List.of(String.join(",", elements)), true);
+        } else {
+            ok = condition("-m " + proto + " ", "--" + field + " ", neg, elements, true);
+        }
+        return ok ? v + 1 : -1;
+    }
+
+    private int meta(List<String> w, int i) {
+        if (i + 1 >= w.size()) {
+            return -1;
+        }
+        String key = w.get(i);
+        Boolean neg = negation(w, i + 1);
+        if (neg == null) {
+            return -1;
+        }
+        int v = valueAt(w, i + 1);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        String value = w.get(v);
+        switch (key) {
+            case "l4proto" -> {
+                if (!protocol(neg, value)) {
+                    return -1;
+                }
+            }
+            case "nfproto" -> {
+                List<String> e = NftRuleTokens.elements(value);
+                if (e.size() != 1 || !(e.get(0).equals("ipv4") || e.get(0).equals("ipv6"))) {
+                    return -1;
+                }
+                boolean isV4 = e.get(0).equals("ipv4");
+                if ((family == IpFamily.V4) == isV4 == neg) {
+                    never = true;
+                }
+            }
+            case "mark" -> {
+                return mark(w, i + 1);
+            }
+            case "iifname", "oifname", "iif", "oif" -> {
+                return iface(w, i);
+            }
+            default -> {
+                return -1;
+            }
+        }
+        return v + 1;
+    }
+
+    private int iface(List<String> w, int i) {
+        boolean in = w.get(i).startsWith("i");
+        Boolean neg = negation(w, i + 1);
+        if (neg == null) {
+            return -1;
+        }
+        int v = valueAt(w, i + 1);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        List<String> names = new ArrayList<>();
+        for (String e : NftRuleTokens.elements(w.get(v))) {
+            String name = e.replace("\"", "");
+            if (name.endsWith("*")) {
+                name = name.substring(0, name.length() - 1) + "+";
+            }
+            if (name.isEmpty() || name.contains("*") || name.contains("\\") || !name.matches("[\\w.@:+-]+")) {
+                return -1;
+            }
+            names.add(name);
+        }
+        return condition("", in ? "-i " : "-o ", neg, names, false) ? v + 1 : -1;
+    }
+
+    private int ct(List<String> w, int i) {
+        if (i + 2 >= w.size() || !w.get(i + 1).equals("state")) {
+            return -1;
+        }
+        Boolean neg = negation(w, i + 2);
+        if (neg == null) {
+            return -1;
+        }
+        int v = valueAt(w, i + 2);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        List<String> states = NftRuleTokens.elements(w.get(v));
+        if (states.isEmpty() || !CT_STATES.containsAll(states)) {
+            return -1;
+        }
+        String list = String.join(",", states.stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList());
+        tail.add("-m conntrack " + (neg ? "! " : "") + "--ctstate " + list);
+        return v + 1;
+    }
+
+    private int mark(List<String> w, int i) {
+        Boolean neg = negation(w, i);
+        if (neg == null) {
+            return -1;
+        }
+        int v = valueAt(w, i);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        String value = w.get(v);
+        if (!value.matches("0x[0-9a-fA-F]{1,8}|\\d{1,10}")) {
+            return -1;
+        }
+        tail.add("-m mark " + (neg ? "! " : "") + "--mark " + value);
+        return v + 1;
+    }
+
+    private int icmp(List<String> w, int i) {
+        boolean v6 = w.get(i).equals("icmpv6");
+        if (i + 2 >= w.size() || !w.get(i + 1).equals("type")) {
+            return -1;
+        }
+        Boolean neg = negation(w, i + 2);
+        if (neg == null) {
+            return -1;
+        }
+        int v = valueAt(w, i + 2);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        onlyFamily(v6 ? IpFamily.V6 : IpFamily.V4);
+        String proto = v6 ? "ipv6-icmp" : "icmp";
+        if (protocol != null && !protocol.equals(proto)) {
+            never = true;
+        }
+        protocol = proto;
+        List<String> types = NftRuleTokens.elements(w.get(v)).stream()
+                .map(t -> v6 ? ICMPV6_NAMES.getOrDefault(t, t) : t).toList();
+        boolean ok = condition(v6 ? "-m icmp6 " : "-m icmp ", v6 ? "--icmpv6-type " : "--icmp-type ", neg, types, true);
+        return ok ? v + 1 : -1;
+    }
+
+    private static int counter(List<String> w, int i) {
+        if (i + 3 < w.size() && w.get(i).equals("packets") && w.get(i + 2).equals("bytes")) {
+            return i + 4;
+        }
+        return i;
+    }
+
+    private static int log(List<String> w, int i) {
+        int at = i;
+        while (at + 1 < w.size() && LOG_OPTIONS.contains(w.get(at))) {
+            at += 2;
+        }
+        return at;
+    }
+
+    private int verdict(List<String> w, int i) {
+        if (!(target instanceof NoTarget)) {
+            return -1;
+        }
+        String word = w.get(i);
+        switch (word) {
+            case "accept" -> target = new Accept();
+            case "drop" -> target = new Drop();
+            case "return" -> target = new Return();
+            case "jump", "goto" -> {
+                if (i + 1 >= w.size()) {
+                    return w.size() + 1;
+                }
+                String chain = w.get(i + 1).replace("\"", "");
+                if (table.chain(chain).isEmpty()) {
+                    return -1;
+                }
+                target = word.equals("jump") ? new Jump(chain) : new Goto(chain);
+                return i + 2;
+            }
+            case "reject" -> {
+                return reject(w, i + 1);
+            }
+            default -> {
+                return -1;
+            }
+        }
+        return i + 1;
+    }
+
+    private int reject(List<String> w, int i) {
+        if (i >= w.size() || !w.get(i).equals("with")) {
+            target = new Reject(RejectWith.defaultFor(family), false);
+            return i;
+        }
+        if (i + 2 < w.size() && w.get(i + 1).equals("tcp") && w.get(i + 2).equals("reset")) {
+            target = new Reject(RejectWith.TCP_RESET, true);
+            if (protocol == null || !protocol.equals("tcp")) {
+                return -1;
+            }
+            return i + 3;
+        }
+        if (i + 3 >= w.size() || !w.get(i + 2).equals("type")) {
+            return -1;
+        }
+        String kind = w.get(i + 1);
+        String type = w.get(i + 3);
+        String printed = switch (kind) {
+            case "icmpx" -> (family == IpFamily.V4 ? ICMPX_V4 : ICMPX_V6).get(type);
+            case "icmp" -> "icmp-" + (type.equals("prot-unreachable") ? "proto-unreachable" : type);
+            case "icmpv6" -> "icmp6-" + (type.equals("admin-prohibited") ? "adm-prohibited" : type);
+            default -> null;
+        };
+        if (kind.equals("icmp") || kind.equals("icmpv6")) {
+            onlyFamily(kind.equals("icmp") ? IpFamily.V4 : IpFamily.V6);
+        }
+        Optional<RejectWith> with = printed == null ? Optional.empty() : parseReject(printed);
+        if (with.isEmpty()) {
+            return -1;
+        }
+        target = new Reject(with.get(), true);
+        return i + 4;
+    }
+
+    private static Optional<RejectWith> parseReject(String printed) {
+        for (RejectWith r : RejectWith.values()) {
+            if (r.printed().equals(printed)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

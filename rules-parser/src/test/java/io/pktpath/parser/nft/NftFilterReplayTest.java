@@ -1,0 +1,115 @@
+package io.pktpath.parser.nft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.parser.iptables.model.Chain;
+import io.pktpath.parser.iptables.model.Policy;
+import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.net.IpFamily;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Which native base chains are replayed: the recorded nft-native-firewall ruleset, and rulesets around the subset's edges. */
+class NftFilterReplayTest {
+    private static NftFilterReplay of(String text) {
+        return NftFilterReplay.of(NftRulesetParser.parse("nft.txt", text).value());
+    }
+
+    @Test
+    void theRecordedNativeTableIsReplayedForBothFamiliesAndIptablesNftTablesAreNot() throws IOException {
+        String text = Files.readString(Path.of("../samples/bundles/nft-native-firewall/nft-ruleset.txt"));
+        NftFilterReplay replay = NftFilterReplay.of(NftRulesetParser.parse("nft-ruleset.txt", text).value());
+        assertEquals(List.of("inet pkp_fw input", "inet pkp_fw output"),
+                replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
+        assertEquals(List.of(10, 10), replay.chains().stream().map(NftFilterReplay.ReplayedChain::priority).toList());
+        for (IpFamily f : IpFamily.values()) {
+            Table t = replay.ruleset(f).table("inet pkp_fw").orElseThrow();
+            Chain input = t.chain("input").orElseThrow();
+            assertTrue(input.builtin());
+            assertEquals(Optional.of(Policy.ACCEPT), input.policy());
+            assertEquals("tcp dport 8081 counter packets 3 bytes 180 drop", input.rules().get(0).text());
+            assertEquals(29, input.rules().get(0).span().line());
+        }
+        assertTrue(replay.ruleset(IpFamily.V4).table("filter").isEmpty(), "iptables-nft's own tables stay iptables'");
+    }
+
+    @Test
+    void aChainWithOneRuleOutsideTheSubsetIsNotReplayedAndSaysWhichRule() {
+        NftFilterReplay replay = of("""
+                table inet fw {
+                	chain input {
+                		type filter hook input priority 0; policy drop;
+                		ct state established,related accept
+                		jump checks
+                	}
+                	chain checks {
+                		tcp flags syn tcp dport 22 accept
+                	}
+                	chain output {
+                		type filter hook output priority 0; policy accept;
+                		oifname "lo" accept
+                	}
+                }
+                """);
+        assertEquals(List.of("inet fw output"), replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
+        assertEquals(Optional.of("rule at nft.txt:8 (`tcp flags syn tcp dport 22 accept`) in chain checks: 'tcp flags "
+                + "syn' is not in the replayed subset"), replay.refusal("inet fw input"));
+        assertTrue(replay.ruleset(IpFamily.V4).table("inet fw").orElseThrow().chain("checks").isEmpty());
+    }
+
+    @Test
+    void jumpedToChainsAreUserChainsAndADropPolicyIsKept() {
+        NftFilterReplay replay = of("""
+                table ip guard {
+                	chain fwd {
+                		type filter hook forward priority filter - 5; policy drop;
+                		ip saddr 10.244.1.5 ct state new jump pod
+                		ct state established,related accept
+                	}
+                	chain pod {
+                		counter drop
+                	}
+                }
+                """);
+        Table t = replay.ruleset(IpFamily.V4).table("ip guard").orElseThrow();
+        assertEquals(Optional.of(Policy.DROP), t.chain("fwd").orElseThrow().policy());
+        assertFalse(t.chain("pod").orElseThrow().builtin());
+        assertEquals(-5, replay.chains().get(0).priority());
+        assertTrue(replay.ruleset(IpFamily.V6).tables().isEmpty(), "an ip table sees no IPv6");
+    }
+
+    @Test
+    void otherTypesHooksFamiliesAndChainsBeforeConntrackAreNotReplayed() {
+        NftFilterReplay replay = of("""
+                table ip nat4 {
+                	chain pre {
+                		type nat hook prerouting priority dstnat; policy accept;
+                	}
+                }
+                table netdev edge {
+                	chain ingress {
+                		type filter hook ingress device "eth0" priority -500; policy accept;
+                	}
+                }
+                table inet early {
+                	chain pre {
+                		type filter hook prerouting priority raw; policy accept;
+                	}
+                	chain pre2 {
+                		type filter hook prerouting priority -150; policy accept;
+                	}
+                }
+                """);
+        assertEquals(List.of("inet early pre2"), replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
+        assertEquals(Optional.of("type nat is not replayed (type filter is)"), replay.refusal("ip nat4 pre"));
+        assertEquals(Optional.of("family netdev is not replayed (ip, ip6, inet are)"), replay.refusal("netdev edge ingress"));
+        assertEquals(Optional.of("priority -300 runs before conntrack's (-200) at prerouting, which is not replayed"),
+                replay.refusal("inet early pre"));
+    }
+}

@@ -1,0 +1,138 @@
+package io.pktpath.parser.nft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.parser.iptables.RuleRenderer;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.net.IpFamily;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Native rules of the replayed subset, as {@code nft list ruleset} prints them, translated to iptables rules (rendered
+ * as iptables-save would print them) for IPv4 and IPv6; rules outside the subset are refused with the word that is.
+ */
+class NftRuleTranslatorTest {
+    private static final NftTable TABLE = new NftTable(NftFamily.INET, "pkp_fw", 1, List.of(
+            new NftChain("input", 2, Optional.empty(), List.of()),
+            new NftChain("sub", 9, Optional.empty(), List.of())), List.of());
+
+    private static NftRuleTranslator.Outcome outcome(String text, IpFamily family) {
+        return NftRuleTranslator.translate(TABLE, "input", 3, new NftRule(text, 7, Optional.empty()), "nft.txt", family);
+    }
+
+    /** The translated rules, rendered. */
+    private static List<String> v(String text, IpFamily family) {
+        NftRuleTranslator.Outcome o = outcome(text, family);
+        NftRuleTranslator.Translated t = assertInstanceOf(NftRuleTranslator.Translated.class, o, o::toString);
+        return t.rules().stream().map(RuleRenderer::render).toList();
+    }
+
+    private static List<String> v4(String text) {
+        return v(text, IpFamily.V4);
+    }
+
+    private static String refused(String text) {
+        return assertInstanceOf(NftRuleTranslator.Refused.class, outcome(text, IpFamily.V4)).reason();
+    }
+
+    @Test
+    void theRecordedDropRuleKeepsItsTextLineTableAndPosition() {
+        NftRuleTranslator.Translated t = assertInstanceOf(NftRuleTranslator.Translated.class,
+                outcome("tcp dport 8081 counter packets 3 bytes 180 drop", IpFamily.V4));
+        Rule r = t.rules().get(0);
+        assertEquals("-A input -p tcp -m tcp --dport 8081 -j DROP", RuleRenderer.render(r));
+        assertEquals("inet pkp_fw", r.table());
+        assertEquals(3, r.position());
+        assertEquals("nft.txt", r.span().file());
+        assertEquals(7, r.span().line());
+        assertEquals("tcp dport 8081 counter packets 3 bytes 180 drop", r.text());
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 8081 -j DROP"), v("tcp dport 8081 drop", IpFamily.V6));
+    }
+
+    @Test
+    void addressesPrefixesSetsAndNegation() {
+        assertEquals(List.of("-A input -s 10.0.0.1 -j ACCEPT"), v4("ip saddr 10.0.0.1 accept"));
+        assertEquals(List.of("-A input ! -d 10.1.0.0/16 -j DROP"), v4("ip daddr != 10.1.0.0/16 drop"));
+        assertEquals(List.of("-A input -s 10.0.0.1 -j DROP", "-A input -s 192.168.0.0/24 -j DROP"),
+                v4("ip saddr { 10.0.0.1, 192.168.0.0/24 } counter drop"));
+        assertEquals(List.of(), v("ip saddr 10.0.0.1 drop", IpFamily.V6), "an ip rule never matches IPv6");
+        assertEquals(List.of("-A input -s fd00::/64 -j DROP"), v("ip6 saddr fd00::/64 drop", IpFamily.V6));
+        assertEquals(List.of(), v4("ip6 saddr fd00::/64 drop"));
+        assertTrue(refused("ip saddr != { 10.0.0.1, 10.0.0.2 } drop").contains("is not in the replayed subset"));
+    }
+
+    @Test
+    void portsRangesAndSets() {
+        assertEquals(List.of("-A input -p udp -m udp --sport 1000:2000 -j ACCEPT"), v4("udp sport 1000-2000 accept"));
+        assertEquals(List.of("-A input -p tcp -m multiport --dports 22,80,8000:8080 -j ACCEPT"),
+                v4("tcp dport { 22, 80, 8000-8080 } accept"));
+        assertEquals(List.of("-A input -p tcp -m tcp ! --dport 22 -j DROP"), v4("tcp dport != 22 drop"));
+    }
+
+    @Test
+    void protocolsFamiliesAndInterfaces() {
+        assertEquals(List.of("-A input -p udp -j ACCEPT"), v4("meta l4proto udp accept"));
+        assertEquals(List.of("-A input -p icmp -j ACCEPT"), v4("ip protocol icmp accept"));
+        assertEquals(List.of(), v("ip protocol icmp accept", IpFamily.V6));
+        assertEquals(List.of("-A input -j ACCEPT"), v4("meta nfproto ipv4 accept"));
+        assertEquals(List.of(), v4("meta nfproto ipv6 accept"));
+        assertEquals(List.of("-A input -i eth+ -j DROP"), v4("iifname \"eth*\" drop"));
+        assertEquals(List.of("-A input -o lo -j ACCEPT"), v4("oif \"lo\" accept"));
+        assertEquals(List.of("-A input -i veth1 -j DROP", "-A input -i veth2 -j DROP"),
+                v4("iifname { \"veth1\", \"veth2\" } drop"));
+    }
+
+    @Test
+    void conntrackStatesMarksAndIcmpTypes() {
+        assertEquals(List.of("-A input -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"),
+                v4("ct state established,related accept"));
+        assertEquals(List.of("-A input -m conntrack --ctstate NEW,INVALID,UNTRACKED -j DROP"),
+                v4("ct state { new, invalid, untracked } drop"));
+        assertEquals(List.of("-A input -m conntrack ! --ctstate ESTABLISHED -j DROP"), v4("ct state != established drop"));
+        assertEquals(List.of("-A input -m mark --mark 0x00000001 -j ACCEPT"), v4("meta mark 0x00000001 accept"));
+        assertEquals(List.of("-A input -p icmp -m icmp --icmp-type echo-request -j ACCEPT"), v4("icmp type echo-request accept"));
+        assertEquals(List.of("-A input -p ipv6-icmp -m icmp6 --icmpv6-type neighbour-solicitation -j ACCEPT"),
+                v("icmpv6 type nd-neighbor-solicit accept", IpFamily.V6));
+        assertEquals(List.of(), v4("icmpv6 type echo-request accept"));
+    }
+
+    @Test
+    void statementsAndVerdicts() {
+        assertEquals(List.of("-A input"), v4("counter packets 5 bytes 305"));
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 22 -j ACCEPT"),
+                v4("tcp dport 22 log prefix \"ssh: \" level info counter accept comment \"ssh\""));
+        assertEquals(List.of("-A input -j REJECT"), v4("reject"));
+        assertEquals(List.of("-A input -p tcp -j REJECT --reject-with tcp-reset"), v4("meta l4proto tcp reject with tcp reset"));
+        assertEquals(List.of("-A input -j REJECT --reject-with icmp-admin-prohibited"),
+                v4("reject with icmpx type admin-prohibited"));
+        assertEquals(List.of("-A input -j REJECT --reject-with icmp6-adm-prohibited"),
+                v("reject with icmpx type admin-prohibited", IpFamily.V6));
+        assertEquals(List.of("-A input -j REJECT --reject-with icmp-host-unreachable"),
+                v4("reject with icmp type host-unreachable"));
+        assertEquals(List.of("-A input -j REJECT --reject-with icmp-proto-unreachable"),
+                v4("reject with icmp type prot-unreachable"));
+        assertEquals(List.of("-A input -j REJECT --reject-with icmp6-adm-prohibited"),
+                v("reject with icmpv6 type admin-prohibited", IpFamily.V6));
+        assertEquals(List.of(), v("reject with icmp type host-unreachable", IpFamily.V6), "an ICMPv4 reject is IPv4's");
+        assertEquals(List.of("-A input -j sub"), v4("jump sub"));
+        assertEquals(List.of("-A input -g sub"), v4("goto sub"));
+        assertEquals(List.of("-A input -p udp -j RETURN"), v4("meta l4proto udp return"));
+    }
+
+    @Test
+    void anythingElseIsRefusedNamingIt() {
+        assertEquals("'tcp flags syn' is not in the replayed subset", refused("tcp flags syn drop"));
+        assertTrue(refused("ip saddr @blocked drop").startsWith("'ip saddr @blocked'"));
+        assertTrue(refused("meta length 100-200 drop").startsWith("'meta length 100-200'"));
+        assertTrue(refused("ip daddr 10.0.0.1 dnat to 10.0.0.2").startsWith("'dnat to 10.0.0.2'"));
+        assertTrue(refused("jump nowhere").startsWith("'jump nowhere'"));
+        assertTrue(refused("accept drop").startsWith("'drop'"));
+        assertEquals("an anonymous set iptables cannot list in one rule needs a verdict (accept, drop, reject, return,"
+                + " goto) after it", refused("ip saddr { 10.0.0.1, 10.0.0.2 } jump sub"));
+        assertTrue(refused("tcp dport").contains("lacks its value") || refused("tcp dport").contains("not in"));
+    }
+}
