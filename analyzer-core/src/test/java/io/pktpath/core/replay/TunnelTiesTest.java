@@ -130,6 +130,9 @@ class TunnelTiesTest {
         }
         assertFalse(TunnelTies.tunnelDevice("eth0"));
         assertFalse(TunnelTies.tunnelDevice("cali62608e08adc"));
+        for (String dev : new String[] {"", "lo", "veth1a2b", "vlan10", "tun0", "fib0", "gre0", "cni0", "f"}) {
+            assertFalse(TunnelTies.tunnelDevice(dev), dev);
+        }
     }
 
     @Test
