@@ -154,12 +154,16 @@ class OverlayVxlanReplayTest {
                 assertTrue(f.unrepliedCarrier());
                 assertEquals(1, t.innerFlows().size(), f.toString());
                 assertFalse(t.moreInner());
-                // the inner flow is a pod flow (10.244.x.x), and one of the carrier's frames carries one of its frames
+                // the inner flow reaches a pod (10.244.x.x; a NodePort flow's original goes to the node's address),
+                // and each of the carrier's frames carries a frame of it
                 io.pktpath.core.conntrack.FlowRecord inner = byId.get(t.innerFlows().get(0));
-                assertTrue(inner.original().src().toString().startsWith("10.244."), inner.toString());
+                assertTrue(inner.reply().src().toString().startsWith("10.244."), inner.toString());
                 Map<Long, PacketTrace> frames = byFrame();
-                assertTrue(f.frames().stream().map(frames::get).anyMatch(c -> c.tunnel().isPresent()
-                        && inner.frames().contains(c.tunnel().get().frame())), f + " carries none of " + inner);
+                for (long frame : f.frames()) {
+                    TunnelTie tie = frames.get(frame).tunnel().orElseThrow();
+                    assertTrue(tie.carrier());
+                    assertEquals(inner.id(), frames.get(tie.frame()).flowId(), "frame " + frame + " carries " + tie.frame());
+                }
             }
         }
         // flow 2, the first datagram's (172.18.0.2:38295 -> 172.18.0.1:8472), carries flow 1 (TCP 46001 -> 8080)
