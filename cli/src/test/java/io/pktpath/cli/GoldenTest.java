@@ -92,6 +92,16 @@ class GoldenTest {
     }
 
     @Test
+    void flowsOverlayVxlanMarksEachCarrierFlow() {
+        Golden.check("flows-overlay-vxlan.txt", ok("flows", Cli.bundle("overlay-vxlan")));
+    }
+
+    @Test
+    void flowsCalicoVxlanJson() {
+        Golden.check("flows-overlay-calico-vxlan.json", ok("flows", Cli.bundle("overlay-calico-vxlan"), "--format", "json"));
+    }
+
+    @Test
     void rulesCheckRouteErrors() {
         Golden.check("rules-check-route-errors.txt", ok("rules", "check", Cli.bundle("route-errors")));
     }

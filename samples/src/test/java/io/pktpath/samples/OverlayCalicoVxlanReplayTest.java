@@ -30,6 +30,22 @@ class OverlayCalicoVxlanReplayTest {
         traces = CaptureReplays.replay(BundleLoader.loadDirectory(DIR), DIR.resolve("capture.pcap"));
     }
 
+    @Test
+    void theFourVxlanFlowsAreCarriersOfTheTwoPodConnectionsOnePerDirection() throws IOException {
+        io.pktpath.core.analysis.AnalysisResult result = io.pktpath.core.analysis.Analyzer.analyze(
+                BundleLoader.loadDirectory(DIR), java.util.Optional.of(DIR.resolve("capture.pcap")),
+                io.pktpath.core.analysis.AnalysisOptions.DEFAULT, t -> { }, n -> { }, () -> false);
+        List<String> seen = result.flows().stream().map(f -> f.id() + " " + f.original() + " " + f.outcome()
+                + f.tunnel().map(t -> " " + t.tunnel() + " carries " + t.innerFlows()).orElse("")).toList();
+        assertEquals(List.of(
+                "1 10.244.1.194:46101 -> 10.244.2.5:8080 closed",
+                "2 172.18.0.2:33271 -> 172.18.0.1:4789 unreplied VXLAN (VNI 4096) carries [1]",
+                "3 172.18.0.1:54003 -> 172.18.0.2:4789 unreplied VXLAN (VNI 4096) carries [1]",
+                "4 172.18.0.1:37167 -> 172.18.0.2:4789 unreplied VXLAN (VNI 4096) carries [5]",
+                "5 10.244.2.5:47101 -> 10.244.1.195:8080 closed",
+                "6 172.18.0.2:34694 -> 172.18.0.1:4789 unreplied VXLAN (VNI 4096) carries [5]"), seen);
+    }
+
     private static List<PacketTrace> datagrams() {
         return traces.stream().filter(t -> t.packet().proto() == 17 && t.packet().dport() == 4789).toList();
     }

@@ -137,6 +137,47 @@ class OverlayVxlanReplayTest {
         assertTrue(result.races().isEmpty(), result.races().toString());
     }
 
+    @Test
+    void everyVxlanFlowIsTheCarrierOfTheInnerFlowItsDatagramsCarriedAndNoOtherFlowIsOne() {
+        // conntrack -L on the node (conntrack-after.txt) holds each VXLAN flow [UNREPLIED]: the two directions of one
+        // inner connection hash different outer source ports
+        Map<Long, io.pktpath.core.conntrack.FlowRecord> byId = new HashMap<>();
+        result.flows().forEach(f -> byId.put(f.id(), f));
+        assertEquals(21, byId.size());
+        for (io.pktpath.core.conntrack.FlowRecord f : result.flows()) {
+            boolean vxlan = f.original().protocol() == 17 && f.original().dport() == 8472;
+            assertEquals(vxlan, f.tunnel().isPresent(), f.toString());
+            if (vxlan) {
+                io.pktpath.core.conntrack.FlowTunnel t = f.tunnel().get();
+                assertEquals("VXLAN (VNI 1)", t.tunnel());
+                assertEquals("unreplied", f.outcome());
+                assertTrue(f.unrepliedCarrier());
+                assertEquals(1, t.innerFlows().size(), f.toString());
+                assertFalse(t.moreInner());
+                // the inner flow reaches a pod (10.244.x.x; a NodePort flow's original goes to the node's address),
+                // and each of the carrier's frames carries a frame of it
+                io.pktpath.core.conntrack.FlowRecord inner = byId.get(t.innerFlows().get(0));
+                assertTrue(inner.reply().src().toString().startsWith("10.244."), inner.toString());
+                Map<Long, PacketTrace> frames = byFrame();
+                for (long frame : f.frames()) {
+                    TunnelTie tie = frames.get(frame).tunnel().orElseThrow();
+                    assertTrue(tie.carrier());
+                    assertEquals(inner.id(), frames.get(tie.frame()).flowId(), "frame " + frame + " carries " + tie.frame());
+                }
+            }
+        }
+        // flow 2, the first datagram's (172.18.0.2:38295 -> 172.18.0.1:8472), carries flow 1 (TCP 46001 -> 8080)
+        io.pktpath.core.conntrack.FlowRecord first = byId.get(2L);
+        assertEquals(38295, first.original().sport());
+        assertEquals(List.of(1L), first.tunnel().get().innerFlows());
+        assertEquals(46001, byId.get(1L).original().sport());
+        // each inner flow (TCP, UDP, ICMP) has its two carriers, one per direction
+        Map<Long, Long> carriersPerInner = new HashMap<>();
+        result.flows().forEach(f -> f.tunnel().ifPresent(t -> t.innerFlows().forEach(i -> carriersPerInner.merge(i, 1L, Long::sum))));
+        assertEquals(7, carriersPerInner.size(), carriersPerInner.toString());
+        carriersPerInner.forEach((inner, n) -> assertEquals(2L, n, "flow " + inner));
+    }
+
     private static List<String> hooks(PacketTrace t) {
         return t.path().stream().filter(s -> s instanceof HookStep).map(s -> ((HookStep) s).hook().name()).toList();
     }

@@ -205,10 +205,14 @@ public final class Analyzer {
         long[] lastTime = {0};
         FindingCollector findings = new FindingCollector(bundle);
         NativeChainNotes nativeChains = NativeChainNotes.of(bundle);
+        TunnelFlows tunnelFlows = new TunnelFlows();
         TraceSink both = raw -> {
             PacketTrace t = nativeChains.annotate(raw);
             summary.accept(t);
             findings.accept(t);
+            if (t.tunnel().isPresent()) {
+                tunnelFlows.accept(t);
+            }
             lastTime[0] = Math.max(lastTime[0], t.packet().timeNanos());
             sink.accept(t);
         };
@@ -240,7 +244,8 @@ public final class Analyzer {
             assumptions.addAll(path.seedNotes());
         }
         long endNanos = lastTime[0];
-        List<io.pktpath.core.conntrack.FlowRecord> flows = path == null ? List.of() : path.conntrack().flowsView(endNanos);
+        List<io.pktpath.core.conntrack.FlowRecord> flows = path == null ? List.of()
+                : path.conntrack().flowsView(endNanos).withTunnels(tunnelFlows.tunnels());
         List<io.pktpath.core.conntrack.RaceEvidence> races = path == null ? List.of() : findings.withoutTunnels(path.races());
         return new AnalysisResult(bundle, capturePath, captureSummary, summary.summary(), flows,
                 path == null ? Optional.empty() : Optional.of(withRaces(path.conntrack().stats(), path.races().size() - races.size())),

@@ -3,15 +3,17 @@ package io.pktpath.core.conntrack;
 import io.pktpath.core.trace.Tuple;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A snapshot of one flow for the {@code flows} command: id, zone, tuples, NAT bindings, protocol state (TCP state,
- * or UDP/ICMP/generic with ASSURED), per-direction counters, times, how it ended, origin (bundle or capture) and mark.
+ * or UDP/ICMP/generic with ASSURED), per-direction counters, times, how it ended, origin (bundle or capture), mark,
+ * frames and, for the carrier flow of an overlay tunnel's packets, the tunnel and the flows it carried.
  */
 public record FlowRecord(long id, int zone, Tuple original, Tuple reply, List<NatRecord> nat, String state,
                          boolean assured, long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply,
                          long firstNanos, long lastNanos, boolean replied, FlowEnd end, boolean fromBundle, long mark,
-                         long firstFrame, long lastFrame, List<Long> frames) {
+                         long firstFrame, long lastFrame, List<Long> frames, Optional<FlowTunnel> tunnel) {
     public FlowRecord {
         Objects.requireNonNull(original, "original");
         Objects.requireNonNull(reply, "reply");
@@ -19,6 +21,31 @@ public record FlowRecord(long id, int zone, Tuple original, Tuple reply, List<Na
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(end, "end");
         frames = List.copyOf(frames);
+        Objects.requireNonNull(tunnel, "tunnel");
+    }
+
+    /** A flow that carried no tunnel's packets. */
+    public FlowRecord(long id, int zone, Tuple original, Tuple reply, List<NatRecord> nat, String state,
+                      boolean assured, long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply,
+                      long firstNanos, long lastNanos, boolean replied, FlowEnd end, boolean fromBundle, long mark,
+                      long firstFrame, long lastFrame, List<Long> frames) {
+        this(id, zone, original, reply, nat, state, assured, packetsOriginal, bytesOriginal, packetsReply, bytesReply,
+                firstNanos, lastNanos, replied, end, fromBundle, mark, firstFrame, lastFrame, frames, Optional.empty());
+    }
+
+    /** This flow as the carrier flow of {@code t}. */
+    public FlowRecord withTunnel(FlowTunnel t) {
+        return new FlowRecord(id, zone, original, reply, nat, state, assured, packetsOriginal, bytesOriginal,
+                packetsReply, bytesReply, firstNanos, lastNanos, replied, end, fromBundle, mark, firstFrame, lastFrame,
+                frames, Optional.of(t));
+    }
+
+    /**
+     * Whether this is an overlay tunnel's carrier flow left unreplied, as the kernel leaves it: each direction of an
+     * inner flow hashes its own outer source port, so no carrier datagram answers another.
+     */
+    public boolean unrepliedCarrier() {
+        return tunnel.isPresent() && outcome().equals("unreplied");
     }
 
     /** One word for the flows view: reset, expired, reopened, closed (TCP TIME_WAIT/CLOSE), replied or unreplied. */

@@ -112,6 +112,15 @@ public final class ReportJson {
             n.put("fromBundle", f.fromBundle());
             n.put("mark", f.mark());
             longs(n.putArray("frames"), f.frames());
+            f.tunnel().ifPresent(t -> {
+                // only on an overlay tunnel's carrier flows: every other flow's JSON is as it was
+                ObjectNode x = n.putObject("tunnel");
+                x.put("encapsulation", t.tunnel());
+                x.put("role", "carrier");
+                longs(x.putArray("innerFlows"), t.innerFlows());
+                x.put("moreInnerFlows", t.moreInner());
+                x.put("note", t.explanation());
+            });
         }
         return a;
     }

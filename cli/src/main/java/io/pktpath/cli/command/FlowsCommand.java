@@ -41,6 +41,7 @@ public final class FlowsCommand implements Command {
         return """
                   pktpath flows samples/bundles/clusterip-tcp
                   pktpath flows bundle/ --outcome unreplied     # connections that never got an answer
+                  pktpath flows bundle/ --outcome tunnel        # an overlay's carrier flows (VXLAN, Geneve, IP-in-IP)
                   pktpath flows bundle/ --host 10.96.0.10 --port 53 --proto udp   # one service's DNS flows
                   pktpath flows bundle/ --format json
                 """;

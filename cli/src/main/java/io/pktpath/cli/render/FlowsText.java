@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code pktpath flows} in text: each connection as conntrack holds it, original and reply tuples, NAT, state, counters. */
+/**
+ * {@code pktpath flows} in text: each connection as conntrack holds it, original and reply tuples, NAT, state, counters;
+ * an overlay tunnel's carrier flow says what it carried, and its "unreplied" (the kernel's own) is not shown as a failure.
+ */
 public final class FlowsText {
     private FlowsText() {
     }
@@ -16,7 +19,8 @@ public final class FlowsText {
         out.println(flows.size() + (flows.size() == 1 ? " flow" : " flows"));
         for (FlowRecord f : flows) {
             out.println();
-            String outcome = switch (f.outcome()) {
+            String outcome = f.unrepliedCarrier() ? style.yellow(f.outcome()) + " (" + f.tunnel().get().explanation() + ")"
+                    : switch (f.outcome()) {
                 case "reset", "unreplied" -> style.red(f.outcome());
                 case "replied", "closed" -> style.green(f.outcome());
                 default -> style.yellow(f.outcome());
@@ -34,6 +38,9 @@ public final class FlowsText {
             }
             out.println("  time: " + Labels.time(f.firstNanos()) + " - " + Labels.time(f.lastNanos()) + " ("
                     + String.format(Locale.ROOT, "%.6f", f.durationNanos() / 1e9) + " s)");
+            if (f.tunnel().isPresent() && !f.unrepliedCarrier()) {
+                out.println("  tunnel: " + f.tunnel().get().carried());
+            }
             if (!f.frames().isEmpty()) {
                 out.println("  frames: " + SummaryText.frames(f.frames(), f.frames().size()));
             }

@@ -63,9 +63,17 @@ public final class SummaryText {
 
     private static String flowOutcomes(List<FlowRecord> flows) {
         Map<String, Long> by = new TreeMap<>();
-        flows.forEach(f -> by.merge(f.outcome(), 1L, Long::sum));
+        long[] carriers = {0};
+        flows.forEach(f -> {
+            by.merge(f.outcome(), 1L, Long::sum);
+            if (f.unrepliedCarrier()) {
+                carriers[0]++;
+            }
+        });
         StringBuilder sb = new StringBuilder();
-        by.forEach((k, v) -> sb.append(sb.length() == 0 ? " (" : ", ").append(k).append(' ').append(v));
+        by.forEach((k, v) -> sb.append(sb.length() == 0 ? " (" : ", ").append(k).append(' ').append(v)
+                .append(k.equals("unreplied") && carriers[0] > 0 ? " [" + carriers[0] + " of them overlay tunnel"
+                        + " carriers, unreplied as the kernel's are]" : ""));
         return sb.length() == 0 ? "" : sb + ")";
     }
 

@@ -10,12 +10,16 @@ import java.util.stream.Collectors;
 
 /**
  * One connection of the flows view: conntrack's id, protocol, original and reply tuples, the NAT done to it (with
- * the rule), its state and how it ended, the packets each way, and its frames; with the record it shows, for export.
+ * the rule), its state and how it ended ("unreplied (tunnel)" for an overlay's carrier flow, where that is the
+ * kernel's normal), the tunnel it carries packets of ("" for none), the packets each way, and its frames; with the
+ * record it shows, for export.
  */
 public record FlowRow(long id, String protocol, String original, String reply, String nat, String state,
-                      String outcome, long packetsOriginal, long packetsReply, long bytes, List<Long> frames,
-                      FlowRecord record) {
+                      String outcome, String tunnel, long packetsOriginal, long packetsReply, long bytes,
+                      List<Long> frames, FlowRecord record) {
     public FlowRow {
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(tunnel, "tunnel");
         frames = List.copyOf(frames);
         Objects.requireNonNull(record, "record");
     }
@@ -23,8 +27,9 @@ public record FlowRow(long id, String protocol, String original, String reply, S
     public static FlowRow of(FlowRecord f) {
         String nat = f.nat().stream().map(FlowRow::nat).collect(Collectors.joining("; "));
         return new FlowRow(f.id(), ProtocolNames.name(f.original().protocol()), f.original().toString(),
-                f.reply().toString(), nat, f.state() + (f.assured() ? " [ASSURED]" : ""), f.outcome(),
-                f.packetsOriginal(), f.packetsReply(), f.bytesOriginal() + f.bytesReply(), f.frames(), f);
+                f.reply().toString(), nat, f.state() + (f.assured() ? " [ASSURED]" : ""),
+                f.unrepliedCarrier() ? f.outcome() + " (tunnel)" : f.outcome(),
+                f.tunnel().map(t -> f.unrepliedCarrier() ? t.explanation() : t.carried()).orElse(""), f.packetsOriginal(), f.packetsReply(), f.bytesOriginal() + f.bytesReply(), f.frames(), f);
     }
 
     private static String nat(NatRecord n) {

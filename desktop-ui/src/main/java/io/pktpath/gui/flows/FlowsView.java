@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongPredicate;
 
-/** The flows tab: every connection conntrack had, with NAT, state and counts, and its frames, each opening in the table. */
+/**
+ * The flows tab: every connection conntrack had, with NAT, state, an overlay tunnel's carrier flows marked with what they
+ * carried, and counts, and its frames, each opening in the table.
+ */
 public final class FlowsView implements SessionView {
     private final TableView<FlowRow> table = new TableView<>();
     private final ListView<Long> frames;
@@ -34,7 +37,8 @@ public final class FlowsView implements SessionView {
         table.getColumns().add(Tables.column("Reply", 260, FlowRow::reply));
         table.getColumns().add(Tables.column("NAT", 330, FlowRow::nat));
         table.getColumns().add(Tables.column("State", 150, FlowRow::state));
-        table.getColumns().add(Tables.column("Outcome", 90, FlowRow::outcome));
+        table.getColumns().add(Tables.column("Outcome", 120, FlowRow::outcome));
+        table.getColumns().add(Tables.column("Tunnel", 260, FlowRow::tunnel));
         table.getColumns().add(Tables.column("Pkts orig", 80, FlowRow::packetsOriginal));
         table.getColumns().add(Tables.column("Pkts reply", 80, FlowRow::packetsReply));
         table.getColumns().add(Tables.column("Bytes", 80, FlowRow::bytes));
