@@ -155,4 +155,15 @@ class NftSetsAndMapsTranslatorTest {
         assertEquals(List.of("-A input -j REJECT --reject-with icmp-admin-prohibited"),
                 v4("reject with icmpx type admin-prohibited"));
     }
+
+    @Test
+    void firewalldFormsTheEngineCannotEvaluateStayRefused() {
+        assertEquals("'ct status dnat' is not in the replayed subset", refused("ct status dnat accept"),
+                "the engine's conntrack status has no DNAT bit");
+        assertEquals("'fib daddr type' is not in the replayed subset", refused("fib daddr type local accept"));
+        assertEquals("'meta l4proto !=' is not in the replayed subset",
+                refused("meta l4proto != { tcp, udp } drop"));
+        assertEquals("'ip saddr { 10.0.0.1, 10.0.0.2 }' is not in the replayed subset",
+                refused("meta l4proto { tcp, udp } ip saddr { 10.0.0.1, 10.0.0.2 } accept"), "two sets in one rule");
+    }
 }
