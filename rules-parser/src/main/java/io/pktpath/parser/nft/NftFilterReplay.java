@@ -7,6 +7,8 @@ import io.pktpath.parser.iptables.model.Policy;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.iptables.target.Goto;
+import io.pktpath.parser.iptables.target.Jump;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -180,8 +182,16 @@ public final class NftFilterReplay {
                     return Optional.of("rule at " + file + ":" + r.line() + " (`" + r.text() + "`) in chain " + c.name()
                             + ": " + refusedRule.reason());
                 }
-                rules.addAll(((NftRuleTranslator.Translated) o).rules());
+                List<Rule> translated = ((NftRuleTranslator.Translated) o).rules();
+                rules.addAll(translated);
                 r.jumpTargets().forEach(t -> table.chain(t).ifPresent(todo::addLast));
+                for (Rule t : translated) {
+                    if (t.target() instanceof Jump j) {
+                        table.chain(j.chain()).ifPresent(todo::addLast);
+                    } else if (t.target() instanceof Goto g) {
+                        table.chain(g.chain()).ifPresent(todo::addLast);
+                    }
+                }
             }
             boolean base = c == hooked.chain();
             Optional<Policy> policy = base ? Optional.of(hooked.base().policy().equals("drop") ? Policy.DROP

@@ -28,7 +28,8 @@ import java.util.Set;
  * Translates one rule of a native nftables filter chain into the iptables rule model, for one IP family, when it uses
  * only the replayed subset: {@code ip|ip6 saddr|daddr}, {@code tcp|udp sport|dport}, {@code meta l4proto},
  * {@code ip protocol}, {@code ip6 nexthdr}, {@code meta nfproto}, {@code iifname|oifname|iif|oif}, {@code ct state},
- * {@code meta mark}, {@code icmp|icmpv6 type} (each with {@code !=} and anonymous sets), {@code counter}, {@code log},
+ * {@code meta mark}, {@code icmp|icmpv6 type} (each with {@code !=} and anonymous or named sets), verdict maps
+ * ({@code vmap { key : verdict }} and {@code vmap @map}: one rule per element), {@code counter}, {@code log},
  * {@code comment}, and the verdicts accept, drop, reject, jump, goto and return. The conditions are written as an
  * iptables-save rule and read by {@link IptablesSaveParser}, so the compiler sees the matches it knows; an anonymous set
  * iptables cannot list in one rule becomes one rule per element, which only a rule ending in a verdict allows.
@@ -69,6 +70,8 @@ public final class NftRuleTranslator {
     private final List<String> tail = new ArrayList<>();
     private List<String> alternatives;
     private String protocol;
+    /** The protocol is one of several ({@code meta l4proto { icmp, ipv6-icmp }}), held as the alternatives. */
+    private boolean protocolAlternatives;
     private boolean never;
     private Target target = new NoTarget();
 
@@ -84,8 +87,98 @@ public final class NftRuleTranslator {
      */
     public static Outcome translate(NftTable table, String chain, int position, NftRule rule, String file,
                                     IpFamily family) {
+        List<String> words = NftRuleTokens.split(rule.text());
+        int vmap = words.indexOf("vmap");
+        if (vmap >= 0) {
+            return verdictMap(table, chain, position, rule, file, family, words, vmap);
+        }
+        return translateWords(table, chain, position, rule, file, family, words);
+    }
+
+    /**
+     * A verdict map {@code selector vmap { key : verdict, ... }} (or {@code vmap @map}): one rule per element, the
+     * selector matching the element's key and ending in its verdict (the keys are disjoint, so their order does not
+     * matter; no key matched continues with the next rule, as the kernel does); {@code continue} elements add no rule.
+     */
+    private static Outcome verdictMap(NftTable table, String chain, int position, NftRule rule, String file,
+                                      IpFamily family, List<String> words, int vmap) {
+        if (vmap + 1 >= words.size()) {
+            return new Refused("'vmap' lacks its map");
+        }
+        String map = words.get(vmap + 1);
+        List<String> elements;
+        if (map.startsWith("@")) {
+            Optional<NftSet> named = table.sets().stream()
+                    .filter(s -> s.kind().equals("map") && s.name().equals(map.substring(1))).findFirst();
+            if (named.isEmpty() || named.get().values().isEmpty()) {
+                return new Refused("the verdict map " + map + (named.isEmpty() ? " is not in table " : " lists no "
+                        + "elements in table ") + table.qualifiedName());
+            }
+            elements = named.get().values();
+        } else if (NftRuleTokens.isSet(map)) {
+            elements = NftRuleTokens.elements(map);
+        } else {
+            return new Refused("'vmap " + map + "' is neither { key : verdict, ... } nor @map");
+        }
+        List<Rule> out = new ArrayList<>();
+        for (String element : elements) {
+            int colon = element.lastIndexOf(" : ");
+            if (colon < 0) {
+                return new Refused("the verdict map element '" + element + "' is not 'key : verdict'");
+            }
+            List<String> verdict = List.of(element.substring(colon + 3).strip().split("\\s+"));
+            if (verdict.equals(List.of("continue"))) {
+                continue;
+            }
+            List<String> one = new ArrayList<>(words.subList(0, vmap));
+            one.add(element.substring(0, colon).strip());
+            one.addAll(verdict);
+            one.addAll(words.subList(vmap + 2, words.size()));
+            Outcome o = translateWords(table, chain, position, rule, file, family, one);
+            if (o instanceof Refused r) {
+                return new Refused("the verdict map element '" + element + "': " + r.reason());
+            }
+            out.addAll(((Translated) o).rules());
+        }
+        return new Translated(out);
+    }
+
+    /**
+     * The words with each named set {@code @name} replaced by its elements as an anonymous set; empty with the reason
+     * when a named set is missing, lists no elements, or holds concatenations.
+     */
+    private static Optional<String> resolveSets(NftTable table, List<String> words, List<String> into) {
+        for (String w : words) {
+            if (!w.startsWith("@")) {
+                into.add(w);
+                continue;
+            }
+            Optional<NftSet> named = table.sets().stream()
+                    .filter(s -> s.kind().equals("set") && s.name().equals(w.substring(1))).findFirst();
+            if (named.isEmpty()) {
+                return Optional.of("the named set " + w + " is not in table " + table.qualifiedName());
+            }
+            List<String> values = named.get().values();
+            if (values.isEmpty()) {
+                return Optional.of("the named set " + w + " lists no elements");
+            }
+            if (values.stream().anyMatch(v -> v.contains(" . "))) {
+                return Optional.of("the named set " + w + " holds concatenations");
+            }
+            into.add("{ " + String.join(", ", values) + " }");
+        }
+        return Optional.empty();
+    }
+
+    private static Outcome translateWords(NftTable table, String chain, int position, NftRule rule, String file,
+                                          IpFamily family, List<String> raw) {
+        List<String> words = new ArrayList<>(raw.size());
+        Optional<String> unresolved = resolveSets(table, raw, words);
+        if (unresolved.isPresent()) {
+            return new Refused(unresolved.get());
+        }
         NftRuleTranslator t = new NftRuleTranslator(table, family);
-        Optional<String> refused = t.read(NftRuleTokens.split(rule.text()));
+        Optional<String> refused = t.read(words);
         if (refused.isPresent()) {
             return new Refused(refused.get());
         }
@@ -94,7 +187,7 @@ public final class NftRuleTranslator {
         }
         if (t.alternatives != null && !(t.target instanceof Accept || t.target instanceof Drop
                 || t.target instanceof Reject || t.target instanceof Return || t.target instanceof Goto)) {
-            return new Refused("an anonymous set iptables cannot list in one rule needs a verdict (accept, drop, reject,"
+            return new Refused("a set iptables cannot list in one rule needs a verdict (accept, drop, reject,"
                     + " return, goto) after it");
         }
         List<String> variants = t.alternatives == null ? List.of("") : t.alternatives;
@@ -245,7 +338,12 @@ public final class NftRuleTranslator {
 
     private boolean protocol(boolean neg, String value) {
         List<String> elements = NftRuleTokens.elements(value);
-        if (elements.size() != 1 || elements.get(0).startsWith("@")) {
+        if (elements.size() > 1 && !neg && protocol == null && alternatives == null) {
+            alternatives = elements.stream().map(e -> "-p " + (e.equals("icmpv6") ? "ipv6-icmp" : e)).toList();
+            protocolAlternatives = true;
+            return true;
+        }
+        if (elements.size() != 1 || elements.get(0).startsWith("@") || protocolAlternatives) {
             return false;
         }
         String name = elements.get(0).equals("icmpv6") ? "ipv6-icmp" : elements.get(0);
@@ -266,7 +364,7 @@ public final class NftRuleTranslator {
         }
         String proto = w.get(i);
         String field = w.get(i + 1);
-        if (!field.equals("dport") && !field.equals("sport")) {
+        if (protocolAlternatives || !field.equals("dport") && !field.equals("sport")) {
             return -1;
         }
         Boolean neg = negation(w, i + 2);
@@ -413,6 +511,9 @@ public final class NftRuleTranslator {
         if (v >= w.size()) {
             return w.size() + 1;
         }
+        if (protocolAlternatives) {
+            return -1;
+        }
         onlyFamily(v6 ? IpFamily.V6 : IpFamily.V4);
         String proto = v6 ? "ipv6-icmp" : "icmp";
         if (protocol != null && !protocol.equals(proto)) {
@@ -482,11 +583,14 @@ public final class NftRuleTranslator {
             }
             return i + 3;
         }
-        if (i + 3 >= w.size() || !w.get(i + 2).equals("type")) {
+        // nft 1.0 prints "reject with icmpx admin-prohibited", older releases "reject with icmpx type admin-prohibited"
+        boolean typed = i + 2 < w.size() && w.get(i + 2).equals("type");
+        int typeAt = typed ? i + 3 : i + 2;
+        if (typeAt >= w.size()) {
             return -1;
         }
         String kind = w.get(i + 1);
-        String type = w.get(i + 3);
+        String type = w.get(typeAt);
         String printed = switch (kind) {
             case "icmpx" -> (family == IpFamily.V4 ? ICMPX_V4 : ICMPX_V6).get(type);
             case "icmp" -> "icmp-" + (type.equals("prot-unreachable") ? "proto-unreachable" : type);
@@ -501,7 +605,7 @@ public final class NftRuleTranslator {
             return -1;
         }
         target = new Reject(with.get(), true);
-        return i + 4;
+        return typeAt + 1;
     }
 
     private static Optional<RejectWith> parseReject(String printed) {

@@ -260,6 +260,7 @@ public final class NftRulesetParser {
         if (set != null) {
             // the element list, possibly followed by the set's own closing brace on the same line
             set.elements += countElements(text);
+            set.values.addAll(splitElements(text));
             set.targets.addAll(NftRule.targets(text));
             set.drop |= DROP_VERDICT.matcher(text.replaceAll("\"[^\"]*\"", "\"\"")).find();
             if (depth < 0) {
@@ -274,7 +275,8 @@ public final class NftRulesetParser {
         if (set == null) {
             return;
         }
-        table.sets.add(new NftSet(set.kind, set.name, set.line, set.elements, List.copyOf(set.targets), set.drop));
+        table.sets.add(new NftSet(set.kind, set.name, set.line, set.elements, List.copyOf(set.targets), set.drop,
+                set.values));
         set = null;
     }
 
@@ -360,6 +362,49 @@ public final class NftRulesetParser {
         return any ? count + 1 : 0;
     }
 
+    /**
+     * The elements of the first {@code { a, b : c, d }} of {@code list}, split at the commas outside nested braces and
+     * quotes, each with its white space collapsed.
+     */
+    static List<String> splitElements(String list) {
+        List<String> out = new ArrayList<>();
+        StringBuilder e = new StringBuilder();
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '{') {
+                depth++;
+                if (depth == 1) {
+                    continue;
+                }
+            } else if (!quoted && c == '}') {
+                depth--;
+                if (depth == 0) {
+                    addElement(out, e);
+                    break;
+                }
+            } else if (!quoted && c == ',' && depth == 1) {
+                addElement(out, e);
+                continue;
+            }
+            if (depth >= 1) {
+                e.append(c);
+            }
+        }
+        return out;
+    }
+
+    private static void addElement(List<String> out, StringBuilder e) {
+        String s = e.toString().strip().replaceAll("\\s+", " ");
+        if (!s.isEmpty()) {
+            out.add(s);
+        }
+        e.setLength(0);
+    }
+
     /** Opened minus closed braces outside quoted text. */
     static int balance(String s) {
         int n = 0;
@@ -433,6 +478,7 @@ public final class NftRulesetParser {
         int elements;
         final java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
         boolean drop;
+        final List<String> values = new ArrayList<>();
 
         SetBuilder(String kind, String name, int line) {
             this.kind = kind;

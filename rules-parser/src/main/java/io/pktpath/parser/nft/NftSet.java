@@ -5,13 +5,21 @@ import java.util.Objects;
 
 /**
  * A named set or map of an nftables table ({@code kind} is {@code set} or {@code map}), how many elements it holds, and
- * for a verdict map the chains its elements jump or go to and whether an element's verdict is {@code drop}.
+ * for a verdict map the chains its elements jump or go to and whether an element's verdict is {@code drop}; {@code values}
+ * are the elements as nft printed them ({@code 10.0.0.0/8}, {@code 22}, {@code "lo" : accept}), in order.
  */
-public record NftSet(String kind, String name, int line, int elements, List<String> jumpTargets, boolean dropVerdict) {
+public record NftSet(String kind, String name, int line, int elements, List<String> jumpTargets, boolean dropVerdict,
+                     List<String> values) {
     public NftSet {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
         jumpTargets = List.copyOf(jumpTargets);
+        values = List.copyOf(values);
+    }
+
+    /** A set or map whose elements were counted but not kept. */
+    public NftSet(String kind, String name, int line, int elements, List<String> jumpTargets, boolean dropVerdict) {
+        this(kind, name, line, elements, jumpTargets, dropVerdict, List.of());
     }
 
     /** A set or map whose elements name no chain and no drop verdict. */

@@ -232,6 +232,6 @@ class NftRulesetParserTest {
         }
         NftTable t = NftRulesetParser.parse("odd.txt", "table ip t {\n\tset s { type ipv4_addr; elements = { 1.1.1.1, "
                 + "2.2.2.2 } }\n}\n").value().tables().get(0);
-        assertEquals(List.of(new NftSet("set", "s", 2, 2)), t.sets());
+        assertEquals(List.of(new NftSet("set", "s", 2, 2, List.of(), false, List.of("1.1.1.1", "2.2.2.2"))), t.sets());
     }
 }
