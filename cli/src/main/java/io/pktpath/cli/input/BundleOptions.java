@@ -32,7 +32,8 @@ public final class BundleOptions {
             new FileOption("conntrack", InputKind.CONNTRACK_LIST, "conntrack -L output"),
             new FileOption("sockets", InputKind.SOCKETS, "ss -tlnp (or ss -tulnp, ss -peaonmi) output: the listening sockets"),
             new FileOption("nft", InputKind.NFT_RULESET, "nft list ruleset (or nft -a list ruleset) output: its native "
-                    + "nftables base chains are listed and reported (finding NFT_NATIVE_CHAINS), never replayed"),
+                    + "nftables filter chains are replayed at their priority; the others are listed and reported "
+                    + "(finding NFT_NATIVE_CHAINS)"),
             new FileOption("trace-log", InputKind.TRACE_LOG, "a netfilter TRACE log (xtables-monitor --trace)"));
 
     private BundleOptions() {
