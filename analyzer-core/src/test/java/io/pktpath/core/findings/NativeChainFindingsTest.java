@@ -66,7 +66,7 @@ class NativeChainFindingsTest {
                 table ip guard {
                 	chain fwd {
                 		type filter hook forward priority 0; policy drop;
-                		ct status dnat accept
+                		ct status assured accept
                 	}
                 }
                 """).orElseThrow();

@@ -28,16 +28,19 @@ import java.util.Set;
  * Translates one rule of a native nftables filter chain into the iptables rule model, for one IP family, when it uses
  * only the replayed subset: {@code ip|ip6 saddr|daddr}, {@code tcp|udp sport|dport}, {@code meta l4proto},
  * {@code ip protocol}, {@code ip6 nexthdr}, {@code meta nfproto}, {@code iifname|oifname|iif|oif}, {@code ct state},
- * {@code meta mark}, {@code icmp|icmpv6 type} (each with {@code !=} and anonymous or named sets), verdict maps
- * ({@code vmap { key : verdict }} and {@code vmap @map}: one rule per element), {@code counter}, {@code log},
- * {@code comment}, and the verdicts accept, drop, reject, jump, goto and return. The conditions are written as an
- * iptables-save rule and read by {@link IptablesSaveParser}, so the compiler sees the matches it knows; an anonymous set
- * iptables cannot list in one rule becomes one rule per element, which only a rule ending in a verdict allows.
+ * {@code ct status dnat|snat}, {@code meta mark}, {@code icmp|icmpv6 type} (each with {@code !=} and anonymous or
+ * named sets), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map}: one rule per element),
+ * {@code counter}, {@code log}, {@code comment}, and the verdicts accept, drop, reject, jump, goto and return. The
+ * conditions are written as an iptables-save rule and read by {@link IptablesSaveParser}, so the compiler sees the
+ * matches it knows; an anonymous set iptables cannot list in one rule becomes one rule per element, which only a rule
+ * ending in a verdict allows.
  */
 public final class NftRuleTranslator {
     private static final Set<String> LOG_OPTIONS = Set.of("prefix", "level", "flags", "group", "snaplen",
             "queue-threshold");
     private static final Set<String> CT_STATES = Set.of("new", "established", "related", "invalid", "untracked");
+    /** The ct status bits that xt_conntrack's virtual states express exactly. */
+    private static final Set<String> CT_NAT_STATUS = Set.of("dnat", "snat");
     private static final Map<String, String> ICMPV6_NAMES = Map.of("nd-neighbor-solicit", "neighbour-solicitation",
             "nd-neighbor-advert", "neighbour-advertisement", "nd-router-solicit", "router-solicitation",
             "nd-router-advert", "router-advertisement", "nd-redirect", "redirect");
@@ -461,6 +464,9 @@ public final class NftRuleTranslator {
     }
 
     private int ct(List<String> w, int i) {
+        if (i + 2 < w.size() && w.get(i + 1).equals("status")) {
+            return ctStatus(w, i);
+        }
         if (i + 2 >= w.size() || !w.get(i + 1).equals("state")) {
             return -1;
         }
@@ -478,6 +484,31 @@ public final class NftRuleTranslator {
         }
         String list = String.join(",", states.stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList());
         tail.add("-m conntrack " + (neg ? "! " : "") + "--ctstate " + list);
+        return v + 1;
+    }
+
+    /**
+     * {@code ct status dnat} (or {@code snat}, or both as a list): the ct's IPS_DST_NAT / IPS_SRC_NAT bit, which is
+     * what xt_conntrack's DNAT and SNAT states test, so {@code -m conntrack --ctstate DNAT}. Without a ct neither
+     * matches (nft's expression breaks, xt_conntrack has only INVALID or UNTRACKED). Other status bits, and
+     * {@code !=} (which nft's break makes false without a ct, where iptables' negation is true), stay outside the
+     * subset.
+     */
+    private int ctStatus(List<String> w, int i) {
+        Boolean neg = negation(w, i + 2);
+        if (neg == null || neg) {
+            return -1;
+        }
+        int v = valueAt(w, i + 2);
+        if (v >= w.size()) {
+            return w.size() + 1;
+        }
+        List<String> bits = NftRuleTokens.elements(w.get(v));
+        if (bits.isEmpty() || !CT_NAT_STATUS.containsAll(bits)) {
+            return -1;
+        }
+        tail.add("-m conntrack --ctstate " + String.join(",",
+                bits.stream().distinct().map(b -> b.toUpperCase(java.util.Locale.ROOT)).toList()));
         return v + 1;
     }
 

@@ -157,9 +157,22 @@ class NftSetsAndMapsTranslatorTest {
     }
 
     @Test
+    void firewalldsDnatStatusIsConntracksDnatState() {
+        // xt_conntrack's DNAT/SNAT states test IPS_DST_NAT/IPS_SRC_NAT, the bits nft's ct status dnat/snat read
+        assertEquals(List.of("-A input -m conntrack --ctstate DNAT -j ACCEPT"), v4("ct status dnat accept"));
+        assertEquals(List.of("-A input -m conntrack --ctstate SNAT -j ACCEPT"), v4("ct status snat accept"));
+        assertEquals(List.of("-A input -m conntrack --ctstate DNAT,SNAT -j ACCEPT"),
+                v4("ct status { dnat, snat } accept"));
+        assertEquals(List.of("-A input -m conntrack --ctstate ESTABLISHED -m conntrack --ctstate DNAT -j ACCEPT"),
+                v4("ct state established ct status dnat accept"));
+    }
+
+    @Test
     void firewalldFormsTheEngineCannotEvaluateStayRefused() {
-        assertEquals("'ct status dnat' is not in the replayed subset", refused("ct status dnat accept"),
-                "the engine's conntrack status has no DNAT bit");
+        assertEquals("'ct status assured' is not in the replayed subset", refused("ct status assured accept"),
+                "only the NAT bits map onto xt_conntrack exactly");
+        assertEquals("'ct status !=' is not in the replayed subset", refused("ct status != dnat accept"),
+                "without a ct nft's != is false, iptables' negation true");
         assertEquals("'fib daddr type' is not in the replayed subset", refused("fib daddr type local accept"));
         assertEquals("'meta l4proto !=' is not in the replayed subset",
                 refused("meta l4proto != { tcp, udp } drop"));
