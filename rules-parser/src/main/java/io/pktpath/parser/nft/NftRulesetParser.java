@@ -259,8 +259,9 @@ public final class NftRulesetParser {
         pending = null;
         if (set != null) {
             // the element list, possibly followed by the set's own closing brace on the same line
-            set.elements += countElements(text);
-            set.values.addAll(splitElements(text));
+            List<String> elements = splitElements(text);
+            set.elements += elements.size();
+            set.values.addAll(elements);
             set.targets.addAll(NftRule.targets(text));
             set.drop |= DROP_VERDICT.matcher(text.replaceAll("\"[^\"]*\"", "\"\"")).find();
             if (depth < 0) {
@@ -337,29 +338,6 @@ public final class NftRulesetParser {
             throw new IllegalStateException(t);
         }
         return m;
-    }
-
-    /** Elements of {@code { a, b, c }}: the commas outside nested braces and quotes, plus one. */
-    static int countElements(String list) {
-        int depth = 0;
-        int count = 0;
-        boolean quoted = false;
-        boolean any = false;
-        for (int i = 0; i < list.length(); i++) {
-            char c = list.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (!quoted && c == '{') {
-                depth++;
-            } else if (!quoted && c == '}') {
-                depth--;
-            } else if (!quoted && c == ',' && depth == 1) {
-                count++;
-            } else if (depth >= 1 && !Character.isWhitespace(c)) {
-                any = true;
-            }
-        }
-        return any ? count + 1 : 0;
     }
 
     /**
