@@ -20,15 +20,15 @@ class NftRuleTranslatorTest {
             new NftChain("input", 2, Optional.empty(), List.of()),
             new NftChain("sub", 9, Optional.empty(), List.of())), List.of());
 
+    private static final TranslatorProbe PROBE = new TranslatorProbe(TABLE, 3, 7);
+
     private static NftRuleTranslator.Outcome outcome(String text, IpFamily family) {
-        return NftRuleTranslator.translate(TABLE, "input", 3, new NftRule(text, 7, Optional.empty()), "nft.txt", family);
+        return PROBE.outcome(text, family);
     }
 
     /** The translated rules, rendered. */
     private static List<String> v(String text, IpFamily family) {
-        NftRuleTranslator.Outcome o = outcome(text, family);
-        NftRuleTranslator.Translated t = assertInstanceOf(NftRuleTranslator.Translated.class, o, o::toString);
-        return t.rules().stream().map(RuleRenderer::render).toList();
+        return PROBE.rules(text, family);
     }
 
     private static List<String> v4(String text) {
@@ -36,7 +36,7 @@ class NftRuleTranslatorTest {
     }
 
     private static String refused(String text) {
-        return assertInstanceOf(NftRuleTranslator.Refused.class, outcome(text, IpFamily.V4)).reason();
+        return PROBE.refusal(text);
     }
 
     @Test

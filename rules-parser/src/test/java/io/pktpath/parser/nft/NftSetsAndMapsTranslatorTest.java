@@ -1,12 +1,9 @@
 package io.pktpath.parser.nft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.pktpath.parser.iptables.RuleRenderer;
 import io.pktpath.parser.net.IpFamily;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,15 +55,10 @@ class NftSetsAndMapsTranslatorTest {
             """;
     private static final NftTable TABLE = NftRulesetParser.parse("nft.txt", RULESET).value().tables().get(0);
 
-    private static NftRuleTranslator.Outcome outcome(String text, IpFamily family) {
-        return NftRuleTranslator.translate(TABLE, "input", 2, new NftRule(text, 40, Optional.empty()), "nft.txt",
-                family);
-    }
+    private static final TranslatorProbe PROBE = new TranslatorProbe(TABLE, 2, 40);
 
     private static List<String> v(String text, IpFamily family) {
-        NftRuleTranslator.Outcome o = outcome(text, family);
-        NftRuleTranslator.Translated t = assertInstanceOf(NftRuleTranslator.Translated.class, o, o::toString);
-        return t.rules().stream().map(RuleRenderer::render).toList();
+        return PROBE.rules(text, family);
     }
 
     private static List<String> v4(String text) {
@@ -74,7 +66,7 @@ class NftSetsAndMapsTranslatorTest {
     }
 
     private static String refused(String text) {
-        return assertInstanceOf(NftRuleTranslator.Refused.class, outcome(text, IpFamily.V4)).reason();
+        return PROBE.refusal(text);
     }
 
     @Test
