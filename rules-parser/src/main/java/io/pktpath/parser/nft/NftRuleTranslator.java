@@ -274,6 +274,18 @@ public final class NftRuleTranslator {
         };
     }
 
+    /**
+     * Where the value after a selector's words stands (past an {@code ==} or {@code !=} at {@code at}): -1 for an
+     * operator outside the subset, {@code w.size() + 1} when the rule ends before a value.
+     */
+    private static int operand(List<String> w, int at) {
+        if (negation(w, at) == null) {
+            return -1;
+        }
+        int v = valueAt(w, at);
+        return v >= w.size() ? w.size() + 1 : v;
+    }
+
     private static int valueAt(List<String> w, int at) {
         return at < w.size() && (w.get(at).equals("!=") || w.get(at).equals("==")) ? at + 1 : at;
     }
@@ -291,14 +303,11 @@ public final class NftRuleTranslator {
         }
         IpFamily f = w.get(i).equals("ip") ? IpFamily.V4 : IpFamily.V6;
         String field = w.get(i + 1);
-        Boolean neg = negation(w, i + 2);
-        if (neg == null) {
-            return -1;
+        int v = operand(w, i + 2);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
-        int v = valueAt(w, i + 2);
-        if (v >= w.size()) {
-            return w.size() + 1;
-        }
+        boolean neg = w.get(i + 2).equals("!=");
         onlyFamily(f);
         String value = w.get(v);
         switch (field) {
@@ -370,14 +379,11 @@ public final class NftRuleTranslator {
         if (protocolAlternatives || !field.equals("dport") && !field.equals("sport")) {
             return -1;
         }
-        Boolean neg = negation(w, i + 2);
-        if (neg == null) {
-            return -1;
+        int v = operand(w, i + 2);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
-        int v = valueAt(w, i + 2);
-        if (v >= w.size()) {
-            return w.size() + 1;
-        }
+        boolean neg = w.get(i + 2).equals("!=");
         if (protocol != null && !protocol.equals(proto)) {
             never = true;
         }
@@ -401,14 +407,11 @@ public final class NftRuleTranslator {
             return -1;
         }
         String key = w.get(i);
-        Boolean neg = negation(w, i + 1);
-        if (neg == null) {
-            return -1;
+        int v = operand(w, i + 1);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
-        int v = valueAt(w, i + 1);
-        if (v >= w.size()) {
-            return w.size() + 1;
-        }
+        boolean neg = w.get(i + 1).equals("!=");
         String value = w.get(v);
         switch (key) {
             case "l4proto" -> {
@@ -441,14 +444,11 @@ public final class NftRuleTranslator {
 
     private int iface(List<String> w, int i) {
         boolean in = w.get(i).startsWith("i");
-        Boolean neg = negation(w, i + 1);
-        if (neg == null) {
-            return -1;
+        int v = operand(w, i + 1);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
-        int v = valueAt(w, i + 1);
-        if (v >= w.size()) {
-            return w.size() + 1;
-        }
+        boolean neg = w.get(i + 1).equals("!=");
         List<String> names = new ArrayList<>();
         for (String e : NftRuleTokens.elements(w.get(v))) {
             String name = e.replace("\"", "");
@@ -470,14 +470,11 @@ public final class NftRuleTranslator {
         if (i + 2 >= w.size() || !w.get(i + 1).equals("state")) {
             return -1;
         }
-        Boolean neg = negation(w, i + 2);
-        if (neg == null) {
-            return -1;
+        int v = operand(w, i + 2);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
-        int v = valueAt(w, i + 2);
-        if (v >= w.size()) {
-            return w.size() + 1;
-        }
+        boolean neg = w.get(i + 2).equals("!=");
         List<String> states = NftRuleTokens.elements(w.get(v));
         if (states.isEmpty() || !CT_STATES.containsAll(states)) {
             return -1;
@@ -495,13 +492,12 @@ public final class NftRuleTranslator {
      * subset.
      */
     private int ctStatus(List<String> w, int i) {
-        Boolean neg = negation(w, i + 2);
-        if (neg == null || neg) {
+        if (w.get(i + 2).equals("!=")) {
             return -1;
         }
-        int v = valueAt(w, i + 2);
-        if (v >= w.size()) {
-            return w.size() + 1;
+        int v = operand(w, i + 2);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
         List<String> bits = NftRuleTokens.elements(w.get(v));
         if (bits.isEmpty() || !CT_NAT_STATUS.containsAll(bits)) {
@@ -513,14 +509,11 @@ public final class NftRuleTranslator {
     }
 
     private int mark(List<String> w, int i) {
-        Boolean neg = negation(w, i);
-        if (neg == null) {
-            return -1;
+        int v = operand(w, i);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
-        int v = valueAt(w, i);
-        if (v >= w.size()) {
-            return w.size() + 1;
-        }
+        boolean neg = w.get(i).equals("!=");
         String value = w.get(v);
         if (!value.matches("0x[0-9a-fA-F]{1,8}|\\d{1,10}")) {
             return -1;
@@ -534,14 +527,11 @@ public final class NftRuleTranslator {
         if (i + 2 >= w.size() || !w.get(i + 1).equals("type")) {
             return -1;
         }
-        Boolean neg = negation(w, i + 2);
-        if (neg == null) {
-            return -1;
+        int v = operand(w, i + 2);
+        if (v < 0 || v > w.size()) {
+            return v;
         }
-        int v = valueAt(w, i + 2);
-        if (v >= w.size()) {
-            return w.size() + 1;
-        }
+        boolean neg = w.get(i + 2).equals("!=");
         if (protocolAlternatives) {
             return -1;
         }
