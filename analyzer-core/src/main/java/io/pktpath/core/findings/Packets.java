@@ -28,39 +28,6 @@ final class Packets {
         return p.tcpFlags() >= 0 && (p.tcpFlags() & flag) != 0;
     }
 
-    /**
-     * True when the IP length of TCP packet {@code p} leaves no room for payload, so its info text says {@code len 0}:
-     * an IPv4 packet of 1 to 40 bytes (IP and TCP headers are 20 bytes at least; a length of 0 means a segmentation
-     * offload frame, whose payload is what was captured), an IPv6 one of at most 60.
-     */
-    static boolean noTcpPayload(PacketSummary p) {
-        return p.family() == 4 ? p.length() > 0 && p.length() <= 40 : p.family() == 6 && p.length() <= 60;
-    }
-
-    /** {@code " seq "} and {@code " len "}: the words of the info text {@link #infoNumber} looks for. */
-    static final String SEQ = " seq ";
-    static final String LEN = " len ";
-
-    /** The number after {@code marker} (a word with a space either side, e.g. {@link #SEQ}) in the info text, or -1. */
-    static long infoNumber(PacketSummary p, String marker) {
-        String info = p.info();
-        int i = info.indexOf(marker);
-        if (i < 0) {
-            return -1;
-        }
-        int s = i + marker.length();
-        int e = s;
-        long value = 0;
-        while (e < info.length() && Character.isDigit(info.charAt(e))) {
-            value = value * 10 + Character.digit(info.charAt(e), 10);
-            e++;
-        }
-        if (e - s > 18) {
-            return Long.parseLong(info.substring(s, e));
-        }
-        return e == s ? -1 : value;
-    }
-
     /** A packet's captured tuple as a map key, compared without formatting any address. */
     record FlowKey(int proto, java.util.Optional<io.pktpath.parser.net.IpAddress> src, int sport,
                    java.util.Optional<io.pktpath.parser.net.IpAddress> dst, int dport) {

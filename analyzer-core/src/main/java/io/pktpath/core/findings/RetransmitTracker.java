@@ -75,14 +75,10 @@ final class RetransmitTracker {
             return;
         }
         boolean syn = Packets.has(p, Packets.SYN) && !Packets.has(p, Packets.ACK);
-        if (!syn && Packets.noTcpPayload(p)) {
+        if (!syn && p.payloadLength() <= 0) {
             return;
         }
-        long len = Packets.infoNumber(p, Packets.LEN);
-        if (!syn && len <= 0) {
-            return;
-        }
-        long seq = Packets.infoNumber(p, Packets.SEQ);
+        long seq = p.tcpSeq();
         long[] k = key(p);
         Segment s = current.get(k);
         if (s != null && s.seq == seq && s.syn == syn) {

@@ -51,20 +51,26 @@ public final class PacketConverter {
         Optional<IpAddress> dst = Optional.empty();
         byte[] srcText = NO_TEXT;
         byte[] dstText = NO_TEXT;
+        int proto = view.family() == 0 ? -1 : view.protocol();
+        // a whole TCP or UDP packet's info text is left to the summary's fields (PacketSummary.info writes the same
+        // text when a view shows it); every other frame's is written here, from what only the decoder sees
+        boolean plain = ip && !view.isFragment() && ports(view) && view.dstPort() >= 0
+                && (proto == Packet.TCP && view.tcpFlags() >= 0 || proto == Packet.UDP);
         if (view.family() == 4) {
             int slot = addresses.slot(view.src4());
             src = addresses.addressAt(slot);
-            srcText = addresses.asciiAt(slot);
+            srcText = plain ? NO_TEXT : addresses.asciiAt(slot);
             slot = addresses.slot(view.dst4());
             dst = addresses.addressAt(slot);
-            dstText = addresses.asciiAt(slot);
+            dstText = plain ? NO_TEXT : addresses.asciiAt(slot);
         } else if (view.family() == 6) {
             src = Optional.of(source(view));
             dst = Optional.of(destination(view));
-            srcText = PacketInfo.ascii(src.get().toString());
-            dstText = PacketInfo.ascii(dst.get().toString());
+            if (!plain) {
+                srcText = PacketInfo.ascii(src.get().toString());
+                dstText = PacketInfo.ascii(dst.get().toString());
+            }
         }
-        int proto = view.family() == 0 ? -1 : view.protocol();
         Optional<Packet> packet = Optional.empty();
         if ((ip || truncatedButUsable) && src.isPresent()) {
             packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc())));
@@ -75,8 +81,10 @@ public final class PacketConverter {
                 ports(view) ? view.srcPort() : -1, ports(view) ? view.dstPort() : -1,
                 view.family() == 4 ? view.ipId() : -1, view.family() != 0 ? view.ipTotalLength() : (int) frame.originalLength(),
                 isIcmp(view) ? view.icmpType() : -1, isIcmp(view) ? view.icmpCode() : -1,
-                proto == Packet.TCP ? view.tcpFlags() : -1, info.describe(view, (int) frame.originalLength(), srcText, dstText),
-                tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet.flatMap(Packet::quoted));
+                proto == Packet.TCP ? view.tcpFlags() : -1,
+                plain ? null : info.describe(view, (int) frame.originalLength(), srcText, dstText),
+                tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet.flatMap(Packet::quoted),
+                proto == Packet.TCP || proto == Packet.UDP ? Math.max(view.payloadLength(), 0) : -1);
         return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
                 view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty(),
                 packet.isPresent() ? encapsulation(frame, view) : Optional.empty());

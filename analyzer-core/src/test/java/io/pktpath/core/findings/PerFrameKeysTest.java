@@ -83,28 +83,6 @@ class PerFrameKeysTest {
     }
 
     @Test
-    void infoNumbersParseAsBefore() {
-        String[] infos = {"TCP 10.0.0.1:1 > 10.0.0.2:80 [S] seq 0 len 0", "TCP 1.1.1.1:1 > 2.2.2.2:2 [.] seq 4294967295 ack 1 len 1448",
-            "TCP [::1]:1 > [::2]:2 [P.] seq 12 ack 99 len 7 frag off 0 MF", "UDP 1.1.1.1:1 > 2.2.2.2:2 len 30", " seq x len ",
-            "seq 5 len 5", " seq 0123 len 000", " len 999999999999999999 seq 1234567890123456789", ""};
-        for (String info : infos) {
-            for (String word : new String[] {"seq", "len"}) {
-                PacketSummary p = withInfo(info);
-                assertEquals(oldInfoNumber(p, word), Packets.infoNumber(p, word.equals("seq") ? Packets.SEQ : Packets.LEN), info);
-            }
-        }
-        PacketSummary huge = withInfo("TCP seq 99999999999999999999 len 1");
-        assertThrows(NumberFormatException.class, () -> oldInfoNumber(huge, "seq"));
-        assertThrows(NumberFormatException.class, () -> Packets.infoNumber(huge, Packets.SEQ));
-        for (int i = 0; i < 20_000; i++) {
-            long seq = random.nextLong() & 0xffffffffL;
-            PacketSummary p = withInfo("TCP 1.2.3.4:5 > 6.7.8.9:10 [.] seq " + seq + " ack 3 len " + random.nextInt(9000));
-            assertEquals(seq, Packets.infoNumber(p, Packets.SEQ));
-            assertEquals(oldInfoNumber(p, "len"), Packets.infoNumber(p, Packets.LEN));
-        }
-    }
-
-    @Test
     void endpointsAndTupleKeysReadAsBefore() {
         for (int i = 0; i < 20_000; i++) {
             int family = random.nextBoolean() ? 4 : 6;
@@ -141,21 +119,6 @@ class PerFrameKeysTest {
         return (v6 ? "[" + src + "]" : src) + ":" + k.sport() + " > " + (v6 ? "[" + dst + "]" : dst) + ":" + k.dport();
     }
 
-    /** {@code Packets.infoNumber} as it was written before it stopped building strings. */
-    private static long oldInfoNumber(PacketSummary p, String word) {
-        String info = p.info();
-        int i = info.indexOf(" " + word + " ");
-        if (i < 0) {
-            return -1;
-        }
-        int s = i + word.length() + 2;
-        int e = s;
-        while (e < info.length() && Character.isDigit(info.charAt(e))) {
-            e++;
-        }
-        return e == s ? -1 : Long.parseLong(info.substring(s, e));
-    }
-
     /** The hash a record of these components generates: {@code 31 * h + hash(component)} from 0. */
     private static int generatedHash(Packets.FlowKey k) {
         int h = 0;
@@ -187,9 +150,5 @@ class PerFrameKeysTest {
     private static PacketSummary summary(long frame) {
         return new PacketSummary(frame, frame, "eth0", "in", 4, 6, Optional.empty(), Optional.empty(), 1, 2, -1, 60, -1, -1,
                 0x10, "");
-    }
-
-    private static PacketSummary withInfo(String info) {
-        return new PacketSummary(1, 0, "eth0", "in", 4, 6, Optional.empty(), Optional.empty(), 1, 2, -1, 60, -1, -1, 0x10, info);
     }
 }

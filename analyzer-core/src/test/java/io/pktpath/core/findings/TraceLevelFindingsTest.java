@@ -20,8 +20,9 @@ class TraceLevelFindingsTest {
 
     private static PacketTrace segment(long frame, long nanos, String iface, long seq, int len, List<String> notes) {
         PacketSummary p = new PacketSummary(frame, nanos, iface, "out", 4, 6, Optional.of(IpAddress.v4(0x0a000005)),
-                Optional.of(IpAddress.v4(0x0a090909)), 40000, 80, 1, 40 + len, -1, -1, 0x18,
-                "TCP 10.0.0.5:40000 > 10.9.9.9:80 [P.] seq " + seq + " ack 1 len " + len);
+                Optional.of(IpAddress.v4(0x0a090909)), 40000, 80, 1, 40 + len, -1, -1, 0x18, null, seq, 1,
+                Optional.empty(), len);
+        assertEquals("TCP 10.0.0.5:40000 > 10.9.9.9:80 [P.] seq " + seq + " ack 1 len " + len, p.info());
         return new PacketTrace(p, FrameRole.LOCAL_OUT, List.of(), Disposition.SENT, "sent", Optional.empty(),
                 Optional.empty(), List.of(), List.of(), List.of(), notes, 1);
     }

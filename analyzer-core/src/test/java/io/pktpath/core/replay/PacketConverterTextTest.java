@@ -48,6 +48,7 @@ class PacketConverterTextTest {
             CapturedPacket cp = converter.convert(frame, view);
             PacketSummary s = cp.summary();
             assertEquals(expected, s.info(), () -> "frame " + frame.frameNumber());
+            assertEquals(payloadLengthIn(expected, s.proto()), s.payloadLength(), expected);
             kinds.add(expected.substring(0, Math.min(4, expected.length())));
             for (String part : new String[] {"(quoting TCP", "(quoting UDP", "(quoting proto", " frag off ", " MF",
                 " (truncated)", "[", " mtu ", " ack ", "who-has", "is-at"}) {
@@ -64,6 +65,19 @@ class PacketConverterTextTest {
         assertTrue(kinds.containsAll(Set.of("TCP ", "UDP ", "ICMP", "prot", "ARP ", "ethe", "(quoting TCP", "(quoting UDP",
                 "(quoting proto", " frag off ", " MF", " (truncated)", "[", " mtu ", " ack ", "who-has", "is-at")),
                 kinds::toString);
+    }
+
+    /** The TCP or UDP payload length the info text gives ({@code len N}), -1 for other protocols. */
+    private static int payloadLengthIn(String info, int proto) {
+        int i = info.indexOf(" len ");
+        if (proto != 6 && proto != 17 || i < 0) {
+            return -1;
+        }
+        int end = i + 5;
+        while (end < info.length() && Character.isDigit(info.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(info.substring(i + 5, end));
     }
 
     @Test
