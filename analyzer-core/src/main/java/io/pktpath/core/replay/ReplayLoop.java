@@ -1038,15 +1038,21 @@ public final class ReplayLoop {
 
     private static PacketTrace copyOf(CapturedPacket cp, PacketTrace original) {
         boolean fragment = original.reassembled().isPresent() && cp.fragment().isPresent();
-        String reason = (fragment ? "a fragment of the datagram of frame " : "the packet of frame ")
-                + original.packet().frame() + " leaving on "
+        if (!fragment) {
+            // a whole packet's copy: its reason (the packet of frame N leaving on IFACE[ after NAT]) is written from
+            // the trace's fields when a view asks for it (PacketTrace.reason)
+            return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), null,
+                    original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(),
+                    List.of(), original.flowId(), Optional.empty());
+        }
+        String reason = "a fragment of the datagram of frame " + original.packet().frame() + " leaving on "
                 + (cp.summary().iface().isEmpty() ? "its output interface" : cp.summary().iface())
                 + (original.nat().isPresent() && original.nat().get().changed() ? " after NAT" : "")
-                + (!fragment ? "" : ", as one of the fragments the kernel cut it into after POSTROUTING"
-                        + (original.reassembled().get().largestFragment() == 0 ? "" : " (at most "
+                + ", as one of the fragments the kernel cut it into after POSTROUTING"
+                + (original.reassembled().get().largestFragment() == 0 ? "" : " (at most "
                         + original.reassembled().get().largestFragment() + " bytes, the largest fragment it arrived in,"
-                        + " or the device's MTU if smaller)"));
-        Optional<Reassembled> whole = fragment && cp.fragment().get().first()
+                        + " or the device's MTU if smaller)");
+        Optional<Reassembled> whole = cp.fragment().get().first()
                 ? Optional.of(Defragmenter.leftAs(cp, original.reassembled().get(), original.correlated()))
                 : Optional.empty();
         return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), reason,

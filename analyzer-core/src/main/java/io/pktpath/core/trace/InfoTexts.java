@@ -13,15 +13,15 @@ final class InfoTexts {
     private InfoTexts() {
     }
 
-    /** Whether {@link #of} can write the text of a summary with these fields. */
+    /** Whether {@link #append} can write the text of a summary with these fields. */
     static boolean derivable(int family, int proto, Optional<IpAddress> src, Optional<IpAddress> dst, int sport,
                              int dport, int tcpFlags, int payloadLength) {
         return (family == 4 || family == 6) && (proto == 6 && tcpFlags >= 0 || proto == 17) && src.isPresent()
                 && dst.isPresent() && sport >= 0 && dport >= 0 && payloadLength >= 0;
     }
 
-    static String of(PacketSummary p) {
-        StringBuilder sb = new StringBuilder(72);
+    /** Appends the text of {@code p}, a summary {@link #derivable} from its fields. */
+    static StringBuilder append(StringBuilder sb, PacketSummary p) {
         sb.append(p.proto() == 6 ? "TCP " : "UDP ");
         Addresses.appendEndpoint(sb, p.src().get(), p.sport()).append(" > ");
         Addresses.appendEndpoint(sb, p.dst().get(), p.dport());
@@ -42,7 +42,7 @@ final class InfoTexts {
                 sb.append(" ack ").append(p.tcpAck());
             }
         }
-        return sb.append(" len ").append(p.payloadLength()).toString();
+        return sb.append(" len ").append(p.payloadLength());
     }
 
     private static void flag(StringBuilder sb, int flags, int bit, char letter) {

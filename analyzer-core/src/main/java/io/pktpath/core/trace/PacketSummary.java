@@ -51,7 +51,12 @@ public record PacketSummary(long frame, long timeNanos, String iface, String dir
      */
     @Override
     public String info() {
-        return info != null ? info : InfoTexts.of(this);
+        return info != null ? info : InfoTexts.append(new StringBuilder(72), this).toString();
+    }
+
+    /** Appends what {@link #info()} returns (without making the text first when it is written from the fields). */
+    public StringBuilder appendInfo(StringBuilder sb) {
+        return info != null ? sb.append(info) : InfoTexts.append(sb, this);
     }
 
     /** This summary placed on another interface and direction. */

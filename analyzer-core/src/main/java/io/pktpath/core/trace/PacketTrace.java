@@ -9,7 +9,9 @@ import java.util.Optional;
  * steps, the final disposition with a sentence a person can read, the NAT and route, the frames of the same packet seen
  * elsewhere, the alternatives where the capture could not decide, the rules that missed (on request), assumptions made,
  * for a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw, and for an overlay's
- * frame, its tie to the tunnel frame that carries it or the frame it carries.
+ * frame, its tie to the tunnel frame that carries it or the frame it carries. The reason of a whole packet's egress copy
+ * may be left to its fields ({@code reason} null), as half the frames of a node's capture are such copies: {@link
+ * #reason()} writes it when asked.
  */
 public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
                           String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
@@ -20,10 +22,12 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         Objects.requireNonNull(role, "role");
         path = JoinedList.immutable(path);
         Objects.requireNonNull(disposition, "disposition");
-        Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(nat, "nat");
         Objects.requireNonNull(route, "route");
         correlated = List.copyOf(correlated);
+        if (reason == null && (role != FrameRole.EGRESS_COPY || correlated.size() != 1 || reassembled.isPresent())) {
+            throw new NullPointerException("reason");
+        }
         alternatives = List.copyOf(alternatives);
         misses = List.copyOf(misses);
         notes = List.copyOf(notes);
@@ -46,6 +50,20 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
                        List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId) {
         this(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes, flowId,
                 Optional.empty());
+    }
+
+    /**
+     * The sentence a person reads for the disposition; for a whole packet's egress copy whose reason was left to its
+     * fields, {@code the packet of frame N leaving on IFACE[ after NAT]}.
+     */
+    @Override
+    public String reason() {
+        if (reason != null) {
+            return reason;
+        }
+        StringBuilder sb = new StringBuilder(64).append("the packet of frame ").append(correlated.get(0))
+                .append(" leaving on ").append(packet.iface().isEmpty() ? "its output interface" : packet.iface());
+        return (nat.isPresent() && nat.get().changed() ? sb.append(" after NAT") : sb).toString();
     }
 
     /** This trace tied to a tunnel by {@code tie}. */

@@ -24,7 +24,7 @@ public final class FrameLine {
     /** Appends the line {@link #render} returns, given {@code decisive}, the label {@link Labels#decisive} gives. */
     static StringBuilder append(StringBuilder sb, PacketTrace t, Style style, String decisive) {
         PacketSummary p = t.packet();
-        head(sb, p.frame(), p.timeNanos(), p.iface(), p.dir(), p.info());
+        p.appendInfo(head(sb, p.frame(), p.timeNanos(), p.iface(), p.dir(), ""));
         sb.append("  ").append(style.disposition(t.disposition()));
         if (t.role() == FrameRole.EGRESS_COPY && !t.correlated().isEmpty()) {
             sb.append(" (copy of frame ").append(t.correlated().get(0)).append(')');
