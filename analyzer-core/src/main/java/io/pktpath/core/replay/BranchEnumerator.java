@@ -22,6 +22,11 @@ final class BranchEnumerator {
 
     /** Every branch, first in rule order first; at most {@code limit} (the rest are dropped and {@code truncated} says so). */
     static <R> Enumeration<R> enumerate(Function<ChoiceOracle, R> run, int limit) {
+        return enumerate(run, limit, new ChoiceLabels());
+    }
+
+    /** {@link #enumerate(Function, int)}, labelling the branches with {@code labels} (kept by the caller across enumerations). */
+    static <R> Enumeration<R> enumerate(Function<ChoiceOracle, R> run, int limit, ChoiceLabels labels) {
         if (limit <= 0) {
             return new Enumeration<>(List.of(), true);
         }
@@ -32,7 +37,6 @@ final class BranchEnumerator {
             return new Enumeration<>(List.of(onlyBranch(firstResult)), false);
         }
         List<Branch<R>> branches = new ArrayList<>();
-        ChoiceLabels labels = new ChoiceLabels();
         Deque<int[]> pending = new ArrayDeque<>();
         pending.push(NO_CHOICES);
         boolean truncated = false;

@@ -38,6 +38,8 @@ public final class ReplayLoop {
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     private final CapturedInterfaces interfaces;
+    /** The branch labels of this replay's enumerations (the same rules' words, made once). */
+    private final ChoiceLabels labels = new ChoiceLabels();
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private final LeftUnseen leftUnseen = new LeftUnseen();
     private final Defragmenter defragmenter = new Defragmenter();
@@ -374,7 +376,7 @@ public final class ReplayLoop {
      */
     private List<BranchEnumerator.Branch<PathRun>> branches(List<String> notes,
             java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner) {
-        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
+        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches(), labels);
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches()
                     + " were followed");
@@ -607,12 +609,12 @@ public final class ReplayLoop {
     private PacketTrace loopback(CapturedPacket cp, Packet packet, List<String> notes) {
         Packet out = asLocal(packet).withOutIface("lo");
         List<BranchEnumerator.Branch<PathRun>> sentBranches = BranchEnumerator.enumerate(
-                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches()).branches();
+                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches(), labels).branches();
         BranchEnumerator.Branch<PathRun> sent = sentBranches.get(chooseBySelf(cp, sentBranches).index());
         path.commit(sent.result(), out);
         Packet in = asIngress(packet);
         BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
-                o -> path.looped(in, sent.result(), o, options.missesFor(cp.frame())), options.maxBranches())
+                o -> path.looped(in, sent.result(), o, options.missesFor(cp.frame())), options.maxBranches(), labels)
                 .branches().get(0);
         CommitOutcome committed = path.commit(received.result(), in);
         notes.add("sent and received by the node over lo; the capture holds only the received copy, so both passes are shown");

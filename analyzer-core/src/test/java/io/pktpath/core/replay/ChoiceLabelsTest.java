@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Branch labels made from the words kept per place equal the words joined afresh, whatever the rules and outcomes met. */
+/**
+ * Branch labels made from the words and joins kept per rule equal the words joined afresh, whatever the rules and
+ * outcomes met, in one enumeration or across many (the cache kept by a replay), also when the caches start over.
+ */
 class ChoiceLabelsTest {
     private static RuleRef rule(String chain, int position) {
         return new RuleRef(4, "nat", chain, position, SourceSpan.line("rules", position), "-A " + chain);
@@ -56,17 +59,17 @@ class ChoiceLabelsTest {
     void aRuleMetWithOtherOutcomesGetsTheirWords() {
         ChoiceLabels labels = new ChoiceLabels();
         RuleRef rule = rule("KUBE-SVC-Y", 1);
-        assertEquals("nat KUBE-SVC-Y #1: match", labels.words(0, point(rule, List.of("match", "no match")), 0));
-        assertEquals("nat KUBE-SVC-Y #1: ACCEPT", labels.words(0, point(rule, List.of("ACCEPT", "DROP")), 0));
-        assertEquals("nat KUBE-SVC-Y #1: DROP", labels.words(0, point(rule, List.of("ACCEPT", "DROP")), 1));
+        assertEquals("nat KUBE-SVC-Y #1: match", labels.words(point(rule, List.of("match", "no match")), 0));
+        assertEquals("nat KUBE-SVC-Y #1: ACCEPT", labels.words(point(rule, List.of("ACCEPT", "DROP")), 0));
+        assertEquals("nat KUBE-SVC-Y #1: DROP", labels.words(point(rule, List.of("ACCEPT", "DROP")), 1));
     }
 
     @Test
     void wordsAreMadeOncePerPlaceRuleAndOutcome() {
         ChoiceLabels labels = new ChoiceLabels();
         RuleRef rule = rule("KUBE-SVC-Z", 4);
-        String once = labels.words(0, point(rule, List.of("match", "no match")), 1);
-        assertSame(once, labels.words(0, point(rule, List.of("match", "no match")), 1));
+        String once = labels.words(point(rule, List.of("match", "no match")), 1);
+        assertSame(once, labels.words(point(rule, List.of("match", "no match")), 1));
         assertEquals("nat KUBE-SVC-Z #4: no match", once);
     }
 
@@ -90,6 +93,33 @@ class ChoiceLabelsTest {
                 picks.add(rnd.nextInt(outcomes.size()));
             }
             assertEquals(reference(points, picks), labels.label(points, picks));
+        }
+    }
+
+    @Test
+    void aLabelMadeOnceIsFoundAgainByTheNextEnumeration() {
+        ChoiceLabels labels = new ChoiceLabels();
+        List<String> random = List.of("match (p=0.50000000000)", "no match");
+        List<ChoicePoint> points = List.of(point(rule("KUBE-SVC-Q", 1), random), point(rule("KUBE-SVC-Q", 2), random));
+        String first = labels.label(points, List.of(1, 0));
+        assertEquals("nat KUBE-SVC-Q #1: no match; nat KUBE-SVC-Q #2: match (p=0.50000000000)", first);
+        assertSame(first, labels.label(points, List.of(1, 0)));
+        assertEquals("nat KUBE-SVC-Q #1: no match; nat KUBE-SVC-Q #2: no match", labels.label(points, List.of(1, 1)));
+    }
+
+    @Test
+    void labelsStayRightWhenTheCachesStartOver() {
+        ChoiceLabels labels = new ChoiceLabels();
+        List<String> random = List.of("match", "no match");
+        RuleRef last = rule("KUBE-SVC-L", 1);
+        for (int i = 0; i < ChoiceLabels.MAX_JOINED + 10; i++) {
+            RuleRef first = rule("KUBE-SVC-F" + i, i + 1);
+            List<ChoicePoint> points = List.of(point(first, random), point(last, random));
+            assertEquals(reference(points, List.of(i % 2, 0)), labels.label(points, List.of(i % 2, 0)));
+        }
+        for (int i = 0; i < ChoiceLabels.MAX_PLACES + 10; i++) {
+            ChoicePoint p = point(rule("KUBE-SVC-P", i + 1), random);
+            assertEquals(reference(List.of(p), List.of(1)), labels.label(List.of(p), List.of(1)));
         }
     }
 }
