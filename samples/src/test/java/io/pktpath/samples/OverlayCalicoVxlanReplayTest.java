@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * bundles/overlay-calico-vxlan replayed: the datagram of a pod packet Felix's policy accepted inherits the mark 0x10000
  * and is accepted by cali-OUTPUT's first rule, as the kernel's counter shows; every UDP 4789 datagram of the remote
  * node is tied to its vxlan.calico frame; the one from a host outside cali40all-vxlan-net is dropped in INPUT and says
- * that nothing was decapsulated.
+ * that nothing was decapsulated; each pod connection names the two carrier flows (one per direction) that carried it.
  */
 class OverlayCalicoVxlanReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("overlay-calico-vxlan");
@@ -31,19 +31,24 @@ class OverlayCalicoVxlanReplayTest {
     }
 
     @Test
-    void theFourVxlanFlowsAreCarriersOfTheTwoPodConnectionsOnePerDirection() throws IOException {
+    void theFourVxlanFlowsAreCarriersOfTheTwoPodConnectionsOnePerDirectionAndEachConnectionNamesItsTwo() throws IOException {
         io.pktpath.core.analysis.AnalysisResult result = io.pktpath.core.analysis.Analyzer.analyze(
                 BundleLoader.loadDirectory(DIR), java.util.Optional.of(DIR.resolve("capture.pcap")),
                 io.pktpath.core.analysis.AnalysisOptions.DEFAULT, t -> { }, n -> { }, () -> false);
         List<String> seen = result.flows().stream().map(f -> f.id() + " " + f.original() + " " + f.outcome()
-                + f.tunnel().map(t -> " " + t.tunnel() + " carries " + t.innerFlows()).orElse("")).toList();
+                + f.tunnel().map(t -> " " + t.tunnel() + " carries " + t.innerFlows()).orElse("")
+                + f.carriedBy().map(c -> " " + c.tunnel() + " carried by " + c.carrierFlows()
+                        + (c.moreCarriers() ? " and more" : "")).orElse("")).toList();
+        // README: the client's connection left in 172.18.0.2:33271 (frame 7) and came back in 172.18.0.1:54003
+        // (frame 8); the remote pod's came in 172.18.0.1:37167 (frame 35) and went back in 172.18.0.2:34694 (frame 44)
         assertEquals(List.of(
-                "1 10.244.1.194:46101 -> 10.244.2.5:8080 closed",
+                "1 10.244.1.194:46101 -> 10.244.2.5:8080 closed VXLAN (VNI 4096) carried by [2, 3]",
                 "2 172.18.0.2:33271 -> 172.18.0.1:4789 unreplied VXLAN (VNI 4096) carries [1]",
                 "3 172.18.0.1:54003 -> 172.18.0.2:4789 unreplied VXLAN (VNI 4096) carries [1]",
                 "4 172.18.0.1:37167 -> 172.18.0.2:4789 unreplied VXLAN (VNI 4096) carries [5]",
-                "5 10.244.2.5:47101 -> 10.244.1.195:8080 closed",
+                "5 10.244.2.5:47101 -> 10.244.1.195:8080 closed VXLAN (VNI 4096) carried by [4, 6]",
                 "6 172.18.0.2:34694 -> 172.18.0.1:4789 unreplied VXLAN (VNI 4096) carries [5]"), seen);
+        assertEquals("carried in VXLAN (VNI 4096) by flows 4, 6", result.flows().get(4).carriedBy().get().carried());
     }
 
     private static List<PacketTrace> datagrams() {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * bundles/overlay-vxlan replayed: each UDP 8472 datagram on eth0 is the node's own packet (sent: OUTPUT and POSTROUTING
  * with a conntrack entry of its own; received: PREROUTING and INPUT) tied to the flannel.1 frame of the packet it
- * carries, both ways; the fwmark crosses the tunnel as the kernel's counters show; and the tunnel flows are neither
- * UDP insert races nor unanswered connections.
+ * carries, both ways; the fwmark crosses the tunnel as the kernel's counters show; the tunnel flows are neither
+ * UDP insert races nor unanswered connections; and each inner flow names the carrier flows of both its directions.
  */
 class OverlayVxlanReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("overlay-vxlan");
@@ -176,6 +176,35 @@ class OverlayVxlanReplayTest {
         result.flows().forEach(f -> f.tunnel().ifPresent(t -> t.innerFlows().forEach(i -> carriersPerInner.merge(i, 1L, Long::sum))));
         assertEquals(7, carriersPerInner.size(), carriersPerInner.toString());
         carriersPerInner.forEach((inner, n) -> assertEquals(2L, n, "flow " + inner));
+    }
+
+    @Test
+    void everyInnerFlowNamesTheCarrierFlowsOfBothItsDirectionsAndNoOtherFlowIsCarried() {
+        // README: the client's TCP connection 46001 -> 8080 (flow 1) left in 172.18.0.2:38295 -> 8472 (flow 2, frame 7)
+        // and its replies came back in 172.18.0.1:52781 -> 8472 (flow 3, frame 8)
+        Map<Long, io.pktpath.core.conntrack.FlowRecord> byId = new HashMap<>();
+        result.flows().forEach(f -> byId.put(f.id(), f));
+        io.pktpath.core.conntrack.FlowCarriers first = byId.get(1L).carriedBy().orElseThrow();
+        assertEquals(new io.pktpath.core.conntrack.FlowCarriers("VXLAN (VNI 1)", List.of(2L, 3L), false), first);
+        assertEquals(38295, byId.get(2L).original().sport());
+        assertEquals(52781, byId.get(3L).original().sport());
+        assertEquals("carried in VXLAN (VNI 1) by flows 2, 3", first.carried());
+        // the remote pod's connection to web (flow 11, README probe 4) arrived in flow 10 and was answered in flow 12
+        assertEquals(List.of(10L, 12L), byId.get(11L).carriedBy().orElseThrow().carrierFlows());
+        // the carriers' inner flows, inverted, are exactly the inner flows' carriers: one out, one in, for each
+        Map<Long, List<Long>> inverted = new java.util.TreeMap<>();
+        result.flows().forEach(f -> f.tunnel().ifPresent(t -> t.innerFlows().forEach(
+                i -> inverted.computeIfAbsent(i, k -> new ArrayList<>()).add(f.id()))));
+        Map<Long, List<Long>> carried = new java.util.TreeMap<>();
+        result.flows().forEach(f -> f.carriedBy().ifPresent(c -> carried.put(f.id(), c.carrierFlows())));
+        assertEquals(List.of(1L, 4L, 7L, 11L, 13L, 16L, 19L), List.copyOf(carried.keySet()));
+        assertEquals(inverted, carried);
+        for (Map.Entry<Long, List<Long>> e : carried.entrySet()) {
+            List<String> sources = e.getValue().stream().map(id -> byId.get(id).original().src().toString()).sorted().toList();
+            assertEquals(List.of("172.18.0.1", "172.18.0.2"), sources, "flow " + e.getKey() + " " + e.getValue());
+            assertFalse(byId.get(e.getKey()).carriedBy().get().moreCarriers());
+            assertFalse(byId.get(e.getKey()).tunnel().isPresent(), "an inner flow is no carrier");
+        }
     }
 
     private static List<String> hooks(PacketTrace t) {

@@ -245,7 +245,8 @@ public final class Analyzer {
         }
         long endNanos = lastTime[0];
         List<io.pktpath.core.conntrack.FlowRecord> flows = path == null ? List.of()
-                : path.conntrack().flowsView(endNanos).withTunnels(tunnelFlows.tunnels());
+                : path.conntrack().flowsView(endNanos).withTunnels(tunnelFlows.tunnels())
+                        .withCarriers(tunnelFlows.carried());
         List<io.pktpath.core.conntrack.RaceEvidence> races = path == null ? List.of() : findings.withoutTunnels(path.races());
         return new AnalysisResult(bundle, capturePath, captureSummary, summary.summary(), flows,
                 path == null ? Optional.empty() : Optional.of(withRaces(path.conntrack().stats(), path.races().size() - races.size())),

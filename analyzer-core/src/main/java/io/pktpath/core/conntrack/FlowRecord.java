@@ -8,12 +8,14 @@ import java.util.Optional;
 /**
  * A snapshot of one flow for the {@code flows} command: id, zone, tuples, NAT bindings, protocol state (TCP state,
  * or UDP/ICMP/generic with ASSURED), per-direction counters, times, how it ended, origin (bundle or capture), mark,
- * frames and, for the carrier flow of an overlay tunnel's packets, the tunnel and the flows it carried.
+ * frames and, for the carrier flow of an overlay tunnel's packets, the tunnel and the flows it carried; for a flow whose
+ * packets an overlay tunnel carried, the tunnel and the carrier flows ({@code carriedBy}).
  */
 public record FlowRecord(long id, int zone, Tuple original, Tuple reply, List<NatRecord> nat, String state,
                          boolean assured, long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply,
                          long firstNanos, long lastNanos, boolean replied, FlowEnd end, boolean fromBundle, long mark,
-                         long firstFrame, long lastFrame, List<Long> frames, Optional<FlowTunnel> tunnel) {
+                         long firstFrame, long lastFrame, List<Long> frames, Optional<FlowTunnel> tunnel,
+                         Optional<FlowCarriers> carriedBy) {
     public FlowRecord {
         Objects.requireNonNull(original, "original");
         Objects.requireNonNull(reply, "reply");
@@ -22,6 +24,7 @@ public record FlowRecord(long id, int zone, Tuple original, Tuple reply, List<Na
         Objects.requireNonNull(end, "end");
         frames = List.copyOf(frames);
         Objects.requireNonNull(tunnel, "tunnel");
+        Objects.requireNonNull(carriedBy, "carriedBy");
     }
 
     /** A flow that carried no tunnel's packets. */
@@ -33,11 +36,28 @@ public record FlowRecord(long id, int zone, Tuple original, Tuple reply, List<Na
                 firstNanos, lastNanos, replied, end, fromBundle, mark, firstFrame, lastFrame, frames, Optional.empty());
     }
 
+    /** A flow that no tunnel carried, the carrier flow of {@code tunnel} when present. */
+    public FlowRecord(long id, int zone, Tuple original, Tuple reply, List<NatRecord> nat, String state,
+                      boolean assured, long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply,
+                      long firstNanos, long lastNanos, boolean replied, FlowEnd end, boolean fromBundle, long mark,
+                      long firstFrame, long lastFrame, List<Long> frames, Optional<FlowTunnel> tunnel) {
+        this(id, zone, original, reply, nat, state, assured, packetsOriginal, bytesOriginal, packetsReply, bytesReply,
+                firstNanos, lastNanos, replied, end, fromBundle, mark, firstFrame, lastFrame, frames, tunnel,
+                Optional.empty());
+    }
+
     /** This flow as the carrier flow of {@code t}. */
     public FlowRecord withTunnel(FlowTunnel t) {
         return new FlowRecord(id, zone, original, reply, nat, state, assured, packetsOriginal, bytesOriginal,
                 packetsReply, bytesReply, firstNanos, lastNanos, replied, end, fromBundle, mark, firstFrame, lastFrame,
-                frames, Optional.of(t));
+                frames, Optional.of(t), carriedBy);
+    }
+
+    /** This flow as one whose packets the carrier flows of {@code c} carried. */
+    public FlowRecord withCarriers(FlowCarriers c) {
+        return new FlowRecord(id, zone, original, reply, nat, state, assured, packetsOriginal, bytesOriginal,
+                packetsReply, bytesReply, firstNanos, lastNanos, replied, end, fromBundle, mark, firstFrame, lastFrame,
+                frames, tunnel, Optional.of(c));
     }
 
     /**

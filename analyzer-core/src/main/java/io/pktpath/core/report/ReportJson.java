@@ -121,6 +121,14 @@ public final class ReportJson {
                 x.put("moreInnerFlows", t.moreInner());
                 x.put("note", t.explanation());
             });
+            f.carriedBy().ifPresent(c -> {
+                // only on a flow an overlay tunnel carried: the carrier flows, each direction's own
+                ObjectNode x = n.putObject("carriedBy");
+                x.put("encapsulation", c.tunnel());
+                longs(x.putArray("carrierFlows"), c.carrierFlows());
+                x.put("moreCarrierFlows", c.moreCarriers());
+                x.put("note", c.carried());
+            });
         }
         return a;
     }

@@ -2,8 +2,10 @@ package io.pktpath.core.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pktpath.core.conntrack.FlowCarriers;
 import io.pktpath.core.conntrack.FlowTunnel;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Carrier flows from the tunnel ties of their frames: a sent datagram's trace follows its inner frame's, a received
- * one's precedes it; the inner flows are kept in id order, at most {@link FlowTunnel#MAX_INNER}.
+ * one's precedes it; the inner flows are kept in id order, at most {@link FlowTunnel#MAX_INNER}; each inner flow gets
+ * its carrier flows the same way, at most {@link FlowCarriers#MAX_CARRIERS}.
  */
 class TunnelFlowsTest {
     private static final String VXLAN = "VXLAN (VNI 1)";
@@ -49,6 +52,39 @@ class TunnelFlowsTest {
         assertEquals(new FlowTunnel(VXLAN, List.of(), false), tunnels.get(4L));
         assertEquals("VXLAN (VNI 1) carrier of flow 1", tunnels.get(2L).carried());
         assertEquals("VXLAN (VNI 1) carrier", tunnels.get(4L).carried());
+        // the inner flow names both directions' carriers; the datagram whose inner packet is not captured names none
+        assertEquals(Map.of(1L, new FlowCarriers(VXLAN, List.of(2L, 3L), false)), flows.carried());
+        assertEquals("carried in VXLAN (VNI 1) by flows 2, 3", flows.carried().get(1L).carried());
+    }
+
+    @Test
+    void anInnerFlowKeepsTheLowestCarrierIdsOnceEachAndSaysThereWereMore() {
+        TunnelFlows flows = new TunnelFlows();
+        long frame = 1;
+        for (long carrier = 30; carrier >= 20; carrier--) {
+            for (int twice = 0; twice < 2; twice++) {
+                flows.accept(trace(frame, carrier, new TunnelTie(VXLAN, true, frame + 1, "delivered")));
+                flows.accept(trace(frame + 1, 7, new TunnelTie(VXLAN, false, frame, "decapsulated")));
+                frame += 2;
+            }
+        }
+        FlowCarriers c = flows.carried().get(7L);
+        assertEquals(List.of(20L, 21L, 22L, 23L, 24L, 25L, 26L, 27L), c.carrierFlows());
+        assertTrue(c.moreCarriers());
+        assertEquals("carried in VXLAN (VNI 1) by flows 20, 21, 22, 23, 24, 25, 26, 27 and more", c.carried());
+        assertEquals(List.of(7L), flows.tunnels().get(30L).innerFlows(), "each carrier still names its inner flow");
+    }
+
+    @Test
+    void anInnerFlowCarriedInTwoTunnelsNamesBothInItsCarriersOrder() {
+        TunnelFlows flows = new TunnelFlows();
+        flows.accept(trace(1, 4, new TunnelTie("Geneve (VNI 7)", true, 2, "delivered")));
+        flows.accept(trace(2, 1, new TunnelTie("Geneve (VNI 7)", false, 1, "decapsulated")));
+        flows.accept(trace(3, 1, new TunnelTie(VXLAN, false, 4, "encapsulated")));
+        flows.accept(trace(4, 3, new TunnelTie(VXLAN, true, 3, "encapsulation")));
+        assertEquals("carried in VXLAN (VNI 1) and Geneve (VNI 7) by flows 3, 4", flows.carried().get(1L).carried());
+        assertEquals("carried in VXLAN (VNI 1) by flow 3", new FlowCarriers(VXLAN, List.of(3L), false).carried());
+        assertThrows(IllegalArgumentException.class, () -> new FlowCarriers(VXLAN, List.of(), false));
     }
 
     @Test
@@ -73,6 +109,7 @@ class TunnelFlowsTest {
         flows.accept(trace(1, 0, new TunnelTie(VXLAN, true, 0, "no conntrack")));
         flows.accept(trace(2, 5, new TunnelTie(VXLAN, false, 9, "carried by a frame not seen")));
         assertTrue(flows.tunnels().isEmpty());
+        assertTrue(flows.carried().isEmpty());
         assertFalse(new FlowTunnel(VXLAN, List.of(1L, 3L), false).carried().contains("more"));
     }
 }

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * {@code pktpath flows} in text: each connection as conntrack holds it, original and reply tuples, NAT, state, counters;
- * an overlay tunnel's carrier flow says what it carried, and its "unreplied" (the kernel's own) is not shown as a failure.
+ * an overlay tunnel's carrier flow says what it carried, and its "unreplied" (the kernel's own) is not shown as a failure;
+ * a flow the tunnel carried names its carrier flows.
  */
 public final class FlowsText {
     private FlowsText() {
@@ -41,6 +42,7 @@ public final class FlowsText {
             if (f.tunnel().isPresent() && !f.unrepliedCarrier()) {
                 out.println("  tunnel: " + f.tunnel().get().carried());
             }
+            f.carriedBy().ifPresent(c -> out.println("  tunnel: " + c.carried()));
             if (!f.frames().isEmpty()) {
                 out.println("  frames: " + SummaryText.frames(f.frames(), f.frames().size()));
             }

@@ -1,5 +1,6 @@
 package io.pktpath.gui.flows;
 
+import io.pktpath.core.conntrack.FlowCarriers;
 import io.pktpath.core.conntrack.FlowRecord;
 import io.pktpath.core.conntrack.NatRecord;
 import io.pktpath.core.trace.ProtocolNames;
@@ -7,12 +8,14 @@ import io.pktpath.core.trace.ProtocolNames;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One connection of the flows view: conntrack's id, protocol, original and reply tuples, the NAT done to it (with
  * the rule), its state and how it ended ("unreplied (tunnel)" for an overlay's carrier flow, where that is the
- * kernel's normal), the tunnel it carries packets of ("" for none), the packets each way, and its frames; with the
- * record it shows, for export.
+ * kernel's normal), its part in an overlay tunnel ("" for none: the tunnel and the flows it carried for a carrier
+ * flow, the tunnel and its carrier flows for a flow the tunnel carried), the packets each way, and its frames; with
+ * the record it shows, for export.
  */
 public record FlowRow(long id, String protocol, String original, String reply, String nat, String state,
                       String outcome, String tunnel, long packetsOriginal, long packetsReply, long bytes,
@@ -29,7 +32,14 @@ public record FlowRow(long id, String protocol, String original, String reply, S
         return new FlowRow(f.id(), ProtocolNames.name(f.original().protocol()), f.original().toString(),
                 f.reply().toString(), nat, f.state() + (f.assured() ? " [ASSURED]" : ""),
                 f.unrepliedCarrier() ? f.outcome() + " (tunnel)" : f.outcome(),
-                f.tunnel().map(t -> f.unrepliedCarrier() ? t.explanation() : t.carried()).orElse(""), f.packetsOriginal(), f.packetsReply(), f.bytesOriginal() + f.bytesReply(), f.frames(), f);
+                tunnel(f), f.packetsOriginal(), f.packetsReply(), f.bytesOriginal() + f.bytesReply(), f.frames(), f);
+    }
+
+    /** The Tunnel column: what a carrier flow carried, which flows carried this one, both for a nested tunnel. */
+    static String tunnel(FlowRecord f) {
+        Stream<String> carrier = f.tunnel().map(t -> f.unrepliedCarrier() ? t.explanation() : t.carried()).stream();
+        Stream<String> carried = f.carriedBy().map(FlowCarriers::carried).stream();
+        return Stream.concat(carrier, carried).collect(Collectors.joining("; "));
     }
 
     private static String nat(NatRecord n) {

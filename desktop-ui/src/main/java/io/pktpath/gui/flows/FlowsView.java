@@ -20,7 +20,7 @@ import java.util.function.LongPredicate;
 
 /**
  * The flows tab: every connection conntrack had, with NAT, state, an overlay tunnel's carrier flows marked with what they
- * carried, and counts, and its frames, each opening in the table.
+ * carried and the flows it carried with their carrier flows, and counts, and its frames, each opening in the table.
  */
 public final class FlowsView implements SessionView {
     private final TableView<FlowRow> table = new TableView<>();
