@@ -7,7 +7,8 @@
 # `masquerade fully-random`), loaded with `nft -f`. Beside it, iptables (loaded after it, so at the shared srcnat
 # priority iptables' nat POSTROUTING runs first) holds a CNI-like `-s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE`
 # and the TRACE rules. Services: default/web:http 10.96.0.10:80/tcp (2 endpoints, NodePort 30080), default/dns:dns
-# 10.96.0.20:53/udp (2 endpoints), default/gone:http 10.96.0.30:80/tcp (no endpoints: rejected).
+# 10.96.0.20:53/udp (2 endpoints), default/gone:http 10.96.0.30:80/tcp (no endpoints: rejected). A second native table,
+# ip pkp-early, has a nat chain at dstnat - 10 that maps one client connection first (the nat core stops there).
 # nft-ruleset.txt is `nft -a list ruleset` after the traffic; nft-trace.txt is `nft monitor trace`, the kernel's whole
 # trace (xtables-monitor exits at the first kube-proxy rule it cannot parse: trace.txt is cut, TRACE_COMPLETE=no).
 source "$(dirname "$0")/../lib.sh"
@@ -66,6 +67,17 @@ table ip kube-proxy {
 	chain $DNS2 { ip saddr 10.244.1.4 jump mark-for-masquerade; meta l4proto udp dnat to 10.244.1.4:5353; }
 }
 N
+# A second native table whose nat chain runs before kube-proxy's (dstnat - 10) and maps one connection (client port
+# 45010) to web1: the nat core stops at the first chain that maps, so neither iptables' nat PREROUTING nor kube-proxy's
+# nat-prerouting sees that connection.
+cat >> "$WORK/kube-proxy.nft" <<'N'
+table ip pkp-early {
+	chain pre {
+		type nat hook prerouting priority dstnat - 10; policy accept;
+		ip saddr 10.244.1.2 tcp sport 45010 counter dnat to 10.244.1.3:8080
+	}
+}
+N
 cp "$WORK/kube-proxy.nft" "$BUNDLE/nft-input.txt"
 nsx "$NODE_NS" nft -f "$WORK/kube-proxy.nft" || b_fail "nft -f kube-proxy.nft failed"
 
@@ -101,6 +113,10 @@ for i in 1 2; do                                                  # NodePort: ex
   b_probe up tcp "$NODE_IP" 30080 - $((47000 + i)) 3; sleep 0.3
 done
 b_probe client tcp "$UPLINK_IP" 9000 - 45003 3; sleep 0.3        # pod egress: iptables' MASQUERADE
+b_probe client tcp 10.96.0.10 80 - 45010 3; sleep 0.3           # pkp-early's nat chain maps it first
+for i in 1 2; do                                                  # the node itself: nat-output, masqueraded
+  b_probe node tcp 10.96.0.10 80 - $((45020 + i)) 3; sleep 0.3
+done
 stop_trace; stop_capture
 snapshot_state after
 nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
@@ -115,6 +131,12 @@ ck "other port" "tcp 10.96.0.10:81 result=ECONNREFUSED"
 [ "$(grep -c "tcp 10.96.0.10:80 from $UPLINK_IP:4600[12] result=connected" "$P")" = 2 ] || b_fail "uplink to ClusterIP"
 [ "$(grep -c "tcp $NODE_IP:30080 from $UPLINK_IP:4700[12] result=connected" "$P")" = 2 ] || b_fail "NodePort"
 ck "pod egress" "tcp $UPLINK_IP:9000 from 10.244.1.2:45003 result=connected"
+ck "early nat chain" "tcp 10.96.0.10:80 from 10.244.1.2:45010 result=connected reply='web1:"
+[ "$(grep -c "tcp 10.96.0.10:80 from $NODE_IP:4502[12] result=connected" "$P")" = 2 ] || b_fail "node to ClusterIP"
+early=$(sed -n 's/.*tcp sport 45010 counter packets \([0-9]*\) .*/\1/p' "$BUNDLE/nft-ruleset.txt")
+[ "${early:-0}" = 1 ] || b_fail "pkp-early's dnat rule counted ${early:-nothing}"
+grep -qE 'ip kube-proxy nat-prerouting .*tcp sport 45010 ' "$BUNDLE/nft-trace.txt" \
+  && b_fail "kube-proxy's nat-prerouting saw the connection pkp-early mapped"
 grep -q 'table ip kube-proxy' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks kube-proxy's table"
 grep -q 'kube-proxy' "$BUNDLE/iptables-save.txt" && b_fail "iptables-save shows kube-proxy's table"
 grep -q 'numgen random mod 2 vmap' "$BUNDLE/nft-ruleset.txt" || b_fail "no numgen map in the listing"
@@ -151,7 +173,8 @@ nft_masq=$(grep -cE 'ip kube-proxy masquerading rule masquerade fully-random .*\
   echo
   echo "client: 4 TCP connections to 10.96.0.10:80, 3 UDP requests (one socket each) to 10.96.0.20:53, TCP to"
   echo "10.96.0.30:80 (sport 45001) and to 10.96.0.10:81 (45002), TCP to $UPLINK_IP:9000 (45003). Uplink: TCP to"
-  echo "10.96.0.10:80 from 46001 and 46002, to $NODE_IP:30080 from 47001 and 47002."
+  echo "10.96.0.10:80 from 46001 and 46002, to $NODE_IP:30080 from 47001 and 47002. client: TCP to 10.96.0.10:80 from"
+  echo "45010 (pkp-early's chain). The node itself: TCP to 10.96.0.10:80 from 45021 and 45022."
   echo
   echo "## What the kernel did"
   echo
@@ -167,6 +190,11 @@ nft_masq=$(grep -cE 'ip kube-proxy masquerading rule masquerade fully-random .*\
   echo "  ($nft_masq such line(s) in nft-trace.txt)."
   echo "- Pod egress to $UPLINK_IP:9000: iptables' MASQUERADE (counter $(b_count nat '-j MASQUERADE')) gave the mapping,"
   echo "  so kube-proxy's nat-postrouting did not run for it (the nat core stops at the first chain that maps)."
+  echo "- Client port 45010: \`table ip pkp-early\` (nat prerouting at dstnat - 10) DNATed it to web1 (counter $early); the"
+  echo "  nat core stops at the first chain that maps: neither iptables' nat PREROUTING nor kube-proxy's nat-prerouting"
+  echo "  appears in its trace."
+  echo "- The node's own connections to the ClusterIP: nat-output → services → DNAT; \`ip saddr != $POD_CIDR\` marked"
+  echo "  them and kube-proxy's nat-postrouting masqueraded them (fully-random: a new source port)."
   echo "- trace.txt (xtables-monitor --trace) stops at the first traced packet that meets a kube-proxy rule:"
   echo "  xtables-monitor 1.8.9 exits on a rule it cannot parse (\`$(head -1 "$WORK/xtmon.err")\`, the concatenated"
   echo "  keys), so scenario.env says TRACE_COMPLETE=no. nft-trace.txt (\`nft monitor trace\`) holds every packet;"

@@ -70,17 +70,19 @@ class NftKubeProxyReplayTest {
             throws IOException {
         List<PacketTrace> traces = replay();
         List<PacketTrace> syns = syns(traces, "> 10.96.0.10:80");
-        List<PacketTrace> fromPod = syns.stream().filter(t -> t.packet().info().contains("10.244.1.2:")).toList();
+        List<PacketTrace> fromPod = syns.stream().filter(t -> t.packet().info().contains("10.244.1.2:")
+                && !t.packet().info().contains("10.244.1.2:45010 ")).toList();
         assertEquals(4, fromPod.size(), "the client's 4 connections");
         for (PacketTrace t : fromPod) {
             assertEquals(Disposition.FORWARDED, t.disposition(), t.reason());
             List<String> s = steps(t);
             assertEquals(List.of("ip kube-proxy:filter-prerouting-pre-dnat JUMP:firewall-check",
-                    "ip kube-proxy:filter-prerouting-pre-dnat POLICY:ACCEPT", "nat:PREROUTING POLICY:ACCEPT",
-                    "ip kube-proxy:nat-prerouting JUMP:services"), s.subList(0, 4), "iptables' nat PREROUTING first");
-            assertTrue(s.get(4).startsWith("ip kube-proxy:services GOTO:service-"), s.toString());
-            assertTrue(s.get(5).matches("ip kube-proxy:service-\\S+ GOTO:endpoint-\\S+"), s.toString());
-            assertTrue(s.get(6).matches("ip kube-proxy:endpoint-\\S+ ACCEPT"), "dnat to: " + s);
+                    "ip kube-proxy:filter-prerouting-pre-dnat POLICY:ACCEPT", "ip pkp-early:pre POLICY:ACCEPT",
+                    "nat:PREROUTING POLICY:ACCEPT", "ip kube-proxy:nat-prerouting JUMP:services"), s.subList(0, 5),
+                    "the nat chains by priority: pkp-early (-110), then iptables' and kube-proxy's (-100), iptables' first");
+            assertTrue(s.get(5).startsWith("ip kube-proxy:services GOTO:service-"), s.toString());
+            assertTrue(s.get(6).matches("ip kube-proxy:service-\\S+ GOTO:endpoint-\\S+"), s.toString());
+            assertTrue(s.get(7).matches("ip kube-proxy:endpoint-\\S+ ACCEPT"), "dnat to: " + s);
             String endpoint = t.nat().orElseThrow().after().dst().toString();
             assertTrue(Set.of("10.244.1.3", "10.244.1.4").contains(endpoint), endpoint);
             assertFalse(t.nat().get().masquerade(), "the client is in the pod CIDR");
@@ -126,6 +128,33 @@ class NftKubeProxyReplayTest {
     }
 
     @Test
+    void theEarlierNatChainMapsFirstAndTheLaterNatChainsAreNotWalked() throws IOException {
+        PacketTrace syn = syns(replay(), "10.244.1.2:45010 > 10.96.0.10:80").get(0);
+        List<String> s = steps(syn);
+        assertEquals(List.of("ip kube-proxy:filter-prerouting-pre-dnat JUMP:firewall-check",
+                "ip kube-proxy:filter-prerouting-pre-dnat POLICY:ACCEPT", "ip pkp-early:pre ACCEPT"), s.subList(0, 3));
+        assertTrue(s.stream().noneMatch(x -> x.startsWith("nat:PREROUTING") || x.startsWith("ip kube-proxy:nat-prerouting")
+                || x.startsWith("ip kube-proxy:services")), s.toString());
+        assertEquals("10.244.1.2:45010 -> 10.244.1.3:8080", syn.nat().orElseThrow().after().toString());
+        assertEquals(List.of(), syn.alternatives(), "no numgen draw: kube-proxy's chains never saw it");
+    }
+
+    @Test
+    void theNodesOwnConnectionsGoThroughNatOutputAndAreMasqueraded() throws IOException {
+        List<PacketTrace> local = replay().stream().filter(t -> t.role() == io.pktpath.core.trace.FrameRole.LOCAL_OUT
+                && t.packet().info().contains("[S]") && t.nat().isPresent()
+                && t.nat().get().before().toString().endsWith("-> 10.96.0.10:80")).toList();
+        assertEquals(2, local.size(), "the node's 2 connections");
+        for (PacketTrace t : local) {
+            List<String> s = steps(t);
+            assertTrue(s.contains("ip kube-proxy:nat-output JUMP:services"), s.toString());
+            assertEquals("ip kube-proxy:masquerading ACCEPT", s.get(s.size() - 1), s.toString());
+            assertTrue(t.nat().get().masquerade());
+            assertEquals("172.18.0.2", t.nat().get().after().src().toString());
+        }
+    }
+
+    @Test
     void noEndpointsAndAnotherPortOfAClusterIpAreRejectedInFilterForward() throws IOException {
         List<PacketTrace> traces = replay();
         PacketTrace gone = syns(traces, "> 10.96.0.30:80").get(0);
@@ -144,7 +173,7 @@ class NftKubeProxyReplayTest {
         List<Finding> findings = result.findings();
         assertTrue(findings.stream().noneMatch(f -> f.code().equals(Codes.NFT_NATIVE_CHAINS)), findings.toString());
         assertTrue(result.assumptions().contains("the native nftables nat chains of nft-ruleset.txt (ip kube-proxy "
-                + "nat-output, ip kube-proxy nat-postrouting, ip kube-proxy nat-prerouting) are replayed for a "
+                + "nat-output, ip kube-proxy nat-postrouting, ip kube-proxy nat-prerouting, ip pkp-early pre) are replayed for a "
                 + "connection's first packet with iptables' nat table, in priority order (iptables' first at equal "
                 + "priority: which was registered later is not in the bundle), until one maps"),
                 result.assumptions().toString());
