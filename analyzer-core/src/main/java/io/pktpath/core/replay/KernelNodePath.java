@@ -900,30 +900,33 @@ public final class KernelNodePath implements NodePath {
         return new HookStep(hook, present);
     }
 
-    /** Inserts the native tables that have a chain at {@code hook} among iptables' by priority (after theirs at a tie). */
+    /**
+     * Inserts the native tables that have a chain at {@code hook} among iptables' in the order they run: filter chains
+     * by their priority, nat chains at the nat core's (dstnat or srcnat) and by their own priority among the nat
+     * chains; iptables' first at a tie.
+     */
     private void withNatives(IpFamily family, Hook hook, List<String> present) {
-        List<NativeChains.Slot> all = new ArrayList<>(List.of(natives.at(family, hook)));
-        all.addAll(List.of(natives.natAt(family, hook)));
-        for (NativeChains.Slot slot : all) {
-            int at = 0;
-            while (at < present.size() && (present.get(at).indexOf(' ') > 0
-                    ? nativePriority(family, hook, present.get(at))
-                    : NativeChains.iptablesPriority(hook, present.get(at), nftBackend)) <= slot.priority()) {
-                at++;
-            }
-            if (!present.contains(slot.table())) {
-                present.add(at, slot.table());
-            }
+        record Entry(String table, int core, int own) {
         }
-    }
-
-    private int nativePriority(IpFamily family, Hook hook, String table) {
+        int natCore = NativeChains.iptablesPriority(hook, "nat", nftBackend);
+        List<Entry> entries = new ArrayList<>();
+        for (String t : present) {
+            int p = NativeChains.iptablesPriority(hook, t, nftBackend);
+            entries.add(new Entry(t, p, p));
+        }
         for (NativeChains.Slot slot : natives.at(family, hook)) {
-            if (slot.table().equals(table)) {
-                return slot.priority();
+            entries.add(new Entry(slot.table(), slot.priority(), slot.priority()));
+        }
+        for (NativeChains.Slot slot : natives.natAt(family, hook)) {
+            entries.add(new Entry(slot.table(), natCore, slot.priority()));
+        }
+        entries.sort(java.util.Comparator.comparingInt(Entry::core).thenComparingInt(Entry::own));
+        present.clear();
+        for (Entry e : entries) {
+            if (!present.contains(e.table())) {
+                present.add(e.table());
             }
         }
-        return 0;
     }
 
     /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */

@@ -92,6 +92,18 @@ class NativeNatChainReplayTest {
     }
 
     @Test
+    void aNatChainRunsAtTheNatCoresPriorityAfterAFilterChainOfAHigherNumber() throws IOException {
+        // recorded on this kernel: a nat chain at -110 runs after a filter chain at -105, at the nat core's -100
+        withListing(s -> s.replace("type filter hook prerouting priority dstnat - 10;",
+                "type filter hook prerouting priority -105;"));
+        List<String> s = steps(first("10.244.1.2:45010 > 10.96.0.10:80 [S]"));
+        assertTrue(s.contains("PREROUTING [raw, ip kube-proxy, ip pkp-early, nat]"), s.toString());
+        int filter = s.indexOf("ip kube-proxy filter-prerouting-pre-dnat policy POLICY:ACCEPT");
+        int nat = s.indexOf("ip pkp-early pre ACCEPT");
+        assertTrue(filter >= 0 && nat > filter, "the filter chain at -105 before the nat chain at -110: " + s);
+    }
+
+    @Test
     void onlyAConnectionsFirstPacketWalksTheNatChains() throws IOException {
         withListing(s -> s);
         PacketTrace syn = first("10.244.1.2:45010 > 10.96.0.10:80 [S]");

@@ -14,7 +14,7 @@ import java.util.Set;
 final class NftConcatenation {
     /** Selectors of two words ({@code ip daddr}); any other is one word ({@code iifname}). */
     private static final Set<String> TWO_WORD_HEADS = Set.of("ip", "ip6", "meta", "th", "tcp", "udp", "sctp", "ct",
-            "icmp", "icmpv6", "fib");
+            "icmp", "icmpv6");
 
     private NftConcatenation() {
     }
