@@ -199,6 +199,10 @@ public final class NftRuleTranslator {
             if (values.stream().anyMatch(v -> v.contains(" . "))) {
                 return Optional.of("the named set " + w + " holds concatenations");
             }
+            if (values.stream().anyMatch(v -> v.matches(".*\\s(timeout|expires)\\s.*"))) {
+                return Optional.of("the named set " + w + " is dynamic (its elements time out: the listing is a"
+                        + " snapshot, not what the packets met)");
+            }
             into.add("{ " + String.join(", ", values) + " }");
         }
         return Optional.empty();

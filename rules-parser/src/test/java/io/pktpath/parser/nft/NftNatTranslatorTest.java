@@ -24,6 +24,14 @@ class NftNatTranslatorTest {
             \t\telements = { 172.18.0.2 }
             \t}
 
+            \tset affinity-x {
+            \t\ttype ipv4_addr
+            \t\tsize 65535
+            \t\tflags dynamic,timeout
+            \t\ttimeout 3h
+            \t\telements = { 10.244.1.2 timeout 3h expires 2h59m58s }
+            \t}
+
             \tmap firewall-ips {
             \t\ttype ipv4_addr . inet_proto . inet_service : verdict
             \t}
@@ -151,6 +159,25 @@ class NftNatTranslatorTest {
         assertEquals(List.of("-A input -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j RETURN"),
                 v4("ip daddr 127.0.0.0/8 fib daddr type local return"));
         assertEquals(List.of("-A input -m addrtype ! --src-type LOCAL -j ACCEPT"), v4("fib saddr type != local accept"));
+    }
+
+    @Test
+    void ipv6AndOlderKubeProxyShapes() {
+        assertEquals(List.of("-A input -p tcp -j DNAT --to-destination [fd00:10:244::3]:8080"),
+                PROBE.rules("meta l4proto tcp dnat to [fd00:10:244::3]:8080", IpFamily.V6));
+        assertEquals(List.of("-A input -j DNAT --to-destination fd00::3"), PROBE.rules("dnat ip6 to fd00::3", IpFamily.V6));
+        assertEquals(List.of("-A input -p tcp ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -m tcp --dport 30080 -g "
+                        + "external-web"),
+                v4("ip daddr != 127.0.0.0/8 fib daddr type local meta l4proto . th dport vmap @service-nodeports"),
+                "kube-proxy 1.29-1.30 looked NodePorts up by fib daddr type local");
+    }
+
+    @Test
+    void sessionAffinityIsRefusedByItsUpdateStatement() {
+        String dynamic = "the named set @affinity-x is dynamic (its elements time out: the listing is a snapshot, not what"
+                + " the packets met)";
+        assertEquals(dynamic, refused("update @affinity-x { ip saddr }"));
+        assertEquals(dynamic, refused("ip saddr @affinity-x goto ep1"));
     }
 
     @Test
