@@ -20,6 +20,25 @@ class NftKubeProxyTranslationTest {
     }
 
     @Test
+    void theOlderShapeWithItsPostDnatFilterChainAndASingleEndpointIsReplayedToo() throws IOException {
+        String text;
+        try (java.io.InputStream in = getClass().getResourceAsStream("kube-proxy-nftables-ruleset.txt")) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        NftFilterReplay replay = NftFilterReplay.of(NftRulesetParser.parse("kp.txt", text).value());
+        assertEquals(List.of("filter-prerouting", "filter-input", "filter-forward", "filter-output",
+                "filter-output-post-dnat", "nat-prerouting", "nat-output", "nat-postrouting"),
+                replay.chains().stream().map(NftFilterReplay.ReplayedChain::name).toList());
+        io.pktpath.parser.iptables.model.Chain kubernetes = replay.ruleset(IpFamily.V4).table("ip kube-proxy")
+                .flatMap(t -> t.chain("service-2QRHZV4L-default/kubernetes/tcp/https")).orElseThrow();
+        assertEquals(List.of("-A service-2QRHZV4L-default/kubernetes/tcp/https -p tcp -d 10.96.0.1 ! -s 10.244.0.0/16 -m tcp"
+                + " --dport 443 -j mark-for-masquerade", "-A service-2QRHZV4L-default/kubernetes/tcp/https -g "
+                + "endpoint-5OJB2KTY-default/kubernetes/tcp/https__172.18.0.2/6443"),
+                kubernetes.rules().stream().map(io.pktpath.parser.iptables.RuleRenderer::render).toList(),
+                "numgen random mod 1: the one endpoint is no draw");
+    }
+
+    @Test
     void everyBaseChainOfKubeProxysTableIsReplayed() throws IOException {
         NftFilterReplay replay = recorded();
         for (String c : List.of("filter-prerouting-pre-dnat", "filter-output-pre-dnat", "filter-forward", "filter-input",
