@@ -117,6 +117,9 @@ b_probe client tcp 10.96.0.10 80 - 45010 3; sleep 0.3           # pkp-early's na
 for i in 1 2; do                                                  # the node itself: nat-output, masqueraded
   b_probe node tcp 10.96.0.10 80 - $((45020 + i)) 3; sleep 0.3
 done
+for i in 1 2; do                                                  # an endpoint to its own service: hairpin if it picks itself
+  b_probe web1 tcp 10.96.0.10 80 - $((45030 + i)) 3; sleep 0.3
+done
 stop_trace; stop_capture
 snapshot_state after
 nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
@@ -133,6 +136,9 @@ ck "other port" "tcp 10.96.0.10:81 result=ECONNREFUSED"
 ck "pod egress" "tcp $UPLINK_IP:9000 from 10.244.1.2:45003 result=connected"
 ck "early nat chain" "tcp 10.96.0.10:80 from 10.244.1.2:45010 result=connected reply='web1:"
 [ "$(grep -c "tcp 10.96.0.10:80 from $NODE_IP:4502[12] result=connected" "$P")" = 2 ] || b_fail "node to ClusterIP"
+[ "$(grep -c "tcp 10.96.0.10:80 from 10.244.1.3:4503[12] result=connected" "$P")" = 2 ] || b_fail "web1 to ClusterIP"
+hairpins=$(grep -c "tcp 10.96.0.10:80 from 10.244.1.3:4503[12] result=connected reply='web1:" "$P" || true)
+env_put WEB1_HAIRPINS "$hairpins"
 early=$(sed -n 's/.*tcp sport 45010 counter packets \([0-9]*\) .*/\1/p' "$BUNDLE/nft-ruleset.txt")
 [ "${early:-0}" = 1 ] || b_fail "pkp-early's dnat rule counted ${early:-nothing}"
 grep -qE 'ip kube-proxy nat-prerouting .*tcp sport 45010 ' "$BUNDLE/nft-trace.txt" \
@@ -149,6 +155,7 @@ for c in web1 web2; do env_put "WEB_ANSWERED_BY_$(echo $c | tr a-z A-Z)" "$(grep
 for c in web1 web2; do env_put "DNS_ANSWERED_BY_$(echo $c | tr a-z A-Z)" "$(grep -c "replies=$c:dns-" "$P")"; done
 env_put CLIENT_IP 10.244.1.2
 nft_rejects=$(grep -cE 'ip kube-proxy (reject-chain|cluster-ips-check) rule .*reject.*\(verdict drop\)' "$BUNDLE/nft-trace.txt" || true)
+redirects=$(grep -cE '^trace id [0-9a-f]+ ip raw OUTPUT packet: .*icmp type redirect' "$BUNDLE/nft-trace.txt" || true)
 nft_masq=$(grep -cE 'ip kube-proxy masquerading rule masquerade fully-random .*\(verdict accept\)' "$BUNDLE/nft-trace.txt" || true)
 
 {
@@ -174,7 +181,8 @@ nft_masq=$(grep -cE 'ip kube-proxy masquerading rule masquerade fully-random .*\
   echo "client: 4 TCP connections to 10.96.0.10:80, 3 UDP requests (one socket each) to 10.96.0.20:53, TCP to"
   echo "10.96.0.30:80 (sport 45001) and to 10.96.0.10:81 (45002), TCP to $UPLINK_IP:9000 (45003). Uplink: TCP to"
   echo "10.96.0.10:80 from 46001 and 46002, to $NODE_IP:30080 from 47001 and 47002. client: TCP to 10.96.0.10:80 from"
-  echo "45010 (pkp-early's chain). The node itself: TCP to 10.96.0.10:80 from 45021 and 45022."
+  echo "45010 (pkp-early's chain). The node itself: TCP to 10.96.0.10:80 from 45021 and 45022. web1: TCP to"
+  echo "10.96.0.10:80 from 45031 and 45032."
   echo
   echo "## What the kernel did"
   echo
@@ -195,6 +203,11 @@ nft_masq=$(grep -cE 'ip kube-proxy masquerading rule masquerade fully-random .*\
   echo "  appears in its trace."
   echo "- The node's own connections to the ClusterIP: nat-output → services → DNAT; \`ip saddr != $POD_CIDR\` marked"
   echo "  them and kube-proxy's nat-postrouting masqueraded them (fully-random: a new source port)."
+  echo "- web1 to its own service: $hairpins of its 2 connections came back to web1 itself (hairpin: the endpoint chain's"
+  echo "  \`ip saddr <endpoint> jump mark-for-masquerade\` marked it, nat-postrouting masqueraded it to $NODE_IP), the"
+  echo "  others went to web2 unmasqueraded. A hairpin SYN leaves on the interface it came in on, so the kernel sent web1 an"
+  echo "  ICMP redirect for it ($redirects \`icmp type redirect\` packet(s) in raw OUTPUT in nft-trace.txt); each stops after"
+  echo "  kube-proxy's filter-output-pre-dnat (-110), before filter-output: none is in the capture."
   echo "- trace.txt (xtables-monitor --trace) stops at the first traced packet that meets a kube-proxy rule:"
   echo "  xtables-monitor 1.8.9 exits on a rule it cannot parse (\`$(head -1 "$WORK/xtmon.err")\`, the concatenated"
   echo "  keys), so scenario.env says TRACE_COMPLETE=no. nft-trace.txt (\`nft monitor trace\`) holds every packet;"

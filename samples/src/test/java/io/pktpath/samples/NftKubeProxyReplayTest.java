@@ -59,10 +59,13 @@ class NftKubeProxyReplayTest {
     void verifyFindsEveryTracedPacketAndEveryCounterEqual() throws IOException {
         VerifyReport report = Verifier.verify(DIR);
         assertEquals(List.of(), report.differences(), report.text());
-        assertEquals(List.of(), report.untied());
-        assertTrue(report.compared() >= 90, "every packet of nft-trace.txt: " + report.compared());
+        assertTrue(report.compared() >= 140, "every packet of nft-trace.txt: " + report.compared());
         assertEquals(report.compared(), report.equal());
-        assertEquals(report.hitsCompared(), report.hitsEqual());
+        // the kernel's ICMP redirects to web1 after its hairpin SYNs vanished before any capture (known-differences)
+        assertEquals(2, report.untied().size(), report.untied().toString());
+        assertTrue(report.untied().stream().allMatch(u -> u.header().startsWith("OUT=calie694aa37abf SRC=172.18.0.2 "
+                + "DST=10.244.1.3 LEN=88")), report.untied().toString());
+        assertEquals(report.hitsCompared() - 2, report.hitsEqual(), "raw OUTPUT's policy and TRACE rule: the redirects");
     }
 
     @Test
@@ -152,6 +155,19 @@ class NftKubeProxyReplayTest {
             assertTrue(t.nat().get().masquerade());
             assertEquals("172.18.0.2", t.nat().get().after().src().toString());
         }
+    }
+
+    @Test
+    void anEndpointReachingItselfThroughItsServiceIsMasqueraded() throws IOException {
+        List<PacketTrace> fromWeb1 = syns(replay(), "> 10.96.0.10:80").stream()
+                .filter(t -> t.packet().info().contains("10.244.1.3:4503")).toList();
+        assertEquals(2, fromWeb1.size());
+        for (PacketTrace t : fromWeb1) {
+            boolean hairpin = t.nat().orElseThrow().after().dst().toString().equals("10.244.1.3");
+            assertEquals(hairpin, t.nat().get().masquerade(), "ip saddr <endpoint> jump mark-for-masquerade: " + t.nat());
+            assertEquals(hairpin, steps(t).contains("ip kube-proxy:masquerading ACCEPT"), steps(t).toString());
+        }
+        assertTrue(fromWeb1.stream().anyMatch(t -> t.nat().get().masquerade()), "the recording has a hairpin");
     }
 
     @Test
