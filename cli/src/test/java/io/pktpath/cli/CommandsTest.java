@@ -134,4 +134,23 @@ class CommandsTest {
         Cli.Result help = Cli.run("analyze", "--help");
         assertTrue(help.out().contains("--nft <FILE>"), help.out());
     }
+
+    @Test
+    void rulesCheckListsKubeProxysNatChainsAsReplayed() {
+        String b = Cli.bundle("nft-kube-proxy");
+        Cli.Result check = Cli.run("rules", "check", "--nft", b + "/nft-ruleset.txt");
+        assertEquals(0, check.exit(), check.err());
+        assertTrue(check.out().contains("(9 replayed, 0 not replayed)"), check.out());
+        assertTrue(check.out().contains("    nat-prerouting: type nat hook prerouting priority dstnat (-100), policy accept,"),
+                check.out());
+        assertTrue(check.out().contains("native, replayed with the nat chains of its hook (a connection's first packet)"),
+                check.out());
+        String json = Cli.run("rules", "check", "--nft", b + "/nft-ruleset.txt", "--format", "json").out()
+                .replaceAll("\\s+", "");
+        assertTrue(json.contains("{\"name\":\"nat-postrouting\",\"type\":\"nat\",\"hook\":\"postrouting\",\"priority\":"
+                + "\"srcnat\",\"priorityValue\":100,\"policy\":\"accept\",\"rules\":1,\"native\":true,\"replayed\":true}"),
+                json);
+        Cli.Result analyze = Cli.run("analyze", b, "--summary-only");
+        assertFalse(analyze.out().contains("NFT_NATIVE_CHAINS"), analyze.out());
+    }
 }

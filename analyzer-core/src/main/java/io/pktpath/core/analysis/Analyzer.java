@@ -61,13 +61,21 @@ public final class Analyzer {
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */
     private static void nativeAssumptions(io.pktpath.parser.nft.NftRuleset r, List<String> assumptions) {
         io.pktpath.parser.nft.NftFilterReplay replay = io.pktpath.parser.nft.NftFilterReplay.of(r);
-        List<String> replayed = replay.chains().stream().map(c -> c.chain().qualifiedName()).toList();
+        List<String> replayed = replay.chains().stream().filter(c -> !c.nat()).map(c -> c.chain().qualifiedName())
+                .toList();
+        List<String> nat = replay.chains().stream().filter(c -> c.nat()).map(c -> c.chain().qualifiedName()).toList();
         List<String> skipped = r.nativeBaseChains().stream().filter(c -> !replay.replays(c))
                 .map(c -> c.qualifiedName()).toList();
         if (!replayed.isEmpty()) {
             assumptions.add("the native nftables filter chains of " + r.file() + " (" + String.join(", ", replayed)
                     + ") are replayed at their priorities among iptables' tables; packets of established flows"
                     + " are replayed one by one (no remembered paths)");
+        }
+        if (!nat.isEmpty()) {
+            assumptions.add("the native nftables nat chains of " + r.file() + " (" + String.join(", ", nat)
+                    + ") are replayed for a connection's first packet with iptables' nat table, in priority order"
+                    + " (iptables' first at equal priority: which was registered later is not in the bundle), until"
+                    + " one maps");
         }
         if (!skipped.isEmpty()) {
             assumptions.add("the native nftables base chains of " + r.file() + " (" + String.join(", ", skipped)

@@ -316,4 +316,18 @@ public final class CompiledRuleset {
         }
         return Walker.walk(chain, hook, packet, ct, ctx, chain.builtin);
     }
+
+    /**
+     * Walks a native nftables chain of type nat (a built-in chain of a table named after the nft table): as
+     * {@link #walkChain}, and its NAT targets ask for a binding as iptables' nat table's do.
+     */
+    public TableResult walkNatChain(Hook hook, String table, String chainName, Packet packet, Optional<CtInfo> ct,
+                                    WalkContext ctx) {
+        Map<String, CompiledChain> chains = tables.get(table);
+        CompiledChain chain = chains == null ? null : chains.get(chainName);
+        if (chain == null) {
+            return TableResult.absent(hook, table, packet, ct);
+        }
+        return Walker.walk(chain, hook, packet, ct, ctx, chain.builtin, true);
+    }
 }

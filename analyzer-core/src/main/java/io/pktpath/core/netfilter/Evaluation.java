@@ -38,6 +38,8 @@ final class Evaluation {
     Optional<NatRequest> nat;
     Optional<RuleRef> decidingRule;
     Optional<io.pktpath.parser.iptables.target.Target> decidingTarget;
+    /** The walk decides a new connection's NAT: iptables' nat table, or a native chain of type nat. */
+    boolean natChain;
     private IpAddress typedAddress;
     private Optional<String> typedDevice;
     private Set<AddrType> types;
@@ -70,6 +72,7 @@ final class Evaluation {
         rule = null;
         entry = null;
         entryIsHookChain = false;
+        natChain = table.equals("nat");
         verdict = TableVerdict.ACCEPT;
         rejectWith = Optional.empty();
         nat = Optional.empty();

@@ -26,7 +26,14 @@ final class Walker {
 
     static TableResult walk(CompiledChain chain, Hook hook, Packet packet, Optional<CtInfo> ct, WalkContext ctx,
                             boolean applyPolicy) {
+        return walk(chain, hook, packet, ct, ctx, applyPolicy, false);
+    }
+
+    /** As {@link #walk}; {@code natChain}: the chain is a native nftables chain of type nat (its NAT statements bind). */
+    static TableResult walk(CompiledChain chain, Hook hook, Packet packet, Optional<CtInfo> ct, WalkContext ctx,
+                            boolean applyPolicy, boolean natChain) {
         Evaluation e = ctx.evaluation(hook, chain.table, packet, ct, chain.numbering);
+        e.natChain |= natChain;
         e.entry = chain;
         e.entryIsHookChain = applyPolicy;
         boolean decided = run(e, chain, chain.rules, chain.candidates(packet, ctx.collectMisses()), 0);
@@ -42,7 +49,7 @@ final class Walker {
         }
         TableResult result = new TableResult(hook, chain.table, chain.name, true, e.verdict, e.rejectWith, e.packet,
                 e.ct, e.nat, e.decidingRule, e.decidingTarget, policyApplied, e.raw, e.stateUpdates(),
-                chain.table.equals("nat") ? e.hits.buildOwn() : e.hits.build(), packet.length(), e.notes());
+                e.natChain ? e.hits.buildOwn() : e.hits.build(), packet.length(), e.notes());
         ctx.release(e);
         return result;
     }
@@ -126,7 +133,7 @@ final class Walker {
                 setVerdict(e, r, TableVerdict.REJECT, Verdict.DROP);
             }
             case NAT -> {
-                if (e.table.equals("nat")) {
+                if (e.natChain) {
                     e.nat = Optional.of(new NatRequest(e.hook, r.target, r.ref));
                 } else {
                     e.note(r.ref.label() + ": NAT targets outside the nat table are refused by iptables; ACCEPT assumed");

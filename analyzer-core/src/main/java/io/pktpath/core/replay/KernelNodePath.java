@@ -900,28 +900,33 @@ public final class KernelNodePath implements NodePath {
         return new HookStep(hook, present);
     }
 
-    /** Inserts the native tables that have a chain at {@code hook} among iptables' by priority (after theirs at a tie). */
+    /**
+     * Inserts the native tables that have a chain at {@code hook} among iptables' in the order they run: filter chains
+     * by their priority, nat chains at the nat core's (dstnat or srcnat) and by their own priority among the nat
+     * chains; iptables' first at a tie.
+     */
     private void withNatives(IpFamily family, Hook hook, List<String> present) {
+        record Entry(String table, int core, int own) {
+        }
+        int natCore = NativeChains.iptablesPriority(hook, "nat", nftBackend);
+        List<Entry> entries = new ArrayList<>();
+        for (String t : present) {
+            int p = NativeChains.iptablesPriority(hook, t, nftBackend);
+            entries.add(new Entry(t, p, p));
+        }
         for (NativeChains.Slot slot : natives.at(family, hook)) {
-            int at = 0;
-            while (at < present.size() && (present.get(at).indexOf(' ') > 0
-                    ? nativePriority(family, hook, present.get(at))
-                    : NativeChains.iptablesPriority(hook, present.get(at), nftBackend)) <= slot.priority()) {
-                at++;
-            }
-            if (!present.contains(slot.table())) {
-                present.add(at, slot.table());
+            entries.add(new Entry(slot.table(), slot.priority(), slot.priority()));
+        }
+        for (NativeChains.Slot slot : natives.natAt(family, hook)) {
+            entries.add(new Entry(slot.table(), natCore, slot.priority()));
+        }
+        entries.sort(java.util.Comparator.comparingInt(Entry::core).thenComparingInt(Entry::own));
+        present.clear();
+        for (Entry e : entries) {
+            if (!present.contains(e.table())) {
+                present.add(e.table());
             }
         }
-    }
-
-    private int nativePriority(IpFamily family, Hook hook, String table) {
-        for (NativeChains.Slot slot : natives.at(family, hook)) {
-            if (slot.table().equals(table)) {
-                return slot.priority();
-            }
-        }
-        return 0;
     }
 
     /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */
@@ -1143,7 +1148,7 @@ public final class KernelNodePath implements NodePath {
         }
         if (s.lookup instanceof CtLookup.Created && s.candidate != null && s.candidate.needsBinding(manip)) {
             int before = s.tables.size();
-            if (!walk(s, hook, "nat")) {
+            if (!natChains(s, hook)) {
                 return false;
             }
             Optional<NatRequest> request = s.tables.size() > before ? s.tables.get(s.tables.size() - 1).nat() : Optional.empty();
@@ -1187,6 +1192,53 @@ public final class KernelNodePath implements NodePath {
     }
 
     /**
+     * The nat chains of a hook for a connection's first packet, as the kernel's nat core runs them (nf_nat_inet_fn):
+     * iptables' nat table and the native nat chains in priority order (a native chain at iptables' priority after it),
+     * until one gives the connection a mapping, which ends the walk: the later chains are not run (recorded on the
+     * kernel: a chain at dstnat - 10 that DNATs leaves iptables' nat PREROUTING uncounted; one that only counts does
+     * not). False when the packet's journey ended.
+     */
+    private boolean natChains(RunState s, Hook hook) {
+        if (natives == null) {
+            return walk(s, hook, "nat");
+        }
+        IpFamily family = s.packet.family();
+        NativeChains.Slot[] slots = natives.natAt(family, hook);
+        int iptables = NativeChains.iptablesPriority(hook, "nat", nftBackend);
+        boolean iptablesDone = false;
+        for (int i = 0; i <= slots.length; i++) {
+            if (!iptablesDone && (i == slots.length || slots[i].priority() >= iptables)) {
+                iptablesDone = true;
+                int before = s.tables.size();
+                if (!walk(s, hook, "nat")) {
+                    return false;
+                }
+                if (s.tables.size() > before && s.tables.get(s.tables.size() - 1).nat().isPresent()) {
+                    return true;
+                }
+            }
+            if (i == slots.length) {
+                break;
+            }
+            if (s.ended()) {
+                return false;
+            }
+            NativeChains.Slot slot = slots[i];
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            TableResult r = natives.rules(family).walkNatChain(hook, slot.table(), slot.chain(), s.packet, s.ct, ctx);
+            if (r.chainPresent()) {
+                if (!applied(s, hook, r)) {
+                    return false;
+                }
+                if (r.nat().isPresent()) {
+                    return true;
+                }
+            }
+        }
+        return !s.ended();
+    }
+
+    /**
      * The step of the nat rule whose binding failed (REDIRECT or MASQUERADE on an interface without an address) gets
      * the verdict DROP, as the kernel's trace prints it: the target itself returned NF_DROP.
      */
@@ -1210,7 +1262,7 @@ public final class KernelNodePath implements NodePath {
             return true;
         }
         int before = s.tables.size();
-        if (!walk(s, hook, "nat")) {
+        if (!natChains(s, hook)) {
             return false;
         }
         if (s.tables.size() > before && s.tables.get(s.tables.size() - 1).nat().isPresent()) {

@@ -12,8 +12,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The native nftables filter chains the replay runs ({@link NftFilterReplay}), compiled per IP family and listed per hook
- * in priority order (file order at equal priority), with the iptables tables' own priorities to place them among.
+ * The native nftables chains the replay runs ({@link NftFilterReplay}), compiled per IP family and listed per hook in
+ * priority order (file order at equal priority), with the iptables tables' own priorities to place them among: filter
+ * chains at their own priority, nat chains inside the NAT step (the kernel's nat core runs every nat chain of a hook,
+ * iptables' and nft's, at dstnat or srcnat, ordered among themselves by their priorities).
  */
 final class NativeChains {
     /** Priorities of iptables-nft's tables and of conntrack (nf_ip_hook_priorities); security is 50 with legacy. */
@@ -36,6 +38,8 @@ final class NativeChains {
     private final CompiledRuleset v6;
     private final Slot[][] slots4 = new Slot[Hook.values().length][];
     private final Slot[][] slots6 = new Slot[Hook.values().length][];
+    private final Slot[][] nat4 = new Slot[Hook.values().length][];
+    private final Slot[][] nat6 = new Slot[Hook.values().length][];
     private final boolean needsConntrack;
 
     private NativeChains(NftFilterReplay replay) {
@@ -43,8 +47,10 @@ final class NativeChains {
         this.v6 = CompiledRuleset.compile(replay.ruleset(IpFamily.V6));
         this.needsConntrack = ConntrackPolicy.isEnabled(replay.ruleset(IpFamily.V4), replay.ruleset(IpFamily.V6));
         for (Hook hook : Hook.values()) {
-            slots4[hook.ordinal()] = slots(replay, hook, IpFamily.V4);
-            slots6[hook.ordinal()] = slots(replay, hook, IpFamily.V6);
+            slots4[hook.ordinal()] = slots(replay, hook, IpFamily.V4, false);
+            slots6[hook.ordinal()] = slots(replay, hook, IpFamily.V6, false);
+            nat4[hook.ordinal()] = slots(replay, hook, IpFamily.V4, true);
+            nat6[hook.ordinal()] = slots(replay, hook, IpFamily.V6, true);
         }
     }
 
@@ -53,10 +59,10 @@ final class NativeChains {
         return replay.isEmpty() ? Optional.empty() : Optional.of(new NativeChains(replay));
     }
 
-    private static Slot[] slots(NftFilterReplay replay, Hook hook, IpFamily family) {
+    private static Slot[] slots(NftFilterReplay replay, Hook hook, IpFamily family, boolean nat) {
         List<Slot> out = new ArrayList<>();
         for (NftFilterReplay.ReplayedChain c : replay.chains()) {
-            if (c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
+            if (c.nat() == nat && c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
                 out.add(new Slot(c.table(), c.name(), c.priority()));
             }
         }
@@ -64,8 +70,14 @@ final class NativeChains {
         return out.isEmpty() ? NONE : out.toArray(new Slot[0]);
     }
 
+    /** The filter chains at a hook, in priority order. */
     Slot[] at(IpFamily family, Hook hook) {
         return (family == IpFamily.V4 ? slots4 : slots6)[hook.ordinal()];
+    }
+
+    /** The nat chains at a hook, in priority order (walked inside the NAT step). */
+    Slot[] natAt(IpFamily family, Hook hook) {
+        return (family == IpFamily.V4 ? nat4 : nat6)[hook.ordinal()];
     }
 
     CompiledRuleset rules(IpFamily family) {

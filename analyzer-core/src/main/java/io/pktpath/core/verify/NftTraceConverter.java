@@ -9,10 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns {@code nft monitor trace} output for the ip6 family into the {@code xtables-monitor --trace} form
- * {@link KernelTraceParser} reads, so IPv6 packets can be compared although xtables-monitor 1.8.9 loses them: each
- * traced rule is located in {@code nft -a list ruleset} by its text, and its position there names the
- * {@code ip6tables-save} rule whose text the step then carries.
+ * Turns {@code nft monitor trace} output for one family (ip6, or ip) into the {@code xtables-monitor --trace} form
+ * {@link KernelTraceParser} reads, so packets can be compared where xtables-monitor 1.8.9 loses them (IPv6 events; any
+ * event once it meets a rule it cannot parse, such as kube-proxy's concatenations, when it exits): each traced rule is
+ * located in {@code nft -a list ruleset} by its text, and its position there names the {@code iptables-save} /
+ * {@code ip6tables-save} rule whose text the step then carries (a native table's rule keeps its nft text).
  */
 public final class NftTraceConverter {
     private static final Pattern LINE = Pattern.compile("^trace id (\\S+) (ip6|ip) (\\S+) (\\S+) (packet:|rule|policy)(.*)$");
@@ -26,11 +27,17 @@ public final class NftTraceConverter {
      * lines become comments) so line numbers stay those of the nft trace; rules not found keep their nft text.
      */
     public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> ip6tables) {
-        NftRuleIndex index = NftRuleIndex.parse(nftRuleset, "ip6");
+        return convert(nftTrace, nftRuleset, ip6tables, "ip6");
+    }
+
+    /** As {@link #convert(String, String, Optional)} for the family {@code ip6} or {@code ip}, with that family's dump. */
+    public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> iptables, String family) {
+        NftRuleIndex index = NftRuleIndex.parse(nftRuleset, family);
+        String number = family.equals("ip6") ? "10" : "2";
         List<String> out = new ArrayList<>();
         for (String raw : nftTrace.split("\n")) {
             Matcher m = LINE.matcher(raw.strip());
-            if (!m.matches() || !m.group(2).equals("ip6")) {
+            if (!m.matches() || !m.group(2).equals(family)) {
                 out.add("# " + raw.strip());
                 continue;
             }
@@ -39,17 +46,17 @@ public final class NftTraceConverter {
             String chain = m.group(4);
             String rest = m.group(6).strip();
             switch (m.group(5)) {
-                case "packet:" -> out.add("PACKET: 10 " + id + " " + header(rest));
-                case "policy" -> out.add(" TRACE: 10 " + id + " " + table + ":" + chain + ":policy:"
+                case "packet:" -> out.add("PACKET: " + number + " " + id + " " + header(rest, family));
+                case "policy" -> out.add(" TRACE: " + number + " " + id + " " + table + ":" + chain + ":policy:"
                         + rest.toUpperCase());
-                default -> out.add(rule(id, table, chain, rest, index, ip6tables));
+                default -> out.add(rule(id, table, chain, rest, index, iptables, number));
             }
         }
         return String.join("\n", out) + "\n";
     }
 
     private static String rule(String id, String table, String chain, String rest, NftRuleIndex index,
-                               Optional<Ruleset> ip6tables) {
+                               Optional<Ruleset> ip6tables, String number) {
         Matcher v = VERDICT.matcher(rest);
         String verdict = "CONTINUE";
         String text = rest;
@@ -61,8 +68,8 @@ public final class NftTraceConverter {
         String iptables = position.flatMap(p -> ip6tables.flatMap(r -> r.table(table)).flatMap(t -> t.chain(chain))
                 .flatMap(c -> c.rule(p))).map(Rule::text).orElse("nft: " + NftRuleIndex.normalize(text));
         String handle = "0x" + Integer.toHexString(position.orElse(0));
-        return " TRACE: 10 " + id + " " + table + ":" + chain + ":rule:" + handle + ":" + verdict + "  -6 -t " + table
-                + " " + iptables;
+        return " TRACE: " + number + " " + id + " " + table + ":" + chain + ":rule:" + handle + ":" + verdict + "  "
+                + (number.equals("10") ? "-6" : "-4") + " -t " + table + " " + iptables;
     }
 
     /**
@@ -71,6 +78,11 @@ public final class NftTraceConverter {
      * {@code icmpv6 type}, ...), which xtables-monitor does not print.
      */
     static String header(String packet) {
+        return header(packet, "ip6");
+    }
+
+    /** The packet fields of one family ({@code ip6}, or {@code ip}: its {@code id} is ID=, its length the total). */
+    static String header(String packet, String family) {
         String[] t = packet.split("\\s+");
         StringBuilder sb = new StringBuilder();
         boolean protocol = false;
@@ -84,9 +96,11 @@ public final class NftTraceConverter {
             switch (t[i]) {
                 case "iif" -> sb.append("IN=").append(value).append(' ');
                 case "oif" -> sb.append("OUT=").append(value).append(' ');
-                case "saddr" -> sb.append(t[i - 1].equals("ip6") ? "SRC=" + value + " " : "");
-                case "daddr" -> sb.append(t[i - 1].equals("ip6") ? "DST=" + value + " " : "");
-                case "length" -> sb.append(t[i - 1].equals("ip6") ? "LEN=" + lengthAsXtables(value) + " " : "");
+                case "saddr" -> sb.append(i > 0 && t[i - 1].equals(family) ? "SRC=" + value + " " : "");
+                case "daddr" -> sb.append(i > 0 && t[i - 1].equals(family) ? "DST=" + value + " " : "");
+                case "length" -> sb.append(i > 0 && t[i - 1].equals(family)
+                        ? "LEN=" + (family.equals("ip6") ? lengthAsXtables(value) : value) + " " : "");
+                case "id" -> sb.append(i > 0 && t[i - 1].equals("ip") && family.equals("ip") ? "ID=" + value + " " : "");
                 case "sport" -> sb.append("SPORT=").append(value).append(' ');
                 case "dport" -> sb.append("DPORT=").append(value).append(' ');
                 default -> { }
@@ -101,6 +115,7 @@ public final class NftTraceConverter {
             case "tcp" -> field.equals("sport") || field.equals("dport") || field.equals("flags") ? 6 : -1;
             case "udp" -> field.equals("sport") || field.equals("dport") || field.equals("length") ? 17 : -1;
             case "icmpv6" -> field.equals("type") || field.equals("code") ? 58 : -1;
+            case "icmp" -> field.equals("type") || field.equals("code") ? 1 : -1;
             case "sctp" -> field.equals("sport") || field.equals("dport") ? 132 : -1;
             default -> -1;
         };

@@ -41,16 +41,28 @@ public final class Verifier {
         List<TraceLog> logs = new ArrayList<>();
         Path nftTrace = bundleDir.resolve("nft-trace.txt");
         Path nftRuleset = bundleDir.resolve("nft-ruleset.txt");
+        TraceCoverage coverage = TraceCoverage.fromScenarioEnv(bundleDir);
         if (Files.isRegularFile(nftTrace) && Files.isRegularFile(nftRuleset)) {
-            logs.add(new TraceLog("trace.txt", withoutFamily(text, "10")));
-            logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(Files.readString(nftTrace),
-                    Files.readString(nftRuleset), bundle.rulesetV6())));
+            String nft = Files.readString(nftTrace);
+            String listing = Files.readString(nftRuleset);
+            // xtables-monitor exits on a rule it cannot parse (kube-proxy's concatenations): when its trace stopped
+            // early and nft's has IPv4 packets, IPv4 comes from nft's, complete
+            boolean v4FromNft = !coverage.complete() && NFT_V4_PACKET.matcher(nft).find();
+            String kept = withoutFamily(text, "10");
+            logs.add(new TraceLog("trace.txt", v4FromNft ? withoutFamily(kept, "2") : kept));
+            logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV6())));
+            if (v4FromNft) {
+                logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV4(), "ip")));
+                coverage = TraceCoverage.COMPLETE;
+            }
         } else {
             logs.add(new TraceLog("trace.txt", text));
         }
-        return verify(bundleDir.getFileName().toString(), bundle, capture(bundle, bundleDir), logs,
-                TraceCoverage.fromScenarioEnv(bundleDir));
+        return verify(bundleDir.getFileName().toString(), bundle, capture(bundle, bundleDir), logs, coverage);
     }
+
+    private static final java.util.regex.Pattern NFT_V4_PACKET = java.util.regex.Pattern.compile(
+            "(?m)^trace id \\S+ ip \\S+ \\S+ packet: ");
 
     /** A trace log in xtables-monitor form and the file its line numbers refer to. */
     public record TraceLog(String file, String text) {

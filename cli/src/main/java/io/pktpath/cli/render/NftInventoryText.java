@@ -40,7 +40,9 @@ final class NftInventoryText {
                         + rules(c.rules().size()) + " - " + (IptablesNftTables.isIptablesOwn(t, c)
                         ? "iptables-nft's own, replayed from iptables-save"
                         : replay.refusal(t.qualifiedName() + " " + c.name()).map(why -> "native, not replayed: " + why)
-                        .orElse("native, replayed at its priority"))));
+                        .orElse(base.type().equals("nat")
+                                ? "native, replayed with the nat chains of its hook (a connection's first packet)"
+                                : "native, replayed at its priority"))));
             }
             List<NftChain> regular = t.chains().stream().filter(c -> !c.isBase()).toList();
             if (!regular.isEmpty()) {

@@ -22,17 +22,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which native nftables base chains pktpath replays and how: a chain of type {@code filter} on an IP hook of a table of
- * family ip, ip6 or inet, whose every rule (and every rule of the chains it jumps or goes to) {@link NftRuleTranslator}
- * translates, becomes a built-in chain of a table named after the nft table ({@code inet pkp_fw}) in a per-family
- * iptables ruleset; any other native base chain keeps the reason it is not replayed.
+ * Which native nftables base chains pktpath replays and how: a chain of type {@code filter} on an IP hook, or of type
+ * {@code nat} on prerouting, output, postrouting or input, of a table of family ip, ip6 or inet, whose every rule (and
+ * every rule of the chains it jumps or goes to) {@link NftRuleTranslator} translates, becomes a built-in chain of a
+ * table named after the nft table ({@code inet pkp_fw}) in a per-family iptables ruleset; any other native base chain
+ * keeps the reason it is not replayed.
  */
 public final class NftFilterReplay {
     private static final Set<String> HOOKS = Set.of("prerouting", "input", "forward", "output", "postrouting");
+    /** The hooks a nat chain can have (the kernel refuses forward). */
+    private static final Set<String> NAT_HOOKS = Set.of("prerouting", "input", "output", "postrouting");
     /** Conntrack's priority at prerouting and output: a chain at or below it would run before the lookup. */
     private static final int CONNTRACK_PRIORITY = -200;
 
-    /** A replayed base chain: its nft chain, hook (lower case), priority, and the table name its steps carry. */
+    /**
+     * A replayed base chain: its nft chain, hook (lower case), priority, and the table name its steps carry; a chain of
+     * type nat runs, like iptables' nat table, only for a connection's first packet, inside conntrack's NAT step.
+     */
     public record ReplayedChain(NftHookedChain chain, String hook, int priority, String table, Set<IpFamily> families) {
         public ReplayedChain {
             Objects.requireNonNull(chain, "chain");
@@ -43,6 +49,11 @@ public final class NftFilterReplay {
 
         public String name() {
             return chain.chain().name();
+        }
+
+        /** True for a chain of type nat. */
+        public boolean nat() {
+            return chain.base().type().equals("nat");
         }
     }
 
@@ -140,11 +151,15 @@ public final class NftFilterReplay {
         if (families.isEmpty()) {
             return Optional.of("family " + hooked.table().family().keyword() + " is not replayed (ip, ip6, inet are)");
         }
-        if (!base.type().equals("filter")) {
-            return Optional.of("type " + base.type() + " is not replayed (type filter is)");
+        if (!base.type().equals("filter") && !base.type().equals("nat")) {
+            return Optional.of("type " + base.type() + " is not replayed (types filter and nat are)");
         }
         if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
             return Optional.of("hook " + base.hook() + " is not replayed (prerouting, input, forward, output,"
+                    + " postrouting are)");
+        }
+        if (base.type().equals("nat") && !NAT_HOOKS.contains(base.hook())) {
+            return Optional.of("a nat chain on hook " + base.hook() + " is not replayed (prerouting, input, output,"
                     + " postrouting are)");
         }
         if (base.priority().isEmpty()) {

@@ -28,9 +28,12 @@ import java.util.Set;
  * Translates one rule of a native nftables filter chain into the iptables rule model, for one IP family, when it uses
  * only the replayed subset: {@code ip|ip6 saddr|daddr}, {@code tcp|udp sport|dport}, {@code meta l4proto},
  * {@code ip protocol}, {@code ip6 nexthdr}, {@code meta nfproto}, {@code iifname|oifname|iif|oif}, {@code ct state},
- * {@code ct status dnat|snat}, {@code meta mark}, {@code icmp|icmpv6 type} (each with {@code !=} and anonymous or
- * named sets), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map}: one rule per element),
- * {@code counter}, {@code log}, {@code comment}, and the verdicts accept, drop, reject, jump, goto and return. The
+ * {@code ct status dnat|snat}, {@code meta mark} (also masked: {@code meta mark & 0x4000 == 0}), {@code icmp|icmpv6
+ * type}, {@code th dport} after a protocol, {@code fib daddr|saddr type} (each with {@code !=} and anonymous or named
+ * sets), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map}, concatenated keys, {@code numgen random
+ * mod N}: one rule per element), {@code counter}, {@code log}, {@code comment}, the statements {@code meta mark set}
+ * ({@code MARK}), {@code dnat}, {@code snat}, {@code masquerade}, {@code redirect} ({@link NftNatStatement}), and the
+ * verdicts accept, drop, reject, jump, goto and return. The
  * conditions are written as an iptables-save rule and read by {@link IptablesSaveParser}, so the compiler sees the
  * matches it knows; an anonymous set iptables cannot list in one rule becomes one rule per element, which only a rule
  * ending in a verdict allows.
@@ -77,6 +80,10 @@ public final class NftRuleTranslator {
     private boolean protocolAlternatives;
     private boolean never;
     private Target target = new NoTarget();
+    /** A statement's iptables target ({@code -j DNAT --to-destination ...}, {@code -j MARK --or-mark ...}), if any. */
+    private String targetArgs;
+    /** Why the word read last is refused, when more can be said than "not in the replayed subset". */
+    private String why;
 
     private NftRuleTranslator(NftTable table, IpFamily family) {
         this.table = table;
@@ -95,13 +102,16 @@ public final class NftRuleTranslator {
         if (vmap >= 0) {
             return verdictMap(table, chain, position, rule, file, family, words, vmap);
         }
-        return translateWords(table, chain, position, rule, file, family, words);
+        return translateWords(table, chain, position, rule, file, family, words, null);
     }
 
     /**
      * A verdict map {@code selector vmap { key : verdict, ... }} (or {@code vmap @map}): one rule per element, the
      * selector matching the element's key and ending in its verdict (the keys are disjoint, so their order does not
      * matter; no key matched continues with the next rule, as the kernel does); {@code continue} elements add no rule.
+     * A concatenated key ({@code ip daddr . meta l4proto . th dport}) matches each part with its selector
+     * ({@link NftConcatenation}); a {@code numgen random mod N} key is a random draw ({@link NftNumgen}); a named map
+     * printed without elements in a listing that prints other sets' elements is empty.
      */
     private static Outcome verdictMap(NftTable table, String chain, int position, NftRule rule, String file,
                                       IpFamily family, List<String> words, int vmap) {
@@ -113,9 +123,16 @@ public final class NftRuleTranslator {
         if (map.startsWith("@")) {
             Optional<NftSet> named = table.sets().stream()
                     .filter(s -> s.kind().equals("map") && s.name().equals(map.substring(1))).findFirst();
-            if (named.isEmpty() || named.get().values().isEmpty()) {
-                return new Refused("the verdict map " + map + (named.isEmpty() ? " is not in table " : " lists no "
-                        + "elements in table ") + table.qualifiedName());
+            if (named.isEmpty()) {
+                return new Refused("the verdict map " + map + " is not in table " + table.qualifiedName());
+            }
+            if (named.get().values().isEmpty()) {
+                // nft list ruleset prints every element; a listing that shows other sets' elements is not terse (-t),
+                // so a map printed without elements is empty and no key matches
+                if (table.sets().stream().anyMatch(s -> !s.values().isEmpty())) {
+                    return new Translated(List.of());
+                }
+                return new Refused("the verdict map " + map + " lists no elements in table " + table.qualifiedName());
             }
             elements = named.get().values();
         } else if (NftRuleTokens.isSet(map)) {
@@ -123,6 +140,12 @@ public final class NftRuleTranslator {
         } else {
             return new Refused("'vmap " + map + "' is neither { key : verdict, ... } nor @map");
         }
+        if (vmap >= 4 && words.get(vmap - 4).equals("numgen")) {
+            return NftNumgen.translate(words, vmap, elements, (one, statistic) -> translateWords(table, chain, position,
+                    rule, file, family, one, statistic));
+        }
+        List<List<String>> keys = NftConcatenation.selectors(words, vmap);
+        int selectorStart = vmap - keys.stream().mapToInt(List::size).sum() - (keys.size() - 1);
         List<Rule> out = new ArrayList<>();
         for (String element : elements) {
             int colon = element.lastIndexOf(" : ");
@@ -133,11 +156,19 @@ public final class NftRuleTranslator {
             if (verdict.equals(List.of("continue"))) {
                 continue;
             }
-            List<String> one = new ArrayList<>(words.subList(0, vmap));
-            one.add(element.substring(0, colon).strip());
+            List<String> key = NftConcatenation.parts(element.substring(0, colon));
+            if (key.size() != keys.size()) {
+                return new Refused("the verdict map element '" + element + "' has " + key.size() + " parts for "
+                        + keys.size() + " selectors");
+            }
+            List<String> one = new ArrayList<>(words.subList(0, selectorStart));
+            for (int k = 0; k < keys.size(); k++) {
+                one.addAll(keys.get(k));
+                one.add(key.get(k));
+            }
             one.addAll(verdict);
             one.addAll(words.subList(vmap + 2, words.size()));
-            Outcome o = translateWords(table, chain, position, rule, file, family, one);
+            Outcome o = translateWords(table, chain, position, rule, file, family, one, null);
             if (o instanceof Refused r) {
                 return new Refused("the verdict map element '" + element + "': " + r.reason());
             }
@@ -168,19 +199,30 @@ public final class NftRuleTranslator {
             if (values.stream().anyMatch(v -> v.contains(" . "))) {
                 return Optional.of("the named set " + w + " holds concatenations");
             }
+            if (values.stream().anyMatch(v -> v.matches(".*\\s(timeout|expires)\\s.*"))) {
+                return Optional.of("the named set " + w + " is dynamic (its elements time out: the listing is a"
+                        + " snapshot, not what the packets met)");
+            }
             into.add("{ " + String.join(", ", values) + " }");
         }
         return Optional.empty();
     }
 
+    /**
+     * Translates the words of a rule ({@code statistic}: an iptables statistic match the rule gets too, for one
+     * element of a {@code numgen random} map, or null).
+     */
     private static Outcome translateWords(NftTable table, String chain, int position, NftRule rule, String file,
-                                          IpFamily family, List<String> raw) {
+                                          IpFamily family, List<String> raw, String statistic) {
         List<String> words = new ArrayList<>(raw.size());
         Optional<String> unresolved = resolveSets(table, raw, words);
         if (unresolved.isPresent()) {
             return new Refused(unresolved.get());
         }
         NftRuleTranslator t = new NftRuleTranslator(table, family);
+        if (statistic != null) {
+            t.tail.add(statistic);
+        }
         Optional<String> refused = t.read(words);
         if (refused.isPresent()) {
             return new Refused(refused.get());
@@ -188,21 +230,23 @@ public final class NftRuleTranslator {
         if (t.never) {
             return new Translated(List.of());
         }
-        if (t.alternatives != null && !(t.target instanceof Accept || t.target instanceof Drop
+        boolean natTarget = t.targetArgs != null && !t.targetArgs.startsWith("-j MARK");
+        if (t.alternatives != null && !natTarget && !(t.target instanceof Accept || t.target instanceof Drop
                 || t.target instanceof Reject || t.target instanceof Return || t.target instanceof Goto)) {
             return new Refused("a set iptables cannot list in one rule needs a verdict (accept, drop, reject,"
-                    + " return, goto) after it");
+                    + " return, goto) or a NAT statement after it");
         }
         List<String> variants = t.alternatives == null ? List.of("") : t.alternatives;
         List<Rule> out = new ArrayList<>(variants.size());
         for (String variant : variants) {
-            Optional<List<Match>> matches = t.matches(variant);
-            if (matches.isEmpty()) {
+            Optional<Rule> parsed = t.parsed(variant);
+            if (parsed.isEmpty()) {
                 return new Refused("its conditions are not valid as iptables matches ("
                         + String.join(" ", t.args(variant)) + ")");
             }
+            Target made = t.targetArgs != null ? parsed.get().target() : t.target;
             out.add(new Rule(table.qualifiedName(), chain, position, SourceSpan.line(file, rule.line()), rule.text(),
-                    matches.get(), t.target, Optional.empty(), Optional.empty(), Optional.empty()));
+                    parsed.get().matches(), made, Optional.empty(), Optional.empty(), Optional.empty()));
         }
         return new Translated(out);
     }
@@ -220,15 +264,18 @@ public final class NftRuleTranslator {
         return all;
     }
 
-    private Optional<List<Match>> matches(String variant) {
-        String text = "*filter\n:PKP - [0:0]\n-A PKP " + String.join(" ", args(variant)) + "\nCOMMIT\n";
+    /** The variant's conditions (and the statement's target, if any) as iptables-save reads them. */
+    private Optional<Rule> parsed(String variant) {
+        String tableName = targetArgs != null && !targetArgs.startsWith("-j MARK") ? "nat" : "filter";
+        String text = "*" + tableName + "\n:PKP - [0:0]\n-A PKP " + String.join(" ", args(variant))
+                + (targetArgs == null ? "" : " " + targetArgs) + "\nCOMMIT\n";
         Parsed<Ruleset> parsed = IptablesSaveParser.parse("nft", text, family);
         if (parsed.diagnostics().stream().anyMatch(Diagnostic::isError)) {
             return Optional.empty();
         }
-        List<Rule> rules = parsed.value().table("filter").flatMap(tb -> tb.chain("PKP")).map(Chain::rules)
+        List<Rule> rules = parsed.value().table(tableName).flatMap(tb -> tb.chain("PKP")).map(Chain::rules)
                 .orElse(List.of());
-        return rules.size() == 1 ? Optional.of(rules.get(0).matches()) : Optional.empty();
+        return rules.size() == 1 ? Optional.of(rules.get(0)) : Optional.empty();
     }
 
     /** Reads the words; empty when every one is understood, else what is not. */
@@ -248,11 +295,14 @@ public final class NftRuleTranslator {
                 case "counter" -> counter(w, i + 1);
                 case "log" -> log(w, i + 1);
                 case "comment" -> i + 2;
+                case "dnat", "snat", "masquerade", "redirect" -> natStatement(w, i);
+                case "th" -> transportHeader(w, i);
+                case "fib" -> fib(w, i);
                 default -> verdict(w, i);
             };
             if (i < 0) {
-                return Optional.of("'" + String.join(" ", w.subList(before, Math.min(w.size(), before + 3)))
-                        + "' is not in the replayed subset");
+                return Optional.of(why != null ? why : "'" + String.join(" ", w.subList(before, Math.min(w.size(),
+                        before + 3))) + "' is not in the replayed subset");
             }
             if (i > w.size()) {
                 return Optional.of("'" + word + "' lacks its value");
@@ -371,10 +421,26 @@ public final class NftRuleTranslator {
     }
 
     private int ports(List<String> w, int i) {
+        return ports(w, i, w.get(i));
+    }
+
+    /**
+     * {@code th dport N} (transport header, any protocol with ports): the rule's protocol ({@code meta l4proto tcp}
+     * before it) says which; without one it is refused, as iptables' port matches need {@code -p}.
+     */
+    private int transportHeader(List<String> w, int i) {
+        if (protocol == null || protocolAlternatives || !Set.of("tcp", "udp", "sctp", "dccp").contains(protocol)) {
+            why = "'th " + (i + 1 < w.size() ? w.get(i + 1) : "") + "' needs one protocol with ports before it"
+                    + " (meta l4proto tcp)";
+            return -1;
+        }
+        return ports(w, i, protocol);
+    }
+
+    private int ports(List<String> w, int i, String proto) {
         if (i + 2 >= w.size()) {
             return -1;
         }
-        String proto = w.get(i);
         String field = w.get(i + 1);
         if (protocolAlternatives || !field.equals("dport") && !field.equals("sport")) {
             return -1;
@@ -407,6 +473,9 @@ public final class NftRuleTranslator {
             return -1;
         }
         String key = w.get(i);
+        if (key.equals("mark")) {
+            return mark(w, i + 1);
+        }
         int v = operand(w, i + 1);
         if (v < 0 || v > w.size()) {
             return v;
@@ -509,6 +578,12 @@ public final class NftRuleTranslator {
     }
 
     private int mark(List<String> w, int i) {
+        if (i < w.size() && w.get(i).equals("set")) {
+            return markSet(w, i + 1);
+        }
+        if (i < w.size() && (w.get(i).equals("&") || w.get(i).equals("and"))) {
+            return maskedMark(w, i + 1);
+        }
         int v = operand(w, i);
         if (v < 0 || v > w.size()) {
             return v;
@@ -521,6 +596,97 @@ public final class NftRuleTranslator {
         tail.add("-m mark " + (neg ? "! " : "") + "--mark " + value);
         return v + 1;
     }
+
+    private static final String MARK_VALUE = "0x[0-9a-fA-F]{1,8}|\\d{1,10}";
+
+    /**
+     * {@code meta mark set VALUE}, or {@code meta mark set meta mark | V} ({@code or}, {@code ^}/{@code xor},
+     * {@code &}/{@code and}; {@code mark set mark or V} as written): the MARK target, which does not end the rule.
+     */
+    private int markSet(List<String> w, int i) {
+        if (!(target instanceof NoTarget) || targetArgs != null) {
+            return -1;
+        }
+        if (i < w.size() && w.get(i).matches(MARK_VALUE)) {
+            targetArgs = "-j MARK --set-xmark " + w.get(i) + "/0xffffffff";
+            return i + 1;
+        }
+        int at = i < w.size() && w.get(i).equals("meta") ? i + 1 : i;
+        if (at + 2 >= w.size() || !w.get(at).equals("mark") || !w.get(at + 2).matches(MARK_VALUE)) {
+            return -1;
+        }
+        String op = switch (w.get(at + 1)) {
+            case "|", "or" -> "--or-mark ";
+            case "^", "xor" -> "--xor-mark ";
+            case "&", "and" -> "--and-mark ";
+            default -> null;
+        };
+        if (op == null) {
+            return -1;
+        }
+        targetArgs = "-j MARK " + op + w.get(at + 2);
+        return at + 3;
+    }
+
+    /** {@code meta mark & MASK == VALUE} (or {@code !=}, or {@code mark and MASK == VALUE}): {@code -m mark --mark V/M}. */
+    private int maskedMark(List<String> w, int i) {
+        if (i >= w.size() || !w.get(i).matches(MARK_VALUE)) {
+            return -1;
+        }
+        String mask = w.get(i);
+        int v = operand(w, i + 1);
+        if (v < 0 || v > w.size()) {
+            return v;
+        }
+        boolean neg = w.get(i + 1).equals("!=");
+        if (!w.get(v).matches(MARK_VALUE)) {
+            return -1;
+        }
+        tail.add("-m mark " + (neg ? "! " : "") + "--mark " + w.get(v) + "/" + mask);
+        return v + 1;
+    }
+
+    /** A NAT statement ({@link NftNatStatement}); the rule's only statement or verdict. */
+    private int natStatement(List<String> w, int i) {
+        if (!(target instanceof NoTarget) || targetArgs != null) {
+            return -1;
+        }
+        NftNatStatement.Outcome o = NftNatStatement.read(w, i, protocol);
+        if (o instanceof NftNatStatement.Refusal r) {
+            why = r.reason();
+            return -1;
+        }
+        NftNatStatement.Read read = (NftNatStatement.Read) o;
+        read.family().ifPresent(this::onlyFamily);
+        targetArgs = read.target();
+        return read.next();
+    }
+
+    /**
+     * {@code fib daddr type local} (or {@code saddr}, {@code !=}, another address type): the routing lookup of the
+     * address's type, which is what {@code -m addrtype --dst-type LOCAL} asks; other fib lookups are refused.
+     */
+    private int fib(List<String> w, int i) {
+        if (i + 3 >= w.size() || !(w.get(i + 1).equals("daddr") || w.get(i + 1).equals("saddr"))
+                || !w.get(i + 2).equals("type")) {
+            return -1;
+        }
+        int v = operand(w, i + 3);
+        if (v < 0 || v > w.size()) {
+            return v;
+        }
+        boolean neg = w.get(i + 3).equals("!=");
+        List<String> types = NftRuleTokens.elements(w.get(v));
+        if (types.isEmpty() || !ADDRESS_TYPES.containsAll(types)) {
+            return -1;
+        }
+        fixed.add("-m addrtype " + (neg ? "! " : "") + (w.get(i + 1).equals("daddr") ? "--dst-type " : "--src-type ")
+                + String.join(",", types.stream().map(t -> t.toUpperCase(java.util.Locale.ROOT)).toList()));
+        return v + 1;
+    }
+
+    private static final Set<String> ADDRESS_TYPES = Set.of("unspec", "unicast", "local", "broadcast", "anycast",
+            "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve");
 
     private int icmp(List<String> w, int i) {
         boolean v6 = w.get(i).equals("icmpv6");
@@ -563,7 +729,7 @@ public final class NftRuleTranslator {
     }
 
     private int verdict(List<String> w, int i) {
-        if (!(target instanceof NoTarget)) {
+        if (!(target instanceof NoTarget) || targetArgs != null) {
             return -1;
         }
         String word = w.get(i);

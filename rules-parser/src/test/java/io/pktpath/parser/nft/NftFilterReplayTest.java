@@ -91,6 +91,12 @@ class NftFilterReplayTest {
                 	chain pre {
                 		type nat hook prerouting priority dstnat; policy accept;
                 	}
+                	chain fwd {
+                		type nat hook forward priority 0; policy accept;
+                	}
+                	chain out {
+                		type route hook output priority mangle; policy accept;
+                	}
                 }
                 table netdev edge {
                 	chain ingress {
@@ -106,8 +112,12 @@ class NftFilterReplayTest {
                 	}
                 }
                 """);
-        assertEquals(List.of("inet early pre2"), replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
-        assertEquals(Optional.of("type nat is not replayed (type filter is)"), replay.refusal("ip nat4 pre"));
+        assertEquals(List.of("ip nat4 pre", "inet early pre2"),
+                replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
+        assertEquals(List.of(true, false), replay.chains().stream().map(NftFilterReplay.ReplayedChain::nat).toList());
+        assertEquals(Optional.of("type route is not replayed (types filter and nat are)"), replay.refusal("ip nat4 out"));
+        assertEquals(Optional.of("a nat chain on hook forward is not replayed (prerouting, input, output, postrouting"
+                + " are)"), replay.refusal("ip nat4 fwd"));
         assertEquals(Optional.of("family netdev is not replayed (ip, ip6, inet are)"), replay.refusal("netdev edge ingress"));
         assertEquals(Optional.of("priority -300 runs before conntrack's (-200) at prerouting, which is not replayed"),
                 replay.refusal("inet early pre"));

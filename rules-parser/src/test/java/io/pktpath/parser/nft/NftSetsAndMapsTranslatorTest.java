@@ -98,8 +98,8 @@ class NftSetsAndMapsTranslatorTest {
         assertEquals("the named set @pairs holds concatenations", refused("ip saddr . tcp dport @pairs accept"));
         assertEquals("the named set @nothing is not in table inet fw", refused("ip saddr @nothing accept"));
         assertEquals("'ip saddr !=' is not in the replayed subset", refused("ip saddr != @trusted drop"));
-        assertEquals("a set iptables cannot list in one rule needs a verdict (accept, drop, reject, return, goto) after "
-                + "it", refused("iifname @ifs jump zone_public"));
+        assertEquals("a set iptables cannot list in one rule needs a verdict (accept, drop, reject, return, goto) or a "
+                + "NAT statement after it", refused("iifname @ifs jump zone_public"));
     }
 
     @Test
@@ -165,7 +165,8 @@ class NftSetsAndMapsTranslatorTest {
                 "only the NAT bits map onto xt_conntrack exactly");
         assertEquals("'ct status !=' is not in the replayed subset", refused("ct status != dnat accept"),
                 "without a ct nft's != is false, iptables' negation true");
-        assertEquals("'fib daddr type' is not in the replayed subset", refused("fib daddr type local accept"));
+        assertEquals("'fib saddr .' is not in the replayed subset", refused("fib saddr . iif oif missing drop"),
+                "firewalld's reverse-path filter: only fib's address type is replayed");
         assertEquals("'meta l4proto !=' is not in the replayed subset",
                 refused("meta l4proto != { tcp, udp } drop"));
         assertEquals("'ip saddr { 10.0.0.1, 10.0.0.2 }' is not in the replayed subset",

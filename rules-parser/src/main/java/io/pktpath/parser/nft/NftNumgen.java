@@ -1,0 +1,90 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.iptables.model.Rule;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code numgen random mod N vmap { 0 : goto a, 1 : goto b }} (kube-proxy's choice of an endpoint): a uniform draw of
+ * 0 to N-1, written as iptables' cascade of {@code statistic --mode random} rules, so that the replay enumerates each
+ * element as a branch with its probability (element i of N, in key order, matches with 1 / (N - i) of what the
+ * earlier ones left, so each has 1 / N; a key covering c values has c / N; a value no key lists, or a
+ * {@code continue} key, goes on to the chain's next rule). {@code numgen inc} (a counter the
+ * listing does not show) and an {@code offset} are refused.
+ */
+final class NftNumgen {
+    private static final Pattern KEY = Pattern.compile("(\\d+)(?:-(\\d+))?");
+
+    private NftNumgen() {
+    }
+
+    /**
+     * The rules of the map at {@code words[vmap]} whose selector is {@code numgen random mod N} (the four words before
+     * it); {@code translate} translates one element's words with the statistic match it needs (null: none).
+     */
+    static NftRuleTranslator.Outcome translate(List<String> words, int vmap, List<String> elements,
+                                               BiFunction<List<String>, String, NftRuleTranslator.Outcome> translate) {
+        if (!words.get(vmap - 3).equals("random") || !words.get(vmap - 2).equals("mod")
+                || !words.get(vmap - 1).matches("\\d{1,9}")) {
+            return new NftRuleTranslator.Refused("'" + String.join(" ", words.subList(vmap - 4, vmap))
+                    + "' is not 'numgen random mod N' (numgen inc and offsets are not replayed)");
+        }
+        int modulus = Integer.parseInt(words.get(vmap - 1));
+        if (modulus < 1) {
+            return new NftRuleTranslator.Refused("'numgen random mod 0' draws nothing");
+        }
+        record Element(int from, int to, List<String> verdict) {
+        }
+        List<Element> parsed = new ArrayList<>();
+        for (String element : elements) {
+            int colon = element.lastIndexOf(" : ");
+            Matcher m = colon < 0 ? null : KEY.matcher(element.substring(0, colon).strip());
+            if (m == null || !m.matches()) {
+                return new NftRuleTranslator.Refused("the numgen map element '" + element + "' is not 'N : verdict'");
+            }
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            if (to < from) {
+                return new NftRuleTranslator.Refused("the numgen map element '" + element + "' is an empty range");
+            }
+            parsed.add(new Element(from, Math.min(to, modulus - 1), List.of(element.substring(colon + 3).strip()
+                    .split("\\s+"))));
+        }
+        parsed.sort(Comparator.comparingInt(Element::from));
+        List<Rule> out = new ArrayList<>();
+        long left = modulus;
+        int previousEnd = -1;
+        for (Element e : parsed) {
+            if (e.from() <= previousEnd) {
+                return new NftRuleTranslator.Refused("the numgen map's keys overlap at " + e.from());
+            }
+            if (e.from() >= modulus) {
+                continue; // never drawn
+            }
+            previousEnd = e.to();
+            long values = e.to() - e.from() + 1L;
+            if (e.verdict().equals(List.of("continue"))) {
+                continue; // like a key not listed: the draw goes on to the chain's next rule
+            }
+            String statistic = values >= left ? null : "-m statistic --mode random --probability "
+                    + BigDecimal.valueOf(values).divide(BigDecimal.valueOf(left), 11, RoundingMode.HALF_EVEN)
+                    .toPlainString();
+            left -= values;
+            List<String> one = new ArrayList<>(words.subList(0, vmap - 4));
+            one.addAll(e.verdict());
+            one.addAll(words.subList(vmap + 2, words.size()));
+            NftRuleTranslator.Outcome o = translate.apply(one, statistic);
+            if (o instanceof NftRuleTranslator.Refused r) {
+                return new NftRuleTranslator.Refused("the numgen map element " + e.from() + ": " + r.reason());
+            }
+            out.addAll(((NftRuleTranslator.Translated) o).rules());
+        }
+        return new NftRuleTranslator.Translated(out);
+    }
+}
