@@ -54,13 +54,13 @@ public final class Analyzer {
     public static KernelNodePath nodePath(Bundle bundle, NodeNetwork net, io.pktpath.core.replay.ReplayOptions options) {
         return new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
                 bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths(),
-                bundle.nftRuleset().map(io.pktpath.parser.nft.NftFilterReplay::of)
-                        .orElse(io.pktpath.parser.nft.NftFilterReplay.none()));
+                bundle.nftRuleset().map(io.pktpath.parser.nft.NftNativeReplay::of)
+                        .orElse(io.pktpath.parser.nft.NftNativeReplay.none()));
     }
 
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */
     private static void nativeAssumptions(io.pktpath.parser.nft.NftRuleset r, List<String> assumptions) {
-        io.pktpath.parser.nft.NftFilterReplay replay = io.pktpath.parser.nft.NftFilterReplay.of(r);
+        io.pktpath.parser.nft.NftNativeReplay replay = io.pktpath.parser.nft.NftNativeReplay.of(r);
         List<String> replayed = replay.chains().stream().filter(c -> !c.nat()).map(c -> c.chain().qualifiedName())
                 .toList();
         List<String> nat = replay.chains().stream().filter(c -> c.nat()).map(c -> c.chain().qualifiedName()).toList();

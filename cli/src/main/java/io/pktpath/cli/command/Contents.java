@@ -53,8 +53,8 @@ final class Contents {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("present", ruleset.isPresent());
         ruleset.ifPresent(r -> o.put("file", r.file()));
-        io.pktpath.parser.nft.NftFilterReplay replay = ruleset.map(io.pktpath.parser.nft.NftFilterReplay::of)
-                .orElse(io.pktpath.parser.nft.NftFilterReplay.none());
+        io.pktpath.parser.nft.NftNativeReplay replay = ruleset.map(io.pktpath.parser.nft.NftNativeReplay::of)
+                .orElse(io.pktpath.parser.nft.NftNativeReplay.none());
         ArrayNode tables = o.putArray("tables");
         for (NftTable t : ruleset.map(NftRuleset::tables).orElse(java.util.List.of())) {
             ObjectNode tn = tables.addObject();

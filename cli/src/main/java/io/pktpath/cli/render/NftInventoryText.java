@@ -2,7 +2,7 @@ package io.pktpath.cli.render;
 
 import io.pktpath.parser.nft.IptablesNftTables;
 import io.pktpath.parser.nft.NftChain;
-import io.pktpath.parser.nft.NftFilterReplay;
+import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRuleset;
 import io.pktpath.parser.nft.NftTable;
 import java.io.PrintStream;
@@ -25,7 +25,7 @@ final class NftInventoryText {
             return;
         }
         NftRuleset r = ruleset.get();
-        NftFilterReplay replay = NftFilterReplay.of(r);
+        NftNativeReplay replay = NftNativeReplay.of(r);
         int natives = r.nativeBaseChains().size();
         int replayed = replay.chains().size();
         out.println("nftables (" + r.file() + "): " + r.tables().size() + (r.tables().size() == 1 ? " table, " : " tables, ")
