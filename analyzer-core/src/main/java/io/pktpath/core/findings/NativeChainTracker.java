@@ -58,8 +58,8 @@ final class NativeChainTracker {
 
     final List<Watched> watched = new ArrayList<>();
 
-    NativeChainTracker(Optional<NftRuleset> ruleset) {
-        NftNativeReplay replay = ruleset.map(NftNativeReplay::of).orElse(NftNativeReplay.none());
+    /** The native base chains of {@code ruleset} that {@code replay} (the bundle's decision) does not replay. */
+    NativeChainTracker(Optional<NftRuleset> ruleset, NftNativeReplay replay) {
         for (NftHookedChain c : ruleset.map(NftRuleset::nativeBaseChains).orElse(List.of())) {
             if (replay.replays(c)) {
                 continue;

@@ -19,13 +19,13 @@ final class NftInventoryText {
     private NftInventoryText() {
     }
 
-    static void render(Optional<NftRuleset> ruleset, PrintStream out) {
+    /** Renders {@code ruleset} with what the bundle decided of its native base chains ({@code replay}). */
+    static void render(Optional<NftRuleset> ruleset, NftNativeReplay replay, PrintStream out) {
         if (ruleset.isEmpty()) {
             out.println("nftables: none");
             return;
         }
         NftRuleset r = ruleset.get();
-        NftNativeReplay replay = NftNativeReplay.of(r);
         int natives = r.nativeBaseChains().size();
         int replayed = replay.chains().size();
         out.println("nftables (" + r.file() + "): " + r.tables().size() + (r.tables().size() == 1 ? " table, " : " tables, ")

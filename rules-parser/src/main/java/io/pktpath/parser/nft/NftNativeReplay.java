@@ -75,29 +75,12 @@ public final class NftNativeReplay {
     }
 
     /**
-     * The last ruleset decided and its answer: one analysis asks for the same ruleset several times (the replay, the
-     * findings, the notes, the summary), and translating thousands of rules takes a fraction of a second.
-     */
-    private static volatile Decided last;
-
-    private record Decided(NftRuleset ruleset, NftNativeReplay replay) {
-    }
-
-    /**
-     * Decides, for every native base chain of {@code ruleset}, whether it is replayed, and translates those that are
-     * (the same object again for the ruleset asked about last).
+     * Decides, for every native base chain of {@code ruleset}, whether it is replayed, and translates those that are.
+     * Translating thousands of rules takes a fraction of a second: a bundle decides once, when it is assembled
+     * ({@code Bundle.nftReplay()}), and every consumer of an analysis (replay, findings, notes, summary, verify) takes
+     * that one.
      */
     public static NftNativeReplay of(NftRuleset ruleset) {
-        Decided known = last;
-        if (known != null && known.ruleset() == ruleset) {
-            return known.replay();
-        }
-        NftNativeReplay made = decide(ruleset);
-        last = new Decided(ruleset, made);
-        return made;
-    }
-
-    private static NftNativeReplay decide(NftRuleset ruleset) {
         List<ReplayedChain> replayed = new ArrayList<>();
         Map<String, String> refused = new LinkedHashMap<>();
         Map<IpFamily, Map<String, Map<String, Chain>>> tables = Map.of(IpFamily.V4, new LinkedHashMap<>(),
