@@ -68,7 +68,8 @@ final class NftRuleDraft {
         return protocol;
     }
 
-    boolean protocolAlternatives() {
+    /** The protocol is one of several, held as the alternatives: no other alternatives and no port test may follow. */
+    boolean hasProtocolAlternatives() {
         return protocolAlternatives;
     }
 
@@ -97,7 +98,7 @@ final class NftRuleDraft {
     }
 
     /** The rule matches one of these protocols ({@code -p icmp}, {@code -p ipv6-icmp}), one rule each. */
-    void protocolAlternatives(List<String> options) {
+    void protocolOneOf(List<String> options) {
         alternatives = List.copyOf(options);
         protocolAlternatives = true;
     }

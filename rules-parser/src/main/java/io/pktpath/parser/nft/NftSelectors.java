@@ -108,10 +108,10 @@ final class NftSelectors {
     private static boolean protocol(NftRuleDraft d, boolean neg, String value) {
         List<String> elements = NftRuleTokens.elements(value);
         if (elements.size() > 1 && !neg && d.protocol() == null && !d.hasAlternatives()) {
-            d.protocolAlternatives(elements.stream().map(e -> "-p " + iptablesProtocol(e)).toList());
+            d.protocolOneOf(elements.stream().map(e -> "-p " + iptablesProtocol(e)).toList());
             return true;
         }
-        if (elements.size() != 1 || elements.get(0).startsWith("@") || d.protocolAlternatives()) {
+        if (elements.size() != 1 || elements.get(0).startsWith("@") || d.hasProtocolAlternatives()) {
             return false;
         }
         String name = iptablesProtocol(elements.get(0));
@@ -137,7 +137,7 @@ final class NftSelectors {
      * before it) says which; without one it is refused, as iptables' port matches need {@code -p}.
      */
     static int transportHeader(NftRuleDraft d, List<String> w, int i) {
-        if (d.protocol() == null || d.protocolAlternatives() || !PORT_PROTOCOLS.contains(d.protocol())) {
+        if (d.protocol() == null || d.hasProtocolAlternatives() || !PORT_PROTOCOLS.contains(d.protocol())) {
             d.refuse("'th " + (i + 1 < w.size() ? w.get(i + 1) : "") + "' needs one protocol with ports before it"
                     + " (meta l4proto tcp)");
             return -1;
@@ -150,7 +150,7 @@ final class NftSelectors {
             return -1;
         }
         String field = w.get(i + 1);
-        if (d.protocolAlternatives() || !field.equals("dport") && !field.equals("sport")) {
+        if (d.hasProtocolAlternatives() || !field.equals("dport") && !field.equals("sport")) {
             return -1;
         }
         int v = operand(w, i + 2);
@@ -356,7 +356,7 @@ final class NftSelectors {
             return v;
         }
         boolean neg = w.get(i + 2).equals("!=");
-        if (d.protocolAlternatives()) {
+        if (d.hasProtocolAlternatives()) {
             return -1;
         }
         d.onlyFamily(v6 ? IpFamily.V6 : IpFamily.V4);
