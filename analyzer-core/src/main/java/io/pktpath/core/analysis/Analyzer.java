@@ -54,13 +54,12 @@ public final class Analyzer {
     public static KernelNodePath nodePath(Bundle bundle, NodeNetwork net, io.pktpath.core.replay.ReplayOptions options) {
         return new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
                 bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths(),
-                bundle.nftRuleset().map(io.pktpath.parser.nft.NftFilterReplay::of)
-                        .orElse(io.pktpath.parser.nft.NftFilterReplay.none()));
+                bundle.nftReplay());
     }
 
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */
-    private static void nativeAssumptions(io.pktpath.parser.nft.NftRuleset r, List<String> assumptions) {
-        io.pktpath.parser.nft.NftFilterReplay replay = io.pktpath.parser.nft.NftFilterReplay.of(r);
+    private static void nativeAssumptions(io.pktpath.parser.nft.NftRuleset r, io.pktpath.parser.nft.NftNativeReplay replay,
+                                          List<String> assumptions) {
         List<String> replayed = replay.chains().stream().filter(c -> !c.nat()).map(c -> c.chain().qualifiedName())
                 .toList();
         List<String> nat = replay.chains().stream().filter(c -> c.nat()).map(c -> c.chain().qualifiedName()).toList();
@@ -239,7 +238,7 @@ public final class Analyzer {
         } else {
             assumptions.add("the bundle has no iptables-save and no routes: frames are decoded, not replayed");
         }
-        bundle.nftRuleset().ifPresent(r -> nativeAssumptions(r, assumptions));
+        bundle.nftRuleset().ifPresent(r -> nativeAssumptions(r, bundle.nftReplay(), assumptions));
         Optional<CaptureSummary> captureSummary = Optional.empty();
         if (capturePath.isPresent()) {
             try (TraceHandoff handoff = new TraceHandoff(both)) {

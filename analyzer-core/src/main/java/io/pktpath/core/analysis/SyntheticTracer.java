@@ -46,8 +46,7 @@ public final class SyntheticTracer {
     private KernelNodePath freshNode() {
         return new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
                 CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), java.util.Set.of(), true,
-                bundle.nftRuleset().map(io.pktpath.parser.nft.NftFilterReplay::of)
-                        .orElse(io.pktpath.parser.nft.NftFilterReplay.none()));
+                bundle.nftReplay());
     }
 
     /** Where a packet from an address arrives, as the node's routes back to that address say. */

@@ -55,7 +55,7 @@ public final class FindingCollector implements TraceSink {
     public FindingCollector(Bundle bundle) {
         this.bundle = bundle;
         this.refusals = new RefusalTracker(bundle.sockets().isEmpty());
-        this.nativeChains = new NativeChainTracker(bundle.nftRuleset());
+        this.nativeChains = new NativeChainTracker(bundle.nftRuleset(), bundle.nftReplay());
         var s = bundle.sysctls().bridgeNfCall("iptables");
         if (!s.assumedDefault() && s.value() == 0) {
             Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgePorts.put(p, bridge)));

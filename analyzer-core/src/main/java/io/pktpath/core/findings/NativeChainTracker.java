@@ -6,7 +6,7 @@ import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.parser.nft.NftFamily;
-import io.pktpath.parser.nft.NftFilterReplay;
+import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftHookedChain;
 import io.pktpath.parser.nft.NftRule;
 import io.pktpath.parser.nft.NftRuleset;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * For each native nftables base chain of the bundle ({@link NftRuleset#nativeBaseChains}) that pktpath does not replay
- * ({@link NftFilterReplay}), with the reason, the replayed frames that
+ * ({@link NftNativeReplay}), with the reason, the replayed frames that
  * passed its hook in its family, and, for each of its rules that drops, rejects or rewrites and names one destination
  * port, the frames to that port: the evidence of NFT_NATIVE_CHAINS. Memory is bounded ({@link FrameSample}).
  */
@@ -30,7 +30,7 @@ final class NativeChainTracker {
     static final class Watched {
         final NftHookedChain chain;
         final Optional<Hook> hook;
-        /** Why pktpath does not replay the chain ({@link NftFilterReplay}). */
+        /** Why pktpath does not replay the chain ({@link NftNativeReplay}). */
         final String notReplayed;
         final FrameSample frames = new FrameSample();
         final List<PortRule> portRules = new ArrayList<>();
@@ -58,8 +58,8 @@ final class NativeChainTracker {
 
     final List<Watched> watched = new ArrayList<>();
 
-    NativeChainTracker(Optional<NftRuleset> ruleset) {
-        NftFilterReplay replay = ruleset.map(NftFilterReplay::of).orElse(NftFilterReplay.none());
+    /** The native base chains of {@code ruleset} that {@code replay} (the bundle's decision) does not replay. */
+    NativeChainTracker(Optional<NftRuleset> ruleset, NftNativeReplay replay) {
         for (NftHookedChain c : ruleset.map(NftRuleset::nativeBaseChains).orElse(List.of())) {
             if (replay.replays(c)) {
                 continue;

@@ -122,19 +122,20 @@ public final class KernelNodePath implements NodePath {
                           List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
                           java.util.Set<String> bridgeNames, boolean reuseSteadyPaths) {
         this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, bridgeNames, reuseSteadyPaths,
-                io.pktpath.parser.nft.NftFilterReplay.none());
+                io.pktpath.parser.nft.NftNativeReplay.none());
     }
 
     /**
-     * With {@code nativeFilters}: the native nftables filter chains to replay at their priorities among iptables'
-     * tables. Packets of established flows then never reuse remembered paths (native rules are not analysed for it).
+     * With {@code nativeChains}: the native nftables chains to replay, filter chains at their priorities among
+     * iptables' tables, nat chains with iptables' nat table. Packets of established flows then never reuse remembered
+     * paths (native rules are not analysed for it).
      */
     public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
                           List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
                           java.util.Set<String> bridgeNames, boolean reuseSteadyPaths,
-                          io.pktpath.parser.nft.NftFilterReplay nativeFilters) {
+                          io.pktpath.parser.nft.NftNativeReplay nativeChains) {
         this.net = net;
-        this.natives = NativeChains.of(nativeFilters).orElse(null);
+        this.natives = NativeChains.of(nativeChains).orElse(null);
         this.steady = new SteadyPaths(rules4, rules6, reuseSteadyPaths && natives == null);
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);

@@ -3,7 +3,7 @@ package io.pktpath.core.replay;
 import io.pktpath.core.conntrack.ConntrackPolicy;
 import io.pktpath.core.netfilter.CompiledRuleset;
 import io.pktpath.core.trace.Hook;
-import io.pktpath.parser.nft.NftFilterReplay;
+import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The native nftables chains the replay runs ({@link NftFilterReplay}), compiled per IP family and listed per hook in
+ * The native nftables chains the replay runs ({@link NftNativeReplay}), compiled per IP family and listed per hook in
  * priority order (file order at equal priority), with the iptables tables' own priorities to place them among: filter
  * chains at their own priority, nat chains inside the NAT step (the kernel's nat core runs every nat chain of a hook,
  * iptables' and nft's, at dstnat or srcnat, ordered among themselves by their priorities).
@@ -42,7 +42,7 @@ final class NativeChains {
     private final Slot[][] nat6 = new Slot[Hook.values().length][];
     private final boolean needsConntrack;
 
-    private NativeChains(NftFilterReplay replay) {
+    private NativeChains(NftNativeReplay replay) {
         this.v4 = CompiledRuleset.compile(replay.ruleset(IpFamily.V4));
         this.v6 = CompiledRuleset.compile(replay.ruleset(IpFamily.V6));
         this.needsConntrack = ConntrackPolicy.isEnabled(replay.ruleset(IpFamily.V4), replay.ruleset(IpFamily.V6));
@@ -55,13 +55,13 @@ final class NativeChains {
     }
 
     /** The chains to replay, or empty when none is (the replay then pays nothing for native chains). */
-    static Optional<NativeChains> of(NftFilterReplay replay) {
+    static Optional<NativeChains> of(NftNativeReplay replay) {
         return replay.isEmpty() ? Optional.empty() : Optional.of(new NativeChains(replay));
     }
 
-    private static Slot[] slots(NftFilterReplay replay, Hook hook, IpFamily family, boolean nat) {
+    private static Slot[] slots(NftNativeReplay replay, Hook hook, IpFamily family, boolean nat) {
         List<Slot> out = new ArrayList<>();
-        for (NftFilterReplay.ReplayedChain c : replay.chains()) {
+        for (NftNativeReplay.ReplayedChain c : replay.chains()) {
             if (c.nat() == nat && c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
                 out.add(new Slot(c.table(), c.name(), c.priority()));
             }

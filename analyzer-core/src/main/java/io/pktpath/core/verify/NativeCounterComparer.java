@@ -7,7 +7,7 @@ import io.pktpath.parser.iptables.model.Counters;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Table;
 import io.pktpath.parser.net.IpFamily;
-import io.pktpath.parser.nft.NftFilterReplay;
+import io.pktpath.parser.nft.NftNativeReplay;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +27,7 @@ final class NativeCounterComparer {
     private NativeCounterComparer() {
     }
 
-    static HitComparer.Result compare(NftFilterReplay replay, RuleHits hits) {
+    static HitComparer.Result compare(NftNativeReplay replay, RuleHits hits) {
         Map<String, List<RuleRef>> byPlace = new LinkedHashMap<>();
         Map<String, Rule> firstRule = new LinkedHashMap<>();
         for (IpFamily f : IpFamily.values()) {

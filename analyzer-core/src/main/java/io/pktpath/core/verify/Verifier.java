@@ -86,11 +86,10 @@ public final class Verifier {
     /** The native nftables chains the replay runs, as {@code inet pkp_fw:input}, base chains and the chains they reach. */
     static java.util.Set<String> replayedNativeChains(Bundle bundle) {
         java.util.Set<String> out = new java.util.TreeSet<>();
-        bundle.nftRuleset().map(io.pktpath.parser.nft.NftFilterReplay::of).ifPresent(replay -> {
-            for (io.pktpath.parser.net.IpFamily f : io.pktpath.parser.net.IpFamily.values()) {
-                replay.ruleset(f).tables().forEach(t -> t.chains().forEach(c -> out.add(t.name() + ":" + c.name())));
-            }
-        });
+        for (io.pktpath.parser.net.IpFamily f : io.pktpath.parser.net.IpFamily.values()) {
+            bundle.nftReplay().ruleset(f).tables()
+                    .forEach(t -> t.chains().forEach(c -> out.add(t.name() + ":" + c.name())));
+        }
         return out;
     }
 
@@ -178,8 +177,7 @@ public final class Verifier {
             notes.addAll(r.notes());
         }
         if (bundle.nftRuleset().isPresent() && result.hits().isPresent()) {
-            HitComparer.Result r = NativeCounterComparer.compare(
-                    io.pktpath.parser.nft.NftFilterReplay.of(bundle.nftRuleset().get()), result.hits().get());
+            HitComparer.Result r = NativeCounterComparer.compare(bundle.nftReplay(), result.hits().get());
             compared += r.compared();
             equal += r.equal();
             diffs.addAll(r.differences());

@@ -26,7 +26,7 @@ final class Contents {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.set("iptables", ruleset(b.rulesetV4()));
         o.set("ip6tables", ruleset(b.rulesetV6()));
-        o.set("nftables", nftables(b.nftRuleset()));
+        o.set("nftables", nftables(b.nftRuleset(), b.nftReplay()));
         ArrayNode ifs = o.putArray("interfaces");
         for (NetInterface i : b.interfaces()) {
             ObjectNode n = ifs.addObject();
@@ -49,12 +49,10 @@ final class Contents {
         return o;
     }
 
-    private static ObjectNode nftables(Optional<NftRuleset> ruleset) {
+    private static ObjectNode nftables(Optional<NftRuleset> ruleset, io.pktpath.parser.nft.NftNativeReplay replay) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("present", ruleset.isPresent());
         ruleset.ifPresent(r -> o.put("file", r.file()));
-        io.pktpath.parser.nft.NftFilterReplay replay = ruleset.map(io.pktpath.parser.nft.NftFilterReplay::of)
-                .orElse(io.pktpath.parser.nft.NftFilterReplay.none());
         ArrayNode tables = o.putArray("tables");
         for (NftTable t : ruleset.map(NftRuleset::tables).orElse(java.util.List.of())) {
             ObjectNode tn = tables.addObject();

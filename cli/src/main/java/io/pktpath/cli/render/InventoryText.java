@@ -28,7 +28,7 @@ public final class InventoryText {
         b.inventory().lines().forEach(l -> out.println("  " + l));
         ruleset("iptables (IPv4)", b.rulesetV4(), out);
         ruleset("ip6tables (IPv6)", b.rulesetV6(), out);
-        NftInventoryText.render(b.nftRuleset(), out);
+        NftInventoryText.render(b.nftRuleset(), b.nftReplay(), out);
         out.println("interfaces: " + b.interfaces().size());
         for (NetInterface i : b.interfaces()) {
             out.println("  " + i.index() + ": " + i.name() + " " + i.operState()

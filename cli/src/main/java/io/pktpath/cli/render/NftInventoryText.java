@@ -2,7 +2,7 @@ package io.pktpath.cli.render;
 
 import io.pktpath.parser.nft.IptablesNftTables;
 import io.pktpath.parser.nft.NftChain;
-import io.pktpath.parser.nft.NftFilterReplay;
+import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRuleset;
 import io.pktpath.parser.nft.NftTable;
 import java.io.PrintStream;
@@ -19,13 +19,13 @@ final class NftInventoryText {
     private NftInventoryText() {
     }
 
-    static void render(Optional<NftRuleset> ruleset, PrintStream out) {
+    /** Renders {@code ruleset} with what the bundle decided of its native base chains ({@code replay}). */
+    static void render(Optional<NftRuleset> ruleset, NftNativeReplay replay, PrintStream out) {
         if (ruleset.isEmpty()) {
             out.println("nftables: none");
             return;
         }
         NftRuleset r = ruleset.get();
-        NftFilterReplay replay = NftFilterReplay.of(r);
         int natives = r.nativeBaseChains().size();
         int replayed = replay.chains().size();
         out.println("nftables (" + r.file() + "): " + r.tables().size() + (r.tables().size() == 1 ? " table, " : " tables, ")

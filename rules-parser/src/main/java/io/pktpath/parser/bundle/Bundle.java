@@ -10,6 +10,7 @@ import io.pktpath.parser.iproute.Route;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRuleset;
 import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sysctl.Sysctls;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * Everything read from one node's bundle: rulesets and counter snapshots per family, interfaces, routes and policy rules
  * per family, neighbors, sysctls, ipsets, conntrack entries (before/after) and statistics, kernel version, the capture and
  * trace-log paths (read later by their own readers), the sockets listed by {@code ss} (empty without such a file), the
- * {@code nft list ruleset} output (its native chains are reported, not replayed), every parse diagnostic and the inventory. Whether an input was
+ * {@code nft list ruleset} output and what pktpath does with its native base chains (decided once, when the bundle is
+ * assembled: which are replayed, translated, and why the others are not), every parse diagnostic and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
  */
 public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
@@ -32,7 +34,8 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      List<Neighbor> neighbors, Sysctls sysctls, IpSets ipsets, List<ConntrackEntry> conntrackBefore,
                      List<ConntrackEntry> conntrack, Optional<ConntrackStats> conntrackStatsBefore,
                      Optional<ConntrackStats> conntrackStats, Optional<SocketTable> sockets, Optional<KernelVersion> kernel, List<Path> captures,
-                     List<Path> traceLogs, Optional<NftRuleset> nftRuleset, List<Diagnostic> diagnostics,
+                     List<Path> traceLogs, Optional<NftRuleset> nftRuleset, NftNativeReplay nftReplay,
+                     List<Diagnostic> diagnostics,
                      BundleInventory inventory) {
     public Bundle {
         Objects.requireNonNull(rulesetV4, "rulesetV4");
@@ -56,6 +59,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         captures = List.copyOf(captures);
         traceLogs = List.copyOf(traceLogs);
         Objects.requireNonNull(nftRuleset, "nftRuleset");
+        Objects.requireNonNull(nftReplay, "nftReplay");
         diagnostics = List.copyOf(diagnostics);
         Objects.requireNonNull(inventory, "inventory");
     }

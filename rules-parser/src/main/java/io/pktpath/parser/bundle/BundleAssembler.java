@@ -22,6 +22,7 @@ import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipset.IpsetSaveParser;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRuleset;
 import io.pktpath.parser.nft.NftRulesetParser;
 import io.pktpath.parser.sockets.SocketTable;
@@ -77,6 +78,7 @@ final class BundleAssembler {
         List<Path> captures = paths(InputKind.CAPTURE);
         List<Path> traces = paths(InputKind.TRACE_LOG);
         Optional<NftRuleset> nft = nftRuleset();
+        NftNativeReplay nftReplay = nft.map(NftNativeReplay::of).orElse(NftNativeReplay.none());
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
@@ -84,12 +86,12 @@ final class BundleAssembler {
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
                 rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel, captures, traces,
-                nft, diagnostics, partial);
+                nft, nftReplay, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
                 routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel,
-                captures, traces, nft, diagnostics, inventory);
+                captures, traces, nft, nftReplay, diagnostics, inventory);
     }
 
     private <T> T parse(Parsed<T> parsed) {

@@ -6,7 +6,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +29,7 @@ final class NftNumgen {
      * it); {@code translate} translates one element's words with the statistic match it needs (null: none).
      */
     static NftRuleTranslator.Outcome translate(List<String> words, int vmap, List<String> elements,
-                                               BiFunction<List<String>, String, NftRuleTranslator.Outcome> translate) {
+                                               NftRuleTranslator.WordsTranslator translate) {
         if (!words.get(vmap - 3).equals("random") || !words.get(vmap - 2).equals("mod")
                 || !words.get(vmap - 1).matches("\\d{1,9}")) {
             return new NftRuleTranslator.Refused("'" + String.join(" ", words.subList(vmap - 4, vmap))
@@ -39,12 +39,12 @@ final class NftNumgen {
         if (modulus < 1) {
             return new NftRuleTranslator.Refused("'numgen random mod 0' draws nothing");
         }
-        record Element(int from, int to, List<String> verdict) {
+        record Element(int from, int to, NftMapElement element) {
         }
         List<Element> parsed = new ArrayList<>();
         for (String element : elements) {
-            int colon = element.lastIndexOf(" : ");
-            Matcher m = colon < 0 ? null : KEY.matcher(element.substring(0, colon).strip());
+            Optional<NftMapElement> e = NftMapElement.parse(element);
+            Matcher m = e.isEmpty() ? null : KEY.matcher(e.get().key().strip());
             if (m == null || !m.matches()) {
                 return new NftRuleTranslator.Refused("the numgen map element '" + element + "' is not 'N : verdict'");
             }
@@ -53,8 +53,7 @@ final class NftNumgen {
             if (to < from) {
                 return new NftRuleTranslator.Refused("the numgen map element '" + element + "' is an empty range");
             }
-            parsed.add(new Element(from, Math.min(to, modulus - 1), List.of(element.substring(colon + 3).strip()
-                    .split("\\s+"))));
+            parsed.add(new Element(from, Math.min(to, modulus - 1), e.get()));
         }
         parsed.sort(Comparator.comparingInt(Element::from));
         List<Rule> out = new ArrayList<>();
@@ -69,19 +68,17 @@ final class NftNumgen {
             }
             previousEnd = e.to();
             long values = e.to() - e.from() + 1L;
-            if (e.verdict().equals(List.of("continue"))) {
+            if (e.element().continues()) {
                 continue; // like a key not listed: the draw goes on to the chain's next rule
             }
             String statistic = values >= left ? null : "-m statistic --mode random --probability "
                     + BigDecimal.valueOf(values).divide(BigDecimal.valueOf(left), 11, RoundingMode.HALF_EVEN)
                     .toPlainString();
             left -= values;
-            List<String> one = new ArrayList<>(words.subList(0, vmap - 4));
-            one.addAll(e.verdict());
-            one.addAll(words.subList(vmap + 2, words.size()));
-            NftRuleTranslator.Outcome o = translate.apply(one, statistic);
+            NftRuleTranslator.Outcome o = translate.translate(e.element().rule(words.subList(0, vmap - 4), words,
+                    vmap), statistic);
             if (o instanceof NftRuleTranslator.Refused r) {
-                return new NftRuleTranslator.Refused("the numgen map element " + e.from() + ": " + r.reason());
+                return r.within("the numgen map element " + e.from() + ": ");
             }
             out.addAll(((NftRuleTranslator.Translated) o).rules());
         }

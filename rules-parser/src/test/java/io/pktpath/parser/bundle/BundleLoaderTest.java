@@ -54,6 +54,7 @@ class BundleLoaderTest {
         TreeWriter.write(root, "version.txt", "sosreport: 4.6.0\n");
 
         Bundle b = BundleLoader.loadDirectory(root);
+        assertTrue(b.nftReplay().isEmpty(), "no nft ruleset: no native chain replayed");
         assertEquals(List.of(
                 "found sos_commands/kernel/sysctl_-a: sysctl",
                 "found sos_commands/networking/ip_-6_route_show_table_all: ip route (IPv6)",
@@ -196,6 +197,9 @@ class BundleLoaderTest {
                 """);
         Bundle b = BundleLoader.loadDirectory(root);
         assertEquals("sos_commands/firewall_tables/nft_list_ruleset", b.nftRuleset().orElseThrow().file());
+        // decided once, with the bundle: the listing's chain is replayed, not the copied configuration's
+        assertEquals(List.of("inet firewalld filter_INPUT"),
+                b.nftReplay().chains().stream().map(c -> c.chain().qualifiedName()).toList());
         assertTrue(b.inventory().lines().contains("found etc/nftables.conf: nft list ruleset (not used: "
                 + "sos_commands/firewall_tables/nft_list_ruleset preferred)"), b.inventory().lines().toString());
         assertTrue(b.has(InputKind.NFT_RULESET));

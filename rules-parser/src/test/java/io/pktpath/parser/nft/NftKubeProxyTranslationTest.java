@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
  * marked as such, and the recording's second table's nat chain at dstnat - 10.
  */
 class NftKubeProxyTranslationTest {
-    private static NftFilterReplay recorded() throws IOException {
+    private static NftNativeReplay recorded() throws IOException {
         String text = Files.readString(Path.of("../samples/bundles/nft-kube-proxy/nft-ruleset.txt"));
-        return NftFilterReplay.of(NftRulesetParser.parse("nft-ruleset.txt", text).value());
+        return NftNativeReplay.of(NftRulesetParser.parse("nft-ruleset.txt", text).value());
     }
 
     @Test
@@ -25,10 +25,10 @@ class NftKubeProxyTranslationTest {
         try (java.io.InputStream in = getClass().getResourceAsStream("kube-proxy-nftables-ruleset.txt")) {
             text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        NftFilterReplay replay = NftFilterReplay.of(NftRulesetParser.parse("kp.txt", text).value());
+        NftNativeReplay replay = NftNativeReplay.of(NftRulesetParser.parse("kp.txt", text).value());
         assertEquals(List.of("filter-prerouting", "filter-input", "filter-forward", "filter-output",
                 "filter-output-post-dnat", "nat-prerouting", "nat-output", "nat-postrouting"),
-                replay.chains().stream().map(NftFilterReplay.ReplayedChain::name).toList());
+                replay.chains().stream().map(NftNativeReplay.ReplayedChain::name).toList());
         io.pktpath.parser.iptables.model.Chain kubernetes = replay.ruleset(IpFamily.V4).table("ip kube-proxy")
                 .flatMap(t -> t.chain("service-2QRHZV4L-default/kubernetes/tcp/https")).orElseThrow();
         assertEquals(List.of("-A service-2QRHZV4L-default/kubernetes/tcp/https -p tcp -d 10.96.0.1 ! -s 10.244.0.0/16 -m tcp"
@@ -40,16 +40,16 @@ class NftKubeProxyTranslationTest {
 
     @Test
     void everyBaseChainOfKubeProxysTableIsReplayed() throws IOException {
-        NftFilterReplay replay = recorded();
+        NftNativeReplay replay = recorded();
         for (String c : List.of("filter-prerouting-pre-dnat", "filter-output-pre-dnat", "filter-forward", "filter-input",
                 "filter-output", "nat-output", "nat-postrouting", "nat-prerouting")) {
             assertEquals(java.util.Optional.empty(), replay.refusal("ip kube-proxy " + c), c);
         }
-        List<NftFilterReplay.ReplayedChain> kubeProxy = replay.chains().stream()
+        List<NftNativeReplay.ReplayedChain> kubeProxy = replay.chains().stream()
                 .filter(c -> c.table().equals("ip kube-proxy")).toList();
         assertEquals(List.of(false, false, false, false, false, true, true, true),
-                kubeProxy.stream().map(NftFilterReplay.ReplayedChain::nat).toList());
-        NftFilterReplay.ReplayedChain early = replay.chains().get(replay.chains().size() - 1);
+                kubeProxy.stream().map(NftNativeReplay.ReplayedChain::nat).toList());
+        NftNativeReplay.ReplayedChain early = replay.chains().get(replay.chains().size() - 1);
         assertEquals("ip pkp-early pre", early.chain().qualifiedName());
         assertEquals(-110, early.priority());
         assertEquals(java.util.Set.of(true), java.util.Set.of(early.nat()));

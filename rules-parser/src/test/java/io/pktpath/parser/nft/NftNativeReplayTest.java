@@ -16,18 +16,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which native base chains are replayed: the recorded nft-native-firewall ruleset, and rulesets around the subset's edges. */
-class NftFilterReplayTest {
-    private static NftFilterReplay of(String text) {
-        return NftFilterReplay.of(NftRulesetParser.parse("nft.txt", text).value());
+class NftNativeReplayTest {
+    private static NftNativeReplay of(String text) {
+        return NftNativeReplay.of(NftRulesetParser.parse("nft.txt", text).value());
     }
 
     @Test
     void theRecordedNativeTableIsReplayedForBothFamiliesAndIptablesNftTablesAreNot() throws IOException {
         String text = Files.readString(Path.of("../samples/bundles/nft-native-firewall/nft-ruleset.txt"));
-        NftFilterReplay replay = NftFilterReplay.of(NftRulesetParser.parse("nft-ruleset.txt", text).value());
+        NftNativeReplay replay = NftNativeReplay.of(NftRulesetParser.parse("nft-ruleset.txt", text).value());
         assertEquals(List.of("inet pkp_fw input", "inet pkp_fw output"),
                 replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
-        assertEquals(List.of(10, 10), replay.chains().stream().map(NftFilterReplay.ReplayedChain::priority).toList());
+        assertEquals(List.of(10, 10), replay.chains().stream().map(NftNativeReplay.ReplayedChain::priority).toList());
         for (IpFamily f : IpFamily.values()) {
             Table t = replay.ruleset(f).table("inet pkp_fw").orElseThrow();
             Chain input = t.chain("input").orElseThrow();
@@ -41,7 +41,7 @@ class NftFilterReplayTest {
 
     @Test
     void aChainWithOneRuleOutsideTheSubsetIsNotReplayedAndSaysWhichRule() {
-        NftFilterReplay replay = of("""
+        NftNativeReplay replay = of("""
                 table inet fw {
                 	chain input {
                 		type filter hook input priority 0; policy drop;
@@ -65,7 +65,7 @@ class NftFilterReplayTest {
 
     @Test
     void jumpedToChainsAreUserChainsAndADropPolicyIsKept() {
-        NftFilterReplay replay = of("""
+        NftNativeReplay replay = of("""
                 table ip guard {
                 	chain fwd {
                 		type filter hook forward priority filter - 5; policy drop;
@@ -86,7 +86,7 @@ class NftFilterReplayTest {
 
     @Test
     void otherTypesHooksFamiliesAndChainsBeforeConntrackAreNotReplayed() {
-        NftFilterReplay replay = of("""
+        NftNativeReplay replay = of("""
                 table ip nat4 {
                 	chain pre {
                 		type nat hook prerouting priority dstnat; policy accept;
@@ -114,7 +114,7 @@ class NftFilterReplayTest {
                 """);
         assertEquals(List.of("ip nat4 pre", "inet early pre2"),
                 replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
-        assertEquals(List.of(true, false), replay.chains().stream().map(NftFilterReplay.ReplayedChain::nat).toList());
+        assertEquals(List.of(true, false), replay.chains().stream().map(NftNativeReplay.ReplayedChain::nat).toList());
         assertEquals(Optional.of("type route is not replayed (types filter and nat are)"), replay.refusal("ip nat4 out"));
         assertEquals(Optional.of("a nat chain on hook forward is not replayed (prerouting, input, output, postrouting"
                 + " are)"), replay.refusal("ip nat4 fwd"));

@@ -28,7 +28,7 @@ import java.util.Set;
  * table named after the nft table ({@code inet pkp_fw}) in a per-family iptables ruleset; any other native base chain
  * keeps the reason it is not replayed.
  */
-public final class NftFilterReplay {
+public final class NftNativeReplay {
     private static final Set<String> HOOKS = Set.of("prerouting", "input", "forward", "output", "postrouting");
     /** The hooks a nat chain can have (the kernel refuses forward). */
     private static final Set<String> NAT_HOOKS = Set.of("prerouting", "input", "output", "postrouting");
@@ -62,7 +62,7 @@ public final class NftFilterReplay {
     private final Ruleset v4;
     private final Ruleset v6;
 
-    private NftFilterReplay(List<ReplayedChain> replayed, Map<String, String> refused, Ruleset v4, Ruleset v6) {
+    private NftNativeReplay(List<ReplayedChain> replayed, Map<String, String> refused, Ruleset v4, Ruleset v6) {
         this.replayed = List.copyOf(replayed);
         this.refused = Map.copyOf(refused);
         this.v4 = v4;
@@ -70,34 +70,17 @@ public final class NftFilterReplay {
     }
 
     /** Nothing replayed (no nft ruleset). */
-    public static NftFilterReplay none() {
-        return new NftFilterReplay(List.of(), Map.of(), Ruleset.empty(IpFamily.V4), Ruleset.empty(IpFamily.V6));
+    public static NftNativeReplay none() {
+        return new NftNativeReplay(List.of(), Map.of(), Ruleset.empty(IpFamily.V4), Ruleset.empty(IpFamily.V6));
     }
 
     /**
-     * The last ruleset decided and its answer: one analysis asks for the same ruleset several times (the replay, the
-     * findings, the notes, the summary), and translating thousands of rules takes a fraction of a second.
+     * Decides, for every native base chain of {@code ruleset}, whether it is replayed, and translates those that are.
+     * Translating thousands of rules takes a fraction of a second: a bundle decides once, when it is assembled
+     * ({@code Bundle.nftReplay()}), and every consumer of an analysis (replay, findings, notes, summary, verify) takes
+     * that one.
      */
-    private static volatile Decided last;
-
-    private record Decided(NftRuleset ruleset, NftFilterReplay replay) {
-    }
-
-    /**
-     * Decides, for every native base chain of {@code ruleset}, whether it is replayed, and translates those that are
-     * (the same object again for the ruleset asked about last).
-     */
-    public static NftFilterReplay of(NftRuleset ruleset) {
-        Decided known = last;
-        if (known != null && known.ruleset() == ruleset) {
-            return known.replay();
-        }
-        NftFilterReplay made = decide(ruleset);
-        last = new Decided(ruleset, made);
-        return made;
-    }
-
-    private static NftFilterReplay decide(NftRuleset ruleset) {
+    public static NftNativeReplay of(NftRuleset ruleset) {
         List<ReplayedChain> replayed = new ArrayList<>();
         Map<String, String> refused = new LinkedHashMap<>();
         Map<IpFamily, Map<String, Map<String, Chain>>> tables = Map.of(IpFamily.V4, new LinkedHashMap<>(),
@@ -126,7 +109,7 @@ public final class NftFilterReplay {
             replayed.add(new ReplayedChain(hooked, hooked.base().hook(), hooked.base().priority().getAsInt(), table,
                     families));
         }
-        return new NftFilterReplay(replayed, refused, ruleset(IpFamily.V4, tables.get(IpFamily.V4), ruleset.file()),
+        return new NftNativeReplay(replayed, refused, ruleset(IpFamily.V4, tables.get(IpFamily.V4), ruleset.file()),
                 ruleset(IpFamily.V6, tables.get(IpFamily.V6), ruleset.file()));
     }
 

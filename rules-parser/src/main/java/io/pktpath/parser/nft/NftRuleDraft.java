@@ -1,0 +1,219 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.Parsed;
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.iptables.IptablesSaveParser;
+import io.pktpath.parser.iptables.model.Chain;
+import io.pktpath.parser.iptables.model.Rule;
+import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iptables.target.Accept;
+import io.pktpath.parser.iptables.target.Drop;
+import io.pktpath.parser.iptables.target.Goto;
+import io.pktpath.parser.iptables.target.NoTarget;
+import io.pktpath.parser.iptables.target.Reject;
+import io.pktpath.parser.iptables.target.Return;
+import io.pktpath.parser.iptables.target.Target;
+import io.pktpath.parser.net.IpFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The iptables-save rule one native nft rule is being written as, while {@link NftSelectors} and {@link NftStatements}
+ * read its words: {@code -p PROTO}, the matches before and after the one that has alternatives (an anonymous set
+ * iptables cannot list in one rule: one rule per element), the verdict or statement target, and whether the rule can
+ * never match this family. One draft serves one translation and is then dropped.
+ */
+final class NftRuleDraft {
+    private final NftTable table;
+    private final IpFamily family;
+    private final String chain;
+    private final int position;
+    private final SourceSpan span;
+    private final String text;
+    private final List<String> fixed = new ArrayList<>();
+    private final List<String> tail = new ArrayList<>();
+    private List<String> alternatives;
+    private String protocol;
+    /** The protocol is one of several ({@code meta l4proto { icmp, ipv6-icmp }}), held as the alternatives. */
+    private boolean protocolAlternatives;
+    private boolean never;
+    private Target target = new NoTarget();
+    /** A statement's iptables target ({@code -j DNAT --to-destination ...}, {@code -j MARK --or-mark ...}), if any. */
+    private String statement;
+    /** Why the word read last is refused, when more can be said than "not in the replayed subset". */
+    private String why;
+
+    /** A draft of the rule {@code text}, the {@code position}-th of {@code chain} of {@code table}, at {@code span}. */
+    NftRuleDraft(NftTable table, IpFamily family, String chain, int position, SourceSpan span, String text) {
+        this.table = table;
+        this.family = family;
+        this.chain = chain;
+        this.position = position;
+        this.span = span;
+        this.text = text;
+    }
+
+    NftTable table() {
+        return table;
+    }
+
+    IpFamily family() {
+        return family;
+    }
+
+    /** The rule's one protocol so far ({@code tcp}, {@code ipv6-icmp}); null when none or one of several. */
+    String protocol() {
+        return protocol;
+    }
+
+    /** The protocol is one of several, held as the alternatives: no other alternatives and no port test may follow. */
+    boolean hasProtocolAlternatives() {
+        return protocolAlternatives;
+    }
+
+    boolean hasAlternatives() {
+        return alternatives != null;
+    }
+
+    /** The rule can never match this family (it names the other one, or two protocols). */
+    void neverMatches() {
+        never = true;
+    }
+
+    /** The rule applies only to family {@code f}: for the other it never matches. */
+    void onlyFamily(IpFamily f) {
+        if (family != f) {
+            never = true;
+        }
+    }
+
+    /** The rule matches protocol {@code name} only; a different protocol named before means it never matches. */
+    void protocolIs(String name) {
+        if (protocol != null && !protocol.equals(name)) {
+            never = true;
+        }
+        protocol = name;
+    }
+
+    /** The rule matches one of these protocols ({@code -p icmp}, {@code -p ipv6-icmp}), one rule each. */
+    void protocolOneOf(List<String> options) {
+        alternatives = List.copyOf(options);
+        protocolAlternatives = true;
+    }
+
+    /** A match written after {@code -p}, before the alternatives. */
+    void addFixed(String match) {
+        fixed.add(match);
+    }
+
+    /** A match written after the alternatives. */
+    void addTail(String match) {
+        tail.add(match);
+    }
+
+    /**
+     * Adds {@code module option value} for one element (negated: {@code module ! option value}), to the tail or the
+     * fixed matches; several elements become alternatives (refused when negated or when there already are alternatives).
+     */
+    boolean condition(String module, String option, boolean neg, List<String> elements, boolean toTail) {
+        if (elements.isEmpty() || elements.stream().anyMatch(e -> e.startsWith("@") || e.startsWith("$"))) {
+            return false;
+        }
+        String prefix = module + (neg ? "! " : "") + option;
+        if (elements.size() == 1) {
+            (toTail ? tail : fixed).add(prefix + elements.get(0));
+            return true;
+        }
+        if (neg || alternatives != null) {
+            return false;
+        }
+        alternatives = elements.stream().map(e -> prefix + e).toList();
+        return true;
+    }
+
+    /** True once a verdict or a statement ends the rule: nothing else may follow. */
+    boolean hasAction() {
+        return !(target instanceof NoTarget) || statement != null;
+    }
+
+    void target(Target verdict) {
+        target = verdict;
+    }
+
+    /** A statement's iptables target text ({@code -j MARK --set-xmark 0x4000/0xffffffff}). */
+    void statement(String iptablesTarget) {
+        statement = iptablesTarget;
+    }
+
+    /** Says why the word being read is refused. */
+    void refuse(String reason) {
+        why = reason;
+    }
+
+    /** Why the word read last was refused, if said. */
+    Optional<String> why() {
+        return Optional.ofNullable(why);
+    }
+
+    /**
+     * The iptables rules of the draft, carrying the rule's place and nft text: none when it never matches this family,
+     * else one per alternative (or one).
+     */
+    NftRuleTranslator.Outcome rules() {
+        if (never) {
+            return new NftRuleTranslator.Translated(List.of());
+        }
+        if (alternatives != null && !isNat() && !(target instanceof Accept || target instanceof Drop
+                || target instanceof Reject || target instanceof Return || target instanceof Goto)) {
+            return new NftRuleTranslator.Refused("a set iptables cannot list in one rule needs a verdict (accept, drop,"
+                    + " reject, return, goto) or a NAT statement after it");
+        }
+        List<String> variants = alternatives == null ? List.of("") : alternatives;
+        List<Rule> out = new ArrayList<>(variants.size());
+        for (String variant : variants) {
+            Optional<Rule> parsed = parsed(variant);
+            if (parsed.isEmpty()) {
+                return new NftRuleTranslator.Refused("its conditions are not valid as iptables matches ("
+                        + String.join(" ", args(variant)) + ")");
+            }
+            Target made = statement != null ? parsed.get().target() : target;
+            out.add(new Rule(table.qualifiedName(), chain, position, span, text, parsed.get().matches(), made,
+                    Optional.empty(), Optional.empty(), Optional.empty()));
+        }
+        return new NftRuleTranslator.Translated(out);
+    }
+
+    /** A NAT statement (not MARK) is the rule's target: it goes in iptables' nat table. */
+    private boolean isNat() {
+        return statement != null && !statement.startsWith("-j MARK");
+    }
+
+    private List<String> args(String variant) {
+        List<String> all = new ArrayList<>();
+        if (protocol != null) {
+            all.add("-p " + protocol);
+        }
+        all.addAll(fixed);
+        if (!variant.isEmpty()) {
+            all.add(variant);
+        }
+        all.addAll(tail);
+        return all;
+    }
+
+    /** The variant's conditions (and the statement's target, if any) as iptables-save reads them. */
+    private Optional<Rule> parsed(String variant) {
+        String tableName = isNat() ? "nat" : "filter";
+        String text = "*" + tableName + "\n:PKP - [0:0]\n-A PKP " + String.join(" ", args(variant))
+                + (statement == null ? "" : " " + statement) + "\nCOMMIT\n";
+        Parsed<Ruleset> parsed = IptablesSaveParser.parse("nft", text, family);
+        if (parsed.diagnostics().stream().anyMatch(Diagnostic::isError)) {
+            return Optional.empty();
+        }
+        List<Rule> rules = parsed.value().table(tableName).flatMap(tb -> tb.chain("PKP")).map(Chain::rules)
+                .orElse(List.of());
+        return rules.size() == 1 ? Optional.of(rules.get(0)) : Optional.empty();
+    }
+}

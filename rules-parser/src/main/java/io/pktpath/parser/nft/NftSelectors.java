@@ -1,0 +1,370 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.net.IpFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the selectors of a native nft rule (nft(8) "PAYLOAD EXPRESSION", "META EXPRESSIONS", "CONNTRACK EXPRESSIONS",
+ * "FIB EXPRESSIONS") into the iptables matches of the same test: addresses ({@code -s}/{@code -d}), ports
+ * ({@code -m tcp|udp|multiport}), protocols ({@code -p}), interfaces ({@code -i}/{@code -o}), {@code ct state} and
+ * {@code ct status dnat|snat} ({@code -m conntrack}), marks ({@code -m mark}), {@code fib ... type}
+ * ({@code -m addrtype}) and ICMP types ({@code -m icmp|icmp6}). Each reader takes the words and the index of its
+ * selector and returns the index after it: -1 when refused, {@code w.size() + 1} when the rule ends before its value.
+ */
+final class NftSelectors {
+    private static final Set<String> CT_STATES = Set.of("new", "established", "related", "invalid", "untracked");
+    /** The ct status bits that xt_conntrack's virtual states express exactly. */
+    private static final Set<String> CT_NAT_STATUS = Set.of("dnat", "snat");
+    private static final Map<String, String> ICMPV6_NAMES = Map.of("nd-neighbor-solicit", "neighbour-solicitation",
+            "nd-neighbor-advert", "neighbour-advertisement", "nd-router-solicit", "router-solicitation",
+            "nd-router-advert", "router-advertisement", "nd-redirect", "redirect");
+    private static final Set<String> ADDRESS_TYPES = Set.of("unspec", "unicast", "local", "broadcast", "anycast",
+            "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve");
+    private static final Set<String> PORT_PROTOCOLS = Set.of("tcp", "udp", "sctp", "dccp");
+    private static final int MULTIPORT_MAX = 15;
+    /** A mark or mask as nft prints it. */
+    static final String MARK_VALUE = "0x[0-9a-fA-F]{1,8}|\\d{1,10}";
+
+    private NftSelectors() {
+    }
+
+    /** The operator after a selector: {@code !=} (true), {@code ==} or none (false); null for any other. */
+    private static Boolean negation(List<String> w, int at) {
+        if (at >= w.size()) {
+            return null;
+        }
+        return switch (w.get(at)) {
+            case "!=" -> true;
+            case "==" -> false;
+            case "<", ">", "<=", ">=", "&", "|", "set" -> null;
+            default -> false;
+        };
+    }
+
+    /**
+     * Where the value after a selector's words stands (past an {@code ==} or {@code !=} at {@code at}): -1 for an
+     * operator outside the subset, {@code w.size() + 1} when the rule ends before a value.
+     */
+    private static int operand(List<String> w, int at) {
+        if (negation(w, at) == null) {
+            return -1;
+        }
+        int v = at < w.size() && (w.get(at).equals("!=") || w.get(at).equals("==")) ? at + 1 : at;
+        return v >= w.size() ? w.size() + 1 : v;
+    }
+
+    /** An {@link #operand} that is no value to read: refused, or missing. */
+    private static boolean noValue(List<String> w, int v) {
+        return v < 0 || v > w.size();
+    }
+
+    /** The elements of {@code value} when there are some and each is one of {@code known}; else none. */
+    private static List<String> keywords(String value, Set<String> known) {
+        List<String> elements = NftRuleTokens.elements(value);
+        return known.containsAll(elements) ? elements : List.of();
+    }
+
+    private static String upperList(List<String> words) {
+        return String.join(",", words.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList());
+    }
+
+    /** {@code ip|ip6 saddr|daddr|protocol|nexthdr VALUE}. */
+    static int ipHeader(NftRuleDraft d, List<String> w, int i) {
+        if (i + 2 >= w.size()) {
+            return -1;
+        }
+        IpFamily f = w.get(i).equals("ip") ? IpFamily.V4 : IpFamily.V6;
+        String field = w.get(i + 1);
+        int v = operand(w, i + 2);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 2).equals("!=");
+        d.onlyFamily(f);
+        String value = w.get(v);
+        switch (field) {
+            case "saddr", "daddr" -> {
+                if (!d.condition("", field.equals("saddr") ? "-s " : "-d ", neg, NftRuleTokens.elements(value), false)) {
+                    return -1;
+                }
+            }
+            case "protocol", "nexthdr" -> {
+                if (!protocol(d, neg, value)) {
+                    return -1;
+                }
+            }
+            default -> {
+                return -1;
+            }
+        }
+        return v + 1;
+    }
+
+    /** A protocol test: one ({@code -p}, {@code ! -p}) or, unnegated and first, a set of them (alternatives). */
+    private static boolean protocol(NftRuleDraft d, boolean neg, String value) {
+        List<String> elements = NftRuleTokens.elements(value);
+        if (elements.size() > 1 && !neg && d.protocol() == null && !d.hasAlternatives()) {
+            d.protocolOneOf(elements.stream().map(e -> "-p " + iptablesProtocol(e)).toList());
+            return true;
+        }
+        if (elements.size() != 1 || elements.get(0).startsWith("@") || d.hasProtocolAlternatives()) {
+            return false;
+        }
+        String name = iptablesProtocol(elements.get(0));
+        if (neg) {
+            d.addFixed("! -p " + name);
+            return true;
+        }
+        d.protocolIs(name);
+        return true;
+    }
+
+    private static String iptablesProtocol(String nft) {
+        return nft.equals("icmpv6") ? "ipv6-icmp" : nft;
+    }
+
+    /** {@code tcp|udp sport|dport VALUE}. */
+    static int ports(NftRuleDraft d, List<String> w, int i) {
+        return ports(d, w, i, w.get(i));
+    }
+
+    /**
+     * {@code th dport N} (transport header, any protocol with ports): the rule's protocol ({@code meta l4proto tcp}
+     * before it) says which; without one it is refused, as iptables' port matches need {@code -p}.
+     */
+    static int transportHeader(NftRuleDraft d, List<String> w, int i) {
+        if (d.protocol() == null || d.hasProtocolAlternatives() || !PORT_PROTOCOLS.contains(d.protocol())) {
+            d.refuse("'th " + (i + 1 < w.size() ? w.get(i + 1) : "") + "' needs one protocol with ports before it"
+                    + " (meta l4proto tcp)");
+            return -1;
+        }
+        return ports(d, w, i, d.protocol());
+    }
+
+    private static int ports(NftRuleDraft d, List<String> w, int i, String proto) {
+        if (i + 2 >= w.size()) {
+            return -1;
+        }
+        String field = w.get(i + 1);
+        if (d.hasProtocolAlternatives() || !field.equals("dport") && !field.equals("sport")) {
+            return -1;
+        }
+        int v = operand(w, i + 2);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 2).equals("!=");
+        d.protocolIs(proto);
+        List<String> elements = NftRuleTokens.elements(w.get(v)).stream().map(e -> e.replace('-', ':')).toList();
+        if (elements.isEmpty() || elements.stream().anyMatch(e -> !e.matches("\\d+(:\\d+)?"))) {
+            return -1;
+        }
+        int slots = elements.stream().mapToInt(e -> e.contains(":") ? 2 : 1).sum();
+        boolean ok;
+        if (elements.size() > 1 && slots <= MULTIPORT_MAX) {
+            ok = d.condition("-m multiport ", "--" + field + "s ", neg, List.of(String.join(",", elements)), true);
+        } else {
+            ok = d.condition("-m " + proto + " ", "--" + field + " ", neg, elements, true);
+        }
+        return ok ? v + 1 : -1;
+    }
+
+    /** {@code meta KEY VALUE} at {@code w[i]} (the key): l4proto, nfproto, mark, iifname, oifname, iif, oif. */
+    static int meta(NftRuleDraft d, List<String> w, int i) {
+        if (i + 1 >= w.size()) {
+            return -1;
+        }
+        String key = w.get(i);
+        if (key.equals("mark")) {
+            return mark(d, w, i + 1);
+        }
+        int v = operand(w, i + 1);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 1).equals("!=");
+        String value = w.get(v);
+        switch (key) {
+            case "l4proto" -> {
+                if (!protocol(d, neg, value)) {
+                    return -1;
+                }
+            }
+            case "nfproto" -> {
+                List<String> e = NftRuleTokens.elements(value);
+                if (e.size() != 1 || !(e.get(0).equals("ipv4") || e.get(0).equals("ipv6"))) {
+                    return -1;
+                }
+                boolean isV4 = e.get(0).equals("ipv4");
+                if ((d.family() == IpFamily.V4) == isV4 == neg) {
+                    d.neverMatches();
+                }
+            }
+            case "iifname", "oifname", "iif", "oif" -> {
+                return iface(d, w, i);
+            }
+            default -> {
+                return -1;
+            }
+        }
+        return v + 1;
+    }
+
+    /** {@code iifname|oifname|iif|oif NAME} ({@code "eth*"} as iptables' {@code eth+}, or a set of names). */
+    static int iface(NftRuleDraft d, List<String> w, int i) {
+        boolean in = w.get(i).startsWith("i");
+        int v = operand(w, i + 1);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 1).equals("!=");
+        List<String> names = new ArrayList<>();
+        for (String e : NftRuleTokens.elements(w.get(v))) {
+            String name = e.replace("\"", "");
+            if (name.endsWith("*")) {
+                name = name.substring(0, name.length() - 1) + "+";
+            }
+            if (name.isEmpty() || name.contains("*") || name.contains("\\") || !name.matches("[\\w.@:+-]+")) {
+                return -1;
+            }
+            names.add(name);
+        }
+        return d.condition("", in ? "-i " : "-o ", neg, names, false) ? v + 1 : -1;
+    }
+
+    /** {@code ct state STATES} ({@code -m conntrack --ctstate}) or {@code ct status ...}. */
+    static int ct(NftRuleDraft d, List<String> w, int i) {
+        if (i + 2 < w.size() && w.get(i + 1).equals("status")) {
+            return ctStatus(d, w, i);
+        }
+        if (i + 2 >= w.size() || !w.get(i + 1).equals("state")) {
+            return -1;
+        }
+        int v = operand(w, i + 2);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 2).equals("!=");
+        List<String> states = keywords(w.get(v), CT_STATES);
+        if (states.isEmpty()) {
+            return -1;
+        }
+        d.addTail("-m conntrack " + (neg ? "! " : "") + "--ctstate " + upperList(states));
+        return v + 1;
+    }
+
+    /**
+     * {@code ct status dnat} (or {@code snat}, or both as a list): the ct's IPS_DST_NAT / IPS_SRC_NAT bit, which is
+     * what xt_conntrack's DNAT and SNAT states test, so {@code -m conntrack --ctstate DNAT}. Without a ct neither
+     * matches (nft's expression breaks, xt_conntrack has only INVALID or UNTRACKED). Other status bits, and
+     * {@code !=} (which nft's break makes false without a ct, where iptables' negation is true), stay outside the
+     * subset.
+     */
+    private static int ctStatus(NftRuleDraft d, List<String> w, int i) {
+        if (w.get(i + 2).equals("!=")) {
+            return -1;
+        }
+        int v = operand(w, i + 2);
+        if (noValue(w, v)) {
+            return v;
+        }
+        List<String> bits = keywords(w.get(v), CT_NAT_STATUS);
+        if (bits.isEmpty()) {
+            return -1;
+        }
+        d.addTail("-m conntrack --ctstate " + upperList(bits.stream().distinct().toList()));
+        return v + 1;
+    }
+
+    /**
+     * The words after {@code mark} ({@code meta mark} or {@code mark}) at {@code w[i]}: a test of the mark, plain or
+     * masked, or the statement {@code mark set} ({@link NftStatements#markSet}).
+     */
+    static int mark(NftRuleDraft d, List<String> w, int i) {
+        if (i < w.size() && w.get(i).equals("set")) {
+            return NftStatements.markSet(d, w, i + 1);
+        }
+        if (i < w.size() && (w.get(i).equals("&") || w.get(i).equals("and"))) {
+            return maskedMark(d, w, i + 1);
+        }
+        int v = operand(w, i);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i).equals("!=");
+        String value = w.get(v);
+        if (!value.matches(MARK_VALUE)) {
+            return -1;
+        }
+        d.addTail("-m mark " + (neg ? "! " : "") + "--mark " + value);
+        return v + 1;
+    }
+
+    /** {@code meta mark & MASK == VALUE} (or {@code !=}, or {@code mark and MASK == VALUE}): {@code -m mark --mark V/M}. */
+    private static int maskedMark(NftRuleDraft d, List<String> w, int i) {
+        if (i >= w.size() || !w.get(i).matches(MARK_VALUE)) {
+            return -1;
+        }
+        String mask = w.get(i);
+        int v = operand(w, i + 1);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 1).equals("!=");
+        if (!w.get(v).matches(MARK_VALUE)) {
+            return -1;
+        }
+        d.addTail("-m mark " + (neg ? "! " : "") + "--mark " + w.get(v) + "/" + mask);
+        return v + 1;
+    }
+
+    /**
+     * {@code fib daddr type local} (or {@code saddr}, {@code !=}, another address type): the routing lookup of the
+     * address's type, which is what {@code -m addrtype --dst-type LOCAL} asks; other fib lookups are refused.
+     */
+    static int fib(NftRuleDraft d, List<String> w, int i) {
+        if (i + 3 >= w.size() || !(w.get(i + 1).equals("daddr") || w.get(i + 1).equals("saddr"))
+                || !w.get(i + 2).equals("type")) {
+            return -1;
+        }
+        int v = operand(w, i + 3);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 3).equals("!=");
+        List<String> types = keywords(w.get(v), ADDRESS_TYPES);
+        if (types.isEmpty()) {
+            return -1;
+        }
+        d.addFixed("-m addrtype " + (neg ? "! " : "") + (w.get(i + 1).equals("daddr") ? "--dst-type " : "--src-type ")
+                + upperList(types));
+        return v + 1;
+    }
+
+    /** {@code icmp type TYPES} or {@code icmpv6 type TYPES} (nft's neighbour discovery names as iptables prints them). */
+    static int icmp(NftRuleDraft d, List<String> w, int i) {
+        boolean v6 = w.get(i).equals("icmpv6");
+        if (i + 2 >= w.size() || !w.get(i + 1).equals("type")) {
+            return -1;
+        }
+        int v = operand(w, i + 2);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 2).equals("!=");
+        if (d.hasProtocolAlternatives()) {
+            return -1;
+        }
+        d.onlyFamily(v6 ? IpFamily.V6 : IpFamily.V4);
+        d.protocolIs(v6 ? "ipv6-icmp" : "icmp");
+        List<String> types = NftRuleTokens.elements(w.get(v)).stream()
+                .map(t -> v6 ? ICMPV6_NAMES.getOrDefault(t, t) : t).toList();
+        boolean ok = d.condition(v6 ? "-m icmp6 " : "-m icmp ", v6 ? "--icmpv6-type " : "--icmp-type ", neg, types,
+                true);
+        return ok ? v + 1 : -1;
+    }
+}

@@ -1,0 +1,176 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.iptables.target.Accept;
+import io.pktpath.parser.iptables.target.Drop;
+import io.pktpath.parser.iptables.target.Goto;
+import io.pktpath.parser.iptables.target.Jump;
+import io.pktpath.parser.iptables.target.Reject;
+import io.pktpath.parser.iptables.target.RejectWith;
+import io.pktpath.parser.iptables.target.Return;
+import io.pktpath.parser.net.IpFamily;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the statements and verdicts of a native nft rule (nft(8) "STATEMENTS", "VERDICT STATEMENT") into iptables
+ * targets: {@code counter} and {@code log} (no target: the replay counts every rule), {@code accept}, {@code drop},
+ * {@code reject [with ...]} ({@code REJECT --reject-with}), {@code jump}, {@code goto}, {@code return}, {@code meta mark
+ * set} ({@code MARK}) and the NAT statements ({@link NftNatStatement}). A rule has at most one verdict or statement.
+ * Each reader returns the index after what it read, -1 when refused, {@code w.size() + 1} when a value is missing.
+ */
+final class NftStatements {
+    private static final Set<String> LOG_OPTIONS = Set.of("prefix", "level", "flags", "group", "snaplen",
+            "queue-threshold");
+    private static final Map<String, String> ICMPX_V4 = Map.of("port-unreachable", "icmp-port-unreachable",
+            "admin-prohibited", "icmp-admin-prohibited", "host-unreachable", "icmp-host-unreachable",
+            "no-route", "icmp-net-unreachable");
+    private static final Map<String, String> ICMPX_V6 = Map.of("port-unreachable", "icmp6-port-unreachable",
+            "admin-prohibited", "icmp6-adm-prohibited", "host-unreachable", "icmp6-addr-unreachable",
+            "no-route", "icmp6-no-route");
+
+    private NftStatements() {
+    }
+
+    /** {@code counter} at {@code w[i - 1]}, with the {@code packets N bytes M} a listing prints, if any. */
+    static int counter(List<String> w, int i) {
+        if (i + 3 < w.size() && w.get(i).equals("packets") && w.get(i + 2).equals("bytes")) {
+            return i + 4;
+        }
+        return i;
+    }
+
+    /** {@code log} at {@code w[i - 1]}, with its options. */
+    static int log(List<String> w, int i) {
+        int at = i;
+        while (at + 1 < w.size() && LOG_OPTIONS.contains(w.get(at))) {
+            at += 2;
+        }
+        return at;
+    }
+
+    /** A verdict: {@code accept}, {@code drop}, {@code return}, {@code jump|goto CHAIN} (of the table), {@code reject}. */
+    static int verdict(NftRuleDraft d, List<String> w, int i) {
+        if (d.hasAction()) {
+            return -1;
+        }
+        String word = w.get(i);
+        switch (word) {
+            case "accept" -> d.target(new Accept());
+            case "drop" -> d.target(new Drop());
+            case "return" -> d.target(new Return());
+            case "jump", "goto" -> {
+                if (i + 1 >= w.size()) {
+                    return w.size() + 1;
+                }
+                String chain = w.get(i + 1).replace("\"", "");
+                if (d.table().chain(chain).isEmpty()) {
+                    return -1;
+                }
+                d.target(word.equals("jump") ? new Jump(chain) : new Goto(chain));
+                return i + 2;
+            }
+            case "reject" -> {
+                return reject(d, w, i + 1);
+            }
+            default -> {
+                return -1;
+            }
+        }
+        return i + 1;
+    }
+
+    /** The words after {@code reject}: none (the family's default), {@code with tcp reset}, {@code with icmp[x|v6] ...}. */
+    private static int reject(NftRuleDraft d, List<String> w, int i) {
+        if (i >= w.size() || !w.get(i).equals("with")) {
+            d.target(new Reject(RejectWith.defaultFor(d.family()), false));
+            return i;
+        }
+        if (i + 2 < w.size() && w.get(i + 1).equals("tcp") && w.get(i + 2).equals("reset")) {
+            d.target(new Reject(RejectWith.TCP_RESET, true));
+            if (d.protocol() == null || !d.protocol().equals("tcp")) {
+                return -1;
+            }
+            return i + 3;
+        }
+        // nft 1.0 prints "reject with icmpx admin-prohibited", older releases "reject with icmpx type admin-prohibited"
+        boolean typed = i + 2 < w.size() && w.get(i + 2).equals("type");
+        int typeAt = typed ? i + 3 : i + 2;
+        if (typeAt >= w.size()) {
+            return -1;
+        }
+        String kind = w.get(i + 1);
+        String type = w.get(typeAt);
+        String printed = switch (kind) {
+            case "icmpx" -> (d.family() == IpFamily.V4 ? ICMPX_V4 : ICMPX_V6).get(type);
+            case "icmp" -> "icmp-" + (type.equals("prot-unreachable") ? "proto-unreachable" : type);
+            case "icmpv6" -> "icmp6-" + (type.equals("admin-prohibited") ? "adm-prohibited" : type);
+            default -> null;
+        };
+        if (kind.equals("icmp") || kind.equals("icmpv6")) {
+            d.onlyFamily(kind.equals("icmp") ? IpFamily.V4 : IpFamily.V6);
+        }
+        Optional<RejectWith> with = printed == null ? Optional.empty() : rejectWith(printed);
+        if (with.isEmpty()) {
+            return -1;
+        }
+        d.target(new Reject(with.get(), true));
+        return typeAt + 1;
+    }
+
+    private static Optional<RejectWith> rejectWith(String printed) {
+        for (RejectWith r : RejectWith.values()) {
+            if (r.printed().equals(printed)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code meta mark set VALUE}, or {@code meta mark set meta mark | V} ({@code or}, {@code ^}/{@code xor},
+     * {@code &}/{@code and}; {@code mark set mark or V} as written), from the word after {@code set}: the MARK target,
+     * which does not end the rule.
+     */
+    static int markSet(NftRuleDraft d, List<String> w, int i) {
+        if (d.hasAction()) {
+            return -1;
+        }
+        if (i < w.size() && w.get(i).matches(NftSelectors.MARK_VALUE)) {
+            d.statement("-j MARK --set-xmark " + w.get(i) + "/0xffffffff");
+            return i + 1;
+        }
+        int at = i < w.size() && w.get(i).equals("meta") ? i + 1 : i;
+        if (at + 2 >= w.size() || !w.get(at).equals("mark") || !w.get(at + 2).matches(NftSelectors.MARK_VALUE)) {
+            return -1;
+        }
+        String op = switch (w.get(at + 1)) {
+            case "|", "or" -> "--or-mark ";
+            case "^", "xor" -> "--xor-mark ";
+            case "&", "and" -> "--and-mark ";
+            default -> null;
+        };
+        if (op == null) {
+            return -1;
+        }
+        d.statement("-j MARK " + op + w.get(at + 2));
+        return at + 3;
+    }
+
+    /** A NAT statement ({@link NftNatStatement}); the rule's only statement or verdict. */
+    static int nat(NftRuleDraft d, List<String> w, int i) {
+        if (d.hasAction()) {
+            return -1;
+        }
+        NftNatStatement.Outcome o = NftNatStatement.read(w, i, d.protocol());
+        if (o instanceof NftNatStatement.Refusal r) {
+            d.refuse(r.reason());
+            return -1;
+        }
+        NftNatStatement.Read read = (NftNatStatement.Read) o;
+        read.family().ifPresent(d::onlyFamily);
+        d.statement(read.target());
+        return read.next();
+    }
+}
