@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Writes a whole benchmark bundle into a directory: {@code iptables-save.txt} from {@link KubeProxyRulesetGenerator},
  * {@code ip-addr.txt}, {@code ip-link.txt}, {@code ip-route.txt}, {@code ip-neigh.txt}, {@code sysctl.txt} from
- * {@link NodeTextGenerator}, and {@code capture.pcap} from {@link PodTrafficCaptureGenerator}; the same arguments give the same bytes.
+ * {@link NodeTextGenerator}, and {@code capture.pcap} from {@link PodTrafficCaptureGenerator}; the same arguments give the same bytes
+ * (kube-proxy's nftables mode instead: {@link #writeText(Path, int, long, boolean)}).
  * Usage: {@code BenchBundle DIR SERVICES FRAMES [SEED]}.
  */
 public final class BenchBundle {
@@ -27,9 +28,22 @@ public final class BenchBundle {
 
     /** Writes the text files only (rules, addresses, routes, neighbors, sysctls); returns the cluster they describe. */
     public static KubeCluster writeText(Path dir, int services, long seed) throws IOException {
+        return writeText(dir, services, seed, false);
+    }
+
+    /**
+     * Writes the text files only; with {@code nftMode} the node runs kube-proxy's nftables mode: {@code nft-ruleset.txt}
+     * from {@link KubeProxyNftRulesetGenerator} and an {@code iptables-save.txt} whose tables hold no rule.
+     */
+    public static KubeCluster writeText(Path dir, int services, long seed, boolean nftMode) throws IOException {
         Files.createDirectories(dir);
         KubeCluster cluster = KubeCluster.generate(services, seed);
-        text(dir.resolve("iptables-save.txt"), KubeProxyRulesetGenerator.generate(cluster));
+        if (nftMode) {
+            text(dir.resolve("iptables-save.txt"), EMPTY_IPTABLES);
+            text(dir.resolve("nft-ruleset.txt"), KubeProxyNftRulesetGenerator.generate(cluster));
+        } else {
+            text(dir.resolve("iptables-save.txt"), KubeProxyRulesetGenerator.generate(cluster));
+        }
         text(dir.resolve("ip-addr.txt"), NodeTextGenerator.ipAddr(cluster));
         text(dir.resolve("ip-link.txt"), NodeTextGenerator.ipLink(cluster));
         text(dir.resolve("ip-route.txt"), NodeTextGenerator.ipRoute(cluster));
@@ -37,6 +51,21 @@ public final class BenchBundle {
         text(dir.resolve("sysctl.txt"), NodeTextGenerator.sysctl(cluster));
         return cluster;
     }
+
+    /** The {@code iptables-save} of a node whose kube-proxy runs in nftables mode: the tables, no rule. */
+    static final String EMPTY_IPTABLES = """
+            *filter
+            :INPUT ACCEPT [0:0]
+            :FORWARD ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            COMMIT
+            *nat
+            :PREROUTING ACCEPT [0:0]
+            :INPUT ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            :POSTROUTING ACCEPT [0:0]
+            COMMIT
+            """;
 
     private static void text(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -27,8 +27,10 @@ import java.util.Optional;
  * The end-to-end benchmark: generates (once) a kube-proxy bundle with a pod-traffic capture, then measures the
  * {@code iptables-save} parse, the cost of a new connection's first packet, and the full analysis (replay with traces,
  * summary, flows, rule hits) in frames/s, MB/s and peak memory, beside {@code tcpdump -r} and {@code tshark -T fields}
- * on the same capture. Usage: {@code EndToEndBench DIR SERVICES FRAMES [--runs N] [--tools] [--digest] [--capture FILE]}
- * (with {@code --capture}, that capture is analyzed against the generated bundle instead of its own).
+ * on the same capture. Usage: {@code EndToEndBench DIR SERVICES FRAMES [--runs N] [--tools] [--digest] [--capture FILE]
+ * [--nft]} (with {@code --capture}, that capture is analyzed against the generated bundle instead of its own; with
+ * {@code --nft}, the node runs kube-proxy's nftables mode: the bundle {@code kp-nft-SERVICES-FRAMES} shares the
+ * iptables-mode bundle's capture, and the nft ruleset's parse and translation are timed instead).
  */
 public final class EndToEndBench {
     private EndToEndBench() {
@@ -37,7 +39,7 @@ public final class EndToEndBench {
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) throws IOException, InterruptedException, BundleOpenException {
         if (args.length < 3) {
-            System.err.println("usage: EndToEndBench DIR SERVICES FRAMES [--runs N] [--tools] [--digest] [--capture FILE]");
+            System.err.println("usage: EndToEndBench DIR SERVICES FRAMES [--runs N] [--tools] [--digest] [--capture FILE] [--nft]");
             System.exit(2);
         }
         int services = Integer.parseInt(args[1]);
@@ -45,6 +47,7 @@ public final class EndToEndBench {
         int runs = 1;
         boolean tools = false;
         boolean digest = false;
+        boolean nft = false;
         Optional<Path> capture = Optional.empty();
         for (int i = 3; i < args.length; i++) {
             switch (args[i]) {
@@ -52,11 +55,23 @@ public final class EndToEndBench {
                 case "--tools" -> tools = true;
                 case "--digest" -> digest = true;
                 case "--capture" -> capture = Optional.of(Path.of(args[++i]));
+                case "--nft" -> nft = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path dir = Path.of(args[0]).resolve("kp-" + services + "-" + frames);
-        if (!Files.exists(dir.resolve("capture.pcap"))) {
+        if (nft) {
+            Path nftDir = Path.of(args[0]).resolve("kp-nft-" + services + "-" + frames);
+            BenchBundle.writeText(nftDir, services, BenchBundle.DEFAULT_SEED, true);
+            if (!Files.exists(nftDir.resolve("capture.pcap"))) {
+                // the same cluster's traffic: the iptables-mode bundle's capture, generated once
+                if (!Files.exists(dir.resolve("capture.pcap"))) {
+                    BenchBundle.write(dir, services, frames, BenchBundle.DEFAULT_SEED);
+                }
+                Files.createSymbolicLink(nftDir.resolve("capture.pcap"), dir.resolve("capture.pcap").toAbsolutePath());
+            }
+            dir = nftDir;
+        } else if (!Files.exists(dir.resolve("capture.pcap"))) {
             long t0 = System.nanoTime();
             BenchBundle.write(dir, services, frames, BenchBundle.DEFAULT_SEED);
             System.out.printf(Locale.ROOT, "generated %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
@@ -68,9 +83,15 @@ public final class EndToEndBench {
                 Files.size(pcap) / 1e6, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         System.out.println(JvmDescription.line());
-        parse(dir.resolve("iptables-save.txt"));
-        Bundle bundle = new BundleOpener().open(dir).bundle();
-        compile(bundle);
+        Bundle bundle;
+        if (nft) {
+            parseNft(dir.resolve("nft-ruleset.txt"));
+            bundle = new BundleOpener().open(dir).bundle();
+        } else {
+            parse(dir.resolve("iptables-save.txt"));
+            bundle = new BundleOpener().open(dir).bundle();
+            compile(bundle);
+        }
         firstPacket(bundle, KubeCluster.generate(services, BenchBundle.DEFAULT_SEED));
         double seconds = 0;
         for (int r = 0; r < runs; r++) {
@@ -94,6 +115,38 @@ public final class EndToEndBench {
         }
         System.out.printf(Locale.ROOT, "parse iptables-save: %d rules, %.1f MB, best of 3: %.3f s%n", count,
                 text.length() / 1e6, best / 1e9);
+    }
+
+    /**
+     * Parses kube-proxy's nftables ruleset, decides which base chains are replayed and translates them, and compiles the
+     * translated IPv4 rules (with chain indexes), three times, and prints the best time of each step.
+     */
+    static void parseNft(Path rules) throws IOException {
+        String text = Files.readString(rules, StandardCharsets.UTF_8);
+        long bestParse = Long.MAX_VALUE;
+        long bestTranslate = Long.MAX_VALUE;
+        long bestCompile = Long.MAX_VALUE;
+        int replayed = 0;
+        int translated = 0;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            io.pktpath.parser.nft.NftRuleset ruleset = io.pktpath.parser.nft.NftRulesetParser
+                    .parse(rules.getFileName().toString(), text).value();
+            long t1 = System.nanoTime();
+            io.pktpath.parser.nft.NftNativeReplay replay = io.pktpath.parser.nft.NftNativeReplay.of(ruleset);
+            long t2 = System.nanoTime();
+            CompiledRuleset.compile(replay.ruleset(io.pktpath.parser.net.IpFamily.V4));
+            long t3 = System.nanoTime();
+            bestParse = Math.min(bestParse, t1 - t0);
+            bestTranslate = Math.min(bestTranslate, t2 - t1);
+            bestCompile = Math.min(bestCompile, t3 - t2);
+            replayed = replay.chains().size();
+            translated = replay.ruleset(io.pktpath.parser.net.IpFamily.V4).tables().stream()
+                    .mapToInt(t -> t.chains().stream().mapToInt(c -> c.rules().size()).sum()).sum();
+        }
+        System.out.printf(Locale.ROOT, "nft ruleset: %.1f MB; best of 3: parse %.3f s, decide and translate %.3f s"
+                + " (%d base chains replayed, %d rules), compile %.3f s%n", text.length() / 1e6, bestParse / 1e9,
+                bestTranslate / 1e9, replayed, translated, bestCompile / 1e9);
     }
 
     /** Compiles the IPv4 ruleset (with chain indexes) three times and prints the best CPU times (thread, process). */

@@ -1,16 +1,62 @@
 package io.pktpath.parser.nft;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** One nftables table: family, name, the line of its header, its chains and its named sets and maps, in file order. */
-public record NftTable(NftFamily family, String name, int line, List<NftChain> chains, List<NftSet> sets) {
-    public NftTable {
-        Objects.requireNonNull(family, "family");
-        Objects.requireNonNull(name, "name");
-        chains = List.copyOf(chains);
-        sets = List.copyOf(sets);
+/**
+ * One nftables table: family, name, the line of its header, its chains and its named sets and maps, in file order;
+ * chains and sets are also found by name without a scan (kube-proxy's nftables table has one chain per service and
+ * per endpoint, and every jump, goto and verdict map names one).
+ */
+public final class NftTable {
+    private final NftFamily family;
+    private final String name;
+    private final int line;
+    private final List<NftChain> chains;
+    private final List<NftSet> sets;
+    private final Map<String, NftChain> chainsByName;
+    private final Map<String, NftSet> setsByName;
+
+    public NftTable(NftFamily family, String name, int line, List<NftChain> chains, List<NftSet> sets) {
+        this.family = Objects.requireNonNull(family, "family");
+        this.name = Objects.requireNonNull(name, "name");
+        this.line = line;
+        this.chains = List.copyOf(chains);
+        this.sets = List.copyOf(sets);
+        this.chainsByName = firstByName(this.chains, NftChain::name);
+        this.setsByName = firstByName(this.sets, NftSet::name);
+    }
+
+    /** Each name's first element (nft keeps names unique within a table; the first wins as a scan would find it). */
+    private static <T> Map<String, T> firstByName(List<T> list, java.util.function.Function<T, String> nameOf) {
+        Map<String, T> byName = new HashMap<>(list.size() * 2);
+        for (T t : list) {
+            byName.putIfAbsent(nameOf.apply(t), t);
+        }
+        return byName;
+    }
+
+    public NftFamily family() {
+        return family;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int line() {
+        return line;
+    }
+
+    public List<NftChain> chains() {
+        return chains;
+    }
+
+    public List<NftSet> sets() {
+        return sets;
     }
 
     /** {@code inet firewalld}, as nft names a table. */
@@ -19,10 +65,27 @@ public record NftTable(NftFamily family, String name, int line, List<NftChain> c
     }
 
     public Optional<NftSet> set(String setName) {
-        return sets.stream().filter(s -> s.name().equals(setName)).findFirst();
+        return Optional.ofNullable(setsByName.get(setName));
     }
 
     public Optional<NftChain> chain(String chainName) {
-        return chains.stream().filter(c -> c.name().equals(chainName)).findFirst();
+        return Optional.ofNullable(chainsByName.get(chainName));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NftTable t && line == t.line && family == t.family && name.equals(t.name)
+                && chains.equals(t.chains) && sets.equals(t.sets);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(family, name, line, chains, sets);
+    }
+
+    @Override
+    public String toString() {
+        return "NftTable[family=" + family + ", name=" + name + ", line=" + line + ", chains=" + chains + ", sets="
+                + sets + "]";
     }
 }
