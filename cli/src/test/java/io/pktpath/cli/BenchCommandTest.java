@@ -19,6 +19,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void nftablesModeTimesTheNftRulesetAndReplaysTheSameTraffic(@TempDir Path dir) {
+        Cli.Result r = Cli.run("bench", "--dir", dir.toString(), "--services", "20", "--frames", "2000", "--nft");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("nft ruleset: "), r.out());
+        assertTrue(r.out().contains("8 base chains replayed"), r.out());
+        assertTrue(r.out().contains("pktpath full analysis: 2000 frames in"), r.out());
+        assertTrue(r.out().contains("dispositions {FORWARDED=2000}"), r.out());
+    }
+
+    @Test
     void aNonNumericSizeIsAUsageError() {
         Cli.Result r = Cli.run("bench", "--frames", "many");
         assertEquals(2, r.exit());

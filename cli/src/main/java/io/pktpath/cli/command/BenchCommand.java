@@ -41,6 +41,7 @@ public final class BenchCommand implements Command {
         return """
                   pktpath bench --services 10000 --frames 1000000 --tools    # the docs/benchmarks.md workload
                   pktpath bench --services 100 --frames 20000 --dir /tmp/pb  # a quick run
+                  pktpath bench --services 10000 --nft                        # the same node in kube-proxy's nftables mode
                 """;
     }
 
@@ -54,6 +55,8 @@ public final class BenchCommand implements Command {
         o.addOption(Option.builder().longOpt("runs").hasArg().argName("N").desc("timed replay runs (default 1)").build());
         o.addOption(Option.builder().longOpt("tools").desc("also time tcpdump -r and tshark -T fields when installed").build());
         o.addOption(Option.builder().longOpt("digest").desc("print a digest of every trace (to compare runs)").build());
+        o.addOption(Option.builder().longOpt("nft").desc("the node runs kube-proxy's nftables mode (nft ruleset instead"
+                + " of iptables-save; the same capture)").build());
         return o;
     }
 
@@ -72,6 +75,9 @@ public final class BenchCommand implements Command {
         }
         if (line.hasOption("digest")) {
             args.add("--digest");
+        }
+        if (line.hasOption("nft")) {
+            args.add("--nft");
         }
         PrintStream original = System.out;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
