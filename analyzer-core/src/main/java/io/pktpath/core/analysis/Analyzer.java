@@ -67,8 +67,7 @@ public final class Analyzer {
                 .map(c -> c.qualifiedName()).toList();
         if (!replayed.isEmpty()) {
             assumptions.add("the native nftables filter chains of " + r.file() + " (" + String.join(", ", replayed)
-                    + ") are replayed at their priorities among iptables' tables; packets of established flows"
-                    + " are replayed one by one (no remembered paths)");
+                    + ") are replayed at their priorities among iptables' tables");
         }
         if (!nat.isEmpty()) {
             assumptions.add("the native nftables nat chains of " + r.file() + " (" + String.join(", ", nat)

@@ -127,8 +127,8 @@ public final class KernelNodePath implements NodePath {
 
     /**
      * With {@code nativeChains}: the native nftables chains to replay, filter chains at their priorities among
-     * iptables' tables, nat chains with iptables' nat table. Packets of established flows then never reuse remembered
-     * paths (native rules are not analysed for it).
+     * iptables' tables, nat chains with iptables' nat table. Packets of established flows reuse remembered paths only
+     * if the native filter chains' rules are flow-stable too ({@link SteadyPaths#nativesStable}).
      */
     public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
                           List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
@@ -136,7 +136,7 @@ public final class KernelNodePath implements NodePath {
                           io.pktpath.parser.nft.NftNativeReplay nativeChains) {
         this.net = net;
         this.natives = NativeChains.of(nativeChains).orElse(null);
-        this.steady = new SteadyPaths(rules4, rules6, reuseSteadyPaths && natives == null);
+        this.steady = new SteadyPaths(rules4, rules6, nativeChains, reuseSteadyPaths);
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
         this.nftBackend = rules4.or(() -> rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables")).orElse(true);

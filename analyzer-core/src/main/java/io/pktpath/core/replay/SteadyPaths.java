@@ -89,8 +89,18 @@ final class SteadyPaths {
     private final CommitForms commitForms = new CommitForms();
 
     SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, boolean enabled) {
-        this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true);
-        this.eligible6 = enabled && v6.map(SteadyPaths::flowStable).orElse(true);
+        this(v4, v6, io.pktpath.parser.nft.NftNativeReplay.none(), enabled);
+    }
+
+    /**
+     * As {@link #SteadyPaths(Optional, Optional, boolean)}, on a node whose native nftables chains {@code natives} are
+     * replayed too: a family qualifies only if every rule its replayed native filter chains can reach is flow-stable as
+     * well (native nat chains, like iptables' nat table, see only a connection's first packet).
+     */
+    SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, io.pktpath.parser.nft.NftNativeReplay natives,
+                boolean enabled) {
+        this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V4);
+        this.eligible6 = enabled && v6.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V6);
         this.keyStatus = v4.map(SteadyPaths::testsCtStatus).orElse(false) || v6.map(SteadyPaths::testsCtStatus).orElse(false);
     }
 
@@ -222,6 +232,45 @@ final class SteadyPaths {
                     if (!stableMatch(m)) {
                         return false;
                     }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** True if every rule reachable from the replayed native filter chains of {@code family} is flow-stable. */
+    static boolean nativesStable(io.pktpath.parser.nft.NftNativeReplay natives, IpFamily family) {
+        Ruleset translated = natives.ruleset(family);
+        for (io.pktpath.parser.nft.NftNativeReplay.ReplayedChain replayed : natives.chains()) {
+            if (replayed.nat() || !replayed.families().contains(family)) {
+                continue;
+            }
+            Optional<Table> table = translated.table(replayed.table());
+            if (table.isPresent() && !reachableStable(table.get(), replayed.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if every rule of {@code start} and of the chains it jumps or goes to (in {@code table}) is flow-stable. */
+    private static boolean reachableStable(Table table, String start) {
+        java.util.Map<String, io.pktpath.parser.iptables.model.Chain> byName = new java.util.HashMap<>();
+        table.chains().forEach(c -> byName.putIfAbsent(c.name(), c));
+        java.util.Set<String> seen = new java.util.HashSet<>(List.of(start));
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(start));
+        while (!todo.isEmpty()) {
+            io.pktpath.parser.iptables.model.Chain chain = byName.get(todo.poll());
+            if (chain == null) {
+                continue;
+            }
+            for (Rule rule : chain.rules()) {
+                if (!stableTarget(rule.target()) || !rule.matches().stream().allMatch(SteadyPaths::stableMatch)) {
+                    return false;
+                }
+                String next = rule.target() instanceof Jump j ? j.chain() : rule.target() instanceof Goto g ? g.chain() : null;
+                if (next != null && seen.add(next)) {
+                    todo.add(next);
                 }
             }
         }
