@@ -32,8 +32,24 @@ final class ChainIndex {
     private final PackedKeys anyDestination;
     private final int anyDestinationCount;
     private final int[] wild;
+    /**
+     * For a chain whose keyed rules all test an exact destination and no port: the rules of each destination with the
+     * wild ones, by {@link Key#destination} key; else null (destination keys are then wild, as before).
+     */
+    private final Map<Key, int[]> byDestination;
+
+    private ChainIndex(Map<Key, int[]> byDestination, int[] wild) {
+        this.packed = new PackedKeys(Map.of());
+        this.packedCount = 0;
+        this.exact = Map.of();
+        this.anyDestination = null;
+        this.anyDestinationCount = 0;
+        this.wild = wild;
+        this.byDestination = byDestination;
+    }
 
     private ChainIndex(Map<Key, int[]> exact, Map<Key, int[]> anyDestination, int[] wild) {
+        this.byDestination = null;
         boolean pack = !exact.isEmpty() && exact.keySet().stream().allMatch(PackedKeys::packable);
         this.packed = new PackedKeys(pack ? exact : Map.of());
         this.packedCount = pack ? exact.size() : 0;
@@ -54,12 +70,15 @@ final class ChainIndex {
             keys.add(k);
             k.stream().filter(Key::anyDst).forEach(x -> shared.merge(x, 1, Integer::sum));
         }
+        // destination keys index a chain only when no rule of it has a port key; in a chain with port keys they are wild
+        boolean portKeys = keys.stream().anyMatch(k -> !k.isEmpty() && !k.get(0).destinationOnly());
         Map<Key, List<Integer>> exactLists = new HashMap<>();
         Map<Key, List<Integer>> anyLists = new HashMap<>();
         List<Integer> wildList = new ArrayList<>();
         for (int i = 0; i < rules.length; i++) {
             List<Key> k = keys.get(i);
-            if (k.isEmpty() || k.stream().anyMatch(x -> x.anyDst() && shared.get(x) > MAX_SHARED_PORT)) {
+            if (k.isEmpty() || portKeys && k.get(0).destinationOnly()
+                    || k.stream().anyMatch(x -> x.anyDst() && shared.get(x) > MAX_SHARED_PORT)) {
                 wildList.add(i);
                 if (wildList.size() > MAX_WILD) {
                     return Optional.empty();
@@ -74,6 +93,11 @@ final class ChainIndex {
             return Optional.empty();
         }
         int[] wild = ints(wildList);
+        if (!portKeys) {
+            Map<Key, int[]> byDestination = new HashMap<>(exactLists.size() * 2);
+            exactLists.forEach((key, list) -> byDestination.put(key, union(ints(list), wild)));
+            return Optional.of(new ChainIndex(byDestination, wild));
+        }
         Map<Key, int[]> any = new HashMap<>(anyLists.size() * 2);
         for (Map.Entry<Key, List<Integer>> e : anyLists.entrySet()) {
             any.put(e.getKey(), union(ints(e.getValue()), wild));
@@ -118,6 +142,10 @@ final class ChainIndex {
      * {@link PackedKeys}).
      */
     int[] candidates(Packet packet) {
+        if (byDestination != null) {
+            int[] hit = byDestination.get(Key.destination(packet.dst()));
+            return hit != null ? hit : wild;
+        }
         if (!packet.hasPorts()) {
             return wild;
         }
@@ -143,6 +171,7 @@ final class ChainIndex {
 
     /** How many exact and any-destination keys the index holds (for tests). */
     int[] keyCounts() {
-        return new int[] {exact.size() + packedCount, anyDestinationCount};
+        return new int[] {exact.size() + packedCount + (byDestination == null ? 0 : byDestination.size()),
+            anyDestinationCount};
     }
 }

@@ -225,7 +225,7 @@ public final class CompiledRuleset {
                                        Map<CompiledChain, List<CompiledRule>> callers, List<DnatOrigin> into,
                                        java.util.Set<CompiledChain> seen, int depth) {
         List<IndexKeys.Key> keys = IndexKeys.of(rule);
-        if (!keys.isEmpty() && !keys.get(0).anyDst()) {
+        if (!keys.isEmpty() && !keys.get(0).anyDst() && !keys.get(0).destinationOnly()) {
             for (IndexKeys.Key k : keys) {
                 if (proto == 0 || k.proto() == proto) {
                     DnatOrigin o = new DnatOrigin(new IpAddress(rule.ref.family() == 6 ? IpFamily.V6 : IpFamily.V4, k.hi(),

@@ -26,6 +26,16 @@ final class IndexKeys {
             return new Key(true, 0, 0, proto, port);
         }
 
+        /** The key of a rule that tests an exact destination and no port (protocol and port 0). */
+        static Key destination(IpAddress dst) {
+            return new Key(false, dst.hi(), dst.lo(), 0, 0);
+        }
+
+        /** True for a {@link #destination} key. */
+        boolean destinationOnly() {
+            return !anyDst && proto == 0 && port == 0;
+        }
+
         /** Mixes every bit of the key into the hash. */
         @Override
         public int hashCode() {
@@ -43,7 +53,11 @@ final class IndexKeys {
     private IndexKeys() {
     }
 
-    /** The keys of a rule, all exact or all any-destination; empty when a packet of any key might match it. */
+    /**
+     * The keys of a rule, all exact or all any-destination, or the one {@link Key#destination} key of a rule whose every
+     * condition is pure and which tests an exact destination but no port (nftables' {@code ip daddr @set reject},
+     * expanded into a rule per element); empty when a packet of any key might match it.
+     */
     static List<Key> of(CompiledRule rule) {
         Optional<IpAddress> dst = Optional.empty();
         int proto = -1;
@@ -62,7 +76,7 @@ final class IndexKeys {
                 return List.of();
             }
         }
-        return List.of();
+        return dst.isPresent() ? List.of(Key.destination(dst.get())) : List.of();
     }
 
     private static int[] destinationPorts(MatchEvaluator m, int proto) {

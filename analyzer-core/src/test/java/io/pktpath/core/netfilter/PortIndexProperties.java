@@ -181,6 +181,34 @@ class PortIndexProperties {
     }
 
     @net.jqwik.api.Example
+    void aChainOfDestinationsWithoutPortsIsIndexedByDestinationAndWalksLikeTheLinearScan() {
+        // nftables' "ip daddr @cluster-ips reject" expanded into one rule per element, then kube-proxy's range drop
+        List<String> chain = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            chain.add("-d 10.96.1." + i + "/32 -j REJECT --reject-with icmp-port-unreachable");
+        }
+        chain.add("-d 10.96.0.0/12 -j DROP");
+        chain.add("-s 10.244.0.0/16 -p tcp -m tcp --sport 53 -j ACCEPT");
+        String text = dump(chain, List.of());
+        CompiledRuleset indexed = CompiledRuleset.compile(Fixtures.parse(text), true);
+        CompiledRuleset linear = CompiledRuleset.compile(Fixtures.parse(text), false);
+        assertEquals(List.of(20, 0), positions(indexed.chain("filter", "KUBE-A").orElseThrow().index().orElseThrow().keyCounts()));
+        assertEquals(List.of(5, 20, 21), positions(candidates(indexed, Pkt.tcp("10.244.0.2", 1, "10.96.1.5", 80).build())));
+        assertEquals(List.of(5, 20, 21), positions(candidates(indexed, Pkt.icmp("10.244.0.2", "10.96.1.5", 8, 0).build())));
+        assertEquals(List.of(20, 21), positions(candidates(indexed, Pkt.tcp("10.244.0.2", 1, "10.244.3.3", 80).build())));
+        for (Packet p : List.of(Pkt.tcp("10.244.0.2", 1, "10.96.1.5", 80).build(), Pkt.udp("10.0.0.2", 53, "10.96.1.19", 53).build(),
+                Pkt.tcp("10.244.0.2", 53, "10.96.7.7", 80).build(), Pkt.tcp("10.244.0.2", 53, "10.244.3.3", 80).build(),
+                Pkt.icmp("10.0.0.2", "10.96.1.0", 8, 0).build())) {
+            assertEquals(outcome(linear, p), outcome(indexed, p), p.toString());
+        }
+        chain.add("-d 10.96.2.1/32 -p tcp -m tcp --dport 80 -j ACCEPT");
+        var mixed = CompiledRuleset.compile(Fixtures.parse(dump(chain, List.of())), true).chain("filter", "KUBE-A")
+                .orElseThrow().index();
+        // with a rule keyed by its port in the chain, the destination rules are wild again (22 of them, fewer than 64)
+        assertEquals(List.of(1, 0), positions(mixed.orElseThrow().keyCounts()));
+    }
+
+    @net.jqwik.api.Example
     void aPortSharedByMoreThanTheLimitOfRulesMakesThemWildAndTooManyWildRulesLeaveTheChainUnindexed() {
         for (int shared : List.of(ChainIndex.MAX_SHARED_PORT, ChainIndex.MAX_SHARED_PORT + 1)) {
             List<String> chain = new ArrayList<>();
