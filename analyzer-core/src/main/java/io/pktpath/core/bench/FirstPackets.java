@@ -21,8 +21,13 @@ final class FirstPackets {
     private final Packet[] packets;
 
     FirstPackets(Bundle bundle, Packet[] packets) {
-        this.path = new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls()), List.of());
+        // the node's native nftables chains too (kube-proxy's nftables mode), as the analysis replays them
+        this.path = bundle.nftRuleset().isEmpty()
+                ? new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                        CtTimeouts.from(bundle.sysctls()), List.of())
+                : new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                        CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), java.util.Set.of(), true,
+                        bundle.nftReplay());
         this.packets = packets;
     }
 
