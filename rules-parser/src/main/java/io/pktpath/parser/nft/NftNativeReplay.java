@@ -164,6 +164,8 @@ public final class NftNativeReplay {
         NftTable table = hooked.table();
         Deque<NftChain> todo = new ArrayDeque<>(List.of(hooked.chain()));
         Set<String> seen = new LinkedHashSet<>();
+        io.pktpath.parser.iptables.IptablesRuleReader reader = new io.pktpath.parser.iptables.IptablesRuleReader("nft",
+                family);
         while (!todo.isEmpty()) {
             NftChain c = todo.removeFirst();
             if (!seen.add(c.name())) {
@@ -175,7 +177,7 @@ public final class NftNativeReplay {
             List<Rule> rules = new ArrayList<>();
             for (int i = 0; i < c.rules().size(); i++) {
                 NftRule r = c.rules().get(i);
-                NftRuleTranslator.Outcome o = NftRuleTranslator.translate(table, c.name(), i + 1, r, file, family);
+                NftRuleTranslator.Outcome o = NftRuleTranslator.translate(table, c.name(), i + 1, r, file, family, reader);
                 if (o instanceof NftRuleTranslator.Refused refusedRule) {
                     return Optional.of("rule at " + file + ":" + r.line() + " (`" + r.text() + "`) in chain " + c.name()
                             + ": " + refusedRule.reason());

@@ -1,12 +1,7 @@
 package io.pktpath.parser.nft;
 
-import io.pktpath.parser.diag.Diagnostic;
-import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.diag.SourceSpan;
-import io.pktpath.parser.iptables.IptablesSaveParser;
-import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Rule;
-import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.target.Accept;
 import io.pktpath.parser.iptables.target.Drop;
 import io.pktpath.parser.iptables.target.Goto;
@@ -44,9 +39,15 @@ final class NftRuleDraft {
     private String statement;
     /** Why the word read last is refused, when more can be said than "not in the replayed subset". */
     private String why;
+    private final io.pktpath.parser.iptables.IptablesRuleReader reader;
 
-    /** A draft of the rule {@code text}, the {@code position}-th of {@code chain} of {@code table}, at {@code span}. */
-    NftRuleDraft(NftTable table, IpFamily family, String chain, int position, SourceSpan span, String text) {
+    /**
+     * A draft of the rule {@code text}, the {@code position}-th of {@code chain} of {@code table}, at {@code span}, whose
+     * iptables form is read back by {@code reader} (of {@code family}).
+     */
+    NftRuleDraft(NftTable table, IpFamily family, String chain, int position, SourceSpan span, String text,
+                 io.pktpath.parser.iptables.IptablesRuleReader reader) {
+        this.reader = reader;
         this.table = table;
         this.family = family;
         this.chain = chain;
@@ -205,15 +206,7 @@ final class NftRuleDraft {
 
     /** The variant's conditions (and the statement's target, if any) as iptables-save reads them. */
     private Optional<Rule> parsed(String variant) {
-        String tableName = isNat() ? "nat" : "filter";
-        String text = "*" + tableName + "\n:PKP - [0:0]\n-A PKP " + String.join(" ", args(variant))
-                + (statement == null ? "" : " " + statement) + "\nCOMMIT\n";
-        Parsed<Ruleset> parsed = IptablesSaveParser.parse("nft", text, family);
-        if (parsed.diagnostics().stream().anyMatch(Diagnostic::isError)) {
-            return Optional.empty();
-        }
-        List<Rule> rules = parsed.value().table(tableName).flatMap(tb -> tb.chain("PKP")).map(Chain::rules)
-                .orElse(List.of());
-        return rules.size() == 1 ? Optional.of(rules.get(0)) : Optional.empty();
+        return reader.read(isNat() ? "nat" : "filter",
+                String.join(" ", args(variant)) + (statement == null ? "" : " " + statement));
     }
 }

@@ -61,10 +61,17 @@ public final class NftRuleTranslator {
      */
     public static Outcome translate(NftTable table, String chain, int position, NftRule rule, String file,
                                     IpFamily family) {
+        return translate(table, chain, position, rule, file, family,
+                new io.pktpath.parser.iptables.IptablesRuleReader("nft", family));
+    }
+
+    /** As {@link #translate(NftTable, String, int, NftRule, String, IpFamily)}, reading the iptables forms with {@code reader}. */
+    public static Outcome translate(NftTable table, String chain, int position, NftRule rule, String file,
+                                    IpFamily family, io.pktpath.parser.iptables.IptablesRuleReader reader) {
         List<String> words = NftRuleTokens.split(rule.text());
         SourceSpan span = SourceSpan.line(file, rule.line());
         WordsTranslator one = (w, statistic) -> translateWords(new NftRuleDraft(table, family, chain, position, span,
-                rule.text()), w, statistic);
+                rule.text(), reader), w, statistic);
         int vmap = words.indexOf("vmap");
         if (vmap >= 0) {
             return NftSetExpansion.verdictMap(table, words, vmap, one);
