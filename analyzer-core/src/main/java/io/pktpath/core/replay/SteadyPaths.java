@@ -59,6 +59,7 @@ import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Trace;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftNativeReplay;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -89,7 +90,7 @@ final class SteadyPaths {
     private final CommitForms commitForms = new CommitForms();
 
     SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, boolean enabled) {
-        this(v4, v6, io.pktpath.parser.nft.NftNativeReplay.none(), enabled);
+        this(v4, v6, NftNativeReplay.none(), enabled);
     }
 
     /**
@@ -97,7 +98,7 @@ final class SteadyPaths {
      * replayed too: a family qualifies only if every rule its replayed native filter chains can reach is flow-stable as
      * well (native nat chains, like iptables' nat table, see only a connection's first packet).
      */
-    SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, io.pktpath.parser.nft.NftNativeReplay natives,
+    SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, NftNativeReplay natives,
                 boolean enabled) {
         this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V4);
         this.eligible6 = enabled && v6.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V6);
@@ -239,9 +240,9 @@ final class SteadyPaths {
     }
 
     /** True if every rule reachable from the replayed native filter chains of {@code family} is flow-stable. */
-    static boolean nativesStable(io.pktpath.parser.nft.NftNativeReplay natives, IpFamily family) {
+    static boolean nativesStable(NftNativeReplay natives, IpFamily family) {
         Ruleset translated = natives.ruleset(family);
-        for (io.pktpath.parser.nft.NftNativeReplay.ReplayedChain replayed : natives.chains()) {
+        for (NftNativeReplay.ReplayedChain replayed : natives.chains()) {
             if (replayed.nat() || !replayed.families().contains(family)) {
                 continue;
             }

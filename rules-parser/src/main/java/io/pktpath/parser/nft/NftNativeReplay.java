@@ -1,6 +1,7 @@
 package io.pktpath.parser.nft;
 
 import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.iptables.IptablesRuleReader;
 import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Counters;
 import io.pktpath.parser.iptables.model.Policy;
@@ -164,8 +165,7 @@ public final class NftNativeReplay {
         NftTable table = hooked.table();
         Deque<NftChain> todo = new ArrayDeque<>(List.of(hooked.chain()));
         Set<String> seen = new LinkedHashSet<>();
-        io.pktpath.parser.iptables.IptablesRuleReader reader = new io.pktpath.parser.iptables.IptablesRuleReader("nft",
-                family);
+        IptablesRuleReader reader = new IptablesRuleReader("nft", family);
         while (!todo.isEmpty()) {
             NftChain c = todo.removeFirst();
             if (!seen.add(c.name())) {

@@ -1,6 +1,7 @@
 package io.pktpath.parser.nft;
 
 import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.iptables.IptablesRuleReader;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.target.Accept;
 import io.pktpath.parser.iptables.target.Drop;
@@ -39,14 +40,14 @@ final class NftRuleDraft {
     private String statement;
     /** Why the word read last is refused, when more can be said than "not in the replayed subset". */
     private String why;
-    private final io.pktpath.parser.iptables.IptablesRuleReader reader;
+    private final IptablesRuleReader reader;
 
     /**
      * A draft of the rule {@code text}, the {@code position}-th of {@code chain} of {@code table}, at {@code span}, whose
      * iptables form is read back by {@code reader} (of {@code family}).
      */
     NftRuleDraft(NftTable table, IpFamily family, String chain, int position, SourceSpan span, String text,
-                 io.pktpath.parser.iptables.IptablesRuleReader reader) {
+                 IptablesRuleReader reader) {
         this.reader = reader;
         this.table = table;
         this.family = family;

@@ -1,7 +1,7 @@
 package io.pktpath.parser.nft;
 
 import io.pktpath.parser.diag.SourceSpan;
-import io.pktpath.parser.iptables.IptablesSaveParser;
+import io.pktpath.parser.iptables.IptablesRuleReader;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@code numgen random mod N}: one rule per element; {@link NftSetExpansion}), {@code counter}, {@code log},
  * {@code comment}, the statements {@code meta mark set} ({@code MARK}), {@code dnat}, {@code snat}, {@code masquerade},
  * {@code redirect} ({@link NftNatStatement}), and the verdicts accept, drop, reject, jump, goto and return
- * ({@link NftStatements}). The conditions are written as an iptables-save rule and read by {@link IptablesSaveParser}
+ * ({@link NftStatements}). The conditions are written as an iptables-save rule and read by {@link IptablesRuleReader}
  * ({@link NftRuleDraft}), so the compiler sees the matches it knows; an anonymous set iptables cannot list in one rule
  * becomes one rule per element, which only a rule ending in a verdict allows.
  */
@@ -62,12 +62,12 @@ public final class NftRuleTranslator {
     public static Outcome translate(NftTable table, String chain, int position, NftRule rule, String file,
                                     IpFamily family) {
         return translate(table, chain, position, rule, file, family,
-                new io.pktpath.parser.iptables.IptablesRuleReader("nft", family));
+                new IptablesRuleReader("nft", family));
     }
 
     /** As {@link #translate(NftTable, String, int, NftRule, String, IpFamily)}, reading the iptables forms with {@code reader}. */
     public static Outcome translate(NftTable table, String chain, int position, NftRule rule, String file,
-                                    IpFamily family, io.pktpath.parser.iptables.IptablesRuleReader reader) {
+                                    IpFamily family, IptablesRuleReader reader) {
         List<String> words = NftRuleTokens.split(rule.text());
         SourceSpan span = SourceSpan.line(file, rule.line());
         WordsTranslator one = (w, statistic) -> translateWords(new NftRuleDraft(table, family, chain, position, span,
