@@ -59,7 +59,7 @@ final class DumpParser {
                int minLines) {
         this.file = file;
         this.lines = lines(text);
-        this.names = new Names(lines.length < Names.SMALL_DUMP_LINES ? Names.SMALL_DUMP_BITS : Names.DUMP_BITS);
+        this.names = new Names();
         this.chainTokens = new LineTokens(names);
         this.options = options;
         this.addresses = new AddressReader(family);

@@ -20,7 +20,7 @@ final class LineReader {
     /** A reader; without {@code shortcuts} (the reference for tests) every option is read the general way. */
     LineReader(Names names, LineTokens tokens, boolean shortcuts) {
         this.tokens = tokens;
-        this.matches = new MatchListParser(shortcuts, names.bits() < Names.DUMP_BITS);
+        this.matches = new MatchListParser(shortcuts);
         this.context = new LineContext("", 0, "", "", chain -> 0, new AddressReader(Optional.empty()), names);
     }
 

@@ -24,7 +24,7 @@ final class MatchListParser {
             .collect(Collectors.toUnmodifiableSet());
 
     /** Readings remembered between lines, taken only with {@link #shortcuts}. */
-    private final RememberedReadings remembered;
+    private final RememberedReadings remembered = new RememberedReadings();
     /** False for the reference reading: every option read the general way, nothing remembered between lines. */
     private final boolean shortcuts;
     private final BasicMatches basics;
@@ -50,13 +50,7 @@ final class MatchListParser {
 
     /** A parser that takes the shortcuts or (for tests, as the reference) reads every option the general way. */
     MatchListParser(boolean shortcuts) {
-        this(shortcuts, false);
-    }
-
-    /** As {@link #MatchListParser(boolean)}; {@code small}: for a dump of a few lines, remembering fewer readings. */
-    MatchListParser(boolean shortcuts, boolean small) {
         this.shortcuts = shortcuts;
-        this.remembered = new RememberedReadings(small);
         this.basics = new BasicMatches(remembered, shortcuts);
     }
 

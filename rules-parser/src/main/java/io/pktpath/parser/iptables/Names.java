@@ -18,15 +18,7 @@ final class Names {
 
     /** Table size (as a power of two) for a reader of a whole dump. */
     static final int DUMP_BITS = 13;
-    /**
-     * Table size for a dump of a few lines (a translated nft rule is read as one): the tables are made for every dump,
-     * and a dump's tables of {@link #DUMP_BITS} cost more to make than such a dump costs to read.
-     */
-    static final int SMALL_DUMP_BITS = 6;
-    /** Dumps of fewer lines get tables of {@link #SMALL_DUMP_BITS}. */
-    static final int SMALL_DUMP_LINES = 64;
 
-    private final int bits;
     private final GenerationSlots wordSlots;
     private final String[] words;
     private final GenerationSlots valueSlots;
@@ -40,16 +32,10 @@ final class Names {
 
     /** Sharing with tables of {@code 2^bits} slots (a few thousand lines need no more than 2^11). */
     Names(int bits) {
-        this.bits = bits;
         this.wordSlots = new GenerationSlots(bits);
         this.words = new String[wordSlots.capacity()];
         this.valueSlots = new GenerationSlots(bits);
         this.values = new Object[valueSlots.capacity()];
-    }
-
-    /** The tables' size, as a power of two. */
-    int bits() {
-        return bits;
     }
 
     /** The first equal string seen, else {@code s} itself. */

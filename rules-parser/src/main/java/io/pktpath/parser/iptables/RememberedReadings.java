@@ -24,17 +24,8 @@ final class RememberedReadings {
     private static final String DPORT = "--dport";
     private static final String SPORT = "--sport";
 
-    /** Table size of each memo for a dump of a few lines. */
-    private static final int SMALL_MEMO_BITS = 4;
-
-    private final RegionMemo<ModuleMatch> modules;
-    private final RegionMemo<Match> options;
-
-    /** Memos for a whole dump, or ({@code small}) for a dump of a few lines. */
-    RememberedReadings(boolean small) {
-        this.modules = new RegionMemo<>(small ? SMALL_MEMO_BITS : MEMO_BITS);
-        this.options = new RegionMemo<>(small ? SMALL_MEMO_BITS : MEMO_BITS);
-    }
+    private final RegionMemo<ModuleMatch> modules = new RegionMemo<>(MEMO_BITS);
+    private final RegionMemo<Match> options = new RegionMemo<>(MEMO_BITS);
 
     /** The module match read before from tokens [from, to) of {@code tokens}'s line, or null. */
     ModuleMatch module(LineTokens tokens, int from, int to, int hash) {
