@@ -33,23 +33,13 @@ final class ChainIndex {
     private final int anyDestinationCount;
     private final int[] wild;
     /**
-     * For a chain whose keyed rules all test an exact destination and no port: the rules of each destination with the
-     * wild ones, by {@link Key#destination} key; else null (destination keys are then wild, as before).
+     * True for a chain whose keyed rules all test an exact destination and no port: its exact keys are
+     * {@link Key#destination} keys (protocol and port 0), looked up by the packet's destination alone.
      */
-    private final Map<Key, int[]> byDestination;
+    private final boolean byDestination;
 
-    private ChainIndex(Map<Key, int[]> byDestination, int[] wild) {
-        this.packed = new PackedKeys(Map.of());
-        this.packedCount = 0;
-        this.exact = Map.of();
-        this.anyDestination = null;
-        this.anyDestinationCount = 0;
-        this.wild = wild;
+    private ChainIndex(Map<Key, int[]> exact, Map<Key, int[]> anyDestination, int[] wild, boolean byDestination) {
         this.byDestination = byDestination;
-    }
-
-    private ChainIndex(Map<Key, int[]> exact, Map<Key, int[]> anyDestination, int[] wild) {
-        this.byDestination = null;
         boolean pack = !exact.isEmpty() && exact.keySet().stream().allMatch(PackedKeys::packable);
         this.packed = new PackedKeys(pack ? exact : Map.of());
         this.packedCount = pack ? exact.size() : 0;
@@ -93,11 +83,6 @@ final class ChainIndex {
             return Optional.empty();
         }
         int[] wild = ints(wildList);
-        if (!portKeys) {
-            Map<Key, int[]> byDestination = new HashMap<>(exactLists.size() * 2);
-            exactLists.forEach((key, list) -> byDestination.put(key, union(ints(list), wild)));
-            return Optional.of(new ChainIndex(byDestination, wild));
-        }
         Map<Key, int[]> any = new HashMap<>(anyLists.size() * 2);
         for (Map.Entry<Key, List<Integer>> e : anyLists.entrySet()) {
             any.put(e.getKey(), union(ints(e.getValue()), wild));
@@ -107,7 +92,7 @@ final class ChainIndex {
             int[] samePort = any.getOrDefault(e.getKey().withAnyDestination(), wild);
             exact.put(e.getKey(), union(ints(e.getValue()), samePort));
         }
-        return Optional.of(new ChainIndex(exact, any, wild));
+        return Optional.of(new ChainIndex(exact, any, wild, !portKeys));
     }
 
     private static int[] ints(List<Integer> list) {
@@ -142,26 +127,25 @@ final class ChainIndex {
      * {@link PackedKeys}).
      */
     int[] candidates(Packet packet) {
-        if (byDestination != null) {
-            int[] hit = byDestination.get(Key.destination(packet.dst()));
-            return hit != null ? hit : wild;
-        }
-        if (!packet.hasPorts()) {
+        if (!byDestination && !packet.hasPorts()) {
             return wild;
         }
+        // a destination index's keys carry protocol and port 0, whatever the packet's
+        int proto = byDestination ? 0 : packet.proto();
+        int port = byDestination ? 0 : packet.dport();
         if (packedCount > 0) {
-            int[] hit = packed.get(packet.dst().hi(), packet.dst().lo(), packet.proto(), packet.dport());
+            int[] hit = packed.get(packet.dst().hi(), packet.dst().lo(), proto, port);
             if (hit != null) {
                 return hit;
             }
         } else if (!exact.isEmpty()) {
-            int[] hit = exact.get(Key.exact(packet.dst(), packet.proto(), packet.dport()));
+            int[] hit = exact.get(Key.exact(packet.dst(), proto, port));
             if (hit != null) {
                 return hit;
             }
         }
         if (anyDestination != null) {
-            int[] hit = anyDestination.get(0, 0, packet.proto(), packet.dport());
+            int[] hit = anyDestination.get(0, 0, proto, port);
             if (hit != null) {
                 return hit;
             }
@@ -171,7 +155,6 @@ final class ChainIndex {
 
     /** How many exact and any-destination keys the index holds (for tests). */
     int[] keyCounts() {
-        return new int[] {exact.size() + packedCount + (byDestination == null ? 0 : byDestination.size()),
-            anyDestinationCount};
+        return new int[] {exact.size() + packedCount, anyDestinationCount};
     }
 }
