@@ -309,12 +309,7 @@ public final class CompiledRuleset {
      */
     public TableResult walkChain(Hook hook, String table, String chainName, Packet packet, Optional<CtInfo> ct,
                                  WalkContext ctx) {
-        Map<String, CompiledChain> chains = tables.get(table);
-        CompiledChain chain = chains == null ? null : chains.get(chainName);
-        if (chain == null) {
-            return TableResult.absent(hook, table, packet, ct);
-        }
-        return Walker.walk(chain, hook, packet, ct, ctx, chain.builtin);
+        return walkNamed(hook, table, chainName, packet, ct, ctx, false);
     }
 
     /**
@@ -323,11 +318,16 @@ public final class CompiledRuleset {
      */
     public TableResult walkNatChain(Hook hook, String table, String chainName, Packet packet, Optional<CtInfo> ct,
                                     WalkContext ctx) {
+        return walkNamed(hook, table, chainName, packet, ct, ctx, true);
+    }
+
+    private TableResult walkNamed(Hook hook, String table, String chainName, Packet packet, Optional<CtInfo> ct,
+                                  WalkContext ctx, boolean natChain) {
         Map<String, CompiledChain> chains = tables.get(table);
         CompiledChain chain = chains == null ? null : chains.get(chainName);
         if (chain == null) {
             return TableResult.absent(hook, table, packet, ct);
         }
-        return Walker.walk(chain, hook, packet, ct, ctx, chain.builtin, true);
+        return Walker.walk(chain, hook, packet, ct, ctx, chain.builtin, natChain);
     }
 }
