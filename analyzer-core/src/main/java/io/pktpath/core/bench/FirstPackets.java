@@ -21,13 +21,9 @@ final class FirstPackets {
     private final Packet[] packets;
 
     FirstPackets(Bundle bundle, Packet[] packets) {
-        // the node's native nftables chains too (kube-proxy's nftables mode), as the analysis replays them
-        this.path = bundle.nftRuleset().isEmpty()
-                ? new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                        CtTimeouts.from(bundle.sysctls()), List.of())
-                : new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                        CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), java.util.Set.of(), true,
-                        bundle.nftReplay());
+        // the node's native nftables chains too (kube-proxy's nftables mode; none without an nft ruleset)
+        this.path = new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), java.util.Set.of(), true, bundle.nftReplay());
         this.packets = packets;
     }
 
