@@ -38,6 +38,7 @@ import io.pktpath.parser.iptables.match.SetMatch;
 import io.pktpath.parser.iptables.match.StateMatch;
 import io.pktpath.parser.iptables.match.TcpMatch;
 import io.pktpath.parser.iptables.match.UdpMatch;
+import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
@@ -59,6 +60,7 @@ import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Trace;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftChain;
 import io.pktpath.parser.nft.NftNativeReplay;
 import java.util.List;
 import java.util.Optional;
@@ -221,61 +223,40 @@ final class SteadyPaths {
 
     /** True if nothing outside the nat table tests a value that can differ between packets of one flow direction. */
     static boolean flowStable(Ruleset rules) {
-        for (Table table : rules.tables()) {
-            if (table.name().equals("nat")) {
-                continue;
-            }
-            for (Rule rule : table.rules()) {
-                if (!stableTarget(rule.target())) {
-                    return false;
-                }
-                for (Match m : rule.matches()) {
-                    if (!stableMatch(m)) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return true;
+        return rules.tables().stream().filter(t -> !t.name().equals("nat")).flatMap(t -> t.rules().stream())
+                .allMatch(SteadyPaths::stableRule);
     }
 
     /** True if every rule reachable from the replayed native filter chains of {@code family} is flow-stable. */
     static boolean nativesStable(NftNativeReplay natives, IpFamily family) {
         Ruleset translated = natives.ruleset(family);
+        java.util.Map<String, java.util.Map<String, Chain>> chainsOfTable = new java.util.HashMap<>();
         for (NftNativeReplay.ReplayedChain replayed : natives.chains()) {
             if (replayed.nat() || !replayed.families().contains(family)) {
                 continue;
             }
-            Optional<Table> table = translated.table(replayed.table());
-            if (table.isPresent() && !reachableStable(table.get(), replayed.name())) {
-                return false;
+            java.util.Map<String, Chain> chains = chainsOfTable.computeIfAbsent(replayed.table(),
+                    name -> translated.table(name).map(SteadyPaths::byName).orElse(java.util.Map.of()));
+            // the nft chains the base chain reaches are the ones its translation reaches, under the same names
+            for (NftChain reached : replayed.chain().reachable()) {
+                Chain chain = chains.get(reached.name());
+                if (chain != null && !chain.rules().stream().allMatch(SteadyPaths::stableRule)) {
+                    return false;
+                }
             }
         }
         return true;
     }
 
-    /** True if every rule of {@code start} and of the chains it jumps or goes to (in {@code table}) is flow-stable. */
-    private static boolean reachableStable(Table table, String start) {
-        java.util.Map<String, io.pktpath.parser.iptables.model.Chain> byName = new java.util.HashMap<>();
+    private static java.util.Map<String, Chain> byName(Table table) {
+        java.util.Map<String, Chain> byName = new java.util.HashMap<>();
         table.chains().forEach(c -> byName.putIfAbsent(c.name(), c));
-        java.util.Set<String> seen = new java.util.HashSet<>(List.of(start));
-        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(start));
-        while (!todo.isEmpty()) {
-            io.pktpath.parser.iptables.model.Chain chain = byName.get(todo.poll());
-            if (chain == null) {
-                continue;
-            }
-            for (Rule rule : chain.rules()) {
-                if (!stableTarget(rule.target()) || !rule.matches().stream().allMatch(SteadyPaths::stableMatch)) {
-                    return false;
-                }
-                String next = rule.target() instanceof Jump j ? j.chain() : rule.target() instanceof Goto g ? g.chain() : null;
-                if (next != null && seen.add(next)) {
-                    todo.add(next);
-                }
-            }
-        }
-        return true;
+        return byName;
+    }
+
+    /** True if the rule's target and every match it tests are the same for every packet of a flow direction. */
+    private static boolean stableRule(Rule rule) {
+        return stableTarget(rule.target()) && rule.matches().stream().allMatch(SteadyPaths::stableMatch);
     }
 
     private static boolean stableMatch(Match m) {

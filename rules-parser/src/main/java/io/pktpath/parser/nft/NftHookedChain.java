@@ -46,7 +46,7 @@ public record NftHookedChain(NftTable table, NftChain chain) {
     }
 
     /** This chain and every chain of its table it reaches, in the order they are first reached. */
-    private List<NftChain> reachable() {
+    public List<NftChain> reachable() {
         List<NftChain> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         Deque<NftChain> todo = new ArrayDeque<>(List.of(chain));
