@@ -3,6 +3,7 @@ package io.pktpath.core.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pktpath.core.findings.SampleBundles;
 import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRuleset;
@@ -52,10 +53,6 @@ class KubeProxyNftRulesetGeneratorTest {
     }
 
     private static Path bundles() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(p.resolve("samples/bundles"))) {
-            p = p.getParent();
-        }
-        return p.resolve("samples/bundles");
+        return SampleBundles.bundles();
     }
 }

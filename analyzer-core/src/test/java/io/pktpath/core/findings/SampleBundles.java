@@ -13,11 +13,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Loads and analyzes the recorded bundles of samples/bundles (the repo root is the dir whose pom.xml has modules). */
-final class SampleBundles {
+public final class SampleBundles {
     private SampleBundles() {
     }
 
-    static Path root() {
+    /** The repository root: the first directory upward whose pom.xml lists modules. */
+    public static Path root() {
         try {
             Path dir = Path.of("").toAbsolutePath();
             while (dir != null) {
@@ -33,8 +34,14 @@ final class SampleBundles {
         throw new IllegalStateException("no parent pom.xml with <modules> above " + Path.of("").toAbsolutePath());
     }
 
-    static Path sample(String name) {
-        return root().resolve("samples/bundles").resolve(name);
+    /** The directory of the recorded bundles, {@code samples/bundles}. */
+    public static Path bundles() {
+        return root().resolve("samples/bundles");
+    }
+
+    /** The recorded bundle {@code samples/bundles/NAME}. */
+    public static Path sample(String name) {
+        return bundles().resolve(name);
     }
 
     /** Analyzes a bundle directory with its node-side capture.pcap. */

@@ -7,6 +7,7 @@ import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.findings.Codes;
+import io.pktpath.core.findings.SampleBundles;
 import io.pktpath.core.trace.ChainReturnStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.Hook;
@@ -45,11 +46,7 @@ class NativeChainReplayTest {
     private final List<PacketTrace> traces = new ArrayList<>();
 
     private static Path sample() {
-        Path d = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(d.resolve("samples/bundles"))) {
-            d = d.getParent();
-        }
-        return d.resolve("samples/bundles/nft-native-firewall");
+        return SampleBundles.sample("nft-native-firewall");
     }
 
     private AnalysisResult withRuleset(String ruleset) throws IOException {

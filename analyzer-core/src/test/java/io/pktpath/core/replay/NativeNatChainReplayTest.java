@@ -9,6 +9,7 @@ import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.findings.Codes;
 import io.pktpath.core.findings.Finding;
+import io.pktpath.core.findings.SampleBundles;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.PacketTrace;
@@ -39,11 +40,7 @@ class NativeNatChainReplayTest {
     private final List<PacketTrace> traces = new ArrayList<>();
 
     private static Path sample() {
-        Path d = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(d.resolve("samples/bundles"))) {
-            d = d.getParent();
-        }
-        return d.resolve("samples/bundles/nft-kube-proxy");
+        return SampleBundles.sample("nft-kube-proxy");
     }
 
     private AnalysisResult withListing(UnaryOperator<String> change) throws IOException {

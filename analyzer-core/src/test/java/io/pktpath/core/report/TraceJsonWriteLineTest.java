@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.findings.SampleBundles;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketSummary;
@@ -72,11 +73,7 @@ class TraceJsonWriteLineTest {
     }
 
     private static Path samples() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(p.resolve("samples/bundles"))) {
-            p = p.getParent();
-        }
-        return p.resolve("samples/bundles");
+        return SampleBundles.bundles();
     }
 
     @Test

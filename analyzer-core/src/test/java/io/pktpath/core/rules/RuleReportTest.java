@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.findings.SampleBundles;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleLoader;
 import io.pktpath.parser.iptables.model.Counters;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,11 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The rule report on a recorded bundle: replay hits beside the kernel's counter deltas, never-hit rules. */
 class RuleReportTest {
     private static Path sample(String name) {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(p.resolve("samples/bundles"))) {
-            p = p.getParent();
-        }
-        return p.resolve("samples/bundles").resolve(name);
+        return SampleBundles.sample(name);
     }
 
     private static RuleUsage row(RuleReport r, String label) {
