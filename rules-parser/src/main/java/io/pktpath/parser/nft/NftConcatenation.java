@@ -1,5 +1,6 @@
 package io.pktpath.parser.nft;
 
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +16,8 @@ final class NftConcatenation {
     /** Selectors of two words ({@code ip daddr}); any other is one word ({@code iifname}). */
     private static final Set<String> TWO_WORD_HEADS = Set.of("ip", "ip6", "meta", "th", "tcp", "udp", "sctp", "ct",
             "icmp", "icmpv6");
+    private static final Pattern COMMENT = Pattern.compile("\\s+comment\\s+\"[^\"]*\"");
+    private static final Pattern DOT = Pattern.compile("\\s+\\.\\s+");
 
     private NftConcatenation() {
     }
@@ -52,9 +55,9 @@ final class NftConcatenation {
 
     /** The parts of an element's key ({@code 10.96.0.30 . tcp . 80 comment "ns/svc:port"}), its comment left out. */
     static List<String> parts(String key) {
-        String bare = key.replaceAll("\\s+comment\\s+\"[^\"]*\"", "").strip();
+        String bare = COMMENT.matcher(key).replaceAll("").strip();
         List<String> out = new ArrayList<>();
-        for (String p : bare.split("\\s+\\.\\s+")) {
+        for (String p : DOT.split(bare)) {
             out.add(p.strip());
         }
         return out;

@@ -19,8 +19,22 @@ record NftMapElement(String key, List<String> verdict) {
         if (colon < 0) {
             return Optional.empty();
         }
-        return Optional.of(new NftMapElement(element.substring(0, colon),
-                List.of(element.substring(colon + 3).strip().split("\\s+"))));
+        return Optional.of(new NftMapElement(element.substring(0, colon), words(element.substring(colon + 3).strip())));
+    }
+
+    /** {@code verdict.split("\\s+")} of a stripped verdict, without a regex: {@code goto endpoint-a}, one empty word for none. */
+    private static List<String> words(String verdict) {
+        List<String> out = new ArrayList<>(2);
+        int start = 0;
+        for (int i = 0; i <= verdict.length(); i++) {
+            if (i == verdict.length() || NftRule.isRegexSpace(verdict.charAt(i))) {
+                if (i > start || i == 0) {
+                    out.add(verdict.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return out;
     }
 
     /** A {@code continue} element: a packet it matches goes on to the chain's next rule, as if no key matched. */

@@ -14,6 +14,7 @@ import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -160,17 +161,25 @@ public final class NftNativeReplay {
         return Optional.empty();
     }
 
+    /** Queues the chain {@code name} of {@code table} unless it was queued before or the table has none of that name. */
+    private static void queue(NftTable table, String name, Set<String> queued, Deque<NftChain> todo) {
+        if (!queued.contains(name)) {
+            table.chain(name).ifPresent(c -> {
+                queued.add(name);
+                todo.addLast(c);
+            });
+        }
+    }
+
     /** Translates the chain and the chains it reaches for one family into {@code into}; the first refusal, if any. */
     private static Optional<String> translate(String file, NftHookedChain hooked, IpFamily family, List<Chain> into) {
         NftTable table = hooked.table();
         Deque<NftChain> todo = new ArrayDeque<>(List.of(hooked.chain()));
-        Set<String> seen = new LinkedHashSet<>();
+        // every chain once, in the order first reached (a chain is queued when first named, not each time)
+        Set<String> queued = new HashSet<>(List.of(hooked.chain().name()));
         IptablesRuleReader reader = new IptablesRuleReader("nft", family);
         while (!todo.isEmpty()) {
             NftChain c = todo.removeFirst();
-            if (!seen.add(c.name())) {
-                continue;
-            }
             if (c != hooked.chain() && c.isBase()) {
                 return Optional.of("it jumps to the base chain " + c.name());
             }
@@ -184,12 +193,12 @@ public final class NftNativeReplay {
                 }
                 List<Rule> translated = ((NftRuleTranslator.Translated) o).rules();
                 rules.addAll(translated);
-                r.jumpTargets().forEach(t -> table.chain(t).ifPresent(todo::addLast));
+                r.jumpTargets().forEach(t -> queue(table, t, queued, todo));
                 for (Rule t : translated) {
                     if (t.target() instanceof Jump j) {
-                        table.chain(j.chain()).ifPresent(todo::addLast);
+                        queue(table, j.chain(), queued, todo);
                     } else if (t.target() instanceof Goto g) {
-                        table.chain(g.chain()).ifPresent(todo::addLast);
+                        queue(table, g.chain(), queued, todo);
                     }
                 }
             }

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code numgen random mod N vmap { 0 : goto a, 1 : goto b }} (kube-proxy's choice of an endpoint): a uniform draw of
@@ -19,7 +17,6 @@ import java.util.regex.Pattern;
  * listing does not show) and an {@code offset} are refused.
  */
 final class NftNumgen {
-    private static final Pattern KEY = Pattern.compile("(\\d+)(?:-(\\d+))?");
 
     private NftNumgen() {
     }
@@ -31,7 +28,7 @@ final class NftNumgen {
     static NftRuleTranslator.Outcome translate(List<String> words, int vmap, List<String> elements,
                                                NftRuleTranslator.WordsTranslator translate) {
         if (!words.get(vmap - 3).equals("random") || !words.get(vmap - 2).equals("mod")
-                || !words.get(vmap - 1).matches("\\d{1,9}")) {
+                || words.get(vmap - 1).length() > 9 || !isDigits(words.get(vmap - 1), 0, words.get(vmap - 1).length())) {
             return new NftRuleTranslator.Refused("'" + String.join(" ", words.subList(vmap - 4, vmap))
                     + "' is not 'numgen random mod N' (numgen inc and offsets are not replayed)");
         }
@@ -44,12 +41,16 @@ final class NftNumgen {
         List<Element> parsed = new ArrayList<>();
         for (String element : elements) {
             Optional<NftMapElement> e = NftMapElement.parse(element);
-            Matcher m = e.isEmpty() ? null : KEY.matcher(e.get().key().strip());
-            if (m == null || !m.matches()) {
+            String key = e.isEmpty() ? "" : e.get().key().strip();
+            int dash = key.indexOf('-');
+            // N or N-M, as (\d+)(?:-(\d+))? reads it
+            boolean valid = dash < 0 ? isDigits(key, 0, key.length())
+                    : isDigits(key, 0, dash) && isDigits(key, dash + 1, key.length());
+            if (!valid) {
                 return new NftRuleTranslator.Refused("the numgen map element '" + element + "' is not 'N : verdict'");
             }
-            int from = Integer.parseInt(m.group(1));
-            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            int from = Integer.parseInt(dash < 0 ? key : key.substring(0, dash));
+            int to = dash < 0 ? from : Integer.parseInt(key.substring(dash + 1));
             if (to < from) {
                 return new NftRuleTranslator.Refused("the numgen map element '" + element + "' is an empty range");
             }
@@ -83,5 +84,18 @@ final class NftNumgen {
             out.addAll(((NftRuleTranslator.Translated) o).rules());
         }
         return new NftRuleTranslator.Translated(out);
+    }
+
+    /** True if {@code s[from, to)} is one or more ASCII digits ({@code \\d+} of a regex). */
+    static boolean isDigits(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -120,8 +120,13 @@ final class NftRuleDraft {
      * fixed matches; several elements become alternatives (refused when negated or when there already are alternatives).
      */
     boolean condition(String module, String option, boolean neg, List<String> elements, boolean toTail) {
-        if (elements.isEmpty() || elements.stream().anyMatch(e -> e.startsWith("@") || e.startsWith("$"))) {
+        if (elements.isEmpty()) {
             return false;
+        }
+        for (int i = 0; i < elements.size(); i++) {
+            if (elements.get(i).startsWith("@") || elements.get(i).startsWith("$")) {
+                return false;
+            }
         }
         String prefix = module + (neg ? "! " : "") + option;
         if (elements.size() == 1) {

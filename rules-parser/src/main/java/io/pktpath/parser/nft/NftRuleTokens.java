@@ -13,7 +13,7 @@ final class NftRuleTokens {
 
     static List<String> split(String text) {
         List<String> out = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
+        int start = -1;
         int depth = 0;
         boolean quoted = false;
         for (int i = 0; i < text.length(); i++) {
@@ -26,16 +26,16 @@ final class NftRuleTokens {
                 depth--;
             }
             if (Character.isWhitespace(c) && !quoted && depth == 0) {
-                if (!word.isEmpty()) {
-                    out.add(word.toString());
-                    word.setLength(0);
+                if (start >= 0) {
+                    out.add(text.substring(start, i));
+                    start = -1;
                 }
-            } else {
-                word.append(c);
+            } else if (start < 0) {
+                start = i;
             }
         }
-        if (!word.isEmpty()) {
-            out.add(word.toString());
+        if (start >= 0) {
+            out.add(text.substring(start));
         }
         return out;
     }
@@ -43,6 +43,11 @@ final class NftRuleTokens {
     /** The elements of {@code { a, b-c , d }} (or of a plain {@code a,b} list), stripped; one element for a plain word. */
     static List<String> elements(String word) {
         String inner = word.startsWith("{") && word.endsWith("}") ? word.substring(1, word.length() - 1) : word;
+        if (inner.indexOf(',') < 0) {
+            // one element (a rule's address or port): what the split below gives, without its array and list
+            String s = inner.strip();
+            return s.isEmpty() ? List.of() : List.of(s);
+        }
         List<String> out = new ArrayList<>();
         for (String e : inner.split(",")) {
             String s = e.strip();

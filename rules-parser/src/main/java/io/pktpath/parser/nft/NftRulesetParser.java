@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  * what was expected, and the rest is still read. {@code nft -j} JSON output is not read.
  */
 public final class NftRulesetParser {
-    private static final Pattern HANDLE = Pattern.compile("\\s*#\\s*handle\\s+(\\d+)\\s*$");
     private static final Pattern TABLE = Pattern.compile("table\\s+(?:(\\S+)\\s+)?([^\\s{]+)\\s*\\{(.*)");
     private static final Pattern CHAIN = Pattern.compile("chain\\s+([^\\s{]+)\\s*\\{(.*)");
     private static final Pattern SET = Pattern.compile("(set|map)\\s+([^\\s{]+)\\s*\\{(.*)");
@@ -28,6 +27,8 @@ public final class NftRulesetParser {
             + "(?:\\s*policy\\s+(\\w+)\\s*;)?\\s*(?:comment\\s+\"[^\"]*\"\\s*;?)?\\s*");
     private static final Pattern POLICY = Pattern.compile("policy\\s+(\\w+)\\s*;?");
     private static final Pattern DROP_VERDICT = Pattern.compile(":\\s*drop(?![\\w-])");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
 
     private final String file;
     private final Diagnostics diagnostics = new Diagnostics();
@@ -60,12 +61,12 @@ public final class NftRulesetParser {
 
     private void line(String raw, int no) {
         Optional<Long> handle = Optional.empty();
-        Matcher h = HANDLE.matcher(raw);
         String body = raw;
-        if (h.find()) {
-            body = raw.substring(0, h.start());
+        int hash = handleComment(raw);
+        if (hash >= 0) {
+            body = raw.substring(0, hash);
             try {
-                handle = Optional.of(Long.parseLong(h.group(1)));
+                handle = Optional.of(Long.parseLong(handleDigits(raw)));
             } catch (NumberFormatException e) {
                 handle = Optional.empty();
             }
@@ -227,7 +228,7 @@ public final class NftRulesetParser {
                     + "dstnat, filter, out, srcnat), optionally + or - a number", SourceSpan.line(file, no), raw);
         }
         Optional<String> device = Optional.ofNullable(m.group(3)).map(d -> d.replace("\"", "").replace("{", "")
-                .replace("}", "").strip().replaceAll("\\s*,\\s*", ","));
+                .replace("}", "").strip()).map(d -> COMMA.matcher(d).replaceAll(","));
         chain.base = new BaseParts(m.group(1), m.group(2), priorityText, priority, device);
         if (m.group(5) != null) {
             chain.policy = m.group(5);
@@ -329,7 +330,7 @@ public final class NftRulesetParser {
     }
 
     private static String firstWord(String t) {
-        return t.split("\\s+", 2)[0];
+        return SPACES.split(t, 2)[0];
     }
 
     private static Matcher matched(Pattern p, String t) {
@@ -376,7 +377,7 @@ public final class NftRulesetParser {
     }
 
     private static void addElement(List<String> out, StringBuilder e) {
-        String s = e.toString().strip().replaceAll("\\s+", " ");
+        String s = SPACES.matcher(e.toString().strip()).replaceAll(" ");
         if (!s.isEmpty()) {
             out.add(s);
         }
@@ -401,6 +402,63 @@ public final class NftRulesetParser {
     }
 
     /** The line without a {@code #} comment (a {@code #} inside quotes is text). */
+    /**
+     * Where the {@code # handle N} comment that ends {@code raw} begins, the white space before it included (what
+     * {@code \\s*#\\s*handle\\s+(\\d+)\\s*$} would find), or -1 when the line does not end so. Only the last
+     * {@code #} can begin it: any earlier one would have a {@code #} in what must be digits and white space.
+     */
+    static int handleComment(String raw) {
+        int hash = raw.lastIndexOf('#');
+        if (hash < 0 || handleDigitsAt(raw, hash) < 0) {
+            return -1;
+        }
+        int start = hash;
+        while (start > 0 && NftRule.isRegexSpace(raw.charAt(start - 1))) {
+            start--;
+        }
+        return start;
+    }
+
+    /** The digits of the line's {@code # handle N} comment ({@link #handleComment} found it). */
+    private static String handleDigits(String raw) {
+        int from = handleDigitsAt(raw, raw.lastIndexOf('#'));
+        int to = from;
+        while (to < raw.length() && raw.charAt(to) >= '0' && raw.charAt(to) <= '9') {
+            to++;
+        }
+        return raw.substring(from, to);
+    }
+
+    /** Where the digits begin when {@code raw} goes on from its {@code #} at {@code hash} as {@code \\s*handle\\s+\\d+\\s*$}; else -1. */
+    private static int handleDigitsAt(String raw, int hash) {
+        int i = hash + 1;
+        int n = raw.length();
+        while (i < n && NftRule.isRegexSpace(raw.charAt(i))) {
+            i++;
+        }
+        if (!raw.startsWith("handle", i)) {
+            return -1;
+        }
+        i += 6;
+        int spaces = i;
+        while (i < n && NftRule.isRegexSpace(raw.charAt(i))) {
+            i++;
+        }
+        int digits = i;
+        while (i < n && raw.charAt(i) >= '0' && raw.charAt(i) <= '9') {
+            i++;
+        }
+        if (digits == spaces || i == digits) {
+            return -1;
+        }
+        while (i < n && NftRule.isRegexSpace(raw.charAt(i))) {
+            i++;
+        }
+        // a regex's $ also matches before a last line terminator that \s does not take (U+0085, U+2028, U+2029)
+        boolean end = i == n || i == n - 1 && "\u0085\u2028\u2029".indexOf(raw.charAt(i)) >= 0;
+        return end ? digits : -1;
+    }
+
     private static String withoutComment(String s) {
         boolean quoted = false;
         for (int i = 0; i < s.length(); i++) {

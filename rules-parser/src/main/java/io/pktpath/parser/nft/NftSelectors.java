@@ -1,5 +1,6 @@
 package io.pktpath.parser.nft;
 
+import java.util.regex.Pattern;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,9 @@ final class NftSelectors {
     private static final int MULTIPORT_MAX = 15;
     /** A mark or mask as nft prints it. */
     static final String MARK_VALUE = "0x[0-9a-fA-F]{1,8}|\\d{1,10}";
+    /** {@link #MARK_VALUE}, compiled once (a translation tests it once per rule that reads a mark). */
+    static final Pattern MARK = Pattern.compile(MARK_VALUE);
+    private static final Pattern INTERFACE_NAME = Pattern.compile("[\\w.@:+-]+");
 
     private NftSelectors() {
     }
@@ -70,6 +74,13 @@ final class NftSelectors {
 
     private static String upperList(List<String> words) {
         return String.join(",", words.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList());
+    }
+
+    /** {@code \\d+(:\\d+)?} of a regex: a port, or a range of two ports. */
+    static boolean isPortOrRange(String e) {
+        int colon = e.indexOf(':');
+        return colon < 0 ? NftNumgen.isDigits(e, 0, e.length()) : NftNumgen.isDigits(e, 0, colon)
+                && NftNumgen.isDigits(e, colon + 1, e.length());
     }
 
     /** {@code ip|ip6 saddr|daddr|protocol|nexthdr VALUE}. */
@@ -160,7 +171,7 @@ final class NftSelectors {
         boolean neg = w.get(i + 2).equals("!=");
         d.protocolIs(proto);
         List<String> elements = NftRuleTokens.elements(w.get(v)).stream().map(e -> e.replace('-', ':')).toList();
-        if (elements.isEmpty() || elements.stream().anyMatch(e -> !e.matches("\\d+(:\\d+)?"))) {
+        if (elements.isEmpty() || elements.stream().anyMatch(e -> !isPortOrRange(e))) {
             return -1;
         }
         int slots = elements.stream().mapToInt(e -> e.contains(":") ? 2 : 1).sum();
@@ -228,7 +239,7 @@ final class NftSelectors {
             if (name.endsWith("*")) {
                 name = name.substring(0, name.length() - 1) + "+";
             }
-            if (name.isEmpty() || name.contains("*") || name.contains("\\") || !name.matches("[\\w.@:+-]+")) {
+            if (name.isEmpty() || name.contains("*") || name.contains("\\") || !INTERFACE_NAME.matcher(name).matches()) {
                 return -1;
             }
             names.add(name);
@@ -297,7 +308,7 @@ final class NftSelectors {
         }
         boolean neg = w.get(i).equals("!=");
         String value = w.get(v);
-        if (!value.matches(MARK_VALUE)) {
+        if (!MARK.matcher(value).matches()) {
             return -1;
         }
         d.addTail("-m mark " + (neg ? "! " : "") + "--mark " + value);
@@ -306,7 +317,7 @@ final class NftSelectors {
 
     /** {@code meta mark & MASK == VALUE} (or {@code !=}, or {@code mark and MASK == VALUE}): {@code -m mark --mark V/M}. */
     private static int maskedMark(NftRuleDraft d, List<String> w, int i) {
-        if (i >= w.size() || !w.get(i).matches(MARK_VALUE)) {
+        if (i >= w.size() || !MARK.matcher(w.get(i)).matches()) {
             return -1;
         }
         String mask = w.get(i);
@@ -315,7 +326,7 @@ final class NftSelectors {
             return v;
         }
         boolean neg = w.get(i + 1).equals("!=");
-        if (!w.get(v).matches(MARK_VALUE)) {
+        if (!MARK.matcher(w.get(v)).matches()) {
             return -1;
         }
         d.addTail("-m mark " + (neg ? "! " : "") + "--mark " + w.get(v) + "/" + mask);

@@ -1,5 +1,6 @@
 package io.pktpath.parser.nft;
 
+import java.util.regex.Pattern;
 import io.pktpath.parser.iptables.model.Rule;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.Optional;
  * ({@link NftNumgen})) one rule per element (nft(8) "SETS", "MAPS", "VERDICT MAP").
  */
 final class NftSetExpansion {
+    /** An element that times out ({@code 10.0.0.1 timeout 1h expires 59m}): the set is dynamic. */
+    private static final Pattern TIMED = Pattern.compile(".*\\s(timeout|expires)\\s.*");
+
     private NftSetExpansion() {
     }
 
@@ -110,7 +114,7 @@ final class NftSetExpansion {
             if (values.stream().anyMatch(v -> v.contains(" . "))) {
                 return Optional.of("the named set " + w + " holds concatenations");
             }
-            if (values.stream().anyMatch(v -> v.matches(".*\\s(timeout|expires)\\s.*"))) {
+            if (values.stream().anyMatch(v -> TIMED.matcher(v).matches())) {
                 return Optional.of("the named set " + w + " is dynamic (its elements time out: the listing is a"
                         + " snapshot, not what the packets met)");
             }

@@ -137,12 +137,12 @@ final class NftStatements {
         if (d.hasAction()) {
             return -1;
         }
-        if (i < w.size() && w.get(i).matches(NftSelectors.MARK_VALUE)) {
+        if (i < w.size() && NftSelectors.MARK.matcher(w.get(i)).matches()) {
             d.statement("-j MARK --set-xmark " + w.get(i) + "/0xffffffff");
             return i + 1;
         }
         int at = i < w.size() && w.get(i).equals("meta") ? i + 1 : i;
-        if (at + 2 >= w.size() || !w.get(at).equals("mark") || !w.get(at + 2).matches(NftSelectors.MARK_VALUE)) {
+        if (at + 2 >= w.size() || !w.get(at).equals("mark") || !NftSelectors.MARK.matcher(w.get(at + 2)).matches()) {
             return -1;
         }
         String op = switch (w.get(at + 1)) {

@@ -19,6 +19,8 @@ public final class NftTable {
     private final List<NftSet> sets;
     private final Map<String, NftChain> chainsByName;
     private final Map<String, NftSet> setsByName;
+    /** {@link #qualifiedName()}, made once: every rule translated from the table carries it. */
+    private final String qualifiedName;
 
     public NftTable(NftFamily family, String name, int line, List<NftChain> chains, List<NftSet> sets) {
         this.family = Objects.requireNonNull(family, "family");
@@ -28,6 +30,7 @@ public final class NftTable {
         this.sets = List.copyOf(sets);
         this.chainsByName = firstByName(this.chains, NftChain::name);
         this.setsByName = firstByName(this.sets, NftSet::name);
+        this.qualifiedName = family.keyword() + " " + name;
     }
 
     /** Each name's first element (nft keeps names unique within a table; the first wins as a scan would find it). */
@@ -61,7 +64,7 @@ public final class NftTable {
 
     /** {@code inet firewalld}, as nft names a table. */
     public String qualifiedName() {
-        return family.keyword() + " " + name;
+        return qualifiedName;
     }
 
     public Optional<NftSet> set(String setName) {
