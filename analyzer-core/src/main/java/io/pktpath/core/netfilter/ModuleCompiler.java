@@ -18,6 +18,7 @@ import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.iptables.match.ModuleMatch;
 import io.pktpath.parser.iptables.match.MultiportMatch;
 import io.pktpath.parser.iptables.match.NfacctMatch;
+import io.pktpath.parser.iptables.match.NumgenMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.OwnerMatch;
 import io.pktpath.parser.iptables.match.PhysdevMatch;
@@ -95,7 +96,10 @@ final class ModuleCompiler {
 
     private static List<MatchEvaluator> perOption(ModuleMatch m) {
         if (m instanceof StatisticMatch s) {
-            return List.of(statistic(s));
+            return List.of(statistic(s, s));
+        }
+        if (m instanceof NumgenMatch n) {
+            return List.of(statistic(n.statistic(), n));
         }
         if (m instanceof LimitMatch l) {
             OptionValue.Rate rate = l.limit().map(Negatable::value).orElse(new OptionValue.Rate(3, "hour"));
@@ -120,7 +124,8 @@ final class ModuleCompiler {
         return out;
     }
 
-    private static MatchEvaluator statistic(StatisticMatch s) {
+    /** The draw of {@code s}, named by {@code named}: {@code s} itself, or the nft draw it was translated from. */
+    private static MatchEvaluator statistic(StatisticMatch s, ModuleMatch named) {
         String mode = s.mode().map(v -> v.value().text()).orElse("random");
         if (mode.equals("nth")) {
             long every = s.every().map(v -> v.value().value()).orElse(1L);
@@ -129,7 +134,7 @@ final class ModuleCompiler {
             return new NthEvaluator(every, packet, negated, Describe.module(s));
         }
         OptionValue.Probability p = s.probability().map(Negatable::value).orElse(new OptionValue.Probability(0));
-        return new RandomEvaluator(p, s.probability().map(Negatable::negated).orElse(false), s);
+        return new RandomEvaluator(p, s.probability().map(Negatable::negated).orElse(false), named);
     }
 
     private static MatchEvaluator string(StringMatch s) {

@@ -1,16 +1,20 @@
 package io.pktpath.core.netfilter;
 
+import io.pktpath.parser.iptables.match.ModuleMatch;
+import io.pktpath.parser.iptables.match.NumgenMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
-import io.pktpath.parser.iptables.match.StatisticMatch;
 import java.util.List;
 
 /**
  * {@code -m statistic --mode random [!] --probability p}: the kernel matches with exactly {@code P / 2^31}; the draw is
- * a choice point with outcomes {@code match (p=...)} and {@code no match} (none when P is 0 or 2^31).
+ * a choice point with outcomes {@code match (p=...)} and {@code no match} (none when P is 0 or 2^31); a draw translated
+ * from nft ({@link NumgenMatch}) is named as nft names it: {@code numgen random mod 2}, with outcomes
+ * {@code numgen 0 -> goto endpoint-a (p=...)} and {@code numgen != 0}.
  */
 final class RandomEvaluator implements MatchEvaluator {
     private final long matchNumerator;
-    private final StatisticMatch match;
+    /** The {@code StatisticMatch}, or the {@link NumgenMatch} that names it. */
+    private final ModuleMatch match;
     private final List<Double> probabilities;
     /**
      * The match's text and the outcomes' words, made when a packet first meets the rule: most of a big ruleset's
@@ -20,29 +24,40 @@ final class RandomEvaluator implements MatchEvaluator {
     private String reason;
     private List<String> outcomes;
 
-    /** The random draw of {@code match}, whose probability is {@code p} ({@code negated}: {@code ! --probability}). */
-    RandomEvaluator(OptionValue.Probability p, boolean negated, StatisticMatch match) {
+    /**
+     * The random draw of {@code match} (a statistic match, or a numgen draw written as one), whose probability is
+     * {@code p} ({@code negated}: {@code ! --probability}).
+     */
+    RandomEvaluator(OptionValue.Probability p, boolean negated, ModuleMatch match) {
         this.matchNumerator = negated ? OptionValue.Probability.SCALE - p.numerator() : p.numerator();
         this.match = match;
         double pm = matchNumerator / (double) OptionValue.Probability.SCALE;
         this.probabilities = List.of(pm, 1.0 - pm);
     }
 
-    /** The match as iptables-save writes it, e.g. {@code -m statistic --mode random --probability 0.50000000000}. */
+    /**
+     * The match as iptables-save writes it, e.g. {@code -m statistic --mode random --probability 0.50000000000}, or the
+     * nft draw's expression, {@code numgen random mod 2}.
+     */
     String reason() {
         String text = reason;
         if (text == null) {
-            text = Describe.module(match);
+            text = match instanceof NumgenMatch n ? n.draw() : Describe.module(match);
             reason = text;
         }
         return text;
     }
 
-    /** {@code match (p=0.50000000000)} and {@code no match}. */
+    /**
+     * {@code match (p=0.50000000000)} and {@code no match}, or for an nft draw {@code numgen 0 -> goto endpoint-a
+     * (p=0.50000000000)} and {@code numgen != 0}.
+     */
     List<String> outcomes() {
         List<String> words = outcomes;
         if (words == null) {
-            words = List.of("match (p=" + ProbabilityText.of(matchNumerator) + ")", "no match");
+            String p = " (p=" + ProbabilityText.of(matchNumerator) + ")";
+            words = match instanceof NumgenMatch n ? List.of(n.picked() + p, n.notPicked())
+                    : List.of("match" + p, "no match");
             outcomes = words;
         }
         return words;

@@ -18,12 +18,20 @@ import java.util.Optional;
  */
 final class NftNumgen {
 
+    /**
+     * The draw one element's rule gets: the iptables match it is drawn with ({@code -m statistic --mode random
+     * --probability 0.50000000000}) and how nft names the draw ({@code numgen random mod 2}), the element
+     * ({@code numgen 0 -> goto endpoint-a}) and the rest ({@code numgen != 0}).
+     */
+    record Draw(String statistic, String draw, String picked, String notPicked) {
+    }
+
     private NftNumgen() {
     }
 
     /**
      * The rules of the map at {@code words[vmap]} whose selector is {@code numgen random mod N} (the four words before
-     * it); {@code translate} translates one element's words with the statistic match it needs (null: none).
+     * it); {@code translate} translates one element's words with the draw it needs (null: none).
      */
     static NftRuleTranslator.Outcome translate(List<String> words, int vmap, List<String> elements,
                                                NftRuleTranslator.WordsTranslator translate) {
@@ -72,12 +80,11 @@ final class NftNumgen {
             if (e.element().continues()) {
                 continue; // like a key not listed: the draw goes on to the chain's next rule
             }
-            String statistic = values >= left ? null : "-m statistic --mode random --probability "
-                    + BigDecimal.valueOf(values).divide(BigDecimal.valueOf(left), 11, RoundingMode.HALF_EVEN)
-                    .toPlainString();
+            Draw draw = values >= left ? null : draw(words.subList(vmap - 4, vmap), e.element(),
+                    BigDecimal.valueOf(values).divide(BigDecimal.valueOf(left), 11, RoundingMode.HALF_EVEN));
             left -= values;
             NftRuleTranslator.Outcome o = translate.translate(e.element().rule(words.subList(0, vmap - 4), words,
-                    vmap), statistic);
+                    vmap), draw);
             if (o instanceof NftRuleTranslator.Refused r) {
                 return r.within("the numgen map element " + e.from() + ": ");
             }
@@ -86,7 +93,18 @@ final class NftNumgen {
         return new NftRuleTranslator.Translated(out);
     }
 
-    /** True if {@code s[from, to)} is one or more ASCII digits ({@code \\d+} of a regex). */
+    /**
+     * The draw of {@code element} of the map selected by {@code selector} ({@code numgen random mod 2}), taken with
+     * {@code probability} of what the elements before it left.
+     */
+    private static Draw draw(List<String> selector, NftMapElement element, BigDecimal probability) {
+        String key = element.key().strip();
+        return new Draw("-m statistic --mode random --probability " + probability.toPlainString(),
+                String.join(" ", selector), "numgen " + key + " -> " + String.join(" ", element.verdict()),
+                "numgen != " + key);
+    }
+
+    /** True if {@code s[from, to)} is one or more ASCII digits ({@code \d+} of a regex). */
     static boolean isDigits(String s, int from, int to) {
         if (from >= to) {
             return false;

@@ -2,6 +2,9 @@ package io.pktpath.parser.nft;
 
 import io.pktpath.parser.diag.SourceSpan;
 import io.pktpath.parser.iptables.IptablesRuleReader;
+import io.pktpath.parser.iptables.match.Match;
+import io.pktpath.parser.iptables.match.NumgenMatch;
+import io.pktpath.parser.iptables.match.StatisticMatch;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.target.Accept;
 import io.pktpath.parser.iptables.target.Drop;
@@ -38,6 +41,8 @@ final class NftRuleDraft {
     private Target target = new NoTarget();
     /** A statement's iptables target ({@code -j DNAT --to-destination ...}, {@code -j MARK --or-mark ...}), if any. */
     private String statement;
+    /** The {@code numgen} draw of the map element this draft is, if any: its statistic match is named as nft does. */
+    private NftNumgen.Draw draw;
     /** Why the word read last is refused, when more can be said than "not in the replayed subset". */
     private String why;
     private final IptablesRuleReader reader;
@@ -108,6 +113,12 @@ final class NftRuleDraft {
     /** A match written after {@code -p}, before the alternatives. */
     void addFixed(String match) {
         fixed.add(match);
+    }
+
+    /** The random draw of a {@code numgen} map element: its statistic match, after the alternatives, named by nft. */
+    void draw(NftNumgen.Draw d) {
+        tail.add(d.statistic());
+        draw = d;
     }
 
     /** A match written after the alternatives. */
@@ -186,10 +197,19 @@ final class NftRuleDraft {
                         + String.join(" ", args(variant)) + ")");
             }
             Target made = statement != null ? parsed.get().target() : target;
-            out.add(new Rule(table.qualifiedName(), chain, position, span, text, parsed.get().matches(), made,
+            out.add(new Rule(table.qualifiedName(), chain, position, span, text, named(parsed.get().matches()), made,
                     Optional.empty(), Optional.empty(), Optional.empty()));
         }
         return new NftRuleTranslator.Translated(out);
+    }
+
+    /** The matches, the draw's statistic match (the only one a translation writes) named as nft names the draw. */
+    private List<Match> named(List<Match> matches) {
+        if (draw == null) {
+            return matches;
+        }
+        return matches.stream().map(m -> m instanceof StatisticMatch s
+                ? new NumgenMatch(s, draw.draw(), draw.picked(), draw.notPicked()) : m).toList();
     }
 
     /** A NAT statement (not MARK) is the rule's target: it goes in iptables' nat table. */

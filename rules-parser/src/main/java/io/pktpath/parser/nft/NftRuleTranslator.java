@@ -43,12 +43,12 @@ public final class NftRuleTranslator {
     }
 
     /**
-     * Translates the words of one rule (or of one element of its verdict map), with {@code statistic}, the iptables
-     * statistic match a {@code numgen random} element adds, or null.
+     * Translates the words of one rule (or of one element of its verdict map), with {@code draw}, the random draw a
+     * {@code numgen random} element adds, or null.
      */
     @FunctionalInterface
     interface WordsTranslator {
-        Outcome translate(List<String> words, String statistic);
+        Outcome translate(List<String> words, NftNumgen.Draw draw);
     }
 
     private NftRuleTranslator() {
@@ -70,8 +70,8 @@ public final class NftRuleTranslator {
                                     IpFamily family, IptablesRuleReader reader) {
         List<String> words = NftRuleTokens.split(rule.text());
         SourceSpan span = SourceSpan.line(file, rule.line());
-        WordsTranslator one = (w, statistic) -> translateWords(new NftRuleDraft(table, family, chain, position, span,
-                rule.text(), reader), w, statistic);
+        WordsTranslator one = (w, draw) -> translateWords(new NftRuleDraft(table, family, chain, position, span,
+                rule.text(), reader), w, draw);
         int vmap = words.indexOf("vmap");
         if (vmap >= 0) {
             return NftSetExpansion.verdictMap(table, words, vmap, one);
@@ -80,14 +80,14 @@ public final class NftRuleTranslator {
     }
 
     /** Translates the words of the rule, or of one element of its map, into {@code draft}, named sets resolved first. */
-    private static Outcome translateWords(NftRuleDraft draft, List<String> raw, String statistic) {
+    private static Outcome translateWords(NftRuleDraft draft, List<String> raw, NftNumgen.Draw draw) {
         List<String> words = new ArrayList<>(raw.size());
         Optional<String> unresolved = NftSetExpansion.resolveSets(draft.table(), raw, words);
         if (unresolved.isPresent()) {
             return new Refused(unresolved.get());
         }
-        if (statistic != null) {
-            draft.addTail(statistic);
+        if (draw != null) {
+            draft.draw(draw);
         }
         Optional<String> refused = read(draft, words);
         if (refused.isPresent()) {

@@ -404,7 +404,7 @@ public final class NftRulesetParser {
     /** The line without a {@code #} comment (a {@code #} inside quotes is text). */
     /**
      * Where the {@code # handle N} comment that ends {@code raw} begins, the white space before it included (what
-     * {@code \\s*#\\s*handle\\s+(\\d+)\\s*$} would find), or -1 when the line does not end so. Only the last
+     * {@code \s*#\s*handle\s+(\d+)\s*$} would find), or -1 when the line does not end so. Only the last
      * {@code #} can begin it: any earlier one would have a {@code #} in what must be digits and white space.
      */
     static int handleComment(String raw) {
@@ -429,7 +429,7 @@ public final class NftRulesetParser {
         return raw.substring(from, to);
     }
 
-    /** Where the digits begin when {@code raw} goes on from its {@code #} at {@code hash} as {@code \\s*handle\\s+\\d+\\s*$}; else -1. */
+    /** Where the digits begin when {@code raw} goes on from its {@code #} at {@code hash} as {@code \s*handle\s+\d+\s*$}; else -1. */
     private static int handleDigitsAt(String raw, int hash) {
         int i = hash + 1;
         int n = raw.length();

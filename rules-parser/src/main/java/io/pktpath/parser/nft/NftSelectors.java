@@ -76,7 +76,7 @@ final class NftSelectors {
         return String.join(",", words.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList());
     }
 
-    /** {@code \\d+(:\\d+)?} of a regex: a port, or a range of two ports. */
+    /** {@code \d+(:\d+)?} of a regex: a port, or a range of two ports. */
     static boolean isPortOrRange(String e) {
         int colon = e.indexOf(':');
         return colon < 0 ? NftNumgen.isDigits(e, 0, e.length()) : NftNumgen.isDigits(e, 0, colon)

@@ -39,6 +39,24 @@ class NftKubeProxyTranslationTest {
     }
 
     @Test
+    void theRecordedEndpointDrawIsNamedAsNftNamesIt() throws IOException {
+        io.pktpath.parser.iptables.model.Chain web = recorded().ruleset(IpFamily.V4).table("ip kube-proxy")
+                .flatMap(t -> t.chain("service-OSC5D42R-default/web/tcp/http")).orElseThrow();
+        List<io.pktpath.parser.iptables.model.Rule> drawn = web.rules().stream().filter(r -> r.position() == 2).toList();
+        assertEquals(2, drawn.size(), "one rule per element of the map");
+        io.pktpath.parser.iptables.match.NumgenMatch draw = drawn.get(0)
+                .matches(io.pktpath.parser.iptables.match.NumgenMatch.class).get(0);
+        assertEquals(List.of("numgen random mod 2", "numgen 0 -> goto endpoint-NQEKUQVR-default/web/tcp/http__10.244.1.3/8080",
+                "numgen != 0", "-A service-OSC5D42R-default/web/tcp/http -m statistic --mode random --probability "
+                        + "0.50000000000 -g endpoint-NQEKUQVR-default/web/tcp/http__10.244.1.3/8080"),
+                List.of(draw.draw(), draw.picked(), draw.notPicked(),
+                        io.pktpath.parser.iptables.RuleRenderer.render(drawn.get(0))),
+                "named as nft does, rendered as iptables would write the same draw");
+        assertEquals(List.of(), drawn.get(1).matches(io.pktpath.parser.iptables.match.NumgenMatch.class),
+                "the last endpoint takes what is left");
+    }
+
+    @Test
     void everyBaseChainOfKubeProxysTableIsReplayed() throws IOException {
         NftNativeReplay replay = recorded();
         for (String c : List.of("filter-prerouting-pre-dnat", "filter-output-pre-dnat", "filter-forward", "filter-input",

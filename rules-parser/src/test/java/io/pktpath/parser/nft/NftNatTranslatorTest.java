@@ -1,7 +1,12 @@
 package io.pktpath.parser.nft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.pktpath.parser.iptables.IptablesSaveParser;
+import io.pktpath.parser.iptables.match.NumgenMatch;
+import io.pktpath.parser.iptables.match.StatisticMatch;
+import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.net.IpFamily;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -151,6 +156,36 @@ class NftNatTranslatorTest {
         assertEquals(List.of("-A input -m statistic --mode random --probability 0.66666666667 -g ep1",
                         "-A input -g ep2"),
                 v4("numgen random mod 3 vmap { 0-1 : goto ep1, 2 : goto ep2 }"), "a range key has its values' share");
+    }
+
+    @Test
+    void eachDrawIsNamedAsNftNamesItWhileItsStatisticMatchIsIptablesOwn() {
+        NftRuleTranslator.Translated t = assertInstanceOf(NftRuleTranslator.Translated.class,
+                PROBE.outcome("numgen random mod 3 vmap { 0 : goto ep1, 1-2 : goto ep2 }", IpFamily.V4));
+        List<Rule> rules = t.rules();
+        assertEquals(2, rules.size());
+        NumgenMatch draw = assertInstanceOf(NumgenMatch.class, rules.get(0).matches().get(0));
+        assertEquals(List.of("numgen random mod 3", "numgen 0 -> goto ep1", "numgen != 0"),
+                List.of(draw.draw(), draw.picked(), draw.notPicked()));
+        Rule iptables = IptablesSaveParser.parse("iptables-save.txt", "*nat\n:ep1 - [0:0]\n"
+                + "-A ep1 -m statistic --mode random --probability 0.33333333333 -g ep1\nCOMMIT\n").value()
+                .table("nat").flatMap(n -> n.chain("ep1")).flatMap(c -> c.rule(1)).orElseThrow();
+        StatisticMatch statistic = assertInstanceOf(StatisticMatch.class, iptables.matches().get(0),
+                "iptables-save input still gives the plain statistic match");
+        assertEquals(statistic, draw.statistic(), "the draw is the statistic match iptables-save would give");
+        assertEquals(List.of("statistic", statistic.options(), false),
+                List.of(draw.module(), draw.options(), draw.implicit()));
+        assertEquals(List.of(), rules.get(1).matches(), "the last element takes what is left: no draw");
+        assertEquals(draw, ((NftRuleTranslator.Translated) PROBE.outcome(
+                "numgen random mod 3 vmap { 0 : goto ep1, 1-2 : goto ep2 }", IpFamily.V4)).rules().get(0).matches().get(0),
+                "the same rule gives an equal draw");
+        NftRuleTranslator.Translated ranges = assertInstanceOf(NftRuleTranslator.Translated.class,
+                PROBE.outcome("numgen random mod 4 vmap { 0-1 : goto ep1, 2 : goto ep2 }", IpFamily.V4));
+        NumgenMatch range = assertInstanceOf(NumgenMatch.class, ranges.rules().get(0).matches().get(0));
+        assertEquals(List.of("numgen 0-1 -> goto ep1", "numgen != 0-1"), List.of(range.picked(), range.notPicked()));
+        NumgenMatch second = assertInstanceOf(NumgenMatch.class, ranges.rules().get(1).matches().get(0));
+        assertEquals(List.of("numgen random mod 4", "numgen 2 -> goto ep2", "numgen != 2"),
+                List.of(second.draw(), second.picked(), second.notPicked()), "3 is listed by no key: a second draw");
     }
 
     @Test

@@ -21,6 +21,7 @@ public sealed interface ModuleMatch extends Match permits
         MarkMatch,
         ConnmarkMatch,
         StatisticMatch,
+        NumgenMatch,
         MultiportMatch,
         SetMatch,
         LimitMatch,
