@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,6 +88,8 @@ public final class NftNativeReplay {
         Map<String, String> refused = new LinkedHashMap<>();
         Map<IpFamily, Map<String, Map<String, Chain>>> tables = Map.of(IpFamily.V4, new LinkedHashMap<>(),
                 IpFamily.V6, new LinkedHashMap<>());
+        Map<IpFamily, Map<NftChain, TranslatedChain>> done = Map.of(IpFamily.V4, new IdentityHashMap<>(),
+                IpFamily.V6, new IdentityHashMap<>());
         for (NftHookedChain hooked : ruleset.nativeBaseChains()) {
             Set<IpFamily> families = families(hooked.table().family());
             Optional<String> why = eligibility(hooked, families);
@@ -96,7 +99,7 @@ public final class NftNativeReplay {
                     break;
                 }
                 List<Chain> chains = new ArrayList<>();
-                why = translate(ruleset.file(), hooked, f, chains);
+                why = translate(ruleset.file(), hooked, f, chains, done.get(f));
                 translated.put(f, chains);
             }
             if (why.isPresent()) {
@@ -171,8 +174,19 @@ public final class NftNativeReplay {
         }
     }
 
-    /** Translates the chain and the chains it reaches for one family into {@code into}; the first refusal, if any. */
-    private static Optional<String> translate(String file, NftHookedChain hooked, IpFamily family, List<Chain> into) {
+    /**
+     * A regular chain as translated for one family, and the chains its rules name in the order they were queued: the
+     * same whichever base chain reaches it (kube-proxy's nat prerouting and output chains both reach every service's).
+     */
+    private record TranslatedChain(Chain chain, List<String> targets) {
+    }
+
+    /**
+     * Translates the chain and the chains it reaches for one family into {@code into}; the first refusal, if any.
+     * Regular chains translated before, reached from another base chain, are taken from {@code done}.
+     */
+    private static Optional<String> translate(String file, NftHookedChain hooked, IpFamily family, List<Chain> into,
+                                              Map<NftChain, TranslatedChain> done) {
         NftTable table = hooked.table();
         Deque<NftChain> todo = new ArrayDeque<>(List.of(hooked.chain()));
         // every chain once, in the order first reached (a chain is queued when first named, not each time)
@@ -183,6 +197,13 @@ public final class NftNativeReplay {
             if (c != hooked.chain() && c.isBase()) {
                 return Optional.of("it jumps to the base chain " + c.name());
             }
+            TranslatedChain before = done.get(c);
+            if (before != null) {
+                into.add(before.chain());
+                before.targets().forEach(t -> queue(table, t, queued, todo));
+                continue;
+            }
+            List<String> targets = new ArrayList<>();
             List<Rule> rules = new ArrayList<>();
             for (int i = 0; i < c.rules().size(); i++) {
                 NftRule r = c.rules().get(i);
@@ -193,19 +214,24 @@ public final class NftNativeReplay {
                 }
                 List<Rule> translated = ((NftRuleTranslator.Translated) o).rules();
                 rules.addAll(translated);
-                r.jumpTargets().forEach(t -> queue(table, t, queued, todo));
+                targets.addAll(r.jumpTargets());
                 for (Rule t : translated) {
                     if (t.target() instanceof Jump j) {
-                        queue(table, j.chain(), queued, todo);
+                        targets.add(j.chain());
                     } else if (t.target() instanceof Goto g) {
-                        queue(table, g.chain(), queued, todo);
+                        targets.add(g.chain());
                     }
                 }
             }
+            targets.forEach(t -> queue(table, t, queued, todo));
             boolean base = c == hooked.chain();
             Optional<Policy> policy = base ? Optional.of(hooked.base().policy().equals("drop") ? Policy.DROP
                     : Policy.ACCEPT) : Optional.empty();
-            into.add(new Chain(c.name(), base, policy, Counters.ZERO, rules, SourceSpan.line(file, c.line())));
+            Chain chain = new Chain(c.name(), base, policy, Counters.ZERO, rules, SourceSpan.line(file, c.line()));
+            into.add(chain);
+            if (!c.isBase()) {
+                done.put(c, new TranslatedChain(chain, List.copyOf(targets)));
+            }
         }
         return Optional.empty();
     }

@@ -64,10 +64,12 @@ final class NftStatements {
                 if (i + 1 >= w.size()) {
                     return w.size() + 1;
                 }
-                String chain = w.get(i + 1).replace("\"", "");
-                if (d.table().chain(chain).isEmpty()) {
+                Optional<NftChain> target = d.table().chain(w.get(i + 1).replace("\"", ""));
+                if (target.isEmpty()) {
                     return -1;
                 }
+                // the chain's own name, not the word's copy of it: a table of 30,000 services keeps 250,000 of these
+                String chain = target.get().name();
                 d.target(word.equals("jump") ? new Jump(chain) : new Goto(chain));
                 return i + 2;
             }
