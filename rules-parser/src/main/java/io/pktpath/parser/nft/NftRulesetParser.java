@@ -50,10 +50,19 @@ public final class NftRulesetParser {
     /** Parses one file's text; {@code file} names it in diagnostics. */
     public static Parsed<NftRuleset> parse(String file, String text) {
         NftRulesetParser p = new NftRulesetParser(file);
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
-            p.line(line, i + 1);
+        // line by line, as text.split("\n", -1) would cut them, without holding every line at once (a listing of
+        // 30,000 services has 675,000 lines, which would outlive young collections and be copied into the old generation)
+        int start = 0;
+        int no = 1;
+        while (true) {
+            int end = text.indexOf('\n', start);
+            int stop = end < 0 ? text.length() : end;
+            int cut = stop > start && text.charAt(stop - 1) == '\r' ? stop - 1 : stop;
+            p.line(text.substring(start, cut), no++);
+            if (end < 0) {
+                break;
+            }
+            start = end + 1;
         }
         p.finish();
         return new Parsed<>(new NftRuleset(file, p.tables), p.diagnostics.toList());
