@@ -44,7 +44,7 @@ public record NftRule(String text, int line, Optional<Long> handle) {
     /** The chains a piece of nft text jumps or goes to, in order, each once. */
     static List<String> targets(String text) {
         // what (?<![\w-])(?:jump|goto)\s+"?([^\s",;}]+)"? finds, scanned from each "jump" and "goto" instead of trying
-        // the regex's look-behind at every position of the text (NftRuleTargetsTest holds the two equal)
+        // the regex's look-behind at every position of the text (NftTextScansTest holds the two equal)
         java.util.LinkedHashSet<String> out = null;
         int from = 0;
         // the next "jump" and "goto" at or after from, each searched again only once from has passed it (a map's
