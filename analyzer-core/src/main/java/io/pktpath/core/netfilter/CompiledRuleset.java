@@ -135,12 +135,9 @@ public final class CompiledRuleset {
         for (int c = 0; c < declared.size(); c++) {
             chains.put(declared.get(c).name(), compiled[c]);
         }
-        List<Optional<CompiledChain>> byNumber = new ArrayList<>(declared.size());
-        for (Chain chain : declared) {
-            byNumber.add(Optional.of(chains.get(chain.name())));
-        }
         for (int j = 0; j < jumps.size(); j++) {
-            jumps.get(j).link(byNumber.get(jumpTargets.get(j)).orElse(null));
+            // numbers holds a name's last declaration, the one chains keeps too
+            jumps.get(j).link(compiled[jumpTargets.get(j)]);
         }
         tables.put(table.name(), chains);
         return conntrack;
