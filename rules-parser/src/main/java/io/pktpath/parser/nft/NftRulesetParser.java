@@ -141,23 +141,23 @@ public final class NftRulesetParser {
     }
 
     private void tableLine(String t, int no, String raw) {
-        Matcher c = CHAIN.matcher(t);
-        Matcher s = SET.matcher(t);
+        Matcher c = matchedIfStarts(CHAIN, t, "chain");
+        Matcher s = c == null ? matchedIfStarts(SET, t, "set", "map") : null;
         if (t.equals("}")) {
             closeTable();
-        } else if (c.matches()) {
+        } else if (c != null) {
             chain = new ChainBuilder(c.group(1), no);
             String inline = c.group(2).strip();
             if (!inline.isEmpty()) {
                 oneLineChain(inline, no, raw);
             }
-        } else if (s.matches()) {
+        } else if (s != null) {
             set = new SetBuilder(s.group(1), s.group(2), no);
             String inline = s.group(3).strip();
             if (!inline.isEmpty()) {
                 setLine(inline, no);
             }
-        } else if (TABLE.matcher(t).matches()) {
+        } else if (matchedIfStarts(TABLE, t, "table") != null) {
             diagnostics.error("NFT_BRACES", "table " + table.qualifiedName() + " (line " + table.line
                     + ") is not closed before the next table", "'}' closing it", SourceSpan.line(file, no), raw);
             closeTable();
@@ -179,16 +179,31 @@ public final class NftRulesetParser {
         }
     }
 
+    /**
+     * {@code pattern}'s matcher of {@code t} when it matches the whole line, else null; a line that does not start with
+     * one of {@code words}, the literal words the pattern begins with, cannot match and is not tried: a listing's rule
+     * lines, hundreds of thousands of them, are not run through the patterns of chain, table, set and policy lines.
+     */
+    private static Matcher matchedIfStarts(Pattern pattern, String t, String... words) {
+        for (String word : words) {
+            if (t.startsWith(word)) {
+                Matcher m = pattern.matcher(t);
+                return m.matches() ? m : null;
+            }
+        }
+        return null;
+    }
+
     private void chainLine(String t, int no, Optional<Long> handle, String raw) {
         if (t.equals("}")) {
             closeChain();
             return;
         }
-        if (CHAIN.matcher(t).matches() || TABLE.matcher(t).matches()) {
+        if (matchedIfStarts(CHAIN, t, "chain") != null || matchedIfStarts(TABLE, t, "table") != null) {
             diagnostics.error("NFT_BRACES", "chain " + chain.name + " (line " + chain.line + ") is not closed before "
                     + "the next " + firstWord(t), "'}' closing it", SourceSpan.line(file, no), raw);
             closeChain();
-            if (TABLE.matcher(t).matches()) {
+            if (matchedIfStarts(TABLE, t, "table") != null) {
                 closeTable();
                 topLine(t, no, raw);
             } else {
@@ -200,8 +215,8 @@ public final class NftRulesetParser {
             baseChain(t, no, raw);
             return;
         }
-        Matcher p = POLICY.matcher(t);
-        if (p.matches()) {
+        Matcher p = matchedIfStarts(POLICY, t, "policy");
+        if (p != null) {
             chain.policy = p.group(1);
             return;
         }
