@@ -118,8 +118,8 @@ final class Walker {
     }
 
     private static void decide(Evaluation e, CompiledRule r) {
-        e.decidingRule = r.decidingRef;
-        e.decidingTarget = r.decidingTarget;
+        e.decidingRule = r.decidingRef();
+        e.decidingTarget = r.decidingTarget();
         switch (r.kind) {
             case ACCEPT -> setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT);
             case DROP -> setVerdict(e, r, TableVerdict.DROP, Verdict.DROP);
