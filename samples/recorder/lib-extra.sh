@@ -408,3 +408,62 @@ b_two_uplink_node() {
   ip -n "$NODE_NS" rule add fwmark 0x10 lookup 100 priority 100
   env_put UPLINK2_NS "$UP2_NS"; env_put NODE_IP2 172.18.1.2; env_put UPLINK2_IP 172.18.1.1
 }
+
+# b_nkp_node [CLIENT6 WEB1_6 WEB2_6]: the node of nft-kube-proxy and nft-kube-proxy6: node and uplink, and the
+# Calico-style pods client 10.244.1.2, web1 10.244.1.3 and web2 10.244.1.4 (with these IPv6 addresses in the IPv6 one).
+b_nkp_node() {
+  make_node_ns; make_uplink_ns
+  add_pod client 10.244.1.2 "${1:-}"
+  add_pod web1 10.244.1.3 "${2:-}"
+  add_pod web2 10.244.1.4 "${3:-}"
+}
+
+# b_nkp_hash TEXT: the 8 base32 characters of sha256(TEXT) with which kube-proxy's nftables mode (pkg/proxy/nftables)
+# names its chains: service-/external-/endpoint- + the hash of the service port name (and endpoint) + the readable name.
+b_nkp_hash() { python3 -c 'import hashlib,base64,sys; print(base64.b32encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode()[:8])' "$1"; }
+
+# b_nkp_table 4|6 CLUSTER_IPS SERVICE_CIDR NO_ENDPOINT_ELEMENTS SERVICE_ELEMENTS [NODEPORT_ELEMENTS]: prints the start of
+# kube-proxy's nftables-mode table (`table ip kube-proxy`, or `table ip6 kube-proxy`) as pkg/proxy/nftables writes it:
+# the sets cluster-ips (CLUSTER_IPS, comma separated) and nodeport-ips (the node's eth0 address), the maps firewall-ips
+# and no-endpoint-nodeports (empty), no-endpoint-services, service-ips and service-nodeports (the elements given, the
+# map empty when they are ""), and the chains every service shares (cluster-ips-check dropping the rest of SERVICE_CIDR,
+# filter-*, nat-*, firewall-check, mark-for-masquerade, masquerading, reject-chain, services, the *-endpoints-check).
+# The scenario appends its service-, external- and endpoint- chains and the closing brace.
+b_nkp_table() {
+  local fam=ip addr=ipv4_addr d="ip daddr" node="$NODE_IP" ne se np
+  [ "$1" = 6 ] && { fam=ip6; addr=ipv6_addr; d="ip6 daddr"; node="$NODE_IP6"; }
+  ne="${4:+ elements = { $4 \};}"; se="${5:+ elements = { $5 \};}"; np="${6:+ elements = { $6 \};}"
+  cat <<N
+table $fam kube-proxy {
+	comment "rules for kube-proxy"
+	set cluster-ips { type $addr; comment "Active ClusterIPs"; elements = { $2 }; }
+	set nodeport-ips { type $addr; comment "IPs that accept NodePort traffic"; elements = { $node }; }
+	map firewall-ips { type $addr . inet_proto . inet_service : verdict; comment "destinations that are subject to LoadBalancerSourceRanges"; }
+	map no-endpoint-nodeports { type inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to service nodeports with no endpoints"; }
+	map no-endpoint-services { type $addr . inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to services with no endpoints";$ne }
+	map service-ips { type $addr . inet_proto . inet_service : verdict; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic";$se }
+	map service-nodeports { type inet_proto . inet_service : verdict; comment "NodePort traffic";$np }
+	chain cluster-ips-check { $d @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"; $d { $3 } drop comment "Drop traffic to unallocated ClusterIPs"; }
+	chain filter-prerouting-pre-dnat { type filter hook prerouting priority -110; policy accept; ct state new jump firewall-check; }
+	chain filter-output-pre-dnat { type filter hook output priority -110; policy accept; ct state new jump firewall-check; }
+	chain filter-forward { type filter hook forward priority 0; policy accept; ct state new jump service-endpoints-check; ct state new jump cluster-ips-check; }
+	chain filter-input { type filter hook input priority 0; policy accept; ct state new jump nodeport-endpoints-check; ct state new jump service-endpoints-check; }
+	chain filter-output { type filter hook output priority 0; policy accept; ct state new jump service-endpoints-check; ct state new jump cluster-ips-check; }
+	chain firewall-check { $d . meta l4proto . th dport vmap @firewall-ips; }
+	chain mark-for-masquerade { mark set mark or 0x4000; }
+	chain masquerading { mark and 0x4000 == 0 return; mark set mark xor 0x4000; masquerade fully-random; }
+	chain nat-output { type nat hook output priority -100; policy accept; jump services; }
+	chain nat-postrouting { type nat hook postrouting priority 100; policy accept; jump masquerading; }
+	chain nat-prerouting { type nat hook prerouting priority -100; policy accept; jump services; }
+	chain nodeport-endpoints-check { $d @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports; }
+	chain reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports"; reject; }
+	chain services { $d . meta l4proto . th dport vmap @service-ips; $d @nodeport-ips meta l4proto . th dport vmap @service-nodeports; }
+	chain service-endpoints-check { $d . meta l4proto . th dport vmap @no-endpoint-services; }
+N
+}
+
+# b_nft_load FILE: keep FILE as the bundle's nft-input.txt and load it into the node with `nft -f`.
+b_nft_load() {
+  cp "$1" "$BUNDLE/nft-input.txt"
+  nsx "$NODE_NS" nft -f "$1" || b_fail "nft -f $(basename "$1") failed"
+}

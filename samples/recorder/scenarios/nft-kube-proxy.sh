@@ -16,48 +16,22 @@ PKP_TAG="nkp"
 pkp_init nft-kube-proxy
 source "$PKP_LIB_DIR/lib-extra.sh"
 
-make_node_ns; make_uplink_ns
-add_pod client 10.244.1.2
-add_pod web1 10.244.1.3
-add_pod web2 10.244.1.4
+b_nkp_node
 
-# kube-proxy's chain names: service-/external-/endpoint- + 8 base32 characters of sha256 of the service port name
-# (and endpoint) + the readable name, as pkg/proxy/nftables names them.
-h() { python3 -c 'import hashlib,base64,sys; print(base64.b32encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode()[:8])' "$1"; }
-WEB="service-$(h default/web:http/tcp)-default/web/tcp/http"
-WEBX="external-$(h default/web:http/tcp)-default/web/tcp/http"
-WEB1="endpoint-$(h default/web:http/tcp10.244.1.3:8080)-default/web/tcp/http__10.244.1.3/8080"
-WEB2="endpoint-$(h default/web:http/tcp10.244.1.4:8080)-default/web/tcp/http__10.244.1.4/8080"
-DNS="service-$(h default/dns:dns/udp)-default/dns/udp/dns"
-DNS1="endpoint-$(h default/dns:dns/udp10.244.1.3:5353)-default/dns/udp/dns__10.244.1.3/5353"
-DNS2="endpoint-$(h default/dns:dns/udp10.244.1.4:5353)-default/dns/udp/dns__10.244.1.4/5353"
+# kube-proxy's chain names (b_nkp_hash: as pkg/proxy/nftables names them).
+WEB="service-$(b_nkp_hash default/web:http/tcp)-default/web/tcp/http"
+WEBX="external-$(b_nkp_hash default/web:http/tcp)-default/web/tcp/http"
+WEB1="endpoint-$(b_nkp_hash default/web:http/tcp10.244.1.3:8080)-default/web/tcp/http__10.244.1.3/8080"
+WEB2="endpoint-$(b_nkp_hash default/web:http/tcp10.244.1.4:8080)-default/web/tcp/http__10.244.1.4/8080"
+DNS="service-$(b_nkp_hash default/dns:dns/udp)-default/dns/udp/dns"
+DNS1="endpoint-$(b_nkp_hash default/dns:dns/udp10.244.1.3:5353)-default/dns/udp/dns__10.244.1.3/5353"
+DNS2="endpoint-$(b_nkp_hash default/dns:dns/udp10.244.1.4:5353)-default/dns/udp/dns__10.244.1.4/5353"
 
-cat > "$WORK/kube-proxy.nft" <<N
-table ip kube-proxy {
-	comment "rules for kube-proxy"
-	set cluster-ips { type ipv4_addr; comment "Active ClusterIPs"; elements = { 10.96.0.10, 10.96.0.20, 10.96.0.30 }; }
-	set nodeport-ips { type ipv4_addr; comment "IPs that accept NodePort traffic"; elements = { $NODE_IP }; }
-	map firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict; comment "destinations that are subject to LoadBalancerSourceRanges"; }
-	map no-endpoint-nodeports { type inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to service nodeports with no endpoints"; }
-	map no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to services with no endpoints"; elements = { 10.96.0.30 . tcp . 80 comment "default/gone:http" : goto reject-chain }; }
-	map service-ips { type ipv4_addr . inet_proto . inet_service : verdict; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic"; elements = { 10.96.0.10 . tcp . 80 : goto $WEB, 10.96.0.20 . udp . 53 : goto $DNS }; }
-	map service-nodeports { type inet_proto . inet_service : verdict; comment "NodePort traffic"; elements = { tcp . 30080 : goto $WEBX }; }
-	chain cluster-ips-check { ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"; ip daddr { 10.96.0.0/16 } drop comment "Drop traffic to unallocated ClusterIPs"; }
-	chain filter-prerouting-pre-dnat { type filter hook prerouting priority -110; policy accept; ct state new jump firewall-check; }
-	chain filter-output-pre-dnat { type filter hook output priority -110; policy accept; ct state new jump firewall-check; }
-	chain filter-forward { type filter hook forward priority 0; policy accept; ct state new jump service-endpoints-check; ct state new jump cluster-ips-check; }
-	chain filter-input { type filter hook input priority 0; policy accept; ct state new jump nodeport-endpoints-check; ct state new jump service-endpoints-check; }
-	chain filter-output { type filter hook output priority 0; policy accept; ct state new jump service-endpoints-check; ct state new jump cluster-ips-check; }
-	chain firewall-check { ip daddr . meta l4proto . th dport vmap @firewall-ips; }
-	chain mark-for-masquerade { mark set mark or 0x4000; }
-	chain masquerading { mark and 0x4000 == 0 return; mark set mark xor 0x4000; masquerade fully-random; }
-	chain nat-output { type nat hook output priority -100; policy accept; jump services; }
-	chain nat-postrouting { type nat hook postrouting priority 100; policy accept; jump masquerading; }
-	chain nat-prerouting { type nat hook prerouting priority -100; policy accept; jump services; }
-	chain nodeport-endpoints-check { ip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports; }
-	chain reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports"; reject; }
-	chain services { ip daddr . meta l4proto . th dport vmap @service-ips; ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports; }
-	chain service-endpoints-check { ip daddr . meta l4proto . th dport vmap @no-endpoint-services; }
+{
+  b_nkp_table 4 "10.96.0.10, 10.96.0.20, 10.96.0.30" 10.96.0.0/16 \
+    '10.96.0.30 . tcp . 80 comment "default/gone:http" : goto reject-chain' \
+    "10.96.0.10 . tcp . 80 : goto $WEB, 10.96.0.20 . udp . 53 : goto $DNS" "tcp . 30080 : goto $WEBX"
+  cat <<N
 	chain $WEB { ip daddr 10.96.0.10 tcp dport 80 ip saddr != $POD_CIDR jump mark-for-masquerade; numgen random mod 2 vmap { 0 : goto $WEB1, 1 : goto $WEB2 }; }
 	chain $WEBX { jump mark-for-masquerade; goto $WEB; }
 	chain $WEB1 { ip saddr 10.244.1.3 jump mark-for-masquerade; meta l4proto tcp dnat to 10.244.1.3:8080; }
@@ -67,6 +41,7 @@ table ip kube-proxy {
 	chain $DNS2 { ip saddr 10.244.1.4 jump mark-for-masquerade; meta l4proto udp dnat to 10.244.1.4:5353; }
 }
 N
+} > "$WORK/kube-proxy.nft"
 # A second native table whose nat chain runs before kube-proxy's (dstnat - 10) and maps one connection (client port
 # 45010) to web1: the nat core stops at the first chain that maps, so neither iptables' nat PREROUTING nor kube-proxy's
 # nat-prerouting sees that connection.
@@ -78,8 +53,7 @@ table ip pkp-early {
 	}
 }
 N
-cp "$WORK/kube-proxy.nft" "$BUNDLE/nft-input.txt"
-nsx "$NODE_NS" nft -f "$WORK/kube-proxy.nft" || b_fail "nft -f kube-proxy.nft failed"
+b_nft_load "$WORK/kube-proxy.nft"
 
 cat > "$WORK/rules.v4" <<R
 *nat

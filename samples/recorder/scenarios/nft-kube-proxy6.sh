@@ -11,52 +11,26 @@ pkp_init nft-kube-proxy6 ipv6
 source "$PKP_LIB_DIR/lib-extra.sh"
 
 CLI6=fd00:10:244:1::2; WEB1=fd00:10:244:1::3; WEB2=fd00:10:244:1::4; POD6=fd00:10:244::/48
-make_node_ns; make_uplink_ns
-add_pod client 10.244.1.2 "$CLI6"
-add_pod web1 10.244.1.3 "$WEB1"
-add_pod web2 10.244.1.4 "$WEB2"
+b_nkp_node "$CLI6" "$WEB1" "$WEB2"
 
-h() { python3 -c 'import hashlib,base64,sys; print(base64.b32encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode()[:8])' "$1"; }
-SVC="service-$(h default/web6:http/tcp)-default/web6/tcp/http"
-EP1="endpoint-$(h "default/web6:http/tcp[$WEB1]:8080")-default/web6/tcp/http__[$WEB1]/8080"
-EP2="endpoint-$(h "default/web6:http/tcp[$WEB2]:8080")-default/web6/tcp/http__[$WEB2]/8080"
+SVC="service-$(b_nkp_hash default/web6:http/tcp)-default/web6/tcp/http"
+EP1="endpoint-$(b_nkp_hash "default/web6:http/tcp[$WEB1]:8080")-default/web6/tcp/http__[$WEB1]/8080"
+EP2="endpoint-$(b_nkp_hash "default/web6:http/tcp[$WEB2]:8080")-default/web6/tcp/http__[$WEB2]/8080"
 # nft chain names hold no colons: kube-proxy writes an IPv6 endpoint's address with dots (endpoint-...__fd00.10.244.1..3/8080)
-EP1="endpoint-$(h "default/web6:http/tcp[$WEB1]:8080")-default/web6/tcp/http__${WEB1//:/.}/8080"
-EP2="endpoint-$(h "default/web6:http/tcp[$WEB2]:8080")-default/web6/tcp/http__${WEB2//:/.}/8080"
+EP1="endpoint-$(b_nkp_hash "default/web6:http/tcp[$WEB1]:8080")-default/web6/tcp/http__${WEB1//:/.}/8080"
+EP2="endpoint-$(b_nkp_hash "default/web6:http/tcp[$WEB2]:8080")-default/web6/tcp/http__${WEB2//:/.}/8080"
 
-cat > "$WORK/kube-proxy6.nft" <<N
-table ip6 kube-proxy {
-	comment "rules for kube-proxy"
-	set cluster-ips { type ipv6_addr; comment "Active ClusterIPs"; elements = { fd00:10:96::10, fd00:10:96::30 }; }
-	set nodeport-ips { type ipv6_addr; comment "IPs that accept NodePort traffic"; elements = { $NODE_IP6 }; }
-	map firewall-ips { type ipv6_addr . inet_proto . inet_service : verdict; comment "destinations that are subject to LoadBalancerSourceRanges"; }
-	map no-endpoint-nodeports { type inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to service nodeports with no endpoints"; }
-	map no-endpoint-services { type ipv6_addr . inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to services with no endpoints"; elements = { fd00:10:96::30 . tcp . 80 comment "default/gone6:http" : goto reject-chain }; }
-	map service-ips { type ipv6_addr . inet_proto . inet_service : verdict; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic"; elements = { fd00:10:96::10 . tcp . 80 : goto $SVC }; }
-	map service-nodeports { type inet_proto . inet_service : verdict; comment "NodePort traffic"; }
-	chain cluster-ips-check { ip6 daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"; ip6 daddr { fd00:10:96::/112 } drop comment "Drop traffic to unallocated ClusterIPs"; }
-	chain filter-prerouting-pre-dnat { type filter hook prerouting priority -110; policy accept; ct state new jump firewall-check; }
-	chain filter-output-pre-dnat { type filter hook output priority -110; policy accept; ct state new jump firewall-check; }
-	chain filter-forward { type filter hook forward priority 0; policy accept; ct state new jump service-endpoints-check; ct state new jump cluster-ips-check; }
-	chain filter-input { type filter hook input priority 0; policy accept; ct state new jump nodeport-endpoints-check; ct state new jump service-endpoints-check; }
-	chain filter-output { type filter hook output priority 0; policy accept; ct state new jump service-endpoints-check; ct state new jump cluster-ips-check; }
-	chain firewall-check { ip6 daddr . meta l4proto . th dport vmap @firewall-ips; }
-	chain mark-for-masquerade { mark set mark or 0x4000; }
-	chain masquerading { mark and 0x4000 == 0 return; mark set mark xor 0x4000; masquerade fully-random; }
-	chain nat-output { type nat hook output priority -100; policy accept; jump services; }
-	chain nat-postrouting { type nat hook postrouting priority 100; policy accept; jump masquerading; }
-	chain nat-prerouting { type nat hook prerouting priority -100; policy accept; jump services; }
-	chain nodeport-endpoints-check { ip6 daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports; }
-	chain reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports"; reject; }
-	chain services { ip6 daddr . meta l4proto . th dport vmap @service-ips; ip6 daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports; }
-	chain service-endpoints-check { ip6 daddr . meta l4proto . th dport vmap @no-endpoint-services; }
+{
+  b_nkp_table 6 "fd00:10:96::10, fd00:10:96::30" fd00:10:96::/112 \
+    'fd00:10:96::30 . tcp . 80 comment "default/gone6:http" : goto reject-chain' "fd00:10:96::10 . tcp . 80 : goto $SVC"
+  cat <<N
 	chain $SVC { ip6 daddr fd00:10:96::10 tcp dport 80 ip6 saddr != $POD6 jump mark-for-masquerade; numgen random mod 2 vmap { 0 : goto $EP1, 1 : goto $EP2 }; }
 	chain $EP1 { ip6 saddr $WEB1 jump mark-for-masquerade; meta l4proto tcp dnat to [$WEB1]:8080; }
 	chain $EP2 { ip6 saddr $WEB2 jump mark-for-masquerade; meta l4proto tcp dnat to [$WEB2]:8080; }
 }
 N
-cp "$WORK/kube-proxy6.nft" "$BUNDLE/nft-input.txt"
-nsx "$NODE_NS" nft -f "$WORK/kube-proxy6.nft" || b_fail "nft -f kube-proxy6.nft failed"
+} > "$WORK/kube-proxy6.nft"
+b_nft_load "$WORK/kube-proxy6.nft"
 printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' > "$WORK/rules.v6"
 cp "$WORK/rules.v6" "$BUNDLE/rules-input.txt"
 load_rules6 "$WORK/rules.v6"
