@@ -55,7 +55,8 @@ final class NftConcatenation {
 
     /** The parts of an element's key ({@code 10.96.0.30 . tcp . 80 comment "ns/svc:port"}), its comment left out. */
     static List<String> parts(String key) {
-        String bare = COMMENT.matcher(key).replaceAll("").strip();
+        // a key without a comment is what the regex would leave it, without running it (a map's every element)
+        String bare = (key.contains("comment") ? COMMENT.matcher(key).replaceAll("") : key).strip();
         List<String> out = new ArrayList<>();
         for (String p : DOT.split(bare)) {
             out.add(p.strip());

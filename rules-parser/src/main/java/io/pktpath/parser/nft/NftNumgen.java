@@ -65,6 +65,8 @@ final class NftNumgen {
             parsed.add(new Element(from, Math.min(to, modulus - 1), e.get()));
         }
         parsed.sort(Comparator.comparingInt(Element::from));
+        // numgen random mod N: the same words for every element's draw (a 30,000-service table has 90,000 of them)
+        String selector = String.join(" ", words.subList(vmap - 4, vmap));
         List<Rule> out = new ArrayList<>();
         long left = modulus;
         int previousEnd = -1;
@@ -80,7 +82,7 @@ final class NftNumgen {
             if (e.element().continues()) {
                 continue; // like a key not listed: the draw goes on to the chain's next rule
             }
-            Draw draw = values >= left ? null : draw(words.subList(vmap - 4, vmap), e.element(),
+            Draw draw = values >= left ? null : draw(selector, e.element(),
                     BigDecimal.valueOf(values).divide(BigDecimal.valueOf(left), 11, RoundingMode.HALF_EVEN));
             left -= values;
             NftRuleTranslator.Outcome o = translate.translate(e.element().rule(words.subList(0, vmap - 4), words,
@@ -97,10 +99,10 @@ final class NftNumgen {
      * The draw of {@code element} of the map selected by {@code selector} ({@code numgen random mod 2}), taken with
      * {@code probability} of what the elements before it left.
      */
-    private static Draw draw(List<String> selector, NftMapElement element, BigDecimal probability) {
+    private static Draw draw(String selector, NftMapElement element, BigDecimal probability) {
         String key = element.key().strip();
         return new Draw("-m statistic --mode random --probability " + probability.toPlainString(),
-                String.join(" ", selector), "numgen " + key + " -> " + String.join(" ", element.verdict()),
+                selector, "numgen " + key + " -> " + String.join(" ", element.verdict()),
                 "numgen != " + key);
     }
 

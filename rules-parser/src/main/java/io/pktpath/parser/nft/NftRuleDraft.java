@@ -232,7 +232,25 @@ final class NftRuleDraft {
 
     /** The variant's conditions (and the statement's target, if any) as iptables-save reads them. */
     private Optional<Rule> parsed(String variant) {
-        return reader.read(isNat() ? "nat" : "filter",
-                String.join(" ", args(variant)) + (statement == null ? "" : " " + statement));
+        // what String.join(" ", args(variant)) + " " + statement writes, in one builder
+        StringBuilder line = new StringBuilder(128);
+        int words = 0;
+        if (protocol != null) {
+            line.append("-p ").append(protocol);
+            words++;
+        }
+        for (String match : fixed) {
+            (words++ == 0 ? line : line.append(' ')).append(match);
+        }
+        if (!variant.isEmpty()) {
+            (words++ == 0 ? line : line.append(' ')).append(variant);
+        }
+        for (String match : tail) {
+            (words++ == 0 ? line : line.append(' ')).append(match);
+        }
+        if (statement != null) {
+            line.append(' ').append(statement);
+        }
+        return reader.read(isNat() ? "nat" : "filter", line.toString());
     }
 }
