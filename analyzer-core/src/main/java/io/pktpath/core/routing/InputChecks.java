@@ -22,6 +22,7 @@ final class InputChecks {
     static final String ACCEPT_LOCAL = "accept_local";
     static final String RP_FILTER = "rp_filter";
     static final String FORWARDING = "forwarding";
+    static final String MULTICAST_MEMBERSHIP = "multicast membership";
 
     /** At most this many steps are remembered per kind (the bound only caps memory). */
     static final int MAX_REMEMBERED = 1 << 16;
@@ -40,6 +41,7 @@ final class InputChecks {
         return switch (check) {
             case RP_FILTER -> Disposition.RP_FILTER;
             case FORWARDING -> Disposition.FORWARDING_DISABLED;
+            case MULTICAST_MEMBERSHIP -> Disposition.NOT_JOINED;
             default -> Disposition.MARTIAN;
         };
     }

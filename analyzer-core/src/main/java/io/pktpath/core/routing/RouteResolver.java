@@ -23,6 +23,7 @@ final class RouteResolver {
     private final NodeFib fib;
     private final InputChecks checks;
     private final SourceSelector sources;
+    private final MulticastMembership membership;
     /** Whole input results of IPv4 packets, by every field input routing reads. */
     private final FlowAnswers<RouteResult> inputRoutesV4;
     /** The policy walk of IPv4 packets and what follows from it alone, by the fields the walk reads. */
@@ -44,6 +45,7 @@ final class RouteResolver {
         this.fib = fib;
         this.checks = new InputChecks(fib);
         this.sources = sources;
+        this.membership = new MulticastMembership(fib.interfaces(), fib.sysctls());
         PolicyWalker v4 = fib.walker(IpFamily.V4);
         boolean ports = v4.selectsProtocolOrPorts();
         this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, true, true, ports);
@@ -64,15 +66,26 @@ final class RouteResolver {
         IpAddress dst = p.dst();
         if (AddressClass.isLimitedBroadcast(dst) || AddressClass.isMulticast(dst)) {
             boolean bcast = AddressClass.isLimitedBroadcast(dst);
+            String type = bcast ? "broadcast" : "multicast";
+            RouteDecision d = new RouteDecision(-1, "", dst.toString(), type, p.inIface(), "", "", "");
+            List<String> notes = List.of();
+            if (!bcast && fromLoopback) {
+                notes = List.of("delivered locally only if a socket joined " + dst + " on " + p.inIface()
+                        + " (group membership is not in the bundle); assumed joined");
+            } else if (!bcast) {
+                // ip_route_input_rcu asks ip_check_mc_rcu before it validates the source; ip6_mc_input after PREROUTING.
+                MulticastMembership.Membership m = membership.of(dst, p.inIface(), fib.conf(p.inIface()));
+                if (m.answer() == MulticastMembership.Answer.NOT_JOINED) {
+                    steps.add(InputChecks.step(InputChecks.MULTICAST_MEMBERSHIP, false, m.detail()));
+                    return failed(d, steps, List.of());
+                }
+                notes = m.answer() == MulticastMembership.Answer.UNKNOWN ? List.of(m.detail()) : List.of();
+            }
             if (!fromLoopback && !checks.validateSource(p, steps)) {
                 return failed(NO_DECISION, steps, List.of());
             }
-            String type = bcast ? "broadcast" : "multicast";
-            List<String> notes = bcast ? List.of() : List.of("delivered locally only if a socket joined " + dst
-                    + " on " + p.inIface() + " (group membership is not in the bundle); assumed joined");
             return result(bcast ? RouteKind.BROADCAST : RouteKind.MULTICAST, Optional.empty(), Optional.empty(),
-                    Optional.empty(), new RouteDecision(-1, "", dst.toString(), type, p.inIface(), "", "", ""),
-                    List.of(), steps, notes);
+                    Optional.empty(), d, List.of(), steps, notes);
         }
         Lookup l = p.family() == IpFamily.V4 ? lookupsV4.get(p, this::lookUp) : lookUp(p);
         FibOutcome o = l.outcome();

@@ -21,6 +21,7 @@ public enum Disposition {
     TTL_EXCEEDED("TTL exceeded", true),
     MTU_EXCEEDED("too big for the egress MTU", true),
     MARTIAN("martian address", true),
+    NOT_JOINED("multicast group not joined on the input interface", false),
     INVALID_STATE("invalid conntrack state", true),
     CONNTRACK_RACE("lost in a conntrack insert race", true),
     QUEUED("queued to user space", false),
