@@ -40,14 +40,14 @@ public final class Analyzer {
                 || !bundle.routesV6().isEmpty();
     }
 
-    /** The node's network (interfaces, routes, rules, neighbors, sysctls, ipsets) as the routing layer models it. */
+    /** The node's network (interfaces, routes, rules, neighbors, sysctls, ipsets, multicast memberships) as the routing layer models it. */
     public static NodeNetwork network(Bundle bundle) {
         List<io.pktpath.parser.iproute.Route> routes = new ArrayList<>(bundle.routesV4());
         routes.addAll(bundle.routesV6());
         return NodeNetwork.of(new NetworkInputs(bundle.interfaces(), routes,
                 bundle.has(InputKind.IP_RULE) || !bundle.policyRulesV4().isEmpty() ? Optional.of(bundle.policyRulesV4()) : Optional.empty(),
                 !bundle.policyRulesV6().isEmpty() ? Optional.of(bundle.policyRulesV6()) : Optional.empty(),
-                bundle.neighbors(), bundle.sysctls(), bundle.ipsets(), bundle.sockets()));
+                bundle.neighbors(), bundle.sysctls(), bundle.ipsets(), bundle.sockets(), bundle.multicastGroups()));
     }
 
     /** The node the capture is replayed against: its network, rules, conntrack seeds and bridges, as analyze builds it. */

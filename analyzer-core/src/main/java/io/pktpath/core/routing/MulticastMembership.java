@@ -1,17 +1,22 @@
 package io.pktpath.core.routing;
 
 import io.pktpath.parser.iproute.InterfaceAddress;
+import io.pktpath.parser.iproute.JoinedGroup;
+import io.pktpath.parser.iproute.MulticastGroups;
 import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.sysctl.Sysctls;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether an input device has joined a multicast group, decided for the groups the kernel itself joins or leaves alone
- * (all-hosts/all-nodes, solicited-node, all-routers, the IGMPv3/MLDv2 report groups) from the bundle's addresses and
- * sysctls; any other group is {@link Answer#UNKNOWN}, since sockets join it and the bundle lists no memberships.
+ * Whether an input device has joined a multicast group. When {@code ip maddr} lists groups of the packet's family on the
+ * device, that list is the kernel's own (the one ip_check_mc_rcu and ipv6_chk_mcast_addr search) and answers for every
+ * group; otherwise (no listing, or none of the device or family) the answer is decided for the groups the kernel itself
+ * joins or leaves alone (all-hosts/all-nodes, solicited-node, all-routers, the IGMPv3/MLDv2 report groups) from the
+ * bundle's addresses and sysctls, and any other group is {@link Answer#UNKNOWN}, since sockets join it.
  */
 final class MulticastMembership {
     /** The three answers: joined by the kernel, not joined (the kernel drops the packet), or not knowable here. */
@@ -31,15 +36,36 @@ final class MulticastMembership {
 
     private final Interfaces interfaces;
     private final Sysctls sysctls;
+    private final List<MulticastGroups> listed;
 
-    MulticastMembership(Interfaces interfaces, Sysctls sysctls) {
+    /** The device memberships {@code listed} by {@code ip maddr} (empty: none listed). */
+    MulticastMembership(Interfaces interfaces, Sysctls sysctls, List<MulticastGroups> listed) {
         this.interfaces = interfaces;
         this.sysctls = sysctls;
+        this.listed = List.copyOf(listed);
     }
 
     /** Whether {@code dev} (with its settings {@code conf}) has joined {@code group}. */
     Membership of(IpAddress group, String dev, InterfaceConf conf) {
+        Optional<MulticastGroups> list = MulticastGroups.byName(listed, dev).filter(m -> m.lists(group.family()));
+        if (list.isPresent()) {
+            return fromListing(group, dev, list.get());
+        }
         return group.isV4() ? v4(group, dev) : v6(group, dev, conf);
+    }
+
+    /**
+     * The answer of the device's {@code ip maddr} list, which wins over the kernel's rules below: it is what the kernel
+     * joined, a socket's groups and a routing daemon's included.
+     */
+    private static Membership fromListing(IpAddress group, String dev, MulticastGroups list) {
+        Optional<JoinedGroup> g = list.find(group);
+        if (g.isPresent()) {
+            return joined(group + " is joined on " + dev + " (ip maddr, " + g.get().span() + ")");
+        }
+        String where = group.isV4() ? "ip_route_input (ip_check_mc_rcu)" : "ip6_mc_input (ipv6_chk_mcast_addr)";
+        return new Membership(Answer.NOT_JOINED, group + " is not joined on " + dev + " (ip maddr, " + list.span()
+                + "): the kernel drops it in " + where);
     }
 
     private Membership v4(IpAddress group, String dev) {
@@ -134,8 +160,10 @@ final class MulticastMembership {
         return new Membership(Answer.JOINED, detail);
     }
 
-    private static Membership unknown(IpAddress group, String dev) {
+    private Membership unknown(IpAddress group, String dev) {
+        String why = listed.isEmpty() ? "group membership is not in the bundle"
+                : "ip maddr lists no " + (group.isV4() ? "IPv4" : "IPv6") + " group of " + dev;
         return new Membership(Answer.UNKNOWN, "delivered locally only if a socket joined " + group + " on " + dev
-                + " (group membership is not in the bundle); assumed joined");
+                + " (" + why + "); assumed joined");
     }
 }

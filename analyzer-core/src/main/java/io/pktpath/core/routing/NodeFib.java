@@ -1,6 +1,7 @@
 package io.pktpath.core.routing;
 
 import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.parser.iproute.MulticastGroups;
 import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iproute.NextHop;
 import io.pktpath.parser.iproute.PolicyRule;
@@ -29,6 +30,7 @@ import java.util.TreeSet;
 final class NodeFib {
     private final Interfaces interfaces;
     private final Sysctls sysctls;
+    private final List<MulticastGroups> multicastGroups;
     private final Map<IpFamily, PolicyWalker> walkers = new EnumMap<>(IpFamily.class);
     private final Map<IpFamily, RouteTable> localTables = new EnumMap<>(IpFamily.class);
     private final Map<IpFamily, Boolean> customRules = new EnumMap<>(IpFamily.class);
@@ -48,6 +50,7 @@ final class NodeFib {
         }
         this.interfaces = new Interfaces(in.interfaces());
         this.sysctls = in.sysctls();
+        this.multicastGroups = in.multicastGroups();
         List<String> notes = new ArrayList<>();
         for (IpFamily f : IpFamily.values()) {
             Map<String, List<Route>> byTable = new LinkedHashMap<>();
@@ -125,6 +128,11 @@ final class NodeFib {
 
     Sysctls sysctls() {
         return sysctls;
+    }
+
+    /** The interfaces' multicast memberships as {@code ip maddr} listed them (empty when the bundle has none). */
+    List<MulticastGroups> multicastGroups() {
+        return multicastGroups;
     }
 
     List<String> assumptions() {

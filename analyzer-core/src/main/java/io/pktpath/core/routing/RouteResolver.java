@@ -45,7 +45,7 @@ final class RouteResolver {
         this.fib = fib;
         this.checks = new InputChecks(fib);
         this.sources = sources;
-        this.membership = new MulticastMembership(fib.interfaces(), fib.sysctls());
+        this.membership = new MulticastMembership(fib.interfaces(), fib.sysctls(), fib.multicastGroups());
         PolicyWalker v4 = fib.walker(IpFamily.V4);
         boolean ports = v4.selectsProtocolOrPorts();
         this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, true, true, ports);

@@ -7,6 +7,7 @@ import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipset.IpsetSaveParser;
 import io.pktpath.parser.iproute.IpAddrParser;
+import io.pktpath.parser.iproute.IpMaddrParser;
 import io.pktpath.parser.iproute.IpNeighParser;
 import io.pktpath.parser.iproute.IpRouteParser;
 import io.pktpath.parser.iproute.IpRuleParser;
@@ -38,6 +39,7 @@ final class TestNodes {
     private String sysctl = "";
     private String extraSysctl = "";
     private String ipset = "";
+    private String maddr = "";
 
     static TestNodes node() {
         return new TestNodes();
@@ -100,6 +102,12 @@ final class TestNodes {
         return this;
     }
 
+    /** {@code ip maddr show} text (none by default, also for {@link #bundle}). */
+    TestNodes maddr(String text) {
+        maddr = text;
+        return this;
+    }
+
     TestNodes ipset(String text) {
         ipset = text;
         return this;
@@ -114,7 +122,8 @@ final class TestNodes {
         List<Neighbor> neighbors = ok(IpNeighParser.parse("ip-neigh.txt", neigh));
         Sysctls sysctls = ok(SysctlParser.parse("sysctl.txt", sysctl + "\n" + extraSysctl));
         IpSets sets = ipset.isEmpty() ? IpSets.empty() : ok(IpsetSaveParser.parse("ipset.txt", ipset));
-        return new NetworkInputs(interfaces, all, r4, r6, neighbors, sysctls, sets);
+        return new NetworkInputs(interfaces, all, r4, r6, neighbors, sysctls, sets, Optional.empty(),
+                ok(IpMaddrParser.parse("ip-maddr.txt", maddr)));
     }
 
     NodeNetwork build() {

@@ -27,6 +27,8 @@ public final class BundleOptions {
             new FileOption("routes6", InputKind.IP_ROUTE, "ip -6 route show table all output"),
             new FileOption("ip-rule", InputKind.IP_RULE, "ip rule output"),
             new FileOption("neigh", InputKind.IP_NEIGH, "ip neigh (or ip -j neigh) output"),
+            new FileOption("maddr", InputKind.IP_MADDR, "ip maddr show output: the multicast groups each interface"
+                    + " joined (without it, a group no kernel rule joins is assumed joined)"),
             new FileOption("sysctl", InputKind.SYSCTL, "sysctl -a output"),
             new FileOption("ipset", InputKind.IPSET_SAVE, "ipset save output"),
             new FileOption("conntrack", InputKind.CONNTRACK_LIST, "conntrack -L output"),

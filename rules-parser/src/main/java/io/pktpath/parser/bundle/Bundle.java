@@ -3,6 +3,7 @@ package io.pktpath.parser.bundle;
 import io.pktpath.parser.conntrack.ConntrackEntry;
 import io.pktpath.parser.conntrack.ConntrackStats;
 import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.iproute.MulticastGroups;
 import io.pktpath.parser.iproute.Neighbor;
 import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iproute.PolicyRule;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * Everything read from one node's bundle: rulesets and counter snapshots per family, interfaces, routes and policy rules
  * per family, neighbors, sysctls, ipsets, conntrack entries (before/after) and statistics, kernel version, the capture and
  * trace-log paths (read later by their own readers), the sockets listed by {@code ss} (empty without such a file), the
+ * multicast memberships listed by {@code ip maddr} (empty without such a file), the
  * {@code nft list ruleset} output and what pktpath does with its native base chains (decided once, when the bundle is
  * assembled: which are replayed, translated, and why the others are not), every parse diagnostic and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
@@ -33,7 +35,8 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      List<Route> routesV6, List<PolicyRule> policyRulesV4, List<PolicyRule> policyRulesV6,
                      List<Neighbor> neighbors, Sysctls sysctls, IpSets ipsets, List<ConntrackEntry> conntrackBefore,
                      List<ConntrackEntry> conntrack, Optional<ConntrackStats> conntrackStatsBefore,
-                     Optional<ConntrackStats> conntrackStats, Optional<SocketTable> sockets, Optional<KernelVersion> kernel, List<Path> captures,
+                     Optional<ConntrackStats> conntrackStats, Optional<SocketTable> sockets,
+                     List<MulticastGroups> multicastGroups, Optional<KernelVersion> kernel, List<Path> captures,
                      List<Path> traceLogs, Optional<NftRuleset> nftRuleset, NftNativeReplay nftReplay,
                      List<Diagnostic> diagnostics,
                      BundleInventory inventory) {
@@ -55,6 +58,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         Objects.requireNonNull(conntrackStatsBefore, "conntrackStatsBefore");
         Objects.requireNonNull(conntrackStats, "conntrackStats");
         Objects.requireNonNull(sockets, "sockets");
+        multicastGroups = List.copyOf(multicastGroups);
         Objects.requireNonNull(kernel, "kernel");
         captures = List.copyOf(captures);
         traceLogs = List.copyOf(traceLogs);

@@ -10,9 +10,11 @@ import io.pktpath.parser.iproute.IpAddrJsonParser;
 import io.pktpath.parser.iproute.IpAddrParser;
 import io.pktpath.parser.iproute.IpNeighJsonParser;
 import io.pktpath.parser.iproute.IpNeighParser;
+import io.pktpath.parser.iproute.IpMaddrParser;
 import io.pktpath.parser.iproute.IpRouteJsonParser;
 import io.pktpath.parser.iproute.IpRouteParser;
 import io.pktpath.parser.iproute.IpRuleParser;
+import io.pktpath.parser.iproute.MulticastGroups;
 import io.pktpath.parser.iproute.Neighbor;
 import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iproute.PolicyRule;
@@ -72,6 +74,9 @@ final class BundleAssembler {
         Optional<ConntrackStats> stats = moment(InputKind.CONNTRACK_STATS, false,
                 f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
         Optional<SocketTable> sockets = sockets();
+        List<MulticastGroups> multicast = selection.pick(candidates(InputKind.IP_MADDR,
+                f -> parse(IpMaddrParser.parse(f.name(), f.text())), l -> l.stream().mapToLong(m -> 1 + m.groups().size())
+                        .sum()), "").orElse(List.of());
         Optional<KernelVersion> kernel = selection.pick(candidates(InputKind.KERNEL_VERSION,
                 f -> parse(KernelVersionParser.parse(f.name(), f.text())), v -> v.isPresent() ? 1 : 0), "")
                 .flatMap(v -> v);
@@ -85,12 +90,12 @@ final class BundleAssembler {
         }
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
-                rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel, captures, traces,
+                rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, multicast, kernel, captures, traces,
                 nft, nftReplay, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
-                routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, kernel,
+                routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, multicast, kernel,
                 captures, traces, nft, nftReplay, diagnostics, inventory);
     }
 

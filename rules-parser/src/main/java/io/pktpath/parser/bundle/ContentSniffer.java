@@ -16,6 +16,8 @@ public final class ContentSniffer {
     private static final Pattern ROUTE = Pattern.compile("^((unicast|local|broadcast|multicast|blackhole|unreachable|prohibit"
             + "|throw|anycast|nat)\\s+)?(default|[0-9a-fA-F.:]+(/\\d+)?)(\\s+(via|dev|proto|scope|src|metric|table|nhid"
             + "|from|tos|pref|expires|mtu|onlink|linkdown|error)\\b.*|\\s*)$");
+    private static final Pattern MADDR_HEADER = Pattern.compile("^\\d+:\\s+[^\\s\\\\]+\\\\?(\\s+(link|inet6?|family)\\s+\\S.*)?$");
+    private static final Pattern MADDR_ENTRY = Pattern.compile("^\\s+(link|inet6?|family)\\s+\\S.*");
     private static final Pattern NEXTHOP = Pattern.compile("^\\s+nexthop\\b.*");
     private static final Pattern NEIGH = Pattern.compile("^[0-9a-fA-F.:]+\\s+dev\\s+\\S+.*\\b(PERMANENT|NOARP|REACHABLE|STALE"
             + "|DELAY|PROBE|INCOMPLETE|FAILED|NONE|proxy)\\s*$");
@@ -114,6 +116,10 @@ public final class ContentSniffer {
         }
         if (IPSET_CREATE.matcher(first).matches()) {
             return Recognition.of(InputKind.IPSET_SAVE);
+        }
+        if (MADDR_HEADER.matcher(first).matches() && lines.stream().allMatch(l -> MADDR_HEADER.matcher(l).matches()
+                || MADDR_ENTRY.matcher(l).matches())) {
+            return Recognition.of(InputKind.IP_MADDR);
         }
         if (all(lines, RULE)) {
             return Recognition.of(InputKind.IP_RULE);

@@ -12,6 +12,7 @@ public enum InputKind {
     IP_RULE("ip rule"),
     IP_NEIGH("ip neigh"),
     IP_NEIGH_JSON("ip -j neigh"),
+    IP_MADDR("ip maddr"),
     SYSCTL("sysctl"),
     IPSET_SAVE("ipset save"),
     CONNTRACK_LIST("conntrack -L"),

@@ -24,6 +24,9 @@ final class JsonShape {
                 || !(array.items().get(0) instanceof JsonValue.JsonObject first)) {
             return Recognition.unknown("JSON that is not a non-empty ip -j array of objects");
         }
+        if (first.get("maddr").isPresent()) {
+            return Recognition.unknown("ip -j maddr JSON (not read; give the text form: ip maddr show)");
+        }
         if (first.get("ifindex").isPresent() && first.get("ifname").isPresent()) {
             return Recognition.of(InputKind.IP_ADDR_JSON);
         }

@@ -90,6 +90,26 @@ class BundleLoaderTest {
     }
 
     @Test
+    void ipMaddrIsRecognizedByContentAndItsMembershipsReachTheBundle() throws IOException {
+        TreeWriter.write(root, "sos_commands/networking/ip_maddr_show", "1:\tlo\n\tinet  224.0.0.1\n"
+                + "2:\teth0\n\tlink  01:00:5e:00:00:01\n\tinet  239.1.1.1 users 2\n\tinet  224.0.0.1\n"
+                + "\tinet6 ff02::1\n");
+        TreeWriter.write(root, "other/maddr-eth0", "2:\teth0\n\tinet  224.0.0.1\n");
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertTrue(b.has(InputKind.IP_MADDR));
+        assertEquals(List.of("lo", "eth0"), b.multicastGroups().stream().map(m -> m.dev()).toList());
+        assertEquals(3, b.multicastGroups().get(1).groups().size());
+        assertEquals(List.of("found other/maddr-eth0: ip maddr (not used: sos_commands/networking/ip_maddr_show"
+                        + " preferred)", "found sos_commands/networking/ip_maddr_show: ip maddr"),
+                b.inventory().lines().stream().filter(l -> l.startsWith("found")).toList());
+        assertEquals(List.of(), b.diagnostics());
+
+        Bundle none = BundleLoader.loadFiles(List.of());
+        assertEquals(List.of(), none.multicastGroups());
+        assertTrue(!none.has(InputKind.IP_MADDR));
+    }
+
+        @Test
     void nodeDumpShapedTreeWithCaptureTraceIpsetAndConntrack() throws IOException {
         TreeWriter.write(root, "node-1/iptables.txt", TreeWriter.IPTABLES_SAVE);
         TreeWriter.write(root, "node-1/ipsets", "create allowed hash:ip family inet hashsize 1024 maxelem 65536\n"

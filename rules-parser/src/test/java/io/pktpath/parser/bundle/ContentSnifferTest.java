@@ -35,6 +35,10 @@ class ContentSnifferTest {
                 + "\tnexthop via 10.0.0.1 dev eth0 weight 1\n"));
         assertEquals(Optional.of(InputKind.IP_NEIGH), kindOf("10.0.0.1 dev eth0 lladdr 52:54:00:12:35:02 STALE\n"));
         assertEquals(Optional.of(InputKind.IP_ROUTE), kindOf("10.0.0.1 dev eth0 scope link\n"));
+        assertEquals(Optional.of(InputKind.IP_MADDR), kindOf("1:\tlo\n\tinet  224.0.0.1\n\tinet6 ff02::1\n2:\teth0\n"
+                + "\tlink  33:33:00:00:00:01 users 2\n\tinet  239.1.1.1 users 2 static\n"));
+        assertEquals(Optional.of(InputKind.IP_MADDR), kindOf("2:\teth0\\\tinet6 ff02::1\n"));
+        assertEquals(Optional.of(InputKind.IP_RULE), kindOf("0:\tfrom all lookup local\n"));
         assertEquals(Optional.of(InputKind.TRACE_LOG), kindOf("PACKET: 2 3cb7b8b7 IN=eth0 SRC=10.0.0.1\n"
                 + " TRACE: 2 3cb7b8b7 raw:PREROUTING:policy:ACCEPT\n"));
         assertEquals(Optional.of(InputKind.IP_ADDR_JSON), kindOf("[{\"ifindex\":1,\"ifname\":\"lo\"}]"));
@@ -71,6 +75,8 @@ class ContentSnifferTest {
                 ContentSniffer.recognize(new byte[0], "[{\"a\":").reason());
         assertEquals("nft -j list ruleset JSON (not read; give the text form: nft list ruleset)",
                 ContentSniffer.recognize(new byte[0], "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}").reason());
+        assertEquals("ip -j maddr JSON (not read; give the text form: ip maddr show)", ContentSniffer.recognize(new byte[0],
+                "[{\"ifindex\":1,\"ifname\":\"lo\",\"maddr\":[{\"family\":\"inet\",\"address\":\"224.0.0.1\"}]}]").reason());
     }
 
     @Test

@@ -30,6 +30,8 @@ class ParsersNeverThrowProperties {
                     + "    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\n",
             "1025:\tnot from all to 10.0.0.0/16 fwmark 0x1/0x1 lookup main\n",
             "10.0.0.1 dev eth0 lladdr 52:54:00:12:35:02 router STALE\n",
+            "2:\teth0\n\tlink  01:00:5e:00:00:01 users 2 static\n\tinet  239.1.1.1\n"
+                    + "\tinet6 ff02::1:ff00:0\n3:\teth1\\\tinet  224.0.0.1\n",
             "net.ipv4.conf.all.rp_filter = 2\n/proc/sys/net/ipv4/ip_forward:1\n",
             "create s hash:ip,port family inet\nadd s 10.0.0.1,tcp:80 comment \"x y\"\n",
             "ipv4 2 tcp 6 117 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 "
@@ -59,6 +61,7 @@ class ParsersNeverThrowProperties {
         assertTrue(IpRuleParser.parse(f, text).value() != null);
         assertTrue(IpNeighParser.parse(f, text).value() != null);
         assertTrue(IpNeighJsonParser.parse(f, text).value() != null);
+        assertTrue(io.pktpath.parser.iproute.IpMaddrParser.parse(f, text).value() != null);
         assertTrue(SysctlParser.parse(f, text).value() != null);
         assertTrue(IpsetSaveParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.sockets.SsParser.parse(f, text).value() != null);
