@@ -27,7 +27,7 @@ final class AddressClass {
 
     /** 224.0.0.0/4 or ff00::/8. */
     static boolean isMulticast(IpAddress a) {
-        return a.isV4() ? (a.lo() >>> 28) == 0xe : (a.hi() >>> 56) == 0xff;
+        return a.isMulticast();
     }
 
     /** 255.255.255.255. */

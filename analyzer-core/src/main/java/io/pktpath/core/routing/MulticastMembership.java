@@ -33,6 +33,9 @@ final class MulticastMembership {
     private static final long V6_NODE = 0xff01000000000000L;
     private static final long V6_SITE = 0xff05000000000000L;
     private static final long V6_SOLICITED_PREFIX = 0x00000001ff000000L;
+    /** Where the kernel drops a packet to a group its input device has not joined, per family. */
+    private static final String V4_DROP = "ip_route_input (ip_check_mc_rcu)";
+    private static final String V6_DROP = "ip6_mc_input (ipv6_chk_mcast_addr)";
 
     private final Interfaces interfaces;
     private final Sysctls sysctls;
@@ -63,7 +66,7 @@ final class MulticastMembership {
         if (g.isPresent()) {
             return joined(group + " is joined on " + dev + " (ip maddr, " + g.get().span() + ")");
         }
-        String where = group.isV4() ? "ip_route_input (ip_check_mc_rcu)" : "ip6_mc_input (ipv6_chk_mcast_addr)";
+        String where = group.isV4() ? V4_DROP : V6_DROP;
         return new Membership(Answer.NOT_JOINED, group + " is not joined on " + dev + " (ip maddr, " + list.span()
                 + "): the kernel drops it in " + where);
     }
@@ -75,7 +78,7 @@ final class MulticastMembership {
         }
         if (g == V4_ALL_ROUTERS || g == V4_IGMPV3_REPORTS) {
             String what = g == V4_ALL_ROUTERS ? "all-routers" : "IGMPv3 reports";
-            return routersOnly(group, what, dev, IpFamily.V4, "ip_route_input (ip_check_mc_rcu)");
+            return routersOnly(group, what, dev, IpFamily.V4);
         }
         return unknown(group, dev);
     }
@@ -86,25 +89,21 @@ final class MulticastMembership {
         if ((hi == V6_LINK || hi == V6_NODE) && lo == 1) {
             return joined(group + " (all-nodes) is joined by the kernel on every interface");
         }
-        if (hi == V6_LINK && lo == 2) {
-            if (conf.forwardingV6()) {
+        if ((hi == V6_LINK || hi == V6_NODE || hi == V6_SITE) && lo == 2) {
+            if (!conf.forwardingV6()) {
+                return routersOnly(group, "all-routers, joined only with IPv6 forwarding: " + conf.forwardingV6Text(),
+                        dev, IpFamily.V6);
+            }
+            if (hi == V6_LINK) {
                 return joined(group + " (all-routers) is joined by the kernel on an interface with IPv6 forwarding ("
                         + conf.forwardingV6Text() + ")");
             }
-            return routersOnly(group, "all-routers, joined only with IPv6 forwarding: " + conf.forwardingV6Text(), dev,
-                    IpFamily.V6, "ip6_mc_input (ipv6_chk_mcast_addr)");
-        }
-        if ((hi == V6_NODE || hi == V6_SITE) && lo == 2) {
-            if (conf.forwardingV6()) {
-                return new Membership(Answer.UNKNOWN, "delivered locally only if " + dev + " joined " + group
-                        + ": the kernel joins it when IPv6 forwarding is turned on after the interface appeared ("
-                        + conf.forwardingV6Text() + "); assumed joined");
-            }
-            return routersOnly(group, "all-routers, joined only with IPv6 forwarding: " + conf.forwardingV6Text(), dev,
-                    IpFamily.V6, "ip6_mc_input (ipv6_chk_mcast_addr)");
+            return new Membership(Answer.UNKNOWN, "delivered locally only if " + dev + " joined " + group
+                    + ": the kernel joins it when IPv6 forwarding is turned on after the interface appeared ("
+                    + conf.forwardingV6Text() + "); assumed joined");
         }
         if (hi == V6_LINK && lo == 0x16) {
-            return routersOnly(group, "MLDv2 reports", dev, IpFamily.V6, "ip6_mc_input (ipv6_chk_mcast_addr)");
+            return routersOnly(group, "MLDv2 reports", dev, IpFamily.V6);
         }
         if (hi == V6_LINK && (lo & 0xffffffffff000000L) == V6_SOLICITED_PREFIX) {
             return solicitedNode(group, dev, conf);
@@ -137,14 +136,15 @@ final class MulticastMembership {
             }
         }
         return new Membership(Answer.NOT_JOINED, group + " is a solicited-node group and no address of " + dev
-                + " (ip addr) ends in its low 24 bits: the kernel drops it in ip6_mc_input (ipv6_chk_mcast_addr)");
+                + " (ip addr) ends in its low 24 bits: the kernel drops it in " + V6_DROP);
     }
 
     /** A group only multicast routers join: not joined unless the bundle shows multicast routing. */
-    private Membership routersOnly(IpAddress group, String what, String dev, IpFamily f, String where) {
+    private Membership routersOnly(IpAddress group, String what, String dev, IpFamily f) {
         String family = f == IpFamily.V4 ? "ipv4" : "ipv6";
-        String all = "net." + family + ".conf.all.mc_forwarding";
-        String own = "net." + family + ".conf." + dev.replace('.', '/') + ".mc_forwarding";
+        String where = f == IpFamily.V4 ? V4_DROP : V6_DROP;
+        String all = SysctlText.conf(family, "all", "mc_forwarding");
+        String own = SysctlText.conf(family, dev, "mc_forwarding");
         boolean routing = sysctls.number(all).orElse(0L) != 0 || sysctls.number(own).orElse(0L) != 0;
         if (routing) {
             return new Membership(Answer.UNKNOWN, "delivered locally only if " + dev + " joined " + group + " (" + what

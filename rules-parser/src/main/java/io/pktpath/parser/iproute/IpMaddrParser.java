@@ -102,7 +102,7 @@ public final class IpMaddrParser {
                 IpFamily family = kind.text().equals("inet") ? IpFamily.V4 : IpFamily.V6;
                 Token at = c.value(kind, "a multicast group address");
                 IpAddress group = TokenCursor.address(at);
-                if (group.family() != family || !multicast(group)) {
+                if (group.family() != family || !group.isMulticast()) {
                     throw new LineError("bad-address", "'" + at.text() + "' is not an " + (family == IpFamily.V4
                             ? "IPv4" : "IPv6") + " multicast group", family == IpFamily.V4 ? "a group in 224.0.0.0/4"
                             : "a group in ff00::/8", at.column());
@@ -135,10 +135,6 @@ public final class IpMaddrParser {
             }
         }
         return users;
-    }
-
-    private static boolean multicast(IpAddress a) {
-        return a.isV4() ? (a.lo() >>> 28) == 0xe : (a.hi() >>> 56) == 0xff;
     }
 
     /** One interface's entries while its lines are read. */

@@ -45,6 +45,11 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
         return family == IpFamily.V4;
     }
 
+    /** A multicast group: 224.0.0.0/4 or ff00::/8. */
+    public boolean isMulticast() {
+        return isV4() ? (lo >>> 28) == 0xe : (hi >>> 56) == 0xff;
+    }
+
     /** Parses a dotted-quad IPv4 or a textual IPv6 address (no prefix, no brackets, no zone). */
     public static IpAddress parse(String text) throws InvalidValueException {
         if (text.indexOf(':') >= 0) {
