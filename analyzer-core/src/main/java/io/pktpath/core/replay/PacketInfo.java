@@ -2,6 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.packet.DecodeStatus;
 import io.pktpath.core.packet.PacketView;
+import io.pktpath.core.trace.TcpFlagLetters;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -142,23 +143,11 @@ final class PacketInfo {
 
     /** Appends the TCP flags tcpdump-style: S, F, R, P, U, then {@code .} for ACK. */
     private void flags(int f) {
-        if ((f & 0x02) != 0) {
-            put((byte) 'S');
-        }
-        if ((f & 0x01) != 0) {
-            put((byte) 'F');
-        }
-        if ((f & 0x04) != 0) {
-            put((byte) 'R');
-        }
-        if ((f & 0x08) != 0) {
-            put((byte) 'P');
-        }
-        if ((f & 0x20) != 0) {
-            put((byte) 'U');
-        }
-        if ((f & 0x10) != 0) {
-            put((byte) '.');
+        for (int i = 0; i < TcpFlagLetters.count(); i++) {
+            char letter = TcpFlagLetters.letter(f, i);
+            if (letter != 0) {
+                put((byte) letter);
+            }
         }
     }
 

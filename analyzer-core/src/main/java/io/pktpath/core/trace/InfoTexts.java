@@ -27,14 +27,7 @@ final class InfoTexts {
         Addresses.appendEndpoint(sb, p.dst().get(), p.dport());
         if (p.proto() == 6) {
             int f = p.tcpFlags();
-            sb.append(" [");
-            flag(sb, f, 0x02, 'S');
-            flag(sb, f, 0x01, 'F');
-            flag(sb, f, 0x04, 'R');
-            flag(sb, f, 0x08, 'P');
-            flag(sb, f, 0x20, 'U');
-            flag(sb, f, 0x10, '.');
-            sb.append(']');
+            TcpFlagLetters.append(sb.append(" ["), f).append(']');
             if (p.tcpSeq() >= 0) {
                 sb.append(" seq ").append(p.tcpSeq());
             }
@@ -43,11 +36,5 @@ final class InfoTexts {
             }
         }
         return sb.append(" len ").append(p.payloadLength());
-    }
-
-    private static void flag(StringBuilder sb, int flags, int bit, char letter) {
-        if ((flags & bit) != 0) {
-            sb.append(letter);
-        }
     }
 }
