@@ -109,6 +109,25 @@ class CommandsTest {
     }
 
     @Test
+    void multicastMembershipsNamedWithMaddrDecideAndABadLineIsNamed(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws java.io.IOException {
+        String b = Cli.bundle("multicast-reports");
+        Cli.Result r = Cli.run("analyze", "--rules", b + "/iptables-save.txt", "--rules6", b + "/ip6tables-save.txt",
+                "--addr", b + "/ip-addr.txt", "--routes", b + "/ip-route.txt", "--sysctl", b + "/sysctl.txt",
+                "--capture", b + "/capture.pcap", "--maddr", b + "/ip-maddr.txt", "--summary-only");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("  NOT_JOINED                 10  multicast group not joined on the input interface"),
+                r.out());
+        java.nio.file.Path bad = dir.resolve("ip-maddr.txt");
+        java.nio.file.Files.writeString(bad, "2:\tcali0\n\tinet 10.0.0.1\n");
+        Cli.Result withBad = Cli.run("analyze", "--rules", b + "/iptables-save.txt", "--addr", b + "/ip-addr.txt",
+                "--routes", b + "/ip-route.txt", "--capture", b + "/capture.pcap", "--maddr", bad.toString(),
+                "--summary-only");
+        assertTrue(withBad.out().contains("ip-maddr.txt:2:7: error[bad-address]: '10.0.0.1' is not an IPv4 multicast"
+                + " group (expected: a group in 224.0.0.0/4)"), withBad.out() + withBad.err());
+    }
+
+    @Test
     void verifyAgreesOnARecordedBundle() {
         Cli.Result r = Cli.run("verify", Cli.bundle("no-endpoints-reject"));
         assertTrue(r.out().startsWith("verify no-endpoints-reject\nkernel packets: "), r.out());
