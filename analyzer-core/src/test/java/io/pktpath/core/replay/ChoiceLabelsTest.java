@@ -122,4 +122,75 @@ class ChoiceLabelsTest {
             assertEquals(reference(List.of(p), List.of(1)), labels.label(List.of(p), List.of(1)));
         }
     }
+
+    @Test
+    void branchesMetAgainGetTheirLabelsFromTheFirstRule() {
+        ChoiceLabels labels = new ChoiceLabels();
+        SplittableRandom rnd = new SplittableRandom(11);
+        List<List<String>> outcomeSets = List.of(List.of("match (p=0.25000000000)", "no match"), List.of("match", "no match"),
+                List.of("a", "b", "c"));
+        List<RuleRef> rules = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            rules.add(rule("KUBE-SVC-R", i));
+        }
+        // a few branch shapes met over and over, as every first packet to a service meets its endpoints' rules
+        List<List<Integer>> shapes = new ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            List<Integer> shape = new ArrayList<>();
+            int size = 1 + rnd.nextInt(4);
+            for (int i = 0; i < size; i++) {
+                shape.add(rnd.nextInt(rules.size()) * 16 + rnd.nextInt(outcomeSets.size()) * 4 + rnd.nextInt(2));
+            }
+            shapes.add(shape);
+        }
+        for (int n = 0; n < 5_000; n++) {
+            List<ChoicePoint> points = new ArrayList<>();
+            List<Integer> picks = new ArrayList<>();
+            for (int code : shapes.get(rnd.nextInt(shapes.size()))) {
+                List<String> outcomes = outcomeSets.get(code / 4 % 4);
+                // an equal list that is not the same instance must be found too
+                points.add(point(rules.get(code / 16), rnd.nextBoolean() ? outcomes : new ArrayList<>(outcomes)));
+                picks.add(code % 4 % outcomes.size());
+            }
+            assertEquals(reference(points, picks), labels.label(points, picks));
+        }
+    }
+
+    @Test
+    void aRuleMetWithOtherOutcomesForgetsTheBranchesThatStartedThere() {
+        ChoiceLabels labels = new ChoiceLabels();
+        RuleRef first = rule("KUBE-SVC-O", 1);
+        RuleRef second = rule("KUBE-SVC-O", 2);
+        List<String> random = List.of("match", "no match");
+        List<String> other = List.of("ACCEPT", "DROP");
+        List<ChoicePoint> points = List.of(point(first, random), point(second, random));
+        assertEquals("nat KUBE-SVC-O #1: no match; nat KUBE-SVC-O #2: match", labels.label(points, List.of(1, 0)));
+        List<ChoicePoint> changed = List.of(point(first, other), point(second, random));
+        assertEquals("nat KUBE-SVC-O #1: DROP; nat KUBE-SVC-O #2: match", labels.label(changed, List.of(1, 0)));
+        List<ChoicePoint> secondChanged = List.of(point(first, other), point(second, other));
+        assertEquals("nat KUBE-SVC-O #1: DROP; nat KUBE-SVC-O #2: ACCEPT", labels.label(secondChanged, List.of(1, 0)));
+    }
+
+    @Test
+    void aServiceWithMoreEndpointsThanTheBranchesKeptIsLabelledRight() {
+        ChoiceLabels labels = new ChoiceLabels();
+        List<String> random = List.of("match", "no match");
+        int endpoints = ChoiceLabels.MAX_BRANCHES * 2 + 3;
+        List<RuleRef> rules = new ArrayList<>();
+        for (int i = 1; i < endpoints; i++) {
+            rules.add(rule("KUBE-SVC-BIG", i));
+        }
+        for (int round = 0; round < 3; round++) {
+            // the enumeration of one first packet: branch k said "no match" k times, then "match"
+            for (int k = 0; k < endpoints; k++) {
+                List<ChoicePoint> points = new ArrayList<>();
+                List<Integer> picks = new ArrayList<>();
+                for (int i = 0; i <= Math.min(k, rules.size() - 1); i++) {
+                    points.add(point(rules.get(i), random));
+                    picks.add(i < k ? 1 : 0);
+                }
+                assertEquals(reference(points, picks), labels.label(points, picks));
+            }
+        }
+    }
 }
