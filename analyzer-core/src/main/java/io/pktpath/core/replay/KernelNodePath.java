@@ -625,7 +625,8 @@ public final class KernelNodePath implements NodePath {
             }
         }
         s.egress = Optional.of(new Egress(dev, s.packet.tuple()));
-        StringBuilder why = new StringBuilder(128).append(success == Disposition.FORWARDED ? "forwarded out " : "sent out ")
+        // a forwarded NATed packet's sentence runs to about 150 characters: room for it without growing
+        StringBuilder why = new StringBuilder(192).append(success == Disposition.FORWARDED ? "forwarded out " : "sent out ")
                 .append(dev);
         if (rr.nextHop().isPresent() && !rr.nextHop().get().equals(s.packet.dst())) {
             Addresses.append(why.append(" via "), rr.nextHop().get());
