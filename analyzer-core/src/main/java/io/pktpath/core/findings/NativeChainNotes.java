@@ -55,7 +55,7 @@ public final class NativeChainNotes {
         }
         List<String> notes = new ArrayList<>(t.notes());
         notes.addAll(added);
-        return new PacketTrace(t.packet(), t.role(), t.path(), t.disposition(), t.reason(), t.nat(), t.route(),
+        return new PacketTrace(t.packet(), t.role(), t.path(), t.disposition(), t.reasonText(), t.nat(), t.route(),
                 t.correlated(), t.alternatives(), t.misses(), notes, t.flowId(), t.reassembled());
     }
 

@@ -624,14 +624,11 @@ public final class KernelNodePath implements NodePath {
                         + ": assumed to resolve (the kernel sends ARP/NDP)" : n.detail());
             }
         }
-        s.egress = Optional.of(new Egress(dev, s.packet.tuple()));
-        // a forwarded NATed packet's sentence runs to about 150 characters: room for it without growing
-        StringBuilder why = new StringBuilder(192).append(success == Disposition.FORWARDED ? "forwarded out " : "sent out ")
-                .append(dev);
-        if (rr.nextHop().isPresent() && !rr.nextHop().get().equals(s.packet.dst())) {
-            Addresses.append(why.append(" via "), rr.nextHop().get());
-        }
-        s.end(success, appendNatSuffix(appendEndpoint(why.append(" to "), s.packet), s).toString());
+        Tuple after = s.packet.tuple();
+        s.egress = Optional.of(new Egress(dev, after));
+        IpAddress via = rr.nextHop().isPresent() && !rr.nextHop().get().equals(s.packet.dst()) ? rr.nextHop().get() : null;
+        s.end(success, new LeavingSentence(success == Disposition.FORWARDED, dev, via, s.packet,
+                s.before.equals(after) ? null : s.before));
     }
 
     // ---------------------------------------------------------------- bridged frames

@@ -2,6 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.NatChange;
+import io.pktpath.core.trace.ReasonText;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
@@ -15,17 +16,29 @@ import java.util.Optional;
  * commit token the {@link NodePath} applies when this run is the one that happened, and the packet's fwmark when the run
  * ended (a tunnel device's encapsulated packet, or a decapsulated one, starts with it).
  */
-public record PathRun(List<TraceStep> steps, Disposition disposition, String reason, Optional<NatChange> nat,
+public record PathRun(List<TraceStep> steps, Disposition disposition, ReasonText reasonText, Optional<NatChange> nat,
                       Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
                       long flowId, Object commitToken, long mark) {
     public PathRun {
         steps = io.pktpath.core.trace.JoinedList.immutable(steps);
         Objects.requireNonNull(disposition, "disposition");
-        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(reasonText, "reasonText");
         Objects.requireNonNull(nat, "nat");
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(egress, "egress");
         misses = List.copyOf(misses);
         notes = List.copyOf(notes);
+    }
+
+    /** A run whose sentence is given as text. */
+    public PathRun(List<TraceStep> steps, Disposition disposition, String reason, Optional<NatChange> nat,
+                   Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
+                   long flowId, Object commitToken, long mark) {
+        this(steps, disposition, ReasonText.of(reason), nat, route, egress, misses, notes, flowId, commitToken, mark);
+    }
+
+    /** The sentence a person reads for the disposition. */
+    public String reason() {
+        return reasonText.toString();
     }
 }

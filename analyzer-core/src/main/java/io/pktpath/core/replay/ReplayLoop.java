@@ -8,6 +8,7 @@ import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.ReasonText;
 import io.pktpath.core.trace.Reassembled;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
@@ -461,7 +462,7 @@ public final class ReplayLoop {
         if (branches.size() > 1) {
             for (BranchEnumerator.Branch<PathRun> b : branches) {
                 PathRun r = b.result();
-                alternatives.add(new Alternative(b.label(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reason()));
+                alternatives.add(new Alternative(b.label(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reasonText()));
             }
         }
         PathRun run = chosenRun;
@@ -489,7 +490,7 @@ public final class ReplayLoop {
         }
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
-                committed.disposition().isPresent() ? committed.reason() : run.reason(), run.nat(), run.route(),
+                committed.disposition().isPresent() ? ReasonText.of(committed.reason()) : run.reasonText(), run.nat(), run.route(),
                 correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole);
         for (int i = 0; i < correlated.size(); i++) {
             claimedBy.put(correlated.get(i), trace);
@@ -627,7 +628,7 @@ public final class ReplayLoop {
         misses.addAll(received.result().misses());
         PathRun r = received.result();
         return new PacketTrace(cp.summary(), FrameRole.LOCAL_OUT, steps, committed.disposition().orElse(r.disposition()),
-                committed.disposition().isPresent() ? committed.reason() : r.reason(), r.nat().or(() -> sent.result().nat()),
+                committed.disposition().isPresent() ? ReasonText.of(committed.reason()) : r.reasonText(), r.nat().or(() -> sent.result().nat()),
                 r.route(), List.of(), List.of(), misses, dedupe(notes), r.flowId());
     }
 
@@ -1043,7 +1044,7 @@ public final class ReplayLoop {
         if (!fragment) {
             // a whole packet's copy: its reason (the packet of frame N leaving on IFACE[ after NAT]) is written from
             // the trace's fields when a view asks for it (PacketTrace.reason)
-            return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), null,
+            return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), (ReasonText) null,
                     original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(),
                     List.of(), original.flowId(), Optional.empty());
         }

@@ -10,13 +10,13 @@ import java.util.Optional;
  * elsewhere, the alternatives where the capture could not decide, the rules that missed (on request), assumptions made,
  * for a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw, and for an overlay's
  * frame, its tie to the tunnel frame that carries it or the frame it carries. The reason of a whole packet's egress copy
- * may be left to its fields ({@code reason} null), as half the frames of a node's capture are such copies: {@link
- * #reason()} writes it when asked.
+ * may be left to its fields ({@code reasonText} null), as half the frames of a node's capture are such copies, and a
+ * leaving packet's is a {@link ReasonText} written when read: {@link #reason()} writes either when asked.
  */
 public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
-                          String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
-                          List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId,
-                          Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel) {
+                          ReasonText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                          List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
+                          long flowId, Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel) {
     public PacketTrace {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(role, "role");
@@ -25,7 +25,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         Objects.requireNonNull(nat, "nat");
         Objects.requireNonNull(route, "route");
         correlated = List.copyOf(correlated);
-        if (reason == null && (role != FrameRole.EGRESS_COPY || correlated.size() != 1 || reassembled.isPresent())) {
+        if (reasonText == null && (role != FrameRole.EGRESS_COPY || correlated.size() != 1 || reassembled.isPresent())) {
             throw new NullPointerException("reason");
         }
         alternatives = List.copyOf(alternatives);
@@ -35,31 +35,61 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         Objects.requireNonNull(tunnel, "tunnel");
     }
 
+    /** A trace whose sentence is given as text (null: an egress copy's, left to its fields). */
+    public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                       String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
+                       List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId,
+                       Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel) {
+        this(packet, role, path, disposition, text(reason), nat, route, correlated, alternatives, misses, notes, flowId,
+                reassembled, tunnel);
+    }
+
     /** A trace with no tie to a tunnel. */
+    public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                       ReasonText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                       List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
+                       long flowId, Optional<Reassembled> reassembled) {
+        this(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses, notes, flowId,
+                reassembled, Optional.empty());
+    }
+
+    /** A trace with no tie to a tunnel, its sentence given as text. */
     public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
                        String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
                        List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId,
                        Optional<Reassembled> reassembled) {
-        this(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes, flowId,
+        this(packet, role, path, disposition, text(reason), nat, route, correlated, alternatives, misses, notes, flowId,
                 reassembled, Optional.empty());
     }
 
     /** A trace of a frame that is a whole packet (no reassembled datagram). */
     public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                       ReasonText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                       List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
+                       long flowId) {
+        this(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses, notes, flowId,
+                Optional.empty());
+    }
+
+    /** A trace of a frame that is a whole packet, its sentence given as text. */
+    public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
                        String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
                        List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId) {
-        this(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes, flowId,
-                Optional.empty());
+        this(packet, role, path, disposition, text(reason), nat, route, correlated, alternatives, misses, notes, flowId,
+                Optional.<Reassembled>empty());
+    }
+
+    private static ReasonText text(String reason) {
+        return reason == null ? null : ReasonText.of(reason);
     }
 
     /**
      * The sentence a person reads for the disposition; for a whole packet's egress copy whose reason was left to its
      * fields, {@code the packet of frame N leaving on IFACE[ after NAT]}.
      */
-    @Override
     public String reason() {
-        if (reason != null) {
-            return reason;
+        if (reasonText != null) {
+            return reasonText.toString();
         }
         StringBuilder sb = new StringBuilder(64).append("the packet of frame ").append(correlated.get(0))
                 .append(" leaving on ").append(packet.iface().isEmpty() ? "its output interface" : packet.iface());
@@ -68,8 +98,8 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
 
     /** This trace tied to a tunnel by {@code tie}. */
     public PacketTrace withTunnel(TunnelTie tie) {
-        return new PacketTrace(packet, role, path, disposition, reason, nat, route, correlated, alternatives, misses, notes,
-                flowId, reassembled, Optional.of(tie));
+        return new PacketTrace(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses,
+                notes, flowId, reassembled, Optional.of(tie));
     }
 
     /**

@@ -1,0 +1,49 @@
+package io.pktpath.core.replay;
+
+import io.pktpath.core.engine.Packet;
+import io.pktpath.core.packet.Addresses;
+import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.net.IpAddress;
+
+/**
+ * The sentence of a packet that leaves the node, {@code forwarded out DEV via NEXT-HOP to DST:PORT (NAT: BEFORE became
+ * AFTER)} ({@code sent out} for the node's own), written when read: the replay keeps the parts it already holds.
+ */
+final class LeavingSentence extends ReasonText {
+    private final boolean forwarded;
+    private final String dev;
+    /** The next hop, when it is not the packet's destination; else null. */
+    private final IpAddress via;
+    /** The packet as it left (its destination and port, and its tuple after NAT). */
+    private final Packet left;
+    /** The packet's tuple before NAT when NAT changed it; else null. */
+    private final Tuple before;
+
+    LeavingSentence(boolean forwarded, String dev, IpAddress via, Packet left, Tuple before) {
+        this.forwarded = forwarded;
+        this.dev = dev;
+        this.via = via;
+        this.left = left;
+        this.before = before;
+    }
+
+    @Override
+    protected String write() {
+        // a forwarded NATed packet's sentence runs to about 150 characters: room for it without growing
+        StringBuilder sb = new StringBuilder(192).append(forwarded ? "forwarded out " : "sent out ").append(dev);
+        if (via != null) {
+            Addresses.append(sb.append(" via "), via);
+        }
+        sb.append(" to ");
+        if (left.hasPorts()) {
+            Addresses.appendEndpoint(sb, left.dst(), left.dport());
+        } else {
+            Addresses.append(sb, left.dst());
+        }
+        if (before != null) {
+            left.tuple().appendTo(before.appendTo(sb.append(" (NAT: ")).append(" became ")).append(')');
+        }
+        return sb.toString();
+    }
+}
