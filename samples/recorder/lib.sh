@@ -326,6 +326,8 @@ snapshot_state() {
       nsx "$n" ip neigh > "$b/ip-neigh.txt"
       nsx "$n" ip -j addr > "$b/ip-j-addr.json"
       nsx "$n" ip -j route show table all > "$b/ip-j-route.json"
+      nsx "$n" ip -j rule > "$b/ip-j-rule.json"
+      nsx "$n" ip -j -6 rule > "$b/ip-j-6-rule.json"
       nsx "$n" sysctl -a 2>/dev/null | grep -E "$SYSCTL_RE" | sort > "$b/sysctl.txt" || true
       nsx "$n" conntrack -L 2>/dev/null | sort > "$b/conntrack-L.txt" || true
       nsx "$n" conntrack -S > "$b/conntrack-S.txt" 2>/dev/null || true

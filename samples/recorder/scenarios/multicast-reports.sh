@@ -64,6 +64,7 @@ snapshot_state after
 b_netstat_snap after
 cp "$WORK/pod.txt" "$WORK/probes.txt"; b_keep_probes
 nsx "$NODE_NS" ip maddr show > "$BUNDLE/ip-maddr.txt"
+nsx "$NODE_NS" ip -j maddr show > "$BUNDLE/ip-j-maddr.json"
 
 f_igmp=$(b_expect_frames "IGMPv3 reports" "$CIF +(In|M) +IP 10\.244\.1\.2 > 224\.0\.0\.22: igmp v3 report" 1)
 f_mld=$(b_expect_frames "MLDv2 reports" "$CIF +(In|M) +IP6 fe80::[0-9a-f:]+ > ff02::16: HBH .*multicast listener report v2" 1)

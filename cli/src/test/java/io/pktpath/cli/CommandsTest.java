@@ -128,6 +128,36 @@ class CommandsTest {
     }
 
     @Test
+    void ipJsonMaddrAndRuleNamedOnTheCommandLineAreReadAsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        String b = Cli.bundle("multicast-reports");
+        java.nio.file.Path maddr = dir.resolve("maddr.json");
+        // ip -j maddr show of the same node state as the recording's ip-maddr.txt
+        java.nio.file.Files.writeString(maddr, "[{\"ifindex\":1,\"ifname\":\"lo\",\"maddr\":[{\"family\":\"inet\","
+                + "\"address\":\"224.0.0.1\"},{\"family\":\"inet6\",\"address\":\"ff02::1\"},{\"family\":\"inet6\","
+                + "\"address\":\"ff01::1\"}]},{\"ifindex\":2,\"ifname\":\"cali62608e08adc\",\"maddr\":[{\"link\":"
+                + "\"33:33:00:00:00:01\"},{\"link\":\"33:33:00:00:00:02\"},{\"link\":\"01:00:5e:00:00:01\"},{\"link\":"
+                + "\"33:33:ff:ee:ee:ee\"},{\"link\":\"33:33:ff:00:00:00\"},{\"family\":\"inet\",\"address\":\"224.0.0.1\"},"
+                + "{\"family\":\"inet6\",\"address\":\"ff02::1:ff00:0\"},{\"family\":\"inet6\",\"address\":"
+                + "\"ff02::1:ffee:eeee\"},{\"family\":\"inet6\",\"address\":\"ff02::2\"},{\"family\":\"inet6\","
+                + "\"address\":\"ff02::1\"},{\"family\":\"inet6\",\"address\":\"ff01::1\"}]}]\n");
+        java.nio.file.Path rules = dir.resolve("rules.json");
+        java.nio.file.Files.writeString(rules, "[{\"priority\":0,\"src\":\"all\",\"table\":\"local\"},\n"
+                + "{\"priority\":10,\"src\":\"all\",\"fwmark\":\"0xq\",\"table\":\"main\"},\n"
+                + "{\"priority\":32766,\"src\":\"all\",\"table\":\"main\"},{\"priority\":32767,\"src\":\"all\","
+                + "\"table\":\"default\"}]\n");
+        Cli.Result r = Cli.run("analyze", "--rules", b + "/iptables-save.txt", "--rules6", b + "/ip6tables-save.txt",
+                "--addr", b + "/ip-addr.txt", "--routes", b + "/ip-route.txt", "--sysctl", b + "/sysctl.txt",
+                "--capture", b + "/capture.pcap", "--maddr", maddr.toString(), "--ip-rule", rules.toString(),
+                "--summary-only");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("  NOT_JOINED                 10  multicast group not joined on the input interface"),
+                r.out());
+        assertTrue(r.out().contains("rules.json:2:37: error[bad-number]: '0xq' is not a number for fwmark"),
+                r.out() + r.err());
+    }
+
+    @Test
     void verifyAgreesOnARecordedBundle() {
         Cli.Result r = Cli.run("verify", Cli.bundle("no-endpoints-reject"));
         assertTrue(r.out().startsWith("verify no-endpoints-reject\nkernel packets: "), r.out());

@@ -45,7 +45,8 @@ public final class Analyzer {
         List<io.pktpath.parser.iproute.Route> routes = new ArrayList<>(bundle.routesV4());
         routes.addAll(bundle.routesV6());
         return NodeNetwork.of(new NetworkInputs(bundle.interfaces(), routes,
-                bundle.has(InputKind.IP_RULE) || !bundle.policyRulesV4().isEmpty() ? Optional.of(bundle.policyRulesV4()) : Optional.empty(),
+                bundle.has(InputKind.IP_RULE) || bundle.has(InputKind.IP_RULE_JSON) || !bundle.policyRulesV4().isEmpty()
+                        ? Optional.of(bundle.policyRulesV4()) : Optional.empty(),
                 !bundle.policyRulesV6().isEmpty() ? Optional.of(bundle.policyRulesV6()) : Optional.empty(),
                 bundle.neighbors(), bundle.sysctls(), bundle.ipsets(), bundle.sockets(), bundle.multicastGroups()));
     }

@@ -25,10 +25,10 @@ public final class BundleOptions {
             new FileOption("link", InputKind.IP_LINK, "ip link output"),
             new FileOption("routes", InputKind.IP_ROUTE, "ip route show table all (or ip -j route) output"),
             new FileOption("routes6", InputKind.IP_ROUTE, "ip -6 route show table all output"),
-            new FileOption("ip-rule", InputKind.IP_RULE, "ip rule output"),
+            new FileOption("ip-rule", InputKind.IP_RULE, "ip rule or ip -6 rule (or ip -j rule) output"),
             new FileOption("neigh", InputKind.IP_NEIGH, "ip neigh (or ip -j neigh) output"),
-            new FileOption("maddr", InputKind.IP_MADDR, "ip maddr show output: the multicast groups each interface"
-                    + " joined (without it, a group no kernel rule joins is assumed joined)"),
+            new FileOption("maddr", InputKind.IP_MADDR, "ip maddr show (or ip -j maddr show) output: the multicast groups"
+                    + " each interface joined (without it, a group no kernel rule joins is assumed joined)"),
             new FileOption("sysctl", InputKind.SYSCTL, "sysctl -a output"),
             new FileOption("ipset", InputKind.IPSET_SAVE, "ipset save output"),
             new FileOption("conntrack", InputKind.CONNTRACK_LIST, "conntrack -L output"),

@@ -99,6 +99,10 @@ public final class BundleSource {
             kind = InputKind.IP_ROUTE_JSON;
         } else if (json && kind == InputKind.IP_NEIGH) {
             kind = InputKind.IP_NEIGH_JSON;
+        } else if (json && kind == InputKind.IP_RULE) {
+            kind = InputKind.IP_RULE_JSON;
+        } else if (json && kind == InputKind.IP_MADDR) {
+            kind = InputKind.IP_MADDR_JSON;
         }
         String display = String.valueOf(path.getFileName());
         if (f.name().equals("rules6") && !display.toLowerCase(Locale.ROOT).contains("ip6")) {

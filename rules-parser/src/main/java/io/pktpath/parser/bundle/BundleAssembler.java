@@ -10,9 +10,11 @@ import io.pktpath.parser.iproute.IpAddrJsonParser;
 import io.pktpath.parser.iproute.IpAddrParser;
 import io.pktpath.parser.iproute.IpNeighJsonParser;
 import io.pktpath.parser.iproute.IpNeighParser;
+import io.pktpath.parser.iproute.IpMaddrJsonParser;
 import io.pktpath.parser.iproute.IpMaddrParser;
 import io.pktpath.parser.iproute.IpRouteJsonParser;
 import io.pktpath.parser.iproute.IpRouteParser;
+import io.pktpath.parser.iproute.IpRuleJsonParser;
 import io.pktpath.parser.iproute.IpRuleParser;
 import io.pktpath.parser.iproute.MulticastGroups;
 import io.pktpath.parser.iproute.Neighbor;
@@ -74,9 +76,7 @@ final class BundleAssembler {
         Optional<ConntrackStats> stats = moment(InputKind.CONNTRACK_STATS, false,
                 f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
         Optional<SocketTable> sockets = sockets();
-        List<MulticastGroups> multicast = selection.pick(candidates(InputKind.IP_MADDR,
-                f -> parse(IpMaddrParser.parse(f.name(), f.text())), l -> l.stream().mapToLong(m -> 1 + m.groups().size())
-                        .sum()), "").orElse(List.of());
+        List<MulticastGroups> multicast = multicastGroups();
         Optional<KernelVersion> kernel = selection.pick(candidates(InputKind.KERNEL_VERSION,
                 f -> parse(KernelVersionParser.parse(f.name(), f.text())), v -> v.isPresent() ? 1 : 0), "")
                 .flatMap(v -> v);
@@ -156,6 +156,20 @@ final class BundleAssembler {
                 f.text())), List::size), "").orElse(List.of());
     }
 
+    /** The multicast memberships of {@code ip maddr}, else of {@code ip -j maddr}. */
+    private List<MulticastGroups> multicastGroups() {
+        java.util.function.ToLongFunction<List<MulticastGroups>> size = l -> l.stream()
+                .mapToLong(m -> 1 + m.groups().size()).sum();
+        Optional<List<MulticastGroups>> text = selection.pick(candidates(InputKind.IP_MADDR,
+                f -> parse(IpMaddrParser.parse(f.name(), f.text())), size), "");
+        if (text.isPresent()) {
+            markUnused(List.of(InputKind.IP_MADDR, InputKind.IP_MADDR_JSON), InputKind.IP_MADDR);
+            return text.get();
+        }
+        return selection.pick(candidates(InputKind.IP_MADDR_JSON, f -> parse(IpMaddrJsonParser.parse(f.name(),
+                f.text())), size), "").orElse(List.of());
+    }
+
     private void markUnused(List<InputKind> order, InputKind used) {
         for (InputKind k : order.subList(order.indexOf(used) + 1, order.size())) {
             for (LoadedFile f : ofKind(k)) {
@@ -200,16 +214,28 @@ final class BundleAssembler {
                 ? IpRouteParser.parse(f.name(), f.text()) : IpRouteJsonParser.parse(f.name(), f.text())));
     }
 
+    /** The family's policy rules from {@code ip rule} text, else from {@code ip -j rule}. */
     private List<PolicyRule> policyRules(IpFamily family) {
+        String note = family == IpFamily.V4 ? "IPv4" : "IPv6";
+        Optional<List<PolicyRule>> text = selection.pick(ruleCandidates(InputKind.IP_RULE, family), note);
+        List<LoadedFile> json = ofKind(InputKind.IP_RULE_JSON).stream().filter(f -> RuleFamily.of(f) == family).toList();
+        if (text.isPresent()) {
+            json.forEach(f -> selection.use(f, "not used: ip rule text preferred"));
+            return text.get();
+        }
+        return selection.pick(ruleCandidates(InputKind.IP_RULE_JSON, family), note).orElse(List.of());
+    }
+
+    private List<Candidate<List<PolicyRule>>> ruleCandidates(InputKind kind, IpFamily family) {
         List<Candidate<List<PolicyRule>>> c = new ArrayList<>();
-        for (LoadedFile f : ofKind(InputKind.IP_RULE)) {
-            IpFamily fileFamily = RuleFamily.of(f);
-            if (fileFamily == family) {
-                List<PolicyRule> rules = parse(IpRuleParser.parse(f.name(), f.text(), fileFamily));
+        for (LoadedFile f : ofKind(kind)) {
+            if (RuleFamily.of(f) == family) {
+                List<PolicyRule> rules = parse(kind == InputKind.IP_RULE ? IpRuleParser.parse(f.name(), f.text(), family)
+                        : IpRuleJsonParser.parse(f.name(), f.text(), family));
                 c.add(new Candidate<>(f, rules, rules.size()));
             }
         }
-        return selection.pick(c, family == IpFamily.V4 ? "IPv4" : "IPv6").orElse(List.of());
+        return c;
     }
 
     private Sysctls sysctls() {

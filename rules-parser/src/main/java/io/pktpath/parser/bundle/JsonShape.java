@@ -4,7 +4,7 @@ import io.pktpath.parser.json.JsonReader;
 import io.pktpath.parser.json.JsonSyntaxException;
 import io.pktpath.parser.json.JsonValue;
 
-/** Recognizes {@code ip -j} JSON documents by the members of their first object. */
+/** Recognizes {@code ip -j} JSON documents (addr, link, rule, route, neigh, maddr) by the members of their first object. */
 final class JsonShape {
     private JsonShape() {
     }
@@ -25,10 +25,13 @@ final class JsonShape {
             return Recognition.unknown("JSON that is not a non-empty ip -j array of objects");
         }
         if (first.get("maddr").isPresent()) {
-            return Recognition.unknown("ip -j maddr JSON (not read; give the text form: ip maddr show)");
+            return Recognition.of(InputKind.IP_MADDR_JSON);
         }
         if (first.get("ifindex").isPresent() && first.get("ifname").isPresent()) {
             return Recognition.of(InputKind.IP_ADDR_JSON);
+        }
+        if (first.get("priority").isPresent()) {
+            return Recognition.of(InputKind.IP_RULE_JSON);
         }
         if (first.get("dst").isPresent() && first.get("state").isEmpty()) {
             return Recognition.of(InputKind.IP_ROUTE_JSON);
@@ -36,9 +39,6 @@ final class JsonShape {
         if (first.get("dst").isPresent()) {
             return Recognition.of(InputKind.IP_NEIGH_JSON);
         }
-        if (first.get("priority").isPresent()) {
-            return Recognition.unknown("ip -j rule JSON (not read; give the text form of ip rule)");
-        }
-        return Recognition.unknown("JSON of an unknown shape (not ip -j addr/link/route)");
+        return Recognition.unknown("JSON of an unknown shape (not ip -j addr/link/route/rule/neigh/maddr)");
     }
 }

@@ -27,21 +27,16 @@ public final class IpMaddrParser {
     }
 
     public static Parsed<List<MulticastGroups>> parse(String fileName, String text) {
-        String[] lines = text.split("\r?\n", -1);
         Diagnostics diags = new Diagnostics();
         Map<Integer, Builder> byIndex = new LinkedHashMap<>();
         Builder current = null;
         boolean skipBlock = false;
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            List<Token> tokens = Token.split(line);
-            if (tokens.isEmpty()) {
-                continue;
-            }
-            SourceSpan span = SourceSpan.line(fileName, i + 1);
-            boolean header = !Character.isWhitespace(line.charAt(0));
+        for (ListingLine l : ListingLine.of(fileName, text)) {
+            List<Token> tokens = l.tokens();
+            SourceSpan span = l.span();
+            boolean header = !l.indented();
             try {
-                TokenCursor c = new TokenCursor(tokens, line.length() + 1);
+                TokenCursor c = l.cursor();
                 if (header) {
                     current = null;
                     skipBlock = false;
@@ -55,9 +50,9 @@ public final class IpMaddrParser {
                     throw new LineError("orphan-line", "indented line before any interface header",
                             "an interface header such as '2:\teth0'", tokens.get(0).column());
                 }
-                entry(c, current, span, line.strip());
+                entry(c, current, span, l.line().strip());
             } catch (LineError e) {
-                diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
+                l.report(e, diags);
                 if (header && current == null) {
                     skipBlock = true;
                 }

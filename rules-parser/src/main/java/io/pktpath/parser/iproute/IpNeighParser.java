@@ -26,20 +26,13 @@ public final class IpNeighParser {
     }
 
     public static Parsed<List<Neighbor>> parse(String fileName, String text) {
-        String[] lines = text.split("\r?\n", -1);
         Diagnostics diags = new Diagnostics();
         List<Neighbor> out = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            List<Token> tokens = Token.split(line);
-            if (tokens.isEmpty()) {
-                continue;
-            }
-            SourceSpan span = SourceSpan.line(fileName, i + 1);
+        for (ListingLine l : ListingLine.of(fileName, text)) {
             try {
-                out.add(read(new TokenCursor(tokens, line.length() + 1), span, line.strip()));
+                out.add(read(l.cursor(), l.span(), l.line().strip()));
             } catch (LineError e) {
-                diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
+                l.report(e, diags);
             }
         }
         return new Parsed<>(List.copyOf(out), diags.toList());

@@ -3,7 +3,6 @@ package io.pktpath.parser.iproute;
 import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.Diagnostics;
 import io.pktpath.parser.diag.Parsed;
-import io.pktpath.parser.diag.SourceSpan;
 import io.pktpath.parser.net.IpFamily;
 
 import java.util.ArrayList;
@@ -30,20 +29,16 @@ public final class IpRouteParser {
 
     /** Parses with a known family (for {@code default} routes) and the table of routes printed without {@code table}. */
     public static Parsed<List<Route>> parse(String fileName, String text, Optional<IpFamily> family, String defaultTable) {
-        String[] lines = text.split("\r?\n", -1);
+        List<ListingLine> lines = ListingLine.of(fileName, text);
         IpFamily fileFamily = family.orElseGet(() -> inferFamily(lines));
         Diagnostics diags = new Diagnostics();
         List<Route> routes = new ArrayList<>();
         RouteBuilder pending = null;
         boolean skippingContinuations = false;
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            List<Token> tokens = Token.split(line);
-            if (tokens.isEmpty()) {
-                continue;
-            }
-            SourceSpan span = SourceSpan.line(fileName, i + 1);
-            boolean continuation = Character.isWhitespace(line.charAt(0)) && tokens.get(0).text().equals("nexthop");
+        for (ListingLine l : lines) {
+            String line = l.line();
+            List<Token> tokens = l.tokens();
+            boolean continuation = l.indented() && tokens.get(0).text().equals("nexthop");
             try {
                 if (continuation) {
                     if (skippingContinuations) {
@@ -53,7 +48,7 @@ public final class IpRouteParser {
                         throw new LineError("orphan-nexthop", "'nexthop' line without a route before it",
                                 "a route line before its nexthop lines", tokens.get(0).column());
                     }
-                    RouteLineReader.readNexthops(new TokenCursor(tokens, line.length() + 1), pending);
+                    RouteLineReader.readNexthops(l.cursor(), pending);
                     pending.text.append('\n').append(line.strip());
                     continue;
                 }
@@ -62,10 +57,10 @@ public final class IpRouteParser {
                     pending = null;
                 }
                 skippingContinuations = false;
-                pending = new RouteBuilder(defaultTable, span, line.strip());
-                RouteLineReader.readRoute(new TokenCursor(tokens, line.length() + 1), pending);
+                pending = new RouteBuilder(defaultTable, l.span(), line.strip());
+                RouteLineReader.readRoute(l.cursor(), pending);
             } catch (LineError e) {
-                diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
+                l.report(e, diags);
                 if (!continuation) {
                     pending = null;
                     skippingContinuations = true;
@@ -82,9 +77,9 @@ public final class IpRouteParser {
     }
 
     /** IPv6 when the first destination or gateway in the file is an IPv6 address, else IPv4. */
-    static IpFamily inferFamily(String[] lines) {
-        for (String line : lines) {
-            for (Token t : Token.split(line)) {
+    static IpFamily inferFamily(List<ListingLine> lines) {
+        for (ListingLine line : lines) {
+            for (Token t : line.tokens()) {
                 String s = t.text();
                 if (s.indexOf(':') > 0 && Character.digit(s.charAt(0), 16) >= 0 && s.indexOf('.') < 0) {
                     return IpFamily.V6;

@@ -3,7 +3,6 @@ package io.pktpath.parser.iproute;
 import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.Diagnostics;
 import io.pktpath.parser.diag.Parsed;
-import io.pktpath.parser.diag.SourceSpan;
 import io.pktpath.parser.net.IpFamily;
 
 import java.util.ArrayList;
@@ -28,29 +27,23 @@ public final class IpRuleParser {
     }
 
     private static Parsed<List<PolicyRule>> parse(String fileName, String text, Optional<IpFamily> family) {
-        String[] lines = text.split("\r?\n", -1);
+        List<ListingLine> lines = ListingLine.of(fileName, text);
         IpFamily fileFamily = family.orElseGet(() -> inferFamily(lines));
         Diagnostics diags = new Diagnostics();
         List<PolicyRule> out = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            List<Token> tokens = Token.split(line);
-            if (tokens.isEmpty()) {
-                continue;
-            }
-            SourceSpan span = SourceSpan.line(fileName, i + 1);
+        for (ListingLine l : lines) {
             try {
-                out.add(RuleLineReader.read(new TokenCursor(tokens, line.length() + 1), fileFamily, span, line.strip()));
+                out.add(RuleLineReader.read(l.cursor(), fileFamily, l.span(), l.line().strip()));
             } catch (LineError e) {
-                diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
+                l.report(e, diags);
             }
         }
         return new Parsed<>(List.copyOf(out), diags.toList());
     }
 
-    private static IpFamily inferFamily(String[] lines) {
-        for (String line : lines) {
-            List<Token> tokens = Token.split(line);
+    private static IpFamily inferFamily(List<ListingLine> lines) {
+        for (ListingLine line : lines) {
+            List<Token> tokens = line.tokens();
             for (int i = 1; i + 1 < tokens.size(); i++) {
                 String k = tokens.get(i).text();
                 if ((k.equals("from") || k.equals("to")) && !tokens.get(i + 1).text().equals("all")) {

@@ -32,6 +32,13 @@ public record MulticastGroups(int index, String dev, List<String> linkAddresses,
         return groups.stream().anyMatch(g -> g.group().family() == family);
     }
 
+    /** The same listing without the positions of it and its groups, to compare listings read from different forms. */
+    public MulticastGroups withoutSpans() {
+        SourceSpan none = new SourceSpan("", 0, 0);
+        return new MulticastGroups(index, dev, linkAddresses, groups.stream().map(g -> new JoinedGroup(g.group(),
+                g.users(), g.words(), none, g.text())).toList(), none);
+    }
+
     /** The listing of {@code dev}, if the output has one. */
     public static Optional<MulticastGroups> byName(List<MulticastGroups> all, String dev) {
         return all.stream().filter(m -> m.dev().equals(dev)).findFirst();

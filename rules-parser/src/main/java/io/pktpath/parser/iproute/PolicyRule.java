@@ -41,6 +41,13 @@ public record PolicyRule(IpFamily family, int priority, boolean not, Optional<Ci
         Objects.requireNonNull(text, "text");
     }
 
+    /** The same rule without its position, to compare listings of one node read from different files or forms. */
+    public PolicyRule withoutSpan() {
+        return new PolicyRule(family, priority, not, from, to, fwmark, iif, oif, tos, ipproto, sport, dport, uidrange,
+                protocol, action, table, gotoPriority, suppressPrefixLength, suppressIfgroup, detached,
+                new SourceSpan("", 0, 0), text);
+    }
+
     /** A firewall mark selector: matches when {@code (mark & mask) == value}. */
     public record Fwmark(long value, long mask) {
         public boolean matches(long mark) {

@@ -70,7 +70,10 @@ final class RuleLineReader {
             case "iif" -> f.iif = Optional.of(c.value(key, "an interface name").text());
             case "oif" -> f.oif = Optional.of(c.value(key, "an interface name").text());
             case "[detached]" -> f.detached = true;
-            case "tos", "dsfield" -> f.tos = Optional.of(TokenCursor.smallNumber(c.value(key, "a TOS value"), "tos"));
+            case "[unresolved]" -> {
+                // after 'goto PRIO' when no rule has that priority: the kernel then goes on with the next rule
+            }
+            case "tos", "dsfield" -> f.tos = Optional.of(tos(c.value(key, "a TOS value")));
             case "ipproto" -> f.ipproto = Optional.of(c.value(key, "a protocol name or number").text());
             case "sport" -> f.sport = Optional.of(ports(c.value(key, "a port or range")));
             case "dport" -> f.dport = Optional.of(ports(c.value(key, "a port or range")));
@@ -85,9 +88,10 @@ final class RuleLineReader {
                 action(f, RuleAction.GOTO);
             }
             case "nop" -> action(f, RuleAction.NOP);
-            case "blackhole" -> action(f, RuleAction.BLACKHOLE);
-            case "unreachable" -> action(f, RuleAction.UNREACHABLE);
-            case "prohibit" -> action(f, RuleAction.PROHIBIT);
+            // ip -N prints these actions as their route type numbers (RTN_BLACKHOLE 6, RTN_UNREACHABLE 7, RTN_PROHIBIT 8)
+            case "blackhole", "6" -> action(f, RuleAction.BLACKHOLE);
+            case "unreachable", "7" -> action(f, RuleAction.UNREACHABLE);
+            case "prohibit", "8" -> action(f, RuleAction.PROHIBIT);
             case "suppress_prefixlength" -> f.suppressPrefixLength = Optional.of(
                     TokenCursor.smallNumber(c.value(key, "a prefix length"), "suppress_prefixlength"));
             case "suppress_ifgroup" -> f.suppressIfgroup = Optional.of(
@@ -102,6 +106,12 @@ final class RuleLineReader {
     private static void action(Fields f, RuleAction action) {
         f.action = action;
         f.actionSeen = true;
+    }
+
+    /** A TOS number, or a name of iproute2's rt_dsfield ({@code tos CS1}), as ip rule prints it. */
+    private static int tos(Token t) throws LineError {
+        Optional<Integer> named = DsfieldNames.value(t.text());
+        return named.isPresent() ? named.get() : TokenCursor.smallNumber(t, "tos");
     }
 
     private static Optional<Cidr> prefixOrAll(Token t) throws LineError {

@@ -109,7 +109,45 @@ class BundleLoaderTest {
         assertTrue(!none.has(InputKind.IP_MADDR));
     }
 
-        @Test
+    @Test
+    void ipJsonRuleAndMaddrAreReadWhenNoTextFormIsThereAndNotUsedWhenItIs() throws IOException {
+        TreeWriter.write(root, "sos_commands/networking/ip_-j_rule", "[{\"priority\":0,\"src\":\"all\",\"table\":\"local\"},"
+                + "{\"priority\":100,\"src\":\"10.1.0.0\",\"srclen\":24,\"table\":\"custom\"},{\"priority\":32766,\"src\":"
+                + "\"all\",\"table\":\"main\"},{\"priority\":32767,\"src\":\"all\",\"table\":\"default\"}]\n");
+        TreeWriter.write(root, "sos_commands/networking/ip_-j_-6_rule", "[{\"priority\":0,\"src\":\"all\",\"table\":"
+                + "\"local\"},{\"priority\":32766,\"src\":\"all\",\"table\":\"main\"}]\n");
+        TreeWriter.write(root, "sos_commands/networking/ip_-j_maddr_show", "[{\"ifindex\":2,\"ifname\":\"eth0\","
+                + "\"maddr\":[{\"link\":\"01:00:5e:00:00:01\"},{\"family\":\"inet\",\"address\":\"239.1.1.1\",\"users\":2},"
+                + "{\"family\":\"inet\",\"address\":\"224.0.0.1\"}]}]\n");
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals(List.of(), b.diagnostics());
+        assertEquals(List.of(0, 100, 32766, 32767), b.policyRulesV4().stream().map(r -> r.priority()).toList());
+        assertEquals("100:\tfrom 10.1.0.0/24 lookup custom", b.policyRulesV4().get(1).text());
+        assertEquals(List.of(0, 32766), b.policyRulesV6().stream().map(r -> r.priority()).toList());
+        assertEquals(IpFamily.V6, b.policyRulesV6().get(0).family());
+        assertEquals(2, b.multicastGroups().get(0).groups().get(0).users());
+        assertTrue(b.has(InputKind.IP_RULE_JSON) && b.has(InputKind.IP_MADDR_JSON));
+        assertEquals(List.of("found sos_commands/networking/ip_-j_-6_rule: ip -j rule (IPv6)",
+                        "found sos_commands/networking/ip_-j_maddr_show: ip -j maddr",
+                        "found sos_commands/networking/ip_-j_rule: ip -j rule (IPv4)"),
+                b.inventory().lines().stream().filter(l -> l.startsWith("found")).toList());
+
+        TreeWriter.write(root, "sos_commands/networking/ip_rule", "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n"
+                + "32767:\tfrom all lookup default\n");
+        TreeWriter.write(root, "sos_commands/networking/ip_maddr_show", "2:\teth0\n\tinet  224.0.0.1\n");
+        Bundle both = BundleLoader.loadDirectory(root);
+        assertEquals(List.of(0, 32766, 32767), both.policyRulesV4().stream().map(r -> r.priority()).toList());
+        assertEquals(List.of(0, 32766), both.policyRulesV6().stream().map(r -> r.priority()).toList());
+        assertEquals(1, both.multicastGroups().get(0).groups().size());
+        assertEquals(List.of("found sos_commands/networking/ip_-j_-6_rule: ip -j rule (IPv6)",
+                        "found sos_commands/networking/ip_-j_maddr_show: ip -j maddr (not used: ip maddr preferred)",
+                        "found sos_commands/networking/ip_-j_rule: ip -j rule (not used: ip rule text preferred)",
+                        "found sos_commands/networking/ip_maddr_show: ip maddr",
+                        "found sos_commands/networking/ip_rule: ip rule (IPv4)"),
+                both.inventory().lines().stream().filter(l -> l.startsWith("found")).toList());
+    }
+
+    @Test
     void nodeDumpShapedTreeWithCaptureTraceIpsetAndConntrack() throws IOException {
         TreeWriter.write(root, "node-1/iptables.txt", TreeWriter.IPTABLES_SAVE);
         TreeWriter.write(root, "node-1/ipsets", "create allowed hash:ip family inet hashsize 1024 maxelem 65536\n"

@@ -42,6 +42,11 @@ class ContentSnifferTest {
         assertEquals(Optional.of(InputKind.TRACE_LOG), kindOf("PACKET: 2 3cb7b8b7 IN=eth0 SRC=10.0.0.1\n"
                 + " TRACE: 2 3cb7b8b7 raw:PREROUTING:policy:ACCEPT\n"));
         assertEquals(Optional.of(InputKind.IP_ADDR_JSON), kindOf("[{\"ifindex\":1,\"ifname\":\"lo\"}]"));
+        assertEquals(Optional.of(InputKind.IP_MADDR_JSON), kindOf("[{\"ifindex\":1,\"ifname\":\"lo\",\"maddr\":"
+                + "[{\"family\":\"inet\",\"address\":\"224.0.0.1\"}]}]"));
+        assertEquals(Optional.of(InputKind.IP_RULE_JSON), kindOf("[{\"priority\":0,\"src\":\"all\",\"table\":\"local\"}]"));
+        assertEquals(Optional.of(InputKind.IP_RULE_JSON), kindOf("[{\"priority\":101,\"src\":\"all\",\"dst\":"
+                + "\"192.168.0.0\",\"dstlen\":16,\"table\":\"vpn\"}]"), "a rule with a dst is no route");
         assertEquals(Optional.of(InputKind.SOCKETS), kindOf("State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\n"
                 + "LISTEN 0      16           0.0.0.0:15006      0.0.0.0:*    users:((\"python3\",pid=2,fd=3))\n"));
         assertEquals(Optional.of(InputKind.SOCKETS), kindOf("Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port"
@@ -75,8 +80,8 @@ class ContentSnifferTest {
                 ContentSniffer.recognize(new byte[0], "[{\"a\":").reason());
         assertEquals("nft -j list ruleset JSON (not read; give the text form: nft list ruleset)",
                 ContentSniffer.recognize(new byte[0], "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}").reason());
-        assertEquals("ip -j maddr JSON (not read; give the text form: ip maddr show)", ContentSniffer.recognize(new byte[0],
-                "[{\"ifindex\":1,\"ifname\":\"lo\",\"maddr\":[{\"family\":\"inet\",\"address\":\"224.0.0.1\"}]}]").reason());
+        assertEquals("JSON of an unknown shape (not ip -j addr/link/route/rule/neigh/maddr)",
+                ContentSniffer.recognize(new byte[0], "[{\"handle\":1}]").reason());
     }
 
     @Test

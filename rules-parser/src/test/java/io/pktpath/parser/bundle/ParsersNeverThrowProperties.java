@@ -4,10 +4,12 @@ import io.pktpath.parser.conntrack.ConntrackParser;
 import io.pktpath.parser.conntrack.ConntrackStatsParser;
 import io.pktpath.parser.iproute.IpAddrJsonParser;
 import io.pktpath.parser.iproute.IpAddrParser;
+import io.pktpath.parser.iproute.IpMaddrJsonParser;
 import io.pktpath.parser.iproute.IpNeighJsonParser;
 import io.pktpath.parser.iproute.IpNeighParser;
 import io.pktpath.parser.iproute.IpRouteJsonParser;
 import io.pktpath.parser.iproute.IpRouteParser;
+import io.pktpath.parser.iproute.IpRuleJsonParser;
 import io.pktpath.parser.iproute.IpRuleParser;
 import io.pktpath.parser.ipset.IpsetSaveParser;
 import io.pktpath.parser.sysctl.SysctlParser;
@@ -40,7 +42,13 @@ class ParsersNeverThrowProperties {
                     + "\tchain c { # handle 2\n\t\ttype filter hook input priority filter + 10; policy drop;\n"
                     + "\t\ttcp dport { 22, 80 } counter packets 1 bytes 60 accept # handle 3\n\t}\n}\nchain x {\n",
             "[{\"ifindex\":1,\"ifname\":\"lo\",\"addr_info\":[{\"local\":\"127.0.0.1\",\"prefixlen\":8}]},"
-                    + "{\"dst\":\"default\",\"gateway\":\"10.0.0.1\",\"state\":[\"STALE\"]}]");
+                    + "{\"dst\":\"default\",\"gateway\":\"10.0.0.1\",\"state\":[\"STALE\"]}]",
+            "[{\"priority\":102,\"not\":null,\"src\":\"fd00:9::\",\"srclen\":48,\"fwmark\":\"0x3\",\"fwmask\":\"0xf\","
+                    + "\"table\":\"main\"},{\"priority\":110,\"src\":\"all\",\"ipproto\":\"udp\",\"sport_start\":1000,"
+                    + "\"sport_end\":2000,\"uid_start\":0,\"uid_end\":999,\"tos\":\"CS1\",\"goto\":200,\"unresolved\":null}]",
+            "[{\"ifindex\":2,\"ifname\":\"veth0\",\"maddr\":[{\"link\":\"01:00:5e:01:02:03\",\"features\":\"static\"},"
+                    + "{\"family\":\"inet\",\"address\":\"239.1.1.1\",\"users\":3},{\"family\":\"inet6\","
+                    + "\"address\":\"ff05::1:3\"}]}]");
 
     @Provide
     Arbitrary<String> mangledInput() {
@@ -59,9 +67,11 @@ class ParsersNeverThrowProperties {
         assertTrue(IpAddrParser.parse(f, text).value() != null);
         assertTrue(IpAddrJsonParser.parse(f, text).value() != null);
         assertTrue(IpRuleParser.parse(f, text).value() != null);
+        assertTrue(IpRuleJsonParser.parse(f, text).value() != null);
         assertTrue(IpNeighParser.parse(f, text).value() != null);
         assertTrue(IpNeighJsonParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.iproute.IpMaddrParser.parse(f, text).value() != null);
+        assertTrue(IpMaddrJsonParser.parse(f, text).value() != null);
         assertTrue(SysctlParser.parse(f, text).value() != null);
         assertTrue(IpsetSaveParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.sockets.SsParser.parse(f, text).value() != null);

@@ -3,9 +3,16 @@ package io.pktpath.parser.bundle;
 import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.iproute.IpAddrJsonParser;
 import io.pktpath.parser.iproute.IpAddrParser;
+import io.pktpath.parser.iproute.IpMaddrJsonParser;
+import io.pktpath.parser.iproute.IpMaddrParser;
 import io.pktpath.parser.iproute.IpRouteJsonParser;
 import io.pktpath.parser.iproute.IpRouteParser;
+import io.pktpath.parser.iproute.IpRuleJsonParser;
+import io.pktpath.parser.iproute.IpRuleParser;
+import io.pktpath.parser.iproute.MulticastGroups;
+import io.pktpath.parser.iproute.PolicyRule;
 import io.pktpath.parser.iproute.Route;
+import io.pktpath.parser.net.IpFamily;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +57,25 @@ class RecordedBundlesTest {
             assertTrue(text.size() > 0, d.toString());
             assertEquals(text.stream().map(Route::withoutSource).toList(), json.stream().map(Route::withoutSource).toList(),
                     d.toString());
+            sameRulesIfRecorded(d, "ip-rule.txt", "ip-j-rule.json", IpFamily.V4);
+            sameRulesIfRecorded(d, "ip-6-rule.txt", "ip-j-6-rule.json", IpFamily.V6);
+            if (Files.exists(d.resolve("ip-j-maddr.json"))) {
+                assertEquals(IpMaddrParser.parse("t", Files.readString(d.resolve("ip-maddr.txt"))).value().stream()
+                        .map(MulticastGroups::withoutSpans).toList(), IpMaddrJsonParser.parse("j", Files.readString(
+                        d.resolve("ip-j-maddr.json"))).value().stream().map(MulticastGroups::withoutSpans).toList(),
+                        d.toString());
+            }
+        }
+    }
+
+    /** The recorder saves ip -j rule (and ip -j maddr) beside the text; recordings made before it did lack them. */
+    private static void sameRulesIfRecorded(Path d, String textName, String jsonName, IpFamily family) throws IOException {
+        if (Files.exists(d.resolve(jsonName))) {
+            List<PolicyRule> text = IpRuleParser.parse("t", Files.readString(d.resolve(textName)), family).value();
+            List<PolicyRule> json = IpRuleJsonParser.parse("j", Files.readString(d.resolve(jsonName)), family).value();
+            assertTrue(text.size() > 0, d.toString());
+            assertEquals(text.stream().map(PolicyRule::withoutSpan).toList(),
+                    json.stream().map(PolicyRule::withoutSpan).toList(), d + ": " + jsonName);
         }
     }
 

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Loads the hand-written {@code ip} fixtures beside these tests. */
+/** Loads the {@code ip} fixtures beside these tests (hand-written, or captured from iproute2: see README.md there). */
 final class Fixtures {
     private Fixtures() {
     }
