@@ -2,6 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.ChoicePoint;
+import io.pktpath.core.trace.DeferredText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,8 +14,15 @@ import java.util.function.Function;
  * branch of random rules and undecidable matches is known with its probability.
  */
 final class BranchEnumerator {
-    /** One branch: the run's result, the choice points met, the outcome taken at each, and the branch's probability. */
-    record Branch<R>(R result, List<ChoicePoint> points, List<Integer> picks, double probability, String label) {
+    /**
+     * One branch: the run's result, the choice points met, the outcome taken at each, the branch's probability and its
+     * label, written when read ({@link BranchLabel}).
+     */
+    record Branch<R>(R result, List<ChoicePoint> points, List<Integer> picks, double probability, DeferredText labelText) {
+        /** The choices that lead to this branch, as the trace names them. */
+        String label() {
+            return labelText.toString();
+        }
     }
 
     private BranchEnumerator() {
@@ -22,11 +30,6 @@ final class BranchEnumerator {
 
     /** Every branch, first in rule order first; at most {@code limit} (the rest are dropped and {@code truncated} says so). */
     static <R> Enumeration<R> enumerate(Function<ChoiceOracle, R> run, int limit) {
-        return enumerate(run, limit, new ChoiceLabels());
-    }
-
-    /** {@link #enumerate(Function, int)}, labelling the branches with {@code labels} (kept by the caller across enumerations). */
-    static <R> Enumeration<R> enumerate(Function<ChoiceOracle, R> run, int limit, ChoiceLabels labels) {
         if (limit <= 0) {
             return new Enumeration<>(List.of(), true);
         }
@@ -50,7 +53,7 @@ final class BranchEnumerator {
             R result = prefix == NO_CHOICES ? firstResult : run.apply(oracle);
             List<Integer> picks = oracle.picks();
             List<ChoicePoint> points = oracle.points();
-            branches.add(new Branch<>(result, points, picks, oracle.probability(), labels.label(points, picks)));
+            branches.add(new Branch<>(result, points, picks, oracle.probability(), BranchLabel.of(points, picks)));
             List<int[]> children = new ArrayList<>();
             for (int i = prefix.length; i < picks.size(); i++) {
                 int outcomes = points.get(i).outcomes().size();
@@ -72,7 +75,7 @@ final class BranchEnumerator {
 
     /** The branch of a run that met no choice point: probability 1, labelled as the only path. */
     static <R> Branch<R> onlyBranch(R result) {
-        return new Branch<>(result, List.of(), List.of(), 1.0, ScriptedOracle.ONLY_PATH);
+        return new Branch<>(result, List.of(), List.of(), 1.0, BranchLabel.ONLY_PATH);
     }
 
     private static final int[] NO_CHOICES = new int[0];

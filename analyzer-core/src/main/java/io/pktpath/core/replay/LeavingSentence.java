@@ -2,7 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.packet.Addresses;
-import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.net.IpAddress;
 
@@ -10,7 +10,7 @@ import io.pktpath.parser.net.IpAddress;
  * The sentence of a packet that leaves the node, {@code forwarded out DEV via NEXT-HOP to DST:PORT (NAT: BEFORE became
  * AFTER)} ({@code sent out} for the node's own), written when read: the replay keeps the parts it already holds.
  */
-final class LeavingSentence extends ReasonText {
+final class LeavingSentence extends DeferredText {
     private final boolean forwarded;
     private final String dev;
     /** The next hop, when it is not the packet's destination; else null. */

@@ -2,7 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.NatChange;
-import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * commit token the {@link NodePath} applies when this run is the one that happened, and the packet's fwmark when the run
  * ended (a tunnel device's encapsulated packet, or a decapsulated one, starts with it).
  */
-public record PathRun(List<TraceStep> steps, Disposition disposition, ReasonText reasonText, Optional<NatChange> nat,
+public record PathRun(List<TraceStep> steps, Disposition disposition, DeferredText reasonText, Optional<NatChange> nat,
                       Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
                       long flowId, Object commitToken, long mark) {
     public PathRun {
@@ -34,7 +34,7 @@ public record PathRun(List<TraceStep> steps, Disposition disposition, ReasonText
     public PathRun(List<TraceStep> steps, Disposition disposition, String reason, Optional<NatChange> nat,
                    Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
                    long flowId, Object commitToken, long mark) {
-        this(steps, disposition, ReasonText.of(reason), nat, route, egress, misses, notes, flowId, commitToken, mark);
+        this(steps, disposition, DeferredText.of(reason), nat, route, egress, misses, notes, flowId, commitToken, mark);
     }
 
     /** The sentence a person reads for the disposition. */

@@ -8,7 +8,7 @@ import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
-import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.Reassembled;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
@@ -39,8 +39,6 @@ public final class ReplayLoop {
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     private final CapturedInterfaces interfaces;
-    /** The branch labels of this replay's enumerations (the same rules' words, made once). */
-    private final ChoiceLabels labels = new ChoiceLabels();
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private final LeftUnseen leftUnseen = new LeftUnseen();
     private final Defragmenter defragmenter = new Defragmenter();
@@ -377,7 +375,7 @@ public final class ReplayLoop {
      */
     private List<BranchEnumerator.Branch<PathRun>> branches(List<String> notes,
             java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner) {
-        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches(), labels);
+        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches()
                     + " were followed");
@@ -462,7 +460,7 @@ public final class ReplayLoop {
         if (branches.size() > 1) {
             for (BranchEnumerator.Branch<PathRun> b : branches) {
                 PathRun r = b.result();
-                alternatives.add(new Alternative(b.label(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reasonText()));
+                alternatives.add(new Alternative(b.labelText(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reasonText()));
             }
         }
         PathRun run = chosenRun;
@@ -490,7 +488,7 @@ public final class ReplayLoop {
         }
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
-                committed.disposition().isPresent() ? ReasonText.of(committed.reason()) : run.reasonText(), run.nat(), run.route(),
+                committed.disposition().isPresent() ? DeferredText.of(committed.reason()) : run.reasonText(), run.nat(), run.route(),
                 correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole);
         for (int i = 0; i < correlated.size(); i++) {
             claimedBy.put(correlated.get(i), trace);
@@ -610,12 +608,12 @@ public final class ReplayLoop {
     private PacketTrace loopback(CapturedPacket cp, Packet packet, List<String> notes) {
         Packet out = asLocal(packet).withOutIface("lo");
         List<BranchEnumerator.Branch<PathRun>> sentBranches = BranchEnumerator.enumerate(
-                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches(), labels).branches();
+                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches()).branches();
         BranchEnumerator.Branch<PathRun> sent = sentBranches.get(chooseBySelf(cp, sentBranches).index());
         path.commit(sent.result(), out);
         Packet in = asIngress(packet);
         BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
-                o -> path.looped(in, sent.result(), o, options.missesFor(cp.frame())), options.maxBranches(), labels)
+                o -> path.looped(in, sent.result(), o, options.missesFor(cp.frame())), options.maxBranches())
                 .branches().get(0);
         CommitOutcome committed = path.commit(received.result(), in);
         notes.add("sent and received by the node over lo; the capture holds only the received copy, so both passes are shown");
@@ -628,7 +626,7 @@ public final class ReplayLoop {
         misses.addAll(received.result().misses());
         PathRun r = received.result();
         return new PacketTrace(cp.summary(), FrameRole.LOCAL_OUT, steps, committed.disposition().orElse(r.disposition()),
-                committed.disposition().isPresent() ? ReasonText.of(committed.reason()) : r.reasonText(), r.nat().or(() -> sent.result().nat()),
+                committed.disposition().isPresent() ? DeferredText.of(committed.reason()) : r.reasonText(), r.nat().or(() -> sent.result().nat()),
                 r.route(), List.of(), List.of(), misses, dedupe(notes), r.flowId());
     }
 
@@ -1044,7 +1042,7 @@ public final class ReplayLoop {
         if (!fragment) {
             // a whole packet's copy: its reason (the packet of frame N leaving on IFACE[ after NAT]) is written from
             // the trace's fields when a view asks for it (PacketTrace.reason)
-            return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), (ReasonText) null,
+            return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), (DeferredText) null,
                     original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(),
                     List.of(), original.flowId(), Optional.empty());
         }

@@ -11,7 +11,7 @@ import io.pktpath.core.netfilter.RuleState;
 import io.pktpath.core.netfilter.TableResult;
 import io.pktpath.core.netfilter.WalkContext;
 import io.pktpath.core.trace.Disposition;
-import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
@@ -42,7 +42,7 @@ final class RunState {
     Optional<RouteDecision> route = Optional.empty();
     Optional<Egress> egress = Optional.empty();
     Disposition disposition;
-    ReasonText reason;
+    DeferredText reason;
     boolean confirm;
     /**
      * For a packet looped over lo, the conntrack state it was sent with (null otherwise): it keeps it on its way in, and
@@ -85,12 +85,12 @@ final class RunState {
     void end(Disposition d, String why) {
         if (disposition == null) {
             disposition = d;
-            reason = ReasonText.of(why);
+            reason = DeferredText.of(why);
         }
     }
 
     /** Ends the run with a sentence written when read ({@link LeavingSentence}). */
-    void end(Disposition d, ReasonText why) {
+    void end(Disposition d, DeferredText why) {
         if (disposition == null) {
             disposition = d;
             reason = why;

@@ -5,7 +5,7 @@ import io.pktpath.core.engine.CtStatus;
 import io.pktpath.core.engine.LinkClass;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.TableResult;
-import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.JoinedList;
@@ -55,7 +55,7 @@ final class SteadyEntry {
     private final Optional<RouteDecision> route;
     private final Optional<Egress> egress;
     private final Disposition disposition;
-    private final ReasonText reason;
+    private final DeferredText reason;
     private final boolean confirm;
     private final Optional<NatChange> nat;
     /** The egress MTU the suffix passed ip_forward's checks with (0 unknown), -1 when it did not reach them. */
@@ -155,7 +155,7 @@ final class SteadyEntry {
         return disposition;
     }
 
-    ReasonText reason() {
+    DeferredText reason() {
         return reason;
     }
 

@@ -11,7 +11,7 @@ import io.pktpath.core.netfilter.TableResult;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.NatChange;
-import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.RouteDecision;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.Tuple;
@@ -126,7 +126,7 @@ final class SteadyPaths {
 
     /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
     record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark,
-                  Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, ReasonText reason,
+                  Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, DeferredText reason,
                   boolean confirm, Optional<NatChange> nat, int forwardedWithMtu, int ingressMtu, long endMark) {
         Suffix {
             steps = List.copyOf(steps);

@@ -11,10 +11,10 @@ import java.util.Optional;
  * for a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw, and for an overlay's
  * frame, its tie to the tunnel frame that carries it or the frame it carries. The reason of a whole packet's egress copy
  * may be left to its fields ({@code reasonText} null), as half the frames of a node's capture are such copies, and a
- * leaving packet's is a {@link ReasonText} written when read: {@link #reason()} writes either when asked.
+ * leaving packet's is a {@link DeferredText} written when read: {@link #reason()} writes either when asked.
  */
 public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
-                          ReasonText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                          DeferredText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
                           List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
                           long flowId, Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel) {
     public PacketTrace {
@@ -46,7 +46,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
 
     /** A trace with no tie to a tunnel. */
     public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
-                       ReasonText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                       DeferredText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
                        List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
                        long flowId, Optional<Reassembled> reassembled) {
         this(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses, notes, flowId,
@@ -64,7 +64,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
 
     /** A trace of a frame that is a whole packet (no reassembled datagram). */
     public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
-                       ReasonText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                       DeferredText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
                        List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
                        long flowId) {
         this(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses, notes, flowId,
@@ -79,8 +79,8 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
                 Optional.<Reassembled>empty());
     }
 
-    private static ReasonText text(String reason) {
-        return reason == null ? null : ReasonText.of(reason);
+    private static DeferredText text(String reason) {
+        return reason == null ? null : DeferredText.of(reason);
     }
 
     /**

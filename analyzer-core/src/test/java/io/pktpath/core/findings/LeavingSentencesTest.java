@@ -8,7 +8,7 @@ import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.PacketTrace;
-import io.pktpath.core.trace.ReasonText;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,8 +80,8 @@ class LeavingSentencesTest {
         PacketTrace t = frame("clusterip-tcp", 3);
         String first = t.reason();
         assertSame(first, t.reason());
-        assertEquals(ReasonText.of(first), t.reasonText());
-        assertEquals(ReasonText.of(first).hashCode(), t.reasonText().hashCode());
-        assertNotSame(ReasonText.of(first), t.reasonText());
+        assertEquals(DeferredText.of(first), t.reasonText());
+        assertEquals(DeferredText.of(first).hashCode(), t.reasonText().hashCode());
+        assertNotSame(DeferredText.of(first), t.reasonText());
     }
 }

@@ -22,7 +22,7 @@ class EgressCopyReasonTest {
     private static PacketTrace copy(String iface, FrameRole role, List<Long> of, Optional<NatChange> nat) {
         PacketSummary p = new PacketSummary(9, 0, iface, "out", 4, 6, Optional.empty(), Optional.empty(), 40000, 80, -1,
                 60, -1, -1, -1, "");
-        return new PacketTrace(p, role, List.of(), Disposition.FORWARDED, (ReasonText) null, nat, Optional.empty(), of, List.of(),
+        return new PacketTrace(p, role, List.of(), Disposition.FORWARDED, (DeferredText) null, nat, Optional.empty(), of, List.of(),
                 List.of(), List.of(), 3);
     }
 
