@@ -400,8 +400,7 @@ public final class KernelNodePath implements NodePath {
         if (s.kept != null) {
             s.ct = Optional.of(s.kept.info());
         } else if (s.sentWith == io.pktpath.core.trace.CtState.UNTRACKED) {
-            s.ct = Optional.of(new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(),
-                    packet.tuple(), Optional.empty(), 0, 0, 0));
+            s.ct = Optional.of(untrackedCt(packet));
         }
         return received(s);
     }
@@ -1021,6 +1020,10 @@ public final class KernelNodePath implements NodePath {
         }
         if (r.raw().notrack()) {
             s.notes.add("NOTRACK in " + r.table() + " " + hook + ": the packet gets no conntrack entry and no NAT");
+            if (s.ct.isEmpty()) {
+                // before the lookup: the chains after this one (raw, native ones below -200) read it untracked
+                s.ct = Optional.of(untrackedCt(s.packet));
+            }
         }
         switch (r.verdict()) {
             case ACCEPT -> {
@@ -1125,9 +1128,14 @@ public final class KernelNodePath implements NodePath {
         s.ct = lookup.ctInfo();
     }
 
+    /** The ct an untracked packet carries: state UNTRACKED, nothing else. */
+    private static CtInfo untrackedCt(Packet p) {
+        return new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(), p.tuple(),
+                Optional.empty(), 0, 0, 0);
+    }
+
     private static void untracked(RunState s, Hook hook, String detail) {
-        s.ct = Optional.of(new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(),
-                s.packet.tuple(), Optional.empty(), 0, 0, 0));
+        s.ct = Optional.of(untrackedCt(s.packet));
         s.steps.add(new io.pktpath.core.trace.ConntrackStep(hook, io.pktpath.core.trace.CtState.UNTRACKED, false,
                 false, 0, detail));
     }

@@ -312,4 +312,32 @@ class NativeChainReplayTest {
         assertEquals("conntrack NEW", untilConntrack(frame(SYN_8081), Hook.PREROUTING).get(
                 untilConntrack(frame(SYN_8081), Hook.PREROUTING).size() - 1), "another port is tracked");
     }
+
+    @Test
+    void aPacketNotrackedInAnEarlierChainReadsUntrackedInTheLaterOnesBeforeTheLookup() throws IOException {
+        withRuleset("""
+                table ip first {
+                	chain pre {
+                		type filter hook prerouting priority -310; policy accept;
+                		tcp dport 10250 notrack
+                	}
+                }
+                table ip second {
+                	chain pre {
+                		type filter hook prerouting priority -290; policy accept;
+                		ct state untracked counter
+                		ct state invalid counter
+                	}
+                }
+                """);
+        assertEquals(List.of("PREROUTING [ip first, raw, ip second]", "ip first pre #1 CONTINUE",
+                        "ip first pre policy POLICY:ACCEPT", "raw PREROUTING #1 CONTINUE",
+                        "raw PREROUTING policy POLICY:ACCEPT", "ip second pre #1 CONTINUE",
+                        "ip second pre policy POLICY:ACCEPT", "conntrack UNTRACKED"),
+                untilConntrack(frame(SYN_10250), Hook.PREROUTING), "nft_notrack set the skb untracked for what follows");
+        assertEquals(List.of("PREROUTING [ip first, raw, ip second]", "ip first pre policy POLICY:ACCEPT",
+                        "raw PREROUTING #1 CONTINUE", "raw PREROUTING policy POLICY:ACCEPT", "ip second pre #2 CONTINUE",
+                        "ip second pre policy POLICY:ACCEPT", "conntrack NEW"),
+                untilConntrack(frame(SYN_8081), Hook.PREROUTING), "another port still reads invalid");
+    }
 }
