@@ -64,7 +64,8 @@ final class TargetEffects {
     private static List<String> notrack(Evaluation e) {
         e.notracked = true;
         e.raw = e.raw.withNotrack();
-        if (!e.table.equals("raw")) {
+        // a native nft table (named "inet pkp_raw") holds notrack only where it runs before conntrack
+        if (!e.table.equals("raw") && e.table.indexOf(' ') < 0) {
             e.note(e.rule.label() + ": NOTRACK outside the raw table is refused by iptables");
         }
         return List.of("notrack");

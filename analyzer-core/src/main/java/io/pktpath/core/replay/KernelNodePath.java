@@ -154,11 +154,12 @@ public final class KernelNodePath implements NodePath {
 
     /**
      * Whether {@link #knownIngress} can apply to this family at all: conntrack on, remembered paths allowed, and no raw
-     * PREROUTING chain (whose walk comes before the lookup and would have to run first).
+     * PREROUTING chain nor native chain before conntrack (whose walk comes before the lookup and would have to run first).
      */
     private boolean knownIngressPossible(IpFamily family) {
         CompiledRuleset rules = rules(family);
-        return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"));
+        return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"))
+                && (natives == null || !natives.beforeConntrack(family, Hook.PREROUTING));
     }
 
     public RuleHits hits() {
@@ -395,6 +396,12 @@ public final class KernelNodePath implements NodePath {
         Commit c = (Commit) sent.commitToken();
         s.sentWith = c.ct().map(CtInfo::state).orElse(null);
         s.kept = kept(c, packet);
+        // it carries that ct (or its untracked mark) into PREROUTING: the chains before conntrack's lookup read it
+        if (s.kept != null) {
+            s.ct = Optional.of(s.kept.info());
+        } else if (s.sentWith == io.pktpath.core.trace.CtState.UNTRACKED) {
+            s.ct = Optional.of(untrackedCt(packet));
+        }
         return received(s);
     }
 
@@ -430,7 +437,7 @@ public final class KernelNodePath implements NodePath {
     private PathRun received(RunState s) {
         seedOnce(s.packet.timeNanos());
         hook(s, Hook.PREROUTING, PRE_TABLES);
-        if (walk(s, Hook.PREROUTING, "raw")) {
+        if (beforeConntrack(s, Hook.PREROUTING)) {
             track(s, Hook.PREROUTING);
             CtLookup.Existing established = steady.eligible(s);
             SteadyEntry known = established == null ? null : steady.get(established, s);
@@ -641,7 +648,7 @@ public final class KernelNodePath implements NodePath {
                 + (packet.physOut().isEmpty() ? "" : " to port " + packet.physOut())
                 + ": br_netfilter runs PREROUTING, FORWARD and POSTROUTING with the bridge as both interfaces");
         hook(s, Hook.PREROUTING, PRE_TABLES);
-        if (walk(s, Hook.PREROUTING, "raw")) {
+        if (beforeConntrack(s, Hook.PREROUTING)) {
             track(s, Hook.PREROUTING);
             if (natives(s, Hook.PREROUTING, NativeChains.CONNTRACK, NativeChains.MANGLE)
                     && walk(s, Hook.PREROUTING, "mangle")
@@ -754,7 +761,7 @@ public final class KernelNodePath implements NodePath {
         }
         s.packet = s.packet.withOutIface(first.outDev().orElse(""));
         hook(s, Hook.OUTPUT, OUTPUT_TABLES);
-        if (!walk(s, Hook.OUTPUT, "raw")) {
+        if (!beforeConntrack(s, Hook.OUTPUT)) {
             return finish(s);
         }
         track(s, Hook.OUTPUT);
@@ -855,7 +862,7 @@ public final class KernelNodePath implements NodePath {
             return finish(s);
         }
         s.packet = s.packet.withOutIface(first.outDev().orElse(""));
-        if (walk(s, Hook.OUTPUT, "raw")) {
+        if (beforeConntrack(s, Hook.OUTPUT)) {
             track(s, Hook.OUTPUT);
             if (walk(s, Hook.OUTPUT, "mangle") && nat(s, Hook.OUTPUT, NatManip.DST, Optional.empty())) {
                 s.egress = Optional.of(new Egress("", s.packet.tuple()));
@@ -926,6 +933,16 @@ public final class KernelNodePath implements NodePath {
                 present.add(e.table());
             }
         }
+    }
+
+    /**
+     * What runs at PREROUTING or OUTPUT before conntrack's lookup, in priority order: native chains below iptables'
+     * raw table (-300), raw, native chains from -300 up to conntrack's -200 (at -300 after raw); false when the packet's
+     * journey ended there.
+     */
+    private boolean beforeConntrack(RunState s, Hook hook) {
+        return natives(s, hook, NativeChains.FIRST, NativeChains.RAW) && walk(s, hook, "raw")
+                && natives(s, hook, NativeChains.RAW, NativeChains.CONNTRACK);
     }
 
     /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */
@@ -1000,7 +1017,11 @@ public final class KernelNodePath implements NodePath {
             }
         }
         if (r.raw().notrack()) {
-            s.notes.add("NOTRACK in raw " + hook + ": the packet gets no conntrack entry and no NAT");
+            s.notes.add("NOTRACK in " + r.table() + " " + hook + ": the packet gets no conntrack entry and no NAT");
+            if (s.ct.isEmpty()) {
+                // before the lookup: the chains after this one (raw, native ones below -200) read it untracked
+                s.ct = Optional.of(untrackedCt(s.packet));
+            }
         }
         switch (r.verdict()) {
             case ACCEPT -> {
@@ -1039,7 +1060,10 @@ public final class KernelNodePath implements NodePath {
         return r.decidingRule().map(io.pktpath.core.trace.RuleRef::text).orElse("");
     }
 
-    /** The conntrack lookup after raw (PREROUTING/OUTPUT), unless conntrack is off or raw said NOTRACK. */
+    /**
+     * The conntrack lookup after raw and the native chains before conntrack (PREROUTING/OUTPUT), unless conntrack is
+     * off or one of them said NOTRACK.
+     */
     private void track(RunState s, Hook hook) {
         if (s.ended()) {
             return;
@@ -1067,7 +1091,8 @@ public final class KernelNodePath implements NodePath {
         int zone = 0;
         boolean zoneSet = false;
         for (TableResult t : s.tables) {
-            if (t.hook() == hook && t.table().equals("raw")) {
+            // raw and the native chains before conntrack are the tables walked at this hook so far
+            if (t.hook() == hook) {
                 notrack |= t.raw().notrack() && s.sentWith == null;
                 if (!zoneSet && t.raw().zone().isPresent()) {
                     zone = t.raw().zone().getAsInt();
@@ -1101,9 +1126,14 @@ public final class KernelNodePath implements NodePath {
         s.ct = lookup.ctInfo();
     }
 
+    /** The ct an untracked packet carries: state UNTRACKED, nothing else. */
+    private static CtInfo untrackedCt(Packet p) {
+        return new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(), p.tuple(),
+                Optional.empty(), 0, 0, 0);
+    }
+
     private static void untracked(RunState s, Hook hook, String detail) {
-        s.ct = Optional.of(new CtInfo(io.pktpath.core.trace.CtState.UNTRACKED, false, 0, java.util.Set.of(),
-                s.packet.tuple(), Optional.empty(), 0, 0, 0));
+        s.ct = Optional.of(untrackedCt(s.packet));
         s.steps.add(new io.pktpath.core.trace.ConntrackStep(hook, io.pktpath.core.trace.CtState.UNTRACKED, false,
                 false, 0, detail));
     }

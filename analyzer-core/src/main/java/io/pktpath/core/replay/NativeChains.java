@@ -15,10 +15,13 @@ import java.util.Optional;
  * The native nftables chains the replay runs ({@link NftNativeReplay}), compiled per IP family and listed per hook in
  * priority order (file order at equal priority), with the iptables tables' own priorities to place them among: filter
  * chains at their own priority, nat chains inside the NAT step (the kernel's nat core runs every nat chain of a hook,
- * iptables' and nft's, at dstnat or srcnat, ordered among themselves by their priorities).
+ * iptables' and nft's, at dstnat or srcnat, ordered among themselves by their priorities). A filter chain at
+ * prerouting or output below conntrack's priority runs before the conntrack lookup (before or after iptables' raw
+ * table by priority), so its packets have no conntrack entry yet.
  */
 final class NativeChains {
     /** Priorities of iptables-nft's tables and of conntrack (nf_ip_hook_priorities); security is 50 with legacy. */
+    static final int RAW = -300;
     static final int CONNTRACK = -200;
     static final int MANGLE = -150;
     static final int DSTNAT = -100;
@@ -75,6 +78,16 @@ final class NativeChains {
         return (family == IpFamily.V4 ? slots4 : slots6)[hook.ordinal()];
     }
 
+    /** True when a filter chain of {@code family} runs at {@code hook} before conntrack's lookup (priority below -200). */
+    boolean beforeConntrack(IpFamily family, Hook hook) {
+        for (Slot slot : at(family, hook)) {
+            if (slot.priority() < CONNTRACK) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The nat chains at a hook, in priority order (walked inside the NAT step). */
     Slot[] natAt(IpFamily family, Hook hook) {
         return (family == IpFamily.V4 ? nat4 : nat6)[hook.ordinal()];
@@ -96,7 +109,7 @@ final class NativeChains {
      */
     static int iptablesPriority(Hook hook, String table, boolean nftBackend) {
         return switch (table) {
-            case "raw" -> -300;
+            case "raw" -> RAW;
             case "mangle" -> MANGLE;
             case "nat" -> hook == Hook.PREROUTING || hook == Hook.OUTPUT ? DSTNAT : SRCNAT;
             case "filter" -> FILTER;

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * {@code ip6tables-save} rule whose text the step then carries (a native table's rule keeps its nft text).
  */
 public final class NftTraceConverter {
-    private static final Pattern LINE = Pattern.compile("^trace id (\\S+) (ip6|ip) (\\S+) (\\S+) (packet:|rule|policy)(.*)$");
+    private static final Pattern LINE = Pattern.compile(
+            "^trace id (\\S+) (ip6|ip|inet) (\\S+) (\\S+) (packet:|rule|policy)(.*)$");
     private static final Pattern VERDICT = Pattern.compile("\\(verdict ([a-z]+)(?: (\\S+))?\\)\\s*$");
 
     private NftTraceConverter() {
@@ -30,14 +31,24 @@ public final class NftTraceConverter {
         return convert(nftTrace, nftRuleset, ip6tables, "ip6");
     }
 
-    /** As {@link #convert(String, String, Optional)} for the family {@code ip6} or {@code ip}, with that family's dump. */
+    /**
+     * As {@link #convert(String, String, Optional)} for the family {@code ip6} or {@code ip}, with that family's dump.
+     * A native inet table's lines of a packet of that family (its {@code packet:} line names {@code ip6 saddr} or
+     * {@code ip saddr}) become xtables-monitor's family-1 lines ({@code PACKET: 1 ID ... NFPROTO=10 ...}, {@code TRACE:
+     * 1 ID table:chain:rule:0x0:VERDICT  nft: RULE}), compared like those on table, chain and verdict.
+     */
     public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> iptables, String family) {
         NftRuleIndex index = NftRuleIndex.parse(nftRuleset, family);
         String number = family.equals("ip6") ? "10" : "2";
+        java.util.Map<String, Boolean> inetOfFamily = new java.util.HashMap<>();
         List<String> out = new ArrayList<>();
         for (String raw : nftTrace.split("\n")) {
             Matcher m = LINE.matcher(raw.strip());
-            if (!m.matches() || !m.group(2).equals(family)) {
+            boolean inet = m.matches() && m.group(2).equals("inet");
+            if (inet && m.group(5).equals("packet:")) {
+                inetOfFamily.put(m.group(1), (" " + m.group(6)).contains(" " + family + " saddr "));
+            }
+            if (!m.matches() || !(m.group(2).equals(family) || inet && inetOfFamily.getOrDefault(m.group(1), false))) {
                 out.add("# " + raw.strip());
                 continue;
             }
@@ -45,14 +56,30 @@ public final class NftTraceConverter {
             String table = m.group(3);
             String chain = m.group(4);
             String rest = m.group(6).strip();
+            String lineFamily = inet ? "1" : number;
             switch (m.group(5)) {
-                case "packet:" -> out.add("PACKET: " + number + " " + id + " " + header(rest, family));
-                case "policy" -> out.add(" TRACE: " + number + " " + id + " " + table + ":" + chain + ":policy:"
+                case "packet:" -> out.add("PACKET: " + lineFamily + " " + id + " " + (inet ? "NFPROTO=" + number + " "
+                        : "") + header(rest, family));
+                case "policy" -> out.add(" TRACE: " + lineFamily + " " + id + " " + table + ":" + chain + ":policy:"
                         + rest.toUpperCase());
-                default -> out.add(rule(id, table, chain, rest, index, iptables, number));
+                default -> out.add(inet ? nativeRule(id, table, chain, rest) : rule(id, table, chain, rest, index,
+                        iptables, number));
             }
         }
         return String.join("\n", out) + "\n";
+    }
+
+    /** A native inet table's traced rule as xtables-monitor prints it, its nft text kept. */
+    private static String nativeRule(String id, String table, String chain, String rest) {
+        Matcher v = VERDICT.matcher(rest);
+        String verdict = "CONTINUE";
+        String text = rest;
+        if (v.find()) {
+            verdict = v.group(2) == null ? v.group(1).toUpperCase() : v.group(1).toUpperCase() + ":" + v.group(2);
+            text = rest.substring(0, v.start());
+        }
+        return " TRACE: 1 " + id + " " + table + ":" + chain + ":rule:0x0:" + verdict + "  nft: "
+                + NftRuleIndex.normalize(text);
     }
 
     private static String rule(String id, String table, String chain, String rest, NftRuleIndex index,

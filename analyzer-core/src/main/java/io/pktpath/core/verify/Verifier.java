@@ -70,13 +70,28 @@ public final class Verifier {
 
     /**
      * The trace log without one family's lines: IPv6 comes from nft-trace.txt when the bundle has it, because
-     * xtables-monitor 1.8.9 loses IPv6 events and prints some IPv6 rules without their matches.
+     * xtables-monitor 1.8.9 loses IPv6 events and prints some IPv6 rules without their matches. An inet table's lines
+     * carry family 1 ({@code PACKET: 1 ID ... NFPROTO=10 ...}, then {@code TRACE: 1 ID ...}): those of a packet of that
+     * family go too.
      */
     static String withoutFamily(String trace, String family) {
         StringBuilder sb = new StringBuilder();
+        java.util.Map<String, Boolean> inetDropped = new java.util.HashMap<>();
+        String nfproto = "NFPROTO=" + family;
         for (String line : trace.split("\n")) {
             String[] t = line.strip().split("\\s+");
-            if (!(t.length > 1 && (t[0].equals("PACKET:") || t[0].equals("TRACE:")) && t[1].equals(family))) {
+            boolean drop = false;
+            if (t.length > 1 && (t[0].equals("PACKET:") || t[0].equals("TRACE:"))) {
+                if (t[1].equals(family)) {
+                    drop = true;
+                } else if (t[1].equals("1") && t.length > 2) {
+                    if (t[0].equals("PACKET:")) {
+                        inetDropped.put(t[2], java.util.Arrays.asList(t).contains(nfproto));
+                    }
+                    drop = inetDropped.getOrDefault(t[2], false);
+                }
+            }
+            if (!drop) {
                 sb.append(line).append('\n');
             }
         }

@@ -234,4 +234,110 @@ class NativeChainReplayTest {
         assertTrue(f.evidence().get(0).endsWith("; not replayed: rule at nft.txt:4 (`tcp flags syn tcp dport 8081 drop`) in "
                 + "chain input: 'tcp flags syn' is not in the replayed subset"), f.evidence().get(0));
     }
+
+    /** The steps at a hook up to and with its conntrack step ({@code conntrack STATE}). */
+    private static List<String> untilConntrack(PacketTrace t, Hook hook) {
+        List<String> out = new ArrayList<>();
+        for (TraceStep s : t.path()) {
+            if (s instanceof io.pktpath.core.trace.ConntrackStep c && c.hook() == hook) {
+                out.add("conntrack " + c.state());
+                return out;
+            }
+            if (s instanceof RuleStep r && r.hook() == hook) {
+                out.add(r.rule().table() + " " + r.rule().chain() + " #" + r.rule().position() + " " + r.verdict());
+            } else if (s instanceof PolicyStep p && p.hook() == hook) {
+                out.add(p.table() + " " + p.chain() + " policy " + p.verdict());
+            } else if (s instanceof HookStep h && h.hook() == hook) {
+                out.add(hook + " " + h.tables());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void chainsBelowConntracksPriorityRunBeforeTheLookupOrderedAgainstRawByPriority() throws IOException {
+        withRuleset("""
+                table inet late {
+                	chain pre {
+                		type filter hook prerouting priority raw + 10; policy accept;
+                		ct state invalid counter
+                		ct state new counter
+                	}
+                }
+                table ip early {
+                	chain pre {
+                		type filter hook prerouting priority -310; policy accept;
+                		ct state invalid counter
+                	}
+                	chain after {
+                		type filter hook prerouting priority -150; policy accept;
+                		ct state new counter
+                	}
+                }
+                """);
+        assertEquals(List.of("PREROUTING [ip early, raw, inet late]", "ip early pre #1 CONTINUE",
+                        "ip early pre policy POLICY:ACCEPT", "raw PREROUTING #1 CONTINUE", "raw PREROUTING policy POLICY:ACCEPT",
+                        "inet late pre #1 CONTINUE", "inet late pre policy POLICY:ACCEPT", "conntrack NEW"),
+                untilConntrack(frame(SYN_10250), Hook.PREROUTING),
+                "before the lookup the SYN reads ct state invalid, not new; -310 runs before raw (-300), -290 after");
+        assertTrue(steps(frame(SYN_10250), Hook.PREROUTING).contains("ip early after #1 CONTINUE"),
+                "after the lookup (-150) it reads new: " + steps(frame(SYN_10250), Hook.PREROUTING));
+    }
+
+    @Test
+    void notrackBeforeConntrackLeavesThePacketUntrackedAndItReadsUntracked() throws IOException {
+        withRuleset("""
+                table inet raw {
+                	chain pre {
+                		type filter hook prerouting priority -290; policy accept;
+                		tcp dport 10250 notrack
+                		ct state untracked counter
+                	}
+                	chain out {
+                		type filter hook output priority -250; policy accept;
+                		tcp sport 10250 notrack
+                	}
+                }
+                """);
+        PacketTrace syn = frame(SYN_10250);
+        assertEquals(List.of("PREROUTING [raw, inet raw]", "raw PREROUTING #1 CONTINUE",
+                        "raw PREROUTING policy POLICY:ACCEPT", "inet raw pre #1 CONTINUE", "inet raw pre #2 CONTINUE",
+                        "inet raw pre policy POLICY:ACCEPT", "conntrack UNTRACKED"),
+                untilConntrack(syn, Hook.PREROUTING));
+        assertEquals(Disposition.DELIVERED_LOCALLY, syn.disposition());
+        assertTrue(syn.notes().contains("NOTRACK in inet raw PREROUTING: the packet gets no conntrack entry and no NAT"),
+                syn.notes().toString());
+        assertEquals("conntrack UNTRACKED", untilConntrack(frame(SYN_ACK), Hook.OUTPUT).get(
+                untilConntrack(frame(SYN_ACK), Hook.OUTPUT).size() - 1), "the reply is notracked at output too");
+        assertEquals("conntrack NEW", untilConntrack(frame(SYN_8081), Hook.PREROUTING).get(
+                untilConntrack(frame(SYN_8081), Hook.PREROUTING).size() - 1), "another port is tracked");
+    }
+
+    @Test
+    void aPacketNotrackedInAnEarlierChainReadsUntrackedInTheLaterOnesBeforeTheLookup() throws IOException {
+        withRuleset("""
+                table ip first {
+                	chain pre {
+                		type filter hook prerouting priority -310; policy accept;
+                		tcp dport 10250 notrack
+                	}
+                }
+                table ip second {
+                	chain pre {
+                		type filter hook prerouting priority -290; policy accept;
+                		ct state untracked counter
+                		ct state invalid counter
+                	}
+                }
+                """);
+        assertEquals(List.of("PREROUTING [ip first, raw, ip second]", "ip first pre #1 CONTINUE",
+                        "ip first pre policy POLICY:ACCEPT", "raw PREROUTING #1 CONTINUE",
+                        "raw PREROUTING policy POLICY:ACCEPT", "ip second pre #1 CONTINUE",
+                        "ip second pre policy POLICY:ACCEPT", "conntrack UNTRACKED"),
+                untilConntrack(frame(SYN_10250), Hook.PREROUTING), "nft_notrack set the skb untracked for what follows");
+        assertEquals(List.of("PREROUTING [ip first, raw, ip second]", "ip first pre policy POLICY:ACCEPT",
+                        "raw PREROUTING #1 CONTINUE", "raw PREROUTING policy POLICY:ACCEPT", "ip second pre #2 CONTINUE",
+                        "ip second pre policy POLICY:ACCEPT", "conntrack NEW"),
+                untilConntrack(frame(SYN_8081), Hook.PREROUTING), "another port still reads invalid");
+    }
 }

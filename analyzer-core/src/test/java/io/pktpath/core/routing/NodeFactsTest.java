@@ -85,6 +85,20 @@ class NodeFactsTest {
     }
 
     @Test
+    void rpfilterLooksALinkLocalSourceUpOnTheInputDeviceOnly() {
+        NodeNetwork node = TestNodes.r1().routes6("fe80::/64 dev eth1 proto kernel metric 256 pref medium\n"
+                + TestNodes.resource("r1-ip-6-route.txt")).build();
+        assertTrue(node.rpfilterPasses(received("fe80::5", "2001:db8:1::1", "eth0"), false, false, false),
+                "fe80::/64 dev eth0 is there, though eth1's is printed first");
+        assertTrue(node.rpfilterPasses(received("fe80::5", "2001:db8:1::1", "eth1"), false, false, false));
+        assertFalse(node.rpfilterPasses(received("fe80::5", "2001:db8:1::1", "eth2"), false, false, false),
+                "no link-local route on eth2");
+        assertTrue(node.rpfilterPasses(received("2001:db8:1::9", "2001:db8:1::1", "eth0"), false, false, false));
+        assertFalse(node.rpfilterPasses(received("2001:db8:1::9", "2001:db8:1::1", "eth1"), false, false, false),
+                "a global source arriving where its route does not leave");
+    }
+
+    @Test
     void rpfilterMatch() {
         Packet spoofed = received("10.2.0.50", "192.0.2.99", "eth1");
         assertFalse(R1.rpfilterPasses(spoofed, false, false, false));

@@ -73,4 +73,51 @@ class NftTraceConverterTest {
         assertEquals(80, FrameTies.ipLength(packets.get(0).first(), 10));
         assertEquals(6, packets.get(0).steps().get(3).line(), "line numbers are those of nft-trace.txt");
     }
+
+    /** Recorded in samples/bundles/nft-native-raw (an inet table's chain at priority -290), shortened. */
+    private static final String INET_TRACE = """
+            trace id 78e846a5 ip6 raw PREROUTING packet: iif "eth0" ip6 saddr fd00:10:244:1::2 ip6 daddr fd00:18::2 ip6 length 64 icmpv6 type echo-request
+            trace id 78e846a5 ip6 raw PREROUTING policy accept
+            trace id 78e846a5 inet pkp_raw raw_PREROUTING packet: iif "eth0" ip6 saddr fd00:10:244:1::2 ip6 daddr fd00:18::2 ip6 nexthdr ipv6-icmp ip6 length 64 icmpv6 type echo-request
+            trace id 78e846a5 inet pkp_raw raw_PREROUTING rule ct state invalid counter packets 0 bytes 0 (verdict continue)
+            trace id 78e846a5 inet pkp_raw raw_PREROUTING rule meta nfproto ipv6 fib saddr . iif oif missing counter packets 0 bytes 0 drop (verdict drop)
+            trace id 47985283 inet pkp_raw raw_PREROUTING packet: iif "eth0" ip saddr 172.18.0.1 ip daddr 172.18.0.2 ip id 31504 ip protocol tcp ip length 60 tcp sport 44000 tcp dport 8081
+            trace id 47985283 inet pkp_raw raw_PREROUTING policy accept
+            """;
+
+    @Test
+    void anInetTablesLinesOfAPacketOfTheFamilyBecomeFamilyOneLinesAndTheOtherFamilysStayComments() {
+        String converted = NftTraceConverter.convert(INET_TRACE, "", Optional.empty());
+        assertEquals("""
+                PACKET: 10 78e846a5 IN=eth0 SRC=fd00:10:244:1::2 DST=fd00:18::2 LEN=84 PROTO=58
+                 TRACE: 10 78e846a5 raw:PREROUTING:policy:ACCEPT
+                PACKET: 1 78e846a5 NFPROTO=10 IN=eth0 SRC=fd00:10:244:1::2 DST=fd00:18::2 LEN=84 PROTO=58
+                 TRACE: 1 78e846a5 pkp_raw:raw_PREROUTING:rule:0x0:CONTINUE  nft: ct state invalid
+                 TRACE: 1 78e846a5 pkp_raw:raw_PREROUTING:rule:0x0:DROP  nft: meta nfproto ipv6 fib saddr . iif oif missing drop
+                # trace id 47985283 inet pkp_raw raw_PREROUTING packet: iif "eth0" ip saddr 172.18.0.1 ip daddr 172.18.0.2 ip id 31504 ip protocol tcp ip length 60 tcp sport 44000 tcp dport 8081
+                # trace id 47985283 inet pkp_raw raw_PREROUTING policy accept
+                """, converted);
+        List<KernelPacket> packets = KernelTraceParser.parse("nft-trace.txt", converted).value();
+        assertEquals(1, packets.size());
+        KernelStep drop = packets.get(0).steps().get(2);
+        assertEquals("inet pkp_raw", drop.table());
+        assertEquals("DROP", drop.verdict());
+        assertEquals(5, drop.line());
+    }
+
+    @Test
+    void withoutFamilyAlsoDropsAnInetTablesLinesOfAPacketOfThatFamily() {
+        String trace = """
+                PACKET: 10 d1ae0c03 IN=eth0 SRC=fd00:18::1 DST=ff02::1:ff00:2 LEN=52
+                 TRACE: 10 d1ae0c03 raw:PREROUTING:policy:ACCEPT
+                PACKET: 1 d1ae0c03 IN=eth0 NFPROTO=10 SRC=fd00:18::1 DST=ff02::1:ff00:2 LEN=52
+                 TRACE: 1 d1ae0c03 pkp_raw:raw_PREROUTING:rule:0x9:ACCEPT
+                PACKET: 1 d1ae0c03 IN=eth0 NFPROTO=2 SRC=172.18.0.1 DST=172.18.0.2 LEN=60
+                 TRACE: 1 d1ae0c03 pkp_raw:raw_PREROUTING:policy:ACCEPT
+                """;
+        assertEquals("""
+                PACKET: 1 d1ae0c03 IN=eth0 NFPROTO=2 SRC=172.18.0.1 DST=172.18.0.2 LEN=60
+                 TRACE: 1 d1ae0c03 pkp_raw:raw_PREROUTING:policy:ACCEPT
+                """, Verifier.withoutFamily(trace, "10"), "the id is the trace's; the PACKET line says the family");
+    }
 }

@@ -8,8 +8,11 @@ import io.pktpath.parser.iptables.model.Policy;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
+import io.pktpath.parser.iptables.match.RpfilterMatch;
+import io.pktpath.parser.iptables.target.Ct;
 import io.pktpath.parser.iptables.target.Goto;
 import io.pktpath.parser.iptables.target.Jump;
+import io.pktpath.parser.iptables.target.Notrack;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +28,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which native nftables base chains pktpath replays and how: a chain of type {@code filter} on an IP hook, or of type
- * {@code nat} on prerouting, output, postrouting or input, of a table of family ip, ip6 or inet, whose every rule (and
+ * Which native nftables base chains pktpath replays and how: a chain of type {@code filter} on an IP hook (at
+ * prerouting and output also below conntrack's priority -200: it runs before the lookup, like iptables' raw table, and
+ * may hold {@code notrack}), or of type {@code nat} on prerouting, output, postrouting or input, of a table of family
+ * ip, ip6 or inet, whose every rule (and
  * every rule of the chains it jumps or goes to) {@link NftRuleTranslator} translates, becomes a built-in chain of a
  * table named after the nft table ({@code inet pkp_fw}) in a per-family iptables ruleset; any other native base chain
  * keeps the reason it is not replayed.
@@ -35,7 +40,7 @@ public final class NftNativeReplay {
     private static final Set<String> HOOKS = Set.of("prerouting", "input", "forward", "output", "postrouting");
     /** The hooks a nat chain can have (the kernel refuses forward). */
     private static final Set<String> NAT_HOOKS = Set.of("prerouting", "input", "output", "postrouting");
-    /** Conntrack's priority at prerouting and output: a chain at or below it would run before the lookup. */
+    /** Conntrack's priority at prerouting and output: a chain below it runs before the lookup. */
     private static final int CONNTRACK_PRIORITY = -200;
 
     /**
@@ -101,6 +106,9 @@ public final class NftNativeReplay {
                 List<Chain> chains = new ArrayList<>();
                 why = translate(ruleset.file(), hooked, f, chains, done.get(f));
                 translated.put(f, chains);
+                if (why.isEmpty()) {
+                    why = placement(ruleset.file(), hooked, chains);
+                }
             }
             if (why.isPresent()) {
                 refused.put(hooked.qualifiedName(), why.get());
@@ -153,13 +161,55 @@ public final class NftNativeReplay {
         if (base.priority().isEmpty()) {
             return Optional.of("priority '" + base.priorityText() + "' is not a known number");
         }
-        boolean early = base.hook().equals("prerouting") || base.hook().equals("output");
-        if (early && base.priority().getAsInt() <= CONNTRACK_PRIORITY) {
-            return Optional.of("priority " + base.priority().getAsInt() + " runs before conntrack's (-200) at "
-                    + base.hook() + ", which is not replayed");
+        int priority = base.priority().getAsInt();
+        if (base.type().equals("nat") && priority <= CONNTRACK_PRIORITY) {
+            return Optional.of("a nat chain at priority " + priority + ": the kernel refuses nat chains at or below"
+                    + " conntrack's priority (-200)");
+        }
+        if (early(base) && priority == CONNTRACK_PRIORITY) {
+            return Optional.of("priority -200 is conntrack's own at " + base.hook() + ": the kernel runs hooks of equal"
+                    + " priority in the order they were registered, which the ruleset does not show (below -200 runs"
+                    + " before the conntrack lookup, above it after; both are replayed)");
         }
         if (!base.policy().equals("accept") && !base.policy().equals("drop")) {
             return Optional.of("policy " + base.policy() + " is not accept or drop");
+        }
+        return Optional.empty();
+    }
+
+    /** True for a chain at prerouting or output, where conntrack's lookup runs at priority -200. */
+    private static boolean early(NftBaseChain base) {
+        return base.hook().equals("prerouting") || base.hook().equals("output");
+    }
+
+    /** True for a chain that runs before conntrack's lookup: prerouting or output, priority below -200. */
+    private static boolean beforeConntrack(NftBaseChain base) {
+        return early(base) && base.priority().getAsInt() < CONNTRACK_PRIORITY;
+    }
+
+    /**
+     * Why a translated rule cannot be replayed at this base chain's hook, if so: {@code notrack} only before
+     * conntrack's lookup (after it a packet keeps the entry it has; nft_notrack changes only a packet without one), and
+     * the reverse-path check {@code fib saddr ... oif} only at prerouting (the kernel's fib expression lets loopback
+     * input pass only there, rpfilter everywhere).
+     */
+    private static Optional<String> placement(String file, NftHookedChain hooked, List<Chain> chains) {
+        NftBaseChain base = hooked.base();
+        for (Chain c : chains) {
+            for (Rule r : c.rules()) {
+                boolean notrack = r.target() instanceof Notrack || r.target() instanceof Ct ct && ct.notrack();
+                if (notrack && !beforeConntrack(base)) {
+                    return Optional.of("rule at " + r.span() + " (`" + r.text() + "`) in chain " + c.name()
+                            + ": notrack at " + base.hook() + " priority " + base.priority().getAsInt()
+                            + " runs after conntrack's lookup, where it changes only a packet without a conntrack entry;"
+                            + " it is replayed only in chains at prerouting or output below priority -200");
+                }
+                if (!r.matches(RpfilterMatch.class).isEmpty() && !base.hook().equals("prerouting")) {
+                    return Optional.of("rule at " + r.span() + " (`" + r.text() + "`) in chain " + c.name()
+                            + ": the reverse-path check fib saddr ... oif is replayed only at prerouting (at "
+                            + base.hook() + " the kernel's fib expression does not let loopback input pass)");
+                }
+            }
         }
         return Optional.empty();
     }

@@ -14,10 +14,11 @@ import java.util.Optional;
  * {@code ip protocol}, {@code ip6 nexthdr}, {@code meta nfproto}, {@code iifname|oifname|iif|oif}, {@code ct state},
  * {@code ct status dnat|snat}, {@code meta mark} (also masked: {@code meta mark & 0x4000 == 0}), {@code icmp|icmpv6
  * type}, {@code th dport} after a protocol, {@code fib daddr|saddr type} (each with {@code !=} and anonymous or named
- * sets; {@link NftSelectors}), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map}, concatenated keys,
+ * sets; {@link NftSelectors}), the reverse-path check {@code fib saddr [. mark] [. iif] oif missing|exists}
+ * ({@code -m rpfilter}), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map}, concatenated keys,
  * {@code numgen random mod N}: one rule per element; {@link NftSetExpansion}), {@code counter}, {@code log},
  * {@code comment}, the statements {@code meta mark set} ({@code MARK}), {@code dnat}, {@code snat}, {@code masquerade},
- * {@code redirect} ({@link NftNatStatement}), and the verdicts accept, drop, reject, jump, goto and return
+ * {@code redirect} ({@link NftNatStatement}), {@code notrack}, and the verdicts accept, drop, reject, jump, goto and return
  * ({@link NftStatements}). The conditions are written as an iptables-save rule and read by {@link IptablesRuleReader}
  * ({@link NftRuleDraft}), so the compiler sees the matches it knows; an anonymous set iptables cannot list in one rule
  * becomes one rule per element, which only a rule ending in a verdict allows.
@@ -116,6 +117,7 @@ public final class NftRuleTranslator {
                 case "log" -> NftStatements.log(w, i + 1);
                 case "comment" -> i + 2;
                 case "dnat", "snat", "masquerade", "redirect" -> NftStatements.nat(d, w, i);
+                case "notrack" -> NftStatements.notrack(d, i);
                 default -> NftStatements.verdict(d, w, i);
             };
             if (i < 0) {

@@ -3,6 +3,7 @@ package io.pktpath.parser.nft;
 import java.util.regex.Pattern;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -335,9 +336,14 @@ final class NftSelectors {
 
     /**
      * {@code fib daddr type local} (or {@code saddr}, {@code !=}, another address type): the routing lookup of the
-     * address's type, which is what {@code -m addrtype --dst-type LOCAL} asks; other fib lookups are refused.
+     * address's type, which is what {@code -m addrtype --dst-type LOCAL} asks; or the reverse-path check {@code fib
+     * saddr [. mark] [. iif] oif missing|exists} ({@link #reversePath}); other fib lookups are refused.
      */
     static int fib(NftRuleDraft d, List<String> w, int i) {
+        if (i + 3 < w.size() && w.get(i + 2).equals(".") || i + 2 < w.size() && w.get(i + 1).equals("saddr")
+                && w.get(i + 2).equals("oif")) {
+            return reversePath(d, w, i);
+        }
         if (i + 3 >= w.size() || !(w.get(i + 1).equals("daddr") || w.get(i + 1).equals("saddr"))
                 || !w.get(i + 2).equals("type")) {
             return -1;
@@ -353,6 +359,52 @@ final class NftSelectors {
         }
         d.addFixed("-m addrtype " + (neg ? "! " : "") + (w.get(i + 1).equals("daddr") ? "--dst-type " : "--src-type ")
                 + upperList(types));
+        return v + 1;
+    }
+
+    /**
+     * {@code fib saddr . iif oif missing} (firewalld's IPv6 reverse-path drop; {@code . mark} too in newer releases):
+     * the route back to the source, with the packet's mark if named, must leave by the input device ({@code iif}) or
+     * exist at all (without it). It is the test of {@code -m rpfilter} ({@code --validmark} for the mark,
+     * {@code --loose} without iif; iptables-translate writes rpfilter this way), {@code missing} (or {@code 0}) its
+     * {@code --invert}, {@code exists} (or {@code != 0}) itself. Both let loopback input pass and refuse a local,
+     * unreachable or prohibited route back; the kernel's fib expression takes that loopback shortcut only at prerouting,
+     * so {@link NftNativeReplay} replays the check only in prerouting chains.
+     */
+    private static int reversePath(NftRuleDraft d, List<String> w, int i) {
+        int end = i + 1;
+        while (end < w.size() && Set.of("saddr", "daddr", "mark", "iif", ".").contains(w.get(end))) {
+            end++;
+        }
+        String refusal = "fib " + String.join(" ", w.subList(i + 1, end))
+                + ": only fib saddr [. mark] [. iif] oif missing|exists is replayed";
+        Set<String> flags = new HashSet<>();
+        int at = i + 1;
+        while (at < end && Set.of("saddr", "mark", "iif").contains(w.get(at)) && flags.add(w.get(at))) {
+            at++;
+            if (at < end && w.get(at).equals(".")) {
+                at++;
+            } else {
+                break;
+            }
+        }
+        if (at != end || !flags.contains("saddr") || end >= w.size() || !w.get(end).equals("oif")) {
+            d.refuse(refusal);
+            return -1;
+        }
+        int v = operand(w, at + 1);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(at + 1).equals("!=");
+        String value = w.get(v);
+        if (!Set.of("missing", "exists", "0").contains(value)) {
+            d.refuse("fib ... oif " + value + ": only oif missing or exists (0, != 0) is replayed");
+            return -1;
+        }
+        boolean missing = value.equals("exists") == neg;
+        d.addFixed("-m rpfilter" + (flags.contains("iif") ? "" : " --loose") + (flags.contains("mark") ? " --validmark"
+                : "") + (missing ? " --invert" : ""));
         return v + 1;
     }
 

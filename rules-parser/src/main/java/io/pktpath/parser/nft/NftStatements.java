@@ -17,7 +17,8 @@ import java.util.Set;
  * Reads the statements and verdicts of a native nft rule (nft(8) "STATEMENTS", "VERDICT STATEMENT") into iptables
  * targets: {@code counter} and {@code log} (no target: the replay counts every rule), {@code accept}, {@code drop},
  * {@code reject [with ...]} ({@code REJECT --reject-with}), {@code jump}, {@code goto}, {@code return}, {@code meta mark
- * set} ({@code MARK}) and the NAT statements ({@link NftNatStatement}). A rule has at most one verdict or statement.
+ * set} ({@code MARK}), {@code notrack} ({@code CT --notrack}) and the NAT statements ({@link NftNatStatement}). A rule has
+ * at most one verdict or statement.
  * Each reader returns the index after what it read, -1 when refused, {@code w.size() + 1} when a value is missing.
  */
 final class NftStatements {
@@ -158,6 +159,19 @@ final class NftStatements {
         }
         d.statement("-j MARK " + op + w.get(at + 2));
         return at + 3;
+    }
+
+    /**
+     * {@code notrack} at {@code w[i]}: the packet gets no conntrack entry (nft_notrack: it reads {@code ct state
+     * untracked} from then on), as iptables' {@code CT --notrack}, which does not end the rule either. It only takes
+     * effect before conntrack's lookup; which chains may hold it {@link NftNativeReplay} decides.
+     */
+    static int notrack(NftRuleDraft d, int i) {
+        if (d.hasAction()) {
+            return -1;
+        }
+        d.statement("-j CT --notrack");
+        return i + 1;
     }
 
     /** A NAT statement ({@link NftNatStatement}); the rule's only statement or verdict. */

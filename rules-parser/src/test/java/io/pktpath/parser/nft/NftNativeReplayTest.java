@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pktpath.parser.iptables.RuleRenderer;
 import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Policy;
 import io.pktpath.parser.iptables.model.Table;
@@ -85,7 +86,7 @@ class NftNativeReplayTest {
     }
 
     @Test
-    void otherTypesHooksFamiliesAndChainsBeforeConntrackAreNotReplayed() {
+    void otherTypesHooksFamiliesAndChainsAtConntracksOwnPriorityAreNotReplayed() {
         NftNativeReplay replay = of("""
                 table ip nat4 {
                 	chain pre {
@@ -96,6 +97,9 @@ class NftNativeReplayTest {
                 	}
                 	chain out {
                 		type route hook output priority mangle; policy accept;
+                	}
+                	chain early {
+                		type nat hook output priority -250; policy accept;
                 	}
                 }
                 table netdev edge {
@@ -110,16 +114,96 @@ class NftNativeReplayTest {
                 	chain pre2 {
                 		type filter hook prerouting priority -150; policy accept;
                 	}
+                	chain tie {
+                		type filter hook output priority -200; policy accept;
+                	}
                 }
                 """);
-        assertEquals(List.of("ip nat4 pre", "inet early pre2"),
+        assertEquals(List.of("ip nat4 pre", "inet early pre", "inet early pre2"),
                 replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
-        assertEquals(List.of(true, false), replay.chains().stream().map(NftNativeReplay.ReplayedChain::nat).toList());
+        assertEquals(List.of(true, false, false), replay.chains().stream().map(NftNativeReplay.ReplayedChain::nat).toList());
+        assertEquals(List.of(-100, -300, -150), replay.chains().stream().map(NftNativeReplay.ReplayedChain::priority)
+                .toList());
         assertEquals(Optional.of("type route is not replayed (types filter and nat are)"), replay.refusal("ip nat4 out"));
         assertEquals(Optional.of("a nat chain on hook forward is not replayed (prerouting, input, output, postrouting"
                 + " are)"), replay.refusal("ip nat4 fwd"));
+        assertEquals(Optional.of("a nat chain at priority -250: the kernel refuses nat chains at or below conntrack's"
+                + " priority (-200)"), replay.refusal("ip nat4 early"));
         assertEquals(Optional.of("family netdev is not replayed (ip, ip6, inet are)"), replay.refusal("netdev edge ingress"));
-        assertEquals(Optional.of("priority -300 runs before conntrack's (-200) at prerouting, which is not replayed"),
-                replay.refusal("inet early pre"));
+        assertEquals(Optional.of("priority -200 is conntrack's own at output: the kernel runs hooks of equal priority in"
+                + " the order they were registered, which the ruleset does not show (below -200 runs before the conntrack"
+                + " lookup, above it after; both are replayed)"), replay.refusal("inet early tie"));
+    }
+
+    @Test
+    void firewalldsRawPreroutingBeforeConntrackIsReplayedWithNotrackAndTheReversePathCheck() {
+        NftNativeReplay replay = of("""
+                table inet firewalld {
+                	chain raw_PREROUTING {
+                		type filter hook prerouting priority raw + 10; policy accept;
+                		icmpv6 type { nd-router-advert, nd-neighbor-solicit } accept
+                		meta nfproto ipv6 fib saddr . mark . iif oif missing drop
+                		udp dport 53 notrack
+                		jump raw_PREROUTING_ZONES
+                	}
+                	chain raw_PREROUTING_ZONES {
+                		iifname "eth0" goto raw_PRE_public
+                	}
+                	chain raw_PRE_public {
+                	}
+                	chain raw_OUTPUT {
+                		type filter hook output priority -310; policy accept;
+                		udp sport 53 notrack
+                	}
+                }
+                """);
+        assertEquals(List.of("inet firewalld raw_PREROUTING", "inet firewalld raw_OUTPUT"),
+                replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
+        assertEquals(List.of(-290, -310), replay.chains().stream().map(NftNativeReplay.ReplayedChain::priority).toList());
+        Chain pre6 = replay.ruleset(IpFamily.V6).table("inet firewalld").orElseThrow().chain("raw_PREROUTING")
+                .orElseThrow();
+        assertEquals(List.of(
+                        "-A raw_PREROUTING -p ipv6-icmp -m icmp6 --icmpv6-type router-advertisement -j ACCEPT",
+                        "-A raw_PREROUTING -p ipv6-icmp -m icmp6 --icmpv6-type neighbour-solicitation -j ACCEPT",
+                        "-A raw_PREROUTING -m rpfilter --validmark --invert -j DROP",
+                        "-A raw_PREROUTING -p udp -m udp --dport 53 -j CT --notrack",
+                        "-A raw_PREROUTING -j raw_PREROUTING_ZONES"),
+                pre6.rules().stream().map(RuleRenderer::render).toList());
+        Chain pre4 = replay.ruleset(IpFamily.V4).table("inet firewalld").orElseThrow().chain("raw_PREROUTING")
+                .orElseThrow();
+        assertEquals(List.of("-A raw_PREROUTING -p udp -m udp --dport 53 -j CT --notrack",
+                        "-A raw_PREROUTING -j raw_PREROUTING_ZONES"),
+                pre4.rules().stream().map(RuleRenderer::render).toList(), "the IPv6 rules never match IPv4");
+    }
+
+    @Test
+    void notrackAfterConntrackAndTheReversePathCheckOutsidePreroutingAreNotReplayed() {
+        NftNativeReplay replay = of("""
+                table inet fw {
+                	chain pre {
+                		type filter hook prerouting priority -150; policy accept;
+                		jump common
+                	}
+                	chain common {
+                		udp dport 53 notrack
+                	}
+                	chain in {
+                		type filter hook input priority 0; policy accept;
+                		fib saddr . iif oif missing drop
+                	}
+                	chain early {
+                		type filter hook prerouting priority -300; policy accept;
+                		jump common
+                	}
+                }
+                """);
+        assertEquals(List.of("inet fw early"), replay.chains().stream().map(c -> c.chain().qualifiedName()).toList());
+        assertEquals(Optional.of("rule at nft.txt:7 (`udp dport 53 notrack`) in chain common: notrack at prerouting"
+                + " priority -150 runs after conntrack's lookup, where it changes only a packet without a conntrack"
+                + " entry; it is replayed only in chains at prerouting or output below priority -200"),
+                replay.refusal("inet fw pre"));
+        assertEquals(Optional.of("rule at nft.txt:11 (`fib saddr . iif oif missing drop`) in chain in: the reverse-path"
+                + " check fib saddr ... oif is replayed only at prerouting (at input the kernel's fib expression does not"
+                + " let loopback input pass)"), replay.refusal("inet fw in"));
     }
 }

@@ -136,4 +136,36 @@ class NftRuleTranslatorTest {
                 + " goto) or a NAT statement after it", refused("ip saddr { 10.0.0.1, 10.0.0.2 } jump sub"));
         assertTrue(refused("tcp dport").contains("lacks its value") || refused("tcp dport").contains("not in"));
     }
+
+    @Test
+    void theReversePathCheckIsRpfilterAndMissingItsInversion() {
+        assertEquals(List.of("-A input -m rpfilter --invert -j DROP"),
+                v("meta nfproto ipv6 fib saddr . iif oif missing drop", IpFamily.V6));
+        assertEquals(List.of(), v4("meta nfproto ipv6 fib saddr . iif oif missing drop"), "firewalld's check is IPv6's");
+        assertEquals(List.of("-A input -m rpfilter --validmark --invert -j DROP"),
+                v4("fib saddr . mark . iif oif missing counter packets 2 bytes 208 drop"));
+        assertEquals(List.of("-A input -m rpfilter --validmark --invert -j DROP"),
+                v4("fib saddr . iif . mark oif 0 drop"), "the older listing's 0, flags in any order");
+        assertEquals(List.of("-A input -m rpfilter -j ACCEPT"), v4("fib saddr . iif oif exists accept"));
+        assertEquals(List.of("-A input -m rpfilter -j ACCEPT"), v4("fib saddr . iif oif != 0 accept"));
+        assertEquals(List.of("-A input -m rpfilter --loose --invert -j DROP"), v4("fib saddr oif missing drop"),
+                "without iif: any route back");
+        assertEquals(List.of("-A input -m addrtype --dst-type LOCAL -j ACCEPT"), v4("fib daddr type local accept"));
+        assertEquals("fib daddr . iif: only fib saddr [. mark] [. iif] oif missing|exists is replayed",
+                refused("fib daddr . iif oif missing drop"));
+        assertEquals("fib ... oif \"eth0\": only oif missing or exists (0, != 0) is replayed",
+                refused("fib saddr . iif oif \"eth0\" drop"));
+        assertEquals("fib saddr . iif: only fib saddr [. mark] [. iif] oif missing|exists is replayed",
+                refused("fib saddr . iif oifname \"eth0\" drop"));
+    }
+
+    @Test
+    void notrackIsCtNotrackAndDoesNotEndTheRule() {
+        assertEquals(List.of("-A input -p udp -m udp --dport 5300 -j CT --notrack"),
+                v4("udp dport 5300 counter packets 1 bytes 47 notrack"));
+        assertEquals(List.of("-A input -p udp -m udp --dport 5300 -j CT --notrack"),
+                v("udp dport 5300 notrack", IpFamily.V6));
+        assertTrue(refused("udp dport 5300 notrack accept").contains("is not in the replayed subset"),
+                refused("udp dport 5300 notrack accept"));
+    }
 }

@@ -165,8 +165,9 @@ class NftSetsAndMapsTranslatorTest {
                 "only the NAT bits map onto xt_conntrack exactly");
         assertEquals("'ct status !=' is not in the replayed subset", refused("ct status != dnat accept"),
                 "without a ct nft's != is false, iptables' negation true");
-        assertEquals("'fib saddr .' is not in the replayed subset", refused("fib saddr . iif oif missing drop"),
-                "firewalld's reverse-path filter: only fib's address type is replayed");
+        assertEquals("fib daddr . iif: only fib saddr [. mark] [. iif] oif missing|exists is replayed",
+                refused("fib daddr . iif oif missing drop"),
+                "firewalld's reverse-path filter (fib saddr) is replayed as rpfilter; a lookup of the destination is not");
         assertEquals("'meta l4proto !=' is not in the replayed subset",
                 refused("meta l4proto != { tcp, udp } drop"));
         assertEquals("'ip saddr { 10.0.0.1, 10.0.0.2 }' is not in the replayed subset",
