@@ -71,26 +71,28 @@ public final class NftTraceConverter {
 
     /** A native inet table's traced rule as xtables-monitor prints it, its nft text kept. */
     private static String nativeRule(String id, String table, String chain, String rest) {
-        Matcher v = VERDICT.matcher(rest);
-        String verdict = "CONTINUE";
-        String text = rest;
-        if (v.find()) {
-            verdict = v.group(2) == null ? v.group(1).toUpperCase() : v.group(1).toUpperCase() + ":" + v.group(2);
-            text = rest.substring(0, v.start());
+        Traced t = Traced.of(rest);
+        return " TRACE: 1 " + id + " " + table + ":" + chain + ":rule:0x0:" + t.verdict() + "  nft: "
+                + NftRuleIndex.normalize(t.text());
+    }
+
+    /** A traced rule's verdict as xtables-monitor writes it ({@code CONTINUE} if nft printed none) and its text. */
+    private record Traced(String verdict, String text) {
+        static Traced of(String rest) {
+            Matcher v = VERDICT.matcher(rest);
+            if (!v.find()) {
+                return new Traced("CONTINUE", rest);
+            }
+            String verdict = v.group(2) == null ? v.group(1).toUpperCase() : v.group(1).toUpperCase() + ":" + v.group(2);
+            return new Traced(verdict, rest.substring(0, v.start()));
         }
-        return " TRACE: 1 " + id + " " + table + ":" + chain + ":rule:0x0:" + verdict + "  nft: "
-                + NftRuleIndex.normalize(text);
     }
 
     private static String rule(String id, String table, String chain, String rest, NftRuleIndex index,
                                Optional<Ruleset> ip6tables, String number) {
-        Matcher v = VERDICT.matcher(rest);
-        String verdict = "CONTINUE";
-        String text = rest;
-        if (v.find()) {
-            verdict = v.group(2) == null ? v.group(1).toUpperCase() : v.group(1).toUpperCase() + ":" + v.group(2);
-            text = rest.substring(0, v.start());
-        }
+        Traced traced = Traced.of(rest);
+        String verdict = traced.verdict();
+        String text = traced.text();
         Optional<Integer> position = index.position(table, chain, text);
         String iptables = position.flatMap(p -> ip6tables.flatMap(r -> r.table(table)).flatMap(t -> t.chain(chain))
                 .flatMap(c -> c.rule(p))).map(Rule::text).orElse("nft: " + NftRuleIndex.normalize(text));
