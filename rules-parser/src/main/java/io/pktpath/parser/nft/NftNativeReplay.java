@@ -31,10 +31,9 @@ import java.util.Set;
  * Which native nftables base chains pktpath replays and how: a chain of type {@code filter} on an IP hook (at
  * prerouting and output also below conntrack's priority -200: it runs before the lookup, like iptables' raw table, and
  * may hold {@code notrack}), or of type {@code nat} on prerouting, output, postrouting or input, of a table of family
- * ip, ip6 or inet, whose every rule (and
- * every rule of the chains it jumps or goes to) {@link NftRuleTranslator} translates, becomes a built-in chain of a
- * table named after the nft table ({@code inet pkp_fw}) in a per-family iptables ruleset; any other native base chain
- * keeps the reason it is not replayed.
+ * ip, ip6 or inet, whose every rule (and every rule of the chains it jumps or goes to) {@link NftRuleTranslator}
+ * translates, becomes a built-in chain of a table named after the nft table ({@code inet pkp_fw}) in a per-family
+ * iptables ruleset; any other native base chain keeps the reason it is not replayed.
  */
 public final class NftNativeReplay {
     private static final Set<String> HOOKS = Set.of("prerouting", "input", "forward", "output", "postrouting");
