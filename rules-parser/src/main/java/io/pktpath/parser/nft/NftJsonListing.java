@@ -22,9 +22,22 @@ final class NftJsonListing {
     private final List<JsonValue> origins = new ArrayList<>();
     private final Map<String, TableParts> tables = new LinkedHashMap<>();
     private final Consumer<Unrendered> problems;
+    private final List<CompatTally> compat = new ArrayList<>();
+
+    /**
+     * The iptables-nft compat expressions ({@code xt}) of one table: nft -j names them without their parameters
+     * ({@code {"xt": {"type": "match", "name": "conntrack"}}} for the text's {@code ct state related,established}).
+     */
+    record CompatTally(String table, boolean iptablesTable, int count, JsonValue first) {
+    }
 
     private NftJsonListing(Consumer<Unrendered> problems) {
         this.problems = problems;
+    }
+
+    /** Per table that has them, its {@code xt} expressions. */
+    List<CompatTally> compat() {
+        return List.copyOf(compat);
     }
 
     /** The listing of {@code objects} (the items of the {@code nftables} array); what cannot be read goes to {@code problems}. */
@@ -120,10 +133,18 @@ final class NftJsonListing {
         for (JsonValue.JsonObject s : t.sets) {
             writeSet(s);
         }
+        List<JsonValue> xts = new ArrayList<>();
         for (ChainParts c : t.chains.values()) {
             writeChain(t.family, c);
+            c.rules.forEach(r -> r.array("expr").stream().filter(e -> e instanceof JsonValue.JsonObject o
+                    && o.get("xt").isPresent()).forEach(xts::add));
         }
         add("}", t.table);
+        String name = t.table.string("name").get();
+        if (!xts.isEmpty()) {
+            compat.add(new CompatTally(t.family.keyword() + " " + name, IptablesNftTables.isIptablesTableName(
+                    t.family, name), xts.size(), xts.get(0)));
+        }
     }
 
     private void writeSet(JsonValue.JsonObject s) {

@@ -18,6 +18,8 @@ import java.util.List;
  * Tables, chains, sets and rules carry the JSON line they come from; bad JSON, a misplaced object and every statement
  * or expression that cannot be written are diagnostics naming file, line, column and what was expected (such a
  * statement is written {@code unrendered-KEY}, which the translation refuses, so its chain is reported as not replayed).
+ * iptables-nft's compat expressions, which nft -j names without their parameters, are read as {@code xt match NAME}
+ * with one note per iptables-nft table (iptables-save gives its rules) or one warning per other table.
  */
 public final class NftJsonRulesetParser {
     private static final int LONGEST_SHOWN_LINE = 200;
@@ -61,6 +63,15 @@ public final class NftJsonRulesetParser {
         NftJsonListing listing = NftJsonListing.of(items.items(), e -> diags.add(Diagnostic.warning(
                 "NFT_JSON_UNREAD", e.getMessage() + near(text, e.at()), e.expected(), span(file, e.at()),
                 shownLine(text, e.at().line()))));
+        for (NftJsonListing.CompatTally x : listing.compat()) {
+            String message = "table " + x.table() + ": " + x.count() + " iptables-nft compat expression"
+                    + (x.count() == 1 ? "" : "s") + " (xt), which nft -j names without their parameters; read as "
+                    + "'xt match|target NAME'";
+            SourceSpan at = span(file, x.first());
+            diags.add(x.iptablesTable() ? Diagnostic.note("NFT_JSON_XT", message + " (iptables-save gives the rules)", at)
+                    : Diagnostic.warning("NFT_JSON_XT", message + "; its chains are not replayed",
+                    "nft list ruleset (text) for these rules", at, shownLine(text, x.first().line())));
+        }
         Parsed<NftRuleset> read = NftRulesetParser.parse(file, listing.text());
         for (Diagnostic d : read.diagnostics()) {
             JsonValue at = listing.origin(d.span().line());

@@ -29,7 +29,7 @@ final class NftJsonStatements {
     private static final Set<String> VERDICTS = Set.of("accept", "drop", "continue", "return");
     private static final Set<String> NAT_MEMBERS = Set.of("family", "addr", "port", "flags");
     private static final String STATEMENTS = "match, counter, log, limit, reject, accept, drop, return, jump, goto, vmap, "
-            + "dnat, snat, masquerade, redirect, mangle or notrack";
+            + "dnat, snat, masquerade, redirect, mangle, notrack or xt";
 
     private NftJsonStatements() {
     }
@@ -91,6 +91,11 @@ final class NftJsonStatements {
             }
             case "log" -> log(body);
             case "limit" -> limit(object(body, "{\"rate\": N, \"per\": UNIT}"));
+            // iptables-nft's compat expression: nft -j gives its name only, as nft prints one it cannot translate
+            case "xt" -> {
+                JsonValue.JsonObject x = object(body, "{\"type\": \"match\"|\"target\", \"name\": ...}");
+                yield "xt " + NftJsonExpressions.string(x, "type") + " " + NftJsonExpressions.string(x, "name");
+            }
             case "reject" -> reject(body, family);
             case "dnat", "snat", "masquerade", "redirect" -> nat(key, body);
             default -> throw new Unrendered(item, "statement '" + key + "' is not rendered", STATEMENTS);

@@ -189,7 +189,7 @@ class NftJsonRulesetParserTest {
         List<String> heads = p.diagnostics().stream().map(Diagnostic::headline).toList();
         assertEquals(List.of("ruleset.json:6:3: warning[NFT_JSON_UNREAD]: statement 'quota' is not rendered"
                         + " (expected: match, counter, log, limit, reject, accept, drop, return, jump, goto, vmap, dnat,"
-                        + " snat, masquerade, redirect, mangle or notrack)",
+                        + " snat, masquerade, redirect, mangle, notrack or xt)",
                 "ruleset.json:8:34: warning[NFT_JSON_UNREAD]: expression 'osf' is not rendered (expected: payload,"
                         + " meta, ct, fib, numgen, concat, a binary operation (&, |, ^, <<, >>), a map lookup or a"
                         + " value)"), heads);
@@ -201,6 +201,52 @@ class NftJsonRulesetParserTest {
         assertTrue(replay.isEmpty());
         String why = replay.refusal("inet t in").orElseThrow();
         assertTrue(why.contains("unrendered-quota"), why);
+    }
+
+    @Test
+    void iptablesNftCompatExpressionsAreReadByNameWithOneNotePerTable() {
+        NftRuleset text = text("iptables-nft");
+        Parsed<NftRuleset> p = NftJsonRulesetParser.parse("iptables-nft.json", read("iptables-nft.json"));
+        assertEquals(List.of("note NFT_JSON_XT table ip filter: 8 iptables-nft compat expressions (xt), which nft -j names"
+                        + " without their parameters; read as 'xt match|target NAME' (iptables-save gives the rules)",
+                "note NFT_JSON_XT table ip nat: 5", "note NFT_JSON_XT table ip mangle: 1", "note NFT_JSON_XT table ip raw: 1",
+                "note NFT_JSON_XT table ip6 filter: 1"), p.diagnostics().stream().map(d -> d.severity().word() + " "
+                + d.code() + " " + (d.message().contains("filter: 8") ? d.message() : d.message().replaceAll(" iptables.*",
+                ""))).toList());
+        List<String> textShape = shape(text);
+        List<String> jsonShape = shape(p.value());
+        assertEquals(textShape.size(), jsonShape.size());
+        int compat = 0;
+        for (int i = 0; i < textShape.size(); i++) {
+            if (jsonShape.get(i).contains("xt match ") || jsonShape.get(i).contains("xt target ")) {
+                compat++;
+            } else {
+                assertEquals(textShape.get(i), jsonShape.get(i));
+            }
+        }
+        assertEquals(14, compat, "rules with an xt expression");
+        assertTrue(jsonShape.contains("    xt match conntrack counter packets 0 bytes 0 accept #5"), jsonShape.toString());
+        assertTrue(jsonShape.contains("    xt match recent counter packets 0 bytes 0 drop #9"), jsonShape.toString());
+        // iptables-nft's own chains are iptables-save's to replay in both forms
+        assertEquals(replay(text), replay(p.value()));
+    }
+
+    @Test
+    void aCompatExpressionInANativeTableIsAWarningAndRefusesItsChain() {
+        Parsed<NftRuleset> p = NftJsonRulesetParser.parse("r.json", """
+                {"nftables": [{"table": {"family": "inet", "name": "t"}},
+                 {"chain": {"family": "inet", "table": "t", "name": "in", "type": "filter", "hook": "input", "prio": 0,
+                  "policy": "accept"}},
+                 {"rule": {"family": "inet", "table": "t", "chain": "in", "expr": [
+                  {"xt": {"type": "match", "name": "recent"}}, {"drop": null}]}}]}
+                """);
+        assertEquals(List.of("r.json:5:3: warning[NFT_JSON_XT]: table inet t: 1 iptables-nft compat expression (xt), which"
+                + " nft -j names without their parameters; read as 'xt match|target NAME'; its chains are not replayed"
+                + " (expected: nft list ruleset (text) for these rules)"), p.diagnostics().stream().map(Diagnostic::headline)
+                .toList());
+        NftNativeReplay replay = NftNativeReplay.of(p.value());
+        assertTrue(replay.isEmpty());
+        assertTrue(replay.refusal("inet t in").orElseThrow().contains("xt match recent"));
     }
 
     @Test
