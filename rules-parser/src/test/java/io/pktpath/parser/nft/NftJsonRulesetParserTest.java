@@ -100,13 +100,14 @@ class NftJsonRulesetParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
-            "nft-kube-proxy", "nft-kube-proxy6", "coverage"})
+            "nft-kube-proxy", "nft-kube-proxy6", "coverage", "coverage2"})
     void theJsonAndTheTextOfOneStateGiveTheSameModelAndReplay(String name) {
         NftRuleset text = text(name);
         NftRuleset json = json(name + ".json");
-        // nft 1.0.6's JSON leaves a netdev chain's device out (the text prints device "lo")
-        List<String> textShape = shape(text).stream().map(l -> l.replace("device=Optional[lo]", "device=Optional.empty"))
-                .toList();
+        // nft 1.0.6's JSON leaves a netdev chain's device out (the text prints device "lo"); an element's timeout and
+        // expiry (whole seconds in the JSON, 59m59s992ms in the text) are not written
+        List<String> textShape = shape(text).stream().map(l -> l.replace("device=Optional[lo]", "device=Optional.empty")
+                .replaceAll(" timeout \\w+ expires \\w+", "")).toList();
         assertEquals(textShape, shape(json), name);
         assertEquals(replay(text), replay(json), name);
         assertFalse(text.tables().isEmpty());
