@@ -4,7 +4,6 @@ import io.pktpath.parser.json.JsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,7 +50,8 @@ final class NftJsonExpressions {
             "oifkind", "bri_iifname", "bri_oifname");
     private static final Set<String> QUOTED_TYPES = Set.of("ifname", "string");
     private static final Set<String> VERDICTS = Set.of("accept", "drop", "continue", "return", "queue");
-    private static final Map<String, String> BINOPS = Map.of("&", "&", "|", "|", "^", "^", "<<", "<<", ">>", ">>");
+    /** The binary operations, written between their operands as the JSON names them. */
+    static final Set<String> BINOPS = Set.of("&", "|", "^", "<<", ">>");
     static final String SELECTORS = "payload, meta, ct, fib, numgen, concat, a binary operation (&, |, ^, <<, >>), a map"
             + " lookup or a value";
 
@@ -94,7 +94,7 @@ final class NftJsonExpressions {
                             List.of(Kind.PLAIN));
                 }
                 default:
-                    if (BINOPS.containsKey(key)) {
+                    if (BINOPS.contains(key)) {
                         List<JsonValue> sides = array(body, "[left, right]");
                         if (sides.size() != 2) {
                             throw new Unrendered(body, "binary operation '" + key + "' without two operands",
@@ -210,8 +210,9 @@ final class NftJsonExpressions {
         return type.equals("mark") ? Kind.MARK : QUOTED_TYPES.contains(type) ? Kind.QUOTED : Kind.PLAIN;
     }
 
+    /** {@code "s"}; a quote inside becomes {@code '}, as the text reader takes a quote to open or close quoted text. */
     static String quote(String s) {
-        return "\"" + s + "\"";
+        return "\"" + s.replace('"', '\'') + "\"";
     }
 
     private static String payload(JsonValue.JsonObject p) throws Unrendered {

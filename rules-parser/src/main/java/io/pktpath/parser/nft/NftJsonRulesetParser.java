@@ -74,7 +74,7 @@ public final class NftJsonRulesetParser {
         }
         Parsed<NftRuleset> read = NftRulesetParser.parse(file, listing.text());
         for (Diagnostic d : read.diagnostics()) {
-            JsonValue at = listing.origin(d.span().line());
+            JsonValue at = listing.isEmpty() ? root : listing.origin(d.span().line());
             diags.add(new Diagnostic(d.severity(), d.code(), d.message() + " (written from the JSON as: "
                     + d.lineText().strip() + ")", d.expected(), span(file, at), shownLine(text, at.line())));
         }
@@ -103,6 +103,7 @@ public final class NftJsonRulesetParser {
         return new NftRuleset(r.file(), tables);
     }
 
+    /** The JSON line of the value that line {@code line} of the written text was written from. */
     private static int jsonLine(NftJsonListing listing, int line) {
         return listing.origin(line).line();
     }

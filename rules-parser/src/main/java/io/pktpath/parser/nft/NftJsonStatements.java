@@ -126,7 +126,7 @@ final class NftJsonStatements {
         Typed left = selector(leftJson);
         String written = value(right, left.kinds(), Kind.PLAIN);
         boolean binop = leftJson instanceof JsonValue.JsonObject lo2 && lo2.members().size() == 1
-                && Set.of("&", "|", "^", "<<", ">>").contains(lo2.members().keySet().iterator().next());
+                && NftJsonExpressions.BINOPS.contains(lo2.members().keySet().iterator().next());
         String shown = switch (op) {
             case "==" -> binop ? "== " : "";
             case "in" -> "";

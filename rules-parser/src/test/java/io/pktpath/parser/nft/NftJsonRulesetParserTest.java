@@ -251,6 +251,18 @@ class NftJsonRulesetParserTest {
     }
 
     @Test
+    void aQuoteOrBraceInACommentDoesNotSwallowTheRulesAfterIt() {
+        Parsed<NftRuleset> p = NftJsonRulesetParser.parse("r.json", """
+                {"nftables": [{"table": {"family": "ip", "name": "t"}}, {"chain": {"family": "ip", "table": "t", "name": "c"}},
+                 {"rule": {"family": "ip", "table": "t", "chain": "c", "comment": "a \\"b{ c\\nd", "expr": [{"accept": null}]}},
+                 {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"drop": null}]}}]}
+                """);
+        assertEquals(List.of(), p.diagnostics());
+        assertEquals(List.of("table ip t", "  chain c Optional.empty", "    accept comment \"a 'b{ c d\" #-", "    drop #-"),
+                shape(p.value()));
+    }
+
+    @Test
     void badJsonIsOneDiagnosticWithItsPosition() {
         Parsed<NftRuleset> p = NftJsonRulesetParser.parse("r.json", "{\"nftables\": [\n{\"table\": {\"family\": \"ip\",}}]}");
         assertEquals(1, p.diagnostics().size());
