@@ -33,9 +33,10 @@ public final class BundleOptions {
             new FileOption("ipset", InputKind.IPSET_SAVE, "ipset save output"),
             new FileOption("conntrack", InputKind.CONNTRACK_LIST, "conntrack -L output"),
             new FileOption("sockets", InputKind.SOCKETS, "ss -tlnp (or ss -tulnp, ss -peaonmi) output: the listening sockets"),
-            new FileOption("nft", InputKind.NFT_RULESET, "nft list ruleset (or nft -a list ruleset) output: its native "
-                    + "nftables filter chains are replayed at their priority, its nat chains (kube-proxy's nftables "
-                    + "mode) with iptables' nat table; the others are listed and reported (finding NFT_NATIVE_CHAINS)"),
+            new FileOption("nft", InputKind.NFT_RULESET, "nft list ruleset (or nft -a list ruleset, or its nft -j JSON) "
+                    + "output: its native nftables filter chains are replayed at their priority, its nat chains "
+                    + "(kube-proxy's nftables mode) with iptables' nat table; the others are listed and reported "
+                    + "(finding NFT_NATIVE_CHAINS)"),
             new FileOption("trace-log", InputKind.TRACE_LOG, "a netfilter TRACE log (xtables-monitor --trace)"));
 
     private BundleOptions() {

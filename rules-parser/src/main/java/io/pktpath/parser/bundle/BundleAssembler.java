@@ -28,7 +28,7 @@ import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRuleset;
-import io.pktpath.parser.nft.NftRulesetParser;
+import io.pktpath.parser.nft.NftJsonRulesetParser;
 import io.pktpath.parser.sockets.SocketTable;
 import io.pktpath.parser.sockets.SsParser;
 import io.pktpath.parser.sysctl.SysctlParser;
@@ -265,17 +265,20 @@ final class BundleAssembler {
     }
 
     /**
-     * The nft ruleset: a listing ({@code nft list ruleset}) is preferred to a configuration file (an sosreport also
-     * copies {@code /etc/nftables.conf}, which starts with {@code flush ruleset} or uses {@code include}/{@code define}
-     * and may not be what is loaded), then the one with most tables and rules.
+     * The nft ruleset, a listing or its {@code nft -j} JSON read into the same model: a listing is preferred to a
+     * configuration file (an sosreport also copies {@code /etc/nftables.conf}, which starts with {@code flush ruleset}
+     * or uses {@code include}/{@code define} and may not be what is loaded), then the one with most tables and rules,
+     * then the text.
      */
     private Optional<NftRuleset> nftRuleset() {
         List<Candidate<NftRuleset>> c = new ArrayList<>();
         for (LoadedFile f : ofKind(InputKind.NFT_RULESET)) {
-            NftRuleset r = parse(NftRulesetParser.parse(f.name(), f.text()));
+            NftRuleset r = parse(NftJsonRulesetParser.parseEither(f.name(), f.text()));
             boolean config = ContentSniffer.significantLines(f.text()).stream().map(String::strip)
                     .anyMatch(l -> l.equals("flush ruleset") || l.startsWith("include ") || l.startsWith("define "));
-            c.add(new Candidate<>(f, r, (config ? 0 : 1L << 40) + r.tables().size() * 1000L + r.ruleCount()));
+            long score = (config ? 0 : 1L << 40) + r.tables().size() * 1000L + r.ruleCount();
+            // of a listing and its JSON, equal in tables and rules, the text
+            c.add(new Candidate<>(f, r, score * 2 + (NftJsonRulesetParser.isJson(f.text()) ? 0 : 1)));
         }
         return selection.pick(c, "");
     }

@@ -4,8 +4,15 @@ import io.pktpath.parser.json.JsonReader;
 import io.pktpath.parser.json.JsonSyntaxException;
 import io.pktpath.parser.json.JsonValue;
 
-/** Recognizes {@code ip -j} JSON documents (addr, link, rule, route, neigh, maddr) by the members of their first object. */
+import java.util.regex.Pattern;
+
+/**
+ * Recognizes {@code ip -j} JSON documents (addr, link, rule, route, neigh, maddr) by the members of their first object,
+ * and {@code nft -j list ruleset} by its {@code nftables} member.
+ */
 final class JsonShape {
+    private static final Pattern NFT_DOCUMENT = Pattern.compile("\\s*\\{\\s*\"nftables\"\\s*:");
+
     private JsonShape() {
     }
 
@@ -14,11 +21,15 @@ final class JsonShape {
         try {
             root = JsonReader.read(text);
         } catch (JsonSyntaxException e) {
+            if (NFT_DOCUMENT.matcher(text).lookingAt()) {
+                // a cut nft -j listing: its reader names the position
+                return Recognition.of(InputKind.NFT_RULESET);
+            }
             return Recognition.unknown("not an input pktpath reads: it starts like JSON (ip -j) but does not parse"
                     + " as JSON (line " + e.line() + ": " + e.getMessage() + ")");
         }
         if (root instanceof JsonValue.JsonObject object && object.get("nftables").isPresent()) {
-            return Recognition.unknown("nft -j list ruleset JSON (not read; give the text form: nft list ruleset)");
+            return Recognition.of(InputKind.NFT_RULESET);
         }
         if (!(root instanceof JsonValue.JsonArray array) || array.items().isEmpty()
                 || !(array.items().get(0) instanceof JsonValue.JsonObject first)) {

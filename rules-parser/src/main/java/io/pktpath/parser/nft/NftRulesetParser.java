@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * handles) into tables, chains with their hook, priority and policy, rules as text with their line, and named sets and
  * maps with their element counts. A rule's syntax is never interpreted, so no rule fails the parse; a broken structure
  * (a chain outside a table, a brace left open or closed twice, an unknown family) is a diagnostic naming file, line and
- * what was expected, and the rest is still read. {@code nft -j} JSON output is not read.
+ * what was expected, and the rest is still read. {@code nft -j} JSON is read into the same model by
+ * {@link NftJsonRulesetParser}, which writes it as this text first.
  */
 public final class NftRulesetParser {
     private static final Pattern TABLE = Pattern.compile("table\\s+(?:(\\S+)\\s+)?([^\\s{]+)\\s*\\{(.*)");

@@ -262,4 +262,44 @@ class BundleLoaderTest {
                 + "sos_commands/firewall_tables/nft_list_ruleset preferred)"), b.inventory().lines().toString());
         assertTrue(b.has(InputKind.NFT_RULESET));
     }
+
+    @Test
+    void anNftJsonListingIsReadAndTheTextOfTheSameStateIsPreferredToIt() throws IOException {
+        String json = "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\", \"json_schema_version\": 1}},"
+                + " {\"table\": {\"family\": \"inet\", \"name\": \"firewalld\", \"handle\": 1}},"
+                + " {\"chain\": {\"family\": \"inet\", \"table\": \"firewalld\", \"name\": \"filter_INPUT\","
+                + " \"handle\": 1, \"type\": \"filter\", \"hook\": \"input\", \"prio\": 10, \"policy\": \"accept\"}},"
+                + " {\"rule\": {\"family\": \"inet\", \"table\": \"firewalld\", \"chain\": \"filter_INPUT\","
+                + " \"handle\": 2, \"expr\": [{\"reject\": {\"type\": \"icmpx\", \"expr\": \"admin-prohibited\"}}]}}]}\n";
+        TreeWriter.write(root, "sos_commands/nftables/nft_-j_list_ruleset", json);
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals(List.of(), b.diagnostics());
+        assertEquals("sos_commands/nftables/nft_-j_list_ruleset", b.nftRuleset().orElseThrow().file());
+        assertEquals(List.of("inet firewalld filter_INPUT"),
+                b.nftReplay().chains().stream().map(c -> c.chain().qualifiedName()).toList());
+        assertEquals("reject with icmpx admin-prohibited",
+                b.nftRuleset().orElseThrow().tables().get(0).chains().get(0).rules().get(0).text());
+
+        TreeWriter.write(root, "sos_commands/nftables/nft_list_ruleset", """
+                table inet firewalld { # handle 1
+                	chain filter_INPUT { # handle 1
+                		type filter hook input priority filter + 10; policy accept;
+                		reject with icmpx admin-prohibited # handle 2
+                	}
+                }
+                """);
+        Bundle both = BundleLoader.loadDirectory(root);
+        assertEquals("sos_commands/nftables/nft_list_ruleset", both.nftRuleset().orElseThrow().file());
+        assertTrue(both.inventory().lines().contains("found sos_commands/nftables/nft_-j_list_ruleset: nft list ruleset"
+                + " (not used: sos_commands/nftables/nft_list_ruleset preferred)"), both.inventory().lines().toString());
+    }
+
+    @Test
+    void aCutNftJsonListingIsADiagnosticWithFileAndPosition() throws IOException {
+        TreeWriter.write(root, "nft-ruleset.json", "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}},\n"
+                + "{\"table\": {\"family\": \"inet\", \"na");
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals(List.of("nft-ruleset.json:2:33: error[NFT_JSON]: unexpected end of input (expected: more JSON)"),
+                b.diagnostics().stream().map(d -> d.headline()).toList());
+    }
 }

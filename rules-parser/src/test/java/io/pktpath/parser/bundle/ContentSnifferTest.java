@@ -78,10 +78,15 @@ class ContentSnifferTest {
         assertEquals("not an input pktpath reads: it starts like JSON (ip -j) but does not parse as JSON (line 1:"
                         + " unexpected end of input)",
                 ContentSniffer.recognize(new byte[0], "[{\"a\":").reason());
-        assertEquals("nft -j list ruleset JSON (not read; give the text form: nft list ruleset)",
-                ContentSniffer.recognize(new byte[0], "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}").reason());
         assertEquals("JSON of an unknown shape (not ip -j addr/link/route/rule/neigh/maddr)",
                 ContentSniffer.recognize(new byte[0], "[{\"handle\":1}]").reason());
+    }
+
+    @Test
+    void nftJsonListingsEvenCutOnes() {
+        assertEquals(Optional.of(InputKind.NFT_RULESET), kindOf("{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}"));
+        assertEquals(Optional.of(InputKind.NFT_RULESET), kindOf("{\"nftables\": [{\"metainfo\": {\"version\": \"1.0"));
+        assertEquals(Optional.empty(), kindOf("{\"other\": [}"));
     }
 
     @Test

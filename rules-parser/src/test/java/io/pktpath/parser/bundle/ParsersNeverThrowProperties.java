@@ -24,7 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Bad input never throws: every parser and the sniffer turn any text (here: real lines cut and spliced) into diagnostics. */
+/** Bad input never throws: every parser and the sniffer turn any text (here: real lines and documents cut and spliced) into diagnostics. */
 class ParsersNeverThrowProperties {
     private static final List<String> SEEDS = List.of(
             "default via 10.0.0.1 dev eth0 proto static metric 100 onlink\n\tnexthop via 10.0.0.1 dev eth0 weight 1\n",
@@ -46,6 +46,21 @@ class ParsersNeverThrowProperties {
             "[{\"priority\":102,\"not\":null,\"src\":\"fd00:9::\",\"srclen\":48,\"fwmark\":\"0x3\",\"fwmask\":\"0xf\","
                     + "\"table\":\"main\"},{\"priority\":110,\"src\":\"all\",\"ipproto\":\"udp\",\"sport_start\":1000,"
                     + "\"sport_end\":2000,\"uid_start\":0,\"uid_end\":999,\"tos\":\"CS1\",\"goto\":200,\"unresolved\":null}]",
+            "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}, {\"table\": {\"family\": \"inet\", \"name\": \"t\","
+                    + " \"handle\": 1}}, {\"map\": {\"family\": \"inet\", \"name\": \"m\", \"table\": \"t\", \"type\": "
+                    + "[\"ipv4_addr\", \"inet_service\"], \"map\": \"verdict\", \"elem\": [[{\"concat\": [\"10.0.0.1\", 80]},"
+                    + " {\"goto\": {\"target\": \"c\"}}]]}}, {\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": "
+                    + "\"c\", \"handle\": 2, \"type\": \"nat\", \"hook\": \"prerouting\", \"prio\": -100, \"policy\": "
+                    + "\"accept\"}}, {\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 3, "
+                    + "\"expr\": [{\"match\": {\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"state\"}}, \"right\": "
+                    + "[\"established\"]}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", "
+                    + "\"field\": \"saddr\"}}, \"right\": {\"set\": [{\"prefix\": {\"addr\": \"10.0.0.0\", \"len\": 8}}, "
+                    + "{\"range\": [\"10.1.0.1\", \"10.1.0.9\"]}]}}}, {\"vmap\": {\"key\": {\"concat\": [{\"payload\": "
+                    + "{\"protocol\": \"ip\", \"field\": \"daddr\"}}, {\"payload\": {\"protocol\": \"th\", \"field\": "
+                    + "\"dport\"}}]}, \"data\": \"@m\"}}, {\"dnat\": {\"family\": \"ip\", \"addr\": {\"map\": {\"key\": "
+                    + "{\"numgen\": {\"mode\": \"random\", \"mod\": 2}}, \"data\": {\"set\": [[0, \"10.0.0.2\"]]}}}, \"port\":"
+                    + " 80}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": 2}}, {\"counter\": "
+                    + "{\"packets\": 1, \"bytes\": 60}}, {\"accept\": null}]}}]}",
             "[{\"ifindex\":2,\"ifname\":\"veth0\",\"maddr\":[{\"link\":\"01:00:5e:01:02:03\",\"features\":\"static\"},"
                     + "{\"family\":\"inet\",\"address\":\"239.1.1.1\",\"users\":3},{\"family\":\"inet6\","
                     + "\"address\":\"ff05::1:3\"}]}]");
@@ -79,6 +94,10 @@ class ParsersNeverThrowProperties {
         assertTrue(ConntrackStatsParser.parse(f, text).value() != null);
         assertTrue(KernelVersionParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.nft.NftRulesetParser.parse(f, text).value() != null);
+        io.pktpath.parser.nft.NftRuleset json = io.pktpath.parser.nft.NftJsonRulesetParser.parse(f, text).value();
+        assertTrue(json != null);
+        // what the JSON is written as is read and replayed like any listing
+        assertTrue(io.pktpath.parser.nft.NftNativeReplay.of(json) != null);
         assertTrue(ContentSniffer.recognize(text.getBytes(StandardCharsets.UTF_8), text) != null);
     }
 }

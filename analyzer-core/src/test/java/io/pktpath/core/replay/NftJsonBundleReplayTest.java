@@ -1,0 +1,85 @@
+package io.pktpath.core.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.findings.SampleBundles;
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.TraceStep;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.bundle.BundleLoader;
+import io.pktpath.parser.bundle.InputKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A recorded nft bundle whose ruleset is {@code nft -j -a list ruleset} replays as with {@code nft -a list ruleset} of
+ * the same state (both captured from the bundle's ruleset loaded into a namespace, see rules-parser's
+ * {@code nft/json/README.md}): every frame's disposition, reason and rule and policy steps are the same.
+ */
+class NftJsonBundleReplayTest {
+    private static final Path PAIRS = Path.of("../rules-parser/src/test/resources/io/pktpath/parser/nft/json");
+
+    @TempDir
+    Path dir;
+
+    private List<String> replay(String bundle, String rulesetFile) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(rulesetFile.replace('.', '-')));
+        try (Stream<Path> files = Files.list(SampleBundles.sample(bundle))) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("nft-")
+                    && !p.getFileName().toString().equals("README.md")).toList()) {
+                Files.copy(f, d.resolve(f.getFileName()));
+            }
+        }
+        // the same name for both forms: the loader tells them apart by content
+        Files.copy(PAIRS.resolve(rulesetFile), d.resolve("nft-ruleset"));
+        Bundle b = BundleLoader.loadDirectory(d);
+        assertTrue(b.has(InputKind.NFT_RULESET), rulesetFile);
+        assertFalse(b.nftReplay().isEmpty(), rulesetFile);
+        List<PacketTrace> traces = new ArrayList<>();
+        Analyzer.analyze(b, Optional.of(d.resolve("capture.pcap")), AnalysisOptions.DEFAULT, traces::add, n -> { },
+                () -> false);
+        List<String> out = new ArrayList<>();
+        for (PacketTrace t : traces) {
+            out.add(t.packet().frame() + " " + t.disposition() + " " + lineless(t.reason()));
+            for (TraceStep s : t.path()) {
+                if (s instanceof RuleStep r) {
+                    out.add("  " + r.hook() + " " + r.rule().table() + " " + r.rule().chain() + " #" + r.rule().position()
+                            + " " + r.verdict() + " " + r.effects());
+                } else if (s instanceof PolicyStep p) {
+                    out.add("  " + p.hook() + " " + p.table() + " " + p.chain() + " policy " + p.verdict());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String lineless(String text) {
+        return text.replaceAll("nft-ruleset:\\d+(:\\d+)?", "nft-ruleset:N");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
+            "nft-kube-proxy", "nft-kube-proxy6"})
+    void theJsonRulesetReplaysTheSameAsTheTextOfTheSameState(String bundle) throws IOException {
+        List<String> text = replay(bundle, bundle + ".txt");
+        List<String> json = replay(bundle, bundle + ".json");
+        assertTrue(text.size() > 5, bundle);
+        assertTrue(text.stream().anyMatch(l -> l.contains("pkp_") || l.contains("kube-proxy")),
+                "a native nft chain decided some frame of " + bundle);
+        assertEquals(text, json, bundle);
+    }
+}

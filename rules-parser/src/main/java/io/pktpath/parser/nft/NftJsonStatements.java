@@ -1,0 +1,246 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.json.JsonValue;
+import io.pktpath.parser.nft.NftJsonExpressions.Kind;
+import io.pktpath.parser.nft.NftJsonExpressions.Typed;
+import io.pktpath.parser.nft.NftJsonExpressions.Unrendered;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import static io.pktpath.parser.nft.NftJsonExpressions.array;
+import static io.pktpath.parser.nft.NftJsonExpressions.member;
+import static io.pktpath.parser.nft.NftJsonExpressions.object;
+import static io.pktpath.parser.nft.NftJsonExpressions.quote;
+import static io.pktpath.parser.nft.NftJsonExpressions.selector;
+import static io.pktpath.parser.nft.NftJsonExpressions.value;
+
+/**
+ * Writes a rule's {@code expr} list of libnftables' JSON as the rule text {@code nft list ruleset} prints: matches,
+ * {@code counter}, {@code log}, {@code limit}, {@code reject}, verdicts, {@code vmap}, {@code dnat}/{@code snat}/
+ * {@code masquerade}/{@code redirect}, {@code mangle} ({@code meta mark set}), {@code notrack}; a statement it cannot
+ * write is reported and written {@code unrendered-KEY}, a word the translation refuses, so the rule is never lost.
+ */
+final class NftJsonStatements {
+    /** The word a statement the renderer cannot write becomes, followed by its key. */
+    static final String UNRENDERED = "unrendered-";
+    private static final Set<String> VERDICTS = Set.of("accept", "drop", "continue", "return");
+    private static final Set<String> NAT_MEMBERS = Set.of("family", "addr", "port", "flags");
+    private static final String STATEMENTS = "match, counter, log, limit, reject, accept, drop, return, jump, goto, vmap, "
+            + "dnat, snat, masquerade, redirect, mangle, notrack or xt";
+
+    private NftJsonStatements() {
+    }
+
+    /** The rule's text; each statement that cannot be written is given to {@code unrendered}. */
+    static String rule(JsonValue.JsonObject rule, NftFamily family, Consumer<Unrendered> unrendered) {
+        List<String> parts = new ArrayList<>();
+        JsonValue expr = rule.get("expr").orElse(null);
+        if (!(expr instanceof JsonValue.JsonArray list) || list.items().isEmpty()) {
+            unrendered.accept(new Unrendered(expr == null ? rule : expr, "rule without an expression list",
+                    "\"expr\": [ statements ]"));
+            return UNRENDERED + "expr";
+        }
+        for (JsonValue item : list.items()) {
+            try {
+                parts.add(statement(item, family));
+            } catch (Unrendered e) {
+                unrendered.accept(e);
+                parts.add(UNRENDERED + keyOf(item));
+            }
+        }
+        rule.string("comment").ifPresent(c -> parts.add("comment " + quote(c)));
+        return String.join(" ", parts);
+    }
+
+    private static String keyOf(JsonValue item) {
+        if (item instanceof JsonValue.JsonObject o && o.members().size() == 1) {
+            return o.members().keySet().iterator().next().replaceAll("[^A-Za-z0-9_-]", "_");
+        }
+        return "statement";
+    }
+
+    private static String statement(JsonValue item, NftFamily family) throws Unrendered {
+        if (!(item instanceof JsonValue.JsonObject o) || o.members().size() != 1) {
+            throw new Unrendered(item, "not a statement object", "{\"STATEMENT\": ...} with one member");
+        }
+        String key = o.members().keySet().iterator().next();
+        JsonValue body = o.members().get(key);
+        if (VERDICTS.contains(key)) {
+            return key;
+        }
+        return switch (key) {
+            case "match" -> match(object(body, "{\"op\": ..., \"left\": ..., \"right\": ...}"));
+            case "counter" -> counter(body);
+            case "jump", "goto" -> value(item, List.of(Kind.PLAIN), Kind.PLAIN);
+            case "vmap" -> {
+                JsonValue.JsonObject m = object(body, "{\"key\": ..., \"data\": ...}");
+                Typed k = selector(member(m, "key"));
+                yield k.text() + " vmap " + value(member(m, "data"), k.kinds(), Kind.PLAIN);
+            }
+            case "notrack" -> "notrack";
+            case "mangle" -> {
+                JsonValue.JsonObject m = object(body, "{\"key\": ..., \"value\": ...}");
+                Typed k = selector(member(m, "key"));
+                JsonValue v = member(m, "value");
+                String written = v instanceof JsonValue.JsonObject ? selectorOrValue(v, k.kinds())
+                        : value(v, k.kinds(), Kind.PLAIN);
+                yield k.text() + " set " + written;
+            }
+            case "log" -> log(body);
+            case "limit" -> limit(object(body, "{\"rate\": N, \"per\": UNIT}"));
+            // iptables-nft's compat expression: nft -j gives its name only, as nft prints one it cannot translate
+            case "xt" -> {
+                JsonValue.JsonObject x = object(body, "{\"type\": \"match\"|\"target\", \"name\": ...}");
+                yield "xt " + NftJsonExpressions.string(x, "type") + " " + NftJsonExpressions.string(x, "name");
+            }
+            case "reject" -> reject(body, family);
+            case "dnat", "snat", "masquerade", "redirect" -> nat(key, body);
+            default -> throw new Unrendered(item, "statement '" + key + "' is not rendered", STATEMENTS);
+        };
+    }
+
+    private static String selectorOrValue(JsonValue v, List<Kind> kinds) throws Unrendered {
+        try {
+            return selector(v).text();
+        } catch (Unrendered e) {
+            return value(v, kinds, Kind.PLAIN);
+        }
+    }
+
+    /** A relational expression: {@code ==} and {@code in} are implicit unless the left side is a binary operation. */
+    private static String match(JsonValue.JsonObject m) throws Unrendered {
+        String op = NftJsonExpressions.string(m, "op");
+        JsonValue leftJson = member(m, "left");
+        JsonValue right = member(m, "right");
+        // tcp flags & (syn | ack) == syn, which nft prints as tcp flags syn / syn,ack
+        if (op.equals("==") && leftJson instanceof JsonValue.JsonObject lo && lo.get("&").isPresent()
+                && lo.get("&").get() instanceof JsonValue.JsonArray and && and.items().size() == 2
+                && isFlags(and.items().get(1)) && isFlags(right)) {
+            Typed flagged = selector(and.items().get(0));
+            return flagged.text() + " " + value(right, List.of(Kind.PLAIN), Kind.PLAIN) + " / "
+                    + value(and.items().get(1), List.of(Kind.PLAIN), Kind.PLAIN);
+        }
+        Typed left = selector(leftJson);
+        String written = value(right, left.kinds(), Kind.PLAIN);
+        boolean binop = leftJson instanceof JsonValue.JsonObject lo2 && lo2.members().size() == 1
+                && NftJsonExpressions.BINOPS.contains(lo2.members().keySet().iterator().next());
+        String shown = switch (op) {
+            case "==" -> binop ? "== " : "";
+            case "in" -> "";
+            case "!=", "<", ">", "<=", ">=" -> op + " ";
+            default -> throw new Unrendered(m.get("op").orElse(m), "operator '" + op + "' is not rendered",
+                    "==, !=, <, >, <=, >= or in");
+        };
+        return left.text() + " " + shown + written;
+    }
+
+    /** A flag name or a list of them (not a number). */
+    private static boolean isFlags(JsonValue v) {
+        if (v instanceof JsonValue.JsonString) {
+            return true;
+        }
+        return v instanceof JsonValue.JsonArray a && !a.items().isEmpty()
+                && a.items().stream().allMatch(JsonValue.JsonString.class::isInstance);
+    }
+
+    private static String counter(JsonValue body) throws Unrendered {
+        if (body instanceof JsonValue.JsonNull) {
+            return "counter";
+        }
+        if (body instanceof JsonValue.JsonString name) {
+            return "counter name " + quote(name.value());
+        }
+        JsonValue.JsonObject c = object(body, "{\"packets\": N, \"bytes\": N}");
+        return "counter packets " + c.number("packets").orElse(0L) + " bytes " + c.number("bytes").orElse(0L);
+    }
+
+    /** {@code log [prefix "P"] [group N] [snaplen N] [queue-threshold N] [level L] [flags F]}, nft's order. */
+    private static String log(JsonValue body) throws Unrendered {
+        StringBuilder s = new StringBuilder("log");
+        if (body instanceof JsonValue.JsonNull) {
+            return s.toString();
+        }
+        JsonValue.JsonObject l = object(body, "{\"prefix\": ..., \"level\": ...}");
+        l.string("prefix").ifPresent(p -> s.append(" prefix ").append(quote(p)));
+        for (String k : List.of("group", "snaplen", "queue-threshold")) {
+            l.number(k).ifPresent(n -> s.append(' ').append(k).append(' ').append(n));
+        }
+        l.string("level").ifPresent(v -> s.append(" level ").append(v));
+        JsonValue flags = l.get("flags").orElse(null);
+        if (flags instanceof JsonValue.JsonString f) {
+            s.append(" flags ").append(f.value());
+        } else if (flags != null) {
+            List<String> names = new ArrayList<>();
+            for (JsonValue f : array(flags, "a list of log flags")) {
+                names.add(NftJsonExpressions.string(f, "a log flag"));
+            }
+            s.append(" flags ").append(String.join(",", names));
+        }
+        return s.toString();
+    }
+
+    /** {@code limit rate [over] N/UNIT [burst B packets]} (a burst of 5 packets, the default, is not printed). */
+    private static String limit(JsonValue.JsonObject l) throws Unrendered {
+        boolean over = l.get("inv").filter(v -> v instanceof JsonValue.JsonBoolean b && b.value()).isPresent();
+        String unit = l.string("rate_unit").filter(u -> !u.equals("packets")).map(u -> " " + u).orElse("");
+        long burst = l.number("burst").orElse(5L);
+        String burstText = burst == 5 && unit.isEmpty() || burst == 0 ? ""
+                : " burst " + burst + (unit.isEmpty() ? " packets" : unit);
+        return "limit rate " + (over ? "over " : "") + NftJsonExpressions.numberMember(l, "rate").value()
+                .toPlainString() + unit + "/" + NftJsonExpressions.string(l, "per") + burstText;
+    }
+
+    /** {@code reject [with tcp reset | with icmp|icmpv6|icmpx CODE]}; the family's default code is not printed. */
+    private static String reject(JsonValue body, NftFamily family) throws Unrendered {
+        if (body instanceof JsonValue.JsonNull) {
+            return "reject";
+        }
+        JsonValue.JsonObject r = object(body, "{\"type\": ..., \"expr\": ...}");
+        String type = r.string("type").orElse("icmpx");
+        if (type.equals("tcp reset")) {
+            return "reject with tcp reset";
+        }
+        String code = r.get("expr").isPresent() ? value(r.get("expr").get(), List.of(Kind.PLAIN), Kind.PLAIN)
+                : "port-unreachable";
+        boolean isDefault = code.equals("port-unreachable") && (type.equals("icmpx")
+                || type.equals("icmp") && family == NftFamily.IP || type.equals("icmpv6") && family == NftFamily.IP6);
+        return isDefault ? "reject" : "reject with " + type + " " + code;
+    }
+
+    /** {@code dnat|snat [ip|ip6] to ADDR[:PORT] [FLAGS]}, {@code masquerade|redirect [to :PORT] [FLAGS]}. */
+    private static String nat(String key, JsonValue body) throws Unrendered {
+        if (body instanceof JsonValue.JsonNull) {
+            return key;
+        }
+        JsonValue.JsonObject n = object(body, "{\"addr\": ..., \"port\": ..., \"family\": ..., \"flags\": ...}");
+        for (String member : n.members().keySet()) {
+            if (!NAT_MEMBERS.contains(member)) {
+                throw new Unrendered(n.get(member).get(), key + " member '" + member + "' is not rendered",
+                        "family, addr, port, flags");
+            }
+        }
+        StringBuilder s = new StringBuilder(key);
+        n.string("family").ifPresent(f -> s.append(' ').append(f));
+        String addr = n.get("addr").isPresent() ? selectorOrValue(n.get("addr").get(), List.of(Kind.PLAIN)) : "";
+        String port = n.get("port").isPresent() ? value(n.get("port").get(), List.of(Kind.PLAIN), Kind.PLAIN) : "";
+        if (!addr.isEmpty() || !port.isEmpty()) {
+            boolean v6 = addr.contains(":") && !addr.contains(" ");
+            s.append(" to ").append(v6 && !port.isEmpty() ? "[" + addr + "]" : addr)
+                    .append(port.isEmpty() ? "" : ":" + port);
+        }
+        JsonValue flags = n.get("flags").orElse(null);
+        if (flags instanceof JsonValue.JsonString f) {
+            s.append(' ').append(f.value());
+        } else if (flags != null) {
+            List<String> names = new ArrayList<>();
+            for (JsonValue f : array(flags, "a list of NAT flags")) {
+                names.add(NftJsonExpressions.string(f, "a NAT flag"));
+            }
+            s.append(' ').append(String.join(",", names));
+        }
+        return s.toString();
+    }
+}
