@@ -23,7 +23,6 @@ import io.pktpath.core.netfilter.RuleHits;
 import io.pktpath.core.netfilter.RuleState;
 import io.pktpath.core.netfilter.StateUpdate;
 import io.pktpath.core.netfilter.TableResult;
-import io.pktpath.core.packet.Addresses;
 import io.pktpath.core.routing.Deliverability;
 import io.pktpath.core.routing.NeighborResult;
 import io.pktpath.core.routing.NodeNetwork;
@@ -846,7 +845,8 @@ public final class KernelNodePath implements NodePath {
                             && eg.tuple().dport() == wire.dport()).orElse(false))
                     .findFirst().orElse(null);
             if (run != null) {
-                notes.add(appendEndpoint(appendEndpoint(new StringBuilder("the socket sent this first packet to "), p)
+                notes.add(LeavingSentence.appendEndpoint(LeavingSentence.appendEndpoint(
+                        new StringBuilder("the socket sent this first packet to "), p)
                         .append("; nat OUTPUT rewrote it to "), wire).append(" before the capture saw it").toString());
                 return p;
             }
@@ -1571,21 +1571,9 @@ public final class KernelNodePath implements NodePath {
         };
     }
 
+    /** {@code " (NAT: BEFORE became AFTER)"} when the run changed the packet's tuple, else nothing. */
     private static String natSuffix(RunState s) {
-        return appendNatSuffix(new StringBuilder(), s).toString();
-    }
-
-    /** Appends {@code " (NAT: BEFORE became AFTER)"} when the run changed the packet's tuple, else nothing. */
-    private static StringBuilder appendNatSuffix(StringBuilder sb, RunState s) {
         Tuple after = s.packet.tuple();
-        if (s.before.equals(after)) {
-            return sb;
-        }
-        return after.appendTo(s.before.appendTo(sb.append(" (NAT: ")).append(" became ")).append(')');
-    }
-
-    /** Appends the packet's destination, with its port when it has one. */
-    private static StringBuilder appendEndpoint(StringBuilder sb, Packet p) {
-        return p.hasPorts() ? Addresses.appendEndpoint(sb, p.dst(), p.dport()) : Addresses.append(sb, p.dst());
+        return LeavingSentence.appendNat(new StringBuilder(), s.before.equals(after) ? null : s.before, after).toString();
     }
 }

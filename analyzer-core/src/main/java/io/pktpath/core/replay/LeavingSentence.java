@@ -35,15 +35,16 @@ final class LeavingSentence extends DeferredText {
         if (via != null) {
             Addresses.append(sb.append(" via "), via);
         }
-        sb.append(" to ");
-        if (left.hasPorts()) {
-            Addresses.appendEndpoint(sb, left.dst(), left.dport());
-        } else {
-            Addresses.append(sb, left.dst());
-        }
-        if (before != null) {
-            left.tuple().appendTo(before.appendTo(sb.append(" (NAT: ")).append(" became ")).append(')');
-        }
-        return sb.toString();
+        return appendNat(appendEndpoint(sb.append(" to "), left), before, left.tuple()).toString();
+    }
+
+    /** Appends the packet's destination, with its port when it has one. */
+    static StringBuilder appendEndpoint(StringBuilder sb, Packet p) {
+        return p.hasPorts() ? Addresses.appendEndpoint(sb, p.dst(), p.dport()) : Addresses.append(sb, p.dst());
+    }
+
+    /** Appends {@code " (NAT: BEFORE became AFTER)"}, or nothing when {@code before} is null (NAT changed nothing). */
+    static StringBuilder appendNat(StringBuilder sb, Tuple before, Tuple after) {
+        return before == null ? sb : after.appendTo(before.appendTo(sb.append(" (NAT: ")).append(" became ")).append(')');
     }
 }
