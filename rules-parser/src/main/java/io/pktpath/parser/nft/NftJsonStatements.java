@@ -169,15 +169,8 @@ final class NftJsonStatements {
             l.number(k).ifPresent(n -> s.append(' ').append(k).append(' ').append(n));
         }
         l.string("level").ifPresent(v -> s.append(" level ").append(v));
-        JsonValue flags = l.get("flags").orElse(null);
-        if (flags instanceof JsonValue.JsonString f) {
-            s.append(" flags ").append(f.value());
-        } else if (flags != null) {
-            List<String> names = new ArrayList<>();
-            for (JsonValue f : array(flags, "a list of log flags")) {
-                names.add(NftJsonExpressions.string(f, "a log flag"));
-            }
-            s.append(" flags ").append(String.join(",", names));
+        if (l.get("flags").isPresent()) {
+            s.append(" flags ").append(flags(l.get("flags").get(), "log"));
         }
         return s.toString();
     }
@@ -231,16 +224,21 @@ final class NftJsonStatements {
             s.append(" to ").append(v6 && !port.isEmpty() ? "[" + addr + "]" : addr)
                     .append(port.isEmpty() ? "" : ":" + port);
         }
-        JsonValue flags = n.get("flags").orElse(null);
-        if (flags instanceof JsonValue.JsonString f) {
-            s.append(' ').append(f.value());
-        } else if (flags != null) {
-            List<String> names = new ArrayList<>();
-            for (JsonValue f : array(flags, "a list of NAT flags")) {
-                names.add(NftJsonExpressions.string(f, "a NAT flag"));
-            }
-            s.append(' ').append(String.join(",", names));
+        if (n.get("flags").isPresent()) {
+            s.append(' ').append(flags(n.get("flags").get(), "NAT"));
         }
         return s.toString();
+    }
+
+    /** A statement's flags as nft prints them: one flag's name, or several joined by commas ({@code what}: log, NAT). */
+    private static String flags(JsonValue flags, String what) throws Unrendered {
+        if (flags instanceof JsonValue.JsonString f) {
+            return f.value();
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonValue f : array(flags, "a list of " + what + " flags")) {
+            names.add(NftJsonExpressions.string(f, "a " + what + " flag"));
+        }
+        return String.join(",", names);
     }
 }
