@@ -146,28 +146,31 @@ final class BundleAssembler {
     }
 
     private List<Neighbor> neighbors() {
-        Optional<List<Neighbor>> text = selection.pick(candidates(InputKind.IP_NEIGH,
-                f -> parse(IpNeighParser.parse(f.name(), f.text())), List::size), "");
-        if (text.isPresent()) {
-            markUnused(List.of(InputKind.IP_NEIGH, InputKind.IP_NEIGH_JSON), InputKind.IP_NEIGH);
-            return text.get();
-        }
-        return selection.pick(candidates(InputKind.IP_NEIGH_JSON, f -> parse(IpNeighJsonParser.parse(f.name(),
-                f.text())), List::size), "").orElse(List.of());
+        return textElseJson(InputKind.IP_NEIGH, f -> parse(IpNeighParser.parse(f.name(), f.text())),
+                InputKind.IP_NEIGH_JSON, f -> parse(IpNeighJsonParser.parse(f.name(), f.text())), List::size)
+                .orElse(List.of());
     }
 
     /** The multicast memberships of {@code ip maddr}, else of {@code ip -j maddr}. */
     private List<MulticastGroups> multicastGroups() {
-        java.util.function.ToLongFunction<List<MulticastGroups>> size = l -> l.stream()
-                .mapToLong(m -> 1 + m.groups().size()).sum();
-        Optional<List<MulticastGroups>> text = selection.pick(candidates(InputKind.IP_MADDR,
-                f -> parse(IpMaddrParser.parse(f.name(), f.text())), size), "");
-        if (text.isPresent()) {
-            markUnused(List.of(InputKind.IP_MADDR, InputKind.IP_MADDR_JSON), InputKind.IP_MADDR);
-            return text.get();
+        return textElseJson(InputKind.IP_MADDR, f -> parse(IpMaddrParser.parse(f.name(), f.text())),
+                InputKind.IP_MADDR_JSON, f -> parse(IpMaddrJsonParser.parse(f.name(), f.text())),
+                l -> l.stream().mapToLong(m -> 1 + m.groups().size()).sum()).orElse(List.of());
+    }
+
+    /**
+     * The largest file of the {@code text} kind, else of its {@code json} form; when a text file is taken, the JSON
+     * files are marked not used (the text preferred).
+     */
+    private <T> Optional<T> textElseJson(InputKind text, java.util.function.Function<LoadedFile, T> textParser,
+                                         InputKind json, java.util.function.Function<LoadedFile, T> jsonParser,
+                                         java.util.function.ToLongFunction<T> size) {
+        Optional<T> fromText = selection.pick(candidates(text, textParser, size), "");
+        if (fromText.isPresent()) {
+            markUnused(List.of(text, json), text);
+            return fromText;
         }
-        return selection.pick(candidates(InputKind.IP_MADDR_JSON, f -> parse(IpMaddrJsonParser.parse(f.name(),
-                f.text())), size), "").orElse(List.of());
+        return selection.pick(candidates(json, jsonParser, size), "");
     }
 
     private void markUnused(List<InputKind> order, InputKind used) {
