@@ -51,7 +51,7 @@ final class NativeChainFindings {
             evidence.add(describe(c, file, canChange) + "; not replayed: " + w.notReplayed);
             if (canChange) {
                 strong.add(c.qualifiedName() + " (" + String.join(", ", statements(c)) + ")");
-                c.decisiveRules().stream().limit(SHOWN_RULES).forEach(r -> rules.add(file + ":" + r.line() + " "
+                c.decisiveRules().stream().limit(SHOWN_RULES).forEach(r -> rules.add(r.at(file) + " "
                         + c.qualifiedName() + ": " + r.text()));
             }
             if (w.hook.isEmpty()) {
@@ -105,12 +105,13 @@ final class NativeChainFindings {
         if (canChange) {
             List<NftRule> decisive = c.decisiveRules();
             what = "can change the verdict (" + String.join(", ", statements(c)) + ")"
-                    + decisive.stream().findFirst().map(r -> ", e.g. `" + r.text() + "` (line " + r.line() + ")")
+                    + decisive.stream().findFirst().map(r -> ", e.g. `" + r.text() + "` (line " + r.line()
+                            + (r.column() > 0 ? ", column " + r.column() : "") + ")")
                     .orElse("");
         } else {
             what = "only accepts or counts (policy accept, no drop, reject or NAT statement)";
         }
-        return c.qualifiedName() + " (" + file + ":" + c.chain().line() + "): " + b.describe() + ", " + size + place(c)
+        return c.qualifiedName() + " (" + c.chain().at(file) + "): " + b.describe() + ", " + size + place(c)
                 + "; " + what;
     }
 

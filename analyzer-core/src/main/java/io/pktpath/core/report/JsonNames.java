@@ -42,6 +42,7 @@ final class JsonNames {
     static final SerializedString KIND = new SerializedString("kind");
     static final SerializedString LEN = new SerializedString("len");
     static final SerializedString LINE = new SerializedString("line");
+    static final SerializedString COLUMN = new SerializedString("column");
     static final SerializedString LOOKUP = new SerializedString("lookup");
     static final SerializedString MASQUERADE = new SerializedString("masquerade");
     static final SerializedString MISSES = new SerializedString("misses");

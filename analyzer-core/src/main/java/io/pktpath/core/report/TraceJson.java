@@ -234,6 +234,13 @@ public final class TraceJson {
         return (ArrayNode) tree(g -> writeKernelSteps(g, path));
     }
 
+    /** A rule's column, written only where one is known ({@code nft -j}'s one-line document). */
+    private static void column(JsonGenerator g, io.pktpath.core.trace.RuleRef rule) throws IOException {
+        if (rule.span().column() > 0) {
+            number(g, COLUMN, rule.span().column());
+        }
+    }
+
     private static void writeKernelSteps(JsonGenerator g, List<TraceStep> path) throws IOException {
         g.writeStartArray();
         for (TraceStep s : path) {
@@ -242,6 +249,7 @@ public final class TraceJson {
                 ruleFields(g, r.hook(), r.rule());
                 string(g, VERDICT, r.verdict().toString());
                 number(g, LINE, r.rule().span().line());
+                column(g, r.rule());
                 g.writeEndObject();
             } else if (s instanceof PolicyStep p) {
                 g.writeStartObject();
@@ -369,6 +377,7 @@ public final class TraceJson {
             string(g, CHAIN, r.rule().chain());
             number(g, RULE, r.rule().position());
             number(g, LINE, r.rule().span().line());
+            column(g, r.rule());
             string(g, TEXT, r.rule().text());
             string(g, VERDICT, r.verdict().toString());
             writeStrings(g, EFFECTS, r.effects());

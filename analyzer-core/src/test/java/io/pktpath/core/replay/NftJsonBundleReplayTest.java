@@ -82,4 +82,45 @@ class NftJsonBundleReplayTest {
                 "a native nft chain decided some frame of " + bundle);
         assertEquals(text, json, bundle);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft-native-firewall", "nft-kube-proxy"})
+    void aJsonRuleIsNamedByItsLineAndColumnAndATextRuleByItsLine(String bundle) throws IOException {
+        String document = Files.readString(PAIRS.resolve(bundle + ".json"));
+        List<String> jsonLabels = nativeRuleLabels(bundle, bundle + ".json");
+        assertFalse(jsonLabels.isEmpty(), bundle);
+        for (String label : jsonLabels) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(nft-ruleset:1:(\\d+)\\)$").matcher(label);
+            assertTrue(m.find(), label);
+            // nft -j prints one line; the column is where the rule's object starts, inside {"rule": ...}
+            int column = Integer.parseInt(m.group(1));
+            assertTrue(document.substring(0, column - 1).endsWith("{\"rule\": "), label);
+            assertTrue(document.startsWith("{\"family\": ", column - 1), label);
+        }
+        for (String label : nativeRuleLabels(bundle, bundle + ".txt")) {
+            assertTrue(label.matches(".*\\(nft-ruleset:\\d+\\)$"), label);
+        }
+    }
+
+    /** The labels, with their source, of the native nft rules the bundle's frames met. */
+    private List<String> nativeRuleLabels(String bundle, String rulesetFile) throws IOException {
+        Path d = Files.createDirectories(dir.resolve("labels-" + rulesetFile.replace('.', '-')));
+        try (Stream<Path> files = Files.list(SampleBundles.sample(bundle))) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("nft-")
+                    && !p.getFileName().toString().equals("README.md")).toList()) {
+                Files.copy(f, d.resolve(f.getFileName()));
+            }
+        }
+        Files.copy(PAIRS.resolve(rulesetFile), d.resolve("nft-ruleset"));
+        Bundle b = BundleLoader.loadDirectory(d);
+        List<String> labels = new ArrayList<>();
+        Analyzer.analyze(b, Optional.of(d.resolve("capture.pcap")), AnalysisOptions.DEFAULT, t -> {
+            for (TraceStep s : t.path()) {
+                if (s instanceof RuleStep r && r.rule().table().indexOf(' ') > 0) {
+                    labels.add(r.rule().labelWithSource());
+                }
+            }
+        }, n -> { }, () -> false);
+        return labels.stream().distinct().toList();
+    }
 }

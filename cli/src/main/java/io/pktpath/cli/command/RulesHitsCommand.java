@@ -105,6 +105,9 @@ public final class RulesHitsCommand implements Command {
                 n.put("rule", u.position());
                 n.put("text", u.rule().get().text());
                 n.put("line", u.rule().get().span().line());
+                if (u.rule().get().span().column() > 0) {
+                    n.put("column", u.rule().get().span().column());
+                }
             }
             n.set("replay", counters(u.replayed()));
             u.kernel().ifPresentOrElse(k -> n.set("kernel", counters(k)), () -> n.putNull("kernel"));

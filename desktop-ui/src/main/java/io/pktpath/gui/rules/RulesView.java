@@ -132,6 +132,9 @@ public final class RulesView implements SessionView {
             n.put("chain", r.rule().get().chain());
             n.put("rule", r.rule().get().position());
             n.put("line", r.rule().get().span().line());
+            if (r.rule().get().span().column() > 0) {
+                n.put("column", r.rule().get().span().column());
+            }
             n.put("text", r.rule().get().text());
             n.put("packets", r.packets());
             n.put("bytes", r.bytes());

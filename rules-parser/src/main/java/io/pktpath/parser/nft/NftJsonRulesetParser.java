@@ -15,7 +15,8 @@ import java.util.List;
  * Reads {@code nft -j [-a] list ruleset} (libnftables' JSON) into the same {@link NftRuleset} model as
  * {@link NftRulesetParser}: the document is written back as the text {@code nft -a list ruleset} prints
  * ({@link NftJsonListing}) and that text is read, so rules keep nft's wording and every later step reads them alike.
- * Tables, chains, sets and rules carry the JSON line they come from; bad JSON, a misplaced object and every statement
+ * Tables, chains, sets and rules carry the JSON line they come from, chains and rules also the column where their
+ * object starts ({@code nft -j} prints the whole document on one line); bad JSON, a misplaced object and every statement
  * or expression that cannot be written are diagnostics naming file, line, column and what was expected (such a
  * statement is written {@code unrendered-KEY}, which the translation refuses, so its chain is reported as not replayed).
  * iptables-nft's compat expressions, which nft -j names without their parameters, are read as {@code xt match NAME}
@@ -89,9 +90,11 @@ public final class NftJsonRulesetParser {
             for (NftChain c : t.chains()) {
                 List<NftRule> rules = new ArrayList<>();
                 for (NftRule rule : c.rules()) {
-                    rules.add(new NftRule(rule.text(), jsonLine(listing, rule.line()), rule.handle()));
+                    JsonValue at = listing.origin(rule.line());
+                    rules.add(new NftRule(rule.text(), at.line(), at.column(), rule.handle()));
                 }
-                chains.add(new NftChain(c.name(), jsonLine(listing, c.line()), c.base(), rules));
+                JsonValue at = listing.origin(c.line());
+                chains.add(new NftChain(c.name(), at.line(), at.column(), c.base(), rules));
             }
             List<NftSet> sets = new ArrayList<>();
             for (NftSet s : t.sets()) {

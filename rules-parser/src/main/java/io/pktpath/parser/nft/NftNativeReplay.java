@@ -258,7 +258,7 @@ public final class NftNativeReplay {
                 NftRule r = c.rules().get(i);
                 NftRuleTranslator.Outcome o = NftRuleTranslator.translate(table, c.name(), i + 1, r, file, family, reader);
                 if (o instanceof NftRuleTranslator.Refused refusedRule) {
-                    return Optional.of("rule at " + file + ":" + r.line() + " (`" + r.text() + "`) in chain " + c.name()
+                    return Optional.of("rule at " + r.at(file) + " (`" + r.text() + "`) in chain " + c.name()
                             + ": " + refusedRule.reason());
                 }
                 List<Rule> translated = ((NftRuleTranslator.Translated) o).rules();
@@ -276,7 +276,7 @@ public final class NftNativeReplay {
             boolean base = c == hooked.chain();
             Optional<Policy> policy = base ? Optional.of(hooked.base().policy().equals("drop") ? Policy.DROP
                     : Policy.ACCEPT) : Optional.empty();
-            Chain chain = new Chain(c.name(), base, policy, Counters.ZERO, rules, SourceSpan.line(file, c.line()));
+            Chain chain = new Chain(c.name(), base, policy, Counters.ZERO, rules, new SourceSpan(file, c.line(), c.column()));
             into.add(chain);
             if (!c.isBase()) {
                 done.put(c, new TranslatedChain(chain, List.copyOf(targets)));

@@ -7,10 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One rule of an nftables chain, kept as the text nft printed (without its {@code # handle} comment) with its line and
- * handle: pktpath does not evaluate native rules, it only reads what they can do.
+ * One rule of an nftables chain, kept as the text nft printed (without its {@code # handle} comment) with its line,
+ * its column (0 in a listing, where the line says it all; where its object starts in {@code nft -j}'s one-line
+ * document) and its handle: pktpath does not evaluate native rules, it only reads what they can do.
  */
-public record NftRule(String text, int line, Optional<Long> handle) {
+public record NftRule(String text, int line, int column, Optional<Long> handle) {
     private static final Pattern DECISIVE = Pattern.compile(
             "(?<![\\w-])(drop|reject|dnat|snat|masquerade|redirect|tproxy|queue)(?![\\w-])");
     private static final Pattern MAP = Pattern.compile("(?<![\\w-])vmap\\s+@([^\\s,;}]+)");
@@ -20,6 +21,16 @@ public record NftRule(String text, int line, Optional<Long> handle) {
     public NftRule {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(handle, "handle");
+    }
+
+    /** A rule of a listing, where its line alone says where it is. */
+    public NftRule(String text, int line, Optional<Long> handle) {
+        this(text, line, 0, handle);
+    }
+
+    /** Where the rule is in {@code file}: {@code file:line}, or {@code file:line:column} when a column is known. */
+    public String at(String file) {
+        return file + ":" + line + (column > 0 ? ":" + column : "");
     }
 
     /**

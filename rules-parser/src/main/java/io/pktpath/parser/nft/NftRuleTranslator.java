@@ -70,7 +70,7 @@ public final class NftRuleTranslator {
     public static Outcome translate(NftTable table, String chain, int position, NftRule rule, String file,
                                     IpFamily family, IptablesRuleReader reader) {
         List<String> words = NftRuleTokens.split(rule.text());
-        SourceSpan span = SourceSpan.line(file, rule.line());
+        SourceSpan span = new SourceSpan(file, rule.line(), rule.column());
         WordsTranslator one = (w, draw) -> translateWords(new NftRuleDraft(table, family, chain, position, span,
                 rule.text(), reader), w, draw);
         int vmap = words.indexOf("vmap");

@@ -83,7 +83,7 @@ class NftJsonRulesetParserTest {
         for (NftTable t : r.tables()) {
             for (NftChain c : t.chains()) {
                 String q = t.qualifiedName() + " " + c.name();
-                replay.refusal(q).ifPresent(why -> out.add("refused " + q + ": " + why.replaceAll("\\S+\\.(txt|json):\\d+",
+                replay.refusal(q).ifPresent(why -> out.add("refused " + q + ": " + why.replaceAll("\\S+\\.(txt|json):\\d+(:\\d+)?",
                         "FILE:LINE")));
             }
         }
@@ -172,6 +172,45 @@ class NftJsonRulesetParserTest {
         assertTrue(lines[fw.line() - 1].contains("\"table\""));
         // nft -j prints one line: every object is on line 1
         assertEquals(1, json("nft-native-firewall.json").tables().get(0).chains().get(0).line());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
+            "nft-kube-proxy", "nft-kube-proxy6", "coverage", "coverage2"})
+    void onOneLineEveryChainAndRuleIsFoundByItsColumn(String name) {
+        String text = read(name + ".json");
+        NftRuleset r = json(name + ".json");
+        int rules = 0;
+        for (NftTable t : r.tables()) {
+            for (NftChain c : t.chains()) {
+                assertEquals(1, c.line(), c.name());
+                // the column is where the chain's own object starts, inside {"chain": ...}
+                String chainAt = text.substring(c.column() - 1);
+                assertTrue(text.substring(0, c.column() - 1).matches("(?s).*\\{\\s*\"chain\"\\s*:\\s*")
+                        && chainAt.startsWith("{"), name + " " + c.name() + ": " + head(chainAt));
+                assertTrue(chainAt.substring(0, chainAt.indexOf('}')).contains("\"name\": \"" + c.name() + "\""),
+                        name + " " + c.name() + ": " + head(chainAt));
+                int previous = 0;
+                for (NftRule rule : c.rules()) {
+                    String ruleAt = text.substring(rule.column() - 1);
+                    assertTrue(text.substring(0, rule.column() - 1).matches("(?s).*\\{\\s*\"rule\"\\s*:\\s*")
+                            && ruleAt.startsWith("{"), name + " " + rule.text() + ": " + head(ruleAt));
+                    // the rule object names its chain and handle before its expressions
+                    String opening = ruleAt.substring(0, ruleAt.indexOf("\"expr\""));
+                    assertTrue(opening.contains("\"chain\": \"" + c.name() + "\""), head(ruleAt));
+                    rule.handle().ifPresent(h -> assertTrue(opening.contains("\"handle\": " + h), head(ruleAt)));
+                    assertTrue(rule.column() > previous, rule.text());
+                    assertEquals("FILE:1:" + rule.column(), rule.at("FILE"));
+                    previous = rule.column();
+                    rules++;
+                }
+            }
+        }
+        assertTrue(rules > 0, name);
+    }
+
+    private static String head(String s) {
+        return s.substring(0, Math.min(120, s.length()));
     }
 
     @Test
