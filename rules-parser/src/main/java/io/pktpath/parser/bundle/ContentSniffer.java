@@ -102,6 +102,10 @@ public final class ContentSniffer {
                 || l.startsWith("trace id "))) {
             return Recognition.of(InputKind.TRACE_LOG);
         }
+        if (first.startsWith(io.pktpath.parser.ipvs.IpvsadmParser.LISTING_HEADER) || lines.stream()
+                .allMatch(l -> io.pktpath.parser.ipvs.IpvsadmParser.SAVE_LINE.matcher(l.strip()).matches())) {
+            return Recognition.of(InputKind.IPVSADM);
+        }
         if (NFT_TABLE.matcher(first.strip()).matches()
                 || first.strip().equals("flush ruleset") && lines.stream().anyMatch(l -> l.startsWith("table "))) {
             return Recognition.of(InputKind.NFT_RULESET);
@@ -143,7 +147,7 @@ public final class ContentSniffer {
                 >= Math.max(1, lines.size() * 9 / 10)) {
             return Recognition.of(InputKind.SYSCTL);
         }
-        return Recognition.unknown("not a known input (text without iptables/ip/sysctl/ipset/conntrack/trace markers)");
+        return Recognition.unknown("not a known input (text without iptables/ip/sysctl/ipset/conntrack/ipvsadm/trace markers)");
     }
 
     private static boolean all(List<String> lines, Pattern p) {
