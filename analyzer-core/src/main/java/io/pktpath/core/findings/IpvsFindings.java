@@ -47,9 +47,11 @@ final class IpvsFindings {
                     || !mode.dummyAddresses().isEmpty() ? "" : " (the virtual addresses are unknown: neither ipvsadm -Ln "
                     + "nor addresses on " + IpvsMode.DUMMY + " are in the bundle)"));
         } else {
-            evidence.add("pktpath shows these frames as netfilter and routing handle them without IPVS (a virtual "
-                    + "address is local, so e.g. delivered locally); the node's IPVS rewrote their destination to a real "
-                    + "server and forwarded them there");
+            String shown = tracker.dispositions.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().words())
+                    .collect(Collectors.joining(", "));
+            evidence.add("pktpath shows these frames as netfilter and routing handle them without IPVS (" + shown
+                    + "; a virtual address is local, so a packet no rule rewrites is delivered locally); the node's "
+                    + "IPVS rewrote their destination to a real server and forwarded them there");
         }
         Set<Long> frames = new LinkedHashSet<>(tracker.all.frames());
         String title = hit.isEmpty()

@@ -1,5 +1,6 @@
 package io.pktpath.core.findings;
 
+import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
@@ -36,6 +37,8 @@ final class IpvsTracker {
     final Map<VirtualService, Target> serviceTargets = new LinkedHashMap<>();
     final Map<IpAddress, Target> dummyTargets = new LinkedHashMap<>();
     final FrameSample all = new FrameSample();
+    /** How the replay ended the frames to a virtual address, in {@link Disposition} order. */
+    final Map<Disposition, Long> dispositions = new java.util.EnumMap<>(Disposition.class);
 
     IpvsTracker(IpvsMode mode) {
         this.mode = mode;
@@ -63,15 +66,20 @@ final class IpvsTracker {
         for (VirtualService s : services) {
             if (s.matches(dst, p.proto(), p.dport())) {
                 serviceTargets.computeIfAbsent(s, k -> new Target(Optional.of(k), dst)).frames.add(t.packet().frame());
-                all.add(t.packet().frame());
+                counted(t);
                 return;
             }
         }
         Target d = dummyTargets.get(dst);
         if (d != null) {
             d.frames.add(t.packet().frame());
-            all.add(t.packet().frame());
+            counted(t);
         }
+    }
+
+    private void counted(PacketTrace t) {
+        all.add(t.packet().frame());
+        dispositions.merge(t.disposition(), 1L, Long::sum);
     }
 
     /** The targets that frames went to: services in ipvsadm order, then kube-ipvs0's addresses in listed order. */

@@ -40,6 +40,8 @@ class IpvsNotReplayedTest {
     private static List<String> endpoints;
     /** The frames that entered the node (or were sent by it) to the ClusterIP and port, in the unmodified bundle. */
     private static List<Long> toService;
+    /** How the replay of the unmodified bundle ended them: {@code 40 forwarded}. */
+    private static String shown;
 
     @TempDir
     Path dir;
@@ -59,6 +61,8 @@ class IpvsNotReplayedTest {
         endpoints = eps.stream().sorted().toList();
         assertEquals(3, endpoints.size(), endpoints.toString());
         List<Long> frames = new ArrayList<>();
+        java.util.Map<io.pktpath.core.trace.Disposition, Long> ends = new java.util.EnumMap<>(
+                io.pktpath.core.trace.Disposition.class);
         Path d = SampleBundles.sample(BUNDLE);
         Analyzer.analyze(BundleLoader.loadDirectory(d), Optional.of(d.resolve("capture.pcap")), AnalysisOptions.DEFAULT,
                 t -> {
@@ -66,9 +70,11 @@ class IpvsNotReplayedTest {
                     if ((t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT) && p.proto() == 6
                             && p.dport() == port && p.dst().map(a -> a.toString().equals(clusterIp)).orElse(false)) {
                         frames.add(t.packet().frame());
+                        ends.merge(t.disposition(), 1L, Long::sum);
                     }
                 }, n -> { }, () -> false);
         toService = List.copyOf(frames);
+        shown = String.join(", ", ends.entrySet().stream().map(x -> x.getValue() + " " + x.getKey().words()).toList());
         assertTrue(toService.size() >= 8 * 3, "every connection sends at least SYN, data and FIN: " + toService);
     }
 
@@ -121,7 +127,9 @@ class IpvsNotReplayedTest {
                 f.evidence().toString());
         assertTrue(f.evidence().contains(frames + " to virtual service " + service + ": the kernel's IPVS would have"
                 + " sent each to one of " + String.join(", ", endpoints) + " (rr, masq)"), f.evidence().toString());
-        assertTrue(f.evidence().stream().anyMatch(e -> e.contains("delivered locally") && e.contains("real server")));
+        assertTrue(f.evidence().contains("pktpath shows these frames as netfilter and routing handle them without IPVS ("
+                + shown + "; a virtual address is local, so a packet no rule rewrites is delivered locally); the node's "
+                + "IPVS rewrote their destination to a real server and forwarded them there"), f.evidence().toString());
         assertEquals(List.of("ipvsadm-Ln.txt:6 " + service + " rr"), f.rules());
         assertTrue(r.assumptions().stream().anyMatch(a -> a.contains("IPVS mode") && a.contains("IPVS_NOT_REPLAYED")));
     }

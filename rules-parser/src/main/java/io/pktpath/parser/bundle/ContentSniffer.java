@@ -147,7 +147,7 @@ public final class ContentSniffer {
                 >= Math.max(1, lines.size() * 9 / 10)) {
             return Recognition.of(InputKind.SYSCTL);
         }
-        return Recognition.unknown("not a known input (text without iptables/ip/sysctl/ipset/conntrack/ipvsadm/trace markers)");
+        return Recognition.unknown("not a known input (text without iptables/ip/sysctl/ipset/conntrack/trace markers)");
     }
 
     private static boolean all(List<String> lines, Pattern p) {

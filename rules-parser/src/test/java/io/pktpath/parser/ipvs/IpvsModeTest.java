@@ -75,6 +75,26 @@ class IpvsModeTest {
     }
 
     @Test
+    void theDummyInIpJsonAddrOrInIpLinkIsEvidenceToo() throws Exception {
+        Bundle json = load("addr.json", """
+                [{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"operstate":"UNKNOWN",                "link_type":"loopback","address":"00:00:00:00:00:00","addr_info":[{"family":"inet","local":"127.0.0.1",                "prefixlen":8,"scope":"host","label":"lo"}]},
+                {"ifindex":3,"ifname":"kube-ipvs0","flags":["BROADCAST","NOARP"],"mtu":1500,"operstate":"DOWN",                "link_type":"ether","address":"2e:5a:1b:7c:33:01","addr_info":[{"family":"inet","local":"10.96.0.1",                "prefixlen":32,"scope":"global","label":"kube-ipvs0"}]}]
+                """);
+        assertTrue(json.has(InputKind.IP_ADDR_JSON));
+        assertEquals(List.of(IpAddress.parse("10.96.0.1")), json.ipvs().dummyAddresses());
+        Files.delete(dir.resolve("addr.json"));
+        Bundle link = load("link", """
+                1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000
+                    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+                3: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN mode DEFAULT group default
+                    link/ether 2e:5a:1b:7c:33:01 brd ff:ff:ff:ff:ff:ff
+                """);
+        assertTrue(link.has(InputKind.IP_LINK));
+        assertEquals(List.of("interface kube-ipvs0 exists"), link.ipvs().evidence());
+        assertEquals(List.of(), link.ipvs().dummyAddresses());
+    }
+
+    @Test
     void theIpvsIpsetsInIptablesAreEvidence() throws Exception {
         Bundle b = load("addr", IP_ADDR, "iptables", IPT);
         assertEquals(List.of("iptables rules match kube-proxy's IPVS ipsets KUBE-CLUSTER-IP, KUBE-NODE-PORT-TCP "
