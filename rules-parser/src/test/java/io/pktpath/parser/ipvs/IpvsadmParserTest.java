@@ -142,4 +142,14 @@ class IpvsadmParserTest {
         assertEquals(1, p.value().services().size());
         assertEquals(1, p.value().services().get(0).realServers().size());
     }
+
+    @Test
+    void malformedEndpointsAreErrorsNotExceptions() {
+        String text = String.join("\n", "TCP  []:80 rr", "TCP  :80 rr", "TCP  10.0.0.1: rr", "TCP  [::1]:99999 rr",
+                "TCP  [::1 rr", "FWM  0x rr", "TCP  10.0.0.1:80", "-A -t", "-a -t 10.0.0.1:80", "->", "  -> x");
+        Parsed<IpvsTable> p = IpvsadmParser.parse("f", text);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), p.diagnostics().stream().map(d -> d.span().line()).toList(),
+                p.diagnostics().toString());
+        assertEquals(List.of(), p.value().services());
+    }
 }
