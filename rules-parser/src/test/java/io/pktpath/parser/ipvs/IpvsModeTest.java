@@ -129,4 +129,18 @@ class IpvsModeTest {
         assertFalse(b.ipvs().detected());
         assertTrue(b.ipvs().table().isPresent());
     }
+
+    @Test
+    void noRecordedBundleIsAnIpvsNode() throws Exception {
+        List<Path> bundles;
+        try (var dirs = Files.list(Path.of("../samples/bundles"))) {
+            bundles = dirs.filter(Files::isDirectory).sorted().toList();
+        }
+        assertEquals(47, bundles.size());
+        for (Path b : bundles) {
+            Bundle loaded = BundleLoader.loadDirectory(b);
+            assertFalse(loaded.ipvs().detected(), b + ": " + loaded.ipvs().evidence());
+            assertFalse(loaded.has(InputKind.IPVSADM), b.toString());
+        }
+    }
 }
