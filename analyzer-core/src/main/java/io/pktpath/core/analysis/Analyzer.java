@@ -239,6 +239,11 @@ public final class Analyzer {
             assumptions.add("the bundle has no iptables-save and no routes: frames are decoded, not replayed");
         }
         bundle.nftRuleset().ifPresent(r -> nativeAssumptions(r, bundle.nftReplay(), assumptions));
+        if (bundle.ipvs().detected()) {
+            assumptions.add("the node runs kube-proxy in IPVS mode (" + bundle.ipvs().evidenceText() + "), which is not "
+                    + "replayed: a packet to a virtual service is shown without IPVS's rewrite to a real server "
+                    + "(IPVS_NOT_REPLAYED)");
+        }
         Optional<CaptureSummary> captureSummary = Optional.empty();
         if (capturePath.isPresent()) {
             try (TraceHandoff handoff = new TraceHandoff(both)) {

@@ -37,6 +37,7 @@ public final class FindingCollector implements TraceSink {
     private final CaptureCoverage coverage = new CaptureCoverage();
     private final RefusalTracker refusals;
     private final NativeChainTracker nativeChains;
+    private final IpvsTracker ipvs;
     /** The flows of failed packets that found their connection's entry. */
     private final Set<Long> explainedFlows = new HashSet<>();
     /**
@@ -56,6 +57,7 @@ public final class FindingCollector implements TraceSink {
         this.bundle = bundle;
         this.refusals = new RefusalTracker(bundle.sockets().isEmpty());
         this.nativeChains = new NativeChainTracker(bundle.nftRuleset(), bundle.nftReplay());
+        this.ipvs = new IpvsTracker(bundle.ipvs());
         var s = bundle.sysctls().bridgeNfCall("iptables");
         if (!s.assumedDefault() && s.value() == 0) {
             Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgePorts.put(p, bridge)));
@@ -86,6 +88,7 @@ public final class FindingCollector implements TraceSink {
         coverage.accept(t);
         undecided.accept(t);
         nativeChains.accept(t);
+        ipvs.accept(t);
         if (t.tunnel().isPresent() && t.tunnel().get().carrier() && t.flowId() > 0 && tunnelFlows.size() < MAX_IDS) {
             tunnelFlows.add(t.flowId());
         }
@@ -167,6 +170,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
         out.addAll(NodeFindings.legacy(bundle));
         bundle.nftRuleset().ifPresent(r -> out.addAll(NativeChainFindings.of(nativeChains, r.file())));
+        out.addAll(IpvsFindings.of(ipvs));
         out.addAll(coverage.findings(bundle));
         out.addAll(undecided.findings());
         return FindingOrder.sort(out);

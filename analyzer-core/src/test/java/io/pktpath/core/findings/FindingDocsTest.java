@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(36, codes);
+        assertEquals(37, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -27,6 +27,9 @@ final class Contents {
         o.set("iptables", ruleset(b.rulesetV4()));
         o.set("ip6tables", ruleset(b.rulesetV6()));
         o.set("nftables", nftables(b.nftRuleset(), b.nftReplay()));
+        if (b.ipvs().detected() || b.ipvs().table().isPresent()) {
+            o.set("ipvs", ipvs(b.ipvs()));
+        }
         ArrayNode ifs = o.putArray("interfaces");
         for (NetInterface i : b.interfaces()) {
             ObjectNode n = ifs.addObject();
@@ -46,6 +49,36 @@ final class Contents {
         o.put("conntrack", b.conntrack().size());
         ArrayNode caps = o.putArray("captures");
         b.captures().forEach(p -> caps.add(String.valueOf(p.getFileName())));
+        return o;
+    }
+
+    /** Whether kube-proxy runs in IPVS mode, the evidence, and the ipvsadm file's virtual services with real servers. */
+    private static ObjectNode ipvs(io.pktpath.parser.ipvs.IpvsMode ipvs) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("detected", ipvs.detected());
+        o.put("replayed", false);
+        ArrayNode evidence = o.putArray("evidence");
+        ipvs.evidence().forEach(evidence::add);
+        ArrayNode dummy = o.putArray("kubeIpvs0Addresses");
+        ipvs.dummyAddresses().forEach(a -> dummy.add(a.toString()));
+        ipvs.table().ifPresent(t -> o.put("file", t.file()));
+        ArrayNode services = o.putArray("virtualServices");
+        ipvs.table().ifPresent(t -> t.services().forEach(s -> {
+            ObjectNode n = services.addObject();
+            n.put("protocol", s.protocol().name());
+            s.address().ifPresentOrElse(a -> n.put("address", a.toString()), () -> n.putNull("address"));
+            if (s.address().isPresent()) {
+                n.put("port", s.port());
+            } else {
+                n.put("fwmark", s.fwmark());
+            }
+            n.put("scheduler", s.scheduler());
+            s.persistenceSeconds().ifPresentOrElse(p -> n.put("persistentSeconds", p), () -> n.putNull("persistentSeconds"));
+            n.put("line", s.line());
+            ArrayNode real = n.putArray("realServers");
+            s.realServers().forEach(r -> real.addObject().put("address", r.address().toString()).put("port", r.port())
+                    .put("forward", r.forward().word()).put("weight", r.weight()));
+        }));
         return o;
     }
 

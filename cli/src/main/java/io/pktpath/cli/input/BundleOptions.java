@@ -37,6 +37,8 @@ public final class BundleOptions {
                     + "output: its native nftables filter chains are replayed at their priority, its nat chains "
                     + "(kube-proxy's nftables mode) with iptables' nat table; the others are listed and reported "
                     + "(finding NFT_NATIVE_CHAINS)"),
+            new FileOption("ipvsadm", InputKind.IPVSADM, "ipvsadm -Ln (or ipvsadm-save -n) output: kube-proxy's IPVS "
+                    + "virtual services, listed and reported (finding IPVS_NOT_REPLAYED), not replayed"),
             new FileOption("trace-log", InputKind.TRACE_LOG, "a netfilter TRACE log (xtables-monitor --trace)"));
 
     private BundleOptions() {

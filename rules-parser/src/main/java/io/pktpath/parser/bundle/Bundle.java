@@ -9,6 +9,7 @@ import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.iproute.PolicyRule;
 import io.pktpath.parser.iproute.Route;
 import io.pktpath.parser.ipset.IpSets;
+import io.pktpath.parser.ipvs.IpvsMode;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.nft.NftNativeReplay;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * trace-log paths (read later by their own readers), the sockets listed by {@code ss} (empty without such a file), the
  * multicast memberships listed by {@code ip maddr} (empty without such a file), the
  * {@code nft list ruleset} output and what pktpath does with its native base chains (decided once, when the bundle is
- * assembled: which are replayed, translated, and why the others are not), every parse diagnostic and the inventory. Whether an input was
+ * assembled: which are replayed, translated, and why the others are not), whether the node runs kube-proxy in IPVS mode
+ * (with the {@code ipvsadm} table when there is one; detected, never replayed), every parse diagnostic and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
  */
 public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
@@ -38,7 +40,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      Optional<ConntrackStats> conntrackStats, Optional<SocketTable> sockets,
                      List<MulticastGroups> multicastGroups, Optional<KernelVersion> kernel, List<Path> captures,
                      List<Path> traceLogs, Optional<NftRuleset> nftRuleset, NftNativeReplay nftReplay,
-                     List<Diagnostic> diagnostics,
+                     IpvsMode ipvs, List<Diagnostic> diagnostics,
                      BundleInventory inventory) {
     public Bundle {
         Objects.requireNonNull(rulesetV4, "rulesetV4");
@@ -64,6 +66,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         traceLogs = List.copyOf(traceLogs);
         Objects.requireNonNull(nftRuleset, "nftRuleset");
         Objects.requireNonNull(nftReplay, "nftReplay");
+        Objects.requireNonNull(ipvs, "ipvs");
         diagnostics = List.copyOf(diagnostics);
         Objects.requireNonNull(inventory, "inventory");
     }

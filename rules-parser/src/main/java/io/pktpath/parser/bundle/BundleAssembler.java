@@ -24,6 +24,9 @@ import io.pktpath.parser.iproute.Route;
 import io.pktpath.parser.ipset.IpSet;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipset.IpsetSaveParser;
+import io.pktpath.parser.ipvs.IpvsMode;
+import io.pktpath.parser.ipvs.IpvsTable;
+import io.pktpath.parser.ipvs.IpvsadmParser;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.nft.NftNativeReplay;
@@ -84,6 +87,8 @@ final class BundleAssembler {
         List<Path> traces = paths(InputKind.TRACE_LOG);
         Optional<NftRuleset> nft = nftRuleset();
         NftNativeReplay nftReplay = nft.map(NftNativeReplay::of).orElse(NftNativeReplay.none());
+        IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6)
+                .flatMap(Optional::stream).toList());
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
@@ -91,12 +96,12 @@ final class BundleAssembler {
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
                 rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, multicast, kernel, captures, traces,
-                nft, nftReplay, diagnostics, partial);
+                nft, nftReplay, ipvs, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
                 routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, multicast, kernel,
-                captures, traces, nft, nftReplay, diagnostics, inventory);
+                captures, traces, nft, nftReplay, ipvs, diagnostics, inventory);
     }
 
     private <T> T parse(Parsed<T> parsed) {
@@ -284,6 +289,12 @@ final class BundleAssembler {
             c.add(new Candidate<>(f, r, score * 2 + (NftJsonRulesetParser.isJson(f.text()) ? 0 : 1)));
         }
         return selection.pick(c, "");
+    }
+
+    /** The ipvsadm file with the most virtual services and real servers. */
+    private Optional<IpvsTable> ipvsTable() {
+        return selection.pick(candidates(InputKind.IPVSADM, f -> parse(IpvsadmParser.parse(f.name(), f.text())),
+                t -> t.services().size() * 1000L + t.realServerCount()), "");
     }
 
     private List<Path> paths(InputKind kind) {

@@ -102,6 +102,10 @@ public final class ContentSniffer {
                 || l.startsWith("trace id "))) {
             return Recognition.of(InputKind.TRACE_LOG);
         }
+        if (first.startsWith(io.pktpath.parser.ipvs.IpvsadmParser.LISTING_HEADER) || lines.stream()
+                .allMatch(l -> io.pktpath.parser.ipvs.IpvsadmParser.SAVE_LINE.matcher(l.strip()).matches())) {
+            return Recognition.of(InputKind.IPVSADM);
+        }
         if (NFT_TABLE.matcher(first.strip()).matches()
                 || first.strip().equals("flush ruleset") && lines.stream().anyMatch(l -> l.startsWith("table "))) {
             return Recognition.of(InputKind.NFT_RULESET);

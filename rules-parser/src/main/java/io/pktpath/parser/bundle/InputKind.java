@@ -23,7 +23,8 @@ public enum InputKind {
     KERNEL_VERSION("uname"),
     CAPTURE("capture (pcap/pcapng)"),
     TRACE_LOG("netfilter trace log"),
-    NFT_RULESET("nft list ruleset");
+    NFT_RULESET("nft list ruleset"),
+    IPVSADM("ipvsadm");
 
     private final String label;
 

@@ -44,6 +44,10 @@ final class MissingInputs {
         if (rulesReferenceSets && !b.has(InputKind.IPSET_SAVE)) {
             out.add("no ipset save: rules use -m set but set contents are unknown");
         }
+        if (b.ipvs().detected() && !b.has(InputKind.IPVSADM)) {
+            out.add("no ipvsadm -Ln: IPVS virtual services unknown (the node runs kube-proxy in IPVS mode: "
+                    + b.ipvs().evidenceText() + ")");
+        }
         if (b.conntrack().isEmpty() && !b.has(InputKind.CONNTRACK_LIST)) {
             out.add("no conntrack -L: conntrack table assumed empty at capture start");
         }

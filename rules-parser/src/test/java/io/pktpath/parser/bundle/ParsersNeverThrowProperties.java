@@ -61,6 +61,11 @@ class ParsersNeverThrowProperties {
                     + "{\"numgen\": {\"mode\": \"random\", \"mod\": 2}}, \"data\": {\"set\": [[0, \"10.0.0.2\"]]}}}, \"port\":"
                     + " 80}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": 2}}, {\"counter\": "
                     + "{\"packets\": 1, \"bytes\": 60}}, {\"accept\": null}]}}]}",
+            "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n"
+                    + "TCP  10.96.0.10:80 rr persistent 10800\n  -> 10.244.1.3:8080 Masq 1 0 0\n"
+                    + "TCP  [fd00::1]:443 rr\n  -> [fd00::5]:8443 Route 1 0 0\nFWM  1 rr\n",
+            "-A -t 10.96.0.1:443 -s rr -p 10800\n-a -t 10.96.0.1:443 -r 10.244.1.5:8080 -m -w 1\n"
+                    + "-A --sctp-service [fd00::1]:3868 -s wlc\n-A -f 0x1 -s sh\n-a -f 0x1 -r 10.244.1.6:0 -i -w 2\n",
             "[{\"ifindex\":2,\"ifname\":\"veth0\",\"maddr\":[{\"link\":\"01:00:5e:01:02:03\",\"features\":\"static\"},"
                     + "{\"family\":\"inet\",\"address\":\"239.1.1.1\",\"users\":3},{\"family\":\"inet6\","
                     + "\"address\":\"ff05::1:3\"}]}]");
@@ -93,6 +98,7 @@ class ParsersNeverThrowProperties {
         assertTrue(ConntrackParser.parse(f, text).value() != null);
         assertTrue(ConntrackStatsParser.parse(f, text).value() != null);
         assertTrue(KernelVersionParser.parse(f, text).value() != null);
+        assertTrue(io.pktpath.parser.ipvs.IpvsadmParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.nft.NftRulesetParser.parse(f, text).value() != null);
         io.pktpath.parser.nft.NftRuleset json = io.pktpath.parser.nft.NftJsonRulesetParser.parse(f, text).value();
         assertTrue(json != null);
