@@ -36,16 +36,24 @@ class NftJsonBundleReplayTest {
     @TempDir
     Path dir;
 
-    private List<String> replay(String bundle, String rulesetFile) throws IOException {
-        Path d = Files.createDirectories(dir.resolve(rulesetFile.replace('.', '-')));
+    /**
+     * A copy of the recorded bundle in {@code dir/name} whose nft ruleset is {@code rulesetFile} of the pairs, named
+     * {@code nft-ruleset} for both forms: the loader tells them apart by content.
+     */
+    private Path withRuleset(String bundle, String rulesetFile, String name) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(name));
         try (Stream<Path> files = Files.list(SampleBundles.sample(bundle))) {
             for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("nft-")
                     && !p.getFileName().toString().equals("README.md")).toList()) {
                 Files.copy(f, d.resolve(f.getFileName()));
             }
         }
-        // the same name for both forms: the loader tells them apart by content
         Files.copy(PAIRS.resolve(rulesetFile), d.resolve("nft-ruleset"));
+        return d;
+    }
+
+    private List<String> replay(String bundle, String rulesetFile) throws IOException {
+        Path d = withRuleset(bundle, rulesetFile, rulesetFile.replace('.', '-'));
         Bundle b = BundleLoader.loadDirectory(d);
         assertTrue(b.has(InputKind.NFT_RULESET), rulesetFile);
         assertFalse(b.nftReplay().isEmpty(), rulesetFile);
@@ -104,14 +112,7 @@ class NftJsonBundleReplayTest {
 
     /** The labels, with their source, of the native nft rules the bundle's frames met. */
     private List<String> nativeRuleLabels(String bundle, String rulesetFile) throws IOException {
-        Path d = Files.createDirectories(dir.resolve("labels-" + rulesetFile.replace('.', '-')));
-        try (Stream<Path> files = Files.list(SampleBundles.sample(bundle))) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("nft-")
-                    && !p.getFileName().toString().equals("README.md")).toList()) {
-                Files.copy(f, d.resolve(f.getFileName()));
-            }
-        }
-        Files.copy(PAIRS.resolve(rulesetFile), d.resolve("nft-ruleset"));
+        Path d = withRuleset(bundle, rulesetFile, "labels-" + rulesetFile.replace('.', '-'));
         Bundle b = BundleLoader.loadDirectory(d);
         List<String> labels = new ArrayList<>();
         Analyzer.analyze(b, Optional.of(d.resolve("capture.pcap")), AnalysisOptions.DEFAULT, t -> {
