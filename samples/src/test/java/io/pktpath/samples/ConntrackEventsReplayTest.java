@@ -155,6 +155,35 @@ class ConntrackEventsReplayTest {
         assertTrue(d.headline().startsWith("- not announced by the kernel udp 10.244.1.2:"), d.headline());
     }
 
+    @Test
+    void whereOnlyTheClientsVethWasCapturedTheEventsTellTheEndpointsTheCaptureCouldNotDecide(@TempDir Path dir)
+            throws IOException {
+        copy(dir);
+        Files.delete(dir.resolve("conntrack-L.txt"));
+        Path whole = dir.resolve("whole.pcap");
+        Files.move(dir.resolve("capture.pcap"), whole);
+        io.pktpath.core.capture.OneInterface.keep(whole, dir.resolve("capture.pcap"), 3);
+        Files.delete(whole);
+        List<String> lines = Files.readAllLines(dir.resolve(EVENTS));
+        KernelEventComparison events = Verifier.verify(dir).events().orElseThrow();
+        List<KernelEventDifference> replies = events.differences().stream()
+                .filter(d -> d.kind() == KernelEventDifference.Kind.REPLY_TUPLE).toList();
+        List<String> toEp2 = lines.stream().filter(l -> l.contains("[NEW]") && l.contains("src=10.244.1.4 dst=10.244.1.2"))
+                .toList();
+        assertEquals(4, toEp2.size(), "2 TCP connections and 2 requests went to ep2");
+        assertEquals(toEp2.size(), replies.size(), "the replay followed the first branch (ep1) where the kernel chose ep2: "
+                + events.differences());
+        for (KernelEventDifference d : replies) {
+            assertTrue(d.kernel().contains("DNAT to 10.244.1.4:"), d.kernel());
+            assertTrue(d.pktpath().contains("DNAT to 10.244.1.3:"), d.pktpath());
+            assertTrue(d.pktpath().contains("the capture could not decide") && d.pktpath().contains("KUBE-SVC-")
+                    && d.pktpath().contains("the kernel's event says the connection went to 10.244.1.4:"), d.pktpath());
+        }
+        assertEquals(2, events.differences().stream()
+                .filter(d -> d.kind() == KernelEventDifference.Kind.NO_REPLAYED_CONNECTION
+                        && d.tuple().startsWith("tcp 172.18.0.1:")).count(), "the uplink's connections are not in it");
+    }
+
     private static int lineOf(List<String> lines, String a, String b) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(a) && lines.get(i).contains(b)) {

@@ -64,7 +64,11 @@ public final class ConntrackEventParser {
         if (m.group(1) != null) {
             long seconds = number(m.group(2), m.start(2) + 1);
             String fraction = (m.group(3) + "000000").substring(0, 6);
-            micros = Optional.of(Math.multiplyExact(seconds, 1_000_000L) + Long.parseLong(fraction));
+            if (seconds > Long.MAX_VALUE / 1_000_000L - 1) {
+                throw new LineError("bad-number", "'" + m.group(2) + "' is too large for a timestamp",
+                        "[SECONDS.MICROSECONDS]", m.start(2) + 1);
+            }
+            micros = Optional.of(seconds * 1_000_000L + Long.parseLong(fraction));
         }
         ConntrackEventType type = ConntrackEventType.valueOf(m.group(4));
         // blank what conntrack -L does not print, keeping every column where it was
