@@ -8,6 +8,7 @@ import io.pktpath.parser.conntrack.ConntrackEventType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.Set;
  * connection, and replayed connections no event announced (a connection the bundle's {@code conntrack -L} seeded, or one
  * whose tuple an UPDATE or DESTROY names, existed before the events began and is not one). With timestamps
  * ({@code -o timestamp}), events more than a second outside the capture and connections outside the events' span are
- * left out, and said. Where the capture could not decide a random branch of a connection's first packet, a difference
- * says what the event tells.
+ * left out, and said. Where the capture could not decide a random branch of a connection's first packet, or two
+ * datagrams of one tuple raced (the UDP insert race), a difference says what the event tells.
  */
 public final class KernelEventComparer {
     private static final long SLACK_NANOS = 1_000_000_000L;
@@ -34,9 +35,16 @@ public final class KernelEventComparer {
      * @param events    the bundle's events in file order
      * @param flows     the replay's connections
      * @param undecided for a first frame whose random branch the capture could not decide, the deciding rule's label
+     * @param races     the replay's race evidence
      */
     public static KernelEventComparison compare(List<ConntrackEvent> events, List<FlowRecord> flows,
-                                                Map<Long, String> undecided) {
+                                                Map<Long, String> undecided, List<RaceEvidence> races) {
+        Map<Tuple, RaceEvidence> raced = new HashMap<>();
+        for (RaceEvidence r : races) {
+            if (r.kind() == RaceEvidence.Kind.UDP_SAME_TUPLE) {
+                raced.putIfAbsent(r.earlierOriginal(), r);
+            }
+        }
         List<ConntrackEvent> news = events.stream().filter(e -> e.type() == ConntrackEventType.NEW).toList();
         Set<Tuple> knownBefore = new HashSet<>();
         Set<Tuple> announced = new HashSet<>();
@@ -88,7 +96,8 @@ public final class KernelEventComparer {
             }
             diffs.add(new KernelEventDifference(e.location(), KernelEventDifference.Kind.REPLY_TUPLE, tuple,
                     "reply " + describe(kernelReply) + nat(o, kernelReply),
-                    "reply " + describe(f.reply()) + nat(o, f.reply()) + undecidedText(f, kernelReply, undecided),
+                    "reply " + describe(f.reply()) + nat(o, f.reply()) + undecidedText(f, kernelReply, undecided)
+                            + raceText(raced.get(o)),
                     f.firstFrame()));
         }
         long eventFirst = Long.MAX_VALUE;
@@ -143,6 +152,14 @@ public final class KernelEventComparer {
         return "; the capture could not decide " + rule + "'s branch for frame " + f.firstFrame() + " (no copy of it "
                 + "leaving the node), so the replay followed the first branch; the kernel's event says the connection"
                 + " went to " + endpoint(kernelReply.protocol(), kernelReply.src(), kernelReply.sport());
+    }
+
+    private static String raceText(RaceEvidence r) {
+        if (r == null) {
+            return "";
+        }
+        return "; datagrams of this tuple raced (frames " + r.earlierFrame() + " and " + r.laterFrame()
+                + ", RACE_UDP_INSERT): the kernel confirmed the entry the event shows";
     }
 
     private static boolean sameEndpoint(Tuple a, Tuple b) {

@@ -4,6 +4,7 @@ import io.pktpath.core.conntrack.FlowRecord;
 import io.pktpath.core.conntrack.KernelEventComparer;
 import io.pktpath.core.conntrack.KernelEventComparison;
 import io.pktpath.core.conntrack.KernelEventDifference;
+import io.pktpath.core.conntrack.RaceEvidence;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.TraceStep;
@@ -41,11 +42,11 @@ final class ConntrackEventFindings {
         }
     }
 
-    List<Finding> findings(Bundle bundle, List<FlowRecord> flows) {
+    List<Finding> findings(Bundle bundle, List<FlowRecord> flows, List<RaceEvidence> races) {
         if (!active) {
             return List.of();
         }
-        KernelEventComparison c = KernelEventComparer.compare(bundle.conntrackEvents(), flows, undecided);
+        KernelEventComparison c = KernelEventComparer.compare(bundle.conntrackEvents(), flows, undecided, races);
         if (c.agrees()) {
             return List.of();
         }

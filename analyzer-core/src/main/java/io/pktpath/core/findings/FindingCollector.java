@@ -176,7 +176,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(IpvsFindings.of(ipvs));
         out.addAll(coverage.findings(bundle));
         out.addAll(undecided.findings());
-        out.addAll(events.findings(bundle, flows));
+        out.addAll(events.findings(bundle, flows, races));
         return FindingOrder.sort(out);
     }
 }

@@ -166,7 +166,8 @@ public final class Verifier {
         }
         HitComparer.Result hits = hits(bundle, result, notes);
         Optional<KernelEventComparison> events = bundle.has(InputKind.CONNTRACK_EVENTS)
-                ? Optional.of(KernelEventComparer.compare(bundle.conntrackEvents(), result.flows(), undecided(traces)))
+                ? Optional.of(KernelEventComparer.compare(bundle.conntrackEvents(), result.flows(), undecided(traces),
+                        result.races()))
                 : Optional.empty();
         return new VerifyReport(name, coverage, kernel.size(), compared, equal, diffs, untied, untraced,
                 hits.compared(), hits.equal(), hits.differences(), notes, events);
