@@ -34,6 +34,7 @@ public final class FindingCollector implements TraceSink {
     private final UdpRaceTracker udp = new UdpRaceTracker();
     private final SnatTracker snat = new SnatTracker();
     private final UndecidedBranches undecided = new UndecidedBranches();
+    private final ConntrackEventFindings events;
     private final CaptureCoverage coverage = new CaptureCoverage();
     private final RefusalTracker refusals;
     private final NativeChainTracker nativeChains;
@@ -58,6 +59,7 @@ public final class FindingCollector implements TraceSink {
         this.refusals = new RefusalTracker(bundle.sockets().isEmpty());
         this.nativeChains = new NativeChainTracker(bundle.nftRuleset(), bundle.nftReplay());
         this.ipvs = new IpvsTracker(bundle.ipvs());
+        this.events = new ConntrackEventFindings(bundle);
         var s = bundle.sysctls().bridgeNfCall("iptables");
         if (!s.assumedDefault() && s.value() == 0) {
             Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgePorts.put(p, bridge)));
@@ -87,6 +89,7 @@ public final class FindingCollector implements TraceSink {
         snat.accept(t);
         coverage.accept(t);
         undecided.accept(t);
+        events.accept(t);
         nativeChains.accept(t);
         ipvs.accept(t);
         if (t.tunnel().isPresent() && t.tunnel().get().carrier() && t.flowId() > 0 && tunnelFlows.size() < MAX_IDS) {
@@ -173,6 +176,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(IpvsFindings.of(ipvs));
         out.addAll(coverage.findings(bundle));
         out.addAll(undecided.findings());
+        out.addAll(events.findings(bundle, flows, races));
         return FindingOrder.sort(out);
     }
 }

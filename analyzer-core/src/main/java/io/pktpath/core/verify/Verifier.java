@@ -3,11 +3,14 @@ package io.pktpath.core.verify;
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.conntrack.KernelEventComparer;
+import io.pktpath.core.conntrack.KernelEventComparison;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleLoader;
 import io.pktpath.parser.bundle.CounterSnapshots;
+import io.pktpath.parser.bundle.InputKind;
 import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.net.IpFamily;
 import java.io.IOException;
@@ -162,8 +165,26 @@ public final class Verifier {
                     comparer.nativeChains) + ") are left out of the comparison: pktpath does not replay these chains");
         }
         HitComparer.Result hits = hits(bundle, result, notes);
+        Optional<KernelEventComparison> events = bundle.has(InputKind.CONNTRACK_EVENTS)
+                ? Optional.of(KernelEventComparer.compare(bundle.conntrackEvents(), result.flows(), undecided(traces),
+                        result.races()))
+                : Optional.empty();
         return new VerifyReport(name, coverage, kernel.size(), compared, equal, diffs, untied, untraced,
-                hits.compared(), hits.equal(), hits.differences(), notes);
+                hits.compared(), hits.equal(), hits.differences(), notes, events);
+    }
+
+    /** The first frames whose random branch the capture could not decide, with the deciding rule. */
+    static Map<Long, String> undecided(List<PacketTrace> traces) {
+        Map<Long, String> out = new HashMap<>();
+        for (PacketTrace t : traces) {
+            for (io.pktpath.core.trace.TraceStep step : t.path()) {
+                if (step instanceof io.pktpath.core.trace.UndecidedStep u
+                        && u.decidedBy().startsWith(io.pktpath.core.trace.UndecidedStep.FIRST_BRANCH)) {
+                    out.putIfAbsent(t.packet().frame(), u.rule().labelWithSource());
+                }
+            }
+        }
+        return out;
     }
 
     /** Frames pktpath sent through netfilter: with a complete trace the kernel must have traced each of them. */

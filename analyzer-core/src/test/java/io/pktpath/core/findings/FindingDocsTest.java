@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(37, codes);
+        assertEquals(38, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -32,6 +32,9 @@ public final class BundleOptions {
             new FileOption("sysctl", InputKind.SYSCTL, "sysctl -a output"),
             new FileOption("ipset", InputKind.IPSET_SAVE, "ipset save output"),
             new FileOption("conntrack", InputKind.CONNTRACK_LIST, "conntrack -L output"),
+            new FileOption("conntrack-events", InputKind.CONNTRACK_EVENTS, "conntrack -E output (with or without -o "
+                    + "timestamp,extended,id) recorded beside the capture: the replay's connections are checked against "
+                    + "the kernel's NEW events (finding CONNTRACK_EVENTS_DIFFER; pktpath verify lists each difference)"),
             new FileOption("sockets", InputKind.SOCKETS, "ss -tlnp (or ss -tulnp, ss -peaonmi) output: the listening sockets"),
             new FileOption("nft", InputKind.NFT_RULESET, "nft list ruleset (or nft -a list ruleset, or its nft -j JSON) "
                     + "output: its native nftables filter chains are replayed at their priority, its nat chains "

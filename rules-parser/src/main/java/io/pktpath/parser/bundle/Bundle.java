@@ -1,6 +1,7 @@
 package io.pktpath.parser.bundle;
 
 import io.pktpath.parser.conntrack.ConntrackEntry;
+import io.pktpath.parser.conntrack.ConntrackEvent;
 import io.pktpath.parser.conntrack.ConntrackStats;
 import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.iproute.MulticastGroups;
@@ -24,7 +25,8 @@ import java.util.Optional;
 
 /**
  * Everything read from one node's bundle: rulesets and counter snapshots per family, interfaces, routes and policy rules
- * per family, neighbors, sysctls, ipsets, conntrack entries (before/after) and statistics, kernel version, the capture and
+ * per family, neighbors, sysctls, ipsets, conntrack entries (before/after) and statistics, the kernel's
+ * {@code conntrack -E} events (in file and line order; empty without such a file), kernel version, the capture and
  * trace-log paths (read later by their own readers), the sockets listed by {@code ss} (empty without such a file), the
  * multicast memberships listed by {@code ip maddr} (empty without such a file), the
  * {@code nft list ruleset} output and what pktpath does with its native base chains (decided once, when the bundle is
@@ -37,7 +39,8 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      List<Route> routesV6, List<PolicyRule> policyRulesV4, List<PolicyRule> policyRulesV6,
                      List<Neighbor> neighbors, Sysctls sysctls, IpSets ipsets, List<ConntrackEntry> conntrackBefore,
                      List<ConntrackEntry> conntrack, Optional<ConntrackStats> conntrackStatsBefore,
-                     Optional<ConntrackStats> conntrackStats, Optional<SocketTable> sockets,
+                     Optional<ConntrackStats> conntrackStats, List<ConntrackEvent> conntrackEvents,
+                     Optional<SocketTable> sockets,
                      List<MulticastGroups> multicastGroups, Optional<KernelVersion> kernel, List<Path> captures,
                      List<Path> traceLogs, Optional<NftRuleset> nftRuleset, NftNativeReplay nftReplay,
                      IpvsMode ipvs, List<Diagnostic> diagnostics,
@@ -59,6 +62,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         conntrack = List.copyOf(conntrack);
         Objects.requireNonNull(conntrackStatsBefore, "conntrackStatsBefore");
         Objects.requireNonNull(conntrackStats, "conntrackStats");
+        conntrackEvents = List.copyOf(conntrackEvents);
         Objects.requireNonNull(sockets, "sockets");
         multicastGroups = List.copyOf(multicastGroups);
         Objects.requireNonNull(kernel, "kernel");

@@ -1,6 +1,8 @@
 package io.pktpath.parser.bundle;
 
 import io.pktpath.parser.conntrack.ConntrackEntry;
+import io.pktpath.parser.conntrack.ConntrackEvent;
+import io.pktpath.parser.conntrack.ConntrackEventParser;
 import io.pktpath.parser.conntrack.ConntrackParser;
 import io.pktpath.parser.conntrack.ConntrackStats;
 import io.pktpath.parser.conntrack.ConntrackStatsParser;
@@ -78,6 +80,10 @@ final class BundleAssembler {
                 f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
         Optional<ConntrackStats> stats = moment(InputKind.CONNTRACK_STATS, false,
                 f -> parse(ConntrackStatsParser.parse(f.name(), f.text())), s -> s.cpus().size());
+        List<ConntrackEvent> events = new ArrayList<>();
+        for (LoadedFile f : ofKind(InputKind.CONNTRACK_EVENTS)) {
+            events.addAll(parse(ConntrackEventParser.parse(f.name(), f.text())));
+        }
         Optional<SocketTable> sockets = sockets();
         List<MulticastGroups> multicast = multicastGroups();
         Optional<KernelVersion> kernel = selection.pick(candidates(InputKind.KERNEL_VERSION,
@@ -95,12 +101,12 @@ final class BundleAssembler {
         }
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
-                rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, multicast, kernel, captures, traces,
+                rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel, captures, traces,
                 nft, nftReplay, ipvs, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
-                routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, sockets, multicast, kernel,
+                routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel,
                 captures, traces, nft, nftReplay, ipvs, diagnostics, inventory);
     }
 

@@ -48,6 +48,9 @@ public final class ContentSniffer {
         }
         List<String> lines = significantLines(text);
         String first = lines.get(0);
+        if (conntrackEvents(lines)) {
+            return Recognition.of(InputKind.CONNTRACK_EVENTS);
+        }
         if (first.startsWith("[") || first.startsWith("{")) {
             return JsonShape.recognize(text);
         }
@@ -148,6 +151,18 @@ public final class ContentSniffer {
             return Recognition.of(InputKind.SYSCTL);
         }
         return Recognition.unknown("not a known input (text without iptables/ip/sysctl/ipset/conntrack/trace markers)");
+    }
+
+    /**
+     * {@code conntrack -E}: event lines ({@code [NEW]}, {@code [UPDATE]}, {@code [DESTROY]}, after an optional
+     * {@code -o timestamp} prefix) with tuples, at least 9 in 10 of the sample (a damaged line is the parser's to report);
+     * {@code conntrack -L} lines never carry an event tag.
+     */
+    private static boolean conntrackEvents(List<String> lines) {
+        long events = lines.stream().filter(l -> l.contains("src=")
+                && io.pktpath.parser.conntrack.ConntrackEventParser.EVENT_START.matcher(l).find()).count();
+        long summaries = lines.stream().filter(l -> CONNTRACK_SUMMARY.matcher(l.strip()).matches()).count();
+        return events > 0 && events + summaries >= Math.max(1, lines.size() * 9 / 10);
     }
 
     private static boolean all(List<String> lines, Pattern p) {

@@ -19,6 +19,7 @@ public enum InputKind {
     IPSET_SAVE("ipset save"),
     CONNTRACK_LIST("conntrack -L"),
     CONNTRACK_STATS("conntrack -S"),
+    CONNTRACK_EVENTS("conntrack -E (events)"),
     SOCKETS("ss (listening sockets)"),
     KERNEL_VERSION("uname"),
     CAPTURE("capture (pcap/pcapng)"),

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 public final class ConntrackParser {
     private static final Set<String> IGNORED_KEYS = Set.of("id", "labels", "helper", "delta-time", "timestamp", "nat",
-            "zone-orig", "zone-reply");
+            "zone-orig", "zone-reply", "portid", "progname");
 
     private ConntrackParser() {
     }
@@ -50,21 +50,43 @@ public final class ConntrackParser {
     }
 
     private static ConntrackEntry entry(String line, SourceSpan span) throws LineError {
+        return entry(line, span, false).entry();
+    }
+
+    /**
+     * One line's entry and its {@code id=} (conntrack's entry id, {@code -o id}); for an event line ({@code conntrack
+     * -E}, its tag already blanked) the timeout may be absent, and is then 0.
+     */
+    static EntryLine entry(String line, SourceSpan span, boolean event) throws LineError {
         List<Word> words = Word.split(line);
+        if (words.isEmpty()) {
+            throw new LineError("missing-tuple", "line ends before the tuples (truncated?)",
+                    "PROTO NUM [TIMEOUT] [STATE] src=... dst=... src=... dst=...", line.length() + 1);
+        }
         int i = 0;
         Optional<IpFamily> family = Optional.empty();
         if (words.get(0).text().equals("ipv4") || words.get(0).text().equals("ipv6")) {
             family = Optional.of(words.get(0).text().equals("ipv4") ? IpFamily.V4 : IpFamily.V6);
             i = 2;
         }
-        if (words.size() < i + 4) {
+        if (words.size() < i + (event ? 3 : 4)) {
             throw new LineError("missing-tuple", "line ends before the tuples (truncated?)",
                     "PROTO NUM TIMEOUT [STATE] src=... dst=... src=... dst=...", line.length() + 1);
         }
         String protocol = words.get(i).text();
         int protoNumber = (int) TupleBuilder.number(words.get(i + 1).text(), words.get(i + 1).column(), 255);
-        long timeout = TupleBuilder.number(words.get(i + 2).text(), words.get(i + 2).column(), Long.MAX_VALUE);
-        i += 3;
+        long timeout = 0;
+        String third = words.get(i + 2).text();
+        if (event && !third.isEmpty() && !Character.isDigit(third.charAt(0))) {
+            i += 2;
+        } else {
+            timeout = TupleBuilder.number(third, words.get(i + 2).column(), Long.MAX_VALUE);
+            i += 3;
+        }
+        if (i >= words.size()) {
+            throw new LineError("missing-tuple", "line ends before the tuples (truncated?)",
+                    "src=... dst=... src=... dst=...", line.length() + 1);
+        }
         Optional<String> state = Optional.empty();
         if (!words.get(i).text().contains("=") && !words.get(i).text().startsWith("[")) {
             state = Optional.of(words.get(i).text());
@@ -77,8 +99,13 @@ public final class ConntrackParser {
     private record Head(Optional<IpFamily> family, String protocol, int protoNumber, long timeout, Optional<String> state) {
     }
 
-    private static ConntrackEntry rest(List<Word> words, int start, String line, SourceSpan span, Head head)
+    /** A parsed line: the entry and conntrack's entry id when the line shows it. */
+    record EntryLine(ConntrackEntry entry, Optional<Long> id) {
+    }
+
+    private static EntryLine rest(List<Word> words, int start, String line, SourceSpan span, Head head)
             throws LineError {
+        Optional<Long> entryIdValue = Optional.empty();
         TupleBuilder original = new TupleBuilder();
         TupleBuilder reply = new TupleBuilder();
         int srcSeen = 0;
@@ -109,6 +136,10 @@ public final class ConntrackParser {
             if (srcSeen <= 2 && !entryId && target.accept(key, value, valueColumn)) {
                 continue;
             }
+            if (key.equals("id")) {
+                entryIdValue = Optional.of(TupleBuilder.number(value, valueColumn, 0xffffffffL));
+                continue;
+            }
             switch (key) {
                 case "mark" -> mark = TupleBuilder.number(value, valueColumn, 0xffffffffL);
                 case "zone" -> zone = Optional.of((int) TupleBuilder.number(value, valueColumn, 65535));
@@ -129,8 +160,8 @@ public final class ConntrackParser {
         }
         Tuple o = original.build();
         IpFamily family = head.family().orElse(o.src().family());
-        return new ConntrackEntry(family, head.protocol(), head.protoNumber(), head.timeout(), head.state(), o,
-                reply.build(), flags, mark, zone, use, secctx, span, line.strip());
+        return new EntryLine(new ConntrackEntry(family, head.protocol(), head.protoNumber(), head.timeout(), head.state(),
+                o, reply.build(), flags, mark, zone, use, secctx, span, line.strip()), entryIdValue);
     }
 
     /** A word and its 1-based column. */

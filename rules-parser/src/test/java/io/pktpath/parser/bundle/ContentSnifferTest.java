@@ -29,6 +29,14 @@ class ContentSnifferTest {
         assertEquals(Optional.of(InputKind.CONNTRACK_LIST), kindOf("ipv4     2 udp      17 25 src=10.0.0.1 dst=10.0.0.2 "
                 + "sport=1 dport=2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=0 zone=0 use=2\n"));
         assertEquals(Optional.of(InputKind.CONNTRACK_STATS), kindOf("cpu=0   \tfound=0 invalid=0 insert=0\n"));
+        assertEquals(Optional.of(InputKind.CONNTRACK_EVENTS), kindOf("    [NEW] udp      17 30 src=10.0.0.1 dst=10.0.0.2 "
+                + "sport=1 dport=2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1\n"));
+        assertEquals(Optional.of(InputKind.CONNTRACK_EVENTS), kindOf("[1700000000.123456]\t[DESTROY] ipv4     2 udp      17 "
+                + "src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 id=7\n"
+                + "conntrack v1.4.7 (conntrack-tools): 1 flow events have been shown.\n"));
+        assertEquals(Optional.of(InputKind.CONNTRACK_LIST), kindOf("udp      17 25 src=10.0.0.1 dst=10.0.0.2 "
+                + "sport=1 dport=2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=0 use=2\n"
+                + "conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.\n"), "no event tag: conntrack -L");
         assertEquals(Optional.of(InputKind.IP_LINK), kindOf("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue\n"
                 + "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"));
         assertEquals(Optional.of(InputKind.IP_ROUTE), kindOf("default proto static metric 20\n"

@@ -61,6 +61,10 @@ class ParsersNeverThrowProperties {
                     + "{\"numgen\": {\"mode\": \"random\", \"mod\": 2}}, \"data\": {\"set\": [[0, \"10.0.0.2\"]]}}}, \"port\":"
                     + " 80}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": 2}}, {\"counter\": "
                     + "{\"packets\": 1, \"bytes\": 60}}, {\"accept\": null}]}}]}",
+            "[1795492476.665852]\t    [NEW] tcp      6 120 SYN_SENT src=10.244.1.2 dst=10.96.0.40 sport=49232 dport=80 "
+                    + "[UNREPLIED] src=10.244.1.3 dst=10.244.1.2 sport=8080 dport=49232 id=1774066258\n"
+                    + "[DESTROY] ipv6     10 icmpv6   58 28 src=::1 dst=::1 type=128 code=0 id=23790 src=::1 dst=::1 "
+                    + "type=129 code=0 id=23790 delta-time=1 id=4277618231 [USERSPACE] portid=37 progname=conntrack\n",
             "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n"
                     + "TCP  10.96.0.10:80 rr persistent 10800\n  -> 10.244.1.3:8080 Masq 1 0 0\n"
                     + "TCP  [fd00::1]:443 rr\n  -> [fd00::5]:8443 Route 1 0 0\nFWM  1 rr\n",
@@ -97,6 +101,7 @@ class ParsersNeverThrowProperties {
         assertTrue(io.pktpath.parser.sockets.SsParser.parse(f, text).value() != null);
         assertTrue(ConntrackParser.parse(f, text).value() != null);
         assertTrue(ConntrackStatsParser.parse(f, text).value() != null);
+        assertTrue(io.pktpath.parser.conntrack.ConntrackEventParser.parse(f, text).value() != null);
         assertTrue(KernelVersionParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.ipvs.IpvsadmParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.nft.NftRulesetParser.parse(f, text).value() != null);
