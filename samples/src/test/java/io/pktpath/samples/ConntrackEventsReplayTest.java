@@ -155,33 +155,70 @@ class ConntrackEventsReplayTest {
         assertTrue(d.headline().startsWith("- not announced by the kernel udp 10.244.1.2:"), d.headline());
     }
 
-    @Test
-    void whereOnlyTheClientsVethWasCapturedTheEventsTellTheEndpointsTheCaptureCouldNotDecide(@TempDir Path dir)
-            throws IOException {
+    /** A copy in {@code dir} that keeps only the client's veth (interface 3) and no {@code conntrack -L}. */
+    private static void clientVethOnly(Path dir) throws IOException {
         copy(dir);
         Files.delete(dir.resolve("conntrack-L.txt"));
         Path whole = dir.resolve("whole.pcap");
         Files.move(dir.resolve("capture.pcap"), whole);
         io.pktpath.core.capture.OneInterface.keep(whole, dir.resolve("capture.pcap"), 3);
         Files.delete(whole);
+    }
+
+    @Test
+    void whereOnlyTheClientsVethWasCapturedTheEventsDecideEachConnectionsEndpoint(@TempDir Path dir)
+            throws IOException {
+        clientVethOnly(dir);
         List<String> lines = Files.readAllLines(dir.resolve(EVENTS));
         KernelEventComparison events = Verifier.verify(dir).events().orElseThrow();
-        List<KernelEventDifference> replies = events.differences().stream()
-                .filter(d -> d.kind() == KernelEventDifference.Kind.REPLY_TUPLE).toList();
-        List<String> toEp2 = lines.stream().filter(l -> l.contains("[NEW]") && l.contains("src=10.244.1.4 dst=10.244.1.2"))
-                .toList();
-        assertEquals(4, toEp2.size(), "2 TCP connections and 2 requests went to ep2");
-        assertEquals(toEp2.size(), replies.size(), "the replay followed the first branch (ep1) where the kernel chose ep2: "
-                + events.differences());
-        for (KernelEventDifference d : replies) {
-            assertTrue(d.kernel().contains("DNAT to 10.244.1.4:"), d.kernel());
-            assertTrue(d.pktpath().contains("DNAT to 10.244.1.3:"), d.pktpath());
-            assertTrue(d.pktpath().contains("the capture could not decide") && d.pktpath().contains("KUBE-SVC-")
-                    && d.pktpath().contains("the kernel's event says the connection went to 10.244.1.4:"), d.pktpath());
-        }
+        assertTrue(events.differences().stream().noneMatch(d -> d.kind() == KernelEventDifference.Kind.REPLY_TUPLE),
+                "every pod connection follows the endpoint its NEW event names: " + events.differences());
         assertEquals(2, events.differences().stream()
                 .filter(d -> d.kind() == KernelEventDifference.Kind.NO_REPLAYED_CONNECTION
                         && d.tuple().startsWith("tcp 172.18.0.1:")).count(), "the uplink's connections are not in it");
+        // each NEW of a pod's connection to a service decided exactly one first packet, to the endpoint it names
+        List<io.pktpath.core.trace.PacketTrace> traces = new java.util.ArrayList<>();
+        Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
+                AnalysisOptions.DEFAULT, traces::add, n -> { }, () -> false);
+        int decided = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.contains("[NEW]") || !line.contains("src=10.244.1.2 dst=10.96.0.4")) {
+                continue;
+            }
+            String endpoint = line.contains("src=10.244.1.3 dst=10.244.1.2") ? "10.244.1.3" : "10.244.1.4";
+            String at = EVENTS + ":" + (i + 1) + ",";
+            List<io.pktpath.core.trace.PacketTrace> by = traces.stream().filter(t -> t.path().stream().anyMatch(
+                    s -> s instanceof io.pktpath.core.trace.UndecidedStep u
+                            && u.decidedBy().startsWith("the kernel's conntrack -E event at " + at))).toList();
+            assertEquals(1, by.size(), line);
+            assertEquals(endpoint, by.get(0).nat().orElseThrow().after().dst().toString(), line);
+            decided++;
+        }
+        assertEquals(8, decided, "4 TCP connections and 4 DNS requests");
+        assertTrue(lines.stream().filter(l -> l.contains("[NEW]") && l.contains("src=10.244.1.4 dst=10.244.1.2"))
+                .count() == 4, "2 TCP connections and 2 requests went to ep2, which the first branch would have missed");
+    }
+
+    @Test
+    void anEventNoBranchCanFollowLeavesTheFirstBranchAndIsReportedWithWhatTheCaptureCouldNotDecide(@TempDir Path dir)
+            throws IOException {
+        clientVethOnly(dir);
+        List<String> lines = Files.readAllLines(dir.resolve(EVENTS));
+        int first = lineOf(lines, "[NEW] tcp", "src=10.244.1.2 dst=10.96.0.40");
+        String line = lines.get(first);
+        lines.set(first, line.replaceAll("src=10\\.244\\.1\\.[34] dst=10\\.244\\.1\\.2", "src=10.244.1.9 dst=10.244.1.2"));
+        Files.write(dir.resolve(EVENTS), lines);
+        KernelEventComparison events = Verifier.verify(dir).events().orElseThrow();
+        List<KernelEventDifference> replies = events.differences().stream()
+                .filter(d -> d.kind() == KernelEventDifference.Kind.REPLY_TUPLE).toList();
+        assertEquals(1, replies.size(), events.differences().toString());
+        KernelEventDifference d = replies.get(0);
+        assertEquals(EVENTS + ":" + (first + 1), d.location());
+        assertTrue(d.kernel().contains("DNAT to 10.244.1.9:"), d.kernel());
+        assertTrue(d.pktpath().contains("DNAT to 10.244.1.3:"), d.pktpath());
+        assertTrue(d.pktpath().contains("the capture could not decide") && d.pktpath().contains("KUBE-SVC-")
+                && d.pktpath().contains("the kernel's event says the connection went to 10.244.1.9:"), d.pktpath());
     }
 
     private static int lineOf(List<String> lines, String a, String b) {

@@ -55,7 +55,7 @@ public final class Analyzer {
     public static KernelNodePath nodePath(Bundle bundle, NodeNetwork net, io.pktpath.core.replay.ReplayOptions options) {
         return new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
                 bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths(),
-                bundle.nftReplay());
+                bundle.nftReplay(), bundle.conntrackEvents());
     }
 
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */

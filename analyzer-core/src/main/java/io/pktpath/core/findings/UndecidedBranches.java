@@ -59,8 +59,9 @@ final class UndecidedBranches {
                 + " branch that no frame of the capture shows (the copy that left the node is on an interface the"
                 + " capture lacks): the replay followed the first branch of " + byRule.size() + " rule(s), so their"
                 + " endpoint or path may not be the kernel's", frames.stream().sorted().limit(FrameSample.KEEP).toList(),
-                rules, evidence, "Capture on every interface the traffic crosses (tcpdump -i any), or add a conntrack -L"
-                        + " taken right after the capture: pktpath then takes each connection's endpoint from it",
+                rules, evidence, "Capture on every interface the traffic crosses (tcpdump -i any), or record conntrack -E"
+                        + " -o timestamp beside the capture (or take a conntrack -L right after it): pktpath then takes"
+                        + " each connection's endpoint from it",
                 "high: the branch the kernel took shows only in the packet's copy leaving the node, which the capture"
                         + " does not hold"));
     }

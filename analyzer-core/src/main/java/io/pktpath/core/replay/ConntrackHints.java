@@ -59,7 +59,8 @@ final class ConntrackHints {
         return Optional.ofNullable(socketByWire.get(wire));
     }
 
-    private static Tuple tuple(int proto, io.pktpath.parser.conntrack.Tuple t) {
+    /** A {@code conntrack -L} (or {@code -E}) tuple as the replay's, ICMP's echo id as its source id. */
+    static Tuple tuple(int proto, io.pktpath.parser.conntrack.Tuple t) {
         if (proto == 1 || proto == 58) {
             return new Tuple(proto, t.src(), t.icmpId().orElse(0), t.dst(), 0);
         }

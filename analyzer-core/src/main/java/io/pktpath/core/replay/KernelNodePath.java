@@ -73,6 +73,7 @@ public final class KernelNodePath implements NodePath {
     private final RuleHits hits = new RuleHits();
     private final List<ConntrackEntry> seed;
     private final ConntrackHints hints;
+    private final ConntrackEventHints events;
     private final java.util.Set<String> bridges;
     private final List<RaceEvidence> races = new ArrayList<>();
     private final OwedAnswers owedAnswers = new OwedAnswers();
@@ -133,6 +134,21 @@ public final class KernelNodePath implements NodePath {
                           List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
                           java.util.Set<String> bridgeNames, boolean reuseSteadyPaths,
                           io.pktpath.parser.nft.NftNativeReplay nativeChains) {
+        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, bridgeNames, reuseSteadyPaths,
+                nativeChains, List.of());
+    }
+
+    /**
+     * With {@code conntrackEvents}: the kernel's {@code conntrack -E} log taken during the capture, whose NEW events
+     * say how a connection left where the capture shows no egress copy to decide its branch (never to create
+     * connections).
+     */
+    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
+                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
+                          java.util.Set<String> bridgeNames, boolean reuseSteadyPaths,
+                          io.pktpath.parser.nft.NftNativeReplay nativeChains,
+                          List<io.pktpath.parser.conntrack.ConntrackEvent> conntrackEvents) {
+        this.events = ConntrackEventHints.of(conntrackEvents);
         this.net = net;
         this.natives = NativeChains.of(nativeChains).orElse(null);
         this.steady = new SteadyPaths(rules4, rules6, nativeChains, reuseSteadyPaths);
@@ -294,6 +310,11 @@ public final class KernelNodePath implements NodePath {
     @Override
     public Optional<Tuple> dumpedLeavingOf(Packet arriving) {
         return hints.leftAs(arriving.tuple());
+    }
+
+    @Override
+    public Optional<ConntrackEventHints.Logged> loggedLeavingOf(Packet arriving) {
+        return events.leftAs(arriving);
     }
 
     /** Whether conntrack may hold the connection of {@code leaving}: one with ports, or an ICMP query (echo). */

@@ -108,6 +108,14 @@ public interface NodePath {
     }
 
     /**
+     * How the connection of {@code arriving} (its first packet, before NAT) left the node, from the kernel's
+     * {@code conntrack -E} NEW event for it in the bundle, with that event's file and line. Empty when the log holds none.
+     */
+    default Optional<ConntrackEventHints.Logged> loggedLeavingOf(Packet arriving) {
+        return Optional.empty();
+    }
+
+    /**
      * For a received packet of no connection conntrack holds, that cannot have opened its connection (a reply, or a TCP
      * packet without SYN) and whose connection the bundle's {@code conntrack -L} holds: adds that connection, open, as
      * it was before the capture began, and says so; empty, changing nothing, otherwise.

@@ -797,28 +797,45 @@ public final class ReplayLoop {
     }
 
     /**
-     * With no egress copy to decide, the branch that leaves as the bundle's {@code conntrack -L} says this packet's
-     * connection left (its endpoint, and a source port the kernel chose when it masqueraded); null when the dump does
-     * not hold the connection or no branch leaves so.
+     * With no egress copy to decide, the branch that leaves as the kernel's {@code conntrack -E} NEW event for this
+     * packet's connection says it left, else as the bundle's {@code conntrack -L} says (its endpoint, and a source port
+     * the kernel chose when it masqueraded); null when neither holds the connection or no branch leaves so.
      */
     private Choice chooseByDump(Packet packet, List<BranchEnumerator.Branch<PathRun>> branches) {
+        Optional<ConntrackEventHints.Logged> logged = path.loggedLeavingOf(packet);
+        if (logged.isPresent()) {
+            Choice c = chooseLeavingAs(branches, logged.get().leftAs(), "the kernel's conntrack -E event at "
+                    + logged.get().location() + ", where this connection left as " + logged.get().leftAs()
+                    + " (no egress copy in the capture)");
+            if (c != null) {
+                return c;
+            }
+        }
         Optional<Tuple> leftAs = path.dumpedLeavingOf(packet);
         if (leftAs.isEmpty()) {
             return null;
         }
-        String by = branches.size() == 1 ? "" : "the bundle's conntrack -L, where this connection left as "
-                + leftAs.get() + " (no egress copy in the capture)";
+        return chooseLeavingAs(branches, leftAs.get(), "the bundle's conntrack -L, where this connection left as "
+                + leftAs.get() + " (no egress copy in the capture)");
+    }
+
+    /**
+     * The branch that leaves as {@code leftAs}, decided by {@code by}, or one that differs from it only by a port the
+     * kernel chose; null when none does (or, for the only branch, when it does: nothing was decided).
+     */
+    private static Choice chooseLeavingAs(List<BranchEnumerator.Branch<PathRun>> branches, Tuple leftAs, String by) {
+        String decidedBy = branches.size() == 1 ? "" : by;
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && egress.get().tuple().equals(leftAs.get())) {
-                return branches.size() == 1 ? null : new Choice(i, by, null);
+            if (egress.isPresent() && egress.get().tuple().equals(leftAs)) {
+                return branches.size() == 1 ? null : new Choice(i, decidedBy, null);
             }
         }
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.get(i).result().egress();
             if (egress.isPresent() && onlyKernelChosenPortDiffers(branches.get(i).result(), egress.get().tuple(),
-                    leftAs.get())) {
-                return new Choice(i, by, null, leftAs.get());
+                    leftAs)) {
+                return new Choice(i, decidedBy, null, leftAs);
             }
         }
         return null;
