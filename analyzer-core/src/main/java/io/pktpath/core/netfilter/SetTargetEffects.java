@@ -74,7 +74,7 @@ final class SetTargetEffects {
     private static Optional<IpSet> known(SetOperand op, Evaluation e) {
         Optional<IpSet> set = e.ctx.facts().ipset(op.name());
         if (set.isEmpty() || set.get().type().method().equals("list")) {
-            e.note(e.rule.label() + ": SET on ipset " + op.name() + " not applied: " + why(op, e));
+            e.note(e.rule.label() + ": SET not applied: ipset " + op.name() + " " + why(op, e));
             return Optional.empty();
         }
         return set;
