@@ -27,7 +27,7 @@ final class IpsetMembership {
      */
     static Optional<Boolean> contains(Evaluation e, String set, List<String> directions, boolean returnNomatch) {
         Optional<Boolean> dump = e.ctx.facts().ipsetContains(set, directions, returnNomatch, e.packet);
-        if (dump.isEmpty()) {
+        if (dump.isEmpty() || !e.ipsetsChanged()) {
             return dump;
         }
         Optional<IpsetMember> changed = key(e, set, directions).flatMap(k -> e.state().ipsetMember(k));

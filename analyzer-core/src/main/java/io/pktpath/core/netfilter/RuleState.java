@@ -114,6 +114,11 @@ public final class RuleState implements StateStore {
         tproxiedConnections.add(connectionKey);
     }
 
+    /** True once a SET target changed an ipset element in a committed walk. */
+    boolean ipsetsChanged() {
+        return !ipsetMembers.isEmpty();
+    }
+
     @Override
     public Optional<IpsetMember> ipsetMember(IpsetKey key) {
         return ipsetMembers.isEmpty() ? Optional.empty() : Optional.ofNullable(ipsetMembers.get(key));

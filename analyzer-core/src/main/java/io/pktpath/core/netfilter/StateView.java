@@ -115,6 +115,11 @@ final class StateView implements StateStore {
         sockets.add(connectionKey);
     }
 
+    /** True when a SET target changed an ipset element, committed or in this walk. */
+    boolean ipsetsChanged() {
+        return ipsetMembers != null || committed.ipsetsChanged();
+    }
+
     @Override
     public Optional<IpsetMember> ipsetMember(IpsetKey key) {
         if (ipsetMembers != null && ipsetMembers.containsKey(key)) {
