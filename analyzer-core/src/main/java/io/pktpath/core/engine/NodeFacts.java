@@ -1,5 +1,7 @@
 package io.pktpath.core.engine;
 
+import io.pktpath.parser.ipset.IpSet;
+import io.pktpath.parser.ipset.SetProbe;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.sockets.SocketTable;
@@ -21,6 +23,20 @@ public interface NodeFacts {
      * bundle has no {@code ipset save} content for that set (then the match is undecidable).
      */
     Optional<Boolean> ipsetContains(String setName, List<String> directions, boolean returnNomatch, Packet packet);
+
+    /** The set named {@code setName} in the bundle's {@code ipset save}, if any. */
+    default Optional<IpSet> ipset(String setName) {
+        return Optional.empty();
+    }
+
+    /**
+     * The element the packet makes for set {@code setName} with these direction flags (a SET target adds or deletes
+     * it), its addresses masked as the set stores them; empty when the set is not in the bundle, is a list:set, or the
+     * packet has no value for one of its dimensions.
+     */
+    default Optional<List<SetProbe>> ipsetElement(String setName, List<String> directions, Packet packet) {
+        return Optional.empty();
+    }
 
     /** {@code -m rpfilter}: whether a reverse lookup of the source leads back to the input interface (any with loose). */
     boolean rpfilterPasses(Packet packet, boolean loose, boolean validMark, boolean acceptLocal);

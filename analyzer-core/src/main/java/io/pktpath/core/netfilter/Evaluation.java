@@ -101,6 +101,11 @@ final class Evaluation {
         return state;
     }
 
+    /** True when a SET target changed an ipset element (committed, or earlier in this walk). */
+    boolean ipsetsChanged() {
+        return state != null ? state.ipsetsChanged() : ctx.state().ipsetsChanged();
+    }
+
     /** The rule state updates this walk made, in order. */
     List<StateUpdate> stateUpdates() {
         return state == null ? List.of() : state.updates();

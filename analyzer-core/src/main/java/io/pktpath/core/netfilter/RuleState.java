@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The committed state of stateful matches across a replay (nth counters, limit/hashlimit buckets, recent lists,
- * connlimit lists).
+ * connlimit lists, ipset elements changed by SET targets).
  * Walks only read it; the orchestrator applies the updates of the path it picked with {@link #commit(List)}.
  */
 public final class RuleState implements StateStore {
@@ -22,6 +22,7 @@ public final class RuleState implements StateStore {
     private final Map<String, Map<IpAddress, RecentEntry>> recent = new HashMap<>();
     private final Map<String, List<CountedConnection>> connlimit = new HashMap<>();
     private final Set<String> tproxiedConnections = new HashSet<>();
+    private final Map<IpsetKey, IpsetMember> ipsetMembers = new HashMap<>();
 
     /** Applies the updates of one chosen walk, in order. */
     public void commit(List<StateUpdate> updates) {
@@ -111,5 +112,20 @@ public final class RuleState implements StateStore {
     @Override
     public void putSocketAssigned(String connectionKey) {
         tproxiedConnections.add(connectionKey);
+    }
+
+    /** True once a SET target changed an ipset element in a committed walk. */
+    boolean ipsetsChanged() {
+        return !ipsetMembers.isEmpty();
+    }
+
+    @Override
+    public Optional<IpsetMember> ipsetMember(IpsetKey key) {
+        return ipsetMembers.isEmpty() ? Optional.empty() : Optional.ofNullable(ipsetMembers.get(key));
+    }
+
+    @Override
+    public void putIpsetMember(IpsetKey key, IpsetMember member) {
+        ipsetMembers.put(key, member);
     }
 }

@@ -4,8 +4,9 @@ import io.pktpath.parser.iptables.match.OptionValue;
 import java.util.Optional;
 
 /**
- * {@code -m set [!] --match-set NAME dirs [--return-nomatch]}: ipset membership from NodeFacts; a set the bundle does not
- * hold, or packet/byte counter conditions, are decided by the oracle.
+ * {@code -m set [!] --match-set NAME dirs [--return-nomatch]}: ipset membership from NodeFacts as SET targets changed it
+ * ({@link IpsetMembership}); a set the bundle does not hold, or packet/byte counter conditions, are decided by the
+ * oracle.
  */
 final class SetEvaluator implements MatchEvaluator {
     private final OptionValue.SetRef set;
@@ -43,6 +44,6 @@ final class SetEvaluator implements MatchEvaluator {
     }
 
     private Optional<Boolean> lookup(Evaluation e) {
-        return e.ctx.facts().ipsetContains(set.name(), set.directions(), returnNomatch, e.packet);
+        return IpsetMembership.contains(e, set.name(), set.directions(), returnNomatch);
     }
 }

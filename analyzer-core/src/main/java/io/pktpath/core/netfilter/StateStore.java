@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Storage of stateful-match state (nth counters, token buckets, recent lists, connlimit lists, TPROXY sockets) that
- * {@link StateUpdate}s modify.
+ * Storage of stateful-match state (nth counters, token buckets, recent lists, connlimit lists, TPROXY sockets, ipset
+ * elements changed by SET targets) that {@link StateUpdate}s modify.
  */
 public interface StateStore {
     OptionalLong nthCount(String ruleKey);
@@ -31,4 +31,9 @@ public interface StateStore {
     boolean socketAssigned(String connectionKey);
 
     void putSocketAssigned(String connectionKey);
+
+    /** What SET targets last did to an ipset element, if anything. */
+    java.util.Optional<IpsetMember> ipsetMember(IpsetKey key);
+
+    void putIpsetMember(IpsetKey key, IpsetMember member);
 }

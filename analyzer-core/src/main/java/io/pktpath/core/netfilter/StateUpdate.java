@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * One change to stateful-match state caused by a walk (an nth evaluation, a token taken or refilled, a recent-list
- * change, a connlimit list counted); the walk only collects them, {@link RuleState#commit} applies them once the path
+ * change, a connlimit list counted, an ipset element added or deleted); the walk only collects them, {@link RuleState#commit} applies them once the path
  * is chosen.
  */
 public sealed interface StateUpdate {
@@ -113,6 +113,30 @@ public sealed interface StateUpdate {
         @Override
         public void applyTo(StateStore store) {
             store.putSocketAssigned(connectionKey);
+        }
+    }
+
+    /** A SET target added an element (or, with {@code --exist}, reset its timeout): a member until {@code expiresNanos}. */
+    record IpsetAdd(IpsetKey key, long expiresNanos) implements StateUpdate {
+        public IpsetAdd {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public void applyTo(StateStore store) {
+            store.putIpsetMember(key, new IpsetMember(true, expiresNanos));
+        }
+    }
+
+    /** A SET target deleted an element. */
+    record IpsetDel(IpsetKey key) implements StateUpdate {
+        public IpsetDel {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public void applyTo(StateStore store) {
+            store.putIpsetMember(key, IpsetMember.deleted());
         }
     }
 }

@@ -22,6 +22,7 @@ final class StateView implements StateStore {
     private Map<String, Optional<RecentEntry>> recent;
     private Map<String, List<CountedConnection>> connlimit;
     private Set<String> sockets;
+    private Map<IpsetKey, IpsetMember> ipsetMembers;
 
     StateView(RuleState committed) {
         this.committed = committed;
@@ -112,5 +113,26 @@ final class StateView implements StateStore {
             sockets = new HashSet<>();
         }
         sockets.add(connectionKey);
+    }
+
+    /** True when a SET target changed an ipset element, committed or in this walk. */
+    boolean ipsetsChanged() {
+        return ipsetMembers != null || committed.ipsetsChanged();
+    }
+
+    @Override
+    public Optional<IpsetMember> ipsetMember(IpsetKey key) {
+        if (ipsetMembers != null && ipsetMembers.containsKey(key)) {
+            return Optional.of(ipsetMembers.get(key));
+        }
+        return committed.ipsetMember(key);
+    }
+
+    @Override
+    public void putIpsetMember(IpsetKey key, IpsetMember member) {
+        if (ipsetMembers == null) {
+            ipsetMembers = new HashMap<>();
+        }
+        ipsetMembers.put(key, member);
     }
 }

@@ -8,6 +8,7 @@ import io.pktpath.parser.iptables.target.Log;
 import io.pktpath.parser.iptables.target.Mark;
 import io.pktpath.parser.iptables.target.Nflog;
 import io.pktpath.parser.iptables.target.Notrack;
+import io.pktpath.parser.iptables.target.SetTarget;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Tcpmss;
 import io.pktpath.parser.iptables.target.Trace;
@@ -16,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Applies a non-terminating target to the walk (mark, ct mark, notrack, CT settings) and describes its effects. */
+/** Applies a non-terminating target to the walk (mark, ct mark, notrack, CT settings, ipset updates) and describes its effects. */
 final class TargetEffects {
     private TargetEffects() {
     }
@@ -36,6 +37,9 @@ final class TargetEffects {
         }
         if (t instanceof Ct ct) {
             return ct(ct, e);
+        }
+        if (t instanceof SetTarget s) {
+            return SetTargetEffects.apply(s, e);
         }
         return describe(t);
     }

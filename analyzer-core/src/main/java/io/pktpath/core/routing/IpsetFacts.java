@@ -28,6 +28,21 @@ final class IpsetFacts {
         return sets.test(setName, set -> probes(set, directions, p), returnNomatch);
     }
 
+    Optional<IpSet> set(String setName) {
+        return sets.get(setName);
+    }
+
+    /** The packet's element for a set that is not a list:set, its addresses masked by the set's netmask or bitmask. */
+    Optional<List<SetProbe>> element(String setName, List<String> directions, Packet p) {
+        Optional<IpSet> set = sets.get(setName).filter(s -> !s.type().method().equals("list"));
+        if (set.isEmpty()) {
+            return Optional.empty();
+        }
+        return probes(set.get(), directions, p).map(list -> set.get().mask().map(m -> list.stream()
+                .map(x -> x instanceof SetProbe.Address a ? (SetProbe) new SetProbe.Address(m.apply(a.address())) : x)
+                .toList()).orElse(list));
+    }
+
     /** The packet's values for one set, or none when it has none for it (the set does not match). */
     private static Optional<List<SetProbe>> probes(IpSet set, List<String> directions, Packet p) {
         List<Dimension> dims = set.type().dimensions();

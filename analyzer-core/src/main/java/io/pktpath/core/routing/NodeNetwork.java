@@ -191,6 +191,17 @@ public final class NodeNetwork implements NodeFacts {
     }
 
     @Override
+    public Optional<io.pktpath.parser.ipset.IpSet> ipset(String setName) {
+        return ipsets.set(setName);
+    }
+
+    @Override
+    public Optional<List<io.pktpath.parser.ipset.SetProbe>> ipsetElement(String setName, List<String> directions,
+                                                                          Packet packet) {
+        return ipsets.element(setName, directions, packet);
+    }
+
+    @Override
     public boolean rpfilterPasses(Packet packet, boolean loose, boolean validMark, boolean acceptLocal) {
         return RpfilterMatch.passes(fib, packet, loose, validMark, acceptLocal);
     }

@@ -270,10 +270,19 @@ final class BundleAssembler {
         return merged;
     }
 
+    /**
+     * The sets of every {@code ipset save} file; a set in a "before" file (name word before, e.g.
+     * ipset-save-before.txt) is taken from it: rules with {@code -j SET} change sets during the capture, and a
+     * replay starts from their state before it.
+     */
     private IpSets ipsets() {
         Map<String, IpSet> sets = new TreeMap<>();
-        for (LoadedFile f : ofKind(InputKind.IPSET_SAVE)) {
-            sets.putAll(parse(IpsetSaveParser.parse(f.name(), f.text())).sets());
+        for (boolean before : new boolean[] {false, true}) {
+            for (LoadedFile f : ofKind(InputKind.IPSET_SAVE)) {
+                if (f.nameHas("before") == before) {
+                    sets.putAll(parse(IpsetSaveParser.parse(f.name(), f.text())).sets());
+                }
+            }
         }
         return new IpSets(sets);
     }

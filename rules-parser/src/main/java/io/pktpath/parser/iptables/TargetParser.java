@@ -14,7 +14,7 @@ import java.util.Set;
 final class TargetParser {
     /** Targets iptables has that this model keeps verbatim; the value says whether they end the traversal. */
     private static final java.util.Map<String, Boolean> KNOWN_UNMODELED = java.util.Map.ofEntries(
-            java.util.Map.entry("SYNPROXY", true), java.util.Map.entry("SET", false),
+            java.util.Map.entry("SYNPROXY", true),
             java.util.Map.entry("CLASSIFY", false), java.util.Map.entry("DSCP", false), java.util.Map.entry("TOS", false),
             java.util.Map.entry("TTL", false), java.util.Map.entry("HL", false), java.util.Map.entry("SECMARK", false),
             java.util.Map.entry("CONNSECMARK", false), java.util.Map.entry("AUDIT", false), java.util.Map.entry("LED", false),
@@ -92,6 +92,7 @@ final class TargetParser {
                 case "CHECKSUM" -> checksum(name, args);
                 case "TCPMSS" -> tcpmss(name, args);
                 case "TPROXY" -> tproxy(name, args);
+                case "SET" -> SetTargetParser.parse(ctx, name, args);
                 default -> unmodeled(name, args);
             };
         } catch (InvalidValueException e) {
