@@ -1,12 +1,9 @@
 package io.pktpath.parser.conntrack;
 
-import io.pktpath.parser.diag.Diagnostic;
-import io.pktpath.parser.diag.Diagnostics;
 import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.diag.SourceSpan;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -28,28 +25,9 @@ public final class ConntrackEventParser {
     private ConntrackEventParser() {
     }
 
+    /** Parses one {@code conntrack -E} log; {@code fileName} names it in diagnostics. */
     public static Parsed<List<ConntrackEvent>> parse(String fileName, String text) {
-        String[] lines = text.split("\r?\n", -1);
-        Diagnostics diags = new Diagnostics();
-        List<ConntrackEvent> out = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            String t = line.strip();
-            if (t.isEmpty()) {
-                continue;
-            }
-            SourceSpan span = SourceSpan.line(fileName, i + 1);
-            if (t.startsWith("conntrack v")) {
-                diags.add(Diagnostic.note("conntrack-summary", t, span));
-                continue;
-            }
-            try {
-                out.add(event(line, span));
-            } catch (LineError e) {
-                diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
-            }
-        }
-        return new Parsed<>(List.copyOf(out), diags.toList());
+        return ConntrackParser.parseLines(fileName, text, ConntrackEventParser::event);
     }
 
     private static ConntrackEvent event(String line, SourceSpan span) throws LineError {

@@ -26,9 +26,24 @@ public final class ConntrackParser {
     }
 
     public static Parsed<List<ConntrackEntry>> parse(String fileName, String text) {
+        return parseLines(fileName, text, ConntrackParser::entry);
+    }
+
+    /** Reads one line of a conntrack listing into a value, or says why it cannot. */
+    @FunctionalInterface
+    interface LineReader<T> {
+        T read(String line, SourceSpan span) throws LineError;
+    }
+
+    /**
+     * Every non-blank line of a {@code conntrack} output read by {@code reader}: the tool's closing summary
+     * ({@code conntrack v1.4.7 (conntrack-tools): N flow entries have been shown.}) is a note, a line the reader
+     * refuses is an error diagnostic at its column, and the other lines are kept.
+     */
+    static <T> Parsed<List<T>> parseLines(String fileName, String text, LineReader<T> reader) {
         String[] lines = text.split("\r?\n", -1);
         Diagnostics diags = new Diagnostics();
-        List<ConntrackEntry> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             String t = line.strip();
@@ -41,7 +56,7 @@ public final class ConntrackParser {
                 continue;
             }
             try {
-                out.add(entry(line, span));
+                out.add(reader.read(line, span));
             } catch (LineError e) {
                 diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
             }
