@@ -6,6 +6,7 @@ import io.pktpath.cli.Context;
 import io.pktpath.cli.ExitCode;
 import io.pktpath.cli.input.BundleSource;
 import io.pktpath.cli.input.LoadedInput;
+import io.pktpath.cli.render.VerifyJson;
 import io.pktpath.core.verify.Verifier;
 import io.pktpath.core.verify.VerifyReport;
 import java.io.IOException;
@@ -39,17 +40,19 @@ public final class VerifyCommand implements Command {
         return """
                   pktpath verify samples/bundles/clusterip-tcp          # exit 1 when pktpath and the kernel differ
                   pktpath verify recorded-bundle.tar.gz
+                  pktpath verify samples/bundles/conntrack-events --format json   # counts and differences for a script
                 """;
     }
 
     @Override
     public Options options() {
-        return new Options();
+        return Args.with(new Options(), Args.format("text", "json"));
     }
 
     @Override
     public int run(CommandLine line, Context ctx) throws CliException, IOException {
         List<String> args = Args.positional(line, name(), 1, "BUNDLE");
+        String format = Args.format(line, name(), "text", "json");
         try (LoadedInput in = BundleSource.open(line, Optional.of(args.get(0)))) {
             Path log = in.bundle().traceLogs().stream()
                     .min(Comparator.comparing((Path p) -> !String.valueOf(p.getFileName()).equals("trace.txt"))
@@ -62,7 +65,11 @@ public final class VerifyCommand implements Command {
                         + " verify reads a recorded bundle's trace.txt, capture.pcap and scenario.env");
             }
             VerifyReport report = Verifier.verify(dir);
-            ctx.out().print(report.text());
+            if (format.equals("json")) {
+                ctx.out().println(VerifyJson.of(report).toPrettyString());
+            } else {
+                ctx.out().print(report.text());
+            }
             return report.agrees() ? ExitCode.OK : ExitCode.FINDINGS;
         }
     }
