@@ -118,6 +118,7 @@ public final class NftRuleTranslator {
                 case "comment" -> i + 2;
                 case "dnat", "snat", "masquerade", "redirect" -> NftStatements.nat(d, w, i);
                 case "notrack" -> NftStatements.notrack(d, i);
+                case "add", "update", "delete" -> NftSetStatement.read(d, w, i);
                 default -> NftStatements.verdict(d, w, i);
             };
             if (i < 0) {
