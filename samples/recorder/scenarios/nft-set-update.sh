@@ -82,7 +82,7 @@ acc=$(cnt 'tcp dport 2222 ip saddr @knocked'); drop2222=$(cnt 'tcp dport 2222');
 [ "$drop2222" = 4 ] || b_fail "2222 drop counter $drop2222, expected 4"
 [ "$drop7" = 6 ] || b_fail "7000-7009 drop counter $drop7, expected 6"
 grep -q 'table inet pkp_ks' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks the native table"
-knock_left=$(grep -A1 'elements' "$BUNDLE/nft-set-after.txt" | tr -s '\t ' ' ' | paste -sd' ' - || true)
+knock_left=$(sed -n 's/.*elements = { \(.*\) }.*/\1/p' "$BUNDLE/nft-set-after.txt")
 nft_acc=$(grep -c 'inet pkp_ks input .*verdict accept' "$BUNDLE/nft-trace.txt" || true)
 env_put CLIENT_IP "$A"
 
@@ -116,10 +116,11 @@ env_put CLIENT_IP "$A"
   echo "- The set after the traffic (nft-set-after.txt, listed at about +20): \`$knock_left\`."
   b_readme_tail 'ACCEPT|filter:[A-Z]+:policy'
   echo
-  echo "### nft monitor trace of the connection attempts to 2222 (nft-trace.txt, the native chain's lines)"
+  echo "### The native chain's verdicts for the SYNs (nft-trace.txt, established packets left out)"
   echo
   echo '```'
-  grep -E "inet pkp_ks input (rule|policy)|packet: .*tcp dport 2222 .*flags == syn" "$BUNDLE/nft-trace.txt" | grep -B1 -A0 -E 'dport 2222|verdict (accept|drop)' | head -60 | sed 's/^/  /'
+  # indented: a line starting with "trace id" would make this README look like a trace log
+  grep -E "inet pkp_ks input (rule|policy)" "$BUNDLE/nft-trace.txt" | grep -v 'ct state established' | sed 's/^/  /'
   echo '```'
 } > "$BUNDLE/README.md"
 pkp_finish
