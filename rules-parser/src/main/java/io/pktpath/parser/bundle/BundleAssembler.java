@@ -71,7 +71,7 @@ final class BundleAssembler {
         List<PolicyRule> rulesV6 = policyRules(IpFamily.V6);
         List<Neighbor> neighbors = neighbors();
         Sysctls sysctls = sysctls();
-        IpSets ipsets = ipsets();
+        IpSets dumped = ipsets();
         List<ConntrackEntry> ctBefore = moment(InputKind.CONNTRACK_LIST, true, f -> parse(ConntrackParser.parse(f.name(),
                 f.text())), List::size).orElse(List.of());
         List<ConntrackEntry> ct = moment(InputKind.CONNTRACK_LIST, false, f -> parse(ConntrackParser.parse(f.name(),
@@ -93,6 +93,7 @@ final class BundleAssembler {
         List<Path> traces = paths(InputKind.TRACE_LOG);
         Optional<NftRuleset> nft = nftRuleset();
         NftNativeReplay nftReplay = nft.map(NftNativeReplay::of).orElse(NftNativeReplay.none());
+        IpSets ipsets = withNftSets(dumped, nftReplay);
         IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6)
                 .flatMap(Optional::stream).toList());
         List<BundleInventory.Found> found = new ArrayList<>();
@@ -275,6 +276,19 @@ final class BundleAssembler {
      * ipset-save-before.txt) is taken from it: rules with {@code -j SET} change sets during the capture, and a
      * replay starts from their state before it.
      */
+    /**
+     * The dumped ipsets and, beside them, the dynamic nft sets of the replayed native chains (empty at the start, named
+     * {@code family:table:set}), which their translated set statements and look-ups change and match.
+     */
+    private static IpSets withNftSets(IpSets dumped, NftNativeReplay nftReplay) {
+        if (nftReplay.ipsets().isEmpty()) {
+            return dumped;
+        }
+        Map<String, IpSet> sets = new TreeMap<>(dumped.sets());
+        nftReplay.ipsets().forEach(s -> sets.putIfAbsent(s.name(), s));
+        return new IpSets(sets);
+    }
+
     private IpSets ipsets() {
         Map<String, IpSet> sets = new TreeMap<>();
         for (boolean before : new boolean[] {false, true}) {

@@ -158,6 +158,7 @@ final class NftJsonListing {
         if (!flags.isEmpty()) {
             add("\t\tflags " + String.join(",", flags), s);
         }
+        s.number("timeout").ifPresent(t -> add("\t\ttimeout " + t + "s", s));
         s.string("comment").ifPresent(c -> add("\t\tcomment " + NftJsonExpressions.quote(c), s));
         JsonValue elem = s.get("elem").orElse(null);
         if (elem instanceof JsonValue.JsonArray items && !items.items().isEmpty()) {

@@ -99,7 +99,7 @@ public final class NftJsonRulesetParser {
             List<NftSet> sets = new ArrayList<>();
             for (NftSet s : t.sets()) {
                 sets.add(new NftSet(s.kind(), s.name(), jsonLine(listing, s.line()), s.elements(), s.jumpTargets(),
-                        s.dropVerdict(), s.values()));
+                        s.dropVerdict(), s.values(), s.declarations()));
             }
             tables.add(new NftTable(t.family(), t.name(), jsonLine(listing, t.line()), chains, sets));
         }

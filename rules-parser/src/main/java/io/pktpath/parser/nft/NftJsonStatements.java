@@ -29,7 +29,7 @@ final class NftJsonStatements {
     private static final Set<String> VERDICTS = Set.of("accept", "drop", "continue", "return");
     private static final Set<String> NAT_MEMBERS = Set.of("family", "addr", "port", "flags");
     private static final String STATEMENTS = "match, counter, log, limit, reject, accept, drop, return, jump, goto, vmap, "
-            + "dnat, snat, masquerade, redirect, mangle, notrack or xt";
+            + "dnat, snat, masquerade, redirect, mangle, notrack, set or xt";
 
     private NftJsonStatements() {
     }
@@ -98,6 +98,7 @@ final class NftJsonStatements {
             }
             case "reject" -> reject(body, family);
             case "dnat", "snat", "masquerade", "redirect" -> nat(key, body);
+            case "set" -> setStatement(object(body, "{\"op\": ..., \"elem\": ..., \"set\": ...}"), family);
             default -> throw new Unrendered(item, "statement '" + key + "' is not rendered", STATEMENTS);
         };
     }
@@ -155,6 +156,31 @@ final class NftJsonStatements {
         }
         JsonValue.JsonObject c = object(body, "{\"packets\": N, \"bytes\": N}");
         return "counter packets " + c.number("packets").orElse(0L) + " bytes " + c.number("bytes").orElse(0L);
+    }
+
+    /**
+     * A set statement from the packet path, as nft prints it: {@code add|update|delete @name { KEY [timeout Ns]
+     * [STATEMENT...] }} ({@code "elem"} is the key, or {@code {"elem": {"val": KEY, "timeout": N}}}; {@code "stmt"} the
+     * stateful statements of a meter).
+     */
+    private static String setStatement(JsonValue.JsonObject s, NftFamily family) throws Unrendered {
+        String op = NftJsonExpressions.string(s, "op");
+        String set = NftJsonExpressions.string(s, "set");
+        JsonValue elem = NftJsonExpressions.member(s, "elem");
+        StringBuilder b = new StringBuilder(op).append(' ').append(set.startsWith("@") ? set : "@" + set).append(" { ");
+        if (elem instanceof JsonValue.JsonObject o && o.get("elem").isPresent()) {
+            JsonValue.JsonObject inner = object(o.get("elem").get(), "{\"val\": KEY, \"timeout\": N}");
+            b.append(selector(NftJsonExpressions.member(inner, "val")).text());
+            inner.number("timeout").ifPresent(t -> b.append(" timeout ").append(t).append('s'));
+        } else {
+            b.append(selector(elem).text());
+        }
+        if (s.get("stmt").orElse(null) instanceof JsonValue.JsonArray stmts) {
+            for (JsonValue st : stmts.items()) {
+                b.append(' ').append(statement(st, family));
+            }
+        }
+        return b.append(" }").toString();
     }
 
     /** {@code log [prefix "P"] [group N] [snaplen N] [queue-threshold N] [level L] [flags F]}, nft's order. */

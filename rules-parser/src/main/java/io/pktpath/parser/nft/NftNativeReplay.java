@@ -68,17 +68,29 @@ public final class NftNativeReplay {
     private final Map<String, String> refused;
     private final Ruleset v4;
     private final Ruleset v6;
+    private final List<io.pktpath.parser.ipset.IpSet> ipsets;
 
-    private NftNativeReplay(List<ReplayedChain> replayed, Map<String, String> refused, Ruleset v4, Ruleset v6) {
+    private NftNativeReplay(List<ReplayedChain> replayed, Map<String, String> refused, Ruleset v4, Ruleset v6,
+                            List<io.pktpath.parser.ipset.IpSet> ipsets) {
         this.replayed = List.copyOf(replayed);
         this.refused = Map.copyOf(refused);
         this.v4 = v4;
         this.v6 = v6;
+        this.ipsets = List.copyOf(ipsets);
+    }
+
+    /**
+     * The dynamic sets of the tables whose chains are replayed (sets rules change: {@code add|update|delete @name}), as
+     * the empty ipsets ({@code inet:pkp_ks:knocked}) their translated rules match and change.
+     */
+    public List<io.pktpath.parser.ipset.IpSet> ipsets() {
+        return ipsets;
     }
 
     /** Nothing replayed (no nft ruleset). */
     public static NftNativeReplay none() {
-        return new NftNativeReplay(List.of(), Map.of(), Ruleset.empty(IpFamily.V4), Ruleset.empty(IpFamily.V6));
+        return new NftNativeReplay(List.of(), Map.of(), Ruleset.empty(IpFamily.V4), Ruleset.empty(IpFamily.V6),
+                List.of());
     }
 
     /**
@@ -121,8 +133,22 @@ public final class NftNativeReplay {
             replayed.add(new ReplayedChain(hooked, hooked.base().hook(), hooked.base().priority().getAsInt(), table,
                     families));
         }
+        List<io.pktpath.parser.ipset.IpSet> ipsets = new ArrayList<>();
+        Set<NftTable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (ReplayedChain c : replayed) {
+            NftTable t = c.chain().table();
+            if (!seen.add(t)) {
+                continue;
+            }
+            for (String name : t.updatedSets()) {
+                t.set(name).filter(s -> s.kind().equals("set"))
+                        .map(s -> NftSetStatement.model(t, s, ruleset.file()))
+                        .filter(m -> m instanceof NftSetStatement.Modelled)
+                        .ifPresent(m -> ipsets.add(((NftSetStatement.Modelled) m).set()));
+            }
+        }
         return new NftNativeReplay(replayed, refused, ruleset(IpFamily.V4, tables.get(IpFamily.V4), ruleset.file()),
-                ruleset(IpFamily.V6, tables.get(IpFamily.V6), ruleset.file()));
+                ruleset(IpFamily.V6, tables.get(IpFamily.V6), ruleset.file()), ipsets);
     }
 
     private static Ruleset ruleset(IpFamily family, Map<String, Map<String, Chain>> tables, String file) {

@@ -165,6 +165,11 @@ final class NftRuleDraft {
         statement = iptablesTarget;
     }
 
+    /** True when the rule's statement is a set statement ({@code -j SET}). */
+    boolean hasSetStatement() {
+        return statement != null && statement.startsWith("-j SET");
+    }
+
     /** Says why the word being read is refused. */
     void refuse(String reason) {
         why = reason;
@@ -214,7 +219,7 @@ final class NftRuleDraft {
 
     /** A NAT statement (not MARK) is the rule's target: it goes in iptables' nat table. */
     private boolean isNat() {
-        return statement != null && !statement.startsWith("-j MARK");
+        return statement != null && !statement.startsWith("-j MARK") && !statement.startsWith("-j SET");
     }
 
     private List<String> args(String variant) {

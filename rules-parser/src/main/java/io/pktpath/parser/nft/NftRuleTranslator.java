@@ -18,7 +18,9 @@ import java.util.Optional;
  * ({@code -m rpfilter}), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map}, concatenated keys,
  * {@code numgen random mod N}: one rule per element; {@link NftSetExpansion}), {@code counter}, {@code log},
  * {@code comment}, the statements {@code meta mark set} ({@code MARK}), {@code dnat}, {@code snat}, {@code masquerade},
- * {@code redirect} ({@link NftNatStatement}), {@code notrack}, and the verdicts accept, drop, reject, jump, goto and return
+ * {@code redirect} ({@link NftNatStatement}), {@code notrack}, the set statements {@code add|update|delete @set { ip saddr
+ * [timeout T] }} (iptables' SET target on the dynamic set, which look-ups then match as a set: {@link NftSetStatement}),
+ * and the verdicts accept, drop, reject, jump, goto and return
  * ({@link NftStatements}). The conditions are written as an iptables-save rule and read by {@link IptablesRuleReader}
  * ({@link NftRuleDraft}), so the compiler sees the matches it knows; an anonymous set iptables cannot list in one rule
  * becomes one rule per element, which only a rule ending in a verdict allows.
@@ -118,6 +120,7 @@ public final class NftRuleTranslator {
                 case "comment" -> i + 2;
                 case "dnat", "snat", "masquerade", "redirect" -> NftStatements.nat(d, w, i);
                 case "notrack" -> NftStatements.notrack(d, i);
+                case "add", "update", "delete" -> NftSetStatement.read(d, w, i);
                 default -> NftStatements.verdict(d, w, i);
             };
             if (i < 0) {

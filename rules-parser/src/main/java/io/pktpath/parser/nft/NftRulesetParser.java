@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public final class NftRulesetParser {
     private static final Pattern TABLE = Pattern.compile("table\\s+(?:(\\S+)\\s+)?([^\\s{]+)\\s*\\{(.*)");
     private static final Pattern CHAIN = Pattern.compile("chain\\s+([^\\s{]+)\\s*\\{(.*)");
+    /** A set's {@code type}, {@code flags} or {@code timeout} line (a {@code # handle} comment is stripped before). */
+    private static final Pattern DECLARATION = Pattern.compile("(type|flags|timeout)\\s+([^;{}]+);?");
     private static final Pattern SET = Pattern.compile("(set|map)\\s+([^\\s{]+)\\s*\\{(.*)");
     private static final Pattern BASE = Pattern.compile("type\\s+(\\S+)\\s+hook\\s+(\\S+)"
             + "(?:\\s+devices?\\s*(?:=\\s*)?(\\{[^}]*\\}|\"[^\"]*\"|[^\\s;]+))?\\s+priority\\s+([^;]+?)\\s*;"
@@ -276,6 +278,11 @@ public final class NftRulesetParser {
             }
         } else if (t.endsWith("}") && balance(t) < 0) {
             closeSet();
+        } else {
+            Matcher d = DECLARATION.matcher(t);
+            if (d.matches()) {
+                set.declarations.put(d.group(1), d.group(2).strip());
+            }
         }
     }
 
@@ -303,7 +310,7 @@ public final class NftRulesetParser {
             return;
         }
         table.sets.add(new NftSet(set.kind, set.name, set.line, set.elements, List.copyOf(set.targets), set.drop,
-                set.values));
+                set.values, set.declarations));
         set = null;
     }
 
@@ -540,6 +547,7 @@ public final class NftRulesetParser {
         final java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
         boolean drop;
         final List<String> values = new ArrayList<>();
+        final java.util.Map<String, String> declarations = new java.util.TreeMap<>();
 
         SetBuilder(String kind, String name, int line) {
             this.kind = kind;

@@ -100,6 +100,13 @@ final class NftSelectors {
         String value = w.get(v);
         switch (field) {
             case "saddr", "daddr" -> {
+                if (NftSetStatement.dynamic(d.table(), value)) {
+                    // a set rules change is matched as the set it is during the replay (NftSetStatement)
+                    d.addTail("-m set " + (neg ? "! " : "") + "--match-set "
+                            + NftSetStatement.ipsetName(d.table(), value.substring(1)) + " "
+                            + (field.equals("saddr") ? "src" : "dst"));
+                    return v + 1;
+                }
                 if (!d.condition("", field.equals("saddr") ? "-s " : "-d ", neg, NftRuleTokens.elements(value), false)) {
                     return -1;
                 }

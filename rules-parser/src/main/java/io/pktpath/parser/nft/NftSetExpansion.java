@@ -98,8 +98,17 @@ final class NftSetExpansion {
      * when a named set is missing, lists no elements, holds concatenations or times its elements out.
      */
     static Optional<String> resolveSets(NftTable table, List<String> words, List<String> into) {
-        for (String w : words) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
             if (!w.startsWith("@")) {
+                into.add(w);
+                continue;
+            }
+            if (NftSetStatement.dynamic(table, w)) {
+                Optional<String> refused = dynamicLookup(table, words, i);
+                if (refused.isPresent()) {
+                    return refused;
+                }
                 into.add(w);
                 continue;
             }
@@ -121,6 +130,31 @@ final class NftSetExpansion {
             into.add("{ " + String.join(", ", values) + " }");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A dynamic set (one a rule changes, {@link NftSetStatement}) is kept as a set, not expanded: named by a set statement
+     * or looked up by {@code ip|ip6 saddr|daddr [!=]}; empty when so, else why not.
+     */
+    private static Optional<String> dynamicLookup(NftTable table, List<String> words, int at) {
+        Optional<NftSet> set = named(table, "set", words.get(at));
+        if (set.isEmpty()) {
+            return Optional.of("the named set " + words.get(at) + " is not in table " + table.qualifiedName());
+        }
+        if (at >= 1 && List.of("add", "update", "delete").contains(words.get(at - 1))) {
+            return Optional.empty();
+        }
+        if (NftSetStatement.model(table, set.get(), "") instanceof NftSetStatement.Unmodelled u) {
+            return Optional.of(u.reason());
+        }
+        int field = at >= 1 && words.get(at - 1).equals("!=") ? at - 2 : at - 1;
+        if (field >= 1 && (words.get(field).equals("saddr") || words.get(field).equals("daddr"))
+                && (words.get(field - 1).equals("ip") || words.get(field - 1).equals("ip6"))) {
+            return Optional.empty();
+        }
+        return Optional.of("the dynamic set " + words.get(at) + " is looked up by '"
+                + String.join(" ", words.subList(Math.max(0, field - 1), at + 1))
+                + "': only ip|ip6 saddr|daddr look-ups of a set rules change are replayed");
     }
 
     /** The table's set or map ({@code kind}) named by {@code reference} ({@code @name}). */

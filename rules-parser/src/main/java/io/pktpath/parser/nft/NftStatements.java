@@ -53,6 +53,11 @@ final class NftStatements {
 
     /** A verdict: {@code accept}, {@code drop}, {@code return}, {@code jump|goto CHAIN} (of the table), {@code reject}. */
     static int verdict(NftRuleDraft d, List<String> w, int i) {
+        if (d.hasSetStatement()) {
+            d.refuse("'" + w.get(i) + "' after a set statement (add, update, delete @set): a statement followed by a"
+                    + " verdict is not replayed");
+            return -1;
+        }
         if (d.hasAction()) {
             return -1;
         }

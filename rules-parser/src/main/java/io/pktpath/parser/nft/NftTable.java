@@ -19,6 +19,8 @@ public final class NftTable {
     private final List<NftSet> sets;
     private final Map<String, NftChain> chainsByName;
     private final Map<String, NftSet> setsByName;
+    /** The sets some rule of the table adds to, updates or deletes from, found on first use. */
+    private volatile java.util.Set<String> updatedSets;
     /** {@link #qualifiedName()}, made once: every rule translated from the table carries it. */
     private final String qualifiedName;
 
@@ -69,6 +71,31 @@ public final class NftTable {
 
     public Optional<NftSet> set(String setName) {
         return Optional.ofNullable(setsByName.get(setName));
+    }
+
+    /**
+     * The names of the sets a rule of this table changes from the packet path ({@code add @name}, {@code update @name},
+     * {@code delete @name}): the dynamic sets the replay keeps as sets.
+     */
+    public java.util.Set<String> updatedSets() {
+        java.util.Set<String> found = updatedSets;
+        if (found == null) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (NftChain c : chains) {
+                for (NftRule r : c.rules()) {
+                    String text = r.text();
+                    if (text.indexOf('@') >= 0) {
+                        java.util.regex.Matcher m = NftSetStatement.REFERENCE.matcher(text);
+                        while (m.find()) {
+                            names.add(m.group(2));
+                        }
+                    }
+                }
+            }
+            found = java.util.Set.copyOf(names);
+            updatedSets = found;
+        }
+        return found;
     }
 
     public Optional<NftChain> chain(String chainName) {

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NftJsonRulesetParserTest {
     private static final String[] PAIRS = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward",
-            "nft-native-raw", "nft-kube-proxy", "nft-kube-proxy6", "coverage"};
+            "nft-native-raw", "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "coverage"};
 
     static String read(String name) {
         try (InputStream in = NftJsonRulesetParserTest.class.getResourceAsStream("json/" + name)) {
@@ -100,7 +100,7 @@ class NftJsonRulesetParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
-            "nft-kube-proxy", "nft-kube-proxy6", "coverage", "coverage2"})
+            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "coverage", "coverage2"})
     void theJsonAndTheTextOfOneStateGiveTheSameModelAndReplay(String name) {
         NftRuleset text = text(name);
         NftRuleset json = json(name + ".json");
@@ -176,7 +176,7 @@ class NftJsonRulesetParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
-            "nft-kube-proxy", "nft-kube-proxy6", "coverage", "coverage2"})
+            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "coverage", "coverage2"})
     void onOneLineEveryChainAndRuleIsFoundByItsColumn(String name) {
         String text = read(name + ".json");
         NftRuleset r = json(name + ".json");
@@ -214,6 +214,40 @@ class NftJsonRulesetParserTest {
     }
 
     @Test
+    void setStatementsAreWrittenAsNftPrintsThemAndReplayedFromTheJson() {
+        NftTable t = json("nft-set-update.json").tables().get(0);
+        assertEquals(List.of("ct state established,related accept",
+                "tcp dport 7001 add @knocked { ip saddr timeout 5s }",
+                "tcp dport 7002 update @knocked { ip saddr timeout 5s }",
+                "tcp dport 7009 delete @knocked { ip saddr }",
+                "tcp dport 7000-7009 counter packets 0 bytes 0 drop",
+                "tcp dport 2222 ip saddr @knocked counter packets 0 bytes 0 accept",
+                "tcp dport 2222 counter packets 0 bytes 0 drop"),
+                t.chains().get(0).rules().stream().map(NftRule::text).toList());
+        assertEquals("60s", t.sets().get(0).declarations().get("timeout"));
+        NftNativeReplay replay = NftNativeReplay.of(json("nft-set-update.json"));
+        assertEquals(List.of("inet:pkp_ks:knocked 60"), replay.ipsets().stream()
+                .map(s -> s.name() + " " + s.options().get("timeout")).toList());
+        // nft 1.0.6 -j: add @knocked { ip saddr limit rate 10/second } (a meter) keeps its limit in "stmt"
+        Parsed<NftRuleset> meter = NftJsonRulesetParser.parse("m.json", """
+                {"nftables": [{"table": {"family": "inet", "name": "t"}},
+                 {"set": {"family": "inet", "name": "knocked", "table": "t", "type": "ipv4_addr", "flags": ["timeout"],
+                  "timeout": 60}},
+                 {"chain": {"family": "inet", "table": "t", "name": "in", "type": "filter", "hook": "input", "prio": 0,
+                  "policy": "accept"}},
+                 {"rule": {"family": "inet", "table": "t", "chain": "in", "expr": [
+                  {"set": {"op": "add", "elem": {"payload": {"protocol": "ip", "field": "saddr"}}, "set": "@knocked",
+                   "stmt": [{"limit": {"rate": 10, "burst": 5, "per": "second"}}]}}]}}]}
+                """);
+        assertEquals(List.of(), meter.diagnostics());
+        assertEquals("add @knocked { ip saddr limit rate 10/second }",
+                meter.value().tables().get(0).chains().get(0).rules().get(0).text());
+        assertEquals(Optional.of("rule at m.json:6:11 (`add @knocked { ip saddr limit rate 10/second }`) in chain in:"
+                + " 'add @knocked { ip saddr limit rate 10/second }' keeps a limit per element (a meter): not replayed"),
+                NftNativeReplay.of(meter.value()).refusal("inet t in"));
+    }
+
+    @Test
     void anUnknownStatementIsReportedAndItsChainIsNotReplayedWithTheReason() {
         String doc = """
                 {"nftables": [{"table": {"family": "inet", "name": "t", "handle": 1}},
@@ -229,7 +263,7 @@ class NftJsonRulesetParserTest {
         List<String> heads = p.diagnostics().stream().map(Diagnostic::headline).toList();
         assertEquals(List.of("ruleset.json:6:3: warning[NFT_JSON_UNREAD]: statement 'quota' is not rendered"
                         + " (expected: match, counter, log, limit, reject, accept, drop, return, jump, goto, vmap, dnat,"
-                        + " snat, masquerade, redirect, mangle, notrack or xt)",
+                        + " snat, masquerade, redirect, mangle, notrack, set or xt)",
                 "ruleset.json:8:34: warning[NFT_JSON_UNREAD]: expression 'osf' is not rendered (expected: payload,"
                         + " meta, ct, fib, numgen, concat, a binary operation (&, |, ^, <<, >>), a map lookup or a"
                         + " value)"), heads);

@@ -1,0 +1,191 @@
+package io.pktpath.parser.nft;
+
+import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.ipset.IpSet;
+import io.pktpath.parser.ipset.SetType;
+import io.pktpath.parser.net.IpFamily;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * nft's set statements from the packet path ({@code add|update|delete @name { ip saddr [timeout 5s] }}, nft(8) "SET
+ * STATEMENT") written as iptables' {@code -j SET} on the ipset-like model of the dynamic set ({@link #model}): {@code add}
+ * is {@code --add-set} (an existing element keeps its timeout), {@code update} {@code --add-set --exist} (it is
+ * refreshed), {@code delete} {@code --del-set}; a key of {@code ip|ip6 saddr|daddr} is the direction {@code src|dst}.
+ */
+final class NftSetStatement {
+    /** A set statement naming its set: the statement and the set's name. */
+    static final Pattern REFERENCE = Pattern.compile("(?:^|\\s)(add|update|delete) @([^\\s{}]+)");
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?"
+            + "(?:(\\d+)ms)?");
+    private static final List<String> STATEFUL = List.of("limit", "counter", "quota", "ct", "last");
+
+    private NftSetStatement() {
+    }
+
+    /** The ipset name a dynamic set is matched and changed under: {@code inet:pkp_ks:knocked}. */
+    static String ipsetName(NftTable table, String set) {
+        return table.family().keyword() + ":" + table.name() + ":" + set;
+    }
+
+    /** The ipset-like model of a set rules change, or why it cannot be replayed. */
+    sealed interface Model permits Modelled, Unmodelled {
+    }
+
+    /** The set as a {@code hash:ip} ipset of its family, empty, with its default timeout (0: none) if it times out. */
+    record Modelled(IpSet set) implements Model {
+    }
+
+    /** Why the set cannot be kept as an ipset-like set. */
+    record Unmodelled(String reason) implements Model {
+    }
+
+    /**
+     * The dynamic set {@code set} of {@code table} as an ipset: type {@code ipv4_addr} or {@code ipv6_addr} (a
+     * concatenation or interval set is refused); it starts empty, since the listing is taken after the traffic.
+     */
+    static Model model(NftTable table, NftSet set, String file) {
+        String type = set.declarations().getOrDefault("type", "");
+        String flags = set.declarations().getOrDefault("flags", "");
+        String where = "the dynamic set @" + set.name();
+        if (type.contains(" . ")) {
+            return new Unmodelled(where + " has a concatenated key (" + type + "): not replayed (an ipset port"
+                    + " carries its protocol, nft's inet_service does not)");
+        }
+        IpFamily family = switch (type) {
+            case "ipv4_addr" -> IpFamily.V4;
+            case "ipv6_addr" -> IpFamily.V6;
+            default -> null;
+        };
+        if (family == null) {
+            return new Unmodelled(where + " is of type '" + type + "': only ipv4_addr and ipv6_addr are replayed");
+        }
+        if (List.of(flags.split(",")).contains("interval")) {
+            return new Unmodelled(where + " has flags interval: not replayed");
+        }
+        Map<String, String> options = new TreeMap<>();
+        String timeout = set.declarations().get("timeout");
+        if (timeout != null) {
+            Optional<Long> seconds = seconds(timeout);
+            if (seconds.isEmpty()) {
+                return new Unmodelled(where + " has timeout '" + timeout + "': only whole seconds are replayed");
+            }
+            options.put("timeout", String.valueOf(seconds.get()));
+        } else if (List.of(flags.split(",")).contains("timeout")) {
+            options.put("timeout", "0");
+        }
+        SetType hashIp = SetType.parse("hash:ip").orElseThrow();
+        return new Modelled(new IpSet(ipsetName(table, set.name()), hashIp, family, options, Optional.empty(),
+                List.of(), new SourceSpan(file, set.line(), 0)));
+    }
+
+    /**
+     * Reads {@code add|update|delete @name { KEY [timeout T] }} at {@code w[i]} into the draft as a SET target; returns
+     * the index after it, -1 (with the reason) when refused, {@code w.size() + 1} when a part is missing.
+     */
+    static int read(NftRuleDraft d, List<String> w, int i) {
+        if (i + 2 >= w.size()) {
+            return w.size() + 1;
+        }
+        String op = w.get(i);
+        String ref = w.get(i + 1);
+        String element = w.get(i + 2);
+        String said = op + " " + ref + " " + element;
+        if (!ref.startsWith("@") || !NftRuleTokens.isSet(element)) {
+            d.refuse("'" + said + "' is not '" + op + " @set { key }'");
+            return -1;
+        }
+        if (d.hasAction()) {
+            d.refuse("'" + said + "' follows another statement or verdict: one statement per rule is replayed");
+            return -1;
+        }
+        Optional<NftSet> set = d.table().set(ref.substring(1)).filter(s -> s.kind().equals("set"));
+        if (set.isEmpty()) {
+            d.refuse("the set " + ref + " of '" + said + "' is not in table " + d.table().qualifiedName());
+            return -1;
+        }
+        Model model = model(d.table(), set.get(), "");
+        if (model instanceof Unmodelled u) {
+            d.refuse(u.reason());
+            return -1;
+        }
+        List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
+        if (words.contains(".")) {
+            d.refuse("'" + said + "' has a concatenated key: not replayed");
+            return -1;
+        }
+        for (String stateful : STATEFUL) {
+            if (words.contains(stateful)) {
+                d.refuse("'" + said + "' keeps a " + stateful + " per element (a meter): not replayed");
+                return -1;
+            }
+        }
+        if (words.size() < 2 || !(words.get(0).equals("ip") || words.get(0).equals("ip6"))
+                || !(words.get(1).equals("saddr") || words.get(1).equals("daddr"))) {
+            d.refuse("'" + said + "': only the keys ip saddr, ip daddr, ip6 saddr and ip6 daddr are replayed");
+            return -1;
+        }
+        IpFamily keyFamily = words.get(0).equals("ip") ? IpFamily.V4 : IpFamily.V6;
+        if (keyFamily != ((Modelled) model).set().family()) {
+            d.refuse("'" + said + "': the key " + words.get(0) + " " + words.get(1) + " is not of the set's type");
+            return -1;
+        }
+        String timeout = "";
+        int at = 2;
+        if (at + 1 < words.size() + 1 && at < words.size() && words.get(at).equals("timeout")) {
+            Optional<Long> seconds = at + 1 < words.size() ? seconds(words.get(at + 1)) : Optional.empty();
+            if (seconds.isEmpty() || op.equals("delete")) {
+                d.refuse("'" + said + "': the timeout is not whole seconds, or is given to delete");
+                return -1;
+            }
+            timeout = " --timeout " + seconds.get();
+            at += 2;
+        }
+        if (at != words.size()) {
+            d.refuse("'" + said + "': '" + String.join(" ", words.subList(at, words.size()))
+                    + "' in the element is not replayed");
+            return -1;
+        }
+        d.onlyFamily(keyFamily);
+        String name = ipsetName(d.table(), set.get().name());
+        String direction = words.get(1).equals("saddr") ? "src" : "dst";
+        d.statement(switch (op) {
+            case "add" -> "-j SET --add-set " + name + " " + direction + timeout;
+            case "update" -> "-j SET --add-set " + name + " " + direction + " --exist" + timeout;
+            default -> "-j SET --del-set " + name + " " + direction;
+        });
+        return i + 3;
+    }
+
+    /** nft's duration ({@code 5s}, {@code 1m}, {@code 1h30m}, {@code 2d}) in seconds; empty when not whole seconds. */
+    static Optional<Long> seconds(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (text.isEmpty() || !m.matches()) {
+            return Optional.empty();
+        }
+        long[] unit = {86_400, 3_600, 60, 1};
+        long total = 0;
+        for (int g = 1; g <= 4; g++) {
+            if (m.group(g) != null) {
+                total += Long.parseLong(m.group(g)) * unit[g - 1];
+            }
+        }
+        if (m.group(5) != null) {
+            long ms = Long.parseLong(m.group(5));
+            if (ms % 1000 != 0) {
+                return Optional.empty();
+            }
+            total += ms / 1000;
+        }
+        return Optional.of(total);
+    }
+
+    /** True when {@code reference} ({@code @name}) names a set that a rule of {@code table} changes. */
+    static boolean dynamic(NftTable table, String reference) {
+        return reference.startsWith("@") && table.updatedSets().contains(reference.substring(1));
+    }
+}
