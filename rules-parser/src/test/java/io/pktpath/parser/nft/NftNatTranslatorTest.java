@@ -208,7 +208,43 @@ class NftNatTranslatorTest {
     }
 
     @Test
-    void sessionAffinityIsRefusedByItsUpdateStatement() {
+    void sessionAffinityIsASetTargetInTheEndpointChainAndASetMatchInTheServiceChain() {
+        String ruleset = """
+                table ip kube-proxy {
+                \tset affinity-ep1 {
+                \t\ttype ipv4_addr
+                \t\tsize 65535
+                \t\tflags dynamic,timeout
+                \t\ttimeout 10s
+                \t\telements = { 10.244.1.2 expires 8s684ms }
+                \t}
+
+                \tchain input {
+                \t\tip saddr @affinity-ep1 goto ep1
+                \t}
+
+                \tchain ep1 {
+                \t\tip saddr 10.244.1.3 jump mark-for-masquerade
+                \t\tupdate @affinity-ep1 { ip saddr }
+                \t\tmeta l4proto tcp dnat to 10.244.1.3:8080
+                \t}
+
+                \tchain mark-for-masquerade {
+                \t}
+                }
+                """;
+        NftTable table = NftRulesetParser.parse("nft.txt", ruleset).value().tables().get(0);
+        TranslatorProbe probe = new TranslatorProbe(table, 1, 10);
+        assertEquals(List.of("-A input -m set --match-set ip:kube-proxy:affinity-ep1 src -g ep1"),
+                probe.rules("ip saddr @affinity-ep1 goto ep1", IpFamily.V4),
+                "the listed element is not expanded: the set starts empty and is matched by capture time");
+        assertEquals(List.of("-A input -j SET --add-set ip:kube-proxy:affinity-ep1 src --exist"),
+                probe.rules("update @affinity-ep1 { ip saddr }", IpFamily.V4),
+                "no timeout in the statement: the set's 10s is the ipset's default");
+    }
+
+    @Test
+    void anAffinitySetNoRuleOfTheTableChangesIsRefused() {
         String dynamic = "the named set @affinity-x is dynamic (its elements time out: the listing is a snapshot, not what"
                 + " the packets met)";
         assertEquals(dynamic, refused("update @affinity-x { ip saddr }"));
