@@ -32,8 +32,14 @@ final class IpvsTracker {
         }
     }
 
+    /** What picks a virtual service for a frame: its destination, IP protocol and destination port. */
+    private record ServiceKey(IpAddress address, int proto, int port) {
+    }
+
     final IpvsMode mode;
     private final List<VirtualService> services;
+    /** The services with an address by what picks them, the first in ipvsadm order where two share it. */
+    private final Map<ServiceKey, VirtualService> byKey = new java.util.HashMap<>();
     final Map<VirtualService, Target> serviceTargets = new LinkedHashMap<>();
     final Map<IpAddress, Target> dummyTargets = new LinkedHashMap<>();
     final FrameSample all = new FrameSample();
@@ -43,6 +49,9 @@ final class IpvsTracker {
     IpvsTracker(IpvsMode mode) {
         this.mode = mode;
         this.services = mode.detected() ? mode.table().map(t -> t.services()).orElse(List.of()) : List.of();
+        for (VirtualService s : services) {
+            s.address().ifPresent(a -> byKey.putIfAbsent(new ServiceKey(a, s.protocol().number(), s.port()), s));
+        }
         if (mode.detected()) {
             for (IpAddress a : mode.dummyAddresses()) {
                 dummyTargets.put(a, new Target(Optional.empty(), a));
@@ -63,12 +72,11 @@ final class IpvsTracker {
             return;
         }
         IpAddress dst = p.dst().get();
-        for (VirtualService s : services) {
-            if (s.matches(dst, p.proto(), p.dport())) {
-                serviceTargets.computeIfAbsent(s, k -> new Target(Optional.of(k), dst)).frames.add(t.packet().frame());
-                counted(t);
-                return;
-            }
+        VirtualService s = byKey.isEmpty() ? null : byKey.get(new ServiceKey(dst, p.proto(), p.dport()));
+        if (s != null) {
+            serviceTargets.computeIfAbsent(s, k -> new Target(Optional.of(k), dst)).frames.add(t.packet().frame());
+            counted(t);
+            return;
         }
         Target d = dummyTargets.get(dst);
         if (d != null) {
