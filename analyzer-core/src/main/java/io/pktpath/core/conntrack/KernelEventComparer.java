@@ -32,6 +32,21 @@ public final class KernelEventComparer {
     }
 
     /**
+     * The label of the rule whose random branch the trace followed because the capture could not decide it (its first
+     * undecided step taken as {@link io.pktpath.core.trace.UndecidedStep#FIRST_BRANCH}), for {@link #compare}'s
+     * {@code undecided}; empty when none.
+     */
+    public static java.util.Optional<String> firstBranchRule(io.pktpath.core.trace.PacketTrace t) {
+        for (io.pktpath.core.trace.TraceStep step : t.path()) {
+            if (step instanceof io.pktpath.core.trace.UndecidedStep u
+                    && u.decidedBy().startsWith(io.pktpath.core.trace.UndecidedStep.FIRST_BRANCH)) {
+                return java.util.Optional.of(u.rule().labelWithSource());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * @param events    the bundle's events in file order
      * @param flows     the replay's connections
      * @param undecided for a first frame whose random branch the capture could not decide, the deciding rule's label

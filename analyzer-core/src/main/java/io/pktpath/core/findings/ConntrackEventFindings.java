@@ -7,8 +7,6 @@ import io.pktpath.core.conntrack.KernelEventDifference;
 import io.pktpath.core.conntrack.RaceEvidence;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
-import io.pktpath.core.trace.TraceStep;
-import io.pktpath.core.trace.UndecidedStep;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.InputKind;
 import java.util.ArrayList;
@@ -34,12 +32,7 @@ final class ConntrackEventFindings {
         if (!active || t.alternatives().isEmpty() || t.role() != FrameRole.INGRESS && t.role() != FrameRole.LOCAL_OUT) {
             return;
         }
-        for (TraceStep step : t.path()) {
-            if (step instanceof UndecidedStep u && u.decidedBy().startsWith(UndecidedStep.FIRST_BRANCH)) {
-                undecided.putIfAbsent(t.packet().frame(), u.rule().labelWithSource());
-                return;
-            }
-        }
+        KernelEventComparer.firstBranchRule(t).ifPresent(rule -> undecided.putIfAbsent(t.packet().frame(), rule));
     }
 
     List<Finding> findings(Bundle bundle, List<FlowRecord> flows, List<RaceEvidence> races) {

@@ -36,9 +36,7 @@ final class ConntrackEventHints {
             }
             int proto = e.entry().protocolNumber();
             Tuple original = ConntrackHints.tuple(proto, e.entry().original());
-            Tuple reply = ConntrackHints.tuple(proto, e.entry().reply());
-            Tuple leftAs = proto == 1 || proto == 58 ? new Tuple(proto, reply.dst(), reply.sport(), reply.src(), 0)
-                    : reply.inverse();
+            Tuple leftAs = ConntrackHints.leftAs(proto, ConntrackHints.tuple(proto, e.entry().reply()));
             byOriginal.computeIfAbsent(original, k -> new ArrayList<>(1))
                     .add(new Announced(leftAs, e.location(), e.timestampMicros().orElse(-1L)));
         }

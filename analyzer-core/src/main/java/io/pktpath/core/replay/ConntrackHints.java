@@ -24,8 +24,7 @@ final class ConntrackHints {
             int proto = e.protocolNumber();
             Tuple original = tuple(proto, e.original());
             Tuple reply = tuple(proto, e.reply());
-            Tuple wire = proto == 1 || proto == 58 ? new Tuple(proto, reply.dst(), reply.sport(), reply.src(), 0)
-                    : reply.inverse();
+            Tuple wire = leftAs(proto, reply);
             socketByWire.putIfAbsent(wire, original);
             wireBySocket.putIfAbsent(original, wire);
             if (proto != 1 && proto != 58 && e.original().sport().isPresent() && e.reply().sport().isPresent()) {
@@ -57,6 +56,14 @@ final class ConntrackHints {
     /** What the socket sent, if the dump holds the connection whose NAT produced {@code wire}. */
     Optional<Tuple> socketTuple(Tuple wire) {
         return Optional.ofNullable(socketByWire.get(wire));
+    }
+
+    /**
+     * How a connection's first packet left the node, from its entry's reply tuple: the reply inverted (an ICMP query:
+     * the reply's destination and id as the source, its source as the destination).
+     */
+    static Tuple leftAs(int proto, Tuple reply) {
+        return proto == 1 || proto == 58 ? new Tuple(proto, reply.dst(), reply.sport(), reply.src(), 0) : reply.inverse();
     }
 
     /** A {@code conntrack -L} (or {@code -E}) tuple as the replay's, ICMP's echo id as its source id. */

@@ -177,12 +177,7 @@ public final class Verifier {
     static Map<Long, String> undecided(List<PacketTrace> traces) {
         Map<Long, String> out = new HashMap<>();
         for (PacketTrace t : traces) {
-            for (io.pktpath.core.trace.TraceStep step : t.path()) {
-                if (step instanceof io.pktpath.core.trace.UndecidedStep u
-                        && u.decidedBy().startsWith(io.pktpath.core.trace.UndecidedStep.FIRST_BRANCH)) {
-                    out.putIfAbsent(t.packet().frame(), u.rule().labelWithSource());
-                }
-            }
+            KernelEventComparer.firstBranchRule(t).ifPresent(rule -> out.putIfAbsent(t.packet().frame(), rule));
         }
         return out;
     }
