@@ -152,6 +152,8 @@ class BadInputTest {
     void badFormat() {
         fails(Cli.run("flows", Cli.bundle("clusterip-tcp"), "--format", "xml"), 2,
                 "pktpath: flows: --format xml is not supported (expected text, json)");
+        fails(Cli.run("verify", Cli.bundle("clusterip-tcp"), "--format", "xml"), 2,
+                "pktpath: verify: --format xml is not supported (expected text, json)");
     }
 
     @Test
