@@ -193,8 +193,8 @@ class OneInterfaceCaptureTest {
     void aFrameOnABridgePortStaysOnTheBridgeOnlyForItsSegment(Path bundleDir) throws Exception {
         Bundle bundle = BundleLoader.loadDirectory(bundleDir);
         io.pktpath.core.replay.KernelNodePath node = new io.pktpath.core.replay.KernelNodePath(
-                Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                io.pktpath.core.conntrack.CtTimeouts.from(bundle.sysctls()), List.of());
+                io.pktpath.core.replay.NodeInputs.of(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                        io.pktpath.core.conntrack.CtTimeouts.from(bundle.sysctls())));
         Map<String, Boolean> stays = new TreeMap<>();
         for (String dst : List.of("172.17.0.3", "255.255.255.255", "224.0.0.251", NODE_ADDRESS, "172.17.0.1",
                 "172.18.0.1")) {

@@ -6,6 +6,7 @@ import io.pktpath.core.conntrack.CtTimeouts;
 import io.pktpath.core.findings.FindingCollector;
 import io.pktpath.core.findings.NativeChainNotes;
 import io.pktpath.core.replay.KernelNodePath;
+import io.pktpath.core.replay.NodeInputs;
 import io.pktpath.core.replay.PacketConverter;
 import io.pktpath.core.replay.ReplayLoop;
 import io.pktpath.core.replay.TraceSink;
@@ -53,9 +54,11 @@ public final class Analyzer {
 
     /** The node the capture is replayed against: its network, rules, conntrack seeds and bridges, as analyze builds it. */
     public static KernelNodePath nodePath(Bundle bundle, NodeNetwork net, io.pktpath.core.replay.ReplayOptions options) {
-        return new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(), CtTimeouts.from(bundle.sysctls()),
-                bundle.conntrackBefore(), bundle.conntrack(), bridges(bundle), options.steadyPaths(),
-                bundle.nftReplay(), bundle.conntrackEvents());
+        return new KernelNodePath(NodeInputs.of(net, bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls())).withConntrackBefore(bundle.conntrackBefore())
+                .withConntrackHints(bundle.conntrack()).withBridges(bridges(bundle))
+                .withSteadyPaths(options.steadyPaths()).withNativeChains(bundle.nftReplay())
+                .withConntrackEvents(bundle.conntrackEvents()));
     }
 
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */

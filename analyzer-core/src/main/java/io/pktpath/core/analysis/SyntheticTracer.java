@@ -4,6 +4,7 @@ import io.pktpath.core.conntrack.CtTimeouts;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.replay.Branches;
 import io.pktpath.core.replay.KernelNodePath;
+import io.pktpath.core.replay.NodeInputs;
 import io.pktpath.core.replay.PathRun;
 import io.pktpath.core.routing.NodeNetwork;
 import io.pktpath.core.routing.RouteKind;
@@ -44,9 +45,8 @@ public final class SyntheticTracer {
     }
 
     private KernelNodePath freshNode() {
-        return new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), java.util.Set.of(), true,
-                bundle.nftReplay());
+        return new KernelNodePath(NodeInputs.of(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls())).withNativeChains(bundle.nftReplay()));
     }
 
     /** Where a packet from an address arrives, as the node's routes back to that address say. */

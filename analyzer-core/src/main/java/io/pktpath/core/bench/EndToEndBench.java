@@ -9,6 +9,7 @@ import io.pktpath.core.bundle.OpenedBundle;
 import io.pktpath.core.conntrack.CtTimeouts;
 import io.pktpath.core.netfilter.CompiledRuleset;
 import io.pktpath.core.replay.KernelNodePath;
+import io.pktpath.core.replay.NodeInputs;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.iptables.IptablesSaveParser;
@@ -206,8 +207,8 @@ public final class EndToEndBench {
     /** One full analysis of the capture; prints frames/s, MB/s, peak heap and RSS, and a digest of every trace. */
     static double analyze(Bundle bundle, Path pcap, boolean textDigest) throws IOException {
         long build0 = RunStats.threadCpuNanos();
-        new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls()), List.of());
+        new KernelNodePath(NodeInputs.of(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls())));
         double build = (RunStats.threadCpuNanos() - build0) / 1e9;
         RunStats.resetPeaks();
         long gc0 = RunStats.gcMillis();

@@ -5,9 +5,9 @@ import io.pktpath.core.conntrack.CtTimeouts;
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.replay.KernelNodePath;
+import io.pktpath.core.replay.NodeInputs;
 import io.pktpath.parser.bundle.Bundle;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Times new connections' first packets through a node (every hook, conntrack lookup, routing, first branch, nothing
@@ -22,8 +22,8 @@ final class FirstPackets {
 
     FirstPackets(Bundle bundle, Packet[] packets) {
         // the node's native nftables chains too (kube-proxy's nftables mode; none without an nft ruleset)
-        this.path = new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), java.util.Set.of(), true, bundle.nftReplay());
+        this.path = new KernelNodePath(NodeInputs.of(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls())).withNativeChains(bundle.nftReplay()));
         this.packets = packets;
     }
 

@@ -1,12 +1,10 @@
 package io.pktpath.core.replay;
 
-import io.pktpath.core.conntrack.ConfirmResult;
 import io.pktpath.core.conntrack.ConntrackPolicy;
 import io.pktpath.core.conntrack.ConntrackTable;
 import io.pktpath.core.conntrack.CtCandidate;
 import io.pktpath.core.conntrack.CtDirection;
 import io.pktpath.core.conntrack.CtLookup;
-import io.pktpath.core.conntrack.CtTimeouts;
 import io.pktpath.core.conntrack.NatApplied;
 import io.pktpath.core.conntrack.NatBinding;
 import io.pktpath.core.conntrack.NatEnv;
@@ -75,8 +73,11 @@ public final class KernelNodePath implements NodePath {
     private final ConntrackHints hints;
     private final ConntrackEventHints events;
     private final java.util.Set<String> bridges;
-    private final List<RaceEvidence> races = new ArrayList<>();
     private final OwedAnswers owedAnswers = new OwedAnswers();
+    /** Where a packet seen leaving came from ({@link Arrivals}). */
+    private final Arrivals arrivals;
+    /** What committing a run changes: counters, rule state, conntrack ({@link Commits}). */
+    private final Commits commits;
     private final List<String> seedNotes = new ArrayList<>();
     private final SteadyPaths steady;
     private final java.util.Map<Hook, HookStep> hookSteps4 = new java.util.EnumMap<>(Hook.class);
@@ -84,7 +85,6 @@ public final class KernelNodePath implements NodePath {
     private final boolean knownIngress4;
     private final boolean knownIngress6;
     private boolean seeded;
-    private long lastExpiry = Long.MIN_VALUE;
     /**
      * The last conntrack lookup made, and the packet object and zone it was made for: the runs of one packet (its
      * {@link #knownIngress} try, then each branch) ask the same question of the same table, until the next commit.
@@ -93,78 +93,28 @@ public final class KernelNodePath implements NodePath {
     private int lookedUpZone;
     private CtLookup lookedUp;
 
-    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
-                          List<ConntrackEntry> conntrackBeforeCapture) {
-        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, List.of());
-    }
-
-    /**
-     * With {@code conntrackHints}: a {@code conntrack -L} taken after the capture, used only to recover what a local
-     * socket sent when the capture shows the packet after this node's NAT (never to create connections).
-     */
-    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
-                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints) {
-        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, java.util.Set.of());
-    }
-
-    /** With the names of the node's bridges (interfaces other interfaces name as {@code master}). */
-    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
-                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
-                          java.util.Set<String> bridgeNames) {
-        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, bridgeNames, true);
-    }
-
-    /**
-     * With {@code reuseSteadyPaths}: whether packets of established flows may reuse the path an earlier packet of the
-     * same flow took after its conntrack lookup ({@link SteadyPaths}); the traces are identical either way.
-     */
-    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
-                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
-                          java.util.Set<String> bridgeNames, boolean reuseSteadyPaths) {
-        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, bridgeNames, reuseSteadyPaths,
-                io.pktpath.parser.nft.NftNativeReplay.none());
-    }
-
-    /**
-     * With {@code nativeChains}: the native nftables chains to replay, filter chains at their priorities among
-     * iptables' tables, nat chains with iptables' nat table. Packets of established flows reuse remembered paths only
-     * if the native filter chains' rules are flow-stable too ({@link SteadyPaths#nativesStable}).
-     */
-    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
-                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
-                          java.util.Set<String> bridgeNames, boolean reuseSteadyPaths,
-                          io.pktpath.parser.nft.NftNativeReplay nativeChains) {
-        this(net, rules4, rules6, timeouts, conntrackBeforeCapture, conntrackHints, bridgeNames, reuseSteadyPaths,
-                nativeChains, List.of());
-    }
-
-    /**
-     * With {@code conntrackEvents}: the kernel's {@code conntrack -E} log taken during the capture, whose NEW events
-     * say how a connection left where the capture shows no egress copy to decide its branch (never to create
-     * connections).
-     */
-    public KernelNodePath(NodeNetwork net, Optional<Ruleset> rules4, Optional<Ruleset> rules6, CtTimeouts timeouts,
-                          List<ConntrackEntry> conntrackBeforeCapture, List<ConntrackEntry> conntrackHints,
-                          java.util.Set<String> bridgeNames, boolean reuseSteadyPaths,
-                          io.pktpath.parser.nft.NftNativeReplay nativeChains,
-                          List<io.pktpath.parser.conntrack.ConntrackEvent> conntrackEvents) {
-        this.events = ConntrackEventHints.of(conntrackEvents);
-        this.net = net;
-        this.natives = NativeChains.of(nativeChains).orElse(null);
-        this.steady = new SteadyPaths(rules4, rules6, nativeChains, reuseSteadyPaths);
-        this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
-        this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
-        this.nftBackend = rules4.or(() -> rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables")).orElse(true);
-        this.originalRules4 = rules4;
-        this.originalRules6 = rules6;
-        this.conntrack = new ConntrackTable(timeouts);
-        this.conntrackOn = ConntrackPolicy.isEnabled(rules4.orElse(Ruleset.empty(IpFamily.V4)),
-                rules6.orElse(Ruleset.empty(IpFamily.V6))) || natives != null && natives.needsConntrack();
-        this.seed = List.copyOf(conntrackBeforeCapture);
-        this.hints = ConntrackHints.of(conntrackHints);
-        this.bridges = bridgeNames;
+    /** The node these inputs describe, with its rulesets compiled. */
+    public KernelNodePath(NodeInputs in) {
+        this.events = ConntrackEventHints.of(in.conntrackEvents());
+        this.net = in.net();
+        this.natives = NativeChains.of(in.nativeChains()).orElse(null);
+        this.steady = new SteadyPaths(in.rules4(), in.rules6(), in.nativeChains(), in.reuseSteadyPaths());
+        this.v4 = in.rules4().map(CompiledRuleset::compile).orElse(null);
+        this.v6 = in.rules6().map(CompiledRuleset::compile).orElse(null);
+        this.nftBackend = in.rules4().or(in::rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables"))
+                .orElse(true);
+        this.originalRules4 = in.rules4();
+        this.originalRules6 = in.rules6();
+        this.conntrack = new ConntrackTable(in.timeouts());
+        this.conntrackOn = ConntrackPolicy.isEnabled(in.rules4().orElse(Ruleset.empty(IpFamily.V4)),
+                in.rules6().orElse(Ruleset.empty(IpFamily.V6))) || natives != null && natives.needsConntrack();
+        this.seed = in.conntrackBefore();
+        this.hints = ConntrackHints.of(in.conntrackHints());
+        this.bridges = in.bridges();
         this.knownIngress4 = knownIngressPossible(IpFamily.V4);
         this.knownIngress6 = knownIngressPossible(IpFamily.V6);
+        this.commits = new Commits(conntrack, conntrackOn, hits, ruleState, owedAnswers);
+        this.arrivals = new Arrivals(net, conntrack, conntrackOn, hints, owedAnswers, ruleState, v4, v6);
     }
 
     /**
@@ -205,107 +155,35 @@ public final class KernelNodePath implements NodePath {
         return net.sysctls().get(family == IpFamily.V4 ? "net.ipv4.ipfrag_time" : "net.netfilter.nf_conntrack_frag6_timeout");
     }
 
-    /** The device of the route to an address (the node is a snapshot: the same address, the same answer). */
-    private final java.util.Map<io.pktpath.parser.net.IpAddress, String> routeDevices = new java.util.HashMap<>();
-    private static final int ROUTE_DEVICES = 1 << 14;
-
     @Override
     public List<Arrival> arrivalsOf(Packet leaving) {
-        Tuple tuple = leaving.tuple();
-        if (tracked(leaving)) {
-            Optional<KnownArrival> known = knownArrival(leaving);
-            if (known.isPresent()) {
-                // a node address is no arrival: the node sent the packet (sentByNode)
-                return net.isLocal(known.get().tuple().src()) ? List.of()
-                        : arrivingOn(leaving, known.get().tuple(), known.get().basis(), 1).stream().toList();
-            }
-            List<CompiledRuleset.DnatOrigin> origins = leaving.hasPorts() ? dnatOrigins(leaving) : List.of();
-            if (!origins.isEmpty()) {
-                List<Arrival> out = new ArrayList<>(origins.size());
-                for (CompiledRuleset.DnatOrigin o : origins) {
-                    arrivingOn(leaving, new Tuple(leaving.proto(), leaving.src(), leaving.sport(),
-                            o.dst(), o.dport()), Arrival.Basis.DNAT_RULE, origins.size()).ifPresent(out::add);
-                }
-                return out;
-            }
-        }
-        if (mayBeDnatTarget(leaving)) {
-            // a DNAT rule may have given it its destination, from one the rules do not name (docker's published
-            // ports: any local address): neither unchanged nor from an origin that is known
-            return List.of();
-        }
-        return arrivingOn(leaving, tuple, Arrival.Basis.UNCHANGED, 1).stream().toList();
+        return arrivals.arrivalsOf(leaving);
     }
 
     @Override
     public Optional<Arrival> errorArrivalOf(Packet leaving) {
-        if (!conntrackOn || !leaving.isIcmpError() || owedAnswers.carriedBy(leaving).isPresent()) {
-            return Optional.empty();
-        }
-        return conntrack.errorArrivalOf(leaving, 0, leaving.timeNanos())
-                .filter(a -> !net.isLocal(a.outer().src()))
-                .flatMap(a -> arrivingOn(leaving.withQuoted(Optional.of(a.quoted())), a.outer(),
-                        Arrival.Basis.QUOTED_CONNECTION, 1));
+        return arrivals.errorArrivalOf(leaving);
     }
 
     @Override
     public boolean sentByNode(Packet leaving) {
-        return tracked(leaving) && conntrack.arrivalOf(leaving, 0, leaving.timeNanos())
-                .filter(t -> net.isLocal(t.src())).isPresent();
+        return arrivals.sentByNode(leaving);
     }
 
     @Override
     public boolean sentByTproxiedSocket(Packet leaving) {
-        return tracked(leaving) && conntrack.originalOf(leaving, 0, leaving.timeNanos())
-                .filter(o -> ruleState.tproxied(0, o)).isPresent();
+        return arrivals.sentByTproxiedSocket(leaving);
     }
 
     @Override
     public Optional<Arrival> forwardedArrivalOf(Packet leaving) {
-        if (!tracked(leaving)) {
-            return Optional.empty();
-        }
-        return knownArrival(leaving).filter(k -> !net.isLocal(k.tuple().src()))
-                .flatMap(k -> arrivingOn(leaving, k.tuple(), k.basis(), 1));
-    }
-
-    /** The tuple a packet seen leaving arrived with, and what told it. */
-    private record KnownArrival(Tuple tuple, Arrival.Basis basis) {
-    }
-
-    /**
-     * The tuple {@code leaving} arrived with, when its connection tells it: the one conntrack holds, else the one the
-     * bundle's {@code conntrack -L} holds.
-     */
-    private Optional<KnownArrival> knownArrival(Packet leaving) {
-        Optional<Tuple> held = conntrack.arrivalOf(leaving, 0, leaving.timeNanos());
-        if (held.isPresent()) {
-            return Optional.of(new KnownArrival(held.get(), Arrival.Basis.CONNECTION));
-        }
-        return hints.socketTuple(leaving.tuple()).map(t -> new KnownArrival(t, Arrival.Basis.CONNTRACK_DUMP));
+        return arrivals.forwardedArrivalOf(leaving);
     }
 
     @Override
     public Optional<String> openedBeforeCapture(Packet received) {
-        if (!conntrackOn || !received.hasPorts() || received.isIcmp()) {
-            return Optional.empty();
-        }
-        Tuple t = received.tuple();
-        Optional<io.pktpath.parser.conntrack.ConntrackEntry> entry = hints.withReply(t);
-        boolean reply = entry.isPresent();
-        if (!reply && received.isTcp() && !received.hasFlag(Packet.SYN)) {
-            entry = hints.withOriginal(t);
-        }
-        if (entry.isEmpty() || conntrack.lookup(received, 0, received.timeNanos()) instanceof CtLookup.Existing
-                || !conntrack.seedOpen(entry.get(), received.timeNanos())) {
-            return Optional.empty();
-        }
-        return Optional.of(OPENED_BEFORE + (reply ? "its reply" : "a packet of it without SYN") + ") and the bundle's"
-                + " conntrack -L holds it: taken as open, with the NAT the dump shows, from before the capture began");
+        return arrivals.openedBeforeCapture(received);
     }
-
-    /** How the note of a packet whose connection was open before the capture begins. */
-    static final String OPENED_BEFORE = "its connection was open before the capture (the capture shows ";
 
     @Override
     public Optional<Tuple> dumpedLeavingOf(Packet arriving) {
@@ -317,58 +195,9 @@ public final class KernelNodePath implements NodePath {
         return events.leftAs(arriving);
     }
 
-    /** Whether conntrack may hold the connection of {@code leaving}: one with ports, or an ICMP query (echo). */
-    private boolean tracked(Packet leaving) {
-        return conntrackOn && (leaving.hasPorts() || leaving.isIcmp() && !leaving.isIcmpError());
-    }
-
-    /**
-     * {@code leaving} as it arrived with {@code tuple}, on the device of the route back to its source; empty when there is
-     * none or it is the device the packet left by (it would have been captured arriving).
-     */
-    private Optional<Arrival> arrivingOn(Packet leaving, Tuple tuple, Arrival.Basis basis,
-                                         int candidates) {
-        String dev = deviceTowards(leaving.withTuple(tuple.inverse()));
-        if (dev.isEmpty() || dev.equals(leaving.outIface())) {
-            return Optional.empty();
-        }
-        return Optional.of(new Arrival(leaving.receivedAs(tuple, dev), basis, candidates));
-    }
-
-    /** The device of the route to {@code packet}'s destination, "" when there is none (remembered per address). */
-    private String deviceTowards(Packet packet) {
-        String dev = routeDevices.get(packet.dst());
-        if (dev == null) {
-            dev = net.outputRoute(packet).outDev().orElse("");
-            if (routeDevices.size() >= ROUTE_DEVICES) {
-                routeDevices.clear();
-            }
-            routeDevices.put(packet.dst(), dev);
-        }
-        return dev;
-    }
-
     @Override
     public Optional<String> deviceOf(Packet captured, boolean inbound) {
-        String dev = deviceTowards(inbound ? captured.withTuple(io.pktpath.core.conntrack.Tuples.invert(captured.tuple()))
-                : captured);
-        return dev.isEmpty() ? Optional.empty() : Optional.of(dev);
-    }
-
-    /** Whether some DNAT rule of the nat table may rewrite a destination to {@code leaving}'s. */
-    private boolean mayBeDnatTarget(Packet leaving) {
-        CompiledRuleset rules = rules(leaving.family());
-        return rules != null && rules.mayDnatTo(leaving.proto(), leaving.dst(), leaving.hasPorts() ? leaving.dport() : -1);
-    }
-
-    /**
-     * The destinations a packet seen leaving, of a connection conntrack does not hold, may have had when it arrived, if
-     * a DNAT rule gave it its destination: the ones the rules give before it, in rule order
-     * ({@link CompiledRuleset#dnatOriginsOf}); empty when none does.
-     */
-    private List<CompiledRuleset.DnatOrigin> dnatOrigins(Packet leaving) {
-        CompiledRuleset rules = rules(leaving.family());
-        return rules == null ? List.of() : rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
+        return arrivals.deviceOf(captured, inbound);
     }
 
     @Override
@@ -378,7 +207,7 @@ public final class KernelNodePath implements NodePath {
 
     /** Race evidence met while committing (same-tuple UDP pairs, SNAT port collisions), in capture order. */
     public List<RaceEvidence> races() {
-        return List.copyOf(races);
+        return commits.races();
     }
 
     public List<String> seedNotes() {
@@ -1405,167 +1234,16 @@ public final class KernelNodePath implements NodePath {
 
     @Override
     public PathRun observed(PathRun run, Tuple leftAs, String seenIn) {
-        Commit c = (Commit) run.commitToken();
-        Optional<io.pktpath.core.conntrack.CtCandidate> candidate = c.candidate().map(k -> k.srcBinding().isEmpty() ? k
-                : new io.pktpath.core.conntrack.CtCandidate(k.id(), k.zone(), k.original(), leftAs.inverse(),
-                k.icmpRequestType(), k.tcpState(), k.pickup(), k.mark(), k.dstBinding(),
-                k.srcBinding().map(b -> new NatBinding(b.manip(), b.kind(), b.rule(), b.replyBefore(), leftAs.inverse(),
-                        beforeShownAs(b.detail()) + "port " + leftAs.sport() + ", as " + seenIn + " shows", b.nullBinding(),
-                        false, b.drops(),
-                        b.collision())), k.replaces()));
-        List<io.pktpath.core.trace.TraceStep> steps = new ArrayList<>(run.steps().size());
-        for (io.pktpath.core.trace.TraceStep step : run.steps()) {
-            if (step instanceof io.pktpath.core.trace.NatStep n && n.hook() == Hook.POSTROUTING
-                    && (n.kind() == NatKind.MASQUERADE || n.kind() == NatKind.SNAT)) {
-                steps.add(new io.pktpath.core.trace.NatStep(n.hook(), n.kind(), n.before(), leftAs, n.rule(),
-                        n.detail() + "; the kernel chose source port " + leftAs.sport() + ", as " + seenIn + " shows"));
-            } else {
-                steps.add(step);
-            }
-        }
-        Optional<NatChange> nat = run.nat().map(n -> new NatChange(n.before(), leftAs, n.masquerade()));
-        Commit adjusted = new Commit(c.tables(), c.lookup(), candidate, c.confirm(), c.ct(), c.packet(), c.family(),
-                c.countedBytes());
-        String reason = run.egress().map(e -> run.reason().replace(e.tuple().toString(), leftAs.toString()))
-                .orElse(run.reason());
-        return new PathRun(steps, run.disposition(), reason, nat, run.route(),
-                run.egress().map(e -> new Egress(e.dev(), leftAs)), run.misses(), observedNotes(run.notes(), seenIn),
-                run.flowId(), adjusted, run.mark());
-    }
-
-    /**
-     * A run's notes once the port the kernel chose is known: a binding's "shown as" the port the replay put in its place
-     * becomes where the port was taken from (the same words for every packet, so the summary gathers them).
-     */
-    private static List<String> observedNotes(List<String> notes, String seenIn) {
-        List<String> out = null;
-        for (int i = 0; i < notes.size(); i++) {
-            String note = notes.get(i);
-            if (note.contains(NatBinding.SHOWN_AS)) {
-                if (out == null) {
-                    out = new ArrayList<>(notes);
-                }
-                out.set(i, beforeShownAs(note) + "the port " + seenIn + " shows");
-            }
-        }
-        return out == null ? notes : out;
-    }
-
-    /** A random port's detail up to where it says which port the replay put in the kernel's place ("...; "). */
-    private static String beforeShownAs(String detail) {
-        int shown = detail.lastIndexOf(NatBinding.SHOWN_AS);
-        return shown >= 0 ? detail.substring(0, shown) : detail + "; ";
+        return ObservedPorts.apply(run, leftAs, seenIn);
     }
 
     // ---------------------------------------------------------------- commit
 
     @Override
     public CommitOutcome commit(PathRun run, Packet packet) {
-        Commit c = (Commit) run.commitToken();
         lookedUpPacket = null;
         lookedUp = null;
-        for (TableResult t : c.tables()) {
-            hits.commit(t, c.family(), c.bytesOf(t));
-            ruleState.commit(t.stateUpdates());
-        }
-        if (!conntrackOn || c.lookup() == null) {
-            return CommitOutcome.NONE;
-        }
-        if (c.lookup() instanceof CtLookup.Attached a) {
-            owedAnswers.paid(a);
-            return CommitOutcome.NONE;
-        }
-        if (c.lookup() instanceof CtLookup.Kept) {
-            return CommitOutcome.NONE;
-        }
-        oweAnswer(c, run, packet);
-        long time = packet.timeNanos();
-        expireNow(time);
-        CommitOutcome outcome = CommitOutcome.NONE;
-        if (c.lookup() instanceof CtLookup.Existing e) {
-            Optional<RaceEvidence> race = conntrack.commitPacket(e.ct(), e.direction(), packet, time);
-            if (race.isPresent()) {
-                races.add(race.get());
-            }
-            if (c.ct().isPresent() && c.ct().get().ctMark() != e.ct().mark()) {
-                conntrack.commitMark(e.ct(), c.ct().get().ctMark());
-            }
-        } else if (c.lookup() instanceof CtLookup.Created) {
-            if (c.confirm() && c.candidate().isPresent()) {
-                ConfirmResult r = conntrack.confirm(c.candidate().get(), packet, time);
-                if (r instanceof ConfirmResult.Confirmed ok) {
-                    races.addAll(ok.races());
-                } else if (r instanceof ConfirmResult.ClashResolved clash) {
-                    races.addAll(clash.races());
-                    outcome = new CommitOutcome(Optional.empty(), "", List.of(clash.detail()));
-                } else if (r instanceof ConfirmResult.Dropped dropped) {
-                    outcome = new CommitOutcome(Optional.of(Disposition.CONNTRACK_RACE), dropped.detail(), List.of());
-                }
-            } else if (c.candidate().isPresent()) {
-                conntrack.commitUnconfirmedDrop(c.candidate().get());
-            }
-        } else if (c.lookup() instanceof CtLookup.Invalid) {
-            conntrack.commitInvalid();
-        }
-        return outcome;
-    }
-
-    /**
-     * A packet the node dropped and answers at once, with a TCP reset (REJECT tcp-reset) or an ICMP error (another
-     * REJECT, a TTL that expired, a packet too big for the egress MTU, a route error): the answer carries its entry, RELATED in the reply direction when the
-     * packet was in its connection's original direction (nf_ct_attach); a new entry is never confirmed.
-     */
-    private void oweAnswer(Commit c, PathRun run, Packet packet) {
-        Disposition d = run.disposition();
-        // most committed runs were not dropped: decided by the disposition alone, before reading any table result
-        if (d != Disposition.REJECTED && !ForwardChecks.droppedBy(d) && d != Disposition.NO_ROUTE
-                && d != Disposition.UNREACHABLE_ROUTE && d != Disposition.PROHIBIT_ROUTE) {
-            return;
-        }
-        TableResult last = c.tables().isEmpty() ? null : c.tables().get(c.tables().size() - 1);
-        boolean rejected = d == Disposition.REJECTED && last != null
-                && last.verdict() == io.pktpath.core.netfilter.TableVerdict.REJECT;
-        if (d == Disposition.REJECTED && !rejected) {
-            return;
-        }
-        boolean reset = rejected
-                && last.rejectWith().filter(w -> w == io.pktpath.parser.iptables.target.RejectWith.TCP_RESET).isPresent();
-        Optional<CtCandidate> candidate = Optional.empty();
-        CtInfo info;
-        Tuple sent;
-        if (c.lookup() instanceof CtLookup.Created && c.candidate().isPresent()) {
-            CtCandidate n = c.candidate().get();
-            candidate = Optional.of(n);
-            sent = n.original();
-            info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, true, n.mark(), java.util.Set.of(), n.original(),
-                    Optional.of(n.reply()), n.zone(), 0, n.id());
-        } else if (c.lookup() instanceof CtLookup.Existing e) {
-            boolean original = e.direction() == CtDirection.ORIGINAL;
-            sent = original ? e.ct().original() : e.ct().reply();
-            info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, original, e.ct().mark(), java.util.Set.of(),
-                    e.ct().original(), Optional.of(e.ct().reply()), e.ct().zone(), 0, e.ct().id());
-        } else {
-            return;
-        }
-        Tuple dropped = (rejected ? last.packet() : packet).tuple();
-        String what = reset ? "the reset REJECT sent" : "the ICMP error the node sent";
-        CtLookup.Attached attached = new CtLookup.Attached(candidate, info, packet.frame(), "RELATED"
-                + (info.replyDirection() ? " (reply)" : "") + ": " + what + " for frame " + packet.frame()
-                + " carries that packet's entry" + (candidate.isPresent() ? ", which is never confirmed" : ""));
-        if (reset) {
-            if (last.packet().isTcp()) {
-                owedAnswers.oweReset(dropped, sent, attached, packet.timeNanos());
-            }
-        } else {
-            owedAnswers.oweError(dropped, sent, attached, packet.timeNanos());
-        }
-    }
-
-    private void expireNow(long time) {
-        if (time - lastExpiry > 1_000_000_000L) {
-            conntrack.expire(time);
-            lastExpiry = time;
-        }
+        return commits.commit((Commit) run.commitToken(), run, packet);
     }
 
     private void seedOnce(long time) {

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +44,8 @@ class SteadyPathsTest {
 
     private static Replay replay(boolean reuse) {
         NodeNetwork net = Analyzer.network(bundle);
-        KernelNodePath path = new KernelNodePath(net, bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls()), List.of(), List.of(), Set.of(), reuse);
+        KernelNodePath path = new KernelNodePath(NodeInputs.of(net, bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls())).withSteadyPaths(reuse));
         List<PacketTrace> traces = new ArrayList<>();
         CaptureReader reader = CaptureReader.open(dir.resolve("capture.pcap"), net::interfaceName);
         new ReplayLoop(path, ReplayOptions.DEFAULT.withSteadyPaths(reuse)).run(reader,

@@ -11,11 +11,11 @@ import io.pktpath.core.conntrack.CtTimeouts;
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.replay.KernelNodePath;
+import io.pktpath.core.replay.NodeInputs;
 import io.pktpath.parser.bundle.Bundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,8 +60,8 @@ public class ReplayBench {
         KubeCluster cluster = BenchBundle.write(dir, services, FRAMES, BenchBundle.DEFAULT_SEED);
         bundle = new BundleOpener().open(dir).bundle();
         capture = dir.resolve("capture.pcap");
-        path = new KernelNodePath(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls()), List.of());
+        path = new KernelNodePath(NodeInputs.of(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
+                CtTimeouts.from(bundle.sysctls())));
         packets = BenchPackets.firstPackets(cluster, PACKETS, 5);
     }
 
