@@ -263,7 +263,7 @@ public final class ReplayLoop {
      * protocol and payload start whose interface and tuple a branch predicts (or all but a source port the kernel
      * chose); otherwise the search of a whole packet's copy.
      */
-    private Choice chooseFragmentCopy(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches,
+    private BranchChoice chooseFragmentCopy(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches,
                                       List<String> notes) {
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         fill(until);
@@ -281,15 +281,15 @@ public final class ReplayLoop {
                     || !keepsIdentification(later, reassembling.firstPart())) {
                 continue;
             }
-            Choice found = leavingAs(later, branches);
+            BranchChoice found = BranchChoice.leavingAs(later, branches);
             if (found != null) {
                 return found;
             }
             for (int i = 0; i < branches.size(); i++) {
                 Optional<Egress> egress = branches.get(i).result().egress();
-                if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
+                if (egress.isPresent() && BranchChoice.leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
                     String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
-                    return new Choice(i, by, later, copy.tuple());
+                    return new BranchChoice(i, by, later, copy.tuple());
                 }
             }
         }
@@ -432,7 +432,7 @@ public final class ReplayLoop {
         }
         boolean misses = options.missesFor(cp.frame());
         List<BranchEnumerator.Branch<PathRun>> runs = branches(rebuilt, oracle -> path.ingress(input, oracle, misses));
-        return leavingAsSelf(cp, runs) != null ? replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true) : null;
+        return BranchChoice.leavingAsSelf(cp, runs) != null ? replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true) : null;
     }
 
     /**
@@ -441,7 +441,7 @@ public final class ReplayLoop {
      */
     private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
                                List<BranchEnumerator.Branch<PathRun>> branches, Packet input, boolean seenLeaving) {
-        Choice choice = role == FrameRole.LOCAL_OUT || seenLeaving ? chooseBySelf(cp, branches)
+        BranchChoice choice = role == FrameRole.LOCAL_OUT || seenLeaving ? BranchChoice.bySelf(cp, branches)
                 : reassembling != null ? chooseFragmentCopy(cp, branches, notes) : choose(cp, branches, notes);
         BranchEnumerator.Branch<PathRun> chosen = branches.get(choice.index());
         PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed(),
@@ -500,7 +500,7 @@ public final class ReplayLoop {
      * The copies of the reassembled datagram {@code cp} replays: the other fragments it was sent as when the node sent
      * it (replayed at its first fragment), else its egress copy's fragments from the first one the choice found.
      */
-    private List<Long> fragmentCopies(CapturedPacket cp, Choice choice, List<Long> correlated) {
+    private List<Long> fragmentCopies(CapturedPacket cp, BranchChoice choice, List<Long> correlated) {
         if (reassembling.replayedAt() == reassembling.parts().get(0).frame() && !cp.inbound()) {
             List<Long> frames = reassembling.frames();
             return frames.subList(1, frames.size());
@@ -609,7 +609,7 @@ public final class ReplayLoop {
         Packet out = asLocal(packet).withOutIface("lo");
         List<BranchEnumerator.Branch<PathRun>> sentBranches = BranchEnumerator.enumerate(
                 o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches()).branches();
-        BranchEnumerator.Branch<PathRun> sent = sentBranches.get(chooseBySelf(cp, sentBranches).index());
+        BranchEnumerator.Branch<PathRun> sent = sentBranches.get(BranchChoice.bySelf(cp, sentBranches).index());
         path.commit(sent.result(), out);
         Packet in = asIngress(packet);
         BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
@@ -698,39 +698,20 @@ public final class ReplayLoop {
                 p.macSource(), p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false, p.fragMaxSize());
     }
 
-    /**
-     * Which branch happened, what decided it, the egress frame that showed it (0 when none), and the tuple it left
-     * with when that differs from the prediction only by a value the kernel chose (null otherwise).
-     */
-    private record Choice(int index, String decidedBy, CapturedPacket egress, Tuple observed, long lostTo) {
-        Choice(int index, String decidedBy, CapturedPacket egress) {
-            this(index, decidedBy, egress, null, 0);
-        }
-
-        Choice(int index, String decidedBy, CapturedPacket egress, Tuple observed) {
-            this(index, decidedBy, egress, observed, 0);
-        }
-
-        /** The number of the egress frame that decided, 0 when none did. */
-        long egressFrame() {
-            return egress == null ? 0 : egress.frame();
-        }
-    }
-
-    private Choice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
+    private BranchChoice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
         boolean anyEgress = false;
         for (int i = 0; i < branches.size() && !anyEgress; i++) {
             anyEgress = branches.get(i).result().egress().isPresent();
         }
         if (!anyEgress) {
-            return new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": the packet does not leave the node" : "", null);
+            return new BranchChoice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": the packet does not leave the node" : "", null);
         }
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         Packet packet = cp.packet().orElseThrow();
         // The egress copy is nearly always among the next few frames: look at the frames already read, then read on
         // one frame at a time, so the lookahead stays short (and in the cache) instead of holding the whole window.
         CapturedPacket[] firstLookalike = new CapturedPacket[1];
-        Choice found = null;
+        BranchChoice found = null;
         Iterable<CapturedPacket> copies = ahead.copyCandidates(packet, cp.payloadHash(), latestUpToCurrent, until);
         for (CapturedPacket later : copies == null ? ahead : copies) {
             found = examine(later, cp, packet, branches, firstLookalike);
@@ -763,9 +744,9 @@ public final class ReplayLoop {
             }
             for (int i = 0; i < branches.size(); i++) {
                 Optional<Egress> egress = branches.get(i).result().egress();
-                if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
+                if (egress.isPresent() && BranchChoice.leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
                     String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
-                    return new Choice(i, by, later, later.packet().get().tuple());
+                    return new BranchChoice(i, by, later, later.packet().get().tuple());
                 }
             }
         }
@@ -778,11 +759,11 @@ public final class ReplayLoop {
                 if (later.outbound() && later.packet().isPresent() && !claimedBy.contains(later.frame())
                         && !(sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash())
                         && later.packet().get().hasTuple(first.get().tuple())) {
-                    return new Choice(0, "", null, null, later.frame());
+                    return new BranchChoice(0, "", null, null, later.frame());
                 }
             }
         }
-        Choice dumped = chooseByDump(packet, branches);
+        BranchChoice dumped = chooseByDump(packet, branches);
         if (dumped != null) {
             return dumped;
         }
@@ -793,7 +774,7 @@ public final class ReplayLoop {
                     + (predicted == null ? "no egress" : predicted.dev() + " as " + predicted.tuple())
                     + ": the dump may be from another node or another time");
         }
-        return new Choice(0, branches.size() > 1 ? UndecidedStep.NO_EGRESS_COPY : "", null);
+        return new BranchChoice(0, branches.size() > 1 ? UndecidedStep.NO_EGRESS_COPY : "", null);
     }
 
     /**
@@ -801,10 +782,10 @@ public final class ReplayLoop {
      * packet's connection says it left, else as the bundle's {@code conntrack -L} says (its endpoint, and a source port
      * the kernel chose when it masqueraded); null when neither holds the connection or no branch leaves so.
      */
-    private Choice chooseByDump(Packet packet, List<BranchEnumerator.Branch<PathRun>> branches) {
+    private BranchChoice chooseByDump(Packet packet, List<BranchEnumerator.Branch<PathRun>> branches) {
         Optional<ConntrackEventHints.Logged> logged = path.loggedLeavingOf(packet);
         if (logged.isPresent()) {
-            Choice c = chooseLeavingAs(branches, logged.get().leftAs(), "the kernel's conntrack -E event at "
+            BranchChoice c = BranchChoice.leavingAs(branches, logged.get().leftAs(), "the kernel's conntrack -E event at "
                     + logged.get().location() + ", where this connection left as " + logged.get().leftAs()
                     + " (no egress copy in the capture)");
             if (c != null) {
@@ -815,41 +796,19 @@ public final class ReplayLoop {
         if (leftAs.isEmpty()) {
             return null;
         }
-        return chooseLeavingAs(branches, leftAs.get(), "the bundle's conntrack -L, where this connection left as "
+        return BranchChoice.leavingAs(branches, leftAs.get(), "the bundle's conntrack -L, where this connection left as "
                 + leftAs.get() + " (no egress copy in the capture)");
     }
 
-    /**
-     * The branch that leaves as {@code leftAs}, decided by {@code by}, or one that differs from it only by a port the
-     * kernel chose; null when none does (or, for the only branch, when it does: nothing was decided).
-     */
-    private static Choice chooseLeavingAs(List<BranchEnumerator.Branch<PathRun>> branches, Tuple leftAs, String by) {
-        String decidedBy = branches.size() == 1 ? "" : by;
-        for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && egress.get().tuple().equals(leftAs)) {
-                return branches.size() == 1 ? null : new Choice(i, decidedBy, null);
-            }
-        }
-        for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && onlyKernelChosenPortDiffers(branches.get(i).result(), egress.get().tuple(),
-                    leftAs)) {
-                return new Choice(i, decidedBy, null, leftAs);
-            }
-        }
-        return null;
-    }
-
     /** What {@link #examine} says of a frame past the lookahead window: stop looking. */
-    private static final Choice BEYOND_WINDOW = new Choice(-1, "", null);
+    private static final BranchChoice BEYOND_WINDOW = new BranchChoice(-1, "", null);
 
     /**
      * One frame ahead of {@code cp} in the egress-copy search: {@link #BEYOND_WINDOW} past the window, the choice it
      * decides when a branch leaves as it, else null (remembering in {@code firstLookalike} the first unclaimed frame
      * that carries the same packet but matches no branch).
      */
-    private Choice examine(CapturedPacket later, CapturedPacket cp, Packet packet,
+    private BranchChoice examine(CapturedPacket later, CapturedPacket cp, Packet packet,
                            List<BranchEnumerator.Branch<PathRun>> branches, CapturedPacket[] firstLookalike) {
         if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
             return BEYOND_WINDOW;
@@ -857,88 +816,17 @@ public final class ReplayLoop {
         if (!unclaimedCopyOf(later, cp, packet)) {
             return null;
         }
-        Choice found = leavingAs(later, branches);
+        BranchChoice found = BranchChoice.leavingAs(later, branches);
         if (found == null && firstLookalike[0] == null) {
             firstLookalike[0] = later;
         }
         return found;
     }
 
-    /** The branch that leaves as {@code later}, as a choice decided by that frame, or null. */
-    private static Choice leavingAs(CapturedPacket later, List<BranchEnumerator.Branch<PathRun>> branches) {
-        int i = branchLeavingAs(later, branches);
-        if (i < 0) {
-            return null;
-        }
-        return new Choice(i, branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "",
-                later);
-    }
-
-    /** The first branch (in rule order) whose egress is the frame {@code seen}, or -1. */
-    private static int branchLeavingAs(CapturedPacket seen, List<BranchEnumerator.Branch<PathRun>> branches) {
-        for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && leavesAs(egress.get(), seen)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** An outgoing frame no other trace claimed yet that carries the same packet as {@code cp} (identity and payload). */
     private boolean unclaimedCopyOf(CapturedPacket later, CapturedPacket cp, Packet packet) {
         return !later.inbound() && later.packet().isPresent() && !claimedBy.contains(later.frame())
                 && sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash();
-    }
-
-    /** A locally generated frame is its own egress observation: the branch that leaves as this frame happened. */
-    private static Choice chooseBySelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
-        Choice self = leavingAsSelf(cp, branches);
-        return self != null ? self
-                : new Choice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no branch leaves as this frame" : "",
-                        null);
-    }
-
-    /**
-     * The branch that leaves as this frame, or as it but for a source port the kernel chose (then with the frame's
-     * tuple as observed); null when none does.
-     */
-    private static Choice leavingAsSelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
-        String by = branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "";
-        int self = branchLeavingAs(cp, branches);
-        if (self >= 0) {
-            return new Choice(self, by, null);
-        }
-        for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), cp, branches.get(i).result())) {
-                return new Choice(i, by, null, cp.packet().get().tuple());
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The egress copy differs from the prediction only in the source port, and the branch applied source NAT: the
-     * kernel picked the port (--random-fully, or another port because the reply tuple was taken).
-     */
-    private static boolean leavesWithKernelChosenPort(Egress egress, CapturedPacket later, PathRun run) {
-        String iface = later.summary().iface();
-        return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
-                && onlyKernelChosenPortDiffers(run, egress.tuple(), later.packet().get().tuple());
-    }
-
-    /** {@code run} masqueraded, and {@code seen} is its {@code predicted} tuple but for the source port. */
-    private static boolean onlyKernelChosenPortDiffers(PathRun run, Tuple predicted, Tuple seen) {
-        return run.nat().map(n -> n.masquerade()).orElse(false) && predicted.protocol() == seen.protocol()
-                && predicted.src().equals(seen.src()) && predicted.dst().equals(seen.dst())
-                && predicted.dport() == seen.dport() && predicted.sport() != seen.sport();
-    }
-
-    private static boolean leavesAs(Egress egress, CapturedPacket later) {
-        String iface = later.summary().iface();
-        return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
-                && later.packet().get().hasTuple(egress.tuple());
     }
 
     /** The same packet at another interface: same family and protocol, same IPv4 id, same L4 payload and sequence. */
