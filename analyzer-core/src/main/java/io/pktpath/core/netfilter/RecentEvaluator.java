@@ -84,13 +84,18 @@ final class RecentEvaluator implements MatchEvaluator {
                 return ret;
             }
             e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
+            e.matchEffect("recent " + list + ": " + a + " added (1 hit)");
             return !ret;
         }
+        String effect;
+        int held = found.get().stamps().size();
         if (set) {
             ret = !ret;
+            effect = "recent " + list + ": " + a + " recorded again (" + hitsText(Math.min(held + 1, RecentEntry.MAX_STAMPS)) + ")";
         } else if (remove) {
             e.state().record(new StateUpdate.RecentRemove(list, a));
             ret = !ret;
+            effect = "recent " + list + ": " + a + " removed";
         } else {
             long hits = hitsWithin(found.get(), now);
             if (hits > 0 && hits >= Math.max(1, hitcount)) {
@@ -99,11 +104,25 @@ final class RecentEvaluator implements MatchEvaluator {
             if (reap && secondsNanos > 0) {
                 e.state().record(new StateUpdate.RecentReap(list, a, now - secondsNanos));
             }
+            effect = "recent " + list + ": " + a + " has " + hitsText(hits)
+                    + (secondsNanos > 0 ? " in the last " + secondsNanos / 1_000_000_000L + " s" : "")
+                    + (held == 0 ? "" : ", the last " + secondsText(now - found.get().stamps().get(held - 1)) + " before")
+                    + (update && ret ? "; recorded again" : "");
         }
         if (set || update && ret) {
             e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
         }
+        e.matchEffect(effect);
         return ret;
+    }
+
+    private static String hitsText(long n) {
+        return n == 1 ? "1 hit" : n + " hits";
+    }
+
+    /** A duration in seconds with millisecond precision, as {@code 0.996 s}. */
+    private static String secondsText(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f s", nanos / 1e9);
     }
 
     @Override

@@ -170,4 +170,65 @@ class StatefulMatchesTest {
                 run(rs, state, List.of(first, sameSubnet, other), new ArrayList<>()));
         assertEquals(List.of(0L), state.recentEntry("d", Pkt.ip("10.0.5.0")).get().stamps());
     }
+
+    private static CompiledRuleset compile6(String text) {
+        io.pktpath.parser.diag.Parsed<io.pktpath.parser.iptables.model.Ruleset> parsed =
+                io.pktpath.parser.iptables.IptablesSaveParser.parse("test6.rules", text, io.pktpath.parser.net.IpFamily.V6);
+        assertEquals(List.of(), parsed.errors(), "the IPv6 test dump parses without errors");
+        return CompiledRuleset.compile(parsed.value());
+    }
+
+    @Test
+    void recentKeysAnIpv6ListOnTheWholeSourceAddressAsIp6tablesSavePrintsItsMask() {
+        // kube-proxy's affinity rules as ip6tables-save prints them (samples/bundles/clusterip-affinity-dualstack)
+        CompiledRuleset rs = compile6(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -p tcp -m recent --rcheck --seconds 10800 --reap --name KUBE-SEP-A --mask "
+                        + "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rsource -j DROP",
+                "-A INPUT -p tcp -m recent --set --name KUBE-SEP-A --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rsource"));
+        RuleState state = new RuleState();
+        Packet first = Pkt.tcp("fd00:10:244:1::2", 40000, "fd00:96::40", 80).build();
+        Packet again = Pkt.tcp("fd00:10:244:1::2", 40001, "fd00:96::40", 80).at(SEC).build();
+        Packet neighbour = Pkt.tcp("fd00:10:244:1::6", 40000, "fd00:96::40", 80).at(2 * SEC).build();
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT),
+                run(rs, state, List.of(first, again, neighbour), new ArrayList<>()));
+        assertEquals(List.of(0L), state.recentEntry("KUBE-SEP-A", Pkt.ip("fd00:10:244:1::2")).get().stamps());
+        assertEquals(List.of(2 * SEC), state.recentEntry("KUBE-SEP-A", Pkt.ip("fd00:10:244:1::6")).get().stamps());
+    }
+
+    @Test
+    void recentWithAnIpv6PrefixMaskKeysTheMaskedSource() {
+        CompiledRuleset rs = compile6(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m recent --rcheck --name n64 --mask ffff:ffff:ffff:ffff:: --rsource -j DROP",
+                "-A INPUT -m recent --set --name n64 --mask ffff:ffff:ffff:ffff:: --rsource"));
+        RuleState state = new RuleState();
+        Packet first = Pkt.tcp("fd00:1:2:3::9", 1, "fd00::1", 80).build();
+        Packet sameNet = Pkt.tcp("fd00:1:2:3:aaaa::1", 1, "fd00::1", 80).at(SEC).build();
+        Packet otherNet = Pkt.tcp("fd00:1:2:4::9", 1, "fd00::1", 80).at(SEC).build();
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT),
+                run(rs, state, List.of(first, sameNet, otherNet), new ArrayList<>()));
+        assertEquals(List.of(0L), state.recentEntry("n64", Pkt.ip("fd00:1:2:3::")).get().stamps());
+        assertEquals(List.of(SEC), state.recentEntry("n64", Pkt.ip("fd00:1:2:4::")).get().stamps());
+    }
+
+    @Test
+    void aListNameBothFamiliesUseIsOneListWhoseEntriesMatchOnlyTheirOwnFamily() {
+        // the kernel (xt_recent-shared-name.txt of clusterip-affinity-dualstack): one /proc/net/xt_recent file for an
+        // iptables and an ip6tables rule with the same --name, holding both families' addresses; an entry matches only
+        // a packet of its family, and the IPv4-mapped form of an IPv4 address is another address
+        CompiledRuleset v4 = compile(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m recent --rcheck --name shared --rsource -j DROP",
+                "-A INPUT -m recent --set --name shared --rsource"));
+        CompiledRuleset v6 = compile6(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m recent --rcheck --name shared --rsource -j DROP",
+                "-A INPUT -m recent --set --name shared --rsource"));
+        RuleState state = new RuleState();
+        assertEquals(List.of(TableVerdict.ACCEPT), run(v4, state, List.of(from("10.0.0.2", 0)), new ArrayList<>()));
+        Packet mapped = Pkt.tcp("::ffff:10.0.0.2", 1, "fd00::1", 22).at(SEC).build();
+        Packet mappedAgain = Pkt.tcp("::ffff:10.0.0.2", 2, "fd00::1", 22).at(2 * SEC).build();
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP), run(v6, state, List.of(mapped, mappedAgain),
+                new ArrayList<>()));
+        assertEquals(List.of(TableVerdict.DROP), run(v4, state, List.of(from("10.0.0.2", 3 * SEC)), new ArrayList<>()));
+        assertEquals(List.of(0L), state.recentEntry("shared", Pkt.ip("10.0.0.2")).get().stamps());
+        assertEquals(List.of(SEC), state.recentEntry("shared", Pkt.ip("::ffff:10.0.0.2")).get().stamps());
+    }
 }
