@@ -69,7 +69,7 @@ public final class KernelNodePath implements NodePath {
     private OutputOriginals originals6;
     private final ConntrackTable conntrack;
     private final boolean conntrackOn;
-    private final RuleState ruleState = new RuleState();
+    private final RuleState ruleState;
     private final RuleHits hits = new RuleHits();
     private final List<ConntrackEntry> seed;
     private final ConntrackHints hints;
@@ -154,6 +154,7 @@ public final class KernelNodePath implements NodePath {
         this.steady = new SteadyPaths(rules4, rules6, nativeChains, reuseSteadyPaths);
         this.v4 = rules4.map(CompiledRuleset::compile).orElse(null);
         this.v6 = rules6.map(CompiledRuleset::compile).orElse(null);
+        this.ruleState = new RuleState(io.pktpath.core.netfilter.RecentLimits.of(rules4, rules6));
         this.nftBackend = rules4.or(() -> rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables")).orElse(true);
         this.originalRules4 = rules4;
         this.originalRules6 = rules6;
