@@ -9,6 +9,8 @@
 #   3. A list holds at most ip_list_tot (100) addresses: a new one drops the least recently hit.
 #   4. Hit times kept per address (ip_pkt_list_tot=0): 32 without --hitcount, roundup_pow_of_two(--hitcount) of the
 #      largest --hitcount among the list's rules of both families.
+#   5. An entry matches only a packet of its own family: an IPv4 entry 127.0.0.1 does not match an IPv6 packet to
+#      7f00:1:: (the same 16 bytes in the kernel's nf_inet_addr), an IPv6 entry 7f00:1:: does.
 set -u
 NS=pkp-clusterip-affinity-dualstack-x
 cleanup() { ip netns del $NS 2>/dev/null; }
@@ -43,3 +45,16 @@ x ip6tables -A OUTPUT -o lo -m recent --name H --rcheck --hitcount 10 --rdest
 x sh -c 'for i in $(seq 1 70); do echo +10.0.0.1 > /proc/net/xt_recent/S; echo +10.0.0.1 > /proc/net/xt_recent/H; done'
 echo "   after 70 more, with an iptables --hitcount 40 rule on S and an ip6tables --hitcount 10 rule on H:" \
   "S $(held S 10.0.0.1), H $(held H 10.0.0.1)"
+
+x sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
+x ip -6 addr add 7f00:1::/128 dev lo nodad
+x ip6tables -A OUTPUT -o lo -d 7f00:1:: -m recent --name F --rcheck --rdest
+x iptables -A OUTPUT -o lo -m recent --name F --rcheck --rdest
+x sh -c 'echo +127.0.0.1 > /proc/net/xt_recent/F'
+x ping -6 -c1 -W1 7f00:1:: > /dev/null
+n1=$(x ip6tables -L OUTPUT -v -n -x | awk '/name: F / { print $1 }')
+x sh -c 'echo +7f00:1:: > /proc/net/xt_recent/F'
+x ping -6 -c1 -W1 7f00:1:: > /dev/null
+n2=$(x ip6tables -L OUTPUT -v -n -x | awk '/name: F / { print $1 }')
+echo "5. ip6tables --rcheck --rdest on a ping to 7f00:1:: (request and reply): with only 127.0.0.1 in F $n1 packets matched;" \
+  "with 7f00:1:: added $((n2 - n1))"

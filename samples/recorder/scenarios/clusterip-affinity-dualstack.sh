@@ -102,7 +102,7 @@ env_put CLIENT2_ENDPOINTS "$(ans client2 4)"; env_put CLIENT2_ENDPOINTS6 "$(ans 
   echo; echo '```'; cat "$BUNDLE/xt_recent.txt"; echo '```'; echo
   echo "- xt_recent keys a list by its name in the network namespace, not by family (xt_recent-shared-name.txt): an"
   echo "  iptables and an ip6tables rule with the same \`--name\` share one /proc/net/xt_recent file, which holds both"
-  echo "  families' addresses (an entry matches only a packet of its own family):"
+  echo "  families' addresses (an entry matches only a packet of its own family: samples/recorder/checks/xt-recent-lru.sh):"
   echo; echo '```'; cat "$BUNDLE/xt_recent-shared-name.txt"; echo '```'
   echo; echo "TRACE_COMPLETE: $(grep -o 'TRACE_COMPLETE=.*' "$BUNDLE/scenario.env" | cut -d= -f2) (xtables-monitor; nft-trace.txt covers both families)."
   echo; readme_facts

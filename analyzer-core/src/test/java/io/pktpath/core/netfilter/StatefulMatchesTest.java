@@ -234,6 +234,11 @@ class StatefulMatchesTest {
         assertEquals(List.of(TableVerdict.DROP), run(v4, state, List.of(from("10.0.0.2", 3 * SEC)), new ArrayList<>()));
         assertEquals(List.of(0L), state.recentEntry("shared", Pkt.ip("10.0.0.2")).get().stamps());
         assertEquals(List.of(SEC), state.recentEntry("shared", Pkt.ip("::ffff:10.0.0.2")).get().stamps());
+        // checks/xt-recent-lru.sh: an IPv4 entry 127.0.0.1 does not match an IPv6 packet to 7f00:1:: (the same 16 bytes
+        // in the kernel's nf_inet_addr)
+        run(v4, state, List.of(from("127.0.0.1", 4 * SEC)), new ArrayList<>());
+        assertEquals(List.of(TableVerdict.ACCEPT), run(v6, state,
+                List.of(Pkt.tcp("7f00:1::", 1, "fd00::1", 22).at(5 * SEC).build()), new ArrayList<>()));
     }
 
     @Test
