@@ -112,11 +112,13 @@ class ReadmeFactsTest {
                     Optional.of(bundle.resolve("capture.pcap")), AnalysisOptions.DEFAULT, t -> { }, n -> { }, () -> false);
             RuleHits hits = result.hits().orElseThrow();
             for (String[] m : moved) {
-                long ours = hits.hitRules().stream().filter(r -> r.table().equals(m[0]) && r.text().equals(m[2]))
-                        .mapToLong(r -> hits.rule(r).packets()).sum();
+                int family = Integer.parseInt(m[3]);
+                long ours = hits.hitRules().stream().filter(r -> r.family() == family && r.table().equals(m[0])
+                        && r.text().equals(m[2])).mapToLong(r -> hits.rule(r).packets()).sum();
                 checked++;
                 if (ours != Long.parseLong(m[1])) {
-                    mismatches.put(name + " " + m[0] + " " + m[2], "README " + m[1] + " packets, pktpath " + ours);
+                    mismatches.put(name + " " + (family == 6 ? "ip6 " : "") + m[0] + " " + m[2],
+                            "README " + m[1] + " packets, pktpath " + ours);
                 }
             }
         }
@@ -124,18 +126,25 @@ class ReadmeFactsTest {
         assertEquals(Map.of(), mismatches);
     }
 
+    /**
+     * The README's counter lines as {table, packets, rule text, family}: the "Rule counters that moved" block is
+     * iptables-save's (IPv4), the "ip6tables counters that moved" block after it ip6tables-save's, so that a rule text
+     * both families hold (a dual-stack kube-proxy's) is compared with the hits of that family's rule alone.
+     */
     private static List<String[]> moved(Path bundle) throws IOException {
         List<String[]> out = new ArrayList<>();
-        boolean inBlock = false;
+        String family = null;
         for (String line : Files.readAllLines(bundle.resolve("README.md"))) {
             if (line.startsWith("### Rule counters that moved")) {
-                inBlock = true;
-            } else if (inBlock && line.startsWith("### ")) {
-                break;
-            } else if (inBlock) {
+                family = "4";
+            } else if (line.startsWith("### ip6tables counters that moved")) {
+                family = "6";
+            } else if (line.startsWith("### ")) {
+                family = null;
+            } else if (family != null) {
                 Matcher m = MOVED.matcher(line);
                 if (m.matches()) {
-                    out.add(new String[] {m.group(1), m.group(2), m.group(3)});
+                    out.add(new String[] {m.group(1), m.group(2), m.group(3), family});
                 }
             }
         }

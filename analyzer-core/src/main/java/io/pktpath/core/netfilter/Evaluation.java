@@ -25,6 +25,8 @@ final class Evaluation {
     private StateView state;
     final HitList.Builder hits;
     private Set<String> notes;
+    /** What the matches of the rule being tested changed (a recent list), shown on its step when the rule matches. */
+    private List<String> matchEffects;
     Packet packet;
     Optional<CtInfo> ct;
     boolean notracked;
@@ -67,6 +69,7 @@ final class Evaluation {
         ct = newCt;
         state = null;
         notes = null;
+        matchEffects = null;
         notracked = false;
         raw = RawEffects.NONE;
         rule = null;
@@ -117,6 +120,30 @@ final class Evaluation {
             notes = new LinkedHashSet<>();
         }
         notes.add(text);
+    }
+
+    /** Adds a side effect of a match of the rule being tested (shown on the rule's step if the rule matches). */
+    void matchEffect(String text) {
+        if (matchEffects == null) {
+            matchEffects = new java.util.ArrayList<>();
+        }
+        matchEffects.add(text);
+    }
+
+    /** The match side effects of the rule just tested followed by {@code targetEffects}; forgets them. */
+    List<String> takeMatchEffects(List<String> targetEffects) {
+        if (matchEffects == null) {
+            return targetEffects;
+        }
+        List<String> all = matchEffects;
+        matchEffects = null;
+        all.addAll(targetEffects);
+        return all;
+    }
+
+    /** Forgets the match side effects of a rule that did not match (its state changes stay, as in the kernel). */
+    void dropMatchEffects() {
+        matchEffects = null;
     }
 
     List<String> notes() {

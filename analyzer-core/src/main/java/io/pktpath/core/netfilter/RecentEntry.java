@@ -3,26 +3,26 @@ package io.pktpath.core.netfilter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One address of an {@code xt_recent} list: its hit times (oldest first, at most 20 as the kernel keeps) and last TTL. */
+/**
+ * One address of an {@code xt_recent} list: its hit times (oldest first, as many as the list keeps per address, see
+ * {@link RecentLimits}) and the TTL (hop limit) of its last hit.
+ */
 public record RecentEntry(List<Long> stamps, int ttl) {
-    /** {@code ip_pkt_list_tot}: the kernel's default number of remembered hits per address. */
-    public static final int MAX_STAMPS = 20;
-
     public RecentEntry {
         stamps = List.copyOf(stamps);
     }
 
-    RecentEntry withStamp(long nanos, int newTtl) {
+    RecentEntry withStamp(long nanos, int newTtl, int keep) {
         List<Long> next = new ArrayList<>(stamps);
         next.add(nanos);
-        while (next.size() > MAX_STAMPS) {
+        while (next.size() > Math.max(1, keep)) {
             next.remove(0);
         }
         return new RecentEntry(next, newTtl);
     }
 
-    /** The entry without hits older than {@code before} (what {@code --reap} does). */
-    RecentEntry reaped(long before) {
-        return new RecentEntry(stamps.stream().filter(s -> s >= before).toList(), ttl);
+    /** The time of the last hit (what orders the kernel's least-recently-used list); 0 without hits. */
+    long newest() {
+        return stamps.isEmpty() ? 0 : stamps.get(stamps.size() - 1);
     }
 }

@@ -23,6 +23,7 @@ final class RecentEvaluator implements MatchEvaluator {
     private final long secondsNanos;
     private final long hitcount;
     private final Optional<IpAddress> mask;
+    private final int ruleStamps;
     private final String text;
 
     RecentEvaluator(RecentMatch m) {
@@ -38,6 +39,7 @@ final class RecentEvaluator implements MatchEvaluator {
         this.secondsNanos = m.seconds().map(s -> s.value().value()).orElse(0L) * 1_000_000_000L;
         this.hitcount = m.hitcount().map(h -> h.value().value()).orElse(0L);
         this.mask = m.mask().map(v -> v.value().address());
+        this.ruleStamps = RecentLimits.stamps(hitcount);
     }
 
     private static Optional<MatchOption> command(RecentMatch m) {
@@ -83,27 +85,63 @@ final class RecentEvaluator implements MatchEvaluator {
                 e.note("recent list " + list + ": no earlier hit of " + a + " in this replay (list contents at capture start unknown)");
                 return ret;
             }
-            e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
+            String evicted = evicted(e);
+            e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl(), ruleStamps));
+            e.matchEffect("recent " + list + ": " + a + " added (1 hit)" + evicted);
             return !ret;
         }
+        String effect;
+        int held = found.get().stamps().size();
         if (set) {
             ret = !ret;
+            int keep = Math.max(1, Math.max(ruleStamps, e.state().recentStampLimit(list)));
+            effect = "recent " + list + ": " + a + " recorded again (" + hitsText(Math.min(held + 1, keep)) + ")";
         } else if (remove) {
             e.state().record(new StateUpdate.RecentRemove(list, a));
             ret = !ret;
+            effect = "recent " + list + ": " + a + " removed";
         } else {
             long hits = hitsWithin(found.get(), now);
             if (hits > 0 && hits >= Math.max(1, hitcount)) {
                 ret = !ret;
             }
+            String reaped = "";
             if (reap && secondsNanos > 0) {
-                e.state().record(new StateUpdate.RecentReap(list, a, now - secondsNanos));
+                StateUpdate.RecentReap r = new StateUpdate.RecentReap(list, a, update && ret, now - secondsNanos);
+                Optional<IpAddress> victim = r.victim(e.state().recentList(list));
+                e.state().record(r);
+                reaped = victim.map(v -> "; reaped " + v + " (its last hit over " + secondsNanos / 1_000_000_000L
+                        + " s before)").orElse("");
             }
+            effect = "recent " + list + ": " + a + " has " + hitsText(hits)
+                    + (secondsNanos > 0 ? " in the last " + secondsNanos / 1_000_000_000L + " s" : "")
+                    + (held == 0 ? "" : ", the last " + secondsText(now - found.get().stamps().get(held - 1)) + " before")
+                    + (update && ret ? "; recorded again" : "") + reaped;
         }
         if (set || update && ret) {
-            e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl()));
+            e.state().record(new StateUpdate.RecentStamp(list, a, now, e.packet.ttl(), ruleStamps));
         }
+        e.matchEffect(effect);
         return ret;
+    }
+
+    /** What adding a new address drops first: the least recently hit one when the list is full. */
+    private String evicted(Evaluation e) {
+        java.util.Map<IpAddress, RecentEntry> all = e.state().recentList(list);
+        if (all.size() < RecentLimits.ADDRESSES_PER_LIST) {
+            return "";
+        }
+        return StateUpdate.leastRecent(all).map(old -> "; the list held " + RecentLimits.ADDRESSES_PER_LIST
+                + " addresses: " + old + ", the least recently hit, was dropped").orElse("");
+    }
+
+    private static String hitsText(long n) {
+        return n == 1 ? "1 hit" : n + " hits";
+    }
+
+    /** A duration in seconds with millisecond precision, as {@code 0.996 s}. */
+    private static String secondsText(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f s", nanos / 1e9);
     }
 
     @Override

@@ -23,6 +23,17 @@ public final class RuleState implements StateStore {
     private final Map<String, List<CountedConnection>> connlimit = new HashMap<>();
     private final Set<String> tproxiedConnections = new HashSet<>();
     private final Map<IpsetKey, IpsetMember> ipsetMembers = new HashMap<>();
+    private final RecentLimits recentLimits;
+
+    /** A state for rules whose recent lists' sizes are unknown (each rule's own need decides). */
+    public RuleState() {
+        this(RecentLimits.NONE);
+    }
+
+    /** A state whose recent lists keep as many hit times as the node's rules make the kernel keep. */
+    public RuleState(RecentLimits recentLimits) {
+        this.recentLimits = recentLimits;
+    }
 
     /** Applies the updates of one chosen walk, in order. */
     public void commit(List<StateUpdate> updates) {
@@ -92,6 +103,17 @@ public final class RuleState implements StateStore {
         } else if (recent.containsKey(list)) {
             recent.get(list).remove(address);
         }
+    }
+
+    @Override
+    public Map<IpAddress, RecentEntry> recentList(String list) {
+        Map<IpAddress, RecentEntry> entries = recent.get(list);
+        return entries == null ? Map.of() : java.util.Collections.unmodifiableMap(entries);
+    }
+
+    @Override
+    public int recentStampLimit(String list) {
+        return recentLimits.stamps(list);
     }
 
     @Override

@@ -22,6 +22,12 @@ public interface StateStore {
 
     void putRecent(String list, IpAddress address, Optional<RecentEntry> entry);
 
+    /** Every address of a recent list with its entry (empty when the list holds none). */
+    java.util.Map<IpAddress, RecentEntry> recentList(String list);
+
+    /** The hit times the node's rules make the kernel keep per address of {@code list}; 0 when unknown. */
+    int recentStampLimit(String list);
+
     /** The connections a connlimit rule counted under {@code key}, oldest first; empty when it never counted any. */
     Optional<List<CountedConnection>> connlimit(String key);
 

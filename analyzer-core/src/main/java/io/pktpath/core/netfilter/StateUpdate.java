@@ -48,8 +48,12 @@ public sealed interface StateUpdate {
         }
     }
 
-    /** {@code recent --set/--update}: a hit time is recorded for the address. */
-    record RecentStamp(String list, IpAddress address, long nanos, int ttl) implements StateUpdate {
+    /**
+     * {@code recent --set/--update}: a hit time is recorded for the address, keeping as many as the list keeps per
+     * address (the larger of the rule's own need and the node's, see {@link RecentLimits}); a new address in a full
+     * list first drops the least recently hit one (xt_recent's {@code recent_entry_init}).
+     */
+    record RecentStamp(String list, IpAddress address, long nanos, int ttl, int ruleStamps) implements StateUpdate {
         public RecentStamp {
             Objects.requireNonNull(list, "list");
             Objects.requireNonNull(address, "address");
@@ -57,8 +61,16 @@ public sealed interface StateUpdate {
 
         @Override
         public void applyTo(StateStore store) {
-            RecentEntry e = store.recent(list, address).orElse(new RecentEntry(java.util.List.of(), ttl));
-            store.putRecent(list, address, Optional.of(e.withStamp(nanos, ttl)));
+            Optional<RecentEntry> found = store.recent(list, address);
+            if (found.isEmpty()) {
+                java.util.Map<IpAddress, RecentEntry> all = store.recentList(list);
+                if (all.size() >= RecentLimits.ADDRESSES_PER_LIST) {
+                    leastRecent(all).ifPresent(old -> store.putRecent(list, old, Optional.empty()));
+                }
+            }
+            RecentEntry e = found.orElse(new RecentEntry(List.of(), ttl));
+            int keep = Math.max(ruleStamps, store.recentStampLimit(list));
+            store.putRecent(list, address, Optional.of(e.withStamp(nanos, ttl, keep)));
         }
     }
 
@@ -75,17 +87,41 @@ public sealed interface StateUpdate {
         }
     }
 
-    /** {@code recent --reap}: hits older than {@code before} are forgotten. */
-    record RecentReap(String list, IpAddress address, long before) implements StateUpdate {
+    /**
+     * {@code recent --reap} after an {@code --rcheck/--update} found {@code working}: the kernel's
+     * {@code recent_entry_reap} drops the list's least recently hit address, of either family, when its last hit is
+     * older than {@code before}; never the working address when the rule is about to record it again
+     * ({@code keepWorking}), and never single hit times of an address that stays.
+     */
+    record RecentReap(String list, IpAddress working, boolean keepWorking, long before) implements StateUpdate {
         public RecentReap {
             Objects.requireNonNull(list, "list");
-            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(working, "working");
+        }
+
+        /** The address this reap drops from {@code all}, if any. */
+        Optional<IpAddress> victim(java.util.Map<IpAddress, RecentEntry> all) {
+            return leastRecent(all).filter(a -> !(keepWorking && a.equals(working)) && all.get(a).newest() < before);
         }
 
         @Override
         public void applyTo(StateStore store) {
-            store.recent(list, address).ifPresent(e -> store.putRecent(list, address, Optional.of(e.reaped(before))));
+            victim(store.recentList(list)).ifPresent(a -> store.putRecent(list, a, Optional.empty()));
         }
+    }
+
+    /** The head of xt_recent's LRU list: the address whose last hit is oldest (the smaller address first on a tie). */
+    static Optional<IpAddress> leastRecent(java.util.Map<IpAddress, RecentEntry> all) {
+        IpAddress best = null;
+        long bestTime = Long.MAX_VALUE;
+        for (java.util.Map.Entry<IpAddress, RecentEntry> e : all.entrySet()) {
+            long t = e.getValue().newest();
+            if (best == null || t < bestTime || t == bestTime && e.getKey().compareTo(best) < 0) {
+                best = e.getKey();
+                bestTime = t;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /**

@@ -19,7 +19,7 @@ final class StateView implements StateStore {
     private final List<StateUpdate> updates = new ArrayList<>();
     private Map<String, Long> nth;
     private Map<String, TokenBucket> buckets;
-    private Map<String, Optional<RecentEntry>> recent;
+    private Map<String, Map<IpAddress, Optional<RecentEntry>>> recent;
     private Map<String, List<CountedConnection>> connlimit;
     private Set<String> sockets;
     private Map<IpsetKey, IpsetMember> ipsetMembers;
@@ -71,9 +71,9 @@ final class StateView implements StateStore {
 
     @Override
     public Optional<RecentEntry> recent(String list, IpAddress address) {
-        String key = list + "\u0000" + address;
-        if (recent != null && recent.containsKey(key)) {
-            return recent.get(key);
+        Map<IpAddress, Optional<RecentEntry>> changed = recent == null ? null : recent.get(list);
+        if (changed != null && changed.containsKey(address)) {
+            return changed.get(address);
         }
         return committed.recent(list, address);
     }
@@ -83,7 +83,29 @@ final class StateView implements StateStore {
         if (recent == null) {
             recent = new HashMap<>();
         }
-        recent.put(list + "\u0000" + address, entry);
+        recent.computeIfAbsent(list, k -> new HashMap<>()).put(address, entry);
+    }
+
+    @Override
+    public Map<IpAddress, RecentEntry> recentList(String list) {
+        Map<IpAddress, Optional<RecentEntry>> changed = recent == null ? null : recent.get(list);
+        if (changed == null) {
+            return committed.recentList(list);
+        }
+        Map<IpAddress, RecentEntry> out = new HashMap<>(committed.recentList(list));
+        changed.forEach((a, e) -> {
+            if (e.isPresent()) {
+                out.put(a, e.get());
+            } else {
+                out.remove(a);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public int recentStampLimit(String list) {
+        return committed.recentStampLimit(list);
     }
 
     @Override

@@ -76,6 +76,7 @@ final class Walker {
             CompiledRule r = rules[position];
             e.rule = r.ref;
             if (!r.test(e)) {
+                e.dropMatchEffects();
                 continue;
             }
             e.hits.add(r);
@@ -113,7 +114,8 @@ final class Walker {
         return false;
     }
 
-    private static void step(Evaluation e, CompiledRule r, Verdict v, List<String> effects) {
+    private static void step(Evaluation e, CompiledRule r, Verdict v, List<String> targetEffects) {
+        List<String> effects = e.takeMatchEffects(targetEffects);
         e.ctx.steps().add(effects.isEmpty() ? r.step(e.hook, v) : new RuleStep(e.hook, r.ref, v, effects));
     }
 

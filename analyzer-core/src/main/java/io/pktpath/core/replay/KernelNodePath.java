@@ -67,7 +67,7 @@ public final class KernelNodePath implements NodePath {
     private OutputOriginals originals6;
     private final ConntrackTable conntrack;
     private final boolean conntrackOn;
-    private final RuleState ruleState = new RuleState();
+    private final RuleState ruleState;
     private final RuleHits hits = new RuleHits();
     private final List<ConntrackEntry> seed;
     private final ConntrackHints hints;
@@ -101,6 +101,7 @@ public final class KernelNodePath implements NodePath {
         this.steady = new SteadyPaths(in.rules4(), in.rules6(), in.nativeChains(), in.reuseSteadyPaths());
         this.v4 = in.rules4().map(CompiledRuleset::compile).orElse(null);
         this.v6 = in.rules6().map(CompiledRuleset::compile).orElse(null);
+        this.ruleState = new RuleState(io.pktpath.core.netfilter.RecentLimits.of(in.rules4(), in.rules6()));
         this.nftBackend = in.rules4().or(in::rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables"))
                 .orElse(true);
         this.originalRules4 = in.rules4();

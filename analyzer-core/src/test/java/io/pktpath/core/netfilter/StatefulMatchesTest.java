@@ -170,4 +170,140 @@ class StatefulMatchesTest {
                 run(rs, state, List.of(first, sameSubnet, other), new ArrayList<>()));
         assertEquals(List.of(0L), state.recentEntry("d", Pkt.ip("10.0.5.0")).get().stamps());
     }
+
+    private static io.pktpath.parser.iptables.model.Ruleset parse6(String text) {
+        io.pktpath.parser.diag.Parsed<io.pktpath.parser.iptables.model.Ruleset> parsed =
+                io.pktpath.parser.iptables.IptablesSaveParser.parse("test6.rules", text, io.pktpath.parser.net.IpFamily.V6);
+        assertEquals(List.of(), parsed.errors(), "the IPv6 test dump parses without errors");
+        return parsed.value();
+    }
+
+    private static CompiledRuleset compile6(String text) {
+        return CompiledRuleset.compile(parse6(text));
+    }
+
+    @Test
+    void recentKeysAnIpv6ListOnTheWholeSourceAddressAsIp6tablesSavePrintsItsMask() {
+        // kube-proxy's affinity rules as ip6tables-save prints them (samples/bundles/clusterip-affinity-dualstack)
+        CompiledRuleset rs = compile6(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -p tcp -m recent --rcheck --seconds 10800 --reap --name KUBE-SEP-A --mask "
+                        + "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rsource -j DROP",
+                "-A INPUT -p tcp -m recent --set --name KUBE-SEP-A --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rsource"));
+        RuleState state = new RuleState();
+        Packet first = Pkt.tcp("fd00:10:244:1::2", 40000, "fd00:96::40", 80).build();
+        Packet again = Pkt.tcp("fd00:10:244:1::2", 40001, "fd00:96::40", 80).at(SEC).build();
+        Packet neighbour = Pkt.tcp("fd00:10:244:1::6", 40000, "fd00:96::40", 80).at(2 * SEC).build();
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT),
+                run(rs, state, List.of(first, again, neighbour), new ArrayList<>()));
+        assertEquals(List.of(0L), state.recentEntry("KUBE-SEP-A", Pkt.ip("fd00:10:244:1::2")).get().stamps());
+        assertEquals(List.of(2 * SEC), state.recentEntry("KUBE-SEP-A", Pkt.ip("fd00:10:244:1::6")).get().stamps());
+    }
+
+    @Test
+    void recentWithAnIpv6PrefixMaskKeysTheMaskedSource() {
+        CompiledRuleset rs = compile6(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m recent --rcheck --name n64 --mask ffff:ffff:ffff:ffff:: --rsource -j DROP",
+                "-A INPUT -m recent --set --name n64 --mask ffff:ffff:ffff:ffff:: --rsource"));
+        RuleState state = new RuleState();
+        Packet first = Pkt.tcp("fd00:1:2:3::9", 1, "fd00::1", 80).build();
+        Packet sameNet = Pkt.tcp("fd00:1:2:3:aaaa::1", 1, "fd00::1", 80).at(SEC).build();
+        Packet otherNet = Pkt.tcp("fd00:1:2:4::9", 1, "fd00::1", 80).at(SEC).build();
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP, TableVerdict.ACCEPT),
+                run(rs, state, List.of(first, sameNet, otherNet), new ArrayList<>()));
+        assertEquals(List.of(0L), state.recentEntry("n64", Pkt.ip("fd00:1:2:3::")).get().stamps());
+        assertEquals(List.of(SEC), state.recentEntry("n64", Pkt.ip("fd00:1:2:4::")).get().stamps());
+    }
+
+    @Test
+    void aListNameBothFamiliesUseIsOneListWhoseEntriesMatchOnlyTheirOwnFamily() {
+        // the kernel (xt_recent-shared-name.txt of clusterip-affinity-dualstack): one /proc/net/xt_recent file for an
+        // iptables and an ip6tables rule with the same --name, holding both families' addresses; an entry matches only
+        // a packet of its family, and the IPv4-mapped form of an IPv4 address is another address
+        CompiledRuleset v4 = compile(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m recent --rcheck --name shared --rsource -j DROP",
+                "-A INPUT -m recent --set --name shared --rsource"));
+        CompiledRuleset v6 = compile6(table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -m recent --rcheck --name shared --rsource -j DROP",
+                "-A INPUT -m recent --set --name shared --rsource"));
+        RuleState state = new RuleState();
+        assertEquals(List.of(TableVerdict.ACCEPT), run(v4, state, List.of(from("10.0.0.2", 0)), new ArrayList<>()));
+        Packet mapped = Pkt.tcp("::ffff:10.0.0.2", 1, "fd00::1", 22).at(SEC).build();
+        Packet mappedAgain = Pkt.tcp("::ffff:10.0.0.2", 2, "fd00::1", 22).at(2 * SEC).build();
+        assertEquals(List.of(TableVerdict.ACCEPT, TableVerdict.DROP), run(v6, state, List.of(mapped, mappedAgain),
+                new ArrayList<>()));
+        assertEquals(List.of(TableVerdict.DROP), run(v4, state, List.of(from("10.0.0.2", 3 * SEC)), new ArrayList<>()));
+        assertEquals(List.of(0L), state.recentEntry("shared", Pkt.ip("10.0.0.2")).get().stamps());
+        assertEquals(List.of(SEC), state.recentEntry("shared", Pkt.ip("::ffff:10.0.0.2")).get().stamps());
+        // checks/xt-recent-lru.sh: an IPv4 entry 127.0.0.1 does not match an IPv6 packet to 7f00:1:: (the same 16 bytes
+        // in the kernel's nf_inet_addr)
+        run(v4, state, List.of(from("127.0.0.1", 4 * SEC)), new ArrayList<>());
+        assertEquals(List.of(TableVerdict.ACCEPT), run(v6, state,
+                List.of(Pkt.tcp("7f00:1::", 1, "fd00::1", 22).at(5 * SEC).build()), new ArrayList<>()));
+    }
+
+    @Test
+    void reapDropsTheListsLeastRecentlyHitAddressOfEitherFamilyAndKeepsTheOldHitsOfTheCheckedOne() {
+        // the kernel (samples/recorder/checks/xt-recent-lru.sh): in a list both families name, fd00::1 hit at 0 s and
+        // 127.0.0.1 hit at 0 s and 2 s; an IPv4 packet's --rcheck --seconds 1 --reap drops fd00::1 (its last hit is
+        // over 1 s old), and 127.0.0.1 keeps both its hits
+        String v4 = table("filter", ":INPUT ACCEPT [0:0]",
+                "-A INPUT -p tcp -m tcp --dport 22 -m recent --rcheck --seconds 1 --reap --name L --rsource -j DROP",
+                "-A INPUT -p tcp -m tcp --dport 23 -m recent --set --name L --rsource");
+        String v6 = table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -p tcp -m tcp --dport 23 -m recent --set --name L --rsource");
+        RuleState state = new RuleState(RecentLimits.of(Optional.of(Fixtures.parse(v4)), Optional.of(parse6(v6))));
+        run(compile6(v6), state, List.of(Pkt.tcp("fd00::1", 1, "fd00::9", 23).build()), new ArrayList<>());
+        run(compile(v4), state, List.of(Pkt.tcp("10.0.0.2", 1, "10.0.0.9", 23).build(),
+                Pkt.tcp("10.0.0.2", 2, "10.0.0.9", 23).at(2 * SEC).build()), new ArrayList<>());
+        Fixtures.Walked w = Fixtures.walk(compile(v4), Hook.INPUT, "filter",
+                Pkt.tcp("10.0.0.2", 3, "10.0.0.9", 22).at(2 * SEC + SEC / 2).build(), Optional.empty(), Fixtures.Facts.of(),
+                ChoiceOracle.FIRST, state, false);
+        assertEquals(TableVerdict.DROP, w.result().verdict());
+        state.commit(w.result().stateUpdates());
+        assertEquals(Optional.empty(), state.recentEntry("L", Pkt.ip("fd00::1")));
+        assertEquals(List.of(0L, 2 * SEC), state.recentEntry("L", Pkt.ip("10.0.0.2")).get().stamps());
+    }
+
+    @Test
+    void aFullListDropsItsLeastRecentlyHitAddressForANewOne() {
+        // the kernel: 100 IPv4 addresses, then fd00::9: the list still holds 100, fd00::9 among them
+        CompiledRuleset v4 = compile(table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -m recent --set --name C --rsource"));
+        CompiledRuleset v6 = compile6(table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -m recent --set --name C --rsource"));
+        RuleState state = new RuleState();
+        List<Packet> hundred = new ArrayList<>();
+        for (int i = 1; i <= RecentLimits.ADDRESSES_PER_LIST; i++) {
+            hundred.add(from("10.0.1." + i, i));
+        }
+        run(v4, state, hundred, new ArrayList<>());
+        run(v4, state, List.of(from("10.0.1.1", 500)), new ArrayList<>());
+        run(v6, state, List.of(Pkt.tcp("fd00::9", 1, "fd00::1", 22).at(600).build()), new ArrayList<>());
+        assertEquals(RecentLimits.ADDRESSES_PER_LIST, state.recentList("C").size());
+        assertEquals(Optional.empty(), state.recentEntry("C", Pkt.ip("10.0.1.2")), "the least recently hit went");
+        assertEquals(List.of(1L, 500L), state.recentEntry("C", Pkt.ip("10.0.1.1")).get().stamps());
+        assertEquals(List.of(600L), state.recentEntry("C", Pkt.ip("fd00::9")).get().stamps());
+    }
+
+    @Test
+    void anAddressKeepsAsManyHitsAsTheListsRulesOfBothFamiliesNeed() {
+        // the kernel (ip_pkt_list_tot=0): 32 hits without --hitcount, 4 for a list whose only rule has --hitcount 3,
+        // 64 once a --hitcount 40 rule names it, 16 for the --hitcount 3 list once an ip6tables --hitcount 10 rule does
+        assertEquals(List.of(32, 4, 64, 16, 1, 256), List.of(RecentLimits.stamps(0), RecentLimits.stamps(3),
+                RecentLimits.stamps(40), RecentLimits.stamps(10), RecentLimits.stamps(1), RecentLimits.stamps(255)));
+        String v4 = table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -m recent --rcheck --hitcount 3 --name H --rsource",
+                "-A INPUT -m recent --rcheck --name S --rsource", "-A INPUT -m recent --rcheck --hitcount 40 --name S --rsource");
+        String v6 = table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -m recent --rcheck --hitcount 10 --name H --rsource");
+        assertEquals(java.util.Map.of("H", 16, "S", 64),
+                RecentLimits.of(Optional.of(Fixtures.parse(v4)), Optional.of(parse6(v6))).stampsPerAddress());
+        CompiledRuleset set = compile(table("filter", ":INPUT ACCEPT [0:0]", "-A INPUT -m recent --set --name S --rsource"));
+        RuleState state = new RuleState(RecentLimits.of(Optional.of(Fixtures.parse(v4)), Optional.empty()));
+        RuleState unknown = new RuleState();
+        List<Packet> seventy = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            seventy.add(from("10.0.0.2", i));
+        }
+        run(set, state, seventy, new ArrayList<>());
+        run(set, unknown, seventy, new ArrayList<>());
+        assertEquals(64, state.recentEntry("S", Pkt.ip("10.0.0.2")).get().stamps().size());
+        assertEquals(32, unknown.recentEntry("S", Pkt.ip("10.0.0.2")).get().stamps().size());
+        assertEquals(69L, state.recentEntry("S", Pkt.ip("10.0.0.2")).get().stamps().get(63));
+    }
 }
