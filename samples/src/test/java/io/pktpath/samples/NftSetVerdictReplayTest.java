@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * bundles/nft-set-verdict replayed: rules whose set statement ({@code add}, {@code update}, {@code delete @set}) is
  * followed by a verdict in the same rule. Checked against the kernel's recording, never against pktpath's own output:
- * each packet the kernel traced through {@code inet pkp_sv input} (nft-trace.txt) takes the same one rule with the
- * same verdict in the replay, each native rule's counter (nft-ruleset.txt) equals the frames the replay counts for it,
+ * each packet the kernel traced through {@code inet pkp_sv input} (nft-trace.txt) takes the same rules with the same
+ * verdicts in the replay (one step for a rule with a statement and a verdict; a {@code meta mark set} before a jump is
+ * read by the chain jumped to), each native rule's counter (nft-ruleset.txt) equals the frames the replay counts for it,
  * and the sets the replay leaves are the elements nft listed after the traffic (nft-set-after.txt), with the same time
  * left for each.
  */
@@ -37,8 +38,8 @@ class NftSetVerdictReplayTest {
     private static final String TABLE = "inet pkp_sv";
     private static final Pattern PACKET = Pattern.compile("trace id (\\w+) inet pkp_sv input packet: .* ip saddr (\\S+)"
             + " .* ip id (\\d+) .* tcp sport (\\d+) tcp dport (\\d+) .*");
-    private static final Pattern RULE = Pattern.compile("trace id (\\w+) inet pkp_sv input (rule (.*) \\(verdict (\\w+)\\)"
-            + "|policy (\\w+))\\s*");
+    private static final Pattern RULE = Pattern.compile("trace id (\\w+) inet pkp_sv (\\w+) (?:policy (\\w+)|rule (.*)"
+            + " \\(verdict (\\w+)(?: (\\S+))?\\))\\s*");
     private static final Pattern COUNTED = Pattern.compile("^\\s*(.*counter) packets (\\d+) bytes \\d+(.*?) # handle \\d+$");
     private static final Pattern EFFECT = Pattern.compile("(added|refreshed) (\\S+) (?:to|in) (\\S+) \\(timeout (\\d+) s.*"
             + "|deleted (\\S+) from (\\S+)");
@@ -51,31 +52,38 @@ class NftSetVerdictReplayTest {
         return text.replaceAll("counter packets \\d+ bytes \\d+", "counter").strip();
     }
 
-    /** The native chain's steps of a replayed frame as "rule text => verdict". */
+    /** The native chains' steps of a replayed frame, each as "chain: rule text => verdict". */
     private static List<String> nativeSteps(PacketTrace t) {
         return t.path().stream().filter(s -> s instanceof RuleStep r && r.rule().table().equals(TABLE))
-                .map(s -> uncounted(((RuleStep) s).rule().text()) + " => " + ((RuleStep) s).verdict()).toList();
+                .map(s -> ((RuleStep) s).rule().chain() + ": " + uncounted(((RuleStep) s).rule().text()) + " => "
+                        + ((RuleStep) s).verdict()).toList();
     }
 
-    /** The kernel's native rule and verdict of each packet it traced through inet pkp_sv input, by saddr/ip id/ports. */
-    private static Map<String, String> kernelVerdicts() throws IOException {
-        Map<String, String> pending = new HashMap<>();
-        Map<String, String> out = new LinkedHashMap<>();
+    /**
+     * The kernel's native steps of each packet it traced through inet pkp_sv input, by saddr, ip id and ports: the rule
+     * lines nft monitor trace printed after the packet's line in that chain, under its trace id.
+     */
+    private static Map<String, List<String>> kernelSteps() throws IOException {
+        Map<String, List<String>> open = new HashMap<>();
+        Map<String, List<String>> out = new LinkedHashMap<>();
         for (String line : Files.readAllLines(DIR.resolve("nft-trace.txt"))) {
             Matcher p = PACKET.matcher(line);
             if (p.matches()) {
-                pending.put(p.group(1), p.group(2) + " id " + p.group(3) + " " + p.group(4) + " > " + p.group(5));
+                List<String> steps = new ArrayList<>();
+                String key = p.group(2) + " id " + p.group(3) + " " + p.group(4) + " > " + p.group(5);
+                assertEquals(null, out.put(key, steps), "one walk of the chain per packet: " + key);
+                open.put(p.group(1), steps);
                 continue;
             }
             Matcher r = RULE.matcher(line);
-            if (r.matches() && pending.containsKey(r.group(1))) {
-                String key = pending.remove(r.group(1));
-                String verdict = r.group(3) != null ? uncounted(r.group(3)) + " => " + r.group(4).toUpperCase()
-                        : "policy => " + r.group(5).toUpperCase();
-                assertEquals(null, out.put(key, verdict), "one native verdict per packet: " + key);
+            if (r.matches() && open.containsKey(r.group(1))) {
+                String verdict = r.group(3) != null ? "POLICY:" + r.group(3).toUpperCase()
+                        : r.group(5).toUpperCase() + (r.group(6) == null ? "" : ":" + r.group(6));
+                open.get(r.group(1)).add(r.group(2) + ": " + (r.group(4) != null ? uncounted(r.group(4)) : "policy")
+                        + " => " + verdict);
             }
         }
-        assertTrue(pending.isEmpty(), "every traced packet has its native verdict: " + pending);
+        assertTrue(out.values().stream().noneMatch(List::isEmpty), "every traced packet has its native verdict: " + out);
         return out;
     }
 
@@ -89,23 +97,25 @@ class NftSetVerdictReplayTest {
         Bundle bundle = BundleLoader.loadDirectory(DIR);
         assertTrue(bundle.nftReplay().refusal(TABLE + " input").isEmpty(), bundle.nftReplay().refusal(TABLE + " input")
                 .orElse(""));
-        Map<String, String> kernel = kernelVerdicts();
-        Map<String, String> replayed = new LinkedHashMap<>();
+        Map<String, List<String>> kernel = kernelSteps();
+        Map<String, List<String>> replayed = new LinkedHashMap<>();
         for (PacketTrace t : CaptureReplays.replay(bundle, DIR.resolve("capture.pcap"))) {
             List<String> steps = nativeSteps(t);
             if (steps.isEmpty()) {
                 continue;
             }
-            assertEquals(1, steps.size(), "the kernel prints one rule per packet in this chain: " + steps);
-            replayed.put(key(t), steps.get(0));
-            String verdict = steps.get(0).substring(steps.get(0).lastIndexOf("=> ") + 3);
-            Disposition expected = verdict.equals("ACCEPT") ? Disposition.DELIVERED_LOCALLY
-                    : steps.get(0).contains(" reject ") ? Disposition.REJECTED : Disposition.DROPPED_BY_RULE;
+            replayed.put(key(t), steps);
+            String last = steps.get(steps.size() - 1);
+            Disposition expected = last.endsWith("=> ACCEPT") ? Disposition.DELIVERED_LOCALLY
+                    : last.contains(" reject ") ? Disposition.REJECTED : Disposition.DROPPED_BY_RULE;
             assertEquals(expected, t.disposition(), "frame " + t.packet().frame() + " " + steps);
         }
         assertEquals(kernel, replayed);
-        long combined = kernel.values().stream().filter(v -> v.contains(" @seen {") || v.contains(" @blocked {")).count();
-        assertEquals(8, combined, "the recording's eight packets through a rule with a set statement and a verdict");
+        List<String> combined = kernel.values().stream().flatMap(List::stream)
+                .filter(v -> v.contains(" @seen {") || v.contains(" @blocked {") || v.contains("meta mark set")).toList();
+        assertEquals(9, combined.size(), "the recording's nine packets through a rule with a statement and a verdict: "
+                + combined);
+        assertEquals(1, combined.stream().filter(v -> v.endsWith("=> JUMP:marked")).count(), combined.toString());
     }
 
     @Test
@@ -121,12 +131,12 @@ class NftSetVerdictReplayTest {
                 kernel.put(uncounted(m.group(1) + m.group(3)), Long.parseLong(m.group(2)));
             }
         }
-        assertEquals(6, kernel.size(), kernel.toString());
+        assertEquals(9, kernel.size(), kernel.toString());
         Map<String, Long> replayed = new TreeMap<>();
         kernel.keySet().forEach(k -> replayed.put(k, 0L));
         for (PacketTrace t : CaptureReplays.replay(BundleLoader.loadDirectory(DIR), DIR.resolve("capture.pcap"))) {
             for (String step : nativeSteps(t)) {
-                String rule = step.substring(0, step.lastIndexOf(" => "));
+                String rule = step.substring(step.indexOf(": ") + 2, step.lastIndexOf(" => "));
                 if (replayed.containsKey(rule)) {
                     replayed.merge(rule, 1L, Long::sum);
                 }
@@ -138,7 +148,7 @@ class NftSetVerdictReplayTest {
         assertEquals(report.kernelPackets(), report.compared());
         assertEquals(report.compared(), report.equal());
         assertEquals(report.hitsCompared(), report.hitsEqual());
-        assertTrue(report.notes().stream().anyMatch(n -> n.startsWith("6 native nftables rule counters")),
+        assertTrue(report.notes().stream().anyMatch(n -> n.startsWith("9 native nftables rule counters")),
                 report.notes().toString());
     }
 
@@ -153,8 +163,8 @@ class NftSetVerdictReplayTest {
                 if (s instanceof RuleStep r && r.rule().table().equals(TABLE)) {
                     for (String effect : r.effects()) {
                         Matcher m = EFFECT.matcher(effect);
-                        assertTrue(m.matches() || effect.contains("already a member") || effect.contains("nothing deleted"),
-                                effect);
+                        assertTrue(m.matches() || effect.contains("already a member") || effect.contains("nothing deleted")
+                                || effect.startsWith("mark "), effect);
                         if (m.matches() && m.group(1) != null) {
                             expires.put(setName(m.group(3)) + " " + m.group(2),
                                     t.packet().timeNanos() + Long.parseLong(m.group(4)) * 1_000_000_000L);
