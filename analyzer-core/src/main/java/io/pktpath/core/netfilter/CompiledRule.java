@@ -5,17 +5,24 @@ import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.Verdict;
+import io.pktpath.parser.iptables.target.StatementVerdict;
 import io.pktpath.parser.iptables.target.Target;
 import java.util.List;
 import java.util.Optional;
 
-/** A rule ready to evaluate: its reference, its condition evaluators in kernel order, its target and (for jump/goto) the chain. */
+/**
+ * A rule ready to evaluate: its reference, its condition evaluators in kernel order, its target (of a native nft rule's
+ * statement and verdict, the verdict, with the statement apart) and (for jump/goto) the chain.
+ */
 final class CompiledRule extends HeaderTest {
     final RuleRef ref;
     /** The rule's number in its ruleset's {@link RuleNumbering}. */
     final int number;
     final MatchEvaluator[] matches;
+    /** The rule's target; of a statement followed by a verdict ({@link StatementVerdict}), the verdict. */
     final Target target;
+    /** The statement a native nft rule applies before its verdict ({@code add @seen { ip saddr } accept}), or null. */
+    final Target statement;
     /**
      * The rule's reference and target as a walk's deciding rule and target, made when the rule first decides instead
      * of at every decision, and not for the rules that never do (two objects for each of a 30,000-service node's
@@ -57,7 +64,8 @@ final class CompiledRule extends HeaderTest {
         this.matches = matches;
         // a NAT target's range is read for every new connection the rule decides: an equal copy made now lies beside
         // the rule in memory, where the parser's lies among the parse's other objects
-        this.target = NearbyTargets.copy(target);
+        this.statement = StatementVerdict.statementOf(target).orElse(null);
+        this.target = NearbyTargets.copy(StatementVerdict.verdictOf(target));
         target = this.target;
         this.kind = TargetKind.of(target);
         this.jumpName = TargetKind.chainOf(target);

@@ -22,8 +22,8 @@ final class TargetEffects {
     private TargetEffects() {
     }
 
-    static List<String> apply(CompiledRule r, Evaluation e) {
-        Target t = r.target;
+    /** Applies {@code t}, a non-terminating target or the statement a native nft rule runs before its verdict. */
+    static List<String> apply(Target t, Evaluation e) {
         if (t instanceof Mark m) {
             long before = e.packet.mark();
             e.packet = e.packet.withMark(m.apply(before));

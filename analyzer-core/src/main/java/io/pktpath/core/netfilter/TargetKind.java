@@ -17,15 +17,20 @@ import io.pktpath.parser.iptables.target.Redirect;
 import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.Return;
 import io.pktpath.parser.iptables.target.Snat;
+import io.pktpath.parser.iptables.target.StatementVerdict;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Tproxy;
 import io.pktpath.parser.iptables.target.UnsupportedTarget;
 
-/** What the walker does with a matched rule's target, decided once at compile time. */
+/**
+ * What the walker does with a matched rule's target, decided once at compile time; a statement followed by a verdict
+ * ({@link StatementVerdict}) is the verdict's kind, the statement being applied first.
+ */
 enum TargetKind {
     ACCEPT, DROP, REJECT, QUEUE, NAT, RETURN, JUMP, GOTO, MARK, CONNMARK, CT, TPROXY, UNKNOWN_VERDICT, CONTINUE;
 
-    static TargetKind of(Target t) {
+    static TargetKind of(Target target) {
+        Target t = StatementVerdict.verdictOf(target);
         if (t instanceof Accept) {
             return ACCEPT;
         }
@@ -68,7 +73,8 @@ enum TargetKind {
         return CONTINUE;
     }
 
-    static String chainOf(Target t) {
+    static String chainOf(Target target) {
+        Target t = StatementVerdict.verdictOf(target);
         if (t instanceof Jump j) {
             return j.chain();
         }

@@ -80,9 +80,11 @@ final class Walker {
                 continue;
             }
             e.hits.add(r);
+            // a native nft rule's statement before its verdict: the set or mark changed, then the verdict taken
+            List<String> effects = r.statement == null ? List.of() : TargetEffects.apply(r.statement, e);
             switch (r.kind) {
                 case JUMP -> {
-                    step(e, r, r.chainVerdict, List.of());
+                    step(e, r, r.chainVerdict, effects);
                     if (r.jumpTo == null) {
                         e.note(r.ref.label() + " jumps to chain " + r.jumpName + ", which is not in the dump: ignored");
                     } else if (enter(e, r, depth + 1)) {
@@ -90,7 +92,7 @@ final class Walker {
                     }
                 }
                 case GOTO -> {
-                    step(e, r, r.chainVerdict, List.of());
+                    step(e, r, r.chainVerdict, effects);
                     if (r.jumpTo == null) {
                         e.note(r.ref.label() + " goes to chain " + r.jumpName + ", which is not in the dump: ignored");
                     } else {
@@ -98,14 +100,14 @@ final class Walker {
                     }
                 }
                 case RETURN -> {
-                    step(e, r, Verdict.RETURN, List.of());
+                    step(e, r, Verdict.RETURN, effects);
                     return false;
                 }
                 case ACCEPT, DROP, REJECT, QUEUE, NAT, TPROXY, UNKNOWN_VERDICT -> {
-                    decide(e, r);
+                    decide(e, r, effects);
                     return true;
                 }
-                default -> step(e, r, Verdict.CONTINUE, TargetEffects.apply(r, e));
+                default -> step(e, r, Verdict.CONTINUE, TargetEffects.apply(r.target, e));
             }
         }
         if (!chain.builtin && !(e.entryIsHookChain && chain == e.entry)) {
@@ -119,20 +121,21 @@ final class Walker {
         e.ctx.steps().add(effects.isEmpty() ? r.step(e.hook, v) : new RuleStep(e.hook, r.ref, v, effects));
     }
 
-    private static void decide(Evaluation e, CompiledRule r) {
+    /** Takes the verdict of {@code r}, whose statement (if any) has had {@code effects}, which its step carries. */
+    private static void decide(Evaluation e, CompiledRule r, List<String> effects) {
         e.decidingRule = r.decidingRef();
         e.decidingTarget = r.decidingTarget();
         switch (r.kind) {
-            case ACCEPT -> setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT);
-            case DROP -> setVerdict(e, r, TableVerdict.DROP, Verdict.DROP);
-            case QUEUE -> setVerdict(e, r, TableVerdict.QUEUE, Verdict.QUEUE);
+            case ACCEPT -> setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT, effects);
+            case DROP -> setVerdict(e, r, TableVerdict.DROP, Verdict.DROP, effects);
+            case QUEUE -> setVerdict(e, r, TableVerdict.QUEUE, Verdict.QUEUE, effects);
             case REJECT -> {
                 RejectWith with = ((io.pktpath.parser.iptables.target.Reject) r.target).with();
                 e.rejectWith = Optional.of(with);
                 if (!e.table.equals("filter") && e.table.indexOf(' ') < 0) {
                     e.note(r.ref.label() + ": REJECT outside the filter table is refused by iptables");
                 }
-                setVerdict(e, r, TableVerdict.REJECT, Verdict.DROP);
+                setVerdict(e, r, TableVerdict.REJECT, Verdict.DROP, effects);
             }
             case NAT -> {
                 if (e.natChain) {
@@ -140,24 +143,25 @@ final class Walker {
                 } else {
                     e.note(r.ref.label() + ": NAT targets outside the nat table are refused by iptables; ACCEPT assumed");
                 }
-                setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT);
+                setVerdict(e, r, TableVerdict.ACCEPT, Verdict.ACCEPT, effects);
             }
             case TPROXY -> {
-                List<String> effects = TproxyDecision.newEffects();
-                boolean accept = TproxyDecision.accept(e, (Tproxy) r.target, effects);
+                List<String> tproxy = TproxyDecision.newEffects();
+                boolean accept = TproxyDecision.accept(e, (Tproxy) r.target, tproxy);
                 e.verdict = accept ? TableVerdict.ACCEPT : TableVerdict.DROP;
-                step(e, r, accept ? Verdict.ACCEPT : Verdict.DROP, effects);
+                step(e, r, accept ? Verdict.ACCEPT : Verdict.DROP, tproxy);
             }
             default -> {
                 String reason = "cannot be evaluated offline: target " + r.target.render().substring(3);
                 boolean accept = e.choose(reason, List.of("ACCEPT", "DROP"), List.of(Double.NaN, Double.NaN)) == 0;
-                setVerdict(e, r, accept ? TableVerdict.ACCEPT : TableVerdict.DROP, accept ? Verdict.ACCEPT : Verdict.DROP);
+                setVerdict(e, r, accept ? TableVerdict.ACCEPT : TableVerdict.DROP, accept ? Verdict.ACCEPT : Verdict.DROP,
+                        effects);
             }
         }
     }
 
-    private static void setVerdict(Evaluation e, CompiledRule r, TableVerdict v, Verdict words) {
+    private static void setVerdict(Evaluation e, CompiledRule r, TableVerdict v, Verdict words, List<String> effects) {
         e.verdict = v;
-        step(e, r, words, List.of());
+        step(e, r, words, effects);
     }
 }

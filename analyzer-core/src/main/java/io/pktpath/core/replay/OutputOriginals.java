@@ -14,6 +14,8 @@ import io.pktpath.parser.iptables.model.Table;
 import io.pktpath.parser.iptables.target.Dnat;
 import io.pktpath.parser.iptables.target.Goto;
 import io.pktpath.parser.iptables.target.Jump;
+import io.pktpath.parser.iptables.target.StatementVerdict;
+import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.net.IpAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,9 +43,10 @@ final class OutputOriginals {
         }
         for (Chain chain : nat.get().chains()) {
             for (Rule rule : chain.rules()) {
-                if (rule.target() instanceof Jump j) {
+                Target verdict = StatementVerdict.verdictOf(rule.target());
+                if (verdict instanceof Jump j) {
                     callers.computeIfAbsent(j.chain(), k -> new ArrayList<>()).add(rule);
-                } else if (rule.target() instanceof Goto g) {
+                } else if (verdict instanceof Goto g) {
                     callers.computeIfAbsent(g.chain(), k -> new ArrayList<>()).add(rule);
                 } else if (rule.target() instanceof Dnat) {
                     dnatRules.add(rule);

@@ -57,6 +57,7 @@ import io.pktpath.parser.iptables.target.NoTarget;
 import io.pktpath.parser.iptables.target.Notrack;
 import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.Return;
+import io.pktpath.parser.iptables.target.StatementVerdict;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Trace;
 import io.pktpath.parser.net.IpAddress;
@@ -283,7 +284,14 @@ final class SteadyPaths {
         return options.stream().allMatch(o -> allowed.contains(o.name()));
     }
 
+    /**
+     * True if the target does the same to every packet of a flow direction and changes no state later packets read: a
+     * set statement ({@code -j SET}, alone or before a native rule's verdict) changes a set, so it is not.
+     */
     private static boolean stableTarget(Target t) {
+        if (t instanceof StatementVerdict s) {
+            return stableTarget(s.statement()) && stableTarget(s.verdict());
+        }
         return t instanceof Accept || t instanceof Drop || t instanceof Reject || t instanceof Return || t instanceof Jump
                 || t instanceof Goto || t instanceof NoTarget || t instanceof Log || t instanceof Nflog || t instanceof Mark
                 || t instanceof Connmark || t instanceof Ct || t instanceof Notrack || t instanceof Trace

@@ -15,6 +15,7 @@ import io.pktpath.parser.iptables.target.Log;
 import io.pktpath.parser.iptables.target.Nflog;
 import io.pktpath.parser.iptables.target.NoTarget;
 import io.pktpath.parser.iptables.target.Return;
+import io.pktpath.parser.iptables.target.StatementVerdict;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Trace;
 import java.util.ArrayList;
@@ -85,7 +86,9 @@ final class Shadowing {
         return true;
     }
 
-    private static boolean endsChain(Target t) {
+    /** True when a matching rule with target {@code target} ends the chain (for a statement and verdict: its verdict). */
+    private static boolean endsChain(Target target) {
+        Target t = StatementVerdict.verdictOf(target);
         return t.terminating() || t instanceof Return || t instanceof Goto;
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.pktpath.parser.iptables.IptablesSaveParser;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.net.IpFamily;
+import io.pktpath.parser.nft.NftNativeReplay;
+import io.pktpath.parser.nft.NftRulesetParser;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +17,27 @@ class ShadowingTest {
                 + "\nCOMMIT\n";
         Ruleset ruleset = IptablesSaveParser.parse("rules.txt", text, IpFamily.V4).value();
         return Shadowing.find(ruleset).stream().map(s -> s.rule().position() + " by " + s.by().position()).toList();
+    }
+
+    /** The shadowed rules of a native nft input chain (of a table with a dynamic set @seen), as translated. */
+    private static List<String> shadowedNft(String... rules) {
+        String text = "table inet pkp_sv {\n\tset seen {\n\t\ttype ipv4_addr\n\t\tflags dynamic\n\t}\n"
+                + "\tchain other {\n\t}\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t"
+                + String.join("\n\t\t", rules) + "\n\t}\n}\n";
+        NftNativeReplay natives = NftNativeReplay.of(NftRulesetParser.parse("nft.txt", text).value());
+        assertEquals(List.of("input"), natives.chains().stream().map(c -> c.name()).toList(), natives.toString());
+        return Shadowing.find(natives.ruleset(IpFamily.V4)).stream()
+                .map(s -> s.rule().position() + " by " + s.by().position()).toList();
+    }
+
+    @Test
+    void aSetStatementBeforeAVerdictEndsTheChainAsTheVerdictDoes() {
+        assertEquals(List.of("2 by 1"), shadowedNft("tcp dport 8080 add @seen { ip saddr } accept",
+                "tcp dport 8080 ip saddr 10.0.0.1 drop"));
+        assertEquals(List.of(), shadowedNft("tcp dport 8080 add @seen { ip saddr } jump other",
+                "tcp dport 8080 ip saddr 10.0.0.1 drop"), "a jump comes back");
+        assertEquals(List.of(), shadowedNft("meta mark 0x1 accept", "tcp dport 22 meta mark set 0x1 jump other",
+                "meta mark 0x1 drop"), "the mark set before the jump may change it between the two");
     }
 
     @Test

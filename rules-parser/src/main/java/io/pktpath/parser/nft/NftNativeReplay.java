@@ -13,6 +13,8 @@ import io.pktpath.parser.iptables.target.Ct;
 import io.pktpath.parser.iptables.target.Goto;
 import io.pktpath.parser.iptables.target.Jump;
 import io.pktpath.parser.iptables.target.Notrack;
+import io.pktpath.parser.iptables.target.StatementVerdict;
+import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -291,9 +293,10 @@ public final class NftNativeReplay {
                 rules.addAll(translated);
                 targets.addAll(r.jumpTargets());
                 for (Rule t : translated) {
-                    if (t.target() instanceof Jump j) {
+                    Target verdict = StatementVerdict.verdictOf(t.target());
+                    if (verdict instanceof Jump j) {
                         targets.add(j.chain());
-                    } else if (t.target() instanceof Goto g) {
+                    } else if (verdict instanceof Goto g) {
                         targets.add(g.chain());
                     }
                 }

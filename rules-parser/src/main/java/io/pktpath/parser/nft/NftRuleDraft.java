@@ -12,6 +12,7 @@ import io.pktpath.parser.iptables.target.Goto;
 import io.pktpath.parser.iptables.target.NoTarget;
 import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.Return;
+import io.pktpath.parser.iptables.target.StatementVerdict;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import java.util.Optional;
 /**
  * The iptables-save rule one native nft rule is being written as, while {@link NftSelectors} and {@link NftStatements}
  * read its words: {@code -p PROTO}, the matches before and after the one that has alternatives (an anonymous set
- * iptables cannot list in one rule: one rule per element), the verdict or statement target, and whether the rule can
- * never match this family. One draft serves one translation and is then dropped.
+ * iptables cannot list in one rule: one rule per element), the verdict or statement target (a set statement or a mark
+ * followed by a verdict: both, as a {@link StatementVerdict}), and whether the rule can never match this family. One
+ * draft serves one translation and is then dropped.
  */
 final class NftRuleDraft {
     private final NftTable table;
@@ -170,6 +172,26 @@ final class NftRuleDraft {
         return statement != null && statement.startsWith("-j SET");
     }
 
+    /**
+     * True when a verdict may end the rule here: none has, and no statement has or the one that has is a set statement
+     * or {@code meta mark set}, which the kernel applies before the verdict in the same rule.
+     */
+    boolean takesVerdict() {
+        return target instanceof NoTarget && (statement == null || hasSetStatement()
+                || statement.startsWith("-j MARK"));
+    }
+
+    /**
+     * The statement that keeps a verdict from following it, as a refusal names it ({@code notrack}, {@code a NAT
+     * statement}): empty when there is no statement, when it takes a verdict, or when a verdict is already there.
+     */
+    Optional<String> statementBeforeVerdict() {
+        if (statement == null || !(target instanceof NoTarget) || takesVerdict()) {
+            return Optional.empty();
+        }
+        return Optional.of(statement.startsWith("-j CT") ? "notrack" : "a NAT statement");
+    }
+
     /** Says why the word being read is refused. */
     void refuse(String reason) {
         why = reason;
@@ -201,7 +223,8 @@ final class NftRuleDraft {
                 return new NftRuleTranslator.Refused("its conditions are not valid as iptables matches ("
                         + String.join(" ", args(variant)) + ")");
             }
-            Target made = statement != null ? parsed.get().target() : target;
+            Target made = statement == null ? target : target instanceof NoTarget ? parsed.get().target()
+                    : new StatementVerdict(parsed.get().target(), target);
             out.add(new Rule(table.qualifiedName(), chain, position, span, text, named(parsed.get().matches()), made,
                     Optional.empty(), Optional.empty(), Optional.empty()));
         }

@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@code comment}, the statements {@code meta mark set} ({@code MARK}), {@code dnat}, {@code snat}, {@code masquerade},
  * {@code redirect} ({@link NftNatStatement}), {@code notrack}, the set statements {@code add|update|delete @set { ip saddr
  * [timeout T] }} (iptables' SET target on the dynamic set, which look-ups then match as a set: {@link NftSetStatement}),
- * and the verdicts accept, drop, reject, jump, goto and return
+ * and the verdicts accept, drop, reject, jump, goto and return, also after a set statement or {@code meta mark set} in
+ * the same rule (one rule whose target is the statement then the verdict)
  * ({@link NftStatements}). The conditions are written as an iptables-save rule and read by {@link IptablesRuleReader}
  * ({@link NftRuleDraft}), so the compiler sees the matches it knows; an anonymous set iptables cannot list in one rule
  * becomes one rule per element, which only a rule ending in a verdict allows.

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * STATEMENT") written as iptables' {@code -j SET} on the ipset-like model of the dynamic set ({@link #model}): {@code add}
  * is {@code --add-set} (an existing element keeps its timeout), {@code update} {@code --add-set --exist} (it is
  * refreshed), {@code delete} {@code --del-set}; a key of {@code ip|ip6 saddr|daddr} is the direction {@code src|dst}.
+ * A verdict after it in the same rule makes the rule's target the statement then the verdict
+ * ({@link io.pktpath.parser.iptables.target.StatementVerdict}, {@link NftRuleDraft#rules}).
  */
 final class NftSetStatement {
     /** A set statement naming its set: the statement and the set's name. */

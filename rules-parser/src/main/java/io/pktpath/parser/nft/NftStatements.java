@@ -18,7 +18,8 @@ import java.util.Set;
  * targets: {@code counter} and {@code log} (no target: the replay counts every rule), {@code accept}, {@code drop},
  * {@code reject [with ...]} ({@code REJECT --reject-with}), {@code jump}, {@code goto}, {@code return}, {@code meta mark
  * set} ({@code MARK}), {@code notrack} ({@code CT --notrack}) and the NAT statements ({@link NftNatStatement}). A rule has
- * at most one verdict or statement.
+ * at most one statement and at most one verdict; a verdict may follow a set statement or {@code meta mark set} (both
+ * kept, the statement first, as the kernel runs them), not notrack or a NAT statement.
  * Each reader returns the index after what it read, -1 when refused, {@code w.size() + 1} when a value is missing.
  */
 final class NftStatements {
@@ -51,14 +52,15 @@ final class NftStatements {
         return at;
     }
 
-    /** A verdict: {@code accept}, {@code drop}, {@code return}, {@code jump|goto CHAIN} (of the table), {@code reject}. */
+    /**
+     * A verdict: {@code accept}, {@code drop}, {@code return}, {@code jump|goto CHAIN} (of the table), {@code reject};
+     * after a set statement or a mark statement it is the rule's verdict once the statement has run.
+     */
     static int verdict(NftRuleDraft d, List<String> w, int i) {
-        if (d.hasSetStatement()) {
-            d.refuse("'" + w.get(i) + "' after a set statement (add, update, delete @set): a statement followed by a"
-                    + " verdict is not replayed");
-            return -1;
-        }
-        if (d.hasAction()) {
+        if (!d.takesVerdict()) {
+            d.statementBeforeVerdict().ifPresent(k -> d.refuse("'" + w.get(i) + "' after "
+                    + k + ": only a set statement (add, update, delete @set) or meta mark set is replayed before a"
+                    + " verdict"));
             return -1;
         }
         String word = w.get(i);

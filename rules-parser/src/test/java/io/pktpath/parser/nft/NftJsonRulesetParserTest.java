@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NftJsonRulesetParserTest {
     private static final String[] PAIRS = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward",
-            "nft-native-raw", "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "coverage"};
+            "nft-native-raw", "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage"};
 
     static String read(String name) {
         try (InputStream in = NftJsonRulesetParserTest.class.getResourceAsStream("json/" + name)) {
@@ -100,7 +100,7 @@ class NftJsonRulesetParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
-            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "coverage", "coverage2"})
+            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage", "coverage2"})
     void theJsonAndTheTextOfOneStateGiveTheSameModelAndReplay(String name) {
         NftRuleset text = text(name);
         NftRuleset json = json(name + ".json");
@@ -176,7 +176,7 @@ class NftJsonRulesetParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
-            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "coverage", "coverage2"})
+            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage", "coverage2"})
     void onOneLineEveryChainAndRuleIsFoundByItsColumn(String name) {
         String text = read(name + ".json");
         NftRuleset r = json(name + ".json");
@@ -245,6 +245,34 @@ class NftJsonRulesetParserTest {
         assertEquals(Optional.of("rule at m.json:6:11 (`add @knocked { ip saddr limit rate 10/second }`) in chain in:"
                 + " 'add @knocked { ip saddr limit rate 10/second }' keeps a limit per element (a meter): not replayed"),
                 NftNativeReplay.of(meter.value()).refusal("inet t in"));
+    }
+
+    @Test
+    void aSetOrMarkStatementBeforeAVerdictIsWrittenAsNftPrintsItAndReplayedAsOneRule() {
+        NftChain input = json("nft-set-verdict.json").tables().get(0).chains().stream()
+                .filter(c -> c.name().equals("input")).findFirst().orElseThrow();
+        assertEquals(List.of("ct state established,related accept",
+                "tcp dport 7000 counter packets 0 bytes 0 add @blocked { ip saddr timeout 10s } drop",
+                "ip saddr @blocked counter packets 0 bytes 0 update @blocked { ip saddr timeout 30s } drop",
+                "tcp dport 8080 ct state new counter packets 0 bytes 0 add @seen { ip saddr } accept",
+                "tcp dport 9090 counter packets 0 bytes 0 delete @seen { ip saddr } reject with icmp port-unreachable",
+                "tcp dport 9092 counter packets 0 bytes 0 meta mark set 0x0000002a jump marked",
+                "tcp dport 9091 ip saddr @seen counter packets 0 bytes 0 accept",
+                "tcp dport 9091 counter packets 0 bytes 0 drop"), input.rules().stream().map(NftRule::text).toList());
+        List<String> rules = new ArrayList<>();
+        String section = "";
+        for (String line : replay(json("nft-set-verdict.json"))) {
+            if (!line.startsWith("  ")) {
+                section = line;
+            } else if (section.startsWith("V4 inet pkp_sv input ")) {
+                rules.add(line);
+            }
+        }
+        assertEquals(8, rules.size(), "one IPv4 iptables rule per nft rule: " + rules);
+        assertTrue(rules.get(3).startsWith("  -A input -p tcp -m tcp --dport 8080 -m conntrack --ctstate NEW -j SET"
+                + " --add-set inet:pkp_sv:seen src -j ACCEPT | "), rules.get(3));
+        assertTrue(rules.get(5).startsWith("  -A input -p tcp -m tcp --dport 9092 -j MARK --set-xmark 0x2a/0xffffffff"
+                + " -j marked | "), rules.get(5));
     }
 
     @Test

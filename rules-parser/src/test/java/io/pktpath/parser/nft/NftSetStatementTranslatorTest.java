@@ -1,10 +1,16 @@
 package io.pktpath.parser.nft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pktpath.parser.ipset.IpSet;
+import io.pktpath.parser.iptables.target.Accept;
+import io.pktpath.parser.iptables.target.Drop;
+import io.pktpath.parser.iptables.target.SetTarget;
+import io.pktpath.parser.iptables.target.StatementVerdict;
 import io.pktpath.parser.net.IpFamily;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * nft's set statements ({@code add}, {@code update}, {@code delete @set { key [timeout T] }}) translated to iptables'
- * SET target on the dynamic set's ipset-like model, look-ups of such a set as {@code -m set}, and the forms refused.
+ * SET target on the dynamic set's ipset-like model, alone or followed by the rule's verdict (both in one rule), look-ups
+ * of such a set as {@code -m set}, and the forms refused.
  */
 class NftSetStatementTranslatorTest {
     private static final NftSet KNOCKED = new NftSet("set", "knocked", 2, 0, List.of(), false, List.of(),
@@ -29,7 +36,8 @@ class NftSetStatementTranslatorTest {
                     new NftRule("tcp dport 7001 add @knocked { ip saddr timeout 5s }", 7, Optional.empty()),
                     new NftRule("ip6 saddr @seen6 accept", 8, Optional.empty()),
                     new NftRule("update @seen6 { ip6 saddr }", 9, Optional.empty()),
-                    new NftRule("add @pairs { ip saddr . tcp dport }", 10, Optional.empty())))),
+                    new NftRule("add @pairs { ip saddr . tcp dport }", 10, Optional.empty()))),
+            new NftChain("knocked", 11, Optional.empty(), List.of())),
             List.of(KNOCKED, SEEN6, PAIRS, STATIC));
     private static final TranslatorProbe PROBE = new TranslatorProbe(TABLE, 2, 7);
 
@@ -79,8 +87,6 @@ class NftSetStatementTranslatorTest {
                 "the dynamic set @pairs has a concatenated key (ipv4_addr . inet_service): not replayed"));
         assertEquals("'add @knocked { tcp dport }': only the keys ip saddr, ip daddr, ip6 saddr and ip6 daddr are"
                 + " replayed", PROBE.refusal("add @knocked { tcp dport }"));
-        assertEquals("'drop' after a set statement (add, update, delete @set): a statement followed by a verdict is"
-                + " not replayed", PROBE.refusal("tcp dport 7001 add @knocked { ip saddr } drop"));
         assertEquals("'add @knocked { ip6 saddr }': the key ip6 saddr is not of the set's type",
                 PROBE.refusal("add @knocked { ip6 saddr }"));
         assertEquals("'add @knocked { ip saddr timeout 1500ms }': the timeout is not whole seconds, or is given to"
@@ -89,6 +95,67 @@ class NftSetStatementTranslatorTest {
                 PROBE.refusal("add @nosuch { ip saddr }"));
         assertEquals("the dynamic set @knocked is looked up by 'tcp dport @knocked': only ip|ip6 saddr|daddr look-ups of"
                 + " a set rules change are replayed", PROBE.refusal("tcp dport @knocked accept"));
+    }
+
+    @Test
+    void aSetStatementFollowedByAVerdictIsOneRuleWithTheStatementThenTheVerdict() {
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 8080 -m conntrack --ctstate NEW -j SET --add-set"
+                + " inet:pkp_ks:knocked src -j ACCEPT"), v4("tcp dport 8080 ct state new add @knocked { ip saddr } accept"));
+        assertEquals(List.of("-A input -m set --match-set inet:pkp_ks:knocked src -j SET --add-set inet:pkp_ks:knocked src"
+                + " --exist --timeout 30 -j DROP"), v4("ip saddr @knocked counter packets 2 bytes 120 update @knocked"
+                + " { ip saddr timeout 30s } drop"));
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 9090 -j SET --del-set inet:pkp_ks:knocked src -j REJECT"
+                + " --reject-with icmp-port-unreachable"), v4("tcp dport 9090 counter delete @knocked { ip saddr } reject"
+                + " with icmp port-unreachable"));
+        assertEquals(List.of("-A input -j SET --add-set inet:pkp_ks:knocked src -j knocked"),
+                v4("add @knocked { ip saddr } jump knocked"));
+        assertEquals(List.of("-A input -j SET --add-set inet:pkp_ks:knocked dst -g knocked"),
+                v4("add @knocked { ip daddr } goto knocked"));
+        assertEquals(List.of("-A input -j SET --del-set inet:pkp_ks:knocked src -j RETURN"),
+                v4("delete @knocked { ip saddr } return"));
+        assertEquals(List.of("-A input -d 10.0.0.1 -j SET --add-set inet:pkp_ks:knocked src -j DROP",
+                "-A input -d 10.0.0.2 -j SET --add-set inet:pkp_ks:knocked src -j DROP"),
+                v4("ip daddr { 10.0.0.1, 10.0.0.2 } add @knocked { ip saddr } drop"), "one rule per element, each with both");
+        assertEquals("a set iptables cannot list in one rule needs a verdict (accept, drop, reject, return, goto) or a NAT"
+                + " statement after it", PROBE.refusal("ip daddr { 10.0.0.1, 10.0.0.2 } add @knocked { ip saddr }"));
+        assertEquals(List.of(), PROBE.rules("add @knocked { ip saddr } accept", IpFamily.V6));
+    }
+
+    @Test
+    void theCombinedTargetKeepsBothAndEndsTheChainAsItsVerdictDoes() {
+        NftRuleTranslator.Translated t = assertInstanceOf(NftRuleTranslator.Translated.class,
+                PROBE.outcome("tcp dport 8080 add @knocked { ip saddr } accept", IpFamily.V4));
+        StatementVerdict sv = assertInstanceOf(StatementVerdict.class, t.rules().get(0).target());
+        SetTarget set = assertInstanceOf(SetTarget.class, sv.statement());
+        assertEquals("inet:pkp_ks:knocked", set.addSet().orElseThrow().name());
+        assertInstanceOf(Accept.class, sv.verdict());
+        assertTrue(sv.terminating());
+        assertInstanceOf(Accept.class, StatementVerdict.verdictOf(sv));
+        StatementVerdict jump = assertInstanceOf(StatementVerdict.class, PROBE.outcome("add @knocked { ip saddr } jump"
+                + " knocked", IpFamily.V4) instanceof NftRuleTranslator.Translated j ? j.rules().get(0).target() : null);
+        assertFalse(jump.terminating(), "a jump comes back");
+        StatementVerdict mark = assertInstanceOf(StatementVerdict.class, assertInstanceOf(NftRuleTranslator.Translated.class,
+                PROBE.outcome("tcp dport 22 meta mark set 0x1 accept", IpFamily.V4)).rules().get(0).target());
+        assertEquals("-j MARK --set-xmark 0x1/0xffffffff -j ACCEPT", mark.render());
+        assertThrows(IllegalArgumentException.class, () -> new StatementVerdict(new Accept(), new Drop()));
+        assertThrows(IllegalArgumentException.class, () -> new StatementVerdict(set, set));
+    }
+
+    @Test
+    void theFormsStillRefusedBeforeAVerdictSayWhy() {
+        assertTrue(PROBE.refusal("add @pairs { ip saddr . tcp dport } accept").startsWith(
+                "the dynamic set @pairs has a concatenated key (ipv4_addr . inet_service): not replayed"));
+        assertEquals("'update @knocked { ip saddr limit rate 10/second }' keeps a limit per element (a meter): not"
+                + " replayed", PROBE.refusal("update @knocked { ip saddr limit rate 10/second } drop"));
+        assertEquals("'add @knocked { ip saddr . tcp dport }' has a concatenated key: not replayed",
+                PROBE.refusal("add @knocked { ip saddr . tcp dport } accept"));
+        assertEquals("'add @knocked { ip daddr }' follows another statement or verdict: one statement per rule is"
+                + " replayed", PROBE.refusal("add @knocked { ip saddr } add @knocked { ip daddr } accept"));
+        assertEquals("'add @knocked { ip saddr }' follows another statement or verdict: one statement per rule is"
+                + " replayed", PROBE.refusal("meta mark set 0x1 add @knocked { ip saddr } accept"));
+        assertEquals("'accept' after notrack: only a set statement (add, update, delete @set) or meta mark set is"
+                + " replayed before a verdict", PROBE.refusal("notrack accept"));
+        assertEquals("'drop' is not in the replayed subset", PROBE.refusal("add @knocked { ip saddr } accept drop"));
     }
 
     @Test
