@@ -20,9 +20,12 @@ final class FlowAnswers<V> {
     private final boolean deviceMatters;
     private final boolean portsMatter;
 
-    /** At most {@code slots} answers (past them, newer answers replace older ones); which optional fields count. */
-    FlowAnswers(int slots, boolean sourceMatters, boolean deviceMatters, boolean portsMatter) {
-        this.answers = new AnswerSlots<>(slots);
+    /**
+     * Room for {@code slots} answers, growing up to {@code maxSlots} when answers keep replacing each other (past them,
+     * newer answers replace older ones); which optional fields count.
+     */
+    FlowAnswers(int slots, int maxSlots, boolean sourceMatters, boolean deviceMatters, boolean portsMatter) {
+        this.answers = new AnswerSlots<>(slots, maxSlots);
         this.sourceMatters = sourceMatters;
         this.deviceMatters = deviceMatters;
         this.portsMatter = portsMatter;

@@ -29,8 +29,15 @@ final class RouteResolver {
     /** The policy walk of IPv4 packets and what follows from it alone, by the fields the walk reads. */
     private final FlowAnswers<Lookup> lookupsV4;
 
-    /** Results kept at most per kind (the bound only caps memory). */
+    /** Room for results per kind at first. */
     static final int MAX_REMEMBERED = 1 << 15;
+    /**
+     * Room for results per kind at most (the bound only caps memory, 1 MB per kind): a table grows to it when its answers
+     * keep replacing each other, as a 30,000-service node's 25,000 endpoints make 1 << 15 slots do (its first packets'
+     * routes were looked up again and again: 2.14-2.23 times the 100-service node's cost with 1 << 15 slots, 1.98-2.03
+     * with 1 << 16; docs/benchmarks.md, "Results (session 25)").
+     */
+    static final int MAX_GROWN = 1 << 17;
 
     /**
      * What input routing learns from the policy walk and the destination alone: the outcome, its trace decision, and for
@@ -48,8 +55,8 @@ final class RouteResolver {
         this.membership = new MulticastMembership(fib.interfaces(), fib.sysctls(), fib.multicastGroups());
         PolicyWalker v4 = fib.walker(IpFamily.V4);
         boolean ports = v4.selectsProtocolOrPorts();
-        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, true, true, ports);
-        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, v4.selectsSource(), v4.selectsInputDevice(), ports);
+        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, true, true, ports);
+        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, v4.selectsSource(), v4.selectsInputDevice(), ports);
     }
 
     /** Input routing: an IPv4 packet's result is made once for its fields ({@link FlowAnswers}). */

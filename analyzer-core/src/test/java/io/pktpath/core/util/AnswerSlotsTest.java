@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The slots keep answers where a reader scanning the probes of their hash finds them, within a fixed memory. */
+/** The slots keep answers where a reader scanning the probes of their hash finds them, within a bounded memory. */
 class AnswerSlotsTest {
     /** An answer with the question it answers, as callers store them. */
     private record Answer(int question, String words) {
@@ -107,5 +107,70 @@ class AnswerSlotsTest {
         AnswerSlots<Answer> probe = new AnswerSlots<>(slots.capacity());
         probe.keep(a, new Answer(a, ""));
         return !probe.emptyAt(b, 0);
+    }
+
+    @Test
+    void aCacheWithoutAHigherBoundNeverGrows() {
+        AnswerSlots<Answer> slots = new AnswerSlots<>(16);
+        for (int q = 1; q <= 10_000; q++) {
+            slots.keep(q, new Answer(q, "a"));
+        }
+        assertEquals(16, slots.capacity());
+    }
+
+    /**
+     * Once a quarter of its slots' worth of answers have replaced others, the table doubles, up to its bound and no
+     * further; every answer kept before it grew is still found or lost, never another's, and the newest always found.
+     */
+    @Test
+    void frequentReplacementsDoubleTheTableUpToItsBound() {
+        AnswerSlots<Answer> slots = new AnswerSlots<>(16, 64);
+        Random random = new Random(5);
+        Map<Integer, Answer> reference = new HashMap<>();
+        int[] capacities = new int[3];
+        int grown = 0;
+        for (int n = 0; n < 5_000; n++) {
+            int question = 1 + random.nextInt(40);
+            Answer a = find(slots, question);
+            if (a != null) {
+                assertSame(reference.get(question), a);
+                continue;
+            }
+            int before = slots.capacity();
+            Answer made = new Answer(question, "answer " + n);
+            reference.put(question, made);
+            slots.keep(question, made);
+            assertSame(made, find(slots, question));
+            if (slots.capacity() != before) {
+                assertEquals(2 * before, slots.capacity());
+                capacities[grown++] = slots.capacity();
+            }
+        }
+        assertEquals(2, grown);
+        assertEquals(32, capacities[0]);
+        assertEquals(64, capacities[1]);
+        assertEquals(64, slots.capacity());
+    }
+
+    /** A table that grew keeps the answers of every question it can still place, under the same hashes. */
+    @Test
+    void growingKeepsTheAnswersAlreadyKept() {
+        AnswerSlots<Answer> slots = new AnswerSlots<>(8, 1024);
+        Map<Integer, Answer> kept = new HashMap<>();
+        for (int q = 1; slots.capacity() == 8; q++) {
+            Answer a = new Answer(q, "a" + q);
+            slots.keep(q, a);
+            kept.put(q, a);
+        }
+        int found = 0;
+        for (Map.Entry<Integer, Answer> e : kept.entrySet()) {
+            Answer a = find(slots, e.getKey());
+            if (a != null) {
+                assertSame(e.getValue(), a);
+                found++;
+            }
+        }
+        // what the 8 slots held before the table doubled is all there, in 16
+        assertTrue(found >= 8, "answers kept across the growth: " + found);
     }
 }
