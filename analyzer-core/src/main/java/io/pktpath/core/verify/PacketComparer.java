@@ -203,14 +203,23 @@ final class PacketComparer {
         }
         int id = kernel.family() == 10 ? -1 : last.intField("ID", -1);
         int len = FrameTies.ipLength(last, kernel.family());
-        Optional<PacketTrace> copy = ties.peek(out.get(), "out", id, len, trace.packet().frame(),
-                p -> same(last, "DST", p.dst().map(Object::toString).orElse(""))
-                        && same(last, "DPORT", p.dport() < 0 ? "" : Integer.toString(p.dport())));
+        java.util.function.Predicate<PacketSummary> sameDestination = p -> same(last, "DST",
+                p.dst().map(Object::toString).orElse("")) && same(last, "DPORT", p.dport() < 0 ? ""
+                : Integer.toString(p.dport()));
+        Optional<PacketTrace> copy = ties.peek(out.get(), "out", id, len, trace.packet().frame(), sameDestination);
+        boolean bridged = false;
+        if (copy.isEmpty() && out.equals(last.field("IN"))) {
+            // br_netfilter traced a bridged frame (IN and OUT the bridge): it leaves on one of the bridge's ports
+            copy = ties.peekOnBridgePorts(out.get(), "out", id, len, trace.packet().frame(), sameDestination);
+            bridged = copy.isPresent();
+        }
+        String egressDev = bridged ? out.get() : null;
         String pk = trace.disposition() == Disposition.FORWARDED
                 ? "FORWARDED " + after(trace).map(Tuple::toString).orElse("?") + " on "
                         + trace.route().map(r -> r.dev()).orElse("?")
                 : trace.disposition().name();
-        String k = copy.map(c -> "FORWARDED " + tuple(c.datagram()) + " on " + c.packet().iface())
+        String k = copy.map(c -> "FORWARDED " + tuple(c.datagram()) + " on "
+                        + (egressDev != null ? egressDev : c.packet().iface()))
                 .orElse("no egress frame on " + out.get() + " in the capture");
         boolean agree = copy.isPresent() ? k.equals(pk) : trace.disposition() != Disposition.FORWARDED;
         if (agree) {
