@@ -20,6 +20,7 @@ public final class Codes {
     public static final String MARTIAN = "MARTIAN";
     public static final String INVALID_DROP = "INVALID_DROP";
     public static final String FRAGMENTS_DROPPED = "FRAGMENTS_DROPPED";
+    public static final String BRIDGE_HAIRPIN_OFF = "BRIDGE_HAIRPIN_OFF";
     public static final String OUT_OF_WINDOW_RST = "OUT_OF_WINDOW_RST";
     public static final String SERVICE_NO_ENDPOINTS = "SERVICE_NO_ENDPOINTS";
     public static final String ETP_LOCAL_NO_ENDPOINT = "ETP_LOCAL_NO_ENDPOINT";

@@ -104,6 +104,8 @@ final class FailureFindings {
             case Codes.INVALID_DROP -> n + " packet(s) in conntrack state INVALID dropped";
             case Codes.FRAGMENTS_DROPPED -> n + " fragment(s) dropped by the node: their datagram never became whole"
                     + " (ipfrag_time ran out, or fragments overlapped)";
+            case Codes.BRIDGE_HAIRPIN_OFF -> n + " packet(s) DNATed back to a host behind the " + g.responsible
+                    + " they came in on, which the bridge does not send them back out of (hairpin mode off)";
             case Codes.SERVICE_NO_ENDPOINTS -> "Service without endpoints: " + n + " connection attempt(s) rejected ("
                     + KubeProxyComments.service(g.responsible) + ")";
             case Codes.ETP_LOCAL_NO_ENDPOINT -> "externalTrafficPolicy=Local service has no endpoint on this node: " + n
@@ -137,6 +139,8 @@ final class FailureFindings {
             case Codes.FRAGMENTS_DROPPED -> "Find where the missing fragments were lost before the node (a path dropping"
                     + " fragments, a firewall keeping only the first); better, avoid fragmenting: lower the sender's MTU"
                     + " or use TCP / EDNS buffer sizes below the path MTU";
+            case Codes.BRIDGE_HAIRPIN_OFF -> "Turn on hairpin mode on the bridge port (bridge link set dev PORT hairpin on;"
+                    + " Docker and kubelet's hairpin-veth do), or reach the service by the container's own address";
             case Codes.INVALID_DROP -> "Find why conntrack has no matching connection (asymmetric routing, a ct flushed or "
                     + "expired, a middlebox changing sequence numbers); nf_conntrack_tcp_be_liberal=1 is a last resort";
             case Codes.SERVICE_NO_ENDPOINTS -> "Give the Service ready endpoints: check its selector matches running, ready "

@@ -139,6 +139,8 @@ final class FailureTracker {
             case MARTIAN -> check(t, Codes.MARTIAN);
             case INVALID_STATE -> rule(t);
             case REASSEMBLY_FAILED -> new String[] {Codes.FRAGMENTS_DROPPED, "nf_defrag", "fragment reassembly"};
+            case BRIDGE_HAIRPIN_OFF -> new String[] {Codes.BRIDGE_HAIRPIN_OFF, "bridge port " + t.packet().iface(),
+                    "br_netfilter's bridged DNAT"};
             default -> null;
         };
     }

@@ -54,7 +54,7 @@ final class TargetEffects {
         switch (c.mode()) {
             case SET, SAVE -> {
                 long next = c.mode() == Connmark.Mode.SET ? (ctmark & ~c.mask()) ^ c.value()
-                        : (ctmark & ~c.ctmask()) ^ (mark & c.nfmask());
+                        : (ctmark & ~c.ctmask()) ^ ((mark & c.nfmask()) ^ c.value());
                 e.ct = Optional.of(ct.get().withCtMark(next));
                 return List.of("ctmark " + Describe.hex(ctmark) + " -> " + Describe.hex(e.ct.get().ctMark()));
             }

@@ -368,9 +368,41 @@ public final class KernelNodePath implements NodePath {
         switch (rr.kind()) {
             case LOCAL -> input(s, true);
             case BROADCAST, MULTICAST -> input(s, false);
-            case FORWARD, SEND -> forward(s, rr);
+            case FORWARD, SEND -> {
+                if (!bridgedBackToItsPort(s, rr)) {
+                    forward(s, rr);
+                }
+            }
             default -> s.end(Disposition.NOT_REPLAYABLE, "route lookup gave " + rr.kind());
         }
+    }
+
+    /**
+     * br_netfilter's bridged DNAT (br_nf_pre_routing_finish): a packet that came in on a port of a bridge, whose
+     * PREROUTING (run by the bridge) rewrote its destination to one routed out of the same bridge, is bridged to the new
+     * destination's port instead of routed. When that destination's MAC (the neighbour entry) is the packet's own source
+     * MAC, the port is the one it came in on, and the bridge does not send a frame back out its ingress port without
+     * hairpin mode (br_forward's should_deliver): the packet is freed there, before FORWARD, and its connection is never
+     * confirmed, so a retransmission is a new connection again. True when the run ended so.
+     */
+    private boolean bridgedBackToItsPort(RunState s, RouteResult rr) {
+        Packet p = s.packet;
+        if (p.physIn().isEmpty() || p.bridged() || p.macSource().isEmpty() || p.dst().equals(s.before.dst())
+                || rr.outDev().filter(p.inIface()::equals).isEmpty() || !bridgeNetfilter(p.family())) {
+            return false;
+        }
+        IpAddress nextHop = rr.nextHop().orElse(p.dst());
+        Optional<String> mac = net.neighbor(nextHop, p.inIface()).lladdr();
+        if (mac.isEmpty() || !mac.get().equalsIgnoreCase(p.macSource().get())) {
+            return false;
+        }
+        s.notes.add("br_netfilter: the DNAT to " + p.dst() + " keeps the packet on " + p.inIface() + ", so the bridge"
+                + " forwards it to " + p.dst() + "'s port (" + mac.get() + " in the neighbour table), the port "
+                + p.physIn() + " it came in on; without hairpin mode on that port the bridge does not send it back");
+        s.end(Disposition.BRIDGE_HAIRPIN_OFF, "bridged back to its ingress port " + p.physIn() + " of " + p.inIface()
+                + " after the DNAT to " + p.dst() + ": the bridge drops it (no hairpin mode), before FORWARD; its"
+                + " connection is never confirmed");
+        return true;
     }
 
     /** The INPUT hook; {@code unicast}: delivered to a local address, where a closed port refuses the packet. */

@@ -522,12 +522,19 @@ public final class ReplayLoop {
         fill(cp.summary().timeNanos() + options.lookaheadNanos());
         Tuple tuple = packet.tuple();
         String outPort = "";
+        CapturedPacket natTwin = null;
         for (CapturedPacket later : ahead) {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
             if (later.packet().isEmpty() || claimedBy.contains(later.frame()) || !sameIdentity(packet, later.packet().get())
-                    || later.payloadHash() != cp.payloadHash() || !later.packet().get().hasTuple(tuple)) {
+                    || later.payloadHash() != cp.payloadHash()) {
+                continue;
+            }
+            if (!later.packet().get().hasTuple(tuple)) {
+                if (natTwin == null && later.inbound() && later.summary().iface().equals(bridge)) {
+                    natTwin = later;
+                }
                 continue;
             }
             String where = later.summary().iface();
@@ -545,6 +552,17 @@ public final class ReplayLoop {
         if (outPort.isEmpty() && !path.staysOnBridge(packet, bridge)) {
             // sent to the gateway's MAC, the bridge's: its IP stack received it, on the bridge, whose copy the capture
             // lacks
+            if (natTwin != null && path.bridgeNetfilter(packet.family())) {
+                // br_netfilter ran PREROUTING on the bridge port, whose NAT (a reply's un-masquerade, a DNAT) rewrote the
+                // packet before the bridge handed it to IP: the bridge's copy carries the rewritten header
+                notes.add("received on bridge port " + port + " for " + packet.dst() + "; br_netfilter ran PREROUTING"
+                        + " there, so the IP stack's copy on " + bridge + " (frame " + natTwin.frame() + ") already"
+                        + " carries its NAT");
+                PacketTrace trace = replayReceived(cp, notes, asIngress(packet).withInIface(bridge)
+                        .withBridgePorts(port, "", false), false);
+                claimedBy.put(natTwin.frame(), trace);
+                return trace;
+            }
             notes.add("received on bridge port " + port + " for " + packet.dst() + ", beyond the bridge's segment: the"
                     + " IP stack received it on " + bridge + ", which the capture does not hold");
             return replayReceived(cp, notes, asIngress(packet).withInIface(bridge).withBridgePorts(port, "", false),
@@ -817,10 +835,36 @@ public final class ReplayLoop {
             return null;
         }
         BranchChoice found = BranchChoice.leavingAs(later, branches);
+        if (found == null) {
+            found = bridgedLeaving(later, cp, branches);
+        }
         if (found == null && firstLookalike[0] == null) {
             firstLookalike[0] = later;
         }
         return found;
+    }
+
+    /**
+     * The branch that leaves by bridge {@code B} as {@code later}, a frame on a port of {@code B}, when {@code cp} came in
+     * on a port of {@code B} too: with br_netfilter the bridge ran PREROUTING, and a packet whose DNAT made its route
+     * {@code B} again is bridged to the new destination's port (br_nf_pre_routing_finish_bridge), never appearing on
+     * {@code B} itself; null otherwise.
+     */
+    private BranchChoice bridgedLeaving(CapturedPacket later, CapturedPacket cp,
+                                        List<BranchEnumerator.Branch<PathRun>> branches) {
+        Optional<String> bridge = interfaces.bridgeOf(later.summary().iface());
+        if (bridge.isEmpty() || !bridge.equals(interfaces.bridgeOf(cp.summary().iface()))) {
+            return null;
+        }
+        for (int i = 0; i < branches.size(); i++) {
+            Optional<Egress> egress = branches.get(i).result().egress();
+            if (egress.isPresent() && egress.get().dev().equals(bridge.get())
+                    && later.packet().get().hasTuple(egress.get().tuple())) {
+                return new BranchChoice(i, branches.size() > 1 ? "egress frame " + later.frame() + " on "
+                        + later.summary().iface() + ", a port of " + bridge.get() : "", later);
+            }
+        }
+        return null;
     }
 
     /** An outgoing frame no other trace claimed yet that carries the same packet as {@code cp} (identity and payload). */

@@ -28,7 +28,8 @@ public enum Disposition {
     MALFORMED("malformed", true),
     NOT_REPLAYABLE("not replayable", false),
     HELD_FOR_REASSEMBLY("held for reassembly", false),
-    REASSEMBLY_FAILED("never reassembled", true);
+    REASSEMBLY_FAILED("never reassembled", true),
+    BRIDGE_HAIRPIN_OFF("bridged back to its ingress port, hairpin mode off", true);
 
     private final String words;
     private final boolean failure;

@@ -113,6 +113,26 @@ final class FrameTies {
         return Optional.empty();
     }
 
+    /**
+     * As {@link #peek}, on the ports of bridge {@code bridge}: a frame br_netfilter let through FORWARD with
+     * {@code OUT=bridge} was bridged, so it leaves on a port of the bridge and never on the bridge device itself.
+     */
+    Optional<PacketTrace> peekOnBridgePorts(String bridge, String dir, int ipId, int len, long afterFrame,
+                                            Predicate<PacketSummary> test) {
+        Optional<PacketTrace> first = Optional.empty();
+        for (Map.Entry<String, String> port : bridgeOfPort.entrySet()) {
+            if (!port.getValue().equals(bridge)) {
+                continue;
+            }
+            Optional<PacketTrace> found = peek(port.getKey(), dir, ipId, len, afterFrame, test);
+            if (found.isPresent() && (first.isEmpty()
+                    || found.get().packet().frame() < first.get().packet().frame())) {
+                first = found;
+            }
+        }
+        return first;
+    }
+
     /** Frames never tied to a kernel packet, in frame order. */
     List<PacketTrace> untied() {
         List<PacketTrace> out = new ArrayList<>();

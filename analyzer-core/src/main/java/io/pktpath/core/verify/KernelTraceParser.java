@@ -180,10 +180,13 @@ public final class KernelTraceParser {
         KernelPacketHeader h = later.headers.get(0);
         for (int i = earlier.size() - 1; i >= 0 && i >= earlier.size() - CONTINUATION_WINDOW; i--) {
             Builder b = earlier.get(i);
-            if (b.continuedBy != null || b.family != later.family || b.headers.isEmpty()) {
+            if (b.continuedBy != null || b.headers.isEmpty()) {
                 continue;
             }
             KernelPacketHeader last = b.headers.get(b.headers.size() - 1);
+            if (packetFamily(b.family, last) != packetFamily(later.family, h)) {
+                continue;
+            }
             if (sameField(last, h, "ID") && sameField(last, h, "LEN") && sameField(last, h, "SRC")
                     && sameField(last, h, "SPORT")) {
                 return b;
@@ -218,6 +221,18 @@ public final class KernelTraceParser {
                 || !sameField(first, last, "DST") || !sameField(first, last, "DPORT");
         return rerouted && sameField(last, in, "ID") && sameField(last, in, "LEN") && sameField(last, in, "DST")
                 && sameField(last, in, "DPORT");
+    }
+
+    /**
+     * The family of the packet a PACKET line shows: its own, or for an inet table's line (family 1) the one its
+     * {@code NFPROTO=} names. A packet that came in on a bridge port is traced in raw PREROUTING (family 2) and, under a
+     * new id once the bridge hands it to IP, in an inet table's FORWARD chain (family 1, NFPROTO=2): one IPv4 packet.
+     */
+    static int packetFamily(int family, KernelPacketHeader h) {
+        if (family != 1) {
+            return family;
+        }
+        return h.field("NFPROTO").map(KernelTraceParser::parseFamily).orElse(family);
     }
 
     private static Builder looped(List<Builder> earlier, Builder later) {

@@ -27,15 +27,23 @@ final class PacketComparer {
 
     /** The native chains pktpath replays ({@code inet pkp_fw:input}): their kernel steps are compared like iptables'. */
     private final java.util.Set<String> replayedNative;
+    private final java.util.Set<String> nativeDnat;
 
     PacketComparer(FrameTies ties, boolean partial) {
         this(ties, partial, java.util.Set.of());
     }
 
     PacketComparer(FrameTies ties, boolean partial, java.util.Set<String> replayedNative) {
+        this(ties, partial, replayedNative, java.util.Set.of());
+    }
+
+    /** {@code nativeDnat}: the native chains of nat prerouting/output base chains and those they reach (table:chain). */
+    PacketComparer(FrameTies ties, boolean partial, java.util.Set<String> replayedNative,
+                   java.util.Set<String> nativeDnat) {
         this.ties = ties;
         this.partial = partial;
         this.replayedNative = java.util.Set.copyOf(replayedNative);
+        this.nativeDnat = java.util.Set.copyOf(nativeDnat);
     }
 
     /** Every difference for one packet; {@code file} is the trace log its line numbers refer to. */
@@ -136,7 +144,7 @@ final class PacketComparer {
     }
 
     private Optional<Difference> nat(KernelPacket kernel, PacketTrace trace) {
-        Optional<KernelPacketHeader> seen = afterDestinationNat(kernel);
+        Optional<KernelPacketHeader> seen = afterDestinationNat(kernel, nativeDnat);
         if (seen.isEmpty()) {
             return Optional.empty();
         }
@@ -162,20 +170,26 @@ final class PacketComparer {
      * POSTROUTING or INPUT, and no PACKET line shows it. Empty when every line came before destination NAT.
      */
     static Optional<KernelPacketHeader> afterDestinationNat(KernelPacket kernel) {
+        return afterDestinationNat(kernel, java.util.Set.of());
+    }
+
+    /** As {@link #afterDestinationNat(KernelPacket)}, lines before the native DNAT chains {@code nativeDnat} too. */
+    static Optional<KernelPacketHeader> afterDestinationNat(KernelPacket kernel, java.util.Set<String> nativeDnat) {
         List<KernelPacketHeader> headers = kernel.headers();
         for (int i = headers.size() - 1; i >= 0; i--) {
             KernelPacketHeader h = headers.get(i);
             Optional<KernelStep> next = kernel.steps().stream().filter(s -> s.line() > h.line()).findFirst();
-            if (next.isPresent() && !beforeDestinationNat(next.get())) {
+            if (next.isPresent() && !beforeDestinationNat(next.get(), nativeDnat)) {
                 return Optional.of(h);
             }
         }
         return Optional.empty();
     }
 
-    private static boolean beforeDestinationNat(KernelStep step) {
+    private static boolean beforeDestinationNat(KernelStep step, java.util.Set<String> nativeDnat) {
         boolean entryHook = step.chain().equals("PREROUTING") || step.chain().equals("OUTPUT");
-        return step.table().equals("raw") || (entryHook && (step.table().equals("mangle") || step.table().equals("nat")));
+        return step.table().equals("raw") || (entryHook && (step.table().equals("mangle") || step.table().equals("nat")))
+                || step.nativeTable() && nativeDnat.contains(step.table() + ":" + step.chain());
     }
 
     /** The tuple after NAT according to pktpath: its NAT change, or the frame's own tuple when nothing was NATed. */
@@ -192,7 +206,7 @@ final class PacketComparer {
     }
 
     private Optional<Difference> egress(KernelPacket kernel, PacketTrace trace) {
-        Optional<KernelPacketHeader> seen = afterDestinationNat(kernel);
+        Optional<KernelPacketHeader> seen = afterDestinationNat(kernel, nativeDnat);
         if (seen.isEmpty()) {
             return Optional.empty();
         }
@@ -203,14 +217,23 @@ final class PacketComparer {
         }
         int id = kernel.family() == 10 ? -1 : last.intField("ID", -1);
         int len = FrameTies.ipLength(last, kernel.family());
-        Optional<PacketTrace> copy = ties.peek(out.get(), "out", id, len, trace.packet().frame(),
-                p -> same(last, "DST", p.dst().map(Object::toString).orElse(""))
-                        && same(last, "DPORT", p.dport() < 0 ? "" : Integer.toString(p.dport())));
+        java.util.function.Predicate<PacketSummary> sameDestination = p -> same(last, "DST",
+                p.dst().map(Object::toString).orElse("")) && same(last, "DPORT", p.dport() < 0 ? ""
+                : Integer.toString(p.dport()));
+        Optional<PacketTrace> copy = ties.peek(out.get(), "out", id, len, trace.packet().frame(), sameDestination);
+        boolean bridged = false;
+        if (copy.isEmpty() && out.equals(last.field("IN"))) {
+            // br_netfilter traced a bridged frame (IN and OUT the bridge): it leaves on one of the bridge's ports
+            copy = ties.peekOnBridgePorts(out.get(), "out", id, len, trace.packet().frame(), sameDestination);
+            bridged = copy.isPresent();
+        }
+        String egressDev = bridged ? out.get() : null;
         String pk = trace.disposition() == Disposition.FORWARDED
                 ? "FORWARDED " + after(trace).map(Tuple::toString).orElse("?") + " on "
                         + trace.route().map(r -> r.dev()).orElse("?")
                 : trace.disposition().name();
-        String k = copy.map(c -> "FORWARDED " + tuple(c.datagram()) + " on " + c.packet().iface())
+        String k = copy.map(c -> "FORWARDED " + tuple(c.datagram()) + " on "
+                        + (egressDev != null ? egressDev : c.packet().iface()))
                 .orElse("no egress frame on " + out.get() + " in the capture");
         boolean agree = copy.isPresent() ? k.equals(pk) : trace.disposition() != Disposition.FORWARDED;
         if (agree) {

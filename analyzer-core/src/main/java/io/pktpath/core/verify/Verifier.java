@@ -111,6 +111,45 @@ public final class Verifier {
         return out;
     }
 
+    /**
+     * The native chains that rewrite destinations: nat base chains at prerouting and output and every chain they jump or
+     * go to, as {@code inet netavark:NETAVARK-HOSTPORT-DNAT}. A kernel PACKET line printed before one of them shows the
+     * packet before its DNAT, as one before iptables' nat PREROUTING does.
+     */
+    static java.util.Set<String> nativeDestinationNatChains(Bundle bundle) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (io.pktpath.parser.nft.NftNativeReplay.ReplayedChain c : bundle.nftReplay().chains()) {
+            if (!c.nat() || !(c.hook().equals("prerouting") || c.hook().equals("output"))) {
+                continue;
+            }
+            for (IpFamily f : c.families()) {
+                bundle.nftReplay().ruleset(f).tables().stream().filter(t -> t.name().equals(c.table()))
+                        .forEach(t -> reach(t, c.name(), out));
+            }
+        }
+        return out;
+    }
+
+    private static void reach(io.pktpath.parser.iptables.model.Table table, String chain, java.util.Set<String> out) {
+        if (!out.add(table.name() + ":" + chain)) {
+            return;
+        }
+        for (io.pktpath.parser.iptables.model.Chain c : table.chains()) {
+            if (!c.name().equals(chain)) {
+                continue;
+            }
+            for (io.pktpath.parser.iptables.model.Rule r : c.rules()) {
+                io.pktpath.parser.iptables.target.Target t = io.pktpath.parser.iptables.target.StatementVerdict
+                        .verdictOf(r.target());
+                if (t instanceof io.pktpath.parser.iptables.target.Jump j) {
+                    reach(table, j.chain(), out);
+                } else if (t instanceof io.pktpath.parser.iptables.target.Goto g) {
+                    reach(table, g.chain(), out);
+                }
+            }
+        }
+    }
+
     /** The node-wide capture: {@code capture.pcap} when the bundle has one, else the analyzer's choice. */
     static Optional<Path> capture(Bundle bundle, Path bundleDir) {
         Path named = bundleDir.resolve("capture.pcap");
@@ -135,7 +174,8 @@ public final class Verifier {
         Map<String, String> bridgeOfPort = new HashMap<>();
         bundle.interfaces().forEach(i -> i.master().ifPresent(m -> bridgeOfPort.put(i.name(), m)));
         FrameTies ties = new FrameTies(traces, bridgeOfPort);
-        PacketComparer comparer = new PacketComparer(ties, !coverage.complete(), replayedNativeChains(bundle));
+        PacketComparer comparer = new PacketComparer(ties, !coverage.complete(), replayedNativeChains(bundle),
+                nativeDestinationNatChains(bundle));
         List<Difference> diffs = new ArrayList<>();
         List<UntiedPacket> untied = new ArrayList<>();
         int compared = 0;

@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(38, codes);
+        assertEquals(39, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -188,4 +188,28 @@ class KernelTraceParserTest {
         assertEquals(List.of("aa000001", "aa000002", "bb000001", "bb000002"),
                 packets.stream().map(KernelPacket::traceId).toList());
     }
+
+    @Test
+    void aBridgePortPacketTracedAgainInAnInetTableUnderANewIdIsOnePacket() {
+        // podman-netavark (kernel 6.18): web's reply came in on a port of podman0; raw PREROUTING traced it (family 2),
+        // then, once the bridge handed it to IP, netavark's inet FORWARD chain under another id (family 1, NFPROTO=2)
+        String log = """
+                PACKET: 2 5ac0c2f7 IN=podman0 MACSRC=62:e1:fa:e5:b7:59 MACDST=7a:19:92:9e:7a:2e MACPROTO=0800 SRC=10.88.0.2 DST=172.18.0.1 LEN=60 TOS=0x0 TTL=64 ID=0 DF SPORT=80 DPORT=41001 SYN ACK
+                 TRACE: 2 5ac0c2f7 raw:PREROUTING:rule:0x3:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+                 TRACE: 2 5ac0c2f7 raw:PREROUTING:policy:ACCEPT
+                PACKET: 1 ae3d8ecc IN=podman0 OUT=eth0 NFPROTO=2 MACSRC=62:e1:fa:e5:b7:59 MACDST=7a:19:92:9e:7a:2e MACPROTO=0800 SRC=10.88.0.2 DST=172.18.0.1 LEN=60 TOS=0x0 TTL=63 ID=0 DF SPORT=80 DPORT=41001 SYN ACK
+                 TRACE: 1 ae3d8ecc netavark:FORWARD:rule:0x10:ACCEPT
+                PACKET: 1 cc000001 IN=podman0 OUT=eth0 NFPROTO=10 SRC=fd00::2 DST=fd00::1 LEN=60 TC=0 HOPLIMIT=63 FLOWLBL=0 SPORT=80 DPORT=41001 SYN ACK
+                 TRACE: 1 cc000001 netavark:FORWARD:rule:0x10:ACCEPT
+                """;
+        List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", log).value();
+        assertEquals(2, packets.size(), "the IPv4 reply is one packet; the IPv6 one continues nothing");
+        KernelPacket reply = packets.get(0);
+        assertEquals("5ac0c2f7", reply.traceId());
+        assertEquals(List.of("raw:PREROUTING", "raw:PREROUTING", "inet netavark:FORWARD"),
+                reply.steps().stream().map(st -> st.table() + ":" + st.chain()).toList());
+        assertEquals(2, KernelTraceParser.packetFamily(1, reply.headers().get(1)));
+        assertEquals(10, KernelTraceParser.packetFamily(1, packets.get(1).first()));
+        assertEquals(2, KernelTraceParser.packetFamily(2, reply.first()));
+    }
 }

@@ -159,4 +159,53 @@ class PacketComparerTest {
         assertTrue(tie.how().startsWith("locally generated and looped back"), tie.how());
         assertEquals(List.of(o), ties.untied());
     }
+
+    @Test
+    void aFrameBridgedAfterBrNetfiltersForwardLeavesOnAPortOfTheBridge() {
+        // podman-netavark: dns -> web on podman0, traced by br_netfilter with IN and OUT the bridge; the capture has it
+        // only on the ports (in on veth-dns, out on veth-web)
+        String log = """
+                PACKET: 2 dd000001 IN=podman0 SRC=10.88.0.3 DST=10.88.0.2 LEN=60 TOS=0x0 TTL=64 ID=100 DF SPORT=43002 DPORT=80 SYN
+                 TRACE: 2 dd000001 raw:PREROUTING:policy:ACCEPT
+                PACKET: 2 dd000001 IN=podman0 OUT=podman0 SRC=10.88.0.3 DST=10.88.0.2 LEN=60 TOS=0x0 TTL=64 ID=100 DF SPORT=43002 DPORT=80 SYN
+                 TRACE: 2 dd000001 filter:FORWARD:policy:ACCEPT
+                """;
+        KernelPacket k = KernelTraceParser.parse("trace.txt", log).value().get(0);
+        PacketSummary in = frame(1, "veth-dns", "in", "10.88.0.3", 43002, "10.88.0.2", 80);
+        PacketSummary out = frame(2, "veth-web", "out", "10.88.0.3", 43002, "10.88.0.2", 80);
+        List<TraceStep> steps = List.of(new PolicyStep(Hook.PREROUTING, "raw", "PREROUTING", Verdict.POLICY_ACCEPT),
+                new PolicyStep(Hook.FORWARD, "filter", "FORWARD", Verdict.POLICY_ACCEPT));
+        PacketTrace t = new PacketTrace(in, FrameRole.INGRESS, steps, Disposition.FORWARDED, "bridged", Optional.empty(),
+                Optional.of(new RouteDecision(0, "", "", "", "podman0", "", "", "")), List.of(2L), List.of(), List.of(),
+                List.of(), 1);
+        PacketTrace copy = new PacketTrace(out, FrameRole.EGRESS_COPY, List.of(), Disposition.FORWARDED, "copy",
+                Optional.empty(), t.route(), List.of(1L), List.of(), List.of(), List.of(), 1);
+        java.util.Map<String, String> ports = java.util.Map.of("veth-dns", "podman0", "veth-web", "podman0");
+        FrameTies ties = new FrameTies(List.of(t, copy), ports);
+        assertEquals(Optional.of(t), ties.tie(k).trace());
+        assertEquals(List.of(), new PacketComparer(ties, false).compare(k, "trace.txt", t, false));
+        FrameTies unbridged = new FrameTies(List.of(t, copy));
+        unbridged.tie(k);
+        List<Difference> d = new PacketComparer(unbridged, false).compare(k, "trace.txt", t, false);
+        assertEquals(1, d.size(), "without the bridge's ports the egress frame is not found: " + d);
+        assertEquals("no egress frame on podman0 in the capture", d.get(0).kernel());
+    }
+
+    @Test
+    void aPacketLineBeforeANativeDnatChainShowsThePacketBeforeItsDnat() {
+        // podman-netavark: web's SYN to its own published port, DNATed by netavark's chains and then dropped by the
+        // bridge: no PACKET line shows it after the DNAT
+        String log = """
+                PACKET: 2 ee000001 IN=podman0 SRC=10.88.0.2 DST=172.18.0.2 LEN=60 TOS=0x0 TTL=64 ID=7 DF SPORT=43004 DPORT=8080 SYN
+                 TRACE: 2 ee000001 raw:PREROUTING:policy:ACCEPT
+                PACKET: 1 ee000001 IN=podman0 NFPROTO=2 SRC=10.88.0.2 DST=172.18.0.2 LEN=60 TOS=0x0 TTL=64 ID=7 DF SPORT=43004 DPORT=8080 SYN
+                 TRACE: 1 ee000001 netavark:PREROUTING:rule:0x16:JUMP:NETAVARK-HOSTPORT-DNAT
+                 TRACE: 1 ee000001 netavark:NETAVARK-HOSTPORT-DNAT:rule:0x18:ACCEPT
+                """;
+        KernelPacket k = KernelTraceParser.parse("trace.txt", log).value().get(0);
+        assertTrue(PacketComparer.afterDestinationNat(k).isPresent(), "unknown native chains: taken as after the DNAT");
+        assertEquals(Optional.empty(), PacketComparer.afterDestinationNat(k,
+                java.util.Set.of("inet netavark:PREROUTING", "inet netavark:NETAVARK-HOSTPORT-DNAT")));
+    }
 }
+

@@ -18,13 +18,16 @@ import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The iptables-save rule one native nft rule is being written as, while {@link NftSelectors} and {@link NftStatements}
  * read its words: {@code -p PROTO}, the matches before and after the one that has alternatives (an anonymous set
- * iptables cannot list in one rule: one rule per element), the verdict or statement target (a set statement or a mark
- * followed by a verdict: both, as a {@link StatementVerdict}), and whether the rule can never match this family. One
- * draft serves one translation and is then dropped.
+ * iptables cannot list in one rule: one rule per element), the verdict or statement target (a set statement, a mark or a
+ * {@code ct mark set} followed by a verdict, or a {@code ct mark set} followed by a NAT statement: both, as a
+ * {@link StatementVerdict}), and whether the rule can never match this family. One draft serves one translation and is
+ * then dropped.
  */
 final class NftRuleDraft {
     private final NftTable table;
@@ -43,6 +46,8 @@ final class NftRuleDraft {
     private Target target = new NoTarget();
     /** A statement's iptables target ({@code -j DNAT --to-destination ...}, {@code -j MARK --or-mark ...}), if any. */
     private String statement;
+    /** A {@code ct mark set} ({@code CONNMARK}) run before the rule's verdict or NAT statement, if any. */
+    private Target ctMarkStatement;
     /** The {@code numgen} draw of the map element this draft is, if any: its statistic match is named as nft does. */
     private NftNumgen.Draw draw;
     /** Why the word read last is refused, when more can be said than "not in the replayed subset". */
@@ -112,6 +117,27 @@ final class NftRuleDraft {
         protocolAlternatives = true;
     }
 
+    /**
+     * Gives each protocol alternative ({@code -p tcp}, {@code -p udp}) its own port match, {@code match} of the protocol
+     * ({@code th dport 53} after {@code meta l4proto { tcp, udp }}); false, changing nothing, when the alternatives are
+     * not protocols or one of them is not in {@code withPorts}.
+     */
+    boolean portsForEachProtocol(Set<String> withPorts, Function<String, String> match) {
+        if (!protocolAlternatives) {
+            return false;
+        }
+        List<String> each = new ArrayList<>(alternatives.size());
+        for (String alternative : alternatives) {
+            String proto = alternative.startsWith("-p ") ? alternative.substring(3) : "";
+            if (!withPorts.contains(proto)) {
+                return false;
+            }
+            each.add(alternative + " " + match.apply(proto));
+        }
+        alternatives = List.copyOf(each);
+        return true;
+    }
+
     /** A match written after {@code -p}, before the alternatives. */
     void addFixed(String match) {
         fixed.add(match);
@@ -165,6 +191,16 @@ final class NftRuleDraft {
     /** A statement's iptables target text ({@code -j MARK --set-xmark 0x4000/0xffffffff}). */
     void statement(String iptablesTarget) {
         statement = iptablesTarget;
+    }
+
+    /** A {@code ct mark set} statement: the rule's target alone, or run before its verdict or NAT statement. */
+    void ctMarkStatement(Target connmark) {
+        ctMarkStatement = connmark;
+    }
+
+    /** True when a statement of any kind (also {@code ct mark set}) or a verdict is already there. */
+    boolean hasStatementOrVerdict() {
+        return hasAction() || ctMarkStatement != null;
     }
 
     /** True when the rule's statement is a set statement ({@code -j SET}). */
@@ -225,6 +261,9 @@ final class NftRuleDraft {
             }
             Target made = statement == null ? target : target instanceof NoTarget ? parsed.get().target()
                     : new StatementVerdict(parsed.get().target(), target);
+            if (ctMarkStatement != null) {
+                made = made instanceof NoTarget ? ctMarkStatement : new StatementVerdict(ctMarkStatement, made);
+            }
             out.add(new Rule(table.qualifiedName(), chain, position, span, text, named(parsed.get().matches()), made,
                     Optional.empty(), Optional.empty(), Optional.empty()));
         }

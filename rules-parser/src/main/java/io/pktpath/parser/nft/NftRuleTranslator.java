@@ -12,16 +12,17 @@ import java.util.Optional;
  * Translates one rule of a native nftables chain into the iptables rule model, for one IP family, when it uses
  * only the replayed subset: {@code ip|ip6 saddr|daddr}, {@code tcp|udp sport|dport}, {@code meta l4proto},
  * {@code ip protocol}, {@code ip6 nexthdr}, {@code meta nfproto}, {@code iifname|oifname|iif|oif}, {@code ct state},
- * {@code ct status dnat|snat}, {@code meta mark} (also masked: {@code meta mark & 0x4000 == 0}), {@code icmp|icmpv6
- * type}, {@code th dport} after a protocol, {@code fib daddr|saddr type} (each with {@code !=} and anonymous or named
- * sets; {@link NftSelectors}), the reverse-path check {@code fib saddr [. mark] [. iif] oif missing|exists}
- * ({@code -m rpfilter}), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map}, concatenated keys,
- * {@code numgen random mod N}: one rule per element; {@link NftSetExpansion}), {@code counter}, {@code log},
- * {@code comment}, the statements {@code meta mark set} ({@code MARK}), {@code dnat}, {@code snat}, {@code masquerade},
- * {@code redirect} ({@link NftNatStatement}), {@code notrack}, the set statements {@code add|update|delete @set { ip saddr
- * [timeout T] }} (iptables' SET target on the dynamic set, which look-ups then match as a set: {@link NftSetStatement}),
- * and the verdicts accept, drop, reject, jump, goto and return, also after a set statement or {@code meta mark set} in
- * the same rule (one rule whose target is the statement then the verdict)
+ * {@code ct status dnat|snat}, {@code meta mark} and {@code ct mark} (also masked: {@code meta mark & 0x4000 == 0}),
+ * {@code icmp|icmpv6 type}, {@code th dport} after a protocol or a set of them, {@code fib daddr|saddr type} (each with
+ * {@code !=} and anonymous or named sets; {@link NftSelectors}), the reverse-path check {@code fib saddr [. mark] [. iif]
+ * oif missing|exists} ({@code -m rpfilter}), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map},
+ * concatenated keys, {@code numgen random mod N}: one rule per element; {@link NftSetExpansion}), {@code counter},
+ * {@code log}, {@code comment}, the statements {@code meta mark set} ({@code MARK}), {@code ct mark set}
+ * ({@code CONNMARK}), {@code dnat}, {@code snat}, {@code masquerade}, {@code redirect} ({@link NftNatStatement}),
+ * {@code notrack}, the set statements {@code add|update|delete @set { ip saddr [timeout T] }} (iptables' SET target on
+ * the dynamic set, which look-ups then match as a set: {@link NftSetStatement}), and the verdicts accept, drop, reject,
+ * jump, goto and return, also after a set statement, {@code meta mark set} or {@code ct mark set} in the same rule, and
+ * a NAT statement after {@code ct mark set} (one rule whose target is the statement then the verdict)
  * ({@link NftStatements}). The conditions are written as an iptables-save rule and read by {@link IptablesRuleReader}
  * ({@link NftRuleDraft}), so the compiler sees the matches it knows; an anonymous set iptables cannot list in one rule
  * becomes one rule per element, which only a rule ending in a verdict allows.

@@ -13,8 +13,8 @@ import java.util.Set;
  * Reads the selectors of a native nft rule (nft(8) "PAYLOAD EXPRESSION", "META EXPRESSIONS", "CONNTRACK EXPRESSIONS",
  * "FIB EXPRESSIONS") into the iptables matches of the same test: addresses ({@code -s}/{@code -d}), ports
  * ({@code -m tcp|udp|multiport}), protocols ({@code -p}), interfaces ({@code -i}/{@code -o}), {@code ct state} and
- * {@code ct status dnat|snat} ({@code -m conntrack}), marks ({@code -m mark}), {@code fib ... type}
- * ({@code -m addrtype}) and ICMP types ({@code -m icmp|icmp6}). Each reader takes the words and the index of its
+ * {@code ct status dnat|snat} ({@code -m conntrack}), marks ({@code -m mark}), ct marks ({@code -m connmark}),
+ * {@code fib ... type} ({@code -m addrtype}) and ICMP types ({@code -m icmp|icmp6}). Each reader takes the words and the index of its
  * selector and returns the index after it: -1 when refused, {@code w.size() + 1} when the rule ends before its value.
  */
 final class NftSelectors {
@@ -156,12 +156,53 @@ final class NftSelectors {
      * before it) says which; without one it is refused, as iptables' port matches need {@code -p}.
      */
     static int transportHeader(NftRuleDraft d, List<String> w, int i) {
-        if (d.protocol() == null || d.hasProtocolAlternatives() || !PORT_PROTOCOLS.contains(d.protocol())) {
+        if (d.hasProtocolAlternatives()) {
+            return portsOfEachProtocol(d, w, i);
+        }
+        if (d.protocol() == null || !PORT_PROTOCOLS.contains(d.protocol())) {
             d.refuse("'th " + (i + 1 < w.size() ? w.get(i + 1) : "") + "' needs one protocol with ports before it"
                     + " (meta l4proto tcp)");
             return -1;
         }
         return ports(d, w, i, d.protocol());
+    }
+
+    /**
+     * {@code th dport|sport VALUE} after a set of protocols ({@code meta l4proto { tcp, udp } th dport 53}, netavark's
+     * DNS rule): the transport header's port of whichever protocol the packet has, so each protocol alternative gets its
+     * own port match ({@code -p tcp -m tcp --dport 53}, {@code -p udp -m udp --dport 53}); refused when a protocol of
+     * the set has no ports.
+     */
+    private static int portsOfEachProtocol(NftRuleDraft d, List<String> w, int i) {
+        if (i + 2 >= w.size()) {
+            return -1;
+        }
+        String field = w.get(i + 1);
+        if (!field.equals("dport") && !field.equals("sport")) {
+            return -1;
+        }
+        int v = operand(w, i + 2);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 2).equals("!=");
+        List<String> elements = NftRuleTokens.elements(w.get(v)).stream().map(e -> e.replace('-', ':')).toList();
+        if (elements.isEmpty() || elements.stream().anyMatch(e -> !isPortOrRange(e))) {
+            return -1;
+        }
+        int slots = elements.stream().mapToInt(e -> e.contains(":") ? 2 : 1).sum();
+        if (elements.size() > 1 && slots > MULTIPORT_MAX) {
+            return -1;
+        }
+        String not = neg ? "! " : "";
+        boolean each = d.portsForEachProtocol(PORT_PROTOCOLS, proto -> elements.size() > 1
+                ? "-m multiport " + not + "--" + field + "s " + String.join(",", elements)
+                : "-m " + proto + " " + not + "--" + field + " " + elements.get(0));
+        if (!each) {
+            d.refuse("'th " + field + "' needs protocols with ports before it (meta l4proto { tcp, udp })");
+            return -1;
+        }
+        return v + 1;
     }
 
     private static int ports(NftRuleDraft d, List<String> w, int i, String proto) {
@@ -260,6 +301,9 @@ final class NftSelectors {
         if (i + 2 < w.size() && w.get(i + 1).equals("status")) {
             return ctStatus(d, w, i);
         }
+        if (i + 2 < w.size() && w.get(i + 1).equals("mark")) {
+            return w.get(i + 2).equals("set") ? NftStatements.ctMarkSet(d, w, i + 3) : markTest(d, w, i + 2, "connmark");
+        }
         if (i + 2 >= w.size() || !w.get(i + 1).equals("state")) {
             return -1;
         }
@@ -307,8 +351,18 @@ final class NftSelectors {
         if (i < w.size() && w.get(i).equals("set")) {
             return NftStatements.markSet(d, w, i + 1);
         }
+        return markTest(d, w, i, "mark");
+    }
+
+    /**
+     * A test of the packet's mark ({@code module} {@code mark}) or of its connection's ({@code connmark}: {@code ct mark
+     * 0x1}, {@code ct mark & 0x00001000 == 0x00001000}), plain or masked, from the word after {@code mark} at
+     * {@code w[i]}. Without a conntrack entry a ct mark test fails either way, {@code !=} too: nft's ct expression
+     * breaks the rule and xt_connmark returns false before its invert, so {@code -m connmark} is the same test.
+     */
+    private static int markTest(NftRuleDraft d, List<String> w, int i, String module) {
         if (i < w.size() && (w.get(i).equals("&") || w.get(i).equals("and"))) {
-            return maskedMark(d, w, i + 1);
+            return maskedMark(d, w, i + 1, module);
         }
         int v = operand(w, i);
         if (noValue(w, v)) {
@@ -319,12 +373,15 @@ final class NftSelectors {
         if (!MARK.matcher(value).matches()) {
             return -1;
         }
-        d.addTail("-m mark " + (neg ? "! " : "") + "--mark " + value);
+        d.addTail("-m " + module + " " + (neg ? "! " : "") + "--mark " + value);
         return v + 1;
     }
 
-    /** {@code meta mark & MASK == VALUE} (or {@code !=}, or {@code mark and MASK == VALUE}): {@code -m mark --mark V/M}. */
-    private static int maskedMark(NftRuleDraft d, List<String> w, int i) {
+    /**
+     * {@code meta mark & MASK == VALUE} (or {@code !=}, or {@code mark and MASK == VALUE}; {@code ct mark & ...} with
+     * {@code module} connmark): {@code -m mark --mark V/M}.
+     */
+    private static int maskedMark(NftRuleDraft d, List<String> w, int i, String module) {
         if (i >= w.size() || !MARK.matcher(w.get(i)).matches()) {
             return -1;
         }
@@ -337,7 +394,7 @@ final class NftSelectors {
         if (!MARK.matcher(w.get(v)).matches()) {
             return -1;
         }
-        d.addTail("-m mark " + (neg ? "! " : "") + "--mark " + w.get(v) + "/" + mask);
+        d.addTail("-m " + module + " " + (neg ? "! " : "") + "--mark " + w.get(v) + "/" + mask);
         return v + 1;
     }
 

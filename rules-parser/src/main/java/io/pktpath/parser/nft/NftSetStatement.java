@@ -101,7 +101,7 @@ final class NftSetStatement {
             d.refuse("'" + said + "' is not '" + op + " @set { key }'");
             return -1;
         }
-        if (d.hasAction()) {
+        if (d.hasStatementOrVerdict()) {
             d.refuse("'" + said + "' follows another statement or verdict: one statement per rule is replayed");
             return -1;
         }

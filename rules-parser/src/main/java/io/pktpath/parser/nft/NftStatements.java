@@ -1,9 +1,11 @@
 package io.pktpath.parser.nft;
 
 import io.pktpath.parser.iptables.target.Accept;
+import io.pktpath.parser.iptables.target.Connmark;
 import io.pktpath.parser.iptables.target.Drop;
 import io.pktpath.parser.iptables.target.Goto;
 import io.pktpath.parser.iptables.target.Jump;
+import io.pktpath.parser.iptables.target.MarkOp;
 import io.pktpath.parser.iptables.target.Reject;
 import io.pktpath.parser.iptables.target.RejectWith;
 import io.pktpath.parser.iptables.target.Return;
@@ -17,9 +19,10 @@ import java.util.Set;
  * Reads the statements and verdicts of a native nft rule (nft(8) "STATEMENTS", "VERDICT STATEMENT") into iptables
  * targets: {@code counter} and {@code log} (no target: the replay counts every rule), {@code accept}, {@code drop},
  * {@code reject [with ...]} ({@code REJECT --reject-with}), {@code jump}, {@code goto}, {@code return}, {@code meta mark
- * set} ({@code MARK}), {@code notrack} ({@code CT --notrack}) and the NAT statements ({@link NftNatStatement}). A rule has
- * at most one statement and at most one verdict; a verdict may follow a set statement or {@code meta mark set} (both
- * kept, the statement first, as the kernel runs them), not notrack or a NAT statement.
+ * set} ({@code MARK}), {@code ct mark set} ({@code CONNMARK}), {@code notrack} ({@code CT --notrack}) and the NAT
+ * statements ({@link NftNatStatement}). A rule has at most one statement and at most one verdict; a verdict may follow
+ * a set statement, {@code meta mark set} or {@code ct mark set} (both kept, the statement first, as the kernel runs
+ * them), not notrack or a NAT statement; a NAT statement may follow {@code ct mark set}.
  * Each reader returns the index after what it read, -1 when refused, {@code w.size() + 1} when a value is missing.
  */
 final class NftStatements {
@@ -144,7 +147,7 @@ final class NftStatements {
      * which does not end the rule.
      */
     static int markSet(NftRuleDraft d, List<String> w, int i) {
-        if (d.hasAction()) {
+        if (d.hasStatementOrVerdict()) {
             return -1;
         }
         if (i < w.size() && NftSelectors.MARK.matcher(w.get(i)).matches()) {
@@ -169,12 +172,57 @@ final class NftStatements {
     }
 
     /**
+     * {@code ct mark set VALUE}, {@code ct mark set meta mark} or {@code ct mark set meta mark | V} ({@code or},
+     * {@code ^}/{@code xor}, {@code &}/{@code and}; {@code mark} without {@code meta} as older nft prints it), from the
+     * word after {@code set}: nft_ct's set of the connection's mark, from a constant ({@code CONNMARK --set-xmark
+     * V/0xffffffff}) or from the packet's mark through nft's bitwise {@code (mark & mask) ^ xor} ({@code |} is mask
+     * {@code ~V}, xor {@code V}), which is {@code CONNMARK --save-mark} with that mask and xor. The packet's mark is
+     * unchanged; without a conntrack entry nothing is set. It may be the rule's only statement or come before its verdict
+     * or its NAT statement (netavark's {@code ct mark set meta mark | 0x00001000 dnat ip to 10.88.0.2:80}).
+     */
+    static int ctMarkSet(NftRuleDraft d, List<String> w, int i) {
+        if (d.hasStatementOrVerdict()) {
+            d.refuse("'ct mark set' after another statement or a verdict is not in the replayed subset");
+            return -1;
+        }
+        if (i >= w.size()) {
+            return w.size() + 1;
+        }
+        long all = 0xffffffffL;
+        if (NftSelectors.MARK.matcher(w.get(i)).matches()) {
+            long value = Long.decode(w.get(i)) & all;
+            d.ctMarkStatement(new Connmark(Connmark.Mode.SET, value, all, all, all, MarkOp.SET_XMARK));
+            return i + 1;
+        }
+        int at = w.get(i).equals("meta") ? i + 1 : i;
+        if (at >= w.size() || !w.get(at).equals("mark")) {
+            return -1;
+        }
+        if (at + 2 >= w.size() || !NftSelectors.MARK.matcher(w.get(at + 2)).matches()) {
+            d.ctMarkStatement(new Connmark(Connmark.Mode.SAVE, 0, 0, all, all, MarkOp.SET_XMARK));
+            return at + 1;
+        }
+        long v = Long.decode(w.get(at + 2)) & all;
+        long[] maskXor = switch (w.get(at + 1)) {
+            case "|", "or" -> new long[] {~v & all, v};
+            case "^", "xor" -> new long[] {all, v};
+            case "&", "and" -> new long[] {v, 0};
+            default -> null;
+        };
+        if (maskXor == null) {
+            return -1;
+        }
+        d.ctMarkStatement(new Connmark(Connmark.Mode.SAVE, maskXor[1], 0, maskXor[0], all, MarkOp.SET_XMARK));
+        return at + 3;
+    }
+
+    /**
      * {@code notrack} at {@code w[i]}: the packet gets no conntrack entry (nft_notrack: it reads {@code ct state
      * untracked} from then on), as iptables' {@code CT --notrack}, which does not end the rule either. It only takes
      * effect before conntrack's lookup; which chains may hold it {@link NftNativeReplay} decides.
      */
     static int notrack(NftRuleDraft d, int i) {
-        if (d.hasAction()) {
+        if (d.hasStatementOrVerdict()) {
             return -1;
         }
         d.statement("-j CT --notrack");

@@ -5,22 +5,25 @@ import java.util.Optional;
 
 /**
  * One native nft rule's statement followed by its verdict ({@code add @seen { ip saddr } accept}, {@code meta mark set
- * 0x1 drop}): the kernel applies the statement ({@link SetTarget} or {@link Mark}) and then takes the verdict, in one
- * rule with one counter, which iptables can only write as two rules. The rule ends the traversal exactly when its
+ * 0x1 drop}, {@code ct mark set meta mark | 0x1000 dnat ip to 10.88.0.2:80}): the kernel applies the statement
+ * ({@link SetTarget}, {@link Mark} or {@link Connmark}) and then takes the verdict (a NAT statement's mapping is one), in
+ * one rule with one counter, which iptables can only write as two rules. The rule ends the traversal exactly when its
  * verdict does; it renders as the two iptables targets in that order.
  */
 public record StatementVerdict(Target statement, Target verdict) implements Target {
     public StatementVerdict {
         Objects.requireNonNull(statement, "statement");
         Objects.requireNonNull(verdict, "verdict");
-        if (!(statement instanceof SetTarget || statement instanceof Mark)) {
-            throw new IllegalArgumentException("a statement before a verdict is a SET or MARK target, not "
+        if (!(statement instanceof SetTarget || statement instanceof Mark || statement instanceof Connmark)) {
+            throw new IllegalArgumentException("a statement before a verdict is a SET, MARK or CONNMARK target, not "
                     + statement.render());
         }
         if (!(verdict instanceof Accept || verdict instanceof Drop || verdict instanceof Reject
-                || verdict instanceof Return || verdict instanceof Jump || verdict instanceof Goto)) {
-            throw new IllegalArgumentException("the verdict after a statement is ACCEPT, DROP, REJECT, RETURN, a jump"
-                    + " or a goto, not " + verdict.render());
+                || verdict instanceof Return || verdict instanceof Jump || verdict instanceof Goto
+                || verdict instanceof Dnat || verdict instanceof Snat || verdict instanceof Masquerade
+                || verdict instanceof Redirect)) {
+            throw new IllegalArgumentException("the verdict after a statement is ACCEPT, DROP, REJECT, RETURN, a jump,"
+                    + " a goto or a NAT target, not " + verdict.render());
         }
     }
 
