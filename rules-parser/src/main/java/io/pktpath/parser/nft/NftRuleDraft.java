@@ -22,8 +22,8 @@ import java.util.Optional;
 /**
  * The iptables-save rule one native nft rule is being written as, while {@link NftSelectors} and {@link NftStatements}
  * read its words: {@code -p PROTO}, the matches before and after the one that has alternatives (an anonymous set
- * iptables cannot list in one rule: one rule per element), the verdict or statement target (a set statement or a mark
- * followed by a verdict: both, as a {@link StatementVerdict}), and whether the rule can never match this family. One
+ * iptables cannot list in one rule: one rule per element), the verdict or statement target (a set statement, a mark or
+ * a ct mark followed by a verdict: both, as a {@link StatementVerdict}), and whether the rule can never match this family. One
  * draft serves one translation and is then dropped.
  */
 final class NftRuleDraft {
@@ -173,12 +173,12 @@ final class NftRuleDraft {
     }
 
     /**
-     * True when a verdict may end the rule here: none has, and no statement has or the one that has is a set statement
-     * or {@code meta mark set}, which the kernel applies before the verdict in the same rule.
+     * True when a verdict may end the rule here: none has, and no statement has or the one that has is a set statement,
+     * {@code meta mark set} or {@code ct mark set}, which the kernel applies before the verdict in the same rule.
      */
     boolean takesVerdict() {
         return target instanceof NoTarget && (statement == null || hasSetStatement()
-                || statement.startsWith("-j MARK"));
+                || statement.startsWith("-j MARK") || statement.startsWith("-j CONNMARK"));
     }
 
     /**
@@ -240,9 +240,10 @@ final class NftRuleDraft {
                 ? new NumgenMatch(s, draw.draw(), draw.picked(), draw.notPicked()) : m).toList();
     }
 
-    /** A NAT statement (not MARK) is the rule's target: it goes in iptables' nat table. */
+    /** A NAT statement (not MARK, CONNMARK or SET) is the rule's target: it goes in iptables' nat table. */
     private boolean isNat() {
-        return statement != null && !statement.startsWith("-j MARK") && !statement.startsWith("-j SET");
+        return statement != null && !statement.startsWith("-j MARK") && !statement.startsWith("-j SET")
+                && !statement.startsWith("-j CONNMARK");
     }
 
     private List<String> args(String variant) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * One native nft rule's statement followed by its verdict ({@code add @seen { ip saddr } accept}, {@code meta mark set
- * 0x1 drop}): the kernel applies the statement ({@link SetTarget} or {@link Mark}) and then takes the verdict, in one
+ * 0x1 drop}, {@code ct mark set 0x10 accept}): the kernel applies the statement ({@link SetTarget}, {@link Mark} or
+ * {@link Connmark}) and then takes the verdict, in one
  * rule with one counter, which iptables can only write as two rules. The rule ends the traversal exactly when its
  * verdict does; it renders as the two iptables targets in that order.
  */
@@ -13,8 +14,8 @@ public record StatementVerdict(Target statement, Target verdict) implements Targ
     public StatementVerdict {
         Objects.requireNonNull(statement, "statement");
         Objects.requireNonNull(verdict, "verdict");
-        if (!(statement instanceof SetTarget || statement instanceof Mark)) {
-            throw new IllegalArgumentException("a statement before a verdict is a SET or MARK target, not "
+        if (!(statement instanceof SetTarget || statement instanceof Mark || statement instanceof Connmark)) {
+            throw new IllegalArgumentException("a statement before a verdict is a SET, MARK or CONNMARK target, not "
                     + statement.render());
         }
         if (!(verdict instanceof Accept || verdict instanceof Drop || verdict instanceof Reject
