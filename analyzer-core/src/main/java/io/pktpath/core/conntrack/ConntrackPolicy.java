@@ -18,6 +18,7 @@ import io.pktpath.parser.iptables.target.Netmap;
 import io.pktpath.parser.iptables.target.Notrack;
 import io.pktpath.parser.iptables.target.Redirect;
 import io.pktpath.parser.iptables.target.Snat;
+import io.pktpath.parser.iptables.target.StatementVerdict;
 import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.UnsupportedTarget;
 import java.util.Optional;
@@ -61,7 +62,8 @@ public final class ConntrackPolicy {
     }
 
     private static Optional<String> reason(Rule rule) {
-        Target t = rule.target();
+        // a native nft rule's statement before its verdict (ct mark set ... accept) needs conntrack as its target would
+        Target t = StatementVerdict.statementOf(rule.target()).orElse(rule.target());
         if (t instanceof Dnat || t instanceof Snat || t instanceof Masquerade || t instanceof Redirect
                 || t instanceof Netmap || t instanceof Connmark || t instanceof Ct || t instanceof Notrack
                 || t instanceof UnsupportedTarget u && CT_TARGETS.contains(u.name())) {

@@ -209,12 +209,12 @@ final class NftRuleDraft {
     }
 
     /**
-     * True when a verdict may end the rule here: none has, and no statement has or the one that has is a set statement
-     * or {@code meta mark set}, which the kernel applies before the verdict in the same rule.
+     * True when a verdict may end the rule here: none has, and no statement has or the one that has is a set statement,
+     * {@code meta mark set} or {@code ct mark set}, which the kernel applies before the verdict in the same rule.
      */
     boolean takesVerdict() {
         return target instanceof NoTarget && (statement == null || hasSetStatement()
-                || statement.startsWith("-j MARK"));
+                || statement.startsWith("-j MARK") || statement.startsWith("-j CONNMARK"));
     }
 
     /**
@@ -279,9 +279,10 @@ final class NftRuleDraft {
                 ? new NumgenMatch(s, draw.draw(), draw.picked(), draw.notPicked()) : m).toList();
     }
 
-    /** A NAT statement (not MARK) is the rule's target: it goes in iptables' nat table. */
+    /** A NAT statement (not MARK, CONNMARK or SET) is the rule's target: it goes in iptables' nat table. */
     private boolean isNat() {
-        return statement != null && !statement.startsWith("-j MARK") && !statement.startsWith("-j SET");
+        return statement != null && !statement.startsWith("-j MARK") && !statement.startsWith("-j SET")
+                && !statement.startsWith("-j CONNMARK");
     }
 
     private List<String> args(String variant) {

@@ -296,13 +296,13 @@ final class NftSelectors {
         return d.condition("", in ? "-i " : "-o ", neg, names, false) ? v + 1 : -1;
     }
 
-    /** {@code ct state STATES} ({@code -m conntrack --ctstate}) or {@code ct status ...}. */
+    /** {@code ct state STATES} ({@code -m conntrack --ctstate}), {@code ct status ...} or {@code ct mark ...}. */
     static int ct(NftRuleDraft d, List<String> w, int i) {
         if (i + 2 < w.size() && w.get(i + 1).equals("status")) {
             return ctStatus(d, w, i);
         }
-        if (i + 2 < w.size() && w.get(i + 1).equals("mark")) {
-            return w.get(i + 2).equals("set") ? NftStatements.ctMarkSet(d, w, i + 3) : markTest(d, w, i + 2, "connmark");
+        if (i + 1 < w.size() && w.get(i + 1).equals("mark")) {
+            return ctMark(d, w, i + 2);
         }
         if (i + 2 >= w.size() || !w.get(i + 1).equals("state")) {
             return -1;
@@ -395,6 +395,47 @@ final class NftSelectors {
             return -1;
         }
         d.addTail("-m " + module + " " + (neg ? "! " : "") + "--mark " + w.get(v) + "/" + mask);
+        return v + 1;
+    }
+
+    /**
+     * The words after {@code ct mark} at {@code w[i]}: the statement {@code ct mark set} ({@link NftStatements#ctMarkSet}),
+     * or a test of the connection's mark, {@code ct mark V}, {@code ct mark != V} or {@code ct mark & M == V}: xt_connmark's
+     * {@code -m connmark --mark V[/M]}, {@code (ctmark & M) == V}. Without a conntrack entry both are false whatever the
+     * operator (nft's ct expression breaks the rule, xt_connmark answers false before its inversion). A set of marks
+     * and the other operators are refused.
+     */
+    private static int ctMark(NftRuleDraft d, List<String> w, int i) {
+        if (i < w.size() && w.get(i).equals("set")) {
+            return NftStatements.ctMarkSet(d, w, i + 1);
+        }
+        String mask = null;
+        int at = i;
+        if (at < w.size() && Set.of("&", "and", "|", "or", "^", "xor").contains(w.get(at))) {
+            boolean and = w.get(at).equals("&") || w.get(at).equals("and");
+            if (!and || at + 1 >= w.size() || !MARK.matcher(w.get(at + 1)).matches()) {
+                d.refuse("'ct mark " + String.join(" ", w.subList(at, Math.min(w.size(), at + 2)))
+                        + "': only ct mark & MASK == VALUE (or !=) with a number as mask is replayed");
+                return -1;
+            }
+            mask = w.get(at + 1);
+            at += 2;
+        }
+        int v = operand(w, at);
+        if (noValue(w, v)) {
+            if (v < 0) {
+                d.refuse("'ct mark " + w.get(at) + "': only ct mark VALUE, != VALUE and & MASK == VALUE are replayed");
+            }
+            return v;
+        }
+        boolean neg = w.get(at).equals("!=");
+        String value = w.get(v);
+        if (!MARK.matcher(value).matches()) {
+            d.refuse("'ct mark " + (mask == null ? "" : "& " + mask + " ") + (neg ? "!= " : "") + value
+                    + "': only a single number is replayed as the mark (no sets, maps or ranges)");
+            return -1;
+        }
+        d.addTail("-m connmark " + (neg ? "! " : "") + "--mark " + value + (mask == null ? "" : "/" + mask));
         return v + 1;
     }
 

@@ -19,10 +19,11 @@ import java.util.Set;
  * Reads the statements and verdicts of a native nft rule (nft(8) "STATEMENTS", "VERDICT STATEMENT") into iptables
  * targets: {@code counter} and {@code log} (no target: the replay counts every rule), {@code accept}, {@code drop},
  * {@code reject [with ...]} ({@code REJECT --reject-with}), {@code jump}, {@code goto}, {@code return}, {@code meta mark
- * set} ({@code MARK}), {@code ct mark set} ({@code CONNMARK}), {@code notrack} ({@code CT --notrack}) and the NAT
- * statements ({@link NftNatStatement}). A rule has at most one statement and at most one verdict; a verdict may follow
- * a set statement, {@code meta mark set} or {@code ct mark set} (both kept, the statement first, as the kernel runs
- * them), not notrack or a NAT statement; a NAT statement may follow {@code ct mark set}.
+ * set} ({@code MARK}; {@code meta mark set ct mark}: {@code CONNMARK --restore-mark}), {@code ct mark set}
+ * ({@code CONNMARK}), {@code notrack} ({@code CT --notrack}) and the NAT statements ({@link NftNatStatement}). A rule
+ * has at most one statement and at most one verdict; a verdict may follow a set statement, {@code meta mark set} or
+ * {@code ct mark set} (both kept, the statement first, as the kernel runs them), not notrack or a NAT statement; a NAT
+ * statement may follow {@code ct mark set}.
  * Each reader returns the index after what it read, -1 when refused, {@code w.size() + 1} when a value is missing.
  */
 final class NftStatements {
@@ -34,6 +35,10 @@ final class NftStatements {
     private static final Map<String, String> ICMPX_V6 = Map.of("port-unreachable", "icmp6-port-unreachable",
             "admin-prohibited", "icmp6-adm-prohibited", "host-unreachable", "icmp6-addr-unreachable",
             "no-route", "icmp6-no-route");
+
+    /** The operators of nft's bitwise expressions as a listing or a ruleset file writes them. */
+    private static final Set<String> BITWISE = Set.of("&", "and", "|", "or", "^", "xor", "<<", "lshift", ">>",
+            "rshift");
 
     private NftStatements() {
     }
@@ -62,8 +67,8 @@ final class NftStatements {
     static int verdict(NftRuleDraft d, List<String> w, int i) {
         if (!d.takesVerdict()) {
             d.statementBeforeVerdict().ifPresent(k -> d.refuse("'" + w.get(i) + "' after "
-                    + k + ": only a set statement (add, update, delete @set) or meta mark set is replayed before a"
-                    + " verdict"));
+                    + k + ": only a set statement (add, update, delete @set), meta mark set or ct mark set is replayed"
+                    + " before a verdict"));
             return -1;
         }
         String word = w.get(i);
@@ -150,6 +155,9 @@ final class NftStatements {
         if (d.hasStatementOrVerdict()) {
             return -1;
         }
+        if (i + 1 < w.size() && w.get(i).equals("ct") && w.get(i + 1).equals("mark")) {
+            return markFromCtMark(d, w, i + 2);
+        }
         if (i < w.size() && NftSelectors.MARK.matcher(w.get(i)).matches()) {
             d.statement("-j MARK --set-xmark " + w.get(i) + "/0xffffffff");
             return i + 1;
@@ -181,22 +189,30 @@ final class NftStatements {
      * or its NAT statement (netavark's {@code ct mark set meta mark | 0x00001000 dnat ip to 10.88.0.2:80}).
      */
     static int ctMarkSet(NftRuleDraft d, List<String> w, int i) {
-        if (d.hasStatementOrVerdict()) {
-            d.refuse("'ct mark set' after another statement or a verdict is not in the replayed subset");
-            return -1;
-        }
         if (i >= w.size()) {
             return w.size() + 1;
         }
+        if (d.hasStatementOrVerdict()) {
+            d.refuse("'ct mark set " + w.get(i) + "' follows another statement or verdict: one statement per rule is"
+                    + " replayed");
+            return -1;
+        }
         long all = 0xffffffffL;
         if (NftSelectors.MARK.matcher(w.get(i)).matches()) {
+            if (i + 1 < w.size() && BITWISE.contains(w.get(i + 1))) {
+                return refuseCtMarkSet(d, w, i);
+            }
             long value = Long.decode(w.get(i)) & all;
             d.ctMarkStatement(new Connmark(Connmark.Mode.SET, value, all, all, all, MarkOp.SET_XMARK));
             return i + 1;
         }
         int at = w.get(i).equals("meta") ? i + 1 : i;
         if (at >= w.size() || !w.get(at).equals("mark")) {
-            return -1;
+            return refuseCtMarkSet(d, w, i);
+        }
+        if (at + 1 < w.size() && BITWISE.contains(w.get(at + 1))
+                && (at + 2 >= w.size() || !NftSelectors.MARK.matcher(w.get(at + 2)).matches())) {
+            return refuseCtMarkSet(d, w, i);
         }
         if (at + 2 >= w.size() || !NftSelectors.MARK.matcher(w.get(at + 2)).matches()) {
             d.ctMarkStatement(new Connmark(Connmark.Mode.SAVE, 0, 0, all, all, MarkOp.SET_XMARK));
@@ -210,10 +226,35 @@ final class NftStatements {
             default -> null;
         };
         if (maskXor == null) {
-            return -1;
+            return refuseCtMarkSet(d, w, i);
         }
         d.ctMarkStatement(new Connmark(Connmark.Mode.SAVE, maskXor[1], 0, maskXor[0], all, MarkOp.SET_XMARK));
         return at + 3;
+    }
+
+    private static int refuseCtMarkSet(NftRuleDraft d, List<String> w, int i) {
+        d.refuse("'ct mark set " + String.join(" ", w.subList(i, Math.min(w.size(), i + 4)))
+                + "': only ct mark set VALUE and ct mark set meta mark [| & ^ VALUE] are replayed");
+        return -1;
+    }
+
+    /**
+     * {@code meta mark set ct mark}, {@code w[i]} the word after it: the packet's mark becomes the connection's, all 32
+     * bits (nft_ct's get then nft_meta's set), as {@code CONNMARK --restore-mark} with both masks 0xffffffff
+     * ({@code mark = (mark & ~nfmask) ^ (ctmark & ctmask)}). Without a conntrack entry nft's ct expression breaks the
+     * rule: the mark stays, a verdict after it is not taken and the rule does not count; the rule therefore also
+     * matches {@code -m conntrack ! --ctstate INVALID,UNTRACKED} (the packet has an entry). A bitwise form
+     * ({@code ct mark & 0xff}, {@code | 0x1}) is refused.
+     */
+    private static int markFromCtMark(NftRuleDraft d, List<String> w, int i) {
+        if (i < w.size() && BITWISE.contains(w.get(i))) {
+            d.refuse("'meta mark set ct mark " + String.join(" ", w.subList(i, Math.min(w.size(), i + 2)))
+                    + "': only meta mark set ct mark (all 32 bits) is replayed, not a bitwise form of it");
+            return -1;
+        }
+        d.addTail("-m conntrack ! --ctstate INVALID,UNTRACKED");
+        d.statement("-j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff");
+        return i;
     }
 
     /**

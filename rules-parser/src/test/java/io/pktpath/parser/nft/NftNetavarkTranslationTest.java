@@ -70,7 +70,7 @@ class NftNetavarkTranslationTest {
         assertEquals(0xffL, masked.nfmask());
         StatementVerdict sv = assertInstanceOf(StatementVerdict.class, target("ct mark set mark xor 0x4 accept"));
         assertEquals(0x4L, ((Connmark) sv.statement()).value());
-        assertTrue(PROBE.refusal("meta mark set 0x1 ct mark set 0x2 accept").contains("'ct mark set' after another"),
+        assertTrue(PROBE.refusal("meta mark set 0x1 ct mark set 0x2 accept").contains("'ct mark set 0x2' follows another statement"),
                 PROBE.refusal("meta mark set 0x1 ct mark set 0x2 accept"));
         assertTrue(PROBE.refusal("ct mark set 0x2 meta mark set 0x1 accept").contains("not in the replayed subset"));
     }

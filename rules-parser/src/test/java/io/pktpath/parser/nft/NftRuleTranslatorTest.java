@@ -165,7 +165,7 @@ class NftRuleTranslatorTest {
                 v4("udp dport 5300 counter packets 1 bytes 47 notrack"));
         assertEquals(List.of("-A input -p udp -m udp --dport 5300 -j CT --notrack"),
                 v("udp dport 5300 notrack", IpFamily.V6));
-        assertEquals("'accept' after notrack: only a set statement (add, update, delete @set) or meta mark set is"
-                + " replayed before a verdict", refused("udp dport 5300 notrack accept"));
+        assertEquals("'accept' after notrack: only a set statement (add, update, delete @set), meta mark set or ct mark"
+                + " set is replayed before a verdict", refused("udp dport 5300 notrack accept"));
     }
 }

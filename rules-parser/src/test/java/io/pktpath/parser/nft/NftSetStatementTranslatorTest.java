@@ -153,8 +153,8 @@ class NftSetStatementTranslatorTest {
                 + " replayed", PROBE.refusal("add @knocked { ip saddr } add @knocked { ip daddr } accept"));
         assertEquals("'add @knocked { ip saddr }' follows another statement or verdict: one statement per rule is"
                 + " replayed", PROBE.refusal("meta mark set 0x1 add @knocked { ip saddr } accept"));
-        assertEquals("'accept' after notrack: only a set statement (add, update, delete @set) or meta mark set is"
-                + " replayed before a verdict", PROBE.refusal("notrack accept"));
+        assertEquals("'accept' after notrack: only a set statement (add, update, delete @set), meta mark set or ct mark"
+                + " set is replayed before a verdict", PROBE.refusal("notrack accept"));
         assertEquals("'drop' is not in the replayed subset", PROBE.refusal("add @knocked { ip saddr } accept drop"));
     }
 
