@@ -71,8 +71,26 @@ final class AddrLineReader {
             b.addresses.add(address(c, first, b.name));
         } else if (InterfaceBuilder.KINDS.contains(w) && b.kind.isEmpty()) {
             b.kind = Optional.of(w);
+        } else if (w.equals("bridge_slave")) {
+            b.hairpin = hairpin(c);
         }
-        // valid_lft lines, altname, bridge_slave/bond_slave details, addrgenmode... are not modeled
+        // valid_lft lines, altname, the other bridge_slave and bond_slave details, addrgenmode... are not modeled
+    }
+
+    /** The {@code hairpin on|off} pair of a {@code bridge_slave} detail line (iproute2's print_on_off). */
+    private static Optional<Boolean> hairpin(TokenCursor c) throws LineError {
+        while (c.hasNext()) {
+            Token t = c.next();
+            if (t.text().equals("hairpin")) {
+                Token v = c.value(t, "on or off after hairpin");
+                if (!v.text().equals("on") && !v.text().equals("off")) {
+                    throw new LineError("bad-value", "hairpin '" + v.text() + "' is neither on nor off",
+                            "hairpin on or hairpin off", v.column());
+                }
+                return Optional.of(v.text().equals("on"));
+            }
+        }
+        return Optional.empty();
     }
 
     private static InterfaceAddress address(TokenCursor c, Token family, String ifname) throws LineError {
