@@ -73,24 +73,34 @@ final class AddrLineReader {
             b.kind = Optional.of(w);
         } else if (w.equals("bridge_slave")) {
             b.hairpin = hairpin(c);
+        } else if (w.equals("hairpin")) {
+            b.hairpin = Optional.of(onOff(first, c));
         }
         // valid_lft lines, altname, the other bridge_slave and bond_slave details, addrgenmode... are not modeled
     }
 
-    /** The {@code hairpin on|off} pair of a {@code bridge_slave} detail line (iproute2's print_on_off). */
+    /** The {@code hairpin on|off} pair of an {@code ip -d link} {@code bridge_slave} detail line. */
     private static Optional<Boolean> hairpin(TokenCursor c) throws LineError {
         while (c.hasNext()) {
             Token t = c.next();
             if (t.text().equals("hairpin")) {
-                Token v = c.value(t, "on or off after hairpin");
-                if (!v.text().equals("on") && !v.text().equals("off")) {
-                    throw new LineError("bad-value", "hairpin '" + v.text() + "' is neither on nor off",
-                            "hairpin on or hairpin off", v.column());
-                }
-                return Optional.of(v.text().equals("on"));
+                return Optional.of(onOff(t, c));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The on/off value after {@code key} (iproute2's print_on_off), as in {@code bridge_slave ... hairpin on} or the
+     * detail line of {@code bridge -d link}, which starts with {@code hairpin on|off}.
+     */
+    private static boolean onOff(Token key, TokenCursor c) throws LineError {
+        Token v = c.value(key, "on or off after " + key.text());
+        if (!v.text().equals("on") && !v.text().equals("off")) {
+            throw new LineError("bad-value", key.text() + " '" + v.text() + "' is neither on nor off",
+                    key.text() + " on or " + key.text() + " off", v.column());
+        }
+        return v.text().equals("on");
     }
 
     private static InterfaceAddress address(TokenCursor c, Token family, String ifname) throws LineError {

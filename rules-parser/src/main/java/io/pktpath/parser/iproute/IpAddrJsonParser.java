@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * Parses {@code ip -j [-d] addr} and {@code ip -j [-d] link} JSON into the same {@link NetInterface} model as the text
  * parser: {@code link} or {@code link_index} give the {@code @peer}, {@code linkinfo.info_kind} the kind,
  * {@code addr_info} the addresses, {@code linkinfo.info_slave_data.hairpin} (of a bridge port, {@code -d}) the hairpin
- * mode.
+ * mode; {@code bridge -j -d link}, in the same shape, gives its ports' {@code hairpin} at the top level.
  */
 public final class IpAddrJsonParser {
     private IpAddrJsonParser() {
@@ -62,20 +62,27 @@ public final class IpAddrJsonParser {
         return b.build();
     }
 
-    /** {@code linkinfo: {info_slave_kind: "bridge", info_slave_data: {hairpin: true|false}}} of {@code ip -j -d link}. */
+    /**
+     * {@code linkinfo: {info_slave_kind: "bridge", info_slave_data: {hairpin: true|false}}} of {@code ip -j -d link}, or
+     * the top-level {@code "hairpin"} of a port in {@code bridge -j -d link} (which has no {@code linkinfo}).
+     */
     private static Optional<Boolean> hairpin(JsonValue.JsonObject o) throws InvalidValueException {
         Optional<JsonValue.JsonObject> info = o.get("linkinfo").filter(JsonValue.JsonObject.class::isInstance)
                 .map(JsonValue.JsonObject.class::cast);
-        if (info.isEmpty() || !info.get().string("info_slave_kind").filter("bridge"::equals).isPresent()) {
+        Optional<JsonValue> v;
+        if (info.isEmpty()) {
+            v = o.string("master").isPresent() ? o.get("hairpin") : Optional.empty();
+        } else if (info.get().string("info_slave_kind").filter("bridge"::equals).isPresent()) {
+            v = info.get().get("info_slave_data").filter(JsonValue.JsonObject.class::isInstance)
+                    .flatMap(d -> ((JsonValue.JsonObject) d).get("hairpin"));
+        } else {
             return Optional.empty();
         }
-        Optional<JsonValue> v = info.get().get("info_slave_data").filter(JsonValue.JsonObject.class::isInstance)
-                .flatMap(d -> ((JsonValue.JsonObject) d).get("hairpin"));
         if (v.isEmpty()) {
             return Optional.empty();
         }
         if (!(v.get() instanceof JsonValue.JsonBoolean b)) {
-            throw new InvalidValueException("info_slave_data.hairpin of " + o.string("ifname").orElse("?")
+            throw new InvalidValueException("the hairpin mode of " + o.string("ifname").orElse("?")
                     + " is not a boolean", "true or false");
         }
         return Optional.of(b.value());

@@ -68,6 +68,21 @@ class BridgePortHairpinTest {
         assertEquals(Optional.empty(), p.value().get(0).hairpin());
     }
 
+    @Test
+    void bridgeDetailedLinkGivesEachPortItsHairpinMode() {
+        String bridgeLink = "4: va@vb: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 master br0 state disabled priority 32 cost 2 \n"
+                + "    hairpin on guard off root_block off fastleave off learning on flood on mcast_flood on bcast_flood on"
+                + " mcast_router 1 mcast_to_unicast off neigh_suppress off vlan_tunnel off isolated off locked off \n"
+                + "6: vc@vd: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 master br0 state disabled priority 32 cost 2 \n"
+                + "    hairpin off guard off root_block off fastleave off learning on flood on mcast_flood on bcast_flood on"
+                + " mcast_router 1 mcast_to_unicast off neigh_suppress off vlan_tunnel off isolated off locked off \n";
+        Parsed<List<NetInterface>> p = IpAddrParser.parse("bridge-link.txt", bridgeLink);
+        assertEquals(List.of(), p.diagnostics());
+        assertEquals(List.of("va", "vc"), p.value().stream().map(NetInterface::name).toList());
+        assertEquals(List.of(Optional.of(true), Optional.of(false)), p.value().stream().map(NetInterface::hairpin).toList());
+        assertEquals(Optional.of("br0"), p.value().get(0).master());
+    }
+
     private static String jsonPort(String name, String linkinfo) {
         return "{\"ifindex\":4,\"link_index\":2,\"ifname\":\"" + name + "\",\"flags\":[\"BROADCAST\",\"MULTICAST\",\"UP\","
                 + "\"LOWER_UP\"],\"mtu\":1500,\"qdisc\":\"noqueue\",\"master\":\"br0\",\"operstate\":\"UP\","
@@ -92,6 +107,18 @@ class BridgePortHairpinTest {
         assertEquals(List.of(Optional.of(true), Optional.of(false), Optional.empty(), Optional.empty(), Optional.empty()),
                 p.value().stream().map(NetInterface::hairpin).toList());
         assertEquals(Optional.of("veth"), p.value().get(0).kind());
+    }
+
+    @Test
+    void bridgeJsonDetailedLinkGivesThePortItsHairpinMode() {
+        String json = "[{\"ifindex\":4,\"link\":\"vb\",\"ifname\":\"va\",\"flags\":[\"BROADCAST\",\"MULTICAST\","
+                + "\"M-DOWN\"],\"mtu\":1500,\"master\":\"br0\",\"state\":\"disabled\",\"priority\":32,\"cost\":2,"
+                + "\"hairpin\":true,\"guard\":false,\"root_block\":false,\"fastleave\":false,\"learning\":true,"
+                + "\"flood\":true,\"mcast_flood\":true,\"bcast_flood\":true,\"mcast_router\":1,\"mcast_to_unicast\":false,"
+                + "\"neigh_suppress\":false,\"vlan_tunnel\":false,\"isolated\":false,\"locked\":false}]";
+        Parsed<List<NetInterface>> p = IpAddrJsonParser.parse("bridge-j-link.json", json);
+        assertEquals(List.of(), p.diagnostics());
+        assertEquals(Optional.of(true), p.value().get(0).hairpin());
     }
 
     @Test
