@@ -299,7 +299,7 @@ SYSCTL_RE='^(net\.ipv4\.ip_forward|net\.ipv4\.conf\.[^.]+\.(rp_filter|forwarding
 #   before: iptables-save.txt, ip6tables-save.txt (rules as loaded, incl. TRACE), zero counters,
 #           iptables-save-c-before.txt (+ ip6 for IPv6), conntrack-L-before.txt (if non-empty),
 #           conntrack-S-before.txt.
-#   after:  *-c-after.txt, ip-*.txt, ip-j-*.json, sysctl.txt, conntrack-L.txt, conntrack-S.txt,
+#   after:  *-c-after.txt, ip-*.txt (ip-d-link.txt: bridge ports' hairpin mode), ip-j-*.json, sysctl.txt, conntrack-L.txt, conntrack-S.txt,
 #           uname.txt, nft-ruleset.txt (IPv6), NODE_NS_IFACES in scenario.env.
 snapshot_state() {
   local b="$BUNDLE" n="$NODE_NS"
@@ -319,6 +319,8 @@ snapshot_state() {
       [ "$PKP_IPV6" = 1 ] && nsx "$n" ip6tables-save -c | strip_save_comments > "$b/ip6tables-save-c-after.txt"
       nsx "$n" ip addr > "$b/ip-addr.txt"
       nsx "$n" ip link > "$b/ip-link.txt"
+      nsx "$n" ip -d link > "$b/ip-d-link.txt"
+      nsx "$n" ip -j -d link > "$b/ip-j-d-link.json"
       nsx "$n" ip route show table all > "$b/ip-route.txt"
       nsx "$n" ip -6 route show table all > "$b/ip-6-route.txt"
       nsx "$n" ip rule > "$b/ip-rule.txt"

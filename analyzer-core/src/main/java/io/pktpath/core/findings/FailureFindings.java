@@ -105,7 +105,8 @@ final class FailureFindings {
             case Codes.FRAGMENTS_DROPPED -> n + " fragment(s) dropped by the node: their datagram never became whole"
                     + " (ipfrag_time ran out, or fragments overlapped)";
             case Codes.BRIDGE_HAIRPIN_OFF -> n + " packet(s) DNATed back to a host behind the " + g.responsible
-                    + " they came in on, which the bridge does not send them back out of (hairpin mode off)";
+                    + " they came in on, which the bridge does not send them back out of without hairpin mode (off in the"
+                    + " bundle's ip -d link, or assumed off when the bundle does not show it)";
             case Codes.SERVICE_NO_ENDPOINTS -> "Service without endpoints: " + n + " connection attempt(s) rejected ("
                     + KubeProxyComments.service(g.responsible) + ")";
             case Codes.ETP_LOCAL_NO_ENDPOINT -> "externalTrafficPolicy=Local service has no endpoint on this node: " + n
@@ -139,8 +140,10 @@ final class FailureFindings {
             case Codes.FRAGMENTS_DROPPED -> "Find where the missing fragments were lost before the node (a path dropping"
                     + " fragments, a firewall keeping only the first); better, avoid fragmenting: lower the sender's MTU"
                     + " or use TCP / EDNS buffer sizes below the path MTU";
-            case Codes.BRIDGE_HAIRPIN_OFF -> "Turn on hairpin mode on the bridge port (bridge link set dev PORT hairpin on;"
-                    + " Docker and kubelet's hairpin-veth do), or reach the service by the container's own address";
+            case Codes.BRIDGE_HAIRPIN_OFF -> "Turn on hairpin mode on the bridge port (ip link set dev PORT type"
+                    + " bridge_slave hairpin on, or bridge link set dev PORT hairpin on; Docker with userland-proxy false,"
+                    + " the bridge CNI plugin's hairpinMode and kubelet's hairpin-veth do; ip -d link shows it), or reach"
+                    + " the service by the container's own address";
             case Codes.INVALID_DROP -> "Find why conntrack has no matching connection (asymmetric routing, a ct flushed or "
                     + "expired, a middlebox changing sequence numbers); nf_conntrack_tcp_be_liberal=1 is a last resort";
             case Codes.SERVICE_NO_ENDPOINTS -> "Give the Service ready endpoints: check its selector matches running, ready "

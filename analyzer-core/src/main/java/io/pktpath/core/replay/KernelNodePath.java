@@ -35,6 +35,7 @@ import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.conntrack.ConntrackEntry;
 import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.iproute.NetInterface;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.sysctl.Setting;
@@ -383,7 +384,8 @@ public final class KernelNodePath implements NodePath {
      * destination's port instead of routed. When that destination's MAC (the neighbour entry) is the packet's own source
      * MAC, the port is the one it came in on, and the bridge does not send a frame back out its ingress port without
      * hairpin mode (br_forward's should_deliver): the packet is freed there, before FORWARD, and its connection is never
-     * confirmed, so a retransmission is a new connection again. True when the run ended so.
+     * confirmed, so a retransmission is a new connection again. True when the run ended so; false, the run going on to
+     * FORWARD, when the port's hairpin mode (ip -d link) is on. Unknown hairpin mode is taken as off.
      */
     private boolean bridgedBackToItsPort(RunState s, RouteResult rr) {
         Packet p = s.packet;
@@ -396,12 +398,22 @@ public final class KernelNodePath implements NodePath {
         if (mac.isEmpty() || !mac.get().equalsIgnoreCase(p.macSource().get())) {
             return false;
         }
-        s.notes.add("br_netfilter: the DNAT to " + p.dst() + " keeps the packet on " + p.inIface() + ", so the bridge"
+        Optional<Boolean> hairpin = net.interfaceByName(p.physIn()).flatMap(NetInterface::hairpin);
+        String toPort = "br_netfilter: the DNAT to " + p.dst() + " keeps the packet on " + p.inIface() + ", so the bridge"
                 + " forwards it to " + p.dst() + "'s port (" + mac.get() + " in the neighbour table), the port "
-                + p.physIn() + " it came in on; without hairpin mode on that port the bridge does not send it back");
+                + p.physIn() + " it came in on";
+        if (hairpin.orElse(false)) {
+            s.notes.add(toPort + "; the bundle's ip -d link shows hairpin on for " + p.physIn() + ", so the bridge sends"
+                    + " it back out of that port (FORWARD and POSTROUTING run with the bridge as both interfaces)");
+            return false;
+        }
+        s.notes.add(toPort + (hairpin.isPresent() ? "; the bundle's ip -d link shows hairpin off for " + p.physIn()
+                + ", so the bridge does not send it back" : "; the bundle does not say whether " + p.physIn()
+                + " has hairpin mode (ip -d link would: bridge_slave ... hairpin on|off): assumed off, as netavark"
+                + " leaves it, so the bridge does not send it back"));
         s.end(Disposition.BRIDGE_HAIRPIN_OFF, "bridged back to its ingress port " + p.physIn() + " of " + p.inIface()
-                + " after the DNAT to " + p.dst() + ": the bridge drops it (no hairpin mode), before FORWARD; its"
-                + " connection is never confirmed");
+                + " after the DNAT to " + p.dst() + ": the bridge drops it (hairpin mode "
+                + (hairpin.isPresent() ? "off" : "assumed off") + "), before FORWARD; its connection is never confirmed");
         return true;
     }
 

@@ -144,17 +144,49 @@ final class BundleAssembler {
     }
 
     private List<NetInterface> interfaces() {
-        for (InputKind kind : List.of(InputKind.IP_ADDR, InputKind.IP_ADDR_JSON, InputKind.IP_LINK)) {
-            List<Candidate<List<NetInterface>>> c = candidates(kind, f -> parse(kind == InputKind.IP_ADDR_JSON
-                    ? IpAddrJsonParser.parse(f.name(), f.text()) : IpAddrParser.parse(f.name(), f.text())),
+        List<InputKind> order = List.of(InputKind.IP_ADDR, InputKind.IP_ADDR_JSON, InputKind.IP_LINK);
+        for (InputKind kind : order) {
+            List<Candidate<List<NetInterface>>> c = candidates(kind, f -> parse(interfaceParse(f)),
                     l -> l.stream().mapToLong(i -> 1 + i.addresses().size()).sum());
             Optional<List<NetInterface>> best = selection.pick(c, "");
             if (best.isPresent()) {
-                markUnused(List.of(InputKind.IP_ADDR, InputKind.IP_ADDR_JSON, InputKind.IP_LINK), kind);
-                return best.get();
+                markUnused(order, kind);
+                return withHairpinModes(best.get(), c, order.subList(order.indexOf(kind) + 1, order.size()));
             }
         }
         return List.of();
+    }
+
+    private static Parsed<List<NetInterface>> interfaceParse(LoadedFile f) {
+        return f.kind() == InputKind.IP_ADDR_JSON ? IpAddrJsonParser.parse(f.name(), f.text())
+                : IpAddrParser.parse(f.name(), f.text());
+    }
+
+    /**
+     * The chosen interface list with each bridge port's hairpin mode filled in from the other listings (an
+     * {@code ip -d link} or {@code ip -j -d link} beside a plain {@code ip addr}); such a file is noted as used for it.
+     */
+    private List<NetInterface> withHairpinModes(List<NetInterface> chosen, List<Candidate<List<NetInterface>>> same,
+                                                List<InputKind> later) {
+        List<Candidate<List<NetInterface>>> others = new ArrayList<>(same);
+        for (InputKind k : later) {
+            others.addAll(candidates(k, f -> parse(interfaceParse(f)), List::size));
+        }
+        java.util.Map<String, Boolean> modes = new java.util.TreeMap<>();
+        for (Candidate<List<NetInterface>> c : others) {
+            boolean gave = false;
+            for (NetInterface i : c.value()) {
+                if (i.hairpin().isPresent() && !modes.containsKey(i.name())) {
+                    modes.put(i.name(), i.hairpin().get());
+                    gave |= chosen.stream().anyMatch(n -> n.name().equals(i.name()) && n.hairpin().isEmpty());
+                }
+            }
+            if (gave) {
+                selection.use(c.file(), "used for the bridge ports' hairpin mode");
+            }
+        }
+        return chosen.stream().map(n -> n.hairpin().isEmpty() && modes.containsKey(n.name())
+                ? n.withHairpin(modes.get(n.name())) : n).toList();
     }
 
     private List<Neighbor> neighbors() {

@@ -71,8 +71,36 @@ final class AddrLineReader {
             b.addresses.add(address(c, first, b.name));
         } else if (InterfaceBuilder.KINDS.contains(w) && b.kind.isEmpty()) {
             b.kind = Optional.of(w);
+        } else if (w.equals("bridge_slave")) {
+            b.hairpin = hairpin(c);
+        } else if (w.equals("hairpin")) {
+            b.hairpin = Optional.of(onOff(first, c));
         }
-        // valid_lft lines, altname, bridge_slave/bond_slave details, addrgenmode... are not modeled
+        // valid_lft lines, altname, the other bridge_slave and bond_slave details, addrgenmode... are not modeled
+    }
+
+    /** The {@code hairpin on|off} pair of an {@code ip -d link} {@code bridge_slave} detail line. */
+    private static Optional<Boolean> hairpin(TokenCursor c) throws LineError {
+        while (c.hasNext()) {
+            Token t = c.next();
+            if (t.text().equals("hairpin")) {
+                return Optional.of(onOff(t, c));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The on/off value after {@code key} (iproute2's print_on_off), as in {@code bridge_slave ... hairpin on} or the
+     * detail line of {@code bridge -d link}, which starts with {@code hairpin on|off}.
+     */
+    private static boolean onOff(Token key, TokenCursor c) throws LineError {
+        Token v = c.value(key, "on or off after " + key.text());
+        if (!v.text().equals("on") && !v.text().equals("off")) {
+            throw new LineError("bad-value", key.text() + " '" + v.text() + "' is neither on nor off",
+                    key.text() + " on or " + key.text() + " off", v.column());
+        }
+        return v.text().equals("on");
     }
 
     private static InterfaceAddress address(TokenCursor c, Token family, String ifname) throws LineError {

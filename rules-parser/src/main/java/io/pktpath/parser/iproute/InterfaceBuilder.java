@@ -19,9 +19,10 @@ final class InterfaceBuilder {
     Optional<String> master = Optional.empty();
     Optional<String> kind = Optional.empty();
     final List<InterfaceAddress> addresses = new ArrayList<>();
+    Optional<Boolean> hairpin = Optional.empty();
 
     NetInterface build() {
-        return new NetInterface(index, name, peer, flags, mtu, operState, linkType, mac, master, kind, addresses);
+        return new NetInterface(index, name, peer, flags, mtu, operState, linkType, mac, master, kind, addresses, hairpin);
     }
 
     /** A link-layer address is kept as the MAC when it has the six-byte {@code aa:bb:cc:dd:ee:ff} shape. */

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 /**
  * Parses {@code ip -j [-d] addr} and {@code ip -j [-d] link} JSON into the same {@link NetInterface} model as the text
  * parser: {@code link} or {@code link_index} give the {@code @peer}, {@code linkinfo.info_kind} the kind,
- * {@code addr_info} the addresses.
+ * {@code addr_info} the addresses, {@code linkinfo.info_slave_data.hairpin} (of a bridge port, {@code -d}) the hairpin
+ * mode; {@code bridge -j -d link}, in the same shape, gives its ports' {@code hairpin} at the top level.
  */
 public final class IpAddrJsonParser {
     private IpAddrJsonParser() {
@@ -52,12 +53,39 @@ public final class IpAddrJsonParser {
         b.master = o.string("master");
         b.kind = o.get("linkinfo").filter(JsonValue.JsonObject.class::isInstance)
                 .flatMap(li -> ((JsonValue.JsonObject) li).string("info_kind"));
+        b.hairpin = hairpin(o);
         for (JsonValue a : o.array("addr_info")) {
             if (a instanceof JsonValue.JsonObject ao && ao.string("local").isPresent()) {
                 b.addresses.add(address(ao));
             }
         }
         return b.build();
+    }
+
+    /**
+     * {@code linkinfo: {info_slave_kind: "bridge", info_slave_data: {hairpin: true|false}}} of {@code ip -j -d link}, or
+     * the top-level {@code "hairpin"} of a port in {@code bridge -j -d link} (which has no {@code linkinfo}).
+     */
+    private static Optional<Boolean> hairpin(JsonValue.JsonObject o) throws InvalidValueException {
+        Optional<JsonValue.JsonObject> info = o.get("linkinfo").filter(JsonValue.JsonObject.class::isInstance)
+                .map(JsonValue.JsonObject.class::cast);
+        Optional<JsonValue> v;
+        if (info.isEmpty()) {
+            v = o.string("master").isPresent() ? o.get("hairpin") : Optional.empty();
+        } else if (info.get().string("info_slave_kind").filter("bridge"::equals).isPresent()) {
+            v = info.get().get("info_slave_data").filter(JsonValue.JsonObject.class::isInstance)
+                    .flatMap(d -> ((JsonValue.JsonObject) d).get("hairpin"));
+        } else {
+            return Optional.empty();
+        }
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!(v.get() instanceof JsonValue.JsonBoolean b)) {
+            throw new InvalidValueException("the hairpin mode of " + o.string("ifname").orElse("?")
+                    + " is not a boolean", "true or false");
+        }
+        return Optional.of(b.value());
     }
 
     private static InterfaceAddress address(JsonValue.JsonObject a) throws InvalidValueException {

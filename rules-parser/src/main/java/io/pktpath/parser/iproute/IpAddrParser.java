@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * Parses {@code ip [-d] [-s] addr} and {@code ip [-d] [-s] link} text output (ip-address(8), ip-link(8)): a header line
  * {@code N: name[@peer]: <FLAGS> mtu ... state ...} per interface, then {@code link/TYPE MAC}, the {@code -d} detail line
- * (whose first word is the device kind), and {@code inet}/{@code inet6} lines; lifetime and statistics lines are skipped.
+ * (whose first word is the device kind; a {@code bridge_slave} line gives the port's hairpin mode), and
+ * {@code inet}/{@code inet6} lines; lifetime and statistics lines are skipped. {@code bridge -d link}, in the same
+ * shape, gives its ports' {@code hairpin on|off}.
  */
 public final class IpAddrParser {
     private IpAddrParser() {

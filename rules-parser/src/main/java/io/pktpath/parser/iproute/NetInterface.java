@@ -9,11 +9,13 @@ import java.util.TreeSet;
 
 /**
  * One network interface as {@code ip [-d] addr}/{@code ip [-d] link} (text or {@code -j} JSON) shows it: the
- * {@code @peer} suffix of {@code veth0@if5} is kept apart from the name, flags are the {@code <...>} list.
+ * {@code @peer} suffix of {@code veth0@if5} is kept apart from the name, flags are the {@code <...>} list;
+ * {@code hairpin} is a bridge port's hairpin mode as {@code ip -d link} shows it ({@code bridge_slave ... hairpin on|off},
+ * JSON {@code linkinfo.info_slave_data.hairpin}), empty when the listing does not say (no {@code -d}, not a bridge port).
  */
 public record NetInterface(int index, String name, Optional<String> peer, Set<String> flags, int mtu, String operState,
                            String linkType, Optional<String> mac, Optional<String> master, Optional<String> kind,
-                           List<InterfaceAddress> addresses) {
+                           List<InterfaceAddress> addresses, Optional<Boolean> hairpin) {
     public NetInterface {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(peer, "peer");
@@ -24,6 +26,14 @@ public record NetInterface(int index, String name, Optional<String> peer, Set<St
         Objects.requireNonNull(master, "master");
         Objects.requireNonNull(kind, "kind");
         addresses = List.copyOf(addresses);
+        Objects.requireNonNull(hairpin, "hairpin");
+    }
+
+    /** An interface without a known hairpin mode (listings without {@code -d}). */
+    public NetInterface(int index, String name, Optional<String> peer, Set<String> flags, int mtu, String operState,
+                        String linkType, Optional<String> mac, Optional<String> master, Optional<String> kind,
+                        List<InterfaceAddress> addresses) {
+        this(index, name, peer, flags, mtu, operState, linkType, mac, master, kind, addresses, Optional.empty());
     }
 
     /** True when the interface is administratively up (flag UP). */
@@ -38,6 +48,13 @@ public record NetInterface(int index, String name, Optional<String> peer, Set<St
 
     /** The same interface with another address list (used to merge {@code ip link} with {@code ip addr}). */
     public NetInterface withAddresses(List<InterfaceAddress> newAddresses) {
-        return new NetInterface(index, name, peer, flags, mtu, operState, linkType, mac, master, kind, newAddresses);
+        return new NetInterface(index, name, peer, flags, mtu, operState, linkType, mac, master, kind, newAddresses,
+                hairpin);
+    }
+
+    /** The same interface with the bridge port's hairpin mode another listing of it showed. */
+    public NetInterface withHairpin(boolean on) {
+        return new NetInterface(index, name, peer, flags, mtu, operState, linkType, mac, master, kind, addresses,
+                Optional.of(on));
     }
 }

@@ -90,6 +90,37 @@ class BundleLoaderTest {
     }
 
     @Test
+    void theHairpinModeOfIpDLinkIsAddedToTheInterfacesOfIpAddr() throws IOException {
+        String header = "4: veth-a@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0 state UP";
+        TreeWriter.write(root, "ip-addr.txt", header + " group default qlen 1000\n"
+                + "    link/ether 12:26:d0:bb:69:df brd ff:ff:ff:ff:ff:ff link-netns pkp-a\n"
+                + "    inet6 fe80::1026:d0ff:febb:69df/64 scope link \n       valid_lft forever preferred_lft forever\n");
+        TreeWriter.write(root, "ip-d-link.txt", header + " mode DEFAULT group default qlen 1000\n"
+                + "    link/ether 12:26:d0:bb:69:df brd ff:ff:ff:ff:ff:ff link-netns pkp-a promiscuity 1\n    veth \n"
+                + "    bridge_slave state forwarding priority 32 cost 2 hairpin on guard off root_block off\n");
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals(List.of(), b.diagnostics());
+        assertEquals(1, b.interfaces().size());
+        assertEquals(1, b.interfaces().get(0).addresses().size(), "the interface of ip addr, with its address");
+        assertEquals(Optional.of(true), b.interfaces().get(0).hairpin());
+        assertEquals(List.of("found ip-addr.txt: ip addr", "found ip-d-link.txt: ip link (used for the bridge ports'"
+                + " hairpin mode)"), b.inventory().lines().stream().filter(l -> l.startsWith("found")).toList());
+    }
+
+    @Test
+    void withoutIpDLinkTheHairpinModeStaysUnknown() throws IOException {
+        TreeWriter.write(root, "ip-addr.txt", "4: veth-a@if2: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0"
+                + " state UP group default qlen 1000\n    link/ether 12:26:d0:bb:69:df brd ff:ff:ff:ff:ff:ff\n"
+                + "    inet 10.1.0.2/24 scope global veth-a\n");
+        TreeWriter.write(root, "ip-link.txt", "4: veth-a@if2: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0"
+                + " state UP mode DEFAULT group default qlen 1000\n    link/ether 12:26:d0:bb:69:df brd ff:ff:ff:ff:ff:ff\n");
+        Bundle b = BundleLoader.loadDirectory(root);
+        assertEquals(Optional.empty(), b.interfaces().get(0).hairpin());
+        assertTrue(b.inventory().lines().contains("found ip-link.txt: ip link (not used: ip addr preferred)"),
+                b.inventory().lines().toString());
+    }
+
+    @Test
     void ipMaddrIsRecognizedByContentAndItsMembershipsReachTheBundle() throws IOException {
         TreeWriter.write(root, "sos_commands/networking/ip_maddr_show", "1:\tlo\n\tinet  224.0.0.1\n"
                 + "2:\teth0\n\tlink  01:00:5e:00:00:01\n\tinet  239.1.1.1 users 2\n\tinet  224.0.0.1\n"

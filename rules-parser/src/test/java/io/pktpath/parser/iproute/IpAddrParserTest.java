@@ -62,6 +62,7 @@ class IpAddrParserTest {
         Parsed<List<NetInterface>> json = IpAddrJsonParser.parse("ip-j-d-addr.json", Fixtures.read("ip-j-d-addr.json"));
         assertEquals(List.of(), json.diagnostics());
         assertEquals(text.value(), json.value());
+        assertEquals(Optional.of(false), IpAddrParser.byName(text.value(), "veth-a").orElseThrow().hairpin());
     }
 
     @Test
