@@ -161,6 +161,20 @@ final class Evaluation {
         return index;
     }
 
+    /**
+     * As {@link #choose(String, List, List)} for a random draw, whose choice point and decided steps the draw keeps for
+     * its rule ({@link RandomEvaluator#point}, {@link RandomEvaluator#step}): a new connection's walk then reads none of
+     * the draw's texts, cold on a large node, to ask the oracle and record the outcome.
+     */
+    int choose(RandomEvaluator draw) {
+        int index = ctx.oracle().choose(draw.point(rule));
+        if (index != 0 && index != 1) {
+            throw new IllegalStateException("oracle chose outcome " + index + " of 2 for " + draw.reason());
+        }
+        ctx.steps().add(draw.step(hook, rule, index));
+        return index;
+    }
+
     /** Decides a condition that may be true or false with unknown probability; true when the oracle picks "match". */
     boolean chooseUnknown(String reason) {
         return choose(reason, List.of("match", "no match"), List.of(Double.NaN, Double.NaN)) == 0;

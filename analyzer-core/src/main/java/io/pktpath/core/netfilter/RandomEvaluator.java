@@ -1,5 +1,9 @@
 package io.pktpath.core.netfilter;
 
+import io.pktpath.core.engine.ChoicePoint;
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.RuleRef;
+import io.pktpath.core.trace.UndecidedStep;
 import io.pktpath.parser.iptables.match.ModuleMatch;
 import io.pktpath.parser.iptables.match.NumgenMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
@@ -23,6 +27,17 @@ final class RandomEvaluator implements MatchEvaluator {
      */
     private String reason;
     private List<String> outcomes;
+    /**
+     * The draw's choice point for the rule it was last made for, and the last step it recorded with that step's hook,
+     * outcome and rule as numbers and a reference compared without reading the step: a new connection's walk through a
+     * large node meets each draw cold, and these answer it from this object alone. A compiled ruleset is walked by one
+     * thread at a time (its node's replay), which keeps the fields in step, as {@link CompiledRule}'s last step.
+     */
+    private ChoicePoint point;
+    private RuleRef pointRule;
+    private UndecidedStep lastStep;
+    private RuleRef lastStepRule;
+    private int lastStepKey = -1;
 
     /**
      * The random draw of {@code match} (a statistic match, or a numgen draw written as one), whose probability is
@@ -71,7 +86,27 @@ final class RandomEvaluator implements MatchEvaluator {
         if (matchNumerator <= 0) {
             return false;
         }
-        return e.choose(reason(), outcomes(), probabilities) == 0;
+        return e.choose(this) == 0;
+    }
+
+    /** The choice point of this draw in {@code rule}: match (outcome 0) or no match (1), with their probabilities. */
+    ChoicePoint point(RuleRef rule) {
+        if (pointRule != rule) {
+            point = new ChoicePoint(rule, reason(), outcomes(), probabilities);
+            pointRule = rule;
+        }
+        return point;
+    }
+
+    /** The step recording that the draw in {@code rule} at {@code hook} came out as outcome {@code index}. */
+    UndecidedStep step(Hook hook, RuleRef rule, int index) {
+        int key = hook.ordinal() << 1 | index;
+        if (key != lastStepKey || rule != lastStepRule) {
+            lastStep = new UndecidedStep(hook, rule, reason(), outcomes().get(index));
+            lastStepRule = rule;
+            lastStepKey = key;
+        }
+        return lastStep;
     }
 
     @Override

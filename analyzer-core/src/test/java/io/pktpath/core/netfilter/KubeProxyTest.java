@@ -3,16 +3,19 @@ package io.pktpath.core.netfilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.Tuple;
+import io.pktpath.core.trace.UndecidedStep;
 import io.pktpath.parser.iptables.target.Dnat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Walks over kube-proxy's own dumps from the peer data. */
@@ -55,6 +58,32 @@ class KubeProxyTest {
         assertEquals(0, branches.get(0).walk().result().packet().mark(), "pod traffic is not marked for masquerade");
     }
 
+    /**
+     * A draw keeps its choice point and its last step for its rule: walked again, at another hook and to another
+     * outcome, each step still names its own hook and outcome, and the same walk gives an equal step.
+     */
+    @Test
+    void aDrawsRememberedStepsFollowTheHookAndTheOutcome() {
+        CompiledRuleset rs = dump("TestTracePacket");
+        Packet p = Pkt.tcp("10.0.0.2", 40000, "172.30.0.44", 80).build();
+        Function<Hook, Function<ChoiceOracle, String>> draw =
+                hook -> oracle -> Fixtures.walk(rs, hook, "nat", p, newCt(p), Fixtures.Facts.of("192.168.0.2"),
+                        oracle, new RuleState(), false).lines().stream().filter(l -> l.startsWith("undecided"))
+                        .findFirst().orElse("");
+        String pre = draw.apply(Hook.PREROUTING).apply(ChoiceOracle.FIRST);
+        assertTrue(pre.endsWith("-> match (p=0.50000000000)"), pre);
+        assertEquals(pre, draw.apply(Hook.PREROUTING).apply(ChoiceOracle.FIRST));
+        String no = draw.apply(Hook.PREROUTING).apply(point -> 1);
+        assertTrue(no.endsWith("-> no match"), no);
+        Fixtures.Walked out = Fixtures.walk(rs, Hook.OUTPUT, "nat", p, newCt(p), Fixtures.Facts.of("192.168.0.2"),
+                ChoiceOracle.FIRST, new RuleState(), false);
+        UndecidedStep step = out.steps().stream()
+                .filter(UndecidedStep.class::isInstance)
+                .map(UndecidedStep.class::cast).findFirst().orElseThrow();
+        assertEquals(Hook.OUTPUT, step.hook());
+        assertTrue(step.decidedBy().startsWith("match"), step.decidedBy());
+    }
+
     @Test
     void threeEndpointsGetOneThirdEachFromTheExactKernelProbabilities() {
         CompiledRuleset rs = dump("TestEndpointSliceE2E");
@@ -84,7 +113,7 @@ class KubeProxyTest {
         Packet marked = first.result().packet();
         assertEquals(0x4000, marked.mark());
         Fixtures.Walked post = Fixtures.walk(rs, Hook.POSTROUTING, "nat", marked.withOutIface("eth0"),
-                newCt(p), Fixtures.Facts.of("192.168.0.2"), io.pktpath.core.engine.ChoiceOracle.FIRST, new RuleState(), false);
+                newCt(p), Fixtures.Facts.of("192.168.0.2"), ChoiceOracle.FIRST, new RuleState(), false);
         assertEquals(List.of("nat POSTROUTING #1 JUMP:KUBE-POSTROUTING", "nat KUBE-POSTROUTING #2 CONTINUE [mark 0x4000 -> 0x0]",
                 "nat KUBE-POSTROUTING #3 ACCEPT"), post.lines());
         assertEquals("-j MASQUERADE", post.result().nat().get().target().render());
