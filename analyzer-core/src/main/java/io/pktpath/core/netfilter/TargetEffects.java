@@ -59,7 +59,7 @@ final class TargetEffects {
                 return List.of("ctmark " + Describe.hex(ctmark) + " -> " + Describe.hex(e.ct.get().ctMark()));
             }
             default -> {
-                e.packet = e.packet.withMark((mark & ~c.nfmask()) ^ (ctmark & c.ctmask()));
+                e.packet = e.packet.withMark((mark & ~c.nfmask()) ^ ((ctmark & c.ctmask()) ^ c.value()));
                 return List.of("mark " + Describe.hex(mark) + " -> " + Describe.hex(e.packet.mark()));
             }
         }

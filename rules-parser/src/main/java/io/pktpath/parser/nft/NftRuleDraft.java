@@ -7,6 +7,7 @@ import io.pktpath.parser.iptables.match.NumgenMatch;
 import io.pktpath.parser.iptables.match.StatisticMatch;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.target.Accept;
+import io.pktpath.parser.iptables.target.Connmark;
 import io.pktpath.parser.iptables.target.Drop;
 import io.pktpath.parser.iptables.target.Goto;
 import io.pktpath.parser.iptables.target.NoTarget;
@@ -193,9 +194,17 @@ final class NftRuleDraft {
         statement = iptablesTarget;
     }
 
-    /** A {@code ct mark set} statement: the rule's target alone, or run before its verdict or NAT statement. */
+    /**
+     * A {@code ct mark set} or {@code meta mark set ct mark} statement: the rule's target alone, or run before its
+     * verdict (or the former before its NAT statement).
+     */
     void ctMarkStatement(Target connmark) {
         ctMarkStatement = connmark;
+    }
+
+    /** True when the rule's statement is {@code meta mark set ct mark} (a CONNMARK restore), which no NAT follows. */
+    boolean restoresMark() {
+        return ctMarkStatement instanceof Connmark c && c.mode() == Connmark.Mode.RESTORE;
     }
 
     /** True when a statement of any kind (also {@code ct mark set}) or a verdict is already there. */

@@ -19,7 +19,7 @@ import java.util.Set;
  * Reads the statements and verdicts of a native nft rule (nft(8) "STATEMENTS", "VERDICT STATEMENT") into iptables
  * targets: {@code counter} and {@code log} (no target: the replay counts every rule), {@code accept}, {@code drop},
  * {@code reject [with ...]} ({@code REJECT --reject-with}), {@code jump}, {@code goto}, {@code return}, {@code meta mark
- * set} ({@code MARK}; {@code meta mark set ct mark}: {@code CONNMARK --restore-mark}), {@code ct mark set}
+ * set} ({@code MARK}; {@code meta mark set ct mark [& | ^ V]}: {@code CONNMARK --restore-mark}), {@code ct mark set}
  * ({@code CONNMARK}), {@code notrack} ({@code CT --notrack}) and the NAT statements ({@link NftNatStatement}). A rule
  * has at most one statement and at most one verdict; a verdict may follow a set statement, {@code meta mark set} or
  * {@code ct mark set} (both kept, the statement first, as the kernel runs them), not notrack or a NAT statement; a NAT
@@ -218,18 +218,26 @@ final class NftStatements {
             d.ctMarkStatement(new Connmark(Connmark.Mode.SAVE, 0, 0, all, all, MarkOp.SET_XMARK));
             return at + 1;
         }
-        long v = Long.decode(w.get(at + 2)) & all;
-        long[] maskXor = switch (w.get(at + 1)) {
-            case "|", "or" -> new long[] {~v & all, v};
-            case "^", "xor" -> new long[] {all, v};
-            case "&", "and" -> new long[] {v, 0};
-            default -> null;
-        };
+        long[] maskXor = maskXor(w.get(at + 1), Long.decode(w.get(at + 2)) & all);
         if (maskXor == null) {
             return refuseCtMarkSet(d, w, i);
         }
         d.ctMarkStatement(new Connmark(Connmark.Mode.SAVE, maskXor[1], 0, maskXor[0], all, MarkOp.SET_XMARK));
         return at + 3;
+    }
+
+    /**
+     * nft's bitwise {@code (x & mask) ^ xor} for {@code x OP v} as {mask, xor} ({@code |} is mask {@code ~v}, xor
+     * {@code v}; {@code ^} is mask 0xffffffff, xor {@code v}; {@code &} is mask {@code v}, xor 0), null for a shift.
+     */
+    private static long[] maskXor(String op, long v) {
+        long all = 0xffffffffL;
+        return switch (op) {
+            case "|", "or" -> new long[] {~v & all, v};
+            case "^", "xor" -> new long[] {all, v};
+            case "&", "and" -> new long[] {v, 0};
+            default -> null;
+        };
     }
 
     private static int refuseCtMarkSet(NftRuleDraft d, List<String> w, int i) {
@@ -239,22 +247,33 @@ final class NftStatements {
     }
 
     /**
-     * {@code meta mark set ct mark}, {@code w[i]} the word after it: the packet's mark becomes the connection's, all 32
-     * bits (nft_ct's get then nft_meta's set), as {@code CONNMARK --restore-mark} with both masks 0xffffffff
-     * ({@code mark = (mark & ~nfmask) ^ (ctmark & ctmask)}). Without a conntrack entry nft's ct expression breaks the
-     * rule: the mark stays, a verdict after it is not taken and the rule does not count; the rule therefore also
-     * matches {@code -m conntrack ! --ctstate INVALID,UNTRACKED} (the packet has an entry). A bitwise form
-     * ({@code ct mark & 0xff}, {@code | 0x1}) is refused.
+     * {@code meta mark set ct mark [& | ^ VALUE]}, {@code w[i]} the word after {@code ct mark}: the packet's mark becomes
+     * the connection's through nft's bitwise {@code (ctmark & mask) ^ xor} (nft_ct's get, nft_bitwise, then nft_meta's
+     * set of all 32 bits: the packet's other bits are replaced, not kept, as samples/recorder/checks/
+     * nft-ct-mark-bitwise.sh showed), as {@code CONNMARK --restore-mark} with nfmask 0xffffffff, that mask as ctmask
+     * and that xor ({@code mark = (mark & ~nfmask) ^ ((ctmark & ctmask) ^ xor)}). Without a conntrack entry nft's ct
+     * expression breaks the rule: the mark stays, a verdict after it is not taken and the rule does not count; the rule
+     * therefore also matches {@code -m conntrack ! --ctstate INVALID,UNTRACKED} (the packet has an entry). A shift, a
+     * second operator or a NAT statement after it is refused.
      */
     private static int markFromCtMark(NftRuleDraft d, List<String> w, int i) {
+        long all = 0xffffffffL;
+        long[] maskXor = {all, 0};
+        int next = i;
         if (i < w.size() && BITWISE.contains(w.get(i))) {
-            d.refuse("'meta mark set ct mark " + String.join(" ", w.subList(i, Math.min(w.size(), i + 2)))
-                    + "': only meta mark set ct mark (all 32 bits) is replayed, not a bitwise form of it");
-            return -1;
+            boolean one = i + 1 < w.size() && NftSelectors.MARK.matcher(w.get(i + 1)).matches()
+                    && !(i + 2 < w.size() && BITWISE.contains(w.get(i + 2)));
+            maskXor = one ? maskXor(w.get(i), Long.decode(w.get(i + 1)) & all) : null;
+            if (maskXor == null) {
+                d.refuse("'meta mark set ct mark " + String.join(" ", w.subList(i, Math.min(w.size(), i + 3)))
+                        + "': only meta mark set ct mark [& | ^ VALUE] (one operator and a number) is replayed");
+                return -1;
+            }
+            next = i + 2;
         }
         d.addTail("-m conntrack ! --ctstate INVALID,UNTRACKED");
-        d.statement("-j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff");
-        return i;
+        d.ctMarkStatement(new Connmark(Connmark.Mode.RESTORE, maskXor[1], 0, all, maskXor[0], MarkOp.SET_XMARK));
+        return next;
     }
 
     /**
@@ -272,6 +291,10 @@ final class NftStatements {
 
     /** A NAT statement ({@link NftNatStatement}); the rule's only statement or verdict. */
     static int nat(NftRuleDraft d, List<String> w, int i) {
+        if (d.restoresMark()) {
+            d.refuse("'" + w.get(i) + "' after meta mark set ct mark: only a verdict is replayed after it");
+            return -1;
+        }
         if (d.hasAction()) {
             return -1;
         }

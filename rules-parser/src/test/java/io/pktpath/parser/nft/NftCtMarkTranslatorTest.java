@@ -101,6 +101,49 @@ class NftCtMarkTranslatorTest {
         assertFalse(assertInstanceOf(StatementVerdict.class, rule("ct mark set 0x10 jump marked").target()).terminating());
     }
 
+    /**
+     * The bitwise restores as samples/recorder/checks/nft-ct-mark-bitwise.sh ran them (kernel 6.18, nft 1.0.6): the
+     * packet's mark becomes {@code (ctmark & mask) ^ xor}, its other bits replaced, so nfmask is 0xffffffff; the
+     * condition that the packet has an entry stays.
+     */
+    @Test
+    void aBitwiseRestoreIsTheRestoreWithNftsMaskAsCtmaskAndItsXor() {
+        assertEquals(List.of("-A input -m conntrack ! --ctstate INVALID,UNTRACKED -j CONNMARK --restore-mark --nfmask"
+                + " 0xffffffff --ctmask 0xffff"), v4("meta mark set ct mark & 0x0000ffff"));
+        assertEquals(List.of("-A input -m conntrack ! --ctstate INVALID,UNTRACKED -j CONNMARK --restore-mark --nfmask"
+                + " 0xffffffff --ctmask 0xfffffffe --xor-mark 0x1"), v4("meta mark set ct mark | 0x00000001"));
+        assertEquals(List.of("-A input -m conntrack ! --ctstate INVALID,UNTRACKED -j CONNMARK --restore-mark --nfmask"
+                + " 0xffffffff --ctmask 0xffffffff --xor-mark 0xff"), v4("meta mark set ct mark ^ 0x000000ff"));
+        assertEquals(v4("meta mark set ct mark & 0xffff0000"), v4("meta mark set ct mark and 0xffff0000"));
+        assertEquals(v4("meta mark set ct mark | 0x1"), v4("mark set ct mark or 1"));
+        assertEquals(v4("meta mark set ct mark ^ 0xff"), v4("meta mark set ct mark xor 255"));
+        long[][] cases = {{0xffff0000L, 0}, {0xfffffffeL, 1}, {0xffffffffL, 0xff}};
+        String[] forms = {"meta mark set ct mark and 0xffff0000", "meta mark set ct mark | 0x00000001",
+                "meta mark set ct mark ^ 0x000000ff"};
+        for (int k = 0; k < forms.length; k++) {
+            Connmark c = assertInstanceOf(Connmark.class, rule(forms[k]).target(), forms[k]);
+            assertEquals(Connmark.Mode.RESTORE, c.mode(), forms[k]);
+            assertEquals(0xffffffffL, c.nfmask(), forms[k] + ": the packet's other bits are replaced");
+            assertEquals(cases[k][0], c.ctmask(), forms[k]);
+            assertEquals(cases[k][1], c.value(), forms[k]);
+        }
+        assertEquals(List.of("-A input -p udp -m conntrack ! --ctstate INVALID,UNTRACKED -j CONNMARK --restore-mark"
+                + " --nfmask 0xffffffff --ctmask 0xff -j ACCEPT"), v4("meta l4proto udp meta mark set ct mark & 0xff accept"));
+        StatementVerdict sv = assertInstanceOf(StatementVerdict.class,
+                rule("meta mark set ct mark | 0x1 jump marked").target());
+        assertEquals(1, assertInstanceOf(Connmark.class, sv.statement()).value());
+    }
+
+    @Test
+    void aRestoreTakesNoNatStatementOrSecondStatementAfterIt() {
+        assertEquals("'dnat' after meta mark set ct mark: only a verdict is replayed after it",
+                PROBE.refusal("meta mark set ct mark & 0xff dnat to 10.0.0.1"));
+        assertEquals("'masquerade' after meta mark set ct mark: only a verdict is replayed after it",
+                PROBE.refusal("meta mark set ct mark masquerade"));
+        assertEquals("'ct mark set meta' follows another statement or verdict: one statement per rule is replayed",
+                PROBE.refusal("meta mark set ct mark | 0x1 ct mark set meta mark"));
+    }
+
     @Test
     void theFormsNotReplayedAreRefusedNamingTheExpression() {
         assertEquals("'ct mark set ct mark | 0x00000001': only ct mark set VALUE and ct mark set meta mark"
@@ -117,10 +160,16 @@ class NftCtMarkTranslatorTest {
         assertEquals("'ct mark set meta l4proto': only ct mark set VALUE and ct mark set meta mark"
                 + " [| & ^ VALUE] are replayed",
                 PROBE.refusal("ct mark set meta l4proto"));
-        assertEquals("'meta mark set ct mark & 0x000000ff': only meta mark set ct mark (all 32 bits) is replayed, not a"
-                + " bitwise form of it", PROBE.refusal("meta mark set ct mark & 0x000000ff"));
-        assertEquals("'meta mark set ct mark or 0x1': only meta mark set ct mark (all 32 bits) is replayed, not a"
-                + " bitwise form of it", PROBE.refusal("meta mark set ct mark or 0x1"));
+        assertEquals("'meta mark set ct mark << 1': only meta mark set ct mark [& | ^ VALUE] (one operator and a"
+                + " number) is replayed", PROBE.refusal("meta mark set ct mark << 1"));
+        assertEquals("'meta mark set ct mark & 0x0000ff00 |': only meta mark set ct mark [& | ^ VALUE] (one operator"
+                + " and a number) is replayed", PROBE.refusal("meta mark set ct mark & 0x0000ff00 | 0x1"));
+        assertEquals("'meta mark set ct mark & meta mark': only meta mark set ct mark [& | ^ VALUE] (one operator and a"
+                + " number) is replayed", PROBE.refusal("meta mark set ct mark & meta mark"));
+        assertEquals("'meta mark set ct mark >> 8': only meta mark set ct mark [& | ^ VALUE] (one operator and a"
+                + " number) is replayed", PROBE.refusal("meta mark set ct mark >> 8"));
+        assertEquals("'meta mark set ct mark |': only meta mark set ct mark [& | ^ VALUE] (one operator and a number)"
+                + " is replayed", PROBE.refusal("meta mark set ct mark |"));
         assertEquals("'ct mark { 0x00000001, 0x00000002 }': only a single number is replayed as the mark (no sets,"
                 + " maps or ranges)", PROBE.refusal("ct mark { 0x00000001, 0x00000002 } counter"));
         assertEquals("'ct mark != 0x1-0x5': only a single number is replayed as the mark (no sets, maps or ranges)",
@@ -171,5 +220,36 @@ class NftCtMarkTranslatorTest {
         }
         assertEquals(List.of("-A input -m connmark --mark 0x00000100/0x0000ff00 -j CONNMARK --set-xmark 0x10/0xffffffff"
                 + " -j ACCEPT"), v4(texts.get(2)));
+    }
+
+    /** The bitwise restores as {@code nft -j list ruleset} (nft 1.0.6) printed them, read back as the listing's text. */
+    @Test
+    void theJsonOfABitwiseRestoreGivesTheTextsRule() {
+        String json = "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\", \"handle\": 1}},"
+                + " {\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\", \"handle\": 1, \"type\":"
+                + " \"filter\", \"hook\": \"prerouting\", \"prio\": -150, \"policy\": \"accept\"}}"
+                + rule(2, "{\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"&\": [{\"ct\":"
+                + " {\"key\": \"mark\"}}, 65535]}}}")
+                + rule(3, "{\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"ct\":"
+                + " {\"key\": \"mark\"}}, 1]}}}, {\"accept\": null}")
+                + rule(4, "{\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"^\": [{\"ct\":"
+                + " {\"key\": \"mark\"}}, 255]}}}") + "]}";
+        Parsed<NftRuleset> parsed = NftJsonRulesetParser.parse("nft-ruleset.json", json);
+        assertEquals(List.of(), parsed.diagnostics());
+        NftTable table = parsed.value().tables().get(0);
+        List<String> rendered = new java.util.ArrayList<>();
+        for (NftRule r : table.chains().get(0).rules()) {
+            NftRuleTranslator.Translated t = assertInstanceOf(NftRuleTranslator.Translated.class, NftRuleTranslator
+                    .translate(table, "c", 1, r, "nft-ruleset.json", IpFamily.V4), r.text());
+            t.rules().stream().map(RuleRenderer::render).forEach(rendered::add);
+        }
+        String restore = "-A c -m conntrack ! --ctstate INVALID,UNTRACKED -j CONNMARK --restore-mark --nfmask 0xffffffff";
+        assertEquals(List.of(restore + " --ctmask 0xffff", restore + " --ctmask 0xfffffffe --xor-mark 0x1 -j ACCEPT",
+                restore + " --ctmask 0xffffffff --xor-mark 0xff"), rendered);
+    }
+
+    private static String rule(int handle, String expr) {
+        return ", {\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": " + handle
+                + ", \"expr\": [" + expr + "]}}";
     }
 }

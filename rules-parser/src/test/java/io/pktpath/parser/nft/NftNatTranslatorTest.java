@@ -260,8 +260,8 @@ class NftNatTranslatorTest {
         assertEquals("'numgen inc mod 2' is not 'numgen random mod N' (numgen inc and offsets are not replayed)",
                 refused("numgen inc mod 2 vmap { 0 : goto ep1, 1 : goto ep2 }"));
         assertEquals("the numgen map's keys overlap at 1", refused("numgen random mod 3 vmap { 0-1 : goto ep1, 1 : goto ep2 }"));
-        assertEquals("'meta mark set ct mark | 0x1': only meta mark set ct mark (all 32 bits) is replayed, not a bitwise"
-                + " form of it", refused("meta mark set ct mark | 0x1"));
+        assertEquals("'meta mark set ct mark << 1': only meta mark set ct mark [& | ^ VALUE] (one operator and a"
+                + " number) is replayed", refused("meta mark set ct mark << 1"));
         assertEquals("'accept' after a NAT statement: only a set statement (add, update, delete @set), meta mark set or"
                 + " ct mark set is replayed before a verdict", refused("masquerade accept"),
                 "a NAT statement is the rule's verdict");
