@@ -1,6 +1,7 @@
 package io.pktpath.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pktpath.core.analysis.AnalysisOptions;
@@ -151,6 +152,60 @@ class BridgeHairpinReplayTest {
                 t -> { }, n -> { }, () -> false);
         assertTrue(result.findings().stream().anyMatch(f -> f.code().equals(Codes.BRIDGE_HAIRPIN_OFF)
                 && f.frames().size() == syn.size()), result.findings().toString());
+    }
+
+    /** The state of the bundle's ip neigh entry for {@code address} on br-hp (taken after the traffic). */
+    private static String neighbourState(String address) throws IOException {
+        return Files.readAllLines(DIR.resolve("ip-neigh.txt")).stream().filter(l -> l.startsWith(address + " dev br-hp "))
+                .map(l -> l.trim().substring(l.trim().lastIndexOf(' ') + 1)).findFirst()
+                .orElseThrow(() -> new AssertionError("ip-neigh.txt: no entry for " + address));
+    }
+
+    /** The capture's frames leaving the bridge br-hp that carry {@code tuple} (as the trace's summary prints it). */
+    private static List<PacketTrace> leavingBridge(List<PacketTrace> traces, String tuple) {
+        return traces.stream().filter(t -> t.packet().iface().equals("br-hp") && t.packet().dir().equals("out")
+                && t.packet().info().contains(tuple)).toList();
+    }
+
+    @Test
+    void theBridgeFramesOfTheDroppedSynsAfterTheirDnatAreTiedToThem() throws IOException {
+        List<PacketTrace> traces = replay(DIR);
+        List<PacketTrace> syn = syns(traces, env("HAIRPIN_OFF_PORT"), 44004);
+        // the DNAT target of b's published port, from the rule the kernel counted for each SYN
+        long dnats = natCounter("--to-destination 172.17.0.3:80");
+        assertEquals(dnats, syn.size());
+        // the capture holds one br-hp OUT frame of each DNATed SYN: br_netfilter's bridged DNAT went through the
+        // bridge device's neighbour output, 172.17.0.3's entry not being REACHABLE (a's was: none of its SYNs is there)
+        List<PacketTrace> sent = leavingBridge(traces, "172.17.0.3:44004 > 172.17.0.3:80 [S]");
+        assertEquals(dnats, sent.size(), "br-hp OUT frames of b's DNATed SYNs");
+        assertNotEquals("REACHABLE", neighbourState("172.17.0.3"), "ip-neigh.txt: 172.17.0.3");
+        assertEquals("REACHABLE", neighbourState("172.17.0.2"), "ip-neigh.txt: 172.17.0.2");
+        for (int sport : new int[] {44002, 44003}) {
+            assertEquals(List.of(), leavingBridge(traces, ":" + sport + " > 172.17.0.2:80"), "a's SYN " + sport);
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            PacketTrace copy = sent.get(i);
+            PacketTrace in = syn.get(i);
+            long next = i + 1 < syn.size() ? syn.get(i + 1).packet().frame() : Long.MAX_VALUE;
+            assertTrue(in.packet().frame() < copy.packet().frame() && copy.packet().frame() < next,
+                    "frame " + copy.packet().frame() + " follows SYN " + in.packet().frame());
+            assertEquals(FrameRole.EGRESS_COPY, copy.role(), copy.reason());
+            assertEquals(List.of(in.packet().frame()), copy.correlated(), "frame " + copy.packet().frame());
+            assertTrue(in.correlated().contains(copy.packet().frame()), in.correlated().toString());
+            assertEquals(Disposition.BRIDGE_HAIRPIN_OFF, copy.disposition(), copy.reason());
+            assertEquals("172.17.0.3", copy.nat().orElseThrow().after().dst().toString());
+            String reason = copy.reason();
+            assertTrue(reason.startsWith("the packet of frame " + in.packet().frame() + " after its DNAT to 172.17.0.3"),
+                    reason);
+            assertTrue(reason.contains("neighbour") && reason.contains("shows " + neighbourState("172.17.0.3"))
+                    && reason.contains("without hairpin mode") && !reason.contains("incoming copy"), reason);
+        }
+        // the finding counts each dropped SYN once, not its frame on the bridge
+        var result = Analyzer.analyze(BundleLoader.loadDirectory(DIR), Optional.empty(), AnalysisOptions.DEFAULT,
+                t -> { }, n -> { }, () -> false);
+        List<Long> sentFrames = sent.stream().map(t -> t.packet().frame()).toList();
+        assertTrue(result.findings().stream().filter(f -> f.code().equals(Codes.BRIDGE_HAIRPIN_OFF))
+                .allMatch(f -> f.frames().stream().noneMatch(sentFrames::contains)), result.findings().toString());
     }
 
     @Test

@@ -64,6 +64,15 @@ class OneInterfaceCaptureTest {
             // conntrack -L holds the connections
             "podman-netavark 4", List.of(4L, 14L, 24L, 48L));
 
+    /**
+     * Frames the capture of one interface leaves out (not replayed) where the whole capture ties them to a packet replayed
+     * from a frame on another interface, and why: bridge-hairpin's br-hp holds b's SYNs after their DNAT, sent through
+     * the bridge device's neighbour output by br_netfilter's bridged DNAT and then dropped by the bridge (hairpin off),
+     * whose SYNs are on b's port only; a packet leaving br-hp for a host behind br-hp is not rebuilt as it arrived.
+     */
+    private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
+            "bridge-hairpin 3", List.of(15L, 16L, 17L));
+
     @TempDir
     static Path dir;
 
@@ -81,6 +90,7 @@ class OneInterfaceCaptureTest {
         }
         String name = bundleDir.getFileName().toString();
         Map<String, List<Long>> differing = new TreeMap<>();
+        Map<String, List<Long>> tiedElsewhere = new TreeMap<>();
         int compared = 0;
         for (int ifindex : OneInterface.interfaces(capture)) {
             Path one = dir.resolve(name + "-" + ifindex + ".pcap");
@@ -95,6 +105,11 @@ class OneInterfaceCaptureTest {
                     w = byFrame.get(w.correlated().get(0));
                 }
                 if (t.role() == FrameRole.NOT_REPLAYED) {
+                    if (w.role() == FrameRole.EGRESS_COPY && w.correlated().size() == 1
+                            && !byFrame.get(w.correlated().get(0)).packet().iface().equals(t.packet().iface())) {
+                        tiedElsewhere.computeIfAbsent(name + " " + ifindex, k -> new ArrayList<>()).add(t.packet().frame());
+                        continue;
+                    }
                     assertEquals(FrameRole.NOT_REPLAYED, w.role(), frame + ": left out, replayed in the whole capture");
                     continue;
                 }
@@ -111,6 +126,13 @@ class OneInterfaceCaptureTest {
             }
         });
         assertEquals(expected, differing, name + ": frames whose fate or NAT differ from the whole capture's");
+        Map<String, List<Long>> expectedTied = new TreeMap<>();
+        TIED_ELSEWHERE.forEach((k, v) -> {
+            if (k.startsWith(name + " ")) {
+                expectedTied.put(k, v);
+            }
+        });
+        assertEquals(expectedTied, tiedElsewhere, name + ": frames left out alone, tied to another interface's whole");
         assertTrue(compared > 0 || whole.stream().allMatch(t -> t.role() == FrameRole.NOT_REPLAYED), name);
     }
 

@@ -2,6 +2,7 @@ package io.pktpath.core.findings;
 
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
@@ -40,8 +41,9 @@ final class FailureTracker {
             neighborInProgress(t);
             return answer;
         }
-        String[] cause = cause(t);
+        String[] cause = t.role() == FrameRole.EGRESS_COPY ? null : cause(t);
         if (cause == null) {
+            // a failed packet's copy (the capture saw it on a device before it failed) is the packet's, counted once
             return answer;
         }
         FailureGroup g = group(cause[0], cause[1], cause[2], t.reason());

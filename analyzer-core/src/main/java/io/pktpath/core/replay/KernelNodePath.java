@@ -417,6 +417,12 @@ public final class KernelNodePath implements NodePath {
         return true;
     }
 
+    @Override
+    public Optional<String> neighborState(IpAddress address, String dev) {
+        NeighborResult n = net.neighbor(address, dev);
+        return n.lladdr().isPresent() ? Optional.of(n.state()) : Optional.empty();
+    }
+
     /** The INPUT hook; {@code unicast}: delivered to a local address, where a closed port refuses the packet. */
     private void input(RunState s, boolean unicast) {
         hook(s, Hook.INPUT, nftBackend ? INPUT_TABLES_NFT : INPUT_TABLES_LEGACY);

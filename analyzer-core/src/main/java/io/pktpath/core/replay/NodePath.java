@@ -3,6 +3,7 @@ package io.pktpath.core.replay;
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.Tuple;
+import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.sysctl.Setting;
 import io.pktpath.parser.sysctl.Sysctls;
@@ -175,6 +176,11 @@ public interface NodePath {
      * route back to its source; for one sent, the device of the route to its destination. Empty when there is no route.
      */
     default Optional<String> deviceOf(Packet captured, boolean inbound) {
+        return Optional.empty();
+    }
+
+    /** The state of the bundle's neighbour entry for {@code address} on {@code dev} (ip neigh), empty when it has none. */
+    default Optional<String> neighborState(IpAddress address, String dev) {
         return Optional.empty();
     }
 

@@ -15,6 +15,7 @@ import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.TunnelTie;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.core.trace.UndecidedStep;
+import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.sysctl.Setting;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public final class ReplayLoop {
     private long latestUpToCurrent = Long.MIN_VALUE;
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
+    /** The sentences of frames claimed as a packet's copy that the default one (leaving on IFACE) would misstate. */
+    private final Map<Long, String> copyReasons = new HashMap<>();
     private final CapturedInterfaces interfaces;
     private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
     private final LeftUnseen leftUnseen = new LeftUnseen();
@@ -136,7 +139,8 @@ public final class ReplayLoop {
     private PacketTrace processFrame(CapturedPacket cp) {
         PacketTrace original = claimedBy.remove(cp.frame());
         if (original != null) {
-            return tiedCopy(cp, copyOf(cp, original));
+            String reason = copyReasons.isEmpty() ? null : copyReasons.remove(cp.frame());
+            return tiedCopy(cp, copyOf(cp, original, reason));
         }
         if (cp.packet().isEmpty()) {
             return notReplayed(cp, unreplayable(cp), reasonFor(cp));
@@ -480,6 +484,8 @@ public final class ReplayLoop {
         } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && interfaces.isBridge(cp.summary().iface())) {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
             correlated = portCopiesOf(cp, cp.packet().get());
+        } else if (run.disposition() == Disposition.BRIDGE_HAIRPIN_OFF && run.nat().isPresent()) {
+            correlated = hairpinTransmit(cp, input, run.nat().get().after());
         }
         Optional<Reassembled> whole = Optional.empty();
         if (reassembling != null) {
@@ -577,6 +583,44 @@ public final class ReplayLoop {
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
         return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.bridged(input, oracle,
                 options.missesFor(cp.frame()))), input, false);
+    }
+
+    /**
+     * The frame ahead, sent on the bridge {@code input} came in on, that is its packet after the DNAT to {@code after}
+     * which the bridge then dropped at its ingress port (hairpin mode off): br_netfilter's bridged DNAT
+     * (br_nf_pre_routing_finish_bridge) takes the fast path straight back to the bridge's forwarding only when the new
+     * destination's neighbour entry is connected (REACHABLE, PERMANENT, NOARP); otherwise it hands the packet to the
+     * neighbour's output on the bridge device, where the capture sees it leave, and the device's transmit (br_dev_xmit)
+     * gives it back to the bridge as received on its port. Empty when the capture holds no such frame; the frame's
+     * sentence, written here, is kept for it.
+     */
+    private List<Long> hairpinTransmit(CapturedPacket cp, Packet input, Tuple after) {
+        String bridge = input.inIface();
+        long until = cp.summary().timeNanos() + options.lookaheadNanos();
+        fill(until);
+        for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() > until) {
+                break;
+            }
+            if (later.frame() <= cp.frame() || !later.outbound() || later.packet().isEmpty()
+                    || claimedBy.contains(later.frame()) || !later.summary().iface().equals(bridge)
+                    || !sameIdentity(input, later.packet().get()) || later.payloadHash() != cp.payloadHash()
+                    || !later.packet().get().hasTuple(after)) {
+                continue;
+            }
+            IpAddress to = later.packet().get().dst();
+            String state = path.neighborState(to, bridge).map(st -> "; the bundle's ip neigh, taken after the"
+                    + " traffic, shows " + st).orElse("");
+            copyReasons.put(later.frame(), "the packet of frame " + cp.frame() + " after its DNAT to " + to
+                    + ", sent on " + bridge + " by br_netfilter's bridged DNAT: the neighbour entry of " + to
+                    + " was not connected (REACHABLE, PERMANENT or NOARP" + state + "), so br_netfilter passed the packet"
+                    + " to the neighbour's output on " + bridge + " (br_nf_pre_routing_finish_bridge), whose transmit"
+                    + " gave it back to the bridge as received on " + input.physIn() + " (br_dev_xmit); the bridge"
+                    + " dropped it there, not sending it back out of " + input.physIn() + " without hairpin mode: it"
+                    + " never left on a port");
+            return List.of(later.frame());
+        }
+        return List.of();
     }
 
     /** The egress frame followed by its port copies (as one list). */
@@ -986,16 +1030,18 @@ public final class ReplayLoop {
                 TunnelTies.carriedByDetail(cp, outer));
     }
 
-    private static PacketTrace copyOf(CapturedPacket cp, PacketTrace original) {
+    /** The copy {@code cp} of {@code original}'s packet; {@code reason}: its sentence, null for the one its fields give. */
+    private static PacketTrace copyOf(CapturedPacket cp, PacketTrace original, String reason) {
         boolean fragment = original.reassembled().isPresent() && cp.fragment().isPresent();
         if (!fragment) {
             // a whole packet's copy: its reason (the packet of frame N leaving on IFACE[ after NAT]) is written from
-            // the trace's fields when a view asks for it (PacketTrace.reason)
-            return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), (DeferredText) null,
+            // the trace's fields when a view asks for it (PacketTrace.reason) unless given
+            return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(),
+                    reason == null ? null : DeferredText.of(reason),
                     original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(),
                     List.of(), original.flowId(), Optional.empty());
         }
-        String reason = "a fragment of the datagram of frame " + original.packet().frame() + " leaving on "
+        String fragmentReason = "a fragment of the datagram of frame " + original.packet().frame() + " leaving on "
                 + (cp.summary().iface().isEmpty() ? "its output interface" : cp.summary().iface())
                 + (original.nat().isPresent() && original.nat().get().changed() ? " after NAT" : "")
                 + ", as one of the fragments the kernel cut it into after POSTROUTING"
@@ -1005,7 +1051,7 @@ public final class ReplayLoop {
         Optional<Reassembled> whole = cp.fragment().get().first()
                 ? Optional.of(Defragmenter.leftAs(cp, original.reassembled().get(), original.correlated()))
                 : Optional.empty();
-        return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), reason,
+        return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), fragmentReason,
                 original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(), List.of(),
                 original.flowId(), whole);
     }
