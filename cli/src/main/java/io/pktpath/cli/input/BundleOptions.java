@@ -22,7 +22,8 @@ public final class BundleOptions {
             new FileOption("rules", InputKind.IPTABLES_SAVE, "an iptables-save dump (IPv4)"),
             new FileOption("rules6", InputKind.IPTABLES_SAVE, "an ip6tables-save dump (IPv6)"),
             new FileOption("addr", InputKind.IP_ADDR, "ip addr (or ip -j addr) output"),
-            new FileOption("link", InputKind.IP_LINK, "ip link output"),
+            new FileOption("link", InputKind.IP_LINK, "ip link output (ip -d link or ip -j -d link also gives each bridge"
+                    + " port's hairpin mode)"),
             new FileOption("routes", InputKind.IP_ROUTE, "ip route show table all (or ip -j route) output"),
             new FileOption("routes6", InputKind.IP_ROUTE, "ip -6 route show table all output"),
             new FileOption("ip-rule", InputKind.IP_RULE, "ip rule or ip -6 rule (or ip -j rule) output"),
