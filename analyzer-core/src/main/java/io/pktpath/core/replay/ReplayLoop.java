@@ -602,10 +602,8 @@ public final class ReplayLoop {
             if (later.summary().timeNanos() > until) {
                 break;
             }
-            if (later.frame() <= cp.frame() || !later.outbound() || later.packet().isEmpty()
-                    || claimedBy.contains(later.frame()) || !later.summary().iface().equals(bridge)
-                    || !sameIdentity(input, later.packet().get()) || later.payloadHash() != cp.payloadHash()
-                    || !later.packet().get().hasTuple(after)) {
+            if (later.frame() <= cp.frame() || !later.outbound() || !unclaimedCopyOf(later, cp, input)
+                    || !later.summary().iface().equals(bridge) || !later.packet().get().hasTuple(after)) {
                 continue;
             }
             IpAddress to = later.packet().get().dst();
