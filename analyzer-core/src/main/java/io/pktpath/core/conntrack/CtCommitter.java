@@ -12,8 +12,6 @@ import java.util.List;
 final class CtCommitter {
     private static final long STREAM_AFTER_NANOS = 2_000_000_000L;
     private final CtTimeouts timeouts;
-    /** The TCP timeout of each state by its ordinal, read on every TCP commit without a map's lookup. */
-    private final long[] tcpSeconds = new long[TcpState.values().length];
 
     /** Recently made NAT records by hash, one per slot; an equal record found there is shared instead of the new one. */
     private final NatRecord[] natRecords = new NatRecord[1 << NAT_RECORD_BITS];
@@ -21,9 +19,6 @@ final class CtCommitter {
 
     CtCommitter(CtTimeouts timeouts) {
         this.timeouts = timeouts;
-        for (TcpState s : TcpState.values()) {
-            tcpSeconds[s.ordinal()] = timeouts.tcp(s);
-        }
     }
 
     /**
@@ -87,11 +82,11 @@ final class CtCommitter {
         ct.setTcpState(state);
         long timeout;
         if (idx == TcpTracker.RST) {
-            timeout = tcpSeconds[TcpState.CLOSE.ordinal()];
+            timeout = timeouts.tcp(TcpState.CLOSE);
         } else if (state == TcpState.ESTABLISHED && !ct.seenReply() && dir == CtDirection.ORIGINAL) {
-            timeout = Math.min(tcpSeconds[state.ordinal()], timeouts.tcpUnacknowledged());
+            timeout = Math.min(timeouts.tcp(state), timeouts.tcpUnacknowledged());
         } else {
-            timeout = tcpSeconds[state.ordinal()];
+            timeout = timeouts.tcp(state);
         }
         ct.setTimeout(timeNanos, timeout);
         return false;

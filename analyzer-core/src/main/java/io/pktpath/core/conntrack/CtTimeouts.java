@@ -3,12 +3,14 @@ package io.pktpath.core.conntrack;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.sysctl.Setting;
 import io.pktpath.parser.sysctl.Sysctls;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Conntrack timeouts and TCP switches from the node's sysctls, with kernel defaults where the bundle lacks them
@@ -17,8 +19,10 @@ import java.util.Objects;
 public record CtTimeouts(Map<TcpState, Long> tcpSeconds, long tcpUnacknowledged, long udp, long udpStream, long icmp,
                          long icmpv6, long generic, boolean tcpLoose, boolean tcpBeLiberal, List<String> assumed) {
     public CtTimeouts {
-        // an enum map reads a state's timeout by its ordinal; the commit of every TCP packet asks for one
-        tcpSeconds = Collections.unmodifiableMap(new EnumMap<>(tcpSeconds));
+        // read by ordinal from an array of its own: the commit of every TCP packet and every new connection asks for one,
+        // and a JDK wrapper's call would share its type profile with every other map the JVM wraps (a C2 class check
+        // that failed there threw the compiled commit away in every large run)
+        tcpSeconds = new TcpSeconds(tcpSeconds);
         assumed = List.copyOf(assumed);
     }
 
@@ -50,8 +54,9 @@ public record CtTimeouts(Map<TcpState, Long> tcpSeconds, long tcpUnacknowledged,
         return s.value();
     }
 
+    /** The timeout of a TCP connection in {@code state}, in seconds. */
     public long tcp(TcpState state) {
-        return tcpSeconds.get(state);
+        return ((TcpSeconds) tcpSeconds).of(state);
     }
 
     /** The timeout of a fresh non-TCP ct of protocol {@code proto}. */
@@ -62,5 +67,36 @@ public record CtTimeouts(Map<TcpState, Long> tcpSeconds, long tcpUnacknowledged,
             case Packet.ICMPV6 -> icmpv6;
             default -> generic;
         };
+    }
+
+    /** The TCP timeouts by state: an unmodifiable map over an array indexed by the state's ordinal. */
+    private static final class TcpSeconds extends AbstractMap<TcpState, Long> {
+        private static final TcpState[] STATES = TcpState.values();
+        private final long[] seconds = new long[STATES.length];
+        private final Set<Entry<TcpState, Long>> entries;
+
+        TcpSeconds(Map<TcpState, Long> given) {
+            Map<TcpState, Long> copy = new EnumMap<>(TcpState.class);
+            for (TcpState s : STATES) {
+                Long value = Objects.requireNonNull(given.get(s), () -> "no TCP timeout for " + s);
+                seconds[s.ordinal()] = value;
+                copy.put(s, value);
+            }
+            entries = Collections.unmodifiableMap(copy).entrySet();
+        }
+
+        long of(TcpState state) {
+            return seconds[state.ordinal()];
+        }
+
+        @Override
+        public Long get(Object key) {
+            return key instanceof TcpState s ? seconds[s.ordinal()] : null;
+        }
+
+        @Override
+        public Set<Entry<TcpState, Long>> entrySet() {
+            return entries;
+        }
     }
 }
