@@ -8,7 +8,8 @@ import java.util.Objects;
  * the match true while the count is at most {@code count} ({@code over}: above it), {@code text} the words nft printed.
  * The translation of a native rule gives it; iptables-save input never does.
  */
-public record NftCountMatch(long count, boolean over, String text) implements ModuleMatch {
+public record NftCountMatch(long count, boolean over, String text)
+        implements ModuleMatch, NftExpression {
     public NftCountMatch {
         Objects.requireNonNull(text, "text");
         if (count < 0) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * match, {@code text} the words nft printed. The translation of a native rule gives it; iptables-save input never does.
  */
 public record NftLimitMatch(long rate, long unitSeconds, long burst, boolean bytes, boolean over, String text)
-        implements ModuleMatch {
+        implements ModuleMatch, NftExpression {
     /** nft_limit's burst when a packet limit gives none ({@code NFT_LIMIT_PKT_BURST_DEFAULT}). */
     public static final long DEFAULT_PACKET_BURST = 5;
 

@@ -9,7 +9,8 @@ import java.util.Objects;
  * the match, {@code text} the words nft printed. The translation of a native rule gives it; iptables-save input never
  * does.
  */
-public record NftQuotaMatch(long bytes, long used, boolean over, String text) implements ModuleMatch {
+public record NftQuotaMatch(long bytes, long used, boolean over, String text)
+        implements ModuleMatch, NftExpression {
     public NftQuotaMatch {
         Objects.requireNonNull(text, "text");
         if (bytes < 0 || used < 0) {
