@@ -3,13 +3,17 @@ package io.pktpath.core.netfilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.ConntrackFacts;
+import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.NodeFacts;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.routing.NetworkInputs;
 import io.pktpath.core.routing.NodeNetwork;
+import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TraceStep;
+import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.iptables.match.NftLimitMatch;
 import io.pktpath.parser.net.IpFamily;
@@ -17,8 +21,11 @@ import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRulesetParser;
 import io.pktpath.parser.sysctl.Sysctls;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * nft_quota.c give: a packet limit costs unit/rate and holds cost * burst (burst 5 when none), a byte limit costs
  * unit * length / rate and holds unit * (rate + burst) / rate, the bucket starts full, a packet that finds exactly its
  * cost pays, {@code over} matches when it cannot (and then takes nothing), a quota is over once the bytes consumed with
- * the packet exceed it; one rule's state serves both families of an inet table.
+ * the packet exceed it; one rule's state serves both families of an inet table, and {@code ct count} keeps one list
+ * of connections for the rule, whatever their addresses and family.
  */
 class NftStatefulReplayTest {
     private static final long SEC = 1_000_000_000L;
@@ -166,4 +174,52 @@ class NftStatefulReplayTest {
                 "the IPv4 SYN took the only token");
         assertEquals("ACCEPT", step(s, Pkt.tcp("fd00::2", 40000, "fd00::9", 22).at(SEC).build()).split(" ")[0]);
     }
+
+    @Test
+    void ctCountIsOneListOfTheRuleForEveryAddressAndBothFamilies() {
+        CompiledRuleset v4 = CompiledRuleset.compile(COUNT.ruleset(IpFamily.V4));
+        CompiledRuleset v6 = CompiledRuleset.compile(COUNT.ruleset(IpFamily.V6));
+        Map<Tuple, ConntrackFacts.Presence> held = new HashMap<>();
+        ConntrackFacts table = (tuple, icmpType, zone, nanos) -> held.getOrDefault(tuple, ConntrackFacts.Presence.ABSENT);
+        RuleState state = new RuleState();
+        List<String> out = new ArrayList<>();
+        Packet[] syns = {Pkt.tcp("10.0.0.1", 1001, "10.0.0.9", 9090).at(0).build(),
+            Pkt.tcp("fd00::2", 1002, "fd00::9", 9090).at(SEC).build(),
+            Pkt.tcp("10.0.0.3", 1003, "10.0.0.9", 9090).at(2 * SEC).build(),
+            Pkt.tcp("10.0.0.4", 1004, "10.0.0.9", 9090).at(3 * SEC).build(),
+            Pkt.tcp("10.0.0.5", 1005, "10.0.0.9", 9090).at(4 * SEC).build()};
+        for (int i = 0; i < syns.length; i++) {
+            if (i == 4) {
+                held.put(syns[0].tuple(), ConntrackFacts.Presence.CLOSED);
+            }
+            Packet p = syns[i];
+            List<TraceStep> steps = new ArrayList<>();
+            CtInfo ct = new CtInfo(CtState.NEW, false, 0, Set.of(), p.tuple(), Optional.of(p.tuple().inverse()), 0, 0, 0);
+            TableResult r = (p.family() == IpFamily.V4 ? v4 : v6).walkChain(Hook.INPUT, "inet pkp_ct", "input", p,
+                    Optional.of(ct), new WalkContext(FACTS, table, ChoiceOracle.FIRST, state, steps, false,
+                            new ArrayList<>()));
+            state.commit(r.stateUpdates());
+            if (r.verdict() == TableVerdict.ACCEPT) {
+                held.put(p.tuple(), ConntrackFacts.Presence.OPEN);
+            }
+            List<String> effects = steps.stream().filter(s -> s instanceof RuleStep).flatMap(s -> ((RuleStep) s)
+                    .effects().stream()).toList();
+            out.add(r.verdict() + (effects.isEmpty() ? "" : " " + effects));
+        }
+        assertEquals(List.of("ACCEPT", "ACCEPT",
+                "DROP [ct count over 2: 3 connections counted by the rule (over 2)]",
+                "DROP [ct count over 2: 3 connections counted by the rule (over 2)]",
+                "ACCEPT"), out, "an IPv6 connection and other sources count in the one list; a dropped connection"
+                + " is never confirmed and leaves the list at the next count, a closed one too");
+    }
+
+    private static final NftNativeReplay COUNT = NftNativeReplay.of(NftRulesetParser.parse("nft.txt", """
+            table inet pkp_ct {
+            	chain input {
+            		type filter hook input priority filter; policy accept;
+            		tcp dport 9090 ct count over 2 drop
+            	}
+            }
+            """).value());
 }
+
