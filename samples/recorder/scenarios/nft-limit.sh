@@ -54,16 +54,23 @@ for off, sport, dport, iplen in plan:
     s.bind((sys.argv[1], int(sport)))
     s.sendto(b"x" * (int(iplen) - 28), (sys.argv[2], int(dport)))
     s.close()
-    print("%.3f %s > %s len %s" % (time.time() - t0, sport, dport, iplen), flush=True)
+    print("udp %s > %s len %s at +%.3f s" % (sport, dport, iplen, time.time() - t0), flush=True)
 PY
 )"
-send() { timeout 15 ip netns exec "$UPLINK_NS" python3 -c "$SENDER" "$UPLINK_IP" "$NODE_IP" >> "$WORK/sent.txt"; }
+send() {
+  timeout 15 ip netns exec "$UPLINK_NS" python3 -c "$SENDER" "$UPLINK_IP" "$NODE_IP" >> "$WORK/sent.txt"
+}
+# ping_burst COUNT: COUNT echo requests 0.12 s apart from the uplink; its summary line goes to the probe log
+ping_burst() {
+  timeout 6 ip netns exec "$UPLINK_NS" ping -n -c "$1" -i 0.12 -W 1 "$NODE_IP" >> "$WORK/ping.txt" 2>&1 || true
+  printf '[up] ping -c %s -i 0.12: %s\n' "$1" "$(grep 'packets transmitted' "$WORK/ping.txt" | tail -1)" >> "$WORK/pings.txt"
+}
 
 sleep 2   # the buckets were full when the rules were loaded: nothing changes them before the first packet
 snapshot_state before
 start_capture; start_trace nft
 # 1. ten echo requests 0.12 s apart
-timeout 6 ip netns exec "$UPLINK_NS" ping -n -c 10 -i 0.12 -W 1 "$NODE_IP" > "$WORK/ping1.txt" 2>&1 || true
+ping_burst 10
 sleep 0.8
 # 2. UDP 5001 (limit over 4/s burst 2): eight datagrams 0.09 s apart, one flow
 printf '%s\n' "0 41001 5001 100" "0.09 41001 5001 100" "0.18 41001 5001 100" "0.27 41001 5001 100" \
@@ -83,7 +90,7 @@ printf '%s\n' "0 42001 5005 60" "0.15 42002 5005 60" "0.30 42003 5005 60" "0.45 
   "0.80 42001 5005 60" "1.0 42002 5005 60" | send
 sleep 1
 # 6. five more echo requests 0.12 s apart after the bucket refilled
-timeout 6 ip netns exec "$UPLINK_NS" ping -n -c 5 -i 0.12 -W 1 "$NODE_IP" > "$WORK/ping2.txt" 2>&1 || true
+ping_burst 5
 sleep 0.5
 trace_alive || log "WARNING: xtables-monitor died during the traffic"
 stop_trace; stop_capture
@@ -91,7 +98,34 @@ snapshot_state after
 nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
 nsx "$NODE_NS" nft -j list ruleset > "$BUNDLE/nft-ruleset.json"
 cp "$WORK/sent.txt" "$BUNDLE/sent.txt"
-cat "$WORK/ping1.txt" "$WORK/ping2.txt" > "$BUNDLE/ping.txt"
+cp "$WORK/ping.txt" "$BUNDLE/ping.txt"
+cat "$WORK/pings.txt" "$WORK/sent.txt" | sed 's/^\([^[]\)/[up] \1/' > "$WORK/probes.txt"
+b_keep_probes
+
+# the native chain's decision for each packet, in trace order (nft reuses a trace id for a later packet: a decision
+# belongs to the last packet line of its id)
+python3 - "$BUNDLE/nft-trace.txt" > "$WORK/decisions.txt" <<'PY'
+import re, sys
+rows, latest = [], {}
+for line in open(sys.argv[1]):
+    m = re.match(r"trace id (\w+) inet pkp_nlim input (packet: (.*)|rule (.*) \(verdict (\w+)\)|policy (\w+))", line)
+    if not m:
+        continue
+    if m.group(3):
+        f = lambda k: (re.search(" " + k + r" (\S+)", m.group(3)) or [None, "?"])[1]
+        what = ("icmp %s seq %s" % (f("icmp type"), f("icmp sequence")) if f("ip protocol") == "icmp"
+                else "%s %s>%s len %s" % (f("ip protocol"), f("udp sport"), f("udp dport"), f("ip length")))
+        latest[m.group(1)] = len(rows)
+        rows.append([what, "none"])
+    elif m.group(1) in latest:
+        rule = re.sub(r" counter packets \d+ bytes \d+", "", m.group(4) or "")
+        rows[latest[m.group(1)]][1] = ("%s -> %s" % (rule, m.group(5))) if m.group(4) else "policy " + m.group(6)
+for what, decision in rows:
+    print("%-40s %s" % (what, decision))
+PY
+drops() { grep -E -- "$1" "$WORK/decisions.txt" | awk '{print ($NF == "drop") ? "D" : "a"}' | paste -sd' ' -; }
+echo_pattern=$(drops 'icmp echo-request'); p5001=$(drops '>5001 '); p5002=$(drops '>5002 '); p5003=$(drops '>5003 ')
+p5004=$(drops '>5004 '); p5005=$(drops '>5005 ')
 
 # ------------------------------------------------------------------ did the kernel do what the scenario intends?
 cnt() { sed -n "s/.*$1 counter packets \([0-9]*\) .*/\1/p" "$BUNDLE/nft-ruleset.txt"; }
@@ -111,6 +145,10 @@ log "echo accept=$echo_acc drop=$echo_drop; over drop=$over; quota acc=$q drop=$
 [ "${bl:-0}" -ge 3 ] && [ "${bd:-0}" -ge 1 ] || b_fail "the byte limit accepted $bl dropped $bd"
 [ "${cc:-0}" -ge 2 ] || b_fail "ct count over 2 dropped $cc"
 grep -q 'table inet pkp_nlim' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks the native table"
+# the bucket is full when the rule is loaded (burst 3): the first three echo requests pass, the fourth (0.36 s later,
+# 0.36 s of 0.5 s refilled) does not
+[ "${echo_pattern:0:8}" = "a a a D " ] || b_fail "echo requests: $echo_pattern, expected a a a D first"
+[ "$p5005" = "a a D D D D" ] || b_fail "ct count over 2: $p5005, expected a a D D D D"
 
 # ------------------------------------------------------------------ README
 {
@@ -137,6 +175,26 @@ grep -q 'table inet pkp_nlim' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.t
   echo "- UDP 5002: $q accepted by \`quota 500 bytes\`, $qd dropped; UDP 5003: $qo of 5 dropped by \`quota over 300 bytes\`."
   echo "- UDP 5004: $bl accepted by the byte limit, $bd dropped."
   echo "- UDP 5005: $cc dropped by \`ct count over 2\`."
+  echo
+  echo "Per packet, in order (a: accepted or let through, D: dropped; nft-trace.txt): echo requests \`$echo_pattern\`;"
+  echo "UDP 5001 \`$p5001\`, 5002 \`$p5002\`, 5003 \`$p5003\`, 5004 \`$p5004\`, 5005 \`$p5005\`. What that shows of the kernel:"
+  echo
+  echo "- nft_limit's bucket is full when the rule is loaded: the first three echo requests passed (burst 3), the fourth,"
+  echo "  0.36 s later, found 0.36 s of tokens where a packet costs 0.5 s; a refused packet takes nothing, so the bucket"
+  echo "  refills from where it was (the next pass once 0.5 s is there), up to 1.5 s again after an idle second."
+  echo "- \`limit rate over\` matches (drops) exactly the packets the bucket cannot pay; those it lets through pay."
+  echo "- \`quota 500 bytes\` let the fifth 100-byte datagram pass (500 consumed is not over 500) and dropped the sixth;"
+  echo "  \`quota over 300 bytes\` dropped the fourth and fifth: the quota is over once the bytes consumed with the packet"
+  echo "  exceed it (nft_quota since 2025; before, at equal too). The listing's \`used\` is the state after the traffic."
+  echo "- \`ct count over 2\` dropped the third and fourth flows, and then the first two flows' next datagrams: the fourth"
+  echo "  flow's connection, dropped and never confirmed, stayed in the rule's list behind them (the first flow's entry"
+  echo "  is found first and the count is not recomputed), so the count was still 3."
+  echo
+  echo '```'
+  sed 's/^/  /' "$WORK/decisions.txt"
+  echo '```'
+  echo
+  echo "The native rules' counters after the traffic:"
   echo
   echo '```'
   grep -E 'limit|quota|ct count|counter' "$BUNDLE/nft-ruleset.txt" | sed 's/^\t*/  /'

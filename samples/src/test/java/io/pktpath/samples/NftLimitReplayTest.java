@@ -129,8 +129,10 @@ class NftLimitReplayTest {
         assertTrue(b.nftReplay().refusal(CHAIN).isEmpty(), b.nftReplay().refusal(CHAIN).toString());
         assertEquals(List.of("input"), b.nftReplay().chains().stream().map(c -> c.name()).toList());
         List<Seen> kernel = kernel();
-        assertEquals(52, kernel.size(), "every inbound IP packet of the recording reached the chain");
-        assertEquals(kernel, replayed(CaptureReplays.replay(b, DIR.resolve("capture.pcap"))));
+        // 15 echo requests, 32 datagrams and the uplink's port unreachables for answers to closed client sockets
+        assertTrue(kernel.size() >= 47, kernel.toString());
+        assertEquals(kernel, replayed(CaptureReplays.replay(b, DIR.resolve("capture.pcap"))),
+                "every inbound IP packet of the capture reached the chain, as in the trace");
     }
 
     @Test
@@ -157,8 +159,8 @@ class NftLimitReplayTest {
     @Test
     void theKernelsVerdictsAndCountersAreThoseOfTheReplay() throws IOException {
         VerifyReport report = Verifier.verify(DIR);
+        assertEquals(report.kernelPackets(), report.compared(), report.text());
         assertEquals(report.compared(), report.equal(), report.text());
-        assertTrue(report.compared() >= 80, report.text());
         assertEquals(16, report.hitsCompared(), report.text());
         assertEquals(report.hitsCompared(), report.hitsEqual(), report.text());
     }
