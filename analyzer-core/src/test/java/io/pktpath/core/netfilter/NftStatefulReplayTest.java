@@ -53,6 +53,8 @@ class NftStatefulReplayTest {
             		udp dport 5004 drop
             		tcp dport 22 limit rate 1/second burst 1 packets accept
             		tcp dport 22 drop
+            		meta l4proto { tcp, udp } th dport 53 limit rate 1/second burst 1 packets accept
+            		meta l4proto { tcp, udp } th dport 53 drop
             	}
             }
             """;
@@ -94,6 +96,8 @@ class NftStatefulReplayTest {
 
     @Test
     void theKernelsBucketFiguresForPacketAndByteLimits() {
+        assertEquals(Optional.empty(), REPLAY.refusal("inet pkp_st input"), "the chain is replayed");
+        assertEquals(Optional.empty(), COUNT.refusal("inet pkp_ct input"), "the chain is replayed");
         // nft_limit_init: cost = nsecs / rate, tokens_max = cost * burst (packets); nsecs * (rate + burst) / rate (bytes)
         NftLimitEvaluator twoPerSecond = new NftLimitEvaluator(new NftLimitMatch(2, 1, 3, false, false, "l"));
         assertEquals(500_000_000L, twoPerSecond.cost(84));
@@ -164,6 +168,16 @@ class NftStatefulReplayTest {
                 + " after the traffic, says used 500 bytes)"), r.notes());
         assertEquals(List.of("quota 500 bytes used 500 bytes: 100 of 500 bytes consumed with this packet's 100 (within"
                 + " the quota)"), ((RuleStep) steps.get(steps.size() - 1)).effects());
+    }
+
+    @Test
+    void theRulesOfOneSetsElementsShareItsOneBucket() {
+        RuleState s = new RuleState();
+        assertEquals(List.of("ACCEPT", "DROP", "ACCEPT"), verdicts(s, List.of(
+                Pkt.tcp("10.0.0.2", 40000, "10.0.0.9", 53).at(0).build(),
+                Pkt.udp("10.0.0.2", 40000, "10.0.0.9", 53).at(SEC / 2).build(),
+                Pkt.udp("10.0.0.2", 40000, "10.0.0.9", 53).at(SEC).build())),
+                "meta l4proto { tcp, udp } is one rule per protocol, with the nft rule's one limit");
     }
 
     @Test
