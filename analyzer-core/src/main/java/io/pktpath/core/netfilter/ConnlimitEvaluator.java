@@ -22,8 +22,8 @@ import java.util.Optional;
  * {@code --connlimit-above}). A connection not listed yet is added at whichever of its packets reaches the rule, as
  * kernels before the nf_conncount rework of 6.19 do (since then only a connection's first packet adds it), so that a
  * connection open before the capture counts from its first packet in it. nft's {@code ct count} is the same count over
- * one list of the rule. Not modelled: the skipped clean-up when the
- * same list was cleaned within the current jiffy, and a listed connection another CPU has not confirmed yet.
+ * one list of the rule. Not modelled: the skipped clean-up when the same list was cleaned within the current jiffy, and
+ * a listed connection another CPU has not confirmed yet.
  */
 final class ConnlimitEvaluator implements MatchEvaluator {
     /** CONNCOUNT_GC_MAX_NODES: an evaluation stops dropping after it dropped more than this many connections. */
@@ -72,7 +72,7 @@ final class ConnlimitEvaluator implements MatchEvaluator {
 
     private String key(Evaluation e, String group, int zone) {
         if (ruleWide) {
-            return NftLimitEvaluator.key("ct count", e.rule, text);
+            return RuleState.nftKey("ct count", e.rule, text);
         }
         return "connlimit " + RuleState.ruleKey(e.rule) + " " + group + " zone " + zone;
     }

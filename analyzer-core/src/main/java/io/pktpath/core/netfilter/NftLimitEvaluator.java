@@ -1,6 +1,5 @@
 package io.pktpath.core.netfilter;
 
-import io.pktpath.core.trace.RuleRef;
 import io.pktpath.parser.iptables.match.NftLimitMatch;
 import java.util.Locale;
 
@@ -42,14 +41,9 @@ final class NftLimitEvaluator implements MatchEvaluator {
         return limit.bytes() ? Long.divideUnsigned(nsecs * length, limit.rate()) : cost;
     }
 
-    /** The key of a native rule's own state: its table (family included), chain and position, and the expression. */
-    static String key(String kind, RuleRef rule, String text) {
-        return "nft " + kind + " " + rule.table() + " " + rule.chain() + " #" + rule.position() + " " + text;
-    }
-
     @Override
     public boolean test(Evaluation e) {
-        String key = key("limit", e.rule, limit.text());
+        String key = RuleState.nftKey("limit", e.rule, limit.text());
         var before = e.state().bucket(key);
         if (before.isEmpty()) {
             e.note("nft limit of " + e.rule.label() + " assumed full at capture start, as the kernel fills it when the"
@@ -66,7 +60,7 @@ final class NftLimitEvaluator implements MatchEvaluator {
         return matched;
     }
 
-    /** Whether the packet paid and what it left: {@code within the rate, tokens for 1.24 of 3 packets left after it}. */
+    /** Whether the packet paid, what it left (e.g. {@code over the rate, tokens for 0.74 of 3 packets}). */
     private String describe(StateUpdate.BucketTake.Outcome out, long price) {
         String of = amount(out.bucket().credit()) + " of " + whole(capacity) + (limit.bytes() ? " bytes" : " packets");
         if (out.paid()) {
@@ -82,15 +76,17 @@ final class NftLimitEvaluator implements MatchEvaluator {
 
     /** Nanoseconds of tokens in whole packets or bytes, rounded. */
     private String whole(long tokens) {
-        return Long.toString(Math.round(limit.bytes() ? (double) tokens * limit.rate() / nsecs : (double) tokens / cost));
+        double amount = limit.bytes() ? (double) tokens * limit.rate() / nsecs : (double) tokens / cost;
+        return Long.toString(Math.round(amount));
     }
 
     @Override
     public Mismatch explain(Evaluation e) {
         long price = cost(e.packet.length());
         // test() recorded this packet's evaluation: the bucket as it left it; not matching, the packet paid with over
-        StateUpdate.BucketTake.Outcome out = new StateUpdate.BucketTake.Outcome(e.state()
-                .bucket(key("limit", e.rule, limit.text())).orElse(new TokenBucket(capacity, 0)), limit.over());
+        TokenBucket left = e.state().bucket(RuleState.nftKey("limit", e.rule, limit.text()))
+                .orElse(new TokenBucket(capacity, 0));
+        StateUpdate.BucketTake.Outcome out = new StateUpdate.BucketTake.Outcome(left, limit.over());
         return new Mismatch(limit.text(), describe(out, price));
     }
 }

@@ -22,7 +22,7 @@ final class NftQuotaEvaluator implements MatchEvaluator {
     }
 
     private String key(Evaluation e) {
-        return NftLimitEvaluator.key("quota", e.rule, quota.text());
+        return RuleState.nftKey("quota", e.rule, quota.text());
     }
 
     @Override

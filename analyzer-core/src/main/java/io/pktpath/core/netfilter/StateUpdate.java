@@ -6,9 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One change to stateful-match state caused by a walk (an nth evaluation, an nft quota consumed, a token taken or refilled, a recent-list
- * change, a connlimit list counted, an ipset element added or deleted); the walk only collects them, {@link RuleState#commit} applies them once the path
- * is chosen.
+ * One change to stateful-match state caused by a walk (an nth evaluation, an nft quota consumed, a token taken or
+ * refilled, a recent-list change, a connlimit list counted, an ipset element added or deleted); the walk only collects
+ * them, {@link RuleState#commit} applies them once the path is chosen.
  */
 public sealed interface StateUpdate {
 

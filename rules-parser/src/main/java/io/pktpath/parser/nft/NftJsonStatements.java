@@ -19,9 +19,10 @@ import static io.pktpath.parser.nft.NftJsonExpressions.value;
 
 /**
  * Writes a rule's {@code expr} list of libnftables' JSON as the rule text {@code nft list ruleset} prints: matches,
- * {@code counter}, {@code log}, {@code limit}, {@code quota}, {@code ct count}, {@code reject}, verdicts, {@code vmap}, {@code dnat}/{@code snat}/
- * {@code masquerade}/{@code redirect}, {@code mangle} ({@code meta mark set}), {@code notrack}; a statement it cannot
- * write is reported and written {@code unrendered-KEY}, a word the translation refuses, so the rule is never lost.
+ * {@code counter}, {@code log}, {@code limit}, {@code quota}, {@code ct count}, {@code reject}, verdicts, {@code vmap},
+ * {@code dnat}/{@code snat}/{@code masquerade}/{@code redirect}, {@code mangle} ({@code meta mark set}),
+ * {@code notrack}; a statement it cannot write is reported and written {@code unrendered-KEY}, a word the translation
+ * refuses, so the rule is never lost.
  */
 final class NftJsonStatements {
     /** The word a statement the renderer cannot write becomes, followed by its key. */

@@ -18,8 +18,8 @@ import java.util.Optional;
  * oif missing|exists} ({@code -m rpfilter}), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map},
  * concatenated keys, {@code numgen random mod N}: one rule per element; {@link NftSetExpansion}), {@code counter},
  * {@code log}, {@code comment}, the stateful expressions {@code limit}, {@code quota} and {@code ct count} after the
- * rule's conditions ({@link NftStatefulExpressions}), the statements {@code meta mark set} ({@code MARK}), {@code ct mark set}
- * ({@code CONNMARK}), {@code dnat}, {@code snat}, {@code masquerade}, {@code redirect} ({@link NftNatStatement}),
+ * rule's conditions ({@link NftStatefulExpressions}), the statements {@code meta mark set} ({@code MARK}),
+ * {@code ct mark set} ({@code CONNMARK}), {@code dnat}, {@code snat}, {@code masquerade}, {@code redirect} ({@link NftNatStatement}),
  * {@code notrack}, the set statements {@code add|update|delete @set { ip saddr [timeout T] }} (iptables' SET target on
  * the dynamic set, which look-ups then match as a set: {@link NftSetStatement}), and the verdicts accept, drop, reject,
  * jump, goto and return, also after a set statement, {@code meta mark set} or {@code ct mark set} in the same rule, and
