@@ -1,6 +1,7 @@
 package io.pktpath.core.conntrack;
 
 import io.pktpath.parser.iptables.match.ConnlimitMatch;
+import io.pktpath.parser.iptables.match.NftCountMatch;
 import io.pktpath.parser.iptables.match.ConnmarkMatch;
 import io.pktpath.parser.iptables.match.ConntrackMatch;
 import io.pktpath.parser.iptables.match.Match;
@@ -72,6 +73,7 @@ public final class ConntrackPolicy {
         for (Match m : rule.matches()) {
             String module = m instanceof ConntrackMatch ? "conntrack" : m instanceof StateMatch ? "state"
                     : m instanceof ConnmarkMatch ? "connmark" : m instanceof ConnlimitMatch ? "connlimit"
+                    : m instanceof NftCountMatch ? "connlimit (nft's ct count)"
                     : m instanceof UnsupportedMatch u && CT_MODULES.contains(u.module()) ? u.module() : null;
             if (module != null) {
                 return Optional.of("-m " + module + " needs conntrack");

@@ -5,6 +5,7 @@ import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.iptables.match.ConnlimitMatch;
+import io.pktpath.parser.iptables.match.NftCountMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.model.Negatable;
 import io.pktpath.parser.net.IpAddress;
@@ -20,8 +21,9 @@ import java.util.Optional;
  * the limit, inverted for {@code --connlimit-upto} and for a negated option ({@code ! --connlimit-upto} is
  * {@code --connlimit-above}). A connection not listed yet is added at whichever of its packets reaches the rule, as
  * kernels before the nf_conncount rework of 6.19 do (since then only a connection's first packet adds it), so that a
- * connection open before the capture counts from its first packet in it. Not modelled: the skipped clean-up when the
- * same list was cleaned within the current jiffy, and a listed connection another CPU has not confirmed yet.
+ * connection open before the capture counts from its first packet in it. nft's {@code ct count} is the same count over
+ * one list of the rule. Not modelled: the skipped clean-up when the same list was cleaned within the current jiffy, and
+ * a listed connection another CPU has not confirmed yet.
  */
 final class ConnlimitEvaluator implements MatchEvaluator {
     /** CONNCOUNT_GC_MAX_NODES: an evaluation stops dropping after it dropped more than this many connections. */
@@ -32,8 +34,25 @@ final class ConnlimitEvaluator implements MatchEvaluator {
     private final boolean daddr;
     private final int prefix;
     private final String text;
+    /** nft's {@code ct count}: one list for the rule, whatever the addresses, families and zones. */
+    private final boolean ruleWide;
+
+    /**
+     * nft's {@code ct count [over] N} as nft_connlimit counts it with the same nf_conncount list: one list of the
+     * rule (shared by both families of an inet table), the match true while the count is at most N, with {@code over}
+     * above it.
+     */
+    ConnlimitEvaluator(NftCountMatch m) {
+        this.text = m.text();
+        this.limit = m.count();
+        this.invert = !m.over();
+        this.daddr = false;
+        this.prefix = 0;
+        this.ruleWide = true;
+    }
 
     ConnlimitEvaluator(ConnlimitMatch m) {
+        this.ruleWide = false;
         this.text = Describe.module(m);
         boolean upto = m.upto().isPresent();
         Optional<Negatable<OptionValue.Number>> value = upto ? m.upto() : m.above();
@@ -44,11 +63,17 @@ final class ConnlimitEvaluator implements MatchEvaluator {
     }
 
     private String group(Evaluation e) {
+        if (ruleWide) {
+            return "every address";
+        }
         IpAddress a = daddr ? e.packet.dst() : e.packet.src();
         return Prefixes.masked(a, prefix) + "/" + Prefixes.length(a, prefix);
     }
 
-    private static String key(Evaluation e, String group, int zone) {
+    private String key(Evaluation e, String group, int zone) {
+        if (ruleWide) {
+            return RuleState.nftKey("ct count", e.rule, text);
+        }
         return "connlimit " + RuleState.ruleKey(e.rule) + " " + group + " zone " + zone;
     }
 
@@ -104,12 +129,24 @@ final class ConnlimitEvaluator implements MatchEvaluator {
         String key = key(e, group, own.map(CountedConnection::zone).orElse(0));
         Optional<List<CountedConnection>> listed = e.state().connlimit(key);
         if (listed.isEmpty()) {
-            e.note("connlimit of " + e.rule.label() + ": no earlier connection of " + group
+            e.note(ruleWide ? "ct count of " + e.rule.label() + ": no connection counted yet in this replay (the"
+                    + " connections the rule counted before the capture are unknown)"
+                    : "connlimit of " + e.rule.label() + ": no earlier connection of " + group
                     + " in this replay (connections counted at capture start unknown)");
         }
         List<CountedConnection> left = count(e, listed.orElse(List.of()), own);
         e.state().record(new StateUpdate.ConnlimitCount(key, left));
-        return left.size() > limit != invert;
+        boolean matched = left.size() > limit != invert;
+        if (matched && ruleWide) {
+            e.matchEffect(text + ": " + counted(left.size()));
+        }
+        return matched;
+    }
+
+    /** nft's count as a step says it: {@code 3 connections counted by the rule (over 2)}. */
+    private String counted(int n) {
+        return n + (n == 1 ? " connection" : " connections") + " counted by the rule ("
+                + (n > limit ? "over " : "at most ") + limit + ")";
     }
 
     @Override
@@ -118,6 +155,9 @@ final class ConnlimitEvaluator implements MatchEvaluator {
         String group = group(e);
         String key = key(e, group, own.map(CountedConnection::zone).orElse(0));
         int n = count(e, e.state().connlimit(key).orElse(List.of()), own).size();
+        if (ruleWide) {
+            return new Mismatch(text, counted(n));
+        }
         return new Mismatch(text, n + (n == 1 ? " connection" : " connections") + " of " + group
                 + (invert ? " (matches up to " : " (matches above ") + limit + ")");
     }

@@ -18,6 +18,9 @@ import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.iptables.match.ModuleMatch;
 import io.pktpath.parser.iptables.match.MultiportMatch;
 import io.pktpath.parser.iptables.match.NfacctMatch;
+import io.pktpath.parser.iptables.match.NftCountMatch;
+import io.pktpath.parser.iptables.match.NftLimitMatch;
+import io.pktpath.parser.iptables.match.NftQuotaMatch;
 import io.pktpath.parser.iptables.match.NumgenMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.OwnerMatch;
@@ -47,6 +50,15 @@ final class ModuleCompiler {
     }
 
     static List<MatchEvaluator> compile(ModuleMatch m) {
+        if (m instanceof NftLimitMatch l) {
+            return List.of(new NftLimitEvaluator(l));
+        }
+        if (m instanceof NftQuotaMatch q) {
+            return List.of(new NftQuotaEvaluator(q));
+        }
+        if (m instanceof NftCountMatch c) {
+            return List.of(new ConnlimitEvaluator(c));
+        }
         String module = m.module();
         if (MatchCompiler.protocolOf(module) >= 0) {
             return L4Compiler.compile(m);

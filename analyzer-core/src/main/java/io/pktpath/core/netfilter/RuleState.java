@@ -47,6 +47,15 @@ public final class RuleState implements StateStore {
         return rule.family() + " " + rule.table() + " " + rule.chain() + " #" + rule.position();
     }
 
+    /**
+     * The key of a native nft rule's own state ({@code limit}, {@code quota}, {@code ct count}): its table (the family
+     * in its name, {@code inet pkp_fw}), chain, position and expression, not the family of the packet, so an inet
+     * rule's one state serves both families as the kernel's one expression does.
+     */
+    public static String nftKey(String kind, RuleRef rule, String expression) {
+        return "nft " + kind + " " + rule.table() + " " + rule.chain() + " #" + rule.position() + " " + expression;
+    }
+
     /** The key of a connection's TPROXY socket: its zone and original tuple (the same before and after confirmation). */
     public static String socketKey(int zone, Tuple original) {
         return zone + " " + original.protocol() + " " + original.src() + ":" + original.sport() + " " + original.dst() + ":"

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Storage of stateful-match state (nth counters, token buckets, recent lists, connlimit lists, TPROXY sockets, ipset
- * elements changed by SET targets) that {@link StateUpdate}s modify.
+ * Storage of stateful-match state (nth counters, which also hold each nft quota's bytes consumed, token buckets, recent
+ * lists, connlimit lists, TPROXY sockets, ipset elements changed by SET targets) that {@link StateUpdate}s modify.
  */
 public interface StateStore {
     OptionalLong nthCount(String ruleKey);

@@ -6,9 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One change to stateful-match state caused by a walk (an nth evaluation, a token taken or refilled, a recent-list
- * change, a connlimit list counted, an ipset element added or deleted); the walk only collects them, {@link RuleState#commit} applies them once the path
- * is chosen.
+ * One change to stateful-match state caused by a walk (an nth evaluation, an nft quota consumed, a token taken or
+ * refilled, a recent-list change, a connlimit list counted, an ipset element added or deleted); the walk only collects
+ * them, {@link RuleState#commit} applies them once the path is chosen.
  */
 public sealed interface StateUpdate {
 
@@ -23,6 +23,21 @@ public sealed interface StateUpdate {
         @Override
         public void applyTo(StateStore store) {
             store.putNth(ruleKey, store.nthCount(ruleKey).orElse(0) + 1);
+        }
+    }
+
+    /**
+     * An nft {@code quota} evaluation: the packet's {@code bytes} are added to what the rule consumed (kept in the
+     * counters' store under the quota's own key).
+     */
+    record QuotaConsume(String key, long bytes) implements StateUpdate {
+        public QuotaConsume {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public void applyTo(StateStore store) {
+            store.putNth(key, store.nthCount(key).orElse(0) + bytes);
         }
     }
 

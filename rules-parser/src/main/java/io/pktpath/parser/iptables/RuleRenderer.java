@@ -6,6 +6,7 @@ import io.pktpath.parser.iptables.match.InterfaceMatch;
 import io.pktpath.parser.iptables.match.Match;
 import io.pktpath.parser.iptables.match.MatchOption;
 import io.pktpath.parser.iptables.match.ModuleMatch;
+import io.pktpath.parser.iptables.match.NftExpression;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.ProtocolMatch;
 import io.pktpath.parser.iptables.match.UnsupportedMatch;
@@ -15,6 +16,7 @@ import io.pktpath.parser.iptables.model.Rule;
  * Prints a rule from its typed model as iptables-save does ({@code -A CHAIN options -j TARGET}), single-spaced, without
  * counters. Values are rendered canonically; a value written differently in the input (an unquoted multi-word comment,
  * {@code -s 10.0.0.1} without {@code /32}, {@code --or-mark}) keeps its written spelling, so the input line comes back.
+ * A native nft expression without an iptables form is printed as {@code -m nft "limit rate 2/second"}.
  */
 public final class RuleRenderer {
     private RuleRenderer() {
@@ -49,6 +51,8 @@ public final class RuleRenderer {
             basic(sb, i.negated(), i.negationAfterName(), i.spelledOption(), i.name());
         } else if (m instanceof FragmentMatch f) {
             sb.append(f.negated() ? "! " : "").append(f.spelledOption());
+        } else if (m instanceof NftExpression n) {
+            sb.append("-m nft \"").append(n.text()).append('"');
         } else if (m instanceof ModuleMatch mm) {
             module(mm, sb);
         } else if (m instanceof UnsupportedMatch u) {

@@ -19,16 +19,18 @@ import static io.pktpath.parser.nft.NftJsonExpressions.value;
 
 /**
  * Writes a rule's {@code expr} list of libnftables' JSON as the rule text {@code nft list ruleset} prints: matches,
- * {@code counter}, {@code log}, {@code limit}, {@code reject}, verdicts, {@code vmap}, {@code dnat}/{@code snat}/
- * {@code masquerade}/{@code redirect}, {@code mangle} ({@code meta mark set}), {@code notrack}; a statement it cannot
- * write is reported and written {@code unrendered-KEY}, a word the translation refuses, so the rule is never lost.
+ * {@code counter}, {@code log}, {@code limit}, {@code quota}, {@code ct count}, {@code reject}, verdicts, {@code vmap},
+ * {@code dnat}/{@code snat}/{@code masquerade}/{@code redirect}, {@code mangle} ({@code meta mark set}),
+ * {@code notrack}; a statement it cannot write is reported and written {@code unrendered-KEY}, a word the translation
+ * refuses, so the rule is never lost.
  */
 final class NftJsonStatements {
     /** The word a statement the renderer cannot write becomes, followed by its key. */
     static final String UNRENDERED = "unrendered-";
     private static final Set<String> VERDICTS = Set.of("accept", "drop", "continue", "return");
     private static final Set<String> NAT_MEMBERS = Set.of("family", "addr", "port", "flags");
-    private static final String STATEMENTS = "match, counter, log, limit, reject, accept, drop, return, jump, goto, vmap, "
+    private static final String STATEMENTS = "match, counter, log, limit, quota, ct count, reject, accept, drop, return, "
+            + "jump, goto, vmap, "
             + "dnat, snat, masquerade, redirect, mangle, notrack, set or xt";
 
     private NftJsonStatements() {
@@ -91,6 +93,12 @@ final class NftJsonStatements {
             }
             case "log" -> log(body);
             case "limit" -> limit(object(body, "{\"rate\": N, \"per\": UNIT}"));
+            case "quota" -> quota(object(body, "{\"val\": N, \"val_unit\": UNIT}"));
+            case "ct count" -> {
+                JsonValue.JsonObject c = object(body, "{\"val\": N}");
+                yield "ct count " + (inverted(c) ? "over " : "") + NftJsonExpressions.numberMember(c, "val").value()
+                        .toPlainString();
+            }
             // iptables-nft's compat expression: nft -j gives its name only, as nft prints one it cannot translate
             case "xt" -> {
                 JsonValue.JsonObject x = object(body, "{\"type\": \"match\"|\"target\", \"name\": ...}");
@@ -201,15 +209,34 @@ final class NftJsonStatements {
         return s.toString();
     }
 
-    /** {@code limit rate [over] N/UNIT [burst B packets]} (a burst of 5 packets, the default, is not printed). */
+    /**
+     * {@code limit rate [over] N/UNIT [burst B packets]} or {@code limit rate [over] N BYTES/UNIT [burst B BYTES]}, as
+     * nft prints them: a packet limit's burst of 5 (the default) and a byte limit's burst of 0 are not printed.
+     */
     private static String limit(JsonValue.JsonObject l) throws Unrendered {
-        boolean over = l.get("inv").filter(v -> v instanceof JsonValue.JsonBoolean b && b.value()).isPresent();
         String unit = l.string("rate_unit").filter(u -> !u.equals("packets")).map(u -> " " + u).orElse("");
-        long burst = l.number("burst").orElse(5L);
-        String burstText = burst == 5 && unit.isEmpty() || burst == 0 ? ""
-                : " burst " + burst + (unit.isEmpty() ? " packets" : unit);
-        return "limit rate " + (over ? "over " : "") + NftJsonExpressions.numberMember(l, "rate").value()
+        long burst = l.number("burst").orElse(unit.isEmpty() ? 5L : 0L);
+        String burstUnit = unit.isEmpty() ? "packets" : l.string("burst_unit").orElse("bytes");
+        String burstText = burst == 5 && unit.isEmpty() || burst == 0 ? "" : " burst " + burst + " " + burstUnit;
+        return "limit rate " + (inverted(l) ? "over " : "") + NftJsonExpressions.numberMember(l, "rate").value()
                 .toPlainString() + unit + "/" + NftJsonExpressions.string(l, "per") + burstText;
+    }
+
+    /** {@code quota [over] N UNIT [used M UNIT]}, as nft prints it (no {@code used} when none was consumed). */
+    private static String quota(JsonValue.JsonObject q) throws Unrendered {
+        StringBuilder s = new StringBuilder("quota ").append(inverted(q) ? "over " : "")
+                .append(NftJsonExpressions.numberMember(q, "val").value().toPlainString()).append(' ')
+                .append(q.string("val_unit").orElse("bytes"));
+        long used = q.number("used").orElse(0L);
+        if (used > 0) {
+            s.append(" used ").append(used).append(' ').append(q.string("used_unit").orElse("bytes"));
+        }
+        return s.toString();
+    }
+
+    /** True when a stateful expression has {@code "inv": true} ({@code over}). */
+    private static boolean inverted(JsonValue.JsonObject o) {
+        return o.get("inv").filter(v -> v instanceof JsonValue.JsonBoolean b && b.value()).isPresent();
     }
 
     /** {@code reject [with tcp reset | with icmp|icmpv6|icmpx CODE]}; the family's default code is not printed. */

@@ -27,8 +27,9 @@ import java.util.function.Function;
  * read its words: {@code -p PROTO}, the matches before and after the one that has alternatives (an anonymous set
  * iptables cannot list in one rule: one rule per element), the verdict or statement target (a set statement, a mark or a
  * {@code ct mark set} followed by a verdict, or a {@code ct mark set} followed by a NAT statement: both, as a
- * {@link StatementVerdict}), and whether the rule can never match this family. One draft serves one translation and is
- * then dropped.
+ * {@link StatementVerdict}), its {@code limit}, {@code quota} and {@code ct count} expressions (the last matches, as the
+ * kernel evaluates them after the conditions before them), and whether the rule can never match this family. One draft
+ * serves one translation and is then dropped.
  */
 final class NftRuleDraft {
     private final NftTable table;
@@ -53,6 +54,10 @@ final class NftRuleDraft {
     private NftNumgen.Draw draw;
     /** Why the word read last is refused, when more can be said than "not in the replayed subset". */
     private String why;
+    /** The rule's {@code limit}, {@code quota} and {@code ct count} expressions, in order: its last matches. */
+    private final List<Match> stateful = new ArrayList<>(1);
+    /** Counts the conditions added or changed: one read after a stateful expression is refused. */
+    private int conditionChanges;
     private final IptablesRuleReader reader;
 
     /**
@@ -94,18 +99,21 @@ final class NftRuleDraft {
 
     /** The rule can never match this family (it names the other one, or two protocols). */
     void neverMatches() {
+        conditionChanges++;
         never = true;
     }
 
     /** The rule applies only to family {@code f}: for the other it never matches. */
     void onlyFamily(IpFamily f) {
         if (family != f) {
+            conditionChanges++;
             never = true;
         }
     }
 
     /** The rule matches protocol {@code name} only; a different protocol named before means it never matches. */
     void protocolIs(String name) {
+        conditionChanges++;
         if (protocol != null && !protocol.equals(name)) {
             never = true;
         }
@@ -114,6 +122,7 @@ final class NftRuleDraft {
 
     /** The rule matches one of these protocols ({@code -p icmp}, {@code -p ipv6-icmp}), one rule each. */
     void protocolOneOf(List<String> options) {
+        conditionChanges++;
         alternatives = List.copyOf(options);
         protocolAlternatives = true;
     }
@@ -136,11 +145,13 @@ final class NftRuleDraft {
             each.add(alternative + " " + match.apply(proto));
         }
         alternatives = List.copyOf(each);
+        conditionChanges++;
         return true;
     }
 
     /** A match written after {@code -p}, before the alternatives. */
     void addFixed(String match) {
+        conditionChanges++;
         fixed.add(match);
     }
 
@@ -152,6 +163,7 @@ final class NftRuleDraft {
 
     /** A match written after the alternatives. */
     void addTail(String match) {
+        conditionChanges++;
         tail.add(match);
     }
 
@@ -169,6 +181,7 @@ final class NftRuleDraft {
             }
         }
         String prefix = module + (neg ? "! " : "") + option;
+        conditionChanges++;
         if (elements.size() == 1) {
             (toTail ? tail : fixed).add(prefix + elements.get(0));
             return true;
@@ -178,6 +191,28 @@ final class NftRuleDraft {
         }
         alternatives = elements.stream().map(e -> prefix + e).toList();
         return true;
+    }
+
+    /**
+     * A {@code limit}, {@code quota} or {@code ct count} expression: a match evaluated after every condition read so
+     * far; false, changing nothing, after a statement or a verdict (which the kernel runs before it).
+     */
+    boolean stateful(Match m) {
+        if (hasStatementOrVerdict()) {
+            return false;
+        }
+        stateful.add(m);
+        return true;
+    }
+
+    /** True once the rule has a {@code limit}, {@code quota} or {@code ct count}: no condition may follow it. */
+    boolean hasStateful() {
+        return !stateful.isEmpty();
+    }
+
+    /** How many times a condition was added or changed so far (a family the rule never matches included). */
+    int conditions() {
+        return conditionChanges;
     }
 
     /** True once a verdict or a statement ends the rule: nothing else may follow. */
@@ -273,7 +308,12 @@ final class NftRuleDraft {
             if (ctMarkStatement != null) {
                 made = made instanceof NoTarget ? ctMarkStatement : new StatementVerdict(ctMarkStatement, made);
             }
-            out.add(new Rule(table.qualifiedName(), chain, position, span, text, named(parsed.get().matches()), made,
+            List<Match> matches = named(parsed.get().matches());
+            if (!stateful.isEmpty()) {
+                matches = new ArrayList<>(matches);
+                matches.addAll(stateful);
+            }
+            out.add(new Rule(table.qualifiedName(), chain, position, span, text, matches, made,
                     Optional.empty(), Optional.empty(), Optional.empty()));
         }
         return new NftRuleTranslator.Translated(out);

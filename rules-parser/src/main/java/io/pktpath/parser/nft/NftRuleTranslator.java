@@ -17,8 +17,9 @@ import java.util.Optional;
  * {@code !=} and anonymous or named sets; {@link NftSelectors}), the reverse-path check {@code fib saddr [. mark] [. iif]
  * oif missing|exists} ({@code -m rpfilter}), verdict maps ({@code vmap { key : verdict }} and {@code vmap @map},
  * concatenated keys, {@code numgen random mod N}: one rule per element; {@link NftSetExpansion}), {@code counter},
- * {@code log}, {@code comment}, the statements {@code meta mark set} ({@code MARK}), {@code ct mark set}
- * ({@code CONNMARK}), {@code dnat}, {@code snat}, {@code masquerade}, {@code redirect} ({@link NftNatStatement}),
+ * {@code log}, {@code comment}, the stateful expressions {@code limit}, {@code quota} and {@code ct count} after the
+ * rule's conditions ({@link NftStatefulExpressions}), the statements {@code meta mark set} ({@code MARK}),
+ * {@code ct mark set} ({@code CONNMARK}), {@code dnat}, {@code snat}, {@code masquerade}, {@code redirect} ({@link NftNatStatement}),
  * {@code notrack}, the set statements {@code add|update|delete @set { ip saddr [timeout T] }} (iptables' SET target on
  * the dynamic set, which look-ups then match as a set: {@link NftSetStatement}), and the verdicts accept, drop, reject,
  * jump, goto and return, also after a set statement, {@code meta mark set} or {@code ct mark set} in the same rule, and
@@ -78,10 +79,26 @@ public final class NftRuleTranslator {
         WordsTranslator one = (w, draw) -> translateWords(new NftRuleDraft(table, family, chain, position, span,
                 rule.text(), reader), w, draw);
         int vmap = words.indexOf("vmap");
+        if (vmap >= 0 && hasStateful(words)) {
+            return new Refused("limit, quota or ct count in a rule with a verdict map is not replayed (the replay"
+                    + " writes one rule per element, the kernel evaluates the expression once)");
+        }
         if (vmap >= 0) {
             return NftSetExpansion.verdictMap(table, words, vmap, one);
         }
         return one.translate(words, null);
+    }
+
+    /** True when the words hold {@code limit}, {@code quota} or {@code ct count}. */
+    private static boolean hasStateful(List<String> words) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals("limit") || w.equals("quota")
+                    || w.equals("ct") && i + 1 < words.size() && words.get(i + 1).equals("count")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Translates the words of the rule, or of one element of its map, into {@code draft}, named sets resolved first. */
@@ -107,12 +124,17 @@ public final class NftRuleTranslator {
         while (i < w.size()) {
             String word = w.get(i);
             int before = i;
+            boolean stateful = d.hasStateful();
+            int conditions = d.conditions();
             i = switch (word) {
                 case "ip", "ip6" -> NftSelectors.ipHeader(d, w, i);
                 case "tcp", "udp" -> NftSelectors.ports(d, w, i);
                 case "meta" -> NftSelectors.meta(d, w, i + 1);
                 case "iifname", "oifname", "iif", "oif" -> NftSelectors.iface(d, w, i);
-                case "ct" -> NftSelectors.ct(d, w, i);
+                case "ct" -> i + 1 < w.size() && w.get(i + 1).equals("count") ? NftStatefulExpressions.count(d, w, i)
+                        : NftSelectors.ct(d, w, i);
+                case "limit" -> NftStatefulExpressions.limit(d, w, i);
+                case "quota" -> NftStatefulExpressions.quota(d, w, i);
                 case "mark" -> NftSelectors.mark(d, w, i + 1);
                 case "icmp", "icmpv6" -> NftSelectors.icmp(d, w, i);
                 case "th" -> NftSelectors.transportHeader(d, w, i);
@@ -131,6 +153,11 @@ public final class NftRuleTranslator {
             }
             if (i > w.size()) {
                 return Optional.of("'" + word + "' lacks its value");
+            }
+            if (stateful && d.conditions() != conditions) {
+                return Optional.of("'" + String.join(" ", w.subList(before, i)) + "' after limit, quota or ct count"
+                        + " is not replayed: the kernel evaluates that expression before it, for packets the condition"
+                        + " would not let reach it");
             }
         }
         return Optional.empty();

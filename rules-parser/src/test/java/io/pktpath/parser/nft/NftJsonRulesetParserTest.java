@@ -154,8 +154,9 @@ class NftJsonRulesetParserTest {
                 "replayed inet pkp_cov pre prerouting -100 [V4, V6]", "replayed inet pkp_cov raw prerouting -300 [V4, V6]",
                 "replayed inet pkp_cov post postrouting 100 [V4, V6]"), replay.stream().filter(l -> l.startsWith("replayed"))
                 .map(l -> l.replace("[V6, V4]", "[V4, V6]")).toList());
-        assertTrue(replay.contains("refused inet pkp_cov extras: rule at FILE:LINE (`icmp type echo-request limit rate "
-                + "5/second accept`) in chain extras: 'limit rate 5/second' is not in the replayed subset"), replay.toString());
+        // its two limit rules are replayed: the chain is refused at its third rule
+        assertTrue(replay.contains("refused inet pkp_cov extras: rule at FILE:LINE (`meta skuid 1000 accept`) in chain"
+                + " extras: 'meta skuid 1000' is not in the replayed subset"), replay.toString());
         assertTrue(replay.contains("  -A input -p tcp -m tcp --dport 8080 -j web | tcp dport vmap @portmap"));
         assertTrue(replay.contains("  -A raw -m rpfilter --invert -j DROP | fib saddr . iif oif missing drop"));
     }
@@ -283,26 +284,26 @@ class NftJsonRulesetParserTest {
                   "hook": "input", "prio": 0, "policy": "drop"}},
                  {"rule": {"family": "inet", "table": "t", "chain": "in", "handle": 2, "expr": [
                   {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}},
-                  {"quota": {"val": 5, "val_unit": "mbytes"}}, {"accept": null}]}},
+                  {"synproxy": {"mss": 1460, "wscale": 7}}, {"accept": null}]}},
                  {"rule": {"family": "inet", "table": "t", "chain": "in", "handle": 3, "expr": [
                   {"match": {"op": "==", "left": {"osf": {"key": "name"}}, "right": "Linux"}}, {"drop": null}]}}]}
                 """;
         Parsed<NftRuleset> p = NftJsonRulesetParser.parse("ruleset.json", doc);
         List<String> heads = p.diagnostics().stream().map(Diagnostic::headline).toList();
-        assertEquals(List.of("ruleset.json:6:3: warning[NFT_JSON_UNREAD]: statement 'quota' is not rendered"
-                        + " (expected: match, counter, log, limit, reject, accept, drop, return, jump, goto, vmap, dnat,"
-                        + " snat, masquerade, redirect, mangle, notrack, set or xt)",
+        assertEquals(List.of("ruleset.json:6:3: warning[NFT_JSON_UNREAD]: statement 'synproxy' is not rendered"
+                        + " (expected: match, counter, log, limit, quota, ct count, reject, accept, drop, return, jump,"
+                        + " goto, vmap, dnat, snat, masquerade, redirect, mangle, notrack, set or xt)",
                 "ruleset.json:8:34: warning[NFT_JSON_UNREAD]: expression 'osf' is not rendered (expected: payload,"
                         + " meta, ct, fib, numgen, concat, a binary operation (&, |, ^, <<, >>), a map lookup or a"
                         + " value)"), heads);
         List<NftRule> rules = p.value().tables().get(0).chains().get(0).rules();
-        assertEquals(List.of("tcp dport 22 unrendered-quota accept", "unrendered-match drop"),
+        assertEquals(List.of("tcp dport 22 unrendered-synproxy accept", "unrendered-match drop"),
                 rules.stream().map(NftRule::text).toList());
         assertEquals(Optional.of(2L), rules.get(0).handle());
         NftNativeReplay replay = NftNativeReplay.of(p.value());
         assertTrue(replay.isEmpty());
         String why = replay.refusal("inet t in").orElseThrow();
-        assertTrue(why.contains("unrendered-quota"), why);
+        assertTrue(why.contains("unrendered-synproxy"), why);
     }
 
     @Test
