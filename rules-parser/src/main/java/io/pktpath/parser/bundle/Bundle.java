@@ -31,7 +31,9 @@ import java.util.Optional;
  * multicast memberships listed by {@code ip maddr} (empty without such a file), the
  * {@code nft list ruleset} output and what pktpath does with its native base chains (decided once, when the bundle is
  * assembled: which are replayed, translated, and why the others are not), whether the node runs kube-proxy in IPVS mode
- * (with the {@code ipvsadm} table when there is one; detected, never replayed), every parse diagnostic and the inventory. Whether an input was
+ * (with the {@code ipvsadm} table when there is one; detected, never replayed), the iptables-legacy rules beside
+ * iptables-nft's ({@link LegacyIptables}; empty unless the bundle holds dumps of both backends), every parse diagnostic
+ * and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
  */
 public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
@@ -43,7 +45,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      Optional<SocketTable> sockets,
                      List<MulticastGroups> multicastGroups, Optional<KernelVersion> kernel, List<Path> captures,
                      List<Path> traceLogs, Optional<NftRuleset> nftRuleset, NftNativeReplay nftReplay,
-                     IpvsMode ipvs, List<Diagnostic> diagnostics,
+                     IpvsMode ipvs, LegacyIptables legacy, List<Diagnostic> diagnostics,
                      BundleInventory inventory) {
     public Bundle {
         Objects.requireNonNull(rulesetV4, "rulesetV4");
@@ -71,6 +73,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         Objects.requireNonNull(nftRuleset, "nftRuleset");
         Objects.requireNonNull(nftReplay, "nftReplay");
         Objects.requireNonNull(ipvs, "ipvs");
+        Objects.requireNonNull(legacy, "legacy");
         diagnostics = List.copyOf(diagnostics);
         Objects.requireNonNull(inventory, "inventory");
     }
