@@ -58,6 +58,13 @@ public final class KernelNodePath implements NodePath {
     private final NodeNetwork net;
     private final CompiledRuleset v4;
     private final CompiledRuleset v6;
+    /**
+     * The iptables-legacy tables beside the main (iptables-nft) ones, null when none: walked first at each shared
+     * priority (the kernel runs the hook registered later first; the legacy tables are assumed registered after the
+     * iptables-nft chains, as on the recorded node: {@code checks/iptables-legacy-order.sh}).
+     */
+    private final CompiledRuleset legacy4;
+    private final CompiledRuleset legacy6;
     private final boolean nftBackend;
     /** The native nftables filter chains replayed among iptables' tables; null when there are none (no cost then). */
     private final NativeChains natives;
@@ -99,9 +106,11 @@ public final class KernelNodePath implements NodePath {
         this.events = ConntrackEventHints.of(in.conntrackEvents());
         this.net = in.net();
         this.natives = NativeChains.of(in.nativeChains()).orElse(null);
-        this.steady = new SteadyPaths(in.rules4(), in.rules6(), in.nativeChains(), in.reuseSteadyPaths());
+        this.steady = new SteadyPaths(in.rules4(), in.rules6(), in.nativeChains(), in.reuseSteadyPaths(), in.legacy());
         this.v4 = in.rules4().map(CompiledRuleset::compile).orElse(null);
         this.v6 = in.rules6().map(CompiledRuleset::compile).orElse(null);
+        this.legacy4 = in.legacy().rulesetV4().map(CompiledRuleset::compileLegacy).orElse(null);
+        this.legacy6 = in.legacy().rulesetV6().map(CompiledRuleset::compileLegacy).orElse(null);
         this.ruleState = new RuleState(io.pktpath.core.netfilter.RecentLimits.of(in.rules4(), in.rules6()));
         this.nftBackend = in.rules4().or(in::rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables"))
                 .orElse(true);
@@ -109,14 +118,17 @@ public final class KernelNodePath implements NodePath {
         this.originalRules6 = in.rules6();
         this.conntrack = new ConntrackTable(in.timeouts());
         this.conntrackOn = ConntrackPolicy.isEnabled(in.rules4().orElse(Ruleset.empty(IpFamily.V4)),
-                in.rules6().orElse(Ruleset.empty(IpFamily.V6))) || natives != null && natives.needsConntrack();
+                in.rules6().orElse(Ruleset.empty(IpFamily.V6))) || natives != null && natives.needsConntrack()
+                || ConntrackPolicy.isEnabled(in.legacy().rulesetV4().orElse(Ruleset.empty(IpFamily.V4)),
+                in.legacy().rulesetV6().orElse(Ruleset.empty(IpFamily.V6)));
         this.seed = in.conntrackBefore();
         this.hints = ConntrackHints.of(in.conntrackHints());
         this.bridges = in.bridges();
         this.knownIngress4 = knownIngressPossible(IpFamily.V4);
         this.knownIngress6 = knownIngressPossible(IpFamily.V6);
         this.commits = new Commits(conntrack, conntrackOn, hits, ruleState, owedAnswers);
-        this.arrivals = new Arrivals(net, conntrack, conntrackOn, hints, owedAnswers, ruleState, v4, v6);
+        this.arrivals = new Arrivals(net, conntrack, conntrackOn, hints, owedAnswers, ruleState, v4, v6, legacy4,
+                legacy6);
     }
 
     /**
@@ -125,7 +137,9 @@ public final class KernelNodePath implements NodePath {
      */
     private boolean knownIngressPossible(IpFamily family) {
         CompiledRuleset rules = rules(family);
+        CompiledRuleset legacy = legacy(family);
         return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"))
+                && (legacy == null || !legacy.hasChain(Hook.PREROUTING, "raw"))
                 && (natives == null || !natives.beforeConntrack(family, Hook.PREROUTING));
     }
 
@@ -232,6 +246,10 @@ public final class KernelNodePath implements NodePath {
 
     private CompiledRuleset rules(IpFamily family) {
         return family == IpFamily.V4 ? v4 : v6;
+    }
+
+    private CompiledRuleset legacy(IpFamily family) {
+        return family == IpFamily.V4 ? legacy4 : legacy6;
     }
 
     // ---------------------------------------------------------------- ingress
@@ -793,12 +811,14 @@ public final class KernelNodePath implements NodePath {
     /** The hook step of {@code hook}: the tables that have a chain there, in {@code order} (the same at every call). */
     private HookStep hookStep(IpFamily family, Hook hook, List<String> order) {
         CompiledRuleset rules = rules(family);
+        CompiledRuleset legacy = legacy(family);
         List<String> present = new ArrayList<>();
-        if (rules != null) {
-            for (String table : order) {
-                if (rules.hasChain(hook, table)) {
-                    present.add(table);
-                }
+        for (String table : order) {
+            if (legacy != null && legacy.hasChain(hook, table)) {
+                present.add(io.pktpath.core.netfilter.LegacyTables.PREFIX + table);
+            }
+            if (rules != null && rules.hasChain(hook, table)) {
+                present.add(table);
             }
         }
         if (natives != null) {
@@ -818,7 +838,9 @@ public final class KernelNodePath implements NodePath {
         int natCore = NativeChains.iptablesPriority(hook, "nat", nftBackend);
         List<Entry> entries = new ArrayList<>();
         for (String t : present) {
-            int p = NativeChains.iptablesPriority(hook, t, nftBackend);
+            boolean legacy = io.pktpath.core.netfilter.LegacyTables.isLegacy(t);
+            int p = NativeChains.iptablesPriority(hook, io.pktpath.core.netfilter.LegacyTables.kernelTable(t),
+                    nftBackend && !legacy);
             entries.add(new Entry(t, p, p));
         }
         for (NativeChains.Slot slot : natives.at(family, hook)) {
@@ -846,12 +868,29 @@ public final class KernelNodePath implements NodePath {
                 && natives(s, hook, NativeChains.RAW, NativeChains.CONNTRACK);
     }
 
-    /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */
+    /**
+     * Walks one table: the iptables-legacy one of that name first when there is one (an ACCEPT there ends only that
+     * table; in the nat table a mapping ends the nat walk, as the kernel's nat core stops at the first), then the main
+     * one; false when the packet's journey ended there (drop, reject, queue).
+     */
     private boolean walk(RunState s, Hook hook, String table) {
+        CompiledRuleset legacy = legacy(s.packet.family());
+        if (legacy != null) {
+            int before = s.tables.size();
+            if (!walk(s, hook, table, legacy)) {
+                return false;
+            }
+            if (s.tables.size() > before && s.tables.get(s.tables.size() - 1).nat().isPresent()) {
+                return true;
+            }
+        }
+        return walk(s, hook, table, rules(s.packet.family()));
+    }
+
+    private boolean walk(RunState s, Hook hook, String table, CompiledRuleset rules) {
         if (s.ended()) {
             return false;
         }
-        CompiledRuleset rules = rules(s.packet.family());
         if (rules == null || !rules.hasChain(hook, table)) {
             return true;
         }

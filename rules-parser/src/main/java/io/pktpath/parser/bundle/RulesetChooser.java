@@ -37,6 +37,7 @@ final class RulesetChooser {
         boolean sets = false;
         List<Candidate<Ruleset>> named = new ArrayList<>();
         List<Candidate<Ruleset>> nft = new ArrayList<>();
+        List<java.util.Map.Entry<Candidate<Ruleset>, List<Diagnostic>>> said = new ArrayList<>();
         for (LoadedFile f : files) {
             boolean forced = f.kind() == InputKind.IPTABLES_LEGACY_SAVE;
             if (f.kind() != InputKind.IPTABLES_SAVE && f.kind() != InputKind.IPTABLES_COUNTERS && !forced) {
@@ -44,9 +45,9 @@ final class RulesetChooser {
             }
             Parsed<Ruleset> p = f.nameHintsV6() ? IptablesSaveParser.parse(f.name(), f.text(), IpFamily.V6)
                     : IptablesSaveParser.parse(f.name(), f.text());
-            diagnostics.addAll(p.diagnostics());
             sets |= f.text().contains("--match-set");
             Candidate<Ruleset> c = new Candidate<>(f, p.value(), ruleCount(p.value()));
+            said.add(java.util.Map.entry(c, p.diagnostics()));
             boolean withCounters = f.kind() == InputKind.IPTABLES_COUNTERS || forced && ContentSniffer.recognize(
                     new byte[0], f.text()).kind().filter(k -> k == InputKind.IPTABLES_COUNTERS).isPresent();
             IptablesBackend backend = forced ? IptablesBackend.LEGACY : IptablesBackend.of(p.value());
@@ -67,6 +68,12 @@ final class RulesetChooser {
                 moveFamily(legacyPlain, plain, family);
                 moveFamily(legacyCounted, counted, family);
             }
+        }
+        for (var e : said) {
+            // the warning that legacy tables exist is answered when their dump is here too
+            boolean answered = !ofFamily(legacyPlain, e.getKey().value().family()).isEmpty()
+                    || !ofFamily(legacyCounted, e.getKey().value().family()).isEmpty();
+            e.getValue().stream().filter(d -> !(answered && d.code().equals("IPT101"))).forEach(diagnostics::add);
         }
         this.referencesSets = sets;
     }
