@@ -105,7 +105,7 @@ public final class BundleSource {
             kind = InputKind.IP_MADDR_JSON;
         }
         String display = String.valueOf(path.getFileName());
-        if (f.name().equals("rules6") && !display.toLowerCase(Locale.ROOT).contains("ip6")) {
+        if (f.name().startsWith("rules6") && !display.toLowerCase(Locale.ROOT).contains("ip6")) {
             display = display + " (ip6)";
         }
         return new BundleInput(path, display, Optional.of(kind));
