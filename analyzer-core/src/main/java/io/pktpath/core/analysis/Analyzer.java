@@ -73,8 +73,7 @@ public final class Analyzer {
                 + " first, and which backend loaded its rules later is not in the bundle: assumed the legacy one, as on a"
                 + " node whose host tools use iptables-nft from boot and a Kubernetes component iptables-legacy later;"
                 + " a later iptables-nft-restore without --noflush re-creates the nft chains, which then run first),"
-                + " and in the nat table the first mapping ends the walk; the legacy security table is walked beside"
-                + " iptables-nft's (its own priority is 50, iptables-nft's 150)");
+                + " and in the nat table the first mapping ends the walk");
     }
 
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */

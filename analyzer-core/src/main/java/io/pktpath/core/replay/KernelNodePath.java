@@ -449,10 +449,12 @@ public final class KernelNodePath implements NodePath {
             return;
         }
         boolean ok = nftBackend
-                ? natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SRCNAT)
+                ? natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                        && walkLegacy(s, Hook.INPUT, "security")
+                        && natives(s, Hook.INPUT, NativeChains.SECURITY_LEGACY, NativeChains.SRCNAT)
                         && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty())
                         && natives(s, Hook.INPUT, NativeChains.SRCNAT, NativeChains.SECURITY_NFT)
-                        && walk(s, Hook.INPUT, "security")
+                        && walkMain(s, Hook.INPUT, "security")
                         && natives(s, Hook.INPUT, NativeChains.SECURITY_NFT, NativeChains.LAST)
                 : natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
                         && walk(s, Hook.INPUT, "security")
@@ -702,7 +704,9 @@ public final class KernelNodePath implements NodePath {
         }
         int security = nftBackend ? NativeChains.SECURITY_NFT : NativeChains.SECURITY_LEGACY;
         if (natives(s, Hook.OUTPUT, NativeChains.DSTNAT, NativeChains.FILTER) && walk(s, Hook.OUTPUT, "filter")
-                && natives(s, Hook.OUTPUT, NativeChains.FILTER, security) && walk(s, Hook.OUTPUT, "security")
+                && natives(s, Hook.OUTPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                && walkLegacy(s, Hook.OUTPUT, "security")
+                && natives(s, Hook.OUTPUT, NativeChains.SECURITY_LEGACY, security) && walkMain(s, Hook.OUTPUT, "security")
                 && natives(s, Hook.OUTPUT, security, NativeChains.LAST)) {
             s.packet = s.packet.withOutIface(rr.outDev().orElse(""));
             postrouting(s, rr, Disposition.SENT);
@@ -821,7 +825,7 @@ public final class KernelNodePath implements NodePath {
                 present.add(table);
             }
         }
-        if (natives != null) {
+        if (natives != null || legacy != null) {
             withNatives(family, hook, present);
         }
         return new HookStep(hook, present);
@@ -830,7 +834,8 @@ public final class KernelNodePath implements NodePath {
     /**
      * Inserts the native tables that have a chain at {@code hook} among iptables' in the order they run: filter chains
      * by their priority, nat chains at the nat core's (dstnat or srcnat) and by their own priority among the nat
-     * chains; iptables' first at a tie.
+     * chains; iptables' first at a tie (an iptables-legacy table before iptables-nft's). Also orders the legacy tables
+     * by their priorities among iptables-nft's (the legacy security table at 50, iptables-nft's at 150).
      */
     private void withNatives(IpFamily family, Hook hook, List<String> present) {
         record Entry(String table, int core, int own) {
@@ -843,10 +848,10 @@ public final class KernelNodePath implements NodePath {
                     nftBackend && !legacy);
             entries.add(new Entry(t, p, p));
         }
-        for (NativeChains.Slot slot : natives.at(family, hook)) {
+        for (NativeChains.Slot slot : natives == null ? new NativeChains.Slot[0] : natives.at(family, hook)) {
             entries.add(new Entry(slot.table(), slot.priority(), slot.priority()));
         }
-        for (NativeChains.Slot slot : natives.natAt(family, hook)) {
+        for (NativeChains.Slot slot : natives == null ? new NativeChains.Slot[0] : natives.natAt(family, hook)) {
             entries.add(new Entry(slot.table(), natCore, slot.priority()));
         }
         entries.sort(java.util.Comparator.comparingInt(Entry::core).thenComparingInt(Entry::own));
@@ -887,6 +892,16 @@ public final class KernelNodePath implements NodePath {
         return walk(s, hook, table, rules(s.packet.family()));
     }
 
+    /** Walks only the iptables-legacy table (the security table, whose priority differs between the backends). */
+    private boolean walkLegacy(RunState s, Hook hook, String table) {
+        return walk(s, hook, table, legacy(s.packet.family()));
+    }
+
+    /** Walks only the main ruleset's table. */
+    private boolean walkMain(RunState s, Hook hook, String table) {
+        return walk(s, hook, table, rules(s.packet.family()));
+    }
+
     private boolean walk(RunState s, Hook hook, String table, CompiledRuleset rules) {
         if (s.ended()) {
             return false;
@@ -907,7 +922,10 @@ public final class KernelNodePath implements NodePath {
         int security = nftBackend ? NativeChains.SECURITY_NFT : NativeChains.SECURITY_LEGACY;
         return natives(s, Hook.FORWARD, NativeChains.FIRST, NativeChains.MANGLE) && walk(s, Hook.FORWARD, "mangle")
                 && natives(s, Hook.FORWARD, NativeChains.MANGLE, NativeChains.FILTER) && walk(s, Hook.FORWARD, "filter")
-                && natives(s, Hook.FORWARD, NativeChains.FILTER, security) && walk(s, Hook.FORWARD, "security")
+                && natives(s, Hook.FORWARD, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                && walkLegacy(s, Hook.FORWARD, "security")
+                && natives(s, Hook.FORWARD, NativeChains.SECURITY_LEGACY, security)
+                && walkMain(s, Hook.FORWARD, "security")
                 && natives(s, Hook.FORWARD, security, NativeChains.LAST);
     }
 
