@@ -69,11 +69,15 @@ public final class Analyzer {
         return Optional.of("the iptables-legacy tables (" + java.util.stream.Stream.of(bundle.legacy().rulesetV4(),
                 bundle.legacy().rulesetV6()).flatMap(Optional::stream).map(r -> r.family() == io.pktpath.parser.net.IpFamily.V4 ? "IPv4"
                 : "IPv6").collect(java.util.stream.Collectors.joining(" and ")) + ") are replayed beside iptables-nft's:"
-                + " at each hook and equal priority the legacy table first (the kernel runs the hook registered later"
+                + (bundle.legacy().legacyFirst()
+                ? " at each hook and equal priority the legacy table first (the kernel runs the hook registered later"
                 + " first, and which backend loaded its rules later is not in the bundle: assumed the legacy one, as on a"
                 + " node whose host tools use iptables-nft from boot and a Kubernetes component iptables-legacy later;"
-                + " a later iptables-nft-restore without --noflush re-creates the nft chains, which then run first),"
-                + " and in the nat table the first mapping ends the walk");
+                + " a later iptables-nft-restore without --noflush re-creates the nft chains, which then run first:"
+                + " --nft-first)"
+                : " at each hook and equal priority iptables-nft's chain first, as --nft-first says (the kernel runs the"
+                + " hook registered later first)")
+                + ", and in the nat table the first mapping ends the walk");
     }
 
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */

@@ -86,7 +86,8 @@ final class NodeFindings {
             Optional<Ruleset> legacy = bundle.legacy().ruleset(fam);
             String family = fam.toString();
             if (legacy.isPresent()) {
-                out.add(replayed(family, legacy.get(), fam == IpFamily.V4 ? tracker.v4 : tracker.v6));
+                out.add(replayed(family, legacy.get(), fam == IpFamily.V4 ? tracker.v4 : tracker.v6,
+                        bundle.legacy().legacyFirst()));
             } else if (r.isPresent() && r.get().legacyTablesPresent()) {
                 out.add(new Finding(Codes.LEGACY_TABLES, FindingSeverity.WARNING, "A second, iptables-legacy ruleset is "
                         + "active (" + family + ") and not in the dump", List.of(), List.of(),
@@ -100,17 +101,18 @@ final class NodeFindings {
         return out;
     }
 
-    private static Finding replayed(String family, Ruleset legacy, LegacyTracker.Family seen) {
+    private static Finding replayed(String family, Ruleset legacy, LegacyTracker.Family seen, boolean legacyFirst) {
         List<String> evidence = new ArrayList<>();
         evidence.add("the bundle holds both dumps: iptables-nft's and iptables-legacy's (" + legacy.tables().stream()
                 .map(io.pktpath.parser.iptables.model.Table::name).collect(java.util.stream.Collectors.joining(", "))
-                + "), replayed together, the legacy table first at each equal priority");
+                + "), replayed together, " + (legacyFirst ? "the legacy table" : "iptables-nft's chain")
+                + " first at each equal priority");
         evidence.add(seen.walked.count() == 0 ? "no replayed frame went through a legacy table"
                 : seen.walked.describe() + " went through legacy tables");
         seen.dropped.forEach((rule, frames) -> evidence.add("dropped by " + rule + ": " + frames.describe()));
         seen.mapped.forEach((rule, frames) -> evidence.add("NAT decided by " + rule + ": " + frames.describe()
-                + " (the first packet of each connection; the nat core stops at the first mapping, so iptables-nft's"
-                + " nat table did not see them)"));
+                + " (the first packet of each connection; the nat core stops at the first mapping"
+                + (legacyFirst ? ", so iptables-nft's nat table did not see them)" : ")")));
         seen.changed.forEach((rule, frames) -> evidence.add("changed by " + rule + ": " + frames.describe()));
         List<Long> frames = new ArrayList<>();
         for (Map<String, FrameSample> m : List.of(seen.dropped, seen.mapped, seen.changed)) {
@@ -127,7 +129,8 @@ final class NodeFindings {
                         + " CNI's images), move the rules still needed there and flush the other: both rulesets apply to"
                         + " every packet, and a DROP in either drops",
                 "high for what each ruleset does; which runs first at an equal priority depends on which registered"
-                        + " its hook later, not in the bundle: assumed the legacy one");
+                        + " its hook later, not in the bundle: " + (legacyFirst ? "assumed the legacy one (--nft-first"
+                        + " says otherwise)" : "iptables-nft's, as --nft-first says"));
     }
 
     /**

@@ -65,6 +65,8 @@ public final class KernelNodePath implements NodePath {
      */
     private final CompiledRuleset legacy4;
     private final CompiledRuleset legacy6;
+    /** Whether the legacy tables run before iptables-nft's chains of the same priority ({@code LegacyIptables}). */
+    private final boolean legacyFirst;
     private final boolean nftBackend;
     /** The native nftables filter chains replayed among iptables' tables; null when there are none (no cost then). */
     private final NativeChains natives;
@@ -111,6 +113,7 @@ public final class KernelNodePath implements NodePath {
         this.v6 = in.rules6().map(CompiledRuleset::compile).orElse(null);
         this.legacy4 = in.legacy().rulesetV4().map(CompiledRuleset::compileLegacy).orElse(null);
         this.legacy6 = in.legacy().rulesetV6().map(CompiledRuleset::compileLegacy).orElse(null);
+        this.legacyFirst = in.legacy().legacyFirst();
         this.ruleState = new RuleState(io.pktpath.core.netfilter.RecentLimits.of(in.rules4(), in.rules6()));
         this.nftBackend = in.rules4().or(in::rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables"))
                 .orElse(true);
@@ -818,10 +821,13 @@ public final class KernelNodePath implements NodePath {
         CompiledRuleset legacy = legacy(family);
         List<String> present = new ArrayList<>();
         for (String table : order) {
+            if (!legacyFirst && rules != null && rules.hasChain(hook, table)) {
+                present.add(table);
+            }
             if (legacy != null && legacy.hasChain(hook, table)) {
                 present.add(io.pktpath.core.netfilter.LegacyTables.PREFIX + table);
             }
-            if (rules != null && rules.hasChain(hook, table)) {
+            if (legacyFirst && rules != null && rules.hasChain(hook, table)) {
                 present.add(table);
             }
         }
@@ -874,22 +880,24 @@ public final class KernelNodePath implements NodePath {
     }
 
     /**
-     * Walks one table: the iptables-legacy one of that name first when there is one (an ACCEPT there ends only that
-     * table; in the nat table a mapping ends the nat walk, as the kernel's nat core stops at the first), then the main
-     * one; false when the packet's journey ended there (drop, reject, queue).
+     * Walks one table: with an iptables-legacy table of that name, both, the legacy one first unless iptables-nft's
+     * chains were registered later (an ACCEPT ends only its own table; in the nat table a mapping ends the nat walk, as
+     * the kernel's nat core stops at the first); false when the packet's journey ended there (drop, reject, queue).
      */
     private boolean walk(RunState s, Hook hook, String table) {
         CompiledRuleset legacy = legacy(s.packet.family());
-        if (legacy != null) {
-            int before = s.tables.size();
-            if (!walk(s, hook, table, legacy)) {
-                return false;
-            }
-            if (s.tables.size() > before && s.tables.get(s.tables.size() - 1).nat().isPresent()) {
-                return true;
-            }
+        if (legacy == null) {
+            return walk(s, hook, table, rules(s.packet.family()));
         }
-        return walk(s, hook, table, rules(s.packet.family()));
+        CompiledRuleset first = legacyFirst ? legacy : rules(s.packet.family());
+        int before = s.tables.size();
+        if (!walk(s, hook, table, first)) {
+            return false;
+        }
+        if (s.tables.size() > before && s.tables.get(s.tables.size() - 1).nat().isPresent()) {
+            return true;
+        }
+        return walk(s, hook, table, legacyFirst ? rules(s.packet.family()) : legacy);
     }
 
     /** Walks only the iptables-legacy table (the security table, whose priority differs between the backends). */

@@ -43,13 +43,19 @@ class LegacyOrderTest {
             + "-A FORWARD -p udp -m udp --dport 8081 -j DROP\nCOMMIT\n";
 
     private List<TraceOutcome> trace(int dport) throws Exception {
+        return trace(dport, true);
+    }
+
+    private List<TraceOutcome> trace(int dport, boolean legacyFirst) throws Exception {
         Path recorded = SampleBundles.sample("iptables-legacy-nft");
         for (String f : List.of("ip-addr.txt", "ip-route.txt", "ip-rule.txt", "ip-neigh.txt", "sysctl.txt")) {
-            Files.copy(recorded.resolve(f), dir.resolve(f));
+            Files.copy(recorded.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Files.writeString(dir.resolve("one.txt"), NFT);
         Files.writeString(dir.resolve("two.txt"), LEGACY);
-        return new SyntheticTracer(BundleLoader.loadDirectory(dir)).trace(new TraceRequest(
+        io.pktpath.parser.bundle.Bundle b = BundleLoader.loadDirectory(dir);
+        b = b.withLegacy(b.legacy().withLegacyFirst(legacyFirst));
+        return new SyntheticTracer(b).trace(new TraceRequest(
                 IpAddress.parse("172.18.0.1"), IpAddress.parse(dport == 81 ? "172.18.0.2" : "10.244.1.3"), 17, 40000,
                 dport, "eth0"), 8);
     }
@@ -92,6 +98,18 @@ class LegacyOrderTest {
     }
 
     @Test
+    void withTheNftChainsRegisteredLaterTheyRunFirst() throws Exception {
+        // the check's other order (legacy rules loaded first): nft's MARK and legacy's mark 0x2 ACCEPT counted, and
+        // the nft DNAT mapped the flow (conntrack), the legacy one counted 0
+        TraceOutcome o = trace(80, false).get(0);
+        assertEquals(List.of("filter FORWARD #2 CONTINUE", "filter FORWARD POLICY_ACCEPT",
+                "legacy filter FORWARD #1 ACCEPT"), steps(o, Hook.FORWARD));
+        TraceOutcome nat = trace(81, false).get(0);
+        assertEquals(8081, nat.nat().orElseThrow().after().dport());
+        assertEquals(List.of("nat PREROUTING #1 ACCEPT"), steps(nat, Hook.PREROUTING));
+    }
+
+    @Test
     void theSecurityTablesRunAtTheirOwnPriorities() throws Exception {
         // nf_ip_hook_priorities: NF_IP_PRI_SECURITY 50 (iptable_security), iptables-nft's security chains at 150;
         // nat INPUT (SNAT) at NF_IP_PRI_NAT_SRC 100 between them
@@ -105,7 +123,7 @@ class LegacyOrderTest {
                 + "-A INPUT -p udp -j ACCEPT\nCOMMIT\n";
         Path recorded = SampleBundles.sample("iptables-legacy-nft");
         for (String f : List.of("ip-addr.txt", "ip-route.txt", "ip-rule.txt", "ip-neigh.txt", "sysctl.txt")) {
-            Files.copy(recorded.resolve(f), dir.resolve(f));
+            Files.copy(recorded.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Files.writeString(dir.resolve("one.txt"), nft);
         Files.writeString(dir.resolve("two.txt"), legacy);

@@ -13,6 +13,7 @@ public final class BundleOptions {
     public static final String CAPTURE = "capture";
     public static final String IFACE = "iface";
     public static final String DIR = "dir";
+    public static final String NFT_FIRST = "nft-first";
 
     /** A file option: its name, the kind it forces, and its help. */
     record FileOption(String name, InputKind kind, String help) {
@@ -66,7 +67,20 @@ public final class BundleOptions {
                 .desc("interface the capture was taken on, for captures that do not record it").build());
         options.addOption(Option.builder().longOpt(DIR).hasArg().argName("in|out")
                 .desc("direction of every frame, for captures that do not record it").build());
+        options.addOption(nftFirst());
         return options;
+    }
+
+    /**
+     * {@code --nft-first}: with dumps of both iptables backends, iptables-nft's chains run before the legacy tables of
+     * the same priority (the kernel runs the hook registered later first; without it the legacy tables are taken as
+     * registered later).
+     */
+    public static Option nftFirst() {
+        return Option.builder().longOpt(NFT_FIRST).desc("with iptables-legacy and iptables-nft dumps: the nft chains were"
+                + " registered after the legacy tables (e.g. an iptables-nft-restore without --noflush ran after the"
+                + " legacy rules were loaded), so they run first at each equal priority; default: the legacy tables"
+                + " first").build();
     }
 
     /** Adds only the file options (commands that read a bundle but no capture). */

@@ -65,7 +65,7 @@ final class BundleAssembler {
         CounterSnapshots countersV6 = rulesets.counters(IpFamily.V6);
         LegacyIptables legacy = new LegacyIptables(rulesets.legacyRuleset(IpFamily.V4),
                 rulesets.legacyRuleset(IpFamily.V6), rulesets.legacyCounters(IpFamily.V4),
-                rulesets.legacyCounters(IpFamily.V6));
+                rulesets.legacyCounters(IpFamily.V6), true);
         List<NetInterface> interfaces = interfaces();
         List<Route> routesV4 = routes(IpFamily.V4);
         List<Route> routesV6 = routes(IpFamily.V6);
