@@ -97,8 +97,8 @@ final class BundleAssembler {
         Optional<NftRuleset> nft = nftRuleset();
         NftNativeReplay nftReplay = nft.map(NftNativeReplay::of).orElse(NftNativeReplay.none());
         IpSets ipsets = withNftSets(dumped, nftReplay);
-        IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6)
-                .flatMap(Optional::stream).toList());
+        IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6,
+                legacy.rulesetV4(), legacy.rulesetV6()).flatMap(Optional::stream).toList());
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));

@@ -104,4 +104,12 @@ class LegacyDumpDetectionTest {
         assertEquals(2, rules(b.legacy().rulesetV4()));
         assertEquals(IpFamily.V4, b.legacy().rulesetV4().orElseThrow().family());
     }
+
+    @Test
+    void kubeProxysIpvsModeInTheLegacyDumpIsDetected() throws IOException {
+        Files.writeString(dir.resolve("nft.txt"), NFT);
+        Files.writeString(dir.resolve("legacy.txt"), LEGACY.replace("-A FORWARD -m mark --mark 0x10 -j ACCEPT\n",
+                "-A FORWARD -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT\n"));
+        assertTrue(BundleLoader.loadDirectory(dir).ipvs().detected());
+    }
 }
