@@ -58,7 +58,26 @@ public final class Analyzer {
                 CtTimeouts.from(bundle.sysctls())).withConntrackBefore(bundle.conntrackBefore())
                 .withConntrackHints(bundle.conntrack()).withBridges(bridges(bundle))
                 .withSteadyPaths(options.steadyPaths()).withNativeChains(bundle.nftReplay())
-                .withConntrackEvents(bundle.conntrackEvents()));
+                .withConntrackEvents(bundle.conntrackEvents()).withLegacy(bundle.legacy()));
+    }
+
+    /** What the summary says of iptables-legacy rules replayed beside iptables-nft's. */
+    static Optional<String> legacyAssumption(Bundle bundle) {
+        if (bundle.legacy().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the iptables-legacy tables (" + java.util.stream.Stream.of(bundle.legacy().rulesetV4(),
+                bundle.legacy().rulesetV6()).flatMap(Optional::stream).map(r -> r.family() == io.pktpath.parser.net.IpFamily.V4 ? "IPv4"
+                : "IPv6").collect(java.util.stream.Collectors.joining(" and ")) + ") are replayed beside iptables-nft's:"
+                + (bundle.legacy().legacyFirst()
+                ? " at each hook and equal priority the legacy table first (the kernel runs the hook registered later"
+                + " first, and which backend loaded its rules later is not in the bundle: assumed the legacy one, as on a"
+                + " node whose host tools use iptables-nft from boot and a Kubernetes component iptables-legacy later;"
+                + " a later iptables-nft-restore without --noflush re-creates the nft chains, which then run first:"
+                + " --nft-first)"
+                : " at each hook and equal priority iptables-nft's chain first, as --nft-first says (the kernel runs the"
+                + " hook registered later first)")
+                + ", and in the nat table the first mapping ends the walk");
     }
 
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */
@@ -242,6 +261,7 @@ public final class Analyzer {
             assumptions.add("the bundle has no iptables-save and no routes: frames are decoded, not replayed");
         }
         bundle.nftRuleset().ifPresent(r -> nativeAssumptions(r, bundle.nftReplay(), assumptions));
+        legacyAssumption(bundle).ifPresent(assumptions::add);
         if (bundle.ipvs().detected()) {
             assumptions.add("the node runs kube-proxy in IPVS mode (" + bundle.ipvs().evidenceText() + "), which is not "
                     + "replayed: a packet to a virtual service is shown without IPVS's rewrite to a real server "

@@ -46,7 +46,7 @@ public final class SyntheticTracer {
 
     private KernelNodePath freshNode() {
         return new KernelNodePath(NodeInputs.of(Analyzer.network(bundle), bundle.rulesetV4(), bundle.rulesetV6(),
-                CtTimeouts.from(bundle.sysctls())).withNativeChains(bundle.nftReplay()));
+                CtTimeouts.from(bundle.sysctls())).withNativeChains(bundle.nftReplay()).withLegacy(bundle.legacy()));
     }
 
     /** Where a packet from an address arrives, as the node's routes back to that address say. */

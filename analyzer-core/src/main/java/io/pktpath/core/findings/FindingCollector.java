@@ -39,6 +39,7 @@ public final class FindingCollector implements TraceSink {
     private final RefusalTracker refusals;
     private final NativeChainTracker nativeChains;
     private final IpvsTracker ipvs;
+    private final LegacyTracker legacy = new LegacyTracker();
     /** The flows of failed packets that found their connection's entry. */
     private final Set<Long> explainedFlows = new HashSet<>();
     /**
@@ -92,6 +93,9 @@ public final class FindingCollector implements TraceSink {
         events.accept(t);
         nativeChains.accept(t);
         ipvs.accept(t);
+        if (!bundle.legacy().isEmpty()) {
+            legacy.accept(t);
+        }
         if (t.tunnel().isPresent() && t.tunnel().get().carrier() && t.flowId() > 0 && tunnelFlows.size() < MAX_IDS) {
             tunnelFlows.add(t.flowId());
         }
@@ -171,7 +175,7 @@ public final class FindingCollector implements TraceSink {
         out.addAll(NodeFindings.unanswered(flows, quiet, captureEndNanos));
         out.addAll(NodeFindings.bridge(bundle, bridged));
         out.addAll(NodeFindings.conntrackTable(bundle, Counters.of(bundle)));
-        out.addAll(NodeFindings.legacy(bundle));
+        out.addAll(NodeFindings.legacy(bundle, legacy));
         bundle.nftRuleset().ifPresent(r -> out.addAll(NativeChainFindings.of(nativeChains, r.file())));
         out.addAll(IpvsFindings.of(ipvs));
         out.addAll(coverage.findings(bundle));

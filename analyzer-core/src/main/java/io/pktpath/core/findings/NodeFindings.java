@@ -4,6 +4,7 @@ import io.pktpath.core.conntrack.FlowRecord;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.sysctl.Setting;
+import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,11 +74,21 @@ final class NodeFindings {
                 "high: read from the bundle's sysctls" + (counters.present() ? " and conntrack -S" : "")));
     }
 
-    static List<Finding> legacy(Bundle bundle) {
+    /**
+     * LEGACY_TABLES per family whose iptables-save warned that iptables-legacy tables are present: without the legacy
+     * dump, a warning that the replay cannot see them; with it (replayed beside iptables-nft's), what the legacy rules did
+     * to the captured frames, from {@code tracker}.
+     */
+    static List<Finding> legacy(Bundle bundle, LegacyTracker tracker) {
         List<Finding> out = new ArrayList<>();
-        for (Optional<Ruleset> r : List.of(bundle.rulesetV4(), bundle.rulesetV6())) {
-            if (r.isPresent() && r.get().legacyTablesPresent()) {
-                String family = r.get().family().toString();
+        for (IpFamily fam : IpFamily.values()) {
+            Optional<Ruleset> r = bundle.ruleset(fam);
+            Optional<Ruleset> legacy = bundle.legacy().ruleset(fam);
+            String family = fam.toString();
+            if (legacy.isPresent()) {
+                out.add(replayed(family, legacy.get(), fam == IpFamily.V4 ? tracker.v4 : tracker.v6,
+                        bundle.legacy().legacyFirst()));
+            } else if (r.isPresent() && r.get().legacyTablesPresent()) {
                 out.add(new Finding(Codes.LEGACY_TABLES, FindingSeverity.WARNING, "A second, iptables-legacy ruleset is "
                         + "active (" + family + ") and not in the dump", List.of(), List.of(),
                         List.of("the " + family + " iptables-save output carries the warning that iptables-legacy tables "
@@ -88,6 +99,38 @@ final class NodeFindings {
             }
         }
         return out;
+    }
+
+    private static Finding replayed(String family, Ruleset legacy, LegacyTracker.Family seen, boolean legacyFirst) {
+        List<String> evidence = new ArrayList<>();
+        evidence.add("the bundle holds both dumps: iptables-nft's and iptables-legacy's (" + legacy.tables().stream()
+                .map(io.pktpath.parser.iptables.model.Table::name).collect(java.util.stream.Collectors.joining(", "))
+                + "), replayed together, " + (legacyFirst ? "the legacy table" : "iptables-nft's chain")
+                + " first at each equal priority");
+        evidence.add(seen.walked.count() == 0 ? "no replayed frame went through a legacy table"
+                : seen.walked.describe() + " went through legacy tables");
+        seen.dropped.forEach((rule, frames) -> evidence.add("dropped by " + rule + ": " + frames.describe()));
+        seen.mapped.forEach((rule, frames) -> evidence.add("NAT decided by " + rule + ": " + frames.describe()
+                + " (the first packet of each connection; the nat core stops at the first mapping"
+                + (legacyFirst ? ", so iptables-nft's nat table did not see them)" : ")")));
+        seen.changed.forEach((rule, frames) -> evidence.add("changed by " + rule + ": " + frames.describe()));
+        List<Long> frames = new ArrayList<>();
+        for (Map<String, FrameSample> m : List.of(seen.dropped, seen.mapped, seen.changed)) {
+            m.values().forEach(f -> f.frames().stream().filter(x -> !frames.contains(x)).forEach(frames::add));
+        }
+        frames.sort(Long::compare);
+        boolean drops = !seen.dropped.isEmpty();
+        return new Finding(Codes.LEGACY_TABLES, drops ? FindingSeverity.ERROR : FindingSeverity.WARNING,
+                "Rules in both iptables backends (" + family + "): the iptables-legacy tables "
+                        + (drops ? "dropped " + seen.dropped.values().stream().mapToLong(FrameSample::count).sum()
+                        + " frame(s)" : "ran beside iptables-nft's"), frames,
+                List.copyOf(seen.dropped.keySet()), evidence,
+                "Make every tool on the node use one backend (update-alternatives --set iptables, kube-proxy's and the"
+                        + " CNI's images), move the rules still needed there and flush the other: both rulesets apply to"
+                        + " every packet, and a DROP in either drops",
+                "high for what each ruleset does; which runs first at an equal priority depends on which registered"
+                        + " its hook later, not in the bundle: " + (legacyFirst ? "assumed the legacy one (--nft-first"
+                        + " says otherwise)" : "iptables-nft's, as --nft-first says"));
     }
 
     /**

@@ -78,14 +78,26 @@ public final class CompiledRuleset {
         return compile(ruleset, true);
     }
 
+    /**
+     * Compiles an iptables-legacy ruleset walked beside the main one: walked by the kernel tables' names, its steps, hits
+     * and results name each table {@code legacy <table>} ({@link LegacyTables}).
+     */
+    public static CompiledRuleset compileLegacy(Ruleset ruleset) {
+        return compile(ruleset, true, LegacyTables.PREFIX);
+    }
+
     /** Compiles a ruleset; {@code indexed = false} gives plain linear scans (the reference for the index). */
     public static CompiledRuleset compile(Ruleset ruleset, boolean indexed) {
+        return compile(ruleset, indexed, "");
+    }
+
+    private static CompiledRuleset compile(Ruleset ruleset, boolean indexed, String label) {
         Map<String, Map<String, CompiledChain>> tables = new LinkedHashMap<>();
         List<String> diagnostics = new ArrayList<>();
         boolean conntrack = false;
         RuleNumbering numbering = new RuleNumbering();
         for (Table table : ruleset.tables()) {
-            conntrack |= compileTable(ruleset.family(), table, indexed, tables, diagnostics, numbering);
+            conntrack |= compileTable(ruleset.family(), table, label, indexed, tables, diagnostics, numbering);
         }
         diagnostics.sort(String::compareTo);
         return new CompiledRuleset(ruleset.family(), tables, diagnostics, conntrack);
@@ -95,7 +107,7 @@ public final class CompiledRuleset {
      * Compiles one table in a single pass over its rules (jump targets are resolved by chain number, so the rules are
      * not visited twice); true if some rule needs conntrack.
      */
-    private static boolean compileTable(IpFamily family, Table table, boolean indexed,
+    private static boolean compileTable(IpFamily family, Table table, String label, boolean indexed,
                                         Map<String, Map<String, CompiledChain>> tables, List<String> diagnostics,
                                         RuleNumbering numbering) {
         List<Chain> declared = table.chains();
@@ -111,7 +123,7 @@ public final class CompiledRuleset {
             Chain chain = declared.get(c);
             List<CompiledRule> rules = new ArrayList<>(chain.rules().size());
             for (Rule rule : chain.rules()) {
-                RuleRef ref = new RuleRef(family.number(), table.name(), chain.name(), rule.position(), rule.span(),
+                RuleRef ref = new RuleRef(family.number(), label + table.name(), chain.name(), rule.position(), rule.span(),
                         rule.text());
                 CompiledRule compiledRule = new CompiledRule(ref, numbering.add(ref),
                         MatchCompiler.compile(rule.matches()), rule.target());
@@ -128,7 +140,7 @@ public final class CompiledRuleset {
                     }
                 }
             }
-            compiled[c] = new CompiledChain(table.name(), chain.name(), chain.builtin(), chain.policy(), rules, indexed,
+            compiled[c] = new CompiledChain(label + table.name(), chain.name(), chain.builtin(), chain.policy(), rules, indexed,
                     numbering);
         }
         Map<String, CompiledChain> chains = new HashMap<>(declared.size() * 2);

@@ -75,7 +75,7 @@ final class Evaluation {
         rule = null;
         entry = null;
         entryIsHookChain = false;
-        natChain = table.equals("nat");
+        natChain = LegacyTables.kernelTable(table).equals("nat");
         verdict = TableVerdict.ACCEPT;
         rejectWith = Optional.empty();
         nat = Optional.empty();

@@ -21,7 +21,7 @@ final class TproxyDecision {
 
     /** Whether the packet is accepted; the effects (socket, mark) are applied to the walk and returned as text. */
     static boolean accept(Evaluation e, Tproxy t, List<String> effects) {
-        if (!e.table.equals("mangle") || e.hook != Hook.PREROUTING) {
+        if (!LegacyTables.kernelTable(e.table).equals("mangle") || e.hook != Hook.PREROUTING) {
             e.note(e.rule.label() + ": TPROXY outside mangle PREROUTING is refused by iptables");
         }
         boolean found = switch (LocalSockets.established(e)) {

@@ -26,12 +26,16 @@ final class Arrivals {
     private final RuleState ruleState;
     private final CompiledRuleset v4;
     private final CompiledRuleset v6;
+    /** The iptables-legacy rulesets beside the main ones (null when none): their DNAT rules give destinations too. */
+    private final CompiledRuleset legacy4;
+    private final CompiledRuleset legacy6;
     /** The device of the route to an address (the node is a snapshot: the same address, the same answer). */
     private final java.util.Map<io.pktpath.parser.net.IpAddress, String> routeDevices = new java.util.HashMap<>();
     private static final int ROUTE_DEVICES = 1 << 14;
 
     Arrivals(NodeNetwork net, ConntrackTable conntrack, boolean conntrackOn, ConntrackHints hints,
-             OwedAnswers owedAnswers, RuleState ruleState, CompiledRuleset v4, CompiledRuleset v6) {
+             OwedAnswers owedAnswers, RuleState ruleState, CompiledRuleset v4, CompiledRuleset v6,
+             CompiledRuleset legacy4, CompiledRuleset legacy6) {
         this.net = net;
         this.conntrack = conntrack;
         this.conntrackOn = conntrackOn;
@@ -40,6 +44,8 @@ final class Arrivals {
         this.ruleState = ruleState;
         this.v4 = v4;
         this.v6 = v6;
+        this.legacy4 = legacy4;
+        this.legacy6 = legacy6;
     }
 
     /** As {@link NodePath#arrivalsOf} asks. */
@@ -180,8 +186,11 @@ final class Arrivals {
 
     /** Whether some DNAT rule of the nat table may rewrite a destination to {@code leaving}'s. */
     private boolean mayBeDnatTarget(Packet leaving) {
+        int port = leaving.hasPorts() ? leaving.dport() : -1;
         CompiledRuleset rules = rules(leaving.family());
-        return rules != null && rules.mayDnatTo(leaving.proto(), leaving.dst(), leaving.hasPorts() ? leaving.dport() : -1);
+        CompiledRuleset legacy = leaving.family() == IpFamily.V4 ? legacy4 : legacy6;
+        return rules != null && rules.mayDnatTo(leaving.proto(), leaving.dst(), port)
+                || legacy != null && legacy.mayDnatTo(leaving.proto(), leaving.dst(), port);
     }
 
     /**
@@ -191,7 +200,21 @@ final class Arrivals {
      */
     private List<CompiledRuleset.DnatOrigin> dnatOrigins(Packet leaving) {
         CompiledRuleset rules = rules(leaving.family());
-        return rules == null ? List.of() : rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
+        CompiledRuleset legacy = leaving.family() == IpFamily.V4 ? legacy4 : legacy6;
+        List<CompiledRuleset.DnatOrigin> main = rules == null ? List.of()
+                : rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
+        if (legacy == null) {
+            return main;
+        }
+        // the legacy nat table runs first, so its origins come first
+        List<CompiledRuleset.DnatOrigin> all = new java.util.ArrayList<>(
+                legacy.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport()));
+        for (CompiledRuleset.DnatOrigin o : main) {
+            if (!all.contains(o)) {
+                all.add(o);
+            }
+        }
+        return all;
     }
 
     private CompiledRuleset rules(IpFamily family) {

@@ -58,6 +58,15 @@ public final class KernelNodePath implements NodePath {
     private final NodeNetwork net;
     private final CompiledRuleset v4;
     private final CompiledRuleset v6;
+    /**
+     * The iptables-legacy tables beside the main (iptables-nft) ones, null when none: walked first at each shared
+     * priority (the kernel runs the hook registered later first; the legacy tables are assumed registered after the
+     * iptables-nft chains, as on the recorded node: {@code checks/iptables-legacy-order.sh}).
+     */
+    private final CompiledRuleset legacy4;
+    private final CompiledRuleset legacy6;
+    /** Whether the legacy tables run before iptables-nft's chains of the same priority ({@code LegacyIptables}). */
+    private final boolean legacyFirst;
     private final boolean nftBackend;
     /** The native nftables filter chains replayed among iptables' tables; null when there are none (no cost then). */
     private final NativeChains natives;
@@ -99,9 +108,12 @@ public final class KernelNodePath implements NodePath {
         this.events = ConntrackEventHints.of(in.conntrackEvents());
         this.net = in.net();
         this.natives = NativeChains.of(in.nativeChains()).orElse(null);
-        this.steady = new SteadyPaths(in.rules4(), in.rules6(), in.nativeChains(), in.reuseSteadyPaths());
+        this.steady = new SteadyPaths(in.rules4(), in.rules6(), in.nativeChains(), in.reuseSteadyPaths(), in.legacy());
         this.v4 = in.rules4().map(CompiledRuleset::compile).orElse(null);
         this.v6 = in.rules6().map(CompiledRuleset::compile).orElse(null);
+        this.legacy4 = in.legacy().rulesetV4().map(CompiledRuleset::compileLegacy).orElse(null);
+        this.legacy6 = in.legacy().rulesetV6().map(CompiledRuleset::compileLegacy).orElse(null);
+        this.legacyFirst = in.legacy().legacyFirst();
         this.ruleState = new RuleState(io.pktpath.core.netfilter.RecentLimits.of(in.rules4(), in.rules6()));
         this.nftBackend = in.rules4().or(in::rules6).flatMap(Ruleset::generator).map(g -> g.contains("nf_tables"))
                 .orElse(true);
@@ -109,14 +121,17 @@ public final class KernelNodePath implements NodePath {
         this.originalRules6 = in.rules6();
         this.conntrack = new ConntrackTable(in.timeouts());
         this.conntrackOn = ConntrackPolicy.isEnabled(in.rules4().orElse(Ruleset.empty(IpFamily.V4)),
-                in.rules6().orElse(Ruleset.empty(IpFamily.V6))) || natives != null && natives.needsConntrack();
+                in.rules6().orElse(Ruleset.empty(IpFamily.V6))) || natives != null && natives.needsConntrack()
+                || ConntrackPolicy.isEnabled(in.legacy().rulesetV4().orElse(Ruleset.empty(IpFamily.V4)),
+                in.legacy().rulesetV6().orElse(Ruleset.empty(IpFamily.V6)));
         this.seed = in.conntrackBefore();
         this.hints = ConntrackHints.of(in.conntrackHints());
         this.bridges = in.bridges();
         this.knownIngress4 = knownIngressPossible(IpFamily.V4);
         this.knownIngress6 = knownIngressPossible(IpFamily.V6);
         this.commits = new Commits(conntrack, conntrackOn, hits, ruleState, owedAnswers);
-        this.arrivals = new Arrivals(net, conntrack, conntrackOn, hints, owedAnswers, ruleState, v4, v6);
+        this.arrivals = new Arrivals(net, conntrack, conntrackOn, hints, owedAnswers, ruleState, v4, v6, legacy4,
+                legacy6);
     }
 
     /**
@@ -125,7 +140,9 @@ public final class KernelNodePath implements NodePath {
      */
     private boolean knownIngressPossible(IpFamily family) {
         CompiledRuleset rules = rules(family);
+        CompiledRuleset legacy = legacy(family);
         return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"))
+                && (legacy == null || !legacy.hasChain(Hook.PREROUTING, "raw"))
                 && (natives == null || !natives.beforeConntrack(family, Hook.PREROUTING));
     }
 
@@ -232,6 +249,10 @@ public final class KernelNodePath implements NodePath {
 
     private CompiledRuleset rules(IpFamily family) {
         return family == IpFamily.V4 ? v4 : v6;
+    }
+
+    private CompiledRuleset legacy(IpFamily family) {
+        return family == IpFamily.V4 ? legacy4 : legacy6;
     }
 
     // ---------------------------------------------------------------- ingress
@@ -431,10 +452,12 @@ public final class KernelNodePath implements NodePath {
             return;
         }
         boolean ok = nftBackend
-                ? natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SRCNAT)
+                ? natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                        && walkLegacy(s, Hook.INPUT, "security")
+                        && natives(s, Hook.INPUT, NativeChains.SECURITY_LEGACY, NativeChains.SRCNAT)
                         && nat(s, Hook.INPUT, NatManip.SRC, Optional.empty())
                         && natives(s, Hook.INPUT, NativeChains.SRCNAT, NativeChains.SECURITY_NFT)
-                        && walk(s, Hook.INPUT, "security")
+                        && walkMain(s, Hook.INPUT, "security")
                         && natives(s, Hook.INPUT, NativeChains.SECURITY_NFT, NativeChains.LAST)
                 : natives(s, Hook.INPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
                         && walk(s, Hook.INPUT, "security")
@@ -684,7 +707,9 @@ public final class KernelNodePath implements NodePath {
         }
         int security = nftBackend ? NativeChains.SECURITY_NFT : NativeChains.SECURITY_LEGACY;
         if (natives(s, Hook.OUTPUT, NativeChains.DSTNAT, NativeChains.FILTER) && walk(s, Hook.OUTPUT, "filter")
-                && natives(s, Hook.OUTPUT, NativeChains.FILTER, security) && walk(s, Hook.OUTPUT, "security")
+                && natives(s, Hook.OUTPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                && walkLegacy(s, Hook.OUTPUT, "security")
+                && natives(s, Hook.OUTPUT, NativeChains.SECURITY_LEGACY, security) && walkMain(s, Hook.OUTPUT, "security")
                 && natives(s, Hook.OUTPUT, security, NativeChains.LAST)) {
             s.packet = s.packet.withOutIface(rr.outDev().orElse(""));
             postrouting(s, rr, Disposition.SENT);
@@ -793,15 +818,20 @@ public final class KernelNodePath implements NodePath {
     /** The hook step of {@code hook}: the tables that have a chain there, in {@code order} (the same at every call). */
     private HookStep hookStep(IpFamily family, Hook hook, List<String> order) {
         CompiledRuleset rules = rules(family);
+        CompiledRuleset legacy = legacy(family);
         List<String> present = new ArrayList<>();
-        if (rules != null) {
-            for (String table : order) {
-                if (rules.hasChain(hook, table)) {
-                    present.add(table);
-                }
+        for (String table : order) {
+            if (!legacyFirst && rules != null && rules.hasChain(hook, table)) {
+                present.add(table);
+            }
+            if (legacy != null && legacy.hasChain(hook, table)) {
+                present.add(io.pktpath.core.netfilter.LegacyTables.PREFIX + table);
+            }
+            if (legacyFirst && rules != null && rules.hasChain(hook, table)) {
+                present.add(table);
             }
         }
-        if (natives != null) {
+        if (natives != null || legacy != null) {
             withNatives(family, hook, present);
         }
         return new HookStep(hook, present);
@@ -810,7 +840,8 @@ public final class KernelNodePath implements NodePath {
     /**
      * Inserts the native tables that have a chain at {@code hook} among iptables' in the order they run: filter chains
      * by their priority, nat chains at the nat core's (dstnat or srcnat) and by their own priority among the nat
-     * chains; iptables' first at a tie.
+     * chains; iptables' first at a tie (an iptables-legacy table before iptables-nft's). Also orders the legacy tables
+     * by their priorities among iptables-nft's (the legacy security table at 50, iptables-nft's at 150).
      */
     private void withNatives(IpFamily family, Hook hook, List<String> present) {
         record Entry(String table, int core, int own) {
@@ -818,13 +849,15 @@ public final class KernelNodePath implements NodePath {
         int natCore = NativeChains.iptablesPriority(hook, "nat", nftBackend);
         List<Entry> entries = new ArrayList<>();
         for (String t : present) {
-            int p = NativeChains.iptablesPriority(hook, t, nftBackend);
+            boolean legacy = io.pktpath.core.netfilter.LegacyTables.isLegacy(t);
+            int p = NativeChains.iptablesPriority(hook, io.pktpath.core.netfilter.LegacyTables.kernelTable(t),
+                    nftBackend && !legacy);
             entries.add(new Entry(t, p, p));
         }
-        for (NativeChains.Slot slot : natives.at(family, hook)) {
+        for (NativeChains.Slot slot : natives == null ? new NativeChains.Slot[0] : natives.at(family, hook)) {
             entries.add(new Entry(slot.table(), slot.priority(), slot.priority()));
         }
-        for (NativeChains.Slot slot : natives.natAt(family, hook)) {
+        for (NativeChains.Slot slot : natives == null ? new NativeChains.Slot[0] : natives.natAt(family, hook)) {
             entries.add(new Entry(slot.table(), natCore, slot.priority()));
         }
         entries.sort(java.util.Comparator.comparingInt(Entry::core).thenComparingInt(Entry::own));
@@ -846,12 +879,41 @@ public final class KernelNodePath implements NodePath {
                 && natives(s, hook, NativeChains.RAW, NativeChains.CONNTRACK);
     }
 
-    /** Walks one table; false when the packet's journey ended there (drop, reject, queue). */
+    /**
+     * Walks one table: with an iptables-legacy table of that name, both, the legacy one first unless iptables-nft's
+     * chains were registered later (an ACCEPT ends only its own table; in the nat table a mapping ends the nat walk, as
+     * the kernel's nat core stops at the first); false when the packet's journey ended there (drop, reject, queue).
+     */
     private boolean walk(RunState s, Hook hook, String table) {
+        CompiledRuleset legacy = legacy(s.packet.family());
+        if (legacy == null) {
+            return walk(s, hook, table, rules(s.packet.family()));
+        }
+        CompiledRuleset first = legacyFirst ? legacy : rules(s.packet.family());
+        int before = s.tables.size();
+        if (!walk(s, hook, table, first)) {
+            return false;
+        }
+        if (s.tables.size() > before && s.tables.get(s.tables.size() - 1).nat().isPresent()) {
+            return true;
+        }
+        return walk(s, hook, table, legacyFirst ? rules(s.packet.family()) : legacy);
+    }
+
+    /** Walks only the iptables-legacy table (the security table, whose priority differs between the backends). */
+    private boolean walkLegacy(RunState s, Hook hook, String table) {
+        return walk(s, hook, table, legacy(s.packet.family()));
+    }
+
+    /** Walks only the main ruleset's table. */
+    private boolean walkMain(RunState s, Hook hook, String table) {
+        return walk(s, hook, table, rules(s.packet.family()));
+    }
+
+    private boolean walk(RunState s, Hook hook, String table, CompiledRuleset rules) {
         if (s.ended()) {
             return false;
         }
-        CompiledRuleset rules = rules(s.packet.family());
         if (rules == null || !rules.hasChain(hook, table)) {
             return true;
         }
@@ -868,7 +930,10 @@ public final class KernelNodePath implements NodePath {
         int security = nftBackend ? NativeChains.SECURITY_NFT : NativeChains.SECURITY_LEGACY;
         return natives(s, Hook.FORWARD, NativeChains.FIRST, NativeChains.MANGLE) && walk(s, Hook.FORWARD, "mangle")
                 && natives(s, Hook.FORWARD, NativeChains.MANGLE, NativeChains.FILTER) && walk(s, Hook.FORWARD, "filter")
-                && natives(s, Hook.FORWARD, NativeChains.FILTER, security) && walk(s, Hook.FORWARD, "security")
+                && natives(s, Hook.FORWARD, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                && walkLegacy(s, Hook.FORWARD, "security")
+                && natives(s, Hook.FORWARD, NativeChains.SECURITY_LEGACY, security)
+                && walkMain(s, Hook.FORWARD, "security")
                 && natives(s, Hook.FORWARD, security, NativeChains.LAST);
     }
 

@@ -104,9 +104,21 @@ final class SteadyPaths {
      */
     SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, NftNativeReplay natives,
                 boolean enabled) {
-        this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V4);
-        this.eligible6 = enabled && v6.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V6);
-        this.keyStatus = v4.map(SteadyPaths::testsCtStatus).orElse(false) || v6.map(SteadyPaths::testsCtStatus).orElse(false);
+        this(v4, v6, natives, enabled, io.pktpath.parser.bundle.LegacyIptables.none());
+    }
+
+    /**
+     * As {@link #SteadyPaths(Optional, Optional, NftNativeReplay, boolean)}, with iptables-legacy rules walked beside the
+     * main ones: a family qualifies only if its legacy rules are flow-stable too.
+     */
+    SteadyPaths(Optional<Ruleset> v4, Optional<Ruleset> v6, NftNativeReplay natives, boolean enabled,
+                io.pktpath.parser.bundle.LegacyIptables legacy) {
+        this.eligible4 = enabled && v4.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V4)
+                && legacy.rulesetV4().map(SteadyPaths::flowStable).orElse(true);
+        this.eligible6 = enabled && v6.map(SteadyPaths::flowStable).orElse(true) && nativesStable(natives, IpFamily.V6)
+                && legacy.rulesetV6().map(SteadyPaths::flowStable).orElse(true);
+        this.keyStatus = java.util.stream.Stream.of(v4, v6, legacy.rulesetV4(), legacy.rulesetV6())
+                .anyMatch(r -> r.map(SteadyPaths::testsCtStatus).orElse(false));
     }
 
     /** True if a rule outside nat tests {@code --ctstatus}; only then do status bits (SEEN_REPLY, ASSURED) tell keys apart. */

@@ -1,5 +1,6 @@
 package io.pktpath.core.rules;
 
+import io.pktpath.core.netfilter.LegacyTables;
 import io.pktpath.core.netfilter.RuleHits;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.parser.bundle.Bundle;
@@ -18,7 +19,9 @@ import java.util.Optional;
 
 /**
  * Per-rule hits of a replay beside the dump's own counter deltas, the rules the replay never hit and the rules an
- * earlier rule of the same chain shadows; rows are in ruleset order (family, table, chain, policy first, then rules).
+ * earlier rule of the same chain shadows; rows are in ruleset order (family, table, chain, policy first, then rules),
+ * a family's iptables-legacy ruleset (replayed beside iptables-nft's) after its main one, its tables named
+ * {@code legacy <table>}.
  */
 public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, boolean replayed, boolean kernelCounters,
                          List<String> notes) {
@@ -43,27 +46,42 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
             kernel |= deltas.present();
             List<ShadowedRule> mine = Shadowing.find(ruleset.get());
             shadowed.addAll(mine);
-            rows(ruleset.get(), hits, deltas, mine, rows);
+            rows(ruleset.get(), hits, deltas, mine, rows, "");
+            Optional<Ruleset> legacy = bundle.legacy().ruleset(family);
+            if (legacy.isPresent()) {
+                Deltas legacyDeltas = Deltas.of(bundle.legacy().counters(family), family, notes);
+                kernel |= legacyDeltas.present();
+                List<ShadowedRule> legacyShadowed = Shadowing.find(legacy.get()).stream()
+                        .map(s -> new ShadowedRule(labelled(s.rule()), labelled(s.by()), s.why())).toList();
+                shadowed.addAll(legacyShadowed);
+                rows(legacy.get(), hits, legacyDeltas, legacyShadowed, rows, LegacyTables.PREFIX);
+            }
         }
         return new RuleReport(rows, shadowed, hits.isPresent(), kernel, notes);
     }
 
+    private static RuleRef labelled(RuleRef r) {
+        return new RuleRef(r.family(), LegacyTables.PREFIX + r.table(), r.chain(), r.position(), r.span(), r.text());
+    }
+
     private static void rows(Ruleset ruleset, Optional<RuleHits> hits, Deltas deltas, List<ShadowedRule> shadowed,
-                             List<RuleUsage> out) {
+                             List<RuleUsage> out, String label) {
         int family = ruleset.family().number();
         Map<RuleRef, ShadowedRule> byRule = new HashMap<>();
         shadowed.forEach(s -> byRule.put(s.rule(), s));
         for (Table table : ruleset.tables()) {
+            String name = label + table.name();
             for (Chain chain : table.chains()) {
                 if (chain.builtin()) {
-                    Counters replayed = hits.map(h -> h.policy(family, table.name(), chain.name())).orElse(Counters.ZERO);
-                    out.add(new RuleUsage(family, table.name(), chain.name(), 0, Optional.empty(), replayed,
+                    Counters replayed = hits.map(h -> h.policy(family, name, chain.name())).orElse(Counters.ZERO);
+                    out.add(new RuleUsage(family, name, chain.name(), 0, Optional.empty(), replayed,
                             deltas.policy(table.name(), chain.name()), Optional.empty()));
                 }
                 for (Rule rule : chain.rules()) {
-                    RuleRef ref = ref(family, rule);
+                    RuleRef plain = ref(family, rule);
+                    RuleRef ref = label.isEmpty() ? plain : labelled(plain);
                     Counters replayed = hits.map(h -> h.rule(ref)).orElse(Counters.ZERO);
-                    out.add(new RuleUsage(family, table.name(), chain.name(), rule.position(), Optional.of(ref), replayed,
+                    out.add(new RuleUsage(family, name, chain.name(), rule.position(), Optional.of(ref), replayed,
                             deltas.rule(table.name(), chain.name(), rule), Optional.ofNullable(byRule.get(ref))));
                 }
             }

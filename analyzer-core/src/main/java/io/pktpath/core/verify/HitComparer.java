@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Compares per-rule and per-policy hit counts: the kernel's counter deltas between the {@code iptables-save -c} dumps
- * taken before and after the traffic, against the walks pktpath committed, keyed by table, chain and position.
+ * taken before and after the traffic, against the walks pktpath committed, keyed by table, chain and position (an
+ * iptables-legacy ruleset's tables as the replay names them, {@code legacy filter}).
  */
 final class HitComparer {
     /** What was compared and where the counts differ. */
@@ -30,6 +31,11 @@ final class HitComparer {
     }
 
     static Result compare(Ruleset before, Ruleset after, RuleHits hits) {
+        return compare(before, after, hits, "");
+    }
+
+    /** As {@link #compare(Ruleset, Ruleset, RuleHits)}, for dumps whose tables the replay names {@code label + table}. */
+    static Result compare(Ruleset before, Ruleset after, RuleHits hits, String label) {
         int family = after.family().number();
         Map<String, RuleRef> hitByPlace = new HashMap<>();
         for (RuleRef r : hits.hitRules()) {
@@ -41,30 +47,31 @@ final class HitComparer {
         List<String> notes = new ArrayList<>();
         int compared = 0;
         for (Table table : after.tables()) {
+            String name = label + table.name();
             for (Chain chain : table.chains()) {
                 Optional<Chain> old = before.table(table.name()).flatMap(t -> t.chain(chain.name()));
                 if (old.isEmpty()) {
-                    notes.add("chain " + table.name() + " " + chain.name() + " is not in the before dump: not compared");
+                    notes.add("chain " + name + " " + chain.name() + " is not in the before dump: not compared");
                     continue;
                 }
                 if (chain.builtin()) {
                     compared++;
                     Counters k = delta(chain.counters(), old.get().counters());
-                    Counters p = hits.policy(family, table.name(), chain.name());
-                    add(diffs, family, table.name(), chain.name(), 0, "", k, p);
+                    Counters p = hits.policy(family, name, chain.name());
+                    add(diffs, family, name, chain.name(), 0, "", k, p);
                 }
                 for (Rule rule : chain.rules()) {
                     Optional<Rule> was = old.get().rule(rule.position());
                     if (was.isEmpty() || !was.get().text().equals(rule.text())) {
-                        notes.add(table.name() + " " + chain.name() + " #" + rule.position()
+                        notes.add(name + " " + chain.name() + " #" + rule.position()
                                 + " differs between the before and after dumps: not compared");
                         continue;
                     }
                     compared++;
                     Counters k = delta(rule.counters().orElse(Counters.ZERO), was.get().counters().orElse(Counters.ZERO));
-                    RuleRef ref = hitByPlace.get(place(table.name(), chain.name(), rule.position()));
+                    RuleRef ref = hitByPlace.get(place(name, chain.name(), rule.position()));
                     Counters p = ref == null ? Counters.ZERO : hits.rule(ref);
-                    add(diffs, family, table.name(), chain.name(), rule.position(), rule.text(), k, p);
+                    add(diffs, family, name, chain.name(), rule.position(), rule.text(), k, p);
                 }
             }
         }

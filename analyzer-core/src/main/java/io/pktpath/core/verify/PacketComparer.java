@@ -94,6 +94,11 @@ final class PacketComparer {
         return text.strip().replaceAll("\\s+", " ");
     }
 
+    private static boolean legacyStep(TraceStep s) {
+        return s instanceof io.pktpath.core.trace.RuleStep r && io.pktpath.core.netfilter.LegacyTables.isLegacy(r.rule().table())
+                || s instanceof io.pktpath.core.trace.PolicyStep p && io.pktpath.core.netfilter.LegacyTables.isLegacy(p.table());
+    }
+
     private Optional<Difference> steps(KernelPacket kernel, PacketTrace trace, boolean lastOfTrace) {
         List<KernelStep> own = new ArrayList<>(kernel.steps().size());
         KernelStep nativeDrop = null;
@@ -109,7 +114,8 @@ final class PacketComparer {
             }
         }
         List<String> k = own.stream().map(PacketComparer::describe).toList();
-        List<TraceStep> ours = trace.kernelSteps();
+        // xtables-monitor traces only nf_tables: the iptables-legacy tables' steps are checked by their counters
+        List<TraceStep> ours = trace.kernelSteps().stream().filter(s -> !legacyStep(s)).toList();
         List<String> p = new ArrayList<>(ours.size());
         for (int i = 0; i < ours.size(); i++) {
             boolean degraded = i < own.size() && degraded(own.get(i));

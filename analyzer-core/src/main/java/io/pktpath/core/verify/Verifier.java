@@ -246,6 +246,15 @@ public final class Verifier {
             equal += r.equal();
             diffs.addAll(r.differences());
             notes.addAll(r.notes());
+            CounterSnapshots legacy = bundle.legacy().counters(family);
+            if (legacy.before().isPresent() && legacy.after().isPresent()) {
+                r = HitComparer.compare(legacy.before().get(), legacy.after().get(), result.hits().get(),
+                        io.pktpath.core.netfilter.LegacyTables.PREFIX);
+                compared += r.compared();
+                equal += r.equal();
+                diffs.addAll(r.differences());
+                notes.addAll(r.notes());
+            }
         }
         if (bundle.nftRuleset().isPresent() && result.hits().isPresent()) {
             HitComparer.Result r = NativeCounterComparer.compare(bundle.nftReplay(), result.hits().get());

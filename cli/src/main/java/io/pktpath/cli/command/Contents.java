@@ -26,6 +26,10 @@ final class Contents {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.set("iptables", ruleset(b.rulesetV4()));
         o.set("ip6tables", ruleset(b.rulesetV6()));
+        if (!b.legacy().isEmpty()) {
+            o.set("iptablesLegacy", ruleset(b.legacy().rulesetV4()));
+            o.set("ip6tablesLegacy", ruleset(b.legacy().rulesetV6()));
+        }
         o.set("nftables", nftables(b.nftRuleset(), b.nftReplay()));
         if (b.ipvs().detected() || b.ipvs().table().isPresent()) {
             o.set("ipvs", ipvs(b.ipvs()));

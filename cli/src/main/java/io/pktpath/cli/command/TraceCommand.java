@@ -73,7 +73,8 @@ public final class TraceCommand implements Command {
                 Option.builder().longOpt("dport").hasArg().argName("N").desc("destination port (ICMP: unused)").build(),
                 Option.builder().longOpt("sport").hasArg().argName("N").desc("source port (default 40000; ICMP: the echo id)").build(),
                 Option.builder().longOpt("in").hasArg().argName("IFACE").desc("interface the packet enters on (default eth0 for --rules)").build(),
-                Option.builder().longOpt("local").desc("the packet is sent by the node itself (replayed from OUTPUT)").build());
+                Option.builder().longOpt("local").desc("the packet is sent by the node itself (replayed from OUTPUT)").build(),
+                io.pktpath.cli.input.BundleOptions.nftFirst());
     }
 
     @Override

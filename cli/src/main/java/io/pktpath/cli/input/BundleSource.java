@@ -58,6 +58,15 @@ public final class BundleSource {
             throw CliException.usage("no input: give a BUNDLE (a directory, an archive or a file) or files with"
                     + " --rules, --capture, --addr, ...");
         }
+        if (line.hasOption(BundleOptions.NFT_FIRST)) {
+            if (opened.bundle().legacy().isEmpty()) {
+                closeQuietly(opened);
+                throw CliException.usage("--nft-first orders iptables-nft's chains before the iptables-legacy tables,"
+                        + " but " + name + " holds no iptables-legacy dump beside iptables-nft's");
+            }
+            opened = new OpenedBundle(opened.bundle().withLegacy(opened.bundle().legacy().withLegacyFirst(false)),
+                    opened.extractedTo());
+        }
         LoadedInput input = new LoadedInput(name, opened, capture, options);
         if (opened.bundle().inventory().found().isEmpty()) {
             input.close();
@@ -65,6 +74,14 @@ public final class BundleSource {
                     + " sysctl, ipset save, conntrack -L or a pcap/pcapng capture)" + ignored(opened.bundle().inventory()));
         }
         return input;
+    }
+
+    private static void closeQuietly(OpenedBundle opened) {
+        try {
+            opened.close();
+        } catch (IOException e) {
+            // the usage error is what the user needs; a temporary directory left behind is only untidy
+        }
     }
 
     private static String ignored(BundleInventory inventory) {
@@ -105,7 +122,7 @@ public final class BundleSource {
             kind = InputKind.IP_MADDR_JSON;
         }
         String display = String.valueOf(path.getFileName());
-        if (f.name().equals("rules6") && !display.toLowerCase(Locale.ROOT).contains("ip6")) {
+        if (f.name().startsWith("rules6") && !display.toLowerCase(Locale.ROOT).contains("ip6")) {
             display = display + " (ip6)";
         }
         return new BundleInput(path, display, Optional.of(kind));

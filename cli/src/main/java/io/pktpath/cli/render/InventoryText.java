@@ -28,6 +28,10 @@ public final class InventoryText {
         b.inventory().lines().forEach(l -> out.println("  " + l));
         ruleset("iptables (IPv4)", b.rulesetV4(), out);
         ruleset("ip6tables (IPv6)", b.rulesetV6(), out);
+        b.legacy().rulesetV4().ifPresent(r -> ruleset("iptables-legacy (IPv4, replayed beside iptables-nft's, each table"
+                + " first at its priority)", Optional.of(r), out));
+        b.legacy().rulesetV6().ifPresent(r -> ruleset("ip6tables-legacy (IPv6, replayed beside ip6tables-nft's, each"
+                + " table first at its priority)", Optional.of(r), out));
         NftInventoryText.render(b.nftRuleset(), b.nftReplay(), out);
         IpvsInventoryText.render(b.ipvs(), out);
         out.println("interfaces: " + b.interfaces().size());
@@ -111,7 +115,7 @@ public final class InventoryText {
         Ruleset r = ruleset.get();
         out.println(label + ": " + r.tables().size() + " tables, "
                 + r.tables().stream().mapToInt(t -> t.ruleCount()).sum() + " rules"
-                + (r.legacyTablesPresent() ? " (warning: iptables-legacy tables are also active)" : ""));
+                + (r.legacyTablesPresent() ? " (the dump warns that iptables-legacy tables are also active)" : ""));
         for (Table t : r.tables()) {
             out.println("  " + t.name() + ": " + t.chains().size() + " chains, " + t.ruleCount() + " rules");
             chains(t, out);

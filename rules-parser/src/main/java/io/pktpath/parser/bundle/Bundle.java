@@ -31,7 +31,9 @@ import java.util.Optional;
  * multicast memberships listed by {@code ip maddr} (empty without such a file), the
  * {@code nft list ruleset} output and what pktpath does with its native base chains (decided once, when the bundle is
  * assembled: which are replayed, translated, and why the others are not), whether the node runs kube-proxy in IPVS mode
- * (with the {@code ipvsadm} table when there is one; detected, never replayed), every parse diagnostic and the inventory. Whether an input was
+ * (with the {@code ipvsadm} table when there is one; detected, never replayed), the iptables-legacy rules beside
+ * iptables-nft's ({@link LegacyIptables}; empty unless the bundle holds dumps of both backends), every parse diagnostic
+ * and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
  */
 public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
@@ -43,7 +45,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      Optional<SocketTable> sockets,
                      List<MulticastGroups> multicastGroups, Optional<KernelVersion> kernel, List<Path> captures,
                      List<Path> traceLogs, Optional<NftRuleset> nftRuleset, NftNativeReplay nftReplay,
-                     IpvsMode ipvs, List<Diagnostic> diagnostics,
+                     IpvsMode ipvs, LegacyIptables legacy, List<Diagnostic> diagnostics,
                      BundleInventory inventory) {
     public Bundle {
         Objects.requireNonNull(rulesetV4, "rulesetV4");
@@ -71,6 +73,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         Objects.requireNonNull(nftRuleset, "nftRuleset");
         Objects.requireNonNull(nftReplay, "nftReplay");
         Objects.requireNonNull(ipvs, "ipvs");
+        Objects.requireNonNull(legacy, "legacy");
         diagnostics = List.copyOf(diagnostics);
         Objects.requireNonNull(inventory, "inventory");
     }
@@ -78,6 +81,14 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
     /** True when at least one file of this kind was found and used. */
     public boolean has(InputKind kind) {
         return inventory.found().stream().anyMatch(f -> f.kind() == kind && !f.note().startsWith("not used"));
+    }
+
+    /** This bundle with other iptables-legacy rules (the same rules in another order, as the CLI's --nft-first). */
+    public Bundle withLegacy(LegacyIptables other) {
+        return new Bundle(rulesetV4, rulesetV6, countersV4, countersV6, interfaces, routesV4, routesV6, policyRulesV4,
+                policyRulesV6, neighbors, sysctls, ipsets, conntrackBefore, conntrack, conntrackStatsBefore,
+                conntrackStats, conntrackEvents, sockets, multicastGroups, kernel, captures, traceLogs, nftRuleset,
+                nftReplay, ipvs, other, diagnostics, inventory);
     }
 
     public Optional<Ruleset> ruleset(IpFamily family) {

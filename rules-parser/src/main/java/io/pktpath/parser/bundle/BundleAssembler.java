@@ -63,6 +63,9 @@ final class BundleAssembler {
         Optional<Ruleset> v6 = rulesets.ruleset(IpFamily.V6);
         CounterSnapshots countersV4 = rulesets.counters(IpFamily.V4);
         CounterSnapshots countersV6 = rulesets.counters(IpFamily.V6);
+        LegacyIptables legacy = new LegacyIptables(rulesets.legacyRuleset(IpFamily.V4),
+                rulesets.legacyRuleset(IpFamily.V6), rulesets.legacyCounters(IpFamily.V4),
+                rulesets.legacyCounters(IpFamily.V6), true);
         List<NetInterface> interfaces = interfaces();
         List<Route> routesV4 = routes(IpFamily.V4);
         List<Route> routesV6 = routes(IpFamily.V6);
@@ -94,8 +97,8 @@ final class BundleAssembler {
         Optional<NftRuleset> nft = nftRuleset();
         NftNativeReplay nftReplay = nft.map(NftNativeReplay::of).orElse(NftNativeReplay.none());
         IpSets ipsets = withNftSets(dumped, nftReplay);
-        IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6)
-                .flatMap(Optional::stream).toList());
+        IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6,
+                legacy.rulesetV4(), legacy.rulesetV6()).flatMap(Optional::stream).toList());
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
@@ -103,12 +106,12 @@ final class BundleAssembler {
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
                 rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel, captures, traces,
-                nft, nftReplay, ipvs, diagnostics, partial);
+                nft, nftReplay, ipvs, legacy, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
                 routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel,
-                captures, traces, nft, nftReplay, ipvs, diagnostics, inventory);
+                captures, traces, nft, nftReplay, ipvs, legacy, diagnostics, inventory);
     }
 
     private <T> T parse(Parsed<T> parsed) {

@@ -4,6 +4,8 @@ package io.pktpath.parser.bundle;
 public enum InputKind {
     IPTABLES_SAVE("iptables-save"),
     IPTABLES_COUNTERS("iptables-save -c (per-rule counters)"),
+    /** Only ever given by name (the CLI's {@code --rules-legacy}): by content a legacy dump is an iptables-save one. */
+    IPTABLES_LEGACY_SAVE("iptables-legacy-save"),
     IP_ADDR("ip addr"),
     IP_ADDR_JSON("ip -j addr"),
     IP_LINK("ip link"),

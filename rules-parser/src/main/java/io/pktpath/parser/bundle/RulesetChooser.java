@@ -5,6 +5,7 @@ import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.iptables.IptablesSaveParser;
 import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Counters;
+import io.pktpath.parser.iptables.model.IptablesBackend;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
@@ -18,29 +19,79 @@ import java.util.Optional;
 /**
  * Parses the iptables-save dumps of a bundle and chooses per family the ruleset (a plain dump, preferring a name with
  * "save", then the most rules) and the counter snapshots (name words "before"/"after" first; else the dump with the
- * lower rule counter total is "before" and the higher one "after"; a single unnamed snapshot is "after").
+ * lower rule counter total is "before" and the higher one "after"; a single unnamed snapshot is "after"). A family
+ * whose dumps come from both backends ({@link IptablesBackend}: an iptables-nft dump and an iptables-legacy one, or a
+ * file named as legacy) gets its legacy ruleset and snapshots chosen the same way apart from the main ones; a family
+ * with legacy dumps only has them as its main ruleset.
  */
 final class RulesetChooser {
     private final List<Candidate<Ruleset>> plain = new ArrayList<>();
     private final List<Candidate<Ruleset>> counted = new ArrayList<>();
+    private final List<Candidate<Ruleset>> legacyPlain = new ArrayList<>();
+    private final List<Candidate<Ruleset>> legacyCounted = new ArrayList<>();
     private final Selection selection;
     private final boolean referencesSets;
 
     RulesetChooser(List<LoadedFile> files, Selection selection, List<Diagnostic> diagnostics) {
         this.selection = selection;
         boolean sets = false;
+        List<Candidate<Ruleset>> named = new ArrayList<>();
+        List<Candidate<Ruleset>> nft = new ArrayList<>();
+        List<java.util.Map.Entry<Candidate<Ruleset>, List<Diagnostic>>> said = new ArrayList<>();
         for (LoadedFile f : files) {
-            if (f.kind() != InputKind.IPTABLES_SAVE && f.kind() != InputKind.IPTABLES_COUNTERS) {
+            boolean forced = f.kind() == InputKind.IPTABLES_LEGACY_SAVE;
+            if (f.kind() != InputKind.IPTABLES_SAVE && f.kind() != InputKind.IPTABLES_COUNTERS && !forced) {
                 continue;
             }
             Parsed<Ruleset> p = f.nameHintsV6() ? IptablesSaveParser.parse(f.name(), f.text(), IpFamily.V6)
                     : IptablesSaveParser.parse(f.name(), f.text());
-            diagnostics.addAll(p.diagnostics());
             sets |= f.text().contains("--match-set");
-            (f.kind() == InputKind.IPTABLES_COUNTERS ? counted : plain).add(new Candidate<>(f, p.value(),
-                    ruleCount(p.value())));
+            Candidate<Ruleset> c = new Candidate<>(f, p.value(), ruleCount(p.value()));
+            said.add(java.util.Map.entry(c, p.diagnostics()));
+            boolean withCounters = f.kind() == InputKind.IPTABLES_COUNTERS || forced && ContentSniffer.recognize(
+                    new byte[0], f.text()).kind().filter(k -> k == InputKind.IPTABLES_COUNTERS).isPresent();
+            IptablesBackend backend = forced ? IptablesBackend.LEGACY : IptablesBackend.of(p.value());
+            if (forced) {
+                named.add(c);
+            } else if (backend == IptablesBackend.NFT) {
+                nft.add(c);
+            }
+            if (backend == IptablesBackend.LEGACY) {
+                (withCounters ? legacyCounted : legacyPlain).add(c);
+            } else {
+                (withCounters ? counted : plain).add(c);
+            }
+        }
+        for (IpFamily family : IpFamily.values()) {
+            if (ofFamily(named, family).isEmpty() && ofFamily(nft, family).isEmpty()) {
+                // legacy dumps alone: they are the node's only iptables rules of this family
+                moveFamily(legacyPlain, plain, family);
+                moveFamily(legacyCounted, counted, family);
+            }
+        }
+        for (var e : said) {
+            // the warning that legacy tables exist is answered when their dump is here too
+            boolean answered = !ofFamily(legacyPlain, e.getKey().value().family()).isEmpty()
+                    || !ofFamily(legacyCounted, e.getKey().value().family()).isEmpty();
+            e.getValue().stream().filter(d -> !(answered && d.code().equals("IPT101"))).forEach(diagnostics::add);
         }
         this.referencesSets = sets;
+    }
+
+    private static void moveFamily(List<Candidate<Ruleset>> from, List<Candidate<Ruleset>> to, IpFamily family) {
+        List<Candidate<Ruleset>> moving = ofFamily(from, family);
+        from.removeAll(moving);
+        to.addAll(moving);
+    }
+
+    /** The iptables-legacy ruleset of a family whose main ruleset comes from iptables-nft, if the bundle has one. */
+    Optional<Ruleset> legacyRuleset(IpFamily family) {
+        return choose(legacyPlain, legacyCounted, family, ", iptables-legacy");
+    }
+
+    /** The iptables-legacy counter snapshots beside {@link #legacyRuleset}. */
+    CounterSnapshots legacyCounters(IpFamily family) {
+        return snapshots(legacyCounted, family, ", iptables-legacy");
     }
 
     boolean referencesSets() {
@@ -48,24 +99,33 @@ final class RulesetChooser {
     }
 
     Optional<Ruleset> ruleset(IpFamily family) {
-        List<Candidate<Ruleset>> mine = ofFamily(plain, family);
+        return choose(plain, counted, family, "");
+    }
+
+    private Optional<Ruleset> choose(List<Candidate<Ruleset>> plainOnes, List<Candidate<Ruleset>> countedOnes,
+                                     IpFamily family, String backend) {
+        List<Candidate<Ruleset>> mine = ofFamily(plainOnes, family);
         Optional<Candidate<Ruleset>> best = mine.stream().max(Comparator
                 .<Candidate<Ruleset>, Boolean>comparing(c -> c.file().name().toLowerCase(java.util.Locale.ROOT).contains("save"))
                 .thenComparingLong(Candidate::size)
                 .thenComparing(c -> c.file().name(), Comparator.reverseOrder()));
         if (best.isPresent()) {
             for (Candidate<Ruleset> c : mine) {
-                selection.use(c.file(), c == best.get() ? "rules " + label(family)
+                selection.use(c.file(), c == best.get() ? "rules " + label(family) + backend
                         : "not used: " + best.get().file().name() + " preferred");
             }
             return Optional.of(best.get().value());
         }
-        CounterSnapshots snapshots = counters(family);
+        CounterSnapshots snapshots = snapshots(countedOnes, family, backend);
         return snapshots.after().or(snapshots::before);
     }
 
     CounterSnapshots counters(IpFamily family) {
-        List<Candidate<Ruleset>> mine = new ArrayList<>(ofFamily(counted, family));
+        return snapshots(counted, family, "");
+    }
+
+    private CounterSnapshots snapshots(List<Candidate<Ruleset>> countedOnes, IpFamily family, String backend) {
+        List<Candidate<Ruleset>> mine = new ArrayList<>(ofFamily(countedOnes, family));
         Optional<Candidate<Ruleset>> before = named(mine, "before");
         Optional<Candidate<Ruleset>> after = named(mine, "after");
         before.ifPresent(mine::remove);
@@ -77,8 +137,8 @@ final class RulesetChooser {
         if (before.isEmpty() && !mine.isEmpty()) {
             before = Optional.of(mine.remove(0));
         }
-        before.ifPresent(c -> selection.use(c.file(), "counters before, " + label(family)));
-        after.ifPresent(c -> selection.use(c.file(), "counters after, " + label(family)));
+        before.ifPresent(c -> selection.use(c.file(), "counters before, " + label(family) + backend));
+        after.ifPresent(c -> selection.use(c.file(), "counters after, " + label(family) + backend));
         for (Candidate<Ruleset> c : mine) {
             selection.use(c.file(), "not used: more than two counter snapshots");
         }
