@@ -29,13 +29,15 @@ final class Arrivals {
     /** The iptables-legacy rulesets beside the main ones (null when none): their DNAT rules give destinations too. */
     private final CompiledRuleset legacy4;
     private final CompiledRuleset legacy6;
+    /** Whether the legacy nat table maps before iptables-nft's (the replay order, {@code LegacyIptables#legacyFirst}). */
+    private final boolean legacyFirst;
     /** The device of the route to an address (the node is a snapshot: the same address, the same answer). */
     private final java.util.Map<io.pktpath.parser.net.IpAddress, String> routeDevices = new java.util.HashMap<>();
     private static final int ROUTE_DEVICES = 1 << 14;
 
     Arrivals(NodeNetwork net, ConntrackTable conntrack, boolean conntrackOn, ConntrackHints hints,
              OwedAnswers owedAnswers, RuleState ruleState, CompiledRuleset v4, CompiledRuleset v6,
-             CompiledRuleset legacy4, CompiledRuleset legacy6) {
+             CompiledRuleset legacy4, CompiledRuleset legacy6, boolean legacyFirst) {
         this.net = net;
         this.conntrack = conntrack;
         this.conntrackOn = conntrackOn;
@@ -46,6 +48,7 @@ final class Arrivals {
         this.v6 = v6;
         this.legacy4 = legacy4;
         this.legacy6 = legacy6;
+        this.legacyFirst = legacyFirst;
     }
 
     /** As {@link NodePath#arrivalsOf} asks. */
@@ -196,25 +199,28 @@ final class Arrivals {
     /**
      * The destinations a packet seen leaving, of a connection conntrack does not hold, may have had when it arrived, if
      * a DNAT rule gave it its destination: the ones the rules give before it, in rule order
-     * ({@link CompiledRuleset#dnatOriginsOf}); empty when none does.
+     * ({@link CompiledRuleset#dnatOriginsOf}); empty when none does. With iptables-legacy rules beside the main ones,
+     * the origins of the nat table that runs first in the replay come first (the legacy one unless {@code --nft-first}),
+     * as the kernel's nat core takes the first mapping a connection's first packet meets.
      */
     private List<CompiledRuleset.DnatOrigin> dnatOrigins(Packet leaving) {
         CompiledRuleset rules = rules(leaving.family());
         CompiledRuleset legacy = leaving.family() == IpFamily.V4 ? legacy4 : legacy6;
-        List<CompiledRuleset.DnatOrigin> main = rules == null ? List.of()
-                : rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
+        List<CompiledRuleset.DnatOrigin> main = originsOf(rules, leaving);
         if (legacy == null) {
             return main;
         }
-        // the legacy nat table runs first, so its origins come first
-        List<CompiledRuleset.DnatOrigin> all = new java.util.ArrayList<>(
-                legacy.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport()));
-        for (CompiledRuleset.DnatOrigin o : main) {
+        List<CompiledRuleset.DnatOrigin> all = new ArrayList<>(legacyFirst ? originsOf(legacy, leaving) : main);
+        for (CompiledRuleset.DnatOrigin o : legacyFirst ? main : originsOf(legacy, leaving)) {
             if (!all.contains(o)) {
                 all.add(o);
             }
         }
         return all;
+    }
+
+    private static List<CompiledRuleset.DnatOrigin> originsOf(CompiledRuleset rules, Packet leaving) {
+        return rules == null ? List.of() : rules.dnatOriginsOf(leaving.proto(), leaving.dst(), leaving.dport());
     }
 
     private CompiledRuleset rules(IpFamily family) {

@@ -131,7 +131,7 @@ public final class KernelNodePath implements NodePath {
         this.knownIngress6 = knownIngressPossible(IpFamily.V6);
         this.commits = new Commits(conntrack, conntrackOn, hits, ruleState, owedAnswers);
         this.arrivals = new Arrivals(net, conntrack, conntrackOn, hints, owedAnswers, ruleState, v4, v6, legacy4,
-                legacy6);
+                legacy6, legacyFirst);
     }
 
     /**
