@@ -41,24 +41,24 @@ public final class SyntheticNode {
      * from the built-in chains (see {@link KubeProxyHooks}), and the notes say which were added.
      */
     public static Made make(Path rulesFile, List<IpAddress> localAddresses, boolean kubeProxyHooks) {
+        return make(rulesFile, List.of(), localAddresses, kubeProxyHooks);
+    }
+
+    /**
+     * As {@link #make(Path, List, boolean)}, with more dumps beside the rules file as given (an iptables-legacy dump
+     * named by {@code trace --rules-legacy}, its kind stated), each completed with kube-proxy's jumps the same way.
+     */
+    public static Made make(Path rulesFile, List<BundleInput> moreRules, List<IpAddress> localAddresses,
+                            boolean kubeProxyHooks) {
         try {
             Path dir = Files.createTempDirectory("pktpath-node");
             dir.toFile().deleteOnExit();
             List<BundleInput> inputs = new ArrayList<>();
             List<String> notes = new ArrayList<>();
-            Path rules = rulesFile;
-            if (kubeProxyHooks) {
-                KubeProxyHooks.Augmented augmented = KubeProxyHooks.augment(Files.readString(rulesFile, StandardCharsets.UTF_8));
-                if (!augmented.added().isEmpty()) {
-                    Path named = rulesFile.getFileName() == null ? Path.of("rules") : rulesFile.getFileName();
-                    rules = write(dir, named.toString(), augmented.text());
-                    for (String chain : augmented.added()) {
-                        notes.add("the dump has no " + chain + " chain: added it with kube-proxy's standard jumps"
-                                + " (appended after the dump's last line)");
-                    }
-                }
+            inputs.add(withHooks(BundleInput.of(rulesFile), dir.resolve("rules-0"), kubeProxyHooks, notes));
+            for (int i = 0; i < moreRules.size(); i++) {
+                inputs.add(withHooks(moreRules.get(i), dir.resolve("rules-" + (i + 1)), kubeProxyHooks, notes));
             }
-            inputs.add(BundleInput.of(rules));
             inputs.add(BundleInput.of(write(dir, "ip-addr.txt", addresses(localAddresses))));
             inputs.add(BundleInput.of(write(dir, "ip-route.txt", routes(localAddresses))));
             inputs.add(BundleInput.of(write(dir, "sysctl.txt", """
@@ -73,6 +73,26 @@ public final class SyntheticNode {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the synthetic node's files to a temporary directory", e);
         }
+    }
+
+    /** {@code rules}, or a copy in {@code sub} with kube-proxy's jumps added (one note per chain added). */
+    private static BundleInput withHooks(BundleInput rules, Path sub, boolean kubeProxyHooks, List<String> notes)
+            throws IOException {
+        if (!kubeProxyHooks) {
+            return rules;
+        }
+        KubeProxyHooks.Augmented augmented = KubeProxyHooks.augment(Files.readString(rules.path(), StandardCharsets.UTF_8));
+        if (augmented.added().isEmpty()) {
+            return rules;
+        }
+        Path named = rules.path().getFileName() == null ? Path.of("rules") : rules.path().getFileName();
+        Files.createDirectories(sub).toFile().deleteOnExit();
+        Path copy = write(sub, named.toString(), augmented.text());
+        for (String chain : augmented.added()) {
+            notes.add((rules.kindOverride().isPresent() ? rules.displayName() + " " : "the dump ") + "has no " + chain
+                    + " chain: added it with kube-proxy's standard jumps (appended after the dump's last line)");
+        }
+        return new BundleInput(copy, rules.displayName(), rules.kindOverride());
     }
 
     private static Path write(Path dir, String name, String text) throws IOException {

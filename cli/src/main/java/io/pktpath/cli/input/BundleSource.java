@@ -58,15 +58,9 @@ public final class BundleSource {
             throw CliException.usage("no input: give a BUNDLE (a directory, an archive or a file) or files with"
                     + " --rules, --capture, --addr, ...");
         }
-        if (line.hasOption(BundleOptions.NFT_FIRST)) {
-            if (opened.bundle().legacy().isEmpty()) {
-                closeQuietly(opened);
-                throw CliException.usage("--nft-first orders iptables-nft's chains before the iptables-legacy tables,"
-                        + " but " + name + " holds no iptables-legacy dump beside iptables-nft's");
-            }
-            opened = new OpenedBundle(opened.bundle().withLegacy(opened.bundle().legacy().withLegacyFirst(false)),
-                    opened.extractedTo());
-        }
+        OpenedBundle unordered = opened;
+        opened = new OpenedBundle(inOrder(line, unordered.bundle(), name, () -> closeQuietly(unordered)),
+                unordered.extractedTo());
         LoadedInput input = new LoadedInput(name, opened, capture, options);
         if (opened.bundle().inventory().found().isEmpty()) {
             input.close();
@@ -74,6 +68,40 @@ public final class BundleSource {
                     + " sysctl, ipset save, conntrack -L or a pcap/pcapng capture)" + ignored(opened.bundle().inventory()));
         }
         return input;
+    }
+
+    /**
+     * {@code bundle} with the order {@code --nft-first} gives its two iptables backends (unchanged without the option);
+     * a usage error, after {@code cleanup}, when the option is given and the bundle holds no iptables-legacy dump.
+     */
+    public static io.pktpath.parser.bundle.Bundle inOrder(CommandLine line, io.pktpath.parser.bundle.Bundle bundle,
+                                                         String name, Runnable cleanup) throws CliException {
+        if (!line.hasOption(BundleOptions.NFT_FIRST)) {
+            return bundle;
+        }
+        if (bundle.legacy().isEmpty()) {
+            cleanup.run();
+            throw CliException.usage("--nft-first orders iptables-nft's chains before the iptables-legacy tables,"
+                    + " but " + name + " holds no iptables-legacy dump beside iptables-nft's");
+        }
+        return bundle.withLegacy(bundle.legacy().withLegacyFirst(false));
+    }
+
+    /**
+     * The dumps {@code --rules-legacy} and {@code --rules6-legacy} name, as the loader takes them (their kind stated, an
+     * IPv6 one's name marked), for a command that makes its node up around {@code --rules}; empty when neither is given.
+     */
+    public static List<BundleInput> legacyDumps(CommandLine line) throws CliException {
+        List<BundleInput> inputs = new ArrayList<>();
+        for (BundleOptions.FileOption f : BundleOptions.FILES) {
+            if (f.kind() == InputKind.IPTABLES_LEGACY_SAVE) {
+                Optional<Path> path = existing(line, f.name());
+                if (path.isPresent()) {
+                    inputs.add(input(f, path.get()));
+                }
+            }
+        }
+        return inputs;
     }
 
     private static void closeQuietly(OpenedBundle opened) {
