@@ -8,6 +8,8 @@ package io.pktpath.core.netfilter;
 public final class LegacyTables {
     /** What a legacy table's name starts with in steps, hits and reasons. */
     public static final String PREFIX = "legacy ";
+    /** How JSON output names the backend of a legacy table's step or rule ({@code "backend": "iptables-legacy"}). */
+    public static final String BACKEND = "iptables-legacy";
 
     private LegacyTables() {
     }

@@ -65,6 +65,7 @@ final class JsonNames {
     static final SerializedString STATE = new SerializedString("state");
     static final SerializedString STEPS = new SerializedString("steps");
     static final SerializedString TABLE = new SerializedString("table");
+    static final SerializedString BACKEND = new SerializedString("backend");
     static final SerializedString TABLES = new SerializedString("tables");
     static final SerializedString TCP_FLAGS = new SerializedString("tcpFlags");
     static final SerializedString TEXT = new SerializedString("text");

@@ -250,6 +250,7 @@ public final class TraceJson {
                 string(g, VERDICT, r.verdict().toString());
                 number(g, LINE, r.rule().span().line());
                 column(g, r.rule());
+                backend(g, r.rule().table());
                 g.writeEndObject();
             } else if (s instanceof PolicyStep p) {
                 g.writeStartObject();
@@ -259,10 +260,21 @@ public final class TraceJson {
                 nul(g, RULE);
                 nul(g, TEXT);
                 string(g, VERDICT, p.verdict().toString());
+                backend(g, p.table());
                 g.writeEndObject();
             }
         }
         g.writeEndArray();
+    }
+
+    /**
+     * {@code "backend": "iptables-legacy"} for a step in an iptables-legacy table replayed beside iptables-nft's (its
+     * table named {@code legacy <table>}, its line the legacy dump's); nothing for any other table.
+     */
+    private static void backend(JsonGenerator g, String table) throws IOException {
+        if (io.pktpath.core.netfilter.LegacyTables.isLegacy(table)) {
+            string(g, BACKEND, io.pktpath.core.netfilter.LegacyTables.BACKEND);
+        }
     }
 
     /** The fields that place a rule: hook, table, chain, position and the rule's text. */
@@ -358,6 +370,7 @@ public final class TraceJson {
         ruleFields(g, m.hook(), m.rule());
         string(g, FAILED_MATCH, m.failedMatch());
         string(g, PACKET_VALUE, m.packetValue());
+        backend(g, m.rule().table());
         g.writeEndObject();
     }
 
@@ -381,10 +394,12 @@ public final class TraceJson {
             string(g, TEXT, r.rule().text());
             string(g, VERDICT, r.verdict().toString());
             writeStrings(g, EFFECTS, r.effects());
+            backend(g, r.rule().table());
         } else if (s instanceof PolicyStep p) {
             string(g, TABLE, p.table());
             string(g, CHAIN, p.chain());
             string(g, VERDICT, p.verdict().toString());
+            backend(g, p.table());
         } else if (s instanceof HookStep h) {
             writeStrings(g, TABLES, h.tables());
         } else if (s instanceof ChainReturnStep c) {
@@ -422,6 +437,7 @@ public final class TraceJson {
             number(g, RULE, u.rule().position());
             string(g, REASON, u.reason());
             string(g, DECIDED_BY, u.decidedBy());
+            backend(g, u.rule().table());
         }
         g.writeEndObject();
     }

@@ -39,17 +39,16 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
         boolean kernel = false;
         for (IpFamily family : List.of(IpFamily.V4, IpFamily.V6)) {
             Optional<Ruleset> ruleset = bundle.ruleset(family);
-            if (ruleset.isEmpty()) {
-                continue;
+            if (ruleset.isPresent()) {
+                Deltas deltas = Deltas.of(bundle.counters(family), family, notes, "");
+                kernel |= deltas.present();
+                List<ShadowedRule> mine = Shadowing.find(ruleset.get());
+                shadowed.addAll(mine);
+                rows(ruleset.get(), hits, deltas, mine, rows, "");
             }
-            Deltas deltas = Deltas.of(bundle.counters(family), family, notes);
-            kernel |= deltas.present();
-            List<ShadowedRule> mine = Shadowing.find(ruleset.get());
-            shadowed.addAll(mine);
-            rows(ruleset.get(), hits, deltas, mine, rows, "");
             Optional<Ruleset> legacy = bundle.legacy().ruleset(family);
             if (legacy.isPresent()) {
-                Deltas legacyDeltas = Deltas.of(bundle.legacy().counters(family), family, notes);
+                Deltas legacyDeltas = Deltas.of(bundle.legacy().counters(family), family, notes, LegacyTables.PREFIX);
                 kernel |= legacyDeltas.present();
                 List<ShadowedRule> legacyShadowed = Shadowing.find(legacy.get()).stream()
                         .map(s -> new ShadowedRule(labelled(s.rule()), labelled(s.by()), s.why())).toList();
@@ -107,14 +106,17 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
     }
 
     /** The dump's counter deltas of one family, by place; absent when the before/after dumps are not both there. */
-    private record Deltas(Optional<Ruleset> before, Optional<Ruleset> after, List<String> notes) {
-        static Deltas of(CounterSnapshots snaps, IpFamily family, List<String> notes) {
+    private record Deltas(Optional<Ruleset> before, Optional<Ruleset> after, List<String> notes, String label) {
+        /** The deltas of {@code snaps}; {@code label} is how the notes name its tables ({@code "legacy "} or none). */
+        static Deltas of(CounterSnapshots snaps, IpFamily family, List<String> notes, String label) {
             if (snaps.after().isPresent() && snaps.before().isEmpty()) {
-                notes.add("only an 'after' iptables-save -c dump for " + family + ": its counters are totals since the"
-                        + " rules were loaded, not this capture's; not compared");
+                notes.add("only an 'after' " + (label.isEmpty() ? "iptables-save" : "iptables-legacy-save") + " -c dump"
+                        + " for " + family + ": its counters are totals since the rules were loaded, not this capture's;"
+                        + " not compared");
             }
             return snaps.before().isPresent() && snaps.after().isPresent()
-                    ? new Deltas(snaps.before(), snaps.after(), notes) : new Deltas(Optional.empty(), Optional.empty(), notes);
+                    ? new Deltas(snaps.before(), snaps.after(), notes, label)
+                    : new Deltas(Optional.empty(), Optional.empty(), notes, label);
         }
 
         boolean present() {
@@ -127,7 +129,7 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
             if (a.isEmpty() || b.isEmpty()) {
                 return Optional.empty();
             }
-            return delta(a.get().counters(), b.get().counters(), table + " " + chain + " policy");
+            return delta(a.get().counters(), b.get().counters(), label + table + " " + chain + " policy");
         }
 
         Optional<Counters> rule(String table, String chain, Rule rule) {
@@ -137,7 +139,7 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
                 return Optional.empty();
             }
             return delta(a.get().counters().orElse(Counters.ZERO), b.get().counters().orElse(Counters.ZERO),
-                    table + " " + chain + " #" + rule.position());
+                    label + table + " " + chain + " #" + rule.position());
         }
 
         private Optional<Counters> delta(Counters after, Counters before, String what) {

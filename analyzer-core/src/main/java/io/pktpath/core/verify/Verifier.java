@@ -38,7 +38,18 @@ public final class Verifier {
 
     /** Verifies a bundle directory: its {@code trace.txt}, {@code capture.pcap} and {@code scenario.env} coverage. */
     public static VerifyReport verify(Path bundleDir) throws IOException {
-        Bundle bundle = BundleLoader.loadDirectory(bundleDir);
+        return verify(bundleDir, true);
+    }
+
+    /**
+     * As {@link #verify(Path)}, with the order of a bundle holding both iptables backends given: {@code legacyFirst}
+     * false replays iptables-nft's chains before the legacy tables of the same priority ({@code --nft-first}), so the
+     * comparison with the kernel's counters tells which order the node ran.
+     */
+    public static VerifyReport verify(Path bundleDir, boolean legacyFirst) throws IOException {
+        Bundle loaded = BundleLoader.loadDirectory(bundleDir);
+        Bundle bundle = loaded.legacy().isEmpty() ? loaded
+                : loaded.withLegacy(loaded.legacy().withLegacyFirst(legacyFirst));
         Path trace = bundleDir.resolve("trace.txt");
         String text = Files.isRegularFile(trace) ? Files.readString(trace, StandardCharsets.UTF_8) : "";
         List<TraceLog> logs = new ArrayList<>();
@@ -237,19 +248,14 @@ public final class Verifier {
         int equal = 0;
         List<HitDifference> diffs = new ArrayList<>();
         for (IpFamily family : List.of(IpFamily.V4, IpFamily.V6)) {
-            CounterSnapshots snaps = bundle.counters(family);
-            if (snaps.before().isEmpty() || snaps.after().isEmpty() || result.hits().isEmpty()) {
-                continue;
-            }
-            HitComparer.Result r = HitComparer.compare(snaps.before().get(), snaps.after().get(), result.hits().get());
-            compared += r.compared();
-            equal += r.equal();
-            diffs.addAll(r.differences());
-            notes.addAll(r.notes());
-            CounterSnapshots legacy = bundle.legacy().counters(family);
-            if (legacy.before().isPresent() && legacy.after().isPresent()) {
-                r = HitComparer.compare(legacy.before().get(), legacy.after().get(), result.hits().get(),
-                        io.pktpath.core.netfilter.LegacyTables.PREFIX);
+            // the main dumps' counters, then the iptables-legacy ones' (each pair compared when both snapshots are here)
+            for (int backend = 0; backend < 2 && result.hits().isPresent(); backend++) {
+                CounterSnapshots snaps = backend == 0 ? bundle.counters(family) : bundle.legacy().counters(family);
+                if (snaps.before().isEmpty() || snaps.after().isEmpty()) {
+                    continue;
+                }
+                HitComparer.Result r = HitComparer.compare(snaps.before().get(), snaps.after().get(),
+                        result.hits().get(), backend == 0 ? "" : io.pktpath.core.netfilter.LegacyTables.PREFIX);
                 compared += r.compared();
                 equal += r.equal();
                 diffs.addAll(r.differences());

@@ -29,6 +29,7 @@ final class Contents {
         if (!b.legacy().isEmpty()) {
             o.set("iptablesLegacy", ruleset(b.legacy().rulesetV4()));
             o.set("ip6tablesLegacy", ruleset(b.legacy().rulesetV6()));
+            o.put("legacyFirst", b.legacy().legacyFirst());
         }
         o.set("nftables", nftables(b.nftRuleset(), b.nftReplay()));
         if (b.ipvs().detected() || b.ipvs().table().isPresent()) {

@@ -50,7 +50,7 @@ public final class RulesCheckCommand implements Command {
 
     @Override
     public Options options() {
-        return Args.with(BundleOptions.addFilesTo(new Options()), Args.format("text", "json"),
+        return Args.with(BundleOptions.addFilesTo(new Options()), Args.format("text", "json"), BundleOptions.nftFirst(),
                 Option.builder().longOpt("strict").desc("errors are fatal: exit 1 when any error diagnostic is found").build(),
                 Args.failOn("diagnostics"));
     }

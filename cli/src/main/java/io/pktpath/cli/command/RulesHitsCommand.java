@@ -66,7 +66,7 @@ public final class RulesHitsCommand implements Command {
         String format = Args.format(line, name(), "text", "json");
         int failOn = Args.failOn(line);
         try (LoadedInput in = BundleSource.open(line, Args.at(args, 0))) {
-            if (in.bundle().rulesetV4().isEmpty() && in.bundle().rulesetV6().isEmpty()) {
+            if (in.bundle().rulesetV4().isEmpty() && in.bundle().rulesetV6().isEmpty() && in.bundle().legacy().isEmpty()) {
                 throw CliException.input(in.name() + ": no iptables-save dump in the bundle, so there are no rules to count");
             }
             Optional<io.pktpath.core.netfilter.RuleHits> hits = Optional.empty();
@@ -97,6 +97,9 @@ public final class RulesHitsCommand implements Command {
             n.put("family", u.family());
             n.put("table", u.table());
             n.put("chain", u.chain());
+            if (io.pktpath.core.netfilter.LegacyTables.isLegacy(u.table())) {
+                n.put("backend", io.pktpath.core.netfilter.LegacyTables.BACKEND);
+            }
             if (u.isPolicy()) {
                 n.putNull("rule");
                 n.putNull("text");

@@ -41,12 +41,13 @@ public final class VerifyCommand implements Command {
                   pktpath verify samples/bundles/clusterip-tcp          # exit 1 when pktpath and the kernel differ
                   pktpath verify recorded-bundle.tar.gz
                   pktpath verify samples/bundles/conntrack-events --format json   # counts and differences for a script
+                  pktpath verify samples/bundles/iptables-legacy-nft --nft-first  # differs: the kernel ran the legacy tables first
                 """;
     }
 
     @Override
     public Options options() {
-        return Args.with(new Options(), Args.format("text", "json"));
+        return Args.with(new Options(), Args.format("text", "json"), io.pktpath.cli.input.BundleOptions.nftFirst());
     }
 
     @Override
@@ -64,7 +65,7 @@ public final class VerifyCommand implements Command {
                 throw CliException.input(in.name() + ": the trace log " + log.getFileName() + " is not named trace.txt;"
                         + " verify reads a recorded bundle's trace.txt, capture.pcap and scenario.env");
             }
-            VerifyReport report = Verifier.verify(dir);
+            VerifyReport report = Verifier.verify(dir, in.bundle().legacy().legacyFirst());
             if (format.equals("json")) {
                 ctx.out().println(VerifyJson.of(report).toPrettyString());
             } else {

@@ -28,10 +28,12 @@ public final class InventoryText {
         b.inventory().lines().forEach(l -> out.println("  " + l));
         ruleset("iptables (IPv4)", b.rulesetV4(), out);
         ruleset("ip6tables (IPv6)", b.rulesetV6(), out);
-        b.legacy().rulesetV4().ifPresent(r -> ruleset("iptables-legacy (IPv4, replayed beside iptables-nft's, each table"
-                + " first at its priority)", Optional.of(r), out));
-        b.legacy().rulesetV6().ifPresent(r -> ruleset("ip6tables-legacy (IPv6, replayed beside ip6tables-nft's, each"
-                + " table first at its priority)", Optional.of(r), out));
+        String order = b.legacy().legacyFirst() ? "each table first at its priority"
+                : "after iptables-nft's chain of the same priority (--nft-first)";
+        b.legacy().rulesetV4().ifPresent(r -> ruleset("iptables-legacy (IPv4, replayed beside iptables-nft's, " + order
+                + ")", Optional.of(r), out));
+        b.legacy().rulesetV6().ifPresent(r -> ruleset("ip6tables-legacy (IPv6, replayed beside ip6tables-nft's, "
+                + order + ")", Optional.of(r), out));
         NftInventoryText.render(b.nftRuleset(), b.nftReplay(), out);
         IpvsInventoryText.render(b.ipvs(), out);
         out.println("interfaces: " + b.interfaces().size());
