@@ -9,19 +9,23 @@ import javafx.stage.Stage;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The JavaFX application: one main window, opening the bundle named on the command line if any. */
+/**
+ * The JavaFX application: one main window, opening the bundle named on the command line if any ({@code --nft-first}
+ * among the arguments: iptables-nft's chains before the iptables-legacy tables, as the CLI's option).
+ */
 public final class PktpathApp extends Application {
     private MainWindow window;
 
     @Override
     public void start(Stage stage) {
-        window = new MainWindow(stage, SessionLoader.standard());
+        List<String> args = new java.util.ArrayList<>(getParameters().getRaw());
+        boolean nftFirst = args.remove("--nft-first");
+        window = new MainWindow(stage, nftFirst ? SessionLoader.standard().nftFirst() : SessionLoader.standard());
         stage.setScene(scene(window));
         stage.setTitle("pktpath");
         stage.setWidth(1600);
         stage.setHeight(1000);
         stage.show();
-        List<String> args = getParameters().getRaw();
         if (!args.isEmpty()) {
             window.open(new SessionSource(args.stream().map(Path::of).toList()));
         }

@@ -1,5 +1,6 @@
 package io.pktpath.gui.path;
 
+import io.pktpath.core.netfilter.LegacyTables;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.iptables.model.Ruleset;
@@ -25,15 +26,35 @@ public final class NodeTables {
     private NodeTables() {
     }
 
-    /** For each hook, the tables of either family that have that hook's built-in chain. */
+    /**
+     * For each hook, the tables of either family that have that hook's built-in chain; with an iptables-legacy ruleset
+     * replayed beside iptables-nft's, its tables too, named {@code legacy <table>} as the replay names them, in the
+     * order the replay walks them: at an equal priority the legacy table first unless {@code --nft-first}, and the
+     * legacy security table at its own priority 50, before the nat table's INPUT (100) and iptables-nft's security
+     * chains (150).
+     */
     public static Map<Hook, List<String>> of(Bundle bundle) {
         Map<Hook, List<String>> result = new EnumMap<>(Hook.class);
+        boolean legacyFirst = bundle.legacy().legacyFirst();
         for (Hook hook : Hook.values()) {
             List<String> tables = new ArrayList<>();
             for (String table : ORDER.get(hook)) {
-                if (has(bundle.rulesetV4(), table, hook) || has(bundle.rulesetV6(), table, hook)) {
+                boolean main = has(bundle.rulesetV4(), table, hook) || has(bundle.rulesetV6(), table, hook);
+                boolean legacy = has(bundle.legacy().rulesetV4(), table, hook)
+                        || has(bundle.legacy().rulesetV6(), table, hook);
+                if (main && !legacyFirst) {
                     tables.add(table);
                 }
+                if (legacy) {
+                    tables.add(LegacyTables.PREFIX + table);
+                }
+                if (main && legacyFirst) {
+                    tables.add(table);
+                }
+            }
+            if (!bundle.legacy().isEmpty()) {
+                // iptables-nft's security chains run at 150, after the nat table's INPUT chain (100)
+                tables.sort(java.util.Comparator.comparingInt(t -> t.equals("security") && hook == Hook.INPUT ? 1 : 0));
             }
             result.put(hook, List.copyOf(tables));
         }

@@ -1,5 +1,6 @@
 package io.pktpath.gui.rules;
 
+import io.pktpath.core.netfilter.LegacyTables;
 import io.pktpath.core.netfilter.RuleHits;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.parser.iptables.model.Chain;
@@ -15,7 +16,9 @@ import java.util.Optional;
 
 /**
  * The rules view's content: the node's tables and chains as its iptables-save has them, every rule with the
- * packets and bytes the replay counted for it, a heat from 0 to 1 on a log scale, and the frames that hit a rule.
+ * packets and bytes the replay counted for it, a heat from 0 to 1 on a log scale, and the frames that hit a rule; an
+ * iptables-legacy ruleset replayed beside iptables-nft's follows its family's main one, its tables named
+ * {@code legacy <table>} as the replay names them, each family row saying its backend and which runs first.
  */
 public final class RulesModel {
     private final List<RuleRow> roots;
@@ -28,50 +31,68 @@ public final class RulesModel {
 
     public static RulesModel of(Session session) {
         Optional<RuleHits> hits = session.result().hits();
-        List<Ruleset> rulesets = new ArrayList<>();
-        session.bundle().rulesetV4().ifPresent(rulesets::add);
-        session.bundle().rulesetV6().ifPresent(rulesets::add);
+        io.pktpath.parser.bundle.Bundle bundle = session.bundle();
+        io.pktpath.parser.bundle.LegacyIptables legacy = bundle.legacy();
+        List<Listed> rulesets = new ArrayList<>();
+        for (io.pktpath.parser.net.IpFamily family : io.pktpath.parser.net.IpFamily.values()) {
+            String tool = family == io.pktpath.parser.net.IpFamily.V4 ? "iptables" : "ip6tables";
+            String ip = family == io.pktpath.parser.net.IpFamily.V4 ? "IPv4" : "IPv6";
+            bundle.ruleset(family).ifPresent(rs -> rulesets.add(new Listed(rs, "", ip + " (" + tool
+                    + (legacy.isEmpty() ? "" : "-nft" + (legacy.legacyFirst() ? ", after the legacy tables"
+                    : ", first at each equal priority")) + ")")));
+            legacy.ruleset(family).ifPresent(rs -> rulesets.add(new Listed(rs, LegacyTables.PREFIX, ip + " (" + tool
+                    + "-legacy, " + (legacy.legacyFirst() ? "first at each equal priority"
+                    : "after iptables-nft's chains") + ")")));
+        }
         long max = 0;
-        for (Ruleset rs : rulesets) {
-            for (Table t : rs.tables()) {
+        for (Listed l : rulesets) {
+            for (Table t : l.ruleset().tables()) {
                 for (Rule r : t.rules()) {
-                    max = Math.max(max, count(hits, ref(rs, t, r)).packets());
+                    max = Math.max(max, count(hits, ref(l, t, r)).packets());
                 }
             }
         }
         List<RuleRow> roots = new ArrayList<>();
-        for (Ruleset rs : rulesets) {
+        for (Listed l : rulesets) {
             List<RuleRow> tables = new ArrayList<>();
-            for (Table t : rs.tables()) {
+            for (Table t : l.ruleset().tables()) {
                 List<RuleRow> chains = new ArrayList<>();
                 for (Chain c : t.chains()) {
-                    chains.add(chain(rs, t, c, hits, max));
+                    chains.add(chain(l, t, c, hits, max));
                 }
-                tables.add(new RuleRow(RuleRow.Level.TABLE, "table " + t.name(), Optional.empty(), 0, 0, 0, chains));
+                tables.add(new RuleRow(RuleRow.Level.TABLE, "table " + l.label() + t.name(), Optional.empty(), 0, 0, 0,
+                        chains));
             }
-            roots.add(new RuleRow(RuleRow.Level.FAMILY, rs.family() == io.pktpath.parser.net.IpFamily.V4
-                    ? "IPv4 (iptables)" : "IPv6 (ip6tables)", Optional.empty(), 0, 0, 0, tables));
+            roots.add(new RuleRow(RuleRow.Level.FAMILY, l.title(), Optional.empty(), 0, 0, 0, tables));
         }
         return new RulesModel(roots, session);
     }
 
-    private static RuleRow chain(Ruleset rs, Table t, Chain c, Optional<RuleHits> hits, long max) {
+    /**
+     * A ruleset the view lists: {@code label} is what the replay's steps and hits put before its tables' names
+     * ({@code "legacy "} for an iptables-legacy ruleset replayed beside iptables-nft's), {@code title} its row's text.
+     */
+    private record Listed(Ruleset ruleset, String label, String title) {
+    }
+
+    private static RuleRow chain(Listed l, Table t, Chain c, Optional<RuleHits> hits, long max) {
         List<RuleRow> rules = new ArrayList<>();
         for (Rule r : c.rules()) {
-            RuleRef ref = ref(rs, t, r);
+            RuleRef ref = ref(l, t, r);
             Counters n = count(hits, ref);
             rules.add(new RuleRow(RuleRow.Level.RULE, "#" + r.position() + " " + r.text(), Optional.of(ref),
                     n.packets(), n.bytes(), heat(n.packets(), max), List.of()));
         }
         String policy = c.policy().map(p -> " (policy " + p + ")").orElse("");
-        Counters pc = c.builtin() ? hits.map(h -> h.policy(rs.family().number(), t.name(), c.name()))
-                .orElse(Counters.ZERO) : Counters.ZERO;
+        Counters pc = c.builtin() ? hits.map(h -> h.policy(l.ruleset().family().number(), l.label() + t.name(),
+                c.name())).orElse(Counters.ZERO) : Counters.ZERO;
         return new RuleRow(RuleRow.Level.CHAIN, c.name() + policy, Optional.empty(), pc.packets(), pc.bytes(), 0,
                 rules);
     }
 
-    private static RuleRef ref(Ruleset rs, Table t, Rule r) {
-        return new RuleRef(rs.family().number(), t.name(), r.chain(), r.position(), r.span(), r.text());
+    private static RuleRef ref(Listed l, Table t, Rule r) {
+        return new RuleRef(l.ruleset().family().number(), l.label() + t.name(), r.chain(), r.position(), r.span(),
+                r.text());
     }
 
     private static Counters count(Optional<RuleHits> hits, RuleRef ref) {

@@ -25,6 +25,8 @@ public final class SessionLoader {
     private final AnalysisOptions options;
     private final int fullTraceLimit;
     private final long keptTraceLimit;
+    /** Whether iptables-nft's chains run before the iptables-legacy tables of the same priority ({@code --nft-first}). */
+    private final boolean nftFirst;
 
     /** A loader keeping the first {@code fullTraceLimit} traces, then failed and NAT'd ones up to twice as many. */
     public SessionLoader(AnalysisOptions options, int fullTraceLimit) {
@@ -33,9 +35,23 @@ public final class SessionLoader {
 
     /** A loader keeping the first {@code fullTraceLimit} traces, then failed and NAT'd ones up to {@code keptTraceLimit}. */
     public SessionLoader(AnalysisOptions options, int fullTraceLimit, long keptTraceLimit) {
+        this(options, fullTraceLimit, keptTraceLimit, false);
+    }
+
+    private SessionLoader(AnalysisOptions options, int fullTraceLimit, long keptTraceLimit, boolean nftFirst) {
         this.options = options;
         this.fullTraceLimit = fullTraceLimit;
         this.keptTraceLimit = keptTraceLimit;
+        this.nftFirst = nftFirst;
+    }
+
+    /**
+     * This loader replaying a bundle with both iptables backends' dumps with iptables-nft's chains first at each equal
+     * priority (the GUI's {@code --nft-first}, as the CLI's); a bundle without a legacy dump gets a problem line saying
+     * the option does not apply.
+     */
+    public SessionLoader nftFirst() {
+        return new SessionLoader(options, fullTraceLimit, keptTraceLimit, true);
     }
 
     /**
@@ -56,6 +72,11 @@ public final class SessionLoader {
     public Session load(SessionSource source, LongConsumer progress, BooleanSupplier cancelled)
             throws BundleOpenException {
         OpenedBundle opened = open(source);
+        boolean ordered = nftFirst && !opened.bundle().legacy().isEmpty();
+        if (ordered) {
+            opened = new OpenedBundle(opened.bundle().withLegacy(opened.bundle().legacy().withLegacyFirst(false)),
+                    opened.extractedTo());
+        }
         List<FrameRow> rows = new ArrayList<>();
         TraceStore traces = new TraceStore(fullTraceLimit, keptTraceLimit);
         RuleFrames ruleFrames = new RuleFrames();
@@ -65,7 +86,12 @@ public final class SessionLoader {
             traces.add(t);
             ruleFrames.add(t);
         }, progress, cancelled);
-        return new Session(source, opened, result, rows, traces, ruleFrames, problems(result), options);
+        List<String> problems = problems(result);
+        if (nftFirst && !ordered) {
+            problems.add("--nft-first orders iptables-nft's chains before the iptables-legacy tables, but the bundle"
+                    + " holds no iptables-legacy dump beside iptables-nft's: not applied");
+        }
+        return new Session(source, opened, result, rows, traces, ruleFrames, problems, options);
     }
 
     private static OpenedBundle open(SessionSource source) throws BundleOpenException {
