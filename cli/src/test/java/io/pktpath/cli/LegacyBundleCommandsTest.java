@@ -108,6 +108,7 @@ class LegacyBundleCommandsTest {
         assertEquals(0, run("rules", "hits", BUNDLE, "--fail-on", "error").exit());
         Cli.Result verified = ok("verify", BUNDLE);
         assertTrue(verified.out().contains("rule/policy counters compared: 39, equal: 39"), verified.out());
+        assertTrue(verified.out().contains("note: replayed with the iptables-legacy tables first"), verified.out());
         // the other order: iptables-nft's DNAT to 8081 maps first, the legacy nat rule #2 never counts
         Cli.Result hits = run("rules", "hits", BUNDLE, "--nft-first", "--fail-on", "error");
         assertEquals(1, hits.exit(), hits.err());
@@ -117,6 +118,7 @@ class LegacyBundleCommandsTest {
         JsonNode report = JSON.readTree(other.out());
         assertFalse(report.get("agrees").asBoolean());
         assertTrue(other.out().contains("legacy nat"), "a legacy counter differs");
+        assertTrue(report.get("notes").toString().contains("replayed with iptables-nft's chains first"), other.out());
         assertEquals(2, run("verify", Cli.bundle("clusterip-tcp"), "--nft-first").exit());
     }
 

@@ -176,6 +176,13 @@ public final class Verifier {
         List<KernelPacket> kernel = new ArrayList<>();
         List<String> files = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        if (!bundle.legacy().isEmpty()) {
+            notes.add(bundle.legacy().legacyFirst()
+                    ? "replayed with the iptables-legacy tables first at each hook and equal priority (--nft-first for"
+                    + " iptables-nft's chains first): the order that agrees with the kernel is the node's"
+                    : "replayed with iptables-nft's chains first at each hook and equal priority (--nft-first): the"
+                    + " order that agrees with the kernel is the node's");
+        }
         for (TraceLog log : logs) {
             Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse(log.file(), log.text());
             kernel.addAll(parsed.value());

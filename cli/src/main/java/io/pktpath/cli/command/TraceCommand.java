@@ -45,7 +45,8 @@ public final class TraceCommand implements Command {
 
     @Override
     public String arguments() {
-        return "(--rules FILE [--rules-legacy FILE] [--local-ip IP ...] | BUNDLE) --src IP --dst IP --proto P --dport N";
+        return "(--rules FILE [--rules-legacy FILE] [--rules6-legacy FILE] [--local-ip IP ...] | BUNDLE) [--nft-first]"
+                + " --src IP --dst IP --proto P --dport N";
     }
 
     @Override
