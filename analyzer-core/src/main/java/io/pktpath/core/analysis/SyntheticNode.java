@@ -61,6 +61,7 @@ public final class SyntheticNode {
             }
             inputs.add(BundleInput.of(write(dir, "ip-addr.txt", addresses(localAddresses))));
             inputs.add(BundleInput.of(write(dir, "ip-route.txt", routes(localAddresses))));
+            inputs.add(BundleInput.of(write(dir, "ip-6-route.txt", routes6(localAddresses))));
             inputs.add(BundleInput.of(write(dir, "sysctl.txt", """
                     net.ipv4.ip_forward = 1
                     net.ipv4.conf.all.forwarding = 1
@@ -117,16 +118,32 @@ public final class SyntheticNode {
         return sb.toString();
     }
 
+    /** {@code ip route show table all}: a default route through eth0 and the local table of lo and the IPv4 addresses. */
     static String routes(List<IpAddress> local) {
         StringBuilder sb = new StringBuilder("default dev eth0 scope link \n");
         sb.append("local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1 \n");
         sb.append("local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 \n");
         for (IpAddress a : local) {
-            sb.append(a.isV4() ? "local " + a + " dev eth0 table local proto kernel scope host src " + a + " \n"
-                    : "local " + a + " dev eth0 table local proto kernel metric 0 pref medium\n");
+            if (a.isV4()) {
+                sb.append("local " + a + " dev eth0 table local proto kernel scope host src " + a + " \n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code ip -6 route show table all}, a file of its own as on a real node (its {@code default} line reads as IPv6
+     * only there: a route listing's family is its file's): the local table of lo and the IPv6 addresses, then a
+     * default route through eth0.
+     */
+    static String routes6(List<IpAddress> local) {
+        StringBuilder sb = new StringBuilder("local ::1 dev lo table local proto kernel metric 0 pref medium\n");
+        for (IpAddress a : local) {
+            if (!a.isV4()) {
+                sb.append("local " + a + " dev eth0 table local proto kernel metric 0 pref medium\n");
+            }
         }
         sb.append("default dev eth0 metric 1024 pref medium\n");
-        sb.append("local ::1 dev lo table local proto kernel metric 0 pref medium\n");
         return sb.toString();
     }
 }

@@ -76,12 +76,16 @@ public final class IpRouteParser {
         return new Parsed<>(List.copyOf(routes), diags.toList());
     }
 
-    /** IPv6 when the first destination or gateway in the file is an IPv6 address, else IPv4. */
+    /**
+     * IPv6 when the first destination or gateway in the file is an IPv6 address ({@code ::1} and {@code ::/0} too), or
+     * a route before any address says {@code pref} (only IPv6 routes have a router preference), else IPv4.
+     */
     static IpFamily inferFamily(List<ListingLine> lines) {
         for (ListingLine line : lines) {
             for (Token t : line.tokens()) {
                 String s = t.text();
-                if (s.indexOf(':') > 0 && Character.digit(s.charAt(0), 16) >= 0 && s.indexOf('.') < 0) {
+                if (s.equals("pref") || s.indexOf(':') >= 0 && s.indexOf('.') < 0
+                        && (s.charAt(0) == ':' || Character.digit(s.charAt(0), 16) >= 0)) {
                     return IpFamily.V6;
                 }
                 if (!s.isEmpty() && Character.isDigit(s.charAt(0)) && s.indexOf('.') > 0) {

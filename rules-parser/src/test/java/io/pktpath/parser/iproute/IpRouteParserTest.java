@@ -81,6 +81,24 @@ class IpRouteParserTest {
     }
 
     @Test
+    void anIpv6ListingWhoseOnlyAddressesStartWithAColonIsIpv6() {
+        // ip -6 route show table all of a host with only lo's ::1 and a default route through a device: no address
+        // starts with a hex digit, and the default line's family is the file's
+        List<Route> routes = IpRouteParser.parse("ip-6-route.txt", """
+                local ::1 dev lo table local proto kernel metric 0 pref medium
+                default dev eth0 metric 1024 pref medium
+                """).value();
+        assertEquals(List.of(IpFamily.V6, IpFamily.V6), routes.stream().map(Route::family).toList());
+        assertEquals(Cidr.any(IpFamily.V6), routes.get(1).destination());
+        // a device route alone: only IPv6 routes carry a router preference
+        Route only = IpRouteParser.parse("ip-6-route.txt", "default dev eth0 metric 1024 pref medium\n").value().get(0);
+        assertEquals(Cidr.any(IpFamily.V6), only.destination());
+        // an IPv4 listing stays IPv4
+        Route v4 = IpRouteParser.parse("ip-route.txt", "default dev eth0 scope link\n").value().get(0);
+        assertEquals(Cidr.any(IpFamily.V4), v4.destination());
+    }
+
+    @Test
     void showTableAllReadsTypesTablesAndV6Extras() throws Exception {
         String text = """
                 default via 10.0.0.1 dev eth0 proto static metric 100 onlink
