@@ -145,6 +145,7 @@ public final class NftRuleTranslator {
                 case "dnat", "snat", "masquerade", "redirect" -> NftStatements.nat(d, w, i);
                 case "notrack" -> NftStatements.notrack(d, i);
                 case "add", "update", "delete" -> NftSetStatement.read(d, w, i);
+                case "meter" -> NftSetStatement.meter(d, w, i);
                 default -> NftStatements.verdict(d, w, i);
             };
             if (i < 0) {

@@ -3,6 +3,8 @@ package io.pktpath.parser.nft;
 import io.pktpath.parser.diag.SourceSpan;
 import io.pktpath.parser.ipset.IpSet;
 import io.pktpath.parser.ipset.SetType;
+import io.pktpath.parser.iptables.match.Match;
+import io.pktpath.parser.iptables.match.NftSetElementMatch;
 import io.pktpath.parser.net.IpFamily;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +19,18 @@ import java.util.regex.Pattern;
  * is {@code --add-set} (an existing element keeps its timeout), {@code update} {@code --add-set --exist} (it is
  * refreshed), {@code delete} {@code --del-set}; a key of {@code ip|ip6 saddr|daddr} is the direction {@code src|dst}.
  * A verdict after it in the same rule makes the rule's target the statement then the verdict
- * ({@link io.pktpath.parser.iptables.target.StatementVerdict}, {@link NftRuleDraft#rules}).
+ * ({@link io.pktpath.parser.iptables.target.StatementVerdict}, {@link NftRuleDraft#rules}). An element with a
+ * {@code limit}, {@code quota} or {@code ct count} ({@code add @set { ip saddr limit rate over 3/minute }}), and a
+ * {@code meter}, are the rule's last match instead ({@link io.pktpath.parser.iptables.match.NftSetElementMatch}), as
+ * nft_dynset decides by the element's expression whether the rule goes on.
  */
 final class NftSetStatement {
     /** A set statement naming its set: the statement and the set's name. */
     static final Pattern REFERENCE = Pattern.compile("(?:^|\\s)(add|update|delete) @([^\\s{}]+)");
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?"
             + "(?:(\\d+)ms)?");
-    private static final List<String> STATEFUL = List.of("limit", "counter", "quota", "ct", "last");
+    /** nft's meter without a size: {@code NFT_METER_DEFAULT_SIZE} (nft lists it as {@code size 65535}). */
+    private static final long METER_SIZE = 65_535;
 
     private NftSetStatement() {
     }
@@ -120,21 +126,37 @@ final class NftSetStatement {
             d.refuse("'" + said + "' has a concatenated key: not replayed");
             return -1;
         }
-        for (String stateful : STATEFUL) {
+        for (String stateful : List.of("counter", "last")) {
             if (words.contains(stateful)) {
-                d.refuse("'" + said + "' keeps a " + stateful + " per element (a meter): not replayed");
+                d.refuse("'" + said + "' keeps a " + stateful + " per element: not replayed");
                 return -1;
             }
         }
-        if (words.size() < 2 || !(words.get(0).equals("ip") || words.get(0).equals("ip6"))
-                || !(words.get(1).equals("saddr") || words.get(1).equals("daddr"))) {
-            d.refuse("'" + said + "': only the keys ip saddr, ip daddr, ip6 saddr and ip6 daddr are replayed");
+        Optional<IpFamily> keyFamily = keyFamily(d, said, words);
+        if (keyFamily.isEmpty()) {
             return -1;
         }
-        IpFamily keyFamily = words.get(0).equals("ip") ? IpFamily.V4 : IpFamily.V6;
-        if (keyFamily != ((Modelled) model).set().family()) {
+        if (keyFamily.get() != ((Modelled) model).set().family()) {
             d.refuse("'" + said + "': the key " + words.get(0) + " " + words.get(1) + " is not of the set's type");
             return -1;
+        }
+        if (words.contains("limit") || words.contains("quota") || words.contains("ct")) {
+            if (op.equals("delete")) {
+                d.refuse("'" + said + "': delete with a stateful expression is not replayed");
+                return -1;
+            }
+            Map<String, String> declared = set.get().declarations();
+            boolean timeouts = declared.containsKey("timeout")
+                    || List.of(declared.getOrDefault("flags", "").split(",")).contains("timeout");
+            long size = declared.containsKey("size") ? number(declared.get("size")) : 0;
+            if (size < 0) {
+                d.refuse("the dynamic set @" + set.get().name() + " has size '" + declared.get("size") + "'");
+                return -1;
+            }
+            long defaultTimeout = timeouts && declared.containsKey("timeout")
+                    ? seconds(declared.get("timeout")).orElse(0L) : 0;
+            return element(d, said, words, new Target(ipsetName(d.table(), set.get().name()), "@" + set.get().name(),
+                    op.equals("update"), size, timeouts, defaultTimeout), i + 3);
         }
         String timeout = "";
         int at = 2;
@@ -152,7 +174,7 @@ final class NftSetStatement {
                     + "' in the element is not replayed");
             return -1;
         }
-        d.onlyFamily(keyFamily);
+        d.onlyFamily(keyFamily.get());
         String name = ipsetName(d.table(), set.get().name());
         String direction = words.get(1).equals("saddr") ? "src" : "dst";
         d.statement(switch (op) {
@@ -161,6 +183,119 @@ final class NftSetStatement {
             default -> "-j SET --del-set " + name + " " + direction;
         });
         return i + 3;
+    }
+
+    /** The set an element with a stateful expression is kept in, as the statement or the meter names it. */
+    private record Target(String ipset, String shown, boolean update, long size, boolean timeouts,
+                          long defaultTimeout) {
+    }
+
+    /** The family of the key {@code ip|ip6 saddr|daddr} the element's words start with; empty (refused) otherwise. */
+    private static Optional<IpFamily> keyFamily(NftRuleDraft d, String said, List<String> words) {
+        if (words.size() < 2 || !(words.get(0).equals("ip") || words.get(0).equals("ip6"))
+                || !(words.get(1).equals("saddr") || words.get(1).equals("daddr"))) {
+            d.refuse("'" + said + "': only the keys ip saddr, ip daddr, ip6 saddr and ip6 daddr are replayed");
+            return Optional.empty();
+        }
+        return Optional.of(words.get(0).equals("ip") ? IpFamily.V4 : IpFamily.V6);
+    }
+
+    /**
+     * The element {@code KEY [timeout T] STATEFUL} of a set statement or meter ({@code words}, its key checked) as an
+     * {@link NftSetElementMatch}, the rule's last match; returns {@code next}, or -1 when refused (also when the
+     * expression lacks a value).
+     */
+    private static int element(NftRuleDraft d, String said, List<String> words, Target target, int next) {
+        IpFamily family = words.get(0).equals("ip") ? IpFamily.V4 : IpFamily.V6;
+        int at = 2;
+        long timeout = target.defaultTimeout();
+        if (at < words.size() && words.get(at).equals("timeout")) {
+            Optional<Long> seconds = at + 1 < words.size() ? seconds(words.get(at + 1)) : Optional.empty();
+            if (seconds.isEmpty() || !target.timeouts()) {
+                d.refuse("'" + said + "': the timeout is not whole seconds, or the set has no timeouts");
+                return -1;
+            }
+            timeout = seconds.get();
+            at += 2;
+        }
+        Match[] read = new Match[1];
+        int end = at < words.size() ? NftStatefulExpressions.read(d, words, at, (m, word, after) -> {
+            read[0] = m;
+            return after;
+        }) : -1;
+        if (end < 0 || end > words.size()) {
+            d.refuse("'" + said + "': '" + String.join(" ", words.subList(at, words.size()))
+                    + "' in the element is not replayed" + d.why().map(w -> " (" + w + ")").orElse(""));
+            return -1;
+        }
+        if (end != words.size()) {
+            d.refuse("'" + said + "': '" + String.join(" ", words.subList(end, words.size()))
+                    + "' after the element's " + String.join(" ", words.subList(at, end))
+                    + " is not replayed (one stateful expression per element is)");
+            return -1;
+        }
+        d.onlyFamily(family);
+        NftSetElementMatch match = new NftSetElementMatch(target.ipset(), target.shown(), family,
+                words.get(1).equals("saddr"), target.update(), timeout, target.size(), read[0], said);
+        if (!d.stateful(match)) {
+            d.refuse("'" + said + "' after a statement or a verdict is not replayed (nft runs the statement first)");
+            return -1;
+        }
+        return next;
+    }
+
+    /**
+     * Reads {@code meter NAME [size N] { KEY [timeout T] STATEFUL }} at {@code w[i]}: nft keeps it in a set of its own
+     * (named NAME, {@code size} elements, 65535 when none is given) whose elements are updated, their timeout refreshed,
+     * when the key has a timeout, and added otherwise (nft's {@code dynset update} and {@code dynset add}).
+     */
+    static int meter(NftRuleDraft d, List<String> w, int i) {
+        if (i + 2 >= w.size()) {
+            return w.size() + 1;
+        }
+        String name = w.get(i + 1);
+        int at = i + 2;
+        long size = METER_SIZE;
+        if (w.get(at).equals("size")) {
+            size = at + 1 < w.size() ? number(w.get(at + 1)) : -1;
+            at += 2;
+            if (size < 0) {
+                d.refuse("meter " + name + ": size '" + (at - 1 < w.size() ? w.get(at - 1) : "") + "' is not a number");
+                return -1;
+            }
+        }
+        if (at >= w.size()) {
+            return w.size() + 1;
+        }
+        String element = w.get(at);
+        String said = String.join(" ", w.subList(i, at + 1));
+        if (!NftRuleTokens.isSet(element)) {
+            d.refuse("'" + said + "' is not 'meter NAME [size N] { key stateful }'");
+            return -1;
+        }
+        if (d.hasStatementOrVerdict()) {
+            d.refuse("'" + said + "' follows another statement or verdict: one statement per rule is replayed");
+            return -1;
+        }
+        List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
+        if (words.contains(".")) {
+            d.refuse("'" + said + "' has a concatenated key: not replayed");
+            return -1;
+        }
+        if (keyFamily(d, said, words).isEmpty()) {
+            return -1;
+        }
+        boolean timed = words.size() > 2 && words.get(2).equals("timeout");
+        return element(d, said, words, new Target(ipsetName(d.table(), name), "meter " + name, timed, size, timed, 0),
+                at + 1);
+    }
+
+    /** A decimal count; -1 when not one. */
+    private static long number(String text) {
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(text);
     }
 
     /** nft's duration ({@code 5s}, {@code 1m}, {@code 1h30m}, {@code 2d}) in seconds; empty when not whole seconds. */
