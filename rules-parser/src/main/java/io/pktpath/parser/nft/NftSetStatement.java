@@ -156,7 +156,7 @@ final class NftSetStatement {
             long defaultTimeout = timeouts && declared.containsKey("timeout")
                     ? seconds(declared.get("timeout")).orElse(0L) : 0;
             return element(d, said, words, new Target(ipsetName(d.table(), set.get().name()), "@" + set.get().name(),
-                    op.equals("update"), size, timeouts, defaultTimeout), i + 3);
+                    set.get().name(), op.equals("update"), size, timeouts, defaultTimeout), i + 3);
         }
         String timeout = "";
         int at = 2;
@@ -185,9 +185,39 @@ final class NftSetStatement {
         return i + 3;
     }
 
-    /** The set an element with a stateful expression is kept in, as the statement or the meter names it. */
-    private record Target(String ipset, String shown, boolean update, long size, boolean timeouts,
+    /**
+     * The set an element with a stateful expression is kept in, as the statement or the meter names it ({@code named}:
+     * the table's set a statement names, null for a meter).
+     */
+    private record Target(String ipset, String shown, String named, boolean update, long size, boolean timeouts,
                           long defaultTimeout) {
+    }
+
+    /** A set statement that fills a set: its operation and its element's words. */
+    private static final Pattern FILLS = Pattern.compile("(?:^|\\s)(add|update) @(\\S+) \\{([^{}]*)\\}");
+    /** An element's key and timeout, before its expression. */
+    private static final Pattern KEY_AND_TIMEOUT = Pattern.compile("^\\S+ \\S+(?: timeout \\S+)?\\s*");
+
+    /**
+     * Why {@code expression} cannot be kept per element of {@code set}: another set statement of the table fills the
+     * set with a different expression or none (nft_dynset evaluates the expression an element was created with, which
+     * the replay would not know); empty when every one agrees.
+     */
+    private static Optional<String> mixed(NftTable table, String set, String expression) {
+        for (NftChain c : table.chains()) {
+            for (NftRule r : c.rules()) {
+                Matcher m = FILLS.matcher(r.text());
+                while (m.find()) {
+                    String other = KEY_AND_TIMEOUT.matcher(m.group(3).strip()).replaceFirst("");
+                    if (m.group(2).equals(set) && !other.equals(expression)) {
+                        return Optional.of("the set @" + set + " is also filled by '" + m.group(0).strip()
+                                + "', whose elements carry " + (other.isEmpty() ? "no expression" : "'" + other + "'")
+                                + ": not replayed (an element keeps the expression of the statement that created it)");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The family of the key {@code ip|ip6 saddr|daddr} the element's words start with; empty (refused) otherwise. */
@@ -233,6 +263,13 @@ final class NftSetStatement {
                     + "' after the element's " + String.join(" ", words.subList(at, end))
                     + " is not replayed (one stateful expression per element is)");
             return -1;
+        }
+        if (target.named() != null) {
+            Optional<String> mixed = mixed(d.table(), target.named(), String.join(" ", words.subList(at, end)));
+            if (mixed.isPresent()) {
+                d.refuse(mixed.get());
+                return -1;
+            }
         }
         d.onlyFamily(family);
         NftSetElementMatch match = new NftSetElementMatch(target.ipset(), target.shown(), family,
@@ -286,8 +323,8 @@ final class NftSetStatement {
             return -1;
         }
         boolean timed = words.size() > 2 && words.get(2).equals("timeout");
-        return element(d, said, words, new Target(ipsetName(d.table(), name), "meter " + name, timed, size, timed, 0),
-                at + 1);
+        return element(d, said, words, new Target(ipsetName(d.table(), name), "meter " + name, null, timed, size, timed,
+                0), at + 1);
     }
 
     /** A decimal count; -1 when not one. */

@@ -236,6 +236,7 @@ class NftJsonRulesetParserTest {
                 {"nftables": [{"table": {"family": "inet", "name": "t"}},
                  {"set": {"family": "inet", "name": "knocked", "table": "t", "type": "ipv4_addr", "handle": 2,
                   "size": 65535, "flags": ["timeout"], "timeout": 60}},
+                 {"set": {"family": "inet", "name": "conns", "table": "t", "type": "ipv4_addr"}},
                  {"chain": {"family": "inet", "table": "t", "name": "in", "type": "filter", "hook": "input", "prio": 0,
                   "policy": "accept"}},
                  {"rule": {"family": "inet", "table": "t", "chain": "in", "expr": [
@@ -247,13 +248,13 @@ class NftJsonRulesetParserTest {
                    "stmt": {"limit": {"rate": 5, "burst": 5, "per": "second", "inv": true}}, "size": 128,
                    "name": "dnsflood"}}, {"drop": null}]}},
                  {"rule": {"family": "inet", "table": "t", "chain": "in", "expr": [
-                  {"set": {"op": "update", "elem": {"payload": {"protocol": "ip", "field": "saddr"}}, "set": "@knocked",
+                  {"set": {"op": "update", "elem": {"payload": {"protocol": "ip", "field": "saddr"}}, "set": "@conns",
                    "stmt": [{"ct count": {"val": 2, "inv": true}}]}}, {"drop": null}]}}]}
                 """);
         assertEquals(List.of(), meter.diagnostics());
         assertEquals(List.of("add @knocked { ip saddr limit rate 10/second }",
                 "udp dport 53 meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second } drop",
-                "update @knocked { ip saddr ct count over 2 } drop"),
+                "update @conns { ip saddr ct count over 2 } drop"),
                 meter.value().tables().get(0).chains().get(0).rules().stream().map(NftRule::text).toList());
         assertEquals("65535", meter.value().tables().get(0).sets().get(0).declarations().get("size"));
         assertEquals(Optional.empty(), NftNativeReplay.of(meter.value()).refusal("inet t in"));

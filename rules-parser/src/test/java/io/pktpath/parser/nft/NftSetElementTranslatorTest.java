@@ -28,13 +28,20 @@ class NftSetElementTranslatorTest {
             Map.of("type", "ipv6_addr", "flags", "dynamic"));
     private static final NftSet TINY = new NftSet("set", "tiny", 4, 0, List.of(), false, List.of(),
             Map.of("type", "ipv4_addr", "size", "1", "flags", "dynamic"));
+    private static final NftSet SHARED = new NftSet("set", "shared", 5, 0, List.of(), false, List.of(),
+            Map.of("type", "ipv4_addr", "flags", "dynamic"));
     private static final NftTable TABLE = new NftTable(NftFamily.INET, "f", 1, List.of(
             new NftChain("input", 6, Optional.empty(), List.of(
                     new NftRule("add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets } drop", 7,
                             Optional.empty()),
+                    new NftRule("update @bytes4 { ip saddr timeout 10s limit rate 1 kbytes/second } accept", 7,
+                            Optional.empty()),
                     new NftRule("update @conn6 { ip6 saddr ct count over 2 } drop", 8, Optional.empty()),
-                    new NftRule("add @tiny { ip daddr quota over 300 bytes } drop", 9, Optional.empty())))),
-            List.of(RATE, CONN6, TINY));
+                    new NftRule("add @tiny { ip daddr quota over 300 bytes } drop", 9, Optional.empty()),
+                    new NftRule("tcp dport 22 add @shared { ip saddr limit rate 1/second } accept", 10, Optional.empty()),
+                    new NftRule("tcp dport 23 add @shared { ip saddr }", 11, Optional.empty())))),
+            List.of(RATE, CONN6, TINY, SHARED, new NftSet("set", "bytes4", 6, 0, List.of(), false, List.of(),
+                    Map.of("type", "ipv4_addr", "flags", "dynamic,timeout"))));
     private static final TranslatorProbe PROBE = new TranslatorProbe(TABLE, 2, 7);
 
     private static NftSetElementMatch element(String text, IpFamily family) {
@@ -60,13 +67,14 @@ class NftSetElementTranslatorTest {
         assertEquals(60, m.timeoutSeconds(), "the set's default timeout");
         assertEquals(65_535, m.size());
         assertEquals(new NftLimitMatch(3, 60, 2, false, true, "limit rate over 3/minute burst 2 packets"), m.stateful());
-        assertEquals(List.of(), PROBE.rules("add @ratelimit4 { ip saddr limit rate over 3/minute } drop", IpFamily.V6),
+        assertEquals(List.of(), PROBE.rules("add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets } drop",
+                IpFamily.V6),
                 "an ip saddr key never matches the inet table's IPv6 packets");
     }
 
     @Test
     void theElementsTimeoutCountAndQuotaAreKept() {
-        NftSetElementMatch timed = element("update @ratelimit4 { ip saddr timeout 10s limit rate 1 kbytes/second }"
+        NftSetElementMatch timed = element("update @bytes4 { ip saddr timeout 10s limit rate 1 kbytes/second }"
                 + " accept", IpFamily.V4);
         assertEquals(10, timed.timeoutSeconds());
         assertEquals(true, timed.update());
@@ -105,19 +113,19 @@ class NftSetElementTranslatorTest {
 
     @Test
     void theFormsStillRefusedSayWhy() {
-        assertEquals("'add @ratelimit4 { ip saddr limit rate over 3/minute }' follows another statement or verdict: one"
-                + " statement per rule is replayed",
-                PROBE.refusal("meta mark set 0x1 add @ratelimit4 { ip saddr limit rate over 3/minute } drop"));
+        assertEquals("'add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets }' follows another statement"
+                + " or verdict: one statement per rule is replayed", PROBE.refusal("meta mark set 0x1 add @ratelimit4 {"
+                + " ip saddr limit rate over 3/minute burst 2 packets } drop"));
         assertEquals("'tcp dport 22' after limit, quota or ct count is not replayed: the kernel evaluates that"
                 + " expression before it, for packets the condition would not let reach it",
-                PROBE.refusal("add @ratelimit4 { ip saddr limit rate over 3/minute } tcp dport 22 drop"));
+                PROBE.refusal("add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets } tcp dport 22 drop"));
         assertEquals("'add @ratelimit4 { ip saddr limit rate 3/minute ct count 2 }': 'ct count 2' after the element's"
                 + " limit rate 3/minute is not replayed (one stateful expression per element is)",
                 PROBE.refusal("add @ratelimit4 { ip saddr limit rate 3/minute ct count 2 } drop"));
         assertEquals("'delete @ratelimit4 { ip saddr limit rate 3/minute }': delete with a stateful expression is not"
                 + " replayed", PROBE.refusal("delete @ratelimit4 { ip saddr limit rate 3/minute }"));
-        assertEquals("'add @conn6 { ip6 saddr timeout 5s ct count 2 }': the timeout is not whole seconds, or the set"
-                + " has no timeouts", PROBE.refusal("add @conn6 { ip6 saddr timeout 5s ct count 2 } drop"));
+        assertEquals("'add @conn6 { ip6 saddr timeout 5s ct count over 2 }': the timeout is not whole seconds, or the"
+                + " set has no timeouts", PROBE.refusal("add @conn6 { ip6 saddr timeout 5s ct count over 2 } drop"));
         assertEquals("'add @ratelimit4 { ip saddr limit name \"x\" }': 'limit name \"x\"' in the element is not replayed"
                 + " (a named limit object (limit name ...) is not replayed)",
                 PROBE.refusal("add @ratelimit4 { ip saddr limit name \"x\" } drop"));
@@ -125,6 +133,13 @@ class NftSetElementTranslatorTest {
                 PROBE.refusal("meter m { ip saddr . tcp dport limit rate 1/second } drop"));
         assertEquals("'meter m { tcp dport limit rate 1/second }': only the keys ip saddr, ip daddr, ip6 saddr and"
                 + " ip6 daddr are replayed", PROBE.refusal("meter m { tcp dport limit rate 1/second } drop"));
+        assertEquals("the set @shared is also filled by 'add @shared { ip saddr }', whose elements carry no expression:"
+                + " not replayed (an element keeps the expression of the statement that created it)",
+                PROBE.refusal("tcp dport 22 add @shared { ip saddr limit rate 1/second } accept"));
+        assertEquals("the set @ratelimit4 is also filled by 'add @ratelimit4 { ip saddr limit rate over 3/minute burst 2"
+                + " packets }', whose elements carry 'limit rate over 3/minute burst 2 packets': not replayed (an element"
+                + " keeps the expression of the statement that created it)",
+                PROBE.refusal("update @ratelimit4 { ip saddr timeout 5s limit rate 9/second } accept"));
         assertEquals("'update @ratelimit4 { ip saddr counter }' keeps a counter per element: not replayed",
                 PROBE.refusal("update @ratelimit4 { ip saddr counter }"));
         assertThrows(IllegalArgumentException.class, () -> new NftSetElementMatch("s", "@s", IpFamily.V4, true, false,
