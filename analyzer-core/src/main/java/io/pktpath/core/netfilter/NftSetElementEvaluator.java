@@ -105,8 +105,8 @@ final class NftSetElementEvaluator implements MatchEvaluator {
             return new Mismatch(element.text(), "the packet has no " + element.key());
         }
         if (!live(e, a)) {
-            return new Mismatch(element.text(), element.shown() + " is full (" + element.size() + " elements): no"
-                    + " element for " + a + " can be created, so the statement ends the rule");
+            return new Mismatch(element.text(), element.shown() + " is full (its size " + element.size()
+                    + " reached): no element for " + a + " can be created, so the statement ends the rule");
         }
         Mismatch m = expression.explain(e, expressionKey(e, a));
         return new Mismatch(element.text(), "the element " + a + " of " + element.shown() + ": " + m.failedMatch()

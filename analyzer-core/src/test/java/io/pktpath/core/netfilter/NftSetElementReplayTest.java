@@ -108,6 +108,13 @@ class NftSetElementReplayTest {
                 verdict(state, udp("10.0.0.3", "10.0.0.9", 5001, 0.41)),
                 verdict(state, udp("10.0.0.3", "10.0.0.9", 5001, 0.42))));
         assertEquals(2, state.liveIpsetMembers("inet:pkp_el:rate4", Math.round(0.5 * SEC)));
+        List<io.pktpath.core.trace.RuleMiss> misses = new ArrayList<>();
+        TableResult full = V4.walkChain(Hook.INPUT, "inet pkp_el", "input", udp("10.0.0.3", "10.0.0.9", 5001, 0.45),
+                Optional.empty(), new WalkContext(FACTS, ChoiceOracle.FIRST, state, new ArrayList<>(), true, misses));
+        assertEquals(TableVerdict.ACCEPT, full.verdict());
+        assertEquals("@rate4 is full (its size 2 reached): no element for 10.0.0.3 can be created, so the statement"
+                + " ends the rule", misses.get(0).packetValue(), "explain says why the rule did not match");
+        assertEquals("add @rate4 { ip saddr limit rate over 1/second burst 2 packets }", misses.get(0).failedMatch());
         // the element is in the set for look-ups
         assertEquals("ACCEPT", verdict(state, udp("10.0.0.1", "10.0.0.9", 5009, 0.5)));
         assertEquals("DROP", verdict(state, udp("10.0.0.3", "10.0.0.9", 5009, 0.5)));
