@@ -6,7 +6,8 @@
 # 300 bytes } drop` against UDP 5006, `update @tiny { ip saddr limit ... }` on a set of size 1 (UDP 5007: the second
 # source finds it full), `add @short` and `update @short2` on sets with a 2 s timeout (UDP 5008, 5009: an element that
 # expires is created again with a fresh bucket; update refreshes it), and `meter dnsflood size 128 { ip saddr timeout 10s
-# limit rate over 5/second } drop` against UDP 53. iptables holds only the TRACE rules; nft-trace.txt is `nft monitor
+# limit rate over 5/second } drop` against UDP 53, `meter perport size 16 { ip saddr . udp dport limit rate over 1/minute
+# burst 1 packets } drop` against UDP 5010-5011 (a concatenated key). iptables holds only the TRACE rules; nft-trace.txt is `nft monitor
 # trace`, nft-sets-before.txt / nft-sets-after.txt every set's and the meter's elements (lines behind "# "), nft-ruleset.txt
 # `nft -a list ruleset` after the traffic (its counters), nft-ruleset.json `nft -j list ruleset` then.
 source "$(dirname "$0")/../lib.sh"
@@ -46,12 +47,13 @@ table inet pkp_nmet {
 		udp dport 5008 add @short { ip saddr limit rate over 1/minute burst 1 packets } counter drop
 		udp dport 5009 update @short2 { ip saddr limit rate over 1/minute burst 1 packets } counter drop
 		udp dport 53 meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second } counter drop
+		udp dport 5010-5011 meter perport size 16 { ip saddr . udp dport limit rate over 1/minute burst 1 packets } counter drop
 	}
 }
 N
 b_nft_load "$WORK/native.nft"
 b_serve node tcp 22 40
-for p in 53 5005 5006 5007 5008 5009; do b_serve node udp "$p" 40; done
+for p in 53 5005 5006 5007 5008 5009 5010 5011; do b_serve node udp "$p" 40; done
 
 # sender: "OFFSET SRC PROTO SPORT DPORT IPLEN" lines on stdin, one datagram or one connection attempt each at its offset
 # from the start (bounded, paced); a TCP attempt waits 0.25 s for the handshake (a dropped SYN is retransmitted after
@@ -103,6 +105,9 @@ plan() {
   # 6. UDP 53 (meter dnsflood: limit over 5/second per source): A ten 0.05 s apart, B three
   for i in 0 1 2 3 4 5 6 7 8 9; do echo "10.$((i * 5 / 10))$((i * 5 % 10)) $A udp 42053 53 60"; done
   echo "10.6 $B udp 43053 53 60"; echo "10.7 $B udp 43053 53 60"; echo "10.8 $B udp 43053 53 60"
+  # 7. UDP 5010 and 5011 (meter perport: a limit per source and port, over 1/minute burst 1)
+  echo "11.2 $A udp 42010 5010 60"; echo "11.4 $A udp 42010 5010 60"; echo "11.6 $A udp 42011 5011 60"
+  echo "11.8 $B udp 43010 5010 60"; echo "12.0 $A udp 42011 5011 60"
 }
 plan > "$WORK/plan.txt"
 cp "$WORK/plan.txt" "$BUNDLE/plan.txt"
@@ -113,6 +118,7 @@ list_sets() {
   {
     for s in ratelimit4 connlimit4 quota4 tiny short short2; do nsx "$NODE_NS" nft list set inet pkp_nmet "$s"; done
     nsx "$NODE_NS" nft list meter inet pkp_nmet dnsflood
+    nsx "$NODE_NS" nft list meter inet pkp_nmet perport
   } | sed 's/^/# /'
 }
 
@@ -164,9 +170,10 @@ pqa=$(pattern "$A:[0-9]+>5006 "); pqb=$(pattern "$B:[0-9]+>5006 ")
 pta=$(pattern "$A:[0-9]+>5007 "); ptb=$(pattern "$B:[0-9]+>5007 ")
 ps=$(pattern ">5008 "); ps2=$(pattern ">5009 ")
 pma=$(pattern "$A:[0-9]+>53 "); pmb=$(pattern "$B:[0-9]+>53 ")
+ppa0=$(pattern "$A:[0-9]+>5010 "); ppa1=$(pattern "$A:[0-9]+>5011 "); ppb0=$(pattern "$B:[0-9]+>5010 ")
 cp "$WORK/decisions.txt" "$BUNDLE/decisions.txt"
 log "22 A=$p22a B=$p22b; 5005 A=$pca B=$pcb; 5006 A=$pqa B=$pqb; 5007 A=$pta B=$ptb; 5008 $ps; 5009 $ps2;" \
-  "53 A=$pma B=$pmb"
+  "53 A=$pma B=$pmb; 5010 A=$ppa0 B=$ppb0; 5011 A=$ppa1"
 
 # ------------------------------------------------------------------ did the kernel do what the scenario intends?
 [ "$p22a" = "a a D D D D" ] || b_fail "SYNs from A to 22: $p22a, expected a a D D D D"
@@ -178,6 +185,7 @@ log "22 A=$p22a B=$p22b; 5005 A=$pca B=$pcb; 5006 A=$pqa B=$pqb; 5007 A=$pta B=$
 [ "$ps2" = "a D D D" ] || b_fail "update @short2 (timeout 2s): $ps2, expected a D D D"
 [ "$pmb" = "a a a" ] || b_fail "meter, B: $pmb, expected a a a"
 case "$pma" in *D*) ;; *) b_fail "meter, A: $pma, expected some drops" ;; esac
+[ "$ppa0" = "a D" ] && [ "$ppa1" = "a D" ] && [ "$ppb0" = "a" ] || b_fail "meter perport: A 5010 $ppa0, 5011 $ppa1, B $ppb0"
 grep -q 'table inet pkp_nmet' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks the native table"
 
 # ------------------------------------------------------------------ README
@@ -203,6 +211,8 @@ grep -q 'table inet pkp_nmet' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.t
   echo "- UDP 5007, \`update @tiny\` (size 1): A \`$pta\`, B \`$ptb\`."
   echo "- UDP 5008, \`add @short\` (timeout 2s): A \`$ps\`; UDP 5009, \`update @short2\` (timeout 2s): A \`$ps2\`."
   echo "- UDP 53, \`meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second }\`: A \`$pma\`, B \`$pmb\`."
+  echo "- UDP 5010-5011, \`meter perport size 16 { ip saddr . udp dport limit rate over 1/minute burst 1 packets }\`: A to"
+  echo "  5010 \`$ppa0\`, A to 5011 \`$ppa1\` (an element per source and port), B to 5010 \`$ppb0\`."
   echo
   echo "What that shows of nft_dynset (kernel $(uname -r)):"
   echo

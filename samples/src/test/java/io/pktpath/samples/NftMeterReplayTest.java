@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * bundles/nft-meter replayed: per-element {@code limit}, {@code ct count} and {@code quota} in dynamic sets
- * ({@code add @set { ip saddr ... }}, {@code update} on a set of size 1 and on a set whose elements time out) and a
- * {@code meter}, two clients (172.18.0.1, 172.18.0.11) sending to the node. Every packet that reached the native chain
+ * ({@code add @set { ip saddr ... }}, {@code update} on a set of size 1 and on a set whose elements time out) and
+ * meters (one keyed by {@code ip saddr . udp dport}), two clients (172.18.0.1, 172.18.0.11) sending to the node. Every packet that reached the native chain
  * is compared, in order, with what nft-trace.txt says the kernel did with it, the counters with the kernel's, and for
  * each port and source the packets dropped are the ones the kernel dropped: one source limited, the other not.
  */
@@ -183,6 +183,10 @@ class NftMeterReplayTest {
         // add keeps the timeout: the element expires and comes back with a full bucket; update refreshes it
         assertEquals(List.of(false, true, false), kernel.get("5008 " + A));
         assertEquals(List.of(false, true, true, true), kernel.get("5009 " + A));
+        // a concatenated key (ip saddr . udp dport): an element, and a bucket of burst 1, per source and port
+        assertEquals(List.of(false, true), kernel.get("5010 " + A));
+        assertEquals(List.of(false, true), kernel.get("5011 " + A));
+        assertEquals(List.of(false), kernel.get("5010 " + B));
     }
 
     @Test
@@ -198,7 +202,7 @@ class NftMeterReplayTest {
                 .flatMap(t -> t.chains().stream()).flatMap(c -> c.rules().stream()).map(RuleRenderer::render).toList();
         List<String> fromText = BundleLoader.loadDirectory(DIR).nftReplay().ruleset(IpFamily.V4).tables().stream()
                 .flatMap(t -> t.chains().stream()).flatMap(c -> c.rules().stream()).map(RuleRenderer::render).toList();
-        assertEquals(8, fromText.size());
+        assertEquals(9, fromText.size());
         assertEquals(fromText, fromJson);
         assertEquals(kernel(), replayed(CaptureReplays.replay(json, DIR.resolve("capture.pcap"))));
     }

@@ -49,6 +49,7 @@ class NftSetElementReplayTest {
             		udp dport 5001 add @rate4 { ip saddr limit rate over 1/second burst 2 packets } drop
             		udp dport 5003 add @quota6 { ip6 saddr quota over 200 bytes } drop
             		udp dport 5005 meter m size 4 { ip daddr timeout 2s limit rate over 1/second burst 1 packets } drop
+            		udp dport 6001-6002 meter pp size 2 { ip saddr . udp dport limit rate over 1/second burst 1 packets } drop
             		udp dport 5009 ip saddr @rate4 accept
             		udp dport 5009 drop
             	}
@@ -125,6 +126,23 @@ class NftSetElementReplayTest {
                 verdict(state, udp("10.0.0.1", "10.0.0.9", 5001, 5.2)),
                 verdict(state, udp("10.0.0.1", "10.0.0.9", 5001, 5.3)),
                 verdict(state, udp("10.0.0.3", "10.0.0.9", 5001, 5.4))));
+    }
+
+    @Test
+    void aConcatenatedKeyKeepsAnElementPerSourceAndPort() {
+        RuleState state = new RuleState();
+        List<String> notes = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        out.add(step(state, udp("10.0.0.1", "10.0.0.9", 6001, 0), notes));
+        out.add(verdict(state, udp("10.0.0.1", "10.0.0.9", 6001, 0.1)));
+        out.add(verdict(state, udp("10.0.0.1", "10.0.0.9", 6002, 0.2)));
+        out.add(verdict(state, udp("10.0.0.2", "10.0.0.9", 6001, 0.3)));
+        assertEquals(List.of("ACCEPT", "DROP", "ACCEPT", "ACCEPT"), out,
+                "10.0.0.1 . 6001 over its limit; 10.0.0.1 . 6002 fresh; 10.0.0.2 . 6001 finds the meter full (size 2)");
+        assertTrue(notes.contains("meter pp: the element 10.0.0.1 . 6001 is created in the replay (the set's elements at"
+                + " capture start are unknown, the listing being taken after the traffic: it starts empty)"),
+                notes.toString());
+        assertEquals(2, state.liveIpsetMembers("inet:pkp_el:pp", Math.round(0.5 * SEC)));
     }
 
     @Test

@@ -116,12 +116,15 @@ final class NftSetStatement {
             d.refuse("the set " + ref + " of '" + said + "' is not in table " + d.table().qualifiedName());
             return -1;
         }
+        List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
+        if (!op.equals("delete") && (words.contains("limit") || words.contains("quota") || words.contains("ct"))) {
+            return stateful(d, said, words, op, set.get(), i + 3);
+        }
         Model model = model(d.table(), set.get(), "");
         if (model instanceof Unmodelled u) {
             d.refuse(u.reason());
             return -1;
         }
-        List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
         if (words.contains(".")) {
             d.refuse("'" + said + "' has a concatenated key: not replayed");
             return -1;
@@ -141,22 +144,8 @@ final class NftSetStatement {
             return -1;
         }
         if (words.contains("limit") || words.contains("quota") || words.contains("ct")) {
-            if (op.equals("delete")) {
-                d.refuse("'" + said + "': delete with a stateful expression is not replayed");
-                return -1;
-            }
-            Map<String, String> declared = set.get().declarations();
-            boolean timeouts = declared.containsKey("timeout")
-                    || List.of(declared.getOrDefault("flags", "").split(",")).contains("timeout");
-            long size = declared.containsKey("size") ? number(declared.get("size")) : 0;
-            if (size < 0) {
-                d.refuse("the dynamic set @" + set.get().name() + " has size '" + declared.get("size") + "'");
-                return -1;
-            }
-            long defaultTimeout = timeouts && declared.containsKey("timeout")
-                    ? seconds(declared.get("timeout")).orElse(0L) : 0;
-            return element(d, said, words, new Target(ipsetName(d.table(), set.get().name()), "@" + set.get().name(),
-                    set.get().name(), op.equals("update"), size, timeouts, defaultTimeout), i + 3);
+            d.refuse("'" + said + "': delete with a stateful expression is not replayed");
+            return -1;
         }
         String timeout = "";
         int at = 2;
@@ -196,7 +185,7 @@ final class NftSetStatement {
     /** A set statement that fills a set: its operation and its element's words. */
     private static final Pattern FILLS = Pattern.compile("(?:^|\\s)(add|update) @(\\S+) \\{([^{}]*)\\}");
     /** An element's key and timeout, before its expression. */
-    private static final Pattern KEY_AND_TIMEOUT = Pattern.compile("^\\S+ \\S+(?: timeout \\S+)?\\s*");
+    private static final Pattern KEY_AND_TIMEOUT = Pattern.compile("^\\S+ \\S+(?: \\. \\S+ \\S+)*(?: timeout \\S+)?\\s*");
 
     /**
      * Why {@code expression} cannot be kept per element of {@code set}: another set statement of the table fills the
@@ -220,6 +209,95 @@ final class NftSetStatement {
         return Optional.empty();
     }
 
+    /**
+     * {@code add|update @set { KEY [timeout T] STATEFUL }} on the table's {@code set}: its type must be the key's (a
+     * concatenation {@code ipv4_addr . inet_service} for {@code ip saddr . tcp dport}), not an interval set.
+     */
+    private static int stateful(NftRuleDraft d, String said, List<String> words, String op, NftSet set, int next) {
+        Map<String, String> declared = set.declarations();
+        Optional<Key> key = key(d, said, words);
+        if (key.isEmpty()) {
+            return -1;
+        }
+        String type = declared.getOrDefault("type", "");
+        if (!type.equals(key.get().type())) {
+            d.refuse("'" + said + "': the key " + key.get().text() + " (" + key.get().type() + ") is not of the set's"
+                    + " type (" + type + ")");
+            return -1;
+        }
+        List<String> flags = List.of(declared.getOrDefault("flags", "").split(","));
+        if (flags.contains("interval")) {
+            d.refuse("the dynamic set @" + set.name() + " has flags interval: not replayed");
+            return -1;
+        }
+        boolean timeouts = declared.containsKey("timeout") || flags.contains("timeout");
+        long size = declared.containsKey("size") ? number(declared.get("size")) : 0;
+        if (size < 0) {
+            d.refuse("the dynamic set @" + set.name() + " has size '" + declared.get("size") + "'");
+            return -1;
+        }
+        long defaultTimeout = 0;
+        if (timeouts && declared.containsKey("timeout")) {
+            Optional<Long> t = seconds(declared.get("timeout"));
+            if (t.isEmpty()) {
+                d.refuse("the dynamic set @" + set.name() + " has timeout '" + declared.get("timeout")
+                        + "': only whole seconds are replayed");
+                return -1;
+            }
+            defaultTimeout = t.get();
+        }
+        return element(d, said, words, key.get(), new Target(ipsetName(d.table(), set.name()), "@" + set.name(),
+                set.name(), op.equals("update"), size, timeouts, defaultTimeout), next);
+    }
+
+    /**
+     * An element's key: its parts ({@code ip saddr}, {@code tcp dport}) joined by {@code .}, the family of its
+     * addresses, nft's type of it ({@code ipv4_addr . inet_service}) and the index of the word after it.
+     */
+    private record Key(List<String> parts, IpFamily family, String type, int end) {
+        String text() {
+            return String.join(" . ", parts);
+        }
+    }
+
+    /**
+     * Reads the key the element's words start with: {@code ip|ip6 saddr|daddr} and {@code tcp|udp sport|dport} parts
+     * joined by {@code .}, at least one an address, every address of one family; empty (refused) otherwise.
+     */
+    private static Optional<Key> key(NftRuleDraft d, String said, List<String> words) {
+        List<String> parts = new java.util.ArrayList<>();
+        List<String> types = new java.util.ArrayList<>();
+        IpFamily family = null;
+        int at = 0;
+        while (true) {
+            String a = at < words.size() ? words.get(at) : "";
+            String b = at + 1 < words.size() ? words.get(at + 1) : "";
+            IpFamily f = a.equals("ip") ? IpFamily.V4 : a.equals("ip6") ? IpFamily.V6 : null;
+            boolean address = f != null && (b.equals("saddr") || b.equals("daddr"));
+            boolean port = (a.equals("tcp") || a.equals("udp")) && (b.equals("sport") || b.equals("dport"));
+            if (!address && !port || address && family != null && family != f) {
+                d.refuse("'" + said + "': only keys of ip saddr, ip daddr, ip6 saddr and ip6 daddr (of one family),"
+                        + " alone or joined with tcp|udp sport|dport by '.', are replayed");
+                return Optional.empty();
+            }
+            if (address) {
+                family = f;
+            }
+            parts.add(a + " " + b);
+            types.add(address ? (f == IpFamily.V4 ? "ipv4_addr" : "ipv6_addr") : "inet_service");
+            at += 2;
+            if (at >= words.size() || !words.get(at).equals(".")) {
+                break;
+            }
+            at++;
+        }
+        if (family == null) {
+            d.refuse("'" + said + "': a key without an address is not replayed");
+            return Optional.empty();
+        }
+        return Optional.of(new Key(List.copyOf(parts), family, String.join(" . ", types), at));
+    }
+
     /** The family of the key {@code ip|ip6 saddr|daddr} the element's words start with; empty (refused) otherwise. */
     private static Optional<IpFamily> keyFamily(NftRuleDraft d, String said, List<String> words) {
         if (words.size() < 2 || !(words.get(0).equals("ip") || words.get(0).equals("ip6"))
@@ -235,9 +313,9 @@ final class NftSetStatement {
      * {@link NftSetElementMatch}, the rule's last match; returns {@code next}, or -1 when refused (also when the
      * expression lacks a value).
      */
-    private static int element(NftRuleDraft d, String said, List<String> words, Target target, int next) {
-        IpFamily family = words.get(0).equals("ip") ? IpFamily.V4 : IpFamily.V6;
-        int at = 2;
+    private static int element(NftRuleDraft d, String said, List<String> words, Key key, Target target, int next) {
+        IpFamily family = key.family();
+        int at = key.end();
         long timeout = target.defaultTimeout();
         if (at < words.size() && words.get(at).equals("timeout")) {
             Optional<Long> seconds = at + 1 < words.size() ? seconds(words.get(at + 1)) : Optional.empty();
@@ -272,8 +350,14 @@ final class NftSetStatement {
             }
         }
         d.onlyFamily(family);
-        NftSetElementMatch match = new NftSetElementMatch(target.ipset(), target.shown(), family,
-                words.get(1).equals("saddr"), target.update(), timeout, target.size(), read[0], said);
+        for (String part : key.parts()) {
+            if (part.startsWith("tcp ") || part.startsWith("udp ")) {
+                // nft's payload dependency of a port: the rule matches that protocol only
+                d.protocolIs(part.substring(0, 3));
+            }
+        }
+        NftSetElementMatch match = new NftSetElementMatch(target.ipset(), target.shown(), family, key.parts(),
+                target.update(), timeout, target.size(), read[0], said);
         if (!d.stateful(match)) {
             d.refuse("'" + said + "' after a statement or a verdict is not replayed (nft runs the statement first)");
             return -1;
@@ -315,15 +399,12 @@ final class NftSetStatement {
             return -1;
         }
         List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
-        if (words.contains(".")) {
-            d.refuse("'" + said + "' has a concatenated key: not replayed");
+        Optional<Key> key = key(d, said, words);
+        if (key.isEmpty()) {
             return -1;
         }
-        if (keyFamily(d, said, words).isEmpty()) {
-            return -1;
-        }
-        boolean timed = words.size() > 2 && words.get(2).equals("timeout");
-        return element(d, said, words, new Target(ipsetName(d.table(), name), "meter " + name, null, timed, size, timed,
+        boolean timed = words.size() > key.get().end() && words.get(key.get().end()).equals("timeout");
+        return element(d, said, words, key.get(), new Target(ipsetName(d.table(), name), "meter " + name, null, timed, size, timed,
                 0), at + 1);
     }
 

@@ -39,9 +39,12 @@ class NftSetElementTranslatorTest {
                     new NftRule("update @conn6 { ip6 saddr ct count over 2 } drop", 8, Optional.empty()),
                     new NftRule("add @tiny { ip daddr quota over 300 bytes } drop", 9, Optional.empty()),
                     new NftRule("tcp dport 22 add @shared { ip saddr limit rate 1/second } accept", 10, Optional.empty()),
-                    new NftRule("tcp dport 23 add @shared { ip saddr }", 11, Optional.empty())))),
+                    new NftRule("tcp dport 23 add @shared { ip saddr }", 11, Optional.empty()),
+                    new NftRule("add @pairs { ip6 daddr . udp sport ct count over 4 } drop", 12, Optional.empty())))),
             List.of(RATE, CONN6, TINY, SHARED, new NftSet("set", "bytes4", 6, 0, List.of(), false, List.of(),
-                    Map.of("type", "ipv4_addr", "flags", "dynamic,timeout"))));
+                    Map.of("type", "ipv4_addr", "flags", "dynamic,timeout")), new NftSet("set", "pairs", 7, 0,
+                    List.of(), false, List.of(), Map.of("type", "ipv6_addr . inet_service", "size", "16",
+                    "flags", "dynamic"))));
     private static final TranslatorProbe PROBE = new TranslatorProbe(TABLE, 2, 7);
 
     private static NftSetElementMatch element(String text, IpFamily family) {
@@ -62,7 +65,7 @@ class NftSetElementTranslatorTest {
         assertEquals("inet:f:ratelimit4", m.set());
         assertEquals("@ratelimit4", m.shown());
         assertEquals(IpFamily.V4, m.family());
-        assertEquals(true, m.source());
+        assertEquals(List.of("ip saddr"), m.key());
         assertEquals(false, m.update());
         assertEquals(60, m.timeoutSeconds(), "the set's default timeout");
         assertEquals(65_535, m.size());
@@ -84,7 +87,7 @@ class NftSetElementTranslatorTest {
         assertEquals(0, count.timeoutSeconds(), "a set without timeouts");
         assertEquals(0, count.size(), "no size: no bound");
         NftSetElementMatch quota = element("add @tiny { ip daddr quota over 300 bytes } drop", IpFamily.V4);
-        assertEquals(false, quota.source());
+        assertEquals(List.of("ip daddr"), quota.key());
         assertEquals(1, quota.size());
         assertEquals(new NftQuotaMatch(300, 0, true, "quota over 300 bytes"), quota.stateful());
         assertEquals("add @tiny { ip daddr quota over 300 bytes }", quota.text());
@@ -112,6 +115,22 @@ class NftSetElementTranslatorTest {
     }
 
     @Test
+    void aConcatenatedKeyKeepsAnElementPerAddressAndPortForItsProtocolOnly() {
+        NftSetElementMatch m = element("meter flood size 64 { ip saddr . tcp dport timeout 30s limit rate over"
+                + " 10/second } drop", IpFamily.V4);
+        assertEquals(List.of("ip saddr", "tcp dport"), m.key());
+        assertEquals("ip saddr . tcp dport", m.keyText());
+        assertEquals(List.of("-A input -p tcp -m nft \"meter flood size 64 { ip saddr . tcp dport timeout 30s limit"
+                + " rate over 10/second }\" -j DROP"), PROBE.rules("meter flood size 64 { ip saddr . tcp dport timeout"
+                + " 30s limit rate over 10/second } drop", IpFamily.V4), "nft's dependency: tcp only");
+        NftSetElementMatch pairs = element("add @pairs { ip6 daddr . udp sport ct count over 4 } drop", IpFamily.V6);
+        assertEquals(List.of("ip6 daddr", "udp sport"), pairs.key());
+        assertEquals(16, pairs.size());
+        assertEquals(List.of(), PROBE.rules("udp dport 53 meter f { ip saddr . tcp dport limit rate 1/second } drop",
+                IpFamily.V4), "udp and tcp: never");
+    }
+
+    @Test
     void theFormsStillRefusedSayWhy() {
         assertEquals("'add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets }' follows another statement"
                 + " or verdict: one statement per rule is replayed", PROBE.refusal("meta mark set 0x1 add @ratelimit4 {"
@@ -129,10 +148,14 @@ class NftSetElementTranslatorTest {
         assertEquals("'add @ratelimit4 { ip saddr limit name \"x\" }': 'limit name \"x\"' in the element is not replayed"
                 + " (a named limit object (limit name ...) is not replayed)",
                 PROBE.refusal("add @ratelimit4 { ip saddr limit name \"x\" } drop"));
-        assertEquals("'meter m { ip saddr . tcp dport limit rate 1/second }' has a concatenated key: not replayed",
-                PROBE.refusal("meter m { ip saddr . tcp dport limit rate 1/second } drop"));
-        assertEquals("'meter m { tcp dport limit rate 1/second }': only the keys ip saddr, ip daddr, ip6 saddr and"
-                + " ip6 daddr are replayed", PROBE.refusal("meter m { tcp dport limit rate 1/second } drop"));
+        assertEquals("'meter m { ip saddr . ip6 daddr limit rate 1/second }': only keys of ip saddr, ip daddr, ip6 saddr"
+                + " and ip6 daddr (of one family), alone or joined with tcp|udp sport|dport by '.', are replayed",
+                PROBE.refusal("meter m { ip saddr . ip6 daddr limit rate 1/second } drop"));
+        assertEquals("'meter m { tcp dport limit rate 1/second }': a key without an address is not replayed",
+                PROBE.refusal("meter m { tcp dport limit rate 1/second } drop"));
+        assertEquals("'add @ratelimit4 { ip saddr . tcp dport limit rate over 3/minute burst 2 packets }': the key ip"
+                + " saddr . tcp dport (ipv4_addr . inet_service) is not of the set's type (ipv4_addr)",
+                PROBE.refusal("add @ratelimit4 { ip saddr . tcp dport limit rate over 3/minute burst 2 packets } drop"));
         assertEquals("the set @shared is also filled by 'add @shared { ip saddr }', whose elements carry no expression:"
                 + " not replayed (an element keeps the expression of the statement that created it)",
                 PROBE.refusal("tcp dport 22 add @shared { ip saddr limit rate 1/second } accept"));
@@ -142,7 +165,7 @@ class NftSetElementTranslatorTest {
                 PROBE.refusal("update @ratelimit4 { ip saddr timeout 5s limit rate 9/second } accept"));
         assertEquals("'update @ratelimit4 { ip saddr counter }' keeps a counter per element: not replayed",
                 PROBE.refusal("update @ratelimit4 { ip saddr counter }"));
-        assertThrows(IllegalArgumentException.class, () -> new NftSetElementMatch("s", "@s", IpFamily.V4, true, false,
-                0, 0, null, "x"), "only a limit, quota or ct count is kept per element");
+        assertThrows(IllegalArgumentException.class, () -> new NftSetElementMatch("s", "@s", IpFamily.V4,
+                List.of("ip saddr"), false, 0, 0, null, "x"), "only a limit, quota or ct count is kept per element");
     }
 }
