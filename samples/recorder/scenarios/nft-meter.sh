@@ -7,7 +7,8 @@
 # source finds it full), `add @short` and `update @short2` on sets with a 2 s timeout (UDP 5008, 5009: an element that
 # expires is created again with a fresh bucket; update refreshes it), and `meter dnsflood size 128 { ip saddr timeout 10s
 # limit rate over 5/second } drop` against UDP 53, `meter perport size 16 { ip saddr . udp dport limit rate over 1/minute
-# burst 1 packets } drop` against UDP 5010-5011 (a concatenated key). iptables holds only the TRACE rules; nft-trace.txt is `nft monitor
+# burst 1 packets } drop` against UDP 5010-5011 (a concatenated key), and a rule-level `limit` before a port test (UDP
+# 5020-5021: tokens spent on packets the port test then turns away). iptables holds only the TRACE rules; nft-trace.txt is `nft monitor
 # trace`, nft-sets-before.txt / nft-sets-after.txt every set's and the meter's elements (lines behind "# "), nft-ruleset.txt
 # `nft -a list ruleset` after the traffic (its counters), nft-ruleset.json `nft -j list ruleset` then.
 source "$(dirname "$0")/../lib.sh"
@@ -48,12 +49,14 @@ table inet pkp_nmet {
 		udp dport 5009 update @short2 { ip saddr limit rate over 1/minute burst 1 packets } counter drop
 		udp dport 53 meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second } counter drop
 		udp dport 5010-5011 meter perport size 16 { ip saddr . udp dport limit rate over 1/minute burst 1 packets } counter drop
+		udp dport 5020-5021 limit rate 1/minute burst 2 packets udp dport 5020 counter accept
+		udp dport 5020-5021 counter drop
 	}
 }
 N
 b_nft_load "$WORK/native.nft"
 b_serve node tcp 22 40
-for p in 53 5005 5006 5007 5008 5009 5010 5011; do b_serve node udp "$p" 40; done
+for p in 53 5005 5006 5007 5008 5009 5010 5011 5020 5021; do b_serve node udp "$p" 40; done
 
 # sender: "OFFSET SRC PROTO SPORT DPORT IPLEN" lines on stdin, one datagram or one connection attempt each at its offset
 # from the start (bounded, paced); a TCP attempt waits 0.25 s for the handshake (a dropped SYN is retransmitted after
@@ -108,6 +111,8 @@ plan() {
   # 7. UDP 5010 and 5011 (meter perport: a limit per source and port, over 1/minute burst 1)
   echo "11.2 $A udp 42010 5010 60"; echo "11.4 $A udp 42010 5010 60"; echo "11.6 $A udp 42011 5011 60"
   echo "11.8 $B udp 43010 5010 60"; echo "12.0 $A udp 42011 5011 60"
+  # 8. UDP 5021, then 5020 twice (a limit before the port test: the datagram to 5021 pays a token too)
+  echo "12.3 $A udp 42021 5021 60"; echo "12.5 $A udp 42020 5020 60"; echo "12.7 $A udp 42020 5020 60"
 }
 plan > "$WORK/plan.txt"
 cp "$WORK/plan.txt" "$BUNDLE/plan.txt"
@@ -171,9 +176,10 @@ pta=$(pattern "$A:[0-9]+>5007 "); ptb=$(pattern "$B:[0-9]+>5007 ")
 ps=$(pattern ">5008 "); ps2=$(pattern ">5009 ")
 pma=$(pattern "$A:[0-9]+>53 "); pmb=$(pattern "$B:[0-9]+>53 ")
 ppa0=$(pattern "$A:[0-9]+>5010 "); ppa1=$(pattern "$A:[0-9]+>5011 "); ppb0=$(pattern "$B:[0-9]+>5010 ")
+pafter=$(pattern ">502[01] ")
 cp "$WORK/decisions.txt" "$BUNDLE/decisions.txt"
 log "22 A=$p22a B=$p22b; 5005 A=$pca B=$pcb; 5006 A=$pqa B=$pqb; 5007 A=$pta B=$ptb; 5008 $ps; 5009 $ps2;" \
-  "53 A=$pma B=$pmb; 5010 A=$ppa0 B=$ppb0; 5011 A=$ppa1"
+  "53 A=$pma B=$pmb; 5010 A=$ppa0 B=$ppb0; 5011 A=$ppa1; 5021 5020 5020: $pafter"
 
 # ------------------------------------------------------------------ did the kernel do what the scenario intends?
 [ "$p22a" = "a a D D D D" ] || b_fail "SYNs from A to 22: $p22a, expected a a D D D D"
@@ -186,6 +192,7 @@ log "22 A=$p22a B=$p22b; 5005 A=$pca B=$pcb; 5006 A=$pqa B=$pqb; 5007 A=$pta B=$
 [ "$pmb" = "a a a" ] || b_fail "meter, B: $pmb, expected a a a"
 case "$pma" in *D*) ;; *) b_fail "meter, A: $pma, expected some drops" ;; esac
 [ "$ppa0" = "a D" ] && [ "$ppa1" = "a D" ] && [ "$ppb0" = "a" ] || b_fail "meter perport: A 5010 $ppa0, 5011 $ppa1, B $ppb0"
+[ "$pafter" = "D a D" ] || b_fail "limit before the port test: $pafter, expected D a D (the datagram to 5021 paid too)"
 grep -q 'table inet pkp_nmet' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks the native table"
 
 # ------------------------------------------------------------------ README
@@ -213,6 +220,9 @@ grep -q 'table inet pkp_nmet' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.t
   echo "- UDP 53, \`meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second }\`: A \`$pma\`, B \`$pmb\`."
   echo "- UDP 5010-5011, \`meter perport size 16 { ip saddr . udp dport limit rate over 1/minute burst 1 packets }\`: A to"
   echo "  5010 \`$ppa0\`, A to 5011 \`$ppa1\` (an element per source and port), B to 5010 \`$ppb0\`."
+  echo "- UDP 5021, 5020, 5020 against \`udp dport 5020-5021 limit rate 1/minute burst 2 packets udp dport 5020 accept\`"
+  echo "  then \`udp dport 5020-5021 drop\`: \`$pafter\`: the datagram to 5021 paid one of the bucket's two packets"
+  echo "  before its port turned it away (nft evaluates a rule's expressions in order), so the second to 5020 found none."
   echo
   echo "What that shows of nft_dynset (kernel $(uname -r)):"
   echo

@@ -135,9 +135,14 @@ class NftSetElementTranslatorTest {
         assertEquals("'add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets }' follows another statement"
                 + " or verdict: one statement per rule is replayed", PROBE.refusal("meta mark set 0x1 add @ratelimit4 {"
                 + " ip saddr limit rate over 3/minute burst 2 packets } drop"));
-        assertEquals("'tcp dport 22' after limit, quota or ct count is not replayed: the kernel evaluates that"
-                + " expression before it, for packets the condition would not let reach it",
-                PROBE.refusal("add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets } tcp dport 22 drop"));
+        assertEquals("'tcp dport 22' after limit, quota or ct count is not replayed: a protocol test there would be"
+                + " tested before the expression, which the kernel evaluates first, also for packets the condition turns"
+                + " away", PROBE.refusal("add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets } tcp dport"
+                + " 22 drop"));
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 22 -m nft \"add @ratelimit4 { ip saddr limit rate over"
+                + " 3/minute burst 2 packets }\" -m conntrack --ctstate NEW -j DROP"), PROBE.rules("tcp dport 22 add"
+                + " @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets } ct state new drop", IpFamily.V4),
+                "a condition after the statement is tested after it");
         assertEquals("'add @ratelimit4 { ip saddr limit rate 3/minute ct count 2 }': 'ct count 2' after the element's"
                 + " limit rate 3/minute is not replayed (one stateful expression per element is)",
                 PROBE.refusal("add @ratelimit4 { ip saddr limit rate 3/minute ct count 2 } drop"));
