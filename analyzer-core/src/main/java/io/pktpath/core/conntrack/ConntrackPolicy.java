@@ -2,6 +2,7 @@ package io.pktpath.core.conntrack;
 
 import io.pktpath.parser.iptables.match.ConnlimitMatch;
 import io.pktpath.parser.iptables.match.NftCountMatch;
+import io.pktpath.parser.iptables.match.NftSetElementMatch;
 import io.pktpath.parser.iptables.match.ConnmarkMatch;
 import io.pktpath.parser.iptables.match.ConntrackMatch;
 import io.pktpath.parser.iptables.match.Match;
@@ -74,6 +75,8 @@ public final class ConntrackPolicy {
             String module = m instanceof ConntrackMatch ? "conntrack" : m instanceof StateMatch ? "state"
                     : m instanceof ConnmarkMatch ? "connmark" : m instanceof ConnlimitMatch ? "connlimit"
                     : m instanceof NftCountMatch ? "connlimit (nft's ct count)"
+                    : m instanceof NftSetElementMatch e && e.stateful() instanceof NftCountMatch
+                    ? "connlimit (nft's ct count of a set element)"
                     : m instanceof UnsupportedMatch u && CT_MODULES.contains(u.module()) ? u.module() : null;
             if (module != null) {
                 return Optional.of("-m " + module + " needs conntrack");

@@ -25,7 +25,7 @@ import java.util.Optional;
  * one list of the rule. Not modelled: the skipped clean-up when the same list was cleaned within the current jiffy, and
  * a listed connection another CPU has not confirmed yet.
  */
-final class ConnlimitEvaluator implements MatchEvaluator {
+final class ConnlimitEvaluator implements MatchEvaluator, KeyedExpression {
     /** CONNCOUNT_GC_MAX_NODES: an evaluation stops dropping after it dropped more than this many connections. */
     private static final int GC_MAX = 8;
 
@@ -138,15 +138,33 @@ final class ConnlimitEvaluator implements MatchEvaluator {
         e.state().record(new StateUpdate.ConnlimitCount(key, left));
         boolean matched = left.size() > limit != invert;
         if (matched && ruleWide) {
-            e.matchEffect(text + ": " + counted(left.size()));
+            e.matchEffect(text + ": " + counted(left.size(), "by the rule"));
         }
         return matched;
     }
 
     /** nft's count as a step says it: {@code 3 connections counted by the rule (over 2)}. */
-    private String counted(int n) {
-        return n + (n == 1 ? " connection" : " connections") + " counted by the rule ("
+    private String counted(int n, String by) {
+        return n + (n == 1 ? " connection" : " connections") + " counted " + by + " ("
                 + (n > limit ? "over " : "at most ") + limit + ")";
+    }
+
+    /** nft's {@code ct count} on the list under {@code key} (a set element's): the count as {@link #test} takes it. */
+    @Override
+    public boolean evaluate(Evaluation e, String key) {
+        List<CountedConnection> left = count(e, e.state().connlimit(key).orElse(List.of()), own(e));
+        e.state().record(new StateUpdate.ConnlimitCount(key, left));
+        boolean matched = left.size() > limit != invert;
+        if (matched) {
+            e.matchEffect(text + ": " + counted(left.size(), "for the element"));
+        }
+        return matched;
+    }
+
+    @Override
+    public Mismatch explain(Evaluation e, String key) {
+        // evaluate() recorded the list with the packet's own connection
+        return new Mismatch(text, counted(e.state().connlimit(key).orElse(List.of()).size(), "for the element"));
     }
 
     @Override
@@ -156,7 +174,7 @@ final class ConnlimitEvaluator implements MatchEvaluator {
         String key = key(e, group, own.map(CountedConnection::zone).orElse(0));
         int n = count(e, e.state().connlimit(key).orElse(List.of()), own).size();
         if (ruleWide) {
-            return new Mismatch(text, counted(n));
+            return new Mismatch(text, counted(n, "by the rule"));
         }
         return new Mismatch(text, n + (n == 1 ? " connection" : " connections") + " of " + group
                 + (invert ? " (matches up to " : " (matches above ") + limit + ")");

@@ -21,6 +21,7 @@ import io.pktpath.parser.iptables.match.NfacctMatch;
 import io.pktpath.parser.iptables.match.NftCountMatch;
 import io.pktpath.parser.iptables.match.NftLimitMatch;
 import io.pktpath.parser.iptables.match.NftQuotaMatch;
+import io.pktpath.parser.iptables.match.NftSetElementMatch;
 import io.pktpath.parser.iptables.match.NumgenMatch;
 import io.pktpath.parser.iptables.match.OptionValue;
 import io.pktpath.parser.iptables.match.OwnerMatch;
@@ -58,6 +59,9 @@ final class ModuleCompiler {
         }
         if (m instanceof NftCountMatch c) {
             return List.of(new ConnlimitEvaluator(c));
+        }
+        if (m instanceof NftSetElementMatch s) {
+            return List.of(new NftSetElementEvaluator(s));
         }
         String module = m.module();
         if (MatchCompiler.protocolOf(module) >= 0) {

@@ -13,7 +13,7 @@ import java.util.Locale;
  * full at the first packet the replay evaluates (said in a note); the rule's one bucket serves both families of an inet
  * table.
  */
-final class NftLimitEvaluator implements MatchEvaluator {
+final class NftLimitEvaluator implements MatchEvaluator, KeyedExpression {
     private static final long NANOS = 1_000_000_000L;
 
     private final NftLimitMatch limit;
@@ -49,6 +49,12 @@ final class NftLimitEvaluator implements MatchEvaluator {
             e.note("nft limit of " + e.rule.label() + " assumed full at capture start, as the kernel fills it when the"
                     + " rule is loaded");
         }
+        return evaluate(e, key);
+    }
+
+    @Override
+    public boolean evaluate(Evaluation e, String key) {
+        var before = e.state().bucket(key);
         long now = e.packet.timeNanos();
         long price = cost(e.packet.length());
         StateUpdate.BucketTake.Outcome out = StateUpdate.BucketTake.evaluate(before, now, price, capacity, 0);
@@ -82,9 +88,14 @@ final class NftLimitEvaluator implements MatchEvaluator {
 
     @Override
     public Mismatch explain(Evaluation e) {
+        return explain(e, RuleState.nftKey("limit", e.rule, limit.text()));
+    }
+
+    @Override
+    public Mismatch explain(Evaluation e, String key) {
         long price = cost(e.packet.length());
         // test() recorded this packet's evaluation: the bucket as it left it; not matching, the packet paid with over
-        TokenBucket left = e.state().bucket(RuleState.nftKey("limit", e.rule, limit.text()))
+        TokenBucket left = e.state().bucket(key)
                 .orElse(new TokenBucket(capacity, 0));
         StateUpdate.BucketTake.Outcome out = new StateUpdate.BucketTake.Outcome(left, limit.over());
         return new Mismatch(limit.text(), describe(out, price));

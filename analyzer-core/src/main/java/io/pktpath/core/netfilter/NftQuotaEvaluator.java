@@ -9,7 +9,7 @@ import io.pktpath.parser.iptables.match.NftQuotaMatch;
  * {@code over} once over. The consumption starts at 0 at capture start, as when the rule was loaded: the listing's
  * {@code used} is read after the traffic (a note says what it said).
  */
-final class NftQuotaEvaluator implements MatchEvaluator {
+final class NftQuotaEvaluator implements MatchEvaluator, KeyedExpression {
     private final NftQuotaMatch quota;
 
     NftQuotaEvaluator(NftQuotaMatch quota) {
@@ -34,6 +34,12 @@ final class NftQuotaEvaluator implements MatchEvaluator {
                     + (quota.used() > 0 ? " (the listing, taken after the traffic, says used " + quota.used()
                     + " bytes)" : ""));
         }
+        return evaluate(e, key);
+    }
+
+    @Override
+    public boolean evaluate(Evaluation e, String key) {
+        var before = e.state().nthCount(key);
         long consumed = before.orElse(0) + e.packet.length();
         e.state().record(new StateUpdate.QuotaConsume(key, e.packet.length()));
         boolean matched = overQuota(consumed) == quota.over();
@@ -50,7 +56,12 @@ final class NftQuotaEvaluator implements MatchEvaluator {
 
     @Override
     public Mismatch explain(Evaluation e) {
-        // test() recorded this packet's consumption
-        return new Mismatch(quota.text(), describe(e.state().nthCount(key(e)).orElse(0), e.packet.length()));
+        return explain(e, key(e));
+    }
+
+    @Override
+    public Mismatch explain(Evaluation e, String key) {
+        // evaluate() recorded this packet's consumption
+        return new Mismatch(quota.text(), describe(e.state().nthCount(key).orElse(0), e.packet.length()));
     }
 }

@@ -159,4 +159,20 @@ public final class RuleState implements StateStore {
     public void putIpsetMember(IpsetKey key, IpsetMember member) {
         ipsetMembers.put(key, member);
     }
+
+    @Override
+    public int liveIpsetMembers(String set, long nanos) {
+        int n = 0;
+        for (Map.Entry<IpsetKey, IpsetMember> m : ipsetMembers.entrySet()) {
+            if (m.getKey().set().equals(set) && m.getValue().liveAt(nanos)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Every element SET targets and set statements changed, with what they last did to it. */
+    Map<IpsetKey, IpsetMember> ipsetMembers() {
+        return java.util.Collections.unmodifiableMap(ipsetMembers);
+    }
 }

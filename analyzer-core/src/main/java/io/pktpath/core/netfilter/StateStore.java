@@ -42,4 +42,7 @@ public interface StateStore {
     java.util.Optional<IpsetMember> ipsetMember(IpsetKey key);
 
     void putIpsetMember(IpsetKey key, IpsetMember member);
+
+    /** How many elements of {@code set} changes added and left in it at capture time {@code nanos}. */
+    int liveIpsetMembers(String set, long nanos);
 }

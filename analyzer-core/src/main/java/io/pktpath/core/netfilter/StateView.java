@@ -157,4 +157,20 @@ final class StateView implements StateStore {
         }
         ipsetMembers.put(key, member);
     }
+
+    @Override
+    public int liveIpsetMembers(String set, long nanos) {
+        if (ipsetMembers == null) {
+            return committed.liveIpsetMembers(set, nanos);
+        }
+        Map<IpsetKey, IpsetMember> all = new HashMap<>(committed.ipsetMembers());
+        all.putAll(ipsetMembers);
+        int n = 0;
+        for (Map.Entry<IpsetKey, IpsetMember> m : all.entrySet()) {
+            if (m.getKey().set().equals(set) && m.getValue().liveAt(nanos)) {
+                n++;
+            }
+        }
+        return n;
+    }
 }

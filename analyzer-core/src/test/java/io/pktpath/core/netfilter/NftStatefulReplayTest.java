@@ -227,6 +227,31 @@ class NftStatefulReplayTest {
                 + " is never confirmed and leaves the list at the next count, a closed one too");
     }
 
+    @Test
+    void aLimitBeforeAConditionSpendsItsTokensAlsoOnThePacketsTheConditionTurnsAway() {
+        NftNativeReplay after = NftNativeReplay.of(NftRulesetParser.parse("nft.txt", """
+                table inet pkp_st {
+                	chain input {
+                		type filter hook input priority filter; policy accept;
+                		meta l4proto udp limit rate 1/minute burst 2 packets udp dport 5020 accept
+                		udp dport 5020-5021 drop
+                	}
+                }
+                """).value());
+        assertEquals(Optional.empty(), after.refusal("inet pkp_st input"));
+        CompiledRuleset v4 = CompiledRuleset.compile(after.ruleset(IpFamily.V4));
+        RuleState state = new RuleState();
+        List<String> out = new ArrayList<>();
+        for (Packet p : List.of(udp(5021, 60, 0), udp(5021, 60, 0.1), udp(5020, 60, 0.2))) {
+            TableResult r = v4.walkChain(Hook.INPUT, "inet pkp_st", "input", p, Optional.empty(),
+                    new WalkContext(FACTS, ChoiceOracle.FIRST, state, new ArrayList<>(), false, new ArrayList<>()));
+            state.commit(r.stateUpdates());
+            out.add(r.verdict().toString());
+        }
+        assertEquals(List.of("DROP", "DROP", "DROP"), out, "the two datagrams to 5021 paid the bucket's two packets"
+                + " before their port turned them away: none is left for 5020");
+    }
+
     private static final NftNativeReplay COUNT = NftNativeReplay.of(NftRulesetParser.parse("nft.txt", """
             table inet pkp_ct {
             	chain input {

@@ -47,6 +47,9 @@ public final class ContentSniffer {
             return Recognition.unknown("binary file that is not a pcap or pcapng capture");
         }
         List<String> lines = significantLines(text);
+        if (lines.isEmpty()) {
+            return Recognition.unknown("comments only");
+        }
         String first = lines.get(0);
         if (conntrackEvents(lines)) {
             return Recognition.of(InputKind.CONNTRACK_EVENTS);

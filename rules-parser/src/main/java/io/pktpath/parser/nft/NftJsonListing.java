@@ -154,6 +154,7 @@ final class NftJsonListing {
         List<String> keyTypes = types(s.get("type").orElse(null));
         List<String> dataTypes = types(s.get("map").orElse(null));
         add("\t\ttype " + String.join(" . ", keyTypes) + (map ? " : " + String.join(" . ", dataTypes) : ""), s);
+        s.number("size").ifPresent(n -> add("\t\tsize " + n, s));
         List<String> flags = types(s.get("flags").orElse(null));
         if (!flags.isEmpty()) {
             add("\t\tflags " + String.join(",", flags), s);

@@ -21,8 +21,8 @@ import static io.pktpath.parser.nft.NftJsonExpressions.value;
  * Writes a rule's {@code expr} list of libnftables' JSON as the rule text {@code nft list ruleset} prints: matches,
  * {@code counter}, {@code log}, {@code limit}, {@code quota}, {@code ct count}, {@code reject}, verdicts, {@code vmap},
  * {@code dnat}/{@code snat}/{@code masquerade}/{@code redirect}, {@code mangle} ({@code meta mark set}),
- * {@code notrack}; a statement it cannot write is reported and written {@code unrendered-KEY}, a word the translation
- * refuses, so the rule is never lost.
+ * {@code notrack}, set statements and {@code meter}; a statement it cannot write is reported and written
+ * {@code unrendered-KEY}, a word the translation refuses, so the rule is never lost.
  */
 final class NftJsonStatements {
     /** The word a statement the renderer cannot write becomes, followed by its key. */
@@ -31,7 +31,7 @@ final class NftJsonStatements {
     private static final Set<String> NAT_MEMBERS = Set.of("family", "addr", "port", "flags");
     private static final String STATEMENTS = "match, counter, log, limit, quota, ct count, reject, accept, drop, return, "
             + "jump, goto, vmap, "
-            + "dnat, snat, masquerade, redirect, mangle, notrack, set or xt";
+            + "dnat, snat, masquerade, redirect, mangle, notrack, set, meter or xt";
 
     private NftJsonStatements() {
     }
@@ -107,6 +107,7 @@ final class NftJsonStatements {
             case "reject" -> reject(body, family);
             case "dnat", "snat", "masquerade", "redirect" -> nat(key, body);
             case "set" -> setStatement(object(body, "{\"op\": ..., \"elem\": ..., \"set\": ...}"), family);
+            case "meter" -> meter(object(body, "{\"name\": ..., \"key\": ..., \"stmt\": ...}"), family);
             default -> throw new Unrendered(item, "statement '" + key + "' is not rendered", STATEMENTS);
         };
     }
@@ -176,6 +177,33 @@ final class NftJsonStatements {
         String set = NftJsonExpressions.string(s, "set");
         JsonValue elem = NftJsonExpressions.member(s, "elem");
         StringBuilder b = new StringBuilder(op).append(' ').append(set.startsWith("@") ? set : "@" + set).append(" { ");
+        key(b, elem);
+        if (s.get("stmt").orElse(null) instanceof JsonValue.JsonArray stmts) {
+            for (JsonValue st : stmts.items()) {
+                b.append(' ').append(statement(st, family));
+            }
+        }
+        return b.append(" }").toString();
+    }
+
+    /**
+     * A meter, as nft prints it: {@code meter NAME size N { KEY [timeout Ns] STATEMENT }} ({@code "key"} as a set
+     * statement's {@code "elem"}, {@code "stmt"} one statement).
+     */
+    private static String meter(JsonValue.JsonObject m, NftFamily family) throws Unrendered {
+        StringBuilder b = new StringBuilder("meter ").append(NftJsonExpressions.string(m, "name"));
+        m.number("size").ifPresent(n -> b.append(" size ").append(n));
+        b.append(" { ");
+        key(b, NftJsonExpressions.member(m, "key"));
+        JsonValue stmt = NftJsonExpressions.member(m, "stmt");
+        for (JsonValue st : stmt instanceof JsonValue.JsonArray a ? a.items() : List.of(stmt)) {
+            b.append(' ').append(statement(st, family));
+        }
+        return b.append(" }").toString();
+    }
+
+    /** A set statement's or meter's key: {@code KEY}, or {@code {"elem": {"val": KEY, "timeout": N}}} as KEY timeout Ns. */
+    private static void key(StringBuilder b, JsonValue elem) throws Unrendered {
         if (elem instanceof JsonValue.JsonObject o && o.get("elem").isPresent()) {
             JsonValue.JsonObject inner = object(o.get("elem").get(), "{\"val\": KEY, \"timeout\": N}");
             b.append(selector(NftJsonExpressions.member(inner, "val")).text());
@@ -183,12 +211,6 @@ final class NftJsonStatements {
         } else {
             b.append(selector(elem).text());
         }
-        if (s.get("stmt").orElse(null) instanceof JsonValue.JsonArray stmts) {
-            for (JsonValue st : stmts.items()) {
-                b.append(' ').append(statement(st, family));
-            }
-        }
-        return b.append(" }").toString();
     }
 
     /** {@code log [prefix "P"] [group N] [snaplen N] [queue-threshold N] [level L] [flags F]}, nft's order. */

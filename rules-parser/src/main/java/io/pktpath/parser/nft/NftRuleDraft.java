@@ -27,8 +27,9 @@ import java.util.function.Function;
  * read its words: {@code -p PROTO}, the matches before and after the one that has alternatives (an anonymous set
  * iptables cannot list in one rule: one rule per element), the verdict or statement target (a set statement, a mark or a
  * {@code ct mark set} followed by a verdict, or a {@code ct mark set} followed by a NAT statement: both, as a
- * {@link StatementVerdict}), its {@code limit}, {@code quota} and {@code ct count} expressions (the last matches, as the
- * kernel evaluates them after the conditions before them), and whether the rule can never match this family. One draft
+ * {@link StatementVerdict}), its {@code limit}, {@code quota} and {@code ct count} expressions (placed among the
+ * matches where the rule reads them, as the kernel evaluates a rule's expressions in order), and whether the rule can
+ * never match this family. One draft
  * serves one translation and is then dropped.
  */
 final class NftRuleDraft {
@@ -56,8 +57,17 @@ final class NftRuleDraft {
     private String why;
     /** The rule's {@code limit}, {@code quota} and {@code ct count} expressions, in order: its last matches. */
     private final List<Match> stateful = new ArrayList<>(1);
-    /** Counts the conditions added or changed: one read after a stateful expression is refused. */
+    /** Counts the conditions added or changed. */
     private int conditionChanges;
+    /** Where each stateful expression stands: how many fixed and tail matches were read before it. */
+    private final List<int[]> statefulAt = new ArrayList<>(1);
+    /**
+     * A condition read after a stateful expression that cannot follow it in the rule's matches (a protocol or family
+     * the iptables form tests first, a set of values), as its kind; null when none was.
+     */
+    private String misplaced;
+    /** The rule named its family ({@code ip saddr}, {@code ip6 daddr}): nft tests it there, once. */
+    private boolean familyNamed;
     private final IptablesRuleReader reader;
 
     /**
@@ -99,12 +109,18 @@ final class NftRuleDraft {
 
     /** The rule can never match this family (it names the other one, or two protocols). */
     void neverMatches() {
+        misplace("a family or protocol test");
         conditionChanges++;
         never = true;
     }
 
     /** The rule applies only to family {@code f}: for the other it never matches. */
     void onlyFamily(IpFamily f) {
+        if (family != f || table.family() == NftFamily.INET && !familyNamed) {
+            // an inet table tests the family (nft's meta nfproto dependency) where the rule first names it
+            misplace("a family test");
+        }
+        familyNamed = true;
         if (family != f) {
             conditionChanges++;
             never = true;
@@ -113,6 +129,9 @@ final class NftRuleDraft {
 
     /** The rule matches protocol {@code name} only; a different protocol named before means it never matches. */
     void protocolIs(String name) {
+        if (!name.equals(protocol)) {
+            misplace("a protocol test");
+        }
         conditionChanges++;
         if (protocol != null && !protocol.equals(name)) {
             never = true;
@@ -122,6 +141,7 @@ final class NftRuleDraft {
 
     /** The rule matches one of these protocols ({@code -p icmp}, {@code -p ipv6-icmp}), one rule each. */
     void protocolOneOf(List<String> options) {
+        misplace("a set of protocols");
         conditionChanges++;
         alternatives = List.copyOf(options);
         protocolAlternatives = true;
@@ -145,6 +165,7 @@ final class NftRuleDraft {
             each.add(alternative + " " + match.apply(proto));
         }
         alternatives = List.copyOf(each);
+        misplace("a set of values");
         conditionChanges++;
         return true;
     }
@@ -189,6 +210,7 @@ final class NftRuleDraft {
         if (neg || alternatives != null) {
             return false;
         }
+        misplace("a set of values");
         alternatives = elements.stream().map(e -> prefix + e).toList();
         return true;
     }
@@ -202,10 +224,27 @@ final class NftRuleDraft {
             return false;
         }
         stateful.add(m);
+        statefulAt.add(new int[] {fixed.size(), tail.size()});
         return true;
     }
 
-    /** True once the rule has a {@code limit}, {@code quota} or {@code ct count}: no condition may follow it. */
+    /** Notes that a condition of {@code kind} was read, which cannot follow a stateful expression if one was. */
+    private void misplace(String kind) {
+        if (!stateful.isEmpty() && misplaced == null) {
+            misplaced = kind;
+        }
+    }
+
+    /**
+     * Why a condition read after a stateful expression cannot be replayed after it (its iptables form would test it
+     * first): {@code a protocol test}, {@code a family test}, {@code a set of values}; empty when every condition
+     * after one can be.
+     */
+    Optional<String> misplacedCondition() {
+        return Optional.ofNullable(misplaced);
+    }
+
+    /** True once the rule has a {@code limit}, {@code quota} or {@code ct count} (or a set element with one). */
     boolean hasStateful() {
         return !stateful.isEmpty();
     }
@@ -310,8 +349,12 @@ final class NftRuleDraft {
             }
             List<Match> matches = named(parsed.get().matches());
             if (!stateful.isEmpty()) {
-                matches = new ArrayList<>(matches);
-                matches.addAll(stateful);
+                Optional<List<Match>> placed = placeStateful(variant, matches);
+                if (placed.isEmpty()) {
+                    return new NftRuleTranslator.Refused("its conditions before a stateful expression are not valid"
+                            + " as iptables matches");
+                }
+                matches = placed.get();
             }
             out.add(new Rule(table.qualifiedName(), chain, position, span, text, matches, made,
                     Optional.empty(), Optional.empty(), Optional.empty()));
@@ -349,25 +392,68 @@ final class NftRuleDraft {
 
     /** The variant's conditions (and the statement's target, if any) as iptables-save reads them. */
     private Optional<Rule> parsed(String variant) {
-        // what String.join(" ", args(variant)) + " " + statement writes, in one builder
+        StringBuilder line = conditions(variant, statefulAt.size());
+        if (statement != null) {
+            line.append(' ').append(statement);
+        }
+        return reader.read(isNat() ? "nat" : "filter", line.toString());
+    }
+
+    /**
+     * The variant's conditions read before the {@code upTo}-th stateful expression (all: {@code statefulAt.size()}),
+     * in the order the rule reads them around its stateful expressions: {@code -p}, the fixed matches and the variant
+     * and the tail matches before the first, then each later stretch's fixed and tail matches.
+     */
+    private StringBuilder conditions(String variant, int upTo) {
         StringBuilder line = new StringBuilder(128);
         int words = 0;
         if (protocol != null) {
             line.append("-p ").append(protocol);
             words++;
         }
-        for (String match : fixed) {
-            (words++ == 0 ? line : line.append(' ')).append(match);
+        int fixedFrom = 0;
+        int tailFrom = 0;
+        for (int k = 0; k <= upTo; k++) {
+            // the stretch before the k-th stateful expression (the last: after every one)
+            int fixedTo = k < statefulAt.size() ? statefulAt.get(k)[0] : fixed.size();
+            int tailTo = k < statefulAt.size() ? statefulAt.get(k)[1] : tail.size();
+            for (String match : fixed.subList(fixedFrom, fixedTo)) {
+                (words++ == 0 ? line : line.append(' ')).append(match);
+            }
+            if (k == 0 && !variant.isEmpty()) {
+                (words++ == 0 ? line : line.append(' ')).append(variant);
+            }
+            for (String match : tail.subList(tailFrom, tailTo)) {
+                (words++ == 0 ? line : line.append(' ')).append(match);
+            }
+            fixedFrom = fixedTo;
+            tailFrom = tailTo;
         }
-        if (!variant.isEmpty()) {
-            (words++ == 0 ? line : line.append(' ')).append(variant);
+        return line;
+    }
+
+    /**
+     * The rule's matches with its stateful expressions where the rule reads them (at the end when no condition
+     * follows them), {@code matches} being those of all its conditions in {@link #conditions} order; empty when a
+     * stretch before one is not valid as iptables matches.
+     */
+    private Optional<List<Match>> placeStateful(String variant, List<Match> matches) {
+        List<Match> out = new ArrayList<>(matches.size() + stateful.size());
+        int taken = 0;
+        for (int k = 0; k < stateful.size(); k++) {
+            int before = matches.size();
+            if (statefulAt.get(k)[0] != fixed.size() || statefulAt.get(k)[1] != tail.size()) {
+                Optional<Rule> prefix = reader.read(isNat() ? "nat" : "filter", conditions(variant, k).toString());
+                if (prefix.isEmpty()) {
+                    return Optional.empty();
+                }
+                before = named(prefix.get().matches()).size();
+            }
+            out.addAll(matches.subList(taken, Math.max(taken, before)));
+            taken = Math.max(taken, before);
+            out.add(stateful.get(k));
         }
-        for (String match : tail) {
-            (words++ == 0 ? line : line.append(' ')).append(match);
-        }
-        if (statement != null) {
-            line.append(' ').append(statement);
-        }
-        return reader.read(isNat() ? "nat" : "filter", line.toString());
+        out.addAll(matches.subList(taken, matches.size()));
+        return Optional.of(out);
     }
 }

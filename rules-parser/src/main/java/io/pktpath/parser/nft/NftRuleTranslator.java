@@ -145,6 +145,7 @@ public final class NftRuleTranslator {
                 case "dnat", "snat", "masquerade", "redirect" -> NftStatements.nat(d, w, i);
                 case "notrack" -> NftStatements.notrack(d, i);
                 case "add", "update", "delete" -> NftSetStatement.read(d, w, i);
+                case "meter" -> NftSetStatement.meter(d, w, i);
                 default -> NftStatements.verdict(d, w, i);
             };
             if (i < 0) {
@@ -154,10 +155,10 @@ public final class NftRuleTranslator {
             if (i > w.size()) {
                 return Optional.of("'" + word + "' lacks its value");
             }
-            if (stateful && d.conditions() != conditions) {
+            if (stateful && d.conditions() != conditions && d.misplacedCondition().isPresent()) {
                 return Optional.of("'" + String.join(" ", w.subList(before, i)) + "' after limit, quota or ct count"
-                        + " is not replayed: the kernel evaluates that expression before it, for packets the condition"
-                        + " would not let reach it");
+                        + " is not replayed: " + d.misplacedCondition().get() + " there would be tested before the"
+                        + " expression, which the kernel evaluates first, also for packets the condition turns away");
             }
         }
         return Optional.empty();

@@ -3,6 +3,8 @@ package io.pktpath.parser.nft;
 import io.pktpath.parser.diag.SourceSpan;
 import io.pktpath.parser.ipset.IpSet;
 import io.pktpath.parser.ipset.SetType;
+import io.pktpath.parser.iptables.match.Match;
+import io.pktpath.parser.iptables.match.NftSetElementMatch;
 import io.pktpath.parser.net.IpFamily;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +19,18 @@ import java.util.regex.Pattern;
  * is {@code --add-set} (an existing element keeps its timeout), {@code update} {@code --add-set --exist} (it is
  * refreshed), {@code delete} {@code --del-set}; a key of {@code ip|ip6 saddr|daddr} is the direction {@code src|dst}.
  * A verdict after it in the same rule makes the rule's target the statement then the verdict
- * ({@link io.pktpath.parser.iptables.target.StatementVerdict}, {@link NftRuleDraft#rules}).
+ * ({@link io.pktpath.parser.iptables.target.StatementVerdict}, {@link NftRuleDraft#rules}). An element with a
+ * {@code limit}, {@code quota} or {@code ct count} ({@code add @set { ip saddr limit rate over 3/minute }}), and a
+ * {@code meter}, are the rule's last match instead ({@link io.pktpath.parser.iptables.match.NftSetElementMatch}), as
+ * nft_dynset decides by the element's expression whether the rule goes on.
  */
 final class NftSetStatement {
     /** A set statement naming its set: the statement and the set's name. */
     static final Pattern REFERENCE = Pattern.compile("(?:^|\\s)(add|update|delete) @([^\\s{}]+)");
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?"
             + "(?:(\\d+)ms)?");
-    private static final List<String> STATEFUL = List.of("limit", "counter", "quota", "ct", "last");
+    /** nft's meter without a size: {@code NFT_METER_DEFAULT_SIZE} (nft lists it as {@code size 65535}). */
+    private static final long METER_SIZE = 65_535;
 
     private NftSetStatement() {
     }
@@ -110,30 +116,35 @@ final class NftSetStatement {
             d.refuse("the set " + ref + " of '" + said + "' is not in table " + d.table().qualifiedName());
             return -1;
         }
+        List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
+        if (!op.equals("delete") && (words.contains("limit") || words.contains("quota") || words.contains("ct"))) {
+            return stateful(d, said, words, op, set.get(), i + 3);
+        }
         Model model = model(d.table(), set.get(), "");
         if (model instanceof Unmodelled u) {
             d.refuse(u.reason());
             return -1;
         }
-        List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
         if (words.contains(".")) {
             d.refuse("'" + said + "' has a concatenated key: not replayed");
             return -1;
         }
-        for (String stateful : STATEFUL) {
+        for (String stateful : List.of("counter", "last")) {
             if (words.contains(stateful)) {
-                d.refuse("'" + said + "' keeps a " + stateful + " per element (a meter): not replayed");
+                d.refuse("'" + said + "' keeps a " + stateful + " per element: not replayed");
                 return -1;
             }
         }
-        if (words.size() < 2 || !(words.get(0).equals("ip") || words.get(0).equals("ip6"))
-                || !(words.get(1).equals("saddr") || words.get(1).equals("daddr"))) {
-            d.refuse("'" + said + "': only the keys ip saddr, ip daddr, ip6 saddr and ip6 daddr are replayed");
+        Optional<IpFamily> keyFamily = keyFamily(d, said, words);
+        if (keyFamily.isEmpty()) {
             return -1;
         }
-        IpFamily keyFamily = words.get(0).equals("ip") ? IpFamily.V4 : IpFamily.V6;
-        if (keyFamily != ((Modelled) model).set().family()) {
+        if (keyFamily.get() != ((Modelled) model).set().family()) {
             d.refuse("'" + said + "': the key " + words.get(0) + " " + words.get(1) + " is not of the set's type");
+            return -1;
+        }
+        if (words.contains("limit") || words.contains("quota") || words.contains("ct")) {
+            d.refuse("'" + said + "': delete with a stateful expression is not replayed");
             return -1;
         }
         String timeout = "";
@@ -152,7 +163,7 @@ final class NftSetStatement {
                     + "' in the element is not replayed");
             return -1;
         }
-        d.onlyFamily(keyFamily);
+        d.onlyFamily(keyFamily.get());
         String name = ipsetName(d.table(), set.get().name());
         String direction = words.get(1).equals("saddr") ? "src" : "dst";
         d.statement(switch (op) {
@@ -161,6 +172,248 @@ final class NftSetStatement {
             default -> "-j SET --del-set " + name + " " + direction;
         });
         return i + 3;
+    }
+
+    /**
+     * The set an element with a stateful expression is kept in, as the statement or the meter names it ({@code named}:
+     * the table's set a statement names, null for a meter).
+     */
+    private record Target(String ipset, String shown, String named, boolean update, long size, boolean timeouts,
+                          long defaultTimeout) {
+    }
+
+    /** A set statement that fills a set: its operation and its element's words. */
+    private static final Pattern FILLS = Pattern.compile("(?:^|\\s)(add|update) @(\\S+) \\{([^{}]*)\\}");
+    /** An element's key and timeout, before its expression. */
+    private static final Pattern KEY_AND_TIMEOUT = Pattern.compile("^\\S+ \\S+(?: \\. \\S+ \\S+)*(?: timeout \\S+)?\\s*");
+
+    /**
+     * Why {@code expression} cannot be kept per element of {@code set}: another set statement of the table fills the
+     * set with a different expression or none (nft_dynset evaluates the expression an element was created with, which
+     * the replay would not know); empty when every one agrees.
+     */
+    private static Optional<String> mixed(NftTable table, String set, String expression) {
+        for (NftChain c : table.chains()) {
+            for (NftRule r : c.rules()) {
+                Matcher m = FILLS.matcher(r.text());
+                while (m.find()) {
+                    String other = KEY_AND_TIMEOUT.matcher(m.group(3).strip()).replaceFirst("");
+                    if (m.group(2).equals(set) && !other.equals(expression)) {
+                        return Optional.of("the set @" + set + " is also filled by '" + m.group(0).strip()
+                                + "', whose elements carry " + (other.isEmpty() ? "no expression" : "'" + other + "'")
+                                + ": not replayed (an element keeps the expression of the statement that created it)");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code add|update @set { KEY [timeout T] STATEFUL }} on the table's {@code set}: its type must be the key's (a
+     * concatenation {@code ipv4_addr . inet_service} for {@code ip saddr . tcp dport}), not an interval set.
+     */
+    private static int stateful(NftRuleDraft d, String said, List<String> words, String op, NftSet set, int next) {
+        Map<String, String> declared = set.declarations();
+        Optional<Key> key = key(d, said, words);
+        if (key.isEmpty()) {
+            return -1;
+        }
+        String type = declared.getOrDefault("type", "");
+        if (!type.equals(key.get().type())) {
+            d.refuse("'" + said + "': the key " + key.get().text() + " (" + key.get().type() + ") is not of the set's"
+                    + " type (" + type + ")");
+            return -1;
+        }
+        List<String> flags = List.of(declared.getOrDefault("flags", "").split(","));
+        if (flags.contains("interval")) {
+            d.refuse("the dynamic set @" + set.name() + " has flags interval: not replayed");
+            return -1;
+        }
+        boolean timeouts = declared.containsKey("timeout") || flags.contains("timeout");
+        long size = declared.containsKey("size") ? number(declared.get("size")) : 0;
+        if (size < 0) {
+            d.refuse("the dynamic set @" + set.name() + " has size '" + declared.get("size") + "'");
+            return -1;
+        }
+        long defaultTimeout = 0;
+        if (timeouts && declared.containsKey("timeout")) {
+            Optional<Long> t = seconds(declared.get("timeout"));
+            if (t.isEmpty()) {
+                d.refuse("the dynamic set @" + set.name() + " has timeout '" + declared.get("timeout")
+                        + "': only whole seconds are replayed");
+                return -1;
+            }
+            defaultTimeout = t.get();
+        }
+        return element(d, said, words, key.get(), new Target(ipsetName(d.table(), set.name()), "@" + set.name(),
+                set.name(), op.equals("update"), size, timeouts, defaultTimeout), next);
+    }
+
+    /**
+     * An element's key: its parts ({@code ip saddr}, {@code tcp dport}) joined by {@code .}, the family of its
+     * addresses, nft's type of it ({@code ipv4_addr . inet_service}) and the index of the word after it.
+     */
+    private record Key(List<String> parts, IpFamily family, String type, int end) {
+        String text() {
+            return String.join(" . ", parts);
+        }
+    }
+
+    /**
+     * Reads the key the element's words start with: {@code ip|ip6 saddr|daddr} and {@code tcp|udp sport|dport} parts
+     * joined by {@code .}, at least one an address, every address of one family; empty (refused) otherwise.
+     */
+    private static Optional<Key> key(NftRuleDraft d, String said, List<String> words) {
+        List<String> parts = new java.util.ArrayList<>();
+        List<String> types = new java.util.ArrayList<>();
+        IpFamily family = null;
+        int at = 0;
+        while (true) {
+            String a = at < words.size() ? words.get(at) : "";
+            String b = at + 1 < words.size() ? words.get(at + 1) : "";
+            IpFamily f = a.equals("ip") ? IpFamily.V4 : a.equals("ip6") ? IpFamily.V6 : null;
+            boolean address = f != null && (b.equals("saddr") || b.equals("daddr"));
+            boolean port = (a.equals("tcp") || a.equals("udp")) && (b.equals("sport") || b.equals("dport"));
+            if (!address && !port || address && family != null && family != f) {
+                d.refuse("'" + said + "': only keys of ip saddr, ip daddr, ip6 saddr and ip6 daddr (of one family),"
+                        + " alone or joined with tcp|udp sport|dport by '.', are replayed");
+                return Optional.empty();
+            }
+            if (address) {
+                family = f;
+            }
+            parts.add(a + " " + b);
+            types.add(address ? (f == IpFamily.V4 ? "ipv4_addr" : "ipv6_addr") : "inet_service");
+            at += 2;
+            if (at >= words.size() || !words.get(at).equals(".")) {
+                break;
+            }
+            at++;
+        }
+        if (family == null) {
+            d.refuse("'" + said + "': a key without an address is not replayed");
+            return Optional.empty();
+        }
+        return Optional.of(new Key(List.copyOf(parts), family, String.join(" . ", types), at));
+    }
+
+    /** The family of the key {@code ip|ip6 saddr|daddr} the element's words start with; empty (refused) otherwise. */
+    private static Optional<IpFamily> keyFamily(NftRuleDraft d, String said, List<String> words) {
+        if (words.size() < 2 || !(words.get(0).equals("ip") || words.get(0).equals("ip6"))
+                || !(words.get(1).equals("saddr") || words.get(1).equals("daddr"))) {
+            d.refuse("'" + said + "': only the keys ip saddr, ip daddr, ip6 saddr and ip6 daddr are replayed");
+            return Optional.empty();
+        }
+        return Optional.of(words.get(0).equals("ip") ? IpFamily.V4 : IpFamily.V6);
+    }
+
+    /**
+     * The element {@code KEY [timeout T] STATEFUL} of a set statement or meter ({@code words}, its key checked) as an
+     * {@link NftSetElementMatch}, the rule's last match; returns {@code next}, or -1 when refused (also when the
+     * expression lacks a value).
+     */
+    private static int element(NftRuleDraft d, String said, List<String> words, Key key, Target target, int next) {
+        IpFamily family = key.family();
+        int at = key.end();
+        long timeout = target.defaultTimeout();
+        if (at < words.size() && words.get(at).equals("timeout")) {
+            Optional<Long> seconds = at + 1 < words.size() ? seconds(words.get(at + 1)) : Optional.empty();
+            if (seconds.isEmpty() || !target.timeouts()) {
+                d.refuse("'" + said + "': the timeout is not whole seconds, or the set has no timeouts");
+                return -1;
+            }
+            timeout = seconds.get();
+            at += 2;
+        }
+        Match[] read = new Match[1];
+        int end = at < words.size() ? NftStatefulExpressions.read(d, words, at, (m, word, after) -> {
+            read[0] = m;
+            return after;
+        }) : -1;
+        if (end < 0 || end > words.size()) {
+            d.refuse("'" + said + "': '" + String.join(" ", words.subList(at, words.size()))
+                    + "' in the element is not replayed" + d.why().map(w -> " (" + w + ")").orElse(""));
+            return -1;
+        }
+        if (end != words.size()) {
+            d.refuse("'" + said + "': '" + String.join(" ", words.subList(end, words.size()))
+                    + "' after the element's " + String.join(" ", words.subList(at, end))
+                    + " is not replayed (one stateful expression per element is)");
+            return -1;
+        }
+        if (target.named() != null) {
+            Optional<String> mixed = mixed(d.table(), target.named(), String.join(" ", words.subList(at, end)));
+            if (mixed.isPresent()) {
+                d.refuse(mixed.get());
+                return -1;
+            }
+        }
+        d.onlyFamily(family);
+        for (String part : key.parts()) {
+            if (part.startsWith("tcp ") || part.startsWith("udp ")) {
+                // nft's payload dependency of a port: the rule matches that protocol only
+                d.protocolIs(part.substring(0, 3));
+            }
+        }
+        NftSetElementMatch match = new NftSetElementMatch(target.ipset(), target.shown(), family, key.parts(),
+                target.update(), timeout, target.size(), read[0], said);
+        if (!d.stateful(match)) {
+            d.refuse("'" + said + "' after a statement or a verdict is not replayed (nft runs the statement first)");
+            return -1;
+        }
+        return next;
+    }
+
+    /**
+     * Reads {@code meter NAME [size N] { KEY [timeout T] STATEFUL }} at {@code w[i]}: nft keeps it in a set of its own
+     * (named NAME, {@code size} elements, 65535 when none is given) whose elements are updated, their timeout refreshed,
+     * when the key has a timeout, and added otherwise (nft's {@code dynset update} and {@code dynset add}).
+     */
+    static int meter(NftRuleDraft d, List<String> w, int i) {
+        if (i + 2 >= w.size()) {
+            return w.size() + 1;
+        }
+        String name = w.get(i + 1);
+        int at = i + 2;
+        long size = METER_SIZE;
+        if (w.get(at).equals("size")) {
+            size = at + 1 < w.size() ? number(w.get(at + 1)) : -1;
+            at += 2;
+            if (size < 0) {
+                d.refuse("meter " + name + ": size '" + (at - 1 < w.size() ? w.get(at - 1) : "") + "' is not a number");
+                return -1;
+            }
+        }
+        if (at >= w.size()) {
+            return w.size() + 1;
+        }
+        String element = w.get(at);
+        String said = String.join(" ", w.subList(i, at + 1));
+        if (!NftRuleTokens.isSet(element)) {
+            d.refuse("'" + said + "' is not 'meter NAME [size N] { key stateful }'");
+            return -1;
+        }
+        if (d.hasStatementOrVerdict()) {
+            d.refuse("'" + said + "' follows another statement or verdict: one statement per rule is replayed");
+            return -1;
+        }
+        List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
+        Optional<Key> key = key(d, said, words);
+        if (key.isEmpty()) {
+            return -1;
+        }
+        boolean timed = words.size() > key.get().end() && words.get(key.get().end()).equals("timeout");
+        return element(d, said, words, key.get(), new Target(ipsetName(d.table(), name), "meter " + name, null, timed, size, timed,
+                0), at + 1);
+    }
+
+    /** A decimal count; -1 when not one. */
+    private static long number(String text) {
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(text);
     }
 
     /** nft's duration ({@code 5s}, {@code 1m}, {@code 1h30m}, {@code 2d}) in seconds; empty when not whole seconds. */

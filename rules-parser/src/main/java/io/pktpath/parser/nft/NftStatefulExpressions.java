@@ -28,8 +28,29 @@ final class NftStatefulExpressions {
     private NftStatefulExpressions() {
     }
 
+    /** What a reader does with the expression it read: add it to the rule, or keep it for a set element. */
+    @FunctionalInterface
+    interface Sink {
+        /** Takes {@code m}, named {@code word}, read up to {@code next}; returns the index to go on at, -1 refused. */
+        int take(Match m, String word, int next);
+    }
+
+    /** The limit, quota or ct count at {@code w[i]} (their readers' words), given to {@code sink}. */
+    static int read(NftRuleDraft d, List<String> w, int i, Sink sink) {
+        return switch (w.get(i)) {
+            case "limit" -> limit(d, w, i, sink);
+            case "quota" -> quota(d, w, i, sink);
+            case "ct" -> i + 1 < w.size() && w.get(i + 1).equals("count") ? count(d, w, i, sink) : -1;
+            default -> -1;
+        };
+    }
+
     /** {@code limit rate [over] N/UNIT [burst B packets]} or its byte form, at {@code w[i] == "limit"}. */
     static int limit(NftRuleDraft d, List<String> w, int i) {
+        return limit(d, w, i, (m, word, next) -> add(d, m, word, next));
+    }
+
+    private static int limit(NftRuleDraft d, List<String> w, int i, Sink sink) {
         if (i + 1 < w.size() && w.get(i + 1).equals("name")) {
             d.refuse("a named limit object (limit name ...) is not replayed");
             return -1;
@@ -88,12 +109,16 @@ final class NftStatefulExpressions {
             burst = !bytes && b.getAsLong() == 0 ? NftLimitMatch.DEFAULT_PACKET_BURST : b.getAsLong();
             at += 3;
         }
-        return add(d, new NftLimitMatch(count.getAsLong(), per, burst, bytes, over,
+        return sink.take(new NftLimitMatch(count.getAsLong(), per, burst, bytes, over,
                 String.join(" ", w.subList(i, at))), "limit", at);
     }
 
     /** {@code quota [over|until] N UNIT [used M UNIT]}, at {@code w[i] == "quota"}. */
     static int quota(NftRuleDraft d, List<String> w, int i) {
+        return quota(d, w, i, (m, word, next) -> add(d, m, word, next));
+    }
+
+    private static int quota(NftRuleDraft d, List<String> w, int i, Sink sink) {
         if (i + 1 < w.size() && w.get(i + 1).equals("name")) {
             d.refuse("a named quota object (quota name ...) is not replayed");
             return -1;
@@ -123,12 +148,16 @@ final class NftStatefulExpressions {
             used = u.getAsLong();
             at += 3;
         }
-        return add(d, new NftQuotaMatch(bytes.getAsLong(), used, over, String.join(" ", w.subList(i, at))), "quota",
+        return sink.take(new NftQuotaMatch(bytes.getAsLong(), used, over, String.join(" ", w.subList(i, at))), "quota",
                 at);
     }
 
     /** {@code ct count [over] N}, at {@code w[i] == "ct"} and {@code w[i + 1] == "count"}. */
     static int count(NftRuleDraft d, List<String> w, int i) {
+        return count(d, w, i, (m, word, next) -> add(d, m, word, next));
+    }
+
+    private static int count(NftRuleDraft d, List<String> w, int i, Sink sink) {
         int at = i + 2;
         boolean over = at < w.size() && w.get(at).equals("over");
         if (over) {
@@ -142,7 +171,7 @@ final class NftStatefulExpressions {
             return -1;
         }
         at++;
-        return add(d, new NftCountMatch(n.getAsLong(), over, String.join(" ", w.subList(i, at))), "ct count", at);
+        return sink.take(new NftCountMatch(n.getAsLong(), over, String.join(" ", w.subList(i, at))), "ct count", at);
     }
 
     /** Adds {@code m}, read up to {@code next}; refused after a statement or a verdict. */

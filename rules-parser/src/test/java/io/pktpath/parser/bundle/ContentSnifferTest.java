@@ -81,6 +81,7 @@ class ContentSnifferTest {
     @Test
     void reasonsForUnknownFiles() {
         assertEquals("empty file", ContentSniffer.recognize(new byte[0], "\n\n").reason());
+        assertEquals("comments only", ContentSniffer.recognize(new byte[0], "# table inet t {\n#  set s {\n").reason());
         assertEquals("binary file that is not a pcap or pcapng capture",
                 ContentSniffer.recognize(new byte[] {1, 2, 3, 4}, "\u0001\u0002\u0000x").reason());
         assertEquals("not an input pktpath reads: it starts like JSON (ip -j) but does not parse as JSON (line 1:"

@@ -229,23 +229,35 @@ class NftJsonRulesetParserTest {
         NftNativeReplay replay = NftNativeReplay.of(json("nft-set-update.json"));
         assertEquals(List.of("inet:pkp_ks:knocked 60"), replay.ipsets().stream()
                 .map(s -> s.name() + " " + s.options().get("timeout")).toList());
-        // nft 1.0.6 -j: add @knocked { ip saddr limit rate 10/second } (a meter) keeps its limit in "stmt"
+        // nft 1.0.6 -j: add @knocked { ip saddr limit rate 10/second } keeps its limit in "stmt"; a meter (as nft 1.0.6
+        // -j listed `udp dport 53 meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second } drop`)
+        // is a statement of its own with its key, statement, size and name
         Parsed<NftRuleset> meter = NftJsonRulesetParser.parse("m.json", """
                 {"nftables": [{"table": {"family": "inet", "name": "t"}},
-                 {"set": {"family": "inet", "name": "knocked", "table": "t", "type": "ipv4_addr", "flags": ["timeout"],
-                  "timeout": 60}},
+                 {"set": {"family": "inet", "name": "knocked", "table": "t", "type": "ipv4_addr", "handle": 2,
+                  "size": 65535, "flags": ["timeout"], "timeout": 60}},
+                 {"set": {"family": "inet", "name": "conns", "table": "t", "type": "ipv4_addr"}},
                  {"chain": {"family": "inet", "table": "t", "name": "in", "type": "filter", "hook": "input", "prio": 0,
                   "policy": "accept"}},
                  {"rule": {"family": "inet", "table": "t", "chain": "in", "expr": [
                   {"set": {"op": "add", "elem": {"payload": {"protocol": "ip", "field": "saddr"}}, "set": "@knocked",
-                   "stmt": [{"limit": {"rate": 10, "burst": 5, "per": "second"}}]}}]}}]}
+                   "stmt": [{"limit": {"rate": 10, "burst": 5, "per": "second"}}]}}]}},
+                 {"rule": {"family": "inet", "table": "t", "chain": "in", "expr": [
+                  {"match": {"op": "==", "left": {"payload": {"protocol": "udp", "field": "dport"}}, "right": 53}},
+                  {"meter": {"key": {"elem": {"val": {"payload": {"protocol": "ip", "field": "saddr"}}, "timeout": 10}},
+                   "stmt": {"limit": {"rate": 5, "burst": 5, "per": "second", "inv": true}}, "size": 128,
+                   "name": "dnsflood"}}, {"drop": null}]}},
+                 {"rule": {"family": "inet", "table": "t", "chain": "in", "expr": [
+                  {"set": {"op": "update", "elem": {"payload": {"protocol": "ip", "field": "saddr"}}, "set": "@conns",
+                   "stmt": [{"ct count": {"val": 2, "inv": true}}]}}, {"drop": null}]}}]}
                 """);
         assertEquals(List.of(), meter.diagnostics());
-        assertEquals("add @knocked { ip saddr limit rate 10/second }",
-                meter.value().tables().get(0).chains().get(0).rules().get(0).text());
-        assertEquals(Optional.of("rule at m.json:6:11 (`add @knocked { ip saddr limit rate 10/second }`) in chain in:"
-                + " 'add @knocked { ip saddr limit rate 10/second }' keeps a limit per element (a meter): not replayed"),
-                NftNativeReplay.of(meter.value()).refusal("inet t in"));
+        assertEquals(List.of("add @knocked { ip saddr limit rate 10/second }",
+                "udp dport 53 meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second } drop",
+                "update @conns { ip saddr ct count over 2 } drop"),
+                meter.value().tables().get(0).chains().get(0).rules().stream().map(NftRule::text).toList());
+        assertEquals("65535", meter.value().tables().get(0).sets().get(0).declarations().get("size"));
+        assertEquals(Optional.empty(), NftNativeReplay.of(meter.value()).refusal("inet t in"));
     }
 
     @Test
@@ -292,7 +304,7 @@ class NftJsonRulesetParserTest {
         List<String> heads = p.diagnostics().stream().map(Diagnostic::headline).toList();
         assertEquals(List.of("ruleset.json:6:3: warning[NFT_JSON_UNREAD]: statement 'synproxy' is not rendered"
                         + " (expected: match, counter, log, limit, quota, ct count, reject, accept, drop, return, jump,"
-                        + " goto, vmap, dnat, snat, masquerade, redirect, mangle, notrack, set or xt)",
+                        + " goto, vmap, dnat, snat, masquerade, redirect, mangle, notrack, set, meter or xt)",
                 "ruleset.json:8:34: warning[NFT_JSON_UNREAD]: expression 'osf' is not rendered (expected: payload,"
                         + " meta, ct, fib, numgen, concat, a binary operation (&, |, ^, <<, >>), a map lookup or a"
                         + " value)"), heads);

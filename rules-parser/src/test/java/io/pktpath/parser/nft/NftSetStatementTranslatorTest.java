@@ -79,9 +79,7 @@ class NftSetStatementTranslatorTest {
 
     @Test
     void theRefusedFormsSayWhy() {
-        assertEquals("'add @knocked { ip saddr limit rate 10/second }' keeps a limit per element (a meter): not replayed",
-                PROBE.refusal("add @knocked { ip saddr limit rate 10/second }"));
-        assertEquals("'update @knocked { ip saddr counter }' keeps a counter per element (a meter): not replayed",
+        assertEquals("'update @knocked { ip saddr counter }' keeps a counter per element: not replayed",
                 PROBE.refusal("update @knocked { ip saddr counter }"));
         assertTrue(PROBE.refusal("add @pairs { ip saddr . tcp dport }").startsWith(
                 "the dynamic set @pairs has a concatenated key (ipv4_addr . inet_service): not replayed"));
@@ -145,8 +143,8 @@ class NftSetStatementTranslatorTest {
     void theFormsStillRefusedBeforeAVerdictSayWhy() {
         assertTrue(PROBE.refusal("add @pairs { ip saddr . tcp dport } accept").startsWith(
                 "the dynamic set @pairs has a concatenated key (ipv4_addr . inet_service): not replayed"));
-        assertEquals("'update @knocked { ip saddr limit rate 10/second }' keeps a limit per element (a meter): not"
-                + " replayed", PROBE.refusal("update @knocked { ip saddr limit rate 10/second } drop"));
+        assertEquals("'update @knocked { ip saddr last }' keeps a last per element: not replayed",
+                PROBE.refusal("update @knocked { ip saddr last } drop"));
         assertEquals("'add @knocked { ip saddr . tcp dport }' has a concatenated key: not replayed",
                 PROBE.refusal("add @knocked { ip saddr . tcp dport } accept"));
         assertEquals("'add @knocked { ip daddr }' follows another statement or verdict: one statement per rule is"
@@ -189,7 +187,8 @@ class NftSetStatementTranslatorTest {
                 }
                 """;
         NftSet set = NftRulesetParser.parse("nft.txt", text).value().tables().get(0).sets().get(0);
-        assertEquals(Map.of("type", "ipv4_addr", "flags", "dynamic,timeout", "timeout", "1m"), set.declarations());
+        assertEquals(Map.of("type", "ipv4_addr", "size", "65535", "flags", "dynamic,timeout", "timeout", "1m"),
+                set.declarations());
         assertEquals(List.of("172.18.0.1 timeout 5s expires 1s476ms"), set.values());
     }
 }

@@ -143,10 +143,34 @@ class NftStatefulTranslatorTest {
     }
 
     @Test
+    void aConditionAfterAnExpressionIsTestedAfterItAsTheKernelReadsTheRule() {
+        // nft evaluates a rule's expressions in order: the limit spends its tokens on every packet reaching it, also on
+        // one the port test after it then turns away
+        assertEquals(List.of("-A input -p tcp -m nft \"limit rate 2/second\" -m tcp --dport 22 -j ACCEPT"),
+                PROBE.rules("meta l4proto tcp limit rate 2/second tcp dport 22 accept", IpFamily.V4));
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 22 -m nft \"limit rate 2/second\" -m conntrack --ctstate"
+                + " NEW -m nft \"quota 100 bytes\" -m mark --mark 0x1 -j DROP"), PROBE.rules("tcp dport 22 limit rate"
+                + " 2/second ct state new quota 100 bytes meta mark 0x1 drop", IpFamily.V4));
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 22 -m nft \"ct count over 2\" -m conntrack --ctstate NEW"
+                + " -j REJECT --reject-with icmp-port-unreachable"), PROBE.rules("tcp dport 22 ct count over 2 ct state"
+                + " new reject with icmp port-unreachable", IpFamily.V4));
+        assertEquals(List.of("-A input -p udp -m nft \"limit rate 1/second\" -m multiport --dports 53,5353 -j ACCEPT"),
+                PROBE.rules("meta l4proto udp limit rate 1/second udp dport { 53, 5353 } accept", IpFamily.V4),
+                "a set of ports is one multiport match, after the limit");
+        assertEquals(List.of("-A input -s 10.0.0.0/8 -m nft \"limit rate 1/second\" -d 10.0.0.9 -j ACCEPT"),
+                PROBE.rules("ip saddr 10.0.0.0/8 limit rate 1/second ip daddr 10.0.0.9 accept", IpFamily.V4),
+                "the family named before the limit: an address test after it is placed after it");
+    }
+
+    @Test
     void theFormsOutsideTheSubsetAreRefusedWithTheReason() {
-        assertEquals("'tcp dport 22' after limit, quota or ct count is not replayed: the kernel evaluates that"
-                + " expression before it, for packets the condition would not let reach it",
-                PROBE.refusal("limit rate 1/second tcp dport 22 accept"));
+        assertEquals("'tcp dport 22' after limit, quota or ct count is not replayed: a protocol test there would be"
+                + " tested before the expression, which the kernel evaluates first, also for packets the condition turns"
+                + " away", PROBE.refusal("limit rate 1/second tcp dport 22 accept"));
+        assertEquals("'ip daddr { 10.0.0.1, 10.0.0.2 }' after limit, quota or ct count is not replayed: a set of values"
+                + " there would be tested before the expression, which the kernel evaluates first, also for packets the"
+                + " condition turns away", PROBE.refusal("ip saddr 10.0.0.0/8 limit rate 1/second ip daddr { 10.0.0.1,"
+                + " 10.0.0.2 } accept"));
         assertTrue(PROBE.refusal("quota 100 bytes ip saddr 10.0.0.1 drop").startsWith("'ip saddr 10.0.0.1' after"));
         assertEquals("a named limit object (limit name ...) is not replayed", PROBE.refusal("limit name \"lim\" accept"));
         assertEquals("a named quota object (quota name ...) is not replayed", PROBE.refusal("quota name \"q\" drop"));

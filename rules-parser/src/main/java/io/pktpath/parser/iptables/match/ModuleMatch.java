@@ -25,6 +25,7 @@ public sealed interface ModuleMatch extends Match permits
         NftLimitMatch,
         NftQuotaMatch,
         NftCountMatch,
+        NftSetElementMatch,
         MultiportMatch,
         SetMatch,
         LimitMatch,
