@@ -9,6 +9,10 @@ public record NftRuleset(String file, List<NftTable> tables) {
     public NftRuleset {
         Objects.requireNonNull(file, "file");
         tables = List.copyOf(tables);
+        // a listing prints every set's elements or (nft -t) none: one table's elements tell the others' empty sets
+        if (tables.stream().anyMatch(NftTable::elementsShown)) {
+            tables = tables.stream().map(NftTable::withElementsShown).toList();
+        }
     }
 
     /** Every base chain with its table, in file order. */

@@ -23,7 +23,7 @@ final class NftSetExpansion {
      * A verdict map at {@code words[vmap]}: one rule per element, the selector matching the element's key and ending
      * in its verdict (the keys are disjoint, so their order does not matter; no key matched continues with the next
      * rule, as the kernel does); {@code continue} elements add no rule. A named map printed without elements in a
-     * listing that prints other sets' elements is empty.
+     * listing that prints other sets' elements, of this table or another ({@link NftTable#elementsShown()}), is empty.
      */
     static NftRuleTranslator.Outcome verdictMap(NftTable table, List<String> words, int vmap,
                                                 NftRuleTranslator.WordsTranslator translate) {
@@ -39,9 +39,9 @@ final class NftSetExpansion {
                         + table.qualifiedName());
             }
             if (named.get().values().isEmpty()) {
-                // nft list ruleset prints every element; a listing that shows other sets' elements is not terse (-t),
-                // so a map printed without elements is empty and no key matches
-                if (table.sets().stream().anyMatch(s -> !s.values().isEmpty())) {
+                // nft list ruleset prints every element; a listing that shows other sets' elements (of this table or
+                // another) is not terse (-t), so a map printed without elements is empty and no key matches
+                if (table.elementsShown()) {
                     return new NftRuleTranslator.Translated(List.of());
                 }
                 return new NftRuleTranslator.Refused("the verdict map " + map + " lists no elements in table "

@@ -23,8 +23,20 @@ public final class NftTable {
     private volatile java.util.Set<String> updatedSets;
     /** {@link #qualifiedName()}, made once: every rule translated from the table carries it. */
     private final String qualifiedName;
+    /** The listing this table came from printed some set's elements (of any table): it is not terse ({@code -t}). */
+    private final boolean elementsShown;
 
     public NftTable(NftFamily family, String name, int line, List<NftChain> chains, List<NftSet> sets) {
+        this(family, name, line, chains, sets, false);
+    }
+
+    /**
+     * A table whose listing is known to print every set's elements ({@code elementsShown}): a set or map printed
+     * without elements is then empty, not elided by {@code nft -t}.
+     */
+    public NftTable(NftFamily family, String name, int line, List<NftChain> chains, List<NftSet> sets,
+                    boolean elementsShown) {
+        this.elementsShown = elementsShown;
         this.family = Objects.requireNonNull(family, "family");
         this.name = Objects.requireNonNull(name, "name");
         this.line = line;
@@ -62,6 +74,20 @@ public final class NftTable {
 
     public List<NftSet> sets() {
         return sets;
+    }
+
+    /**
+     * True when the listing printed some set's elements, in this table or another: {@code nft -t} (terse) elides them
+     * all, so a named set or map printed without elements is empty (Docker's {@code ip6 docker-bridges} on a host
+     * without IPv6 networks holds four empty verdict maps beside the IPv4 table's full ones).
+     */
+    public boolean elementsShown() {
+        return elementsShown || sets.stream().anyMatch(s -> !s.values().isEmpty());
+    }
+
+    /** This table as read from a listing that printed some set's elements ({@link #elementsShown()}). */
+    public NftTable withElementsShown() {
+        return elementsShown ? this : new NftTable(family, name, line, chains, sets, true);
     }
 
     /** {@code inet firewalld}, as nft names a table. */

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NftJsonRulesetParserTest {
     private static final String[] PAIRS = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward",
-            "nft-native-raw", "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage"};
+            "nft-native-raw", "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage",
+            "docker-nftables"};
 
     static String read(String name) {
         try (InputStream in = NftJsonRulesetParserTest.class.getResourceAsStream("json/" + name)) {
@@ -100,7 +101,8 @@ class NftJsonRulesetParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
-            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage", "coverage2"})
+            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage", "coverage2",
+            "docker-nftables"})
     void theJsonAndTheTextOfOneStateGiveTheSameModelAndReplay(String name) {
         NftRuleset text = text(name);
         NftRuleset json = json(name + ".json");
@@ -177,7 +179,8 @@ class NftJsonRulesetParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nft-native-firewall", "nft-native-firewalld", "nft-native-forward", "nft-native-raw",
-            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage", "coverage2"})
+            "nft-kube-proxy", "nft-kube-proxy6", "nft-set-update", "nft-set-verdict", "coverage", "coverage2",
+            "docker-nftables"})
     void onOneLineEveryChainAndRuleIsFoundByItsColumn(String name) {
         String text = read(name + ".json");
         NftRuleset r = json(name + ".json");
