@@ -193,9 +193,15 @@ final class Evaluation {
         return notracked || ct.isPresent() && ct.get().state() == CtState.UNTRACKED;
     }
 
-    /** The input device name as matches see it at this hook (none in OUTPUT and POSTROUTING). */
+    /**
+     * The input device name as matches see it at this hook: none in OUTPUT; in POSTROUTING the device a forwarded
+     * packet came in on, as ip_output and ip6_output hand the hook {@code skb->dev} as its input device (nft's
+     * {@code iifname} there is Docker's {@code iifname vmap @nat-postrouting-out-jumps}; iptables refuses {@code -i} in
+     * POSTROUTING, so its rules never ask), none for a locally generated packet (its input interface is empty) and none
+     * for a bridged frame (the replay clears it: br_netfilter's POSTROUTING is called without an input device).
+     */
     String inName() {
-        return hook == Hook.OUTPUT || hook == Hook.POSTROUTING ? "" : packet.inIface();
+        return hook == Hook.OUTPUT ? "" : packet.inIface();
     }
 
     /** The output device name as matches see it at this hook (none in PREROUTING and INPUT). */

@@ -584,7 +584,11 @@ public final class KernelNodePath implements NodePath {
                 hook(s, Hook.FORWARD, FORWARD_TABLES);
                 if (forwardTables(s)) {
                     hook(s, Hook.POSTROUTING, POST_TABLES);
-                    if (postroutingTables(s, Optional.empty())) {
+                    // br_nf_post_routing calls POSTROUTING with no input device (a routed packet's is the one it came in on)
+                    s.packet = s.packet.withInIface("");
+                    boolean posted = postroutingTables(s, Optional.empty());
+                    s.packet = s.packet.withInIface(packet.inIface());
+                    if (posted) {
                         s.confirm = true;
                         s.egress = Optional.of(new Egress("", s.packet.tuple()));
                         s.end(Disposition.FORWARDED, "bridged on " + packet.inIface() + " from " + packet.physIn()

@@ -84,10 +84,15 @@ final class FrameTies {
             hit = find(key(out, "out", id, len), p -> sameProtocol(p, first));
         }
         if (hit.isEmpty() && out.equals("lo")) {
-            hit = find(key("lo", "in", id, len), p -> true);
+            hit = find(key("lo", "in", id, len), p -> sameHeader(p, first) || sameHeader(p, last(packet)));
         }
         if (hit.isEmpty()) {
+            // before any frame on lo: two sockets' packets can share an IP ID (docker-nftables: the node's SYN to its
+            // own published port, DNATed out docker0, and the next SYN to 127.0.0.1, both ID 9344)
             hit = findAnyOutbound(id, len);
+        }
+        if (hit.isEmpty() && out.equals("lo")) {
+            hit = find(key("lo", "in", id, len), p -> true);
         }
         if (hit.isPresent()) {
             return new Tie(Optional.of(traces.get(hit.get())),
