@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code iifname} in POSTROUTING, on the recorded docker-nftables node (Docker 29's nftables backend): ip_output hands
  * the hook the device a forwarded packet came in on, so Docker's {@code iifname vmap @nat-postrouting-out-jumps} finds
- * the container's bridge, while a locally generated packet has no input device.
+ * the container's bridge, while a locally generated packet has no input device; br_netfilter's POSTROUTING of a bridged
+ * frame has none either (samples/recorder/checks/postrouting-iifname.sh: a bridged ping counted by {@code oifname "br0"}
+ * and {@code iifname != "br0"}, by neither {@code iifname "br0"} nor the port's name).
  */
 class PostroutingInputDeviceTest {
     @TempDir
@@ -33,16 +35,21 @@ class PostroutingInputDeviceTest {
     private final List<PacketTrace> traces = new ArrayList<>();
 
     private void analyze(UnaryOperator<String> change) throws IOException {
-        Path sample = SampleBundles.sample("docker-nftables");
+        analyze("docker-nftables", change);
+    }
+
+    private void analyze(String bundle, UnaryOperator<String> change) throws IOException {
+        Path sample = SampleBundles.sample(bundle);
+        Path copy = Files.createTempDirectory(dir, bundle);
         try (Stream<Path> files = Files.list(sample)) {
             for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("nft-")
                     && !p.getFileName().toString().equals("README.md")).toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
+                Files.copy(f, copy.resolve(f.getFileName()));
             }
         }
-        Files.writeString(dir.resolve("nft-ruleset.txt"),
+        Files.writeString(copy.resolve("nft-ruleset.txt"),
                 change.apply(Files.readString(sample.resolve("nft-ruleset.txt"))));
-        Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
+        Analyzer.analyze(BundleLoader.loadDirectory(copy), Optional.of(copy.resolve("capture.pcap")),
                 AnalysisOptions.DEFAULT, traces::add, n -> { }, () -> false);
     }
 
@@ -79,5 +86,21 @@ class PostroutingInputDeviceTest {
         assertEquals("172.17.0.2", published.nat().get().after().dst().toString());
         PacketTrace local = syn(FrameRole.LOCAL_OUT, "172.18.0.2:43007");
         assertEquals("172.18.0.2", local.nat().orElseThrow().after().src().toString(), "no input device: kept");
+    }
+
+    @Test
+    void aBridgedFrameHasNoInputDeviceInPostrouting() throws IOException {
+        // podman-netavark: dns -> web on podman0 is bridged (br_netfilter runs the IP hooks with the bridge as devices)
+        String rule = "ip saddr 10.88.0.3 ip daddr 10.88.0.2 tcp dport 80 %s \"podman0\" drop\n\t\t";
+        analyze("podman-netavark", s -> s.replace("meta mark & 0x00002000 == 0x00002000 masquerade # handle 20",
+                rule.formatted("iifname") + "meta mark & 0x00002000 == 0x00002000 masquerade # handle 20"));
+        PacketTrace bridged = syn(FrameRole.INGRESS, "10.88.0.3:43002 > 10.88.0.2:80");
+        assertEquals(io.pktpath.core.trace.Disposition.FORWARDED, bridged.disposition(), bridged.reason());
+        traces.clear();
+        analyze("podman-netavark", s -> s.replace("meta mark & 0x00002000 == 0x00002000 masquerade # handle 20",
+                rule.formatted("oifname") + "meta mark & 0x00002000 == 0x00002000 masquerade # handle 20"));
+        PacketTrace control = syn(FrameRole.INGRESS, "10.88.0.3:43002 > 10.88.0.2:80");
+        assertEquals(io.pktpath.core.trace.Disposition.DROPPED_BY_RULE, control.disposition(),
+                "the same rule with oifname drops it: the chain is reached");
     }
 }
