@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bundles/docker-nftables replayed: a Docker Engine 29 host with {@code --firewall-backend=nftables} (tables ip and ip6
@@ -220,5 +221,25 @@ class DockerNftablesReplayTest {
                 t -> { }, n -> { }, () -> false);
         assertTrue(result.findings().stream().noneMatch(f -> f.code().equals(Codes.NFT_NATIVE_CHAINS)),
                 "every docker-bridges chain is replayed");
+    }
+
+    @Test
+    void theJsonListingAloneReplaysEveryFrameAsTheTextListingDoes(@TempDir Path copy) throws IOException {
+        try (var files = Files.list(DIR)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().matches("nft-(ruleset|input)\\.txt")).toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Bundle json = BundleLoader.loadDirectory(copy);
+        assertTrue(json.nftRuleset().orElseThrow().file().endsWith("nft-ruleset.json"), json.nftRuleset().get().file());
+        List<PacketTrace> fromJson = CaptureReplays.replay(json, copy.resolve("capture.pcap"));
+        List<PacketTrace> fromText = replay();
+        assertEquals(fromText.size(), fromJson.size());
+        for (int i = 0; i < fromText.size(); i++) {
+            PacketTrace t = fromText.get(i);
+            PacketTrace j = fromJson.get(i);
+            assertEquals(t.disposition() + " " + t.nat() + " " + nativeSteps(t),
+                    j.disposition() + " " + j.nat() + " " + nativeSteps(j), "frame " + t.packet().frame());
+        }
     }
 }
