@@ -51,14 +51,15 @@ public final class Verifier {
         Bundle bundle = loaded.legacy().isEmpty() ? loaded
                 : loaded.withLegacy(loaded.legacy().withLegacyFirst(legacyFirst));
         Path trace = bundleDir.resolve("trace.txt");
-        String text = Files.isRegularFile(trace) ? Files.readString(trace, StandardCharsets.UTF_8) : "";
+        String text = Files.isRegularFile(trace) ? new String(Files.readAllBytes(trace), StandardCharsets.UTF_8) : "";
         List<TraceLog> logs = new ArrayList<>();
         Path nftTrace = bundleDir.resolve("nft-trace.txt");
         Path nftRuleset = bundleDir.resolve("nft-ruleset.txt");
         TraceCoverage coverage = TraceCoverage.fromScenarioEnv(bundleDir);
         if (Files.isRegularFile(nftTrace) && Files.isRegularFile(nftRuleset)) {
-            String nft = Files.readString(nftTrace);
-            String listing = Files.readString(nftRuleset);
+            // read as the bundle loader reads text: bytes that are not UTF-8 become U+FFFD and the line is reported, not thrown
+            String nft = new String(Files.readAllBytes(nftTrace), StandardCharsets.UTF_8);
+            String listing = new String(Files.readAllBytes(nftRuleset), StandardCharsets.UTF_8);
             // xtables-monitor exits on a rule it cannot parse (kube-proxy's concatenations): when its trace stopped
             // early and nft's has IPv4 packets, IPv4 comes from nft's, complete
             boolean v4FromNft = !coverage.complete() && NFT_V4_PACKET.matcher(nft).find();
