@@ -95,22 +95,23 @@ class CorruptedBundleTest {
         int seeds = Integer.getInteger("pktpath.corruption.sweep", 1);
         List<String> failures = new ArrayList<>();
         int cases = 0;
+        int run = 0;
         for (Target t : TARGETS) {
             for (Mutation m : Mutation.values()) {
                 for (int s = 0; s < seeds; s++) {
-                    long seed = 31L * (t.bundle() + "/" + t.file()).hashCode() + 7L * m.ordinal() + s;
+                    long seed = (31L * (t.bundle() + "/" + t.file()).hashCode() + m.ordinal()) * 100_003L + s;
                     Path dir = tmp.resolve("case-" + cases++);
                     Optional<String> what = corruptCopy(t, m, new Random(seed), dir);
                     if (what.isEmpty()) {
                         continue;
                     }
                     String label = t.bundle() + "/" + t.file() + " " + m + " seed " + seed + " (" + what.get() + ")";
-                    check(dir, t.file(), m, label, s == 0, failures);
+                    check(dir, t.file(), m, label, run++, failures);
                     deleteTree(dir);
                 }
             }
         }
-        assertTrue(cases > 100, "cases run: " + cases);
+        assertTrue(run >= 150 * seeds, "cases run: " + run);
         if (!failures.isEmpty()) {
             fail(failures.size() + " corrupted bundles crashed:\n" + String.join("\n", failures));
         }
@@ -146,7 +147,7 @@ class CorruptedBundleTest {
         assertTrue(pcapng.out().contains(frames.replace("capture.pcap (pcap, ", "capture.pcapng (pcapng, ")), pcapng.out());
     }
 
-    private static void check(Path dir, String file, Mutation m, String label, boolean allCommands, List<String> failures) {
+    private static void check(Path dir, String file, Mutation m, String label, int turn, List<String> failures) {
         try (OpenedBundle opened = new BundleOpener().open(dir)) {
             Analyzer.analyze(opened.bundle(), Optional.empty(), AnalysisOptions.DEFAULT, trace -> { }, n -> { }, () -> false);
         } catch (io.pktpath.core.bundle.BundleOpenException e) {
@@ -161,12 +162,13 @@ class CorruptedBundleTest {
         List<String[]> commands = new ArrayList<>();
         commands.add(new String[] {"rules", "check", dir.toString(), "--no-color"});
         commands.add(new String[] {"analyze", dir.toString(), "--no-color"});
-        if (allCommands) {
-            commands.add(new String[] {"analyze", dir.toString(), "--format", "json"});
-            commands.add(new String[] {"flows", dir.toString(), "--no-color"});
-            if (Files.exists(dir.resolve("trace.txt")) || Files.exists(dir.resolve("nft-trace.txt"))) {
-                commands.add(new String[] {"verify", dir.toString(), "--no-color"});
-            }
+        // one more command per case, in turn, so that every target meets each of them under some mutation
+        boolean traced = Files.exists(dir.resolve("trace.txt")) || Files.exists(dir.resolve("nft-trace.txt"));
+        switch (turn % 3) {
+            case 0 -> commands.add(new String[] {"analyze", dir.toString(), "--format", "json"});
+            case 1 -> commands.add(new String[] {"flows", dir.toString(), "--no-color"});
+            default -> commands.add(traced ? new String[] {"verify", dir.toString(), "--no-color"}
+                    : new String[] {"analyze", dir.toString(), "--format", "json"});
         }
         for (String[] args : commands) {
             Cli.Result r = Cli.run(args);
