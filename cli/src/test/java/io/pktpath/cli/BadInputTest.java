@@ -217,5 +217,7 @@ class BadInputTest {
         assertFalse(r.err().contains("this is a bug"), r.err());
         assertTrue(r.exit() == 0 || r.exit() == 1, r.err());
         assertTrue(r.out().startsWith("verify nft-native-firewall\nkernel packets: "), r.out());
+        assertTrue(r.out().contains("note: nft-trace.txt:2:1: warning[TRC003]: not a line of nft monitor trace; skipped"
+                + " (expected: trace id ID ip|ip6|inet TABLE CHAIN packet:|rule|policy ...)\n"), r.out());
     }
 }

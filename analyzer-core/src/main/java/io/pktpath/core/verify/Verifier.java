@@ -65,7 +65,8 @@ public final class Verifier {
             boolean v4FromNft = !coverage.complete() && NFT_V4_PACKET.matcher(nft).find();
             String kept = withoutFamily(text, "10");
             logs.add(new TraceLog("trace.txt", v4FromNft ? withoutFamily(kept, "2") : kept));
-            logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV6())));
+            logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV6()),
+                    NftTraceConverter.unreadLines("nft-trace.txt", nft)));
             if (v4FromNft) {
                 logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV4(), "ip")));
                 coverage = TraceCoverage.COMPLETE;
@@ -79,8 +80,19 @@ public final class Verifier {
     private static final java.util.regex.Pattern NFT_V4_PACKET = java.util.regex.Pattern.compile(
             "(?m)^trace id \\S+ ip \\S+ \\S+ packet: ");
 
-    /** A trace log in xtables-monitor form and the file its line numbers refer to. */
-    public record TraceLog(String file, String text) {
+    /**
+     * A trace log in xtables-monitor form, the file its line numbers refer to, and notes on lines of that file the
+     * conversion to this form skipped.
+     */
+    public record TraceLog(String file, String text, List<String> notes) {
+        public TraceLog {
+            notes = List.copyOf(notes);
+        }
+
+        /** A log read as it is, nothing skipped before the parse. */
+        public TraceLog(String file, String text) {
+            this(file, text, List.of());
+        }
     }
 
     /**
@@ -185,6 +197,7 @@ public final class Verifier {
                     + " order that agrees with the kernel is the node's");
         }
         for (TraceLog log : logs) {
+            notes.addAll(log.notes());
             Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse(log.file(), log.text());
             kernel.addAll(parsed.value());
             parsed.value().forEach(p -> files.add(log.file()));
