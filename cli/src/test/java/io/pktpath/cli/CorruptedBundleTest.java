@@ -153,6 +153,21 @@ class CorruptedBundleTest {
     }
 
     @Test
+    void aTraceLogWithAPacketLineBrokenIsStillVerified() throws IOException {
+        // found by this test's sweep (iptables-legacy-nft/trace.txt, SWAP_TOKEN): verify exited 4 with
+        // ArrayIndexOutOfBoundsException on a traced packet whose PACKET: line was unreadable
+        Path dir = tmp.resolve("trace");
+        corruptCopy(new Target("iptables-legacy-nft", "trace.txt"), Mutation.JSON_TYPE, new Random(1), dir);
+        Path trace = dir.resolve("trace.txt");
+        Files.write(trace, mutate(Files.readAllBytes(trace), Mutation.SWAP_TOKEN, new Random(-3124373470492263L), false,
+                false).orElseThrow());
+        Cli.Result r = Cli.run("verify", dir.toString(), "--no-color");
+        assertNotEquals(ExitCode.INTERNAL, r.exit(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("note: trace\\.txt:\\d+:1: warning\\[TRC004\\]: trace id \\S+ has "
+                + "TRACE lines but no PACKET: line; skipped .*")), r.out());
+    }
+
+    @Test
     void thePcapngCopyHoldsTheSameFramesAsThePcap() throws IOException {
         Path dir = tmp.resolve("pcapng");
         Optional<String> made = corruptCopy(new Target("clusterip-tcp", "capture.pcapng"), Mutation.JSON_TYPE, new Random(1), dir);
