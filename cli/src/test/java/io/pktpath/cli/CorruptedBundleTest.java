@@ -168,6 +168,21 @@ class CorruptedBundleTest {
     }
 
     @Test
+    void aBeforeDumpWithCountersAboveTheAfterDumpsIsStillVerified() throws IOException {
+        // found by this test's sweep (bridge-hairpin/iptables-save-c-before.txt, EXTREME_NUMBER): verify exited 4 with
+        // IllegalArgumentException "negative counters" from the after-minus-before delta
+        Path dir = tmp.resolve("counters");
+        corruptCopy(new Target("bridge-hairpin", "iptables-save-c-before.txt"), Mutation.JSON_TYPE, new Random(1), dir);
+        Path before = dir.resolve("iptables-save-c-before.txt");
+        Files.write(before, mutate(Files.readAllBytes(before), Mutation.EXTREME_NUMBER, new Random(4290992269406305L),
+                false, false).orElseThrow());
+        Cli.Result r = Cli.run("verify", dir.toString(), "--no-color");
+        assertNotEquals(ExitCode.INTERNAL, r.exit(), r.err());
+        assertTrue(r.out().contains(": counters went down between the before and after dumps (reset or rules reloaded):"
+                + " not compared"), r.out());
+    }
+
+    @Test
     void thePcapngCopyHoldsTheSameFramesAsThePcap() throws IOException {
         Path dir = tmp.resolve("pcapng");
         Optional<String> made = corruptCopy(new Target("clusterip-tcp", "capture.pcapng"), Mutation.JSON_TYPE, new Random(1), dir);
