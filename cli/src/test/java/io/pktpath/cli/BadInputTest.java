@@ -168,4 +168,56 @@ class BadInputTest {
                 .replace(Cli.root().toString(), "$ROOT") + "/iptables-save.txt: no netfilter trace log in the bundle"
                 + " (expected trace.txt, the output of xtables-monitor --trace, recorded with the capture)");
     }
+
+    /** A copy of a sample bundle in the temporary directory. */
+    private Path copyOf(String bundle) throws IOException {
+        Path copy = tmp.resolve(bundle);
+        Files.createDirectories(copy);
+        try (var files = Files.list(Path.of(Cli.bundle(bundle)))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    /** Writes {@code bad} over the bytes of line {@code line} (1-based) of a file, from its column {@code column}. */
+    private static void overwrite(Path file, int line, int column, byte[] bad) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        int at = 0;
+        for (int l = 1; l < line; l++) {
+            while (b[at] != '\n') {
+                at++;
+            }
+            at++;
+        }
+        System.arraycopy(bad, 0, b, at + column - 1, bad.length);
+        Files.write(file, b);
+    }
+
+    @Test
+    void aTraceLogLineThatIsNotUtf8IsReportedAndSkipped() throws IOException {
+        // found by CorruptedBundleTest: verify read trace.txt strictly as UTF-8 and exited 4 ("Input length = 1")
+        Path bundle = copyOf("clusterip-tcp");
+        overwrite(bundle.resolve("trace.txt"), 3, 3, new byte[] {(byte) 0xff});
+        Cli.Result r = Cli.run("verify", bundle.toString(), "--no-color");
+        assertEquals(1, r.exit(), r.err());
+        assertFalse(r.err().contains("this is a bug"), r.err());
+        assertTrue(r.out().contains("note: trace.txt:3:1: warning[TRC001]: not a PACKET: or TRACE: line; skipped"),
+                r.out());
+    }
+
+    @Test
+    void anNftTraceOrScenarioEnvThatIsNotUtf8IsStillVerified() throws IOException {
+        // found by CorruptedBundleTest: verify read nft-trace.txt, nft-ruleset.txt and scenario.env strictly as UTF-8
+        Path bundle = copyOf("nft-native-firewall");
+        overwrite(bundle.resolve("nft-trace.txt"), 2, 5, new byte[] {(byte) 0xff, (byte) 0xfe});
+        Files.write(bundle.resolve("scenario.env"), new byte[] {'X', '=', (byte) 0xc3, '\n'});
+        Cli.Result r = Cli.run("verify", bundle.toString(), "--no-color");
+        assertFalse(r.err().contains("this is a bug"), r.err());
+        assertTrue(r.exit() == 0 || r.exit() == 1, r.err());
+        assertTrue(r.out().startsWith("verify nft-native-firewall\nkernel packets: "), r.out());
+        assertTrue(r.out().contains("note: nft-trace.txt:2:1: warning[TRC003]: not a line of nft monitor trace; skipped"
+                + " (expected: trace id ID ip|ip6|inet TABLE CHAIN packet:|rule|policy ...)\n"), r.out());
+    }
 }

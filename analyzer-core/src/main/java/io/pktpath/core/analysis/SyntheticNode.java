@@ -82,7 +82,8 @@ public final class SyntheticNode {
         if (!kubeProxyHooks) {
             return rules;
         }
-        KubeProxyHooks.Augmented augmented = KubeProxyHooks.augment(Files.readString(rules.path(), StandardCharsets.UTF_8));
+        KubeProxyHooks.Augmented augmented = KubeProxyHooks.augment(
+                new String(Files.readAllBytes(rules.path()), StandardCharsets.UTF_8));
         if (augmented.added().isEmpty()) {
             return rules;
         }

@@ -122,8 +122,24 @@ final class TrafficTracker {
         }
         String[] a = seen[1].split(" -> ");
         String[] b = predicted[1].split(" -> ");
-        return a.length == 2 && b.length == 2 && a[1].equals(b[1]) && !a[0].equals(b[0])
-                && a[0].substring(0, a[0].lastIndexOf(':')).equals(b[0].substring(0, b[0].lastIndexOf(':')));
+        if (a.length != 2 || b.length != 2 || !a[1].equals(b[1]) || a[0].equals(b[0])) {
+            return false;
+        }
+        String hostA = hostOf(a[0]);
+        return hostA != null && hostA.equals(hostOf(b[0]));
+    }
+
+    /**
+     * The address of {@code address:port} or {@code [v6]:port}; null for an endpoint without a port (ICMP, an
+     * unbracketed IPv6 address).
+     */
+    private static String hostOf(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0 || colon == endpoint.length() - 1 || !endpoint.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        String host = endpoint.substring(0, colon);
+        return host.indexOf(':') < 0 || host.startsWith("[") && host.endsWith("]") ? host : null;
     }
 
     private void icmp(PacketSummary p) {

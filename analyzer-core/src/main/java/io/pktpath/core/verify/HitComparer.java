@@ -54,7 +54,10 @@ final class HitComparer {
                     notes.add("chain " + name + " " + chain.name() + " is not in the before dump: not compared");
                     continue;
                 }
-                if (chain.builtin()) {
+                if (chain.builtin() && wentDown(chain.counters(), old.get().counters())) {
+                    notes.add(name + " " + chain.name() + " policy: counters went down between the before and after dumps"
+                            + " (reset or rules reloaded): not compared");
+                } else if (chain.builtin()) {
                     compared++;
                     Counters k = delta(chain.counters(), old.get().counters());
                     Counters p = hits.policy(family, name, chain.name());
@@ -65,6 +68,11 @@ final class HitComparer {
                     if (was.isEmpty() || !was.get().text().equals(rule.text())) {
                         notes.add(name + " " + chain.name() + " #" + rule.position()
                                 + " differs between the before and after dumps: not compared");
+                        continue;
+                    }
+                    if (wentDown(rule.counters().orElse(Counters.ZERO), was.get().counters().orElse(Counters.ZERO))) {
+                        notes.add(name + " " + chain.name() + " #" + rule.position() + ": counters went down between the"
+                                + " before and after dumps (reset or rules reloaded): not compared");
                         continue;
                     }
                     compared++;
@@ -84,6 +92,10 @@ final class HitComparer {
             diffs.add(new HitDifference(family, table, chain, position, text, kernel.packets(), kernel.bytes(),
                     pktpath.packets(), pktpath.bytes()));
         }
+    }
+
+    private static boolean wentDown(Counters after, Counters before) {
+        return after.packets() < before.packets() || after.bytes() < before.bytes();
     }
 
     private static Counters delta(Counters after, Counters before) {

@@ -163,6 +163,13 @@ public final class KernelTraceParser {
         }
         List<KernelPacket> packets = new ArrayList<>(joined.size());
         for (Builder b : joined) {
+            if (b.headers.isEmpty()) {
+                // its PACKET: line is missing or unreadable: the steps cannot be tied to a frame
+                diagnostics.warning("TRC004", "trace id " + b.id + " has TRACE lines but no PACKET: line; skipped",
+                        "a PACKET: line with the same id before its TRACE lines",
+                        SourceSpan.line(file, b.firstLine()).atColumn(1), "");
+                continue;
+            }
             packets.add(new KernelPacket(b.id, b.family, b.headers, b.steps));
         }
         return packets;

@@ -1,5 +1,8 @@
 package io.pktpath.core.verify;
 
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.Diagnostics;
+import io.pktpath.parser.diag.SourceSpan;
 import io.pktpath.parser.iptables.model.Rule;
 import io.pktpath.parser.iptables.model.Ruleset;
 import java.util.ArrayList;
@@ -67,6 +70,24 @@ public final class NftTraceConverter {
             }
         }
         return String.join("\n", out) + "\n";
+    }
+
+    /**
+     * One warning per non-blank line of an {@code nft monitor trace} log that is not a trace line (a corrupted or
+     * foreign line), as {@code FILE:LINE:1: warning[TRC003]: ...}: the conversion skips such lines.
+     */
+    public static List<String> unreadLines(String file, String nftTrace) {
+        Diagnostics diagnostics = new Diagnostics();
+        String[] lines = nftTrace.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String stripped = lines[i].strip();
+            if (!stripped.isEmpty() && !LINE.matcher(stripped).matches()) {
+                diagnostics.warning("TRC003", "not a line of nft monitor trace; skipped",
+                        "trace id ID ip|ip6|inet TABLE CHAIN packet:|rule|policy ...",
+                        SourceSpan.line(file, i + 1).atColumn(1), lines[i]);
+            }
+        }
+        return diagnostics.toList().stream().map(Diagnostic::headline).toList();
     }
 
     /** A native inet table's traced rule as xtables-monitor prints it, its nft text kept. */

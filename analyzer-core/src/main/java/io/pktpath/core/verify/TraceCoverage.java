@@ -25,7 +25,7 @@ public record TraceCoverage(boolean complete, String note) {
         if (!Files.isRegularFile(env)) {
             return COMPLETE;
         }
-        for (String line : Files.readAllLines(env)) {
+        for (String line : new String(Files.readAllBytes(env), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
             String l = line.strip();
             if (l.equals("TRACE_COMPLETE=no")) {
                 return new TraceCoverage(false, "scenario.env: TRACE_COMPLETE=no (xtables-monitor stopped early)");

@@ -51,20 +51,22 @@ public final class Verifier {
         Bundle bundle = loaded.legacy().isEmpty() ? loaded
                 : loaded.withLegacy(loaded.legacy().withLegacyFirst(legacyFirst));
         Path trace = bundleDir.resolve("trace.txt");
-        String text = Files.isRegularFile(trace) ? Files.readString(trace, StandardCharsets.UTF_8) : "";
+        String text = Files.isRegularFile(trace) ? new String(Files.readAllBytes(trace), StandardCharsets.UTF_8) : "";
         List<TraceLog> logs = new ArrayList<>();
         Path nftTrace = bundleDir.resolve("nft-trace.txt");
         Path nftRuleset = bundleDir.resolve("nft-ruleset.txt");
         TraceCoverage coverage = TraceCoverage.fromScenarioEnv(bundleDir);
         if (Files.isRegularFile(nftTrace) && Files.isRegularFile(nftRuleset)) {
-            String nft = Files.readString(nftTrace);
-            String listing = Files.readString(nftRuleset);
+            // read as the bundle loader reads text: bytes that are not UTF-8 become U+FFFD and the line is reported, not thrown
+            String nft = new String(Files.readAllBytes(nftTrace), StandardCharsets.UTF_8);
+            String listing = new String(Files.readAllBytes(nftRuleset), StandardCharsets.UTF_8);
             // xtables-monitor exits on a rule it cannot parse (kube-proxy's concatenations): when its trace stopped
             // early and nft's has IPv4 packets, IPv4 comes from nft's, complete
             boolean v4FromNft = !coverage.complete() && NFT_V4_PACKET.matcher(nft).find();
             String kept = withoutFamily(text, "10");
             logs.add(new TraceLog("trace.txt", v4FromNft ? withoutFamily(kept, "2") : kept));
-            logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV6())));
+            logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV6()),
+                    NftTraceConverter.unreadLines("nft-trace.txt", nft)));
             if (v4FromNft) {
                 logs.add(new TraceLog("nft-trace.txt", NftTraceConverter.convert(nft, listing, bundle.rulesetV4(), "ip")));
                 coverage = TraceCoverage.COMPLETE;
@@ -78,8 +80,19 @@ public final class Verifier {
     private static final java.util.regex.Pattern NFT_V4_PACKET = java.util.regex.Pattern.compile(
             "(?m)^trace id \\S+ ip \\S+ \\S+ packet: ");
 
-    /** A trace log in xtables-monitor form and the file its line numbers refer to. */
-    public record TraceLog(String file, String text) {
+    /**
+     * A trace log in xtables-monitor form, the file its line numbers refer to, and notes on lines of that file the
+     * conversion to this form skipped.
+     */
+    public record TraceLog(String file, String text, List<String> notes) {
+        public TraceLog {
+            notes = List.copyOf(notes);
+        }
+
+        /** A log read as it is, nothing skipped before the parse. */
+        public TraceLog(String file, String text) {
+            this(file, text, List.of());
+        }
     }
 
     /**
@@ -184,6 +197,7 @@ public final class Verifier {
                     + " order that agrees with the kernel is the node's");
         }
         for (TraceLog log : logs) {
+            notes.addAll(log.notes());
             Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse(log.file(), log.text());
             kernel.addAll(parsed.value());
             parsed.value().forEach(p -> files.add(log.file()));

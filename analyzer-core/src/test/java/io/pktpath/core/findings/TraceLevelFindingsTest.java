@@ -68,6 +68,15 @@ class TraceLevelFindingsTest {
                 + "another node or another time";
         assertFalse(TrafficTracker.onlySourcePortDiffers(otherIface));
         assertTrue(TrafficTracker.onlySourcePortDiffers(otherPort));
+        // found by CorruptedBundleTest (ipset-calico without the set that kept pod traffic unmasqueraded): packets
+        // without ports (ICMP) threw StringIndexOutOfBoundsException here
+        assertFalse(TrafficTracker.onlySourcePortDiffers("frame 9 looks like this packet leaving on eth0 as 10.244.1.2 -> "
+                + "10.244.2.5, but the rules in the bundle predict eth0 as 172.18.0.2 -> 10.244.2.5: the dump may be from "
+                + "another node or another time"));
+        assertFalse(TrafficTracker.onlySourcePortDiffers("frame 9 looks like this packet leaving on eth0 as fd00::2 -> "
+                + "fd00::9, but the rules in the bundle predict eth0 as fd00::1 -> fd00::9: the dump"));
+        assertTrue(TrafficTracker.onlySourcePortDiffers("frame 9 looks like this packet leaving on eth0 as [fd00::1]:5 -> "
+                + "[fd00::9]:80, but the rules in the bundle predict eth0 as [fd00::1]:7 -> [fd00::9]:80: the dump"));
         TrafficTracker t = new TrafficTracker();
         t.accept(segment(8, 0, "eth0", 1, 10, List.of(otherIface)), false);
         t.accept(segment(10, S, "eth0", 11, 10, List.of(otherPort)), false);

@@ -99,6 +99,26 @@ class KernelTraceParserTest {
             """;
 
     @Test
+    void traceLinesWhosePacketLineIsUnreadableAreReportedAndSkipped() {
+        // found by CorruptedBundleTest (trace.txt with a PACKET: line's first token swapped): the packet had steps but
+        // no header and verify threw ArrayIndexOutOfBoundsException in KernelPacket.first
+        String log = """
+                PACKET: 2 11111111 IN=eth0 SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x0 TTL=64 ID=1 DF SPORT=1 DPORT=80 SYN
+                 TRACE: 2 11111111 raw:PREROUTING:policy:ACCEPT
+                -4 2 3cb7b8b7 IN=eth0 SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x0 TTL=64 ID=2 DF SPORT=1 DPORT=80 SYN
+                 TRACE: 2 3cb7b8b7 raw:PREROUTING:rule:0x2:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+                 TRACE: 2 3cb7b8b7 raw:PREROUTING:policy:ACCEPT
+                """;
+        Parsed<List<KernelPacket>> parsed = KernelTraceParser.parse("trace.txt", log);
+        assertEquals(List.of("11111111"), parsed.value().stream().map(KernelPacket::traceId).toList());
+        assertEquals(List.of("trace.txt:3:1: warning[TRC001]: not a PACKET: or TRACE: line; skipped (expected: a line of "
+                        + "xtables-monitor --trace)",
+                "trace.txt:4:1: warning[TRC004]: trace id 3cb7b8b7 has TRACE lines but no PACKET: line; skipped "
+                        + "(expected: a PACKET: line with the same id before its TRACE lines)"),
+                parsed.diagnostics().stream().map(io.pktpath.parser.diag.Diagnostic::headline).toList());
+    }
+
+    @Test
     void aPacketLoopedBackOnLoIsOnePacket() {
         List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", LOOPED).value();
         assertEquals(2, packets.size());

@@ -120,4 +120,13 @@ class NftTraceConverterTest {
                  TRACE: 1 d1ae0c03 pkp_raw:raw_PREROUTING:policy:ACCEPT
                 """, Verifier.withoutFamily(trace, "10"), "the id is the trace's; the PACKET line says the family");
     }
+
+    @Test
+    void linesThatAreNotTraceLinesAreNamedWithTheirLine() {
+        String trace = "trace id 9bf32e23 ip raw PREROUTING packet: iif \"eth0\" ip saddr 10.0.0.1\n"
+                + "trac\ufffd\ufffdid 9bf32e23 ip raw PREROUTING rule counter accept (verdict accept)\n\n";
+        assertEquals(List.of("nft-trace.txt:2:1: warning[TRC003]: not a line of nft monitor trace; skipped (expected: "
+                + "trace id ID ip|ip6|inet TABLE CHAIN packet:|rule|policy ...)"),
+                NftTraceConverter.unreadLines("nft-trace.txt", trace));
+    }
 }

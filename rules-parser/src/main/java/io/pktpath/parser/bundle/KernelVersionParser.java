@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * ({@code Linux node1 6.1.0-27-amd64 #1 SMP ...}) or {@code /proc/version} ({@code Linux version 6.1.0-27-amd64 (...)}).
  */
 public final class KernelVersionParser {
-    private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?[-+.~_A-Za-z0-9]*");
+    private static final Pattern RELEASE = Pattern.compile("(\\d{1,9})\\.(\\d{1,9})(?:\\.(\\d{1,9}))?[-+.~_A-Za-z0-9]*");
     private static final Pattern PROC_VERSION = Pattern.compile("^Linux version (\\S+)");
     private static final Pattern UNAME_A = Pattern.compile("^Linux \\S+ (\\S+) ");
 

@@ -31,4 +31,14 @@ class KernelVersionParserTest {
                 + "uname -r output such as 6.1.0-27-amd64, uname -a or /proc/version)"),
                 p.diagnostics().stream().map(Diagnostic::headline).toList());
     }
+
+    @Test
+    void aReleaseNumberTooLargeForAnIntIsDiagnosedNotThrown() {
+        // found by CorruptedBundleTest: uname.txt with 6 replaced by 9223372036854775808 threw NumberFormatException
+        Parsed<Optional<KernelVersion>> p = KernelVersionParser.parse("uname.txt", "9223372036854775808.18.44-fc-v669\n");
+        assertEquals(Optional.empty(), p.value());
+        assertEquals(List.of("uname.txt:1:1: error[bad-kernel-version]: no kernel release in "
+                + "'9223372036854775808.18.44-fc-v669' (expected: uname -r output such as 6.1.0-27-amd64, uname -a or "
+                + "/proc/version)"), p.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
 }
