@@ -47,10 +47,19 @@ final class NativeCounterComparer {
         }
         int compared = 0;
         List<HitDifference> diffs = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         for (Map.Entry<String, List<RuleRef>> e : byPlace.entrySet()) {
             Rule rule = firstRule.get(e.getKey());
             Matcher m = COUNTER.matcher(rule.text());
             if (!m.find()) {
+                continue;
+            }
+            long kernelPackets = counter(m.group(1));
+            long kernelBytes = counter(m.group(2));
+            if (kernelPackets < 0 || kernelBytes < 0) {
+                unreadable.add(rule.table() + " " + rule.chain() + " #" + rule.position() + " (" + rule.span()
+                        + "): counter packets " + m.group(1) + " bytes " + m.group(2)
+                        + " is beyond what a 64-bit counter holds; not compared");
                 continue;
             }
             compared++;
@@ -61,16 +70,26 @@ final class NativeCounterComparer {
                 packets += c.packets();
                 bytes += c.bytes();
             }
-            long kernelPackets = Long.parseLong(m.group(1));
-            long kernelBytes = Long.parseLong(m.group(2));
             if (kernelPackets != packets || kernelBytes != bytes) {
                 diffs.add(new HitDifference(e.getValue().get(0).family(), rule.table(), rule.chain(), rule.position(),
                         rule.text(), kernelPackets, kernelBytes, packets, bytes));
             }
         }
-        List<String> notes = compared == 0 ? List.of() : List.of(compared + " native nftables rule counters (nft list"
-                + " ruleset after the traffic) are compared as counted from zero: the native table is taken as loaded"
-                + " just before the capture");
+        List<String> notes = new ArrayList<>();
+        if (compared > 0) {
+            notes.add(compared + " native nftables rule counters (nft list ruleset after the traffic) are compared as"
+                    + " counted from zero: the native table is taken as loaded just before the capture");
+        }
+        notes.addAll(unreadable);
         return new HitComparer.Result(compared, compared - diffs.size(), diffs, notes);
+    }
+
+    /** A counter nft printed, or -1 when it is beyond a signed 64-bit count (the listing was damaged). */
+    private static long counter(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }
