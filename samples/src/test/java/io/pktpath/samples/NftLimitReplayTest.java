@@ -1,5 +1,6 @@
 package io.pktpath.samples;
 
+import static io.pktpath.samples.NftChainTrace.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -49,35 +49,10 @@ class NftLimitReplayTest {
         return COUNTERS.matcher(rule).replaceAll("").replace(" counter ", " ").strip();
     }
 
-    /**
-     * The packets of nft-trace.txt at the native chain, in trace order, each with the rule (or policy) that took it; a
-     * trace id can come back for a later packet (nft derives it from the skb), so a decision goes to the last packet
-     * line of its id.
-     */
+    /** The packets of nft-trace.txt at the native chain, in trace order, with the rule (or policy) that took each. */
     private static List<Seen> kernel() throws IOException {
-        List<String> packets = new ArrayList<>();
-        List<String> decisions = new ArrayList<>();
-        Map<String, Integer> latest = new LinkedHashMap<>();
-        Pattern packet = Pattern.compile("trace id (\\w+) " + CHAIN + " packet: .*");
-        Pattern rule = Pattern.compile("trace id (\\w+) " + CHAIN + " (?:rule (.*) \\(verdict (\\w+)\\)|policy (\\w+))\\s*");
-        for (String line : Files.readAllLines(DIR.resolve("nft-trace.txt"))) {
-            Matcher p = packet.matcher(line);
-            if (p.matches()) {
-                latest.put(p.group(1), packets.size());
-                packets.add(describe(line));
-                decisions.add("none");
-                continue;
-            }
-            Matcher r = rule.matcher(line);
-            if (r.matches() && latest.containsKey(r.group(1))) {
-                decisions.set(latest.get(r.group(1)), r.group(2) != null ? normal(r.group(2)) : "policy " + r.group(4));
-            }
-        }
-        List<Seen> out = new ArrayList<>();
-        for (int i = 0; i < packets.size(); i++) {
-            out.add(new Seen(packets.get(i), decisions.get(i)));
-        }
-        return out;
+        return NftChainTrace.read(DIR.resolve("nft-trace.txt"), CHAIN, line -> describe(line), rule -> normal(rule))
+                .stream().map(d -> new Seen(d.packet(), d.decision())).toList();
     }
 
     /** nft trace's packet line as {@code udp LENGTH SPORT>DPORT} or {@code icmp LENGTH TYPE}. */
@@ -86,11 +61,6 @@ class NftLimitReplayTest {
         String length = field(line, "ip length");
         return proto.equals("icmp") ? "icmp " + length + " " + field(line, "icmp type")
                 : proto + " " + length + " " + field(line, proto + " sport") + ">" + field(line, proto + " dport");
-    }
-
-    private static String field(String line, String name) {
-        Matcher m = Pattern.compile(" " + name + " (\\S+)").matcher(line);
-        return m.find() ? m.group(1) : "?";
     }
 
     /** The replay's inbound IPv4 frames to the node, in capture order, described as {@link #describe} does. */

@@ -1,0 +1,64 @@
+package io.pktpath.samples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What an {@code nft monitor trace} log (a bundle's nft-trace.txt) says one native chain did: each packet that reached
+ * the chain, in trace order, with the rule (or policy) that took it.
+ */
+final class NftChainTrace {
+    private NftChainTrace() {
+    }
+
+    /** One packet at the chain, as the caller described its packet line, and its decision ({@code none} for none). */
+    record Decided(String packet, String decision) {
+    }
+
+    /**
+     * The packets of {@code trace} at {@code chain} (e.g. {@code inet pkp_nlim input}), each described by
+     * {@code describe} from its packet line, with the rule text {@code normal} gives (or {@code policy VERDICT}); nft
+     * can reuse a trace id for a later packet (it derives it from the skb), so a decision goes to the last packet line
+     * of its id.
+     */
+    static List<Decided> read(Path trace, String chain, UnaryOperator<String> describe, UnaryOperator<String> normal)
+            throws IOException {
+        List<String> packets = new ArrayList<>();
+        List<String> decisions = new ArrayList<>();
+        Map<String, Integer> latest = new LinkedHashMap<>();
+        Pattern packet = Pattern.compile("trace id (\\w+) " + chain + " packet: .*");
+        Pattern rule = Pattern.compile("trace id (\\w+) " + chain + " (?:rule (.*) \\(verdict (\\w+)\\)|policy (\\w+))\\s*");
+        for (String line : Files.readAllLines(trace)) {
+            Matcher p = packet.matcher(line);
+            if (p.matches()) {
+                latest.put(p.group(1), packets.size());
+                packets.add(describe.apply(line));
+                decisions.add("none");
+                continue;
+            }
+            Matcher r = rule.matcher(line);
+            if (r.matches() && latest.containsKey(r.group(1))) {
+                decisions.set(latest.get(r.group(1)), r.group(2) != null ? normal.apply(r.group(2)) : "policy " + r.group(4));
+            }
+        }
+        List<Decided> out = new ArrayList<>();
+        for (int i = 0; i < packets.size(); i++) {
+            out.add(new Decided(packets.get(i), decisions.get(i)));
+        }
+        return out;
+    }
+
+    /** The value after {@code name} in an nft trace line ({@code ip protocol}, {@code udp dport}...), or {@code ?}. */
+    static String field(String line, String name) {
+        Matcher m = Pattern.compile(" " + name + " (\\S+)").matcher(line);
+        return m.find() ? m.group(1) : "?";
+    }
+}
