@@ -756,3 +756,44 @@ stop_extra_capture() { sleep 0.5; stop_pid "$1" INT; }
 
 # ns_frames NS FILE: tcpdump text listing of a bundle capture, decoded inside NS.
 ns_frames() { nsx "$(resolve_ns "$1")" tcpdump -r "$BUNDLE/$2" -n -# -tt 2>/dev/null || true; }
+
+# ---------------------------------------------------------------- nft monitor trace readers
+
+# tr_n PATTERN: how many lines of the bundle's nft-trace.txt (`nft monitor trace`) match the extended regex PATTERN.
+tr_n() { grep -cE -- "$1" "$BUNDLE/nft-trace.txt" || true; }
+
+# nft_decisions "FAMILY TABLE CHAIN" STYLE: the chain's decision for each traced packet, one line each in trace order,
+# from the bundle's nft-trace.txt: the packet, then the rule that ended its walk of the chain (its counter left out)
+# and its verdict, or `policy VERDICT`, or `none`. nft reuses a trace id for a later packet: a decision belongs to the
+# last packet line of its id. STYLE `len` describes every packet (`icmp echo-request seq 3`, `udp 41001>5001 len
+# 100`); STYLE `src` only TCP SYNs and UDP datagrams, with their source (`udp 172.18.0.1:42005>5005`).
+nft_decisions() {
+  python3 - "$BUNDLE/nft-trace.txt" "$1" "$2" <<'PY'
+import re, sys
+trace, chain, style = sys.argv[1], sys.argv[2], sys.argv[3]
+rows, latest = [], {}
+pattern = re.compile(r"trace id (\w+) " + re.escape(chain) + r" (packet: (.*)|rule (.*) \(verdict (\w+)\)|policy (\w+))")
+for line in open(trace):
+    m = pattern.match(line)
+    if not m:
+        continue
+    if m.group(3):
+        f = lambda k: (re.search(" " + k + r" (\S+)", m.group(3)) or [None, "?"])[1]
+        proto = f("ip protocol")
+        if style == "len":
+            what = ("icmp %s seq %s" % (f("icmp type"), f("icmp sequence")) if proto == "icmp"
+                    else "%s %s>%s len %s" % (proto, f("udp sport"), f("udp dport"), f("ip length")))
+        elif proto not in ("tcp", "udp") or (proto == "tcp" and "tcp flags == syn " not in m.group(3) + " "):
+            latest.pop(m.group(1), None)
+            continue
+        else:
+            what = "%s %s:%s>%s" % (proto, f("ip saddr"), f(proto + " sport"), f(proto + " dport"))
+        latest[m.group(1)] = len(rows)
+        rows.append([what, "none"])
+    elif m.group(1) in latest:
+        rule = re.sub(r" counter packets \d+ bytes \d+", "", m.group(4) or "")
+        rows[latest[m.group(1)]][1] = ("%s -> %s" % (rule, m.group(5))) if m.group(4) else "policy " + m.group(6)
+for what, decision in rows:
+    print(("%-40s %s" if style == "len" else "%-34s %s") % (what, decision))
+PY
+}

@@ -217,8 +217,6 @@ ck "web to its host port not DNATed" "\[web\] tcp $NODE_IP:8080 result=ECONNREFU
 ck "host straight to web" "tcp 172.17.0.2:80 from 172.17.0.1:43010 result=connected"
 grep -q 'table ip docker-bridges' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks docker-bridges"
 grep -q 'docker' "$BUNDLE/iptables-save.txt" && b_fail "iptables-save shows Docker's rules"
-NT="$BUNDLE/nft-trace.txt"
-tr_n() { grep -cE -- "$1" "$NT" || true; }
 # per rule: the packets nft monitor trace saw (the listing's counters say the same: checked below)
 n_dnat=$(tr_n 'ip docker-bridges nat-prerouting-and-output rule iifname != "docker0" tcp dport 8080 .*dnat to 172.17.0.2:80 .*\(verdict accept\)')
 n_pub=$(tr_n 'ip docker-bridges filter-forward-in__docker0 rule ip daddr 172.17.0.2 tcp dport 80 .*\(verdict accept\)')

@@ -102,27 +102,8 @@ cp "$WORK/ping.txt" "$BUNDLE/ping.txt"
 cat "$WORK/pings.txt" "$WORK/sent.txt" | sed 's/^\([^[]\)/[up] \1/' > "$WORK/probes.txt"
 b_keep_probes
 
-# the native chain's decision for each packet, in trace order (nft reuses a trace id for a later packet: a decision
-# belongs to the last packet line of its id)
-python3 - "$BUNDLE/nft-trace.txt" > "$WORK/decisions.txt" <<'PY'
-import re, sys
-rows, latest = [], {}
-for line in open(sys.argv[1]):
-    m = re.match(r"trace id (\w+) inet pkp_nlim input (packet: (.*)|rule (.*) \(verdict (\w+)\)|policy (\w+))", line)
-    if not m:
-        continue
-    if m.group(3):
-        f = lambda k: (re.search(" " + k + r" (\S+)", m.group(3)) or [None, "?"])[1]
-        what = ("icmp %s seq %s" % (f("icmp type"), f("icmp sequence")) if f("ip protocol") == "icmp"
-                else "%s %s>%s len %s" % (f("ip protocol"), f("udp sport"), f("udp dport"), f("ip length")))
-        latest[m.group(1)] = len(rows)
-        rows.append([what, "none"])
-    elif m.group(1) in latest:
-        rule = re.sub(r" counter packets \d+ bytes \d+", "", m.group(4) or "")
-        rows[latest[m.group(1)]][1] = ("%s -> %s" % (rule, m.group(5))) if m.group(4) else "policy " + m.group(6)
-for what, decision in rows:
-    print("%-40s %s" % (what, decision))
-PY
+# the native chain's decision for each packet, in trace order
+nft_decisions 'inet pkp_nlim input' len > "$WORK/decisions.txt"
 drops() { grep -E -- "$1" "$WORK/decisions.txt" | awk '{print ($NF == "drop") ? "D" : "a"}' | paste -sd' ' -; }
 echo_pattern=$(drops 'icmp echo-request'); p5001=$(drops '>5001 '); p5002=$(drops '>5002 '); p5003=$(drops '>5003 ')
 p5004=$(drops '>5004 '); p5005=$(drops '>5005 ')

@@ -144,30 +144,8 @@ cp "$WORK/sent.txt" "$BUNDLE/sent.txt"
 sed 's/^/[up] /' "$WORK/sent.txt" > "$WORK/probes.txt"
 b_keep_probes
 
-# the native chain's decision for each packet that reached a rule with a set statement or the meter, in trace order
-# (nft reuses a trace id for a later packet: a decision belongs to the last packet line of its id)
-python3 - "$BUNDLE/nft-trace.txt" > "$WORK/decisions.txt" <<'PY'
-import re, sys
-rows, latest = [], {}
-for line in open(sys.argv[1]):
-    m = re.match(r"trace id (\w+) inet pkp_nmet input (packet: (.*)|rule (.*) \(verdict (\w+)\)|policy (\w+))", line)
-    if not m:
-        continue
-    if m.group(3):
-        f = lambda k: (re.search(" " + k + r" (\S+)", m.group(3)) or [None, "?"])[1]
-        proto = f("ip protocol")
-        if proto not in ("tcp", "udp") or (proto == "tcp" and "tcp flags == syn " not in m.group(3) + " "):
-            latest.pop(m.group(1), None)
-            continue
-        what = "%s %s:%s>%s" % (proto, f("ip saddr"), f(proto + " sport"), f(proto + " dport"))
-        latest[m.group(1)] = len(rows)
-        rows.append([what, "none"])
-    elif m.group(1) in latest:
-        rule = re.sub(r" counter packets \d+ bytes \d+", "", m.group(4) or "")
-        rows[latest[m.group(1)]][1] = ("%s -> %s" % (rule, m.group(5))) if m.group(4) else "policy " + m.group(6)
-for what, decision in rows:
-    print("%-34s %s" % (what, decision))
-PY
+# the native chain's decision for each TCP SYN and UDP datagram, in trace order
+nft_decisions 'inet pkp_nmet input' src > "$WORK/decisions.txt"
 pattern() { grep -E -- "$1" "$WORK/decisions.txt" | awk '{print ($NF == "drop") ? "D" : "a"}' | paste -sd' ' -; }
 p22a=$(pattern "tcp $A:[0-9]+>22 "); p22b=$(pattern "tcp $B:[0-9]+>22 ")
 pca=$(pattern "$A:[0-9]+>5005 "); pcb=$(pattern "$B:[0-9]+>5005 ")

@@ -122,8 +122,6 @@ ck "localhost" "tcp 127.0.0.1:8080 from 127.0.0.1:43006 result=connected reply='
 ck "closed port" "tcp $NODE_IP:8081 result=ECONNREFUSED"
 grep -q 'table inet netavark' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks netavark's table"
 grep -q 'netavark' "$BUNDLE/iptables-save.txt" && b_fail "iptables-save shows netavark's table"
-NT="$BUNDLE/nft-trace.txt"
-tr_n() { grep -cE -- "$1" "$NT" || true; }
 n_dnat=$(tr_n "inet netavark ${NV}_dnat rule tcp dport 8080 ct mark set .*dnat ip to 10.88.0.2:80 \(verdict accept\)")
 n_udnat=$(tr_n "inet netavark ${NV}_dnat rule udp dport 5300 ct mark set .*dnat ip to 10.88.0.3:5300 \(verdict accept\)")
 n_setmark=$(tr_n "inet netavark ${NV}_dnat rule ip saddr (10.88.0.0/16|127.0.0.1) .*jump NETAVARK-HOSTPORT-SETMARK")
