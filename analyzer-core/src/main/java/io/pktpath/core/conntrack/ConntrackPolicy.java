@@ -75,7 +75,7 @@ public final class ConntrackPolicy {
             String module = m instanceof ConntrackMatch ? "conntrack" : m instanceof StateMatch ? "state"
                     : m instanceof ConnmarkMatch ? "connmark" : m instanceof ConnlimitMatch ? "connlimit"
                     : m instanceof NftCountMatch ? "connlimit (nft's ct count)"
-                    : m instanceof NftSetElementMatch e && e.stateful() instanceof NftCountMatch
+                    : m instanceof NftSetElementMatch e && e.stateful().orElse(null) instanceof NftCountMatch
                     ? "connlimit (nft's ct count of a set element)"
                     : m instanceof UnsupportedMatch u && CT_MODULES.contains(u.module()) ? u.module() : null;
             if (module != null) {

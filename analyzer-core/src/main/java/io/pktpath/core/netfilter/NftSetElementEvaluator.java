@@ -2,6 +2,7 @@ package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.ipset.SetProbe;
+import io.pktpath.parser.iptables.match.Match;
 import io.pktpath.parser.iptables.match.NftCountMatch;
 import io.pktpath.parser.iptables.match.NftLimitMatch;
 import io.pktpath.parser.iptables.match.NftQuotaMatch;
@@ -9,37 +10,42 @@ import io.pktpath.parser.iptables.match.NftSetElementMatch;
 import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A set statement or meter with a stateful expression per element, as nft_dynset evaluates it: the packet's element
- * (its source or destination address, with its ports in a concatenation) is looked up; absent (never added, deleted or expired) it is created with a
- * fresh copy of the expression (a full limit, an unused quota, an empty ct count list: nft_limit_clone,
- * nft_quota_clone, nft_connlimit_clone), unless the set already holds {@code size} elements, when the statement ends
- * the rule as a mismatch (nft_dynset_new fails, nft_dynset_eval breaks); {@code update} sets an existing element's
- * expiry anew; then the element's expression is evaluated and the match is whether it lets the packet through. The
- * set's elements at capture start are unknown (the listing is taken after): it starts empty, as a note says. An
- * expired element stops counting toward {@code size} at its expiry (the kernel counts it until its garbage
- * collection, within about a second).
+ * (its source or destination address, with its ports in a concatenation) is looked up in the set's one store, shared by
+ * every statement that names the set; absent (never added, deleted or expired) it is created with a fresh copy of this
+ * statement's expression (a full limit, an unused quota, an empty ct count list: nft_limit_clone, nft_quota_clone,
+ * nft_connlimit_clone; none for a statement without one), unless the set already holds {@code size} elements, when the
+ * statement ends the rule as a mismatch (nft_dynset_new fails, nft_dynset_eval breaks); {@code update} sets an existing
+ * element's expiry anew; then the expression the element was created with, whichever statement created it, is
+ * evaluated and the match is whether it lets the packet through (an element without one always does). The set's
+ * elements at capture start are unknown (the listing is taken after): it starts empty, as a note says. An expired
+ * element keeps its place toward {@code size} until the set's garbage collection, at its first pass after the expiry
+ * (every gc-interval, at times the capture does not show): it is taken as collected half an interval after its expiry,
+ * and a note says so on each packet whose outcome that decides.
  */
 final class NftSetElementEvaluator implements MatchEvaluator {
     private static final long NANOS = 1_000_000_000L;
 
     private final NftSetElementMatch element;
-    private final KeyedExpression expression;
-    private final String kind;
+    private final Map<Match, KeyedExpression> expressions = new ConcurrentHashMap<>();
 
     NftSetElementEvaluator(NftSetElementMatch element) {
         this.element = element;
-        if (element.stateful() instanceof NftLimitMatch l) {
-            expression = new NftLimitEvaluator(l);
-            kind = "limit";
-        } else if (element.stateful() instanceof NftQuotaMatch q) {
-            expression = new NftQuotaEvaluator(q);
-            kind = "quota";
-        } else {
-            expression = new ConnlimitEvaluator((NftCountMatch) element.stateful());
-            kind = "ct count";
-        }
+    }
+
+    private KeyedExpression evaluator(Match m) {
+        return expressions.computeIfAbsent(m, x -> x instanceof NftLimitMatch l ? new NftLimitEvaluator(l)
+                : x instanceof NftQuotaMatch q ? new NftQuotaEvaluator(q) : new ConnlimitEvaluator((NftCountMatch) x));
+    }
+
+    private static String kind(Match m) {
+        return m instanceof NftLimitMatch ? "limit" : m instanceof NftQuotaMatch ? "quota" : "ct count";
     }
 
     /** The packet's element as nft prints it ({@code 10.0.0.1}, {@code 10.0.0.1 . 22}); null when it has none. */
@@ -81,13 +87,69 @@ final class NftSetElementEvaluator implements MatchEvaluator {
         return "nft element " + element.set() + " " + a;
     }
 
+    /** The key of the element's current generation: its expression's creator and state are kept under it. */
+    private String elementKey(Evaluation e, String a) {
+        return generationKey(a) + " #" + e.state().nthCount(generationKey(a)).orElse(0);
+    }
+
     private String expressionKey(Evaluation e, String a) {
-        return RuleState.nftKey(kind, e.rule, element.text()) + " element " + a + " #"
-                + e.state().nthCount(generationKey(a)).orElse(0);
+        return "nft element expression " + elementKey(e, a).substring("nft element ".length());
     }
 
     private boolean live(Evaluation e) {
         return e.state().ipsetMember(member(e)).map(m -> m.liveAt(e.packet.timeNanos())).orElse(false);
+    }
+
+    /** Who creates an element with this statement: its rule and the statement's words. */
+    private String creator(Evaluation e) {
+        return e.rule.label() + " ('" + element.text() + "')";
+    }
+
+    /**
+     * The set's elements at {@code now}: {@code live} ones, those expired less than a gc-interval ago (which the
+     * kernel may not have collected yet) and, of these, those expired less than half an interval ago (taken as not
+     * collected yet).
+     */
+    private record Occupancy(int live, int uncollected, int assumed) {
+    }
+
+    private Occupancy occupancy(Evaluation e, long now) {
+        long gc = element.gcIntervalSeconds() * NANOS;
+        int live = 0;
+        int uncollected = 0;
+        int assumed = 0;
+        for (IpsetMember m : e.state().membersOf(element.set())) {
+            if (m.liveAt(now)) {
+                live++;
+            } else if (m.added() && now - m.expiresNanos() < gc) {
+                uncollected++;
+                if (now - m.expiresNanos() < gc / 2) {
+                    assumed++;
+                }
+            }
+        }
+        return new Occupancy(live, uncollected, assumed);
+    }
+
+    private boolean full(Occupancy o) {
+        return element.size() > 0 && o.live() + o.assumed() >= element.size();
+    }
+
+    /** A note when the set is full or not only by the expired elements the kernel may not have collected yet. */
+    private void noteCollection(Evaluation e, String a, Occupancy o) {
+        if (element.size() == 0 || o.live() >= element.size() || o.live() + o.uncollected() < element.size()) {
+            return;
+        }
+        String held = element.shown() + " holds " + o.live() + " live element(s) of its size " + element.size() + " and "
+                + o.uncollected() + " expired less than its gc-interval (" + element.gcIntervalSeconds() + " s) ago, which"
+                + " the kernel counts until its garbage collection (at its first pass after the expiry, at a time the"
+                + " capture does not show): ";
+        e.note(held + (full(o)
+                ? "taken as not collected yet (expired less than half the interval ago), so no element for " + a
+                + " is created and the statement ends the rule; had the collection run, the element would have been"
+                + " created"
+                : "taken as collected (expired more than half the interval ago), so the element " + a + " is created;"
+                + " had the collection not run yet, the set was full and the statement would have ended the rule"));
     }
 
     @Override
@@ -98,10 +160,15 @@ final class NftSetElementEvaluator implements MatchEvaluator {
         }
         long now = e.packet.timeNanos();
         long expires = element.timeoutSeconds() > 0 ? now + element.timeoutSeconds() * NANOS : Long.MAX_VALUE;
+        NftElementExpression own = new NftElementExpression(element.stateful(), creator(e));
         String what;
         if (!live(e)) {
-            if (element.size() > 0 && e.state().liveIpsetMembers(element.set(), now) >= element.size()) {
-                return false;
+            if (element.size() > 0) {
+                Occupancy o = occupancy(e, now);
+                noteCollection(e, a, o);
+                if (full(o)) {
+                    return false;
+                }
             }
             if (e.state().nthCount(generationKey(a)).isEmpty()) {
                 e.note(element.shown() + ": the element " + a + " is created in the replay (the set's elements at"
@@ -109,18 +176,33 @@ final class NftSetElementEvaluator implements MatchEvaluator {
             }
             e.state().record(new StateUpdate.NthAdvance(generationKey(a)));
             e.state().record(new StateUpdate.IpsetAdd(member(e), expires));
-            what = "created the element " + a + " with a fresh " + kind;
+            e.state().record(new StateUpdate.NftElementCreated(elementKey(e, a), own));
+            what = "created the element " + a + element.stateful().map(m -> " with a fresh " + kind(m))
+                    .orElse(" without an expression");
         } else if (element.update() && element.timeoutSeconds() > 0) {
             e.state().record(new StateUpdate.IpsetAdd(member(e), expires));
-            what = "the element " + a + " (timeout refreshed)";
+            what = "the element " + a + "%s (timeout refreshed)";
         } else {
-            what = "the element " + a;
+            what = "the element " + a + "%s";
         }
-        boolean matched = expression.evaluate(e, expressionKey(e, a));
+        NftElementExpression its = e.state().nftElement(elementKey(e, a)).orElse(own);
+        boolean other = !its.creator().equals(own.creator());
+        what = what.replace("%s", other ? " (created by " + its.creator() + its.expression().map(m -> " with its "
+                + kind(m)).orElse(" without an expression") + ")" : "");
+        boolean matched = its.expression().isEmpty() || evaluator(its.expression().get()).evaluate(e,
+                expressionKey(e, a));
         if (matched) {
-            e.matchEffect(element.shown() + ": " + what + (element.timeoutSeconds() > 0 ? ", expires "
-                    + element.timeoutSeconds() + " s after " + (what.startsWith("created") || element.update()
-                    ? "this packet" : "it was created") : ""));
+            String expiry = "";
+            if (element.timeoutSeconds() > 0 && (!other || what.startsWith("created") || element.update())) {
+                expiry = ", expires " + element.timeoutSeconds() + " s after " + (what.startsWith("created")
+                        || element.update() ? "this packet" : "it was created");
+            } else if (other) {
+                long left = e.state().ipsetMember(member(e)).map(IpsetMember::expiresNanos).orElse(Long.MAX_VALUE);
+                expiry = left == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", expires %.2f s after this packet",
+                        (left - now) / 1e9);
+            }
+            e.matchEffect(element.shown() + ": " + what + (its.expression().isEmpty()
+                    ? ", which has no expression: the statement goes on" : "") + expiry);
         }
         return matched;
     }
@@ -132,11 +214,18 @@ final class NftSetElementEvaluator implements MatchEvaluator {
             return new Mismatch(element.text(), "the packet has no " + element.keyText());
         }
         if (!live(e)) {
-            return new Mismatch(element.text(), element.shown() + " is full (its size " + element.size()
-                    + " reached): no element for " + a + " can be created, so the statement ends the rule");
+            Occupancy o = occupancy(e, e.packet.timeNanos());
+            return new Mismatch(element.text(), element.shown() + " is full (its size " + element.size() + " reached"
+                    + (o.assumed() > 0 ? ", counting " + o.assumed() + " expired element(s) taken as not collected yet"
+                    : "") + "): no element for " + a + " can be created, so the statement ends the rule");
         }
-        Mismatch m = expression.explain(e, expressionKey(e, a));
-        return new Mismatch(element.text(), "the element " + a + " of " + element.shown() + ": " + m.failedMatch()
-                + ": " + m.packetValue());
+        NftElementExpression its = e.state().nftElement(elementKey(e, a))
+                .orElse(new NftElementExpression(element.stateful(), creator(e)));
+        // an element without an expression always matches: test() never fails on it
+        Match m = its.expression().orElseThrow();
+        Mismatch why = evaluator(m).explain(e, expressionKey(e, a));
+        String by = its.creator().equals(creator(e)) ? "" : " (created by " + its.creator() + " with its " + kind(m) + ")";
+        return new Mismatch(element.text(), "the element " + a + " of " + element.shown() + by + ": "
+                + why.failedMatch() + ": " + why.packetValue());
     }
 }

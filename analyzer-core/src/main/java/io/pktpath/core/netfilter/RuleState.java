@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The committed state of stateful matches across a replay (nth counters, limit/hashlimit buckets, recent lists,
- * connlimit lists, ipset elements changed by SET targets).
+ * connlimit lists, ipset elements changed by SET targets, nft set elements' expressions).
  * Walks only read it; the orchestrator applies the updates of the path it picked with {@link #commit(List)}.
  */
 public final class RuleState implements StateStore {
@@ -23,6 +23,7 @@ public final class RuleState implements StateStore {
     private final Map<String, List<CountedConnection>> connlimit = new HashMap<>();
     private final Set<String> tproxiedConnections = new HashSet<>();
     private final Map<IpsetKey, IpsetMember> ipsetMembers = new HashMap<>();
+    private final Map<String, NftElementExpression> nftElements = new HashMap<>();
     private final RecentLimits recentLimits;
 
     /** A state for rules whose recent lists' sizes are unknown (each rule's own need decides). */
@@ -169,6 +170,27 @@ public final class RuleState implements StateStore {
             }
         }
         return n;
+    }
+
+    @Override
+    public List<IpsetMember> membersOf(String set) {
+        List<IpsetMember> out = new java.util.ArrayList<>();
+        ipsetMembers.forEach((k, m) -> {
+            if (k.set().equals(set)) {
+                out.add(m);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public Optional<NftElementExpression> nftElement(String key) {
+        return Optional.ofNullable(nftElements.get(key));
+    }
+
+    @Override
+    public void putNftElement(String key, NftElementExpression element) {
+        nftElements.put(key, element);
     }
 
     /** Every element SET targets and set statements changed, with what they last did to it. */

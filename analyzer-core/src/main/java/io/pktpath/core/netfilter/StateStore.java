@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 
 /**
  * Storage of stateful-match state (nth counters, which also hold each nft quota's bytes consumed, token buckets, recent
- * lists, connlimit lists, TPROXY sockets, ipset elements changed by SET targets) that {@link StateUpdate}s modify.
+ * lists, connlimit lists, TPROXY sockets, ipset elements changed by SET targets, the expression each nft set element was
+ * created with) that {@link StateUpdate}s modify.
  */
 public interface StateStore {
     OptionalLong nthCount(String ruleKey);
@@ -45,4 +46,12 @@ public interface StateStore {
 
     /** How many elements of {@code set} changes added and left in it at capture time {@code nanos}. */
     int liveIpsetMembers(String set, long nanos);
+
+    /** What changes last did to each element of {@code set} (added until an expiry, or deleted), in no order. */
+    List<IpsetMember> membersOf(String set);
+
+    /** The expression the nft set element under {@code key} (its set, value and generation) was created with. */
+    Optional<NftElementExpression> nftElement(String key);
+
+    void putNftElement(String key, NftElementExpression element);
 }

@@ -179,6 +179,19 @@ public sealed interface StateUpdate {
         }
     }
 
+    /** An nft set statement created the element under {@code key} with {@code element}'s expression. */
+    record NftElementCreated(String key, NftElementExpression element) implements StateUpdate {
+        public NftElementCreated {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(element, "element");
+        }
+
+        @Override
+        public void applyTo(StateStore store) {
+            store.putNftElement(key, element);
+        }
+    }
+
     /** A SET target deleted an element. */
     record IpsetDel(IpsetKey key) implements StateUpdate {
         public IpsetDel {

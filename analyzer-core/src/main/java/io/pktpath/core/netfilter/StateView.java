@@ -23,6 +23,7 @@ final class StateView implements StateStore {
     private Map<String, List<CountedConnection>> connlimit;
     private Set<String> sockets;
     private Map<IpsetKey, IpsetMember> ipsetMembers;
+    private Map<String, NftElementExpression> nftElements;
 
     StateView(RuleState committed) {
         this.committed = committed;
@@ -172,5 +173,37 @@ final class StateView implements StateStore {
             }
         }
         return n;
+    }
+
+    @Override
+    public List<IpsetMember> membersOf(String set) {
+        if (ipsetMembers == null) {
+            return committed.membersOf(set);
+        }
+        Map<IpsetKey, IpsetMember> all = new HashMap<>(committed.ipsetMembers());
+        all.putAll(ipsetMembers);
+        List<IpsetMember> out = new ArrayList<>();
+        all.forEach((k, m) -> {
+            if (k.set().equals(set)) {
+                out.add(m);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public Optional<NftElementExpression> nftElement(String key) {
+        if (nftElements != null && nftElements.containsKey(key)) {
+            return Optional.of(nftElements.get(key));
+        }
+        return committed.nftElement(key);
+    }
+
+    @Override
+    public void putNftElement(String key, NftElementExpression element) {
+        if (nftElements == null) {
+            nftElements = new HashMap<>();
+        }
+        nftElements.put(key, element);
     }
 }

@@ -160,6 +160,7 @@ final class NftJsonListing {
             add("\t\tflags " + String.join(",", flags), s);
         }
         s.number("timeout").ifPresent(t -> add("\t\ttimeout " + t + "s", s));
+        s.number("gc-interval").ifPresent(t -> add("\t\tgc-interval " + t + "s", s));
         s.string("comment").ifPresent(c -> add("\t\tcomment " + NftJsonExpressions.quote(c), s));
         JsonValue elem = s.get("elem").orElse(null);
         if (elem instanceof JsonValue.JsonArray items && !items.items().isEmpty()) {

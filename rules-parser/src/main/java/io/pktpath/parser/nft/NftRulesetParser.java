@@ -23,7 +23,7 @@ public final class NftRulesetParser {
     private static final Pattern TABLE = Pattern.compile("table\\s+(?:(\\S+)\\s+)?([^\\s{]+)\\s*\\{(.*)");
     private static final Pattern CHAIN = Pattern.compile("chain\\s+([^\\s{]+)\\s*\\{(.*)");
     /** A set's {@code type}, {@code flags} or {@code timeout} line (a {@code # handle} comment is stripped before). */
-    private static final Pattern DECLARATION = Pattern.compile("(type|flags|timeout|size)\\s+([^;{}]+);?");
+    private static final Pattern DECLARATION = Pattern.compile("(type|flags|timeout|size|gc-interval)\\s+([^;{}]+);?");
     private static final Pattern SET = Pattern.compile("(set|map)\\s+([^\\s{]+)\\s*\\{(.*)");
     private static final Pattern BASE = Pattern.compile("type\\s+(\\S+)\\s+hook\\s+(\\S+)"
             + "(?:\\s+devices?\\s*(?:=\\s*)?(\\{[^}]*\\}|\"[^\"]*\"|[^\\s;]+))?\\s+priority\\s+([^;]+?)\\s*;"

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * A named set or map of an nftables table ({@code kind} is {@code set} or {@code map}), how many elements it holds, and
  * for a verdict map the chains its elements jump or go to and whether an element's verdict is {@code drop}; {@code values}
  * are the elements as nft printed them ({@code 10.0.0.0/8}, {@code 22}, {@code "lo" : accept}), in order;
- * {@code declarations} its {@code type}, {@code flags} and {@code timeout} lines by keyword ({@code type -> ipv4_addr},
+ * {@code declarations} its {@code type}, {@code flags}, {@code timeout}, {@code size} and {@code gc-interval} lines by keyword ({@code type -> ipv4_addr},
  * {@code flags -> dynamic,timeout}, {@code timeout -> 1m}).
  */
 public record NftSet(String kind, String name, int line, int elements, List<String> jumpTargets, boolean dropVerdict,

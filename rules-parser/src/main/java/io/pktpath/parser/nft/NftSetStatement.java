@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * refreshed), {@code delete} {@code --del-set}; a key of {@code ip|ip6 saddr|daddr} is the direction {@code src|dst}.
  * A verdict after it in the same rule makes the rule's target the statement then the verdict
  * ({@link io.pktpath.parser.iptables.target.StatementVerdict}, {@link NftRuleDraft#rules}). An element with a
- * {@code limit}, {@code quota} or {@code ct count} ({@code add @set { ip saddr limit rate over 3/minute }}), and a
- * {@code meter}, are the rule's last match instead ({@link io.pktpath.parser.iptables.match.NftSetElementMatch}), as
- * nft_dynset decides by the element's expression whether the rule goes on.
+ * {@code limit}, {@code quota} or {@code ct count} ({@code add @set { ip saddr limit rate over 3/minute }}), a
+ * {@code meter}, and any {@code add} or {@code update} of a set another statement fills with one, are the rule's last
+ * match instead ({@link io.pktpath.parser.iptables.match.NftSetElementMatch}), as nft_dynset decides by the element's
+ * expression (the one it was created with) whether the rule goes on.
  */
 final class NftSetStatement {
     /** A set statement naming its set: the statement and the set's name. */
@@ -31,6 +32,8 @@ final class NftSetStatement {
             + "(?:(\\d+)ms)?");
     /** nft's meter without a size: {@code NFT_METER_DEFAULT_SIZE} (nft lists it as {@code size 65535}). */
     private static final long METER_SIZE = 65_535;
+    /** The kernel's garbage collection interval of a set without {@code gc-interval} (nft_set_gc_interval: HZ). */
+    private static final long GC_INTERVAL = 1;
 
     private NftSetStatement() {
     }
@@ -117,7 +120,9 @@ final class NftSetStatement {
             return -1;
         }
         List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
-        if (!op.equals("delete") && (words.contains("limit") || words.contains("quota") || words.contains("ct"))) {
+        if (!op.equals("delete") && (words.contains("limit") || words.contains("quota") || words.contains("ct")
+                || filledWithExpressions(d.table(), set.get().name()) && !words.contains("counter")
+                && !words.contains("last"))) {
             return stateful(d, said, words, op, set.get(), i + 3);
         }
         Model model = model(d.table(), set.get(), "");
@@ -179,7 +184,7 @@ final class NftSetStatement {
      * the table's set a statement names, null for a meter).
      */
     private record Target(String ipset, String shown, String named, boolean update, long size, boolean timeouts,
-                          long defaultTimeout) {
+                          long defaultTimeout, long gcInterval) {
     }
 
     /** A set statement that fills a set: its operation and its element's words. */
@@ -188,30 +193,29 @@ final class NftSetStatement {
     private static final Pattern KEY_AND_TIMEOUT = Pattern.compile("^\\S+ \\S+(?: \\. \\S+ \\S+)*(?: timeout \\S+)?\\s*");
 
     /**
-     * Why {@code expression} cannot be kept per element of {@code set}: another set statement of the table fills the
-     * set with a different expression or none (nft_dynset evaluates the expression an element was created with, which
-     * the replay would not know); empty when every one agrees.
+     * True when a set statement of {@code table} fills {@code set} with a stateful expression per element: then every
+     * {@code add} and {@code update} of the set is an {@link NftSetElementMatch}, also one without an expression, as
+     * nft_dynset evaluates the expression an element was created with whichever statement finds it.
      */
-    private static Optional<String> mixed(NftTable table, String set, String expression) {
+    private static boolean filledWithExpressions(NftTable table, String set) {
         for (NftChain c : table.chains()) {
             for (NftRule r : c.rules()) {
                 Matcher m = FILLS.matcher(r.text());
                 while (m.find()) {
-                    String other = KEY_AND_TIMEOUT.matcher(m.group(3).strip()).replaceFirst("");
-                    if (m.group(2).equals(set) && !other.equals(expression)) {
-                        return Optional.of("the set @" + set + " is also filled by '" + m.group(0).strip()
-                                + "', whose elements carry " + (other.isEmpty() ? "no expression" : "'" + other + "'")
-                                + ": not replayed (an element keeps the expression of the statement that created it)");
+                    String expression = KEY_AND_TIMEOUT.matcher(m.group(3).strip()).replaceFirst("");
+                    if (m.group(2).equals(set) && !expression.isEmpty()) {
+                        return true;
                     }
                 }
             }
         }
-        return Optional.empty();
+        return false;
     }
 
     /**
-     * {@code add|update @set { KEY [timeout T] STATEFUL }} on the table's {@code set}: its type must be the key's (a
-     * concatenation {@code ipv4_addr . inet_service} for {@code ip saddr . tcp dport}), not an interval set.
+     * {@code add|update @set { KEY [timeout T] [STATEFUL] }} on the table's {@code set}: its type must be the key's (a
+     * concatenation {@code ipv4_addr . inet_service} for {@code ip saddr . tcp dport}), not an interval set; its
+     * {@code gc-interval} (1 s when not given: the kernel's default) is when expired elements stop counting.
      */
     private static int stateful(NftRuleDraft d, String said, List<String> words, String op, NftSet set, int next) {
         Map<String, String> declared = set.declarations();
@@ -246,8 +250,18 @@ final class NftSetStatement {
             }
             defaultTimeout = t.get();
         }
+        long gcInterval = GC_INTERVAL;
+        if (declared.containsKey("gc-interval")) {
+            Optional<Long> g = seconds(declared.get("gc-interval")).filter(v -> v > 0);
+            if (g.isEmpty()) {
+                d.refuse("the dynamic set @" + set.name() + " has gc-interval '" + declared.get("gc-interval")
+                        + "': only whole seconds are replayed");
+                return -1;
+            }
+            gcInterval = g.get();
+        }
         return element(d, said, words, key.get(), new Target(ipsetName(d.table(), set.name()), "@" + set.name(),
-                set.name(), op.equals("update"), size, timeouts, defaultTimeout), next);
+                set.name(), op.equals("update"), size, timeouts, defaultTimeout, gcInterval), next);
     }
 
     /**
@@ -326,8 +340,14 @@ final class NftSetStatement {
             timeout = seconds.get();
             at += 2;
         }
+        if (at == words.size() && target.named() == null) {
+            d.refuse("'" + said + "': a meter without a stateful expression is not replayed");
+            return -1;
+        }
         Match[] read = new Match[1];
-        int end = at < words.size() ? NftStatefulExpressions.read(d, words, at, (m, word, after) -> {
+        // no expression: a statement on a set other statements fill with one (not a meter, which has one rule)
+        boolean none = at == words.size() && target.named() != null;
+        int end = none ? at : at < words.size() ? NftStatefulExpressions.read(d, words, at, (m, word, after) -> {
             read[0] = m;
             return after;
         }) : -1;
@@ -342,13 +362,6 @@ final class NftSetStatement {
                     + " is not replayed (one stateful expression per element is)");
             return -1;
         }
-        if (target.named() != null) {
-            Optional<String> mixed = mixed(d.table(), target.named(), String.join(" ", words.subList(at, end)));
-            if (mixed.isPresent()) {
-                d.refuse(mixed.get());
-                return -1;
-            }
-        }
         d.onlyFamily(family);
         for (String part : key.parts()) {
             if (part.startsWith("tcp ") || part.startsWith("udp ")) {
@@ -357,7 +370,7 @@ final class NftSetStatement {
             }
         }
         NftSetElementMatch match = new NftSetElementMatch(target.ipset(), target.shown(), family, key.parts(),
-                target.update(), timeout, target.size(), read[0], said);
+                target.update(), timeout, target.size(), target.gcInterval(), Optional.ofNullable(read[0]), said);
         if (!d.stateful(match)) {
             d.refuse("'" + said + "' after a statement or a verdict is not replayed (nft runs the statement first)");
             return -1;
@@ -404,8 +417,8 @@ final class NftSetStatement {
             return -1;
         }
         boolean timed = words.size() > key.get().end() && words.get(key.get().end()).equals("timeout");
-        return element(d, said, words, key.get(), new Target(ipsetName(d.table(), name), "meter " + name, null, timed, size, timed,
-                0), at + 1);
+        return element(d, said, words, key.get(), new Target(ipsetName(d.table(), name), "meter " + name, null, timed, size,
+                timed, 0, GC_INTERVAL), at + 1);
     }
 
     /** A decimal count; -1 when not one. */

@@ -27,7 +27,7 @@ class NftSetElementTranslatorTest {
     private static final NftSet CONN6 = new NftSet("set", "conn6", 3, 0, List.of(), false, List.of(),
             Map.of("type", "ipv6_addr", "flags", "dynamic"));
     private static final NftSet TINY = new NftSet("set", "tiny", 4, 0, List.of(), false, List.of(),
-            Map.of("type", "ipv4_addr", "size", "1", "flags", "dynamic"));
+            Map.of("type", "ipv4_addr", "size", "1", "flags", "dynamic", "gc-interval", "30s"));
     private static final NftSet SHARED = new NftSet("set", "shared", 5, 0, List.of(), false, List.of(),
             Map.of("type", "ipv4_addr", "flags", "dynamic"));
     private static final NftTable TABLE = new NftTable(NftFamily.INET, "f", 1, List.of(
@@ -40,11 +40,15 @@ class NftSetElementTranslatorTest {
                     new NftRule("add @tiny { ip daddr quota over 300 bytes } drop", 9, Optional.empty()),
                     new NftRule("tcp dport 22 add @shared { ip saddr limit rate 1/second } accept", 10, Optional.empty()),
                     new NftRule("tcp dport 23 add @shared { ip saddr }", 11, Optional.empty()),
-                    new NftRule("add @pairs { ip6 daddr . udp sport ct count over 4 } drop", 12, Optional.empty())))),
+                    new NftRule("add @pairs { ip6 daddr . udp sport ct count over 4 } drop", 12, Optional.empty()),
+                    new NftRule("udp dport 53 add @seen { ip saddr } accept", 13, Optional.empty()),
+                    new NftRule("add @slowgc { ip saddr limit rate 1/second } accept", 14, Optional.empty())))),
             List.of(RATE, CONN6, TINY, SHARED, new NftSet("set", "bytes4", 6, 0, List.of(), false, List.of(),
                     Map.of("type", "ipv4_addr", "flags", "dynamic,timeout")), new NftSet("set", "pairs", 7, 0,
                     List.of(), false, List.of(), Map.of("type", "ipv6_addr . inet_service", "size", "16",
-                    "flags", "dynamic"))));
+                    "flags", "dynamic")), new NftSet("set", "seen", 8, 0, List.of(), false, List.of(),
+                    Map.of("type", "ipv4_addr", "flags", "dynamic")), new NftSet("set", "slowgc", 9, 0, List.of(), false,
+                    List.of(), Map.of("type", "ipv4_addr", "flags", "dynamic,timeout", "gc-interval", "1500ms"))));
     private static final TranslatorProbe PROBE = new TranslatorProbe(TABLE, 2, 7);
 
     private static NftSetElementMatch element(String text, IpFamily family) {
@@ -69,7 +73,9 @@ class NftSetElementTranslatorTest {
         assertEquals(false, m.update());
         assertEquals(60, m.timeoutSeconds(), "the set's default timeout");
         assertEquals(65_535, m.size());
-        assertEquals(new NftLimitMatch(3, 60, 2, false, true, "limit rate over 3/minute burst 2 packets"), m.stateful());
+        assertEquals(Optional.of(new NftLimitMatch(3, 60, 2, false, true, "limit rate over 3/minute burst 2 packets")),
+                m.stateful());
+        assertEquals(1, m.gcIntervalSeconds(), "the kernel's default gc-interval");
         assertEquals(List.of(), PROBE.rules("add @ratelimit4 { ip saddr limit rate over 3/minute burst 2 packets } drop",
                 IpFamily.V6),
                 "an ip saddr key never matches the inet table's IPv6 packets");
@@ -81,15 +87,17 @@ class NftSetElementTranslatorTest {
                 + " accept", IpFamily.V4);
         assertEquals(10, timed.timeoutSeconds());
         assertEquals(true, timed.update());
-        assertEquals(new NftLimitMatch(1024, 1, 0, true, false, "limit rate 1 kbytes/second"), timed.stateful());
+        assertEquals(Optional.of(new NftLimitMatch(1024, 1, 0, true, false, "limit rate 1 kbytes/second")),
+                timed.stateful());
         NftSetElementMatch count = element("update @conn6 { ip6 saddr ct count over 2 } drop", IpFamily.V6);
-        assertEquals(new NftCountMatch(2, true, "ct count over 2"), count.stateful());
+        assertEquals(Optional.of(new NftCountMatch(2, true, "ct count over 2")), count.stateful());
         assertEquals(0, count.timeoutSeconds(), "a set without timeouts");
         assertEquals(0, count.size(), "no size: no bound");
         NftSetElementMatch quota = element("add @tiny { ip daddr quota over 300 bytes } drop", IpFamily.V4);
         assertEquals(List.of("ip daddr"), quota.key());
         assertEquals(1, quota.size());
-        assertEquals(new NftQuotaMatch(300, 0, true, "quota over 300 bytes"), quota.stateful());
+        assertEquals(30, quota.gcIntervalSeconds(), "the set's gc-interval");
+        assertEquals(Optional.of(new NftQuotaMatch(300, 0, true, "quota over 300 bytes")), quota.stateful());
         assertEquals("add @tiny { ip daddr quota over 300 bytes }", quota.text());
         assertInstanceOf(Drop.class, assertInstanceOf(NftRuleTranslator.Translated.class,
                 PROBE.outcome("add @tiny { ip daddr quota over 300 bytes } drop", IpFamily.V4)).rules().get(0).target());
@@ -104,7 +112,7 @@ class NftSetElementTranslatorTest {
         assertEquals(128, m.size());
         assertEquals(10, m.timeoutSeconds());
         assertEquals(true, m.update(), "nft gives a meter whose key has a timeout dynset update");
-        assertEquals(new NftLimitMatch(5, 1, 5, false, true, "limit rate over 5/second"), m.stateful());
+        assertEquals(Optional.of(new NftLimitMatch(5, 1, 5, false, true, "limit rate over 5/second")), m.stateful());
         assertEquals("meter dnsflood size 128 { ip saddr timeout 10s limit rate over 5/second }", m.text());
         NftSetElementMatch plain = element("meter m6 { ip6 saddr limit rate over 5/second burst 3 packets } drop",
                 IpFamily.V6);
@@ -128,6 +136,29 @@ class NftSetElementTranslatorTest {
         assertEquals(16, pairs.size());
         assertEquals(List.of(), PROBE.rules("udp dport 53 meter f { ip saddr . tcp dport limit rate 1/second } drop",
                 IpFamily.V4), "udp and tcp: never");
+    }
+
+    @Test
+    void everyStatementOnASetFilledWithExpressionsIsAnElementMatchAlsoWithoutOne() {
+        // nft_dynset: one element store per set; an element keeps the expression of the statement that created it,
+        // and every statement that finds it evaluates that one, its own or none
+        NftSetElementMatch limited = element("tcp dport 22 add @shared { ip saddr limit rate 1/second } accept",
+                IpFamily.V4);
+        assertEquals("inet:f:shared", limited.set());
+        NftSetElementMatch plain = element("tcp dport 23 add @shared { ip saddr }", IpFamily.V4);
+        assertEquals("inet:f:shared", plain.set(), "the same store");
+        assertEquals(Optional.empty(), plain.stateful());
+        assertEquals("add @shared { ip saddr }", plain.text());
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 23 -m nft \"add @shared { ip saddr }\""),
+                PROBE.rules("tcp dport 23 add @shared { ip saddr }", IpFamily.V4));
+        NftSetElementMatch other = element("update @ratelimit4 { ip saddr timeout 5s limit rate 9/second } accept",
+                IpFamily.V4);
+        assertEquals(5, other.timeoutSeconds(), "its own timeout");
+        assertEquals(Optional.of(new NftLimitMatch(9, 1, 5, false, false, "limit rate 9/second")), other.stateful(),
+                "an expression other than the set's other statement's");
+        // a set no statement fills with an expression keeps the ipset-like SET target
+        assertEquals(List.of("-A input -p udp -m udp --dport 53 -j SET --add-set inet:f:seen src -j ACCEPT"),
+                PROBE.rules("udp dport 53 add @seen { ip saddr } accept", IpFamily.V4));
     }
 
     @Test
@@ -161,16 +192,16 @@ class NftSetElementTranslatorTest {
         assertEquals("'add @ratelimit4 { ip saddr . tcp dport limit rate over 3/minute burst 2 packets }': the key ip"
                 + " saddr . tcp dport (ipv4_addr . inet_service) is not of the set's type (ipv4_addr)",
                 PROBE.refusal("add @ratelimit4 { ip saddr . tcp dport limit rate over 3/minute burst 2 packets } drop"));
-        assertEquals("the set @shared is also filled by 'add @shared { ip saddr }', whose elements carry no expression:"
-                + " not replayed (an element keeps the expression of the statement that created it)",
-                PROBE.refusal("tcp dport 22 add @shared { ip saddr limit rate 1/second } accept"));
-        assertEquals("the set @ratelimit4 is also filled by 'add @ratelimit4 { ip saddr limit rate over 3/minute burst 2"
-                + " packets }', whose elements carry 'limit rate over 3/minute burst 2 packets': not replayed (an element"
-                + " keeps the expression of the statement that created it)",
-                PROBE.refusal("update @ratelimit4 { ip saddr timeout 5s limit rate 9/second } accept"));
         assertEquals("'update @ratelimit4 { ip saddr counter }' keeps a counter per element: not replayed",
                 PROBE.refusal("update @ratelimit4 { ip saddr counter }"));
+        assertEquals("'meter m { ip saddr }': a meter without a stateful expression is not replayed",
+                PROBE.refusal("meter m { ip saddr } drop"));
+        assertEquals("the dynamic set @slowgc has gc-interval '1500ms': only whole seconds are replayed",
+                PROBE.refusal("add @slowgc { ip saddr limit rate 1/second } accept"));
         assertThrows(IllegalArgumentException.class, () -> new NftSetElementMatch("s", "@s", IpFamily.V4,
-                List.of("ip saddr"), false, 0, 0, null, "x"), "only a limit, quota or ct count is kept per element");
+                List.of("ip saddr"), false, 0, 0, 1, Optional.of(new io.pktpath.parser.iptables.match.MarkMatch(
+                List.of(), false)), "x"), "only a limit, quota or ct count is kept per element");
+        assertThrows(IllegalArgumentException.class, () -> new NftSetElementMatch("s", "@s", IpFamily.V4,
+                List.of("ip saddr"), false, 0, 0, 0, Optional.empty(), "x"), "a gc-interval is positive");
     }
 }
