@@ -763,8 +763,8 @@ ns_frames() { nsx "$(resolve_ns "$1")" tcpdump -r "$BUNDLE/$2" -n -# -tt 2>/dev/
 tr_n() { grep -cE -- "$1" "$BUNDLE/nft-trace.txt" || true; }
 
 # nft_decisions "FAMILY TABLE CHAIN" STYLE: the chain's decision for each traced packet, one line each in trace order,
-# from the bundle's nft-trace.txt: the packet, then the rule that ended its walk of the chain (its counter left out)
-# and its verdict, or `policy VERDICT`, or `none`. nft reuses a trace id for a later packet: a decision belongs to the
+# from the bundle's nft-trace.txt: the packet, then the rule that ended its walk of the chain or of a chain of the
+# table it jumped to (its counter left out) and its verdict, or `policy VERDICT`, or `none`. nft reuses a trace id for a later packet: a decision belongs to the
 # last packet line of its id. STYLE `len` describes every packet (`icmp echo-request seq 3`, `udp 41001>5001 len
 # 100`); STYLE `src` only TCP SYNs and UDP datagrams, with their source (`udp 172.18.0.1:42005>5005`).
 nft_decisions() {
@@ -772,7 +772,10 @@ nft_decisions() {
 import re, sys
 trace, chain, style = sys.argv[1], sys.argv[2], sys.argv[3]
 rows, latest = [], {}
-pattern = re.compile(r"trace id (\w+) " + re.escape(chain) + r" (packet: (.*)|rule (.*) \(verdict (\w+)\)|policy (\w+))")
+# a packet line names the base chain; a rule of a chain it jumped to names that chain (same table)
+table = re.escape(chain.rsplit(" ", 1)[0])
+pattern = re.compile(r"trace id (\w+) (?:" + re.escape(chain) + r" (packet: (.*)|policy (\w+))|" + table
+                     + r" \S+ rule (.*) \(verdict (\w+)\))")
 for line in open(trace):
     m = pattern.match(line)
     if not m:
@@ -791,8 +794,8 @@ for line in open(trace):
         latest[m.group(1)] = len(rows)
         rows.append([what, "none"])
     elif m.group(1) in latest:
-        rule = re.sub(r" counter packets \d+ bytes \d+", "", m.group(4) or "")
-        rows[latest[m.group(1)]][1] = ("%s -> %s" % (rule, m.group(5))) if m.group(4) else "policy " + m.group(6)
+        rule = re.sub(r" counter packets \d+ bytes \d+", "", m.group(5) or "")
+        rows[latest[m.group(1)]][1] = ("%s -> %s" % (rule, m.group(6))) if m.group(5) else "policy " + m.group(4)
 for what, decision in rows:
     print(("%-40s %s" if style == "len" else "%-34s %s") % (what, decision))
 PY
