@@ -44,6 +44,9 @@ public final class NftNativeReplay {
     private static final Set<String> NAT_HOOKS = Set.of("prerouting", "input", "output", "postrouting");
     /** Conntrack's priority at prerouting and output: a chain below it runs before the lookup. */
     private static final int CONNTRACK_PRIORITY = -200;
+    /** Why an ingress chain whose device the listing does not name is not replayed (nft 1.0.6's JSON omits it). */
+    private static final String NO_DEVICE = "hook ingress without a device is not replayed: the listing does not say"
+            + " which device's packets the chain sees (nft -j of nft 1.0.6 omits it; nft list ruleset prints it)";
     /** The hook of the chains that see a packet as it arrives on a device, before prerouting. */
     private static final String INGRESS = "ingress";
 
@@ -198,9 +201,6 @@ public final class NftNativeReplay {
             if (!base.type().equals("filter")) {
                 return Optional.of("a " + base.type() + " chain on hook ingress is not replayed (type filter is)");
             }
-            if (base.device().isEmpty()) {
-                return Optional.of("hook ingress without a device is not replayed");
-            }
         } else if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
             return Optional.of("hook " + base.hook() + " is not replayed (ingress, prerouting, input, forward, output,"
                     + " postrouting are)");
@@ -239,13 +239,18 @@ public final class NftNativeReplay {
     }
 
     /**
-     * Why a translated rule cannot be replayed at this base chain's hook, if so: {@code notrack} only before
+     * Why a translated rule cannot be replayed at this base chain's hook, if so (an ingress chain without a device
+     * first; its rules are translated before, so that a rule outside the subset is named whichever listing it came
+     * from): {@code notrack} only before
      * conntrack's lookup (after it a packet keeps the entry it has; nft_notrack changes only a packet without one), and
      * the reverse-path check {@code fib saddr ... oif} only at prerouting (the kernel's fib expression lets loopback
      * input pass only there, rpfilter everywhere).
      */
     private static Optional<String> placement(String file, NftHookedChain hooked, List<Chain> chains) {
         NftBaseChain base = hooked.base();
+        if (base.hook().equals(INGRESS) && base.device().isEmpty()) {
+            return Optional.of(NO_DEVICE);
+        }
         for (Chain c : chains) {
             for (Rule r : c.rules()) {
                 Optional<String> ingress = base.hook().equals(INGRESS) ? notAtIngress(r.text()) : Optional.empty();
