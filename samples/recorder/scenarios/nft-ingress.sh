@@ -95,7 +95,7 @@ udp53=$(b_expect_frames "udp 5353" "eth0 +In +IP $UPLINK_IP\.45353 > $NODE_IP\.5
 req=$(b_expect_frames "echo requests" "eth0 +In +IP $UPLINK_IP > $NODE_IP: ICMP echo request" 8)
 b_expect_none "an answer from port 23" "IP $NODE_IP\.23 > "
 b_expect_none "an answer from port 5353" "IP $NODE_IP\.5353 > "
-in_eth0=$(grep -cE "eth0 +In " "$WORK/frames.txt"); in_eth0_ip=$(grep -cE "eth0 +In +IP " "$WORK/frames.txt")
+in_eth0=$(grep -cE "eth0 +(In|B|M) " "$WORK/frames.txt"); in_eth0_ip=$(grep -cE "eth0 +(In|B|M) +IP " "$WORK/frames.txt")
 in_lo=$(grep -cE "lo +In " "$WORK/frames.txt")
 traced=$(grep -c ' packet: ' "$BUNDLE/nft-trace.txt" || true)
 env_put CLIENT_IP "$UPLINK_IP"; env_put IN_ETH0 "$in_eth0"; env_put IN_ETH0_IP "$in_eth0_ip"; env_put IN_LO "$in_lo"
