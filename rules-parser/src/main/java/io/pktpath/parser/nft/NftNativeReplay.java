@@ -201,6 +201,11 @@ public final class NftNativeReplay {
             if (!base.type().equals("filter")) {
                 return Optional.of("a " + base.type() + " chain on hook ingress is not replayed (type filter is)");
             }
+            NftFamily family = hooked.table().family();
+            if (family != NftFamily.NETDEV && family != NftFamily.INET) {
+                return Optional.of("hook ingress in a table of family " + family.keyword() + " is not replayed (the"
+                        + " kernel has it for netdev and inet)");
+            }
         } else if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
             return Optional.of("hook " + base.hook() + " is not replayed (ingress, prerouting, input, forward, output,"
                     + " postrouting are)");

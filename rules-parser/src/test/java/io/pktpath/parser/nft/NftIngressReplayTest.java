@@ -84,6 +84,11 @@ class NftIngressReplayTest {
                 		ether saddr 02:00:00:00:00:01 drop
                 	}
                 }
+                table ip v4 {
+                	chain ing {
+                		type filter hook ingress device "eth0" priority 0; policy accept;
+                	}
+                }
                 table netdev nd {
                 	chain bare {
                 		type filter hook ingress priority 0; policy accept;
@@ -105,5 +110,7 @@ class NftIngressReplayTest {
                 replay.refusal("netdev nd bare"));
         assertEquals(Optional.of("family netdev at hook egress is not replayed (ip, ip6, inet are; netdev at hook"
                 + " ingress)"), replay.refusal("netdev nd egress"));
+        assertEquals(Optional.of("hook ingress in a table of family ip is not replayed (the kernel has it for netdev and"
+                + " inet)"), replay.refusal("ip v4 ing"));
     }
 }
