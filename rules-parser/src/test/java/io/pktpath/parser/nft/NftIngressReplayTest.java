@@ -60,6 +60,8 @@ class NftIngressReplayTest {
                 }
                 """);
         assertEquals(Set.of("eth0", "eth1"), replay.chains().get(0).devices());
+        assertEquals("type filter hook ingress devices = { eth0, eth1 } priority -500, policy drop",
+                replay.chains().get(0).chain().base().describe());
         List<Rule> v4 = replay.ruleset(IpFamily.V4).table("netdev edge").orElseThrow().chain("ing").orElseThrow().rules();
         List<Rule> v6 = replay.ruleset(IpFamily.V6).table("netdev edge").orElseThrow().chain("ing").orElseThrow().rules();
         assertEquals(List.of("meta protocol != arp tcp dport 22 accept"), v4.stream().map(Rule::text).toList());
