@@ -218,6 +218,7 @@ class BadInputTest {
         assertTrue(r.exit() == 0 || r.exit() == 1, r.err());
         assertTrue(r.out().startsWith("verify nft-native-firewall\nkernel packets: "), r.out());
         assertTrue(r.out().contains("note: nft-trace.txt:2:1: warning[TRC003]: not a line of nft monitor trace; skipped"
-                + " (expected: trace id ID ip|ip6|inet TABLE CHAIN packet:|rule|policy ...)\n"), r.out());
+                + " (expected: trace id ID ip|ip6|inet|netdev|bridge|arp TABLE CHAIN packet:|rule|policy ...)\n"),
+                r.out());
     }
 }

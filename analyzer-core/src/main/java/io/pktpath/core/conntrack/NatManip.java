@@ -11,12 +11,12 @@ public enum NatManip {
         return this == SRC ? DST : SRC;
     }
 
-    /** The manipulation the kernel's NAT hook at {@code hook} performs; none at FORWARD. */
+    /** The manipulation the kernel's NAT hook at {@code hook} performs; none at FORWARD and INGRESS. */
     public static Optional<NatManip> atHook(Hook hook) {
         return switch (hook) {
             case PREROUTING, OUTPUT -> Optional.of(DST);
             case POSTROUTING, INPUT -> Optional.of(SRC);
-            case FORWARD -> Optional.empty();
+            case FORWARD, INGRESS -> Optional.empty();
         };
     }
 }

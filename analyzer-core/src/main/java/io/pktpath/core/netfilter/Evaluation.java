@@ -204,9 +204,9 @@ final class Evaluation {
         return hook == Hook.OUTPUT ? "" : packet.inIface();
     }
 
-    /** The output device name as matches see it at this hook (none in PREROUTING and INPUT). */
+    /** The output device name as matches see it at this hook (none in INGRESS, PREROUTING and INPUT). */
     String outName() {
-        return hook == Hook.PREROUTING || hook == Hook.INPUT ? "" : packet.outIface();
+        return hook == Hook.PREROUTING || hook == Hook.INPUT || hook == Hook.INGRESS ? "" : packet.outIface();
     }
 
     boolean nonFirstFragment() {

@@ -16,7 +16,7 @@ final class MacEvaluator implements MatchEvaluator {
     }
 
     private static boolean available(Evaluation e) {
-        return e.hook == Hook.PREROUTING || e.hook == Hook.INPUT || e.hook == Hook.FORWARD;
+        return e.hook == Hook.INGRESS || e.hook == Hook.PREROUTING || e.hook == Hook.INPUT || e.hook == Hook.FORWARD;
     }
 
     @Override

@@ -136,12 +136,14 @@ public final class KernelNodePath implements NodePath {
 
     /**
      * Whether {@link #knownIngress} can apply to this family at all: conntrack on, remembered paths allowed, and no raw
-     * PREROUTING chain nor native chain before conntrack (whose walk comes before the lookup and would have to run first).
+     * PREROUTING chain, native ingress chain nor native chain before conntrack (whose walk comes before the lookup and
+     * would have to run first).
      */
     private boolean knownIngressPossible(IpFamily family) {
         CompiledRuleset rules = rules(family);
         CompiledRuleset legacy = legacy(family);
         return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"))
+                && (natives == null || natives.at(family, Hook.INGRESS).length == 0)
                 && (legacy == null || !legacy.hasChain(Hook.PREROUTING, "raw"))
                 && (natives == null || !natives.beforeConntrack(family, Hook.PREROUTING));
     }
@@ -308,6 +310,9 @@ public final class KernelNodePath implements NodePath {
 
     private PathRun received(RunState s) {
         seedOnce(s.packet.timeNanos());
+        if (!ingress(s)) {
+            return finish(s);
+        }
         hook(s, Hook.PREROUTING, PRE_TABLES);
         if (beforeConntrack(s, Hook.PREROUTING)) {
             track(s, Hook.PREROUTING);
@@ -333,6 +338,36 @@ public final class KernelNodePath implements NodePath {
             }
         }
         return finish(s);
+    }
+
+    /**
+     * The native ingress chains bound to the packet's input device (a bridge port's frame: also those of its port), in
+     * priority order, before PREROUTING: no conntrack entry is looked up yet, a drop ends the packet there; false then.
+     */
+    private boolean ingress(RunState s) {
+        if (natives == null) {
+            return true;
+        }
+        Packet p = s.packet;
+        List<NativeChains.Slot> slots = natives.ingressAt(p.family(), p.inIface(), p.physIn());
+        if (slots.isEmpty()) {
+            return true;
+        }
+        List<String> tables = new ArrayList<>();
+        slots.stream().map(NativeChains.Slot::table).filter(t -> !tables.contains(t)).forEach(tables::add);
+        s.steps.add(new HookStep(Hook.INGRESS, tables));
+        for (NativeChains.Slot slot : slots) {
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            TableResult r = natives.rules(p.family()).walkChain(Hook.INGRESS, slot.table(), slot.chain(), s.packet,
+                    s.ct, ctx);
+            if (r.chainPresent() && !applied(s, Hook.INGRESS, r)) {
+                return false;
+            }
+            if (s.ended()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.Optional;
  * chains at their own priority, nat chains inside the NAT step (the kernel's nat core runs every nat chain of a hook,
  * iptables' and nft's, at dstnat or srcnat, ordered among themselves by their priorities). A filter chain at
  * prerouting or output below conntrack's priority runs before the conntrack lookup (before or after iptables' raw
- * table by priority), so its packets have no conntrack entry yet.
+ * table by priority), so its packets have no conntrack entry yet. An ingress chain (netdev or inet) runs for the packets
+ * arriving on one of its devices, before PREROUTING.
  */
 final class NativeChains {
     /** Priorities of iptables-nft's tables and of conntrack (nf_ip_hook_priorities); security is 50 with legacy. */
@@ -32,8 +33,11 @@ final class NativeChains {
     static final int FIRST = Integer.MIN_VALUE;
     static final int LAST = Integer.MAX_VALUE;
 
-    /** One base chain at a hook: the table its steps name ({@code inet pkp_fw}), its name and priority. */
-    record Slot(String table, String chain, int priority) {
+    /**
+     * One base chain at a hook: the table its steps name ({@code inet pkp_fw}), its name and priority, and for an
+     * ingress chain the devices it is bound to (none at the IP hooks).
+     */
+    record Slot(String table, String chain, int priority, java.util.Set<String> devices) {
     }
 
     private static final Slot[] NONE = new Slot[0];
@@ -66,7 +70,7 @@ final class NativeChains {
         List<Slot> out = new ArrayList<>();
         for (NftNativeReplay.ReplayedChain c : replay.chains()) {
             if (c.nat() == nat && c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
-                out.add(new Slot(c.table(), c.name(), c.priority()));
+                out.add(new Slot(c.table(), c.name(), c.priority(), c.devices()));
             }
         }
         out.sort(Comparator.comparingInt(Slot::priority));
@@ -76,6 +80,24 @@ final class NativeChains {
     /** The filter chains at a hook, in priority order. */
     Slot[] at(IpFamily family, Hook hook) {
         return (family == IpFamily.V4 ? slots4 : slots6)[hook.ordinal()];
+    }
+
+    /**
+     * The ingress chains a packet of {@code family} arriving on {@code device} (or, for a frame of a bridge port, on
+     * its port {@code port}) walks, in priority order; empty when none is bound there.
+     */
+    java.util.List<Slot> ingressAt(IpFamily family, String device, String port) {
+        Slot[] all = at(family, Hook.INGRESS);
+        if (all.length == 0) {
+            return java.util.List.of();
+        }
+        List<Slot> out = new ArrayList<>(all.length);
+        for (Slot slot : all) {
+            if (slot.devices().contains(device) || !port.isEmpty() && slot.devices().contains(port)) {
+                out.add(slot);
+            }
+        }
+        return out;
     }
 
     /** True when a filter chain of {@code family} runs at {@code hook} before conntrack's lookup (priority below -200). */

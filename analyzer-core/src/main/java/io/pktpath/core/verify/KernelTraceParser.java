@@ -14,10 +14,14 @@ import java.util.Set;
 
 /**
  * Reads the output of {@code xtables-monitor --trace} (iptables-nft 1.8) into packets: lines are grouped by trace id,
- * and a new packet starts for an id when its raw table is entered again after the previous packet left it.
+ * and a new packet starts for an id when its raw table is entered again after the previous packet left it. A netdev
+ * ingress chain's lines (family 5) come first, before raw: their {@code PACKET:} line shows the network header only as
+ * hex ({@code NH=4500003c...}, a byte from 0x80 up printed as {@code ffffffXX}), read for SRC, DST, LEN and ID.
  */
 public final class KernelTraceParser {
     private static final String RETURN_CODE = "0xfffffffb";
+    /** The family number of a netdev table's lines. */
+    private static final String NETDEV = "5";
     /** How many earlier packets are searched for the one a mid-path trace id continues. */
     private static final int CONTINUATION_WINDOW = 64;
 
@@ -56,6 +60,9 @@ public final class KernelTraceParser {
         String id = tokens[2];
         if (tokens[0].equals("PACKET:")) {
             KernelPacketHeader header = header(tokens, lineNo);
+            if (tokens[1].equals(NETDEV)) {
+                header = withNetworkHeader(header);
+            }
             Builder current = open.get(id);
             if (current != null && !current.headers.isEmpty() && !sameIdentity(current.lastHeader(), header)) {
                 if (!current.steps.isEmpty()) {
@@ -134,6 +141,45 @@ public final class KernelTraceParser {
         return new KernelPacketHeader(fields, flags, lineNo);
     }
 
+    /**
+     * A netdev PACKET line's header with the IPv4 fields of its {@code NH=} hex added (SRC, DST, LEN, ID); as it is
+     * when NH is absent, not IPv4 or cut.
+     */
+    static KernelPacketHeader withNetworkHeader(KernelPacketHeader h) {
+        Optional<String> nh = h.field("NH");
+        if (nh.isEmpty()) {
+            return h;
+        }
+        byte[] b = signedHex(nh.get());
+        if (b.length < 20 || (b[0] & 0xf0) != 0x40) {
+            return h;
+        }
+        Map<String, String> fields = new LinkedHashMap<>(h.fields());
+        fields.putIfAbsent("SRC", (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff));
+        fields.putIfAbsent("DST", (b[16] & 0xff) + "." + (b[17] & 0xff) + "." + (b[18] & 0xff) + "." + (b[19] & 0xff));
+        fields.putIfAbsent("LEN", Integer.toString((b[2] & 0xff) << 8 | b[3] & 0xff));
+        fields.putIfAbsent("ID", Integer.toString((b[4] & 0xff) << 8 | b[5] & 0xff));
+        return new KernelPacketHeader(fields, h.flags(), h.line());
+    }
+
+    /** xtables-monitor's hex of signed bytes: two digits each, a byte from 0x80 up as {@code ffffff} and two digits. */
+    private static byte[] signedHex(String hex) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (i + 1 < hex.length()) {
+            if (hex.startsWith("ffffff", i) && i + 7 < hex.length()) {
+                i += 6;
+            }
+            try {
+                out.write(Integer.parseInt(hex.substring(i, i + 2), 16));
+            } catch (NumberFormatException e) {
+                break;
+            }
+            i += 2;
+        }
+        return out.toByteArray();
+    }
+
     private static int parseFamily(String text) {
         try {
             return Integer.parseInt(text);
@@ -194,8 +240,7 @@ public final class KernelTraceParser {
             if (packetFamily(b.family, last) != packetFamily(later.family, h)) {
                 continue;
             }
-            if (sameField(last, h, "ID") && sameField(last, h, "LEN") && sameField(last, h, "SRC")
-                    && sameField(last, h, "SPORT")) {
+            if (sameIdentity(last, h)) {
                 return b;
             }
         }
@@ -214,7 +259,7 @@ public final class KernelTraceParser {
      */
     static boolean loopsTo(int outFamily, List<KernelPacketHeader> outHeaders, List<KernelStep> outSteps,
                            int inFamily, KernelPacketHeader in) {
-        if (outFamily != inFamily || outHeaders.isEmpty() || outSteps.isEmpty()
+        if (outFamily != packetFamily(inFamily, in) || outHeaders.isEmpty() || outSteps.isEmpty()
                 || !outSteps.get(0).chain().equals("OUTPUT") || !in.field("IN").equals(Optional.of("lo"))) {
             return false;
         }
@@ -227,15 +272,19 @@ public final class KernelTraceParser {
         boolean rerouted = last.field("OUT").equals(Optional.of("lo"))
                 || !sameField(first, last, "DST") || !sameField(first, last, "DPORT");
         return rerouted && sameField(last, in, "ID") && sameField(last, in, "LEN") && sameField(last, in, "DST")
-                && sameField(last, in, "DPORT");
+                && samePort(last, in, "DPORT");
     }
 
     /**
-     * The family of the packet a PACKET line shows: its own, or for an inet table's line (family 1) the one its
-     * {@code NFPROTO=} names. A packet that came in on a bridge port is traced in raw PREROUTING (family 2) and, under a
+     * The family of the packet a PACKET line shows: its own, for an inet table's line (family 1) the one its
+     * {@code NFPROTO=} names, for a netdev table's (family 5) the one of the network header it shows. A packet that came in on a bridge port is traced in raw PREROUTING (family 2) and, under a
      * new id once the bridge hands it to IP, in an inet table's FORWARD chain (family 1, NFPROTO=2): one IPv4 packet.
      */
     static int packetFamily(int family, KernelPacketHeader h) {
+        if (family == 5) {
+            // a netdev line: the family of the IP header its NH= shows
+            return h.field("SRC").map(s -> s.contains(":") ? 10 : 2).orElse(family);
+        }
         if (family != 1) {
             return family;
         }
@@ -262,7 +311,12 @@ public final class KernelTraceParser {
      * last PACKET line).
      */
     private static boolean sameIdentity(KernelPacketHeader a, KernelPacketHeader b) {
-        return sameField(a, b, "ID") && sameField(a, b, "LEN") && sameField(a, b, "SRC") && sameField(a, b, "SPORT");
+        return sameField(a, b, "ID") && sameField(a, b, "LEN") && sameField(a, b, "SRC") && samePort(a, b, "SPORT");
+    }
+
+    /** The same port, or a netdev PACKET line's on either side, which shows no transport header. */
+    private static boolean samePort(KernelPacketHeader a, KernelPacketHeader b, String key) {
+        return a.field("NH").isPresent() || b.field("NH").isPresent() || sameField(a, b, key);
     }
 
     private static boolean sameField(KernelPacketHeader a, KernelPacketHeader b, String key) {
@@ -293,17 +347,51 @@ public final class KernelTraceParser {
             return headers.get(headers.size() - 1);
         }
 
+        /** True when the packet's first step is in raw or in a netdev ingress chain, where an arriving packet starts. */
         boolean startsInRaw() {
-            return !steps.isEmpty() && steps.get(0).table().equals("raw");
+            return !steps.isEmpty() && (steps.get(0).table().equals("raw") || steps.get(0).table().startsWith("netdev "));
         }
 
-        /** The raw table runs first in PREROUTING and OUTPUT: meeting it again means another packet with the same id. */
+        /**
+         * The raw table runs first in PREROUTING and OUTPUT (after only the ingress chains, native steps before any
+         * iptables step): meeting it again means another packet with the same id; so does an ingress chain's step after
+         * an iptables step or after a drop.
+         */
         boolean startsNewPacket(KernelStep step) {
-            if (steps.isEmpty() || !step.table().equals("raw")) {
+            if (steps.isEmpty()) {
+                return false;
+            }
+            if (steps.get(steps.size() - 1).drops()) {
+                return true;
+            }
+            boolean iptables = false;
+            for (KernelStep s : steps) {
+                iptables |= !s.nativeTable();
+            }
+            if (step.nativeTable() && step.table().startsWith("netdev ")) {
+                return iptables;
+            }
+            if (!step.table().equals("raw")) {
                 return false;
             }
             for (KernelStep s : steps) {
+                if (s.nativeTable() && !iptablesBefore(s)) {
+                    continue;
+                }
                 if (!s.table().equals("raw") || s.policy()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** True when an iptables step comes before {@code step} in this packet (a native step after it is not ingress). */
+        private boolean iptablesBefore(KernelStep step) {
+            for (KernelStep s : steps) {
+                if (s == step) {
+                    return false;
+                }
+                if (!s.nativeTable()) {
                     return true;
                 }
             }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class NftTraceConverter {
     private static final Pattern LINE = Pattern.compile(
-            "^trace id (\\S+) (ip6|ip|inet) (\\S+) (\\S+) (packet:|rule|policy)(.*)$");
+            "^trace id (\\S+) (ip6|ip|inet|netdev|bridge|arp) (\\S+) (\\S+) (packet:|rule|policy)(.*)$");
     private static final Pattern VERDICT = Pattern.compile("\\(verdict ([a-z]+)(?: (\\S+))?\\)\\s*$");
 
     private NftTraceConverter() {
@@ -38,7 +38,8 @@ public final class NftTraceConverter {
      * As {@link #convert(String, String, Optional)} for the family {@code ip6} or {@code ip}, with that family's dump.
      * A native inet table's lines of a packet of that family (its {@code packet:} line names {@code ip6 saddr} or
      * {@code ip saddr}) become xtables-monitor's family-1 lines ({@code PACKET: 1 ID ... NFPROTO=10 ...}, {@code TRACE:
-     * 1 ID table:chain:rule:0x0:VERDICT  nft: RULE}), compared like those on table, chain and verdict.
+     * 1 ID table:chain:rule:0x0:VERDICT  nft: RULE}), compared like those on table, chain and verdict; a netdev
+     * table's (ingress) lines of such a packet become family-5 lines the same way (no NFPROTO: its header names it).
      */
     public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> iptables, String family) {
         NftRuleIndex index = NftRuleIndex.parse(nftRuleset, family);
@@ -47,7 +48,8 @@ public final class NftTraceConverter {
         List<String> out = new ArrayList<>();
         for (String raw : nftTrace.split("\n")) {
             Matcher m = LINE.matcher(raw.strip());
-            boolean inet = m.matches() && m.group(2).equals("inet");
+            boolean inet = m.matches() && (m.group(2).equals("inet") || m.group(2).equals("netdev"));
+            String nativeFamily = inet && m.group(2).equals("netdev") ? "5" : "1";
             if (inet && m.group(5).equals("packet:")) {
                 inetOfFamily.put(m.group(1), (" " + m.group(6)).contains(" " + family + " saddr "));
             }
@@ -59,13 +61,13 @@ public final class NftTraceConverter {
             String table = m.group(3);
             String chain = m.group(4);
             String rest = m.group(6).strip();
-            String lineFamily = inet ? "1" : number;
+            String lineFamily = inet ? nativeFamily : number;
             switch (m.group(5)) {
-                case "packet:" -> out.add("PACKET: " + lineFamily + " " + id + " " + (inet ? "NFPROTO=" + number + " "
-                        : "") + header(rest, family));
+                case "packet:" -> out.add("PACKET: " + lineFamily + " " + id + " " + (inet && nativeFamily.equals("1")
+                        ? "NFPROTO=" + number + " " : "") + header(rest, family));
                 case "policy" -> out.add(" TRACE: " + lineFamily + " " + id + " " + table + ":" + chain + ":policy:"
                         + rest.toUpperCase());
-                default -> out.add(inet ? nativeRule(id, table, chain, rest) : rule(id, table, chain, rest, index,
+                default -> out.add(inet ? nativeRule(lineFamily, id, table, chain, rest) : rule(id, table, chain, rest, index,
                         iptables, number));
             }
         }
@@ -83,7 +85,7 @@ public final class NftTraceConverter {
             String stripped = lines[i].strip();
             if (!stripped.isEmpty() && !LINE.matcher(stripped).matches()) {
                 diagnostics.warning("TRC003", "not a line of nft monitor trace; skipped",
-                        "trace id ID ip|ip6|inet TABLE CHAIN packet:|rule|policy ...",
+                        "trace id ID ip|ip6|inet|netdev|bridge|arp TABLE CHAIN packet:|rule|policy ...",
                         SourceSpan.line(file, i + 1).atColumn(1), lines[i]);
             }
         }
@@ -91,9 +93,9 @@ public final class NftTraceConverter {
     }
 
     /** A native inet table's traced rule as xtables-monitor prints it, its nft text kept. */
-    private static String nativeRule(String id, String table, String chain, String rest) {
+    private static String nativeRule(String lineFamily, String id, String table, String chain, String rest) {
         Traced t = Traced.of(rest);
-        return " TRACE: 1 " + id + " " + table + ":" + chain + ":rule:0x0:" + t.verdict() + "  nft: "
+        return " TRACE: " + lineFamily + " " + id + " " + table + ":" + chain + ":rule:0x0:" + t.verdict() + "  nft: "
                 + NftRuleIndex.normalize(t.text());
     }
 

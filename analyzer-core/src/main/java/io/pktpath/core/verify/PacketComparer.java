@@ -159,7 +159,9 @@ final class PacketComparer {
         String kDst = last.field("DST").orElse("") + last.field("DPORT").map(p -> ":" + p).orElse("");
         // a locally generated packet's PACKET lines keep the OUT device of the route before nat OUTPUT's reroute
         String kOut = kernel.locallyGenerated() ? "" : last.field("OUT").orElse("");
-        String pDst = after.map(t -> t.dst() + (t.hasPorts() ? ":" + t.dport() : "")).orElse("?");
+        // a netdev ingress chain's PACKET line (the packet dropped there) shows no transport header (NH= only)
+        boolean ports = last.field("NH").isEmpty();
+        String pDst = after.map(t -> t.dst() + (t.hasPorts() && ports ? ":" + t.dport() : "")).orElse("?");
         String pOut = trace.route().map(r -> r.dev()).orElse("");
         String k = "dst " + kDst + (kOut.isEmpty() ? "" : " out " + kOut);
         String p = "dst " + pDst + (kOut.isEmpty() ? "" : " out " + pOut);

@@ -99,7 +99,7 @@ public final class Verifier {
      * The trace log without one family's lines: IPv6 comes from nft-trace.txt when the bundle has it, because
      * xtables-monitor 1.8.9 loses IPv6 events and prints some IPv6 rules without their matches. An inet table's lines
      * carry family 1 ({@code PACKET: 1 ID ... NFPROTO=10 ...}, then {@code TRACE: 1 ID ...}): those of a packet of that
-     * family go too.
+     * family go too, and so do a netdev table's (family 5) whose network header ({@code NH=6...}) is of that family.
      */
     static String withoutFamily(String trace, String family) {
         StringBuilder sb = new StringBuilder();
@@ -111,9 +111,12 @@ public final class Verifier {
             if (t.length > 1 && (t[0].equals("PACKET:") || t[0].equals("TRACE:"))) {
                 if (t[1].equals(family)) {
                     drop = true;
-                } else if (t[1].equals("1") && t.length > 2) {
+                } else if ((t[1].equals("1") || t[1].equals("5")) && t.length > 2) {
                     if (t[0].equals("PACKET:")) {
-                        inetDropped.put(t[2], java.util.Arrays.asList(t).contains(nfproto));
+                        // a netdev (ingress) line names no NFPROTO: the version nibble of its network header does
+                        String version = family.equals("10") ? "NH=6" : "NH=4";
+                        inetDropped.put(t[2], java.util.Arrays.stream(t).anyMatch(w -> w.equals(nfproto)
+                                || t[1].equals("5") && w.startsWith(version)));
                     }
                     drop = inetDropped.getOrDefault(t[2], false);
                 }

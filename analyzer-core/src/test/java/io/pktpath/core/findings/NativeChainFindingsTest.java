@@ -77,12 +77,13 @@ class NativeChainFindingsTest {
     }
 
     @Test
-    void aNetdevIngressChainCountsTheFramesOnItsDeviceAndAnIpv6ChainNone() throws IOException {
+    void aNetdevIngressChainNotReplayedCountsTheFramesOnItsDeviceAndAnIpv6ChainNone() throws IOException {
+        // a link-layer selector keeps the ingress chain out of the replay
         Finding f = withRuleset("""
                 table netdev edge {
                 	chain ingress {
                 		type filter hook ingress device "eth0" priority -500; policy accept;
-                		ip saddr 192.0.2.1 drop
+                		ether saddr 02:00:00:00:00:01 drop
                 	}
                 }
                 table ip6 only6 {

@@ -126,7 +126,7 @@ class NftTraceConverterTest {
         String trace = "trace id 9bf32e23 ip raw PREROUTING packet: iif \"eth0\" ip saddr 10.0.0.1\n"
                 + "trac\ufffd\ufffdid 9bf32e23 ip raw PREROUTING rule counter accept (verdict accept)\n\n";
         assertEquals(List.of("nft-trace.txt:2:1: warning[TRC003]: not a line of nft monitor trace; skipped (expected: "
-                + "trace id ID ip|ip6|inet TABLE CHAIN packet:|rule|policy ...)"),
+                + "trace id ID ip|ip6|inet|netdev|bridge|arp TABLE CHAIN packet:|rule|policy ...)"),
                 NftTraceConverter.unreadLines("nft-trace.txt", trace));
     }
 }

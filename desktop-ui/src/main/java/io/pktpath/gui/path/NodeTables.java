@@ -16,7 +16,7 @@ import java.util.Optional;
  * from the built-in chains of the bundle's rulesets.
  */
 public final class NodeTables {
-    private static final Map<Hook, List<String>> ORDER = Map.of(
+    private static final Map<Hook, List<String>> ORDER = Map.of(Hook.INGRESS, List.of(),
             Hook.PREROUTING, List.of("raw", "mangle", "nat"),
             Hook.INPUT, List.of("mangle", "filter", "security", "nat"),
             Hook.FORWARD, List.of("mangle", "filter", "security"),

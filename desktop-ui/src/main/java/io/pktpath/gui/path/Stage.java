@@ -24,10 +24,10 @@ public enum Stage {
         return title;
     }
 
-    /** The stage of a netfilter hook. */
+    /** The stage of a netfilter hook (ingress, just before PREROUTING, is drawn in its box). */
     public static Stage of(Hook hook) {
         return switch (hook) {
-            case PREROUTING -> PREROUTING;
+            case INGRESS, PREROUTING -> PREROUTING;
             case INPUT -> INPUT;
             case FORWARD -> FORWARD;
             case OUTPUT -> OUTPUT;

@@ -20,11 +20,15 @@ public record NftBaseChain(String type, String hook, String priorityText, Option
         Objects.requireNonNull(policy, "policy");
     }
 
-    /** {@code type filter hook input priority filter + 10 (10), policy accept}, the way the inventory and findings print it. */
+    /**
+     * {@code type filter hook input priority filter + 10 (10), policy accept} ({@code hook ingress devices = { eth0, lo
+     * } ...} for several devices), the way the inventory and findings print it.
+     */
     public String describe() {
         String number = priority.isPresent() && !priorityText.equals(String.valueOf(priority.getAsInt()))
                 ? " (" + priority.getAsInt() + ")" : "";
-        return "type " + type + " hook " + hook + device.map(d -> " device " + d).orElse("") + " priority "
+        return "type " + type + " hook " + hook + device.map(d -> d.contains(",") ? " devices = { "
+                + d.replace(",", ", ") + " }" : " device " + d).orElse("") + " priority "
                 + priorityText + number + ", policy " + policy;
     }
 }

@@ -33,7 +33,8 @@ import java.util.Set;
  * Which native nftables base chains pktpath replays and how: a chain of type {@code filter} on an IP hook (at
  * prerouting and output also below conntrack's priority -200: it runs before the lookup, like iptables' raw table, and
  * may hold {@code notrack}), or of type {@code nat} on prerouting, output, postrouting or input, of a table of family
- * ip, ip6 or inet, whose every rule (and every rule of the chains it jumps or goes to) {@link NftRuleTranslator}
+ * ip, ip6 or inet, or a chain of type {@code filter} on hook {@code ingress} of a netdev or inet table with its device
+ * or devices (it sees the IP packets arriving on them, before PREROUTING, without conntrack), whose every rule (and every rule of the chains it jumps or goes to) {@link NftRuleTranslator}
  * translates, becomes a built-in chain of a table named after the nft table ({@code inet pkp_fw}) in a per-family
  * iptables ruleset; any other native base chain keeps the reason it is not replayed.
  */
@@ -43,6 +44,11 @@ public final class NftNativeReplay {
     private static final Set<String> NAT_HOOKS = Set.of("prerouting", "input", "output", "postrouting");
     /** Conntrack's priority at prerouting and output: a chain below it runs before the lookup. */
     private static final int CONNTRACK_PRIORITY = -200;
+    /** Why an ingress chain whose device the listing does not name is not replayed (nft 1.0.6's JSON omits it). */
+    private static final String NO_DEVICE = "hook ingress without a device is not replayed: the listing does not say"
+            + " which device's packets the chain sees (nft -j of nft 1.0.6 omits it; nft list ruleset prints it)";
+    /** The hook of the chains that see a packet as it arrives on a device, before prerouting. */
+    private static final String INGRESS = "ingress";
 
     /**
      * A replayed base chain: its nft chain, hook (lower case), priority, and the table name its steps carry; a chain of
@@ -63,6 +69,16 @@ public final class NftNativeReplay {
         /** True for a chain of type nat. */
         public boolean nat() {
             return chain.base().type().equals("nat");
+        }
+
+        /** True for a chain on hook ingress (netdev or inet), bound to {@link #devices()}. */
+        public boolean ingress() {
+            return hook.equals(INGRESS);
+        }
+
+        /** The devices an ingress chain is bound to ({@code device "eth0"}, {@code devices = { eth0, lo }}); else none. */
+        public Set<String> devices() {
+            return chain.base().device().map(d -> Set.of(d.split(","))).orElse(Set.of());
         }
     }
 
@@ -109,7 +125,7 @@ public final class NftNativeReplay {
         Map<IpFamily, Map<NftChain, TranslatedChain>> done = Map.of(IpFamily.V4, new IdentityHashMap<>(),
                 IpFamily.V6, new IdentityHashMap<>());
         for (NftHookedChain hooked : ruleset.nativeBaseChains()) {
-            Set<IpFamily> families = families(hooked.table().family());
+            Set<IpFamily> families = families(hooked.table().family(), hooked.base().hook());
             Optional<String> why = eligibility(hooked, families);
             Map<IpFamily, List<Chain>> translated = new LinkedHashMap<>();
             for (IpFamily f : families) {
@@ -159,11 +175,13 @@ public final class NftNativeReplay {
         return new Ruleset(family, out, false, List.of(), Optional.empty());
     }
 
-    private static Set<IpFamily> families(NftFamily family) {
+    /** The IP families a chain sees: a netdev table's only at hook ingress (where its IP packets are replayed). */
+    private static Set<IpFamily> families(NftFamily family, String hook) {
         return switch (family) {
             case IP -> Set.of(IpFamily.V4);
             case IP6 -> Set.of(IpFamily.V6);
             case INET -> new LinkedHashSet<>(List.of(IpFamily.V4, IpFamily.V6));
+            case NETDEV -> hook.equals(INGRESS) ? new LinkedHashSet<>(List.of(IpFamily.V4, IpFamily.V6)) : Set.of();
             default -> Set.of();
         };
     }
@@ -172,13 +190,24 @@ public final class NftNativeReplay {
     private static Optional<String> eligibility(NftHookedChain hooked, Set<IpFamily> families) {
         NftBaseChain base = hooked.base();
         if (families.isEmpty()) {
-            return Optional.of("family " + hooked.table().family().keyword() + " is not replayed (ip, ip6, inet are)");
+            return Optional.of("family " + hooked.table().family().keyword() + (hooked.table().family()
+                    == NftFamily.NETDEV ? " at hook " + base.hook() : "") + " is not replayed (ip, ip6, inet are;"
+                    + " netdev at hook ingress)");
         }
         if (!base.type().equals("filter") && !base.type().equals("nat")) {
             return Optional.of("type " + base.type() + " is not replayed (types filter and nat are)");
         }
-        if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
-            return Optional.of("hook " + base.hook() + " is not replayed (prerouting, input, forward, output,"
+        if (base.hook().equals(INGRESS)) {
+            if (!base.type().equals("filter")) {
+                return Optional.of("a " + base.type() + " chain on hook ingress is not replayed (type filter is)");
+            }
+            NftFamily family = hooked.table().family();
+            if (family != NftFamily.NETDEV && family != NftFamily.INET) {
+                return Optional.of("hook ingress in a table of family " + family.keyword() + " is not replayed (the"
+                        + " kernel has it for netdev and inet)");
+            }
+        } else if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
+            return Optional.of("hook " + base.hook() + " is not replayed (ingress, prerouting, input, forward, output,"
                     + " postrouting are)");
         }
         if (base.type().equals("nat") && !NAT_HOOKS.contains(base.hook())) {
@@ -215,15 +244,25 @@ public final class NftNativeReplay {
     }
 
     /**
-     * Why a translated rule cannot be replayed at this base chain's hook, if so: {@code notrack} only before
+     * Why a translated rule cannot be replayed at this base chain's hook, if so (an ingress chain without a device
+     * first; its rules are translated before, so that a rule outside the subset is named whichever listing it came
+     * from): {@code notrack} only before
      * conntrack's lookup (after it a packet keeps the entry it has; nft_notrack changes only a packet without one), and
      * the reverse-path check {@code fib saddr ... oif} only at prerouting (the kernel's fib expression lets loopback
      * input pass only there, rpfilter everywhere).
      */
     private static Optional<String> placement(String file, NftHookedChain hooked, List<Chain> chains) {
         NftBaseChain base = hooked.base();
+        if (base.hook().equals(INGRESS) && base.device().isEmpty()) {
+            return Optional.of(NO_DEVICE);
+        }
         for (Chain c : chains) {
             for (Rule r : c.rules()) {
+                Optional<String> ingress = base.hook().equals(INGRESS) ? notAtIngress(r.text()) : Optional.empty();
+                if (ingress.isPresent()) {
+                    return Optional.of("rule at " + r.span() + " (`" + r.text() + "`) in chain " + c.name() + ": "
+                            + ingress.get());
+                }
                 boolean notrack = r.target() instanceof Notrack || r.target() instanceof Ct ct && ct.notrack();
                 if (notrack && !beforeConntrack(base)) {
                     return Optional.of("rule at " + r.span() + " (`" + r.text() + "`) in chain " + c.name()
@@ -236,6 +275,27 @@ public final class NftNativeReplay {
                             + ": the reverse-path check fib saddr ... oif is replayed only at prerouting (at "
                             + base.hook() + " the kernel's fib expression does not let loopback input pass)");
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a rule's nft text cannot run at hook ingress, if so: conntrack (ct expressions, notrack, NAT) and fib, which
+     * the replay models only from prerouting on (a packet has no conntrack entry at ingress; a netdev table's ct
+     * expressions the kernel refuses at load).
+     */
+    private static Optional<String> notAtIngress(String nftText) {
+        for (String word : NftRuleTokens.split(nftText)) {
+            switch (word) {
+                case "ct", "notrack", "dnat", "snat", "masquerade", "redirect" -> {
+                    return Optional.of("'" + word + "' at hook ingress is not replayed (no conntrack before"
+                            + " prerouting)");
+                }
+                case "fib" -> {
+                    return Optional.of("fib at hook ingress is not replayed");
+                }
+                default -> { }
             }
         }
         return Optional.empty();

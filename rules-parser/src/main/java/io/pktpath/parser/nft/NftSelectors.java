@@ -242,6 +242,9 @@ final class NftSelectors {
         if (key.equals("mark")) {
             return mark(d, w, i + 1);
         }
+        if (key.equals("nftrace")) {
+            return NftStatements.nftraceSet(d, w, i + 1);
+        }
         int v = operand(w, i + 1);
         if (noValue(w, v)) {
             return v;
@@ -261,6 +264,17 @@ final class NftSelectors {
                 }
                 boolean isV4 = e.get(0).equals("ipv4");
                 if ((d.family() == IpFamily.V4) == isV4 == neg) {
+                    d.neverMatches();
+                }
+            }
+            case "protocol" -> {
+                // the frame's ether type, as a netdev chain tests it: ip or ip6 names a family, arp none of the two
+                List<String> e = NftRuleTokens.elements(value);
+                if (e.size() != 1 || !Set.of("ip", "ip6", "arp").contains(e.get(0))) {
+                    return -1;
+                }
+                boolean matchesIp = e.get(0).equals(d.family() == IpFamily.V4 ? "ip" : "ip6");
+                if (matchesIp == neg) {
                     d.neverMatches();
                 }
             }

@@ -147,6 +147,18 @@ final class NftStatements {
     }
 
     /**
+     * {@code meta nftrace set 1}, from the word after {@code nftrace}: iptables' {@code -j TRACE}, which marks the packet
+     * for {@code nft monitor trace} and changes nothing the replay models (the rule goes on).
+     */
+    static int nftraceSet(NftRuleDraft d, List<String> w, int i) {
+        if (d.hasStatementOrVerdict() || i + 1 >= w.size() || !w.get(i).equals("set") || !w.get(i + 1).equals("1")) {
+            return -1;
+        }
+        d.statement("-j TRACE");
+        return i + 2;
+    }
+
+    /**
      * {@code meta mark set VALUE}, or {@code meta mark set meta mark | V} ({@code or}, {@code ^}/{@code xor},
      * {@code &}/{@code and}; {@code mark set mark or V} as written), from the word after {@code set}: the MARK target,
      * which does not end the rule.

@@ -103,8 +103,8 @@ class NftNativeReplayTest {
                 	}
                 }
                 table netdev edge {
-                	chain ingress {
-                		type filter hook ingress device "eth0" priority -500; policy accept;
+                	chain egress {
+                		type filter hook egress device "eth0" priority -500; policy accept;
                 	}
                 }
                 table inet early {
@@ -129,7 +129,8 @@ class NftNativeReplayTest {
                 + " are)"), replay.refusal("ip nat4 fwd"));
         assertEquals(Optional.of("a nat chain at priority -250: the kernel refuses nat chains at or below conntrack's"
                 + " priority (-200)"), replay.refusal("ip nat4 early"));
-        assertEquals(Optional.of("family netdev is not replayed (ip, ip6, inet are)"), replay.refusal("netdev edge ingress"));
+        assertEquals(Optional.of("family netdev at hook egress is not replayed (ip, ip6, inet are; netdev at hook"
+                + " ingress)"), replay.refusal("netdev edge egress"));
         assertEquals(Optional.of("priority -200 is conntrack's own at output: the kernel runs hooks of equal priority in"
                 + " the order they were registered, which the ruleset does not show (below -200 runs before the conntrack"
                 + " lookup, above it after; both are replayed)"), replay.refusal("inet early tie"));
