@@ -424,7 +424,8 @@ public final class KernelNodePath implements NodePath {
                 + p.physIn() + " it came in on";
         if (hairpin.orElse(false)) {
             s.notes.add(toPort + "; the bundle's ip -d link shows hairpin on for " + p.physIn() + ", so the bridge sends"
-                    + " it back out of that port (FORWARD and POSTROUTING run with the bridge as both interfaces)");
+                    + " it back out of that port (FORWARD and POSTROUTING run with the bridge as both interfaces,"
+                    + " POSTROUTING with no input device)");
             return false;
         }
         s.notes.add(toPort + (hairpin.isPresent() ? "; the bundle's ip -d link shows hairpin off for " + p.physIn()
@@ -508,6 +509,12 @@ public final class KernelNodePath implements NodePath {
     private void forward(RunState s, RouteResult rr, boolean bridgedDnat) {
         String dev = rr.outDev().orElse("");
         s.packet = s.packet.withOutIface(dev);
+        String kept = "br_netfilter: the DNAT to " + s.packet.dst() + " keeps the packet on " + dev;
+        if (bridgedDnat && s.notes.stream().noneMatch(n -> n.startsWith(kept))) {
+            // (a packet bridged back to its own hairpin-mode port has its note already)
+            s.notes.add(kept + ", so the bridge forwards it to " + s.packet.dst() + "'s port (bridged DNAT): FORWARD and"
+                    + " POSTROUTING run with " + dev + " as the devices, POSTROUTING with no input device");
+        }
         // ip_forward (ip6_forward) checks the TTL (hop limit), then the MTU, before the FORWARD hook
         if (ForwardChecks.ttlExpires(s.packet)) {
             s.end(Disposition.TTL_EXCEEDED, (s.packet.family() == IpFamily.V4 ? "TTL " : "hop limit ") + s.packet.ttl()
