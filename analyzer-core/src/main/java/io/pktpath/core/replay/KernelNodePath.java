@@ -515,8 +515,9 @@ public final class KernelNodePath implements NodePath {
             s.notes.add(kept + ", so the bridge forwards it to " + s.packet.dst() + "'s port (bridged DNAT): FORWARD and"
                     + " POSTROUTING run with " + dev + " as the devices, POSTROUTING with no input device");
         }
-        // ip_forward (ip6_forward) checks the TTL (hop limit), then the MTU, before the FORWARD hook
-        if (ForwardChecks.ttlExpires(s.packet)) {
+        // ip_forward (ip6_forward) checks the TTL (hop limit), then the MTU, before the FORWARD hook; a bridged DNAT
+        // never meets ip_forward: its TTL is not checked nor decremented (samples/recorder/checks/bridged-dnat-ttl.sh)
+        if (!bridgedDnat && ForwardChecks.ttlExpires(s.packet)) {
             s.end(Disposition.TTL_EXCEEDED, (s.packet.family() == IpFamily.V4 ? "TTL " : "hop limit ") + s.packet.ttl()
                     + " on arrival: the kernel does not forward it (no FORWARD hook) and answers with ICMP time"
                     + " exceeded");
