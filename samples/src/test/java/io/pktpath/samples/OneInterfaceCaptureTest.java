@@ -49,7 +49,18 @@ class OneInterfaceCaptureTest {
             // the node's connection to 127.0.0.1:8080, DNATed to web and masqueraded to 10.88.0.1: br_netfilter ran
             // PREROUTING on web's port, so podman0's copy of each reply already carries the un-NAT (10.88.0.2:80 >
             // 127.0.0.1:43006); only the port's copy shows the header PREROUTING saw
-            "podman-netavark 3", List.of(62L, 63L, 64L, 65L, 66L, 67L, 68L, 69L, 70L));
+            "podman-netavark 3", List.of(62L, 63L, 64L, 65L, 66L, 67L, 68L, 69L, 70L),
+            // the same on docker0: web's replies to app's connection (masqueraded by app's network) and to the node's
+            // two (MASQUERADE FROM HOST) were un-NATed by the PREROUTING br_netfilter ran on web's port, so docker0's
+            // copies carry 172.19.0.2, 172.18.0.2 and 127.0.0.1 (DROP DIRECT ACCESS drops the first as a new packet)
+            "docker-nftables-hairpin 3", List.of(27L, 28L, 29L, 30L, 31L, 32L, 33L, 34L, 35L, 37L, 38L, 39L, 40L, 41L,
+                    42L, 43L, 44L, 45L, 47L, 48L, 49L, 50L, 51L, 52L, 53L, 54L, 55L),
+            // and on br-5f1c2e9a7b3d: app's packets to the host's published port, DNATed by the PREROUTING run on app's
+            // port, so the bridge's copies carry 172.17.0.2:80 (DROP DIRECT ACCESS again), its replies the un-DNAT
+            "docker-nftables-hairpin 4", List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L),
+            // web's neighbour solicitation for its gateway (multicast): the bridge floods it and hands it to its IP stack;
+            // the whole capture replays the bridge's copy (delivered), web's port alone the flooding
+            "docker-nftables-ipv6 5", List.of(16L));
 
     /**
      * Frames the capture of one interface without the bundle's {@code conntrack -L} fails where the whole capture
@@ -62,7 +73,12 @@ class OneInterfaceCaptureTest {
             // web's port alone shows the SYNs to web only leaving it (a frame leaving a bridge port is not rebuilt as
             // it arrived), so web's SYN-ACKs meet no connection and netavark's `ct state invalid drop` drops them;
             // conntrack -L holds the connections
-            "podman-netavark 4", List.of(4L, 14L, 24L, 48L));
+            "podman-netavark 4", List.of(4L, 14L, 24L, 48L),
+            // the bridges' copies of docker-nftables-hairpin's connections through web's and app's ports carry the NAT
+            // br_netfilter's PREROUTING did on the port (ONLY_ELSEWHERE): with or without the dump, the bridge alone
+            // replays them as new packets to the containers' addresses, which DROP DIRECT ACCESS drops
+            "docker-nftables-hairpin 3", List.of(27L, 30L, 31L, 33L, 35L),
+            "docker-nftables-hairpin 4", List.of(3L, 5L, 6L, 9L, 11L));
 
     /**
      * Frames the capture of one interface leaves out (not replayed) where the whole capture ties them to a packet replayed

@@ -427,7 +427,7 @@ public final class KernelNodePath implements NodePath {
             case BROADCAST, MULTICAST -> input(s, false);
             case FORWARD, SEND -> {
                 if (!bridgedBackToItsPort(s, rr)) {
-                    forward(s, rr);
+                    forward(s, rr, bridgedDnat(s, rr));
                 }
             }
             default -> s.end(Disposition.NOT_REPLAYABLE, "route lookup gave " + rr.kind());
@@ -445,8 +445,7 @@ public final class KernelNodePath implements NodePath {
      */
     private boolean bridgedBackToItsPort(RunState s, RouteResult rr) {
         Packet p = s.packet;
-        if (p.physIn().isEmpty() || p.bridged() || p.macSource().isEmpty() || p.dst().equals(s.before.dst())
-                || rr.outDev().filter(p.inIface()::equals).isEmpty() || !bridgeNetfilter(p.family())) {
+        if (!bridgedDnat(s, rr) || p.macSource().isEmpty()) {
             return false;
         }
         IpAddress nextHop = rr.nextHop().orElse(p.dst());
@@ -460,7 +459,8 @@ public final class KernelNodePath implements NodePath {
                 + p.physIn() + " it came in on";
         if (hairpin.orElse(false)) {
             s.notes.add(toPort + "; the bundle's ip -d link shows hairpin on for " + p.physIn() + ", so the bridge sends"
-                    + " it back out of that port (FORWARD and POSTROUTING run with the bridge as both interfaces)");
+                    + " it back out of that port (FORWARD and POSTROUTING run with the bridge as both interfaces,"
+                    + " POSTROUTING with no input device)");
             return false;
         }
         s.notes.add(toPort + (hairpin.isPresent() ? "; the bundle's ip -d link shows hairpin off for " + p.physIn()
@@ -471,6 +471,18 @@ public final class KernelNodePath implements NodePath {
                 + " after the DNAT to " + p.dst() + ": the bridge drops it (hairpin mode "
                 + (hairpin.isPresent() ? "off" : "assumed off") + "), before FORWARD; its connection is never confirmed");
         return true;
+    }
+
+    /**
+     * True for br_netfilter's bridged DNAT: the packet came in on a port of a bridge (not bridged already), PREROUTING
+     * rewrote its destination, and the route to the new one leaves by the same bridge, so the bridge forwards it to the
+     * destination's port and br_netfilter runs FORWARD and POSTROUTING as for a bridged frame (POSTROUTING with no input
+     * device: br_nf_post_routing).
+     */
+    private boolean bridgedDnat(RunState s, RouteResult rr) {
+        Packet p = s.packet;
+        return !p.physIn().isEmpty() && !p.bridged() && !p.dst().equals(s.before.dst())
+                && rr.outDev().filter(p.inIface()::equals).isPresent() && bridgeNetfilter(p.family());
     }
 
     @Override
@@ -528,11 +540,19 @@ public final class KernelNodePath implements NodePath {
         return s.ct.filter(c -> ruleState.tproxied(c.zone(), c.original())).isPresent();
     }
 
-    private void forward(RunState s, RouteResult rr) {
+    /** {@code bridgedDnat}: br_netfilter's bridged DNAT ({@link #bridgedDnat}), POSTROUTING seeing no input device. */
+    private void forward(RunState s, RouteResult rr, boolean bridgedDnat) {
         String dev = rr.outDev().orElse("");
         s.packet = s.packet.withOutIface(dev);
-        // ip_forward (ip6_forward) checks the TTL (hop limit), then the MTU, before the FORWARD hook
-        if (ForwardChecks.ttlExpires(s.packet)) {
+        String kept = "br_netfilter: the DNAT to " + s.packet.dst() + " keeps the packet on " + dev;
+        if (bridgedDnat && s.notes.stream().noneMatch(n -> n.startsWith(kept))) {
+            // (a packet bridged back to its own hairpin-mode port has its note already)
+            s.notes.add(kept + ", so the bridge forwards it to " + s.packet.dst() + "'s port (bridged DNAT): FORWARD and"
+                    + " POSTROUTING run with " + dev + " as the devices, POSTROUTING with no input device");
+        }
+        // ip_forward (ip6_forward) checks the TTL (hop limit), then the MTU, before the FORWARD hook; a bridged DNAT
+        // never meets ip_forward: its TTL is not checked nor decremented (samples/recorder/checks/bridged-dnat-ttl.sh)
+        if (!bridgedDnat && ForwardChecks.ttlExpires(s.packet)) {
             s.end(Disposition.TTL_EXCEEDED, (s.packet.family() == IpFamily.V4 ? "TTL " : "hop limit ") + s.packet.ttl()
                     + " on arrival: the kernel does not forward it (no FORWARD hook) and answers with ICMP time"
                     + " exceeded");
@@ -547,7 +567,7 @@ public final class KernelNodePath implements NodePath {
         s.forwardedWithMtu = mtu;
         hook(s, Hook.FORWARD, FORWARD_TABLES);
         if (forwardTables(s)) {
-            postrouting(s, rr, Disposition.FORWARDED);
+            postrouting(s, rr, Disposition.FORWARDED, bridgedDnat);
         }
     }
 
@@ -569,9 +589,20 @@ public final class KernelNodePath implements NodePath {
     }
 
     private void postrouting(RunState s, RouteResult rr, Disposition success) {
+        postrouting(s, rr, success, false);
+    }
+
+    /** {@code noInputDevice}: the hook runs without the packet's input device (br_netfilter's POSTROUTING). */
+    private void postrouting(RunState s, RouteResult rr, Disposition success, boolean noInputDevice) {
         String dev = rr.outDev().orElse("");
         hook(s, Hook.POSTROUTING, POST_TABLES);
-        if (!postroutingTables(s, Optional.of(rr))) {
+        String in = s.packet.inIface();
+        if (noInputDevice) {
+            s.packet = s.packet.withInIface("");
+        }
+        boolean posted = postroutingTables(s, Optional.of(rr));
+        s.packet = s.packet.withInIface(in);
+        if (!posted) {
             return;
         }
         s.confirm = true;

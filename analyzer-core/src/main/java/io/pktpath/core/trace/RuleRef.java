@@ -19,10 +19,11 @@ public record RuleRef(int family, String table, String chain, int position, Sour
 
     /**
      * {@code filter FORWARD #3 (iptables-save.txt:17)}, with the column where one is known ({@code nft -j}'s one-line
-     * document: {@code inet fw input #1 (nft-ruleset.json:1:812)}); IPv6 rules are prefixed {@code ip6}.
+     * document: {@code inet fw input #1 (nft-ruleset.json:1:812)}); IPv6 rules are prefixed {@code ip6}, unless their
+     * table's name already says so (a native {@code ip6 kube-proxy} table).
      */
     public String labelWithSource() {
-        return (family == 6 ? "ip6 " : "") + label() + " (" + span.file() + ":" + span.line()
+        return (family == 6 && !table.startsWith("ip6 ") ? "ip6 " : "") + label() + " (" + span.file() + ":" + span.line()
                 + (span.column() > 0 ? ":" + span.column() : "") + ")";
     }
 }

@@ -26,6 +26,8 @@ final class FrameTies {
     private final Map<String, List<Integer>> byKey = new HashMap<>();
 
     private final Map<String, String> bridgeOfPort;
+    /** A rerouted connection's first tied frame, by the addresses and ports the kernel traced it with before NAT. */
+    private final Map<String, PacketSummary> leftAs = new HashMap<>();
 
     FrameTies(List<PacketTrace> traces) {
         this(traces, Map.of());
@@ -91,6 +93,12 @@ final class FrameTies {
             // own published port, DNATed out docker0, and the next SYN to 127.0.0.1, both ID 9344)
             hit = findAnyOutbound(id, len);
         }
+        if (hit.isEmpty()) {
+            Optional<Tie> rerouted = rerouted(packet, id, len);
+            if (rerouted.isPresent()) {
+                return rerouted.get();
+            }
+        }
         if (hit.isEmpty() && out.equals("lo")) {
             hit = find(key("lo", "in", id, len), p -> true);
         }
@@ -104,6 +112,43 @@ final class FrameTies {
                         + " sent packets after POSTROUTING)"
                 : "locally generated, no outbound frame on " + out + " with ID=" + id + " LEN=" + len;
         return new Tie(Optional.empty(), why);
+    }
+
+    /**
+     * A locally generated packet nat OUTPUT DNATed and rerouted, where no IP id ties it (IPv6 has none): the kernel's first
+     * PACKET line is before the DNAT, with the first route's OUT (lo for a local address), and a later line (nat
+     * POSTROUTING's) shows the rerouted OUT and the new destination, which the frame carries. The connection's later
+     * packets are traced in raw OUTPUT only, before NAT: they are tied to a frame on the device and with the addresses
+     * and ports the connection's first tied packet left with.
+     */
+    private Optional<Tie> rerouted(KernelPacket packet, int id, int len) {
+        KernelPacketHeader first = packet.first();
+        KernelPacketHeader last = last(packet);
+        String flow = flowKey(first);
+        String lastOut = last.field("OUT").orElse("");
+        if (last != first && !lastOut.isEmpty() && !lastOut.equals(first.field("OUT").orElse(""))) {
+            Optional<Integer> hit = find(key(lastOut, "out", id, len), p -> sameHeader(p, last));
+            if (hit.isPresent()) {
+                PacketSummary f = traces.get(hit.get()).datagram();
+                leftAs.putIfAbsent(flow, f);
+                return Optional.of(new Tie(Optional.of(traces.get(hit.get())), "locally generated and rerouted after"
+                        + " its DNAT: tied on the OUT, addresses and ports of its last PACKET line and LEN"));
+            }
+        }
+        PacketSummary as = leftAs.get(flow);
+        if (as == null) {
+            return Optional.empty();
+        }
+        Optional<Integer> hit = find(key(as.iface(), "out", id, len), p -> p.src().equals(as.src())
+                && p.dst().equals(as.dst()) && p.sport() == as.sport() && p.dport() == as.dport());
+        return hit.map(i -> new Tie(Optional.of(traces.get(i)), "locally generated, of a connection rerouted after its"
+                + " DNAT: tied on the device, addresses and ports its first packet left with, and LEN"));
+    }
+
+    /** The addresses, ports and protocol of a PACKET line, as a key. */
+    private static String flowKey(KernelPacketHeader h) {
+        return String.join("|", h.field("PROTO").orElse(""), h.field("SRC").orElse(""), h.field("SPORT").orElse(""),
+                h.field("DST").orElse(""), h.field("DPORT").orElse(""));
     }
 
     /** The earliest untied frame with an index after {@code after} on which {@code test} holds, not marking it. */

@@ -32,6 +32,8 @@ import java.util.Optional;
 public final class Verifier {
     /** Packets this close to the end of a partial trace may have been cut off by xtables-monitor's exit. */
     private static final int CUT_WINDOW = 3;
+    /** Conntrack's destination NAT at prerouting and output (NF_IP_PRI_NAT_DST). */
+    private static final int DESTINATION_NAT_PRIORITY = -100;
 
     private Verifier() {
     }
@@ -139,14 +141,16 @@ public final class Verifier {
     }
 
     /**
-     * The native chains that rewrite destinations: nat base chains at prerouting and output and every chain they jump or
-     * go to, as {@code inet netavark:NETAVARK-HOSTPORT-DNAT}. A kernel PACKET line printed before one of them shows the
-     * packet before its DNAT, as one before iptables' nat PREROUTING does.
+     * The native chains that run before or at destination NAT: nat base chains at prerouting and output, base chains
+     * there of a priority below conntrack's destination NAT (-100: raw, mangle; Docker's raw-PREROUTING), and every chain
+     * they jump or go to, as {@code inet netavark:NETAVARK-HOSTPORT-DNAT}. A kernel PACKET line printed before one of them
+     * shows the packet before its DNAT or its reply's de-SNAT, as one before iptables' nat PREROUTING does.
      */
     static java.util.Set<String> nativeDestinationNatChains(Bundle bundle) {
         java.util.Set<String> out = new java.util.TreeSet<>();
         for (io.pktpath.parser.nft.NftNativeReplay.ReplayedChain c : bundle.nftReplay().chains()) {
-            if (!c.nat() || !(c.hook().equals("prerouting") || c.hook().equals("output"))) {
+            if (!(c.hook().equals("prerouting") || c.hook().equals("output"))
+                    || !(c.nat() || c.priority() < DESTINATION_NAT_PRIORITY)) {
                 continue;
             }
             for (IpFamily f : c.families()) {

@@ -103,4 +103,25 @@ class PostroutingInputDeviceTest {
         assertEquals(io.pktpath.core.trace.Disposition.DROPPED_BY_RULE, control.disposition(),
                 "the same rule with oifname drops it: the chain is reached");
     }
+
+    @Test
+    void aBridgedDnatHasNoInputDeviceInPostrouting() throws IOException {
+        // docker-nftables-hairpin: containers of docker0 to the host's published port, DNATed to web on the same bridge;
+        // br_netfilter bridges them (bridged DNAT), so nat-POSTROUTING's iifname vmap finds no device and only the
+        // oifname vmap jumps (as nft-trace.txt shows), to MASQ TO OWN PORT for web's own connection
+        analyze("docker-nftables-hairpin", s -> s);
+        PacketTrace own = syn(FrameRole.INGRESS, "172.17.0.2:42001 > 172.18.0.2:8080");
+        assertEquals(List.of("nat-POSTROUTING JUMP:nat-postrouting-in__docker0", "nat-postrouting-in__docker0 ACCEPT"),
+                postrouting(own));
+        assertTrue(own.nat().orElseThrow().masquerade());
+        assertEquals("172.17.0.1", own.nat().get().after().src().toString());
+        assertEquals(1, own.notes().stream().filter(n -> n.startsWith("br_netfilter: the DNAT to 172.17.0.2")
+                && n.contains("hairpin on") && n.contains("POSTROUTING with no input device")).count(), own.notes().toString());
+        PacketTrace other = syn(FrameRole.INGRESS, "172.17.0.3:42003 > 172.18.0.2:8080");
+        assertEquals(List.of("nat-POSTROUTING JUMP:nat-postrouting-in__docker0"), postrouting(other),
+                "not nat-postrouting-out__docker0 (iifname docker0), which a routed packet from docker0 reaches");
+        assertEquals("172.17.0.3", other.nat().orElseThrow().after().src().toString());
+        assertTrue(other.notes().stream().anyMatch(n -> n.contains("(bridged DNAT)")
+                && n.contains("POSTROUTING with no input device")), other.notes().toString());
+    }
 }

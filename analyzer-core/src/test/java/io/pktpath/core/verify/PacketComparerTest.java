@@ -207,5 +207,56 @@ class PacketComparerTest {
         assertEquals(Optional.empty(), PacketComparer.afterDestinationNat(k,
                 java.util.Set.of("inet netavark:PREROUTING", "inet netavark:NETAVARK-HOSTPORT-DNAT")));
     }
-}
 
+    @Test
+    void anIpv6PacketDnatedInNatOutputIsTiedToItsReroutedFrameAndSoAreItsConnectionsLaterPackets() {
+        // docker-nftables-ipv6 (nft monitor trace): the node's SYN to its own published port, DNATed to a container and
+        // rerouted out the bridge, then its ACK, traced in raw OUTPUT only; IPv6 has no IP id, and the SYN to ::1 that
+        // followed has the SYN's length and is on lo
+        String nft = """
+                trace id e9c05c37 ip6 raw OUTPUT packet: oif "lo" ip6 saddr fd00:18::2 ip6 daddr fd00:18::2 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 669237 ip6 length 40 tcp sport 43005 tcp dport 8080 tcp flags == syn tcp window 65476
+                trace id e9c05c37 ip6 raw OUTPUT policy accept
+                trace id e9c05c37 ip6 docker-bridges nat-OUTPUT packet: oif "lo" ip6 saddr fd00:18::2 ip6 daddr fd00:18::2 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 669237 ip6 length 40 tcp sport 43005 tcp dport 8080 tcp flags == syn tcp window 65476
+                trace id e9c05c37 ip6 docker-bridges nat-OUTPUT rule ip6 daddr != ::1 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output (verdict jump nat-prerouting-and-output)
+                trace id e9c05c37 ip6 docker-bridges nat-prerouting-and-output rule iifname != "br-8a3c41d2e6f0" ip6 saddr != fe80::/10 tcp dport 8080 counter packets 0 bytes 0 dnat to [fd49:efd7:54aa::2]:80 comment "DNAT" (verdict accept)
+                trace id e9c05c37 ip6 docker-bridges nat-POSTROUTING packet: oif "br-8a3c41d2e6f0" ip6 saddr fd00:18::2 ip6 daddr fd49:efd7:54aa::2 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 669237 ip6 length 40 tcp sport 43005 tcp dport 80 tcp flags == syn tcp window 65476
+                trace id e9c05c37 ip6 docker-bridges nat-POSTROUTING policy accept
+                trace id e01ac75a ip6 raw OUTPUT packet: oif "lo" ip6 saddr fd00:18::2 ip6 daddr fd00:18::2 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 669237 ip6 length 32 tcp sport 43005 tcp dport 8080 tcp flags == ack tcp window 64
+                trace id e01ac75a ip6 raw OUTPUT policy accept
+                """;
+        List<KernelPacket> packets = KernelTraceParser.parse("nft-trace.txt",
+                NftTraceConverter.convert(nft, "", Optional.empty())).value();
+        assertEquals(2, packets.size());
+        PacketTrace lo = sent(new PacketSummary(9, 9000, "lo", "in", 6, 6, Optional.of(ip("::1")), Optional.of(ip("::1")),
+                43006, 8080, -1, 80, -1, -1, 2, ""));
+        PacketTrace syn = sent(new PacketSummary(3, 3000, "br-8a3c41d2e6f0", "out", 6, 6, Optional.of(ip("fd00:18::2")),
+                Optional.of(ip("fd49:efd7:54aa::2")), 43005, 80, -1, 80, -1, -1, 2, ""));
+        PacketTrace ack = sent(new PacketSummary(5, 5000, "br-8a3c41d2e6f0", "out", 6, 6, Optional.of(ip("fd00:18::2")),
+                Optional.of(ip("fd49:efd7:54aa::2")), 43005, 80, -1, 72, -1, -1, 16, ""));
+        FrameTies ties = new FrameTies(List.of(syn, ack, lo));
+        FrameTies.Tie first = ties.tie(packets.get(0));
+        assertEquals(Optional.of(syn), first.trace(), first.how());
+        FrameTies.Tie next = ties.tie(packets.get(1));
+        assertEquals(Optional.of(ack), next.trace(), next.how());
+        assertEquals(List.of(lo), ties.untied(), "the SYN to ::1 is left to its own kernel packet");
+    }
+
+    private static PacketTrace sent(PacketSummary p) {
+        return new PacketTrace(p, FrameRole.LOCAL_OUT, List.of(), Disposition.SENT, "sent", Optional.empty(),
+                Optional.empty(), List.of(), List.of(), List.of(), List.of(), 0);
+    }
+
+    @Test
+    void aReplyTracedOnlyInANativeRawPriorityChainWasSeenBeforeItsDeSnat() {
+        // docker-nftables-hairpin: web's SYN-ACK to a connection MASQUERADE FROM HOST rewrote, delivered locally: the
+        // kernel printed it in Docker's raw-PREROUTING (priority raw) only, before conntrack's de-SNAT
+        String nft = """
+                trace id fd00e2f2 ip docker-bridges raw-PREROUTING packet: iif "docker0" ether saddr da:af:1b:77:e3:95 ether daddr 42:cf:46:af:9c:70 ip saddr 172.17.0.2 ip daddr 172.17.0.1 ip dscp cs0 ip ecn not-ect ip ttl 64 ip id 0 ip length 60 tcp sport 80 tcp dport 42005 tcp flags == 0x12 tcp window 65160
+                trace id fd00e2f2 ip docker-bridges raw-PREROUTING policy accept
+                """;
+        KernelPacket k = KernelTraceParser.parse("nft-trace.txt", NftTraceConverter.convert(nft, "", Optional.empty(),
+                "ip")).value().get(0);
+        assertTrue(PacketComparer.afterDestinationNat(k).isPresent(), "unknown native chains: taken as after the DNAT");
+        assertEquals(Optional.empty(), PacketComparer.afterDestinationNat(k, java.util.Set.of("ip docker-bridges:raw-PREROUTING")));
+    }
+}
