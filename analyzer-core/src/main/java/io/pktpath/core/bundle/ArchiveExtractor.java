@@ -81,11 +81,14 @@ final class ArchiveExtractor {
                 }
                 return new Extraction(whole, Optional.of(stopped(counted.count, size, whole, current, describe(e))));
             }
-            if (format != ArchiveFormat.ZIP && count > 0 && !tail.zeroRecord()) {
-                // a tar cut at a block boundary reads as if it ended: only its missing end-of-archive record tells
-                return new Extraction(whole, Optional.of("cut short at byte " + size + ", its end, without tar's"
-                        + " end-of-archive record, after member " + last + ": the " + whole
-                        + (whole == 1 ? " member is" : " members are") + " analyzed; any member after it is missing"));
+            boolean zip = format == ArchiveFormat.ZIP;
+            if (count > 0 && !(zip ? tail.endOfCentralDirectory() : tail.zeroRecord())) {
+                // a tar cut at a block boundary, a zip cut at a member's header, reads as if it ended: only the
+                // missing end record (tar's all-zero one, zip's end of central directory) tells
+                return new Extraction(whole, Optional.of("cut short at byte " + size + ", its end, without "
+                        + (zip ? "zip's end of central directory" : "tar's end-of-archive record") + ", after member "
+                        + last + ": the " + whole + (whole == 1 ? " member is" : " members are")
+                        + " analyzed; any member after it is missing"));
             }
             return new Extraction(whole, Optional.empty());
         }
@@ -189,10 +192,15 @@ final class ArchiveExtractor {
         }
     }
 
-    /** Keeps the last 512 bytes read, to tell a tar that ends with its all-zero end-of-archive record from one cut short. */
+    /**
+     * Keeps the last bytes read, to tell an archive that ends with its end record (a tar's all-zero record, a zip's end
+     * of central directory) from one cut short.
+     */
     private static final class Tail extends FilterInputStream {
         private static final int RECORD = 512;
-        private final byte[] ring = new byte[RECORD];
+        /** A zip's end of central directory record (22 bytes) and the longest comment it may carry. */
+        private static final int KEPT = 22 + 65_535;
+        private final byte[] ring = new byte[KEPT];
         private long count;
 
         Tail(InputStream in) {
@@ -203,7 +211,7 @@ final class ArchiveExtractor {
         public int read() throws IOException {
             int b = super.read();
             if (b >= 0) {
-                ring[(int) (count++ % RECORD)] = (byte) b;
+                ring[(int) (count++ % KEPT)] = (byte) b;
             }
             return b;
         }
@@ -211,9 +219,19 @@ final class ArchiveExtractor {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
-            for (int i = 0; i < n; i++) {
-                ring[(int) (count++ % RECORD)] = b[off + i];
+            // only the last KEPT bytes matter: copied in at most two runs, around the ring's end
+            int from = off + Math.max(0, n - KEPT);
+            long at = count + (from - off);
+            int left = off + n - from;
+            while (left > 0) {
+                int pos = (int) (at % KEPT);
+                int run = Math.min(left, KEPT - pos);
+                System.arraycopy(b, from, ring, pos, run);
+                from += run;
+                at += run;
+                left -= run;
             }
+            count += Math.max(n, 0);
             return n;
         }
 
@@ -232,17 +250,39 @@ final class ArchiveExtractor {
             return done;
         }
 
+        /** The last {@code n} bytes read (fewer when fewer were), oldest first. */
+        private byte[] last(int n) {
+            int kept = (int) Math.min(count, n);
+            byte[] out = new byte[kept];
+            for (int i = 0; i < kept; i++) {
+                out[i] = ring[(int) ((count - kept + i) % KEPT)];
+            }
+            return out;
+        }
+
         /** Whether the last 512 bytes read are all zero (a tar's end-of-archive record, or its padding after it). */
         boolean zeroRecord() {
-            if (count < RECORD) {
+            byte[] last = last(RECORD);
+            if (last.length < RECORD) {
                 return false;
             }
-            for (byte b : ring) {
+            for (byte b : last) {
                 if (b != 0) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** Whether the last bytes read hold a zip's end of central directory record ({@code PK\5\6}). */
+        boolean endOfCentralDirectory() {
+            byte[] last = last(KEPT);
+            for (int i = last.length - 22; i >= 0; i--) {
+                if (last[i] == 'P' && last[i + 1] == 'K' && last[i + 2] == 5 && last[i + 3] == 6) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
