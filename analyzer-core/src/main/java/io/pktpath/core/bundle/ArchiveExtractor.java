@@ -141,22 +141,69 @@ final class ArchiveExtractor {
         };
     }
 
-    /** The extraction path of an entry, or an error when the name is absolute or climbs out with {@code ..}. */
+    /**
+     * The extraction path of an entry, or an error when the name is absolute or climbs out with {@code ..}. A name no
+     * file system takes (a damaged archive's: control characters, NUL, a part longer than 255 bytes) is written with
+     * those characters as {@code _} and the part shortened, so that the member's content is still read.
+     */
     static Path safeTarget(Path archive, Path target, String name) throws BundleOpenException {
-        String n = name.replace('\\', '/');
+        String n = usable(name.replace('\\', '/'));
         if (n.startsWith("/") || n.matches("^[A-Za-z]:.*")) {
-            throw new BundleOpenException(archive + ": entry '" + name + "' has an absolute path; archive rejected");
+            throw new BundleOpenException(archive + ": entry '" + n + "' has an absolute path; archive rejected");
         }
         for (String part : n.split("/")) {
             if (part.equals("..")) {
-                throw new BundleOpenException(archive + ": entry '" + name + "' climbs out with '..'; archive rejected");
+                throw new BundleOpenException(archive + ": entry '" + n + "' climbs out with '..'; archive rejected");
             }
         }
-        Path out = target.resolve(n).normalize();
+        Path out;
+        try {
+            out = target.resolve(n).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new BundleOpenException(archive + ": entry '" + n + "' is not a usable file name (" + e.getReason()
+                    + "); archive rejected");
+        }
         if (!out.startsWith(target)) {
-            throw new BundleOpenException(archive + ": entry '" + name + "' escapes the extraction directory");
+            throw new BundleOpenException(archive + ": entry '" + n + "' escapes the extraction directory");
         }
         return out;
+    }
+
+    /**
+     * {@code name} with control characters, lone surrogates and characters file names cannot be encoded in as
+     * {@code _}, and each part cut to at most 255 UTF-8 bytes.
+     */
+    /** The charset file names are encoded in (the JVM's {@code sun.jnu.encoding}: ASCII under the C locale). */
+    private static final java.nio.charset.CharsetEncoder PATHS = pathCharset().newEncoder();
+
+    private static java.nio.charset.Charset pathCharset() {
+        try {
+            return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    static String usable(String name) {
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("/", -1)) {
+            StringBuilder p = new StringBuilder();
+            int bytes = 0;
+            for (int i = 0; i < part.length(); i += Character.charCount(part.codePointAt(i))) {
+                int cp = part.codePointAt(i);
+                String c = new String(Character.toChars(cp));
+                if (cp < 0x20 || cp == 0x7f || Character.isSurrogate((char) cp) || !PATHS.canEncode(c)) {
+                    c = "_";
+                }
+                bytes += c.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > 255) {
+                    break;
+                }
+                p.append(c);
+            }
+            parts.add(p.toString());
+        }
+        return String.join("/", parts);
     }
 
     private static long copy(InputStream in, Path out, long budget, Path archive, Progress progress)

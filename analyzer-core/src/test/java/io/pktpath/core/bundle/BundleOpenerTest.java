@@ -201,4 +201,29 @@ class BundleOpenerTest {
                     opened.bundle().diagnostics().toString());
         }
     }
+
+    @Test
+    void aMemberWhoseNameNoFileSystemTakesIsReadUnderAUsableName() throws Exception {
+        // found by CorruptedBundleTest's archive sweep (no-endpoints-reject, a zip with random bytes overwritten): a NUL
+        // in a member's name threw InvalidPathException out of the extraction (exit 4)
+        Path zip = tmp.resolve("names.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Map.Entry<String, String> e : bundleEntries().entrySet()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        byte[] bytes = Files.readAllBytes(zip);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("node/sysctl") + 6;
+        bytes[at] = 0;
+        bytes[at + 1] = 0x7f;
+        Files.write(zip, bytes);
+        try (OpenedBundle opened = new BundleOpener().open(zip)) {
+            assertEquals("1", opened.bundle().sysctls().values().get("net.ipv4.ip_forward"));
+            assertTrue(opened.bundle().inventory().found().stream().anyMatch(f -> f.file().equals("node/s__ctl")),
+                    opened.bundle().inventory().lines().toString());
+        }
+        assertEquals("a/" + "x".repeat(255) + "/b_c", ArchiveExtractor.usable("a/" + "x".repeat(300) + "/b\u0001c"));
+    }
 }
