@@ -142,6 +142,9 @@ class CorruptedBundleTest {
      */
     static Optional<String> optionFor(String file) {
         String f = file.replace("ip-j-", "ip-").replace(".json", ".txt");
+        if (f.startsWith("iptables-legacy-save") && !f.contains("-c-")) {
+            return Optional.of("--rules-legacy");
+        }
         if (f.startsWith("ip6tables-save")) {
             return Optional.of("--rules6");
         }
