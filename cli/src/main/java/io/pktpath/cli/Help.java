@@ -27,7 +27,7 @@ final class Help {
             out.printf("  %-12s %s%n", c.name(), c.summary());
         }
         out.println();
-        out.println("A BUNDLE is a directory, a .tar/.tar.gz/.tgz/.tar.xz archive, an sosreport tree or a single file;");
+        out.println("A BUNDLE is a directory, a .tar/.tar.gz/.tgz/.tar.xz/.zip archive, an sosreport tree or a single file;");
         out.println("files can also be named one by one: --rules, --rules6, --capture, --addr, --link, --routes, ...");
         out.println();
         out.println(EXIT_CODES);

@@ -25,7 +25,7 @@ class BadInputTest {
     @Test
     void missingBundle() {
         fails(Cli.run("analyze", "/nonexistent/bundle"), 3, "pktpath: /nonexistent/bundle: no such file or directory"
-                + " (expected a bundle directory, a .tar/.tar.gz/.tgz/.tar.xz archive, or a single dump or capture file)");
+                + " (expected a bundle directory, a .tar/.tar.gz/.tgz/.tar.xz/.zip archive, or a single dump or capture file)");
     }
 
     @Test

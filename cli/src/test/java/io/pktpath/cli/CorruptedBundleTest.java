@@ -111,6 +111,7 @@ class CorruptedBundleTest {
                 }
             }
         }
+        System.out.println("CorruptedBundleTest: " + targets().size() + " files, " + run + " corrupted bundles run");
         assertTrue(run >= 5 * targets().size() * seeds, "cases run: " + run);
         if (!failures.isEmpty()) {
             fail(failures.size() + " corrupted bundles crashed:\n" + String.join("\n", failures));
@@ -133,6 +134,213 @@ class CorruptedBundleTest {
             }
         }
         return all;
+    }
+
+    /**
+     * The option that names a target file on its own ({@code --rules FILE}, ...), or empty for a file no option names
+     * (it is given as the single-file BUNDLE argument instead).
+     */
+    static Optional<String> optionFor(String file) {
+        String f = file.replace("ip-j-", "ip-").replace(".json", ".txt");
+        if (f.startsWith("iptables-legacy-save") && !f.contains("-c-")) {
+            return Optional.of("--rules-legacy");
+        }
+        if (f.startsWith("ip6tables-save")) {
+            return Optional.of("--rules6");
+        }
+        if (f.startsWith("iptables-save")) {
+            return Optional.of("--rules");
+        }
+        String[][] names = {{"ip-addr.txt", "--addr"}, {"ip-link.txt", "--link"}, {"ip-d-link.txt", "--link"},
+            {"ip-route.txt", "--routes"}, {"ip-6-route.txt", "--routes6"}, {"ip-rule.txt", "--ip-rule"},
+            {"ip-6-rule.txt", "--ip-rule"}, {"ip-neigh.txt", "--neigh"}, {"ip-maddr.txt", "--maddr"},
+            {"sysctl.txt", "--sysctl"}, {"conntrack-L.txt", "--conntrack"}, {"conntrack-events.txt", "--conntrack-events"},
+            {"ipset-save.txt", "--ipset"}, {"nft-ruleset.txt", "--nft"}, {"ss-tlnp.txt", "--sockets"},
+            {"ipvsadm.txt", "--ipvsadm"}, {"trace.txt", "--trace-log"}, {"capture.pcap", "--capture"},
+            {"capture.pcapng", "--capture"}};
+        for (String[] n : names) {
+            if (n[0].equals(f)) {
+                return Optional.of(n[1]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void noCorruptedFileNamedOnItsOwnCrashesAnyCommand() throws IOException {
+        // the --rules/--capture/--addr/... entry points and a single file as BUNDLE: every target file, every mutation
+        // in the sweep; one in three mutations per file (in turn) by default
+        int seeds = Integer.getInteger("pktpath.corruption.sweep", 0);
+        List<String> failures = new ArrayList<>();
+        int cases = 0;
+        int run = 0;
+        List<Target> targets = targets();
+        for (int t = 0; t < targets.size(); t++) {
+            Target target = targets.get(t);
+            for (Mutation m : Mutation.values()) {
+                if (seeds == 0 && (t + m.ordinal()) % 3 != 0) {
+                    continue;
+                }
+                for (int s = 0; s < Math.max(1, seeds); s++) {
+                    long seed = (37L * (target.bundle() + "/" + target.file()).hashCode() + m.ordinal()) * 100_019L + s;
+                    Path dir = tmp.resolve("single-" + cases++);
+                    Optional<String> what = corruptCopy(target, m, new Random(seed), dir);
+                    if (what.isEmpty()) {
+                        continue;
+                    }
+                    String label = target.bundle() + "/" + target.file() + " " + m + " seed " + seed + " (" + what.get()
+                            + ")";
+                    checkSingle(dir, target.file(), m, label, run++, failures);
+                    deleteTree(dir);
+                }
+            }
+        }
+        System.out.println("CorruptedBundleTest: " + run + " corrupted files named on their own run");
+        assertTrue(run >= targets.size() * 2 * Math.max(1, seeds), "cases run: " + run);
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " corrupted files named on their own crashed:\n" + String.join("\n", failures));
+        }
+    }
+
+    private static void checkSingle(Path dir, String file, Mutation m, String label, int turn, List<String> failures) {
+        Path f = dir.resolve(file);
+        Optional<String> option = optionFor(file);
+        // the intact rules and capture of the same bundle beside the corrupted file, when it is neither
+        // (a file no option names is given alone, as the single-file BUNDLE)
+        List<String> named = new ArrayList<>(List.of(f.toString()));
+        if (option.isPresent()) {
+            named = new ArrayList<>(List.of(option.get(), f.toString()));
+            if (!option.get().equals("--rules") && Files.exists(dir.resolve("iptables-save.txt"))) {
+                named.addAll(List.of("--rules", dir.resolve("iptables-save.txt").toString()));
+            }
+            if (!option.get().equals("--capture") && Files.exists(dir.resolve("capture.pcap"))) {
+                named.addAll(List.of("--capture", dir.resolve("capture.pcap").toString()));
+            }
+        }
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(option.isPresent() ? List.of("rules", "check", option.get(), f.toString())
+                : List.of("rules", "check", f.toString()));
+        switch (turn % 4) {
+            case 0 -> commands.add(concat(List.of("analyze", "--summary-only"), named));
+            case 1 -> commands.add(concat(List.of("flows"), named));
+            case 2 -> commands.add(List.of("analyze", f.toString(), "--format", "json"));
+            default -> commands.add(option.equals(Optional.of("--rules"))
+                    ? List.of("trace", "--rules", f.toString(), "--src", "10.244.1.2", "--dst", "10.96.0.10", "--proto",
+                            "tcp", "--dport", "80")
+                    : option.isPresent() ? concat(List.of("explain", "1"), named) : List.of("explain", f.toString(), "1"));
+        }
+        for (List<String> command : commands) {
+            List<String> args = concat(command, List.of("--no-color"));
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            String cmd = String.join(" ", args).replace(dir.toString() + "/", "");
+            if (r.exit() == ExitCode.INTERNAL || r.err().contains("\tat ") || r.err().contains("internal error")) {
+                String where = Cli.run(concat(args, List.of("--debug")).toArray(String[]::new)).err().lines()
+                        .filter(l -> l.contains("at io.pktpath")).findFirst().orElse("");
+                failures.add(label + ": " + cmd + " exit " + r.exit() + ": " + r.err().strip() + " " + where.strip());
+            } else if ((command.get(0).equals("rules") || m == Mutation.EMPTY) && !(r.out() + r.err()).contains(file)) {
+                // rules check lists the file it read or ignored; an emptied file is named by every command
+                failures.add(label + ": " + cmd + " does not name " + file + ": " + (r.err() + r.out()).strip()
+                        .lines().limit(3).toList());
+            }
+        }
+    }
+
+    @Test
+    void noCutOrDamagedArchiveCrashesAndACutOneIsNamedOrLosesNothing() throws IOException {
+        // each archive kind cut at a random byte, with random bytes overwritten, and with one member corrupted
+        int seeds = Integer.getInteger("pktpath.corruption.sweep", 1);
+        String named = System.getProperty("pktpath.corruption.bundles", "");
+        List<String> bundles = named.isBlank() ? List.of("clusterip-tcp")
+                : Arrays.stream(named.split(",")).map(String::strip).toList();
+        List<String> failures = new ArrayList<>();
+        int run = 0;
+        for (String bundle : bundles) {
+            List<Path> files = Archives.files(Cli.root().resolve("samples/bundles").resolve(bundle));
+            for (Archives.Kind kind : Archives.Kind.values()) {
+                byte[] intact = Archives.pack(files, bundle + "/", kind);
+                Path whole = tmp.resolve(bundle + "-intact" + kind.suffix);
+                Files.write(whole, intact);
+                String intactCheck = Cli.run("rules", "check", whole.toString(), "--no-color").out()
+                        .replace(whole.toString(), "ARCHIVE");
+                for (String how : List.of("cut", "overwritten", "member")) {
+                    for (int s = 0; s < seeds; s++) {
+                        Random rnd = new Random((41L * (bundle + kind + how).hashCode()) * 100_043L + s);
+                        Path archive = tmp.resolve(bundle + "-" + how + "-" + s + kind.suffix);
+                        String label = bundle + " " + kind + " " + how + " seed " + s;
+                        byte[] bytes = switch (how) {
+                            case "cut" -> mutate(intact, Mutation.TRUNCATE, rnd, true, false).orElseThrow();
+                            case "overwritten" -> mutate(intact, Mutation.OVERWRITE_BYTES, rnd, true, false).orElseThrow();
+                            default -> Archives.pack(corruptedMember(files, rnd, tmp.resolve("member-" + run)),
+                                    bundle + "/", kind);
+                        };
+                        Files.write(archive, bytes);
+                        label += " (" + bytes.length + " of " + intact.length + " bytes)";
+                        run++;
+                        checkArchive(archive, how.equals("cut") ? intactCheck : "", label, run, failures);
+                        Files.delete(archive);
+                    }
+                }
+            }
+        }
+        System.out.println("CorruptedBundleTest: " + run + " cut or damaged archives run");
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " cut or damaged archives crashed:\n" + String.join("\n", failures));
+        }
+    }
+
+    /** The bundle's files copied into {@code dir}, one of them (at random) corrupted with a random mutation. */
+    private static List<Path> corruptedMember(List<Path> files, Random rnd, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (Path f : files) {
+            Path copy = dir.resolve(f.getFileName());
+            Files.copy(f, copy);
+            out.add(copy);
+        }
+        Path victim = out.get(rnd.nextInt(out.size()));
+        String name = victim.getFileName().toString();
+        Mutation m = Mutation.values()[rnd.nextInt(Mutation.values().length)];
+        mutate(Files.readAllBytes(victim), m, rnd, name.endsWith(".pcap") || name.endsWith(".pcapng"), name.endsWith(".json"))
+                .ifPresent(b -> {
+                    try {
+                        Files.write(victim, b);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+        return out;
+    }
+
+    private static void checkArchive(Path archive, String intactCheck, String label, int turn, List<String> failures) {
+        String name = archive.getFileName().toString();
+        List<String[]> commands = new ArrayList<>();
+        commands.add(new String[] {"rules", "check", archive.toString(), "--no-color"});
+        commands.add(turn % 2 == 0 ? new String[] {"analyze", archive.toString(), "--summary-only", "--no-color"}
+                : new String[] {"flows", archive.toString(), "--no-color"});
+        if (turn % 3 == 0 && Integer.getInteger("pktpath.corruption.sweep", 0) > 0) {
+            commands.add(new String[] {"verify", archive.toString(), "--no-color"});
+        }
+        for (String[] args : commands) {
+            Cli.Result r = Cli.run(args);
+            String cmd = String.join(" ", Arrays.copyOf(args, args[0].equals("rules") ? 2 : 1));
+            if (r.exit() == ExitCode.INTERNAL || r.err().contains("\tat ") || r.err().contains("internal error")) {
+                String[] debug = Arrays.copyOf(args, args.length + 1);
+                debug[args.length] = "--debug";
+                String where = Cli.run(debug).err().lines().filter(l -> l.contains("at io.pktpath")).findFirst().orElse("");
+                failures.add(label + ": " + cmd + " exit " + r.exit() + ": " + r.err().strip() + " " + where.strip());
+            } else if (args[0].equals("rules") && !intactCheck.isEmpty() && !r.err().contains(name)
+                    && !r.out().replace(archive.toString(), "ARCHIVE").equals(intactCheck)) {
+                // a cut archive is named with where it ends, or nothing in it was lost (a cut in a tar's padding)
+                failures.add(label + ": " + cmd + " neither names the cut archive nor reads all it held: "
+                        + r.err().strip());
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     @Test
@@ -226,12 +434,19 @@ class CorruptedBundleTest {
                 debug[args.length] = "--debug";
                 String where = Cli.run(debug).err().lines().filter(l -> l.contains("at io.pktpath")).findFirst().orElse("");
                 failures.add(label + ": " + cmd + " exit " + r.exit() + ": " + r.err().strip() + " " + where.strip());
-            } else if ((args[0].equals("rules") || args[0].equals("analyze") && m == Mutation.EMPTY)
-                    && !(r.out() + r.err()).contains(file)) {
-                // rules check lists every file it read or ignored; analyze says which files it ignored as empty
+            } else if ((args[0].equals("rules") || args[0].equals("analyze") && m == Mutation.EMPTY
+                    || m == Mutation.EMPTY && needs(args[0], file)) && !(r.out() + r.err()).contains(file)) {
+                // rules check lists every file it read or ignored; analyze says which files it ignored as empty;
+                // flows and verify name an emptied input they need
                 failures.add(label + ": " + cmd + " does not name " + file);
             }
         }
+    }
+
+    /** Whether {@code command} needs {@code file}'s input: flows the capture; verify the capture and the trace log. */
+    private static boolean needs(String command, String file) {
+        boolean capture = file.equals("capture.pcap") || file.equals("capture.pcapng");
+        return command.equals("flows") && capture || command.equals("verify") && (capture || file.equals("trace.txt"));
     }
 
     /** Copies the target's bundle into {@code dir} with the target file corrupted; empty when the mutation does not apply. */

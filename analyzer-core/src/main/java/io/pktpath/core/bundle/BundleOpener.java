@@ -3,6 +3,8 @@ package io.pktpath.core.bundle;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleInput;
 import io.pktpath.parser.bundle.BundleLoader;
+import io.pktpath.parser.diag.Diagnostic;
+import io.pktpath.parser.diag.SourceSpan;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Opens a bundle given as a directory, a {@code .tar}/{@code .tar.gz}/{@code .tgz}/{@code .tar.xz} archive (recognized
+ * Opens a bundle given as a directory, a {@code .tar}/{@code .tar.gz}/{@code .tgz}/{@code .tar.xz}/{@code .zip} archive (recognized
  * by magic bytes and extracted safely to a temporary directory) or a single file, and loads it with {@link BundleLoader};
  * every failure is a {@link BundleOpenException} whose message names the file.
  */
@@ -21,6 +23,11 @@ public final class BundleOpener {
     public static final long DEFAULT_MAX_EXTRACTED_BYTES = 2L * 1024 * 1024 * 1024;
     /** Default cap on the entries of one archive. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
+    /**
+     * The code of the warning on an archive cut short or damaged part way: its message says at which byte and inside
+     * which member reading stopped; the members read before are loaded.
+     */
+    public static final String ARCHIVE_CUT = "ARC001";
     private static final int HEAD_BYTES = 512;
 
     private final ArchiveExtractor extractor;
@@ -59,8 +66,12 @@ public final class BundleOpener {
     private OpenedBundle openArchive(Path path, ArchiveFormat format) throws IOException, BundleOpenException {
         Path dir = Files.createTempDirectory("pktpath-bundle-");
         try {
-            extractor.extract(path, format, dir);
+            ArchiveExtractor.Extraction got = extractor.extract(path, format, dir);
             Bundle bundle = BundleLoader.loadDirectory(dir);
+            if (got.stopped().isPresent()) {
+                bundle = bundle.withDiagnostics(List.of(Diagnostic.warning(ARCHIVE_CUT, got.stopped().get(), "",
+                        SourceSpan.line(String.valueOf(path.getFileName()), 0), "")));
+            }
             return new OpenedBundle(bundle, Optional.of(dir));
         } catch (IOException e) {
             OpenedBundle.deleteTree(dir);
@@ -82,6 +93,7 @@ public final class BundleOpener {
             case TAR_GZ -> "tar.gz";
             case TAR_XZ -> "tar.xz";
             case TAR -> "tar";
+            case ZIP -> "zip";
         };
     }
 

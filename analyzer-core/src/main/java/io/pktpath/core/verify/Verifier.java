@@ -79,6 +79,15 @@ public final class Verifier {
         return verify(bundleDir.getFileName().toString(), bundle, capture(bundle, bundleDir), logs, coverage);
     }
 
+    /**
+     * The starts of the inventory's missing-input lines for what verify compares: the capture, TRACE, the IPv4 rules
+     * and their counters.
+     */
+    private static final List<String> VERIFIED_INPUTS = List.of("no capture", "no trace log", "no iptables-save");
+    /** The inventory's empty-file lines for the files verify reads by name, which a recording never leaves empty. */
+    private static final java.util.regex.Pattern VERIFIED_FILES = java.util.regex.Pattern.compile(
+            "^ignored (\\S+/)?(trace\\.txt|nft-trace\\.txt|nft-ruleset\\.txt|\\S+\\.pcap|\\S+\\.pcapng): ");
+
     private static final java.util.regex.Pattern NFT_V4_PACKET = java.util.regex.Pattern.compile(
             "(?m)^trace id \\S+ ip \\S+ \\S+ packet: ");
 
@@ -195,7 +204,19 @@ public final class Verifier {
                 () -> false);
         List<KernelPacket> kernel = new ArrayList<>();
         List<String> files = new ArrayList<>();
+        // when an input verify compares is missing, the empty files are named (one of them may be it, emptied), with
+        // what is missing; a node's legitimately empty dumps (no IPv6 rules) are otherwise left to the inventory
         List<String> notes = new ArrayList<>();
+        List<String> missing = bundle.inventory().missing().stream()
+                .filter(m -> VERIFIED_INPUTS.stream().anyMatch(m::startsWith)).toList();
+        if (!missing.isEmpty() && !bundle.inventory().emptyFiles().isEmpty()) {
+            notes.addAll(bundle.inventory().emptyFiles());
+            missing.forEach(m -> notes.add("missing: " + m));
+        } else {
+            // a recorded bundle's trace logs, captures and nft listing are never empty: one that is was emptied, and
+            // another file (nft-trace.txt, another capture) may stand in for it
+            bundle.inventory().emptyFiles().stream().filter(l -> VERIFIED_FILES.matcher(l).find()).forEach(notes::add);
+        }
         if (!bundle.legacy().isEmpty()) {
             notes.add(bundle.legacy().legacyFirst()
                     ? "replayed with the iptables-legacy tables first at each hook and equal priority (--nft-first for"
@@ -280,6 +301,13 @@ public final class Verifier {
             for (int backend = 0; backend < 2 && result.hits().isPresent(); backend++) {
                 CounterSnapshots snaps = backend == 0 ? bundle.counters(family) : bundle.legacy().counters(family);
                 if (snaps.before().isEmpty() || snaps.after().isEmpty()) {
+                    if (snaps.before().isPresent() || snaps.after().isPresent()) {
+                        // one snapshot of the pair (the other emptied or lost): said, with the bundle's empty files
+                        notes.add((backend == 0 ? "" : "iptables-legacy ") + (family == IpFamily.V4 ? "IPv4" : "IPv6") + " rule counters not compared: the"
+                                + " iptables-save -c snapshot " + (snaps.before().isEmpty() ? "before" : "after")
+                                + " the capture is missing" + bundle.inventory().emptyFiles().stream()
+                                .map(l -> "; " + l).collect(java.util.stream.Collectors.joining()));
+                    }
                     continue;
                 }
                 HitComparer.Result r = HitComparer.compare(snaps.before().get(), snaps.after().get(),

@@ -87,7 +87,7 @@ public final class AnalyzeCommand implements Command {
         boolean summaryOnly = line.hasOption("summary-only");
         boolean withPath = line.hasOption("path");
         Style style = new Style(ctx.terminal().colorOut() && !line.hasOption(CommonOptions.NO_COLOR));
-        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0)); Spool spool = new Spool(format.equals("json") ? "," : "")) {
+        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0), ctx.err()); Spool spool = new Spool(format.equals("json") ? "," : "")) {
             AnalysisOptions options = in.options().withMisses(line.hasOption("misses"));
             // frames are written as JSON tokens straight to the output (jsonl, in the replay's order) or to the spool
             // (json), with no tree and, for jsonl, no String in between

@@ -7,6 +7,7 @@ import io.pktpath.cli.Context;
 import io.pktpath.cli.ExitCode;
 import io.pktpath.cli.input.BundleOptions;
 import io.pktpath.cli.input.BundleSource;
+import io.pktpath.cli.input.EmptyInputs;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.ExplainText;
 import io.pktpath.cli.render.Style;
@@ -58,11 +59,13 @@ public final class ExplainCommand implements Command {
         String format = Args.format(line, name(), "text", "json");
         long frame = frame(args.get(args.size() - 1));
         Optional<String> bundle = args.size() == 2 ? Optional.of(args.get(0)) : Optional.empty();
-        try (LoadedInput in = BundleSource.open(line, bundle)) {
+        try (LoadedInput in = BundleSource.open(line, bundle, ctx.err())) {
             if (in.capture().isEmpty() && Analyzer.mainCapture(in.bundle()).isEmpty()) {
                 throw CliException.input(in.name() + ": no capture in the bundle, so there is no frame " + frame
-                        + " to explain (give one with --capture FILE, or use 'pktpath trace' for a made-up packet)");
+                        + " to explain (give one with --capture FILE, or use 'pktpath trace' for a made-up packet)"
+                        + EmptyInputs.suffix(in.bundle().inventory()));
             }
+            EmptyInputs.note(in.bundle().inventory(), List.of("no capture"), ctx.err());
             // misses only for the frame explained: the frames before it replay at full speed, as without
             FrameTraces traces = Replay.traces(in, line.hasOption("misses") ? in.options().withMissesFor(frame)
                     : in.options(), frame, frame, ctx);

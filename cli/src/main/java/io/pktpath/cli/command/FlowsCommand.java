@@ -8,6 +8,7 @@ import io.pktpath.cli.ExitCode;
 import io.pktpath.cli.filter.FlowFilter;
 import io.pktpath.cli.input.BundleOptions;
 import io.pktpath.cli.input.BundleSource;
+import io.pktpath.cli.input.EmptyInputs;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.FlowsText;
 import io.pktpath.core.report.ReportJson;
@@ -65,7 +66,8 @@ public final class FlowsCommand implements Command {
         String format = Args.format(line, name(), "text", "json");
         FlowFilter filter = FlowFilter.of(line.getOptionValue("host"), line.getOptionValue("port"),
                 line.getOptionValue("proto"), line.getOptionValue("outcome"));
-        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0))) {
+        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0), ctx.err())) {
+            EmptyInputs.note(in.bundle().inventory(), List.of("no capture"), ctx.err());
             AnalysisResult result = Replay.run(in, in.options(), t -> { }, ctx);
             Replay.requireReadableCapture(result);
             List<FlowRecord> flows = result.flows().stream().filter(filter).toList();

@@ -60,7 +60,7 @@ public final class RulesCheckCommand implements Command {
         List<String> args = Args.positional(line, name(), 0, "PATH");
         String format = Args.format(line, name(), "text", "json");
         int failOn = line.hasOption("strict") ? Math.max(1, Args.failOn(line)) : Args.failOn(line);
-        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0))) {
+        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0), ctx.err())) {
             List<Diagnostic> diags = in.bundle().diagnostics();
             if (format.equals("json")) {
                 ObjectNode o = JsonNodeFactory.instance.objectNode();

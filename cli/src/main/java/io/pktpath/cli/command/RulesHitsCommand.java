@@ -10,6 +10,7 @@ import io.pktpath.cli.Context;
 import io.pktpath.cli.ExitCode;
 import io.pktpath.cli.input.BundleOptions;
 import io.pktpath.cli.input.BundleSource;
+import io.pktpath.cli.input.EmptyInputs;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.Labels;
 import io.pktpath.cli.render.RuleReportText;
@@ -65,10 +66,12 @@ public final class RulesHitsCommand implements Command {
         List<String> args = Args.positional(line, name(), 0, "BUNDLE");
         String format = Args.format(line, name(), "text", "json");
         int failOn = Args.failOn(line);
-        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0))) {
+        try (LoadedInput in = BundleSource.open(line, Args.at(args, 0), ctx.err())) {
             if (in.bundle().rulesetV4().isEmpty() && in.bundle().rulesetV6().isEmpty() && in.bundle().legacy().isEmpty()) {
-                throw CliException.input(in.name() + ": no iptables-save dump in the bundle, so there are no rules to count");
+                throw CliException.input(in.name() + ": no iptables-save dump in the bundle, so there are no rules to count"
+                        + EmptyInputs.suffix(in.bundle().inventory()));
             }
+            EmptyInputs.note(in.bundle().inventory(), List.of("no capture", "no iptables-save -c"), ctx.err());
             Optional<io.pktpath.core.netfilter.RuleHits> hits = Optional.empty();
             if (in.capture().isPresent() || Analyzer.mainCapture(in.bundle()).isPresent()) {
                 AnalysisResult result = Replay.run(in, in.options(), t -> { }, ctx);

@@ -5,6 +5,7 @@ import io.pktpath.cli.Command;
 import io.pktpath.cli.Context;
 import io.pktpath.cli.ExitCode;
 import io.pktpath.cli.input.BundleSource;
+import io.pktpath.cli.input.EmptyInputs;
 import io.pktpath.cli.input.LoadedInput;
 import io.pktpath.cli.render.VerifyJson;
 import io.pktpath.core.verify.Verifier;
@@ -54,12 +55,13 @@ public final class VerifyCommand implements Command {
     public int run(CommandLine line, Context ctx) throws CliException, IOException {
         List<String> args = Args.positional(line, name(), 1, "BUNDLE");
         String format = Args.format(line, name(), "text", "json");
-        try (LoadedInput in = BundleSource.open(line, Optional.of(args.get(0)))) {
+        try (LoadedInput in = BundleSource.open(line, Optional.of(args.get(0)), ctx.err())) {
             Path log = in.bundle().traceLogs().stream()
                     .min(Comparator.comparing((Path p) -> !String.valueOf(p.getFileName()).equals("trace.txt"))
                             .thenComparing(Path::toString))
                     .orElseThrow(() -> CliException.input(in.name() + ": no netfilter trace log in the bundle (expected"
-                            + " trace.txt, the output of xtables-monitor --trace, recorded with the capture)"));
+                            + " trace.txt, the output of xtables-monitor --trace, recorded with the capture)"
+                            + EmptyInputs.suffix(in.bundle().inventory())));
             Path dir = log.toAbsolutePath().getParent();
             if (!Files.isRegularFile(dir.resolve("trace.txt"))) {
                 throw CliException.input(in.name() + ": the trace log " + log.getFileName() + " is not named trace.txt;"

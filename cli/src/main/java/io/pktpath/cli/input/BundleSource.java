@@ -11,6 +11,7 @@ import io.pktpath.parser.bundle.BundleInventory;
 import io.pktpath.parser.bundle.InputKind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +27,12 @@ public final class BundleSource {
     private BundleSource() {
     }
 
-    /** Opens the bundle; every failure is a {@link CliException} naming the file and what was expected. */
-    public static LoadedInput open(CommandLine line, Optional<String> bundleArg) throws CliException {
+    /**
+     * Opens the bundle; every failure is a {@link CliException} naming the file and what was expected. An archive cut
+     * short or damaged part way is opened with what was read, and a warning on {@code err} says where it stopped (every
+     * command prints it; analyze and rules check list it with the other diagnostics too).
+     */
+    public static LoadedInput open(CommandLine line, Optional<String> bundleArg, PrintStream err) throws CliException {
         List<BundleInput> named = namedFiles(line);
         Optional<Path> capture = existing(line, BundleOptions.CAPTURE);
         AnalysisOptions options = analysisOptions(line);
@@ -41,7 +46,7 @@ public final class BundleSource {
             Path path = Path.of(bundleArg.get());
             if (!Files.exists(path)) {
                 throw CliException.input(bundleArg.get() + ": no such file or directory (expected a bundle directory,"
-                        + " a .tar/.tar.gz/.tgz/.tar.xz archive, or a single dump or capture file)");
+                        + " a .tar/.tar.gz/.tgz/.tar.xz/.zip archive, or a single dump or capture file)");
             }
             try {
                 opened = new BundleOpener().open(path);
@@ -67,6 +72,8 @@ public final class BundleSource {
             throw CliException.input(name + ": no pktpath input found (expected iptables-save, ip addr/route/rule/neigh,"
                     + " sysctl, ipset save, conntrack -L or a pcap/pcapng capture)" + ignored(opened.bundle().inventory()));
         }
+        opened.bundle().diagnostics().stream().filter(d -> d.code().equals(BundleOpener.ARCHIVE_CUT))
+                .forEach(d -> err.println("pktpath: warning: " + d.headline()));
         return input;
     }
 

@@ -63,7 +63,7 @@ final class MainMenu {
 
     private void openArchive() {
         FileChooser chooser = new FileChooser();
-        chooser.setTitle("Open a bundle archive (.tar, .tar.gz, .tgz, .tar.xz) or a single file");
+        chooser.setTitle("Open a bundle archive (.tar, .tar.gz, .tgz, .tar.xz, .zip) or a single file");
         File f = chooser.showOpenDialog(window.stage());
         if (f != null) {
             window.open(SessionSource.of(f.toPath()));

@@ -113,7 +113,10 @@ public final class SessionLoader {
             }
         });
         if (result.capturePath().isEmpty()) {
-            lines.add("no capture (.pcap or .pcapng) found among the inputs: the node is shown, there are no frames");
+            // an emptied capture is named as analyze's summary names it ("ignored capture.pcap: empty file")
+            lines.add("no capture (.pcap or .pcapng) found among the inputs: the node is shown, there are no frames"
+                    + result.bundle().inventory().emptyFiles().stream().map(l -> "; " + l)
+                    .collect(java.util.stream.Collectors.joining()));
         }
         return lines;
     }

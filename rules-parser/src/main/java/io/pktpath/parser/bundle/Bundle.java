@@ -83,6 +83,16 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         return inventory.found().stream().anyMatch(f -> f.kind() == kind && !f.note().startsWith("not used"));
     }
 
+    /** This bundle with {@code more} diagnostics after its own (e.g. where an archive it came from was cut short). */
+    public Bundle withDiagnostics(List<Diagnostic> more) {
+        List<Diagnostic> all = new java.util.ArrayList<>(diagnostics);
+        all.addAll(more);
+        return new Bundle(rulesetV4, rulesetV6, countersV4, countersV6, interfaces, routesV4, routesV6, policyRulesV4,
+                policyRulesV6, neighbors, sysctls, ipsets, conntrackBefore, conntrack, conntrackStatsBefore,
+                conntrackStats, conntrackEvents, sockets, multicastGroups, kernel, captures, traceLogs, nftRuleset,
+                nftReplay, ipvs, legacy, all, inventory);
+    }
+
     /** This bundle with other iptables-legacy rules (the same rules in another order, as the CLI's --nft-first). */
     public Bundle withLegacy(LegacyIptables other) {
         return new Bundle(rulesetV4, rulesetV6, countersV4, countersV6, interfaces, routesV4, routesV6, policyRulesV4,

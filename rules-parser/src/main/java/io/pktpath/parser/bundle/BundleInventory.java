@@ -30,6 +30,19 @@ public record BundleInventory(List<Found> found, List<Ignored> ignored, List<Str
             Objects.requireNonNull(file, "file");
             Objects.requireNonNull(reason, "reason");
         }
+
+        /** Whether the file was ignored for being empty (or blank). */
+        public boolean empty() {
+            return reason.startsWith(ContentSniffer.EMPTY_FILE);
+        }
+    }
+
+    /**
+     * The empty files, as {@link #lines()} says them ({@code ignored FILE: empty file [(expected KIND output)]}), for
+     * the commands and views that print no inventory but must still name a file that was emptied.
+     */
+    public List<String> emptyFiles() {
+        return ignored.stream().filter(Ignored::empty).map(i -> "ignored " + i.file() + ": " + i.reason()).toList();
     }
 
     /** The report, one line per entry: {@code found FILE: KIND [(note)]}, {@code ignored FILE: reason}, {@code missing: ...}. */

@@ -68,6 +68,9 @@ public final class BundleLoader {
         }
         byte[] magic = java.util.Arrays.copyOf(head, n);
         boolean capture = ContentSniffer.isCapture(magic);
+        if (n == 0 && in.kindOverride().filter(k -> k == InputKind.TRACE_LOG).isPresent()) {
+            return new Either(null, ContentSniffer.EMPTY_FILE + " (expected " + InputKind.TRACE_LOG.label() + " output)");
+        }
         if (capture || in.kindOverride().filter(k -> k == InputKind.CAPTURE || k == InputKind.TRACE_LOG).isPresent()) {
             InputKind kind = in.kindOverride().orElse(InputKind.CAPTURE);
             return new Either(new LoadedFile(in.displayName(), in.path(), kind, ""), "");
@@ -77,6 +80,10 @@ public final class BundleLoader {
             return new Either(null, "too large for a text input (" + size + " bytes, limit " + MAX_TEXT_BYTES + ")");
         }
         String text = new String(Files.readAllBytes(in.path()), StandardCharsets.UTF_8);
+        if (in.kindOverride().isPresent() && text.isBlank()) {
+            // a file named with its kind but emptied: said as a directory's empty file is, with what was expected
+            return new Either(null, ContentSniffer.EMPTY_FILE + " (expected " + in.kindOverride().get().label() + " output)");
+        }
         Recognition r = in.kindOverride().map(Recognition::of).orElseGet(() -> ContentSniffer.recognize(magic, text));
         if (r.kind().isEmpty()) {
             return new Either(null, r.reason());

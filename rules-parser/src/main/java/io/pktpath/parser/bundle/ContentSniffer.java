@@ -32,6 +32,9 @@ public final class ContentSniffer {
     private static final Pattern NFT_TABLE = Pattern.compile("^table\\s+\\S+(\\s+\\S+)?\\s*\\{\\s*(#.*)?$");
     private static final Pattern RULE_COUNTERS = Pattern.compile("^\\[\\d+:\\d+\\] -A .*");
 
+    /** The reason an empty (or blank) file is ignored; a file named with its kind adds what it was expected to hold. */
+    public static final String EMPTY_FILE = "empty file";
+
     private ContentSniffer() {
     }
 
@@ -41,7 +44,7 @@ public final class ContentSniffer {
             return Recognition.of(InputKind.CAPTURE);
         }
         if (text.isBlank()) {
-            return Recognition.unknown("empty file");
+            return Recognition.unknown(EMPTY_FILE);
         }
         if (text.indexOf('\0') >= 0) {
             return Recognition.unknown("binary file that is not a pcap or pcapng capture");

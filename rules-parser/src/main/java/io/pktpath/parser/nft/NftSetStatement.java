@@ -429,7 +429,10 @@ final class NftSetStatement {
         return Long.parseLong(text);
     }
 
-    /** nft's duration ({@code 5s}, {@code 1m}, {@code 1h30m}, {@code 2d}) in seconds; empty when not whole seconds. */
+    /**
+     * nft's duration ({@code 5s}, {@code 1m}, {@code 1h30m}, {@code 2d}) in seconds; empty when not whole seconds, or
+     * beyond what a long holds (a damaged listing).
+     */
     static Optional<Long> seconds(String text) {
         Matcher m = DURATION.matcher(text);
         if (text.isEmpty() || !m.matches()) {
@@ -437,14 +440,25 @@ final class NftSetStatement {
         }
         long[] unit = {86_400, 3_600, 60, 1};
         long total = 0;
-        for (int g = 1; g <= 4; g++) {
-            if (m.group(g) != null) {
-                total += Long.parseLong(m.group(g)) * unit[g - 1];
+        try {
+            for (int g = 1; g <= 4; g++) {
+                if (m.group(g) != null) {
+                    total = Math.addExact(total, Math.multiplyExact(Long.parseLong(m.group(g)), unit[g - 1]));
+                }
             }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // beyond a long's seconds (a damaged listing): not a timeout pktpath can replay, said by the caller
+            return Optional.empty();
         }
         if (m.group(5) != null) {
+            if (m.group(5).length() > 18) {
+                return Optional.empty();
+            }
             long ms = Long.parseLong(m.group(5));
             if (ms % 1000 != 0) {
+                return Optional.empty();
+            }
+            if (total > Long.MAX_VALUE - ms / 1000) {
                 return Optional.empty();
             }
             total += ms / 1000;

@@ -333,4 +333,25 @@ class BundleLoaderTest {
         assertEquals(List.of("nft-ruleset.json:2:33: error[NFT_JSON]: unexpected end of input (expected: more JSON)"),
                 b.diagnostics().stream().map(d -> d.headline()).toList());
     }
+
+    @Test
+    void anEmptyFileNamedWithItsKindIsIgnoredSayingWhatItShouldHold() throws IOException {
+        // found by CorruptedBundleTest's single-file cases: "--rules6 EMPTY" was taken as an ip6tables-save of no rules,
+        // and "--trace-log EMPTY" as a trace log, with nothing saying the file was empty
+        Path rules = TreeWriter.write(root, "ip6tables-save.txt", " \n");
+        Path trace = TreeWriter.write(root, "trace.txt", "");
+        Path routes = TreeWriter.write(root, "routes", "default via 10.0.0.1 dev eth0\n");
+        Bundle b = BundleLoader.loadFiles(List.of(new BundleInput(rules, "ip6tables-save.txt",
+                Optional.of(InputKind.IPTABLES_SAVE)), new BundleInput(trace, "trace.txt",
+                Optional.of(InputKind.TRACE_LOG)), new BundleInput(routes, "routes", Optional.of(InputKind.IP_ROUTE))));
+        assertEquals(List.of("ignored ip6tables-save.txt: empty file (expected iptables-save output)",
+                "ignored trace.txt: empty file (expected netfilter trace log output)"), b.inventory().emptyFiles());
+        assertTrue(b.rulesetV6().isEmpty());
+        assertTrue(b.traceLogs().isEmpty());
+        assertEquals(1, b.routesV4().size());
+        // found by content, an empty file is ignored as before, without a kind to expect
+        Bundle dir = BundleLoader.loadDirectory(root);
+        assertEquals(List.of("ignored ip6tables-save.txt: empty file", "ignored trace.txt: empty file"),
+                dir.inventory().emptyFiles());
+    }
 }

@@ -174,6 +174,23 @@ class NftSetStatementTranslatorTest {
     }
 
     @Test
+    void aTimeoutBeyondALongIsNotReplayedInsteadOfThrowing() {
+        // found by CorruptedBundleTest's sweep (nft-set-verdict/nft-ruleset.txt, EXTREME_NUMBER): a timeout of
+        // 9223372036854775808s threw NumberFormatException out of the analysis
+        assertEquals(Optional.empty(), NftSetStatement.seconds("9223372036854775808s"));
+        assertEquals(Optional.empty(), NftSetStatement.seconds("106751991167301d"));
+        assertEquals(Optional.empty(), NftSetStatement.seconds("9223372036854775807s9223372036854775807000ms"));
+        assertEquals(Optional.of(Long.MAX_VALUE), NftSetStatement.seconds("9223372036854775807s"));
+        NftSet huge = new NftSet("set", "knocked", 2, 0, List.of(), false, List.of(),
+                Map.of("type", "ipv4_addr", "flags", "dynamic,timeout", "timeout", "9223372036854775808s"));
+        assertEquals("the dynamic set @knocked has timeout '9223372036854775808s': only whole seconds are replayed",
+                assertInstanceOf(NftSetStatement.Unmodelled.class, NftSetStatement.model(TABLE, huge, "nft.txt"))
+                        .reason());
+        assertEquals("'add @knocked { ip saddr timeout 9223372036854775808s }': the timeout is not whole seconds, or is"
+                + " given to delete", PROBE.refusal("add @knocked { ip saddr timeout 9223372036854775808s } accept"));
+    }
+
+    @Test
     void theListingKeepsTheSetsDeclarations() {
         String text = """
                 table inet pkp_ks {
