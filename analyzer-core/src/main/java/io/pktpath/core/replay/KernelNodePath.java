@@ -544,11 +544,13 @@ public final class KernelNodePath implements NodePath {
     private void forward(RunState s, RouteResult rr, boolean bridgedDnat) {
         String dev = rr.outDev().orElse("");
         s.packet = s.packet.withOutIface(dev);
-        String kept = "br_netfilter: the DNAT to " + s.packet.dst() + " keeps the packet on " + dev;
-        if (bridgedDnat && s.notes.stream().noneMatch(n -> n.startsWith(kept))) {
-            // (a packet bridged back to its own hairpin-mode port has its note already)
-            s.notes.add(kept + ", so the bridge forwards it to " + s.packet.dst() + "'s port (bridged DNAT): FORWARD and"
-                    + " POSTROUTING run with " + dev + " as the devices, POSTROUTING with no input device");
+        if (bridgedDnat) {
+            String kept = "br_netfilter: the DNAT to " + s.packet.dst() + " keeps the packet on " + dev;
+            if (s.notes.stream().noneMatch(n -> n.startsWith(kept))) {
+                // (a packet bridged back to its own hairpin-mode port has its note already)
+                s.notes.add(kept + ", so the bridge forwards it to " + s.packet.dst() + "'s port (bridged DNAT): FORWARD"
+                        + " and POSTROUTING run with " + dev + " as the devices, POSTROUTING with no input device");
+            }
         }
         // ip_forward (ip6_forward) checks the TTL (hop limit), then the MTU, before the FORWARD hook; a bridged DNAT
         // never meets ip_forward: its TTL is not checked nor decremented (samples/recorder/checks/bridged-dnat-ttl.sh)
@@ -601,7 +603,9 @@ public final class KernelNodePath implements NodePath {
             s.packet = s.packet.withInIface("");
         }
         boolean posted = postroutingTables(s, Optional.of(rr));
-        s.packet = s.packet.withInIface(in);
+        if (noInputDevice) {
+            s.packet = s.packet.withInIface(in);
+        }
         if (!posted) {
             return;
         }
