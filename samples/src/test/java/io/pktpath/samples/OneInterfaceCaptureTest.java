@@ -58,6 +58,11 @@ class OneInterfaceCaptureTest {
             // and on br-5f1c2e9a7b3d: app's packets to the host's published port, DNATed by the PREROUTING run on app's
             // port, so the bridge's copies carry 172.17.0.2:80 (DROP DIRECT ACCESS again), its replies the un-DNAT
             "docker-nftables-hairpin 4", List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L),
+            // docker-nftables-loopback's docker0: the node's two connections to 127.0.0.1:8080 (DNATed to web,
+            // MASQUERADE FROM HOST) after their SYNs; the PREROUTING br_netfilter ran on web's port un-NATed web's
+            // replies, so docker0's copies of them carry 127.0.0.1 and only web's port shows what web sent
+            "docker-nftables-loopback 3", List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 14L, 15L, 16L, 17L, 18L, 19L,
+                    20L, 21L, 22L),
             // web's neighbour solicitation for its gateway (multicast): the bridge floods it and hands it to its IP stack;
             // the whole capture replays the bridge's copy (delivered), web's port alone the flooding
             "docker-nftables-ipv6 5", List.of(16L));
