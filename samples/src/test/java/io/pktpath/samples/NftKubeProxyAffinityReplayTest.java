@@ -84,7 +84,8 @@ class NftKubeProxyAffinityReplayTest {
         assertTrue(serviceRule(first).startsWith("numgen random mod 2 vmap"), serviceRule(first));
         assertEquals(Set.of("10.244.1.3", "10.244.1.4"), alternatives(first), "a random choice of 1/2 each");
         assertEquals(1, affinityEffects(first).size(), affinityEffects(first).toString());
-        assertTrue(affinityEffects(first).get(0).startsWith("added 10.244.1.2 to ip:kube-proxy:affinity-"),
+        assertTrue(affinityEffects(first).get(0).startsWith("@affinity-")
+                && affinityEffects(first).get(0).contains(": created the element 10.244.1.2 "),
                 affinityEffects(first).toString());
         for (int sport = 45102; sport <= 45106; sport++) {
             PacketTrace t = syn(traces, "10.244.1.2", sport);
@@ -93,7 +94,8 @@ class NftKubeProxyAffinityReplayTest {
             assertTrue(serviceRule(t).startsWith("ip saddr @affinity-"), frame + ": " + serviceRule(t));
             assertTrue(serviceRule(t).contains("__" + pinned + "/8080 goto endpoint-"), frame + ": " + serviceRule(t));
             assertEquals(Set.of(), alternatives(t), frame + ": the set decides, no random choice");
-            assertTrue(affinityEffects(t).get(0).startsWith("refreshed 10.244.1.2 in ip:kube-proxy:affinity-"),
+            assertTrue(affinityEffects(t).get(0).startsWith("@affinity-")
+                    && affinityEffects(t).get(0).contains(": the element 10.244.1.2 (timeout refreshed)"),
                     frame + ": " + affinityEffects(t));
         }
     }
@@ -121,7 +123,8 @@ class NftKubeProxyAffinityReplayTest {
                 frame);
         assertTrue(serviceRule(t).startsWith("numgen random mod 2 vmap"), frame + ": " + serviceRule(t));
         assertEquals(Set.of("10.244.1.3", "10.244.1.4"), alternatives(t), frame);
-        assertTrue(affinityEffects(t).get(0).startsWith("added 10.244.1.2 to ip:kube-proxy:affinity-"),
+        assertTrue(affinityEffects(t).get(0).startsWith("@affinity-")
+                && affinityEffects(t).get(0).contains(": created the element 10.244.1.2 "),
                 frame + ": the expired element is added anew: " + affinityEffects(t));
     }
 }

@@ -60,7 +60,8 @@ class NftSetUpdateReplayTest {
 
         PacketTrace knock = syn(traces, a, 46002, 7001);
         assertEquals(Disposition.DROPPED_BY_RULE, knock.disposition());
-        assertEquals(List.of("added 172.18.0.1 to " + SET + " (timeout 5 s)"), setEffects(knock));
+        assertEquals(List.of("@knocked: created the element 172.18.0.1 without an expression: the statement goes on, expires 5 s after this"
+                + " packet"), setEffects(knock));
 
         PacketTrace ssh = syn(traces, a, 46003, 2222);
         assertEquals(Disposition.DELIVERED_LOCALLY, ssh.disposition(), "accepted after the knock");
@@ -71,14 +72,18 @@ class NftSetUpdateReplayTest {
         assertEquals(List.of("deleted 172.18.0.1 from " + SET), setEffects(syn(traces, a, 46005, 7009)));
         assertEquals(Disposition.DROPPED_BY_RULE, syn(traces, a, 46006, 2222).disposition(), "after delete");
 
-        assertEquals(List.of("added 172.18.0.1 to " + SET + " (timeout 5 s)"), setEffects(syn(traces, a, 46007, 7001)));
-        assertEquals(List.of("172.18.0.1 already a member of " + SET + " (timeout not refreshed without --exist)"),
+        assertEquals(List.of("@knocked: created the element 172.18.0.1 without an expression: the statement goes on, expires 5 s after this"
+                + " packet"), setEffects(syn(traces, a, 46007, 7001)));
+        assertEquals(List.of("@knocked: the element 172.18.0.1, which has no expression: the statement goes on, expires 5 s"
+                + " after it was created"),
                 setEffects(syn(traces, a, 46008, 7001)));
         assertEquals(Disposition.DROPPED_BY_RULE, syn(traces, a, 46009, 2222).disposition(),
                 "expired: the second add kept the first one's timeout");
 
-        assertEquals(List.of("added 172.18.0.1 to " + SET + " (timeout 5 s)"), setEffects(syn(traces, a, 46010, 7002)));
-        assertEquals(List.of("refreshed 172.18.0.1 in " + SET + " (timeout 5 s)"), setEffects(syn(traces, a, 46011, 7002)));
+        assertEquals(List.of("@knocked: created the element 172.18.0.1 without an expression: the statement goes on, expires 5 s after this"
+                + " packet"), setEffects(syn(traces, a, 46010, 7002)));
+        assertEquals(List.of("@knocked: the element 172.18.0.1 (timeout refreshed), which has no expression: the statement"
+                + " goes on, expires 5 s after this packet"), setEffects(syn(traces, a, 46011, 7002)));
         PacketTrace last = syn(traces, a, 46012, 2222);
         assertEquals(Disposition.DELIVERED_LOCALLY, last.disposition(), "update refreshed the timeout");
         assertTrue(last.notes().stream().noneMatch(n -> n.contains("SET")), last.notes().toString());

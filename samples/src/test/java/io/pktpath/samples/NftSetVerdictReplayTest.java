@@ -41,8 +41,9 @@ class NftSetVerdictReplayTest {
     private static final Pattern RULE = Pattern.compile("trace id (\\w+) inet pkp_sv (\\w+) (?:policy (\\w+)|rule (.*)"
             + " \\(verdict (\\w+)(?: (\\S+))?\\))\\s*");
     private static final Pattern COUNTED = Pattern.compile("^\\s*(.*counter) packets (\\d+) bytes \\d+(.*?) # handle \\d+$");
-    private static final Pattern EFFECT = Pattern.compile("(added|refreshed) (\\S+) (?:to|in) (\\S+) \\(timeout (\\d+) s.*"
-            + "|deleted (\\S+) from (\\S+)");
+    /** A set element created or refreshed (its set, the element, its timeout), or deleted (the element, its set). */
+    private static final Pattern EFFECT = Pattern.compile("@(\\S+): (?:created the element (\\S+)|the element (\\S+)"
+            + " .*\\(timeout refreshed\\)).*, expires (\\d+) s after this packet|deleted (\\S+) from (\\S+)");
     private static final Pattern ELEMENT = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+)(?: timeout \\S+)? expires (\\S+)");
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?"
             + "(?:(\\d+)ms)?");
@@ -163,10 +164,11 @@ class NftSetVerdictReplayTest {
                 if (s instanceof RuleStep r && r.rule().table().equals(TABLE)) {
                     for (String effect : r.effects()) {
                         Matcher m = EFFECT.matcher(effect);
-                        assertTrue(m.matches() || effect.contains("already a member") || effect.contains("nothing deleted")
-                                || effect.startsWith("mark "), effect);
+                        assertTrue(m.matches() || effect.endsWith("after it was created")
+                                || effect.contains("nothing deleted") || effect.startsWith("mark "), effect);
                         if (m.matches() && m.group(1) != null) {
-                            expires.put(setName(m.group(3)) + " " + m.group(2),
+                            String element = m.group(2) != null ? m.group(2) : m.group(3);
+                            expires.put(setName(m.group(1)) + " " + element,
                                     t.packet().timeNanos() + Long.parseLong(m.group(4)) * 1_000_000_000L);
                         } else if (m.matches()) {
                             assertTrue(expires.remove(setName(m.group(6)) + " " + m.group(5)) != null, effect);
@@ -201,7 +203,7 @@ class NftSetVerdictReplayTest {
         assertFalse(listedAt.get(0) < last - 50_000_000L, "listed after the last frame: " + listedAt + " " + last);
     }
 
-    /** {@code inet:pkp_sv:seen} as {@code seen}. */
+    /** {@code inet:pkp_sv:seen} (a deletion's ipset) or {@code seen} as {@code seen}. */
     private static String setName(String ipset) {
         return ipset.substring(ipset.lastIndexOf(':') + 1);
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * every statement that names the set; absent (never added, deleted or expired) it is created with a fresh copy of this
  * statement's expression (a full limit, an unused quota, an empty ct count list: nft_limit_clone, nft_quota_clone,
  * nft_connlimit_clone; none for a statement without one), unless the set already holds {@code size} elements, when the
- * statement ends the rule as a mismatch (nft_dynset_new fails, nft_dynset_eval breaks); {@code update} sets an existing
+ * statement ends the rule as a mismatch (nft_dynset_new fails, nft_dynset_eval breaks: neither the rule's counter nor
+ * its verdict is taken, checks/nft-set-full.sh), with a note naming the set and its size; {@code update} sets an existing
  * element's expiry anew; then the expression the element was created with, whichever statement created it, is
  * evaluated and the match is whether it lets the packet through (an element without one always does). The set's
  * elements at capture start are unknown (the listing is taken after): it starts empty, as a note says. An expired
@@ -166,6 +167,12 @@ final class NftSetElementEvaluator implements MatchEvaluator {
             if (element.size() > 0) {
                 Occupancy o = occupancy(e, now);
                 noteCollection(e, a, o);
+                if (o.live() >= element.size()) {
+                    e.note(element.shown() + " is full (" + o.live() + " live element(s), its size " + element.size()
+                            + "): no element for " + a + " is created, so '" + element.text() + "' ends "
+                            + e.rule.label() + " there (nft_dynset's insert fails: neither the rest of the rule, its"
+                            + " counter or verdict, is taken)");
+                }
                 if (full(o)) {
                     return false;
                 }
@@ -201,8 +208,9 @@ final class NftSetElementEvaluator implements MatchEvaluator {
                 expiry = left == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", expires %.2f s after this packet",
                         (left - now) / 1e9);
             }
-            e.matchEffect(element.shown() + ": " + what + (its.expression().isEmpty()
-                    ? ", which has no expression: the statement goes on" : "") + expiry);
+            String goesOn = what.endsWith("without an expression") ? ": the statement goes on"
+                    : ", which has no expression: the statement goes on";
+            e.matchEffect(element.shown() + ": " + what + (its.expression().isEmpty() ? goesOn : "") + expiry);
         }
         return matched;
     }

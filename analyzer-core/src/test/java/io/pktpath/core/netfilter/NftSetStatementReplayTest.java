@@ -87,7 +87,8 @@ class NftSetStatementReplayTest {
     void addThenMatchAndExpiryByCaptureTime() {
         RuleState s = new RuleState();
         assertEquals("DROP", step(s, to(22, "10.0.0.2", 0)));
-        assertEquals("DROP [added 10.0.0.2 to inet:pkp_ks:knocked (timeout 5 s)]", step(s, to(7001, "10.0.0.2", SEC)));
+        assertEquals("DROP [@knocked: created the element 10.0.0.2 without an expression: the statement goes on, expires 5 s after this packet]",
+                step(s, to(7001, "10.0.0.2", SEC)));
         assertEquals("ACCEPT", step(s, to(22, "10.0.0.2", 2 * SEC)));
         assertEquals("DROP", step(s, to(22, "10.0.0.3", 2 * SEC)), "another source never knocked");
         assertEquals("ACCEPT", step(s, to(22, "10.0.0.2", 6 * SEC)), "an element until its timeout is over");
@@ -98,13 +99,16 @@ class NftSetStatementReplayTest {
     void addKeepsTheTimeoutAndUpdateRefreshesIt() {
         RuleState s = new RuleState();
         step(s, to(7001, "10.0.0.2", 0));
-        assertEquals("DROP [10.0.0.2 already a member of inet:pkp_ks:knocked (timeout not refreshed without --exist)]",
+        assertEquals("DROP [@knocked: the element 10.0.0.2, which has no expression: the statement goes on, expires 5 s after it"
+                + " was created]",
                 step(s, to(7001, "10.0.0.2", 3 * SEC)));
         assertEquals("DROP", step(s, to(22, "10.0.0.2", 6 * SEC)), "the first add's timeout still counts");
 
         RuleState u = new RuleState();
-        assertEquals("DROP [added 10.0.0.2 to inet:pkp_ks:knocked (timeout 5 s)]", step(u, to(7002, "10.0.0.2", 0)));
-        assertEquals("DROP [refreshed 10.0.0.2 in inet:pkp_ks:knocked (timeout 5 s)]",
+        assertEquals("DROP [@knocked: created the element 10.0.0.2 without an expression: the statement goes on, expires 5 s after this packet]",
+                step(u, to(7002, "10.0.0.2", 0)));
+        assertEquals("DROP [@knocked: the element 10.0.0.2 (timeout refreshed), which has no expression: the statement goes on,"
+                + " expires 5 s after this packet]",
                 step(u, to(7002, "10.0.0.2", 3 * SEC)));
         assertEquals("ACCEPT", step(u, to(22, "10.0.0.2", 6 * SEC)), "update reset the timeout to 3 s + 5 s");
         assertEquals("DROP", step(u, to(22, "10.0.0.2", 9 * SEC)));
@@ -113,7 +117,7 @@ class NftSetStatementReplayTest {
     @Test
     void withoutAnElementTimeoutTheSetsTimeoutApplies() {
         RuleState s = new RuleState();
-        assertEquals("DROP [added 10.0.0.2 to inet:pkp_ks:knocked (timeout 60 s, the set's default)]",
+        assertEquals("DROP [@knocked: created the element 10.0.0.2 without an expression: the statement goes on, expires 60 s after this packet]",
                 step(s, to(7003, "10.0.0.2", 0)));
         assertEquals("ACCEPT", step(s, to(22, "10.0.0.2", 59 * SEC)));
         assertEquals("DROP", step(s, to(22, "10.0.0.2", 61 * SEC)));

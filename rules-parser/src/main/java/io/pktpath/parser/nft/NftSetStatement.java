@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * A verdict after it in the same rule makes the rule's target the statement then the verdict
  * ({@link io.pktpath.parser.iptables.target.StatementVerdict}, {@link NftRuleDraft#rules}). An element with a
  * {@code limit}, {@code quota} or {@code ct count} ({@code add @set { ip saddr limit rate over 3/minute }}), a
- * {@code meter}, and any {@code add} or {@code update} of a set another statement fills with one, are the rule's last
- * match instead ({@link io.pktpath.parser.iptables.match.NftSetElementMatch}), as nft_dynset decides by the element's
+ * {@code meter}, any {@code add} or {@code update} of a set another statement fills with one, and a plain one (a key
+ * that is one address) of a set with a {@code size}, are the rule's last match instead ({@link io.pktpath.parser.iptables.match.NftSetElementMatch}), as nft_dynset decides by the element's
  * expression (the one it was created with) whether the rule goes on.
  */
 final class NftSetStatement {
@@ -121,8 +121,8 @@ final class NftSetStatement {
         }
         List<String> words = List.of(element.substring(1, element.length() - 1).strip().split("\\s+"));
         if (!op.equals("delete") && (words.contains("limit") || words.contains("quota") || words.contains("ct")
-                || filledWithExpressions(d.table(), set.get().name()) && !words.contains("counter")
-                && !words.contains("last"))) {
+                || (filledWithExpressions(d.table(), set.get().name()) || sized(set.get()) && !words.contains("."))
+                && !words.contains("counter") && !words.contains("last"))) {
             return stateful(d, said, words, op, set.get(), i + 3);
         }
         Model model = model(d.table(), set.get(), "");
@@ -210,6 +210,15 @@ final class NftSetStatement {
             }
         }
         return false;
+    }
+
+    /**
+     * True when {@code set} declares a {@code size} above 0: a plain {@code add} or {@code update} of it is then an
+     * {@link NftSetElementMatch} too, as nft_dynset refuses a new element once the set holds {@code size} of them and
+     * the rule ends there (checks/nft-set-full.sh: no counter, no verdict), which iptables' SET target does not model.
+     */
+    private static boolean sized(NftSet set) {
+        return number(set.declarations().getOrDefault("size", "")) > 0;
     }
 
     /**

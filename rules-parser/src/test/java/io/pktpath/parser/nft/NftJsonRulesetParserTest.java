@@ -285,8 +285,9 @@ class NftJsonRulesetParserTest {
             }
         }
         assertEquals(8, rules.size(), "one IPv4 iptables rule per nft rule: " + rules);
-        assertTrue(rules.get(3).startsWith("  -A input -p tcp -m tcp --dport 8080 -m conntrack --ctstate NEW -j SET"
-                + " --add-set inet:pkp_sv:seen src -j ACCEPT | "), rules.get(3));
+        assertTrue(rules.get(3).startsWith("  -A input -p tcp -m tcp --dport 8080 -m conntrack --ctstate NEW -m nft"
+                + " \"add @seen { ip saddr }\" -j ACCEPT | "), "a set with a size (65535): the add is the rule's last"
+                + " match, its verdict taken only when the element is there or created: " + rules.get(3));
         assertTrue(rules.get(5).startsWith("  -A input -p tcp -m tcp --dport 9092 -j MARK --set-xmark 0x2a/0xffffffff"
                 + " -j marked | "), rules.get(5));
     }

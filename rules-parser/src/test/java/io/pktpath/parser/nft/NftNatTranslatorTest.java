@@ -208,7 +208,7 @@ class NftNatTranslatorTest {
     }
 
     @Test
-    void sessionAffinityIsASetTargetInTheEndpointChainAndASetMatchInTheServiceChain() {
+    void sessionAffinityIsASetElementMatchInTheEndpointChainAndASetMatchInTheServiceChain() {
         String ruleset = """
                 table ip kube-proxy {
                 \tset affinity-ep1 {
@@ -238,9 +238,9 @@ class NftNatTranslatorTest {
         assertEquals(List.of("-A input -m set --match-set ip:kube-proxy:affinity-ep1 src -g ep1"),
                 probe.rules("ip saddr @affinity-ep1 goto ep1", IpFamily.V4),
                 "the listed element is not expanded: the set starts empty and is matched by capture time");
-        assertEquals(List.of("-A input -j SET --add-set ip:kube-proxy:affinity-ep1 src --exist"),
+        assertEquals(List.of("-A input -m nft \"update @affinity-ep1 { ip saddr }\""),
                 probe.rules("update @affinity-ep1 { ip saddr }", IpFamily.V4),
-                "no timeout in the statement: the set's 10s is the ipset's default");
+                "the set has a size (65535): the update is an element match that fails when the set is full");
     }
 
     @Test
