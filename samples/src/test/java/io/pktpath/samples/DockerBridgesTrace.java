@@ -4,6 +4,8 @@ import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.PolicyStep;
 import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.verify.VerifyReport;
+import io.pktpath.core.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a Docker nftables recording's nft-trace.txt says the {@code ip} and {@code ip6 docker-bridges} tables did, and the
@@ -25,6 +30,20 @@ final class DockerBridgesTrace {
     private static final Pattern COUNTER = Pattern.compile("counter packets \\d+ bytes \\d+ ?");
 
     private DockerBridgesTrace() {
+    }
+
+    /**
+     * {@code pktpath verify} of a Docker recording: no difference and no untied packet, at least {@code minPackets}
+     * packets of nft-trace.txt and {@code minHits} rule counters (raw's TRACE rules and Docker's) compared, each equal.
+     */
+    static void assertVerifyAgrees(Path dir, int minPackets, int minHits) throws IOException {
+        VerifyReport report = Verifier.verify(dir);
+        assertEquals(List.of(), report.differences(), report.text());
+        assertTrue(report.compared() >= minPackets, "the packets of nft-trace.txt: " + report.compared());
+        assertEquals(report.compared(), report.equal());
+        assertEquals(List.of(), report.untied(), report.untied().toString());
+        assertTrue(report.hitsCompared() >= minHits, "raw's TRACE rules and Docker's counters: " + report.hitsCompared());
+        assertEquals(report.hitsCompared(), report.hitsEqual());
     }
 
     /** A rule's text without its counter and handle, as the trace and the listing both print it. */
