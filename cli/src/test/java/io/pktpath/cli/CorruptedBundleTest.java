@@ -229,6 +229,11 @@ class CorruptedBundleTest {
                             "tcp", "--dport", "80")
                     : option.isPresent() ? concat(List.of("explain", "1"), named) : List.of("explain", f.toString(), "1"));
         }
+        if (option.equals(Optional.of("--rules-legacy")) && Files.exists(dir.resolve("iptables-save.txt"))) {
+            // trace's own entry point for the legacy dump, beside the intact iptables-nft dump, on every case
+            commands.add(List.of("trace", "--rules", dir.resolve("iptables-save.txt").toString(), "--rules-legacy",
+                    f.toString(), "--src", "10.244.1.2", "--dst", "10.96.0.10", "--proto", "tcp", "--dport", "80"));
+        }
         for (List<String> command : commands) {
             List<String> args = concat(command, List.of("--no-color"));
             Cli.Result r = Cli.run(args.toArray(String[]::new));
