@@ -12,12 +12,8 @@ import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.verify.Verifier;
 import io.pktpath.core.verify.VerifyReport;
 import io.pktpath.parser.bundle.Bundle;
-import io.pktpath.parser.bundle.BundleInput;
 import io.pktpath.parser.bundle.BundleLoader;
-import io.pktpath.parser.iptables.RuleRenderer;
-import io.pktpath.parser.net.IpFamily;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,17 +104,10 @@ class NftLimitReplayTest {
     @Test
     void fromNftJsonTheChainIsReplayedTheSame() throws IOException {
         // the bundle without its listing: the native table comes from nft -j list ruleset
-        List<BundleInput> inputs = new ArrayList<>();
-        try (var files = Files.list(DIR)) {
-            files.filter(f -> !f.getFileName().toString().equals("nft-ruleset.txt")).sorted()
-                    .forEach(f -> inputs.add(new BundleInput(f, f.getFileName().toString(), Optional.empty())));
-        }
-        Bundle json = BundleLoader.loadFiles(inputs);
+        Bundle json = NftJsonBundle.load(DIR);
         assertTrue(json.nftReplay().refusal(CHAIN).isEmpty(), json.nftReplay().refusal(CHAIN).toString());
-        List<String> fromJson = json.nftReplay().ruleset(IpFamily.V4).tables().stream()
-                .flatMap(t -> t.chains().stream()).flatMap(c -> c.rules().stream()).map(RuleRenderer::render).toList();
-        List<String> fromText = BundleLoader.loadDirectory(DIR).nftReplay().ruleset(IpFamily.V4).tables().stream()
-                .flatMap(t -> t.chains().stream()).flatMap(c -> c.rules().stream()).map(RuleRenderer::render).toList();
+        List<String> fromJson = NftJsonBundle.v4Rules(json);
+        List<String> fromText = NftJsonBundle.v4Rules(BundleLoader.loadDirectory(DIR));
         assertEquals(9, fromText.size());
         assertEquals(fromText, fromJson);
         List<Seen> replayed = replayed(CaptureReplays.replay(json, DIR.resolve("capture.pcap")));

@@ -11,12 +11,8 @@ import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.verify.Verifier;
 import io.pktpath.core.verify.VerifyReport;
 import io.pktpath.parser.bundle.Bundle;
-import io.pktpath.parser.bundle.BundleInput;
 import io.pktpath.parser.bundle.BundleLoader;
-import io.pktpath.parser.iptables.RuleRenderer;
-import io.pktpath.parser.net.IpFamily;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -177,16 +173,9 @@ class NftMeterSharedReplayTest {
 
     @Test
     void fromNftJsonTheChainsAreReplayedTheSame() throws IOException {
-        List<BundleInput> inputs = new ArrayList<>();
-        try (var files = Files.list(DIR)) {
-            files.filter(f -> !f.getFileName().toString().equals("nft-ruleset.txt")).sorted()
-                    .forEach(f -> inputs.add(new BundleInput(f, f.getFileName().toString(), Optional.empty())));
-        }
-        Bundle json = BundleLoader.loadFiles(inputs);
-        List<String> fromJson = json.nftReplay().ruleset(IpFamily.V4).tables().stream()
-                .flatMap(t -> t.chains().stream()).flatMap(c -> c.rules().stream()).map(RuleRenderer::render).toList();
-        List<String> fromText = BundleLoader.loadDirectory(DIR).nftReplay().ruleset(IpFamily.V4).tables().stream()
-                .flatMap(t -> t.chains().stream()).flatMap(c -> c.rules().stream()).map(RuleRenderer::render).toList();
+        Bundle json = NftJsonBundle.load(DIR);
+        List<String> fromJson = NftJsonBundle.v4Rules(json);
+        List<String> fromText = NftJsonBundle.v4Rules(BundleLoader.loadDirectory(DIR));
         assertEquals(6, fromText.size());
         assertEquals(fromText, fromJson);
         assertEquals(kernel(), replayed(CaptureReplays.replay(json, DIR.resolve("capture.pcap"))));
