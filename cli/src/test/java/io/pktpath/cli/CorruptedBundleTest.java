@@ -202,6 +202,19 @@ class CorruptedBundleTest {
         }
     }
 
+    /** True when a command failed as pktpath's own bug would: exit 4, a stack trace, or an internal error message. */
+    private static boolean crashed(Cli.Result r) {
+        return r.exit() == ExitCode.INTERNAL || r.err().contains("\tat ") || r.err().contains("internal error");
+    }
+
+    /** What a crashed command printed, and the first pktpath frame of its stack trace (run again with --debug). */
+    private static String crash(String[] args, Cli.Result r) {
+        String[] debug = Arrays.copyOf(args, args.length + 1);
+        debug[args.length] = "--debug";
+        String where = Cli.run(debug).err().lines().filter(l -> l.contains("at io.pktpath")).findFirst().orElse("");
+        return "exit " + r.exit() + ": " + r.err().strip() + " " + where.strip();
+    }
+
     private static void checkSingle(Path dir, String file, Mutation m, String label, int turn, List<String> failures) {
         Path f = dir.resolve(file);
         Optional<String> option = optionFor(file);
@@ -238,10 +251,8 @@ class CorruptedBundleTest {
             List<String> args = concat(command, List.of("--no-color"));
             Cli.Result r = Cli.run(args.toArray(String[]::new));
             String cmd = String.join(" ", args).replace(dir.toString() + "/", "");
-            if (r.exit() == ExitCode.INTERNAL || r.err().contains("\tat ") || r.err().contains("internal error")) {
-                String where = Cli.run(concat(args, List.of("--debug")).toArray(String[]::new)).err().lines()
-                        .filter(l -> l.contains("at io.pktpath")).findFirst().orElse("");
-                failures.add(label + ": " + cmd + " exit " + r.exit() + ": " + r.err().strip() + " " + where.strip());
+            if (crashed(r)) {
+                failures.add(label + ": " + cmd + " " + crash(args.toArray(String[]::new), r));
             } else if ((command.get(0).equals("rules") || m == Mutation.EMPTY) && !(r.out() + r.err()).contains(file)) {
                 // rules check lists the file it read or ignored; an emptied file is named by every command
                 failures.add(label + ": " + cmd + " does not name " + file + ": " + (r.err() + r.out()).strip()
@@ -328,11 +339,8 @@ class CorruptedBundleTest {
         for (String[] args : commands) {
             Cli.Result r = Cli.run(args);
             String cmd = String.join(" ", Arrays.copyOf(args, args[0].equals("rules") ? 2 : 1));
-            if (r.exit() == ExitCode.INTERNAL || r.err().contains("\tat ") || r.err().contains("internal error")) {
-                String[] debug = Arrays.copyOf(args, args.length + 1);
-                debug[args.length] = "--debug";
-                String where = Cli.run(debug).err().lines().filter(l -> l.contains("at io.pktpath")).findFirst().orElse("");
-                failures.add(label + ": " + cmd + " exit " + r.exit() + ": " + r.err().strip() + " " + where.strip());
+            if (crashed(r)) {
+                failures.add(label + ": " + cmd + " " + crash(args, r));
             } else if (args[0].equals("rules") && !intactCheck.isEmpty() && !r.err().contains(name)
                     && !r.out().replace(archive.toString(), "ARCHIVE").equals(intactCheck)) {
                 // a cut archive is named with where it ends, or nothing in it was lost (a cut in a tar's padding)
@@ -434,11 +442,8 @@ class CorruptedBundleTest {
         for (String[] args : commands) {
             Cli.Result r = Cli.run(args);
             String cmd = String.join(" ", Arrays.copyOf(args, args[0].equals("rules") ? 2 : 1));
-            if (r.exit() == ExitCode.INTERNAL || r.err().contains("\tat ") || r.err().contains("internal error")) {
-                String[] debug = Arrays.copyOf(args, args.length + 1);
-                debug[args.length] = "--debug";
-                String where = Cli.run(debug).err().lines().filter(l -> l.contains("at io.pktpath")).findFirst().orElse("");
-                failures.add(label + ": " + cmd + " exit " + r.exit() + ": " + r.err().strip() + " " + where.strip());
+            if (crashed(r)) {
+                failures.add(label + ": " + cmd + " " + crash(args, r));
             } else if ((args[0].equals("rules") || args[0].equals("analyze") && m == Mutation.EMPTY
                     || m == Mutation.EMPTY && needs(args[0], file)) && !(r.out() + r.err()).contains(file)) {
                 // rules check lists every file it read or ignored; analyze says which files it ignored as empty;
