@@ -86,10 +86,10 @@ final class NativeChains {
      * The ingress chains a packet of {@code family} arriving on {@code device} (or, for a frame of a bridge port, on
      * its port {@code port}) walks, in priority order; empty when none is bound there.
      */
-    java.util.List<Slot> ingressAt(IpFamily family, String device, String port) {
+    List<Slot> ingressAt(IpFamily family, String device, String port) {
         Slot[] all = at(family, Hook.INGRESS);
         if (all.length == 0) {
-            return java.util.List.of();
+            return List.of();
         }
         List<Slot> out = new ArrayList<>(all.length);
         for (Slot slot : all) {

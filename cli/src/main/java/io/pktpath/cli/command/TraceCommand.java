@@ -167,7 +167,10 @@ public final class TraceCommand implements Command {
                         + " has no '(nf_tables)'); --rules-legacy names the legacy dump beside an iptables-nft one");
             }
             if (made.bundle().rulesetV4().isEmpty() && made.bundle().rulesetV6().isEmpty()) {
-                throw CliException.input("--rules " + rules + (blank(rules) ? ": empty file" : ": not an iptables-save dump")
+                // the loader tells an emptied file (its inventory says so), as it does for a bundle's files
+                boolean empty = made.bundle().inventory().ignored().stream()
+                        .anyMatch(i -> i.empty() && i.file().equals(String.valueOf(rules.getFileName())));
+                throw CliException.input("--rules " + rules + (empty ? ": empty file" : ": not an iptables-save dump")
                         + " (expected *filter/*nat"
                         + " tables with -A rules, as iptables-save prints them)");
             }
@@ -193,15 +196,6 @@ public final class TraceCommand implements Command {
         LoadedInput in = BundleSource.open(line, Optional.of(args.get(0)), ctx.err());
         List<String> names = in.bundle().interfaces().stream().map(NetInterface::name).sorted().toList();
         return new Node(in.bundle(), legacyNote(in.bundle()).stream().toList(), "", names, Optional.of(in));
-    }
-
-    /** Whether a file holds nothing but white space (an emptied dump); an unreadable one is said as not a dump. */
-    private static boolean blank(Path file) {
-        try {
-            return Files.size(file) < 1 << 20 && Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank();
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     /** What the trace says of a node whose rules are in both iptables backends: which runs first. */
