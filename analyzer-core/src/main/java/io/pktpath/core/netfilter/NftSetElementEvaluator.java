@@ -162,8 +162,9 @@ final class NftSetElementEvaluator implements MatchEvaluator {
         long now = e.packet.timeNanos();
         long expires = element.timeoutSeconds() > 0 ? now + element.timeoutSeconds() * NANOS : Long.MAX_VALUE;
         NftElementExpression own = new NftElementExpression(element.stateful(), creator(e));
-        String what;
-        if (!live(e)) {
+        boolean created = !live(e);
+        boolean refreshed = false;
+        if (created) {
             if (element.size() > 0) {
                 Occupancy o = occupancy(e, now);
                 noteCollection(e, a, o);
@@ -184,31 +185,30 @@ final class NftSetElementEvaluator implements MatchEvaluator {
             e.state().record(new StateUpdate.NthAdvance(generationKey(a)));
             e.state().record(new StateUpdate.IpsetAdd(member(e), expires));
             e.state().record(new StateUpdate.NftElementCreated(elementKey(e, a), own));
-            what = "created the element " + a + element.stateful().map(m -> " with a fresh " + kind(m))
-                    .orElse(" without an expression");
         } else if (element.update() && element.timeoutSeconds() > 0) {
             e.state().record(new StateUpdate.IpsetAdd(member(e), expires));
-            what = "the element " + a + "%s (timeout refreshed)";
-        } else {
-            what = "the element " + a + "%s";
+            refreshed = true;
         }
+        // the element's expression is its creator's: this statement's when it was just created
         NftElementExpression its = e.state().nftElement(elementKey(e, a)).orElse(own);
         boolean other = !its.creator().equals(own.creator());
-        what = what.replace("%s", other ? " (created by " + its.creator() + its.expression().map(m -> " with its "
-                + kind(m)).orElse(" without an expression") + ")" : "");
+        String what = created ? "created the element " + a + element.stateful().map(m -> " with a fresh " + kind(m))
+                .orElse(" without an expression")
+                : "the element " + a + (other ? " (created by " + its.creator() + its.expression().map(m -> " with its "
+                + kind(m)).orElse(" without an expression") + ")" : "") + (refreshed ? " (timeout refreshed)" : "");
         boolean matched = its.expression().isEmpty() || evaluator(its.expression().get()).evaluate(e,
                 expressionKey(e, a));
         if (matched) {
             String expiry = "";
-            if (element.timeoutSeconds() > 0 && (!other || what.startsWith("created") || element.update())) {
-                expiry = ", expires " + element.timeoutSeconds() + " s after " + (what.startsWith("created")
-                        || element.update() ? "this packet" : "it was created");
+            if (element.timeoutSeconds() > 0 && (!other || created || element.update())) {
+                expiry = ", expires " + element.timeoutSeconds() + " s after " + (created || element.update()
+                        ? "this packet" : "it was created");
             } else if (other) {
                 long left = e.state().ipsetMember(member(e)).map(IpsetMember::expiresNanos).orElse(Long.MAX_VALUE);
                 expiry = left == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", expires %.2f s after this packet",
                         (left - now) / 1e9);
             }
-            String goesOn = what.endsWith("without an expression") ? ": the statement goes on"
+            String goesOn = created && element.stateful().isEmpty() ? ": the statement goes on"
                     : ", which has no expression: the statement goes on";
             e.matchEffect(element.shown() + ": " + what + (its.expression().isEmpty() ? goesOn : "") + expiry);
         }
