@@ -224,6 +224,14 @@ load_rules() {
   nsx "$NODE_NS" iptables -t raw -I OUTPUT 1 -j TRACE
 }
 
+# load_empty_filter: for a scenario whose rules are all in a native nft table, iptables' filter table without rules
+# (kept as rules-input.txt), loaded with load_rules so that raw's TRACE rules still trace every packet.
+load_empty_filter() {
+  printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' > "$WORK/rules.v4"
+  cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
+  load_rules "$WORK/rules.v4"
+}
+
 # load_rules6 FILE: the same with ip6tables-restore.
 load_rules6() {
   nsx "$NODE_NS" ip6tables-restore < "$1" || die "ip6tables-restore $1 failed"

@@ -13,15 +13,7 @@ pkp_init nft-limit
 source "$PKP_LIB_DIR/lib-extra.sh"
 
 make_node_ns; make_uplink_ns
-cat > "$WORK/rules.v4" <<'R'
-*filter
-:INPUT ACCEPT [0:0]
-:FORWARD ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+load_empty_filter
 cat > "$WORK/native.nft" <<'N'
 table inet pkp_nlim {
 	chain input {

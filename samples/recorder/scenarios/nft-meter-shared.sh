@@ -20,15 +20,7 @@ A=172.18.0.1; B=172.18.0.11; C=172.18.0.12; D=172.18.0.13
 make_node_ns; make_uplink_ns
 for x in "$B" "$C" "$D"; do ip -n "$UPLINK_NS" addr add "$x/24" dev eth0; done
 env_put UPLINK_IP2 "$B"; env_put UPLINK_IP3 "$C"; env_put UPLINK_IP4 "$D"
-cat > "$WORK/rules.v4" <<'R'
-*filter
-:INPUT ACCEPT [0:0]
-:FORWARD ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+load_empty_filter
 cat > "$WORK/native.nft" <<'N'
 table inet pkp_nms {
 	set flood { type ipv4_addr; size 65535; flags dynamic,timeout; timeout 1m; }

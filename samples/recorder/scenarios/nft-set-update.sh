@@ -15,15 +15,7 @@ make_node_ns; make_uplink_ns
 ip -n "$UPLINK_NS" addr add "$B/24" dev eth0
 env_put UPLINK_IP2 "$B"
 
-cat > "$WORK/rules.v4" <<'R'
-*filter
-:INPUT ACCEPT [0:0]
-:FORWARD ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+load_empty_filter
 cat > "$WORK/native.nft" <<'N'
 table inet pkp_ks {
 	set knocked {
