@@ -262,13 +262,36 @@ public final class EndToEndBench {
                 + t.path().size() * 31L + t.flowId() * 13 + t.correlated().size() + t.alternatives().size();
     }
 
-    /** tcpdump and tshark on the same capture, output discarded. */
+    /** The anchor's fields since session 1: the frame, its addresses and TCP ports. */
+    static final List<String> FIVE_FIELDS = List.of("frame.number", "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport");
+
+    /**
+     * The fields pktpath's decoder reads from every frame ({@code DecodedPacket}'s link, IP, transport and ICMP
+     * fields), so that tshark extracts what the analysis starts from.
+     */
+    static final List<String> DECODED_FIELDS = List.of("frame.number", "frame.time_epoch", "frame.len", "sll.pkttype",
+            "sll.ifindex", "sll.etype", "ip.src", "ip.dst", "ip.proto", "ip.dsfield", "ip.id", "ip.ttl", "ip.len",
+            "ip.hdr_len", "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "tcp.srcport", "tcp.dstport", "tcp.flags",
+            "tcp.seq_raw", "tcp.ack_raw", "tcp.window_size_value", "tcp.hdr_len", "tcp.options.mss_val", "tcp.len",
+            "udp.srcport", "udp.dstport", "udp.length", "icmp.type", "icmp.code");
+
+    static List<String> tshark(Path pcap, List<String> fields) {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-T", "fields"));
+        for (String f : fields) {
+            cmd.add("-e");
+            cmd.add(f);
+        }
+        return cmd;
+    }
+
+    /** tcpdump and tshark (with the anchor's five fields, then with every field pktpath decodes), output discarded. */
     static void tools(Path pcap, double pktpathSeconds) throws InterruptedException, IOException {
         long bytes = Files.size(pcap);
         List<ToolRun> runs = new ArrayList<>();
         ToolRun.run("tcpdump -n -r FILE", List.of("tcpdump", "-n", "-r", pcap.toString())).ifPresent(runs::add);
-        ToolRun.run("tshark -T fields (5 fields)", List.of("tshark", "-n", "-r", pcap.toString(), "-T", "fields", "-e",
-                "frame.number", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.srcport", "-e", "tcp.dstport")).ifPresent(runs::add);
+        ToolRun.run("tshark -T fields (5 fields)", tshark(pcap, FIVE_FIELDS)).ifPresent(runs::add);
+        ToolRun.run("tshark -T fields (" + DECODED_FIELDS.size() + " fields)", tshark(pcap, DECODED_FIELDS))
+                .ifPresent(runs::add);
         long frames = countFrames(pcap);
         for (ToolRun r : runs) {
             System.out.println(r.line(frames, bytes));
