@@ -113,7 +113,7 @@ final class PcapReader extends CaptureReader {
         }
         long unit = nanos ? 1_000_000_000L : 1_000_000L;
         if (fraction >= unit) {
-            ctx.issue(Severity.WARNING, "bad-timestamp", "timestamp fraction " + fraction + (nanos ? " ns" : " us")
+            ctx.issue(Severity.WARNING, "bad-timestamp", "timestamp fraction " + fraction + (nanos ? " ns" : " µs")
                     + " out of range", "a fraction below " + unit, pos);
         }
     }

@@ -37,8 +37,8 @@ final class RaceDetector {
         return Optional.of(new RaceEvidence(RaceEvidence.Kind.UDP_SAME_TUPLE, ct.id(), ct.firstFrame(), ct.id(),
                 p.frame(), ct.original(), p.tuple(), ct.original(), "first packet: " + natText(ct)
                 + " | second packet: would have traversed the nat chains again (choice unknown)", gap,
-                "frames " + ct.firstFrame() + " and " + p.frame() + " share tuple " + ct.original() + " " + micros(gap)
-                        + " apart with no reply between: on two CPUs both would have been NEW and raced to confirm"));
+                "the same tuple " + ct.original() + ", " + micros(gap) + " apart with no reply between: on two CPUs"
+                        + " both would have been NEW and raced to confirm"));
     }
 
     /**
@@ -59,8 +59,8 @@ final class RaceDetector {
         String mine = later.dstBinding().or(later::srcBinding).map(b -> b.detail()).orElse("no NAT");
         return new RaceEvidence(RaceEvidence.Kind.UDP_SAME_TUPLE, first.id(), first.firstFrame(), later.id(), p.frame(),
                 first.original(), p.tuple(), first.original(), "first packet: " + natText(first) + " | second packet: " + mine,
-                gap, "frames " + first.firstFrame() + " and " + p.frame() + " share tuple " + first.original() + " "
-                + micros(gap) + " apart and were both NEW: the second went through nat on its own and met flow #"
+                gap, "the same tuple " + first.original() + ", " + micros(gap) + " apart, both NEW: the second went"
+                + " through nat on its own and met flow #"
                 + first.id() + " at confirmation, " + (sameNat ? "with the same NAT (it joined that ct)"
                 : "with different NAT (a reply-only clash entry carried it to its own endpoint)"));
     }

@@ -63,7 +63,7 @@ final class RaceFindings {
                 fate = "both left the node";
             }
             if (details.size() < 5) {
-                details.add(r.contestedTuple() + ": frames " + r.earlierFrame() + " and " + r.laterFrame() + " "
+                details.add(r.contestedTuple() + ": frames " + r.earlierFrame() + " and " + r.laterFrame() + ", "
                         + Text.micros(r.gapNanos()) + " apart; " + fate);
             }
             later.ifPresent(d -> {

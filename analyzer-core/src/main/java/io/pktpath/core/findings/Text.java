@@ -16,9 +16,9 @@ final class Text {
         return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
     }
 
-    /** Nanoseconds as whole microseconds, e.g. {@code 2 us}. */
+    /** Nanoseconds as whole microseconds, e.g. {@code 2 µs}, as the race evidence writes them. */
     static String micros(long nanos) {
-        return nanos / 1000 + " us";
+        return nanos / 1000 + " µs";
     }
 
     /** {@code 10.0.0.1:5 > 10.0.0.2:80} as the capture's info line writes it, used to match quoted headers. */

@@ -74,9 +74,9 @@ class PeerCapturesTest {
                         + "truncated TCP header (needed 20 bytes, have 12) (expected: complete headers)")),
                 bad("tcpdump-timestamp-invalid-micro.pcap", 3, Map.of(),
                         "WARNING[bad-timestamp] tcpdump-timestamp-invalid-micro.pcap: frame 2 at byte 116: timestamp "
-                                + "fraction 1000000 us out of range (expected: a fraction below 1000000)",
+                                + "fraction 1000000 µs out of range (expected: a fraction below 1000000)",
                         "WARNING[bad-timestamp] tcpdump-timestamp-invalid-micro.pcap: frame 3 at byte 208: timestamp "
-                                + "fraction 2147483648 us out of range (expected: a fraction below 1000000)"),
+                                + "fraction 2147483648 µs out of range (expected: a fraction below 1000000)"),
                 ok("zeek-6in4.pcap", 1),
                 ok("zeek-dns-two-responses.pcap", 3),
                 bad("zeek-geneve-truncated.pcapng", 1, Map.of(1L, "ERROR[truncated-header] zeek-geneve-truncated.pcapng: frame 1 at byte 108: "

@@ -79,8 +79,9 @@ class SeedAndRaceTest {
         assertEquals(1, ev.earlierFrame());
         assertEquals(2, ev.laterFrame());
         assertEquals(80_000, ev.gapNanos());
-        assertEquals("frames 1 and 2 share tuple 10.1.0.2:40001 -> 10.96.0.10:53 80 µs apart with no reply between:"
-                + " on two CPUs both would have been NEW and raced to confirm", ev.detail());
+        assertEquals("the same tuple 10.1.0.2:40001 -> 10.96.0.10:53, 80 µs apart with no reply between: on two CPUs"
+                + " both would have been NEW and raced to confirm", ev.detail(),
+                "the frames are the evidence's own fields, which every view prints before the detail");
         assertEquals("first packet: DNAT: address 10.2.0.2; port 53 kept: reply tuple free | second packet: would have"
                 + " traversed the nat chains again (choice unknown)", ev.natChoices());
         assertEquals(1, table.stats().possibleRaces());

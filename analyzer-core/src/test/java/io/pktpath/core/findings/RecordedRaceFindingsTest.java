@@ -23,7 +23,7 @@ class RecordedRaceFindingsTest {
         assertEquals("UDP conntrack insert race: 13 same-tuple pair(s) to 10.96.0.50:53, resolved by the kernel (no loss)",
                 f.title());
         assertEquals(List.of(27L, 28L, 91L, 93L), f.frames().subList(0, 4));
-        assertTrue(f.evidence().contains("10.244.1.2:53671 -> 10.96.0.50:53: frames 27 and 28 0 us apart; frame 28 left "
+        assertTrue(f.evidence().contains("10.244.1.2:53671 -> 10.96.0.50:53: frames 27 and 28, 0 µs apart; frame 28 left "
                 + "on caliea7a6469294 as 10.244.1.2:53671 -> 10.244.1.3:5353, a different endpoint than frame 27"),
                 f.evidence().toString());
         assertTrue(f.evidence().contains("DNAT of 10.96.0.50:53 is random: 10.244.1.3:5353 (p=0.50), 10.244.1.4:5353 "
@@ -67,7 +67,7 @@ class RecordedRaceFindingsTest {
         assertEquals(List.of("nat POSTROUTING #1 (iptables-save.txt:12): -A POSTROUTING -s 10.244.0.0/16 ! -d "
                 + "10.244.0.0/16 -j MASQUERADE"), f.rules());
         assertTrue(f.evidence().contains("frame 23 (cali1d665b9b146 in: UDP 10.244.1.3:51002 > 172.18.0.1:5300 len 7) and "
-                + "frame 24 (caliec6ef230f18 in: UDP 10.244.1.2:51002 > 172.18.0.1:5300 len 7), 2 us apart, both to "
+                + "frame 24 (caliec6ef230f18 in: UDP 10.244.1.2:51002 > 172.18.0.1:5300 len 7), 2 µs apart, both to "
                 + "172.18.0.1:5300 from port 51002 via 172.18.0.2; only frame 25 (172.18.0.2:51002 > 172.18.0.1:5300) "
                 + "left the node"), f.evidence().toString());
         assertTrue(f.evidence().contains("conntrack -S (change over the capture, summed over CPUs): insert_failed +4, "

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A lost racing datagram on the recorded conntrack-race-udp node, with its kernel set to 5.4: two queries from one
- * socket 2 us apart, only the first leaves towards an endpoint, and the resolver repeats the query 5 s later.
+ * socket 2 µs apart, only the first leaves towards an endpoint, and the resolver repeats the query 5 s later.
  */
 class UdpRaceCaptureTest {
     private static final long T0 = 1_795_300_000_000_000_000L;
@@ -45,7 +45,7 @@ class UdpRaceCaptureTest {
         Finding f = only(SampleBundles.analyze(dir), Codes.RACE_UDP_INSERT);
         assertEquals(FindingSeverity.ERROR, f.severity());
         assertEquals("UDP conntrack insert race: 1 same-tuple pair(s) to 10.96.0.50:53, datagrams lost", f.title());
-        assertTrue(f.evidence().contains("10.244.1.2:40000 -> 10.96.0.50:53: frames 1 and 2 2 us apart; frame 2 never "
+        assertTrue(f.evidence().contains("10.244.1.2:40000 -> 10.96.0.50:53: frames 1 and 2, 2 µs apart; frame 2 never "
                 + "left the node in the capture"), f.evidence().toString());
         assertTrue(f.evidence().contains("10.244.1.2:40000 -> 10.96.0.50:53 was sent again 5.000 s later: the "
                 + "resolver's retry after its 5 s timeout"), f.evidence().toString());

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The UDP insert race as the kernel resolves it (netfilter-semantics §8.1), on the recorded conntrack-race-udp node:
- * two queries from one socket 2 us apart leave towards different endpoints, so the second was NEW too, went through nat
+ * two queries from one socket 2 µs apart leave towards different endpoints, so the second was NEW too, went through nat
  * on its own and met the first's ct at confirmation; its endpoint's answer then finds the reply-only clash entry and
  * leaves with the service address, as the kernel traced it (bundle frames 28 and 33).
  */
@@ -50,7 +50,7 @@ class UdpRaceSplitReplayTest {
     }
 
     /**
-     * A copy of the recorded node whose capture holds two queries from one socket 2 us apart, the first leaving towards
+     * A copy of the recorded node whose capture holds two queries from one socket 2 µs apart, the first leaving towards
      * dns2, the second towards {@code endpoint} (on {@code endpointIf}), that endpoint's answer and the answer leaving
      * to the client from the service address.
      */
