@@ -34,9 +34,9 @@ class FlowsTextColourTest {
                 carrier.packetsReply(), carrier.bytesReply(), carrier.firstNanos(), carrier.lastNanos(),
                 carrier.replied(), carrier.end(), carrier.fromBundle(), carrier.mark(), carrier.firstFrame(),
                 carrier.lastFrame(), carrier.frames());
-        assertEquals("\u001b[1mflow 2\u001b[0m udp UDP  \u001b[33munreplied\u001b[0m (VXLAN (VNI 1) carrier of flow 1: each"
+        assertEquals("\u001b[1mflow 2\u001b[0m udp  \u001b[33munreplied\u001b[0m (VXLAN (VNI 1) carrier of flow 1: each"
                 + " direction has its own source port, as the kernel's conntrack shows)", head(carrier));
-        assertEquals("\u001b[1mflow 2\u001b[0m udp UDP  \u001b[31munreplied\u001b[0m", head(plain));
+        assertEquals("\u001b[1mflow 2\u001b[0m udp  \u001b[31munreplied\u001b[0m", head(plain));
 
         // the same carrier had its timer run out before the capture's end: expired as any flow, with its tunnel line
         FlowRecord expired = new FlowRecord(carrier.id(), carrier.zone(), carrier.original(), carrier.reply(),
@@ -44,7 +44,7 @@ class FlowsTextColourTest {
                 carrier.packetsReply(), carrier.bytesReply(), carrier.firstNanos(), carrier.lastNanos(),
                 carrier.replied(), io.pktpath.core.conntrack.FlowEnd.EXPIRED, carrier.fromBundle(), carrier.mark(),
                 carrier.firstFrame(), carrier.lastFrame(), carrier.frames(), carrier.tunnel());
-        assertEquals("\u001b[1mflow 2\u001b[0m udp UDP  \u001b[33mexpired\u001b[0m", head(expired));
+        assertEquals("\u001b[1mflow 2\u001b[0m udp  \u001b[33mexpired\u001b[0m", head(expired));
         assertTrue(text(expired).contains("\n  tunnel: VXLAN (VNI 1) carrier of flow 1\n"), text(expired));
     }
 

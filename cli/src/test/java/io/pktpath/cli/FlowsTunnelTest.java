@@ -38,7 +38,7 @@ class FlowsTunnelTest {
     @Test
     void carrierFlowsSayWhatTheyCarriedAndWhyTheyStayUnreplied() {
         String out = ok("flows", Cli.bundle("overlay-vxlan")).out();
-        assertTrue(out.contains("flow 2 udp UDP  unreplied (VXLAN (VNI 1) carrier of flow 1: each direction has its own"
+        assertTrue(out.contains("flow 2 udp  unreplied (VXLAN (VNI 1) carrier of flow 1: each direction has its own"
                 + " source port, as the kernel's conntrack shows)\n  original: 172.18.0.2:38295 -> 172.18.0.1:8472"), out);
         assertTrue(out.contains("flow 1 tcp TIME_WAIT [ASSURED]  closed\n"), out);
     }

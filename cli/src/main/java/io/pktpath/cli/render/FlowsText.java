@@ -13,6 +13,8 @@ import java.util.Locale;
  * a flow the tunnel carried names its carrier flows.
  */
 public final class FlowsText {
+    private static final int TCP = 6;
+
     private FlowsText() {
     }
 
@@ -26,13 +28,15 @@ public final class FlowsText {
                 case "replied", "closed" -> style.green(f.outcome());
                 default -> style.yellow(f.outcome());
             };
-            out.println(style.bold("flow " + f.id()) + " " + ProtocolNames.name(f.original().protocol()) + " " + f.state()
+            String protocol = ProtocolNames.name(f.original().protocol());
+            // only TCP has states; another protocol's "state" is its name again (UDP, ICMPv6, proto 47)
+            String state = f.original().protocol() == TCP ? " " + f.state() : "";
+            out.println(style.bold("flow " + f.id()) + " " + protocol + state
                     + (f.assured() ? " [ASSURED]" : "") + "  " + outcome
                     + (f.zone() != 0 ? "  zone " + f.zone() : "") + (f.mark() != 0 ? "  mark 0x" + Long.toHexString(f.mark()) : "")
                     + (f.fromBundle() ? "  (from the bundle's conntrack -L)" : ""));
-            out.println("  original: " + f.original() + "  " + f.packetsOriginal() + " packets, " + f.bytesOriginal()
-                    + " bytes");
-            out.println("  reply:    " + f.reply() + "  " + f.packetsReply() + " packets, " + f.bytesReply() + " bytes");
+            out.println("  original: " + f.original() + "  " + count(f.packetsOriginal(), f.bytesOriginal()));
+            out.println("  reply:    " + f.reply() + "  " + count(f.packetsReply(), f.bytesReply()));
             for (NatRecord n : f.nat()) {
                 out.println("  nat: " + n.kind() + n.rule().map(r -> " by " + Labels.rule(r)).orElse("")
                         + (n.detail().isEmpty() ? "" : " (" + n.detail() + ")"));
@@ -47,5 +51,10 @@ public final class FlowsText {
                 out.println("  frames: " + SummaryText.frames(f.frames(), f.frames().size()));
             }
         }
+    }
+
+    /** {@code 1 packet, 47 bytes}, {@code 5 packets, 275 bytes}. */
+    private static String count(long packets, long bytes) {
+        return packets + (packets == 1 ? " packet, " : " packets, ") + bytes + (bytes == 1 ? " byte" : " bytes");
     }
 }
