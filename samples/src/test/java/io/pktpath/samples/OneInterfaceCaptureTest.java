@@ -63,6 +63,11 @@ class OneInterfaceCaptureTest {
             // replies, so docker0's copies of them carry 127.0.0.1 and only web's port shows what web sent
             "docker-nftables-loopback 3", List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 14L, 15L, 16L, 17L, 18L, 19L,
                     20L, 21L, 22L),
+            // cni-hostport's cni0: the node's two connections to 127.0.0.1:8080 after their SYNs (the portmap plugin's
+            // DNAT to web, masqueraded to 10.244.1.1 by CNI-HOSTPORT-MASQ); the PREROUTING br_netfilter ran on web's port
+            // un-NATed web's replies, so cni0's copies of them carry 127.0.0.1 and only web's port shows what web sent
+            "cni-hostport 3", List.of(24L, 25L, 26L, 27L, 28L, 29L, 30L, 31L, 32L, 34L, 35L, 36L, 37L, 38L, 39L, 40L,
+                    41L, 42L),
             // web's neighbour solicitation for its gateway (multicast): the bridge floods it and hands it to its IP stack;
             // the whole capture replays the bridge's copy (delivered), web's port alone the flooding
             "docker-nftables-ipv6 5", List.of(16L));
@@ -90,9 +95,13 @@ class OneInterfaceCaptureTest {
      * from a frame on another interface, and why: bridge-hairpin's br-hp holds b's SYNs after their DNAT, sent through
      * the bridge device's neighbour output by br_netfilter's bridged DNAT and then dropped by the bridge (hairpin off),
      * whose SYNs are on b's port only; a packet leaving br-hp for a host behind br-hp is not rebuilt as it arrived.
+     * cni-hostport's cni0 holds web's answers to cli's connection to the hostPort after br_netfilter's PREROUTING on
+     * web's port un-masqueraded them to cli, sent through cni0's neighbour output by the bridged DNAT before FORWARD and
+     * POSTROUTING; web's port alone shows them arriving.
      */
     private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
-            "bridge-hairpin 3", List.of(15L, 16L, 17L));
+            "bridge-hairpin 3", List.of(15L, 16L, 17L),
+            "cni-hostport 3", List.of(55L, 56L, 57L, 58L));
 
     @TempDir
     static Path dir;

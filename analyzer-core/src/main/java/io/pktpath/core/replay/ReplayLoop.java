@@ -20,9 +20,11 @@ import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.sysctl.Setting;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -480,6 +482,10 @@ public final class ReplayLoop {
                 // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
                 fill(cp.summary().timeNanos() + options.lookaheadNanos());
                 correlated = withPortCopies(choice.egressFrame(), portCopiesOf(egress, input));
+            } else if (!input.physIn().isEmpty() && run.nat().isPresent() && interfaces.bridgeOf(
+                    egress.summary().iface()).filter(input.inIface()::equals).isPresent()) {
+                correlated = withPortCopies(choice.egressFrame(), bridgedDnatTransmit(cp, input, run.nat().get().after(),
+                        egress));
             }
         } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && interfaces.isBridge(cp.summary().iface())) {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
@@ -596,16 +602,8 @@ public final class ReplayLoop {
      */
     private List<Long> hairpinTransmit(CapturedPacket cp, Packet input, Tuple after) {
         String bridge = input.inIface();
-        long until = cp.summary().timeNanos() + options.lookaheadNanos();
-        fill(until);
-        for (CapturedPacket later : ahead) {
-            if (later.summary().timeNanos() > until) {
-                break;
-            }
-            if (later.frame() <= cp.frame() || !later.outbound() || !unclaimedCopyOf(later, cp, input)
-                    || !later.summary().iface().equals(bridge) || !later.packet().get().hasTuple(after)) {
-                continue;
-            }
+        CapturedPacket later = neighbourOutput(cp, input, after, Long.MAX_VALUE);
+        if (later != null) {
             IpAddress to = later.packet().get().dst();
             String state = path.neighborState(to, bridge).map(st -> "; the bundle's ip neigh, taken after the"
                     + " traffic, shows " + st).orElse("");
@@ -621,6 +619,56 @@ public final class ReplayLoop {
         return List.of();
     }
 
+    /**
+     * The frame sent on the bridge {@code input} came in on that is its packet between PREROUTING and FORWARD, when
+     * br_netfilter's bridged DNAT handed it to the neighbour's output on the bridge device (the new destination's entry
+     * not connected, br_nf_pre_routing_finish_bridge) before the bridge forwarded it to {@code egress}, a port: the
+     * header PREROUTING left (the destination of {@code after}, the source it came with), POSTROUTING's source NAT not
+     * yet applied. Empty when the capture holds no such frame.
+     */
+    private List<Long> bridgedDnatTransmit(CapturedPacket cp, Packet input, Tuple after, CapturedPacket egress) {
+        Tuple tuple = input.tuple();
+        Tuple prerouted = new Tuple(tuple.protocol(), tuple.src(), tuple.sport(), after.dst(), after.dport());
+        if (prerouted.equals(tuple)) {
+            return List.of();
+        }
+        CapturedPacket later = neighbourOutput(cp, input, prerouted, egress.frame());
+        if (later == null) {
+            return List.of();
+        }
+        IpAddress to = after.dst();
+        String bridge = input.inIface();
+        String state = path.neighborState(to, bridge).map(st -> "; the bundle's ip neigh, taken after the traffic, shows "
+                + st).orElse("");
+        copyReasons.put(later.frame(), "the packet of frame " + cp.frame() + " after PREROUTING's NAT to " + to
+                + ", sent on " + bridge + " by br_netfilter's bridged DNAT: the neighbour entry of " + to + " was not"
+                + " connected (REACHABLE, PERMANENT or NOARP" + state + "), so br_netfilter passed the packet to the neighbour's output"
+                + " on " + bridge + " (br_nf_pre_routing_finish_bridge), whose transmit gave it back to the bridge"
+                + " (br_dev_xmit), which forwarded it to " + egress.summary().iface() + " through FORWARD and POSTROUTING:"
+                + " frame " + egress.frame() + " is the packet leaving");
+        return List.of(later.frame());
+    }
+
+    /**
+     * The first unclaimed frame after {@code cp} and before frame {@code before}, within the lookahead, that leaves on
+     * the bridge {@code input} came in on as {@code input}'s packet with {@code tuple}; null when there is none.
+     */
+    private CapturedPacket neighbourOutput(CapturedPacket cp, Packet input, Tuple tuple, long before) {
+        String bridge = input.inIface();
+        long until = cp.summary().timeNanos() + options.lookaheadNanos();
+        fill(until);
+        for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() > until || later.frame() >= before) {
+                break;
+            }
+            if (later.frame() > cp.frame() && later.outbound() && unclaimedCopyOf(later, cp, input)
+                    && later.summary().iface().equals(bridge) && later.packet().get().hasTuple(tuple)) {
+                return later;
+            }
+        }
+        return null;
+    }
+
     /** The egress frame followed by its port copies (as one list). */
     private static List<Long> withPortCopies(long egressFrame, List<Long> portCopies) {
         if (portCopies.isEmpty()) {
@@ -632,7 +680,11 @@ public final class ReplayLoop {
         return all;
     }
 
-    /** Frames ahead that are the egress copy's twin on a port of the egress bridge (a routed packet leaving a bridge). */
+    /**
+     * Frames ahead that are the egress copy's twin on a port of the egress bridge (a routed packet leaving a bridge): one
+     * for a unicast destination, one on each port for a multicast one, which the bridge floods (br_flood, the ports'
+     * multicast snooping aside).
+     */
     private List<Long> portCopiesOf(CapturedPacket egress, Packet packet) {
         List<Long> copies = new ArrayList<>();
         String bridge = egress.summary().iface();
@@ -642,6 +694,8 @@ public final class ReplayLoop {
             return copies;
         }
         Tuple tuple = egress.packet().get().tuple();
+        boolean flooded = tuple.dst().isMulticast();
+        Set<String> ports = flooded ? new HashSet<>() : Set.of();
         for (CapturedPacket later : ahead) {
             if (later.frame() <= egress.frame() || later.inbound() || later.packet().isEmpty()
                     || claimedBy.contains(later.frame())) {
@@ -652,9 +706,11 @@ public final class ReplayLoop {
             }
             if (interfaces.bridgeOf(later.summary().iface()).filter(bridge::equals).isPresent()
                     && sameIdentity(packet, later.packet().get()) && later.payloadHash() == egress.payloadHash()
-                    && later.packet().get().hasTuple(tuple)) {
+                    && later.packet().get().hasTuple(tuple) && (!flooded || ports.add(later.summary().iface()))) {
                 copies.add(later.frame());
-                break;
+                if (!flooded) {
+                    break;
+                }
             }
         }
         return copies;

@@ -228,12 +228,17 @@ final class PacketComparer {
         java.util.function.Predicate<PacketSummary> sameDestination = p -> same(last, "DST",
                 p.dst().map(Object::toString).orElse("")) && same(last, "DPORT", p.dport() < 0 ? ""
                 : Integer.toString(p.dport()));
-        Optional<PacketTrace> copy = ties.peek(out.get(), "out", id, len, trace.packet().frame(), sameDestination);
+        Optional<PacketTrace> copy = Optional.empty();
         boolean bridged = false;
-        if (copy.isEmpty() && out.equals(last.field("IN"))) {
-            // br_netfilter traced a bridged frame (IN and OUT the bridge): it leaves on one of the bridge's ports
+        if (out.equals(last.field("IN"))) {
+            // br_netfilter traced a bridged frame (IN and OUT the bridge): it leaves on one of the bridge's ports; a frame
+            // on the bridge device itself, when there is one, is the packet before FORWARD and POSTROUTING (a bridged
+            // DNAT passed to the neighbour's output on the bridge, br_nf_pre_routing_finish_bridge)
             copy = ties.peekOnBridgePorts(out.get(), "out", id, len, trace.packet().frame(), sameDestination);
             bridged = copy.isPresent();
+        }
+        if (copy.isEmpty()) {
+            copy = ties.peek(out.get(), "out", id, len, trace.packet().frame(), sameDestination);
         }
         String egressDev = bridged ? out.get() : null;
         String pk = trace.disposition() == Disposition.FORWARDED

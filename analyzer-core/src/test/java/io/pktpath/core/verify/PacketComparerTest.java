@@ -192,6 +192,43 @@ class PacketComparerTest {
     }
 
     @Test
+    void aBridgedDnatsFrameOnTheBridgeDeviceIsNotItsEgress() {
+        // cni-hostport: web's answer to cli, un-masqueraded by br_netfilter's PREROUTING and bridged back; the capture
+        // holds it on cni0 before POSTROUTING (the neighbour's output, br_nf_pre_routing_finish_bridge) and on cli's
+        // port after POSTROUTING's un-DNAT: the port's frame is the packet leaving
+        String log = """
+                PACKET: 2 ff000001 IN=cni0 SRC=10.244.1.2 DST=10.244.1.1 LEN=60 TOS=0x0 TTL=64 ID=100 DF SPORT=80 DPORT=45041 SYN ACK
+                 TRACE: 2 ff000001 raw:PREROUTING:policy:ACCEPT
+                PACKET: 2 ff000001 IN=cni0 OUT=cni0 SRC=10.244.1.2 DST=10.244.1.3 LEN=60 TOS=0x0 TTL=64 ID=100 DF SPORT=80 DPORT=45041 SYN ACK
+                 TRACE: 2 ff000001 filter:FORWARD:policy:ACCEPT
+                """;
+        KernelPacket k = KernelTraceParser.parse("trace.txt", log).value().get(0);
+        PacketSummary in = frame(1, "veth-web", "in", "10.244.1.2", 80, "10.244.1.1", 45041);
+        PacketSummary onBridge = frame(2, "cni0", "out", "10.244.1.2", 80, "10.244.1.3", 45041);
+        PacketSummary out = frame(3, "veth-cli", "out", "172.18.0.2", 8080, "10.244.1.3", 45041);
+        List<TraceStep> steps = List.of(new PolicyStep(Hook.PREROUTING, "raw", "PREROUTING", Verdict.POLICY_ACCEPT),
+                new PolicyStep(Hook.FORWARD, "filter", "FORWARD", Verdict.POLICY_ACCEPT));
+        NatChange nat = new NatChange(new Tuple(6, ip("10.244.1.2"), 80, ip("10.244.1.1"), 45041),
+                new Tuple(6, ip("172.18.0.2"), 8080, ip("10.244.1.3"), 45041), false);
+        PacketTrace t = new PacketTrace(in, FrameRole.INGRESS, steps, Disposition.FORWARDED, "bridged", Optional.of(nat),
+                Optional.of(new RouteDecision(32766, "main", "", "unicast", "cni0", "", "", "")), List.of(3L, 2L),
+                List.of(), List.of(), List.of(), 1);
+        PacketTrace early = new PacketTrace(onBridge, FrameRole.EGRESS_COPY, List.of(), Disposition.FORWARDED, "copy",
+                t.nat(), t.route(), List.of(1L), List.of(), List.of(), List.of(), 1);
+        PacketTrace leaving = new PacketTrace(out, FrameRole.EGRESS_COPY, List.of(), Disposition.FORWARDED, "copy",
+                t.nat(), t.route(), List.of(1L), List.of(), List.of(), List.of(), 1);
+        java.util.Map<String, String> ports = java.util.Map.of("veth-web", "cni0", "veth-cli", "cni0");
+        FrameTies ties = new FrameTies(List.of(t, early, leaving), ports);
+        assertEquals(Optional.of(t), ties.tie(k).trace());
+        assertEquals(List.of(), new PacketComparer(ties, false).compare(k, "trace.txt", t, false));
+        FrameTies noPorts = new FrameTies(List.of(t, early, leaving));
+        noPorts.tie(k);
+        List<Difference> d = new PacketComparer(noPorts, false).compare(k, "trace.txt", t, false);
+        assertEquals(1, d.size(), "without the bridge's ports only the bridge device's frame is found: " + d);
+        assertEquals("FORWARDED 10.244.1.2:80 -> 10.244.1.3:45041 on cni0 (frame 2)", d.get(0).kernel());
+    }
+
+    @Test
     void aPacketLineBeforeANativeDnatChainShowsThePacketBeforeItsDnat() {
         // podman-netavark: web's SYN to its own published port, DNATed by netavark's chains and then dropped by the
         // bridge: no PACKET line shows it after the DNAT
