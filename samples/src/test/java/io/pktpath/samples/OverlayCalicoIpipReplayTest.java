@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.core.analysis.AnalysisOptions;
 import io.pktpath.core.analysis.AnalysisResult;
 import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.capture.CaptureReader;
+import io.pktpath.core.packet.PacketDecoder;
+import io.pktpath.core.packet.PacketView;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.trace.TunnelTie;
@@ -14,7 +18,9 @@ import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,5 +133,51 @@ class OverlayCalicoIpipReplayTest {
                 .map(f -> f.original() + " carries " + f.tunnel().get().innerFlows()).toList();
         assertEquals(1, carriers.size(), carriers.toString());
         assertTrue(carriers.get(0).startsWith("172.18.0.2 -> 172.18.0.1"), carriers.toString());
+    }
+
+    /** Every frame's TCP MSS option as the capture holds it (-1 without one), by frame number. */
+    private static Map<Long, Integer> capturedMss() {
+        Map<Long, Integer> mss = new HashMap<>();
+        PacketDecoder decoder = new PacketDecoder();
+        CaptureReader.open(DIR.resolve("capture.pcap")).read(f -> mss.put(f.frameNumber(),
+                decoder.decode(f, new PacketView()).mss()));
+        return mss;
+    }
+
+    /** The MSS the replay's TCPMSS clamp step says it lowers a larger option to, in the trace of {@code t}. */
+    private static int clampedTo(PacketTrace t) {
+        String effect = t.path().stream().filter(s -> s instanceof RuleStep).map(s -> (RuleStep) s)
+                .flatMap(r -> r.effects().stream()).filter(e -> e.startsWith("tcp mss clamped")).findFirst().orElseThrow();
+        return Integer.parseInt(effect.replaceAll(".* is lowered to (\\d+) .*", "$1"));
+    }
+
+    @Test
+    void theClampLowersTheSynsAndSynAcksMssToWhatTheKernelWroteOnTheFarSideOfTheNode() throws IOException {
+        Map<Long, Integer> mss = capturedMss();
+        Map<String, String> env = RecordedBundles.scenarioEnv(DIR);
+        // SYN_MSS_POD / SYN_MSS_TUNL0: the SYN's MSS on the pod's cali and on tunl0 (1460 and 1440, the tunnel's mtu 1480)
+        int pod = Integer.parseInt(env.get("SYN_MSS_POD"));
+        int tunnel = Integer.parseInt(env.get("SYN_MSS_TUNL0"));
+        assertTrue(tunnel < pod, "the kernel clamped the SYN");
+        List<PacketTrace> handshakes = traces.stream().filter(t -> t.role() == FrameRole.INGRESS
+                && t.disposition() == Disposition.FORWARDED && (t.packet().info().contains(" [S] ")
+                || t.packet().info().contains(" [S.] "))).toList();
+        assertEquals(8, handshakes.size(), "the SYNs and SYN-ACKs of the four connections");
+        int crossing = 0;
+        for (PacketTrace in : handshakes) {
+            PacketTrace out = traces.stream().filter(t -> t.role() == FrameRole.EGRESS_COPY
+                    && t.correlated().equals(List.of(in.packet().frame()))).findFirst().orElseThrow();
+            int arrived = mss.get(in.packet().frame());
+            int left = mss.get(out.packet().frame());
+            assertEquals(Math.min(arrived, clampedTo(in)), left, "frame " + in.packet().frame() + " -> frame "
+                    + out.packet().frame());
+            if (in.packet().iface().equals("tunl0") || out.packet().iface().equals("tunl0")) {
+                crossing++;
+                assertEquals(tunnel, clampedTo(in), "held to tunl0's MTU: frame " + in.packet().frame());
+            } else {
+                assertEquals(pod, clampedTo(in), "eth0 and the pods' veths have MTU 1500: frame " + in.packet().frame());
+            }
+        }
+        assertEquals(6, crossing, "the SYNs and SYN-ACKs of the three connections across the tunnel");
     }
 }
