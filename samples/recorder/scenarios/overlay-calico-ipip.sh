@@ -16,7 +16,8 @@
 # delivered locally (after PREROUTING and INPUT) is read from a raw socket and its inner packet is written to tunl0,
 # where it passes PREROUTING again as ipip_rcv's netif_rx does. What differs from the driver: the encapsulated packet
 # does not keep the inner packet's fwmark (nor the decapsulated one the outer's), so no rule here marks a packet that
-# crosses the tunnel; the capture's tunl0 frames have ARPHRD_NONE (tun) instead of ARPHRD_TUNNEL.
+# crosses the tunnel; the outer packet's IP ID is 0 (a raw socket's DF packet) instead of a hashed one; the capture's
+# tunl0 frames have ARPHRD_NONE (tun) instead of ARPHRD_TUNNEL.
 source "$(dirname "$0")/../lib.sh"
 pkp_init overlay-calico-ipip
 source "$PKP_LIB_DIR/lib-extra.sh"
@@ -63,7 +64,7 @@ fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name.encode(), 0x0001 | 0x1000))
 raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
 raw.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
 print("ready", flush=True)
-end, sent, got = time.time() + life, 0, 0
+end = time.time() + life
 while time.time() < end:
     r, _, _ = select.select([fd, raw], [], [], 0.2)
     if fd in r:
@@ -76,12 +77,9 @@ while time.time() < end:
                 outer = struct.pack("!BBHHHBBH4s4s", 0x45, inner[1] & 3, 20 + len(inner), 0, df, inner[8], 4, 0,
                                     socket.inet_aton(local), socket.inet_aton(gw))
                 raw.sendto(outer + inner, (gw, 0))
-                sent += 1
     if raw in r:
         pkt = raw.recv(65535)
         os.write(fd, pkt[(pkt[0] & 15) * 4:])
-        got += 1
-print("relay %s encapsulated %d decapsulated %d" % (name, sent, got), flush=True)
 PY
 )"
 tunl() { # tunl ROLE NS LOCAL_IP TUNL_ADDR REMOTE_BLOCK REMOTE_NODE
@@ -201,6 +199,10 @@ n_in=$(grep -cE "eth0 +In +IP $UPLINK_IP > $NODE_IP: IP " "$WORK/frames.txt" || 
 syn_cali=$(grep -E "$CIF +In +IP 10\.244\.1\.194\.46201 > $REMOTE_POD\.8080: Flags \[S\]" "$WORK/frames.txt" | grep -oE 'mss [0-9]+' | head -1)
 syn_tun=$(grep -E "tunl0 +Out +IP 10\.244\.1\.194\.46201 > $REMOTE_POD\.8080: Flags \[S\]" "$WORK/frames.txt" | grep -oE 'mss [0-9]+' | head -1)
 [ -n "$syn_cali" ] && [ -n "$syn_tun" ] || b_fail "no SYN MSS on $CIF or tunl0"
+# the SYN-ACK of the same connection: as the remote pod sent it (tunl0 In) and as it reached the pod ($CIF Out)
+sa_tun=$(grep -E "tunl0 +In +IP $REMOTE_POD\.8080 > 10\.244\.1\.194\.46201: Flags \[S\.\]" "$WORK/frames.txt" | grep -oE 'mss [0-9]+' | head -1)
+sa_cali=$(grep -E "$CIF +Out +IP $REMOTE_POD\.8080 > 10\.244\.1\.194\.46201: Flags \[S\.\]" "$WORK/frames.txt" | grep -oE 'mss [0-9]+' | head -1)
+[ -n "$sa_tun" ] && [ -n "$sa_cali" ] || b_fail "no SYN-ACK MSS on tunl0 or $CIF"
 allow_out=$(b_count filter 'Allow IPIP packets to other Calico hosts')
 allow_in=$(b_count filter 'Allow IPIP packets from Calico hosts')
 drop_in=$(b_count filter 'Drop IPIP packets from non-Calico hosts')
@@ -209,9 +211,9 @@ clamp=$(b_count mangle 'clamp MSS to path MTU')
 [ "$drop_in" -ge 1 ] || b_fail "the rogue IPIP packet was not dropped by cali-INPUT"
 [ "$masq_out" -ge 1 ] || b_fail "cali-nat-outgoing masqueraded nothing"
 [ "$allow_out" -ge 1 ] || b_fail "no IPIP packet was accepted by cali-OUTPUT"
-relay_node=$(grep relay "$WORK/relay-node.out" || true)
 env_put CLIENT_IP 10.244.1.194; env_put REMOTE_POD_IP "$REMOTE_POD"; env_put TUNNEL_DEV tunl0; env_put CLUSTER_IP "$CLUSTER_IP"
 env_put ROGUE_IP "$ROGUE_IP"; env_put SYN_MSS_POD "${syn_cali#mss }"; env_put SYN_MSS_TUNL0 "${syn_tun#mss }"
+env_put SYNACK_MSS_TUNL0 "${sa_tun#mss }"; env_put SYNACK_MSS_POD "${sa_cali#mss }"
 
 {
   echo "# overlay-calico-ipip: Calico's IP-in-IP mode (tunl0), natOutgoing, a ClusterIP to a remote pod, TCPMSS clamp"
@@ -228,7 +230,8 @@ env_put ROGUE_IP "$ROGUE_IP"; env_put SYN_MSS_POD "${syn_cali#mss }"; env_put SY
   echo "routed to tunl0 as IP protocol 4 from $NODE_IP to the route's gateway through a raw socket, so the outer packet passes"
   echo "OUTPUT and POSTROUTING as the node's own packet; a protocol 4 packet delivered locally (after PREROUTING and INPUT) is"
   echo "decapsulated and its inner packet written to tunl0, where it passes PREROUTING again. Unlike the driver the outer packet"
-  echo "does not keep the inner packet's fwmark, so no rule here marks a packet that crosses the tunnel. Relay: $relay_node."
+  echo "does not keep the inner packet's fwmark, so no rule here marks a packet that crosses the tunnel, and its IP ID is 0 (a raw"
+  echo "socket's DF packet)."
   echo
   echo "Rules (rules-input.txt): kube-proxy's tables with ClusterIP $CLUSTER_IP:80 → $REMOTE_POD:8080; Felix's IPIP rules"
   echo "(cali-INPUT accepts protocol 4 from cali40all-hosts-net to a local address and drops any other, cali-OUTPUT accepts it"
@@ -252,7 +255,9 @@ env_put ROGUE_IP "$ROGUE_IP"; env_put SYN_MSS_POD "${syn_cali#mss }"; env_put SY
   echo "- Received IPIP packets from $UPLINK_IP ($n_in frames, e.g. $f_in) were accepted in INPUT by \`Allow IPIP packets from"
   echo "  Calico hosts\` ($allow_in), decapsulated onto tunl0 and forwarded to the pods."
   echo "- The connection to $UPLINK_IP:$OUTSIDE_PORT left eth0 directly, masqueraded by cali-nat-outgoing ($masq_out)."
-  echo "- The SYN's MSS: ${syn_cali} on \`$CIF\`, ${syn_tun} on tunl0 (mtu 1480): the clamp counted $clamp SYNs."
+  echo "- The SYN's MSS: ${syn_cali} on \`$CIF\`, ${syn_tun} on tunl0 (mtu 1480); the SYN-ACK's: ${sa_tun} on tunl0, ${sa_cali}"
+  echo "  on \`$CIF\` (the clamp takes the smaller of the route's MTU and the MTU of the route back to the source, here"
+  echo "  tunl0's): the clamp counted $clamp SYNs."
   echo "- The IPIP packet from $ROGUE_IP (frame $f_rogue) was dropped by \`Drop IPIP packets from non-Calico hosts\` ($drop_in):"
   echo "  nothing was decapsulated."
   b_readme_tail 'ipencap|DROP|nat:[A-Za-z-]+:rule|MASQ|TCPMSS'

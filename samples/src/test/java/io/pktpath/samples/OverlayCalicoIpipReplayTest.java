@@ -159,6 +159,9 @@ class OverlayCalicoIpipReplayTest {
         int pod = Integer.parseInt(env.get("SYN_MSS_POD"));
         int tunnel = Integer.parseInt(env.get("SYN_MSS_TUNL0"));
         assertTrue(tunnel < pod, "the kernel clamped the SYN");
+        // SYNACK_MSS_TUNL0 / SYNACK_MSS_POD: the remote pod's SYN-ACK as it came out of tunl0 and as it reached the pod
+        assertEquals(pod, Integer.parseInt(env.get("SYNACK_MSS_TUNL0")));
+        assertEquals(tunnel, Integer.parseInt(env.get("SYNACK_MSS_POD")), "the kernel clamped the SYN-ACK too");
         List<PacketTrace> handshakes = traces.stream().filter(t -> t.role() == FrameRole.INGRESS
                 && t.disposition() == Disposition.FORWARDED && (t.packet().info().contains(" [S] ")
                 || t.packet().info().contains(" [S.] "))).toList();
