@@ -94,13 +94,16 @@ class OverlayCalicoIpipReplayTest {
             assertEquals("tunl0", inner.packet().iface());
             assertEquals("in", inner.packet().dir());
             assertTrue(tie.detail().contains("tunnel device, which decapsulates it"), tie.detail());
+            String decapsulated = inner.tunnel().orElseThrow().detail();
+            assertTrue(decapsulated.endsWith("delivered to its tunnel device; received on tunl0"), decapsulated);
         }
         // README: the frame from 172.18.0.9 dropped by "Drop IPIP packets from non-Calico hosts", nothing decapsulated
         PacketTrace rogue = ipip("172.18.0.9").get(0);
         assertEquals(Disposition.DROPPED_BY_RULE, rogue.disposition());
         assertTrue(ruleTexts(rogue).get(ruleTexts(rogue).size() - 1).contains("Drop IPIP packets from non-Calico hosts"));
         assertEquals(0, rogue.tunnel().orElseThrow().frame());
-        assertTrue(rogue.tunnel().get().detail().endsWith("the packet it carries was never decapsulated"));
+        assertTrue(rogue.tunnel().get().detail().endsWith("before the node's tunnel device got it: the packet it"
+                + " carries was never decapsulated"), rogue.tunnel().get().detail());
     }
 
     @Test
