@@ -46,6 +46,14 @@ public interface NodeFacts {
         return Optional.empty();
     }
 
+    /**
+     * The MTUs {@code TCPMSS --clamp-mss-to-pmtu} reads for {@code packet} at FORWARD, OUTPUT or POSTROUTING (its output
+     * device set): the route out and the route back to its source; empty when the node's routes are unknown.
+     */
+    default Optional<MssClampPath> mssClampPath(Packet packet) {
+        return Optional.empty();
+    }
+
     /** The first primary address of {@code dev} of one family (nf_tproxy_laddr4's choice), if known. */
     default Optional<IpAddress> primaryAddress(String dev, IpFamily family) {
         return Optional.empty();

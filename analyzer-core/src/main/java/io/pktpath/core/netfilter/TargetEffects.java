@@ -1,6 +1,8 @@
 package io.pktpath.core.netfilter;
 
 import io.pktpath.core.engine.CtInfo;
+import io.pktpath.core.engine.MssClampPath;
+import io.pktpath.core.engine.Packet;
 import io.pktpath.parser.iptables.target.Checksum;
 import io.pktpath.parser.iptables.target.Connmark;
 import io.pktpath.parser.iptables.target.Ct;
@@ -13,6 +15,7 @@ import io.pktpath.parser.iptables.target.Target;
 import io.pktpath.parser.iptables.target.Tcpmss;
 import io.pktpath.parser.iptables.target.Trace;
 import io.pktpath.parser.iptables.target.UnsupportedTarget;
+import io.pktpath.parser.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +43,9 @@ final class TargetEffects {
         }
         if (t instanceof SetTarget s) {
             return SetTargetEffects.apply(s, e);
+        }
+        if (t instanceof Tcpmss m && m.clampToPmtu() && e.packet.family() == IpFamily.V4) {
+            return List.of(clamp(e.ctx.facts().mssClampPath(e.packet), e.packet));
         }
         return describe(t);
     }
@@ -92,6 +98,19 @@ final class TargetEffects {
         ct.ctevents().ifPresent(ev -> effects.add("ct events " + ev));
         ct.expevents().ifPresent(ev -> effects.add("ct expectation events " + ev));
         return effects;
+    }
+
+    /** What {@code --clamp-mss-to-pmtu} does to an IPv4 SYN: the MSS it lowers a larger option to, and from which MTUs. */
+    private static String clamp(Optional<MssClampPath> path, Packet p) {
+        int mss = path.map(MssClampPath::clampedMssV4).orElse(0);
+        if (mss == 0) {
+            return "tcp mss clamped to path mtu (the output route's MTU is unknown)";
+        }
+        MssClampPath c = path.get();
+        String back = c.reverseMtu() > 0 ? ", " + c.reverseMtu() + " back to " + p.src() + " out " + c.reverseDevice()
+                : "; no route back to " + p.src();
+        return "tcp mss clamped to path mtu: an MSS option above " + mss + " is lowered to " + mss + " (path MTU "
+                + c.pathMtu() + ": " + c.forwardMtu() + " out " + c.outDevice() + back + ")";
     }
 
     private static List<String> describe(Target t) {

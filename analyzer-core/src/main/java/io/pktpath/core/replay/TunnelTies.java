@@ -172,15 +172,20 @@ final class TunnelTies {
     static String failedDetail(CapturedPacket outer, io.pktpath.core.trace.Disposition failed) {
         Encapsulation e = outer.encapsulation().get();
         return "the " + e.describe() + " packet carrying " + text(e) + " was " + failed.words() + (outer.inbound()
-                ? " before the node's tunnel socket got it: the packet it carries was never decapsulated"
+                ? " before the node's tunnel " + receiver(outer) + " got it: the packet it carries was never decapsulated"
                 : " before it left: the packet it carries never reached the other end of the tunnel");
     }
 
     /** How the decapsulated frame {@code inner} came from the received tunnel frame {@code outer}. */
     static String decapsulatedDetail(CapturedPacket outer, CapturedPacket inner) {
         return "decapsulated from frame " + outer.frame() + " (" + outer.encapsulation().get().describe() + " "
-                + outer.summary().info() + " on " + outer.summary().iface() + "), which the node delivered to its tunnel"
-                + " socket; received on " + inner.summary().iface();
+                + outer.summary().info() + " on " + outer.summary().iface() + "), which the node delivered to its tunnel "
+                + receiver(outer) + "; received on " + inner.summary().iface();
+    }
+
+    /** What takes a received tunnel packet: the UDP socket of VXLAN and Geneve, the tunnel device of IP-in-IP. */
+    private static String receiver(CapturedPacket outer) {
+        return outer.summary().dport() > 0 ? "socket" : "device";
     }
 
     /** How the frame {@code inner}, sent on a tunnel device, left again inside the tunnel frame {@code outer}. */

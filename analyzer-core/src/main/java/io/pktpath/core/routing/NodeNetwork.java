@@ -175,6 +175,11 @@ public final class NodeNetwork implements NodeFacts {
     }
 
     @Override
+    public Optional<io.pktpath.core.engine.MssClampPath> mssClampPath(Packet packet) {
+        return MssClampLookup.of(fib, packet);
+    }
+
+    @Override
     public Optional<IpAddress> primaryAddress(String dev, IpFamily family) {
         return primaryAddresses(dev, family).stream().findFirst().map(InterfaceAddress::address);
     }

@@ -77,6 +77,22 @@ class TunnelTiesTest {
     }
 
     @Test
+    void aReceivedIpInIpFrameIsTakenByTheTunnelDeviceNotASocket() {
+        CapturedPacket outer = frame(8, "eth0", Direction.IN, Frames.ipv4(PEER, NODE, 4, innerSyn(42)));
+        CapturedPacket inner = frame(9, "tunl0", Direction.IN, innerSyn(42));
+        assertTrue(TunnelTies.decapsulatedDetail(outer, inner).endsWith("which the node delivered to its tunnel device;"
+                + " received on tunl0"), TunnelTies.decapsulatedDetail(outer, inner));
+        assertTrue(TunnelTies.failedDetail(outer, io.pktpath.core.trace.Disposition.DROPPED_BY_RULE).contains(
+                "before the node's tunnel device got it"), TunnelTies.failedDetail(outer,
+                io.pktpath.core.trace.Disposition.DROPPED_BY_RULE));
+        CapturedPacket vxlan = outer(8, Direction.IN, PEER, NODE, innerSyn(0));
+        assertTrue(TunnelTies.failedDetail(vxlan, io.pktpath.core.trace.Disposition.DROPPED_BY_RULE).contains(
+                "before the node's tunnel socket got it"));
+        assertTrue(TunnelTies.decapsulatedDetail(vxlan, frame(10, "flannel.1", Direction.IN, innerSyn(0)))
+                .contains("delivered to its tunnel socket"));
+    }
+
+    @Test
     void anOutboundTunnelFrameCarriesTheLatestMatchingFrameSentOnATunnelDevice() {
         TunnelTies ties = new TunnelTies();
         CapturedPacket inner = frame(4, "flannel.1", Direction.OUT, innerSyn(23586));
