@@ -337,6 +337,17 @@ docker_nft_load() {
   if [ "$PKP_IPV6" = 1 ]; then load_rules6 "$WORK/rules.raw"; fi
 }
 
+# docker_nft_after: the end of a docker-nftables* scenario's traffic: trace and capture stopped, the state after, the
+# ruleset with Docker's counters (`nft [-j] -a list ruleset` into nft-ruleset.txt and nft-ruleset.json) and the probe
+# log (b_keep_probes of lib-extra.sh) kept.
+docker_nft_after() {
+  stop_trace; stop_capture
+  snapshot_state after
+  nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
+  nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
+  b_keep_probes
+}
+
 # zero_counters: iptables -Z on every table present (and ip6tables for IPv6 scenarios).
 zero_counters() {
   local t

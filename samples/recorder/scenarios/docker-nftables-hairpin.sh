@@ -64,11 +64,7 @@ b_probe node tcp 127.0.0.1 8080 - 42006 3; sleep 0.3        # the host to localh
 b_probe web tcp "$UPLINK_IP" 9000 - 42007 3; sleep 0.3      # web's egress: MASQUERADE
 b_probe up tcp 172.17.0.2 80 - 42008 2; sleep 0.3           # the uplink straight at web's address: DROP DIRECT ACCESS
 b_probe app tcp 172.17.0.3 80 - 42009 2; sleep 0.3          # app to cli across networks: DROP DIRECT ACCESS
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"
@@ -111,7 +107,8 @@ ctk "localhost" "src=127.0.0.1 dst=127.0.0.1 sport=42006 dport=8080 src=172.17.0
 WIF=$(grep '^POD_WEB_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
 CIF=$(grep '^POD_CLI_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
 AIF=$(grep '^POD_APP_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
-f_hp_in=$(b_expect_frames "web's hairpin SYNs in" "$WIF +In +IP 172\.17\.0\.2\.4200[12] > ($NODE_IP|172\.17\.0\.1)\.8080: Flags \[S\]" 2)
+# In when docker0 took web's port's MAC (a bridge takes its ports' lowest), P (to another host) when it took cli's
+f_hp_in=$(b_expect_frames "web's hairpin SYNs in" "$WIF +(In|P) +IP 172\.17\.0\.2\.4200[12] > ($NODE_IP|172\.17\.0\.1)\.8080: Flags \[S\]" 2)
 f_hp_out=$(b_expect_frames "web's hairpin SYNs back out on its own port" "$WIF +Out +IP 172\.17\.0\.1\.[0-9]+ > 172\.17\.0\.2\.80: Flags \[S\]" 4)
 f_cli=$(b_expect_frames "cli's SYN to web, source kept" "$WIF +Out +IP 172\.17\.0\.3\.42003 > 172\.17\.0\.2\.80: Flags \[S\]" 1)
 f_lo=$(b_expect_frames "the node's localhost SYN leaves on web's port" "$WIF +Out +IP 172\.17\.0\.1\.[0-9]+ > 172\.17\.0\.2\.80: Flags \[S\]" 4)

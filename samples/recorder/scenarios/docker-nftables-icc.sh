@@ -51,11 +51,7 @@ b_probe web tcp 172.17.0.3 80 - 42002 2; sleep 0.3          # web -> cli on the 
 b_probe cli tcp "$NODE_IP" 8080 - 42003 3; sleep 0.3        # cli to the host's published port: no DNAT, docker-proxy's
 b_probe web tcp "$UPLINK_IP" 9000 - 42004 3; sleep 0.3      # web's egress: OUTGOING, MASQUERADE
 b_probe cli tcp "$UPLINK_IP" 9000 - 42005 3; sleep 0.3      # cli's egress
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"

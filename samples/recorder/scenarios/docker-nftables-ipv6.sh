@@ -129,11 +129,7 @@ probe6 node "$NODE_IP6" 8080 43005 3; sleep 0.3                     # the host t
 probe6 node ::1 8080 43006 2; sleep 0.3                             # ::1 skipped by ip6 daddr != ::1 (docker-proxy's)
 probe6 up "$NODE_LL%eth0" 8080 43007 2; sleep 0.3                   # link-local: skipped by ip6 saddr != fe80::/10
 probe6 web "$NODE_IP6" 8080 43008 2; sleep 0.3                      # web to its host port: iifname != "$BR" skips the DNAT
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"

@@ -60,11 +60,7 @@ b_probe up tcp "$NODE_IP" 8080 - 42004 3; sleep 0.3        # a remote client to 
 b_probe up tcp 127.0.0.1 8080 - 42005 2; sleep 0.3         # a remote client's SYN to 127.0.0.1: DROP REMOTE LOOPBACK
 b_probe up tcp 172.17.0.2 80 - 42006 2; sleep 0.3          # the uplink straight at web's address: DROP DIRECT ACCESS
 b_probe web tcp "$UPLINK_IP" 9000 - 42007 3; sleep 0.3     # web's egress: MASQUERADE
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"

@@ -69,11 +69,7 @@ b_probe up tcp 172.21.0.2 80 - 43003 2; sleep 0.3           # into the internal 
 b_probe api tcp 172.21.0.2 80 - 43004 2; sleep 0.3          # from the routed network into it: INTERNAL NETWORK INGRESS
 ip -n pkp-dkri-db route add "$UPLINK_IP/32" via 172.21.0.1  # db (NET_ADMIN) routes itself out of its network
 b_probe db tcp "$UPLINK_IP" 9000 - 43005 2; sleep 0.3       # out of the internal network: INTERNAL NETWORK EGRESS
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 grep -v '^PING\|^$' "$WORK/ping.txt" > "$BUNDLE/ping.txt" || true
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)

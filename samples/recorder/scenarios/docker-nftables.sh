@@ -54,11 +54,7 @@ b_probe node tcp "$NODE_IP" 8080 - 43007 3; sleep 0.3       # the host to its ow
 b_probe node tcp 127.0.0.1 8080 - 43008 2; sleep 0.3        # localhost: skipped by daddr != 127.0.0.0/8 (docker-proxy's)
 b_probe web tcp "$NODE_IP" 8080 - 43009 2; sleep 0.3        # web to its host port: iifname docker0 skips the DNAT
 b_probe node tcp 172.17.0.2 80 - 43010 3; sleep 0.3         # the host straight at web (not PREROUTING: allowed)
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"
