@@ -239,6 +239,115 @@ load_rules6() {
   nsx "$NODE_NS" ip6tables -t raw -I OUTPUT 1 -j TRACE
 }
 
+# ---------------------------------------------------------------- Docker 29's nftables firewall backend
+# The docker-nftables* scenarios write `table ip|ip6 docker-bridges` in the shape of moby's
+# daemon/libnetwork/drivers/bridge/internal/nftabler (its TestNftabler golden files), every rule with a counter.
+
+# docker_nft_chain NAME [RULES...]: a regular chain of the table, each argument one rule or several on their own lines
+# (empty arguments add nothing), after a blank line.
+docker_nft_chain() {
+  local name="$1" rules; shift
+  printf '\n\tchain %s {\n' "$name"
+  for rules in "$@"; do [ -n "$rules" ] && printf '%s\n' "$rules" | sed 's/^/\t\t/'; done
+  printf '\t}\n'
+}
+
+# docker_nft_table FAMILY USERLAND_PROXY BRIDGES PREROUTING_AND_OUTPUT RAW: the opening of `table FAMILY docker-bridges`
+# (nftabler.go): the four ifname verdict maps jumping to the chains of each bridge in BRIDGES (space separated; none
+# leaves them empty), the base chains filter-FORWARD, nat-OUTPUT (USERLAND_PROXY `on` skips loopback destinations, `off`
+# does not: hairpin NAT; nft 1.0.6 refuses `priority dstnat` on the output hook, so -100), nat-POSTROUTING and
+# nat-PREROUTING, then nat-prerouting-and-output holding the rules PREROUTING_AND_OUTPUT and raw-PREROUTING holding RAW
+# (one rule a line). The caller adds each network's chains (docker_nft_network) and the table's closing brace.
+docker_nft_table() {
+  local fam="$1" proxy="$2" bridges="$3" dnat="$4" raw="$5" map br first skip
+  case "$fam:$proxy" in
+    ip:on) skip='ip daddr != 127.0.0.0/8 ' ;; ip6:on) skip='ip6 daddr != ::1 ' ;; ip:off|ip6:off) skip='' ;;
+    *) die "docker_nft_table: family $fam, userland-proxy $proxy" ;;
+  esac
+  printf 'table %s docker-bridges {\n' "$fam"
+  for map in filter-forward-in filter-forward-out nat-postrouting-in nat-postrouting-out; do
+    [ "$map" = filter-forward-in ] || printf '\n'
+    printf '\tmap %s-jumps {\n\t\ttype ifname : verdict\n' "$map"
+    first=1
+    for br in $bridges; do
+      if [ "$first" = 1 ]; then printf '\t\telements = { '; first=0; else printf ',\n\t\t\t     '; fi
+      printf '"%s" : jump %s__%s' "$br" "$map" "$br"
+    done
+    [ "$first" = 1 ] || printf ' }\n'
+    printf '\t}\n'
+  done
+  docker_nft_chain filter-FORWARD 'type filter hook forward priority filter; policy accept;' \
+    'oifname vmap @filter-forward-in-jumps' 'iifname vmap @filter-forward-out-jumps'
+  docker_nft_chain nat-OUTPUT 'type nat hook output priority -100; policy accept;' \
+    "${skip}fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output"
+  docker_nft_chain nat-POSTROUTING 'type nat hook postrouting priority srcnat; policy accept;' \
+    'iifname vmap @nat-postrouting-out-jumps' 'oifname vmap @nat-postrouting-in-jumps'
+  docker_nft_chain nat-PREROUTING 'type nat hook prerouting priority dstnat; policy accept;' \
+    'fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output'
+  docker_nft_chain nat-prerouting-and-output "$dnat"
+  docker_nft_chain raw-PREROUTING 'type filter hook prerouting priority raw; policy accept;' "$raw"
+}
+
+# docker_nft_direct FAMILY ADDRESS BRIDGE: raw-PREROUTING's rule for one endpoint (endpoint.go): a packet for the
+# container's ADDRESS that does not come from its BRIDGE is dropped.
+docker_nft_direct() {
+  printf '%s daddr %s iifname != "%s" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"\n' "$1" "$2" "$3"
+}
+
+# docker_nft_network BRIDGE IN OUT NAT_IN NAT_OUT: the four chains of one network (network.go): filter-forward-in__BRIDGE
+# and filter-forward-out__BRIDGE, each `ct state established,related counter accept` then IN / OUT, and
+# nat-postrouting-in__BRIDGE and nat-postrouting-out__BRIDGE holding NAT_IN / NAT_OUT (one rule a line, empty for none).
+docker_nft_network() {
+  local ct='ct state established,related counter packets 0 bytes 0 accept'
+  docker_nft_chain "filter-forward-in__$1" "$ct" "$2"
+  docker_nft_chain "filter-forward-out__$1" "$ct" "$3"
+  docker_nft_chain "nat-postrouting-in__$1" "$4"
+  docker_nft_chain "nat-postrouting-out__$1" "$5"
+}
+
+# docker_nft_bridge BRIDGE SADDR PUBLISHED [NAT_IN [ICC [GATEWAY_MODE]]]: docker_nft_network for a NAT network: containers
+# of the bridge may talk to each other (`iifname BRIDGE counter ICC comment "ICC"`, ICC accept unless given drop:
+# --icc=false), the accepts of PUBLISHED ports (port.go), then `counter drop comment "UNPUBLISHED PORT DROP"`, or with
+# GATEWAY_MODE nat-unprotected (gateway_mode_ipv4=nat-unprotected; no per-port accepts then) `counter accept comment
+# "UNPROTECTED"`; all egress accepted ("OUTGOING"); NAT_IN in nat-postrouting-in; egress from SADDR (`ip saddr
+# 172.17.0.0/16`) leaving by another device masqueraded.
+docker_nft_bridge() {
+  local br="$1" saddr="$2" published="$3" nat_in="${4:-}" icc="${5:-accept}" final
+  case "${6:-nat}" in
+    nat) final='counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"' ;;
+    nat-unprotected) final='counter packets 0 bytes 0 accept comment "UNPROTECTED"' ;;
+    *) die "docker_nft_bridge: gateway mode $6" ;;
+  esac
+  docker_nft_network "$br" "iifname \"$br\" counter packets 0 bytes 0 $icc comment \"ICC\"${published:+
+$published}
+$final" 'counter packets 0 bytes 0 accept comment "OUTGOING"' "$nat_in" \
+    "oifname != \"$br\" $saddr counter packets 0 bytes 0 masquerade comment \"MASQUERADE\""
+}
+
+# docker_nft_load FILE: Docker's tables in FILE loaded (b_nft_load of lib-extra.sh: kept as nft-input.txt), then iptables'
+# empty raw table (kept as rules-input.txt) with its TRACE rules, and ip6tables' too in an IPv6 scenario. iptables comes
+# after Docker's table: of two hooks of the same priority (raw, -300) the kernel runs the one registered last first
+# (nf_hook_entries_grow inserts before an equal priority), so raw's TRACE rule runs before Docker's raw-PREROUTING and
+# the packets DROP DIRECT ACCESS drops are traced too. iptables holds nothing of Docker's.
+docker_nft_load() {
+  b_nft_load "$1"
+  printf '*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' > "$WORK/rules.raw"
+  cp "$WORK/rules.raw" "$BUNDLE/rules-input.txt"
+  load_rules "$WORK/rules.raw"
+  if [ "$PKP_IPV6" = 1 ]; then load_rules6 "$WORK/rules.raw"; fi
+}
+
+# docker_nft_after: the end of a docker-nftables* scenario's traffic: trace and capture stopped, the state after, the
+# ruleset with Docker's counters (`nft [-j] -a list ruleset` into nft-ruleset.txt and nft-ruleset.json) and the probe
+# log (b_keep_probes of lib-extra.sh) kept.
+docker_nft_after() {
+  stop_trace; stop_capture
+  snapshot_state after
+  nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
+  nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
+  b_keep_probes
+}
+
 # zero_counters: iptables -Z on every table present (and ip6tables for IPv6 scenarios).
 zero_counters() {
   local t
@@ -769,6 +878,10 @@ ns_frames() { nsx "$(resolve_ns "$1")" tcpdump -r "$BUNDLE/$2" -n -# -tt 2>/dev/
 
 # tr_n PATTERN: how many lines of the bundle's nft-trace.txt (`nft monitor trace`) match the extended regex PATTERN.
 tr_n() { grep -cE -- "$1" "$BUNDLE/nft-trace.txt" || true; }
+
+# nft_count TEXT: the packet counter of the first rule of the bundle's nft-ruleset.txt (`nft -a list ruleset` after the
+# traffic) whose line holds TEXT (a fixed string); empty when no rule does.
+nft_count() { grep -F -- "$1" "$BUNDLE/nft-ruleset.txt" | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1; }
 
 # nft_decisions "FAMILY TABLE CHAIN" STYLE: the chain's decision for each traced packet, one line each in trace order,
 # from the bundle's nft-trace.txt: the packet, then the rule that ended its walk of the chain or of a chain of the

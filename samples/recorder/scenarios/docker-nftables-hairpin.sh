@@ -29,163 +29,23 @@ add_bridge_pod app 172.19.0.2/16 172.19.0.1 "$BR2" hairpin
 # would count them) are over before Docker's table is loaded, so its counters count the capture's packets only.
 sleep 3
 
-cat > "$WORK/docker.nft" <<N
-table ip docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-in__docker0,
-			     "$BR2" : jump filter-forward-in__$BR2 }
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-out__docker0,
-			     "$BR2" : jump filter-forward-out__$BR2 }
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-in__docker0,
-			     "$BR2" : jump nat-postrouting-in__$BR2 }
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-out__docker0,
-			     "$BR2" : jump nat-postrouting-out__$BR2 }
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-		tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-		ip daddr 172.17.0.2 iifname != "docker0" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-		ip daddr 172.17.0.3 iifname != "docker0" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-		ip daddr 172.19.0.2 iifname != "$BR2" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-	}
-
-	chain filter-forward-in__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "docker0" counter packets 0 bytes 0 accept comment "ICC"
-		ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__docker0 {
-		fib saddr type local counter packets 0 bytes 0 masquerade comment "MASQUERADE FROM HOST"
-		ip saddr 172.17.0.2 ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 masquerade comment "MASQ TO OWN PORT"
-	}
-
-	chain nat-postrouting-out__docker0 {
-		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-
-	chain filter-forward-in__$BR2 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "$BR2" counter packets 0 bytes 0 accept comment "ICC"
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__$BR2 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__$BR2 {
-		fib saddr type local counter packets 0 bytes 0 masquerade comment "MASQUERADE FROM HOST"
-	}
-
-	chain nat-postrouting-out__$BR2 {
-		oifname != "$BR2" ip saddr 172.19.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-}
-table ip6 docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-	}
-}
-N
-b_nft_load "$WORK/docker.nft"
-# iptables after Docker's table, so that raw's TRACE rule runs before Docker's raw-PREROUTING at the same priority (as
-# in docker-nftables.sh). iptables holds nothing of Docker's.
-cat > "$WORK/rules.v4" <<'R'
-*raw
-:PREROUTING ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+# userland-proxy off: nat-OUTPUT without the loopback skip, the DNAT rule without `iifname != "docker0"`, each
+# network's nat-postrouting-in__ masquerading the host's own connections and a container's to its own published port.
+FROM_HOST='fib saddr type local counter packets 0 bytes 0 masquerade comment "MASQUERADE FROM HOST"'
+{
+  docker_nft_table ip off "docker0 $BR2" \
+    'tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"' \
+    "$(docker_nft_direct ip 172.17.0.2 docker0; docker_nft_direct ip 172.17.0.3 docker0
+       docker_nft_direct ip 172.19.0.2 "$BR2")"
+  docker_nft_bridge docker0 'ip saddr 172.17.0.0/16' 'ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept' \
+    "$FROM_HOST
+ip saddr 172.17.0.2 ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 masquerade comment \"MASQ TO OWN PORT\""
+  docker_nft_bridge "$BR2" 'ip saddr 172.19.0.0/16' '' "$FROM_HOST"
+  echo '}'
+  docker_nft_table ip6 off '' '' ''
+  echo '}'
+} > "$WORK/docker.nft"
+docker_nft_load "$WORK/docker.nft"
 
 b_serve web tcp 80 50
 b_serve up tcp 9000 50
@@ -204,11 +64,7 @@ b_probe node tcp 127.0.0.1 8080 - 42006 3; sleep 0.3        # the host to localh
 b_probe web tcp "$UPLINK_IP" 9000 - 42007 3; sleep 0.3      # web's egress: MASQUERADE
 b_probe up tcp 172.17.0.2 80 - 42008 2; sleep 0.3           # the uplink straight at web's address: DROP DIRECT ACCESS
 b_probe app tcp 172.17.0.3 80 - 42009 2; sleep 0.3          # app to cli across networks: DROP DIRECT ACCESS
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"
@@ -224,16 +80,14 @@ ck "localhost DNATed and masqueraded" "\[node\] tcp 127.0.0.1:8080 from 127.0.0.
 ck "web's egress masqueraded" "tcp $UPLINK_IP:9000 from 172.17.0.2:42007 result=connected reply='up port 9000 saw $NODE_IP:"
 [ "$(grep -c 'result=timeout' "$P")" = 2 ] || b_fail "the two direct-access probes did not both time out"
 grep -q 'table ip docker-bridges' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks docker-bridges"
-NT="$BUNDLE/nft-trace.txt"
-tn() { grep -cE -- "$1" "$NT" || true; }
-n_dnat=$(tn 'ip docker-bridges nat-prerouting-and-output rule tcp dport 8080 .*dnat to 172.17.0.2:80 .*\(verdict accept\)')
-n_own=$(tn 'ip docker-bridges nat-postrouting-in__docker0 rule .*MASQ TO OWN PORT.*\(verdict accept\)')
-n_host=$(tn 'ip docker-bridges nat-postrouting-in__docker0 rule fib saddr type local .*MASQUERADE FROM HOST.*\(verdict accept\)')
-n_masq=$(tn 'ip docker-bridges nat-postrouting-out__\S+ rule oifname != .* masquerade comment "MASQUERADE" \(verdict accept\)')
-n_icc=$(tn 'ip docker-bridges filter-forward-in__docker0 rule iifname "docker0" .*comment "ICC" \(verdict accept\)')
-n_pub=$(tn 'ip docker-bridges filter-forward-in__docker0 rule ip daddr 172.17.0.2 tcp dport 80 .*\(verdict accept\)')
-n_out=$(tn 'ip docker-bridges nat-OUTPUT rule fib daddr type local .*jump nat-prerouting-and-output')
-n_raw=$(tn 'ip docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdict drop\)')
+n_dnat=$(tr_n 'ip docker-bridges nat-prerouting-and-output rule tcp dport 8080 .*dnat to 172.17.0.2:80 .*\(verdict accept\)')
+n_own=$(tr_n 'ip docker-bridges nat-postrouting-in__docker0 rule .*MASQ TO OWN PORT.*\(verdict accept\)')
+n_host=$(tr_n 'ip docker-bridges nat-postrouting-in__docker0 rule fib saddr type local .*MASQUERADE FROM HOST.*\(verdict accept\)')
+n_masq=$(tr_n 'ip docker-bridges nat-postrouting-out__\S+ rule oifname != .* masquerade comment "MASQUERADE" \(verdict accept\)')
+n_icc=$(tr_n 'ip docker-bridges filter-forward-in__docker0 rule iifname "docker0" .*comment "ICC" \(verdict accept\)')
+n_pub=$(tr_n 'ip docker-bridges filter-forward-in__docker0 rule ip daddr 172.17.0.2 tcp dport 80 .*\(verdict accept\)')
+n_out=$(tr_n 'ip docker-bridges nat-OUTPUT rule fib daddr type local .*jump nat-prerouting-and-output')
+n_raw=$(tr_n 'ip docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdict drop\)')
 [ "$n_dnat" = 8 ] || b_fail "DNAT rule traced $n_dnat times (2 uplink, 2 web, cli, app, the node's 2)"
 [ "$n_own" = 2 ] || b_fail "MASQ TO OWN PORT traced $n_own times"
 [ "$n_host" = 2 ] || b_fail "MASQUERADE FROM HOST traced $n_host times"
@@ -242,9 +96,8 @@ n_raw=$(tn 'ip docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdic
 [ "$n_pub" = 3 ] || b_fail "published-port accept traced $n_pub times (2 uplink, app)"
 [ "$n_out" = 2 ] || b_fail "nat-OUTPUT jump traced $n_out times"
 [ "$n_raw" -ge 2 ] || b_fail "DROP DIRECT ACCESS traced $n_raw times"
-cnt() { grep -F -- "$1" "$BUNDLE/nft-ruleset.txt" | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1; }
-[ "$(cnt 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
-[ "$(cnt 'MASQ TO OWN PORT')" = "$n_own" ] || b_fail "MASQ TO OWN PORT counter vs trace"
+[ "$(nft_count 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
+[ "$(nft_count 'MASQ TO OWN PORT')" = "$n_own" ] || b_fail "MASQ TO OWN PORT counter vs trace"
 CT="$BUNDLE/conntrack-L.txt"
 ctk() { grep -qE -- "$2" "$CT" || b_fail "conntrack: $1"; }
 ctk "web's hairpin" "src=172.17.0.2 dst=$NODE_IP sport=42001 dport=8080 src=172.17.0.2 dst=172.17.0.1 sport=80 "
@@ -254,7 +107,8 @@ ctk "localhost" "src=127.0.0.1 dst=127.0.0.1 sport=42006 dport=8080 src=172.17.0
 WIF=$(grep '^POD_WEB_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
 CIF=$(grep '^POD_CLI_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
 AIF=$(grep '^POD_APP_HOSTIF=' "$BUNDLE/scenario.env" | cut -d= -f2)
-f_hp_in=$(b_expect_frames "web's hairpin SYNs in" "$WIF +In +IP 172\.17\.0\.2\.4200[12] > ($NODE_IP|172\.17\.0\.1)\.8080: Flags \[S\]" 2)
+# In when docker0 took web's port's MAC (a bridge takes its ports' lowest), P (to another host) when it took cli's
+f_hp_in=$(b_expect_frames "web's hairpin SYNs in" "$WIF +(In|P) +IP 172\.17\.0\.2\.4200[12] > ($NODE_IP|172\.17\.0\.1)\.8080: Flags \[S\]" 2)
 f_hp_out=$(b_expect_frames "web's hairpin SYNs back out on its own port" "$WIF +Out +IP 172\.17\.0\.1\.[0-9]+ > 172\.17\.0\.2\.80: Flags \[S\]" 4)
 f_cli=$(b_expect_frames "cli's SYN to web, source kept" "$WIF +Out +IP 172\.17\.0\.3\.42003 > 172\.17\.0\.2\.80: Flags \[S\]" 1)
 f_lo=$(b_expect_frames "the node's localhost SYN leaves on web's port" "$WIF +Out +IP 172\.17\.0\.1\.[0-9]+ > 172\.17\.0\.2\.80: Flags \[S\]" 4)

@@ -22,138 +22,18 @@ add_bridge_pod web 172.17.0.2/16 172.17.0.1 docker0
 add_bridge_pod cli 172.17.0.3/16 172.17.0.1 docker0
 sleep 3
 
-cat > "$WORK/docker.nft" <<N
-table ip docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-in__docker0 }
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-out__docker0 }
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-in__docker0 }
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-out__docker0 }
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip daddr != 127.0.0.0/8 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-		iifname != "docker0" tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-		ip daddr 172.17.0.2 iifname != "docker0" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-		ip daddr 172.17.0.3 iifname != "docker0" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-	}
-
-	chain filter-forward-in__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "docker0" counter packets 0 bytes 0 drop comment "ICC"
-		ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__docker0 {
-	}
-
-	chain nat-postrouting-out__docker0 {
-		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-}
-table ip6 docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip6 daddr != ::1 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-	}
-}
-N
-b_nft_load "$WORK/docker.nft"
-# iptables after Docker's table: of two hooks of the same priority (raw, -300) the kernel runs the one registered last
-# first (nf_hook_entries_grow inserts before an equal priority), so raw's TRACE rule runs before Docker's raw-PREROUTING
-# and the packets DROP DIRECT ACCESS drops are traced too. iptables holds nothing of Docker's.
-cat > "$WORK/rules.v4" <<'R'
-*raw
-:PREROUTING ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+{
+  docker_nft_table ip on docker0 \
+    'iifname != "docker0" tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"' \
+    "$(docker_nft_direct ip 172.17.0.2 docker0; docker_nft_direct ip 172.17.0.3 docker0)"
+  # --icc=false: the ICC rule drops, before the published port's accept
+  docker_nft_bridge docker0 'ip saddr 172.17.0.0/16' 'ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept' \
+    '' drop
+  echo '}'
+  docker_nft_table ip6 on '' '' ''
+  echo '}'
+} > "$WORK/docker.nft"
+docker_nft_load "$WORK/docker.nft"
 
 
 b_serve web tcp 80 40
@@ -171,11 +51,7 @@ b_probe web tcp 172.17.0.3 80 - 42002 2; sleep 0.3          # web -> cli on the 
 b_probe cli tcp "$NODE_IP" 8080 - 42003 3; sleep 0.3        # cli to the host's published port: no DNAT, docker-proxy's
 b_probe web tcp "$UPLINK_IP" 9000 - 42004 3; sleep 0.3      # web's egress: OUTGOING, MASQUERADE
 b_probe cli tcp "$UPLINK_IP" 9000 - 42005 3; sleep 0.3      # cli's egress
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"
@@ -188,21 +64,18 @@ ck "cli to the host's port answered by the host" "\[cli\] tcp $NODE_IP:8080 from
 ck "web's egress masqueraded" "\[web\] tcp $UPLINK_IP:9000 from 172.17.0.2:42004 result=connected reply='up port 9000 saw $NODE_IP:"
 ck "cli's egress masqueraded" "\[cli\] tcp $UPLINK_IP:9000 from 172.17.0.3:42005 result=connected reply='up port 9000 saw $NODE_IP:"
 grep -q 'table ip docker-bridges' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks docker-bridges"
-NT="$BUNDLE/nft-trace.txt"
-tn() { grep -cE -- "$1" "$NT" || true; }
-n_dnat=$(tn 'ip docker-bridges nat-prerouting-and-output rule iifname != "docker0" tcp dport 8080 .*dnat to 172.17.0.2:80 .*\(verdict accept\)')
-n_icc=$(tn 'ip docker-bridges filter-forward-in__docker0 rule iifname "docker0" .*comment "ICC" \(verdict drop\)')
-n_pub=$(tn 'ip docker-bridges filter-forward-in__docker0 rule ip daddr 172.17.0.2 tcp dport 80 .*\(verdict accept\)')
-n_masq=$(tn 'ip docker-bridges nat-postrouting-out__docker0 rule oifname != .* masquerade comment "MASQUERADE" \(verdict accept\)')
-n_outg=$(tn 'ip docker-bridges filter-forward-out__docker0 rule .*comment "OUTGOING" \(verdict accept\)')
+n_dnat=$(tr_n 'ip docker-bridges nat-prerouting-and-output rule iifname != "docker0" tcp dport 8080 .*dnat to 172.17.0.2:80 .*\(verdict accept\)')
+n_icc=$(tr_n 'ip docker-bridges filter-forward-in__docker0 rule iifname "docker0" .*comment "ICC" \(verdict drop\)')
+n_pub=$(tr_n 'ip docker-bridges filter-forward-in__docker0 rule ip daddr 172.17.0.2 tcp dport 80 .*\(verdict accept\)')
+n_masq=$(tr_n 'ip docker-bridges nat-postrouting-out__docker0 rule oifname != .* masquerade comment "MASQUERADE" \(verdict accept\)')
+n_outg=$(tr_n 'ip docker-bridges filter-forward-out__docker0 rule .*comment "OUTGOING" \(verdict accept\)')
 [ "$n_dnat" = 2 ] || b_fail "DNAT rule traced $n_dnat times (the uplink's two)"
 [ "$n_pub" = 2 ] || b_fail "published-port accept traced $n_pub times"
 [ "$n_icc" -ge 4 ] || b_fail "ICC drop traced $n_icc times (two SYNs and their retransmissions)"
 [ "$n_masq" = 2 ] || b_fail "MASQUERADE traced $n_masq times (web's and cli's egress)"
 [ "$n_outg" = 2 ] || b_fail "OUTGOING traced $n_outg times"
-cnt() { grep -F -- "$1" "$BUNDLE/nft-ruleset.txt" | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1; }
-[ "$(cnt 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
-[ "$(cnt 'comment "ICC"')" = "$n_icc" ] || b_fail "ICC counter vs trace"
+[ "$(nft_count 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
+[ "$(nft_count 'comment "ICC"')" = "$n_icc" ] || b_fail "ICC counter vs trace"
 CT="$BUNDLE/conntrack-L.txt"
 ctk() { grep -qE -- "$2" "$CT" || b_fail "conntrack: $1"; }
 ctk "the uplink's DNAT" "src=$UPLINK_IP dst=$NODE_IP sport=41001 dport=8080 src=172.17.0.2 dst=$UPLINK_IP sport=80 dport=41001 "

@@ -32,184 +32,20 @@ sleep 3
 NODE_LL=$(ip -n "$NODE_NS" -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1)
 [ -n "$NODE_LL" ] || b_fail "no link-local address on the node's eth0"
 
-cat > "$WORK/docker.nft" <<N
-table ip docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-in__docker0,
-			     "$BR" : jump filter-forward-in__$BR }
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-out__docker0,
-			     "$BR" : jump filter-forward-out__$BR }
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-in__docker0,
-			     "$BR" : jump nat-postrouting-in__$BR }
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-out__docker0,
-			     "$BR" : jump nat-postrouting-out__$BR }
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip daddr != 127.0.0.0/8 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-		iifname != "$BR" tcp dport 8080 counter packets 0 bytes 0 dnat to 172.19.0.2:80 comment "DNAT"
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-		ip daddr 172.19.0.2 iifname != "$BR" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-	}
-
-	chain filter-forward-in__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "docker0" counter packets 0 bytes 0 accept comment "ICC"
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__docker0 {
-	}
-
-	chain nat-postrouting-out__docker0 {
-		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-
-	chain filter-forward-in__$BR {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "$BR" counter packets 0 bytes 0 accept comment "ICC"
-		ip daddr 172.19.0.2 tcp dport 80 counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__$BR {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__$BR {
-	}
-
-	chain nat-postrouting-out__$BR {
-		oifname != "$BR" ip saddr 172.19.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-}
-table ip6 docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "$BR" : jump filter-forward-in__$BR }
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "$BR" : jump filter-forward-out__$BR }
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "$BR" : jump nat-postrouting-in__$BR }
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "$BR" : jump nat-postrouting-out__$BR }
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip6 daddr != ::1 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-		iifname != "$BR" ip6 saddr != fe80::/10 tcp dport 8080 counter packets 0 bytes 0 dnat to [$WEB6]:80 comment "DNAT"
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-		ip6 daddr $WEB6 iifname != "$BR" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-	}
-
-	chain filter-forward-in__$BR {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "$BR" counter packets 0 bytes 0 accept comment "ICC"
-		ip6 daddr $WEB6 tcp dport 80 counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__$BR {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__$BR {
-	}
-
-	chain nat-postrouting-out__$BR {
-		oifname != "$BR" ip6 saddr $NET6::/64 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-}
-N
-b_nft_load "$WORK/docker.nft"
-# iptables and ip6tables after Docker's tables, so that raw's TRACE rules run before Docker's raw-PREROUTING at the same
-# priority (as in docker-nftables.sh). Neither holds anything of Docker's.
-cat > "$WORK/rules.raw" <<'R'
-*raw
-:PREROUTING ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.raw" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.raw"
-load_rules6 "$WORK/rules.raw"
+{
+  docker_nft_table ip on "docker0 $BR" \
+    "iifname != \"$BR\" tcp dport 8080 counter packets 0 bytes 0 dnat to 172.19.0.2:80 comment \"DNAT\"" \
+    "$(docker_nft_direct ip 172.19.0.2 "$BR")"
+  docker_nft_bridge docker0 'ip saddr 172.17.0.0/16' ''
+  docker_nft_bridge "$BR" 'ip saddr 172.19.0.0/16' 'ip daddr 172.19.0.2 tcp dport 80 counter packets 0 bytes 0 accept'
+  echo '}'
+  docker_nft_table ip6 on "$BR" \
+    "iifname != \"$BR\" ip6 saddr != fe80::/10 tcp dport 8080 counter packets 0 bytes 0 dnat to [$WEB6]:80 comment \"DNAT\"" \
+    "$(docker_nft_direct ip6 "$WEB6" "$BR")"
+  docker_nft_bridge "$BR" "ip6 saddr $NET6::/64" "ip6 daddr $WEB6 tcp dport 80 counter packets 0 bytes 0 accept"
+  echo '}'
+} > "$WORK/docker.nft"
+docker_nft_load "$WORK/docker.nft"   # ip6tables' TRACE rules too (pkp_init ... ipv6)
 
 # A TCP probe and server for IPv6 (lib-extra.sh's b_probe and b_serve are IPv4 only), in the same output format.
 PY6="$(cat <<'PY'
@@ -293,11 +129,7 @@ probe6 node "$NODE_IP6" 8080 43005 3; sleep 0.3                     # the host t
 probe6 node ::1 8080 43006 2; sleep 0.3                             # ::1 skipped by ip6 daddr != ::1 (docker-proxy's)
 probe6 up "$NODE_LL%eth0" 8080 43007 2; sleep 0.3                   # link-local: skipped by ip6 saddr != fe80::/10
 probe6 web "$NODE_IP6" 8080 43008 2; sleep 0.3                      # web to its host port: iifname != "$BR" skips the DNAT
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"
@@ -312,17 +144,15 @@ ck "the host to its IPv6 published port" "tcp \[$NODE_IP6\]:8080 from \[$NODE_IP
 ck "::1 not DNATed" "tcp \[::1\]:8080 result=ECONNREFUSED"
 ck "link-local not DNATed" "\[up\] tcp \[$NODE_LL%eth0\]:8080 result=ECONNREFUSED"
 ck "web to its host port not DNATed" "\[web\] tcp \[$NODE_IP6\]:8080 result=ECONNREFUSED"
-NT="$BUNDLE/nft-trace.txt"
-tn() { grep -cE -- "$1" "$NT" || true; }
-n_dnat6=$(tn "ip6 docker-bridges nat-prerouting-and-output rule .*dnat to \[$WEB6\]:80 .*\(verdict accept\)")
-n_dnat4=$(tn 'ip docker-bridges nat-prerouting-and-output rule .*dnat to 172.19.0.2:80 .*\(verdict accept\)')
-n_pub6=$(tn "ip6 docker-bridges filter-forward-in__$BR rule ip6 daddr $WEB6 tcp dport 80 .*\(verdict accept\)")
-n_masq6=$(tn "ip6 docker-bridges nat-postrouting-out__$BR rule .*masquerade comment \"MASQUERADE\" \(verdict accept\)")
-n_masq4=$(tn "ip docker-bridges nat-postrouting-out__$BR rule .*masquerade comment \"MASQUERADE\" \(verdict accept\)")
-n_raw6=$(tn 'ip6 docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdict drop\)')
-n_unpub6=$(tn "ip6 docker-bridges filter-forward-in__$BR rule .*UNPUBLISHED PORT DROP.*\(verdict drop\)")
-n_out6=$(tn 'ip6 docker-bridges nat-OUTPUT rule ip6 daddr != ::1 fib daddr type local .*jump nat-prerouting-and-output')
-n_pre6=$(tn 'ip6 docker-bridges nat-PREROUTING rule fib daddr type local .*jump nat-prerouting-and-output')
+n_dnat6=$(tr_n "ip6 docker-bridges nat-prerouting-and-output rule .*dnat to \[$WEB6\]:80 .*\(verdict accept\)")
+n_dnat4=$(tr_n 'ip docker-bridges nat-prerouting-and-output rule .*dnat to 172.19.0.2:80 .*\(verdict accept\)')
+n_pub6=$(tr_n "ip6 docker-bridges filter-forward-in__$BR rule ip6 daddr $WEB6 tcp dport 80 .*\(verdict accept\)")
+n_masq6=$(tr_n "ip6 docker-bridges nat-postrouting-out__$BR rule .*masquerade comment \"MASQUERADE\" \(verdict accept\)")
+n_masq4=$(tr_n "ip docker-bridges nat-postrouting-out__$BR rule .*masquerade comment \"MASQUERADE\" \(verdict accept\)")
+n_raw6=$(tr_n 'ip6 docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdict drop\)')
+n_unpub6=$(tr_n "ip6 docker-bridges filter-forward-in__$BR rule .*UNPUBLISHED PORT DROP.*\(verdict drop\)")
+n_out6=$(tr_n 'ip6 docker-bridges nat-OUTPUT rule ip6 daddr != ::1 fib daddr type local .*jump nat-prerouting-and-output')
+n_pre6=$(tr_n 'ip6 docker-bridges nat-PREROUTING rule fib daddr type local .*jump nat-prerouting-and-output')
 [ "$n_dnat6" = 3 ] || b_fail "ip6 DNAT traced $n_dnat6 times (2 uplink, the node's)"
 [ "$n_dnat4" = 1 ] || b_fail "ip DNAT traced $n_dnat4 times"
 [ "$n_pub6" = 2 ] || b_fail "ip6 published-port accept traced $n_pub6 times"
@@ -330,9 +160,8 @@ n_pre6=$(tn 'ip6 docker-bridges nat-PREROUTING rule fib daddr type local .*jump 
 [ "$n_raw6" -ge 1 ] || b_fail "ip6 DROP DIRECT ACCESS traced $n_raw6 times"
 [ "$n_unpub6" -ge 1 ] || b_fail "ip6 UNPUBLISHED PORT DROP traced $n_unpub6 times"
 [ "$n_out6" = 1 ] || b_fail "ip6 nat-OUTPUT jump traced $n_out6 times (the node's to $NODE_IP6; ::1 skipped)"
-cnt() { grep -F -- "$1" "$BUNDLE/nft-ruleset.txt" | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1; }
-[ "$(cnt "dnat to [$WEB6]:80")" = "$n_dnat6" ] || b_fail "ip6 DNAT counter vs trace"
-[ "$(cnt "ip6 daddr $WEB6 iifname != \"$BR\"")" = "$n_raw6" ] || b_fail "ip6 raw counter vs trace"
+[ "$(nft_count "dnat to [$WEB6]:80")" = "$n_dnat6" ] || b_fail "ip6 DNAT counter vs trace"
+[ "$(nft_count "ip6 daddr $WEB6 iifname != \"$BR\"")" = "$n_raw6" ] || b_fail "ip6 raw counter vs trace"
 CT="$BUNDLE/conntrack-L.txt"
 ctk() { grep -qE -- "$2" "$CT" || b_fail "conntrack: $1"; }
 ctk "IPv6 DNAT" "src=$UPLINK_IP6 dst=$NODE_IP6 sport=41101 dport=8080 src=$WEB6 dst=$UPLINK_IP6 sport=80 dport=41101 "

@@ -30,139 +30,22 @@ ip -n "$UPLINK_NS" route get 127.0.0.1 | grep -q "via $NODE_IP dev eth0" || b_fa
 # The bridge's own IGMP reports (MASQUERADE FROM HOST would count them) are over before Docker's table is loaded.
 sleep 3
 
-cat > "$WORK/docker.nft" <<N
-table ip docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-in__docker0 }
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-out__docker0 }
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-in__docker0 }
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-out__docker0 }
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-		ip daddr 127.0.0.1 tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-		ip daddr 172.17.0.2 iifname != "docker0" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-		iifname != "lo" ip daddr 127.0.0.1 tcp dport 8080 counter packets 0 bytes 0 drop comment "DROP REMOTE LOOPBACK"
-	}
-
-	chain filter-forward-in__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "docker0" counter packets 0 bytes 0 accept comment "ICC"
-		ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__docker0 {
-		fib saddr type local counter packets 0 bytes 0 masquerade comment "MASQUERADE FROM HOST"
-		ip saddr 172.17.0.2 ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 masquerade comment "MASQ TO OWN PORT"
-	}
-
-	chain nat-postrouting-out__docker0 {
-		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-}
-table ip6 docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-	}
-}
-N
-b_nft_load "$WORK/docker.nft"
-# iptables after Docker's table, so that raw's TRACE rule runs before Docker's raw-PREROUTING at the same priority (as
-# in docker-nftables.sh). iptables holds nothing of Docker's.
-cat > "$WORK/rules.v4" <<'R'
-*raw
-:PREROUTING ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+# userland-proxy off (nat-OUTPUT without the loopback skip, nat-postrouting-in__docker0's MASQUERADE FROM HOST and MASQ
+# TO OWN PORT) and the port published on 127.0.0.1 only: the DNAT rule matches that address, and raw-PREROUTING drops
+# it from any device but lo after DROP DIRECT ACCESS.
+{
+  docker_nft_table ip off docker0 \
+    'ip daddr 127.0.0.1 tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"' \
+    "$(docker_nft_direct ip 172.17.0.2 docker0)
+iifname != \"lo\" ip daddr 127.0.0.1 tcp dport 8080 counter packets 0 bytes 0 drop comment \"DROP REMOTE LOOPBACK\""
+  docker_nft_bridge docker0 'ip saddr 172.17.0.0/16' 'ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept' \
+    'fib saddr type local counter packets 0 bytes 0 masquerade comment "MASQUERADE FROM HOST"
+ip saddr 172.17.0.2 ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 masquerade comment "MASQ TO OWN PORT"'
+  echo '}'
+  docker_nft_table ip6 off '' '' ''
+  echo '}'
+} > "$WORK/docker.nft"
+docker_nft_load "$WORK/docker.nft"
 
 b_serve web tcp 80 40
 b_serve up tcp 9000 40
@@ -177,11 +60,7 @@ b_probe up tcp "$NODE_IP" 8080 - 42004 3; sleep 0.3        # a remote client to 
 b_probe up tcp 127.0.0.1 8080 - 42005 2; sleep 0.3         # a remote client's SYN to 127.0.0.1: DROP REMOTE LOOPBACK
 b_probe up tcp 172.17.0.2 80 - 42006 2; sleep 0.3          # the uplink straight at web's address: DROP DIRECT ACCESS
 b_probe web tcp "$UPLINK_IP" 9000 - 42007 3; sleep 0.3     # web's egress: MASQUERADE
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"
@@ -194,15 +73,13 @@ ck "the remote loopback SYN unanswered" "\[up\] tcp 127.0.0.1:8080 result=timeou
 ck "direct access unanswered" "\[up\] tcp 172.17.0.2:80 result=timeout"
 ck "web's egress masqueraded" "tcp $UPLINK_IP:9000 from 172.17.0.2:42007 result=connected reply='up port 9000 saw $NODE_IP:"
 grep -q 'table ip docker-bridges' "$BUNDLE/nft-ruleset.txt" || b_fail "nft-ruleset.txt lacks docker-bridges"
-NT="$BUNDLE/nft-trace.txt"
-tn() { grep -cE -- "$1" "$NT" || true; }
-n_dnat=$(tn 'ip docker-bridges nat-prerouting-and-output rule ip daddr 127.0.0.1 tcp dport 8080 .*dnat to 172.17.0.2:80 .*\(verdict accept\)')
-n_host=$(tn 'ip docker-bridges nat-postrouting-in__docker0 rule fib saddr type local .*MASQUERADE FROM HOST.*\(verdict accept\)')
-n_masq=$(tn 'ip docker-bridges nat-postrouting-out__docker0 rule oifname != .* masquerade comment "MASQUERADE" \(verdict accept\)')
-n_out=$(tn 'ip docker-bridges nat-OUTPUT rule fib daddr type local .*jump nat-prerouting-and-output')
-n_pre=$(tn 'ip docker-bridges nat-PREROUTING rule fib daddr type local .*jump nat-prerouting-and-output')
-n_lo=$(tn 'ip docker-bridges raw-PREROUTING rule .*DROP REMOTE LOOPBACK.*\(verdict drop\)')
-n_raw=$(tn 'ip docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdict drop\)')
+n_dnat=$(tr_n 'ip docker-bridges nat-prerouting-and-output rule ip daddr 127.0.0.1 tcp dport 8080 .*dnat to 172.17.0.2:80 .*\(verdict accept\)')
+n_host=$(tr_n 'ip docker-bridges nat-postrouting-in__docker0 rule fib saddr type local .*MASQUERADE FROM HOST.*\(verdict accept\)')
+n_masq=$(tr_n 'ip docker-bridges nat-postrouting-out__docker0 rule oifname != .* masquerade comment "MASQUERADE" \(verdict accept\)')
+n_out=$(tr_n 'ip docker-bridges nat-OUTPUT rule fib daddr type local .*jump nat-prerouting-and-output')
+n_pre=$(tr_n 'ip docker-bridges nat-PREROUTING rule fib daddr type local .*jump nat-prerouting-and-output')
+n_lo=$(tr_n 'ip docker-bridges raw-PREROUTING rule .*DROP REMOTE LOOPBACK.*\(verdict drop\)')
+n_raw=$(tr_n 'ip docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdict drop\)')
 [ "$n_dnat" = 2 ] || b_fail "DNAT rule traced $n_dnat times (the node's two to 127.0.0.1)"
 [ "$n_host" = 2 ] || b_fail "MASQUERADE FROM HOST traced $n_host times"
 [ "$n_masq" = 1 ] || b_fail "MASQUERADE traced $n_masq times (web's egress)"
@@ -210,9 +87,8 @@ n_raw=$(tn 'ip docker-bridges raw-PREROUTING rule .*DROP DIRECT ACCESS.*\(verdic
 [ "$n_pre" = 1 ] || b_fail "nat-PREROUTING jump traced $n_pre times (the remote client's SYN to the node's address)"
 [ "$n_lo" -ge 2 ] || b_fail "DROP REMOTE LOOPBACK traced $n_lo times (a SYN and its retransmission at least)"
 [ "$n_raw" -ge 2 ] || b_fail "DROP DIRECT ACCESS traced $n_raw times"
-cnt() { grep -F -- "$1" "$BUNDLE/nft-ruleset.txt" | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1; }
-[ "$(cnt 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
-[ "$(cnt 'DROP REMOTE LOOPBACK')" = "$n_lo" ] || b_fail "DROP REMOTE LOOPBACK counter vs trace"
+[ "$(nft_count 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
+[ "$(nft_count 'DROP REMOTE LOOPBACK')" = "$n_lo" ] || b_fail "DROP REMOTE LOOPBACK counter vs trace"
 CT="$BUNDLE/conntrack-L.txt"
 ctk() { grep -qE -- "$2" "$CT" || b_fail "conntrack: $1"; }
 ctk "localhost" "src=127.0.0.1 dst=127.0.0.1 sport=42001 dport=8080 src=172.17.0.2 dst=172.17.0.1 sport=80 "

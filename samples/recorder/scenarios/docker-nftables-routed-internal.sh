@@ -31,177 +31,24 @@ for c in db cache; do ip -n "pkp-dkri-$c" route del default; done
 # The bridges' own IGMP reports (sent when their ports come up) are over before Docker's table is loaded.
 sleep 3
 
-cat > "$WORK/docker.nft" <<N
-table ip docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-in__docker0,
-			     "$RB" : jump filter-forward-in__$RB,
-			     "$IB" : jump filter-forward-in__$IB }
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-out__docker0,
-			     "$RB" : jump filter-forward-out__$RB,
-			     "$IB" : jump filter-forward-out__$IB }
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-in__docker0,
-			     "$RB" : jump nat-postrouting-in__$RB,
-			     "$IB" : jump nat-postrouting-in__$IB }
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-out__docker0,
-			     "$RB" : jump nat-postrouting-out__$RB,
-			     "$IB" : jump nat-postrouting-out__$IB }
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip daddr != 127.0.0.0/8 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-	}
-
-	chain filter-forward-in__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "docker0" counter packets 0 bytes 0 accept comment "ICC"
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__docker0 {
-	}
-
-	chain nat-postrouting-out__docker0 {
-		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-
-	chain filter-forward-in__$RB {
-		ct state established,related counter packets 0 bytes 0 accept
-		ip protocol icmp counter packets 0 bytes 0 accept comment "ICMP"
-		iifname "$RB" counter packets 0 bytes 0 accept comment "ICC"
-		ip daddr 172.20.0.2 tcp dport 80 counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__$RB {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__$RB {
-	}
-
-	chain nat-postrouting-out__$RB {
-	}
-
-	chain filter-forward-in__$IB {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname != "$IB" counter packets 0 bytes 0 drop comment "INTERNAL NETWORK INGRESS"
-		counter packets 0 bytes 0 accept comment "ICC"
-	}
-
-	chain filter-forward-out__$IB {
-		ct state established,related counter packets 0 bytes 0 accept
-		oifname != "$IB" counter packets 0 bytes 0 drop comment "INTERNAL NETWORK EGRESS"
-	}
-
-	chain nat-postrouting-in__$IB {
-	}
-
-	chain nat-postrouting-out__$IB {
-	}
-}
-table ip6 docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip6 daddr != ::1 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-	}
-}
-N
-b_nft_load "$WORK/docker.nft"
-# iptables after Docker's table, so that raw's TRACE rule runs before Docker's raw-PREROUTING at the same priority (as
-# in docker-nftables.sh). iptables holds nothing of Docker's.
-cat > "$WORK/rules.v4" <<'R'
-*raw
-:PREROUTING ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+{
+  docker_nft_table ip on "docker0 $RB $IB" '' ''
+  docker_nft_bridge docker0 'ip saddr 172.17.0.0/16' ''
+  # gateway mode routed: ICMP accepted, the published port's accept with no DNAT, no masquerade
+  docker_nft_network "$RB" "ip protocol icmp counter packets 0 bytes 0 accept comment \"ICMP\"
+iifname \"$RB\" counter packets 0 bytes 0 accept comment \"ICC\"
+ip daddr 172.20.0.2 tcp dport 80 counter packets 0 bytes 0 accept
+counter packets 0 bytes 0 drop comment \"UNPUBLISHED PORT DROP\"" \
+    'counter packets 0 bytes 0 accept comment "OUTGOING"' '' ''
+  # internal: nothing in from another device, nothing out to one
+  docker_nft_network "$IB" "iifname != \"$IB\" counter packets 0 bytes 0 drop comment \"INTERNAL NETWORK INGRESS\"
+counter packets 0 bytes 0 accept comment \"ICC\"" \
+    "oifname != \"$IB\" counter packets 0 bytes 0 drop comment \"INTERNAL NETWORK EGRESS\"" '' ''
+  echo '}'
+  docker_nft_table ip6 on '' '' ''
+  echo '}'
+} > "$WORK/docker.nft"
+docker_nft_load "$WORK/docker.nft"
 
 b_serve api tcp 80 50
 b_serve db tcp 80 50
@@ -222,11 +69,7 @@ b_probe up tcp 172.21.0.2 80 - 43003 2; sleep 0.3           # into the internal 
 b_probe api tcp 172.21.0.2 80 - 43004 2; sleep 0.3          # from the routed network into it: INTERNAL NETWORK INGRESS
 ip -n pkp-dkri-db route add "$UPLINK_IP/32" via 172.21.0.1  # db (NET_ADMIN) routes itself out of its network
 b_probe db tcp "$UPLINK_IP" 9000 - 43005 2; sleep 0.3       # out of the internal network: INTERNAL NETWORK EGRESS
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 grep -v '^PING\|^$' "$WORK/ping.txt" > "$BUNDLE/ping.txt" || true
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
@@ -238,16 +81,14 @@ ck "routed egress not masqueraded" "tcp $UPLINK_IP:9000 from 172.20.0.2:43001 re
 ck "internal ICC" "tcp 172.21.0.3:80 from 172.21.0.2:43002 result=connected reply='cache port 80 saw 172.21.0.2:43002'"
 [ "$(grep -c 'result=timeout' "$P")" = 4 ] || b_fail "the unpublished, ingress and egress probes did not all time out"
 grep -q ' 2 received' "$BUNDLE/ping.txt" || b_fail "the uplink's pings to api were not answered: $(cat "$BUNDLE/ping.txt")"
-NT="$BUNDLE/nft-trace.txt"
-tn() { grep -cE -- "$1" "$NT" || true; }
-n_port=$(tn "ip docker-bridges filter-forward-in__$RB rule ip daddr 172.20.0.2 tcp dport 80 .*\(verdict accept\)")
-n_icmp=$(tn "ip docker-bridges filter-forward-in__$RB rule ip protocol icmp .*comment \"ICMP\" \(verdict accept\)")
-n_unpub=$(tn "ip docker-bridges filter-forward-in__$RB rule .*UNPUBLISHED PORT DROP.*\(verdict drop\)")
-n_out=$(tn "ip docker-bridges filter-forward-out__$RB rule .*comment \"OUTGOING\" \(verdict accept\)")
-n_icc=$(tn "ip docker-bridges filter-forward-in__$IB rule .*comment \"ICC\" \(verdict accept\)")
-n_ing=$(tn "ip docker-bridges filter-forward-in__$IB rule iifname != \"$IB\" .*INTERNAL NETWORK INGRESS.*\(verdict drop\)")
-n_egr=$(tn "ip docker-bridges filter-forward-out__$IB rule oifname != \"$IB\" .*INTERNAL NETWORK EGRESS.*\(verdict drop\)")
-n_masq=$(tn 'masquerade')
+n_port=$(tr_n "ip docker-bridges filter-forward-in__$RB rule ip daddr 172.20.0.2 tcp dport 80 .*\(verdict accept\)")
+n_icmp=$(tr_n "ip docker-bridges filter-forward-in__$RB rule ip protocol icmp .*comment \"ICMP\" \(verdict accept\)")
+n_unpub=$(tr_n "ip docker-bridges filter-forward-in__$RB rule .*UNPUBLISHED PORT DROP.*\(verdict drop\)")
+n_out=$(tr_n "ip docker-bridges filter-forward-out__$RB rule .*comment \"OUTGOING\" \(verdict accept\)")
+n_icc=$(tr_n "ip docker-bridges filter-forward-in__$IB rule .*comment \"ICC\" \(verdict accept\)")
+n_ing=$(tr_n "ip docker-bridges filter-forward-in__$IB rule iifname != \"$IB\" .*INTERNAL NETWORK INGRESS.*\(verdict drop\)")
+n_egr=$(tr_n "ip docker-bridges filter-forward-out__$IB rule oifname != \"$IB\" .*INTERNAL NETWORK EGRESS.*\(verdict drop\)")
+n_masq=$(tr_n 'masquerade')
 [ "$n_port" = 2 ] || b_fail "routed port accept traced $n_port times"
 [ "$n_icmp" = 1 ] || b_fail "ICMP accept traced $n_icmp times (the first echo request; the second is of the same connection)"
 [ "$n_unpub" -ge 1 ] || b_fail "UNPUBLISHED PORT DROP traced $n_unpub times"
@@ -256,9 +97,8 @@ n_masq=$(tn 'masquerade')
 [ "$n_ing" -ge 2 ] || b_fail "INTERNAL NETWORK INGRESS traced $n_ing times"
 [ "$n_egr" -ge 1 ] || b_fail "INTERNAL NETWORK EGRESS traced $n_egr times"
 [ "$n_masq" = 0 ] || b_fail "a masquerade was traced"
-cnt() { grep -F -- "$1" "$BUNDLE/nft-ruleset.txt" | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1; }
-[ "$(cnt 'INTERNAL NETWORK INGRESS')" = "$n_ing" ] || b_fail "INTERNAL NETWORK INGRESS counter vs trace"
-[ "$(cnt 'INTERNAL NETWORK EGRESS')" = "$n_egr" ] || b_fail "INTERNAL NETWORK EGRESS counter vs trace"
+[ "$(nft_count 'INTERNAL NETWORK INGRESS')" = "$n_ing" ] || b_fail "INTERNAL NETWORK INGRESS counter vs trace"
+[ "$(nft_count 'INTERNAL NETWORK EGRESS')" = "$n_egr" ] || b_fail "INTERNAL NETWORK EGRESS counter vs trace"
 CT="$BUNDLE/conntrack-L.txt"
 grep -qE "src=$UPLINK_IP dst=172.20.0.2 sport=41001 dport=80 src=172.20.0.2 dst=$UPLINK_IP sport=80 dport=41001 " "$CT" \
   || b_fail "conntrack: the routed connection NATed"

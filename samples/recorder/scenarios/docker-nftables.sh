@@ -23,160 +23,17 @@ make_bridge "$BR2" 172.19.0.1/16
 add_bridge_pod web 172.17.0.2/16 172.17.0.1 docker0
 add_bridge_pod app 172.19.0.2/16 172.19.0.1 "$BR2"
 
-cat > "$WORK/docker.nft" <<N
-table ip docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-in__docker0,
-			     "$BR2" : jump filter-forward-in__$BR2 }
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump filter-forward-out__docker0,
-			     "$BR2" : jump filter-forward-out__$BR2 }
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-in__docker0,
-			     "$BR2" : jump nat-postrouting-in__$BR2 }
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "docker0" : jump nat-postrouting-out__docker0,
-			     "$BR2" : jump nat-postrouting-out__$BR2 }
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip daddr != 127.0.0.0/8 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-		iifname != "docker0" tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-		ip daddr 172.17.0.2 iifname != "docker0" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-		ip daddr 172.19.0.2 iifname != "$BR2" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"
-	}
-
-	chain filter-forward-in__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "docker0" counter packets 0 bytes 0 accept comment "ICC"
-		ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__docker0 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__docker0 {
-	}
-
-	chain nat-postrouting-out__docker0 {
-		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-
-	chain filter-forward-in__$BR2 {
-		ct state established,related counter packets 0 bytes 0 accept
-		iifname "$BR2" counter packets 0 bytes 0 accept comment "ICC"
-		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
-	}
-
-	chain filter-forward-out__$BR2 {
-		ct state established,related counter packets 0 bytes 0 accept
-		counter packets 0 bytes 0 accept comment "OUTGOING"
-	}
-
-	chain nat-postrouting-in__$BR2 {
-	}
-
-	chain nat-postrouting-out__$BR2 {
-		oifname != "$BR2" ip saddr 172.19.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
-	}
-}
-table ip6 docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-	}
-
-	map filter-forward-out-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-	}
-
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-	}
-
-	chain filter-FORWARD {
-		type filter hook forward priority filter; policy accept;
-		oifname vmap @filter-forward-in-jumps
-		iifname vmap @filter-forward-out-jumps
-	}
-
-	chain nat-OUTPUT {
-		type nat hook output priority -100; policy accept;
-		ip6 daddr != ::1 fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-POSTROUTING {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname vmap @nat-postrouting-out-jumps
-		oifname vmap @nat-postrouting-in-jumps
-	}
-
-	chain nat-PREROUTING {
-		type nat hook prerouting priority dstnat; policy accept;
-		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
-	}
-
-	chain nat-prerouting-and-output {
-	}
-
-	chain raw-PREROUTING {
-		type filter hook prerouting priority raw; policy accept;
-	}
-}
-N
-b_nft_load "$WORK/docker.nft"
-# iptables after Docker's table: of two hooks of the same priority (raw, -300) the kernel runs the one registered last
-# first (nf_hook_entries_grow inserts before an equal priority), so raw's TRACE rule runs before Docker's raw-PREROUTING
-# and the packets DROP DIRECT ACCESS drops are traced too. iptables holds nothing of Docker's.
-cat > "$WORK/rules.v4" <<'R'
-*raw
-:PREROUTING ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-COMMIT
-R
-cp "$WORK/rules.v4" "$BUNDLE/rules-input.txt"
-load_rules "$WORK/rules.v4"
+{
+  docker_nft_table ip on "docker0 $BR2" \
+    'iifname != "docker0" tcp dport 8080 counter packets 0 bytes 0 dnat to 172.17.0.2:80 comment "DNAT"' \
+    "$(docker_nft_direct ip 172.17.0.2 docker0; docker_nft_direct ip 172.19.0.2 "$BR2")"
+  docker_nft_bridge docker0 'ip saddr 172.17.0.0/16' 'ip daddr 172.17.0.2 tcp dport 80 counter packets 0 bytes 0 accept'
+  docker_nft_bridge "$BR2" 'ip saddr 172.19.0.0/16' ''
+  echo '}'
+  docker_nft_table ip6 on '' '' ''
+  echo '}'
+} > "$WORK/docker.nft"
+docker_nft_load "$WORK/docker.nft"
 
 
 b_serve web tcp 80 50
@@ -197,11 +54,7 @@ b_probe node tcp "$NODE_IP" 8080 - 43007 3; sleep 0.3       # the host to its ow
 b_probe node tcp 127.0.0.1 8080 - 43008 2; sleep 0.3        # localhost: skipped by daddr != 127.0.0.0/8 (docker-proxy's)
 b_probe web tcp "$NODE_IP" 8080 - 43009 2; sleep 0.3        # web to its host port: iifname docker0 skips the DNAT
 b_probe node tcp 172.17.0.2 80 - 43010 3; sleep 0.3         # the host straight at web (not PREROUTING: allowed)
-stop_trace; stop_capture
-snapshot_state after
-nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
-nsx "$NODE_NS" nft -j -a list ruleset > "$BUNDLE/nft-ruleset.json"
-b_keep_probes
+docker_nft_after
 
 # ---- facts from the recording (each one checked; the script fails if the kernel disagreed)
 P="$WORK/probes.txt"
@@ -232,11 +85,10 @@ n_pre=$(tr_n 'ip docker-bridges nat-PREROUTING rule fib daddr type local .*jump 
 [ "$n_unpub" -ge 1 ] || b_fail "UNPUBLISHED PORT DROP traced $n_unpub times"
 [ "$n_masq" = 2 ] || b_fail "masquerade traced $n_masq times"
 [ "$n_out" = 1 ] || b_fail "nat-OUTPUT jump traced $n_out times"
-cnt() { grep -F -- "$1" "$BUNDLE/nft-ruleset.txt" | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1; }
-[ "$(cnt 'ip daddr 172.17.0.2 iifname != "docker0"')" = "$n_raw1" ] || b_fail "raw counter vs trace"
-[ "$(cnt "ip daddr 172.19.0.2 iifname != \"$BR2\"")" = "$n_raw2" ] || b_fail "raw counter (2) vs trace"
-[ "$(cnt 'UNPUBLISHED PORT DROP')" = "$n_unpub" ] || b_fail "unpublished-port counter vs trace"
-[ "$(cnt 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
+[ "$(nft_count 'ip daddr 172.17.0.2 iifname != "docker0"')" = "$n_raw1" ] || b_fail "raw counter vs trace"
+[ "$(nft_count "ip daddr 172.19.0.2 iifname != \"$BR2\"")" = "$n_raw2" ] || b_fail "raw counter (2) vs trace"
+[ "$(nft_count 'UNPUBLISHED PORT DROP')" = "$n_unpub" ] || b_fail "unpublished-port counter vs trace"
+[ "$(nft_count 'dnat to 172.17.0.2:80')" = "$n_dnat" ] || b_fail "DNAT counter vs trace"
 for c in 41001 41002 41003; do
   grep -qE "src=$UPLINK_IP dst=$NODE_IP sport=$c dport=8080 src=172.17.0.2 dst=$UPLINK_IP sport=80 dport=$c " \
     "$BUNDLE/conntrack-L.txt" || b_fail "published ct $c"

@@ -70,7 +70,11 @@ class OneInterfaceCaptureTest {
                     41L, 42L),
             // web's neighbour solicitation for its gateway (multicast): the bridge floods it and hands it to its IP stack;
             // the whole capture replays the bridge's copy (delivered), web's port alone the flooding
-            "docker-nftables-ipv6 5", List.of(16L));
+            "docker-nftables-ipv6 5", List.of(16L),
+            // docker-nftables-unprotected's br-7b2e4d91c0a6: app's connection to web :81, masqueraded to 172.19.0.1 by
+            // docker0's MASQUERADE; the PREROUTING br_netfilter ran on web's port un-NATed web's replies, so the
+            // bridge's copies of them carry 172.17.0.2 and only web's port shows what web sent
+            "docker-nftables-unprotected 4", List.of(54L, 55L, 56L, 57L, 58L, 59L, 60L, 61L, 62L));
 
     /**
      * Frames the capture of one interface without the bundle's {@code conntrack -L} fails where the whole capture
@@ -88,7 +92,10 @@ class OneInterfaceCaptureTest {
             // br_netfilter's PREROUTING did on the port (ONLY_ELSEWHERE): with or without the dump, the bridge alone
             // replays them as new packets to the containers' addresses, which DROP DIRECT ACCESS drops
             "docker-nftables-hairpin 3", List.of(27L, 30L, 31L, 33L, 35L),
-            "docker-nftables-hairpin 4", List.of(3L, 5L, 6L, 9L, 11L));
+            "docker-nftables-hairpin 4", List.of(3L, 5L, 6L, 9L, 11L),
+            // the same for docker-nftables-unprotected's bridge: web's replies to app's masqueraded connection, as the
+            // bridge holds them (to 172.17.0.2), replayed as new packets to app's address, which DROP DIRECT ACCESS drops
+            "docker-nftables-unprotected 4", List.of(54L, 57L, 58L, 60L, 62L));
 
     /**
      * Frames the capture of one interface leaves out (not replayed) where the whole capture ties them to a packet replayed
