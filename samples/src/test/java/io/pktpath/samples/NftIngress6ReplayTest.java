@@ -176,6 +176,34 @@ class NftIngress6ReplayTest {
     }
 
     @Test
+    void theFlowTheInetChainAcceptsGoesOnToPreroutingWhereConntrackTracksIt() throws IOException {
+        List<String> lines = traceLines();
+        // the kernel: the SYN to 8081 accepted by the inet chain, then the netdev chain, raw PREROUTING and INPUT's
+        // NEW rule under the same trace id
+        String syn = lines.stream().filter(l -> l.contains(" inet pkp_ig6 ing packet: ") && l.contains(" tcp dport 8081 ")
+                && l.contains("tcp flags == syn ")).map(l -> l.split(" ")[2]).findFirst().orElseThrow();
+        List<String> where = lines.stream().filter(l -> l.startsWith("trace id " + syn + " ") && !l.contains(" packet: "))
+                .map(l -> l.replaceAll("^trace id \\S+ (\\S+ \\S+ \\S+) .*", "$1")).distinct().toList();
+        assertEquals(List.of("inet pkp_ig6 ing", "netdev pkp_nd6 ing", "ip6 raw PREROUTING", "ip6 filter INPUT"), where);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("trace id " + syn + " ip6 filter INPUT rule ct state new ")));
+        // the replay: the flow's packets from the uplink, each accepted at ingress, then NEW and ESTABLISHED in conntrack
+        List<PacketTrace> flow = traces().stream().filter(t -> t.packet().dir().equals("in") && t.packet().dport() == 8081)
+                .toList();
+        assertTrue(flow.size() >= 4, flow.toString());
+        List<io.pktpath.core.trace.CtState> states = new ArrayList<>();
+        for (PacketTrace t : flow) {
+            assertEquals(Disposition.DELIVERED_LOCALLY, t.disposition(), t.reason());
+            assertTrue(t.path().stream().anyMatch(s -> s instanceof RuleStep r && r.hook() == Hook.INGRESS
+                    && r.rule().text().contains("tcp dport 8081") && r.verdict().kind().name().equals("ACCEPT")));
+            t.path().stream().filter(s -> s instanceof io.pktpath.core.trace.ConntrackStep)
+                    .map(s -> ((io.pktpath.core.trace.ConntrackStep) s).state()).forEach(states::add);
+        }
+        assertEquals(io.pktpath.core.trace.CtState.NEW, states.get(0));
+        assertTrue(states.subList(1, states.size()).stream().allMatch(st -> st == io.pktpath.core.trace.CtState.ESTABLISHED),
+                states.toString());
+    }
+
+    @Test
     void theKernelsVerdictsAndCountersAreThoseOfTheReplay() throws IOException {
         VerifyReport report = Verifier.verify(DIR);
         assertEquals(report.kernelPackets(), report.compared(), report.text());
