@@ -187,6 +187,12 @@ final class Defragmenter {
         return d;
     }
 
+    /** The nf_defrag queue a fragment frame belongs to, as text: family, protocol, addresses and identification. */
+    static String queueOf(CapturedPacket cp) {
+        Packet p = cp.packet().get();
+        return p.family() + " " + p.proto() + " " + p.src() + " " + p.dst() + " " + cp.fragment().get().id();
+    }
+
     /** Two fragment frames of one nf_defrag queue: family, protocol, addresses and identification. */
     private static boolean sameQueue(CapturedPacket a, CapturedPacket b) {
         if (b.fragment().isEmpty() || b.packet().isEmpty()) {
@@ -250,8 +256,12 @@ final class Defragmenter {
         return new Reassembled(datagram, fragments, original.largestFragment());
     }
 
-    /** The trace of a fragment frame that does not replay its datagram: held, dropped with its queue, or not replayed. */
-    static PacketTrace partTrace(CapturedPacket cp, Datagram d, List<String> notes) {
+    /**
+     * The trace of a fragment frame that does not replay its datagram: held, dropped with its queue, or not replayed;
+     * {@code ingress} is its walk of the ingress chains that let it through to nf_defrag (empty when it walked none).
+     */
+    static PacketTrace partTrace(CapturedPacket cp, Datagram d, List<String> notes,
+                                 List<io.pktpath.core.trace.TraceStep> ingress) {
         List<Long> others = new ArrayList<>();
         for (Long f : d.frames()) {
             if (f != cp.frame()) {
@@ -300,7 +310,8 @@ final class Defragmenter {
                         + " part): not replayed alone, since the hooks saw only the whole datagram";
             }
         }
-        return new PacketTrace(cp.summary(), FrameRole.FRAGMENT, List.of(), disposition, reason, Optional.empty(),
+        return new PacketTrace(cp.summary(), FrameRole.FRAGMENT, List.copyOf(ingress), disposition,
+                ingress.isEmpty() ? reason : "let through by the ingress chains; " + reason, Optional.empty(),
                 Optional.empty(), correlated, List.of(), List.of(), notes, 0);
     }
 

@@ -265,6 +265,29 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
+    public boolean walksIngress(Packet packet) {
+        return natives != null && !natives.ingressAt(packet.family(), packet.inIface(), packet.physIn()).isEmpty();
+    }
+
+    @Override
+    public PathRun fragmentIngress(Packet fragment, ChoiceOracle oracle, boolean collectMisses) {
+        RunState s = new RunState(fragment, oracle, collectMisses);
+        seedOnce(fragment.timeNanos());
+        if (ingress(s)) {
+            s.end(Disposition.HELD_FOR_REASSEMBLY, "let through by the ingress chains, then held by nf_defrag (before"
+                    + " raw PREROUTING) for reassembly");
+        }
+        return finish(s);
+    }
+
+    @Override
+    public PathRun reassembledIngress(Packet whole, Packet fragment, ChoiceOracle oracle, boolean collectMisses) {
+        RunState s = new RunState(whole, oracle, collectMisses);
+        s.ingressAs = fragment;
+        return received(s);
+    }
+
+    @Override
     public PathRun looped(Packet packet, PathRun sent, ChoiceOracle oracle, boolean collectMisses) {
         RunState s = new RunState(packet, oracle, collectMisses);
         Commit c = (Commit) sent.commitToken();
@@ -356,18 +379,25 @@ public final class KernelNodePath implements NodePath {
         List<String> tables = new ArrayList<>();
         slots.stream().map(NativeChains.Slot::table).filter(t -> !tables.contains(t)).forEach(tables::add);
         s.steps.add(new HookStep(Hook.INGRESS, tables));
+        // a reassembled datagram: the fragment that completed it walked the chains, before nf_defrag
+        Packet whole = s.ingressAs == null ? null : s.packet;
+        if (whole != null) {
+            s.packet = s.ingressAs;
+        }
+        boolean passed = true;
         for (NativeChains.Slot slot : slots) {
             io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
             TableResult r = natives.rules(p.family()).walkChain(Hook.INGRESS, slot.table(), slot.chain(), s.packet,
                     s.ct, ctx);
-            if (r.chainPresent() && !applied(s, Hook.INGRESS, r)) {
-                return false;
-            }
-            if (s.ended()) {
-                return false;
+            if (r.chainPresent() && !applied(s, Hook.INGRESS, r) || s.ended()) {
+                passed = false;
+                break;
             }
         }
-        return true;
+        if (whole != null) {
+            s.packet = s.packet.mark() == whole.mark() ? whole : whole.withMark(s.packet.mark());
+        }
+        return passed;
     }
 
     @Override

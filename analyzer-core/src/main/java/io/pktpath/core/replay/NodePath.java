@@ -18,6 +18,31 @@ public interface NodePath {
     PathRun ingress(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 
     /**
+     * Whether a received {@code packet} (its input device and family) walks native ingress chains: a fragment nf_defrag
+     * will hold then walks them alone first ({@link #fragmentIngress}).
+     */
+    default boolean walksIngress(Packet packet) {
+        return false;
+    }
+
+    /**
+     * A received fragment nf_defrag will hold, through the ingress chains only (they run before defragmentation, so each
+     * fragment walks them as it is: a non-first fragment has no transport header to match): dropped by a rule there, or
+     * {@code HELD_FOR_REASSEMBLY} when they let it through.
+     */
+    default PathRun fragmentIngress(Packet fragment, ChoiceOracle oracle, boolean collectMisses) {
+        throw new UnsupportedOperationException("no ingress chains");
+    }
+
+    /**
+     * The datagram {@code whole} that the received fragment {@code fragment} completed: the fragment walks the ingress
+     * chains (as {@link #fragmentIngress}), then the whole datagram goes on from PREROUTING as {@link #ingress}.
+     */
+    default PathRun reassembledIngress(Packet whole, Packet fragment, ChoiceOracle oracle, boolean collectMisses) {
+        return ingress(whole, oracle, collectMisses);
+    }
+
+    /**
      * A packet the node sent to itself over lo, received after {@code sent} (its run through OUTPUT and POSTROUTING):
      * it keeps the conntrack state it was sent with, so one untracked when sent is untracked when received.
      */

@@ -54,6 +54,22 @@ public final class ReplayLoop {
     private long tunnelMark;
     /** The reassembled datagram the frame being processed replays; null for a frame that is a whole packet. */
     private Defragmenter.Datagram reassembling;
+    /**
+     * The received fragment that completed {@link #reassembling} when it walked ingress chains (null otherwise): the
+     * datagram's replay starts with that fragment's walk of them.
+     */
+    private Packet completedBy;
+    /**
+     * The last fragment frame an ingress chain dropped, by its nf_defrag queue ({@link Defragmenter#queueOf}); the
+     * latest {@value #DROPPED_FRAGMENTS_KEPT} queues only.
+     */
+    private final Map<String, Long> droppedFragments = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > DROPPED_FRAGMENTS_KEPT;
+        }
+    };
+    private static final int DROPPED_FRAGMENTS_KEPT = 1024;
     private FrameGroups source;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
@@ -161,12 +177,38 @@ public final class ReplayLoop {
         }
         tieTunnel(cp);
         reassembling = null;
+        completedBy = null;
         if (cp.fragment().isPresent() && defragmented(cp, packet)) {
+            Packet fragment = cp.inbound() ? received(packet) : null;
+            List<BranchEnumerator.Branch<PathRun>> atIngress = null;
+            if (fragment != null && path.walksIngress(fragment)) {
+                // the ingress chains run before nf_defrag: each fragment walks them as it is, and one they drop
+                // never reaches the queue
+                boolean misses = options.missesFor(cp.frame());
+                Packet walked = fragment;
+                atIngress = branches(notes, oracle -> path.fragmentIngress(walked, oracle, misses));
+                if (atIngress.get(0).result().disposition() != Disposition.HELD_FOR_REASSEMBLY) {
+                    droppedFragments.put(Defragmenter.queueOf(cp), cp.frame());
+                    return replay(cp, FrameRole.INGRESS, notes, atIngress, fragment, false);
+                }
+            }
             Defragmenter.Datagram datagram = datagramOf(cp);
+            Long dropped = droppedFragments.get(Defragmenter.queueOf(cp));
+            if (dropped != null && datagram.replayedAt() == 0) {
+                notes.add("frame " + dropped + ", a fragment of the same datagram, was dropped by an ingress chain"
+                        + " before nf_defrag: the queue lacks it");
+            }
             if (datagram.replayedAt() != cp.frame()) {
-                return Defragmenter.partTrace(cp, datagram, notes);
+                if (atIngress == null) {
+                    return Defragmenter.partTrace(cp, datagram, notes, List.of());
+                }
+                PathRun held = atIngress.get(0).result();
+                path.commit(held, fragment);
+                notes.addAll(held.notes());
+                return Defragmenter.partTrace(cp, datagram, notes, held.steps());
             }
             reassembling = datagram;
+            completedBy = atIngress == null ? null : fragment;
             cp = Defragmenter.whole(datagram, cp);
             packet = cp.packet().get();
         }
@@ -248,10 +290,23 @@ public final class ReplayLoop {
                 at + options.lookaheadNanos());
     }
 
-    /** A frame ahead whose fragment nf_defrag would take: not on lo or a bridge port. */
+    /**
+     * A frame ahead whose fragment nf_defrag would take: not on lo or a bridge port, and not dropped by the ingress
+     * chains before it (their verdict read now, as the state stands at the datagram's first fragment).
+     */
     private boolean defragmentable(CapturedPacket later) {
         String iface = later.summary().iface();
-        return !iface.equals("lo") && interfaces.bridgeOf(iface).isEmpty();
+        if (iface.equals("lo") || interfaces.bridgeOf(iface).isPresent()) {
+            return false;
+        }
+        Packet fragment = received(later.packet().get());
+        return !path.walksIngress(fragment) || path.fragmentIngress(fragment, io.pktpath.core.engine.ChoiceOracle.FIRST, false).disposition()
+                == Disposition.HELD_FOR_REASSEMBLY;
+    }
+
+    /** A received frame's packet as the ingress chains see it: its input device, and a tunnel's mark. */
+    private Packet received(Packet packet) {
+        return tunnelMark == 0 ? asIngress(packet) : asIngress(packet).withMark(tunnelMark);
     }
 
     /**
@@ -315,7 +370,9 @@ public final class ReplayLoop {
                     seenLeaving);
         }
         path.openedBeforeCapture(input).ifPresent(notes::add);
-        return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.ingress(input, oracle, misses)), input,
+        Packet fragment = completedBy;
+        return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> fragment == null
+                ? path.ingress(input, oracle, misses) : path.reassembledIngress(input, fragment, oracle, misses)), input,
                 seenLeaving);
     }
 

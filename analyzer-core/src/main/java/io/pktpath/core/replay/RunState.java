@@ -58,6 +58,11 @@ final class RunState {
     int forwardedWithMtu = -1;
     /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
     int oracleAsked;
+    /**
+     * For a datagram nf_defrag reassembled, the fragment that completed it (null otherwise): that fragment, not the
+     * datagram, walked the ingress chains, which run before defragmentation.
+     */
+    Packet ingressAs;
     private WalkContext walkContext;
 
     RunState(Packet packet, ChoiceOracle oracle, boolean collectMisses) {

@@ -41,7 +41,18 @@ final class FrameTies {
         for (int i = 0; i < this.traces.size(); i++) {
             PacketSummary p = this.traces.get(i).datagram();
             byKey.computeIfAbsent(key(p.iface(), p.dir(), p.ipId(), p.length()), k -> new ArrayList<>()).add(i);
+            PacketSummary own = this.traces.get(i).packet();
+            if (own != p && own.length() != p.length() && walkedIngressChains(this.traces.get(i))) {
+                // the fragment that completed a datagram: traced as itself at the ingress chains, before nf_defrag
+                byKey.computeIfAbsent(key(own.iface(), own.dir(), own.ipId(), own.length()), k -> new ArrayList<>()).add(i);
+            }
         }
+    }
+
+    /** Whether a received frame's replay walked native ingress chains (a fragment walks them before nf_defrag). */
+    private static boolean walkedIngressChains(PacketTrace t) {
+        return t.packet().dir().equals("in") && t.path().stream().anyMatch(s -> s instanceof io.pktpath.core.trace.HookStep h
+                && h.hook() == io.pktpath.core.trace.Hook.INGRESS);
     }
 
     private static String key(String iface, String dir, int ipId, int length) {
@@ -52,8 +63,10 @@ final class FrameTies {
     Tie tie(KernelPacket packet) {
         KernelPacketHeader first = packet.first();
         int id = first.intField("ID", -1);
-        int len = ipLength(first, packet.family());
-        if (packet.family() == 10) {
+        // an inet or netdev table's first line (family 1 or 5) shows a packet of the family its header names
+        int family = KernelTraceParser.packetFamily(packet.family(), first);
+        int len = ipLength(first, family);
+        if (family == 10) {
             id = -1;
         }
         if (!packet.locallyGenerated()) {
@@ -73,7 +86,7 @@ final class FrameTies {
         Optional<KernelPacketHeader> back = loopedBack(packet);
         if (back.isPresent()) {
             KernelPacketHeader in = back.get();
-            Optional<Integer> looped = find(key("lo", "in", id, ipLength(in, packet.family())),
+            Optional<Integer> looped = find(key("lo", "in", id, ipLength(in, family)),
                     p -> sameHeader(p, in));
             if (looped.isPresent()) {
                 return new Tie(Optional.of(traces.get(looped.get())), "locally generated and looped back: tied on its"

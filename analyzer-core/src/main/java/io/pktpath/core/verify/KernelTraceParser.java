@@ -64,7 +64,8 @@ public final class KernelTraceParser {
                 header = withNetworkHeader(header);
             }
             Builder current = open.get(id);
-            if (current != null && !current.headers.isEmpty() && !sameIdentity(current.lastHeader(), header)) {
+            if (current != null && !current.headers.isEmpty() && !sameIdentity(current.lastHeader(), header)
+                    && !reassembledAfter(current, parseFamily(tokens[1]), header)) {
                 if (!current.steps.isEmpty()) {
                     finished.add(current);
                 }
@@ -303,6 +304,24 @@ public final class KernelTraceParser {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code header}, a PACKET line of an IP family's table, shows the datagram nf_defrag reassembled after the
+     * fragment {@code current} shows at the ingress chains (an inet or netdev table's lines only): the reassembled
+     * datagram keeps the skb, hence the trace id, of the fragment that completed it; it is longer, from the same device
+     * and source.
+     */
+    private static boolean reassembledAfter(Builder current, int family, KernelPacketHeader header) {
+        KernelPacketHeader last = current.lastHeader();
+        if (current.family != 1 && current.family != 5 || family != 2 && family != 10
+                || current.steps.stream().anyMatch(s -> !s.nativeTable())) {
+            return false;
+        }
+        int lastFamily = packetFamily(current.family, last);
+        return (lastFamily == family || lastFamily == current.family) && sameField(last, header, "IN")
+                && header.intField("LEN", -1) > last.intField("LEN", Integer.MAX_VALUE)
+                && (last.field("SRC").isEmpty() || sameField(last, header, "SRC"));
     }
 
     /**

@@ -30,6 +30,9 @@ public final class NftTraceConverter {
      * The xtables-monitor equivalent of every ip6 packet, rule and policy line, one output line per input line (other
      * lines become comments) so line numbers stay those of the nft trace; rules not found keep their nft text.
      */
+    /** The raw IPv6 header nft prints for a packet it cannot decode: its payload length is the fifth and sixth byte. */
+    private static final Pattern RAW_IP6 = Pattern.compile("ether type ip6 @th,0,\\d+ 0x6[0-9a-f]{7}([0-9a-f]{4})");
+
     public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> ip6tables) {
         return convert(nftTrace, nftRuleset, ip6tables, "ip6");
     }
@@ -51,7 +54,9 @@ public final class NftTraceConverter {
             boolean inet = m.matches() && (m.group(2).equals("inet") || m.group(2).equals("netdev"));
             String nativeFamily = inet && m.group(2).equals("netdev") ? "5" : "1";
             if (inet && m.group(5).equals("packet:")) {
-                inetOfFamily.put(m.group(1), (" " + m.group(6)).contains(" " + family + " saddr "));
+                // a packet nft cannot decode (a non-first IPv6 fragment) shows its ether type and raw header only
+                inetOfFamily.put(m.group(1), (" " + m.group(6)).contains(" " + family + " saddr ")
+                        || (m.group(6) + " ").contains(" ether type " + family + " "));
             }
             if (!m.matches() || !(m.group(2).equals(family) || inet && inetOfFamily.getOrDefault(m.group(1), false))) {
                 out.add("# " + raw.strip());
@@ -133,8 +138,17 @@ public final class NftTraceConverter {
         return header(packet, "ip6");
     }
 
-    /** The packet fields of one family ({@code ip6}, or {@code ip}: its {@code id} is ID=, its length the total). */
+    /**
+     * The packet fields of one family ({@code ip6}, or {@code ip}: its {@code id} is ID=, its length the total); a
+     * packet shown as {@code ether type ip6 @th,0,160 0x...} (nft decodes no field of a non-first IPv6 fragment) has
+     * its length read from the raw IPv6 header.
+     */
     static String header(String packet, String family) {
+        Matcher raw = RAW_IP6.matcher(packet);
+        if (family.equals("ip6") && raw.find() && !packet.contains(" ip6 saddr ")) {
+            String iif = header(packet.substring(0, raw.start()), "none");
+            return (iif + " LEN=" + lengthAsXtables(Integer.toString(Integer.parseInt(raw.group(1), 16)))).strip();
+        }
         String[] t = packet.split("\\s+");
         StringBuilder sb = new StringBuilder();
         boolean protocol = false;

@@ -155,12 +155,17 @@ final class PacketComparer {
             return Optional.empty();
         }
         KernelPacketHeader last = seen.get();
+        if (last.field("DST").isEmpty()) {
+            // a fragment nft could not decode at an ingress chain (raw header only): no address to compare
+            return Optional.empty();
+        }
         Optional<Tuple> after = after(trace);
         String kDst = last.field("DST").orElse("") + last.field("DPORT").map(p -> ":" + p).orElse("");
         // a locally generated packet's PACKET lines keep the OUT device of the route before nat OUTPUT's reroute
         String kOut = kernel.locallyGenerated() ? "" : last.field("OUT").orElse("");
-        // a netdev ingress chain's PACKET line (the packet dropped there) shows no transport header (NH= only)
-        boolean ports = last.field("NH").isEmpty();
+        // a netdev ingress chain's PACKET line (the packet dropped there) shows no transport header (NH= only), nor
+        // does a fragment's at an ingress chain (no ports)
+        boolean ports = last.field("NH").isEmpty() && last.field("DPORT").isPresent();
         String pDst = after.map(t -> t.dst() + (t.hasPorts() && ports ? ":" + t.dport() : "")).orElse("?");
         String pOut = trace.route().map(r -> r.dev()).orElse("");
         String k = "dst " + kDst + (kOut.isEmpty() ? "" : " out " + kOut);

@@ -123,8 +123,10 @@ public final class Verifier {
                 if (t[1].equals(family)) {
                     drop = true;
                 } else if ((t[1].equals("1") || t[1].equals("5")) && t.length > 2) {
-                    if (t[0].equals("PACKET:")) {
-                        // a netdev (ingress) line names no NFPROTO: the version nibble of its network header does
+                    boolean header = java.util.Arrays.stream(t).anyMatch(w -> w.startsWith("NH="));
+                    if (t[0].equals("PACKET:") && (t[1].equals("1") || header || !inetDropped.containsKey(t[2]))) {
+                        // a netdev (ingress) line names no NFPROTO: the version nibble of its network header does; a
+                        // non-first IPv6 fragment's shows none, and the packet's inet line decided
                         String version = family.equals("10") ? "NH=6" : "NH=4";
                         inetDropped.put(t[2], java.util.Arrays.stream(t).anyMatch(w -> w.equals(nfproto)
                                 || t[1].equals("5") && w.startsWith(version)));

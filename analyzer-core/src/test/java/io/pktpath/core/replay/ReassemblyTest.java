@@ -222,6 +222,90 @@ class ReassemblyTest {
         assertEquals(FrameRole.EGRESS_COPY, traces.get(3).role());
     }
 
+    /**
+     * The recorded node with a netdev ingress chain on the client pod's veth (cali62608e08adc, ifindex 3): a drop of UDP
+     * 5301 and a counter of every UDP packet, which see each fragment as it arrives, before nf_defrag
+     * (samples/recorder/checks/nft-ingress-fragments.sh: a port rule matches the first fragment only).
+     */
+    private static Path nodeWithIngressChain(Path tmp) throws IOException {
+        Path dir = node(tmp, null);
+        Files.writeString(dir.resolve("nft-ruleset.txt"), """
+                table netdev pkp_frag {
+                	chain ing {
+                		type filter hook ingress device "cali62608e08adc" priority filter; policy accept;
+                		udp dport 5301 counter packets 0 bytes 0 drop
+                		meta l4proto udp counter packets 0 bytes 0
+                	}
+                }
+                """);
+        return dir;
+    }
+
+    private static List<String> ingressRules(PacketTrace t) {
+        return t.path().stream().filter(s -> s instanceof io.pktpath.core.trace.RuleStep r
+                && r.hook() == io.pktpath.core.trace.Hook.INGRESS).map(s -> (io.pktpath.core.trace.RuleStep) s)
+                .map(r -> r.rule().text() + " " + r.verdict().kind()).toList();
+    }
+
+    @Test
+    void eachFragmentWalksTheIngressChainAsItselfAndTheDatagramCrossesPreroutingOnce(@TempDir Path tmp)
+            throws IOException {
+        Path dir = nodeWithIngressChain(tmp);
+        byte[][] in = fragments(POD, UPLINK, 781, 45004, 5300, 2000, 1200);
+        capture(dir, new Frame(0, POD_VETH, IN, in[0]), new Frame(1, POD_VETH, IN, in[1]));
+        List<PacketTrace> traces = analyze(dir);
+
+        PacketTrace held = traces.get(0);
+        assertEquals(FrameRole.FRAGMENT, held.role());
+        assertEquals(Disposition.HELD_FOR_REASSEMBLY, held.disposition(), held.reason());
+        assertEquals(List.of("meta l4proto udp counter packets 0 bytes 0 CONTINUE"), ingressRules(held).stream()
+                .map(r -> r.replaceAll(" counter packets \\d+ bytes \\d+", " counter packets 0 bytes 0")).toList());
+        PacketTrace whole = traces.get(1);
+        assertEquals(List.of(1L, 2L), whole.reassembled().orElseThrow().fragments());
+        // the non-first fragment that completed it walked the chain (no ports: the port rule cannot match it)
+        assertEquals(1, ingressRules(whole).size(), whole.path().toString());
+        long preroutings = whole.path().stream().filter(s -> s instanceof io.pktpath.core.trace.HookStep h
+                && h.hook() == io.pktpath.core.trace.Hook.PREROUTING).count();
+        assertEquals(1, preroutings);
+        assertEquals(20 + 8 + 2000, whole.datagram().length());
+    }
+
+    @Test
+    void aFirstFragmentDroppedAtIngressIsDroppedOnItsFrameAndItsDatagramNeverBecomesWhole(@TempDir Path tmp)
+            throws IOException {
+        Path dir = nodeWithIngressChain(tmp);
+        byte[][] in = fragments(POD, UPLINK, 782, 45005, 5301, 2000, 1200);
+        capture(dir, new Frame(0, POD_VETH, IN, in[0]), new Frame(1, POD_VETH, IN, in[1]));
+        List<PacketTrace> traces = analyze(dir);
+
+        PacketTrace first = traces.get(0);
+        assertEquals(Disposition.DROPPED_BY_RULE, first.disposition(), first.reason());
+        assertEquals(io.pktpath.core.trace.Hook.INGRESS, ((io.pktpath.core.trace.RuleStep) first.decisiveStep()
+                .orElseThrow()).hook());
+        assertTrue(first.reassembled().isEmpty());
+        PacketTrace rest = traces.get(1);
+        assertEquals(FrameRole.FRAGMENT, rest.role());
+        assertTrue(rest.reassembled().isEmpty() && rest.disposition() != Disposition.DELIVERED_LOCALLY
+                && rest.disposition() != Disposition.FORWARDED, rest.disposition() + " " + rest.reason());
+        assertTrue(rest.notes().stream().anyMatch(n -> n.contains("frame 1, a fragment of the same datagram, was dropped"
+                + " by an ingress chain")), rest.notes().toString());
+    }
+
+    @Test
+    void aFirstFragmentArrivingLastAndDroppedLeavesTheOtherHeldAlone(@TempDir Path tmp) throws IOException {
+        Path dir = nodeWithIngressChain(tmp);
+        byte[][] in = fragments(POD, UPLINK, 783, 45006, 5301, 2000, 1200);
+        capture(dir, new Frame(0, POD_VETH, IN, in[1]), new Frame(1, POD_VETH, IN, in[0]));
+        List<PacketTrace> traces = analyze(dir);
+
+        // the later fragment has no UDP header: the port rule lets it through to nf_defrag, which holds it
+        PacketTrace later = traces.get(0);
+        assertEquals(FrameRole.FRAGMENT, later.role());
+        assertFalse(later.reason().contains("completed it"), later.reason());
+        assertEquals(1, ingressRules(later).size());
+        assertEquals(Disposition.DROPPED_BY_RULE, traces.get(1).disposition(), traces.get(1).reason());
+    }
+
     @Test
     void aDatagramIncompleteWhenTheCaptureEndsIsHeldNotDropped(@TempDir Path tmp) throws IOException {
         Path dir = node(tmp, null);

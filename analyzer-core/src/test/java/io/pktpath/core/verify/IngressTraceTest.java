@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The kernel's trace of ingress chains, as recorded in samples/bundles/nft-ingress: xtables-monitor's netdev lines
  * (family 5, the network header as signed hex) join the packet's later lines, a packet dropped at lo's ingress joins its
- * output pass, and nft monitor trace's netdev lines become family-5 lines.
+ * output pass, and nft monitor trace's netdev lines become family-5 lines; and as recorded in
+ * samples/bundles/nft-ingress6: a non-first IPv6 fragment's raw header, and the reassembled datagram traced on under the
+ * id of the fragment that completed it.
  */
 class IngressTraceTest {
     /** A SYN through the inet (family 1) and netdev (family 5) ingress chains, raw and filter INPUT. */
@@ -81,5 +83,54 @@ class IngressTraceTest {
                  TRACE: 5 e0d770e0 pkp_nd:ing:rule:0x0:DROP  nft: tcp dport 23 drop
                 """, converted);
         assertEquals(List.of(), NftTraceConverter.unreadLines("nft-trace.txt", nft));
+    }
+
+    /**
+     * samples/bundles/nft-ingress6: the last fragment of a 3000-byte UDP datagram at the inet and netdev ingress chains
+     * (nft decodes nothing of it: its raw IPv6 header), then the datagram nf_defrag reassembled, under the same id.
+     */
+    private static final String COMPLETING_FRAGMENT = """
+            trace id 7679fdcf inet pkp_ig6 ing packet: iif "eth0" ether saddr e6:58:09:00:02:25 ether daddr c6:41:60:48:ee:c6 ether type ip6 @th,0,160 0x6008ec4900782c40fd0000180000000000000000\s
+            trace id 7679fdcf inet pkp_ig6 ing rule meta nftrace set 1 (verdict continue)
+            trace id 7679fdcf inet pkp_ig6 ing policy accept\s
+            trace id 7679fdcf netdev pkp_nd6 ing packet: iif "eth0" ether saddr e6:58:09:00:02:25 ether daddr c6:41:60:48:ee:c6 ether type ip6 @th,0,160 0x6008ec4900782c40fd0000180000000000000000\s
+            trace id 7679fdcf netdev pkp_nd6 ing policy accept\s
+            trace id 7679fdcf ip6 raw PREROUTING packet: iif "eth0" ether saddr e6:58:09:00:02:25 ether daddr c6:41:60:48:ee:c6 ip6 saddr fd00:18::1 ip6 daddr fd00:18::2 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 584777 ip6 length 3008 udp sport 45300 udp dport 5300 udp length 3008 @th,64,96 0x626262626262626262626262\s
+            trace id 7679fdcf ip6 raw PREROUTING policy accept\s
+            """;
+
+    @Test
+    void aNonFirstIpv6FragmentsRawHeaderGivesItsLengthAndTheReassembledDatagramContinuesItsTrace() {
+        String converted = NftTraceConverter.convert(COMPLETING_FRAGMENT, "", Optional.empty());
+        assertTrue(converted.startsWith("PACKET: 1 7679fdcf NFPROTO=10 IN=eth0 LEN=140\n"), converted);
+        assertTrue(converted.contains("PACKET: 5 7679fdcf IN=eth0 LEN=140\n"), converted);
+        List<KernelPacket> packets = KernelTraceParser.parse("nft-trace.txt", converted).value();
+        assertEquals(1, packets.size(), packets.toString());
+        KernelPacket p = packets.get(0);
+        // the fragment (IPv6 payload 120: xtables-monitor's convention adds 20) ties the packet; the datagram follows
+        assertEquals(Optional.of("140"), p.first().field("LEN"));
+        assertEquals(Optional.of("3028"), p.headers().get(p.headers().size() - 1).field("LEN"));
+        assertEquals(List.of("inet pkp_ig6:ing", "inet pkp_ig6:ing", "netdev pkp_nd6:ing", "raw:PREROUTING"),
+                p.steps().stream().map(s -> s.table() + ":" + s.chain()).toList());
+        // a longer packet of another source under the same id is another packet
+        List<KernelPacket> other = KernelTraceParser.parse("nft-trace.txt", NftTraceConverter.convert(
+                COMPLETING_FRAGMENT.replace("ip6 saddr fd00:18::1", "ip6 saddr fd00:18::7")
+                        .replace("ether type ip6 @th,0,160 0x6008ec4900782c40fd00001800000000",
+                                "ip6 saddr fd00:18::1 ip6 daddr fd00:18::2 ip6 nexthdr ipv6-frag ip6 length 120 x"),
+                "", Optional.empty())).value();
+        assertEquals(2, other.size(), other.toString());
+    }
+
+    @Test
+    void xtablesMonitorsNetdevLineOfANonFirstIpv6FragmentLeavesTraceTxtWithItsInetLine() {
+        String trace = """
+                PACKET: 1 7679fdcf IN=eth0 NFPROTO=10 MACSRC=e6:58:9:0:2:25 MACDST=c6:41:60:48:ee:c6 MACPROTO=86dd\s
+                 TRACE: 1 7679fdcf pkp_ig6:ing:rule:0x2:CONTINUE \s
+                 TRACE: 1 7679fdcf pkp_ig6:ing:policy:ACCEPT\s
+                PACKET: 5 7679fdcf IN=eth0 MACSRC=e6:58:9:0:2:25 MACDST=c6:41:60:48:ee:c6 MACPROTO=86dd\s
+                 TRACE: 5 7679fdcf pkp_nd6:ing:policy:ACCEPT\s
+                """;
+        assertEquals("", Verifier.withoutFamily(trace, "10"));
+        assertEquals(trace, Verifier.withoutFamily(trace, "2"));
     }
 }
