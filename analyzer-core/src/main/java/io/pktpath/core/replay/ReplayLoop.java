@@ -2,6 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.capture.CaptureReader;
 import io.pktpath.core.capture.CaptureSummary;
+import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.packet.DecodeStatus;
 import io.pktpath.core.trace.Alternative;
@@ -21,6 +22,7 @@ import io.pktpath.parser.sysctl.Setting;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +46,7 @@ public final class ReplayLoop {
     /** The sentences of frames claimed as a packet's copy that the default one (leaving on IFACE) would misstate. */
     private final Map<Long, String> copyReasons = new HashMap<>();
     private final CapturedInterfaces interfaces;
-    private final java.util.LinkedHashMap<String, Long> loopedOut = new java.util.LinkedHashMap<>();
+    private final LinkedHashMap<String, Long> loopedOut = new LinkedHashMap<>();
     private final LeftUnseen leftUnseen = new LeftUnseen();
     private final Defragmenter defragmenter = new Defragmenter();
     private final TunnelTies tunnels = new TunnelTies();
@@ -59,17 +61,17 @@ public final class ReplayLoop {
      * datagram's replay starts with that fragment's walk of them.
      */
     private Packet completedBy;
+    private static final int DROPPED_FRAGMENTS_KEPT = 1024;
     /**
      * The last fragment frame an ingress chain dropped, by its nf_defrag queue ({@link Defragmenter#queueOf}); the
      * latest {@value #DROPPED_FRAGMENTS_KEPT} queues only.
      */
-    private final Map<String, Long> droppedFragments = new java.util.LinkedHashMap<>() {
+    private final Map<String, Long> droppedFragments = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
             return size() > DROPPED_FRAGMENTS_KEPT;
         }
     };
-    private static final int DROPPED_FRAGMENTS_KEPT = 1024;
     private FrameGroups source;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
@@ -300,8 +302,8 @@ public final class ReplayLoop {
             return false;
         }
         Packet fragment = received(later.packet().get());
-        return !path.walksIngress(fragment) || path.fragmentIngress(fragment, io.pktpath.core.engine.ChoiceOracle.FIRST, false).disposition()
-                == Disposition.HELD_FOR_REASSEMBLY;
+        return !path.walksIngress(fragment)
+                || path.fragmentIngress(fragment, ChoiceOracle.FIRST, false).disposition() == Disposition.HELD_FOR_REASSEMBLY;
     }
 
     /** A received frame's packet as the ingress chains see it: its input device, and a tunnel's mark. */
@@ -437,7 +439,7 @@ public final class ReplayLoop {
      * {@code notes} when the branch limit cut them short.
      */
     private List<BranchEnumerator.Branch<PathRun>> branches(List<String> notes,
-            java.util.function.Function<io.pktpath.core.engine.ChoiceOracle, PathRun> runner) {
+            java.util.function.Function<ChoiceOracle, PathRun> runner) {
         BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches()
