@@ -1,5 +1,9 @@
 package io.pktpath.samples;
 
+import io.pktpath.core.trace.PacketTrace;
+import io.pktpath.core.trace.PolicyStep;
+import io.pktpath.core.trace.RuleStep;
+import io.pktpath.core.trace.TraceStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,6 +59,23 @@ final class NftChainTrace {
             out.add(new Decided(packets.get(i), decisions.get(i)));
         }
         return out;
+    }
+
+    /**
+     * What the replay says {@code table}'s chains decided for {@code t}, as {@link #read} writes the kernel's: the last
+     * rule of {@code table} on its path (its text as {@code normal} gives it) or {@code policy accept|drop}; empty when
+     * the path did not walk the table.
+     */
+    static Optional<String> replayedDecision(PacketTrace t, String table, UnaryOperator<String> normal) {
+        Optional<String> decision = Optional.empty();
+        for (TraceStep s : t.path()) {
+            if (s instanceof RuleStep r && r.rule().table().equals(table)) {
+                decision = Optional.of(normal.apply(r.rule().text()));
+            } else if (s instanceof PolicyStep p && p.table().equals(table)) {
+                decision = Optional.of("policy " + (p.verdict().kind().name().endsWith("ACCEPT") ? "accept" : "drop"));
+            }
+        }
+        return decision;
     }
 
     /** The value after {@code name} in an nft trace line ({@code ip protocol}, {@code udp dport}...), or {@code ?}. */

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.PacketTrace;
-import io.pktpath.core.trace.PolicyStep;
 import io.pktpath.core.trace.RuleStep;
-import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.verify.Verifier;
 import io.pktpath.core.verify.VerifyReport;
 import io.pktpath.parser.bundle.Bundle;
@@ -20,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -67,15 +64,7 @@ class NftIngressReplayTest {
     private static List<Seen> replayed(List<PacketTrace> traces, String table) {
         List<Seen> out = new ArrayList<>();
         for (PacketTrace t : traces) {
-            Optional<String> decision = Optional.empty();
-            for (TraceStep s : t.path()) {
-                if (s instanceof RuleStep r && r.rule().table().equals(table)) {
-                    decision = Optional.of(normal(r.rule().text()));
-                } else if (s instanceof PolicyStep p && p.table().equals(table)) {
-                    decision = Optional.of("policy " + (p.verdict().kind().name().endsWith("ACCEPT") ? "accept" : "drop"));
-                }
-            }
-            decision.ifPresent(d -> out.add(new Seen(t.packet().iface() + " id " + t.packet().ipId() + " len "
+            NftChainTrace.replayedDecision(t, table, NftIngressReplayTest::normal).ifPresent(d -> out.add(new Seen(t.packet().iface() + " id " + t.packet().ipId() + " len "
                     + t.packet().length(), d)));
         }
         return out;
