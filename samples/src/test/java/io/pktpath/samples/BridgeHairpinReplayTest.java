@@ -36,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BridgeHairpinReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("bridge-hairpin");
-    private static final Pattern COUNTER = Pattern.compile("^\\[(\\d+):\\d+\\] (-A .*)$");
 
     private static List<PacketTrace> replay(Path dir) throws IOException {
         Bundle bundle = BundleLoader.loadDirectory(dir);
@@ -50,15 +49,7 @@ class BridgeHairpinReplayTest {
 
     /** The packet counter of the nat rule whose text contains {@code part}, after the traffic (zeroed before it). */
     private static long natCounter(String part) throws IOException {
-        boolean nat = false;
-        for (String line : Files.readAllLines(DIR.resolve("iptables-save-c-after.txt"))) {
-            nat = line.startsWith("*") ? line.equals("*nat") : nat;
-            Matcher m = COUNTER.matcher(line);
-            if (nat && m.find() && m.group(2).contains(part)) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        throw new AssertionError("no nat rule with " + part);
+        return SavedCounters.packets(DIR, "nat", part);
     }
 
     /** The SYNs of a container's {@code sport} replayed as they came in on its bridge port. */

@@ -33,7 +33,6 @@ class CniHostportReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("cni-hostport");
     private static final Pattern ENTRY = Pattern.compile("src=(\\S+) dst=(\\S+) sport=(\\d+) dport=8080 src=(\\S+) "
             + "dst=(\\S+) sport=(\\d+) dport=(\\d+) ");
-    private static final Pattern COUNTER = Pattern.compile("^\\[(\\d+):\\d+\\] (-A .*)$");
     /** The client ports the recorder used towards the hostPort (probes.txt), each a connection of its own. */
     private static final int[] HOSTPORT_CLIENTS = {45001, 45002, 45011, 45012, 45021, 45031, 45032, 45041};
     private static List<PacketTrace> traces;
@@ -97,16 +96,9 @@ class CniHostportReplayTest {
         return chains;
     }
 
+    /** The packet counter of the nat rule whose text contains {@code part}, after the traffic (zeroed before it). */
     private static long natCounter(String part) throws IOException {
-        boolean nat = false;
-        for (String line : Files.readAllLines(DIR.resolve("iptables-save-c-after.txt"))) {
-            nat = line.startsWith("*") ? line.equals("*nat") : nat;
-            Matcher m = COUNTER.matcher(line);
-            if (nat && m.find() && m.group(2).contains(part)) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        throw new AssertionError("no nat rule with " + part);
+        return SavedCounters.packets(DIR, "nat", part);
     }
 
     @Test
