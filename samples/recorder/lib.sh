@@ -305,14 +305,16 @@ docker_nft_network() {
   docker_nft_chain "nat-postrouting-out__$1" "$5"
 }
 
-# docker_nft_bridge BRIDGE SADDR PUBLISHED [NAT_IN [ICC [GATEWAY_MODE]]]: docker_nft_network for a NAT network: containers
-# of the bridge may talk to each other (`iifname BRIDGE counter ICC comment "ICC"`, ICC accept unless given drop:
-# --icc=false), the accepts of PUBLISHED ports (port.go), then `counter drop comment "UNPUBLISHED PORT DROP"`, or with
-# GATEWAY_MODE nat-unprotected (gateway_mode_ipv4=nat-unprotected; no per-port accepts then) `counter accept comment
-# "UNPROTECTED"`; all egress accepted ("OUTGOING"); NAT_IN in nat-postrouting-in; egress from SADDR (`ip saddr
-# 172.17.0.0/16`) leaving by another device masqueraded.
+# docker_nft_bridge BRIDGE SADDR PUBLISHED [NAT_IN [ICC [GATEWAY_MODE [HOST_IP]]]]: docker_nft_network for a NAT network:
+# containers of the bridge may talk to each other (`iifname BRIDGE counter ICC comment "ICC"`, ICC accept unless given
+# drop: --icc=false), the accepts of PUBLISHED ports (port.go), then `counter drop comment "UNPUBLISHED PORT DROP"`, or
+# with GATEWAY_MODE nat-unprotected (gateway_mode_ipv4=nat-unprotected; no per-port accepts then) `counter accept
+# comment "UNPROTECTED"`; all egress accepted ("OUTGOING"); NAT_IN in nat-postrouting-in; egress from SADDR (`ip saddr
+# 172.17.0.0/16`) leaving by another device masqueraded, or with HOST_IP (`-o com.docker.network.host_ipv4=HOST_IP`)
+# `snat to HOST_IP comment "SNAT"` (network.go).
 docker_nft_bridge() {
-  local br="$1" saddr="$2" published="$3" nat_in="${4:-}" icc="${5:-accept}" final
+  local br="$1" saddr="$2" published="$3" nat_in="${4:-}" icc="${5:-accept}" final nat='masquerade comment "MASQUERADE"'
+  [ -n "${7:-}" ] && nat="snat to $7 comment \"SNAT\""
   case "${6:-nat}" in
     nat) final='counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"' ;;
     nat-unprotected) final='counter packets 0 bytes 0 accept comment "UNPROTECTED"' ;;
@@ -321,7 +323,7 @@ docker_nft_bridge() {
   docker_nft_network "$br" "iifname \"$br\" counter packets 0 bytes 0 $icc comment \"ICC\"${published:+
 $published}
 $final" 'counter packets 0 bytes 0 accept comment "OUTGOING"' "$nat_in" \
-    "oifname != \"$br\" $saddr counter packets 0 bytes 0 masquerade comment \"MASQUERADE\""
+    "oifname != \"$br\" $saddr counter packets 0 bytes 0 $nat"
 }
 
 # docker_nft_load FILE: Docker's tables in FILE loaded (b_nft_load of lib-extra.sh: kept as nft-input.txt), then iptables'
