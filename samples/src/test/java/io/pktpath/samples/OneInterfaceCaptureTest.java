@@ -38,43 +38,48 @@ class OneInterfaceCaptureTest {
      * Frames that differ, by bundle and interface index, and why: each is knowable only from an interface the capture
      * of this one lacks.
      */
-    private static final Map<String, List<Long>> ONLY_ELSEWHERE = Map.of(
+    private static final Map<String, List<Long>> ONLY_ELSEWHERE = Map.ofEntries(
             // the UDP insert race: two datagrams of one tuple sent to two endpoints; conntrack -L keeps the survivor
             // only, and the capture of the client's veth shows neither endpoint's veth
-            "conntrack-race-udp 3", List.of(11L, 12L, 14L, 308L, 310L, 313L, 316L, 321L, 324L, 433L, 435L),
+            Map.entry("conntrack-race-udp 3", List.of(11L, 12L, 14L, 308L, 310L, 313L, 316L, 321L, 324L, 433L,
+                    435L)),
             // the next hop never answered ARP: the whole capture shows no copy leaving eth0, this one lacks eth0
-            "neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L),
+            Map.entry("neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L)),
             // lost SNAT races to another pod's connections, whose packets are on that pod's veth
-            "snat-port-race 3", List.of(7L, 10L, 11L, 14L),
+            Map.entry("snat-port-race 3", List.of(7L, 10L, 11L, 14L)),
             // the node's connection to 127.0.0.1:8080, DNATed to web and masqueraded to 10.88.0.1: br_netfilter ran
             // PREROUTING on web's port, so podman0's copy of each reply already carries the un-NAT (10.88.0.2:80 >
             // 127.0.0.1:43006); only the port's copy shows the header PREROUTING saw
-            "podman-netavark 3", List.of(62L, 63L, 64L, 65L, 66L, 67L, 68L, 69L, 70L),
+            Map.entry("podman-netavark 3", List.of(62L, 63L, 64L, 65L, 66L, 67L, 68L, 69L, 70L)),
             // the same on docker0: web's replies to app's connection (masqueraded by app's network) and to the node's
             // two (MASQUERADE FROM HOST) were un-NATed by the PREROUTING br_netfilter ran on web's port, so docker0's
             // copies carry 172.19.0.2, 172.18.0.2 and 127.0.0.1 (DROP DIRECT ACCESS drops the first as a new packet)
-            "docker-nftables-hairpin 3", List.of(27L, 28L, 29L, 30L, 31L, 32L, 33L, 34L, 35L, 37L, 38L, 39L, 40L, 41L,
-                    42L, 43L, 44L, 45L, 47L, 48L, 49L, 50L, 51L, 52L, 53L, 54L, 55L),
+            Map.entry("docker-nftables-hairpin 3", List.of(27L, 28L, 29L, 30L, 31L, 32L, 33L, 34L, 35L, 37L, 38L,
+                    39L, 40L, 41L, 42L, 43L, 44L, 45L, 47L, 48L, 49L, 50L, 51L, 52L, 53L, 54L, 55L)),
             // and on br-5f1c2e9a7b3d: app's packets to the host's published port, DNATed by the PREROUTING run on app's
             // port, so the bridge's copies carry 172.17.0.2:80 (DROP DIRECT ACCESS again), its replies the un-DNAT
-            "docker-nftables-hairpin 4", List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L),
+            Map.entry("docker-nftables-hairpin 4", List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L)),
             // docker-nftables-loopback's docker0: the node's two connections to 127.0.0.1:8080 (DNATed to web,
             // MASQUERADE FROM HOST) after their SYNs; the PREROUTING br_netfilter ran on web's port un-NATed web's
             // replies, so docker0's copies of them carry 127.0.0.1 and only web's port shows what web sent
-            "docker-nftables-loopback 3", List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 14L, 15L, 16L, 17L, 18L, 19L,
-                    20L, 21L, 22L),
+            Map.entry("docker-nftables-loopback 3", List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 14L, 15L, 16L, 17L,
+                    18L, 19L, 20L, 21L, 22L)),
             // cni-hostport's cni0: the node's two connections to 127.0.0.1:8080 after their SYNs (the portmap plugin's
             // DNAT to web, masqueraded to 10.244.1.1 by CNI-HOSTPORT-MASQ); the PREROUTING br_netfilter ran on web's port
             // un-NATed web's replies, so cni0's copies of them carry 127.0.0.1 and only web's port shows what web sent
-            "cni-hostport 3", List.of(24L, 25L, 26L, 27L, 28L, 29L, 30L, 31L, 32L, 34L, 35L, 36L, 37L, 38L, 39L, 40L,
-                    41L, 42L),
+            Map.entry("cni-hostport 3", List.of(24L, 25L, 26L, 27L, 28L, 29L, 30L, 31L, 32L, 34L, 35L, 36L, 37L, 38L,
+                    39L, 40L, 41L, 42L)),
+            // cni-hostport-nft's cni0: the same two connections, masqueraded to 10.244.1.1 by the nftables backend's
+            // `ip saddr 127.0.0.1 ip daddr 10.244.1.2 masquerade`
+            Map.entry("cni-hostport-nft 3", List.of(24L, 25L, 26L, 27L, 28L, 29L, 30L, 31L, 32L, 34L, 35L, 36L, 37L, 38L,
+                    39L, 40L, 41L, 42L)),
             // web's neighbour solicitation for its gateway (multicast): the bridge floods it and hands it to its IP stack;
             // the whole capture replays the bridge's copy (delivered), web's port alone the flooding
-            "docker-nftables-ipv6 5", List.of(16L),
+            Map.entry("docker-nftables-ipv6 5", List.of(16L)),
             // docker-nftables-unprotected's br-7b2e4d91c0a6: app's connection to web :81, masqueraded to 172.19.0.1 by
             // docker0's MASQUERADE; the PREROUTING br_netfilter ran on web's port un-NATed web's replies, so the
             // bridge's copies of them carry 172.17.0.2 and only web's port shows what web sent
-            "docker-nftables-unprotected 4", List.of(54L, 55L, 56L, 57L, 58L, 59L, 60L, 61L, 62L));
+            Map.entry("docker-nftables-unprotected 4", List.of(54L, 55L, 56L, 57L, 58L, 59L, 60L, 61L, 62L)));
 
     /**
      * Frames the capture of one interface without the bundle's {@code conntrack -L} fails where the whole capture

@@ -13,12 +13,13 @@ import java.util.Optional;
 
 /**
  * The native nftables chains the replay runs ({@link NftNativeReplay}), compiled per IP family and listed per hook in
- * priority order (file order at equal priority), with the iptables tables' own priorities to place them among: filter
- * chains at their own priority, nat chains inside the NAT step (the kernel's nat core runs every nat chain of a hook,
- * iptables' and nft's, at dstnat or srcnat, ordered among themselves by their priorities). A filter chain at
- * prerouting or output below conntrack's priority runs before the conntrack lookup (before or after iptables' raw
- * table by priority), so its packets have no conntrack entry yet. An ingress chain (netdev or inet) runs for the packets
- * arriving on one of its devices, before PREROUTING.
+ * priority order (at equal priority the chain listed later first: the kernel runs the hook registered later first, and
+ * a listing holds tables and their chains in creation order), with the iptables tables' own priorities to place them
+ * among: filter chains at their own priority, nat chains inside the NAT step (the kernel's nat core runs every nat
+ * chain of a hook, iptables' and nft's, at dstnat or srcnat, ordered among themselves by their priorities). A filter
+ * chain at prerouting or output below conntrack's priority runs before the conntrack lookup (before or after
+ * iptables' raw table by priority), so its packets have no conntrack entry yet. An ingress chain (netdev or inet) runs
+ * for the packets arriving on one of its devices, before PREROUTING.
  */
 final class NativeChains {
     /** Priorities of iptables-nft's tables and of conntrack (nf_ip_hook_priorities); security is 50 with legacy. */
@@ -70,9 +71,10 @@ final class NativeChains {
         List<Slot> out = new ArrayList<>();
         for (NftNativeReplay.ReplayedChain c : replay.chains()) {
             if (c.nat() == nat && c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
-                out.add(new Slot(c.table(), c.name(), c.priority(), c.devices()));
+                out.add(0, new Slot(c.table(), c.name(), c.priority(), c.devices()));
             }
         }
+        // listed later = registered later = first at an equal priority (nf_hook_entries_grow inserts before equal ones)
         out.sort(Comparator.comparingInt(Slot::priority));
         return out.isEmpty() ? NONE : out.toArray(new Slot[0]);
     }
