@@ -29,7 +29,8 @@ class CookedV1CaptureTest {
      * Recordings whose interfaces the addresses cannot give: a bridge's port and the bridge carry the same frame
      * (bridge-nf-off, bridge-nf-on, docker-publish, podman-netavark, docker-nftables, docker-nftables-hairpin,
      * docker-nftables-ipv6, docker-nftables-routed-internal, docker-nftables-loopback, docker-nftables-icc,
-     * docker-nftables-unprotected, docker-nftables-hostip, docker-nftables-proxy, bridge-hairpin, cni-hostport, cni-hostport-nft); a spoofed source whose route back is another device (what
+     * docker-nftables-unprotected, docker-nftables-hostip, docker-nftables-proxy, bridge-hairpin, cni-hostport,
+     * cni-hostport-nft, cni-hostport-dual); a spoofed source whose route back is another device (what
      * rp-filter-drop and nft-native-raw's reverse-path drop are about); a next hop that never answered, known only by the missing copy on eth0, which no IP
      * frame names (neigh-failed).
      */
@@ -37,7 +38,7 @@ class CookedV1CaptureTest {
             "docker-nftables", "docker-nftables-hairpin", "docker-nftables-ipv6", "docker-nftables-routed-internal",
             "docker-nftables-loopback", "docker-nftables-icc", "docker-nftables-unprotected", "docker-nftables-hostip",
             "docker-nftables-proxy",
-            "bridge-hairpin", "cni-hostport", "cni-hostport-nft",
+            "bridge-hairpin", "cni-hostport", "cni-hostport-nft", "cni-hostport-dual",
             "rp-filter-drop", "nft-native-raw", "neigh-failed");
 
     @TempDir

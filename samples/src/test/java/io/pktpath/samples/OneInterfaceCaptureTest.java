@@ -76,6 +76,10 @@ class OneInterfaceCaptureTest {
             // web's neighbour solicitation for its gateway (multicast): the bridge floods it and hands it to its IP stack;
             // the whole capture replays the bridge's copy (delivered), web's port alone the flooding
             Map.entry("docker-nftables-ipv6 5", List.of(16L)),
+            // cni-hostport-dual: web's and cli's neighbour solicitations for cni0's IPv6 address, flooded (hairpin on:
+            // back out of the sender's port too) and handed to cni0's IP stack; each port alone replays the flooding
+            Map.entry("cni-hostport-dual 4", List.of(16L, 17L)),
+            Map.entry("cni-hostport-dual 5", List.of(4L, 5L)),
             // docker-nftables-unprotected's br-7b2e4d91c0a6: app's connection to web :81, masqueraded to 172.19.0.1 by
             // docker0's MASQUERADE; the PREROUTING br_netfilter ran on web's port un-NATed web's replies, so the
             // bridge's copies of them carry 172.17.0.2 and only web's port shows what web sent
@@ -109,11 +113,13 @@ class OneInterfaceCaptureTest {
      * whose SYNs are on b's port only; a packet leaving br-hp for a host behind br-hp is not rebuilt as it arrived.
      * cni-hostport's cni0 holds web's answers to cli's connection to the hostPort after br_netfilter's PREROUTING on
      * web's port un-masqueraded them to cli, sent through cni0's neighbour output by the bridged DNAT before FORWARD and
-     * POSTROUTING; web's port alone shows them arriving.
+     * POSTROUTING; web's port alone shows them arriving. cni-hostport-dual's cni0 holds the same for cli's IPv6
+     * connection to the hostPort (the neighbour entry of cli's IPv6 address not connected either).
      */
     private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
             "bridge-hairpin 3", List.of(15L, 16L, 17L),
-            "cni-hostport 3", List.of(55L, 56L, 57L, 58L));
+            "cni-hostport 3", List.of(55L, 56L, 57L, 58L),
+            "cni-hostport-dual 3", List.of(33L, 34L, 35L, 36L, 37L));
 
     @TempDir
     static Path dir;
