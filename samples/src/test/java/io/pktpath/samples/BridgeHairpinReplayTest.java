@@ -43,8 +43,7 @@ class BridgeHairpinReplayTest {
     }
 
     private static String env(String key) throws IOException {
-        return Files.readAllLines(DIR.resolve("scenario.env")).stream().filter(l -> l.startsWith(key + "="))
-                .map(l -> l.substring(key.length() + 1)).findFirst().orElseThrow(() -> new AssertionError(key));
+        return RecordedBundles.scenarioValue(DIR, key);
     }
 
     /** The packet counter of the nat rule whose text contains {@code part}, after the traffic (zeroed before it). */

@@ -43,8 +43,7 @@ class CniHostportReplayTest {
     }
 
     private static String env(String key) throws IOException {
-        return Files.readAllLines(DIR.resolve("scenario.env")).stream().filter(l -> l.startsWith(key + "="))
-                .map(l -> l.substring(key.length() + 1)).findFirst().orElseThrow(() -> new AssertionError(key));
+        return RecordedBundles.scenarioValue(DIR, key);
     }
 
     /** The replayed first SYN of the connection from client port {@code sport} (as it was sent, before any NAT). */

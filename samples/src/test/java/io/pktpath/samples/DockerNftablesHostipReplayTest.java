@@ -57,8 +57,7 @@ class DockerNftablesHostipReplayTest {
     }
 
     private static String env(String key) throws IOException {
-        return Files.readAllLines(DIR.resolve("scenario.env")).stream().filter(l -> l.startsWith(key + "="))
-                .map(l -> l.substring(key.length() + 1)).findFirst().orElseThrow(() -> new AssertionError(key));
+        return RecordedBundles.scenarioValue(DIR, key);
     }
 
     /** The first replayed frame (not a copy) of the flow from {@code sport} over {@code proto}: a SYN, a datagram. */

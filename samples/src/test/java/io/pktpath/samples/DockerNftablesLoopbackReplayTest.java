@@ -37,8 +37,7 @@ class DockerNftablesLoopbackReplayTest {
     }
 
     private static String env(String key) throws IOException {
-        return Files.readAllLines(DIR.resolve("scenario.env")).stream().filter(l -> l.startsWith(key + "="))
-                .map(l -> l.substring(key.length() + 1)).findFirst().orElseThrow(() -> new AssertionError(key));
+        return RecordedBundles.scenarioValue(DIR, key);
     }
 
     private static List<String> probes() throws IOException {

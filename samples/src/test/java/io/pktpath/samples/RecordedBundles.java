@@ -53,6 +53,15 @@ final class RecordedBundles {
         }
     }
 
+    /** The value of {@code key} in a bundle's scenario.env, which the recorder wrote; an assertion error when absent. */
+    static String scenarioValue(Path bundle, String key) throws IOException {
+        String value = scenarioEnv(bundle).get(key);
+        if (value == null) {
+            throw new AssertionError("no " + key + " in " + bundle.resolve("scenario.env"));
+        }
+        return value;
+    }
+
     /** The {@code KEY=value} lines of a bundle's scenario.env (empty when absent). */
     static Map<String, String> scenarioEnv(Path bundle) throws IOException {
         Map<String, String> env = new HashMap<>();
