@@ -51,6 +51,12 @@ final class DockerBridgesTrace {
         return COUNTER.matcher(rule).replaceAll("").replaceAll("\\s*# handle \\d+$", "").strip();
     }
 
+    /** The packets the rules whose text contains {@code part} took, summed, by the bundle {@code dir}'s nft-trace.txt. */
+    static int kernelHitsContaining(Path dir, String part) throws IOException {
+        return kernelRuleHits(dir.resolve("nft-trace.txt")).entrySet().stream().filter(e -> e.getKey().contains(part))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
     /** nft-trace.txt: "ip6 docker-bridges CHAIN RULE" → the packets that rule took (every rule line is one packet). */
     static Map<String, Integer> kernelRuleHits(Path trace) throws IOException {
         Map<String, Integer> out = new TreeMap<>();

@@ -45,8 +45,7 @@ class DockerNftablesLoopbackReplayTest {
     }
 
     private static int kernelHits(String comment) throws IOException {
-        return DockerBridgesTrace.kernelRuleHits(DIR.resolve("nft-trace.txt")).entrySet().stream()
-                .filter(e -> e.getKey().contains(comment)).mapToInt(Map.Entry::getValue).sum();
+        return DockerBridgesTrace.kernelHitsContaining(DIR, comment);
     }
 
     @Test

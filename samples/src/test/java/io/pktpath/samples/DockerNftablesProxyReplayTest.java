@@ -46,8 +46,7 @@ class DockerNftablesProxyReplayTest {
     }
 
     private static int kernelHits(String comment) throws IOException {
-        return DockerBridgesTrace.kernelRuleHits(DIR.resolve("nft-trace.txt")).entrySet().stream()
-                .filter(e -> e.getKey().contains(comment)).mapToInt(Map.Entry::getValue).sum();
+        return DockerBridgesTrace.kernelHitsContaining(DIR, comment);
     }
 
     private static boolean dnated(PacketTrace t) {
