@@ -278,13 +278,16 @@ final class FrameTies {
 
     /**
      * Addresses and ports of a frame equal those of a PACKET line (fields the line lacks are not compared), and so does
-     * the protocol where the line names it ({@code PROTO=}, from an nft trace).
+     * the protocol where the line names it ({@code PROTO=}, from an nft trace). The ports of a non-first IPv4 fragment's
+     * line are payload bytes: they are not compared (the frame of the fragment that completed a datagram stands for the
+     * datagram, whose ports are its first fragment's).
      */
     static boolean sameHeader(PacketSummary p, KernelPacketHeader h) {
-        return sameProtocol(p, h) && same(h, "SRC", p.src().map(Object::toString).orElse(""))
-                && same(h, "DST", p.dst().map(Object::toString).orElse(""))
-                && same(h, "SPORT", p.sport() < 0 ? "" : Integer.toString(p.sport()))
-                && same(h, "DPORT", p.dport() < 0 ? "" : Integer.toString(p.dport()));
+        boolean addresses = sameProtocol(p, h) && same(h, "SRC", p.src().map(Object::toString).orElse(""))
+                && same(h, "DST", p.dst().map(Object::toString).orElse(""));
+        return addresses && (h.nonFirstFragment()
+                || same(h, "SPORT", p.sport() < 0 ? "" : Integer.toString(p.sport()))
+                && same(h, "DPORT", p.dport() < 0 ? "" : Integer.toString(p.dport())));
     }
 
     /**

@@ -18,6 +18,14 @@ public record KernelPacketHeader(Map<String, String> fields, Set<String> flags, 
         return Optional.ofNullable(fields.get(key));
     }
 
+    /**
+     * Whether the line is of a non-first IPv4 fragment: xtables-monitor prints {@code FRAG:N} (the offset in 8-byte
+     * units) and then reads its SPORT and DPORT from the fragment's payload, which are no ports.
+     */
+    public boolean nonFirstFragment() {
+        return flags.stream().anyMatch(f -> f.startsWith("FRAG:") && !f.equals("FRAG:0"));
+    }
+
     public int intField(String key, int absent) {
         String v = fields.get(key);
         if (v == null) {

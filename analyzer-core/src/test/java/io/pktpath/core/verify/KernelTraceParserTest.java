@@ -232,4 +232,24 @@ class KernelTraceParserTest {
         assertEquals(10, KernelTraceParser.packetFamily(1, packets.get(1).first()));
         assertEquals(2, KernelTraceParser.packetFamily(2, reply.first()));
     }
+
+    @Test
+    void aNonFirstIpv4FragmentsLineIsKnownByItsFragmentOffsetWordNotByItsPayloadPorts() {
+        // recorded with xtables-monitor --trace (samples/bundles/nft-ingress-frag4): the second and third fragments of
+        // a UDP datagram of "b"s at an inet ingress chain; SPORT and DPORT are the payload's bytes 0x6262
+        String log = """
+                PACKET: 1 3d2eca61 IN=eth0 NFPROTO=2 MACSRC=96:c3:4e:1c:d7:bc MACDST=ba:59:3e:ea:e8:bc MACPROTO=0800 SRC=172.18.0.1 DST=172.18.0.2 LEN=1500 TOS=0x0 TTL=64 ID=8868 MF FRAG:185 SPORT=25186 DPORT=25186\s
+                 TRACE: 1 3d2eca61 pkp_ig4:ing:policy:ACCEPT\s
+                PACKET: 1 441f17e6 IN=eth0 NFPROTO=2 MACSRC=96:c3:4e:1c:d7:bc MACDST=ba:59:3e:ea:e8:bc MACPROTO=0800 SRC=172.18.0.1 DST=172.18.0.2 LEN=68 TOS=0x0 TTL=64 ID=8868 FRAG:370 SPORT=25186 DPORT=25186\s
+                 TRACE: 1 441f17e6 pkp_ig4:ing:policy:ACCEPT\s
+                PACKET: 1 ed18e113 IN=eth0 NFPROTO=2 MACSRC=96:c3:4e:1c:d7:bc MACDST=ba:59:3e:ea:e8:bc MACPROTO=0800 SRC=172.18.0.1 DST=172.18.0.2 LEN=1500 TOS=0x0 TTL=64 ID=8868 MF SPORT=45300 DPORT=5300\s
+                 TRACE: 1 ed18e113 pkp_ig4:ing:policy:ACCEPT\s
+                """;
+        List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", log).value();
+        assertEquals(3, packets.size());
+        assertTrue(packets.get(0).first().nonFirstFragment());
+        assertTrue(packets.get(1).first().nonFirstFragment());
+        assertTrue(!packets.get(2).first().nonFirstFragment(), "the first fragment's ports are its datagram's");
+        assertTrue(!new KernelPacketHeader(java.util.Map.of(), java.util.Set.of("FRAG:0"), 1).nonFirstFragment());
+    }
 }

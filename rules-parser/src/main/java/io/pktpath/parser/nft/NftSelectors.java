@@ -84,10 +84,30 @@ final class NftSelectors {
                 && NftNumgen.isDigits(e, colon + 1, e.length());
     }
 
-    /** {@code ip|ip6 saddr|daddr|protocol|nexthdr VALUE}. */
+    /** The fragment offset's 13 bits of {@code ip frag-off}, as nft prints the mask (decimal) or as written (hex). */
+    private static final Set<String> FRAG_OFFSET_MASK = Set.of("8191", "0x1fff");
+
+    /**
+     * {@code ip frag-off & 8191 != 0} (a non-first fragment) or {@code == 0} (not one): iptables' {@code -f} and
+     * {@code ! -f}, which test the same 13 bits of the IPv4 header; any other mask or value is refused.
+     */
+    private static int fragmentOffset(NftRuleDraft d, List<String> w, int i) {
+        if (i + 5 >= w.size() || !w.get(i + 2).equals("&") || !FRAG_OFFSET_MASK.contains(w.get(i + 3).toLowerCase(Locale.ROOT))
+                || !Set.of("!=", "==").contains(w.get(i + 4)) || !w.get(i + 5).equals("0")) {
+            return -1;
+        }
+        d.onlyFamily(IpFamily.V4);
+        d.addFixed(w.get(i + 4).equals("!=") ? "-f" : "! -f");
+        return i + 6;
+    }
+
+    /** {@code ip|ip6 saddr|daddr|protocol|nexthdr VALUE}, or {@code ip frag-off & 8191 != 0|== 0}. */
     static int ipHeader(NftRuleDraft d, List<String> w, int i) {
         if (i + 2 >= w.size()) {
             return -1;
+        }
+        if (w.get(i).equals("ip") && w.get(i + 1).equals("frag-off")) {
+            return fragmentOffset(d, w, i);
         }
         IpFamily f = w.get(i).equals("ip") ? IpFamily.V4 : IpFamily.V6;
         String field = w.get(i + 1);

@@ -168,4 +168,16 @@ class NftRuleTranslatorTest {
         assertEquals("'accept' after notrack: only a set statement (add, update, delete @set), meta mark set or ct mark"
                 + " set is replayed before a verdict", refused("udp dport 5300 notrack accept"));
     }
+
+    @Test
+    void theFragmentOffsetTestIsIptablesFragmentMatchForIpv4Only() {
+        // nft prints `ip frag-off & 0x1fff != 0` back as `& 8191`: the non-first fragments, iptables' -f
+        assertEquals(List.of("-A input -f -j DROP"), v4("ip frag-off & 8191 != 0 drop"));
+        assertEquals(List.of("-A input -f -j ACCEPT"), v4("ip frag-off & 0x1fff != 0 counter packets 4 bytes 3136 accept"));
+        assertEquals(List.of("-A input -p udp ! -f -m udp --dport 53 -j ACCEPT"),
+                v4("ip frag-off & 8191 == 0 udp dport 53 accept"));
+        assertEquals(List.of(), v("ip frag-off & 8191 != 0 drop", IpFamily.V6));
+        assertTrue(refused("ip frag-off & 16383 != 0 drop").contains("frag-off"), refused("ip frag-off & 16383 != 0 drop"));
+        assertTrue(refused("ip frag-off 0 drop").contains("frag-off"), refused("ip frag-off 0 drop"));
+    }
 }
