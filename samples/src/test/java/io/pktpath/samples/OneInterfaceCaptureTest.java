@@ -80,6 +80,10 @@ class OneInterfaceCaptureTest {
             // back out of the sender's port too) and handed to cni0's IP stack; each port alone replays the flooding
             Map.entry("cni-hostport-dual 4", List.of(16L, 17L)),
             Map.entry("cni-hostport-dual 5", List.of(4L, 5L)),
+            // cni-hostport-nft6: the same flooding of web's and cli's neighbour solicitations for cni0's IPv6 address,
+            // and web's for cli's (web answers cli directly: the ip6 hairpin rule keeps cli's source)
+            Map.entry("cni-hostport-nft6 4", List.of(4L, 5L, 68L, 69L)),
+            Map.entry("cni-hostport-nft6 5", List.of(3L, 4L)),
             // docker-nftables-unprotected's br-7b2e4d91c0a6: app's connection to web :81, masqueraded to 172.19.0.1 by
             // docker0's MASQUERADE; the PREROUTING br_netfilter ran on web's port un-NATed web's replies, so the
             // bridge's copies of them carry 172.17.0.2 and only web's port shows what web sent
@@ -114,12 +118,15 @@ class OneInterfaceCaptureTest {
      * cni-hostport's cni0 holds web's answers to cli's connection to the hostPort after br_netfilter's PREROUTING on
      * web's port un-masqueraded them to cli, sent through cni0's neighbour output by the bridged DNAT before FORWARD and
      * POSTROUTING; web's port alone shows them arriving. cni-hostport-dual's cni0 holds the same for cli's IPv6
-     * connection to the hostPort (the neighbour entry of cli's IPv6 address not connected either).
+     * connection to the hostPort (the neighbour entry of cli's IPv6 address not connected either). cni-hostport-nft6's
+     * web port holds cli's neighbour advertisement answering web's solicitation, bridged from cli's port, where the whole
+     * capture replays it; web's port alone shows it only leaving.
      */
     private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
             "bridge-hairpin 3", List.of(15L, 16L, 17L),
             "cni-hostport 3", List.of(55L, 56L, 57L, 58L),
-            "cni-hostport-dual 3", List.of(33L, 34L, 35L, 36L, 37L));
+            "cni-hostport-dual 3", List.of(33L, 34L, 35L, 36L, 37L),
+            "cni-hostport-nft6 4", List.of(70L));
 
     @TempDir
     static Path dir;
