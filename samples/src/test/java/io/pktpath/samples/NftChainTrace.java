@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +77,19 @@ final class NftChainTrace {
             }
         }
         return decision;
+    }
+
+    /**
+     * The replay's packets whose path walked {@code table}'s chains, in capture order, each as {@code describe} writes
+     * it with its {@link #replayedDecision}: what {@link #read} gives of the kernel's trace, to compare with it.
+     */
+    static List<Decided> replayed(List<PacketTrace> traces, String table, Function<PacketTrace, String> describe,
+                                  UnaryOperator<String> normal) {
+        List<Decided> out = new ArrayList<>();
+        for (PacketTrace t : traces) {
+            replayedDecision(t, table, normal).ifPresent(d -> out.add(new Decided(describe.apply(t), d)));
+        }
+        return out;
     }
 
     /** The value after {@code name} in an nft trace line ({@code ip protocol}, {@code udp dport}...), or {@code ?}. */

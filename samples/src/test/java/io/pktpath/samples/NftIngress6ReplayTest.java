@@ -36,10 +36,6 @@ class NftIngress6ReplayTest {
     /** nft's packet line for a non-first fragment, which it cannot decode: the raw IPv6 header. */
     private static final Pattern RAW_IP6 = Pattern.compile(" ether type ip6 @th,0,160 0x6[0-9a-f]{7}([0-9a-f]{4})");
 
-    /** One packet at a chain ({@code eth0 len 1496}) and the rule that took it, or the policy. */
-    record Seen(String packet, String decision) {
-    }
-
     private static String normal(String rule) {
         return COUNTER.matcher(rule).replaceAll(" counter").replace("  ", " ").strip();
     }
@@ -56,18 +52,15 @@ class NftIngress6ReplayTest {
         return iif + " len " + (40 + Integer.parseInt(raw.group(1), 16));
     }
 
-    private static List<Seen> kernel(String chain) throws IOException {
+    private static List<NftChainTrace.Decided> kernel(String chain) throws IOException {
         return NftChainTrace.read(DIR.resolve("nft-trace.txt"), chain, NftIngress6ReplayTest::describe,
-                NftIngress6ReplayTest::normal).stream().map(d -> new Seen(d.packet(), d.decision())).toList();
+                NftIngress6ReplayTest::normal);
     }
 
     /** The replay's frames whose path walked the chain {@code ing} of {@code table}, in capture order, as {@link #kernel}. */
-    private static List<Seen> replayed(List<PacketTrace> traces, String table) {
-        List<Seen> out = new ArrayList<>();
-        for (PacketTrace t : traces) {
-            NftChainTrace.replayedDecision(t, table, NftIngress6ReplayTest::normal).ifPresent(d -> out.add(new Seen(t.packet().iface() + " len " + t.packet().length(), d)));
-        }
-        return out;
+    private static List<NftChainTrace.Decided> replayed(List<PacketTrace> traces, String table) {
+        return NftChainTrace.replayed(traces, table,
+                t -> t.packet().iface() + " len " + t.packet().length(), NftIngress6ReplayTest::normal);
     }
 
     private static List<PacketTrace> traces() throws IOException {
@@ -97,8 +90,8 @@ class NftIngress6ReplayTest {
     @Test
     void everyPacketAtEitherChainEachFragmentOnItsOwnTakesTheKernelsRuleOrPolicy() throws IOException {
         List<PacketTrace> traces = traces();
-        List<Seen> inet = kernel("inet pkp_ig6 ing");
-        List<Seen> netdev = kernel("netdev pkp_nd6 ing");
+        List<NftChainTrace.Decided> inet = kernel("inet pkp_ig6 ing");
+        List<NftChainTrace.Decided> netdev = kernel("netdev pkp_nd6 ing");
         // six fragments reached the inet chain: two datagrams of three, each fragment traced there on its own
         long rawFragments = traceLines().stream().filter(l -> l.contains(" inet pkp_ig6 ing packet: ")
                 && (l.contains(" ip6 nexthdr ipv6-frag ") || RAW_IP6.matcher(l).find())).count();

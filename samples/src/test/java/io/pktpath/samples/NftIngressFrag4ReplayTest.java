@@ -35,10 +35,6 @@ class NftIngressFrag4ReplayTest {
     private static final Pattern IP_LENGTH = Pattern.compile(" ip length (\\d+) ");
     private static final Pattern IP_ID = Pattern.compile(" ip id (\\d+) ");
 
-    /** One packet at a chain ({@code eth0 len 1500}) and the rule that took it, or the policy. */
-    record Seen(String packet, String decision) {
-    }
-
     private static String normal(String rule) {
         return COUNTER.matcher(rule).replaceAll(" counter").replace("  ", " ").strip();
     }
@@ -50,18 +46,14 @@ class NftIngressFrag4ReplayTest {
         return iif + " len " + m.group(1);
     }
 
-    private static List<Seen> kernel(String chain) throws IOException {
+    private static List<NftChainTrace.Decided> kernel(String chain) throws IOException {
         return NftChainTrace.read(DIR.resolve("nft-trace.txt"), chain, NftIngressFrag4ReplayTest::describe,
-                NftIngressFrag4ReplayTest::normal).stream().map(d -> new Seen(d.packet(), d.decision())).toList();
+                NftIngressFrag4ReplayTest::normal);
     }
 
-    private static List<Seen> replayed(List<PacketTrace> traces, String table) {
-        List<Seen> out = new ArrayList<>();
-        for (PacketTrace t : traces) {
-            NftChainTrace.replayedDecision(t, table, NftIngressFrag4ReplayTest::normal)
-                    .ifPresent(d -> out.add(new Seen(t.packet().iface() + " len " + t.packet().length(), d)));
-        }
-        return out;
+    private static List<NftChainTrace.Decided> replayed(List<PacketTrace> traces, String table) {
+        return NftChainTrace.replayed(traces, table,
+                t -> t.packet().iface() + " len " + t.packet().length(), NftIngressFrag4ReplayTest::normal);
     }
 
     private static List<PacketTrace> traces() throws IOException {
@@ -113,8 +105,8 @@ class NftIngressFrag4ReplayTest {
                 && ids.stream().anyMatch(id -> l.contains(" ip id " + id + " "))).count();
         assertEquals(6, fragmentsAtInet);
         List<PacketTrace> traces = traces();
-        List<Seen> inet = kernel("inet pkp_ig4 ing");
-        List<Seen> netdev = kernel("netdev pkp_nd4 ing");
+        List<NftChainTrace.Decided> inet = kernel("inet pkp_ig4 ing");
+        List<NftChainTrace.Decided> netdev = kernel("netdev pkp_nd4 ing");
         assertTrue(inet.size() >= 10 && netdev.size() >= 9, inet + "\n" + netdev);
         assertEquals(inet, replayed(traces, "inet pkp_ig4"));
         assertEquals(netdev, replayed(traces, "netdev pkp_nd4"));

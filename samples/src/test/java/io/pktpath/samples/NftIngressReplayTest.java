@@ -35,10 +35,6 @@ class NftIngressReplayTest {
     /** A netdev chain's packet line for a frame of lo (no link layer nft can name): the network header as hex. */
     private static final Pattern RAW_NH = Pattern.compile("@nh,0,160 0x([0-9a-f]{40})");
 
-    /** One packet at a chain: {@code eth0 id 62885 len 60}, and the rule that dropped it or the policy. */
-    record Seen(String packet, String decision) {
-    }
-
     private static String normal(String rule) {
         return COUNTER.matcher(rule).replaceAll(" counter").replace("  ", " ").strip();
     }
@@ -55,19 +51,15 @@ class NftIngressReplayTest {
         return iif + " id " + field(line, "ip id") + " len " + field(line, "ip length");
     }
 
-    private static List<Seen> kernel(String chain) throws IOException {
+    private static List<NftChainTrace.Decided> kernel(String chain) throws IOException {
         return NftChainTrace.read(DIR.resolve("nft-trace.txt"), chain, NftIngressReplayTest::describe,
-                NftIngressReplayTest::normal).stream().map(d -> new Seen(d.packet(), d.decision())).toList();
+                NftIngressReplayTest::normal);
     }
 
     /** The replay's frames that walked the chain {@code ing} of {@code table}, in capture order, as {@link #kernel}. */
-    private static List<Seen> replayed(List<PacketTrace> traces, String table) {
-        List<Seen> out = new ArrayList<>();
-        for (PacketTrace t : traces) {
-            NftChainTrace.replayedDecision(t, table, NftIngressReplayTest::normal).ifPresent(d -> out.add(new Seen(t.packet().iface() + " id " + t.packet().ipId() + " len "
-                    + t.packet().length(), d)));
-        }
-        return out;
+    private static List<NftChainTrace.Decided> replayed(List<PacketTrace> traces, String table) {
+        return NftChainTrace.replayed(traces, table,
+                t -> t.packet().iface() + " id " + t.packet().ipId() + " len " + t.packet().length(), NftIngressReplayTest::normal);
     }
 
     private static List<PacketTrace> traces(Bundle b) {
@@ -85,8 +77,8 @@ class NftIngressReplayTest {
     @Test
     void everyPacketAtEitherChainTakesTheRuleOrPolicyTheKernelsTookIt() throws IOException {
         List<PacketTrace> traces = traces(BundleLoader.loadDirectory(DIR));
-        List<Seen> inet = kernel("inet pkp_ig ing");
-        List<Seen> netdev = kernel("netdev pkp_nd ing");
+        List<NftChainTrace.Decided> inet = kernel("inet pkp_ig ing");
+        List<NftChainTrace.Decided> netdev = kernel("netdev pkp_nd ing");
         // the uplink's IP packets on eth0 (the inet chain), and of them those it let pass plus lo's (the netdev chain)
         assertTrue(inet.size() >= 17 && netdev.size() >= 20, inet + "\n" + netdev);
         assertTrue(netdev.stream().anyMatch(s -> s.packet().startsWith("lo ")), netdev.toString());
