@@ -16,6 +16,8 @@ import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.InputKind;
 import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.linklayer.LinkLayerRules;
+import io.pktpath.parser.linklayer.LinkLayerTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,6 +268,13 @@ public final class Analyzer {
             assumptions.add("the node runs kube-proxy in IPVS mode (" + bundle.ipvs().evidenceText() + "), which is not "
                     + "replayed: a packet to a virtual service is shown without IPVS's rewrite to a real server "
                     + "(IPVS_NOT_REPLAYED)");
+        }
+        for (LinkLayerRules r : bundle.linkLayer()) {
+            assumptions.add("the node's " + r.tool().command() + " rules (" + r.ruleCount() + " rule"
+                    + (r.ruleCount() == 1 ? "" : "s") + ") are listed, not replayed: "
+                    + (r.tool() == LinkLayerTool.EBTABLES ? "frames on bridges are shown as the IP hooks handle them"
+                    : "ARP packets are not replayed") + " (" + r.tool().command().toUpperCase(java.util.Locale.ROOT)
+                    + "_NOT_REPLAYED when a rule can drop or change one)");
         }
         Optional<CaptureSummary> captureSummary = Optional.empty();
         if (capturePath.isPresent()) {

@@ -40,6 +40,8 @@ public final class Codes {
     public static final String UNDECIDED_BRANCH = "UNDECIDED_BRANCH";
     public static final String NFT_NATIVE_CHAINS = "NFT_NATIVE_CHAINS";
     public static final String IPVS_NOT_REPLAYED = "IPVS_NOT_REPLAYED";
+    public static final String EBTABLES_NOT_REPLAYED = "EBTABLES_NOT_REPLAYED";
+    public static final String ARPTABLES_NOT_REPLAYED = "ARPTABLES_NOT_REPLAYED";
     public static final String CONNTRACK_EVENTS_DIFFER = "CONNTRACK_EVENTS_DIFFER";
 
     private Codes() {

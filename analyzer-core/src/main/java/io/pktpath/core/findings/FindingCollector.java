@@ -8,6 +8,7 @@ import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.linklayer.LinkLayerTool;
 import io.pktpath.parser.iproute.NetInterface;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ public final class FindingCollector implements TraceSink {
     private final RefusalTracker refusals;
     private final NativeChainTracker nativeChains;
     private final IpvsTracker ipvs;
+    private final LinkLayerTracker linkLayer;
     private final LegacyTracker legacy = new LegacyTracker();
     /** The flows of failed packets that found their connection's entry. */
     private final Set<Long> explainedFlows = new HashSet<>();
@@ -60,6 +62,7 @@ public final class FindingCollector implements TraceSink {
         this.refusals = new RefusalTracker(bundle.sockets().isEmpty());
         this.nativeChains = new NativeChainTracker(bundle.nftRuleset(), bundle.nftReplay());
         this.ipvs = new IpvsTracker(bundle.ipvs());
+        this.linkLayer = new LinkLayerTracker(bundle);
         this.events = new ConntrackEventFindings(bundle);
         var s = bundle.sysctls().bridgeNfCall("iptables");
         if (!s.assumedDefault() && s.value() == 0) {
@@ -93,6 +96,9 @@ public final class FindingCollector implements TraceSink {
         events.accept(t);
         nativeChains.accept(t);
         ipvs.accept(t);
+        if (linkLayer.active()) {
+            linkLayer.accept(t);
+        }
         if (!bundle.legacy().isEmpty()) {
             legacy.accept(t);
         }
@@ -178,6 +184,8 @@ public final class FindingCollector implements TraceSink {
         out.addAll(NodeFindings.legacy(bundle, legacy));
         bundle.nftRuleset().ifPresent(r -> out.addAll(NativeChainFindings.of(nativeChains, r.file())));
         out.addAll(IpvsFindings.of(ipvs));
+        out.addAll(LinkLayerFindings.of(linkLayer, bundle.linkLayer(LinkLayerTool.EBTABLES),
+                bundle.linkLayer(LinkLayerTool.ARPTABLES)));
         out.addAll(coverage.findings(bundle));
         out.addAll(undecided.findings());
         out.addAll(events.findings(bundle, flows, races));

@@ -26,7 +26,7 @@ class FindingDocsTest {
                 }
             }
         }
-        assertEquals(39, codes);
+        assertEquals(41, codes);
         assertEquals(List.of(), missing);
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.iproute.NetInterface;
+import io.pktpath.parser.linklayer.LinkLayerChain;
+import io.pktpath.parser.linklayer.LinkLayerRules;
 import io.pktpath.parser.iptables.model.Chain;
 import io.pktpath.parser.iptables.model.Ruleset;
 import io.pktpath.parser.iptables.model.Table;
@@ -35,6 +37,9 @@ final class Contents {
         if (b.ipvs().detected() || b.ipvs().table().isPresent()) {
             o.set("ipvs", ipvs(b.ipvs()));
         }
+        for (LinkLayerRules r : b.linkLayer()) {
+            o.set(r.tool().command(), linkLayer(r));
+        }
         ArrayNode ifs = o.putArray("interfaces");
         for (NetInterface i : b.interfaces()) {
             ObjectNode n = ifs.addObject();
@@ -54,6 +59,26 @@ final class Contents {
         o.put("conntrack", b.conntrack().size());
         ArrayNode caps = o.putArray("captures");
         b.captures().forEach(p -> caps.add(String.valueOf(p.getFileName())));
+        return o;
+    }
+
+    /** An ebtables or arptables ruleset: never replayed; each chain with its policy and rules. */
+    private static ObjectNode linkLayer(LinkLayerRules r) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("replayed", false);
+        o.put("rules", r.ruleCount());
+        ArrayNode chains = o.putArray("chains");
+        for (LinkLayerChain c : r.chains()) {
+            ObjectNode n = chains.addObject();
+            n.put("table", c.table());
+            n.put("chain", c.name());
+            n.put("builtin", c.builtin());
+            n.put("policy", c.policy());
+            n.put("file", c.file());
+            n.put("line", c.line());
+            ArrayNode rules = n.putArray("rules");
+            c.rules().forEach(x -> rules.addObject().put("line", x.line()).put("text", x.text()).put("target", x.target()));
+        }
         return o;
     }
 

@@ -50,6 +50,10 @@ public final class BundleOptions {
                     + "(finding NFT_NATIVE_CHAINS)"),
             new FileOption("ipvsadm", InputKind.IPVSADM, "ipvsadm -Ln (or ipvsadm-save -n) output: kube-proxy's IPVS "
                     + "virtual services, listed and reported (finding IPVS_NOT_REPLAYED), not replayed"),
+            new FileOption("ebtables", InputKind.EBTABLES, "ebtables-save (or ebtables [-t TABLE] -L [--Lc]) output: the "
+                    + "bridge-level rules, listed and reported (finding EBTABLES_NOT_REPLAYED), not replayed"),
+            new FileOption("arptables", InputKind.ARPTABLES, "arptables-save (or arptables -L) output: the ARP rules, "
+                    + "listed and reported (finding ARPTABLES_NOT_REPLAYED), not replayed"),
             new FileOption("trace-log", InputKind.TRACE_LOG, "a netfilter TRACE log (xtables-monitor --trace)"));
 
     private BundleOptions() {

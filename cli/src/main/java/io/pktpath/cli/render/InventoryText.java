@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * What a bundle holds, for {@code rules check}: tables with their chains and rule counts per family, nftables tables
- * with their base chains (native or iptables-nft's own), kube-proxy's IPVS mode and virtual services, interfaces with
+ * with their base chains (native or iptables-nft's own), kube-proxy's IPVS mode and virtual services, the ebtables and
+ * arptables rules, interfaces with
  * addresses, routes, policy rules, neighbors, sysctls, ipsets, conntrack entries, captures and the file inventory.
  */
 public final class InventoryText {
@@ -36,6 +37,7 @@ public final class InventoryText {
                 + order + ")", Optional.of(r), out));
         NftInventoryText.render(b.nftRuleset(), b.nftReplay(), out);
         IpvsInventoryText.render(b.ipvs(), out);
+        LinkLayerInventoryText.render(b.linkLayer(), out);
         out.println("interfaces: " + b.interfaces().size());
         for (NetInterface i : b.interfaces()) {
             out.println("  " + i.index() + ": " + i.name() + " " + i.operState()

@@ -12,6 +12,8 @@ import io.pktpath.parser.iproute.Route;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipvs.IpvsMode;
 import io.pktpath.parser.iptables.model.Ruleset;
+import io.pktpath.parser.linklayer.LinkLayerRules;
+import io.pktpath.parser.linklayer.LinkLayerTool;
 import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftRuleset;
@@ -32,8 +34,9 @@ import java.util.Optional;
  * {@code nft list ruleset} output and what pktpath does with its native base chains (decided once, when the bundle is
  * assembled: which are replayed, translated, and why the others are not), whether the node runs kube-proxy in IPVS mode
  * (with the {@code ipvsadm} table when there is one; detected, never replayed), the iptables-legacy rules beside
- * iptables-nft's ({@link LegacyIptables}; empty unless the bundle holds dumps of both backends), every parse diagnostic
- * and the inventory. Whether an input was
+ * iptables-nft's ({@link LegacyIptables}; empty unless the bundle holds dumps of both backends), the ebtables and
+ * arptables rules (one merged {@link LinkLayerRules} per tool found; listed and reported, never replayed), every parse
+ * diagnostic and the inventory. Whether an input was
  * present at all (an empty list vs. no file) is answered by {@link #has(InputKind)}.
  */
 public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, CounterSnapshots countersV4,
@@ -45,7 +48,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                      Optional<SocketTable> sockets,
                      List<MulticastGroups> multicastGroups, Optional<KernelVersion> kernel, List<Path> captures,
                      List<Path> traceLogs, Optional<NftRuleset> nftRuleset, NftNativeReplay nftReplay,
-                     IpvsMode ipvs, LegacyIptables legacy, List<Diagnostic> diagnostics,
+                     IpvsMode ipvs, LegacyIptables legacy, List<LinkLayerRules> linkLayer, List<Diagnostic> diagnostics,
                      BundleInventory inventory) {
     public Bundle {
         Objects.requireNonNull(rulesetV4, "rulesetV4");
@@ -74,6 +77,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         Objects.requireNonNull(nftReplay, "nftReplay");
         Objects.requireNonNull(ipvs, "ipvs");
         Objects.requireNonNull(legacy, "legacy");
+        linkLayer = List.copyOf(linkLayer);
         diagnostics = List.copyOf(diagnostics);
         Objects.requireNonNull(inventory, "inventory");
     }
@@ -90,7 +94,7 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         return new Bundle(rulesetV4, rulesetV6, countersV4, countersV6, interfaces, routesV4, routesV6, policyRulesV4,
                 policyRulesV6, neighbors, sysctls, ipsets, conntrackBefore, conntrack, conntrackStatsBefore,
                 conntrackStats, conntrackEvents, sockets, multicastGroups, kernel, captures, traceLogs, nftRuleset,
-                nftReplay, ipvs, legacy, all, inventory);
+                nftReplay, ipvs, legacy, linkLayer, all, inventory);
     }
 
     /** This bundle with other iptables-legacy rules (the same rules in another order, as the CLI's --nft-first). */
@@ -98,7 +102,12 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         return new Bundle(rulesetV4, rulesetV6, countersV4, countersV6, interfaces, routesV4, routesV6, policyRulesV4,
                 policyRulesV6, neighbors, sysctls, ipsets, conntrackBefore, conntrack, conntrackStatsBefore,
                 conntrackStats, conntrackEvents, sockets, multicastGroups, kernel, captures, traceLogs, nftRuleset,
-                nftReplay, ipvs, other, diagnostics, inventory);
+                nftReplay, ipvs, other, linkLayer, diagnostics, inventory);
+    }
+
+    /** The ebtables or arptables rules the bundle holds, if any file of that tool was found. */
+    public Optional<LinkLayerRules> linkLayer(LinkLayerTool tool) {
+        return linkLayer.stream().filter(r -> r.tool() == tool).findFirst();
     }
 
     public Optional<Ruleset> ruleset(IpFamily family) {

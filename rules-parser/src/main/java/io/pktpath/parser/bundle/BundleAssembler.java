@@ -27,6 +27,9 @@ import io.pktpath.parser.ipset.IpSet;
 import io.pktpath.parser.ipset.IpSets;
 import io.pktpath.parser.ipset.IpsetSaveParser;
 import io.pktpath.parser.ipvs.IpvsMode;
+import io.pktpath.parser.linklayer.LinkLayerRules;
+import io.pktpath.parser.linklayer.LinkLayerRulesParser;
+import io.pktpath.parser.linklayer.LinkLayerTool;
 import io.pktpath.parser.ipvs.IpvsTable;
 import io.pktpath.parser.ipvs.IpvsadmParser;
 import io.pktpath.parser.iptables.model.Ruleset;
@@ -99,6 +102,9 @@ final class BundleAssembler {
         IpSets ipsets = withNftSets(dumped, nftReplay);
         IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6,
                 legacy.rulesetV4(), legacy.rulesetV6()).flatMap(Optional::stream).toList());
+        List<LinkLayerRules> linkLayer = new ArrayList<>();
+        linkLayerRules(LinkLayerTool.EBTABLES, InputKind.EBTABLES).ifPresent(linkLayer::add);
+        linkLayerRules(LinkLayerTool.ARPTABLES, InputKind.ARPTABLES).ifPresent(linkLayer::add);
         List<BundleInventory.Found> found = new ArrayList<>();
         for (LoadedFile f : files) {
             found.add(new BundleInventory.Found(f.name(), f.kind(), selection.noteFor(f)));
@@ -106,12 +112,12 @@ final class BundleAssembler {
         BundleInventory partial = new BundleInventory(found, ignored, List.of());
         Bundle draft = new Bundle(v4, v6, countersV4, countersV6, interfaces, routesV4, routesV6, rulesV4,
                 rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel, captures, traces,
-                nft, nftReplay, ipvs, legacy, diagnostics, partial);
+                nft, nftReplay, ipvs, legacy, linkLayer, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
                 rulesets.referencesSets()));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
                 routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel,
-                captures, traces, nft, nftReplay, ipvs, legacy, diagnostics, inventory);
+                captures, traces, nft, nftReplay, ipvs, legacy, linkLayer, diagnostics, inventory);
     }
 
     private <T> T parse(Parsed<T> parsed) {
@@ -353,6 +359,15 @@ final class BundleAssembler {
             c.add(new Candidate<>(f, r, score * 2 + (NftJsonRulesetParser.isJson(f.text()) ? 0 : 1)));
         }
         return selection.pick(c, "");
+    }
+
+    /** Every file of one link-layer tool, each table taken from the file with most rules for it. */
+    private Optional<LinkLayerRules> linkLayerRules(LinkLayerTool tool, InputKind kind) {
+        List<LinkLayerRules> parts = new ArrayList<>();
+        for (LoadedFile f : ofKind(kind)) {
+            parts.add(parse(LinkLayerRulesParser.parse(tool, f.name(), f.text())));
+        }
+        return parts.isEmpty() ? Optional.empty() : Optional.of(LinkLayerRules.merge(tool, parts));
     }
 
     /** The ipvsadm file with the most virtual services and real servers. */

@@ -2,6 +2,7 @@ package io.pktpath.parser.bundle;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,15 @@ public final class ContentSniffer {
     private static final Pattern SS_ROW = Pattern.compile("^([a-z][a-z0-9_]*\\s+)?(LISTEN|UNCONN|ESTAB|SYN-SENT|SYN-RECV"
             + "|FIN-WAIT-[12]|TIME-WAIT|CLOSE-WAIT|LAST-ACK|CLOSING|CLOSED|UNKNOWN)\\s+\\d+\\s+\\d+\\s+\\S*:\\S+\\s+\\S+.*");
     private static final Pattern NFT_TABLE = Pattern.compile("^table\\s+\\S+(\\s+\\S+)?\\s*\\{\\s*(#.*)?$");
+    private static final Pattern ARP_LISTED_CHAIN = Pattern.compile("^Chain\\s+\\S+\\s+\\((policy\\s+[A-Z]+|\\d+\\s+references?)[^)]*\\)$");
+    /** What ebtables and arptables print for a table the kernel lacks or the node never created (an sosreport keeps it). */
+    private static final Pattern NO_LINK_LAYER_TABLE = Pattern.compile("^(?:The kernel doesn't support the (ebtables|arptables) "
+            + "'|(ebtables|arptables) v\\S+ \\([^)]*\\): table '\\S+' does not exist)");
+    private static final Pattern EB_MARKERS = Pattern.compile("-p\\s+!?\\s*(IPv4|IPv6|ARP|RARP|802_1Q|LENGTH|0x[0-9a-fA-F]{4})\\b"
+            + "|--(ip6?-(src|dst|proto|sport|dport|tos)|arp-|vlan-|pkttype-|logical-|among-|stp-|802_3-|mark-target|dnat-target"
+            + "|snat-target|to-(src|dst))|\\s-[sd]\\s+!?\\s*[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}\\b");
+    private static final Pattern ARP_MARKERS = Pattern.compile("--(opcode|h-length|h-type|proto-type|source-mac|destination-mac"
+            + "|mangle-)|-j\\s+mangle\\b");
     private static final Pattern RULE_COUNTERS = Pattern.compile("^\\[\\d+:\\d+\\] -A .*");
 
     /** The reason an empty (or blank) file is ignored; a file named with its kind adds what it was expected to hold. */
@@ -60,7 +70,43 @@ public final class ContentSniffer {
         if (first.startsWith("[") || first.startsWith("{")) {
             return JsonShape.recognize(text);
         }
-        return recognizeText(lines);
+        Recognition linkLayer = linkLayer(lines, text);
+        return linkLayer != null ? linkLayer : recognizeText(lines);
+    }
+
+    /**
+     * ebtables or arptables rules, or null: an {@code ebtables -L} listing ({@code Bridge table:}), an
+     * {@code arptables -L} one ({@code Chain INPUT (policy ACCEPT)} followed by rules written as options, where
+     * {@code iptables -L} writes a column header), or a save whose chain declarations carry no {@code [packets:bytes]}
+     * (iptables-save's always do); which tool saved it is read from its header comment, else from its tables and rules.
+     */
+    static Recognition linkLayer(List<String> lines, String text) {
+        String first = lines.get(0).strip();
+        Matcher noTable = NO_LINK_LAYER_TABLE.matcher(first);
+        if (noTable.find() && lines.size() <= 4) {
+            return Recognition.unknown((noTable.group(1) != null ? noTable.group(1) : noTable.group(2)) + " output without rules: '" + first + "'");
+        }
+        if (first.startsWith("Bridge table:") || first.startsWith("Bridge chain:")) {
+            return Recognition.of(InputKind.EBTABLES);
+        }
+        if (ARP_LISTED_CHAIN.matcher(first).matches() && lines.stream().skip(1).map(String::strip)
+                .allMatch(l -> ARP_LISTED_CHAIN.matcher(l).matches() || l.startsWith("-") || l.matches("^\\d+\\.?\\s+-.*"))) {
+            return Recognition.of(InputKind.ARPTABLES);
+        }
+        List<String> declarations = lines.stream().filter(l -> l.startsWith(":")).toList();
+        if (!first.startsWith("*") || declarations.isEmpty() || declarations.stream().anyMatch(l -> l.contains(" ["))) {
+            return null;
+        }
+        String head = text.length() > 4096 ? text.substring(0, 4096) : text;
+        if (head.contains("ebtables-save")) {
+            return Recognition.of(InputKind.EBTABLES);
+        }
+        if (head.contains("arptables-save")) {
+            return Recognition.of(InputKind.ARPTABLES);
+        }
+        boolean arp = lines.stream().anyMatch(l -> ARP_MARKERS.matcher(l).find());
+        boolean eb = lines.stream().anyMatch(l -> l.equals("*nat") || l.equals("*broute") || EB_MARKERS.matcher(l).find());
+        return Recognition.of(arp && !eb ? InputKind.ARPTABLES : InputKind.EBTABLES);
     }
 
     static boolean isCapture(byte[] h) {

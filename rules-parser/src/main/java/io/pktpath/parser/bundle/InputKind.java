@@ -27,7 +27,11 @@ public enum InputKind {
     CAPTURE("capture (pcap/pcapng)"),
     TRACE_LOG("netfilter trace log"),
     NFT_RULESET("nft list ruleset"),
-    IPVSADM("ipvsadm");
+    IPVSADM("ipvsadm"),
+    /** ebtables-save or ebtables -L: bridge-level rules, listed and reported, not replayed. */
+    EBTABLES("ebtables (bridge rules, not replayed)"),
+    /** arptables-save or arptables -L: ARP rules, listed and reported, not replayed. */
+    ARPTABLES("arptables (ARP rules, not replayed)");
 
     private final String label;
 

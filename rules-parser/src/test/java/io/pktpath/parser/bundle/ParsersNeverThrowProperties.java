@@ -104,6 +104,9 @@ class ParsersNeverThrowProperties {
         assertTrue(io.pktpath.parser.conntrack.ConntrackEventParser.parse(f, text).value() != null);
         assertTrue(KernelVersionParser.parse(f, text).value() != null);
         assertTrue(io.pktpath.parser.ipvs.IpvsadmParser.parse(f, text).value() != null);
+        for (io.pktpath.parser.linklayer.LinkLayerTool tool : io.pktpath.parser.linklayer.LinkLayerTool.values()) {
+            assertTrue(io.pktpath.parser.linklayer.LinkLayerRulesParser.parse(tool, f, text).value() != null);
+        }
         assertTrue(io.pktpath.parser.nft.NftRulesetParser.parse(f, text).value() != null);
         io.pktpath.parser.nft.NftRuleset json = io.pktpath.parser.nft.NftJsonRulesetParser.parse(f, text).value();
         assertTrue(json != null);
