@@ -100,10 +100,42 @@ public final class Analyzer {
                     + " (iptables' first at equal priority: which was registered later is not in the bundle), until"
                     + " one maps");
         }
+        assumptions.addAll(equalPriorityOrder(r.file(), replay.chains()));
         if (!skipped.isEmpty()) {
             assumptions.add("the native nftables base chains of " + r.file() + " (" + String.join(", ", skipped)
                     + ") are not replayed: every verdict comes from iptables' tables alone (NFT_NATIVE_CHAINS)");
         }
+    }
+
+    /**
+     * One sentence per hook and priority that several replayed native chains of one kind (nat or not) share: the order
+     * the replay runs them in, the one listed later first (a chain's hook is registered when it is created, the listing
+     * prints them in creation order, and the kernel runs the later registered first at an equal priority).
+     */
+    static List<String> equalPriorityOrder(String file, List<io.pktpath.parser.nft.NftNativeReplay.ReplayedChain> chains) {
+        // per family (an ip and an ip6 chain never meet; an inet one meets both), then merged where both families agree
+        java.util.Map<String, java.util.Map<List<String>, java.util.Set<String>>> groups = new java.util.LinkedHashMap<>();
+        for (io.pktpath.parser.net.IpFamily family : io.pktpath.parser.net.IpFamily.values()) {
+            java.util.Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+            for (io.pktpath.parser.nft.NftNativeReplay.ReplayedChain c : chains) {
+                if (!c.ingress() && c.families().contains(family)) {
+                    names.computeIfAbsent((c.nat() ? "nat" : "filter") + " chains at " + c.hook() + " priority "
+                            + c.priority(), k -> new ArrayList<>()).add(0, c.chain().qualifiedName());
+                }
+            }
+            names.forEach((key, list) -> {
+                if (list.size() > 1) {
+                    groups.computeIfAbsent(key, k -> new java.util.LinkedHashMap<>())
+                            .computeIfAbsent(List.copyOf(list), k -> new java.util.TreeSet<>())
+                            .add(family == io.pktpath.parser.net.IpFamily.V4 ? "IPv4" : "IPv6");
+                }
+            });
+        }
+        List<String> out = new ArrayList<>();
+        groups.forEach((key, orders) -> orders.forEach((names, families) -> out.add("the native " + key + " ("
+                + String.join(" and ", families) + ") run in the reverse of their order in " + file
+                + " (the later created, so registered, first): " + String.join(", then ", names))));
+        return out;
     }
 
     /** The node's bridges: every interface another interface names as its master. */

@@ -26,6 +26,9 @@ final class SnatTracker {
     static final long SIMULTANEOUS_NANOS = 1_000_000L;
     static final long EGRESS_WINDOW_NANOS = 100_000_000L;
     private static final int MAX = 10_000;
+    /** nft's {@code fully-random} NAT flag as a word of a statement's flag list. */
+    private static final java.util.regex.Pattern FULLY_RANDOM =
+            java.util.regex.Pattern.compile("(?:^|[\\s,])fully-random(?:$|[\\s,;])");
 
     /** A rule that SNATs without --random-fully, with the sources seen per destination. */
     static final class Exposure {
@@ -73,6 +76,15 @@ final class SnatTracker {
     private final java.util.ArrayDeque<PacketSummary> recentFrames = new java.util.ArrayDeque<>();
     final List<Pair> pairs = new ArrayList<>();
 
+    /**
+     * Whether a NAT rule picks its ports fully at random: iptables' {@code --random-fully}, or the {@code fully-random}
+     * flag of a native nft {@code masquerade}/{@code snat} statement (alone or in a list such as
+     * {@code fully-random,persistent}), which is the same NF_NAT_RANGE_PROTO_RANDOM_FULLY.
+     */
+    static boolean fullyRandom(String ruleText) {
+        return ruleText.contains("--random-fully") || FULLY_RANDOM.matcher(ruleText).find();
+    }
+
     void accept(PacketTrace t) {
         PacketSummary p = t.packet();
         watchEgress(p);
@@ -88,7 +100,7 @@ final class SnatTracker {
             if (s instanceof NatStep n && (n.kind() == NatKind.MASQUERADE || n.kind() == NatKind.SNAT)
                     && n.rule().isPresent()) {
                 RuleRef rule = n.rule().get();
-                if (rule.text().contains("--random-fully")) {
+                if (fullyRandom(rule.text())) {
                     return;
                 }
                 String dst = n.before().dst() + ":" + n.before().dport();

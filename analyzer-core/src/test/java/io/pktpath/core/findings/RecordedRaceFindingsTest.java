@@ -94,4 +94,29 @@ class RecordedRaceFindingsTest {
         assertFalse(codes(r).contains(Codes.SNAT_PORT_EXPOSURE), codes(r).toString());
         assertFalse(codes(r).contains(Codes.SNAT_PORT_COLLISION), codes(r).toString());
     }
+
+    @Test
+    void nftsFullyRandomFlagIsRandomFullyAsIptablesWritesIt() {
+        assertTrue(SnatTracker.fullyRandom("-A POSTROUTING -j MASQUERADE --random-fully"));
+        assertTrue(SnatTracker.fullyRandom("masquerade fully-random"));
+        assertTrue(SnatTracker.fullyRandom("ip saddr 10.244.0.0/16 masquerade to :1024-65535 fully-random,persistent"));
+        assertTrue(SnatTracker.fullyRandom("snat to 172.18.0.2 persistent,fully-random comment \"x\""));
+        assertFalse(SnatTracker.fullyRandom("masquerade random"));
+        assertFalse(SnatTracker.fullyRandom("-A POSTROUTING -j MASQUERADE"));
+        assertFalse(SnatTracker.fullyRandom("masquerade comment \"not-fully-random\""));
+    }
+
+    @Test
+    void aNativeMasqueradeFullyRandomIsNoExposureAndWithoutTheFlagItIs(@TempDir Path tmp) throws Exception {
+        // flannel-nft: kube-proxy's nft masquerading (`masquerade fully-random`) mapped the remote node's NodePort
+        // connection and the node's own ClusterIP connection, both to 10.244.2.5:8080, to flannel.1's address
+        AnalysisResult recorded = SampleBundles.analyze("flannel-nft");
+        assertFalse(codes(recorded).contains(Codes.SNAT_PORT_EXPOSURE), codes(recorded).toString());
+        Path dir = SampleBundles.copy("flannel-nft", tmp);
+        SampleBundles.replaceInFiles(dir, "nft-ruleset.txt", "masquerade fully-random", "masquerade");
+        Finding exposure = only(SampleBundles.analyze(dir), Codes.SNAT_PORT_EXPOSURE);
+        assertTrue(exposure.evidence().contains("2 sources (172.18.0.1, 172.18.0.2) connect to 10.244.2.5:8080 through "
+                + "this rule"), exposure.evidence().toString());
+        assertTrue(exposure.title().contains("ip kube-proxy masquerading #3"), exposure.title());
+    }
 }
