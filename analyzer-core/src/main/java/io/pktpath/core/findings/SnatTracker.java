@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Watches connections MASQUERADEd/SNATed by this node: which rules without {@code --random-fully} map several sources to
@@ -26,6 +27,8 @@ final class SnatTracker {
     static final long SIMULTANEOUS_NANOS = 1_000_000L;
     static final long EGRESS_WINDOW_NANOS = 100_000_000L;
     private static final int MAX = 10_000;
+    /** nft's flag word: {@code fully-random} alone or in a comma list, not {@code random} alone. */
+    private static final Pattern FULLY_RANDOM = Pattern.compile("(?:^|[\\s,])fully-random(?:[\\s,]|$)");
 
     /** A rule that SNATs without --random-fully, with the sources seen per destination. */
     static final class Exposure {
@@ -73,6 +76,15 @@ final class SnatTracker {
     private final java.util.ArrayDeque<PacketSummary> recentFrames = new java.util.ArrayDeque<>();
     final List<Pair> pairs = new ArrayList<>();
 
+    /**
+     * True when the rule's text asks for a fully random NAT port: iptables' {@code --random-fully}, or nft's
+     * {@code fully-random} flag of a native rule ({@code masquerade fully-random}, kube-proxy's nftables mode;
+     * {@code random,fully-random}).
+     */
+    static boolean fullyRandom(String ruleText) {
+        return ruleText.contains("--random-fully") || FULLY_RANDOM.matcher(ruleText).find();
+    }
+
     void accept(PacketTrace t) {
         PacketSummary p = t.packet();
         watchEgress(p);
@@ -88,7 +100,7 @@ final class SnatTracker {
             if (s instanceof NatStep n && (n.kind() == NatKind.MASQUERADE || n.kind() == NatKind.SNAT)
                     && n.rule().isPresent()) {
                 RuleRef rule = n.rule().get();
-                if (rule.text().contains("--random-fully")) {
+                if (fullyRandom(rule.text())) {
                     return;
                 }
                 String dst = n.before().dst() + ":" + n.before().dport();
