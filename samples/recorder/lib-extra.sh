@@ -422,24 +422,26 @@ b_nkp_node() {
 # names its chains: service-/external-/endpoint- + the hash of the service port name (and endpoint) + the readable name.
 b_nkp_hash() { python3 -c 'import hashlib,base64,sys; print(base64.b32encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode()[:8])' "$1"; }
 
-# b_nkp_table 4|6 CLUSTER_IPS SERVICE_CIDR NO_ENDPOINT_ELEMENTS SERVICE_ELEMENTS [NODEPORT_ELEMENTS]: prints the start of
-# kube-proxy's nftables-mode table (`table ip kube-proxy`, or `table ip6 kube-proxy`) as pkg/proxy/nftables writes it:
-# the sets cluster-ips (CLUSTER_IPS, comma separated) and nodeport-ips (the node's eth0 address), the maps firewall-ips
-# and no-endpoint-nodeports (empty), no-endpoint-services, service-ips and service-nodeports (the elements given, the
-# map empty when they are ""), and the chains every service shares (cluster-ips-check dropping the rest of SERVICE_CIDR,
-# filter-*, nat-*, firewall-check, mark-for-masquerade, masquerading, reject-chain, services, the *-endpoints-check).
+# b_nkp_table 4|6 CLUSTER_IPS SERVICE_CIDR NO_ENDPOINT_ELEMENTS SERVICE_ELEMENTS [NODEPORT_ELEMENTS [FIREWALL_ELEMENTS
+# [NO_ENDPOINT_NODEPORT_ELEMENTS]]]: prints the start of kube-proxy's nftables-mode table (`table ip kube-proxy`, or
+# `table ip6 kube-proxy`) as pkg/proxy/nftables writes it: the sets cluster-ips (CLUSTER_IPS, comma separated) and
+# nodeport-ips (the node's eth0 address), the maps firewall-ips, no-endpoint-nodeports, no-endpoint-services,
+# service-ips and service-nodeports (the elements given, the map empty when they are "" or left out), and the chains
+# every service shares (cluster-ips-check dropping the rest of SERVICE_CIDR, filter-*, nat-*, firewall-check,
+# mark-for-masquerade, masquerading, reject-chain, services, the *-endpoints-check).
 # The scenario appends its service-, external- and endpoint- chains and the closing brace.
 b_nkp_table() {
-  local fam=ip addr=ipv4_addr d="ip daddr" node="$NODE_IP" ne se np
+  local fam=ip addr=ipv4_addr d="ip daddr" node="$NODE_IP" ne se np fw nn
   [ "$1" = 6 ] && { fam=ip6; addr=ipv6_addr; d="ip6 daddr"; node="$NODE_IP6"; }
   ne="${4:+ elements = { $4 \};}"; se="${5:+ elements = { $5 \};}"; np="${6:+ elements = { $6 \};}"
+  fw="${7:+ elements = { $7 \};}"; nn="${8:+ elements = { $8 \};}"
   cat <<N
 table $fam kube-proxy {
 	comment "rules for kube-proxy"
 	set cluster-ips { type $addr; comment "Active ClusterIPs"; elements = { $2 }; }
 	set nodeport-ips { type $addr; comment "IPs that accept NodePort traffic"; elements = { $node }; }
-	map firewall-ips { type $addr . inet_proto . inet_service : verdict; comment "destinations that are subject to LoadBalancerSourceRanges"; }
-	map no-endpoint-nodeports { type inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to service nodeports with no endpoints"; }
+	map firewall-ips { type $addr . inet_proto . inet_service : verdict; comment "destinations that are subject to LoadBalancerSourceRanges";$fw }
+	map no-endpoint-nodeports { type inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to service nodeports with no endpoints";$nn }
 	map no-endpoint-services { type $addr . inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to services with no endpoints";$ne }
 	map service-ips { type $addr . inet_proto . inet_service : verdict; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic";$se }
 	map service-nodeports { type inet_proto . inet_service : verdict; comment "NodePort traffic";$np }

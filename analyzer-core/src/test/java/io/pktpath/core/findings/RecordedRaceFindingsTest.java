@@ -89,6 +89,19 @@ class RecordedRaceFindingsTest {
     }
 
     @Test
+    void nftsFullyRandomFlagIsNoExposureAndItsAbsenceIs(@TempDir Path tmp) throws Exception {
+        // kube-proxy's nftables mode masquerades the uplink's, another source's and the node's connections to web1
+        assertFalse(codes(SampleBundles.analyze("nft-kube-proxy-lb")).contains(Codes.SNAT_PORT_EXPOSURE),
+                "masquerade fully-random");
+        Path dir = SampleBundles.copy("nft-kube-proxy-lb", tmp);
+        SampleBundles.replaceInFiles(dir, "nft-*.txt", "masquerade fully-random", "masquerade random");
+        Finding exposure = only(SampleBundles.analyze(dir), Codes.SNAT_PORT_EXPOSURE);
+        assertTrue(exposure.title().contains("ip kube-proxy masquerading #3"), exposure.title());
+        assertTrue(SnatTracker.fullyRandom("masquerade random,fully-random"));
+        assertFalse(SnatTracker.fullyRandom("snat to 10.0.0.1 random"));
+    }
+
+    @Test
     void masqueradeWithOneSourcePerDestinationIsNoExposure() {
         AnalysisResult r = SampleBundles.analyze("pod-egress-masq");
         assertFalse(codes(r).contains(Codes.SNAT_PORT_EXPOSURE), codes(r).toString());

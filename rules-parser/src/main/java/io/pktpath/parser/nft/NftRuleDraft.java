@@ -191,7 +191,10 @@ final class NftRuleDraft {
 
     /**
      * Adds {@code module option value} for one element (negated: {@code module ! option value}), to the tail or the
-     * fixed matches; several elements become alternatives (refused when negated or when there already are alternatives).
+     * fixed matches; several elements become alternatives (refused when there already are alternatives). Several
+     * negated elements of a basic option ({@code ip saddr != { a, b }}: kube-proxy's loadBalancerSourceRanges) are
+     * each negated and all required ({@code ! -s a ! -s b}), which is what the kernel's lookup of the anonymous set
+     * does; negated elements of a module option are refused.
      */
     boolean condition(String module, String option, boolean neg, List<String> elements, boolean toTail) {
         if (elements.isEmpty()) {
@@ -206,6 +209,10 @@ final class NftRuleDraft {
         conditionChanges++;
         if (elements.size() == 1) {
             (toTail ? tail : fixed).add(prefix + elements.get(0));
+            return true;
+        }
+        if (neg && module.isEmpty()) {
+            elements.forEach(e -> (toTail ? tail : fixed).add(prefix + e));
             return true;
         }
         if (neg || alternatives != null) {

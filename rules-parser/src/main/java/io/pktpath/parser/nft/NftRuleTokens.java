@@ -58,6 +58,34 @@ final class NftRuleTokens {
         return out;
     }
 
+    /**
+     * The statements of a chain body written on one line ({@code type filter hook input priority 0; policy accept; ct
+     * state new jump a; }): split at each {@code ;} outside quotes and braces, stripped, empty ones left out.
+     */
+    static List<String> statements(String body) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i <= body.length(); i++) {
+            char c = i < body.length() ? body.charAt(i) : ';';
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '{') {
+                depth++;
+            } else if (!quoted && c == '}') {
+                depth--;
+            } else if (c == ';' && (!quoted && depth == 0 || i == body.length())) {
+                String s = body.substring(start, i).strip();
+                if (!s.isEmpty()) {
+                    out.add(s);
+                }
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
     static boolean isSet(String word) {
         return word.startsWith("{");
     }

@@ -170,12 +170,22 @@ public final class NftRulesetParser {
         }
     }
 
-    /** {@code chain input { type filter hook input priority 0; policy drop; }} written on one line. */
+    /**
+     * {@code chain input { type filter hook input priority 0; policy drop; }} written on one line, with its rules too
+     * ({@code chain filter-input { type filter hook input priority 0; policy accept; ct state new jump a; }}, as
+     * {@code nft -f} reads it): each {@code ;}-separated statement is read as a line of its own. A body that opens a
+     * brace it does not close goes on on the next lines, read as before.
+     */
     private void oneLineChain(String inline, int no, String raw) {
         boolean closes = inline.endsWith("}") && balance(inline) < 0;
         String body = closes ? inline.substring(0, inline.length() - 1).strip() : inline;
-        if (!body.isEmpty()) {
+        if (balance(body) != 0) {
             chainLine(body, no, Optional.empty(), raw);
+        } else {
+            for (String statement : NftRuleTokens.statements(body)) {
+                chainLine(statement.startsWith("type ") && statement.contains(" hook ") ? statement + ";" : statement,
+                        no, Optional.empty(), raw);
+            }
         }
         if (closes) {
             closeChain();

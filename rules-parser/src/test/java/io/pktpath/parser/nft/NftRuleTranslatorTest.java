@@ -62,7 +62,18 @@ class NftRuleTranslatorTest {
         assertEquals(List.of(), v("ip saddr 10.0.0.1 drop", IpFamily.V6), "an ip rule never matches IPv6");
         assertEquals(List.of("-A input -s fd00::/64 -j DROP"), v("ip6 saddr fd00::/64 drop", IpFamily.V6));
         assertEquals(List.of(), v4("ip6 saddr fd00::/64 drop"));
-        assertTrue(refused("ip saddr != { 10.0.0.1, 10.0.0.2 } drop").contains("is not in the replayed subset"));
+    }
+
+    @Test
+    void aNegatedSetOfAddressesOrInterfacesRequiresEveryElementNotToMatch() {
+        // kube-proxy's loadBalancerSourceRanges: `ip saddr != { ranges } drop` drops a source in none of them
+        assertEquals(List.of("-A input ! -s 172.18.0.10 ! -s 203.0.113.0/25 -j DROP"),
+                v4("ip saddr != { 172.18.0.10, 203.0.113.0/25 } drop"));
+        assertEquals(List.of("-A input -p tcp ! -d 10.0.0.1 ! -d 10.0.0.2 -m tcp --dport 80 -j ACCEPT"),
+                v4("ip daddr != { 10.0.0.1, 10.0.0.2 } tcp dport 80 accept"));
+        assertEquals(List.of("-A input ! -i eth0 ! -i eth1 -j DROP"), v4("iifname != { \"eth0\", \"eth1\" } drop"));
+        assertEquals(List.of(), v("ip saddr != { 10.0.0.1, 10.0.0.2 } drop", IpFamily.V6), "an ip rule never matches IPv6");
+        assertTrue(refused("meta l4proto != { tcp, udp } drop").contains("is not in the replayed subset"));
     }
 
     @Test

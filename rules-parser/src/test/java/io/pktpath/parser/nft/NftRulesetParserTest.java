@@ -223,6 +223,48 @@ class NftRulesetParserTest {
     }
 
     @Test
+    void aChainWrittenOnOneLineWithItsRulesIsReadStatementByStatement() {
+        Parsed<NftRuleset> parsed = NftRulesetParser.parse("in.nft", "table ip kube-proxy {\n"
+                + "\tchain filter-input { type filter hook input priority 0; policy accept; ct state new jump a; "
+                + "ct state new jump b; }\n"
+                + "\tchain masquerading { mark and 0x4000 == 0 return; mark set mark xor 0x4000; masquerade fully-random; }\n"
+                + "\tchain e { ip saddr 10.0.0.0/8 goto s comment \"short-circuit; pod traffic\"; numgen random mod 2 vmap "
+                + "{ 0 : goto a, 1 : goto b }; }\n}\n");
+        assertEquals(List.of(), parsed.diagnostics());
+        NftTable t = parsed.value().tables().get(0);
+        NftChain input = t.chain("filter-input").orElseThrow();
+        assertEquals("input", input.base().orElseThrow().hook());
+        assertEquals(OptionalInt.of(0), input.base().get().priority());
+        assertEquals("accept", input.base().get().policy());
+        assertEquals(List.of("ct state new jump a", "ct state new jump b"), texts(input));
+        assertEquals(List.of("mark and 0x4000 == 0 return", "mark set mark xor 0x4000", "masquerade fully-random"),
+                texts(t.chain("masquerading").orElseThrow()));
+        assertEquals(List.of("ip saddr 10.0.0.0/8 goto s comment \"short-circuit; pod traffic\"",
+                "numgen random mod 2 vmap { 0 : goto a, 1 : goto b }"), texts(t.chain("e").orElseThrow()));
+    }
+
+    @Test
+    void theRecordedNftInputOfKubeProxysLoadBalancersHasTheListingsChainsAndRules() throws IOException {
+        Path bundle = BUNDLES.resolve("nft-kube-proxy-lb");
+        Parsed<NftRuleset> input = NftRulesetParser.parse("nft-input.txt", Files.readString(bundle.resolve("nft-input.txt")));
+        assertEquals(List.of(), input.diagnostics());
+        NftTable loaded = input.value().tables().get(0);
+        NftTable listed = recorded("nft-kube-proxy-lb").value().tables().stream()
+                .filter(x -> x.qualifiedName().equals("ip kube-proxy")).findFirst().orElseThrow();
+        assertEquals(listed.chains().size(), loaded.chains().size());
+        for (NftChain c : listed.chains()) {
+            NftChain l = loaded.chain(c.name()).orElseThrow(() -> new AssertionError(c.name()));
+            assertEquals(c.rules().size(), l.rules().size(), c.name());
+            assertEquals(c.base().map(b -> b.hook() + " " + b.priority() + " " + b.policy()),
+                    l.base().map(b -> b.hook() + " " + b.priority() + " " + b.policy()), c.name());
+        }
+    }
+
+    private static List<String> texts(NftChain c) {
+        return c.rules().stream().map(NftRule::text).toList();
+    }
+
+    @Test
     void oddOneLinersAndTabsNeverThrow() {
         for (String text : List.of("table inet t {\n\tchain x { } }\n", "chain\tx {\n}\n", "table\tinet\tt {\n\tchain\tc {\n"
                 + "\t\ttable\tip\tu {\n", "table ip t {\n\tset s { type ipv4_addr; elements = { 1.1.1.1, 2.2.2.2 } }\n}\n",
