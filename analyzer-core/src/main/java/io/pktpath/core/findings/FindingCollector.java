@@ -60,7 +60,7 @@ public final class FindingCollector implements TraceSink {
     public FindingCollector(Bundle bundle) {
         this.bundle = bundle;
         this.refusals = new RefusalTracker(bundle.sockets().isEmpty());
-        this.nativeChains = new NativeChainTracker(bundle.nftRuleset(), bundle.nftReplay());
+        this.nativeChains = new NativeChainTracker(bundle);
         this.ipvs = new IpvsTracker(bundle.ipvs());
         this.linkLayer = new LinkLayerTracker(bundle);
         this.events = new ConntrackEventFindings(bundle);

@@ -54,6 +54,13 @@ final class NativeChainFindings {
                 c.decisiveRules().stream().limit(SHOWN_RULES).forEach(r -> rules.add(r.at(file) + " "
                         + c.qualifiedName() + ": " + r.text()));
             }
+            if (w.side != NativeChainTracker.LinkSide.NONE) {
+                linkEvidence(w, canChange, evidence);
+                if (canChange) {
+                    frames.addAll(w.frames.frames());
+                }
+                continue;
+            }
             if (w.hook.isEmpty()) {
                 evidence.add(c.qualifiedName() + ": family " + c.table().family().keyword() + " hook " + c.base().hook()
                         + " sees no frame pktpath replays (routed IPv4/IPv6 only)");
@@ -150,6 +157,32 @@ final class NativeChainFindings {
             sb.append(after.isEmpty() ? "; runs before iptables' " : ", before its ").append(String.join(", ", before));
         }
         return sb.toString();
+    }
+
+    /**
+     * What a bridge or arp family chain saw: the captured frames on bridge ports (or ARP packets) that crossed its hook,
+     * which pktpath does not replay through it.
+     */
+    private static void linkEvidence(NativeChainTracker.Watched w, boolean canChange, List<String> evidence) {
+        NftHookedChain c = w.chain;
+        String where = switch (w.side) {
+            case ARRIVING -> "arrived on a bridge port";
+            case LEAVING -> "left through a bridge port";
+            case BOTH -> "arrived on or left through a bridge port";
+            case ARP_IN -> "are ARP packets the node received outside a bridge";
+            case ARP_OUT -> "are ARP packets the node sent";
+            case NONE -> "";
+        };
+        if (w.frames.count() == 0) {
+            evidence.add(c.qualifiedName() + ": no captured frame " + (w.side == NativeChainTracker.LinkSide.ARP_IN
+                    || w.side == NativeChainTracker.LinkSide.ARP_OUT ? "is an ARP packet at its hook"
+                    : "crossed a bridge port at its hook") + " (family " + c.table().family().keyword() + " hook "
+                    + c.base().hook() + ")");
+            return;
+        }
+        evidence.add(c.base().hook() + ": " + w.frames.describe() + " " + where + " (family " + c.table().family().keyword()
+                + "): " + c.qualifiedName() + (canChange ? " " + consequence(c) + " them; pktpath does not replay the "
+                + c.table().family().keyword() + " family" : " only accepts or counts, the replay's verdicts stand"));
     }
 
     private static String passed(NativeChainTracker.Watched w) {

@@ -19,7 +19,7 @@ public final class NativeChainNotes {
     private final String file;
 
     private NativeChainNotes(Bundle bundle) {
-        this.decisive = new NativeChainTracker(bundle.nftRuleset(), bundle.nftReplay()).watched.stream()
+        this.decisive = new NativeChainTracker(bundle).watched.stream()
                 .filter(w -> w.hook.isPresent() && w.chain.canChangeVerdict()).toList();
         this.file = bundle.nftRuleset().map(r -> r.file()).orElse("");
     }

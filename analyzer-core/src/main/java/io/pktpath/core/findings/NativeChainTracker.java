@@ -10,7 +10,11 @@ import io.pktpath.parser.nft.NftNativeReplay;
 import io.pktpath.parser.nft.NftHookedChain;
 import io.pktpath.parser.nft.NftRule;
 import io.pktpath.parser.nft.NftRuleset;
+import io.pktpath.parser.bundle.Bundle;
+import io.pktpath.parser.linklayer.LinkLayerTool;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,11 +38,52 @@ final class NativeChainTracker {
         final String notReplayed;
         final FrameSample frames = new FrameSample();
         final List<PortRule> portRules = new ArrayList<>();
+        /** For a bridge or arp family chain, which captured frames cross its hook; {@link LinkSide#NONE} otherwise. */
+        final LinkSide side;
 
         Watched(NftHookedChain chain, String notReplayed) {
             this.chain = chain;
             this.notReplayed = notReplayed;
             this.hook = hookOf(chain);
+            this.side = LinkSide.of(chain);
+        }
+    }
+
+    /**
+     * The captured frames a bridge or arp family chain sees, by where the capture shows them: a bridge chain at
+     * prerouting or input the frames arriving on a bridge port, at output or postrouting those leaving through one, at
+     * forward both; an arp chain at input the ARP packets the node received (not on a bridge port), at output those it
+     * sent.
+     */
+    enum LinkSide {
+        NONE, ARRIVING, LEAVING, BOTH, ARP_IN, ARP_OUT;
+
+        static LinkSide of(NftHookedChain c) {
+            String hook = c.base().hook();
+            if (c.table().family() == NftFamily.BRIDGE) {
+                return switch (hook) {
+                    case "prerouting", "input" -> ARRIVING;
+                    case "output", "postrouting" -> LEAVING;
+                    case "forward" -> BOTH;
+                    default -> NONE;
+                };
+            }
+            if (c.table().family() == NftFamily.ARP) {
+                return hook.equals("input") ? ARP_IN : hook.equals("output") ? ARP_OUT : NONE;
+            }
+            return NONE;
+        }
+
+        /** Whether a frame on {@code iface} ({@code bridged}: a bridge port) in direction {@code dir} crossed the hook. */
+        boolean sees(boolean bridged, String dir, boolean arp) {
+            return switch (this) {
+                case NONE -> false;
+                case ARRIVING -> bridged && dir.equals("in");
+                case LEAVING -> bridged && dir.equals("out");
+                case BOTH -> bridged && (dir.equals("in") || dir.equals("out"));
+                case ARP_IN -> !bridged && arp && dir.equals("in");
+                case ARP_OUT -> !bridged && arp && dir.equals("out");
+            };
         }
     }
 
@@ -57,11 +102,25 @@ final class NativeChainTracker {
     }
 
     final List<Watched> watched = new ArrayList<>();
+    /** The node's bridge ports, each with its bridge ({@code ip link}'s {@code master}). */
+    private final Map<String, String> bridgeOfPort = new HashMap<>();
+    private boolean linkLayer;
 
-    /** The native base chains of {@code ruleset} that {@code replay} (the bundle's decision) does not replay. */
-    NativeChainTracker(Optional<NftRuleset> ruleset, NftNativeReplay replay) {
+    /**
+     * The native base chains of the bundle's nft ruleset that the bundle's replay decision does not replay; the tables
+     * ebtables-nft and arptables-nft make ({@code bridge filter/nat/broute}, {@code arp filter}) are left to
+     * EBTABLES_NOT_REPLAYED and ARPTABLES_NOT_REPLAYED when the bundle also holds those rules as their tools list them.
+     */
+    NativeChainTracker(Bundle bundle) {
+        this(bundle.nftRuleset(), bundle.nftReplay(), bundle.linkLayer(LinkLayerTool.EBTABLES).isPresent(),
+                bundle.linkLayer(LinkLayerTool.ARPTABLES).isPresent());
+        Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgeOfPort.put(p, bridge)));
+    }
+
+    private NativeChainTracker(Optional<NftRuleset> ruleset, NftNativeReplay replay, boolean ebtables, boolean arptables) {
         for (NftHookedChain c : ruleset.map(NftRuleset::nativeBaseChains).orElse(List.of())) {
-            if (replay.replays(c)) {
+            if (replay.replays(c) || ebtables && isToolTable(c, NftFamily.BRIDGE, "filter", "nat", "broute")
+                    || arptables && isToolTable(c, NftFamily.ARP, "filter")) {
                 continue;
             }
             Watched w = new Watched(c, replay.refusal(c.qualifiedName()).orElse("not in the replayed subset"));
@@ -81,7 +140,13 @@ final class NativeChainTracker {
                 }
             }
             watched.add(w);
+            linkLayer |= w.side != LinkSide.NONE;
         }
+    }
+
+    /** A table of {@code family} named as ebtables-nft or arptables-nft names its tables. */
+    private static boolean isToolTable(NftHookedChain c, NftFamily family, String... names) {
+        return c.table().family() == family && List.of(names).contains(c.table().name());
     }
 
     boolean active() {
@@ -89,7 +154,19 @@ final class NativeChainTracker {
     }
 
     void accept(PacketTrace t) {
-        if (watched.isEmpty() || (t.role() != FrameRole.INGRESS && t.role() != FrameRole.LOCAL_OUT)) {
+        if (watched.isEmpty()) {
+            return;
+        }
+        if (linkLayer) {
+            boolean bridged = bridgeOfPort.containsKey(t.packet().iface());
+            boolean arp = t.packet().family() == 0 && t.packet().info().startsWith("ARP ");
+            for (Watched w : watched) {
+                if (w.side.sees(bridged, t.packet().dir(), arp)) {
+                    w.frames.add(t.packet().frame());
+                }
+            }
+        }
+        if (t.role() != FrameRole.INGRESS && t.role() != FrameRole.LOCAL_OUT) {
             return;
         }
         int family = t.datagram().family();

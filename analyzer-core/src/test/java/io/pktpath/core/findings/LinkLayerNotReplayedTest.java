@@ -31,6 +31,7 @@ class LinkLayerNotReplayedTest {
     private static final List<Long> ARRIVED = new ArrayList<>();
     private static final List<Long> LEFT = new ArrayList<>();
     private static final List<Long> ARP_ELSEWHERE = new ArrayList<>();
+    private static final List<Long> ARP_ELSEWHERE_IN = new ArrayList<>();
 
     @TempDir
     Path dir;
@@ -46,6 +47,9 @@ class LinkLayerNotReplayedTest {
                         (t.packet().dir().equals("in") ? ARRIVED : LEFT).add(t.packet().frame());
                     } else if (t.packet().info().startsWith("ARP ")) {
                         ARP_ELSEWHERE.add(t.packet().frame());
+                        if (t.packet().dir().equals("in")) {
+                            ARP_ELSEWHERE_IN.add(t.packet().frame());
+                        }
                     }
                 }, n -> { }, () -> false);
         assertTrue(ARRIVED.size() > FrameSample.KEEP && !LEFT.isEmpty() && !ARP_ELSEWHERE.isEmpty(),
@@ -135,5 +139,63 @@ class LinkLayerNotReplayedTest {
         assertTrue(f.evidence().contains("arptables filter OUTPUT (arptables-save.txt:4, 0 rules, policy DROP): drops what "
                 + "no rule accepts (policy DROP)"), f.evidence().toString());
         assertTrue(finding(r, Codes.EBTABLES_NOT_REPLAYED).isEmpty());
+    }
+
+    /** A bridge table of ebtables-nft's, a native bridge table and arptables-nft's arp table, as nft lists them. */
+    private static final String NFT = """
+            table bridge filter {
+            	chain FORWARD {
+            		type filter hook forward priority filter; policy accept;
+            		iifname "veth0cc175b9" ether saddr != 8e:bd:38:7d:58:a3 counter packets 0 bytes 0 drop
+            	}
+            }
+            table bridge pkp_guest {
+            	chain pre {
+            		type filter hook prerouting priority -300; policy accept;
+            		iifname "veth0cc175b9" ether type arp arp saddr ip != 172.17.0.2 drop
+            	}
+            }
+            table arp filter {
+            	chain INPUT {
+            		type filter hook input priority filter; policy accept;
+            		arp saddr ip 172.17.0.9 counter drop
+            	}
+            }
+            """;
+
+    @Test
+    void bridgeAndArpFamilyChainsOfTheNftRulesetNameTheFramesAtTheirHooks() throws IOException {
+        Path b = SampleBundles.copy(BUNDLE, dir);
+        Files.writeString(b.resolve("nft-ruleset.txt"), NFT);
+        AnalysisResult r = SampleBundles.analyze(b);
+        Finding f = finding(r, Codes.NFT_NATIVE_CHAINS).orElseThrow(() -> new AssertionError(r.findings().toString()));
+        List<Long> both = new ArrayList<>(ARRIVED);
+        both.addAll(LEFT);
+        both.sort(null);
+        assertTrue(f.evidence().stream().anyMatch(e -> e.startsWith("forward: " + both.size() + " frames (first: "
+                + both.get(0) + ", ") && e.contains("arrived on or left through a bridge port (family bridge): bridge "
+                + "filter FORWARD (at priority filter) may have dropped them")), f.evidence().toString());
+        assertTrue(f.evidence().stream().anyMatch(e -> e.startsWith("prerouting: " + ARRIVED.size() + " frames")
+                && e.contains("arrived on a bridge port (family bridge): bridge pkp_guest pre")), f.evidence().toString());
+        assertTrue(f.evidence().stream().anyMatch(e -> e.startsWith("input: " + ARP_ELSEWHERE_IN.size() + " frames")
+                && e.contains("are ARP packets the node received outside a bridge (family arp)")), f.evidence().toString());
+        assertTrue(f.evidence().stream().noneMatch(e -> e.contains("sees no frame")), f.evidence().toString());
+    }
+
+    @Test
+    void theToolsOwnTablesAreLeftToTheirFindingWhenTheBundleHoldsTheirListing() throws IOException {
+        Path b = SampleBundles.copy(BUNDLE, dir);
+        Files.writeString(b.resolve("nft-ruleset.txt"), NFT);
+        Files.writeString(b.resolve("ebtables-save.txt"), """
+                *filter
+                :INPUT ACCEPT
+                :FORWARD ACCEPT
+                :OUTPUT ACCEPT
+                -A FORWARD -s ! 8e:bd:38:7d:58:a3 -i veth0cc175b9 -j DROP
+                """);
+        AnalysisResult r = SampleBundles.analyze(b);
+        Finding nft = finding(r, Codes.NFT_NATIVE_CHAINS).orElseThrow();
+        assertTrue(nft.title().endsWith("bridge pkp_guest pre (drop), arp filter INPUT (drop)"), nft.title());
+        assertTrue(finding(r, Codes.EBTABLES_NOT_REPLAYED).isPresent());
     }
 }
