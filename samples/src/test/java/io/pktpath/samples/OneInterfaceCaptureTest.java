@@ -109,13 +109,19 @@ class OneInterfaceCaptureTest {
      * POSTROUTING; web's port alone shows them arriving. cni-hostport-dual's cni0 holds the same for cli's IPv6
      * connection to the hostPort (the neighbour entry of cli's IPv6 address not connected either). cni-hostport-nft6's
      * web port holds cli's neighbour advertisement answering web's solicitation, bridged from cli's port, where the whole
-     * capture replays it; web's port alone shows it only leaving.
+     * capture replays it; web's port alone shows it only leaving. The pods' neighbour solicitations the bridge flooded:
+     * each port holds the copy of the other pod's solicitation leaving it, which the whole capture ties to the flood
+     * replayed from the other port's frame (cni-hostport-dual: web's port frame 52, cli's frame 3; cni-hostport-nft6:
+     * web's 66, cli's 2 and 7); a port alone shows it only leaving.
      */
     private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
             "bridge-hairpin 3", List.of(15L, 16L, 17L),
             "cni-hostport 3", List.of(55L, 56L, 57L, 58L),
             "cni-hostport-dual 3", List.of(33L, 34L, 35L, 36L, 37L),
-            "cni-hostport-nft6 4", List.of(70L));
+            "cni-hostport-dual 4", List.of(52L),
+            "cni-hostport-dual 5", List.of(3L),
+            "cni-hostport-nft6 4", List.of(66L, 70L),
+            "cni-hostport-nft6 5", List.of(2L, 7L));
 
     @TempDir
     static Path dir;
