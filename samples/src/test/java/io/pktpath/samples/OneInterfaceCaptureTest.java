@@ -73,17 +73,6 @@ class OneInterfaceCaptureTest {
             // `ip saddr 127.0.0.1 ip daddr 10.244.1.2 masquerade`
             Map.entry("cni-hostport-nft 3", List.of(24L, 25L, 26L, 27L, 28L, 29L, 30L, 31L, 32L, 34L, 35L, 36L, 37L, 38L,
                     39L, 40L, 41L, 42L)),
-            // web's neighbour solicitation for its gateway (multicast): the bridge floods it and hands it to its IP stack;
-            // the whole capture replays the bridge's copy (delivered), web's port alone the flooding
-            Map.entry("docker-nftables-ipv6 5", List.of(16L)),
-            // cni-hostport-dual: web's and cli's neighbour solicitations for cni0's IPv6 address, flooded (hairpin on:
-            // back out of the sender's port too) and handed to cni0's IP stack; each port alone replays the flooding
-            Map.entry("cni-hostport-dual 4", List.of(16L, 17L)),
-            Map.entry("cni-hostport-dual 5", List.of(4L, 5L)),
-            // cni-hostport-nft6: the same flooding of web's and cli's neighbour solicitations for cni0's IPv6 address,
-            // and web's for cli's (web answers cli directly: the ip6 hairpin rule keeps cli's source)
-            Map.entry("cni-hostport-nft6 4", List.of(4L, 5L, 68L, 69L)),
-            Map.entry("cni-hostport-nft6 5", List.of(3L, 4L)),
             // docker-nftables-unprotected's br-7b2e4d91c0a6: app's connection to web :81, masqueraded to 172.19.0.1 by
             // docker0's MASQUERADE; the PREROUTING br_netfilter ran on web's port un-NATed web's replies, so the
             // bridge's copies of them carry 172.17.0.2 and only web's port shows what web sent
@@ -120,13 +109,19 @@ class OneInterfaceCaptureTest {
      * POSTROUTING; web's port alone shows them arriving. cni-hostport-dual's cni0 holds the same for cli's IPv6
      * connection to the hostPort (the neighbour entry of cli's IPv6 address not connected either). cni-hostport-nft6's
      * web port holds cli's neighbour advertisement answering web's solicitation, bridged from cli's port, where the whole
-     * capture replays it; web's port alone shows it only leaving.
+     * capture replays it; web's port alone shows it only leaving. The pods' neighbour solicitations the bridge flooded:
+     * each port holds the copy of the other pod's solicitation leaving it, which the whole capture ties to the flood
+     * replayed from the other port's frame (cni-hostport-dual: web's port frame 52, cli's frame 3; cni-hostport-nft6:
+     * web's 66, cli's 2 and 7); a port alone shows it only leaving.
      */
     private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
             "bridge-hairpin 3", List.of(15L, 16L, 17L),
             "cni-hostport 3", List.of(55L, 56L, 57L, 58L),
             "cni-hostport-dual 3", List.of(33L, 34L, 35L, 36L, 37L),
-            "cni-hostport-nft6 4", List.of(70L));
+            "cni-hostport-dual 4", List.of(52L),
+            "cni-hostport-dual 5", List.of(3L),
+            "cni-hostport-nft6 4", List.of(66L, 70L),
+            "cni-hostport-nft6 5", List.of(2L, 7L));
 
     @TempDir
     static Path dir;

@@ -31,6 +31,8 @@ import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.NatKind;
+import io.pktpath.core.trace.RouteDecision;
+import io.pktpath.core.trace.RouteStep;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.conntrack.ConntrackEntry;
@@ -698,6 +700,119 @@ public final class KernelNodePath implements NodePath {
             }
         }
         return finish(s);
+    }
+
+    @Override
+    public PathRun flooded(Packet packet, List<FloodCopy> seen, boolean local, ChoiceOracle oracle,
+                           boolean collectMisses) {
+        seedOnce(packet.timeNanos());
+        RunState s = new RunState(packet, oracle, collectMisses);
+        String bridge = packet.inIface();
+        List<FloodCopy> copies = floodCopies(packet, seen, s.notes);
+        StringBuilder ports = new StringBuilder();
+        for (FloodCopy c : copies) {
+            ports.append(ports.length() == 0 ? "" : ", ").append(c.port());
+        }
+        String check = " (samples/recorder/checks/bridge-multicast-flood.sh)";
+        if (copies.isEmpty()) {
+            s.notes.add("received on bridge port " + packet.physIn() + ", which floods it to no port (no other port up in"
+                    + " the bundle's ip link, no hairpin mode)" + (local ? " and hands it to " + bridge + "'s own IP"
+                    + " stack: br_netfilter runs PREROUTING on the port, then the route lookup and INPUT with no second"
+                    + " PREROUTING" : "") + check);
+        } else {
+            s.notes.add("flooded on " + bridge + " from port " + packet.physIn() + " to port"
+                    + (copies.size() > 1 ? "s " : " ") + ports + (local ? " and to " + bridge + "'s own IP stack" : "")
+                    + ": br_netfilter runs PREROUTING once on the port, FORWARD and POSTROUTING for each flooded copy"
+                    + " with the bridge as both interfaces" + (local ? ", then the route lookup and INPUT for the"
+                    + " bridge's own copy with no second PREROUTING" : "") + check);
+        }
+        if (!ingress(s)) {
+            return finish(s);
+        }
+        hook(s, Hook.PREROUTING, PRE_TABLES);
+        if (!beforeConntrack(s, Hook.PREROUTING)) {
+            return finish(s);
+        }
+        track(s, Hook.PREROUTING);
+        if (!(natives(s, Hook.PREROUTING, NativeChains.CONNTRACK, NativeChains.MANGLE)
+                && walk(s, Hook.PREROUTING, "mangle")
+                && natives(s, Hook.PREROUTING, NativeChains.MANGLE, NativeChains.DSTNAT)
+                && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())
+                && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST))) {
+            return finish(s);
+        }
+        Packet received = s.packet;
+        RunState.Ending dropped = null;
+        int forwarded = 0;
+        for (FloodCopy copy : copies) {
+            s.steps.add(new RouteStep(null, "bridge flood", new RouteDecision(-1, "", "", "flood", copy.port(), "", "",
+                    "bridge " + bridge + " floods a copy to port " + copy.port()
+                            + (copy.port().equals(packet.physIn()) ? " (the port it came in on: hairpin mode on)" : "")
+                            + (copy.frame() > 0 ? ", frame " + copy.frame() : ", not in the capture"))));
+            s.packet = received.withOutIface(bridge).withBridgePorts(packet.physIn(), copy.port(), true);
+            hook(s, Hook.FORWARD, FORWARD_TABLES);
+            if (forwardTables(s)) {
+                hook(s, Hook.POSTROUTING, POST_TABLES);
+                // br_nf_post_routing calls POSTROUTING with no input device
+                s.packet = s.packet.withInIface("");
+                boolean posted = postroutingTables(s, Optional.empty());
+                s.packet = s.packet.withInIface(bridge);
+                if (posted) {
+                    s.confirm = true;
+                    forwarded++;
+                    continue;
+                }
+            }
+            // this clone ended (dropped); the bridge's other clones go on
+            RunState.Ending ended = s.takeEnd();
+            if (ended.disposition() == null) {
+                return finish(s);
+            }
+            dropped = ended;
+            s.notes.add("the copy flooded to port " + copy.port() + " ended: " + ended.disposition() + ", "
+                    + ended.reason());
+        }
+        s.packet = received.withBridgePorts(packet.physIn(), "", false);
+        if (local) {
+            route(s);
+        } else if (forwarded > 0) {
+            s.route = Optional.of(new RouteDecision(-1, "", "", "bridged", bridge, "", "",
+                    "bridge forwarding decision on " + bridge + " (flood, no route lookup)"));
+            s.egress = Optional.of(new Egress("", received.tuple()));
+            s.end(Disposition.FORWARDED, "flooded on " + bridge + " from " + packet.physIn() + " to " + ports
+                    + natSuffix(s));
+        } else if (dropped != null) {
+            s.end(dropped.disposition(), dropped.reason());
+        } else {
+            s.end(Disposition.NOT_REPLAYABLE, "flooded on " + bridge + " from " + packet.physIn() + ", which has no"
+                    + " other port up in the bundle's ip link and no hairpin mode");
+        }
+        return finish(s);
+    }
+
+    /**
+     * The copies a bridge floods {@code packet} (received on its port {@code physIn}) to: first those the capture shows
+     * ({@code seen}, in its order), then every other port the bundle's {@code ip link} shows up, in the bridge's port
+     * order ({@link io.pktpath.core.routing.NodeNetwork#floodPorts}), the ingress port only in hairpin mode
+     * (should_deliver), noted when the capture does not show the order.
+     */
+    private List<FloodCopy> floodCopies(Packet packet, List<FloodCopy> seen, List<String> notes) {
+        List<FloodCopy> copies = new ArrayList<>(seen);
+        List<String> unseen = new ArrayList<>();
+        for (NetInterface port : net.floodPorts(packet.inIface())) {
+            String name = port.name();
+            boolean hairpin = port.hairpin().orElse(false);
+            if (seen.stream().noneMatch(c -> c.port().equals(name)) && (!name.equals(packet.physIn()) || hairpin)) {
+                copies.add(new FloodCopy(name, 0));
+                unseen.add(name);
+            }
+        }
+        if (!unseen.isEmpty()) {
+            notes.add("the capture shows no copy leaving " + String.join(", ", unseen) + ", which the bundle's ip link"
+                    + " shows up on " + packet.inIface() + (seen.isEmpty() ? "" : ", taken after those it shows")
+                    + (unseen.size() > 1 ? ", newest port (highest ifindex) first" : ""));
+        }
+        return copies;
     }
 
     /**

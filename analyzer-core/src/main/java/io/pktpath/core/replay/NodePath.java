@@ -169,6 +169,18 @@ public interface NodePath {
      */
     PathRun bridged(Packet packet, ChoiceOracle oracle, boolean collectMisses);
 
+    /**
+     * A multicast (or broadcast) received on port {@code packet.physIn()} of bridge {@code packet.inIface()} with
+     * br_netfilter on, which the bridge flooded to {@code copies} (in the capture's order) and, when {@code local}, handed
+     * to its own IP stack: PREROUTING once on the port, FORWARD and POSTROUTING for each copy (the bridge as both
+     * interfaces, the copy's port as {@code --physdev-out}), then the route lookup and INPUT for the local copy with no
+     * second PREROUTING ({@code samples/recorder/checks/bridge-multicast-flood.sh}).
+     */
+    default PathRun flooded(Packet packet, java.util.List<FloodCopy> copies, boolean local, ChoiceOracle oracle,
+                            boolean collectMisses) {
+        return local ? ingress(packet, oracle, collectMisses) : bridged(packet, oracle, collectMisses);
+    }
+
     /** The run as it ends when its packet never left: a next hop that did not resolve (else the run unchanged). */
     PathRun neverLeft(PathRun run);
 

@@ -43,6 +43,8 @@ public final class ReplayLoop {
     private long latestUpToCurrent = Long.MIN_VALUE;
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
+    /** The frames ahead claimed as the copies a bridge flooded to its ports (their FORWARD passes are the flood's). */
+    private final Set<Long> floodCopies = new HashSet<>();
     /** The sentences of frames claimed as a packet's copy that the default one (leaving on IFACE) would misstate. */
     private final Map<Long, String> copyReasons = new HashMap<>();
     private final CapturedInterfaces interfaces;
@@ -160,7 +162,14 @@ public final class ReplayLoop {
         PacketTrace original = claimedBy.remove(cp.frame());
         if (original != null) {
             String reason = copyReasons.isEmpty() ? null : copyReasons.remove(cp.frame());
-            return tiedCopy(cp, copyOf(cp, original, reason));
+            PacketTrace copy = copyOf(cp, original, reason);
+            if (!floodCopies.isEmpty() && floodCopies.remove(cp.frame())) {
+                // a flooded copy left after its own FORWARD and POSTROUTING: forwarded, whatever the local copy's fate
+                copy = new PacketTrace(copy.packet(), copy.role(), copy.path(), Disposition.FORWARDED, copy.reasonText(),
+                        copy.nat(), copy.route(), copy.correlated(), copy.alternatives(), copy.misses(), copy.notes(),
+                        copy.flowId(), copy.reassembled(), copy.tunnel());
+            }
+            return tiedCopy(cp, copy);
         }
         if (cp.packet().isEmpty()) {
             return notReplayed(cp, unreplayable(cp), reasonFor(cp));
@@ -592,6 +601,12 @@ public final class ReplayLoop {
         String port = cp.summary().iface();
         fill(cp.summary().timeNanos() + options.lookaheadNanos());
         Tuple tuple = packet.tuple();
+        if (floods(packet) && path.bridgeNetfilter(packet.family())) {
+            PacketTrace flooded = flooded(cp, packet, bridge, notes);
+            if (flooded != null) {
+                return flooded;
+            }
+        }
         String outPort = "";
         CapturedPacket natTwin = null;
         for (CapturedPacket later : ahead) {
@@ -648,6 +663,86 @@ public final class ReplayLoop {
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
         return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.bridged(input, oracle,
                 options.missesFor(cp.frame()))), input, false);
+    }
+
+    /** Whether a bridge floods a frame carrying {@code packet}: a multicast group's, or the limited broadcast's. */
+    private static boolean floods(Packet packet) {
+        IpAddress dst = packet.dst();
+        return dst.isMulticast() || dst.isV4() && dst.v4Bits() == -1;
+    }
+
+    /**
+     * A multicast (or broadcast) received on bridge port {@code cp} with br_netfilter on, replayed as the kernel runs it
+     * ({@link NodePath#flooded}): the copies the bridge flooded to its ports are the frames ahead leaving on them (one
+     * per port, up to the next time the port receives the same packet), the copy it handed to its own IP stack the
+     * frame ahead received on the bridge (taken as handed when the capture does not hold the bridge); this frame, what
+     * br_nf_pre_routing saw, replays them all and claims those frames. Null when a capture holding the bridge shows
+     * neither.
+     */
+    private PacketTrace flooded(CapturedPacket cp, Packet packet, String bridge, List<String> notes) {
+        String port = cp.summary().iface();
+        Tuple tuple = packet.tuple();
+        List<FloodCopy> copies = new ArrayList<>();
+        Set<String> ports = new HashSet<>();
+        CapturedPacket local = null;
+        for (CapturedPacket later : ahead) {
+            if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
+                break;
+            }
+            if (later.frame() <= cp.frame() || later.packet().isEmpty() || claimedBy.contains(later.frame())
+                    || !sameIdentity(packet, later.packet().get()) || later.payloadHash() != cp.payloadHash()
+                    || !later.packet().get().hasTuple(tuple)) {
+                continue;
+            }
+            String where = later.summary().iface();
+            if (later.inbound() && where.equals(port)) {
+                break; // the same packet sent again: its copies are its own
+            }
+            if (later.inbound() && where.equals(bridge) && local == null) {
+                local = later;
+            } else if (later.outbound() && interfaces.bridgeOf(where).filter(bridge::equals).isPresent()
+                    && ports.add(where)) {
+                copies.add(new FloodCopy(where, later.frame()));
+            }
+        }
+        // the bridge hands every multicast to its own IP stack too (br_handle_frame_finish's local_rcv): a capture
+        // holding the bridge shows that copy, one without it cannot
+        boolean toStack = local != null || !interfaces.seen(bridge);
+        if (!toStack && copies.isEmpty()) {
+            return null;
+        }
+        Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, "", false);
+        boolean misses = options.missesFor(cp.frame());
+        PacketTrace trace = replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.flooded(input, copies,
+                toStack, oracle, misses)), input, false);
+        List<Long> correlated = new ArrayList<>(trace.correlated());
+        for (FloodCopy c : copies) {
+            if (!correlated.contains(c.frame())) {
+                correlated.add(c.frame());
+            }
+        }
+        if (local != null && !correlated.contains(local.frame())) {
+            correlated.add(local.frame());
+            copyReasons.put(local.frame(), "the copy of the packet of frame " + cp.frame() + " that " + bridge
+                    + " handed to its own IP stack (br_pass_frame_up): INPUT in frame " + cp.frame() + "'s path, with no"
+                    + " second PREROUTING");
+        }
+        correlated.sort(null);
+        PacketTrace withCopies = new PacketTrace(trace.packet(), trace.role(), trace.path(), trace.disposition(),
+                trace.reasonText(), trace.nat(), trace.route(), correlated, trace.alternatives(), trace.misses(),
+                trace.notes(), trace.flowId(), trace.reassembled(), trace.tunnel());
+        for (long frame : correlated) {
+            claimedBy.put(frame, withCopies);
+        }
+        for (int i = 0; i < copies.size(); i++) {
+            FloodCopy c = copies.get(i);
+            floodCopies.add(c.frame());
+            copyReasons.put(c.frame(), "the copy of the packet of frame " + cp.frame() + " that " + bridge
+                    + " flooded to port " + c.port() + (c.port().equals(port) ? " (hairpin)" : "")
+                    + ", leaving after FORWARD pass " + (i + 1) + " of " + copies.size() + " in frame " + cp.frame()
+                    + "'s path");
+        }
+        return withCopies;
     }
 
     /**

@@ -94,6 +94,21 @@ final class RunState {
         }
     }
 
+    /** How a run ended: its disposition and sentence. */
+    record Ending(Disposition disposition, DeferredText reason) {
+    }
+
+    /**
+     * Clears the run's end and returns it: one clone of a packet the bridge flooded ended, and the run goes on with
+     * the next clone ({@code KernelNodePath.flooded}).
+     */
+    Ending takeEnd() {
+        Ending ended = new Ending(disposition, reason);
+        disposition = null;
+        reason = null;
+        return ended;
+    }
+
     /** Ends the run with a sentence written when read ({@link LeavingSentence}). */
     void end(Disposition d, DeferredText why) {
         if (disposition == null) {

@@ -155,6 +155,23 @@ public final class NodeNetwork implements NodeFacts {
         return kind.isEmpty() || kind.get().equals("bridge") ? master : Optional.empty();
     }
 
+    /**
+     * The ports of {@code bridge} a flood reaches (br_flood): those up with a carrier ({@code UP} and {@code LOWER_UP},
+     * or no flags known), in descending ifindex order (the bridge's port list holds the port enslaved last first, and
+     * ports usually are enslaved as they are made).
+     */
+    public List<NetInterface> floodPorts(String bridge) {
+        List<NetInterface> ports = new java.util.ArrayList<>();
+        for (NetInterface i : fib.interfaces().all()) {
+            if (bridgeOf(i.name()).filter(bridge::equals).isPresent()
+                    && (i.flags().isEmpty() || i.isUp() && i.flags().contains("LOWER_UP"))) {
+                ports.add(i);
+            }
+        }
+        ports.sort((a, b) -> Integer.compare(b.index(), a.index()));
+        return ports;
+    }
+
     /** {@code net.bridge.bridge-nf-call-iptables}: whether bridged IPv4 frames traverse iptables (§7). */
     public Setting<Long> bridgeNfCallIptables() {
         return bridgeNfCall(IpFamily.V4);

@@ -24,6 +24,8 @@ final class FrameTies {
     private final List<PacketTrace> traces;
     private final boolean[] tied;
     private final Map<String, List<Integer>> byKey = new HashMap<>();
+    /** Trace index by frame number. */
+    private final Map<Long, Integer> byFrame = new HashMap<>();
 
     private final Map<String, String> bridgeOfPort;
     /** A rerouted connection's first tied frame, by the addresses and ports the kernel traced it with before NAT. */
@@ -40,6 +42,7 @@ final class FrameTies {
         this.tied = new boolean[traces.size()];
         for (int i = 0; i < this.traces.size(); i++) {
             PacketSummary p = this.traces.get(i).datagram();
+            byFrame.put(this.traces.get(i).packet().frame(), i);
             byKey.computeIfAbsent(key(p.iface(), p.dir(), p.ipId(), p.length()), k -> new ArrayList<>()).add(i);
             PacketSummary own = this.traces.get(i).packet();
             if (own != p && own.length() != p.length() && walkedIngressChains(this.traces.get(i))) {
@@ -72,6 +75,12 @@ final class FrameTies {
         if (!packet.locallyGenerated()) {
             String in = first.field("IN").orElse("");
             Optional<Integer> hit = find(key(in, "in", id, len), p -> sameHeader(p, first));
+            Optional<Integer> port = hit.flatMap(this::replayedOnPort);
+            if (port.isPresent()) {
+                return new Tie(Optional.of(traces.get(port.get())), "bridged: IN=" + in + " is the bridge; frame "
+                        + traces.get(hit.get()).packet().frame() + " there is the bridge's own copy of the frame its port"
+                        + " received, which PREROUTING saw and whose replay holds its path");
+            }
             if (hit.isEmpty()) {
                 hit = findOnBridgePort(in, id, len, first);
                 if (hit.isPresent()) {
@@ -220,6 +229,29 @@ final class FrameTies {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The untied frame received on a bridge port whose replay claimed the inbound frame {@code i} on the bridge as its
+     * copy (a multicast the bridge flooded and handed to its own IP stack: br_netfilter ran PREROUTING on the port, and
+     * the port's frame holds the whole path), marked tied; empty for any other frame.
+     */
+    private Optional<Integer> replayedOnPort(int i) {
+        PacketTrace copy = traces.get(i);
+        if (copy.role() != io.pktpath.core.trace.FrameRole.EGRESS_COPY || copy.correlated().isEmpty()
+                || !copy.packet().dir().equals("in")) {
+            return Optional.empty();
+        }
+        Integer original = byFrame.get(copy.correlated().get(0));
+        if (original == null || tied[original]) {
+            return Optional.empty();
+        }
+        PacketSummary p = traces.get(original).packet();
+        if (!p.dir().equals("in") || !copy.packet().iface().equals(bridgeOfPort.get(p.iface()))) {
+            return Optional.empty();
+        }
+        tied[original] = true;
+        return Optional.of(original);
     }
 
     /** With br_netfilter the kernel prints the bridge as IN=; the capture has the frame on the bridge port. */

@@ -234,7 +234,7 @@ public final class KernelTraceParser {
         KernelPacketHeader h = later.headers.get(0);
         for (int i = earlier.size() - 1; i >= 0 && i >= earlier.size() - CONTINUATION_WINDOW; i--) {
             Builder b = earlier.get(i);
-            if (b.continuedBy != null || b.headers.isEmpty()) {
+            if (b.headers.isEmpty() || b.continuedBy != null && !floodedClone(b, later)) {
                 continue;
             }
             KernelPacketHeader last = b.headers.get(b.headers.size() - 1);
@@ -246,6 +246,39 @@ public final class KernelTraceParser {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code later} is one more clone of the multicast (or broadcast) {@code earlier} entered a bridge with:
+     * br_netfilter runs PREROUTING once on the port, then FORWARD on each copy the bridge floods to a port and INPUT on
+     * the copy it hands to its own IP stack, each clone under a new trace id with the bridge as IN=
+     * ({@code samples/recorder/checks/bridge-multicast-flood.sh}); all of them are the one packet the port received.
+     */
+    private static boolean floodedClone(Builder earlier, Builder later) {
+        KernelPacketHeader first = earlier.headers.get(0);
+        KernelPacketHeader h = later.headers.get(0);
+        String chain = later.steps.isEmpty() ? "" : later.steps.get(0).chain();
+        return earlier.startsInRaw() && (chain.equals("FORWARD") || chain.equals("INPUT"))
+                && first.field("IN").isPresent() && sameField(first, h, "IN") && sameField(first, h, "DST")
+                && h.field("DST").map(KernelTraceParser::flooded).orElse(false)
+                && earlier.steps.stream().noneMatch(s -> s.chain().equals("INPUT"));
+    }
+
+    /** A multicast group (224.0.0.0/4, ff00::/8) or the limited broadcast, which a bridge floods to every port. */
+    private static boolean flooded(String address) {
+        if (address.contains(":")) {
+            return address.regionMatches(true, 0, "ff", 0, 2);
+        }
+        int dot = address.indexOf('.');
+        if (address.equals("255.255.255.255")) {
+            return true;
+        }
+        try {
+            int octet = Integer.parseInt(dot < 0 ? address : address.substring(0, dot));
+            return octet >= 224 && octet <= 239;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**

@@ -86,6 +86,38 @@ class KernelTraceParserTest {
         assertEquals("eth0", p.headers().get(1).field("OUT").orElseThrow());
     }
 
+    // samples/recorder/checks/bridge-multicast-flood.sh (kernel 6.18, hairpin on): a datagram to 239.1.1.1 received on
+    // port va of br0 is traced in raw PREROUTING, then under a new id in FORWARD for each of the three ports the bridge
+    // flooded it to; a unicast packet with the same identity later is another packet.
+    private static final String FLOODED = """
+            PACKET: 2 e2388aac IN=br0 SRC=10.98.0.2 DST=239.1.1.1 LEN=34 TOS=0x0 TTL=1 ID=13501 DF SPORT=40051 DPORT=5001
+             TRACE: 2 e2388aac raw:PREROUTING:rule:0x3:CONTINUE  -4 -t raw -A PREROUTING -j TRACE
+             TRACE: 2 e2388aac raw:PREROUTING:policy:ACCEPT
+            PACKET: 2 9a4a5e2d IN=br0 OUT=br0 SRC=10.98.0.2 DST=239.1.1.1 LEN=34 TOS=0x0 TTL=1 ID=13501 DF SPORT=40051 DPORT=5001
+             TRACE: 2 9a4a5e2d filter:FORWARD:policy:ACCEPT
+            PACKET: 2 9d083dc5 IN=br0 OUT=br0 SRC=10.98.0.2 DST=239.1.1.1 LEN=34 TOS=0x0 TTL=1 ID=13501 DF SPORT=40051 DPORT=5001
+             TRACE: 2 9d083dc5 filter:FORWARD:policy:ACCEPT
+            PACKET: 2 18d39807 IN=br0 OUT=br0 SRC=10.98.0.2 DST=239.1.1.1 LEN=34 TOS=0x0 TTL=1 ID=13501 DF SPORT=40051 DPORT=5001
+             TRACE: 2 18d39807 filter:FORWARD:policy:ACCEPT
+            PACKET: 2 77777777 IN=br0 SRC=10.98.0.2 DST=10.98.0.1 LEN=34 TOS=0x0 TTL=64 ID=13502 DF SPORT=40051 DPORT=5001
+             TRACE: 2 77777777 raw:PREROUTING:policy:ACCEPT
+            PACKET: 2 88888888 IN=br0 OUT=br0 SRC=10.98.0.2 DST=10.98.0.3 LEN=34 TOS=0x0 TTL=64 ID=13502 DF SPORT=40051 DPORT=5001
+             TRACE: 2 88888888 filter:FORWARD:policy:ACCEPT
+            PACKET: 2 99999999 IN=br0 OUT=br0 SRC=10.98.0.2 DST=10.98.0.3 LEN=34 TOS=0x0 TTL=64 ID=13502 DF SPORT=40051 DPORT=5001
+             TRACE: 2 99999999 filter:FORWARD:policy:ACCEPT
+            """;
+
+    @Test
+    void theClonesOfAMulticastABridgeFloodedAreOnePacket() {
+        List<KernelPacket> packets = KernelTraceParser.parse("trace.txt", FLOODED).value();
+        assertEquals(List.of("e2388aac", "77777777", "99999999"), packets.stream().map(KernelPacket::traceId).toList());
+        assertEquals(List.of("raw:PREROUTING", "raw:PREROUTING", "filter:FORWARD", "filter:FORWARD", "filter:FORWARD"),
+                packets.get(0).steps().stream().map(s -> s.table() + ":" + s.chain()).toList());
+        // a unicast one is continued once (the bridge handed one skb on), never by a second FORWARD
+        assertEquals(List.of("raw:PREROUTING", "filter:FORWARD"),
+                packets.get(1).steps().stream().map(s -> s.table() + ":" + s.chain()).toList());
+    }
+
     // no-endpoints-reject (kernel 6.18): the REJECT's ICMP error to the node itself, traced in OUTPUT and again, under
     // another id, in PREROUTING/INPUT after lo looped it back.
     private static final String LOOPED = """
