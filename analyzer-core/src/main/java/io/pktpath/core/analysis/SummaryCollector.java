@@ -218,7 +218,8 @@ public final class SummaryCollector implements TraceSink {
                     if (s instanceof RouteStep r) {
                         String text = r.decision().routeText().isEmpty() ? "no route to " + t.packet().dst().map(Object::toString).orElse("?")
                                 : r.decision().routeText();
-                        return new String[] {text, "table " + r.decision().table()
+                        return new String[] {text, (r.decision().table().isEmpty() ? "every table the ip rules select"
+                                : "table " + r.decision().table())
                                 + (r.decision().rulePriority() >= 0 ? " via ip rule " + r.decision().rulePriority() : "")};
                     }
                 }

@@ -131,12 +131,15 @@ public final class Labels {
         return s.getClass().getSimpleName();
     }
 
-    /** {@code table main: 10.244.1.3 dev cali1 (ip rule 32766)}. */
+    /**
+     * {@code table main: 10.244.1.3 dev cali1 (ip rule 32766)}; a decision no routing table made (a bridge's flood, a
+     * multicast delivered on its input device) without the table.
+     */
     public static String route(RouteDecision r) {
         if (r.table().isEmpty() && r.prefix().isEmpty() && r.routeText().isEmpty()) {
             return "no route in any table the ip rules select";
         }
-        StringBuilder sb = new StringBuilder("table ").append(r.table()).append(": ");
+        StringBuilder sb = new StringBuilder(r.table().isEmpty() ? "" : "table " + r.table() + ": ");
         sb.append(r.routeText().isEmpty() ? routeWords(r) : r.routeText().strip());
         if (r.rulePriority() >= 0) {
             sb.append(" (ip rule ").append(r.rulePriority()).append(')');
