@@ -26,18 +26,28 @@ final class LinkLayerFindings {
 
     static List<Finding> of(LinkLayerTracker tracker, Optional<LinkLayerRules> ebtables, Optional<LinkLayerRules> arptables) {
         List<Finding> out = new ArrayList<>();
-        ebtables.ifPresent(r -> bridge(tracker, r).ifPresent(out::add));
-        arptables.ifPresent(r -> arp(tracker, r).ifPresent(out::add));
+        ebtables.flatMap(LinkLayerFindings::listed).ifPresent(l -> out.add(bridge(tracker, l)));
+        arptables.flatMap(LinkLayerFindings::listed).ifPresent(l -> out.add(arp(tracker, l)));
         return out;
     }
 
-    private static Optional<Finding> bridge(LinkLayerTracker tracker, LinkLayerRules rules) {
+    /** A tool's chains that can drop or change a frame, as evidence lines and rule rows, with what their rules do. */
+    private record Listed(LinkLayerRules rules, List<String> rows, List<String> evidence, Map<String, Integer> effects) {
+    }
+
+    /** The chains of {@code rules} that can drop or change a frame, or empty when none can. */
+    private static Optional<Listed> listed(LinkLayerRules rules) {
         List<String> rows = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
         Map<String, Integer> effects = effects(rules, rows, evidence);
-        if (effects.isEmpty()) {
-            return Optional.empty();
-        }
+        return effects.isEmpty() ? Optional.empty() : Optional.of(new Listed(rules, rows, evidence, effects));
+    }
+
+    private static Finding bridge(LinkLayerTracker tracker, Listed listed) {
+        LinkLayerRules rules = listed.rules();
+        List<String> rows = listed.rows();
+        List<String> evidence = listed.evidence();
+        Map<String, Integer> effects = listed.effects();
         Set<Long> frames = new LinkedHashSet<>();
         long crossed = 0;
         if (tracker.bridges.isEmpty()) {
@@ -68,22 +78,20 @@ final class LinkLayerFindings {
         }
         String title = "The node has ebtables rules that pktpath does not replay: " + summary(effects)
                 + (crossed == 0 ? "" : "; " + crossed + " captured frame" + (crossed == 1 ? "" : "s") + " crossed a bridge");
-        return Optional.of(new Finding(Codes.EBTABLES_NOT_REPLAYED, frames.isEmpty() ? FindingSeverity.INFO
+        return new Finding(Codes.EBTABLES_NOT_REPLAYED, frames.isEmpty() ? FindingSeverity.INFO
                 : FindingSeverity.WARNING, title, frames.stream().sorted().toList(), rows, evidence,
                 "If a frame vanished on a bridge, check it against the ebtables rules listed here: on the node, "
                         + "ebtables -L --Lc (or ebtables-save -c) counts the frames each rule matched; pktpath replays "
                         + "the iptables and nftables IP hooks, not the bridge family's",
                 "high that the rules are there (" + files(rules) + "); which frames they dropped or changed is not known: "
-                        + "ebtables is not replayed"));
+                        + "ebtables is not replayed");
     }
 
-    private static Optional<Finding> arp(LinkLayerTracker tracker, LinkLayerRules rules) {
-        List<String> rows = new ArrayList<>();
-        List<String> evidence = new ArrayList<>();
-        Map<String, Integer> effects = effects(rules, rows, evidence);
-        if (effects.isEmpty()) {
-            return Optional.empty();
-        }
+    private static Finding arp(LinkLayerTracker tracker, Listed listed) {
+        LinkLayerRules rules = listed.rules();
+        List<String> rows = listed.rows();
+        List<String> evidence = listed.evidence();
+        Map<String, Integer> effects = listed.effects();
         Set<Long> frames = new LinkedHashSet<>();
         if (tracker.arpIn.count() > 0) {
             evidence.add(tracker.arpIn.describe() + " (ARP) arrived on interfaces that are not bridge ports: each "
@@ -99,12 +107,12 @@ final class LinkLayerFindings {
             evidence.add("no ARP packet the node received or sent outside a bridge is in the capture");
         }
         String title = "The node has arptables rules that pktpath does not replay: " + summary(effects);
-        return Optional.of(new Finding(Codes.ARPTABLES_NOT_REPLAYED, frames.isEmpty() ? FindingSeverity.INFO
+        return new Finding(Codes.ARPTABLES_NOT_REPLAYED, frames.isEmpty() ? FindingSeverity.INFO
                 : FindingSeverity.WARNING, title, frames.stream().sorted().toList(), rows, evidence,
                 "If a neighbour stays INCOMPLETE or FAILED, check the ARP requests and replies against the arptables "
                         + "rules listed here: arptables -L -v on the node counts what each rule matched",
                 "high that the rules are there (" + files(rules) + "); which ARP packets they dropped or changed is not "
-                        + "known: arptables is not replayed"));
+                        + "known: arptables is not replayed");
     }
 
     /**
