@@ -21,7 +21,8 @@ import java.util.Optional;
  * Per-rule hits of a replay beside the dump's own counter deltas, the rules the replay never hit and the rules an
  * earlier rule of the same chain shadows; rows are in ruleset order (family, table, chain, policy first, then rules),
  * a family's iptables-legacy ruleset (replayed beside iptables-nft's) after its main one, its tables named
- * {@code legacy <table>}.
+ * {@code legacy <table>}, then the native nftables chains the replay translated (named as nft names them, with the
+ * replay's hits and no kernel counters).
  */
 public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, boolean replayed, boolean kernelCounters,
                          List<String> notes) {
@@ -55,6 +56,15 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
                 shadowed.addAll(legacyShadowed);
                 rows(legacy.get(), hits, legacyDeltas, legacyShadowed, rows, LegacyTables.PREFIX);
             }
+            Ruleset nft = bundle.nftReplay().ruleset(family);
+            if (!nft.tables().isEmpty()) {
+                rows(nft, hits, Deltas.NONE, List.of(), rows, "");
+            }
+        }
+        if (!bundle.nftReplay().isEmpty()) {
+            notes.add("the native nftables chains replayed from " + bundle.nftRuleset().map(r -> r.file()).orElse("the nft "
+                    + "listing") + " are listed with the replay's hits only: one nft listing holds no counters of this "
+                    + "capture alone");
         }
         return new RuleReport(rows, shadowed, hits.isPresent(), kernel, notes);
     }
@@ -68,6 +78,8 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
         int family = ruleset.family().number();
         Map<RuleRef, ShadowedRule> byRule = new HashMap<>();
         shadowed.forEach(s -> byRule.put(s.rule(), s));
+        // a native nft rule the replay runs as several translated rules (a set, a verdict map) is one row
+        java.util.Set<RuleRef> listed = new java.util.HashSet<>();
         for (Table table : ruleset.tables()) {
             String name = label + table.name();
             for (Chain chain : table.chains()) {
@@ -79,6 +91,9 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
                 for (Rule rule : chain.rules()) {
                     RuleRef plain = ref(family, rule);
                     RuleRef ref = label.isEmpty() ? plain : labelled(plain);
+                    if (!listed.add(ref)) {
+                        continue;
+                    }
                     Counters replayed = hits.map(h -> h.rule(ref)).orElse(Counters.ZERO);
                     out.add(new RuleUsage(family, name, chain.name(), rule.position(), Optional.of(ref), replayed,
                             deltas.rule(table.name(), chain.name(), rule), Optional.ofNullable(byRule.get(ref))));
@@ -107,6 +122,9 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
 
     /** The dump's counter deltas of one family, by place; absent when the before/after dumps are not both there. */
     private record Deltas(Optional<Ruleset> before, Optional<Ruleset> after, List<String> notes, String label) {
+        /** No kernel counters to compare with (the native nft chains). */
+        static final Deltas NONE = new Deltas(Optional.empty(), Optional.empty(), List.of(), "");
+
         /** The deltas of {@code snaps}; {@code label} is how the notes name its tables ({@code "legacy "} or none). */
         static Deltas of(CounterSnapshots snaps, IpFamily family, List<String> notes, String label) {
             if (snaps.after().isPresent() && snaps.before().isEmpty()) {

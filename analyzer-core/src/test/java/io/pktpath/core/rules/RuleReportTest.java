@@ -53,4 +53,37 @@ class RuleReportTest {
         assertEquals(Counters.ZERO, row(report, "nat KUBE-SEP-2AZ33KU3V5PGPQZH #2").replayed());
         assertEquals(Optional.of(new Counters(4, 240)), row(report, "nat KUBE-SEP-2AZ33KU3V5PGPQZH #2").kernel());
     }
+
+    /**
+     * nft-native-forward's rules were loaded right before its traffic and listed right after it, so each rule's
+     * {@code counter packets N bytes M} in the listing is the kernel's count for the capture: the replay's hits of the
+     * native rules it translated must equal them, each nft rule one row however many rules it was translated into.
+     */
+    @Test
+    void nativeNftRulesAreRowsWithTheReplaysHitsWhichEqualTheListingsCounters() throws IOException {
+        Path dir = sample("nft-native-forward");
+        Bundle bundle = BundleLoader.loadDirectory(dir);
+        AnalysisResult result = Analyzer.analyze(bundle, Optional.empty(), AnalysisOptions.DEFAULT, t -> { }, n -> { },
+                () -> false);
+        RuleReport report = RuleReport.of(bundle, result.hits());
+        java.util.regex.Pattern counter = java.util.regex.Pattern.compile("counter packets (\\d+) bytes (\\d+)");
+        int compared = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (RuleUsage u : report.rows()) {
+            if (u.rule().isEmpty() || !u.table().startsWith("inet pkp_nf") || u.family() != 4) {
+                continue;
+            }
+            assertTrue(seen.add(u.rule().get().label()), "one row per nft rule: " + u.rule().get().label());
+            assertEquals(Optional.empty(), u.kernel());
+            java.util.regex.Matcher m = counter.matcher(u.rule().get().text());
+            if (m.find()) {
+                assertEquals(new Counters(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))), u.replayed(),
+                        u.rule().get().label() + ": " + u.rule().get().text());
+                compared++;
+            }
+        }
+        assertTrue(compared >= 5, "rules with a counter compared: " + compared);
+        assertTrue(report.notes().stream().anyMatch(n -> n.startsWith("the native nftables chains replayed from "
+                + "nft-ruleset.txt are listed with the replay's hits only")), report.notes().toString());
+    }
 }

@@ -67,8 +67,9 @@ public final class RulesHitsCommand implements Command {
         String format = Args.format(line, name(), "text", "json");
         int failOn = Args.failOn(line);
         try (LoadedInput in = BundleSource.open(line, Args.at(args, 0), ctx.err())) {
-            if (in.bundle().rulesetV4().isEmpty() && in.bundle().rulesetV6().isEmpty() && in.bundle().legacy().isEmpty()) {
-                throw CliException.input(in.name() + ": no iptables-save dump in the bundle, so there are no rules to count"
+            if (in.bundle().rulesetV4().isEmpty() && in.bundle().rulesetV6().isEmpty() && in.bundle().legacy().isEmpty()
+                    && in.bundle().nftReplay().isEmpty()) {
+                throw CliException.input(in.name() + ": no iptables-save dump and no replayed nftables chain in the bundle, so there are no rules to count"
                         + EmptyInputs.suffix(in.bundle().inventory()));
             }
             EmptyInputs.note(in.bundle().inventory(), List.of("no capture", "no iptables-save -c"), ctx.err());

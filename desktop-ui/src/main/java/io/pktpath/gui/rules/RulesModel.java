@@ -18,7 +18,8 @@ import java.util.Optional;
  * The rules view's content: the node's tables and chains as its iptables-save has them, every rule with the
  * packets and bytes the replay counted for it, a heat from 0 to 1 on a log scale, and the frames that hit a rule; an
  * iptables-legacy ruleset replayed beside iptables-nft's follows its family's main one, its tables named
- * {@code legacy <table>} as the replay names them, each family row saying its backend and which runs first.
+ * {@code legacy <table>} as the replay names them, each family row saying its backend and which runs first; then the
+ * native nftables chains the replay translated from the bundle's nft listing, one row per nft rule.
  */
 public final class RulesModel {
     private final List<RuleRow> roots;
@@ -43,6 +44,14 @@ public final class RulesModel {
             legacy.ruleset(family).ifPresent(rs -> rulesets.add(new Listed(rs, LegacyTables.PREFIX, ip + " (" + tool
                     + "-legacy, " + (legacy.legacyFirst() ? "first at each equal priority"
                     : "after iptables-nft's chains") + ")")));
+        }
+        for (io.pktpath.parser.net.IpFamily family : io.pktpath.parser.net.IpFamily.values()) {
+            Ruleset nft = bundle.nftReplay().ruleset(family);
+            if (!nft.tables().isEmpty()) {
+                rulesets.add(new Listed(nft, "", (family == io.pktpath.parser.net.IpFamily.V4 ? "IPv4" : "IPv6")
+                        + " (native nftables chains of " + bundle.nftRuleset().map(r -> r.file()).orElse("the nft listing")
+                        + ", replayed)"));
+            }
         }
         long max = 0;
         for (Listed l : rulesets) {
@@ -77,8 +86,12 @@ public final class RulesModel {
 
     private static RuleRow chain(Listed l, Table t, Chain c, Optional<RuleHits> hits, long max) {
         List<RuleRow> rules = new ArrayList<>();
+        java.util.Set<RuleRef> listed = new java.util.HashSet<>();
         for (Rule r : c.rules()) {
             RuleRef ref = ref(l, t, r);
+            if (!listed.add(ref)) {
+                continue; // a native nft rule the replay runs as several translated rules is one row
+            }
             Counters n = count(hits, ref);
             rules.add(new RuleRow(RuleRow.Level.RULE, "#" + r.position() + " " + r.text(), Optional.of(ref),
                     n.packets(), n.bytes(), heat(n.packets(), max), List.of()));
