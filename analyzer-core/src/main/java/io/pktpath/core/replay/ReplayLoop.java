@@ -560,7 +560,8 @@ public final class ReplayLoop {
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
                 committed.disposition().isPresent() ? DeferredText.of(committed.reason()) : run.reasonText(), run.nat(), run.route(),
-                correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole);
+                correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole,
+                Optional.empty(), run.redirect());
         for (int i = 0; i < correlated.size(); i++) {
             claimedBy.put(correlated.get(i), trace);
         }
