@@ -661,7 +661,9 @@ public final class KernelNodePath implements NodePath {
      * RELATED (nf_ct_attach), walks OUTPUT's chains before the nat core, and there nf_nat drops it when that ct's NAT is
      * not done (a new connection's source NAT comes at POSTROUTING) or not null (nf_nat_icmp_reply_translation);
      * otherwise, the nat chains not run for a RELATED ICMP error, it walks the rest of OUTPUT and POSTROUTING and leaves.
-     * Its table results are added to the packet's run, so that they are counted when the run is committed.
+     * The table results of one nf_nat dropped are added to the packet's run, so that they are counted when the run is
+     * committed (no frame of it exists); one that left is counted by the replay of its frame, which ties it to this
+     * packet.
      */
     private io.pktpath.core.trace.IcmpRedirect redirectWalk(RunState s, IpAddress source, IpAddress gateway,
                                                            String dev) {
@@ -723,7 +725,11 @@ public final class KernelNodePath implements NodePath {
             dropped = true;
             outcome = "it did not leave: " + r.reason;
         }
-        s.tables.addAll(r.tables);
+        if (dropped) {
+            // no frame of it exists: its hits are this run's to count; one that left is counted by its own frame's
+            // replay from OUTPUT when the capture holds it
+            s.tables.addAll(r.tables);
+        }
         return new io.pktpath.core.trace.IcmpRedirect(source, p.src(), gateway, dev, length, r.steps, dropped, outcome);
     }
 
