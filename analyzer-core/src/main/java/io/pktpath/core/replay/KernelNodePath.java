@@ -611,7 +611,8 @@ public final class KernelNodePath implements NodePath {
     /**
      * ip_forward's ICMP redirect for a packet leaving on {@code dev}, the device it came in on (before the FORWARD hook):
      * whether the route marked it ({@link IcmpRedirects#eligible}), the rate limit's decision, and the redirect's own
-     * walk ({@link #redirectWalk}), noted on the packet's path as a check step (the packet goes on either way).
+     * walk ({@link #redirectWalk}), noted on the packet's path as a check step when the route marked it (the packet
+     * goes on either way).
      */
     private void redirect(RunState s, RouteResult rr, String dev) {
         s.redirectChecked = true;
@@ -629,7 +630,7 @@ public final class KernelNodePath implements NodePath {
         IcmpRedirects.Eligibility e = IcmpRedirects.eligible(true, send.value() != 0, settingText("send_redirects", send),
                 direct, shared.value() != 0, settingText("shared_media", shared), onLink);
         if (!e.marked()) {
-            s.steps.add(new CheckStep(null, REDIRECT_CHECK, true, "no ICMP redirect: " + e.detail()));
+            // most such packets (a gateway's source, send_redirects off): nothing happened, nothing is said
             return;
         }
         IcmpRedirects.Decision d = redirects.decide(p.src(), p.timeNanos());
