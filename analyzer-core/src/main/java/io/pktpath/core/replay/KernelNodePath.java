@@ -615,7 +615,6 @@ public final class KernelNodePath implements NodePath {
      * goes on either way).
      */
     private void redirect(RunState s, RouteResult rr, String dev) {
-        s.redirectChecked = true;
         Packet p = s.packet;
         io.pktpath.parser.sysctl.Sysctls sysctls = net.sysctls();
         Setting<Long> send = sysctls.sendRedirects(dev);
@@ -633,6 +632,8 @@ public final class KernelNodePath implements NodePath {
             // most such packets (a gateway's source, send_redirects off): nothing happened, nothing is said
             return;
         }
+        // from here the run depends on the rate limit's state, which earlier packets changed
+        s.redirectChecked = true;
         IcmpRedirects.Decision d = redirects.decide(p.src(), p.timeNanos());
         s.redirectDecision = d;
         if (!d.send()) {
