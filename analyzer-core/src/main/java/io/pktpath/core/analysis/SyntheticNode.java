@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * A node made up for {@code pktpath trace --rules FILE}: the rules file as given, {@code lo} plus one interface
  * {@code eth0} holding the {@code --local-ip} addresses, a default route through it, and forwarding on (as on any
- * Kubernetes or Docker node). Written as real {@code ip}/{@code sysctl} text and read by the real parsers.
+ * Kubernetes or Docker node); send_redirects off, since every forwarded packet leaves on the one made-up interface it
+ * came in on, which a real node's routes would not do. Written as real {@code ip}/{@code sysctl} text and read by the real parsers.
  */
 public final class SyntheticNode {
     /** The interface synthetic packets enter on unless told otherwise. */
@@ -69,6 +70,8 @@ public final class SyntheticNode {
                     net.ipv6.conf.all.forwarding = 1
                     net.ipv4.conf.all.rp_filter = 0
                     net.ipv4.conf.eth0.rp_filter = 0
+                    net.ipv4.conf.all.send_redirects = 0
+                    net.ipv4.conf.eth0.send_redirects = 0
                     """)));
             return new Made(BundleLoader.loadFiles(inputs), notes);
         } catch (IOException e) {

@@ -56,7 +56,8 @@ public final class NativeChainNotes {
         List<String> notes = new ArrayList<>(t.notes());
         notes.addAll(added);
         return new PacketTrace(t.packet(), t.role(), t.path(), t.disposition(), t.reasonText(), t.nat(), t.route(),
-                t.correlated(), t.alternatives(), t.misses(), notes, t.flowId(), t.reassembled());
+                t.correlated(), t.alternatives(), t.misses(), notes, t.flowId(), t.reassembled(), t.tunnel(),
+                t.redirect());
     }
 
     private String note(NativeChainTracker.Watched w, HookStep h, PacketTrace t) {

@@ -14,12 +14,20 @@ import java.util.Optional;
  * rules left it (CONNMARK), and the packet as it was counted (with the byte count to use when the walks were another packet's).
  */
 record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
-              Optional<CtInfo> ct, Packet packet, int family, long countedBytes) {
+              Optional<CtInfo> ct, Packet packet, int family, long countedBytes,
+              Optional<IcmpRedirects.Decision> redirect) {
     /** {@code countedBytes} of a run that walked every table itself: each table counts the bytes it saw. */
     static final long OWN_BYTES = -1;
 
     Commit {
         tables = List.copyOf(tables);
+        java.util.Objects.requireNonNull(redirect, "redirect");
+    }
+
+    /** The commit of a run that met no ICMP redirect rate limit. */
+    Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
+           Optional<CtInfo> ct, Packet packet, int family, long countedBytes) {
+        this(tables, lookup, candidate, confirm, ct, packet, family, countedBytes, Optional.empty());
     }
 
     /** The bytes a table result is counted with: its own, unless the run reused another packet's walk. */

@@ -81,6 +81,8 @@ public final class KernelNodePath implements NodePath {
     private final boolean conntrackOn;
     private final RuleState ruleState;
     private final RuleHits hits = new RuleHits();
+    /** The ICMP redirect rate limit's state per source host, changed by committed runs. */
+    private final IcmpRedirects redirects = new IcmpRedirects();
     private final List<ConntrackEntry> seed;
     private final ConntrackHints hints;
     private final ConntrackEventHints events;
@@ -599,10 +601,169 @@ public final class KernelNodePath implements NodePath {
             return;
         }
         s.forwardedWithMtu = mtu;
+        if (!bridgedDnat && dev.equals(s.packet.inIface()) && s.packet.family() == IpFamily.V4) {
+            redirect(s, rr, dev);
+        }
         hook(s, Hook.FORWARD, FORWARD_TABLES);
         if (forwardTables(s)) {
             postrouting(s, rr, Disposition.FORWARDED, bridgedDnat);
         }
+    }
+
+    /**
+     * ip_forward's ICMP redirect for a packet leaving on {@code dev}, the device it came in on (before the FORWARD hook):
+     * whether the route marked it ({@link IcmpRedirects#eligible}), the rate limit's decision, and the redirect's own
+     * walk ({@link #redirectWalk}), noted on the packet's path as a check step when the route marked it (the packet
+     * goes on either way).
+     */
+    private void redirect(RunState s, RouteResult rr, String dev) {
+        Packet p = s.packet;
+        io.pktpath.parser.sysctl.Sysctls sysctls = net.sysctls();
+        Setting<Long> send = sysctls.sendRedirects(dev);
+        Setting<Long> shared = sysctls.sharedMedia(dev);
+        RouteResult back = net.outputRoute(Packet.synthetic(IpFamily.V4, Packet.ICMP, UNSPECIFIED_V4, 0, p.src(), 0, "",
+                true));
+        boolean direct = back.disposition().isEmpty() && back.outDev().filter(dev::equals).isPresent()
+                && back.nextHop().map(h -> h.equals(p.src())).orElse(true);
+        IpAddress gateway = rr.nextHop().orElse(p.dst());
+        boolean onLink = net.primaryAddresses(dev, IpFamily.V4).stream().anyMatch(a -> a.cidr().contains(p.src())
+                && (gateway.equals(p.dst()) || a.cidr().contains(gateway)));
+        IcmpRedirects.Eligibility e = IcmpRedirects.eligible(true, send.value() != 0, settingText("send_redirects", send),
+                direct, shared.value() != 0, settingText("shared_media", shared), onLink);
+        if (!e.marked()) {
+            // most such packets (a gateway's source, send_redirects off): nothing happened, nothing is said
+            return;
+        }
+        // from here the run depends on the rate limit's state, which earlier packets changed
+        s.redirectChecked = true;
+        IcmpRedirects.Decision d = redirects.decide(p.src(), p.timeNanos());
+        s.redirectDecision = d;
+        if (!d.send()) {
+            s.steps.add(new CheckStep(null, REDIRECT_CHECK, true, "no ICMP redirect sent to " + p.src() + ": "
+                    + e.detail() + ", but " + d.detail()));
+            return;
+        }
+        IpAddress source = back.source().orElse(UNSPECIFIED_V4);
+        io.pktpath.core.trace.IcmpRedirect sent = redirectWalk(s, source, gateway, dev);
+        s.steps.add(new CheckStep(null, REDIRECT_CHECK, true, "the kernel sent " + p.src() + " an ICMP redirect (host)"
+                + " for " + p.dst() + " to gateway " + gateway + " (" + e.detail() + "; " + d.detail() + "); "
+                + sent.outcome()));
+        s.redirect = Optional.of(sent);
+    }
+
+    private static final String REDIRECT_CHECK = "icmp redirect";
+    private static final IpAddress UNSPECIFIED_V4 = IpAddress.v4(0);
+
+    private static String settingText(String leaf, Setting<Long> v) {
+        return leaf + "=" + v.value() + " (" + v.sources() + (v.assumedDefault() ? "; not in the bundle, kernel default"
+                : "") + ")";
+    }
+
+    /**
+     * The redirect the kernel sends from {@code source} to the forwarded packet's source, quoting the packet as it is
+     * now (after PREROUTING's NAT and the TTL decrement, up to 548 bytes), out {@code dev}: it carries the packet's ct,
+     * RELATED (nf_ct_attach), walks OUTPUT's chains before the nat core, and there nf_nat drops it when that ct's NAT is
+     * not done (a new connection's source NAT comes at POSTROUTING) or not null (nf_nat_icmp_reply_translation);
+     * otherwise, the nat chains not run for a RELATED ICMP error, it walks the rest of OUTPUT and POSTROUTING and leaves.
+     * The table results of one nf_nat dropped are added to the packet's run, so that they are counted when the run is
+     * committed (no frame of it exists); one that left is counted by the replay of its frame, which ties it to this
+     * packet.
+     */
+    private io.pktpath.core.trace.IcmpRedirect redirectWalk(RunState s, IpAddress source, IpAddress gateway,
+                                                           String dev) {
+        Packet p = s.packet;
+        int length = 28 + Math.min(p.length(), 548);
+        Packet icmp = new Packet(p.frame(), p.timeNanos(), IpFamily.V4, Packet.ICMP, source, p.src(), 0, 0, 0, 0, 0,
+                length - 20, 0, length, 64, 5, 1, 0, Optional.of(p.tuple()), false, true, false,
+                io.pktpath.core.engine.LinkClass.UNICAST, Optional.empty(), "", dev, "", "", false, 0, true, 0);
+        RunState r = new RunState(icmp, s.oracle, false);
+        hook(r, Hook.OUTPUT, OUTPUT_TABLES);
+        String outcome;
+        boolean dropped = false;
+        if (beforeConntrack(r, Hook.OUTPUT)) {
+            Optional<CtInfo> ct = s.ct.filter(c -> c.state() != io.pktpath.core.trace.CtState.UNTRACKED
+                    && c.state() != io.pktpath.core.trace.CtState.INVALID);
+            String natDone = redirectNatDrop(s);
+            if (conntrackOn && ct.isPresent()) {
+                CtInfo info = new CtInfo(io.pktpath.core.trace.CtState.RELATED, !ct.get().replyDirection(), ct.get().ctMark(),
+                        java.util.Set.of(), ct.get().original(), ct.get().reply(), ct.get().zone(), 0, s.lookup == null
+                        ? 0 : flowIdOf(s.lookup));
+                carried(r, Hook.OUTPUT, new CtLookup.Attached(Optional.empty(), info, p.frame(), "RELATED: the ICMP"
+                        + " redirect for frame " + p.frame() + " carries that packet's entry (nf_ct_attach)"));
+            }
+            if (natives(r, Hook.OUTPUT, NativeChains.CONNTRACK, NativeChains.MANGLE) && walk(r, Hook.OUTPUT, "mangle")
+                    && natives(r, Hook.OUTPUT, NativeChains.MANGLE, NativeChains.DSTNAT)) {
+                if (natCoreAt(Hook.OUTPUT) && ct.isPresent() && conntrackOn && natDone != null) {
+                    r.steps.add(new CheckStep(Hook.OUTPUT, REDIRECT_CHECK, false, "nf_nat drops an ICMP redirect"
+                            + " RELATED to a connection whose " + natDone + " (nf_nat_icmp_reply_translation)"));
+                    dropped = true;
+                } else {
+                    int security = nftBackend ? NativeChains.SECURITY_NFT : NativeChains.SECURITY_LEGACY;
+                    if (natives(r, Hook.OUTPUT, NativeChains.DSTNAT, NativeChains.FILTER)
+                            && walk(r, Hook.OUTPUT, "filter")
+                            && natives(r, Hook.OUTPUT, NativeChains.FILTER, NativeChains.SECURITY_LEGACY)
+                            && walkLegacy(r, Hook.OUTPUT, "security")
+                            && natives(r, Hook.OUTPUT, NativeChains.SECURITY_LEGACY, security)
+                            && walkMain(r, Hook.OUTPUT, "security")
+                            && natives(r, Hook.OUTPUT, security, NativeChains.LAST)) {
+                        hook(r, Hook.POSTROUTING, POST_TABLES);
+                        if (natives(r, Hook.POSTROUTING, NativeChains.FIRST, NativeChains.MANGLE)
+                                && walk(r, Hook.POSTROUTING, "mangle")
+                                && natives(r, Hook.POSTROUTING, NativeChains.MANGLE, NativeChains.SRCNAT)
+                                && natives(r, Hook.POSTROUTING, NativeChains.SRCNAT, NativeChains.LAST)) {
+                            r.end(Disposition.SENT, "sent out " + dev);
+                        }
+                    }
+                }
+            }
+        }
+        if (!r.ended() && !dropped) {
+            r.end(Disposition.NOT_REPLAYABLE, "the replay stopped without a verdict");
+        }
+        if (!dropped && r.disposition == Disposition.SENT) {
+            outcome = "it left on " + dev + " (" + length + " bytes)";
+        } else if (dropped) {
+            outcome = "it walked OUTPUT up to the nat core, where nf_nat dropped it: " + natDropText(s)
+                    + "; no frame of it exists";
+        } else {
+            dropped = true;
+            outcome = "it did not leave: " + r.reason;
+        }
+        if (dropped) {
+            // no frame of it exists: its hits are this run's to count; one that left is counted by its own frame's
+            // replay from OUTPUT when the capture holds it
+            s.tables.addAll(r.tables);
+        }
+        return new io.pktpath.core.trace.IcmpRedirect(source, p.src(), gateway, dev, length, r.steps, dropped, outcome);
+    }
+
+    /** Why nf_nat drops a redirect RELATED to the forwarded packet's ct, or null when it lets it through. */
+    private static String redirectNatDrop(RunState s) {
+        if (s.lookup instanceof CtLookup.Created) {
+            return "NAT is not done (a new connection, unconfirmed: its source NAT comes at POSTROUTING)";
+        }
+        io.pktpath.core.conntrack.Connection c = s.lookup instanceof CtLookup.Existing e ? e.ct()
+                : s.lookup instanceof CtLookup.Related rel ? rel.ct() : null;
+        if (c != null && !c.reply().equals(c.original().inverse())) {
+            return "NAT is not null (the connection is NATed)";
+        }
+        return null;
+    }
+
+    private static String natDropText(RunState s) {
+        String why = redirectNatDrop(s);
+        return why == null ? "" : "the connection's " + why;
+    }
+
+    private static long flowIdOf(CtLookup l) {
+        return l instanceof CtLookup.Existing e ? e.ct().id() : l instanceof CtLookup.Created c ? c.candidate().id()
+                : l instanceof CtLookup.Related r ? r.ct().id() : l instanceof CtLookup.Kept k ? k.ct().id() : 0;
+    }
+
+    /** Whether nf_nat has a hook at {@code hook} (IPv4): a nat chain there, iptables' or native. */
+    private boolean natCoreAt(Hook hook) {
+        return v4 != null && v4.hasChain(hook, "nat") || legacy4 != null && legacy4.hasChain(hook, "nat")
+                || natives != null && natives.natAt(IpFamily.V4, hook).length > 0;
     }
 
     /**
@@ -833,7 +994,7 @@ public final class KernelNodePath implements NodePath {
                 return new PathRun(run.steps(), Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + n.address() + " on "
                         + n.dev() + " did not resolve (" + n.state() + "): the packet never left on " + n.dev()
                         + " in the capture", run.nat(), run.route(), Optional.empty(), run.misses(), run.notes(),
-                        run.flowId(), run.commitToken(), run.mark());
+                        run.flowId(), run.commitToken(), run.mark()).withRedirect(run.redirect());
             }
         }
         return run;
@@ -846,12 +1007,13 @@ public final class KernelNodePath implements NodePath {
             return run;
         }
         Commit dropped = new Commit(c.tables(), c.lookup(), c.candidate(), false, c.ct(), c.packet(), c.family(),
-                c.countedBytes());
+                c.countedBytes(), c.redirect());
         String tuple = run.egress().map(e -> e.tuple().toString()).orElse("its NAT tuple");
         return new PathRun(run.steps(), Disposition.CONNTRACK_RACE, "lost the conntrack insert race: frame " + winner
                 + ", another connection set up at the same moment, left as " + tuple + " and was confirmed first;"
                 + " the kernel drops the loser (insert_failed and drop in conntrack -S)", run.nat(), run.route(),
-                Optional.empty(), run.misses(), run.notes(), run.flowId(), dropped, run.mark());
+                Optional.empty(), run.misses(), run.notes(), run.flowId(), dropped, run.mark())
+                .withRedirect(run.redirect());
     }
 
     @Override
@@ -1526,9 +1688,9 @@ public final class KernelNodePath implements NodePath {
                 : s.lookup instanceof CtLookup.Related r ? r.ct().id()
                 : s.lookup instanceof CtLookup.Kept k ? k.ct().id() : 0;
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
-                s.packet.family().number(), Commit.OWN_BYTES);
+                s.packet.family().number(), Commit.OWN_BYTES, Optional.ofNullable(s.redirectDecision));
         return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit,
-                s.packet.mark());
+                s.packet.mark(), s.redirect);
     }
 
     /**
@@ -1578,7 +1740,9 @@ public final class KernelNodePath implements NodePath {
     public CommitOutcome commit(PathRun run, Packet packet) {
         lookedUpPacket = null;
         lookedUp = null;
-        return commits.commit((Commit) run.commitToken(), run, packet);
+        Commit c = (Commit) run.commitToken();
+        c.redirect().ifPresent(redirects::commit);
+        return commits.commit(c, run, packet);
     }
 
     private void seedOnce(long time) {

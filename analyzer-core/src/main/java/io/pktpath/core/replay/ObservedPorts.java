@@ -40,12 +40,12 @@ final class ObservedPorts {
         }
         Optional<NatChange> nat = run.nat().map(n -> new NatChange(n.before(), leftAs, n.masquerade()));
         Commit adjusted = new Commit(c.tables(), c.lookup(), candidate, c.confirm(), c.ct(), c.packet(), c.family(),
-                c.countedBytes());
+                c.countedBytes(), c.redirect());
         String reason = run.egress().map(e -> run.reason().replace(e.tuple().toString(), leftAs.toString()))
                 .orElse(run.reason());
         return new PathRun(steps, run.disposition(), reason, nat, run.route(),
                 run.egress().map(e -> new Egress(e.dev(), leftAs)), run.misses(), observedNotes(run.notes(), seenIn),
-                run.flowId(), adjusted, run.mark());
+                run.flowId(), adjusted, run.mark()).withRedirect(run.redirect());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pktpath.core.replay;
 
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.IcmpRedirect;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.RouteDecision;
@@ -14,11 +15,12 @@ import java.util.Optional;
  * One side-effect-free run of a packet through the node: the typed steps, the disposition and its reason, the NAT, the
  * route, where the packet leaves (for matching the capture's egress copy), misses, notes, the flow id, an opaque
  * commit token the {@link NodePath} applies when this run is the one that happened, and the packet's fwmark when the run
- * ended (a tunnel device's encapsulated packet, or a decapsulated one, starts with it).
+ * ended (a tunnel device's encapsulated packet, or a decapsulated one, starts with it), and the ICMP redirect the run
+ * sent (a packet forwarded out of the interface it came in on).
  */
 public record PathRun(List<TraceStep> steps, Disposition disposition, DeferredText reasonText, Optional<NatChange> nat,
                       Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
-                      long flowId, Object commitToken, long mark) {
+                      long flowId, Object commitToken, long mark, Optional<IcmpRedirect> redirect) {
     public PathRun {
         steps = io.pktpath.core.trace.JoinedList.immutable(steps);
         Objects.requireNonNull(disposition, "disposition");
@@ -28,6 +30,15 @@ public record PathRun(List<TraceStep> steps, Disposition disposition, DeferredTe
         Objects.requireNonNull(egress, "egress");
         misses = List.copyOf(misses);
         notes = List.copyOf(notes);
+        Objects.requireNonNull(redirect, "redirect");
+    }
+
+    /** A run that sent no ICMP redirect. */
+    public PathRun(List<TraceStep> steps, Disposition disposition, DeferredText reasonText, Optional<NatChange> nat,
+                   Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
+                   long flowId, Object commitToken, long mark) {
+        this(steps, disposition, reasonText, nat, route, egress, misses, notes, flowId, commitToken, mark,
+                Optional.empty());
     }
 
     /** A run whose sentence is given as text. */
@@ -35,6 +46,12 @@ public record PathRun(List<TraceStep> steps, Disposition disposition, DeferredTe
                    Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
                    long flowId, Object commitToken, long mark) {
         this(steps, disposition, DeferredText.of(reason), nat, route, egress, misses, notes, flowId, commitToken, mark);
+    }
+
+    /** This run with the ICMP redirect it sent. */
+    public PathRun withRedirect(Optional<IcmpRedirect> sent) {
+        return new PathRun(steps, disposition, reasonText, nat, route, egress, misses, notes, flowId, commitToken, mark,
+                sent);
     }
 
     /** The sentence a person reads for the disposition. */

@@ -509,6 +509,32 @@ public final class ReplayLoop {
         return BranchChoice.leavingAsSelf(cp, runs) != null ? replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true) : null;
     }
 
+    /** A redirect a forwarded frame's replay sent out (not dropped by nf_nat), until a captured frame is tied to it. */
+    private record SentRedirect(long frame, long timeNanos, io.pktpath.core.trace.IcmpRedirect redirect) {
+    }
+
+    /** How long after its cause a captured redirect is looked for: the kernel sends it before the FORWARD hook. */
+    private static final long REDIRECT_WINDOW_NANOS = 1_000_000_000L;
+    private final java.util.ArrayDeque<SentRedirect> sentRedirects = new java.util.ArrayDeque<>();
+
+    /**
+     * The frame whose replay sent the ICMP redirect {@code sent} (a locally sent ICMP type 5 frame): the earliest
+     * untied redirect to the same destination, from the same source, out the same device, with the same length, sent
+     * within {@link #REDIRECT_WINDOW_NANOS} before; older ones are forgotten.
+     */
+    private Optional<Long> causeOf(Packet sent, String iface, long time) {
+        sentRedirects.removeIf(r -> time - r.timeNanos() > REDIRECT_WINDOW_NANOS);
+        for (java.util.Iterator<SentRedirect> it = sentRedirects.iterator(); it.hasNext(); ) {
+            SentRedirect r = it.next();
+            if (r.redirect().destination().equals(sent.dst()) && r.redirect().source().equals(sent.src())
+                    && r.redirect().outIface().equals(iface) && r.redirect().length() == sent.length()) {
+                it.remove();
+                return Optional.of(r.frame());
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Picks the branch the capture shows among {@code branches} (the one leaving as this frame when it was
      * {@code seenLeaving}), commits it and builds the trace.
@@ -566,10 +592,17 @@ public final class ReplayLoop {
             correlated = fragmentCopies(cp, choice, correlated);
             whole = Optional.of(Defragmenter.reassembled(reassembling, cp, reassembling.frames()));
         }
+        if (run.redirect().filter(r -> !r.dropped()).isPresent()) {
+            sentRedirects.add(new SentRedirect(cp.frame(), cp.summary().timeNanos(), run.redirect().get()));
+        } else if (role == FrameRole.LOCAL_OUT && input.proto() == Packet.ICMP && input.icmpType() == 5) {
+            causeOf(input, cp.summary().iface(), cp.summary().timeNanos()).ifPresent(f -> notes.add("the ICMP redirect the node sent for frame "
+                    + f + ", which it forwarded out of the device it came in on (ip_forward)"));
+        }
         PacketTrace trace = new PacketTrace(cp.summary(), role, decided(run.steps(), choice.decidedBy()),
                 committed.disposition().orElse(run.disposition()),
                 committed.disposition().isPresent() ? DeferredText.of(committed.reason()) : run.reasonText(), run.nat(), run.route(),
-                correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole);
+                correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole,
+                Optional.empty(), run.redirect());
         for (int i = 0; i < correlated.size(); i++) {
             claimedBy.put(correlated.get(i), trace);
         }

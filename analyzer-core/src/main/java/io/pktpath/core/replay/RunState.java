@@ -56,6 +56,15 @@ final class RunState {
      * them: a remembered path is valid only for packets that pass them too ({@link SteadyPaths}).
      */
     int forwardedWithMtu = -1;
+    /**
+     * True when the run left on the device it came in on and the route marked it for ip_forward's ICMP redirect (the
+     * rate limit makes the run depend on earlier packets: it is never remembered for reuse); {@code redirect} is the
+     * redirect it sent, and {@code redirectDecision} the rate limit's decision its commit applies (null when the route
+     * marked none).
+     */
+    boolean redirectChecked;
+    Optional<io.pktpath.core.trace.IcmpRedirect> redirect = Optional.empty();
+    IcmpRedirects.Decision redirectDecision;
     /** How many times this run asked the oracle (a run that asked cannot be reused for another packet). */
     int oracleAsked;
     /**

@@ -200,13 +200,14 @@ final class SteadyPaths {
 
     /**
      * Remembers, in the slot of the lookup's connection and direction, the part of {@code s} after the given marks (the
-     * sizes of its lists right after the lookup), unless the run asked the oracle, changed rule state or was ended by
-     * ip_forward's checks; the slot of the connection that got one longest ago is emptied when more than
+     * sizes of its lists right after the lookup), unless the run asked the oracle, changed rule state, was ended by
+     * ip_forward's checks or met its ICMP redirect (whose rate limit depends on earlier packets); the slot of the connection that got one longest ago is emptied when more than
      * {@link #CAPACITY} would be kept. {@code ingressMtu} is the MTU of the packet's input device when it was forwarded.
      */
     void remember(CtLookup.Existing lookup, Key key, RunState s, int stepMark, int tableMark, int noteMark,
                   int ingressMtu) {
-        if (s.oracleAsked > 0 || !s.ended() || s.candidate != null || ForwardChecks.droppedBy(s.disposition)) {
+        if (s.oracleAsked > 0 || !s.ended() || s.candidate != null || ForwardChecks.droppedBy(s.disposition)
+                || s.redirectChecked) {
             return;
         }
         List<TableResult> tables = s.tables.subList(tableMark, s.tables.size());

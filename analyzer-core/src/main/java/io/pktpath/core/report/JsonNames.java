@@ -37,6 +37,9 @@ final class JsonNames {
     static final SerializedString ICMP_CODE = new SerializedString("icmpCode");
     static final SerializedString ICMP_TYPE = new SerializedString("icmpType");
     static final SerializedString IFACE = new SerializedString("iface");
+    static final SerializedString REDIRECT = new SerializedString("redirect");
+    static final SerializedString GATEWAY = new SerializedString("gateway");
+    static final SerializedString DROPPED = new SerializedString("dropped");
     static final SerializedString INFO = new SerializedString("info");
     static final SerializedString IP_ID = new SerializedString("ipId");
     static final SerializedString KIND = new SerializedString("kind");

@@ -144,9 +144,38 @@ public final class TraceJson {
             string(g, DETAIL, tie.detail());
             g.writeEndObject();
         }
+        if (trace.redirect().isPresent()) {
+            writeRedirect(g, trace.redirect().get(), withPath);
+        }
         if (withPath) {
             arrayStart(g, PATH);
             for (TraceStep s : trace.path()) {
+                writeStep(g, s);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * {@code redirect}: the ICMP redirect the kernel sent the packet's source (src, dst, gateway, iface, len, whether
+     * nf_nat dropped it before the capture point, what became of it, and with the path, the steps it walked).
+     */
+    private static void writeRedirect(JsonGenerator g, io.pktpath.core.trace.IcmpRedirect r, boolean withPath)
+            throws IOException {
+        g.writeFieldName(REDIRECT);
+        g.writeStartObject();
+        string(g, SRC, r.source().toString());
+        string(g, DST, r.destination().toString());
+        string(g, GATEWAY, r.gateway().toString());
+        string(g, IFACE, r.outIface());
+        g.writeFieldName(LEN);
+        g.writeNumber(r.length());
+        bool(g, DROPPED, r.dropped());
+        string(g, DETAIL, r.outcome());
+        if (withPath) {
+            arrayStart(g, PATH);
+            for (TraceStep s : r.path()) {
                 writeStep(g, s);
             }
             g.writeEndArray();

@@ -11,12 +11,14 @@ import java.util.Optional;
  * for a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw, and for an overlay's
  * frame, its tie to the tunnel frame that carries it or the frame it carries. The reason of a whole packet's egress copy
  * may be left to its fields ({@code reasonText} null), as half the frames of a node's capture are such copies, and a
- * leaving packet's is a {@link DeferredText} written when read: {@link #reason()} writes either when asked.
+ * leaving packet's is a {@link DeferredText} written when read: {@link #reason()} writes either when asked. A forwarded
+ * packet that left on the interface it came in on carries the ICMP redirect the kernel sent its source ({@code redirect}).
  */
 public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
                           DeferredText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
                           List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
-                          long flowId, Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel) {
+                          long flowId, Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel,
+                          Optional<IcmpRedirect> redirect) {
     public PacketTrace {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(role, "role");
@@ -33,6 +35,16 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         notes = List.copyOf(notes);
         Objects.requireNonNull(reassembled, "reassembled");
         Objects.requireNonNull(tunnel, "tunnel");
+        Objects.requireNonNull(redirect, "redirect");
+    }
+
+    /** A trace of a packet that caused no ICMP redirect. */
+    public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                       DeferredText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                       List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
+                       long flowId, Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel) {
+        this(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses, notes, flowId,
+                reassembled, tunnel, Optional.empty());
     }
 
     /** A trace whose sentence is given as text (null: an egress copy's, left to its fields). */
@@ -99,7 +111,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
     /** This trace tied to a tunnel by {@code tie}. */
     public PacketTrace withTunnel(TunnelTie tie) {
         return new PacketTrace(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses,
-                notes, flowId, reassembled, Optional.of(tie));
+                notes, flowId, reassembled, Optional.of(tie), redirect);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pktpath.core.verify;
 
+import io.pktpath.core.trace.IcmpRedirect;
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.core.trace.PacketTrace;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.function.Predicate;
  * Ties kernel-traced packets to capture frames. A packet entering the node is tied by its first PACKET line (IN=
  * device, addresses, ports, IPv4 id, length) to an inbound frame; a locally generated packet is tied on IPv4 id, length
  * and OUT= device to an outbound frame, because the kernel's first PACKET is before NAT and the capture after it.
- * Each frame is tied at most once, earliest unused frame first. A frame that completed (or first carried) a fragmented
+ * Each frame is tied at most once, earliest unused frame first. A locally generated packet no frame holds may be the
+ * ICMP redirect a forwarded frame's replay sent (and nf_nat dropped before the capture point): tied to that redirect. A frame that completed (or first carried) a fragmented
  * datagram is tied by that datagram, which is what the kernel's hooks traced (its total length and first fragment's ports).
  */
 final class FrameTies {
@@ -26,6 +28,10 @@ final class FrameTies {
     private final Map<String, List<Integer>> byKey = new HashMap<>();
     /** Trace index by frame number. */
     private final Map<Long, Integer> byFrame = new HashMap<>();
+
+    /** The traces whose replay sent an ICMP redirect, and which of those redirects a kernel packet was tied to. */
+    private final List<PacketTrace> redirects;
+    private final boolean[] redirectTied;
 
     private final Map<String, String> bridgeOfPort;
     /** A rerouted connection's first tied frame, by the addresses and ports the kernel traced it with before NAT. */
@@ -40,6 +46,8 @@ final class FrameTies {
         this.bridgeOfPort = Map.copyOf(bridgeOfPort);
         this.traces = List.copyOf(traces);
         this.tied = new boolean[traces.size()];
+        this.redirects = this.traces.stream().filter(t -> t.redirect().isPresent()).toList();
+        this.redirectTied = new boolean[redirects.size()];
         for (int i = 0; i < this.traces.size(); i++) {
             PacketSummary p = this.traces.get(i).datagram();
             byFrame.put(this.traces.get(i).packet().frame(), i);
@@ -128,12 +136,51 @@ final class FrameTies {
             return new Tie(Optional.of(traces.get(hit.get())),
                     "locally generated: tied on ID+LEN+OUT (the kernel's first PACKET is before NAT, the capture after)");
         }
+        Optional<Tie> redirect = redirect(first, out, len);
+        if (redirect.isPresent()) {
+            return redirect.get();
+        }
         String verdict = packet.steps().get(packet.steps().size() - 1).verdict();
         String why = verdict.equals("DROP") || verdict.equals("POLICY:DROP")
                 ? "locally generated and dropped in " + lastChain(packet) + " before the capture point (tcpdump sees"
                         + " sent packets after POSTROUTING)"
                 : "locally generated, no outbound frame on " + out + " with ID=" + id + " LEN=" + len;
         return new Tie(Optional.empty(), why);
+    }
+
+    /**
+     * A locally generated packet no frame holds that is the ICMP redirect the replay of a forwarded frame sent (OUT, SRC,
+     * DST and LEN as the kernel's first PACKET line shows them; xtables-monitor prints no ICMP type for it), earliest
+     * unused first: tied to a trace of that redirect, with the steps it walked, in the name of the frame that caused it.
+     */
+    private Optional<Tie> redirect(KernelPacketHeader first, String out, int len) {
+        String src = first.field("SRC").orElse("");
+        String dst = first.field("DST").orElse("");
+        for (int i = 0; i < redirects.size(); i++) {
+            PacketTrace t = redirects.get(i);
+            IcmpRedirect r = t.redirect().orElseThrow();
+            if (!redirectTied[i] && r.outIface().equals(out) && r.length() == len && r.source().toString().equals(src)
+                    && r.destination().toString().equals(dst)) {
+                redirectTied[i] = true;
+                return Optional.of(new Tie(Optional.of(redirectTrace(t, r)), "the ICMP redirect the kernel sent for"
+                        + " frame " + t.packet().frame() + " (forwarded out of the device it came in on): tied on"
+                        + " OUT+SRC+DST+LEN to the redirect its replay sent"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The trace of the redirect frame {@code t}'s packet caused, as verify compares it (it has no frame of its own). */
+    static PacketTrace redirectTrace(PacketTrace t, IcmpRedirect r) {
+        PacketSummary cause = t.packet();
+        PacketSummary p = new PacketSummary(cause.frame(), cause.timeNanos(), r.outIface(), "out", 4, 1,
+                Optional.of(r.source()), Optional.of(r.destination()), -1, -1, -1, r.length(), 5, 1, -1,
+                "ICMP redirect (host) for frame " + cause.frame() + " to gateway " + r.gateway(), -1, -1,
+                Optional.empty());
+        return new PacketTrace(p, io.pktpath.core.trace.FrameRole.LOCAL_OUT, r.path(),
+                r.dropped() ? io.pktpath.core.trace.Disposition.NOT_REPLAYABLE : io.pktpath.core.trace.Disposition.SENT,
+                r.outcome(), Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), List.of(),
+                t.flowId());
     }
 
     /**

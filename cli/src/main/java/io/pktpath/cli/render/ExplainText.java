@@ -9,7 +9,10 @@ import io.pktpath.core.trace.PacketTrace;
 import java.io.PrintStream;
 import java.util.List;
 
-/** {@code pktpath explain} in text: the frame, its whole path as a tree, the disposition, NAT, route and alternatives. */
+/**
+ * {@code pktpath explain} in text: the frame, its whole path as a tree, the disposition, NAT, route, the ICMP redirect it
+ * caused (with the redirect's own path) and alternatives.
+ */
 public final class ExplainText {
     private ExplainText() {
     }
@@ -43,6 +46,11 @@ public final class ExplainText {
                 + (n.masquerade() ? " (masquerade/SNAT)" : "")));
         t.route().ifPresent(r -> out.println("route: " + Labels.route(r)));
         t.tunnel().ifPresent(k -> out.println("tunnel: " + k.detail()));
+        t.redirect().ifPresent(r -> {
+            out.println("icmp redirect: " + r.source() + " > " + r.destination() + " (gateway " + r.gateway() + ", "
+                    + r.length() + " bytes, out " + r.outIface() + "): " + r.outcome());
+            PathTree.render(r.path(), List.of(), style, 2).forEach(out::println);
+        });
         alternatives(t, style, out);
         if (!t.notes().isEmpty()) {
             out.println("notes:");

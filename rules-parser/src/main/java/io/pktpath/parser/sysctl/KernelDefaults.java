@@ -13,6 +13,8 @@ final class KernelDefaults {
             Map.entry("net.ipv4.conf.accept_local", 0L),
             Map.entry("net.ipv4.conf.proxy_arp", 0L),
             Map.entry("net.ipv4.conf.src_valid_mark", 0L),
+            Map.entry("net.ipv4.conf.send_redirects", 1L),
+            Map.entry("net.ipv4.conf.shared_media", 1L),
             Map.entry("net.ipv6.conf.forwarding", 0L),
             Map.entry("net.netfilter.nf_conntrack_tcp_loose", 1L),
             Map.entry("net.netfilter.nf_conntrack_tcp_be_liberal", 0L),

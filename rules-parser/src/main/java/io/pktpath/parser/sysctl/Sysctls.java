@@ -94,6 +94,16 @@ public record Sysctls(Map<String, String> values) {
         return orConf("proxy_arp", iface);
     }
 
+    /** {@code send_redirects}: all OR iface (the kernel's IN_DEV_TX_REDIRECTS). */
+    public Setting<Long> sendRedirects(String iface) {
+        return orConf("send_redirects", iface);
+    }
+
+    /** {@code shared_media}: all OR iface. */
+    public Setting<Long> sharedMedia(String iface) {
+        return orConf("shared_media", iface);
+    }
+
     /** {@code src_valid_mark}: all OR iface. */
     public Setting<Long> srcValidMark(String iface) {
         return orConf("src_valid_mark", iface);
