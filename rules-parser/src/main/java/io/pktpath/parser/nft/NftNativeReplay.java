@@ -334,6 +334,26 @@ public final class NftNativeReplay {
         return Optional.empty();
     }
 
+    /**
+     * Why nft's print of a rule of iptables-nft's own tables does not say what the rule matches, if so: iptables-nft
+     * stores {@code -m conntrack} as the xt match, which nft 1.0.6 prints through libxtables' translation, and that
+     * prints {@code --ctstate DNAT}, {@code --ctstate NEW,DNAT} and {@code ! --ctstate RELATED,ESTABLISHED,DNAT}
+     * (kube-proxy's KUBE-FIREWALL) alike as {@code ct status dnat} (SNAT as {@code ct status snat}), seen in a pkp-ntl
+     * namespace.
+     */
+    static Optional<String> lossyPrint(String nftText) {
+        List<String> w = NftRuleTokens.split(nftText);
+        for (int i = 0; i + 1 < w.size(); i++) {
+            if (w.get(i).equals("ct") && w.get(i + 1).equals("status")) {
+                return Optional.of("'ct status' in iptables-nft's table is nft's print of iptables' conntrack match,"
+                        + " which prints --ctstate DNAT, --ctstate NEW,DNAT and ! --ctstate RELATED,ESTABLISHED,DNAT"
+                        + " alike as 'ct status dnat' (SNAT likewise): the listing does not say what the rule matches"
+                        + " (iptables-save does)");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Queues the chain {@code name} of {@code table} unless it was queued before or the table has none of that name. */
     private static void queue(NftTable table, String name, Set<String> queued, Deque<NftChain> todo) {
         if (!queued.contains(name)) {
@@ -362,6 +382,7 @@ public final class NftNativeReplay {
         // every chain once, in the order first reached (a chain is queued when first named, not each time)
         Set<String> queued = new HashSet<>(List.of(hooked.chain().name()));
         IptablesRuleReader reader = new IptablesRuleReader("nft", family);
+        boolean iptablesOwn = IptablesNftTables.isIptablesOwn(table, hooked.chain());
         while (!todo.isEmpty()) {
             NftChain c = todo.removeFirst();
             if (c != hooked.chain() && c.isBase()) {
@@ -377,6 +398,11 @@ public final class NftNativeReplay {
             List<Rule> rules = new ArrayList<>();
             for (int i = 0; i < c.rules().size(); i++) {
                 NftRule r = c.rules().get(i);
+                Optional<String> lossy = iptablesOwn ? lossyPrint(r.text()) : Optional.empty();
+                if (lossy.isPresent()) {
+                    return Optional.of("rule at " + r.at(file) + " (`" + r.text() + "`) in chain " + c.name()
+                            + ": " + lossy.get());
+                }
                 NftRuleTranslator.Outcome o = NftRuleTranslator.translate(table, c.name(), i + 1, r, file, family, reader);
                 if (o instanceof NftRuleTranslator.Refused refusedRule) {
                     return Optional.of("rule at " + r.at(file) + " (`" + r.text() + "`) in chain " + c.name()
