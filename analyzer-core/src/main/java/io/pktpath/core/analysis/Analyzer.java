@@ -85,11 +85,15 @@ public final class Analyzer {
     /** What the summary says of the native nftables base chains: which are replayed, which are not (and so assumed away). */
     private static void nativeAssumptions(io.pktpath.parser.nft.NftRuleset r, io.pktpath.parser.nft.NftNativeReplay replay,
                                           List<String> assumptions) {
-        List<String> replayed = replay.chains().stream().filter(c -> !c.nat()).map(c -> c.chain().qualifiedName())
-                .toList();
-        List<String> nat = replay.chains().stream().filter(c -> c.nat()).map(c -> c.chain().qualifiedName()).toList();
+        java.util.function.Predicate<io.pktpath.parser.nft.NftHookedChain> own = h ->
+                io.pktpath.parser.nft.IptablesNftTables.isIptablesOwn(h.table(), h.chain());
+        List<String> replayed = replay.chains().stream().filter(c -> !c.nat() && !own.test(c.chain()))
+                .map(c -> c.chain().qualifiedName()).toList();
+        List<String> nat = replay.chains().stream().filter(c -> c.nat() && !own.test(c.chain()))
+                .map(c -> c.chain().qualifiedName()).toList();
         List<String> skipped = r.nativeBaseChains().stream().filter(c -> !replay.replays(c))
                 .map(c -> c.qualifiedName()).toList();
+        iptablesFromListing(r, replay, own).ifPresent(assumptions::add);
         if (!replayed.isEmpty()) {
             assumptions.add("the native nftables filter chains of " + r.file() + " (" + String.join(", ", replayed)
                     + ") are replayed at their priorities among iptables' tables");
@@ -105,6 +109,30 @@ public final class Analyzer {
             assumptions.add("the native nftables base chains of " + r.file() + " (" + String.join(", ", skipped)
                     + ") are not replayed: every verdict comes from iptables' tables alone (NFT_NATIVE_CHAINS)");
         }
+    }
+
+    /**
+     * What the summary says when a family's iptables-nft tables are replayed from the nft listing (no iptables-save or
+     * ip6tables-save for it): where the rules come from, what the listing lacks, which chains were refused.
+     */
+    private static Optional<String> iptablesFromListing(io.pktpath.parser.nft.NftRuleset r,
+                                                        io.pktpath.parser.nft.NftNativeReplay replay,
+                                                        java.util.function.Predicate<io.pktpath.parser.nft.NftHookedChain> own) {
+        List<io.pktpath.parser.nft.NftHookedChain> chains = replay.considered().stream().filter(own).toList();
+        if (chains.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> families = replay.iptablesFromListing().stream().sorted()
+                .map(f -> f == io.pktpath.parser.net.IpFamily.V4 ? "iptables-save (IPv4)" : "ip6tables-save (IPv6)")
+                .toList();
+        List<String> replayed = chains.stream().filter(replay::replays).map(c -> c.qualifiedName()).toList();
+        List<String> refused = chains.stream().filter(c -> !replay.replays(c)).map(c -> c.qualifiedName()).toList();
+        return Optional.of("the bundle has no " + String.join(" and no ", families) + ": iptables-nft's tables are"
+                + " replayed from " + r.file() + " as nft lists them, each base chain at its hook and priority, nat"
+                + " chains with the nat core (" + (replayed.isEmpty() ? "none" : String.join(", ", replayed)) + ");"
+                + " the listing holds no rule comments, so steps name nft's chains and rule numbers"
+                + (refused.isEmpty() ? "" : "; not replayed, their rules assumed away (NFT_NATIVE_CHAINS names the"
+                + " rule, e.g. one nft could only print as xt match or xt target): " + String.join(", ", refused)));
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * For each native nftables base chain of the bundle ({@link NftRuleset#nativeBaseChains}) that pktpath does not replay
+ * For each native nftables base chain of the bundle ({@link NftRuleset#nativeBaseChains}, and iptables-nft's own of a
+ * family replayed from the listing: {@link NftNativeReplay#considered()}) that pktpath does not replay
  * ({@link NftNativeReplay}), with the reason, the replayed frames that
  * passed its hook in its family, and, for each of its rules that drops, rejects or rewrites and names one destination
  * port, the frames to that port: the evidence of NFT_NATIVE_CHAINS. Memory is bounded ({@link FrameSample}).
@@ -118,7 +119,10 @@ final class NativeChainTracker {
     }
 
     private NativeChainTracker(Optional<NftRuleset> ruleset, NftNativeReplay replay, boolean ebtables, boolean arptables) {
-        for (NftHookedChain c : ruleset.map(NftRuleset::nativeBaseChains).orElse(List.of())) {
+        // with a family's iptables-nft tables replayed from the listing, those chains are watched too when refused
+        List<NftHookedChain> chains = replay.iptablesFromListing().isEmpty()
+                ? ruleset.map(NftRuleset::nativeBaseChains).orElse(List.of()) : replay.considered();
+        for (NftHookedChain c : chains) {
             if (replay.replays(c) || ebtables && isToolTable(c, NftFamily.BRIDGE, "filter", "nat", "broute")
                     || arptables && isToolTable(c, NftFamily.ARP, "filter")) {
                 continue;

@@ -138,7 +138,13 @@ final class Contents {
                     cn.put("rules", c.rules().size());
                     boolean nativeChain = !IptablesNftTables.isIptablesOwn(t, c);
                     cn.put("native", nativeChain);
-                    if (nativeChain) {
+                    boolean fromListing = !nativeChain && replay.considered().stream()
+                            .anyMatch(h -> h.qualifiedName().equals(t.qualifiedName() + " " + c.name()));
+                    if (fromListing) {
+                        // no iptables-save for its family: replayed from the listing
+                        cn.put("fromListing", true);
+                    }
+                    if (nativeChain || fromListing) {
                         Optional<String> why = replay.refusal(t.qualifiedName() + " " + c.name());
                         cn.put("replayed", why.isEmpty());
                         why.ifPresent(w -> cn.put("notReplayed", w));

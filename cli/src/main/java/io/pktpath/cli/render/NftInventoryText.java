@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code nft list ruleset} part of {@code rules check}: each table, its base chains with hook, priority, policy and
- * rule count, marked as iptables-nft's own (replayed from iptables-save) or native (replayed, or not and why), its regular chains
+ * rule count, marked as iptables-nft's own (replayed from iptables-save, or without it from the listing) or native (replayed, or not and why), its regular chains
  * counted, and its sets and maps with their element counts.
  */
 final class NftInventoryText {
@@ -27,7 +27,8 @@ final class NftInventoryText {
         }
         NftRuleset r = ruleset.get();
         int natives = r.nativeBaseChains().size();
-        int replayed = replay.chains().size();
+        int replayed = (int) replay.chains().stream()
+                .filter(c -> !IptablesNftTables.isIptablesOwn(c.chain().table(), c.chain().chain())).count();
         out.println("nftables (" + r.file() + "): " + r.tables().size() + (r.tables().size() == 1 ? " table, " : " tables, ")
                 + rules(r.ruleCount()) + ", " + natives + " native base " + (natives == 1 ? "chain" : "chains")
                 + (natives == 0 ? "" : " (" + replayed + " replayed, " + (natives - replayed) + " not replayed)"));
@@ -38,7 +39,7 @@ final class NftInventoryText {
             for (NftChain c : t.chains()) {
                 c.base().ifPresent(base -> out.println("    " + c.name() + ": " + base.describe() + ", "
                         + rules(c.rules().size()) + " - " + (IptablesNftTables.isIptablesOwn(t, c)
-                        ? "iptables-nft's own, replayed from iptables-save"
+                        ? own(t, c, replay)
                         : replay.refusal(t.qualifiedName() + " " + c.name()).map(why -> "native, not replayed: " + why)
                         .orElse(base.type().equals("nat")
                                 ? "native, replayed with the nat chains of its hook (a connection's first packet)"
@@ -54,6 +55,20 @@ final class NftInventoryText {
                         + s.elements() + (s.elements() == 1 ? " element" : " elements")).collect(Collectors.joining(", ")));
             }
         }
+    }
+
+    /** What became of iptables-nft's own base chain: replayed from iptables-save, or (none for its family) from here. */
+    private static String own(NftTable t, NftChain c, NftNativeReplay replay) {
+        String name = t.qualifiedName() + " " + c.name();
+        if (replay.considered().stream().noneMatch(h -> h.qualifiedName().equals(name))) {
+            io.pktpath.parser.net.IpFamily family = t.family() == io.pktpath.parser.nft.NftFamily.IP
+                    ? io.pktpath.parser.net.IpFamily.V4 : io.pktpath.parser.net.IpFamily.V6;
+            return replay.iptablesFromListing().contains(family)
+                    ? "iptables-nft's own, an empty route chain: nothing to replay"
+                    : "iptables-nft's own, replayed from iptables-save";
+        }
+        return replay.refusal(name).map(why -> "iptables-nft's own, no iptables-save for its family, not replayed: "
+                + why).orElse("iptables-nft's own, no iptables-save for its family: replayed from this listing");
     }
 
     private static String rules(int n) {

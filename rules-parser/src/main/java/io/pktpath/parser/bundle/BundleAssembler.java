@@ -98,7 +98,15 @@ final class BundleAssembler {
         List<Path> captures = paths(InputKind.CAPTURE);
         List<Path> traces = paths(InputKind.TRACE_LOG);
         Optional<NftRuleset> nft = nftRuleset();
-        NftNativeReplay nftReplay = nft.map(NftNativeReplay::of).orElse(NftNativeReplay.none());
+        // a family without iptables-save (an sosreport of a RHEL 8/9 node): iptables-nft's tables from the listing
+        java.util.Set<IpFamily> fromListing = java.util.EnumSet.noneOf(IpFamily.class);
+        if (v4.isEmpty()) {
+            fromListing.add(IpFamily.V4);
+        }
+        if (v6.isEmpty()) {
+            fromListing.add(IpFamily.V6);
+        }
+        NftNativeReplay nftReplay = nft.map(r -> NftNativeReplay.of(r, fromListing)).orElse(NftNativeReplay.none());
         IpSets ipsets = withNftSets(dumped, nftReplay);
         IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6,
                 legacy.rulesetV4(), legacy.rulesetV6()).flatMap(Optional::stream).toList());

@@ -87,14 +87,19 @@ public final class NftNativeReplay {
     private final Ruleset v4;
     private final Ruleset v6;
     private final List<io.pktpath.parser.ipset.IpSet> ipsets;
+    private final List<NftHookedChain> considered;
+    private final Set<IpFamily> iptablesFromListing;
 
     private NftNativeReplay(List<ReplayedChain> replayed, Map<String, String> refused, Ruleset v4, Ruleset v6,
-                            List<io.pktpath.parser.ipset.IpSet> ipsets) {
+                            List<io.pktpath.parser.ipset.IpSet> ipsets, List<NftHookedChain> considered,
+                            Set<IpFamily> iptablesFromListing) {
         this.replayed = List.copyOf(replayed);
         this.refused = Map.copyOf(refused);
         this.v4 = v4;
         this.v6 = v6;
         this.ipsets = List.copyOf(ipsets);
+        this.considered = List.copyOf(considered);
+        this.iptablesFromListing = Set.copyOf(iptablesFromListing);
     }
 
     /**
@@ -108,7 +113,7 @@ public final class NftNativeReplay {
     /** Nothing replayed (no nft ruleset). */
     public static NftNativeReplay none() {
         return new NftNativeReplay(List.of(), Map.of(), Ruleset.empty(IpFamily.V4), Ruleset.empty(IpFamily.V6),
-                List.of());
+                List.of(), List.of(), Set.of());
     }
 
     /**
@@ -118,13 +123,27 @@ public final class NftNativeReplay {
      * that one.
      */
     public static NftNativeReplay of(NftRuleset ruleset) {
+        return of(ruleset, Set.of());
+    }
+
+    /**
+     * As {@link #of(NftRuleset)}, and for each family of {@code iptablesFromListing} (one the bundle has no
+     * iptables-save or ip6tables-save for) also iptables-nft's own base chains of that family ({@code ip filter INPUT},
+     * {@code ip6 nat PREROUTING}), replayed from the listing like native chains: nft prints most of iptables-nft's rules
+     * in its own syntax, and a chain with a rule it could not express ({@code xt match "NAME"}) is refused, naming the
+     * rule. An empty chain of type route (iptables-nft's mangle OUTPUT with no rules) changes nothing and is left out.
+     */
+    public static NftNativeReplay of(NftRuleset ruleset, Set<IpFamily> iptablesFromListing) {
+        List<NftHookedChain> considered = ruleset.baseChains().stream()
+                .filter(h -> !IptablesNftTables.isIptablesOwn(h.table(), h.chain())
+                        || fromListing(h, iptablesFromListing)).toList();
         List<ReplayedChain> replayed = new ArrayList<>();
         Map<String, String> refused = new LinkedHashMap<>();
         Map<IpFamily, Map<String, Map<String, Chain>>> tables = Map.of(IpFamily.V4, new LinkedHashMap<>(),
                 IpFamily.V6, new LinkedHashMap<>());
         Map<IpFamily, Map<NftChain, TranslatedChain>> done = Map.of(IpFamily.V4, new IdentityHashMap<>(),
                 IpFamily.V6, new IdentityHashMap<>());
-        for (NftHookedChain hooked : ruleset.nativeBaseChains()) {
+        for (NftHookedChain hooked : considered) {
             Set<IpFamily> families = families(hooked.table().family(), hooked.base().hook());
             Optional<String> why = eligibility(hooked, families);
             Map<IpFamily, List<Chain>> translated = new LinkedHashMap<>();
@@ -166,7 +185,21 @@ public final class NftNativeReplay {
             }
         }
         return new NftNativeReplay(replayed, refused, ruleset(IpFamily.V4, tables.get(IpFamily.V4), ruleset.file()),
-                ruleset(IpFamily.V6, tables.get(IpFamily.V6), ruleset.file()), ipsets);
+                ruleset(IpFamily.V6, tables.get(IpFamily.V6), ruleset.file()), ipsets, considered,
+                iptablesFromListing);
+    }
+
+    /**
+     * True for iptables-nft's own base chain of a family in {@code families}, unless it is an empty route chain
+     * (mangle OUTPUT without rules: nothing to replay).
+     */
+    private static boolean fromListing(NftHookedChain h, Set<IpFamily> families) {
+        IpFamily family = h.table().family() == NftFamily.IP ? IpFamily.V4 : IpFamily.V6;
+        if (!families.contains(family)) {
+            return false;
+        }
+        return !(h.base().type().equals("route") && h.chain().rules().isEmpty()
+                && h.base().policy().equals("accept"));
     }
 
     private static Ruleset ruleset(IpFamily family, Map<String, Map<String, Chain>> tables, String file) {
@@ -301,6 +334,26 @@ public final class NftNativeReplay {
         return Optional.empty();
     }
 
+    /**
+     * Why nft's print of a rule of iptables-nft's own tables does not say what the rule matches, if so: iptables-nft
+     * stores {@code -m conntrack} as the xt match, which nft 1.0.6 prints through libxtables' translation, and that
+     * prints {@code --ctstate DNAT}, {@code --ctstate NEW,DNAT} and {@code ! --ctstate RELATED,ESTABLISHED,DNAT}
+     * (kube-proxy's KUBE-FIREWALL) alike as {@code ct status dnat} (SNAT as {@code ct status snat}), seen in a pkp-ntl
+     * namespace.
+     */
+    static Optional<String> lossyPrint(String nftText) {
+        List<String> w = NftRuleTokens.split(nftText);
+        for (int i = 0; i + 1 < w.size(); i++) {
+            if (w.get(i).equals("ct") && w.get(i + 1).equals("status")) {
+                return Optional.of("'ct status' in iptables-nft's table is nft's print of iptables' conntrack match,"
+                        + " which prints --ctstate DNAT, --ctstate NEW,DNAT and ! --ctstate RELATED,ESTABLISHED,DNAT"
+                        + " alike as 'ct status dnat' (SNAT likewise): the listing does not say what the rule matches"
+                        + " (iptables-save does)");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Queues the chain {@code name} of {@code table} unless it was queued before or the table has none of that name. */
     private static void queue(NftTable table, String name, Set<String> queued, Deque<NftChain> todo) {
         if (!queued.contains(name)) {
@@ -329,6 +382,7 @@ public final class NftNativeReplay {
         // every chain once, in the order first reached (a chain is queued when first named, not each time)
         Set<String> queued = new HashSet<>(List.of(hooked.chain().name()));
         IptablesRuleReader reader = new IptablesRuleReader("nft", family);
+        boolean iptablesOwn = IptablesNftTables.isIptablesOwn(table, hooked.chain());
         while (!todo.isEmpty()) {
             NftChain c = todo.removeFirst();
             if (c != hooked.chain() && c.isBase()) {
@@ -344,6 +398,11 @@ public final class NftNativeReplay {
             List<Rule> rules = new ArrayList<>();
             for (int i = 0; i < c.rules().size(); i++) {
                 NftRule r = c.rules().get(i);
+                Optional<String> lossy = iptablesOwn ? lossyPrint(r.text()) : Optional.empty();
+                if (lossy.isPresent()) {
+                    return Optional.of("rule at " + r.at(file) + " (`" + r.text() + "`) in chain " + c.name()
+                            + ": " + lossy.get());
+                }
                 NftRuleTranslator.Outcome o = NftRuleTranslator.translate(table, c.name(), i + 1, r, file, family, reader);
                 if (o instanceof NftRuleTranslator.Refused refusedRule) {
                     return Optional.of("rule at " + r.at(file) + " (`" + r.text() + "`) in chain " + c.name()
@@ -372,6 +431,19 @@ public final class NftNativeReplay {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The base chains considered for the replay, in file order: the native ones, and iptables-nft's own of the families
+     * replayed from the listing ({@link #iptablesFromListing()}).
+     */
+    public List<NftHookedChain> considered() {
+        return considered;
+    }
+
+    /** The IP families whose iptables-nft tables are replayed from the nft listing (no iptables-save for them). */
+    public Set<IpFamily> iptablesFromListing() {
+        return iptablesFromListing;
     }
 
     /** The replayed base chains, in file order. */

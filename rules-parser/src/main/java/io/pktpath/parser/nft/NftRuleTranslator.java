@@ -118,6 +118,19 @@ public final class NftRuleTranslator {
         return draft.rules();
     }
 
+    /**
+     * Refuses {@code xt match NAME} / {@code xt target NAME}: nft's print of an iptables-nft match or target it cannot
+     * express in its own syntax (nft 1.0.6 prints the name bare, later versions quoted), whose parameters the listing
+     * does not hold.
+     */
+    private static int xt(NftRuleDraft d, List<String> w, int i) {
+        String kind = i + 1 < w.size() ? w.get(i + 1) : "";
+        String name = i + 2 < w.size() ? w.get(i + 2).replace("\"", "") : "";
+        d.refuse("'" + String.join(" ", w.subList(i, Math.min(w.size(), i + 3))) + "' is iptables' " + kind + " "
+                + name + ", which nft could not print in its own syntax: its parameters are not in the listing");
+        return -1;
+    }
+
     /** Reads the words into the draft; empty when every one is understood, else what is not. */
     private static Optional<String> read(NftRuleDraft d, List<String> w) {
         int i = 0;
@@ -146,6 +159,7 @@ public final class NftRuleTranslator {
                 case "notrack" -> NftStatements.notrack(d, i);
                 case "add", "update", "delete" -> NftSetStatement.read(d, w, i);
                 case "meter" -> NftSetStatement.meter(d, w, i);
+                case "xt", "XT" -> xt(d, w, i);
                 default -> NftStatements.verdict(d, w, i);
             };
             if (i < 0) {

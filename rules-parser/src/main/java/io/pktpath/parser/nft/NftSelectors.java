@@ -265,6 +265,9 @@ final class NftSelectors {
         if (key.equals("nftrace")) {
             return NftStatements.nftraceSet(d, w, i + 1);
         }
+        if (key.equals("random")) {
+            return random(d, w, i + 1);
+        }
         int v = operand(w, i + 1);
         if (noValue(w, v)) {
             return v;
@@ -306,6 +309,36 @@ final class NftSelectors {
             }
         }
         return v + 1;
+    }
+
+    /**
+     * {@code meta random & 2147483647 < N}, from the word after {@code random}: iptables' {@code -m statistic --mode
+     * random --probability P} as iptables-nft stores it (N = P * 2^31 rounded, the kernel matching when its random
+     * 31 bits are below N), read back as the statistic match of probability N / 2^31, the numerator iptables-save's
+     * {@code --probability} (N / 2^31 to 11 decimals) gives; {@code >=} (iptables' {@code ! --probability}) is the negation.
+     */
+    static int random(NftRuleDraft d, List<String> w, int i) {
+        if (i + 3 >= w.size() || !w.get(i).equals("&") || !(w.get(i + 1).equals("2147483647")
+                || w.get(i + 1).equalsIgnoreCase("0x7fffffff"))) {
+            return -1;
+        }
+        String op = w.get(i + 2);
+        if (!op.equals("<") && !op.equals(">=")) {
+            return -1;
+        }
+        long n;
+        try {
+            String v = w.get(i + 3);
+            n = v.startsWith("0x") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        if (n < 0 || n > io.pktpath.parser.iptables.match.OptionValue.Probability.SCALE) {
+            return -1;
+        }
+        d.addTail("-m statistic --mode random " + (op.equals(">=") ? "! " : "") + "--probability "
+                + new io.pktpath.parser.iptables.match.OptionValue.Probability(n).render());
+        return i + 4;
     }
 
     /** {@code iifname|oifname|iif|oif NAME} ({@code "eth*"} as iptables' {@code eth+}, or a set of names). */

@@ -187,6 +187,15 @@ final class NftStatements {
         if (op == null) {
             return -1;
         }
+        boolean andThenXor = op.equals("--and-mark ") && at + 4 < w.size()
+                && (w.get(at + 3).equals("xor") || w.get(at + 3).equals("^"))
+                && NftSelectors.MARK.matcher(w.get(at + 4)).matches();
+        if (andThenXor) {
+            // iptables' --set-xmark V/M as iptables-nft stores it: mark and ~M xor V
+            long keep = Long.decode(w.get(at + 2));
+            d.statement("-j MARK --set-xmark " + w.get(at + 4) + "/0x" + Long.toHexString(~keep & 0xffffffffL));
+            return at + 5;
+        }
         d.statement("-j MARK " + op + w.get(at + 2));
         return at + 3;
     }
