@@ -107,6 +107,7 @@ final class BundleAssembler {
             fromListing.add(IpFamily.V6);
         }
         NftNativeReplay nftReplay = nft.map(r -> NftNativeReplay.of(r, fromListing)).orElse(NftNativeReplay.none());
+        nft.ifPresent(r -> unreplayedIptablesNft(r, v4, v6, legacy));
         IpSets ipsets = withNftSets(dumped, nftReplay);
         IpvsMode ipvs = IpvsMode.detect(ipvsTable(), interfaces, java.util.stream.Stream.of(v4, v6,
                 legacy.rulesetV4(), legacy.rulesetV6()).flatMap(Optional::stream).toList());
@@ -376,6 +377,36 @@ final class BundleAssembler {
             parts.add(parse(LinkLayerRulesParser.parse(tool, f.name(), f.text())));
         }
         return parts.isEmpty() ? Optional.empty() : Optional.of(LinkLayerRules.merge(tool, parts));
+    }
+
+    /**
+     * A warning for each of iptables-nft's tables with rules in the nft listing when the family's only dump is
+     * iptables-legacy's: both backends' rules are live in the kernel, but only the dump is replayed (iptables-nft's tables
+     * come from the listing only for a family without any iptables-save).
+     */
+    private void unreplayedIptablesNft(NftRuleset r, Optional<Ruleset> v4, Optional<Ruleset> v6, LegacyIptables legacy) {
+        for (IpFamily family : IpFamily.values()) {
+            Optional<Ruleset> main = family == IpFamily.V4 ? v4 : v6;
+            if (main.isEmpty() || legacy.ruleset(family).isPresent()
+                    || io.pktpath.parser.iptables.model.IptablesBackend.of(main.get())
+                    != io.pktpath.parser.iptables.model.IptablesBackend.LEGACY) {
+                continue;
+            }
+            io.pktpath.parser.nft.NftFamily nftFamily = family == IpFamily.V4 ? io.pktpath.parser.nft.NftFamily.IP
+                    : io.pktpath.parser.nft.NftFamily.IP6;
+            for (io.pktpath.parser.nft.NftTable t : r.tables()) {
+                int rules = t.chains().stream().mapToInt(c -> c.rules().size()).sum();
+                if (t.family() == nftFamily && rules > 0
+                        && io.pktpath.parser.nft.IptablesNftTables.isIptablesTableName(t.family(), t.name())) {
+                    diagnostics.add(Diagnostic.warning("NFT_IPTABLES_NOT_REPLAYED", "table " + t.qualifiedName()
+                            + " holds " + rules + " iptables-nft rule" + (rules == 1 ? "" : "s") + ", live beside the "
+                            + "iptables-legacy dump (" + main.get().generator().orElse("iptables-save") + "), the only "
+                            + "rules replayed for " + family, "an iptables-nft-save dump of the same node beside the legacy one (both are then "
+                            + "replayed, as the kernel runs them)", io.pktpath.parser.diag.SourceSpan.line(r.file(),
+                            t.line()), "table " + t.qualifiedName()));
+                }
+            }
+        }
     }
 
     /** The ipvsadm file with the most virtual services and real servers. */
