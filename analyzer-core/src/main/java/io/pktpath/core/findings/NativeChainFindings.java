@@ -1,6 +1,7 @@
 package io.pktpath.core.findings;
 
 import io.pktpath.core.trace.Hook;
+import io.pktpath.parser.nft.IptablesNftTables;
 import io.pktpath.parser.nft.NftBaseChain;
 import io.pktpath.parser.nft.NftHookedChain;
 import io.pktpath.parser.nft.NftRule;
@@ -88,14 +89,22 @@ final class NativeChainFindings {
             }
         }
         List<Long> shown = frames.stream().limit(FrameSample.KEEP).sorted().toList();
+        boolean iptablesNft = tracker.watched.stream().anyMatch(w -> IptablesNftTables.isIptablesOwn(w.chain.table(),
+                w.chain.chain()));
+        String kind = iptablesNft ? "nftables base chains (iptables-nft's among them, read from the listing)"
+                : "native nftables base chains";
         String title = strong.isEmpty()
-                ? "The node has native nftables base chains pktpath does not replay; they only accept or count"
-                : "The node has native nftables base chains pktpath does not replay: " + String.join(", ",
+                ? "The node has " + kind + " pktpath does not replay; they only accept or count"
+                : "The node has " + kind + " pktpath does not replay: " + String.join(", ",
                         strong.subList(0, Math.min(TITLE_CHAINS, strong.size())))
                         + (strong.size() > TITLE_CHAINS ? " and " + (strong.size() - TITLE_CHAINS) + " more" : "");
         return List.of(new Finding(Codes.NFT_NATIVE_CHAINS, strong.isEmpty() ? FindingSeverity.INFO : FindingSeverity.WARNING, title,
                 shown, rules, evidence,
-                "Read these chains in " + file + " (nft list ruleset): pktpath replays the iptables tables "
+                iptablesNft ? "Read these chains in " + file + " (nft list ruleset): pktpath could not replay them from "
+                        + "the listing (the reason is beside each); iptables-nft's are replayed in full from the node's "
+                        + "iptables-save (ip6tables-save): add it to the bundle. To see what a chain did to a packet, trace "
+                        + "it with nft monitor trace (meta nftrace set 1)"
+                        : "Read these chains in " + file + " (nft list ruleset): pktpath replays the iptables tables "
                         + "(iptables-save) only. To see what they did to a packet, trace it with nft monitor trace "
                         + "(meta nftrace set 1); if they drop traffic they should not, change them where they are made "
                         + "(firewalld zones, kube-proxy's nftables mode, /etc/nftables.conf)",
