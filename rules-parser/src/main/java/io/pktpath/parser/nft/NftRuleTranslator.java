@@ -152,6 +152,7 @@ public final class NftRuleTranslator {
                 case "icmp", "icmpv6" -> NftSelectors.icmp(d, w, i);
                 case "th" -> NftSelectors.transportHeader(d, w, i);
                 case "fib" -> NftSelectors.fib(d, w, i);
+                case "skuid", "skgid" -> NftSelectors.owner(d, w, i);
                 case "counter" -> NftStatements.counter(w, i + 1);
                 case "log" -> NftStatements.log(w, i + 1);
                 case "comment" -> i + 2;

@@ -268,6 +268,9 @@ final class NftSelectors {
         if (key.equals("random")) {
             return random(d, w, i + 1);
         }
+        if (key.equals("skuid") || key.equals("skgid")) {
+            return owner(d, w, i);
+        }
         int v = operand(w, i + 1);
         if (noValue(w, v)) {
             return v;
@@ -365,6 +368,9 @@ final class NftSelectors {
 
     /** {@code ct state STATES} ({@code -m conntrack --ctstate}), {@code ct status ...} or {@code ct mark ...}. */
     static int ct(NftRuleDraft d, List<String> w, int i) {
+        if (i + 2 < w.size() && w.get(i + 1).equals("original")) {
+            return ctOriginal(d, w, i + 2);
+        }
         if (i + 2 < w.size() && w.get(i + 1).equals("status")) {
             return ctStatus(d, w, i);
         }
@@ -384,6 +390,60 @@ final class NftSelectors {
             return -1;
         }
         d.addTail("-m conntrack " + (neg ? "! " : "") + "--ctstate " + upperList(states));
+        return v + 1;
+    }
+
+    /**
+     * {@code ct original [ip|ip6] saddr|daddr ADDR} and {@code ct original proto-src|proto-dst PORT[-PORT]}, from the key
+     * at {@code w[i]}: the connection's original tuple, as nft prints iptables' {@code -m conntrack --ctorigsrc},
+     * {@code --ctorigdst}, {@code --ctorigsrcport} and {@code --ctorigdstport} (and as a native rule writes it); one
+     * address or port (range) per test, {@code !=} negated.
+     */
+    private static int ctOriginal(NftRuleDraft d, List<String> w, int i) {
+        int k = i < w.size() && (w.get(i).equals("ip") || w.get(i).equals("ip6")) ? i + 1 : i;
+        if (k >= w.size()) {
+            return w.size() + 1;
+        }
+        String option = switch (w.get(k)) {
+            case "saddr" -> "--ctorigsrc";
+            case "daddr" -> "--ctorigdst";
+            case "proto-src" -> "--ctorigsrcport";
+            case "proto-dst" -> "--ctorigdstport";
+            default -> null;
+        };
+        if (option == null) {
+            return -1;
+        }
+        int v = operand(w, k + 1);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(k + 1).equals("!=");
+        String value = w.get(v);
+        boolean port = option.endsWith("port");
+        if (port ? !value.matches("\\d{1,5}(-\\d{1,5})?") : !value.matches("[0-9a-fA-F.:]+(/\\d{1,3})?")) {
+            return -1;
+        }
+        d.addTail("-m conntrack " + (neg ? "! " : "") + option + " " + (port ? value.replace('-', ':') : value));
+        return v + 1;
+    }
+
+    /**
+     * {@code skuid|skgid [!=] N} (nft prints iptables' {@code -m owner --uid-owner N} bare; {@code meta skuid} in a native
+     * rule): the local socket's owner, {@code -m owner [!] --uid-owner N} ({@code --gid-owner}); a numeric id only (nft
+     * prints a user's name when the listing host knows it, which need not be the node's).
+     */
+    static int owner(NftRuleDraft d, List<String> w, int i) {
+        String option = w.get(i).equals("skuid") ? "--uid-owner" : "--gid-owner";
+        int v = operand(w, i + 1);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 1).equals("!=");
+        if (!w.get(v).matches("\\d{1,10}")) {
+            return -1;
+        }
+        d.addTail("-m owner " + (neg ? "! " : "") + option + " " + w.get(v));
         return v + 1;
     }
 

@@ -97,6 +97,25 @@ class NftRuleTranslatorTest {
                 v4("iifname { \"veth1\", \"veth2\" } drop"));
     }
 
+    /**
+     * The conntrack original-tuple and socket-owner tests as nft 1.0.6 lists iptables-nft's {@code -m conntrack
+     * --ctorigdst 172.18.0.1 --ctorigdstport 80} and {@code -m owner ! --uid-owner 1337} (redirect-proxy's rules, loaded
+     * with iptables-restore in a namespace and listed).
+     */
+    @Test
+    void originalTupleAndSocketOwnerAreConntrackAndOwnerMatches() {
+        assertEquals(List.of("-A input -p tcp -m tcp --dport 15001 -m conntrack --ctstate NEW -m conntrack --ctorigdst "
+                + "172.18.0.1 -m conntrack --ctorigdstport 80 -j ACCEPT"), v4("tcp dport 15001 ct state new ct original "
+                + "daddr 172.18.0.1 ct original proto-dst 80 counter packets 0 bytes 0 accept"));
+        assertEquals(List.of("-A input -m conntrack ! --ctorigsrc 10.0.0.0/8 -m conntrack --ctorigsrcport 1000:2000 -j DROP"),
+                v4("ct original ip saddr != 10.0.0.0/8 ct original proto-src 1000-2000 drop"));
+        assertEquals(List.of("-A input -p tcp -d 172.18.0.1 -m tcp --dport 8080 -m owner ! --uid-owner 1337 -j DROP"),
+                v4("ip daddr 172.18.0.1 tcp dport 8080 skuid != 1337  counter packets 0 bytes 0 drop"));
+        assertEquals(List.of("-A input -m owner --gid-owner 7 -j ACCEPT"), v4("meta skgid 7 accept"));
+        assertTrue(refused("skuid root accept").contains("skuid"), refused("skuid root accept"));
+        assertTrue(refused("ct original daddr { 1.2.3.4, 5.6.7.8 } accept").contains("ct original"));
+    }
+
     @Test
     void conntrackStatesMarksAndIcmpTypes() {
         assertEquals(List.of("-A input -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"),
