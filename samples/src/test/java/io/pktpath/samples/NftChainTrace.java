@@ -1,5 +1,7 @@
 package io.pktpath.samples;
 
+import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.PolicyStep;
 import io.pktpath.core.trace.RuleStep;
@@ -23,6 +25,18 @@ import java.util.regex.Pattern;
  */
 final class NftChainTrace {
     private NftChainTrace() {
+    }
+
+    private static final Pattern COUNTER = Pattern.compile(" counter packets \\d+ bytes \\d+");
+
+    /** A rule's text without its counter's values ({@code counter packets 3 bytes 180} as {@code counter}). */
+    static String withoutCounters(String rule) {
+        return COUNTER.matcher(rule).replaceAll(" counter").replace("  ", " ").strip();
+    }
+
+    /** Whether the replay's path of {@code t} has a step at {@code hook}. */
+    static boolean walked(PacketTrace t, Hook hook) {
+        return t.path().stream().anyMatch(s -> s instanceof HookStep h && h.hook() == hook);
     }
 
     /** One packet at the chain, as the caller described its packet line, and its decision ({@code none} for none). */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.Hook;
-import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.verify.Verifier;
@@ -30,15 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class NftIngress6ReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("nft-ingress6");
-    private static final Pattern COUNTER = Pattern.compile(" counter packets \\d+ bytes \\d+");
     /** nft's packet line for a packet it decodes: the IPv6 payload length. */
     private static final Pattern IP6_LENGTH = Pattern.compile(" ip6 length (\\d+) ");
     /** nft's packet line for a non-first fragment, which it cannot decode: the raw IPv6 header. */
     private static final Pattern RAW_IP6 = Pattern.compile(" ether type ip6 @th,0,160 0x6[0-9a-f]{7}([0-9a-f]{4})");
-
-    private static String normal(String rule) {
-        return COUNTER.matcher(rule).replaceAll(" counter").replace("  ", " ").strip();
-    }
 
     /** nft trace's packet line as {@code IIF len LENGTH} (the IPv6 packet's whole length), decoded or raw. */
     private static String describe(String line) {
@@ -54,13 +48,13 @@ class NftIngress6ReplayTest {
 
     private static List<NftChainTrace.Decided> kernel(String chain) throws IOException {
         return NftChainTrace.read(DIR.resolve("nft-trace.txt"), chain, NftIngress6ReplayTest::describe,
-                NftIngress6ReplayTest::normal);
+                NftChainTrace::withoutCounters);
     }
 
     /** The replay's frames whose path walked the chain {@code ing} of {@code table}, in capture order, as {@link #kernel}. */
     private static List<NftChainTrace.Decided> replayed(List<PacketTrace> traces, String table) {
         return NftChainTrace.replayed(traces, table,
-                t -> t.packet().iface() + " len " + t.packet().length(), NftIngress6ReplayTest::normal);
+                t -> t.packet().iface() + " len " + t.packet().length(), NftChainTrace::withoutCounters);
     }
 
     private static List<PacketTrace> traces() throws IOException {
@@ -73,10 +67,6 @@ class NftIngress6ReplayTest {
 
     private static boolean fragment(PacketTrace t) {
         return t.packet().info().contains("frag off");
-    }
-
-    private static boolean walked(PacketTrace t, Hook hook) {
-        return t.path().stream().anyMatch(s -> s instanceof HookStep h && h.hook() == hook);
     }
 
     @Test
@@ -100,7 +90,7 @@ class NftIngress6ReplayTest {
         assertEquals(inet, replayed(traces, "inet pkp_ig6"));
         assertEquals(netdev, replayed(traces, "netdev pkp_nd6"));
         assertEquals(6, traces.stream().filter(t -> fragment(t) && t.packet().dir().equals("in")
-                && walked(t, Hook.INGRESS)).count());
+                && NftChainTrace.walked(t, Hook.INGRESS)).count());
     }
 
     @Test
@@ -119,7 +109,7 @@ class NftIngress6ReplayTest {
                 // a dropped fragment is dropped as itself: no datagram was made of it
                 assertTrue(t.reassembled().isEmpty(), "frame " + t.packet().frame());
                 replayDrops.add(t.packet().iface() + " len " + t.packet().length() + " "
-                        + r.rule().table().split(" ")[0] + " " + normal(r.rule().text()));
+                        + r.rule().table().split(" ")[0] + " " + NftChainTrace.withoutCounters(r.rule().text()));
             }
         }
         // TCP 23 (SYN and its retransmission), UDP 5353, and the first fragment of the datagram to 5301
@@ -146,13 +136,13 @@ class NftIngress6ReplayTest {
         assertEquals(40 + 3008, datagram.reassembled().get().datagram().length());
         assertEquals(Disposition.DELIVERED_LOCALLY, datagram.disposition());
         // the fragment that completed it walked the ingress chains as itself, then the datagram went on to PREROUTING
-        assertTrue(walked(datagram, Hook.INGRESS) && walked(datagram, Hook.PREROUTING));
+        assertTrue(NftChainTrace.walked(datagram, Hook.INGRESS) && NftChainTrace.walked(datagram, Hook.PREROUTING));
         assertTrue(datagram.packet().length() < 1500, datagram.packet().toString());
         List<PacketTrace> lost = traces.stream().filter(t -> t.disposition() == Disposition.REASSEMBLY_FAILED).toList();
         assertEquals(2, lost.size());
         for (PacketTrace t : lost) {
             assertEquals(FrameRole.FRAGMENT, t.role());
-            assertTrue(walked(t, Hook.INGRESS) && !walked(t, Hook.PREROUTING), t.path().toString());
+            assertTrue(NftChainTrace.walked(t, Hook.INGRESS) && !NftChainTrace.walked(t, Hook.PREROUTING), t.path().toString());
             assertTrue(t.notes().stream().anyMatch(n -> n.contains("dropped by an ingress chain")), t.notes().toString());
         }
     }

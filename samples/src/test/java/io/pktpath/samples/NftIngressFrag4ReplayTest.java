@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.Hook;
-import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.verify.Verifier;
@@ -35,10 +34,6 @@ class NftIngressFrag4ReplayTest {
     private static final Pattern IP_LENGTH = Pattern.compile(" ip length (\\d+) ");
     private static final Pattern IP_ID = Pattern.compile(" ip id (\\d+) ");
 
-    private static String normal(String rule) {
-        return COUNTER.matcher(rule).replaceAll(" counter").replace("  ", " ").strip();
-    }
-
     private static String describe(String line) {
         String iif = NftChainTrace.field(line, "iif").replace("\"", "");
         Matcher m = IP_LENGTH.matcher(line);
@@ -48,12 +43,12 @@ class NftIngressFrag4ReplayTest {
 
     private static List<NftChainTrace.Decided> kernel(String chain) throws IOException {
         return NftChainTrace.read(DIR.resolve("nft-trace.txt"), chain, NftIngressFrag4ReplayTest::describe,
-                NftIngressFrag4ReplayTest::normal);
+                NftChainTrace::withoutCounters);
     }
 
     private static List<NftChainTrace.Decided> replayed(List<PacketTrace> traces, String table) {
         return NftChainTrace.replayed(traces, table,
-                t -> t.packet().iface() + " len " + t.packet().length(), NftIngressFrag4ReplayTest::normal);
+                t -> t.packet().iface() + " len " + t.packet().length(), NftChainTrace::withoutCounters);
     }
 
     private static List<PacketTrace> traces() throws IOException {
@@ -62,10 +57,6 @@ class NftIngressFrag4ReplayTest {
 
     private static List<String> traceLines() throws IOException {
         return Files.readAllLines(DIR.resolve("nft-trace.txt"));
-    }
-
-    private static boolean walked(PacketTrace t, Hook hook) {
-        return t.path().stream().anyMatch(s -> s instanceof HookStep h && h.hook() == hook);
     }
 
     /** The packets the kernel counted at the rule of nft-ruleset.txt whose text contains {@code part}. */
@@ -111,7 +102,7 @@ class NftIngressFrag4ReplayTest {
         assertEquals(inet, replayed(traces, "inet pkp_ig4"));
         assertEquals(netdev, replayed(traces, "netdev pkp_nd4"));
         assertEquals(6, traces.stream().filter(t -> t.packet().dir().equals("in") && t.packet().info().contains("frag")
-                && walked(t, Hook.INGRESS)).count());
+                && NftChainTrace.walked(t, Hook.INGRESS)).count());
     }
 
     @Test
@@ -151,7 +142,7 @@ class NftIngressFrag4ReplayTest {
                 assertEquals(r, t.path().get(t.path().size() - 1), "frame " + t.packet().frame());
                 assertTrue(t.reassembled().isEmpty(), "frame " + t.packet().frame());
                 replayDrops.add(t.packet().iface() + " len " + t.packet().length() + " "
-                        + r.rule().table().split(" ")[0] + " " + normal(r.rule().text()));
+                        + r.rule().table().split(" ")[0] + " " + NftChainTrace.withoutCounters(r.rule().text()));
             }
         }
         // UDP 5353 at the inet chain, and the first fragment (1500 bytes) of the datagram to 5301 at the netdev chain
@@ -177,13 +168,13 @@ class NftIngressFrag4ReplayTest {
         PacketTrace datagram = whole.get(0);
         assertEquals(3028, datagram.reassembled().get().datagram().length());
         assertEquals(Disposition.DELIVERED_LOCALLY, datagram.disposition());
-        assertTrue(walked(datagram, Hook.INGRESS) && walked(datagram, Hook.PREROUTING));
+        assertTrue(NftChainTrace.walked(datagram, Hook.INGRESS) && NftChainTrace.walked(datagram, Hook.PREROUTING));
         assertTrue(datagram.packet().length() < 1500, datagram.packet().toString());
         List<PacketTrace> lost = traces.stream().filter(t -> t.disposition() == Disposition.REASSEMBLY_FAILED).toList();
         assertEquals(2, lost.size());
         for (PacketTrace t : lost) {
             assertEquals(FrameRole.FRAGMENT, t.role());
-            assertTrue(walked(t, Hook.INGRESS) && !walked(t, Hook.PREROUTING), t.path().toString());
+            assertTrue(NftChainTrace.walked(t, Hook.INGRESS) && !NftChainTrace.walked(t, Hook.PREROUTING), t.path().toString());
             assertTrue(t.notes().stream().anyMatch(n -> n.contains("dropped by an ingress chain")), t.notes().toString());
         }
     }

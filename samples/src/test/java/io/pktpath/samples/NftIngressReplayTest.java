@@ -31,13 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class NftIngressReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("nft-ingress");
-    private static final Pattern COUNTER = Pattern.compile(" counter packets \\d+ bytes \\d+");
     /** A netdev chain's packet line for a frame of lo (no link layer nft can name): the network header as hex. */
     private static final Pattern RAW_NH = Pattern.compile("@nh,0,160 0x([0-9a-f]{40})");
-
-    private static String normal(String rule) {
-        return COUNTER.matcher(rule).replaceAll(" counter").replace("  ", " ").strip();
-    }
 
     /** nft trace's packet line as {@code IIF id ID len LENGTH}, from its fields or its raw network header. */
     private static String describe(String line) {
@@ -53,13 +48,13 @@ class NftIngressReplayTest {
 
     private static List<NftChainTrace.Decided> kernel(String chain) throws IOException {
         return NftChainTrace.read(DIR.resolve("nft-trace.txt"), chain, NftIngressReplayTest::describe,
-                NftIngressReplayTest::normal);
+                NftChainTrace::withoutCounters);
     }
 
     /** The replay's frames that walked the chain {@code ing} of {@code table}, in capture order, as {@link #kernel}. */
     private static List<NftChainTrace.Decided> replayed(List<PacketTrace> traces, String table) {
         return NftChainTrace.replayed(traces, table,
-                t -> t.packet().iface() + " id " + t.packet().ipId() + " len " + t.packet().length(), NftIngressReplayTest::normal);
+                t -> t.packet().iface() + " id " + t.packet().ipId() + " len " + t.packet().length(), NftChainTrace::withoutCounters);
     }
 
     private static List<PacketTrace> traces(Bundle b) {
@@ -101,7 +96,7 @@ class NftIngressReplayTest {
                 // nothing after the drop: no PREROUTING, no conntrack, no route
                 assertEquals(r, t.path().get(t.path().size() - 1), "frame " + t.packet().frame());
                 replayDrops.add(t.packet().iface() + " id " + t.packet().ipId() + " len " + t.packet().length() + " "
-                        + r.rule().table().split(" ")[0] + " " + normal(r.rule().text()));
+                        + r.rule().table().split(" ")[0] + " " + NftChainTrace.withoutCounters(r.rule().text()));
             }
         }
         // TCP 23 (two SYNs from the uplink, two over lo), UDP 5353, the echo requests over the limit
