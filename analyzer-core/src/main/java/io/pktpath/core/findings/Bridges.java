@@ -34,4 +34,16 @@ final class Bridges {
         ports.forEach((k, v) -> out.put(k, List.copyOf(v)));
         return out;
     }
+
+    /** Bridge port -> its bridge, from {@link #of}. */
+    static Map<String, String> byPort(Map<String, List<String>> bridges) {
+        Map<String, String> out = new java.util.HashMap<>();
+        bridges.forEach((bridge, ports) -> ports.forEach(p -> out.put(p, bridge)));
+        return out;
+    }
+
+    /** Whether a captured frame is an ARP packet (pktpath decodes it, and does not replay it). */
+    static boolean isArp(io.pktpath.core.trace.PacketSummary p) {
+        return p.family() == 0 && p.info().startsWith("ARP ");
+    }
 }

@@ -66,7 +66,7 @@ public final class FindingCollector implements TraceSink {
         this.events = new ConntrackEventFindings(bundle);
         var s = bundle.sysctls().bridgeNfCall("iptables");
         if (!s.assumedDefault() && s.value() == 0) {
-            Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgePorts.put(p, bridge)));
+            bridgePorts.putAll(Bridges.byPort(Bridges.of(bundle)));
         }
         for (NetInterface i : bundle.interfaces()) {
             if (i.kind().map(k -> k.equals("vxlan") || k.equals("geneve")).orElse(false) || i.name().startsWith("flannel")

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class LinkLayerTracker {
     /** Bridge port -> its bridge. */
-    private final Map<String, String> bridgeOfPort = new LinkedHashMap<>();
+    private final Map<String, String> bridgeOfPort;
     final Map<String, List<String>> bridges;
     final Map<String, FrameSample> arrived = new LinkedHashMap<>();
     final Map<String, FrameSample> left = new LinkedHashMap<>();
@@ -29,7 +29,7 @@ final class LinkLayerTracker {
         this.ebtables = bundle.linkLayer(LinkLayerTool.EBTABLES).isPresent();
         this.arptables = bundle.linkLayer(LinkLayerTool.ARPTABLES).isPresent();
         this.bridges = ebtables || arptables ? Bridges.of(bundle) : Map.of();
-        bridges.forEach((bridge, ports) -> ports.forEach(p -> bridgeOfPort.put(p, bridge)));
+        this.bridgeOfPort = Bridges.byPort(bridges);
     }
 
     boolean active() {
@@ -45,7 +45,7 @@ final class LinkLayerTracker {
                 (dir.equals("in") ? arrived : left).computeIfAbsent(bridge, k -> new FrameSample())
                         .add(t.packet().frame());
             }
-        } else if (arptables && t.packet().family() == 0 && t.packet().info().startsWith("ARP ")) {
+        } else if (arptables && Bridges.isArp(t.packet())) {
             if (dir.equals("in")) {
                 arpIn.add(t.packet().frame());
             } else if (dir.equals("out")) {

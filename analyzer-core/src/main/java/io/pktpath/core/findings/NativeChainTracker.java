@@ -13,7 +13,6 @@ import io.pktpath.parser.nft.NftRuleset;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.linklayer.LinkLayerTool;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Locale;
@@ -104,7 +103,7 @@ final class NativeChainTracker {
 
     final List<Watched> watched = new ArrayList<>();
     /** The node's bridge ports, each with its bridge ({@code ip link}'s {@code master}). */
-    private final Map<String, String> bridgeOfPort = new HashMap<>();
+    private final Map<String, String> bridgeOfPort;
     private boolean linkLayer;
 
     /**
@@ -114,11 +113,12 @@ final class NativeChainTracker {
      */
     NativeChainTracker(Bundle bundle) {
         this(bundle.nftRuleset(), bundle.nftReplay(), bundle.linkLayer(LinkLayerTool.EBTABLES).isPresent(),
-                bundle.linkLayer(LinkLayerTool.ARPTABLES).isPresent());
-        Bridges.of(bundle).forEach((bridge, ports) -> ports.forEach(p -> bridgeOfPort.put(p, bridge)));
+                bundle.linkLayer(LinkLayerTool.ARPTABLES).isPresent(), Bridges.byPort(Bridges.of(bundle)));
     }
 
-    private NativeChainTracker(Optional<NftRuleset> ruleset, NftNativeReplay replay, boolean ebtables, boolean arptables) {
+    private NativeChainTracker(Optional<NftRuleset> ruleset, NftNativeReplay replay, boolean ebtables, boolean arptables,
+                               Map<String, String> bridgeOfPort) {
+        this.bridgeOfPort = bridgeOfPort;
         // with a family's iptables-nft tables replayed from the listing, those chains are watched too when refused
         List<NftHookedChain> chains = replay.iptablesFromListing().isEmpty()
                 ? ruleset.map(NftRuleset::nativeBaseChains).orElse(List.of()) : replay.considered();
@@ -163,7 +163,7 @@ final class NativeChainTracker {
         }
         if (linkLayer) {
             boolean bridged = bridgeOfPort.containsKey(t.packet().iface());
-            boolean arp = t.packet().family() == 0 && t.packet().info().startsWith("ARP ");
+            boolean arp = Bridges.isArp(t.packet());
             for (Watched w : watched) {
                 if (w.side.sees(bridged, t.packet().dir(), arp)) {
                     w.frames.add(t.packet().frame());
