@@ -14,8 +14,7 @@ import java.util.Optional;
  * rules left it (CONNMARK), and the packet as it was counted (with the byte count to use when the walks were another packet's).
  */
 record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
-              Optional<CtInfo> ct, Packet packet, int family, long countedBytes,
-              Optional<IcmpRedirects.Decision> redirect) {
+              Optional<CtInfo> ct, Packet packet, long countedBytes, Optional<IcmpRedirects.Decision> redirect) {
     /** {@code countedBytes} of a run that walked every table itself: each table counts the bytes it saw. */
     static final long OWN_BYTES = -1;
 
@@ -26,8 +25,16 @@ record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> c
 
     /** The commit of a run that met no ICMP redirect rate limit. */
     Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
-           Optional<CtInfo> ct, Packet packet, int family, long countedBytes) {
-        this(tables, lookup, candidate, confirm, ct, packet, family, countedBytes, Optional.empty());
+           Optional<CtInfo> ct, Packet packet, long countedBytes) {
+        this(tables, lookup, candidate, confirm, ct, packet, countedBytes, Optional.empty());
+    }
+
+    /**
+     * The address family number the rule counters are kept under: the packet's (read from it rather than kept beside
+     * it, as a commit is made for every frame).
+     */
+    int family() {
+        return packet.family().number();
     }
 
     /** The bytes a table result is counted with: its own, unless the run reused another packet's walk. */

@@ -27,6 +27,7 @@ import io.pktpath.core.routing.NodeNetwork;
 import io.pktpath.core.routing.RouteResult;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrozenList;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.HookStep;
 import io.pktpath.core.trace.NatChange;
@@ -1006,7 +1007,7 @@ public final class KernelNodePath implements NodePath {
         if (c.candidate().isEmpty()) {
             return run;
         }
-        Commit dropped = new Commit(c.tables(), c.lookup(), c.candidate(), false, c.ct(), c.packet(), c.family(),
+        Commit dropped = new Commit(c.tables(), c.lookup(), c.candidate(), false, c.ct(), c.packet(),
                 c.countedBytes(), c.redirect());
         String tuple = run.egress().map(e -> e.tuple().toString()).orElse("its NAT tuple");
         return new PathRun(run.steps(), Disposition.CONNTRACK_RACE, "lost the conntrack insert race: frame " + winner
@@ -1552,19 +1553,23 @@ public final class KernelNodePath implements NodePath {
                 s.notes.add(b.detail());
             }
             long expires = conntrack.timeouts().firstPacket(s.packet.proto());
-            s.ct = Optional.of(s.candidate.ctInfo(expires).withCtMark(s.ct.map(CtInfo::ctMark).orElse(0L)));
+            s.ct = Optional.of(s.candidate.ctInfo(expires).withCtMark(s.ct.isPresent() ? s.ct.get().ctMark() : 0L));
             return true;
         }
         if (s.lookup instanceof CtLookup.Existing e) {
-            NatApplied a = conntrack.applyNat(e.ct(), e.direction(), hook, s.packet, false);
-            s.packet = a.packet();
-            a.step().ifPresent(s.steps::add);
+            applied(s, conntrack.applyNat(e.ct(), e.direction(), hook, s.packet, false));
         } else if (s.lookup instanceof CtLookup.Related r) {
-            NatApplied a = conntrack.applyNat(r.ct(), r.direction(), hook, s.packet, true);
-            s.packet = a.packet();
-            a.step().ifPresent(s.steps::add);
+            applied(s, conntrack.applyNat(r.ct(), r.direction(), hook, s.packet, true));
         }
         return true;
+    }
+
+    /** Takes the packet an established flow's NAT rewrote, and its step if it had one (no bound reference per packet). */
+    private static void applied(RunState s, NatApplied a) {
+        s.packet = a.packet();
+        if (a.step().isPresent()) {
+            s.steps.add(a.step().get());
+        }
     }
 
     /**
@@ -1688,8 +1693,10 @@ public final class KernelNodePath implements NodePath {
                 : s.lookup instanceof CtLookup.Related r ? r.ct().id()
                 : s.lookup instanceof CtLookup.Kept k ? k.ct().id() : 0;
         Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
-                s.packet.family().number(), Commit.OWN_BYTES, Optional.ofNullable(s.redirectDecision));
-        return new PathRun(s.steps, s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes, flowId, commit,
+                Commit.OWN_BYTES, Optional.ofNullable(s.redirectDecision));
+        // the run takes the walk's steps as they stand (the run state is not used again): no copy of a path per walk
+        return new PathRun(FrozenList.of(s.steps), s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes,
+                flowId, commit,
                 s.packet.mark(), s.redirect);
     }
 
@@ -1715,7 +1722,7 @@ public final class KernelNodePath implements NodePath {
         // the commit of a run with no candidate reads only the packet's family and length, which NAT does not change:
         // the packet as it came to the lookup serves, and no rewritten copy is made
         Commit commit = new Commit(tables, lookup, Optional.empty(), entry.confirm(), ct, atLookup,
-                atLookup.family().number(), atLookup.length());
+                atLookup.length());
         return new PathRun(entry.stepsAfter(steps), entry.disposition(), entry.reason(), entry.nat(), entry.route(),
                 entry.egress(), List.of(), notes, lookup.ct().id(), commit, entry.endMark());
     }
@@ -1741,7 +1748,10 @@ public final class KernelNodePath implements NodePath {
         lookedUpPacket = null;
         lookedUp = null;
         Commit c = (Commit) run.commitToken();
-        c.redirect().ifPresent(redirects::commit);
+        if (c.redirect().isPresent()) {
+            // not ifPresent(redirects::commit): the bound reference would be made for every frame
+            redirects.commit(c.redirect().get());
+        }
         return commits.commit(c, run, packet);
     }
 

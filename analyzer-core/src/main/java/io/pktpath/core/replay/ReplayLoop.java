@@ -8,6 +8,7 @@ import io.pktpath.core.packet.DecodeStatus;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
+import io.pktpath.core.trace.OneFrame;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.Reassembled;
@@ -570,7 +571,7 @@ public final class ReplayLoop {
         }
         List<Long> correlated = List.of();
         if (choice.egressFrame() > 0) {
-            correlated = List.of(choice.egressFrame());
+            correlated = OneFrame.of(choice.egressFrame());
             CapturedPacket egress = choice.egress();
             if (interfaces.isBridge(egress.summary().iface())) {
                 // port copies of a bridge's egress frame may lie further ahead than the egress frame itself
@@ -603,8 +604,12 @@ public final class ReplayLoop {
                 committed.disposition().isPresent() ? DeferredText.of(committed.reason()) : run.reasonText(), run.nat(), run.route(),
                 correlated, alternatives, run.misses(), notes.isEmpty() ? List.of() : dedupe(notes), run.flowId(), whole,
                 Optional.empty(), run.redirect());
-        for (int i = 0; i < correlated.size(); i++) {
-            claimedBy.put(correlated.get(i), trace);
+        if (correlated instanceof OneFrame one) {
+            claimedBy.put(one.frame(), trace);
+        } else {
+            for (int i = 0; i < correlated.size(); i++) {
+                claimedBy.put(correlated.get(i), trace);
+            }
         }
         return trace;
     }
@@ -1279,7 +1284,7 @@ public final class ReplayLoop {
             // the trace's fields when a view asks for it (PacketTrace.reason) unless given
             return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(),
                     reason == null ? null : DeferredText.of(reason),
-                    original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(),
+                    original.nat(), original.route(), OneFrame.of(original.packet().frame()), List.of(), List.of(),
                     List.of(), original.flowId(), Optional.empty());
         }
         String fragmentReason = "a fragment of the datagram of frame " + original.packet().frame() + " leaving on "
@@ -1293,7 +1298,7 @@ public final class ReplayLoop {
                 ? Optional.of(Defragmenter.leftAs(cp, original.reassembled().get(), original.correlated()))
                 : Optional.empty();
         return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), fragmentReason,
-                original.nat(), original.route(), List.of(original.packet().frame()), List.of(), List.of(), List.of(),
+                original.nat(), original.route(), OneFrame.of(original.packet().frame()), List.of(), List.of(), List.of(),
                 original.flowId(), whole);
     }
 

@@ -10,6 +10,8 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.TableResult;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
+import io.pktpath.core.trace.FrozenList;
+import io.pktpath.core.trace.JoinedList;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.RouteDecision;
@@ -142,7 +144,7 @@ final class SteadyPaths {
                   Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, DeferredText reason,
                   boolean confirm, Optional<NatChange> nat, int forwardedWithMtu, int ingressMtu, long endMark) {
         Suffix {
-            steps = List.copyOf(steps);
+            steps = JoinedList.immutable(steps);
             tables = List.copyOf(tables);
             notes = List.copyOf(notes);
         }
@@ -230,7 +232,7 @@ final class SteadyPaths {
         Tuple after = s.packet.tuple();
         Optional<NatChange> nat = s.before.equals(after) ? Optional.empty()
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
-        ct.steadySlot(reply, new SteadyEntry(key, new Suffix(s.steps.subList(stepMark, s.steps.size()),
+        ct.steadySlot(reply, new SteadyEntry(key, new Suffix(FrozenList.of(s.steps).subList(stepMark, s.steps.size()),
                 commitForms.shared(tables), s.notes.subList(noteMark, s.notes.size()),
                 s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm, nat,
                 s.forwardedWithMtu, ingressMtu, s.packet.mark())));

@@ -31,10 +31,13 @@ public final class JoinedList<T> extends AbstractList<T> implements RandomAccess
         return b.isEmpty() ? a : new JoinedList<>(a, b);
     }
 
-    /** {@code list} itself if it is immutable ({@link List#copyOf}'s lists and joined lists), else an immutable copy. */
+    /**
+     * {@code list} itself if it is immutable ({@link List#copyOf}'s lists, joined and frozen lists), else an immutable
+     * copy.
+     */
     @SuppressWarnings("unchecked")
     public static <T> List<T> immutable(List<? extends T> list) {
-        return list instanceof JoinedList<?> ? (List<T>) list : List.copyOf(list);
+        return list instanceof JoinedList<?> || list instanceof FrozenList<?> ? (List<T>) list : List.copyOf(list);
     }
 
     @Override

@@ -12,13 +12,13 @@ import java.util.Optional;
  * frame, its tie to the tunnel frame that carries it or the frame it carries. The reason of a whole packet's egress copy
  * may be left to its fields ({@code reasonText} null), as half the frames of a node's capture are such copies, and a
  * leaving packet's is a {@link DeferredText} written when read: {@link #reason()} writes either when asked. A forwarded
- * packet that left on the interface it came in on carries the ICMP redirect the kernel sent its source ({@code redirect}).
+ * packet that left on the interface it came in on carries the ICMP redirect the kernel sent its source. The datagram,
+ * the tunnel tie and the redirect are few frames' {@link TraceAttachments}, one shared empty object for the others.
  */
 public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
                           DeferredText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
                           List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
-                          long flowId, Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel,
-                          Optional<IcmpRedirect> redirect) {
+                          long flowId, TraceAttachments attachments) {
     public PacketTrace {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(role, "role");
@@ -26,16 +26,25 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
         Objects.requireNonNull(disposition, "disposition");
         Objects.requireNonNull(nat, "nat");
         Objects.requireNonNull(route, "route");
-        correlated = List.copyOf(correlated);
-        if (reasonText == null && (role != FrameRole.EGRESS_COPY || correlated.size() != 1 || reassembled.isPresent())) {
+        correlated = correlated instanceof OneFrame ? correlated : List.copyOf(correlated);
+        Objects.requireNonNull(attachments, "attachments");
+        if (reasonText == null && (role != FrameRole.EGRESS_COPY || correlated.size() != 1
+                || attachments.reassembled().isPresent())) {
             throw new NullPointerException("reason");
         }
         alternatives = List.copyOf(alternatives);
         misses = List.copyOf(misses);
         notes = List.copyOf(notes);
-        Objects.requireNonNull(reassembled, "reassembled");
-        Objects.requireNonNull(tunnel, "tunnel");
-        Objects.requireNonNull(redirect, "redirect");
+    }
+
+    /** A trace with each rare attachment given apart (empty ones share {@link TraceAttachments#NONE}). */
+    public PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> path, Disposition disposition,
+                       DeferredText reasonText, Optional<NatChange> nat, Optional<RouteDecision> route,
+                       List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
+                       long flowId, Optional<Reassembled> reassembled, Optional<TunnelTie> tunnel,
+                       Optional<IcmpRedirect> redirect) {
+        this(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses, notes, flowId,
+                TraceAttachments.of(reassembled, tunnel, redirect));
     }
 
     /** A trace of a packet that caused no ICMP redirect. */
@@ -80,7 +89,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
                        List<Long> correlated, List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes,
                        long flowId) {
         this(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses, notes, flowId,
-                Optional.empty());
+                TraceAttachments.NONE);
     }
 
     /** A trace of a frame that is a whole packet, its sentence given as text. */
@@ -88,7 +97,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
                        String reason, Optional<NatChange> nat, Optional<RouteDecision> route, List<Long> correlated,
                        List<Alternative> alternatives, List<RuleMiss> misses, List<String> notes, long flowId) {
         this(packet, role, path, disposition, text(reason), nat, route, correlated, alternatives, misses, notes, flowId,
-                Optional.<Reassembled>empty());
+                TraceAttachments.NONE);
     }
 
     private static DeferredText text(String reason) {
@@ -111,7 +120,22 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
     /** This trace tied to a tunnel by {@code tie}. */
     public PacketTrace withTunnel(TunnelTie tie) {
         return new PacketTrace(packet, role, path, disposition, reasonText, nat, route, correlated, alternatives, misses,
-                notes, flowId, reassembled, Optional.of(tie), redirect);
+                notes, flowId, new TraceAttachments(attachments.reassembled(), Optional.of(tie), attachments.redirect()));
+    }
+
+    /** For a frame that completed or carries a fragmented datagram, the whole datagram the hooks saw. */
+    public Optional<Reassembled> reassembled() {
+        return attachments.reassembled();
+    }
+
+    /** For an overlay's frame, its tie to the tunnel frame that carries it or the frame it carries. */
+    public Optional<TunnelTie> tunnel() {
+        return attachments.tunnel();
+    }
+
+    /** For a forwarded packet that left on the interface it came in on, the ICMP redirect the kernel sent its source. */
+    public Optional<IcmpRedirect> redirect() {
+        return attachments.redirect();
     }
 
     /**
@@ -119,7 +143,8 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
      * frame's own packet.
      */
     public PacketSummary datagram() {
-        return reassembled.isPresent() ? reassembled.get().datagram() : packet;
+        Optional<Reassembled> r = attachments.reassembled();
+        return r.isPresent() ? r.get().datagram() : packet;
     }
 
     /**
