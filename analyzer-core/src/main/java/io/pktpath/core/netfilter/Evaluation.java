@@ -21,7 +21,8 @@ import java.util.Set;
 final class Evaluation {
     Hook hook;
     String table;
-    final WalkContext ctx;
+    /** The context of the walk this evaluation serves (a spare one moves from context to context). */
+    WalkContext ctx;
     private StateView state;
     final HitList.Builder hits;
     private Set<String> notes;
@@ -53,10 +54,15 @@ final class Evaluation {
     }
 
     /**
-     * Makes this evaluation the fresh state of a new walk of {@code ctx} (its owner) as the constructor would; only
-     * the address-type answers stay, as they depend on the context's node facts alone.
+     * Makes this evaluation the fresh state of a new walk of {@code owner} as the constructor would; only the
+     * address-type answers stay when the owner reads the same node facts, as they depend on those alone.
      */
-    void restart(Hook newHook, String newTable, Packet newPacket, Optional<CtInfo> newCt, RuleNumbering numbering) {
+    void restart(WalkContext owner, Hook newHook, String newTable, Packet newPacket, Optional<CtInfo> newCt,
+                 RuleNumbering numbering) {
+        if (owner.facts() != ctx.facts()) {
+            types = null;
+        }
+        ctx = owner;
         hits.restart(numbering);
         start(newHook, newTable, newPacket, newCt);
     }

@@ -26,8 +26,8 @@ public final class WalkContext {
     private final List<TraceStep> steps;
     private final boolean collectMisses;
     private final List<RuleMiss> misses;
-    /** The evaluation the last walk of this context used, kept for the next one (null while a walk holds it). */
-    private Evaluation spare;
+    /** Where the evaluation of the last walk waits for the next (this context's own, or its replay's shared pool). */
+    private final WalkPool pool;
 
     /** A context without a conntrack table to read ({@link ConntrackFacts#NONE}). */
     public WalkContext(NodeFacts facts, ChoiceOracle oracle, RuleState state, List<TraceStep> steps,
@@ -37,6 +37,13 @@ public final class WalkContext {
 
     public WalkContext(NodeFacts facts, ConntrackFacts conntrack, ChoiceOracle oracle, RuleState state,
                        List<TraceStep> steps, boolean collectMisses, List<RuleMiss> misses) {
+        this(facts, conntrack, oracle, state, steps, collectMisses, misses, new WalkPool());
+    }
+
+    /** A context whose walks take their evaluation state from {@code pool}, shared with the other runs of a replay. */
+    public WalkContext(NodeFacts facts, ConntrackFacts conntrack, ChoiceOracle oracle, RuleState state,
+                       List<TraceStep> steps, boolean collectMisses, List<RuleMiss> misses, WalkPool pool) {
+        this.pool = Objects.requireNonNull(pool, "pool");
         this.facts = Objects.requireNonNull(facts, "facts");
         this.conntrack = Objects.requireNonNull(conntrack, "conntrack");
         this.oracle = Objects.requireNonNull(oracle, "oracle");
@@ -75,19 +82,19 @@ public final class WalkContext {
         return misses;
     }
 
-    /** The evaluation state of a new walk: this context's spare one made fresh, or a new one while it is in use. */
+    /** The evaluation state of a new walk: the pool's spare one made fresh for this context, or a new one. */
     Evaluation evaluation(Hook hook, String table, Packet packet, Optional<CtInfo> ct, RuleNumbering numbering) {
-        Evaluation e = spare;
+        Evaluation e = pool.spare;
         if (e == null) {
             return new Evaluation(hook, table, packet, ct, this, numbering);
         }
-        spare = null;
-        e.restart(hook, table, packet, ct, numbering);
+        pool.spare = null;
+        e.restart(this, hook, table, packet, ct, numbering);
         return e;
     }
 
     /** Takes back the evaluation of a finished walk (whose result holds nothing of it) for the next walk. */
     void release(Evaluation e) {
-        spare = e;
+        pool.spare = e;
     }
 }

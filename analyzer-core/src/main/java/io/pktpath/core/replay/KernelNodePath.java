@@ -93,6 +93,8 @@ public final class KernelNodePath implements NodePath {
     private final Arrivals arrivals;
     /** What committing a run changes: counters, rule state, conntrack ({@link Commits}). */
     private final Commits commits;
+    /** The evaluation state every run's table walks share in turn (a replay runs on one thread). */
+    private final io.pktpath.core.netfilter.WalkPool walkPool = new io.pktpath.core.netfilter.WalkPool();
     private final List<String> seedNotes = new ArrayList<>();
     private final SteadyPaths steady;
     private final java.util.Map<Hook, HookStep> hookSteps4 = new java.util.EnumMap<>(Hook.class);
@@ -391,7 +393,7 @@ public final class KernelNodePath implements NodePath {
         }
         boolean passed = true;
         for (NativeChains.Slot slot : slots) {
-            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState, walkPool);
             TableResult r = natives.rules(p.family()).walkChain(Hook.INGRESS, slot.table(), slot.chain(), s.packet,
                     s.ct, ctx);
             if (r.chainPresent() && !applied(s, Hook.INGRESS, r) || s.ended()) {
@@ -449,9 +451,13 @@ public final class KernelNodePath implements NodePath {
     private void route(RunState s) {
         RouteResult rr = net.inputRoute(s.packet);
         s.steps.add(rr.toStep(null, "input"));
-        s.steps.addAll(rr.checks());
+        if (!rr.checks().isEmpty()) {
+            s.steps.addAll(rr.checks());
+        }
         s.route = Optional.of(rr.decision());
-        s.notes.addAll(rr.notes());
+        if (!rr.notes().isEmpty()) {
+            s.notes.addAll(rr.notes());
+        }
         Optional<Disposition> failed = rr.disposition();
         if (failed.isPresent()) {
             s.end(failed.get(), routeFailure(rr, failed.get()));
@@ -1299,7 +1305,7 @@ public final class KernelNodePath implements NodePath {
         if (rules == null || !rules.hasChain(hook, table)) {
             return true;
         }
-        io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+        io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState, walkPool);
         TableResult r = rules.walk(hook, table, s.packet, s.ct, ctx);
         if (!r.chainPresent()) {
             return true;
@@ -1344,7 +1350,7 @@ public final class KernelNodePath implements NodePath {
             if (s.ended()) {
                 return false;
             }
-            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState, walkPool);
             TableResult r = natives.rules(family).walkChain(hook, slot.table(), slot.chain(), s.packet, s.ct, ctx);
             if (r.chainPresent() && !applied(s, hook, r)) {
                 return false;
@@ -1357,7 +1363,10 @@ public final class KernelNodePath implements NodePath {
     private boolean applied(RunState s, Hook hook, TableResult r) {
         s.tables.add(r);
         s.packet = r.packet();
-        s.notes.addAll(r.notes());
+        if (!r.notes().isEmpty()) {
+            // ArrayList.addAll copies its argument to an array even when it is empty: once per table walked
+            s.notes.addAll(r.notes());
+        }
         if (r.ct().isPresent() && s.ct.isPresent() && r.ct().get().ctMark() != s.ct.get().ctMark()) {
             s.ct = r.ct();
             if (s.candidate != null) {
@@ -1605,7 +1614,7 @@ public final class KernelNodePath implements NodePath {
                 return false;
             }
             NativeChains.Slot slot = slots[i];
-            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState, walkPool);
             TableResult r = natives.rules(family).walkNatChain(hook, slot.table(), slot.chain(), s.packet, s.ct, ctx);
             if (r.chainPresent()) {
                 if (!applied(s, hook, r)) {

@@ -10,6 +10,7 @@ import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.RuleState;
 import io.pktpath.core.netfilter.TableResult;
 import io.pktpath.core.netfilter.WalkContext;
+import io.pktpath.core.netfilter.WalkPool;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.RouteDecision;
@@ -85,9 +86,9 @@ final class RunState {
     }
 
     /** What every table walk of this run consults and reports to (the same for all of them), made at the first. */
-    WalkContext walkContext(NodeFacts facts, ConntrackFacts conntrack, RuleState ruleState) {
+    WalkContext walkContext(NodeFacts facts, ConntrackFacts conntrack, RuleState ruleState, WalkPool pool) {
         if (walkContext == null) {
-            walkContext = new WalkContext(facts, conntrack, oracle, ruleState, steps, collectMisses, misses);
+            walkContext = new WalkContext(facts, conntrack, oracle, ruleState, steps, collectMisses, misses, pool);
         }
         return walkContext;
     }
