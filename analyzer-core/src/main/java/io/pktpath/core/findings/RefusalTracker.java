@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Groups the packets delivered locally to a port no socket listens on (the failed socket check {@link ClosedPort} puts
@@ -54,7 +55,9 @@ final class RefusalTracker {
     /** Takes one frame's trace; true when the frame is the node's answer to a refused packet. */
     boolean accept(PacketTrace t) {
         if (captured != null) {
-            return captured.accept(t).map(this::answered).orElse(false);
+            // not map(this::answered): the bound reference would be made for every frame
+            Optional<CapturedRefusals.Refusal> refusal = captured.accept(t);
+            return refusal.isPresent() && answered(refusal.get());
         }
         PacketSummary p = t.packet();
         if (t.disposition() == Disposition.DELIVERED_LOCALLY) {
