@@ -234,7 +234,7 @@ final class SteadyPaths {
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
         ct.steadySlot(reply, new SteadyEntry(key, new Suffix(FrozenList.of(s.steps).subList(stepMark, s.steps.size()),
                 commitForms.shared(tables), s.notes.subList(noteMark, s.notes.size()),
-                s.ct.map(c -> c.ctMark()).orElse(0L), s.route, s.egress, s.disposition, s.reason, s.confirm, nat,
+                s.ct.isPresent() ? s.ct.get().ctMark() : 0L, s.route, s.egress, s.disposition, s.reason, s.confirm, nat,
                 s.forwardedWithMtu, ingressMtu, s.packet.mark())));
     }
 

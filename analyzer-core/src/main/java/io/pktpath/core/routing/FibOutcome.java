@@ -26,6 +26,7 @@ record FibOutcome(Optional<PolicyRule> rule, String table, Optional<Route> route
     }
 
     int rulePriority() {
-        return rule.map(PolicyRule::priority).orElse(-1);
+        // not map(PolicyRule::priority).orElse(-1): that boxes the priority (32766) for every route looked up
+        return rule.isPresent() ? rule.get().priority() : -1;
     }
 }

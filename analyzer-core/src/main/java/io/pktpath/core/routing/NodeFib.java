@@ -208,7 +208,9 @@ final class NodeFib {
 
     /** The MTU {@code ip link} shows for a device, 0 when the device or its MTU is unknown. */
     int deviceMtu(String dev) {
-        return interfaces.byName(dev).map(NetInterface::mtu).orElse(0);
+        // not map(NetInterface::mtu).orElse(0): that boxes the MTU (1500) for every forwarded walk
+        Optional<NetInterface> device = interfaces.byName(dev);
+        return device.isPresent() ? device.get().mtu() : 0;
     }
 
     /** A device's IPv6 MTU: {@code net.ipv6.conf.DEV.mtu} (lowered by a router advertisement) when given, else its MTU. */
