@@ -75,10 +75,13 @@ final class Interfaces {
         return dev.equals(FlowKey.LOOPBACK_DEV) || !loopbacks.isEmpty() && loopbacks.contains(dev);
     }
 
-    /** True when the device is known and administratively down; unknown devices count as up. */
+    /**
+     * True when the device is known and administratively down; unknown devices count as up, and so do devices whose
+     * flags the bundle does not show ({@code ip -o addr} without an {@code ip link} beside it).
+     */
     boolean isDown(String dev) {
         NetInterface i = byName.get(dev);
-        return i != null && !i.isUp();
+        return i != null && !i.flags().isEmpty() && !i.isUp();
     }
 
     /** Scope rank as the kernel orders them: global/universe 0, site 200, link 253, host 254, nowhere 255. */

@@ -47,6 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Parses recognized bundle files and chooses, per input, which file the {@link Bundle} uses. */
@@ -162,17 +163,47 @@ final class BundleAssembler {
     }
 
     private List<NetInterface> interfaces() {
-        List<InputKind> order = List.of(InputKind.IP_ADDR, InputKind.IP_ADDR_JSON, InputKind.IP_LINK);
+        List<InputKind> order = List.of(InputKind.IP_ADDR, InputKind.IP_ADDR_JSON, InputKind.IP_ADDR_ONELINE,
+                InputKind.IP_LINK);
         for (InputKind kind : order) {
             List<Candidate<List<NetInterface>>> c = candidates(kind, f -> parse(interfaceParse(f)),
                     l -> l.stream().mapToLong(i -> 1 + i.addresses().size()).sum());
             Optional<List<NetInterface>> best = selection.pick(c, "");
             if (best.isPresent()) {
+                List<NetInterface> chosen = kind == InputKind.IP_ADDR_ONELINE ? withLinkDetails(best.get()) : best.get();
                 markUnused(order, kind);
-                return withHairpinModes(best.get(), c, order.subList(order.indexOf(kind) + 1, order.size()));
+                return withHairpinModes(chosen, c, order.subList(order.indexOf(kind) + 1, order.size()));
             }
         }
         return List.of();
+    }
+
+    /**
+     * An {@code ip -o addr} listing's interfaces, which lack the link's flags, MTU, state and MAC, with those taken
+     * from the bundle's {@code ip link} listing when it has one (its interfaces with the one-line listing's addresses);
+     * that file is then noted as used for them.
+     */
+    private List<NetInterface> withLinkDetails(List<NetInterface> oneLine) {
+        // read quietly: the ip link listing's diagnostics are reported once, where it is read for hairpin modes
+        Optional<Candidate<List<NetInterface>>> link = Candidate.largest(candidates(InputKind.IP_LINK,
+                f -> interfaceParse(f).value(), List::size));
+        if (link.isEmpty()) {
+            return oneLine;
+        }
+        java.util.Map<String, NetInterface> byName = new java.util.HashMap<>();
+        link.get().value().forEach(i -> byName.putIfAbsent(i.name(), i));
+        List<NetInterface> out = new ArrayList<>();
+        boolean used = false;
+        for (NetInterface i : oneLine) {
+            NetInterface l = byName.get(i.name());
+            used |= l != null;
+            out.add(l == null ? i : l.withAddresses(i.addresses()));
+        }
+        if (used) {
+            selection.use(link.get().file(), "used for the link details (flags, MTU, state, MAC) of "
+                    + InputKind.IP_ADDR_ONELINE.label());
+        }
+        return out;
     }
 
     private static Parsed<List<NetInterface>> interfaceParse(LoadedFile f) {
@@ -207,10 +238,41 @@ final class BundleAssembler {
                 ? n.withHairpin(modes.get(n.name())) : n).toList();
     }
 
+    /**
+     * The neighbor table: the largest {@code ip neigh} listing, with the entries only another listing has added (an
+     * sosreport's {@code ip neigh show nud noarp} holds the NOARP entries that {@code ip -s -s neigh show} leaves out);
+     * else {@code ip -j neigh}.
+     */
     private List<Neighbor> neighbors() {
-        return textElseJson(InputKind.IP_NEIGH, f -> parse(IpNeighParser.parse(f.name(), f.text())),
-                InputKind.IP_NEIGH_JSON, f -> parse(IpNeighJsonParser.parse(f.name(), f.text())), List::size)
-                .orElse(List.of());
+        List<Candidate<List<Neighbor>>> text = candidates(InputKind.IP_NEIGH,
+                f -> parse(IpNeighParser.parse(f.name(), f.text())), List::size);
+        Optional<Candidate<List<Neighbor>>> best = Candidate.largest(text);
+        if (best.isEmpty()) {
+            return selection.pick(candidates(InputKind.IP_NEIGH_JSON,
+                    f -> parse(IpNeighJsonParser.parse(f.name(), f.text())), List::size), "").orElse(List.of());
+        }
+        List<Neighbor> chosen = selection.pick(text, "").orElseThrow();
+        markUnused(List.of(InputKind.IP_NEIGH, InputKind.IP_NEIGH_JSON), InputKind.IP_NEIGH);
+        Set<String> seen = new java.util.HashSet<>();
+        chosen.forEach(n -> seen.add(n.address() + " " + n.dev()));
+        List<Neighbor> all = new ArrayList<>(chosen);
+        for (Candidate<List<Neighbor>> c : text) {
+            if (c == best.get()) {
+                continue;
+            }
+            int added = 0;
+            for (Neighbor n : c.value()) {
+                if (seen.add(n.address() + " " + n.dev())) {
+                    all.add(n);
+                    added++;
+                }
+            }
+            if (added > 0) {
+                selection.use(c.file(), "used for " + added + (added == 1 ? " entry " : " entries ")
+                        + best.get().file().name() + " lacks");
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** The multicast memberships of {@code ip maddr}, else of {@code ip -j maddr}. */

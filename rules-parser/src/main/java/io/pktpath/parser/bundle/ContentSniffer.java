@@ -13,6 +13,8 @@ public final class ContentSniffer {
     private static final int SAMPLE_LINES = 200;
     private static final Pattern IFACE_HEADER = Pattern.compile("^\\d+: [^:\\s]+: <[^>]*>.*");
     private static final Pattern INET_LINE = Pattern.compile("^\\s+inet6? .*");
+    /** An {@code ip -o addr} line: {@code 2: eth0    inet 10.0.0.1/24 brd ... \       valid_lft ...}. */
+    private static final Pattern ONELINE_ADDR = Pattern.compile("^\\d+: [^:\\s]+\\s+inet6? \\S+/\\d+.*");
     private static final Pattern RULE = Pattern.compile("^\\d+:\\s+(not\\s+)?from\\s+\\S+.*");
     private static final Pattern ROUTE = Pattern.compile("^((unicast|local|broadcast|multicast|blackhole|unreachable|prohibit"
             + "|throw|anycast|nat)\\s+)?(default|[0-9a-fA-F.:]+(/\\d+)?)(\\s+(via|dev|proto|scope|src|metric|table|nhid"
@@ -172,6 +174,9 @@ public final class ContentSniffer {
         if (IFACE_HEADER.matcher(first).matches()) {
             return Recognition.of(lines.stream().anyMatch(l -> INET_LINE.matcher(l).matches()) ? InputKind.IP_ADDR
                     : InputKind.IP_LINK);
+        }
+        if (all(lines, ONELINE_ADDR)) {
+            return Recognition.of(InputKind.IP_ADDR_ONELINE);
         }
         if (IPSET_CREATE.matcher(first).matches()) {
             return Recognition.of(InputKind.IPSET_SAVE);

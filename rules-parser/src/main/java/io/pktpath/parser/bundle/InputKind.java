@@ -8,6 +8,8 @@ public enum InputKind {
     IPTABLES_LEGACY_SAVE("iptables-legacy-save"),
     IP_ADDR("ip addr"),
     IP_ADDR_JSON("ip -j addr"),
+    /** {@code ip -o addr} (an sosreport's): one line per address, without the link's flags, MTU and state. */
+    IP_ADDR_ONELINE("ip -o addr"),
     IP_LINK("ip link"),
     IP_ROUTE("ip route"),
     IP_ROUTE_JSON("ip -j route"),

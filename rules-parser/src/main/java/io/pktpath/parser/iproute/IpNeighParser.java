@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Parses {@code ip [-s] neigh [show]} text output (ip-neighbour(8)): {@code ADDR dev IFACE [lladdr MAC] [router]
- * [proxy] [ref N used A/B/C probes N] STATE...}; a bad line becomes one diagnostic and is skipped.
+ * [proxy] [ref N used A/B/C probes N] STATE...} (with {@code -s -s}, as an sosreport runs it, iproute2 writes
+ * {@code used A/B/Cprobes N}); a bad line becomes one diagnostic and is skipped.
  */
 public final class IpNeighParser {
     private static final Set<String> IGNORED_WITH_VALUE = Set.of("ref", "used", "probes", "protocol", "nud", "vni",
@@ -55,7 +56,11 @@ public final class IpNeighParser {
                 case "proxy" -> proxy = true;
                 default -> {
                     if (IGNORED_WITH_VALUE.contains(k)) {
-                        c.value(t, "a value for " + k);
+                        Token v = c.value(t, "a value for " + k);
+                        if (k.equals("used") && v.text().endsWith("probes")) {
+                            // iproute2 prints -s -s statistics as "used 0/0/0probes 4": no space before probes
+                            c.value(v, "the number of probes");
+                        }
                     } else if (!IGNORED_FLAGS.contains(k)) {
                         states.add(state(t));
                     }
