@@ -194,7 +194,8 @@ public final class ContentSniffer {
         if (lines.stream().allMatch(l -> ROUTE.matcher(l).matches() || NEXTHOP.matcher(l).matches())) {
             return Recognition.of(InputKind.IP_ROUTE);
         }
-        if (all(lines, CONNTRACK_STATS)) {
+        if (all(lines, CONNTRACK_STATS)
+                || io.pktpath.parser.conntrack.ConntrackStatsParser.isProcHeader(first)) {
             return Recognition.of(InputKind.CONNTRACK_STATS);
         }
         if (lines.stream().allMatch(l -> CONNTRACK.matcher(l).matches() || CONNTRACK_SUMMARY.matcher(l).matches())) {

@@ -10,13 +10,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Parses {@code conntrack -S} output (conntrack(8)): one {@code cpu=N found=N invalid=N ... clash_resolve=N} line per CPU. */
+/**
+ * Parses {@code conntrack -S} output (conntrack(8)): one {@code cpu=N found=N invalid=N ... clash_resolve=N} line per
+ * CPU; or the kernel's {@code /proc/net/stat/nf_conntrack} (which an sosreport copies): a header of column names, then
+ * one row of hexadecimal counters per CPU (row N is CPU N), read under conntrack -S's names ({@code clashres} is {@code clash_resolve},
+ * {@code icmp_error} {@code error}, {@code chainlength} {@code chaintoolong}; {@code entries}, the table's size, is
+ * not a per-CPU counter and is left out).
+ */
 public final class ConntrackStatsParser {
+    /** The /proc columns whose conntrack -S names differ. */
+    private static final Map<String, String> PROC_NAMES = Map.of("clashres", "clash_resolve", "icmp_error", "error",
+            "chainlength", "chaintoolong");
+
     private ConntrackStatsParser() {
+    }
+
+    /** True when {@code firstLine} is the header of {@code /proc/net/stat/nf_conntrack}. */
+    public static boolean isProcHeader(String firstLine) {
+        String t = firstLine.strip();
+        return t.startsWith("entries ") && t.contains(" insert_failed ") && t.contains(" drop ");
     }
 
     public static Parsed<ConntrackStats> parse(String fileName, String text) {
         String[] lines = text.split("\r?\n", -1);
+        int first = 0;
+        while (first < lines.length && lines[first].isBlank()) {
+            first++;
+        }
+        if (first < lines.length && isProcHeader(lines[first])) {
+            return parseProc(fileName, lines, first);
+        }
         Diagnostics diags = new Diagnostics();
         List<ConntrackStats.CpuCounters> cpus = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
@@ -30,6 +53,42 @@ public final class ConntrackStatsParser {
             } catch (LineError e) {
                 diags.error(e.code(), e.getMessage(), e.expected(), span.atColumn(e.column()), line);
             }
+        }
+        return new Parsed<>(new ConntrackStats(cpus), diags.toList());
+    }
+
+    private static Parsed<ConntrackStats> parseProc(String fileName, String[] lines, int header) {
+        Diagnostics diags = new Diagnostics();
+        String[] names = lines[header].strip().split("\\s+");
+        List<ConntrackStats.CpuCounters> cpus = new ArrayList<>();
+        int cpu = -1;
+        for (int i = header + 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isBlank()) {
+                continue;
+            }
+            cpu++;
+            SourceSpan span = SourceSpan.line(fileName, i + 1);
+            String[] values = line.strip().split("\\s+");
+            if (values.length != names.length) {
+                diags.error("bad-stats-line", "a row of " + values.length + " values under " + names.length
+                        + " columns", names.length + " hexadecimal counters, one per column of line " + (header + 1),
+                        span.atColumn(1), line);
+                continue;
+            }
+            Map<String, Long> counters = new TreeMap<>();
+            try {
+                for (int c = 0; c < names.length; c++) {
+                    if (!names[c].equals("entries")) {
+                        counters.put(PROC_NAMES.getOrDefault(names[c], names[c]), Long.parseUnsignedLong(values[c], 16));
+                    }
+                }
+            } catch (NumberFormatException e) {
+                diags.error("bad-stats-line", "a counter that is not hexadecimal in " + line.strip(),
+                        "hexadecimal counters such as 0000001a", span.atColumn(1), line);
+                continue;
+            }
+            cpus.add(new ConntrackStats.CpuCounters(cpu, counters));
         }
         return new Parsed<>(new ConntrackStats(cpus), diags.toList());
     }
