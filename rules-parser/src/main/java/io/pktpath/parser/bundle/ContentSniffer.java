@@ -167,8 +167,11 @@ public final class ContentSniffer {
                 || first.strip().equals("flush ruleset") && lines.stream().anyMatch(l -> l.startsWith("table "))) {
             return Recognition.of(InputKind.NFT_RULESET);
         }
-        if (SS_HEADER.matcher(first).matches() || lines.stream().filter(l -> !Character.isWhitespace(l.charAt(0)))
-                .allMatch(l -> SS_ROW.matcher(l).matches())) {
+        // the rows must exist: a file whose lines all start with a space (/proc/net/tcp, which an sosreport copies)
+        // is not an ss listing, though none of its lines contradicts one
+        List<String> unindented = lines.stream().filter(l -> !Character.isWhitespace(l.charAt(0))).toList();
+        if (SS_HEADER.matcher(first).matches()
+                || !unindented.isEmpty() && unindented.stream().allMatch(l -> SS_ROW.matcher(l).matches())) {
             return Recognition.of(InputKind.SOCKETS);
         }
         if (IFACE_HEADER.matcher(first).matches()) {
