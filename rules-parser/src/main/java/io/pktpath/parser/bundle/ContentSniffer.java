@@ -12,6 +12,11 @@ import java.util.regex.Pattern;
 public final class ContentSniffer {
     private static final int SAMPLE_LINES = 200;
     private static final Pattern IFACE_HEADER = Pattern.compile("^\\d+: [^:\\s]+: <[^>]*>.*");
+    /** The start of an error line iproute2, ss and friends print to stderr before (or instead of) their output. */
+    private static final Pattern TOOL_COMPLAINT = Pattern.compile("RTNETLINK answers: |Cannot open netlink socket"
+            + "|Dump terminated|Error: ");
+    /** A {@code bridge fdb show} entry: {@code MAC dev IFACE ...}. */
+    private static final Pattern FDB_ENTRY = Pattern.compile("^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\\s+dev\\s+\\S+.*");
     private static final Pattern INET_LINE = Pattern.compile("^\\s+inet6? .*");
     /** An {@code ip -o addr} line: {@code 2: eth0    inet 10.0.0.1/24 brd ... \       valid_lft ...}. */
     private static final Pattern ONELINE_ADDR = Pattern.compile("^\\d+: [^:\\s]+\\s+inet6? \\S+/\\d+.*");
@@ -64,6 +69,15 @@ public final class ContentSniffer {
         List<String> lines = significantLines(text);
         if (lines.isEmpty()) {
             return Recognition.unknown("comments only");
+        }
+        // a tool's complaint before its output (an sosreport keeps stderr: "RTNETLINK answers: Invalid argument" before
+        // ss -peaonmi's listing in a namespace without some socket families) does not decide what the file is
+        int complaints = 0;
+        while (complaints < lines.size() - 1 && TOOL_COMPLAINT.matcher(lines.get(complaints)).lookingAt()) {
+            complaints++;
+        }
+        if (complaints > 0) {
+            lines = lines.subList(complaints, lines.size());
         }
         String first = lines.get(0);
         if (conntrackEvents(lines)) {
@@ -187,6 +201,9 @@ public final class ContentSniffer {
         if (MADDR_HEADER.matcher(first).matches() && lines.stream().allMatch(l -> MADDR_HEADER.matcher(l).matches()
                 || MADDR_ENTRY.matcher(l).matches())) {
             return Recognition.of(InputKind.IP_MADDR);
+        }
+        if (all(lines, FDB_ENTRY)) {
+            return Recognition.unknown("bridge fdb listing: not used (a bridged frame's port comes from the capture)");
         }
         if (all(lines, RULE)) {
             return Recognition.of(InputKind.IP_RULE);

@@ -44,6 +44,12 @@ public final class SsParser {
                 continue;
             }
             SourceSpan span = SourceSpan.line(fileName, i + 1);
+            if (line.startsWith("RTNETLINK answers: ") || line.startsWith("Cannot open netlink socket")) {
+                // ss's complaint on stderr, which an sosreport keeps in the file: a socket family it could not dump
+                diags.add(Diagnostic.note("ss-complaint", "ss printed '" + line.strip() + "': a socket family it"
+                        + " asked the kernel for may be missing from the listing", span));
+                continue;
+            }
             try {
                 read(words(line), span).ifPresent(out::add);
             } catch (LineError e) {
