@@ -163,9 +163,13 @@ public final class ListingReader {
         }
         boolean targeted = !OPTS.contains(word.apply(base + 3));
         int prot = base + (targeted ? 3 : 2);
-        if (!OPTS.contains(word.apply(prot + 1)) || words.size() < prot + 6) {
-            return bad(no, words.get(Math.min(words.size() - 1, prot + 1))[0] + 1, line, "the rule line is cut short"
-                    + " or not a rule: no opt column ('--', '-f' or '!f') where expected", columns);
+        if (!OPTS.contains(word.apply(prot + 1))) {
+            return bad(no, words.get(prot + 1)[0] + 1, line, "not a rule line: no opt column ('--', '-f' or '!f')"
+                    + " where expected", columns);
+        }
+        if (words.size() < prot + 6) {
+            return bad(no, line.length() + 1, line, "the rule line is cut short: " + (words.size() - base) + " columns"
+                    + " where " + (prot + 6 - base) + " were expected", columns);
         }
         String target = targeted ? word.apply(base + 2) : "";
         String source = word.apply(prot + 4);

@@ -403,7 +403,7 @@ final class MatchForms {
         }
     }
 
-    /** {@code PHYSDEV match [!] --physdev-in X ...}: its options as saved, the device names quoted as iptables-save does. */
+    /** {@code PHYSDEV match [!] --physdev-in X ...}: its options as iptables-save writes them. */
     private static String physdev(TailCursor c) throws ListingFormException {
         StringBuilder sb = new StringBuilder("-m physdev");
         while (!c.atEnd()) {
@@ -412,7 +412,7 @@ final class MatchForms {
             String w = c.peek();
             if (w.equals("--physdev-in") || w.equals("--physdev-out")) {
                 c.next();
-                sb.append(inv ? " !" : "").append(' ').append(w).append(' ').append(SaveText.quoted(c.value("the device")));
+                sb.append(inv ? " !" : "").append(' ').append(w).append(' ').append(c.value("the device"));
             } else if (w.startsWith("--physdev-is-")) {
                 c.next();
                 sb.append(inv ? " !" : "").append(' ').append(w);
@@ -444,6 +444,9 @@ final class MatchForms {
             type = c.value("the type");
         }
         String code = "";
+        if (module.equals("icmp") && type.equals("255") && !c.peek().startsWith("code")) {
+            return "-m icmp" + (inv ? " !" : "") + " --icmp-type any";
+        }
         if (c.accept("code")) {
             code = "/" + c.value("the code");
         } else if (c.accept("codes")) {
