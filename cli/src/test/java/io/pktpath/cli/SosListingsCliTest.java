@@ -79,5 +79,7 @@ class SosListingsCliTest {
                 + " (iptables -nvL)): 3 tables, "), check.out());
         assertTrue(check.out().contains("found sos_commands/firewall_tables/iptables_-t_filter_-nvL: iptables -nvL (listing)"
                 + " (not used: sos_commands/firewall_tables/iptables_-vnxL preferred)"), check.out());
+        assertTrue(check.out().contains("INPUT: type filter hook input priority filter (0), policy accept, 4 rules -"
+                + " iptables-nft's own, replayed from the -nvL listings"), check.out());
     }
 }

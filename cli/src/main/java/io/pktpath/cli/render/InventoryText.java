@@ -36,7 +36,8 @@ public final class InventoryText {
                 + ")", Optional.of(r), out));
         b.legacy().rulesetV6().ifPresent(r -> ruleset("ip6tables-legacy (IPv6, replayed beside ip6tables-nft's, "
                 + order + ")", Optional.of(r), out));
-        NftInventoryText.render(b.nftRuleset(), b.nftReplay(), out);
+        NftInventoryText.render(b.nftRuleset(), b.nftReplay(), java.util.Arrays.stream(io.pktpath.parser.net.IpFamily.values())
+                .filter(f -> !b.listings(f).isEmpty()).collect(Collectors.toSet()), out);
         IpvsInventoryText.render(b.ipvs(), out);
         LinkLayerInventoryText.render(b.linkLayer(), out);
         out.println("interfaces: " + b.interfaces().size());
