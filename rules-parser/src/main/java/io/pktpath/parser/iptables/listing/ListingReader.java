@@ -32,6 +32,7 @@ public final class ListingReader {
     public static final Pattern COLUMNS = Pattern.compile("^\\s*(num\\s+)?pkts\\s+bytes\\s+target\\s+prot\\s+opt\\s+in\\s+out"
             + "\\s+source\\s+destination\\s*$");
     private static final Pattern TABLE_IN_NAME = Pattern.compile("-t[_ ]+(raw|mangle|nat|filter|security)(?![a-z])");
+    /** A packet or byte figure: exact, or rounded with a unit suffix (past 18 digits none is read). */
     private static final Pattern FIGURE = Pattern.compile("(\\d+)([KMGTPE]?)");
     private static final Pattern V4 = Pattern.compile("!?\\d{1,3}(\\.\\d{1,3}){3}(/(\\d{1,2}|\\d{1,3}(\\.\\d{1,3}){3}))?");
     private static final Pattern V6 = Pattern.compile("!?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(/\\d{1,3})?");
@@ -266,7 +267,7 @@ public final class ListingReader {
     private Optional<Counters> counters(String packets, String bytes) {
         Matcher p = FIGURE.matcher(packets);
         Matcher b = FIGURE.matcher(bytes);
-        if (!p.matches() || !b.matches()) {
+        if (!p.matches() || !b.matches() || p.group(1).length() > 18 || b.group(1).length() > 18) {
             return Optional.empty();
         }
         boolean roundedHere = !p.group(2).isEmpty() || !b.group(2).isEmpty();
