@@ -97,8 +97,13 @@ public final class ListingReader {
         }
         for (String line : text.split("\n")) {
             String[] t = line.strip().split("\\s+");
-            if (t.length >= 8 && t[0].matches("\\d+[KMGTPE]?") && !COLUMNS.matcher(line).matches()) {
-                return line.contains("::") || t[t.length > 9 ? 8 : 7].contains(":") ? IpFamily.V6 : IpFamily.V4;
+            if (t.length < 7 || !t[0].matches("\\d+[KMGTPE]?") || COLUMNS.matcher(line).matches()) {
+                continue;
+            }
+            for (int i = 4; i + 1 < t.length; i++) {
+                if (isAddress(t[i]) && isAddress(t[i + 1])) {
+                    return t[i].contains(":") ? IpFamily.V6 : IpFamily.V4;
+                }
             }
         }
         return IpFamily.V4;
@@ -158,44 +163,56 @@ public final class ListingReader {
         java.util.function.IntFunction<String> word = k -> line.substring(words.get(k)[0], words.get(k)[1]);
         int base = numbered ? 1 : 0;
         String columns = "pkts bytes target prot opt in out source destination";
-        if (words.size() < base + 8) {
-            return bad(no, line.length() + 1, line, "the rule line is cut short: " + (words.size() - base)
-                    + " columns where at least 8 were expected", columns);
+        int src = -1;
+        for (int i = base + 5; i + 1 < words.size() && src < 0; i++) {
+            if (isAddress(word.apply(i)) && isAddress(word.apply(i + 1))) {
+                src = i;
+            }
         }
-        boolean targeted = !OPTS.contains(word.apply(base + 3));
-        int prot = base + (targeted ? 3 : 2);
-        if (!OPTS.contains(word.apply(prot + 1))) {
-            return bad(no, words.get(prot + 1)[0] + 1, line, "not a rule line: no opt column ('--', '-f' or '!f')"
-                    + " where expected", columns);
+        if (src < 0) {
+            return bad(no, line.length() + 1, line, "the rule line is cut short: no source and destination columns"
+                    + " (addresses) after the counters, target, prot, opt, in and out", columns);
         }
-        if (words.size() < prot + 6) {
-            return bad(no, line.length() + 1, line, "the rule line is cut short: " + (words.size() - base) + " columns"
-                    + " where " + (prot + 6 - base) + " were expected", columns);
+        // between the counters and the source: [target] prot [opt] in out (ip6tables before 1.8.9 prints no opt)
+        int between = src - base - 2;
+        String target;
+        String opt;
+        int prot;
+        if (between == 5 && OPTS.contains(word.apply(base + 4))) {
+            target = word.apply(base + 2);
+            prot = base + 3;
+            opt = word.apply(base + 4);
+        } else if (between == 4) {
+            boolean noTarget = OPTS.contains(word.apply(base + 3));
+            target = noTarget ? "" : word.apply(base + 2);
+            prot = noTarget ? base + 2 : base + 3;
+            opt = noTarget ? word.apply(base + 3) : "--";
+        } else if (between == 3) {
+            target = "";
+            prot = base + 2;
+            opt = "--";
+        } else {
+            return bad(no, words.get(base + 2)[0] + 1, line, "not a rule line: " + between + " columns between the"
+                    + " counters and the source where target, prot, opt, in and out were expected", columns);
         }
-        String target = targeted ? word.apply(base + 2) : "";
-        String source = word.apply(prot + 4);
-        String destination = word.apply(prot + 5);
-        if (!isAddress(source) || !isAddress(destination)) {
-            return bad(no, words.get(prot + 4)[0] + 1, line, "the rule line is cut short: '" + source + " "
-                    + destination + "' where the source and destination columns were expected", columns);
-        }
+        String source = word.apply(src);
+        String destination = word.apply(src + 1);
         Optional<Counters> counters = counters(word.apply(base), word.apply(base + 1));
         StringBuilder sb = new StringBuilder("-A ").append(chain);
         address(sb, "-s", source);
         address(sb, "-d", destination);
-        iface(sb, "-i", word.apply(prot + 2));
-        iface(sb, "-o", word.apply(prot + 3));
+        iface(sb, "-i", word.apply(src - 2));
+        iface(sb, "-o", word.apply(src - 1));
         String p = word.apply(prot);
         boolean notP = p.startsWith("!");
         String proto = notP ? p.substring(1) : p;
         if (!proto.equals("0") && !proto.equals("all")) {
             sb.append(notP ? " ! -p " : " -p ").append(protocolName(proto));
         }
-        String opt = word.apply(prot + 1);
         if (!opt.equals("--")) {
             sb.append(opt.startsWith("!") ? " ! -f" : " -f");
         }
-        int tailStart = words.get(prot + 5)[1];
+        int tailStart = words.get(src + 1)[1];
         String tail = line.substring(tailStart).strip();
         int tailOffset = tail.isEmpty() ? tailStart : line.indexOf(tail, tailStart);
         TailCursor c = new TailCursor(tail);

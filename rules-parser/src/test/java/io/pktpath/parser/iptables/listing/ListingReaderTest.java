@@ -150,6 +150,37 @@ class ListingReaderTest {
         assertEquals(Optional.of(rule.strip()), p.value().chains().get(0).rules().get(0).saveRule());
     }
 
+    /**
+     * iptables before 1.8.9 (RHEL 7's 1.4.21, RHEL 8's 1.8.4) prints protocol names ({@code all}, {@code tcp}) and
+     * ip6tables spaces where the opt column is (its print_firewall writes no {@code --} for IPv6); not the output of
+     * this machine's iptables 1.8.9, written after those versions' print_firewall.
+     */
+    @Test
+    void olderListingsWithProtocolNamesAndIpv6WithoutOpt() {
+        String v4 = """
+                Chain INPUT (policy ACCEPT 5 packets, 300 bytes)
+                 pkts bytes target     prot opt in     out     source               destination
+                    1    60 ACCEPT     tcp  --  eth0   *       10.0.0.0/8           0.0.0.0/0            tcp dpt:22
+                    0     0 DROP       all  -f  *      *       0.0.0.0/0            0.0.0.0/0
+                """;
+        ListedTable t = ListingReader.read("iptables_-t_filter_-nvL", v4, Optional.empty()).value();
+        assertEquals(List.of("-A INPUT -s 10.0.0.0/8 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT", "-A INPUT -f -j DROP"),
+                t.chains().get(0).rules().stream().map(r -> r.saveRule().orElseThrow()).toList());
+        String v6 = """
+                Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+                 pkts bytes target     prot opt in     out     source               destination
+                    0     0 ACCEPT     tcp      *      *       fd00::1              ::/0                 tcp dpt:22
+                    0     0            all      eth0   *       ::/0                 ::/0
+                    0     0 ACCEPT     ipv6-icmp    *      *       ::/0                 ::/0
+                """;
+        Parsed<ListedTable> p = ListingReader.read("listing", v6, Optional.empty());
+        assertEquals(List.of(), p.diagnostics());
+        assertEquals(IpFamily.V6, p.value().family());
+        assertEquals(List.of("-A INPUT -s fd00::1/128 -p tcp -m tcp --dport 22 -j ACCEPT", "-A INPUT -i eth0",
+                "-A INPUT -p ipv6-icmp -j ACCEPT"), p.value().chains().get(0).rules().stream()
+                .map(r -> r.saveRule().orElseThrow()).toList());
+    }
+
     @Test
     void roundedFiguresAreSaidAndGiveNoCounters() throws IOException {
         Parsed<ListedTable> p = ListingReader.read("iptables_-t_filter_-nvL", resource("rounded/iptables_-t_filter_-nvL"),
