@@ -127,4 +127,40 @@ class IptablesListingReplayTest {
         assertTrue(result.assumptions().stream().anyMatch(a -> a.matches("the bundle has no ip6?tables-save \\(IPv[46]\\): its"
                 + " ip6?tables rules are replayed from the listings .*")), result.assumptions().toString());
     }
+
+    /**
+     * rate-limits' FORWARD holds two -m hashlimit rules, which the listing prints without their --hashlimit-name: both
+     * are errors naming the file and line, FORWARD (which reaches them) is refused and said so, and everything else is
+     * read as iptables-save has it: the raw table and filter OUTPUT rule for rule.
+     */
+    @org.junit.jupiter.api.Test
+    void aRuleThatCannotBeReadBackRefusesOnlyTheChainReachingIt() throws IOException {
+        Path dir = RecordedBundles.bundlesDir().resolve("rate-limits");
+        Bundle bundle = fromListings(dir, LISTINGS.resolve("rate-limits"));
+        Bundle saved = BundleLoader.loadDirectory(dir);
+        List<String> errors = bundle.diagnostics().stream().filter(d -> d.isError()).map(d -> d.span().file() + ":"
+                + d.span().line() + " " + d.code() + " " + d.message().contains("hashlimit")).toList();
+        assertEquals(List.of("iptables_-vnxL:9 IPT_LISTING true", "iptables_-vnxL:18 IPT_LISTING true"), errors);
+        List<String> refused = bundle.diagnostics().stream().filter(d -> d.code().equals("IPT_LISTING_CHAINS"))
+                .map(d -> d.message().substring(0, d.message().indexOf(':'))).toList();
+        assertEquals(List.of("chain filter FORWARD is not replayed"), refused);
+        Ruleset listed = bundle.rulesetV4().orElseThrow();
+        assertTrue(listed.table("filter").orElseThrow().chain("FORWARD").isEmpty());
+        Ruleset after = saved.countersV4().after().orElseThrow();
+        assertEquals(rules(after).stream().filter(r -> !r.startsWith("filter FORWARD ")).toList(), rules(listed));
+
+        Path capture = dir.resolve("capture.pcap");
+        List<PacketTrace> expected = CaptureReplays.replay(saved, capture);
+        List<PacketTrace> actual = new ArrayList<>();
+        AnalysisResult result = Analyzer.analyze(bundle, Optional.of(capture), AnalysisOptions.DEFAULT, actual::add,
+                n -> { }, () -> false);
+        assertTrue(result.assumptions().stream().anyMatch(a -> a.startsWith("the bundle has no iptables-save (IPv4)")
+                && a.endsWith("; not replayed, their rules and policy assumed away (IPT_LISTING_CHAINS names the rule"
+                + " they reach): filter FORWARD")), result.assumptions().toString());
+        // every frame is replayed, through the raw table's rules from the listing (what FORWARD decided is assumed
+        // away, and with it what followed from it, such as the resets its REJECT rules sent)
+        assertEquals(expected.size(), actual.size());
+        assertTrue(actual.stream().flatMap(t -> t.path().stream()).anyMatch(s -> s instanceof io.pktpath.core.trace.RuleStep r
+                && r.rule().table().equals("raw") && r.rule().span().file().equals("iptables_-t_raw_-nvL")));
+    }
 }
