@@ -37,6 +37,7 @@ public final class ListingReader {
     private static final Pattern V4 = Pattern.compile("!?\\d{1,3}(\\.\\d{1,3}){3}(/(\\d{1,2}|\\d{1,3}(\\.\\d{1,3}){3}))?");
     private static final Pattern V6 = Pattern.compile("!?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(/\\d{1,3})?");
     private static final Set<String> OPTS = Set.of("--", "-f", "!f");
+    private static final Pattern WORD = Pattern.compile("\\S+");
     /** iptables-save's protocol names (its built-in table and /etc/protocols' usual entries). */
     private static final Map<Integer, String> PROTOCOLS = Map.ofEntries(Map.entry(1, "icmp"), Map.entry(2, "igmp"),
             Map.entry(4, "ipencap"), Map.entry(6, "tcp"), Map.entry(17, "udp"), Map.entry(41, "ipv6"),
@@ -156,7 +157,7 @@ public final class ListingReader {
 
     private ListedRule rule(String chain, int no, String line, boolean numbered) {
         List<int[]> words = new ArrayList<>();
-        Matcher w = Pattern.compile("\\S+").matcher(line);
+        Matcher w = WORD.matcher(line);
         while (w.find()) {
             words.add(new int[] {w.start(), w.end()});
         }
