@@ -82,4 +82,17 @@ class SosListingsCliTest {
         assertTrue(check.out().contains("INPUT: type filter hook input priority filter (0), policy accept, 4 rules -"
                 + " iptables-nft's own, replayed from the -nvL listings"), check.out());
     }
+
+    @Test
+    void aListingNamedWithRulesIsReadAsOne() {
+        Path listing = Cli.root().resolve("samples/src/test/resources/iptables-nvl-listings").resolve(BUNDLE)
+                .resolve("iptables_-t_nat_-nvL");
+        Cli.Result check = Cli.run("rules", "check", "--rules", listing.toString(), "--no-color");
+        assertEquals(0, check.exit(), check.out() + check.err());
+        assertTrue(check.out().contains("found iptables_-t_nat_-nvL: iptables -nvL (listing) (rules IPv4, table nat)"),
+                check.out());
+        assertTrue(check.out().contains("iptables (IPv4, from the listings iptables_-t_nat_-nvL (iptables -nvL)): 1 tables,"),
+                check.out());
+        assertTrue(check.out().contains("0 errors, 0 warnings"), check.out());
+    }
 }

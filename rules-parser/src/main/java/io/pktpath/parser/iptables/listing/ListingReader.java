@@ -90,7 +90,7 @@ public final class ListingReader {
 
     private static IpFamily familyOf(String file, String text) {
         String n = file.toLowerCase(Locale.ROOT);
-        if (n.contains("ip6tables") || n.contains("ipv6")) {
+        if (n.contains("ip6") || n.contains("ipv6")) {
             return IpFamily.V6;
         }
         if (n.contains("iptables")) {
