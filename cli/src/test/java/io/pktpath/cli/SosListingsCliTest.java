@@ -94,5 +94,7 @@ class SosListingsCliTest {
         assertTrue(check.out().contains("iptables (IPv4, from the listings iptables_-t_nat_-nvL (iptables -nvL)): 1 tables,"),
                 check.out());
         assertTrue(check.out().contains("0 errors, 0 warnings"), check.out());
+        Cli.Result json = Cli.run("rules", "check", "--rules", listing.toString(), "--format", "json");
+        assertTrue(json.out().contains("\"listings\" : [ \"iptables_-t_nat_-nvL\" ]"), json.out());
     }
 }
