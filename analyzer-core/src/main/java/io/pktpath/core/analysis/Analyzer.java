@@ -63,6 +63,32 @@ public final class Analyzer {
                 .withConntrackEvents(bundle.conntrackEvents()).withLegacy(bundle.legacy()));
     }
 
+    /**
+     * What the summary says of a family whose rules come from {@code iptables -nvL} listings (no iptables-save): which
+     * files, and which built-in chains were refused for a rule that could not be read back.
+     */
+    static List<String> listingAssumptions(Bundle bundle) {
+        List<String> out = new ArrayList<>();
+        for (io.pktpath.parser.net.IpFamily family : io.pktpath.parser.net.IpFamily.values()) {
+            List<String> files = bundle.listings(family);
+            if (files.isEmpty()) {
+                continue;
+            }
+            boolean v4 = family == io.pktpath.parser.net.IpFamily.V4;
+            List<String> refused = bundle.diagnostics().stream()
+                    .filter(d -> d.code().equals(io.pktpath.parser.iptables.listing.ListingRuleset.REFUSED)
+                            && files.contains(d.span().file()))
+                    .map(d -> d.message().substring("chain ".length(), d.message().indexOf(" is not replayed"))).toList();
+            out.add("the bundle has no " + (v4 ? "iptables-save (IPv4)" : "ip6tables-save (IPv6)") + ": its "
+                    + (v4 ? "iptables" : "ip6tables") + " rules are replayed from the listings " + String.join(", ", files)
+                    + " (" + (v4 ? "iptables" : "ip6tables") + " -nvL), each rule turned back into iptables-save's, with"
+                    + " its comments" + (refused.isEmpty() ? "" : "; not replayed, their rules and policy assumed away"
+                    + " (" + io.pktpath.parser.iptables.listing.ListingRuleset.REFUSED + " names the rule they reach): "
+                    + String.join(", ", refused)));
+        }
+        return out;
+    }
+
     /** What the summary says of iptables-legacy rules replayed beside iptables-nft's. */
     static Optional<String> legacyAssumption(Bundle bundle) {
         if (bundle.legacy().isEmpty()) {
@@ -324,6 +350,7 @@ public final class Analyzer {
         }
         bundle.nftRuleset().ifPresent(r -> nativeAssumptions(r, bundle.nftReplay(), assumptions));
         legacyAssumption(bundle).ifPresent(assumptions::add);
+        assumptions.addAll(listingAssumptions(bundle));
         if (bundle.ipvs().detected()) {
             assumptions.add("the node runs kube-proxy in IPVS mode (" + bundle.ipvs().evidenceText() + "), which is not "
                     + "replayed: a packet to a virtual service is shown without IPVS's rewrite to a real server "

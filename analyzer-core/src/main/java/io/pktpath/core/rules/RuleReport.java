@@ -41,7 +41,7 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
         for (IpFamily family : List.of(IpFamily.V4, IpFamily.V6)) {
             Optional<Ruleset> ruleset = bundle.ruleset(family);
             if (ruleset.isPresent()) {
-                Deltas deltas = Deltas.of(bundle.counters(family), family, notes, "");
+                Deltas deltas = Deltas.of(bundle.counters(family), family, notes, "", !bundle.listings(family).isEmpty());
                 kernel |= deltas.present();
                 List<ShadowedRule> mine = Shadowing.find(ruleset.get());
                 shadowed.addAll(mine);
@@ -49,7 +49,8 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
             }
             Optional<Ruleset> legacy = bundle.legacy().ruleset(family);
             if (legacy.isPresent()) {
-                Deltas legacyDeltas = Deltas.of(bundle.legacy().counters(family), family, notes, LegacyTables.PREFIX);
+                Deltas legacyDeltas = Deltas.of(bundle.legacy().counters(family), family, notes, LegacyTables.PREFIX,
+                        false);
                 kernel |= legacyDeltas.present();
                 List<ShadowedRule> legacyShadowed = Shadowing.find(legacy.get()).stream()
                         .map(s -> new ShadowedRule(labelled(s.rule()), labelled(s.by()), s.why())).toList();
@@ -125,12 +126,16 @@ public record RuleReport(List<RuleUsage> rows, List<ShadowedRule> shadowed, bool
         /** No kernel counters to compare with (the native nft chains). */
         static final Deltas NONE = new Deltas(Optional.empty(), Optional.empty(), List.of(), "");
 
-        /** The deltas of {@code snaps}; {@code label} is how the notes name its tables ({@code "legacy "} or none). */
-        static Deltas of(CounterSnapshots snaps, IpFamily family, List<String> notes, String label) {
+        /**
+         * The deltas of {@code snaps}; {@code label} is how the notes name its tables ({@code "legacy "} or none),
+         * {@code listings} whether the snapshot is the family's -nvL listings.
+         */
+        static Deltas of(CounterSnapshots snaps, IpFamily family, List<String> notes, String label, boolean listings) {
             if (snaps.after().isPresent() && snaps.before().isEmpty()) {
-                notes.add("only an 'after' " + (label.isEmpty() ? "iptables-save" : "iptables-legacy-save") + " -c dump"
-                        + " for " + family + ": its counters are totals since the rules were loaded, not this capture's;"
-                        + " not compared");
+                notes.add("only " + (listings ? "the -nvL listings' counters" : "an 'after' " + (label.isEmpty()
+                        ? "iptables-save" : "iptables-legacy-save") + " -c dump") + " for " + family + ": "
+                        + (listings ? "their" : "its") + " counters are totals since the rules were loaded, not this"
+                        + " capture's; not compared");
             }
             return snaps.before().isPresent() && snaps.after().isPresent()
                     ? new Deltas(snaps.before(), snaps.after(), notes, label)

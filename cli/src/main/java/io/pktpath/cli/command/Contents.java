@@ -26,8 +26,8 @@ final class Contents {
 
     static ObjectNode json(Bundle b) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.set("iptables", ruleset(b.rulesetV4()));
-        o.set("ip6tables", ruleset(b.rulesetV6()));
+        o.set("iptables", listed(ruleset(b.rulesetV4()), b.listings(io.pktpath.parser.net.IpFamily.V4)));
+        o.set("ip6tables", listed(ruleset(b.rulesetV6()), b.listings(io.pktpath.parser.net.IpFamily.V6)));
         if (!b.legacy().isEmpty()) {
             o.set("iptablesLegacy", ruleset(b.legacy().rulesetV4()));
             o.set("ip6tablesLegacy", ruleset(b.legacy().rulesetV6()));
@@ -155,6 +155,15 @@ final class Contents {
             t.sets().forEach(x -> sets.addObject().put("kind", x.kind()).put("name", x.name()).put("elements", x.elements()));
         }
         return o;
+    }
+
+    /** A family's ruleset with the {@code -nvL} listings it was read from, when it was ({@code "listings": [...]}). */
+    private static ObjectNode listed(ObjectNode ruleset, java.util.List<String> listings) {
+        if (!listings.isEmpty()) {
+            ArrayNode files = ruleset.putArray("listings");
+            listings.forEach(files::add);
+        }
+        return ruleset;
     }
 
     private static ObjectNode ruleset(Optional<Ruleset> ruleset) {

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,15 +28,16 @@ public final class InventoryText {
     public static void render(Bundle b, Style style, PrintStream out) {
         out.println(style.bold("files:"));
         b.inventory().lines().forEach(l -> out.println("  " + l));
-        ruleset("iptables (IPv4)", b.rulesetV4(), out);
-        ruleset("ip6tables (IPv6)", b.rulesetV6(), out);
+        ruleset("iptables (IPv4" + fromListings(b, io.pktpath.parser.net.IpFamily.V4) + ")", b.rulesetV4(), out);
+        ruleset("ip6tables (IPv6" + fromListings(b, io.pktpath.parser.net.IpFamily.V6) + ")", b.rulesetV6(), out);
         String order = b.legacy().legacyFirst() ? "each table first at its priority"
                 : "after iptables-nft's chain of the same priority (--nft-first)";
         b.legacy().rulesetV4().ifPresent(r -> ruleset("iptables-legacy (IPv4, replayed beside iptables-nft's, " + order
                 + ")", Optional.of(r), out));
         b.legacy().rulesetV6().ifPresent(r -> ruleset("ip6tables-legacy (IPv6, replayed beside ip6tables-nft's, "
                 + order + ")", Optional.of(r), out));
-        NftInventoryText.render(b.nftRuleset(), b.nftReplay(), out);
+        NftInventoryText.render(b.nftRuleset(), b.nftReplay(), java.util.Arrays.stream(io.pktpath.parser.net.IpFamily.values())
+                .filter(f -> !b.listings(f).isEmpty()).collect(Collectors.toSet()), out);
         IpvsInventoryText.render(b.ipvs(), out);
         LinkLayerInventoryText.render(b.linkLayer(), out);
         out.println("interfaces: " + b.interfaces().size());
@@ -109,6 +111,13 @@ public final class InventoryText {
 
     private static String address(InterfaceAddress a) {
         return a.cidr().address() + "/" + a.cidr().prefixLength();
+    }
+
+    /** Where a family's rules were read from when it is not iptables-save: ", from the listings A, B (iptables -nvL)". */
+    private static String fromListings(Bundle b, io.pktpath.parser.net.IpFamily family) {
+        List<String> files = b.listings(family);
+        return files.isEmpty() ? "" : ", from the listings " + String.join(", ", files) + " ("
+                + (family == io.pktpath.parser.net.IpFamily.V4 ? "iptables" : "ip6tables") + " -nvL)";
     }
 
     private static void ruleset(String label, Optional<Ruleset> ruleset, PrintStream out) {

@@ -20,7 +20,8 @@ final class NftInventoryText {
     }
 
     /** Renders {@code ruleset} with what the bundle decided of its native base chains ({@code replay}). */
-    static void render(Optional<NftRuleset> ruleset, NftNativeReplay replay, PrintStream out) {
+    static void render(Optional<NftRuleset> ruleset, NftNativeReplay replay,
+                       java.util.Set<io.pktpath.parser.net.IpFamily> fromListings, PrintStream out) {
         if (ruleset.isEmpty()) {
             out.println("nftables: none");
             return;
@@ -39,7 +40,7 @@ final class NftInventoryText {
             for (NftChain c : t.chains()) {
                 c.base().ifPresent(base -> out.println("    " + c.name() + ": " + base.describe() + ", "
                         + rules(c.rules().size()) + " - " + (IptablesNftTables.isIptablesOwn(t, c)
-                        ? own(t, c, replay)
+                        ? own(t, c, replay, fromListings)
                         : replay.refusal(t.qualifiedName() + " " + c.name()).map(why -> "native, not replayed: " + why)
                         .orElse(base.type().equals("nat")
                                 ? "native, replayed with the nat chains of its hook (a connection's first packet)"
@@ -57,14 +58,19 @@ final class NftInventoryText {
         }
     }
 
-    /** What became of iptables-nft's own base chain: replayed from iptables-save, or (none for its family) from here. */
-    private static String own(NftTable t, NftChain c, NftNativeReplay replay) {
+    /**
+     * What became of iptables-nft's own base chain: replayed from iptables-save (or the family's -nvL listings), or (none
+     * for its family) from here.
+     */
+    private static String own(NftTable t, NftChain c, NftNativeReplay replay,
+                              java.util.Set<io.pktpath.parser.net.IpFamily> fromListings) {
         String name = t.qualifiedName() + " " + c.name();
         if (replay.considered().stream().noneMatch(h -> h.qualifiedName().equals(name))) {
             io.pktpath.parser.net.IpFamily family = t.family() == io.pktpath.parser.nft.NftFamily.IP
                     ? io.pktpath.parser.net.IpFamily.V4 : io.pktpath.parser.net.IpFamily.V6;
             return replay.iptablesFromListing().contains(family)
                     ? "iptables-nft's own, an empty route chain: nothing to replay"
+                    : fromListings.contains(family) ? "iptables-nft's own, replayed from the -nvL listings"
                     : "iptables-nft's own, replayed from iptables-save";
         }
         return replay.refusal(name).map(why -> "iptables-nft's own, no iptables-save for its family, not replayed: "

@@ -110,6 +110,16 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
         return linkLayer.stream().filter(r -> r.tool() == tool).findFirst();
     }
 
+    /**
+     * The {@code iptables -nvL} listings a family's rules were read from (the bundle has no iptables-save for it), in
+     * path order; empty when they come from iptables-save or there are none.
+     */
+    public List<String> listings(IpFamily family) {
+        String note = "rules " + (family == IpFamily.V4 ? "IPv4" : "IPv6") + ", table ";
+        return inventory.found().stream().filter(f -> f.kind() == InputKind.IPTABLES_LISTING
+                && f.note().startsWith(note)).map(BundleInventory.Found::file).toList();
+    }
+
     public Optional<Ruleset> ruleset(IpFamily family) {
         return family == IpFamily.V4 ? rulesetV4 : rulesetV6;
     }

@@ -63,10 +63,18 @@ final class BundleAssembler {
 
     Bundle assemble(List<BundleInventory.Ignored> ignored) {
         RulesetChooser rulesets = new RulesetChooser(files, selection, diagnostics);
-        Optional<Ruleset> v4 = rulesets.ruleset(IpFamily.V4);
-        Optional<Ruleset> v6 = rulesets.ruleset(IpFamily.V6);
-        CounterSnapshots countersV4 = rulesets.counters(IpFamily.V4);
-        CounterSnapshots countersV6 = rulesets.counters(IpFamily.V6);
+        Optional<Ruleset> savedV4 = rulesets.ruleset(IpFamily.V4);
+        Optional<Ruleset> savedV6 = rulesets.ruleset(IpFamily.V6);
+        // a family without iptables-save (an sosreport): its tables from the iptables -nvL listings, if any
+        ListingChooser listings = new ListingChooser(files, selection, diagnostics);
+        Optional<Ruleset> listedV4 = listings.ruleset(IpFamily.V4, savedV4);
+        Optional<Ruleset> listedV6 = listings.ruleset(IpFamily.V6, savedV6);
+        Optional<Ruleset> v4 = savedV4.or(() -> listedV4);
+        Optional<Ruleset> v6 = savedV6.or(() -> listedV6);
+        CounterSnapshots countersV4 = listedV4.map(r -> new CounterSnapshots(Optional.empty(), Optional.of(r)))
+                .orElseGet(() -> rulesets.counters(IpFamily.V4));
+        CounterSnapshots countersV6 = listedV6.map(r -> new CounterSnapshots(Optional.empty(), Optional.of(r)))
+                .orElseGet(() -> rulesets.counters(IpFamily.V6));
         LegacyIptables legacy = new LegacyIptables(rulesets.legacyRuleset(IpFamily.V4),
                 rulesets.legacyRuleset(IpFamily.V6), rulesets.legacyCounters(IpFamily.V4),
                 rulesets.legacyCounters(IpFamily.V6), true);
@@ -99,7 +107,8 @@ final class BundleAssembler {
         List<Path> captures = paths(InputKind.CAPTURE);
         List<Path> traces = paths(InputKind.TRACE_LOG);
         Optional<NftRuleset> nft = nftRuleset();
-        // a family without iptables-save (an sosreport of a RHEL 8/9 node): iptables-nft's tables from the listing
+        // a family without iptables-save or -nvL listings (an sosreport of a RHEL 8/9 node): iptables-nft's tables from
+        // the nft listing
         java.util.Set<IpFamily> fromListing = java.util.EnumSet.noneOf(IpFamily.class);
         if (v4.isEmpty()) {
             fromListing.add(IpFamily.V4);
@@ -124,7 +133,7 @@ final class BundleAssembler {
                 rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel, captures, traces,
                 nft, nftReplay, ipvs, legacy, linkLayer, diagnostics, partial);
         BundleInventory inventory = new BundleInventory(found, ignored, MissingInputs.describe(draft,
-                rulesets.referencesSets()));
+                rulesets.referencesSets() || listings.referencesSets(IpFamily.V4) || listings.referencesSets(IpFamily.V6)));
         return new Bundle(v4, v6, countersV4, countersV6, interfaces,
                 routesV4, routesV6, rulesV4, rulesV6, neighbors, sysctls, ipsets, ctBefore, ct, statsBefore, stats, events, sockets, multicast, kernel,
                 captures, traces, nft, nftReplay, ipvs, legacy, linkLayer, diagnostics, inventory);

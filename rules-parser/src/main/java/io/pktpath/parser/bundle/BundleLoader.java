@@ -84,12 +84,20 @@ public final class BundleLoader {
             // a file named with its kind but emptied: said as a directory's empty file is, with what was expected
             return new Either(null, ContentSniffer.EMPTY_FILE + " (expected " + in.kindOverride().get().label() + " output)");
         }
-        Recognition r = in.kindOverride().map(Recognition::of).orElseGet(() -> ContentSniffer.recognize(magic, text));
+        Recognition r = in.kindOverride().map(k -> k == InputKind.IPTABLES_SAVE && listing(text) ? InputKind.IPTABLES_LISTING
+                : k).map(Recognition::of).orElseGet(() -> ContentSniffer.recognize(magic, text));
         if (r.kind().isEmpty()) {
             return new Either(null, r.reason());
         }
         InputKind kind = r.kind().get();
         return new Either(new LoadedFile(in.displayName(), in.path(), kind, kind == InputKind.TRACE_LOG ? "" : text), "");
+    }
+
+    /** Whether a file named as iptables-save ({@code --rules}) is an {@code iptables -nvL} listing, read as one. */
+    private static boolean listing(String text) {
+        java.util.List<String> lines = ContentSniffer.significantLines(text);
+        return !lines.isEmpty() && ContentSniffer.iptablesListing(lines) != null
+                && ContentSniffer.iptablesListing(lines).kind().isPresent();
     }
 
     private static String describe(IOException e) {

@@ -47,6 +47,8 @@ public final class ContentSniffer {
             + "|snat-target|to-(src|dst))|\\s-[sd]\\s+!?\\s*[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}\\b");
     private static final Pattern ARP_MARKERS = Pattern.compile("--(opcode|h-length|h-type|proto-type|source-mac|destination-mac"
             + "|mangle-)|-j\\s+mangle\\b");
+    private static final Pattern PLAIN_LISTING_COLUMNS = Pattern.compile("^\\s*(num\\s+)?target\\s+prot\\s+opt\\s+source"
+            + "\\s+destination\\s*$");
     private static final Pattern RULE_COUNTERS = Pattern.compile("^\\[\\d+:\\d+\\] -A .*");
 
     /** The reason an empty (or blank) file is ignored; a file named with its kind adds what it was expected to hold. */
@@ -86,8 +88,30 @@ public final class ContentSniffer {
         if (first.startsWith("[") || first.startsWith("{")) {
             return JsonShape.recognize(text);
         }
+        Recognition listing = iptablesListing(lines);
+        if (listing != null) {
+            return listing;
+        }
         Recognition linkLayer = linkLayer(lines, text);
         return linkLayer != null ? linkLayer : recognizeText(lines);
+    }
+
+    /**
+     * An {@code iptables -nvL} listing (a chain header, then the {@code pkts bytes target ...} columns), or null; a
+     * listing without {@code -v} is refused: it has no interface columns, so its rules cannot be replayed.
+     */
+    static Recognition iptablesListing(List<String> lines) {
+        if (lines.size() < 2 || !io.pktpath.parser.iptables.listing.ListingReader.CHAIN.matcher(lines.get(0).strip()).matches()) {
+            return null;
+        }
+        if (io.pktpath.parser.iptables.listing.ListingReader.COLUMNS.matcher(lines.get(1)).matches()) {
+            return Recognition.of(InputKind.IPTABLES_LISTING);
+        }
+        if (PLAIN_LISTING_COLUMNS.matcher(lines.get(1)).matches()) {
+            return Recognition.unknown("iptables -L listing without -v: it has no interface columns (in, out), so its"
+                    + " rules cannot be replayed (iptables -nvL or iptables-save can)");
+        }
+        return null;
     }
 
     /**

@@ -6,6 +6,8 @@ public enum InputKind {
     IPTABLES_COUNTERS("iptables-save -c (per-rule counters)"),
     /** Only ever given by name (the CLI's {@code --rules-legacy}): by content a legacy dump is an iptables-save one. */
     IPTABLES_LEGACY_SAVE("iptables-legacy-save"),
+    /** {@code iptables [-t TABLE] -nvL} or {@code -vnxL} (one table; an sosreport's {@code iptables_-t_nat_-nvL}). */
+    IPTABLES_LISTING("iptables -nvL (listing)"),
     IP_ADDR("ip addr"),
     IP_ADDR_JSON("ip -j addr"),
     /** {@code ip -o addr} (an sosreport's): one line per address, without the link's flags, MTU and state. */

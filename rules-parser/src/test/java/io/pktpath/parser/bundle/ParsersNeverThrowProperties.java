@@ -70,6 +70,13 @@ class ParsersNeverThrowProperties {
                     + "TCP  [fd00::1]:443 rr\n  -> [fd00::5]:8443 Route 1 0 0\nFWM  1 rr\n",
             "-A -t 10.96.0.1:443 -s rr -p 10800\n-a -t 10.96.0.1:443 -r 10.244.1.5:8080 -m -w 1\n"
                     + "-A --sctp-service [fd00::1]:3868 -s wlc\n-A -f 0x1 -s sh\n-a -f 0x1 -r 10.244.1.6:0 -i -w 2\n",
+            "Chain INPUT (policy ACCEPT 1235K packets, 988M bytes)\nnum pkts bytes target prot opt in out source destination\n"
+                    + "1 123K 99M ACCEPT 6 -- !lo * 0.0.0.0/0 10.0.0.1 tcp dpt:22 flags:0x17/0x02 ctstate NEW /* a */\n"
+                    + "2 0 0 MARK 0 -- * * ::/0 ::/0 multiport dports !80,443 recent: CHECK seconds: 9 name: x side: source"
+                    + " mask: 255.255.255.255 MARK and 0xfffcffff\n3 1 2 DNAT 6 -f * * !10.0.0.0/8 0.0.0.0/0 "
+                    + "statistic mode random probability 0.5 tcp to:[fd00::1]:80 random\n\nChain X (2 references)\n"
+                    + " pkts bytes target prot opt in out source destination\n 0 0 X 0 -- * * 0.0.0.0/0 0.0.0.0/0 [goto] "
+                    + "match-set s src,dst ! update-counters ADDRTYPE match src-type !LOCAL limit-out\n",
             "[{\"ifindex\":2,\"ifname\":\"veth0\",\"maddr\":[{\"link\":\"01:00:5e:01:02:03\",\"features\":\"static\"},"
                     + "{\"family\":\"inet\",\"address\":\"239.1.1.1\",\"users\":3},{\"family\":\"inet6\","
                     + "\"address\":\"ff05::1:3\"}]}]");
@@ -113,5 +120,7 @@ class ParsersNeverThrowProperties {
         // what the JSON is written as is read and replayed like any listing
         assertTrue(io.pktpath.parser.nft.NftNativeReplay.of(json) != null);
         assertTrue(ContentSniffer.recognize(text.getBytes(StandardCharsets.UTF_8), text) != null);
+        var listed = io.pktpath.parser.iptables.listing.ListingReader.read(f, text, java.util.Optional.empty()).value();
+        assertTrue(io.pktpath.parser.iptables.listing.ListingRuleset.of(listed.family(), List.of(listed)).value() != null);
     }
 }
