@@ -42,6 +42,11 @@ public final class BundleLoader {
         List<LoadedFile> loaded = new ArrayList<>();
         List<BundleInventory.Ignored> ignored = new ArrayList<>();
         for (BundleInput in : sorted) {
+            Optional<String> netns = in.kindOverride().isPresent() ? Optional.empty() : otherNamespace(in.displayName());
+            if (netns.isPresent()) {
+                ignored.add(new BundleInventory.Ignored(in.displayName(), netns.get()));
+                continue;
+            }
             try {
                 Either result = read(in);
                 if (result.file != null) {
@@ -54,6 +59,31 @@ public final class BundleLoader {
             }
         }
         return new BundleAssembler(loaded).assemble(ignored);
+    }
+
+    /** An sosreport's per-namespace directory: {@code sos_commands/networking/namespaces/NAME/...}. */
+    private static final java.util.regex.Pattern NAMESPACE_DIR =
+            java.util.regex.Pattern.compile("(?:^|/)sos_commands/networking/namespaces/([^/]+)/");
+    /** An older sosreport's per-namespace output beside the node's: {@code ip_netns_exec_NAME_COMMAND}. */
+    private static final java.util.regex.Pattern NAMESPACE_FILE =
+            java.util.regex.Pattern.compile("(?:^|/)sos_commands/networking/ip_netns_exec_[^/]+$");
+
+    /**
+     * Why a file of an sosreport is another network namespace's output, not the node's (sos runs ip, iptables-save and
+     * ss in every namespace, a Kubernetes node's pods' too: read as the node's, a pod's rules or addresses would be
+     * taken for the node's); empty for the node's own files.
+     */
+    static Optional<String> otherNamespace(String name) {
+        java.util.regex.Matcher dir = NAMESPACE_DIR.matcher(name);
+        if (dir.find()) {
+            return Optional.of("network namespace " + dir.group(1) + "'s output, not the node's (to analyze that"
+                    + " namespace, give its directory " + name.substring(0, dir.end() - 1) + ")");
+        }
+        if (NAMESPACE_FILE.matcher(name).find()) {
+            return Optional.of("a network namespace's output (ip netns exec), not the node's (to analyze that"
+                    + " namespace, give its files one by one)");
+        }
+        return Optional.empty();
     }
 
     /** A recognized file, or the reason it was not. */

@@ -79,7 +79,7 @@ class SsParserTest {
                 tcp BOGUS 0 0 0.0.0.0:1 0.0.0.0:*
                 """);
         assertEquals(List.of(SocketProtocol.UDP), p.value().sockets().stream().map(ListeningSocket::protocol).toList());
-        assertEquals(List.of("bad-ss-line:2", "bad-ss-line:3", "bad-socket-state:4"),
+        assertEquals(List.of("bad-ss-line:2", "ss-complaint:3", "bad-socket-state:4"),
                 p.diagnostics().stream().map(d -> d.code() + ":" + d.span().line()).toList());
         assertFalse(p.diagnostics().get(0).expected().isEmpty());
     }
