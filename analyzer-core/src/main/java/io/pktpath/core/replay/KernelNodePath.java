@@ -147,7 +147,8 @@ public final class KernelNodePath implements NodePath {
         CompiledRuleset rules = rules(family);
         CompiledRuleset legacy = legacy(family);
         return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"))
-                && (natives == null || natives.at(family, Hook.INGRESS).length == 0)
+                && (natives == null || natives.at(family, Hook.INGRESS).length == 0
+                        && natives.bridgeAt(family, Hook.PREROUTING).length == 0)
                 && (legacy == null || !legacy.hasChain(Hook.PREROUTING, "raw"))
                 && (natives == null || !natives.beforeConntrack(family, Hook.PREROUTING));
     }
@@ -337,7 +338,7 @@ public final class KernelNodePath implements NodePath {
 
     private PathRun received(RunState s) {
         seedOnce(s.packet.timeNanos());
-        if (!ingress(s)) {
+        if (!ingress(s) || !bridgeChains(s, Hook.PREROUTING)) {
             return finish(s);
         }
         hook(s, Hook.PREROUTING, PRE_TABLES);
@@ -356,7 +357,8 @@ public final class KernelNodePath implements NodePath {
                     && walk(s, Hook.PREROUTING, "mangle")
                     && natives(s, Hook.PREROUTING, NativeChains.MANGLE, NativeChains.DSTNAT)
                     && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())
-                    && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST)) {
+                    && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST)
+                    && bridgeChains(s, Hook.INPUT)) {
                 route(s);
             }
             if (key != null) {
@@ -401,6 +403,36 @@ public final class KernelNodePath implements NodePath {
         if (whole != null) {
             s.packet = s.packet.mark() == whole.mark() ? whole : whole.withMark(s.packet.mark());
         }
+        return passed;
+    }
+
+    /**
+     * The bridge table chains at the bridge's own hook {@code hook} (prerouting, forward, input) for a frame received on
+     * a bridge port, in priority order, before br_netfilter's IP hook there (after IP PREROUTING for input): the
+     * frame's input and output interfaces are its ports there (nft's bridge family {@code iifname}/{@code oifname}),
+     * a mark they set stays for the IP hooks; a drop ends the frame (false then). Recorded in
+     * {@code samples/bundles/brf-bridge-filter}.
+     */
+    private boolean bridgeChains(RunState s, Hook hook) {
+        if (natives == null || s.packet.physIn().isEmpty()) {
+            return true;
+        }
+        NativeChains.Slot[] slots = natives.bridgeAt(s.packet.family(), hook);
+        if (slots.length == 0) {
+            return true;
+        }
+        Packet ip = s.packet;
+        s.packet = ip.withInIface(ip.physIn()).withOutIface(ip.physOut());
+        boolean passed = true;
+        for (NativeChains.Slot slot : slots) {
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            TableResult r = natives.rules(ip.family()).walkChain(hook, slot.table(), slot.chain(), s.packet, s.ct, ctx);
+            if (r.chainPresent() && !applied(s, hook, r) || s.ended()) {
+                passed = false;
+                break;
+            }
+        }
+        s.packet = s.packet.withInIface(ip.inIface()).withOutIface(ip.outIface());
         return passed;
     }
 
@@ -833,6 +865,9 @@ public final class KernelNodePath implements NodePath {
         s.notes.add("bridged on " + packet.inIface() + " from port " + packet.physIn()
                 + (packet.physOut().isEmpty() ? "" : " to port " + packet.physOut())
                 + ": br_netfilter runs PREROUTING, FORWARD and POSTROUTING with the bridge as both interfaces");
+        if (!bridgeChains(s, Hook.PREROUTING)) {
+            return finish(s);
+        }
         hook(s, Hook.PREROUTING, PRE_TABLES);
         if (beforeConntrack(s, Hook.PREROUTING)) {
             track(s, Hook.PREROUTING);
@@ -844,8 +879,10 @@ public final class KernelNodePath implements NodePath {
                 s.packet = s.packet.withOutIface(packet.inIface());
                 s.route = Optional.of(new io.pktpath.core.trace.RouteDecision(-1, "", "", "bridged", packet.inIface(), "",
                         "", "bridge forwarding decision on " + packet.inIface() + " (no route lookup)"));
-                hook(s, Hook.FORWARD, FORWARD_TABLES);
-                if (forwardTables(s)) {
+                if (bridgeChains(s, Hook.FORWARD)) {
+                    hook(s, Hook.FORWARD, FORWARD_TABLES);
+                }
+                if (!s.ended() && forwardTables(s)) {
                     hook(s, Hook.POSTROUTING, POST_TABLES);
                     // br_nf_post_routing calls POSTROUTING with no input device (a routed packet's is the one it came in on)
                     s.packet = s.packet.withInIface("");
@@ -887,7 +924,7 @@ public final class KernelNodePath implements NodePath {
                     + " with the bridge as both interfaces" + (local ? ", then the route lookup and INPUT for the"
                     + " bridge's own copy with no second PREROUTING" : "") + check);
         }
-        if (!ingress(s)) {
+        if (!ingress(s) || !bridgeChains(s, Hook.PREROUTING)) {
             return finish(s);
         }
         hook(s, Hook.PREROUTING, PRE_TABLES);
@@ -911,8 +948,10 @@ public final class KernelNodePath implements NodePath {
                             + (copy.port().equals(packet.physIn()) ? " (the port it came in on: hairpin mode on)" : "")
                             + (copy.frame() > 0 ? ", frame " + copy.frame() : ", not in the capture"))));
             s.packet = received.withOutIface(bridge).withBridgePorts(packet.physIn(), copy.port(), true);
-            hook(s, Hook.FORWARD, FORWARD_TABLES);
-            if (forwardTables(s)) {
+            if (bridgeChains(s, Hook.FORWARD)) {
+                hook(s, Hook.FORWARD, FORWARD_TABLES);
+            }
+            if (!s.ended() && forwardTables(s)) {
                 hook(s, Hook.POSTROUTING, POST_TABLES);
                 // br_nf_post_routing calls POSTROUTING with no input device
                 s.packet = s.packet.withInIface("");
@@ -935,7 +974,9 @@ public final class KernelNodePath implements NodePath {
         }
         s.packet = received.withBridgePorts(packet.physIn(), "", false);
         if (local) {
-            route(s);
+            if (bridgeChains(s, Hook.INPUT)) {
+                route(s);
+            }
         } else if (forwarded > 0) {
             s.route = Optional.of(new RouteDecision(-1, "", "", "bridged", bridge, "", "",
                     "bridge forwarding decision on " + bridge + " (flood, no route lookup)"));

@@ -43,6 +43,12 @@ public final class ReplayLoop {
     private long latestUpToCurrent = Long.MIN_VALUE;
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
+    /**
+     * The bridge port each source address was last received on, per bridge ({@code br0 10.0.0.3} to its port): the
+     * port a frame to that address leaves by when the capture shows no copy of it leaving (a bridge chain dropped it),
+     * as the bridge's forwarding database learns the port of a source MAC from the frames it receives.
+     */
+    private final Map<String, String> learnedPorts = new HashMap<>();
     /** The frames ahead claimed as the copies a bridge flooded to its ports (their FORWARD passes are the flood's). */
     private final Set<Long> floodCopies = new HashSet<>();
     /** The sentences of frames claimed as a packet's copy that the default one (leaving on IFACE) would misstate. */
@@ -634,6 +640,8 @@ public final class ReplayLoop {
         String port = cp.summary().iface();
         fill(cp.summary().timeNanos() + options.lookaheadNanos());
         Tuple tuple = packet.tuple();
+        String learned = learnedPorts.get(bridge + " " + packet.dst());
+        learnedPorts.put(bridge + " " + packet.src(), port);
         if (floods(packet) && path.bridgeNetfilter(packet.family())) {
             PacketTrace flooded = flooded(cp, packet, bridge, notes);
             if (flooded != null) {
@@ -692,6 +700,11 @@ public final class ReplayLoop {
                     + (outPort.isEmpty() ? "" : " to port " + outPort) + "; bridge-nf-call-"
                     + (packet.family() == IpFamily.V4 ? "iptables" : "ip6tables")
                     + " is 0, so netfilter never sees bridged frames");
+        }
+        if (outPort.isEmpty() && learned != null && !learned.equals(port)) {
+            outPort = learned;
+            notes.add("the capture shows no copy leaving a port of " + bridge + "; " + packet.dst() + " was last received"
+                    + " on port " + learned + ", where the bridge's forwarding database sends it");
         }
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
         return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.bridged(input, oracle,

@@ -22,6 +22,10 @@ public final class KernelTraceParser {
     private static final String RETURN_CODE = "0xfffffffb";
     /** The family number of a netdev table's lines. */
     private static final String NETDEV = "5";
+    /** The family number of a bridge table's lines (their PACKET: line shows the network header as NH= hex too). */
+    private static final String BRIDGE = "7";
+    /** The trace ids whose current packet is a bridge table's non-IP frame (ARP), which is not replayed. */
+    private final Set<String> nonIp = new java.util.HashSet<>();
     /** How many earlier packets are searched for the one a mid-path trace id continues. */
     private static final int CONTINUATION_WINDOW = 64;
 
@@ -60,8 +64,20 @@ public final class KernelTraceParser {
         String id = tokens[2];
         if (tokens[0].equals("PACKET:")) {
             KernelPacketHeader header = header(tokens, lineNo);
-            if (tokens[1].equals(NETDEV)) {
+            if (tokens[1].equals(BRIDGE) && header.field("MACPROTO").filter(p -> !p.equals("0800")
+                    && !p.equals("86dd")).isPresent()) {
+                // a bridge chain's ARP (or other non-IP) frame: not replayed, its lines are left out
+                nonIp.add(id);
+                return;
+            }
+            nonIp.remove(id);
+            if (tokens[1].equals(NETDEV) || tokens[1].equals(BRIDGE)) {
                 header = withNetworkHeader(header);
+            }
+            if (tokens[1].equals(BRIDGE)) {
+                Set<String> flags = new LinkedHashSet<>(header.flags());
+                flags.add(KernelPacketHeader.BRIDGE_FAMILY);
+                header = new KernelPacketHeader(header.fields(), flags, header.line());
             }
             Builder current = open.get(id);
             if (current != null && !current.headers.isEmpty() && !sameIdentity(current.lastHeader(), header)
@@ -79,6 +95,9 @@ public final class KernelTraceParser {
             diagnostics.warning("TRC002", "TRACE line without table:chain:type:verdict; skipped",
                     "TRACE: FAMILY ID table:chain:rule:HANDLE:VERDICT RULE or table:chain:policy:VERDICT",
                     SourceSpan.line(file, lineNo).atColumn(1), raw);
+            return;
+        }
+        if (nonIp.contains(id)) {
             return;
         }
         KernelStep step = step(tokens[1], tokens[3], stripped, raw, lineNo);
@@ -315,7 +334,7 @@ public final class KernelTraceParser {
      * new id once the bridge hands it to IP, in an inet table's FORWARD chain (family 1, NFPROTO=2): one IPv4 packet.
      */
     static int packetFamily(int family, KernelPacketHeader h) {
-        if (family == 5) {
+        if (family == 5 || family == 7) {
             // a netdev line: the family of the IP header its NH= shows
             return h.field("SRC").map(s -> s.contains(":") ? 10 : 2).orElse(family);
         }

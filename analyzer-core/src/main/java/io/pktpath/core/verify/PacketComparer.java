@@ -162,7 +162,8 @@ final class PacketComparer {
         Optional<Tuple> after = after(trace);
         String kDst = last.field("DST").orElse("") + last.field("DPORT").map(p -> ":" + p).orElse("");
         // a locally generated packet's PACKET lines keep the OUT device of the route before nat OUTPUT's reroute
-        String kOut = kernel.locallyGenerated() ? "" : last.field("OUT").orElse("");
+        // (a bridge table's PACKET line names the bridge ports, pktpath's route the bridge: no device to compare)
+        String kOut = kernel.locallyGenerated() || last.bridgeFamily() ? "" : last.field("OUT").orElse("");
         // a netdev ingress chain's PACKET line (the packet dropped there) shows no transport header (NH= only), nor
         // does a fragment's at an ingress chain (no ports)
         boolean ports = last.field("NH").isEmpty() && last.field("DPORT").isPresent();
