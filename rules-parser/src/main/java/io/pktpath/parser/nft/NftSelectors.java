@@ -349,14 +349,13 @@ final class NftSelectors {
 
     /**
      * {@code ether type ip|ip6|arp} (the frame's type: ip or ip6 names a family, arp neither of the two replayed ones)
-     * and {@code ether saddr [!=] MAC} ({@code -m mac [!] --mac-source MAC}), in a bridge or netdev table, where the
-     * frame's link-layer header is the one the rule reads; {@code ether daddr} is refused: the capture
+     * and {@code ether saddr [!=] MAC} ({@code -m mac [!] --mac-source MAC}), in a bridge table, where the frame's
+     * link-layer header is the one the rule reads (elsewhere not in the replayed subset); {@code ether daddr} is refused: the capture
      * ({@code tcpdump -i any}, Linux cooked SLL2) keeps only a frame's source address.
      */
     static int ether(NftRuleDraft d, List<String> w, int i) {
-        NftFamily family = d.table().family();
-        if (family != NftFamily.BRIDGE && family != NftFamily.NETDEV) {
-            d.refuse("'ether' in a table of family " + family.keyword() + " is not replayed (bridge and netdev are)");
+        if (d.table().family() != NftFamily.BRIDGE) {
+            // outside a bridge table (a netdev or inet ingress chain) the link-layer selectors are not replayed
             return -1;
         }
         if (i + 1 >= w.size()) {
