@@ -4,7 +4,8 @@
 # three ports (pods a .2, b .3, c .4, fixed MACs). pkp_br: prerouting -200 (trace flag, c's anti-spoofing by `ether
 # saddr` + `ip saddr !=`, a counter of ARP), forward -200 (a drop by `iifname`/`oifname`/`tcp dport`, a mark by `ip
 # saddr`/`ip daddr`/`udp dport` that iptables' FORWARD then reads, a jump on `oifname` to a chain with a return),
-# input -200 (a drop of TCP 23 to the bridge's address), output -200 (a counter). ebtables-nft: FORWARD `-i PORT_A -p
+# input -200 (a drop of TCP 23 to the bridge's address), output -200 (a drop of the node's echo request to c), postrouting
+# -200 (a drop of UDP 5302 bridged to c; iptables' mangle POSTROUTING counts after it). ebtables-nft: FORWARD `-i PORT_A -p
 # IPv4 --ip-src ! A -j DROP` (a's anti-spoofing), `-s MAC_B -p IPv4 --ip-dst C --ip-proto udp --ip-dport 5301 -j DROP`;
 # INPUT `-p ARP -i PORT_C --arp-ip-src ! C -j DROP` (an xt match in the nft listing). Before loading, the script tries
 # `meta ibrname` and `ct state` in a bridge chain (IBRNAME_IN_BRIDGE, CT_IN_BRIDGE in scenario.env). nft-trace.txt is
@@ -32,6 +33,14 @@ env_put MAC_A $MAC_A; env_put MAC_B $MAC_B; env_put MAC_C $MAC_C
 nsx "$NODE_NS" sysctl -qw net.bridge.bridge-nf-call-iptables=1 >/dev/null
 
 cat > "$WORK/rules.v4" <<R
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -o br-pkp -m comment --comment "ip postrouting" -j RETURN
+COMMIT
 *filter
 :INPUT ACCEPT [0:0]
 :FORWARD ACCEPT [0:0]
@@ -82,6 +91,12 @@ table bridge pkp_br {
 	}
 	chain br_out {
 		type filter hook output priority -200; policy accept;
+		oifname "$CIF" icmp type echo-request counter drop
+		ether type ip counter
+	}
+	chain br_post {
+		type filter hook postrouting priority -200; policy accept;
+		oifname "$CIF" udp dport 5302 counter drop
 		ether type ip counter
 	}
 }
@@ -112,6 +127,8 @@ b_probe a rawtcp 10.244.7.8 $B_IP 40308 8080 S; sleep 0.3    # a spoofs 10.244.7
 b_probe a tcp $BR_IP 23 - 40023 1.5; sleep 0.3               # to the bridge itself: dropped at pkp_br inp
 timeout 4 ip netns exec "$(pod_ns b)" ping -n -c 2 -i 0.3 -W 1 $BR_IP > "$WORK/ping-br.txt" 2>&1 || true
 timeout 4 ip netns exec "$(pod_ns b)" ping -n -c 2 -i 0.3 -W 1 $C_IP > "$WORK/ping-c.txt" 2>&1 || true
+b_probe b udp $C_IP 5302 - 40502 1; sleep 0.3                # bridged b -> c: dropped by pkp_br br_post
+timeout 3 ip netns exec "$NODE_NS" ping -n -c 1 -W 1 $C_IP > "$WORK/ping-node-c.txt" 2>&1 || true  # dropped at br_out
 stop_trace; stop_capture
 snapshot_state after
 nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
@@ -119,7 +136,7 @@ nsx "$NODE_NS" ebtables-save -c > "$BUNDLE/ebtables-save.txt" 2>&1 || true
 nsx "$NODE_NS" ebtables -L --Lc > "$BUNDLE/ebtables-L-Lc.txt" 2>&1 || true
 b_keep_probes
 { echo "# b pings the bridge's address twice"; cat "$WORK/ping-br.txt"; echo "# b pings c twice"
-  cat "$WORK/ping-c.txt"; } >> "$BUNDLE/probes.txt"
+  cat "$WORK/ping-c.txt"; echo "# the node pings c once"; cat "$WORK/ping-node-c.txt"; } >> "$BUNDLE/probes.txt"
 
 P="$WORK/probes.txt"
 ck() { grep -qE -- "$2" "$P" || b_fail "$1: no probe line matching: $2"; }
@@ -131,6 +148,8 @@ ck "c -> b 5300 answered" "udp $B_IP:5300 from $C_IP:40302 result=reply"
 ck "a -> bridge 23 not connected" "^\[a\] tcp $BR_IP:23 result=timeout"
 grep -q '2 received' "$WORK/ping-br.txt" || b_fail "ping of the bridge: $(cat "$WORK/ping-br.txt")"
 grep -q '2 received' "$WORK/ping-c.txt" || b_fail "ping of c: $(cat "$WORK/ping-c.txt")"
+grep -q '0 received' "$WORK/ping-node-c.txt" || b_fail "the node's ping of c: $(cat "$WORK/ping-node-c.txt")"
+ck "b -> c 5302 not answered" "udp $C_IP:5302 from $B_IP:40502 result=timeout"
 b_expect_none "a's 8081 SYN leaving for b" "$BIF +Out +IP $A_IP\.40081 > "
 b_expect_none "b's 5301 datagram leaving for c" "$CIF +Out +IP $B_IP\.40301 > "
 b_expect_none "c's spoofed SYN leaving for b" "$BIF +Out +IP 10\.244\.7\.9\."
@@ -139,7 +158,10 @@ b_expect_frames "c's spoofed SYN in on its port" "$CIF +P +IP 10\.244\.7\.9\.403
 cnt() { nft_count "$1"; }
 drop8081=$(cnt "tcp dport 8081 counter"); marked=$(cnt "udp dport 5300 counter"); spoof_c=$(cnt "ip saddr != $C_IP counter")
 drop23=$(cnt "tcp dport 23 counter"); ret=$(cnt "tcp dport 8080 counter"); to_b=$(cnt "ip saddr $C_IP counter")
-arp=$(cnt "ether type arp counter")
+arp=$(cnt "ether type arp counter"); out_drop=$(cnt "icmp type echo-request counter"); post_drop=$(cnt "udp dport 5302 counter")
+[ "${out_drop:-0}" -eq 1 ] || b_fail "br_out's drop counted ${out_drop:-nothing}"
+[ "${post_drop:-0}" -eq 1 ] || b_fail "br_post's drop counted ${post_drop:-nothing}"
+ip_post=$(b_expect_count mangle 'ip postrouting' -ge 1)
 [ "${drop8081:-0}" -ge 2 ] || b_fail "tcp dport 8081 drop counted ${drop8081:-nothing}"
 [ "${marked:-0}" -ge 1 ] || b_fail "the mark rule counted ${marked:-nothing}"
 [ "${spoof_c:-0}" -eq 1 ] || b_fail "c's anti-spoofing counted ${spoof_c:-nothing}"
@@ -148,6 +170,7 @@ mark_fw=$(b_expect_count filter 'marked by bridge forward' -ge 1)
 env_put BRIDGE_NF_CALL_IPTABLES 1
 env_put DROP_8081 "$drop8081"; env_put MARKED_5300 "$marked"; env_put SPOOF_C_DROPS "$spoof_c"; env_put DROP_23 "$drop23"
 env_put TO_B_RETURNS "$ret"; env_put TO_B_FROM_C "$to_b"; env_put ARP_AT_PREROUTING "$arp"; env_put MARK_READ_IN_FORWARD "$mark_fw"
+env_put OUTPUT_DROPS "$out_drop"; env_put POSTROUTING_DROPS "$post_drop"; env_put IP_POSTROUTING "$ip_post"
 env_put PORT_A "$AIF"; env_put PORT_B "$BIF"; env_put PORT_C "$CIF"
 traced=$(grep -c ' packet: ' "$BUNDLE/nft-trace.txt" || true)
 
@@ -159,13 +182,14 @@ traced=$(grep -c ' packet: ' "$BUNDLE/nft-trace.txt" || true)
   echo "\`$BIF\`), c $C_IP ($MAC_C, \`$CIF\`); net.bridge.bridge-nf-call-iptables=1. b serves TCP 8080, 8081, UDP 5300; c UDP"
   echo "5300, 5301; the node TCP 23 (\`ss-tulnp.txt\`)."
   echo
-  echo "Rules: iptables filter FORWARD (rules-input.txt, policy accept): \`-m mark --mark 0x2a\` ACCEPT, bridged tcp 8081"
-  echo "ACCEPT, bridged ACCEPT (all with counters). \`table bridge pkp_br\` (nft-input.txt), all at priority -200:"
-  echo "pre (prerouting; \`meta nftrace set 1\`, \`ether saddr $MAC_C ip saddr != $C_IP counter drop\`, \`ether type arp"
+  echo "Rules: iptables mangle POSTROUTING \`-o br-pkp\` RETURN and filter FORWARD (rules-input.txt, policy accept): \`-m mark"
+  echo "--mark 0x2a\` ACCEPT, bridged tcp 8081 ACCEPT, bridged ACCEPT (all with counters). \`table bridge pkp_br\` (nft-input.txt), all at priority -200:"
+  echo "br_pre (prerouting; \`meta nftrace set 1\`, \`ether saddr $MAC_C ip saddr != $C_IP counter drop\`, \`ether type arp"
   echo "counter\`), br_fwd (forward; \`iifname a oifname b tcp dport 8081 counter drop\`, \`ip saddr a ip daddr c udp dport"
   echo "5300 counter meta mark set 0x2a\`, \`oifname b jump to_b\`, \`ether type ip counter\`), to_b (\`tcp dport"
   echo "8080 counter return\`, \`ip saddr c counter\`), br_in (input; \`ip daddr $BR_IP tcp dport 23 counter drop\`, \`ether"
-  echo "type ip counter\`), br_out (output; \`ether type ip counter\`). ebtables-nft (\`table bridge filter\`, priority filter ="
+  echo "type ip counter\`), br_out (output; \`oifname c icmp type echo-request counter drop\`, \`ether type ip counter\`),"
+  echo "br_post (postrouting; \`oifname c udp dport 5302 counter drop\`, \`ether type ip counter\`). ebtables-nft (\`table bridge filter\`, priority filter ="
   echo "-200): FORWARD \`-i $AIF -p IPv4 --ip-src ! $A_IP -j DROP\`, \`-s $MAC_B -p IPv4 --ip-dst $C_IP --ip-proto udp"
   echo "--ip-dport 5301 -j DROP\`; INPUT \`-p ARP -i $CIF --arp-ip-src ! $C_IP -j DROP\` (nft lists it as \`xt match arp\`)."
   echo "The kernel's answer to \`meta ibrname\` and \`ct state\` in a bridge chain: $(grep '^IBRNAME_IN_BRIDGE=' "$BUNDLE/scenario.env" | cut -d= -f2-),"
@@ -175,7 +199,7 @@ traced=$(grep -c ' packet: ' "$BUNDLE/nft-trace.txt" || true)
   echo
   echo "1. a → b TCP 8080. 2. a → b TCP 8081 (1.5 s). 3. a → c UDP 5300. 4. b → c UDP 5301 (1 s). 5. c → b UDP 5300."
   echo "6. c sends a SYN from the spoofed 10.244.7.9 to b:8080 (raw socket). 7. a sends one from 10.244.7.8. 8. a → $BR_IP"
-  echo "TCP 23 (1.5 s). 9. b pings $BR_IP twice. 10. b pings c twice."
+  echo "TCP 23 (1.5 s). 9. b pings $BR_IP twice. 10. b pings c twice. 11. b → c UDP 5302 (1 s). 12. the node pings c once."
   echo
   echo "## What the kernel did (nft-ruleset.txt counters, nft-trace.txt: $traced traced packet lines)"
   echo
@@ -183,6 +207,9 @@ traced=$(grep -c ' packet: ' "$BUNDLE/nft-trace.txt" || true)
   echo "  $marked, and iptables' FORWARD \`-m mark --mark 0x2a\` counted $mark_fw: the bridge forward chain at -200 runs"
   echo "  before br_netfilter's IP FORWARD. c's spoofed SYN: br_pre's anti-spoofing counted $spoof_c. TCP 23 to the bridge:"
   echo "  br_in's drop counted $drop23. to_b: \`tcp dport 8080 return\` $ret, \`ip saddr c\` $to_b. ARP at prerouting: $arp."
+  echo "- The node's echo request to c: br_out's drop counted $out_drop. b's datagram to c:5302: br_post's drop counted $post_drop."
+  echo "  iptables' mangle POSTROUTING \`-o br-pkp\` counted $ip_post (br_netfilter's IP POSTROUTING runs after the bridge's"
+  echo "  postrouting chains, at the last priority)."
   echo "- ebtables-nft's counters after the traffic: ebtables-L-Lc.txt."
   echo
   echo '```'

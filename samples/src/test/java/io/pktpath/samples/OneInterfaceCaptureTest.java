@@ -47,6 +47,13 @@ class OneInterfaceCaptureTest {
             // they would have left by (b's) is learned from b's frames received on b's port, which this capture lacks,
             // so `oifname` does not match and the SYNs pass
             Map.entry("brf-bridge-filter 3", List.of(13L, 14L)),
+            // the node's echo request to c, dropped by the bridge's output rule `oifname c icmp type echo-request drop`:
+            // br-pkp alone holds no frame c sent from its port, so the port it leaves by is not known and the bridge's
+            // output chain is not walked
+            Map.entry("brf-bridge-filter 2", List.of(14L)),
+            // b's datagram to c:5302, dropped by the bridge's postrouting rule `oifname c udp dport 5302 drop`: b's port
+            // alone holds no frame from c, so c's port is not known and `oifname` does not match
+            Map.entry("brf-bridge-filter 4", List.of(32L)),
             // the next hop never answered ARP: the whole capture shows no copy leaving eth0, this one lacks eth0
             Map.entry("neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L)),
             // lost SNAT races to another pod's connections, whose packets are on that pod's veth

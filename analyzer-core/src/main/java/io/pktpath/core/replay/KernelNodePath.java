@@ -422,18 +422,52 @@ public final class KernelNodePath implements NodePath {
             return true;
         }
         Packet ip = s.packet;
-        s.packet = ip.withInIface(ip.physIn()).withOutIface(ip.physOut());
-        boolean passed = true;
-        for (NativeChains.Slot slot : slots) {
-            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
-            TableResult r = natives.rules(ip.family()).walkChain(hook, slot.table(), slot.chain(), s.packet, s.ct, ctx);
-            if (r.chainPresent() && !applied(s, hook, r) || s.ended()) {
-                passed = false;
-                break;
-            }
-        }
+        // the bridge's postrouting hook has no input device (br_forward_finish), its other hooks the ingress port
+        s.packet = ip.withInIface(hook == Hook.POSTROUTING ? "" : ip.physIn()).withOutIface(ip.physOut());
+        boolean passed = walkBridge(s, hook, slots);
         s.packet = s.packet.withInIface(ip.inIface()).withOutIface(ip.outIface());
         return passed;
+    }
+
+    /**
+     * The bridge table chains a packet the node sends (or routes) out of bridge {@code dev} meets in br_dev_xmit, after
+     * IP POSTROUTING: the bridge's output hook, then its postrouting hook, with no input device and the port it leaves
+     * by ({@code physOut}, from the capture) as the output device; true when it passes (or no port is known: then noted,
+     * the chains not walked).
+     */
+    private boolean bridgeSends(RunState s, String dev) {
+        if (natives == null || !bridges.contains(dev)) {
+            return true;
+        }
+        IpFamily family = s.packet.family();
+        NativeChains.Slot[] output = natives.bridgeAt(family, Hook.OUTPUT);
+        NativeChains.Slot[] post = natives.bridgeAt(family, Hook.POSTROUTING);
+        if (output.length == 0 && post.length == 0) {
+            return true;
+        }
+        Packet ip = s.packet;
+        if (ip.physOut().isEmpty()) {
+            s.notes.add("the port of " + dev + " it left by is not known (no copy on a port in the capture, its"
+                    + " destination never received on one): the bridge's output and postrouting chains are not walked");
+            return true;
+        }
+        s.packet = ip.withInIface("").withOutIface(ip.physOut());
+        boolean passed = walkBridge(s, Hook.OUTPUT, output) && walkBridge(s, Hook.POSTROUTING, post);
+        s.packet = s.packet.withInIface(ip.inIface()).withOutIface(ip.outIface());
+        return passed;
+    }
+
+    /** Walks {@code slots}, bridge chains at {@code hook}, in order; false when one ended the packet. */
+    private boolean walkBridge(RunState s, Hook hook, NativeChains.Slot[] slots) {
+        for (NativeChains.Slot slot : slots) {
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            TableResult r = natives.rules(s.packet.family()).walkChain(hook, slot.table(), slot.chain(), s.packet, s.ct,
+                    ctx);
+            if (r.chainPresent() && !applied(s, hook, r) || s.ended()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -849,6 +883,9 @@ public final class KernelNodePath implements NodePath {
                         + ": assumed to resolve (the kernel sends ARP/NDP)" : n.detail());
             }
         }
+        if (!noInputDevice && !bridgeSends(s, dev)) {
+            return;
+        }
         Tuple after = s.packet.tuple();
         s.egress = Optional.of(new Egress(dev, after));
         IpAddress via = rr.nextHop().isPresent() && !rr.nextHop().get().equals(s.packet.dst()) ? rr.nextHop().get() : null;
@@ -882,7 +919,7 @@ public final class KernelNodePath implements NodePath {
                 if (bridgeChains(s, Hook.FORWARD)) {
                     hook(s, Hook.FORWARD, FORWARD_TABLES);
                 }
-                if (!s.ended() && forwardTables(s)) {
+                if (!s.ended() && forwardTables(s) && bridgeChains(s, Hook.POSTROUTING)) {
                     hook(s, Hook.POSTROUTING, POST_TABLES);
                     // br_nf_post_routing calls POSTROUTING with no input device (a routed packet's is the one it came in on)
                     s.packet = s.packet.withInIface("");
@@ -951,7 +988,7 @@ public final class KernelNodePath implements NodePath {
             if (bridgeChains(s, Hook.FORWARD)) {
                 hook(s, Hook.FORWARD, FORWARD_TABLES);
             }
-            if (!s.ended() && forwardTables(s)) {
+            if (!s.ended() && forwardTables(s) && bridgeChains(s, Hook.POSTROUTING)) {
                 hook(s, Hook.POSTROUTING, POST_TABLES);
                 // br_nf_post_routing calls POSTROUTING with no input device
                 s.packet = s.packet.withInIface("");

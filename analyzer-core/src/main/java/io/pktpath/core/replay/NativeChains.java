@@ -89,9 +89,10 @@ final class NativeChains {
     }
 
     /**
-     * The bridge table chains at a bridge hook (PREROUTING, FORWARD, INPUT stand for the bridge's own prerouting,
-     * forward and input hooks), in priority order: all of them run before br_netfilter's IP hook there (prerouting
-     * below 0, forward below -1), input after IP PREROUTING, for the IP frames of {@code family} the bridge receives.
+     * The bridge table chains at a bridge hook (PREROUTING, FORWARD, INPUT, OUTPUT, POSTROUTING stand for the bridge's
+     * own hooks), in priority order: at prerouting, forward and postrouting all of them run before br_netfilter's IP
+     * hook there (prerouting below 0, forward below -1, postrouting before the last priority), input after IP
+     * PREROUTING, output after IP POSTROUTING, for the IP frames of {@code family} that cross the bridge.
      */
     Slot[] bridgeAt(IpFamily family, Hook hook) {
         return (family == IpFamily.V4 ? bridge4 : bridge6)[hook.ordinal()];

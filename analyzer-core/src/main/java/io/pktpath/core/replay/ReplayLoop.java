@@ -252,7 +252,7 @@ public final class ReplayLoop {
                     + packet.src() + ", which is not a node address: " + PartialCapture.LEFT_UNSEEN);
         }
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
-        Packet arrived = role == FrameRole.LOCAL_OUT ? asLocal(packet)
+        Packet arrived = role == FrameRole.LOCAL_OUT ? sentPort(cp, asLocal(packet), notes)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
         Packet input = tunnelMark == 0 ? arrived : arrived.withMark(tunnelMark);
         long request = role == FrameRole.INGRESS && port == null ? leftUnseen.answeredBy(packet) : 0;
@@ -629,6 +629,35 @@ public final class ReplayLoop {
         }
         return Defragmenter.copiesFrom(choice.egress(), ahead, later -> !later.inbound()
                 && !claimedBy.contains(later.frame()), cp.summary().timeNanos() + options.lookaheadNanos());
+    }
+
+    /**
+     * A packet the node sends on a bridge ({@code cp} on the bridge device), with the port it leaves by as its output
+     * port ({@code physOut}), which the bridge's output and postrouting chains name: the port of its copy in the capture,
+     * else (a bridge chain dropped it) the port its destination was last received on; unchanged elsewhere or when
+     * neither is known.
+     */
+    private Packet sentPort(CapturedPacket cp, Packet sent, List<String> notes) {
+        String bridge = cp.summary().iface();
+        if (!path.isBridge(bridge)) {
+            return sent;
+        }
+        fill(cp.summary().timeNanos() + options.lookaheadNanos());
+        List<Long> copies = portCopiesOf(cp, sent);
+        if (copies.size() == 1) {
+            for (CapturedPacket later : ahead) {
+                if (later.frame() == copies.get(0)) {
+                    return sent.withBridgePorts("", later.summary().iface(), false);
+                }
+            }
+        }
+        String learned = learnedPorts.get(bridge + " " + sent.dst());
+        if (copies.isEmpty() && learned != null) {
+            notes.add("the capture shows no copy leaving a port of " + bridge + "; " + sent.dst() + " was last received"
+                    + " on port " + learned + ", where the bridge's forwarding database sends it");
+            return sent.withBridgePorts("", learned, false);
+        }
+        return sent;
     }
 
     /**

@@ -64,8 +64,7 @@ public final class KernelTraceParser {
         String id = tokens[2];
         if (tokens[0].equals("PACKET:")) {
             KernelPacketHeader header = header(tokens, lineNo);
-            if (tokens[1].equals(BRIDGE) && header.field("MACPROTO").filter(p -> !p.equals("0800")
-                    && !p.equals("86dd")).isPresent()) {
+            if (tokens[1].equals(BRIDGE) && !carriesIp(header)) {
                 // a bridge chain's ARP (or other non-IP) frame: not replayed, its lines are left out
                 nonIp.add(id);
                 return;
@@ -180,6 +179,19 @@ public final class KernelTraceParser {
         fields.putIfAbsent("LEN", Integer.toString((b[2] & 0xff) << 8 | b[3] & 0xff));
         fields.putIfAbsent("ID", Integer.toString((b[4] & 0xff) << 8 | b[5] & 0xff));
         return new KernelPacketHeader(fields, h.flags(), h.line());
+    }
+
+    /**
+     * Whether a bridge table's PACKET line shows an IP frame: its MACPROTO (0800, 86dd) or, where xtables-monitor prints
+     * the link-layer header raw (at the bridge's postrouting hook: {@code LL=0x0 ...}), its network header's version.
+     */
+    private static boolean carriesIp(KernelPacketHeader h) {
+        Optional<String> proto = h.field("MACPROTO");
+        if (proto.isPresent()) {
+            return proto.get().equals("0800") || proto.get().equals("86dd");
+        }
+        String nh = h.field("NH").orElse("");
+        return nh.startsWith("4") || nh.startsWith("6");
     }
 
     /** xtables-monitor's hex of signed bytes: two digits each, a byte from 0x80 up as {@code ffffff} and two digits. */

@@ -286,16 +286,17 @@ public final class NftNativeReplay {
     /**
      * Why a bridge table's base chain cannot be replayed whatever its rules, if so: type filter at prerouting below
      * br_netfilter's IP PREROUTING (priority 0, br_nf_pre_routing), at forward below its IP FORWARD (-1,
-     * br_nf_forward_ip), or at input (after IP PREROUTING, before the IP stack's route lookup); output and postrouting
-     * see the frames the bridge sends, which the replay does not follow to their port.
+     * br_nf_forward_ip), at input (after IP PREROUTING, before the IP stack's route lookup), at output (the frames the
+     * bridge device sends, after IP POSTROUTING) or at postrouting (before br_netfilter's IP POSTROUTING, at the last
+     * priority).
      */
     private static Optional<String> bridgeEligibility(NftBaseChain base) {
         if (!base.type().equals("filter")) {
             return Optional.of("type " + base.type() + " in a bridge table is not replayed (type filter is)");
         }
-        if (!Set.of("prerouting", "forward", "input").contains(base.hook()) || base.device().isPresent()) {
-            return Optional.of("hook " + base.hook() + " of a bridge table is not replayed (prerouting, forward and"
-                    + " input are): it sees the frames the bridge sends, which pktpath does not follow to their port");
+        if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
+            return Optional.of("hook " + base.hook() + " of a bridge table is not replayed (prerouting, forward, input,"
+                    + " output and postrouting are)");
         }
         if (base.priority().isEmpty()) {
             return Optional.of("priority '" + base.priorityText() + "' is not a known number");
@@ -341,7 +342,7 @@ public final class NftNativeReplay {
         for (Chain c : chains) {
             for (Rule r : c.rules()) {
                 Optional<String> ingress = base.hook().equals(INGRESS) ? notAtIngress(r.text())
-                        : hooked.table().family() == NftFamily.BRIDGE ? notInBridge(r.text()) : Optional.empty();
+                        : hooked.table().family() == NftFamily.BRIDGE ? notInBridge(r, base.hook()) : Optional.empty();
                 if (ingress.isPresent()) {
                     return Optional.of("rule at " + r.span() + " (`" + r.text() + "`) in chain " + c.name() + ": "
                             + ingress.get());
@@ -385,11 +386,17 @@ public final class NftNativeReplay {
     }
 
     /**
-     * Why a rule's nft text cannot run in a bridge table, if so: conntrack (ct expressions, notrack, NAT; the kernel
-     * needs nf_conntrack_bridge for them, which the replay does not model) and fib.
+     * Why a translated rule cannot run in a bridge table at {@code hook}, if so: conntrack (ct expressions, notrack,
+     * NAT; the kernel needs nf_conntrack_bridge for them, which the replay does not model), fib, and {@code ether saddr}
+     * at output and postrouting.
      */
-    private static Optional<String> notInBridge(String nftText) {
-        for (String word : NftRuleTokens.split(nftText)) {
+    private static Optional<String> notInBridge(Rule rule, String hook) {
+        if ((hook.equals("output") || hook.equals("postrouting"))
+                && !rule.matches(io.pktpath.parser.iptables.match.MacMatch.class).isEmpty()) {
+            return Optional.of("'ether saddr' at hook " + hook + " of a bridge table is not replayed (the replay knows a"
+                    + " frame's source MAC only as it arrived)");
+        }
+        for (String word : NftRuleTokens.split(rule.text())) {
             switch (word) {
                 case "ct", "notrack", "dnat", "snat", "masquerade", "redirect" -> {
                     return Optional.of("'" + word + "' in a bridge table is not replayed (bridge conntrack,"

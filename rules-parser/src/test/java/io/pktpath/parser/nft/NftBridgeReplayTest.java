@@ -63,11 +63,16 @@ class NftBridgeReplayTest {
     }
 
     @Test
-    void outputAndLatePreroutingAndForwardChainsAreRefused() {
-        assertTrue(of(bridge("output", "filter", "counter")).refusal("bridge br c").orElseThrow()
-                .contains("hook output"));
-        assertTrue(of(bridge("postrouting", "filter", "counter")).refusal("bridge br c").orElseThrow()
-                .contains("hook postrouting"));
+    void latePreroutingAndForwardChainsAndEtherSaddrAtOutputAreRefused() {
+        assertTrue(of(bridge("output", "filter", "oifname \"veth1\" icmp type echo-request drop")).refusal("bridge br c")
+                .isEmpty());
+        assertTrue(of(bridge("postrouting", "100", "oifname \"veth1\" udp dport 53 drop")).refusal("bridge br c")
+                .isEmpty());
+        String mac = of(bridge("output", "filter", "ether saddr 02:00:0a:f4:07:04 drop")).refusal("bridge br c")
+                .orElseThrow();
+        assertTrue(mac.contains("'ether saddr' at hook output"), mac);
+        assertTrue(of(bridge("ingress", "filter", "counter")).refusal("bridge br c").orElseThrow()
+                .contains("hook ingress"));
         assertTrue(of(bridge("prerouting", "0", "counter")).refusal("bridge br c").orElseThrow()
                 .contains("IP PREROUTING"));
         assertTrue(of(bridge("forward", "-1", "counter")).refusal("bridge br c").orElseThrow()
