@@ -37,7 +37,7 @@ public final class InventoryText {
                 + order + ")", Optional.of(r), out));
         NftInventoryText.render(b.nftRuleset(), b.nftReplay(), out);
         IpvsInventoryText.render(b.ipvs(), out);
-        LinkLayerInventoryText.render(b.linkLayer(), out);
+        LinkLayerInventoryText.render(b.linkLayer(), b.nftReplay(), out);
         out.println("interfaces: " + b.interfaces().size());
         for (NetInterface i : b.interfaces()) {
             out.println("  " + i.index() + ": " + i.name() + " " + i.operState()
