@@ -4,7 +4,8 @@
 # three ports (pods a .2, b .3, c .4, fixed MACs). pkp_br: prerouting -200 (trace flag, c's anti-spoofing by `ether
 # saddr` + `ip saddr !=`, a counter of ARP), forward -200 (a drop by `iifname`/`oifname`/`tcp dport`, a mark by `ip
 # saddr`/`ip daddr`/`udp dport` that iptables' FORWARD then reads, a jump on `oifname` to a chain with a return),
-# input -200 (a drop of TCP 23 to the bridge's address), output -200 (a drop of the node's echo request to c), postrouting
+# input -200 (a drop of TCP 23 to the bridge's address), output -200 (a drop of the echo requests the node sends or routes
+# to c; the uplink namespace behind eth0 is the routed client), postrouting
 # -200 (a drop of UDP 5302 bridged to c; iptables' mangle POSTROUTING counts after it). ebtables-nft: FORWARD `-i PORT_A -p
 # IPv4 --ip-src ! A -j DROP` (a's anti-spoofing), `-s MAC_B -p IPv4 --ip-dst C --ip-proto udp --ip-dport 5301 -j DROP`;
 # INPUT `-p ARP -i PORT_C --arp-ip-src ! C -j DROP` (an xt match in the nft listing). Before loading, the script tries
@@ -16,7 +17,7 @@ PKP_TAG="brf-bf"
 pkp_init brf-bridge-filter
 source "$PKP_LIB_DIR/lib-extra.sh"
 
-make_node_ns
+make_node_ns; make_uplink_ns
 make_bridge br-pkp 10.244.7.1/24
 add_bridge_pod a 10.244.7.2/24 10.244.7.1 br-pkp
 add_bridge_pod b 10.244.7.3/24 10.244.7.1 br-pkp
@@ -125,18 +126,21 @@ b_probe c udp $B_IP 5300 - 40302; sleep 0.3                  # bridged c -> b: t
 b_probe c rawtcp 10.244.7.9 $B_IP 40309 8080 S; sleep 0.3    # c spoofs 10.244.7.9: dropped at pkp_br pre
 b_probe a rawtcp 10.244.7.8 $B_IP 40308 8080 S; sleep 0.3    # a spoofs 10.244.7.8: dropped by ebtables FORWARD
 b_probe a tcp $BR_IP 23 - 40023 1.5; sleep 0.3               # to the bridge itself: dropped at pkp_br inp
-timeout 4 ip netns exec "$(pod_ns b)" ping -n -c 2 -i 0.3 -W 1 $BR_IP > "$WORK/ping-br.txt" 2>&1 || true
-timeout 4 ip netns exec "$(pod_ns b)" ping -n -c 2 -i 0.3 -W 1 $C_IP > "$WORK/ping-c.txt" 2>&1 || true
+timeout 4 ip netns exec "$(pod_ns b)" ping -n -c 1 -W 1 $BR_IP > "$WORK/ping-br.txt" 2>&1 || true
+timeout 4 ip netns exec "$(pod_ns b)" ping -n -c 1 -W 1 $C_IP > "$WORK/ping-c.txt" 2>&1 || true
 b_probe b udp $C_IP 5302 - 40502 1; sleep 0.3                # bridged b -> c: dropped by pkp_br br_post
 timeout 3 ip netns exec "$NODE_NS" ping -n -c 1 -W 1 $C_IP > "$WORK/ping-node-c.txt" 2>&1 || true  # dropped at br_out
+b_probe up tcp $B_IP 8080 - 40180; sleep 0.3                 # routed from eth0 out of br-pkp to b: passes br_out
+timeout 3 ip netns exec "$UPLINK_NS" ping -n -c 1 -W 1 $C_IP > "$WORK/ping-up-c.txt" 2>&1 || true  # routed: dropped at br_out
 stop_trace; stop_capture
 snapshot_state after
 nsx "$NODE_NS" nft -a list ruleset > "$BUNDLE/nft-ruleset.txt"
 nsx "$NODE_NS" ebtables-save -c > "$BUNDLE/ebtables-save.txt" 2>&1 || true
 nsx "$NODE_NS" ebtables -L --Lc > "$BUNDLE/ebtables-L-Lc.txt" 2>&1 || true
 b_keep_probes
-{ echo "# b pings the bridge's address twice"; cat "$WORK/ping-br.txt"; echo "# b pings c twice"
-  cat "$WORK/ping-c.txt"; echo "# the node pings c once"; cat "$WORK/ping-node-c.txt"; } >> "$BUNDLE/probes.txt"
+{ echo "# b pings the bridge's address once"; cat "$WORK/ping-br.txt"; echo "# b pings c once"
+  cat "$WORK/ping-c.txt"; echo "# the node pings c once"; cat "$WORK/ping-node-c.txt"
+  echo "# the uplink pings c once (routed)"; cat "$WORK/ping-up-c.txt"; } >> "$BUNDLE/probes.txt"
 
 P="$WORK/probes.txt"
 ck() { grep -qE -- "$2" "$P" || b_fail "$1: no probe line matching: $2"; }
@@ -146,10 +150,12 @@ ck "a -> c 5300 answered" "udp $C_IP:5300 from $A_IP:40300 result=reply"
 ck "b -> c 5301 not answered" "udp $C_IP:5301 from $B_IP:40301 result=timeout"
 ck "c -> b 5300 answered" "udp $B_IP:5300 from $C_IP:40302 result=reply"
 ck "a -> bridge 23 not connected" "^\[a\] tcp $BR_IP:23 result=timeout"
-grep -q '2 received' "$WORK/ping-br.txt" || b_fail "ping of the bridge: $(cat "$WORK/ping-br.txt")"
-grep -q '2 received' "$WORK/ping-c.txt" || b_fail "ping of c: $(cat "$WORK/ping-c.txt")"
+grep -q '1 received' "$WORK/ping-br.txt" || b_fail "ping of the bridge: $(cat "$WORK/ping-br.txt")"
+grep -q '1 received' "$WORK/ping-c.txt" || b_fail "ping of c: $(cat "$WORK/ping-c.txt")"
 grep -q '0 received' "$WORK/ping-node-c.txt" || b_fail "the node's ping of c: $(cat "$WORK/ping-node-c.txt")"
 ck "b -> c 5302 not answered" "udp $C_IP:5302 from $B_IP:40502 result=timeout"
+ck "uplink -> b 8080 connected" "tcp $B_IP:8080 from $UPLINK_IP:40180 result=connected"
+grep -q '0 received' "$WORK/ping-up-c.txt" || b_fail "the uplink's ping of c: $(cat "$WORK/ping-up-c.txt")"
 b_expect_none "a's 8081 SYN leaving for b" "$BIF +Out +IP $A_IP\.40081 > "
 b_expect_none "b's 5301 datagram leaving for c" "$CIF +Out +IP $B_IP\.40301 > "
 b_expect_none "c's spoofed SYN leaving for b" "$BIF +Out +IP 10\.244\.7\.9\."
@@ -159,7 +165,7 @@ cnt() { nft_count "$1"; }
 drop8081=$(cnt "tcp dport 8081 counter"); marked=$(cnt "udp dport 5300 counter"); spoof_c=$(cnt "ip saddr != $C_IP counter")
 drop23=$(cnt "tcp dport 23 counter"); ret=$(cnt "tcp dport 8080 counter"); to_b=$(cnt "ip saddr $C_IP counter")
 arp=$(cnt "ether type arp counter"); out_drop=$(cnt "icmp type echo-request counter"); post_drop=$(cnt "udp dport 5302 counter")
-[ "${out_drop:-0}" -eq 1 ] || b_fail "br_out's drop counted ${out_drop:-nothing}"
+[ "${out_drop:-0}" -eq 2 ] || b_fail "br_out's drop counted ${out_drop:-nothing}"
 [ "${post_drop:-0}" -eq 1 ] || b_fail "br_post's drop counted ${post_drop:-nothing}"
 ip_post=$(b_expect_count mangle 'ip postrouting' -ge 1)
 [ "${drop8081:-0}" -ge 2 ] || b_fail "tcp dport 8081 drop counted ${drop8081:-nothing}"
@@ -199,7 +205,8 @@ traced=$(grep -c ' packet: ' "$BUNDLE/nft-trace.txt" || true)
   echo
   echo "1. a → b TCP 8080. 2. a → b TCP 8081 (1.5 s). 3. a → c UDP 5300. 4. b → c UDP 5301 (1 s). 5. c → b UDP 5300."
   echo "6. c sends a SYN from the spoofed 10.244.7.9 to b:8080 (raw socket). 7. a sends one from 10.244.7.8. 8. a → $BR_IP"
-  echo "TCP 23 (1.5 s). 9. b pings $BR_IP twice. 10. b pings c twice. 11. b → c UDP 5302 (1 s). 12. the node pings c once."
+  echo "TCP 23 (1.5 s). 9. b pings $BR_IP once. 10. b pings c once. 11. b → c UDP 5302 (1 s). 12. the node pings c once."
+  echo "13. the uplink $UPLINK_IP (node eth0 $NODE_IP) → b TCP 8080, routed into br-pkp. 14. the uplink pings c once (routed)."
   echo
   echo "## What the kernel did (nft-ruleset.txt counters, nft-trace.txt: $traced traced packet lines)"
   echo
@@ -207,7 +214,7 @@ traced=$(grep -c ' packet: ' "$BUNDLE/nft-trace.txt" || true)
   echo "  $marked, and iptables' FORWARD \`-m mark --mark 0x2a\` counted $mark_fw: the bridge forward chain at -200 runs"
   echo "  before br_netfilter's IP FORWARD. c's spoofed SYN: br_pre's anti-spoofing counted $spoof_c. TCP 23 to the bridge:"
   echo "  br_in's drop counted $drop23. to_b: \`tcp dport 8080 return\` $ret, \`ip saddr c\` $to_b. ARP at prerouting: $arp."
-  echo "- The node's echo request to c: br_out's drop counted $out_drop. b's datagram to c:5302: br_post's drop counted $post_drop."
+  echo "- The node's and the uplink's (routed) echo requests to c: br_out's drop counted $out_drop. b's datagram to c:5302: br_post's drop counted $post_drop."
   echo "  iptables' mangle POSTROUTING \`-o br-pkp\` counted $ip_post (br_netfilter's IP POSTROUTING runs after the bridge's"
   echo "  postrouting chains, at the last priority)."
   echo "- ebtables-nft's counters after the traffic: ebtables-L-Lc.txt."

@@ -76,9 +76,9 @@ class BrfBridgeFilterReplayTest {
             }
         }
         // a's two SYNs to b:8081 (br_fwd), b's datagram to c:5301 (ebtables FORWARD), the two spoofed SYNs (br_pre,
-        // ebtables FORWARD), a's two SYNs to the bridge's TCP 23 (br_in), b's datagram to c:5302 (br_post), the node's
-        // echo request to c (br_out)
-        assertEquals(9, kernel.size(), kernel.toString());
+        // ebtables FORWARD), a's two SYNs to the bridge's TCP 23 (br_in), b's datagram to c:5302 (br_post), the echo
+        // requests to c the node sent and the one it routed from the uplink (br_out)
+        assertEquals(10, kernel.size(), kernel.toString());
         assertEquals(kernel.stream().sorted().toList(), replay.stream().sorted().toList());
     }
 

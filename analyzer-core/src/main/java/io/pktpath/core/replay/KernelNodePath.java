@@ -87,6 +87,8 @@ public final class KernelNodePath implements NodePath {
     private final ConntrackHints hints;
     private final ConntrackEventHints events;
     private final java.util.Set<String> bridges;
+    /** The bridge port each address was last received on, per bridge ({@code br0 10.0.0.3}), as {@link #learnPort} heard. */
+    private final java.util.Map<String, String> learnedPorts = new java.util.HashMap<>();
     private final OwedAnswers owedAnswers = new OwedAnswers();
     /** Where a packet seen leaving came from ({@link Arrivals}). */
     private final Arrivals arrivals;
@@ -432,10 +434,10 @@ public final class KernelNodePath implements NodePath {
     /**
      * The bridge table chains a packet the node sends (or routes) out of bridge {@code dev} meets in br_dev_xmit, after
      * IP POSTROUTING: the bridge's output hook, then its postrouting hook, with no input device and the port it leaves
-     * by ({@code physOut}, from the capture) as the output device; true when it passes (or no port is known: then noted,
-     * the chains not walked).
+     * by as the output device ({@code physOut}, from the capture's copy, else the port {@code nextHop} was last received
+     * on); true when it passes (or no port is known: then noted, the chains not walked).
      */
-    private boolean bridgeSends(RunState s, String dev) {
+    private boolean bridgeSends(RunState s, String dev, IpAddress nextHop) {
         if (natives == null || !bridges.contains(dev)) {
             return true;
         }
@@ -446,15 +448,27 @@ public final class KernelNodePath implements NodePath {
             return true;
         }
         Packet ip = s.packet;
-        if (ip.physOut().isEmpty()) {
+        String port = ip.physOut();
+        String learned = learnedPorts.get(dev + " " + nextHop);
+        if (port.isEmpty() && learned != null) {
+            port = learned;
+            s.notes.add("the bridge sends it out of port " + learned + " of " + dev + ", where " + nextHop + " was last"
+                    + " received");
+        }
+        if (port.isEmpty()) {
             s.notes.add("the port of " + dev + " it left by is not known (no copy on a port in the capture, its"
                     + " destination never received on one): the bridge's output and postrouting chains are not walked");
             return true;
         }
-        s.packet = ip.withInIface("").withOutIface(ip.physOut());
+        s.packet = ip.withInIface("").withOutIface(port);
         boolean passed = walkBridge(s, Hook.OUTPUT, output) && walkBridge(s, Hook.POSTROUTING, post);
         s.packet = s.packet.withInIface(ip.inIface()).withOutIface(ip.outIface());
         return passed;
+    }
+
+    @Override
+    public void learnPort(String bridge, IpAddress address, String port) {
+        learnedPorts.put(bridge + " " + address, port);
     }
 
     /** Walks {@code slots}, bridge chains at {@code hook}, in order; false when one ended the packet. */
@@ -883,7 +897,7 @@ public final class KernelNodePath implements NodePath {
                         + ": assumed to resolve (the kernel sends ARP/NDP)" : n.detail());
             }
         }
-        if (!noInputDevice && !bridgeSends(s, dev)) {
+        if (!noInputDevice && !bridgeSends(s, dev, rr.nextHop().orElse(s.packet.dst()))) {
             return;
         }
         Tuple after = s.packet.tuple();

@@ -671,6 +671,7 @@ public final class ReplayLoop {
         Tuple tuple = packet.tuple();
         String learned = learnedPorts.get(bridge + " " + packet.dst());
         learnedPorts.put(bridge + " " + packet.src(), port);
+        path.learnPort(bridge, packet.src(), port);
         if (floods(packet) && path.bridgeNetfilter(packet.family())) {
             PacketTrace flooded = flooded(cp, packet, bridge, notes);
             if (flooded != null) {

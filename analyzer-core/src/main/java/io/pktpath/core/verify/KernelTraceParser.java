@@ -79,8 +79,8 @@ public final class KernelTraceParser {
                 header = new KernelPacketHeader(header.fields(), flags, header.line());
             }
             Builder current = open.get(id);
-            if (current != null && !current.headers.isEmpty() && !sameIdentity(current.lastHeader(), header)
-                    && !reassembledAfter(current, parseFamily(tokens[1]), header)) {
+            if (current != null && !current.headers.isEmpty() && (!sameIdentity(current.lastHeader(), header)
+                    && !reassembledAfter(current, parseFamily(tokens[1]), header) || otherFrame(current, header))) {
                 if (!current.steps.isEmpty()) {
                     finished.add(current);
                 }
@@ -182,6 +182,23 @@ public final class KernelTraceParser {
     }
 
     /**
+     * Whether a bridge table's PACKET line shows another frame than the bridge lines of {@code current} (the kernel
+     * reused the trace id): its MAC addresses differ. The network header a bridge line shows has no ports, so two
+     * frames of one host with IP ID 0 (SYN-ACKs) look alike by identity.
+     */
+    private static boolean otherFrame(Builder current, KernelPacketHeader header) {
+        if (!header.bridgeFamily() || header.field("MACDST").isEmpty()) {
+            return false;
+        }
+        for (KernelPacketHeader h : current.headers) {
+            if (h.bridgeFamily() && h.field("MACDST").isPresent()) {
+                return !h.field("MACDST").equals(header.field("MACDST")) || !h.field("MACSRC").equals(header.field("MACSRC"));
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether a bridge table's PACKET line shows an IP frame: its MACPROTO (0800, 86dd) or, where xtables-monitor prints
      * the link-layer header raw (at the bridge's postrouting hook: {@code LL=0x0 ...}), its network header's version.
      */
@@ -269,7 +286,7 @@ public final class KernelTraceParser {
                 continue;
             }
             KernelPacketHeader last = b.headers.get(b.headers.size() - 1);
-            if (packetFamily(b.family, last) != packetFamily(later.family, h)) {
+            if (packetFamily(b.family, last) != packetFamily(later.family, h) || otherFrame(b, h)) {
                 continue;
             }
             if (sameIdentity(last, h)) {

@@ -229,6 +229,17 @@ final class PacketComparer {
         if (out.isEmpty() || !last.field("IN").isPresent()) {
             return Optional.empty();
         }
+        KernelStep end = kernel.steps().isEmpty() ? null : kernel.steps().get(kernel.steps().size() - 1);
+        if (end != null && end.drops() && end.table().startsWith("bridge ") && end.line() > last.line()) {
+            // a bridge chain at output or postrouting dropped it after IP POSTROUTING: the capture's frame on the bridge
+            // device (taken at its transmit, before the bridge's hooks) does not show it leaving
+            if (trace.disposition() != Disposition.FORWARDED) {
+                return Optional.empty();
+            }
+            return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), String.valueOf(end.line()),
+                    "egress", "dropped by " + end.table() + ":" + end.chain() + " after leaving on " + out.get(),
+                    "FORWARDED", List.of()));
+        }
         int id = kernel.family() == 10 ? -1 : last.intField("ID", -1);
         int len = FrameTies.ipLength(last, kernel.family());
         java.util.function.Predicate<PacketSummary> sameDestination = p -> same(last, "DST",
