@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rules check} lists a node's ebtables and arptables rules (text and JSON) as read, not replayed, from a file
- * in the bundle or one given with {@code --ebtables} / {@code --arptables}.
+ * in the bundle or one given with {@code --ebtables} / {@code --arptables}; an ebtables-nft chain replayed from the
+ * bundle's nft listing is said to be.
  */
 class RulesCheckLinkLayerTest {
     /** As {@code ebtables -t filter -L} prints it (an sosreport's file). */
@@ -72,6 +73,25 @@ class RulesCheckLinkLayerTest {
         assertEquals("DROP", forward.path("rules").get(0).path("target").asText());
         assertEquals(6, forward.path("rules").get(0).path("line").asInt());
         assertEquals(1, contents.path("arptables").path("rules").asInt());
+    }
+
+    @Test
+    void ebtablesNftChainsReplayedFromTheNftListingAreSaidToBe() throws IOException {
+        Path bundle = Path.of("../samples/bundles/brf-bridge-filter");
+        Cli.Result r = Cli.run("rules", "check", bundle.toString(), "--no-color");
+        assertEquals(0, r.exit(), r.err());
+        List<String> chains = r.out().lines().dropWhile(l -> !l.startsWith("ebtables: "))
+                .filter(l -> l.startsWith("  filter ")).toList();
+        assertEquals(List.of("  filter INPUT policy ACCEPT: 1 rule (ebtables-L-Lc.txt:3)",
+                "  filter FORWARD policy ACCEPT: 2 rules (ebtables-L-Lc.txt:6) - replayed from the nft listing as bridge"
+                        + " filter FORWARD",
+                "  filter OUTPUT policy ACCEPT: 0 rules (ebtables-L-Lc.txt:10)"), chains);
+        Cli.Result json = Cli.run("rules", "check", bundle.toString(), "--format", "json");
+        assertEquals(0, json.exit(), json.err());
+        JsonNode eb = new ObjectMapper().readTree(json.out()).path("contents").path("ebtables").path("chains");
+        assertEquals(List.of(false, true, false), List.of(eb.get(0).path("replayedFromNftListing").asBoolean(),
+                eb.get(1).path("replayedFromNftListing").asBoolean(), eb.get(2).path("replayedFromNftListing")
+                        .asBoolean()));
     }
 
     @Test

@@ -43,6 +43,18 @@ class OneInterfaceCaptureTest {
             // only, and the capture of the client's veth shows neither endpoint's veth
             Map.entry("conntrack-race-udp 3", List.of(11L, 12L, 14L, 308L, 310L, 313L, 316L, 321L, 324L, 433L,
                     435L)),
+            // brf-bridge-filter (eth0 2, br-pkp 3, a's port 4, b's 5, c's 6): a's two SYNs to b:8081, dropped by the
+            // bridge rule `iifname a oifname b tcp dport 8081 drop`: the port they would have left by (b's) is learned
+            // from b's frames received on b's port, which a's port alone lacks, so `oifname` does not match
+            Map.entry("brf-bridge-filter 4", List.of(13L, 14L)),
+            // the echo requests to c the node sent (br-pkp's frame 12) and routed from the uplink (eth0's 13, br-pkp's
+            // 23), dropped by the bridge's output rule `oifname c icmp type echo-request drop`: eth0 or br-pkp alone
+            // holds no frame c sent from its port, so the port they leave by is not known and the output chain not walked
+            Map.entry("brf-bridge-filter 2", List.of(13L)),
+            Map.entry("brf-bridge-filter 3", List.of(12L, 23L)),
+            // b's datagram to c:5302, dropped by the bridge's postrouting rule `oifname c udp dport 5302 drop`: b's port
+            // alone holds no frame from c, so c's port is not known and `oifname` does not match
+            Map.entry("brf-bridge-filter 5", List.of(28L)),
             // the next hop never answered ARP: the whole capture shows no copy leaving eth0, this one lacks eth0
             Map.entry("neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L)),
             // lost SNAT races to another pod's connections, whose packets are on that pod's veth
@@ -112,7 +124,10 @@ class OneInterfaceCaptureTest {
      * capture replays it; web's port alone shows it only leaving. The pods' neighbour solicitations the bridge flooded:
      * each port holds the copy of the other pod's solicitation leaving it, which the whole capture ties to the flood
      * replayed from the other port's frame (cni-hostport-dual: web's port frame 52, cli's frame 3; cni-hostport-nft6:
-     * web's 66, cli's 2 and 7); a port alone shows it only leaving.
+     * web's 66, cli's 2 and 7); a port alone shows it only leaving. brf-bridge-filter's ports (a 4, b 5, c 6): each
+     * frame the bridge forwarded from another port to this one, which the whole capture ties to its replay from the
+     * port it arrived on (as a bridged frame, through the bridge chains), and on b's port the uplink's packets the node
+     * routed to b (frames 32 to 40), tied to their replay from eth0; a port alone shows them only leaving.
      */
     private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
             "bridge-hairpin 3", List.of(15L, 16L, 17L),
@@ -121,7 +136,10 @@ class OneInterfaceCaptureTest {
             "cni-hostport-dual 4", List.of(52L),
             "cni-hostport-dual 5", List.of(3L),
             "cni-hostport-nft6 4", List.of(66L, 70L),
-            "cni-hostport-nft6 5", List.of(2L, 7L));
+            "cni-hostport-nft6 5", List.of(2L, 7L),
+            "brf-bridge-filter 4", List.of(4L, 7L, 8L, 10L, 12L, 18L),
+            "brf-bridge-filter 5", List.of(3L, 5L, 6L, 9L, 11L, 17L, 27L, 32L, 34L, 35L, 38L, 40L),
+            "brf-bridge-filter 6", List.of(4L, 9L, 13L));
 
     @TempDir
     static Path dir;

@@ -357,8 +357,14 @@ public final class Analyzer {
                     + "(IPVS_NOT_REPLAYED)");
         }
         for (LinkLayerRules r : bundle.linkLayer()) {
+            List<String> fromListing = r.tool() != LinkLayerTool.EBTABLES ? List.of() : r.chains().stream()
+                    .filter(c -> bundle.nftReplay().chains().stream().anyMatch(n -> n.bridge()
+                            && n.chain().qualifiedName().equals("bridge " + c.table() + " " + c.name())))
+                    .map(c -> c.table() + " " + c.name()).toList();
             assumptions.add("the node's " + r.tool().command() + " rules (" + r.ruleCount() + " rule"
-                    + (r.ruleCount() == 1 ? "" : "s") + ") are listed, not replayed: "
+                    + (r.ruleCount() == 1 ? "" : "s") + ") are listed, " + (fromListing.isEmpty() ? "" : "their chains "
+                    + String.join(", ", fromListing) + " replayed from the nft listing as bridge-family chains, the"
+                    + " others ") + "not replayed: "
                     + (r.tool() == LinkLayerTool.EBTABLES ? "frames on bridges are shown as the IP hooks handle them"
                     : "ARP packets are not replayed") + " (" + r.tool().command().toUpperCase(java.util.Locale.ROOT)
                     + "_NOT_REPLAYED when a rule can drop or change one)");

@@ -184,11 +184,24 @@ public final class FindingCollector implements TraceSink {
         out.addAll(NodeFindings.legacy(bundle, legacy));
         bundle.nftRuleset().ifPresent(r -> out.addAll(NativeChainFindings.of(nativeChains, r.file())));
         out.addAll(IpvsFindings.of(ipvs));
-        out.addAll(LinkLayerFindings.of(linkLayer, bundle.linkLayer(LinkLayerTool.EBTABLES),
+        out.addAll(LinkLayerFindings.of(linkLayer, bundle.linkLayer(LinkLayerTool.EBTABLES)
+                        .map(rules -> notReplayed(rules, bundle.nftReplay())),
                 bundle.linkLayer(LinkLayerTool.ARPTABLES)));
         out.addAll(coverage.findings(bundle));
         out.addAll(undecided.findings());
         out.addAll(events.findings(bundle, flows, races));
         return FindingOrder.sort(out);
+    }
+
+    /**
+     * The ebtables chains the replay leaves out: ebtables-nft's chains whose nft listing form ({@code bridge filter
+     * FORWARD}) is replayed as a bridge table's chain are taken out.
+     */
+    private static io.pktpath.parser.linklayer.LinkLayerRules notReplayed(io.pktpath.parser.linklayer.LinkLayerRules rules,
+                                                                          io.pktpath.parser.nft.NftNativeReplay replay) {
+        return new io.pktpath.parser.linklayer.LinkLayerRules(rules.tool(), rules.chains().stream()
+                .filter(c -> replay.chains().stream().noneMatch(r -> r.bridge()
+                        && r.chain().qualifiedName().equals("bridge " + c.table() + " " + c.name())))
+                .toList());
     }
 }

@@ -88,6 +88,8 @@ public final class KernelNodePath implements NodePath {
     private final ConntrackHints hints;
     private final ConntrackEventHints events;
     private final java.util.Set<String> bridges;
+    /** The bridge port each address was last received on, per bridge ({@code br0 10.0.0.3}), as {@link #learnPort} heard. */
+    private final java.util.Map<String, String> learnedPorts = new java.util.HashMap<>();
     private final OwedAnswers owedAnswers = new OwedAnswers();
     /** Where a packet seen leaving came from ({@link Arrivals}). */
     private final Arrivals arrivals;
@@ -150,7 +152,8 @@ public final class KernelNodePath implements NodePath {
         CompiledRuleset rules = rules(family);
         CompiledRuleset legacy = legacy(family);
         return conntrackOn && steady.enabled(family) && (rules == null || !rules.hasChain(Hook.PREROUTING, "raw"))
-                && (natives == null || natives.at(family, Hook.INGRESS).length == 0)
+                && (natives == null || natives.at(family, Hook.INGRESS).length == 0
+                        && natives.bridgeAt(family, Hook.PREROUTING).length == 0)
                 && (legacy == null || !legacy.hasChain(Hook.PREROUTING, "raw"))
                 && (natives == null || !natives.beforeConntrack(family, Hook.PREROUTING));
     }
@@ -340,7 +343,7 @@ public final class KernelNodePath implements NodePath {
 
     private PathRun received(RunState s) {
         seedOnce(s.packet.timeNanos());
-        if (!ingress(s)) {
+        if (!ingress(s) || !bridgeChains(s, Hook.PREROUTING)) {
             return finish(s);
         }
         hook(s, Hook.PREROUTING, PRE_TABLES);
@@ -359,7 +362,8 @@ public final class KernelNodePath implements NodePath {
                     && walk(s, Hook.PREROUTING, "mangle")
                     && natives(s, Hook.PREROUTING, NativeChains.MANGLE, NativeChains.DSTNAT)
                     && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())
-                    && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST)) {
+                    && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST)
+                    && bridgeChains(s, Hook.INPUT)) {
                 route(s);
             }
             if (key != null) {
@@ -405,6 +409,82 @@ public final class KernelNodePath implements NodePath {
             s.packet = s.packet.mark() == whole.mark() ? whole : whole.withMark(s.packet.mark());
         }
         return passed;
+    }
+
+    /**
+     * The bridge table chains at the bridge's own hook {@code hook} (prerouting, forward, input) for a frame received on
+     * a bridge port, in priority order, before br_netfilter's IP hook there (after IP PREROUTING for input): the
+     * frame's input and output interfaces are its ports there (nft's bridge family {@code iifname}/{@code oifname}),
+     * a mark they set stays for the IP hooks; a drop ends the frame (false then). Recorded in
+     * {@code samples/bundles/brf-bridge-filter}.
+     */
+    private boolean bridgeChains(RunState s, Hook hook) {
+        if (natives == null || s.packet.physIn().isEmpty()) {
+            return true;
+        }
+        NativeChains.Slot[] slots = natives.bridgeAt(s.packet.family(), hook);
+        if (slots.length == 0) {
+            return true;
+        }
+        Packet ip = s.packet;
+        // the bridge's postrouting hook has no input device (br_forward_finish), its other hooks the ingress port
+        s.packet = ip.withInIface(hook == Hook.POSTROUTING ? "" : ip.physIn()).withOutIface(ip.physOut());
+        boolean passed = walkBridge(s, hook, slots);
+        s.packet = s.packet.withInIface(ip.inIface()).withOutIface(ip.outIface());
+        return passed;
+    }
+
+    /**
+     * The bridge table chains a packet the node sends (or routes) out of bridge {@code dev} meets in br_dev_xmit, after
+     * IP POSTROUTING: the bridge's output hook, then its postrouting hook, with no input device and the port it leaves
+     * by as the output device ({@code physOut}, from the capture's copy, else the port {@code nextHop} was last received
+     * on); true when it passes (or no port is known: then noted, the chains not walked).
+     */
+    private boolean bridgeSends(RunState s, String dev, IpAddress nextHop) {
+        if (natives == null || !bridges.contains(dev)) {
+            return true;
+        }
+        IpFamily family = s.packet.family();
+        NativeChains.Slot[] output = natives.bridgeAt(family, Hook.OUTPUT);
+        NativeChains.Slot[] post = natives.bridgeAt(family, Hook.POSTROUTING);
+        if (output.length == 0 && post.length == 0) {
+            return true;
+        }
+        Packet ip = s.packet;
+        String port = ip.physOut();
+        String learned = learnedPorts.get(dev + " " + nextHop);
+        if (port.isEmpty() && learned != null) {
+            port = learned;
+            s.notes.add("the bridge sends it out of port " + learned + " of " + dev + ", where " + nextHop + " was last"
+                    + " received");
+        }
+        if (port.isEmpty()) {
+            s.notes.add("the port of " + dev + " it left by is not known (no copy on a port in the capture, its"
+                    + " destination never received on one): the bridge's output and postrouting chains are not walked");
+            return true;
+        }
+        s.packet = ip.withInIface("").withOutIface(port);
+        boolean passed = walkBridge(s, Hook.OUTPUT, output) && walkBridge(s, Hook.POSTROUTING, post);
+        s.packet = s.packet.withInIface(ip.inIface()).withOutIface(ip.outIface());
+        return passed;
+    }
+
+    @Override
+    public void learnPort(String bridge, IpAddress address, String port) {
+        learnedPorts.put(bridge + " " + address, port);
+    }
+
+    /** Walks {@code slots}, bridge chains at {@code hook}, in order; false when one ended the packet. */
+    private boolean walkBridge(RunState s, Hook hook, NativeChains.Slot[] slots) {
+        for (NativeChains.Slot slot : slots) {
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            TableResult r = natives.rules(s.packet.family()).walkChain(hook, slot.table(), slot.chain(), s.packet, s.ct,
+                    ctx);
+            if (r.chainPresent() && !applied(s, hook, r) || s.ended()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -824,6 +904,9 @@ public final class KernelNodePath implements NodePath {
                         + ": assumed to resolve (the kernel sends ARP/NDP)" : n.detail());
             }
         }
+        if (!noInputDevice && !bridgeSends(s, dev, rr.nextHop().orElse(s.packet.dst()))) {
+            return;
+        }
         Tuple after = s.packet.tuple();
         s.egress = Optional.of(new Egress(dev, after));
         IpAddress via = rr.nextHop().isPresent() && !rr.nextHop().get().equals(s.packet.dst()) ? rr.nextHop().get() : null;
@@ -840,6 +923,9 @@ public final class KernelNodePath implements NodePath {
         s.notes.add("bridged on " + packet.inIface() + " from port " + packet.physIn()
                 + (packet.physOut().isEmpty() ? "" : " to port " + packet.physOut())
                 + ": br_netfilter runs PREROUTING, FORWARD and POSTROUTING with the bridge as both interfaces");
+        if (!bridgeChains(s, Hook.PREROUTING)) {
+            return finish(s);
+        }
         hook(s, Hook.PREROUTING, PRE_TABLES);
         if (beforeConntrack(s, Hook.PREROUTING)) {
             track(s, Hook.PREROUTING);
@@ -851,8 +937,10 @@ public final class KernelNodePath implements NodePath {
                 s.packet = s.packet.withOutIface(packet.inIface());
                 s.route = Optional.of(new io.pktpath.core.trace.RouteDecision(-1, "", "", "bridged", packet.inIface(), "",
                         "", "bridge forwarding decision on " + packet.inIface() + " (no route lookup)"));
-                hook(s, Hook.FORWARD, FORWARD_TABLES);
-                if (forwardTables(s)) {
+                if (bridgeChains(s, Hook.FORWARD)) {
+                    hook(s, Hook.FORWARD, FORWARD_TABLES);
+                }
+                if (!s.ended() && forwardTables(s) && bridgeChains(s, Hook.POSTROUTING)) {
                     hook(s, Hook.POSTROUTING, POST_TABLES);
                     // br_nf_post_routing calls POSTROUTING with no input device (a routed packet's is the one it came in on)
                     s.packet = s.packet.withInIface("");
@@ -894,7 +982,7 @@ public final class KernelNodePath implements NodePath {
                     + " with the bridge as both interfaces" + (local ? ", then the route lookup and INPUT for the"
                     + " bridge's own copy with no second PREROUTING" : "") + check);
         }
-        if (!ingress(s)) {
+        if (!ingress(s) || !bridgeChains(s, Hook.PREROUTING)) {
             return finish(s);
         }
         hook(s, Hook.PREROUTING, PRE_TABLES);
@@ -918,8 +1006,10 @@ public final class KernelNodePath implements NodePath {
                             + (copy.port().equals(packet.physIn()) ? " (the port it came in on: hairpin mode on)" : "")
                             + (copy.frame() > 0 ? ", frame " + copy.frame() : ", not in the capture"))));
             s.packet = received.withOutIface(bridge).withBridgePorts(packet.physIn(), copy.port(), true);
-            hook(s, Hook.FORWARD, FORWARD_TABLES);
-            if (forwardTables(s)) {
+            if (bridgeChains(s, Hook.FORWARD)) {
+                hook(s, Hook.FORWARD, FORWARD_TABLES);
+            }
+            if (!s.ended() && forwardTables(s) && bridgeChains(s, Hook.POSTROUTING)) {
                 hook(s, Hook.POSTROUTING, POST_TABLES);
                 // br_nf_post_routing calls POSTROUTING with no input device
                 s.packet = s.packet.withInIface("");
@@ -942,7 +1032,9 @@ public final class KernelNodePath implements NodePath {
         }
         s.packet = received.withBridgePorts(packet.physIn(), "", false);
         if (local) {
-            route(s);
+            if (bridgeChains(s, Hook.INPUT)) {
+                route(s);
+            }
         } else if (forwarded > 0) {
             s.route = Optional.of(new RouteDecision(-1, "", "", "bridged", bridge, "", "",
                     "bridge forwarding decision on " + bridge + " (flood, no route lookup)"));

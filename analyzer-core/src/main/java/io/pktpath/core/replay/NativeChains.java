@@ -48,6 +48,8 @@ final class NativeChains {
     private final Slot[][] slots6 = new Slot[Hook.values().length][];
     private final Slot[][] nat4 = new Slot[Hook.values().length][];
     private final Slot[][] nat6 = new Slot[Hook.values().length][];
+    private final Slot[][] bridge4 = new Slot[Hook.values().length][];
+    private final Slot[][] bridge6 = new Slot[Hook.values().length][];
     private final boolean needsConntrack;
 
     private NativeChains(NftNativeReplay replay) {
@@ -55,10 +57,12 @@ final class NativeChains {
         this.v6 = CompiledRuleset.compile(replay.ruleset(IpFamily.V6));
         this.needsConntrack = ConntrackPolicy.isEnabled(replay.ruleset(IpFamily.V4), replay.ruleset(IpFamily.V6));
         for (Hook hook : Hook.values()) {
-            slots4[hook.ordinal()] = slots(replay, hook, IpFamily.V4, false);
-            slots6[hook.ordinal()] = slots(replay, hook, IpFamily.V6, false);
-            nat4[hook.ordinal()] = slots(replay, hook, IpFamily.V4, true);
-            nat6[hook.ordinal()] = slots(replay, hook, IpFamily.V6, true);
+            slots4[hook.ordinal()] = slots(replay, hook, IpFamily.V4, false, false);
+            slots6[hook.ordinal()] = slots(replay, hook, IpFamily.V6, false, false);
+            nat4[hook.ordinal()] = slots(replay, hook, IpFamily.V4, true, false);
+            nat6[hook.ordinal()] = slots(replay, hook, IpFamily.V6, true, false);
+            bridge4[hook.ordinal()] = slots(replay, hook, IpFamily.V4, false, true);
+            bridge6[hook.ordinal()] = slots(replay, hook, IpFamily.V6, false, true);
         }
     }
 
@@ -67,10 +71,10 @@ final class NativeChains {
         return replay.isEmpty() ? Optional.empty() : Optional.of(new NativeChains(replay));
     }
 
-    private static Slot[] slots(NftNativeReplay replay, Hook hook, IpFamily family, boolean nat) {
+    private static Slot[] slots(NftNativeReplay replay, Hook hook, IpFamily family, boolean nat, boolean bridge) {
         List<Slot> out = new ArrayList<>();
         for (NftNativeReplay.ReplayedChain c : replay.chains()) {
-            if (c.nat() == nat && c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
+            if (c.nat() == nat && c.bridge() == bridge && c.families().contains(family) && c.hook().toUpperCase(Locale.ROOT).equals(hook.name())) {
                 out.add(0, new Slot(c.table(), c.name(), c.priority(), c.devices()));
             }
         }
@@ -82,6 +86,16 @@ final class NativeChains {
     /** The filter chains at a hook, in priority order. */
     Slot[] at(IpFamily family, Hook hook) {
         return (family == IpFamily.V4 ? slots4 : slots6)[hook.ordinal()];
+    }
+
+    /**
+     * The bridge table chains at a bridge hook (PREROUTING, FORWARD, INPUT, OUTPUT, POSTROUTING stand for the bridge's
+     * own hooks), in priority order: at prerouting, forward and postrouting all of them run before br_netfilter's IP
+     * hook there (prerouting below 0, forward below -1, postrouting before the last priority), input after IP
+     * PREROUTING, output after IP POSTROUTING, for the IP frames of {@code family} that cross the bridge.
+     */
+    Slot[] bridgeAt(IpFamily family, Hook hook) {
+        return (family == IpFamily.V4 ? bridge4 : bridge6)[hook.ordinal()];
     }
 
     /**

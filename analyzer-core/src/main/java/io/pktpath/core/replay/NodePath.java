@@ -21,6 +21,14 @@ public interface NodePath {
      * Whether a received {@code packet} (its input device and family) walks native ingress chains: a fragment nf_defrag
      * will hold then walks them alone first ({@link #fragmentIngress}).
      */
+    /**
+     * That a frame from {@code address} was received on {@code port} of {@code bridge}: the bridge's forwarding database
+     * sends frames to that address out of that port (a packet routed or sent out of the bridge whose copy on a port the
+     * capture lacks takes it); nothing by default.
+     */
+    default void learnPort(String bridge, io.pktpath.parser.net.IpAddress address, String port) {
+    }
+
     default boolean walksIngress(Packet packet) {
         return false;
     }

@@ -44,6 +44,12 @@ public final class ReplayLoop {
     private long latestUpToCurrent = Long.MIN_VALUE;
     private final FrameClaims claimedBy;
     private final Map<Long, String> bridgedFrom = new HashMap<>();
+    /**
+     * The bridge port each source address was last received on, per bridge ({@code br0 10.0.0.3} to its port): the
+     * port a frame to that address leaves by when the capture shows no copy of it leaving (a bridge chain dropped it),
+     * as the bridge's forwarding database learns the port of a source MAC from the frames it receives.
+     */
+    private final Map<String, String> learnedPorts = new HashMap<>();
     /** The frames ahead claimed as the copies a bridge flooded to its ports (their FORWARD passes are the flood's). */
     private final Set<Long> floodCopies = new HashSet<>();
     /** The sentences of frames claimed as a packet's copy that the default one (leaving on IFACE) would misstate. */
@@ -247,7 +253,7 @@ public final class ReplayLoop {
                     + packet.src() + ", which is not a node address: " + PartialCapture.LEFT_UNSEEN);
         }
         String port = bridgedFrom.isEmpty() ? null : bridgedFrom.remove(cp.frame());
-        Packet arrived = role == FrameRole.LOCAL_OUT ? asLocal(packet)
+        Packet arrived = role == FrameRole.LOCAL_OUT ? sentPort(cp, asLocal(packet), notes)
                 : port == null ? asIngress(packet) : asIngress(packet).withBridgePorts(port, "", false);
         Packet input = tunnelMark == 0 ? arrived : arrived.withMark(tunnelMark);
         long request = role == FrameRole.INGRESS && port == null ? leftUnseen.answeredBy(packet) : 0;
@@ -631,6 +637,35 @@ public final class ReplayLoop {
     }
 
     /**
+     * A packet the node sends on a bridge ({@code cp} on the bridge device), with the port it leaves by as its output
+     * port ({@code physOut}), which the bridge's output and postrouting chains name: the port of its copy in the capture,
+     * else (a bridge chain dropped it) the port its destination was last received on; unchanged elsewhere or when
+     * neither is known.
+     */
+    private Packet sentPort(CapturedPacket cp, Packet sent, List<String> notes) {
+        String bridge = cp.summary().iface();
+        if (!path.isBridge(bridge)) {
+            return sent;
+        }
+        fill(cp.summary().timeNanos() + options.lookaheadNanos());
+        List<Long> copies = portCopiesOf(cp, sent);
+        if (copies.size() == 1) {
+            for (CapturedPacket later : ahead) {
+                if (later.frame() == copies.get(0)) {
+                    return sent.withBridgePorts("", later.summary().iface(), false);
+                }
+            }
+        }
+        String learned = learnedPorts.get(bridge + " " + sent.dst());
+        if (copies.isEmpty() && learned != null) {
+            notes.add("the capture shows no copy leaving a port of " + bridge + "; " + sent.dst() + " was last received"
+                    + " on port " + learned + ", where the bridge's forwarding database sends it");
+            return sent.withBridgePorts("", learned, false);
+        }
+        return sent;
+    }
+
+    /**
      * A frame received on a bridge port: if the bridge hands the same packet to IP (it appears again on the bridge), the
      * port copy is only evidence and the bridge copy is replayed with the port as {@code physdev}; otherwise the frame
      * was bridged to another port and goes through iptables only with br_netfilter on.
@@ -639,6 +674,9 @@ public final class ReplayLoop {
         String port = cp.summary().iface();
         fill(cp.summary().timeNanos() + options.lookaheadNanos());
         Tuple tuple = packet.tuple();
+        String learned = learnedPorts.get(bridge + " " + packet.dst());
+        learnedPorts.put(bridge + " " + packet.src(), port);
+        path.learnPort(bridge, packet.src(), port);
         if (floods(packet) && path.bridgeNetfilter(packet.family())) {
             PacketTrace flooded = flooded(cp, packet, bridge, notes);
             if (flooded != null) {
@@ -697,6 +735,11 @@ public final class ReplayLoop {
                     + (outPort.isEmpty() ? "" : " to port " + outPort) + "; bridge-nf-call-"
                     + (packet.family() == IpFamily.V4 ? "iptables" : "ip6tables")
                     + " is 0, so netfilter never sees bridged frames");
+        }
+        if (outPort.isEmpty() && learned != null && !learned.equals(port)) {
+            outPort = learned;
+            notes.add("the capture shows no copy leaving a port of " + bridge + "; " + packet.dst() + " was last received"
+                    + " on port " + learned + ", where the bridge's forwarding database sends it");
         }
         Packet input = asIngress(packet).withInIface(bridge).withBridgePorts(port, outPort, true);
         return replay(cp, FrameRole.INGRESS, notes, branches(notes, oracle -> path.bridged(input, oracle,

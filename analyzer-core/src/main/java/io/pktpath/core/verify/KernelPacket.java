@@ -14,8 +14,16 @@ public record KernelPacket(String traceId, int family, List<KernelPacketHeader> 
         steps = List.copyOf(steps);
     }
 
-    /** The header as the packet entered the node (the first PACKET line). */
+    /**
+     * The header as the packet entered the node's IP hooks (the first PACKET line; for a frame a bridge table traced
+     * first, the first line of an IP family's table, where IN= names the bridge, when there is one).
+     */
     public KernelPacketHeader first() {
+        for (KernelPacketHeader h : headers) {
+            if (!h.bridgeFamily()) {
+                return h;
+            }
+        }
         return headers.get(0);
     }
 

@@ -14,6 +14,14 @@ public record KernelPacketHeader(Map<String, String> fields, Set<String> flags, 
         flags = Set.copyOf(flags);
     }
 
+    /** The flag the parser gives a bridge table's PACKET line (family 7), which names bridge ports as IN= and OUT=. */
+    static final String BRIDGE_FAMILY = "(bridge)";
+
+    /** Whether the line is a bridge table's (family 7): its IN= and OUT= are bridge ports, its header NH= hex. */
+    public boolean bridgeFamily() {
+        return flags.contains(BRIDGE_FAMILY);
+    }
+
     public Optional<String> field(String key) {
         return Optional.ofNullable(fields.get(key));
     }

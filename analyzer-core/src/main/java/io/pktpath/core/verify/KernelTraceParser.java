@@ -22,6 +22,10 @@ public final class KernelTraceParser {
     private static final String RETURN_CODE = "0xfffffffb";
     /** The family number of a netdev table's lines. */
     private static final String NETDEV = "5";
+    /** The family number of a bridge table's lines (their PACKET: line shows the network header as NH= hex too). */
+    private static final String BRIDGE = "7";
+    /** The trace ids whose current packet is a bridge table's non-IP frame (ARP), which is not replayed. */
+    private final Set<String> nonIp = new java.util.HashSet<>();
     /** How many earlier packets are searched for the one a mid-path trace id continues. */
     private static final int CONTINUATION_WINDOW = 64;
 
@@ -60,12 +64,23 @@ public final class KernelTraceParser {
         String id = tokens[2];
         if (tokens[0].equals("PACKET:")) {
             KernelPacketHeader header = header(tokens, lineNo);
-            if (tokens[1].equals(NETDEV)) {
+            if (tokens[1].equals(BRIDGE) && !carriesIp(header)) {
+                // a bridge chain's ARP (or other non-IP) frame: not replayed, its lines are left out
+                nonIp.add(id);
+                return;
+            }
+            nonIp.remove(id);
+            if (tokens[1].equals(NETDEV) || tokens[1].equals(BRIDGE)) {
                 header = withNetworkHeader(header);
             }
+            if (tokens[1].equals(BRIDGE)) {
+                Set<String> flags = new LinkedHashSet<>(header.flags());
+                flags.add(KernelPacketHeader.BRIDGE_FAMILY);
+                header = new KernelPacketHeader(header.fields(), flags, header.line());
+            }
             Builder current = open.get(id);
-            if (current != null && !current.headers.isEmpty() && !sameIdentity(current.lastHeader(), header)
-                    && !reassembledAfter(current, parseFamily(tokens[1]), header)) {
+            if (current != null && !current.headers.isEmpty() && (!sameIdentity(current.lastHeader(), header)
+                    && !reassembledAfter(current, parseFamily(tokens[1]), header) || otherFrame(current, header))) {
                 if (!current.steps.isEmpty()) {
                     finished.add(current);
                 }
@@ -79,6 +94,9 @@ public final class KernelTraceParser {
             diagnostics.warning("TRC002", "TRACE line without table:chain:type:verdict; skipped",
                     "TRACE: FAMILY ID table:chain:rule:HANDLE:VERDICT RULE or table:chain:policy:VERDICT",
                     SourceSpan.line(file, lineNo).atColumn(1), raw);
+            return;
+        }
+        if (nonIp.contains(id)) {
             return;
         }
         KernelStep step = step(tokens[1], tokens[3], stripped, raw, lineNo);
@@ -163,6 +181,36 @@ public final class KernelTraceParser {
         return new KernelPacketHeader(fields, h.flags(), h.line());
     }
 
+    /**
+     * Whether a bridge table's PACKET line shows another frame than the bridge lines of {@code current} (the kernel
+     * reused the trace id): its MAC addresses differ. The network header a bridge line shows has no ports, so two
+     * frames of one host with IP ID 0 (SYN-ACKs) look alike by identity.
+     */
+    private static boolean otherFrame(Builder current, KernelPacketHeader header) {
+        if (!header.bridgeFamily() || header.field("MACDST").isEmpty()) {
+            return false;
+        }
+        for (KernelPacketHeader h : current.headers) {
+            if (h.bridgeFamily() && h.field("MACDST").isPresent()) {
+                return !h.field("MACDST").equals(header.field("MACDST")) || !h.field("MACSRC").equals(header.field("MACSRC"));
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a bridge table's PACKET line shows an IP frame: its MACPROTO (0800, 86dd) or, where xtables-monitor prints
+     * the link-layer header raw (at the bridge's postrouting hook: {@code LL=0x0 ...}), its network header's version.
+     */
+    private static boolean carriesIp(KernelPacketHeader h) {
+        Optional<String> proto = h.field("MACPROTO");
+        if (proto.isPresent()) {
+            return proto.get().equals("0800") || proto.get().equals("86dd");
+        }
+        String nh = h.field("NH").orElse("");
+        return nh.startsWith("4") || nh.startsWith("6");
+    }
+
     /** xtables-monitor's hex of signed bytes: two digits each, a byte from 0x80 up as {@code ffffff} and two digits. */
     private static byte[] signedHex(String hex) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -238,7 +286,7 @@ public final class KernelTraceParser {
                 continue;
             }
             KernelPacketHeader last = b.headers.get(b.headers.size() - 1);
-            if (packetFamily(b.family, last) != packetFamily(later.family, h)) {
+            if (packetFamily(b.family, last) != packetFamily(later.family, h) || otherFrame(b, h)) {
                 continue;
             }
             if (sameIdentity(last, h)) {
@@ -315,7 +363,7 @@ public final class KernelTraceParser {
      * new id once the bridge hands it to IP, in an inet table's FORWARD chain (family 1, NFPROTO=2): one IPv4 packet.
      */
     static int packetFamily(int family, KernelPacketHeader h) {
-        if (family == 5) {
+        if (family == 5 || family == 7) {
             // a netdev line: the family of the IP header its NH= shows
             return h.field("SRC").map(s -> s.contains(":") ? 10 : 2).orElse(family);
         }

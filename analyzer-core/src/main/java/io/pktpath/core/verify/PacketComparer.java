@@ -162,7 +162,8 @@ final class PacketComparer {
         Optional<Tuple> after = after(trace);
         String kDst = last.field("DST").orElse("") + last.field("DPORT").map(p -> ":" + p).orElse("");
         // a locally generated packet's PACKET lines keep the OUT device of the route before nat OUTPUT's reroute
-        String kOut = kernel.locallyGenerated() ? "" : last.field("OUT").orElse("");
+        // (a bridge table's PACKET line names the bridge ports, pktpath's route the bridge: no device to compare)
+        String kOut = kernel.locallyGenerated() || last.bridgeFamily() ? "" : last.field("OUT").orElse("");
         // a netdev ingress chain's PACKET line (the packet dropped there) shows no transport header (NH= only), nor
         // does a fragment's at an ingress chain (no ports)
         boolean ports = last.field("NH").isEmpty() && last.field("DPORT").isPresent();
@@ -227,6 +228,17 @@ final class PacketComparer {
         Optional<String> out = last.field("OUT");
         if (out.isEmpty() || !last.field("IN").isPresent()) {
             return Optional.empty();
+        }
+        KernelStep end = kernel.steps().isEmpty() ? null : kernel.steps().get(kernel.steps().size() - 1);
+        if (end != null && end.drops() && end.table().startsWith("bridge ") && end.line() > last.line()) {
+            // a bridge chain at output or postrouting dropped it after IP POSTROUTING: the capture's frame on the bridge
+            // device (taken at its transmit, before the bridge's hooks) does not show it leaving
+            if (trace.disposition() != Disposition.FORWARDED) {
+                return Optional.empty();
+            }
+            return Optional.of(new Difference(trace.packet().frame(), kernel.traceId(), String.valueOf(end.line()),
+                    "egress", "dropped by " + end.table() + ":" + end.chain() + " after leaving on " + out.get(),
+                    "FORWARDED", List.of()));
         }
         int id = kernel.family() == 10 ? -1 : last.intField("ID", -1);
         int len = FrameTies.ipLength(last, kernel.family());

@@ -38,7 +38,7 @@ final class Contents {
             o.set("ipvs", ipvs(b.ipvs()));
         }
         for (LinkLayerRules r : b.linkLayer()) {
-            o.set(r.tool().command(), linkLayer(r));
+            o.set(r.tool().command(), linkLayer(r, b.nftReplay()));
         }
         ArrayNode ifs = o.putArray("interfaces");
         for (NetInterface i : b.interfaces()) {
@@ -62,8 +62,11 @@ final class Contents {
         return o;
     }
 
-    /** An ebtables or arptables ruleset: never replayed; each chain with its policy and rules. */
-    private static ObjectNode linkLayer(LinkLayerRules r) {
+    /**
+     * An ebtables or arptables ruleset: not replayed from these files; each chain with its policy and rules, and for an
+     * ebtables-nft chain the nft listing holds, whether it is replayed from there ({@code replayedFromNftListing}).
+     */
+    private static ObjectNode linkLayer(LinkLayerRules r, io.pktpath.parser.nft.NftNativeReplay replay) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("replayed", false);
         o.put("rules", r.ruleCount());
@@ -76,6 +79,9 @@ final class Contents {
             n.put("policy", c.policy());
             n.put("file", c.file());
             n.put("line", c.line());
+            n.put("replayedFromNftListing", r.tool() == io.pktpath.parser.linklayer.LinkLayerTool.EBTABLES
+                    && replay.chains().stream().anyMatch(x -> x.bridge()
+                    && x.chain().qualifiedName().equals("bridge " + c.table() + " " + c.name())));
             ArrayNode rules = n.putArray("rules");
             c.rules().forEach(x -> rules.addObject().put("line", x.line()).put("text", x.text()).put("target", x.target()));
         }

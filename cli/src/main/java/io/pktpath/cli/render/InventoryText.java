@@ -39,7 +39,7 @@ public final class InventoryText {
         NftInventoryText.render(b.nftRuleset(), b.nftReplay(), java.util.Arrays.stream(io.pktpath.parser.net.IpFamily.values())
                 .filter(f -> !b.listings(f).isEmpty()).collect(Collectors.toSet()), out);
         IpvsInventoryText.render(b.ipvs(), out);
-        LinkLayerInventoryText.render(b.linkLayer(), out);
+        LinkLayerInventoryText.render(b.linkLayer(), b.nftReplay(), out);
         out.println("interfaces: " + b.interfaces().size());
         for (NetInterface i : b.interfaces()) {
             out.println("  " + i.index() + ": " + i.name() + " " + i.operState()

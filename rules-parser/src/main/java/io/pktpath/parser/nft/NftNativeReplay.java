@@ -47,6 +47,10 @@ public final class NftNativeReplay {
     /** Why an ingress chain whose device the listing does not name is not replayed (nft 1.0.6's JSON omits it). */
     private static final String NO_DEVICE = "hook ingress without a device is not replayed: the listing does not say"
             + " which device's packets the chain sees (nft -j of nft 1.0.6 omits it; nft list ruleset prints it)";
+    /** br_netfilter's priority at the bridge prerouting hook, where it runs IP PREROUTING (NF_BR_PRI_BRNF). */
+    private static final int BRIDGE_NF_PREROUTING = 0;
+    /** br_netfilter's priority at the bridge forward hook, where it runs IP FORWARD (NF_BR_PRI_BRNF - 1). */
+    private static final int BRIDGE_NF_FORWARD = -1;
     /** The hook of the chains that see a packet as it arrives on a device, before prerouting. */
     private static final String INGRESS = "ingress";
 
@@ -74,6 +78,15 @@ public final class NftNativeReplay {
         /** True for a chain on hook ingress (netdev or inet), bound to {@link #devices()}. */
         public boolean ingress() {
             return hook.equals(INGRESS);
+        }
+
+        /**
+         * True for a chain of a bridge table: it sees the IP frames that cross the bridge at the bridge's own hooks
+         * (prerouting before br_netfilter's IP PREROUTING, forward before IP FORWARD, input after IP PREROUTING), its
+         * {@code iifname}/{@code oifname} naming bridge ports.
+         */
+        public boolean bridge() {
+            return chain.table().family() == NftFamily.BRIDGE;
         }
 
         /** The devices an ingress chain is bound to ({@code device "eth0"}, {@code devices = { eth0, lo }}); else none. */
@@ -215,6 +228,7 @@ public final class NftNativeReplay {
             case IP6 -> Set.of(IpFamily.V6);
             case INET -> new LinkedHashSet<>(List.of(IpFamily.V4, IpFamily.V6));
             case NETDEV -> hook.equals(INGRESS) ? new LinkedHashSet<>(List.of(IpFamily.V4, IpFamily.V6)) : Set.of();
+            case BRIDGE -> new LinkedHashSet<>(List.of(IpFamily.V4, IpFamily.V6));
             default -> Set.of();
         };
     }
@@ -225,7 +239,10 @@ public final class NftNativeReplay {
         if (families.isEmpty()) {
             return Optional.of("family " + hooked.table().family().keyword() + (hooked.table().family()
                     == NftFamily.NETDEV ? " at hook " + base.hook() : "") + " is not replayed (ip, ip6, inet are;"
-                    + " netdev at hook ingress)");
+                    + " netdev at hook ingress; bridge at prerouting, forward, input)");
+        }
+        if (hooked.table().family() == NftFamily.BRIDGE) {
+            return bridgeEligibility(base);
         }
         if (!base.type().equals("filter") && !base.type().equals("nat")) {
             return Optional.of("type " + base.type() + " is not replayed (types filter and nat are)");
@@ -266,6 +283,39 @@ public final class NftNativeReplay {
         return Optional.empty();
     }
 
+    /**
+     * Why a bridge table's base chain cannot be replayed whatever its rules, if so: type filter at prerouting below
+     * br_netfilter's IP PREROUTING (priority 0, br_nf_pre_routing), at forward below its IP FORWARD (-1,
+     * br_nf_forward_ip), at input (after IP PREROUTING, before the IP stack's route lookup), at output (the frames the
+     * bridge device sends, after IP POSTROUTING) or at postrouting (before br_netfilter's IP POSTROUTING, at the last
+     * priority).
+     */
+    private static Optional<String> bridgeEligibility(NftBaseChain base) {
+        if (!base.type().equals("filter")) {
+            return Optional.of("type " + base.type() + " in a bridge table is not replayed (type filter is)");
+        }
+        if (!HOOKS.contains(base.hook()) || base.device().isPresent()) {
+            return Optional.of("hook " + base.hook() + " of a bridge table is not replayed (prerouting, forward, input,"
+                    + " output and postrouting are)");
+        }
+        if (base.priority().isEmpty()) {
+            return Optional.of("priority '" + base.priorityText() + "' is not a known number");
+        }
+        int priority = base.priority().getAsInt();
+        if (base.hook().equals("prerouting") && priority >= BRIDGE_NF_PREROUTING) {
+            return Optional.of("a bridge prerouting chain at priority " + priority + " runs at or after br_netfilter's"
+                    + " IP PREROUTING (priority 0), which is not replayed (below 0 is)");
+        }
+        if (base.hook().equals("forward") && priority >= BRIDGE_NF_FORWARD) {
+            return Optional.of("a bridge forward chain at priority " + priority + " runs at or after br_netfilter's"
+                    + " IP FORWARD (priority -1), which is not replayed (below -1 is)");
+        }
+        if (!base.policy().equals("accept") && !base.policy().equals("drop")) {
+            return Optional.of("policy " + base.policy() + " is not accept or drop");
+        }
+        return Optional.empty();
+    }
+
     /** True for a chain at prerouting or output, where conntrack's lookup runs at priority -200. */
     private static boolean early(NftBaseChain base) {
         return base.hook().equals("prerouting") || base.hook().equals("output");
@@ -291,7 +341,8 @@ public final class NftNativeReplay {
         }
         for (Chain c : chains) {
             for (Rule r : c.rules()) {
-                Optional<String> ingress = base.hook().equals(INGRESS) ? notAtIngress(r.text()) : Optional.empty();
+                Optional<String> ingress = base.hook().equals(INGRESS) ? notAtIngress(r.text())
+                        : hooked.table().family() == NftFamily.BRIDGE ? notInBridge(r, base.hook()) : Optional.empty();
                 if (ingress.isPresent()) {
                     return Optional.of("rule at " + r.span() + " (`" + r.text() + "`) in chain " + c.name() + ": "
                             + ingress.get());
@@ -327,6 +378,32 @@ public final class NftNativeReplay {
                 }
                 case "fib" -> {
                     return Optional.of("fib at hook ingress is not replayed");
+                }
+                default -> { }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a translated rule cannot run in a bridge table at {@code hook}, if so: conntrack (ct expressions, notrack,
+     * NAT; the kernel needs nf_conntrack_bridge for them, which the replay does not model), fib, and {@code ether saddr}
+     * at output and postrouting.
+     */
+    private static Optional<String> notInBridge(Rule rule, String hook) {
+        if ((hook.equals("output") || hook.equals("postrouting"))
+                && !rule.matches(io.pktpath.parser.iptables.match.MacMatch.class).isEmpty()) {
+            return Optional.of("'ether saddr' at hook " + hook + " of a bridge table is not replayed (the replay knows a"
+                    + " frame's source MAC only as it arrived)");
+        }
+        for (String word : NftRuleTokens.split(rule.text())) {
+            switch (word) {
+                case "ct", "notrack", "dnat", "snat", "masquerade", "redirect" -> {
+                    return Optional.of("'" + word + "' in a bridge table is not replayed (bridge conntrack,"
+                            + " nf_conntrack_bridge, is not modelled)");
+                }
+                case "fib" -> {
+                    return Optional.of("fib in a bridge table is not replayed");
                 }
                 default -> { }
             }

@@ -116,7 +116,8 @@ final class NftRuleDraft {
 
     /** The rule applies only to family {@code f}: for the other it never matches. */
     void onlyFamily(IpFamily f) {
-        if (family != f || (table.family() == NftFamily.INET || table.family() == NftFamily.NETDEV) && !familyNamed) {
+        if (family != f || (table.family() == NftFamily.INET || table.family() == NftFamily.NETDEV
+                || table.family() == NftFamily.BRIDGE) && !familyNamed) {
             // an inet (netdev) table tests the family (nft's meta nfproto / meta protocol dependency) where the rule
             // first names it
             misplace("a family test");

@@ -144,6 +144,7 @@ public final class NftRuleTranslator {
                 case "tcp", "udp" -> NftSelectors.ports(d, w, i);
                 case "meta" -> NftSelectors.meta(d, w, i + 1);
                 case "iifname", "oifname", "iif", "oif" -> NftSelectors.iface(d, w, i);
+                case "ether" -> NftSelectors.ether(d, w, i);
                 case "ct" -> i + 1 < w.size() && w.get(i + 1).equals("count") ? NftStatefulExpressions.count(d, w, i)
                         : NftSelectors.ct(d, w, i);
                 case "limit" -> NftStatefulExpressions.limit(d, w, i);

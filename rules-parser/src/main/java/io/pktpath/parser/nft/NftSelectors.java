@@ -344,6 +344,60 @@ final class NftSelectors {
         return i + 4;
     }
 
+    /** A MAC address as nft prints it (six colon-separated two-digit hex bytes). */
+    private static final Pattern MAC = Pattern.compile("(?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
+
+    /**
+     * {@code ether type ip|ip6|arp} (the frame's type: ip or ip6 names a family, arp neither of the two replayed ones)
+     * and {@code ether saddr [!=] MAC} ({@code -m mac [!] --mac-source MAC}), in a bridge table, where the frame's
+     * link-layer header is the one the rule reads (elsewhere not in the replayed subset); {@code ether daddr} is refused: the capture
+     * ({@code tcpdump -i any}, Linux cooked SLL2) keeps only a frame's source address.
+     */
+    static int ether(NftRuleDraft d, List<String> w, int i) {
+        if (d.table().family() != NftFamily.BRIDGE) {
+            // outside a bridge table (a netdev or inet ingress chain) the link-layer selectors are not replayed
+            return -1;
+        }
+        if (i + 1 >= w.size()) {
+            return w.size() + 1;
+        }
+        String field = w.get(i + 1);
+        int v = operand(w, i + 2);
+        if (noValue(w, v)) {
+            return v;
+        }
+        boolean neg = w.get(i + 2).equals("!=");
+        List<String> e = NftRuleTokens.elements(w.get(v));
+        switch (field) {
+            case "type" -> {
+                if (e.size() != 1 || !Set.of("ip", "ip6", "arp").contains(e.get(0))) {
+                    return -1;
+                }
+                boolean matchesIp = e.get(0).equals(d.family() == IpFamily.V4 ? "ip" : "ip6");
+                if (matchesIp == neg) {
+                    d.neverMatches();
+                }
+                return v + 1;
+            }
+            case "saddr" -> {
+                for (String mac : e) {
+                    if (!MAC.matcher(mac).matches()) {
+                        return -1;
+                    }
+                }
+                return d.condition("-m mac ", "--mac-source ", neg, e, false) ? v + 1 : -1;
+            }
+            case "daddr" -> {
+                d.refuse("'ether daddr' is not replayed: the capture (tcpdump -i any, Linux cooked SLL2) keeps only a"
+                        + " frame's source MAC address");
+                return -1;
+            }
+            default -> {
+                return -1;
+            }
+        }
+    }
+
     /** {@code iifname|oifname|iif|oif NAME} ({@code "eth*"} as iptables' {@code eth+}, or a set of names). */
     static int iface(NftRuleDraft d, List<String> w, int i) {
         boolean in = w.get(i).startsWith("i");

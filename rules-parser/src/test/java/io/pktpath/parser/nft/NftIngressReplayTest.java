@@ -111,7 +111,7 @@ class NftIngressReplayTest {
                 + " device's packets the chain sees (nft -j of nft 1.0.6 omits it; nft list ruleset prints it)"),
                 replay.refusal("netdev nd bare"));
         assertEquals(Optional.of("family netdev at hook egress is not replayed (ip, ip6, inet are; netdev at hook"
-                + " ingress)"), replay.refusal("netdev nd egress"));
+                + " ingress; bridge at prerouting, forward, input)"), replay.refusal("netdev nd egress"));
         assertEquals(Optional.of("hook ingress in a table of family ip is not replayed (the kernel has it for netdev and"
                 + " inet)"), replay.refusal("ip v4 ing"));
     }

@@ -130,7 +130,7 @@ class NftNativeReplayTest {
         assertEquals(Optional.of("a nat chain at priority -250: the kernel refuses nat chains at or below conntrack's"
                 + " priority (-200)"), replay.refusal("ip nat4 early"));
         assertEquals(Optional.of("family netdev at hook egress is not replayed (ip, ip6, inet are; netdev at hook"
-                + " ingress)"), replay.refusal("netdev edge egress"));
+                + " ingress; bridge at prerouting, forward, input)"), replay.refusal("netdev edge egress"));
         assertEquals(Optional.of("priority -200 is conntrack's own at output: the kernel runs hooks of equal priority in"
                 + " the order they were registered, which the ruleset does not show (below -200 runs before the conntrack"
                 + " lookup, above it after; both are replayed)"), replay.refusal("inet early tie"));
