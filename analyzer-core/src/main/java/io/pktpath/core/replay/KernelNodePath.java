@@ -477,7 +477,7 @@ public final class KernelNodePath implements NodePath {
     /** Walks {@code slots}, bridge chains at {@code hook}, in order; false when one ended the packet. */
     private boolean walkBridge(RunState s, Hook hook, NativeChains.Slot[] slots) {
         for (NativeChains.Slot slot : slots) {
-            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState);
+            io.pktpath.core.netfilter.WalkContext ctx = s.walkContext(net, conntrack, ruleState, walkPool);
             TableResult r = natives.rules(s.packet.family()).walkChain(hook, slot.table(), slot.chain(), s.packet, s.ct,
                     ctx);
             if (r.chainPresent() && !applied(s, hook, r) || s.ended()) {
