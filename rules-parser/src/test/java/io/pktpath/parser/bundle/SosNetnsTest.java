@@ -101,4 +101,18 @@ class SosNetnsTest {
                 + " ip_netns_exec_NAME_ files)"), e.getMessage());
         assertTrue(BundleLoader.loadDirectory(plain).inventory().lines().stream().noneMatch(l -> l.startsWith("read as")));
     }
+
+    @org.junit.jupiter.api.Test
+    void aFilesNamespaceIsToldByItsPathInBothLayouts() {
+        assertEquals(Optional.of("cni-1f2e"), SosNamespaces.of(
+                "sosreport-n1/sos_commands/networking/namespaces/cni-1f2e/ip_netns_exec_cni-1f2e_ip_-d_address_show"));
+        assertEquals(Optional.of("qrouter-7"), SosNamespaces.of("sos_commands/networking/ip_netns_exec_qrouter-7_ip6tables-save"));
+        assertEquals(Optional.of("my_ns"), SosNamespaces.of("sos_commands/networking/ip_netns_exec_my_ns_ss_-peaonmi"));
+        // conntrack's plugin runs its commands in each namespace too, filed beside the node's
+        assertEquals(Optional.of("pod1"), SosNamespaces.of("sos_commands/conntrack/ip_netns_exec_pod1_conntrack_-L_-o_extended"));
+        assertEquals(Optional.empty(), SosNamespaces.of("sos_commands/networking/ip_-d_address"));
+        assertEquals(Optional.empty(), SosNamespaces.of("ip_netns_exec_pod1_iptables-save"), "a namespace's file given alone");
+        assertEquals(List.of("a", "b"), SosNamespaces.names(List.of("sos_commands/networking/ip_netns_exec_b_sysctl_-a",
+                "sos_commands/networking/namespaces/a/x", "sos_commands/networking/ip_netns_exec_a_iptables-save")));
+    }
 }
