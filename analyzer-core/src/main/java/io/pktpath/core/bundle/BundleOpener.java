@@ -3,6 +3,7 @@ package io.pktpath.core.bundle;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleInput;
 import io.pktpath.parser.bundle.BundleLoader;
+import io.pktpath.parser.bundle.UnknownNamespaceException;
 import io.pktpath.parser.diag.Diagnostic;
 import io.pktpath.parser.diag.SourceSpan;
 
@@ -41,18 +42,29 @@ public final class BundleOpener {
     }
 
     public OpenedBundle open(Path path) throws BundleOpenException {
+        return open(path, Optional.empty());
+    }
+
+    /**
+     * Opens the bundle read as the sosreport's network namespace {@code netns} when given (its outputs are the node's
+     * networking state, see {@link BundleLoader#loadFiles(List, Optional)}); a name the bundle has no output of is a
+     * {@link BundleOpenException} listing the namespaces it holds.
+     */
+    public OpenedBundle open(Path path, Optional<String> netns) throws BundleOpenException {
         if (!Files.exists(path)) {
             throw new BundleOpenException(path + ": no such file or directory");
         }
         try {
             if (Files.isDirectory(path)) {
-                return new OpenedBundle(BundleLoader.loadDirectory(path), Optional.empty());
+                return new OpenedBundle(BundleLoader.loadDirectory(path, netns), Optional.empty());
             }
             Optional<ArchiveFormat> format = ArchiveFormat.detect(head(path));
             if (format.isEmpty()) {
-                return new OpenedBundle(BundleLoader.loadFiles(List.of(BundleInput.of(path))), Optional.empty());
+                return new OpenedBundle(BundleLoader.loadFiles(List.of(BundleInput.of(path)), netns), Optional.empty());
             }
-            return openArchive(path, format.get());
+            return openArchive(path, format.get(), netns);
+        } catch (UnknownNamespaceException e) {
+            throw new BundleOpenException(path + ": " + e.getMessage());
         } catch (IOException e) {
             throw new BundleOpenException(path + ": cannot read: " + describe(e));
         }
@@ -63,11 +75,26 @@ public final class BundleOpener {
         return new OpenedBundle(BundleLoader.loadFiles(inputs), Optional.empty());
     }
 
-    private OpenedBundle openArchive(Path path, ArchiveFormat format) throws IOException, BundleOpenException {
+    /** As {@link #openFiles(List)}, read as network namespace {@code netns} when given. */
+    public OpenedBundle openFiles(List<BundleInput> inputs, Optional<String> netns) throws BundleOpenException {
+        try {
+            return new OpenedBundle(BundleLoader.loadFiles(inputs, netns), Optional.empty());
+        } catch (UnknownNamespaceException e) {
+            throw new BundleOpenException(inputs.get(0).path() + ": " + e.getMessage());
+        }
+    }
+
+    private OpenedBundle openArchive(Path path, ArchiveFormat format, Optional<String> netns)
+            throws IOException, BundleOpenException {
         Path dir = Files.createTempDirectory("pktpath-bundle-");
         try {
             ArchiveExtractor.Extraction got = extractor.extract(path, format, dir);
-            Bundle bundle = BundleLoader.loadDirectory(dir);
+            Bundle bundle;
+            try {
+                bundle = BundleLoader.loadDirectory(dir, netns);
+            } catch (UnknownNamespaceException e) {
+                throw new BundleOpenException(path + ": " + e.getMessage());
+            }
             if (got.stopped().isPresent()) {
                 bundle = bundle.withDiagnostics(List.of(Diagnostic.warning(ARCHIVE_CUT, got.stopped().get(), "",
                         SourceSpan.line(String.valueOf(path.getFileName()), 0), "")));

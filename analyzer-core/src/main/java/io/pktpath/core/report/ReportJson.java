@@ -184,6 +184,16 @@ public final class ReportJson {
         }
         ArrayNode missing = o.putArray("missing");
         inv.missing().forEach(missing::add);
+        if (!inv.namespaces().isEmpty()) {
+            // an sosreport holding network namespaces: which one was read (null: the node) and which it holds
+            if (inv.netns().isEmpty()) {
+                o.putNull("netns");
+            } else {
+                o.put("netns", inv.netns());
+            }
+            ArrayNode namespaces = o.putArray("namespaces");
+            inv.namespaces().forEach(namespaces::add);
+        }
         return o;
     }
 

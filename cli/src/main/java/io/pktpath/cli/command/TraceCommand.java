@@ -83,7 +83,7 @@ public final class TraceCommand implements Command {
                 Option.builder().longOpt("sport").hasArg().argName("N").desc("source port (default 40000; ICMP: the echo id)").build(),
                 Option.builder().longOpt("in").hasArg().argName("IFACE").desc("interface the packet enters on (default eth0 for --rules)").build(),
                 Option.builder().longOpt("local").desc("the packet is sent by the node itself (replayed from OUTPUT)").build(),
-                io.pktpath.cli.input.BundleOptions.nftFirst());
+                io.pktpath.cli.input.BundleOptions.nftFirst(), io.pktpath.cli.input.BundleOptions.netns());
     }
 
     @Override
@@ -148,6 +148,10 @@ public final class TraceCommand implements Command {
     private static Node node(CommandLine line, List<String> args, Context ctx) throws CliException {
         if (line.hasOption("rules") == !args.isEmpty()) {
             throw CliException.usage("trace: give either --rules FILE (a node is made up around it) or a BUNDLE");
+        }
+        if (line.hasOption(io.pktpath.cli.input.BundleOptions.NETNS) && line.hasOption("rules")) {
+            throw CliException.usage("trace: --netns reads a BUNDLE (an sosreport) as one of its network namespaces;"
+                    + " it does not apply with --rules");
         }
         if (line.hasOption("rules")) {
             Path rules = Path.of(line.getOptionValue("rules"));

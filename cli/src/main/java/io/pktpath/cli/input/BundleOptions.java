@@ -14,6 +14,7 @@ public final class BundleOptions {
     public static final String IFACE = "iface";
     public static final String DIR = "dir";
     public static final String NFT_FIRST = "nft-first";
+    public static final String NETNS = "netns";
 
     /** A file option: its name, the kind it forces, and its help. */
     record FileOption(String name, InputKind kind, String help) {
@@ -73,7 +74,19 @@ public final class BundleOptions {
         options.addOption(Option.builder().longOpt(DIR).hasArg().argName("in|out")
                 .desc("direction of every frame, for captures that do not record it").build());
         options.addOption(nftFirst());
+        options.addOption(netns());
         return options;
+    }
+
+    /**
+     * {@code --netns NAME}: an sosreport read as one of its network namespaces (a pod's, a router's): that namespace's
+     * ip, iptables-save, ss and sysctl outputs are the networking state, the node's own are ignored.
+     */
+    public static Option netns() {
+        return Option.builder().longOpt(NETNS).hasArg().argName("NAME").desc("read an sosreport as its network namespace"
+                + " NAME (sos_commands/networking/namespaces/NAME/, or older sos's ip_netns_exec_NAME_* files): that"
+                + " namespace's addresses, routes, rules, sockets and sysctls instead of the node's; rules check lists"
+                + " the namespaces a report holds").build();
     }
 
     /**
@@ -96,6 +109,7 @@ public final class BundleOptions {
         }
         options.addOption(Option.builder().longOpt(CAPTURE).hasArg().argName("FILE")
                 .desc("a pcap/pcapng capture").build());
+        options.addOption(netns());
         return options;
     }
 }

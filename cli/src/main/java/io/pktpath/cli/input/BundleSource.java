@@ -36,6 +36,10 @@ public final class BundleSource {
         List<BundleInput> named = namedFiles(line);
         Optional<Path> capture = existing(line, BundleOptions.CAPTURE);
         AnalysisOptions options = analysisOptions(line);
+        Optional<String> netns = Optional.ofNullable(line.getOptionValue(BundleOptions.NETNS));
+        if (netns.isPresent() && netns.get().isBlank()) {
+            throw CliException.usage("--netns: expected a network namespace's name");
+        }
         OpenedBundle opened;
         String name;
         if (bundleArg.isPresent()) {
@@ -49,7 +53,7 @@ public final class BundleSource {
                         + " a .tar/.tar.gz/.tgz/.tar.xz/.zip archive, or a single dump or capture file)");
             }
             try {
-                opened = new BundleOpener().open(path);
+                opened = new BundleOpener().open(path, netns);
             } catch (BundleOpenException e) {
                 throw CliException.input(e.getMessage());
             }
@@ -57,7 +61,11 @@ public final class BundleSource {
         } else if (!named.isEmpty() || capture.isPresent()) {
             List<BundleInput> all = new ArrayList<>(named);
             capture.ifPresent(c -> all.add(BundleInput.of(c, InputKind.CAPTURE)));
-            opened = new BundleOpener().openFiles(all);
+            try {
+                opened = new BundleOpener().openFiles(all, netns);
+            } catch (BundleOpenException e) {
+                throw CliException.input(e.getMessage());
+            }
             name = all.get(0).path().toString();
         } else {
             throw CliException.usage("no input: give a BUNDLE (a directory, an archive or a file) or files with"

@@ -36,6 +36,7 @@ public final class SummaryText {
     public static void render(String name, AnalysisResult r, Style style, PrintStream out) {
         Summary s = r.summary();
         out.println(style.bold("bundle: " + name));
+        r.bundle().inventory().readAs().ifPresent(out::println);
         r.capture().ifPresentOrElse(c -> out.println("capture: " + c.file() + " (" + c.format().name().toLowerCase(
                 java.util.Locale.ROOT) + ", " + c.framesDelivered() + " frames)"), () -> out.println("capture: none"));
         out.println("frames: " + s.frames() + counts(s.roles()));

@@ -47,6 +47,7 @@ public final class MainWindow extends BorderPane {
     private final Label status = new Label("open a bundle with File > Open");
     private final ProgressBar progress = new ProgressBar(0);
     private final Button cancel = new Button("Cancel");
+    private final NamespaceChoice namespace = new NamespaceChoice(this::reopenAs);
     private final ReadOnlyObjectWrapper<Optional<Session>> session = new ReadOnlyObjectWrapper<>(Optional.empty());
     private final ReadOnlyObjectWrapper<List<String>> lastProblems = new ReadOnlyObjectWrapper<>(List.of());
     private Task<Session> loading;
@@ -72,7 +73,7 @@ public final class MainWindow extends BorderPane {
         cancel.setId("cancelLoad");
         cancel.setOnAction(e -> cancelLoading());
         status.setId("status");
-        HBox bar = new HBox(8, status, progress, cancel);
+        HBox bar = new HBox(8, status, namespace.node(), progress, cancel);
         HBox.setHgrow(status, Priority.ALWAYS);
         status.setMaxWidth(Double.MAX_VALUE);
         bar.setStyle("-fx-padding: 3 8 3 8; -fx-background-color: #eeeeee");
@@ -110,12 +111,23 @@ public final class MainWindow extends BorderPane {
         session.set(Optional.of(s));
         stage.setTitle("pktpath — " + source.title());
         views.forEach(v -> v.setSession(Optional.of(s)));
+        namespace.show(s);
         status.setText(source.title() + ": " + s.rows().size() + " frames, "
                 + s.rows().stream().filter(r -> r.disposition().isFailure()).count() + " failed");
         lastProblems.set(s.problems());
         if (!s.problems().isEmpty()) {
             ProblemsDialog.of(source.title(), s.problems()).show();
         }
+    }
+
+    /** Reloads the session shown as network namespace {@code netns} of its sosreport (empty: as the node). */
+    private void reopenAs(Optional<String> netns) {
+        session.get().ifPresent(s -> open(s.source().withNetns(netns)));
+    }
+
+    /** The choice of the network namespace an sosreport is read as (shown when the bundle holds namespaces). */
+    public NamespaceChoice namespaceChoice() {
+        return namespace;
     }
 
     private void finished(String message) {

@@ -7,11 +7,13 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 
 /**
  * The JavaFX application: one main window, opening the bundle named on the command line if any ({@code --nft-first}
- * among the arguments: iptables-nft's chains before the iptables-legacy tables, as the CLI's option).
+ * among the arguments: iptables-nft's chains before the iptables-legacy tables, as the CLI's option; {@code --netns NAME}:
+ * an sosreport read as that network namespace).
  */
 public final class PktpathApp extends Application {
     private MainWindow window;
@@ -20,6 +22,12 @@ public final class PktpathApp extends Application {
     public void start(Stage stage) {
         List<String> args = new java.util.ArrayList<>(getParameters().getRaw());
         boolean nftFirst = args.remove("--nft-first");
+        Optional<String> netns = Optional.empty();
+        int at = args.indexOf("--netns");
+        if (at >= 0 && at + 1 < args.size()) {
+            netns = Optional.of(args.get(at + 1));
+            args.subList(at, at + 2).clear();
+        }
         window = new MainWindow(stage, nftFirst ? SessionLoader.standard().nftFirst() : SessionLoader.standard());
         stage.setScene(scene(window));
         stage.setTitle("pktpath");
@@ -27,7 +35,7 @@ public final class PktpathApp extends Application {
         stage.setHeight(1000);
         stage.show();
         if (!args.isEmpty()) {
-            window.open(new SessionSource(args.stream().map(Path::of).toList()));
+            window.open(new SessionSource(args.stream().map(Path::of).toList(), netns));
         }
     }
 

@@ -97,9 +97,9 @@ public final class SessionLoader {
     private static OpenedBundle open(SessionSource source) throws BundleOpenException {
         BundleOpener opener = new BundleOpener();
         if (source.paths().size() == 1) {
-            return opener.open(source.paths().get(0));
+            return opener.open(source.paths().get(0), source.netns());
         }
-        return opener.openFiles(source.paths().stream().map(BundleInput::of).toList());
+        return opener.openFiles(source.paths().stream().map(BundleInput::of).toList(), source.netns());
     }
 
     private static List<String> problems(AnalysisResult result) {

@@ -97,6 +97,14 @@ public record Bundle(Optional<Ruleset> rulesetV4, Optional<Ruleset> rulesetV6, C
                 nftReplay, ipvs, legacy, linkLayer, all, inventory);
     }
 
+    /** This bundle with another inventory (the same files, said with the network namespace it was read as). */
+    public Bundle withInventory(BundleInventory other) {
+        return new Bundle(rulesetV4, rulesetV6, countersV4, countersV6, interfaces, routesV4, routesV6, policyRulesV4,
+                policyRulesV6, neighbors, sysctls, ipsets, conntrackBefore, conntrack, conntrackStatsBefore,
+                conntrackStats, conntrackEvents, sockets, multicastGroups, kernel, captures, traceLogs, nftRuleset,
+                nftReplay, ipvs, legacy, linkLayer, diagnostics, other);
+    }
+
     /** This bundle with other iptables-legacy rules (the same rules in another order, as the CLI's --nft-first). */
     public Bundle withLegacy(LegacyIptables other) {
         return new Bundle(rulesetV4, rulesetV6, countersV4, countersV6, interfaces, routesV4, routesV6, policyRulesV4,

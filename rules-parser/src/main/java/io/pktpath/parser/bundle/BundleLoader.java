@@ -26,6 +26,23 @@ public final class BundleLoader {
 
     /** Loads every regular file under {@code dir}; names in diagnostics are paths relative to it, with {@code /}. */
     public static Bundle loadDirectory(Path dir) throws IOException {
+        return loadDirectory(dir, Optional.empty());
+    }
+
+    /**
+     * As {@link #loadDirectory(Path)}, read as the sosreport's network namespace {@code netns} when given (see
+     * {@link #loadFiles(List, Optional)}).
+     */
+    public static Bundle loadDirectory(Path dir, Optional<String> netns) throws IOException {
+        return loadFiles(inputs(dir), netns);
+    }
+
+    /** The network namespaces whose outputs an sosreport directory holds, sorted. */
+    public static List<String> namespaces(Path dir) throws IOException {
+        return SosNamespaces.names(inputs(dir).stream().map(BundleInput::displayName).toList());
+    }
+
+    private static List<BundleInput> inputs(Path dir) throws IOException {
         List<BundleInput> inputs = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
@@ -33,23 +50,48 @@ public final class BundleLoader {
                 inputs.add(new BundleInput(p, rel, Optional.empty()));
             }
         }
-        return loadFiles(inputs);
+        return inputs;
     }
 
-    /** Loads the given files; an unreadable file is listed as ignored with the reason, never thrown. */
+    /** Loads the given files as the node; an unreadable file is listed as ignored with the reason, never thrown. */
     public static Bundle loadFiles(List<BundleInput> inputs) {
+        try {
+            return loadFiles(inputs, Optional.empty());
+        } catch (UnknownNamespaceException e) {
+            throw new IllegalStateException("no namespace was asked for", e);
+        }
+    }
+
+    /**
+     * Loads the given files as the node (an sosreport's other network namespaces' outputs ignored with the reason) or,
+     * with {@code netns}, as that namespace: its outputs are the networking state, and of the other files only those
+     * that hold for every namespace (the kernel version, captures, trace logs) are read, the rest ignored with the
+     * reason.
+     *
+     * @throws UnknownNamespaceException when the files hold no output of {@code netns} (the message lists the names)
+     */
+    public static Bundle loadFiles(List<BundleInput> inputs, Optional<String> netns) throws UnknownNamespaceException {
         List<BundleInput> sorted = inputs.stream().sorted(Comparator.comparing(BundleInput::displayName)).toList();
+        List<String> namespaces = SosNamespaces.names(sorted.stream().filter(in -> in.kindOverride().isEmpty())
+                .map(BundleInput::displayName).toList());
+        if (netns.isPresent() && !namespaces.contains(netns.get())) {
+            throw new UnknownNamespaceException(netns.get(), namespaces);
+        }
         List<LoadedFile> loaded = new ArrayList<>();
         List<BundleInventory.Ignored> ignored = new ArrayList<>();
         for (BundleInput in : sorted) {
-            Optional<String> netns = in.kindOverride().isPresent() ? Optional.empty() : otherNamespace(in.displayName());
-            if (netns.isPresent()) {
-                ignored.add(new BundleInventory.Ignored(in.displayName(), netns.get()));
+            Optional<String> skip = in.kindOverride().isPresent() ? Optional.empty() : notRead(in.displayName(), netns);
+            if (skip.isPresent()) {
+                ignored.add(new BundleInventory.Ignored(in.displayName(), skip.get()));
                 continue;
             }
             try {
                 Either result = read(in);
-                if (result.file != null) {
+                if (result.file != null && netns.isPresent() && in.kindOverride().isEmpty()
+                        && SosNamespaces.of(in.displayName()).isEmpty() && !NAMESPACE_WIDE.contains(result.file.kind())) {
+                    ignored.add(new BundleInventory.Ignored(in.displayName(), "the node's " + result.file.kind().label()
+                            + " output, not network namespace " + netns.get() + "'s"));
+                } else if (result.file != null) {
                     loaded.add(result.file);
                 } else {
                     ignored.add(new BundleInventory.Ignored(in.displayName(), result.reason));
@@ -58,32 +100,39 @@ public final class BundleLoader {
                 ignored.add(new BundleInventory.Ignored(in.displayName(), "unreadable: " + describe(e)));
             }
         }
-        return new BundleAssembler(loaded).assemble(ignored);
+        Bundle bundle = new BundleAssembler(loaded).assemble(ignored);
+        return namespaces.isEmpty() ? bundle
+                : bundle.withInventory(bundle.inventory().withNamespaces(netns.orElse(""), namespaces));
     }
 
-    /** An sosreport's per-namespace directory: {@code sos_commands/networking/namespaces/NAME/...}. */
-    private static final java.util.regex.Pattern NAMESPACE_DIR =
-            java.util.regex.Pattern.compile("(?:^|/)sos_commands/networking/namespaces/([^/]+)/");
-    /** An older sosreport's per-namespace output beside the node's: {@code ip_netns_exec_NAME_COMMAND}. */
-    private static final java.util.regex.Pattern NAMESPACE_FILE =
-            java.util.regex.Pattern.compile("(?:^|/)sos_commands/networking/ip_netns_exec_[^/]+$");
+    /** The inputs that hold in a network namespace as on its node: read whichever namespace the bundle is read as. */
+    private static final java.util.Set<InputKind> NAMESPACE_WIDE =
+            java.util.EnumSet.of(InputKind.KERNEL_VERSION, InputKind.CAPTURE, InputKind.TRACE_LOG);
 
     /**
-     * Why a file of an sosreport is another network namespace's output, not the node's (sos runs ip, iptables-save and
-     * ss in every namespace, a Kubernetes node's pods' too: read as the node's, a pod's rules or addresses would be
-     * taken for the node's); empty for the node's own files.
+     * Why a file of an sosreport is not read as the node's (or as namespace {@code netns}'s) networking state: sos runs
+     * ip, iptables-save and ss in every namespace, a Kubernetes node's pods' too, and read as the node's a pod's rules
+     * or addresses would be taken for the node's; empty for a file that is read.
      */
-    static Optional<String> otherNamespace(String name) {
-        java.util.regex.Matcher dir = NAMESPACE_DIR.matcher(name);
-        if (dir.find()) {
-            return Optional.of("network namespace " + dir.group(1) + "'s output, not the node's (to analyze that"
-                    + " namespace, give its directory " + name.substring(0, dir.end() - 1) + ")");
+    static Optional<String> notRead(String name, Optional<String> netns) {
+        Optional<String> owner = SosNamespaces.of(name);
+        if (netns.isEmpty()) {
+            if (owner.isPresent()) {
+                return Optional.of("network namespace " + owner.get() + "'s output, not the node's (read as that"
+                        + " namespace with --netns " + owner.get() + ")");
+            }
+            return SosNamespaces.unknownNamespaceOutput(name)
+                    ? Optional.of("a network namespace's output (ip netns exec), not the node's") : Optional.empty();
         }
-        if (NAMESPACE_FILE.matcher(name).find()) {
-            return Optional.of("a network namespace's output (ip netns exec), not the node's (to analyze that"
-                    + " namespace, give its files one by one)");
+        if (owner.isPresent()) {
+            return owner.equals(netns) ? Optional.empty() : Optional.of("network namespace " + owner.get()
+                    + "'s output, not network namespace " + netns.get() + "'s");
         }
-        return Optional.empty();
+        if (SosNamespaces.unknownNamespaceOutput(name)) {
+            return Optional.of("a network namespace's output (ip netns exec), not network namespace " + netns.get() + "'s");
+        }
+        return SosNamespaces.nodeNetworking(name) ? Optional.of("the node's networking output, not network namespace "
+                + netns.get() + "'s") : Optional.empty();
     }
 
     /** A recognized file, or the reason it was not. */

@@ -45,11 +45,10 @@ class SosNamespacesTest {
         assertEquals(List.of("lo", "pkp30p", "pkp30br"), names(b));
         assertTrue(b.rulesetV4().isEmpty(), "the pods' iptables-save is not the node's rules");
         assertTrue(b.inventory().lines().contains("ignored " + ns + "ip_netns_exec_cni-1f2e_iptables-save: network"
-                + " namespace cni-1f2e's output, not the node's (to analyze that namespace, give its directory"
-                + " sos_commands/networking/namespaces/cni-1f2e)"), b.inventory().lines().toString());
+                + " namespace cni-1f2e's output, not the node's (read as that namespace with --netns cni-1f2e)"),
+                b.inventory().lines().toString());
         assertTrue(b.inventory().lines().contains("ignored sos_commands/networking/ip_netns_exec_cni-9a_iptables-save:"
-                + " a network namespace's output (ip netns exec), not the node's (to analyze that namespace, give its"
-                + " files one by one)"), b.inventory().lines().toString());
+                + " network namespace cni-9a's output, not the node's (read as that namespace with --netns cni-9a)"), b.inventory().lines().toString());
 
         Bundle pods = BundleLoader.loadDirectory(root.resolve(ns));
         assertTrue(pods.rulesetV4().isPresent(), "given alone, the namespace's directory is read");
