@@ -412,7 +412,7 @@ stop_trace() {
 
 # ---------------------------------------------------------------- state snapshots
 
-SYSCTL_RE='^(net\.ipv4\.ip_forward|net\.ipv4\.conf\.[^.]+\.(rp_filter|forwarding|route_localnet|accept_local|proxy_arp|src_valid_mark|send_redirects|shared_media)|net\.ipv6\.conf\.all\.forwarding|net\.netfilter\.nf_conntrack_(tcp_loose|tcp_be_liberal|udp_timeout|udp_timeout_stream|max|count)|net\.bridge\.bridge-nf-call-iptables) = '
+SYSCTL_RE='^(net\.ipv4\.ip_forward|net\.ipv4\.conf\.[^.]+\.(rp_filter|forwarding|route_localnet|accept_local|proxy_arp|src_valid_mark|send_redirects|shared_media)|net\.ipv6\.conf\.all\.forwarding|net\.netfilter\.nf_conntrack_(tcp_loose|tcp_be_liberal|udp_timeout|udp_timeout_stream|max|count)|net\.bridge\.bridge-nf-call-ip6?tables) = '
 
 # snapshot_state before|after: write the bundle files of the recording conventions.
 #   before: iptables-save.txt, ip6tables-save.txt (rules as loaded, incl. TRACE), zero counters,

@@ -55,6 +55,10 @@ class OneInterfaceCaptureTest {
             // b's datagram to c:5302, dropped by the bridge's postrouting rule `oifname c udp dport 5302 drop`: b's port
             // alone holds no frame from c, so c's port is not known and `oifname` does not match
             Map.entry("brf-bridge-filter 5", List.of(28L)),
+            // brg-bridge-v6 (br-pkp 2, a's port 3, b's 4, c's 5): a's echo request to c, dropped by the bridge's
+            // postrouting rule `oifname c icmpv6 type echo-request ip6 saddr a drop`: a's port alone holds no frame c
+            // sent from its port, so c's port is not known and `oifname` does not match
+            Map.entry("brg-bridge-v6 3", List.of(20L)),
             // the next hop never answered ARP: the whole capture shows no copy leaving eth0, this one lacks eth0
             Map.entry("neigh-failed 3", List.of(3L, 5L, 8L, 9L, 13L)),
             // lost SNAT races to another pod's connections, whose packets are on that pod's veth
@@ -128,18 +132,25 @@ class OneInterfaceCaptureTest {
      * frame the bridge forwarded from another port to this one, which the whole capture ties to its replay from the
      * port it arrived on (as a bridged frame, through the bridge chains), and on b's port the uplink's packets the node
      * routed to b (frames 32 to 40), tied to their replay from eth0; a port alone shows them only leaving.
+     * brg-bridge-v6's ports (a 3, b 4, c 5) the same (IPv6 and IPv4 frames, the flooded solicitations' copies
+     * included), and its br-pkp (2) a's SYN to the service after br_netfilter's bridged DNAT to b (frame 14), sent
+     * through br-pkp's neighbour output, as cni-hostport's, tied to its replay from a's port.
      */
-    private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.of(
-            "bridge-hairpin 3", List.of(15L, 16L, 17L),
-            "cni-hostport 3", List.of(55L, 56L, 57L, 58L),
-            "cni-hostport-dual 3", List.of(33L, 34L, 35L, 36L, 37L),
-            "cni-hostport-dual 4", List.of(52L),
-            "cni-hostport-dual 5", List.of(3L),
-            "cni-hostport-nft6 4", List.of(66L, 70L),
-            "cni-hostport-nft6 5", List.of(2L, 7L),
-            "brf-bridge-filter 4", List.of(4L, 7L, 8L, 10L, 12L, 18L),
-            "brf-bridge-filter 5", List.of(3L, 5L, 6L, 9L, 11L, 17L, 27L, 32L, 34L, 35L, 38L, 40L),
-            "brf-bridge-filter 6", List.of(4L, 9L, 13L));
+    private static final Map<String, List<Long>> TIED_ELSEWHERE = Map.ofEntries(
+            Map.entry("bridge-hairpin 3", List.of(15L, 16L, 17L)),
+            Map.entry("cni-hostport 3", List.of(55L, 56L, 57L, 58L)),
+            Map.entry("cni-hostport-dual 3", List.of(33L, 34L, 35L, 36L, 37L)),
+            Map.entry("cni-hostport-dual 4", List.of(52L)),
+            Map.entry("cni-hostport-dual 5", List.of(3L)),
+            Map.entry("cni-hostport-nft6 4", List.of(66L, 70L)),
+            Map.entry("cni-hostport-nft6 5", List.of(2L, 7L)),
+            Map.entry("brf-bridge-filter 4", List.of(4L, 7L, 8L, 10L, 12L, 18L)),
+            Map.entry("brf-bridge-filter 5", List.of(3L, 5L, 6L, 9L, 11L, 17L, 27L, 32L, 34L, 35L, 38L, 40L)),
+            Map.entry("brf-bridge-filter 6", List.of(4L, 9L, 13L)),
+            Map.entry("brg-bridge-v6 2", List.of(14L)),
+            Map.entry("brg-bridge-v6 3", List.of(2L, 16L, 19L, 25L)),
+            Map.entry("brg-bridge-v6 4", List.of(1L, 3L, 5L, 6L, 13L, 14L, 18L)),
+            Map.entry("brg-bridge-v6 5", List.of(1L, 2L, 4L, 7L, 9L, 11L, 12L)));
 
     @TempDir
     static Path dir;

@@ -363,7 +363,7 @@ public final class KernelNodePath implements NodePath {
                     && natives(s, Hook.PREROUTING, NativeChains.MANGLE, NativeChains.DSTNAT)
                     && nat(s, Hook.PREROUTING, NatManip.DST, Optional.empty())
                     && natives(s, Hook.PREROUTING, NativeChains.DSTNAT, NativeChains.LAST)
-                    && bridgeChains(s, Hook.INPUT)) {
+                    && bridgeInput(s)) {
                 route(s);
             }
             if (key != null) {
@@ -432,6 +432,20 @@ public final class KernelNodePath implements NodePath {
         boolean passed = walkBridge(s, hook, slots);
         s.packet = s.packet.withInIface(ip.inIface()).withOutIface(ip.outIface());
         return passed;
+    }
+
+    /**
+     * The bridge table chains at the bridge's input hook for a frame received on a port, after IP PREROUTING: none for
+     * br_netfilter's bridged DNAT, which br_nf_pre_routing_finish hands back to the bridge's forwarding (its forward
+     * and postrouting chains run then, {@link #forward}), never up to the bridge's input hook (recorded in {@code
+     * samples/bundles/brg-bridge-v6}). The route is looked up here only when the node has such chains.
+     */
+    private boolean bridgeInput(RunState s) {
+        if (natives == null || s.packet.physIn().isEmpty()
+                || natives.bridgeAt(s.packet.family(), Hook.INPUT).length == 0) {
+            return true;
+        }
+        return bridgedDnat(s, net.inputRoute(s.packet)) || bridgeChains(s, Hook.INPUT);
     }
 
     /**
@@ -691,8 +705,13 @@ public final class KernelNodePath implements NodePath {
         if (!bridgedDnat && dev.equals(s.packet.inIface()) && s.packet.family() == IpFamily.V4) {
             redirect(s, rr, dev);
         }
+        // a bridged DNAT is a bridged frame again: the bridge's forward chains before FORWARD, its postrouting chains
+        // before POSTROUTING, both seeing the translated destination (samples/bundles/brg-bridge-v6)
+        if (bridgedDnat && !bridgeChains(s, Hook.FORWARD)) {
+            return;
+        }
         hook(s, Hook.FORWARD, FORWARD_TABLES);
-        if (forwardTables(s)) {
+        if (forwardTables(s) && (!bridgedDnat || bridgeChains(s, Hook.POSTROUTING))) {
             postrouting(s, rr, Disposition.FORWARDED, bridgedDnat);
         }
     }

@@ -187,7 +187,10 @@ public final class KernelTraceParser {
      * frames of one host with IP ID 0 (SYN-ACKs) look alike by identity.
      */
     private static boolean otherFrame(Builder current, KernelPacketHeader header) {
-        if (!header.bridgeFamily() || header.field("MACDST").isEmpty()) {
+        // only a frame entering a port (IN=, no OUT=) can be another: a bridged DNAT's forward and postrouting lines
+        // show the destination's MAC where its prerouting line showed the bridge's
+        if (!header.bridgeFamily() || header.field("MACDST").isEmpty() || header.field("IN").isEmpty()
+                || header.field("OUT").isPresent()) {
             return false;
         }
         for (KernelPacketHeader h : current.headers) {
@@ -250,6 +253,13 @@ public final class KernelTraceParser {
             Builder earlier = b.startsInRaw() ? looped(joined, b) : continued(joined, b);
             if (earlier == null) {
                 joined.add(b);
+            } else if (floodedClone(earlier, b) && bridgeStep(b.steps.get(0))) {
+                // a bridge's flooded copy: its chains ran before the lines of the original that follow them (the
+                // local copy's bridge input chain, under the original's id), so the steps go in line order
+                earlier.headers.addAll(b.headers);
+                earlier.steps.addAll(b.steps);
+                earlier.steps.sort(java.util.Comparator.comparingInt(KernelStep::line));
+                earlier.continuedBy = b.id;
             } else {
                 earlier.headers.addAll(b.headers);
                 earlier.steps.addAll(b.steps);
@@ -303,13 +313,20 @@ public final class KernelTraceParser {
      * ({@code samples/recorder/checks/bridge-multicast-flood.sh}); all of them are the one packet the port received.
      */
     private static boolean floodedClone(Builder earlier, Builder later) {
-        KernelPacketHeader first = earlier.headers.get(0);
         KernelPacketHeader h = later.headers.get(0);
+        // a bridge line's IN= is the port, an IP line's the bridge: compared with the earlier line of the same kind
+        KernelPacketHeader first = earlier.headers.stream().filter(e -> e.bridgeFamily() == h.bridgeFamily()).findFirst()
+                .orElse(earlier.headers.get(0));
         String chain = later.steps.isEmpty() ? "" : later.steps.get(0).chain();
-        return earlier.startsInRaw() && (chain.equals("FORWARD") || chain.equals("INPUT"))
+        return earlier.startsInRaw() && (chain.equals("FORWARD") || chain.equals("INPUT") || bridgeStep(later.steps.get(0)))
                 && first.field("IN").isPresent() && sameField(first, h, "IN") && sameField(first, h, "DST")
                 && h.field("DST").map(KernelTraceParser::flooded).orElse(false)
                 && earlier.steps.stream().noneMatch(s -> s.chain().equals("INPUT"));
+    }
+
+    /** A bridge table's step (nft's family bridge, xtables-monitor's family 7). */
+    private static boolean bridgeStep(KernelStep step) {
+        return step.nativeTable() && step.table().startsWith("bridge ");
     }
 
     /** A multicast group (224.0.0.0/4, ff00::/8) or the limited broadcast, which a bridge floods to every port. */
@@ -411,7 +428,8 @@ public final class KernelTraceParser {
      * last PACKET line).
      */
     private static boolean sameIdentity(KernelPacketHeader a, KernelPacketHeader b) {
-        return sameField(a, b, "ID") && sameField(a, b, "LEN") && sameField(a, b, "SRC") && samePort(a, b, "SPORT");
+        return sameField(a, b, "ID") && sameField(a, b, "LEN") && sameField(a, b, "SRC") && samePort(a, b, "SPORT")
+                && (a.field("TCPFLAGS").isEmpty() || b.field("TCPFLAGS").isEmpty() || sameField(a, b, "TCPFLAGS"));
     }
 
     /** The same port, or a netdev PACKET line's on either side, which shows no transport header. */
@@ -449,7 +467,9 @@ public final class KernelTraceParser {
 
         /** True when the packet's first step is in raw or in a netdev ingress chain, where an arriving packet starts. */
         boolean startsInRaw() {
-            return !steps.isEmpty() && (steps.get(0).table().equals("raw") || steps.get(0).table().startsWith("netdev "));
+            return !steps.isEmpty() && (steps.get(0).table().equals("raw") || steps.get(0).table().startsWith("netdev ")
+                    || bridgeStep(steps.get(0)) && !headers.isEmpty() && headers.get(0).field("IN").isPresent()
+                    && headers.get(0).field("OUT").isEmpty());
         }
 
         /**

@@ -42,7 +42,9 @@ public final class NftTraceConverter {
      * A native inet table's lines of a packet of that family (its {@code packet:} line names {@code ip6 saddr} or
      * {@code ip saddr}) become xtables-monitor's family-1 lines ({@code PACKET: 1 ID ... NFPROTO=10 ...}, {@code TRACE:
      * 1 ID table:chain:rule:0x0:VERDICT  nft: RULE}), compared like those on table, chain and verdict; a netdev
-     * table's (ingress) lines of such a packet become family-5 lines the same way (no NFPROTO: its header names it).
+     * table's (ingress) lines of such a packet become family-5 lines the same way (no NFPROTO: its header names it), a
+     * bridge table's family-7 lines with the frame's MAC addresses and ether type (xtables-monitor prints an IPv6
+     * frame's bridge lines, {@link Verifier} leaves them out of its log for this one).
      */
     public static String convert(String nftTrace, String nftRuleset, Optional<Ruleset> iptables, String family) {
         NftRuleIndex index = NftRuleIndex.parse(nftRuleset, family);
@@ -51,8 +53,10 @@ public final class NftTraceConverter {
         List<String> out = new ArrayList<>();
         for (String raw : nftTrace.split("\n")) {
             Matcher m = LINE.matcher(raw.strip());
-            boolean inet = m.matches() && (m.group(2).equals("inet") || m.group(2).equals("netdev"));
-            String nativeFamily = inet && m.group(2).equals("netdev") ? "5" : "1";
+            boolean inet = m.matches() && (m.group(2).equals("inet") || m.group(2).equals("netdev")
+                    || m.group(2).equals("bridge"));
+            boolean bridge = inet && m.group(2).equals("bridge");
+            String nativeFamily = !inet ? "" : bridge ? "7" : m.group(2).equals("netdev") ? "5" : "1";
             if (inet && m.group(5).equals("packet:")) {
                 // a packet nft cannot decode (a non-first IPv6 fragment) shows its ether type and raw header only
                 inetOfFamily.put(m.group(1), (" " + m.group(6)).contains(" " + family + " saddr ")
@@ -69,7 +73,7 @@ public final class NftTraceConverter {
             String lineFamily = inet ? nativeFamily : number;
             switch (m.group(5)) {
                 case "packet:" -> out.add("PACKET: " + lineFamily + " " + id + " " + (inet && nativeFamily.equals("1")
-                        ? "NFPROTO=" + number + " " : "") + header(rest, family));
+                        ? "NFPROTO=" + number + " " : "") + header(rest, family) + (bridge ? macFields(rest, family) : ""));
                 case "policy" -> out.add(" TRACE: " + lineFamily + " " + id + " " + table + ":" + chain + ":policy:"
                         + rest.toUpperCase());
                 default -> out.add(inet ? nativeRule(lineFamily, id, table, chain, rest) : rule(id, table, chain, rest, index,
@@ -95,6 +99,21 @@ public final class NftTraceConverter {
             }
         }
         return diagnostics.toList().stream().map(Diagnostic::headline).toList();
+    }
+
+    /**
+     * A bridge table's frame addresses and ether type as xtables-monitor's family-7 PACKET line names them ({@code
+     * MACSRC=}, {@code MACDST=}, {@code MACPROTO=}), which tell two frames under a reused trace id apart.
+     */
+    private static String macFields(String packet, String family) {
+        String[] t = packet.split("\\s+");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i + 2 < t.length; i++) {
+            if (t[i].equals("ether") && (t[i + 1].equals("saddr") || t[i + 1].equals("daddr"))) {
+                sb.append(t[i + 1].equals("saddr") ? " MACSRC=" : " MACDST=").append(t[i + 2]);
+            }
+        }
+        return sb.append(" MACPROTO=").append(family.equals("ip6") ? "86dd" : "0800").toString();
     }
 
     /** A native inet table's traced rule as xtables-monitor prints it, its nft text kept. */
@@ -168,11 +187,26 @@ public final class NftTraceConverter {
                         ? "LEN=" + (family.equals("ip6") ? lengthAsXtables(value) : value) + " " : "");
                 case "id" -> sb.append(i > 0 && t[i - 1].equals("ip") && family.equals("ip") ? "ID=" + value + " " : "");
                 case "sport" -> sb.append("SPORT=").append(value).append(' ');
+                case "flags" -> sb.append(i > 0 && t[i - 1].equals("tcp") ? "TCPFLAGS=" + tcpFlags(t, i + 1) + " " : "");
                 case "dport" -> sb.append("DPORT=").append(value).append(' ');
                 default -> { }
             }
         }
         return sb.toString().strip();
+    }
+
+    /**
+     * {@code tcp flags == syn | ack} or {@code tcp flags 0x18} as one word ({@code syn|ack}, {@code 0x18}): with it two
+     * segments of one flow under a reused trace id (an IPv6 header has no id) are told apart.
+     */
+    private static String tcpFlags(String[] t, int from) {
+        int i = from < t.length && t[from].equals("==") ? from + 1 : from;
+        StringBuilder sb = new StringBuilder(i < t.length ? t[i] : "");
+        while (i + 2 < t.length && t[i + 1].equals("|")) {
+            sb.append('|').append(t[i + 2]);
+            i += 2;
+        }
+        return sb.toString();
     }
 
     /** The protocol number nft names by {@code name} when followed by one of its header fields, else -1. */

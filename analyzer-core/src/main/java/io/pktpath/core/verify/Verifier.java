@@ -110,7 +110,8 @@ public final class Verifier {
      * The trace log without one family's lines: IPv6 comes from nft-trace.txt when the bundle has it, because
      * xtables-monitor 1.8.9 loses IPv6 events and prints some IPv6 rules without their matches. An inet table's lines
      * carry family 1 ({@code PACKET: 1 ID ... NFPROTO=10 ...}, then {@code TRACE: 1 ID ...}): those of a packet of that
-     * family go too, and so do a netdev table's (family 5) whose network header ({@code NH=6...}) is of that family.
+     * family go too, and so do a netdev table's (family 5) and a bridge table's (family 7) whose network header ({@code
+     * NH=6...}) is of that family ({@link NftTraceConverter} gives them from nft's trace).
      */
     static String withoutFamily(String trace, String family) {
         StringBuilder sb = new StringBuilder();
@@ -122,14 +123,14 @@ public final class Verifier {
             if (t.length > 1 && (t[0].equals("PACKET:") || t[0].equals("TRACE:"))) {
                 if (t[1].equals(family)) {
                     drop = true;
-                } else if ((t[1].equals("1") || t[1].equals("5")) && t.length > 2) {
+                } else if ((t[1].equals("1") || t[1].equals("5") || t[1].equals("7")) && t.length > 2) {
                     boolean header = java.util.Arrays.stream(t).anyMatch(w -> w.startsWith("NH="));
                     if (t[0].equals("PACKET:") && (t[1].equals("1") || header || !inetDropped.containsKey(t[2]))) {
                         // a netdev (ingress) line names no NFPROTO: the version nibble of its network header does; a
                         // non-first IPv6 fragment's shows none, and the packet's inet line decided
                         String version = family.equals("10") ? "NH=6" : "NH=4";
                         inetDropped.put(t[2], java.util.Arrays.stream(t).anyMatch(w -> w.equals(nfproto)
-                                || t[1].equals("5") && w.startsWith(version)));
+                                || !t[1].equals("1") && w.startsWith(version)));
                     }
                     drop = inetDropped.getOrDefault(t[2], false);
                 }

@@ -79,7 +79,7 @@ class IngressTraceTest {
                 """;
         String converted = NftTraceConverter.convert(nft, "", Optional.empty(), "ip");
         assertEquals("""
-                PACKET: 5 e0d770e0 IN=eth0 SRC=172.18.0.1 DST=172.18.0.2 ID=62885 LEN=60 PROTO=6 SPORT=44000 DPORT=8081
+                PACKET: 5 e0d770e0 IN=eth0 SRC=172.18.0.1 DST=172.18.0.2 ID=62885 LEN=60 PROTO=6 SPORT=44000 DPORT=8081 TCPFLAGS=syn
                  TRACE: 5 e0d770e0 pkp_nd:ing:rule:0x0:DROP  nft: tcp dport 23 drop
                 """, converted);
         assertEquals(List.of(), NftTraceConverter.unreadLines("nft-trace.txt", nft));

@@ -59,7 +59,7 @@ class NftTraceConverterTest {
         Ruleset v6 = IptablesSaveParser.parse("ip6tables-save.txt", IP6TABLES, IpFamily.V6).value();
         String converted = NftTraceConverter.convert(TRACE, RULESET, Optional.of(v6));
         assertEquals("""
-                PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 PROTO=6 SPORT=46840 DPORT=30090
+                PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 PROTO=6 SPORT=46840 DPORT=30090 TCPFLAGS=syn
                  TRACE: 10 e32ec65b raw:PREROUTING:rule:0x1:CONTINUE  -6 -t raw -A PREROUTING -j TRACE
                  TRACE: 10 e32ec65b raw:PREROUTING:policy:ACCEPT
                 PACKET: 10 e32ec65b IN=eth0 SRC=fd00:18::1 DST=fd00:18::2 LEN=60 PROTO=6 SPORT=46840 DPORT=30090
@@ -119,6 +119,52 @@ class NftTraceConverterTest {
                 PACKET: 1 d1ae0c03 IN=eth0 NFPROTO=2 SRC=172.18.0.1 DST=172.18.0.2 LEN=60
                  TRACE: 1 d1ae0c03 pkp_raw:raw_PREROUTING:policy:ACCEPT
                 """, Verifier.withoutFamily(trace, "10"), "the id is the trace's; the PACKET line says the family");
+    }
+
+    @Test
+    void aBridgeTablesLinesOfAnIpv6FrameBecomeFamilySevenLinesWithTheFrameAddresses() {
+        // samples/bundles/brg-bridge-v6: xtables-monitor prints the same lines, but not the ip6 lines they go with
+        String trace = """
+                trace id 2af0d297 bridge pkp_br6 br_pre packet: iif "veth0cc175b9" ether saddr 02:00:0a:f4:08:02 ether daddr 02:00:0a:f4:08:03 ip6 saddr fd00:8::2 ip6 daddr fd00:8::3 ip6 hoplimit 64 ip6 nexthdr tcp ip6 length 40 tcp sport 44754 tcp dport 8080 tcp flags == syn tcp window 64800
+                trace id 2af0d297 bridge pkp_br6 br_pre rule meta nftrace set 1 (verdict continue)
+                trace id 2af0d297 bridge pkp_br6 br_pre policy accept
+                trace id 2af0d297 ip6 raw PREROUTING packet: iif "br-pkp" ether saddr 02:00:0a:f4:08:02 ether daddr 02:00:0a:f4:08:03 ip6 saddr fd00:8::2 ip6 daddr fd00:8::3 ip6 hoplimit 64 ip6 length 40 tcp sport 44754 tcp dport 8080 tcp flags == syn tcp window 64800
+                trace id 2af0d297 ip6 raw PREROUTING policy accept
+                trace id 5c5d7046 bridge pkp_br6 br_pre packet: iif "veth0cc175b9" ether saddr 02:00:0a:f4:08:02 ether daddr 02:00:0a:f4:08:03 ip saddr 10.244.8.2 ip daddr 10.244.8.3 ip id 7 ip length 84 icmp type echo-request
+                """;
+        assertEquals("""
+                PACKET: 7 2af0d297 IN=veth0cc175b9 SRC=fd00:8::2 DST=fd00:8::3 LEN=60 PROTO=6 SPORT=44754 DPORT=8080 TCPFLAGS=syn MACSRC=02:00:0a:f4:08:02 MACDST=02:00:0a:f4:08:03 MACPROTO=86dd
+                 TRACE: 7 2af0d297 pkp_br6:br_pre:rule:0x0:CONTINUE  nft: meta nftrace set 1
+                 TRACE: 7 2af0d297 pkp_br6:br_pre:policy:ACCEPT
+                PACKET: 10 2af0d297 IN=br-pkp SRC=fd00:8::2 DST=fd00:8::3 LEN=60 PROTO=6 SPORT=44754 DPORT=8080 TCPFLAGS=syn
+                 TRACE: 10 2af0d297 raw:PREROUTING:policy:ACCEPT
+                # trace id 5c5d7046 bridge pkp_br6 br_pre packet: iif "veth0cc175b9" ether saddr 02:00:0a:f4:08:02 ether daddr 02:00:0a:f4:08:03 ip saddr 10.244.8.2 ip daddr 10.244.8.3 ip id 7 ip length 84 icmp type echo-request
+                """, NftTraceConverter.convert(trace, "", Optional.empty()));
+        List<KernelPacket> packets = KernelTraceParser.parse("nft-trace.txt",
+                NftTraceConverter.convert(trace, "", Optional.empty())).value();
+        assertEquals(1, packets.size());
+        assertEquals(List.of("bridge pkp_br6", "bridge pkp_br6", "raw"),
+                packets.get(0).steps().stream().map(KernelStep::table).toList());
+    }
+
+    @Test
+    void withoutFamilyDropsTheBridgeLinesOfAnIpv6FrameAndKeepsThoseOfIpv4AndArp() {
+        String trace = """
+                PACKET: 7 fc9aa71d IN=veth0cc175b9 MACSRC=2:0:a:f4:8:2 MACDST=33:33:ff:0:0:3 MACPROTO=86dd NH=6000000000203afffffffffffffffd
+                 TRACE: 7 fc9aa71d pkp_br6:br_pre:policy:ACCEPT
+                PACKET: 7 a315694d OUT=veth4a8a08f0 LL=0x0 3333ffffffff00000302000afffffff40802ffffff86ffffffdd NH=6000000000203afffffffffffffffd
+                 TRACE: 7 a315694d pkp_br6:br_post:policy:ACCEPT
+                PACKET: 7 ba5012db IN=veth0cc175b9 MACSRC=2:0:a:f4:7:2 MACDST=ff:ff:ff:ff:ff:ff MACPROTO=0806 NH=0001080006040001
+                 TRACE: 7 ba5012db pkp_br:br_pre:policy:ACCEPT
+                PACKET: 7 96b3df76 IN=veth0cc175b9 MACSRC=2:0:a:f4:7:2 MACDST=2:0:a:f4:7:3 MACPROTO=0800 NH=4500003c0000400040
+                 TRACE: 7 96b3df76 pkp_br:br_pre:policy:ACCEPT
+                """;
+        assertEquals("""
+                PACKET: 7 ba5012db IN=veth0cc175b9 MACSRC=2:0:a:f4:7:2 MACDST=ff:ff:ff:ff:ff:ff MACPROTO=0806 NH=0001080006040001
+                 TRACE: 7 ba5012db pkp_br:br_pre:policy:ACCEPT
+                PACKET: 7 96b3df76 IN=veth0cc175b9 MACSRC=2:0:a:f4:7:2 MACDST=2:0:a:f4:7:3 MACPROTO=0800 NH=4500003c0000400040
+                 TRACE: 7 96b3df76 pkp_br:br_pre:policy:ACCEPT
+                """, Verifier.withoutFamily(trace, "10"));
     }
 
     @Test
