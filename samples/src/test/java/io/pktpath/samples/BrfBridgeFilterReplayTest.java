@@ -3,20 +3,14 @@ package io.pktpath.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.PacketTrace;
-import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.verify.Verifier;
 import io.pktpath.core.verify.VerifyReport;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class BrfBridgeFilterReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("brf-bridge-filter");
-    private static final Pattern TRACE = Pattern.compile("^trace id (\\S+) (bridge \\S+ \\S+|\\S+ \\S+ \\S+) (.*)$");
     private static final Pattern IP_ID = Pattern.compile(" ip id (\\d+) ");
 
     private static List<PacketTrace> traces() throws IOException {
@@ -51,30 +44,11 @@ class BrfBridgeFilterReplayTest {
     @Test
     void eachFrameABridgeRuleDroppedInTheKernelIsDroppedByThatRule() throws IOException {
         // the kernel: each packet nft monitor trace shows ending in a bridge table's drop, as "ID chain rule"
-        List<String> kernel = new ArrayList<>();
-        Map<String, String> idOf = new HashMap<>();
-        for (String line : Files.readAllLines(DIR.resolve("nft-trace.txt"))) {
-            Matcher m = TRACE.matcher(line);
-            if (!m.matches()) {
-                continue;
-            }
-            String rest = m.group(3);
-            if (rest.startsWith("packet: ")) {
-                Matcher id = IP_ID.matcher(rest);
-                idOf.put(m.group(1), id.find() ? id.group(1) : "-");
-            } else if (m.group(2).startsWith("bridge ") && rest.startsWith("rule ") && rest.endsWith("(verdict drop)")) {
-                String rule = rest.substring("rule ".length(), rest.length() - "(verdict drop)".length()).strip();
-                kernel.add(idOf.get(m.group(1)) + " " + m.group(2) + " " + NftChainTrace.withoutCounters(rule));
-            }
-        }
-        List<String> replay = new ArrayList<>();
-        for (PacketTrace t : traces()) {
-            if (t.disposition() == Disposition.DROPPED_BY_RULE) {
-                RuleStep r = (RuleStep) t.decisiveStep().orElseThrow();
-                replay.add(t.packet().ipId() + " " + r.rule().table() + " " + r.rule().chain() + " "
-                        + NftChainTrace.withoutCounters(r.rule().text()));
-            }
-        }
+        List<String> kernel = NftChainTrace.bridgeDrops(DIR.resolve("nft-trace.txt"), packet -> {
+            Matcher id = IP_ID.matcher(packet);
+            return id.find() ? id.group(1) : "-";
+        });
+        List<String> replay = NftChainTrace.droppedByRule(traces(), t -> String.valueOf(t.packet().ipId()));
         // a's two SYNs to b:8081 (br_fwd), b's datagram to c:5301 (ebtables FORWARD), the two spoofed SYNs (br_pre,
         // ebtables FORWARD), a's two SYNs to the bridge's TCP 23 (br_in), b's datagram to c:5302 (br_post), the echo
         // requests to c the node sent and the one it routed from the uplink (br_out)

@@ -3,7 +3,6 @@ package io.pktpath.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.RuleStep;
 import io.pktpath.core.verify.Verifier;
@@ -13,7 +12,6 @@ import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class BrgBridgeV6ReplayTest {
     private static final Path DIR = RecordedBundles.bundlesDir().resolve("brg-bridge-v6");
-    private static final Pattern TRACE = Pattern.compile("^trace id (\\S+) (bridge \\S+ \\S+|\\S+ \\S+ \\S+) (.*)$");
     private static final Pattern ADDRESSES = Pattern.compile(" ip6? saddr (\\S+) ip6? daddr (\\S+) ");
     private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+) ");
 
@@ -50,30 +47,12 @@ class BrgBridgeV6ReplayTest {
     @Test
     void eachFrameABridgeRuleDroppedInTheKernelIsDroppedByThatRule() throws IOException {
         // the kernel: each packet nft monitor trace shows ending in a bridge table's drop, as "SRC DST chain rule"
-        List<String> kernel = new ArrayList<>();
-        Map<String, String> addressesOf = new HashMap<>();
-        for (String line : Files.readAllLines(DIR.resolve("nft-trace.txt"))) {
-            Matcher m = TRACE.matcher(line);
-            if (!m.matches()) {
-                continue;
-            }
-            String rest = m.group(3);
-            if (rest.startsWith("packet: ")) {
-                Matcher a = ADDRESSES.matcher(rest);
-                addressesOf.put(m.group(1), a.find() ? a.group(1) + " " + a.group(2) : "-");
-            } else if (m.group(2).startsWith("bridge ") && rest.startsWith("rule ") && rest.endsWith("(verdict drop)")) {
-                String rule = rest.substring("rule ".length(), rest.length() - "(verdict drop)".length()).strip();
-                kernel.add(addressesOf.get(m.group(1)) + " " + m.group(2) + " " + NftChainTrace.withoutCounters(rule));
-            }
-        }
-        List<String> replay = new ArrayList<>();
-        for (PacketTrace t : traces()) {
-            if (t.disposition() == Disposition.DROPPED_BY_RULE) {
-                RuleStep r = (RuleStep) t.decisiveStep().orElseThrow();
-                replay.add(t.packet().src().orElseThrow() + " " + t.packet().dst().orElseThrow() + " "
-                        + r.rule().table() + " " + r.rule().chain() + " " + NftChainTrace.withoutCounters(r.rule().text()));
-            }
-        }
+        List<String> kernel = NftChainTrace.bridgeDrops(DIR.resolve("nft-trace.txt"), packet -> {
+            Matcher a = ADDRESSES.matcher(packet);
+            return a.find() ? a.group(1) + " " + a.group(2) : "-";
+        });
+        List<String> replay = NftChainTrace.droppedByRule(traces(),
+                t -> t.packet().src().orElseThrow() + " " + t.packet().dst().orElseThrow());
         // a's two SYNs to [b]:8081 (br_fwd, by ip6 saddr/daddr and tcp dport), c's datagram to [b]:5301 (br_pre, by
         // ip6 saddr), a's echo request to c (br_post, by oifname, icmpv6 type and ip6 saddr), a's two SYNs to the
         // bridge's TCP 23 (br_in)

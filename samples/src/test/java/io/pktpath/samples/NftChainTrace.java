@@ -39,6 +39,48 @@ final class NftChainTrace {
         return t.path().stream().anyMatch(s -> s instanceof HookStep h && h.hook() == hook);
     }
 
+    private static final Pattern ANY_CHAIN = Pattern.compile("^trace id (\\S+) (bridge \\S+ \\S+|\\S+ \\S+ \\S+) (.*)$");
+
+    /**
+     * The packets {@code trace} shows ending in a bridge table's drop rule, each as {@code KEY FAMILY TABLE CHAIN RULE}
+     * (the rule without its counter's values), where {@code key} describes the packet from the rest of the trace id's
+     * last packet line ({@code packet: ...}).
+     */
+    static List<String> bridgeDrops(Path trace, UnaryOperator<String> key) throws IOException {
+        List<String> out = new ArrayList<>();
+        Map<String, String> keyOf = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(trace)) {
+            Matcher m = ANY_CHAIN.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            String rest = m.group(3);
+            if (rest.startsWith("packet: ")) {
+                keyOf.put(m.group(1), key.apply(rest));
+            } else if (m.group(2).startsWith("bridge ") && rest.startsWith("rule ") && rest.endsWith("(verdict drop)")) {
+                String rule = rest.substring("rule ".length(), rest.length() - "(verdict drop)".length()).strip();
+                out.add(keyOf.get(m.group(1)) + " " + m.group(2) + " " + withoutCounters(rule));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The frames of {@code traces} the replay dropped by a rule, each as {@code KEY TABLE CHAIN RULE} as
+     * {@link #bridgeDrops} writes the kernel's, {@code key} describing the frame.
+     */
+    static List<String> droppedByRule(List<PacketTrace> traces, Function<PacketTrace, String> key) {
+        List<String> out = new ArrayList<>();
+        for (PacketTrace t : traces) {
+            if (t.disposition() == io.pktpath.core.trace.Disposition.DROPPED_BY_RULE) {
+                RuleStep r = (RuleStep) t.decisiveStep().orElseThrow();
+                out.add(key.apply(t) + " " + r.rule().table() + " " + r.rule().chain() + " "
+                        + withoutCounters(r.rule().text()));
+            }
+        }
+        return out;
+    }
+
     /** One packet at the chain, as the caller described its packet line, and its decision ({@code none} for none). */
     record Decided(String packet, String decision) {
     }
