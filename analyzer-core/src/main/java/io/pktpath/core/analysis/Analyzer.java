@@ -357,9 +357,7 @@ public final class Analyzer {
                     + "(IPVS_NOT_REPLAYED)");
         }
         for (LinkLayerRules r : bundle.linkLayer()) {
-            List<String> fromListing = r.tool() != LinkLayerTool.EBTABLES ? List.of() : r.chains().stream()
-                    .filter(c -> bundle.nftReplay().chains().stream().anyMatch(n -> n.bridge()
-                            && n.chain().qualifiedName().equals("bridge " + c.table() + " " + c.name())))
+            List<String> fromListing = r.chains().stream().filter(c -> bundle.nftReplay().replaysFromListing(r, c))
                     .map(c -> c.table() + " " + c.name()).toList();
             assumptions.add("the node's " + r.tool().command() + " rules (" + r.ruleCount() + " rule"
                     + (r.ruleCount() == 1 ? "" : "s") + ") are listed, " + (fromListing.isEmpty() ? "" : "their chains "

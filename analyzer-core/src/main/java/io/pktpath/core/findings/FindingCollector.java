@@ -200,8 +200,6 @@ public final class FindingCollector implements TraceSink {
     private static io.pktpath.parser.linklayer.LinkLayerRules notReplayed(io.pktpath.parser.linklayer.LinkLayerRules rules,
                                                                           io.pktpath.parser.nft.NftNativeReplay replay) {
         return new io.pktpath.parser.linklayer.LinkLayerRules(rules.tool(), rules.chains().stream()
-                .filter(c -> replay.chains().stream().noneMatch(r -> r.bridge()
-                        && r.chain().qualifiedName().equals("bridge " + c.table() + " " + c.name())))
-                .toList());
+                .filter(c -> !replay.replaysFromListing(rules, c)).toList());
     }
 }

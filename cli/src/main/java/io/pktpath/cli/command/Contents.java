@@ -79,9 +79,7 @@ final class Contents {
             n.put("policy", c.policy());
             n.put("file", c.file());
             n.put("line", c.line());
-            n.put("replayedFromNftListing", r.tool() == io.pktpath.parser.linklayer.LinkLayerTool.EBTABLES
-                    && replay.chains().stream().anyMatch(x -> x.bridge()
-                    && x.chain().qualifiedName().equals("bridge " + c.table() + " " + c.name())));
+            n.put("replayedFromNftListing", replay.replaysFromListing(r, c));
             ArrayNode rules = n.putArray("rules");
             c.rules().forEach(x -> rules.addObject().put("line", x.line()).put("text", x.text()).put("target", x.target()));
         }

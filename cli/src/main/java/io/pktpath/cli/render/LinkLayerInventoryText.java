@@ -18,9 +18,7 @@ public final class LinkLayerInventoryText {
     public static void render(List<LinkLayerRules> all, io.pktpath.parser.nft.NftNativeReplay replay, PrintStream out) {
         for (LinkLayerRules r : all) {
             String tool = r.tool().command();
-            java.util.function.Predicate<LinkLayerChain> fromListing = c -> r.tool()
-                    == io.pktpath.parser.linklayer.LinkLayerTool.EBTABLES && replay.chains().stream().anyMatch(n ->
-                    n.bridge() && n.chain().qualifiedName().equals("bridge " + c.table() + " " + c.name()));
+            java.util.function.Predicate<LinkLayerChain> fromListing = c -> replay.replaysFromListing(r, c);
             out.println(tool + ": " + r.ruleCount() + " rule" + (r.ruleCount() == 1 ? "" : "s") + " in "
                     + r.chains().size() + " chain" + (r.chains().size() == 1 ? "" : "s") + " (listed, not replayed: "
                     + tool.toUpperCase(java.util.Locale.ROOT) + "_NOT_REPLAYED)");

@@ -537,6 +537,19 @@ public final class NftNativeReplay {
         return replayed.stream().anyMatch(r -> r.chain().qualifiedName().equals(chain.qualifiedName()));
     }
 
+    /**
+     * True when {@code chain} of {@code rules} is an ebtables-nft chain replayed from the nft listing, where it is the
+     * bridge table's chain of the same name ({@code bridge filter FORWARD}); false for arptables' chains.
+     */
+    public boolean replaysFromListing(io.pktpath.parser.linklayer.LinkLayerRules rules,
+                                      io.pktpath.parser.linklayer.LinkLayerChain chain) {
+        if (rules.tool() != io.pktpath.parser.linklayer.LinkLayerTool.EBTABLES) {
+            return false;
+        }
+        String name = "bridge " + chain.table() + " " + chain.name();
+        return replayed.stream().anyMatch(r -> r.bridge() && r.chain().qualifiedName().equals(name));
+    }
+
     /** Why a native base chain ({@code inet pkp_fw input}) is not replayed; empty for replayed or unknown chains. */
     public Optional<String> refusal(String qualifiedChain) {
         return Optional.ofNullable(refused.get(qualifiedChain));
