@@ -44,14 +44,7 @@ class IptablesListingReplayTest {
 
     /** The bundle's files but its iptables rules and nft listing, and the listings of {@code listings}. */
     static Bundle fromListings(Path dir, Path listings) throws IOException {
-        List<BundleInput> inputs = new ArrayList<>();
-        try (var files = Files.list(dir)) {
-            files.filter(f -> {
-                String n = f.getFileName().toString();
-                return !n.startsWith("iptables-save") && !n.startsWith("ip6tables-save") && !n.equals("rules-input.txt")
-                        && !n.startsWith("nft-ruleset");
-            }).sorted().forEach(f -> inputs.add(new BundleInput(f, f.getFileName().toString(), Optional.empty())));
-        }
+        List<BundleInput> inputs = new ArrayList<>(RecordedBundles.inputsWithoutRules(dir));
         try (var files = Files.list(listings)) {
             files.sorted().forEach(f -> inputs.add(new BundleInput(f, f.getFileName().toString(), Optional.empty())));
         }

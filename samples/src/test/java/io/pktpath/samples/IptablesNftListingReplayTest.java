@@ -14,7 +14,6 @@ import io.pktpath.parser.net.IpFamily;
 import io.pktpath.parser.nft.IptablesNftTables;
 import io.pktpath.parser.nft.NftHookedChain;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,14 +37,7 @@ class IptablesNftListingReplayTest {
 
     /** The bundle's files but its iptables rules and any nft listing, and the generated listing as nft-ruleset.txt. */
     private static Bundle fromListing(Path dir, Path listing) throws IOException {
-        List<BundleInput> inputs = new ArrayList<>();
-        try (var files = Files.list(dir)) {
-            files.filter(f -> {
-                String n = f.getFileName().toString();
-                return !n.startsWith("iptables-save") && !n.startsWith("ip6tables-save") && !n.equals("rules-input.txt")
-                        && !n.startsWith("nft-ruleset");
-            }).sorted().forEach(f -> inputs.add(new BundleInput(f, f.getFileName().toString(), Optional.empty())));
-        }
+        List<BundleInput> inputs = new ArrayList<>(RecordedBundles.inputsWithoutRules(dir));
         inputs.add(new BundleInput(listing, "nft-ruleset.txt", Optional.empty()));
         return BundleLoader.loadFiles(inputs);
     }

@@ -54,6 +54,21 @@ final class RecordedBundles {
     }
 
     /** The value of {@code key} in a bundle's scenario.env, which the recorder wrote; an assertion error when absent. */
+    /**
+     * The bundle's files but its rules (iptables-save and ip6tables-save dumps, the recorder's rules-input.txt, the nft
+     * listing), in name order, each named by its file name: a bundle whose rules a test gives in another form.
+     */
+    static List<io.pktpath.parser.bundle.BundleInput> inputsWithoutRules(Path bundle) throws IOException {
+        try (Stream<Path> files = Files.list(bundle)) {
+            return files.filter(f -> {
+                String n = f.getFileName().toString();
+                return !n.startsWith("iptables-save") && !n.startsWith("ip6tables-save") && !n.equals("rules-input.txt")
+                        && !n.startsWith("nft-ruleset");
+            }).sorted().map(f -> new io.pktpath.parser.bundle.BundleInput(f, f.getFileName().toString(),
+                    java.util.Optional.empty())).toList();
+        }
+    }
+
     static String scenarioValue(Path bundle, String key) throws IOException {
         String value = scenarioEnv(bundle).get(key);
         if (value == null) {
