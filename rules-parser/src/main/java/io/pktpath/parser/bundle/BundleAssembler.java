@@ -179,9 +179,17 @@ final class BundleAssembler {
                     l -> l.stream().mapToLong(i -> 1 + i.addresses().size()).sum());
             Optional<List<NetInterface>> best = selection.pick(c, "");
             if (best.isPresent()) {
-                List<NetInterface> chosen = kind == InputKind.IP_ADDR_ONELINE ? withLinkDetails(best.get()) : best.get();
+                // the later kinds' listings, read once: for an ip -o addr's link details and for hairpin modes
+                List<Candidate<List<NetInterface>>> later = new ArrayList<>();
+                for (InputKind k : order.subList(order.indexOf(kind) + 1, order.size())) {
+                    later.addAll(candidates(k, f -> parse(interfaceParse(f)), List::size));
+                }
+                List<NetInterface> chosen = kind == InputKind.IP_ADDR_ONELINE ? withLinkDetails(best.get(), later)
+                        : best.get();
                 markUnused(order, kind);
-                return withHairpinModes(chosen, c, order.subList(order.indexOf(kind) + 1, order.size()));
+                List<Candidate<List<NetInterface>>> others = new ArrayList<>(c);
+                others.addAll(later);
+                return withHairpinModes(chosen, others);
             }
         }
         return List.of();
@@ -192,10 +200,9 @@ final class BundleAssembler {
      * from the bundle's {@code ip link} listing when it has one (its interfaces with the one-line listing's addresses);
      * that file is then noted as used for them.
      */
-    private List<NetInterface> withLinkDetails(List<NetInterface> oneLine) {
-        // read quietly: the ip link listing's diagnostics are reported once, where it is read for hairpin modes
-        Optional<Candidate<List<NetInterface>>> link = Candidate.largest(candidates(InputKind.IP_LINK,
-                f -> interfaceParse(f).value(), List::size));
+    private List<NetInterface> withLinkDetails(List<NetInterface> oneLine, List<Candidate<List<NetInterface>>> later) {
+        Optional<Candidate<List<NetInterface>>> link = Candidate.largest(later.stream()
+                .filter(x -> x.file().kind() == InputKind.IP_LINK).toList());
         if (link.isEmpty()) {
             return oneLine;
         }
@@ -224,12 +231,7 @@ final class BundleAssembler {
      * The chosen interface list with each bridge port's hairpin mode filled in from the other listings (an
      * {@code ip -d link} or {@code ip -j -d link} beside a plain {@code ip addr}); such a file is noted as used for it.
      */
-    private List<NetInterface> withHairpinModes(List<NetInterface> chosen, List<Candidate<List<NetInterface>>> same,
-                                                List<InputKind> later) {
-        List<Candidate<List<NetInterface>>> others = new ArrayList<>(same);
-        for (InputKind k : later) {
-            others.addAll(candidates(k, f -> parse(interfaceParse(f)), List::size));
-        }
+    private List<NetInterface> withHairpinModes(List<NetInterface> chosen, List<Candidate<List<NetInterface>>> others) {
         java.util.Map<String, Boolean> modes = new java.util.TreeMap<>();
         for (Candidate<List<NetInterface>> c : others) {
             boolean gave = false;
