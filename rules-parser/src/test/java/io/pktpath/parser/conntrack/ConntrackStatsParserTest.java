@@ -48,7 +48,12 @@ class ConntrackStatsParserTest {
         Parsed<ConntrackStats> p = ConntrackStatsParser.parse("nf_conntrack", text);
         assertEquals(2, p.diagnostics().size(), p.diagnostics().toString());
         assertEquals(2, p.diagnostics().get(0).span().line());
+        assertEquals("a row of 2 values under 17 columns", p.diagnostics().get(0).message());
+        assertTrue(p.diagnostics().get(0).expected().startsWith("17 hexadecimal counters"),
+                p.diagnostics().get(0).expected());
         assertEquals(3, p.diagnostics().get(1).span().line());
+        assertTrue(p.diagnostics().get(1).message().startsWith("a counter that is not hexadecimal in "),
+                p.diagnostics().get(1).message());
         assertEquals(1, p.value().cpus().size());
         assertEquals(2, p.value().cpus().get(0).cpu(), "the third row is the third CPU's");
     }

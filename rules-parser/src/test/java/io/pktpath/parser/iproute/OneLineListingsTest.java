@@ -87,6 +87,10 @@ class OneLineListingsTest {
         assertEquals(1, p.diagnostics().size(), p.diagnostics().toString());
         assertEquals("ip_-o_addr", p.diagnostics().get(0).span().file());
         assertEquals(2, p.diagnostics().get(0).span().line());
+        assertEquals(17, p.diagnostics().get(0).span().column());
+        assertEquals("'10.0.0.300' is not an IPv4 address", p.diagnostics().get(0).message());
+        assertTrue(p.diagnostics().get(0).expected().contains("four dotted decimal octets"),
+                p.diagnostics().get(0).expected());
         assertEquals(List.of("lo", "eth0"), p.value().stream().map(NetInterface::name).toList());
         assertEquals(List.of("fd00::1/64"), addresses(p.value().get(1)));
     }
@@ -99,6 +103,7 @@ class OneLineListingsTest {
         Parsed<List<NetInterface>> p = IpAddrParser.parse("ip_-o_link", text);
         assertEquals(1, p.diagnostics().size(), p.diagnostics().toString());
         assertEquals(2, p.diagnostics().get(0).span().line());
+        assertEquals("interface flags must be written <A,B,...>", p.diagnostics().get(0).message());
         assertEquals(List.of("lo", "pkp30br"), p.value().stream().map(NetInterface::name).toList());
     }
 }

@@ -82,6 +82,8 @@ class SsParserTest {
         assertEquals(List.of("bad-ss-line:2", "ss-complaint:3", "bad-socket-state:4"),
                 p.diagnostics().stream().map(d -> d.code() + ":" + d.span().line()).toList());
         assertFalse(p.diagnostics().get(0).expected().isEmpty());
+        assertTrue(p.diagnostics().get(1).message().startsWith("ss printed 'Cannot open netlink socket: Protocol not"
+                + " supported'"), p.diagnostics().get(1).message());
     }
 
     @Test
