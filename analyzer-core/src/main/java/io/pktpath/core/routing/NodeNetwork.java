@@ -92,6 +92,11 @@ public final class NodeNetwork implements NodeFacts {
         return neighbors.lookup(nextHop, dev);
     }
 
+    /** {@link #neighbor} with its POSTROUTING trace step, both made once per next hop and device. */
+    public NeighborAnswer neighborAnswer(IpAddress nextHop, String dev) {
+        return neighbors.answered(nextHop, dev);
+    }
+
     /**
      * Whether the node answers an ARP request for {@code target} from {@code sender} received on {@code iface}: for its
      * own addresses, or by proxy_arp / an explicit proxy entry when forwarding is on and the route to the target is
