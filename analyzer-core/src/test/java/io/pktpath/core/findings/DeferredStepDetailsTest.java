@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pktpath.core.analysis.AnalysisOptions;
-import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.DeferredText;
@@ -15,14 +13,10 @@ import io.pktpath.core.trace.NatStep;
 import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.TraceStep;
-import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +27,8 @@ import org.junit.jupiter.api.Test;
  * next hop's neighbour step is one object for every packet that resolves it.
  */
 class DeferredStepDetailsTest {
-    private static List<PacketTrace> traces(String bundle) throws IOException {
-        Path dir = SampleBundles.sample(bundle);
-        List<PacketTrace> all = new ArrayList<>();
-        Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
-                AnalysisOptions.DEFAULT, all::add, n -> { }, () -> false);
-        return all;
+    private static List<PacketTrace> traces(String bundle) {
+        return SampleBundles.traces(bundle);
     }
 
     @Test
