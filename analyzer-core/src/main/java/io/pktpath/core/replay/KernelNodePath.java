@@ -502,23 +502,23 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
-    public Optional<PathRun> knownIngress(Packet packet, boolean collectMisses) {
+    public PathRun knownIngress(Packet packet, boolean collectMisses) {
         if (collectMisses || !(packet.family() == IpFamily.V4 ? knownIngress4 : knownIngress6)) {
-            return Optional.empty();
+            return null;
         }
         seedOnce(packet.timeNanos());
         CtLookup lookup = lookup(packet, 0);
         if (!(lookup instanceof CtLookup.Existing existing) || conntrack.mayRace(existing, packet)) {
-            return Optional.empty();
+            return null;
         }
         Optional<CtInfo> ct = lookup.ctInfo();
         SteadyEntry known = steady.get(existing, packet, ct.get());
         if (known == null) {
-            return Optional.empty();
+            return null;
         }
-        List<io.pktpath.core.trace.TraceStep> prefix = List.of(
+        List<io.pktpath.core.trace.TraceStep> steps = known.stepsAfter(
                 knownHookStep(packet.family(), Hook.PREROUTING, PRE_TABLES), lookup.toStep(Hook.PREROUTING));
-        return Optional.of(reuse(known, existing, packet, ct, prefix, List.of(), List.of()));
+        return reuse(known, existing, packet, ct, steps, List.of(), List.of());
     }
 
     @Override
@@ -1826,12 +1826,13 @@ public final class KernelNodePath implements NodePath {
      * lookup, then the suffix, exactly as {@link #finish} would have built it after walking again.
      */
     private PathRun reuse(SteadyEntry entry, CtLookup.Existing lookup, RunState s) {
-        return reuse(entry, lookup, s.packet, s.ct, s.steps, s.tables, s.notes);
+        return reuse(entry, lookup, s.packet, s.ct, entry.stepsAfter(s.steps), s.tables, s.notes);
     }
 
     /**
-     * The run made of what a packet did up to its lookup ({@code steps}, {@code tables}, {@code notes}) and a
-     * remembered suffix (a run that may reuse one collects no misses).
+     * The run made of what a packet did up to its lookup ({@code tablesSoFar}, {@code notesSoFar}) and a remembered
+     * suffix, whose steps are {@code steps}, the packet's own followed by the suffix's (a run that may reuse one
+     * collects no misses).
      */
     private static PathRun reuse(SteadyEntry entry, CtLookup.Existing lookup, Packet atLookup,
                                  Optional<CtInfo> ctAtLookup, List<io.pktpath.core.trace.TraceStep> steps,
@@ -1844,7 +1845,7 @@ public final class KernelNodePath implements NodePath {
         // the packet as it came to the lookup serves, and no rewritten copy is made
         Commit commit = new Commit(tables, lookup, Optional.empty(), entry.confirm(), ct, atLookup,
                 atLookup.length());
-        return new PathRun(entry.stepsAfter(steps), entry.disposition(), entry.reason(), entry.nat(), entry.route(),
+        return new PathRun(steps, entry.disposition(), entry.reason(), entry.nat(), entry.route(),
                 entry.egress(), List.of(), notes, lookup.ct().id(), commit, entry.endMark());
     }
 

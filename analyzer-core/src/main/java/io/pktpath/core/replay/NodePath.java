@@ -60,10 +60,11 @@ public interface NodePath {
 
     /**
      * The run of a received packet of an established flow whose path is already known from an earlier packet of the
-     * same flow, made without walking (the same run {@link #ingress} would give); empty when it must walk.
+     * same flow, made without walking (the same run {@link #ingress} would give); null when it must walk (asked for
+     * every received frame, so no {@code Optional} is made for each).
      */
-    default Optional<PathRun> knownIngress(Packet packet, boolean collectMisses) {
-        return Optional.empty();
+    default PathRun knownIngress(Packet packet, boolean collectMisses) {
+        return null;
     }
 
     /**

@@ -381,10 +381,10 @@ public final class ReplayLoop {
      */
     private PacketTrace replayReceived(CapturedPacket cp, List<String> notes, Packet input, boolean seenLeaving) {
         boolean misses = options.missesFor(cp.frame());
-        Optional<PathRun> known = path.knownIngress(input, misses);
-        if (known.isPresent()) {
+        PathRun known = path.knownIngress(input, misses);
+        if (known != null) {
             // a remembered path asks no oracle: its only branch, as the enumerator would give it
-            return replay(cp, FrameRole.INGRESS, notes, List.of(BranchEnumerator.onlyBranch(known.get())), input,
+            return replay(cp, FrameRole.INGRESS, notes, List.of(BranchEnumerator.onlyBranch(known)), input,
                     seenLeaving);
         }
         path.openedBeforeCapture(input).ifPresent(notes::add);

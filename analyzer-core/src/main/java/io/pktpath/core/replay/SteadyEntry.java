@@ -21,7 +21,9 @@ import java.util.Set;
 /**
  * A remembered suffix ({@link SteadyPaths}) with the key it is valid for, both held in this one object so that a packet
  * of an established flow reaches them with one fetch; each packet's steps are its own lookup steps joined to the
- * suffix's, which all packets of the flow direction share.
+ * suffix's, which all packets of the flow direction share. The one thing that changes after construction is the last
+ * full path handed out ({@link #stepsAfter(TraceStep, TraceStep)}), itself immutable, which the replay thread alone
+ * reads and replaces.
  */
 final class SteadyEntry {
     private final CtState state;
@@ -63,6 +65,11 @@ final class SteadyEntry {
     private final int ingressMtu;
     /** The packet's fwmark when the suffix ended (what its MARK rules left). */
     private final long endMark;
+    /** The hook and lookup steps {@link #joined} starts with (null until a path was joined). */
+    private TraceStep joinedHook;
+    private TraceStep joinedLookup;
+    /** The last full path handed out: {@link #joinedHook}, {@link #joinedLookup}, then the suffix's steps. */
+    private List<TraceStep> joined;
 
     SteadyEntry(SteadyPaths.Key key, SteadyPaths.Suffix suffix) {
         this.state = key.state();
@@ -171,5 +178,20 @@ final class SteadyEntry {
     /** The prefix's steps followed by the suffix's, as an immutable list that copies neither. */
     List<TraceStep> stepsAfter(List<TraceStep> prefix) {
         return JoinedList.of(prefix, steps);
+    }
+
+    /**
+     * The hook step and lookup step of a packet that reached the lookup without walking a table, followed by the
+     * suffix's steps: the path last handed out when both are the very steps it was made with (a connection hands out
+     * the same lookup step while its packets make the same transition, and a hook step is made once per family), so
+     * consecutive packets of the flow direction share one immutable list instead of each joining its own.
+     */
+    List<TraceStep> stepsAfter(TraceStep hookStep, TraceStep lookupStep) {
+        if (hookStep != joinedHook || lookupStep != joinedLookup) {
+            joined = JoinedList.of(List.of(hookStep, lookupStep), steps);
+            joinedHook = hookStep;
+            joinedLookup = lookupStep;
+        }
+        return joined;
     }
 }

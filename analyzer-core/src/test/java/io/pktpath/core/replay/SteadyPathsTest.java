@@ -76,6 +76,29 @@ class SteadyPathsTest {
     }
 
     @Test
+    void consecutivePacketsOfAFlowDirectionShareOneReusedPath() {
+        assertEquals(0, sharedPaths(replay(false).traces()));
+        assertTrue(sharedPaths(replay(true).traces()) > 0);
+    }
+
+    /** How many ingress traces hold the very path list the previous ingress trace of their flow direction holds. */
+    private static long sharedPaths(List<PacketTrace> traces) {
+        java.util.Map<String, List<?>> last = new java.util.HashMap<>();
+        long shared = 0;
+        for (PacketTrace t : traces) {
+            if (t.role() != FrameRole.INGRESS || t.path().size() < 2
+                    || !(t.path().get(1) instanceof io.pktpath.core.trace.ConntrackStep c)) {
+                continue;
+            }
+            List<?> before = last.put(c.flowId() + (c.reply() ? " reply" : " original"), t.path());
+            if (before == t.path()) {
+                shared++;
+            }
+        }
+        return shared;
+    }
+
+    @Test
     void rulesTestingPerPacketValuesDisableReuse() {
         assertTrue(SteadyPaths.flowStable(rules("-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
                 "-A FORWARD -p tcp -m tcp --dport 80 -m mark --mark 0x4000/0x4000 -j ACCEPT")));
