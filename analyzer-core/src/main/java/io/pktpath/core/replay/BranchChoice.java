@@ -29,17 +29,17 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
      * The branch that leaves as {@code leftAs}, decided by {@code by}, or one that differs from it only by a port the
      * kernel chose; null when none does (or, for the only branch, when it does: nothing was decided).
      */
-    static BranchChoice leavingAs(List<BranchEnumerator.Branch<PathRun>> branches, Tuple leftAs, String by) {
+    static BranchChoice leavingAs(BranchEnumerator.Runs<PathRun> branches, Tuple leftAs, String by) {
         String decidedBy = branches.size() == 1 ? "" : by;
         for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
+            Optional<Egress> egress = branches.run(i).egress();
             if (egress.isPresent() && egress.get().tuple().equals(leftAs)) {
                 return branches.size() == 1 ? null : new BranchChoice(i, decidedBy, null);
             }
         }
         for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && onlyKernelChosenPortDiffers(branches.get(i).result(), egress.get().tuple(),
+            Optional<Egress> egress = branches.run(i).egress();
+            if (egress.isPresent() && onlyKernelChosenPortDiffers(branches.run(i), egress.get().tuple(),
                     leftAs)) {
                 return new BranchChoice(i, decidedBy, null, leftAs);
             }
@@ -48,7 +48,7 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
     }
 
     /** The branch that leaves as {@code later}, as a choice decided by that frame, or null. */
-    static BranchChoice leavingAs(CapturedPacket later, List<BranchEnumerator.Branch<PathRun>> branches) {
+    static BranchChoice leavingAs(CapturedPacket later, BranchEnumerator.Runs<PathRun> branches) {
         int i = branchLeavingAs(later, branches);
         if (i < 0) {
             return null;
@@ -58,9 +58,9 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
     }
 
     /** The first branch (in rule order) whose egress is the frame {@code seen}, or -1. */
-    static int branchLeavingAs(CapturedPacket seen, List<BranchEnumerator.Branch<PathRun>> branches) {
+    static int branchLeavingAs(CapturedPacket seen, BranchEnumerator.Runs<PathRun> branches) {
         for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
+            Optional<Egress> egress = branches.run(i).egress();
             if (egress.isPresent() && leavesAs(egress.get(), seen)) {
                 return i;
             }
@@ -69,7 +69,7 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
     }
 
     /** A locally generated frame is its own egress observation: the branch that leaves as this frame happened. */
-    static BranchChoice bySelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
+    static BranchChoice bySelf(CapturedPacket cp, BranchEnumerator.Runs<PathRun> branches) {
         BranchChoice self = leavingAsSelf(cp, branches);
         return self != null ? self
                 : new BranchChoice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": no branch leaves as this frame" : "",
@@ -80,15 +80,15 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
      * The branch that leaves as this frame, or as it but for a source port the kernel chose (then with the frame's
      * tuple as observed); null when none does.
      */
-    static BranchChoice leavingAsSelf(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches) {
+    static BranchChoice leavingAsSelf(CapturedPacket cp, BranchEnumerator.Runs<PathRun> branches) {
         String by = branches.size() > 1 ? "this frame, as it left on " + cp.summary().iface() : "";
         int self = branchLeavingAs(cp, branches);
         if (self >= 0) {
             return new BranchChoice(self, by, null);
         }
         for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
-            if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), cp, branches.get(i).result())) {
+            Optional<Egress> egress = branches.run(i).egress();
+            if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), cp, branches.run(i))) {
                 return new BranchChoice(i, by, null, cp.packet().get().tuple());
             }
         }

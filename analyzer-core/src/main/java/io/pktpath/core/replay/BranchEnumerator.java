@@ -28,8 +28,11 @@ final class BranchEnumerator {
     private BranchEnumerator() {
     }
 
-    /** Every branch, first in rule order first; at most {@code limit} (the rest are dropped and {@code truncated} says so). */
-    static <R> Enumeration<R> enumerate(Function<ChoiceOracle, R> run, int limit) {
+    /**
+     * Every branch, first in rule order first; at most {@code limit} (the rest are dropped and {@code truncated} says so).
+     * A run that met no choice point is its only branch ({@link OneRun}).
+     */
+    static <R> Runs<R> enumerate(Function<ChoiceOracle, R> run, int limit) {
         if (limit <= 0) {
             return new Enumeration<>(List.of(), true);
         }
@@ -37,7 +40,7 @@ final class BranchEnumerator {
         R firstResult = run.apply(first);
         if (first.points().isEmpty()) {
             // no choice point: the only branch (most packets), without the bookkeeping of the search below
-            return new Enumeration<>(List.of(onlyBranch(firstResult)), false);
+            return new OneRun<>(firstResult);
         }
         List<Branch<R>> branches = new ArrayList<>();
         Deque<int[]> pending = new ArrayDeque<>();
@@ -80,7 +83,72 @@ final class BranchEnumerator {
 
     private static final int[] NO_CHOICES = new int[0];
 
+    /**
+     * The runs of one packet's path, one per branch, first in rule order first, as the replay chooses among them by
+     * index.
+     */
+    sealed interface Runs<R> permits Enumeration, OneRun {
+        /** How many branches there are. */
+        int size();
+
+        /** The run of branch {@code index}. */
+        R run(int index);
+
+        /** The branches with their choices, probabilities and labels. */
+        List<Branch<R>> branches();
+
+        /** Whether the limit cut the enumeration short. */
+        boolean truncated();
+    }
+
     /** The branches found and whether the limit cut the enumeration short. */
-    record Enumeration<R>(List<Branch<R>> branches, boolean truncated) {
+    record Enumeration<R>(List<Branch<R>> branches, boolean truncated) implements Runs<R> {
+        Enumeration {
+            branches = List.copyOf(branches);
+        }
+
+        @Override
+        public int size() {
+            return branches.size();
+        }
+
+        @Override
+        public R run(int index) {
+            return branches.get(index).result();
+        }
+    }
+
+    /**
+     * The one run of a path that met no choice point (a walk without one, or a remembered path): its only branch, made
+     * only when asked for, so that a packet with one path needs no list and no branch of its own.
+     */
+    record OneRun<R>(R result) implements Runs<R> {
+        public OneRun {
+            java.util.Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public R run(int index) {
+            if (index != 0) {
+                throw new IndexOutOfBoundsException("branch " + index + " of the only one");
+            }
+            return result;
+        }
+
+        /** The only branch, as {@link #onlyBranch} gives it. */
+        @Override
+        public List<Branch<R>> branches() {
+            return List.of(onlyBranch(result));
+        }
+
+        @Override
+        public boolean truncated() {
+            return false;
+        }
     }
 }

@@ -198,14 +198,14 @@ public final class ReplayLoop {
         completedBy = null;
         if (cp.fragment().isPresent() && defragmented(cp, packet)) {
             Packet fragment = cp.inbound() ? received(packet) : null;
-            List<BranchEnumerator.Branch<PathRun>> atIngress = null;
+            BranchEnumerator.Runs<PathRun> atIngress = null;
             if (fragment != null && path.walksIngress(fragment)) {
                 // the ingress chains run before nf_defrag: each fragment walks them as it is, and one they drop
                 // never reaches the queue
                 boolean misses = options.missesFor(cp.frame());
                 Packet walked = fragment;
                 atIngress = branches(notes, oracle -> path.fragmentIngress(walked, oracle, misses));
-                if (atIngress.get(0).result().disposition() != Disposition.HELD_FOR_REASSEMBLY) {
+                if (atIngress.run(0).disposition() != Disposition.HELD_FOR_REASSEMBLY) {
                     droppedFragments.put(Defragmenter.queueOf(cp), cp.frame());
                     return replay(cp, FrameRole.INGRESS, notes, atIngress, fragment, false);
                 }
@@ -220,7 +220,7 @@ public final class ReplayLoop {
                 if (atIngress == null) {
                     return Defragmenter.partTrace(cp, datagram, notes, List.of());
                 }
-                PathRun held = atIngress.get(0).result();
+                PathRun held = atIngress.run(0);
                 path.commit(held, fragment);
                 notes.addAll(held.notes());
                 return Defragmenter.partTrace(cp, datagram, notes, held.steps());
@@ -342,7 +342,7 @@ public final class ReplayLoop {
      * protocol and payload start whose interface and tuple a branch predicts (or all but a source port the kernel
      * chose); otherwise the search of a whole packet's copy.
      */
-    private BranchChoice chooseFragmentCopy(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches,
+    private BranchChoice chooseFragmentCopy(CapturedPacket cp, BranchEnumerator.Runs<PathRun> branches,
                                       List<String> notes) {
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         fill(until);
@@ -365,8 +365,8 @@ public final class ReplayLoop {
                 return found;
             }
             for (int i = 0; i < branches.size(); i++) {
-                Optional<Egress> egress = branches.get(i).result().egress();
-                if (egress.isPresent() && BranchChoice.leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
+                Optional<Egress> egress = branches.run(i).egress();
+                if (egress.isPresent() && BranchChoice.leavesWithKernelChosenPort(egress.get(), later, branches.run(i))) {
                     String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
                     return new BranchChoice(i, by, later, copy.tuple());
                 }
@@ -384,7 +384,7 @@ public final class ReplayLoop {
         PathRun known = path.knownIngress(input, misses);
         if (known != null) {
             // a remembered path asks no oracle: its only branch, as the enumerator would give it
-            return replay(cp, FrameRole.INGRESS, notes, List.of(BranchEnumerator.onlyBranch(known)), input,
+            return replay(cp, FrameRole.INGRESS, notes, new BranchEnumerator.OneRun<>(known), input,
                     seenLeaving);
         }
         path.openedBeforeCapture(input).ifPresent(notes::add);
@@ -454,14 +454,14 @@ public final class ReplayLoop {
      * Every branch of one packet's path ({@code runner} asked once per branch, side-effect free), noting in
      * {@code notes} when the branch limit cut them short.
      */
-    private List<BranchEnumerator.Branch<PathRun>> branches(List<String> notes,
+    private BranchEnumerator.Runs<PathRun> branches(List<String> notes,
             java.util.function.Function<ChoiceOracle, PathRun> runner) {
-        BranchEnumerator.Enumeration<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
+        BranchEnumerator.Runs<PathRun> runs = BranchEnumerator.enumerate(runner, options.maxBranches());
         if (runs.truncated()) {
             notes.add("more than " + options.maxBranches() + " branches; only the first " + options.maxBranches()
                     + " were followed");
         }
-        return runs.branches();
+        return runs;
     }
 
     /**
@@ -512,7 +512,7 @@ public final class ReplayLoop {
             return replayReceived(cp, rebuilt, input, true);
         }
         boolean misses = options.missesFor(cp.frame());
-        List<BranchEnumerator.Branch<PathRun>> runs = branches(rebuilt, oracle -> path.ingress(input, oracle, misses));
+        BranchEnumerator.Runs<PathRun> runs = branches(rebuilt, oracle -> path.ingress(input, oracle, misses));
         return BranchChoice.leavingAsSelf(cp, runs) != null ? replay(cp, FrameRole.INGRESS, rebuilt, runs, input, true) : null;
     }
 
@@ -547,11 +547,11 @@ public final class ReplayLoop {
      * {@code seenLeaving}), commits it and builds the trace.
      */
     private PacketTrace replay(CapturedPacket cp, FrameRole role, List<String> notes,
-                               List<BranchEnumerator.Branch<PathRun>> branches, Packet input, boolean seenLeaving) {
+                               BranchEnumerator.Runs<PathRun> branches, Packet input, boolean seenLeaving) {
         BranchChoice choice = role == FrameRole.LOCAL_OUT || seenLeaving ? BranchChoice.bySelf(cp, branches)
                 : reassembling != null ? chooseFragmentCopy(cp, branches, notes) : choose(cp, branches, notes);
-        BranchEnumerator.Branch<PathRun> chosen = branches.get(choice.index());
-        PathRun chosenRun = choice.observed() == null ? chosen.result() : path.observed(chosen.result(), choice.observed(),
+        PathRun chosen = branches.run(choice.index());
+        PathRun chosenRun = choice.observed() == null ? chosen : path.observed(chosen, choice.observed(),
                 choice.egress() == null ? "the bundle's conntrack -L" : "the capture");
         if (choice.lostTo() > 0) {
             chosenRun = path.lostRace(chosenRun, choice.lostTo());
@@ -565,7 +565,7 @@ public final class ReplayLoop {
         }
         List<Alternative> alternatives = branches.size() > 1 ? new ArrayList<>(branches.size()) : List.of();
         if (branches.size() > 1) {
-            for (BranchEnumerator.Branch<PathRun> b : branches) {
+            for (BranchEnumerator.Branch<PathRun> b : branches.branches()) {
                 PathRun r = b.result();
                 alternatives.add(new Alternative(b.labelText(), b.probability(), r.steps(), r.nat(), r.disposition(), r.reasonText()));
             }
@@ -958,26 +958,26 @@ public final class ReplayLoop {
      */
     private PacketTrace loopback(CapturedPacket cp, Packet packet, List<String> notes) {
         Packet out = asLocal(packet).withOutIface("lo");
-        List<BranchEnumerator.Branch<PathRun>> sentBranches = BranchEnumerator.enumerate(
-                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches()).branches();
-        BranchEnumerator.Branch<PathRun> sent = sentBranches.get(BranchChoice.bySelf(cp, sentBranches).index());
-        path.commit(sent.result(), out);
+        BranchEnumerator.Runs<PathRun> sentBranches = BranchEnumerator.enumerate(
+                o -> path.localOut(out, o, options.missesFor(cp.frame())), options.maxBranches());
+        PathRun sent = sentBranches.run(BranchChoice.bySelf(cp, sentBranches).index());
+        path.commit(sent, out);
         Packet in = asIngress(packet);
         BranchEnumerator.Branch<PathRun> received = BranchEnumerator.enumerate(
-                o -> path.looped(in, sent.result(), o, options.missesFor(cp.frame())), options.maxBranches())
+                o -> path.looped(in, sent, o, options.missesFor(cp.frame())), options.maxBranches())
                 .branches().get(0);
         CommitOutcome committed = path.commit(received.result(), in);
         notes.add("sent and received by the node over lo; the capture holds only the received copy, so both passes are shown");
-        notes.addAll(sent.result().notes());
+        notes.addAll(sent.notes());
         notes.addAll(received.result().notes());
         notes.addAll(committed.notes());
-        List<TraceStep> steps = new ArrayList<>(sent.result().steps());
+        List<TraceStep> steps = new ArrayList<>(sent.steps());
         steps.addAll(received.result().steps());
-        List<RuleMiss> misses = new ArrayList<>(sent.result().misses());
+        List<RuleMiss> misses = new ArrayList<>(sent.misses());
         misses.addAll(received.result().misses());
         PathRun r = received.result();
         return new PacketTrace(cp.summary(), FrameRole.LOCAL_OUT, steps, committed.disposition().orElse(r.disposition()),
-                committed.disposition().isPresent() ? DeferredText.of(committed.reason()) : r.reasonText(), r.nat().or(() -> sent.result().nat()),
+                committed.disposition().isPresent() ? DeferredText.of(committed.reason()) : r.reasonText(), r.nat().or(() -> sent.nat()),
                 r.route(), List.of(), List.of(), misses, dedupe(notes), r.flowId());
     }
 
@@ -1049,10 +1049,10 @@ public final class ReplayLoop {
                 p.macSource(), p.inIface().isEmpty() ? p.outIface() : p.inIface(), "", "", "", false, 0, false, p.fragMaxSize());
     }
 
-    private BranchChoice choose(CapturedPacket cp, List<BranchEnumerator.Branch<PathRun>> branches, List<String> notes) {
+    private BranchChoice choose(CapturedPacket cp, BranchEnumerator.Runs<PathRun> branches, List<String> notes) {
         boolean anyEgress = false;
         for (int i = 0; i < branches.size() && !anyEgress; i++) {
-            anyEgress = branches.get(i).result().egress().isPresent();
+            anyEgress = branches.run(i).egress().isPresent();
         }
         if (!anyEgress) {
             return new BranchChoice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": the packet does not leave the node" : "", null);
@@ -1094,15 +1094,15 @@ public final class ReplayLoop {
                 continue;
             }
             for (int i = 0; i < branches.size(); i++) {
-                Optional<Egress> egress = branches.get(i).result().egress();
-                if (egress.isPresent() && BranchChoice.leavesWithKernelChosenPort(egress.get(), later, branches.get(i).result())) {
+                Optional<Egress> egress = branches.run(i).egress();
+                if (egress.isPresent() && BranchChoice.leavesWithKernelChosenPort(egress.get(), later, branches.run(i))) {
                     String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
                     return new BranchChoice(i, by, later, later.packet().get().tuple());
                 }
             }
         }
-        Optional<Egress> first = branches.get(0).result().egress();
-        if (first.isPresent() && branches.get(0).result().nat().map(n -> n.masquerade()).orElse(false)) {
+        Optional<Egress> first = branches.run(0).egress();
+        if (first.isPresent() && branches.run(0).nat().map(n -> n.masquerade()).orElse(false)) {
             for (CapturedPacket later : ahead) {
                 if (later.summary().timeNanos() - cp.summary().timeNanos() > KernelNodePath.RACE_WINDOW_NANOS) {
                     break;
@@ -1119,7 +1119,7 @@ public final class ReplayLoop {
             return dumped;
         }
         if (sameIdentity != null) {
-            Egress predicted = branches.get(0).result().egress().orElse(null);
+            Egress predicted = branches.run(0).egress().orElse(null);
             notes.add("frame " + sameIdentity.frame() + " looks like this packet leaving on " + sameIdentity.summary().iface()
                     + " as " + sameIdentity.packet().get().tuple() + ", but the rules in the bundle predict "
                     + (predicted == null ? "no egress" : predicted.dev() + " as " + predicted.tuple())
@@ -1133,7 +1133,7 @@ public final class ReplayLoop {
      * packet's connection says it left, else as the bundle's {@code conntrack -L} says (its endpoint, and a source port
      * the kernel chose when it masqueraded); null when neither holds the connection or no branch leaves so.
      */
-    private BranchChoice chooseByDump(Packet packet, List<BranchEnumerator.Branch<PathRun>> branches) {
+    private BranchChoice chooseByDump(Packet packet, BranchEnumerator.Runs<PathRun> branches) {
         Optional<ConntrackEventHints.Logged> logged = path.loggedLeavingOf(packet);
         if (logged.isPresent()) {
             BranchChoice c = BranchChoice.leavingAs(branches, logged.get().leftAs(), "the kernel's conntrack -E event at "
@@ -1160,7 +1160,7 @@ public final class ReplayLoop {
      * that carries the same packet but matches no branch).
      */
     private BranchChoice examine(CapturedPacket later, CapturedPacket cp, Packet packet,
-                           List<BranchEnumerator.Branch<PathRun>> branches, CapturedPacket[] firstLookalike) {
+                           BranchEnumerator.Runs<PathRun> branches, CapturedPacket[] firstLookalike) {
         if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
             return BEYOND_WINDOW;
         }
@@ -1184,13 +1184,13 @@ public final class ReplayLoop {
      * {@code B} itself; null otherwise.
      */
     private BranchChoice bridgedLeaving(CapturedPacket later, CapturedPacket cp,
-                                        List<BranchEnumerator.Branch<PathRun>> branches) {
+                                        BranchEnumerator.Runs<PathRun> branches) {
         Optional<String> bridge = interfaces.bridgeOf(later.summary().iface());
         if (bridge.isEmpty() || !bridge.equals(interfaces.bridgeOf(cp.summary().iface()))) {
             return null;
         }
         for (int i = 0; i < branches.size(); i++) {
-            Optional<Egress> egress = branches.get(i).result().egress();
+            Optional<Egress> egress = branches.run(i).egress();
             if (egress.isPresent() && egress.get().dev().equals(bridge.get())
                     && later.packet().get().hasTuple(egress.get().tuple())) {
                 return new BranchChoice(i, branches.size() > 1 ? "egress frame " + later.frame() + " on "

@@ -2,6 +2,8 @@ package io.pktpath.core.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pktpath.core.engine.ChoiceOracle;
@@ -30,26 +32,35 @@ class BranchEnumeratorTest {
 
     @Test
     void enumeratesEveryBranchInRuleOrderWithItsProbability() {
-        BranchEnumerator.Enumeration<String> e = BranchEnumerator.enumerate(BranchEnumeratorTest::kubeProxyWalk, 16);
+        BranchEnumerator.Runs<String> e = BranchEnumerator.enumerate(BranchEnumeratorTest::kubeProxyWalk, 16);
         assertFalse(e.truncated());
         assertEquals(List.of("SEP-A", "SEP-B", "SEP-C"), e.branches().stream().map(BranchEnumerator.Branch::result).toList());
         for (BranchEnumerator.Branch<String> b : e.branches()) {
             assertEquals(1.0 / 3, b.probability(), 1e-12, b.label());
         }
         assertEquals("nat KUBE-SVC-X #1: no match; nat KUBE-SVC-X #2: match", e.branches().get(1).label());
+        assertEquals(3, e.size());
+        assertEquals("SEP-B", e.run(1));
     }
 
     @Test
     void aPathWithoutChoicesHasOneBranchOfProbabilityOne() {
-        BranchEnumerator.Enumeration<String> e = BranchEnumerator.enumerate(o -> "only", 16);
+        BranchEnumerator.Runs<String> e = BranchEnumerator.enumerate(o -> "only", 16);
         assertEquals(1, e.branches().size());
         assertEquals(1.0, e.branches().get(0).probability());
         assertEquals("the only path", e.branches().get(0).label());
+        assertEquals(1, e.size());
+        assertEquals("only", e.run(0));
+        assertFalse(e.truncated());
+        // the one run is held alone: its branch is the one the enumerator would list, made when asked for
+        assertInstanceOf(BranchEnumerator.OneRun.class, e);
+        assertEquals(List.of(BranchEnumerator.onlyBranch("only")), e.branches());
+        assertThrows(IndexOutOfBoundsException.class, () -> e.run(1));
     }
 
     @Test
     void stopsAtTheLimitAndSaysSo() {
-        BranchEnumerator.Enumeration<String> e = BranchEnumerator.enumerate(BranchEnumeratorTest::kubeProxyWalk, 2);
+        BranchEnumerator.Runs<String> e = BranchEnumerator.enumerate(BranchEnumeratorTest::kubeProxyWalk, 2);
         assertTrue(e.truncated());
         assertEquals(2, e.branches().size());
     }
