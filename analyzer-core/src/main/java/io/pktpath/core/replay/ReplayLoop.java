@@ -82,6 +82,8 @@ public final class ReplayLoop {
         }
     };
     private FrameGroups source;
+    /** The ARP frames' replay (null without a node). */
+    private final ArpReplay arp;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
@@ -89,6 +91,10 @@ public final class ReplayLoop {
         this.ahead = new Lookahead(options.indexedLookahead());
         this.claimedBy = new FrameClaims(options.lookaheadFrames());
         this.interfaces = new CapturedInterfaces(path);
+        this.arp = path == null ? null : new ArpReplay(path, options.lookaheadNanos(), until -> {
+            fill(until);
+            return ahead;
+        });
     }
 
     /**
@@ -179,6 +185,9 @@ public final class ReplayLoop {
             return tiedCopy(cp, copy);
         }
         if (cp.packet().isEmpty()) {
+            if (cp.arp().isPresent() && arp != null) {
+                return arp.replay(cp, interfaces::bridgeOf);
+            }
             return notReplayed(cp, unreplayable(cp), reasonFor(cp));
         }
         if (path == null) {
