@@ -99,7 +99,7 @@ public final class Connection implements TrackedFlow {
         if (closing(tcpBefore) || tcpNext == TcpState.TIME_WAIT.ordinal() || tcpNext == TcpState.CLOSE.ordinal()) {
             // a closing connection sees few more packets but may stay in the table for minutes: keep nothing for it
             forgetLookups();
-            return new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id, detail.detail());
+            return new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id, detail.deferredDetail());
         }
         int key = hook.ordinal() | state.ordinal() << 4 | tcpBefore.ordinal() << 8 | (tcpNext + 1) << 16;
         io.pktpath.core.trace.ConntrackStep last = reply ? lastReplyStep : lastOriginalStep;
@@ -107,7 +107,7 @@ public final class Connection implements TrackedFlow {
             return last;
         }
         io.pktpath.core.trace.ConntrackStep step = new io.pktpath.core.trace.ConntrackStep(hook, state, reply, false, id,
-                detail.detail());
+                detail.deferredDetail());
         if (reply) {
             lastReplyStep = step;
             lastReplyKey = key;

@@ -3,6 +3,7 @@ package io.pktpath.core.conntrack;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.CtState;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.Hook;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,16 +43,12 @@ public sealed interface CtLookup {
 
         @Override
         public String detail() {
-            // one concatenation per sentence: a TCP connection's transitions make several, and each is a new string
-            if (!ct.isTcp()) {
-                return "flow #" + ct.id() + " " + direction.name()
-                        + (direction == CtDirection.ORIGINAL && state == CtState.NEW ? " (no reply seen yet)" : "");
-            }
-            return tcpNext < 0
-                    ? "flow #" + ct.id() + " " + direction.name() + " (TCP " + tcpBefore
-                            + ", packet ignored by the state machine)"
-                    : "flow #" + ct.id() + " " + direction.name() + " (TCP " + tcpBefore + " -> "
-                            + TcpState.of(tcpNext) + ")";
+            return LookupDetail.write(ct.id(), ct.isTcp(), direction, state, tcpBefore, tcpNext);
+        }
+
+        /** {@link #detail()}, written only when read (a flow keeps the step of each of its transitions while it lives). */
+        DeferredText deferredDetail() {
+            return new LookupDetail(ct.id(), ct.isTcp(), direction, state, tcpBefore, tcpNext);
         }
 
         @Override
@@ -208,6 +205,42 @@ public sealed interface CtLookup {
         @Override
         public ConntrackStep toStep(Hook hook) {
             return new ConntrackStep(hook, CtState.UNTRACKED, false, false, 0, detail);
+        }
+    }
+
+    /** The sentence of an existing ct's lookup, from the values it is made of (no reference to the lookup kept). */
+    final class LookupDetail extends DeferredText {
+        private final long id;
+        private final boolean tcp;
+        private final CtDirection direction;
+        private final CtState state;
+        private final TcpState tcpBefore;
+        private final int tcpNext;
+
+        LookupDetail(long id, boolean tcp, CtDirection direction, CtState state, TcpState tcpBefore, int tcpNext) {
+            this.id = id;
+            this.tcp = tcp;
+            this.direction = direction;
+            this.state = state;
+            this.tcpBefore = tcpBefore;
+            this.tcpNext = tcpNext;
+        }
+
+        @Override
+        protected String write() {
+            return write(id, tcp, direction, state, tcpBefore, tcpNext);
+        }
+
+        static String write(long id, boolean tcp, CtDirection direction, CtState state, TcpState tcpBefore,
+                            int tcpNext) {
+            // one concatenation per sentence: a TCP connection's transitions make several, and each is a new string
+            if (!tcp) {
+                return "flow #" + id + " " + direction.name()
+                        + (direction == CtDirection.ORIGINAL && state == CtState.NEW ? " (no reply seen yet)" : "");
+            }
+            return tcpNext < 0
+                    ? "flow #" + id + " " + direction.name() + " (TCP " + tcpBefore + ", packet ignored by the state machine)"
+                    : "flow #" + id + " " + direction.name() + " (TCP " + tcpBefore + " -> " + TcpState.of(tcpNext) + ")";
         }
     }
 }

@@ -46,7 +46,10 @@ public final class NatRewriter {
             out = p.withTuple(after);
         }
         NatKind kind = dir == CtDirection.ORIGINAL ? NatKind.BINDING : dnatSide ? NatKind.UNDNAT : NatKind.UNSNAT;
-        String detail = detail(ct, dir, manip, kind, related, p, out);
+        // the sentence of an existing binding is written when read: a flow's remembered path keeps this step
+        io.pktpath.core.trace.DeferredText detail = related
+                ? io.pktpath.core.trace.DeferredText.of(detail(ct.id(), dir, manip, kind, true, p, out))
+                : new AppliedDetail(ct.id(), dir, manip, kind);
         return new NatApplied(out, Optional.of(new NatStep(hook, kind, before, after, Optional.empty(), detail)));
     }
 
@@ -60,18 +63,38 @@ public final class NatRewriter {
         return p.withTuple(new Tuple(t.protocol(), t.src(), p.tuple().sport(), t.dst(), p.tuple().dport()));
     }
 
-    private static String detail(TrackedFlow ct, CtDirection dir, NatManip manip, NatKind kind, boolean related,
+    private static String detail(long flowId, CtDirection dir, NatManip manip, NatKind kind, boolean related,
                                  Packet before, Packet after) {
         String what = switch (kind) {
             case UNDNAT -> "source restored to the original destination";
             case UNSNAT -> "destination restored to the original source";
             default -> (manip == NatManip.DST ? "DNAT" : "SNAT") + " binding applied";
         };
-        String s = what + " by flow #" + ct.id() + " (" + dir.name() + ")";
+        String s = what + " by flow #" + flowId + " (" + dir.name() + ")";
         if (related) {
             s += "; quoted header " + before.quoted().map(Tuple::toString).orElse("?") + " became "
                     + after.quoted().map(Tuple::toString).orElse("?");
         }
         return s;
+    }
+
+    /** The sentence of an existing binding applied to a packet that quotes none, from the values it is made of. */
+    private static final class AppliedDetail extends io.pktpath.core.trace.DeferredText {
+        private final long flowId;
+        private final CtDirection dir;
+        private final NatManip manip;
+        private final NatKind kind;
+
+        AppliedDetail(long flowId, CtDirection dir, NatManip manip, NatKind kind) {
+            this.flowId = flowId;
+            this.dir = dir;
+            this.manip = manip;
+            this.kind = kind;
+        }
+
+        @Override
+        protected String write() {
+            return detail(flowId, dir, manip, kind, false, null, null);
+        }
     }
 }

@@ -2,15 +2,37 @@ package io.pktpath.core.findings;
 
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.parser.net.IpAddress;
+import java.util.Optional;
 
 /**
  * The last frame sent from each source endpoint (protocol, address, port) among the {@code capacity} endpoints seen
  * most recently for the first time, dropping the endpoint first seen longest ago, as a {@code LinkedHashMap} in
  * insertion order with {@code removeEldestEntry(size() > capacity)} would; but keyed by the raw fields in a
- * {@link PackedKeyTable}, so recording a frame allocates nothing and touches one slot.
+ * {@link PackedKeyTable}, so recording a frame of a known endpoint allocates nothing and touches one slot.
  */
 final class LastFromSource {
-    private final PackedKeyTable<PacketSummary> table;
+    /**
+     * What is kept of an endpoint's last frame: its number and destination, rewritten in place by the endpoint's next
+     * frame, so the table holds no frame's summary (which would live until the endpoint's next frame, across the
+     * collector's young collections) and recording a frame allocates nothing.
+     */
+    static final class Sent {
+        long frame;
+        Optional<IpAddress> dst;
+        int dport;
+
+        private Sent(PacketSummary p) {
+            set(p);
+        }
+
+        private void set(PacketSummary p) {
+            frame = p.frame();
+            dst = p.dst();
+            dport = p.dport();
+        }
+    }
+
+    private final PackedKeyTable<Sent> table;
     /** The key being looked up: the address halves and {@code family << 60 | proto << 32 | port}. */
     private final long[] key = new long[3];
 
@@ -22,14 +44,20 @@ final class LastFromSource {
         return table.size();
     }
 
-    /** The last frame put for the endpoint, or null. */
-    PacketSummary get(int proto, IpAddress address, int port) {
+    /** What was kept of the last frame put for the endpoint, or null. */
+    Sent get(int proto, IpAddress address, int port) {
         return table.get(key(proto, address, port));
     }
 
-    /** Records {@code p} as the last frame from the endpoint. */
+    /** Records {@code p} as the last frame from the endpoint (the endpoint keeps its place in the table's order). */
     void put(int proto, IpAddress address, int port, PacketSummary p) {
-        table.put(key(proto, address, port), p);
+        long[] k = key(proto, address, port);
+        Sent last = table.get(k);
+        if (last != null) {
+            last.set(p);
+        } else {
+            table.put(k, new Sent(p));
+        }
     }
 
     private long[] key(int proto, IpAddress address, int port) {

@@ -202,10 +202,10 @@ final class TrafficTracker {
                 h.before = "frame " + p.frame() + " was addressed to " + nat.get().before().dst() + ":"
                         + nat.get().before().dport() + " and DNATed to " + after.dst() + ":" + after.dport();
             } else {
-                PacketSummary prev = lastFromSource.get(p.proto(), p.src().get(), p.sport());
-                if (prev != null && !prev.dst().equals(p.dst())) {
-                    h.before = "frame " + prev.frame() + " shows the same connection addressed to "
-                            + prev.dst().get() + ":" + prev.dport() + " before DNAT";
+                LastFromSource.Sent prev = lastFromSource.get(p.proto(), p.src().get(), p.sport());
+                if (prev != null && !prev.dst.equals(p.dst())) {
+                    h.before = "frame " + prev.frame + " shows the same connection addressed to "
+                            + prev.dst.get() + ":" + prev.dport + " before DNAT";
                 }
             }
         }

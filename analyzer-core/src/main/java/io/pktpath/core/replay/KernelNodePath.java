@@ -921,8 +921,9 @@ public final class KernelNodePath implements NodePath {
         }
         s.confirm = true;
         if (rr.nextHop().isPresent() && !dev.isEmpty() && !dev.equals("lo")) {
-            NeighborResult n = net.neighbor(rr.nextHop().get(), dev);
-            s.steps.add(n.toStep(Hook.POSTROUTING));
+            io.pktpath.core.routing.NeighborAnswer answer = net.neighborAnswer(rr.nextHop().get(), dev);
+            NeighborResult n = answer.result();
+            s.steps.add(answer.step());
             boolean noEntry = n.state().equalsIgnoreCase("none");
             if (n.deliverability() == Deliverability.NOT_DELIVERABLE && !noEntry) {
                 s.end(Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + rr.nextHop().get() + " on " + dev

@@ -50,6 +50,14 @@ final class InputChecks {
         return new CheckStep(null, check, passed, detail);
     }
 
+    /**
+     * A step whose sentence is written when read: the route caches keep the steps of the checks that depend on a
+     * packet's addresses for every device and address met, and few are ever shown.
+     */
+    static CheckStep step(String check, boolean passed, java.util.function.Supplier<String> detail) {
+        return new CheckStep(null, check, passed, io.pktpath.core.trace.DeferredText.later(detail));
+    }
+
     /** The checks before the table lookup; returns false after adding a failed step. */
     boolean beforeLookup(Packet p, List<CheckStep> out) {
         IpAddress src = p.src();
@@ -99,7 +107,7 @@ final class InputChecks {
             boolean v4 = dst.isV4();
             boolean ok = v4 ? c.forwardingV4() : c.forwardingV6();
             String text = v4 ? c.forwardingV4Text() : c.forwardingV6Text();
-            return step(FORWARDING, ok, ok ? text + ": " + dst + " may be forwarded"
+            return step(FORWARDING, ok, () -> ok ? text + ": " + dst + " may be forwarded"
                     : text + ": " + dst + " is not local, dropped silently");
         });
     }
@@ -117,7 +125,7 @@ final class InputChecks {
         if (rpf == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
             CheckStep accept = acceptLocalSteps.get(p.inIface(), p.src(), (in, src) -> {
                 boolean local = !acceptLocal && fib.isLocal(src);
-                return step(ACCEPT_LOCAL, !local, local ? acceptText + ": source " + src
+                return step(ACCEPT_LOCAL, !local, () -> local ? acceptText + ": source " + src
                         + " is a local address, dropped as martian" : acceptText + ": source " + src + " accepted");
             });
             out.add(accept);
@@ -141,8 +149,9 @@ final class InputChecks {
         ReversePath rev = ReversePath.lookup(fib, p, validMark ? p.mark() : 0, false);
         RouteType type = rev.outcome().type().orElse(null);
         boolean local = type == RouteType.LOCAL;
-        out.add(step(ACCEPT_LOCAL, !local || acceptLocal, acceptText + (local && !acceptLocal ? ": source "
-                + p.src() + " is a local address, dropped as martian" : ": source " + p.src() + " accepted")));
+        IpAddress src = p.src();
+        out.add(step(ACCEPT_LOCAL, !local || acceptLocal, () -> acceptText + (local && !acceptLocal ? ": source "
+                + src + " is a local address, dropped as martian" : ": source " + src + " accepted")));
         if (local && !acceptLocal) {
             return false;
         }
@@ -158,7 +167,7 @@ final class InputChecks {
             return false;
         }
         if (rev.usesDevice(in)) {
-            out.add(step(RP_FILTER, true, rpfText + ": route back to " + p.src() + " leaves via " + in + markNote));
+            out.add(step(RP_FILTER, true, () -> rpfText + ": route back to " + src + " leaves via " + in + markNote));
             return true;
         }
         boolean noAddress = !fib.interfaces().isEmpty() && fib.interfaces().primaries(in, IpFamily.V4).isEmpty();

@@ -1,5 +1,7 @@
 package io.pktpath.core.routing;
 
+import io.pktpath.core.trace.Hook;
+
 import io.pktpath.parser.iproute.InterfaceAddress;
 import io.pktpath.parser.iproute.Neighbor;
 import io.pktpath.parser.iproute.NeighborState;
@@ -30,7 +32,7 @@ final class NeighborTable {
      * The answers given so far, each with its next hop and device: the snapshot never changes, so neither does the
      * answer for a next hop and device.
      */
-    private final DeviceAddressAnswers<NeighborResult> answers = new DeviceAddressAnswers<>(MAX_REMEMBERED);
+    private final DeviceAddressAnswers<NeighborAnswer> answers = new DeviceAddressAnswers<>(MAX_REMEMBERED);
     private final Map<String, Neighbor> proxies = new HashMap<>();
     private final Interfaces interfaces;
 
@@ -52,7 +54,15 @@ final class NeighborTable {
 
     /** The answer for {@code nextHop} on {@code dev}, the same one each time it is asked (made once). */
     NeighborResult lookup(IpAddress nextHop, String dev) {
-        return answers.get(dev, nextHop, (device, hop) -> answer(hop, device));
+        return answered(nextHop, dev).result();
+    }
+
+    /** {@link #lookup} with the trace step a packet resolving the next hop in POSTROUTING gets (the same one each time). */
+    NeighborAnswer answered(IpAddress nextHop, String dev) {
+        return answers.get(dev, nextHop, (device, hop) -> {
+            NeighborResult r = answer(hop, device);
+            return new NeighborAnswer(r, r.toStep(Hook.POSTROUTING));
+        });
     }
 
     private NeighborResult answer(IpAddress nextHop, String dev) {

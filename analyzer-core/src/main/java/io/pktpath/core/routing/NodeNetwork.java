@@ -94,6 +94,11 @@ public final class NodeNetwork implements NodeFacts {
         return neighbors.lookup(nextHop, dev);
     }
 
+    /** {@link #neighbor} with its POSTROUTING trace step, both made once per next hop and device. */
+    public NeighborAnswer neighborAnswer(IpAddress nextHop, String dev) {
+        return neighbors.answered(nextHop, dev);
+    }
+
     /**
      * What arp_process does with an IPv4 ARP request for {@code target} from {@code sender} received on {@code iface} (not
      * a bridge port): whether the node answers, and by which rule (own address and arp_ignore/arp_filter, proxy_arp,

@@ -3,10 +3,11 @@ package io.pktpath.core.trace;
 import java.util.Objects;
 
 /**
- * A text that may be written only when first read. The replay leaves two texts of every walk to their readers, as most
+ * A text that may be written only when first read. The replay leaves the texts of every walk to their readers, as most
  * are never shown (a summary or a text listing reads the failures' sentences only): a leaving packet's sentence (its
- * egress, next hop and NAT, about 150 characters) and the label of each branch of a random rule's choice. Two texts are
- * equal when their words are.
+ * egress, next hop and NAT, about 150 characters), the label of each branch of a random rule's choice, and the detail
+ * of a conntrack lookup, a NAT rewrite and a kernel check, which a flow's remembered path and the route caches keep for
+ * as long as the flow lives. Two texts are equal when their words are.
  */
 public abstract class DeferredText {
     /** The text once written; a race between two readers writes the same text twice, which is harmless. */
@@ -24,6 +25,25 @@ public abstract class DeferredText {
     public static DeferredText of(String text) {
         return new Written(text);
     }
+
+    /** A text that {@code writer} gives when first read (it must give the same words whenever it is asked). */
+    public static DeferredText later(java.util.function.Supplier<String> writer) {
+        Objects.requireNonNull(writer, "writer");
+        return new DeferredText() {
+            @Override
+            protected String write() {
+                return writer.get();
+            }
+        };
+    }
+
+    /** The text, or the empty text for null. */
+    public static DeferredText orEmpty(DeferredText text) {
+        return text == null ? EMPTY : text;
+    }
+
+    /** The empty text, written. */
+    public static final DeferredText EMPTY = new Written("");
 
     /** Writes the text (called when it is first read). */
     protected abstract String write();

@@ -3,21 +3,15 @@ package io.pktpath.core.findings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pktpath.core.analysis.AnalysisOptions;
-import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.CtState;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.verify.Verifier;
 import io.pktpath.core.verify.VerifyReport;
-import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,11 +29,7 @@ class Ipv6FragmentsMtuReplayTest {
 
     @BeforeAll
     static void replay() throws IOException {
-        Path dir = SampleBundles.sample("ipv6-fragments-mtu");
-        List<PacketTrace> all = new ArrayList<>();
-        Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
-                AnalysisOptions.DEFAULT, all::add, n -> { }, () -> false);
-        traces = all.stream().collect(Collectors.toMap(t -> t.packet().frame(), Function.identity()));
+        traces = SampleBundles.traces("ipv6-fragments-mtu").stream().collect(Collectors.toMap(t -> t.packet().frame(), Function.identity()));
     }
 
     @Test

@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.pktpath.core.analysis.AnalysisOptions;
-import io.pktpath.core.analysis.Analyzer;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.core.trace.DeferredText;
-import io.pktpath.parser.bundle.BundleLoader;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,12 +17,8 @@ import org.junit.jupiter.api.Test;
  * and none), and is written once however often it is read.
  */
 class LeavingSentencesTest {
-    private static List<PacketTrace> traces(String bundle) throws IOException {
-        Path dir = SampleBundles.sample(bundle);
-        List<PacketTrace> all = new ArrayList<>();
-        Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
-                AnalysisOptions.DEFAULT, all::add, n -> { }, () -> false);
-        return all;
+    private static List<PacketTrace> traces(String bundle) {
+        return SampleBundles.traces(bundle);
     }
 
     private static PacketTrace frame(String bundle, long frame) throws IOException {

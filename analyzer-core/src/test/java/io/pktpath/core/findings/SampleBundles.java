@@ -58,6 +58,19 @@ public final class SampleBundles {
         return analyze(sample(name));
     }
 
+    /** Every trace of the recorded bundle {@code name} replayed with its capture.pcap, in frame order. */
+    static java.util.List<io.pktpath.core.trace.PacketTrace> traces(String name) {
+        Path dir = sample(name);
+        java.util.List<io.pktpath.core.trace.PacketTrace> all = new java.util.ArrayList<>();
+        try {
+            Analyzer.analyze(BundleLoader.loadDirectory(dir), Optional.of(dir.resolve("capture.pcap")),
+                    AnalysisOptions.DEFAULT, all::add, n -> { }, () -> false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
+    }
+
     /** A copy of a recorded bundle (text files and capture) to change for a negative or positive variant. */
     static Path copy(String name, Path into) throws IOException {
         Path dst = into.resolve(name);
