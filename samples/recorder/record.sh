@@ -8,7 +8,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 
 # command -> Debian package
 declare -A NEED=([ip]=iproute2 [nstat]=iproute2 [iptables]=iptables [xtables-monitor]=iptables
-  [tcpdump]=tcpdump [conntrack]=conntrack [nft]=nftables [python3]=python3 [ping]=iputils-ping
+  [tcpdump]=tcpdump [conntrack]=conntrack [nft]=nftables [python3]=python3 [ping]=iputils-ping [arping]=iputils-arping
   [timeout]=coreutils [md5sum]=coreutils)
 missing=()
 for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done

@@ -33,14 +33,16 @@ class CookedV1CaptureTest {
      * cni-hostport-nft, cni-hostport-dual, cni-hostport-nft6, brf-bridge-filter and brg-bridge-v6, whose bridge rules
      * name the ports and whose bridged frames are only on the ports); a spoofed source whose route back is another device (what
      * rp-filter-drop and nft-native-raw's reverse-path drop are about); a next hop that never answered, known only by the missing copy on eth0, which no IP
-     * frame names (neigh-failed).
+     * frame names (neigh-failed); an ARP duplicate address probe, whose sender 0.0.0.0 names no address to route back to
+     * (arp-proxy-ignore).
      */
     private static final Set<String> ADDRESSES_CANNOT_TELL = Set.of("bridge-nf-off", "bridge-nf-on", "docker-publish", "podman-netavark",
             "docker-nftables", "docker-nftables-hairpin", "docker-nftables-ipv6", "docker-nftables-routed-internal",
             "docker-nftables-loopback", "docker-nftables-icc", "docker-nftables-unprotected", "docker-nftables-hostip",
             "docker-nftables-proxy",
             "bridge-hairpin", "cni-hostport", "cni-hostport-nft", "cni-hostport-dual", "cni-hostport-nft6",
-            "rp-filter-drop", "nft-native-raw", "neigh-failed", "brf-bridge-filter", "brg-bridge-v6");
+            "rp-filter-drop", "nft-native-raw", "neigh-failed", "brf-bridge-filter", "brg-bridge-v6",
+            "arp-proxy-ignore");
 
     @TempDir
     static Path dir;

@@ -8,25 +8,37 @@ final class FailureFindings {
     private FailureFindings() {
     }
 
-    static List<Finding> of(Iterable<FailureGroup> groups) {
+    /** The findings of {@code tracker}'s groups, a neighbor failure's with the node's unanswered ARP requests. */
+    static List<Finding> of(FailureTracker tracker) {
         List<Finding> out = new ArrayList<>();
-        for (FailureGroup g : groups) {
+        for (FailureGroup g : tracker.groups()) {
+            FrameSample arp = g.code.equals(FailureTracker.UNRESOLVED) || g.code.equals(Codes.NEIGHBOR_FAILED)
+                    ? tracker.unansweredArp(g.responsible) : null;
             if (g.code.equals(FailureTracker.UNRESOLVED)) {
                 if (g.answerCount > 0) {
-                    out.add(neighborFromIcmp(g));
+                    out.add(neighborFromIcmp(g, arp));
                 }
                 continue;
             }
-            out.add(g.code.equals(Codes.NEIGHBOR_FAILED) && g.answerCount > 0 ? neighborFromIcmp(g) : finding(g));
+            out.add(g.code.equals(Codes.NEIGHBOR_FAILED) && g.answerCount > 0 ? neighborFromIcmp(g, arp)
+                    : finding(g, arp));
         }
         return out;
     }
 
-    private static Finding finding(FailureGroup g) {
+    /** The evidence line of the node's unanswered ARP requests for a next hop. */
+    private static String arpEvidence(FrameSample arp) {
+        return "the node's ARP requests for it got no answer in the capture: " + arp.describe();
+    }
+
+    private static Finding finding(FailureGroup g, FrameSample arp) {
         List<String> evidence = new ArrayList<>();
         evidence.add(g.frames.describe() + " " + verb(g.code) + ": " + g.reason);
         if (!g.location.isEmpty()) {
             evidence.add("responsible: " + g.responsible + " at " + g.location);
+        }
+        if (arp != null) {
+            evidence.add(arpEvidence(arp));
         }
         for (String a : g.answers) {
             evidence.add("sent back: " + a);
@@ -56,10 +68,13 @@ final class FailureFindings {
         return out;
     }
 
-    private static Finding neighborFromIcmp(FailureGroup g) {
+    private static Finding neighborFromIcmp(FailureGroup g, FrameSample arp) {
         List<String> evidence = new ArrayList<>();
         evidence.add(g.frames.describe() + " sent towards next hop " + g.responsible + " while its neighbor entry was "
                 + "unresolved (" + g.location + ")");
+        if (arp != null) {
+            evidence.add(arpEvidence(arp));
+        }
         for (String a : g.answers) {
             evidence.add("the node answered: " + a);
         }

@@ -1,5 +1,7 @@
 package io.pktpath.core.findings;
 
+import io.pktpath.core.trace.ArpRule;
+import io.pktpath.core.trace.ArpStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
@@ -34,11 +36,26 @@ final class FailureTracker {
         }
     };
 
+    /**
+     * The node's unanswered ARP requests by the next hop they resolve ({@code ADDRESS dev DEV}, as a neighbor failure
+     * names it), the latest {@value #MAX_PENDING} next hops: the evidence of NEIGHBOR_FAILED.
+     */
+    private final Map<String, FrameSample> unansweredArp = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FrameSample> eldest) {
+            return size() > MAX_PENDING;
+        }
+    };
+
     /** Takes one trace; returns true when it is the node's answer (ICMP error or RST) to an earlier failure. */
     boolean accept(PacketTrace t) {
         boolean answer = answer(t);
         if (!t.disposition().isFailure()) {
-            neighborInProgress(t);
+            if (t.packet().family() == 0) {
+                unansweredArp(t);
+            } else {
+                neighborInProgress(t);
+            }
             return answer;
         }
         String[] cause = t.role() == FrameRole.EGRESS_COPY ? null : cause(t);
@@ -74,6 +91,27 @@ final class FailureTracker {
                 expectAnswer(t.packet(), g);
             }
         }
+    }
+
+    /** An ARP request the node sent that the capture shows no answer to, kept by the next hop it resolves. */
+    private void unansweredArp(PacketTrace t) {
+        if (t.path().isEmpty() || !(t.path().get(t.path().size() - 1) instanceof ArpStep a)
+                || a.rule() != ArpRule.SOLICIT || a.answered()) {
+            return;
+        }
+        String info = t.packet().info();
+        String prefix = "ARP who-has ";
+        int end = info.indexOf(' ', prefix.length());
+        if (!info.startsWith(prefix) || end < 0) {
+            return;
+        }
+        unansweredArp.computeIfAbsent(info.substring(prefix.length(), end) + " dev " + a.dev(), k -> new FrameSample())
+                .add(t.packet().frame());
+    }
+
+    /** The node's unanswered ARP requests for the next hop {@code responsible} ({@code ADDRESS dev DEV}), or null. */
+    FrameSample unansweredArp(String responsible) {
+        return unansweredArp.get(responsible);
     }
 
     private void expectAnswer(PacketSummary p, FailureGroup g) {

@@ -150,7 +150,7 @@ public final class FindingCollector implements TraceSink {
      */
     public List<Finding> findings(List<FlowRecord> flows, List<RaceEvidence> allRaces, long captureEndNanos) {
         List<RaceEvidence> races = withoutTunnels(allRaces);
-        List<Finding> out = new ArrayList<>(FailureFindings.of(failures.groups()));
+        List<Finding> out = new ArrayList<>(FailureFindings.of(failures));
         out.addAll(RaceFindings.udp(races, udp, bundle, coverage));
         List<RetransmitTracker.Segment> repeats = retransmits.repeated();
         out.addAll(SnatFindings.collisions(snat.finish(), repeats, bundle));

@@ -2,6 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.packet.DecodeStatus;
+import io.pktpath.core.packet.DecodedPacket;
 import io.pktpath.core.trace.PacketSummary;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,11 +13,13 @@ import java.util.Optional;
  * point logic needs (source MAC, SLL packet type; -1 when unknown), and a hash of the first payload bytes, which
  * tells apart two packets whose headers are alike (same IP id and length) when NAT changed their addresses; for an IP
  * fragment, its place in its datagram (empty for a whole packet: the replay tests only that); for a tunnel frame (an
- * underlay packet carrying VXLAN, Geneve or IP-in-IP), the packet it carries.
+ * underlay packet carrying VXLAN, Geneve or IP-in-IP), the packet it carries; for an IPv4 ARP request or reply, its
+ * fields (the replay explains those as arp_process handles them).
  */
 public record CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
                              long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash,
-                             Optional<IpFragment> fragment, Optional<Encapsulation> encapsulation) {
+                             Optional<IpFragment> fragment, Optional<Encapsulation> encapsulation,
+                             Optional<DecodedPacket.Arp> arp) {
     public CapturedPacket {
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(packet, "packet");
@@ -24,6 +27,15 @@ public record CapturedPacket(PacketSummary summary, Optional<Packet> packet, Dec
         statusMessage = statusMessage == null ? "" : statusMessage;
         Objects.requireNonNull(fragment, "fragment");
         Objects.requireNonNull(encapsulation, "encapsulation");
+        Objects.requireNonNull(arp, "arp");
+    }
+
+    /** A frame that is not ARP. */
+    public CapturedPacket(PacketSummary summary, Optional<Packet> packet, DecodeStatus status, String statusMessage,
+                          long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash,
+                          Optional<IpFragment> fragment, Optional<Encapsulation> encapsulation) {
+        this(summary, packet, status, statusMessage, linkSrcMac, linkDstMac, sllPacketType, payloadHash, fragment,
+                encapsulation, Optional.empty());
     }
 
     /** A frame that carries no tunnel's packet. */

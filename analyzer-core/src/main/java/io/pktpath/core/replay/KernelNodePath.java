@@ -621,6 +621,17 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
+    public Optional<io.pktpath.core.routing.ArpDecision> arpRequest(String iface, IpAddress sender, IpAddress target) {
+        return Optional.of(net.arpRequest(iface, sender, target));
+    }
+
+    @Override
+    public Optional<String> neighborEntry(IpAddress address, String dev) {
+        NeighborResult n = net.neighbor(address, dev);
+        return n.state().equals("none") || n.state().equals("NOARP") ? Optional.empty() : Optional.of(n.state());
+    }
+
+    @Override
     public Optional<String> neighborState(IpAddress address, String dev) {
         NeighborResult n = net.neighbor(address, dev);
         return n.lladdr().isPresent() ? Optional.of(n.state()) : Optional.empty();

@@ -230,6 +230,19 @@ public interface NodePath {
         return Optional.empty();
     }
 
+    /**
+     * What arp_process does with an IPv4 ARP request for {@code target} from {@code sender} received on {@code iface} (not a
+     * bridge port); empty when the node's network state is not known.
+     */
+    default Optional<io.pktpath.core.routing.ArpDecision> arpRequest(String iface, IpAddress sender, IpAddress target) {
+        return Optional.empty();
+    }
+
+    /** The state of the bundle's {@code ip neigh} entry for {@code address} on {@code dev}, with or without a MAC. */
+    default Optional<String> neighborEntry(IpAddress address, String dev) {
+        return Optional.empty();
+    }
+
     /** Whether bridged frames of this family go through iptables ({@code bridge-nf-call-iptables}/{@code ip6tables}). */
     boolean bridgeNetfilter(IpFamily family);
 

@@ -5,6 +5,7 @@ import io.pktpath.core.capture.FrameView;
 import io.pktpath.core.engine.LinkClass;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.packet.DecodeStatus;
+import io.pktpath.core.packet.DecodedPacket;
 import io.pktpath.core.packet.PacketView;
 import io.pktpath.core.packet.TunnelType;
 import io.pktpath.core.trace.PacketSummary;
@@ -87,7 +88,18 @@ public final class PacketConverter {
                 proto == Packet.TCP || proto == Packet.UDP ? Math.max(view.payloadLength(), 0) : -1);
         return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
                 view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty(),
-                packet.isPresent() ? encapsulation(frame, view) : Optional.empty());
+                packet.isPresent() ? encapsulation(frame, view) : Optional.empty(),
+                view.arpOp() > 0 ? arp(view) : Optional.empty());
+    }
+
+    /** An IPv4 ARP request's or reply's fields (a frame the decoder read whole); empty for other ARP ops. */
+    private Optional<DecodedPacket.Arp> arp(PacketView v) {
+        if (v.arpOp() != 1 && v.arpOp() != 2 || v.status() != DecodeStatus.NOT_IP || v.arpSenderMac() < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new DecodedPacket.Arp(v.arpOp(), v.arpSenderMac(),
+                addresses.addressAt(addresses.slot(v.arpSenderIp())).orElseThrow(), v.arpTargetMac(),
+                addresses.addressAt(addresses.slot(v.arpTargetIp())).orElseThrow()));
     }
 
     /** The packet a tunnel frame carries, when the decoder found a whole IP packet inside it; else empty. */

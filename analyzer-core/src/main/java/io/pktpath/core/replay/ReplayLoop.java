@@ -82,6 +82,8 @@ public final class ReplayLoop {
         }
     };
     private FrameGroups source;
+    /** The ARP frames' replay (null without a node). */
+    private final ArpReplay arp;
 
     public ReplayLoop(NodePath path, ReplayOptions options) {
         this.path = path;
@@ -89,6 +91,10 @@ public final class ReplayLoop {
         this.ahead = new Lookahead(options.indexedLookahead());
         this.claimedBy = new FrameClaims(options.lookaheadFrames());
         this.interfaces = new CapturedInterfaces(path);
+        this.arp = path == null ? null : new ArpReplay(path, options.lookaheadNanos(), until -> {
+            fill(until);
+            return ahead;
+        });
     }
 
     /**
@@ -179,7 +185,7 @@ public final class ReplayLoop {
             return tiedCopy(cp, copy);
         }
         if (cp.packet().isEmpty()) {
-            return notReplayed(cp, unreplayable(cp), reasonFor(cp));
+            return withoutIp(cp);
         }
         if (path == null) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, "decoded only: the bundle has no rules or routes to replay against");
@@ -1343,6 +1349,17 @@ public final class ReplayLoop {
         return new PacketTrace(cp.summary(), FrameRole.EGRESS_COPY, List.of(), original.disposition(), fragmentReason,
                 original.nat(), original.route(), OneFrame.of(original.packet().frame()), List.of(), List.of(), List.of(),
                 original.flowId(), whole);
+    }
+
+    /**
+     * The trace of a frame without an IP packet: an ARP frame as arp_process handles it ({@link ArpReplay}), any other
+     * not replayed, with the reason (kept out of {@link #processFrame}, whose IP frames never come here).
+     */
+    private PacketTrace withoutIp(CapturedPacket cp) {
+        if (cp.arp().isPresent() && arp != null) {
+            return arp.replay(cp, interfaces::bridgeOf);
+        }
+        return notReplayed(cp, unreplayable(cp), reasonFor(cp));
     }
 
     private static PacketTrace notReplayed(CapturedPacket cp, Disposition disposition, String reason) {

@@ -20,6 +20,8 @@ final class JsonNames {
     static final SerializedString DECIDED_BY = new SerializedString("decidedBy");
     static final SerializedString DECISION = new SerializedString("decision");
     static final SerializedString DELIVERABLE = new SerializedString("deliverable");
+    static final SerializedString ARP_RULE = new SerializedString("arpRule");
+    static final SerializedString ANSWERED = new SerializedString("answered");
     static final SerializedString DETAIL = new SerializedString("detail");
     static final SerializedString DEV = new SerializedString("dev");
     static final SerializedString DIR = new SerializedString("dir");

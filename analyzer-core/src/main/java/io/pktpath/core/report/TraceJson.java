@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.ChainReturnStep;
+import io.pktpath.core.trace.ArpStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.Hook;
@@ -456,6 +457,11 @@ public final class TraceJson {
             string(g, STATE, n.state());
             bool(g, DELIVERABLE, n.deliverable());
             string(g, DETAIL, n.detail());
+        } else if (s instanceof ArpStep a) {
+            string(g, ARP_RULE, a.rule().code());
+            bool(g, ANSWERED, a.answered());
+            string(g, DEV, a.dev());
+            string(g, DETAIL, a.detail());
         } else if (s instanceof CheckStep c) {
             string(g, CHECK, c.check());
             bool(g, PASSED, c.passed());

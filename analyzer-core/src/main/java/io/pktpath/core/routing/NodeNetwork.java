@@ -27,6 +27,7 @@ public final class NodeNetwork implements NodeFacts {
     private final SourceSelector sources;
     private final NeighborTable neighbors;
     private final AddrTypes addrTypes;
+    private final ArpProcess arp;
     private final IpsetFacts ipsets;
     private final List<IpAddress> localAddresses;
     private final List<String> assumptions;
@@ -38,6 +39,7 @@ public final class NodeNetwork implements NodeFacts {
         this.resolver = new RouteResolver(fib, sources);
         this.neighbors = new NeighborTable(in.neighbors(), fib.interfaces());
         this.addrTypes = new AddrTypes(fib);
+        this.arp = new ArpProcess(fib, resolver, neighbors);
         this.ipsets = new IpsetFacts(in.ipsets());
         TreeSet<IpAddress> local = new TreeSet<>();
         for (NetInterface i : fib.interfaces().all()) {
@@ -98,12 +100,12 @@ public final class NodeNetwork implements NodeFacts {
     }
 
     /**
-     * Whether the node answers an ARP request for {@code target} from {@code sender} received on {@code iface}: for its
-     * own addresses, or by proxy_arp / an explicit proxy entry when forwarding is on and the route to the target is
-     * unicast through another device (§6.5).
+     * What arp_process does with an IPv4 ARP request for {@code target} from {@code sender} received on {@code iface} (not
+     * a bridge port): whether the node answers, and by which rule (own address and arp_ignore/arp_filter, proxy_arp,
+     * proxy_arp_pvlan, a proxy entry), with the input route's checks (§6.5).
      */
-    public ProxyArpDecision answersArp(String iface, IpAddress sender, IpAddress target) {
-        return ProxyArp.decide(fib, neighbors, iface, sender, target);
+    public ArpDecision arpRequest(String iface, IpAddress sender, IpAddress target) {
+        return arp.request(iface, sender, target);
     }
 
     /** MASQUERADE's source on {@code outIface} for {@code nextHop}; empty when no interface has a usable address (§5.4). */

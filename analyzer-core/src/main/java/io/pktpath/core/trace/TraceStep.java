@@ -6,7 +6,7 @@ package io.pktpath.core.trace;
  */
 public sealed interface TraceStep
         permits HookStep, RuleStep, PolicyStep, ChainReturnStep, ConntrackStep, NatStep, RouteStep, NeighborStep,
-        CheckStep, UndecidedStep {
+        CheckStep, UndecidedStep, ArpStep {
 
     /** The hook the step happened at, or null for steps between hooks (routing). */
     Hook hook();

@@ -286,8 +286,9 @@ public final class Verifier {
     }
 
     /** Frames pktpath sent through netfilter: with a complete trace the kernel must have traced each of them. */
+    /** A frame replayed through the IP hooks: an ARP frame's replay (family 0) is arp_process's, which TRACE never sees. */
     private static boolean replayed(PacketTrace t) {
-        return t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT;
+        return (t.role() == FrameRole.INGRESS || t.role() == FrameRole.LOCAL_OUT) && t.packet().family() != 0;
     }
 
     private static Difference untracedDifference(PacketTrace t) {

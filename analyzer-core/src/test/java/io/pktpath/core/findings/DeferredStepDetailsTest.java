@@ -66,7 +66,8 @@ class DeferredStepDetailsTest {
                             n.detail(), "frame " + t.packet().frame());
                     restored++;
                 }
-                if (step instanceof CheckStep c && c.check().equals("forwarding")) {
+                if (step instanceof CheckStep c && c.check().equals("forwarding") && t.packet().family() != 0) {
+                    // (an ARP request's input route checks name its target, the frame has no IP destination)
                     String dst = t.nat().map(nat -> nat.after().dst().toString())
                             .orElse(t.packet().dst().get().toString());
                     assertTrue(c.detail().endsWith(": " + dst + " may be forwarded"),

@@ -9,7 +9,7 @@ import io.pktpath.core.trace.NeighborStep;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Neighbour states of §6.5 and the proxy-ARP rule, on r1 and on recorded bundles. */
+/** Neighbour states of §6.5, on r1 and on recorded bundles (arp_process's answers: {@link ArpProcessTest}). */
 class NeighborTest {
     private static final NodeNetwork R1 = TestNodes.r1().build();
 
@@ -69,26 +69,5 @@ class NeighborTest {
         assertEquals(Optional.of(ip("172.18.0.77")), r.nextHop());
         assertEquals(Deliverability.UNKNOWN, node.neighbor(r.nextHop().get(), r.outDev().get()).deliverability());
         assertEquals(Deliverability.DELIVERABLE, node.neighbor(ip("10.244.1.2"), "cali62608e08adc").deliverability());
-    }
-
-    @Test
-    void proxyArpAsCalicoUsesIt() {
-        NodeNetwork node = TestNodes.bundle("clusterip-tcp").build();
-        assertEquals(new ProxyArpDecision(true, "proxy_arp=1 (net.ipv4.conf.all.proxy_arp=0 OR "
-                + "net.ipv4.conf.cali62608e08adc.proxy_arp=1), route to 169.254.1.1 leaves via eth0: answered with "
-                + "cali62608e08adc's MAC"), node.answersArp("cali62608e08adc", ip("10.244.1.2"), ip("169.254.1.1")));
-        assertEquals(new ProxyArpDecision(false, "the route to 169.254.1.1 leaves via eth0 itself: not answered"),
-                node.answersArp("eth0", ip("172.18.0.1"), ip("169.254.1.1")));
-        assertEquals(new ProxyArpDecision(true, "172.18.0.2 is a local address: answered on cali62608e08adc"),
-                node.answersArp("cali62608e08adc", ip("10.244.1.2"), ip("172.18.0.2")));
-    }
-
-    @Test
-    void explicitProxyEntryAnswersWithoutProxyArp() {
-        assertEquals(new ProxyArpDecision(true, "ip neigh proxy entry for 10.2.0.77 on eth1, route to 10.2.0.77 leaves "
-                + "via eth2: answered with eth1's MAC"), R1.answersArp("eth1", ip("10.1.0.5"), ip("10.2.0.77")));
-        assertEquals(new ProxyArpDecision(false, "proxy_arp=0 (net.ipv4.conf.all.proxy_arp=0 OR "
-                + "net.ipv4.conf.eth1.proxy_arp=0 (not in the bundle; kernel default)) and no proxy entry: not answered"),
-                R1.answersArp("eth1", ip("10.1.0.5"), ip("10.2.0.78")));
     }
 }

@@ -22,7 +22,8 @@ public final class ExplainText {
         out.println(style.bold("frame " + p.frame()) + "  " + Labels.time(p.timeNanos()) + "  " + Labels.where(p) + "  "
                 + p.info());
         out.println("replayed as: " + t.role() + (t.correlated().isEmpty() ? ""
-                : "  (same packet in frame" + (t.correlated().size() == 1 ? " " : "s ") + join(t.correlated()) + ")"));
+                : (p.family() == 0 ? "  (tied to frame" : "  (same packet in frame") + (t.correlated().size() == 1 ? " " : "s ")
+                + join(t.correlated()) + ")"));
         out.println("path:");
         PathTree.render(t.path(), t.misses(), style, 2).forEach(out::println);
         if (t.path().isEmpty()) {

@@ -29,7 +29,8 @@ public final class FrameLines {
     }
 
     private String decisive(PacketTrace t) {
-        if (t.disposition().isFailure()) {
+        if (t.disposition().isFailure() || t.packet().family() == 0) {
+            // a failure's label, and an ARP frame's (a frame that is not IP has no rules to label it)
             return Labels.decisive(t);
         }
         Optional<TraceStep> step = Labels.accepting(t);

@@ -1,5 +1,7 @@
 package io.pktpath.cli.render;
 
+import io.pktpath.core.trace.ArpRule;
+import io.pktpath.core.trace.ArpStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.NeighborStep;
 import io.pktpath.core.trace.PacketSummary;
@@ -68,10 +70,21 @@ public final class Labels {
      * a packet that got through, the filter-table rule or policy that accepted it, else the NAT rule that rewrote it.
      */
     public static String decisive(PacketTrace t) {
+        List<TraceStep> path = t.path();
+        if (!path.isEmpty() && path.get(path.size() - 1) instanceof ArpStep a) {
+            return arp(a, t);
+        }
         if (t.disposition().isFailure()) {
             return failure(t);
         }
         return accepting(t).map(Labels::step).orElse("");
+    }
+
+    /** An ARP frame's label: the rule of arp_process that decided, the answer, and the frame it is tied to. */
+    private static String arp(ArpStep a, PacketTrace t) {
+        boolean reply = a.rule() == ArpRule.REPLY_RECEIVED || a.rule() == ArpRule.REPLY_SENT;
+        return "arp " + a.rule().code() + (reply ? "" : a.answered() ? ": answered" : ": not answered")
+                + (t.correlated().isEmpty() ? "" : " (frame " + t.correlated().get(0) + ")");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pktpath.cli.render;
 
 import io.pktpath.core.trace.ChainReturnStep;
+import io.pktpath.core.trace.ArpStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.HookStep;
@@ -80,6 +81,10 @@ public final class PathTree {
             add(1, "neighbor " + n.address() + " dev " + n.dev() + " " + n.state()
                     + (n.deliverable() ? "" : style.red(" (cannot deliver)"))
                     + (n.detail().isEmpty() ? "" : " (" + n.detail() + ")"));
+        } else if (s instanceof ArpStep a) {
+            add(1, "arp " + a.rule().code() + " on " + a.dev() + ": "
+                    + (a.answered() ? style.green("answered") : style.yellow("not answered"))
+                    + (a.detail().isEmpty() ? "" : " (" + a.detail() + ")"));
         } else if (s instanceof CheckStep c) {
             add(1, "check " + c.check() + ": " + (c.passed() ? style.green("passed") : style.red("failed"))
                     + (c.detail().isEmpty() ? "" : " (" + c.detail() + ")"));

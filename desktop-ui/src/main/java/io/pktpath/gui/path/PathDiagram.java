@@ -1,5 +1,6 @@
 package io.pktpath.gui.path;
 
+import io.pktpath.core.trace.ArpStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.HookStep;
@@ -110,6 +111,9 @@ public record PathDiagram(List<StageView> stages, List<Stage> route, Optional<St
         if (step instanceof NeighborStep n) {
             return Optional.of("neighbor " + n.address() + " on " + n.dev() + ": " + n.state()
                     + (n.deliverable() ? "" : " (undeliverable)"));
+        }
+        if (step instanceof ArpStep a) {
+            return Optional.of("arp " + a.rule().code() + " on " + a.dev() + (a.answered() ? ": answered" : ": not answered"));
         }
         if (step instanceof CheckStep c && !c.passed()) {
             return Optional.of("check " + c.check() + " failed: " + c.detail());

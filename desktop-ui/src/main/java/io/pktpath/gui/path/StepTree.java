@@ -3,6 +3,7 @@ package io.pktpath.gui.path;
 import io.pktpath.core.trace.Alternative;
 import io.pktpath.core.trace.AlternativeTexts;
 import io.pktpath.core.trace.ChainReturnStep;
+import io.pktpath.core.trace.ArpStep;
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.Hook;
@@ -125,6 +126,10 @@ public final class StepTree {
             return "neighbor " + n.address() + " dev " + n.dev() + ": " + n.state()
                     + (n.detail().isEmpty() ? "" : " — " + n.detail());
         }
+        if (step instanceof ArpStep a) {
+            return "arp " + a.rule().code() + " on " + a.dev() + (a.answered() ? ": answered" : ": not answered")
+                    + (a.detail().isEmpty() ? "" : " — " + a.detail());
+        }
         if (step instanceof CheckStep c) {
             return "check " + c.check() + (c.passed() ? " passed: " : " FAILED: ") + c.detail();
         }
@@ -150,7 +155,7 @@ public final class StepTree {
             return StepNode.Kind.NAT;
         } else if (step instanceof RouteStep) {
             return StepNode.Kind.ROUTE;
-        } else if (step instanceof NeighborStep) {
+        } else if (step instanceof NeighborStep || step instanceof ArpStep) {
             return StepNode.Kind.NEIGHBOR;
         }
         return StepNode.Kind.CHECK;

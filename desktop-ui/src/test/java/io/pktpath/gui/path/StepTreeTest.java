@@ -51,6 +51,18 @@ class StepTreeTest {
     }
 
     @Test
+    void anArpRequestEndsWithTheRuleOfArpProcessThatDecided() {
+        // frame 1: the pod's request for its gateway 169.254.1.1, which the node answers by proxy_arp (frame 2)
+        PacketTrace request = Samples.session("clusterip-tcp").keptTrace(1).orElseThrow();
+        StepNode root = StepTree.of(request, false);
+        StepNode last = root.children().get(root.children().size() - 1);
+        assertEquals(StepNode.Kind.NEIGHBOR, last.kind());
+        assertTrue(last.text().startsWith("arp proxy_arp on cali62608e08adc: answered — who-has 169.254.1.1 tell"
+                + " 10.244.1.2 on cali62608e08adc: proxy_arp=1"), last.text());
+        assertTrue(root.text().endsWith("— delivered locally"), root.text());
+    }
+
+    @Test
     void missesShowTheFirstFailingMatchInTheirChain() {
         StepNode root = StepTree.of(Samples.session("no-endpoints-reject").traceWithMisses(3).orElseThrow(), true);
         StepNode kubeForward = root.flatten().stream().filter(n -> n.text().equals("filter KUBE-FORWARD"))

@@ -94,6 +94,26 @@ public record Sysctls(Map<String, String> values) {
         return orConf("proxy_arp", iface);
     }
 
+    /** {@code arp_ignore}: max(all, iface) (the kernel's IN_DEV_ARP_IGNORE). */
+    public Setting<Long> arpIgnore(String iface) {
+        return combine(get(conf("ipv4", "all", "arp_ignore")), perInterface("ipv4", iface, "arp_ignore"), true);
+    }
+
+    /** {@code arp_filter}: all OR iface (the kernel's IN_DEV_ARPFILTER). */
+    public Setting<Long> arpFilter(String iface) {
+        return orConf("arp_filter", iface);
+    }
+
+    /** {@code proxy_arp_pvlan}: the interface's own value (the kernel's IN_DEV_PROXY_ARP_PVLAN reads no {@code all}). */
+    public Setting<Long> proxyArpPvlan(String iface) {
+        return perInterface("ipv4", iface, "proxy_arp_pvlan");
+    }
+
+    /** {@code medium_id}: the interface's own value (0, the default, lets proxy_arp answer across any two devices). */
+    public Setting<Long> mediumId(String iface) {
+        return perInterface("ipv4", iface, "medium_id");
+    }
+
     /** {@code send_redirects}: all OR iface (the kernel's IN_DEV_TX_REDIRECTS). */
     public Setting<Long> sendRedirects(String iface) {
         return orConf("send_redirects", iface);

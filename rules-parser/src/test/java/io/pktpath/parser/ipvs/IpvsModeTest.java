@@ -136,7 +136,7 @@ class IpvsModeTest {
         try (var dirs = Files.list(Path.of("../samples/bundles"))) {
             bundles = dirs.filter(Files::isDirectory).sorted().toList();
         }
-        assertEquals(82, bundles.size());
+        assertEquals(83, bundles.size());
         for (Path b : bundles) {
             Bundle loaded = BundleLoader.loadDirectory(b);
             assertFalse(loaded.ipvs().detected(), b + ": " + loaded.ipvs().evidence());
