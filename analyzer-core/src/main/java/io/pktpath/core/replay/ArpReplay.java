@@ -120,9 +120,7 @@ final class ArpReplay {
                         + ", the device of the route to " + about);
             }
         }
-        return new CapturedPacket(cp.summary().placedOn(iface, dir), cp.packet(), cp.status(), cp.statusMessage(),
-                cp.linkSrcMac(), cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash(), cp.fragment(),
-                cp.encapsulation(), cp.arp());
+        return cp.placedOn(iface, dir);
     }
 
     private PacketTrace replayPlaced(CapturedPacket cp, DecodedPacket.Arp a, Optional<String> bridge) {

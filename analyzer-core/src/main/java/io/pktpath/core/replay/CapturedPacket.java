@@ -52,6 +52,17 @@ public record CapturedPacket(PacketSummary summary, Optional<Packet> packet, Dec
         this(summary, packet, status, statusMessage, linkSrcMac, linkDstMac, sllPacketType, payloadHash, Optional.empty());
     }
 
+    /**
+     * This frame as captured on {@code iface} in direction {@code dir} ("in" or "out"), for a capture that did not say:
+     * its summary placed there, and its packet (if any) received on or sent out of that interface.
+     */
+    public CapturedPacket placedOn(String iface, String dir) {
+        Optional<Packet> moved = packet.map(p -> dir.equals("out") ? p.withInIface("").withOutIface(iface)
+                : p.withInIface(iface).withOutIface(""));
+        return new CapturedPacket(summary.placedOn(iface, dir), moved, status, statusMessage, linkSrcMac, linkDstMac,
+                sllPacketType, payloadHash, fragment, encapsulation, arp);
+    }
+
     public long frame() {
         return summary.frame();
     }

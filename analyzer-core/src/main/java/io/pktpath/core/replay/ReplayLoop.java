@@ -417,18 +417,9 @@ public final class ReplayLoop {
         boolean out = sender.isPresent();
         String iface = cp.summary().iface().isEmpty() ? sender.or(() -> receiver).get() : cp.summary().iface();
         String dir = cp.summary().dir().isEmpty() ? (out ? "out" : "in") : cp.summary().dir();
-        return placedOn(cp, iface, dir);
+        return cp.placedOn(iface, dir);
     }
 
-    /** {@code cp} as captured on {@code iface} in direction {@code dir} ("in" or "out"). */
-    private static CapturedPacket placedOn(CapturedPacket cp, String iface, String dir) {
-        io.pktpath.core.trace.PacketSummary s = cp.summary();
-        io.pktpath.core.trace.PacketSummary placed = s.placedOn(iface, dir);
-        Packet p = cp.packet().get();
-        Packet moved = dir.equals("out") ? p.withInIface("").withOutIface(iface) : p.withInIface(iface).withOutIface("");
-        return new CapturedPacket(placed, Optional.of(moved), cp.status(), cp.statusMessage(), cp.linkSrcMac(),
-                cp.linkDstMac(), cp.sllPacketType(), cp.payloadHash(), cp.fragment(), cp.encapsulation());
-    }
 
     /**
      * A frame whose capture gives its direction but names no interface (Linux cooked v1, written by tcpdump before 4.99
@@ -446,7 +437,7 @@ public final class ReplayLoop {
             return cp;
         }
         placedByRoute = in ? PLACED_BY_ROUTE_IN : PLACED_BY_ROUTE_OUT;
-        return placedOn(cp, dev.get(), dir);
+        return cp.placedOn(dev.get(), dir);
     }
 
     /** The note of the frame {@link #placeByRoute} last placed, taken by the frame's replay; null when none. */
