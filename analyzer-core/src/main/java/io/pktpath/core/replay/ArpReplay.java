@@ -245,35 +245,30 @@ final class ArpReplay {
 
     /** The first reply ahead leaving on {@code dev} that answers request {@code a} (is-at its target, to its sender). */
     private CapturedPacket replyAhead(CapturedPacket cp, String dev, DecodedPacket.Arp a) {
-        long until = cp.summary().timeNanos() + windowNanos;
-        for (CapturedPacket later : aheadUntil.apply(until)) {
-            if (later.summary().timeNanos() > until) {
-                break;
-            }
-            if (later.outbound() && later.arp().isPresent() && later.summary().iface().equals(dev)
-                    && !repliesSent.containsKey(later.frame())) {
-                DecodedPacket.Arp r = later.arp().get();
-                if (r.op() == 2 && r.senderIp().equals(a.targetIp()) && r.targetIp().equals(a.senderIp())) {
-                    return later;
-                }
-            }
-        }
-        return null;
+        return replyAhead(cp, dev, true, repliesSent,
+                r -> r.senderIp().equals(a.targetIp()) && r.targetIp().equals(a.senderIp()));
     }
 
     /** The first reply ahead received on {@code dev} from the target of the node's request {@code a}. */
     private CapturedPacket answerAhead(CapturedPacket cp, String dev, DecodedPacket.Arp a) {
+        return replyAhead(cp, dev, false, answersReceived, r -> r.senderIp().equals(a.targetIp()));
+    }
+
+    /**
+     * The first ARP reply within the window after {@code cp}, leaving on {@code dev} ({@code leaving}) or received on
+     * it, that no earlier frame has claimed and that {@code answers}; null when there is none.
+     */
+    private CapturedPacket replyAhead(CapturedPacket cp, String dev, boolean leaving, Map<Long, ?> claimed,
+                                      java.util.function.Predicate<DecodedPacket.Arp> answers) {
         long until = cp.summary().timeNanos() + windowNanos;
         for (CapturedPacket later : aheadUntil.apply(until)) {
             if (later.summary().timeNanos() > until) {
                 break;
             }
-            if (later.inbound() && later.arp().isPresent() && later.summary().iface().equals(dev)
-                    && !answersReceived.containsKey(later.frame())) {
-                DecodedPacket.Arp r = later.arp().get();
-                if (r.op() == 2 && r.senderIp().equals(a.targetIp())) {
-                    return later;
-                }
+            if ((leaving ? later.outbound() : later.inbound()) && later.arp().isPresent()
+                    && later.summary().iface().equals(dev) && !claimed.containsKey(later.frame())
+                    && later.arp().get().op() == 2 && answers.test(later.arp().get())) {
+                return later;
             }
         }
         return null;
