@@ -3,6 +3,9 @@ package io.pktpath.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pktpath.core.analysis.AnalysisOptions;
+import io.pktpath.core.analysis.Analyzer;
+import io.pktpath.core.findings.Codes;
 import io.pktpath.core.trace.ArpRule;
 import io.pktpath.core.trace.ArpStep;
 import io.pktpath.core.trace.Disposition;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,6 +172,14 @@ class ArpProxyIgnoreReplayTest {
                 series.get(2).reason());
         assertTrue(series.get(2).reason().endsWith("ip neigh after the capture: " + ghost + " FAILED"),
                 series.get(2).reason());
+        // the finding of the failed next hop cites the same series as its evidence
+        var result = Analyzer.analyze(BundleLoader.loadDirectory(DIR), Optional.of(DIR.resolve("capture.pcap")),
+                AnalysisOptions.DEFAULT, t -> { }, n -> { }, () -> false);
+        String evidence = "the node's ARP requests for it got no answer in the capture: 3 frames ("
+                + frames.replace(",", ", ") + ")";
+        assertTrue(result.findings().stream().anyMatch(f -> f.code().equals(Codes.NEIGHBOR_FAILED)
+                && f.title().contains(ghost + " dev eth0") && f.evidence().contains(evidence)),
+                result.findings().toString());
     }
 
     /** The bundle copied into {@code dir} with ign0's arp_ignore set to {@code value}. */

@@ -99,14 +99,7 @@ final class FailureTracker {
                 || a.rule() != ArpRule.SOLICIT || a.answered()) {
             return;
         }
-        String info = t.packet().info();
-        String prefix = "ARP who-has ";
-        int end = info.indexOf(' ', prefix.length());
-        if (!info.startsWith(prefix) || end < 0) {
-            return;
-        }
-        unansweredArp.computeIfAbsent(info.substring(prefix.length(), end) + " dev " + a.dev(), k -> new FrameSample())
-                .add(t.packet().frame());
+        unansweredArp.computeIfAbsent(a.address() + " dev " + a.dev(), k -> new FrameSample()).add(t.packet().frame());
     }
 
     /** The node's unanswered ARP requests for the next hop {@code responsible} ({@code ADDRESS dev DEV}), or null. */

@@ -170,7 +170,7 @@ final class ArpReplay {
         }
         List<TraceStep> steps = new ArrayList<>(d.checks().size() + 1);
         steps.addAll(d.checks());
-        steps.add(d.toStep(dev));
+        steps.add(d.toStep(dev, a.targetIp()));
         return new PacketTrace(cp.summary(), FrameRole.INGRESS, steps, Disposition.DELIVERED_LOCALLY, reason,
                 Optional.empty(), Optional.empty(), reply == null ? List.of() : OneFrame.of(reply.frame()), List.of(),
                 List.of(), notes, 0);
@@ -193,7 +193,7 @@ final class ArpReplay {
                     + " if it has one" + after + ", and makes none for an unsolicited reply unless arp_accept is set";
         }
         return new PacketTrace(cp.summary(), FrameRole.INGRESS, List.of(new ArpStep(ArpRule.REPLY_RECEIVED, true, dev,
-                detail)), Disposition.DELIVERED_LOCALLY, detail, Optional.empty(), Optional.empty(),
+                s, detail)), Disposition.DELIVERED_LOCALLY, detail, Optional.empty(), Optional.empty(),
                 request == null ? List.of() : OneFrame.of(request), List.of(), List.of(), List.of(), 0);
     }
 
@@ -220,7 +220,7 @@ final class ArpReplay {
                     + join(series) + ")" : "") + entry;
         }
         return new PacketTrace(cp.summary(), FrameRole.LOCAL_OUT, List.of(new ArpStep(ArpRule.SOLICIT, answer != null,
-                dev, detail)), Disposition.SENT, detail, Optional.empty(), Optional.empty(),
+                dev, t, detail)), Disposition.SENT, detail, Optional.empty(), Optional.empty(),
                 answer == null ? List.of() : OneFrame.of(answer.frame()), List.of(), List.of(), List.of(), 0);
     }
 
@@ -239,7 +239,7 @@ final class ArpReplay {
             notes = List.of("a reply the model did not predict (see frame " + c.request() + ")");
         }
         return new PacketTrace(cp.summary(), FrameRole.LOCAL_OUT, List.of(new ArpStep(ArpRule.REPLY_SENT, true, dev,
-                detail)), Disposition.SENT, detail, Optional.empty(), Optional.empty(),
+                a.senderIp(), detail)), Disposition.SENT, detail, Optional.empty(), Optional.empty(),
                 c == null ? List.of() : OneFrame.of(c.request()), List.of(), List.of(), notes, 0);
     }
 

@@ -21,8 +21,8 @@ public record ArpDecision(boolean answers, ArpRule rule, String detail, List<Che
         this(answers, rule, detail, List.of());
     }
 
-    /** The trace step of this decision on {@code dev}. */
-    public ArpStep toStep(String dev) {
-        return new ArpStep(rule, answers, dev, detail);
+    /** The trace step of this decision for a request received on {@code dev} asking for {@code target}. */
+    public ArpStep toStep(String dev, io.pktpath.parser.net.IpAddress target) {
+        return new ArpStep(rule, answers, dev, target, detail);
     }
 }
