@@ -1,5 +1,6 @@
 package io.pktpath.parser.bundle;
 
+import io.pktpath.parser.diag.ToolComplaint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -12,9 +13,6 @@ import java.util.regex.Pattern;
 public final class ContentSniffer {
     private static final int SAMPLE_LINES = 200;
     private static final Pattern IFACE_HEADER = Pattern.compile("^\\d+: [^:\\s]+: <[^>]*>.*");
-    /** The start of an error line iproute2, ss and friends print to stderr before (or instead of) their output. */
-    private static final Pattern TOOL_COMPLAINT = Pattern.compile("RTNETLINK answers: |Cannot open netlink socket"
-            + "|Dump terminated|Error: ");
     /** A {@code bridge fdb show} entry: {@code MAC dev IFACE ...}. */
     private static final Pattern FDB_ENTRY = Pattern.compile("^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\\s+dev\\s+\\S+.*");
     private static final Pattern INET_LINE = Pattern.compile("^\\s+inet6? .*");
@@ -75,7 +73,7 @@ public final class ContentSniffer {
         // a tool's complaint before its output (an sosreport keeps stderr: "RTNETLINK answers: Invalid argument" before
         // ss -peaonmi's listing in a namespace without some socket families) does not decide what the file is
         int complaints = 0;
-        while (complaints < lines.size() - 1 && TOOL_COMPLAINT.matcher(lines.get(complaints)).lookingAt()) {
+        while (complaints < lines.size() - 1 && ToolComplaint.startsLine(lines.get(complaints))) {
             complaints++;
         }
         if (complaints > 0) {

@@ -5,6 +5,7 @@ import io.pktpath.parser.diag.Diagnostics;
 import io.pktpath.parser.diag.LineError;
 import io.pktpath.parser.diag.Parsed;
 import io.pktpath.parser.diag.SourceSpan;
+import io.pktpath.parser.diag.ToolComplaint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public final class SsParser {
                 continue;
             }
             SourceSpan span = SourceSpan.line(fileName, i + 1);
-            if (line.startsWith("RTNETLINK answers: ") || line.startsWith("Cannot open netlink socket")) {
+            if (ToolComplaint.startsLine(line)) {
                 // ss's complaint on stderr, which an sosreport keeps in the file: a socket family it could not dump
                 diags.add(Diagnostic.note("ss-complaint", "ss printed '" + line.strip() + "': a socket family it"
                         + " asked the kernel for may be missing from the listing", span));

@@ -87,6 +87,20 @@ class SsParserTest {
     }
 
     @Test
+    void everyComplaintTheSnifferSkipsIsNotedNotParsed() {
+        Parsed<SocketTable> p = SsParser.parse("ss", """
+                Dump terminated
+                Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port
+                tcp   LISTEN 0      128    0.0.0.0:22         0.0.0.0:*
+                Error: Operation not supported
+                RTNETLINK answers: Invalid argument
+                """);
+        assertEquals(1, p.value().sockets().size());
+        assertEquals(List.of("ss-complaint:1", "ss-complaint:4", "ss-complaint:5"),
+                p.diagnostics().stream().map(d -> d.code() + ":" + d.span().line()).toList());
+    }
+
+    @Test
     void mergingTwoListingsKeepsEachSocketOnce() {
         SocketTable t = SsParser.parse("a", TLNP).value();
         SocketTable u = SsParser.parse("b", TULNPEM).value();
