@@ -3,6 +3,7 @@ package io.pktpath.core.replay;
 import io.pktpath.core.conntrack.CtCandidate;
 import io.pktpath.core.conntrack.CtLookup;
 import io.pktpath.core.engine.ChoiceOracle;
+import io.pktpath.core.engine.ChoicePoint;
 import io.pktpath.core.engine.ConntrackFacts;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.NodeFacts;
@@ -25,9 +26,11 @@ import java.util.Optional;
  * The mutable scratch state of ONE side-effect-free run of a packet through the node: the packet as it is now, its
  * conntrack outcome and candidate, the steps and misses so far, the table results to commit, and the end.
  */
-final class RunState {
+final class RunState implements ChoiceOracle {
     private static final int STEPS = 32;
+    /** The oracle the run asks: this state itself, which counts the questions ({@link #oracleAsked}) for its own. */
     final ChoiceOracle oracle;
+    private final ChoiceOracle own;
     final boolean collectMisses;
     /** Sized for a whole forwarded path (about 30 steps), so that it is not regrown on the way. */
     final List<TraceStep> steps = new ArrayList<>(STEPS);
@@ -78,11 +81,16 @@ final class RunState {
     RunState(Packet packet, ChoiceOracle oracle, boolean collectMisses) {
         this.packet = packet;
         this.before = packet.tuple();
-        this.oracle = point -> {
-            oracleAsked++;
-            return oracle.choose(point);
-        };
+        this.own = oracle;
+        this.oracle = this;
         this.collectMisses = collectMisses;
+    }
+
+    /** Asks the run's own oracle, counting the question. */
+    @Override
+    public int choose(ChoicePoint point) {
+        oracleAsked++;
+        return own.choose(point);
     }
 
     /** What every table walk of this run consults and reports to (the same for all of them), made at the first. */
