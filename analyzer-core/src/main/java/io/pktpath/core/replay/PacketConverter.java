@@ -72,9 +72,9 @@ public final class PacketConverter {
                 dstText = PacketInfo.ascii(dst.get().toString());
             }
         }
-        Optional<Packet> packet = Optional.empty();
+        Packet packet = null;
         if ((ip || truncatedButUsable) && src.isPresent()) {
-            packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc())));
+            packet = packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc()));
         }
         boolean tcp = proto == Packet.TCP && view.tcpFlags() >= 0;
         PacketSummary summary = new PacketSummary(frame.frameNumber(), frame.timestampNanos(), iface, dir,
@@ -84,12 +84,14 @@ public final class PacketConverter {
                 isIcmp(view) ? view.icmpType() : -1, isIcmp(view) ? view.icmpCode() : -1,
                 proto == Packet.TCP ? view.tcpFlags() : -1,
                 plain ? null : info.describe(view, (int) frame.originalLength(), srcText, dstText),
-                tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet.flatMap(Packet::quoted),
+                tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet == null ? Optional.empty() : packet.quoted(),
                 proto == Packet.TCP || proto == Packet.UDP ? Math.max(view.payloadLength(), 0) : -1);
-        return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
-                view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty(),
-                packet.isPresent() ? encapsulation(frame, view) : Optional.empty(),
+        FrameDetails details = FrameDetails.of(view.status(), view.statusMessage(),
+                packet != null ? fragment(view) : Optional.empty(),
+                packet != null ? encapsulation(frame, view) : Optional.empty(),
                 view.arpOp() > 0 ? arp(view) : Optional.empty());
+        return new CapturedPacket(summary, packet, view.linkSrc(), view.linkDst(), view.sllPacketType(),
+                payloadHash(frame, view), details);
     }
 
     /** An IPv4 ARP request's or reply's fields (a frame the decoder read whole); empty for other ARP ops. */
