@@ -10,17 +10,18 @@ import java.util.Optional;
 /**
  * One frame of the capture, decoded and kept for the replay: the report's summary, the engine's packet ({@code null}
  * for frames that are not replayable IP packets: {@link #packet()} gives it as an {@code Optional}), the link-layer
- * facts the capture point logic needs (source and destination MAC, SLL packet type; -1 when unknown), a hash of the
+ * facts the capture point logic needs ({@link LinkLayer}: source and destination MAC, SLL packet type), a hash of the
  * first payload bytes, which tells apart two packets whose headers are alike (same IP id and length) when NAT changed
  * their addresses, and the rest of what decoding found ({@link FrameDetails}): the decode status with its message; for
  * an IP fragment, its place in its datagram (empty for a whole packet: the replay tests only that); for a tunnel frame
  * (an underlay packet carrying VXLAN, Geneve or IP-in-IP), the packet it carries; for an IPv4 ARP request or reply, its
  * fields (the replay explains those as arp_process handles them).
  */
-public record CapturedPacket(PacketSummary summary, Packet ipPacket, long linkSrcMac, long linkDstMac,
-                             int sllPacketType, int payloadHash, FrameDetails details) {
+public record CapturedPacket(PacketSummary summary, Packet ipPacket, LinkLayer link, int payloadHash,
+                             FrameDetails details) {
     public CapturedPacket {
         Objects.requireNonNull(summary, "summary");
+        Objects.requireNonNull(link, "link");
         Objects.requireNonNull(details, "details");
     }
 
@@ -29,7 +30,7 @@ public record CapturedPacket(PacketSummary summary, Packet ipPacket, long linkSr
                           long linkSrcMac, long linkDstMac, int sllPacketType, int payloadHash,
                           Optional<IpFragment> fragment, Optional<Encapsulation> encapsulation,
                           Optional<DecodedPacket.Arp> arp) {
-        this(summary, packet.orElse(null), linkSrcMac, linkDstMac, sllPacketType, payloadHash,
+        this(summary, packet.orElse(null), new LinkLayer(linkSrcMac, linkDstMac, sllPacketType), payloadHash,
                 FrameDetails.of(status, statusMessage, fragment, encapsulation, arp));
     }
 
@@ -62,8 +63,22 @@ public record CapturedPacket(PacketSummary summary, Packet ipPacket, long linkSr
     public CapturedPacket placedOn(String iface, String dir) {
         Packet moved = ipPacket == null ? null : dir.equals("out") ? ipPacket.withInIface("").withOutIface(iface)
                 : ipPacket.withInIface(iface).withOutIface("");
-        return new CapturedPacket(summary.placedOn(iface, dir), moved, linkSrcMac, linkDstMac, sllPacketType,
-                payloadHash, details);
+        return new CapturedPacket(summary.placedOn(iface, dir), moved, link, payloadHash, details);
+    }
+
+    /** The source MAC as 48 bits, or -1 when the capture has none. */
+    public long linkSrcMac() {
+        return link.srcMac();
+    }
+
+    /** The destination MAC as 48 bits, or -1 when the capture has none. */
+    public long linkDstMac() {
+        return link.dstMac();
+    }
+
+    /** The Linux SLL packet type (0 host ... 4 outgoing), or -1 when none. */
+    public int sllPacketType() {
+        return link.sllPacketType();
     }
 
     /** The engine's packet, empty for a frame that is not a replayable IP packet. */

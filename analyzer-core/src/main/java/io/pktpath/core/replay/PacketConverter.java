@@ -27,6 +27,7 @@ public final class PacketConverter {
 
     private final Ipv4Interner addresses = new Ipv4Interner();
     private final MacTexts macs = new MacTexts();
+    private final LinkLayers links = new LinkLayers();
     private final PacketInfo info = new PacketInfo();
 
     public PacketConverter(String ifaceOverride, Direction dirOverride) {
@@ -90,7 +91,7 @@ public final class PacketConverter {
                 packet != null ? fragment(view) : Optional.empty(),
                 packet != null ? encapsulation(frame, view) : Optional.empty(),
                 view.arpOp() > 0 ? arp(view) : Optional.empty());
-        return new CapturedPacket(summary, packet, view.linkSrc(), view.linkDst(), view.sllPacketType(),
+        return new CapturedPacket(summary, packet, links.of(view.linkSrc(), view.linkDst(), view.sllPacketType()),
                 payloadHash(frame, view), details);
     }
 

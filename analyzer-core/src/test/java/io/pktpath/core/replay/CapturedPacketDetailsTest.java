@@ -24,8 +24,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A converted frame's details: cleanly decoded whole frames share one instance, fragments, ARP frames and damaged
- * frames carry their own, and the accessors answer as the fields they replaced did.
+ * A converted frame's details and link layer: cleanly decoded whole frames share one instance of the details, frames
+ * of the same MACs one link layer, fragments, ARP frames and damaged frames carry their own details, and the accessors
+ * answer as the fields they replaced did.
  */
 class CapturedPacketDetailsTest {
     private static final long NODE_MAC = 0x0200000000aaL;
@@ -54,6 +55,8 @@ class CapturedPacketDetailsTest {
                 tcp(40000, 80, 1, 0, 0x02, 64240, 1460, new byte[0]))), -1);
         CapturedPacket b = convert(ip(ipv4(ip4(10, 0, 0, 2), ip4(10, 96, 0, 53), 17, udp(5353, 53, new byte[12]))), -1);
         assertSame(a.details(), b.details());
+        assertSame(a.link(), b.link());
+        assertEquals(new LinkLayer(PEER_MAC, NODE_MAC, -1), a.link());
         assertEquals(DecodeStatus.OK, a.status());
         assertEquals("", a.statusMessage());
         assertTrue(a.fragment().isEmpty() && a.encapsulation().isEmpty() && a.arp().isEmpty());
@@ -67,6 +70,27 @@ class CapturedPacketDetailsTest {
         assertSame(b.details(), placed.details());
         assertEquals("eth1", placed.ipPacket().outIface());
         assertEquals("", placed.ipPacket().inIface());
+    }
+
+    @Test
+    void linkLayersAreSharedWhileTheirSlotHoldsThemAndAlwaysRight() {
+        LinkLayers links = new LinkLayers();
+        LinkLayer[] first = new LinkLayer[5000];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = links.of(0x020000000000L + i, i % 3 == 0 ? -1 : NODE_MAC, i % 5 - 1);
+        }
+        int shared = 0;
+        for (int i = 0; i < first.length; i++) {
+            LinkLayer again = links.of(0x020000000000L + i, i % 3 == 0 ? -1 : NODE_MAC, i % 5 - 1);
+            assertEquals(new LinkLayer(0x020000000000L + i, i % 3 == 0 ? -1 : NODE_MAC, i % 5 - 1), again);
+            shared += again == first[i] ? 1 : 0;
+        }
+        assertTrue(shared > 0 && shared < first.length, "shared " + shared);
+        LinkLayer few = links.of(PEER_MAC, NODE_MAC, 0);
+        for (int i = 0; i < 100; i++) {
+            assertSame(few, links.of(PEER_MAC, NODE_MAC, 0));
+            assertEquals(new LinkLayer(NODE_MAC, PEER_MAC, 4), links.of(NODE_MAC, PEER_MAC, 4));
+        }
     }
 
     @Test
