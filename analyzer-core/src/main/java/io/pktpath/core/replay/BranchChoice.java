@@ -89,7 +89,7 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.run(i).egress();
             if (egress.isPresent() && leavesWithKernelChosenPort(egress.get(), cp, branches.run(i))) {
-                return new BranchChoice(i, by, null, cp.packet().get().tuple());
+                return new BranchChoice(i, by, null, cp.ipPacket().tuple());
             }
         }
         return null;
@@ -102,7 +102,7 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
     static boolean leavesWithKernelChosenPort(Egress egress, CapturedPacket later, PathRun run) {
         String iface = later.summary().iface();
         return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
-                && onlyKernelChosenPortDiffers(run, egress.tuple(), later.packet().get().tuple());
+                && onlyKernelChosenPortDiffers(run, egress.tuple(), later.ipPacket().tuple());
     }
 
     /** {@code run} masqueraded, and {@code seen} is its {@code predicted} tuple but for the source port. */
@@ -116,6 +116,6 @@ record BranchChoice(int index, String decidedBy, CapturedPacket egress, Tuple ob
     private static boolean leavesAs(Egress egress, CapturedPacket later) {
         String iface = later.summary().iface();
         return (iface.isEmpty() || egress.dev().isEmpty() || egress.dev().equals(iface))
-                && later.packet().get().hasTuple(egress.tuple());
+                && later.ipPacket().hasTuple(egress.tuple());
     }
 }

@@ -82,7 +82,7 @@ final class Defragmenter {
         int wholeLength() {
             CapturedPacket first = firstPart();
             int headers = first.fragment().get().headerLength();
-            return (first.packet().get().family() == IpFamily.V6 ? headers - 8 : headers) + dataLength();
+            return (first.ipPacket().family() == IpFamily.V6 ? headers - 8 : headers) + dataLength();
         }
     }
 
@@ -189,17 +189,17 @@ final class Defragmenter {
 
     /** The nf_defrag queue a fragment frame belongs to, as text: family, protocol, addresses and identification. */
     static String queueOf(CapturedPacket cp) {
-        Packet p = cp.packet().get();
+        Packet p = cp.ipPacket();
         return p.family() + " " + p.proto() + " " + p.src() + " " + p.dst() + " " + cp.fragment().get().id();
     }
 
     /** Two fragment frames of one nf_defrag queue: family, protocol, addresses and identification. */
     private static boolean sameQueue(CapturedPacket a, CapturedPacket b) {
-        if (b.fragment().isEmpty() || b.packet().isEmpty()) {
+        if (b.fragment().isEmpty() || !b.hasPacket()) {
             return false;
         }
-        Packet p = a.packet().get();
-        Packet q = b.packet().get();
+        Packet p = a.ipPacket();
+        Packet q = b.ipPacket();
         return a.fragment().get().id() == b.fragment().get().id() && p.proto() == q.proto() && p.family() == q.family()
                 && p.src().equals(q.src()) && p.dst().equals(q.dst());
     }
@@ -211,8 +211,8 @@ final class Defragmenter {
      */
     static CapturedPacket whole(Datagram d, CapturedPacket at) {
         CapturedPacket first = d.firstPart();
-        Packet f = first.packet().get();
-        Packet a = at.packet().get();
+        Packet f = first.ipPacket();
+        Packet a = at.ipPacket();
         int length = d.wholeLength();
         int payload = Math.max(f.payloadLength(), 0) + d.dataLength() - first.fragment().get().dataLength();
         Packet whole = new Packet(a.frame(), a.timeNanos(), f.family(), f.proto(), f.src(), f.dst(), f.sport(), f.dport(),

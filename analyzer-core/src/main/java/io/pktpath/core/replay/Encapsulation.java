@@ -19,10 +19,10 @@ public record Encapsulation(TunnelType type, int vni, Tuple inner, int ipId, int
 
     /** Whether {@code frame} shows the carried packet itself: same tuple, identification, length, sequence and payload. */
     public boolean carries(CapturedPacket frame) {
-        if (frame.packet().isEmpty() || frame.payloadHash() != payloadHash) {
+        if (!frame.hasPacket() || frame.payloadHash() != payloadHash) {
             return false;
         }
-        Packet p = frame.packet().get();
+        Packet p = frame.ipPacket();
         int sport = p.isIcmp() ? p.icmpId() : p.sport();
         return p.proto() == inner.protocol() && p.length() == length && p.ipId() == ipId && p.seq() == seq
                 && (!p.isTcp() || p.tcpFlags() == tcpFlags) && sport == inner.sport() && p.dport() == inner.dport()

@@ -79,8 +79,8 @@ final class FrameGroups {
         for (int i = 0; i < size; i++) {
             CapturedPacket cp = group[i];
             sum += touch(cp);
-            if (path != null && cp.packet().isPresent() && cp.inbound()) {
-                received[count++] = cp.packet().get();
+            if (path != null && cp.hasPacket() && cp.inbound()) {
+                received[count++] = cp.ipPacket();
             }
         }
         if (count > 0) {
@@ -94,8 +94,8 @@ final class FrameGroups {
     private static long touch(CapturedPacket cp) {
         PacketSummary s = cp.summary();
         long sum = s.timeNanos() + cp.payloadHash();
-        if (cp.packet().isPresent()) {
-            Packet p = cp.packet().get();
+        if (cp.hasPacket()) {
+            Packet p = cp.ipPacket();
             sum += p.proto() + p.src().lo() + p.dst().lo() + p.sport();
         }
         return sum;

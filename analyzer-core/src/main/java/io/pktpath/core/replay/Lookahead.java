@@ -57,7 +57,7 @@ final class Lookahead implements Iterable<CapturedPacket> {
         nextInBucket[slot] = -1;
         size++;
         if (isCopyCandidate(frame)) {
-            long key = identityKey(frame.packet().get(), frame.payloadHash());
+            long key = identityKey(frame.ipPacket(), frame.payloadHash());
             keys[slot] = key;
             link(slot, key);
         }
@@ -220,7 +220,7 @@ final class Lookahead implements Iterable<CapturedPacket> {
 
     /** A frame that may be a packet's copy leaving the node: not inbound, decoded. */
     static boolean isCopyCandidate(CapturedPacket frame) {
-        return !frame.inbound() && frame.packet().isPresent();
+        return !frame.inbound() && frame.hasPacket();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pktpath.core.replay;
 
+import io.pktpath.core.capture.Bytes;
 import io.pktpath.core.capture.Direction;
 import io.pktpath.core.capture.FrameView;
 import io.pktpath.core.engine.LinkClass;
@@ -21,12 +22,14 @@ import java.util.Optional;
  */
 public final class PacketConverter {
     private static final byte[] NO_TEXT = new byte[0];
+    private static final int FNV_BASIS = 0x811c9dc5;
 
     private final String ifaceOverride;
     private final Direction dirOverride;
 
     private final Ipv4Interner addresses = new Ipv4Interner();
     private final MacTexts macs = new MacTexts();
+    private final LinkLayers links = new LinkLayers();
     private final PacketInfo info = new PacketInfo();
 
     public PacketConverter(String ifaceOverride, Direction dirOverride) {
@@ -72,9 +75,9 @@ public final class PacketConverter {
                 dstText = PacketInfo.ascii(dst.get().toString());
             }
         }
-        Optional<Packet> packet = Optional.empty();
+        Packet packet = null;
         if ((ip || truncatedButUsable) && src.isPresent()) {
-            packet = Optional.of(packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc())));
+            packet = packet(frame, view, src.get(), dst.get(), iface, direction, macs.text(view.linkSrc()));
         }
         boolean tcp = proto == Packet.TCP && view.tcpFlags() >= 0;
         PacketSummary summary = new PacketSummary(frame.frameNumber(), frame.timestampNanos(), iface, dir,
@@ -84,12 +87,14 @@ public final class PacketConverter {
                 isIcmp(view) ? view.icmpType() : -1, isIcmp(view) ? view.icmpCode() : -1,
                 proto == Packet.TCP ? view.tcpFlags() : -1,
                 plain ? null : info.describe(view, (int) frame.originalLength(), srcText, dstText),
-                tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet.flatMap(Packet::quoted),
+                tcp ? view.seq() : -1, tcp ? view.ack() : -1, packet == null ? Optional.empty() : packet.quoted(),
                 proto == Packet.TCP || proto == Packet.UDP ? Math.max(view.payloadLength(), 0) : -1);
-        return new CapturedPacket(summary, packet, view.status(), view.statusMessage(), view.linkSrc(), view.linkDst(),
-                view.sllPacketType(), payloadHash(frame, view), packet.isPresent() ? fragment(view) : Optional.empty(),
-                packet.isPresent() ? encapsulation(frame, view) : Optional.empty(),
+        FrameDetails details = FrameDetails.of(view.status(), view.statusMessage(),
+                packet != null ? fragment(view) : Optional.empty(),
+                packet != null ? encapsulation(frame, view) : Optional.empty(),
                 view.arpOp() > 0 ? arp(view) : Optional.empty());
+        return new CapturedPacket(summary, packet, links.of(view.linkSrc(), view.linkDst(), view.sllPacketType()),
+                payloadHash(frame, view), details);
     }
 
     /** An IPv4 ARP request's or reply's fields (a frame the decoder read whole); empty for other ARP ops. */
@@ -130,27 +135,40 @@ public final class PacketConverter {
                 v.moreFragments(), v.ipHeaderLength()));
     }
 
-    /** FNV-1a over the first 32 payload bytes that were captured (0 when there are none). */
+    /**
+     * A hash of the first 32 payload bytes that were captured (0 when there are none), FNV-1a's steps over four bytes
+     * at a time: each step is a bijection of the hash, so two payloads that differ in one of those words never hash
+     * alike.
+     */
     private static int payloadHash(FrameView frame, PacketView v) {
         if (v.hasQuoted()) {
             // an ICMP error's payload is the packet it quotes, whose addresses, ports and checksums NAT rewrites on the
             // way through the node: only what NAT leaves alone identifies the copy that left
             PacketView q = v.quoted();
-            int h = mix(mix(mix(0x811c9dc5, q.ipId()), q.protocol()), q.ipTotalLength());
+            int h = mix(mix(mix(FNV_BASIS, q.ipId()), q.protocol()), q.ipTotalLength());
             return bytes(h, frame, q.payloadOffset(), q.payloadLength());
         }
-        return bytes(0x811c9dc5, frame, v.payloadOffset(), v.payloadLength());
+        return bytes(FNV_BASIS, frame, v.payloadOffset(), v.payloadLength());
     }
 
-    /** {@code h} with the first (at most 32) of {@code length} bytes from {@code start} mixed in; 0 for no bytes of a packet's own payload. */
+    /**
+     * {@code h} with the first (at most 32) of {@code length} bytes from {@code start} mixed in, four at a time and the
+     * rest one at a time; 0 for no bytes of a packet's own payload.
+     */
     private static int bytes(int h, FrameView frame, int start, int length) {
         int n = Math.min(Math.max(length, 0), 32);
         if (start < 0 || n == 0) {
-            return h == 0x811c9dc5 ? 0 : h;
+            return h == FNV_BASIS ? 0 : h;
         }
         int end = Math.min(start + n, frame.capturedLength());
-        for (int i = start; i < end; i++) {
-            h = (h ^ frame.byteAt(i)) * 0x01000193;
+        byte[] a = frame.array();
+        int i = frame.offset() + start;
+        int last = frame.offset() + end;
+        for (; i + 4 <= last; i += 4) {
+            h = mix(h, Bytes.i32(a, i));
+        }
+        for (; i < last; i++) {
+            h = mix(h, a[i] & 0xff);
         }
         return h;
     }

@@ -184,14 +184,14 @@ public final class ReplayLoop {
             }
             return tiedCopy(cp, copy);
         }
-        if (cp.packet().isEmpty()) {
+        if (!cp.hasPacket()) {
             return withoutIp(cp);
         }
         if (path == null) {
             return notReplayed(cp, Disposition.NOT_REPLAYABLE, "decoded only: the bundle has no rules or routes to replay against");
         }
         cp = placeByMac(cp);
-        Packet packet = cp.packet().get();
+        Packet packet = cp.ipPacket();
         String iface = cp.summary().iface();
         interfaces.note(iface);
         List<String> notes = new ArrayList<>();
@@ -234,7 +234,7 @@ public final class ReplayLoop {
             reassembling = datagram;
             completedBy = atIngress == null ? null : fragment;
             cp = Defragmenter.whole(datagram, cp);
-            packet = cp.packet().get();
+            packet = cp.ipPacket();
         }
         if (cp.inbound() && !iface.isEmpty()) {
             Optional<String> bridge = interfaces.bridgeOf(iface);
@@ -302,7 +302,7 @@ public final class ReplayLoop {
         }
         long at = cp.summary().timeNanos();
         if (cp.inbound()) {
-            Setting<Long> timeout = path.fragmentTimeout(cp.packet().get().family());
+            Setting<Long> timeout = path.fragmentTimeout(cp.ipPacket().family());
             fill(at + timeout.value() * 1_000_000_000L);
             return defragmenter.hold(cp, ahead, later -> !later.outbound() && defragmentable(later), timeout,
                     ahead.size() >= options.lookaheadFrames());
@@ -323,7 +323,7 @@ public final class ReplayLoop {
         if (iface.equals("lo") || interfaces.bridgeOf(iface).isPresent()) {
             return false;
         }
-        Packet fragment = received(later.packet().get());
+        Packet fragment = received(later.ipPacket());
         return !path.walksIngress(fragment)
                 || path.fragmentIngress(fragment, ChoiceOracle.FIRST, false).disposition() == Disposition.HELD_FOR_REASSEMBLY;
     }
@@ -339,7 +339,7 @@ public final class ReplayLoop {
      * the fragment header (ipv6_select_ident), so any IPv6 identification may be.
      */
     private static boolean keepsIdentification(CapturedPacket copy, CapturedPacket first) {
-        return copy.packet().get().family() == IpFamily.V6
+        return copy.ipPacket().family() == IpFamily.V6
                 || copy.fragment().get().id() == first.fragment().get().id();
     }
 
@@ -352,16 +352,16 @@ public final class ReplayLoop {
                                       List<String> notes) {
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
         fill(until);
-        Packet packet = cp.packet().get();
+        Packet packet = cp.ipPacket();
         for (CapturedPacket later : ahead) {
             if (later.summary().timeNanos() > until) {
                 break;
             }
-            if (later.inbound() || later.packet().isEmpty() || later.fragment().isEmpty() || !later.fragment().get().first()
+            if (later.inbound() || !later.hasPacket() || later.fragment().isEmpty() || !later.fragment().get().first()
                     || claimedBy.contains(later.frame()) || later.payloadHash() != cp.payloadHash()) {
                 continue;
             }
-            Packet copy = later.packet().get();
+            Packet copy = later.ipPacket();
             if (copy.family() != packet.family() || copy.proto() != packet.proto()
                     || !keepsIdentification(later, reassembling.firstPart())) {
                 continue;
@@ -431,7 +431,7 @@ public final class ReplayLoop {
             return cp;
         }
         boolean in = dir.equals("in");
-        Optional<String> dev = path.deviceOf(cp.packet().get(), in);
+        Optional<String> dev = path.deviceOf(cp.ipPacket(), in);
         if (dev.isEmpty()) {
             return cp;
         }
@@ -584,9 +584,9 @@ public final class ReplayLoop {
                 correlated = withPortCopies(choice.egressFrame(), bridgedDnatTransmit(cp, input, run.nat().get().after(),
                         egress));
             }
-        } else if (role == FrameRole.LOCAL_OUT && cp.packet().isPresent() && interfaces.isBridge(cp.summary().iface())) {
+        } else if (role == FrameRole.LOCAL_OUT && cp.hasPacket() && interfaces.isBridge(cp.summary().iface())) {
             fill(cp.summary().timeNanos() + options.lookaheadNanos());
-            correlated = portCopiesOf(cp, cp.packet().get());
+            correlated = portCopiesOf(cp, cp.ipPacket());
         } else if (run.disposition() == Disposition.BRIDGE_HAIRPIN_OFF && run.nat().isPresent()) {
             correlated = hairpinTransmit(cp, input, run.nat().get().after());
         }
@@ -685,11 +685,11 @@ public final class ReplayLoop {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            if (later.packet().isEmpty() || claimedBy.contains(later.frame()) || !sameIdentity(packet, later.packet().get())
+            if (!later.hasPacket() || claimedBy.contains(later.frame()) || !sameIdentity(packet, later.ipPacket())
                     || later.payloadHash() != cp.payloadHash()) {
                 continue;
             }
-            if (!later.packet().get().hasTuple(tuple)) {
+            if (!later.ipPacket().hasTuple(tuple)) {
                 if (natTwin == null && later.inbound() && later.summary().iface().equals(bridge)) {
                     natTwin = later;
                 }
@@ -766,9 +766,9 @@ public final class ReplayLoop {
             if (later.summary().timeNanos() - cp.summary().timeNanos() > options.lookaheadNanos()) {
                 break;
             }
-            if (later.frame() <= cp.frame() || later.packet().isEmpty() || claimedBy.contains(later.frame())
-                    || !sameIdentity(packet, later.packet().get()) || later.payloadHash() != cp.payloadHash()
-                    || !later.packet().get().hasTuple(tuple)) {
+            if (later.frame() <= cp.frame() || !later.hasPacket() || claimedBy.contains(later.frame())
+                    || !sameIdentity(packet, later.ipPacket()) || later.payloadHash() != cp.payloadHash()
+                    || !later.ipPacket().hasTuple(tuple)) {
                 continue;
             }
             String where = later.summary().iface();
@@ -835,7 +835,7 @@ public final class ReplayLoop {
         String bridge = input.inIface();
         CapturedPacket later = neighbourOutput(cp, input, after, Long.MAX_VALUE);
         if (later != null) {
-            IpAddress to = later.packet().get().dst();
+            IpAddress to = later.ipPacket().dst();
             String state = path.neighborState(to, bridge).map(st -> "; the bundle's ip neigh, taken after the"
                     + " traffic, shows " + st).orElse("");
             copyReasons.put(later.frame(), "the packet of frame " + cp.frame() + " after its DNAT to " + to
@@ -893,7 +893,7 @@ public final class ReplayLoop {
                 break;
             }
             if (later.frame() > cp.frame() && later.outbound() && unclaimedCopyOf(later, cp, input)
-                    && later.summary().iface().equals(bridge) && later.packet().get().hasTuple(tuple)) {
+                    && later.summary().iface().equals(bridge) && later.ipPacket().hasTuple(tuple)) {
                 return later;
             }
         }
@@ -924,11 +924,11 @@ public final class ReplayLoop {
         if (!interfaces.hasPortFrames(bridge)) {
             return copies;
         }
-        Tuple tuple = egress.packet().get().tuple();
+        Tuple tuple = egress.ipPacket().tuple();
         boolean flooded = tuple.dst().isMulticast();
         Set<String> ports = flooded ? new HashSet<>() : Set.of();
         for (CapturedPacket later : ahead) {
-            if (later.frame() <= egress.frame() || later.inbound() || later.packet().isEmpty()
+            if (later.frame() <= egress.frame() || later.inbound() || !later.hasPacket()
                     || claimedBy.contains(later.frame())) {
                 continue;
             }
@@ -936,8 +936,8 @@ public final class ReplayLoop {
                 break;
             }
             if (interfaces.bridgeOf(later.summary().iface()).filter(bridge::equals).isPresent()
-                    && sameIdentity(packet, later.packet().get()) && later.payloadHash() == egress.payloadHash()
-                    && later.packet().get().hasTuple(tuple) && (!flooded || ports.add(later.summary().iface()))) {
+                    && sameIdentity(packet, later.ipPacket()) && later.payloadHash() == egress.payloadHash()
+                    && later.ipPacket().hasTuple(tuple) && (!flooded || ports.add(later.summary().iface()))) {
                 copies.add(later.frame());
                 if (!flooded) {
                     break;
@@ -1093,7 +1093,7 @@ public final class ReplayLoop {
                 Optional<Egress> egress = branches.run(i).egress();
                 if (egress.isPresent() && BranchChoice.leavesWithKernelChosenPort(egress.get(), later, branches.run(i))) {
                     String by = branches.size() > 1 ? "egress frame " + later.frame() + " on " + later.summary().iface() : "";
-                    return new BranchChoice(i, by, later, later.packet().get().tuple());
+                    return new BranchChoice(i, by, later, later.ipPacket().tuple());
                 }
             }
         }
@@ -1103,9 +1103,9 @@ public final class ReplayLoop {
                 if (later.summary().timeNanos() - cp.summary().timeNanos() > KernelNodePath.RACE_WINDOW_NANOS) {
                     break;
                 }
-                if (later.outbound() && later.packet().isPresent() && !claimedBy.contains(later.frame())
-                        && !(sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash())
-                        && later.packet().get().hasTuple(first.get().tuple())) {
+                if (later.outbound() && later.hasPacket() && !claimedBy.contains(later.frame())
+                        && !(sameIdentity(packet, later.ipPacket()) && later.payloadHash() == cp.payloadHash())
+                        && later.ipPacket().hasTuple(first.get().tuple())) {
                     return new BranchChoice(0, "", null, null, later.frame());
                 }
             }
@@ -1117,7 +1117,7 @@ public final class ReplayLoop {
         if (sameIdentity != null) {
             Egress predicted = branches.run(0).egress().orElse(null);
             notes.add("frame " + sameIdentity.frame() + " looks like this packet leaving on " + sameIdentity.summary().iface()
-                    + " as " + sameIdentity.packet().get().tuple() + ", but the rules in the bundle predict "
+                    + " as " + sameIdentity.ipPacket().tuple() + ", but the rules in the bundle predict "
                     + (predicted == null ? "no egress" : predicted.dev() + " as " + predicted.tuple())
                     + ": the dump may be from another node or another time");
         }
@@ -1188,7 +1188,7 @@ public final class ReplayLoop {
         for (int i = 0; i < branches.size(); i++) {
             Optional<Egress> egress = branches.run(i).egress();
             if (egress.isPresent() && egress.get().dev().equals(bridge.get())
-                    && later.packet().get().hasTuple(egress.get().tuple())) {
+                    && later.ipPacket().hasTuple(egress.get().tuple())) {
                 return new BranchChoice(i, branches.size() > 1 ? "egress frame " + later.frame() + " on "
                         + later.summary().iface() + ", a port of " + bridge.get() : "", later);
             }
@@ -1198,8 +1198,8 @@ public final class ReplayLoop {
 
     /** An outgoing frame no other trace claimed yet that carries the same packet as {@code cp} (identity and payload). */
     private boolean unclaimedCopyOf(CapturedPacket later, CapturedPacket cp, Packet packet) {
-        return !later.inbound() && later.packet().isPresent() && !claimedBy.contains(later.frame())
-                && sameIdentity(packet, later.packet().get()) && later.payloadHash() == cp.payloadHash();
+        return !later.inbound() && later.hasPacket() && !claimedBy.contains(later.frame())
+                && sameIdentity(packet, later.ipPacket()) && later.payloadHash() == cp.payloadHash();
     }
 
     /** The same packet at another interface: same family and protocol, same IPv4 id, same L4 payload and sequence. */
@@ -1305,7 +1305,7 @@ public final class ReplayLoop {
 
     /** The tie of a frame leaving on a tunnel device to the tunnel frame ahead that carries it; null for none. */
     private TunnelTie carriedBy(CapturedPacket cp) {
-        if (!cp.outbound() || cp.packet().isEmpty() || !TunnelTies.tunnelDevice(cp.summary().iface())) {
+        if (!cp.outbound() || !cp.hasPacket() || !TunnelTies.tunnelDevice(cp.summary().iface())) {
             return null;
         }
         long until = cp.summary().timeNanos() + options.lookaheadNanos();

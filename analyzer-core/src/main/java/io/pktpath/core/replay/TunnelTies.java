@@ -49,7 +49,7 @@ final class TunnelTies {
 
     /** Remembers an outbound frame on a tunnel device: an encapsulated frame sent later may carry it. */
     void sent(CapturedPacket cp) {
-        if (!cp.outbound() || cp.packet().isEmpty() || !tunnelDevice(cp.summary().iface())) {
+        if (!cp.outbound() || !cp.hasPacket() || !tunnelDevice(cp.summary().iface())) {
             return;
         }
         if (recentOut.size() == RECENT) {
