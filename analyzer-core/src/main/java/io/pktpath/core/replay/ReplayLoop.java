@@ -40,6 +40,11 @@ public final class ReplayLoop {
     private final NodePath path;
     private final ReplayOptions options;
     private final Lookahead ahead;
+    /**
+     * The first unclaimed frame {@link #choose} found carrying the packet without matching a branch, in one slot the
+     * search of each frame reuses (cleared when it starts, read before it returns).
+     */
+    private final CapturedPacket[] lookalike = new CapturedPacket[1];
     /** The latest capture time of the frames read up to the one being replayed (that one included). */
     private long latestUpToCurrent = Long.MIN_VALUE;
     private final FrameClaims claimedBy;
@@ -1054,10 +1059,11 @@ public final class ReplayLoop {
             return new BranchChoice(0, branches.size() > 1 ? UndecidedStep.FIRST_BRANCH + ": the packet does not leave the node" : "", null);
         }
         long until = cp.summary().timeNanos() + options.lookaheadNanos();
-        Packet packet = cp.packet().orElseThrow();
+        Packet packet = cp.ipPacket();
         // The egress copy is nearly always among the next few frames: look at the frames already read, then read on
         // one frame at a time, so the lookahead stays short (and in the cache) instead of holding the whole window.
-        CapturedPacket[] firstLookalike = new CapturedPacket[1];
+        CapturedPacket[] firstLookalike = lookalike;
+        firstLookalike[0] = null;
         BranchChoice found = null;
         Iterable<CapturedPacket> copies = ahead.copyCandidates(packet, cp.payloadHash(), latestUpToCurrent, until);
         for (CapturedPacket later : copies == null ? ahead : copies) {
