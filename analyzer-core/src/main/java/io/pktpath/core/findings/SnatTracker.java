@@ -85,14 +85,14 @@ final class SnatTracker {
         return ruleText.contains("--random-fully") || FULLY_RANDOM.matcher(ruleText).find();
     }
 
-    void accept(PacketTrace t) {
+    /** Takes one trace and its path's conntrack lookup ({@link PacketTrace#firstConntrackStep}). */
+    void accept(PacketTrace t, ConntrackStep ct) {
         PacketSummary p = t.packet();
         watchEgress(p);
         remember(p);
         if (!Packets.walked(t) || t.disposition().isFailure() && t.disposition() != Disposition.CONNTRACK_RACE) {
             return;
         }
-        ConntrackStep ct = t.firstConntrackStep();
         if (ct == null || !ct.created() || ct.reply()) {
             return;
         }
