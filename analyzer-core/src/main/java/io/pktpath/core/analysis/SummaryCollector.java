@@ -49,11 +49,10 @@ public final class SummaryCollector implements TraceSink {
      * of services). A slot another flow took is just a miss. A packet off the remembered path (a handshake's, a
      * connection's first data) carries a NAT change of its own, equal to its predecessor's: the same group too, as the
      * group is made of the change's tuples and the direction alone, found without the table (where its key may have
-     * made way for 20,000 newer ones, so that finding it again would mean writing its texts). A slot's change and
-     * group are side by side ({@code seen[2 * slot]} and {@code seen[2 * slot + 1]}), so a packet reads one cache line
-     * of them, not one in each of two arrays.
+     * made way for 20,000 newer ones, so that finding it again would mean writing its texts).
      */
-    private final Object[] seen = new Object[2 * 2 * FLOW_SLOTS];
+    private final NatChange[] seenNat = new NatChange[2 * FLOW_SLOTS];
+    private final Group[] seenGroup = new Group[2 * FLOW_SLOTS];
     private static final int FLOW_SLOTS = 1 << 15;
 
     static final int NAT_KEY_WORDS = 11;
@@ -117,12 +116,12 @@ public final class SummaryCollector implements TraceSink {
         io.pktpath.core.trace.ConntrackStep ct = t.firstConntrackStep();
         boolean reply = ct != null && ct.reply();
         int slot = 2 * (int) (t.flowId() & (FLOW_SLOTS - 1)) + (reply ? 1 : 0);
-        Object last = seen[2 * slot];
-        if (t.flowId() > 0 && last != null && (last == n || last.equals(n))) {
-            if (last != n) {
-                seen[2 * slot] = n;
+        NatChange seen = seenNat[slot];
+        if (t.flowId() > 0 && seen != null && (seen == n || seen.equals(n))) {
+            if (seen != n) {
+                seenNat[slot] = n;
             }
-            ((Group) seen[2 * slot + 1]).add(t.packet().frame());
+            seenGroup[slot].add(t.packet().frame());
             return;
         }
         if (!natKey(n, reply, natKey)) {
@@ -138,8 +137,8 @@ public final class SummaryCollector implements TraceSink {
             natGroups.put(natKey, g);
         }
         if (t.flowId() > 0) {
-            seen[2 * slot] = n;
-            seen[2 * slot + 1] = g;
+            seenNat[slot] = n;
+            seenGroup[slot] = g;
         }
         g.add(t.packet().frame());
     }
