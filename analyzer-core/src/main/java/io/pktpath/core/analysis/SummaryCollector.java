@@ -46,7 +46,10 @@ public final class SummaryCollector implements TraceSink {
      * The NAT change and group a flow's packets met last in each direction, direct-mapped by flow id and direction: a
      * packet on a remembered path carries the very NAT change of the packets before it in its direction, and finds its
      * group by that identity, without reading the change's tuples or the table of keys (cold on a node with thousands
-     * of services). A slot another flow took is just a miss.
+     * of services). A slot another flow took is just a miss. A packet off the remembered path (a handshake's, a
+     * connection's first data) carries a NAT change of its own, equal to its predecessor's: the same group too, as the
+     * group is made of the change's tuples and the direction alone, found without the table (where its key may have
+     * made way for 20,000 newer ones, so that finding it again would mean writing its texts).
      */
     private final NatChange[] seenNat = new NatChange[2 * FLOW_SLOTS];
     private final Group[] seenGroup = new Group[2 * FLOW_SLOTS];
@@ -113,7 +116,11 @@ public final class SummaryCollector implements TraceSink {
         io.pktpath.core.trace.ConntrackStep ct = t.firstConntrackStep();
         boolean reply = ct != null && ct.reply();
         int slot = 2 * (int) (t.flowId() & (FLOW_SLOTS - 1)) + (reply ? 1 : 0);
-        if (t.flowId() > 0 && seenNat[slot] == n) {
+        NatChange seen = seenNat[slot];
+        if (t.flowId() > 0 && seen != null && (seen == n || seen.equals(n))) {
+            if (seen != n) {
+                seenNat[slot] = n;
+            }
             seenGroup[slot].add(t.packet().frame());
             return;
         }

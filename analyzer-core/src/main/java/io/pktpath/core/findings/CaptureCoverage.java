@@ -6,8 +6,10 @@ import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.bundle.Bundle;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -23,8 +25,11 @@ final class CaptureCoverage {
     private static final int MAX_ANSWERED = 200_000;
 
     private final TreeSet<String> captured = new TreeSet<>();
-    /** The interface of the last frame, already in {@link #captured}: frames come in runs of one interface. */
-    private String lastInterface = "";
+    /**
+     * The names in {@link #captured}, found by hash: a forwarded packet's frames alternate between the interfaces it
+     * crosses, and asking the tree for each frame's would compare strings at every level.
+     */
+    private final Set<String> seen = new HashSet<>();
     /** The connections (original direction) whose answer the capture shows leaving, with the first time: answered. */
     private final Map<String, Long> answered = new HashMap<>();
     private long leftUnseen;
@@ -34,8 +39,8 @@ final class CaptureCoverage {
 
     void accept(PacketTrace t) {
         String iface = t.packet().iface();
-        if (!iface.equals(lastInterface) && !iface.isEmpty() && captured.size() < MAX_NAMES) {
-            lastInterface = iface;
+        if (!iface.isEmpty() && captured.size() < MAX_NAMES && !seen.contains(iface)) {
+            seen.add(iface);
             captured.add(iface);
         }
         boolean left = PartialCapture.leftUnseen(t);

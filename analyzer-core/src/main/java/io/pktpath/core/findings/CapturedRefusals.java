@@ -60,19 +60,18 @@ final class CapturedRefusals {
     }
 
     private Optional<Refusal> tcp(PacketTrace t, PacketSummary p) {
-        Tuple tuple = tuple(p);
         int flags = p.tcpFlags();
         if ((flags & (SYN | ACK | RST)) == SYN) {
-            awaiting.remove(tuple);
+            forget(p);
             if (refusable(t)) {
-                remember(tuple, t, p.tcpSeq());
+                remember(tuple(p), t, p.tcpSeq());
             }
             return Optional.empty();
         }
-        if (!sentByNode(t)) {
+        if (!sentByNode(t) || awaiting.isEmpty()) {
             return Optional.empty();
         }
-        Delivered d = awaiting.remove(tuple.inverse());
+        Delivered d = awaiting.remove(tuple(p).inverse());
         if (d == null || (flags & (RST | ACK)) != (RST | ACK) || (flags & SYN) != 0 || d.seq() < 0
                 || p.tcpAck() != ((d.seq() + 1) & 0xffffffffL)) {
             return Optional.empty();
@@ -81,10 +80,19 @@ final class CapturedRefusals {
     }
 
     private void udp(PacketTrace t, PacketSummary p) {
-        Tuple tuple = tuple(p);
-        awaiting.remove(tuple);
+        forget(p);
         if (refusable(t)) {
-            remember(tuple, t, -1);
+            remember(tuple(p), t, -1);
+        }
+    }
+
+    /**
+     * Drops what was awaiting an answer on {@code p}'s tuple: its sender starts over. Most frames find nothing
+     * awaiting, and then make no tuple to hash.
+     */
+    private void forget(PacketSummary p) {
+        if (!awaiting.isEmpty()) {
+            awaiting.remove(tuple(p));
         }
     }
 

@@ -47,14 +47,17 @@ final class FailureTracker {
         }
     };
 
-    /** Takes one trace; returns true when it is the node's answer (ICMP error or RST) to an earlier failure. */
-    boolean accept(PacketTrace t) {
+    /**
+     * Takes one trace and its path's neighbor step ({@link PacketTrace#neighborStep}); returns true when it is the
+     * node's answer (ICMP error or RST) to an earlier failure.
+     */
+    boolean accept(PacketTrace t, NeighborStep neighbor) {
         boolean answer = answer(t);
         if (!t.disposition().isFailure()) {
             if (t.packet().family() == 0) {
                 unansweredArp(t);
             } else {
-                neighborInProgress(t);
+                neighborInProgress(t, neighbor);
             }
             return answer;
         }
@@ -80,8 +83,7 @@ final class FailureTracker {
     }
 
     /** A packet forwarded while ARP/NDP for its next hop was unresolved: a failure only if an ICMP error follows. */
-    private void neighborInProgress(PacketTrace t) {
-        NeighborStep n = t.neighborStep();
+    private void neighborInProgress(PacketTrace t, NeighborStep n) {
         if (n != null && (n.state().equals("INCOMPLETE") || n.state().equals("FAILED") || n.state().equals("none")
                 || !n.deliverable())) {
             FailureGroup g = group(FailureTracker.UNRESOLVED, n.address() + " dev " + n.dev(),

@@ -82,15 +82,19 @@ public final class FindingCollector implements TraceSink {
         if (bridge != null && t.packet().family() != 0) {
             bridged.computeIfAbsent(bridge, k -> new FrameSample()).add(t.packet().frame());
         }
-        boolean answer = bridge == null && failures.accept(t);
-        if (t.disposition().isFailure() || unresolvedNeighbor(t)) {
-            remember(t);
+        // the path's conntrack lookup (near its start) and neighbor step (at its end), which several trackers read:
+        // found once per frame
+        ConntrackStep ct = t.firstConntrackStep();
+        NeighborStep neighbor = t.neighborStep();
+        boolean answer = bridge == null && failures.accept(t, neighbor);
+        if (t.disposition().isFailure() || unresolvedNeighbor(neighbor)) {
+            remember(t, ct);
         }
         boolean refusalAnswer = refusals.accept(t);
-        traffic.accept(t, answer || refusalAnswer);
+        traffic.accept(t, answer || refusalAnswer, ct);
         retransmits.accept(t);
-        udp.accept(t);
-        snat.accept(t);
+        udp.accept(t, ct);
+        snat.accept(t, ct);
         coverage.accept(t);
         undecided.accept(t);
         events.accept(t);
@@ -120,14 +124,12 @@ public final class FindingCollector implements TraceSink {
                 .toList();
     }
 
-    private static boolean unresolvedNeighbor(PacketTrace t) {
-        NeighborStep n = t.neighborStep();
+    private static boolean unresolvedNeighbor(NeighborStep n) {
         return n != null && !n.state().equals("REACHABLE") && !n.state().equals("PERMANENT")
                 && !n.state().equals("STALE") && !n.state().equals("DELAY") && !n.state().equals("NOARP");
     }
 
-    private void remember(PacketTrace t) {
-        ConntrackStep ct = t.firstConntrackStep();
+    private void remember(PacketTrace t, ConntrackStep ct) {
         if (ct != null && ct.created()) {
             if (explainedFirstFrames.size() < MAX_IDS) {
                 explainedFirstFrames.add(t.packet().frame());

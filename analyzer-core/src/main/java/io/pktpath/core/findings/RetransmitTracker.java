@@ -23,7 +23,13 @@ final class RetransmitTracker {
         String iface;
         long firstNanos;
         long lastNanos;
-        final FrameSample frames = new FrameSample();
+        /** The frame of the segment's first copy. */
+        private long frame;
+        /**
+         * The first copy's frame and its repeats', made at the first repeat: most segments are sent once, and the
+         * connection's next segment then rewrites this entry alone, not a sample of frames beside it.
+         */
+        private FrameSample copies;
         /** Offsets of the first repeats from the first copy (allocated at the first repeat). */
         List<Long> offsets = List.of();
 
@@ -40,8 +46,31 @@ final class RetransmitTracker {
             this.iface = iface;
             this.firstNanos = firstNanos;
             this.lastNanos = firstNanos;
-            frames.clear();
-            frames.add(frame);
+            this.frame = frame;
+            this.copies = null;
+        }
+
+        /** Counts one more copy of the segment, in {@code frame}. */
+        void repeatedIn(long frame) {
+            if (copies == null) {
+                copies = new FrameSample();
+                copies.add(this.frame);
+            }
+            copies.add(frame);
+        }
+
+        /** The frames of the first copy and its repeats. */
+        FrameSample frames() {
+            if (copies != null) {
+                return copies;
+            }
+            FrameSample once = new FrameSample();
+            once.add(frame);
+            return once;
+        }
+
+        long firstFrame() {
+            return frame;
         }
 
         /** {@code proto src:sport > dst:dport} of the segment as captured (formatted only when a finding needs it). */
@@ -56,7 +85,7 @@ final class RetransmitTracker {
         }
 
         int repeats() {
-            return (int) frames.count() - 1;
+            return copies == null ? 0 : (int) copies.count() - 1;
         }
 
         long span() {
@@ -82,7 +111,7 @@ final class RetransmitTracker {
         long[] k = key(p);
         Segment s = current.get(k);
         if (s != null && s.seq == seq && s.syn == syn) {
-            s.frames.add(p.frame());
+            s.repeatedIn(p.frame());
             s.lastNanos = p.timeNanos();
             if (s.offsets.isEmpty()) {
                 s.offsets = new ArrayList<>(2);
@@ -134,7 +163,7 @@ final class RetransmitTracker {
                 all.add(s);
             }
         });
-        all.sort((a, b) -> Long.compare(a.frames.first(), b.frames.first()));
+        all.sort((a, b) -> Long.compare(a.firstFrame(), b.firstFrame()));
         return all;
     }
 

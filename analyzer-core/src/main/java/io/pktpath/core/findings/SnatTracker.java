@@ -85,14 +85,14 @@ final class SnatTracker {
         return ruleText.contains("--random-fully") || FULLY_RANDOM.matcher(ruleText).find();
     }
 
-    void accept(PacketTrace t) {
+    /** Takes one trace and its path's conntrack lookup ({@link PacketTrace#firstConntrackStep}). */
+    void accept(PacketTrace t, ConntrackStep ct) {
         PacketSummary p = t.packet();
         watchEgress(p);
         remember(p);
         if (!Packets.walked(t) || t.disposition().isFailure() && t.disposition() != Disposition.CONNTRACK_RACE) {
             return;
         }
-        ConntrackStep ct = t.firstConntrackStep();
         if (ct == null || !ct.created() || ct.reply()) {
             return;
         }
@@ -156,8 +156,10 @@ final class SnatTracker {
         if (p.proto() != 6 && p.proto() != 17) {
             return;
         }
-        while (!recentFrames.isEmpty() && (p.timeNanos() - recentFrames.peekFirst().timeNanos() > EGRESS_WINDOW_NANOS
-                || recentFrames.size() >= 512)) {
+        // the count first: a busy node's window holds more than 512 frames, and then the eldest's time (a frame read
+        // 512 frames ago, out of the caches by now) is not needed
+        while (!recentFrames.isEmpty() && (recentFrames.size() >= 512
+                || p.timeNanos() - recentFrames.peekFirst().timeNanos() > EGRESS_WINDOW_NANOS)) {
             recentFrames.removeFirst();
         }
         recentFrames.addLast(p);

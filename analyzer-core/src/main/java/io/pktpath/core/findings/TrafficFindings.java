@@ -117,9 +117,9 @@ final class TrafficFindings {
             List<String> evidence = new ArrayList<>();
             for (RetransmitTracker.Segment s : syns) {
                 if (evidence.size() < 5) {
-                    evidence.add(s.tuple().substring(s.tuple().indexOf(' ') + 1) + ": SYN " + s.frames.describe()
+                    evidence.add(s.tuple().substring(s.tuple().indexOf(' ') + 1) + ": SYN " + s.frames().describe()
                             + ", repeated " + RetransmitTracker.offsets(s) + " after the first (Linux RTO: 1 s, 3 s, 7 s...)");
-                    frames.addAll(s.frames.frames());
+                    frames.addAll(s.frames().frames());
                 }
             }
             out.add(new Finding(Codes.SYN_RETRANSMIT, FindingSeverity.WARNING, syns.size()
@@ -133,7 +133,7 @@ final class TrafficFindings {
         for (RetransmitTracker.Segment s : overlay.subList(0, Math.min(overlay.size(), 3))) {
             out.add(new Finding(Codes.OVERLAY_RETRANSMIT, FindingSeverity.ERROR, "Overlay flow " + s.tuple().substring(
                     s.tuple().indexOf(' ') + 1) + " retransmitted " + s.repeats() + " times over " + Text.seconds(s.span()),
-                    s.frames.frames(), List.of(), List.of("segment seq " + s.seq + " on overlay interface " + s.iface
+                    s.frames().frames(), List.of(), List.of("segment seq " + s.seq + " on overlay interface " + s.iface
                             + " sent " + (s.repeats() + 1) + " times: " + RetransmitTracker.offsets(s)
                             + (s.span() >= 30_000_000_000L ? "; about a minute of backoff matches the known 63-second "
                             + "VXLAN bad-checksum signature" : "")),

@@ -75,6 +75,11 @@ final class TrafficTracker {
     }
 
     void accept(PacketTrace t, boolean answeredFailure) {
+        accept(t, answeredFailure, t.firstConntrackStep());
+    }
+
+    /** Takes one trace and its path's conntrack lookup ({@link PacketTrace#firstConntrackStep}). */
+    void accept(PacketTrace t, boolean answeredFailure, ConntrackStep ct) {
         PacketSummary p = t.packet();
         if (!t.notes().isEmpty()) {
             notes(t);
@@ -83,7 +88,7 @@ final class TrafficTracker {
             icmp(p);
         }
         hairpin(t);
-        stray(t);
+        stray(t, ct);
         if (p.sport() >= 0 && p.src().isPresent()) {
             lastFromSource.put(p.proto(), p.src().get(), p.sport(), p);
         }
@@ -212,7 +217,7 @@ final class TrafficTracker {
     }
 
     /** A non-SYN TCP packet conntrack had to pick up or found INVALID, let through; a RST back means the peer had no such connection. */
-    private void stray(PacketTrace t) {
+    private void stray(PacketTrace t, ConntrackStep ct) {
         PacketSummary p = t.packet();
         if (!Packets.isTcp(p)) {
             return;
@@ -228,7 +233,6 @@ final class TrafficTracker {
         if (!Packets.walked(t) || t.disposition().isFailure() || Packets.has(p, Packets.SYN)) {
             return;
         }
-        ConntrackStep ct = t.firstConntrackStep();
         if (ct != null && (ct.state() == CtState.INVALID || ct.created())) {
             strays.put(Packets.reverseKey(p), p);
         }

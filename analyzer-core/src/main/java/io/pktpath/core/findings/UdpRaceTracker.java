@@ -47,7 +47,8 @@ final class UdpRaceTracker {
         };
     }
 
-    void accept(PacketTrace t) {
+    /** Takes one trace and its path's conntrack lookup ({@link PacketTrace#firstConntrackStep}). */
+    void accept(PacketTrace t, ConntrackStep ct) {
         PacketSummary p = t.packet();
         if (p.proto() != 17 || !Packets.walked(t)) {
             return;
@@ -57,7 +58,6 @@ final class UdpRaceTracker {
         if (times.size() < 8) {
             times.add(p.timeNanos());
         }
-        ConntrackStep ct = t.firstConntrackStep();
         if (ct == null || ct.reply() || ct.state() != CtState.NEW && ct.state() != CtState.ESTABLISHED) {
             return;
         }

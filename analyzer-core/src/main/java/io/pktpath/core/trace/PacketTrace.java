@@ -190,6 +190,16 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
      * findings and the JSON writer, so it allocates nothing.
      */
     public ConntrackStep firstConntrackStep() {
+        if (path instanceof JoinedList<TraceStep> joined) {
+            // a path is a joined list (a remembered path), a frozen list or an immutable list: too many classes for
+            // one call site to call directly, so a joined list, the commonest, is read through its own class
+            for (int i = 0; i < joined.size(); i++) {
+                if (joined.get(i) instanceof ConntrackStep c) {
+                    return c;
+                }
+            }
+            return null;
+        }
         for (int i = 0; i < path.size(); i++) {
             if (path.get(i) instanceof ConntrackStep c) {
                 return c;
@@ -203,6 +213,15 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
      * end, so the path is searched from the end (asked of every frame by the findings; allocates nothing).
      */
     public NeighborStep neighborStep() {
+        if (path instanceof JoinedList<TraceStep> joined) {
+            // read through its class, as in firstConntrackStep
+            for (int i = joined.size() - 1; i >= 0; i--) {
+                if (joined.get(i) instanceof NeighborStep n) {
+                    return n;
+                }
+            }
+            return null;
+        }
         for (int i = path.size() - 1; i >= 0; i--) {
             if (path.get(i) instanceof NeighborStep n) {
                 return n;
