@@ -509,7 +509,7 @@ public final class KernelNodePath implements NodePath {
     }
 
     @Override
-    public BranchEnumerator.OneRun<PathRun> knownIngress(Packet packet, boolean collectMisses) {
+    public PathRun knownIngress(Packet packet, boolean collectMisses) {
         if (collectMisses || !(packet.family() == IpFamily.V4 ? knownIngress4 : knownIngress6)) {
             return null;
         }
@@ -525,13 +525,12 @@ public final class KernelNodePath implements NodePath {
         }
         List<io.pktpath.core.trace.TraceStep> steps = known.stepsAfter(
                 knownHookStep(packet.family(), Hook.PREROUTING, PRE_TABLES), lookup.toStep(Hook.PREROUTING));
-        BranchEnumerator.OneRun<PathRun> last = known.lastRun(steps);
+        PathRun last = known.lastRun(steps);
         if (last != null) {
             sharedRuns++;
             return last;
         }
-        BranchEnumerator.OneRun<PathRun> run = new BranchEnumerator.OneRun<>(
-                reuse(known, existing, packet, ct, steps, List.of(), List.of(), Commit.PACKET_BYTES));
+        PathRun run = reuse(known, existing, packet, ct, steps, List.of(), List.of(), Commit.PACKET_BYTES);
         known.keepRun(steps, run);
         return run;
     }

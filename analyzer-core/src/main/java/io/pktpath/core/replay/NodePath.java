@@ -60,10 +60,10 @@ public interface NodePath {
 
     /**
      * The run of a received packet of an established flow whose path is already known from an earlier packet of the
-     * same flow, made without walking (the same run {@link #ingress} would give), as its only branch; null when it must
-     * walk (asked for every received frame, so no {@code Optional} is made for each).
+     * same flow, made without walking (the same run {@link #ingress} would give); null when it must walk (asked for
+     * every received frame, so no {@code Optional} is made for each).
      */
-    default BranchEnumerator.OneRun<PathRun> knownIngress(Packet packet, boolean collectMisses) {
+    default PathRun knownIngress(Packet packet, boolean collectMisses) {
         return null;
     }
 

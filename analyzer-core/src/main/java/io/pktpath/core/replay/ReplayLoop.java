@@ -392,10 +392,11 @@ public final class ReplayLoop {
      */
     private PacketTrace replayReceived(CapturedPacket cp, List<String> notes, Packet input, boolean seenLeaving) {
         boolean misses = options.missesFor(cp.frame());
-        BranchEnumerator.OneRun<PathRun> known = path.knownIngress(input, misses);
+        PathRun known = path.knownIngress(input, misses);
         if (known != null) {
             // a remembered path asks no oracle: its only branch, as the enumerator would give it
-            return replay(cp, FrameRole.INGRESS, notes, known, input, seenLeaving);
+            return replay(cp, FrameRole.INGRESS, notes, new BranchEnumerator.OneRun<>(known), input,
+                    seenLeaving);
         }
         path.openedBeforeCapture(input).ifPresent(notes::add);
         Packet fragment = completedBy;

@@ -70,11 +70,8 @@ final class SteadyEntry {
     private TraceStep joinedLookup;
     /** The last full path handed out: {@link #joinedHook}, {@link #joinedLookup}, then the suffix's steps. */
     private List<TraceStep> joined;
-    /**
-     * The last run made of this suffix, as the only branch of its packet ({@link #lastRun}), and the full path it was
-     * made with (null until one was).
-     */
-    private BranchEnumerator.OneRun<PathRun> run;
+    /** The last run made of this suffix ({@link #lastRun}) and the full path it was made with (null until one was). */
+    private PathRun run;
     private List<TraceStep> runPath;
 
     SteadyEntry(SteadyPaths.Key key, SteadyPaths.Suffix suffix) {
@@ -202,20 +199,19 @@ final class SteadyEntry {
     }
 
     /**
-     * The run last made of this suffix ({@link #keepRun}), as its packet's only branch, when it was made with this very
-     * full path, else null: consecutive packets of a flow direction that make the same transition share one immutable
-     * run, whose commit counts each packet's own bytes ({@link Commit#PACKET_BYTES}), instead of each making a run, a
-     * commit and a branch. The path names the transition (its lookup step is the connection's own for that direction,
-     * state and TCP step, and this entry's key fixes the ct's state, mark and status bits), so the packets differ only in
-     * what no run holds: the entry's remaining seconds, which the run's commit keeps from the first of them and which no
-     * commit reads.
+     * The run last made of this suffix ({@link #keepRun}) when it was made with this very full path, else null:
+     * consecutive packets of a flow direction that make the same transition share one immutable run, whose commit
+     * counts each packet's own bytes ({@link Commit#PACKET_BYTES}), instead of each making a run and a commit. The path
+     * names the transition (its lookup step is the connection's own for that direction, state and TCP step, and this
+     * entry's key fixes the ct's state, mark and status bits), so the packets differ only in what no run holds: the
+     * entry's remaining seconds, which the run's commit keeps from the first of them and which no commit reads.
      */
-    BranchEnumerator.OneRun<PathRun> lastRun(List<TraceStep> path) {
+    PathRun lastRun(List<TraceStep> path) {
         return path == runPath ? run : null;
     }
 
     /** Keeps {@code made}, the run of a packet whose full path is {@code path} (see {@link #lastRun}). */
-    void keepRun(List<TraceStep> path, BranchEnumerator.OneRun<PathRun> made) {
+    void keepRun(List<TraceStep> path, PathRun made) {
         run = made;
         runPath = path;
     }

@@ -85,8 +85,8 @@ class SteadyEntryTest {
         HookStep hook = new HookStep(Hook.PREROUTING, List.of("raw", "mangle", "nat"));
         List<TraceStep> path = entry.stepsAfter(hook, lookup(7));
         assertNull(entry.lastRun(path), "no run made yet");
-        BranchEnumerator.OneRun<PathRun> run = new BranchEnumerator.OneRun<>(new PathRun(path, Disposition.FORWARDED,
-                "forwarded", Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), 7, "commit", 0));
+        PathRun run = new PathRun(path, Disposition.FORWARDED, "forwarded", Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), List.of(), 7, "commit", 0);
         entry.keepRun(path, run);
         assertSame(run, entry.lastRun(path));
         assertSame(run, entry.lastRun(entry.stepsAfter(hook, path.get(1))), "the same steps give the same path");
