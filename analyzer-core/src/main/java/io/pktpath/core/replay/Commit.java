@@ -17,12 +17,6 @@ record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> c
               Optional<CtInfo> ct, Packet packet, long countedBytes, Optional<IcmpRedirects.Decision> redirect) {
     /** {@code countedBytes} of a run that walked every table itself: each table counts the bytes it saw. */
     static final long OWN_BYTES = -1;
-    /**
-     * {@code countedBytes} of a remembered path's commit, which the consecutive packets that reuse it share: each table
-     * counts the bytes of the packet committed ({@link #bytesOf}); {@link #packet} is then the first of them, read for
-     * its family only.
-     */
-    static final long PACKET_BYTES = -2;
 
     Commit {
         tables = List.copyOf(tables);
@@ -43,11 +37,8 @@ record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> c
         return packet.family().number();
     }
 
-    /**
-     * The bytes a table result is counted with when {@code committed} is the packet committed: its own, unless the run
-     * reused another packet's walk (then the bytes given, or the committed packet's own).
-     */
-    long bytesOf(TableResult t, Packet committed) {
-        return countedBytes == OWN_BYTES ? t.bytes() : countedBytes == PACKET_BYTES ? committed.length() : countedBytes;
+    /** The bytes a table result is counted with: its own, unless the run reused another packet's walk. */
+    long bytesOf(TableResult t) {
+        return countedBytes < 0 ? t.bytes() : countedBytes;
     }
 }

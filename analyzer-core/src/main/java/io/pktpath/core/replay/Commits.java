@@ -54,7 +54,7 @@ final class Commits {
      */
     CommitOutcome commit(Commit c, PathRun run, Packet packet) {
         for (TableResult t : c.tables()) {
-            hits.commit(t, c.family(), c.bytesOf(t, packet));
+            hits.commit(t, c.family(), c.bytesOf(t));
             ruleState.commit(t.stateUpdates());
         }
         if (!conntrackOn || c.lookup() == null) {

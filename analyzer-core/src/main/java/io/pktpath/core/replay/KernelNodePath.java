@@ -110,8 +110,6 @@ public final class KernelNodePath implements NodePath {
      */
     private Packet lookedUpPacket;
     private int lookedUpZone;
-    /** Packets that took the run of the packet before them in their flow direction ({@link #sharedRuns}). */
-    private long sharedRuns;
     private CtLookup lookedUp;
 
     /** The node these inputs describe, with its rulesets compiled. */
@@ -250,11 +248,6 @@ public final class KernelNodePath implements NodePath {
     /** How many packets of established flows reused the path an earlier packet of their flow took ({@link SteadyPaths}). */
     public long reusedPaths() {
         return steady.reused();
-    }
-
-    /** How many packets took the run of the packet before them in their flow direction ({@link SteadyEntry#lastRun}). */
-    public long sharedRuns() {
-        return sharedRuns;
     }
 
     public boolean nftBackend() {
@@ -525,14 +518,7 @@ public final class KernelNodePath implements NodePath {
         }
         List<io.pktpath.core.trace.TraceStep> steps = known.stepsAfter(
                 knownHookStep(packet.family(), Hook.PREROUTING, PRE_TABLES), lookup.toStep(Hook.PREROUTING));
-        PathRun last = known.lastRun(steps);
-        if (last != null) {
-            sharedRuns++;
-            return last;
-        }
-        PathRun run = reuse(known, existing, packet, ct, steps, List.of(), List.of(), Commit.PACKET_BYTES);
-        known.keepRun(steps, run);
-        return run;
+        return reuse(known, existing, packet, ct, steps, List.of(), List.of());
     }
 
     @Override
@@ -1851,24 +1837,25 @@ public final class KernelNodePath implements NodePath {
      * lookup, then the suffix, exactly as {@link #finish} would have built it after walking again.
      */
     private PathRun reuse(SteadyEntry entry, CtLookup.Existing lookup, RunState s) {
-        return reuse(entry, lookup, s.packet, s.ct, entry.stepsAfter(s.steps), s.tables, s.notes, s.packet.length());
+        return reuse(entry, lookup, s.packet, s.ct, entry.stepsAfter(s.steps), s.tables, s.notes);
     }
 
     /**
      * The run made of what a packet did up to its lookup ({@code tablesSoFar}, {@code notesSoFar}) and a remembered
      * suffix, whose steps are {@code steps}, the packet's own followed by the suffix's (a run that may reuse one
-     * collects no misses); its tables count {@code countedBytes} ({@link Commit#PACKET_BYTES}: the committed packet's).
+     * collects no misses).
      */
     private static PathRun reuse(SteadyEntry entry, CtLookup.Existing lookup, Packet atLookup,
                                  Optional<CtInfo> ctAtLookup, List<io.pktpath.core.trace.TraceStep> steps,
-                                 List<TableResult> tablesSoFar, List<String> notesSoFar, long countedBytes) {
+                                 List<TableResult> tablesSoFar, List<String> notesSoFar) {
         List<TableResult> tables = tablesSoFar.isEmpty() ? entry.tables() : concat(tablesSoFar, entry.tables());
         List<String> notes = notesSoFar.isEmpty() ? entry.notes() : concat(notesSoFar, entry.notes());
         Optional<CtInfo> ct = ctAtLookup.get().ctMark() == entry.ctMark() ? ctAtLookup
                 : Optional.of(ctAtLookup.get().withCtMark(entry.ctMark()));
         // the commit of a run with no candidate reads only the packet's family and length, which NAT does not change:
         // the packet as it came to the lookup serves, and no rewritten copy is made
-        Commit commit = new Commit(tables, lookup, Optional.empty(), entry.confirm(), ct, atLookup, countedBytes);
+        Commit commit = new Commit(tables, lookup, Optional.empty(), entry.confirm(), ct, atLookup,
+                atLookup.length());
         return new PathRun(steps, entry.disposition(), entry.reason(), entry.nat(), entry.route(),
                 entry.egress(), List.of(), notes, lookup.ct().id(), commit, entry.endMark());
     }

@@ -21,9 +21,9 @@ import java.util.Set;
 /**
  * A remembered suffix ({@link SteadyPaths}) with the key it is valid for, both held in this one object so that a packet
  * of an established flow reaches them with one fetch; each packet's steps are its own lookup steps joined to the
- * suffix's, which all packets of the flow direction share. What changes after construction is the last full path
- * handed out ({@link #stepsAfter(TraceStep, TraceStep)}) and the last run made of it ({@link #lastRun}), each itself
- * immutable, which the replay thread alone reads and replaces.
+ * suffix's, which all packets of the flow direction share. The one thing that changes after construction is the last
+ * full path handed out ({@link #stepsAfter(TraceStep, TraceStep)}), itself immutable, which the replay thread alone
+ * reads and replaces.
  */
 final class SteadyEntry {
     private final CtState state;
@@ -70,9 +70,6 @@ final class SteadyEntry {
     private TraceStep joinedLookup;
     /** The last full path handed out: {@link #joinedHook}, {@link #joinedLookup}, then the suffix's steps. */
     private List<TraceStep> joined;
-    /** The last run made of this suffix ({@link #lastRun}) and the full path it was made with (null until one was). */
-    private PathRun run;
-    private List<TraceStep> runPath;
 
     SteadyEntry(SteadyPaths.Key key, SteadyPaths.Suffix suffix) {
         this.state = key.state();
@@ -196,23 +193,5 @@ final class SteadyEntry {
             joinedLookup = lookupStep;
         }
         return joined;
-    }
-
-    /**
-     * The run last made of this suffix ({@link #keepRun}) when it was made with this very full path, else null:
-     * consecutive packets of a flow direction that make the same transition share one immutable run, whose commit
-     * counts each packet's own bytes ({@link Commit#PACKET_BYTES}), instead of each making a run and a commit. The path
-     * names the transition (its lookup step is the connection's own for that direction, state and TCP step, and this
-     * entry's key fixes the ct's state, mark and status bits), so the packets differ only in what no run holds: the
-     * entry's remaining seconds, which the run's commit keeps from the first of them and which no commit reads.
-     */
-    PathRun lastRun(List<TraceStep> path) {
-        return path == runPath ? run : null;
-    }
-
-    /** Keeps {@code made}, the run of a packet whose full path is {@code path} (see {@link #lastRun}). */
-    void keepRun(List<TraceStep> path, PathRun made) {
-        run = made;
-        runPath = path;
     }
 }

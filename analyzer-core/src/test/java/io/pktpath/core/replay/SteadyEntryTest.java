@@ -2,7 +2,6 @@ package io.pktpath.core.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -77,24 +76,5 @@ class SteadyEntryTest {
         assertNotSame(second, third);
         assertSame(otherHook, third.get(0));
         assertEquals(4, third.size());
-    }
-
-    @Test
-    void aRunIsTakenAgainOnlyForTheVeryPathItWasMadeWith() {
-        SteadyEntry entry = entry();
-        HookStep hook = new HookStep(Hook.PREROUTING, List.of("raw", "mangle", "nat"));
-        List<TraceStep> path = entry.stepsAfter(hook, lookup(7));
-        assertNull(entry.lastRun(path), "no run made yet");
-        PathRun run = new PathRun(path, Disposition.FORWARDED, "forwarded", Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), List.of(), 7, "commit", 0);
-        entry.keepRun(path, run);
-        assertSame(run, entry.lastRun(path));
-        assertSame(run, entry.lastRun(entry.stepsAfter(hook, path.get(1))), "the same steps give the same path");
-
-        // an equal path that is another list (another transition's lookup step) is not the same transition
-        List<TraceStep> next = entry.stepsAfter(hook, lookup(7));
-        assertEquals(path, next);
-        assertNull(entry.lastRun(next));
-        assertNull(entry.lastRun(new ArrayList<>(path)));
     }
 }
