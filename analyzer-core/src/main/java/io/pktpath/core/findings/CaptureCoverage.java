@@ -24,12 +24,11 @@ final class CaptureCoverage {
 
     private static final int MAX_ANSWERED = 200_000;
 
-    private final TreeSet<String> captured = new TreeSet<>();
     /**
-     * The names in {@link #captured}, found by hash: a forwarded packet's frames alternate between the interfaces it
-     * crosses, and asking the tree for each frame's would compare strings at every level.
+     * The interfaces the capture's frames name, found by hash (a forwarded packet's frames alternate between the
+     * interfaces it crosses, so each frame asks), sorted only when the finding names them.
      */
-    private final Set<String> seen = new HashSet<>();
+    private final Set<String> captured = new HashSet<>();
     /** The connections (original direction) whose answer the capture shows leaving, with the first time: answered. */
     private final Map<String, Long> answered = new HashMap<>();
     private long leftUnseen;
@@ -39,8 +38,7 @@ final class CaptureCoverage {
 
     void accept(PacketTrace t) {
         String iface = t.packet().iface();
-        if (!iface.isEmpty() && captured.size() < MAX_NAMES && !seen.contains(iface)) {
-            seen.add(iface);
+        if (!iface.isEmpty() && captured.size() < MAX_NAMES && !captured.contains(iface)) {
             captured.add(iface);
         }
         boolean left = PartialCapture.leftUnseen(t);
@@ -94,7 +92,7 @@ final class CaptureCoverage {
             return List.of();
         }
         int interfaces = bundle.interfaces().size();
-        String holds = captured.isEmpty() ? "" : "the capture holds " + String.join(", ", captured)
+        String holds = captured.isEmpty() ? "" : "the capture holds " + String.join(", ", new TreeSet<>(captured))
                 + (interfaces > 0 ? " of the node's " + interfaces + " interfaces" : "") + ": ";
         return List.of(new Finding(Codes.PARTIAL_CAPTURE, FindingSeverity.WARNING, holds + leftUnseen
                 + " forwarded packet(s) left the node with no incoming copy in the capture, and " + replies

@@ -74,10 +74,6 @@ final class TrafficTracker {
         };
     }
 
-    void accept(PacketTrace t, boolean answeredFailure) {
-        accept(t, answeredFailure, t.firstConntrackStep());
-    }
-
     /** Takes one trace and its path's conntrack lookup ({@link PacketTrace#firstConntrackStep}). */
     void accept(PacketTrace t, boolean answeredFailure, ConntrackStep ct) {
         PacketSummary p = t.packet();

@@ -78,8 +78,10 @@ class TraceLevelFindingsTest {
         assertTrue(TrafficTracker.onlySourcePortDiffers("frame 9 looks like this packet leaving on eth0 as [fd00::1]:5 -> "
                 + "[fd00::9]:80, but the rules in the bundle predict eth0 as [fd00::1]:7 -> [fd00::9]:80: the dump"));
         TrafficTracker t = new TrafficTracker();
-        t.accept(segment(8, 0, "eth0", 1, 10, List.of(otherIface)), false);
-        t.accept(segment(10, S, "eth0", 11, 10, List.of(otherPort)), false);
+        PacketTrace first = segment(8, 0, "eth0", 1, 10, List.of(otherIface));
+        PacketTrace second = segment(10, S, "eth0", 11, 10, List.of(otherPort));
+        t.accept(first, false, first.firstConntrackStep());
+        t.accept(second, false, second.firstConntrackStep());
         List<Finding> f = TrafficFindings.mismatches(t, Set.of());
         assertEquals(1, f.size());
         assertEquals(List.of(8L), f.get(0).frames());
