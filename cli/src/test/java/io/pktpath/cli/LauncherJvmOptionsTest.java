@@ -20,14 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  * The repository's {@code pktpath} launcher starts the JVM with its measured options, lets {@code PKTPATH_JAVA_OPTS}
  * override them, never names a second collector, keeps the JVM's collector where the heap is small or sized by the
  * user (and with it the JVM's young generation, which the throughput collector's 128 MiB replaces otherwise unless the
- * user sizes it, and its initial heap of 1 GiB unless the user sizes that), and uses the quick compiler only unless an input of 64 MiB or more is named: the real script is run against a stand-in {@code java} that prints the arguments it was given.
+ * user sizes it, its initial heap of 1 GiB unless the user sizes that, and its tenuring at the first collection unless
+ * the user sets one), and uses the quick compiler only unless an input of 64 MiB or more is named: the real script is run against a stand-in {@code java} that prints the arguments it was given.
  */
 class LauncherJvmOptionsTest {
 
     private static final String QUICK = "-XX:TieredStopAtLevel=1";
     /** For large inputs: the collector (on a large heap) with its young generation, and the inlining limits. */
     private static final List<String> LARGE_INPUT =
-            List.of("-XX:+UseParallelGC", "-Xmn128m", "-Xms1g", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
+            List.of("-XX:+UseParallelGC", "-Xmn128m", "-Xms1g", "-XX:MaxTenuringThreshold=0", "-XX:InlineSmallCode=1000",
+                    "-XX:MaxInlineLevel=9");
     /** For small inputs (and commands that name none): the quick compiler only, as well. */
     private static final List<String> DEFAULTS = then(LARGE_INPUT, QUICK);
     private static final List<String> INLINING = List.of("-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
@@ -80,8 +82,8 @@ class LauncherJvmOptionsTest {
 
     @Test
     void aYoungGenerationSizedByTheUserReplacesTheLaunchersOne(@TempDir Path dir) throws Exception {
-        List<String> own = List.of("-XX:+UseParallelGC", "-Xms1g", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9",
-                QUICK);
+        List<String> own = List.of("-XX:+UseParallelGC", "-Xms1g", "-XX:MaxTenuringThreshold=0",
+                "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", QUICK);
         for (String young : List.of("-Xmn512m", "-XX:NewSize=64m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3")) {
             List<String> args = launch(dir, GIB_16, young, "analyze");
             assertEquals(then(own, young, "-jar"), args.subList(0, own.size() + 2), young);
@@ -90,11 +92,22 @@ class LauncherJvmOptionsTest {
 
     @Test
     void anInitialHeapSizedByTheUserReplacesTheLaunchersOne(@TempDir Path dir) throws Exception {
-        List<String> own = List.of("-XX:+UseParallelGC", "-Xmn128m", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9",
-                QUICK);
+        List<String> own = List.of("-XX:+UseParallelGC", "-Xmn128m", "-XX:MaxTenuringThreshold=0",
+                "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9", QUICK);
         for (String initial : List.of("-Xms4g", "-XX:InitialHeapSize=268435456")) {
             List<String> args = launch(dir, GIB_16, initial, "analyze");
             assertEquals(then(own, initial, "-jar"), args.subList(0, own.size() + 2), initial);
+        }
+    }
+
+    @Test
+    void aTenuringChosenByTheUserReplacesTheLaunchersOne(@TempDir Path dir) throws Exception {
+        List<String> own = List.of("-XX:+UseParallelGC", "-Xmn128m", "-Xms1g", "-XX:InlineSmallCode=1000",
+                "-XX:MaxInlineLevel=9", QUICK);
+        for (String tenuring : List.of("-XX:MaxTenuringThreshold=15", "-XX:InitialTenuringThreshold=7",
+                "-XX:+AlwaysTenure", "-XX:+NeverTenure")) {
+            List<String> args = launch(dir, GIB_16, tenuring, "analyze");
+            assertEquals(then(own, tenuring, "-jar"), args.subList(0, own.size() + 2), tenuring);
         }
     }
 
@@ -126,7 +139,8 @@ class LauncherJvmOptionsTest {
         assertEquals(withArchive, launch(dir, GIB_16, "-ea", "explain", "x", "7").subList(0, withArchive.size()));
         List<String> training = Files.readAllLines(log);
         assertEquals(1, training.size());
-        assertEquals("-XX:+UseParallelGC -Xmn128m -Xms1g -XX:InlineSmallCode=1000 -XX:MaxInlineLevel=9"
+        assertEquals("-XX:+UseParallelGC -Xmn128m -Xms1g -XX:MaxTenuringThreshold=0 -XX:InlineSmallCode=1000"
+                + " -XX:MaxInlineLevel=9"
                 + " -XX:TieredStopAtLevel=1 -Xlog:cds*=off -XX:ArchiveClassesAtExit=" + archive + "." + training.get(0).replaceAll(".*\\.jsa\\.(\\d+) .*", "$1")
                 + " -jar " + root.resolve("cli/target/pktpath-cli.jar") + " analyze "
                 + root.resolve("samples/bundles/clusterip-tcp"), training.get(0));
