@@ -16,7 +16,6 @@ import io.pktpath.core.trace.RuleMiss;
 import io.pktpath.core.trace.TraceStep;
 import io.pktpath.core.trace.TunnelTie;
 import io.pktpath.core.trace.Tuple;
-import io.pktpath.core.trace.FrozenList;
 import io.pktpath.core.trace.UndecidedStep;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.IpFamily;
@@ -1257,7 +1256,7 @@ public final class ReplayLoop {
         for (TraceStep s : steps) {
             out.add(s instanceof UndecidedStep u ? new UndecidedStep(u.hook(), u.rule(), u.reason(), decidedBy) : s);
         }
-        return FrozenList.of(out); // the trace takes it as it stands
+        return out;
     }
 
     /**
