@@ -2,6 +2,7 @@ package io.pktpath.core.conntrack;
 
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.Hook;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.NatKind;
 import io.pktpath.core.trace.NatStep;
 import io.pktpath.core.trace.RuleRef;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * whose reply tuple forced a different port (race evidence, §8.2).
  */
 public record NatBinding(NatManip manip, NatKind kind, Optional<RuleRef> rule, Tuple replyBefore, Tuple replyAfter,
-                         String detail, boolean nullBinding, boolean valueUnknown, boolean drops,
+                         DeferredText detailText, boolean nullBinding, boolean valueUnknown, boolean drops,
                          Optional<Collision> collision) {
     /**
      * Where a random port's detail says which port the replay put in the kernel's place; what follows it is replaced
@@ -40,8 +41,24 @@ public record NatBinding(NatManip manip, NatKind kind, Optional<RuleRef> rule, T
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(replyBefore, "replyBefore");
         Objects.requireNonNull(replyAfter, "replyAfter");
-        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(detailText, "detailText");
         Objects.requireNonNull(collision, "collision");
+    }
+
+    /** A binding whose sentence is given written. */
+    public NatBinding(NatManip manip, NatKind kind, Optional<RuleRef> rule, Tuple replyBefore, Tuple replyAfter,
+                      String detail, boolean nullBinding, boolean valueUnknown, boolean drops,
+                      Optional<Collision> collision) {
+        this(manip, kind, rule, replyBefore, replyAfter, DeferredText.of(detail), nullBinding, valueUnknown, drops,
+                collision);
+    }
+
+    /**
+     * The sentence of detail (written when first read: a new connection's walk binds NAT for every branch of a random
+     * choice, and only the one that happened is confirmed).
+     */
+    public String detail() {
+        return detailText.toString();
     }
 
     /** The packet's tuple (original direction) before this binding. */
@@ -68,11 +85,11 @@ public record NatBinding(NatManip manip, NatKind kind, Optional<RuleRef> rule, T
 
     /** The trace step for this binding at {@code hook}. */
     public NatStep toStep(Hook hook) {
-        return new NatStep(hook, kind, before(), after(), rule, detail);
+        return new NatStep(hook, kind, before(), after(), rule, detailText);
     }
 
     /** The record the flows view keeps. */
     public NatRecord toRecord() {
-        return new NatRecord(kind, rule, detail);
+        return new NatRecord(kind, rule, detail());
     }
 }

@@ -1,12 +1,14 @@
 package io.pktpath.core.conntrack;
 
 import io.pktpath.core.packet.Addresses;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.NatKind;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.core.trace.Tuple;
 import io.pktpath.parser.net.IpAddress;
 import io.pktpath.parser.net.PortRange;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One run of nf_nat_core's {@code get_unique_tuple} for a candidate and a NAT spec, with a sentence explaining each
@@ -21,8 +23,12 @@ final class PortSearch {
     private final Tuple start;
     private final boolean icmp;
     private final boolean hasPorts;
-    private String addressNote = "";
+    /** What the search says about the address it chose (written when the binding's sentence is read). */
+    private Supplier<String> addressNote = NOTHING;
     private Connection collidedWith;
+
+    private static final Supplier<String> NOTHING = () -> "";
+    private static final DeferredText NULL_BINDING = DeferredText.of("null binding: the nat chains ended without NAT");
 
     PortSearch(CtIndex index, CtCandidate c, NatSpec spec, NatManip manip, long timeNanos) {
         this.index = index;
@@ -41,10 +47,13 @@ final class PortSearch {
             if (inRange(start) && taken(start) == null) {
                 if (spec.kind() == NatKind.BINDING) {
                     // the null binding keeps the tuple: its sentence names neither the address nor the port
-                    return done(rule, start, "", false);
+                    return done(rule, start, NOTHING, false);
                 }
-                addressNote = spec.min().isPresent() ? address(start) + " already in range" : "";
-                return done(rule, start, portWord() + " " + port(start) + " kept: reply tuple free", false);
+                IpAddress kept = address(start);
+                addressNote = spec.min().isPresent() ? () -> kept + " already in range" : NOTHING;
+                String word = portWord();
+                int port = port(start);
+                return done(rule, start, () -> word + " " + port + " kept: reply tuple free", false);
             }
             if (manip == NatManip.SRC) {
                 Optional<NatBinding> reused = reuseSourceMapping(rule);
@@ -55,28 +64,33 @@ final class PortSearch {
         }
         Tuple t = chooseAddress();
         int port = port(t);
+        String word = portWord();
         Optional<PortRange> ports = spec.ports();
         if (!randomAll) {
             if (ports.isPresent()) {
                 PortRange r = ports.get();
                 if (r.contains(port) && (r.isSingle() || taken(t) == null)) {
-                    return done(rule, t, portWord() + " " + port + (r.isSingle() ? "" : " kept: in range " + text(r) + " and reply tuple free"), false);
+                    return done(rule, t, () -> word + " " + port + (r.isSingle() ? "" : " kept: in range " + text(r)
+                            + " and reply tuple free"), false);
                 }
             } else {
                 Connection taker = taken(t);
                 if (taker == null) {
-                    return done(rule, t, portWord() + " " + port + " kept: reply tuple free", false);
+                    return done(rule, t, () -> word + " " + port + " kept: reply tuple free", false);
                 }
                 collidedWith = taker;
             }
         }
         if (!hasPorts || ports.isEmpty() && manip == NatManip.DST) {
-            String note = hasPorts ? portWord() + " " + port + " kept" : "";
-            if (collidedWith != null) {
-                note += (note.isEmpty() ? "" : " ") + "although reply tuple " + Tuples.invert(t) + " already belongs to flow #"
-                        + collidedWith.id() + " (this ct will clash at confirmation)";
-            }
-            return done(rule, t, note, false);
+            Connection collided = collidedWith;
+            return done(rule, t, () -> {
+                String note = hasPorts ? word + " " + port + " kept" : "";
+                if (collided != null) {
+                    note += (note.isEmpty() ? "" : " ") + "although reply tuple " + Tuples.invert(t)
+                            + " already belongs to flow #" + collided.id() + " (this ct will clash at confirmation)";
+                }
+                return note;
+            }, false);
         }
         return searchPort(rule, t, port, randomAll);
     }
@@ -85,26 +99,30 @@ final class PortSearch {
         PortRange r = spec.ports().orElseGet(() -> implicitRange(port));
         if (manip == NatManip.DST && !randomAll) {
             int p = firstFree(t, r, r.from(), false);
-            String note = r.isSingle() ? portWord() + " " + p : "lowest free " + portWord() + " " + p + " of range " + text(r);
-            return done(rule, Tuples.withManipPort(t, manip, p), note, false);
+            String word = portWord();
+            return done(rule, Tuples.withManipPort(t, manip, p), () -> r.isSingle() ? word + " " + p
+                    : "lowest free " + word + " " + p + " of range " + text(r), false);
         }
         if (randomAll) {
             int from = r.contains(port) ? port : r.from();
             int p = firstFree(t, r, from, false);
-            String shown = NatBinding.SHOWN_AS + (p == port ? "the original " + portWord() : p + ", the first free " + portWord() + " from "
-                    + from);
-            return done(rule, Tuples.withManipPort(t, manip, p), spec.flagText() + ": " + portWord()
-                    + " chosen at random by the kernel; " + shown, true);
+            String word = portWord();
+            String flags = spec.flagText();
+            return done(rule, Tuples.withManipPort(t, manip, p), () -> flags + ": " + word
+                    + " chosen at random by the kernel; " + NatBinding.SHOWN_AS + (p == port ? "the original " + word
+                    : p + ", the first free " + word + " from " + from), true);
         }
         int p = firstFree(t, r, port, true);
-        String why = portWord() + " " + port + " taken (reply tuple " + Tuples.invert(t) + " belongs to flow #"
-                + collidedWith.id() + ")";
+        String word = portWord();
+        long collided = collidedWith.id();
+        Supplier<String> why = () -> word + " " + port + " taken (reply tuple " + Tuples.invert(t) + " belongs to flow #"
+                + collided + ")";
         Tuple result = Tuples.withManipPort(t, manip, p);
         if (spec.kind() == NatKind.BINDING) {
-            return done(rule, result, "source port rewritten (value unknown): " + why + "; shown as " + p, true);
+            return done(rule, result, () -> "source port rewritten (value unknown): " + why.get() + "; shown as " + p, true);
         }
-        return done(rule, result, why + ": the kernel picks another of " + text(r) + " from a random offset; shown as " + p
-                + ", the first free one after " + port, true);
+        return done(rule, result, () -> why.get() + ": the kernel picks another of " + text(r)
+                + " from a random offset; shown as " + p + ", the first free one after " + port, true);
     }
 
     private Optional<NatBinding> reuseSourceMapping(Optional<RuleRef> rule) {
@@ -112,9 +130,10 @@ final class PortSearch {
             Tuple mapped = Tuples.invert(other.reply());
             Tuple candidate = new Tuple(start.protocol(), mapped.src(), mapped.sport(), start.dst(), start.dport());
             if (!candidate.src().equals(start.src()) && inRange(candidate) && taken(candidate) == null) {
-                addressNote = "mapping " + Addresses.endpoint(candidate.src(), candidate.sport()) + " of flow #" + other.id()
-                        + " reused (same source address and port)";
-                return Optional.of(done(rule, candidate, "", false));
+                long otherId = other.id();
+                addressNote = () -> "mapping " + Addresses.endpoint(candidate.src(), candidate.sport()) + " of flow #"
+                        + otherId + " reused (same source address and port)";
+                return Optional.of(done(rule, candidate, NOTHING, false));
             }
         }
         return Optional.empty();
@@ -128,11 +147,15 @@ final class PortSearch {
         if (spec.addressRange()) {
             a = AddressChooser.choose(start.src(), start.dst(), spec.min().get(), spec.max().get(), c.zone(),
                     spec.persistent());
-            addressNote = "address " + a + " of range " + spec.rangeText() + " chosen by jhash2(src) like the kernel"
-                    + (spec.persistent() ? " (--persistent: destination left out)" : "");
+            IpAddress chosen = a;
+            String range = spec.rangeText();
+            boolean persistent = spec.persistent();
+            addressNote = () -> "address " + chosen + " of range " + range + " chosen by jhash2(src) like the kernel"
+                    + (persistent ? " (--persistent: destination left out)" : "");
         } else {
             a = spec.min().get();
-            addressNote = spec.kind() == NatKind.BINDING ? "" : "address " + a;
+            IpAddress only = a;
+            addressNote = spec.kind() == NatKind.BINDING ? NOTHING : () -> "address " + only;
         }
         return manip == NatManip.SRC
                 ? new Tuple(start.protocol(), a, start.sport(), start.dst(), start.dport())
@@ -183,10 +206,14 @@ final class PortSearch {
         return port < 1024 ? new PortRange(600, 1023) : new PortRange(1024, 65535);
     }
 
-    private NatBinding done(Optional<RuleRef> rule, Tuple result, String portNote, boolean unknown) {
+    /**
+     * The binding to {@code result}; its sentence is written when first read (most bindings are made for the branches
+     * of a random choice that did not happen, and their sentences are never shown).
+     */
+    private NatBinding done(Optional<RuleRef> rule, Tuple result, Supplier<String> portNote, boolean unknown) {
         Tuple replyAfter = Tuples.invert(result);
         NatKind kind = spec.kind() == NatKind.BINDING && !replyAfter.equals(c.reply()) ? NatKind.PORT_CLASH_REWRITE : spec.kind();
-        String detail = sentence(kind, portNote);
+        DeferredText detail = sentence(kind, addressNote, portNote);
         Optional<NatBinding.Collision> collision = Optional.ofNullable(collidedWith)
                 .filter(x -> manip == NatManip.SRC && !spec.randomAll())
                 .map(x -> new NatBinding.Collision(x.id(), x.firstFrame(), x.createdNanos(), x.original(), x.reply(),
@@ -195,12 +222,16 @@ final class PortSearch {
                 unknown, false, collision);
     }
 
-    private String sentence(NatKind kind, String portNote) {
+    private DeferredText sentence(NatKind kind, Supplier<String> addressNote, Supplier<String> portNote) {
         if (spec.kind() == NatKind.BINDING) {
-            return kind == NatKind.PORT_CLASH_REWRITE ? portNote : "null binding: the nat chains ended without NAT";
+            return kind == NatKind.PORT_CLASH_REWRITE ? DeferredText.later(portNote) : NULL_BINDING;
         }
-        String parts = addressNote.isEmpty() ? portNote : portNote.isEmpty() ? addressNote : addressNote + "; " + portNote;
-        return kind + ": " + parts;
+        return DeferredText.later(() -> {
+            String address = addressNote.get();
+            String port = portNote.get();
+            String parts = address.isEmpty() ? port : port.isEmpty() ? address : address + "; " + port;
+            return kind + ": " + parts;
+        });
     }
 
     private static String natText(Connection x) {
@@ -220,8 +251,8 @@ final class PortSearch {
         return Tuples.manipPort(t, manip);
     }
 
-    private String address(Tuple t) {
-        return (manip == NatManip.SRC ? t.src() : t.dst()).toString();
+    private IpAddress address(Tuple t) {
+        return manip == NatManip.SRC ? t.src() : t.dst();
     }
 
 

@@ -5,6 +5,8 @@ import io.pktpath.core.conntrack.CtLookup;
 import io.pktpath.core.engine.CtInfo;
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.netfilter.TableResult;
+import io.pktpath.core.trace.JoinedList;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +21,7 @@ record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> c
     static final long OWN_BYTES = -1;
 
     Commit {
-        tables = List.copyOf(tables);
+        tables = JoinedList.immutable(tables);
         java.util.Objects.requireNonNull(redirect, "redirect");
     }
 

@@ -545,8 +545,9 @@ public final class KernelNodePath implements NodePath {
     private void route(RunState s) {
         RouteResult rr = net.inputRoute(s.packet);
         s.steps.add(rr.toStep(null, "input"));
-        if (!rr.checks().isEmpty()) {
-            s.steps.addAll(rr.checks());
+        List<CheckStep> checks = rr.checks();
+        for (int i = 0; i < checks.size(); i++) { // not addAll: that copies the list into an array first
+            s.steps.add(checks.get(i));
         }
         s.route = Optional.of(rr.decision());
         if (!rr.notes().isEmpty()) {
@@ -924,13 +925,13 @@ public final class KernelNodePath implements NodePath {
             io.pktpath.core.routing.NeighborAnswer answer = net.neighborAnswer(rr.nextHop().get(), dev);
             NeighborResult n = answer.result();
             s.steps.add(answer.step());
-            boolean noEntry = n.state().equalsIgnoreCase("none");
-            if (n.deliverability() == Deliverability.NOT_DELIVERABLE && !noEntry) {
-                s.end(Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + rr.nextHop().get() + " on " + dev
-                        + " does not answer ARP/NDP (" + n.detail() + ")");
-                return;
-            }
-            if (n.deliverability() != Deliverability.DELIVERABLE) {
+            if (n.deliverability() != Deliverability.DELIVERABLE) { // the state is read only then
+                boolean noEntry = n.state().equalsIgnoreCase("none");
+                if (n.deliverability() == Deliverability.NOT_DELIVERABLE && !noEntry) {
+                    s.end(Disposition.NEIGHBOR_UNREACHABLE, "the next hop " + rr.nextHop().get() + " on " + dev
+                            + " does not answer ARP/NDP (" + n.detail() + ")");
+                    return;
+                }
                 s.notes.add(noEntry ? "no ip neigh entry for " + rr.nextHop().get() + " on " + dev
                         + ": assumed to resolve (the kernel sends ARP/NDP)" : n.detail());
             }
@@ -1824,11 +1825,12 @@ public final class KernelNodePath implements NodePath {
                 : s.lookup instanceof CtLookup.Created c ? c.candidate().id()
                 : s.lookup instanceof CtLookup.Related r ? r.ct().id()
                 : s.lookup instanceof CtLookup.Kept k ? k.ct().id() : 0;
-        Commit commit = new Commit(s.tables, s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct, s.packet,
-                Commit.OWN_BYTES, Optional.ofNullable(s.redirectDecision));
-        // the run takes the walk's steps as they stand (the run state is not used again): no copy of a path per walk
-        return new PathRun(FrozenList.of(s.steps), s.disposition, s.reason, nat, s.route, s.egress, s.misses, s.notes,
-                flowId, commit,
+        // the run takes the walk's steps and table results as they stand (the run state is not used again): no copy of
+        // either per walk
+        Commit commit = new Commit(FrozenList.of(s.tables), s.lookup, Optional.ofNullable(s.candidate), s.confirm, s.ct,
+                s.packet, Commit.OWN_BYTES, Optional.ofNullable(s.redirectDecision));
+        return new PathRun(FrozenList.of(s.steps), s.disposition, s.reason, nat, s.route, s.egress,
+                FrozenList.of(s.misses), FrozenList.of(s.notes), flowId, commit,
                 s.packet.mark(), s.redirect);
     }
 

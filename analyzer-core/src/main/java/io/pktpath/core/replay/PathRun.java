@@ -29,8 +29,8 @@ public record PathRun(List<TraceStep> steps, Disposition disposition, DeferredTe
         Objects.requireNonNull(nat, "nat");
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(egress, "egress");
-        misses = List.copyOf(misses);
-        notes = List.copyOf(notes);
+        misses = io.pktpath.core.trace.JoinedList.immutable(misses);
+        notes = io.pktpath.core.trace.JoinedList.immutable(notes);
         Objects.requireNonNull(redirect, "redirect");
     }
 

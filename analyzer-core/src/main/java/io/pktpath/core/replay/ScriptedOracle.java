@@ -2,6 +2,8 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.engine.ChoiceOracle;
 import io.pktpath.core.engine.ChoicePoint;
+import io.pktpath.core.trace.FrozenList;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,12 +32,14 @@ final class ScriptedOracle implements ChoiceOracle {
         return pick;
     }
 
+    /** The choice points met so far, as a view that does not see later ones (a branch keeps them without a copy). */
     List<ChoicePoint> points() {
-        return points.isEmpty() ? List.of() : List.copyOf(points);
+        return FrozenList.of(points);
     }
 
+    /** The outcome taken at each choice point met so far, as a view that does not see later ones. */
     List<Integer> picks() {
-        return picks.isEmpty() ? List.of() : List.copyOf(picks);
+        return FrozenList.of(picks);
     }
 
     /** The product of the probabilities of the outcomes taken; NaN when any is unknown. */

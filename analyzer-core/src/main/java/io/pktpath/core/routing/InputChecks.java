@@ -30,7 +30,11 @@ final class InputChecks {
     private final NodeFib fib;
     /** Steps whose words depend only on the input device and one address (the destination, the source), made once. */
     private final DeviceAddressAnswers<CheckStep> forwardingSteps = new DeviceAddressAnswers<>(MAX_REMEMBERED);
-    private final DeviceAddressAnswers<CheckStep> acceptLocalSteps = new DeviceAddressAnswers<>(MAX_REMEMBERED);
+    /**
+     * The steps of the source checks that need no reverse-path lookup (accept_local, then rp_filter off), by input device
+     * and source: one answer, so that a new connection's packet reads one object for both.
+     */
+    private final DeviceAddressAnswers<List<CheckStep>> sourceSteps = new DeviceAddressAnswers<>(MAX_REMEMBERED);
     private final Remembered<String, CheckStep> noReversePathSteps = new Remembered<>(MAX_REMEMBERED);
 
     InputChecks(NodeFib fib) {
@@ -118,25 +122,31 @@ final class InputChecks {
             return true;
         }
         InterfaceConf c = fib.conf(p.inIface());
-        long rpf = c.rpFilter();
-        boolean acceptLocal = c.acceptLocal();
-        String acceptText = c.acceptLocalText();
-        String rpfText = c.rpFilterText();
-        if (rpf == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
-            CheckStep accept = acceptLocalSteps.get(p.inIface(), p.src(), (in, src) -> {
-                boolean local = !acceptLocal && fib.isLocal(src);
-                return step(ACCEPT_LOCAL, !local, () -> local ? acceptText + ": source " + src
-                        + " is a local address, dropped as martian" : acceptText + ": source " + src + " accepted");
-            });
-            out.add(accept);
-            if (!accept.passed()) {
-                return false;
+        if (c.rpFilter() == 0 && !fib.needsFullSourceCheck(IpFamily.V4)) {
+            List<CheckStep> steps = sourceSteps.get(p.inIface(), p.src(), this::withoutReversePath);
+            for (int i = 0; i < steps.size(); i++) {
+                out.add(steps.get(i));
             }
-            out.add(noReversePathSteps.get(p.inIface(), in -> step(RP_FILTER, true,
-                    rpfText + ": no reverse-path check")));
-            return true;
+            return steps.get(steps.size() - 1).passed();
         }
         return fullCheck(p, c, out);
+    }
+
+    /**
+     * The source checks of a packet from {@code src} on {@code in} when rp_filter is off and no policy makes the source
+     * matter: accept_local's step, then, unless it failed, rp_filter's.
+     */
+    private List<CheckStep> withoutReversePath(String in, IpAddress src) {
+        InterfaceConf c = fib.conf(in);
+        String acceptText = c.acceptLocalText();
+        boolean local = !c.acceptLocal() && fib.isLocal(src);
+        CheckStep accept = step(ACCEPT_LOCAL, !local, () -> local ? acceptText + ": source " + src
+                + " is a local address, dropped as martian" : acceptText + ": source " + src + " accepted");
+        if (local) {
+            return List.of(accept);
+        }
+        String rpfText = c.rpFilterText();
+        return List.of(accept, noReversePathSteps.get(in, dev -> step(RP_FILTER, true, rpfText + ": no reverse-path check")));
     }
 
     private boolean fullCheck(Packet p, InterfaceConf c, List<CheckStep> out) {

@@ -39,13 +39,29 @@ final class RouteResolver {
      */
     static final int MAX_GROWN = 1 << 17;
 
+    /** What a received packet's route lookup leads to, by the outcome's type (the checks that follow depend on it). */
+    private enum Shape {
+        /** No route, or a route that rejects (blackhole, unreachable, prohibit). */
+        REJECTS,
+        /** A local route, or an IPv6 anycast one: delivered here. */
+        LOCAL,
+        /** A broadcast route: delivered here. */
+        BROADCAST,
+        /** A route of another type, which is not forwarded (a martian destination). */
+        NOT_FORWARDABLE,
+        /** A unicast route: forwarded. */
+        UNICAST
+    }
+
     /**
-     * What input routing learns from the policy walk and the destination alone: the outcome, its trace decision, and for
-     * a unicast route with a usable next hop the result of forwarding it, without checks (empty otherwise). The input
-     * device's forwarding check is not part of it: policy rules rarely select the device, so most lookups are shared by
-     * every device (a pod's veth each), and the check is remembered per device and destination on its own.
+     * What input routing learns from the policy walk and the destination alone: the outcome, its trace decision, what it
+     * leads to, and for a unicast route with a usable next hop the result of forwarding it, without checks (null
+     * otherwise). The shape and the forward result are kept in place so that a forwarded packet's lookup, the common
+     * one, reads this object and the result it copies and nothing of the outcome. The input device's forwarding check
+     * is not part of it: policy rules rarely select the device, so most lookups are shared by every device (a pod's veth
+     * each), and the check is made per device and destination on its own.
      */
-    private record Lookup(FibOutcome outcome, RouteDecision decision, Optional<RouteResult> forward) {
+    private record Lookup(FibOutcome outcome, RouteDecision decision, Shape shape, RouteResult forward) {
     }
 
     RouteResolver(NodeFib fib, SourceSelector sources) {
@@ -95,18 +111,20 @@ final class RouteResolver {
                     Optional.empty(), d, List.of(), steps, notes);
         }
         Lookup l = p.family() == IpFamily.V4 ? lookupsV4.get(p, this::lookUp) : lookUp(p);
+        Shape shape = l.shape();
+        if (shape == Shape.UNICAST) {
+            return forwarded(p, l, steps);
+        }
         FibOutcome o = l.outcome();
         RouteDecision d = l.decision();
-        if (!o.found() || o.type().get().rejects()) {
+        if (shape == Shape.REJECTS) {
             return rejected(o, d, steps, inputIcmp(p, o));
         }
-        RouteType t = o.type().get();
-        Route route = o.route().orElseThrow();
-        if (t == RouteType.LOCAL || t == RouteType.BROADCAST || t == RouteType.ANYCAST && p.family() == IpFamily.V6) {
+        if (shape == Shape.LOCAL || shape == Shape.BROADCAST) {
             if (!fromLoopback && !checks.validateSource(p, steps)) {
                 return failed(d, steps, o.notes());
             }
-            RouteKind kind = t == RouteType.BROADCAST ? RouteKind.BROADCAST : RouteKind.LOCAL;
+            RouteKind kind = shape == Shape.BROADCAST ? RouteKind.BROADCAST : RouteKind.LOCAL;
             return result(kind, Optional.empty(), Optional.empty(), Optional.empty(), d, List.of(), steps, o.notes());
         }
         CheckStep forwarding = checks.forwardingStep(p);
@@ -114,18 +132,27 @@ final class RouteResolver {
         if (!forwarding.passed()) {
             return failed(d, steps, o.notes());
         }
-        if (t != RouteType.UNICAST) {
-            steps.add(InputChecks.step(InputChecks.MARTIAN_DESTINATION, false, "route to " + dst + " is "
-                    + t.keyword() + " (table " + o.table() + ": " + route.text() + "), not forwardable"));
-            return failed(d, steps, o.notes());
+        steps.add(InputChecks.step(InputChecks.MARTIAN_DESTINATION, false, "route to " + p.dst() + " is "
+                + o.type().get().keyword() + " (table " + o.table() + ": " + o.route().orElseThrow().text()
+                + "), not forwardable"));
+        return failed(d, steps, o.notes());
+    }
+
+    /** A received packet whose lookup {@code l} found a unicast route: the forwarding flag, then the source checks. */
+    private RouteResult forwarded(Packet p, Lookup l, List<CheckStep> steps) {
+        CheckStep forwarding = checks.forwardingStep(p);
+        steps.add(forwarding);
+        if (!forwarding.passed()) {
+            return failed(l.decision(), steps, l.outcome().notes());
         }
         if (!checks.validateSource(p, steps)) {
-            return failed(d, steps, o.notes());
+            return failed(l.decision(), steps, l.outcome().notes());
         }
-        if (l.forward().isEmpty()) {
-            return leaving(RouteKind.FORWARD, route, o, d, dst, Optional.empty(), steps);
+        RouteResult r = l.forward();
+        if (r == null) {
+            FibOutcome o = l.outcome();
+            return leaving(RouteKind.FORWARD, o.route().orElseThrow(), o, l.decision(), p.dst(), Optional.empty(), steps);
         }
-        RouteResult r = l.forward().get();
         return new RouteResult(r.kind(), r.outDev(), r.nextHop(), r.source(), r.decision(), r.nextHops(), steps,
                 r.icmpError(), r.errno(), r.notes());
     }
@@ -137,13 +164,23 @@ final class RouteResolver {
         FibOutcome o = fib.walker(p.family()).walk(k);
         RouteDecision d = decision(o, "");
         if (!o.found() || o.type().get().rejects()) {
-            return new Lookup(o, d, Optional.empty());
+            return new Lookup(o, d, Shape.REJECTS, null);
         }
-        if (o.type().get() != RouteType.UNICAST || fib.nextHops(o.route().orElseThrow()).isEmpty()) {
-            return new Lookup(o, d, Optional.empty());
+        RouteType t = o.type().get();
+        if (t == RouteType.LOCAL || t == RouteType.ANYCAST && p.family() == IpFamily.V6) {
+            return new Lookup(o, d, Shape.LOCAL, null);
         }
-        return new Lookup(o, d, Optional.of(leaving(RouteKind.FORWARD, o.route().get(), o, d, p.dst(),
-                Optional.empty(), List.of())));
+        if (t == RouteType.BROADCAST) {
+            return new Lookup(o, d, Shape.BROADCAST, null);
+        }
+        if (t != RouteType.UNICAST) {
+            return new Lookup(o, d, Shape.NOT_FORWARDABLE, null);
+        }
+        if (fib.nextHops(o.route().orElseThrow()).isEmpty()) {
+            return new Lookup(o, d, Shape.UNICAST, null);
+        }
+        return new Lookup(o, d, Shape.UNICAST, leaving(RouteKind.FORWARD, o.route().get(), o, d, p.dst(),
+                Optional.empty(), List.of()));
     }
 
     RouteResult output(Packet p) {

@@ -22,13 +22,15 @@ public final class FrozenList<T> extends AbstractList<T> implements RandomAccess
 
     /**
      * The elements {@code owned} holds now, without a copy; its owner must never set or remove any of them (appending
-     * is allowed). {@code owned} must give its elements by index cheaply ({@link RandomAccess}).
+     * is allowed). {@code owned} must give its elements by index cheaply ({@link RandomAccess}). An empty list gives
+     * the shared empty list.
      */
     public static <T> List<T> of(List<T> owned) {
         if (!(owned instanceof RandomAccess)) {
             throw new IllegalArgumentException("a frozen list reads its elements by index: " + owned.getClass());
         }
-        return new FrozenList<>(owned, 0, owned.size());
+        int size = owned.size();
+        return size == 0 ? List.of() : new FrozenList<>(owned, 0, size);
     }
 
     @Override

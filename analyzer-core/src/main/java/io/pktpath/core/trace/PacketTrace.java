@@ -33,7 +33,7 @@ public record PacketTrace(PacketSummary packet, FrameRole role, List<TraceStep> 
             throw new NullPointerException("reason");
         }
         alternatives = List.copyOf(alternatives);
-        misses = List.copyOf(misses);
+        misses = JoinedList.immutable(misses);
         notes = List.copyOf(notes);
     }
 

@@ -11,9 +11,11 @@ import static io.pktpath.core.conntrack.Pkts.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pktpath.core.engine.Packet;
+import io.pktpath.core.trace.Hook;
 import io.pktpath.core.trace.NatKind;
 import io.pktpath.core.trace.RuleRef;
 import io.pktpath.parser.iptables.target.Masquerade;
@@ -55,6 +57,10 @@ class NatBindingTest {
         assertEquals("DNAT: address 10.2.0.5 of range 10.2.0.2-10.2.0.5 chosen by jhash2(src) like the kernel;"
                 + " port 53 kept: reply tuple free", b.detail());
         assertEquals(tuple(Packet.UDP, "10.1.0.2", 40001, "10.2.0.5", 53), b.rewrite(p).tuple());
+        // the sentence is written once, when first read, and the trace step reads the same text
+        assertSame(b.detailText(), b.toStep(Hook.PREROUTING).detailText());
+        assertEquals(b.detail(), b.toStep(Hook.PREROUTING).detail());
+        assertEquals(b.detail(), b.toRecord().detail());
         Packet other = udp("10.1.0.7", 40001, "10.96.0.10", 53, 2, 0);
         assertEquals(ip("10.2.0.2"), table.bind(candidate(other), dnat("10.2.0.2", "10.2.0.5", null), PRE,
                 NatManip.DST, other, NatEnv.none(), 0).after().dst());

@@ -59,6 +59,31 @@ class BranchEnumeratorTest {
     }
 
     @Test
+    void eachBranchKeepsTheChoicesItsRunMetAndTheOutcomesItTook() {
+        BranchEnumerator.Runs<String> e = BranchEnumerator.enumerate(BranchEnumeratorTest::kubeProxyWalk, 16);
+        List<BranchEnumerator.Branch<String>> b = e.branches();
+        assertEquals(List.of(0), b.get(0).picks());
+        assertEquals(List.of(1, 0), b.get(1).picks());
+        assertEquals(List.of(1, 1), b.get(2).picks());
+        assertEquals(List.of(random(1, 1.0 / 3)), b.get(0).points());
+        assertEquals(List.of(random(1, 1.0 / 3), random(2, 0.5)), b.get(2).points());
+    }
+
+    @Test
+    void anOraclesChoicesTakenAsItStandsDoNotSeeLaterOnes() {
+        ScriptedOracle oracle = new ScriptedOracle(new int[] {1});
+        assertEquals(List.of(), oracle.points());
+        assertEquals(1, oracle.choose(random(1, 1.0 / 3)));
+        List<Integer> picks = oracle.picks();
+        List<ChoicePoint> points = oracle.points();
+        assertEquals(0, oracle.choose(random(2, 0.5)));
+        assertEquals(List.of(1), picks);
+        assertEquals(List.of(random(1, 1.0 / 3)), points);
+        assertEquals(List.of(1, 0), oracle.picks());
+        assertThrows(UnsupportedOperationException.class, () -> oracle.picks().add(2));
+    }
+
+    @Test
     void stopsAtTheLimitAndSaysSo() {
         BranchEnumerator.Runs<String> e = BranchEnumerator.enumerate(BranchEnumeratorTest::kubeProxyWalk, 2);
         assertTrue(e.truncated());

@@ -2,6 +2,7 @@ package io.pktpath.core.routing;
 
 import static io.pktpath.core.routing.TestNodes.received;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.pktpath.core.trace.CheckStep;
 import io.pktpath.core.trace.Disposition;
@@ -118,6 +119,25 @@ class InputChecksTest {
                 node.inputRoute(received("10.1.0.5", "0.1.2.3", "eth1")).failedCheck());
         assertEquals("route_localnet", node.inputRoute(received("127.0.0.1", "10.1.0.1", "eth1"))
                 .failedCheck().orElseThrow().check());
+    }
+
+    @Test
+    void theSourceChecksOfADeviceAndSourceAreOneAnswerForEveryDestination() {
+        NodeNetwork node = TestNodes.bundle("route-errors").build();
+        RouteResult first = node.inputRoute(received("10.244.1.2", "10.70.0.1", "cali62608e08adc"));
+        RouteResult second = node.inputRoute(received("10.244.1.2", "10.70.0.2", "cali62608e08adc"));
+        assertEquals(RouteKind.FORWARD, second.kind());
+        assertEquals(List.of("forwarding", "accept_local", "rp_filter"),
+                second.checks().stream().map(CheckStep::check).toList());
+        assertEquals(first.checks().subList(1, 3), second.checks().subList(1, 3));
+        assertSame(first.checks().get(1), second.checks().get(1));
+        assertSame(first.checks().get(2), second.checks().get(2));
+        assertEquals(new CheckStep(null, "accept_local", true, "accept_local=0 (net.ipv4.conf.all.accept_local=0 OR "
+                + "net.ipv4.conf.cali62608e08adc.accept_local=0): source 10.244.1.2 accepted"), second.checks().get(1));
+        RouteResult otherSource = node.inputRoute(received("10.244.1.3", "10.70.0.2", "cali62608e08adc"));
+        assertEquals("accept_local=0 (net.ipv4.conf.all.accept_local=0 OR net.ipv4.conf.cali62608e08adc.accept_local=0)"
+                + ": source 10.244.1.3 accepted", otherSource.checks().get(1).detail());
+        assertSame(first.checks().get(2), otherSource.checks().get(2));
     }
 
     @Test

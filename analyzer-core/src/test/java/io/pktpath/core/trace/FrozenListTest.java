@@ -40,6 +40,16 @@ class FrozenListTest {
     }
 
     @Test
+    void anEmptyListGivesTheSharedEmptyListThatLaterElementsDoNotReach() {
+        List<String> misses = new ArrayList<>();
+        List<String> frozen = FrozenList.of(misses);
+        misses.add("late");
+        assertSame(List.of(), frozen);
+        assertSame(frozen, JoinedList.immutable(frozen));
+        assertEquals(List.of(), FrozenList.of(new ArrayList<>(List.of("a", "b"))).subList(1, 1));
+    }
+
+    @Test
     void cannotBeChangedAndRefusesAListWithoutIndexedReads() {
         List<String> frozen = FrozenList.of(new ArrayList<>(List.of("a")));
         assertThrows(UnsupportedOperationException.class, () -> frozen.add("b"));
