@@ -3,6 +3,7 @@ package io.pktpath.core.analysis;
 import io.pktpath.core.findings.PackedKeyTable;
 import io.pktpath.core.replay.TraceSink;
 import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.NatChange;
@@ -88,6 +89,23 @@ public final class SummaryCollector implements TraceSink {
 
     @Override
     public void accept(PacketTrace t) {
+        if (counted(t)) {
+            groupNat(t, t.firstConntrackStep());
+        }
+    }
+
+    /**
+     * {@link #accept(PacketTrace)} given the trace's conntrack lookup ({@link PacketTrace#firstConntrackStep}), which the
+     * findings read too: the full analysis finds it once per frame for both.
+     */
+    public void accept(PacketTrace t, ConntrackStep ct) {
+        if (counted(t)) {
+            groupNat(t, ct);
+        }
+    }
+
+    /** Counts the frame and groups its drop; true when its NAT is left to group ({@link #groupNat}). */
+    private boolean counted(PacketTrace t) {
         frames++;
         roles[t.role().ordinal()]++;
         dispositions[t.disposition().ordinal()]++;
@@ -101,19 +119,22 @@ public final class SummaryCollector implements TraceSink {
             }
         }
         if (t.role() == FrameRole.EGRESS_COPY) {
-            return;
+            return false;
         }
         if (t.disposition().isFailure()) {
             String[] cause = cause(t);
             String key = t.disposition() + "\u0000" + cause[0];
             group(drops, key, t.disposition(), cause[0], cause[1], "").add(t.packet().frame());
         }
-        if (t.nat().isEmpty()) {
-            return;
-        }
+        return t.nat().isPresent();
+    }
+
+    /**
+     * Adds the frame to its NAT's group; {@code ct} is its path's conntrack lookup (a path has one, PREROUTING or
+     * OUTPUT, near its start), which tells the direction.
+     */
+    private void groupNat(PacketTrace t, ConntrackStep ct) {
         NatChange n = t.nat().get();
-        // a path has one conntrack lookup (PREROUTING or OUTPUT), near its start: no need to read the rest of the path
-        io.pktpath.core.trace.ConntrackStep ct = t.firstConntrackStep();
         boolean reply = ct != null && ct.reply();
         int slot = 2 * (int) (t.flowId() & (FLOW_SLOTS - 1)) + (reply ? 1 : 0);
         NatChange seen = seenNat[slot];
