@@ -54,6 +54,14 @@ public final class SummaryCollector implements TraceSink {
      */
     private final NatChange[] seenNat = new NatChange[2 * FLOW_SLOTS];
     private final Group[] seenGroup = new Group[2 * FLOW_SLOTS];
+    /**
+     * Per slot, the frames counted for its group but not yet added to the group's count, or {@link #ADDING} while the
+     * group still takes its first {@link #EVIDENCE_FRAMES} frames: a flow's later packets count here, in an array
+     * indexed like {@link #seenNat}, without reading the group object (one more cache line, found only through
+     * {@link #seenGroup}). The counts go to the group when the slot is taken anew and when the summary is made.
+     */
+    private final int[] slotFrames = new int[2 * FLOW_SLOTS];
+    private static final int ADDING = -1;
     private static final int FLOW_SLOTS = 1 << 15;
 
     static final int NAT_KEY_WORDS = 11;
@@ -76,6 +84,11 @@ public final class SummaryCollector implements TraceSink {
             this.a = a;
             this.b = b;
             this.c = c;
+        }
+
+        /** Whether the group holds its first frames already, so that more frames only count. */
+        boolean full() {
+            return count >= EVIDENCE_FRAMES;
         }
 
         void add(long frame) {
@@ -142,7 +155,15 @@ public final class SummaryCollector implements TraceSink {
             if (seen != n) {
                 seenNat[slot] = n;
             }
-            seenGroup[slot].add(t.packet().frame());
+            int pending = slotFrames[slot];
+            if (pending != ADDING && pending < Integer.MAX_VALUE) {
+                slotFrames[slot] = pending + 1;
+            } else {
+                Group g = seenGroup[slot];
+                flush(slot);
+                g.add(t.packet().frame());
+                slotFrames[slot] = g.full() ? 0 : ADDING;
+            }
             return;
         }
         if (!natKey(n, reply, natKey)) {
@@ -157,11 +178,22 @@ public final class SummaryCollector implements TraceSink {
             g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
             natGroups.put(natKey, g);
         }
+        g.add(t.packet().frame());
         if (t.flowId() > 0) {
+            flush(slot);
             seenNat[slot] = n;
             seenGroup[slot] = g;
+            slotFrames[slot] = g.full() ? 0 : ADDING;
         }
-        g.add(t.packet().frame());
+    }
+
+    /** Adds the frames {@code slot} counted to its group's count. */
+    private void flush(int slot) {
+        int pending = slotFrames[slot];
+        if (pending > 0) {
+            seenGroup[slot].count += pending;
+            slotFrames[slot] = 0;
+        }
     }
 
     /**
@@ -282,6 +314,9 @@ public final class SummaryCollector implements TraceSink {
     }
 
     public Summary summary() {
+        for (int slot = 0; slot < slotFrames.length; slot++) {
+            flush(slot);
+        }
         List<DropCause> dropList = drops.values().stream()
                 .sorted(Comparator.comparingLong((Group g) -> -g.count).thenComparing(g -> g.a))
                 .map(g -> new DropCause(g.disposition, g.a, g.b, g.count, g.frames)).toList();
