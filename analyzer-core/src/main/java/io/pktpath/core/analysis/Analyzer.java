@@ -12,6 +12,7 @@ import io.pktpath.core.replay.ReplayLoop;
 import io.pktpath.core.replay.TraceSink;
 import io.pktpath.core.routing.NetworkInputs;
 import io.pktpath.core.routing.NodeNetwork;
+import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import io.pktpath.parser.bundle.InputKind;
@@ -325,8 +326,10 @@ public final class Analyzer {
         TunnelFlows tunnelFlows = new TunnelFlows();
         TraceSink both = raw -> {
             PacketTrace t = nativeChains.annotate(raw);
-            summary.accept(t);
-            findings.accept(t);
+            // the path's conntrack lookup, which both read, found once
+            ConntrackStep ct = t.firstConntrackStep();
+            summary.accept(t, ct);
+            findings.accept(t, ct);
             if (t.tunnel().isPresent()) {
                 tunnelFlows.accept(t);
             }

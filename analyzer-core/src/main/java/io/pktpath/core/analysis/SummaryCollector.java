@@ -3,6 +3,7 @@ package io.pktpath.core.analysis;
 import io.pktpath.core.findings.PackedKeyTable;
 import io.pktpath.core.replay.TraceSink;
 import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.FrameRole;
 import io.pktpath.core.trace.NatChange;
@@ -53,6 +54,14 @@ public final class SummaryCollector implements TraceSink {
      */
     private final NatChange[] seenNat = new NatChange[2 * FLOW_SLOTS];
     private final Group[] seenGroup = new Group[2 * FLOW_SLOTS];
+    /**
+     * Per slot, the frames counted for its group but not yet added to the group's count, or {@link #ADDING} while the
+     * group still takes its first {@link #EVIDENCE_FRAMES} frames: a flow's later packets count here, in an array
+     * indexed like {@link #seenNat}, without reading the group object (one more cache line, found only through
+     * {@link #seenGroup}). The counts go to the group when the slot is taken anew and when the summary is made.
+     */
+    private final int[] slotFrames = new int[2 * FLOW_SLOTS];
+    private static final int ADDING = -1;
     private static final int FLOW_SLOTS = 1 << 15;
 
     static final int NAT_KEY_WORDS = 11;
@@ -77,6 +86,11 @@ public final class SummaryCollector implements TraceSink {
             this.c = c;
         }
 
+        /** Whether the group holds its first frames already, so that more frames only count. */
+        boolean full() {
+            return count >= EVIDENCE_FRAMES;
+        }
+
         void add(long frame) {
             // count is the number of frames added, so the list is full once it passes EVIDENCE_FRAMES: the list (a
             // second object to fetch) is read only while it fills
@@ -88,6 +102,23 @@ public final class SummaryCollector implements TraceSink {
 
     @Override
     public void accept(PacketTrace t) {
+        if (counted(t)) {
+            groupNat(t, t.firstConntrackStep());
+        }
+    }
+
+    /**
+     * {@link #accept(PacketTrace)} given the trace's conntrack lookup ({@link PacketTrace#firstConntrackStep}), which the
+     * findings read too: the full analysis finds it once per frame for both.
+     */
+    public void accept(PacketTrace t, ConntrackStep ct) {
+        if (counted(t)) {
+            groupNat(t, ct);
+        }
+    }
+
+    /** Counts the frame and groups its drop; true when its NAT is left to group ({@link #groupNat}). */
+    private boolean counted(PacketTrace t) {
         frames++;
         roles[t.role().ordinal()]++;
         dispositions[t.disposition().ordinal()]++;
@@ -101,19 +132,22 @@ public final class SummaryCollector implements TraceSink {
             }
         }
         if (t.role() == FrameRole.EGRESS_COPY) {
-            return;
+            return false;
         }
         if (t.disposition().isFailure()) {
             String[] cause = cause(t);
             String key = t.disposition() + "\u0000" + cause[0];
             group(drops, key, t.disposition(), cause[0], cause[1], "").add(t.packet().frame());
         }
-        if (t.nat().isEmpty()) {
-            return;
-        }
+        return t.nat().isPresent();
+    }
+
+    /**
+     * Adds the frame to its NAT's group; {@code ct} is its path's conntrack lookup (a path has one, PREROUTING or
+     * OUTPUT, near its start), which tells the direction.
+     */
+    private void groupNat(PacketTrace t, ConntrackStep ct) {
         NatChange n = t.nat().get();
-        // a path has one conntrack lookup (PREROUTING or OUTPUT), near its start: no need to read the rest of the path
-        io.pktpath.core.trace.ConntrackStep ct = t.firstConntrackStep();
         boolean reply = ct != null && ct.reply();
         int slot = 2 * (int) (t.flowId() & (FLOW_SLOTS - 1)) + (reply ? 1 : 0);
         NatChange seen = seenNat[slot];
@@ -121,7 +155,15 @@ public final class SummaryCollector implements TraceSink {
             if (seen != n) {
                 seenNat[slot] = n;
             }
-            seenGroup[slot].add(t.packet().frame());
+            int pending = slotFrames[slot];
+            if (pending != ADDING && pending < Integer.MAX_VALUE) {
+                slotFrames[slot] = pending + 1;
+            } else {
+                Group g = seenGroup[slot];
+                flush(slot);
+                g.add(t.packet().frame());
+                slotFrames[slot] = g.full() ? 0 : ADDING;
+            }
             return;
         }
         if (!natKey(n, reply, natKey)) {
@@ -136,11 +178,22 @@ public final class SummaryCollector implements TraceSink {
             g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
             natGroups.put(natKey, g);
         }
+        g.add(t.packet().frame());
         if (t.flowId() > 0) {
+            flush(slot);
             seenNat[slot] = n;
             seenGroup[slot] = g;
+            slotFrames[slot] = g.full() ? 0 : ADDING;
         }
-        g.add(t.packet().frame());
+    }
+
+    /** Adds the frames {@code slot} counted to its group's count. */
+    private void flush(int slot) {
+        int pending = slotFrames[slot];
+        if (pending > 0) {
+            seenGroup[slot].count += pending;
+            slotFrames[slot] = 0;
+        }
     }
 
     /**
@@ -261,6 +314,9 @@ public final class SummaryCollector implements TraceSink {
     }
 
     public Summary summary() {
+        for (int slot = 0; slot < slotFrames.length; slot++) {
+            flush(slot);
+        }
         List<DropCause> dropList = drops.values().stream()
                 .sorted(Comparator.comparingLong((Group g) -> -g.count).thenComparing(g -> g.a))
                 .map(g -> new DropCause(g.disposition, g.a, g.b, g.count, g.frames)).toList();

@@ -13,6 +13,7 @@ import io.pktpath.core.replay.DecodedCapture;
 import io.pktpath.core.replay.KernelNodePath;
 import io.pktpath.core.replay.PacketConverter;
 import io.pktpath.core.replay.ReplayLoop;
+import io.pktpath.core.trace.ConntrackStep;
 import io.pktpath.core.trace.PacketTrace;
 import io.pktpath.parser.bundle.Bundle;
 import java.io.File;
@@ -168,8 +169,10 @@ public final class ReplayOnlyBench {
         FindingCollector findings = new FindingCollector(bundle);
         for (int i = 0; i < traces.size(); i++) {
             PacketTrace t = traces.get(i);
-            summary.accept(t);
-            findings.accept(t);
+            // as the full analysis's report thread does: the path's conntrack lookup found once for both
+            ConntrackStep ct = t.firstConntrackStep();
+            summary.accept(t, ct);
+            findings.accept(t, ct);
         }
         Summary made = summary.summary();
         List<Finding> found = findings.findings(replayedNode.conntrack().flowsView(lastNanos), replayedNode.races(),

@@ -78,13 +78,19 @@ public final class FindingCollector implements TraceSink {
 
     @Override
     public void accept(PacketTrace t) {
+        accept(t, t.firstConntrackStep());
+    }
+
+    /**
+     * {@link #accept(PacketTrace)} given the trace's conntrack lookup ({@link PacketTrace#firstConntrackStep}), which the
+     * summary reads too: the full analysis finds it once per frame for both.
+     */
+    public void accept(PacketTrace t, ConntrackStep ct) {
         String bridge = bridgePorts.isEmpty() ? null : bridgePorts.get(t.packet().iface());
         if (bridge != null && t.packet().family() != 0) {
             bridged.computeIfAbsent(bridge, k -> new FrameSample()).add(t.packet().frame());
         }
-        // the path's conntrack lookup (near its start) and neighbor step (at its end), which several trackers read:
-        // found once per frame
-        ConntrackStep ct = t.firstConntrackStep();
+        // the path's neighbor step (at its end), which two trackers read, found once per frame like the conntrack lookup
         NeighborStep neighbor = t.neighborStep();
         boolean answer = bridge == null && failures.accept(t, neighbor);
         if (t.disposition().isFailure() || unresolvedNeighbor(neighbor)) {

@@ -78,6 +78,41 @@ class SummaryNatGroupsTest {
                         .collect(Collectors.toList()));
     }
 
+    /**
+     * Past a group's first frames, a flow's packets are counted beside the group and added to it when their slot goes
+     * to another flow or the summary is made: every packet counts once, in its group, the evidence frames are the
+     * group's first ones across its flows, and making the summary twice gives the same counts.
+     */
+    @Test
+    void packetsPastTheFirstFramesCountOnceWhateverFlowOrSlotTheyCameThrough() {
+        NatChange first = dnat(33324);
+        NatChange second = dnat(41000);
+        NatChange elsewhere = new NatChange(new Tuple(6, CLIENT, 5, SERVICE, 80), new Tuple(6, CLIENT, 5, CLIENT, 9090),
+                false);
+        SummaryCollector summary = new SummaryCollector();
+        long frame = 1;
+        summary.accept(trace(frame++, first, false, 7));
+        summary.accept(trace(frame++, first, false, 7));
+        for (int i = 0; i < 9; i++) {
+            summary.accept(trace(frame++, second, false, 8));
+        }
+        for (int i = 0; i < 5; i++) {
+            summary.accept(trace(frame++, first, false, 7));
+            summary.accept(trace(frame++, second, false, 8));
+        }
+        summary.accept(trace(frame++, elsewhere, false, 7 + (1 << 15)));
+        summary.accept(trace(frame++, first, false, 7));
+        summary.accept(trace(frame++, first, true, 7));
+        List<String> expected = List.of("DNAT 10.96.0.1:80 -> 10.244.1.3:8080 = 22 [1, 2, 3, 4, 5, 6, 7, 8]",
+                "DNAT 10.96.0.1:80 -> 10.244.0.2:9090 = 1 [22]",
+                "reply, un-SNAT 10.96.0.1:80 -> 10.244.1.3:8080 = 1 [24]");
+        for (int made = 0; made < 2; made++) {
+            assertEquals(expected, summary.summary().natMappings().stream()
+                    .map(m -> m.kind() + " " + m.before() + " -> " + m.after() + " = " + m.packets() + " " + m.frames())
+                    .collect(Collectors.toList()));
+        }
+    }
+
     @Test
     void moreMappingsThanTheKeyTableHoldsStillCountEachInItsGroup() {
         SummaryCollector summary = new SummaryCollector();
