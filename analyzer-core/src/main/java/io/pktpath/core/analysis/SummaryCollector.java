@@ -77,7 +77,9 @@ public final class SummaryCollector implements TraceSink {
         final String c;
         final Disposition disposition;
         long count;
-        final List<Long> frames = new ArrayList<>();
+        /** The first frames, {@link #kept} of them (numbers, not boxes: a group lives as long as the analysis). */
+        private final long[] frames = new long[EVIDENCE_FRAMES];
+        private int kept;
 
         Group(Disposition disposition, String a, String b, String c) {
             this.disposition = disposition;
@@ -92,11 +94,20 @@ public final class SummaryCollector implements TraceSink {
         }
 
         void add(long frame) {
-            // count is the number of frames added, so the list is full once it passes EVIDENCE_FRAMES: the list (a
+            // count is the number of frames added, so the array is full once it passes EVIDENCE_FRAMES: the array (a
             // second object to fetch) is read only while it fills
             if (++count <= EVIDENCE_FRAMES) {
-                frames.add(frame);
+                frames[kept++] = frame;
             }
+        }
+
+        /** The first frames, in the order they came. */
+        List<Long> frames() {
+            List<Long> out = new ArrayList<>(kept);
+            for (int i = 0; i < kept; i++) {
+                out.add(frames[i]);
+            }
+            return out;
         }
     }
 
@@ -319,10 +330,10 @@ public final class SummaryCollector implements TraceSink {
         }
         List<DropCause> dropList = drops.values().stream()
                 .sorted(Comparator.comparingLong((Group g) -> -g.count).thenComparing(g -> g.a))
-                .map(g -> new DropCause(g.disposition, g.a, g.b, g.count, g.frames)).toList();
+                .map(g -> new DropCause(g.disposition, g.a, g.b, g.count, g.frames())).toList();
         List<NatMapping> natList = nats.values().stream()
                 .sorted(Comparator.comparingLong((Group g) -> -g.count).thenComparing(g -> g.a + g.b + g.c))
-                .map(g -> new NatMapping(g.a, g.b, g.c, g.count, g.frames)).toList();
+                .map(g -> new NatMapping(g.a, g.b, g.c, g.count, g.frames())).toList();
         Map<FrameRole, Long> roleMap = new EnumMap<>(FrameRole.class);
         for (FrameRole r : ROLES) {
             if (roles[r.ordinal()] > 0) {
