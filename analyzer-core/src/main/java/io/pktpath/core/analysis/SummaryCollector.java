@@ -77,9 +77,11 @@ public final class SummaryCollector implements TraceSink {
         final String c;
         final Disposition disposition;
         long count;
-        /** The first frames, {@link #kept} of them (numbers, not boxes: a group lives as long as the analysis). */
+        /**
+         * The first frames, as many as {@link #count} up to {@link #EVIDENCE_FRAMES} (numbers, not boxes: a group lives
+         * as long as the analysis); a slot counts frames for a group only once it is full ({@link #slotFrames}).
+         */
         private final long[] frames = new long[EVIDENCE_FRAMES];
-        private int kept;
 
         Group(Disposition disposition, String a, String b, String c) {
             this.disposition = disposition;
@@ -97,12 +99,13 @@ public final class SummaryCollector implements TraceSink {
             // count is the number of frames added, so the array is full once it passes EVIDENCE_FRAMES: the array (a
             // second object to fetch) is read only while it fills
             if (++count <= EVIDENCE_FRAMES) {
-                frames[kept++] = frame;
+                frames[(int) count - 1] = frame;
             }
         }
 
         /** The first frames, in the order they came. */
         List<Long> frames() {
+            int kept = (int) Math.min(count, EVIDENCE_FRAMES);
             List<Long> out = new ArrayList<>(kept);
             for (int i = 0; i < kept; i++) {
                 out.add(frames[i]);

@@ -2,6 +2,7 @@ package io.pktpath.core.replay;
 
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.trace.IcmpRedirect;
+import io.pktpath.core.trace.JoinedList;
 import io.pktpath.core.trace.NatChange;
 import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.RouteDecision;
@@ -23,14 +24,14 @@ public record PathRun(List<TraceStep> steps, Disposition disposition, DeferredTe
                       Optional<RouteDecision> route, Optional<Egress> egress, List<RuleMiss> misses, List<String> notes,
                       long flowId, Object commitToken, int markBits, Optional<IcmpRedirect> redirect) {
     public PathRun {
-        steps = io.pktpath.core.trace.JoinedList.immutable(steps);
+        steps = JoinedList.immutable(steps);
         Objects.requireNonNull(disposition, "disposition");
         Objects.requireNonNull(reasonText, "reasonText");
         Objects.requireNonNull(nat, "nat");
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(egress, "egress");
-        misses = io.pktpath.core.trace.JoinedList.immutable(misses);
-        notes = io.pktpath.core.trace.JoinedList.immutable(notes);
+        misses = JoinedList.immutable(misses);
+        notes = JoinedList.immutable(notes);
         Objects.requireNonNull(redirect, "redirect");
     }
 
