@@ -71,8 +71,9 @@ final class RouteResolver {
         this.membership = new MulticastMembership(fib.interfaces(), fib.sysctls(), fib.multicastGroups());
         PolicyWalker v4 = fib.walker(IpFamily.V4);
         boolean ports = v4.selectsProtocolOrPorts();
-        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, true, true, ports);
-        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, v4.selectsSource(), v4.selectsInputDevice(), ports);
+        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, true, true, ports, true);
+        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, v4.selectsSource(), v4.selectsInputDevice(), ports,
+                false);
     }
 
     /** Input routing: an IPv4 packet's result is made once for its fields ({@link FlowAnswers}). */
