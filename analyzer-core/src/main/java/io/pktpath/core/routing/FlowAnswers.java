@@ -2,7 +2,6 @@ package io.pktpath.core.routing;
 
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.util.AnswerSlots;
-import io.pktpath.core.util.AskedOnce;
 
 import java.util.function.Function;
 
@@ -10,9 +9,9 @@ import java.util.function.Function;
  * Answers about received IPv4 packets made once per set of the packet fields they depend on: destination and mark
  * always, the source, the input device and the protocol and ports only when told they matter. The node is a snapshot, so the
  * same fields always give the same answer. A lookup compares numbers and allocates nothing. Made to keep answers only
- * when asked again, it keeps an answer at its second ask: a replay asks most questions with a packet's source once
- * (a new connection's route for each load-balancing branch, two of three not taken), and keeping those would mean
- * objects that outlive a young collection for nothing.
+ * when asked again, it keeps an answer at its second ask ({@link AnswerSlots#askedBefore}): a replay asks most
+ * questions with a packet's source once (a new connection's route for each load-balancing branch, two of three not
+ * taken), and keeping those would mean objects that outlive a young collection for nothing.
  */
 final class FlowAnswers<V> {
     /** One remembered answer with the fields it was made for (0 for fields that are not part of the question). */
@@ -23,8 +22,8 @@ final class FlowAnswers<V> {
     private final boolean sourceMatters;
     private final boolean deviceMatters;
     private final boolean portsMatter;
-    /** The questions asked once lately, when answers are kept only at their second ask; null to keep every answer. */
-    private final AskedOnce askedOnce;
+    /** Whether answers are kept only at their second ask ({@link AnswerSlots#askedBefore}). */
+    private final boolean keepWhenAskedAgain;
 
     /**
      * Room for {@code slots} answers, growing up to {@code maxSlots} when answers keep replacing each other (past them,
@@ -33,7 +32,7 @@ final class FlowAnswers<V> {
     FlowAnswers(int slots, int maxSlots, boolean sourceMatters, boolean deviceMatters, boolean portsMatter,
                 boolean keepWhenAskedAgain) {
         this.answers = new AnswerSlots<>(slots, maxSlots);
-        this.askedOnce = keepWhenAskedAgain ? new AskedOnce(slots) : null;
+        this.keepWhenAskedAgain = keepWhenAskedAgain;
         this.sourceMatters = sourceMatters;
         this.deviceMatters = deviceMatters;
         this.portsMatter = portsMatter;
@@ -57,7 +56,7 @@ final class FlowAnswers<V> {
             }
         }
         V made = make.apply(p);
-        if (askedOnce == null || askedOnce.askedBefore(hash)) {
+        if (!keepWhenAskedAgain || answers.askedBefore(hash)) {
             answers.keep(hash, new Answer<>(src, dst, mark, in, ports, made));
         }
         return made;
