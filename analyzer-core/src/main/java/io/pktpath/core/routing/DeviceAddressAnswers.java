@@ -25,8 +25,8 @@ final class DeviceAddressAnswers<V> {
     }
 
     /**
-     * At most {@code slots} answers; with {@code keepWhenAskedAgain}, an answer is kept only when its device and address
-     * are asked a second time ({@link AnswerSlots#askedBefore}: questions most of which are asked once leave no object behind).
+     * At most {@code slots} answers; with {@code keepWhenAskedAgain}, an answer is kept only when its device and
+     * address are asked a second time ({@link AnswerSlots#askedBefore}): questions asked once leave no object behind.
      */
     DeviceAddressAnswers(int slots, boolean keepWhenAskedAgain) {
         this.kept = new AnswerSlots<>(slots);
@@ -34,8 +34,8 @@ final class DeviceAddressAnswers<V> {
     }
 
     /**
-     * The answer for {@code address} on {@code device}: the one kept, else {@code make}'s (then kept, unless answers are
-     * kept only when asked again and this one was not asked lately).
+     * The answer for {@code address} on {@code device}: the one kept, else {@code make}'s (then kept, unless answers
+     * are kept only when asked again and this is the first ask).
      */
     V get(String device, IpAddress address, BiFunction<String, IpAddress, V> make) {
         long hi = address.hi();

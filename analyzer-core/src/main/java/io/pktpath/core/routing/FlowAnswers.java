@@ -40,7 +40,7 @@ final class FlowAnswers<V> {
 
     /**
      * The answer for an IPv4 packet {@code p}: the one kept for its fields, else {@code make}'s (then kept, unless
-     * answers are kept only when asked again and these fields' hash was not asked lately).
+     * answers are kept only when asked again and this is the first ask).
      */
     V get(Packet p, Function<Packet, V> make) {
         int src = sourceMatters ? p.src().v4Bits() : 0;

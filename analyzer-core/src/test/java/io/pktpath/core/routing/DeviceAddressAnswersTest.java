@@ -15,8 +15,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Answers are made once per device and address (or, kept only when asked again, twice) and given again; no two questions
- * share an answer.
+ * Answers are made once per device and address (or, kept only when asked again, twice) and given again; no two
+ * questions share an answer.
  */
 class DeviceAddressAnswersTest {
     @Test

@@ -178,7 +178,7 @@ class AnswerSlotsTest {
         assertTrue(found >= 8, "answers kept across the growth: " + found);
     }
 
-    /** A question's first ask leaves a mark and no answer; its second finds the mark, and the answer goes in its slot. */
+    /** A question's first ask leaves a mark, no answer; its second finds the mark, and the answer goes in its slot. */
     @Test
     void answersKeptAtTheSecondAskTakeTheirMarksSlot() {
         AnswerSlots<Answer> slots = new AnswerSlots<>(64);
@@ -194,7 +194,7 @@ class AnswerSlotsTest {
         assertFalse(slots.askedBefore(7), "once answered, the hash has no mark: a miss now is a replaced answer's");
     }
 
-    /** Questions asked twice in turn get their answers kept, found as {@link #find} finds kept ones; once asked, none. */
+    /** Questions asked twice in turn get their answers kept, found as {@link #find} finds them; asked once, none. */
     @Test
     void onlyQuestionsAskedTwiceAreAnswered() {
         AnswerSlots<Answer> slots = new AnswerSlots<>(1 << 12);
