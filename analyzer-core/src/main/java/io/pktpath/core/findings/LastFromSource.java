@@ -2,7 +2,6 @@ package io.pktpath.core.findings;
 
 import io.pktpath.core.trace.PacketSummary;
 import io.pktpath.parser.net.IpAddress;
-import java.util.Optional;
 
 /**
  * The last frame sent from each source endpoint (protocol, address, port) among the {@code capacity} endpoints seen
@@ -18,7 +17,8 @@ final class LastFromSource {
      */
     static final class Sent {
         long frame;
-        Optional<IpAddress> dst;
+        /** The destination, or null when the frame has none (no {@code Optional} kept beside it). */
+        IpAddress dst;
         int dport;
 
         private Sent(PacketSummary p) {
@@ -27,7 +27,7 @@ final class LastFromSource {
 
         private void set(PacketSummary p) {
             frame = p.frame();
-            dst = p.dst();
+            dst = p.dst().orElse(null);
             dport = p.dport();
         }
     }

@@ -28,28 +28,31 @@ final class Packets {
         return p.tcpFlags() >= 0 && (p.tcpFlags() & flag) != 0;
     }
 
-    /** A packet's captured tuple as a map key, compared without formatting any address. */
-    record FlowKey(int proto, java.util.Optional<io.pktpath.parser.net.IpAddress> src, int sport,
-                   java.util.Optional<io.pktpath.parser.net.IpAddress> dst, int dport) {
+    /**
+     * A packet's captured tuple as a map key, compared without formatting any address; an absent address is null (a
+     * tracker keeps a key per connection for as long as it follows it: no {@code Optional} beside each address).
+     */
+    record FlowKey(int proto, io.pktpath.parser.net.IpAddress src, int sport, io.pktpath.parser.net.IpAddress dst,
+                   int dport) {
         /** Spreads every field: the generated {@code 31 * h + field} lets neighbouring flows collide in bulk. */
         @Override
         public int hashCode() {
             long h = KeyHash.add(KeyHash.add(0, proto), sport);
-            h = src.isPresent() ? KeyHash.add(h, src.get()) : KeyHash.add(h, -1);
+            h = src != null ? KeyHash.add(h, src) : KeyHash.add(h, -1);
             h = KeyHash.add(h, dport);
-            h = dst.isPresent() ? KeyHash.add(h, dst.get()) : KeyHash.add(h, -1);
+            h = dst != null ? KeyHash.add(h, dst) : KeyHash.add(h, -1);
             return KeyHash.finish(h);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof FlowKey k && proto == k.proto && sport == k.sport && dport == k.dport && src.equals(k.src)
-                    && dst.equals(k.dst);
+            return o instanceof FlowKey k && proto == k.proto && sport == k.sport && dport == k.dport
+                    && java.util.Objects.equals(src, k.src) && java.util.Objects.equals(dst, k.dst);
         }
     }
 
     static FlowKey flowKey(PacketSummary p) {
-        return new FlowKey(p.proto(), p.src(), p.sport(), p.dst(), p.dport());
+        return new FlowKey(p.proto(), p.src().orElse(null), p.sport(), p.dst().orElse(null), p.dport());
     }
 
     /** {@code proto src:sport>dst:dport} of the packet as captured. */

@@ -28,7 +28,8 @@ final class Text {
 
     /** The same for a packet known only by its flow key and IP family. */
     static String endpoints(Packets.FlowKey k, int family) {
-        return endpoints(new StringBuilder(48), k.src(), k.sport(), k.dst(), k.dport(), family).toString();
+        return endpoints(new StringBuilder(48), Optional.ofNullable(k.src()), k.sport(), Optional.ofNullable(k.dst()),
+                k.dport(), family).toString();
     }
 
     /** Appends {@code src:sport > dst:dport} ({@code ?} for an absent address, IPv6 in brackets, no ports when absent). */

@@ -204,9 +204,9 @@ final class TrafficTracker {
                         + nat.get().before().dport() + " and DNATed to " + after.dst() + ":" + after.dport();
             } else {
                 LastFromSource.Sent prev = lastFromSource.get(p.proto(), p.src().get(), p.sport());
-                if (prev != null && !prev.dst.equals(p.dst())) {
+                if (prev != null && !java.util.Objects.equals(prev.dst, p.dst().orElse(null))) {
                     h.before = "frame " + prev.frame + " shows the same connection addressed to "
-                            + prev.dst.get() + ":" + prev.dport + " before DNAT";
+                            + prev.dst + ":" + prev.dport + " before DNAT";
                 }
             }
         }

@@ -16,13 +16,27 @@ final class DeviceAddressAnswers<V> {
     }
 
     private final AnswerSlots<Kept<V>> kept;
+    /** Whether answers are kept only at their second ask ({@link AnswerSlots#askedBefore}). */
+    private final boolean keepWhenAskedAgain;
 
-    /** At most {@code slots} answers (past them, newer answers replace older ones). */
+    /** At most {@code slots} answers (past them, newer answers replace older ones), each kept when first made. */
     DeviceAddressAnswers(int slots) {
-        this.kept = new AnswerSlots<>(slots);
+        this(slots, false);
     }
 
-    /** The answer for {@code address} on {@code device}: the one kept, else {@code make}'s (then kept). */
+    /**
+     * At most {@code slots} answers; with {@code keepWhenAskedAgain}, an answer is kept only when its device and
+     * address are asked a second time ({@link AnswerSlots#askedBefore}): questions asked once leave no object behind.
+     */
+    DeviceAddressAnswers(int slots, boolean keepWhenAskedAgain) {
+        this.kept = new AnswerSlots<>(slots);
+        this.keepWhenAskedAgain = keepWhenAskedAgain;
+    }
+
+    /**
+     * The answer for {@code address} on {@code device}: the one kept, else {@code make}'s (then kept, unless answers
+     * are kept only when asked again and this is the first ask).
+     */
     V get(String device, IpAddress address, BiFunction<String, IpAddress, V> make) {
         long hi = address.hi();
         long lo = address.lo();
@@ -36,7 +50,9 @@ final class DeviceAddressAnswers<V> {
             }
         }
         V made = make.apply(device, address);
-        kept.keep(hash, new Kept<>(device, hi, lo, v4, made));
+        if (!keepWhenAskedAgain || kept.askedBefore(hash)) {
+            kept.keep(hash, new Kept<>(device, hi, lo, v4, made));
+        }
         return made;
     }
 }

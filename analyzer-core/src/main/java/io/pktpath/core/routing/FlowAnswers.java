@@ -8,7 +8,10 @@ import java.util.function.Function;
 /**
  * Answers about received IPv4 packets made once per set of the packet fields they depend on: destination and mark
  * always, the source, the input device and the protocol and ports only when told they matter. The node is a snapshot, so the
- * same fields always give the same answer. A lookup compares numbers and allocates nothing.
+ * same fields always give the same answer. A lookup compares numbers and allocates nothing. Made to keep answers only
+ * when asked again, it keeps an answer at its second ask ({@link AnswerSlots#askedBefore}): a replay asks most
+ * questions with a packet's source once (a new connection's route for each load-balancing branch, two of three not
+ * taken), and keeping those would mean objects that outlive a young collection for nothing.
  */
 final class FlowAnswers<V> {
     /** One remembered answer with the fields it was made for (0 for fields that are not part of the question). */
@@ -19,19 +22,26 @@ final class FlowAnswers<V> {
     private final boolean sourceMatters;
     private final boolean deviceMatters;
     private final boolean portsMatter;
+    /** Whether answers are kept only at their second ask ({@link AnswerSlots#askedBefore}). */
+    private final boolean keepWhenAskedAgain;
 
     /**
      * Room for {@code slots} answers, growing up to {@code maxSlots} when answers keep replacing each other (past them,
-     * newer answers replace older ones); which optional fields count.
+     * newer answers replace older ones); which optional fields count; whether an answer is kept only when asked again.
      */
-    FlowAnswers(int slots, int maxSlots, boolean sourceMatters, boolean deviceMatters, boolean portsMatter) {
+    FlowAnswers(int slots, int maxSlots, boolean sourceMatters, boolean deviceMatters, boolean portsMatter,
+                boolean keepWhenAskedAgain) {
         this.answers = new AnswerSlots<>(slots, maxSlots);
+        this.keepWhenAskedAgain = keepWhenAskedAgain;
         this.sourceMatters = sourceMatters;
         this.deviceMatters = deviceMatters;
         this.portsMatter = portsMatter;
     }
 
-    /** The answer for an IPv4 packet {@code p}: the one kept for its fields, else {@code make}'s (then kept). */
+    /**
+     * The answer for an IPv4 packet {@code p}: the one kept for its fields, else {@code make}'s (then kept, unless
+     * answers are kept only when asked again and this is the first ask).
+     */
     V get(Packet p, Function<Packet, V> make) {
         int src = sourceMatters ? p.src().v4Bits() : 0;
         int dst = p.dst().v4Bits();
@@ -46,7 +56,9 @@ final class FlowAnswers<V> {
             }
         }
         V made = make.apply(p);
-        answers.keep(hash, new Answer<>(src, dst, mark, in, ports, made));
+        if (!keepWhenAskedAgain || answers.askedBefore(hash)) {
+            answers.keep(hash, new Answer<>(src, dst, mark, in, ports, made));
+        }
         return made;
     }
 

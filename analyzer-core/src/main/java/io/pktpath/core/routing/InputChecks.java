@@ -2,6 +2,7 @@ package io.pktpath.core.routing;
 
 import io.pktpath.core.engine.Packet;
 import io.pktpath.core.trace.CheckStep;
+import io.pktpath.core.trace.DeferredText;
 import io.pktpath.core.trace.Disposition;
 import io.pktpath.core.util.Remembered;
 import io.pktpath.parser.iproute.RouteType;
@@ -28,8 +29,12 @@ final class InputChecks {
     static final int MAX_REMEMBERED = 1 << 16;
 
     private final NodeFib fib;
-    /** Steps whose words depend only on the input device and one address (the destination, the source), made once. */
-    private final DeviceAddressAnswers<CheckStep> forwardingSteps = new DeviceAddressAnswers<>(MAX_REMEMBERED);
+    /**
+     * The forwarding flag's steps, whose words depend only on the input device and the destination, kept once asked
+     * again: a new connection asks for each load-balancing branch's endpoint from its client's device, and two of three
+     * are never asked again.
+     */
+    private final DeviceAddressAnswers<CheckStep> forwardingSteps = new DeviceAddressAnswers<>(MAX_REMEMBERED, true);
     /**
      * The steps of the source checks that need no reverse-path lookup (accept_local, then rp_filter off), by input device
      * and source: one answer, so that a new connection's packet reads one object for both.
@@ -111,9 +116,27 @@ final class InputChecks {
             boolean v4 = dst.isV4();
             boolean ok = v4 ? c.forwardingV4() : c.forwardingV6();
             String text = v4 ? c.forwardingV4Text() : c.forwardingV6Text();
-            return step(FORWARDING, ok, () -> ok ? text + ": " + dst + " may be forwarded"
-                    : text + ": " + dst + " is not local, dropped silently");
+            return new CheckStep(null, FORWARDING, ok, new ForwardingText(text, dst, ok));
         });
+    }
+
+    /** The forwarding step's sentence, written when read (one object: the step is made per device and destination). */
+    private static final class ForwardingText extends DeferredText {
+        private final String flagText;
+        private final IpAddress dst;
+        private final boolean forwarded;
+
+        ForwardingText(String flagText, IpAddress dst, boolean forwarded) {
+            this.flagText = flagText;
+            this.dst = dst;
+            this.forwarded = forwarded;
+        }
+
+        @Override
+        protected String write() {
+            return forwarded ? flagText + ": " + dst + " may be forwarded"
+                    : flagText + ": " + dst + " is not local, dropped silently";
+        }
     }
 
     /** fib_validate_source: accept_local then rp_filter (IPv4 only); returns false after adding a failed step. */

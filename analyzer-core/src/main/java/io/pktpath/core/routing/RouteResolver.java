@@ -24,7 +24,7 @@ final class RouteResolver {
     private final InputChecks checks;
     private final SourceSelector sources;
     private final MulticastMembership membership;
-    /** Whole input results of IPv4 packets, by every field input routing reads. */
+    /** Whole input results of IPv4 packets, by every field input routing reads, kept once asked a second time. */
     private final FlowAnswers<RouteResult> inputRoutesV4;
     /** The policy walk of IPv4 packets and what follows from it alone, by the fields the walk reads. */
     private final FlowAnswers<Lookup> lookupsV4;
@@ -71,11 +71,12 @@ final class RouteResolver {
         this.membership = new MulticastMembership(fib.interfaces(), fib.sysctls(), fib.multicastGroups());
         PolicyWalker v4 = fib.walker(IpFamily.V4);
         boolean ports = v4.selectsProtocolOrPorts();
-        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, true, true, ports);
-        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, v4.selectsSource(), v4.selectsInputDevice(), ports);
+        this.inputRoutesV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, true, true, ports, true);
+        this.lookupsV4 = new FlowAnswers<>(MAX_REMEMBERED, MAX_GROWN, v4.selectsSource(), v4.selectsInputDevice(),
+                ports, false);
     }
 
-    /** Input routing: an IPv4 packet's result is made once for its fields ({@link FlowAnswers}). */
+    /** Input routing: an IPv4 packet's result is kept for its fields once asked again ({@link FlowAnswers}). */
     RouteResult input(Packet p) {
         return p.family() == IpFamily.V4 ? inputRoutesV4.get(p, this::resolveInput) : resolveInput(p);
     }

@@ -13,6 +13,11 @@ package io.pktpath.core.util;
  * answer (stale ones are equal, and the caller compares the answer's fields, so a hash seen beside another answer only
  * costs a miss).
  *
+ * <p>A caller may keep answers only at their second ask ({@link #askedBefore}): the first ask leaves the hash in a slot
+ * with no answer (a number, no object), where the second finds it and keeps the answer. Questions asked once in a
+ * long run (a new connection's route for each load-balancing branch, most not taken) then leave nothing that outlives a
+ * young collection; a reader takes a marked slot for another hash's answer (a miss).
+ *
  * <p>A cache made with a larger bound ({@link #AnswerSlots(int, int)}) doubles, up to it, once a quarter of its slots'
  * worth of answers have had to replace another since it last grew: a node whose questions outnumber the slots (a
  * 30,000-service node's endpoints, each a destination) would otherwise replace answers it asks again, while a small
@@ -92,6 +97,34 @@ public final class AnswerSlots<A> {
         if (answer == null) {
             throw new IllegalArgumentException("null answer");
         }
+        put(hash, answer);
+    }
+
+    /**
+     * True when {@code hash} was asked before: a slot among its probes holds the mark an earlier call left for it (then
+     * {@link #keep} puts the answer there). Otherwise leaves such a mark, placed as {@link #keep} places an answer (in
+     * the first empty slot, else in place of the first slot's answer), and returns false.
+     */
+    public boolean askedBefore(int hash) {
+        Table t = table;
+        int tag = tag(hash);
+        int home = t.home(hash);
+        for (int probe = 0; probe < PROBES; probe++) {
+            int slot = (home + probe) & t.mask;
+            int kept = t.tags[slot];
+            if (kept == 0) {
+                break;
+            }
+            if (kept == tag && t.slots[slot] == null) {
+                return true;
+            }
+        }
+        put(hash, null);
+        return false;
+    }
+
+    /** Keeps {@code answer}, or a mark for the hash when null, as {@link #keep} and {@link #askedBefore} describe. */
+    private void put(int hash, A answer) {
         Table t = table;
         if (!place(t, tag(hash), hash, answer)) {
             int home = t.home(hash) & t.mask;
@@ -103,12 +136,15 @@ public final class AnswerSlots<A> {
         }
     }
 
-    /** Puts the answer in the first empty slot of its probes in {@code t}; false when all are taken. */
+    /**
+     * Puts the answer (or a mark: null) in the first slot of its probes in {@code t} that is empty or holds the hash's
+     * mark; false when all are taken.
+     */
     private static boolean place(Table t, int tag, int hash, Object answer) {
         int home = t.home(hash);
         for (int probe = 0; probe < PROBES; probe++) {
             int slot = (home + probe) & t.mask;
-            if (t.tags[slot] == 0) {
+            if (t.tags[slot] == 0 || t.tags[slot] == tag && t.slots[slot] == null) {
                 t.slots[slot] = answer;
                 t.tags[slot] = tag;
                 return true;

@@ -2,6 +2,7 @@ package io.pktpath.core.routing;
 
 import static io.pktpath.core.routing.TestNodes.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Answers are made once per device and address and given again; no two questions share an answer. */
+/**
+ * Answers are made once per device and address (or, kept only when asked again, twice) and given again; no two
+ * questions share an answer.
+ */
 class DeviceAddressAnswersTest {
     @Test
     void sameNumbersOfAnotherFamilyOrDeviceAreOtherQuestions() {
@@ -52,6 +56,22 @@ class DeviceAddressAnswersTest {
         }
         long madeOnce = makes.values().stream().filter(c -> c == 1).count();
         assertTrue(madeOnce > 300, "the early questions (400 of them) are mostly made once: " + madeOnce);
+    }
+
+    /** Kept only when asked again: the first ask's answer is made and given but not kept, the second's is kept. */
+    @Test
+    void keptWhenAskedAgainMakesTwiceThenGivesTheKeptOne() {
+        DeviceAddressAnswers<String> answers = new DeviceAddressAnswers<>(64, true);
+        List<String> made = new ArrayList<>();
+        IpAddress a = ip("10.0.0.1");
+        String once = answers.get("eth0", a, (dev, x) -> record(made, new String(dev + " " + x)));
+        String again = answers.get("eth0", a, (dev, x) -> record(made, new String(dev + " " + x)));
+        assertEquals("eth0 10.0.0.1", once);
+        assertEquals(once, again);
+        assertNotSame(once, again, "asked once, the answer was not kept");
+        assertSame(again, answers.get("eth0", a, (dev, x) -> record(made, "never made")));
+        assertEquals("eth1 10.0.0.1", answers.get("eth1", a, (dev, x) -> record(made, dev + " " + x)));
+        assertEquals(List.of("eth0 10.0.0.1", "eth0 10.0.0.1", "eth1 10.0.0.1"), made);
     }
 
     private static String record(List<String> made, String answer) {

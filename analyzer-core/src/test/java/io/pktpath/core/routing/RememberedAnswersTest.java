@@ -4,6 +4,7 @@ import static io.pktpath.core.routing.TestNodes.ip;
 import static io.pktpath.core.routing.TestNodes.received;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.pktpath.core.trace.CheckStep;
@@ -11,12 +12,18 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Answers that depend only on the snapshot and the question are made once and given again unchanged. */
+/**
+ * Answers that depend only on the snapshot and the question are made once (those kept only when asked again, twice) and
+ * given again unchanged.
+ */
 class RememberedAnswersTest {
     @Test
     void inputChecksOfTheSameDeviceAndAddressesAreTheSameSteps() {
         NodeNetwork node = TestNodes.bundle("route-errors").build();
+        RouteResult once = node.inputRoute(received("10.244.1.2", "10.70.0.1", "cali62608e08adc"));
         RouteResult first = node.inputRoute(received("10.244.1.2", "10.70.0.1", "cali62608e08adc"));
+        assertNotSame(once.checks().get(0), first.checks().get(0), "a forwarding step asked once is not kept");
+        assertEquals(once.checks(), first.checks());
         RouteResult again = node.inputRoute(received("10.244.1.2", "10.70.0.1", "cali62608e08adc"));
         RouteResult otherSource = node.inputRoute(received("10.244.1.3", "10.70.0.1", "cali62608e08adc"));
         assertEquals(3, first.checks().size());
@@ -32,6 +39,7 @@ class RememberedAnswersTest {
     @Test
     void rememberedForwardingStepsKeepTheirDestinationAndVerdict() {
         NodeNetwork node = TestNodes.r1().build();
+        node.inputRoute(received("10.2.0.50", "192.0.2.99", "eth1"));
         List<CheckStep> a = node.inputRoute(received("10.2.0.50", "192.0.2.99", "eth1")).checks();
         List<CheckStep> b = node.inputRoute(received("10.2.0.50", "192.0.2.98", "eth1")).checks();
         assertEquals(new CheckStep(null, "forwarding", true,

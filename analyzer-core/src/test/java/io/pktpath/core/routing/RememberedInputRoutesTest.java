@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Input route results are made once per set of fields the lookup reads, and equal what a fresh node answers. */
+/**
+ * Input route results are kept per set of fields the lookup reads once asked a second time (a question asked once keeps
+ * nothing), and equal what a fresh node answers.
+ */
 class RememberedInputRoutesTest {
     private static final List<String> SOURCES = List.of("10.2.0.5", "10.1.0.5", "10.3.0.9", "192.0.2.1", "0.1.2.3",
             "127.0.0.1", "8.8.8.8", "10.8.0.7");
@@ -24,7 +27,10 @@ class RememberedInputRoutesTest {
     @Test
     void theSameFieldsGiveTheSameResultOtherFieldsTheirOwn() {
         NodeNetwork node = TestNodes.r1().build();
+        RouteResult once = node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth2"));
         RouteResult first = node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth2"));
+        assertNotSame(once, first, "asked once, a result is not kept");
+        assertEquals(once, first);
         assertSame(first, node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth2", Packet.UDP, 5353, 53)),
                 "no ip rule selects protocol or ports: they are not part of the question");
         RouteResult marked = node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth2").withMark(0x13));
@@ -42,6 +48,7 @@ class RememberedInputRoutesTest {
                 + "90:\tfrom all ipproto udp dport 53 lookup 100\n"
                 + "32766:\tfrom all lookup main\n").build();
         RouteResult tcp = node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth1"));
+        node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth1", Packet.UDP, 5353, 53));
         RouteResult dns = node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth1", Packet.UDP, 5353, 53));
         RouteResult otherPort = node.inputRoute(received("10.2.0.5", "8.8.8.8", "eth1", Packet.UDP, 5353, 54));
         assertEquals("main", tcp.decision().table());
@@ -73,8 +80,10 @@ class RememberedInputRoutesTest {
             Packet p = received(pick(random, SOURCES), pick(random, DESTINATIONS), pick(random, DEVICES),
                     random.nextBoolean() ? Packet.TCP : Packet.UDP, 40000 + random.nextInt(3), 80)
                     .withMark(MARKS[random.nextInt(MARKS.length)]);
+            RouteResult answered = asked.inputRoute(p);
             RouteResult remembered = asked.inputRoute(p);
-            assertEquals(fixture.build().inputRoute(p), remembered, p.toString());
+            assertEquals(fixture.build().inputRoute(p), answered, p.toString());
+            assertEquals(answered, remembered, p.toString());
             assertSame(remembered, asked.inputRoute(p));
         }
         assertNotEquals(asked.inputRoute(received("10.2.0.5", "10.66.0.1", "eth2")),

@@ -1,6 +1,7 @@
 package io.pktpath.core.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The slots keep answers where a reader scanning the probes of their hash finds them, within a bounded memory. */
+/**
+ * The slots keep answers where a reader scanning the probes of their hash finds them, within a bounded memory, and
+ * marks for questions asked once.
+ */
 class AnswerSlotsTest {
     /** An answer with the question it answers, as callers store them. */
     private record Answer(int question, String words) {
@@ -172,5 +176,50 @@ class AnswerSlotsTest {
         }
         // what the 8 slots held before the table doubled is all there, in 16
         assertTrue(found >= 8, "answers kept across the growth: " + found);
+    }
+
+    /** A question's first ask leaves a mark, no answer; its second finds the mark, and the answer goes in its slot. */
+    @Test
+    void answersKeptAtTheSecondAskTakeTheirMarksSlot() {
+        AnswerSlots<Answer> slots = new AnswerSlots<>(64);
+        assertFalse(slots.askedBefore(7));
+        assertFalse(slots.emptyAt(7, 0), "the mark takes the first slot");
+        assertNull(slots.at(7, 0), "a mark is no answer");
+        assertTrue(slots.emptyAt(7, 1));
+        assertTrue(slots.askedBefore(7));
+        Answer a = new Answer(7, "seven");
+        slots.keep(7, a);
+        assertSame(a, slots.at(7, 0));
+        assertTrue(slots.emptyAt(7, 1), "the answer took the mark's slot, not the next one");
+        assertFalse(slots.askedBefore(7), "once answered, the hash has no mark: a miss now is a replaced answer's");
+    }
+
+    /** Questions asked twice in turn get their answers kept, found as {@link #find} finds them; asked once, none. */
+    @Test
+    void onlyQuestionsAskedTwiceAreAnswered() {
+        AnswerSlots<Answer> slots = new AnswerSlots<>(1 << 12);
+        Random random = new Random(5);
+        Map<Integer, Answer> twice = new HashMap<>();
+        for (int n = 0; n < 1500; n++) {
+            int q = random.nextInt(1 << 20);
+            if (twice.containsKey(q) || slots.askedBefore(q)) {
+                continue;
+            }
+            if (random.nextBoolean()) {
+                assertTrue(slots.askedBefore(q));
+                Answer a = new Answer(q, "a" + q);
+                slots.keep(q, a);
+                twice.put(q, a);
+            }
+        }
+        int found = 0;
+        for (int q = 0; q < 1 << 20; q++) {
+            Answer a = find(slots, q);
+            if (a != null) {
+                assertSame(twice.get(q), a, "only an answer kept at a second ask is found: " + q);
+                found++;
+            }
+        }
+        assertTrue(found > twice.size() * 9 / 10, found + " of " + twice.size());
     }
 }
