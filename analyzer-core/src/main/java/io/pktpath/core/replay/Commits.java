@@ -53,8 +53,12 @@ final class Commits {
      * then its conntrack effects (an existing entry's packet, a new entry's confirmation, an answer it owes).
      */
     CommitOutcome commit(Commit c, PathRun run, Packet packet) {
-        for (TableResult t : c.tables()) {
-            hits.commit(t, c.family(), c.bytesOf(t));
+        // indexed, not for-each: the list's iterator would be made for every frame's commit
+        List<TableResult> tables = c.tables();
+        int family = c.family();
+        for (int i = 0; i < tables.size(); i++) {
+            TableResult t = tables.get(i);
+            hits.commit(t, family, c.bytesOf(t));
             ruleState.commit(t.stateUpdates());
         }
         if (!conntrackOn || c.lookup() == null) {
