@@ -30,8 +30,8 @@ public final class RuleHits {
     private final Map<String, Map<String, long[]>> policiesV6 = new java.util.IdentityHashMap<>();
 
     /**
-     * The table results of each form ({@link #commitForm}) by form and family ({@code 2 * form}, plus one for a family
-     * other than 4), set when the slot is first counted.
+     * The table results of each form ({@link #commitForm}) by form and family ({@code 2 * form}, plus one for family 6),
+     * set when the slot is first counted.
      */
     private List<TableResult>[] formTables = newFormTables(0);
     private int[] formFamilies = new int[0];
@@ -55,9 +55,17 @@ public final class RuleHits {
      * {@code tables}, a form numbered {@code form} (0 or more) by the caller, which passes the same list with every
      * number: what {@link #commit} of each result would count, kept as one packet and byte count per form and family
      * and added to the rules' and policies' counters when they are next read (the counts are sums, so the order in
-     * which they are added changes nothing). For the many packets that commit one shared list again and again.
+     * which they are added changes nothing). For the many packets that commit one shared list again and again; a
+     * family other than 4 and 6 is counted table by table at once.
      */
     public void commitForm(int form, List<TableResult> tables, int family, long bytes) {
+        if (family != 4 && family != 6) {
+            // a form's slots are kept for the two IP families only
+            for (int i = 0; i < tables.size(); i++) {
+                commit(tables.get(i), family, bytes);
+            }
+            return;
+        }
         int slot = 2 * form + (family == 4 ? 0 : 1);
         if (slot >= formFamilies.length) {
             int size = Math.max(2 * slot + 2, 16);

@@ -160,5 +160,15 @@ class RuleHitsTest {
         assertEquals(new Counters(10, 2 * (5 * 60 + 155)), byForm.policy(6, "filter", "INPUT"));
         assertEquals(direct.policy(6, "filter", "INPUT"), byForm.policy(6, "filter", "INPUT"));
         assertEquals(new Counters(40 * 2, 2 * (40 * 60 + 780)), byForm.rule(rules.get(0)), "every packet jumps to X");
+        // a family without slots of its own is counted at once, table by table, as commit counts it
+        byForm.commitForm(3, forms.get(3), 0, 100);
+        for (TableResult t : forms.get(3)) {
+            direct.commit(t, 0, 100);
+        }
+        for (int family : new int[] {0, 4, 6}) {
+            assertEquals(direct.policy(family, "filter", "INPUT"), byForm.policy(family, "filter", "INPUT"));
+        }
+        assertEquals(new Counters(10, 2 * (5 * 60 + 55)), byForm.policy(4, "filter", "INPUT"));
+        assertEquals(direct.rule(rules.get(0)), byForm.rule(rules.get(0)));
     }
 }
