@@ -29,6 +29,17 @@ public final class RuleHits {
     private final Map<String, Map<String, long[]>> policiesV4 = new java.util.IdentityHashMap<>();
     private final Map<String, Map<String, long[]>> policiesV6 = new java.util.IdentityHashMap<>();
 
+    /**
+     * The table results of each form ({@link #commitForm}) by form and family ({@code 2 * form}, plus one for family 6),
+     * set when the slot is first counted.
+     */
+    private List<TableResult>[] formTables = newFormTables(0);
+    private int[] formFamilies = new int[0];
+    /** The packets and bytes counted per form slot and not yet folded into the counters, at {@code 2s, 2s+1}. */
+    private long[] formCounts = new long[0];
+    /** Whether some form slot holds counts not yet folded. */
+    private boolean formsPending;
+
     /** Counts a committed walk: every rule that matched, and the policy when it applied. */
     public void commit(TableResult result, int family) {
         commit(result, family, result.bytes());
@@ -36,12 +47,75 @@ public final class RuleHits {
 
     /** Counts a committed walk for a packet of {@code bytes} bytes (a walk another packet of the same flow made). */
     public void commit(TableResult result, int family, long bytes) {
+        count(result, family, 1, bytes);
+    }
+
+    /**
+     * Counts a packet of {@code bytes} bytes and family {@code family} that committed every table result of
+     * {@code tables}, a form numbered {@code form} (0 or more) by the caller, which passes the same list with every
+     * number: what {@link #commit} of each result would count, kept as one packet and byte count per form and family
+     * and added to the rules' and policies' counters when they are next read (the counts are sums, so the order in
+     * which they are added changes nothing). For the many packets that commit one shared list again and again; a
+     * family other than 4 and 6 is counted table by table at once.
+     */
+    public void commitForm(int form, List<TableResult> tables, int family, long bytes) {
+        if (family != 4 && family != 6) {
+            // a form's slots are kept for the two IP families only
+            for (int i = 0; i < tables.size(); i++) {
+                commit(tables.get(i), family, bytes);
+            }
+            return;
+        }
+        int slot = 2 * form + (family == 4 ? 0 : 1);
+        if (slot >= formFamilies.length) {
+            int size = Math.max(2 * slot + 2, 16);
+            formTables = java.util.Arrays.copyOf(formTables, size);
+            formFamilies = java.util.Arrays.copyOf(formFamilies, size);
+            formCounts = java.util.Arrays.copyOf(formCounts, 2 * size);
+        }
+        if (formTables[slot] == null) {
+            formTables[slot] = tables;
+            formFamilies[slot] = family;
+        }
+        formCounts[2 * slot]++;
+        formCounts[2 * slot + 1] += bytes;
+        formsPending = true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<TableResult>[] newFormTables(int size) {
+        return (List<TableResult>[]) new List<?>[size];
+    }
+
+    /** Adds the counts kept per form to the rules' and policies' counters. */
+    private void foldForms() {
+        if (!formsPending) {
+            return;
+        }
+        formsPending = false;
+        for (int slot = 0; slot < formFamilies.length; slot++) {
+            long packets = formCounts[2 * slot];
+            if (packets == 0) {
+                continue;
+            }
+            long bytes = formCounts[2 * slot + 1];
+            formCounts[2 * slot] = 0;
+            formCounts[2 * slot + 1] = 0;
+            List<TableResult> tables = formTables[slot];
+            for (int i = 0; i < tables.size(); i++) {
+                count(tables.get(i), formFamilies[slot], packets, bytes);
+            }
+        }
+    }
+
+    /** Counts {@code packets} packets of {@code bytes} bytes in all that each committed {@code result}. */
+    private void count(TableResult result, int family, long packets, long bytes) {
         List<RuleRef> hit = result.hits();
         if (hit instanceof HitList numberedHits) {
-            countNumbered(numberedHits, bytes);
+            countNumbered(numberedHits, packets, bytes);
         } else {
             for (int i = 0; i < hit.size(); i++) {
-                add(rules.computeIfAbsent(hit.get(i), k -> new long[2]), bytes);
+                add(rules.computeIfAbsent(hit.get(i), k -> new long[2]), packets, bytes);
             }
         }
         if (!hit.isEmpty()) {
@@ -55,11 +129,11 @@ public final class RuleHits {
                 counter = policies.computeIfAbsent(new ChainKey(family, result.table(), result.chain()), k -> new long[2]);
                 byChain.put(result.chain(), counter);
             }
-            add(counter, bytes);
+            add(counter, packets, bytes);
         }
     }
 
-    private void countNumbered(HitList hit, long bytes) {
+    private void countNumbered(HitList hit, long packets, long bytes) {
         int n = hit.size();
         if (n == 0) {
             return;
@@ -73,13 +147,13 @@ public final class RuleHits {
         }
         for (int i = 0; i < n; i++) {
             int at = 2 * hit.number(i);
-            counters[at]++;
+            counters[at] += packets;
             counters[at + 1] += bytes;
         }
     }
 
-    private static void add(long[] counter, long bytes) {
-        counter[0]++;
+    private static void add(long[] counter, long packets, long bytes) {
+        counter[0] += packets;
         counter[1] += bytes;
     }
 
@@ -91,12 +165,14 @@ public final class RuleHits {
 
     /** The policy counters of a built-in chain (zero when the policy never applied). */
     public Counters policy(int family, String table, String chain) {
+        foldForms();
         long[] c = policies.get(new ChainKey(family, table, chain));
         return c == null ? Counters.ZERO : new Counters(c[0], c[1]);
     }
 
     /** Every counter by rule: the unnumbered ones plus every numbered rule hit at least once (equal refs summed). */
     private Map<RuleRef, long[]> merged() {
+        foldForms();
         if (merged == null) {
             Map<RuleRef, long[]> all = new HashMap<>();
             rules.forEach((ref, c) -> all.put(ref, c.clone()));

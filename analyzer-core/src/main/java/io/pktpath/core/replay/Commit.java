@@ -16,19 +16,35 @@ import java.util.Optional;
  * rules left it (CONNMARK), and the packet as it was counted (with the byte count to use when the walks were another packet's).
  */
 record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
-              Optional<CtInfo> ct, Packet packet, long countedBytes, Optional<IcmpRedirects.Decision> redirect) {
+              Optional<CtInfo> ct, Packet packet, long countedBytes, Optional<IcmpRedirects.Decision> redirect,
+              int form) {
     /** {@code countedBytes} of a run that walked every table itself: each table counts the bytes it saw. */
     static final long OWN_BYTES = -1;
+    /** {@code form} of a commit whose table results are not one shared form's. */
+    static final int NO_FORM = -1;
 
+    /**
+     * {@code form}: the number of the shared list of table results {@code tables} is ({@link CommitForms}), whose rule
+     * counters count {@code countedBytes} (then 0 or more) at once, or {@link #NO_FORM}.
+     */
     Commit {
         tables = JoinedList.immutable(tables);
         java.util.Objects.requireNonNull(redirect, "redirect");
+        if (form != NO_FORM && countedBytes < 0) {
+            throw new IllegalArgumentException("a form's commit counts the bytes given: " + countedBytes);
+        }
+    }
+
+    /** The commit of a run whose table results are no shared form. */
+    Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
+           Optional<CtInfo> ct, Packet packet, long countedBytes, Optional<IcmpRedirects.Decision> redirect) {
+        this(tables, lookup, candidate, confirm, ct, packet, countedBytes, redirect, NO_FORM);
     }
 
     /** The commit of a run that met no ICMP redirect rate limit. */
     Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
            Optional<CtInfo> ct, Packet packet, long countedBytes) {
-        this(tables, lookup, candidate, confirm, ct, packet, countedBytes, Optional.empty());
+        this(tables, lookup, candidate, confirm, ct, packet, countedBytes, Optional.empty(), NO_FORM);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Shares one list of table results among remembered suffixes whose commits do the same thing (the same rules hit, the
  * same policies applied, no rule state changed), so that the commit of an established packet reads table results
- * that many flows use, and are in the cache, instead of its own flow's copies.
+ * that many flows use, and are in the cache, instead of its own flow's copies; each form has a number, under which
+ * the rule counters count its commits at once ({@link io.pktpath.core.netfilter.RuleHits#commitForm}).
  */
 final class CommitForms {
     /** At most this many distinct forms are shared; suffixes of later forms keep their own lists. */
@@ -85,27 +86,35 @@ final class CommitForms {
         }
     }
 
-    private final Map<Form, List<TableResult>> forms = new HashMap<>();
+    /**
+     * A list of table results as a suffix keeps it: the shared list of its form with the form's number (0 onwards, in
+     * the order the forms were first met), or its own list with -1 when it was not shared.
+     */
+    record Shared(List<TableResult> tables, int form) {
+    }
+
+    private final Map<Form, Shared> forms = new HashMap<>();
 
     /**
-     * The shared list that commits as {@code tables} does (its first holder's), or {@code tables} itself when it is the
-     * first of its form or the forms are full; {@code tables} must change no rule state.
+     * The shared list that commits as {@code tables} does (its first holder's copy) with its form's number, or
+     * {@code tables} itself with -1 when it changes rule state or the forms are full.
      */
-    List<TableResult> shared(List<TableResult> tables) {
+    Shared shared(List<TableResult> tables) {
         for (int i = 0; i < tables.size(); i++) {
             if (!tables.get(i).stateUpdates().isEmpty()) {
-                return tables;
+                return new Shared(tables, -1);
             }
         }
-        List<TableResult> known = forms.get(new Form(tables));
+        Shared known = forms.get(new Form(tables));
         if (known != null) {
             return known;
         }
         if (forms.size() < MAX_FORMS) {
-            List<TableResult> own = List.copyOf(tables);
-            forms.put(new Form(own), own);
+            Shared own = new Shared(List.copyOf(tables), forms.size());
+            forms.put(new Form(own.tables()), own);
+            return own;
         }
-        return tables;
+        return new Shared(tables, -1);
     }
 
     /** How many forms are shared. */

@@ -53,9 +53,18 @@ final class Commits {
      * then its conntrack effects (an existing entry's packet, a new entry's confirmation, an answer it owes).
      */
     CommitOutcome commit(Commit c, PathRun run, Packet packet) {
-        for (TableResult t : c.tables()) {
-            hits.commit(t, c.family(), c.bytesOf(t));
-            ruleState.commit(t.stateUpdates());
+        List<TableResult> tables = c.tables();
+        int family = c.family();
+        if (c.form() != Commit.NO_FORM) {
+            // a remembered path's shared list (no rule state changes): counted as one packet of its form
+            hits.commitForm(c.form(), tables, family, c.countedBytes());
+        } else {
+            // indexed, not for-each: the list's iterator would be made for every frame's commit
+            for (int i = 0; i < tables.size(); i++) {
+                TableResult t = tables.get(i);
+                hits.commit(t, family, c.bytesOf(t));
+                ruleState.commit(t.stateUpdates());
+            }
         }
         if (!conntrackOn || c.lookup() == null) {
             return CommitOutcome.NONE;

@@ -1138,7 +1138,7 @@ public final class KernelNodePath implements NodePath {
             return run;
         }
         Commit dropped = new Commit(c.tables(), c.lookup(), c.candidate(), false, c.ct(), c.packet(),
-                c.countedBytes(), c.redirect());
+                c.countedBytes(), c.redirect(), c.form());
         String tuple = run.egress().map(e -> e.tuple().toString()).orElse("its NAT tuple");
         return new PathRun(run.steps(), Disposition.CONNTRACK_RACE, "lost the conntrack insert race: frame " + winner
                 + ", another connection set up at the same moment, left as " + tuple + " and was confirmed first;"
@@ -1857,7 +1857,7 @@ public final class KernelNodePath implements NodePath {
         // the commit of a run with no candidate reads only the packet's family and length, which NAT does not change:
         // the packet as it came to the lookup serves, and no rewritten copy is made
         Commit commit = new Commit(tables, lookup, Optional.empty(), entry.confirm(), ct, atLookup,
-                atLookup.length());
+                atLookup.length(), Optional.empty(), tablesSoFar.isEmpty() ? entry.commitForm() : Commit.NO_FORM);
         return new PathRun(steps, entry.disposition(), entry.reason(), entry.nat(), entry.route(),
                 entry.egress(), List.of(), notes, lookup.ct().id(), commit, entry.endMark());
     }

@@ -40,7 +40,7 @@ final class ObservedPorts {
         }
         Optional<NatChange> nat = run.nat().map(n -> new NatChange(n.before(), leftAs, n.masquerade()));
         Commit adjusted = new Commit(c.tables(), c.lookup(), candidate, c.confirm(), c.ct(), c.packet(),
-                c.countedBytes(), c.redirect());
+                c.countedBytes(), c.redirect(), c.form());
         String reason = run.egress().map(e -> run.reason().replace(e.tuple().toString(), leftAs.toString()))
                 .orElse(run.reason());
         return new PathRun(steps, run.disposition(), reason, nat, run.route(),

@@ -48,6 +48,12 @@ public final class ReplayLoop {
     /** The latest capture time of the frames read up to the one being replayed (that one included). */
     private long latestUpToCurrent = Long.MIN_VALUE;
     private final FrameClaims claimedBy;
+    /**
+     * The notes of the IP frame being processed, one list emptied at the start of each frame instead of one made for
+     * every frame: a trace copies the notes it is given ({@link PacketTrace}), and no frame's processing keeps the
+     * list once its trace is made.
+     */
+    private final List<String> frameNotes = new ArrayList<>();
     private final Map<Long, String> bridgedFrom = new HashMap<>();
     /**
      * The bridge port each source address was last received on, per bridge ({@code br0 10.0.0.3} to its port): the
@@ -199,7 +205,8 @@ public final class ReplayLoop {
         Packet packet = cp.ipPacket();
         String iface = cp.summary().iface();
         interfaces.note(iface);
-        List<String> notes = new ArrayList<>();
+        List<String> notes = frameNotes;
+        notes.clear();
         if (placedByRoute != null) {
             notes.add(placedByRoute);
             placedByRoute = null;

@@ -65,6 +65,8 @@ final class SteadyEntry {
     private final int ingressMtu;
     /** The packet's fwmark when the suffix ended (what its MARK rules left). */
     private final long endMark;
+    /** The number of the form {@link #tables} is ({@link CommitForms}), -1 when the list is not shared. */
+    private final int commitForm;
     /** The hook and lookup steps {@link #joined} starts with (null until a path was joined). */
     private TraceStep joinedHook;
     private TraceStep joinedLookup;
@@ -108,6 +110,7 @@ final class SteadyEntry {
         this.forwardedWithMtu = suffix.forwardedWithMtu();
         this.ingressMtu = suffix.ingressMtu();
         this.endMark = suffix.endMark();
+        this.commitForm = suffix.commitForm();
     }
 
     /** The packet's fwmark when the remembered suffix ended. */
@@ -139,6 +142,11 @@ final class SteadyEntry {
     /** The suffix's table results (shared among suffixes that commit alike, see {@link CommitForms}). */
     List<TableResult> tables() {
         return tables;
+    }
+
+    /** The number of the form {@link #tables} is, under which its commits are counted at once; -1 for none. */
+    int commitForm() {
+        return commitForm;
     }
 
     List<String> notes() {

@@ -139,10 +139,14 @@ final class SteadyPaths {
                int icmpCode, boolean fragment, LinkClass linkClass, Optional<String> macSource, int family) {
     }
 
-    /** What a run added after the conntrack lookup, ready to be appended to another run of the same key. */
+    /**
+     * What a run added after the conntrack lookup, ready to be appended to another run of the same key; its table
+     * results are the shared list of form {@code commitForm} ({@link CommitForms}), -1 when not shared.
+     */
     record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark,
                   Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, DeferredText reason,
-                  boolean confirm, Optional<NatChange> nat, int forwardedWithMtu, int ingressMtu, long endMark) {
+                  boolean confirm, Optional<NatChange> nat, int forwardedWithMtu, int ingressMtu, long endMark,
+                  int commitForm) {
         Suffix {
             steps = JoinedList.immutable(steps);
             tables = List.copyOf(tables);
@@ -232,10 +236,11 @@ final class SteadyPaths {
         Tuple after = s.packet.tuple();
         Optional<NatChange> nat = s.before.equals(after) ? Optional.empty()
                 : Optional.of(new NatChange(s.before, after, s.masquerade));
+        CommitForms.Shared shared = commitForms.shared(tables);
         ct.steadySlot(reply, new SteadyEntry(key, new Suffix(FrozenList.of(s.steps).subList(stepMark, s.steps.size()),
-                commitForms.shared(tables), s.notes.subList(noteMark, s.notes.size()),
+                shared.tables(), s.notes.subList(noteMark, s.notes.size()),
                 s.ct.isPresent() ? s.ct.get().ctMark() : 0L, s.route, s.egress, s.disposition, s.reason, s.confirm, nat,
-                s.forwardedWithMtu, ingressMtu, s.packet.mark())));
+                s.forwardedWithMtu, ingressMtu, s.packet.mark(), shared.form())));
     }
 
     /** True if nothing outside the nat table tests a value that can differ between packets of one flow direction. */

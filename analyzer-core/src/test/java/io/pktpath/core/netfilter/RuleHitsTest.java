@@ -113,4 +113,62 @@ class RuleHitsTest {
         assertEquals(new Counters(2, 160), hits.rule(jump));
         assertEquals(Counters.ZERO, hits.policy(4, "filter", "INPUT"));
     }
+
+    /**
+     * Packets counted by form (one packet and byte count per form and family, added to the counters when read) give
+     * the counters that committing each table result of the form gives, read halfway and at the end.
+     */
+    @Test
+    void formsCountAsTheirTableResultsDo() {
+        CompiledRuleset rs = compile(RULES);
+        RuleHits direct = new RuleHits();
+        RuleHits byForm = new RuleHits();
+        java.util.Map<List<RuleRef>, Integer> formOf = new java.util.HashMap<>();
+        List<List<TableResult>> forms = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Pkt p = switch (i % 4) {
+                case 0 -> Pkt.udp("10.0.0.2", 1000 + i, "10.0.0.9", 53);
+                case 1 -> Pkt.tcp("10.0.0.2", 1000 + i, "10.0.0.9", 22);
+                case 2 -> Pkt.tcp("10.0.0.2", 1000 + i, "10.0.0.9", 23);
+                default -> Pkt.tcp("10.0.0.2", 1000 + i, "10.0.0.9", 80);
+            };
+            p.length = 60 + i;
+            Packet packet = p.build();
+            TableResult r = Fixtures.walk(rs, Hook.INPUT, "filter", packet).result();
+            int form = formOf.computeIfAbsent(r.hits(), h -> {
+                forms.add(List.of(r, unnumbered(r)));
+                return forms.size() - 1;
+            });
+            int family = i < 20 ? 4 : 6;
+            for (TableResult t : forms.get(form)) {
+                direct.commit(t, family, packet.length());
+            }
+            byForm.commitForm(form, forms.get(form), family, packet.length());
+            if (i == 17) {
+                assertEquals(direct.hitRules(), byForm.hitRules());
+                assertEquals(direct.policy(4, "filter", "INPUT"), byForm.policy(4, "filter", "INPUT"));
+            }
+        }
+        assertEquals(4, forms.size(), "udp, ssh, telnet and the rest each hit rules of their own");
+        List<RuleRef> rules = direct.hitRules();
+        assertEquals(rules, byForm.hitRules());
+        for (RuleRef rule : rules) {
+            assertEquals(direct.rule(rule), byForm.rule(rule), rule.label());
+        }
+        // port 80 falls through to the DROP policy: i = 3, 7, ..., 19 as family 4, 23, ..., 39 as 6, twice per form
+        assertEquals(new Counters(10, 2 * (5 * 60 + 55)), byForm.policy(4, "filter", "INPUT"));
+        assertEquals(new Counters(10, 2 * (5 * 60 + 155)), byForm.policy(6, "filter", "INPUT"));
+        assertEquals(direct.policy(6, "filter", "INPUT"), byForm.policy(6, "filter", "INPUT"));
+        assertEquals(new Counters(40 * 2, 2 * (40 * 60 + 780)), byForm.rule(rules.get(0)), "every packet jumps to X");
+        // a family without slots of its own is counted at once, table by table, as commit counts it
+        byForm.commitForm(3, forms.get(3), 0, 100);
+        for (TableResult t : forms.get(3)) {
+            direct.commit(t, 0, 100);
+        }
+        for (int family : new int[] {0, 4, 6}) {
+            assertEquals(direct.policy(family, "filter", "INPUT"), byForm.policy(family, "filter", "INPUT"));
+        }
+        assertEquals(new Counters(10, 2 * (5 * 60 + 55)), byForm.policy(4, "filter", "INPUT"));
+        assertEquals(direct.rule(rules.get(0)), byForm.rule(rules.get(0)));
+    }
 }

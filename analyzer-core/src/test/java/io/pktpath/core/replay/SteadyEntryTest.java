@@ -35,7 +35,7 @@ class SteadyEntryTest {
                 Optional.empty(), 4);
         SteadyPaths.Suffix suffix = new SteadyPaths.Suffix(SUFFIX, List.of(), List.of(), 0, Optional.empty(),
                 Optional.empty(), Disposition.FORWARDED, DeferredText.of("forwarded"), false, Optional.empty(), -1, 0,
-                0);
+                0, -1);
         return new SteadyEntry(key, suffix);
     }
 
