@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  */
 final class FrameGroups {
     /** Frames taken from the source at a time. */
-    static final int GROUP = 16;
+    static final int GROUP = 32;
 
     private final Supplier<CapturedPacket> source;
     private final NodePath path;
