@@ -30,11 +30,10 @@ public final class RuleHits {
     private final Map<String, Map<String, long[]>> policiesV6 = new java.util.IdentityHashMap<>();
 
     /**
-     * The table results of each form ({@link #commitForm}) by form and family ({@code 2 * form}, plus one for family 6),
-     * set when the slot is first counted.
+     * The table results of each form ({@link #commitForm}) by form and family ({@code 2 * form} for family 4, plus one
+     * for family 6: the slot's parity is its family), set when the slot is first counted.
      */
     private List<TableResult>[] formTables = newFormTables(0);
-    private int[] formFamilies = new int[0];
     /** The packets and bytes counted per form slot and not yet folded into the counters, at {@code 2s, 2s+1}. */
     private long[] formCounts = new long[0];
     /** Whether some form slot holds counts not yet folded. */
@@ -67,15 +66,13 @@ public final class RuleHits {
             return;
         }
         int slot = 2 * form + (family == 4 ? 0 : 1);
-        if (slot >= formFamilies.length) {
+        if (slot >= formTables.length) {
             int size = Math.max(2 * slot + 2, 16);
             formTables = java.util.Arrays.copyOf(formTables, size);
-            formFamilies = java.util.Arrays.copyOf(formFamilies, size);
             formCounts = java.util.Arrays.copyOf(formCounts, 2 * size);
         }
         if (formTables[slot] == null) {
             formTables[slot] = tables;
-            formFamilies[slot] = family;
         }
         formCounts[2 * slot]++;
         formCounts[2 * slot + 1] += bytes;
@@ -93,7 +90,7 @@ public final class RuleHits {
             return;
         }
         formsPending = false;
-        for (int slot = 0; slot < formFamilies.length; slot++) {
+        for (int slot = 0; slot < formTables.length; slot++) {
             long packets = formCounts[2 * slot];
             if (packets == 0) {
                 continue;
@@ -102,8 +99,9 @@ public final class RuleHits {
             formCounts[2 * slot] = 0;
             formCounts[2 * slot + 1] = 0;
             List<TableResult> tables = formTables[slot];
+            int family = slot % 2 == 0 ? 4 : 6;
             for (int i = 0; i < tables.size(); i++) {
-                count(tables.get(i), formFamilies[slot], packets, bytes);
+                count(tables.get(i), family, packets, bytes);
             }
         }
     }

@@ -41,12 +41,6 @@ record Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> c
         this(tables, lookup, candidate, confirm, ct, packet, countedBytes, redirect, NO_FORM);
     }
 
-    /** The commit of a run that met no ICMP redirect rate limit. */
-    Commit(List<TableResult> tables, CtLookup lookup, Optional<CtCandidate> candidate, boolean confirm,
-           Optional<CtInfo> ct, Packet packet, long countedBytes) {
-        this(tables, lookup, candidate, confirm, ct, packet, countedBytes, Optional.empty(), NO_FORM);
-    }
-
     /**
      * The address family number the rule counters are kept under: the packet's (read from it rather than kept beside
      * it, as a commit is made for every frame).

@@ -88,7 +88,7 @@ final class CommitForms {
 
     /**
      * A list of table results as a suffix keeps it: the shared list of its form with the form's number (0 onwards, in
-     * the order the forms were first met), or its own list with -1 when it was not shared.
+     * the order the forms were first met), or its own list with {@link Commit#NO_FORM} when it was not shared.
      */
     record Shared(List<TableResult> tables, int form) {
     }
@@ -97,12 +97,12 @@ final class CommitForms {
 
     /**
      * The shared list that commits as {@code tables} does (its first holder's copy) with its form's number, or
-     * {@code tables} itself with -1 when it changes rule state or the forms are full.
+     * {@code tables} itself with {@link Commit#NO_FORM} when it changes rule state or the forms are full.
      */
     Shared shared(List<TableResult> tables) {
         for (int i = 0; i < tables.size(); i++) {
             if (!tables.get(i).stateUpdates().isEmpty()) {
-                return new Shared(tables, -1);
+                return new Shared(tables, Commit.NO_FORM);
             }
         }
         Shared known = forms.get(new Form(tables));
@@ -114,7 +114,7 @@ final class CommitForms {
             forms.put(new Form(own.tables()), own);
             return own;
         }
-        return new Shared(tables, -1);
+        return new Shared(tables, Commit.NO_FORM);
     }
 
     /** How many forms are shared. */

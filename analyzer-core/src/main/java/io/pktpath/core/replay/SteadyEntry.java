@@ -65,7 +65,7 @@ final class SteadyEntry {
     private final int ingressMtu;
     /** The packet's fwmark when the suffix ended (what its MARK rules left). */
     private final long endMark;
-    /** The number of the form {@link #tables} is ({@link CommitForms}), -1 when the list is not shared. */
+    /** The number of the form {@link #tables} is ({@link CommitForms}), {@link Commit#NO_FORM} when the list is not shared. */
     private final int commitForm;
     /** The hook and lookup steps {@link #joined} starts with (null until a path was joined). */
     private TraceStep joinedHook;
@@ -144,7 +144,7 @@ final class SteadyEntry {
         return tables;
     }
 
-    /** The number of the form {@link #tables} is, under which its commits are counted at once; -1 for none. */
+    /** The number of the form {@link #tables} is, under which its commits are counted at once; {@link Commit#NO_FORM} for none. */
     int commitForm() {
         return commitForm;
     }

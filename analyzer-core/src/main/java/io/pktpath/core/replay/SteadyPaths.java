@@ -141,7 +141,7 @@ final class SteadyPaths {
 
     /**
      * What a run added after the conntrack lookup, ready to be appended to another run of the same key; its table
-     * results are the shared list of form {@code commitForm} ({@link CommitForms}), -1 when not shared.
+     * results are the shared list of form {@code commitForm} ({@link CommitForms}), {@link Commit#NO_FORM} when not shared.
      */
     record Suffix(List<TraceStep> steps, List<TableResult> tables, List<String> notes, long ctMark,
                   Optional<RouteDecision> route, Optional<Egress> egress, Disposition disposition, DeferredText reason,
