@@ -183,14 +183,16 @@ public final class SummaryCollector implements TraceSink {
         if (!natKey(n, reply, natKey)) {
             return;
         }
-        Group g = natGroups.get(natKey);
+        // the key's slot, found once: a new key goes to the free slot the search ended on
+        int at = natGroups.locate(natKey);
+        Group g = at >= 0 ? natGroups.valueAt(at) : null;
         if (g == null) {
             String[] m = mapping(n);
             if (reply) {
                 m[0] = m[0].equals("DNAT") ? "reply, un-SNAT" : m[0].startsWith("SNAT") ? "reply, un-DNAT" : "reply, un-NAT";
             }
             g = group(nats, m[0] + "\u0000" + m[1] + "\u0000" + m[2], null, m[0], m[1], m[2]);
-            natGroups.put(natKey, g);
+            natGroups.putAbsent(at, natKey, g);
         }
         g.add(t.packet().frame());
         if (t.flowId() > 0) {

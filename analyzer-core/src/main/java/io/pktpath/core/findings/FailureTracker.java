@@ -128,9 +128,11 @@ final class FailureTracker {
             return false;
         }
         FailureGroup g = null;
-        int q = p.info().indexOf("(quoting ");
-        if (q >= 0 && p.info().endsWith(")")) {
-            g = pending.get("Q" + p.info().substring(q + 9, p.info().length() - 1));
+        // a TCP/UDP summary whose text is derived from its fields quotes nothing: its text is not written to be searched
+        String info = p.extras().info();
+        int q = info == null ? -1 : info.indexOf("(quoting ");
+        if (q >= 0 && info.endsWith(")")) {
+            g = pending.get("Q" + info.substring(q + 9, info.length() - 1));
         } else if (p.proto() == 6 && (p.tcpFlags() & 0x04) != 0) {
             g = pending.get("R" + p.src().map(Object::toString).orElse("?") + ":" + p.sport() + ">"
                     + p.dst().map(Object::toString).orElse("?") + ":" + p.dport());

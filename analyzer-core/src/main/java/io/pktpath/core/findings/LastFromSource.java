@@ -52,11 +52,11 @@ final class LastFromSource {
     /** Records {@code p} as the last frame from the endpoint (the endpoint keeps its place in the table's order). */
     void put(int proto, IpAddress address, int port, PacketSummary p) {
         long[] k = key(proto, address, port);
-        Sent last = table.get(k);
-        if (last != null) {
-            last.set(p);
+        int slot = table.locate(k);
+        if (slot >= 0) {
+            table.valueAt(slot).set(p);
         } else {
-            table.put(k, new Sent(p));
+            table.putAbsent(slot, k, new Sent(p));
         }
     }
 

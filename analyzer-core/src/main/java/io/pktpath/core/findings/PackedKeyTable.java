@@ -70,7 +70,45 @@ public final class PackedKeyTable<V> {
             values[slot] = value;
             return null;
         }
-        slot = ~slot;
+        return putAbsent(slot, key, value);
+    }
+
+    /**
+     * Where {@code key} is: its slot ({@code >= 0}, its value at {@link #valueAt}) when held, else a negative number
+     * that {@link #putAbsent} takes to add it without searching again; a caller that reads a key and adds it when
+     * absent so searches its probe run once.
+     */
+    public int locate(long[] key) {
+        return find(key, 0);
+    }
+
+    /** The value in {@code slot}, a slot {@link #locate} returned for a held key. */
+    @SuppressWarnings("unchecked")
+    public V valueAt(int slot) {
+        return (V) values[slot];
+    }
+
+    /** Replaces the value in {@code slot}, a slot {@link #locate} returned for a held key (not null). */
+    public void setAt(int slot, V value) {
+        if (value == null || values[slot] == null) {
+            throw new IllegalArgumentException(value == null ? "null value" : "slot " + slot + " is free");
+        }
+        values[slot] = value;
+    }
+
+    /**
+     * {@link #put} of a key {@link #locate} just found absent, returning {@code where}, with the table unchanged since:
+     * the key goes to the free slot that search ended on. Returns the value dropped to stay within the capacity, or null.
+     */
+    @SuppressWarnings("unchecked")
+    public V putAbsent(int where, long[] key, V value) {
+        if (value == null) {
+            throw new IllegalArgumentException("null value");
+        }
+        if (where >= 0 || values[~where] != null) {
+            throw new IllegalArgumentException("slot " + ~where + " is not free");
+        }
+        int slot = ~where;
         System.arraycopy(key, 0, keys, slot * width, width);
         values[slot] = value;
         System.arraycopy(key, 0, ring, ((ringStart + size) % (capacity + 1)) * width, width);

@@ -109,7 +109,9 @@ final class RetransmitTracker {
         }
         long seq = p.tcpSeq();
         long[] k = key(p);
-        Segment s = current.get(k);
+        // the connection's slot, found once: a new connection's segment goes to the free slot the search ended on
+        int slot = current.locate(k);
+        Segment s = slot >= 0 ? current.valueAt(slot) : null;
         if (s != null && s.seq == seq && s.syn == syn) {
             s.repeatedIn(p.frame());
             s.lastNanos = p.timeNanos();
@@ -125,11 +127,13 @@ final class RetransmitTracker {
             s.restart(seq, syn, p.iface(), p.timeNanos(), p.frame());
             return;
         }
+        Segment next = new Segment(Packets.flowKey(p), p.family(), seq, syn, p.iface(), p.timeNanos(), p.frame());
         if (s != null) {
             finish(s);
+            current.setAt(slot, next);
+            return;
         }
-        Segment dropped = current.put(k, new Segment(Packets.flowKey(p), p.family(), seq, syn, p.iface(), p.timeNanos(),
-                p.frame()));
+        Segment dropped = current.putAbsent(slot, k, next);
         if (dropped != null) {
             finish(dropped);
         }

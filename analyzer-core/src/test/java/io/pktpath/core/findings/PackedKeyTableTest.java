@@ -55,7 +55,8 @@ class PackedKeyTableTest {
             } else {
                 int before = dropped.size();
                 reference.put(words, i);
-                Integer out = table.put(key, i);
+                // half the writes through put, half as a tracker writes them: locate, then setAt or putAbsent
+                Integer out = random.nextBoolean() ? table.put(key, i) : locateAndPut(table, key, i);
                 assertEquals(dropped.size() > before ? dropped.get(before) : null, out, words::toString);
                 assertEquals(reference.size(), table.size());
             }
@@ -76,6 +77,36 @@ class PackedKeyTableTest {
         assertNull(table.get(key));
         table.put(key, 5);
         assertEquals(5, table.get(key));
+    }
+
+    private static Integer locateAndPut(PackedKeyTable<Integer> table, long[] key, int value) {
+        int slot = table.locate(key);
+        if (slot >= 0) {
+            assertEquals(table.get(key), table.valueAt(slot));
+            table.setAt(slot, value);
+            return null;
+        }
+        assertNull(table.get(key));
+        return table.putAbsent(slot, key, value);
+    }
+
+    @Test
+    void putAbsentTakesOnlyTheFreeSlotALookupEndedOn() {
+        PackedKeyTable<String> table = new PackedKeyTable<>(2, 4);
+        long[] key = {3, 4};
+        int where = table.locate(key);
+        assertEquals(true, where < 0);
+        assertNull(table.putAbsent(where, key, "a"));
+        assertEquals("a", table.get(key));
+        int slot = table.locate(key);
+        assertEquals("a", table.valueAt(slot));
+        assertThrows(IllegalArgumentException.class, () -> table.putAbsent(where, new long[] {5, 6}, "b"));
+        assertThrows(IllegalArgumentException.class, () -> table.putAbsent(slot, key, "b"));
+        assertThrows(IllegalArgumentException.class, () -> table.setAt(slot, null));
+        assertThrows(IllegalArgumentException.class, () -> table.setAt(~where + 1 & 7, "c"));
+        table.setAt(slot, "d");
+        assertEquals("d", table.get(key));
+        assertEquals(1, table.size());
     }
 
     @Test
