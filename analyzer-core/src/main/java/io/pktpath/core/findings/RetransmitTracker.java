@@ -13,10 +13,20 @@ import java.util.Set;
 final class RetransmitTracker {
     private static final int MAX_FLOWS = 50_000;
     private static final int MAX_DONE = 10_000;
+    private static final int FLOW_SLOTS = 1 << 15;
 
     /** One segment and its repeats. */
     static final class Segment {
         private final Packets.FlowKey key;
+        /** The table's key of the entry ({@link RetransmitTracker#key}), to tell it from another flow's in {@link #byFlow}. */
+        private final long w0;
+        private final long w1;
+        private final long w2;
+        private final long w3;
+        private final long w4;
+        private final long w5;
+        /** False once the table no longer holds this entry (dropped as the eldest, or followed by the next segment). */
+        private boolean held = true;
         private final int family;
         long seq;
         boolean syn;
@@ -33,8 +43,15 @@ final class RetransmitTracker {
         /** Offsets of the first repeats from the first copy (allocated at the first repeat). */
         List<Long> offsets = List.of();
 
-        Segment(Packets.FlowKey key, int family, long seq, boolean syn, String iface, long firstNanos, long frame) {
+        Segment(Packets.FlowKey key, long[] words, int family, long seq, boolean syn, String iface, long firstNanos,
+                long frame) {
             this.key = key;
+            w0 = words[0];
+            w1 = words[1];
+            w2 = words[2];
+            w3 = words[3];
+            w4 = words[4];
+            w5 = words[5];
             this.family = family;
             restart(seq, syn, iface, firstNanos, frame);
         }
@@ -48,6 +65,12 @@ final class RetransmitTracker {
             this.lastNanos = firstNanos;
             this.frame = frame;
             this.copies = null;
+        }
+
+        /** Whether the table holds this entry under {@code words}, the key of a packet's captured tuple. */
+        boolean heldAs(long[] words) {
+            return held && w0 == words[0] && w1 == words[1] && w2 == words[2] && w3 == words[3] && w4 == words[4]
+                    && w5 == words[5];
         }
 
         /** Counts one more copy of the segment, in {@code frame}. */
@@ -96,7 +119,16 @@ final class RetransmitTracker {
     /** The current segment per captured tuple ({@link #key}); the eldest connection is finished when full. */
     private final PackedKeyTable<Segment> current = new PackedKeyTable<>(6, MAX_FLOWS);
     private final long[] key = new long[6];
+    /**
+     * The entry a flow's packets in one direction met last, direct-mapped by flow id and by which port is higher (each
+     * direction of a connection the same): a packet of the flow finds its entry here, without searching the table (6 MB,
+     * out of the caches), when the entry is still held under the packet's key ({@link Segment#heldAs}); a slot another
+     * flow took is just a miss.
+     */
+    private final Segment[] byFlow = new Segment[2 * FLOW_SLOTS];
     private final List<Segment> repeated = new ArrayList<>();
+    /** {@link #accept}'s table slot when the flow's entry was found without searching the table. */
+    private static final int NOT_SEARCHED = Integer.MIN_VALUE;
 
     void accept(PacketTrace t) {
         PacketSummary p = t.packet();
@@ -109,9 +141,18 @@ final class RetransmitTracker {
         }
         long seq = p.tcpSeq();
         long[] k = key(p);
-        // the connection's slot, found once: a new connection's segment goes to the free slot the search ended on
-        int slot = current.locate(k);
-        Segment s = slot >= 0 ? current.valueAt(slot) : null;
+        int seen = t.flowId() > 0 ? 2 * (int) (t.flowId() & (FLOW_SLOTS - 1)) + (p.sport() > p.dport() ? 1 : 0) : -1;
+        Segment s = seen >= 0 ? byFlow[seen] : null;
+        // the connection's slot in the table, searched only when the flow's last entry is not the packet's; found once:
+        // a new connection's segment goes to the free slot the search ended on
+        int slot = NOT_SEARCHED;
+        if (s == null || !s.heldAs(k)) {
+            slot = current.locate(k);
+            s = slot >= 0 ? current.valueAt(slot) : null;
+            if (s != null && seen >= 0) {
+                byFlow[seen] = s;
+            }
+        }
         if (s != null && s.seq == seq && s.syn == syn) {
             s.repeatedIn(p.frame());
             s.lastNanos = p.timeNanos();
@@ -127,14 +168,19 @@ final class RetransmitTracker {
             s.restart(seq, syn, p.iface(), p.timeNanos(), p.frame());
             return;
         }
-        Segment next = new Segment(Packets.flowKey(p), p.family(), seq, syn, p.iface(), p.timeNanos(), p.frame());
+        Segment next = new Segment(Packets.flowKey(p), k, p.family(), seq, syn, p.iface(), p.timeNanos(), p.frame());
+        if (seen >= 0) {
+            byFlow[seen] = next;
+        }
         if (s != null) {
             finish(s);
-            current.setAt(slot, next);
+            s.held = false;
+            current.setAt(slot == NOT_SEARCHED ? current.locate(k) : slot, next);
             return;
         }
         Segment dropped = current.putAbsent(slot, k, next);
         if (dropped != null) {
+            dropped.held = false;
             finish(dropped);
         }
     }

@@ -47,6 +47,46 @@ class TraceLevelFindingsTest {
                 + "bad-checksum signature"), f.get(0).evidence());
     }
 
+    /** A data segment of the connection from 10.0.0.5:{@code sport} to 10.9.9.9:80, or back when {@code back}. */
+    private static PacketTrace segmentOf(long frame, int sport, boolean back, long seq, long flowId) {
+        Optional<IpAddress> client = Optional.of(IpAddress.v4(0x0a000005));
+        Optional<IpAddress> server = Optional.of(IpAddress.v4(0x0a090909));
+        PacketSummary p = new PacketSummary(frame, frame * 1_000_000L, "eth0", "out", 4, 6, back ? server : client,
+                back ? client : server, back ? 80 : sport, back ? sport : 80, 1, 1440, -1, -1, 0x18, null, seq, 1,
+                Optional.empty(), 1400);
+        return new PacketTrace(p, FrameRole.LOCAL_OUT, List.of(), Disposition.SENT, "sent", Optional.empty(),
+                Optional.empty(), List.of(), List.of(), List.of(), List.of(), flowId);
+    }
+
+    private static List<String> repeatsOf(RetransmitTracker r) {
+        return r.repeated().stream().map(s -> s.tuple() + " seq " + s.seq + " " + s.frames().frames() + " "
+                + RetransmitTracker.offsets(s)).toList();
+    }
+
+    @Test
+    void aFlowsLastEntryFoundByFlowIdIsTheTablesOnlyWhileTheTableHoldsIt() {
+        // flows whose ids share a direct-mapped slot (1 and 1 + 2^15), both directions, repeats, next segments, and
+        // more connections than the table holds, so entries are dropped while a flow's slot still names them: the
+        // tracker given the flow ids finds what the tracker without them (every packet searched in the table) finds
+        RetransmitTracker withIds = new RetransmitTracker();
+        RetransmitTracker withoutIds = new RetransmitTracker();
+        java.util.Random random = new java.util.Random(7);
+        long frame = 0;
+        int fresh = 4;
+        for (int i = 0; i < 300_000; i++) {
+            int flow = random.nextInt(10) < 8 ? random.nextInt(4) : fresh++;
+            long flowId = flow % 2 == 0 ? 1 + flow / 2 : 1 + (1L << 15) + flow / 2;
+            boolean back = random.nextInt(3) == 0;
+            long seq = random.nextInt(3);
+            frame++;
+            withIds.accept(segmentOf(frame, 1024 + flow, back, seq, flowId));
+            withoutIds.accept(segmentOf(frame, 1024 + flow, back, seq, 0));
+        }
+        List<String> found = repeatsOf(withIds);
+        assertTrue(found.size() > 1000, found.size() + " repeated segments");
+        assertEquals(repeatsOf(withoutIds), found);
+    }
+
     @Test
     void sameRepeatsOffTheOverlayOrANewSegmentEachTimeAreNoOverlayFinding() {
         long[] backoff = {0, S, 3 * S, 7 * S, 15 * S};
