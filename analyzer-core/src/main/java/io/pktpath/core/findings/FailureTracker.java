@@ -129,10 +129,9 @@ final class FailureTracker {
         }
         FailureGroup g = null;
         // a TCP/UDP summary whose text is derived from its fields quotes nothing: its text is not written to be searched
-        String info = p.extras().info();
-        int q = info == null ? -1 : info.indexOf("(quoting ");
-        if (q >= 0 && info.endsWith(")")) {
-            g = pending.get("Q" + info.substring(q + 9, info.length() - 1));
+        String quoted = Packets.quotedPart(p.extras().info());
+        if (quoted != null) {
+            g = pending.get("Q" + quoted);
         } else if (p.proto() == 6 && (p.tcpFlags() & 0x04) != 0) {
             g = pending.get("R" + p.src().map(Object::toString).orElse("?") + ":" + p.sport() + ">"
                     + p.dst().map(Object::toString).orElse("?") + ":" + p.dport());

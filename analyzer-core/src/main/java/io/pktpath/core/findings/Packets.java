@@ -89,4 +89,13 @@ final class Packets {
     static boolean isFragNeeded(PacketSummary p) {
         return p.proto() == 1 && p.icmpType() == 3 && p.icmpCode() == 4 || p.proto() == 58 && p.icmpType() == 2;
     }
+
+    /**
+     * What an ICMP error's info text says it quotes ({@code TCP 10.0.0.1:80 > 10.0.0.2:4000}, from its
+     * {@code (quoting ...)} ending), or null when {@code info} (null: no text written) quotes nothing.
+     */
+    static String quotedPart(String info) {
+        int q = info == null ? -1 : info.indexOf("(quoting ");
+        return q >= 0 && info.endsWith(")") ? info.substring(q + 9, info.length() - 1) : null;
+    }
 }

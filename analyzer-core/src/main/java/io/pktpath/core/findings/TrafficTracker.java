@@ -156,9 +156,9 @@ final class TrafficTracker {
             icmp.put(key, g);
         }
         g.frames.add(p.frame());
-        int q = p.info().indexOf("(quoting ");
-        if (q >= 0 && g.quotes.size() < 3) {
-            g.quotes.add("frame " + p.frame() + " quotes " + p.info().substring(q + 9, p.info().length() - 1));
+        String quoted = Packets.quotedPart(p.info());
+        if (quoted != null && g.quotes.size() < 3) {
+            g.quotes.add("frame " + p.frame() + " quotes " + quoted);
         }
     }
 
